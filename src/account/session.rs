@@ -1,0 +1,42 @@
+//! The signed-in user as the whole app sees it, and signing out.
+
+use super::user::CurrentUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::Public).await?;
+    Ok(g.user)
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::api::{append_header, guard, Access, OrInternal};
+    use crate::server::auth;
+    let g = guard(Access::Public).await?;
+    auth::end_session(&g.state, &g.parts.headers).await.or_internal(&g)?;
+    append_header(http::header::SET_COOKIE, &auth::expired_session_cookie(g.state.config.cookies_secure()));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    pub logout: ServerAction<Logout>,
+}
+
+/// Re-reads the user after each navigation (sign-in ends in one) and after
+/// signing out.
+pub fn provide_session() {
+    let location = leptos_router::hooks::use_location();
+    let logout = ServerAction::<Logout>::new();
+    let user = Resource::new(move || (location.pathname.get(), logout.version().get()), |_| get_current_user());
+    provide_context(Session { user, logout });
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}

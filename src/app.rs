@@ -1,0 +1,67 @@
+//! The HTML shell, the root component and the route table.
+
+use crate::account::{login::LoginPage, session::provide_session, signup::SignupPage};
+use crate::home::{search::SearchPage, HomePage};
+use crate::ops::OpsHome;
+use crate::seller::SellerHome;
+use crate::ui::errors::NotFound;
+use crate::ui::layout::{Footer, Header};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content="Sell your old phone, tablet, console or laptop to competing refurbishers: the best offer in seconds, a prepaid label, paid fast."/>
+                <meta name="theme-color" content="#0f5c4d"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="app-css" href="/pkg/tradein.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Title formatter=|page: String| if page.is_empty() { "TradeIn".to_string() } else { format!("{page} · TradeIn") }/>
+        <Router>
+            <SessionScope/>
+        </Router>
+    }
+}
+
+/// Everything below the router, where the session can follow navigation.
+#[component]
+fn SessionScope() -> impl IntoView {
+    provide_session();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Header/>
+        <main id="main" tabindex="-1">
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("") view=HomePage/>
+                <Route path=path!("/search") view=SearchPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/signup") view=SignupPage/>
+                // Role-gated areas render after their access check so the
+                // response carries the right status (403 for others).
+                <Route path=path!("/seller") view=SellerHome ssr=SsrMode::Async/>
+                <Route path=path!("/ops") view=OpsHome ssr=SsrMode::Async/>
+            </Routes>
+        </main>
+        <Footer/>
+    }
+}

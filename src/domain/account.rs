@@ -1,0 +1,190 @@
+//! Account rules: who can sign up with what.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Customer,
+    Seller,
+    Ops,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Seller => "seller",
+            Role::Ops => "ops",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Role> {
+        match code {
+            "customer" => Some(Role::Customer),
+            "seller" => Some(Role::Seller),
+            "ops" => Some(Role::Ops),
+            _ => None,
+        }
+    }
+}
+
+/// An email address that has passed a sanity check, lower-cased so that one
+/// person cannot hold two accounts by changing the case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("enter your email address")]
+    Empty,
+    #[error("enter an email address like name@example.com")]
+    Invalid,
+    #[error("this email address is too long")]
+    TooLong,
+}
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Email, EmailError> {
+        let email = input.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if email.len() > 254 {
+            return Err(EmailError::TooLong);
+        }
+        let (local, domain) = email.split_once('@').ok_or(EmailError::Invalid)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with(['.', '-'])
+            && !domain.ends_with(['.', '-'])
+            && !domain.contains("..")
+            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        if domain_ok && local_ok {
+            Ok(Email(email))
+        } else {
+            Err(EmailError::Invalid)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// NIST SP 800-63B: at least 8 characters (we ask 10), no composition rules,
+/// and an upper bound so that hashing cost stays bounded.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("use at least {PASSWORD_MIN_CHARS} characters")]
+    TooShort,
+    #[error("use at most {PASSWORD_MAX_CHARS} characters")]
+    TooLong,
+    #[error("this password is too common; choose another")]
+    TooCommon,
+}
+
+pub fn check_new_password(password: &str, email: &str) -> Result<(), PasswordError> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        return Err(PasswordError::TooShort);
+    }
+    if chars > PASSWORD_MAX_CHARS {
+        return Err(PasswordError::TooLong);
+    }
+    let lowered = password.to_lowercase();
+    const COMMON: [&str; 8] = [
+        "1234567890", "0123456789", "password12", "password123", "qwertyuiop", "azertyuiop", "iloveyou12", "1111111111",
+    ];
+    let local = email.split('@').next().unwrap_or_default();
+    if COMMON.contains(&lowered.as_str())
+        || lowered.chars().all(|c| Some(c) == lowered.chars().next())
+        || (!local.is_empty() && lowered == local.to_lowercase())
+    {
+        return Err(PasswordError::TooCommon);
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("enter your name")]
+    Empty,
+    #[error("use at most 80 characters")]
+    TooLong,
+    #[error("remove the special characters")]
+    ControlCharacters,
+}
+
+/// A person's or company's name as shown on screens, labels and emails.
+pub fn parse_display_name(input: &str) -> Result<String, NameError> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(NameError::Empty);
+    }
+    if name.chars().count() > 80 {
+        return Err(NameError::TooLong);
+    }
+    if name.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+        return Err(NameError::ControlCharacters);
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lowercased() {
+        assert_eq!(Email::parse("  Jane.Doe@Example.COM ").unwrap().as_str(), "jane.doe@example.com");
+    }
+
+    #[test]
+    fn bad_emails_are_refused() {
+        for bad in ["", "plain", "a@b", "@example.com", "a@.com", "a b@example.com", "a@exa mple.com", "a..b@x.com", "<script>@x.com", "a@x.com'; DROP TABLE users;--"] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(Email::parse(&format!("{}@x.com", "a".repeat(300))), Err(EmailError::TooLong));
+    }
+
+    #[test]
+    fn password_rules() {
+        assert_eq!(check_new_password("short", "a@x.com"), Err(PasswordError::TooShort));
+        assert_eq!(check_new_password(&"x".repeat(129), "a@x.com"), Err(PasswordError::TooLong));
+        assert_eq!(check_new_password("aaaaaaaaaaaa", "a@x.com"), Err(PasswordError::TooCommon));
+        assert_eq!(check_new_password("Password123", "a@x.com"), Err(PasswordError::TooCommon));
+        assert_eq!(check_new_password("janedoe1990", "janedoe1990@x.com"), Err(PasswordError::TooCommon));
+        assert_eq!(check_new_password("correct horse battery", "a@x.com"), Ok(()));
+    }
+
+    #[test]
+    fn names_are_normalised_and_checked() {
+        assert_eq!(parse_display_name("  Jane   Doe "), Ok("Jane Doe".into()));
+        assert_eq!(parse_display_name("   "), Err(NameError::Empty));
+        assert_eq!(parse_display_name("<b>x</b>"), Err(NameError::ControlCharacters));
+        assert_eq!(parse_display_name(&"a".repeat(81)), Err(NameError::TooLong));
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for r in [Role::Customer, Role::Seller, Role::Ops] {
+            assert_eq!(Role::parse(r.code()), Some(r));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}

@@ -1,0 +1,153 @@
+//! Money as an integer number of minor units with its currency. Never a float.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Currency {
+    Eur,
+}
+
+impl Currency {
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Eur => "EUR",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Currency> {
+        match code {
+            "EUR" => Some(Currency::Eur),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Money {
+    minor: i64,
+    currency: Currency,
+}
+
+impl Money {
+    pub const fn eur(minor: i64) -> Money {
+        Money { minor, currency: Currency::Eur }
+    }
+
+    pub const fn minor(self) -> i64 {
+        self.minor
+    }
+
+    pub const fn currency(self) -> Currency {
+        self.currency
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.minor == 0
+    }
+}
+
+impl fmt::Display for Money {
+    /// `€1,234.50`: English grouping, since the interface is in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let units = abs / 100;
+        let cents = abs % 100;
+        let digits = units.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        let symbol = match self.currency {
+            Currency::Eur => "€",
+        };
+        write!(f, "{sign}{symbol}{grouped}.{cents:02}")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("enter an amount, e.g. 120 or 119.99")]
+    Empty,
+    #[error("\"{0}\" is not an amount; use digits with at most 2 decimals, e.g. 119.99")]
+    NotANumber(String),
+    #[error("amounts have at most 2 decimals (whole cents)")]
+    FractionalCents,
+    #[error("the amount is too large")]
+    TooLarge,
+}
+
+/// Parses a decimal amount typed by a person or found in a spreadsheet cell
+/// ("119", "119.9", "119,90", " 1 199,00 ") into minor units. A single `.` or
+/// `,` is the decimal mark; spaces are ignored as thousands separators.
+/// Negative amounts are rejected here: a price or payout is never negative.
+pub fn parse_amount_minor(input: &str) -> Result<i64, AmountError> {
+    let cleaned: String = input.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    if cleaned.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    let not_a_number = || AmountError::NotANumber(input.trim().chars().take(40).collect());
+    let (units, fraction) = match cleaned.find(['.', ',']) {
+        Some(at) => (&cleaned[..at], &cleaned[at + 1..]),
+        None => (cleaned.as_str(), ""),
+    };
+    if units.is_empty() && fraction.is_empty() {
+        return Err(not_a_number());
+    }
+    if !units.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return Err(not_a_number());
+    }
+    if fraction.len() > 2 {
+        return Err(AmountError::FractionalCents);
+    }
+    if units.len() > 12 {
+        return Err(AmountError::TooLarge);
+    }
+    let units: i64 = if units.is_empty() { 0 } else { units.parse().map_err(|_| not_a_number())? };
+    let cents: i64 = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().map_err(|_| not_a_number())? * 10,
+        _ => fraction.parse().map_err(|_| not_a_number())?,
+    };
+    Ok(units * 100 + cents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_with_grouping_and_cents() {
+        assert_eq!(Money::eur(0).to_string(), "€0.00");
+        assert_eq!(Money::eur(5).to_string(), "€0.05");
+        assert_eq!(Money::eur(12_345).to_string(), "€123.45");
+        assert_eq!(Money::eur(123_456_789).to_string(), "€1,234,567.89");
+        assert_eq!(Money::eur(-1_000_00).to_string(), "-€1,000.00");
+    }
+
+    #[test]
+    fn parses_amounts_people_type() {
+        assert_eq!(parse_amount_minor("119"), Ok(11_900));
+        assert_eq!(parse_amount_minor("119.9"), Ok(11_990));
+        assert_eq!(parse_amount_minor("119,90"), Ok(11_990));
+        assert_eq!(parse_amount_minor(" 1 199,00 "), Ok(119_900));
+        assert_eq!(parse_amount_minor("0.5"), Ok(50));
+        assert_eq!(parse_amount_minor(".5"), Ok(50));
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_amount() {
+        assert_eq!(parse_amount_minor(""), Err(AmountError::Empty));
+        assert_eq!(parse_amount_minor("12.345"), Err(AmountError::FractionalCents));
+        assert!(matches!(parse_amount_minor("-5"), Err(AmountError::NotANumber(_))));
+        assert!(matches!(parse_amount_minor("1.2.3"), Err(AmountError::NotANumber(_))));
+        assert!(matches!(parse_amount_minor("abc"), Err(AmountError::NotANumber(_))));
+        assert!(matches!(parse_amount_minor("1e5"), Err(AmountError::NotANumber(_))));
+        assert!(matches!(parse_amount_minor("."), Err(AmountError::NotANumber(_))));
+        assert_eq!(parse_amount_minor("9999999999999"), Err(AmountError::TooLarge));
+    }
+}

@@ -1,0 +1,133 @@
+//! The home page: search, categories and the newest devices.
+
+pub mod search;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryTile {
+    pub slug: String,
+    pub name: String,
+    pub models: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelCard {
+    pub slug: String,
+    pub name: String,
+    pub brand: String,
+    pub category_slug: String,
+    pub release_year: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub categories: Vec<CategoryTile>,
+    pub newest: Vec<ModelCard>,
+    pub models: i64,
+    pub variants: i64,
+}
+
+#[server(prefix = "/api", endpoint = "home")]
+pub async fn load_home() -> Result<HomeData, AppError> {
+    use crate::server::api::{guard, Access, OrInternal};
+    use crate::server::repo::catalog;
+    let g = guard(Access::Public).await?;
+    let pool = g.state.db.pool();
+    let categories = catalog::categories_with_counts(pool).await.or_internal(&g)?;
+    let newest = catalog::newest_models(pool, 8).await.or_internal(&g)?;
+    let size = catalog::size(pool).await.or_internal(&g)?;
+    Ok(HomeData {
+        categories: categories.into_iter().map(|c| CategoryTile { slug: c.slug, name: c.name, models: c.models }).collect(),
+        newest: newest
+            .into_iter()
+            .map(|m| ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, category_slug: m.category_slug, release_year: m.release_year })
+            .collect(),
+        models: size.models,
+        variants: size.variants,
+    })
+}
+
+#[component]
+pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView {
+    view! {
+        <form class="search" action="/search" method="get" role="search">
+            <label for="device-search">"Search for your device"</label>
+            <div class="search-row">
+                <input
+                    id="device-search"
+                    name="q"
+                    type="search"
+                    placeholder="e.g. iPhone 13, Galaxy S21, PS5"
+                    autocomplete="off"
+                    value=value
+                />
+                <button type="submit" class="button primary">"Search"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_home());
+    view! {
+        <Title text=""/>
+        <section class="hero">
+            <h1>"Sell your old device to the refurbisher who pays most"</h1>
+            <p class="lead">
+                "Refurbishers compete for your phone, tablet, console or laptop. "
+                "See the best offer in seconds, ship it free with a prepaid label, get paid by bank transfer."
+            </p>
+            <SearchBox/>
+            <ul class="promises">
+                <li>"Best of several offers, not one buyer's price"</li>
+                <li>"Free prepaid shipping label"</li>
+                <li>"Photo proof for any price change, or your device back free"</li>
+            </ul>
+        </section>
+        <Suspense fallback=|| view! { <p class="muted">"Loading the catalog…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! {
+                        <section aria-labelledby="browse-heading">
+                            <h2 id="browse-heading">"Browse by category"</h2>
+                            <ul class="tiles">
+                                {d.categories.into_iter().map(|c| view! {
+                                    <li>
+                                        <a class="tile" href=format!("/search?category={}", c.slug)>
+                                            <span class="tile-name">{c.name}</span>
+                                            <span class="tile-count">{format!("{} models", c.models)}</span>
+                                        </a>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                        <section aria-labelledby="newest-heading">
+                            <h2 id="newest-heading">"Newest devices we buy"</h2>
+                            <ul class="model-list">
+                                {d.newest.into_iter().map(|m| {
+                                    let href = format!("/search?q={}", crate::ui::url_encode(&format!("{} {}", m.brand, m.name)));
+                                    view! {
+                                    <li>
+                                        <a href=href>
+                                            <span class="model-brand">{m.brand}</span>
+                                            " "
+                                            <span class="model-name">{m.name}</span>
+                                        </a>
+                                        <span class="muted">{format!(" ({})", m.release_year)}</span>
+                                    </li>
+                                }}).collect_view()}
+                            </ul>
+                            <p class="muted">{format!("{} models and {} variants in the catalog.", d.models, d.variants)}</p>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,156 @@
+//! Passwords, session cookies and the signed-in user.
+
+use super::clock::DAY_MS;
+use super::repo;
+use super::state::AppState;
+use crate::account::user::CurrentUser;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use http::HeaderMap;
+use rand::RngCore;
+use std::sync::OnceLock;
+
+/// Sessions last 30 days from the last visit.
+pub const SESSION_TTL_MS: i64 = 30 * DAY_MS;
+/// Expiry is pushed forward at most once an hour, not on every request.
+const TOUCH_EVERY_MS: i64 = DAY_MS / 24;
+
+/// argon2id with OWASP's recommended minimum: 19 MiB, 2 passes, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashing takes tens of milliseconds of CPU: it runs on the blocking pool so
+/// the async workers keep serving other requests.
+pub async fn hash_password(password: String) -> String {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        argon2().hash_password(password.as_bytes(), &salt).expect("argon2 hashing cannot fail with valid params").to_string()
+    })
+    .await
+    .expect("password hashing task panicked")
+}
+
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash to verify against when the email is unknown, so that a wrong email
+/// takes as long as a wrong password and does not reveal who has an account.
+pub async fn decoy_hash() -> String {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    if let Some(h) = DECOY.get() {
+        return h.clone();
+    }
+    let h = hash_password("decoy password that matches nothing".into()).await;
+    DECOY.get_or_init(|| h).clone()
+}
+
+pub fn new_session_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `__Host-` cookies are bound to this exact host and must be Secure, so the
+/// prefix is used whenever the site is served over https.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-tradein_session"
+    } else {
+        "tradein_session"
+    }
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let max_age = SESSION_TTL_MS / 1000;
+    let secure_attr = if secure { "; Secure" } else { "" };
+    format!("{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure_attr}", cookie_name(secure))
+}
+
+pub fn expired_session_cookie(secure: bool) -> String {
+    let secure_attr = if secure { "; Secure" } else { "" };
+    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_attr}", cookie_name(secure))
+}
+
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, v)| *k == name && !v.is_empty() && v.len() <= 64)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Starts a session for `user_id`; returns the Set-Cookie header value.
+/// A fresh token every time: a session id fixed before login is never reused.
+pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, sqlx::Error> {
+    let token = new_session_token();
+    let now = state.clock.now_ms();
+    repo::sessions::insert(state.db.pool(), &state.secret.session_token_hash(&token), user_id, now, now + SESSION_TTL_MS).await?;
+    Ok(session_cookie(&token, state.config.cookies_secure()))
+}
+
+pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), sqlx::Error> {
+    if let Some(token) = session_token(headers, state.config.cookies_secure()) {
+        repo::sessions::delete(state.db.pool(), &state.secret.session_token_hash(&token)).await?;
+    }
+    Ok(())
+}
+
+pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let Some(token) = session_token(headers, state.config.cookies_secure()) else {
+        return Ok(None);
+    };
+    let hash = state.secret.session_token_hash(&token);
+    let now = state.clock.now_ms();
+    let Some(found) = repo::sessions::find_user(state.db.pool(), &hash, now).await? else {
+        return Ok(None);
+    };
+    if now - found.last_seen_at > TOUCH_EVERY_MS {
+        repo::sessions::touch(state.db.pool(), &hash, now, now + SESSION_TTL_MS).await?;
+    }
+    Ok(Some(CurrentUser { id: found.user_id, email: found.email, name: found.display_name, role: found.role }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_attributes() {
+        let c = session_cookie("abc", false);
+        assert!(c.starts_with("tradein_session=abc;"));
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
+        let s = session_cookie("abc", true);
+        assert!(s.starts_with("__Host-tradein_session=abc;") && s.ends_with("; Secure"));
+    }
+
+    #[test]
+    fn reads_the_session_cookie_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(http::header::COOKIE, "a=1; tradein_session=tok; b=2".parse().unwrap());
+        assert_eq!(session_token(&h, false).as_deref(), Some("tok"));
+        assert_eq!(session_token(&h, true), None);
+    }
+
+    #[tokio::test]
+    async fn hashes_verify_and_differ() {
+        let a = hash_password("correct horse battery".into()).await;
+        let b = hash_password("correct horse battery".into()).await;
+        assert_ne!(a, b, "salted");
+        assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password("correct horse battery".into(), a.clone()).await);
+        assert!(!verify_password("wrong".into(), a).await);
+        assert!(!verify_password("x".into(), "not a hash".into()).await);
+    }
+}

@@ -1,0 +1,239 @@
+//! Configuration from environment variables, read once at start-up.
+//! A bad value stops start-up with one line that names the variable.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// Path of the SQLite file.
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(value: &str) -> Result<DatabaseUrl, ConfigError> {
+        let bad = |why: &str| ConfigError::new("DATABASE_URL", format!("{why} (got \"{}\")", redact(value)));
+        if let Some(rest) = value.strip_prefix("sqlite://").or_else(|| value.strip_prefix("sqlite:")) {
+            let path = rest.split('?').next().unwrap_or_default();
+            if path.is_empty() || path == ":memory:" {
+                return Err(bad("needs a file path, e.g. sqlite://data/tradein.db"));
+            }
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+        } else if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(value.to_string()))
+        } else {
+            Err(bad("must start with sqlite:// or postgres://"))
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, DatabaseUrl::Sqlite(_))
+    }
+
+    /// The URL sqlx connects to. SQLite files are created when missing.
+    pub fn connect_url(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}?mode=rwc", path.display()),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        }
+    }
+
+    /// Printable form without a password.
+    pub fn describe(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => redact(url),
+        }
+    }
+}
+
+/// Hides the password of a `scheme://user:password@host` URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database: DatabaseUrl,
+    pub site_addr: SocketAddr,
+    pub site_root: PathBuf,
+    /// Where the app keeps files: the generated secret, outgoing mail, labels.
+    pub data_dir: PathBuf,
+    /// `Some` when `APP_SECRET` is set; otherwise a key file in `data_dir`.
+    pub secret: Option<Vec<u8>>,
+    /// `None`: decide at start (only a brand-new embedded database is seeded).
+    pub seed_demo: Option<bool>,
+    /// The address people use; cookies are `Secure` when it is https.
+    pub public_url: String,
+    pub log_format: LogFormat,
+    pub production: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {variable} {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, message: impl Into<String>) -> ConfigError {
+        ConfigError { variable, message: message.into() }
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads through `lookup` so tests can supply variables without touching
+    /// the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+
+        let database = DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/tradein.db".into()))?;
+
+        let site_addr = match get("LEPTOS_SITE_ADDR") {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(v) => v.parse().map_err(|_| {
+                ConfigError::new("LEPTOS_SITE_ADDR", format!("must be an address and port like 127.0.0.1:3000 (got \"{v}\")"))
+            })?,
+        };
+
+        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+
+        let data_dir = match get("DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => match &database {
+                DatabaseUrl::Sqlite(path) => path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
+                DatabaseUrl::Postgres(_) => PathBuf::from("data"),
+            },
+        };
+
+        let secret = match get("APP_SECRET") {
+            None => None,
+            Some(v) => Some(parse_secret(&v).map_err(|m| ConfigError::new("APP_SECRET", m))?),
+        };
+
+        let seed_demo = match get("SEED_DEMO") {
+            None => None,
+            Some(v) => Some(parse_bool(&v).ok_or_else(|| {
+                ConfigError::new("SEED_DEMO", format!("must be true or false (got \"{v}\")"))
+            })?),
+        };
+
+        let public_url = get("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::new("PUBLIC_URL", format!("must start with http:// or https:// (got \"{public_url}\")")));
+        }
+        let public_url = public_url.trim_end_matches('/').to_string();
+
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(v) => return Err(ConfigError::new("LOG_FORMAT", format!("must be text or json (got \"{v}\")"))),
+        };
+
+        let production = match get("LEPTOS_ENV").as_deref() {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("dev") || v.eq_ignore_ascii_case("development") => false,
+            Some(v) if v.eq_ignore_ascii_case("prod") || v.eq_ignore_ascii_case("production") => true,
+            Some(v) => return Err(ConfigError::new("LEPTOS_ENV", format!("must be DEV or PROD (got \"{v}\")"))),
+        };
+        if production && secret.is_none() {
+            return Err(ConfigError::new("APP_SECRET", "must be set when LEPTOS_ENV=PROD (64 hex characters)"));
+        }
+
+        Ok(Config { database, site_addr, site_root, data_dir, secret, seed_demo, public_url, log_format, production })
+    }
+
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// A secret is at least 32 bytes, written as hex.
+pub fn parse_secret(v: &str) -> Result<Vec<u8>, String> {
+    let bytes = hex::decode(v).map_err(|_| "must be hex (e.g. the output of `openssl rand -hex 32`)".to_string())?;
+    if bytes.len() < 32 {
+        return Err(format!("must be at least 32 bytes (64 hex characters); got {} bytes", bytes.len()));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database, DatabaseUrl::Sqlite("data/tradein.db".into()));
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        assert_eq!(c.seed_demo, None);
+        assert!(!c.cookies_secure());
+    }
+
+    #[test]
+    fn postgres_switches_backend_and_hides_password() {
+        let c = config(&[("DATABASE_URL", "postgres://u:hunter2@127.0.0.1/x")]).unwrap();
+        assert!(!c.database.is_sqlite());
+        assert!(!c.database.describe().contains("hunter2"));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (var, value) in [
+            ("DATABASE_URL", "mysql://x"),
+            ("LEPTOS_SITE_ADDR", "localhost"),
+            ("SEED_DEMO", "maybe"),
+            ("APP_SECRET", "tooshort"),
+            ("PUBLIC_URL", "example.com"),
+            ("LOG_FORMAT", "xml"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.variable, var);
+            assert!(err.to_string().starts_with(&format!("configuration error: {var} ")), "{err}");
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn production_requires_a_secret() {
+        assert_eq!(config(&[("LEPTOS_ENV", "PROD")]).unwrap_err().variable, "APP_SECRET");
+        let secret = "ab".repeat(32);
+        assert!(config(&[("LEPTOS_ENV", "PROD"), ("APP_SECRET", &secret)]).is_ok());
+    }
+}

@@ -1,0 +1,27 @@
+//! Background housekeeping. Each job is an idempotent function of the
+//! database and the clock, so tests call it directly with a moved clock.
+
+use super::clock::DAY_MS;
+use super::repo;
+use super::state::AppState;
+use std::time::Duration;
+
+/// Deletes expired sessions and login attempts older than a day.
+pub async fn housekeeping(state: &AppState) -> Result<(u64, u64), sqlx::Error> {
+    let now = state.clock.now_ms();
+    let sessions = repo::sessions::delete_expired(state.db.pool(), now).await?;
+    let attempts = repo::login_attempts::delete_older_than(state.db.pool(), now - DAY_MS).await?;
+    Ok((sessions, attempts))
+}
+
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = housekeeping(&state).await {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    })
+}

@@ -1,0 +1,207 @@
+//! Server-only infrastructure: configuration, database, repositories,
+//! sessions, protections and start-up. Compiled only with the `ssr` feature.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod health;
+pub mod jobs;
+pub mod repo;
+pub mod secret;
+pub mod security;
+pub mod seed;
+pub mod state;
+pub mod telemetry;
+
+use crate::app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use clock::Clock;
+use config::{Config, DatabaseUrl};
+use db::Db;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use secret::Secret;
+use state::AppState;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+/// Requests larger than this are refused with 413 before any handler runs.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(#[from] config::ConfigError),
+    #[error("cannot open the database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot read or create the secret in {dir}: {source}")]
+    Secret { dir: String, source: std::io::Error },
+    #[error("{0}")]
+    Seed(#[from] seed::SeedError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+/// Connects, migrates, loads the catalog and (when asked, or for a brand-new
+/// embedded database) the demo marketplace.
+pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
+    let new_embedded_db = matches!(&config.database, DatabaseUrl::Sqlite(path) if !path.exists());
+    let db = Db::connect(&config.database)
+        .await
+        .map_err(|source| StartError::Connect { url: config.database.describe(), source })?;
+    db.migrate().await?;
+
+    let secret = match &config.secret {
+        Some(bytes) => Secret::from_bytes(bytes),
+        None => Secret::load_or_create(&config.data_dir)
+            .map_err(|source| StartError::Secret { dir: config.data_dir.display().to_string(), source })?,
+    };
+
+    seed::load_catalog(&db).await?;
+    if config.seed_demo.unwrap_or(new_embedded_db) {
+        seed::demo::seed(&db, clock.now_ms()).await?;
+    }
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("tradein")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .env(if config.production { Env::PROD } else { Env::DEV })
+        .build();
+
+    Ok(AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, leptos_options })
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    // Runs for every page render and server function: the page's CSP must
+    // carry the nonce Leptos put on its scripts for this very response.
+    let context = || {
+        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+            if let Ok(v) = http::HeaderValue::from_str(&security::page_csp(&nonce)) {
+                res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    };
+    let pkg_dir = state.config.site_root.join("pkg");
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn(security::server_fn_error_status))
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// A running server: its address and a handle to stop it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets in-flight requests finish, closes the pool.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+        self.state.db.close().await;
+    }
+}
+
+/// Binds `addr` (port 0 picks a free one) and serves in the background.
+pub async fn start(state: AppState, addr: SocketAddr) -> Result<Running, StartError> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = router(state.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Running { addr, state, stop, task })
+}
+
+/// The binary's whole life: configuration, start-up, serving until Ctrl-C or
+/// SIGTERM, then a graceful stop.
+pub async fn run_main() -> std::process::ExitCode {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    let site_addr = config.site_addr;
+    let database = config.database.describe();
+    let public_url = config.public_url.clone();
+    let state = match prepare(config, Arc::new(clock::SystemClock)).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let jobs = jobs::spawn(state.clone());
+    let running = match start(state, site_addr).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    tracing::info!(database = %database, addr = %running.addr, "tradein is serving");
+    println!("tradein is running on {public_url} (database {database}); press Ctrl-C to stop");
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing requests in flight");
+    jobs.abort();
+    let _ = tokio::time::timeout(Duration::from_secs(20), running.stop()).await;
+    std::process::ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

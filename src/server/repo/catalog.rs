@@ -1,0 +1,193 @@
+use super::DbResult;
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+pub async fn upsert_category(conn: &mut AnyConnection, slug: &str, name: &str, position: i64) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO categories (slug, name, position) VALUES ($1, $2, $3) \
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, position = excluded.position RETURNING id",
+    )
+    .bind(slug)
+    .bind(name)
+    .bind(position)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn upsert_brand(conn: &mut AnyConnection, slug: &str, name: &str) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO brands (slug, name) VALUES ($1, $2) \
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id",
+    )
+    .bind(slug)
+    .bind(name)
+    .fetch_one(conn)
+    .await
+}
+
+pub struct ModelRow<'a> {
+    pub category_id: i64,
+    pub brand_id: i64,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub release_year: i64,
+    pub launch_price_minor: i64,
+}
+
+pub async fn upsert_model(conn: &mut AnyConnection, m: &ModelRow<'_>) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO models (category_id, brand_id, slug, name, release_year, launch_price_minor) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (slug) DO UPDATE SET category_id = excluded.category_id, brand_id = excluded.brand_id, \
+           name = excluded.name, release_year = excluded.release_year, launch_price_minor = excluded.launch_price_minor \
+         RETURNING id",
+    )
+    .bind(m.category_id)
+    .bind(m.brand_id)
+    .bind(m.slug)
+    .bind(m.name)
+    .bind(m.release_year)
+    .bind(m.launch_price_minor)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn upsert_variant(
+    conn: &mut AnyConnection,
+    model_id: i64,
+    sku: &str,
+    storage_gb: i64,
+    connectivity: &str,
+    position: i64,
+) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO variants (model_id, sku, storage_gb, connectivity, position) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (sku) DO UPDATE SET model_id = excluded.model_id, storage_gb = excluded.storage_gb, \
+           connectivity = excluded.connectivity, position = excluded.position \
+         RETURNING id",
+    )
+    .bind(model_id)
+    .bind(sku)
+    .bind(storage_gb)
+    .bind(connectivity)
+    .bind(position)
+    .fetch_one(conn)
+    .await
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategoryCount {
+    pub slug: String,
+    pub name: String,
+    pub models: i64,
+}
+
+pub async fn categories_with_counts<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<CategoryCount>> {
+    let rows = sqlx::query(
+        "SELECT c.slug, c.name, COUNT(m.id) AS models FROM categories c \
+         LEFT JOIN models m ON m.category_id = c.id GROUP BY c.id, c.slug, c.name, c.position ORDER BY c.position",
+    )
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(CategoryCount { slug: r.try_get("slug")?, name: r.try_get("name")?, models: r.try_get("models")? }))
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelSummary {
+    pub slug: String,
+    pub name: String,
+    pub brand_slug: String,
+    pub brand_name: String,
+    pub category_slug: String,
+    pub release_year: i64,
+}
+
+/// The newest models of a category (or all), for the home page.
+pub async fn newest_models<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<ModelSummary>> {
+    let rows = sqlx::query(
+        "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
+         FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id \
+         ORDER BY m.release_year DESC, m.launch_price_minor DESC, m.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ModelSummary {
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                brand_slug: r.try_get("brand_slug")?,
+                brand_name: r.try_get("brand_name")?,
+                category_slug: r.try_get("category_slug")?,
+                release_year: r.try_get("release_year")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatalogSize {
+    pub models: i64,
+    pub variants: i64,
+}
+
+pub async fn size<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<CatalogSize> {
+    let row = sqlx::query("SELECT (SELECT COUNT(*) FROM models) AS models, (SELECT COUNT(*) FROM variants) AS variants")
+        .fetch_one(ex)
+        .await?;
+    Ok(CatalogSize { models: row.try_get("models")?, variants: row.try_get("variants")? })
+}
+
+/// Every variant's id by SKU, for loaders that refer to variants by SKU.
+pub async fn variant_ids_by_sku(conn: &mut AnyConnection) -> DbResult<std::collections::HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sku, id FROM variants").fetch_all(conn).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Models whose brand and name contain every word of `q` (case-insensitive),
+/// newest first. The consumer flow replaces this with a typo-tolerant search.
+pub async fn search_models<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    q: &str,
+    category_slug: Option<&str>,
+    limit: i64,
+) -> DbResult<Vec<ModelSummary>> {
+    let words: Vec<String> = q.split_whitespace().take(6).map(|w| format!("%{}%", w.to_lowercase().replace(['%', '_'], ""))).collect();
+    let mut sql = String::from(
+        "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
+         FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id WHERE 1 = 1",
+    );
+    let mut n = 0;
+    for _ in &words {
+        n += 1;
+        sql.push_str(&format!(" AND LOWER(b.name || ' ' || m.name) LIKE ${n}"));
+    }
+    if category_slug.is_some() {
+        n += 1;
+        sql.push_str(&format!(" AND c.slug = ${n}"));
+    }
+    n += 1;
+    sql.push_str(&format!(" ORDER BY m.release_year DESC, m.name LIMIT ${n}"));
+    let mut query = sqlx::query(&sql);
+    for w in &words {
+        query = query.bind(w.clone());
+    }
+    if let Some(c) = category_slug {
+        query = query.bind(c.to_string());
+    }
+    let rows = query.bind(limit).fetch_all(ex).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ModelSummary {
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                brand_slug: r.try_get("brand_slug")?,
+                brand_name: r.try_get("brand_name")?,
+                category_slug: r.try_get("category_slug")?,
+                release_year: r.try_get("release_year")?,
+            })
+        })
+        .collect()
+}

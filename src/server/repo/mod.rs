@@ -1,0 +1,11 @@
+//! Repositories: the only place SQL is written. One module per aggregate,
+//! portable SQL that runs unchanged on SQLite and Postgres through `Any`.
+//! Functions take an executor so a caller can group them in a transaction.
+
+pub mod catalog;
+pub mod login_attempts;
+pub mod sellers;
+pub mod sessions;
+pub mod users;
+
+pub type DbResult<T> = Result<T, sqlx::Error>;

@@ -1,0 +1,138 @@
+use super::DbResult;
+use crate::domain::grade::Grade;
+use crate::server::db::Db;
+use sqlx::{Any, AnyConnection, Executor};
+
+pub struct NewSeller<'a> {
+    pub user_id: i64,
+    pub company_name: &'a str,
+    pub vat_number: &'a str,
+    pub address_line1: &'a str,
+    pub postcode: &'a str,
+    pub city: &'a str,
+    pub country: &'a str,
+    pub contact_email: &'a str,
+    pub contact_phone: &'a str,
+    pub status: &'a str,
+    pub weekly_cap: Option<i64>,
+    pub quality_score: i64,
+}
+
+pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, s: &NewSeller<'_>, now_ms: i64) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO sellers (user_id, company_name, vat_number, address_line1, postcode, city, country, \
+           contact_email, contact_phone, status, weekly_cap, quality_score, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(s.user_id)
+    .bind(s.company_name)
+    .bind(s.vat_number)
+    .bind(s.address_line1)
+    .bind(s.postcode)
+    .bind(s.city)
+    .bind(s.country)
+    .bind(s.contact_email)
+    .bind(s.contact_phone)
+    .bind(s.status)
+    .bind(s.weekly_cap)
+    .bind(s.quality_score)
+    .bind(now_ms)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn count<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sellers").fetch_one(ex).await
+}
+
+pub struct NewListing {
+    pub seller_id: i64,
+    pub variant_id: i64,
+    pub grade: Grade,
+    pub price_minor: i64,
+}
+
+/// Inserts listings many rows per statement (see `Placeholders` for why
+/// the placeholder style differs per backend).
+pub async fn insert_listings(db: &Db, conn: &mut AnyConnection, listings: &[NewListing], now_ms: i64) -> DbResult<()> {
+    const ROWS_PER_STATEMENT: usize = 500;
+    for chunk in listings.chunks(ROWS_PER_STATEMENT) {
+        let mut ph = db.placeholders();
+        let values: Vec<String> = chunk.iter().map(|_| ph.row(6)).collect();
+        let sql = format!(
+            "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for l in chunk {
+            query = query.bind(l.seller_id).bind(l.variant_id).bind(l.grade.code()).bind(l.price_minor).bind(now_ms).bind(now_ms);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+pub async fn count_listings<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM listings").fetch_one(ex).await
+}
+
+#[derive(Clone, Debug)]
+pub struct SellerSummary {
+    pub id: i64,
+    pub company: String,
+    pub status: String,
+    pub paused: bool,
+    pub listings: i64,
+    pub city: String,
+    pub country: String,
+}
+
+pub async fn overview_for_user<'c>(ex: impl Executor<'c, Database = Any>, user_id: i64) -> DbResult<Option<SellerSummary>> {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "SELECT s.id, s.company_name, s.status, s.paused, s.city, s.country, \
+           (SELECT COUNT(*) FROM listings l WHERE l.seller_id = s.id) AS listings \
+         FROM sellers s WHERE s.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(ex)
+    .await?;
+    row.map(|r| {
+        Ok(SellerSummary {
+            id: r.try_get("id")?,
+            company: r.try_get("company_name")?,
+            status: r.try_get("status")?,
+            paused: r.try_get::<i64, _>("paused")? != 0,
+            listings: r.try_get("listings")?,
+            city: r.try_get("city")?,
+            country: r.try_get("country")?,
+        })
+    })
+    .transpose()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketplaceCounts {
+    pub customers: i64,
+    pub sellers_approved: i64,
+    pub sellers_pending: i64,
+    pub listings: i64,
+}
+
+pub async fn marketplace_counts<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<MarketplaceCounts> {
+    use sqlx::Row;
+    let r = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers, \
+           (SELECT COUNT(*) FROM sellers WHERE status = 'approved') AS approved, \
+           (SELECT COUNT(*) FROM sellers WHERE status = 'pending') AS pending, \
+           (SELECT COUNT(*) FROM listings) AS listings",
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok(MarketplaceCounts {
+        customers: r.try_get("customers")?,
+        sellers_approved: r.try_get("approved")?,
+        sellers_pending: r.try_get("pending")?,
+        listings: r.try_get("listings")?,
+    })
+}

@@ -1,0 +1,115 @@
+//! Protections every route inherits: cross-site request refusal, security
+//! headers, and real HTTP statuses for server-function errors.
+
+use crate::error::AppError;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use leptos::server_fn::error::FromServerFnError;
+
+/// Leptos does no CSRF check for server functions, so this one does: a
+/// state-changing request must come from this site. Browsers send
+/// `Sec-Fetch-Site` (modern) and `Origin` (on every POST); either one saying
+/// "another site" is refused. Requests without both (curl, server-to-server)
+/// carry no ambient browser cookies an attacker could ride on.
+pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        // "same-site" is refused too: a sibling subdomain is not us.
+        if site != "same-origin" && site != "none" {
+            return forbidden_cross_site(site);
+        }
+    }
+    if let Some(origin) = headers.get(http::header::ORIGIN) {
+        let host = headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let origin_host = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
+        if origin_host.is_none_or(|h| !h.eq_ignore_ascii_case(host)) {
+            return forbidden_cross_site(origin.to_str().unwrap_or("unreadable origin"));
+        }
+    }
+    next.run(req).await
+}
+
+fn forbidden_cross_site(from: &str) -> Response {
+    tracing::warn!(from, "refused a cross-site state-changing request");
+    (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response()
+}
+
+/// The policy for rendered pages; Leptos's per-request nonce covers its
+/// hydration and streaming scripts. `wasm-unsafe-eval` lets the page compile
+/// its own WebAssembly, and nothing else.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Everything that is not a page (files, API answers) gets the strictest
+/// policy, since none of it should run or embed anything.
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set_default = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set_default(h, http::header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
+    set_default(h, http::header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set_default(h, http::header::X_FRAME_OPTIONS, "DENY");
+    // Full URL to ourselves (no-JS form errors travel back through the
+    // Referer), only the origin to others.
+    set_default(h, http::header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    set_default(h, HeaderName::from_static("permissions-policy"), "camera=(self), microphone=(), geolocation=(), payment=()");
+    set_default(h, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    res
+}
+
+/// Server functions answer every error with 500; this gives each error the
+/// status its meaning deserves (401, 403, 422, 429...). Plain form posts are
+/// redirects by then and are left alone.
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return Response::from_parts(parts, Body::empty()),
+    };
+    let err = AppError::de(bytes.clone());
+    if let Ok(status) = StatusCode::from_u16(err.status()) {
+        parts.status = status;
+    }
+    if let AppError::RateLimited { retry_after_minutes } = &err {
+        if let Ok(v) = HeaderValue::from_str(&(retry_after_minutes * 60).to_string()) {
+            parts.headers.insert(http::header::RETRY_AFTER, v);
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_policy_keeps_framing_and_plugins_out() {
+        let csp = page_csp("abc");
+        assert!(csp.contains("'nonce-abc'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("object-src 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}

@@ -1,0 +1,128 @@
+//! The demo marketplace: six approved refurbishers (and one awaiting
+//! approval) pricing the catalog with `pricing`, a demo consumer and an
+//! operations account. For local use only: the passwords are in the README.
+
+use super::catalog_file::{parse, CATALOG_CSV};
+use super::pricing::{offer_minor, BuyingProfile};
+use super::{meta_get, meta_set, SeedError};
+use crate::domain::account::{Email, Role};
+use crate::domain::catalog::Category;
+use crate::domain::grade::Grade;
+use crate::server::auth::hash_password;
+use crate::server::db::Db;
+use crate::server::repo;
+
+pub const DEMO_PASSWORD: &str = "demo-password";
+pub const DEMO_CONSUMER_EMAIL: &str = "demo@tradein.example";
+pub const DEMO_OPS_EMAIL: &str = "ops@tradein.example";
+
+pub struct DemoSeller {
+    pub email: &'static str,
+    pub company: &'static str,
+    pub vat: &'static str,
+    pub street: &'static str,
+    pub postcode: &'static str,
+    pub city: &'static str,
+    pub country: &'static str,
+    pub phone: &'static str,
+    pub status: &'static str,
+    pub quality_score: i64,
+    pub weekly_cap: Option<i64>,
+    pub profile: BuyingProfile,
+}
+
+const PHONES_AND_TABLETS: &[Category] = &[Category::Smartphones, Category::Tablets];
+const GAMING_AND_COMPUTING: &[Category] = &[Category::Consoles, Category::Laptops, Category::Tablets, Category::Smartwatches];
+
+pub fn demo_sellers() -> Vec<DemoSeller> {
+    let profile = |key, offset_percent, categories, buys_faulty, gap_percent| BuyingProfile { key, offset_percent, categories, buys_faulty, gap_percent };
+    vec![
+        DemoSeller { email: "buyback@renew-mobile.example", company: "ReNew Mobile SAS", vat: "FR40123456789", street: "12 rue des Tanneurs", postcode: "69002", city: "Lyon", country: "FR", phone: "+33 4 72 00 00 01", status: "approved", quality_score: 820, weekly_cap: Some(2_000), profile: profile("renew", 3, &[], true, 12) },
+        DemoSeller { email: "ankauf@second-life.example", company: "Second Life Devices GmbH", vat: "DE123456789", street: "Lindenstraße 40", postcode: "10969", city: "Berlin", country: "DE", phone: "+49 30 0000 0002", status: "approved", quality_score: 760, weekly_cap: Some(1_500), profile: profile("secondlife", 5, PHONES_AND_TABLETS, false, 8) },
+        DemoSeller { email: "inkoop@circular-tech.example", company: "Circular Tech B.V.", vat: "NL123456789B01", street: "Wilhelminakade 91", postcode: "3072 AP", city: "Rotterdam", country: "NL", phone: "+31 10 000 0003", status: "approved", quality_score: 700, weekly_cap: None, profile: profile("circular", 0, &[], true, 20) },
+        DemoSeller { email: "compras@greencycle.example", company: "GreenCycle Electronics S.L.", vat: "ESB12345678", street: "Carrer de Colón 18", postcode: "46004", city: "Valencia", country: "ES", phone: "+34 960 000 004", status: "approved", quality_score: 640, weekly_cap: None, profile: profile("greencycle", -6, &[], true, 5) },
+        DemoSeller { email: "acquisti@phoenix-refurb.example", company: "Phoenix Refurb S.r.l.", vat: "IT12345678901", street: "Via Tortona 27", postcode: "20144", city: "Milano", country: "IT", phone: "+39 02 0000 0005", status: "approved", quality_score: 780, weekly_cap: Some(800), profile: profile("phoenix", 6, GAMING_AND_COMPUTING, true, 10) },
+        DemoSeller { email: "rachat@atelier-recond.example", company: "Atelier Reconditionné SARL", vat: "FR83987654321", street: "45 quai des Chartrons", postcode: "33000", city: "Bordeaux", country: "FR", phone: "+33 5 56 00 00 06", status: "approved", quality_score: 880, weekly_cap: Some(600), profile: profile("atelier", 1, &[Category::Smartphones], false, 15) },
+        DemoSeller { email: "hello@refurb-express.example", company: "Refurb Express BV", vat: "BE0123456789", street: "Rue de la Loi 155", postcode: "1040", city: "Bruxelles", country: "BE", phone: "+32 2 000 00 07", status: "pending", quality_score: 500, weekly_cap: None, profile: profile("express", 8, PHONES_AND_TABLETS, false, 60) },
+    ]
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub accounts: usize,
+    pub sellers: usize,
+    pub listings: usize,
+}
+
+/// Seeds the demo marketplace once; a database that has it is left alone.
+pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError> {
+    if meta_get(db, "demo_seeded").await?.is_some() {
+        return Ok(None);
+    }
+    let models = parse(CATALOG_CSV).map_err(SeedError::Catalog)?;
+    let sellers = demo_sellers();
+
+    // Hash before the transaction: the write lock is not held while the CPU works.
+    let mut hashes = Vec::new();
+    for _ in 0..sellers.len() + 2 {
+        hashes.push(hash_password(DEMO_PASSWORD.to_string()).await);
+    }
+
+    let mut tx = db.write_tx().await?;
+    let variant_ids = repo::catalog::variant_ids_by_sku(&mut tx).await?;
+    let user = |email: &'static str| Email::parse(email).expect("demo emails are valid");
+    let people = [(DEMO_CONSUMER_EMAIL, Role::Customer, "Dana Demo"), (DEMO_OPS_EMAIL, Role::Ops, "Olivia Ops")];
+    let mut summary = DemoSummary::default();
+    for (i, (email, role, name)) in people.into_iter().enumerate() {
+        let email = user(email);
+        repo::users::insert(&mut *tx, repo::users::NewUser { email: &email, password_hash: &hashes[i], role, display_name: name }, now_ms).await?;
+        summary.accounts += 1;
+    }
+    let mut listings = Vec::new();
+    for (i, s) in sellers.iter().enumerate() {
+        let email = user(s.email);
+        let user_id = repo::users::insert(
+            &mut *tx,
+            repo::users::NewUser { email: &email, password_hash: &hashes[i + 2], role: Role::Seller, display_name: s.company },
+            now_ms,
+        )
+        .await?;
+        let seller_id = repo::sellers::insert(
+            &mut *tx,
+            &repo::sellers::NewSeller {
+                user_id,
+                company_name: s.company,
+                vat_number: s.vat,
+                address_line1: s.street,
+                postcode: s.postcode,
+                city: s.city,
+                country: s.country,
+                contact_email: s.email,
+                contact_phone: s.phone,
+                status: s.status,
+                weekly_cap: s.weekly_cap,
+                quality_score: s.quality_score,
+            },
+            now_ms,
+        )
+        .await?;
+        summary.accounts += 1;
+        summary.sellers += 1;
+        for m in &models {
+            for v in m.variants() {
+                let Some(&variant_id) = variant_ids.get(&v.sku) else { continue };
+                for grade in Grade::ALL {
+                    if let Some(price_minor) = offer_minor(&s.profile, m, &v, grade) {
+                        listings.push(repo::sellers::NewListing { seller_id, variant_id, grade, price_minor });
+                    }
+                }
+            }
+        }
+    }
+    repo::sellers::insert_listings(db, &mut tx, &listings, now_ms).await?;
+    summary.listings = listings.len();
+    meta_set(&mut tx, "demo_seeded", &now_ms.to_string()).await?;
+    tx.commit().await?;
+    tracing::info!(accounts = summary.accounts, sellers = summary.sellers, listings = summary.listings, "demo marketplace seeded");
+    Ok(Some(summary))
+}

@@ -1,0 +1,78 @@
+//! Data loaded at start: the device catalog (always, when it changed) and the
+//! demo marketplace (with `SEED_DEMO`).
+
+pub mod catalog_file;
+pub mod demo;
+pub mod pricing;
+
+use super::db::Db;
+use super::repo;
+use sqlx::Row;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("the shipped catalog is invalid: {0}")]
+    Catalog(String),
+    #[error("database error while seeding: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+pub async fn meta_get(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query("SELECT value FROM app_meta WHERE key = $1").bind(key).fetch_optional(db.pool()).await?;
+    row.map(|r| r.try_get("value")).transpose()
+}
+
+async fn meta_set(conn: &mut sqlx::AnyConnection, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Loads `seed/catalog.csv` into the catalog tables, in one transaction,
+/// unless this exact file is already loaded. Returns whether it loaded.
+pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
+    let fingerprint = catalog_file::fingerprint(catalog_file::CATALOG_CSV);
+    if meta_get(db, "catalog_fingerprint").await?.as_deref() == Some(fingerprint.as_str()) {
+        return Ok(false);
+    }
+    let models = catalog_file::parse(catalog_file::CATALOG_CSV).map_err(SeedError::Catalog)?;
+    let mut tx = db.write_tx().await?;
+    let mut category_ids = std::collections::HashMap::new();
+    for (position, category) in crate::domain::catalog::Category::ALL.into_iter().enumerate() {
+        let id = repo::catalog::upsert_category(&mut tx, category.slug(), category.name(), position as i64).await?;
+        category_ids.insert(category, id);
+    }
+    let mut brand_ids = std::collections::HashMap::new();
+    for m in &models {
+        let brand_id = match brand_ids.get(&m.brand) {
+            Some(id) => *id,
+            None => {
+                let id = repo::catalog::upsert_brand(&mut tx, &m.brand_slug(), &m.brand).await?;
+                brand_ids.insert(m.brand.clone(), id);
+                id
+            }
+        };
+        let model_id = repo::catalog::upsert_model(
+            &mut tx,
+            &repo::catalog::ModelRow {
+                category_id: category_ids[&m.category],
+                brand_id,
+                slug: &m.slug,
+                name: &m.name,
+                release_year: m.release_year,
+                launch_price_minor: m.launch_price_eur * 100,
+            },
+        )
+        .await?;
+        for (position, v) in m.variants().iter().enumerate() {
+            repo::catalog::upsert_variant(&mut tx, model_id, &v.sku, v.storage_gb as i64, &v.connectivity, position as i64).await?;
+        }
+    }
+    meta_set(&mut tx, "catalog_fingerprint", &fingerprint).await?;
+    tx.commit().await?;
+    tracing::info!(models = models.len(), "catalog loaded");
+    Ok(true)
+}

@@ -1,0 +1,24 @@
+//! What every request handler and server function shares.
+
+use super::clock::Clock;
+use super::config::Config;
+use super::db::Db;
+use super::secret::Secret;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub secret: Arc<Secret>,
+    pub clock: Arc<dyn Clock>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,89 @@
+//! Pages and notices for when things go wrong. Each shows the request id,
+//! which is also in the server log line of that request.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The request id of the page being rendered. Read on the server and carried
+/// to the browser inside the page, so hydration sees the same text.
+fn request_reference() -> OnceResource<Option<String>> {
+    OnceResource::new(async {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>().map(|p| crate::server::api::request_id(&p.headers))
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None
+        }
+    })
+}
+
+#[component]
+fn Reference() -> impl IntoView {
+    let reference = request_reference();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                reference.await.map(|r| view! { <p class="reference">"Reference: " <code>{r}</code></p> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::api::set_status(http::StatusCode::NOT_FOUND);
+    view! {
+        <Title text="Page not found"/>
+        <section class="card narrow">
+            <h1>"Page not found"</h1>
+            <p>"We could not find this page. It may have moved, or the link may be mistyped."</p>
+            <p><a class="button primary" href="/">"Go to the home page"</a></p>
+            <Reference/>
+        </section>
+    }
+}
+
+/// What a protected page shows when its access check fails, with the HTTP
+/// status set to match (the route must render with `SsrMode::Async`).
+#[component]
+pub fn AccessProblem(error: AppError, #[prop(into)] here: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+        crate::server::api::set_status(status);
+    }
+    match error {
+        AppError::Unauthenticated => view! {
+            <Title text="Sign in"/>
+            <section class="card narrow">
+                <h1>"Please sign in"</h1>
+                <p>"This area is for signed-in accounts."</p>
+                <p><a class="button primary" href=format!("/login?next={}", crate::ui::url_encode(&here))>"Sign in"</a></p>
+            </section>
+        }
+        .into_any(),
+        AppError::Forbidden => view! {
+            <Title text="No access"/>
+            <section class="card narrow">
+                <h1>"You do not have access to this area"</h1>
+                <p>"Your account cannot open this page. If you think it should, contact the operations team."</p>
+                <p><a class="button" href="/">"Go to the home page"</a></p>
+                <Reference/>
+            </section>
+        }
+        .into_any(),
+        other => view! { <ErrorNotice error=other/> }.into_any(),
+    }
+}
+
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    view! {
+        <div class="notice error" role="alert">
+            <p>{error.to_string()}</p>
+        </div>
+    }
+}

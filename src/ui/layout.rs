@@ -1,0 +1,69 @@
+use crate::account::session::use_session;
+use crate::domain::account::Role;
+use leptos::prelude::*;
+use leptos::form::ActionForm;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <header class="site-header">
+            <div class="bar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"↻"</span>
+                    "TradeIn"
+                </a>
+                <nav aria-label="Main">
+                    <ul>
+                        <li><a href="/">"Sell a device"</a></li>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                match session.user.await.ok().flatten() {
+                                    Some(user) => {
+                                        let area = match user.role {
+                                            Role::Seller => Some(view! { <li><a href="/seller">"Refurbisher area"</a></li> }),
+                                            Role::Ops => Some(view! { <li><a href="/ops">"Operations"</a></li> }),
+                                            Role::Customer => None,
+                                        };
+                                        view! {
+                                            {area}
+                                            <li class="who" title=user.email.clone()>{user.name.clone()}</li>
+                                            <li>
+                                                <ActionForm action=session.logout attr:class="inline">
+                                                    <button type="submit" class="link-button">"Sign out"</button>
+                                                </ActionForm>
+                                            </li>
+                                        }
+                                            .into_any()
+                                    }
+                                    None => {
+                                        view! {
+                                            <li><a href="/login">"Sign in"</a></li>
+                                            <li><a class="button small" href="/signup">"Create account"</a></li>
+                                        }
+                                            .into_any()
+                                    }
+                                }
+                            })}
+                        </Transition>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="bar">
+                <p>"TradeIn: sell your device to competing refurbishers. Prices in EUR."</p>
+                <ul>
+                    <li><a href="/seller">"For refurbishers"</a></li>
+                    <li><a href="/ops">"Operations"</a></li>
+                </ul>
+            </div>
+        </footer>
+    }
+}

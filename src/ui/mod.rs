@@ -1,0 +1,25 @@
+//! Shared components: layout, forms, error pages.
+
+pub mod errors;
+pub mod form;
+pub mod layout;
+
+/// Percent-encodes a query-string value.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_query_values() {
+        assert_eq!(super::url_encode("/sell/a b?x=1&y"), "/sell/a%20b%3Fx%3D1%26y");
+    }
+}
