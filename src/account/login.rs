@@ -49,15 +49,19 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         None => auth::decoy_hash().await,
     };
     let verified = auth::verify_password(password, hash).await;
-    let user = user.filter(|_| verified);
-    repo::login_attempts::record(pool, email.as_str(), &ip, user.is_some(), now).await.or_internal(&g)?;
-    let Some(user) = user else {
+    let Some(user) = user.filter(|_| verified) else {
+        repo::login_attempts::record(pool, email.as_str(), &ip, false, now).await.or_internal(&g)?;
         return Err(AppError::invalid("form", "The email or password is incorrect."));
     };
 
-    // A new session id at every sign-in; any session this browser had ends.
-    auth::end_session(&g.state, &g.parts.headers).await.or_internal(&g)?;
-    let cookie = auth::start_session(&g.state, user.id).await.or_internal(&g)?;
+    // One transaction: the attempt is recorded, any session this browser
+    // had ends, and a new session id is issued (never reuse one from before
+    // sign-in).
+    let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
+    repo::login_attempts::record(&mut *tx, email.as_str(), &ip, true, now).await.or_internal(&g)?;
+    auth::end_session(&mut *tx, &g.state, &g.parts.headers).await.or_internal(&g)?;
+    let cookie = auth::start_session(&mut *tx, &g.state, user.id).await.or_internal(&g)?;
+    tx.commit().await.or_internal(&g)?;
     append_header(http::header::SET_COOKIE, &cookie);
     tracing::info!(user_id = user.id, "signed in");
     let next = next.filter(|n| !n.trim().is_empty());

@@ -16,7 +16,7 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::server::api::{append_header, guard, Access, OrInternal};
     use crate::server::auth;
     let g = guard(Access::Public).await?;
-    auth::end_session(&g.state, &g.parts.headers).await.or_internal(&g)?;
+    auth::end_session(g.state.db.pool(), &g.state, &g.parts.headers).await.or_internal(&g)?;
     append_header(http::header::SET_COOKIE, &auth::expired_session_cookie(g.state.config.cookies_secure()));
     leptos_axum::redirect("/");
     Ok(())

@@ -20,9 +20,11 @@ pub async fn signup(name: String, email: String, password: String, next: Option<
     errors.into_result()?;
     let (name, email) = (name.expect("checked"), email.expect("checked"));
 
+    // Hash before taking the write lock: the CPU work does not block writers.
     let hash = auth::hash_password(password).await;
+    let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
     let inserted = repo::users::insert(
-        g.state.db.pool(),
+        &mut *tx,
         repo::users::NewUser { email: &email, password_hash: &hash, role: Role::Customer, display_name: &name },
         g.now_ms(),
     )
@@ -34,8 +36,9 @@ pub async fn signup(name: String, email: String, password: String, next: Option<
         }
         Err(e) => return Err(g.internal(e)),
     };
-    auth::end_session(&g.state, &g.parts.headers).await.or_internal(&g)?;
-    let cookie = auth::start_session(&g.state, user_id).await.or_internal(&g)?;
+    auth::end_session(&mut *tx, &g.state, &g.parts.headers).await.or_internal(&g)?;
+    let cookie = auth::start_session(&mut *tx, &g.state, user_id).await.or_internal(&g)?;
+    tx.commit().await.or_internal(&g)?;
     append_header(http::header::SET_COOKIE, &cookie);
     tracing::info!(user_id, "account created");
     leptos_axum::redirect(&super::safe_next(next.as_deref().filter(|n| !n.trim().is_empty())));

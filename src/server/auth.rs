@@ -93,16 +93,24 @@ pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
 
 /// Starts a session for `user_id`; returns the Set-Cookie header value.
 /// A fresh token every time: a session id fixed before login is never reused.
-pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, sqlx::Error> {
+pub async fn start_session<'c>(
+    ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    state: &AppState,
+    user_id: i64,
+) -> Result<String, sqlx::Error> {
     let token = new_session_token();
     let now = state.clock.now_ms();
-    repo::sessions::insert(state.db.pool(), &state.secret.session_token_hash(&token), user_id, now, now + SESSION_TTL_MS).await?;
+    repo::sessions::insert(ex, &state.secret.session_token_hash(&token), user_id, now, now + SESSION_TTL_MS).await?;
     Ok(session_cookie(&token, state.config.cookies_secure()))
 }
 
-pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), sqlx::Error> {
+pub async fn end_session<'c>(
+    ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(), sqlx::Error> {
     if let Some(token) = session_token(headers, state.config.cookies_secure()) {
-        repo::sessions::delete(state.db.pool(), &state.secret.session_token_hash(&token)).await?;
+        repo::sessions::delete(ex, &state.secret.session_token_hash(&token)).await?;
     }
     Ok(())
 }

@@ -1,0 +1,186 @@
+//! Starts the real app on a free port against a fresh database: a temporary
+//! SQLite file, or a new Postgres database at 127.0.0.1:5432 that is dropped
+//! afterwards. Every test body runs once per backend (`both_backends!`).
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tradein::server::clock::ManualClock;
+use tradein::server::config::Config;
+use tradein::server::state::AppState;
+use tradein::server::{prepare, start, Running};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async test body on each backend as two separate tests.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::harness::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::harness::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A database that exists for one test and is removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    dir: PathBuf,
+    pg_name: Option<String>,
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestDb {
+    pub async fn create(backend: Backend) -> TestDb {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let tag = format!("{}_{}_{}", std::process::id(), n, std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos());
+        let dir = std::env::temp_dir().join(format!("tradein-test-{tag}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        match backend {
+            Backend::Sqlite => TestDb { url: format!("sqlite://{}", dir.join("test.db").display()), dir, pg_name: None },
+            Backend::Postgres => {
+                let name = format!("tradein_test_{tag}");
+                admin_exec(&format!("CREATE DATABASE {name}")).await;
+                let base = postgres_admin_url();
+                let url = match base.rfind('/') {
+                    Some(i) if i > "postgres://".len() => format!("{}/{name}", &base[..i]),
+                    _ => format!("{base}/{name}"),
+                };
+                TestDb { url, dir, pg_name: Some(name) }
+            }
+        }
+    }
+}
+
+async fn admin_exec(sql: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&postgres_admin_url())
+        .await
+        .expect("Postgres must be running at 127.0.0.1:5432 (see README); set TEST_POSTGRES_URL to use another");
+    sqlx::Executor::execute(&mut conn, sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = conn.close().await;
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside any async context we could borrow: use a
+            // private runtime on its own thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(admin_exec(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: ManualClock,
+    pub state: AppState,
+    running: Option<Running>,
+    // Held for its Drop: the database lives exactly as long as the app.
+    _db: TestDb,
+}
+
+/// 2026-03-02 09:00 UTC, a Monday: tests start from a known instant.
+pub const START_MS: i64 = 1_772_442_000_000;
+
+pub struct Options {
+    pub seed_demo: bool,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, Options { seed_demo: false }).await
+    }
+
+    pub async fn spawn_with_demo(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, Options { seed_demo: true }).await
+    }
+
+    pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
+        let db = TestDb::create(backend).await;
+        let vars = [
+            ("DATABASE_URL", db.url.clone()),
+            ("DATA_DIR", db.dir.join("data").display().to_string()),
+            ("APP_SECRET", "ab".repeat(32)),
+            ("SEED_DEMO", options.seed_demo.to_string()),
+            ("LEPTOS_SITE_ROOT", db.dir.join("site").display().to_string()),
+        ];
+        let config = Config::from_lookup(|k| vars.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone())).unwrap();
+        let clock = ManualClock::starting_at(START_MS);
+        let state = prepare(config, Arc::new(clock.clone())).await.expect("app prepares");
+        let running = start(state.clone(), "127.0.0.1:0".parse().unwrap()).await.expect("app starts");
+        TestApp { base: format!("http://{}", running.addr), clock, state, running: Some(running), _db: db }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects, and
+    /// sends this site's Origin on every request.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", HeaderValue::from_str(&self.base).unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    /// Calls a server function the way the hydrated app does.
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap()
+    }
+
+    pub async fn signup(&self, client: &reqwest::Client, name: &str, email: &str, password: &str) -> reqwest::Response {
+        self.call(client, "signup", &[("name", name), ("email", email), ("password", password)]).await
+    }
+
+    pub async fn login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        self.call(client, "login", &[("email", email), ("password", password)]).await
+    }
+
+    /// The signed-in user's email as the server sees it, or None.
+    pub async fn whoami(&self, client: &reqwest::Client) -> Option<String> {
+        let res = self.call(client, "current_user", &[]).await;
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        body.get("email").and_then(|e| e.as_str()).map(str::to_string)
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.state.db.pool()).await.unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real app, served on a free port, against a fresh
+//! SQLite file and a fresh Postgres database. Run with
+//! `cargo test --features ssr --test integration`.
+
+mod harness;
+
+mod access;
+mod accounts;
+mod hostile_input;
+mod pages;
+mod seed_data;
+mod startup;

@@ -1,0 +1,64 @@
+use crate::both_backends;
+use crate::harness::TestApp;
+
+both_backends!(health_reports_database_state, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let res = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "ok\n");
+    // With the database gone the check must fail loudly, not hang.
+    app.state.db.close().await;
+    let res = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 503);
+    app.stop().await;
+});
+
+both_backends!(home_page_is_server_rendered_with_the_catalog, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let res = reqwest::get(app.url("/")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let headers = res.headers().clone();
+    let html = res.text().await.unwrap();
+    // Content is in the HTML itself, before any script runs.
+    assert!(html.contains(r#"<label for="device-search">Search for your device</label>"#), "search label missing");
+    for category in ["Smartphones", "Tablets", "Game consoles", "Laptops", "Smartwatches"] {
+        assert!(html.contains(category), "{category} missing from the home page");
+    }
+    let newest: String = sqlx::query_scalar("SELECT name FROM models ORDER BY release_year DESC, launch_price_minor DESC, id LIMIT 1")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert!(html.contains(&newest), "newest model {newest} missing");
+
+    // The page's CSP names the nonce its hydration script carries.
+    let csp = headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "script nonce differs from CSP");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(headers.get("referrer-policy").unwrap(), "strict-origin-when-cross-origin");
+    assert_eq!(headers.get("x-frame-options").unwrap(), "DENY");
+    assert!(headers.get("x-request-id").is_some());
+    app.stop().await;
+});
+
+both_backends!(unknown_pages_are_404_with_a_request_reference, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let res = reqwest::get(app.url("/no/such/page")).await.unwrap();
+    assert_eq!(res.status(), 404);
+    let id = res.headers().get("x-request-id").unwrap().to_str().unwrap().to_string();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Page not found"));
+    assert!(html.contains(&id), "the page should quote its request id {id}");
+    app.stop().await;
+});
+
+both_backends!(search_finds_models_by_words, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let html = reqwest::get(app.url("/search?q=iphone+13")).await.unwrap().text().await.unwrap();
+    assert!(html.contains("iPhone 13 Pro Max"), "search results missing");
+    let html = reqwest::get(app.url("/search?category=consoles")).await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"<span class="model-name">PlayStation 5</span>"#));
+    assert!(!html.contains(r#"<span class="model-name">iPhone"#), "only consoles");
+    app.stop().await;
+});
