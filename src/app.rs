@@ -52,10 +52,13 @@ fn SessionScope() -> impl IntoView {
         <Header/>
         <main id="main" tabindex="-1">
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("") view=HomePage/>
-                <Route path=path!("/search") view=SearchPage/>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/signup") view=SignupPage/>
+                // In-order streaming puts every resolved section straight into
+                // the HTML, so these pages also work with JavaScript off
+                // (out-of-order streaming needs a script to place them).
+                <Route path=path!("") view=HomePage ssr=SsrMode::InOrder/>
+                <Route path=path!("/search") view=SearchPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder/>
                 // Role-gated areas render after their access check so the
                 // response carries the right status (403 for others).
                 <Route path=path!("/seller") view=SellerHome ssr=SsrMode::Async/>

@@ -1,0 +1,46 @@
+import { defineConfig } from '@playwright/test';
+
+// The server under test: the debug build that scripts/test.sh just made,
+// on a fresh SQLite file with the demo marketplace. Paths can be overridden
+// because the build may live in a shared cargo target directory.
+const port = Number(process.env.E2E_PORT ?? 3400);
+const bin = process.env.TRADEIN_BIN ?? '../target/debug/tradein';
+const siteRoot = process.env.TRADEIN_SITE_ROOT ?? '../target/site';
+const dataDir = process.env.E2E_DATA_DIR ?? '../target/e2e-data';
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's chromium: Playwright never downloads a browser here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command:
+      `rm -rf ${dataDir} && mkdir -p ${dataDir} && ` +
+      `DATABASE_URL=sqlite://${dataDir}/e2e.db SEED_DEMO=true DATA_DIR=${dataDir} ` +
+      `LEPTOS_SITE_ROOT=${siteRoot} LEPTOS_SITE_ADDR=127.0.0.1:${port} RUST_LOG=warn ${bin}`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

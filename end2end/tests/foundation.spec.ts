@@ -1,0 +1,107 @@
+import { test, expect } from '@playwright/test';
+import { gotoHydrated, uniqueEmail, watchErrors, DEMO_PASSWORD, DEMO_SELLER, DEMO_OPS } from './helpers';
+
+test('the home page is rendered on the server, before any script runs', async ({ request, browser }) => {
+  const res = await request.get('/');
+  expect(res.status()).toBe(200);
+  const html = await res.text();
+  expect(html).toContain('<label for="device-search">Search for your device</label>');
+  expect(html).toContain('Smartphones');
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByLabel('Search for your device')).toBeVisible();
+  await expect(page.getByRole('link', { name: /Game consoles/ })).toBeVisible();
+  await context.close();
+});
+
+test('hydration completes without console errors', async ({ page }) => {
+  const errors = watchErrors(page);
+  await gotoHydrated(page, '/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Sell your old device');
+  await gotoHydrated(page, '/login');
+  expect(errors).toEqual([]);
+});
+
+test('search from the home page finds a model', async ({ page }) => {
+  await gotoHydrated(page, '/');
+  await page.getByLabel('Search for your device').fill('galaxy s21');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/\/search\?q=galaxy/);
+  await expect(page.getByText('Galaxy S21 Ultra')).toBeVisible();
+});
+
+test('sign up, sign out and sign in again', async ({ page }) => {
+  const errors = watchErrors(page);
+  const email = uniqueEmail('signup');
+  await gotoHydrated(page, '/signup');
+  await page.getByLabel('Full name').fill('Erin Example');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long enough passphrase');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByText('Erin Example')).toBeVisible();
+  await nav.getByRole('button', { name: 'Sign out' }).click();
+  await expect(nav.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(nav.getByText('Erin Example')).toHaveCount(0);
+
+  await nav.getByRole('link', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long enough passphrase');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(nav.getByText('Erin Example')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('bad sign-up input is explained next to each field', async ({ page }) => {
+  await gotoHydrated(page, '/signup');
+  await page.getByLabel('Full name').fill('Erin Example');
+  await page.getByLabel('Email').fill('not-an-email');
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('#field-email-error')).toHaveText('enter an email address like name@example.com');
+  await expect(page.locator('#field-password-error')).toHaveText('use at least 10 characters');
+  await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page).toHaveURL(/\/signup/);
+});
+
+test('a wrong password gets one generic message', async ({ page }) => {
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Email').fill(DEMO_OPS);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'The email or password is incorrect.' })).toBeVisible();
+});
+
+test('a seller cannot open the operations area', async ({ page }) => {
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Email').fill(DEMO_SELLER);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/seller$/);
+  await expect(page.getByRole('heading', { name: 'ReNew Mobile SAS' })).toBeVisible();
+
+  const res = await page.goto('/ops');
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'You do not have access to this area' })).toBeVisible();
+});
+
+test('signing in works without JavaScript, errors included', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(DEMO_OPS);
+  await page.getByLabel('Password').fill('wrong password here');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('The email or password is incorrect.')).toBeVisible();
+
+  await page.getByLabel('Email').fill(DEMO_OPS);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/ops$/);
+  await expect(page.getByRole('heading', { name: 'Operations console' })).toBeVisible();
+  await context.close();
+});

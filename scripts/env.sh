@@ -1,0 +1,29 @@
+# Sourced by the scripts: what every build shares.
+# shellcheck shell=bash
+
+# wasm-opt (binaryen from npm) for release builds.
+export PATH="$PWD/end2end/node_modules/.bin:$PATH"
+
+# In CI, keep build output outside the fresh clone so warm runs only rebuild
+# what changed (cargo locks the folder safely).
+if [ "${CI:-}" = "true" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  export CARGO_TARGET_DIR="$HOME/.cache/tradein/target"
+fi
+TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+# cargo-leptos passes these to the compiler; `cargo test` gets the same ones
+# so both builds share compiled dependencies instead of rebuilding Leptos.
+export LEPTOS_OUTPUT_NAME=tradein LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 \
+  LEPTOS_HASH_FILES=false
+
+# Postgres runs on these machines; start it if it is down.
+ensure_postgres() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    echo "[setup] starting Postgres"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && return 0; sleep 1; done
+    echo "Postgres did not start on 127.0.0.1:5432" >&2
+    return 1
+  fi
+}

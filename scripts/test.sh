@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit and integration tests (on SQLite and on
+# Postgres at 127.0.0.1:5432), then the Playwright suite in Debian chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+ensure_postgres
+
+logs="$(mktemp -d)"
+started=$(date +%s)
+
+echo "== Rust tests: unit, and integration on SQLite and Postgres"
+cargo test --features ssr 2>&1 | tee "$logs/rust.log"
+
+echo "== Building the site (server and wasm, debug)"
+cargo leptos build 2>&1 | tail -n 5
+
+echo "== Browser tests (Playwright, Debian chromium)"
+(
+  cd end2end
+  TRADEIN_BIN="$TARGET_DIR/debug/tradein" TRADEIN_SITE_ROOT="$PWD/../target/site" \
+    E2E_DATA_DIR="$logs/e2e-data" npx playwright test
+) 2>&1 | tee "$logs/e2e.log"
+
+# One closing line for people and CI: every runner's counts added up.
+rust_passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$logs/rust.log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+rust_failed=$(grep -Eo '^test result: .*; ([0-9]+) failed' "$logs/rust.log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+e2e_passed=$(grep -Eo '^ +[0-9]+ passed' "$logs/e2e.log" | awk '{s+=$1} END {print s+0}')
+e2e_failed=$(grep -Eo '^ +[0-9]+ failed' "$logs/e2e.log" | awk '{s+=$1} END {print s+0}')
+echo "Rust: $rust_passed passed, $rust_failed failed; browser: $e2e_passed passed, $e2e_failed failed; $(( $(date +%s) - started ))s"
+echo "tests: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"
