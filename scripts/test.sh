@@ -24,9 +24,11 @@ echo "== Browser tests (Playwright, Debian chromium)"
 ) 2>&1 | tee "$logs/e2e.log"
 
 # One closing line for people and CI: every runner's counts added up.
-rust_passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$logs/rust.log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-rust_failed=$(grep -Eo '^test result: .*; ([0-9]+) failed' "$logs/rust.log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
-e2e_passed=$(grep -Eo '^ +[0-9]+ passed' "$logs/e2e.log" | awk '{s+=$1} END {print s+0}')
-e2e_failed=$(grep -Eo '^ +[0-9]+ failed' "$logs/e2e.log" | awk '{s+=$1} END {print s+0}')
+# (awk, not grep: a pattern that matches nothing must not end the script.)
+count() { awk -v want="$2" -v pat="$3" '$0 ~ pat { for (i = 2; i <= NF; i++) if ($i ~ "^" want) s += $(i - 1) } END { print s + 0 }' "$1"; }
+rust_passed=$(count "$logs/rust.log" passed '^test result:')
+rust_failed=$(count "$logs/rust.log" failed '^test result:')
+e2e_passed=$(count "$logs/e2e.log" passed '^ +[0-9]+ passed')
+e2e_failed=$(count "$logs/e2e.log" failed '^ +[0-9]+ failed')
 echo "Rust: $rust_passed passed, $rust_failed failed; browser: $e2e_passed passed, $e2e_failed failed; $(( $(date +%s) - started ))s"
 echo "tests: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"

@@ -2,6 +2,14 @@
 //! Everything here compiles for wasm too, so a rule is written once.
 
 pub mod account;
+pub mod address;
 pub mod catalog;
+pub mod dates;
 pub mod grade;
+pub mod grading;
+pub mod iban;
+pub mod identifiers;
 pub mod money;
+pub mod offer;
+pub mod tracking;
+pub mod tradein;

@@ -1,0 +1,234 @@
+//! The life of a trade-in: one table of allowed transitions, each naming
+//! who may make it. Every state change in the app goes through `next_state`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum State {
+    /// Accepted; the label is being made (same transaction, normally unseen).
+    Created,
+    LabelIssued,
+    Shipped,
+    Received,
+    Inspecting,
+    CounterOffered,
+    Validated,
+    Paid,
+    ReturnRequested,
+    Returned,
+    Suspended,
+    Expired,
+    Cancelled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Actor {
+    Customer,
+    Seller,
+    Ops,
+    /// Background jobs and carrier events.
+    System,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    IssueLabel,
+    MarkShipped,
+    Cancel,
+    Expire,
+    Receive,
+    StartInspection,
+    Validate,
+    CounterOffer,
+    AcceptCounterOffer,
+    DeclineCounterOffer,
+    CounterOfferTimeout,
+    Suspend,
+    ResumeInspection,
+    ReturnDevice,
+    ConfirmPayment,
+    ReturnDelivered,
+}
+
+use Action::*;
+use Actor::*;
+use State::*;
+
+/// (action, from, to, who may do it)
+pub const TRANSITIONS: &[(Action, State, State, &[Actor])] = &[
+    (IssueLabel, Created, LabelIssued, &[System]),
+    (MarkShipped, LabelIssued, Shipped, &[Customer, System]),
+    (Cancel, Created, Cancelled, &[Customer, Ops]),
+    (Cancel, LabelIssued, Cancelled, &[Customer, Ops]),
+    (Expire, LabelIssued, Expired, &[System]),
+    // A parcel can arrive before its sender said it left.
+    (Receive, LabelIssued, Received, &[Seller]),
+    (Receive, Shipped, Received, &[Seller]),
+    (StartInspection, Received, Inspecting, &[Seller]),
+    (Validate, Inspecting, Validated, &[Seller]),
+    (CounterOffer, Inspecting, CounterOffered, &[Seller]),
+    (AcceptCounterOffer, CounterOffered, Validated, &[Customer]),
+    (DeclineCounterOffer, CounterOffered, ReturnRequested, &[Customer]),
+    // Silence never accepts a lower price.
+    (CounterOfferTimeout, CounterOffered, ReturnRequested, &[System]),
+    (Suspend, Received, Suspended, &[Seller]),
+    (Suspend, Inspecting, Suspended, &[Seller]),
+    (ResumeInspection, Suspended, Inspecting, &[Ops]),
+    (ReturnDevice, Suspended, ReturnRequested, &[Seller, Ops]),
+    (ConfirmPayment, Validated, Paid, &[Seller, Ops, System]),
+    (ReturnDelivered, ReturnRequested, Returned, &[System, Seller]),
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("this trade-in is {} and cannot be {}", state_label(*.from), action_label(*.action))]
+    NotAllowedFrom { action: Action, from: State },
+    #[error("you cannot do this on this trade-in")]
+    WrongActor { action: Action, actor: Actor },
+}
+
+pub fn next_state(from: State, action: Action, actor: Actor) -> Result<State, TransitionError> {
+    let row = TRANSITIONS.iter().find(|(a, f, _, _)| *a == action && *f == from);
+    match row {
+        None => Err(TransitionError::NotAllowedFrom { action, from }),
+        Some((_, _, _, actors)) if !actors.contains(&actor) => Err(TransitionError::WrongActor { action, actor }),
+        Some((_, _, to, _)) => Ok(*to),
+    }
+}
+
+impl State {
+    pub const ALL: [State; 13] = [
+        Created, LabelIssued, Shipped, Received, Inspecting, CounterOffered, Validated, Paid, ReturnRequested, Returned,
+        Suspended, Expired, Cancelled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Created => "created",
+            LabelIssued => "label_issued",
+            Shipped => "shipped",
+            Received => "received",
+            Inspecting => "inspecting",
+            CounterOffered => "counter_offered",
+            Validated => "validated",
+            Paid => "paid",
+            ReturnRequested => "return_requested",
+            Returned => "returned",
+            Suspended => "suspended",
+            Expired => "expired",
+            Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Nothing more happens to a trade-in in these states.
+    pub fn is_final(self) -> bool {
+        matches!(self, Paid | Returned | Expired | Cancelled)
+    }
+
+    /// The device is committed to this trade-in: its IMEI cannot start
+    /// another one, and it counts against weekly caps.
+    pub fn is_open(self) -> bool {
+        !self.is_final()
+    }
+}
+
+pub fn state_label(s: State) -> &'static str {
+    match s {
+        Created => "created",
+        LabelIssued => "waiting to be shipped",
+        Shipped => "on its way",
+        Received => "received",
+        Inspecting => "being inspected",
+        CounterOffered => "waiting for your answer to a new offer",
+        Validated => "validated",
+        Paid => "paid",
+        ReturnRequested => "being returned",
+        Returned => "returned",
+        Suspended => "on hold",
+        Expired => "expired",
+        Cancelled => "cancelled",
+    }
+}
+
+pub fn action_label(a: Action) -> &'static str {
+    match a {
+        IssueLabel => "given a label",
+        MarkShipped => "marked as shipped",
+        Cancel => "cancelled",
+        Expire => "expired",
+        Receive => "marked as received",
+        StartInspection => "inspected",
+        Validate => "validated",
+        CounterOffer => "given a counter-offer",
+        AcceptCounterOffer | DeclineCounterOffer => "answered",
+        CounterOfferTimeout => "timed out",
+        Suspend => "put on hold",
+        ResumeInspection => "resumed",
+        ReturnDevice => "returned",
+        ConfirmPayment => "paid",
+        ReturnDelivered => "marked as returned",
+    }
+}
+
+/// A counter-offer must lower the price: money never goes up after one.
+pub fn check_counter_offer(locked_minor: i64, proposed_minor: i64) -> Result<(), &'static str> {
+    if proposed_minor >= locked_minor {
+        Err("a counter-offer must be lower than the accepted price")
+    } else if proposed_minor < 0 {
+        Err("a price cannot be negative")
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_happy_path() {
+        let mut s = Created;
+        for (action, actor) in [(IssueLabel, System), (MarkShipped, Customer), (Receive, Seller), (StartInspection, Seller), (Validate, Seller), (ConfirmPayment, Seller)] {
+            s = next_state(s, action, actor).unwrap();
+        }
+        assert_eq!(s, Paid);
+        assert!(s.is_final());
+    }
+
+    #[test]
+    fn wrong_state_and_wrong_actor_are_refused() {
+        assert_eq!(next_state(Shipped, Cancel, Customer), Err(TransitionError::NotAllowedFrom { action: Cancel, from: Shipped }));
+        assert_eq!(next_state(Inspecting, Validate, Customer), Err(TransitionError::WrongActor { action: Validate, actor: Customer }));
+        assert_eq!(next_state(CounterOffered, AcceptCounterOffer, Seller), Err(TransitionError::WrongActor { action: AcceptCounterOffer, actor: Seller }));
+        assert!(next_state(Paid, ConfirmPayment, Seller).is_err(), "no paying twice");
+    }
+
+    #[test]
+    fn final_states_have_no_way_out() {
+        for (_, from, _, _) in TRANSITIONS {
+            assert!(!from.is_final(), "{from:?} is final but has a transition");
+        }
+    }
+
+    #[test]
+    fn table_is_unambiguous_and_codes_round_trip() {
+        for (i, (a, f, _, _)) in TRANSITIONS.iter().enumerate() {
+            assert!(!TRANSITIONS[i + 1..].iter().any(|(a2, f2, _, _)| a2 == a && f2 == f));
+        }
+        for s in State::ALL {
+            assert_eq!(State::parse(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn counter_offers_only_go_down() {
+        assert!(check_counter_offer(10_000, 9_999).is_ok());
+        assert!(check_counter_offer(10_000, 10_000).is_err());
+        assert!(check_counter_offer(10_000, 12_000).is_err());
+        assert!(check_counter_offer(10_000, -1).is_err());
+    }
+}
