@@ -3,7 +3,9 @@
 use crate::account::{login::LoginPage, session::provide_session, signup::SignupPage};
 use crate::home::{search::SearchPage, HomePage};
 use crate::ops::OpsHome;
+use crate::sell::{accept::AcceptPage, browse::{BrandPage, CategoryPage}, model_page::ModelPage, offer_page::OfferPage};
 use crate::seller::SellerHome;
+use crate::trade_ins::{MyTradeInsPage, TradeInPage};
 use crate::ui::errors::NotFound;
 use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
@@ -59,6 +61,13 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/sell/:category") view=CategoryPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/sell/:category/:brand") view=BrandPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/sell/:category/:brand/:model") view=ModelPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/sell/:category/:brand/:model/offer") view=OfferPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/sell/:category/:brand/:model/accept") view=AcceptPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/trade-ins") view=MyTradeInsPage ssr=SsrMode::Async/>
+                <Route path=path!("/trade-ins/:id") view=TradeInPage ssr=SsrMode::Async/>
                 // Role-gated areas render after their access check so the
                 // response carries the right status (403 for others).
                 <Route path=path!("/seller") view=SellerHome ssr=SsrMode::Async/>

@@ -7,7 +7,9 @@ pub mod domain;
 pub mod error;
 pub mod home;
 pub mod ops;
+pub mod sell;
 pub mod seller;
+pub mod trade_ins;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -11,5 +11,6 @@ pub mod iban;
 pub mod identifiers;
 pub mod money;
 pub mod offer;
+pub mod search;
 pub mod tracking;
 pub mod tradein;

@@ -130,9 +130,15 @@ impl State {
     }
 
     /// The device is committed to this trade-in: its IMEI cannot start
-    /// another one, and it counts against weekly caps.
+    /// another one.
     pub fn is_open(self) -> bool {
         !self.is_final()
+    }
+
+    /// Whether a trade-in in this state uses up a unit of its buyer's weekly
+    /// cap: everything but one abandoned before shipping.
+    pub fn counts_against_caps(self) -> bool {
+        !matches!(self, Expired | Cancelled)
     }
 }
 

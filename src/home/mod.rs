@@ -19,8 +19,16 @@ pub struct ModelCard {
     pub slug: String,
     pub name: String,
     pub brand: String,
+    pub brand_slug: String,
     pub category_slug: String,
     pub release_year: i64,
+}
+
+impl ModelCard {
+    /// The model's page, where its storage and condition are chosen.
+    pub fn href(&self) -> String {
+        format!("/sell/{}/{}/{}", self.category_slug, self.brand_slug, self.slug)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +52,7 @@ pub async fn load_home() -> Result<HomeData, AppError> {
         categories: categories.into_iter().map(|c| CategoryTile { slug: c.slug, name: c.name, models: c.models }).collect(),
         newest: newest
             .into_iter()
-            .map(|m| ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, category_slug: m.category_slug, release_year: m.release_year })
+            .map(|m| ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, brand_slug: m.brand_slug, category_slug: m.category_slug, release_year: m.release_year })
             .collect(),
         models: size.models,
         variants: size.variants,
@@ -53,6 +61,7 @@ pub async fn load_home() -> Result<HomeData, AppError> {
 
 #[component]
 pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView {
+    let (query, set_query) = signal(String::new());
     view! {
         <form class="search" action="/search" method="get" role="search">
             <label for="device-search">"Search for your device"</label>
@@ -64,9 +73,11 @@ pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView
                     placeholder="e.g. iPhone 13, Galaxy S21, PS5"
                     autocomplete="off"
                     value=value
+                    on:input=move |ev| set_query.set(event_target_value(&ev))
                 />
                 <button type="submit" class="button primary">"Search"</button>
             </div>
+            <crate::sell::suggest::Suggestions query=query/>
         </form>
     }
 }
@@ -98,7 +109,7 @@ pub fn HomePage() -> impl IntoView {
                             <ul class="tiles">
                                 {d.categories.into_iter().map(|c| view! {
                                     <li>
-                                        <a class="tile" href=format!("/search?category={}", c.slug)>
+                                        <a class="tile" href=format!("/sell/{}", c.slug)>
                                             <span class="tile-name">{c.name}</span>
                                             <span class="tile-count">{format!("{} models", c.models)}</span>
                                         </a>
@@ -110,7 +121,7 @@ pub fn HomePage() -> impl IntoView {
                             <h2 id="newest-heading">"Newest devices we buy"</h2>
                             <ul class="model-list">
                                 {d.newest.into_iter().map(|m| {
-                                    let href = format!("/search?q={}", crate::ui::url_encode(&format!("{} {}", m.brand, m.name)));
+                                    let href = m.href();
                                     view! {
                                     <li>
                                         <a href=href>

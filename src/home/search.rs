@@ -22,11 +22,33 @@ pub async fn search_models(q: String, category: Option<String>) -> Result<Vec<Mo
         None => None,
         Some(slug) => Some(Category::from_slug(slug).ok_or_else(|| AppError::invalid("category", "unknown category"))?),
     };
-    let found = catalog::search_models(g.state.db.pool(), &q, category.map(|c| c.slug()), 60).await.or_internal(&g)?;
-    Ok(found
-        .into_iter()
-        .map(|m| ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, category_slug: m.category_slug, release_year: m.release_year })
-        .collect())
+    let models = catalog::all_models(g.state.db.pool()).await.or_internal(&g)?;
+    let in_category: Vec<_> = models.into_iter().filter(|m| category.is_none_or(|c| c.slug() == m.category_slug)).collect();
+    if q.trim().is_empty() {
+        // A category without words: all its models, newest first.
+        let mut all: Vec<ModelCard> = in_category.into_iter().map(card).collect();
+        all.sort_by(|a, b| b.release_year.cmp(&a.release_year).then(a.name.cmp(&b.name)));
+        return Ok(all);
+    }
+    Ok(rank_cards(&q, in_category, 60))
+}
+
+#[cfg(feature = "ssr")]
+pub fn card(m: crate::server::repo::catalog::ModelSummary) -> ModelCard {
+    ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, brand_slug: m.brand_slug, category_slug: m.category_slug, release_year: m.release_year }
+}
+
+/// The domain's typo-tolerant ranking over catalog models.
+#[cfg(feature = "ssr")]
+pub fn rank_cards(q: &str, models: Vec<crate::server::repo::catalog::ModelSummary>, limit: usize) -> Vec<ModelCard> {
+    use crate::domain::search::{rank, Entry};
+    let entries: Vec<Entry> = models
+        .iter()
+        .enumerate()
+        .map(|(id, m)| Entry { id, brand: m.brand_name.clone(), name: m.name.clone(), release_year: m.release_year })
+        .collect();
+    let mut slots: Vec<Option<crate::server::repo::catalog::ModelSummary>> = models.into_iter().map(Some).collect();
+    rank(q, &entries, limit).into_iter().filter_map(|i| slots[i].take()).map(card).collect()
 }
 
 #[component]
@@ -50,16 +72,7 @@ pub fn SearchPage() -> impl IntoView {
                         }.into_any(),
                         Ok(models) => view! {
                             <p class="muted" role="status">{format!("{} devices found", models.len())}</p>
-                            <ul class="model-list">
-                                {models.into_iter().map(|m| view! {
-                                    <li>
-                                        <span class="model-brand">{m.brand}</span>
-                                        " "
-                                        <span class="model-name">{m.name}</span>
-                                        <span class="muted">{format!(" ({})", m.release_year)}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
+                            <crate::sell::browse::ModelLinks models=models/>
                         }.into_any(),
                         Err(e) => view! { <crate::ui::errors::ErrorNotice error=e/> }.into_any(),
                     }

@@ -83,6 +83,10 @@ pub struct Config {
     pub public_url: String,
     pub log_format: LogFormat,
     pub production: bool,
+    /// `smtp://…` or `smtps://…`; without it mail is written as .eml files.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub mail_dir: PathBuf,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -161,7 +165,31 @@ impl Config {
             return Err(ConfigError::new("APP_SECRET", "must be set when LEPTOS_ENV=PROD (64 hex characters)"));
         }
 
-        Ok(Config { database, site_addr, site_root, data_dir, secret, seed_demo, public_url, log_format, production })
+        let smtp_url = match get("SMTP_URL") {
+            None => None,
+            Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => Some(v),
+            Some(_) => return Err(ConfigError::new("SMTP_URL", "must start with smtp:// or smtps://")),
+        };
+        let mail_from = get("MAIL_FROM").unwrap_or_else(|| "TradeIn <no-reply@tradein.example>".into());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new("MAIL_FROM", format!("must be an address like \"TradeIn <no-reply@example.com>\" (got \"{mail_from}\")")));
+        }
+        let mail_dir = get("MAIL_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("mail"));
+
+        Ok(Config {
+            database,
+            site_addr,
+            site_root,
+            data_dir,
+            secret,
+            seed_demo,
+            public_url,
+            log_format,
+            production,
+            smtp_url,
+            mail_from,
+            mail_dir,
+        })
     }
 
     pub fn cookies_secure(&self) -> bool {
@@ -222,6 +250,8 @@ mod tests {
             ("APP_SECRET", "tooshort"),
             ("PUBLIC_URL", "example.com"),
             ("LOG_FORMAT", "xml"),
+            ("SMTP_URL", "http://mail"),
+            ("MAIL_FROM", "not an address"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);

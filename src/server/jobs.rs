@@ -14,14 +14,30 @@ pub async fn housekeeping(state: &AppState) -> Result<(u64, u64), sqlx::Error> {
     Ok((sessions, attempts))
 }
 
+/// Runs the jobs on timers: mail every few seconds (people wait for their
+/// label), deadlines every minute, housekeeping every quarter hour.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        let mut ticks: u64 = 0;
         loop {
             tick.tick().await;
-            if let Err(e) = housekeeping(&state).await {
-                tracing::warn!(error = %e, "housekeeping failed");
+            if let Err(e) = super::mailer::deliver_outbox(&state).await {
+                tracing::warn!(error = %e, "mail delivery failed");
             }
+            if ticks % 12 == 0 {
+                match super::trade_in_flow::run_deadlines(&state).await {
+                    Ok(r) if r != Default::default() => tracing::info!(?r, "deadlines applied"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "deadline job failed"),
+                }
+            }
+            if ticks % 180 == 0 {
+                if let Err(e) = housekeeping(&state).await {
+                    tracing::warn!(error = %e, "housekeeping failed");
+                }
+            }
+            ticks += 1;
         }
     })
 }

@@ -3,17 +3,23 @@
 
 pub mod api;
 pub mod auth;
+pub mod carrier;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod downloads;
+pub mod emails;
 pub mod health;
 pub mod jobs;
+pub mod labels;
+pub mod mailer;
 pub mod repo;
 pub mod secret;
 pub mod security;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
+pub mod trade_in_flow;
 
 use crate::app::{shell, App};
 use axum::routing::get;
@@ -68,6 +74,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     };
 
     seed::load_catalog(&db).await?;
+    seed::ensure_recycling_partner(&db, clock.now_ms()).await?;
     if config.seed_demo.unwrap_or(new_embedded_db) {
         seed::demo::seed(&db, clock.now_ms()).await?;
     }
@@ -80,7 +87,16 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .env(if config.production { Env::PROD } else { Env::DEV })
         .build();
 
-    Ok(AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, leptos_options })
+    let from: lettre::message::Mailbox = config.mail_from.parse().expect("checked by Config");
+    let mailer: Arc<dyn mailer::Mailer> = match &config.smtp_url {
+        Some(url) => Arc::new(mailer::SmtpMailer::new(url, from).map_err(|e| {
+            StartError::Config(config::ConfigError { variable: "SMTP_URL", message: e })
+        })?),
+        None => Arc::new(mailer::FileMailer::new(config.mail_dir.clone(), from)),
+    };
+    let carrier: Arc<dyn carrier::Carrier> = Arc::new(carrier::LocalCarrier::new(db.clone()));
+
+    Ok(AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, leptos_options })
 }
 
 pub fn router(state: AppState) -> Router {
@@ -98,6 +114,8 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/trade-ins/{id}/label.pdf", get(downloads::inbound_label))
+        .route("/trade-ins/{id}/return-label.pdf", get(downloads::return_label))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))

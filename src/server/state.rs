@@ -1,8 +1,10 @@
 //! What every request handler and server function shares.
 
+use super::carrier::Carrier;
 use super::clock::Clock;
 use super::config::Config;
 use super::db::Db;
+use super::mailer::Mailer;
 use super::secret::Secret;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -14,6 +16,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub secret: Arc<Secret>,
     pub clock: Arc<dyn Clock>,
+    pub carrier: Arc<dyn Carrier>,
+    pub mailer: Arc<dyn Mailer>,
     pub leptos_options: LeptosOptions,
 }
 

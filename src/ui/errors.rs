@@ -87,3 +87,12 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// A public page's failure: 404 for what does not exist, else the notice.
+#[component]
+pub fn PageProblem(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        other => view! { <ErrorNotice error=other/> }.into_any(),
+    }
+}

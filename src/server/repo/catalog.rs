@@ -146,38 +146,106 @@ pub async fn variant_ids_by_sku(conn: &mut AnyConnection) -> DbResult<std::colle
     Ok(rows.into_iter().collect())
 }
 
-/// Models whose brand and name contain every word of `q` (case-insensitive),
-/// newest first. The consumer flow replaces this with a typo-tolerant search.
-pub async fn search_models<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    q: &str,
-    category_slug: Option<&str>,
-    limit: i64,
-) -> DbResult<Vec<ModelSummary>> {
-    let words: Vec<String> = q.split_whitespace().take(6).map(|w| format!("%{}%", w.to_lowercase().replace(['%', '_'], ""))).collect();
-    let mut sql = String::from(
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VariantInfo {
+    pub variant_id: i64,
+    pub sku: String,
+    pub storage_gb: i64,
+    pub connectivity: String,
+    pub model_slug: String,
+    pub model_name: String,
+    pub brand_slug: String,
+    pub brand_name: String,
+    pub category_slug: String,
+    pub release_year: i64,
+}
+
+const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, m.slug AS model_slug, m.name AS model_name, \
+    b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
+    FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
+
+fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
+    Ok(VariantInfo {
+        variant_id: r.try_get("id")?,
+        sku: r.try_get("sku")?,
+        storage_gb: r.try_get("storage_gb")?,
+        connectivity: r.try_get("connectivity")?,
+        model_slug: r.try_get("model_slug")?,
+        model_name: r.try_get("model_name")?,
+        brand_slug: r.try_get("brand_slug")?,
+        brand_name: r.try_get("brand_name")?,
+        category_slug: r.try_get("category_slug")?,
+        release_year: r.try_get("release_year")?,
+    })
+}
+
+pub async fn variant_by_sku<'c>(ex: impl Executor<'c, Database = Any>, sku: &str) -> DbResult<Option<VariantInfo>> {
+    let row = sqlx::query(&format!("{SELECT_VARIANT} WHERE v.sku = $1")).bind(sku).fetch_optional(ex).await?;
+    row.as_ref().map(variant_from_row).transpose()
+}
+
+/// A model's variants, found by its category, brand and model slugs (the
+/// model page's URL); empty when the URL does not name a model.
+pub async fn variants_of_model<'c>(ex: impl Executor<'c, Database = Any>, category: &str, brand: &str, model: &str) -> DbResult<Vec<VariantInfo>> {
+    let rows = sqlx::query(&format!("{SELECT_VARIANT} WHERE c.slug = $1 AND b.slug = $2 AND m.slug = $3 ORDER BY v.position"))
+        .bind(category)
+        .bind(brand)
+        .bind(model)
+        .fetch_all(ex)
+        .await?;
+    rows.iter().map(variant_from_row).collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrandCount {
+    pub slug: String,
+    pub name: String,
+    pub models: i64,
+}
+
+pub async fn brands_in_category<'c>(ex: impl Executor<'c, Database = Any>, category: &str) -> DbResult<Vec<BrandCount>> {
+    let rows = sqlx::query(
+        "SELECT b.slug, b.name, COUNT(m.id) AS models FROM models m JOIN brands b ON b.id = m.brand_id \
+         JOIN categories c ON c.id = m.category_id WHERE c.slug = $1 GROUP BY b.slug, b.name ORDER BY COUNT(m.id) DESC, b.name",
+    )
+    .bind(category)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(|r| Ok(BrandCount { slug: r.try_get("slug")?, name: r.try_get("name")?, models: r.try_get("models")? })).collect()
+}
+
+pub async fn models_of_brand<'c>(ex: impl Executor<'c, Database = Any>, category: &str, brand: &str) -> DbResult<Vec<ModelSummary>> {
+    let rows = sqlx::query(
         "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
-         FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id WHERE 1 = 1",
-    );
-    let mut n = 0;
-    for _ in &words {
-        n += 1;
-        sql.push_str(&format!(" AND LOWER(b.name || ' ' || m.name) LIKE ${n}"));
-    }
-    if category_slug.is_some() {
-        n += 1;
-        sql.push_str(&format!(" AND c.slug = ${n}"));
-    }
-    n += 1;
-    sql.push_str(&format!(" ORDER BY m.release_year DESC, m.name LIMIT ${n}"));
-    let mut query = sqlx::query(&sql);
-    for w in &words {
-        query = query.bind(w.clone());
-    }
-    if let Some(c) = category_slug {
-        query = query.bind(c.to_string());
-    }
-    let rows = query.bind(limit).fetch_all(ex).await?;
+         FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id \
+         WHERE c.slug = $1 AND b.slug = $2 ORDER BY m.release_year DESC, m.name",
+    )
+    .bind(category)
+    .bind(brand)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ModelSummary {
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                brand_slug: r.try_get("brand_slug")?,
+                brand_name: r.try_get("brand_name")?,
+                category_slug: r.try_get("category_slug")?,
+                release_year: r.try_get("release_year")?,
+            })
+        })
+        .collect()
+}
+
+/// Every model with its brand and category, for the in-memory search.
+pub async fn all_models<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<ModelSummary>> {
+    let rows = sqlx::query(
+        "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
+         FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id ORDER BY m.id",
+    )
+    .fetch_all(ex)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(ModelSummary {

@@ -4,8 +4,12 @@
 
 pub mod catalog;
 pub mod login_attempts;
+pub mod offers;
+pub mod outbox;
 pub mod sellers;
 pub mod sessions;
+pub mod shipments;
+pub mod trade_ins;
 pub mod users;
 
 pub type DbResult<T> = Result<T, sqlx::Error>;

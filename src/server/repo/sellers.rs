@@ -16,13 +16,15 @@ pub struct NewSeller<'a> {
     pub status: &'a str,
     pub weekly_cap: Option<i64>,
     pub quality_score: i64,
+    /// `refurbisher`, or `recycler` for the recycling partner.
+    pub kind: &'a str,
 }
 
 pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, s: &NewSeller<'_>, now_ms: i64) -> DbResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO sellers (user_id, company_name, vat_number, address_line1, postcode, city, country, \
-           contact_email, contact_phone, status, weekly_cap, quality_score, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+           contact_email, contact_phone, status, weekly_cap, quality_score, created_at, kind) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(s.user_id)
     .bind(s.company_name)
@@ -37,8 +39,14 @@ pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, s: &NewSeller<'_>
     .bind(s.weekly_cap)
     .bind(s.quality_score)
     .bind(now_ms)
+    .bind(s.kind)
     .fetch_one(ex)
     .await
+}
+
+/// The recycling partner: (seller id, company name).
+pub async fn recycler<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Option<(i64, String)>> {
+    sqlx::query_as("SELECT id, company_name FROM sellers WHERE kind = 'recycler' ORDER BY id LIMIT 1").fetch_optional(ex).await
 }
 
 pub async fn count<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
@@ -123,7 +131,7 @@ pub async fn marketplace_counts<'c>(ex: impl Executor<'c, Database = Any>) -> Db
     use sqlx::Row;
     let r = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers, \
-           (SELECT COUNT(*) FROM sellers WHERE status = 'approved') AS approved, \
+           (SELECT COUNT(*) FROM sellers WHERE status = 'approved' AND kind = 'refurbisher') AS approved, \
            (SELECT COUNT(*) FROM sellers WHERE status = 'pending') AS pending, \
            (SELECT COUNT(*) FROM listings) AS listings",
     )
@@ -135,4 +143,24 @@ pub async fn marketplace_counts<'c>(ex: impl Executor<'c, Database = Any>) -> Db
         sellers_pending: r.try_get("pending")?,
         listings: r.try_get("listings")?,
     })
+}
+
+/// Where parcels for this seller go.
+pub async fn warehouse_address<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64) -> DbResult<Option<crate::domain::address::PostalAddress>> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT company_name, address_line1, address_line2, postcode, city, country FROM sellers WHERE id = $1")
+        .bind(seller_id)
+        .fetch_optional(ex)
+        .await?;
+    row.map(|r| {
+        Ok(crate::domain::address::PostalAddress {
+            name: r.try_get("company_name")?,
+            line1: r.try_get("address_line1")?,
+            line2: r.try_get("address_line2")?,
+            postcode: r.try_get("postcode")?,
+            city: r.try_get("city")?,
+            country: r.try_get("country")?,
+        })
+    })
+    .transpose()
 }

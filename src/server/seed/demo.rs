@@ -102,6 +102,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 status: s.status,
                 weekly_cap: s.weekly_cap,
                 quality_score: s.quality_score,
+                kind: "refurbisher",
             },
             now_ms,
         )

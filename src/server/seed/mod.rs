@@ -31,6 +31,45 @@ async fn meta_set(conn: &mut sqlx::AnyConnection, key: &str, value: &str) -> Res
     Ok(())
 }
 
+/// The recycling partner that receives devices nobody buys. Platform data,
+/// not demo data: every installation needs it. Its account cannot sign in
+/// (its password hash is not a valid hash).
+pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedError> {
+    if repo::sellers::recycler(db.pool()).await?.is_some() {
+        return Ok(());
+    }
+    let email = crate::domain::account::Email::parse("recycling@tradein.example").expect("valid");
+    let mut tx = db.write_tx().await?;
+    let user_id = repo::users::insert(
+        &mut *tx,
+        repo::users::NewUser { email: &email, password_hash: "!no-login", role: crate::domain::account::Role::Seller, display_name: "EcoCycle Recycling" },
+        now_ms,
+    )
+    .await?;
+    repo::sellers::insert(
+        &mut *tx,
+        &repo::sellers::NewSeller {
+            user_id,
+            company_name: "EcoCycle Recycling",
+            vat_number: "FR55123456789",
+            address_line1: "8 rue de l'Industrie",
+            postcode: "93200",
+            city: "Saint-Denis",
+            country: "FR",
+            contact_email: "recycling@tradein.example",
+            contact_phone: "",
+            status: "approved",
+            weekly_cap: None,
+            quality_score: 500,
+            kind: "recycler",
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Loads `seed/catalog.csv` into the catalog tables, in one transaction,
 /// unless this exact file is already loaded. Returns whether it loaded.
 pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {

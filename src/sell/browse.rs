@@ -1,0 +1,171 @@
+//! Browsing the catalog: category -> brand -> model.
+
+use crate::error::AppError;
+use crate::home::ModelCard;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandTile {
+    pub slug: String,
+    pub name: String,
+    pub models: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryListing {
+    pub slug: String,
+    pub name: String,
+    pub brands: Vec<BrandTile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandListing {
+    pub category_slug: String,
+    pub category_name: String,
+    pub brand_name: String,
+    pub models: Vec<ModelCard>,
+}
+
+#[server(prefix = "/api", endpoint = "category_listing")]
+pub async fn load_category_listing(category: String) -> Result<CategoryListing, AppError> {
+    use crate::domain::catalog::Category;
+    use crate::server::api::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
+    let brands = crate::server::repo::catalog::brands_in_category(g.state.db.pool(), c.slug()).await.or_internal(&g)?;
+    Ok(CategoryListing {
+        slug: c.slug().into(),
+        name: c.name().into(),
+        brands: brands.into_iter().map(|b| BrandTile { slug: b.slug, name: b.name, models: b.models }).collect(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "brand_listing")]
+pub async fn load_brand_listing(category: String, brand: String) -> Result<BrandListing, AppError> {
+    use crate::domain::catalog::Category;
+    use crate::server::api::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
+    let models = crate::server::repo::catalog::models_of_brand(g.state.db.pool(), c.slug(), &brand).await.or_internal(&g)?;
+    let brand_name = models.first().map(|m| m.brand_name.clone()).ok_or(AppError::NotFound)?;
+    Ok(BrandListing {
+        category_slug: c.slug().into(),
+        category_name: c.name().into(),
+        brand_name,
+        models: models
+            .into_iter()
+            .map(|m| ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, brand_slug: m.brand_slug, category_slug: m.category_slug, release_year: m.release_year })
+            .collect(),
+    })
+}
+
+/// A list of links to model pages.
+#[component]
+pub fn ModelLinks(models: Vec<ModelCard>) -> impl IntoView {
+    view! {
+        <ul class="model-list">
+            {models
+                .into_iter()
+                .map(|m| {
+                    let href = m.href();
+                    view! {
+                        <li>
+                            <a href=href>
+                                <span class="model-brand">{m.brand}</span>
+                                " "
+                                <span class="model-name">{m.name}</span>
+                            </a>
+                            <span class="muted">{format!(" ({})", m.release_year)}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn Breadcrumbs(items: Vec<(String, String)>, current: String) -> impl IntoView {
+    view! {
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+            <ol>
+                <li><a href="/">"Home"</a></li>
+                {items.into_iter().map(|(href, label)| view! { <li><a href=href>{label}</a></li> }).collect_view()}
+                <li aria-current="page">{current}</li>
+            </ol>
+        </nav>
+    }
+}
+
+#[component]
+pub fn CategoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("category").unwrap_or_default(), load_category_listing);
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(c) => {
+                        let slug = c.slug.clone();
+                        view! {
+                            <Title text=format!("Sell your {}", c.name.to_lowercase())/>
+                            <Breadcrumbs items=vec![] current=c.name.clone()/>
+                            <h1>{format!("Which brand is your {}?", singular(&c.slug))}</h1>
+                            <ul class="tiles">
+                                {c.brands.into_iter().map(|b| view! {
+                                    <li>
+                                        <a class="tile" href=format!("/sell/{}/{}", slug, b.slug)>
+                                            <span class="tile-name">{b.name}</span>
+                                            <span class="tile-count">{format!("{} models", b.models)}</span>
+                                        </a>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <crate::ui::errors::PageProblem error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn singular(category_slug: &str) -> &'static str {
+    match category_slug {
+        "smartphones" => "phone",
+        "tablets" => "tablet",
+        "consoles" => "console",
+        "laptops" => "laptop",
+        _ => "watch",
+    }
+}
+
+#[component]
+pub fn BrandPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || {
+            let p = params.read();
+            (p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default())
+        },
+        |(c, b)| load_brand_listing(c, b),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(b) => view! {
+                        <Title text=format!("Sell your {} {}", b.brand_name, b.category_name.to_lowercase())/>
+                        <Breadcrumbs items=vec![(format!("/sell/{}", b.category_slug), b.category_name.clone())] current=b.brand_name.clone()/>
+                        <h1>{format!("Which {} model?", b.brand_name)}</h1>
+                        <ModelLinks models=b.models/>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::PageProblem error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

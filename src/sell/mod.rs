@@ -1,0 +1,160 @@
+//! The consumer trade-in flow: find the device, answer the questionnaire,
+//! see the best offer, accept it. Every step is a real page with a real
+//! form, so it works before (or without) the wasm; hydrated, it navigates
+//! without reloading.
+
+pub mod accept;
+pub mod browse;
+pub mod model_page;
+pub mod offer_page;
+pub mod suggest;
+
+use crate::domain::grade::Grade;
+use serde::{Deserialize, Serialize};
+
+/// Where the questionnaire's answers travel: in the query string, so a
+/// sign-in on the way (or a reload, or a shared link) keeps them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferQuery {
+    pub variant: String,
+    pub works: String,
+    pub screen: String,
+    pub body: String,
+}
+
+impl OfferQuery {
+    pub fn from_map(q: &leptos_router::params::ParamsMap) -> OfferQuery {
+        OfferQuery {
+            variant: q.get("variant").unwrap_or_default(),
+            works: q.get("works").unwrap_or_default(),
+            screen: q.get("screen").unwrap_or_default(),
+            body: q.get("body").unwrap_or_default(),
+        }
+    }
+
+    pub fn to_query(&self) -> String {
+        use crate::ui::url_encode as e;
+        format!("variant={}&works={}&screen={}&body={}", e(&self.variant), e(&self.works), e(&self.screen), e(&self.body))
+    }
+}
+
+/// The model a page is about, as named by its URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelRef {
+    pub category_slug: String,
+    pub category_name: String,
+    pub brand_slug: String,
+    pub brand_name: String,
+    pub model_slug: String,
+    pub model_name: String,
+}
+
+impl ModelRef {
+    pub fn path(&self) -> String {
+        format!("/sell/{}/{}/{}", self.category_slug, self.brand_slug, self.model_slug)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OfferKind {
+    Buy { price_minor: i64, seller_name: String, competing_offers: usize },
+    Recycle,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferView {
+    pub model: ModelRef,
+    pub sku: String,
+    pub variant_label: String,
+    pub grade: Grade,
+    pub offer: OfferKind,
+    pub has_imei: bool,
+}
+
+impl OfferView {
+    pub fn price_minor(&self) -> i64 {
+        match &self.offer {
+            OfferKind::Buy { price_minor, .. } => *price_minor,
+            OfferKind::Recycle => 0,
+        }
+    }
+}
+
+/// Loads the model named by a URL and checks that `sku` is one of its
+/// variants and the answers are complete; shared by the offer and accept
+/// steps.
+#[cfg(feature = "ssr")]
+pub async fn resolve_offer(
+    g: &crate::server::api::Guarded,
+    category: &str,
+    brand: &str,
+    model: &str,
+    q: &OfferQuery,
+    record_view: bool,
+) -> Result<(OfferView, crate::domain::grading::Answers), crate::error::AppError> {
+    use crate::domain::catalog::{storage_label, Category};
+    use crate::domain::grading::parse_answers;
+    use crate::domain::offer::{decide, Decision};
+    use crate::error::{AppError, FieldErrors};
+    use crate::server::api::OrInternal;
+    use crate::server::repo;
+
+    let variants = repo::catalog::variants_of_model(g.state.db.pool(), category, brand, model).await.or_internal(g)?;
+    let first = variants.first().ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let variant = variants.iter().find(|v| v.sku == q.variant);
+    if variant.is_none() {
+        errors.add("variant", "choose the storage of your device");
+    }
+    let answers = match parse_answers(&q.works, &q.screen, &q.body) {
+        Ok(a) => Some(a),
+        Err(problems) => {
+            for (field, e) in problems {
+                errors.add(field, e);
+            }
+            None
+        }
+    };
+    errors.into_result()?;
+    let (variant, answers) = (variant.expect("checked"), answers.expect("checked"));
+    let grade = crate::domain::grading::grade(answers);
+    let now = g.now_ms();
+    let candidates = repo::offers::candidates(g.state.db.pool(), variant.variant_id, grade, crate::domain::dates::week_start_ms(now))
+        .await
+        .or_internal(g)?;
+    let competing = candidates.iter().filter(|c| c.is_eligible()).count();
+    let offer = match decide(&candidates) {
+        Decision::Buy(c) => OfferKind::Buy { price_minor: c.price_minor, seller_name: c.seller_name, competing_offers: competing },
+        Decision::Recycle => OfferKind::Recycle,
+    };
+    if record_view {
+        let (seller, price) = match &offer {
+            OfferKind::Buy { price_minor, .. } => (candidates.iter().filter(|c| c.is_eligible()).min_by(|a, b| crate::domain::offer::rank(a, b)).map(|c| c.seller_id), Some(*price_minor)),
+            OfferKind::Recycle => (None, None),
+        };
+        repo::offers::record_view(g.state.db.pool(), variant.variant_id, grade, seller, price, now).await.or_internal(g)?;
+    }
+    let category_enum = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
+    let mut variant_label = storage_label(variant.storage_gb as u32);
+    if !variant.connectivity.is_empty() {
+        variant_label = format!("{variant_label}, {}", variant.connectivity);
+    }
+    Ok((
+        OfferView {
+            model: ModelRef {
+                category_slug: first.category_slug.clone(),
+                category_name: category_enum.name().to_string(),
+                brand_slug: first.brand_slug.clone(),
+                brand_name: first.brand_name.clone(),
+                model_slug: first.model_slug.clone(),
+                model_name: first.model_name.clone(),
+            },
+            sku: variant.sku.clone(),
+            variant_label,
+            grade,
+            offer,
+            has_imei: category_enum.has_imei(),
+        },
+        answers,
+    ))
+}

@@ -1,0 +1,146 @@
+//! The best offer for the device as described, and what happens next.
+
+use super::browse::Breadcrumbs;
+use super::{OfferKind, OfferQuery, OfferView};
+use crate::domain::dates::{Date, DAY_MS};
+use crate::domain::money::Money;
+use crate::domain::offer::SHIP_WITHIN_DAYS;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[server(prefix = "/api", endpoint = "get_offer")]
+pub async fn get_offer(category: String, brand: String, model: String, q: OfferQuery) -> Result<OfferView, AppError> {
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::Public).await?;
+    // Every offer shown is recorded, so conversion can be measured.
+    Ok(super::resolve_offer(&g, &category, &brand, &model, &q, true).await?.0)
+}
+
+/// The hidden fields that carry the answers to the next step.
+#[component]
+pub fn AnswerFields(q: OfferQuery) -> impl IntoView {
+    view! {
+        <input type="hidden" name="variant" value=q.variant/>
+        <input type="hidden" name="works" value=q.works/>
+        <input type="hidden" name="screen" value=q.screen/>
+        <input type="hidden" name="body" value=q.body/>
+    }
+}
+
+#[component]
+pub fn OfferPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("category").unwrap_or_default(),
+            p.get("brand").unwrap_or_default(),
+            p.get("model").unwrap_or_default(),
+            OfferQuery::from_map(&query.read()),
+        )
+    };
+    let data = Resource::new(key, |(c, b, m, q)| get_offer(c, b, m, q));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Finding your best offer…"</p> }>
+            {move || Suspend::new(async move {
+                let q = OfferQuery::from_map(&query.read_untracked());
+                match data.await {
+                    Ok(o) => view! { <OfferCard offer=o q=q/> }.into_any(),
+                    Err(AppError::Invalid(fields)) => {
+                        let back = {
+                            let p = params.read_untracked();
+                            format!("/sell/{}/{}/{}", p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default(), p.get("model").unwrap_or_default())
+                        };
+                        view! {
+                            <Title text="A few answers are missing"/>
+                            <h1>"A few answers are missing"</h1>
+                            <ul class="notice error">{fields.0.into_iter().map(|f| view! { <li>{f.message}</li> }).collect_view()}</ul>
+                            <p><a class="button primary" href=back>"Back to the questions"</a></p>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <crate::ui::errors::PageProblem error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
+    let device = format!("{} {} ({})", offer.model.brand_name, offer.model.model_name, offer.variant_label);
+    let accept = format!("{}/accept", offer.model.path());
+    let edit = offer.model.path();
+    let ship_by = Date::from_unix_ms(js_now_ms() + SHIP_WITHIN_DAYS * DAY_MS);
+    let headline = match &offer.offer {
+        OfferKind::Buy { price_minor, seller_name, competing_offers } => view! {
+            <p class="offer-amount" data-testid="offer-amount">{Money::eur(*price_minor).to_string()}</p>
+            <p class="offer-buyer">
+                {format!("from {seller_name}")}
+                <span class="muted">{if *competing_offers > 1 { format!(", the best of {competing_offers} offers") } else { String::new() }}</span>
+            </p>
+        }.into_any(),
+        OfferKind::Recycle => view! {
+            <p class="offer-amount">"Free recycling"</p>
+            <p class="offer-buyer">"No refurbisher buys this device in this condition right now. Our recycling partner takes it for free and recycles it responsibly."</p>
+        }.into_any(),
+    };
+    let button = match offer.offer {
+        OfferKind::Buy { .. } => "Accept offer",
+        OfferKind::Recycle => "Recycle it for free",
+    };
+    view! {
+        <Title text=format!("Your offer for {device}")/>
+        <Breadcrumbs
+            items=vec![
+                (format!("/sell/{}", offer.model.category_slug), offer.model.category_name.clone()),
+                (offer.model.path(), offer.model.model_name.clone()),
+            ]
+            current="Your offer".to_string()
+        />
+        <h1>{format!("Your offer for your {device}")}</h1>
+        <section class="offer card" aria-labelledby="offer-heading">
+            <h2 id="offer-heading" class="visually-hidden">"Best offer"</h2>
+            <p class="muted">{format!("Condition: {}", offer.grade.label())}" · " <a href=edit>"Change answers"</a></p>
+            {headline}
+            <Form method="GET" action=accept>
+                <AnswerFields q=q/>
+                <button type="submit" class="button primary large">{button}</button>
+            </Form>
+        </section>
+        <section aria-labelledby="next-heading">
+            <h2 id="next-heading">"What happens next"</h2>
+            <ol class="steps">
+                <li>"Confirm your details: where to send the label, and where to pay you."</li>
+                <li>{format!("Print the free prepaid label and ship your device within {SHIP_WITHIN_DAYS} days (by {ship_by} if you accept today).")}</li>
+                <li>"The refurbisher checks it within 2 business days of receiving it. If it differs from your answers, you get a new offer with photos, and can refuse it for a free return."</li>
+                <li>"You are paid by bank transfer within 1 business day of validation."</li>
+            </ol>
+        </section>
+    }
+}
+
+/// Now, in the browser or on the server, for display only.
+pub fn js_now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys_now()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn js_sys_now() -> i64 {
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = Date, js_name = now)]
+        fn date_now() -> f64;
+    }
+    date_now() as i64
+}

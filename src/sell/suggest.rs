@@ -1,0 +1,50 @@
+//! Suggestions while typing in the search box (once hydrated). Without
+//! JavaScript the same box submits to the search page.
+
+use crate::error::AppError;
+use crate::home::ModelCard;
+use leptos::prelude::*;
+
+pub const MAX_SUGGESTIONS: usize = 8;
+
+#[server(prefix = "/api", endpoint = "suggest_models")]
+pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
+    use crate::server::api::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    if q.chars().count() > crate::home::search::MAX_QUERY_CHARS {
+        return Ok(Vec::new());
+    }
+    let models = crate::server::repo::catalog::all_models(g.state.db.pool()).await.or_internal(&g)?;
+    Ok(crate::home::search::rank_cards(&q, models, MAX_SUGGESTIONS))
+}
+
+/// The list under the search box, fed by what is typed.
+#[component]
+pub fn Suggestions(query: ReadSignal<String>) -> impl IntoView {
+    let results = Resource::new(move || query.get(), |q| async move {
+        if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { suggest_models(q).await }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let found = results.await.unwrap_or_default();
+                let count = found.len();
+                view! {
+                    <p class="visually-hidden" aria-live="polite">
+                        {if query.get_untracked().trim().chars().count() < 2 { String::new() } else { format!("{count} suggestions") }}
+                    </p>
+                    {(!found.is_empty()).then(|| view! {
+                        <ul class="suggestions" aria-label="Suggestions">
+                            {found.into_iter().map(|m| {
+                                let href = m.href();
+                                view! {
+                                    <li><a href=href><span class="model-brand">{m.brand}</span>" "<span class="model-name">{m.name}</span></a></li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                }
+            })}
+        </Transition>
+    }
+}

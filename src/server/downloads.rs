@@ -1,0 +1,82 @@
+//! Files people download: shipping labels. Plain axum routes (a PDF is not
+//! a page), with the same session and ownership rules as the pages.
+
+use super::auth;
+use super::labels::{render_label_pdf, LabelData};
+use super::repo::{self, shipments::Direction};
+use super::state::AppState;
+use crate::domain::account::Role;
+use crate::domain::dates::Date;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+const PACKING: [&str; 4] = [
+    "Reset the device and remove SIM and memory cards.",
+    "Pack it in a padded box or envelope, without charger or accessories.",
+    "Stick this label on the parcel; drop it at any post office.",
+    "Keep your receipt until the trade-in is paid.",
+];
+
+pub async fn inbound_label(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    label(state, headers, id, Direction::Inbound).await
+}
+
+pub async fn return_label(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    label(state, headers, id, Direction::Return).await
+}
+
+async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direction) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "No such label.").into_response();
+    let Ok(id) = id.parse::<i64>() else { return not_found() };
+    let user = match auth::current_user(&state, &headers).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "Please sign in to download this label.").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "label: session lookup failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let (trade_in, shipment) = match (repo::trade_ins::find(state.db.pool(), id).await, repo::shipments::find(state.db.pool(), id, direction).await) {
+        (Ok(Some(t)), Ok(Some(s))) => (t, s),
+        (Ok(_), Ok(_)) => return not_found(),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!(error = %e, "label: lookup failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    // The consumer, the refurbisher handling it, and operations may see it;
+    // anyone else learns nothing, not even that it exists.
+    let allowed = match user.role {
+        Role::Customer => trade_in.customer_id == user.id,
+        Role::Seller => matches!(repo::sellers::overview_for_user(state.db.pool(), user.id).await, Ok(Some(s)) if s.id == trade_in.seller_id),
+        Role::Ops => true,
+    };
+    if !allowed {
+        return not_found();
+    }
+    let (from, to, title) = match direction {
+        Direction::Inbound => (trade_in.address.lines(), trade_in.seller_address.lines(), "Prepaid shipping label"),
+        Direction::Return => (trade_in.seller_address.lines(), trade_in.address.lines(), "Free return label"),
+    };
+    let pdf = render_label_pdf(&LabelData {
+        carrier_name: shipment.carrier.clone(),
+        tracking_number: shipment.tracking_number.clone(),
+        reference: trade_in.reference.clone(),
+        from_lines: from,
+        to_lines: to,
+        instructions: PACKING.iter().map(|s| s.to_string()).collect(),
+        title: title.to_string(),
+        created_on: Date::from_unix_ms(shipment.created_at).to_string(),
+    });
+    let filename = format!("{}-{}.pdf", if direction == Direction::Inbound { "label" } else { "return-label" }, trade_in.reference);
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        pdf,
+    )
+        .into_response()
+}

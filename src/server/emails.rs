@@ -1,0 +1,78 @@
+//! The text of the mail each step sends. Plain text: it reads everywhere.
+
+use crate::domain::dates::Date;
+use crate::domain::money::Money;
+
+pub struct Mail {
+    pub kind: &'static str,
+    pub subject: String,
+    pub body: String,
+}
+
+fn footer(public_url: &str) -> String {
+    format!("\n\n— TradeIn\n{public_url}\nYou receive this because you started a trade-in with us.")
+}
+
+pub fn confirmation(public_url: &str, id: i64, reference: &str, device: &str, price: Money, recycling: bool, buyer: &str, ship_by: Date, tracking: &str) -> Mail {
+    let deal = if recycling {
+        format!("{buyer} will recycle it responsibly, free of charge.")
+    } else {
+        format!("{buyer} buys it for {price}, paid by bank transfer after inspection.")
+    };
+    Mail {
+        kind: "confirmation",
+        subject: format!("Your trade-in {reference}: print your free shipping label"),
+        body: format!(
+            "Thank you! Your trade-in {reference} for your {device} is confirmed.\n{deal}\n\n\
+             1. Print your prepaid label: {public_url}/trade-ins/{id}/label.pdf\n\
+             2. Reset the device, remove your SIM and memory cards, and pack it well.\n\
+             3. Ship it before {ship_by} with tracking number {tracking}.\n\n\
+             Follow your trade-in: {public_url}/trade-ins/{id}{}",
+            footer(public_url)
+        ),
+    }
+}
+
+pub fn expiry_warning(public_url: &str, id: i64, reference: &str, ship_by: Date) -> Mail {
+    Mail {
+        kind: "expiry_warning",
+        subject: format!("Your trade-in {reference}: 3 days left to ship"),
+        body: format!(
+            "Your device has not been shipped yet. Ship it before {ship_by} to keep your offer; after that the trade-in expires.\n\
+             Your label: {public_url}/trade-ins/{id}/label.pdf{}",
+            footer(public_url)
+        ),
+    }
+}
+
+pub fn expired(public_url: &str, reference: &str) -> Mail {
+    Mail {
+        kind: "expired",
+        subject: format!("Your trade-in {reference} has expired"),
+        body: format!(
+            "We did not receive your device within 14 days, so this trade-in has expired and its label no longer works.\n\
+             You can get a new offer at any time: {public_url}/{}",
+            footer(public_url)
+        ),
+    }
+}
+
+pub fn cancelled(public_url: &str, reference: &str) -> Mail {
+    Mail {
+        kind: "cancelled",
+        subject: format!("Your trade-in {reference} is cancelled"),
+        body: format!("As you asked, your trade-in {reference} is cancelled. Please do not send the device.{}", footer(public_url)),
+    }
+}
+
+pub fn counter_offer_timed_out(public_url: &str, id: i64, reference: &str) -> Mail {
+    Mail {
+        kind: "returned",
+        subject: format!("Your trade-in {reference}: your device is coming back"),
+        body: format!(
+            "You did not answer the new offer within 7 days, so we are sending your device back to you, free of charge.\n\
+             Follow the return: {public_url}/trade-ins/{id}{}",
+            footer(public_url)
+        ),
+    }
+}

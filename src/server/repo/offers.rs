@@ -1,0 +1,79 @@
+//! What the best-offer rule (`domain::offer`) needs to know about every
+//! listing of one variant and grade.
+
+use super::DbResult;
+use crate::domain::grade::Grade;
+use crate::domain::offer::Candidate;
+use crate::domain::tradein::State;
+use sqlx::{Any, Executor, Row};
+
+/// `'cancelled', 'expired'`: the states that give a cap unit back, named by
+/// the domain rule rather than written again here.
+pub fn states_not_counting_against_caps() -> String {
+    State::ALL
+        .into_iter()
+        .filter(|s| !s.counts_against_caps())
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every refurbisher listing for the variant and grade, with the units its
+/// listing and its seller took since `week_start_ms`.
+pub async fn candidates<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    variant_id: i64,
+    grade: Grade,
+    week_start_ms: i64,
+) -> DbResult<Vec<Candidate>> {
+    let excluded = states_not_counting_against_caps();
+    let sql = format!(
+        "SELECT l.id AS listing_id, s.id AS seller_id, s.company_name, l.price_minor, s.quality_score, l.price_set_at, \
+           s.status, s.paused, l.active, l.weekly_cap AS listing_cap, s.weekly_cap AS seller_cap, \
+           (SELECT COUNT(*) FROM trade_ins t WHERE t.listing_id = l.id AND t.created_at >= $3 AND t.state NOT IN ({excluded})) AS listing_units, \
+           (SELECT COUNT(*) FROM trade_ins t WHERE t.seller_id = s.id AND t.created_at >= $3 AND t.state NOT IN ({excluded})) AS seller_units \
+         FROM listings l JOIN sellers s ON s.id = l.seller_id \
+         WHERE l.variant_id = $1 AND l.grade = $2 AND s.kind = 'refurbisher' \
+         ORDER BY l.price_minor DESC"
+    );
+    let rows = sqlx::query(&sql).bind(variant_id).bind(grade.code()).bind(week_start_ms).fetch_all(ex).await?;
+    rows.iter()
+        .map(|r| {
+            let status: String = r.try_get("status")?;
+            Ok(Candidate {
+                listing_id: r.try_get("listing_id")?,
+                seller_id: r.try_get("seller_id")?,
+                seller_name: r.try_get("company_name")?,
+                price_minor: r.try_get("price_minor")?,
+                quality_score: r.try_get("quality_score")?,
+                price_set_at: r.try_get("price_set_at")?,
+                seller_approved: status == "approved",
+                seller_paused: r.try_get::<i64, _>("paused")? != 0,
+                listing_active: r.try_get::<i64, _>("active")? != 0,
+                listing_weekly_cap: r.try_get("listing_cap")?,
+                listing_units_this_week: r.try_get("listing_units")?,
+                seller_weekly_cap: r.try_get("seller_cap")?,
+                seller_units_this_week: r.try_get("seller_units")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn record_view<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    variant_id: i64,
+    grade: Grade,
+    seller_id: Option<i64>,
+    price_minor: Option<i64>,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query("INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(variant_id)
+        .bind(grade.code())
+        .bind(seller_id)
+        .bind(price_minor)
+        .bind(now_ms)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,349 @@
+//! The consumer's side of a trade-in: confirming it (with its label),
+//! shipping, cancelling, and the deadlines that run without anyone asking.
+//! Each action is one transaction; each state change goes through
+//! `repo::trade_ins::transition` and the domain's table.
+
+use super::carrier::ShipmentRequest;
+use super::emails;
+use super::repo::{self, shipments::Direction, trade_ins::TransitionFailure};
+use super::state::AppState;
+use crate::domain::address::PostalAddress;
+use crate::domain::dates::{week_start_ms, Date, DAY_MS};
+use crate::domain::grading::{grade, Answers};
+use crate::domain::iban::Iban;
+use crate::domain::identifiers::{Imei, SerialNumber};
+use crate::domain::money::Money;
+use crate::domain::offer::{decide, Decision, SHIP_WITHIN_DAYS};
+use crate::domain::tradein::{Action, Actor, State};
+use crate::error::AppError;
+use rand::Rng;
+
+/// Days a consumer has to answer a counter-offer before the device goes back.
+pub const COUNTER_OFFER_DAYS: i64 = 7;
+/// The expiry warning goes out this long before the shipping deadline.
+pub const EXPIRY_WARNING_MS: i64 = 3 * DAY_MS;
+
+pub enum DeviceId {
+    Imei(Imei),
+    Serial(SerialNumber),
+}
+
+pub struct ConfirmRequest {
+    pub customer_id: i64,
+    pub customer_email: String,
+    pub sku: String,
+    pub answers: Answers,
+    pub device: DeviceId,
+    pub address: PostalAddress,
+    /// Account holder and IBAN; not needed for free recycling.
+    pub payout: Option<(String, Iban)>,
+    pub date_of_birth: Date,
+    pub idempotency_key: String,
+    /// The price the consumer saw, only to notice that the offer changed;
+    /// what is locked is always recomputed here.
+    pub shown_price_minor: i64,
+}
+
+/// Human-friendly reference: `TI-` and 8 characters without look-alikes.
+pub fn new_reference() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::thread_rng();
+    let chars: String = (0..8).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    format!("TI-{}-{}", &chars[..4], &chars[4..])
+}
+
+fn db_error(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "trade-in flow database error");
+    AppError::Internal { reference: "trade-in".into() }
+}
+
+fn transition_error(e: TransitionFailure) -> AppError {
+    match e {
+        TransitionFailure::Refused(refused) => AppError::Conflict(refused.to_string()),
+        TransitionFailure::Stale(now) => AppError::Conflict(format!("this trade-in is now {}", crate::domain::tradein::state_label(now))),
+        TransitionFailure::Db(e) => db_error(e),
+    }
+}
+
+/// The decision for a variant and grade as of `now`: the offer rule applied
+/// to what the database says right now.
+pub async fn current_decision(conn: &mut sqlx::AnyConnection, variant_id: i64, grade: crate::domain::grade::Grade, now_ms: i64) -> Result<Decision, sqlx::Error> {
+    let candidates = repo::offers::candidates(conn, variant_id, grade, week_start_ms(now_ms)).await?;
+    Ok(decide(&candidates))
+}
+
+/// Confirms a trade-in and issues its label. Submitting the same form twice
+/// (same idempotency key) returns the first trade-in.
+pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppError> {
+    let db = &state.db;
+    let now = state.clock.now_ms();
+    let variant = repo::catalog::variant_by_sku(db.pool(), &req.sku)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| AppError::invalid("form", "This device is not in our catalog any more. Please start again."))?;
+    let grade = grade(req.answers);
+
+    {
+        let mut conn = db.pool().acquire().await.map_err(db_error)?;
+        if let Some(existing) = repo::trade_ins::find_by_idempotency_key(&mut conn, req.customer_id, &req.idempotency_key).await.map_err(db_error)? {
+            return Ok(existing);
+        }
+    }
+
+    // Who buys it decides where the parcel goes; ask the carrier for a
+    // number before taking the write lock (it may be a network call).
+    let decision = {
+        let mut conn = db.pool().acquire().await.map_err(db_error)?;
+        current_decision(&mut conn, variant.variant_id, grade, now).await.map_err(db_error)?
+    };
+    let (seller_id, listing_id, price_minor, recycling) = match &decision {
+        Decision::Buy(c) => (c.seller_id, Some(c.listing_id), c.price_minor, false),
+        Decision::Recycle => {
+            let (id, _) = repo::sellers::recycler(db.pool()).await.map_err(db_error)?.ok_or_else(|| db_error("no recycling partner"))?;
+            (id, None, 0, true)
+        }
+    };
+    if price_minor != req.shown_price_minor {
+        return Err(AppError::Conflict(format!(
+            "The best offer for your device changed from {} to {} since you saw it. Please look at the new offer before confirming.",
+            Money::eur(req.shown_price_minor),
+            Money::eur(price_minor)
+        )));
+    }
+    if !recycling && req.payout.is_none() {
+        return Err(AppError::invalid("iban", "enter the IBAN of the account to pay"));
+    }
+    let reference = new_reference();
+    let warehouse = repo::sellers::warehouse_address(db.pool(), seller_id).await.map_err(db_error)?.ok_or_else(|| db_error("seller vanished"))?;
+    let tracking = state
+        .carrier
+        .create_shipment(&ShipmentRequest { reference: &reference, from: &req.address, to: &warehouse })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "carrier failed");
+            AppError::Conflict("We could not create your shipping label just now. Please try again in a minute.".into())
+        })?;
+
+    let mut tx = db.write_tx().await.map_err(db_error)?;
+    if let Some(existing) = repo::trade_ins::find_by_idempotency_key(&mut tx, req.customer_id, &req.idempotency_key).await.map_err(db_error)? {
+        return Ok(existing);
+    }
+
+    // Blockers, checked before any label exists for this trade-in.
+    let (imei, serial) = match &req.device {
+        DeviceId::Imei(i) => (Some(i.as_str().to_string()), None),
+        DeviceId::Serial(s) => (None, Some(s.as_str().to_string())),
+    };
+    if let Some(imei) = &imei {
+        if repo::trade_ins::blocklist_reason(&mut tx, imei).await.map_err(db_error)?.is_some() {
+            tracing::warn!(customer_id = req.customer_id, "blocklisted IMEI refused");
+            return Err(AppError::invalid(
+                "imei",
+                "This device is reported lost or stolen, so we cannot accept it. If you think this is a mistake, contact our support.",
+            ));
+        }
+        if let Some((_, owner, existing_ref)) = repo::trade_ins::open_with_imei(&mut tx, imei).await.map_err(db_error)? {
+            let message = if owner == req.customer_id {
+                format!("This device is already in your trade-in {existing_ref}. Cancel that one first if you want to start again.")
+            } else {
+                "This device is already in a trade-in in progress, so it cannot be traded in again.".to_string()
+            };
+            return Err(AppError::invalid("imei", message));
+        }
+    }
+
+    // The price locked is the one computed inside the transaction.
+    let locked = current_decision(&mut tx, variant.variant_id, grade, now).await.map_err(db_error)?;
+    if locked != decision {
+        return Err(AppError::Conflict("The offer changed while you were confirming. Please look at the new offer.".into()));
+    }
+
+    let (holder, iban_encrypted, iban_masked, iban_fingerprint) = match &req.payout {
+        Some((holder, iban)) if !recycling => {
+            (holder.clone(), state.secret.encrypt_iban(iban.as_str()), iban.masked(), state.secret.iban_fingerprint(iban.as_str()))
+        }
+        _ => (String::new(), String::new(), String::new(), String::new()),
+    };
+    let ship_by = now + SHIP_WITHIN_DAYS * DAY_MS;
+    let dob = req.date_of_birth.to_string();
+    let id = repo::trade_ins::insert(
+        &mut tx,
+        &repo::trade_ins::NewTradeIn {
+            reference: &reference,
+            customer_id: req.customer_id,
+            seller_id,
+            listing_id,
+            variant_id: variant.variant_id,
+            grade,
+            answers: req.answers,
+            price_minor,
+            recycling,
+            imei: imei.as_deref(),
+            serial_number: serial.as_deref(),
+            address: &req.address,
+            account_holder: &holder,
+            iban_encrypted: &iban_encrypted,
+            iban_masked: &iban_masked,
+            iban_fingerprint: &iban_fingerprint,
+            date_of_birth: &dob,
+            idempotency_key: &req.idempotency_key,
+            ship_by_at: ship_by,
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    repo::trade_ins::record_event(&mut tx, id, "Create", None, State::Created, Actor::Customer, Some(req.customer_id), "offer accepted", now)
+        .await
+        .map_err(db_error)?;
+    repo::trade_ins::transition(&mut tx, id, State::Created, Action::IssueLabel, Actor::System, None, "prepaid label issued", now)
+        .await
+        .map_err(transition_error)?;
+    let shipment = repo::shipments::insert(&mut tx, id, Direction::Inbound, state.carrier.name(), &tracking, now).await.map_err(db_error)?;
+    repo::shipments::add_event(&mut tx, shipment, "label_created", "Prepaid label created", now).await.map_err(db_error)?;
+
+    let buyer = match &decision {
+        Decision::Buy(c) => c.seller_name.clone(),
+        Decision::Recycle => "our recycling partner".to_string(),
+    };
+    let device = format!("{} {}", variant.brand_name, variant.model_name);
+    let mail = emails::confirmation(&state.config.public_url, id, &reference, &device, Money::eur(price_minor), recycling, &buyer, Date::from_unix_ms(ship_by), &tracking);
+    enqueue(&mut tx, &req.customer_email, &mail, Some(id), now).await?;
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(trade_in_id = id, reference = %reference, recycling, price_minor, "trade-in confirmed");
+    Ok(id)
+}
+
+async fn enqueue(conn: &mut sqlx::AnyConnection, to: &str, mail: &emails::Mail, trade_in_id: Option<i64>, now: i64) -> Result<(), AppError> {
+    repo::outbox::enqueue(conn, &repo::outbox::NewMail { to, subject: &mail.subject, body: &mail.body, kind: mail.kind, trade_in_id }, now)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// The consumer's own trade-in, or NotFound: another person's id reveals
+/// nothing, not even that it exists.
+pub async fn owned(state: &AppState, customer_id: i64, id: i64) -> Result<repo::trade_ins::TradeInRecord, AppError> {
+    match repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? {
+        Some(t) if t.customer_id == customer_id => Ok(t),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// "I've shipped it". Repeating it is harmless.
+pub async fn mark_shipped(state: &AppState, customer_id: i64, id: i64) -> Result<(), AppError> {
+    let t = owned(state, customer_id, id).await?;
+    if t.state == State::Shipped {
+        return Ok(());
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    repo::trade_ins::transition(&mut tx, id, t.state, Action::MarkShipped, Actor::Customer, Some(customer_id), "sender says the parcel left", now)
+        .await
+        .map_err(transition_error)?;
+    if let Some(s) = repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
+        repo::shipments::add_event(&mut tx, s.id, "in_transit", "Handed to the carrier (declared by the sender)", now).await.map_err(db_error)?;
+    }
+    tx.commit().await.map_err(db_error)
+}
+
+/// Cancels before shipping. Repeating it is harmless.
+pub async fn cancel(state: &AppState, customer_id: i64, id: i64) -> Result<(), AppError> {
+    let t = owned(state, customer_id, id).await?;
+    if t.state == State::Cancelled {
+        return Ok(());
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    repo::trade_ins::transition(&mut tx, id, t.state, Action::Cancel, Actor::Customer, Some(customer_id), "cancelled by the customer", now)
+        .await
+        .map_err(transition_error)?;
+    if let Some(s) = repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
+        repo::shipments::add_event(&mut tx, s.id, "cancelled", "Label cancelled", now).await.map_err(db_error)?;
+    }
+    enqueue(&mut tx, &t.customer_email, &emails::cancelled(&state.config.public_url, &t.reference), Some(id), now).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DeadlineReport {
+    pub warned: usize,
+    pub expired: usize,
+    pub counter_offers_returned: usize,
+}
+
+/// Runs every deadline that has passed at the clock's now. Each trade-in is
+/// its own transaction guarded by its state, so running this twice (or two
+/// instances at once) changes nothing the second time.
+pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError> {
+    let now = state.clock.now_ms();
+    let url = &state.config.public_url;
+    let mut report = DeadlineReport::default();
+
+    for id in repo::trade_ins::due_for_expiry_warning(state.db.pool(), now, EXPIRY_WARNING_MS).await.map_err(db_error)? {
+        let Some(t) = repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? else { continue };
+        let mut tx = state.db.write_tx().await.map_err(db_error)?;
+        if repo::trade_ins::claim_expiry_warning(&mut tx, id).await.map_err(db_error)? {
+            enqueue(&mut tx, &t.customer_email, &emails::expiry_warning(url, id, &t.reference, Date::from_unix_ms(t.ship_by_at)), Some(id), now).await?;
+            tx.commit().await.map_err(db_error)?;
+            report.warned += 1;
+        }
+    }
+
+    for id in repo::trade_ins::due_for_expiry(state.db.pool(), now).await.map_err(db_error)? {
+        let Some(t) = repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? else { continue };
+        let mut tx = state.db.write_tx().await.map_err(db_error)?;
+        match repo::trade_ins::transition(&mut tx, id, State::LabelIssued, Action::Expire, Actor::System, None, "not shipped within 14 days", now).await {
+            Ok(_) => {
+                if let Some(s) = repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
+                    repo::shipments::add_event(&mut tx, s.id, "expired", "Label expired unused", now).await.map_err(db_error)?;
+                }
+                enqueue(&mut tx, &t.customer_email, &emails::expired(url, &t.reference), Some(id), now).await?;
+                tx.commit().await.map_err(db_error)?;
+                report.expired += 1;
+            }
+            // Shipped or cancelled in the meantime: nothing to do.
+            Err(TransitionFailure::Stale(_)) => {}
+            Err(e) => return Err(transition_error(e)),
+        }
+    }
+
+    for id in repo::trade_ins::counter_offers_timed_out(state.db.pool(), now).await.map_err(db_error)? {
+        let Some(t) = repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? else { continue };
+        if return_device(state, &t, Action::CounterOfferTimeout, Actor::System, None, "no answer to the counter-offer within 7 days").await? {
+            let mut tx = state.db.write_tx().await.map_err(db_error)?;
+            enqueue(&mut tx, &t.customer_email, &emails::counter_offer_timed_out(url, id, &t.reference), Some(id), now).await?;
+            tx.commit().await.map_err(db_error)?;
+            report.counter_offers_returned += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Moves a trade-in to "return requested" and issues the free return label
+/// to the consumer's address. False when another actor got there first.
+pub async fn return_device(
+    state: &AppState,
+    t: &repo::trade_ins::TradeInRecord,
+    action: Action,
+    actor: Actor,
+    actor_user_id: Option<i64>,
+    reason: &str,
+) -> Result<bool, AppError> {
+    let now = state.clock.now_ms();
+    let tracking = state
+        .carrier
+        .create_shipment(&ShipmentRequest { reference: &t.reference, from: &t.seller_address, to: &t.address })
+        .await
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    match repo::trade_ins::transition(&mut tx, t.id, t.state, action, actor, actor_user_id, reason, now).await {
+        Ok(_) => {}
+        Err(TransitionFailure::Stale(_)) => return Ok(false),
+        Err(e) => return Err(transition_error(e)),
+    }
+    let shipment = repo::shipments::insert(&mut tx, t.id, Direction::Return, state.carrier.name(), &tracking, now).await.map_err(db_error)?;
+    repo::shipments::add_event(&mut tx, shipment, "label_created", "Free return label created", now).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(true)
+}

@@ -1,0 +1,286 @@
+//! A consumer's trade-ins: the list, and each one's tracking page with its
+//! timeline, deadline, label and the actions open to the consumer.
+
+use crate::domain::dates::{Date, DAY_MS};
+use crate::domain::money::Money;
+use crate::domain::tradein::State;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub label: String,
+    pub detail: String,
+    pub at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradeInView {
+    pub id: i64,
+    pub reference: String,
+    pub device: String,
+    pub grade_label: String,
+    pub price_minor: i64,
+    pub final_price_minor: Option<i64>,
+    pub recycling: bool,
+    pub state: State,
+    pub state_label: String,
+    pub buyer: String,
+    pub ship_by_ms: i64,
+    pub now_ms: i64,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub return_tracking_number: Option<String>,
+    pub iban_masked: String,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+impl TradeInView {
+    pub fn can_ship(&self) -> bool {
+        self.state == State::LabelIssued
+    }
+    pub fn can_cancel(&self) -> bool {
+        matches!(self.state, State::Created | State::LabelIssued)
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn state_title(s: State) -> &'static str {
+    match s {
+        State::Created => "Trade-in created",
+        State::LabelIssued => "Label issued",
+        State::Shipped => "Shipped",
+        State::Received => "Received by the refurbisher",
+        State::Inspecting => "Being inspected",
+        State::CounterOffered => "New offer proposed",
+        State::Validated => "Validated",
+        State::Paid => "Paid",
+        State::ReturnRequested => "Return on its way",
+        State::Returned => "Returned to you",
+        State::Suspended => "On hold",
+        State::Expired => "Expired",
+        State::Cancelled => "Cancelled",
+    }
+}
+
+#[server(prefix = "/api", endpoint = "my_trade_ins")]
+pub async fn my_trade_ins() -> Result<Vec<TradeInView>, AppError> {
+    use crate::server::api::{guard, Access, OrInternal};
+    let g = guard(Access::SignedIn).await?;
+    let user = g.user()?;
+    let list = crate::server::repo::trade_ins::list_for_customer(g.state.db.pool(), user.id).await.or_internal(&g)?;
+    let mut out = Vec::new();
+    for t in list {
+        out.push(view_of(&g, t, false).await?);
+    }
+    Ok(out)
+}
+
+#[server(prefix = "/api", endpoint = "trade_in_detail")]
+pub async fn trade_in_detail(id: i64) -> Result<TradeInView, AppError> {
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    let t = crate::server::trade_in_flow::owned(&g.state, g.user()?.id, id).await?;
+    view_of(&g, t, true).await
+}
+
+#[cfg(feature = "ssr")]
+async fn view_of(g: &crate::server::api::Guarded, t: crate::server::repo::trade_ins::TradeInRecord, with_timeline: bool) -> Result<TradeInView, AppError> {
+    use crate::domain::catalog::storage_label;
+    use crate::server::api::OrInternal;
+    use crate::server::repo::{self, shipments::Direction};
+    let pool = g.state.db.pool();
+    let inbound = repo::shipments::find(pool, t.id, Direction::Inbound).await.or_internal(g)?;
+    let ret = repo::shipments::find(pool, t.id, Direction::Return).await.or_internal(g)?;
+    let mut timeline = Vec::new();
+    if with_timeline {
+        for e in repo::trade_ins::events(pool, t.id).await.or_internal(g)? {
+            timeline.push(TimelineEntry { label: state_title(e.to_state).to_string(), detail: e.reason, at_ms: e.at });
+        }
+        for e in repo::shipments::events_for_trade_in(pool, t.id).await.or_internal(g)? {
+            let label = if e.direction == "return" { format!("Return parcel: {}", e.description) } else { format!("Parcel: {}", e.description) };
+            timeline.push(TimelineEntry { label, detail: String::new(), at_ms: e.at });
+        }
+        timeline.sort_by_key(|e| e.at_ms);
+    }
+    let mut variant = storage_label(t.storage_gb as u32);
+    if !t.connectivity.is_empty() {
+        variant = format!("{variant}, {}", t.connectivity);
+    }
+    Ok(TradeInView {
+        id: t.id,
+        reference: t.reference,
+        device: format!("{} {} ({variant})", t.brand_name, t.model_name),
+        grade_label: t.grade.label().to_string(),
+        price_minor: t.price_minor,
+        final_price_minor: t.final_price_minor,
+        recycling: t.recycling,
+        state: t.state,
+        state_label: crate::domain::tradein::state_label(t.state).to_string(),
+        buyer: t.seller_name,
+        ship_by_ms: t.ship_by_at,
+        now_ms: g.now_ms(),
+        carrier: inbound.as_ref().map(|s| s.carrier.clone()).unwrap_or_default(),
+        tracking_number: inbound.map(|s| s.tracking_number).unwrap_or_default(),
+        return_tracking_number: ret.map(|s| s.tracking_number),
+        iban_masked: t.iban_masked,
+        timeline,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "mark_shipped")]
+pub async fn mark_shipped(id: i64) -> Result<(), AppError> {
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    crate::server::trade_in_flow::mark_shipped(&g.state, g.user()?.id, id).await
+}
+
+#[server(prefix = "/api", endpoint = "cancel_trade_in")]
+pub async fn cancel_trade_in(id: i64) -> Result<(), AppError> {
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    crate::server::trade_in_flow::cancel(&g.state, g.user()?.id, id).await
+}
+
+fn format_when(ms: i64) -> String {
+    let d = Date::from_unix_ms(ms);
+    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
+    format!("{d} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+}
+
+#[component]
+pub fn MyTradeInsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| my_trade_ins());
+    view! {
+        <Title text="My trade-ins"/>
+        <h1>"My trade-ins"</h1>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p>"You have no trade-ins yet. " <a href="/">"Find your device"</a></p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <table class="table">
+                            <thead><tr><th scope="col">"Reference"</th><th scope="col">"Device"</th><th scope="col">"Price"</th><th scope="col">"Status"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|t| view! {
+                                    <tr>
+                                        <td><a href=format!("/trade-ins/{}", t.id)>{t.reference.clone()}</a></td>
+                                        <td>{t.device.clone()}</td>
+                                        <td>{if t.recycling { "Free recycling".to_string() } else { Money::eur(t.final_price_minor.unwrap_or(t.price_minor)).to_string() }}</td>
+                                        <td>{t.state_label.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/trade-ins"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn TradeInPage() -> impl IntoView {
+    let params = use_params_map();
+    let shipped = ServerAction::<MarkShipped>::new();
+    let cancelled = ServerAction::<CancelTradeIn>::new();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let data = Resource::new(move || (id(), shipped.version().get(), cancelled.version().get()), |(id, _, _)| trade_in_detail(id));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let here = format!("/trade-ins/{}", id());
+                match data.await {
+                    Ok(t) => view! { <TradeInDetail t=t shipped=shipped cancelled=cancelled/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::ui::errors::NotFound/> }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here=here/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TradeInDetail(t: TradeInView, shipped: ServerAction<MarkShipped>, cancelled: ServerAction<CancelTradeIn>) -> impl IntoView {
+    let action_error = move || {
+        shipped.value().get().and_then(Result::err).or_else(|| cancelled.value().get().and_then(Result::err)).map(|e| e.to_string())
+    };
+    let price = if t.recycling {
+        "Free recycling".to_string()
+    } else {
+        match t.final_price_minor {
+            Some(f) if f != t.price_minor => format!("{} (accepted offer {})", Money::eur(f), Money::eur(t.price_minor)),
+            _ => Money::eur(t.price_minor).to_string(),
+        }
+    };
+    let days_left = (t.ship_by_ms - t.now_ms).div_euclid(DAY_MS);
+    let deadline = (t.state == State::LabelIssued).then(|| {
+        let when = Date::from_unix_ms(t.ship_by_ms);
+        let text = if days_left >= 1 { format!("{days_left} days left to ship (by {when})") } else { format!("Ship today: the label expires on {when}") };
+        view! { <p class="deadline" role="status">{text}</p> }
+    });
+    let label_href = format!("/trade-ins/{}/label.pdf", t.id);
+    let id = t.id;
+    view! {
+        <Title text=format!("Trade-in {}", t.reference)/>
+        <p class="muted"><a href="/trade-ins">"My trade-ins"</a></p>
+        <h1>{format!("Trade-in {}", t.reference)}</h1>
+        <p class="status-pill" data-state=t.state.code()>{format!("Status: {}", t.state_label)}</p>
+        <dl class="facts">
+            <div><dt>"Device"</dt><dd>{t.device.clone()}</dd></div>
+            <div><dt>"Condition declared"</dt><dd>{t.grade_label.clone()}</dd></div>
+            <div><dt>{if t.recycling { "Deal" } else { "Locked price" }}</dt><dd>{price}</dd></div>
+            <div><dt>{if t.recycling { "Recycled by" } else { "Bought by" }}</dt><dd>{t.buyer.clone()}</dd></div>
+            <div><dt>"Tracking number"</dt><dd><code>{t.tracking_number.clone()}</code>{format!(" ({})", t.carrier)}</dd></div>
+            {(!t.iban_masked.is_empty()).then(|| view! { <div><dt>"Paid to"</dt><dd>{t.iban_masked.clone()}</dd></div> })}
+            {t.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
+        </dl>
+        {deadline}
+        <div class="form-error" role="alert">{move || action_error().map(|m| view! { <p>{m}</p> })}</div>
+        {(t.state == State::LabelIssued).then(|| view! {
+            <section class="card" aria-labelledby="ship-heading">
+                <h2 id="ship-heading">"Ship your device"</h2>
+                <ol class="steps">
+                    <li>"Reset the device, take out your SIM and memory cards."</li>
+                    <li>"Pack it in a padded box or envelope, without charger or accessories."</li>
+                    <li>"Stick the label on the parcel and drop it at any post office."</li>
+                </ol>
+                <p class="actions">
+                    <a class="button" href=label_href.clone() rel="external" download=format!("label-{}.pdf", t.reference)>"Download shipping label"</a>
+                </p>
+            </section>
+        })}
+        <div class="actions">
+            {t.can_ship().then(|| view! {
+                <ActionForm action=shipped attr:class="inline">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="button primary">"I've shipped it"</button>
+                </ActionForm>
+            })}
+            {t.can_cancel().then(|| view! {
+                <ActionForm action=cancelled attr:class="inline">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="button danger">"Cancel trade-in"</button>
+                </ActionForm>
+            })}
+        </div>
+        <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">"Timeline"</h2>
+            <ol class="timeline">
+                {t.timeline.into_iter().map(|e| view! {
+                    <li>
+                        <span class="when">{format_when(e.at_ms)}</span>
+                        <span class="what">{e.label}</span>
+                        {(!e.detail.is_empty()).then(|| view! { <span class="muted">{format!(" — {}", e.detail)}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
