@@ -2,6 +2,7 @@
 //! SQLite file and a fresh Postgres database. Run with
 //! `cargo test --features ssr --test integration`.
 
+mod fixtures;
 mod harness;
 
 mod access;
@@ -10,3 +11,4 @@ mod hostile_input;
 mod pages;
 mod seed_data;
 mod startup;
+mod trade_in_flow;

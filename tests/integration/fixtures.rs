@@ -1,0 +1,143 @@
+//! Small marketplaces built directly through the repositories, so each test
+//! knows exactly which offers exist.
+
+use crate::harness::TestApp;
+use tradein::domain::account::{Email, Role};
+use tradein::domain::grade::Grade;
+use tradein::server::repo;
+
+pub struct SellerSpec<'a> {
+    pub name: &'a str,
+    pub status: &'a str,
+    pub quality: i64,
+    pub weekly_cap: Option<i64>,
+}
+
+impl<'a> SellerSpec<'a> {
+    pub fn approved(name: &'a str) -> SellerSpec<'a> {
+        SellerSpec { name, status: "approved", quality: 500, weekly_cap: None }
+    }
+}
+
+pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
+    let pool = app.state.db.pool();
+    let email = Email::parse(&format!("{}@sellers.example", tradein::domain::catalog::slugify(spec.name))).unwrap();
+    let user_id = repo::users::insert(pool, repo::users::NewUser { email: &email, password_hash: "!", role: Role::Seller, display_name: spec.name }, 0)
+        .await
+        .unwrap();
+    repo::sellers::insert(
+        pool,
+        &repo::sellers::NewSeller {
+            user_id,
+            company_name: spec.name,
+            vat_number: "FR00000000000",
+            address_line1: "1 rue du Test",
+            postcode: "75001",
+            city: "Paris",
+            country: "FR",
+            contact_email: email.as_str(),
+            contact_phone: "",
+            status: spec.status,
+            weekly_cap: spec.weekly_cap,
+            quality_score: spec.quality,
+            kind: "refurbisher",
+        },
+        0,
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn variant_id(app: &TestApp, sku: &str) -> i64 {
+    repo::catalog::variant_by_sku(app.state.db.pool(), sku).await.unwrap().unwrap().variant_id
+}
+
+pub async fn listing(app: &TestApp, seller_id: i64, sku: &str, grade: Grade, price_minor: i64, set_at: i64) -> i64 {
+    let variant_id = variant_id(app, sku).await;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    repo::sellers::insert_listings(&app.state.db, &mut conn, &[repo::sellers::NewListing { seller_id, variant_id, grade, price_minor }], set_at)
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT id FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3")
+        .bind(seller_id)
+        .bind(variant_id)
+        .bind(grade.code())
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+pub async fn exec(app: &TestApp, sql: &str) {
+    sqlx::query(sql).execute(app.state.db.pool()).await.unwrap();
+}
+
+/// A Luhn-valid IMEI built from a 14-digit body.
+pub fn imei(n: u64) -> String {
+    let body = format!("{:014}", 35_000_000_000_000u64 + n);
+    let digits: Vec<u8> = body.bytes().map(|b| b - b'0').collect();
+    let check = (0..10u8).find(|c| {
+        let mut all = digits.clone();
+        all.push(*c);
+        tradein::domain::identifiers::luhn_valid(&all)
+    });
+    format!("{body}{}", check.unwrap())
+}
+
+pub const IBAN: &str = "FR1420041010050500013M02606";
+
+/// The fields of the confirmation form for an iPhone 13 128 GB that works
+/// and has light scratches (grade FunctionalGood).
+pub fn confirm_form(imei: &str, shown_price_minor: i64, key: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("category", "smartphones".into()),
+        ("brand", "apple".into()),
+        ("model", "iphone-13".into()),
+        ("variant", "iphone-13-128gb".into()),
+        ("works", "yes".into()),
+        ("screen", "light_scratches".into()),
+        ("body", "flawless".into()),
+        ("shown_price_minor", shown_price_minor.to_string()),
+        ("idempotency_key", key.into()),
+        ("imei", imei.into()),
+        ("address_name", "Jane Doe".into()),
+        ("address_line1", "12 rue de la Paix".into()),
+        ("address_line2", "".into()),
+        ("postcode", "75002".into()),
+        ("city", "Paris".into()),
+        ("country", "FR".into()),
+        ("account_holder", "Jane Doe".into()),
+        ("iban", IBAN.into()),
+        ("date_of_birth", "1990-04-23".into()),
+        ("activation_lock_off", "yes".into()),
+        ("device_reset", "yes".into()),
+    ]
+}
+
+pub fn with(mut form: Vec<(&'static str, String)>, key: &'static str, value: &str) -> Vec<(&'static str, String)> {
+    form.retain(|(k, _)| *k != key);
+    if !value.is_empty() || key == "address_line2" {
+        form.push((key, value.to_string()));
+    }
+    form
+}
+
+pub async fn confirm(app: &TestApp, client: &reqwest::Client, form: &[(&'static str, String)]) -> reqwest::Response {
+    client.post(app.url("/api/confirm_trade_in")).form(form).send().await.unwrap()
+}
+
+/// The trade-in id a successful confirmation redirects to.
+pub fn redirected_id(res: &reqwest::Response) -> i64 {
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no redirect; status {}", res.status()));
+    location.trim_start_matches("/trade-ins/").parse().unwrap()
+}
+
+pub async fn customer(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = app.client();
+    let res = app.signup(&client, "Jane Doe", email, "correct horse battery").await;
+    assert_eq!(res.status(), 200);
+    client
+}
