@@ -149,3 +149,23 @@ mod tests {
         assert_eq!(Category::from_slug("cars"), None);
     }
 }
+
+/// How a model is named in sentences: "Apple iPhone 13", but "Apple Watch
+/// SE" and "OnePlus 12", not "Apple Apple Watch SE".
+pub fn full_name(brand: &str, model: &str) -> String {
+    if model.to_lowercase().starts_with(&brand.to_lowercase()) {
+        model.to_string()
+    } else {
+        format!("{brand} {model}")
+    }
+}
+
+#[cfg(test)]
+mod full_name_tests {
+    #[test]
+    fn brand_is_not_repeated() {
+        assert_eq!(super::full_name("Apple", "iPhone 13"), "Apple iPhone 13");
+        assert_eq!(super::full_name("Apple", "Apple Watch SE"), "Apple Watch SE");
+        assert_eq!(super::full_name("OnePlus", "OnePlus 12"), "OnePlus 12");
+    }
+}

@@ -66,6 +66,8 @@ fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
+    // Rows of the distance table: `prev` is row i, `before` row i - 1.
+    let mut before: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
@@ -75,14 +77,14 @@ fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
             // Adjacent swap ("iphnoe") counts as one edit.
             if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
-                cur[j + 1] = cur[j + 1].min(prev[j - 1] + 1);
+                cur[j + 1] = cur[j + 1].min(before[j - 1] + 1);
             }
             row_min = row_min.min(cur[j + 1]);
         }
         if row_min > max {
             return None;
         }
-        std::mem::swap(&mut prev, &mut cur);
+        before = std::mem::replace(&mut prev, cur);
     }
     let d = prev[b.len()];
     (d <= max).then_some(d)
@@ -102,8 +104,12 @@ fn word_cost(query: &str, target: &str) -> Option<u32> {
     if target.starts_with(query) {
         return Some(1);
     }
+    // Short words get fewer edits, or "pro" would match "pad"; a
+    // three-letter word gets one when its first letter is right ("por").
     let allowed = match query.chars().count() {
-        0..=3 => 0,
+        0..=2 => 0,
+        3 if query.chars().next() == target.chars().next() => 1,
+        3 => 0,
         4..=7 => 1,
         _ => 2,
     };
@@ -197,6 +203,14 @@ mod tests {
         assert_eq!(names("ps5")[0], "PlayStation 5");
         assert!(!names("ps5").contains(&"PlayStation 4".to_string()));
         assert_eq!(names("macbook air")[0], "MacBook Air 13 (M2 2022)");
+    }
+
+    #[test]
+    fn distance_counts_swaps_as_one_edit() {
+        assert_eq!(edit_distance("iphnoe", "iphone", 2), Some(1));
+        assert_eq!(edit_distance("galxy", "galaxy", 1), Some(1));
+        assert_eq!(edit_distance("abc", "xyz", 1), None);
+        assert_eq!(edit_distance("same", "same", 0), Some(0));
     }
 
     #[test]

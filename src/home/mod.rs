@@ -29,6 +29,11 @@ impl ModelCard {
     pub fn href(&self) -> String {
         format!("/sell/{}/{}/{}", self.category_slug, self.brand_slug, self.slug)
     }
+
+    /// The brand to print before the name, unless the name starts with it.
+    pub fn brand_prefix(&self) -> Option<String> {
+        (crate::domain::catalog::full_name(&self.brand, &self.name) != self.name).then(|| self.brand.clone())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,9 +130,8 @@ pub fn HomePage() -> impl IntoView {
                                     view! {
                                     <li>
                                         <a href=href>
-                                            <span class="model-brand">{m.brand}</span>
-                                            " "
-                                            <span class="model-name">{m.name}</span>
+                                            {m.brand_prefix().map(|b| view! { <span class="model-brand">{b}</span>" " })}
+                                            <span class="model-name">{m.name.clone()}</span>
                                         </a>
                                         <span class="muted">{format!(" ({})", m.release_year)}</span>
                                     </li>

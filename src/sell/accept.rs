@@ -188,7 +188,7 @@ fn AcceptForm(data: AcceptPageData, q: OfferQuery) -> impl IntoView {
     let location = use_location();
     let here = format!("{}?{}", location.pathname.get_untracked(), q.to_query());
     let offer = data.offer.clone();
-    let device = format!("{} {} ({})", offer.model.brand_name, offer.model.model_name, offer.variant_label);
+    let device = format!("{} ({})", offer.model.full_name(), offer.variant_label);
     let summary = match &offer.offer {
         OfferKind::Buy { price_minor, seller_name, .. } => format!("{} from {seller_name}", Money::eur(*price_minor)),
         OfferKind::Recycle => "Free recycling".to_string(),

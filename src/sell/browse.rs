@@ -74,9 +74,8 @@ pub fn ModelLinks(models: Vec<ModelCard>) -> impl IntoView {
                     view! {
                         <li>
                             <a href=href>
-                                <span class="model-brand">{m.brand}</span>
-                                " "
-                                <span class="model-name">{m.name}</span>
+                                {m.brand_prefix().map(|b| view! { <span class="model-brand">{b}</span>" " })}
+                                <span class="model-name">{m.name.clone()}</span>
                             </a>
                             <span class="muted">{format!(" ({})", m.release_year)}</span>
                         </li>

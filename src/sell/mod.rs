@@ -50,6 +50,10 @@ pub struct ModelRef {
 }
 
 impl ModelRef {
+    pub fn full_name(&self) -> String {
+        crate::domain::catalog::full_name(&self.brand_name, &self.model_name)
+    }
+
     pub fn path(&self) -> String {
         format!("/sell/{}/{}/{}", self.category_slug, self.brand_slug, self.model_slug)
     }

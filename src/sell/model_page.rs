@@ -106,7 +106,7 @@ pub fn ModelPage() -> impl IntoView {
                         let single = variant_choices.len() == 1;
                         let action = format!("{}/offer", d.model.path());
                         view! {
-                            <Title text=format!("Sell your {} {}", d.model.brand_name, d.model.model_name)/>
+                            <Title text=format!("Sell your {}", d.model.full_name())/>
                             <Breadcrumbs
                                 items=vec![
                                     (format!("/sell/{}", d.model.category_slug), d.model.category_name.clone()),
@@ -114,7 +114,7 @@ pub fn ModelPage() -> impl IntoView {
                                 ]
                                 current=d.model.model_name.clone()
                             />
-                            <h1>{format!("Sell your {} {}", d.model.brand_name, d.model.model_name)}</h1>
+                            <h1>{format!("Sell your {}", d.model.full_name())}</h1>
                             <p class="muted">{format!("Released in {}. Three questions, then your best offer.", d.release_year)}</p>
                             <Form method="GET" action=action attr:class="questionnaire">
                                 <fieldset class="question">

@@ -71,7 +71,7 @@ pub fn OfferPage() -> impl IntoView {
 
 #[component]
 fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
-    let device = format!("{} {} ({})", offer.model.brand_name, offer.model.model_name, offer.variant_label);
+    let device = format!("{} ({})", offer.model.full_name(), offer.variant_label);
     let accept = format!("{}/accept", offer.model.path());
     let edit = offer.model.path();
     let ship_by = Date::from_unix_ms(js_now_ms() + SHIP_WITHIN_DAYS * DAY_MS);

@@ -38,7 +38,7 @@ pub fn Suggestions(query: ReadSignal<String>) -> impl IntoView {
                             {found.into_iter().map(|m| {
                                 let href = m.href();
                                 view! {
-                                    <li><a href=href><span class="model-brand">{m.brand}</span>" "<span class="model-name">{m.name}</span></a></li>
+                                    <li><a href=href>{m.brand_prefix().map(|b| view! { <span class="model-brand">{b}</span>" " })}<span class="model-name">{m.name.clone()}</span></a></li>
                                 }
                             }).collect_view()}
                         </ul>

@@ -206,7 +206,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         Decision::Buy(c) => c.seller_name.clone(),
         Decision::Recycle => "our recycling partner".to_string(),
     };
-    let device = format!("{} {}", variant.brand_name, variant.model_name);
+    let device = crate::domain::catalog::full_name(&variant.brand_name, &variant.model_name);
     let mail = emails::confirmation(&state.config.public_url, id, &reference, &device, Money::eur(price_minor), recycling, &buyer, Date::from_unix_ms(ship_by), &tracking);
     enqueue(&mut tx, &req.customer_email, &mail, Some(id), now).await?;
     tx.commit().await.map_err(db_error)?;

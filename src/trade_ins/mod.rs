@@ -113,7 +113,7 @@ async fn view_of(g: &crate::server::api::Guarded, t: crate::server::repo::trade_
     Ok(TradeInView {
         id: t.id,
         reference: t.reference,
-        device: format!("{} {} ({variant})", t.brand_name, t.model_name),
+        device: format!("{} ({variant})", crate::domain::catalog::full_name(&t.brand_name, &t.model_name)),
         grade_label: t.grade.label().to_string(),
         price_minor: t.price_minor,
         final_price_minor: t.final_price_minor,
@@ -219,7 +219,8 @@ fn TradeInDetail(t: TradeInView, shipped: ServerAction<MarkShipped>, cancelled: 
             _ => Money::eur(t.price_minor).to_string(),
         }
     };
-    let days_left = (t.ship_by_ms - t.now_ms).div_euclid(DAY_MS);
+    // Whole days left, rounded up: "14 days" on the day of acceptance.
+    let days_left = (t.ship_by_ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS);
     let deadline = (t.state == State::LabelIssued).then(|| {
         let when = Date::from_unix_ms(t.ship_by_ms);
         let text = if days_left >= 1 { format!("{days_left} days left to ship (by {when})") } else { format!("Ship today: the label expires on {when}") };

@@ -23,7 +23,7 @@ pub fn Header() -> impl IntoView {
                                         let area = match user.role {
                                             Role::Seller => Some(view! { <li><a href="/seller">"Refurbisher area"</a></li> }),
                                             Role::Ops => Some(view! { <li><a href="/ops">"Operations"</a></li> }),
-                                            Role::Customer => None,
+                                            Role::Customer => Some(view! { <li><a href="/trade-ins">"My trade-ins"</a></li> }),
                                         };
                                         view! {
                                             {area}

@@ -52,8 +52,13 @@ fn every_server_function_starts_with_a_guard() {
         let text = std::fs::read_to_string(&entry).unwrap();
         for (i, chunk) in text.split("#[server(").enumerate().skip(1) {
             found += 1;
-            let body: String = chunk.lines().take(12).collect::<Vec<_>>().join("\n");
-            if !body.contains("guard(Access::") {
+            // The guard must come before the body does anything else: the
+            // first statement after the signature's `{`.
+            let after_signature = chunk.split_once(") -> Result<").map(|(_, rest)| rest).unwrap_or_default();
+            let body = after_signature.split_once('{').map(|(_, b)| b).unwrap_or_default();
+            let first_statement: String =
+                body.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("use ") && !l.starts_with("//")).take(1).collect();
+            if !first_statement.contains("guard(Access::") {
                 missing.push(format!("{} (server fn #{i})", entry.display()));
             }
         }

@@ -114,7 +114,7 @@ both_backends!(duplicate_email_is_refused_next_to_the_field, |backend| async mov
     assert_eq!(res.status(), 422);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["Invalid"][0]["field"], "email");
-    assert_eq!(app.count("users").await, 1);
+    assert_eq!(app.customers().await, 1);
     app.stop().await;
 });
 
@@ -133,6 +133,6 @@ both_backends!(concurrent_sign_ups_all_succeed, |backend| async move {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200);
     }
-    assert_eq!(app.count("users").await, 16);
+    assert_eq!(app.customers().await, 16);
     assert_eq!(app.count("sessions").await, 16);
 });

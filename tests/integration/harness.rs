@@ -178,6 +178,12 @@ impl TestApp {
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.state.db.pool()).await.unwrap()
     }
 
+    /// Consumer accounts (platform accounts such as the recycling partner's
+    /// exist from the start).
+    pub async fn customers(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'customer'").fetch_one(self.state.db.pool()).await.unwrap()
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;

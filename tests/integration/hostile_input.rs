@@ -17,7 +17,7 @@ both_backends!(cross_site_posts_are_refused, |backend| async move {
     assert_eq!(res.status(), 403);
     let res = plain.post(app.url("/api/login")).header("sec-fetch-site", "same-site").form(&[("email", "a@b.co"), ("password", "x")]).send().await.unwrap();
     assert_eq!(res.status(), 403, "a sibling subdomain is not us");
-    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.customers().await, 0);
     assert_eq!(app.count("login_attempts").await, 0);
     // The same request from this site goes through.
     let res = plain.post(app.url("/api/signup")).header("origin", &app.base).header("sec-fetch-site", "same-origin").form(&form).send().await.unwrap();
@@ -30,7 +30,7 @@ both_backends!(oversized_bodies_are_refused, |backend| async move {
     let huge = "x".repeat(300 * 1024);
     let res = app.call(&app.client(), "signup", &[("name", &huge), ("email", "big@example.com"), ("password", PASSWORD)]).await;
     assert_eq!(res.status(), 413);
-    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.customers().await, 0);
     app.stop().await;
 });
 
@@ -43,7 +43,7 @@ both_backends!(missing_or_mistyped_fields_are_bad_requests, |backend| async move
     assert!(res.status().is_client_error(), "wrong encoding: {}", res.status());
     let res = client.post(app.url("/api/signup")).header("content-type", "application/x-www-form-urlencoded").body("%%%").send().await.unwrap();
     assert!(res.status().is_client_error(), "garbage body: {}", res.status());
-    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.customers().await, 0);
     app.stop().await;
 });
 
@@ -59,12 +59,12 @@ both_backends!(html_and_sql_in_text_fields_are_refused_or_inert, |backend| async
     assert_eq!(res.status(), 422);
     let res = app.login(&client, "' OR '1'='1", "' OR '1'='1").await;
     assert_eq!(res.status(), 422);
-    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.customers().await, 0);
 
     // SQL-looking text that is a valid name is stored as plain text.
     let res = app.signup(&client, "Robert'); DROP TABLE users;--", "bobby@example.com", PASSWORD).await;
     assert_eq!(res.status(), 200);
-    assert_eq!(app.count("users").await, 1);
+    assert_eq!(app.customers().await, 1);
     app.stop().await;
 });
 
@@ -87,6 +87,6 @@ both_backends!(weak_passwords_and_bad_emails_are_explained, |backend| async move
     let body: serde_json::Value = res.json().await.unwrap();
     let fields: Vec<&str> = body["Invalid"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["email", "password"]);
-    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.customers().await, 0);
     app.stop().await;
 });

@@ -7,7 +7,8 @@
 //! market     = new value x first-year retention x yearly retention ^ age
 //! reference  = market x grade factor
 //! offer      = reference x (1 + seller offset) x (1 + noise in [-4%, +4%]),
-//!              rounded down to whole euros; gaps where the seller does not buy
+//!              rounded down to whole euros; gaps where the seller does not buy,
+//!              and no bid under 5 EUR
 //! ```
 //! Age is counted from 2026, the year the catalog describes, not from today,
 //! so the demo data does not drift as time passes.
@@ -17,6 +18,8 @@ use crate::domain::catalog::Category;
 use crate::domain::grade::Grade;
 
 pub const REFERENCE_YEAR: i64 = 2026;
+/// 5 EUR: the smallest bid a demo refurbisher makes.
+pub const MIN_BID_MINOR: i64 = 500;
 
 /// Share of the new price a device keeps after its first year, then each
 /// further year. Watches lose value fastest, consoles slowest.
@@ -94,7 +97,9 @@ pub fn offer_minor(profile: &BuyingProfile, model: &CatalogModel, variant: &Cata
     let reference = reference_price_minor(model, variant, grade);
     let price = reference * (100 + profile.offset_percent) / 100 * (1000 + noise_permille) / 1000;
     let whole_euros = price / 100 * 100;
-    (whole_euros >= 100).then_some(whole_euros)
+    // Refurbishers do not bid for devices worth less than this: such cells
+    // stay empty, and consumers are offered free recycling instead.
+    (whole_euros >= MIN_BID_MINOR).then_some(whole_euros)
 }
 
 #[cfg(test)]
