@@ -4,6 +4,7 @@ use crate::account::{login::LoginPage, session::provide_session, signup::SignupP
 use crate::home::{search::SearchPage, HomePage};
 use crate::ops::OpsHome;
 use crate::sell::{accept::AcceptPage, browse::{BrandPage, CategoryPage}, model_page::ModelPage, offer_page::OfferPage};
+use crate::seller::orders::{SellerOrderPage, SellerOrdersPage};
 use crate::seller::SellerHome;
 use crate::trade_ins::{MyTradeInsPage, TradeInPage};
 use crate::ui::errors::NotFound;
@@ -71,6 +72,8 @@ fn SessionScope() -> impl IntoView {
                 // Role-gated areas render after their access check so the
                 // response carries the right status (403 for others).
                 <Route path=path!("/seller") view=SellerHome ssr=SsrMode::Async/>
+                <Route path=path!("/seller/orders") view=SellerOrdersPage ssr=SsrMode::Async/>
+                <Route path=path!("/seller/orders/:id") view=SellerOrderPage ssr=SsrMode::Async/>
                 <Route path=path!("/ops") view=OpsHome ssr=SsrMode::Async/>
             </Routes>
         </main>

@@ -12,5 +12,6 @@ pub mod identifiers;
 pub mod money;
 pub mod offer;
 pub mod search;
+pub mod sla;
 pub mod tracking;
 pub mod tradein;

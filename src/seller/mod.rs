@@ -1,6 +1,8 @@
 //! The refurbisher area. Its home shows the company's standing; the price
 //! grid, orders and KPIs grow here.
 
+pub mod orders;
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -45,6 +47,7 @@ pub fn SellerHome() -> impl IntoView {
                                     <p>"Your account is awaiting approval by our operations team. You can prepare prices now; they compete for devices once you are approved."</p>
                                 </div>
                             })}
+                            <p class="actions"><a class="button primary" href="/seller/orders">"Orders"</a></p>
                             <dl class="stats">
                                 <div><dt>"Status"</dt><dd>{s.status.clone()}</dd></div>
                                 <div><dt>"Buying"</dt><dd>{if s.paused { "paused" } else { "active" }}</dd></div>

@@ -76,3 +76,72 @@ pub fn counter_offer_timed_out(public_url: &str, id: i64, reference: &str) -> Ma
         ),
     }
 }
+
+pub fn received(public_url: &str, id: i64, reference: &str, buyer: &str) -> Mail {
+    Mail {
+        kind: "received",
+        subject: format!("Your trade-in {reference}: your device has arrived"),
+        body: format!(
+            "{buyer} has received your device and will inspect it within 2 business days.\n\
+             Follow your trade-in: {public_url}/trade-ins/{id}{}",
+            footer(public_url)
+        ),
+    }
+}
+
+pub fn counter_offer(public_url: &str, id: i64, reference: &str, old: Money, new: Money, reasons: &str, answer_by: Date) -> Mail {
+    Mail {
+        kind: "counter_offer",
+        subject: format!("Your trade-in {reference}: a new offer of {new}"),
+        body: format!(
+            "After inspection the refurbisher offers {new} instead of {old} ({reasons}). Their photos are on your trade-in page.\n\
+             Accept the new offer, or decline it and get your device back for free, before {answer_by}: {public_url}/trade-ins/{id}\n\
+             Without an answer by then, your device is returned to you.{}",
+            footer(public_url)
+        ),
+    }
+}
+
+pub fn validated(public_url: &str, id: i64, reference: &str, amount: Money) -> Mail {
+    Mail {
+        kind: "validated",
+        subject: format!("Your trade-in {reference} is validated: {amount} on its way"),
+        body: format!(
+            "Your device passed inspection. {amount} will be paid by bank transfer within 1 business day.\n\
+             Follow your payment: {public_url}/trade-ins/{id}{}",
+            footer(public_url)
+        ),
+    }
+}
+
+pub fn paid(public_url: &str, id: i64, reference: &str, amount: Money, iban_masked: &str) -> Mail {
+    Mail {
+        kind: "paid",
+        subject: format!("Your trade-in {reference}: {amount} paid"),
+        body: format!("We have sent {amount} to {iban_masked}. It usually arrives within 1 business day.\n{public_url}/trade-ins/{id}{}", footer(public_url)),
+    }
+}
+
+pub fn suspended(public_url: &str, id: i64, reference: &str, reason: &str, what_to_do: &str) -> Mail {
+    Mail {
+        kind: "suspended",
+        subject: format!("Your trade-in {reference} is on hold"),
+        body: format!("{reason}. {what_to_do}\n{public_url}/trade-ins/{id}{}", footer(public_url)),
+    }
+}
+
+pub fn return_sent(public_url: &str, id: i64, reference: &str) -> Mail {
+    Mail {
+        kind: "return_sent",
+        subject: format!("Your trade-in {reference}: your device is coming back"),
+        body: format!("Your device is on its way back to you, free of charge. Follow it: {public_url}/trade-ins/{id}{}", footer(public_url)),
+    }
+}
+
+pub fn returned(public_url: &str, reference: &str) -> Mail {
+    Mail {
+        kind: "returned",
+        subject: format!("Your trade-in {reference}: device delivered back to you"),
+        body: format!("Your device has been delivered back to you. This trade-in is closed.{}", footer(public_url)),
+    }
+}

@@ -13,6 +13,9 @@ pub mod health;
 pub mod jobs;
 pub mod labels;
 pub mod mailer;
+pub mod order_flow;
+pub mod payouts;
+pub mod photos;
 pub mod repo;
 pub mod secret;
 pub mod security;
@@ -20,9 +23,10 @@ pub mod seed;
 pub mod state;
 pub mod telemetry;
 pub mod trade_in_flow;
+pub mod uploads;
 
 use crate::app::{shell, App};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use clock::Clock;
 use config::{Config, DatabaseUrl};
@@ -95,8 +99,9 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         None => Arc::new(mailer::FileMailer::new(config.mail_dir.clone(), from)),
     };
     let carrier: Arc<dyn carrier::Carrier> = Arc::new(carrier::LocalCarrier::new(db.clone()));
+    let payouts: Arc<dyn payouts::PayoutProvider> = Arc::new(payouts::LedgerPayouts);
 
-    Ok(AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, leptos_options })
+    Ok(AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, leptos_options })
 }
 
 pub fn router(state: AppState) -> Router {
@@ -112,16 +117,24 @@ pub fn router(state: AppState) -> Router {
     };
     let pkg_dir = state.config.site_root.join("pkg");
     let options = state.leptos_options.clone();
+    // Photo uploads are the one place a large body is welcome; the route is
+    // merged after the general limit is applied, so only it gets its own.
+    let uploads = Router::new()
+        .route("/seller/orders/{id}/counter-offer", post(uploads::counter_offer))
+        .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(uploads::MAX_UPLOAD_BYTES));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/trade-ins/{id}/label.pdf", get(downloads::inbound_label))
         .route("/trade-ins/{id}/return-label.pdf", get(downloads::return_label))
+        .route("/photos/{id}", get(uploads::photo))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
-        .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         // One log line per response, inside a span carrying the request id

@@ -5,6 +5,7 @@ use super::clock::Clock;
 use super::config::Config;
 use super::db::Db;
 use super::mailer::Mailer;
+use super::payouts::PayoutProvider;
 use super::secret::Secret;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub carrier: Arc<dyn Carrier>,
     pub mailer: Arc<dyn Mailer>,
+    pub payouts: Arc<dyn PayoutProvider>,
     pub leptos_options: LeptosOptions,
 }
 

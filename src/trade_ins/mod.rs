@@ -36,6 +36,10 @@ pub struct TradeInView {
     pub return_tracking_number: Option<String>,
     pub iban_masked: String,
     pub timeline: Vec<TimelineEntry>,
+    pub counter_offer: Option<crate::seller::orders::CounterOfferView>,
+    pub payout: Option<crate::seller::orders::PayoutView>,
+    /// Why it is on hold, and what the consumer should do.
+    pub on_hold: Option<(String, String)>,
 }
 
 impl TradeInView {
@@ -106,6 +110,17 @@ async fn view_of(g: &crate::server::api::Guarded, t: crate::server::repo::trade_
         }
         timeline.sort_by_key(|e| e.at_ms);
     }
+    let (counter_offer, payout) = if with_timeline {
+        (crate::seller::orders::counter_offer_view(g, t.id).await?, crate::seller::orders::payout_view(g, t.id).await?)
+    } else {
+        (None, None)
+    };
+    let on_hold = if t.state == State::Suspended {
+        let code: String = sqlx::query_scalar("SELECT suspended_reason FROM trade_ins WHERE id = $1").bind(t.id).fetch_one(pool).await.or_internal(g)?;
+        crate::domain::sla::SuspendReason::parse(&code).map(|r| (r.label().to_string(), r.what_to_do().to_string()))
+    } else {
+        None
+    };
     let mut variant = storage_label(t.storage_gb as u32);
     if !t.connectivity.is_empty() {
         variant = format!("{variant}, {}", t.connectivity);
@@ -128,6 +143,9 @@ async fn view_of(g: &crate::server::api::Guarded, t: crate::server::repo::trade_
         return_tracking_number: ret.map(|s| s.tracking_number),
         iban_masked: t.iban_masked,
         timeline,
+        counter_offer,
+        payout,
+        on_hold,
     })
 }
 
@@ -136,6 +154,18 @@ pub async fn mark_shipped(id: i64) -> Result<(), AppError> {
     use crate::server::api::{guard, Access};
     let g = guard(Access::SignedIn).await?;
     crate::server::trade_in_flow::mark_shipped(&g.state, g.user()?.id, id).await
+}
+
+#[server(prefix = "/api", endpoint = "answer_counter_offer")]
+pub async fn answer_counter_offer(id: i64, answer: String) -> Result<(), AppError> {
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::invalid("answer", "choose to accept or decline the new offer")),
+    };
+    crate::server::order_flow::answer_counter_offer(&g.state, g.user()?.id, id, accept).await
 }
 
 #[server(prefix = "/api", endpoint = "cancel_trade_in")]
@@ -190,14 +220,18 @@ pub fn TradeInPage() -> impl IntoView {
     let params = use_params_map();
     let shipped = ServerAction::<MarkShipped>::new();
     let cancelled = ServerAction::<CancelTradeIn>::new();
+    let answered = ServerAction::<AnswerCounterOffer>::new();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let data = Resource::new(move || (id(), shipped.version().get(), cancelled.version().get()), |(id, _, _)| trade_in_detail(id));
+    let data = Resource::new(
+        move || (id(), shipped.version().get(), cancelled.version().get(), answered.version().get()),
+        |(id, _, _, _)| trade_in_detail(id),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let here = format!("/trade-ins/{}", id());
                 match data.await {
-                    Ok(t) => view! { <TradeInDetail t=t shipped=shipped cancelled=cancelled/> }.into_any(),
+                    Ok(t) => view! { <TradeInDetail t=t shipped=shipped cancelled=cancelled answered=answered/> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::ui::errors::NotFound/> }.into_any(),
                     Err(e) => view! { <crate::ui::errors::AccessProblem error=e here=here/> }.into_any(),
                 }
@@ -207,10 +241,56 @@ pub fn TradeInPage() -> impl IntoView {
 }
 
 #[component]
-fn TradeInDetail(t: TradeInView, shipped: ServerAction<MarkShipped>, cancelled: ServerAction<CancelTradeIn>) -> impl IntoView {
+fn TradeInDetail(t: TradeInView, shipped: ServerAction<MarkShipped>, cancelled: ServerAction<CancelTradeIn>, answered: ServerAction<AnswerCounterOffer>) -> impl IntoView {
     let action_error = move || {
-        shipped.value().get().and_then(Result::err).or_else(|| cancelled.value().get().and_then(Result::err)).map(|e| e.to_string())
+        shipped
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| cancelled.value().get().and_then(Result::err))
+            .or_else(|| answered.value().get().and_then(Result::err))
+            .map(|e| e.to_string())
     };
+    let counter = (t.state == State::CounterOffered).then(|| t.counter_offer.clone()).flatten().map(|c| {
+        let days = (c.expires_at_ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS).max(0);
+        view! {
+            <section class="card counter-offer" aria-labelledby="counter-heading">
+                <h2 id="counter-heading">"A new offer after inspection"</h2>
+                <p class="offer-amount">{Money::eur(c.price_minor).to_string()}</p>
+                <p>{format!("instead of {}. Reasons: {}.", Money::eur(t.price_minor), c.reasons.join(", ").to_lowercase())}</p>
+                {(!c.note.is_empty()).then(|| view! { <blockquote>{c.note.clone()}</blockquote> })}
+                <ul class="photos">
+                    {c.photo_urls.iter().enumerate().map(|(i, url)| view! {
+                        <li><a href=url.clone() rel="external"><img src=url.clone() alt=format!("Inspection photo {}", i + 1) loading="lazy" width="240" height="180"/></a></li>
+                    }).collect_view()}
+                </ul>
+                <p class="deadline" role="status">{format!("{days} days left to answer (until {}). Without an answer, your device comes back to you for free.", Date::from_unix_ms(c.expires_at_ms))}</p>
+                <div class="actions">
+                    <ActionForm action=answered attr:class="inline">
+                        <input type="hidden" name="id" value=t.id.to_string()/>
+                        <input type="hidden" name="answer" value="accept"/>
+                        <button type="submit" class="button primary">"Accept new offer"</button>
+                    </ActionForm>
+                    <ActionForm action=answered attr:class="inline">
+                        <input type="hidden" name="id" value=t.id.to_string()/>
+                        <input type="hidden" name="answer" value="decline"/>
+                        <button type="submit" class="button">"Decline and get my device back"</button>
+                    </ActionForm>
+                </div>
+            </section>
+        }
+    });
+    let on_hold = t.on_hold.clone().map(|(why, todo)| view! {
+        <div class="notice warning" role="status"><p><strong>{why}". "</strong>{todo}</p></div>
+    });
+    let payout = t.payout.clone().map(|p| {
+        let state = match p.state.as_str() {
+            "pending" => "being prepared",
+            "sent" => "sent",
+            _ => "received by your bank",
+        };
+        view! { <p class="notice" role="status">{format!("Payment of {} to {}: {state}.", Money::eur(p.amount_minor), p.iban_masked)}</p> }
+    });
     let price = if t.recycling {
         "Free recycling".to_string()
     } else {
@@ -243,6 +323,9 @@ fn TradeInDetail(t: TradeInView, shipped: ServerAction<MarkShipped>, cancelled: 
             {t.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
         </dl>
         {deadline}
+        {on_hold}
+        {payout}
+        {counter}
         <div class="form-error" role="alert">{move || action_error().map(|m| view! { <p>{m}</p> })}</div>
         {(t.state == State::LabelIssued).then(|| view! {
             <section class="card" aria-labelledby="ship-heading">

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod login_attempts;
 pub mod offers;
+pub mod orders;
 pub mod outbox;
 pub mod sellers;
 pub mod sessions;

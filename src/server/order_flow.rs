@@ -1,0 +1,364 @@
+//! The refurbisher's side of a trade-in: receive, inspect, validate,
+//! counter-offer with proof, suspend, return and pay; and the consumer's
+//! answer to a counter-offer. Each action is one transaction and goes
+//! through the domain's transition table; each is safe to retry.
+
+use super::emails;
+use super::payouts::PayoutOrder;
+use super::repo::{self, shipments::Direction, trade_ins::TradeInRecord, trade_ins::TransitionFailure};
+use super::state::AppState;
+use super::trade_in_flow::{return_device, COUNTER_OFFER_DAYS};
+use crate::domain::dates::{Date, DAY_MS};
+use crate::domain::grade::Grade;
+use crate::domain::grading::{grade, Answers};
+use crate::domain::identifiers::Imei;
+use crate::domain::money::Money;
+use crate::domain::sla::{CounterReason, SuspendReason};
+use crate::domain::tradein::{check_counter_offer, Action, Actor, State};
+use crate::error::AppError;
+
+fn db_error(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "order flow database error");
+    AppError::Internal { reference: "orders".into() }
+}
+
+fn refused(e: TransitionFailure) -> AppError {
+    match e {
+        TransitionFailure::Refused(r) => AppError::Conflict(r.to_string()),
+        TransitionFailure::Stale(now) => AppError::Conflict(format!("this trade-in is now {}", crate::domain::tradein::state_label(now))),
+        TransitionFailure::Db(e) => db_error(e),
+    }
+}
+
+/// The seller account behind a user: (seller id, company name).
+pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), AppError> {
+    let s = repo::sellers::overview_for_user(state.db.pool(), user_id).await.map_err(db_error)?.ok_or(AppError::Forbidden)?;
+    Ok((s.id, s.company))
+}
+
+/// A trade-in of this seller, or NotFound (another seller's id reveals nothing).
+pub async fn owned_by_seller(state: &AppState, seller_id: i64, id: i64) -> Result<TradeInRecord, AppError> {
+    match repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? {
+        Some(t) if t.seller_id == seller_id => Ok(t),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn enqueue(conn: &mut sqlx::AnyConnection, to: &str, mail: &emails::Mail, trade_in_id: i64, now: i64) -> Result<(), AppError> {
+    repo::outbox::enqueue(conn, &repo::outbox::NewMail { to, subject: &mail.subject, body: &mail.body, kind: mail.kind, trade_in_id: Some(trade_in_id) }, now)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Marks the parcel with this tracking number or order reference received.
+/// Scanning it twice is harmless.
+pub async fn receive(state: &AppState, seller_id: i64, user_id: i64, code: &str) -> Result<i64, AppError> {
+    let id = {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        repo::orders::find_by_code(&mut conn, seller_id, code)
+            .await
+            .map_err(db_error)?
+            .ok_or_else(|| AppError::invalid("code", "no parcel of yours has this tracking number or reference"))?
+    };
+    let t = owned_by_seller(state, seller_id, id).await?;
+    if t.state == State::Received {
+        return Ok(id);
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    repo::trade_ins::transition(&mut tx, id, t.state, Action::Receive, Actor::Seller, Some(user_id), "parcel received", now).await.map_err(refused)?;
+    repo::orders::stamp(&mut tx, id, "received_at", now).await.map_err(db_error)?;
+    if let Some(s) = repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
+        repo::shipments::add_event(&mut tx, s.id, "delivered", "Delivered to the refurbisher", now).await.map_err(db_error)?;
+    }
+    enqueue(&mut tx, &t.customer_email, &emails::received(&state.config.public_url, id, &t.reference, &t.seller_name), id, now).await?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InspectionOutcome {
+    Validated,
+    /// The device is worse than declared: the seller may counter-offer, and
+    /// its own price for the found grade is the suggestion.
+    Worse { found: Grade, suggested_price_minor: Option<i64> },
+    Suspended(SuspendReason),
+}
+
+/// Records the refurbisher's inspection. Same or better than declared:
+/// validated at the locked price. An IMEI that differs from the declared one
+/// (or is blocklisted) suspends the trade-in.
+pub async fn inspect(state: &AppState, seller_id: i64, user_id: i64, id: i64, imei_found: Option<Imei>, answers: Answers) -> Result<InspectionOutcome, AppError> {
+    let t = owned_by_seller(state, seller_id, id).await?;
+    if !matches!(t.state, State::Received | State::Inspecting) {
+        return Err(AppError::Conflict(format!("this trade-in is {} and cannot be inspected", crate::domain::tradein::state_label(t.state))));
+    }
+    if t.imei.is_some() && imei_found.is_none() {
+        return Err(AppError::invalid("imei_found", "enter the IMEI you read on the device"));
+    }
+    let found = grade(answers);
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let mut current = t.state;
+    if current == State::Received {
+        current = repo::trade_ins::transition(&mut tx, id, current, Action::StartInspection, Actor::Seller, Some(user_id), "inspection started", now)
+            .await
+            .map_err(refused)?;
+    }
+    let found_imei = imei_found.as_ref().map(|i| i.as_str().to_string()).unwrap_or_default();
+    repo::orders::insert_inspection(&mut tx, id, user_id, &found_imei, answers, found, now).await.map_err(db_error)?;
+
+    let suspend_for = match (&t.imei, &imei_found) {
+        (Some(declared), Some(seen)) if declared != seen.as_str() => Some(SuspendReason::ImeiMismatch),
+        (Some(declared), _) if repo::trade_ins::blocklist_reason(&mut tx, declared).await.map_err(db_error)?.is_some() => Some(SuspendReason::ImeiBlocklisted),
+        _ => None,
+    };
+    let outcome = if let Some(reason) = suspend_for {
+        suspend_in(&mut tx, state, &t, current, user_id, reason, now).await?;
+        InspectionOutcome::Suspended(reason)
+    } else if found <= t.grade {
+        validate_in(&mut tx, state, &t, current, Actor::Seller, Some(user_id), t.price_minor, "inspection matches the declaration", now).await?;
+        InspectionOutcome::Validated
+    } else {
+        let suggested = repo::orders::own_listing_price(&mut *tx, seller_id, &t.sku, found).await.map_err(db_error)?.filter(|p| *p < t.price_minor);
+        InspectionOutcome::Worse { found, suggested_price_minor: suggested }
+    };
+    tx.commit().await.map_err(db_error)?;
+    Ok(outcome)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn validate_in(
+    tx: &mut sqlx::AnyConnection,
+    state: &AppState,
+    t: &TradeInRecord,
+    from: State,
+    actor: Actor,
+    user: Option<i64>,
+    amount: i64,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let action = if from == State::CounterOffered { Action::AcceptCounterOffer } else { Action::Validate };
+    repo::trade_ins::transition(tx, t.id, from, action, actor, user, reason, now).await.map_err(refused)?;
+    repo::orders::stamp(tx, t.id, "validated_at", now).await.map_err(db_error)?;
+    repo::orders::set_final_price(tx, t.id, amount).await.map_err(db_error)?;
+    repo::orders::create_payout(tx, t.id, amount, &t.iban_masked, now).await.map_err(db_error)?;
+    enqueue(tx, &t.customer_email, &emails::validated(&state.config.public_url, t.id, &t.reference, Money::eur(amount)), t.id, now).await
+}
+
+async fn suspend_in(tx: &mut sqlx::AnyConnection, state: &AppState, t: &TradeInRecord, from: State, user_id: i64, reason: SuspendReason, now: i64) -> Result<(), AppError> {
+    repo::trade_ins::transition(tx, t.id, from, Action::Suspend, Actor::Seller, Some(user_id), reason.label(), now).await.map_err(refused)?;
+    repo::orders::set_suspended_reason(tx, t.id, reason.code()).await.map_err(db_error)?;
+    let mail = emails::suspended(&state.config.public_url, t.id, &t.reference, reason.label(), reason.what_to_do());
+    enqueue(tx, &t.customer_email, &mail, t.id, now).await
+}
+
+/// Validates at the accepted price, even when inspection found worse (a
+/// refurbisher may choose goodwill). A double click validates once.
+pub async fn validate(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+    let t = owned_by_seller(state, seller_id, id).await?;
+    if t.state == State::Validated {
+        return Ok(());
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    validate_in(&mut tx, state, &t, t.state, Actor::Seller, Some(user_id), t.price_minor, "validated at the accepted price", now).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+pub async fn suspend(state: &AppState, seller_id: i64, user_id: i64, id: i64, reason: SuspendReason) -> Result<(), AppError> {
+    let t = owned_by_seller(state, seller_id, id).await?;
+    if t.state == State::Suspended {
+        return Ok(());
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    suspend_in(&mut tx, state, &t, t.state, user_id, reason, now).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// A photo that passed `photos::sanitize`, ready to store.
+pub struct ProofPhoto {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub extension: &'static str,
+}
+
+/// Proposes a lower price with reasons and at least one photo. The photos
+/// are written first; if the database refuses, they are removed again.
+#[allow(clippy::too_many_arguments)]
+pub async fn counter_offer(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    id: i64,
+    price_minor: i64,
+    reasons: &[CounterReason],
+    note: &str,
+    photos: Vec<ProofPhoto>,
+) -> Result<(), AppError> {
+    let t = owned_by_seller(state, seller_id, id).await?;
+    let mut errors = crate::error::FieldErrors::new();
+    if let Err(m) = check_counter_offer(t.price_minor, price_minor) {
+        errors.add("price", m);
+    }
+    if reasons.is_empty() {
+        errors.add("reasons", "choose at least one reason");
+    }
+    if photos.is_empty() {
+        errors.add("photos", "add at least one photo that shows the difference");
+    }
+    if note.chars().count() > 1000 {
+        errors.add("note", "use at most 1,000 characters");
+    }
+    errors.into_result()?;
+    if t.state != State::Inspecting {
+        return Err(AppError::Conflict(format!("this trade-in is {} and cannot get a counter-offer", crate::domain::tradein::state_label(t.state))));
+    }
+
+    let dir = state.config.data_dir.join("photos");
+    tokio::fs::create_dir_all(&dir).await.map_err(db_error)?;
+    let mut written = Vec::new();
+    for p in &photos {
+        let name = format!("{}.{}", super::auth::new_session_token(), p.extension);
+        tokio::fs::write(dir.join(&name), &p.bytes).await.map_err(db_error)?;
+        written.push((name, p.content_type, p.bytes.len() as i64));
+    }
+    let result = async {
+        let now = state.clock.now_ms();
+        let expires_at = now + COUNTER_OFFER_DAYS * DAY_MS;
+        let reason_text = reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
+        let mut tx = state.db.write_tx().await.map_err(db_error)?;
+        repo::trade_ins::transition(&mut tx, id, State::Inspecting, Action::CounterOffer, Actor::Seller, Some(user_id), &reason_text, now)
+            .await
+            .map_err(refused)?;
+        let co = repo::orders::insert_counter_offer(
+            &mut tx,
+            &repo::orders::NewCounterOffer { trade_in_id: id, price_minor, reasons: &reason_text, note, created_by: user_id, expires_at },
+            now,
+        )
+        .await
+        .map_err(db_error)?;
+        for (name, ct, size) in &written {
+            repo::orders::insert_photo(&mut tx, co, id, name, ct, *size, now).await.map_err(db_error)?;
+        }
+        let labels = reasons.iter().map(|r| r.label().to_lowercase()).collect::<Vec<_>>().join(", ");
+        let mail = emails::counter_offer(&state.config.public_url, id, &t.reference, Money::eur(t.price_minor), Money::eur(price_minor), &labels, Date::from_unix_ms(expires_at));
+        enqueue(&mut tx, &t.customer_email, &mail, id, now).await?;
+        tx.commit().await.map_err(db_error)
+    }
+    .await;
+    if result.is_err() {
+        for (name, _, _) in &written {
+            let _ = tokio::fs::remove_file(dir.join(name)).await;
+        }
+    }
+    result
+}
+
+/// The consumer accepts (payout at the new price) or declines (free return).
+pub async fn answer_counter_offer(state: &AppState, customer_id: i64, id: i64, accept: bool) -> Result<(), AppError> {
+    let t = super::trade_in_flow::owned(state, customer_id, id).await?;
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let co = repo::orders::latest_counter_offer(&mut conn, id).await.map_err(db_error)?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    match (t.state, co.answer.as_deref(), accept) {
+        (State::Validated | State::Paid, Some("accepted"), true) => return Ok(()),
+        (State::ReturnRequested | State::Returned, Some("declined"), false) => return Ok(()),
+        (State::CounterOffered, _, _) => {}
+        _ => return Err(AppError::Conflict(format!("this trade-in is {} and has no offer waiting", crate::domain::tradein::state_label(t.state)))),
+    }
+    let now = state.clock.now_ms();
+    if accept {
+        let mut tx = state.db.write_tx().await.map_err(db_error)?;
+        validate_in(&mut tx, state, &t, State::CounterOffered, Actor::Customer, Some(customer_id), co.price_minor, "new offer accepted", now).await?;
+        repo::orders::answer_counter_offer(&mut tx, co.id, "accepted", now).await.map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    } else {
+        if !return_device(state, &t, Action::DeclineCounterOffer, Actor::Customer, Some(customer_id), "new offer declined").await? {
+            return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
+        }
+        let mut tx = state.db.write_tx().await.map_err(db_error)?;
+        repo::orders::answer_counter_offer(&mut tx, co.id, "declined", now).await.map_err(db_error)?;
+        enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), id, now).await?;
+        tx.commit().await.map_err(db_error)
+    }
+}
+
+/// Sends a suspended device back (seller or operations decide).
+pub async fn return_suspended(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+    let t = owned_by_seller(state, seller_id, id).await?;
+    if t.state == State::ReturnRequested {
+        return Ok(());
+    }
+    if !return_device(state, &t, Action::ReturnDevice, Actor::Seller, Some(user_id), "returned after suspension").await? {
+        return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), id, now).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// The return parcel reached the consumer.
+pub async fn return_delivered(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+    let t = owned_by_seller(state, seller_id, id).await?;
+    if t.state == State::Returned {
+        return Ok(());
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    repo::trade_ins::transition(&mut tx, id, t.state, Action::ReturnDelivered, Actor::Seller, Some(user_id), "return delivered", now).await.map_err(refused)?;
+    if let Some(s) = repo::shipments::find(&mut *tx, id, Direction::Return).await.map_err(db_error)? {
+        repo::shipments::add_event(&mut tx, s.id, "delivered", "Delivered back to the consumer", now).await.map_err(db_error)?;
+    }
+    enqueue(&mut tx, &t.customer_email, &emails::returned(&state.config.public_url, &t.reference), id, now).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// The refurbisher confirms it paid. The provider is asked first with the
+/// payout id as idempotency key; then, in one transaction, the payout moves
+/// to sent and the trade-in to paid, each guarded by its current state, so
+/// retries and concurrent clicks pay once.
+pub async fn confirm_payment(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+    let t = owned_by_seller(state, seller_id, id).await?;
+    if t.state == State::Paid {
+        return Ok(());
+    }
+    if t.state != State::Validated {
+        return Err(AppError::Conflict(format!("this trade-in is {} and cannot be paid", crate::domain::tradein::state_label(t.state))));
+    }
+    let payout = repo::orders::payout(state.db.pool(), id).await.map_err(db_error)?.ok_or_else(|| db_error("validated trade-in without payout"))?;
+    let provider_ref = state
+        .payouts
+        .send(&PayoutOrder { payout_id: payout.id, amount_minor: payout.amount_minor, currency: "EUR", trade_in_reference: &t.reference })
+        .await
+        .map_err(|e| AppError::Conflict(format!("the payment could not be sent: {e}")))?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    match repo::trade_ins::transition(&mut tx, id, State::Validated, Action::ConfirmPayment, Actor::Seller, Some(user_id), &provider_ref, now).await {
+        Ok(_) => {}
+        // A concurrent click got there first: it paid; this one must not.
+        Err(TransitionFailure::Stale(State::Paid)) => return Ok(()),
+        Err(e) => return Err(refused(e)),
+    }
+    if !repo::orders::mark_payout_sent(&mut tx, payout.id, &provider_ref, now).await.map_err(db_error)? {
+        return Err(AppError::Conflict("this payout was already sent".into()));
+    }
+    repo::orders::stamp(&mut tx, id, "paid_at", now).await.map_err(db_error)?;
+    enqueue(&mut tx, &t.customer_email, &emails::paid(&state.config.public_url, id, &t.reference, Money::eur(payout.amount_minor), &payout.iban_masked), id, now).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Ledger settlement: payouts sent at least one business day ago settle.
+pub async fn settle_payouts(state: &AppState) -> Result<u64, AppError> {
+    let now = state.clock.now_ms();
+    // The latest send time that is a full business day old.
+    let mut cutoff = now - DAY_MS;
+    while crate::domain::sla::pay_due_ms(cutoff) > now {
+        cutoff -= DAY_MS;
+    }
+    repo::orders::settle_payouts(state.db.pool(), cutoff, now).await.map_err(db_error)
+}
