@@ -42,6 +42,7 @@ pub struct OrdersPage {
     pub rows: Vec<OrderRow>,
 }
 
+#[cfg(feature = "ssr")]
 fn tab_label(code: &str) -> &'static str {
     match code {
         "to_receive" => "To receive",

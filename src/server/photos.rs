@@ -701,7 +701,7 @@ mod tests {
         w
     }
 
-    /// Alpha, EXIF and XMP flags set; 16x16 canvas.
+    /// A 16x16 canvas with the given feature flags.
     fn vp8x(flags: u8) -> Vec<u8> {
         riff_chunk(b"VP8X", &[flags, 0, 0, 0, 15, 0, 0, 15, 0, 0])
     }

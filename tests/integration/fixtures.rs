@@ -141,3 +141,38 @@ pub async fn customer(app: &TestApp, email: &str) -> reqwest::Client {
     assert_eq!(res.status(), 200);
     client
 }
+
+/// A refurbisher that can sign in: (its client, seller id).
+pub async fn seller_with_login(app: &TestApp, name: &str) -> (reqwest::Client, i64) {
+    let id = seller(app, SellerSpec::approved(name)).await;
+    let hash = tradein::server::auth::hash_password("correct horse battery".into()).await;
+    let email: String = sqlx::query_scalar("SELECT contact_email FROM sellers WHERE id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2").bind(&hash).bind(&email).execute(app.state.db.pool()).await.unwrap();
+    let client = app.client();
+    assert_eq!(app.login(&client, &email, "correct horse battery").await.status(), 200);
+    (client, id)
+}
+
+pub async fn state_of(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap()
+}
+
+pub async fn tracking_of(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'").bind(id).fetch_one(app.state.db.pool()).await.unwrap()
+}
+
+/// Posts the counter-offer form as a browser would (multipart).
+pub async fn upload_counter_offer(app: &TestApp, client: &reqwest::Client, id: i64, price: &str, reasons: &[&str], photos: Vec<(&str, Vec<u8>)>) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text("price", price.to_string()).text("note", "Deep scratch on the back, see photo.");
+    for r in reasons {
+        form = form.text("reasons", r.to_string());
+    }
+    for (name, bytes) in photos {
+        form = form.part("photos", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    }
+    client.post(app.url(&format!("/seller/orders/{id}/counter-offer"))).multipart(form).send().await.unwrap()
+}
+
+pub fn photo_fixture(name: &str) -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photos/").to_string() + name).unwrap()
+}

@@ -8,6 +8,7 @@ mod harness;
 mod access;
 mod accounts;
 mod hostile_input;
+mod orders;
 mod pages;
 mod seed_data;
 mod startup;

@@ -1,0 +1,216 @@
+//! The refurbisher's side: every path through the state table, on both
+//! databases, through the real HTTP endpoints.
+
+use crate::both_backends;
+use crate::fixtures::*;
+use crate::harness::TestApp;
+use tradein::domain::dates::DAY_MS;
+use tradein::domain::grade::Grade;
+use tradein::server::clock::Clock;
+
+const SKU: &str = "iphone-13-128gb";
+
+/// A seller with a price for the declared grade and a lower one for a worse
+/// grade, and a consumer who confirmed one trade-in: (seller, customer, id, imei).
+async fn setup(app: &TestApp, n: u64) -> (reqwest::Client, reqwest::Client, i64, String) {
+    let (seller, seller_id) = seller_with_login(app, &format!("Alpha Refurb {n}")).await;
+    listing(app, seller_id, SKU, Grade::FunctionalGood, 31_200, 1_000).await;
+    listing(app, seller_id, SKU, Grade::FunctionalCracked, 15_000, 1_000).await;
+    let customer = customer(app, &format!("jane{n}@example.com")).await;
+    let device = imei(100 + n);
+    let res = confirm(app, &customer, &confirm_form(&device, 31_200, &format!("key-setup-{n:012}"))).await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    (seller, customer, redirected_id(&res), device)
+}
+
+async fn inspect(app: &TestApp, seller: &reqwest::Client, id: i64, imei: &str, screen: &str) -> reqwest::Response {
+    let id = id.to_string();
+    app.call(seller, "inspect_order", &[("id", &id), ("imei_found", imei), ("works", "yes"), ("screen", screen), ("body", "flawless")]).await
+}
+
+async fn act(app: &TestApp, client: &reqwest::Client, id: i64, action: &str) -> reqwest::Response {
+    app.call(client, "order_action", &[("id", &id.to_string()), ("action", action)]).await
+}
+
+both_backends!(receive_inspect_validate_and_pay_once, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (seller, customer, id, device) = setup(&app, 1).await;
+    assert_eq!(act(&app, &seller, id, "confirm_payment").await.status(), 409, "not before validation");
+
+    let tracking = tracking_of(&app, id).await;
+    let res = app.call(&seller, "receive_parcel", &[("code", &tracking.to_lowercase())]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(state_of(&app, id).await, "received");
+    assert_eq!(app.call(&seller, "receive_parcel", &[("code", "TI000000000LC")]).await.status(), 422);
+
+    let res = inspect(&app, &seller, id, &device, "flawless").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap(), "Validated", "better than declared: validated");
+    assert_eq!(state_of(&app, id).await, "validated");
+    assert_eq!(act(&app, &seller, id, "validate").await.status(), 200, "a double click on validate changes nothing");
+
+    // Two concurrent clicks, then a retry: one payment.
+    let (a, b) = tokio::join!(act(&app, &seller, id, "confirm_payment"), act(&app, &seller, id, "confirm_payment"));
+    assert_eq!((a.status(), b.status()), (reqwest::StatusCode::OK, reqwest::StatusCode::OK));
+    assert_eq!(act(&app, &seller, id, "confirm_payment").await.status(), 200);
+    assert_eq!(state_of(&app, id).await, "paid");
+    let (state, amount, reference): (String, i64, String) =
+        sqlx::query_as("SELECT state, amount_minor, provider_ref FROM payouts WHERE trade_in_id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!((state.as_str(), amount), ("sent", 31_200));
+    assert!(reference.starts_with("LEDGER-"));
+    let kinds = tradein::server::repo::outbox::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
+    assert_eq!(kinds, ["confirmation", "received", "validated", "paid"]);
+    let pays: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trade_in_events WHERE trade_in_id = $1 AND action = 'ConfirmPayment'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(pays, 1);
+
+    // The consumer sees it paid; the ledger settles a business day later.
+    let view: serde_json::Value = app.call(&customer, "trade_in_detail", &[("id", &id.to_string())]).await.json().await.unwrap();
+    assert_eq!(view["state"], "Paid");
+    assert_eq!(view["payout"]["state"], "sent");
+    app.clock.advance_ms(4 * DAY_MS);
+    assert_eq!(tradein::server::order_flow::settle_payouts(&app.state).await.unwrap(), 1);
+    assert_eq!(tradein::server::order_flow::settle_payouts(&app.state).await.unwrap(), 0);
+    app.stop().await;
+});
+
+both_backends!(counter_offer_with_photo_accepted_or_declined, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (seller, customer, id, device) = setup(&app, 2).await;
+    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
+    let res = inspect(&app, &seller, id, &device, "cracked").await;
+    let outcome: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(outcome["Worse"]["suggested_price_minor"], 15_000, "the seller's own price for the grade found");
+    assert_eq!(state_of(&app, id).await, "inspecting");
+
+    // Refused: above the locked price, no photo, not an image, too large.
+    let png = photo_fixture("text.png");
+    for (price, reasons, photos, why) in [
+        ("400", vec!["screen"], vec![("p.png", png.clone())], "higher than accepted"),
+        ("150", vec!["screen"], vec![], "no photo"),
+        ("150", vec![], vec![("p.png", png.clone())], "no reason"),
+        ("150", vec!["screen"], vec![("x.png", b"<html>not an image</html>".to_vec())], "not an image"),
+        ("150", vec!["screen"], vec![("big.jpg", vec![0xFF; 5 * 1024 * 1024 + 10])], "too large"),
+        ("150.555", vec!["screen"], vec![("p.png", png.clone())], "fractional cents"),
+    ] {
+        let res = upload_counter_offer(&app, &seller, id, price, &reasons, photos).await;
+        assert_eq!(res.status(), 303, "{why}");
+        let location = res.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.contains("error="), "{why}: {location}");
+        assert_eq!(state_of(&app, id).await, "inspecting", "{why}: nothing changed");
+    }
+    assert_eq!(app.count("photos").await, 0);
+
+    let res = upload_counter_offer(&app, &seller, id, "150", &["screen", "body"], vec![("crack.png", png.clone()), ("exif.jpg", photo_fixture("exif.jpg"))]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], format!("/seller/orders/{id}"));
+    assert_eq!(state_of(&app, id).await, "counter_offered");
+
+    // The consumer sees the photos (stripped of their metadata); others do not.
+    let view: serde_json::Value = app.call(&customer, "trade_in_detail", &[("id", &id.to_string())]).await.json().await.unwrap();
+    let urls: Vec<String> = view["counter_offer"]["photo_urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect();
+    assert_eq!(urls.len(), 2);
+    let jpeg = customer.get(app.url(&urls[1])).send().await.unwrap();
+    assert_eq!(jpeg.headers()["content-type"], "image/jpeg");
+    let bytes = jpeg.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF stripped");
+    let stranger = crate::fixtures::customer(&app, "stranger@example.com").await;
+    assert_eq!(stranger.get(app.url(&urls[0])).send().await.unwrap().status(), 404);
+    assert_eq!(app.client().get(app.url(&urls[0])).send().await.unwrap().status(), 401);
+    assert_eq!(seller.get(app.url(&urls[0])).send().await.unwrap().status(), 200);
+
+    let res = app.call(&customer, "answer_counter_offer", &[("id", &id.to_string()), ("answer", "accept")]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(state_of(&app, id).await, "validated");
+    let amount: i64 = sqlx::query_scalar("SELECT amount_minor FROM payouts WHERE trade_in_id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(amount, 15_000, "paid at the new price");
+    assert_eq!(app.call(&customer, "answer_counter_offer", &[("id", &id.to_string()), ("answer", "decline")]).await.status(), 409);
+
+    // A second trade-in: declined, so a free return label is issued.
+    let device2 = imei(777);
+    let id2 = redirected_id(&confirm(&app, &customer, &confirm_form(&device2, 31_200, "key-second-0000001")).await);
+    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id2).await)]).await;
+    inspect(&app, &seller, id2, &device2, "cracked").await;
+    upload_counter_offer(&app, &seller, id2, "120", &["screen"], vec![("p.png", png.clone())]).await;
+    let res = app.call(&customer, "answer_counter_offer", &[("id", &id2.to_string()), ("answer", "decline")]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(state_of(&app, id2).await, "return_requested");
+    let label = seller.get(app.url(&format!("/trade-ins/{id2}/return-label.pdf"))).send().await.unwrap();
+    assert_eq!(label.status(), 200);
+    assert!(label.bytes().await.unwrap().starts_with(b"%PDF-"));
+    assert_eq!(act(&app, &seller, id2, "return_delivered").await.status(), 200);
+    assert_eq!(state_of(&app, id2).await, "returned");
+    app.stop().await;
+});
+
+both_backends!(wrong_imei_suspends_and_the_device_goes_back, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (seller, customer, id, _) = setup(&app, 3).await;
+    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
+    let res = inspect(&app, &seller, id, &imei(999), "flawless").await;
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["Suspended"], "The IMEI does not match the one declared");
+    assert_eq!(state_of(&app, id).await, "suspended");
+    let view: serde_json::Value = app.call(&customer, "trade_in_detail", &[("id", &id.to_string())]).await.json().await.unwrap();
+    assert!(view["on_hold"][1].as_str().unwrap().contains("operations team"));
+    assert_eq!(act(&app, &seller, id, "return").await.status(), 200);
+    assert_eq!(state_of(&app, id).await, "return_requested");
+    app.stop().await;
+});
+
+both_backends!(unanswered_counter_offers_return_the_device, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (seller, _customer, id, device) = setup(&app, 4).await;
+    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
+    inspect(&app, &seller, id, &device, "cracked").await;
+    upload_counter_offer(&app, &seller, id, "150", &["screen"], vec![("p.png", photo_fixture("text.png"))]).await;
+    app.clock.advance_ms(6 * DAY_MS);
+    assert_eq!(tradein::server::trade_in_flow::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 0);
+    app.clock.advance_ms(DAY_MS + 1);
+    assert_eq!(tradein::server::trade_in_flow::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 1);
+    assert_eq!(tradein::server::trade_in_flow::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 0);
+    assert_eq!(state_of(&app, id).await, "return_requested", "silence never accepts a lower price");
+    app.stop().await;
+});
+
+both_backends!(sellers_only_touch_their_own_orders, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (seller, customer, id, device) = setup(&app, 5).await;
+    let (other, _) = seller_with_login(&app, "Other Refurb").await;
+    let ids = id.to_string();
+    assert_eq!(app.call(&other, "seller_order", &[("id", &ids)]).await.status(), 404);
+    assert_eq!(inspect(&app, &other, id, &device, "flawless").await.status(), 404);
+    assert_eq!(act(&app, &other, id, "validate").await.status(), 404);
+    assert_eq!(app.call(&other, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await.status(), 422);
+    assert_eq!(upload_counter_offer(&app, &other, id, "10", &["screen"], vec![]).await.status(), 404);
+    assert_eq!(other.get(app.url(&format!("/trade-ins/{id}/label.pdf"))).send().await.unwrap().status(), 404);
+    // Consumers cannot act as sellers; sellers cannot answer for consumers.
+    assert_eq!(act(&app, &customer, id, "validate").await.status(), 403);
+    assert_eq!(app.call(&seller, "answer_counter_offer", &[("id", &ids), ("answer", "accept")]).await.status(), 404);
+    assert_eq!(state_of(&app, id).await, "label_issued");
+    // The right seller sees it in its queue, findable by IMEI.
+    let page: serde_json::Value = app.call(&seller, "seller_orders", &[("q", &device)]).await.json().await.unwrap();
+    assert_eq!(page["rows"].as_array().unwrap().len(), 1);
+    let page: serde_json::Value = app.call(&other, "seller_orders", &[("q", &device)]).await.json().await.unwrap();
+    assert_eq!(page["rows"].as_array().unwrap().len(), 0);
+    app.stop().await;
+});
+
+both_backends!(sla_clocks_mark_overdue_inspections, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (seller, _customer, id, _) = setup(&app, 6).await;
+    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
+    let page: serde_json::Value = app.call(&seller, "seller_orders", &[("tab", "to_inspect")]).await.json().await.unwrap();
+    let row = &page["rows"][0];
+    assert_eq!(row["due"]["label"], "Inspect by");
+    assert_eq!(row["due"]["overdue"], false);
+    // Received on a Monday (the test clock's start): due Wednesday.
+    let due = row["due"]["at_ms"].as_i64().unwrap();
+    assert_eq!(tradein::domain::dates::Date::from_unix_ms(due).to_string(), "2026-03-04");
+    app.clock.set_ms(due + 1);
+    let page: serde_json::Value = app.call(&seller, "seller_orders", &[("tab", "to_inspect")]).await.json().await.unwrap();
+    assert_eq!(page["rows"][0]["due"]["overdue"], true);
+    let counts: Vec<(String, i64)> = page["tabs"].as_array().unwrap().iter().map(|t| (t[0].as_str().unwrap().to_string(), t[2].as_i64().unwrap())).collect();
+    assert!(counts.contains(&("to_inspect".to_string(), 1)));
+    let _ = app.clock.now_ms();
+    app.stop().await;
+});
