@@ -230,6 +230,74 @@ mod tests {
         }
     }
 
+    const ACTIONS: [Action; 16] = [
+        IssueLabel, MarkShipped, Cancel, Expire, Receive, StartInspection, Validate, CounterOffer, AcceptCounterOffer,
+        DeclineCounterOffer, CounterOfferTimeout, Suspend, ResumeInspection, ReturnDevice, ConfirmPayment, ReturnDelivered,
+    ];
+    const ACTORS: [Actor; 4] = [Customer, Seller, Ops, System];
+
+    /// A tiny deterministic PRNG (xorshift64), so failures replay exactly.
+    fn next(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+
+    /// Property: whatever sequence of calls anyone makes, every accepted
+    /// step is a row of the table for that actor, every refused one is not,
+    /// and the price never rises above the accepted one, counter-offers
+    /// included.
+    #[test]
+    fn random_call_sequences_stay_inside_the_table() {
+        for run in 1..=3_000u64 {
+            let mut seed = run.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut state = Created;
+            let locked = 10_000;
+            let mut price = locked;
+            for _ in 0..40 {
+                let action = ACTIONS[(next(&mut seed) % ACTIONS.len() as u64) as usize];
+                let actor = ACTORS[(next(&mut seed) % ACTORS.len() as u64) as usize];
+                let allowed = TRANSITIONS.iter().any(|(a, f, _, who)| *a == action && *f == state && who.contains(&actor));
+                match next_state(state, action, actor) {
+                    Ok(to) => {
+                        assert!(allowed, "run {run}: {action:?} by {actor:?} from {state:?} accepted but not in the table");
+                        assert!(TRANSITIONS.iter().any(|(a, f, t, _)| *a == action && *f == state && *t == to));
+                        if action == CounterOffer {
+                            let proposed = (next(&mut seed) % 20_000) as i64 - 100;
+                            if check_counter_offer(price, proposed).is_ok() {
+                                price = proposed;
+                            }
+                        }
+                        state = to;
+                    }
+                    Err(_) => assert!(!allowed, "run {run}: {action:?} by {actor:?} from {state:?} refused but allowed"),
+                }
+                assert!(price <= locked && price >= 0, "run {run}: price went to {price}");
+                if state.is_final() {
+                    assert!(ACTIONS.iter().all(|a| ACTORS.iter().all(|who| next_state(state, *a, *who).is_err())));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_state_is_reachable_from_created() {
+        let mut seen = vec![Created];
+        let mut frontier = vec![Created];
+        while let Some(s) = frontier.pop() {
+            for (_, f, t, _) in TRANSITIONS {
+                if *f == s && !seen.contains(t) {
+                    seen.push(*t);
+                    frontier.push(*t);
+                }
+            }
+        }
+        for s in State::ALL {
+            assert!(seen.contains(&s), "{s:?} cannot be reached");
+        }
+    }
+
     #[test]
     fn counter_offers_only_go_down() {
         assert!(check_counter_offer(10_000, 9_999).is_ok());

@@ -1,0 +1,113 @@
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import * as path from 'node:path';
+import { gotoHydrated, randomImei, signIn, fillDetails, DEMO_CONSUMER } from './helpers';
+
+// Demo refurbishers' logins by company name (see README).
+const SELLER_LOGIN: Record<string, string> = {
+  'ReNew Mobile SAS': 'buyback@renew-mobile.example',
+  'Second Life Devices GmbH': 'ankauf@second-life.example',
+  'Circular Tech B.V.': 'inkoop@circular-tech.example',
+  'GreenCycle Electronics S.L.': 'compras@greencycle.example',
+  'Phoenix Refurb S.r.l.': 'acquisti@phoenix-refurb.example',
+  'Atelier Reconditionné SARL': 'rachat@atelier-recond.example',
+};
+
+const PHOTO = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'photos', 'exif.jpg');
+
+/** A consumer confirms an iPhone 13 trade-in; returns what the seller needs. */
+async function tradeIn(page: Page) {
+  const imei = randomImei();
+  await signIn(page, DEMO_CONSUMER);
+  await gotoHydrated(page, '/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-256gb&works=yes&screen=light_scratches&body=flawless');
+  await fillDetails(page, { imei });
+  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
+  const url = page.url();
+  const buyer = (await page.locator('dt', { hasText: 'Bought by' }).locator('xpath=following-sibling::dd').textContent())!.trim();
+  const tracking = (await page.locator('dd code').first().textContent())!.trim();
+  return { url, buyer, tracking, imei };
+}
+
+async function sellerPage(browser: Browser, buyer: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, SELLER_LOGIN[buyer]);
+  return page;
+}
+
+async function receiveAndInspect(seller: Page, tracking: string, imei: string, screen: RegExp) {
+  await gotoHydrated(seller, '/seller/orders');
+  await seller.getByLabel('Tracking number or order reference').fill(tracking);
+  await seller.getByRole('button', { name: 'Mark received' }).click();
+  await expect(seller.getByText('Status: received')).toBeVisible();
+  await seller.getByLabel('IMEI found on the device').fill(imei);
+  await seller.getByRole('radio', { name: /Yes, it works normally/ }).check();
+  await seller.getByRole('group', { name: 'What does the screen look like?' }).getByRole('radio', { name: screen }).check();
+  await seller.getByRole('group', { name: 'What does the body look like?' }).getByRole('radio', { name: /Flawless/ }).check();
+  await seller.getByRole('button', { name: 'Record inspection' }).click();
+}
+
+async function counterOffer(seller: Page, price: string) {
+  await expect(seller.getByText(/Inspection found: Works, cracked/)).toBeVisible();
+  await seller.getByLabel('New price (EUR)').fill(price);
+  await seller.getByLabel('Screen in worse condition').check();
+  await seller.getByLabel(/Proof photos/).setInputFiles(PHOTO);
+  await seller.getByRole('button', { name: 'Send counter-offer' }).click();
+  await expect(seller.getByText('Status: waiting for your answer to a new offer')).toBeVisible();
+}
+
+test('a refurbisher receives, inspects and validates; the consumer sees it paid', async ({ page, browser }) => {
+  const t = await tradeIn(page);
+  const seller = await sellerPage(browser, t.buyer);
+  await receiveAndInspect(seller, t.tracking, t.imei, /Light scratches/);
+  await expect(seller.getByText('Inspection matches')).toBeVisible();
+  await seller.getByRole('button', { name: 'Confirm payment' }).click();
+  await expect(seller.getByText('Status: paid')).toBeVisible();
+
+  await gotoHydrated(page, new URL(t.url).pathname);
+  await expect(page.getByText('Status: paid')).toBeVisible();
+  await expect(page.getByText(/Payment of €[\d,.]+ to FR14 •••• 2606: sent/)).toBeVisible();
+});
+
+test('a counter-offer with a photo is declined and a return label is issued', async ({ page, browser }) => {
+  const t = await tradeIn(page);
+  const seller = await sellerPage(browser, t.buyer);
+  await receiveAndInspect(seller, t.tracking, t.imei, /Cracked/);
+  await counterOffer(seller, '95');
+
+  await gotoHydrated(page, new URL(t.url).pathname);
+  await expect(page.getByRole('heading', { name: 'A new offer after inspection' })).toBeVisible();
+  await expect(page.getByText('€95.00')).toBeVisible();
+  const photo = page.getByRole('img', { name: 'Inspection photo 1' });
+  await expect(photo).toBeVisible();
+  await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Decline and get my device back' }).click();
+  await expect(page.getByText('Status: being returned')).toBeVisible();
+  await expect(page.getByText('Return tracking')).toBeVisible();
+
+  await seller.reload();
+  await expect(seller.getByRole('link', { name: 'Download return label' })).toBeVisible();
+});
+
+test('a counter-offer is accepted and paid at the new price', async ({ page, browser }) => {
+  const t = await tradeIn(page);
+  const seller = await sellerPage(browser, t.buyer);
+  await receiveAndInspect(seller, t.tracking, t.imei, /Cracked/);
+  await counterOffer(seller, '88.50');
+
+  await gotoHydrated(page, new URL(t.url).pathname);
+  await page.getByRole('button', { name: 'Accept new offer' }).click();
+  await expect(page.getByText('Status: validated')).toBeVisible();
+  await expect(page.getByText('Payment of €88.50 to FR14 •••• 2606: being prepared')).toBeVisible();
+});
+
+test('a trade-in is suspended when the IMEI found differs', async ({ page, browser }) => {
+  const t = await tradeIn(page);
+  const seller = await sellerPage(browser, t.buyer);
+  await receiveAndInspect(seller, t.tracking, randomImei(), /Light scratches/);
+  await expect(seller.getByText('Suspended: The IMEI does not match the one declared.')).toBeVisible();
+
+  await gotoHydrated(page, new URL(t.url).pathname);
+  await expect(page.getByText('Status: on hold')).toBeVisible();
+  await expect(page.getByText(/operations team will contact you/)).toBeVisible();
+});
