@@ -16,6 +16,41 @@ pub struct SellerOverview {
     pub listings: i64,
     pub city: String,
     pub country: String,
+    pub weekly_cap: Option<i64>,
+    pub this_week: WeekView,
+    pub last_week: WeekView,
+    /// (state label, count)
+    pub by_state: Vec<(String, i64)>,
+    /// Devices bought per ISO week, oldest first: (week label, count).
+    pub weekly_bought: Vec<(String, i64)>,
+}
+
+/// One week of a refurbisher's figures, ready to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekView {
+    pub bought: i64,
+    pub received: i64,
+    pub inspected: i64,
+    /// Tenths of an hour, e.g. 53 = 5.3 h.
+    pub avg_inspection_tenths_h: Option<i64>,
+    pub counter_offer_pct: Option<i64>,
+    pub counter_accept_pct: Option<i64>,
+    pub paid_minor: i64,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::repo::kpis::WeekFigures> for WeekView {
+    fn from(f: crate::server::repo::kpis::WeekFigures) -> WeekView {
+        WeekView {
+            bought: f.bought,
+            received: f.received,
+            inspected: f.inspected,
+            avg_inspection_tenths_h: f.avg_inspection_ms.map(|ms| ms / 360_000),
+            counter_offer_pct: (f.inspected > 0).then(|| f.counter_offers * 100 / f.inspected),
+            counter_accept_pct: (f.counter_answered > 0).then(|| f.counter_accepted * 100 / f.counter_answered),
+            paid_minor: f.paid_minor,
+        }
+    }
 }
 
 #[server(prefix = "/api", endpoint = "seller_overview")]
@@ -27,7 +62,85 @@ pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
     let user = g.user()?;
     let found = sellers::overview_for_user(g.state.db.pool(), user.id).await.or_internal(&g)?;
     let s = found.ok_or(AppError::NotFound)?;
-    Ok(SellerOverview { company: s.company, status: s.status, paused: s.paused, listings: s.listings, city: s.city, country: s.country })
+    use crate::domain::dates::{week_start_ms, Date, DAY_MS};
+    use crate::server::repo::kpis;
+    let week = 7 * DAY_MS;
+    let this_start = week_start_ms(g.now_ms());
+    let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
+    let this_week = kpis::week(&mut conn, s.id, this_start, this_start + week).await.or_internal(&g)?;
+    let last_week = kpis::week(&mut conn, s.id, this_start - week, this_start).await.or_internal(&g)?;
+    let mut weekly_bought = Vec::new();
+    for k in (0..8).rev() {
+        let start = this_start - k * week;
+        let figures = kpis::week(&mut conn, s.id, start, start + week).await.or_internal(&g)?;
+        let (_, n) = Date::from_unix_ms(start).iso_week();
+        weekly_bought.push((format!("W{n}"), figures.bought));
+    }
+    let by_state = kpis::by_state(&mut conn, s.id)
+        .await
+        .or_internal(&g)?
+        .into_iter()
+        .filter_map(|(code, n)| crate::domain::tradein::State::parse(&code).map(|st| (crate::domain::tradein::state_label(st).to_string(), n)))
+        .collect();
+    let weekly_cap: Option<i64> = sqlx::query_scalar("SELECT weekly_cap FROM sellers WHERE id = $1").bind(s.id).fetch_one(&mut *conn).await.or_internal(&g)?;
+    Ok(SellerOverview {
+        company: s.company,
+        status: s.status,
+        paused: s.paused,
+        listings: s.listings,
+        city: s.city,
+        country: s.country,
+        weekly_cap,
+        this_week: this_week.into(),
+        last_week: last_week.into(),
+        by_state,
+        weekly_bought,
+    })
+}
+
+fn pct(v: Option<i64>) -> String {
+    v.map(|p| format!("{p}%")).unwrap_or_else(|| "–".into())
+}
+
+fn hours(v: Option<i64>) -> String {
+    v.map(|t| format!("{}.{} h", t / 10, t % 10)).unwrap_or_else(|| "–".into())
+}
+
+/// This week's figures with last week's beside each.
+#[component]
+fn Kpis(s: SellerOverview) -> impl IntoView {
+    use crate::domain::money::Money;
+    let (t, l) = (s.this_week.clone(), s.last_week.clone());
+    let cap = s.weekly_cap.map(|c| format!(" of {c}")).unwrap_or_default();
+    let rows: Vec<(&str, String, String)> = vec![
+        ("Devices bought", format!("{}{cap}", t.bought), l.bought.to_string()),
+        ("Parcels received", t.received.to_string(), l.received.to_string()),
+        ("Average time to inspect", hours(t.avg_inspection_tenths_h), hours(l.avg_inspection_tenths_h)),
+        ("Counter-offer rate", pct(t.counter_offer_pct), pct(l.counter_offer_pct)),
+        ("Counter-offers accepted", pct(t.counter_accept_pct), pct(l.counter_accept_pct)),
+        ("Amount paid", Money::eur(t.paid_minor).to_string(), Money::eur(l.paid_minor).to_string()),
+    ];
+    view! {
+        <section aria-labelledby="kpi-heading">
+            <h2 id="kpi-heading">"This week"</h2>
+            <table class="table kpis">
+                <thead><tr><th scope="col">"Indicator"</th><th scope="col">"This week"</th><th scope="col">"Last week"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|(name, now, before)| view! {
+                        <tr><th scope="row">{name}</th><td>{now}</td><td class="muted">{before}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <crate::ui::chart::BarChart
+                title="Devices bought per week".to_string()
+                bars=s.weekly_bought.iter().map(|(w, n)| (w.clone(), *n, format!("{w}: {n} devices"))).collect()
+            />
+            <h3>"Trade-ins by status"</h3>
+            <ul class="state-counts">
+                {s.by_state.into_iter().map(|(label, n)| view! { <li>{format!("{label}: {n}")}</li> }).collect_view()}
+            </ul>
+        </section>
+    }
 }
 
 #[component]
@@ -53,6 +166,7 @@ pub fn SellerHome() -> impl IntoView {
                                 <div><dt>"Buying"</dt><dd>{if s.paused { "paused" } else { "active" }}</dd></div>
                                 <div><dt>"Prices set"</dt><dd>{s.listings}</dd></div>
                             </dl>
+                            <Kpis s=s.clone()/>
                         </section>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/seller"/> }.into_any(),

@@ -1,5 +1,6 @@
 //! Shared components: layout, forms, error pages.
 
+pub mod chart;
 pub mod errors;
 pub mod form;
 pub mod layout;

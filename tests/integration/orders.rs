@@ -214,3 +214,29 @@ both_backends!(sla_clocks_mark_overdue_inspections, |backend| async move {
     let _ = app.clock.now_ms();
     app.stop().await;
 });
+
+both_backends!(seller_kpis_count_this_week_against_last, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (seller, _customer, id, device) = setup(&app, 7).await;
+    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
+    app.clock.advance_ms(3 * 3_600_000);
+    inspect(&app, &seller, id, &device, "light_scratches").await;
+    act(&app, &seller, id, "confirm_payment").await;
+    let k: serde_json::Value = app.call(&seller, "seller_overview", &[]).await.json().await.unwrap();
+    let w = &k["this_week"];
+    assert_eq!((w["bought"].as_i64(), w["received"].as_i64(), w["inspected"].as_i64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(w["avg_inspection_tenths_h"], 30, "inspected 3.0 h after receipt");
+    assert_eq!(w["counter_offer_pct"], 0);
+    assert_eq!(w["paid_minor"], 31_200);
+    assert_eq!(k["last_week"]["bought"], 0);
+    let weeks = k["weekly_bought"].as_array().unwrap();
+    assert_eq!(weeks.len(), 8);
+    assert_eq!(weeks[7][1], 1);
+    assert_eq!(weeks[7][0], "W10", "2026-03-02 is in ISO week 10");
+    // Next week, this week's figures become last week's.
+    app.clock.advance_ms(7 * DAY_MS);
+    let k: serde_json::Value = app.call(&seller, "seller_overview", &[]).await.json().await.unwrap();
+    assert_eq!(k["this_week"]["bought"], 0);
+    assert_eq!(k["last_week"]["paid_minor"], 31_200);
+    app.stop().await;
+});

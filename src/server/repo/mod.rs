@@ -3,6 +3,7 @@
 //! Functions take an executor so a caller can group them in a transaction.
 
 pub mod catalog;
+pub mod kpis;
 pub mod login_attempts;
 pub mod offers;
 pub mod orders;
