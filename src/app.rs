@@ -2,7 +2,7 @@
 
 use crate::account::{login::LoginPage, session::provide_session, signup::SignupPage};
 use crate::home::{search::SearchPage, HomePage};
-use crate::ops::OpsHome;
+use crate::ops::{suspended::OpsSuspendedPage, OpsHome};
 use crate::sell::{accept::AcceptPage, browse::{BrandPage, CategoryPage}, model_page::ModelPage, offer_page::OfferPage};
 use crate::seller::orders::{SellerOrderPage, SellerOrdersPage};
 use crate::seller::SellerHome;
@@ -75,6 +75,7 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("/seller/orders") view=SellerOrdersPage ssr=SsrMode::Async/>
                 <Route path=path!("/seller/orders/:id") view=SellerOrderPage ssr=SsrMode::Async/>
                 <Route path=path!("/ops") view=OpsHome ssr=SsrMode::Async/>
+                <Route path=path!("/ops/suspended") view=OpsSuspendedPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

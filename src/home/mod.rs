@@ -124,19 +124,7 @@ pub fn HomePage() -> impl IntoView {
                         </section>
                         <section aria-labelledby="newest-heading">
                             <h2 id="newest-heading">"Newest devices we buy"</h2>
-                            <ul class="model-list">
-                                {d.newest.into_iter().map(|m| {
-                                    let href = m.href();
-                                    view! {
-                                    <li>
-                                        <a href=href>
-                                            {m.brand_prefix().map(|b| view! { <span class="model-brand">{b}</span>" " })}
-                                            <span class="model-name">{m.name.clone()}</span>
-                                        </a>
-                                        <span class="muted">{format!(" ({})", m.release_year)}</span>
-                                    </li>
-                                }}).collect_view()}
-                            </ul>
+                            <crate::sell::browse::ModelLinks models=d.newest/>
                             <p class="muted">{format!("{} models and {} variants in the catalog.", d.models, d.variants)}</p>
                         </section>
                     }.into_any(),

@@ -1,6 +1,8 @@
 //! The operations console (role `ops` only). Its home shows the size of the
 //! marketplace; KPIs, alerts, fraud review and disputes grow here.
 
+pub mod suspended;
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,6 +48,7 @@ pub fn OpsHome() -> impl IntoView {
                     Ok(o) => view! {
                         <section>
                             <h1>"Operations console"</h1>
+                            <p class="actions"><a class="button" href="/ops/suspended">"Suspended trade-ins"</a></p>
                             <dl class="stats">
                                 <div><dt>"Consumers"</dt><dd>{o.customers}</dd></div>
                                 <div><dt>"Approved refurbishers"</dt><dd>{o.sellers_approved}</dd></div>

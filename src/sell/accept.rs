@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,17 +158,8 @@ pub async fn confirm_trade_in(
 
 #[component]
 pub fn AcceptPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let key = move || {
-        let p = params.read();
-        (
-            p.get("category").unwrap_or_default(),
-            p.get("brand").unwrap_or_default(),
-            p.get("model").unwrap_or_default(),
-            OfferQuery::from_map(&query.read()),
-        )
-    };
+    let key = super::offer_route_key();
     let data = Resource::new(key, |(c, b, m, q)| accept_page(c, b, m, q));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

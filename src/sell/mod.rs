@@ -22,6 +22,23 @@ pub struct OfferQuery {
     pub body: String,
 }
 
+/// The (category, brand, model, answers) an offer or accept page is about,
+/// read from its URL.
+pub fn offer_route_key() -> impl Fn() -> (String, String, String, OfferQuery) + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        use leptos::prelude::Read;
+        let p = params.read();
+        (
+            p.get("category").unwrap_or_default(),
+            p.get("brand").unwrap_or_default(),
+            p.get("model").unwrap_or_default(),
+            OfferQuery::from_map(&query.read()),
+        )
+    }
+}
+
 impl OfferQuery {
     pub fn from_map(q: &leptos_router::params::ParamsMap) -> OfferQuery {
         OfferQuery {

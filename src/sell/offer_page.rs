@@ -34,15 +34,7 @@ pub fn AnswerFields(q: OfferQuery) -> impl IntoView {
 pub fn OfferPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let key = move || {
-        let p = params.read();
-        (
-            p.get("category").unwrap_or_default(),
-            p.get("brand").unwrap_or_default(),
-            p.get("model").unwrap_or_default(),
-            OfferQuery::from_map(&query.read()),
-        )
-    };
+    let key = super::offer_route_key();
     let data = Resource::new(key, |(c, b, m, q)| get_offer(c, b, m, q));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Finding your best offer…"</p> }>

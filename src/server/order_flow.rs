@@ -362,3 +362,34 @@ pub async fn settle_payouts(state: &AppState) -> Result<u64, AppError> {
     }
     repo::orders::settle_payouts(state.db.pool(), cutoff, now).await.map_err(db_error)
 }
+
+/// Operations decide a suspended trade-in: resume the inspection (the
+/// problem is solved) or send the device back.
+pub async fn ops_decide(state: &AppState, ops_user: i64, id: i64, resume: bool, reason: &str) -> Result<(), AppError> {
+    let t = repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)?.ok_or(AppError::NotFound)?;
+    if reason.trim().is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::invalid("reason", "explain the decision in a few words (at most 500 characters)"));
+    }
+    match (t.state, resume) {
+        (State::Inspecting, true) | (State::ReturnRequested, false) => return Ok(()),
+        (State::Suspended, _) => {}
+        _ => return Err(AppError::Conflict(format!("this trade-in is {}", crate::domain::tradein::state_label(t.state)))),
+    }
+    if resume {
+        let now = state.clock.now_ms();
+        let mut tx = state.db.write_tx().await.map_err(db_error)?;
+        repo::trade_ins::transition(&mut tx, id, State::Suspended, Action::ResumeInspection, Actor::Ops, Some(ops_user), reason.trim(), now)
+            .await
+            .map_err(refused)?;
+        repo::orders::set_suspended_reason(&mut tx, id, "").await.map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    } else {
+        if !return_device(state, &t, Action::ReturnDevice, Actor::Ops, Some(ops_user), reason.trim()).await? {
+            return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
+        }
+        let now = state.clock.now_ms();
+        let mut tx = state.db.write_tx().await.map_err(db_error)?;
+        enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), id, now).await?;
+        tx.commit().await.map_err(db_error)
+    }
+}

@@ -193,6 +193,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     )
     .await
     .map_err(db_error)?;
+    repo::offers::add_usage(&mut tx, listing_id, seller_id, week_start_ms(now), 1).await.map_err(db_error)?;
     repo::trade_ins::record_event(&mut tx, id, "Create", None, State::Created, Actor::Customer, Some(req.customer_id), "offer accepted", now)
         .await
         .map_err(db_error)?;

@@ -240,3 +240,45 @@ both_backends!(seller_kpis_count_this_week_against_last, |backend| async move {
     assert_eq!(k["last_week"]["paid_minor"], 31_200);
     app.stop().await;
 });
+
+both_backends!(operations_decide_suspended_trade_ins, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (seller, customer, id, device) = setup(&app, 8).await;
+    // Received after the consumer said it was shipped, then held for a
+    // damaged parcel straight from "received".
+    app.call(&customer, "mark_shipped", &[("id", &id.to_string())]).await;
+    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
+    assert_eq!(act(&app, &seller, id, "suspend:parcel_damaged").await.status(), 200);
+    assert_eq!(state_of(&app, id).await, "suspended");
+
+    let ops = app.client();
+    let hash = tradein::server::auth::hash_password("correct horse battery".into()).await;
+    let email = tradein::domain::account::Email::parse("ops@example.com").unwrap();
+    tradein::server::repo::users::insert(
+        app.state.db.pool(),
+        tradein::server::repo::users::NewUser { email: &email, password_hash: &hash, role: tradein::domain::account::Role::Ops, display_name: "Ops" },
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.login(&ops, "ops@example.com", "correct horse battery").await.status(), 200);
+    let queue: serde_json::Value = app.call(&ops, "ops_suspended", &[]).await.json().await.unwrap();
+    assert_eq!(queue[0]["reason"], "The parcel arrived damaged");
+    assert_eq!(app.call(&seller, "ops_suspended", &[]).await.status(), 403);
+    assert_eq!(app.call(&seller, "ops_decide_suspended", &[("id", &id.to_string()), ("decision", "resume"), ("reason", "x")]).await.status(), 403);
+
+    let ids = id.to_string();
+    assert_eq!(app.call(&ops, "ops_decide_suspended", &[("id", &ids), ("decision", "resume"), ("reason", "")]).await.status(), 422, "decisions need a reason");
+    assert_eq!(app.call(&ops, "ops_decide_suspended", &[("id", &ids), ("decision", "resume"), ("reason", "carrier confirmed the box was fine")]).await.status(), 200);
+    assert_eq!(state_of(&app, id).await, "inspecting");
+    let actor: String = sqlx::query_scalar("SELECT actor_role FROM trade_in_events WHERE trade_in_id = $1 AND action = 'ResumeInspection'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(actor, "ops");
+
+    // Held again, then returned by operations.
+    assert_eq!(inspect(&app, &seller, id, &imei(4242), "flawless").await.status(), 200);
+    assert_eq!(state_of(&app, id).await, "suspended");
+    let _ = device;
+    assert_eq!(app.call(&ops, "ops_decide_suspended", &[("id", &ids), ("decision", "return"), ("reason", "wrong device sent")]).await.status(), 200);
+    assert_eq!(state_of(&app, id).await, "return_requested");
+    app.stop().await;
+});

@@ -275,3 +275,15 @@ both_backends!(nobody_buying_means_free_recycling, |backend| async move {
     assert_eq!(app.count("shipments").await, 1, "same label flow as a sale");
     app.stop().await;
 });
+
+both_backends!(cancelling_gives_the_cap_unit_back, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let s = seller(&app, SellerSpec { weekly_cap: Some(1), ..SellerSpec::approved("Alpha Refurb") }).await;
+    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+    let jane = customer(&app, "jane@example.com").await;
+    let id = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(61), 31_200, "key-cap-00000000001")).await);
+    assert_eq!(decision(&app).await, Decision::Recycle, "the only buyer's weekly cap is used up");
+    assert_eq!(app.call(&jane, "cancel_trade_in", &[("id", &id.to_string())]).await.status(), 200);
+    assert_eq!(buyer(&decision(&app).await).0, "Alpha Refurb", "the cancelled trade-in gave its unit back");
+    app.stop().await;
+});

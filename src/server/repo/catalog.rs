@@ -103,6 +103,17 @@ pub struct ModelSummary {
     pub release_year: i64,
 }
 
+fn model_from_row(r: &sqlx::any::AnyRow) -> DbResult<ModelSummary> {
+    Ok(ModelSummary {
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        brand_slug: r.try_get("brand_slug")?,
+        brand_name: r.try_get("brand_name")?,
+        category_slug: r.try_get("category_slug")?,
+        release_year: r.try_get("release_year")?,
+    })
+}
+
 /// The newest models of a category (or all), for the home page.
 pub async fn newest_models<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<ModelSummary>> {
     let rows = sqlx::query(
@@ -113,18 +124,7 @@ pub async fn newest_models<'c>(ex: impl Executor<'c, Database = Any>, limit: i64
     .bind(limit)
     .fetch_all(ex)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ModelSummary {
-                slug: r.try_get("slug")?,
-                name: r.try_get("name")?,
-                brand_slug: r.try_get("brand_slug")?,
-                brand_name: r.try_get("brand_name")?,
-                category_slug: r.try_get("category_slug")?,
-                release_year: r.try_get("release_year")?,
-            })
-        })
-        .collect()
+    rows.iter().map(model_from_row).collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,18 +224,7 @@ pub async fn models_of_brand<'c>(ex: impl Executor<'c, Database = Any>, category
     .bind(brand)
     .fetch_all(ex)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ModelSummary {
-                slug: r.try_get("slug")?,
-                name: r.try_get("name")?,
-                brand_slug: r.try_get("brand_slug")?,
-                brand_name: r.try_get("brand_name")?,
-                category_slug: r.try_get("category_slug")?,
-                release_year: r.try_get("release_year")?,
-            })
-        })
-        .collect()
+    rows.iter().map(model_from_row).collect()
 }
 
 /// Every model with its brand and category, for the in-memory search.
@@ -246,16 +235,5 @@ pub async fn all_models<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<V
     )
     .fetch_all(ex)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ModelSummary {
-                slug: r.try_get("slug")?,
-                name: r.try_get("name")?,
-                brand_slug: r.try_get("brand_slug")?,
-                brand_name: r.try_get("brand_name")?,
-                category_slug: r.try_get("category_slug")?,
-                release_year: r.try_get("release_year")?,
-            })
-        })
-        .collect()
+    rows.iter().map(model_from_row).collect()
 }

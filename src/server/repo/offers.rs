@@ -19,24 +19,29 @@ pub fn states_not_counting_against_caps() -> String {
 }
 
 /// Every refurbisher listing for the variant and grade, with the units its
-/// listing and its seller took since `week_start_ms`.
+/// listing and its seller took in the ISO week starting at `week_start_ms`
+/// (read from `cap_usage`, see `add_usage`).
 pub async fn candidates<'c>(
     ex: impl Executor<'c, Database = Any>,
     variant_id: i64,
     grade: Grade,
     week_start_ms: i64,
 ) -> DbResult<Vec<Candidate>> {
-    let excluded = states_not_counting_against_caps();
-    let sql = format!(
+    let rows = sqlx::query(
         "SELECT l.id AS listing_id, s.id AS seller_id, s.company_name, l.price_minor, s.quality_score, l.price_set_at, \
            s.status, s.paused, l.active, l.weekly_cap AS listing_cap, s.weekly_cap AS seller_cap, \
-           (SELECT COUNT(*) FROM trade_ins t WHERE t.listing_id = l.id AND t.created_at >= $3 AND t.state NOT IN ({excluded})) AS listing_units, \
-           (SELECT COUNT(*) FROM trade_ins t WHERE t.seller_id = s.id AND t.created_at >= $3 AND t.state NOT IN ({excluded})) AS seller_units \
+           COALESCE(lu.units, 0) AS listing_units, COALESCE(su.units, 0) AS seller_units \
          FROM listings l JOIN sellers s ON s.id = l.seller_id \
+         LEFT JOIN cap_usage lu ON lu.scope = 'listing' AND lu.owner_id = l.id AND lu.week_start = $3 \
+         LEFT JOIN cap_usage su ON su.scope = 'seller' AND su.owner_id = s.id AND su.week_start = $3 \
          WHERE l.variant_id = $1 AND l.grade = $2 AND s.kind = 'refurbisher' \
-         ORDER BY l.price_minor DESC"
-    );
-    let rows = sqlx::query(&sql).bind(variant_id).bind(grade.code()).bind(week_start_ms).fetch_all(ex).await?;
+         ORDER BY l.price_minor DESC",
+    )
+    .bind(variant_id)
+    .bind(grade.code())
+    .bind(week_start_ms)
+    .fetch_all(ex)
+    .await?;
     rows.iter()
         .map(|r| {
             let status: String = r.try_get("status")?;
@@ -57,6 +62,27 @@ pub async fn candidates<'c>(
             })
         })
         .collect()
+}
+
+/// Adds `delta` units (+1 when a trade-in is created, -1 when it stops
+/// counting) to a listing's and a seller's week. Call it in the same
+/// transaction as the change it accounts for.
+pub async fn add_usage(conn: &mut sqlx::AnyConnection, listing_id: Option<i64>, seller_id: i64, week_start_ms: i64, delta: i64) -> DbResult<()> {
+    let scopes = [("seller", Some(seller_id)), ("listing", listing_id)];
+    for (scope, owner) in scopes {
+        let Some(owner) = owner else { continue };
+        sqlx::query(
+            "INSERT INTO cap_usage (scope, owner_id, week_start, units) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (scope, owner_id, week_start) DO UPDATE SET units = cap_usage.units + excluded.units",
+        )
+        .bind(scope)
+        .bind(owner)
+        .bind(week_start_ms)
+        .bind(delta)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 pub async fn record_view<'c>(

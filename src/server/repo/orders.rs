@@ -342,3 +342,40 @@ pub async fn own_listing_price<'c>(ex: impl Executor<'c, Database = Any>, seller
     .fetch_optional(ex)
     .await
 }
+
+#[derive(Clone, Debug)]
+pub struct SuspendedRow {
+    pub id: i64,
+    pub reference: String,
+    pub seller_name: String,
+    pub device: String,
+    pub reason: String,
+    pub updated_at: i64,
+}
+
+/// Every suspended trade-in, oldest first: the operations team's queue.
+pub async fn suspended<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<SuspendedRow>> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.reference, s.company_name, b.name AS brand_name, m.name AS model_name, t.suspended_reason, t.updated_at \
+         FROM trade_ins t JOIN sellers s ON s.id = t.seller_id JOIN variants v ON v.id = t.variant_id \
+         JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
+         WHERE t.state = $1 ORDER BY t.updated_at, t.id",
+    )
+    .bind(State::Suspended.code())
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let brand: String = r.try_get("brand_name")?;
+            let model: String = r.try_get("model_name")?;
+            Ok(SuspendedRow {
+                id: r.try_get("id")?,
+                reference: r.try_get("reference")?,
+                seller_name: r.try_get("company_name")?,
+                device: crate::domain::catalog::full_name(&brand, &model),
+                reason: r.try_get("suspended_reason")?,
+                updated_at: r.try_get("updated_at")?,
+            })
+        })
+        .collect()
+}

@@ -136,6 +136,12 @@ pub async fn transition(
         let now: Option<String> = sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
         return Err(TransitionFailure::Stale(now.and_then(|s| State::parse(&s)).unwrap_or(from)));
     }
+    // A trade-in abandoned before shipping gives its weekly cap unit back.
+    if from.counts_against_caps() && !to.counts_against_caps() {
+        let (listing, seller, created): (Option<i64>, i64, i64) =
+            sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
+        super::offers::add_usage(conn, listing, seller, crate::domain::dates::week_start_ms(created), -1).await?;
+    }
     record_event(conn, id, &format!("{action:?}"), Some(from), to, actor, actor_user_id, reason, now_ms).await?;
     Ok(to)
 }
