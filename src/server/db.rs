@@ -97,6 +97,16 @@ impl Db {
         self.pool.begin().await
     }
 
+    /// Keeps the query planner's statistics fresh. Postgres does this by
+    /// itself (autovacuum); SQLite only when asked, and `PRAGMA optimize`
+    /// is its cheap way, analysing only tables that need it.
+    pub async fn optimize(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA optimize").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     pub async fn ping(&self) -> bool {
         sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool).await.is_ok()
     }

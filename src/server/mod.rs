@@ -82,6 +82,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     if config.seed_demo.unwrap_or(new_embedded_db) {
         seed::demo::seed(&db, clock.now_ms()).await?;
     }
+    db.optimize().await.map_err(|source| StartError::Connect { url: config.database.describe(), source })?;
 
     let leptos_options = LeptosOptions::builder()
         .output_name("tradein")
