@@ -1,0 +1,213 @@
+//! The price grid as CSV: `variant_sku,grade,price_eur,weekly_cap`. Reading
+//! accepts what spreadsheets write: `;` separators with decimal commas
+//! (French and German Excel), quoted fields, a byte-order mark, CRLF. Every
+//! bad row is reported with its line number and reason; nothing is applied
+//! here (the caller previews, then applies all-or-nothing).
+
+use super::catalog::is_slug;
+use super::grade::Grade;
+use super::listing_price::{parse_price, PriceError};
+
+pub const HEADER: [&str; 4] = ["variant_sku", "grade", "price_eur", "weekly_cap"];
+pub const MAX_WEEKLY_CAP: i64 = 100_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PriceRow {
+    pub line: usize,
+    pub sku: String,
+    pub grade: Grade,
+    /// None: the row asks to stop buying (remove the listing).
+    pub price_minor: Option<i64>,
+    pub weekly_cap: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct RowError {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the first line must be the header variant_sku,grade,price_eur,weekly_cap (found \"{0}\")")]
+    BadHeader(String),
+    #[error("the header mixes ',' and ';' separators; use one of them")]
+    MixedSeparators,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub rows: Vec<PriceRow>,
+    pub errors: Vec<RowError>,
+}
+
+/// Splits one line on `sep`, honouring double quotes ("" is a quote).
+fn split(line: &str, sep: char) -> Result<Vec<String>, &'static str> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (false, '"') if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            (false, c) if c == sep => fields.push(std::mem::take(&mut field)),
+            (_, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err("a quote is not closed");
+    }
+    fields.push(field);
+    Ok(fields.into_iter().map(|f| f.trim().to_string()).collect())
+}
+
+pub fn parse(text: &str) -> Result<Parsed, FileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines.next().ok_or(FileError::Empty)?;
+    let header = header.trim();
+    let sep = match (header.contains(','), header.contains(';')) {
+        (true, true) => return Err(FileError::MixedSeparators),
+        (false, true) => ';',
+        _ => ',',
+    };
+    let names: Vec<String> = split(header, sep).unwrap_or_default().iter().map(|h| h.to_ascii_lowercase()).collect();
+    if names != HEADER {
+        return Err(FileError::BadHeader(header.chars().take(80).collect()));
+    }
+    let mut parsed = Parsed::default();
+    for (index, raw) in lines {
+        let line = index + 1;
+        let mut fail = |reason: String| parsed.errors.push(RowError { line, reason });
+        let fields = match split(raw, sep) {
+            Ok(f) => f,
+            Err(why) => {
+                fail(why.to_string());
+                continue;
+            }
+        };
+        if fields.len() != 4 {
+            fail(format!("expected 4 fields separated by '{sep}', found {}", fields.len()));
+            continue;
+        }
+        let sku = fields[0].to_ascii_lowercase();
+        if !is_slug(&sku) {
+            fail(format!("\"{}\" is not a variant SKU", fields[0].chars().take(40).collect::<String>()));
+            continue;
+        }
+        let grade = match Grade::parse(&fields[1]) {
+            Ok(g) => g,
+            Err(e) => {
+                fail(e.to_string());
+                continue;
+            }
+        };
+        let price_minor = if fields[2].is_empty() {
+            None
+        } else {
+            match parse_price(&fields[2]) {
+                Ok(p) => Some(p),
+                Err(PriceError::Amount(e)) => {
+                    fail(format!("price: {e}"));
+                    continue;
+                }
+                Err(e) => {
+                    fail(format!("price: {e}"));
+                    continue;
+                }
+            }
+        };
+        let weekly_cap = if fields[3].is_empty() {
+            None
+        } else {
+            match fields[3].parse::<i64>() {
+                Ok(c) if (0..=MAX_WEEKLY_CAP).contains(&c) => Some(c),
+                _ => {
+                    fail(format!("weekly cap: a whole number from 0 to {MAX_WEEKLY_CAP}, or empty for no cap"));
+                    continue;
+                }
+            }
+        };
+        parsed.rows.push(PriceRow { line, sku, grade, price_minor, weekly_cap });
+    }
+    Ok(parsed)
+}
+
+/// One CSV line for export, in the canonical comma format.
+pub fn export_line(sku: &str, grade: Grade, price_minor: i64, weekly_cap: Option<i64>) -> String {
+    format!("{sku},{},{}.{:02},{}", grade.code(), price_minor / 100, price_minor % 100, weekly_cap.map(|c| c.to_string()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_export_format_back() {
+        let line = export_line("iphone-13-128gb", Grade::FunctionalGood, 31_250, Some(20));
+        assert_eq!(line, "iphone-13-128gb,functional_good,312.50,20");
+        let parsed = parse(&format!("variant_sku,grade,price_eur,weekly_cap\n{line}\n")).unwrap();
+        assert_eq!(parsed.errors, vec![]);
+        assert_eq!(parsed.rows, vec![PriceRow { line: 2, sku: "iphone-13-128gb".into(), grade: Grade::FunctionalGood, price_minor: Some(31_250), weekly_cap: Some(20) }]);
+    }
+
+    #[test]
+    fn reads_french_spreadsheets() {
+        let text = "\u{feff}variant_sku;grade;price_eur;weekly_cap\r\nIPHONE-13-128GB;FunctionalGood;312,50;\r\n\"ps5-825gb\";functional_used;\"1 199,00\";5\r\n";
+        let parsed = parse(text).unwrap();
+        assert_eq!(parsed.errors, vec![]);
+        assert_eq!(parsed.rows[0].sku, "iphone-13-128gb");
+        assert_eq!(parsed.rows[0].price_minor, Some(31_250));
+        assert_eq!(parsed.rows[0].weekly_cap, None);
+        assert_eq!(parsed.rows[1].price_minor, Some(119_900));
+    }
+
+    #[test]
+    fn an_empty_price_stops_buying() {
+        let parsed = parse("variant_sku,grade,price_eur,weekly_cap\nx-64gb,functional_good,,\n").unwrap();
+        assert_eq!(parsed.rows[0].price_minor, None);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line() {
+        let text = "variant_sku,grade,price_eur,weekly_cap\n\
+            ok-64gb,functional_good,10,\n\
+            bad sku,functional_good,10,\n\
+            ok-64gb,like_new,10,\n\
+            ok-64gb,functional_good,-3,\n\
+            ok-64gb,functional_good,0.5,\n\
+            ok-64gb,functional_good,9999,\n\
+            ok-64gb,functional_good,10.001,\n\
+            ok-64gb,functional_good,ten,\n\
+            ok-64gb,functional_good,10,-1\n\
+            ok-64gb,functional_good,10\n\
+            \"unclosed,functional_good,10,\n";
+        let parsed = parse(text).unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        let lines: Vec<usize> = parsed.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        assert!(parsed.errors[1].reason.contains("unknown grade"));
+        assert!(parsed.errors[4].reason.contains("5,000"));
+        assert!(parsed.errors[5].reason.contains("whole cents"));
+    }
+
+    #[test]
+    fn wrong_files_are_refused_whole() {
+        assert_eq!(parse(""), Err(FileError::Empty));
+        assert!(matches!(parse("sku,grade,price\nx,y,z"), Err(FileError::BadHeader(_))));
+        assert_eq!(parse("variant_sku,grade;price_eur,weekly_cap\n"), Err(FileError::MixedSeparators));
+        let garbage: String = (0..10_000).map(|i| char::from(b'!' + (i % 90) as u8)).collect();
+        assert!(parse(&garbage).is_err());
+    }
+}
