@@ -10,6 +10,7 @@ mod accounts;
 mod hostile_input;
 mod orders;
 mod pages;
+mod prices;
 mod seed_data;
 mod startup;
 mod trade_in_flow;

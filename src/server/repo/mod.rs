@@ -8,6 +8,7 @@ pub mod login_attempts;
 pub mod offers;
 pub mod orders;
 pub mod outbox;
+pub mod prices;
 pub mod sellers;
 pub mod sessions;
 pub mod shipments;
