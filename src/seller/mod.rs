@@ -67,22 +67,21 @@ pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
     let week = 7 * DAY_MS;
     let this_start = week_start_ms(g.now_ms());
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
-    let this_week = kpis::week(&mut conn, s.id, this_start, this_start + week).await.or_internal(&g)?;
-    let last_week = kpis::week(&mut conn, s.id, this_start - week, this_start).await.or_internal(&g)?;
-    let mut weekly_bought = Vec::new();
+    // Eight weeks, oldest first; the last two are this week and last week.
+    let mut weeks = Vec::new();
     for k in (0..8).rev() {
         let start = this_start - k * week;
-        let figures = kpis::week(&mut conn, s.id, start, start + week).await.or_internal(&g)?;
-        let (_, n) = Date::from_unix_ms(start).iso_week();
-        weekly_bought.push((format!("W{n}"), figures.bought));
+        weeks.push((start, kpis::week(&mut conn, s.id, start, start + week).await.or_internal(&g)?));
     }
+    let weekly_bought = weeks.iter().map(|(start, f)| (format!("W{}", Date::from_unix_ms(*start).iso_week().1), f.bought)).collect();
+    let this_week = weeks[7].1.clone();
+    let last_week = weeks[6].1.clone();
     let by_state = kpis::by_state(&mut conn, s.id)
         .await
         .or_internal(&g)?
         .into_iter()
         .filter_map(|(code, n)| crate::domain::tradein::State::parse(&code).map(|st| (crate::domain::tradein::state_label(st).to_string(), n)))
         .collect();
-    let weekly_cap: Option<i64> = sqlx::query_scalar("SELECT weekly_cap FROM sellers WHERE id = $1").bind(s.id).fetch_one(&mut *conn).await.or_internal(&g)?;
     Ok(SellerOverview {
         company: s.company,
         status: s.status,
@@ -90,7 +89,7 @@ pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
         listings: s.listings,
         city: s.city,
         country: s.country,
-        weekly_cap,
+        weekly_cap: s.weekly_cap,
         this_week: this_week.into(),
         last_week: last_week.into(),
         by_state,

@@ -281,7 +281,6 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
         Some(f) if f > t.grade => repo::orders::own_listing_price(pool, seller_id, &t.sku, f).await.or_internal(&g)?.filter(|p| *p < t.price_minor),
         _ => None,
     };
-    let suspended_reason: String = sqlx::query_scalar("SELECT suspended_reason FROM trade_ins WHERE id = $1").bind(id).fetch_one(pool).await.or_internal(&g)?;
     Ok(OrderDetail {
         id,
         reference: t.reference.clone(),
@@ -302,7 +301,7 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
         return_tracking_number: ret.map(|s| s.tracking_number),
         counter_offer: counter_offer_view(&g, id).await?,
         payout: payout_view(&g, id).await?,
-        suspended_reason: SuspendReason::parse(&suspended_reason).map(|r| r.label().to_string()).unwrap_or_default(),
+        suspended_reason: SuspendReason::parse(&t.suspended_reason).map(|r| r.label().to_string()).unwrap_or_default(),
         found_grade: found.map(|f| f.label().to_string()),
         suggested_price_minor: suggested,
     })

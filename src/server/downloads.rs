@@ -5,7 +5,6 @@ use super::auth;
 use super::labels::{render_label_pdf, LabelData};
 use super::repo::{self, shipments::Direction};
 use super::state::AppState;
-use crate::domain::account::Role;
 use crate::domain::dates::Date;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -47,12 +46,7 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
     };
     // The consumer, the refurbisher handling it, and operations may see it;
     // anyone else learns nothing, not even that it exists.
-    let allowed = match user.role {
-        Role::Customer => trade_in.customer_id == user.id,
-        Role::Seller => matches!(repo::sellers::overview_for_user(state.db.pool(), user.id).await, Ok(Some(s)) if s.id == trade_in.seller_id),
-        Role::Ops => true,
-    };
-    if !allowed {
+    if !super::order_flow::may_view(&state, &user, &trade_in).await {
         return not_found();
     }
     let (from, to, title) = match direction {

@@ -7,7 +7,7 @@ use super::emails;
 use super::payouts::PayoutOrder;
 use super::repo::{self, shipments::Direction, trade_ins::TradeInRecord, trade_ins::TransitionFailure};
 use super::state::AppState;
-use super::trade_in_flow::{return_device, COUNTER_OFFER_DAYS};
+use super::trade_in_flow::{db_error, enqueue, return_device, transition_error as refused, COUNTER_OFFER_DAYS};
 use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers};
@@ -16,19 +16,6 @@ use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::{check_counter_offer, Action, Actor, State};
 use crate::error::AppError;
-
-fn db_error(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "order flow database error");
-    AppError::Internal { reference: "orders".into() }
-}
-
-fn refused(e: TransitionFailure) -> AppError {
-    match e {
-        TransitionFailure::Refused(r) => AppError::Conflict(r.to_string()),
-        TransitionFailure::Stale(now) => AppError::Conflict(format!("this trade-in is now {}", crate::domain::tradein::state_label(now))),
-        TransitionFailure::Db(e) => db_error(e),
-    }
-}
 
 /// The seller account behind a user: (seller id, company name).
 pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), AppError> {
@@ -44,11 +31,15 @@ pub async fn owned_by_seller(state: &AppState, seller_id: i64, id: i64) -> Resul
     }
 }
 
-async fn enqueue(conn: &mut sqlx::AnyConnection, to: &str, mail: &emails::Mail, trade_in_id: i64, now: i64) -> Result<(), AppError> {
-    repo::outbox::enqueue(conn, &repo::outbox::NewMail { to, subject: &mail.subject, body: &mail.body, kind: mail.kind, trade_in_id: Some(trade_in_id) }, now)
-        .await
-        .map_err(db_error)?;
-    Ok(())
+/// Who may see a trade-in's labels and photos: its consumer, the
+/// refurbisher handling it, and operations.
+pub async fn may_view(state: &AppState, user: &crate::account::user::CurrentUser, t: &TradeInRecord) -> bool {
+    use crate::domain::account::Role;
+    match user.role {
+        Role::Customer => t.customer_id == user.id,
+        Role::Seller => matches!(seller_of(state, user.id).await, Ok((s, _)) if s == t.seller_id),
+        Role::Ops => true,
+    }
 }
 
 /// Marks the parcel with this tracking number or order reference received.
@@ -72,7 +63,7 @@ pub async fn receive(state: &AppState, seller_id: i64, user_id: i64, code: &str)
     if let Some(s) = repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
         repo::shipments::add_event(&mut tx, s.id, "delivered", "Delivered to the refurbisher", now).await.map_err(db_error)?;
     }
-    enqueue(&mut tx, &t.customer_email, &emails::received(&state.config.public_url, id, &t.reference, &t.seller_name), id, now).await?;
+    enqueue(&mut tx, &t.customer_email, &emails::received(&state.config.public_url, id, &t.reference, &t.seller_name), Some(id), now).await?;
     tx.commit().await.map_err(db_error)?;
     Ok(id)
 }
@@ -145,14 +136,14 @@ async fn validate_in(
     repo::orders::stamp(tx, t.id, "validated_at", now).await.map_err(db_error)?;
     repo::orders::set_final_price(tx, t.id, amount).await.map_err(db_error)?;
     repo::orders::create_payout(tx, t.id, amount, &t.iban_masked, now).await.map_err(db_error)?;
-    enqueue(tx, &t.customer_email, &emails::validated(&state.config.public_url, t.id, &t.reference, Money::eur(amount)), t.id, now).await
+    enqueue(tx, &t.customer_email, &emails::validated(&state.config.public_url, t.id, &t.reference, Money::eur(amount)), Some(t.id), now).await
 }
 
 async fn suspend_in(tx: &mut sqlx::AnyConnection, state: &AppState, t: &TradeInRecord, from: State, user_id: i64, reason: SuspendReason, now: i64) -> Result<(), AppError> {
     repo::trade_ins::transition(tx, t.id, from, Action::Suspend, Actor::Seller, Some(user_id), reason.label(), now).await.map_err(refused)?;
     repo::orders::set_suspended_reason(tx, t.id, reason.code()).await.map_err(db_error)?;
     let mail = emails::suspended(&state.config.public_url, t.id, &t.reference, reason.label(), reason.what_to_do());
-    enqueue(tx, &t.customer_email, &mail, t.id, now).await
+    enqueue(tx, &t.customer_email, &mail, Some(t.id), now).await
 }
 
 /// Validates at the accepted price, even when inspection found worse (a
@@ -246,7 +237,7 @@ pub async fn counter_offer(
         }
         let labels = reasons.iter().map(|r| r.label().to_lowercase()).collect::<Vec<_>>().join(", ");
         let mail = emails::counter_offer(&state.config.public_url, id, &t.reference, Money::eur(t.price_minor), Money::eur(price_minor), &labels, Date::from_unix_ms(expires_at));
-        enqueue(&mut tx, &t.customer_email, &mail, id, now).await?;
+        enqueue(&mut tx, &t.customer_email, &mail, Some(id), now).await?;
         tx.commit().await.map_err(db_error)
     }
     .await;
@@ -282,7 +273,7 @@ pub async fn answer_counter_offer(state: &AppState, customer_id: i64, id: i64, a
         }
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
         repo::orders::answer_counter_offer(&mut tx, co.id, "declined", now).await.map_err(db_error)?;
-        enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), id, now).await?;
+        enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), Some(id), now).await?;
         tx.commit().await.map_err(db_error)
     }
 }
@@ -298,7 +289,7 @@ pub async fn return_suspended(state: &AppState, seller_id: i64, user_id: i64, id
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), id, now).await?;
+    enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), Some(id), now).await?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -314,7 +305,7 @@ pub async fn return_delivered(state: &AppState, seller_id: i64, user_id: i64, id
     if let Some(s) = repo::shipments::find(&mut *tx, id, Direction::Return).await.map_err(db_error)? {
         repo::shipments::add_event(&mut tx, s.id, "delivered", "Delivered back to the consumer", now).await.map_err(db_error)?;
     }
-    enqueue(&mut tx, &t.customer_email, &emails::returned(&state.config.public_url, &t.reference), id, now).await?;
+    enqueue(&mut tx, &t.customer_email, &emails::returned(&state.config.public_url, &t.reference), Some(id), now).await?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -348,7 +339,7 @@ pub async fn confirm_payment(state: &AppState, seller_id: i64, user_id: i64, id:
         return Err(AppError::Conflict("this payout was already sent".into()));
     }
     repo::orders::stamp(&mut tx, id, "paid_at", now).await.map_err(db_error)?;
-    enqueue(&mut tx, &t.customer_email, &emails::paid(&state.config.public_url, id, &t.reference, Money::eur(payout.amount_minor), &payout.iban_masked), id, now).await?;
+    enqueue(&mut tx, &t.customer_email, &emails::paid(&state.config.public_url, id, &t.reference, Money::eur(payout.amount_minor), &payout.iban_masked), Some(id), now).await?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -389,7 +380,7 @@ pub async fn ops_decide(state: &AppState, ops_user: i64, id: i64, resume: bool, 
         }
         let now = state.clock.now_ms();
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), id, now).await?;
+        enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), Some(id), now).await?;
         tx.commit().await.map_err(db_error)
     }
 }

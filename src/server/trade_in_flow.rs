@@ -52,12 +52,12 @@ pub fn new_reference() -> String {
     format!("TI-{}-{}", &chars[..4], &chars[4..])
 }
 
-fn db_error(e: impl std::fmt::Display) -> AppError {
+pub(super) fn db_error(e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "trade-in flow database error");
     AppError::Internal { reference: "trade-in".into() }
 }
 
-fn transition_error(e: TransitionFailure) -> AppError {
+pub(super) fn transition_error(e: TransitionFailure) -> AppError {
     match e {
         TransitionFailure::Refused(refused) => AppError::Conflict(refused.to_string()),
         TransitionFailure::Stale(now) => AppError::Conflict(format!("this trade-in is now {}", crate::domain::tradein::state_label(now))),
@@ -215,7 +215,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     Ok(id)
 }
 
-async fn enqueue(conn: &mut sqlx::AnyConnection, to: &str, mail: &emails::Mail, trade_in_id: Option<i64>, now: i64) -> Result<(), AppError> {
+pub(super) async fn enqueue(conn: &mut sqlx::AnyConnection, to: &str, mail: &emails::Mail, trade_in_id: Option<i64>, now: i64) -> Result<(), AppError> {
     repo::outbox::enqueue(conn, &repo::outbox::NewMail { to, subject: &mail.subject, body: &mail.body, kind: mail.kind, trade_in_id }, now)
         .await
         .map_err(db_error)?;

@@ -101,12 +101,7 @@ pub async fn photo(State(state): State<AppState>, headers: HeaderMap, Path(id): 
     };
     let Ok(Some((trade_in_id, file_name, content_type))) = repo::orders::photo(state.db.pool(), id).await else { return not_found() };
     let Ok(Some(t)) = repo::trade_ins::find(state.db.pool(), trade_in_id).await else { return not_found() };
-    let allowed = match user.role {
-        Role::Customer => t.customer_id == user.id,
-        Role::Seller => matches!(order_flow::seller_of(&state, user.id).await, Ok((s, _)) if s == t.seller_id),
-        Role::Ops => true,
-    };
-    if !allowed {
+    if !order_flow::may_view(&state, &user, &t).await {
         return not_found();
     }
     // File names are random tokens chosen by the server, never user input.

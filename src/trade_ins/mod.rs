@@ -116,8 +116,7 @@ async fn view_of(g: &crate::server::api::Guarded, t: crate::server::repo::trade_
         (None, None)
     };
     let on_hold = if t.state == State::Suspended {
-        let code: String = sqlx::query_scalar("SELECT suspended_reason FROM trade_ins WHERE id = $1").bind(t.id).fetch_one(pool).await.or_internal(g)?;
-        crate::domain::sla::SuspendReason::parse(&code).map(|r| (r.label().to_string(), r.what_to_do().to_string()))
+        crate::domain::sla::SuspendReason::parse(&t.suspended_reason).map(|r| (r.label().to_string(), r.what_to_do().to_string()))
     } else {
         None
     };

@@ -16,3 +16,9 @@ pub mod trade_ins;
 pub mod users;
 
 pub type DbResult<T> = Result<T, sqlx::Error>;
+
+/// `'a', 'b'`: states named by a domain rule, for an SQL `IN (...)`. The
+/// codes are the domain's own constants, never user input.
+pub fn state_list(states: impl IntoIterator<Item = crate::domain::tradein::State>) -> String {
+    states.into_iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+}

@@ -10,12 +10,7 @@ use sqlx::{Any, Executor, Row};
 /// `'cancelled', 'expired'`: the states that give a cap unit back, named by
 /// the domain rule rather than written again here.
 pub fn states_not_counting_against_caps() -> String {
-    State::ALL
-        .into_iter()
-        .filter(|s| !s.counts_against_caps())
-        .map(|s| format!("'{}'", s.code()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    super::state_list(State::ALL.into_iter().filter(|s| !s.counts_against_caps()))
 }
 
 /// Every refurbisher listing for the variant and grade, with the units its

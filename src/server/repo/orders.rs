@@ -45,7 +45,7 @@ impl Tab {
     }
 
     fn in_list(self) -> String {
-        self.states().iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+        super::state_list(self.states().iter().copied())
     }
 }
 

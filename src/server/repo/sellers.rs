@@ -93,12 +93,13 @@ pub struct SellerSummary {
     pub listings: i64,
     pub city: String,
     pub country: String,
+    pub weekly_cap: Option<i64>,
 }
 
 pub async fn overview_for_user<'c>(ex: impl Executor<'c, Database = Any>, user_id: i64) -> DbResult<Option<SellerSummary>> {
     use sqlx::Row;
     let row = sqlx::query(
-        "SELECT s.id, s.company_name, s.status, s.paused, s.city, s.country, \
+        "SELECT s.id, s.company_name, s.status, s.paused, s.city, s.country, s.weekly_cap, \
            (SELECT COUNT(*) FROM listings l WHERE l.seller_id = s.id) AS listings \
          FROM sellers s WHERE s.user_id = $1",
     )
@@ -114,6 +115,7 @@ pub async fn overview_for_user<'c>(ex: impl Executor<'c, Database = Any>, user_i
             listings: r.try_get("listings")?,
             city: r.try_get("city")?,
             country: r.try_get("country")?,
+            weekly_cap: r.try_get("weekly_cap")?,
         })
     })
     .transpose()

@@ -95,8 +95,8 @@ pub async fn add_to_blocklist<'c>(ex: impl Executor<'c, Database = Any>, imei: &
 
 /// An open trade-in already holding this IMEI: (id, customer id, reference).
 pub async fn open_with_imei(conn: &mut AnyConnection, imei: &str) -> DbResult<Option<(i64, i64, String)>> {
-    let open: Vec<String> = State::ALL.into_iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.code())).collect();
-    let sql = format!("SELECT id, customer_id, reference FROM trade_ins WHERE imei = $1 AND state IN ({}) LIMIT 1", open.join(", "));
+    let open = super::state_list(State::ALL.into_iter().filter(|s| s.is_open()));
+    let sql = format!("SELECT id, customer_id, reference FROM trade_ins WHERE imei = $1 AND state IN ({open}) LIMIT 1");
     sqlx::query_as(&sql).bind(imei).fetch_optional(conn).await
 }
 
@@ -204,6 +204,8 @@ pub struct TradeInRecord {
     pub ship_by_at: i64,
     pub counter_offer_expires_at: Option<i64>,
     pub created_at: i64,
+    /// A `SuspendReason` code while suspended, else empty.
+    pub suspended_reason: String,
 }
 
 const SELECT_TRADE_IN: &str = "SELECT t.id, t.reference, t.customer_id, u.email AS customer_email, t.seller_id, \
@@ -211,7 +213,7 @@ const SELECT_TRADE_IN: &str = "SELECT t.id, t.reference, t.customer_id, u.email 
     s.country AS s_country, m.name AS model_name, b.name AS brand_name, c.slug AS category_slug, v.sku, v.storage_gb, \
     v.connectivity, t.grade, t.answer_works, t.answer_screen, t.answer_body, t.price_minor, t.final_price_minor, t.recycling, \
     t.state, t.imei, t.serial_number, t.address_name, t.address_line1, t.address_line2, t.postcode, t.city, t.country, \
-    t.account_holder, t.iban_masked, t.ship_by_at, t.counter_offer_expires_at, t.created_at \
+    t.account_holder, t.iban_masked, t.ship_by_at, t.counter_offer_expires_at, t.created_at, t.suspended_reason \
     FROM trade_ins t JOIN users u ON u.id = t.customer_id JOIN sellers s ON s.id = t.seller_id \
     JOIN variants v ON v.id = t.variant_id JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
     JOIN categories c ON c.id = m.category_id";
@@ -271,6 +273,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<TradeInRecord> {
         ship_by_at: r.try_get("ship_by_at")?,
         counter_offer_expires_at: r.try_get("counter_offer_expires_at")?,
         created_at: r.try_get("created_at")?,
+        suspended_reason: r.try_get("suspended_reason")?,
     })
 }
 
