@@ -14,6 +14,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   workers: 2,
   forbidOnly: !!process.env.CI,
+  // In CI a test that fails is run once more and reported as "flaky" if it
+  // then passes (scripts/test.sh prints the count). A page of the debug
+  // build sometimes never hydrates on the 2-core machine; not yet explained.
+  retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,

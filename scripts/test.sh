@@ -30,5 +30,6 @@ rust_passed=$(count "$logs/rust.log" passed '^test result:')
 rust_failed=$(count "$logs/rust.log" failed '^test result:')
 e2e_passed=$(count "$logs/e2e.log" passed '^ +[0-9]+ passed')
 e2e_failed=$(count "$logs/e2e.log" failed '^ +[0-9]+ failed')
-echo "Rust: $rust_passed passed, $rust_failed failed; browser: $e2e_passed passed, $e2e_failed failed; $(( $(date +%s) - started ))s"
+e2e_flaky=$(count "$logs/e2e.log" flaky '^ +[0-9]+ flaky')
+echo "Rust: $rust_passed passed, $rust_failed failed; browser: $e2e_passed passed, $e2e_failed failed, $e2e_flaky passed only on a retry; $(( $(date +%s) - started ))s"
 echo "tests: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"

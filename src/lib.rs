@@ -1,8 +1,11 @@
 //! tradein: a device trade-in marketplace. One crate, rendered on the server
 //! (feature `ssr`) and hydrated in the browser (feature `hydrate`).
 
+#![recursion_limit = "256"]
+
 pub mod account;
 pub mod app;
+pub mod claims;
 pub mod domain;
 pub mod error;
 pub mod home;

@@ -1,10 +1,12 @@
 import { expect, type Page } from '@playwright/test';
 
 /** Opens a page and waits until the app has hydrated: a click before that
- * would do nothing (see the `data-hydrated` marker set in src/lib.rs). */
+ * would do nothing (see the `data-hydrated` marker set in src/lib.rs). The
+ * debug wasm is about 27 MB: a browser context's first page compiles it,
+ * which on 2 shared cores sometimes takes longer than the 10 s default. */
 export async function gotoHydrated(page: Page, path: string) {
   const response = await page.goto(path);
-  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
   return response;
 }
 
@@ -16,6 +18,31 @@ export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_SELLER = 'buyback@renew-mobile.example';
 export const DEMO_CONSUMER = 'demo@tradein.example';
 export const DEMO_OPS = 'ops@tradein.example';
+
+/** Demo refurbishers' logins by company name (see README). */
+export const SELLER_LOGIN: Record<string, string> = {
+  'ReNew Mobile SAS': 'buyback@renew-mobile.example',
+  'Second Life Devices GmbH': 'ankauf@second-life.example',
+  'Circular Tech B.V.': 'inkoop@circular-tech.example',
+  'GreenCycle Electronics S.L.': 'compras@greencycle.example',
+  'Phoenix Refurb S.r.l.': 'acquisti@phoenix-refurb.example',
+  'Atelier Reconditionné SARL': 'rachat@atelier-recond.example',
+};
+
+/**
+ * Signs up a new consumer: each test that pays a trade-in has its own, as
+ * the fraud rules hold payouts of anyone with more than 5 trade-ins a year.
+ */
+export async function signUpConsumer(page: Page, tag = 'consumer') {
+  const email = uniqueEmail(tag);
+  await gotoHydrated(page, '/signup');
+  await page.getByLabel('Full name').fill('Camille Martin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  return email;
+}
 
 /** Collects console errors and uncaught exceptions of a page. */
 export function watchErrors(page: Page) {
@@ -46,6 +73,19 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
+/**
+ * A valid French IBAN no other test uses: fraud rules hold the payout of a
+ * trade-in whose IBAN another consumer already gave (the demo data has one
+ * such case on purpose).
+ */
+export function uniqueIban(): string {
+  const account = String(Math.floor(Math.random() * 1e11)).padStart(11, '0');
+  const bban = `2004101005${account}06`;
+  // mod-97 over BBAN + "FR00" with letters as numbers (F=15, R=27).
+  const check = 98n - (BigInt(`${bban}152700`) % 97n);
+  return `FR${String(check).padStart(2, '0')}${bban}`;
+}
+
 /** Fills the accept step's details form (without the payout part when recycling). */
 export async function fillDetails(page: Page, opts: { imei?: string; serial?: string; iban?: boolean } = {}) {
   if (opts.imei) await page.getByLabel('IMEI').fill(opts.imei);
@@ -57,7 +97,7 @@ export async function fillDetails(page: Page, opts: { imei?: string; serial?: st
   await page.getByLabel('Country').selectOption('FR');
   if (opts.iban !== false) {
     await page.getByLabel('Account holder').fill('Camille Martin');
-    await page.getByLabel('IBAN').fill('FR14 2004 1010 0505 0001 3M02 606');
+    await page.getByLabel('IBAN').fill(uniqueIban());
   }
   await page.getByLabel('Date of birth').fill('1990-04-23');
   await page.getByLabel(/Find My/).check();

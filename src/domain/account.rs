@@ -145,9 +145,60 @@ pub fn parse_display_name(input: &str) -> Result<String, NameError> {
     Ok(name)
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("enter a phone number with its country code, e.g. +33 1 23 45 67 89")]
+pub struct PhoneError;
+
+/// An optional contact phone: digits with an optional leading +, spaces,
+/// dots, dashes and brackets allowed; 6 to 15 digits (E.164's limit).
+pub fn parse_phone(input: &str) -> Result<String, PhoneError> {
+    let t = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.is_empty() {
+        return Ok(t);
+    }
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let allowed = t.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0));
+    if allowed && (6..=15).contains(&digits) {
+        Ok(t)
+    } else {
+        Err(PhoneError)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("give the reason for this decision (5 to 500 characters of plain text); the people concerned read it")]
+pub struct ReasonError;
+
+/// The reason an operations decision carries (suspension, fraud review,
+/// rejection): 5 to 500 characters of plain text, spaces collapsed.
+pub fn parse_reason(input: &str) -> Result<String, ReasonError> {
+    let r = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n = r.chars().count();
+    if !(5..=500).contains(&n) || r.chars().any(char::is_control) {
+        return Err(ReasonError);
+    }
+    Ok(r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decisions_need_a_real_reason() {
+        assert_eq!(parse_reason("  checked   by phone "), Ok("checked by phone".into()));
+        assert_eq!(parse_reason("ok"), Err(ReasonError));
+        assert_eq!(parse_reason(&"x".repeat(501)), Err(ReasonError));
+    }
+
+    #[test]
+    fn phones_are_optional_and_plausible() {
+        assert_eq!(parse_phone("  "), Ok(String::new()));
+        assert_eq!(parse_phone("+33 1 23 45 67 89").as_deref(), Ok("+33 1 23 45 67 89"));
+        assert_eq!(parse_phone("12345"), Err(PhoneError));
+        assert_eq!(parse_phone("call me"), Err(PhoneError));
+        assert_eq!(parse_phone("33+1234567"), Err(PhoneError));
+    }
 
     #[test]
     fn emails_are_trimmed_and_lowercased() {

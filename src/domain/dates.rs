@@ -134,6 +134,15 @@ pub fn week_start_ms(ms: i64) -> i64 {
     Date::from_unix_ms(ms).week_start().start_unix_ms()
 }
 
+/// The previous calendar month of the day containing `ms`, as a half-open
+/// range of Unix ms: (first instant, first instant of the current month).
+pub fn previous_month_ms(ms: i64) -> (i64, i64) {
+    let d = Date::from_unix_ms(ms);
+    let this = Date { year: d.year, month: d.month, day: 1 };
+    let prev = if d.month == 1 { Date { year: d.year - 1, month: 12, day: 1 } } else { Date { year: d.year, month: d.month - 1, day: 1 } };
+    (prev.start_unix_ms(), this.start_unix_ms())
+}
+
 /// The instant `n` business days (Monday to Friday) after `from_ms`, at the
 /// same time of day. Weekends do not count; public holidays are not modelled.
 pub fn add_business_days_ms(from_ms: i64, n: u32) -> i64 {
@@ -198,5 +207,13 @@ mod tests {
         assert_eq!(due % DAY_MS, 12 * 3_600_000);
         let monday = Date::parse("2026-03-02").unwrap().start_unix_ms();
         assert_eq!(Date::from_unix_ms(add_business_days_ms(monday, 1)).to_string(), "2026-03-03");
+    }
+
+    #[test]
+    fn previous_month_wraps_the_year() {
+        let (from, to) = previous_month_ms(Date::new(2026, 1, 15).unwrap().start_unix_ms() + 5);
+        assert_eq!((Date::from_unix_ms(from), Date::from_unix_ms(to)), (Date::new(2025, 12, 1).unwrap(), Date::new(2026, 1, 1).unwrap()));
+        let (from, _) = previous_month_ms(Date::new(2026, 3, 31).unwrap().start_unix_ms());
+        assert_eq!(Date::from_unix_ms(from), Date::new(2026, 2, 1).unwrap());
     }
 }

@@ -3,16 +3,22 @@
 
 pub mod account;
 pub mod address;
+pub mod alerts;
 pub mod catalog;
+pub mod claims;
 pub mod dates;
 pub mod grade;
+pub mod fraud;
 pub mod grading;
+pub mod kpi;
 pub mod iban;
 pub mod identifiers;
 pub mod listing_price;
 pub mod money;
 pub mod price_csv;
+pub mod price_import;
 pub mod offer;
+pub mod quality;
 pub mod search;
 pub mod sla;
 pub mod tracking;

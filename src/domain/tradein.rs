@@ -19,6 +19,8 @@ pub enum State {
     Suspended,
     Expired,
     Cancelled,
+    /// The carrier lost the parcel (declared by operations on a claim).
+    Lost,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,6 +50,12 @@ pub enum Action {
     ReturnDevice,
     ConfirmPayment,
     ReturnDelivered,
+    /// Operations, on a claim: the parcel is lost.
+    DeclareLost,
+    /// Operations pay the consumer the locked price for a lost parcel.
+    Compensate,
+    /// Operations, on a disputed counter-offer: the original price stands.
+    OverruleCounterOffer,
 }
 
 use Action::*;
@@ -77,6 +85,13 @@ pub const TRANSITIONS: &[(Action, State, State, &[Actor])] = &[
     (ReturnDevice, Suspended, ReturnRequested, &[Seller, Ops]),
     (ConfirmPayment, Validated, Paid, &[Seller, Ops, System]),
     (ReturnDelivered, ReturnRequested, Returned, &[System, Seller]),
+    // Customer care (claims), operations only.
+    (DeclareLost, LabelIssued, Lost, &[Ops]),
+    (DeclareLost, Shipped, Lost, &[Ops]),
+    (Compensate, Lost, Paid, &[Ops]),
+    (OverruleCounterOffer, CounterOffered, Validated, &[Ops]),
+    (OverruleCounterOffer, ReturnRequested, Validated, &[Ops]),
+    (ReturnDevice, CounterOffered, ReturnRequested, &[Ops]),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -97,9 +112,9 @@ pub fn next_state(from: State, action: Action, actor: Actor) -> Result<State, Tr
 }
 
 impl State {
-    pub const ALL: [State; 13] = [
+    pub const ALL: [State; 14] = [
         Created, LabelIssued, Shipped, Received, Inspecting, CounterOffered, Validated, Paid, ReturnRequested, Returned,
-        Suspended, Expired, Cancelled,
+        Suspended, Expired, Cancelled, Lost,
     ];
 
     pub fn code(self) -> &'static str {
@@ -117,6 +132,7 @@ impl State {
             Suspended => "suspended",
             Expired => "expired",
             Cancelled => "cancelled",
+            Lost => "lost",
         }
     }
 
@@ -157,6 +173,7 @@ pub fn state_label(s: State) -> &'static str {
         Suspended => "on hold",
         Expired => "expired",
         Cancelled => "cancelled",
+        Lost => "lost in transit",
     }
 }
 
@@ -177,6 +194,9 @@ pub fn action_label(a: Action) -> &'static str {
         ReturnDevice => "returned",
         ConfirmPayment => "paid",
         ReturnDelivered => "marked as returned",
+        DeclareLost => "declared lost",
+        Compensate => "compensated",
+        OverruleCounterOffer => "settled at the original price",
     }
 }
 
@@ -230,9 +250,10 @@ mod tests {
         }
     }
 
-    const ACTIONS: [Action; 16] = [
+    const ACTIONS: [Action; 19] = [
         IssueLabel, MarkShipped, Cancel, Expire, Receive, StartInspection, Validate, CounterOffer, AcceptCounterOffer,
         DeclineCounterOffer, CounterOfferTimeout, Suspend, ResumeInspection, ReturnDevice, ConfirmPayment, ReturnDelivered,
+        DeclareLost, Compensate, OverruleCounterOffer,
     ];
     const ACTORS: [Actor; 4] = [Customer, Seller, Ops, System];
 
@@ -263,6 +284,9 @@ mod tests {
                     Ok(to) => {
                         assert!(allowed, "run {run}: {action:?} by {actor:?} from {state:?} accepted but not in the table");
                         assert!(TRANSITIONS.iter().any(|(a, f, t, _)| *a == action && *f == state && *t == to));
+                        if action == OverruleCounterOffer {
+                            price = locked;
+                        }
                         if action == CounterOffer {
                             let proposed = (next(&mut seed) % 20_000) as i64 - 100;
                             if check_counter_offer(price, proposed).is_ok() {

@@ -4,7 +4,6 @@
 
 use super::offer_page::AnswerFields;
 use super::{OfferKind, OfferQuery, OfferView};
-use crate::domain::address::COUNTRIES;
 use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::ui::form::{FormError, TextField};
@@ -242,19 +241,7 @@ fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl
             <fieldset class="group">
                 <legend>"Where we send your label from"</legend>
                 <TextField label="Full name" name="address_name" autocomplete="name" error=field("address_name")/>
-                <TextField label="Street and number" name="address_line1" autocomplete="address-line1" error=field("address_line1")/>
-                <TextField label="Address line 2 (optional)" name="address_line2" autocomplete="address-line2" error=field("address_line2")/>
-                <div class="row">
-                    <TextField label="Postcode" name="postcode" autocomplete="postal-code" error=field("postcode")/>
-                    <TextField label="City" name="city" autocomplete="address-level2" error=field("city")/>
-                </div>
-                <div class="field" class:invalid=move || field("country").get().is_some()>
-                    <label for="field-country">"Country"</label>
-                    <select id="field-country" name="country" autocomplete="country" aria-describedby="field-country-error">
-                        {COUNTRIES.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
-                    </select>
-                    <p class="field-error" id="field-country-error">{move || field("country").get()}</p>
-                </div>
+                <crate::ui::form::AddressFields error=error/>
             </fieldset>
 
             {(!recycling).then(|| view! {

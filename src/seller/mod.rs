@@ -2,6 +2,11 @@
 //! grid, orders and KPIs grow here.
 
 pub mod orders;
+pub mod price_detail;
+pub mod price_import;
+pub mod price_types;
+pub mod prices;
+pub mod signup;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -159,7 +164,10 @@ pub fn SellerHome() -> impl IntoView {
                                     <p>"Your account is awaiting approval by our operations team. You can prepare prices now; they compete for devices once you are approved."</p>
                                 </div>
                             })}
-                            <p class="actions"><a class="button primary" href="/seller/orders">"Orders"</a></p>
+                            <p class="actions">
+                                <a class="button primary" href="/seller/prices">"Prices"</a>
+                                <a class="button" href="/seller/orders">"Orders"</a>
+                            </p>
                             <dl class="stats">
                                 <div><dt>"Status"</dt><dd>{s.status.clone()}</dd></div>
                                 <div><dt>"Buying"</dt><dd>{if s.paused { "paused" } else { "active" }}</dd></div>

@@ -115,6 +115,18 @@ pub async fn end_session<'c>(
     Ok(())
 }
 
+/// For plain axum routes (downloads, uploads) what `guard` is for server
+/// functions: the signed-in user if they have `role`, else 401 or 403.
+pub async fn user_with_role(state: &AppState, headers: &HeaderMap, role: crate::domain::account::Role) -> Result<CurrentUser, crate::error::AppError> {
+    use crate::error::AppError;
+    match current_user(state, headers).await {
+        Ok(Some(u)) if u.role == role => Ok(u),
+        Ok(Some(_)) => Err(AppError::Forbidden),
+        Ok(None) => Err(AppError::Unauthenticated),
+        Err(e) => Err(super::api::internal_error(headers, e)),
+    }
+}
+
 pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, sqlx::Error> {
     let Some(token) = session_token(headers, state.config.cookies_secure()) else {
         return Ok(None);

@@ -85,6 +85,8 @@ pub struct Config {
     pub production: bool,
     /// `smtp://…` or `smtps://…`; without it mail is written as .eml files.
     pub smtp_url: Option<String>,
+    /// Where new alerts are POSTed as JSON, if set.
+    pub alert_webhook_url: Option<String>,
     pub mail_from: String,
     pub mail_dir: PathBuf,
 }
@@ -174,6 +176,11 @@ impl Config {
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError::new("MAIL_FROM", format!("must be an address like \"TradeIn <no-reply@example.com>\" (got \"{mail_from}\")")));
         }
+        let alert_webhook_url = match get("ALERT_WEBHOOK_URL") {
+            None => None,
+            Some(v) if (v.starts_with("http://") || v.starts_with("https://")) && !v.contains(char::is_whitespace) => Some(v),
+            Some(_) => return Err(ConfigError::new("ALERT_WEBHOOK_URL", "must be an http:// or https:// URL")),
+        };
         let mail_dir = get("MAIL_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("mail"));
 
         Ok(Config {
@@ -187,6 +194,7 @@ impl Config {
             log_format,
             production,
             smtp_url,
+            alert_webhook_url,
             mail_from,
             mail_dir,
         })

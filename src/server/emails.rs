@@ -145,3 +145,53 @@ pub fn returned(public_url: &str, reference: &str) -> Mail {
         body: format!("Your device has been delivered back to you. This trade-in is closed.{}", footer(public_url)),
     }
 }
+
+/// To a refurbisher when operations approve or reject its application.
+pub fn seller_decision(public_url: &str, company: &str, approved: bool, reason: &str) -> Mail {
+    if approved {
+        Mail {
+            kind: "seller_approved",
+            subject: format!("{company} is approved: your prices now compete"),
+            body: format!(
+                "Good news: our operations team approved {company}.\n\
+                 Your prices now compete for devices. Review them in your price grid: {public_url}/seller/prices\n\n— TradeIn\n{public_url}"
+            ),
+        }
+    } else {
+        Mail {
+            kind: "seller_rejected",
+            subject: format!("Your application for {company}"),
+            body: format!(
+                "Our operations team could not approve {company} as a refurbisher.\nReason: {reason}\n\n\
+                 Reply to this email if you think this is a mistake.\n\n— TradeIn\n{public_url}"
+            ),
+        }
+    }
+}
+
+/// To operations when a new alert opens.
+pub fn alert(public_url: &str, title: &str, detail: &str) -> Mail {
+    Mail {
+        kind: "alert",
+        subject: format!("[TradeIn alert] {title}"),
+        body: format!("{title}\n{detail}\n\nAcknowledge or resolve it in the inbox: {public_url}/ops/alerts\n\n— TradeIn operations console"),
+    }
+}
+
+/// To operations when a consumer opens a claim.
+pub fn claim_opened(public_url: &str, claim_id: i64, reference: &str, kind: &str) -> Mail {
+    Mail {
+        kind: "claim_opened",
+        subject: format!("New claim on {reference}: {kind}"),
+        body: format!("A consumer opened a claim on trade-in {reference}: {kind}.\nAnswer it: {public_url}/claims/{claim_id}\n\n— TradeIn operations console"),
+    }
+}
+
+/// To the consumer when operations resolve the claim.
+pub fn claim_resolved(public_url: &str, claim_id: i64, reference: &str, outcome: &str, note: &str) -> Mail {
+    Mail {
+        kind: "claim_resolved",
+        subject: format!("Your claim on {reference} is resolved"),
+        body: format!("Our decision: {outcome}.\n{note}\n\nSee the claim: {public_url}/claims/{claim_id}{}", footer(public_url)),
+    }
+}

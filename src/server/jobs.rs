@@ -33,6 +33,18 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                     Err(e) => tracing::warn!(error = %e, "deadline job failed"),
                 }
             }
+            // Alerts every five minutes (and on demand from the inbox).
+            if ticks % 60 == 30 {
+                if let Err(e) = super::alerts::run(&state).await {
+                    tracing::warn!(error = %e, "alert evaluation failed");
+                }
+            }
+            // Quality scores once a day (and on demand from the quality page).
+            if ticks % 17_280 == 90 {
+                if let Err(e) = super::quality::recompute(&state, None).await {
+                    tracing::warn!(error = %e, "quality score job failed");
+                }
+            }
             if ticks % 180 == 0 {
                 if let Err(e) = housekeeping(&state).await {
                     tracing::warn!(error = %e, "housekeeping failed");

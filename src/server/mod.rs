@@ -1,21 +1,29 @@
 //! Server-only infrastructure: configuration, database, repositories,
 //! sessions, protections and start-up. Compiled only with the `ssr` feature.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod carrier;
+pub mod claims;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod downloads;
 pub mod emails;
+pub mod fraud;
 pub mod health;
 pub mod jobs;
 pub mod labels;
 pub mod mailer;
+pub mod onboarding;
+pub mod ops_dashboard;
 pub mod order_flow;
 pub mod payouts;
 pub mod photos;
+pub mod price_files;
+pub mod quality;
+pub mod pricing;
 pub mod repo;
 pub mod secret;
 pub mod security;
@@ -79,9 +87,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
 
     seed::load_catalog(&db).await?;
     seed::ensure_recycling_partner(&db, clock.now_ms()).await?;
-    if config.seed_demo.unwrap_or(new_embedded_db) {
-        seed::demo::seed(&db, clock.now_ms()).await?;
-    }
+    let demo_seeded = config.seed_demo.unwrap_or(new_embedded_db) && seed::demo::seed(&db, clock.now_ms()).await?.is_some();
     db.optimize().await.map_err(|source| StartError::Connect { url: config.database.describe(), source })?;
 
     let leptos_options = LeptosOptions::builder()
@@ -102,7 +108,15 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     let carrier: Arc<dyn carrier::Carrier> = Arc::new(carrier::LocalCarrier::new(db.clone()));
     let payouts: Arc<dyn payouts::PayoutProvider> = Arc::new(payouts::LedgerPayouts);
 
-    Ok(AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, leptos_options })
+    let alert_sink: Option<Arc<dyn alerts::AlertSink>> = config.alert_webhook_url.clone().map(|url| {
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default();
+        Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
+    });
+    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, leptos_options };
+    if demo_seeded {
+        seed::demo::seed_activity(&state).await?;
+    }
+    Ok(state)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -123,12 +137,22 @@ pub fn router(state: AppState) -> Router {
     let uploads = Router::new()
         .route("/seller/orders/{id}/counter-offer", post(uploads::counter_offer))
         .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(uploads::MAX_UPLOAD_BYTES));
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(uploads::MAX_UPLOAD_BYTES))
+        .merge(
+            Router::new()
+                .route("/seller/prices/upload", post(price_files::import))
+                .layer(axum::extract::DefaultBodyLimit::max(price_files::MAX_IMPORT_BODY))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(price_files::MAX_IMPORT_BODY)),
+        );
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/trade-ins/{id}/label.pdf", get(downloads::inbound_label))
         .route("/trade-ins/{id}/return-label.pdf", get(downloads::return_label))
         .route("/photos/{id}", get(uploads::photo))
+        .route("/seller/prices.csv", get(price_files::export))
+        .route("/ops/export.csv", get(ops_dashboard::export))
+        .route("/ops/refurbishers.csv", get(quality::export))
+        .route("/ops/blocklist/import", post(fraud::import_route))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))

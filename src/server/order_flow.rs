@@ -99,6 +99,7 @@ pub async fn inspect(state: &AppState, seller_id: i64, user_id: i64, id: i64, im
     }
     let found_imei = imei_found.as_ref().map(|i| i.as_str().to_string()).unwrap_or_default();
     repo::orders::insert_inspection(&mut tx, id, user_id, &found_imei, answers, found, now).await.map_err(db_error)?;
+    super::fraud::check(&mut tx, id, Some(&found_imei), now).await?;
 
     let suspend_for = match (&t.imei, &imei_found) {
         (Some(declared), Some(seen)) if declared != seen.as_str() => Some(SuspendReason::ImeiMismatch),
@@ -314,12 +315,22 @@ pub async fn return_delivered(state: &AppState, seller_id: i64, user_id: i64, id
 /// to sent and the trade-in to paid, each guarded by its current state, so
 /// retries and concurrent clicks pay once.
 pub async fn confirm_payment(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+    confirm_payment_as(state, seller_id, user_id, id, Actor::Seller).await
+}
+
+/// Pays a validated trade-in, as its refurbisher or as operations (a
+/// claim about a missing payment).
+pub async fn confirm_payment_as(state: &AppState, seller_id: i64, user_id: i64, id: i64, actor: Actor) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Paid {
         return Ok(());
     }
     if t.state != State::Validated {
         return Err(AppError::Conflict(format!("this trade-in is {} and cannot be paid", crate::domain::tradein::state_label(t.state))));
+    }
+    {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        super::fraud::ensure_payable(&mut conn, id).await?;
     }
     let payout = repo::orders::payout(state.db.pool(), id).await.map_err(db_error)?.ok_or_else(|| db_error("validated trade-in without payout"))?;
     let provider_ref = state
@@ -329,7 +340,9 @@ pub async fn confirm_payment(state: &AppState, seller_id: i64, user_id: i64, id:
         .map_err(|e| AppError::Conflict(format!("the payment could not be sent: {e}")))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    match repo::trade_ins::transition(&mut tx, id, State::Validated, Action::ConfirmPayment, Actor::Seller, Some(user_id), &provider_ref, now).await {
+    // A hold placed since the check above (an inspection elsewhere) wins.
+    super::fraud::ensure_payable(&mut tx, id).await?;
+    match repo::trade_ins::transition(&mut tx, id, State::Validated, Action::ConfirmPayment, actor, Some(user_id), &provider_ref, now).await {
         Ok(_) => {}
         // A concurrent click got there first: it paid; this one must not.
         Err(TransitionFailure::Stale(State::Paid)) => return Ok(()),

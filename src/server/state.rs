@@ -20,6 +20,8 @@ pub struct AppState {
     pub carrier: Arc<dyn Carrier>,
     pub mailer: Arc<dyn Mailer>,
     pub payouts: Arc<dyn PayoutProvider>,
+    /// Set when ALERT_WEBHOOK_URL is.
+    pub alert_sink: Option<Arc<dyn super::alerts::AlertSink>>,
     pub leptos_options: LeptosOptions,
 }
 

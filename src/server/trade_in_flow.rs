@@ -200,6 +200,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     repo::trade_ins::transition(&mut tx, id, State::Created, Action::IssueLabel, Actor::System, None, "prepaid label issued", now)
         .await
         .map_err(transition_error)?;
+    super::fraud::check(&mut tx, id, None, now).await?;
     let shipment = repo::shipments::insert(&mut tx, id, Direction::Inbound, state.carrier.name(), &tracking, now).await.map_err(db_error)?;
     repo::shipments::add_event(&mut tx, shipment, "label_created", "Prepaid label created", now).await.map_err(db_error)?;
 

@@ -67,6 +67,7 @@ fn state_title(s: State) -> &'static str {
         State::Suspended => "On hold",
         State::Expired => "Expired",
         State::Cancelled => "Cancelled",
+        State::Lost => "Parcel lost in transit",
     }
 }
 
@@ -172,12 +173,6 @@ pub async fn cancel_trade_in(id: i64) -> Result<(), AppError> {
     use crate::server::api::{guard, Access};
     let g = guard(Access::SignedIn).await?;
     crate::server::trade_in_flow::cancel(&g.state, g.user()?.id, id).await
-}
-
-fn format_when(ms: i64) -> String {
-    let d = Date::from_unix_ms(ms);
-    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
-    format!("{d} {:02}:{:02} UTC", minutes / 60, minutes % 60)
 }
 
 #[component]
@@ -358,12 +353,13 @@ fn TradeInDetail(t: TradeInView, shipped: ServerAction<MarkShipped>, cancelled: 
             <ol class="timeline">
                 {t.timeline.into_iter().map(|e| view! {
                     <li>
-                        <span class="when">{format_when(e.at_ms)}</span>
+                        <span class="when">{crate::ui::format_when(e.at_ms)}</span>
                         <span class="what">{e.label}</span>
                         {(!e.detail.is_empty()).then(|| view! { <span class="muted">{format!(" — {}", e.detail)}</span> })}
                     </li>
                 }).collect_view()}
             </ol>
+            <crate::claims::ClaimBox trade_in_id=t.id/>
         </section>
     }
 }

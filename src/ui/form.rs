@@ -55,3 +55,25 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
         </div>
     }
 }
+
+/// Street, line 2, postcode, city and country, with each field's error
+/// read from `error` (the names `parse_address` reports).
+#[component]
+pub fn AddressFields(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    view! {
+        <TextField label="Street and number" name="address_line1" autocomplete="address-line1" error=field("address_line1")/>
+        <TextField label="Address line 2 (optional)" name="address_line2" autocomplete="address-line2" error=field("address_line2")/>
+        <div class="row">
+            <TextField label="Postcode" name="postcode" autocomplete="postal-code" error=field("postcode")/>
+            <TextField label="City" name="city" autocomplete="address-level2" error=field("city")/>
+        </div>
+        <div class="field" class:invalid=move || field("country").get().is_some()>
+            <label for="field-country">"Country"</label>
+            <select id="field-country" name="country" autocomplete="country" aria-describedby="field-country-error">
+                {crate::domain::address::COUNTRIES.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
+            </select>
+            <p class="field-error" id="field-country-error">{move || field("country").get()}</p>
+        </div>
+    }
+}

@@ -17,6 +17,13 @@ pub fn url_encode(value: &str) -> String {
     out
 }
 
+/// "2026-03-02 14:05 UTC"
+pub fn format_when(ms: i64) -> String {
+    let d = crate::domain::dates::Date::from_unix_ms(ms);
+    let minutes = ms.rem_euclid(crate::domain::dates::DAY_MS) / 60_000;
+    format!("{d} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -22,15 +22,23 @@ both_backends!(each_area_opens_only_for_its_role, |backend| async move {
     let (status, html) = page_status(&app, &seller, "/ops").await;
     assert_eq!(status, 403);
     assert!(html.contains("You do not have access to this area"));
-    assert_eq!(app.call(&seller, "ops_overview", &[]).await.status(), 403);
+    assert_eq!(app.call(&seller, "ops_dashboard", &[]).await.status(), 403);
     let (status, html) = page_status(&app, &seller, "/seller").await;
     assert_eq!(status, 200);
     assert!(html.contains("ReNew Mobile SAS"));
+    assert_eq!(page_status(&app, &seller, "/ops/sellers").await.0, 403);
+    let (status, html) = page_status(&app, &seller, "/seller/prices?q=iphone-13-128gb").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Apple iPhone 13 · 128 GB, Works, light wear: price in EUR"), "the grid renders on the server");
+    assert_eq!(page_status(&app, &seller, "/seller/prices/1/functional_good").await.0, 200);
+    assert_eq!(page_status(&app, &seller, "/seller/prices/1/like_new").await.0, 404);
+    assert_eq!(page_status(&app, &seller, "/seller/prices/import").await.0, 200);
 
     let consumer = app.client();
     assert_eq!(app.login(&consumer, DEMO_CONSUMER_EMAIL, DEMO_PASSWORD).await.status(), 200);
-    assert_eq!(page_status(&app, &consumer, "/seller").await.0, 403);
-    assert_eq!(page_status(&app, &consumer, "/ops").await.0, 403);
+    for path in ["/seller", "/seller/prices", "/seller/prices/import", "/seller/prices/1/functional_good", "/ops", "/ops/sellers"] {
+        assert_eq!(page_status(&app, &consumer, path).await.0, 403, "{path}");
+    }
     assert_eq!(app.call(&consumer, "seller_overview", &[]).await.status(), 403);
 
     let ops = app.client();
@@ -39,6 +47,11 @@ both_backends!(each_area_opens_only_for_its_role, |backend| async move {
     assert_eq!(status, 200);
     assert!(html.contains("Operations console"));
     assert_eq!(page_status(&app, &ops, "/seller").await.0, 403);
+    assert_eq!(page_status(&app, &ops, "/seller/prices").await.0, 403);
+    let (status, html) = page_status(&app, &ops, "/ops/sellers").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Awaiting a decision (1)"), "the demo's pending refurbisher");
+    assert_eq!(page_status(&app, &anon, "/seller/signup").await.0, 200);
     app.stop().await;
 });
 

@@ -35,6 +35,8 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
             postcode: "75001",
             city: "Paris",
             country: "FR",
+            address_line2: "",
+            contact_name: "",
             contact_email: email.as_str(),
             contact_phone: "",
             status: spec.status,

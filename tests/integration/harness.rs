@@ -107,28 +107,33 @@ pub struct TestApp {
 /// 2026-03-02 09:00 UTC, a Monday: tests start from a known instant.
 pub const START_MS: i64 = 1_772_442_000_000;
 
+#[derive(Default)]
 pub struct Options {
     pub seed_demo: bool,
+    pub alert_webhook_url: Option<String>,
 }
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
-        TestApp::spawn_with(backend, Options { seed_demo: false }).await
+        TestApp::spawn_with(backend, Options::default()).await
     }
 
     pub async fn spawn_with_demo(backend: Backend) -> TestApp {
-        TestApp::spawn_with(backend, Options { seed_demo: true }).await
+        TestApp::spawn_with(backend, Options { seed_demo: true, ..Options::default() }).await
     }
 
     pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         let db = TestDb::create(backend).await;
-        let vars = [
+        let mut vars = vec![
             ("DATABASE_URL", db.url.clone()),
             ("DATA_DIR", db.dir.join("data").display().to_string()),
             ("APP_SECRET", "ab".repeat(32)),
             ("SEED_DEMO", options.seed_demo.to_string()),
             ("LEPTOS_SITE_ROOT", db.dir.join("site").display().to_string()),
         ];
+        if let Some(url) = &options.alert_webhook_url {
+            vars.push(("ALERT_WEBHOOK_URL", url.clone()));
+        }
         let config = Config::from_lookup(|k| vars.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone())).unwrap();
         let clock = ManualClock::starting_at(START_MS);
         let state = prepare(config, Arc::new(clock.clone())).await.expect("app prepares");

@@ -75,7 +75,7 @@ both_backends!(sign_up_cannot_choose_a_role, |backend| async move {
     assert!(res.status() == 200 || res.status() == 400, "{}", res.status());
     let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE email = 'm@example.com'").fetch_optional(app.state.db.pool()).await.unwrap();
     assert!(role.is_none() || role.as_deref() == Some("customer"), "{role:?}");
-    let res = app.call(&client, "ops_overview", &[]).await;
+    let res = app.call(&client, "ops_dashboard", &[]).await;
     assert!(res.status() == 403 || res.status() == 401);
     app.stop().await;
 });

@@ -8,6 +8,7 @@ mod harness;
 mod access;
 mod accounts;
 mod hostile_input;
+mod operations;
 mod orders;
 mod pages;
 mod prices;

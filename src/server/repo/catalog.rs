@@ -160,11 +160,11 @@ pub struct VariantInfo {
     pub release_year: i64,
 }
 
-const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, m.slug AS model_slug, m.name AS model_name, \
+pub(super) const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, m.slug AS model_slug, m.name AS model_name, \
     b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
     FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
 
-fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
+pub(super) fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
     Ok(VariantInfo {
         variant_id: r.try_get("id")?,
         sku: r.try_get("sku")?,
@@ -236,4 +236,14 @@ pub async fn all_models<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<V
     .fetch_all(ex)
     .await?;
     rows.iter().map(model_from_row).collect()
+}
+
+/// Every brand (slug, name), for filters.
+pub async fn all_brands<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<(String, String)>> {
+    sqlx::query_as("SELECT slug, name FROM brands ORDER BY name").fetch_all(ex).await
+}
+
+pub async fn variant_by_id<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<Option<VariantInfo>> {
+    let row = sqlx::query(&format!("{SELECT_VARIANT} WHERE v.id = $1")).bind(id).fetch_optional(ex).await?;
+    row.as_ref().map(variant_from_row).transpose()
 }

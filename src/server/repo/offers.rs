@@ -13,6 +13,33 @@ pub fn states_not_counting_against_caps() -> String {
     super::state_list(State::ALL.into_iter().filter(|s| !s.counts_against_caps()))
 }
 
+const SELECT_CANDIDATES: &str = "SELECT l.id AS listing_id, l.variant_id, l.grade, s.id AS seller_id, s.company_name, l.price_minor, \
+       s.quality_score, l.price_set_at, s.status, s.paused, l.active, l.weekly_cap AS listing_cap, s.weekly_cap AS seller_cap, \
+       COALESCE(lu.units, 0) AS listing_units, COALESCE(su.units, 0) AS seller_units \
+     FROM listings l JOIN sellers s ON s.id = l.seller_id \
+     LEFT JOIN cap_usage lu ON lu.scope = 'listing' AND lu.owner_id = l.id AND lu.week_start = $1 \
+     LEFT JOIN cap_usage su ON su.scope = 'seller' AND su.owner_id = s.id AND su.week_start = $1 \
+     WHERE s.kind = 'refurbisher'";
+
+fn candidate_from(r: &sqlx::any::AnyRow) -> DbResult<Candidate> {
+    let status: String = r.try_get("status")?;
+    Ok(Candidate {
+        listing_id: r.try_get("listing_id")?,
+        seller_id: r.try_get("seller_id")?,
+        seller_name: r.try_get("company_name")?,
+        price_minor: r.try_get("price_minor")?,
+        quality_score: r.try_get("quality_score")?,
+        price_set_at: r.try_get("price_set_at")?,
+        seller_approved: status == "approved",
+        seller_paused: r.try_get::<i64, _>("paused")? != 0,
+        listing_active: r.try_get::<i64, _>("active")? != 0,
+        listing_weekly_cap: r.try_get("listing_cap")?,
+        listing_units_this_week: r.try_get("listing_units")?,
+        seller_weekly_cap: r.try_get("seller_cap")?,
+        seller_units_this_week: r.try_get("seller_units")?,
+    })
+}
+
 /// Every refurbisher listing for the variant and grade, with the units its
 /// listing and its seller took in the ISO week starting at `week_start_ms`
 /// (read from `cap_usage`, see `add_usage`).
@@ -22,41 +49,34 @@ pub async fn candidates<'c>(
     grade: Grade,
     week_start_ms: i64,
 ) -> DbResult<Vec<Candidate>> {
-    let rows = sqlx::query(
-        "SELECT l.id AS listing_id, s.id AS seller_id, s.company_name, l.price_minor, s.quality_score, l.price_set_at, \
-           s.status, s.paused, l.active, l.weekly_cap AS listing_cap, s.weekly_cap AS seller_cap, \
-           COALESCE(lu.units, 0) AS listing_units, COALESCE(su.units, 0) AS seller_units \
-         FROM listings l JOIN sellers s ON s.id = l.seller_id \
-         LEFT JOIN cap_usage lu ON lu.scope = 'listing' AND lu.owner_id = l.id AND lu.week_start = $3 \
-         LEFT JOIN cap_usage su ON su.scope = 'seller' AND su.owner_id = s.id AND su.week_start = $3 \
-         WHERE l.variant_id = $1 AND l.grade = $2 AND s.kind = 'refurbisher' \
-         ORDER BY l.price_minor DESC",
-    )
-    .bind(variant_id)
-    .bind(grade.code())
-    .bind(week_start_ms)
-    .fetch_all(ex)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let status: String = r.try_get("status")?;
-            Ok(Candidate {
-                listing_id: r.try_get("listing_id")?,
-                seller_id: r.try_get("seller_id")?,
-                seller_name: r.try_get("company_name")?,
-                price_minor: r.try_get("price_minor")?,
-                quality_score: r.try_get("quality_score")?,
-                price_set_at: r.try_get("price_set_at")?,
-                seller_approved: status == "approved",
-                seller_paused: r.try_get::<i64, _>("paused")? != 0,
-                listing_active: r.try_get::<i64, _>("active")? != 0,
-                listing_weekly_cap: r.try_get("listing_cap")?,
-                listing_units_this_week: r.try_get("listing_units")?,
-                seller_weekly_cap: r.try_get("seller_cap")?,
-                seller_units_this_week: r.try_get("seller_units")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("{SELECT_CANDIDATES} AND l.variant_id = $2 AND l.grade = $3 ORDER BY l.price_minor DESC"))
+        .bind(week_start_ms)
+        .bind(variant_id)
+        .bind(grade.code())
+        .fetch_all(ex)
+        .await?;
+    rows.iter().map(candidate_from).collect()
+}
+
+/// The same for every grade of several variants at once (a page of the
+/// price grid): (variant id, grade, candidate).
+pub async fn candidates_for_variants<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    variant_ids: &[i64],
+    week_start_ms: i64,
+) -> DbResult<Vec<(i64, Grade, Candidate)>> {
+    if variant_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(&format!("{SELECT_CANDIDATES} AND l.variant_id IN ({})", super::id_list(variant_ids))).bind(week_start_ms).fetch_all(ex).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let grade: String = r.try_get("grade")?;
+        if let Ok(grade) = Grade::parse(&grade) {
+            out.push((r.try_get("variant_id")?, grade, candidate_from(r)?));
+        }
+    }
+    Ok(out)
 }
 
 /// Adds `delta` units (+1 when a trade-in is created, -1 when it stops

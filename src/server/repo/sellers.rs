@@ -8,9 +8,11 @@ pub struct NewSeller<'a> {
     pub company_name: &'a str,
     pub vat_number: &'a str,
     pub address_line1: &'a str,
+    pub address_line2: &'a str,
     pub postcode: &'a str,
     pub city: &'a str,
     pub country: &'a str,
+    pub contact_name: &'a str,
     pub contact_email: &'a str,
     pub contact_phone: &'a str,
     pub status: &'a str,
@@ -23,8 +25,8 @@ pub struct NewSeller<'a> {
 pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, s: &NewSeller<'_>, now_ms: i64) -> DbResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO sellers (user_id, company_name, vat_number, address_line1, postcode, city, country, \
-           contact_email, contact_phone, status, weekly_cap, quality_score, created_at, kind) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+           contact_email, contact_phone, status, weekly_cap, quality_score, created_at, kind, contact_name, address_line2) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(s.user_id)
     .bind(s.company_name)
@@ -40,6 +42,8 @@ pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, s: &NewSeller<'_>
     .bind(s.quality_score)
     .bind(now_ms)
     .bind(s.kind)
+    .bind(s.contact_name)
+    .bind(s.address_line2)
     .fetch_one(ex)
     .await
 }
@@ -100,7 +104,7 @@ pub async fn overview_for_user<'c>(ex: impl Executor<'c, Database = Any>, user_i
     use sqlx::Row;
     let row = sqlx::query(
         "SELECT s.id, s.company_name, s.status, s.paused, s.city, s.country, s.weekly_cap, \
-           (SELECT COUNT(*) FROM listings l WHERE l.seller_id = s.id) AS listings \
+           (SELECT COUNT(*) FROM listings l WHERE l.seller_id = s.id AND l.active = 1) AS listings \
          FROM sellers s WHERE s.user_id = $1",
     )
     .bind(user_id)
@@ -135,7 +139,7 @@ pub async fn marketplace_counts<'c>(ex: impl Executor<'c, Database = Any>) -> Db
         "SELECT (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers, \
            (SELECT COUNT(*) FROM sellers WHERE status = 'approved' AND kind = 'refurbisher') AS approved, \
            (SELECT COUNT(*) FROM sellers WHERE status = 'pending') AS pending, \
-           (SELECT COUNT(*) FROM listings) AS listings",
+           (SELECT COUNT(*) FROM listings WHERE active = 1) AS listings",
     )
     .fetch_one(ex)
     .await?;
@@ -147,22 +151,130 @@ pub async fn marketplace_counts<'c>(ex: impl Executor<'c, Database = Any>) -> Db
     })
 }
 
+/// The warehouse address of a row with the sellers table's columns.
+fn address_from_row(r: &sqlx::any::AnyRow) -> DbResult<crate::domain::address::PostalAddress> {
+    use sqlx::Row;
+    Ok(crate::domain::address::PostalAddress {
+        name: r.try_get("company_name")?,
+        line1: r.try_get("address_line1")?,
+        line2: r.try_get("address_line2")?,
+        postcode: r.try_get("postcode")?,
+        city: r.try_get("city")?,
+        country: r.try_get("country")?,
+    })
+}
+
 /// Where parcels for this seller go.
 pub async fn warehouse_address<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64) -> DbResult<Option<crate::domain::address::PostalAddress>> {
-    use sqlx::Row;
     let row = sqlx::query("SELECT company_name, address_line1, address_line2, postcode, city, country FROM sellers WHERE id = $1")
         .bind(seller_id)
         .fetch_optional(ex)
         .await?;
-    row.map(|r| {
-        Ok(crate::domain::address::PostalAddress {
-            name: r.try_get("company_name")?,
-            line1: r.try_get("address_line1")?,
-            line2: r.try_get("address_line2")?,
-            postcode: r.try_get("postcode")?,
-            city: r.try_get("city")?,
-            country: r.try_get("country")?,
+    row.as_ref().map(address_from_row).transpose()
+}
+
+/// Units the seller bought in the ISO week starting at `week_start_ms`.
+pub async fn units_in_week<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, week_start_ms: i64) -> DbResult<i64> {
+    let units: Option<i64> = sqlx::query_scalar("SELECT units FROM cap_usage WHERE scope = 'seller' AND owner_id = $1 AND week_start = $2")
+        .bind(seller_id)
+        .bind(week_start_ms)
+        .fetch_optional(ex)
+        .await?;
+    Ok(units.unwrap_or(0))
+}
+
+/// The "pause buying" switch and the seller's weekly unit cap.
+pub async fn set_buying<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, paused: bool, weekly_cap: Option<i64>) -> DbResult<()> {
+    sqlx::query("UPDATE sellers SET paused = $1, weekly_cap = $2 WHERE id = $3")
+        .bind(i64::from(paused))
+        .bind(weekly_cap)
+        .bind(seller_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Application {
+    pub seller_id: i64,
+    pub company: String,
+    pub vat_number: String,
+    pub address: crate::domain::address::PostalAddress,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub status: String,
+    pub status_reason: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// Refurbisher applications: pending ones first (oldest first), then the
+/// latest decisions.
+pub async fn applications<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<Application>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT s.id, s.company_name, s.vat_number, s.address_line1, s.address_line2, s.postcode, s.city, s.country, \
+           s.contact_name, s.contact_email, s.contact_phone, s.status, s.status_reason, s.status_changed_at, s.created_at, \
+           u.display_name AS decided_by \
+         FROM sellers s LEFT JOIN users u ON u.id = s.status_changed_by \
+         WHERE s.kind = 'refurbisher' \
+         ORDER BY CASE WHEN s.status = 'pending' THEN 0 ELSE 1 END, \
+           CASE WHEN s.status = 'pending' THEN s.created_at ELSE -COALESCE(s.status_changed_at, s.created_at) END \
+         LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Application {
+                seller_id: r.try_get("id")?,
+                company: r.try_get("company_name")?,
+                vat_number: r.try_get("vat_number")?,
+                address: address_from_row(r)?,
+                contact_name: r.try_get("contact_name")?,
+                contact_email: r.try_get("contact_email")?,
+                contact_phone: r.try_get("contact_phone")?,
+                status: r.try_get("status")?,
+                status_reason: r.try_get("status_reason")?,
+                decided_by: r.try_get("decided_by")?,
+                decided_at: r.try_get("status_changed_at")?,
+                created_at: r.try_get("created_at")?,
+            })
         })
-    })
-    .transpose()
+        .collect()
+}
+
+/// Moves a seller from `from` to `to`, recording who and when; false when
+/// the seller was not in `from` (someone decided first).
+#[allow(clippy::too_many_arguments)]
+pub async fn change_status<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: i64,
+    from: &str,
+    to: &str,
+    by: i64,
+    reason: &str,
+    now: i64,
+) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE sellers SET status = $1, status_changed_by = $2, status_changed_at = $3, status_reason = $4 \
+         WHERE id = $5 AND status = $6 AND kind = 'refurbisher'",
+    )
+    .bind(to)
+    .bind(by)
+    .bind(now)
+    .bind(reason)
+    .bind(seller_id)
+    .bind(from)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// (contact email, company) of a seller.
+pub async fn contact<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64) -> DbResult<Option<(String, String)>> {
+    sqlx::query_as("SELECT contact_email, company_name FROM sellers WHERE id = $1").bind(seller_id).fetch_optional(ex).await
 }

@@ -97,6 +97,8 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 postcode: s.postcode,
                 city: s.city,
                 country: s.country,
+                address_line2: "",
+                contact_name: "",
                 contact_email: s.email,
                 contact_phone: s.phone,
                 status: s.status,
@@ -126,4 +128,75 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
     tx.commit().await?;
     tracing::info!(accounts = summary.accounts, sellers = summary.sellers, listings = summary.listings, "demo marketplace seeded");
     Ok(Some(summary))
+}
+
+pub const DEMO_SECOND_CONSUMER_EMAIL: &str = "sam@tradein.example";
+/// The IBAN both demo consumers gave: the demo's fraud case.
+const SHARED_IBAN: &str = "FR1420041010050500013M02606";
+
+/// A past for the dashboards (14 weeks of trade-ins, one refurbisher who
+/// counter-offers far too often) and one fraud case made through the real
+/// flows: two consumers paid to the same IBAN, the second trade-in
+/// inspected and validated, its payout held for review.
+pub async fn seed_activity(state: &crate::server::state::AppState) -> Result<(), SeedError> {
+    use crate::domain::account::Email;
+    use crate::domain::address::PostalAddress;
+    use crate::domain::dates::Date;
+    use crate::domain::grading::{Answers, Wear};
+    use crate::domain::iban::Iban;
+    use crate::domain::identifiers::Imei;
+    use crate::server::trade_in_flow::{confirm, current_decision, mark_shipped, ConfirmRequest, DeviceId};
+    let db = &state.db;
+    let now = state.clock.now_ms();
+    let heavy: Option<i64> = sqlx::query_scalar("SELECT id FROM sellers WHERE company_name = 'GreenCycle Electronics S.L.'").fetch_optional(db.pool()).await?;
+    super::history::generate(db, &super::history::Spec { consumers: 400, trade_ins: 3_000, weeks: 14, seed: 7, views_per_trade_in: 5, heavy_counter_offerer: heavy }, now).await?;
+
+    let failed = |e: crate::error::AppError| SeedError::Demo(format!("demo fraud case: {e}"));
+    let hash = hash_password(DEMO_PASSWORD.to_string()).await;
+    let sam = repo::users::insert(
+        db.pool(),
+        repo::users::NewUser { email: &Email::parse(DEMO_SECOND_CONSUMER_EMAIL).expect("valid"), password_hash: &hash, role: Role::Customer, display_name: "Sam Shared" },
+        now,
+    )
+    .await?;
+    let dana: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(DEMO_CONSUMER_EMAIL).fetch_one(db.pool()).await?;
+    let answers = Answers { works: true, screen: Wear::LightScratches, body: Wear::Flawless };
+    let mut ids = Vec::new();
+    for (n, (customer, email, sku, imei)) in [(dana, DEMO_CONSUMER_EMAIL, "iphone-12-128gb", "356938035643809"), (sam, DEMO_SECOND_CONSUMER_EMAIL, "iphone-13-128gb", "490154203237518")].into_iter().enumerate() {
+        let variant = repo::catalog::variant_by_sku(db.pool(), sku).await?.ok_or_else(|| SeedError::Demo(format!("{sku} missing")))?;
+        let mut conn = db.pool().acquire().await?;
+        let price = match current_decision(&mut conn, variant.variant_id, crate::domain::grading::grade(answers), now).await? {
+            crate::domain::offer::Decision::Buy(c) => c.price_minor,
+            crate::domain::offer::Decision::Recycle => return Err(SeedError::Demo(format!("nobody buys {sku}"))),
+        };
+        drop(conn);
+        let id = confirm(
+            state,
+            ConfirmRequest {
+                customer_id: customer,
+                customer_email: email.to_string(),
+                sku: sku.to_string(),
+                answers,
+                device: DeviceId::Imei(Imei::parse(imei).map_err(|e| SeedError::Demo(e.to_string()))?),
+                address: PostalAddress { name: "Demo Consumer".into(), line1: "8 rue des Lilas".into(), line2: String::new(), postcode: "69003".into(), city: "Lyon".into(), country: "FR".into() },
+                payout: Some(("Dana Demo".into(), Iban::parse(SHARED_IBAN).map_err(|e| SeedError::Demo(e.to_string()))?)),
+                date_of_birth: Date::new(1988, 5, 17).expect("valid"),
+                idempotency_key: format!("demo-fraud-case-{n}"),
+                shown_price_minor: price,
+            },
+        )
+        .await
+        .map_err(failed)?;
+        mark_shipped(state, customer, id).await.map_err(failed)?;
+        ids.push((id, imei));
+    }
+    // The refurbisher receives and inspects Sam's device: validated, but
+    // the payout waits for operations.
+    let (id, imei) = ids[1];
+    let (seller_id, seller_user): (i64, i64) = sqlx::query_as("SELECT s.id, s.user_id FROM trade_ins t JOIN sellers s ON s.id = t.seller_id WHERE t.id = $1").bind(id).fetch_one(db.pool()).await?;
+    let tracking: String = sqlx::query_scalar("SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'").bind(id).fetch_one(db.pool()).await?;
+    crate::server::order_flow::receive(state, seller_id, seller_user, &tracking).await.map_err(failed)?;
+    crate::server::order_flow::inspect(state, seller_id, seller_user, id, Some(Imei::parse(imei).map_err(|e| SeedError::Demo(e.to_string()))?), answers).await.map_err(failed)?;
+    tracing::info!(trade_in_id = id, "demo activity seeded (history and a fraud case)");
+    Ok(())
 }

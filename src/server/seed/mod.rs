@@ -3,6 +3,7 @@
 
 pub mod catalog_file;
 pub mod demo;
+pub mod history;
 pub mod pricing;
 
 use super::db::Db;
@@ -15,6 +16,8 @@ pub enum SeedError {
     Catalog(String),
     #[error("database error while seeding: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("{0}")]
+    Demo(String),
 }
 
 pub async fn meta_get(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
@@ -56,6 +59,8 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
             postcode: "93200",
             city: "Saint-Denis",
             country: "FR",
+            address_line2: "",
+            contact_name: "",
             contact_email: "recycling@tradein.example",
             contact_phone: "",
             status: "approved",

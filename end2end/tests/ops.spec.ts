@@ -1,0 +1,123 @@
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import { gotoHydrated, randomImei, signIn, signUpConsumer, fillDetails, DEMO_OPS, SELLER_LOGIN } from './helpers';
+
+// The operations console on the demo data: 14 weeks of trade-ins, a
+// refurbisher (GreenCycle) that counter-offers far too often, and a
+// shared-IBAN fraud case (Sam's iPhone 13, validated, payout held).
+
+
+async function opsPage(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, DEMO_OPS);
+  return page;
+}
+
+test('the dashboard shows every KPI against the previous week, a chart, and takes a target', async ({ browser }) => {
+  const ops = await opsPage(browser);
+  await gotoHydrated(ops, '/ops');
+  await expect(ops.getByRole('heading', { name: 'Operations console' })).toBeVisible();
+  const rows = ops.locator('table.kpi-table tbody tr');
+  await expect(rows).toHaveCount(18);
+  // Every KPI has this period, the previous one and a change (or a dash when empty).
+  const conversion = rows.filter({ has: ops.getByRole('rowheader', { name: 'Conversion' }) });
+  await expect(conversion.locator('td').nth(0)).toHaveText(/^\d+\.\d%$/);
+  await expect(conversion.locator('td').nth(1)).toHaveText(/^\d+\.\d%$/);
+  await expect(conversion.locator('td').nth(2)).toHaveText(/^[+-]\d+\.\d pts$/);
+  const shown = rows.filter({ has: ops.getByRole('rowheader', { name: 'Offers shown' }) });
+  await expect(shown.locator('td').nth(2)).toHaveText(/^[+-][\d,]+$/);
+  await expect(ops.getByRole('img', { name: /Conversion, last 12 weeks/ })).toBeVisible();
+  await expect(ops.locator('p.summary')).toContainText('Conversion');
+
+  // A target of 99% is missed: the row says so.
+  await ops.getByLabel('Target for Conversion', { exact: true }).fill('99');
+  await ops.getByRole('button', { name: 'Save target for Conversion' }).click();
+  await expect(conversion.locator('td').nth(3)).toHaveText('99.0% (off target)');
+  await expect(conversion).toHaveClass(/missed/);
+  // A bad target is explained and changes nothing.
+  await ops.getByLabel('Target for Conversion', { exact: true }).fill('lots');
+  await ops.getByRole('button', { name: 'Save target for Conversion' }).click();
+  await expect(conversion.getByRole('status')).toContainText('percentage');
+  await expect(conversion.locator('td').nth(3)).toHaveText('99.0% (off target)');
+
+  // The same table as CSV.
+  const download = ops.waitForEvent('download');
+  await ops.getByRole('link', { name: 'Export KPIs (CSV)' }).click();
+  const csv = await (await download).createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const c of csv) chunks.push(c as Buffer);
+  expect(Buffer.concat(chunks).toString('utf8')).toMatch(/^kpi,\d{4}-W\d\d,\d{4}-W\d\d,change,target,status\n/);
+});
+
+test('the shared-IBAN case is flagged, released, and its payout proceeds', async ({ browser }) => {
+  const ops = await opsPage(browser);
+  await gotoHydrated(ops, '/ops/fraud');
+  const card = ops.locator('li.card').filter({ hasText: 'sam@tradein.example' });
+  await expect(card).toBeVisible();
+  await expect(card).toContainText('Same IBAN used by different consumers');
+  const heading = (await card.getByRole('heading').textContent())!;
+  const reference = heading.split(' · ')[0];
+  const buyer = (await card.locator('p').first().textContent())!.match(/sold to (.+) · /)![1];
+  // A decision needs a reason.
+  await card.getByRole('button', { name: `Release payout of ${reference}` }).click();
+  await expect(card.locator('.field-error')).toContainText('reason');
+  await card.getByLabel(`Reason for ${reference}`).fill('Same household, confirmed by phone');
+  await card.getByRole('button', { name: `Release payout of ${reference}` }).click();
+  await expect(ops.getByRole('row').filter({ hasText: reference })).toContainText('released');
+
+  // The refurbisher can now pay it.
+  const seller = await (await browser.newContext()).newPage();
+  await signIn(seller, SELLER_LOGIN[buyer]);
+  await gotoHydrated(seller, '/seller/orders?tab=to_pay');
+  await seller.getByRole('link', { name: new RegExp(reference) }).click();
+  await seller.getByRole('button', { name: 'Confirm payment' }).click();
+  await expect(seller.getByText('Status: paid')).toBeVisible();
+
+  await gotoHydrated(ops, `/ops/audit?reference=${reference}`);
+  await expect(ops.getByRole('cell', { name: /payout released: Same household/ })).toBeVisible();
+});
+
+test('a high counter-offer rate raises an alert that is acknowledged', async ({ browser }) => {
+  const ops = await opsPage(browser);
+  await gotoHydrated(ops, '/ops/alerts');
+  await ops.getByRole('button', { name: 'Check the rules now' }).click();
+  const row = ops.getByRole('row').filter({ hasText: /GreenCycle Electronics S\.L\.: counter-offer rate/ });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('open');
+  await row.getByRole('button', { name: /^Acknowledge/ }).click();
+  await expect(row).toContainText('acknowledged by Olivia Ops');
+});
+
+test('a consumer opens a claim about a lost parcel; ops compensate', async ({ page, browser }) => {
+  await signUpConsumer(page, 'claim');
+  await gotoHydrated(page, '/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-256gb&works=yes&screen=light_scratches&body=flawless');
+  await fillDetails(page, { imei: randomImei() });
+  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
+  await page.getByRole('button', { name: "I've shipped it" }).click();
+  await expect(page.getByText('Status: on its way')).toBeVisible();
+
+  await page.getByLabel('What went wrong').selectOption({ label: 'My parcel was lost' });
+  await page.getByLabel('Tell us what happened').fill('Posted two weeks ago and the tracking has not moved since.');
+  await page.getByRole('button', { name: 'Open a claim' }).click();
+  await expect(page).toHaveURL(/\/claims\/\d+$/);
+  const claimUrl = new URL(page.url()).pathname;
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('My parcel was lost');
+
+  const ops = await opsPage(browser);
+  await gotoHydrated(ops, '/ops/claims');
+  await ops.locator(`a[href="${claimUrl}"]`).click();
+  await expect(ops.getByText('Posted two weeks ago')).toBeVisible();
+  await ops.getByLabel('Your message').fill('We asked the carrier; it cannot find the parcel.');
+  await ops.getByRole('button', { name: 'Send message' }).click();
+  await expect(ops.getByText('We asked the carrier')).toBeVisible();
+  await ops.getByRole('radio', { name: 'Declare the parcel lost and pay the consumer' }).check();
+  await ops.getByLabel('Decision note (sent to the consumer)').fill('The carrier lost it: we pay you the agreed price.');
+  await ops.getByRole('button', { name: 'Resolve the claim' }).click();
+  await expect(ops.getByText(/Decision: Declare the parcel lost and pay the consumer/)).toBeVisible();
+
+  await gotoHydrated(page, claimUrl);
+  await expect(page.getByText('We asked the carrier')).toBeVisible();
+  await expect(page.getByText(/Decision: Declare the parcel lost/)).toBeVisible();
+  await page.getByRole('link', { name: '← Back' }).click();
+  await expect(page.getByText('Status: paid')).toBeVisible();
+});

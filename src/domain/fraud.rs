@@ -1,0 +1,119 @@
+//! Fraud rules, evaluated when a trade-in is confirmed and when it is
+//! inspected. Each rule that fires is a flag; any flag holds the payout
+//! until operations release or block it.
+
+use serde::{Deserialize, Serialize};
+
+/// More trade-ins than this per consumer in 12 months is unusual.
+pub const MAX_TRADE_INS_12M: i64 = 5;
+/// More than this paid or promised to one consumer in 12 months.
+pub const MAX_VALUE_12M_MINOR: i64 = 200_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FraudRule {
+    BlockedImei,
+    RepeatedImei,
+    SharedIban,
+    ManyTradeIns,
+    HighValue,
+    ImeiMismatch,
+}
+
+impl FraudRule {
+    pub const ALL: [FraudRule; 6] =
+        [FraudRule::BlockedImei, FraudRule::RepeatedImei, FraudRule::SharedIban, FraudRule::ManyTradeIns, FraudRule::HighValue, FraudRule::ImeiMismatch];
+
+    pub fn parse(code: &str) -> Option<FraudRule> {
+        FraudRule::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FraudRule::BlockedImei => "blocked_imei",
+            FraudRule::RepeatedImei => "repeated_imei",
+            FraudRule::SharedIban => "shared_iban",
+            FraudRule::ManyTradeIns => "many_trade_ins",
+            FraudRule::HighValue => "high_value",
+            FraudRule::ImeiMismatch => "imei_mismatch",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FraudRule::BlockedImei => "IMEI on the blocklist",
+            FraudRule::RepeatedImei => "Same IMEI in several trade-ins",
+            FraudRule::SharedIban => "Same IBAN used by different consumers",
+            FraudRule::ManyTradeIns => "More than 5 trade-ins in 12 months",
+            FraudRule::HighValue => "More than 2,000 EUR in 12 months",
+            FraudRule::ImeiMismatch => "Declared and found IMEI differ",
+        }
+    }
+}
+
+/// What the database knows about one trade-in and its consumer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub imei_blocked: bool,
+    /// Other trade-ins (any consumer) with the same IMEI.
+    pub same_imei_elsewhere: i64,
+    /// Other consumers whose trade-ins used the same IBAN.
+    pub iban_other_consumers: i64,
+    /// This consumer's trade-ins in the last 12 months, this one included.
+    pub trade_ins_12m: i64,
+    /// Their value (locked or final prices), this one included.
+    pub value_12m_minor: i64,
+    pub declared_imei: Option<String>,
+    /// None until inspection.
+    pub found_imei: Option<String>,
+}
+
+/// Every rule that fires, with a detail a reviewer can check.
+pub fn evaluate(f: &Facts) -> Vec<(FraudRule, String)> {
+    let mut out = Vec::new();
+    if f.imei_blocked {
+        out.push((FraudRule::BlockedImei, "the device's IMEI is on the blocklist".to_string()));
+    }
+    if f.same_imei_elsewhere > 0 {
+        out.push((FraudRule::RepeatedImei, format!("the IMEI appears in {} other trade-in(s)", f.same_imei_elsewhere)));
+    }
+    if f.iban_other_consumers > 0 {
+        out.push((FraudRule::SharedIban, format!("the IBAN was also given by {} other consumer(s)", f.iban_other_consumers)));
+    }
+    if f.trade_ins_12m > MAX_TRADE_INS_12M {
+        out.push((FraudRule::ManyTradeIns, format!("{} trade-ins in 12 months", f.trade_ins_12m)));
+    }
+    if f.value_12m_minor > MAX_VALUE_12M_MINOR {
+        out.push((FraudRule::HighValue, format!("{} in 12 months", super::money::Money::eur(f.value_12m_minor))));
+    }
+    if let (Some(declared), Some(found)) = (&f.declared_imei, &f.found_imei) {
+        if !found.is_empty() && declared != found {
+            out.push((FraudRule::ImeiMismatch, format!("declared {declared}, found {found}")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_fires_on_its_own_fact() {
+        assert!(evaluate(&Facts { trade_ins_12m: 5, value_12m_minor: 200_000, ..Facts::default() }).is_empty(), "limits are inclusive");
+        let rules = |f: Facts| evaluate(&f).into_iter().map(|(r, _)| r).collect::<Vec<_>>();
+        assert_eq!(rules(Facts { imei_blocked: true, ..Facts::default() }), vec![FraudRule::BlockedImei]);
+        assert_eq!(rules(Facts { same_imei_elsewhere: 1, ..Facts::default() }), vec![FraudRule::RepeatedImei]);
+        assert_eq!(rules(Facts { iban_other_consumers: 2, ..Facts::default() }), vec![FraudRule::SharedIban]);
+        assert_eq!(rules(Facts { trade_ins_12m: 6, ..Facts::default() }), vec![FraudRule::ManyTradeIns]);
+        assert_eq!(rules(Facts { value_12m_minor: 200_001, ..Facts::default() }), vec![FraudRule::HighValue]);
+        let mismatch = Facts { declared_imei: Some("1".into()), found_imei: Some("2".into()), ..Facts::default() };
+        assert_eq!(rules(mismatch), vec![FraudRule::ImeiMismatch]);
+        let same = Facts { declared_imei: Some("1".into()), found_imei: Some("1".into()), ..Facts::default() };
+        assert!(rules(same).is_empty());
+        for r in FraudRule::ALL {
+            assert_eq!(FraudRule::parse(r.code()), Some(r));
+        }
+        let not_found_yet = Facts { declared_imei: Some("1".into()), found_imei: None, ..Facts::default() };
+        assert!(rules(not_found_yet).is_empty());
+    }
+}

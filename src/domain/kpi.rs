@@ -1,0 +1,535 @@
+//! Trade-in KPIs as operations read them: periods (day, ISO week, month)
+//! and the one before, each KPI's value from raw counts, the change, how
+//! it stands against a target, and which segment explains a move.
+
+use super::dates::{Date, DAY_MS};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PeriodKind {
+    Day,
+    Week,
+    Month,
+}
+
+impl PeriodKind {
+    pub const ALL: [PeriodKind; 3] = [PeriodKind::Day, PeriodKind::Week, PeriodKind::Month];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PeriodKind::Day => "day",
+            PeriodKind::Week => "week",
+            PeriodKind::Month => "month",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<PeriodKind> {
+        PeriodKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// "DoD", "WoW", "MoM".
+    pub fn over(self) -> &'static str {
+        match self {
+            PeriodKind::Day => "DoD",
+            PeriodKind::Week => "WoW",
+            PeriodKind::Month => "MoM",
+        }
+    }
+}
+
+/// A half-open span of time [start, end) in Unix ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub start_ms: i64,
+    pub end_ms: i64,
+}
+
+fn month_start(d: Date) -> Date {
+    Date { year: d.year, month: d.month, day: 1 }
+}
+
+fn next_month(d: Date) -> Date {
+    if d.month == 12 {
+        Date { year: d.year + 1, month: 1, day: 1 }
+    } else {
+        Date { year: d.year, month: d.month + 1, day: 1 }
+    }
+}
+
+impl Period {
+    /// The period of this kind that contains `ms`.
+    pub fn containing(kind: PeriodKind, ms: i64) -> Period {
+        let d = Date::from_unix_ms(ms);
+        let (start, end) = match kind {
+            PeriodKind::Day => (d, d.add_days(1)),
+            PeriodKind::Week => (d.week_start(), d.week_start().add_days(7)),
+            PeriodKind::Month => (month_start(d), next_month(d)),
+        };
+        Period { kind, start_ms: start.start_unix_ms(), end_ms: end.start_unix_ms() }
+    }
+
+    pub fn previous(self) -> Period {
+        Period::containing(self.kind, self.start_ms - 1)
+    }
+
+    pub fn next(self) -> Period {
+        Period::containing(self.kind, self.end_ms)
+    }
+
+    /// "2026-03-02", "2026-W10", "2026-03".
+    pub fn label(self) -> String {
+        let d = Date::from_unix_ms(self.start_ms);
+        match self.kind {
+            PeriodKind::Day => d.to_string(),
+            PeriodKind::Week => {
+                let (y, w) = d.iso_week();
+                format!("{y}-W{w:02}")
+            }
+            PeriodKind::Month => format!("{:04}-{:02}", d.year, d.month),
+        }
+    }
+
+    /// Reads a label back (see `label`); None when it names no period.
+    pub fn parse(kind: PeriodKind, text: &str) -> Option<Period> {
+        let t = text.trim();
+        let start = match kind {
+            PeriodKind::Day => Date::parse(t).ok()?,
+            PeriodKind::Week => {
+                let (y, w) = t.split_once("-W")?;
+                let (y, w): (i32, u32) = (y.parse().ok()?, w.parse().ok()?);
+                // Week 1 is the week with 4 January in it.
+                let jan4 = Date::new(y, 1, 4)?;
+                let start = jan4.week_start().add_days(7 * (i64::from(w) - 1));
+                (w >= 1 && start.iso_week() == (y, w)).then_some(start)?
+            }
+            PeriodKind::Month => {
+                let (y, m) = t.split_once('-')?;
+                Date::new(y.parse().ok()?, m.parse().ok()?, 1)?
+            }
+        };
+        Some(Period::containing(kind, start.start_unix_ms()))
+    }
+
+    /// The `n` periods ending with this one, oldest first.
+    pub fn last_n(self, n: usize) -> Vec<Period> {
+        let mut out = vec![self];
+        while out.len() < n {
+            let p = out[0].previous();
+            out.insert(0, p);
+        }
+        out
+    }
+}
+
+/// What happened in one period (for one segment, or all), straight from
+/// the database; every KPI is computed from these.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub offers_shown: i64,
+    /// Sum of the best prices shown (minor units), for the average offer.
+    pub offered_total_minor: i64,
+    pub offers_with_price: i64,
+    pub accepted: i64,
+    pub shipped: i64,
+    pub received: i64,
+    pub validated: i64,
+    /// Inspected devices (validated or counter-offered), the counter-offer rate's base.
+    pub inspected: i64,
+    pub counter_offered: i64,
+    pub counter_answered: i64,
+    pub counter_accepted: i64,
+    pub returned: i64,
+    pub expired: i64,
+    pub paid: i64,
+    pub paid_total_minor: i64,
+    /// Median time from acceptance to payment of the trade-ins paid.
+    pub median_ms_to_pay: Option<i64>,
+    pub inspected_within_sla: i64,
+    pub paid_within_sla: i64,
+    pub recycled: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unit {
+    Count,
+    /// Hundredths of a percent (basis points): 1234 = 12.34%.
+    Percent,
+    Money,
+    /// Tenths of a day.
+    Days,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kpi {
+    OffersShown,
+    OffersAccepted,
+    Conversion,
+    Shipped,
+    Received,
+    Validated,
+    CounterOffered,
+    CounterOfferRate,
+    CounterAccepted,
+    CounterAcceptRate,
+    Returned,
+    Expired,
+    PaidTotal,
+    PaidAverage,
+    MedianDaysToPay,
+    InspectionSla,
+    PaymentSla,
+    Recycled,
+}
+
+fn ratio_bp(num: i64, den: i64) -> Option<i64> {
+    (den > 0).then(|| (num * 10_000 + den / 2) / den)
+}
+
+impl Kpi {
+    pub const ALL: [Kpi; 18] = [
+        Kpi::OffersShown,
+        Kpi::OffersAccepted,
+        Kpi::Conversion,
+        Kpi::Shipped,
+        Kpi::Received,
+        Kpi::Validated,
+        Kpi::CounterOffered,
+        Kpi::CounterOfferRate,
+        Kpi::CounterAccepted,
+        Kpi::CounterAcceptRate,
+        Kpi::Returned,
+        Kpi::Expired,
+        Kpi::PaidTotal,
+        Kpi::PaidAverage,
+        Kpi::MedianDaysToPay,
+        Kpi::InspectionSla,
+        Kpi::PaymentSla,
+        Kpi::Recycled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kpi::OffersShown => "offers_shown",
+            Kpi::OffersAccepted => "offers_accepted",
+            Kpi::Conversion => "conversion",
+            Kpi::Shipped => "shipped",
+            Kpi::Received => "received",
+            Kpi::Validated => "validated",
+            Kpi::CounterOffered => "counter_offered",
+            Kpi::CounterOfferRate => "counter_offer_rate",
+            Kpi::CounterAccepted => "counter_accepted",
+            Kpi::CounterAcceptRate => "counter_accept_rate",
+            Kpi::Returned => "returned",
+            Kpi::Expired => "expired",
+            Kpi::PaidTotal => "paid_total",
+            Kpi::PaidAverage => "paid_average",
+            Kpi::MedianDaysToPay => "median_days_to_pay",
+            Kpi::InspectionSla => "inspection_sla",
+            Kpi::PaymentSla => "payment_sla",
+            Kpi::Recycled => "recycled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Kpi> {
+        Kpi::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kpi::OffersShown => "Offers shown",
+            Kpi::OffersAccepted => "Offers accepted",
+            Kpi::Conversion => "Conversion",
+            Kpi::Shipped => "Trade-ins shipped",
+            Kpi::Received => "Received",
+            Kpi::Validated => "Validated",
+            Kpi::CounterOffered => "Counter-offered",
+            Kpi::CounterOfferRate => "Counter-offer rate",
+            Kpi::CounterAccepted => "Counter-offers accepted",
+            Kpi::CounterAcceptRate => "Counter-offer acceptance",
+            Kpi::Returned => "Returned",
+            Kpi::Expired => "Expired",
+            Kpi::PaidTotal => "Total paid",
+            Kpi::PaidAverage => "Average paid",
+            Kpi::MedianDaysToPay => "Median days, acceptance to payment",
+            Kpi::InspectionSla => "Inspection SLA met",
+            Kpi::PaymentSla => "Payment SLA met",
+            Kpi::Recycled => "Recycled",
+        }
+    }
+
+    pub fn unit(self) -> Unit {
+        match self {
+            Kpi::Conversion | Kpi::CounterOfferRate | Kpi::CounterAcceptRate | Kpi::InspectionSla | Kpi::PaymentSla => Unit::Percent,
+            Kpi::PaidTotal | Kpi::PaidAverage => Unit::Money,
+            Kpi::MedianDaysToPay => Unit::Days,
+            _ => Unit::Count,
+        }
+    }
+
+    /// Whether a rise is good news (colours and target checks follow it).
+    pub fn higher_is_better(self) -> bool {
+        !matches!(self, Kpi::CounterOffered | Kpi::CounterOfferRate | Kpi::Returned | Kpi::Expired | Kpi::MedianDaysToPay)
+    }
+
+    /// The value in the KPI's unit; None when its base is empty (a rate
+    /// with nothing to divide, a median of nothing).
+    pub fn value(self, c: &Counts) -> Option<i64> {
+        match self {
+            Kpi::OffersShown => Some(c.offers_shown),
+            Kpi::OffersAccepted => Some(c.accepted),
+            Kpi::Conversion => ratio_bp(c.accepted, c.offers_shown),
+            Kpi::Shipped => Some(c.shipped),
+            Kpi::Received => Some(c.received),
+            Kpi::Validated => Some(c.validated),
+            Kpi::CounterOffered => Some(c.counter_offered),
+            Kpi::CounterOfferRate => ratio_bp(c.counter_offered, c.inspected),
+            Kpi::CounterAccepted => Some(c.counter_accepted),
+            Kpi::CounterAcceptRate => ratio_bp(c.counter_accepted, c.counter_answered),
+            Kpi::Returned => Some(c.returned),
+            Kpi::Expired => Some(c.expired),
+            Kpi::PaidTotal => Some(c.paid_total_minor),
+            Kpi::PaidAverage => (c.paid > 0).then(|| (c.paid_total_minor + c.paid / 2) / c.paid),
+            Kpi::MedianDaysToPay => c.median_ms_to_pay.map(|ms| (ms * 10 + DAY_MS / 2) / DAY_MS),
+            Kpi::InspectionSla => ratio_bp(c.inspected_within_sla, c.inspected),
+            Kpi::PaymentSla => ratio_bp(c.paid_within_sla, c.paid),
+            Kpi::Recycled => Some(c.recycled),
+        }
+    }
+
+    /// For a rate: (numerator, denominator) of the counts, so a change can
+    /// be split between segments exactly.
+    pub fn fraction(self, c: &Counts) -> Option<(i64, i64)> {
+        match self {
+            Kpi::Conversion => Some((c.accepted, c.offers_shown)),
+            Kpi::CounterOfferRate => Some((c.counter_offered, c.inspected)),
+            Kpi::CounterAcceptRate => Some((c.counter_accepted, c.counter_answered)),
+            Kpi::InspectionSla => Some((c.inspected_within_sla, c.inspected)),
+            Kpi::PaymentSla => Some((c.paid_within_sla, c.paid)),
+            Kpi::PaidAverage => Some((c.paid_total_minor, c.paid)),
+            _ => None,
+        }
+    }
+
+    /// A typed target read in the KPI's unit ("12.5" for 12.5%, "300" EUR,
+    /// "4.5" days, "120" units).
+    pub fn parse_target(self, text: &str) -> Result<i64, String> {
+        let t = text.trim().trim_end_matches('%').trim().replace(',', ".");
+        let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+        let scale: i64 = match self.unit() {
+            Unit::Count => 1,
+            Unit::Percent | Unit::Money => 100,
+            Unit::Days => 10,
+        };
+        let digits = scale.to_string().len() - 1;
+        let ok = !whole.is_empty() && whole.len() <= 12 && whole.chars().all(|c| c.is_ascii_digit()) && frac.len() <= digits && frac.chars().all(|c| c.is_ascii_digit());
+        let err = || match self.unit() {
+            Unit::Count => "a whole number, e.g. 120".to_string(),
+            Unit::Percent => "a percentage from 0 to 100 with at most 2 decimals, e.g. 12.5".to_string(),
+            Unit::Money => "an amount in EUR with at most 2 decimals, e.g. 250".to_string(),
+            Unit::Days => "a number of days with at most 1 decimal, e.g. 4.5".to_string(),
+        };
+        if !ok {
+            return Err(err());
+        }
+        let frac_value: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<digits$}").parse().map_err(|_| err())? };
+        let v = whole.parse::<i64>().map_err(|_| err())? * scale + frac_value;
+        if self.unit() == Unit::Percent && v > 10_000 {
+            return Err(err());
+        }
+        Ok(v)
+    }
+
+    /// A value in the KPI's unit, for people.
+    pub fn format(self, v: i64) -> String {
+        match self.unit() {
+            Unit::Count => group(v),
+            Unit::Percent => format!("{}.{}%", v / 100, (v % 100).abs() / 10),
+            Unit::Money => format!("€{}", super::money::Money::eur(v).to_string().trim_start_matches('€')),
+            Unit::Days => format!("{}.{} d", v / 10, (v % 10).abs()),
+        }
+    }
+
+    /// A change in the KPI's unit: "+3", "-3.1 pts", "+€1,200.00", "+0.5 d".
+    pub fn format_delta(self, d: i64) -> String {
+        let sign = if d < 0 { "-" } else { "+" };
+        let a = d.abs();
+        match self.unit() {
+            Unit::Count => format!("{sign}{}", group(a)),
+            Unit::Percent => format!("{sign}{}.{} pts", a / 100, (a % 100) / 10),
+            Unit::Money => format!("{sign}{}", super::money::Money::eur(a)),
+            Unit::Days => format!("{sign}{}.{} d", a / 10, a % 10),
+        }
+    }
+}
+
+fn group(v: i64) -> String {
+    let s = v.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// How a value stands against its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TargetStatus {
+    Met,
+    /// Within 5% of the target.
+    Close,
+    Missed,
+}
+
+pub fn against_target(kpi: Kpi, value: i64, target: i64) -> TargetStatus {
+    let better = if kpi.higher_is_better() { value >= target } else { value <= target };
+    if better {
+        return TargetStatus::Met;
+    }
+    let gap = (value - target).abs();
+    if gap * 20 <= target.abs().max(1) {
+        TargetStatus::Close
+    } else {
+        TargetStatus::Missed
+    }
+}
+
+/// One segment's share of a KPI's change between two periods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contribution {
+    pub segment: String,
+    /// In the KPI's unit (basis points for rates, minor units for money).
+    pub delta: i64,
+}
+
+/// Splits the change of `kpi` between `segments` (name, this period,
+/// previous period) so the parts add up to the total change: for a count
+/// each segment's own change; for a ratio each segment's numerator over
+/// the whole denominator, now minus before (so a segment that grows in
+/// volume at a low rate shows as pulling the rate down). Largest first.
+pub fn decompose(kpi: Kpi, segments: &[(String, Counts, Counts)]) -> Vec<Contribution> {
+    let mut out: Vec<Contribution> = match kpi.fraction(&Counts::default()) {
+        None => segments
+            .iter()
+            .map(|(name, now, before)| Contribution { segment: name.clone(), delta: kpi.value(now).unwrap_or(0) - kpi.value(before).unwrap_or(0) })
+            .collect(),
+        Some(_) => {
+            let scale = if kpi.unit() == Unit::Percent { 10_000 } else { 1 };
+            let den = |pick: fn(&(String, Counts, Counts)) -> &Counts| segments.iter().map(|s| kpi.fraction(pick(s)).map(|f| f.1).unwrap_or(0)).sum::<i64>();
+            let (den_now, den_before) = (den(|s| &s.1), den(|s| &s.2));
+            let share = |c: &Counts, total: i64| -> i64 {
+                let (num, _) = kpi.fraction(c).unwrap_or((0, 0));
+                if total > 0 {
+                    (num * scale + total / 2) / total
+                } else {
+                    0
+                }
+            };
+            segments.iter().map(|(name, now, before)| Contribution { segment: name.clone(), delta: share(now, den_now) - share(before, den_before) }).collect()
+        }
+    };
+    out.sort_by_key(|c| std::cmp::Reverse(c.delta.abs()));
+    out
+}
+
+/// The median of some durations.
+pub fn median(mut values: Vec<i64>) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32) -> i64 {
+        Date::new(y, m, d).unwrap().start_unix_ms()
+    }
+
+    #[test]
+    fn periods_and_their_previous() {
+        let w = Period::containing(PeriodKind::Week, at(2026, 3, 4) + 5_000);
+        assert_eq!((w.start_ms, w.end_ms, w.label()), (at(2026, 3, 2), at(2026, 3, 9), "2026-W10".to_string()));
+        assert_eq!(w.previous().label(), "2026-W09");
+        let jan = Period::containing(PeriodKind::Month, at(2026, 1, 31));
+        assert_eq!(jan.previous().label(), "2025-12");
+        assert_eq!(jan.next().label(), "2026-02");
+        assert_eq!(Period::containing(PeriodKind::Day, at(2026, 3, 1)).previous().label(), "2026-02-28");
+        for kind in PeriodKind::ALL {
+            let p = Period::containing(kind, at(2026, 1, 1));
+            assert_eq!(Period::parse(kind, &p.label()), Some(p), "{kind:?}");
+        }
+        assert_eq!(Period::parse(PeriodKind::Week, "2026-W54"), None);
+        assert_eq!(Period::parse(PeriodKind::Week, "2020-W53").map(|p| p.label()), Some("2020-W53".into()));
+        assert_eq!(Period::parse(PeriodKind::Month, "2026-13"), None);
+        assert_eq!(w.last_n(12).len(), 12);
+        assert_eq!(w.last_n(12)[0].label(), "2025-W51");
+    }
+
+    #[test]
+    fn values_from_counts() {
+        let c = Counts { offers_shown: 200, accepted: 30, inspected: 20, counter_offered: 3, paid: 4, paid_total_minor: 100_001, median_ms_to_pay: Some(DAY_MS * 9 / 2), ..Counts::default() };
+        assert_eq!(Kpi::Conversion.value(&c), Some(1_500));
+        assert_eq!(Kpi::CounterOfferRate.value(&c), Some(1_500));
+        assert_eq!(Kpi::PaidAverage.value(&c), Some(25_000));
+        assert_eq!(Kpi::MedianDaysToPay.value(&c), Some(45));
+        assert_eq!(Kpi::CounterAcceptRate.value(&c), None, "nothing answered");
+        assert_eq!(Kpi::Conversion.format(1_500), "15.0%");
+        assert_eq!(Kpi::Conversion.format_delta(-310), "-3.1 pts");
+        assert_eq!(Kpi::OffersShown.format(1_234_567), "1,234,567");
+        assert_eq!(Kpi::MedianDaysToPay.format(45), "4.5 d");
+    }
+
+    #[test]
+    fn targets_are_read_in_the_kpis_unit() {
+        assert_eq!(Kpi::Conversion.parse_target("12.5"), Ok(1_250));
+        assert_eq!(Kpi::Conversion.parse_target("12,5 %"), Ok(1_250));
+        assert!(Kpi::Conversion.parse_target("101").is_err());
+        assert!(Kpi::Conversion.parse_target("-3").is_err());
+        assert_eq!(Kpi::PaidTotal.parse_target("250"), Ok(25_000));
+        assert_eq!(Kpi::MedianDaysToPay.parse_target("4.5"), Ok(45));
+        assert!(Kpi::MedianDaysToPay.parse_target("4.55").is_err());
+        assert_eq!(Kpi::Shipped.parse_target("120"), Ok(120));
+        assert!(Kpi::Shipped.parse_target("1.5").is_err());
+        assert!(Kpi::Shipped.parse_target("lots").is_err());
+        assert!(Kpi::Shipped.parse_target("").is_err());
+    }
+
+    #[test]
+    fn target_status_follows_the_good_direction() {
+        assert_eq!(against_target(Kpi::Conversion, 1_500, 1_400), TargetStatus::Met);
+        assert_eq!(against_target(Kpi::Conversion, 1_350, 1_400), TargetStatus::Close);
+        assert_eq!(against_target(Kpi::Conversion, 1_000, 1_400), TargetStatus::Missed);
+        assert_eq!(against_target(Kpi::MedianDaysToPay, 30, 40), TargetStatus::Met);
+        assert_eq!(against_target(Kpi::CounterOfferRate, 2_000, 1_000), TargetStatus::Missed);
+    }
+
+    #[test]
+    fn a_rate_change_splits_exactly_between_segments() {
+        let seg = |shown, acc| Counts { offers_shown: shown, accepted: acc, ..Counts::default() };
+        let segments = vec![
+            ("Smartphones/Apple".to_string(), seg(100, 5), seg(100, 10)),
+            ("Consoles/Sony".to_string(), seg(100, 10), seg(100, 10)),
+        ];
+        let parts = decompose(Kpi::Conversion, &segments);
+        // Overall: 15/200 = 7.5% now, 20/200 = 10% before: -2.5 pts, all from Apple.
+        assert_eq!(parts[0], Contribution { segment: "Smartphones/Apple".into(), delta: -250 });
+        assert_eq!(parts[1].delta, 0);
+        let counts = decompose(Kpi::OffersAccepted, &segments);
+        assert_eq!(counts[0].delta, -5);
+        assert_eq!(median(vec![5, 1, 3]), Some(3));
+        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
+        assert_eq!(median(vec![]), None);
+    }
+}

@@ -1,0 +1,193 @@
+//! What a price-grid CSV would change: the dry-run preview and the plan an
+//! import applies. Pure, so the counts a refurbisher previews are exactly
+//! what the apply step writes.
+
+use super::grade::Grade;
+use super::price_csv::{Parsed, RowError};
+use std::collections::HashMap;
+
+/// A cell as the database holds it now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Existing {
+    pub listing_id: i64,
+    /// None: the listing exists but is not buying (stopped earlier).
+    pub price_minor: Option<i64>,
+    pub weekly_cap: Option<i64>,
+    pub version: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Change {
+    New,
+    Changed,
+    Removed,
+    Unchanged,
+}
+
+/// One cell the import writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planned {
+    pub variant_id: i64,
+    pub grade: Grade,
+    /// None: stop buying.
+    pub price_minor: Option<i64>,
+    pub weekly_cap: Option<i64>,
+    pub change: Change,
+    pub before: Option<Existing>,
+}
+
+impl Planned {
+    /// A price change (not just a cap change) goes into the price history.
+    pub fn price_changed(&self) -> bool {
+        self.before.and_then(|b| b.price_minor) != self.price_minor
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
+    pub new: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub writes: Vec<Planned>,
+    pub counts: Counts,
+    pub errors: Vec<RowError>,
+}
+
+/// Compares the file with the seller's cells. With `replace_all`, every
+/// buying cell the file does not mention stops buying (the file is the
+/// whole grid); otherwise only the rows in the file change anything.
+pub fn plan(parsed: Parsed, variant_ids: &HashMap<String, i64>, existing: &HashMap<(i64, Grade), Existing>, replace_all: bool) -> Plan {
+    let mut out = Plan { errors: parsed.errors, ..Plan::default() };
+    let mut seen: HashMap<(i64, Grade), usize> = HashMap::with_capacity(parsed.rows.len());
+    for row in parsed.rows {
+        let Some(&variant_id) = variant_ids.get(&row.sku) else {
+            out.errors.push(RowError { line: row.line, reason: format!("unknown variant SKU \"{}\"", row.sku) });
+            continue;
+        };
+        if let Some(first) = seen.insert((variant_id, row.grade), row.line) {
+            out.errors.push(RowError { line: row.line, reason: format!("{} {} is already on line {first}", row.sku, row.grade.code()) });
+            continue;
+        }
+        let before = existing.get(&(variant_id, row.grade)).copied();
+        let buying = before.and_then(|b| b.price_minor.map(|p| (p, b.weekly_cap)));
+        let change = match (buying, row.price_minor) {
+            (None, None) => Change::Unchanged,
+            (None, Some(_)) => Change::New,
+            (Some(_), None) => Change::Removed,
+            (Some((p, cap)), Some(new)) if p == new && cap == row.weekly_cap => Change::Unchanged,
+            (Some(_), Some(_)) => Change::Changed,
+        };
+        out.push(Planned { variant_id, grade: row.grade, price_minor: row.price_minor, weekly_cap: row.weekly_cap, change, before });
+    }
+    if replace_all {
+        let mut missing: Vec<(&(i64, Grade), &Existing)> =
+            existing.iter().filter(|(key, e)| e.price_minor.is_some() && !seen.contains_key(key)).collect();
+        missing.sort_by_key(|(key, _)| (key.0, key.1));
+        for (&(variant_id, grade), e) in missing {
+            out.push(Planned { variant_id, grade, price_minor: None, weekly_cap: e.weekly_cap, change: Change::Removed, before: Some(*e) });
+        }
+    }
+    out.errors.sort_by_key(|e| e.line);
+    out
+}
+
+impl Plan {
+    fn push(&mut self, p: Planned) {
+        match p.change {
+            Change::New => self.counts.new += 1,
+            Change::Changed => self.counts.changed += 1,
+            Change::Removed => self.counts.removed += 1,
+            Change::Unchanged => {
+                self.counts.unchanged += 1;
+                return;
+            }
+        }
+        self.writes.push(p);
+    }
+}
+
+/// A short token naming the state of a seller's cells (every listing and
+/// its version). The preview hands it out; applying refuses a file whose
+/// token no longer matches, so an edit made in between is never overwritten.
+pub fn fingerprint(existing: &HashMap<(i64, Grade), Existing>) -> String {
+    let mut cells: Vec<(i64, i64)> = existing.values().map(|e| (e.listing_id, e.version)).collect();
+    cells.sort_unstable();
+    // FNV-1a: stable across runs and builds, unlike the std hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (id, version) in cells {
+        for byte in id.to_le_bytes().into_iter().chain(version.to_le_bytes()) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::price_csv::parse;
+
+    fn setup() -> (HashMap<String, i64>, HashMap<(i64, Grade), Existing>) {
+        let ids = HashMap::from([("a-64gb".to_string(), 1), ("b-64gb".to_string(), 2), ("c-64gb".to_string(), 3)]);
+        let existing = HashMap::from([
+            ((1, Grade::FunctionalGood), Existing { listing_id: 10, price_minor: Some(10_000), weekly_cap: None, version: 1 }),
+            ((1, Grade::FunctionalUsed), Existing { listing_id: 11, price_minor: Some(8_000), weekly_cap: Some(5), version: 3 }),
+            ((2, Grade::FunctionalGood), Existing { listing_id: 12, price_minor: None, weekly_cap: None, version: 2 }),
+            ((3, Grade::FunctionalGood), Existing { listing_id: 13, price_minor: Some(5_000), weekly_cap: None, version: 1 }),
+        ]);
+        (ids, existing)
+    }
+
+    #[test]
+    fn counts_new_changed_removed_unchanged() {
+        let (ids, existing) = setup();
+        let text = "variant_sku,grade,price_eur,weekly_cap\n\
+            a-64gb,functional_good,100.00,\n\
+            a-64gb,functional_used,80.00,6\n\
+            b-64gb,functional_good,20,\n\
+            c-64gb,functional_good,,\n\
+            c-64gb,functional_used,,\n\
+            b-64gb,functional_used,30,\n";
+        let p = plan(parse(text).unwrap(), &ids, &existing, false);
+        assert_eq!(p.errors, vec![]);
+        assert_eq!(p.counts, Counts { new: 2, changed: 1, removed: 1, unchanged: 2 });
+        let changed = p.writes.iter().find(|w| w.change == Change::Changed).unwrap();
+        assert!(!changed.price_changed(), "only the cap moved");
+        assert!(p.writes.iter().filter(|w| w.change != Change::Changed).all(Planned::price_changed));
+    }
+
+    #[test]
+    fn replacing_the_whole_grid_stops_what_the_file_leaves_out() {
+        let (ids, existing) = setup();
+        let p = plan(parse("variant_sku,grade,price_eur,weekly_cap\na-64gb,functional_good,100,\n").unwrap(), &ids, &existing, true);
+        assert_eq!(p.counts, Counts { new: 0, changed: 0, removed: 2, unchanged: 1 });
+        let removed: Vec<i64> = p.writes.iter().map(|w| w.before.unwrap().listing_id).collect();
+        assert_eq!(removed, vec![11, 13]);
+    }
+
+    #[test]
+    fn unknown_skus_and_duplicates_are_errors_with_lines() {
+        let (ids, existing) = setup();
+        let text = "variant_sku,grade,price_eur,weekly_cap\nzz-64gb,functional_good,1,\na-64gb,functional_good,2,\nA-64GB,FunctionalGood,3,\nx,nope,1,\n";
+        let p = plan(parse(text).unwrap(), &ids, &existing, false);
+        let lines: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![2, 4, 5]);
+        assert!(p.errors[0].reason.contains("unknown variant"));
+        assert!(p.errors[1].reason.contains("already on line 3"));
+    }
+
+    #[test]
+    fn the_fingerprint_follows_every_version() {
+        let (_, mut existing) = setup();
+        let before = fingerprint(&existing);
+        assert_eq!(before, fingerprint(&existing.clone()));
+        existing.get_mut(&(1, Grade::FunctionalGood)).unwrap().version += 1;
+        assert_ne!(before, fingerprint(&existing));
+    }
+}

@@ -1,0 +1,79 @@
+//! The claims queue (`/ops/claims`): open claims oldest first, then the
+//! latest resolved. Each links to the claim's page, where ops answer and
+//! resolve.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimLine {
+    pub id: i64,
+    pub reference: String,
+    pub kind: String,
+    pub customer_email: String,
+    pub seller: String,
+    pub state: String,
+    pub opened: String,
+    pub outcome: String,
+}
+
+#[server(prefix = "/api", endpoint = "claims_queue")]
+pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
+    use crate::domain::account::Role;
+    use crate::domain::claims::{ClaimKind, Outcome};
+    use crate::server::api::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    Ok(crate::server::repo::claims::queue(g.state.db.pool(), 200)
+        .await
+        .or_internal(&g)?
+        .into_iter()
+        .map(|c| ClaimLine {
+            id: c.id,
+            kind: ClaimKind::parse(&c.kind).map(|k| k.label().to_string()).unwrap_or(c.kind),
+            outcome: Outcome::parse(&c.outcome).map(|o| o.label().to_string()).unwrap_or_default(),
+            reference: c.reference,
+            customer_email: c.customer_email,
+            seller: c.seller,
+            state: c.state,
+            opened: crate::ui::format_when(c.created_at),
+        })
+        .collect())
+}
+
+#[component]
+pub fn OpsClaimsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_claims_queue());
+    view! {
+        <Title text="Claims"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) => view! {
+                        <section>
+                            <p><a href="/ops">"← Operations console"</a></p>
+                            <h1>"Claims"</h1>
+                            <table class="table">
+                                <thead><tr><th scope="col">"Claim"</th><th scope="col">"Consumer"</th><th scope="col">"Refurbisher"</th><th scope="col">"State"</th><th scope="col">"Opened"</th></tr></thead>
+                                <tbody>
+                                    {list.is_empty().then(|| view! { <tr><td colspan="5">"No claims."</td></tr> })}
+                                    {list.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td><a href=format!("/claims/{}", c.id)>{format!("{}: {}", c.reference, c.kind)}</a></td>
+                                            <td>{c.customer_email}</td>
+                                            <td>{c.seller}</td>
+                                            <td>{if c.outcome.is_empty() { c.state } else { format!("{} ({})", c.state, c.outcome) }}</td>
+                                            <td>{c.opened}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/ops/claims"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,247 @@
+//! The KPI dashboard (`/ops`): a period (day, ISO week, month) and filters
+//! in the URL, every KPI with the previous period, the change and its
+//! target, the segments that explain the focused KPI's move, 12 weeks of
+//! history and a breakdown, each exportable as CSV.
+
+use super::kpi_types::*;
+use crate::domain::kpi::TargetStatus;
+use crate::error::AppError;
+use crate::ui::chart::BarChart;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[server(prefix = "/api", endpoint = "ops_dashboard")]
+pub async fn load_ops_dashboard(
+    period: Option<String>,
+    at: Option<String>,
+    category: Option<String>,
+    brand: Option<String>,
+    seller: Option<i64>,
+    kpi: Option<String>,
+) -> Result<OpsDashboard, AppError> {
+    use crate::domain::account::Role;
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let r = crate::server::ops_dashboard::request(g.now_ms(), period.as_deref(), at.as_deref(), category.as_deref(), brand.as_deref(), seller, kpi.as_deref())?;
+    crate::server::ops_dashboard::dashboard(&g.state, &r).await
+}
+
+#[server(prefix = "/api", endpoint = "kpi_target")]
+pub async fn set_kpi_target(kpi: String, period: String, target: String) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::domain::kpi::{Kpi, PeriodKind};
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let kpi = Kpi::parse(&kpi).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?;
+    let kind = PeriodKind::parse(&period).ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?;
+    crate::server::ops_dashboard::set_target(&g.state, g.user()?.id, kpi, kind, &target).await
+}
+
+fn status_class(s: Option<TargetStatus>) -> &'static str {
+    match s {
+        Some(TargetStatus::Met) => "kpi met",
+        Some(TargetStatus::Close) => "kpi close",
+        Some(TargetStatus::Missed) => "kpi missed",
+        None => "kpi",
+    }
+}
+
+fn status_text(s: Option<TargetStatus>) -> &'static str {
+    match s {
+        Some(TargetStatus::Met) => "on target",
+        Some(TargetStatus::Close) => "near target",
+        Some(TargetStatus::Missed) => "off target",
+        None => "",
+    }
+}
+
+/// The current URL's query with some keys replaced.
+fn href(pairs: &[(String, String)], set: &[(&str, &str)]) -> String {
+    let mut out: Vec<String> = pairs.iter().filter(|(k, v)| !v.is_empty() && !set.iter().any(|(s, _)| s == k)).map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v))).collect();
+    out.extend(set.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v))));
+    format!("/ops?{}", out.join("&"))
+}
+
+fn csv_href(pairs: &[(String, String)], table: &str) -> String {
+    href(pairs, &[("table", table)]).replacen("/ops?", "/ops/export.csv?", 1)
+}
+
+#[component]
+fn TargetForm(row: KpiRow, period: String, on_saved: Callback<()>) -> impl IntoView {
+    let action = ServerAction::<SetKpiTarget>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            on_saved.run(());
+        }
+    });
+    let id = format!("target-{}", row.code);
+    view! {
+        <ActionForm action=action attr:class="target-form">
+            <input type="hidden" name="kpi" value=row.code.clone()/>
+            <input type="hidden" name="period" value=period/>
+            <label for=id.clone() class="visually-hidden">{format!("Target for {}", row.label)}</label>
+            <input id=id type="text" name="target" size="7" value=row.target_input.clone() inputmode="decimal"/>
+            <button type="submit" class="button small">{format!("Save target")}<span class="visually-hidden">{format!(" for {}", row.label)}</span></button>
+            <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("target").unwrap_or_else(|| e.to_string()))}</span>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Filters(d: OpsDashboard) -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let opt = move |value: String, label: String, current: String| {
+        let sel = value == current;
+        view! { <option value=value selected=sel>{label}</option> }
+    };
+    view! {
+        <form method="get" action="/ops" class="filters" aria-label="Period and filters">
+            <label>"Period"
+                <select name="period">
+                    {[("week", "ISO week"), ("day", "Day"), ("month", "Month")].into_iter().map(|(v, l)| opt(v.into(), l.into(), d.period_kind.clone())).collect_view()}
+                </select>
+            </label>
+            <label>"Which (e.g. " {d.period.clone()} ")" <input type="text" name="at" value=get("at") size="10"/></label>
+            <label>"Category"
+                <select name="category">
+                    <option value="">"All categories"</option>
+                    {d.categories.iter().map(|(s, n)| opt(s.clone(), n.clone(), get("category"))).collect_view()}
+                </select>
+            </label>
+            <label>"Brand"
+                <select name="brand">
+                    <option value="">"All brands"</option>
+                    {d.brands.iter().map(|(s, n)| opt(s.clone(), n.clone(), get("brand"))).collect_view()}
+                </select>
+            </label>
+            <label>"Refurbisher"
+                <select name="seller">
+                    <option value="">"All refurbishers"</option>
+                    {d.refurbishers.iter().map(|(id, n)| opt(id.to_string(), n.clone(), get("seller"))).collect_view()}
+                </select>
+            </label>
+            <input type="hidden" name="kpi" value=d.focus.clone()/>
+            <button type="submit" class="button">"Show"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Drivers(title: &'static str, rows: Vec<Driver>) -> impl IntoView {
+    view! {
+        <table class="table">
+            <caption>{title}</caption>
+            <thead><tr><th scope="col">"Segment"</th><th scope="col">"Part of the change"</th><th scope="col">"Note"</th></tr></thead>
+            <tbody>
+                {if rows.is_empty() {
+                    view! { <tr><td colspan="3">"No segment moved."</td></tr> }.into_any()
+                } else {
+                    rows.into_iter().map(|r| view! {
+                        <tr><td>{r.segment}</td><td>{r.part}</td><td>{r.note}</td></tr>
+                    }).collect_view().into_any()
+                }}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn OpsDashboardPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (q.get("period"), q.get("at"), q.get("category"), q.get("brand"), q.get("seller").and_then(|s| s.parse::<i64>().ok()), q.get("kpi"))
+        },
+        |(p, a, c, b, s, k)| load_ops_dashboard(p, a, c, b, s, k),
+    );
+    let refresh = Callback::new(move |_| data.refetch());
+    view! {
+        <Title text="Operations"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading KPIs…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => {
+                        let pairs: Vec<(String, String)> = {
+                            let q = query.read_untracked();
+                            ["period", "at", "category", "brand", "seller", "kpi"].into_iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
+                        };
+                        let prev = href(&pairs, &[("period", &d.period_kind), ("at", &d.previous)]);
+                        let next = d.next.clone().map(|n| href(&pairs, &[("period", &d.period_kind), ("at", &n)]));
+                        let period_kind = d.period_kind.clone();
+                        view! {
+                            <section class="ops-dashboard">
+                                <h1>"Operations console"</h1>
+                                <nav class="actions" aria-label="Queues">
+                                    <a class="button" href="/ops/alerts">{format!("Alerts ({})", d.open_alerts)}</a>
+                                    <a class="button" href="/ops/fraud">{format!("Fraud review ({})", d.held_payouts)}</a>
+                                    <a class="button" href="/ops/claims">{format!("Claims ({})", d.open_claims)}</a>
+                                    <a class="button" href="/ops/sellers">{format!("Refurbisher applications ({})", d.pending_sellers)}</a>
+                                    <a class="button" href="/ops/refurbishers">"Refurbisher quality"</a>
+                                    <a class="button" href="/ops/blocklist">"IMEI blocklist"</a>
+                                    <a class="button" href="/ops/suspended">"Suspended trade-ins"</a>
+                                    <a class="button" href="/ops/audit">"Audit log"</a>
+                                </nav>
+                                <Filters d=d.clone()/>
+                                <h2>{format!("KPIs for {} (previous: {})", d.period, d.previous)}</h2>
+                                <p class="pager">
+                                    <a href=prev rel="prev">{format!("← {}", d.previous)}</a>
+                                    {next.map(|n| view! { <a href=n rel="next">"Next period →"</a> })}
+                                    <a href=csv_href(&pairs, "kpis") rel="external" download="">"Export KPIs (CSV)"</a>
+                                </p>
+                                <div class="grid-scroll">
+                                <table class="table kpi-table">
+                                    <thead><tr>
+                                        <th scope="col">"KPI"</th><th scope="col">{d.period.clone()}</th><th scope="col">{d.previous.clone()}</th>
+                                        <th scope="col">"Change"</th><th scope="col">"Target"</th><th scope="col">{format!("Set target per {}", d.period_kind)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {d.kpis.iter().map(|k| {
+                                            let focus = href(&pairs, &[("kpi", &k.code)]);
+                                            let change_class = match k.change_good { Some(true) => "good", Some(false) => "bad", None => "" };
+                                            view! {
+                                                <tr class=status_class(k.status)>
+                                                    <th scope="row"><a href=focus>{k.label.clone()}</a></th>
+                                                    <td>{k.shown.clone()}</td>
+                                                    <td class="muted">{k.previous_shown.clone()}</td>
+                                                    <td class=change_class>{k.change.clone().unwrap_or_else(|| "–".into())}</td>
+                                                    <td>{k.target_shown.clone().map(|t| format!("{t} ({})", status_text(k.status))).unwrap_or_default()}</td>
+                                                    <td><TargetForm row=k.clone() period=period_kind.clone() on_saved=refresh/></td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                                <section aria-labelledby="focus-heading">
+                                    <h2 id="focus-heading">{format!("What moved: {}", d.focus_label)}</h2>
+                                    <p class="summary">{d.summary.clone()}</p>
+                                    <Drivers title="By category and brand" rows=d.by_category_brand.clone()/>
+                                    <Drivers title="By refurbisher" rows=d.by_refurbisher.clone()/>
+                                    <BarChart
+                                        title=format!("{}, last 12 weeks", d.focus_label)
+                                        bars=d.series.iter().map(|(w, v, s)| (w.rsplit('-').next().unwrap_or(w).to_string(), *v, format!("{w}: {s}"))).collect()
+                                        shown=d.series.iter().map(|(_, _, s)| s.clone()).collect()
+                                    />
+                                    <p><a href=csv_href(&pairs, "series") rel="external" download="">"Export the 12 weeks (CSV)"</a></p>
+                                    {(!d.breakdown.is_empty()).then(|| view! {
+                                        <BarChart
+                                            title=format!("{} by category and brand, {}", d.focus_label, d.period)
+                                            bars=d.breakdown.iter().enumerate().map(|(i, (seg, v, s))| (format!("{}", i + 1), *v, format!("{seg}: {s}"))).collect()
+                                            shown=d.breakdown.iter().map(|(_, _, s)| s.clone()).collect()
+                                        />
+                                        <ol class="legend">{d.breakdown.iter().map(|(seg, _, s)| view! { <li>{format!("{seg}: {s}")}</li> }).collect_view()}</ol>
+                                    })}
+                                    <p><a href=csv_href(&pairs, "breakdown") rel="external" download="">"Export the breakdown (CSV)"</a></p>
+                                </section>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/ops"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,106 @@
+//! Refurbisher quality (`/ops/refurbishers`): a scorecard per refurbisher
+//! over 90 days, the quality score it feeds, and suspension.
+
+use super::quality_types::Scorecard;
+use crate::error::AppError;
+use crate::ui::form::FormError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[server(prefix = "/api", endpoint = "scorecards")]
+pub async fn load_scorecards() -> Result<Vec<Scorecard>, AppError> {
+    use crate::domain::account::Role;
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    crate::server::quality::scorecards(&g.state).await
+}
+
+#[server(prefix = "/api", endpoint = "quality_recompute")]
+pub async fn recompute_scores() -> Result<usize, AppError> {
+    use crate::domain::account::Role;
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    crate::server::quality::recompute(&g.state, Some(g.user()?.id)).await
+}
+
+#[server(prefix = "/api", endpoint = "seller_suspension")]
+pub async fn set_seller_suspended(seller_id: i64, suspend: String, reason: String) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::server::api::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let suspend = match suspend.as_str() {
+        "suspend" => true,
+        "reinstate" => false,
+        _ => return Err(AppError::invalid("suspend", "Suspend or reinstate.")),
+    };
+    crate::server::quality::set_suspended(&g.state, g.user()?.id, seller_id, suspend, &reason).await
+}
+
+#[component]
+pub fn QualityPage() -> impl IntoView {
+    let recompute = ServerAction::<RecomputeScores>::new();
+    let suspension = ServerAction::<SetSellerSuspended>::new();
+    let data = Resource::new(move || (recompute.version().get(), suspension.version().get()), |_| load_scorecards());
+    let error = Signal::derive(move || suspension.value().get().and_then(Result::err));
+    view! {
+        <Title text="Refurbisher quality"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(cards) => view! {
+                        <section>
+                            <p><a href="/ops">"← Operations console"</a></p>
+                            <h1>"Refurbisher quality"</h1>
+                            <p>"Last 90 days. The quality score (0 to 1000) breaks ties between equal offers: 1000, less 10 points per percent of counter-offers (at most 400), 2 per percent of inspections or payments outside their SLA, and 20 per dispute per 100 trade-ins (at most 200)."</p>
+                            <p><a href="/ops/refurbishers.csv" rel="external" download="">"Export the scorecards (CSV)"</a></p>
+                            <ActionForm action=recompute attr:class="form inline">
+                                <button type="submit" class="button">"Apply the computed scores"</button>
+                                <span role="status">{move || recompute.value().get().map(|r| match r { Ok(n) => format!("{n} scores changed."), Err(e) => e.to_string() })}</span>
+                            </ActionForm>
+                            <FormError error=error/>
+                            <div class="grid-scroll">
+                            <table class="table">
+                                <thead><tr>
+                                    <th scope="col">"Refurbisher"</th><th scope="col">"Trade-ins"</th><th scope="col">"Counter-offer rate"</th>
+                                    <th scope="col">"Counter-offers accepted"</th><th scope="col">"Inspection SLA"</th><th scope="col">"Payment SLA"</th>
+                                    <th scope="col">"Disputes"</th><th scope="col">"Score (computed)"</th><th scope="col">"Status"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {cards.into_iter().map(|c| {
+                                        let action_label = if c.status == "suspended" { "reinstate" } else { "suspend" };
+                                        let can_act = c.status == "approved" || c.status == "suspended";
+                                        let id = format!("suspend-reason-{}", c.seller_id);
+                                        view! {
+                                            <tr>
+                                                <th scope="row">{c.company.clone()}</th>
+                                                <td>{c.volume}</td><td>{c.counter_offer_rate}</td><td>{c.counter_accept_rate}</td>
+                                                <td>{c.inspection_sla}</td><td>{c.payment_sla}</td><td>{c.disputes}</td>
+                                                <td>{format!("{} ({})", c.quality_score, c.computed_score.map(|s| s.to_string()).unwrap_or_else(|| "too few".into()))}</td>
+                                                <td>
+                                                    {c.status.clone()}
+                                                    {can_act.then(|| view! {
+                                                        <ActionForm action=suspension attr:class="form inline">
+                                                            <input type="hidden" name="seller_id" value=c.seller_id/>
+                                                            <input type="hidden" name="suspend" value=action_label/>
+                                                            <label for=id.clone() class="visually-hidden">{format!("Reason to {action_label} {}", c.company)}</label>
+                                                            <input id=id type="text" name="reason" placeholder="reason" size="12"/>
+                                                            <button type="submit" class=if action_label == "suspend" { "button small danger" } else { "button small" }>
+                                                                {format!("{} {}", if action_label == "suspend" { "Suspend" } else { "Reinstate" }, c.company)}
+                                                            </button>
+                                                        </ActionForm>
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/ops/refurbishers"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,129 @@
+//! Refurbisher applications (`/ops/sellers`): pending ones to approve or
+//! reject, and the latest decisions with who made them and when.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    pub seller_id: i64,
+    pub company: String,
+    pub vat_number: String,
+    pub address: Vec<String>,
+    pub contact: String,
+    pub status: String,
+    pub reason: String,
+    pub decided: Option<String>,
+    pub applied_at: i64,
+}
+
+#[server(prefix = "/api", endpoint = "seller_applications")]
+pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError> {
+    use crate::domain::account::Role;
+    use crate::server::api::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let apps = crate::server::repo::sellers::applications(g.state.db.pool(), 100).await.or_internal(&g)?;
+    Ok(apps
+        .into_iter()
+        .map(|a| ApplicationView {
+            seller_id: a.seller_id,
+            company: a.company,
+            vat_number: a.vat_number,
+            address: a.address.lines().into_iter().skip(1).collect(),
+            contact: [a.contact_name, a.contact_email, a.contact_phone].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · "),
+            decided: a.decided_at.map(|at| format!("{} by {}", crate::ui::format_when(at), a.decided_by.unwrap_or_else(|| "—".into()))),
+            status: a.status,
+            reason: a.status_reason,
+            applied_at: a.created_at,
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "decide_seller")]
+pub async fn decide_seller(seller_id: i64, decision: String, reason: String) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::server::api::{guard, Access};
+    use crate::server::onboarding::{decide, Decision};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let decision = match decision.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        _ => return Err(AppError::invalid("decision", "Approve or reject.")),
+    };
+    decide(&g.state, g.user()?.id, seller_id, decision, &reason).await
+}
+
+#[component]
+fn Decide(app: ApplicationView, on_done: Callback<()>) -> impl IntoView {
+    let action = ServerAction::<DecideSeller>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            on_done.run(());
+        }
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let reason_id = format!("reason-{}", app.seller_id);
+    view! {
+        <ActionForm action=action attr:class="form inline">
+            <crate::ui::form::FormError error=error/>
+            <input type="hidden" name="seller_id" value=app.seller_id/>
+            <div class="field">
+                <label for=reason_id.clone()>{format!("Reason or note for {}", app.company)}</label>
+                <input id=reason_id type="text" name="reason" maxlength="500"/>
+                <p class="field-error">{move || error.get().and_then(|e| e.field("reason"))}</p>
+            </div>
+            <button type="submit" name="decision" value="approve" class="button primary">{format!("Approve {}", app.company)}</button>
+            <button type="submit" name="decision" value="reject" class="button danger">{format!("Reject {}", app.company)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn OpsSellersPage() -> impl IntoView {
+    let apps = Resource::new(|| (), |_| load_seller_applications());
+    let refresh = Callback::new(move |_| apps.refetch());
+    view! {
+        <Title text="Refurbisher applications"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match apps.await {
+                    Ok(list) => {
+                        let (pending, decided): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.status == "pending");
+                        view! {
+                            <section>
+                                <p><a href="/ops">"← Operations console"</a></p>
+                                <h1>"Refurbisher applications"</h1>
+                                <h2>{format!("Awaiting a decision ({})", pending.len())}</h2>
+                                {pending.is_empty().then(|| view! { <p>"No application is waiting."</p> })}
+                                <ul class="cards">
+                                    {pending.into_iter().map(|a| view! {
+                                        <li class="card">
+                                            <h3>{a.company.clone()}</h3>
+                                            <p>{format!("VAT {}", a.vat_number)}</p>
+                                            <p>{a.address.join(", ")}</p>
+                                            <p>{a.contact.clone()}</p>
+                                            <p class="muted">{format!("Applied {}", crate::ui::format_when(a.applied_at))}</p>
+                                            <Decide app=a on_done=refresh/>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                <h2>"Latest decisions"</h2>
+                                <table class="table">
+                                    <thead><tr><th scope="col">"Company"</th><th scope="col">"Status"</th><th scope="col">"Decided"</th><th scope="col">"Reason"</th></tr></thead>
+                                    <tbody>
+                                        {decided.into_iter().map(|a| view! {
+                                            <tr><td>{a.company}</td><td>{a.status}</td><td>{a.decided.unwrap_or_else(|| "at set-up".into())}</td><td>{a.reason}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/ops/sellers"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

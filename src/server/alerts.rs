@@ -1,0 +1,198 @@
+//! Alerts: the rules (`domain::alerts`) evaluated on a timer and on demand;
+//! each problem lands once in the inbox (a rule firing again only refreshes
+//! it), and new ones go to operations by email and, when
+//! `ALERT_WEBHOOK_URL` is set, as a JSON POST.
+
+use super::carrier::BoxFuture;
+use super::repo::{self, ops::AuditEntry};
+use super::state::AppState;
+use super::trade_in_flow::{db_error, enqueue};
+use crate::domain::alerts::{conversion_drop_fires, counter_rate_fires, Rule};
+use crate::domain::dates::{week_start_ms, Date, DAY_MS};
+use crate::domain::kpi::Kpi;
+use crate::domain::sla::{inspect_due_ms, pay_due_ms};
+use crate::error::AppError;
+use std::collections::BTreeMap;
+
+/// Where alerts are pushed besides email.
+pub trait AlertSink: Send + Sync + std::fmt::Debug {
+    fn push<'a>(&'a self, alert: &'a serde_json::Value) -> BoxFuture<'a, Result<(), String>>;
+}
+
+/// Posts each alert as JSON to a URL.
+#[derive(Debug)]
+pub struct Webhook {
+    pub url: String,
+    pub client: reqwest::Client,
+}
+
+impl AlertSink for Webhook {
+    fn push<'a>(&'a self, alert: &'a serde_json::Value) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            let res = self.client.post(&self.url).json(alert).send().await.map_err(|e| e.to_string())?;
+            if res.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("webhook answered {}", res.status()))
+            }
+        })
+    }
+}
+
+struct Firing {
+    rule: Rule,
+    subject: String,
+    title: String,
+    detail: String,
+}
+
+async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
+    let now = state.clock.now_ms();
+    let mut conn = state.db.pool().acquire().await?;
+    let rules = repo::alerts::rules(&mut *conn).await?;
+    let mut out = Vec::new();
+    for (rule, threshold, enabled) in rules {
+        if !enabled {
+            continue;
+        }
+        match rule {
+            Rule::CounterOfferRate => {
+                for (id, company, inspected, countered) in repo::alerts::counter_rates(&mut conn, now - 7 * DAY_MS).await? {
+                    if let Some(rate) = counter_rate_fires(inspected, countered, threshold) {
+                        out.push(Firing {
+                            rule,
+                            subject: format!("seller:{id}"),
+                            title: format!("{company}: counter-offer rate {}.{}% over 7 days", rate / 100, rate % 100 / 10),
+                            detail: format!("{countered} counter-offers for {inspected} inspections (threshold {}%).", rule.format_threshold(threshold)),
+                        });
+                    }
+                }
+            }
+            Rule::InspectionSla | Rule::PayoutOverdue => {
+                let (states, column, due): (&str, &str, fn(i64) -> i64) = if rule == Rule::InspectionSla {
+                    ("'received', 'inspecting'", "received_at", inspect_due_ms)
+                } else {
+                    ("'validated'", "validated_at", pay_due_ms)
+                };
+                let mut late: BTreeMap<(i64, String), i64> = BTreeMap::new();
+                for (id, company, at) in repo::alerts::waiting(&mut conn, states, column).await? {
+                    if due(at) < now {
+                        *late.entry((id, company)).or_default() += 1;
+                    }
+                }
+                for ((id, company), n) in late {
+                    if n >= threshold {
+                        let what = if rule == Rule::InspectionSla { "devices past the inspection SLA" } else { "payouts overdue" };
+                        out.push(Firing { rule, subject: format!("seller:{id}"), title: format!("{company}: {n} {what}"), detail: format!("Threshold: {threshold}.") });
+                    }
+                }
+            }
+            Rule::ThinMarket => {
+                let week = week_start_ms(now);
+                for (variant, grade, sku, views) in repo::alerts::popular(&mut conn, now - 7 * DAY_MS, threshold, 50).await? {
+                    let Ok(g) = crate::domain::grade::Grade::parse(&grade) else { continue };
+                    let bidders = repo::offers::candidates(&mut *conn, variant, g, week).await?.iter().filter(|c| c.is_eligible()).count();
+                    if bidders <= 1 {
+                        out.push(Firing {
+                            rule,
+                            subject: format!("variant:{sku}:{grade}"),
+                            title: format!("{sku} ({}): {} for a popular device", g.label(), if bidders == 0 { "no offer" } else { "one bidder only" }),
+                            detail: format!("Shown {views} times in 7 days."),
+                        });
+                    }
+                }
+            }
+            Rule::ConversionDrop => {
+                let all = repo::ops_kpis::Filter::default();
+                let cur = repo::ops_kpis::totals(&mut conn, now - 7 * DAY_MS, now, &all).await?;
+                let before = repo::ops_kpis::totals(&mut conn, now - 14 * DAY_MS, now - 7 * DAY_MS, &all).await?;
+                if let Some(drop) = conversion_drop_fires(Kpi::Conversion.value(&cur), Kpi::Conversion.value(&before), threshold) {
+                    let day = Date::from_unix_ms(now);
+                    out.push(Firing {
+                        rule,
+                        subject: format!("conversion:{}", Date::from_unix_ms(week_start_ms(now))),
+                        title: format!("Conversion down {} week over week", Kpi::Conversion.format_delta(-drop).trim_start_matches('-')),
+                        detail: format!(
+                            "{} in the 7 days to {day}, {} the 7 days before.",
+                            Kpi::Conversion.value(&cur).map(|v| Kpi::Conversion.format(v)).unwrap_or_default(),
+                            Kpi::Conversion.value(&before).map(|v| Kpi::Conversion.format(v)).unwrap_or_default()
+                        ),
+                    });
+                }
+            }
+            Rule::CapsExhaustedEarly => {
+                let week = week_start_ms(now);
+                let weekday = i64::from(Date::from_unix_ms(now).weekday());
+                if weekday <= threshold {
+                    for (id, company, cap, units) in repo::alerts::capped(&mut conn, week).await? {
+                        if units >= cap {
+                            out.push(Firing {
+                                rule,
+                                subject: format!("seller:{id}:{}", Date::from_unix_ms(week)),
+                                title: format!("{company}: weekly cap of {cap} reached already"),
+                                detail: format!("{units} devices bought since Monday; its prices are out of the offers until next week."),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Evaluates every rule and stores what fired; returns how many alerts are new.
+pub async fn run(state: &AppState) -> Result<usize, AppError> {
+    let firings = evaluate(state).await.map_err(db_error)?;
+    let now = state.clock.now_ms();
+    let mut new = Vec::new();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let recipients = repo::alerts::ops_emails(&mut *tx).await.map_err(db_error)?;
+    for f in &firings {
+        if let Some(id) = repo::alerts::raise(&mut tx, f.rule, &f.subject, &f.title, &f.detail, now).await.map_err(db_error)? {
+            let mail = super::emails::alert(&state.config.public_url, &f.title, &f.detail);
+            for to in &recipients {
+                enqueue(&mut tx, to, &mail, None, now).await?;
+            }
+            repo::alerts::mark_notified(&mut *tx, id, now).await.map_err(db_error)?;
+            new.push((id, f));
+        }
+    }
+    tx.commit().await.map_err(db_error)?;
+    if let Some(sink) = &state.alert_sink {
+        for (id, f) in &new {
+            let body = serde_json::json!({ "id": id, "rule": f.rule.code(), "subject": f.subject, "title": f.title, "detail": f.detail, "at": now });
+            if let Err(e) = sink.push(&body).await {
+                tracing::warn!(error = %e, alert_id = id, "alert webhook failed");
+            }
+        }
+    }
+    if !new.is_empty() {
+        tracing::info!(new = new.len(), "alerts raised");
+    }
+    Ok(new.len())
+}
+
+pub async fn set_rule(state: &AppState, ops_user: i64, rule: Rule, threshold_text: &str, enabled: bool) -> Result<(), AppError> {
+    let threshold = rule.parse_threshold(threshold_text).map_err(|e| AppError::invalid("threshold", e))?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    repo::alerts::set_rule(&mut *tx, rule, threshold, enabled, ops_user, now).await.map_err(db_error)?;
+    let detail = format!("alert rule {} set to {}{}", rule.code(), rule.format_threshold(threshold), if enabled { "" } else { " (off)" });
+    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "alert_rule", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)
+}
+
+pub async fn change(state: &AppState, ops_user: i64, id: i64, to: &str) -> Result<(), AppError> {
+    if !matches!(to, "acknowledged" | "resolved") {
+        return Err(AppError::invalid("state", "Acknowledge or resolve."));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    if !repo::alerts::change(&mut *tx, id, to, ops_user, now).await.map_err(db_error)? {
+        return Err(AppError::Conflict("This alert is not in a state that allows this any more.".into()));
+    }
+    let detail = format!("alert {id} {to}");
+    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "alert", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)
+}

@@ -1,0 +1,268 @@
+//! The KPI dashboard: every KPI for a period against the one before and
+//! its target, which segments explain the move, 12 weeks of history and a
+//! breakdown. Also the CSV exports of the same tables.
+
+use super::repo::{self, ops_kpis::{Filter, Group}};
+use super::state::AppState;
+use super::trade_in_flow::db_error;
+use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
+use crate::error::AppError;
+use super::downloads::{csv_attachment, csv_field, refused};
+use crate::ops::kpi_types::*;
+use std::collections::BTreeMap;
+
+pub struct Request {
+    pub kind: PeriodKind,
+    pub period: Period,
+    pub filter: Filter,
+    pub focus: Kpi,
+}
+
+/// Reads the dashboard's query; a bad value is a field error.
+pub fn request(now: i64, kind: Option<&str>, at: Option<&str>, category: Option<&str>, brand: Option<&str>, seller: Option<i64>, focus: Option<&str>) -> Result<Request, AppError> {
+    let kind = match kind.filter(|k| !k.is_empty()) {
+        None => PeriodKind::Week,
+        Some(k) => PeriodKind::parse(k).ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?,
+    };
+    let period = match at.map(str::trim).filter(|a| !a.is_empty()) {
+        None => Period::containing(kind, now),
+        Some(a) => Period::parse(kind, a).ok_or_else(|| AppError::invalid("at", format!("\"{}\" is not a {} (e.g. {}).", a.chars().take(20).collect::<String>(), kind.code(), Period::containing(kind, now).label())))?,
+    };
+    let slug = |s: Option<&str>| s.filter(|s| crate::domain::catalog::is_slug(s)).unwrap_or_default().to_string();
+    let focus = match focus.filter(|f| !f.is_empty()) {
+        None => Kpi::Conversion,
+        Some(f) => Kpi::parse(f).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?,
+    };
+    Ok(Request { kind, period, filter: Filter { category: slug(category), brand: slug(brand), seller_id: seller.unwrap_or(0).max(0) }, focus })
+}
+
+fn shown(kpi: Kpi, v: Option<i64>) -> String {
+    v.map(|v| kpi.format(v)).unwrap_or_else(|| "–".into())
+}
+
+fn average_offer(c: &Counts) -> Option<i64> {
+    (c.offers_with_price > 0).then(|| c.offered_total_minor / c.offers_with_price)
+}
+
+/// The segments' parts of the change, with a note on the best offer.
+fn drivers(kpi: Kpi, now: &BTreeMap<String, Counts>, before: &BTreeMap<String, Counts>) -> Vec<Driver> {
+    let mut names: Vec<&String> = now.keys().chain(before.keys()).collect();
+    names.sort();
+    names.dedup();
+    let segments: Vec<(String, Counts, Counts)> =
+        names.into_iter().map(|n| (n.clone(), now.get(n).cloned().unwrap_or_default(), before.get(n).cloned().unwrap_or_default())).collect();
+    decompose(kpi, &segments)
+        .into_iter()
+        .filter(|c| c.delta != 0)
+        .take(8)
+        .map(|c| {
+            let (n, b) = (now.get(&c.segment).and_then(average_offer), before.get(&c.segment).and_then(average_offer));
+            let note = match (n, b) {
+                (Some(n), Some(b)) if b > 0 && n != b => {
+                    let pct = (n - b) * 100 / b;
+                    if pct == 0 {
+                        String::new()
+                    } else {
+                        format!("where the average best offer {} {}%", if pct < 0 { "fell" } else { "rose" }, pct.abs())
+                    }
+                }
+                _ => String::new(),
+            };
+            Driver { part: kpi.format_delta(c.delta), segment: c.segment, delta: c.delta, note }
+        })
+        .collect()
+}
+
+pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, AppError> {
+    let now_ms = state.clock.now_ms();
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let c = &mut *conn;
+    let prev = r.period.previous();
+    let cur = repo::ops_kpis::totals(c, r.period.start_ms, r.period.end_ms, &r.filter).await.map_err(db_error)?;
+    let before = repo::ops_kpis::totals(c, prev.start_ms, prev.end_ms, &r.filter).await.map_err(db_error)?;
+    let targets: BTreeMap<String, i64> = repo::ops::targets(&mut *c)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .filter(|(_, kind, _)| kind == r.kind.code())
+        .map(|(k, _, t)| (k, t))
+        .collect();
+    let kpis = Kpi::ALL
+        .into_iter()
+        .map(|k| {
+            let (v, p) = (k.value(&cur), k.value(&before));
+            let delta = v.zip(p).map(|(v, p)| v - p);
+            let target = targets.get(k.code()).copied();
+            KpiRow {
+                code: k.code().into(),
+                label: k.label().into(),
+                value: v,
+                shown: shown(k, v),
+                previous_shown: shown(k, p),
+                change: delta.map(|d| k.format_delta(d)),
+                change_good: delta.filter(|d| *d != 0).map(|d| (d > 0) == k.higher_is_better()),
+                target_shown: target.map(|t| k.format(t)),
+                target_input: target.map(|t| target_input(k, t)).unwrap_or_default(),
+                status: target.zip(v).map(|(t, v)| against_target(k, v, t)),
+            }
+        })
+        .collect();
+    let k = r.focus;
+    let cb_now = repo::ops_kpis::counts(&mut *c, r.period.start_ms, r.period.end_ms, &r.filter, Group::CategoryBrand).await.map_err(db_error)?;
+    let rf_now = repo::ops_kpis::counts(&mut *c, r.period.start_ms, r.period.end_ms, &r.filter, Group::Seller).await.map_err(db_error)?;
+    let cb_before = repo::ops_kpis::counts(&mut *c, prev.start_ms, prev.end_ms, &r.filter, Group::CategoryBrand).await.map_err(db_error)?;
+    let rf_before = repo::ops_kpis::counts(&mut *c, prev.start_ms, prev.end_ms, &r.filter, Group::Seller).await.map_err(db_error)?;
+    let by_category_brand = drivers(k, &cb_now, &cb_before);
+    let by_refurbisher = drivers(k, &rf_now, &rf_before);
+    let summary = match k.value(&cur).zip(k.value(&before)) {
+        None => format!("{} has no value for {} or {} with these filters.", k.label(), r.period.label(), prev.label()),
+        Some((v, p)) => {
+            let mut s = format!("{} {} {}", k.label(), k.format_delta(v - p), r.kind.over());
+            if let Some(top) = by_category_brand.first() {
+                s.push_str(&format!("; {} from {}", top.part, top.segment));
+                if !top.note.is_empty() {
+                    s.push_str(&format!(", {}", top.note));
+                }
+            }
+            if let Some(top) = by_refurbisher.first() {
+                s.push_str(&format!("; among refurbishers, {} from {}", top.part, top.segment));
+            }
+            s.push('.');
+            s
+        }
+    };
+    let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
+    let weekly = repo::ops_kpis::weekly(&mut *c, weeks[0].start_ms, 12, &r.filter).await.map_err(db_error)?;
+    let series = weeks.iter().zip(weekly.iter()).map(|(w, counts)| {
+        let v = k.value(counts);
+        (w.label(), v.unwrap_or(0), shown(k, v))
+    }).collect();
+    let mut breakdown: Vec<(String, i64, String)> = cb_now.iter().filter_map(|(name, counts)| k.value(counts).map(|v| (name.clone(), v, k.format(v)))).collect();
+    breakdown.sort_by_key(|b| std::cmp::Reverse(b.1));
+    breakdown.truncate(10);
+    let categories = repo::catalog::categories_with_counts(&mut *c).await.map_err(db_error)?.into_iter().map(|x| (x.slug, x.name)).collect();
+    let brands = repo::catalog::all_brands(&mut *c).await.map_err(db_error)?;
+    let refurbishers = repo::ops::refurbishers(&mut *c).await.map_err(db_error)?;
+    let inbox = repo::ops_queues::counts(&mut *c).await.map_err(db_error)?;
+    let current = Period::containing(r.kind, now_ms);
+    Ok(OpsDashboard {
+        period_kind: r.kind.code().into(),
+        period: r.period.label(),
+        previous: prev.label(),
+        next: (r.period.start_ms < current.start_ms).then(|| r.period.next().label()),
+        kpis,
+        focus: k.code().into(),
+        focus_label: k.label().into(),
+        summary,
+        by_category_brand,
+        by_refurbisher,
+        series,
+        breakdown,
+        categories,
+        brands,
+        refurbishers,
+        open_alerts: inbox.open_alerts,
+        held_payouts: inbox.held_payouts,
+        open_claims: inbox.open_claims,
+        pending_sellers: inbox.pending_sellers,
+    })
+}
+
+/// A target written back in the form's terms ("12.5", "250", "4.5").
+pub fn target_input(k: Kpi, t: i64) -> String {
+    use crate::domain::kpi::Unit;
+    match k.unit() {
+        Unit::Count => t.to_string(),
+        Unit::Percent | Unit::Money => format!("{}.{:02}", t / 100, t % 100),
+        Unit::Days => format!("{}.{}", t / 10, t % 10),
+    }
+}
+
+pub async fn set_target(state: &AppState, ops_user: i64, kpi: Kpi, kind: PeriodKind, text: &str) -> Result<(), AppError> {
+    let target = if text.trim().is_empty() { None } else { Some(kpi.parse_target(text).map_err(|e| AppError::invalid("target", e))?) };
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    repo::ops::set_target(&mut *tx, kpi.code(), kind.code(), target, ops_user, now).await.map_err(db_error)?;
+    let detail = match target {
+        Some(t) => format!("target for {} per {} set to {}", kpi.label(), kind.code(), kpi.format(t)),
+        None => format!("target for {} per {} removed", kpi.label(), kind.code()),
+    };
+    repo::ops::audit(&mut *tx, &repo::ops::AuditEntry { actor_id: Some(ops_user), action: "kpi_target", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(())
+}
+
+/// The dashboard's tables as CSV: `kpis`, `series` or `breakdown`.
+pub fn to_csv(d: &OpsDashboard, table: &str) -> Option<String> {
+    let mut out = String::new();
+    match table {
+        "kpis" => {
+            out.push_str(&format!("kpi,{},{},change,target,status\n", d.period, d.previous));
+            for k in &d.kpis {
+                let status = k.status.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default();
+                out.push_str(&format!(
+                    "{},{},{},{},{},{}\n",
+                    csv_field(&k.label),
+                    csv_field(&k.shown),
+                    csv_field(&k.previous_shown),
+                    csv_field(k.change.as_deref().unwrap_or("")),
+                    csv_field(k.target_shown.as_deref().unwrap_or("")),
+                    status
+                ));
+            }
+        }
+        "series" => {
+            out.push_str(&format!("week,{}\n", csv_field(&d.focus_label)));
+            for (w, _, s) in &d.series {
+                out.push_str(&format!("{w},{}\n", csv_field(s)));
+            }
+        }
+        "breakdown" => {
+            out.push_str(&format!("segment,{},part of change {} vs {}\n", csv_field(&d.focus_label), d.period, d.previous));
+            for (seg, _, s) in &d.breakdown {
+                let part = d.by_category_brand.iter().find(|x| &x.segment == seg).map(|x| x.part.clone()).unwrap_or_default();
+                out.push_str(&format!("{},{},{}\n", csv_field(seg), csv_field(s), csv_field(&part)));
+            }
+            for x in &d.by_refurbisher {
+                out.push_str(&format!("{},,{}\n", csv_field(&format!("Refurbisher: {}", x.segment)), csv_field(&x.part)));
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    table: Option<String>,
+    period: Option<String>,
+    at: Option<String>,
+    category: Option<String>,
+    brand: Option<String>,
+    seller: Option<i64>,
+    kpi: Option<String>,
+}
+
+/// `/ops/export.csv?table=kpis|series|breakdown&…`: the dashboard's tables.
+pub async fn export(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: http::HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> axum::response::Response {
+    if let Err(e) = super::auth::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
+        return refused(e);
+    }
+    let r = match request(state.clock.now_ms(), q.period.as_deref(), q.at.as_deref(), q.category.as_deref(), q.brand.as_deref(), q.seller, q.kpi.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return refused(e),
+    };
+    let table = q.table.unwrap_or_else(|| "kpis".into());
+    let d = match dashboard(&state, &r).await {
+        Ok(d) => d,
+        Err(e) => return refused(e),
+    };
+    match to_csv(&d, &table) {
+        Some(csv) => csv_attachment(&format!("{table}-{}.csv", d.period), csv),
+        None => refused(AppError::BadRequest("table must be kpis, series or breakdown".into())),
+    }
+}

@@ -1,0 +1,88 @@
+//! The price grid as a file: CSV export, and the import's upload (dry run
+//! or apply). Plain axum routes: a download is not a page, and an upload of
+//! up to 10 MB needs its own body limit. Answers are JSON (`ImportReport`,
+//! or the `AppError` with its status) for the import page's script.
+
+use super::auth;
+use super::downloads::{csv_attachment, refused};
+use super::pricing::{self, SellerCtx};
+use super::state::AppState;
+use crate::domain::account::Role;
+use crate::error::AppError;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// The largest CSV accepted: 100,000 rows take about 4 MB.
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+/// The route's body limit: the file and a little form text.
+pub const MAX_IMPORT_BODY: usize = MAX_IMPORT_BYTES + 64 * 1024;
+
+fn error(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(e)).into_response()
+}
+
+async fn signed_in_seller(state: &AppState, headers: &HeaderMap) -> Result<SellerCtx, AppError> {
+    let user = auth::user_with_role(state, headers, Role::Seller).await?;
+    pricing::seller_ctx(state, user.id).await
+}
+
+pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let ctx = match signed_in_seller(&state, &headers).await {
+        Ok(c) => c,
+        Err(e) => return refused(e),
+    };
+    match pricing::export_csv(&state, &ctx).await {
+        Ok(csv) => {
+            let date = crate::domain::dates::Date::from_unix_ms(state.clock.now_ms());
+            csv_attachment(&format!("prices-{}-{date}.csv", crate::domain::catalog::slugify(&ctx.company)), csv)
+        }
+        Err(e) => refused(e),
+    }
+}
+
+/// Form fields: `file`, `mode` (`preview` or `apply`), `replace` (present:
+/// the file is the whole grid), `base` (the preview's token, to apply).
+pub async fn import(State(state): State<AppState>, headers: HeaderMap, mut form: Multipart) -> Response {
+    let ctx = match signed_in_seller(&state, &headers).await {
+        Ok(c) => c,
+        Err(e) => return error(e),
+    };
+    let too_big = || error(AppError::invalid("file", "The file is larger than 10 MB. Split it, or remove columns other than variant_sku, grade, price_eur and weekly_cap."));
+    let (mut file, mut mode, mut replace, mut base) = (None, String::new(), false, String::new());
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_big(),
+            Err(e) => return error(AppError::BadRequest(e.body_text())),
+        };
+        match field.name().unwrap_or_default() {
+            "file" => match field.bytes().await {
+                Ok(b) if b.len() > MAX_IMPORT_BYTES => return too_big(),
+                Ok(b) => file = Some(b),
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_big(),
+                Err(e) => return error(AppError::BadRequest(e.body_text())),
+            },
+            "mode" => mode = field.text().await.unwrap_or_default(),
+            "replace" => replace = true,
+            "base" => base = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else { return error(AppError::invalid("file", "Choose a CSV file.")) };
+    // Spreadsheets sometimes save Latin-1; SKUs, grades and prices are
+    // ASCII, so a lossy read only garbles text that is wrong anyway.
+    let text = String::from_utf8_lossy(&bytes);
+    let result = match mode.as_str() {
+        "preview" => pricing::preview_import(&state, &ctx, &text, replace).await,
+        "apply" if !base.is_empty() => pricing::apply_import(&state, &ctx, &text, replace, base.trim()).await,
+        "apply" => Err(AppError::invalid("file", "Preview the file before applying it.")),
+        _ => Err(AppError::BadRequest("mode must be preview or apply".into())),
+    };
+    match result {
+        Ok(report) => axum::Json(report).into_response(),
+        Err(e) => error(e),
+    }
+}

@@ -1,0 +1,312 @@
+//! A refurbisher's prices as a service: the grid with each cell's market
+//! position, saving cells with their versions, "match price to win", and
+//! CSV imports (dry run, then all-or-nothing apply). Callers are the server
+//! functions, the CSV routes and the benchmark.
+
+use super::repo::{self, prices::Source};
+use super::state::AppState;
+use super::trade_in_flow::db_error;
+use crate::domain::catalog::{full_name, storage_label};
+use crate::domain::dates::{previous_month_ms, week_start_ms};
+use crate::domain::grade::Grade;
+use crate::domain::listing_price::{far_above_market, market_position};
+use crate::domain::offer::{Candidate, Ineligible};
+use crate::domain::price_csv;
+use crate::domain::price_import::{fingerprint, plan};
+use crate::error::AppError;
+use crate::seller::price_types::*;
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+
+/// The signed-in refurbisher.
+#[derive(Clone, Debug)]
+pub struct SellerCtx {
+    pub seller_id: i64,
+    pub user_id: i64,
+    pub company: String,
+    pub status: String,
+    pub paused: bool,
+    pub weekly_cap: Option<i64>,
+}
+
+/// The seller account of a user, or Forbidden (a seller user always has one).
+pub async fn seller_ctx(state: &AppState, user_id: i64) -> Result<SellerCtx, AppError> {
+    let s = repo::sellers::overview_for_user(state.db.pool(), user_id).await.map_err(db_error)?.ok_or(AppError::Forbidden)?;
+    Ok(SellerCtx { seller_id: s.id, user_id, company: s.company, status: s.status, paused: s.paused, weekly_cap: s.weekly_cap })
+}
+
+pub fn variant_name(v: &repo::catalog::VariantInfo) -> String {
+    let mut name = format!("{} · {}", full_name(&v.brand_name, &v.model_name), storage_label(v.storage_gb as u32));
+    if !v.connectivity.is_empty() {
+        name.push_str(&format!(" · {}", v.connectivity));
+    }
+    name
+}
+
+fn not_competing(why: Ineligible, status: &str) -> String {
+    match why {
+        Ineligible::SellerNotApproved if status == "pending" => "awaiting approval".into(),
+        Ineligible::SellerNotApproved => format!("account {status}"),
+        Ineligible::SellerPaused => "buying paused".into(),
+        Ineligible::ListingInactive => "not buying".into(),
+        Ineligible::ListingCapReached => "weekly cap reached".into(),
+        Ineligible::SellerCapReached => "your weekly cap is reached".into(),
+    }
+}
+
+/// Everything the grid shows for one cell. `competitors`: the other
+/// refurbishers' live prices.
+fn cell_view(ctx: &SellerCtx, variant_id: i64, grade: Grade, own: Option<repo::prices::Cell>, mine: Option<&Candidate>, competitors: &[i64], paid: Option<i64>) -> GridCell {
+    let price = own.and_then(|c| c.price_minor);
+    GridCell {
+        variant_id,
+        grade,
+        price_minor: price,
+        version: own.map(|c| c.version),
+        weekly_cap: own.and_then(|c| c.weekly_cap),
+        competitors: competitors.len(),
+        best_competitor_minor: competitors.iter().copied().max(),
+        position: price.map(|p| market_position(p, competitors)),
+        not_competing: price.and(mine).and_then(Candidate::ineligibility).map(|why| not_competing(why, &ctx.status)),
+        far_above_market: price.is_some_and(|p| far_above_market(p, competitors)),
+        below_paid_minor: match (price, paid) {
+            (Some(p), Some(avg)) if p < avg => Some(avg),
+            _ => None,
+        },
+    }
+}
+
+/// The cells of the given variants, every grade, with their market.
+pub async fn cells(conn: &mut AnyConnection, ctx: &SellerCtx, variant_ids: &[i64], now: i64) -> Result<HashMap<(i64, Grade), GridCell>, sqlx::Error> {
+    let own: HashMap<(i64, Grade), repo::prices::Cell> =
+        repo::prices::own_cells(conn, ctx.seller_id, variant_ids).await?.into_iter().map(|(v, g, c)| ((v, g), c)).collect();
+    let mut mine: HashMap<(i64, Grade), Candidate> = HashMap::new();
+    let mut others: HashMap<(i64, Grade), Vec<i64>> = HashMap::new();
+    for (v, g, c) in repo::offers::candidates_for_variants(&mut *conn, variant_ids, week_start_ms(now)).await? {
+        if c.seller_id == ctx.seller_id {
+            mine.insert((v, g), c);
+        } else if c.is_eligible() {
+            others.entry((v, g)).or_default().push(c.price_minor);
+        }
+    }
+    let (from, to) = previous_month_ms(now);
+    let paid: HashMap<(i64, Grade), i64> =
+        repo::prices::average_paid(conn, ctx.seller_id, variant_ids, from, to).await?.into_iter().map(|(v, g, a)| ((v, g), a)).collect();
+    let mut out = HashMap::new();
+    for &v in variant_ids {
+        for g in Grade::ALL {
+            let key = (v, g);
+            let competitors = others.get(&key).map(Vec::as_slice).unwrap_or_default();
+            out.insert(key, cell_view(ctx, v, g, own.get(&key).copied(), mine.get(&key), competitors, paid.get(&key).copied()));
+        }
+    }
+    Ok(out)
+}
+
+pub const PER_PAGE: i64 = 50;
+
+pub async fn grid_page(state: &AppState, ctx: &SellerCtx, q: repo::prices::GridQuery, page: i64) -> Result<GridPage, AppError> {
+    let now = state.clock.now_ms();
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let (total, variants) = repo::prices::grid(&mut conn, ctx.seller_id, &q).await.map_err(db_error)?;
+    let ids: Vec<i64> = variants.iter().map(|v| v.variant_id).collect();
+    let mut cells = cells(&mut conn, ctx, &ids, now).await.map_err(db_error)?;
+    let rows = variants
+        .iter()
+        .map(|v| GridRow {
+            variant_id: v.variant_id,
+            sku: v.sku.clone(),
+            name: variant_name(v),
+            cells: Grade::ALL.iter().filter_map(|g| cells.remove(&(v.variant_id, *g))).collect(),
+        })
+        .collect();
+    let categories = repo::catalog::categories_with_counts(&mut *conn).await.map_err(db_error)?.into_iter().map(|c| (c.slug, c.name)).collect();
+    let brands = repo::catalog::all_brands(&mut *conn).await.map_err(db_error)?;
+    let units_this_week = repo::sellers::units_in_week(&mut *conn, ctx.seller_id, week_start_ms(now)).await.map_err(db_error)?;
+    Ok(GridPage {
+        rows,
+        total,
+        page,
+        pages: ((total + q.limit - 1) / q.limit).max(1),
+        status: ctx.status.clone(),
+        paused: ctx.paused,
+        weekly_cap: ctx.weekly_cap,
+        units_this_week,
+        categories,
+        brands,
+    })
+}
+
+async fn one_cell(state: &AppState, ctx: &SellerCtx, variant_id: i64, grade: Grade) -> Result<GridCell, AppError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let mut cells = cells(&mut conn, ctx, &[variant_id], state.clock.now_ms()).await.map_err(db_error)?;
+    cells.remove(&(variant_id, grade)).ok_or(AppError::NotFound)
+}
+
+async fn known_variant(state: &AppState, variant_id: i64) -> Result<repo::catalog::VariantInfo, AppError> {
+    repo::catalog::variant_by_id(state.db.pool(), variant_id).await.map_err(db_error)?.ok_or(AppError::NotFound)
+}
+
+/// Saves one cell if it still has `version` (None: the editor saw no
+/// listing). `price_minor` None stops buying. Only ever this seller's cell.
+pub async fn save_cell(
+    state: &AppState,
+    ctx: &SellerCtx,
+    variant_id: i64,
+    grade: Grade,
+    price_minor: Option<i64>,
+    version: Option<i64>,
+    source: Source,
+) -> Result<CellOutcome, AppError> {
+    known_variant(state, variant_id).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let saved = repo::prices::save(&mut tx, ctx.seller_id, variant_id, grade, price_minor, version, ctx.user_id, source, now).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    let cell = one_cell(state, ctx, variant_id, grade).await?;
+    Ok(match saved {
+        repo::prices::Saved::Saved { .. } => {
+            tracing::info!(seller_id = ctx.seller_id, variant_id, grade = grade.code(), ?price_minor, "price saved");
+            CellOutcome::Saved(cell)
+        }
+        repo::prices::Saved::Unchanged | repo::prices::Saved::Missing => CellOutcome::Unchanged(cell),
+        repo::prices::Saved::Stale { .. } => CellOutcome::Stale(cell),
+    })
+}
+
+pub async fn set_listing_cap(state: &AppState, ctx: &SellerCtx, variant_id: i64, grade: Grade, cap: Option<i64>, version: i64) -> Result<CellOutcome, AppError> {
+    known_variant(state, variant_id).await?;
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let saved = repo::prices::set_listing_cap(&mut tx, ctx.seller_id, variant_id, grade, cap, version).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    let cell = one_cell(state, ctx, variant_id, grade).await?;
+    match saved {
+        repo::prices::Saved::Saved { .. } => Ok(CellOutcome::Saved(cell)),
+        repo::prices::Saved::Unchanged => Ok(CellOutcome::Unchanged(cell)),
+        repo::prices::Saved::Stale { .. } => Ok(CellOutcome::Stale(cell)),
+        repo::prices::Saved::Missing => Err(AppError::invalid("cap", "Set a price first: a cap limits a listing you buy with.")),
+    }
+}
+
+pub const MAX_MATCH_ROWS: usize = 200;
+
+/// The prices "match price to win" would set for these rows: every cell
+/// this seller buys and does not win, raised to the price to win.
+pub async fn match_preview(state: &AppState, ctx: &SellerCtx, variant_ids: &[i64]) -> Result<Vec<MatchLine>, AppError> {
+    if variant_ids.is_empty() || variant_ids.len() > MAX_MATCH_ROWS {
+        return Err(AppError::invalid("rows", format!("Select between 1 and {MAX_MATCH_ROWS} rows.")));
+    }
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let cells = cells(&mut conn, ctx, variant_ids, state.clock.now_ms()).await.map_err(db_error)?;
+    let mut lines = Vec::new();
+    for &v in variant_ids {
+        let Some(info) = repo::catalog::variant_by_id(&mut *conn, v).await.map_err(db_error)? else { return Err(AppError::NotFound) };
+        for g in Grade::ALL {
+            let Some(c) = cells.get(&(v, g)) else { continue };
+            if let (Some(current), Some(version), Some(new)) = (c.price_minor, c.version, c.position.as_ref().and_then(|p| p.price_to_win_minor)) {
+                lines.push(MatchLine { variant_id: v, grade: g, name: variant_name(&info), current_minor: current, new_minor: new, version });
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// Saves a previewed "match price to win", all or nothing: if any cell
+/// changed since the preview, nothing is saved.
+pub async fn apply_match(state: &AppState, ctx: &SellerCtx, lines: &[MatchLine]) -> Result<usize, AppError> {
+    if lines.is_empty() || lines.len() > MAX_MATCH_ROWS * Grade::ALL.len() {
+        return Err(AppError::invalid("rows", "Nothing to save."));
+    }
+    for l in lines {
+        crate::domain::listing_price::check_price(l.new_minor).map_err(|e| AppError::invalid("rows", e))?;
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let mut saved = 0;
+    for l in lines {
+        match repo::prices::save(&mut tx, ctx.seller_id, l.variant_id, l.grade, Some(l.new_minor), Some(l.version), ctx.user_id, Source::Recommendation, now)
+            .await
+            .map_err(db_error)?
+        {
+            repo::prices::Saved::Saved { .. } => saved += 1,
+            repo::prices::Saved::Unchanged => {}
+            repo::prices::Saved::Stale { .. } | repo::prices::Saved::Missing => {
+                return Err(AppError::Conflict(format!(
+                    "{} ({}) changed since the preview; nothing was saved. Preview again.",
+                    l.name,
+                    l.grade.label()
+                )));
+            }
+        }
+    }
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(seller_id = ctx.seller_id, saved, "matched prices to win");
+    Ok(saved)
+}
+
+fn parse_file(text: &str) -> Result<price_csv::Parsed, AppError> {
+    price_csv::parse(text).map_err(|e| AppError::invalid("file", e))
+}
+
+fn report(p: &crate::domain::price_import::Plan, rows: usize, base: String, applied: bool) -> ImportReport {
+    ImportReport {
+        rows,
+        counts: p.counts,
+        errors: p.errors.iter().take(MAX_LISTED_ERRORS).map(|e| RowProblem { line: e.line, reason: e.reason.clone() }).collect(),
+        error_count: p.errors.len(),
+        base,
+        applied,
+    }
+}
+
+/// The dry run: what the file would change, and every bad row.
+pub async fn preview_import(state: &AppState, ctx: &SellerCtx, text: &str, replace_all: bool) -> Result<ImportReport, AppError> {
+    let parsed = parse_file(text)?;
+    let rows = parsed.rows.len() + parsed.errors.len();
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let ids = repo::catalog::variant_ids_by_sku(&mut conn).await.map_err(db_error)?;
+    let existing = repo::prices::existing(&mut conn, ctx.seller_id).await.map_err(db_error)?;
+    let p = plan(parsed, &ids, &existing, replace_all);
+    Ok(report(&p, rows, fingerprint(&existing), false))
+}
+
+/// Applies the file in one transaction if the grid is still the one the
+/// preview saw (`base`) and no row is bad; otherwise changes nothing.
+pub async fn apply_import(state: &AppState, ctx: &SellerCtx, text: &str, replace_all: bool, base: &str) -> Result<ImportReport, AppError> {
+    let parsed = parse_file(text)?;
+    let rows = parsed.rows.len() + parsed.errors.len();
+    let ids = {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        repo::catalog::variant_ids_by_sku(&mut conn).await.map_err(db_error)?
+    };
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let existing = repo::prices::existing(&mut tx, ctx.seller_id).await.map_err(db_error)?;
+    let current = fingerprint(&existing);
+    if current != base {
+        return Err(AppError::Conflict("Your prices changed since this preview (an edit in another tab or another import). Nothing was applied: preview the file again.".into()));
+    }
+    let p = plan(parsed, &ids, &existing, replace_all);
+    if !p.errors.is_empty() {
+        return Err(AppError::invalid("file", format!("{} rows have problems; nothing was applied. Fix them and preview again.", p.errors.len())));
+    }
+    repo::prices::apply(&state.db, &mut tx, ctx.seller_id, ctx.user_id, &p.writes, Source::Csv, now).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(seller_id = ctx.seller_id, new = p.counts.new, changed = p.counts.changed, removed = p.counts.removed, "price import applied");
+    // No base: a further import starts with a new preview.
+    Ok(report(&p, rows, String::new(), true))
+}
+
+/// The grid as CSV text, header included.
+pub async fn export_csv(state: &AppState, ctx: &SellerCtx) -> Result<String, AppError> {
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let rows = repo::prices::export(&mut conn, ctx.seller_id).await.map_err(db_error)?;
+    let mut out = String::with_capacity(40 * (rows.len() + 1));
+    out.push_str(&price_csv::HEADER.join(","));
+    out.push('\n');
+    for (sku, grade, price, cap) in rows {
+        out.push_str(&price_csv::export_line(&sku, grade, price, cap));
+        out.push('\n');
+    }
+    Ok(out)
+}

@@ -1,0 +1,110 @@
+//! Refurbisher scorecards over the last 90 days, the quality score they
+//! feed (the tie-breaker between equal offers), and suspension.
+
+use super::repo::{self, ops::AuditEntry, ops_kpis::{Filter, Group}};
+use super::state::AppState;
+use super::trade_in_flow::db_error;
+use crate::domain::dates::DAY_MS;
+use crate::domain::kpi::{Counts, Kpi};
+use crate::error::AppError;
+use crate::ops::quality_types::Scorecard;
+
+pub const WINDOW_MS: i64 = 90 * DAY_MS;
+
+pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
+    let now = state.clock.now_ms();
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let sellers: Vec<(i64, String, String, i64)> =
+        sqlx::query_as("SELECT id, company_name, status, quality_score FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name").fetch_all(&mut *conn).await.map_err(db_error)?;
+    let disputes: std::collections::HashMap<i64, i64> = repo::claims::per_seller(&mut *conn, now - WINDOW_MS).await.map_err(db_error)?.into_iter().collect();
+    let mut out = Vec::new();
+    for (id, company, status, current) in sellers {
+        let f = Filter { seller_id: id, ..Filter::default() };
+        let c = repo::ops_kpis::counts(&mut conn, now - WINDOW_MS, now, &f, Group::All).await.map_err(db_error)?.remove("all").unwrap_or_default();
+        let d = disputes.get(&id).copied().unwrap_or(0);
+        let show = |k: Kpi, c: &Counts| k.value(c).map(|v| k.format(v)).unwrap_or_else(|| "–".into());
+        out.push(Scorecard {
+            seller_id: id,
+            company,
+            status,
+            volume: c.accepted,
+            counter_offer_rate: show(Kpi::CounterOfferRate, &c),
+            counter_accept_rate: show(Kpi::CounterAcceptRate, &c),
+            inspection_sla: show(Kpi::InspectionSla, &c),
+            payment_sla: show(Kpi::PaymentSla, &c),
+            disputes: d,
+            quality_score: current,
+            computed_score: crate::domain::quality::score(&c, d),
+        });
+    }
+    Ok(out)
+}
+
+/// Writes every computed score (sellers with too little volume keep theirs).
+pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize, AppError> {
+    let cards = scorecards(state).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let mut n = 0;
+    for c in &cards {
+        if let Some(score) = c.computed_score.filter(|s| *s != c.quality_score) {
+            sqlx::query("UPDATE sellers SET quality_score = $1 WHERE id = $2").bind(score).bind(c.seller_id).execute(&mut *tx).await.map_err(db_error)?;
+            n += 1;
+        }
+    }
+    let detail = format!("quality scores recomputed ({n} changed)");
+    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: ops_user, action: "quality_scores", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(n)
+}
+
+/// Suspends an approved refurbisher (its prices leave the offers at once:
+/// the offer rule only takes approved sellers) or reinstates a suspended one.
+pub async fn set_suspended(state: &AppState, ops_user: i64, seller_id: i64, suspend: bool, reason: &str) -> Result<(), AppError> {
+    let reason = crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
+    let (from, to) = if suspend { ("approved", "suspended") } else { ("suspended", "approved") };
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    if repo::sellers::contact(&mut *tx, seller_id).await.map_err(db_error)?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if !repo::sellers::change_status(&mut *tx, seller_id, from, to, ops_user, &reason, now).await.map_err(db_error)? {
+        return Err(AppError::Conflict(format!("This refurbisher is not {from}.")));
+    }
+    let detail = format!("refurbisher {to}: {reason}");
+    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "seller_status", seller_id: Some(seller_id), detail: &detail, ..Default::default() }, now)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(seller_id, to, "refurbisher status changed by operations");
+    Ok(())
+}
+
+/// `/ops/refurbishers.csv`: the scorecards as CSV.
+pub async fn export(axum::extract::State(state): axum::extract::State<AppState>, headers: http::HeaderMap) -> axum::response::Response {
+    use super::downloads::{csv_attachment, csv_field, refused};
+    if let Err(e) = super::auth::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
+        return refused(e);
+    }
+    let cards = match scorecards(&state).await {
+        Ok(c) => c,
+        Err(e) => return refused(e),
+    };
+    let mut csv = String::from("refurbisher,status,trade_ins,counter_offer_rate,counter_offers_accepted,inspection_sla,payment_sla,disputes,quality_score,computed_score\n");
+    for c in cards {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            csv_field(&c.company),
+            c.status,
+            c.volume,
+            c.counter_offer_rate,
+            c.counter_accept_rate,
+            c.inspection_sla,
+            c.payment_sla,
+            c.disputes,
+            c.quality_score,
+            c.computed_score.map(|s| s.to_string()).unwrap_or_default()
+        ));
+    }
+    csv_attachment("refurbisher-scorecards.csv", csv)
+}

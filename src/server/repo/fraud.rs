@@ -1,0 +1,156 @@
+//! What the fraud rules read, the flags they leave, payout holds, and the
+//! IMEI blocklist.
+
+use super::DbResult;
+use crate::domain::fraud::{Facts, FraudRule};
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+const YEAR_MS: i64 = 365 * crate::domain::dates::DAY_MS;
+
+/// The facts about one trade-in; `found_imei` once inspected.
+pub async fn facts(conn: &mut AnyConnection, trade_in_id: i64, found_imei: Option<&str>, now: i64) -> DbResult<Facts> {
+    let t = sqlx::query("SELECT customer_id, imei, iban_fingerprint FROM trade_ins WHERE id = $1").bind(trade_in_id).fetch_one(&mut *conn).await?;
+    let (customer, imei, iban): (i64, Option<String>, String) = (t.try_get("customer_id")?, t.try_get("imei")?, t.try_get("iban_fingerprint")?);
+    let mut f = Facts { declared_imei: imei.clone(), found_imei: found_imei.map(str::to_string), ..Facts::default() };
+    let checked: Vec<&str> = [imei.as_deref(), found_imei].into_iter().flatten().filter(|i| !i.is_empty()).collect();
+    for i in &checked {
+        let blocked: Option<String> = sqlx::query_scalar("SELECT imei FROM imei_blocklist WHERE imei = $1").bind(*i).fetch_optional(&mut *conn).await?;
+        f.imei_blocked |= blocked.is_some();
+    }
+    if let Some(i) = imei.as_deref() {
+        f.same_imei_elsewhere = sqlx::query_scalar("SELECT COUNT(*) FROM trade_ins WHERE imei = $1 AND id <> $2 AND state NOT IN ('cancelled', 'expired')").bind(i).bind(trade_in_id).fetch_one(&mut *conn).await?;
+    }
+    if !iban.is_empty() {
+        f.iban_other_consumers = sqlx::query_scalar("SELECT COUNT(DISTINCT customer_id) FROM trade_ins WHERE iban_fingerprint = $1 AND customer_id <> $2")
+            .bind(&iban)
+            .bind(customer)
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(COALESCE(final_price_minor, price_minor)), 0) AS BIGINT) AS v FROM trade_ins \
+         WHERE customer_id = $1 AND created_at > $2 AND state NOT IN ('cancelled', 'expired')",
+    )
+    .bind(customer)
+    .bind(now - YEAR_MS)
+    .fetch_one(&mut *conn)
+    .await?;
+    f.trade_ins_12m = r.try_get("n")?;
+    f.value_12m_minor = r.try_get("v")?;
+    Ok(f)
+}
+
+/// Records flags (once per rule) and holds the payout when any is new.
+/// Returns how many were new.
+pub async fn flag(conn: &mut AnyConnection, trade_in_id: i64, flags: &[(FraudRule, String)], now: i64) -> DbResult<usize> {
+    let mut new = 0;
+    for (rule, detail) in flags {
+        let done = sqlx::query("INSERT INTO fraud_flags (trade_in_id, rule, detail, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (trade_in_id, rule) DO NOTHING")
+            .bind(trade_in_id)
+            .bind(rule.code())
+            .bind(detail)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        new += done.rows_affected() as usize;
+    }
+    if new > 0 {
+        sqlx::query("UPDATE trade_ins SET payout_hold = 'held', hold_reason = '', hold_decided_by = NULL, hold_decided_at = NULL WHERE id = $1 AND payout_hold <> 'blocked'")
+            .bind(trade_in_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(new)
+}
+
+/// `none`, `held`, `released` or `blocked`.
+pub async fn hold_of<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<String> {
+    sqlx::query_scalar("SELECT payout_hold FROM trade_ins WHERE id = $1").bind(trade_in_id).fetch_one(ex).await
+}
+
+/// Releases or blocks a held payout; false when it was not held.
+pub async fn decide<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64, to: &str, by: i64, reason: &str, now: i64) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE trade_ins SET payout_hold = $1, hold_reason = $2, hold_decided_by = $3, hold_decided_at = $4 WHERE id = $5 AND payout_hold = 'held'",
+    )
+    .bind(to)
+    .bind(reason)
+    .bind(by)
+    .bind(now)
+    .bind(trade_in_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    pub trade_in_id: i64,
+    pub reference: String,
+    pub customer_email: String,
+    pub seller: String,
+    pub price_minor: i64,
+    pub state: String,
+    pub hold: String,
+    pub hold_reason: String,
+    pub flags: Vec<(String, String)>,
+}
+
+/// Flagged trade-ins: held ones first, then the latest decided.
+pub async fn cases(conn: &mut AnyConnection, limit: i64) -> DbResult<Vec<Case>> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.reference, u.email, s.company_name, COALESCE(t.final_price_minor, t.price_minor) AS price, t.state, t.payout_hold, t.hold_reason \
+         FROM trade_ins t JOIN users u ON u.id = t.customer_id JOIN sellers s ON s.id = t.seller_id \
+         WHERE t.payout_hold <> 'none' \
+         ORDER BY CASE WHEN t.payout_hold = 'held' THEN 0 ELSE 1 END, COALESCE(t.hold_decided_at, t.created_at) DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let flags: Vec<(String, String)> = sqlx::query_as("SELECT rule, detail FROM fraud_flags WHERE trade_in_id = $1 ORDER BY id").bind(id).fetch_all(&mut *conn).await?;
+        out.push(Case {
+            trade_in_id: id,
+            reference: r.try_get("reference")?,
+            customer_email: r.try_get("email")?,
+            seller: r.try_get("company_name")?,
+            price_minor: r.try_get("price")?,
+            state: r.try_get("state")?,
+            hold: r.try_get("payout_hold")?,
+            hold_reason: r.try_get("hold_reason")?,
+            flags,
+        });
+    }
+    Ok(out)
+}
+
+/// The blocklist, newest first: (imei, reason, added at).
+pub async fn blocklist<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<(String, String, i64)>> {
+    sqlx::query_as("SELECT imei, reason, added_at FROM imei_blocklist ORDER BY added_at DESC, imei LIMIT $1").bind(limit).fetch_all(ex).await
+}
+
+/// Adds or updates entries; returns how many were new.
+pub async fn block(conn: &mut AnyConnection, entries: &[(String, String)], by: i64, now: i64) -> DbResult<usize> {
+    let mut new = 0;
+    for (imei, reason) in entries {
+        let existed: Option<String> = sqlx::query_scalar("SELECT imei FROM imei_blocklist WHERE imei = $1").bind(imei).fetch_optional(&mut *conn).await?;
+        sqlx::query(
+            "INSERT INTO imei_blocklist (imei, reason, added_by, added_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (imei) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at",
+        )
+        .bind(imei)
+        .bind(reason)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        new += usize::from(existed.is_none());
+    }
+    Ok(new)
+}
+
+pub async fn unblock<'c>(ex: impl Executor<'c, Database = Any>, imei: &str) -> DbResult<bool> {
+    Ok(sqlx::query("DELETE FROM imei_blocklist WHERE imei = $1").bind(imei).execute(ex).await?.rows_affected() == 1)
+}

@@ -1,0 +1,106 @@
+//! Operations' own records: KPI targets and the audit log of ops actions.
+
+use super::DbResult;
+use sqlx::{Any, Executor, Row};
+
+/// Every target: (kpi code, period kind code, target).
+pub async fn targets<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<(String, String, i64)>> {
+    sqlx::query_as("SELECT kpi, period_kind, target FROM kpi_targets").fetch_all(ex).await
+}
+
+pub async fn set_target<'c>(ex: impl Executor<'c, Database = Any>, kpi: &str, period_kind: &str, target: Option<i64>, by: i64, now: i64) -> DbResult<()> {
+    match target {
+        Some(t) => sqlx::query(
+            "INSERT INTO kpi_targets (kpi, period_kind, target, set_by, set_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (kpi, period_kind) DO UPDATE SET target = excluded.target, set_by = excluded.set_by, set_at = excluded.set_at",
+        )
+        .bind(kpi)
+        .bind(period_kind)
+        .bind(t)
+        .bind(by)
+        .bind(now)
+        .execute(ex)
+        .await?,
+        None => sqlx::query("DELETE FROM kpi_targets WHERE kpi = $1 AND period_kind = $2").bind(kpi).bind(period_kind).execute(ex).await?,
+    };
+    Ok(())
+}
+
+/// Refurbishers (id, company) for filters and scorecards.
+pub async fn refurbishers<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT id, company_name FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name").fetch_all(ex).await
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AuditEntry<'a> {
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub trade_in_id: Option<i64>,
+    pub seller_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub detail: &'a str,
+}
+
+pub async fn audit<'c>(ex: impl Executor<'c, Database = Any>, e: &AuditEntry<'_>, now: i64) -> DbResult<()> {
+    sqlx::query("INSERT INTO audit_log (actor_id, action, trade_in_id, seller_id, user_id, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(e.actor_id)
+        .bind(e.action)
+        .bind(e.trade_in_id)
+        .bind(e.seller_id)
+        .bind(e.user_id)
+        .bind(e.detail)
+        .bind(now)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditRow {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub trade_in: Option<String>,
+    pub seller: Option<String>,
+    pub detail: String,
+}
+
+/// Ops actions and trade-in state changes, newest first, narrowed to a
+/// trade-in (by reference), a user (by email) or a refurbisher (by name).
+pub async fn search<'c>(ex: impl Executor<'c, Database = Any>, reference: &str, email: &str, seller: &str, limit: i64) -> DbResult<Vec<AuditRow>> {
+    let rows = sqlx::query(
+        "SELECT * FROM ( \
+           SELECT a.at, COALESCE(u.display_name, 'system') AS actor, a.action, t.reference, s.company_name, a.detail, \
+             a.trade_in_id AS tid, a.seller_id AS sid, COALESCE(a.user_id, a.actor_id) AS uid \
+           FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN trade_ins t ON t.id = a.trade_in_id \
+           LEFT JOIN sellers s ON s.id = COALESCE(a.seller_id, t.seller_id) \
+           UNION ALL \
+           SELECT e.at, COALESCE(u.display_name, e.actor_role) AS actor, e.action || ': ' || COALESCE(e.from_state, '-') || ' -> ' || e.to_state, \
+             t.reference, s.company_name, e.reason, e.trade_in_id, t.seller_id, COALESCE(e.actor_user_id, t.customer_id) \
+           FROM trade_in_events e JOIN trade_ins t ON t.id = e.trade_in_id LEFT JOIN users u ON u.id = e.actor_user_id \
+           LEFT JOIN sellers s ON s.id = t.seller_id \
+         ) x \
+         WHERE ($1 = '' OR x.reference = $1) \
+           AND ($2 = '' OR x.uid IN (SELECT id FROM users WHERE email = $2)) \
+           AND ($3 = '' OR LOWER(x.company_name) LIKE $3) \
+         ORDER BY x.at DESC LIMIT $4",
+    )
+    .bind(reference)
+    .bind(email)
+    .bind(if seller.is_empty() { String::new() } else { format!("%{}%", seller.to_lowercase().replace(['%', '_'], "")) })
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditRow {
+                at: r.try_get("at")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                trade_in: r.try_get("reference")?,
+                seller: r.try_get("company_name")?,
+                detail: r.try_get("detail")?,
+            })
+        })
+        .collect()
+}
