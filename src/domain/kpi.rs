@@ -150,6 +150,32 @@ pub struct Counts {
     pub recycled: i64,
 }
 
+impl Counts {
+    /// Adds another span's counts (a period is stored days plus a live
+    /// tail). The median is not additive: the caller sets it from the
+    /// period's own durations.
+    pub fn add(&mut self, o: &Counts) {
+        self.offers_shown += o.offers_shown;
+        self.offered_total_minor += o.offered_total_minor;
+        self.offers_with_price += o.offers_with_price;
+        self.accepted += o.accepted;
+        self.shipped += o.shipped;
+        self.received += o.received;
+        self.validated += o.validated;
+        self.inspected += o.inspected;
+        self.counter_offered += o.counter_offered;
+        self.counter_answered += o.counter_answered;
+        self.counter_accepted += o.counter_accepted;
+        self.returned += o.returned;
+        self.expired += o.expired;
+        self.paid += o.paid;
+        self.paid_total_minor += o.paid_total_minor;
+        self.inspected_within_sla += o.inspected_within_sla;
+        self.paid_within_sla += o.paid_within_sla;
+        self.recycled += o.recycled;
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Unit {
     Count,

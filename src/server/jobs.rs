@@ -39,6 +39,13 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                     tracing::warn!(error = %e, "alert evaluation failed");
                 }
             }
+            // Yesterday into the KPI rollup, hourly after the first minute
+            // (the dashboard also does it on its first view of a day).
+            if ticks % 720 == 12 {
+                if let Err(e) = super::repo::kpi_rollup::refresh(&state.db, state.clock.now_ms()).await {
+                    tracing::warn!(error = %e, "KPI rollup failed");
+                }
+            }
             // Quality scores once a day (and on demand from the quality page).
             if ticks % 17_280 == 90 {
                 if let Err(e) = super::quality::recompute(&state, None).await {

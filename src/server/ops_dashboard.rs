@@ -75,6 +75,9 @@ fn drivers(kpi: Kpi, now: &BTreeMap<String, Counts>, before: &BTreeMap<String, C
 
 pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, AppError> {
     let now_ms = state.clock.now_ms();
+    // Finished days are read from the daily rollup; the first view of a
+    // day adds yesterday to it.
+    repo::kpi_rollup::refresh(&state.db, now_ms).await.map_err(db_error)?;
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let c = &mut *conn;
     let prev = r.period.previous();
@@ -108,10 +111,12 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         })
         .collect();
     let k = r.focus;
-    let cb_now = repo::ops_kpis::counts(&mut *c, r.period.start_ms, r.period.end_ms, &r.filter, Group::CategoryBrand).await.map_err(db_error)?;
-    let rf_now = repo::ops_kpis::counts(&mut *c, r.period.start_ms, r.period.end_ms, &r.filter, Group::Seller).await.map_err(db_error)?;
-    let cb_before = repo::ops_kpis::counts(&mut *c, prev.start_ms, prev.end_ms, &r.filter, Group::CategoryBrand).await.map_err(db_error)?;
-    let rf_before = repo::ops_kpis::counts(&mut *c, prev.start_ms, prev.end_ms, &r.filter, Group::Seller).await.map_err(db_error)?;
+    // Segment medians only matter when the median is the KPI explained.
+    let medians = k == Kpi::MedianDaysToPay;
+    let cb_now = repo::ops_kpis::counts(&mut *c, r.period.start_ms, r.period.end_ms, &r.filter, Group::CategoryBrand, medians).await.map_err(db_error)?;
+    let rf_now = repo::ops_kpis::counts(&mut *c, r.period.start_ms, r.period.end_ms, &r.filter, Group::Seller, medians).await.map_err(db_error)?;
+    let cb_before = repo::ops_kpis::counts(&mut *c, prev.start_ms, prev.end_ms, &r.filter, Group::CategoryBrand, medians).await.map_err(db_error)?;
+    let rf_before = repo::ops_kpis::counts(&mut *c, prev.start_ms, prev.end_ms, &r.filter, Group::Seller, medians).await.map_err(db_error)?;
     let by_category_brand = drivers(k, &cb_now, &cb_before);
     let by_refurbisher = drivers(k, &rf_now, &rf_before);
     let summary = match k.value(&cur).zip(k.value(&before)) {
@@ -132,7 +137,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         }
     };
     let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
-    let weekly = repo::ops_kpis::weekly(&mut *c, weeks[0].start_ms, 12, &r.filter).await.map_err(db_error)?;
+    let weekly = repo::ops_kpis::weekly(&mut *c, weeks[0].start_ms, 12, &r.filter, medians).await.map_err(db_error)?;
     let series = weeks.iter().zip(weekly.iter()).map(|(w, counts)| {
         let v = k.value(counts);
         (w.label(), v.unwrap_or(0), shown(k, v))

@@ -17,10 +17,10 @@ pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
     let sellers: Vec<(i64, String, String, i64)> =
         sqlx::query_as("SELECT id, company_name, status, quality_score FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name").fetch_all(&mut *conn).await.map_err(db_error)?;
     let disputes: std::collections::HashMap<i64, i64> = repo::claims::per_seller(&mut *conn, now - WINDOW_MS).await.map_err(db_error)?.into_iter().collect();
+    let mut by_seller = repo::ops_kpis::counts(&mut conn, now - WINDOW_MS, now, &Filter::default(), Group::SellerId, false).await.map_err(db_error)?;
     let mut out = Vec::new();
     for (id, company, status, current) in sellers {
-        let f = Filter { seller_id: id, ..Filter::default() };
-        let c = repo::ops_kpis::counts(&mut conn, now - WINDOW_MS, now, &f, Group::All).await.map_err(db_error)?.remove("all").unwrap_or_default();
+        let c = by_seller.remove(&id.to_string()).unwrap_or_default();
         let d = disputes.get(&id).copied().unwrap_or(0);
         let show = |k: Kpi, c: &Counts| k.value(c).map(|v| k.format(v)).unwrap_or_else(|| "–".into());
         out.push(Scorecard {

@@ -26,14 +26,21 @@ macro_rules! both_backends {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                ($body)($crate::harness::Backend::Sqlite).await
+                $crate::harness::within_limit(($body)($crate::harness::Backend::Sqlite)).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                ($body)($crate::harness::Backend::Postgres).await
+                $crate::harness::within_limit(($body)($crate::harness::Backend::Postgres)).await
             }
         }
     };
+}
+
+/// No test takes minutes: one that does is stuck, and says so.
+pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(240), body).await.is_err() {
+        panic!("the test did not finish within 240 s");
+    }
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -154,6 +161,9 @@ impl TestApp {
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
+            // A response that never ends fails its test instead of holding
+            // CI until its time limit.
+            .timeout(std::time::Duration::from_secs(90))
             .build()
             .unwrap()
     }

@@ -7,6 +7,7 @@ use crate::fixtures::*;
 use crate::harness::{TestApp, START_MS};
 use serde_json::Value;
 use tradein::domain::dates::DAY_MS;
+use tradein::server::clock::Clock;
 use tradein::domain::grade::Grade;
 use tradein::domain::kpi::{Counts, Kpi, Period, PeriodKind};
 use tradein::server::repo::ops_kpis::{counts, totals, Filter, Group};
@@ -145,12 +146,12 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
     assert_eq!((beta.offers_shown, beta.accepted, beta.expired), (2, 1, 1));
     let consoles = totals(&mut conn, week.start_ms, week.end_ms, &Filter { category: "consoles".into(), ..Filter::default() }).await.unwrap();
     assert_eq!(consoles, Counts::default());
-    let by_seller = counts(&mut conn, week.start_ms, week.end_ms, &all, Group::Seller).await.unwrap();
+    let by_seller = counts(&mut conn, week.start_ms, week.end_ms, &all, Group::Seller, false).await.unwrap();
     assert_eq!(by_seller["Alpha Refurb"].accepted, 2);
     assert_eq!(by_seller["Beta Refurb"].accepted, 1);
-    let by_cb = counts(&mut conn, week.start_ms, week.end_ms, &all, Group::CategoryBrand).await.unwrap();
+    let by_cb = counts(&mut conn, week.start_ms, week.end_ms, &all, Group::CategoryBrand, false).await.unwrap();
     assert_eq!(by_cb["Smartphones / Apple"].offers_shown, 10);
-    let weekly = tradein::server::repo::ops_kpis::weekly(&mut conn, prev0, 2, &all).await.unwrap();
+    let weekly = tradein::server::repo::ops_kpis::weekly(&mut conn, prev0, 2, &all, false).await.unwrap();
     assert_eq!((weekly[0].accepted, weekly[1].accepted), (1, 3));
     drop(conn);
 
@@ -175,6 +176,31 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
     let text = csv.text().await.unwrap();
     assert!(text.starts_with("kpi,2026-W10,2026-W09,change,target,status\n"), "{text}");
     assert!(text.contains("Conversion,30.0%,25.0%,+5.0 pts,35.0%,missed"), "{text}");
+
+    // Two weeks on, both weeks are read from the daily rollup: the same
+    // answers, segment by segment, and days counted exactly once.
+    app.clock.advance_ms(15 * DAY_MS);
+    tradein::server::repo::kpi_rollup::refresh(&app.state.db, app.clock.now_ms()).await.unwrap();
+    assert_eq!(tradein::server::repo::kpi_rollup::refresh(&app.state.db, app.clock.now_ms()).await.unwrap(), 0, "nothing twice");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let built = tradein::server::repo::kpi_rollup::built_until(&mut conn).await.unwrap();
+    assert_eq!(built, Some(w0 + 15 * DAY_MS), "every whole day up to today");
+    assert_eq!(totals(&mut conn, week.start_ms, week.end_ms, &all).await.unwrap(), expected);
+    let before = totals(&mut conn, prev0, w0, &all).await.unwrap();
+    assert_eq!((before.offers_shown, before.accepted), (4, 1));
+    let beta = totals(&mut conn, week.start_ms, week.end_ms, &Filter { seller_id: b, ..Filter::default() }).await.unwrap();
+    assert_eq!((beta.offers_shown, beta.accepted, beta.expired), (2, 1, 1));
+    let by_seller = counts(&mut conn, week.start_ms, week.end_ms, &all, Group::Seller, true).await.unwrap();
+    assert_eq!((by_seller["Alpha Refurb"].accepted, by_seller["Alpha Refurb"].median_ms_to_pay), (2, expected.median_ms_to_pay));
+    assert_eq!(by_seller["Beta Refurb"].accepted, 1);
+    let weekly = tradein::server::repo::ops_kpis::weekly(&mut conn, prev0, 3, &all, true).await.unwrap();
+    assert_eq!((weekly[0].accepted, weekly[1].accepted, weekly[2].accepted), (1, 3, 0));
+    assert_eq!(weekly[1], expected);
+    // A range that starts and ends inside days: whole days from the
+    // rollup, the edges from the source tables.
+    let edges = totals(&mut conn, w0 + DAY_MS / 2, w0 + 2 * DAY_MS + DAY_MS / 2, &all).await.unwrap();
+    assert_eq!((edges.accepted, edges.offers_shown, edges.shipped), (3, 10, 1));
+    drop(conn);
     app.stop().await;
 });
 

@@ -10,6 +10,7 @@ pub mod kpis;
 pub mod login_attempts;
 pub mod offers;
 pub mod ops;
+pub mod kpi_rollup;
 pub mod ops_kpis;
 pub mod ops_queues;
 pub mod orders;

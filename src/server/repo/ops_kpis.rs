@@ -6,6 +6,7 @@
 
 use super::DbResult;
 use crate::domain::kpi::{median, Counts};
+use crate::domain::dates::DAY_MS;
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
@@ -25,19 +26,40 @@ pub enum Group {
     All,
     CategoryBrand,
     Seller,
-    /// Fixed-length buckets of `len_ms` from the range's start (charts).
-    Bucket { len_ms: i64 },
+    /// The refurbisher's id ("0": none, e.g. recycling), for per-seller
+    /// scorecards in one pass.
+    SellerId,
+    /// Fixed-length buckets of `len_ms` from `base_ms` (charts).
+    Bucket { base_ms: i64, len_ms: i64 },
+    /// UTC day, category, brand and refurbisher ids: the rollup's rows.
+    Rollup,
 }
 
-const WEEK_LEN: i64 = 7 * crate::domain::dates::DAY_MS;
+const WEEK_LEN: i64 = 7 * DAY_MS;
 
-fn key(group: Group, time: &str) -> String {
-    match group {
-        Group::All => "'all'".into(),
-        Group::CategoryBrand => "c.name || ' / ' || b.name".into(),
-        Group::Seller => "COALESCE(s.company_name, 'Recycling')".into(),
-        // $1 is the range start; lengths are constants, never input.
-        Group::Bucket { len_ms } => format!("CAST(({time} - $1) / {len_ms} AS TEXT)"),
+impl Group {
+    /// The segment key as SQL over the aliases `c`, `b` and `s` and the
+    /// row's time column. Bases and lengths are integers we computed,
+    /// never input, so they are written inline.
+    pub(super) fn key(self, time: &str) -> String {
+        match self {
+            Group::All => "'all'".into(),
+            Group::CategoryBrand => "c.name || ' / ' || b.name".into(),
+            Group::Seller => "COALESCE(s.company_name, 'Recycling')".into(),
+            Group::SellerId => "CAST(COALESCE(s.id, 0) AS TEXT)".into(),
+            Group::Bucket { base_ms, len_ms } => format!("CAST(({time} - {base_ms}) / {len_ms} AS TEXT)"),
+            Group::Rollup => format!(
+                "CAST({time} / {DAY_MS} * {DAY_MS} AS TEXT) || ':' || CAST(c.id AS TEXT) || ':' || CAST(b.id AS TEXT) || ':' || CAST(COALESCE(s.id, 0) AS TEXT)"
+            ),
+        }
+    }
+
+    /// Whether whole stored days add up to this grouping's segments.
+    fn fits_days(self) -> bool {
+        match self {
+            Group::Bucket { base_ms, len_ms } => base_ms % DAY_MS == 0 && len_ms % DAY_MS == 0,
+            _ => true,
+        }
     }
 }
 
@@ -55,7 +77,7 @@ impl Filter {
     /// form made SQLite start from the catalog and Postgres use generic
     /// plans). Values are inlined: slugs are checked to be `[a-z0-9-]`
     /// only, the seller an integer.
-    fn sql(&self) -> String {
+    pub(super) fn sql(&self) -> String {
         let slug = |s: &str| crate::domain::catalog::is_slug(s).then(|| s.to_string());
         let mut out = String::new();
         if let Some(c) = slug(&self.category) {
@@ -75,8 +97,9 @@ async fn grouped(conn: &mut AnyConnection, sql: &str, from: i64, to: i64) -> DbR
     sqlx::query(sql).bind(from).bind(to).fetch_all(conn).await
 }
 
-/// Counts per segment key for [from, to).
-pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, Counts>> {
+/// The additive counts per segment key for [from, to), from the source
+/// tables (no medians).
+pub(super) async fn source_counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, Counts>> {
     let mut out: BTreeMap<String, Counts> = BTreeMap::new();
     let filters = f.sql();
     let trade_in_joins = joins("t.variant_id", "t.seller_id");
@@ -84,7 +107,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
     let sql = format!(
         "SELECT {k} AS k, COUNT(*) AS n, CAST(COALESCE(SUM(ov.price_minor), 0) AS BIGINT) AS total, COUNT(ov.price_minor) AS priced \
          FROM offer_views ov {j} WHERE ov.at >= $1 AND ov.at < $2 {filters} GROUP BY k",
-        k = key(group, "ov.at"),
+        k = group.key("ov.at"),
         j = joins("ov.variant_id", "ov.seller_id")
     );
     for r in grouped(conn, &sql, from, to).await? {
@@ -97,7 +120,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
     let sql = format!(
         "SELECT {k} AS k, COUNT(*) AS n, CAST(COALESCE(SUM(t.recycling), 0) AS BIGINT) AS recycled FROM trade_ins t {trade_in_joins} \
          WHERE t.created_at >= $1 AND t.created_at < $2 {filters} GROUP BY k",
-        k = key(group, "t.created_at")
+        k = group.key("t.created_at")
     );
     for r in grouped(conn, &sql, from, to).await? {
         let c = out.entry(r.try_get("k")?).or_default();
@@ -108,7 +131,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
     let sql = format!(
         "SELECT {k} AS k, e.to_state, COUNT(DISTINCT e.trade_in_id) AS n FROM trade_in_events e JOIN trade_ins t ON t.id = e.trade_in_id {trade_in_joins} \
          WHERE e.at >= $1 AND e.at < $2 AND e.to_state IN ('shipped', 'returned', 'expired') {filters} GROUP BY k, e.to_state",
-        k = key(group, "e.at")
+        k = group.key("e.at")
     );
     for r in grouped(conn, &sql, from, to).await? {
         let c = out.entry(r.try_get("k")?).or_default();
@@ -123,7 +146,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
     for (column, field) in [("received_at", 0), ("validated_at", 1)] {
         let sql = format!(
             "SELECT {k} AS k, COUNT(*) AS n FROM trade_ins t {trade_in_joins} WHERE t.{column} >= $1 AND t.{column} < $2 {filters} GROUP BY k",
-            k = key(group, &format!("t.{column}"))
+            k = group.key(&format!("t.{column}"))
         );
         for r in grouped(conn, &sql, from, to).await? {
             let c = out.entry(r.try_get("k")?).or_default();
@@ -140,7 +163,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
     let sql = format!(
         "SELECT {k} AS k, t.received_at, MIN(i.at) AS at FROM inspections i JOIN trade_ins t ON t.id = i.trade_in_id {trade_in_joins} \
          WHERE i.at >= $1 AND i.at < $2 {filters} GROUP BY k, t.id, t.received_at",
-        k = key(group, "i.at")
+        k = group.key("i.at")
     );
     for r in grouped(conn, &sql, from, to).await? {
         let c = out.entry(r.try_get("k")?).or_default();
@@ -155,7 +178,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
     let sql = format!(
         "SELECT {k} AS k, COUNT(*) AS n FROM counter_offers co JOIN trade_ins t ON t.id = co.trade_in_id {trade_in_joins} \
          WHERE co.created_at >= $1 AND co.created_at < $2 {filters} GROUP BY k",
-        k = key(group, "co.created_at")
+        k = group.key("co.created_at")
     );
     for r in grouped(conn, &sql, from, to).await? {
         out.entry(r.try_get("k")?).or_default().counter_offered = r.try_get("n")?;
@@ -164,7 +187,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
         "SELECT {k} AS k, COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN co.answer = 'accepted' THEN 1 ELSE 0 END), 0) AS BIGINT) AS accepted \
          FROM counter_offers co JOIN trade_ins t ON t.id = co.trade_in_id {trade_in_joins} \
          WHERE co.answered_at >= $1 AND co.answered_at < $2 AND co.answer IN ('accepted', 'declined') {filters} GROUP BY k",
-        k = key(group, "co.answered_at")
+        k = group.key("co.answered_at")
     );
     for r in grouped(conn, &sql, from, to).await? {
         let c = out.entry(r.try_get("k")?).or_default();
@@ -173,26 +196,68 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
     }
 
     let sql = format!(
-        "SELECT {k} AS k, t.created_at, t.validated_at, t.paid_at, COALESCE(t.final_price_minor, t.price_minor) AS amount FROM trade_ins t {trade_in_joins} \
+        "SELECT {k} AS k, t.validated_at, t.paid_at, COALESCE(t.final_price_minor, t.price_minor) AS amount FROM trade_ins t {trade_in_joins} \
          WHERE t.paid_at >= $1 AND t.paid_at < $2 {filters}",
-        k = key(group, "t.paid_at")
+        k = group.key("t.paid_at")
     );
-    let mut to_pay: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for r in grouped(conn, &sql, from, to).await? {
-        let k: String = r.try_get("k")?;
-        let c = out.entry(k.clone()).or_default();
-        let (created, paid): (i64, i64) = (r.try_get("created_at")?, r.try_get("paid_at")?);
+        let c = out.entry(r.try_get("k")?).or_default();
+        let paid: i64 = r.try_get("paid_at")?;
         let validated: Option<i64> = r.try_get("validated_at")?;
         c.paid += 1;
         c.paid_total_minor += r.try_get::<i64, _>("amount")?;
         if validated.is_some_and(|v| paid <= pay_due_ms(v)) {
             c.paid_within_sla += 1;
         }
-        to_pay.entry(k).or_default().push(paid - created);
     }
-    for (k, durations) in to_pay {
-        if let Some(c) = out.get_mut(&k) {
-            c.median_ms_to_pay = median(durations);
+    Ok(out)
+}
+
+/// The median time from acceptance to payment of the trade-ins paid in
+/// [from, to), per segment key. Medians do not add up across days, so
+/// they always come from `trade_ins` (one indexed range of paid rows).
+async fn pay_medians(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, i64>> {
+    let sql = format!(
+        "SELECT {k} AS k, t.paid_at - t.created_at AS d FROM trade_ins t {j} WHERE t.paid_at >= $1 AND t.paid_at < $2 {filters}",
+        k = group.key("t.paid_at"),
+        j = joins("t.variant_id", "t.seller_id"),
+        filters = f.sql()
+    );
+    let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for r in grouped(conn, &sql, from, to).await? {
+        durations.entry(r.try_get("k")?).or_default().push(r.try_get("d")?);
+    }
+    Ok(durations.into_iter().filter_map(|(k, d)| median(d).map(|m| (k, m))).collect())
+}
+
+/// Counts per segment key for [from, to): whole days already rolled up
+/// come from `kpi_daily`, the rest (today, partial days) from the source
+/// tables. `medians` adds the median time to pay, which costs a read of
+/// the period's paid trade-ins.
+pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group, medians: bool) -> DbResult<BTreeMap<String, Counts>> {
+    let first_whole_day = (from + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS;
+    let built = super::kpi_rollup::built_until(&mut *conn).await?.unwrap_or(i64::MIN);
+    let stored_end = built.min(to.div_euclid(DAY_MS) * DAY_MS);
+    let mut out = BTreeMap::new();
+    let mut add = |part: BTreeMap<String, Counts>| {
+        for (k, c) in part {
+            out.entry(k).or_insert_with(Counts::default).add(&c);
+        }
+    };
+    if group.fits_days() && stored_end > first_whole_day {
+        add(super::kpi_rollup::counts(&mut *conn, first_whole_day, stored_end, f, group).await?);
+        if from < first_whole_day {
+            add(source_counts(&mut *conn, from, first_whole_day, f, group).await?);
+        }
+        if stored_end < to {
+            add(source_counts(&mut *conn, stored_end, to, f, group).await?);
+        }
+    } else {
+        add(source_counts(&mut *conn, from, to, f, group).await?);
+    }
+    if medians {
+        for (k, m) in pay_medians(conn, from, to, f, group).await? {
+            out.entry(k).or_default().median_ms_to_pay = Some(m);
         }
     }
     Ok(out)
@@ -200,11 +265,11 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
 
 /// Counts for the whole filtered period (one row, zeros when empty).
 pub async fn totals(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter) -> DbResult<Counts> {
-    Ok(counts(conn, from, to, f, Group::All).await?.remove("all").unwrap_or_default())
+    Ok(counts(conn, from, to, f, Group::All, true).await?.remove("all").unwrap_or_default())
 }
 
 /// `n` consecutive weeks from `from`, oldest first.
-pub async fn weekly(conn: &mut AnyConnection, from: i64, n: usize, f: &Filter) -> DbResult<Vec<Counts>> {
-    let mut by = counts(conn, from, from + n as i64 * WEEK_LEN, f, Group::Bucket { len_ms: WEEK_LEN }).await?;
+pub async fn weekly(conn: &mut AnyConnection, from: i64, n: usize, f: &Filter, medians: bool) -> DbResult<Vec<Counts>> {
+    let mut by = counts(conn, from, from + n as i64 * WEEK_LEN, f, Group::Bucket { base_ms: from, len_ms: WEEK_LEN }, medians).await?;
     Ok((0..n).map(|i| by.remove(&i.to_string()).unwrap_or_default()).collect())
 }

@@ -304,6 +304,9 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
         sqlx::query("SELECT setval(pg_get_serial_sequence('trade_ins', 'id'), (SELECT MAX(id) FROM trade_ins))").execute(&mut *tx).await?;
     }
     tx.commit().await?;
+    // This history is written into the past, where the KPI rollup never
+    // looks again by itself.
+    crate::server::repo::kpi_rollup::rebuild(db, now).await?;
     Ok(Summary { consumers: consumers.len(), trade_ins: spec.trade_ins, offer_views: spec.trade_ins * spec.views_per_trade_in })
 }
 

@@ -1,0 +1,185 @@
+//! `kpi_daily`: the operations KPIs' additive counts per UTC day, category,
+//! brand and refurbisher, for whole days before `built_until`. Every count
+//! is keyed by the moment something happened (an offer shown, an event, an
+//! inspection, a payment), and those moments are "now" when written, so a
+//! finished day never changes: rolling it up once is enough. Data written
+//! into the past (the demo's and the benchmark's history) calls `rebuild`.
+
+use super::ops_kpis::{source_counts, Filter, Group};
+use super::DbResult;
+use crate::domain::dates::DAY_MS;
+use crate::domain::kpi::Counts;
+use crate::server::db::Db;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
+
+/// Days built per pass: bounds one pass's memory on a year of history.
+const DAYS_PER_PASS: i64 = 31;
+const ROWS_PER_INSERT: usize = 400;
+
+/// The columns in `Counts` order, as stored and summed.
+const COLUMNS: [&str; 18] = [
+    "offers_shown",
+    "offered_total_minor",
+    "offers_with_price",
+    "accepted",
+    "recycled",
+    "shipped",
+    "returned",
+    "expired",
+    "received",
+    "validated",
+    "inspected",
+    "inspected_within_sla",
+    "counter_offered",
+    "counter_answered",
+    "counter_accepted",
+    "paid",
+    "paid_total_minor",
+    "paid_within_sla",
+];
+
+fn values(c: &Counts) -> [i64; 18] {
+    [
+        c.offers_shown,
+        c.offered_total_minor,
+        c.offers_with_price,
+        c.accepted,
+        c.recycled,
+        c.shipped,
+        c.returned,
+        c.expired,
+        c.received,
+        c.validated,
+        c.inspected,
+        c.inspected_within_sla,
+        c.counter_offered,
+        c.counter_answered,
+        c.counter_accepted,
+        c.paid,
+        c.paid_total_minor,
+        c.paid_within_sla,
+    ]
+}
+
+fn from_values(v: [i64; 18]) -> Counts {
+    Counts {
+        offers_shown: v[0],
+        offered_total_minor: v[1],
+        offers_with_price: v[2],
+        accepted: v[3],
+        recycled: v[4],
+        shipped: v[5],
+        returned: v[6],
+        expired: v[7],
+        received: v[8],
+        validated: v[9],
+        inspected: v[10],
+        inspected_within_sla: v[11],
+        counter_offered: v[12],
+        counter_answered: v[13],
+        counter_accepted: v[14],
+        paid: v[15],
+        paid_total_minor: v[16],
+        paid_within_sla: v[17],
+        median_ms_to_pay: None,
+    }
+}
+
+/// The end (exclusive) of the last day rolled up; None before the first build.
+pub async fn built_until(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
+    sqlx::query_scalar("SELECT built_until_ms FROM kpi_rollup_state WHERE id = 1").fetch_one(conn).await
+}
+
+/// Sums of the stored days in [from, to) (both day starts) per segment key.
+pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, Counts>> {
+    let sums: Vec<String> = COLUMNS.iter().map(|c| format!("CAST(SUM(r.{c}) AS BIGINT) AS {c}")).collect();
+    let sql = format!(
+        "SELECT {k} AS k, {sums} FROM kpi_daily r JOIN categories c ON c.id = r.category_id JOIN brands b ON b.id = r.brand_id \
+         LEFT JOIN sellers s ON s.id = r.seller_id WHERE r.day_ms >= $1 AND r.day_ms < $2 {filters} GROUP BY k",
+        k = group.key("r.day_ms"),
+        sums = sums.join(", "),
+        filters = f.sql()
+    );
+    let mut out = BTreeMap::new();
+    for r in sqlx::query(&sql).bind(from).bind(to).fetch_all(conn).await? {
+        let mut v = [0i64; 18];
+        for (i, c) in COLUMNS.iter().enumerate() {
+            v[i] = r.try_get(*c)?;
+        }
+        out.insert(r.try_get("k")?, from_values(v));
+    }
+    Ok(out)
+}
+
+/// Rolls up every whole day before `now`'s day that is not stored yet.
+/// Returns the number of days added. Cheap when up to date (one read).
+pub async fn refresh(db: &Db, now: i64) -> DbResult<i64> {
+    let today = now.div_euclid(DAY_MS) * DAY_MS;
+    if built_until(&mut *db.pool().acquire().await?).await?.is_some_and(|b| b >= today) {
+        return Ok(0);
+    }
+    let mut tx = db.write_tx().await?;
+    // Taking the row first serialises two refreshes on Postgres (SQLite's
+    // write transaction already does): the second sees the first's work.
+    sqlx::query("UPDATE kpi_rollup_state SET id = id WHERE id = 1").execute(&mut *tx).await?;
+    let start = match built_until(&mut tx).await? {
+        Some(b) => b,
+        // Nothing to roll up yet: stay unbuilt rather than mark empty days
+        // done before anything is written.
+        None => match earliest_day(&mut tx).await? {
+            Some(d) => d,
+            None => return Ok(0),
+        },
+    };
+    let mut day = start;
+    while day < today {
+        let end = (day + DAYS_PER_PASS * DAY_MS).min(today);
+        let rows = source_counts(&mut tx, day, end, &Filter::default(), Group::Rollup).await?;
+        insert(&mut tx, &rows).await?;
+        day = end;
+    }
+    let built = start.max(today);
+    sqlx::query("UPDATE kpi_rollup_state SET built_until_ms = $1 WHERE id = 1").bind(built).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok((today - start).max(0) / DAY_MS)
+}
+
+/// Forgets the stored days and builds them again: for data written into
+/// the past (generated history), which `refresh` would not see.
+pub async fn rebuild(db: &Db, now: i64) -> DbResult<i64> {
+    let mut tx = db.write_tx().await?;
+    sqlx::query("DELETE FROM kpi_daily").execute(&mut *tx).await?;
+    sqlx::query("UPDATE kpi_rollup_state SET built_until_ms = NULL WHERE id = 1").execute(&mut *tx).await?;
+    tx.commit().await?;
+    refresh(db, now).await
+}
+
+/// The first day with an offer shown or a trade-in accepted: nothing
+/// counted happens before both.
+async fn earliest_day(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
+    let views: Option<i64> = sqlx::query_scalar("SELECT MIN(at) FROM offer_views").fetch_one(&mut *conn).await?;
+    let trade_ins: Option<i64> = sqlx::query_scalar("SELECT MIN(created_at) FROM trade_ins").fetch_one(&mut *conn).await?;
+    Ok(views.into_iter().chain(trade_ins).min().map(|t| t.div_euclid(DAY_MS) * DAY_MS))
+}
+
+/// Writes rows keyed `day:category:brand:seller` (`Group::Rollup`). All
+/// values are integers from our own queries, so they are written inline:
+/// one statement per few hundred rows instead of one per row.
+async fn insert(conn: &mut AnyConnection, rows: &BTreeMap<String, Counts>) -> DbResult<()> {
+    let head = format!("INSERT INTO kpi_daily (day_ms, category_id, brand_id, seller_id, {}) VALUES ", COLUMNS.join(", "));
+    let tuples: Vec<String> = rows
+        .iter()
+        .filter_map(|(k, c)| {
+            let ids: Vec<i64> = k.split(':').map(|p| p.parse().ok()).collect::<Option<Vec<i64>>>()?;
+            (ids.len() == 4).then(|| {
+                let all: Vec<String> = ids.iter().chain(values(c).iter()).map(i64::to_string).collect();
+                format!("({})", all.join(","))
+            })
+        })
+        .collect();
+    for chunk in tuples.chunks(ROWS_PER_INSERT) {
+        sqlx::query(&format!("{head}{}", chunk.join(","))).persistent(false).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
