@@ -24,7 +24,7 @@ pub struct TradeInClaims {
 }
 
 #[cfg(feature = "ssr")]
-fn kind_label(code: &str) -> String {
+pub(crate) fn kind_label(code: &str) -> String {
     crate::domain::claims::ClaimKind::parse(code).map(|k| k.label().to_string()).unwrap_or_else(|| code.to_string())
 }
 

@@ -240,6 +240,8 @@ pub struct OrderDetail {
     pub suspended_reason: String,
     pub found_grade: Option<String>,
     pub suggested_price_minor: Option<i64>,
+    /// The consumer's claims on this trade-in: the refurbisher answers on them.
+    pub claims: Vec<crate::claims::ClaimSummary>,
 }
 
 #[cfg(feature = "ssr")]
@@ -304,6 +306,12 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
         suspended_reason: SuspendReason::parse(&t.suspended_reason).map(|r| r.label().to_string()).unwrap_or_default(),
         found_grade: found.map(|f| f.label().to_string()),
         suggested_price_minor: suggested,
+        claims: repo::claims::for_trade_in(pool, id)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .map(|c| crate::claims::ClaimSummary { id: c.id, kind: crate::claims::kind_label(&c.kind), state: c.state })
+            .collect(),
     })
 }
 
@@ -428,6 +436,16 @@ fn OrderView(o: OrderDetail, inspect: ServerAction<InspectOrder>, act: ServerAct
             {o.payout.clone().map(|p| view! { <div><dt>"Payout"</dt><dd>{format!("{} to {} ({})", Money::eur(p.amount_minor), p.iban_masked, p.state)}</dd></div> })}
             {o.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
         </dl>
+        {(!o.claims.is_empty()).then(|| view! {
+            <section aria-labelledby="claims-heading">
+                <h2 id="claims-heading">"Claims"</h2>
+                <ul>
+                    {o.claims.iter().map(|c| view! {
+                        <li><a href=format!("/claims/{}", c.id)>{format!("Claim #{}: {}", c.id, c.kind)}</a>{format!(" ({})", c.state)}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <FormError error=act_error/>
         {upload_error.map(|e| view! { <div class="notice error" role="alert"><p>{e}</p></div> })}
         {move || result().map(|r| match r {

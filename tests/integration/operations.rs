@@ -381,7 +381,13 @@ both_backends!(a_claim_is_opened_discussed_and_resolved, |backend| async move {
     let claim: i64 = sqlx::query_scalar("SELECT id FROM claims WHERE trade_in_id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
     let cs = claim.to_string();
     assert_eq!(app.call(&consumer, "open_claim", &[("trade_in_id", &ids), ("kind", "parcel_lost"), ("message", "Again, the same problem here")]).await.status(), 409);
-    // The refurbisher and the consumer write on it; another consumer sees nothing.
+    // The refurbisher finds it on its order page, and the consumer and it
+    // write on it; another consumer sees nothing.
+    let order: Value = app.call(&seller_client, "seller_order", &[("id", &ids)]).await.json().await.unwrap();
+    assert_eq!(order["claims"][0]["id"], claim);
+    assert_eq!(order["claims"][0]["kind"], "My parcel was lost");
+    let page = seller_client.get(app.url(&format!("/seller/orders/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("href=\"/claims/{claim}\"")), "the order page links to the claim");
     assert_eq!(app.call(&seller_client, "claim_message", &[("claim_id", &cs), ("body", "Nothing arrived at our warehouse.")]).await.status(), 200);
     assert_eq!(app.call(&other, "claim", &[("id", &cs)]).await.status(), 404);
     assert_eq!(app.call(&consumer, "claim_resolve", &[("claim_id", &cs), ("outcome", "compensate"), ("note", "ok")]).await.status(), 403);
