@@ -160,7 +160,7 @@ pub async fn save_cell(
 ) -> Result<CellOutcome, AppError> {
     known_variant(state, variant_id).await?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let mut tx = grid_tx(state, ctx.seller_id).await?;
     let saved = repo::prices::save(&mut tx, ctx.seller_id, variant_id, grade, price_minor, version, ctx.user_id, source, now).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     let cell = one_cell(state, ctx, variant_id, grade).await?;
@@ -176,7 +176,7 @@ pub async fn save_cell(
 
 pub async fn set_listing_cap(state: &AppState, ctx: &SellerCtx, variant_id: i64, grade: Grade, cap: Option<i64>, version: i64) -> Result<CellOutcome, AppError> {
     known_variant(state, variant_id).await?;
-    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let mut tx = grid_tx(state, ctx.seller_id).await?;
     let saved = repo::prices::set_listing_cap(&mut tx, ctx.seller_id, variant_id, grade, cap, version).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     let cell = one_cell(state, ctx, variant_id, grade).await?;
@@ -221,7 +221,7 @@ pub async fn apply_match(state: &AppState, ctx: &SellerCtx, lines: &[MatchLine])
         crate::domain::listing_price::check_price(l.new_minor).map_err(|e| AppError::invalid("rows", e))?;
     }
     let now = state.clock.now_ms();
-    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let mut tx = grid_tx(state, ctx.seller_id).await?;
     let mut saved = 0;
     for l in lines {
         match repo::prices::save(&mut tx, ctx.seller_id, l.variant_id, l.grade, Some(l.new_minor), Some(l.version), ctx.user_id, Source::Recommendation, now)
@@ -244,8 +244,16 @@ pub async fn apply_match(state: &AppState, ctx: &SellerCtx, lines: &[MatchLine])
     Ok(saved)
 }
 
-fn parse_file(text: &str) -> Result<price_csv::Parsed, AppError> {
-    price_csv::parse(text).map_err(|e| AppError::invalid("file", e))
+/// Parses the file on the blocking pool while the caller reads the
+/// database: for 100,000 rows each takes a good part of the time, and the
+/// async workers stay free for other requests.
+fn parse_in_background(text: &str) -> tokio::task::JoinHandle<Result<price_csv::Parsed, price_csv::FileError>> {
+    let text = text.to_owned();
+    tokio::task::spawn_blocking(move || price_csv::parse(&text))
+}
+
+async fn parsed_file(parsing: tokio::task::JoinHandle<Result<price_csv::Parsed, price_csv::FileError>>) -> Result<price_csv::Parsed, AppError> {
+    parsing.await.expect("CSV parsing task panicked").map_err(|e| AppError::invalid("file", e))
 }
 
 fn report(p: &crate::domain::price_import::Plan, rows: usize, base: String, applied: bool) -> ImportReport {
@@ -259,13 +267,24 @@ fn report(p: &crate::domain::price_import::Plan, rows: usize, base: String, appl
     }
 }
 
+/// A write transaction on one seller's grid. Every writer takes the
+/// seller's row first, so an import's check of the grid it previewed and
+/// its writes see no cell save in between (Postgres runs plain `BEGIN`;
+/// SQLite's write transaction is already exclusive).
+async fn grid_tx(state: &AppState, seller_id: i64) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    repo::prices::lock_grid(&mut tx, seller_id).await.map_err(db_error)?;
+    Ok(tx)
+}
+
 /// The dry run: what the file would change, and every bad row.
 pub async fn preview_import(state: &AppState, ctx: &SellerCtx, text: &str, replace_all: bool) -> Result<ImportReport, AppError> {
-    let parsed = parse_file(text)?;
-    let rows = parsed.rows.len() + parsed.errors.len();
+    let parsing = parse_in_background(text);
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let ids = repo::catalog::variant_ids_by_sku(&mut conn).await.map_err(db_error)?;
     let existing = repo::prices::existing(&mut conn, ctx.seller_id).await.map_err(db_error)?;
+    let parsed = parsed_file(parsing).await?;
+    let rows = parsed.rows.len() + parsed.errors.len();
     let p = plan(parsed, &ids, &existing, replace_all);
     Ok(report(&p, rows, fingerprint(&existing), false))
 }
@@ -273,15 +292,16 @@ pub async fn preview_import(state: &AppState, ctx: &SellerCtx, text: &str, repla
 /// Applies the file in one transaction if the grid is still the one the
 /// preview saw (`base`) and no row is bad; otherwise changes nothing.
 pub async fn apply_import(state: &AppState, ctx: &SellerCtx, text: &str, replace_all: bool, base: &str) -> Result<ImportReport, AppError> {
-    let parsed = parse_file(text)?;
-    let rows = parsed.rows.len() + parsed.errors.len();
+    let parsing = parse_in_background(text);
     let ids = {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         repo::catalog::variant_ids_by_sku(&mut conn).await.map_err(db_error)?
     };
     let now = state.clock.now_ms();
-    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let mut tx = grid_tx(state, ctx.seller_id).await?;
     let existing = repo::prices::existing(&mut tx, ctx.seller_id).await.map_err(db_error)?;
+    let parsed = parsed_file(parsing).await?;
+    let rows = parsed.rows.len() + parsed.errors.len();
     let current = fingerprint(&existing);
     if current != base {
         return Err(AppError::Conflict("Your prices changed since this preview (an edit in another tab or another import). Nothing was applied: preview the file again.".into()));

@@ -7,9 +7,10 @@ use super::catalog::{variant_from_row, VariantInfo, SELECT_VARIANT};
 use super::{id_list, DbResult};
 use crate::domain::grade::Grade;
 use crate::domain::price_import::{Existing, Planned};
-use crate::server::db::Db;
-use sqlx::{AnyConnection, Row};
+use crate::server::db::{Backend, Db};
+use sqlx::{AnyConnection, Executor, Row};
 use std::collections::HashMap;
+use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -46,6 +47,14 @@ fn cell_from(r: &sqlx::any::AnyRow) -> DbResult<Cell> {
         weekly_cap: r.try_get("weekly_cap")?,
         version: r.try_get("version")?,
     })
+}
+
+/// Takes the seller's row for the rest of the transaction: the lock every
+/// grid writer takes first. A non-key column, so the lock does not hold up
+/// trade-ins that merely reference the seller.
+pub async fn lock_grid(conn: &mut AnyConnection, seller_id: i64) -> DbResult<()> {
+    sqlx::query("UPDATE sellers SET status = status WHERE id = $1").bind(seller_id).execute(conn).await?;
+    Ok(())
 }
 
 pub async fn cell(conn: &mut AnyConnection, seller_id: i64, variant_id: i64, grade: Grade) -> DbResult<Option<Cell>> {
@@ -391,79 +400,205 @@ pub async fn export(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Vec<(S
 
 /// Every cell of the seller, for an import to compare against.
 pub async fn existing(conn: &mut AnyConnection, seller_id: i64) -> DbResult<HashMap<(i64, Grade), Existing>> {
-    // Decoded by position into tuples: 100,000 rows are read twice per import.
-    let rows: Vec<(i64, i64, String, i64, i64, Option<i64>, i64)> =
-        sqlx::query_as("SELECT id, variant_id, grade, price_minor, active, weekly_cap, version FROM listings WHERE seller_id = $1")
-            .bind(seller_id)
-            .fetch_all(conn)
-            .await?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for (id, variant_id, grade, price, active, weekly_cap, version) in rows {
-        let Ok(grade) = Grade::parse(&grade) else { continue };
-        out.insert((variant_id, grade), Existing { listing_id: id, price_minor: (active != 0).then_some(price), weekly_cap, version });
+    // One text value rather than a row per cell: the database builds it in
+    // milliseconds, while each of 100,000 rows costs the Any driver (and on
+    // SQLite a message from its worker thread) microseconds of its own, and
+    // an import reads the cells twice. Every field is an integer, `-` or a
+    // grade code, so spaces and commas only ever separate.
+    let packed: Option<String> = sqlx::query_scalar(
+        "SELECT string_agg(CAST(id AS TEXT) || ' ' || CAST(variant_id AS TEXT) || ' ' || grade || ' ' \
+           || CASE WHEN active = 0 THEN '-' ELSE CAST(price_minor AS TEXT) END || ' ' \
+           || COALESCE(CAST(weekly_cap AS TEXT), '-') || ' ' || CAST(version AS TEXT), ',') \
+         FROM listings WHERE seller_id = $1",
+    )
+    .bind(seller_id)
+    .fetch_one(conn)
+    .await?;
+    unpack_cells(packed.as_deref().unwrap_or_default())
+}
+
+/// Reads `existing`'s text: `id variant grade price|- cap|- version`, cells
+/// separated by commas.
+fn unpack_cells(packed: &str) -> DbResult<HashMap<(i64, Grade), Existing>> {
+    let malformed = |cell: &str| sqlx::Error::Decode(format!("malformed listing cell \"{cell}\"").into());
+    let mut out = HashMap::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
+    for cell in packed.split(',').filter(|c| !c.is_empty()) {
+        let fields: Vec<&str> = cell.split(' ').collect();
+        let [id, variant_id, grade, price, cap, version] = fields[..] else { return Err(malformed(cell)) };
+        let int = |s: &str| s.parse::<i64>().map_err(|_| malformed(cell));
+        let optional = |s: &str| if s == "-" { Ok(None) } else { int(s).map(Some) };
+        let Ok(grade) = Grade::parse(grade) else { continue };
+        out.insert(
+            (int(variant_id)?, grade),
+            Existing { listing_id: int(id)?, price_minor: optional(price)?, weekly_cap: optional(cap)?, version: int(version)? },
+        );
     }
     Ok(out)
 }
 
-/// SQL literal for an optional integer.
-fn int_or_null(v: Option<i64>) -> String {
-    v.map(|n| n.to_string()).unwrap_or_else(|| "NULL".into())
+/// A value written into bulk SQL as a literal: an integer or one of the
+/// domain's own codes (grade, source), never text from a file.
+#[derive(Clone, Copy, Debug)]
+enum Lit {
+    Int(Option<i64>),
+    Code(&'static str),
+}
+
+impl Lit {
+    fn write(self, sql: &mut String, quote: bool) {
+        match self {
+            Lit::Int(Some(n)) => {
+                let _ = write!(sql, "{n}");
+            }
+            Lit::Int(None) => sql.push_str("NULL"),
+            Lit::Code(code) => {
+                // Codes are lowercase words: nothing to escape in either form.
+                debug_assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+                if quote {
+                    sql.push('\'');
+                }
+                sql.push_str(code);
+                if quote {
+                    sql.push('\'');
+                }
+            }
+        }
+    }
+}
+
+/// The rows part of `INSERT INTO t (columns) <rows>`: each row's own values
+/// in `rows`, then `shared`, the values every row has (`columns` lists them
+/// in that order). SQLite gets a VALUES list; Postgres one array literal
+/// per column expanded by `unnest`, because it parses 100,000 VALUES tuples
+/// far more slowly than a few arrays of 100,000 elements, and the Any
+/// driver cannot bind an array.
+fn insert_rows<const N: usize>(backend: Backend, rows: &[[Lit; N]], shared: &[Lit]) -> String {
+    let mut sql = String::with_capacity(rows.len() * (N + shared.len()) * 12 + 256);
+    match backend {
+        Backend::Sqlite => {
+            sql.push_str("VALUES ");
+            for (i, row) in rows.iter().enumerate() {
+                sql.push_str(if i == 0 { "(" } else { ", (" });
+                for (j, v) in row.iter().chain(shared).enumerate() {
+                    if j > 0 {
+                        sql.push_str(", ");
+                    }
+                    v.write(&mut sql, true);
+                }
+                sql.push(')');
+            }
+        }
+        Backend::Postgres => {
+            sql.push_str("SELECT ");
+            let names: Vec<String> = (1..=N).map(|j| format!("column{j}")).collect();
+            sql.push_str(&names.join(", "));
+            for v in shared {
+                sql.push_str(", ");
+                v.write(&mut sql, true);
+            }
+            sql.push_str(" FROM unnest(");
+            for j in 0..N {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str("'{");
+                for (i, row) in rows.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(',');
+                    }
+                    row[j].write(&mut sql, false);
+                }
+                sql.push_str(match rows.first().map(|r| r[j]) {
+                    Some(Lit::Code(_)) => "}'::text[]",
+                    _ => "}'::bigint[]",
+                });
+            }
+            let _ = write!(sql, ") AS t({})", names.join(", "));
+        }
+    }
+    sql
 }
 
 /// Writes an import's plan: upserts for new and changed cells, stops for
 /// removed ones, one history row per price change; the caller holds the
 /// transaction that makes it all-or-nothing.
 ///
-/// Every value here is an integer or one of the domain's own codes (grade,
-/// source), never text from the file, so rows are written as literals in a
-/// few large statements: binding 700,000 parameters one by one is what made
-/// 100,000 rows slow, on Postgres above all.
-pub async fn apply(_db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by: i64, writes: &[Planned], source: Source, now: i64) -> DbResult<()> {
-    const ROWS: usize = 5_000;
-    let (upserts, stops): (Vec<&Planned>, Vec<&Planned>) = writes.iter().partition(|w| w.price_minor.is_some());
-    for chunk in upserts.chunks(ROWS) {
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|w| format!("({seller_id}, {}, '{}', {}, {}, {now}, {now})", w.variant_id, w.grade.code(), int_or_null(w.price_minor), int_or_null(w.weekly_cap)))
-            .collect();
+/// Rows are written as literals in a few large statements (see `Lit`):
+/// binding 700,000 parameters one by one is what made 100,000 rows slow,
+/// on Postgres above all.
+pub async fn apply(db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by: i64, writes: &[Planned], source: Source, now: i64) -> DbResult<()> {
+    let backend = db.backend();
+    // SQLite compiles a statement into a program as long as its text, so
+    // it gets bounded pieces; Postgres takes a whole file's arrays at once.
+    let rows_per_statement = match backend {
+        Backend::Sqlite => 5_000,
+        Backend::Postgres => 100_000,
+    };
+    // In key order, index pages are visited one after another instead of
+    // at random.
+    let mut writes: Vec<&Planned> = writes.iter().collect();
+    writes.sort_unstable_by_key(|w| (w.variant_id, w.grade.code()));
+    let upserts: Vec<[Lit; 4]> = writes
+        .iter()
+        .filter_map(|w| w.price_minor.map(|p| [Lit::Int(Some(w.variant_id)), Lit::Code(w.grade.code()), Lit::Int(Some(p)), Lit::Int(w.weekly_cap)]))
+        .collect();
+    let shared = [Lit::Int(Some(seller_id)), Lit::Int(Some(now)), Lit::Int(Some(now))];
+    for chunk in upserts.chunks(rows_per_statement) {
         // price_set_at breaks ties between equal prices (first there wins),
         // so a change of cap alone keeps it.
         let sql = format!(
-            "INSERT INTO listings (seller_id, variant_id, grade, price_minor, weekly_cap, price_set_at, created_at) VALUES {} \
+            "INSERT INTO listings (variant_id, grade, price_minor, weekly_cap, seller_id, price_set_at, created_at) {} \
              ON CONFLICT (seller_id, variant_id, grade) DO UPDATE SET \
                price_set_at = CASE WHEN listings.price_minor <> excluded.price_minor OR listings.active = 0 THEN excluded.price_set_at ELSE listings.price_set_at END, \
                price_minor = excluded.price_minor, weekly_cap = excluded.weekly_cap, active = 1, version = listings.version + 1",
-            values.join(", ")
+            insert_rows(backend, chunk, &shared)
         );
-        sqlx::query(&sql).persistent(false).execute(&mut *conn).await?;
+        conn.execute(sqlx::raw_sql(&sql)).await?;
     }
-    let stop_ids: Vec<i64> = stops.iter().filter_map(|w| w.before.map(|b| b.listing_id)).collect();
-    for chunk in stop_ids.chunks(ROWS) {
-        sqlx::query(&format!("UPDATE listings SET active = 0, version = version + 1 WHERE seller_id = {seller_id} AND id IN ({})", id_list(chunk)))
-            .persistent(false)
-            .execute(&mut *conn)
-            .await?;
+    let stop_ids: Vec<i64> = writes.iter().filter(|w| w.price_minor.is_none()).filter_map(|w| w.before.map(|b| b.listing_id)).collect();
+    for chunk in stop_ids.chunks(5_000) {
+        let sql = format!("UPDATE listings SET active = 0, version = version + 1 WHERE seller_id = {seller_id} AND id IN ({})", id_list(chunk));
+        conn.execute(sqlx::raw_sql(&sql)).await?;
     }
-    let changes: Vec<&Planned> = writes.iter().filter(|w| w.price_changed()).collect();
-    for chunk in changes.chunks(ROWS) {
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|w| {
-                format!(
-                    "({seller_id}, {}, '{}', {}, {}, {changed_by}, '{}', {now})",
-                    w.variant_id,
-                    w.grade.code(),
-                    int_or_null(w.before.and_then(|b| b.price_minor)),
-                    int_or_null(w.price_minor),
-                    source.code()
-                )
-            })
-            .collect();
+    let changes: Vec<[Lit; 4]> = writes
+        .iter()
+        .filter(|w| w.price_changed())
+        .map(|w| [Lit::Int(Some(w.variant_id)), Lit::Code(w.grade.code()), Lit::Int(w.before.and_then(|b| b.price_minor)), Lit::Int(w.price_minor)])
+        .collect();
+    let shared = [Lit::Int(Some(seller_id)), Lit::Int(Some(changed_by)), Lit::Code(source.code()), Lit::Int(Some(now))];
+    for chunk in changes.chunks(rows_per_statement) {
         let sql = format!(
-            "INSERT INTO price_history (seller_id, variant_id, grade, old_price_minor, new_price_minor, changed_by, source, at) VALUES {}",
-            values.join(", ")
+            "INSERT INTO price_history (variant_id, grade, old_price_minor, new_price_minor, seller_id, changed_by, source, at) {}",
+            insert_rows(backend, chunk, &shared)
         );
-        sqlx::query(&sql).persistent(false).execute(&mut *conn).await?;
+        conn.execute(sqlx::raw_sql(&sql)).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_back_from_their_packed_text() {
+        let cells = unpack_cells("7 3 functional_good 12000 - 2,8 3 functional_used - 5 4,9 4 bogus 1 - 1").unwrap();
+        assert_eq!(cells.len(), 2, "an unknown grade is skipped");
+        assert_eq!(cells[&(3, Grade::FunctionalGood)], Existing { listing_id: 7, price_minor: Some(12_000), weekly_cap: None, version: 2 });
+        assert_eq!(cells[&(3, Grade::FunctionalUsed)], Existing { listing_id: 8, price_minor: None, weekly_cap: Some(5), version: 4 });
+        assert!(unpack_cells("").unwrap().is_empty());
+        assert!(unpack_cells("7 3 functional_good").is_err());
+    }
+
+    #[test]
+    fn bulk_rows_are_values_on_sqlite_and_arrays_on_postgres() {
+        let rows = [[Lit::Int(Some(1)), Lit::Code("functional_good"), Lit::Int(None)], [Lit::Int(Some(2)), Lit::Code("functional_used"), Lit::Int(Some(5))]];
+        let shared = [Lit::Int(Some(9)), Lit::Code("csv")];
+        assert_eq!(insert_rows(Backend::Sqlite, &rows, &shared), "VALUES (1, 'functional_good', NULL, 9, 'csv'), (2, 'functional_used', 5, 9, 'csv')");
+        assert_eq!(
+            insert_rows(Backend::Postgres, &rows, &shared),
+            "SELECT column1, column2, column3, 9, 'csv' FROM unnest('{1,2}'::bigint[], '{functional_good,functional_used}'::text[], '{NULL,5}'::bigint[]) \
+             AS t(column1, column2, column3)"
+        );
+    }
 }
