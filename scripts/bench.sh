@@ -1,11 +1,53 @@
 #!/usr/bin/env bash
 # Builds in release mode and prints the benchmark table (also written to
-# bench/out/latest.md). Uses a fresh SQLite file and a fresh Postgres
-# database at 127.0.0.1:5432, both removed afterwards.
+# bench/out/latest.md): database figures on a fresh SQLite file and a fresh
+# Postgres database at 127.0.0.1:5432 (both removed afterwards), then the
+# web figures against the release server on that SQLite database: pages
+# under load (wrk), what a first visit downloads (and twiggy's view of the
+# wasm), and Lighthouse.
+#
+# BENCH_ONLY=prices: price benchmarks only (no history, no web phase).
+# BENCH_ONLY=web: SQLite and the web phase; with BENCH_SQLITE_DB=path the
+# scale database is kept there and reused by the next BENCH_ONLY=web run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$(date +%s)
 scripts/setup.sh
 source scripts/env.sh
-ensure_postgres
+say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
+
+web=true
+if [ "${BENCH_ONLY:-}" = prices ]; then web=false; fi
+if [ "${BENCH_ONLY:-}" != web ]; then ensure_postgres; fi
+
+if $web; then
+  # The web phase's tools, from the registries only.
+  if ! command -v wrk >/dev/null 2>&1; then
+    say "installing wrk (Debian)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  fi
+  if ! command -v twiggy >/dev/null 2>&1; then
+    say "installing twiggy (crates.io; about 2 minutes)"
+    cargo install twiggy --version 0.8.0 --locked
+  fi
+  if [ ! -x bench/node_modules/.bin/lighthouse ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+    say "installing Lighthouse (npm, in bench/)"
+    (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+
+  # Its own site root, so the debug site the Playwright tests use in
+  # target/site is left alone. Hashed file names and brotli/gzip copies are
+  # what a production deployment serves.
+  site="$PWD/target/bench-site"
+  say "building the release site (cargo leptos build --release --precompress)"
+  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true cargo leptos build --release --precompress 2>&1 | tail -n 3
+  export BENCH_SERVER_BIN="$TARGET_DIR/release/tradein" BENCH_SITE_ROOT="$site"
+  # rustc's wasm keeps function names (the served one, after wasm-opt, does not).
+  export BENCH_WASM="$TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/tradein.wasm"
+fi
+
+say "building the benchmark"
 cargo build --release --features ssr --bin bench
 "$TARGET_DIR/release/bench"
+say "done in $(( $(date +%s) - started )) s"

@@ -11,6 +11,12 @@
 //! prices, then again with every price changed; validation (the dry run)
 //! and apply (one transaction) are timed separately, through the same
 //! functions the upload route calls.
+//!
+//! Web (`web.rs`): the release server binary on the SQLite database above,
+//! its pages under load, the bytes a first visit downloads, Lighthouse.
+
+#[path = "bench/web.rs"]
+mod web;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -296,8 +302,68 @@ async fn with_backend(url: String) -> Result<tradein::server::state::AppState, B
     Ok(tradein::server::prepare(config, Arc::new(SystemClock)).await?)
 }
 
+/// The bench refurbisher the web phase signs in as (one of the 50 from
+/// `load`, given a real password here since `load` stores none).
+const WEB_SELLER: &str = "bench0@sellers.example";
+const WEB_SELLER_PASSWORD: &str = "bench-password-0";
+/// The model page and offer step measured: a popular real catalog model.
+const WEB_MODEL: &str = "iphone-13";
+
+/// What the web phase needs from the SQLite database: a seller who can sign
+/// in, and a real model with one of its variants.
+async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error::Error>> {
+    let hash = tradein::server::auth::hash_password(WEB_SELLER_PASSWORD.into()).await;
+    let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2").bind(hash).bind(WEB_SELLER).execute(db.pool()).await?;
+    if updated.rows_affected() != 1 {
+        return Err(format!("the bench database has no {WEB_SELLER}").into());
+    }
+    let (category, brand, model, variant_sku): (String, String, String, String) = sqlx::query_as(
+        "SELECT c.slug, b.slug, m.slug, v.sku FROM models m JOIN categories c ON c.id = m.category_id JOIN brands b ON b.id = m.brand_id \
+         JOIN variants v ON v.model_id = m.id WHERE m.slug = $1 ORDER BY v.position LIMIT 1",
+    )
+    .bind(WEB_MODEL)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(web::ModelPick { category, brand, model, variant_sku })
+}
+
+/// The web phase's paths, from the variables scripts/bench.sh sets; `None`
+/// when the benchmark runs without a built site (the binary run alone).
+fn web_setup(database: &std::path::Path, work_dir: &std::path::Path, model: web::ModelPick) -> Option<web::Setup> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    Some(web::Setup {
+        server_bin: var("BENCH_SERVER_BIN")?.into(),
+        site_root: var("BENCH_SITE_ROOT")?.into(),
+        database: database.to_path_buf(),
+        work_dir: work_dir.join("web"),
+        tools_dir: "bench".into(),
+        out_dir: "bench/out".into(),
+        wasm_with_names: var("BENCH_WASM").map(Into::into),
+        requests_per_connection: var("BENCH_WEB_REQUESTS").and_then(|v| v.parse().ok()).unwrap_or(100),
+        model,
+        seller: (WEB_SELLER.into(), WEB_SELLER_PASSWORD.into()),
+    })
+}
+
+/// BENCH_ONLY=prices: price benchmarks on both databases, no year of history,
+/// no web phase (quick). BENCH_ONLY=web: SQLite and the web phase only; with
+/// BENCH_SQLITE_DB naming a database an earlier run kept, straight to the
+/// web phase.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Only {
+    Everything,
+    Prices,
+    Web,
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let only = match std::env::var("BENCH_ONLY").unwrap_or_default().as_str() {
+        "" => Only::Everything,
+        "prices" => Only::Prices,
+        "web" => Only::Web,
+        other => return Err(format!("BENCH_ONLY={other}: expected prices or web").into()),
+    };
     let mut lines = vec![
         format!("# tradein benchmark, {} (release build)", tradein::domain::dates::Date::from_unix_ms(SystemClock.now_ms())),
         "| what | database | data | p50 | p99 | max |".to_string(),
@@ -308,50 +374,105 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for l in &lines {
         println!("{l}");
     }
-    let sqlite = with_backend(format!("sqlite://{}", dir.join("bench.db").display())).await?;
-    lines.push(measure("SQLite", &sqlite.db).await?);
-    println!("{}", lines.last().unwrap());
-    let mut csv_lines = csv_import("SQLite", &sqlite).await?;
-    // BENCH_ONLY=prices skips the year of history (for quick runs).
-    let with_history = std::env::var("BENCH_ONLY").map(|v| v != "prices").unwrap_or(true);
-    if with_history {
-        csv_lines.extend(ops_dashboard("SQLite", &sqlite).await?);
-    }
-    sqlite.db.close().await;
-
-    let admin = std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("tradein_bench_{}", std::process::id());
-    {
-        use sqlx::Connection;
-        let mut c = sqlx::PgConnection::connect(&admin).await?;
-        sqlx::Executor::execute(&mut c, format!("CREATE DATABASE {name}").as_str()).await?;
-    }
-    let base = &admin[..admin.rfind('/').unwrap_or(admin.len())];
-    let pg = with_backend(format!("{base}/{name}")).await?;
-    let pg_line = measure("Postgres", &pg.db).await;
-    let mut pg_csv = csv_import("Postgres", &pg).await;
-    if let (Ok(lines), true) = (pg_csv.as_mut(), with_history) {
-        match ops_dashboard("Postgres", &pg).await {
-            Ok(more) => lines.extend(more),
-            Err(e) => pg_csv = Err(e),
+    // BENCH_SQLITE_DB keeps the scale database for another run of the web
+    // phase; by default it lives and dies in the temporary folder.
+    let kept_db = std::env::var("BENCH_SQLITE_DB").ok().filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let db_path = kept_db.unwrap_or_else(|| dir.join("bench.db"));
+    let reuse = only == Only::Web && db_path.exists();
+    if !reuse {
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", db_path.display())).ok();
         }
     }
-    pg.db.close().await;
-    {
-        use sqlx::Connection;
-        let mut c = sqlx::PgConnection::connect(&admin).await?;
-        sqlx::Executor::execute(&mut c, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await?;
+    if let Some(parent) = db_path.parent() {
+        std::fs::create_dir_all(parent)?;
     }
-    lines.push(pg_line?);
-    println!("{}", lines.last().unwrap());
-    csv_lines.extend(pg_csv?);
+    let sqlite = with_backend(format!("sqlite://{}", db_path.display())).await?;
+    let mut sqlite_lines = Vec::new();
+    let mut csv_lines = Vec::new();
+    if !reuse {
+        sqlite_lines.push(measure("SQLite", &sqlite.db).await?);
+        println!("{}", sqlite_lines.last().unwrap());
+        csv_lines = csv_import("SQLite", &sqlite).await?;
+        if only != Only::Prices {
+            csv_lines.extend(ops_dashboard("SQLite", &sqlite).await?);
+        }
+    }
+    let web_data = if only == Only::Prices { None } else { Some(prepare_web_data(&sqlite.db).await?) };
+    sqlite.db.close().await;
+
+    // The web phase runs between the databases so it has the machine to
+    // itself; its failure is reported and fails the run at the end, after
+    // the other figures.
+    let mut web_rows = Vec::new();
+    let mut web_notes = Vec::new();
+    let mut web_error = None;
+    if let Some(model) = web_data {
+        match web_setup(&db_path, &dir, model) {
+            Some(setup) => match web::run(&setup).await {
+                Ok((rows, notes)) => (web_rows, web_notes) = (rows, notes),
+                Err(e) => {
+                    web_rows.push(format!("Web phase FAILED: {e}"));
+                    println!("{}", web_rows.last().unwrap());
+                    web_error = Some(e);
+                }
+            },
+            None => web_rows.push("Web phase skipped: BENCH_SERVER_BIN and BENCH_SITE_ROOT are unset (run scripts/bench.sh).".into()),
+        }
+    }
+
+    if only != Only::Web {
+        let with_history = only == Only::Everything;
+        let admin = std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("tradein_bench_{}", std::process::id());
+        {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&admin).await?;
+            sqlx::Executor::execute(&mut c, format!("CREATE DATABASE {name}").as_str()).await?;
+        }
+        let base = &admin[..admin.rfind('/').unwrap_or(admin.len())];
+        let pg = with_backend(format!("{base}/{name}")).await?;
+        let pg_line = measure("Postgres", &pg.db).await;
+        let mut pg_csv = csv_import("Postgres", &pg).await;
+        if let (Ok(lines), true) = (pg_csv.as_mut(), with_history) {
+            match ops_dashboard("Postgres", &pg).await {
+                Ok(more) => lines.extend(more),
+                Err(e) => pg_csv = Err(e),
+            }
+        }
+        pg.db.close().await;
+        {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&admin).await?;
+            sqlx::Executor::execute(&mut c, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await?;
+        }
+        sqlite_lines.push(pg_line?);
+        println!("{}", sqlite_lines.last().unwrap());
+        csv_lines.extend(pg_csv?);
+    }
+    lines.extend(sqlite_lines);
     lines.extend(csv_lines);
-    lines.push("Budgets: best-offer lookup p99 under 2 ms; 100,000-row CSV validate + apply under 3 s on each database; KPI dashboard under 300 ms on 200,000 trade-ins.".into());
-    println!("{}", lines.last().unwrap());
+    if !reuse {
+        lines.push("Budgets: best-offer lookup p99 under 2 ms; 100,000-row CSV validate + apply under 3 s on each database; KPI dashboard under 300 ms on 200,000 trade-ins.".into());
+        println!("{}", lines.last().unwrap());
+    }
+    lines.extend(web_rows);
+    if !web_notes.is_empty() {
+        println!();
+        for l in &web_notes {
+            println!("{l}");
+        }
+        lines.push(String::new());
+        lines.extend(web_notes);
+    }
+    // A kept database lives outside this folder.
     std::fs::remove_dir_all(&dir).ok();
 
     let out = lines.join("\n");
     std::fs::create_dir_all("bench/out")?;
     std::fs::write("bench/out/latest.md", format!("{out}\n"))?;
-    Ok(())
+    match web_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod carrier;
 pub mod claims;
@@ -95,6 +96,8 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
+        // The hydration script then names the hashed JS and wasm files.
+        .hash_files(assets::built_files(&config.site_root, "tradein").hashed())
         .env(if config.production { Env::PROD } else { Env::DEV })
         .build();
 
@@ -131,6 +134,14 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let pkg_dir = state.config.site_root.join("pkg");
+    let built = assets::built_files(&state.config.site_root, "tradein");
+    // Precompressed by `cargo leptos build --release --precompress`; plain
+    // files are served when a .br/.gz is missing (debug builds).
+    let pkg = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(assets::pkg_cache))
+        .map_request(assets::css_alias(&built, "tradein"))
+        .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
+    let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
     let options = state.leptos_options.clone();
     // Photo uploads are the one place a large body is welcome; the route is
     // merged after the general limit is applied, so only it gets its own.
@@ -154,8 +165,9 @@ pub fn router(state: AppState) -> Router {
         .route("/ops/refurbishers.csv", get(quality::export))
         .route("/ops/blocklist/import", post(fraud::import_route))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
-        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .nest_service("/pkg", pkg)
+        // Files from the site root (public/), else the 404 page.
+        .fallback(axum::handler::Handler::layer(fallback, axum::middleware::from_fn(assets::root_file_cache)))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)

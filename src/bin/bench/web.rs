@@ -1,0 +1,567 @@
+//! The web part of the benchmark, against the real server binary built by
+//! `cargo leptos build --release --precompress` and the SQLite database the
+//! rest of the benchmark filled:
+//!
+//! - pages under load: wrk (Debian) with 64 connections and the same number
+//!   of requests each, against a static file of the model page's size
+//!   served by the same server (so the figures say what rendering costs,
+//!   whatever the machine);
+//! - payload: the wasm, JS and CSS a first visit to the home page fetches,
+//!   as served raw, gzip and brotli, and where the wasm bytes go (twiggy);
+//! - Lighthouse (npm, with Debian's chromium) on three consumer pages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+type Error = Box<dyn std::error::Error>;
+
+pub const CONNECTIONS: usize = 64;
+/// wrk threads: one per core of the 2-core machine this was sized for.
+const WRK_THREADS: usize = 2;
+pub const PAGE_P99_BUDGET_MS: f64 = 25.0;
+pub const FIRST_VISIT_BUDGET_BYTES: u64 = 250 * 1000;
+pub const PERFORMANCE_BUDGET: f64 = 90.0;
+pub const ACCESSIBILITY_BUDGET: f64 = 100.0;
+
+/// Where everything is; filled by `main` from the environment
+/// `scripts/bench.sh` sets.
+pub struct Setup {
+    pub server_bin: PathBuf,
+    pub site_root: PathBuf,
+    pub database: PathBuf,
+    /// The server's DATA_DIR and log.
+    pub work_dir: PathBuf,
+    /// `bench/`: the wrk script and Lighthouse's node_modules.
+    pub tools_dir: PathBuf,
+    pub out_dir: PathBuf,
+    /// The wasm as rustc wrote it (with its name section), for twiggy.
+    pub wasm_with_names: Option<PathBuf>,
+    pub requests_per_connection: usize,
+    pub model: ModelPick,
+    pub seller: (String, String),
+}
+
+/// A real catalog model and one of its variants, for the model page and the
+/// offer step.
+pub struct ModelPick {
+    pub category: String,
+    pub brand: String,
+    pub model: String,
+    pub variant_sku: String,
+}
+
+impl ModelPick {
+    fn page(&self) -> String {
+        format!("/sell/{}/{}/{}", self.category, self.brand, self.model)
+    }
+    /// What the model page's form submits: the variant and the three answers.
+    fn offer(&self) -> String {
+        format!("{}/offer?variant={}&works=yes&screen=light_scratches&body=flawless", self.page(), self.variant_sku)
+    }
+}
+
+/// The server process, stopped when dropped (also on an early error).
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16, Error> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn start_server(s: &Setup) -> Result<Server, Error> {
+    let port = free_port()?;
+    std::fs::create_dir_all(&s.work_dir)?;
+    let log = std::fs::File::create(s.work_dir.join("server.log"))?;
+    let mut cmd = Command::new(&s.server_bin);
+    // Only the configuration a deployment would give; build-time variables
+    // from scripts/env.sh are not the server's business.
+    for (k, _) in std::env::vars() {
+        if k.starts_with("LEPTOS_") || k == "DATABASE_URL" || k == "SEED_DEMO" || k == "RUST_LOG" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("DATABASE_URL", format!("sqlite://{}", s.database.display()))
+        .env("SEED_DEMO", "false")
+        .env("LEPTOS_SITE_ROOT", &s.site_root)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_ENV", "PROD")
+        .env("APP_SECRET", "cd".repeat(32))
+        .env("DATA_DIR", &s.work_dir)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    let server = Server { child: cmd.spawn().map_err(|e| format!("cannot start {}: {e}", s.server_bin.display()))?, base: format!("http://127.0.0.1:{port}") };
+    let client = client()?;
+    let started = Instant::now();
+    loop {
+        if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await {
+            if r.status().is_success() {
+                return Ok(server);
+            }
+        }
+        if started.elapsed() > Duration::from_secs(180) {
+            return Err(format!("the server did not answer /healthz within 180 s; see {}", s.work_dir.join("server.log").display()).into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn client() -> Result<reqwest::Client, Error> {
+    Ok(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(60)).build()?)
+}
+
+/// Signs in through the real endpoint, as the no-JavaScript form does, and
+/// returns the session cookie (`name=value`).
+async fn sign_in(base: &str, email: &str, password: &str) -> Result<String, Error> {
+    let res = client()?.post(format!("{base}/api/login")).form(&[("email", email), ("password", password), ("next", "")]).send().await?;
+    let cookie = res
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|c| c.contains("session=") && !c.ends_with('='))
+        .map(str::to_string);
+    cookie.ok_or_else(|| format!("signing in as {email} gave {} without a session cookie", res.status()).into())
+}
+
+struct Load {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    errors: u64,
+}
+
+fn wrk(s: &Setup, url: &str, per_connection: usize, cookie: Option<&str>) -> Result<Load, Error> {
+    let per_thread = CONNECTIONS * per_connection / WRK_THREADS;
+    let marks = s.work_dir.join("wrk-done.txt");
+    std::fs::write(&marks, "")?;
+    let mut child = Command::new("wrk")
+        .args(["-t", &WRK_THREADS.to_string(), "-c", &CONNECTIONS.to_string(), "-d", "600s", "--timeout", "60s", "-s"])
+        .arg(s.tools_dir.join("fixed-count.lua"))
+        .arg(url)
+        .arg("--")
+        .arg(per_thread.to_string())
+        .arg(&marks)
+        .arg(cookie.unwrap_or(""))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run wrk ({e}); scripts/bench.sh installs it with apt-get"))?;
+    // Each thread appends "first-request-µs last-answer-µs count" when done.
+    let started = Instant::now();
+    let lines = loop {
+        let text = std::fs::read_to_string(&marks).unwrap_or_default();
+        let lines: Vec<[f64; 3]> = text
+            .lines()
+            .filter_map(|l| {
+                let v: Vec<f64> = l.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+                (v.len() == 3).then(|| [v[0], v[1], v[2]])
+            })
+            .collect();
+        if lines.len() >= WRK_THREADS {
+            break lines;
+        }
+        if child.try_wait()?.is_some() || started.elapsed() > Duration::from_secs(590) {
+            let _ = child.kill();
+            let out = child.wait_with_output()?;
+            return Err(format!("wrk did not complete {per_thread} requests per thread on {url}: {}", String::from_utf8_lossy(&out.stderr)).into());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    // wrk prints its statistics (and runs `done`) when interrupted.
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let out = child.wait_with_output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("BENCH ")).ok_or_else(|| format!("wrk printed no result for {url}: {text}{}", String::from_utf8_lossy(&out.stderr)))?;
+    let field = |name: &str| -> f64 {
+        line.split_whitespace().filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()).unwrap_or(0.0)
+    };
+    let first = lines.iter().map(|l| l[0]).fold(f64::INFINITY, f64::min);
+    let last = lines.iter().map(|l| l[1]).fold(0.0, f64::max);
+    let answered: f64 = lines.iter().map(|l| l[2]).sum();
+    Ok(Load {
+        rps: answered / ((last - first) / 1e6).max(1e-9),
+        p50_ms: field("p50_us") / 1000.0,
+        p99_ms: field("p99_us") / 1000.0,
+        max_ms: field("max_us") / 1000.0,
+        errors: (field("status_errors") + field("socket_errors")) as u64,
+    })
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "OVER BUDGET"
+    }
+}
+
+/// Runs the whole web phase; returns table rows and the extra sections
+/// (twiggy, Lighthouse findings) printed below the table.
+pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    let server = start_server(s).await?;
+    let base = server.base.clone();
+    let http = client()?;
+    let cookie = sign_in(&base, &s.seller.0, &s.seller.1).await?;
+
+    // The baseline: the model page's own bytes as a file in the site root,
+    // served by the app's static-file handler.
+    let model_html = http.get(format!("{base}{}", s.model.page())).send().await?.error_for_status()?.bytes().await?;
+    let baseline_name = "bench-baseline.html";
+    std::fs::write(s.site_root.join(baseline_name), &model_html)?;
+
+    let n = s.requests_per_connection;
+    // The price grid costs far more per page (see its in-process rows
+    // above); a few requests per connection keep its run short.
+    let pages: Vec<(String, String, Option<&str>, usize)> = vec![
+        (format!("static file ({} B, the model page's size): baseline", thousands(model_html.len() as u64)), format!("/{baseline_name}"), None, n),
+        ("home `/`".into(), "/".into(), None, n),
+        (format!("model page `{}`", s.model.page()), s.model.page(), None, n),
+        ("offer step `…/offer?variant=…&works=…&screen=…&body=…`".into(), s.model.offer(), None, n),
+        ("seller price grid `/seller/prices` (signed in, 17,000+ variants)".into(), "/seller/prices".into(), Some(cookie.as_str()), (n / 50).max(1)),
+    ];
+    let mut baseline_rps = None;
+    let mut budget_lines = Vec::new();
+    for (label, path, cookie, per_connection) in &pages {
+        let url = format!("{base}{path}");
+        // Each page must answer 200 (a redirect to sign-in would be cheap and
+        // meaningless).
+        let mut req = http.get(&url);
+        if let Some(c) = cookie {
+            req = req.header(http::header::COOKIE, *c);
+        }
+        let status = req.send().await?.status();
+        if status != reqwest::StatusCode::OK {
+            return Err(format!("{path} answered {status} before the load test").into());
+        }
+        // Warm-up: connections, SQLite's page cache, the allocator.
+        wrk(s, &url, (*per_connection / 10).max(1), *cookie)?;
+        let l = wrk(s, &url, *per_connection, *cookie)?;
+        let base_rps = *baseline_rps.get_or_insert(l.rps);
+        let ratio = l.rps / base_rps;
+        let errors = if l.errors > 0 { format!(", {} FAILED", l.errors) } else { String::new() };
+        rows.push(format!(
+            "| page under load: {label} | SQLite | {CONNECTIONS} connections x {per_connection} requests: {:.0} req/s = {ratio:.2}x static{errors} | p50 {:.1} ms | p99 {:.1} ms | max {:.1} ms |",
+            l.rps, l.p50_ms, l.p99_ms, l.max_ms
+        ));
+        println!("{}", rows.last().unwrap());
+        if path == &s.model.page() || path.contains("/offer?") {
+            budget_lines.push(format!("{} p99 {:.1} ms ({})", if path.contains("/offer?") { "offer step" } else { "model page" }, l.p99_ms, verdict(l.p99_ms < PAGE_P99_BUDGET_MS && l.errors == 0)));
+        }
+    }
+    std::fs::remove_file(s.site_root.join(baseline_name)).ok();
+
+    let (payload_rows, first_visit_br) = payload(&http, &base).await?;
+    rows.extend(payload_rows);
+    budget_lines.push(format!("first visit wasm + JS {} brotli ({})", kb(first_visit_br), verdict(first_visit_br < FIRST_VISIT_BUDGET_BYTES)));
+
+    if let Some(wasm) = &s.wasm_with_names {
+        match twiggy(wasm) {
+            Ok(section) => notes.extend(section),
+            Err(e) => notes.push(format!("twiggy: {e}")),
+        }
+    }
+
+    // Lighthouse last, on an idle server.
+    for (label, path) in [("home", "/".to_string()), ("model page", s.model.page()), ("offer step", s.model.offer())] {
+        match lighthouse(s, &format!("{base}{path}"), label) {
+            Ok(r) => {
+                rows.push(format!(
+                    "| Lighthouse (mobile): {label} | SQLite | performance {:.0}, accessibility {:.0}, best practices {:.0}, SEO {:.0} | LCP {:.2} s | TBT {:.0} ms | CLS {:.3} |",
+                    r.performance, r.accessibility, r.best_practices, r.seo, r.lcp_ms / 1000.0, r.tbt_ms, r.cls
+                ));
+                println!("{}", rows.last().unwrap());
+                budget_lines.push(format!(
+                    "{label}: performance {:.0} ({}), accessibility {:.0} ({})",
+                    r.performance,
+                    verdict(r.performance >= PERFORMANCE_BUDGET),
+                    r.accessibility,
+                    verdict(r.accessibility >= ACCESSIBILITY_BUDGET)
+                ));
+                if !r.findings.is_empty() {
+                    notes.push(format!("Lighthouse findings on the {label} ({path}):"));
+                    notes.extend(r.findings.iter().map(|f| format!("- {f}")));
+                }
+            }
+            Err(e) => {
+                rows.push(format!("| Lighthouse (mobile): {label} | SQLite | FAILED: {e} | | | |"));
+                println!("{}", rows.last().unwrap());
+            }
+        }
+    }
+    drop(server);
+    rows.push(format!(
+        "Web budgets (model page and offer step p99 < {PAGE_P99_BUDGET_MS:.0} ms at {CONNECTIONS} connections on SQLite; first visit wasm + JS < {} brotli; Lighthouse performance >= {PERFORMANCE_BUDGET:.0}, accessibility {ACCESSIBILITY_BUDGET:.0}): {}.",
+        kb(FIRST_VISIT_BUDGET_BYTES),
+        budget_lines.join("; ")
+    ));
+    println!("{}", rows.last().unwrap());
+    Ok((rows, notes))
+}
+
+/// The `href`s of the page's front-end files, in the order they appear.
+fn asset_urls(html: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for tag in html.split('<').filter(|t| t.starts_with("link ") || t.starts_with("script ")) {
+        for attr in ["href=\"", "src=\""] {
+            if let Some(start) = tag.find(attr) {
+                let rest = &tag[start + attr.len()..];
+                if let Some(end) = rest.find('"') {
+                    let url = &rest[..end];
+                    if [".js", ".wasm", ".css"].iter().any(|e| url.ends_with(e)) && !urls.iter().any(|u| u == url) {
+                        urls.push(url.to_string());
+                    }
+                }
+            }
+        }
+    }
+    urls
+}
+
+/// Modules a JS file imports with a relative path (wasm-bindgen snippets).
+fn js_imports(js: &str, from: &str) -> Vec<String> {
+    let dir = &from[..from.rfind('/').map(|i| i + 1).unwrap_or(0)];
+    let mut out = Vec::new();
+    for quote in ['"', '\''] {
+        for part in js.split(&format!("from {quote}./")[..]).skip(1).chain(js.split(&format!("from{quote}./")[..]).skip(1)) {
+            if let Some(end) = part.find(quote) {
+                let url = format!("{dir}{}", &part[..end]);
+                if !out.contains(&url) {
+                    out.push(url);
+                }
+            }
+        }
+    }
+    out
+}
+
+struct Served {
+    bytes: u64,
+    encoding: String,
+    cache: String,
+}
+
+async fn fetch(http: &reqwest::Client, url: &str, encoding: &str) -> Result<Served, Error> {
+    let res = http.get(url).header(http::header::ACCEPT_ENCODING, encoding).send().await?.error_for_status()?;
+    let header = |n: http::header::HeaderName| res.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let (enc, cache) = (header(http::header::CONTENT_ENCODING), header(http::header::CACHE_CONTROL));
+    Ok(Served { bytes: res.bytes().await?.len() as u64, encoding: enc, cache })
+}
+
+/// Rows for each file a first visit to `/` downloads, and the brotli total of
+/// its wasm and JS.
+async fn payload(http: &reqwest::Client, base: &str) -> Result<(Vec<String>, u64), Error> {
+    let html = http.get(format!("{base}/")).send().await?.text().await?;
+    let mut urls = asset_urls(&html);
+    let mut i = 0;
+    while i < urls.len() {
+        if urls[i].ends_with(".js") {
+            let js = http.get(format!("{base}{}", urls[i])).send().await?.text().await?;
+            for u in js_imports(&js, &urls[i]) {
+                if !urls.contains(&u) {
+                    urls.push(u);
+                }
+            }
+        }
+        i += 1;
+    }
+    let mut rows = Vec::new();
+    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
+    for url in &urls {
+        let full = format!("{base}{url}");
+        let raw = fetch(http, &full, "identity").await?;
+        let gz = fetch(http, &full, "gzip").await?;
+        let br = fetch(http, &full, "br").await?;
+        let kind = url.rsplit('.').next().unwrap_or("");
+        let mark = |s: &Served, want: &str| if s.encoding == want { String::new() } else { " (not precompressed)".to_string() };
+        rows.push(format!(
+            "| first visit to `/`: {kind} `{url}` | | raw {} | gzip {}{} | brotli {}{} | {} |",
+            kb(raw.bytes),
+            kb(gz.bytes),
+            mark(&gz, "gzip"),
+            kb(br.bytes),
+            mark(&br, "br"),
+            if raw.cache.is_empty() { "no Cache-Control".to_string() } else { format!("Cache-Control: {}", raw.cache) }
+        ));
+        println!("{}", rows.last().unwrap());
+        if kind == "js" || kind == "wasm" {
+            raw_total += raw.bytes;
+            gz_total += gz.bytes;
+            br_total += br.bytes;
+        }
+    }
+    rows.push(format!(
+        "| first visit to `/`: wasm + JS | | raw {} | gzip {} | brotli {} | budget < {} brotli: {} |",
+        kb(raw_total),
+        kb(gz_total),
+        kb(br_total),
+        kb(FIRST_VISIT_BUDGET_BYTES),
+        verdict(br_total < FIRST_VISIT_BUDGET_BYTES)
+    ));
+    println!("{}", rows.last().unwrap());
+    Ok((rows, br_total))
+}
+
+/// twiggy's ten largest items, and the same module's bytes grouped by the
+/// crate each function comes from.
+fn twiggy(wasm: &Path) -> Result<Vec<String>, Error> {
+    let run = |args: &[&str]| -> Result<String, Error> {
+        let out = Command::new("twiggy").args(args).arg(wasm).output().map_err(|e| format!("cannot run twiggy ({e}); scripts/bench.sh installs it"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).to_string().into());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let all: serde_json::Value = serde_json::from_str(&run(&["top", "--format", "json", "-n", "1000000"])?)?;
+    // The name section and wasm-bindgen's custom section are gone after
+    // wasm-opt; shares are of the code and data that ship.
+    let items: Vec<serde_json::Value> = all
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|it| it.get("name").and_then(|n| n.as_str()).is_some_and(|n| !n.contains("function names") && !n.starts_with("custom section")))
+        .collect();
+    let size = |v: &serde_json::Value| v.get("shallow_size").and_then(|s| s.as_u64()).unwrap_or(0);
+    let total: u64 = items.iter().map(size).sum::<u64>().max(1);
+    let mut out = vec![
+        format!("## Where the wasm bytes go (twiggy on rustc's `{}`: {} of code and data before wasm-bindgen and wasm-opt)", wasm.file_name().and_then(|f| f.to_str()).unwrap_or(""), kb(total)),
+        String::new(),
+        "| item | bytes | share |".into(),
+        "|---|---|---|".into(),
+    ];
+    for it in items.iter().take(10) {
+        let name = it.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+        let short: String = name.chars().take(110).collect();
+        out.push(format!("| `{}` | {} | {:.1} % |", short.replace('|', "\\|"), thousands(size(it)), 100.0 * size(it) as f64 / total as f64));
+    }
+    let mut by_crate: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for it in &items {
+        let name = it.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+        *by_crate.entry(crate_of(name)).or_default() += size(it);
+    }
+    let mut crates: Vec<_> = by_crate.into_iter().collect();
+    crates.sort_by(|a, b| b.1.cmp(&a.1));
+    out.push(String::new());
+    out.push(format!(
+        "By crate (the first path segment of each item's name): {}.",
+        crates.iter().take(15).map(|(c, n)| format!("{c} {:.1} %", 100.0 * *n as f64 / total as f64)).collect::<Vec<_>>().join(", ")
+    ));
+    Ok(out)
+}
+
+/// `<tachys::html::Foo as core::ops::Drop>::drop` -> `tachys`;
+/// `<T as tachys::view::IntoAny>::into_any` -> `tachys` (the trait's crate,
+/// where the generic code lives); data segments count as data.
+fn crate_of(name: &str) -> String {
+    if name.starts_with("data") || name.starts_with("elem[") || name.starts_with("code[") {
+        return "data and tables".into();
+    }
+    let n = name.trim_start_matches(['<', '&', '*', '(']);
+    let n = ["mut ", "dyn ", "const "].iter().fold(n, |n, p| n.trim_start_matches(p));
+    let head = n.find("::").map(|i| &n[..i]).unwrap_or(n);
+    let head = head.rsplit(" as ").next().unwrap_or(head);
+    let head = head.trim_start_matches(['<', '&', '(']);
+    head.split('[').next().unwrap_or(head).to_string()
+}
+
+struct Lighthouse {
+    performance: f64,
+    accessibility: f64,
+    best_practices: f64,
+    seo: f64,
+    lcp_ms: f64,
+    tbt_ms: f64,
+    cls: f64,
+    findings: Vec<String>,
+}
+
+fn lighthouse(s: &Setup, url: &str, label: &str) -> Result<Lighthouse, Error> {
+    let out_file = s.out_dir.join(format!("lighthouse-{}.json", label.replace(' ', "-")));
+    let bin = s.tools_dir.join("node_modules/.bin/lighthouse");
+    let chrome = std::env::var("CHROME_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let out = Command::new(&bin)
+        .arg(url)
+        .args(["--quiet", "--output=json", "--only-categories=performance,accessibility,best-practices,seo"])
+        .arg(format!("--output-path={}", out_file.display()))
+        .arg("--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --disable-background-networking --disable-component-update --disable-sync")
+        .env("CHROME_PATH", chrome)
+        .output()
+        .map_err(|e| format!("cannot run {} ({e})", bin.display()))?;
+    if !out.status.success() {
+        return Err(format!("lighthouse failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")).into());
+    }
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out_file)?)?;
+    let score = |cat: &str| report["categories"][cat]["score"].as_f64().unwrap_or(0.0) * 100.0;
+    let numeric = |audit: &str| report["audits"][audit]["numericValue"].as_f64().unwrap_or(f64::NAN);
+    let mut findings = Vec::new();
+    // Accessibility below 100 is explained by its failing audits.
+    for r in report["categories"]["accessibility"]["auditRefs"].as_array().cloned().unwrap_or_default() {
+        let id = r["id"].as_str().unwrap_or("");
+        let a = &report["audits"][id];
+        if a["score"].as_f64().is_some_and(|v| v < 1.0) && r["weight"].as_f64().unwrap_or(0.0) > 0.0 {
+            let nodes: Vec<String> = a["details"]["items"]
+                .as_array()
+                .map(|items| items.iter().take(3).filter_map(|i| i["node"]["snippet"].as_str().map(|s| format!("`{}`", s.chars().take(120).collect::<String>()))).collect())
+                .unwrap_or_default();
+            findings.push(format!("accessibility `{id}`: {}{}", a["title"].as_str().unwrap_or(""), if nodes.is_empty() { String::new() } else { format!(" — {}", nodes.join(", ")) }));
+        }
+    }
+    Ok(Lighthouse {
+        performance: score("performance"),
+        accessibility: score("accessibility"),
+        best_practices: score("best-practices"),
+        seo: score("seo"),
+        lcp_ms: numeric("largest-contentful-paint"),
+        tbt_ms: numeric("total-blocking-time"),
+        cls: numeric("cumulative-layout-shift"),
+        findings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_front_end_files() {
+        let html = r#"<link rel="modulepreload" href="/pkg/tradein.abc.js"><link rel="preload" href="/pkg/tradein.abc.wasm" as="fetch"><link id="app-css" rel="stylesheet" href="/pkg/tradein.css"><link rel="icon" href="/favicon.svg">"#;
+        assert_eq!(asset_urls(html), ["/pkg/tradein.abc.js", "/pkg/tradein.abc.wasm", "/pkg/tradein.css"]);
+        assert_eq!(js_imports(r#"import { a } from "./snippets/x/inline0.js";"#, "/pkg/tradein.js"), ["/pkg/snippets/x/inline0.js"]);
+        assert_eq!(crate_of("<tachys::html::Foo as core::ops::Drop>::drop"), "tachys");
+        assert_eq!(crate_of("<T as tachys::view::any_view::IntoAny>::into_any"), "tachys");
+        assert_eq!(crate_of("<(A,B) as tachys::view::Render>::build"), "tachys");
+        assert_eq!(crate_of("core[c5930c85a12de822]::fmt::write"), "core");
+        assert_eq!(crate_of("data segment \".rodata\""), "data and tables");
+    }
+}
