@@ -2,7 +2,7 @@
 //! its target, which segments explain the move, 12 weeks of history and a
 //! breakdown. Also the CSV exports of the same tables.
 
-use super::repo::{self, ops_kpis::{Filter, Group}};
+use super::repo::{self, ops_kpis::Filter};
 use super::state::AppState;
 use super::trade_in_flow::db_error;
 use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
@@ -81,8 +81,12 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let c = &mut *conn;
     let prev = r.period.previous();
-    let cur = repo::ops_kpis::totals(c, r.period.start_ms, r.period.end_ms, &r.filter).await.map_err(db_error)?;
-    let before = repo::ops_kpis::totals(c, prev.start_ms, prev.end_ms, &r.filter).await.map_err(db_error)?;
+    let k = r.focus;
+    // Segment medians only matter when the median is the KPI explained.
+    let medians = k == Kpi::MedianDaysToPay;
+    let now_parts = repo::ops_kpis::breakdown(c, r.period.start_ms, r.period.end_ms, &r.filter, medians).await.map_err(db_error)?;
+    let before_parts = repo::ops_kpis::breakdown(c, prev.start_ms, prev.end_ms, &r.filter, medians).await.map_err(db_error)?;
+    let (cur, before) = (&now_parts.total, &before_parts.total);
     let targets: BTreeMap<String, i64> = repo::ops::targets(&mut *c)
         .await
         .map_err(db_error)?
@@ -93,7 +97,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let kpis = Kpi::ALL
         .into_iter()
         .map(|k| {
-            let (v, p) = (k.value(&cur), k.value(&before));
+            let (v, p) = (k.value(cur), k.value(before));
             let delta = v.zip(p).map(|(v, p)| v - p);
             let target = targets.get(k.code()).copied();
             KpiRow {
@@ -110,16 +114,11 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
             }
         })
         .collect();
-    let k = r.focus;
-    // Segment medians only matter when the median is the KPI explained.
-    let medians = k == Kpi::MedianDaysToPay;
-    let cb_now = repo::ops_kpis::counts(&mut *c, r.period.start_ms, r.period.end_ms, &r.filter, Group::CategoryBrand, medians).await.map_err(db_error)?;
-    let rf_now = repo::ops_kpis::counts(&mut *c, r.period.start_ms, r.period.end_ms, &r.filter, Group::Seller, medians).await.map_err(db_error)?;
-    let cb_before = repo::ops_kpis::counts(&mut *c, prev.start_ms, prev.end_ms, &r.filter, Group::CategoryBrand, medians).await.map_err(db_error)?;
-    let rf_before = repo::ops_kpis::counts(&mut *c, prev.start_ms, prev.end_ms, &r.filter, Group::Seller, medians).await.map_err(db_error)?;
-    let by_category_brand = drivers(k, &cb_now, &cb_before);
-    let by_refurbisher = drivers(k, &rf_now, &rf_before);
-    let summary = match k.value(&cur).zip(k.value(&before)) {
+    let (cb_now, rf_now) = (&now_parts.by_category_brand, &now_parts.by_seller);
+    let (cb_before, rf_before) = (&before_parts.by_category_brand, &before_parts.by_seller);
+    let by_category_brand = drivers(k, cb_now, cb_before);
+    let by_refurbisher = drivers(k, rf_now, rf_before);
+    let summary = match k.value(cur).zip(k.value(before)) {
         None => format!("{} has no value for {} or {} with these filters.", k.label(), r.period.label(), prev.label()),
         Some((v, p)) => {
             let mut s = format!("{} {} {}", k.label(), k.format_delta(v - p), r.kind.over());

@@ -10,7 +10,7 @@ use tradein::domain::dates::DAY_MS;
 use tradein::server::clock::Clock;
 use tradein::domain::grade::Grade;
 use tradein::domain::kpi::{Counts, Kpi, Period, PeriodKind};
-use tradein::server::repo::ops_kpis::{counts, totals, Filter, Group};
+use tradein::server::repo::ops_kpis::{breakdown, counts, totals, Filter, Group};
 
 const SKU: &str = "iphone-13-128gb";
 
@@ -153,6 +153,11 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
     assert_eq!(by_cb["Smartphones / Apple"].offers_shown, 10);
     let weekly = tradein::server::repo::ops_kpis::weekly(&mut conn, prev0, 2, &all, false).await.unwrap();
     assert_eq!((weekly[0].accepted, weekly[1].accepted), (1, 3));
+    // The dashboard's one-read breakdown agrees with the separate queries.
+    let parts = breakdown(&mut conn, week.start_ms, week.end_ms, &all, true).await.unwrap();
+    assert_eq!(parts.total, now);
+    assert_eq!(parts.by_seller, counts(&mut conn, week.start_ms, week.end_ms, &all, Group::Seller, true).await.unwrap());
+    assert_eq!(parts.by_category_brand, counts(&mut conn, week.start_ms, week.end_ms, &all, Group::CategoryBrand, true).await.unwrap());
     drop(conn);
 
     // The dashboard through its server function, with targets and the decomposition.
@@ -196,6 +201,10 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
     let weekly = tradein::server::repo::ops_kpis::weekly(&mut conn, prev0, 3, &all, true).await.unwrap();
     assert_eq!((weekly[0].accepted, weekly[1].accepted, weekly[2].accepted), (1, 3, 0));
     assert_eq!(weekly[1], expected);
+    let parts = breakdown(&mut conn, week.start_ms, week.end_ms, &all, true).await.unwrap();
+    assert_eq!(parts.total, expected);
+    assert_eq!(parts.by_seller, counts(&mut conn, week.start_ms, week.end_ms, &all, Group::Seller, true).await.unwrap());
+    assert_eq!(parts.by_seller["Beta Refurb"].expired, 1);
     // A range that starts and ends inside days: whole days from the
     // rollup, the edges from the source tables.
     let edges = totals(&mut conn, w0 + DAY_MS / 2, w0 + 2 * DAY_MS + DAY_MS / 2, &all).await.unwrap();

@@ -31,9 +31,16 @@ pub enum Group {
     SellerId,
     /// Fixed-length buckets of `len_ms` from `base_ms` (charts).
     Bucket { base_ms: i64, len_ms: i64 },
+    /// Category/brand and refurbisher together (`SEGMENT_SEP` between), so
+    /// one read gives a period's total and both breakdowns.
+    Segment,
     /// UTC day, category, brand and refurbisher ids: the rollup's rows.
     Rollup,
 }
+
+/// Between the two halves of a `Group::Segment` key: a control character
+/// no category, brand or company name contains.
+const SEGMENT_SEP: char = '\u{1f}';
 
 const WEEK_LEN: i64 = 7 * DAY_MS;
 
@@ -47,6 +54,7 @@ impl Group {
             Group::CategoryBrand => "c.name || ' / ' || b.name".into(),
             Group::Seller => "COALESCE(s.company_name, 'Recycling')".into(),
             Group::SellerId => "CAST(COALESCE(s.id, 0) AS TEXT)".into(),
+            Group::Segment => format!("c.name || ' / ' || b.name || '{SEGMENT_SEP}' || COALESCE(s.company_name, 'Recycling')"),
             Group::Bucket { base_ms, len_ms } => format!("CAST(({time} - {base_ms}) / {len_ms} AS TEXT)"),
             Group::Rollup => format!(
                 "CAST({time} / {DAY_MS} * {DAY_MS} AS TEXT) || ':' || CAST(c.id AS TEXT) || ':' || CAST(b.id AS TEXT) || ':' || CAST(COALESCE(s.id, 0) AS TEXT)"
@@ -272,4 +280,35 @@ pub async fn totals(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter) ->
 pub async fn weekly(conn: &mut AnyConnection, from: i64, n: usize, f: &Filter, medians: bool) -> DbResult<Vec<Counts>> {
     let mut by = counts(conn, from, from + n as i64 * WEEK_LEN, f, Group::Bucket { base_ms: from, len_ms: WEEK_LEN }, medians).await?;
     Ok((0..n).map(|i| by.remove(&i.to_string()).unwrap_or_default()).collect())
+}
+
+/// One period: its totals and its breakdowns by category/brand and by
+/// refurbisher, from a single grouped read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Breakdown {
+    pub total: Counts,
+    pub by_category_brand: BTreeMap<String, Counts>,
+    pub by_seller: BTreeMap<String, Counts>,
+}
+
+/// `segment_medians` also finds each segment's median time to pay (the
+/// total always has its own).
+pub async fn breakdown(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, segment_medians: bool) -> DbResult<Breakdown> {
+    let mut b = Breakdown::default();
+    for (k, c) in counts(&mut *conn, from, to, f, Group::Segment, false).await? {
+        let (cb, seller) = k.split_once(SEGMENT_SEP).unwrap_or((k.as_str(), ""));
+        b.total.add(&c);
+        b.by_category_brand.entry(cb.to_string()).or_default().add(&c);
+        b.by_seller.entry(seller.to_string()).or_default().add(&c);
+    }
+    b.total.median_ms_to_pay = pay_medians(&mut *conn, from, to, f, Group::All).await?.remove("all");
+    if segment_medians {
+        for (k, m) in pay_medians(&mut *conn, from, to, f, Group::CategoryBrand).await? {
+            b.by_category_brand.entry(k).or_default().median_ms_to_pay = Some(m);
+        }
+        for (k, m) in pay_medians(&mut *conn, from, to, f, Group::Seller).await? {
+            b.by_seller.entry(k).or_default().median_ms_to_pay = Some(m);
+        }
+    }
+    Ok(b)
 }
