@@ -78,26 +78,15 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     // Finished days are read from the daily rollup; the first view of a
     // day adds yesterday to it.
     repo::kpi_rollup::refresh(&state.db, now_ms).await.map_err(db_error)?;
+    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+    let c = &mut *conn;
     let prev = r.period.previous();
     let k = r.focus;
     // Segment medians only matter when the median is the KPI explained.
     let medians = k == Kpi::MedianDaysToPay;
-    let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
-    // The three reads are independent: each on its own connection, so
-    // they use both cores (SQLite readers run beside each other in WAL).
-    let read = |from: i64, to: i64| async move {
-        let mut conn = state.db.pool().acquire().await?;
-        repo::ops_kpis::breakdown(&mut conn, from, to, &r.filter, medians).await
-    };
-    let series_read = async {
-        let mut conn = state.db.pool().acquire().await?;
-        repo::ops_kpis::weekly(&mut conn, weeks[0].start_ms, 12, &r.filter, medians).await
-    };
-    let (now_parts, before_parts, weekly) = tokio::join!(read(r.period.start_ms, r.period.end_ms), read(prev.start_ms, prev.end_ms), series_read);
-    let (now_parts, before_parts, weekly) = (now_parts.map_err(db_error)?, before_parts.map_err(db_error)?, weekly.map_err(db_error)?);
+    let now_parts = repo::ops_kpis::breakdown(c, r.period.start_ms, r.period.end_ms, &r.filter, medians).await.map_err(db_error)?;
+    let before_parts = repo::ops_kpis::breakdown(c, prev.start_ms, prev.end_ms, &r.filter, medians).await.map_err(db_error)?;
     let (cur, before) = (&now_parts.total, &before_parts.total);
-    let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let c = &mut *conn;
     let targets: BTreeMap<String, i64> = repo::ops::targets(&mut *c)
         .await
         .map_err(db_error)?
@@ -146,6 +135,8 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
             s
         }
     };
+    let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
+    let weekly = repo::ops_kpis::weekly(&mut *c, weeks[0].start_ms, 12, &r.filter, medians).await.map_err(db_error)?;
     let series = weeks.iter().zip(weekly.iter()).map(|(w, counts)| {
         let v = k.value(counts);
         (w.label(), v.unwrap_or(0), shown(k, v))
