@@ -151,28 +151,67 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The additive counts in a fixed order (stored that way in the daily
+    /// rollup); everything but the median.
+    pub fn additive(&self) -> [i64; 18] {
+        [
+            self.offers_shown,
+            self.offered_total_minor,
+            self.offers_with_price,
+            self.accepted,
+            self.recycled,
+            self.shipped,
+            self.returned,
+            self.expired,
+            self.received,
+            self.validated,
+            self.inspected,
+            self.inspected_within_sla,
+            self.counter_offered,
+            self.counter_answered,
+            self.counter_accepted,
+            self.paid,
+            self.paid_total_minor,
+            self.paid_within_sla,
+        ]
+    }
+
+    /// The reverse of `additive`, with no median.
+    pub fn from_additive(v: [i64; 18]) -> Counts {
+        let [offers_shown, offered_total_minor, offers_with_price, accepted, recycled, shipped, returned, expired, received, validated, inspected, inspected_within_sla, counter_offered, counter_answered, counter_accepted, paid, paid_total_minor, paid_within_sla] = v;
+        Counts {
+            offers_shown,
+            offered_total_minor,
+            offers_with_price,
+            accepted,
+            shipped,
+            received,
+            validated,
+            inspected,
+            counter_offered,
+            counter_answered,
+            counter_accepted,
+            returned,
+            expired,
+            paid,
+            paid_total_minor,
+            median_ms_to_pay: None,
+            inspected_within_sla,
+            paid_within_sla,
+            recycled,
+        }
+    }
+
     /// Adds another span's counts (a period is stored days plus a live
     /// tail). The median is not additive: the caller sets it from the
     /// period's own durations.
     pub fn add(&mut self, o: &Counts) {
-        self.offers_shown += o.offers_shown;
-        self.offered_total_minor += o.offered_total_minor;
-        self.offers_with_price += o.offers_with_price;
-        self.accepted += o.accepted;
-        self.shipped += o.shipped;
-        self.received += o.received;
-        self.validated += o.validated;
-        self.inspected += o.inspected;
-        self.counter_offered += o.counter_offered;
-        self.counter_answered += o.counter_answered;
-        self.counter_accepted += o.counter_accepted;
-        self.returned += o.returned;
-        self.expired += o.expired;
-        self.paid += o.paid;
-        self.paid_total_minor += o.paid_total_minor;
-        self.inspected_within_sla += o.inspected_within_sla;
-        self.paid_within_sla += o.paid_within_sla;
-        self.recycled += o.recycled;
+        let (mut a, b) = (self.additive(), o.additive());
+        for (x, y) in a.iter_mut().zip(b) {
+            *x += y;
+        }
+        let median = self.median_ms_to_pay;
+        *self = Counts { median_ms_to_pay: median, ..Counts::from_additive(a) };
     }
 }
 

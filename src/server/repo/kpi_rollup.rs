@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 const DAYS_PER_PASS: i64 = 31;
 const ROWS_PER_INSERT: usize = 400;
 
-/// The columns in `Counts` order, as stored and summed.
+/// The columns in `Counts::additive` order, as stored and summed.
 const COLUMNS: [&str; 18] = [
     "offers_shown",
     "offered_total_minor",
@@ -38,53 +38,6 @@ const COLUMNS: [&str; 18] = [
     "paid_total_minor",
     "paid_within_sla",
 ];
-
-fn values(c: &Counts) -> [i64; 18] {
-    [
-        c.offers_shown,
-        c.offered_total_minor,
-        c.offers_with_price,
-        c.accepted,
-        c.recycled,
-        c.shipped,
-        c.returned,
-        c.expired,
-        c.received,
-        c.validated,
-        c.inspected,
-        c.inspected_within_sla,
-        c.counter_offered,
-        c.counter_answered,
-        c.counter_accepted,
-        c.paid,
-        c.paid_total_minor,
-        c.paid_within_sla,
-    ]
-}
-
-fn from_values(v: [i64; 18]) -> Counts {
-    Counts {
-        offers_shown: v[0],
-        offered_total_minor: v[1],
-        offers_with_price: v[2],
-        accepted: v[3],
-        recycled: v[4],
-        shipped: v[5],
-        returned: v[6],
-        expired: v[7],
-        received: v[8],
-        validated: v[9],
-        inspected: v[10],
-        inspected_within_sla: v[11],
-        counter_offered: v[12],
-        counter_answered: v[13],
-        counter_accepted: v[14],
-        paid: v[15],
-        paid_total_minor: v[16],
-        paid_within_sla: v[17],
-        median_ms_to_pay: None,
-    }
-}
 
 /// The end (exclusive) of the last day rolled up; None before the first build.
 pub async fn built_until(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
@@ -107,7 +60,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
         for (i, c) in COLUMNS.iter().enumerate() {
             v[i] = r.try_get(*c)?;
         }
-        out.insert(r.try_get("k")?, from_values(v));
+        out.insert(r.try_get("k")?, Counts::from_additive(v));
     }
     Ok(out)
 }
@@ -173,7 +126,7 @@ async fn insert(conn: &mut AnyConnection, rows: &BTreeMap<String, Counts>) -> Db
         .filter_map(|(k, c)| {
             let ids: Vec<i64> = k.split(':').map(|p| p.parse().ok()).collect::<Option<Vec<i64>>>()?;
             (ids.len() == 4).then(|| {
-                let all: Vec<String> = ids.iter().chain(values(c).iter()).map(i64::to_string).collect();
+                let all: Vec<String> = ids.iter().chain(c.additive().iter()).map(i64::to_string).collect();
                 format!("({})", all.join(","))
             })
         })
