@@ -46,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::ui::errors::provide_request_reference();
     view! {
         <Stylesheet id="app-css" href="/pkg/tradein.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>

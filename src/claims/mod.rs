@@ -54,10 +54,14 @@ pub async fn open_claim(trade_in_id: i64, kind: String, message: String) -> Resu
     Ok(())
 }
 
+/// A trade-in's claims for `ClaimBox`, loaded beside the trade-in by the
+/// page (created inside the page's `<Suspense>` it could stall the
+/// response: see `ui::errors::provide_request_reference`).
+pub type ClaimsResource = Resource<Result<TradeInClaims, AppError>>;
+
 /// On a consumer's trade-in page: its claims, and a form to open one.
 #[component]
-pub fn ClaimBox(trade_in_id: i64) -> impl IntoView {
-    let data = Resource::new(move || trade_in_id, load_trade_in_claims);
+pub fn ClaimBox(trade_in_id: i64, data: ClaimsResource) -> impl IntoView {
     let action = ServerAction::<OpenClaim>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {

@@ -122,8 +122,19 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     Ok(state)
 }
 
+/// The app's routes, walked once per process. Leptos suppresses resource
+/// loads with a process-wide flag while it walks the app, so a page that
+/// another app in the same process (the tests start many) renders during
+/// a walk would wait forever for its data: the intermittent stalled
+/// response of `access::nested_sections_finish_under_load`. Every app builds
+/// its router before it serves, so after the first walk none can overlap.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     // Runs for every page render and server function: the page's CSP must
     // carry the nonce Leptos put on its scripts for this very response.
     let context = || {

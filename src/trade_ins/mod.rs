@@ -220,12 +220,17 @@ pub fn TradeInPage() -> impl IntoView {
         move || (id(), shipped.version().get(), cancelled.version().get(), answered.version().get()),
         |(id, _, _, _)| trade_in_detail(id),
     );
+    // What can be claimed follows the trade-in's state, so it reloads with it.
+    let claims = Resource::new(
+        move || (id(), shipped.version().get(), cancelled.version().get(), answered.version().get()),
+        |(id, _, _, _)| crate::claims::load_trade_in_claims(id),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let here = format!("/trade-ins/{}", id());
                 match data.await {
-                    Ok(t) => view! { <TradeInDetail t=t shipped=shipped cancelled=cancelled answered=answered/> }.into_any(),
+                    Ok(t) => view! { <TradeInDetail t=t claims=claims shipped=shipped cancelled=cancelled answered=answered/> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::ui::errors::NotFound/> }.into_any(),
                     Err(e) => view! { <crate::ui::errors::AccessProblem error=e here=here/> }.into_any(),
                 }
@@ -235,7 +240,7 @@ pub fn TradeInPage() -> impl IntoView {
 }
 
 #[component]
-fn TradeInDetail(t: TradeInView, shipped: ServerAction<MarkShipped>, cancelled: ServerAction<CancelTradeIn>, answered: ServerAction<AnswerCounterOffer>) -> impl IntoView {
+fn TradeInDetail(t: TradeInView, claims: crate::claims::ClaimsResource, shipped: ServerAction<MarkShipped>, cancelled: ServerAction<CancelTradeIn>, answered: ServerAction<AnswerCounterOffer>) -> impl IntoView {
     let action_error = move || {
         shipped
             .value()
@@ -359,7 +364,7 @@ fn TradeInDetail(t: TradeInView, shipped: ServerAction<MarkShipped>, cancelled: 
                     </li>
                 }).collect_view()}
             </ol>
-            <crate::claims::ClaimBox trade_in_id=t.id/>
+            <crate::claims::ClaimBox trade_in_id=t.id data=claims/>
         </section>
     }
 }

@@ -5,28 +5,34 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The request id of the page being rendered. Read on the server and carried
-/// to the browser inside the page, so hydration sees the same text.
-fn request_reference() -> OnceResource<Option<String>> {
-    OnceResource::new(async {
-        #[cfg(feature = "ssr")]
-        {
-            use_context::<http::request::Parts>().map(|p| crate::server::api::request_id(&p.headers))
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            None
-        }
-    })
+/// The request id of the page being rendered, read once per page at the
+/// root and carried to the browser inside the page, so hydration sees the
+/// same text. It must not be created where it is shown: a resource created
+/// inside a `<Suspense>`'s children makes the server walk them again, and
+/// under load such a response can stop half-way and never finish
+/// (leptos-rs/leptos#4866; `access::nested_sections_finish_under_load`).
+#[derive(Clone, Copy)]
+struct RequestReference(OnceResource<Option<String>>);
+
+pub fn provide_request_reference() {
+    #[cfg(feature = "ssr")]
+    let id = use_context::<http::request::Parts>().map(|p| crate::server::api::request_id(&p.headers));
+    #[cfg(not(feature = "ssr"))]
+    let id: Option<String> = None;
+    provide_context(RequestReference(OnceResource::new(async move { id })));
 }
 
 #[component]
 fn Reference() -> impl IntoView {
-    let reference = request_reference();
+    let reference = use_context::<RequestReference>();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                reference.await.map(|r| view! { <p class="reference">"Reference: " <code>{r}</code></p> })
+                let id = match reference {
+                    Some(r) => r.0.await,
+                    None => None,
+                };
+                id.map(|r| view! { <p class="reference">"Reference: " <code>{r}</code></p> })
             })}
         </Suspense>
     }

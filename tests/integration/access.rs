@@ -92,3 +92,63 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+// Pages finish under concurrent load while other apps start in the same
+// process (as they do all through this test suite): a response that stops
+// half-way never hydrates and holds its connection. Covers pages with a
+// nested section after their data (the 403 and 404 notices' reference, a
+// trade-in's claims), and the route walk each app start used to make,
+// during which Leptos held every page's data loads in the whole process.
+both_backends!(nested_sections_finish_under_load, |backend| async move {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let consumer = app.client();
+    assert_eq!(app.login(&consumer, DEMO_CONSUMER_EMAIL, DEMO_PASSWORD).await.status(), 200);
+    let trade_in: i64 = sqlx::query_scalar(
+        "SELECT t.id FROM trade_ins t JOIN users u ON u.id = t.customer_id WHERE u.email = $1 ORDER BY t.id LIMIT 1",
+    )
+    .bind(DEMO_CONSUMER_EMAIL)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    let own = format!("/trade-ins/{trade_in}");
+    let paths = [("/ops/sellers", 403), ("/seller", 403), (own.as_str(), 200), ("/trade-ins/999999", 404)];
+    let base = std::sync::Arc::new(app.base.clone());
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..12 {
+        let client = consumer.clone();
+        let base = base.clone();
+        let paths: Vec<(String, u16)> = paths.iter().map(|(p, s)| (p.to_string(), *s)).collect();
+        workers.spawn(async move {
+            let mut stalled = Vec::new();
+            for i in 0..16 {
+                let (path, want) = &paths[(worker + i) % paths.len()];
+                let sent = client.get(format!("{base}{path}")).timeout(std::time::Duration::from_secs(20)).send();
+                match sent.await {
+                    Ok(res) => {
+                        assert_eq!(res.status().as_u16(), *want, "{path}");
+                        if let Err(e) = res.text().await {
+                            stalled.push(format!("{path}: {e}"));
+                        }
+                    }
+                    Err(e) => stalled.push(format!("{path}: {e}")),
+                }
+            }
+            stalled
+        });
+    }
+    // Other apps starting meanwhile (their router is what walks the routes).
+    let state = app.state.clone();
+    let starts = tokio::spawn(async move {
+        for _ in 0..40 {
+            drop(tradein::server::router(state.clone()));
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+    });
+    let mut stalled = Vec::new();
+    starts.await.unwrap();
+    while let Some(done) = workers.join_next().await {
+        stalled.extend(done.unwrap());
+    }
+    assert!(stalled.is_empty(), "responses that did not finish: {stalled:?}");
+    app.stop().await;
+});
