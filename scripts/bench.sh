@@ -9,6 +9,8 @@
 # BENCH_ONLY=prices: price benchmarks only (no history, no web phase).
 # BENCH_ONLY=web: SQLite and the web phase; with BENCH_SQLITE_DB=path the
 # scale database is kept there and reused by the next BENCH_ONLY=web run.
+# BENCH_ONLY=kpi: the KPI dashboard alone, phase by phase; BENCH_SQLITE_DB
+# and BENCH_POSTGRES_DB (a database name) keep and reuse its data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -17,7 +19,7 @@ source scripts/env.sh
 say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
 
 web=true
-if [ "${BENCH_ONLY:-}" = prices ]; then web=false; fi
+if [ "${BENCH_ONLY:-}" = prices ] || [ "${BENCH_ONLY:-}" = kpi ]; then web=false; fi
 if [ "${BENCH_ONLY:-}" != web ]; then ensure_postgres; fi
 
 if $web; then

@@ -239,12 +239,40 @@ const HISTORY_CONSUMERS: usize = 5_000;
 /// operations dashboard (a week, with its previous week, 12 weeks of
 /// history and the segment breakdowns) timed on it.
 async fn ops_dashboard(name: &str, state: &tradein::server::state::AppState) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let (summary, load_s) = load_history(state).await?;
+    time_dashboard(name, state, &summary, load_s, false).await
+}
+
+async fn load_history(state: &tradein::server::state::AppState) -> Result<(tradein::server::seed::history::Summary, f64), Box<dyn std::error::Error>> {
     use tradein::server::seed::history::{generate, Spec};
-    let now = SystemClock.now_ms();
     let t = Instant::now();
-    let summary = generate(&state.db, &Spec { consumers: HISTORY_CONSUMERS, trade_ins: HISTORY_TRADE_INS, weeks: 52, seed: 42, views_per_trade_in: 4, heavy_counter_offerer: None }, now).await?;
+    let spec = Spec { consumers: HISTORY_CONSUMERS, trade_ins: HISTORY_TRADE_INS, weeks: 52, seed: 42, views_per_trade_in: 4, heavy_counter_offerer: None };
+    let summary = generate(&state.db, &spec, SystemClock.now_ms()).await?;
     sqlx::query("ANALYZE").execute(state.db.pool()).await?;
-    let load_s = t.elapsed().as_secs_f64();
+    Ok((summary, t.elapsed().as_secs_f64()))
+}
+
+/// What a kept database holds, for the table's data column.
+async fn history_summary(db: &Db) -> Result<tradein::server::seed::history::Summary, Box<dyn std::error::Error>> {
+    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await.map(|n| n as usize) };
+    Ok(tradein::server::seed::history::Summary {
+        consumers: count("SELECT COUNT(*) FROM users WHERE role = 'customer'").await?,
+        trade_ins: count("SELECT COUNT(*) FROM trade_ins").await?,
+        offer_views: count("SELECT COUNT(*) FROM offer_views").await?,
+    })
+}
+
+/// 11 timed calls after a warm-up, for a week and a month. `phases` also
+/// times the dashboard's reads one by one (BENCH_ONLY=kpi), to show where
+/// the time goes.
+async fn time_dashboard(
+    name: &str,
+    state: &tradein::server::state::AppState,
+    summary: &tradein::server::seed::history::Summary,
+    load_s: f64,
+    phases: bool,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let now = SystemClock.now_ms();
     let mut out = Vec::new();
     for (what, kind) in [("week", "week"), ("month", "month")] {
         let r = tradein::server::ops_dashboard::request(now, Some(kind), None, None, None, None, None).map_err(|e| e.to_string())?;
@@ -266,8 +294,37 @@ async fn ops_dashboard(name: &str, state: &tradein::server::state::AppState) -> 
             times.last().copied().unwrap_or(0.0)
         ));
         println!("{}", out.last().unwrap());
+        if phases {
+            dashboard_phases(state, &r).await?;
+        }
     }
     Ok(out)
+}
+
+/// The dashboard's main reads timed one by one (median of 5 runs each).
+async fn dashboard_phases(state: &tradein::server::state::AppState, r: &tradein::server::ops_dashboard::Request) -> Result<(), Box<dyn std::error::Error>> {
+    use tradein::domain::kpi::{Period, PeriodKind};
+    use tradein::server::repo::ops_kpis;
+    let mut conn = state.db.pool().acquire().await?;
+    let prev = r.period.previous();
+    let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
+    let mut line = String::from("    phases (median of 5):");
+    for phase in ["this period", "previous period", "12 weeks"] {
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            match phase {
+                "this period" => drop(ops_kpis::breakdown(&mut conn, r.period.start_ms, r.period.end_ms, &r.filter, false).await?),
+                "previous period" => drop(ops_kpis::breakdown(&mut conn, prev.start_ms, prev.end_ms, &r.filter, false).await?),
+                _ => drop(ops_kpis::weekly(&mut conn, weeks[0].start_ms, 12, &r.filter, false).await?),
+            }
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        line.push_str(&format!(" {phase} {:.0} ms;", times[2]));
+    }
+    println!("{line}");
+    Ok(())
 }
 
 async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Error>> {
@@ -345,6 +402,42 @@ fn web_setup(database: &std::path::Path, work_dir: &std::path::Path, model: web:
     })
 }
 
+/// BENCH_ONLY=kpi: the KPI dashboard alone, with its reads timed one by
+/// one. The SQLite database is kept at BENCH_SQLITE_DB and the Postgres
+/// one under the name BENCH_POSTGRES_DB (no Postgres without it); a kept
+/// one is reused, so changes to the dashboard's queries can be measured
+/// again in seconds.
+async fn kpi_only() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("tradein-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let db_path = std::env::var("BENCH_SQLITE_DB").ok().filter(|v| !v.is_empty()).map(std::path::PathBuf::from).unwrap_or_else(|| dir.join("bench.db"));
+    let mut targets = vec![("SQLite", format!("sqlite://{}", db_path.display()), db_path.exists())];
+    if let Some(name) = std::env::var("BENCH_POSTGRES_DB").ok().filter(|v| !v.is_empty()) {
+        use sqlx::Connection;
+        let admin = std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let mut c = sqlx::PgConnection::connect(&admin).await?;
+        let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1").bind(&name).fetch_optional(&mut c).await?;
+        if exists.is_none() {
+            sqlx::Executor::execute(&mut c, format!("CREATE DATABASE {name}").as_str()).await?;
+        }
+        let base = &admin[..admin.rfind('/').unwrap_or(admin.len())];
+        targets.push(("Postgres", format!("{base}/{name}"), exists.is_some()));
+    }
+    for (name, url, kept) in targets {
+        let state = with_backend(url).await?;
+        let (summary, load_s) = if kept {
+            (history_summary(&state.db).await?, 0.0)
+        } else {
+            println!("{}", measure(name, &state.db).await?);
+            load_history(&state).await?
+        };
+        time_dashboard(name, &state, &summary, load_s, true).await?;
+        state.db.close().await;
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
+}
+
 /// BENCH_ONLY=prices: price benchmarks on both databases, no year of history,
 /// no web phase (quick). BENCH_ONLY=web: SQLite and the web phase only; with
 /// BENCH_SQLITE_DB naming a database an earlier run kept, straight to the
@@ -362,7 +455,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "" => Only::Everything,
         "prices" => Only::Prices,
         "web" => Only::Web,
-        other => return Err(format!("BENCH_ONLY={other}: expected prices or web").into()),
+        "kpi" => return kpi_only().await,
+        other => return Err(format!("BENCH_ONLY={other}: expected prices, web or kpi").into()),
     };
     let mut lines = vec![
         format!("# tradein benchmark, {} (release build)", tradein::domain::dates::Date::from_unix_ms(SystemClock.now_ms())),
