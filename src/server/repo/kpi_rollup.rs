@@ -1,5 +1,8 @@
 //! `kpi_daily`: the operations KPIs' additive counts per UTC day, category,
-//! brand and refurbisher, for whole days before `built_until`. Every count
+//! brand and refurbisher, for whole days before `built_until`; beside it the
+//! same counts summed per category and brand (`kpi_daily_category_brand`)
+//! and per refurbisher (`kpi_daily_seller`), which the reads that need only
+//! one side use: a month is 30 x 15 rows there, 30 x 750 in `kpi_daily`. Every count
 //! is keyed by the moment something happened (an offer shown, an event, an
 //! inspection, a payment), and those moments are "now" when written, so a
 //! finished day never changes: rolling it up once is enough. Data written
@@ -44,14 +47,74 @@ pub async fn built_until(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
     sqlx::query_scalar("SELECT built_until_ms FROM kpi_rollup_state WHERE id = 1").fetch_one(conn).await
 }
 
-/// Sums of the stored days in [from, to) (both day starts) per segment key.
+/// One of the rollup's tables: which segment columns it keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Table {
+    Full,
+    CategoryBrand,
+    Seller,
+}
+
+impl Table {
+    const ALL: [Table; 3] = [Table::Full, Table::CategoryBrand, Table::Seller];
+
+    fn name(self) -> &'static str {
+        match self {
+            Table::Full => "kpi_daily",
+            Table::CategoryBrand => "kpi_daily_category_brand",
+            Table::Seller => "kpi_daily_seller",
+        }
+    }
+
+    fn key_columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Full => &["category_id", "brand_id", "seller_id"],
+            Table::CategoryBrand => &["category_id", "brand_id"],
+            Table::Seller => &["seller_id"],
+        }
+    }
+
+    /// The smallest table with every column the filter and grouping use.
+    fn for_read(f: &Filter, group: Group) -> Table {
+        let catalog = f.narrows_catalog() || matches!(group, Group::CategoryBrand | Group::Segment | Group::Rollup);
+        let seller = f.seller_id > 0 || matches!(group, Group::Seller | Group::SellerId | Group::Segment | Group::Rollup);
+        match (catalog, seller) {
+            (true, true) => Table::Full,
+            (false, true) => Table::Seller,
+            _ => Table::CategoryBrand,
+        }
+    }
+
+    /// Joins giving the aliases `c`, `b` and `s` that keys and filters use.
+    fn joins(self) -> &'static str {
+        match self {
+            Table::Full => "JOIN categories c ON c.id = r.category_id JOIN brands b ON b.id = r.brand_id LEFT JOIN sellers s ON s.id = r.seller_id",
+            Table::CategoryBrand => "JOIN categories c ON c.id = r.category_id JOIN brands b ON b.id = r.brand_id",
+            Table::Seller => "LEFT JOIN sellers s ON s.id = r.seller_id",
+        }
+    }
+
+    /// This table's row key from a full one (`[category, brand, seller]`).
+    fn key_of(self, full: &[i64; 3]) -> Vec<i64> {
+        match self {
+            Table::Full => full.to_vec(),
+            Table::CategoryBrand => vec![full[0], full[1]],
+            Table::Seller => vec![full[2]],
+        }
+    }
+}
+
+/// Sums of the stored days in [from, to) (both day starts) per segment
+/// key, from the smallest table that has what `f` and `group` need.
 pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, Counts>> {
+    let table = Table::for_read(f, group);
     let sums: Vec<String> = COLUMNS.iter().map(|c| format!("CAST(SUM(r.{c}) AS BIGINT) AS {c}")).collect();
     let sql = format!(
-        "SELECT {k} AS k, {sums} FROM kpi_daily r JOIN categories c ON c.id = r.category_id JOIN brands b ON b.id = r.brand_id \
-         LEFT JOIN sellers s ON s.id = r.seller_id WHERE r.day_ms >= $1 AND r.day_ms < $2 {filters} GROUP BY k",
+        "SELECT {k} AS k, {sums} FROM {t} r {joins} WHERE r.day_ms >= $1 AND r.day_ms < $2 {filters} GROUP BY k",
         k = group.key("r.day_ms"),
         sums = sums.join(", "),
+        t = table.name(),
+        joins = table.joins(),
         filters = f.sql()
     );
     let mut out = BTreeMap::new();
@@ -102,7 +165,9 @@ pub async fn refresh(db: &Db, now: i64) -> DbResult<i64> {
 /// the past (generated history), which `refresh` would not see.
 pub async fn rebuild(db: &Db, now: i64) -> DbResult<i64> {
     let mut tx = db.write_tx().await?;
-    sqlx::query("DELETE FROM kpi_daily").execute(&mut *tx).await?;
+    for table in Table::ALL {
+        sqlx::query(&format!("DELETE FROM {}", table.name())).execute(&mut *tx).await?;
+    }
     sqlx::query("UPDATE kpi_rollup_state SET built_until_ms = NULL WHERE id = 1").execute(&mut *tx).await?;
     tx.commit().await?;
     refresh(db, now).await
@@ -116,23 +181,34 @@ async fn earliest_day(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
     Ok(views.into_iter().chain(trade_ins).min().map(|t| t.div_euclid(DAY_MS) * DAY_MS))
 }
 
-/// Writes rows keyed `day:category:brand:seller` (`Group::Rollup`). All
-/// values are integers from our own queries, so they are written inline:
-/// one statement per few hundred rows instead of one per row.
+/// Writes rows keyed `day:category:brand:seller` (`Group::Rollup`) into
+/// `kpi_daily`, and their sums into the two narrower tables. All values are
+/// integers from our own queries, so they are written inline: one
+/// statement per few hundred rows instead of one per row.
 async fn insert(conn: &mut AnyConnection, rows: &BTreeMap<String, Counts>) -> DbResult<()> {
-    let head = format!("INSERT INTO kpi_daily (day_ms, category_id, brand_id, seller_id, {}) VALUES ", COLUMNS.join(", "));
-    let tuples: Vec<String> = rows
+    let parsed: Vec<(i64, [i64; 3], &Counts)> = rows
         .iter()
-        .filter_map(|(k, c)| {
-            let ids: Vec<i64> = k.split(':').map(|p| p.parse().ok()).collect::<Option<Vec<i64>>>()?;
-            (ids.len() == 4).then(|| {
-                let all: Vec<String> = ids.iter().chain(c.additive().iter()).map(i64::to_string).collect();
-                format!("({})", all.join(","))
-            })
+        .filter_map(|(k, c)| match k.split(':').map(|p| p.parse().ok()).collect::<Option<Vec<i64>>>()?.as_slice() {
+            [day, category, brand, seller] => Some((*day, [*category, *brand, *seller], c)),
+            _ => None,
         })
         .collect();
-    for chunk in tuples.chunks(ROWS_PER_INSERT) {
-        sqlx::query(&format!("{head}{}", chunk.join(","))).persistent(false).execute(&mut *conn).await?;
+    for table in Table::ALL {
+        let mut sums: BTreeMap<(i64, Vec<i64>), Counts> = BTreeMap::new();
+        for (day, full, c) in &parsed {
+            sums.entry((*day, table.key_of(full))).or_default().add(c);
+        }
+        let head = format!("INSERT INTO {} (day_ms, {}, {}) VALUES ", table.name(), table.key_columns().join(", "), COLUMNS.join(", "));
+        let tuples: Vec<String> = sums
+            .iter()
+            .map(|((day, key), c)| {
+                let all: Vec<String> = std::iter::once(day).chain(key.iter()).chain(c.additive().iter()).map(i64::to_string).collect();
+                format!("({})", all.join(","))
+            })
+            .collect();
+        for chunk in tuples.chunks(ROWS_PER_INSERT) {
+            sqlx::query(&format!("{head}{}", chunk.join(","))).persistent(false).execute(&mut *conn).await?;
+        }
     }
     Ok(())
 }

@@ -62,6 +62,11 @@ impl Group {
         }
     }
 
+    /// Whether the key reads the category, brand or refurbisher aliases.
+    fn uses_segment(self) -> bool {
+        !matches!(self, Group::All | Group::Bucket { .. })
+    }
+
     /// Whether whole stored days add up to this grouping's segments.
     fn fits_days(self) -> bool {
         match self {
@@ -80,6 +85,11 @@ fn joins(variant: &str, seller: &str) -> String {
 }
 
 impl Filter {
+    /// Whether a category or brand is chosen (as `sql` applies it).
+    pub(super) fn narrows_catalog(&self) -> bool {
+        crate::domain::catalog::is_slug(&self.category) || crate::domain::catalog::is_slug(&self.brand)
+    }
+
     /// The filter as SQL conditions. Only the filters in use appear, so the
     /// planner sees a plain time range to drive the query (an `OR $n = ''`
     /// form made SQLite start from the catalog and Postgres use generic
@@ -225,11 +235,12 @@ pub(super) async fn source_counts(conn: &mut AnyConnection, from: i64, to: i64, 
 /// [from, to), per segment key. Medians do not add up across days, so
 /// they always come from `trade_ins` (one indexed range of paid rows).
 async fn pay_medians(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, i64>> {
+    let filters = f.sql();
+    // Unfiltered totals need no catalog: the paid range alone.
+    let j = if group.uses_segment() || !filters.is_empty() { joins("t.variant_id", "t.seller_id") } else { String::new() };
     let sql = format!(
         "SELECT {k} AS k, t.paid_at - t.created_at AS d FROM trade_ins t {j} WHERE t.paid_at >= $1 AND t.paid_at < $2 {filters}",
         k = group.key("t.paid_at"),
-        j = joins("t.variant_id", "t.seller_id"),
-        filters = f.sql()
     );
     let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for r in grouped(conn, &sql, from, to).await? {
@@ -238,30 +249,54 @@ async fn pay_medians(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, g
     Ok(durations.into_iter().filter_map(|(k, d)| median(d).map(|m| (k, m))).collect())
 }
 
+/// How [from, to) splits between whole days already rolled up and the
+/// rest (today, or the edges of a range that starts or ends inside a day).
+struct Span {
+    from: i64,
+    to: i64,
+    first_whole_day: i64,
+    stored_end: i64,
+}
+
+impl Span {
+    async fn of(conn: &mut AnyConnection, from: i64, to: i64) -> DbResult<Span> {
+        let built = super::kpi_rollup::built_until(conn).await?.unwrap_or(i64::MIN);
+        Ok(Span { from, to, first_whole_day: (from + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS, stored_end: built.min(to.div_euclid(DAY_MS) * DAY_MS) })
+    }
+
+    /// The stored whole days, if any.
+    fn stored(&self) -> Option<(i64, i64)> {
+        (self.stored_end > self.first_whole_day).then_some((self.first_whole_day, self.stored_end))
+    }
+
+    /// The parts read from the source tables.
+    fn raw(&self) -> Vec<(i64, i64)> {
+        match self.stored() {
+            None => vec![(self.from, self.to)],
+            Some((a, z)) => [(self.from, a), (z, self.to)].into_iter().filter(|(lo, hi)| lo < hi).collect(),
+        }
+    }
+}
+
 /// Counts per segment key for [from, to): whole days already rolled up
-/// come from `kpi_daily`, the rest (today, partial days) from the source
-/// tables. `medians` adds the median time to pay, which costs a read of
-/// the period's paid trade-ins.
+/// come from the rollup, the rest from the source tables. `medians` adds
+/// the median time to pay, which costs a read of the period's paid
+/// trade-ins.
 pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group, medians: bool) -> DbResult<BTreeMap<String, Counts>> {
-    let first_whole_day = (from + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS;
-    let built = super::kpi_rollup::built_until(&mut *conn).await?.unwrap_or(i64::MIN);
-    let stored_end = built.min(to.div_euclid(DAY_MS) * DAY_MS);
+    let span = Span::of(&mut *conn, from, to).await?;
     let mut out = BTreeMap::new();
     let mut add = |part: BTreeMap<String, Counts>| {
         for (k, c) in part {
             out.entry(k).or_insert_with(Counts::default).add(&c);
         }
     };
-    if group.fits_days() && stored_end > first_whole_day {
-        add(super::kpi_rollup::counts(&mut *conn, first_whole_day, stored_end, f, group).await?);
-        if from < first_whole_day {
-            add(source_counts(&mut *conn, from, first_whole_day, f, group).await?);
-        }
-        if stored_end < to {
-            add(source_counts(&mut *conn, stored_end, to, f, group).await?);
-        }
-    } else {
-        add(source_counts(&mut *conn, from, to, f, group).await?);
+    let stored = span.stored().filter(|_| group.fits_days());
+    if let Some((a, z)) = stored {
+        add(super::kpi_rollup::counts(&mut *conn, a, z, f, group).await?);
+    }
+    let raw = if stored.is_some() { span.raw() } else { vec![(from, to)] };
+    for (lo, hi) in raw {
+        add(source_counts(&mut *conn, lo, hi, f, group).await?);
     }
     if medians {
         for (k, m) in pay_medians(conn, from, to, f, group).await? {
@@ -292,14 +327,26 @@ pub struct Breakdown {
 }
 
 /// `segment_medians` also finds each segment's median time to pay (the
-/// total always has its own).
+/// total always has its own). Stored days are read per side from the
+/// rollup's narrower tables; the rest of the period is read once from the
+/// source tables by category/brand and refurbisher together and split.
 pub async fn breakdown(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, segment_medians: bool) -> DbResult<Breakdown> {
+    let span = Span::of(&mut *conn, from, to).await?;
     let mut b = Breakdown::default();
-    for (k, c) in counts(&mut *conn, from, to, f, Group::Segment, false).await? {
-        let (cb, seller) = k.split_once(SEGMENT_SEP).unwrap_or((k.as_str(), ""));
-        b.total.add(&c);
-        b.by_category_brand.entry(cb.to_string()).or_default().add(&c);
-        b.by_seller.entry(seller.to_string()).or_default().add(&c);
+    if let Some((a, z)) = span.stored() {
+        b.by_category_brand = super::kpi_rollup::counts(&mut *conn, a, z, f, Group::CategoryBrand).await?;
+        b.by_seller = super::kpi_rollup::counts(&mut *conn, a, z, f, Group::Seller).await?;
+    }
+    for (lo, hi) in span.raw() {
+        for (k, c) in source_counts(&mut *conn, lo, hi, f, Group::Segment).await? {
+            let (cb, seller) = k.split_once(SEGMENT_SEP).unwrap_or((k.as_str(), ""));
+            b.by_category_brand.entry(cb.to_string()).or_default().add(&c);
+            b.by_seller.entry(seller.to_string()).or_default().add(&c);
+        }
+    }
+    // Every count has one category and brand, so their sum is the total.
+    for c in b.by_category_brand.values() {
+        b.total.add(c);
     }
     b.total.median_ms_to_pay = pay_medians(&mut *conn, from, to, f, Group::All).await?.remove("all");
     if segment_medians {

@@ -12,9 +12,10 @@ pub struct QueueCounts {
 }
 
 pub async fn counts(conn: &mut AnyConnection) -> DbResult<QueueCounts> {
+    // `<> 'none'` as well lets SQLite use the partial index of held payouts.
     let r = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM alerts WHERE state = 'open') AS alerts, \
-           (SELECT COUNT(*) FROM trade_ins WHERE payout_hold = 'held') AS held, \
+           (SELECT COUNT(*) FROM trade_ins WHERE payout_hold <> 'none' AND payout_hold = 'held') AS held, \
            (SELECT COUNT(*) FROM claims WHERE state = 'open') AS claims, \
            (SELECT COUNT(*) FROM sellers WHERE status = 'pending') AS pending",
     )
