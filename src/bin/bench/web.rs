@@ -519,7 +519,10 @@ fn lighthouse(s: &Setup, url: &str, label: &str) -> Result<Lighthouse, Error> {
         .output()
         .map_err(|e| format!("cannot run {} ({e})", bin.display()))?;
     if !out.status.success() {
-        return Err(format!("lighthouse failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")).into());
+        // yargs ends with "Specify --help…": the lines before say what went wrong.
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        return Err(format!("lighthouse failed: {}", tail[tail.len().saturating_sub(4)..].join(" / ")).into());
     }
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out_file)?)?;
     let score = |cat: &str| report["categories"][cat]["score"].as_f64().unwrap_or(0.0) * 100.0;
