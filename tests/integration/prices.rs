@@ -553,3 +553,46 @@ both_backends!(a_refurbisher_signs_up_pending_and_ops_decide_once, |backend| asy
     assert_eq!(offered_price(&offer(&app).await), Some(99_900), "approved: the price competes");
     app.stop().await;
 });
+
+// An import applied while the refurbisher saves a cell in the grid, both
+// made from the same view of the prices: exactly one of them lands. The
+// save first makes the import stale (409); the import first makes the save
+// stale (refused with the current price). Both landing would mean the import
+// silently overwrote a save it never previewed (every grid writer takes the
+// seller's row first: `repo::prices::lock_grid`).
+both_backends!(an_import_racing_a_cell_save_never_overwrites_it, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
+    listing(&app, alpha_id, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
+    let v = variant_id(&app, SKU).await;
+    let mut outcomes = std::collections::BTreeMap::new();
+    for round in 0..12i64 {
+        let csv_minor = 40_000 + round * 100;
+        let file = format!("variant_sku,grade,price_eur,weekly_cap\n{SKU},{GOOD},{}.00,\n", csv_minor / 100);
+        let preview: Value = upload(&app, &alpha, file.clone(), "preview", None, false).await.json().await.unwrap();
+        let base = preview["base"].as_str().unwrap().to_string();
+        let version = price_of(&app, alpha_id, SKU, GOOD).await.unwrap().2;
+        let saved_minor = 20_000 + round * 100;
+        let (applied, saved) = tokio::join!(upload(&app, &alpha, file.clone(), "apply", Some(&base), false), async {
+            // A little later or not, so the two land in either order.
+            tokio::time::sleep(std::time::Duration::from_micros(300 * (round % 4) as u64)).await;
+            save_cell(&app, &alpha, v, GOOD, &(saved_minor / 100).to_string(), Some(version)).await
+        });
+        let applied = applied.status().as_u16();
+        assert_eq!(saved.status(), 200);
+        let saved: Value = saved.json().await.unwrap();
+        let save_landed = saved.get("Saved").is_some();
+        let price = price_of(&app, alpha_id, SKU, GOOD).await.unwrap().0;
+        match (applied, save_landed) {
+            (200, false) => {
+                assert_eq!(saved["Stale"]["price_minor"], csv_minor, "round {round}: the save is refused with the imported price");
+                assert_eq!(price, csv_minor, "round {round}");
+            }
+            (409, true) => assert_eq!(price, saved_minor, "round {round}: the stale import changed nothing"),
+            other => panic!("round {round}: import {}, save landed {}: {saved}; price now {price}", other.0, other.1),
+        }
+        *outcomes.entry((applied, save_landed)).or_insert(0) += 1;
+    }
+    println!("(import status, save landed): rounds = {outcomes:?}");
+    app.stop().await;
+});
