@@ -76,9 +76,7 @@ impl Table {
 
     /// The smallest table with every column the filter and grouping use.
     fn for_read(f: &Filter, group: Group) -> Table {
-        let catalog = f.narrows_catalog() || matches!(group, Group::CategoryBrand | Group::Segment | Group::Rollup);
-        let seller = f.seller_id > 0 || matches!(group, Group::Seller | Group::SellerId | Group::Segment | Group::Rollup);
-        match (catalog, seller) {
+        match (f.narrows_catalog() || group.needs_catalog(), f.seller_id > 0 || group.needs_seller()) {
             (true, true) => Table::Full,
             (false, true) => Table::Seller,
             _ => Table::CategoryBrand,

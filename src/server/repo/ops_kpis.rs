@@ -62,9 +62,14 @@ impl Group {
         }
     }
 
-    /// Whether the key reads the category, brand or refurbisher aliases.
-    fn uses_segment(self) -> bool {
-        !matches!(self, Group::All | Group::Bucket { .. })
+    /// Whether the key reads the category and brand (aliases `c`, `b`).
+    pub(super) fn needs_catalog(self) -> bool {
+        matches!(self, Group::CategoryBrand | Group::Segment | Group::Rollup)
+    }
+
+    /// Whether the key reads the refurbisher (alias `s`).
+    pub(super) fn needs_seller(self) -> bool {
+        matches!(self, Group::Seller | Group::SellerId | Group::Segment | Group::Rollup)
     }
 
     /// Whether whole stored days add up to this grouping's segments.
@@ -237,7 +242,7 @@ pub(super) async fn source_counts(conn: &mut AnyConnection, from: i64, to: i64, 
 async fn pay_medians(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, i64>> {
     let filters = f.sql();
     // Unfiltered totals need no catalog: the paid range alone.
-    let j = if group.uses_segment() || !filters.is_empty() { joins("t.variant_id", "t.seller_id") } else { String::new() };
+    let j = if group.needs_catalog() || group.needs_seller() || !filters.is_empty() { joins("t.variant_id", "t.seller_id") } else { String::new() };
     let sql = format!(
         "SELECT {k} AS k, t.paid_at - t.created_at AS d FROM trade_ins t {j} WHERE t.paid_at >= $1 AND t.paid_at < $2 {filters}",
         k = group.key("t.paid_at"),
@@ -264,6 +269,12 @@ impl Span {
         Ok(Span { from, to, first_whole_day: (from + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS, stored_end: built.min(to.div_euclid(DAY_MS) * DAY_MS) })
     }
 
+    /// All of [from, to) from the source tables: for groupings that whole
+    /// days do not add up to.
+    fn source_only(from: i64, to: i64) -> Span {
+        Span { from, to, first_whole_day: from, stored_end: from }
+    }
+
     /// The stored whole days, if any.
     fn stored(&self) -> Option<(i64, i64)> {
         (self.stored_end > self.first_whole_day).then_some((self.first_whole_day, self.stored_end))
@@ -283,19 +294,17 @@ impl Span {
 /// the median time to pay, which costs a read of the period's paid
 /// trade-ins.
 pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group, medians: bool) -> DbResult<BTreeMap<String, Counts>> {
-    let span = Span::of(&mut *conn, from, to).await?;
+    let span = if group.fits_days() { Span::of(&mut *conn, from, to).await? } else { Span::source_only(from, to) };
     let mut out = BTreeMap::new();
     let mut add = |part: BTreeMap<String, Counts>| {
         for (k, c) in part {
             out.entry(k).or_insert_with(Counts::default).add(&c);
         }
     };
-    let stored = span.stored().filter(|_| group.fits_days());
-    if let Some((a, z)) = stored {
+    if let Some((a, z)) = span.stored() {
         add(super::kpi_rollup::counts(&mut *conn, a, z, f, group).await?);
     }
-    let raw = if stored.is_some() { span.raw() } else { vec![(from, to)] };
-    for (lo, hi) in raw {
+    for (lo, hi) in span.raw() {
         add(source_counts(&mut *conn, lo, hi, f, group).await?);
     }
     if medians {
