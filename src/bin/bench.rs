@@ -402,6 +402,22 @@ fn web_setup(database: &std::path::Path, work_dir: &std::path::Path, model: web:
     })
 }
 
+/// The SQLite file: BENCH_SQLITE_DB keeps it for a later run, else it lives
+/// and dies in the run's temporary folder.
+fn sqlite_path(dir: &std::path::Path) -> std::path::PathBuf {
+    std::env::var("BENCH_SQLITE_DB").ok().filter(|v| !v.is_empty()).map(std::path::PathBuf::from).unwrap_or_else(|| dir.join("bench.db"))
+}
+
+/// The Postgres server's admin database, where bench databases are created.
+fn postgres_admin_url() -> String {
+    std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The URL of database `name` on the admin URL's server.
+fn postgres_url(admin: &str, name: &str) -> String {
+    format!("{}/{name}", &admin[..admin.rfind('/').unwrap_or(admin.len())])
+}
+
 /// BENCH_ONLY=kpi: the KPI dashboard alone, with its reads timed one by
 /// one. The SQLite database is kept at BENCH_SQLITE_DB and the Postgres
 /// one under the name BENCH_POSTGRES_DB (no Postgres without it); a kept
@@ -410,18 +426,17 @@ fn web_setup(database: &std::path::Path, work_dir: &std::path::Path, model: web:
 async fn kpi_only() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("tradein-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let db_path = std::env::var("BENCH_SQLITE_DB").ok().filter(|v| !v.is_empty()).map(std::path::PathBuf::from).unwrap_or_else(|| dir.join("bench.db"));
+    let db_path = sqlite_path(&dir);
     let mut targets = vec![("SQLite", format!("sqlite://{}", db_path.display()), db_path.exists())];
     if let Some(name) = std::env::var("BENCH_POSTGRES_DB").ok().filter(|v| !v.is_empty()) {
         use sqlx::Connection;
-        let admin = std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let admin = postgres_admin_url();
         let mut c = sqlx::PgConnection::connect(&admin).await?;
         let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1").bind(&name).fetch_optional(&mut c).await?;
         if exists.is_none() {
             sqlx::Executor::execute(&mut c, format!("CREATE DATABASE {name}").as_str()).await?;
         }
-        let base = &admin[..admin.rfind('/').unwrap_or(admin.len())];
-        targets.push(("Postgres", format!("{base}/{name}"), exists.is_some()));
+        targets.push(("Postgres", postgres_url(&admin, &name), exists.is_some()));
     }
     for (name, url, kept) in targets {
         let state = with_backend(url).await?;
@@ -468,10 +483,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for l in &lines {
         println!("{l}");
     }
-    // BENCH_SQLITE_DB keeps the scale database for another run of the web
-    // phase; by default it lives and dies in the temporary folder.
-    let kept_db = std::env::var("BENCH_SQLITE_DB").ok().filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
-    let db_path = kept_db.unwrap_or_else(|| dir.join("bench.db"));
+    // A kept database (BENCH_SQLITE_DB) serves another run of the web phase.
+    let db_path = sqlite_path(&dir);
     let reuse = only == Only::Web && db_path.exists();
     if !reuse {
         for suffix in ["", "-wal", "-shm"] {
@@ -517,15 +530,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if only != Only::Web {
         let with_history = only == Only::Everything;
-        let admin = std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let admin = postgres_admin_url();
         let name = format!("tradein_bench_{}", std::process::id());
         {
             use sqlx::Connection;
             let mut c = sqlx::PgConnection::connect(&admin).await?;
             sqlx::Executor::execute(&mut c, format!("CREATE DATABASE {name}").as_str()).await?;
         }
-        let base = &admin[..admin.rfind('/').unwrap_or(admin.len())];
-        let pg = with_backend(format!("{base}/{name}")).await?;
+        let pg = with_backend(postgres_url(&admin, &name)).await?;
         let pg_line = measure("Postgres", &pg.db).await;
         let mut pg_csv = csv_import("Postgres", &pg).await;
         if let (Ok(lines), true) = (pg_csv.as_mut(), with_history) {
