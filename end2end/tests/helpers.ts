@@ -6,6 +6,12 @@ import { expect, type Page } from '@playwright/test';
  * which on 2 shared cores sometimes takes longer than the 10 s default. */
 export async function gotoHydrated(page: Page, path: string) {
   const response = await page.goto(path);
+  // A page served without its nonce policy can never hydrate: fail with
+  // the headers that came, not with a hydration timeout.
+  const headers = (await response?.allHeaders()) ?? {};
+  if (!/'nonce-/.test(headers['content-security-policy'] ?? '')) {
+    throw new Error(`${path} came without its page policy: ${response?.status()} ${JSON.stringify(headers)}`);
+  }
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
   return response;
 }

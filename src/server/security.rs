@@ -58,13 +58,24 @@ const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    let h = res.headers();
     let set_default = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
             h.insert(name, HeaderValue::from_static(value));
         }
     };
+    let is_page = h.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    if is_page && !h.contains_key(http::header::CONTENT_SECURITY_POLICY) {
+        // A page under the default policy cannot run its own scripts: it
+        // would stay a dead document, so say so loudly.
+        tracing::error!(status = %res.status(), "page rendered without its nonce policy");
+    }
+    let h = res.headers_mut();
     set_default(h, http::header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
+    // Pages and answers are per person and carry a per-response nonce:
+    // never stored by shared caches, always revalidated by the browser.
+    // Files set their own (long-lived for hashed names).
+    set_default(h, http::header::CACHE_CONTROL, "private, no-cache");
     set_default(h, http::header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set_default(h, http::header::X_FRAME_OPTIONS, "DENY");
     // Full URL to ourselves (no-JS form errors travel back through the

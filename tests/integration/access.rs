@@ -152,3 +152,43 @@ both_backends!(nested_sections_finish_under_load, |backend| async move {
     assert!(stalled.is_empty(), "responses that did not finish: {stalled:?}");
     app.stop().await;
 });
+
+both_backends!(every_page_carries_its_nonce_policy_under_load, |backend| async move {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let ops = app.client();
+    assert_eq!(app.login(&ops, DEMO_OPS_EMAIL, DEMO_PASSWORD).await.status(), 200);
+    let base = std::sync::Arc::new(app.base.clone());
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..8u64 {
+        let client = ops.clone();
+        let base = base.clone();
+        workers.spawn(async move {
+            let mut bad = Vec::new();
+            for i in 0..12u64 {
+                // Data requests given up half-way, as a browser does when it navigates away.
+                let abandoned = client
+                    .post(format!("{base}/api/ops_dashboard"))
+                    .header("origin", base.as_str())
+                    .form(&[("period", "week")])
+                    .timeout(std::time::Duration::from_millis(1 + (worker * 7 + i) % 20))
+                    .send();
+                let page = client.get(format!("{base}/ops")).send();
+                let (_, page) = tokio::join!(abandoned, page);
+                let page = page.unwrap();
+                let csp = page.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+                let status = page.status();
+                let html = page.text().await.unwrap();
+                if !csp.contains("'nonce-") {
+                    bad.push(format!("{status} csp={csp} html_len={}", html.len()));
+                }
+            }
+            bad
+        });
+    }
+    let mut bad = Vec::new();
+    while let Some(done) = workers.join_next().await {
+        bad.extend(done.unwrap());
+    }
+    assert!(bad.is_empty(), "pages without their policy: {bad:?}");
+    app.stop().await;
+});

@@ -38,6 +38,8 @@ both_backends!(home_page_is_server_rendered_with_the_catalog, |backend| async mo
     assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
     assert_eq!(headers.get("referrer-policy").unwrap(), "strict-origin-when-cross-origin");
     assert_eq!(headers.get("x-frame-options").unwrap(), "DENY");
+    // Per person and per nonce: no shared cache may keep a page.
+    assert_eq!(headers.get("cache-control").unwrap(), "private, no-cache");
     assert!(headers.get("x-request-id").is_some());
     app.stop().await;
 });
