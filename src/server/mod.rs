@@ -221,6 +221,14 @@ impl Running {
 pub async fn start(state: AppState, addr: SocketAddr) -> Result<Running, StartError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+    // Without TCP_NODELAY a response written in more than one piece (headers,
+    // then a body chunk) waits for the client's delayed ACK: a flat 40 ms on
+    // Linux added to every page and file on a kept-alive connection.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = router(state.clone());
     let task = tokio::spawn(async move {
