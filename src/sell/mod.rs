@@ -153,7 +153,8 @@ pub async fn resolve_offer(
             OfferKind::Buy { price_minor, .. } => (candidates.iter().filter(|c| c.is_eligible()).min_by(|a, b| crate::domain::offer::rank(a, b)).map(|c| c.seller_id), Some(*price_minor)),
             OfferKind::Recycle => (None, None),
         };
-        repo::offers::record_view(g.state.db.pool(), variant.variant_id, grade, seller, price, now).await.or_internal(g)?;
+        let shown = repo::offers::ShownOffer { variant_id: variant.variant_id, grade, seller_id: seller, price_minor: price, at_ms: now };
+        g.state.offer_views.record(shown).await;
     }
     let category_enum = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
     let mut variant_label = storage_label(variant.storage_gb as u32);

@@ -143,6 +143,8 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
 
 /// Evaluates every rule and stores what fired; returns how many alerts are new.
 pub async fn run(state: &AppState) -> Result<usize, AppError> {
+    // Rules count offers shown; the latest are still on their way in.
+    state.offer_views.flush().await;
     let firings = evaluate(state).await.map_err(db_error)?;
     let now = state.clock.now_ms();
     let mut new = Vec::new();

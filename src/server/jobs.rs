@@ -42,6 +42,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             // Yesterday into the KPI rollup, hourly after the first minute
             // (the dashboard also does it on its first view of a day).
             if ticks % 720 == 12 {
+                state.offer_views.flush().await;
                 if let Err(e) = super::repo::kpi_rollup::refresh(&state.db, state.clock.now_ms()).await {
                     tracing::warn!(error = %e, "KPI rollup failed");
                 }

@@ -17,6 +17,7 @@ pub mod health;
 pub mod jobs;
 pub mod labels;
 pub mod mailer;
+pub mod offer_views;
 pub mod onboarding;
 pub mod ops_dashboard;
 pub mod order_flow;
@@ -115,7 +116,8 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default();
         Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
     });
-    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, leptos_options };
+    let offer_views = offer_views::OfferViewLog::start(db.clone());
+    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, leptos_options };
     if demo_seeded {
         seed::demo::seed_activity(&state).await?;
     }
@@ -213,6 +215,7 @@ impl Running {
     pub async fn stop(self) {
         let _ = self.stop.send(());
         let _ = self.task.await;
+        self.state.offer_views.flush().await;
         self.state.db.close().await;
     }
 }

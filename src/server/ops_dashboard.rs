@@ -77,6 +77,8 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let now_ms = state.clock.now_ms();
     // Finished days are read from the daily rollup; the first view of a
     // day adds yesterday to it.
+    // Views shown a moment ago are still on their way to the table.
+    state.offer_views.flush().await;
     repo::kpi_rollup::refresh(&state.db, now_ms).await.map_err(db_error)?;
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let c = &mut *conn;

@@ -22,6 +22,8 @@ pub struct AppState {
     pub payouts: Arc<dyn PayoutProvider>,
     /// Set when ALERT_WEBHOOK_URL is.
     pub alert_sink: Option<Arc<dyn super::alerts::AlertSink>>,
+    /// "Offer shown" records, written in batches off the request path.
+    pub offer_views: super::offer_views::OfferViewLog,
     pub leptos_options: LeptosOptions,
 }
 

@@ -287,3 +287,32 @@ both_backends!(cancelling_gives_the_cap_unit_back, |backend| async move {
     assert_eq!(buyer(&decision(&app).await).0, "Alpha Refurb", "the cancelled trade-in gave its unit back");
     app.stop().await;
 });
+
+both_backends!(offers_shown_at_once_are_all_recorded, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+    let client = reqwest::Client::new();
+    let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+    // Many consumers at once: the views reach the table in a few batches,
+    // none lost, each with the refurbisher and price that was shown.
+    let mut shown = tokio::task::JoinSet::new();
+    for _ in 0..60 {
+        let (client, page) = (client.clone(), page.clone());
+        shown.spawn(async move {
+            let res = client.get(page).send().await.unwrap();
+            // The offer streams after the headers: read it all, as a browser does.
+            let status = res.status();
+            assert!(res.text().await.unwrap().contains("Alpha Refurb"));
+            status
+        });
+    }
+    while let Some(status) = shown.join_next().await {
+        assert_eq!(status.unwrap(), 200);
+    }
+    assert_eq!(app.count("offer_views").await, 60);
+    let rows: Vec<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT seller_id, price_minor FROM offer_views").fetch_all(app.state.db.pool()).await.unwrap();
+    assert!(rows.iter().all(|r| *r == (Some(s), Some(31_200))), "{rows:?}");
+    app.stop().await;
+});

@@ -507,6 +507,10 @@ struct Lighthouse {
 }
 
 fn lighthouse(s: &Setup, url: &str, label: &str) -> Result<Lighthouse, Error> {
+    // bench/out is otherwise made only when the table is written, at the
+    // end: on a clean checkout Lighthouse refused an output path whose
+    // folder did not exist yet.
+    std::fs::create_dir_all(&s.out_dir)?;
     let out_file = s.out_dir.join(format!("lighthouse-{}.json", label.replace(' ', "-")));
     let bin = s.tools_dir.join("node_modules/.bin/lighthouse");
     let chrome = std::env::var("CHROME_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());

@@ -100,21 +100,32 @@ pub async fn add_usage(conn: &mut sqlx::AnyConnection, listing_id: Option<i64>, 
     Ok(())
 }
 
-pub async fn record_view<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    variant_id: i64,
-    grade: Grade,
-    seller_id: Option<i64>,
-    price_minor: Option<i64>,
-    now_ms: i64,
-) -> DbResult<()> {
-    sqlx::query("INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(variant_id)
-        .bind(grade.code())
-        .bind(seller_id)
-        .bind(price_minor)
-        .bind(now_ms)
-        .execute(ex)
-        .await?;
+/// One offer shown to a consumer: the KPI dashboard's "offers shown" and
+/// the alert on offers that find no buyer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShownOffer {
+    pub variant_id: i64,
+    pub grade: Grade,
+    /// The refurbisher whose price was shown; none when only recycling was.
+    pub seller_id: Option<i64>,
+    pub price_minor: Option<i64>,
+    pub at_ms: i64,
+}
+
+/// Stores views in one statement (at most a few hundred rows: 5 values a
+/// row stays far below either database's limit on bound values).
+pub async fn record_views<'c>(ex: impl Executor<'c, Database = Any>, views: &[ShownOffer]) -> DbResult<()> {
+    if views.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..views.len())
+        .map(|i| format!("(${}, ${}, ${}, ${}, ${})", i * 5 + 1, i * 5 + 2, i * 5 + 3, i * 5 + 4, i * 5 + 5))
+        .collect();
+    let sql = format!("INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES {}", rows.join(", "));
+    let mut q = sqlx::query(&sql);
+    for v in views {
+        q = q.bind(v.variant_id).bind(v.grade.code()).bind(v.seller_id).bind(v.price_minor).bind(v.at_ms);
+    }
+    q.execute(ex).await?;
     Ok(())
 }

@@ -1,0 +1,92 @@
+//! "Offer shown" records, written beside the offer step rather than inside
+//! it. Each view used to be its own INSERT on the consumer's request: on
+//! SQLite every one of them queued for the single write lock (and slept in
+//! SQLite's busy handler when it lost), so the busiest consumer page was the
+//! slowest. Views now go to one writer task that stores whatever has queued
+//! up in one transaction: one row when it is quiet, hundreds under load.
+//!
+//! Readers of `offer_views` (the KPI dashboard and its rollup, alert rules)
+//! call [`OfferViewLog::flush`] first, so they count every view shown before
+//! they asked. A crash loses at most the batch being written.
+
+use super::db::Db;
+use super::repo::offers::ShownOffer;
+use tokio::sync::{mpsc, oneshot};
+
+/// Views waiting beyond this make the offer step wait its turn rather than
+/// grow memory without bound (the database would be far behind by then).
+const QUEUE: usize = 10_000;
+/// Rows per transaction.
+const BATCH: usize = 500;
+
+enum Msg {
+    View(ShownOffer),
+    Flush(oneshot::Sender<()>),
+}
+
+#[derive(Clone)]
+pub struct OfferViewLog {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl std::fmt::Debug for OfferViewLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OfferViewLog").field("waiting", &(QUEUE - self.tx.capacity())).finish()
+    }
+}
+
+impl OfferViewLog {
+    /// Starts the writer; it ends when the last handle is dropped, after
+    /// writing what is left.
+    pub fn start(db: Db) -> OfferViewLog {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(write_views(db, rx));
+        OfferViewLog { tx }
+    }
+
+    pub async fn record(&self, view: ShownOffer) {
+        if self.tx.send(Msg::View(view)).await.is_err() {
+            tracing::error!("offer view writer has stopped; a view was not recorded");
+        }
+    }
+
+    /// Returns once every view recorded before the call is stored.
+    pub async fn flush(&self) {
+        let (done, stored) = oneshot::channel();
+        if self.tx.send(Msg::Flush(done)).await.is_ok() {
+            let _ = stored.await;
+        }
+    }
+}
+
+async fn write_views(db: Db, mut rx: mpsc::Receiver<Msg>) {
+    let mut views = Vec::with_capacity(BATCH);
+    let mut waiting = Vec::new();
+    while let Some(first) = rx.recv().await {
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
+            match msg {
+                Msg::View(v) => views.push(v),
+                Msg::Flush(done) => waiting.push(done),
+            }
+            if views.len() < BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        if !views.is_empty() {
+            if let Err(e) = store(&db, &views).await {
+                tracing::error!(error = %e, views = views.len(), "could not record offer views");
+            }
+            views.clear();
+        }
+        for done in waiting.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+async fn store(db: &Db, views: &[ShownOffer]) -> Result<(), sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    super::repo::offers::record_views(&mut *tx, views).await?;
+    tx.commit().await
+}
