@@ -87,6 +87,6 @@ async fn write_views(db: Db, mut rx: mpsc::Receiver<Msg>) {
 
 async fn store(db: &Db, views: &[ShownOffer]) -> Result<(), sqlx::Error> {
     let mut tx = db.write_tx().await?;
-    super::repo::offers::record_views(&mut *tx, views).await?;
+    super::repo::offers::record_views(db, &mut tx, views).await?;
     tx.commit().await
 }

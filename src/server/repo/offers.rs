@@ -5,7 +5,8 @@ use super::DbResult;
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
 use crate::domain::tradein::State;
-use sqlx::{Any, Executor, Row};
+use crate::server::db::Db;
+use sqlx::{Any, AnyConnection, Executor, Row};
 
 /// `'cancelled', 'expired'`: the states that give a cap unit back, named by
 /// the domain rule rather than written again here.
@@ -112,20 +113,19 @@ pub struct ShownOffer {
     pub at_ms: i64,
 }
 
-/// Stores views in one statement (at most a few hundred rows: 5 values a
-/// row stays far below either database's limit on bound values).
-pub async fn record_views<'c>(ex: impl Executor<'c, Database = Any>, views: &[ShownOffer]) -> DbResult<()> {
-    if views.is_empty() {
-        return Ok(());
+/// Stores views many rows per statement (see `Placeholders` for why the
+/// placeholder style differs per backend).
+pub async fn record_views(db: &Db, conn: &mut AnyConnection, views: &[ShownOffer]) -> DbResult<()> {
+    const ROWS_PER_STATEMENT: usize = 500;
+    for chunk in views.chunks(ROWS_PER_STATEMENT) {
+        let mut ph = db.placeholders();
+        let values: Vec<String> = chunk.iter().map(|_| ph.row(5)).collect();
+        let sql = format!("INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES {}", values.join(", "));
+        let mut query = sqlx::query(&sql);
+        for v in chunk {
+            query = query.bind(v.variant_id).bind(v.grade.code()).bind(v.seller_id).bind(v.price_minor).bind(v.at_ms);
+        }
+        query.execute(&mut *conn).await?;
     }
-    let rows: Vec<String> = (0..views.len())
-        .map(|i| format!("(${}, ${}, ${}, ${}, ${})", i * 5 + 1, i * 5 + 2, i * 5 + 3, i * 5 + 4, i * 5 + 5))
-        .collect();
-    let sql = format!("INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES {}", rows.join(", "));
-    let mut q = sqlx::query(&sql);
-    for v in views {
-        q = q.bind(v.variant_id).bind(v.grade.code()).bind(v.seller_id).bind(v.price_minor).bind(v.at_ms);
-    }
-    q.execute(ex).await?;
     Ok(())
 }
