@@ -42,8 +42,8 @@ if $web; then
   # target/site is left alone. Hashed file names and brotli/gzip copies are
   # what a production deployment serves.
   site="$PWD/target/bench-site"
-  say "building the release site (cargo leptos build --release --precompress)"
-  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true cargo leptos build --release --precompress 2>&1 | tail -n 3
+  say "building the release site (cargo leptos build --release --precompress --split)"
+  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true cargo leptos build --release --precompress --split 2>&1 | tail -n 3
   export BENCH_SERVER_BIN="$TARGET_DIR/release/tradein" BENCH_SITE_ROOT="$site"
   # rustc's wasm keeps function names (the served one, after wasm-opt, does not).
   export BENCH_WASM="$TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/tradein.wasm"

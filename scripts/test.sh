@@ -14,7 +14,7 @@ echo "== Rust tests: unit, and integration on SQLite and Postgres"
 cargo test --features ssr 2>&1 | tee "$logs/rust.log"
 
 echo "== Building the site (server and wasm, debug)"
-cargo leptos build 2>&1 | tail -n 5
+cargo leptos build --split 2>&1 | tail -n 5
 
 echo "== Browser tests (Playwright, Debian chromium)"
 (

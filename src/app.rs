@@ -2,27 +2,14 @@
 
 use crate::account::{login::LoginPage, session::provide_session, signup::SignupPage};
 use crate::home::{search::SearchPage, HomePage};
-use crate::claims::ClaimPage;
-use crate::ops::alerts::AlertsInboxPage;
-use crate::ops::audit::AuditPage;
-use crate::ops::claims::OpsClaimsPage;
-use crate::ops::quality::QualityPage;
-use crate::ops::fraud::{BlocklistPage, FraudPage};
-use crate::ops::{dashboard::OpsDashboardPage, sellers::OpsSellersPage, suspended::OpsSuspendedPage};
+use crate::lazy_pages::*;
 use crate::sell::{accept::AcceptPage, browse::{BrandPage, CategoryPage}, model_page::ModelPage, offer_page::OfferPage};
-use crate::seller::orders::{SellerOrderPage, SellerOrdersPage};
-use crate::seller::price_detail::ListingDetailPage;
-use crate::seller::price_import::PriceImportPage;
-use crate::seller::prices::PricesPage;
-use crate::seller::signup::SellerSignupPage;
-use crate::seller::SellerHome;
-use crate::trade_ins::{MyTradeInsPage, TradeInPage};
 use crate::ui::errors::NotFound;
 use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -73,32 +60,32 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/seller/signup") view=SellerSignupPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/seller/signup") view={Lazy::<SellerSignupRoute>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/sell/:category") view=CategoryPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/sell/:category/:brand") view=BrandPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/sell/:category/:brand/:model") view=ModelPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/sell/:category/:brand/:model/offer") view=OfferPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/sell/:category/:brand/:model/accept") view=AcceptPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/trade-ins") view=MyTradeInsPage ssr=SsrMode::Async/>
-                <Route path=path!("/trade-ins/:id") view=TradeInPage ssr=SsrMode::Async/>
+                <Route path=path!("/trade-ins") view={Lazy::<MyTradeInsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/trade-ins/:id") view={Lazy::<TradeInRoute>::new()} ssr=SsrMode::Async/>
                 // Role-gated areas render after their access check so the
                 // response carries the right status (403 for others).
-                <Route path=path!("/seller") view=SellerHome ssr=SsrMode::Async/>
-                <Route path=path!("/seller/orders") view=SellerOrdersPage ssr=SsrMode::Async/>
-                <Route path=path!("/seller/prices") view=PricesPage ssr=SsrMode::Async/>
-                <Route path=path!("/seller/prices/import") view=PriceImportPage ssr=SsrMode::Async/>
-                <Route path=path!("/seller/prices/:variant/:grade") view=ListingDetailPage ssr=SsrMode::Async/>
-                <Route path=path!("/seller/orders/:id") view=SellerOrderPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops") view=OpsDashboardPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/suspended") view=OpsSuspendedPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/sellers") view=OpsSellersPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/fraud") view=FraudPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/alerts") view=AlertsInboxPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/claims") view=OpsClaimsPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/refurbishers") view=QualityPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/audit") view=AuditPage ssr=SsrMode::Async/>
-                <Route path=path!("/claims/:id") view=ClaimPage ssr=SsrMode::Async/>
-                <Route path=path!("/ops/blocklist") view=BlocklistPage ssr=SsrMode::Async/>
+                <Route path=path!("/seller") view={Lazy::<SellerHomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/seller/orders") view={Lazy::<SellerOrdersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/seller/prices") view={Lazy::<SellerPricesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/seller/prices/import") view={Lazy::<SellerPriceImportRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/seller/prices/:variant/:grade") view={Lazy::<SellerListingRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/seller/orders/:id") view={Lazy::<SellerOrderRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops") view={Lazy::<OpsDashboardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/suspended") view={Lazy::<OpsSuspendedRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/sellers") view={Lazy::<OpsSellersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/fraud") view={Lazy::<OpsFraudRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/alerts") view={Lazy::<OpsAlertsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/claims") view={Lazy::<OpsClaimsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/refurbishers") view={Lazy::<OpsQualityRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/audit") view={Lazy::<OpsAuditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/claims/:id") view={Lazy::<ClaimRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/ops/blocklist") view={Lazy::<OpsBlocklistRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

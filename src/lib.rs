@@ -9,6 +9,7 @@ pub mod claims;
 pub mod domain;
 pub mod error;
 pub mod home;
+pub mod lazy_pages;
 pub mod ops;
 pub mod sell;
 pub mod seller;
@@ -19,13 +20,19 @@ pub mod ui;
 pub mod server;
 
 /// The browser entry point, called by Leptos's hydration script.
+///
+/// Hydration waits for the wasm chunk of a lazy page (see `lazy_pages`)
+/// when the server rendered one, so it runs as a task.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker end-to-end tests wait for: clicks before this do nothing.
-    if let Some(html) = leptos::prelude::document().document_element() {
-        let _ = html.set_attribute("data-hydrated", "true");
-    }
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body().expect("the page has a body");
+        leptos::mount::hydrate_from_async(body, app::App).await.forget();
+        // A marker end-to-end tests wait for: clicks before this do nothing.
+        if let Some(html) = leptos::prelude::document().document_element() {
+            let _ = html.set_attribute("data-hydrated", "true");
+        }
+    });
 }

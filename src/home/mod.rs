@@ -47,20 +47,13 @@ pub struct HomeData {
 #[server(prefix = "/api", endpoint = "home")]
 pub async fn load_home() -> Result<HomeData, AppError> {
     use crate::server::api::{guard, Access, OrInternal};
-    use crate::server::repo::catalog;
     let g = guard(Access::Public).await?;
-    let pool = g.state.db.pool();
-    let categories = catalog::categories_with_counts(pool).await.or_internal(&g)?;
-    let newest = catalog::newest_models(pool, 8).await.or_internal(&g)?;
-    let size = catalog::size(pool).await.or_internal(&g)?;
+    let home = g.state.catalog.home(&g.state.db).await.or_internal(&g)?;
     Ok(HomeData {
-        categories: categories.into_iter().map(|c| CategoryTile { slug: c.slug, name: c.name, models: c.models }).collect(),
-        newest: newest
-            .into_iter()
-            .map(|m| ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, brand_slug: m.brand_slug, category_slug: m.category_slug, release_year: m.release_year })
-            .collect(),
-        models: size.models,
-        variants: size.variants,
+        categories: home.categories.iter().map(|c| CategoryTile { slug: c.slug.clone(), name: c.name.clone(), models: c.models }).collect(),
+        newest: home.newest.iter().map(search::card).collect(),
+        models: home.size.models,
+        variants: home.size.variants,
     })
 }
 

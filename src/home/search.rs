@@ -13,7 +13,6 @@ pub const MAX_QUERY_CHARS: usize = 100;
 pub async fn search_models(q: String, category: Option<String>) -> Result<Vec<ModelCard>, AppError> {
     use crate::domain::catalog::Category;
     use crate::server::api::{guard, Access, OrInternal};
-    use crate::server::repo::catalog;
     let g = guard(Access::Public).await?;
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::invalid("q", format!("use at most {MAX_QUERY_CHARS} characters")));
@@ -22,33 +21,39 @@ pub async fn search_models(q: String, category: Option<String>) -> Result<Vec<Mo
         None => None,
         Some(slug) => Some(Category::from_slug(slug).ok_or_else(|| AppError::invalid("category", "unknown category"))?),
     };
-    let models = catalog::all_models(g.state.db.pool()).await.or_internal(&g)?;
-    let in_category: Vec<_> = models.into_iter().filter(|m| category.is_none_or(|c| c.slug() == m.category_slug)).collect();
+    let models = g.state.catalog.all_models(&g.state.db).await.or_internal(&g)?;
+    let in_category: Vec<_> = models.iter().filter(|m| category.is_none_or(|c| c.slug() == m.category_slug)).cloned().collect();
     if q.trim().is_empty() {
         // A category without words: all its models, newest first.
-        let mut all: Vec<ModelCard> = in_category.into_iter().map(card).collect();
+        let mut all: Vec<ModelCard> = in_category.iter().map(card).collect();
         all.sort_by(|a, b| b.release_year.cmp(&a.release_year).then(a.name.cmp(&b.name)));
         return Ok(all);
     }
-    Ok(rank_cards(&q, in_category, 60))
+    Ok(rank_cards(&q, &in_category, 60))
 }
 
 #[cfg(feature = "ssr")]
-pub fn card(m: crate::server::repo::catalog::ModelSummary) -> ModelCard {
-    ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, brand_slug: m.brand_slug, category_slug: m.category_slug, release_year: m.release_year }
+pub fn card(m: &crate::server::repo::catalog::ModelSummary) -> ModelCard {
+    ModelCard {
+        slug: m.slug.clone(),
+        name: m.name.clone(),
+        brand: m.brand_name.clone(),
+        brand_slug: m.brand_slug.clone(),
+        category_slug: m.category_slug.clone(),
+        release_year: m.release_year,
+    }
 }
 
 /// The domain's typo-tolerant ranking over catalog models.
 #[cfg(feature = "ssr")]
-pub fn rank_cards(q: &str, models: Vec<crate::server::repo::catalog::ModelSummary>, limit: usize) -> Vec<ModelCard> {
+pub fn rank_cards(q: &str, models: &[crate::server::repo::catalog::ModelSummary], limit: usize) -> Vec<ModelCard> {
     use crate::domain::search::{rank, Entry};
     let entries: Vec<Entry> = models
         .iter()
         .enumerate()
         .map(|(id, m)| Entry { id, brand: m.brand_name.clone(), name: m.name.clone(), release_year: m.release_year })
         .collect();
-    let mut slots: Vec<Option<crate::server::repo::catalog::ModelSummary>> = models.into_iter().map(Some).collect();
-    rank(q, &entries, limit).into_iter().filter_map(|i| slots[i].take()).map(card).collect()
+    rank(q, &entries, limit).into_iter().filter_map(|i| models.get(i)).map(card).collect()
 }
 
 #[component]

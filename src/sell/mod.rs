@@ -120,7 +120,7 @@ pub async fn resolve_offer(
     use crate::server::api::OrInternal;
     use crate::server::repo;
 
-    let variants = repo::catalog::variants_of_model(g.state.db.pool(), category, brand, model).await.or_internal(g)?;
+    let variants = g.state.catalog.variants_of_model(&g.state.db, category, brand, model).await.or_internal(g)?;
     let first = variants.first().ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     let variant = variants.iter().find(|v| v.sku == q.variant);

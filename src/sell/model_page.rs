@@ -28,7 +28,7 @@ pub async fn load_model_detail(category: String, brand: String, model: String) -
     use crate::domain::catalog::{storage_label, Category};
     use crate::server::api::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
-    let variants = crate::server::repo::catalog::variants_of_model(g.state.db.pool(), &category, &brand, &model).await.or_internal(&g)?;
+    let variants = g.state.catalog.variants_of_model(&g.state.db, &category, &brand, &model).await.or_internal(&g)?;
     let first = variants.first().ok_or(AppError::NotFound)?;
     let c = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
     Ok(ModelDetail {

@@ -14,8 +14,8 @@ pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
     if q.chars().count() > crate::home::search::MAX_QUERY_CHARS {
         return Ok(Vec::new());
     }
-    let models = crate::server::repo::catalog::all_models(g.state.db.pool()).await.or_internal(&g)?;
-    Ok(crate::home::search::rank_cards(&q, models, MAX_SUGGESTIONS))
+    let models = g.state.catalog.all_models(&g.state.db).await.or_internal(&g)?;
+    Ok(crate::home::search::rank_cards(&q, &models, MAX_SUGGESTIONS))
 }
 
 /// The list under the search box, fed by what is typed.

@@ -1,20 +1,31 @@
 //! Static files: the built front end under `/pkg` (wasm, JS, CSS) and the
 //! `public/` files at the site root (favicon...), with caching rules that
-//! follow from their names.
+//! follow from their names and contents.
 //!
 //! A release build made with cargo-leptos `hash-files` puts a content hash
 //! in each front-end file name and lists the hashes in `hash.txt` next to
-//! the server binary (where Leptos's `HydrationScripts` reads them). Such a
-//! file never changes under its name, so browsers may keep it for a year
-//! without asking again. Names without a hash can change content at the next
-//! deploy, so browsers keep them only briefly.
+//! the server binary (where Leptos's `HydrationScripts` reads them). A file
+//! whose bytes still hash to the name it carries never changes under that
+//! name, so browsers may keep it for a year without asking again.
+//!
+//! With `--split`, cargo-leptos hashes the files first and then patches the
+//! wasm files and the main JS to name the chunk loader, whose own name
+//! depends on every chunk. Such a file can change under its name when only
+//! a chunk changed, and a browser holding the old one would mix two builds.
+//! So the server checks each name against the file's bytes at start-up and
+//! promises a year only where they agree; the rest are revalidated (a 304
+//! when unchanged: a round trip, not the bytes).
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use base64::Engine;
 use http::header::{HeaderValue, CACHE_CONTROL, VARY};
 use http::StatusCode;
+use md5::{Digest, Md5};
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Unhashed build output (debug builds, or hashing off): the JS, the wasm and
@@ -30,6 +41,8 @@ pub const SHORT: &str = "public, max-age=3600";
 pub struct BuiltFiles {
     /// `tradein.<hash>.css` when the build hashed its files.
     pub hashed_css: Option<String>,
+    /// Files directly in `pkg/` whose name carries the hash of their bytes.
+    pub content_addressed: Arc<HashSet<String>>,
 }
 
 impl BuiltFiles {
@@ -65,28 +78,46 @@ fn built_files_from(hash_file: &Path, site_root: &Path, output_name: &str) -> Bu
     let present = |name: &Option<String>| name.as_ref().is_some_and(|n| pkg.join(n).is_file());
     let (js, wasm, css) = (named("js"), named("wasm"), named("css"));
     if present(&js) && present(&wasm) && present(&css) {
-        BuiltFiles { hashed_css: css }
+        BuiltFiles { hashed_css: css, content_addressed: Arc::new(content_addressed(&pkg)) }
     } else {
         BuiltFiles::default()
     }
 }
 
-/// cargo-leptos names hashed files `name.<hash>.ext`, or `<hash>.wasm` for
-/// split chunks, the hash being 22 characters of unpadded base64url (an MD5).
-pub fn is_content_hashed(file_name: &str) -> bool {
-    let mut parts: Vec<&str> = file_name.split('.').collect();
-    if parts.len() < 2 {
-        return false;
-    }
-    parts.pop();
-    parts.iter().any(|p| p.len() == 22 && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+/// The names in `dir` that end in the MD5 of the file's bytes, in the
+/// unpadded base64url cargo-leptos writes (`name.<hash>.ext` or `<hash>.ext`).
+fn content_addressed(dir: &Path) -> HashSet<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return HashSet::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let claimed = name_hash(&name)?;
+            let bytes = std::fs::read(entry.path()).ok()?;
+            let actual = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Md5::digest(&bytes));
+            (actual == claimed).then_some(name)
+        })
+        .collect()
 }
 
-fn cache_for_pkg(path: &str) -> &'static str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    // wasm-bindgen's snippet folders carry a hash of the crate, not of the
-    // file, so their files do not count as hashed.
-    if !path.contains("/snippets/") && is_content_hashed(name) {
+/// The 22-character hash in a file name, if it has one.
+fn name_hash(file_name: &str) -> Option<&str> {
+    let mut parts: Vec<&str> = file_name.split('.').collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    parts.pop();
+    parts.into_iter().rev().find(|p| p.len() == 22 && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+}
+
+/// A year for a file whose name is its content's hash; otherwise ask again.
+/// Files below `pkg/` (wasm-bindgen's snippets) carry a hash of the crate,
+/// not of the file, and are never in the set.
+fn cache_for_pkg(path: &str, built: &BuiltFiles) -> &'static str {
+    let name = path.trim_start_matches('/');
+    if built.content_addressed.contains(name) {
         IMMUTABLE
     } else {
         REVALIDATE
@@ -98,12 +129,12 @@ fn served(res: &Response) -> bool {
 }
 
 /// For the `/pkg` service (which sees paths without the `/pkg` prefix).
-pub async fn pkg_cache(req: Request, next: Next) -> Response {
+pub async fn pkg_cache(State(built): State<BuiltFiles>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
     if served(&res) {
         let h = res.headers_mut();
-        h.insert(CACHE_CONTROL, HeaderValue::from_static(cache_for_pkg(&path)));
+        h.insert(CACHE_CONTROL, HeaderValue::from_static(cache_for_pkg(&path, &built)));
         // The same URL answers brotli, gzip or plain bytes.
         h.insert(VARY, HeaderValue::from_static("accept-encoding"));
     }
@@ -142,22 +173,35 @@ pub fn css_alias(files: &BuiltFiles, output_name: &str) -> impl Fn(Request) -> R
 mod tests {
     use super::*;
 
-    #[test]
-    fn hashed_names_are_recognised() {
-        assert!(is_content_hashed("tradein.Zk3v0yq1p0w2bQ8GmB2nTA.wasm"));
-        assert!(is_content_hashed("tradein.Zk3v0yq1p0w2bQ8GmB2n_-.js"));
-        assert!(is_content_hashed("Zk3v0yq1p0w2bQ8GmB2nTA.wasm"));
-        assert!(!is_content_hashed("tradein.wasm"));
-        assert!(!is_content_hashed("tradein.js"));
-        assert!(!is_content_hashed("favicon.svg"));
-        assert!(!is_content_hashed("Zk3v0yq1p0w2bQ8GmB2nTA"));
+    fn md5_name(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Md5::digest(bytes))
     }
 
     #[test]
-    fn pkg_cache_depends_on_the_name() {
-        assert_eq!(cache_for_pkg("/tradein.Zk3v0yq1p0w2bQ8GmB2nTA.wasm"), IMMUTABLE);
-        assert_eq!(cache_for_pkg("/tradein.wasm"), REVALIDATE);
-        assert_eq!(cache_for_pkg("/snippets/tradein-Zk3v0yq1p0w2bQ8GmB2nTA/inline0.js"), REVALIDATE);
+    fn hashes_are_found_in_names() {
+        assert_eq!(name_hash("tradein.Zk3v0yq1p0w2bQ8GmB2nTA.wasm"), Some("Zk3v0yq1p0w2bQ8GmB2nTA"));
+        assert_eq!(name_hash("Zk3v0yq1p0w2bQ8GmB2n_-.wasm"), Some("Zk3v0yq1p0w2bQ8GmB2n_-"));
+        assert_eq!(name_hash("tradein.wasm"), None);
+        assert_eq!(name_hash("favicon.svg"), None);
+        assert_eq!(name_hash("Zk3v0yq1p0w2bQ8GmB2nTA"), None);
+    }
+
+    #[test]
+    fn only_names_that_match_their_bytes_are_cached_for_a_year() {
+        let dir = std::env::temp_dir().join(format!("tradein-assets-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = format!("tradein.{}.wasm", md5_name(b"wasm bytes"));
+        std::fs::write(dir.join(&good), b"wasm bytes").unwrap();
+        // Hashed, then patched by the split step: the name no longer holds.
+        let patched = format!("tradein.{}.js", md5_name(b"before the patch"));
+        std::fs::write(dir.join(&patched), b"after the patch").unwrap();
+        std::fs::write(dir.join("tradein.css"), b"body{}").unwrap();
+        let built = BuiltFiles { hashed_css: None, content_addressed: Arc::new(content_addressed(&dir)) };
+        assert_eq!(cache_for_pkg(&format!("/{good}"), &built), IMMUTABLE);
+        assert_eq!(cache_for_pkg(&format!("/{patched}"), &built), REVALIDATE);
+        assert_eq!(cache_for_pkg("/tradein.css", &built), REVALIDATE);
+        assert_eq!(cache_for_pkg(&format!("/snippets/x/{good}"), &built), REVALIDATE);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod carrier;
+pub mod catalog_cache;
 pub mod claims;
 pub mod clock;
 pub mod config;
@@ -117,7 +118,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
     });
     let offer_views = offer_views::OfferViewLog::start(db.clone());
-    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, leptos_options };
+    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), leptos_options };
     if demo_seeded {
         seed::demo::seed_activity(&state).await?;
     }
@@ -151,7 +152,7 @@ pub fn router(state: AppState) -> Router {
     // Precompressed by `cargo leptos build --release --precompress`; plain
     // files are served when a .br/.gz is missing (debug builds).
     let pkg = tower::ServiceBuilder::new()
-        .layer(axum::middleware::from_fn(assets::pkg_cache))
+        .layer(axum::middleware::from_fn_with_state(built.clone(), assets::pkg_cache))
         .map_request(assets::css_alias(&built, "tradein"))
         .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);

@@ -24,6 +24,8 @@ pub struct AppState {
     pub alert_sink: Option<Arc<dyn super::alerts::AlertSink>>,
     /// "Offer shown" records, written in batches off the request path.
     pub offer_views: super::offer_views::OfferViewLog,
+    /// Catalog reads of the consumer pages, kept in memory.
+    pub catalog: Arc<super::catalog_cache::CatalogCache>,
     pub leptos_options: LeptosOptions,
 }
 

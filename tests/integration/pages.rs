@@ -64,3 +64,32 @@ both_backends!(search_finds_models_by_words, |backend| async move {
     assert!(!html.contains(r#"<span class="model-name">iPhone"#), "only consoles");
     app.stop().await;
 });
+
+// Model pages, the home page and search read the catalog from memory
+// (server::catalog_cache); a catalog write must show on the next request.
+both_backends!(catalog_pages_follow_a_catalog_change, |backend| async move {
+    use tradein::server::repo::catalog;
+    let app = TestApp::spawn(backend).await;
+    let page = app.url("/sell/smartphones/apple/iphone-13");
+    let before = reqwest::get(&page).await.unwrap().text().await.unwrap();
+    assert!(before.contains("128 GB"), "the model page lists its storage");
+    assert!(!before.contains("3 TB"));
+    let home_before = reqwest::get(app.url("/")).await.unwrap().text().await.unwrap();
+
+    let model_id: i64 = sqlx::query_scalar("SELECT id FROM models WHERE slug = 'iphone-13'").fetch_one(app.state.db.pool()).await.unwrap();
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    catalog::upsert_variant(&mut conn, model_id, "iphone-13-3tb-test", 3072, "", 99).await.unwrap();
+    let brand_id: i64 = sqlx::query_scalar("SELECT id FROM brands WHERE slug = 'apple'").fetch_one(&mut *conn).await.unwrap();
+    let category_id: i64 = sqlx::query_scalar("SELECT id FROM categories WHERE slug = 'smartphones'").fetch_one(&mut *conn).await.unwrap();
+    let new_model = catalog::ModelRow { category_id, brand_id, slug: "iphone-99-test", name: "iPhone 99 Test", release_year: 2099, launch_price_minor: 1 };
+    catalog::upsert_model(&mut conn, &new_model).await.unwrap();
+    drop(conn);
+
+    let after = reqwest::get(&page).await.unwrap().text().await.unwrap();
+    assert!(after.contains("3 TB"), "a variant added to a model already shown appears at once");
+    let home_after = reqwest::get(app.url("/")).await.unwrap().text().await.unwrap();
+    assert!(!home_before.contains("iPhone 99 Test") && home_after.contains("iPhone 99 Test"), "the home page shows the newest model");
+    let found = reqwest::get(app.url("/search?q=iphone+99+test")).await.unwrap().text().await.unwrap();
+    assert!(found.contains("iPhone 99 Test"), "search finds the new model");
+    app.stop().await;
+});

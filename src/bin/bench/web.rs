@@ -283,6 +283,7 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
 
     let (payload_rows, first_visit_br) = payload(&http, &base).await?;
     rows.extend(payload_rows);
+    rows.push(lazy_payload(&http, &base, "the seller dashboard", "/seller/prices?q=iphone", &cookie).await?);
     budget_lines.push(format!("first visit wasm + JS {} brotli ({})", kb(first_visit_br), verdict(first_visit_br < FIRST_VISIT_BUDGET_BYTES)));
 
     if let Some(wasm) = &s.wasm_with_names {
@@ -378,10 +379,14 @@ async fn fetch(http: &reqwest::Client, url: &str, encoding: &str) -> Result<Serv
     Ok(Served { bytes: res.bytes().await?.len() as u64, encoding: enc, cache })
 }
 
-/// Rows for each file a first visit to `/` downloads, and the brotli total of
-/// its wasm and JS.
-async fn payload(http: &reqwest::Client, base: &str) -> Result<(Vec<String>, u64), Error> {
-    let html = http.get(format!("{base}/")).send().await?.text().await?;
+/// The front-end files a first visit to `path` downloads (those the page
+/// links and the modules its JS imports), each fetched raw, gzip and brotli.
+async fn first_visit(http: &reqwest::Client, base: &str, path: &str, cookie: Option<&str>) -> Result<Vec<(String, [Served; 3])>, Error> {
+    let mut page = http.get(format!("{base}{path}"));
+    if let Some(c) = cookie {
+        page = page.header(http::header::COOKIE, c);
+    }
+    let html = page.send().await?.error_for_status()?.text().await?;
     let mut urls = asset_urls(&html);
     let mut i = 0;
     while i < urls.len() {
@@ -395,41 +400,77 @@ async fn payload(http: &reqwest::Client, base: &str) -> Result<(Vec<String>, u64
         }
         i += 1;
     }
-    let mut rows = Vec::new();
-    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
-    for url in &urls {
+    let mut files = Vec::new();
+    for url in urls {
         let full = format!("{base}{url}");
-        let raw = fetch(http, &full, "identity").await?;
-        let gz = fetch(http, &full, "gzip").await?;
-        let br = fetch(http, &full, "br").await?;
+        let served = [fetch(http, &full, "identity").await?, fetch(http, &full, "gzip").await?, fetch(http, &full, "br").await?];
+        files.push((url, served));
+    }
+    Ok(files)
+}
+
+fn is_code(url: &str) -> bool {
+    url.ends_with(".js") || url.ends_with(".wasm")
+}
+
+/// Rows for each file a first visit to `/` downloads, and the brotli total of
+/// its wasm and JS.
+async fn payload(http: &reqwest::Client, base: &str) -> Result<(Vec<String>, u64), Error> {
+    let files = first_visit(http, base, "/", None).await?;
+    let mut rows = Vec::new();
+    for (url, [raw, gz, br]) in &files {
         let kind = url.rsplit('.').next().unwrap_or("");
         let mark = |s: &Served, want: &str| if s.encoding == want { String::new() } else { " (not precompressed)".to_string() };
         rows.push(format!(
             "| first visit to `/`: {kind} `{url}` | | raw {} | gzip {}{} | brotli {}{} | {} |",
             kb(raw.bytes),
             kb(gz.bytes),
-            mark(&gz, "gzip"),
+            mark(gz, "gzip"),
             kb(br.bytes),
-            mark(&br, "br"),
+            mark(br, "br"),
             if raw.cache.is_empty() { "no Cache-Control".to_string() } else { format!("Cache-Control: {}", raw.cache) }
         ));
         println!("{}", rows.last().unwrap());
-        if kind == "js" || kind == "wasm" {
-            raw_total += raw.bytes;
-            gz_total += gz.bytes;
-            br_total += br.bytes;
-        }
     }
+    let total = |i: usize| files.iter().filter(|(u, _)| is_code(u)).map(|(_, s)| s[i].bytes).sum::<u64>();
+    let br_total = total(2);
     rows.push(format!(
         "| first visit to `/`: wasm + JS | | raw {} | gzip {} | brotli {} | budget < {} brotli: {} |",
-        kb(raw_total),
-        kb(gz_total),
+        kb(total(0)),
+        kb(total(1)),
         kb(br_total),
         kb(FIRST_VISIT_BUDGET_BYTES),
         verdict(br_total < FIRST_VISIT_BUDGET_BYTES)
     ));
     println!("{}", rows.last().unwrap());
     Ok((rows, br_total))
+}
+
+/// A dashboard page's code as a first visit gets it: the consumer bundle
+/// plus the lazily loaded chunks (wasm files other than the main one) that
+/// the server names for that page.
+async fn lazy_payload(http: &reqwest::Client, base: &str, label: &str, path: &str, cookie: &str) -> Result<String, Error> {
+    let files = first_visit(http, base, path, Some(cookie)).await?;
+    let is_chunk = |url: &str| url.ends_with(".wasm") && !url.rsplit('/').next().unwrap_or("").starts_with("tradein");
+    let (mut all, mut chunks) = ([0u64; 3], (0, 0u64));
+    for (url, served) in files.iter().filter(|(u, _)| is_code(u)) {
+        for (total, s) in all.iter_mut().zip(served) {
+            *total += s.bytes;
+        }
+        if is_chunk(url) {
+            chunks = (chunks.0 + 1, chunks.1 + served[2].bytes);
+        }
+    }
+    let row = format!(
+        "| first visit to {label} `{path}`: wasm + JS | | raw {} | gzip {} | brotli {} | of which {} lazy wasm chunk(s): brotli {} |",
+        kb(all[0]),
+        kb(all[1]),
+        kb(all[2]),
+        chunks.0,
+        kb(chunks.1),
+    );
+    println!("{row}");
+    Ok(row)
 }
 
 /// twiggy's ten largest items, and the same module's bytes grouped by the

@@ -1,5 +1,20 @@
 use super::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Counts catalog writes in this process, so cached catalog reads
+/// (`server::catalog_cache`) know to read again. It moves before the
+/// writer's transaction commits; the cache's time limit covers that gap and
+/// writes made by other processes.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
+fn changed<T>(_: &T) {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
 
 pub async fn upsert_category(conn: &mut AnyConnection, slug: &str, name: &str, position: i64) -> DbResult<i64> {
     sqlx::query_scalar(
@@ -11,6 +26,7 @@ pub async fn upsert_category(conn: &mut AnyConnection, slug: &str, name: &str, p
     .bind(position)
     .fetch_one(conn)
     .await
+    .inspect(changed)
 }
 
 pub async fn upsert_brand(conn: &mut AnyConnection, slug: &str, name: &str) -> DbResult<i64> {
@@ -22,6 +38,7 @@ pub async fn upsert_brand(conn: &mut AnyConnection, slug: &str, name: &str) -> D
     .bind(name)
     .fetch_one(conn)
     .await
+    .inspect(changed)
 }
 
 pub struct ModelRow<'a> {
@@ -49,6 +66,7 @@ pub async fn upsert_model(conn: &mut AnyConnection, m: &ModelRow<'_>) -> DbResul
     .bind(m.launch_price_minor)
     .fetch_one(conn)
     .await
+    .inspect(changed)
 }
 
 pub async fn upsert_variant(
@@ -72,6 +90,7 @@ pub async fn upsert_variant(
     .bind(position)
     .fetch_one(conn)
     .await
+    .inspect(changed)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,117 @@
+//! The catalog as the consumer pages read it, kept in memory.
+//!
+//! Categories, brands, models and variants change only when the catalog is
+//! seeded or loaded, yet the home page, every model page, every offer and
+//! every search suggestion read them. Under load these reads were a large
+//! share of those pages' database work (scripts/bench.sh), so each answer is
+//! kept until the catalog changes in this process (`repo::catalog::generation`)
+//! or for `TTL` at most, which bounds what a write in another process, or
+//! one read mid-transaction, can leave stale.
+//!
+//! Only catalog rows live here: prices, caps and sellers are always read
+//! fresh. A model that does not exist is not remembered, so the cache holds
+//! at most the catalog itself, whatever URLs people try.
+
+use super::db::Db;
+use super::repo::catalog::{self, CatalogSize, CategoryCount, ModelSummary, VariantInfo};
+use super::repo::DbResult;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+pub const TTL: Duration = Duration::from_secs(30);
+/// Models on the home page.
+pub const NEWEST: i64 = 8;
+
+/// What the home page shows of the catalog.
+#[derive(Debug)]
+pub struct HomeCatalog {
+    pub categories: Vec<CategoryCount>,
+    pub newest: Vec<ModelSummary>,
+    pub size: CatalogSize,
+}
+
+struct Kept<T> {
+    value: Arc<T>,
+    generation: u64,
+    at: Instant,
+}
+
+impl<T> Kept<T> {
+    fn new(value: Arc<T>, generation: u64) -> Self {
+        Kept { value, generation, at: Instant::now() }
+    }
+
+    fn fresh(&self) -> Option<Arc<T>> {
+        (self.generation == catalog::generation() && self.at.elapsed() < TTL).then(|| self.value.clone())
+    }
+}
+
+type ModelKey = (String, String, String);
+
+#[derive(Default)]
+pub struct CatalogCache {
+    models: RwLock<HashMap<ModelKey, Kept<Vec<VariantInfo>>>>,
+    home: RwLock<Option<Kept<HomeCatalog>>>,
+    all_models: RwLock<Option<Kept<Vec<ModelSummary>>>>,
+}
+
+impl std::fmt::Debug for CatalogCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogCache").field("models", &self.models.read().map(|m| m.len()).unwrap_or(0)).finish()
+    }
+}
+
+fn read<T, R>(lock: &RwLock<T>, f: impl FnOnce(&T) -> Option<R>) -> Option<R> {
+    // A panic while holding the lock leaves plain data behind: still usable.
+    f(&lock.read().unwrap_or_else(|e| e.into_inner()))
+}
+
+fn write<T>(lock: &RwLock<T>, f: impl FnOnce(&mut T)) {
+    f(&mut lock.write().unwrap_or_else(|e| e.into_inner()))
+}
+
+impl CatalogCache {
+    /// The variants of one model, in catalog order; empty when there is no
+    /// such model.
+    pub async fn variants_of_model(&self, db: &Db, category: &str, brand: &str, model: &str) -> DbResult<Arc<Vec<VariantInfo>>> {
+        let key = (category.to_string(), brand.to_string(), model.to_string());
+        if let Some(v) = read(&self.models, |m| m.get(&key).and_then(Kept::fresh)) {
+            return Ok(v);
+        }
+        let generation = catalog::generation();
+        let variants = Arc::new(catalog::variants_of_model(db.pool(), category, brand, model).await?);
+        if !variants.is_empty() {
+            write(&self.models, |m| {
+                m.insert(key, Kept::new(variants.clone(), generation));
+            });
+        }
+        Ok(variants)
+    }
+
+    pub async fn home(&self, db: &Db) -> DbResult<Arc<HomeCatalog>> {
+        if let Some(h) = read(&self.home, |h| h.as_ref().and_then(Kept::fresh)) {
+            return Ok(h);
+        }
+        let generation = catalog::generation();
+        let pool = db.pool();
+        let home = Arc::new(HomeCatalog {
+            categories: catalog::categories_with_counts(pool).await?,
+            newest: catalog::newest_models(pool, NEWEST).await?,
+            size: catalog::size(pool).await?,
+        });
+        write(&self.home, |h| *h = Some(Kept::new(home.clone(), generation)));
+        Ok(home)
+    }
+
+    /// Every model, for the in-memory search.
+    pub async fn all_models(&self, db: &Db) -> DbResult<Arc<Vec<ModelSummary>>> {
+        if let Some(m) = read(&self.all_models, |m| m.as_ref().and_then(Kept::fresh)) {
+            return Ok(m);
+        }
+        let generation = catalog::generation();
+        let models = Arc::new(catalog::all_models(db.pool()).await?);
+        write(&self.all_models, |m| *m = Some(Kept::new(models.clone(), generation)));
+        Ok(models)
+    }
+}
