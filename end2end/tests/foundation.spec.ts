@@ -105,3 +105,29 @@ test('signing in works without JavaScript, errors included', async ({ browser })
   await expect(page.getByRole('heading', { name: 'Operations console' })).toBeVisible();
   await context.close();
 });
+
+test('the consumer flow does not download the dashboards; a dashboard page loads its own chunk', async ({ page }) => {
+  const errors = watchErrors(page);
+  const wasm: string[] = [];
+  page.on('request', (req) => {
+    if (req.url().endsWith('.wasm')) wasm.push(new URL(req.url()).pathname);
+  });
+  await gotoHydrated(page, '/');
+  await gotoHydrated(page, '/sell/smartphones/apple/iphone-13');
+  // Only the main module: the lazy pages' chunks (src/lazy_pages.rs) stay on the server.
+  expect(wasm.filter((p) => !/\/tradein[._]/.test(p))).toEqual([]);
+
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Email').fill(DEMO_SELLER);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/seller$/);
+  await expect(page.getByRole('heading', { name: 'ReNew Mobile SAS' })).toBeVisible();
+  expect(wasm.some((p) => p.includes('seller_home_route'))).toBe(true);
+
+  // A full load of a lazy page hydrates too, with its chunk.
+  await gotoHydrated(page, '/seller/prices');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(wasm.some((p) => p.includes('seller_prices_route'))).toBe(true);
+  expect(errors).toEqual([]);
+});
