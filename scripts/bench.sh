@@ -43,13 +43,15 @@ if $web; then
   # what a production deployment serves.
   site="$PWD/target/bench-site"
   say "building the release site (cargo leptos build --release --precompress --split)"
-  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true cargo leptos build --release --precompress --split 2>&1 | tail -n 3
+  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true RUSTFLAGS="$RELEASE_RUSTFLAGS" \
+    cargo leptos build --release --precompress --split 2>&1 | tail -n 3
   export BENCH_SERVER_BIN="$TARGET_DIR/release/tradein" BENCH_SITE_ROOT="$site"
-  # rustc's wasm keeps function names (the served one, after wasm-opt, does not).
-  export BENCH_WASM="$TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/tradein.wasm"
+  # The main module as the split step left it keeps function names (the
+  # served one, after wasm-bindgen and wasm-opt, does not).
+  export BENCH_WASM="$TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/tradein_split.wasm"
 fi
 
 say "building the benchmark"
-cargo build --release --features ssr --bin bench
+RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo build --release --features ssr --bin bench
 "$TARGET_DIR/release/bench"
 say "done in $(( $(date +%s) - started )) s"

@@ -1,24 +1,28 @@
-//! Pages a consumer's first visit does not download: the refurbisher
-//! dashboard, the operations console and the signed-in pages that follow an
-//! accepted offer.
+//! Every page but the home page, each in its own wasm chunk.
 //!
 //! Each is a Leptos lazy route. Built with `cargo leptos build --split`, the
 //! code only such a page reaches goes into its own wasm chunk, which the
 //! browser fetches when that page is first shown (and the server names in a
-//! preload link when it renders one). The consumer flow (home, browse, model
-//! page, offer, accept, sign-in) stays in the main module.
+//! preload link when it renders one, so a first visit fetches it beside the
+//! main module). The main module holds the framework, the layout and the
+//! home page: a consumer never downloads the refurbisher dashboard or the
+//! operations console, and each step of the consumer flow brings only its
+//! own code.
 //!
 //! Every cargo-leptos build of this crate must pass `--split`: an unsplit
 //! wasm still imports the chunk loader that only the split step provides,
 //! and would not start.
 
+use crate::account::{login::LoginPage, signup::SignupPage};
 use crate::claims::ClaimPage;
+use crate::home::search::SearchPage;
 use crate::ops::alerts::AlertsInboxPage;
 use crate::ops::audit::AuditPage;
 use crate::ops::claims::OpsClaimsPage;
 use crate::ops::fraud::{BlocklistPage, FraudPage};
 use crate::ops::quality::QualityPage;
 use crate::ops::{dashboard::OpsDashboardPage, sellers::OpsSellersPage, suspended::OpsSuspendedPage};
+use crate::sell::{accept::AcceptPage, browse::{BrandPage, CategoryPage}, model_page::ModelPage, offer_page::OfferPage};
 use crate::seller::orders::{SellerOrderPage, SellerOrdersPage};
 use crate::seller::price_detail::ListingDetailPage;
 use crate::seller::price_import::PriceImportPage;
@@ -50,6 +54,14 @@ macro_rules! lazy_page {
 }
 
 lazy_page! {
+    SearchRoute => SearchPage,
+    LoginRoute => LoginPage,
+    SignupRoute => SignupPage,
+    CategoryRoute => CategoryPage,
+    BrandRoute => BrandPage,
+    ModelRoute => ModelPage,
+    OfferRoute => OfferPage,
+    AcceptRoute => AcceptPage,
     SellerHomeRoute => SellerHome,
     SellerSignupRoute => SellerSignupPage,
     SellerOrdersRoute => SellerOrdersPage,

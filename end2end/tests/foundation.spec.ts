@@ -113,11 +113,14 @@ test('the consumer flow does not download the dashboards; a dashboard page loads
     if (req.url().endsWith('.wasm')) wasm.push(new URL(req.url()).pathname);
   });
   await gotoHydrated(page, '/');
-  await gotoHydrated(page, '/sell/smartphones/apple/iphone-13');
-  // Only the main module: the lazy pages' chunks (src/lazy_pages.rs) stay on the server.
+  // The home page is in the main module (src/lazy_pages.rs has the rest).
   expect(wasm.filter((p) => !/\/tradein[._]/.test(p))).toEqual([]);
+  await gotoHydrated(page, '/sell/smartphones/apple/iphone-13');
+  expect(wasm.some((p) => p.includes('model_route'))).toBe(true);
+  expect(wasm.filter((p) => /seller_|ops_/.test(p))).toEqual([]);
 
-  await gotoHydrated(page, '/login');
+  await page.getByRole('link', { name: 'Sign in' }).first().click();
+  await expect(page).toHaveURL(/\/login/);
   await page.getByLabel('Email').fill(DEMO_SELLER);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
