@@ -1,28 +1,27 @@
-//! Every page but the home page, each in its own wasm chunk.
+//! Pages a consumer's first visit does not download: the refurbisher
+//! dashboard, the operations console and the signed-in pages that follow an
+//! accepted offer.
 //!
 //! Each is a Leptos lazy route. Built with `cargo leptos build --split`, the
 //! code only such a page reaches goes into its own wasm chunk, which the
 //! browser fetches when that page is first shown (and the server names in a
-//! preload link when it renders one, so a first visit fetches it beside the
-//! main module). The main module holds the framework, the layout and the
-//! home page: a consumer never downloads the refurbisher dashboard or the
-//! operations console, and each step of the consumer flow brings only its
-//! own code.
+//! preload link when it renders one). The consumer flow (home, browse, model
+//! page, offer, accept, sign-in) stays in the main module: making those
+//! lazy too (tried, scripts/bench.sh) moved their code into some 65 small
+//! chunks shared between pages, so a first visit to a model page fetched as
+//! many files and no fewer bytes, and its HTML doubled with preload links.
 //!
 //! Every cargo-leptos build of this crate must pass `--split`: an unsplit
 //! wasm still imports the chunk loader that only the split step provides,
 //! and would not start.
 
-use crate::account::{login::LoginPage, signup::SignupPage};
 use crate::claims::ClaimPage;
-use crate::home::search::SearchPage;
 use crate::ops::alerts::AlertsInboxPage;
 use crate::ops::audit::AuditPage;
 use crate::ops::claims::OpsClaimsPage;
 use crate::ops::fraud::{BlocklistPage, FraudPage};
 use crate::ops::quality::QualityPage;
 use crate::ops::{dashboard::OpsDashboardPage, sellers::OpsSellersPage, suspended::OpsSuspendedPage};
-use crate::sell::{accept::AcceptPage, browse::{BrandPage, CategoryPage}, model_page::ModelPage, offer_page::OfferPage};
 use crate::seller::orders::{SellerOrderPage, SellerOrdersPage};
 use crate::seller::price_detail::ListingDetailPage;
 use crate::seller::price_import::PriceImportPage;
@@ -54,14 +53,6 @@ macro_rules! lazy_page {
 }
 
 lazy_page! {
-    SearchRoute => SearchPage,
-    LoginRoute => LoginPage,
-    SignupRoute => SignupPage,
-    CategoryRoute => CategoryPage,
-    BrandRoute => BrandPage,
-    ModelRoute => ModelPage,
-    OfferRoute => OfferPage,
-    AcceptRoute => AcceptPage,
     SellerHomeRoute => SellerHome,
     SellerSignupRoute => SellerSignupPage,
     SellerOrdersRoute => SellerOrdersPage,

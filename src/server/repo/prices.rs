@@ -310,7 +310,12 @@ pub async fn grid(conn: &mut AnyConnection, seller_id: i64, q: &GridQuery) -> Db
     };
     let from = "FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
     let pattern = like_pattern(q.text.trim());
+    // Not kept as prepared statements: Postgres plans a kept statement for
+    // any parameters after five runs, and with every optional filter in the
+    // plan the "not winning" page once took minutes (scripts/bench.sh). An
+    // unnamed statement is planned for the filters actually set.
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from} {filter}"))
+        .persistent(false)
         .bind(seller_id)
         .bind(&q.category)
         .bind(&q.brand)
@@ -319,6 +324,7 @@ pub async fn grid(conn: &mut AnyConnection, seller_id: i64, q: &GridQuery) -> Db
         .fetch_one(&mut *conn)
         .await?;
     let rows = sqlx::query(&format!("{SELECT_VARIANT} {filter} ORDER BY {order} LIMIT $6 OFFSET $7"))
+        .persistent(false)
         .bind(seller_id)
         .bind(&q.category)
         .bind(&q.brand)
