@@ -22,10 +22,10 @@ pub async fn search_models(q: String, category: Option<String>) -> Result<Vec<Mo
         Some(slug) => Some(Category::from_slug(slug).ok_or_else(|| AppError::invalid("category", "unknown category"))?),
     };
     let models = g.state.catalog.all_models(&g.state.db).await.or_internal(&g)?;
-    let in_category: Vec<_> = models.iter().filter(|m| category.is_none_or(|c| c.slug() == m.category_slug)).cloned().collect();
+    let in_category: Vec<_> = models.iter().filter(|m| category.is_none_or(|c| c.slug() == m.category_slug)).collect();
     if q.trim().is_empty() {
         // A category without words: all its models, newest first.
-        let mut all: Vec<ModelCard> = in_category.iter().map(card).collect();
+        let mut all: Vec<ModelCard> = in_category.iter().map(|m| card(m)).collect();
         all.sort_by(|a, b| b.release_year.cmp(&a.release_year).then(a.name.cmp(&b.name)));
         return Ok(all);
     }
@@ -46,14 +46,14 @@ pub fn card(m: &crate::server::repo::catalog::ModelSummary) -> ModelCard {
 
 /// The domain's typo-tolerant ranking over catalog models.
 #[cfg(feature = "ssr")]
-pub fn rank_cards(q: &str, models: &[crate::server::repo::catalog::ModelSummary], limit: usize) -> Vec<ModelCard> {
+pub fn rank_cards(q: &str, models: &[&crate::server::repo::catalog::ModelSummary], limit: usize) -> Vec<ModelCard> {
     use crate::domain::search::{rank, Entry};
     let entries: Vec<Entry> = models
         .iter()
         .enumerate()
         .map(|(id, m)| Entry { id, brand: m.brand_name.clone(), name: m.name.clone(), release_year: m.release_year })
         .collect();
-    rank(q, &entries, limit).into_iter().filter_map(|i| models.get(i)).map(card).collect()
+    rank(q, &entries, limit).into_iter().filter_map(|i| models.get(i)).map(|m| card(m)).collect()
 }
 
 #[component]

@@ -15,7 +15,8 @@ pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
         return Ok(Vec::new());
     }
     let models = g.state.catalog.all_models(&g.state.db).await.or_internal(&g)?;
-    Ok(crate::home::search::rank_cards(&q, &models, MAX_SUGGESTIONS))
+    let all: Vec<_> = models.iter().collect();
+    Ok(crate::home::search::rank_cards(&q, &all, MAX_SUGGESTIONS))
 }
 
 /// The list under the search box, fed by what is typed.

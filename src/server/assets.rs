@@ -102,14 +102,12 @@ fn content_addressed(dir: &Path) -> HashSet<String> {
         .collect()
 }
 
-/// The 22-character hash in a file name, if it has one.
+/// The 22-character hash just before a file name's extension, if it has
+/// one (so the `.br`/`.gz` copies, which never match, are not read).
 fn name_hash(file_name: &str) -> Option<&str> {
-    let mut parts: Vec<&str> = file_name.split('.').collect();
-    if parts.len() < 2 {
-        return None;
-    }
-    parts.pop();
-    parts.into_iter().rev().find(|p| p.len() == 22 && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    let (stem, _ext) = file_name.rsplit_once('.')?;
+    let hash = stem.rsplit('.').next()?;
+    (hash.len() == 22 && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')).then_some(hash)
 }
 
 /// A year for a file whose name is its content's hash; otherwise ask again.
@@ -184,6 +182,7 @@ mod tests {
         assert_eq!(name_hash("tradein.wasm"), None);
         assert_eq!(name_hash("favicon.svg"), None);
         assert_eq!(name_hash("Zk3v0yq1p0w2bQ8GmB2nTA"), None);
+        assert_eq!(name_hash("tradein.Zk3v0yq1p0w2bQ8GmB2nTA.wasm.br"), None);
     }
 
     #[test]

@@ -93,13 +93,14 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     let demo_seeded = config.seed_demo.unwrap_or(new_embedded_db) && seed::demo::seed(&db, clock.now_ms()).await?.is_some();
     db.optimize().await.map_err(|source| StartError::Connect { url: config.database.describe(), source })?;
 
+    let built = assets::built_files(&config.site_root, "tradein");
     let leptos_options = LeptosOptions::builder()
         .output_name("tradein")
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
         // The hydration script then names the hashed JS and wasm files.
-        .hash_files(assets::built_files(&config.site_root, "tradein").hashed())
+        .hash_files(built.hashed())
         .env(if config.production { Env::PROD } else { Env::DEV })
         .build();
 
@@ -118,7 +119,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
     });
     let offer_views = offer_views::OfferViewLog::start(db.clone());
-    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), leptos_options };
+    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), built, leptos_options };
     if demo_seeded {
         seed::demo::seed_activity(&state).await?;
     }
@@ -148,12 +149,12 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let pkg_dir = state.config.site_root.join("pkg");
-    let built = assets::built_files(&state.config.site_root, "tradein");
+    let built = &state.built;
     // Precompressed by `cargo leptos build --release --precompress`; plain
     // files are served when a .br/.gz is missing (debug builds).
     let pkg = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(built.clone(), assets::pkg_cache))
-        .map_request(assets::css_alias(&built, "tradein"))
+        .map_request(assets::css_alias(built, "tradein"))
         .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
     let options = state.leptos_options.clone();
