@@ -4,7 +4,9 @@
 -- every thread has, since a stopped thread does not end wrk's run.
 --
 -- Arguments after `--`: requests for this thread, the file to append to,
--- then an optional Cookie header. Every thread has its own Lua state.
+-- then an optional Cookie header and an optional file of paths (one per
+-- line) to ask in turn instead of the URL's. Every thread has its own Lua
+-- state.
 
 local ffi = require("ffi")
 ffi.cdef[[
@@ -23,7 +25,17 @@ local quota = 0
 local count = 0
 local marks = nil
 local started = nil
-local req = nil
+local reqs = {}
+local next_req = 1
+
+-- Numbers the threads, so each starts at its own place in a path list
+-- (two threads asking the same paths at once would share the server's
+-- short-lived caches, which a crowd of different consumers would not).
+local threads = 0
+function setup(thread)
+  thread:set("index", threads)
+  threads = threads + 1
+end
 
 function init(args)
   quota = tonumber(args[1]) or 100
@@ -34,13 +46,22 @@ function init(args)
   end
   -- Built once: formatting a request per call would load the generator,
   -- not the server.
-  req = wrk.format("GET", wrk.path, headers)
+  if args[4] ~= nil and args[4] ~= "" then
+    for path in io.lines(args[4]) do
+      reqs[#reqs + 1] = wrk.format("GET", path, headers)
+    end
+    next_req = (index or 0) * math.floor(#reqs / 2) + 1
+  else
+    reqs[1] = wrk.format("GET", wrk.path, headers)
+  end
 end
 
 function request()
   if started == nil then
     started = now_us()
   end
+  local req = reqs[next_req]
+  next_req = next_req % #reqs + 1
   return req
 end
 

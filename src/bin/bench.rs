@@ -137,10 +137,23 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
         sqlx::query("INSERT INTO cap_usage (scope, owner_id, week_start, units) VALUES ('seller', $1, $2, $3)").bind(seller).bind(week).bind(n).execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    // Fresh bulk loads have no planner statistics yet; a live database gets
-    // them from autovacuum (Postgres) or the app's start-up (SQLite).
-    sqlx::query("ANALYZE").execute(db.pool()).await?;
+    settle(db).await?;
     Ok((listings.len(), started.elapsed().as_secs_f64()))
+}
+
+/// Brings a freshly bulk-loaded database to the state a live one is in.
+/// Both lack planner statistics until analysed (autovacuum on Postgres, the
+/// app's start-up on SQLite). Postgres also has every new row unmarked as
+/// visible: the first reads of each page rewrite it (hint bits), which made
+/// the best-offer lookup's p99 a measure of that one-off write, not of the
+/// lookup; autovacuum would have marked them, so VACUUM does it here.
+async fn settle(db: &Db) -> Result<(), sqlx::Error> {
+    let sql = match db.backend() {
+        tradein::server::db::Backend::Sqlite => "ANALYZE",
+        tradein::server::db::Backend::Postgres => "VACUUM (ANALYZE)",
+    };
+    sqlx::Executor::execute(db.pool(), sqlx::raw_sql(sql)).await?;
+    Ok(())
 }
 
 const CSV_ROWS: usize = 100_000;
@@ -248,7 +261,7 @@ async fn load_history(state: &tradein::server::state::AppState) -> Result<(trade
     let t = Instant::now();
     let spec = Spec { consumers: HISTORY_CONSUMERS, trade_ins: HISTORY_TRADE_INS, weeks: 52, seed: 42, views_per_trade_in: 4, heavy_counter_offerer: None };
     let summary = generate(&state.db, &spec, SystemClock.now_ms()).await?;
-    sqlx::query("ANALYZE").execute(state.db.pool()).await?;
+    settle(&state.db).await?;
     Ok((summary, t.elapsed().as_secs_f64()))
 }
 
@@ -381,7 +394,28 @@ async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error:
     .bind(WEB_MODEL)
     .fetch_one(db.pool())
     .await?;
-    Ok(web::ModelPick { category, brand, model, variant_sku })
+    // Every variant once, with a random condition, shuffled.
+    let every: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT c.slug, b.slug, m.slug, v.sku FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
+         JOIN categories c ON c.id = m.category_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    const CONDITIONS: [&str; 6] = [
+        "works=yes&screen=flawless&body=flawless",
+        "works=yes&screen=light_scratches&body=flawless",
+        "works=yes&screen=visible_wear&body=light_scratches",
+        "works=yes&screen=cracked&body=visible_wear",
+        "works=no&screen=light_scratches&body=flawless",
+        "works=no&screen=cracked&body=cracked",
+    ];
+    let mut rng = Rng(tradein::server::seed::history::Rng(0x0FFE_5EED_0000_0001));
+    let mut offer_paths: Vec<String> =
+        every.iter().map(|(c, b, m, v)| format!("/sell/{c}/{b}/{m}/offer?variant={v}&{}", CONDITIONS[rng.below(CONDITIONS.len())])).collect();
+    for i in (1..offer_paths.len()).rev() {
+        offer_paths.swap(i, rng.below(i + 1));
+    }
+    Ok(web::ModelPick { category, brand, model, variant_sku, offer_paths })
 }
 
 /// The web phase's paths, from the variables scripts/bench.sh sets; `None`

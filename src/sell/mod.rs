@@ -140,20 +140,16 @@ pub async fn resolve_offer(
     let (variant, answers) = (variant.expect("checked"), answers.expect("checked"));
     let grade = crate::domain::grading::grade(answers);
     let now = g.now_ms();
-    let candidates = repo::offers::candidates(g.state.db.pool(), variant.variant_id, grade, crate::domain::dates::week_start_ms(now))
-        .await
-        .or_internal(g)?;
+    // What is shown may be a moment old (offer_cache); confirming decides
+    // again on fresh rows.
+    let candidates = g.state.offers.candidates(&g.state.db, variant.variant_id, grade, crate::domain::dates::week_start_ms(now)).await.or_internal(g)?;
     let competing = candidates.iter().filter(|c| c.is_eligible()).count();
-    let offer = match decide(&candidates) {
-        Decision::Buy(c) => OfferKind::Buy { price_minor: c.price_minor, seller_name: c.seller_name, competing_offers: competing },
-        Decision::Recycle => OfferKind::Recycle,
+    let (offer, buyer) = match decide(&candidates) {
+        Decision::Buy(c) => (OfferKind::Buy { price_minor: c.price_minor, seller_name: c.seller_name, competing_offers: competing }, Some((c.seller_id, c.price_minor))),
+        Decision::Recycle => (OfferKind::Recycle, None),
     };
     if record_view {
-        let (seller, price) = match &offer {
-            OfferKind::Buy { price_minor, .. } => (candidates.iter().filter(|c| c.is_eligible()).min_by(|a, b| crate::domain::offer::rank(a, b)).map(|c| c.seller_id), Some(*price_minor)),
-            OfferKind::Recycle => (None, None),
-        };
-        let shown = repo::offers::ShownOffer { variant_id: variant.variant_id, grade, seller_id: seller, price_minor: price, at_ms: now };
+        let shown = repo::offers::ShownOffer { variant_id: variant.variant_id, grade, seller_id: buyer.map(|b| b.0), price_minor: buyer.map(|b| b.1), at_ms: now };
         g.state.offer_views.record(shown).await;
     }
     let category_enum = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;

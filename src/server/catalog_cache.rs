@@ -8,16 +8,17 @@
 //! or for `TTL` at most, which bounds what a write in another process, or
 //! one read mid-transaction, can leave stale.
 //!
-//! Only catalog rows live here: prices, caps and sellers are always read
-//! fresh. A model that does not exist is not remembered, so the cache holds
-//! at most the catalog itself, whatever URLs people try.
+//! Only catalog rows live here (prices, caps and sellers change all day:
+//! see `offer_cache`). A model that does not exist is not remembered, so the
+//! cache holds at most the catalog itself, whatever URLs people try.
 
 use super::db::Db;
+use super::kept::{read, write, Kept};
 use super::repo::catalog::{self, CatalogSize, CategoryCount, ModelSummary, VariantInfo};
 use super::repo::DbResult;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const TTL: Duration = Duration::from_secs(30);
 /// Models on the home page.
@@ -31,20 +32,8 @@ pub struct HomeCatalog {
     pub size: CatalogSize,
 }
 
-struct Kept<T> {
-    value: Arc<T>,
-    generation: u64,
-    at: Instant,
-}
-
-impl<T> Kept<T> {
-    fn new(value: Arc<T>, generation: u64) -> Self {
-        Kept { value, generation, at: Instant::now() }
-    }
-
-    fn fresh(&self) -> Option<Arc<T>> {
-        (self.generation == catalog::generation() && self.at.elapsed() < TTL).then(|| self.value.clone())
-    }
+fn fresh<T>(kept: &Kept<T>) -> Option<Arc<T>> {
+    kept.fresh(catalog::generation(), TTL)
 }
 
 type ModelKey = (String, String, String);
@@ -62,21 +51,12 @@ impl std::fmt::Debug for CatalogCache {
     }
 }
 
-fn read<T, R>(lock: &RwLock<T>, f: impl FnOnce(&T) -> Option<R>) -> Option<R> {
-    // A panic while holding the lock leaves plain data behind: still usable.
-    f(&lock.read().unwrap_or_else(|e| e.into_inner()))
-}
-
-fn write<T>(lock: &RwLock<T>, f: impl FnOnce(&mut T)) {
-    f(&mut lock.write().unwrap_or_else(|e| e.into_inner()))
-}
-
 impl CatalogCache {
     /// The variants of one model, in catalog order; empty when there is no
     /// such model.
     pub async fn variants_of_model(&self, db: &Db, category: &str, brand: &str, model: &str) -> DbResult<Arc<Vec<VariantInfo>>> {
         let key = (category.to_string(), brand.to_string(), model.to_string());
-        if let Some(v) = read(&self.models, |m| m.get(&key).and_then(Kept::fresh)) {
+        if let Some(v) = read(&self.models, |m| m.get(&key).and_then(fresh)) {
             return Ok(v);
         }
         let generation = catalog::generation();
@@ -90,7 +70,7 @@ impl CatalogCache {
     }
 
     pub async fn home(&self, db: &Db) -> DbResult<Arc<HomeCatalog>> {
-        if let Some(h) = read(&self.home, |h| h.as_ref().and_then(Kept::fresh)) {
+        if let Some(h) = read(&self.home, |h| h.as_ref().and_then(fresh)) {
             return Ok(h);
         }
         let generation = catalog::generation();
@@ -106,7 +86,7 @@ impl CatalogCache {
 
     /// Every model, for the in-memory search.
     pub async fn all_models(&self, db: &Db) -> DbResult<Arc<Vec<ModelSummary>>> {
-        if let Some(m) = read(&self.all_models, |m| m.as_ref().and_then(Kept::fresh)) {
+        if let Some(m) = read(&self.all_models, |m| m.as_ref().and_then(fresh)) {
             return Ok(m);
         }
         let generation = catalog::generation();

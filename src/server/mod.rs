@@ -16,8 +16,10 @@ pub mod emails;
 pub mod fraud;
 pub mod health;
 pub mod jobs;
+pub mod kept;
 pub mod labels;
 pub mod mailer;
+pub mod offer_cache;
 pub mod offer_views;
 pub mod onboarding;
 pub mod ops_dashboard;
@@ -119,7 +121,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
     });
     let offer_views = offer_views::OfferViewLog::start(db.clone());
-    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), built, leptos_options };
+    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), offers: Default::default(), built, leptos_options };
     if demo_seeded {
         seed::demo::seed_activity(&state).await?;
     }

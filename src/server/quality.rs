@@ -48,7 +48,7 @@ pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize,
     let mut n = 0;
     for c in &cards {
         if let Some(score) = c.computed_score.filter(|s| *s != c.quality_score) {
-            sqlx::query("UPDATE sellers SET quality_score = $1 WHERE id = $2").bind(score).bind(c.seller_id).execute(&mut *tx).await.map_err(db_error)?;
+            repo::sellers::set_quality_score(&mut *tx, c.seller_id, score).await.map_err(db_error)?;
             n += 1;
         }
     }

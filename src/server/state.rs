@@ -26,6 +26,8 @@ pub struct AppState {
     pub offer_views: super::offer_views::OfferViewLog,
     /// Catalog reads of the consumer pages, kept in memory.
     pub catalog: Arc<super::catalog_cache::CatalogCache>,
+    /// The offer step's reading of the market, kept for a moment.
+    pub offers: Arc<super::offer_cache::OfferCache>,
     /// The front-end files of this build, read once at start-up.
     pub built: super::assets::BuiltFiles,
     pub leptos_options: LeptosOptions,

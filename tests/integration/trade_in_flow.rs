@@ -316,3 +316,47 @@ both_backends!(offers_shown_at_once_are_all_recorded, |backend| async move {
     assert!(rows.iter().all(|r| *r == (Some(s), Some(31_200))), "{rows:?}");
     app.stop().await;
 });
+
+// The offer page keeps its reading of the market in memory for a moment
+// (server::offer_cache); every change made through the app shows on the
+// very next offer all the same.
+both_backends!(the_offer_page_shows_every_market_change_at_once, |backend| async move {
+    use tradein::server::repo;
+    let app = TestApp::spawn(backend).await;
+    let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+    let shown = || async { reqwest::get(&page).await.unwrap().text().await.unwrap() };
+    let alpha = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+    let beta = seller(&app, SellerSpec { weekly_cap: Some(1), ..SellerSpec::approved("Beta Refurb") }).await;
+    assert!(shown().await.contains("Free recycling"), "nobody buys yet");
+    listing(&app, alpha, SKU, GRADE, 30_000, 1_000).await;
+    listing(&app, beta, SKU, GRADE, 32_000, 1_000).await;
+    let page_now = shown().await;
+    assert!(page_now.contains("€320.00") && page_now.contains("from Beta Refurb"), "new listings show at once");
+
+    // A saved price.
+    let v = variant_id(&app, SKU).await;
+    let mut tx = app.state.db.write_tx().await.unwrap();
+    let version: i64 = sqlx::query_scalar("SELECT version FROM listings WHERE seller_id = $1").bind(alpha).fetch_one(&mut *tx).await.unwrap();
+    let user: i64 = sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1").bind(alpha).fetch_one(&mut *tx).await.unwrap();
+    let saved = repo::prices::save(&mut tx, alpha, v, GRADE, Some(33_000), Some(version), user, repo::prices::Source::Grid, app.clock.now_ms()).await.unwrap();
+    assert!(matches!(saved, repo::prices::Saved::Saved { .. }));
+    tx.commit().await.unwrap();
+    let page_now = shown().await;
+    assert!(page_now.contains("€330.00") && page_now.contains("from Alpha Refurb"), "a saved price shows at once");
+
+    // A paused seller.
+    repo::sellers::set_buying(app.state.db.pool(), alpha, true, None).await.unwrap();
+    assert!(shown().await.contains("from Beta Refurb"), "a paused seller drops out at once");
+
+    // A trade-in takes Beta's one unit this week; cancelling gives it back.
+    let jane = customer(&app, "jane@example.com").await;
+    let id = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(71), 32_000, "key-cache-000000001")).await);
+    assert!(shown().await.contains("Free recycling"), "a reached weekly cap shows at once");
+    assert_eq!(app.call(&jane, "cancel_trade_in", &[("id", &id.to_string())]).await.status(), 200);
+    assert!(shown().await.contains("from Beta Refurb"), "a unit given back shows at once");
+
+    // A suspension by the operations team.
+    assert!(repo::sellers::change_status(app.state.db.pool(), beta, "approved", "suspended", user, "test", app.clock.now_ms()).await.unwrap());
+    assert!(shown().await.contains("Free recycling"), "a suspended seller drops out at once");
+    app.stop().await;
+});

@@ -5,6 +5,7 @@
 
 use super::catalog::{variant_from_row, VariantInfo, SELECT_VARIANT};
 use super::{id_list, DbResult};
+use super::offers::changed;
 use crate::domain::grade::Grade;
 use crate::domain::price_import::{Existing, Planned};
 use crate::server::db::{Backend, Db};
@@ -140,7 +141,8 @@ pub async fn save(
             .bind(c.listing_id)
             .bind(expected)
             .execute(&mut *conn)
-            .await?;
+            .await
+            .inspect(changed)?;
             if done.rows_affected() != 1 {
                 return Ok(Saved::Stale { current: cell(conn, seller_id, variant_id, grade).await? });
             }
@@ -157,7 +159,8 @@ pub async fn save(
             .bind(price)
             .bind(now)
             .execute(&mut *conn)
-            .await?;
+            .await
+            .inspect(changed)?;
             1
         }
         (current, _) => return Ok(Saved::Stale { current }),
@@ -187,7 +190,8 @@ pub async fn set_listing_cap(
         .bind(current.listing_id)
         .bind(expected_version)
         .execute(&mut *conn)
-        .await?;
+        .await
+        .inspect(changed)?;
     if done.rows_affected() != 1 {
         return Ok(Saved::Stale { current: cell(conn, seller_id, variant_id, grade).await? });
     }
@@ -559,12 +563,12 @@ pub async fn apply(db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by
                price_minor = excluded.price_minor, weekly_cap = excluded.weekly_cap, active = 1, version = listings.version + 1",
             insert_rows(backend, chunk, &shared)
         );
-        conn.execute(sqlx::raw_sql(&sql)).await?;
+        conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
     }
     let stop_ids: Vec<i64> = writes.iter().filter(|w| w.price_minor.is_none()).filter_map(|w| w.before.map(|b| b.listing_id)).collect();
     for chunk in stop_ids.chunks(5_000) {
         let sql = format!("UPDATE listings SET active = 0, version = version + 1 WHERE seller_id = {seller_id} AND id IN ({})", id_list(chunk));
-        conn.execute(sqlx::raw_sql(&sql)).await?;
+        conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
     }
     let changes: Vec<[Lit; 4]> = writes
         .iter()

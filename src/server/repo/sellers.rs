@@ -1,3 +1,4 @@
+use super::offers::changed;
 use super::DbResult;
 use crate::domain::grade::Grade;
 use crate::server::db::Db;
@@ -79,7 +80,7 @@ pub async fn insert_listings(db: &Db, conn: &mut AnyConnection, listings: &[NewL
         for l in chunk {
             query = query.bind(l.seller_id).bind(l.variant_id).bind(l.grade.code()).bind(l.price_minor).bind(now_ms).bind(now_ms);
         }
-        query.execute(&mut *conn).await?;
+        query.execute(&mut *conn).await.inspect(changed)?;
     }
     Ok(())
 }
@@ -190,7 +191,14 @@ pub async fn set_buying<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i6
         .bind(weekly_cap)
         .bind(seller_id)
         .execute(ex)
-        .await?;
+        .await
+        .inspect(changed)?;
+    Ok(())
+}
+
+/// A seller's quality score (breaks ties between equal offers).
+pub async fn set_quality_score<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, score: i64) -> DbResult<()> {
+    sqlx::query("UPDATE sellers SET quality_score = $1 WHERE id = $2").bind(score).bind(seller_id).execute(ex).await.inspect(changed)?;
     Ok(())
 }
 
@@ -270,7 +278,8 @@ pub async fn change_status<'c>(
     .bind(seller_id)
     .bind(from)
     .execute(ex)
-    .await?;
+    .await
+    .inspect(changed)?;
     Ok(done.rows_affected() == 1)
 }
 

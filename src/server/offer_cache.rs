@@ -1,0 +1,69 @@
+//! The offer step's reading of the market, kept in memory for a moment.
+//!
+//! Every offer a consumer sees runs the best-offer rule over every
+//! refurbisher's listing of that variant and grade, with its seller and this
+//! week's cap usage: a 50-row join, the one database read of the busiest
+//! consumer page (scripts/bench.sh: it made the offer step a quarter as fast
+//! as the model page). What the rule reads changes when a refurbisher saves
+//! a price or a cap, pauses, is approved or suspended, or a trade-in takes
+//! or gives back a unit. Each of those writes moves
+//! `repo::offers::generation`, which drops everything kept here; `TTL`
+//! bounds the rest (writes by another process, a read made between a write
+//! and its commit).
+//!
+//! Only what a consumer is *shown* comes from here. Confirming a trade-in
+//! decides again on fresh rows inside its transaction, and refuses if the
+//! offer changed since it was shown (`trade_in_flow::confirm`).
+
+use super::db::Db;
+use super::kept::{read, write, Kept};
+use super::repo::{offers, DbResult};
+use crate::domain::grade::Grade;
+use crate::domain::offer::Candidate;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// Short: a refurbisher who changes a price expects consumers to see it now.
+pub const TTL: Duration = Duration::from_secs(2);
+/// At most this many (variant, grade) markets are kept; past it, old ones
+/// are dropped first, then all, so memory stays bounded whatever is asked.
+pub const MAX_KEPT: usize = 5_000;
+
+/// (variant id, grade, start of the ISO week the cap usage counts).
+type Key = (i64, Grade, i64);
+
+#[derive(Default)]
+pub struct OfferCache {
+    markets: RwLock<HashMap<Key, Kept<Vec<Candidate>>>>,
+}
+
+impl std::fmt::Debug for OfferCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OfferCache").field("markets", &self.markets.read().map(|m| m.len()).unwrap_or(0)).finish()
+    }
+}
+
+impl OfferCache {
+    /// Every refurbisher listing of the variant and grade, as
+    /// `repo::offers::candidates` reads it.
+    pub async fn candidates(&self, db: &Db, variant_id: i64, grade: Grade, week_start_ms: i64) -> DbResult<Arc<Vec<Candidate>>> {
+        let key = (variant_id, grade, week_start_ms);
+        if let Some(c) = read(&self.markets, |m| m.get(&key).and_then(|k| k.fresh(offers::generation(), TTL))) {
+            return Ok(c);
+        }
+        let generation = offers::generation();
+        let candidates = Arc::new(offers::candidates(db.pool(), variant_id, grade, week_start_ms).await?);
+        write(&self.markets, |m| {
+            if m.len() >= MAX_KEPT {
+                let now = offers::generation();
+                m.retain(|_, k| k.fresh(now, TTL).is_some());
+                if m.len() >= MAX_KEPT {
+                    m.clear();
+                }
+            }
+            m.insert(key, Kept::new(candidates.clone(), generation));
+        });
+        Ok(candidates)
+    }
+}
