@@ -294,15 +294,27 @@ fn like_pattern(text: &str) -> String {
 pub async fn grid(conn: &mut AnyConnection, seller_id: i64, q: &GridQuery) -> DbResult<(i64, Vec<VariantInfo>)> {
     // "Buying" and "not winning" are sets of variant ids computed once (a
     // non-correlated IN), not a subquery per catalog row: a seller with
-    // 100,000 prices and 50 competitors pages as fast as a small one.
-    let filter = "WHERE ($2 = '' OR c.slug = $2) AND ($3 = '' OR b.slug = $3) \
-          AND ($4 = '%%' OR LOWER(b.name || ' ' || m.name || ' ' || v.sku) LIKE $4 ESCAPE '\\') \
-          AND ($5 <> 'buying' OR v.id IN (SELECT mine.variant_id FROM listings mine WHERE mine.seller_id = $1 AND mine.active = 1)) \
-          AND ($5 <> 'not_winning' OR v.id IN ( \
+    // 100,000 prices and 50 competitors pages as fast as a small one. Each
+    // is written only when chosen, as a condition of its own: Postgres makes
+    // an `IN (subquery)` a semi-join only there. Switched off inside an OR
+    // (`$5 <> 'not_winning' OR v.id IN …`), it stayed a subplan, and one
+    // too large for work_mem is rescanned for every catalog row: minutes
+    // for "not winning" right after a 100,000-row import (scripts/bench.sh).
+    let only = match q.only {
+        Only::All => "",
+        Only::Buying => " AND v.id IN (SELECT mine.variant_id FROM listings mine WHERE mine.seller_id = $1 AND mine.active = 1)",
+        Only::NotWinning => {
+            " AND v.id IN ( \
                 SELECT mine.variant_id FROM listings mine JOIN listings o ON o.variant_id = mine.variant_id AND o.grade = mine.grade \
                 JOIN sellers os ON os.id = o.seller_id \
                 WHERE mine.seller_id = $1 AND mine.active = 1 AND o.seller_id <> $1 AND o.active = 1 AND o.price_minor >= mine.price_minor \
-                  AND os.status = 'approved' AND os.paused = 0 AND os.kind = 'refurbisher'))";
+                  AND os.status = 'approved' AND os.paused = 0 AND os.kind = 'refurbisher')"
+        }
+    };
+    let filter = format!(
+        "WHERE ($2 = '' OR c.slug = $2) AND ($3 = '' OR b.slug = $3) \
+          AND ($4 = '%%' OR LOWER(b.name || ' ' || m.name || ' ' || v.sku) LIKE $4 ESCAPE '\\'){only}"
+    );
     let order = match q.sort {
         Sort::Catalog => "c.position, b.name, m.release_year DESC, m.name, v.position",
         Sort::Name => "b.name, m.name, v.position",
@@ -324,16 +336,14 @@ pub async fn grid(conn: &mut AnyConnection, seller_id: i64, q: &GridQuery) -> Db
         .bind(&q.category)
         .bind(&q.brand)
         .bind(&pattern)
-        .bind(q.only.code())
         .fetch_one(&mut *conn)
         .await?;
-    let rows = sqlx::query(&format!("{SELECT_VARIANT} {filter} ORDER BY {order} LIMIT $6 OFFSET $7"))
+    let rows = sqlx::query(&format!("{SELECT_VARIANT} {filter} ORDER BY {order} LIMIT $5 OFFSET $6"))
         .persistent(false)
         .bind(seller_id)
         .bind(&q.category)
         .bind(&q.brand)
         .bind(&pattern)
-        .bind(q.only.code())
         .bind(q.limit)
         .bind(q.offset)
         .fetch_all(&mut *conn)
