@@ -108,7 +108,7 @@ pub const PER_PAGE: i64 = 50;
 pub async fn grid_page(state: &AppState, ctx: &SellerCtx, q: repo::prices::GridQuery, page: i64) -> Result<GridPage, AppError> {
     let now = state.clock.now_ms();
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let (total, variants) = repo::prices::grid(&mut conn, ctx.seller_id, &q).await.map_err(db_error)?;
+    let (total, variants) = repo::prices::grid(&mut conn, state.db.backend(), ctx.seller_id, &q).await.map_err(db_error)?;
     let ids: Vec<i64> = variants.iter().map(|v| v.variant_id).collect();
     let mut cells = cells(&mut conn, ctx, &ids, now).await.map_err(db_error)?;
     let rows = variants
