@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { gotoHydrated, uniqueEmail, watchErrors, DEMO_PASSWORD, DEMO_SELLER, DEMO_OPS } from './helpers';
+import { gotoHydrated, signIn, uniqueEmail, watchErrors, DEMO_PASSWORD, DEMO_SELLER, DEMO_OPS } from './helpers';
 
 test('the home page is rendered on the server, before any script runs', async ({ request, browser }) => {
   const res = await request.get('/');
@@ -117,11 +117,8 @@ test('the consumer flow does not download the dashboards; a dashboard page loads
   // Only the main module: the lazy pages' chunks (src/lazy_pages.rs) stay on the server.
   expect(wasm.filter((p) => !/\/tradein[._]/.test(p))).toEqual([]);
 
-  await page.getByRole('link', { name: 'Sign in' }).first().click();
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel('Email').fill(DEMO_SELLER);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signing in leads to /seller by client-side navigation: its chunk loads then.
+  await signIn(page, DEMO_SELLER);
   await expect(page).toHaveURL(/\/seller$/);
   await expect(page.getByRole('heading', { name: 'ReNew Mobile SAS' })).toBeVisible();
   expect(wasm.some((p) => p.includes('seller_home_route'))).toBe(true);

@@ -3,8 +3,30 @@
 //! than a time limit, which bounds what writes by other processes, or a read
 //! made between a write and its commit, can leave stale.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
+
+/// Counts writes in this process to what a cache holds. A repository keeps
+/// one per kind of data and moves it with every write (`.inspect(changed)`),
+/// when the write is made, before its transaction commits: the cache's time
+/// limit covers that gap.
+#[derive(Default)]
+pub struct Generation(AtomicU64);
+
+impl Generation {
+    pub const fn new() -> Self {
+        Generation(AtomicU64::new(0))
+    }
+
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    pub fn bump(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
 
 pub struct Kept<T> {
     value: Arc<T>,

@@ -1,19 +1,17 @@
 use super::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::server::kept::Generation;
 
-/// Counts catalog writes in this process, so cached catalog reads
-/// (`server::catalog_cache`) know to read again. It moves before the
-/// writer's transaction commits; the cache's time limit covers that gap and
-/// writes made by other processes.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
+/// Catalog writes in this process, so cached catalog reads
+/// (`server::catalog_cache`) know to read again.
+static GENERATION: Generation = Generation::new();
 
 pub fn generation() -> u64 {
-    GENERATION.load(Ordering::Acquire)
+    GENERATION.current()
 }
 
 fn changed<T>(_: &T) {
-    GENERATION.fetch_add(1, Ordering::AcqRel);
+    GENERATION.bump();
 }
 
 pub async fn upsert_category(conn: &mut AnyConnection, slug: &str, name: &str, position: i64) -> DbResult<i64> {

@@ -7,22 +7,20 @@ use crate::domain::offer::Candidate;
 use crate::domain::tradein::State;
 use crate::server::db::Db;
 use sqlx::{Any, AnyConnection, Executor, Row};
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::server::kept::Generation;
 
-/// Counts writes in this process to what the offer rule reads (listings,
-/// sellers, cap usage), so offers kept in memory (`server::offer_cache`)
-/// know to read again. It moves when the write is made, before its
-/// transaction commits; the cache's short time limit covers that gap and
-/// writes by other processes.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
+/// Writes in this process to what the offer rule reads (listings, sellers,
+/// cap usage), so offers kept in memory (`server::offer_cache`) know to
+/// read again.
+static GENERATION: Generation = Generation::new();
 
 pub fn generation() -> u64 {
-    GENERATION.load(Ordering::Acquire)
+    GENERATION.current()
 }
 
 /// Call with every write to listings, sellers or cap usage (`.inspect(changed)`).
 pub fn changed<T>(_: &T) {
-    GENERATION.fetch_add(1, Ordering::AcqRel);
+    GENERATION.bump();
 }
 
 /// `'cancelled', 'expired'`: the states that give a cap unit back, named by
