@@ -24,13 +24,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // priority: the server-rendered page paints first (it works
                 // without JavaScript: links and forms submit as plain HTML) and
                 // the wasm no longer competes with the page's own bytes.
-                <HydrationScripts options defer=true/>
+                {hydration_scripts(options)}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The scripts that start the browser app (server-only: the shell is never
+/// rendered in the browser).
+fn hydration_scripts(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::hydration::scripts(options)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        view! { <HydrationScripts options defer=true/> }
     }
 }
 

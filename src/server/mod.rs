@@ -15,6 +15,7 @@ pub mod downloads;
 pub mod emails;
 pub mod fraud;
 pub mod health;
+pub mod hydration;
 pub mod jobs;
 pub mod kept;
 pub mod labels;
@@ -37,6 +38,7 @@ pub mod state;
 pub mod telemetry;
 pub mod trade_in_flow;
 pub mod uploads;
+pub mod whole_pages;
 
 use crate::app::{shell, App};
 use axum::routing::{get, post};
@@ -121,7 +123,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
     });
     let offer_views = offer_views::OfferViewLog::start(db.clone());
-    let state = AppState { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), offers: Default::default(), built, leptos_options };
+    let state = AppState::new(state::Shared { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), offers: Default::default(), built, leptos_options });
     if demo_seeded {
         seed::demo::seed_activity(&state).await?;
     }
@@ -185,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         // Files from the site root (public/), else the 404 page.
         .fallback(axum::handler::Handler::layer(fallback, axum::middleware::from_fn(assets::root_file_cache)))
+        .layer(axum::middleware::from_fn(whole_pages::buffer))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
