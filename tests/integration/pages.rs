@@ -34,6 +34,18 @@ both_backends!(home_page_is_server_rendered_with_the_catalog, |backend| async mo
     let csp = headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
     let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "script nonce differs from CSP");
+    // Sent whole, with its length, not streamed in pieces (server::whole_pages).
+    let length = headers.get("content-length").expect("a page is sent with its length").to_str().unwrap();
+    assert_eq!(length.parse::<usize>().unwrap(), html.len());
+    // The hydration scripts are rendered once per process (server::hydration);
+    // each page must still carry its own nonce, and no other.
+    let again = reqwest::get(app.url("/")).await.unwrap();
+    let csp_again = again.headers().get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    let nonce_again = csp_again.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap().to_string();
+    let html_again = again.text().await.unwrap();
+    assert_ne!(nonce, nonce_again, "a nonce is used once");
+    assert!(html_again.contains(&format!("nonce=\"{nonce_again}\"")), "the second page's scripts carry its nonce");
+    assert!(!html_again.contains(nonce), "the second page carries the first page's nonce");
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
     assert_eq!(headers.get("referrer-policy").unwrap(), "strict-origin-when-cross-origin");
