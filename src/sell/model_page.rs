@@ -4,6 +4,7 @@ use super::browse::Breadcrumbs;
 use super::ModelRef;
 use crate::domain::grading::{Choice, BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
 use crate::error::AppError;
+use crate::ui::radios::{radios_html, Radio};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -68,23 +69,25 @@ pub fn Question(
         <fieldset class="question">
             <legend>{legend}</legend>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            <div class="choices">
-                {choices.iter().map(|c| {
-                    let id = format!("{name}-{}", c.code);
-                    let desc = format!("{id}-desc");
-                    view! {
-                        <div class="choice">
-                            <input type="radio" id=id.clone() name=name value=c.code required=true aria-describedby=desc.clone()/>
-                            <label for=id>
-                                <span class="choice-label">{c.label}</span>
-                                <span class="choice-desc" id=desc>{c.explanation}</span>
-                            </label>
-                        </div>
-                    }
-                }).collect_view()}
-            </div>
+            <div class="choices" inner_html=question_choices_html(name, choices)/>
         </fieldset>
     }
+}
+
+/// A question's answers never change, so their markup is written once per
+/// process (a handful of questions, each kept for good).
+fn question_choices_html(name: &'static str, choices: &'static [Choice]) -> &'static str {
+    type Written = (&'static str, usize, &'static str);
+    static WRITTEN: std::sync::Mutex<Vec<Written>> = std::sync::Mutex::new(Vec::new());
+    let key = choices.as_ptr() as usize;
+    let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, html)) = written.iter().find(|(n, k, _)| *n == name && *k == key) {
+        return html;
+    }
+    let radios = choices.iter().map(|c| Radio { value: c.code, label: c.label, description: Some(c.explanation), checked: false });
+    let html: &'static str = Box::leak(radios_html(name, radios).into_boxed_str());
+    written.push((name, key, html));
+    html
 }
 
 #[component]
@@ -102,8 +105,7 @@ pub fn ModelPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => {
-                        let variant_choices: Vec<(String, String)> = d.variants.iter().map(|v| (v.sku.clone(), v.label.clone())).collect();
-                        let single = variant_choices.len() == 1;
+                        let single = d.variants.len() == 1;
                         let action = format!("{}/offer", d.model.path());
                         view! {
                             <Title text=format!("Sell your {}", d.model.full_name())/>
@@ -119,17 +121,13 @@ pub fn ModelPage() -> impl IntoView {
                             <Form method="GET" action=action attr:class="questionnaire">
                                 <fieldset class="question">
                                     <legend>"Which model exactly?"</legend>
-                                    <div class="choices compact">
-                                        {variant_choices.into_iter().map(|(sku, label)| {
-                                            let id = format!("variant-{sku}");
-                                            view! {
-                                                <div class="choice">
-                                                    <input type="radio" id=id.clone() name="variant" value=sku required=true checked=single/>
-                                                    <label for=id><span class="choice-label">{label}</span></label>
-                                                </div>
-                                            }
-                                        }).collect_view()}
-                                    </div>
+                                    <div
+                                        class="choices compact"
+                                        inner_html=radios_html(
+                                            "variant",
+                                            d.variants.iter().map(|v| Radio { value: &v.sku, label: &v.label, description: None, checked: single }),
+                                        )
+                                    />
                                 </fieldset>
                                 <Question
                                     name="works"

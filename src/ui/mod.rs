@@ -4,6 +4,7 @@ pub mod chart;
 pub mod errors;
 pub mod form;
 pub mod layout;
+pub mod radios;
 
 /// Percent-encodes a query-string value.
 pub fn url_encode(value: &str) -> String {
