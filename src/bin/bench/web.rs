@@ -282,8 +282,15 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
         if status != reqwest::StatusCode::OK {
             return Err(format!("{path} answered {status} before the load test").into());
         }
-        // Warm-up: connections, SQLite's page cache, the allocator.
-        wrk(s, &url, (*per_connection / 10).max(1), *cookie, paths.map(|p| p.0))?;
+        // Warm-up: connections, SQLite's page cache, the allocator's heap.
+        // As many requests as the measured run: a freshly started server
+        // takes a second or two of load to reach its steady pace, and with
+        // a tenth as many the first pages measured that (model page p99
+        // 27-31 ms after a short warm-up, 20-22 ms after a full one, same
+        // binary). The price grid, at a fifth of a second a page, gets one
+        // request per connection.
+        let warm_up = if *per_connection >= 10 { *per_connection } else { 1 };
+        wrk(s, &url, warm_up, *cookie, paths.map(|p| p.0))?;
         let l = wrk(s, &url, *per_connection, *cookie, paths.map(|p| p.1))?;
         let base_rps = *baseline_rps.get_or_insert(l.rps);
         let ratio = l.rps / base_rps;
