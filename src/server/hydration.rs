@@ -8,12 +8,20 @@
 
 use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+/// What of the options changes the rendering: output name, hashed names,
+/// pkg dir (shared strings, so a page compares them without copying).
+type Key = (Arc<str>, bool, Arc<str>);
+
+fn key(options: &LeptosOptions) -> Key {
+    (options.output_name.clone(), options.hash_files, options.site_pkg_dir.clone())
+}
 
 struct Rendered {
     /// The options it was rendered for: tests run apps with other options
     /// in the same process, and those render their own.
-    key: (String, bool, String),
+    key: Key,
     html: String,
     nonce: String,
     /// What Leptos's component provides for lazy routes' preload links.
@@ -24,17 +32,17 @@ static RENDERED: OnceLock<Rendered> = OnceLock::new();
 
 pub fn scripts(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
-    let key = (options.output_name.to_string(), options.hash_files, options.site_pkg_dir.to_string());
-    if let Some(kept) = RENDERED.get().filter(|r| r.key == key && !nonce.is_empty()) {
+    if let Some(kept) = RENDERED.get().filter(|r| r.key == key(&options) && !nonce.is_empty()) {
         if let Some(manifest) = &kept.manifest {
             provide_context(manifest.clone());
         }
         return InertElement::new(kept.html.replace(&kept.nonce, &nonce));
     }
+    let rendered_for = key(&options);
     let html = view! { <HydrationScripts options defer=true/> }.to_html();
     if !nonce.is_empty() && html.contains(&nonce) {
         let manifest = use_context::<leptos::WasmSplitManifest>();
-        let _ = RENDERED.set(Rendered { key, html: html.clone(), nonce, manifest });
+        let _ = RENDERED.set(Rendered { key: rendered_for, html: html.clone(), nonce, manifest });
     }
     InertElement::new(html)
 }

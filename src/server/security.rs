@@ -56,6 +56,11 @@ pub fn page_csp(nonce: &str) -> String {
 /// policy, since none of it should run or embed anything.
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/// A rendered page (HTML), as opposed to a file, an API answer or a redirect.
+pub fn is_page(headers: &http::HeaderMap) -> bool {
+    headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"))
+}
+
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers();
@@ -64,8 +69,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
             h.insert(name, HeaderValue::from_static(value));
         }
     };
-    let is_page = h.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
-    if is_page && !h.contains_key(http::header::CONTENT_SECURITY_POLICY) {
+    if is_page(h) && !h.contains_key(http::header::CONTENT_SECURITY_POLICY) {
         // A page under the default policy cannot run its own scripts: it
         // would stay a dead document, so say so loudly.
         tracing::error!(status = %res.status(), "page rendered without its nonce policy");

@@ -9,41 +9,32 @@
 //! network work per page (perf and strace under load, scripts/bench.sh).
 //! A page that grows past `LIMIT` goes on streaming from where it got to.
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, BodyDataStream, Bytes};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
-use http_body::Body as _;
-use std::pin::Pin;
+use futures_util::StreamExt;
 
 /// Larger pages (a long list) keep streaming, so memory stays bounded.
 pub const LIMIT: usize = 512 * 1024;
 
 pub async fn buffer(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    let html = res
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !html || res.headers().contains_key(http::header::CONTENT_LENGTH) {
+    if !super::security::is_page(res.headers()) || res.headers().contains_key(http::header::CONTENT_LENGTH) {
         return res;
     }
-    let (parts, mut body) = res.into_parts();
+    let (parts, body) = res.into_parts();
+    let mut rest = body.into_data_stream();
     let mut whole: Vec<u8> = Vec::new();
-    loop {
-        let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await;
-        match frame {
-            None => break,
-            Some(Ok(frame)) => {
-                if let Ok(data) = frame.into_data() {
-                    whole.extend_from_slice(&data);
-                }
+    while let Some(chunk) = rest.next().await {
+        match chunk {
+            Ok(data) => {
+                whole.extend_from_slice(&data);
                 if whole.len() > LIMIT {
-                    return Response::from_parts(parts, streaming(whole, body));
+                    return Response::from_parts(parts, streaming(whole, rest));
                 }
             }
-            Some(Err(e)) => {
+            Err(e) => {
                 // The client gets what was rendered, then the same broken body
                 // it would have had unbuffered.
                 tracing::warn!(error = %e, "page body failed while buffering");
@@ -55,9 +46,8 @@ pub async fn buffer(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(whole))
 }
 
-/// What was buffered, then the rest of `body` as it comes.
-fn streaming(head: Vec<u8>, body: Body) -> Body {
-    use futures_util::StreamExt;
+/// What was buffered, then the rest of the body as it comes.
+fn streaming(head: Vec<u8>, rest: BodyDataStream) -> Body {
     let head = futures_util::stream::once(async move { Ok::<_, axum::Error>(Bytes::from(head)) });
-    Body::from_stream(head.chain(body.into_data_stream()))
+    Body::from_stream(head.chain(rest))
 }
