@@ -42,9 +42,8 @@ if $web; then
   # target/site is left alone. Hashed file names and brotli/gzip copies are
   # what a production deployment serves.
   site="$PWD/target/bench-site"
-  say "building the release site (cargo leptos build --release --precompress --split)"
-  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true RUSTFLAGS="$RELEASE_RUSTFLAGS" \
-    cargo leptos build --release --precompress --split 2>&1 | tail -n 3
+  say "building the release site (cargo leptos build --release --precompress --split: scripts/env.sh, build_release)"
+  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true build_release 2>&1 | tail -n 6
   export BENCH_SERVER_BIN="$TARGET_DIR/release/tradein" BENCH_SITE_ROOT="$site"
   # The main module as the split step left it keeps function names (the
   # served one, after wasm-bindgen and wasm-opt, does not).

@@ -35,3 +35,26 @@ ensure_postgres() {
 # gets the same flags; debug builds and `cargo test` do without, so they
 # keep sharing their compiled dependencies.
 RELEASE_RUSTFLAGS="--cfg erase_components"
+
+# The browser bundle of release builds, smaller than stock Rust makes it
+# (main wasm 300.5 -> 281.8 KB brotli, scripts/bench.sh): the standard
+# library compiled for it with the bundle's size settings instead of the
+# prebuilt one, panics that stop the program without formatting a message
+# or recording where they happened, and `{:?}` formatting compiled out (the
+# browser shows people Display text only). These are unstable compiler
+# options, so this one build may use them (RUSTC_BOOTSTRAP=1); they need
+# the rust-src component (scripts/setup.sh), without which the bundle is
+# built the stock way. Debug builds (the tests) keep panic messages.
+WASM_SIZE_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+
+# The release site and server, into LEPTOS_SITE_ROOT (the caller's).
+build_release() {
+  if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
+    RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+      RUSTFLAGS="$RELEASE_RUSTFLAGS $WASM_SIZE_RUSTFLAGS" cargo leptos build --release --precompress --split --frontend-only
+  else
+    echo "[setup] rust-src is missing: the browser bundle is built the stock way (larger)"
+    RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split --frontend-only
+  fi
+  RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split --server-only
+}

@@ -8,7 +8,7 @@ source scripts/env.sh
 
 profile=release
 if [ "${1:-}" = "--dev" ]; then profile=debug; fi
-if [ "$profile" = release ]; then RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split; else cargo leptos build --split; fi
+if [ "$profile" = release ]; then build_release; else cargo leptos build --split; fi
 
 export LEPTOS_SITE_ROOT="${TRADEIN_SITE_ROOT:-target/site}"
 export LEPTOS_SITE_ADDR="${TRADEIN_ADDR:-127.0.0.1:3000}"

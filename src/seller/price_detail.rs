@@ -24,7 +24,7 @@ pub async fn load_listing_detail(variant_id: i64, grade: String) -> Result<Listi
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
     let variant = repo::catalog::variant_by_id(&mut *conn, variant_id).await.or_internal(&g)?.ok_or(AppError::NotFound)?;
     let now = g.now_ms();
-    let cell = cells(&mut conn, &ctx, &[variant_id], now).await.or_internal(&g)?.remove(&(variant_id, grade)).ok_or(AppError::NotFound)?;
+    let cell = cells(&mut conn, &ctx, &[variant_id], now, None).await.or_internal(&g)?.remove(&(variant_id, grade)).ok_or(AppError::NotFound)?;
     let week = crate::domain::dates::week_start_ms(now);
     let mut curve: Vec<i64> = repo::offers::candidates(&mut *conn, variant_id, grade, week)
         .await

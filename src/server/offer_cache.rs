@@ -20,6 +20,7 @@ use super::kept::{read, write, Kept};
 use super::repo::{offers, DbResult};
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -54,16 +55,75 @@ impl OfferCache {
         }
         let generation = offers::generation();
         let candidates = Arc::new(offers::candidates(db.pool(), variant_id, grade, week_start_ms).await?);
+        self.keep(generation, vec![(key, candidates.clone())]);
+        Ok(candidates)
+    }
+
+    /// Every grade's market of several variants (a page of the price
+    /// grid): what is kept comes from memory, the rest from one read on
+    /// `conn`, the connection the caller holds (a second one from the pool
+    /// could wait forever on a busy server, every connection held by a
+    /// request waiting for its second).
+    pub async fn candidates_for_variants(
+        &self,
+        conn: &mut AnyConnection,
+        variant_ids: &[i64],
+        week_start_ms: i64,
+    ) -> DbResult<HashMap<(i64, Grade), Arc<Vec<Candidate>>>> {
+        let generation = offers::generation();
+        let mut out = HashMap::with_capacity(variant_ids.len() * Grade::ALL.len());
+        let mut missing = Vec::new();
+        read(&self.markets, |m| {
+            for &v in variant_ids {
+                let kept: Vec<_> = Grade::ALL.iter().filter_map(|&g| Some((g, m.get(&(v, g, week_start_ms))?.fresh(generation, TTL)?))).collect();
+                if kept.len() == Grade::ALL.len() {
+                    out.extend(kept.into_iter().map(|(g, c)| ((v, g), c)));
+                } else {
+                    missing.push(v);
+                }
+            }
+            Some(())
+        });
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        let mut read_now: HashMap<(i64, Grade), Vec<Candidate>> = HashMap::new();
+        for (v, g, c) in offers::candidates_for_variants(&mut *conn, &missing, week_start_ms).await? {
+            read_now.entry((v, g)).or_default().push(c);
+        }
+        let mut fresh = Vec::with_capacity(missing.len() * Grade::ALL.len());
+        for v in missing {
+            for g in Grade::ALL {
+                let mut candidates = read_now.remove(&(v, g)).unwrap_or_default();
+                // The order `offers::candidates` reads them in.
+                candidates.sort_by_key(|c| std::cmp::Reverse(c.price_minor));
+                let candidates = Arc::new(candidates);
+                out.insert((v, g), candidates.clone());
+                fresh.push(((v, g, week_start_ms), candidates));
+            }
+        }
+        self.keep(generation, fresh);
+        Ok(out)
+    }
+
+    /// Forgets every kept market (the benchmark's cold reads).
+    pub fn clear(&self) {
+        write(&self.markets, HashMap::clear);
+    }
+
+    /// `generation`: as it was before the read.
+    fn keep(&self, generation: u64, markets: Vec<(Key, Arc<Vec<Candidate>>)>) {
         write(&self.markets, |m| {
-            if m.len() >= MAX_KEPT {
+            if m.len() + markets.len() > MAX_KEPT {
                 let now = offers::generation();
                 m.retain(|_, k| k.fresh(now, TTL).is_some());
-                if m.len() >= MAX_KEPT {
+                if m.len() + markets.len() > MAX_KEPT {
                     m.clear();
                 }
             }
-            m.insert(key, Kept::new(candidates.clone(), generation));
+            for (key, candidates) in markets {
+                m.insert(key, Kept::new(candidates, generation));
+            }
         });
-        Ok(candidates)
     }
 }

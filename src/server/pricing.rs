@@ -16,7 +16,9 @@ use crate::domain::price_import::{fingerprint, plan};
 use crate::error::AppError;
 use crate::seller::price_types::*;
 use sqlx::AnyConnection;
+use super::offer_cache::OfferCache;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The signed-in refurbisher.
 #[derive(Clone, Debug)]
@@ -76,28 +78,42 @@ fn cell_view(ctx: &SellerCtx, variant_id: i64, grade: Grade, own: Option<repo::p
     }
 }
 
-/// The cells of the given variants, every grade, with their market.
-pub async fn cells(conn: &mut AnyConnection, ctx: &SellerCtx, variant_ids: &[i64], now: i64) -> Result<HashMap<(i64, Grade), GridCell>, sqlx::Error> {
+/// The cells of the given variants, every grade, with their market: read
+/// now, or for a page of the grid as the offer step keeps it (`kept`: a
+/// moment old at most, and re-read after any price change in this process).
+pub async fn cells(
+    conn: &mut AnyConnection,
+    ctx: &SellerCtx,
+    variant_ids: &[i64],
+    now: i64,
+    kept: Option<&OfferCache>,
+) -> Result<HashMap<(i64, Grade), GridCell>, sqlx::Error> {
     let own: HashMap<(i64, Grade), repo::prices::Cell> =
         repo::prices::own_cells(conn, ctx.seller_id, variant_ids).await?.into_iter().map(|(v, g, c)| ((v, g), c)).collect();
-    let mut mine: HashMap<(i64, Grade), Candidate> = HashMap::new();
-    let mut others: HashMap<(i64, Grade), Vec<i64>> = HashMap::new();
-    for (v, g, c) in repo::offers::candidates_for_variants(&mut *conn, variant_ids, week_start_ms(now)).await? {
-        if c.seller_id == ctx.seller_id {
-            mine.insert((v, g), c);
-        } else if c.is_eligible() {
-            others.entry((v, g)).or_default().push(c.price_minor);
+    let week = week_start_ms(now);
+    let market: HashMap<(i64, Grade), Arc<Vec<Candidate>>> = match kept {
+        Some(cache) => cache.candidates_for_variants(&mut *conn, variant_ids, week).await?,
+        None => {
+            let mut read: HashMap<(i64, Grade), Vec<Candidate>> = HashMap::new();
+            for (v, g, c) in repo::offers::candidates_for_variants(&mut *conn, variant_ids, week).await? {
+                read.entry((v, g)).or_default().push(c);
+            }
+            read.into_iter().map(|(k, c)| (k, Arc::new(c))).collect()
         }
-    }
+    };
     let (from, to) = previous_month_ms(now);
     let paid: HashMap<(i64, Grade), i64> =
         repo::prices::average_paid(conn, ctx.seller_id, variant_ids, from, to).await?.into_iter().map(|(v, g, a)| ((v, g), a)).collect();
     let mut out = HashMap::new();
+    let mut competitors = Vec::new();
     for &v in variant_ids {
         for g in Grade::ALL {
             let key = (v, g);
-            let competitors = others.get(&key).map(Vec::as_slice).unwrap_or_default();
-            out.insert(key, cell_view(ctx, v, g, own.get(&key).copied(), mine.get(&key), competitors, paid.get(&key).copied()));
+            let listings = market.get(&key).map(|c| c.as_slice()).unwrap_or_default();
+            let mine = listings.iter().find(|c| c.seller_id == ctx.seller_id);
+            competitors.clear();
+            competitors.extend(listings.iter().filter(|c| c.seller_id != ctx.seller_id && c.is_eligible()).map(|c| c.price_minor));
+            out.insert(key, cell_view(ctx, v, g, own.get(&key).copied(), mine, &competitors, paid.get(&key).copied()));
         }
     }
     Ok(out)
@@ -110,7 +126,7 @@ pub async fn grid_page(state: &AppState, ctx: &SellerCtx, q: repo::prices::GridQ
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let (total, variants) = repo::prices::grid(&mut conn, state.db.backend(), ctx.seller_id, &q).await.map_err(db_error)?;
     let ids: Vec<i64> = variants.iter().map(|v| v.variant_id).collect();
-    let mut cells = cells(&mut conn, ctx, &ids, now).await.map_err(db_error)?;
+    let mut cells = cells(&mut conn, ctx, &ids, now, Some(&state.offers)).await.map_err(db_error)?;
     let rows = variants
         .iter()
         .map(|v| GridRow {
@@ -139,7 +155,7 @@ pub async fn grid_page(state: &AppState, ctx: &SellerCtx, q: repo::prices::GridQ
 
 async fn one_cell(state: &AppState, ctx: &SellerCtx, variant_id: i64, grade: Grade) -> Result<GridCell, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let mut cells = cells(&mut conn, ctx, &[variant_id], state.clock.now_ms()).await.map_err(db_error)?;
+    let mut cells = cells(&mut conn, ctx, &[variant_id], state.clock.now_ms(), None).await.map_err(db_error)?;
     cells.remove(&(variant_id, grade)).ok_or(AppError::NotFound)
 }
 
@@ -197,7 +213,7 @@ pub async fn match_preview(state: &AppState, ctx: &SellerCtx, variant_ids: &[i64
         return Err(AppError::invalid("rows", format!("Select between 1 and {MAX_MATCH_ROWS} rows.")));
     }
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let cells = cells(&mut conn, ctx, variant_ids, state.clock.now_ms()).await.map_err(db_error)?;
+    let cells = cells(&mut conn, ctx, variant_ids, state.clock.now_ms(), None).await.map_err(db_error)?;
     let mut lines = Vec::new();
     for &v in variant_ids {
         let Some(info) = repo::catalog::variant_by_id(&mut *conn, v).await.map_err(db_error)? else { return Err(AppError::NotFound) };

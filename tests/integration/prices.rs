@@ -246,6 +246,34 @@ both_backends!(pending_paused_and_capped_sellers_leave_the_offers_at_once, |back
     app.stop().await;
 });
 
+// The grid reads each cell's market as the offer step keeps it in memory
+// (server::offer_cache): a competitor's change shows on the very next page.
+both_backends!(the_grid_shows_every_competitor_change_at_once, |backend| async move {
+    use tradein::server::repo;
+    let app = TestApp::spawn(backend).await;
+    let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
+    listing(&app, alpha_id, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
+    let beta = seller(&app, SellerSpec::approved("Beta Refurb")).await;
+    let market = |page: Value| {
+        let c = cell(&page, SKU, GOOD).clone();
+        (c["competitors"].as_i64(), c["best_competitor_minor"].as_i64(), c["position"]["rank"].as_i64())
+    };
+    assert_eq!(market(grid(&app, &alpha, &[("only", "buying")]).await), (Some(0), None, Some(1)), "alone");
+    listing(&app, beta, SKU, Grade::FunctionalGood, 25_000, 1_000).await;
+    assert_eq!(market(grid(&app, &alpha, &[("only", "buying")]).await), (Some(1), Some(25_000), Some(1)), "a new competitor");
+
+    let v = variant_id(&app, SKU).await;
+    let mut tx = app.state.db.write_tx().await.unwrap();
+    let saved = save(&mut tx, beta, v, Grade::FunctionalGood, Some(35_000), Some(1), user_of(&app, beta).await, Source::Grid, 2_000).await.unwrap();
+    assert_eq!(saved, Saved::Saved { version: 2 });
+    tx.commit().await.unwrap();
+    assert_eq!(market(grid(&app, &alpha, &[("only", "buying")]).await), (Some(1), Some(35_000), Some(2)), "outbid");
+
+    repo::sellers::set_buying(app.state.db.pool(), beta, true, None).await.unwrap();
+    assert_eq!(market(grid(&app, &alpha, &[("only", "buying")]).await), (Some(0), None, Some(1)), "a paused competitor drops out");
+    app.stop().await;
+});
+
 async fn export(app: &TestApp, client: &reqwest::Client) -> String {
     let res = client.get(app.url("/seller/prices.csv")).send().await.unwrap();
     assert_eq!(res.status(), 200);
