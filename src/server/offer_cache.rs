@@ -87,17 +87,11 @@ impl OfferCache {
         if missing.is_empty() {
             return Ok(out);
         }
-        let mut read_now: HashMap<(i64, Grade), Vec<Candidate>> = HashMap::new();
-        for (v, g, c) in offers::candidates_for_variants(&mut *conn, &missing, week_start_ms).await? {
-            read_now.entry((v, g)).or_default().push(c);
-        }
+        let mut read_now = offers::candidates_for_variants(&mut *conn, &missing, week_start_ms).await?;
         let mut fresh = Vec::with_capacity(missing.len() * Grade::ALL.len());
         for v in missing {
             for g in Grade::ALL {
-                let mut candidates = read_now.remove(&(v, g)).unwrap_or_default();
-                // The order `offers::candidates` reads them in.
-                candidates.sort_by_key(|c| std::cmp::Reverse(c.price_minor));
-                let candidates = Arc::new(candidates);
+                let candidates = Arc::new(read_now.remove(&(v, g)).unwrap_or_default());
                 out.insert((v, g), candidates.clone());
                 fresh.push(((v, g, week_start_ms), candidates));
             }

@@ -93,13 +93,7 @@ pub async fn cells(
     let week = week_start_ms(now);
     let market: HashMap<(i64, Grade), Arc<Vec<Candidate>>> = match kept {
         Some(cache) => cache.candidates_for_variants(&mut *conn, variant_ids, week).await?,
-        None => {
-            let mut read: HashMap<(i64, Grade), Vec<Candidate>> = HashMap::new();
-            for (v, g, c) in repo::offers::candidates_for_variants(&mut *conn, variant_ids, week).await? {
-                read.entry((v, g)).or_default().push(c);
-            }
-            read.into_iter().map(|(k, c)| (k, Arc::new(c))).collect()
-        }
+        None => repo::offers::candidates_for_variants(&mut *conn, variant_ids, week).await?.into_iter().map(|(k, c)| (k, Arc::new(c))).collect(),
     };
     let (from, to) = previous_month_ms(now);
     let paid: HashMap<(i64, Grade), i64> =

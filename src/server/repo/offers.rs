@@ -7,6 +7,7 @@ use crate::domain::offer::Candidate;
 use crate::domain::tradein::State;
 use crate::server::db::Db;
 use sqlx::{Any, AnyConnection, Executor, Row};
+use std::collections::HashMap;
 use crate::server::kept::Generation;
 
 /// Writes in this process to what the offer rule reads (listings, sellers,
@@ -75,21 +76,22 @@ pub async fn candidates<'c>(
 }
 
 /// The same for every grade of several variants at once (a page of the
-/// price grid): (variant id, grade, candidate).
+/// price grid), grouped by (variant id, grade), each group in the order
+/// `candidates` reads it in. A variant and grade nobody lists is absent.
 pub async fn candidates_for_variants<'c>(
     ex: impl Executor<'c, Database = Any>,
     variant_ids: &[i64],
     week_start_ms: i64,
-) -> DbResult<Vec<(i64, Grade, Candidate)>> {
+) -> DbResult<HashMap<(i64, Grade), Vec<Candidate>>> {
+    let mut out: HashMap<(i64, Grade), Vec<Candidate>> = HashMap::new();
     if variant_ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(out);
     }
-    let rows = sqlx::query(&format!("{SELECT_CANDIDATES} AND l.variant_id IN ({})", super::id_list(variant_ids))).bind(week_start_ms).fetch_all(ex).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
+    let sql = format!("{SELECT_CANDIDATES} AND l.variant_id IN ({}) ORDER BY l.price_minor DESC", super::id_list(variant_ids));
+    for r in &sqlx::query(&sql).bind(week_start_ms).fetch_all(ex).await? {
         let grade: String = r.try_get("grade")?;
         if let Ok(grade) = Grade::parse(&grade) {
-            out.push((r.try_get("variant_id")?, grade, candidate_from(r)?));
+            out.entry((r.try_get("variant_id")?, grade)).or_default().push(candidate_from(r)?);
         }
     }
     Ok(out)
