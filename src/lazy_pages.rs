@@ -1,21 +1,26 @@
 //! Pages a consumer's first visit does not download: the refurbisher
-//! dashboard, the operations console and the signed-in pages that follow an
-//! accepted offer.
+//! dashboard, the operations console, the signed-in pages that follow an
+//! accepted offer, and the consumer pages that come after a first look
+//! (search results, sign-in, sign-up, accepting an offer).
 //!
 //! Each is a Leptos lazy route. Built with `cargo leptos build --split`, the
 //! code only such a page reaches goes into its own wasm chunk, which the
 //! browser fetches when that page is first shown (and the server names in a
 //! preload link when it renders one). The consumer flow (home, browse, model
-//! page, offer, accept, sign-in) stays in the main module: making those
-//! lazy too (tried, scripts/bench.sh) moved their code into some 65 small
-//! chunks shared between pages, so a first visit to a model page fetched as
-//! many files and no fewer bytes, and its HTML doubled with preload links.
+//! page, offer) stays in the main module: making those lazy too (tried,
+//! scripts/bench.sh) moved their code into some 65 small chunks shared
+//! between pages, so a first visit to a model page fetched as many files and
+//! no fewer bytes, and its HTML doubled with preload links. Accepting an
+//! offer, on the other hand, carries the largest form reader of the consumer
+//! flow (22 fields), which no first visit needs.
 //!
 //! Every cargo-leptos build of this crate must pass `--split`: an unsplit
 //! wasm still imports the chunk loader that only the split step provides,
 //! and would not start.
 
+use crate::account::{login::LoginPage, signup::SignupPage};
 use crate::claims::ClaimPage;
+use crate::home::search::SearchPage;
 use crate::ops::alerts::AlertsInboxPage;
 use crate::ops::audit::AuditPage;
 use crate::ops::claims::OpsClaimsPage;
@@ -27,6 +32,7 @@ use crate::seller::price_detail::ListingDetailPage;
 use crate::seller::price_import::PriceImportPage;
 use crate::seller::prices::PricesPage;
 use crate::seller::signup::SellerSignupPage;
+use crate::sell::accept::AcceptPage;
 use crate::seller::SellerHome;
 use crate::trade_ins::{MyTradeInsPage, TradeInPage};
 use leptos::prelude::*;
@@ -53,6 +59,10 @@ macro_rules! lazy_page {
 }
 
 lazy_page! {
+    SearchRoute => SearchPage,
+    LoginRoute => LoginPage,
+    SignupRoute => SignupPage,
+    AcceptRoute => AcceptPage,
     SellerHomeRoute => SellerHome,
     SellerSignupRoute => SellerSignupPage,
     SellerOrdersRoute => SellerOrdersPage,

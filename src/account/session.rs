@@ -24,17 +24,16 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[derive(Clone, Copy)]
 pub struct Session {
-    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-    pub logout: ServerAction<Logout>,
+    pub user: crate::ui::data::Data<Result<Option<CurrentUser>, AppError>>,
 }
 
-/// Re-reads the user after each navigation (sign-in ends in one) and after
-/// signing out.
+/// Re-reads the user after each navigation (sign-in ends in one). Signing
+/// out is a plain form post (`SignOutButton`) that ends on a freshly loaded
+/// home page.
 pub fn provide_session() {
     let location = leptos_router::hooks::use_location();
-    let logout = ServerAction::<Logout>::new();
-    let user = Resource::new(move || (location.pathname.get(), logout.version().get()), |_| get_current_user());
-    provide_context(Session { user, logout });
+    let user = crate::ui::data::load(move || location.pathname.get(), |_| get_current_user());
+    provide_context(Session { user });
 }
 
 pub fn use_session() -> Session {

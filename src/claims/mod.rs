@@ -57,7 +57,7 @@ pub async fn open_claim(trade_in_id: i64, kind: String, message: String) -> Resu
 /// A trade-in's claims for `ClaimBox`, loaded beside the trade-in by the
 /// page (created inside the page's `<Suspense>` it could stall the
 /// response: see `ui::errors::provide_request_reference`).
-pub type ClaimsResource = Resource<Result<TradeInClaims, AppError>>;
+pub type ClaimsResource = crate::ui::data::Data<Result<TradeInClaims, AppError>>;
 
 /// On a consumer's trade-in page: its claims, and a form to open one.
 #[component]
@@ -177,7 +177,7 @@ pub fn ClaimPage() -> impl IntoView {
     let post = ServerAction::<PostClaimMessage>::new();
     let resolve = ServerAction::<ResolveClaim>::new();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let data = Resource::new(move || (id(), post.version().get(), resolve.version().get()), |(id, _, _)| load_claim(id));
+    let data = crate::ui::data::load(move || (id(), post.version().get(), resolve.version().get()), |(id, _, _)| load_claim(id));
     let post_error = Signal::derive(move || post.value().get().and_then(Result::err));
     let resolve_error = Signal::derive(move || resolve.value().get().and_then(Result::err));
     view! {

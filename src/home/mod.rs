@@ -82,7 +82,7 @@ pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_home());
+    let data = crate::ui::data::load(|| (), |_| load_home());
     view! {
         <Title text=""/>
         <section class="hero">

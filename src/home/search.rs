@@ -63,7 +63,7 @@ pub fn SearchPage() -> impl IntoView {
         let q = query.read();
         (q.get("q").unwrap_or_default(), q.get("category"))
     };
-    let results = Resource::new(params, |(q, category)| search_models(q, category));
+    let results = crate::ui::data::load(params, |(q, category)| search_models(q, category));
     view! {
         <Title text="Search"/>
         <section>

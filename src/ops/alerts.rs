@@ -107,7 +107,7 @@ fn RuleForm(rule: RuleView, on_saved: Callback<()>) -> impl IntoView {
 
 #[component]
 pub fn AlertsInboxPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_alerts());
+    let data = crate::ui::data::load(|| (), |_| load_alerts());
     let change = ServerAction::<ChangeAlert>::new();
     let run = ServerAction::<CheckAlertsNow>::new();
     Effect::new(move |_| {

@@ -46,7 +46,7 @@ pub async fn search_audit_log(reference: Option<String>, email: Option<String>, 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = crate::ui::data::load(
         move || {
             let q = query.read();
             (q.get("reference"), q.get("email"), q.get("seller"))

@@ -44,7 +44,7 @@ pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
 
 #[component]
 pub fn OpsClaimsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_claims_queue());
+    let data = crate::ui::data::load(|| (), |_| load_claims_queue());
     view! {
         <Title text="Claims"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

@@ -150,7 +150,7 @@ fn Drivers(title: &'static str, rows: Vec<Driver>) -> impl IntoView {
 #[component]
 pub fn OpsDashboardPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = crate::ui::data::load(
         move || {
             let q = query.read();
             (q.get("period"), q.get("at"), q.get("category"), q.get("brand"), q.get("seller").and_then(|s| s.parse::<i64>().ok()), q.get("kpi"))

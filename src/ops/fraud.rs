@@ -89,7 +89,7 @@ fn Review(c: FraudCase, on_done: Callback<()>) -> impl IntoView {
 
 #[component]
 pub fn FraudPage() -> impl IntoView {
-    let cases = Resource::new(|| (), |_| load_fraud_cases());
+    let cases = crate::ui::data::load(|| (), |_| load_fraud_cases());
     let refresh = Callback::new(move |_| cases.refetch());
     view! {
         <Title text="Fraud review"/>
@@ -182,7 +182,7 @@ pub async fn unblock_imei(imei: String) -> Result<(), AppError> {
 
 #[component]
 pub fn BlocklistPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| load_blocklist());
+    let list = crate::ui::data::load(|| (), |_| load_blocklist());
     let add = ServerAction::<BlockImei>::new();
     let remove = ServerAction::<UnblockImei>::new();
     Effect::new(move |_| {

@@ -40,7 +40,7 @@ pub async fn set_seller_suspended(seller_id: i64, suspend: String, reason: Strin
 pub fn QualityPage() -> impl IntoView {
     let recompute = ServerAction::<RecomputeScores>::new();
     let suspension = ServerAction::<SetSellerSuspended>::new();
-    let data = Resource::new(move || (recompute.version().get(), suspension.version().get()), |_| load_scorecards());
+    let data = crate::ui::data::load(move || (recompute.version().get(), suspension.version().get()), |_| load_scorecards());
     let error = Signal::derive(move || suspension.value().get().and_then(Result::err));
     view! {
         <Title text="Refurbisher quality"/>

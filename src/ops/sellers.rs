@@ -82,7 +82,7 @@ fn Decide(app: ApplicationView, on_done: Callback<()>) -> impl IntoView {
 
 #[component]
 pub fn OpsSellersPage() -> impl IntoView {
-    let apps = Resource::new(|| (), |_| load_seller_applications());
+    let apps = crate::ui::data::load(|| (), |_| load_seller_applications());
     let refresh = Callback::new(move |_| apps.refetch());
     view! {
         <Title text="Refurbisher applications"/>

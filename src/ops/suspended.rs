@@ -51,7 +51,7 @@ pub async fn ops_decide_suspended(id: i64, decision: String, reason: String) -> 
 #[component]
 pub fn OpsSuspendedPage() -> impl IntoView {
     let decide = ServerAction::<OpsDecideSuspended>::new();
-    let data = Resource::new(move || decide.version().get(), |_| load_ops_suspended());
+    let data = crate::ui::data::load(move || decide.version().get(), |_| load_ops_suspended());
     let error = Signal::derive(move || decide.value().get().and_then(Result::err));
     view! {
         <Title text="Suspended trade-ins"/>

@@ -159,7 +159,7 @@ pub async fn confirm_trade_in(
 pub fn AcceptPage() -> impl IntoView {
     let query = use_query_map();
     let key = super::offer_route_key();
-    let data = Resource::new(key, |(c, b, m, q)| accept_page(c, b, m, q));
+    let data = crate::ui::data::load(key, |(c, b, m, q)| accept_page(c, b, m, q));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

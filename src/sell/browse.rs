@@ -102,7 +102,7 @@ pub fn Breadcrumbs(items: Vec<(String, String)>, current: String) -> impl IntoVi
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("category").unwrap_or_default(), load_category_listing);
+    let data = crate::ui::data::load(move || params.read().get("category").unwrap_or_default(), load_category_listing);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -145,7 +145,7 @@ fn singular(category_slug: &str) -> &'static str {
 #[component]
 pub fn BrandPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::ui::data::load(
         move || {
             let p = params.read();
             (p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default())

@@ -93,7 +93,7 @@ fn question_choices_html(name: &'static str, choices: &'static [Choice]) -> &'st
 #[component]
 pub fn ModelPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = crate::ui::data::load(
         move || {
             let p = params.read();
             (p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default(), p.get("model").unwrap_or_default())

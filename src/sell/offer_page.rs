@@ -35,7 +35,7 @@ pub fn OfferPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let key = super::offer_route_key();
-    let data = Resource::new(key, |(c, b, m, q)| get_offer(c, b, m, q));
+    let data = crate::ui::data::load(key, |(c, b, m, q)| get_offer(c, b, m, q));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Finding your best offer…"</p> }>
             {move || Suspend::new(async move {

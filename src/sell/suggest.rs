@@ -22,7 +22,7 @@ pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
 /// The list under the search box, fed by what is typed.
 #[component]
 pub fn Suggestions(query: ReadSignal<String>) -> impl IntoView {
-    let results = Resource::new(move || query.get(), |q| async move {
+    let results = crate::ui::data::load(move || query.get(), |q| async move {
         if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { suggest_models(q).await }
     });
     view! {

@@ -149,7 +149,7 @@ fn Kpis(s: SellerOverview) -> impl IntoView {
 
 #[component]
 pub fn SellerHome() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| load_seller_overview());
+    let overview = crate::ui::data::load(|| (), |_| load_seller_overview());
     view! {
         <Title text="Refurbisher area"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

@@ -124,7 +124,7 @@ pub fn SellerOrdersPage() -> impl IntoView {
         let q = query.read();
         (q.get("tab"), q.get("q"))
     };
-    let data = Resource::new(key, |(tab, q)| load_seller_orders(tab, q));
+    let data = crate::ui::data::load(key, |(tab, q)| load_seller_orders(tab, q));
     let receive_error = Signal::derive(move || receive.value().get().and_then(Result::err));
     view! {
         <Title text="Orders"/>
@@ -386,7 +386,7 @@ pub fn SellerOrderPage() -> impl IntoView {
     let inspect = ServerAction::<InspectOrder>::new();
     let act = ServerAction::<OrderAction>::new();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let data = Resource::new(move || (id(), inspect.version().get(), act.version().get()), |(id, _, _)| load_seller_order(id));
+    let data = crate::ui::data::load(move || (id(), inspect.version().get(), act.version().get()), |(id, _, _)| load_seller_order(id));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -175,7 +175,7 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
 #[component]
 pub fn ListingDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let detail = Resource::new(
+    let detail = crate::ui::data::load(
         move || (params.read().get("variant").and_then(|v| v.parse::<i64>().ok()), params.read().get("grade").unwrap_or_default()),
         |(v, g)| async move {
             match v {

@@ -67,9 +67,9 @@ fn send(form: &web_sys::HtmlFormElement, mode: &'static str, base: Option<String
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn read_answer(status: u16, body: &str) -> Result<ImportReport, String> {
     if status == 200 {
-        return serde_json::from_str(body).map_err(|_| "The server's answer could not be read. Try again.".to_string());
+        return crate::ui::data::read_json(body).map_err(|_| "The server's answer could not be read. Try again.".to_string());
     }
-    match serde_json::from_str::<AppError>(body) {
+    match crate::ui::data::read_json::<AppError>(body) {
         Ok(AppError::Invalid(fields)) => Err(fields.0.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" ")),
         Ok(e) => Err(e.to_string()),
         Err(_) if status == 413 => Err("The file is larger than 10 MB.".into()),
@@ -94,7 +94,7 @@ fn Counts(r: ImportReport) -> impl IntoView {
 
 #[component]
 pub fn PriceImportPage() -> impl IntoView {
-    let context = Resource::new(|| (), |_| load_import_context());
+    let context = crate::ui::data::load(|| (), |_| load_import_context());
     view! {
         <Title text="Import prices"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

@@ -384,7 +384,7 @@ fn MatchPanel(selected: RwSignal<Vec<i64>>, on_saved: Callback<()>) -> impl Into
 #[component]
 pub fn PricesPage() -> impl IntoView {
     let query = use_query_map();
-    let grid = Resource::new(
+    let grid = crate::ui::data::load(
         move || {
             let q = query.read();
             (q.get("category"), q.get("brand"), q.get("q"), q.get("only"), q.get("sort"), q.get("page").and_then(|p| p.parse::<i64>().ok()))

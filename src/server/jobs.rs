@@ -11,7 +11,9 @@ pub async fn housekeeping(state: &AppState) -> Result<(u64, u64), sqlx::Error> {
     let now = state.clock.now_ms();
     let sessions = repo::sessions::delete_expired(state.db.pool(), now).await?;
     let attempts = repo::login_attempts::delete_older_than(state.db.pool(), now - DAY_MS).await?;
-    state.db.optimize().await?;
+    if state.db.optimize().await? {
+        tracing::info!("planner statistics refreshed; older connections retired");
+    }
     Ok((sessions, attempts))
 }
 

@@ -177,7 +177,7 @@ pub async fn cancel_trade_in(id: i64) -> Result<(), AppError> {
 
 #[component]
 pub fn MyTradeInsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| my_trade_ins());
+    let data = crate::ui::data::load(|| (), |_| my_trade_ins());
     view! {
         <Title text="My trade-ins"/>
         <h1>"My trade-ins"</h1>
@@ -216,12 +216,12 @@ pub fn TradeInPage() -> impl IntoView {
     let cancelled = ServerAction::<CancelTradeIn>::new();
     let answered = ServerAction::<AnswerCounterOffer>::new();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let data = Resource::new(
+    let data = crate::ui::data::load(
         move || (id(), shipped.version().get(), cancelled.version().get(), answered.version().get()),
         |(id, _, _, _)| trade_in_detail(id),
     );
     // What can be claimed follows the trade-in's state, so it reloads with it.
-    let claims = Resource::new(
+    let claims = crate::ui::data::load(
         move || (id(), shipped.version().get(), cancelled.version().get(), answered.version().get()),
         |(id, _, _, _)| crate::claims::load_trade_in_claims(id),
     );

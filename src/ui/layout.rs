@@ -1,7 +1,6 @@
 use crate::account::session::use_session;
 use crate::domain::account::Role;
 use leptos::prelude::*;
-use leptos::form::ActionForm;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -29,9 +28,7 @@ pub fn Header() -> impl IntoView {
                                             {area}
                                             <li class="who" title=user.email.clone()>{user.name.clone()}</li>
                                             <li>
-                                                <ActionForm action=session.logout attr:class="inline">
-                                                    <button type="submit" class="link-button">"Sign out"</button>
-                                                </ActionForm>
+                                                <SignOutButton/>
                                             </li>
                                         }
                                             .into_any()
@@ -50,6 +47,19 @@ pub fn Header() -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// A plain form post, not a hydrated action: the server ends the session
+/// and answers with a redirect to the home page, so the browser drops
+/// everything the page held for the signed-in user, and the first visit's
+/// bundle carries no form machinery (every other form is on a lazy page).
+#[component]
+fn SignOutButton() -> impl IntoView {
+    view! {
+        <form method="post" action="/api/logout" class="inline">
+            <button type="submit" class="link-button">"Sign out"</button>
+        </form>
     }
 }
 

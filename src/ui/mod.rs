@@ -1,6 +1,7 @@
 //! Shared components: layout, forms, error pages.
 
 pub mod chart;
+pub mod data;
 pub mod errors;
 pub mod form;
 pub mod layout;

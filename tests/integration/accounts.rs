@@ -40,6 +40,22 @@ both_backends!(sign_up_sign_out_sign_in, |backend| async move {
     assert_ne!(new_token, old_token, "a new session id at every sign-in");
     assert_eq!(app.whoami(&client).await.as_deref(), Some("jane@example.com"));
     assert_eq!(app.count("sessions").await, 1);
+
+    // The header's "Sign out" is a plain form post from a page: it ends on a
+    // freshly loaded home page, signed out.
+    let res = client
+        .post(app.url("/api/logout"))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", app.url("/trade-ins"))
+        .form(&[] as &[(&str, &str)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers().get("location").unwrap(), "/");
+    assert!(session_cookie(&res).unwrap().contains("Max-Age=0"));
+    assert_eq!(app.whoami(&client).await, None);
+    assert_eq!(app.count("sessions").await, 0);
     app.stop().await;
 });
 

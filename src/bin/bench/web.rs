@@ -324,6 +324,9 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
         rows.push(row);
         first_visit_br = first_visit_br.max(br);
     }
+    // Pages a consumer reaches after a first look, now lazy: what arriving
+    // on one directly costs (a returning customer's bookmark, say).
+    rows.push(lazy_payload(&http, &base, "sign-in", "/login", None).await?.0);
     rows.push(lazy_payload(&http, &base, "the seller dashboard", "/seller/prices?q=iphone", Some(&cookie)).await?.0);
     budget_lines.push(format!(
         "first visit wasm + JS {} brotli, the largest of home, model page and offer step ({})",
