@@ -128,4 +128,14 @@ test('the consumer flow does not download the dashboards; a dashboard page loads
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   expect(wasm.some((p) => p.includes('seller_prices_route'))).toBe(true);
   expect(errors).toEqual([]);
+
+  // Every load of a lazy page names its chunks in the head, so the browser
+  // fetches them beside the main module, not after it. Leptos looked the
+  // list up in whatever reactive owner a server thread last left current:
+  // a third of these pages named none (src/server/hydration.rs).
+  const pages = await Promise.all(Array.from({ length: 12 }, () => page.request.get('/seller/prices')));
+  const named = await Promise.all(
+    pages.map(async (res) => res.status() === 200 && /<link [^>]*href="\/pkg\/chunk_[^"]+\.wasm"[^>]*>/.test(await res.text())),
+  );
+  expect(named.filter((ok) => !ok).length, 'of 12 price grid pages, those naming no wasm chunk').toBe(0);
 });

@@ -1,4 +1,5 @@
-//! Leptos's `HydrationScripts`, rendered once per process.
+//! Leptos's `HydrationScripts`, rendered once per process, and what makes
+//! each lazy page name its wasm chunks in its head.
 //!
 //! With hashed file names it reads the hash file from disk on every page
 //! (seven system calls and a dozen allocations, 3 % of a loaded server's
@@ -6,9 +7,16 @@
 //! page to page only by the response's CSP nonce, so the first rendering is
 //! kept and later pages get a copy carrying their own nonce.
 
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
 use leptos::prelude::*;
+use leptos::reactive::owner::Owner;
 use leptos::tachys::html::InertElement;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 
 /// What of the options changes the rendering: output name, hashed names,
 /// pkg dir (shared strings, so a page compares them without copying).
@@ -45,4 +53,57 @@ pub fn scripts(options: LeptosOptions) -> impl IntoView {
         let _ = RENDERED.set(Rendered { key: rendered_for, html: html.clone(), nonce, manifest });
     }
     InertElement::new(html)
+}
+
+/// Polls a page request with the reactive owner it last left current.
+///
+/// Leptos keeps the current owner per thread, and some of its page
+/// rendering looks there without setting it: a lazy route records which
+/// wasm chunks it needs in a context found through it, and the rendered
+/// page looks the split manifest up through it. That works while one
+/// request has the thread to itself. Under a multi-threaded server a page
+/// whose data took an `.await` resumed on a thread another request had
+/// left its own owner on, so a third of the seller pages named none of
+/// their chunks, and the browser fetched them one after another once the
+/// main module ran instead of beside it. The thread's owner from outside is
+/// put back after each poll.
+pub async fn keep_request_owner(req: Request, next: Next) -> Response {
+    let is_page = matches!(*req.method(), http::Method::GET | http::Method::HEAD) && !req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/pkg/");
+    if !is_page {
+        return next.run(req).await;
+    }
+    KeepOwner { fut: Box::pin(next.run(req)), owner: None }.await
+}
+
+struct KeepOwner<F> {
+    fut: Pin<Box<F>>,
+    /// The owner the request left current when it last yielded (the page's
+    /// root, once Leptos made it).
+    owner: Option<Owner>,
+}
+
+/// Makes `owner` the thread's current one, or none.
+fn make_current(owner: Option<Owner>) {
+    match owner {
+        Some(o) => o.set(),
+        None => {
+            if let Some(current) = Owner::current() {
+                current.unset();
+            }
+        }
+    }
+}
+
+impl<F: Future> Future for KeepOwner<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        let outside = Owner::current();
+        make_current(this.owner.clone());
+        let polled = this.fut.as_mut().poll(cx);
+        this.owner = if polled.is_ready() { None } else { Owner::current() };
+        make_current(outside);
+        polled
+    }
 }

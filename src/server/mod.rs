@@ -187,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         // Files from the site root (public/), else the 404 page.
         .fallback(axum::handler::Handler::layer(fallback, axum::middleware::from_fn(assets::root_file_cache)))
+        .layer(axum::middleware::from_fn(hydration::keep_request_owner))
         .layer(axum::middleware::from_fn(whole_pages::buffer))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
