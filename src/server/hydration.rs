@@ -72,7 +72,11 @@ pub async fn keep_request_owner(req: Request, next: Next) -> Response {
     if !is_page {
         return next.run(req).await;
     }
-    KeepOwner { fut: Box::pin(next.run(req)), owner: None }.await
+    keep_owner(next.run(req)).await
+}
+
+fn keep_owner<F: Future>(fut: F) -> KeepOwner<F> {
+    KeepOwner { fut: Box::pin(fut), owner: None }
 }
 
 struct KeepOwner<F> {
@@ -105,5 +109,33 @@ impl<F: Future> Future for KeepOwner<F> {
         this.owner = if polled.is_ready() { None } else { Owner::current() };
         make_current(outside);
         polled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request that makes its root owner, yields while another request
+    /// makes its own on the same thread, then looks up a context it provided.
+    async fn request(name: &'static str) -> Option<&'static str> {
+        let root = Owner::new_root(None);
+        root.with(|| provide_context(name));
+        tokio::task::yield_now().await;
+        let found = use_context::<&'static str>();
+        drop(root);
+        found
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_request_resumes_with_its_own_owner() {
+        // Unwrapped, one of them resumes with the other's owner, or with
+        // none once that one is gone: the test can fail.
+        let (a, b) = tokio::join!(request("a"), request("b"));
+        assert!(a != Some("a") || b != Some("b"), "unwrapped: {a:?} {b:?}");
+
+        let (a, b) = tokio::join!(keep_owner(request("a")), keep_owner(request("b")));
+        assert_eq!((a, b), (Some("a"), Some("b")));
+        assert!(Owner::current().is_none(), "nothing is left current after the requests");
     }
 }
