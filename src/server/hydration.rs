@@ -55,23 +55,20 @@ pub fn scripts(options: LeptosOptions) -> impl IntoView {
     InertElement::new(html)
 }
 
-/// Polls a page request with the reactive owner it last left current.
+/// Polls each request with the reactive owner it last left current.
 ///
-/// Leptos keeps the current owner per thread, and some of its page
-/// rendering looks there without setting it: a lazy route records which
-/// wasm chunks it needs in a context found through it, and the rendered
-/// page looks the split manifest up through it. That works while one
-/// request has the thread to itself. Under a multi-threaded server a page
-/// whose data took an `.await` resumed on a thread another request had
-/// left its own owner on, so a third of the seller pages named none of
-/// their chunks, and the browser fetched them one after another once the
-/// main module ran instead of beside it. The thread's owner from outside is
-/// put back after each poll.
+/// Leptos keeps the current owner per thread, and parts of it look there
+/// without setting it first. A page's rendering does: a lazy route records
+/// which wasm chunks it needs in a context found through it, and the
+/// rendered page looks the split manifest up through it. A server function
+/// makes its owner a child of it. That works while one request has the
+/// thread to itself. Under a multi-threaded server a page whose data took
+/// an `.await` resumed on a thread another request had left its own owner
+/// on, so a third of the seller pages named none of their chunks, and the
+/// browser fetched them one after another once the main module ran instead
+/// of beside it. A request starts with no owner current, resumes with its
+/// own, and the thread's owner from outside is put back after each poll.
 pub async fn keep_request_owner(req: Request, next: Next) -> Response {
-    let is_page = matches!(*req.method(), http::Method::GET | http::Method::HEAD) && !req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/pkg/");
-    if !is_page {
-        return next.run(req).await;
-    }
     keep_owner(next.run(req)).await
 }
 
