@@ -52,5 +52,7 @@ fi
 
 say "building the benchmark"
 RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo build --release --features ssr --bin bench
+built=$(date +%s)
+say "set-up and builds took $(( built - started )) s"
 "$TARGET_DIR/release/bench"
-say "done in $(( $(date +%s) - started )) s"
+say "done in $(( $(date +%s) - started )) s (set-up and builds $(( built - started )) s, measuring $(( $(date +%s) - built )) s)"

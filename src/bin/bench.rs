@@ -18,6 +18,28 @@
 #[path = "bench/web.rs"]
 mod web;
 
+/// How long each part of the run took, printed under the table: the run is
+/// held to 20 minutes from a clean checkout, and this says where they go.
+pub mod phases {
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    static DONE: Mutex<Vec<(String, f64)>> = Mutex::new(Vec::new());
+
+    /// Records `what` as having taken the time since `started`.
+    pub fn done(what: impl Into<String>, started: Instant) {
+        DONE.lock().unwrap_or_else(|e| e.into_inner()).push((what.into(), started.elapsed().as_secs_f64()));
+    }
+
+    /// One line: every phase in order with its seconds.
+    pub fn line() -> String {
+        let done = DONE.lock().unwrap_or_else(|e| e.into_inner());
+        let total: f64 = done.iter().map(|(_, s)| s).sum();
+        let parts: Vec<String> = done.iter().map(|(w, s)| format!("{w} {s:.0} s")).collect();
+        format!("Time spent measuring ({total:.0} s, builds not included): {}.", parts.join("; "))
+    }
+}
+
 use std::sync::Arc;
 use std::time::Instant;
 use tradein::domain::grade::Grade;
@@ -539,11 +561,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sqlite_lines = Vec::new();
     let mut csv_lines = Vec::new();
     if !reuse {
+        let t = Instant::now();
         sqlite_lines.push(measure("SQLite", &sqlite.db).await?);
         println!("{}", sqlite_lines.last().unwrap());
+        phases::done("SQLite best-offer data and lookups", t);
+        let t = Instant::now();
         csv_lines = csv_import("SQLite", &sqlite).await?;
+        phases::done("SQLite CSV and price grid", t);
         if only != Only::Prices {
+            let t = Instant::now();
             csv_lines.extend(ops_dashboard("SQLite", &sqlite).await?);
+            phases::done("SQLite year of history and KPI dashboard", t);
         }
     }
     let web_data = if only == Only::Prices { None } else { Some(prepare_web_data(&sqlite.db).await?) };
@@ -579,13 +607,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             sqlx::Executor::execute(&mut c, format!("CREATE DATABASE {name}").as_str()).await?;
         }
         let pg = with_backend(postgres_url(&admin, &name)).await?;
+        let t = Instant::now();
         let pg_line = measure("Postgres", &pg.db).await;
+        phases::done("Postgres best-offer data and lookups", t);
+        let t = Instant::now();
         let mut pg_csv = csv_import("Postgres", &pg).await;
+        phases::done("Postgres CSV and price grid", t);
         if let (Ok(lines), true) = (pg_csv.as_mut(), with_history) {
+            let t = Instant::now();
             match ops_dashboard("Postgres", &pg).await {
                 Ok(more) => lines.extend(more),
                 Err(e) => pg_csv = Err(e),
             }
+            phases::done("Postgres year of history and KPI dashboard", t);
         }
         pg.db.close().await;
         {
@@ -612,6 +646,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         lines.push(String::new());
         lines.extend(web_notes);
     }
+    lines.push(String::new());
+    lines.push(phases::line());
+    println!("\n{}", lines.last().unwrap());
     // A kept database lives outside this folder.
     std::fs::remove_dir_all(&dir).ok();
 

@@ -234,7 +234,9 @@ fn verdict(ok: bool) -> &'static str {
 pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
+    let started = Instant::now();
     let server = start_server(s).await?;
+    crate::phases::done("server start", started);
     let base = server.base.clone();
     let http = client()?;
     let cookie = sign_in(&base, &s.seller.0, &s.seller.1).await?;
@@ -271,6 +273,7 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     let mut baseline_rps = None;
     let mut budget_lines = Vec::new();
     for (label, path, cookie, per_connection, paths) in &pages {
+        let started = Instant::now();
         let url = format!("{base}{path}");
         // Each page must answer 200 (a redirect to sign-in would be cheap and
         // meaningless).
@@ -312,9 +315,11 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
         if let Some(what) = budgeted {
             budget_lines.push(format!("{what} p99 {:.1} ms ({})", l.p99_ms, verdict(l.p99_ms < PAGE_P99_BUDGET_MS && l.errors == 0)));
         }
+        crate::phases::done(format!("load on {}", label.split(['`', '(']).next().unwrap_or(label).trim()), started);
     }
     std::fs::remove_file(s.site_root.join(baseline_name)).ok();
 
+    let started = Instant::now();
     let (payload_rows, home_br) = payload(&http, &base).await?;
     rows.extend(payload_rows);
     // A consumer may arrive on any step: the budget holds for the largest.
@@ -340,10 +345,14 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
             Err(e) => notes.push(format!("twiggy: {e}")),
         }
     }
+    crate::phases::done("payload and twiggy", started);
 
     // Lighthouse last, on an idle server.
     for (label, path) in [("home", "/".to_string()), ("model page", s.model.page()), ("offer step", s.model.offer())] {
-        match lighthouse(s, &format!("{base}{path}"), label) {
+        let started = Instant::now();
+        let result = lighthouse(s, &format!("{base}{path}"), label);
+        crate::phases::done(format!("Lighthouse on the {label}"), started);
+        match result {
             Ok(r) => {
                 rows.push(format!(
                     "| Lighthouse (mobile): {label} | SQLite | performance {:.0}, accessibility {:.0}, best practices {:.0}, SEO {:.0} | LCP {:.2} s | TBT {:.0} ms | CLS {:.3} |",
