@@ -3,8 +3,8 @@
 # bench/out/latest.md): database figures on a fresh SQLite file and a fresh
 # Postgres database at 127.0.0.1:5432 (both removed afterwards), then the
 # web figures against the release server on that SQLite database: pages
-# under load (wrk), what a first visit downloads (and twiggy's view of the
-# wasm), and Lighthouse.
+# under load (wrk), what a first visit downloads (and where the wasm's
+# bytes go), and Lighthouse.
 #
 # BENCH_ONLY=prices: price benchmarks only (no history, no web phase).
 # BENCH_ONLY=web: SQLite and the web phase; with BENCH_SQLITE_DB=path the
@@ -18,6 +18,10 @@ scripts/setup.sh
 source scripts/env.sh
 say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
 
+# The bench binary reuses the release server's compiled library (same
+# features and flags: the crate has no default feature on purpose).
+build_bench() { RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo build --release --features ssr --bin bench; }
+
 web=true
 if [ "${BENCH_ONLY:-}" = prices ] || [ "${BENCH_ONLY:-}" = kpi ]; then web=false; fi
 if [ "${BENCH_ONLY:-}" != web ]; then ensure_postgres; fi
@@ -29,10 +33,6 @@ if $web; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
   fi
-  if ! command -v twiggy >/dev/null 2>&1; then
-    say "installing twiggy (crates.io; about 2 minutes)"
-    cargo install twiggy --version 0.8.0 --locked
-  fi
   if [ ! -x bench/node_modules/.bin/lighthouse ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
     say "installing Lighthouse (npm, in bench/)"
     (cd bench && npm ci --no-audit --no-fund --loglevel=error)
@@ -42,16 +42,18 @@ if $web; then
   # target/site is left alone. Hashed file names and brotli/gzip copies are
   # what a production deployment serves.
   site="$PWD/target/bench-site"
-  say "building the release site (cargo leptos build --release --precompress --split: scripts/env.sh, build_release)"
-  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true build_release 2>&1 | tail -n 6
+  say "building the release site, server and benchmark (cargo leptos build --release --precompress --split: scripts/env.sh, build_release)"
+  LEPTOS_SITE_ROOT="$site" LEPTOS_HASH_FILES=true build_release build_bench 2>&1 | { grep -v '^ *Compiling ' || true; } | tail -n 16
   export BENCH_SERVER_BIN="$TARGET_DIR/release/tradein" BENCH_SITE_ROOT="$site"
   # The main module as the split step left it keeps function names (the
   # served one, after wasm-bindgen and wasm-opt, does not).
   export BENCH_WASM="$TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/tradein_split.wasm"
 fi
 
-say "building the benchmark"
-RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo build --release --features ssr --bin bench
+if ! $web; then
+  say "building the benchmark"
+  build_bench
+fi
 built=$(date +%s)
 say "set-up and builds took $(( built - started )) s"
 "$TARGET_DIR/release/bench"

@@ -47,14 +47,39 @@ RELEASE_RUSTFLAGS="--cfg erase_components"
 # built the stock way. Debug builds (the tests) keep panic messages.
 WASM_SIZE_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
 
-# The release site and server, into LEPTOS_SITE_ROOT (the caller's).
+# The release site and server, into LEPTOS_SITE_ROOT (the caller's), built
+# side by side: each build ends in a long stretch on one core (the bundle's
+# link-time optimisation, wasm-opt and brotli; the server crate's own code),
+# which the other build fills. They share no compiled crate (other target,
+# other flags) and cargo-leptos keeps the front end in target/front, so
+# neither waits for the other's lock. Arguments, if any, are a command run
+# once the server is built, also beside the front end (the bench binary,
+# which reuses the server's library).
 build_release() {
-  if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
-    RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
-      RUSTFLAGS="$RELEASE_RUSTFLAGS $WASM_SIZE_RUSTFLAGS" cargo leptos build --release --precompress --split --frontend-only
-  else
-    echo "[setup] rust-src is missing: the browser bundle is built the stock way (larger)"
-    RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split --frontend-only
+  local front_log status=0 front_status=0
+  front_log=$(mktemp)
+  (
+    if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
+      RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+        RUSTFLAGS="$RELEASE_RUSTFLAGS $WASM_SIZE_RUSTFLAGS" cargo leptos build --release --precompress --split --frontend-only
+    else
+      echo "[setup] rust-src is missing: the browser bundle is built the stock way (larger)"
+      RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split --frontend-only
+    fi
+  ) >"$front_log" 2>&1 &
+  local front=$!
+  RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split --server-only || status=$?
+  if [ "$status" = 0 ] && [ $# -gt 0 ]; then
+    "$@" || status=$?
   fi
-  RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split --server-only
+  wait "$front" || front_status=$?
+  if [ "$front_status" != 0 ]; then
+    cat "$front_log"
+    echo "[build] the front end failed to build (exit $front_status)" >&2
+  else
+    echo "[build] front end:"
+    grep -v '^ *Compiling ' "$front_log" | tail -n 8
+  fi
+  rm -f "$front_log"
+  [ "$status" = 0 ] && [ "$front_status" = 0 ]
 }

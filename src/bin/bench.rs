@@ -17,6 +17,8 @@
 
 #[path = "bench/web.rs"]
 mod web;
+#[path = "bench/wasm_sizes.rs"]
+mod wasm_sizes;
 
 /// How long each part of the run took, printed under the table: the run is
 /// held to 20 minutes from a clean checkout, and this says where they go.

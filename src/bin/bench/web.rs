@@ -7,7 +7,7 @@
 //!   served by the same server (so the figures say what rendering costs,
 //!   whatever the machine);
 //! - payload: the wasm, JS and CSS a first visit to the home page fetches,
-//!   as served raw, gzip and brotli, and where the wasm bytes go (twiggy);
+//!   as served raw, gzip and brotli, and where the wasm bytes go;
 //! - Lighthouse (npm, with Debian's chromium) on three consumer pages.
 
 use std::path::{Path, PathBuf};
@@ -35,7 +35,7 @@ pub struct Setup {
     /// `bench/`: the wrk script and Lighthouse's node_modules.
     pub tools_dir: PathBuf,
     pub out_dir: PathBuf,
-    /// The wasm as rustc wrote it (with its name section), for twiggy.
+    /// The wasm as rustc wrote it (with its name section), for the breakdown of its bytes.
     pub wasm_with_names: Option<PathBuf>,
     pub requests_per_connection: usize,
     pub model: ModelPick,
@@ -230,7 +230,7 @@ fn verdict(ok: bool) -> &'static str {
 }
 
 /// Runs the whole web phase; returns table rows and the extra sections
-/// (twiggy, Lighthouse findings) printed below the table.
+/// (where the wasm bytes go, Lighthouse findings) printed below the table.
 pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
@@ -340,12 +340,12 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     ));
 
     if let Some(wasm) = &s.wasm_with_names {
-        match twiggy(wasm) {
+        match wasm_breakdown(wasm) {
             Ok(section) => notes.extend(section),
-            Err(e) => notes.push(format!("twiggy: {e}")),
+            Err(e) => notes.push(format!("wasm breakdown: {e}")),
         }
     }
-    crate::phases::done("payload and twiggy", started);
+    crate::phases::done("payload and wasm breakdown", started);
 
     // Lighthouse last, on an idle server.
     for (label, path) in [("home", "/".to_string()), ("model page", s.model.page()), ("offer step", s.model.offer())] {
@@ -530,49 +530,31 @@ async fn lazy_payload(http: &reqwest::Client, base: &str, label: &str, path: &st
     Ok((row, all[2]))
 }
 
-/// twiggy's ten largest items, and the same module's bytes grouped by the
+/// The ten largest items of the main module, and its bytes grouped by the
 /// crate each function comes from.
-fn twiggy(wasm: &Path) -> Result<Vec<String>, Error> {
-    let run = |args: &[&str]| -> Result<String, Error> {
-        let out = Command::new("twiggy").args(args).arg(wasm).output().map_err(|e| format!("cannot run twiggy ({e}); scripts/bench.sh installs it"))?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).to_string().into());
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).to_string())
-    };
-    let all: serde_json::Value = serde_json::from_str(&run(&["top", "--format", "json", "-n", "1000000"])?)?;
-    // The name section and wasm-bindgen's custom section are gone after
-    // wasm-opt; shares are of the code and data that ship.
-    let items: Vec<serde_json::Value> = all
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|it| it.get("name").and_then(|n| n.as_str()).is_some_and(|n| !n.contains("function names") && !n.starts_with("custom section")))
-        .collect();
-    let size = |v: &serde_json::Value| v.get("shallow_size").and_then(|s| s.as_u64()).unwrap_or(0);
-    let total: u64 = items.iter().map(size).sum::<u64>().max(1);
+fn wasm_breakdown(wasm: &Path) -> Result<Vec<String>, Error> {
+    let items = super::wasm_sizes::items(&std::fs::read(wasm)?).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let total: u64 = items.iter().map(|i| i.bytes).sum::<u64>().max(1);
     let mut out = vec![
-        format!("## Where the main wasm's bytes go (twiggy on `{}`, the main module after the split step: {} of code and data before wasm-bindgen and wasm-opt)", wasm.file_name().and_then(|f| f.to_str()).unwrap_or(""), kb(total)),
+        format!("## Where the main wasm's bytes go (`{}`, the main module after the split step: {} of code and data before wasm-bindgen and wasm-opt)", wasm.file_name().and_then(|f| f.to_str()).unwrap_or(""), kb(total)),
         String::new(),
         "| item | bytes | share |".into(),
         "|---|---|---|".into(),
     ];
     for it in items.iter().take(10) {
-        let name = it.get("name").and_then(|n| n.as_str()).unwrap_or("?");
-        let short: String = name.chars().take(110).collect();
-        out.push(format!("| `{}` | {} | {:.1} % |", short.replace('|', "\\|"), thousands(size(it)), 100.0 * size(it) as f64 / total as f64));
+        let short: String = it.name.chars().take(110).collect();
+        out.push(format!("| `{}` | {} | {:.1} % |", short.replace('|', "\\|"), thousands(it.bytes), 100.0 * it.bytes as f64 / total as f64));
     }
     let mut by_crate: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     for it in &items {
-        let name = it.get("name").and_then(|n| n.as_str()).unwrap_or("?");
-        *by_crate.entry(crate_of(name)).or_default() += size(it);
+        let group = if it.is_code { crate_of(&it.name) } else { "data and tables".into() };
+        *by_crate.entry(group).or_default() += it.bytes;
     }
     let mut crates: Vec<_> = by_crate.into_iter().collect();
     crates.sort_by(|a, b| b.1.cmp(&a.1));
     out.push(String::new());
     out.push(format!(
-        "By crate (the first path segment of each item's name): {}.",
+        "By crate (the first path segment of each function's name): {}.",
         crates.iter().take(15).map(|(c, n)| format!("{c} {:.1} %", 100.0 * *n as f64 / total as f64)).collect::<Vec<_>>().join(", ")
     ));
     Ok(out)
@@ -580,11 +562,8 @@ fn twiggy(wasm: &Path) -> Result<Vec<String>, Error> {
 
 /// `<tachys::html::Foo as core::ops::Drop>::drop` -> `tachys`;
 /// `<T as tachys::view::IntoAny>::into_any` -> `tachys` (the trait's crate,
-/// where the generic code lives); data segments count as data.
+/// where the generic code lives).
 fn crate_of(name: &str) -> String {
-    if name.starts_with("data") || name.starts_with("elem[") || name.starts_with("code[") {
-        return "data and tables".into();
-    }
     let n = name.trim_start_matches(['<', '&', '*', '(']);
     let n = ["mut ", "dyn ", "const "].iter().fold(n, |n, p| n.trim_start_matches(p));
     let head = n.find("::").map(|i| &n[..i]).unwrap_or(n);
@@ -667,6 +646,16 @@ mod tests {
         assert_eq!(crate_of("<T as tachys::view::any_view::IntoAny>::into_any"), "tachys");
         assert_eq!(crate_of("<(A,B) as tachys::view::Render>::build"), "tachys");
         assert_eq!(crate_of("core[c5930c85a12de822]::fmt::write"), "core");
-        assert_eq!(crate_of("data segment \".rodata\""), "data and tables");
+    }
+
+    /// `BENCH_WASM=path cargo test --release --features ssr --bin bench -- --ignored --nocapture`:
+    /// the breakdown of a built module, without a whole run.
+    #[test]
+    #[ignore]
+    fn breakdown_of_bench_wasm() {
+        let wasm = std::env::var("BENCH_WASM").expect("BENCH_WASM names a module");
+        for line in wasm_breakdown(Path::new(&wasm)).unwrap() {
+            println!("{line}");
+        }
     }
 }
