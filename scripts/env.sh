@@ -66,6 +66,11 @@ build_release() {
       echo "[setup] rust-src is missing: the browser bundle is built the stock way (larger)"
       RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split --frontend-only
     fi
+    # Names the main JS and wasm after their final bytes (the split step
+    # patches them after naming), so they too can be cached for a year.
+    if [ "${LEPTOS_HASH_FILES:-}" = true ]; then
+      node scripts/content-names.mjs "$LEPTOS_SITE_ROOT" "$TARGET_DIR/release/hash.txt" "$LEPTOS_OUTPUT_NAME"
+    fi
   ) >"$front_log" 2>&1 &
   local front=$!
   RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo leptos build --release --precompress --split --server-only || status=$?

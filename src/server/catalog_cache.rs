@@ -13,7 +13,7 @@
 //! cache holds at most the catalog itself, whatever URLs people try.
 
 use super::db::Db;
-use super::kept::{read, write, Kept};
+use super::kept::{read, write, Kept, Loads};
 use super::repo::catalog::{self, CatalogSize, CategoryCount, ModelSummary, VariantInfo};
 use super::repo::DbResult;
 use std::collections::HashMap;
@@ -43,6 +43,9 @@ pub struct CatalogCache {
     models: RwLock<HashMap<ModelKey, Kept<Vec<VariantInfo>>>>,
     home: RwLock<Option<Kept<HomeCatalog>>>,
     all_models: RwLock<Option<Kept<Vec<ModelSummary>>>>,
+    model_loads: Loads<ModelKey, Vec<VariantInfo>>,
+    home_loads: Loads<(), HomeCatalog>,
+    all_models_loads: Loads<(), Vec<ModelSummary>>,
 }
 
 impl std::fmt::Debug for CatalogCache {
@@ -60,13 +63,17 @@ impl CatalogCache {
             return Ok(v);
         }
         let generation = catalog::generation();
-        let variants = Arc::new(catalog::variants_of_model(db.pool(), category, brand, model).await?);
-        if !variants.is_empty() {
-            write(&self.models, |m| {
-                m.insert(key, Kept::new(variants.clone(), generation));
-            });
-        }
-        Ok(variants)
+        self.model_loads
+            .once(key.clone(), generation, || async {
+                let variants = Arc::new(catalog::variants_of_model(db.pool(), category, brand, model).await?);
+                if !variants.is_empty() {
+                    write(&self.models, |m| {
+                        m.insert(key, Kept::new(variants.clone(), generation));
+                    });
+                }
+                Ok(variants)
+            })
+            .await
     }
 
     pub async fn home(&self, db: &Db) -> DbResult<Arc<HomeCatalog>> {
@@ -74,14 +81,18 @@ impl CatalogCache {
             return Ok(h);
         }
         let generation = catalog::generation();
-        let pool = db.pool();
-        let home = Arc::new(HomeCatalog {
-            categories: catalog::categories_with_counts(pool).await?,
-            newest: catalog::newest_models(pool, NEWEST).await?,
-            size: catalog::size(pool).await?,
-        });
-        write(&self.home, |h| *h = Some(Kept::new(home.clone(), generation)));
-        Ok(home)
+        self.home_loads
+            .once((), generation, || async {
+                let pool = db.pool();
+                let home = Arc::new(HomeCatalog {
+                    categories: catalog::categories_with_counts(pool).await?,
+                    newest: catalog::newest_models(pool, NEWEST).await?,
+                    size: catalog::size(pool).await?,
+                });
+                write(&self.home, |h| *h = Some(Kept::new(home.clone(), generation)));
+                Ok(home)
+            })
+            .await
     }
 
     /// Every model, for the in-memory search.
@@ -90,8 +101,12 @@ impl CatalogCache {
             return Ok(m);
         }
         let generation = catalog::generation();
-        let models = Arc::new(catalog::all_models(db.pool()).await?);
-        write(&self.all_models, |m| *m = Some(Kept::new(models.clone(), generation)));
-        Ok(models)
+        self.all_models_loads
+            .once((), generation, || async {
+                let models = Arc::new(catalog::all_models(db.pool()).await?);
+                write(&self.all_models, |m| *m = Some(Kept::new(models.clone(), generation)));
+                Ok(models)
+            })
+            .await
     }
 }

@@ -16,7 +16,7 @@
 //! offer changed since it was shown (`trade_in_flow::confirm`).
 
 use super::db::Db;
-use super::kept::{read, write, Kept};
+use super::kept::{read, write, Kept, Loads};
 use super::repo::{offers, DbResult};
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
@@ -37,6 +37,7 @@ type Key = (i64, Grade, i64);
 #[derive(Default)]
 pub struct OfferCache {
     markets: RwLock<HashMap<Key, Kept<Vec<Candidate>>>>,
+    loads: Loads<Key, Vec<Candidate>>,
 }
 
 impl std::fmt::Debug for OfferCache {
@@ -54,9 +55,13 @@ impl OfferCache {
             return Ok(c);
         }
         let generation = offers::generation();
-        let candidates = Arc::new(offers::candidates(db.pool(), variant_id, grade, week_start_ms).await?);
-        self.keep(generation, vec![(key, candidates.clone())]);
-        Ok(candidates)
+        self.loads
+            .once(key, generation, || async {
+                let candidates = Arc::new(offers::candidates(db.pool(), variant_id, grade, week_start_ms).await?);
+                self.keep(generation, vec![(key, candidates.clone())]);
+                Ok(candidates)
+            })
+            .await
     }
 
     /// Every grade's market of several variants (a page of the price

@@ -6,7 +6,7 @@ use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
 use crate::domain::tradein::State;
 use crate::server::db::Db;
-use sqlx::{Any, AnyConnection, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor};
 use std::collections::HashMap;
 use crate::server::kept::Generation;
 
@@ -30,49 +30,97 @@ pub fn states_not_counting_against_caps() -> String {
     super::state_list(State::ALL.into_iter().filter(|s| !s.counts_against_caps()))
 }
 
-const SELECT_CANDIDATES: &str = "SELECT l.id AS listing_id, l.variant_id, l.grade, s.id AS seller_id, s.company_name, l.price_minor, \
-       s.quality_score, l.price_set_at, s.status, s.paused, l.active, l.weekly_cap AS listing_cap, s.weekly_cap AS seller_cap, \
-       COALESCE(lu.units, 0) AS listing_units, COALESCE(su.units, 0) AS seller_units \
+/// Every candidate as one text value: the database builds it in
+/// microseconds, while each row of a 50-row answer cost the Any driver (and
+/// on SQLite a message from its worker thread) allocations and time of its
+/// own, most of a best-offer read. Fields are separated by spaces and are
+/// integers, `-` (no cap), grade and status codes, except the company name,
+/// which comes last after its length in characters, so any text it holds
+/// reads back whole. Candidates are separated by a comma.
+const PACKED_CANDIDATES: &str = "SELECT string_agg(CAST(l.variant_id AS TEXT) || ' ' || l.grade || ' ' || CAST(l.id AS TEXT) || ' ' \
+       || CAST(s.id AS TEXT) || ' ' || CAST(l.price_minor AS TEXT) || ' ' || CAST(s.quality_score AS TEXT) || ' ' \
+       || CAST(l.price_set_at AS TEXT) || ' ' || s.status || ' ' || CAST(s.paused AS TEXT) || ' ' || CAST(l.active AS TEXT) || ' ' \
+       || COALESCE(CAST(l.weekly_cap AS TEXT), '-') || ' ' || COALESCE(CAST(s.weekly_cap AS TEXT), '-') || ' ' \
+       || CAST(COALESCE(lu.units, 0) AS TEXT) || ' ' || CAST(COALESCE(su.units, 0) AS TEXT) || ' ' \
+       || CAST(length(s.company_name) AS TEXT) || ' ' || s.company_name, ',') \
      FROM listings l JOIN sellers s ON s.id = l.seller_id \
      LEFT JOIN cap_usage lu ON lu.scope = 'listing' AND lu.owner_id = l.id AND lu.week_start = $1 \
      LEFT JOIN cap_usage su ON su.scope = 'seller' AND su.owner_id = s.id AND su.week_start = $1 \
      WHERE s.kind = 'refurbisher'";
 
-fn candidate_from(r: &sqlx::any::AnyRow) -> DbResult<Candidate> {
-    let status: String = r.try_get("status")?;
-    Ok(Candidate {
-        listing_id: r.try_get("listing_id")?,
-        seller_id: r.try_get("seller_id")?,
-        seller_name: r.try_get("company_name")?,
-        price_minor: r.try_get("price_minor")?,
-        quality_score: r.try_get("quality_score")?,
-        price_set_at: r.try_get("price_set_at")?,
-        seller_approved: status == "approved",
-        seller_paused: r.try_get::<i64, _>("paused")? != 0,
-        listing_active: r.try_get::<i64, _>("active")? != 0,
-        listing_weekly_cap: r.try_get("listing_cap")?,
-        listing_units_this_week: r.try_get("listing_units")?,
-        seller_weekly_cap: r.try_get("seller_cap")?,
-        seller_units_this_week: r.try_get("seller_units")?,
-    })
+/// Reads `PACKED_CANDIDATES`' text back: (variant id, grade, candidate),
+/// in the order written. A grade this build does not know is skipped.
+fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
+    let malformed = |at: usize| sqlx::Error::Decode(format!("malformed candidate list near byte {at}").into());
+    let mut out = Vec::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
+    let mut rest = packed;
+    while !rest.is_empty() {
+        let at = packed.len() - rest.len();
+        let mut fields = [""; 15];
+        for field in fields.iter_mut() {
+            let (f, after) = rest.split_once(' ').ok_or_else(|| malformed(at))?;
+            *field = f;
+            rest = after;
+        }
+        let int = |s: &str| s.parse::<i64>().map_err(|_| malformed(at));
+        let cap = |s: &str| if s == "-" { Ok(None) } else { int(s).map(Some) };
+        let name_chars = usize::try_from(int(fields[14])?).map_err(|_| malformed(at))?;
+        let name_end = rest.char_indices().nth(name_chars).map(|(i, _)| i).unwrap_or(rest.len());
+        if rest[..name_end].chars().count() != name_chars {
+            return Err(malformed(at));
+        }
+        let name = &rest[..name_end];
+        rest = &rest[name_end..];
+        rest = match rest.strip_prefix(',') {
+            Some(next) => next,
+            None if rest.is_empty() => rest,
+            None => return Err(malformed(at)),
+        };
+        let Ok(grade) = Grade::parse(fields[1]) else { continue };
+        let candidate = Candidate {
+            listing_id: int(fields[2])?,
+            seller_id: int(fields[3])?,
+            seller_name: name.to_string(),
+            price_minor: int(fields[4])?,
+            quality_score: int(fields[5])?,
+            price_set_at: int(fields[6])?,
+            seller_approved: fields[7] == "approved",
+            seller_paused: int(fields[8])? != 0,
+            listing_active: int(fields[9])? != 0,
+            listing_weekly_cap: cap(fields[10])?,
+            seller_weekly_cap: cap(fields[11])?,
+            listing_units_this_week: int(fields[12])?,
+            seller_units_this_week: int(fields[13])?,
+        };
+        out.push((int(fields[0])?, grade, candidate));
+    }
+    Ok(out)
+}
+
+/// Highest price first; equal prices by listing, so every reader sees one
+/// order (the best-offer rule breaks ties itself).
+fn in_offer_order(candidates: &mut [Candidate]) {
+    candidates.sort_unstable_by(|a, b| b.price_minor.cmp(&a.price_minor).then(a.listing_id.cmp(&b.listing_id)));
 }
 
 /// Every refurbisher listing for the variant and grade, with the units its
 /// listing and its seller took in the ISO week starting at `week_start_ms`
-/// (read from `cap_usage`, see `add_usage`).
+/// (read from `cap_usage`, see `add_usage`), highest price first.
 pub async fn candidates<'c>(
     ex: impl Executor<'c, Database = Any>,
     variant_id: i64,
     grade: Grade,
     week_start_ms: i64,
 ) -> DbResult<Vec<Candidate>> {
-    let rows = sqlx::query(&format!("{SELECT_CANDIDATES} AND l.variant_id = $2 AND l.grade = $3 ORDER BY l.price_minor DESC"))
+    let packed: Option<String> = sqlx::query_scalar(&format!("{PACKED_CANDIDATES} AND l.variant_id = $2 AND l.grade = $3"))
         .bind(week_start_ms)
         .bind(variant_id)
         .bind(grade.code())
-        .fetch_all(ex)
+        .fetch_one(ex)
         .await?;
-    rows.iter().map(candidate_from).collect()
+    let mut out: Vec<Candidate> = unpack_candidates(packed.as_deref().unwrap_or_default())?.into_iter().map(|(_, _, c)| c).collect();
+    in_offer_order(&mut out);
+    Ok(out)
 }
 
 /// The same for every grade of several variants at once (a page of the
@@ -87,13 +135,12 @@ pub async fn candidates_for_variants<'c>(
     if variant_ids.is_empty() {
         return Ok(out);
     }
-    let sql = format!("{SELECT_CANDIDATES} AND l.variant_id IN ({}) ORDER BY l.price_minor DESC", super::id_list(variant_ids));
-    for r in &sqlx::query(&sql).bind(week_start_ms).fetch_all(ex).await? {
-        let grade: String = r.try_get("grade")?;
-        if let Ok(grade) = Grade::parse(&grade) {
-            out.entry((r.try_get("variant_id")?, grade)).or_default().push(candidate_from(r)?);
-        }
+    let sql = format!("{PACKED_CANDIDATES} AND l.variant_id IN ({})", super::id_list(variant_ids));
+    let packed: Option<String> = sqlx::query_scalar(&sql).bind(week_start_ms).fetch_one(ex).await?;
+    for (variant_id, grade, c) in unpack_candidates(packed.as_deref().unwrap_or_default())? {
+        out.entry((variant_id, grade)).or_default().push(c);
     }
+    out.values_mut().for_each(|group| in_offer_order(group));
     Ok(out)
 }
 
@@ -131,11 +178,22 @@ pub struct ShownOffer {
     pub at_ms: i64,
 }
 
+/// Rows in the next INSERT of `left` views: one of a few fixed sizes, so
+/// the statements are prepared once per connection and then reused. A
+/// batch is as long as the queue was, and an INSERT of exactly that many
+/// rows was a new statement each time: SQLite parsed and planned one per
+/// batch, a tenth of its work under a busy offer step (perf).
+fn statement_rows(left: usize) -> usize {
+    [500, 100, 20, 5, 1].into_iter().find(|&n| n <= left).unwrap_or(left)
+}
+
 /// Stores views many rows per statement (see `Placeholders` for why the
 /// placeholder style differs per backend).
 pub async fn record_views(db: &Db, conn: &mut AnyConnection, views: &[ShownOffer]) -> DbResult<()> {
-    const ROWS_PER_STATEMENT: usize = 500;
-    for chunk in views.chunks(ROWS_PER_STATEMENT) {
+    let mut rest = views;
+    while !rest.is_empty() {
+        let rows = statement_rows(rest.len());
+        let (chunk, after) = rest.split_at(rows);
         let mut ph = db.placeholders();
         let values: Vec<String> = chunk.iter().map(|_| ph.row(5)).collect();
         let sql = format!("INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES {}", values.join(", "));
@@ -144,6 +202,78 @@ pub async fn record_views(db: &Db, conn: &mut AnyConnection, views: &[ShownOffer
             query = query.bind(v.variant_id).bind(v.grade.code()).bind(v.seller_id).bind(v.price_minor).bind(v.at_ms);
         }
         query.execute(&mut *conn).await?;
+        rest = after;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_read_back_from_their_packed_text() {
+        let packed = "7 functional_good 31 4 12000 800 1700 approved 0 1 - 20 3 5 11 Renew, Ltd.,\
+                      7 functional_good 32 5 9000 650 1600 suspended 1 0 8 - 0 0 0 ,\
+                      7 bogus 33 6 1 1 1 approved 0 1 - - 0 0 3 abc,\
+                      8 functional_used 34 4 500 800 1500 approved 0 1 - 20 0 5 9 Zoë 1 2 3";
+        let read = unpack_candidates(packed).unwrap();
+        assert_eq!(read.len(), 3, "an unknown grade is skipped");
+        let (v, g, c) = &read[0];
+        assert_eq!((*v, *g), (7, Grade::FunctionalGood));
+        assert_eq!(c.seller_name, "Renew, Ltd.", "a name with a comma and spaces reads back whole");
+        assert_eq!((c.listing_id, c.seller_id, c.price_minor, c.quality_score, c.price_set_at), (31, 4, 12_000, 800, 1_700));
+        assert!(c.seller_approved && !c.seller_paused && c.listing_active);
+        assert_eq!((c.listing_weekly_cap, c.seller_weekly_cap, c.listing_units_this_week, c.seller_units_this_week), (None, Some(20), 3, 5));
+        let c = &read[1].2;
+        assert!(!c.seller_approved && c.seller_paused && !c.listing_active);
+        assert_eq!((c.listing_weekly_cap, c.seller_weekly_cap, c.seller_name.as_str()), (Some(8), None, ""));
+        assert_eq!(read[2].2.seller_name, "Zoë 1 2 3", "the length counts characters, not bytes");
+        assert!(unpack_candidates("").unwrap().is_empty());
+        assert!(unpack_candidates("7 functional_good 31").is_err());
+        assert!(unpack_candidates("7 functional_good 31 4 12000 800 1700 approved 0 1 - 20 3 5 40 short").is_err());
+    }
+
+    #[test]
+    fn offer_order_is_price_then_listing() {
+        let c = |listing_id, price_minor| Candidate {
+            listing_id,
+            seller_id: 1,
+            seller_name: String::new(),
+            price_minor,
+            quality_score: 0,
+            price_set_at: 0,
+            seller_approved: true,
+            seller_paused: false,
+            listing_active: true,
+            listing_weekly_cap: None,
+            listing_units_this_week: 0,
+            seller_weekly_cap: None,
+            seller_units_this_week: 0,
+        };
+        let mut all = vec![c(3, 100), c(1, 200), c(2, 100)];
+        in_offer_order(&mut all);
+        assert_eq!(all.iter().map(|c| c.listing_id).collect::<Vec<_>>(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn batches_are_written_in_a_few_statement_shapes() {
+        let shapes = |mut left: usize| {
+            let mut out = Vec::new();
+            while left > 0 {
+                let n = statement_rows(left);
+                out.push(n);
+                left -= n;
+            }
+            out
+        };
+        assert_eq!(shapes(137), [100, 20, 5, 5, 5, 1, 1]);
+        assert_eq!(shapes(1_001), [500, 500, 1]);
+        assert_eq!(shapes(3), [1, 1, 1]);
+        let mut seen = std::collections::BTreeSet::new();
+        for n in 1..=1_200 {
+            seen.extend(shapes(n));
+        }
+        assert_eq!(seen.len(), 5, "whatever queued, five statements at most");
+    }
 }
