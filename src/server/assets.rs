@@ -78,7 +78,13 @@ fn built_files_from(hash_file: &Path, site_root: &Path, output_name: &str) -> Bu
     let present = |name: &Option<String>| name.as_ref().is_some_and(|n| pkg.join(n).is_file());
     let (js, wasm, css) = (named("js"), named("wasm"), named("css"));
     if present(&js) && present(&wasm) && present(&css) {
-        BuiltFiles { hashed_css: css, content_addressed: Arc::new(content_addressed(&pkg)) }
+        let mut immutable = content_addressed(&pkg);
+        // The main JS, wasm and split loader share one hash (see `bundle_hash`).
+        let (j, w, split) = (hash_of("js"), hash_of("wasm"), hash_of("split"));
+        if let Some(bundle) = split.filter(|b| j.as_ref() == Some(b) && w.as_ref() == Some(b)) {
+            immutable.extend(whole_bundle(&pkg, output_name, &bundle));
+        }
+        BuiltFiles { hashed_css: css, content_addressed: Arc::new(immutable) }
     } else {
         BuiltFiles::default()
     }
@@ -100,6 +106,55 @@ fn content_addressed(dir: &Path) -> HashSet<String> {
             (actual == claimed).then_some(name)
         })
         .collect()
+}
+
+/// The names of the main JS, the main wasm and the split step's loader
+/// under one hash, in the order `bundle_hash` reads them.
+fn bundle_names(output_name: &str, hash: &str) -> [String; 3] {
+    [format!("{output_name}.{hash}.js"), format!("{output_name}.{hash}.wasm"), format!("__wasm_split.{hash}.js")]
+}
+
+/// The hash the main JS, main wasm and loader are named with after a
+/// release build (scripts/content-names.mjs, which must keep to the same
+/// recipe): the three name each other, so none can carry the hash of its
+/// own bytes; all three carry the MD5 of the three files, in that order,
+/// as they read with those names written with 22 underscores for the hash.
+/// A change to any of them renames all three.
+pub fn bundle_hash(output_name: &str, named: &str, files: [&[u8]; 3]) -> String {
+    let names = bundle_names(output_name, named);
+    let blanks = bundle_names(output_name, &"_".repeat(22));
+    let mut md5 = Md5::new();
+    for bytes in files {
+        let mut bytes = bytes.to_vec();
+        for (name, blank) in names.iter().zip(&blanks) {
+            replace_same_length(&mut bytes, name.as_bytes(), blank.as_bytes());
+        }
+        md5.update(&bytes);
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(md5.finalize())
+}
+
+fn replace_same_length(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    debug_assert_eq!(from.len(), to.len());
+    let mut at = 0;
+    while let Some(found) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        bytes[at + found..at + found + to.len()].copy_from_slice(to);
+        at += found + to.len();
+    }
+}
+
+/// The three bundle files' names when their bytes still give the hash they
+/// are named with; none otherwise.
+fn whole_bundle(pkg: &Path, output_name: &str, hash: &str) -> Vec<String> {
+    let names = bundle_names(output_name, hash);
+    let Ok(files) = names.iter().map(|n| std::fs::read(pkg.join(n))).collect::<std::io::Result<Vec<_>>>() else {
+        return Vec::new();
+    };
+    if bundle_hash(output_name, hash, [&files[0], &files[1], &files[2]]) == hash {
+        names.to_vec()
+    } else {
+        Vec::new()
+    }
 }
 
 /// The 22-character hash just before a file name's extension, if it has
@@ -200,6 +255,75 @@ mod tests {
         assert_eq!(cache_for_pkg(&format!("/{patched}"), &built), REVALIDATE);
         assert_eq!(cache_for_pkg("/tradein.css", &built), REVALIDATE);
         assert_eq!(cache_for_pkg(&format!("/snippets/x/{good}"), &built), REVALIDATE);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A split build's three main files as cargo-leptos leaves them: each
+    /// named with a hash of its own, naming the others.
+    fn split_build(dir: &Path) -> std::path::PathBuf {
+        let pkg = dir.join("site/pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        let (j, w, s, c) = ("J".repeat(22), "W".repeat(22), "S".repeat(22), "C".repeat(22));
+        std::fs::write(pkg.join(format!("tradein.{j}.js")), format!("import * from './__wasm_split.{s}.js'; // main")).unwrap();
+        std::fs::write(pkg.join(format!("tradein.{w}.wasm")), format!("\0asm imports ./__wasm_split.{s}.js twice: ./__wasm_split.{s}.js")).unwrap();
+        std::fs::write(pkg.join(format!("__wasm_split.{s}.js")), format!("import {{ initSync }} from './tradein.{j}.js';")).unwrap();
+        std::fs::write(pkg.join(format!("tradein.{c}.css")), "body{}").unwrap();
+        let hash_file = dir.join("hash.txt");
+        std::fs::write(&hash_file, format!("js: {j}\nwasm: {w}\ncss: {c}\nsplit: {s}\n")).unwrap();
+        hash_file
+    }
+
+    #[test]
+    fn a_bundle_named_by_its_whole_bytes_is_cached_for_a_year() {
+        let dir = std::env::temp_dir().join(format!("tradein-assets-bundle-{}", std::process::id()));
+        let hash_file = split_build(&dir);
+        let pkg = dir.join("site/pkg");
+        // As the release build renames them (scripts/content-names.mjs does
+        // this with the same recipe; the test below runs it).
+        let old = bundle_names("tradein", &"J".repeat(22));
+        let blank = |n: &str| n.replace(&"J".repeat(22), &"_".repeat(22)).replace(&"W".repeat(22), &"_".repeat(22)).replace(&"S".repeat(22), &"_".repeat(22));
+        let originals = [old[0].clone(), format!("tradein.{}.wasm", "W".repeat(22)), format!("__wasm_split.{}.js", "S".repeat(22))];
+        let blanked: Vec<String> = originals.iter().map(|n| blank(&std::fs::read_to_string(pkg.join(n)).unwrap())).collect();
+        let hash = bundle_hash("tradein", &"_".repeat(22), [blanked[0].as_bytes(), blanked[1].as_bytes(), blanked[2].as_bytes()]);
+        let names = bundle_names("tradein", &hash);
+        for (original, (name, text)) in originals.iter().zip(names.iter().zip(&blanked)) {
+            std::fs::remove_file(pkg.join(original)).unwrap();
+            std::fs::write(pkg.join(name), text.replace(&"_".repeat(22), &hash)).unwrap();
+        }
+        std::fs::write(&hash_file, format!("js: {hash}\nwasm: {hash}\ncss: {}\nsplit: {hash}\n", "C".repeat(22))).unwrap();
+        let built = built_files_from(&hash_file, &dir.join("site"), "tradein");
+        for name in &names {
+            assert_eq!(cache_for_pkg(&format!("/{name}"), &built), IMMUTABLE, "{name}");
+        }
+        // One byte changed under the same names: revalidated, all three.
+        std::fs::write(pkg.join(&names[1]), "\0asm changed").unwrap();
+        let built = built_files_from(&hash_file, &dir.join("site"), "tradein");
+        for name in &names {
+            assert_eq!(cache_for_pkg(&format!("/{name}"), &built), REVALIDATE, "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The build step that renames the bundle and the server's check agree
+    /// (node is what every build here already runs the npm tools with).
+    #[test]
+    fn the_build_step_names_the_bundle_as_the_server_checks_it() {
+        let dir = std::env::temp_dir().join(format!("tradein-assets-node-{}", std::process::id()));
+        let hash_file = split_build(&dir);
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/content-names.mjs");
+        let ran = std::process::Command::new("node").arg(&script).arg(dir.join("site")).arg(&hash_file).arg("tradein").output().expect("node runs (scripts/setup.sh)");
+        assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+        let built = built_files_from(&hash_file, &dir.join("site"), "tradein");
+        let text = std::fs::read_to_string(&hash_file).unwrap();
+        let hash = text.lines().find_map(|l| l.strip_prefix("js: ")).unwrap().to_string();
+        assert_ne!(hash, "J".repeat(22));
+        for name in bundle_names("tradein", &hash) {
+            assert!(dir.join("site/pkg").join(&name).is_file(), "{name} written");
+            assert_eq!(cache_for_pkg(&format!("/{name}"), &built), IMMUTABLE, "{name}");
+        }
+        let loader = std::fs::read_to_string(dir.join(format!("site/pkg/__wasm_split.{hash}.js"))).unwrap();
+        assert!(loader.contains(&format!("./tradein.{hash}.js")), "the loader names the renamed main JS: {loader}");
+        assert!(!dir.join(format!("site/pkg/tradein.{}.js", "J".repeat(22))).exists(), "the old name is gone");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
