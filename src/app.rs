@@ -74,19 +74,22 @@ fn SessionScope() -> impl IntoView {
             // (memory access out of bounds in its wasm chunk, debug build);
             // under <Routes> it does.
             <Routes fallback=|| view! { <NotFound/> }>
-                // In-order streaming puts every resolved section straight into
-                // the HTML, so these pages also work with JavaScript off
-                // (out-of-order streaming needs a script to place them).
-                <Route path=path!("") view=HomePage ssr=SsrMode::InOrder/>
-                <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/seller/signup") view={Lazy::<SellerSignupRoute>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/sell/:category") view=CategoryPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/sell/:category/:brand") view=BrandPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/sell/:category/:brand/:model") view=ModelPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/sell/:category/:brand/:model/offer") view=OfferPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/sell/:category/:brand/:model/accept") view={Lazy::<AcceptRoute>::new()} ssr=SsrMode::InOrder/>
+                // Rendered whole before anything is sent (pages go out in one
+                // piece anyway: server/whole_pages.rs), so every section is
+                // in the HTML and these pages work with JavaScript off, and
+                // the head has the <title> a section sets. In-order
+                // streaming sent the head before a section whose data was
+                // still being read: a first view of an offer had no title.
+                <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/seller/signup") view={Lazy::<SellerSignupRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/sell/:category") view=CategoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/sell/:category/:brand") view=BrandPage ssr=SsrMode::Async/>
+                <Route path=path!("/sell/:category/:brand/:model") view=ModelPage ssr=SsrMode::Async/>
+                <Route path=path!("/sell/:category/:brand/:model/offer") view=OfferPage ssr=SsrMode::Async/>
+                <Route path=path!("/sell/:category/:brand/:model/accept") view={Lazy::<AcceptRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/trade-ins") view={Lazy::<MyTradeInsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/trade-ins/:id") view={Lazy::<TradeInRoute>::new()} ssr=SsrMode::Async/>
                 // Role-gated areas render after their access check so the

@@ -446,7 +446,14 @@ async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error:
     for i in (1..offer_paths.len()).rev() {
         offer_paths.swap(i, rng.below(i + 1));
     }
-    Ok(web::ModelPick { category, brand, model, variant_sku, offer_paths })
+    // Model pages in random order, each address asked once: a `visit`
+    // number the page ignores makes each one new to the page cache, so
+    // every request is rendered.
+    let mut models: Vec<String> = every.iter().map(|(c, b, m, _)| format!("/sell/{c}/{b}/{m}")).collect();
+    models.sort();
+    models.dedup();
+    let model_paths: Vec<String> = (0..8_000).map(|i| format!("{}?visit={i}", models[rng.below(models.len())])).collect();
+    Ok(web::ModelPick { category, brand, model, variant_sku, offer_paths, model_paths })
 }
 
 /// The web phase's paths, from the variables scripts/bench.sh sets; `None`

@@ -150,6 +150,8 @@ pub async fn resolve_offer(
     };
     if record_view {
         let shown = repo::offers::ShownOffer { variant_id: variant.variant_id, grade, seller_id: buyer.map(|b| b.0), price_minor: buyer.map(|b| b.1), at_ms: now };
+        // A page served again from the page cache records its view too.
+        crate::server::api::append_header(http::HeaderName::from_static(crate::server::page_cache::SHOWN_HEADER), &crate::server::page_cache::shown_value(&shown));
         g.state.offer_views.record(shown).await;
     }
     let category_enum = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;

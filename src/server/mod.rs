@@ -25,6 +25,7 @@ pub mod offer_views;
 pub mod onboarding;
 pub mod ops_dashboard;
 pub mod order_flow;
+pub mod page_cache;
 pub mod payouts;
 pub mod photos;
 pub mod price_files;
@@ -123,7 +124,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
     });
     let offer_views = offer_views::OfferViewLog::start(db.clone());
-    let state = AppState::new(state::Shared { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), offers: Default::default(), built, leptos_options });
+    let state = AppState::new(state::Shared { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), offers: Default::default(), pages: Default::default(), built, leptos_options });
     if demo_seeded {
         seed::demo::seed_activity(&state).await?;
     }
@@ -189,6 +190,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(axum::handler::Handler::layer(fallback, axum::middleware::from_fn(assets::root_file_cache)))
         .layer(axum::middleware::from_fn(hydration::keep_request_owner))
         .layer(axum::middleware::from_fn(whole_pages::buffer))
+        // Outside `buffer`, so it keeps and sends whole pages.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)

@@ -48,6 +48,8 @@ pub struct Shared {
     pub catalog: Arc<super::catalog_cache::CatalogCache>,
     /// The offer step's reading of the market, kept for a moment.
     pub offers: Arc<super::offer_cache::OfferCache>,
+    /// Consumer pages as rendered for visitors not signed in, kept for a moment.
+    pub pages: super::page_cache::PageCache,
     /// The front-end files of this build, read once at start-up.
     pub built: super::assets::BuiltFiles,
     pub leptos_options: LeptosOptions,

@@ -360,3 +360,40 @@ both_backends!(the_offer_page_shows_every_market_change_at_once, |backend| async
     assert!(shown().await.contains("Free recycling"), "a suspended seller drops out at once");
     app.stop().await;
 });
+
+// Offer pages for visitors not signed in are kept as rendered for a moment
+// (server::page_cache): each one sent must still carry its own nonce and
+// request id, count as an offer shown, and never reach a signed-in person.
+both_backends!(kept_offer_pages_are_each_visitors_own, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+    let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+    let fetch = |client: reqwest::Client| {
+        let page = page.clone();
+        async move {
+            let res = client.get(page).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+            let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+            let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap().to_string();
+            assert!(res.headers().get(tradein::server::page_cache::SHOWN_HEADER).is_none(), "the internal header stays inside");
+            (id, nonce, res.text().await.unwrap())
+        }
+    };
+    let (id1, nonce1, html1) = fetch(reqwest::Client::new()).await;
+    let (id2, nonce2, html2) = fetch(reqwest::Client::new()).await;
+    assert!(html2.contains("€312.00") && html2.contains("<title>Your offer for Apple iPhone 13"), "the kept page is whole, title included");
+    assert_ne!((&id1, &nonce1), (&id2, &nonce2));
+    assert!(html1.contains(&id1) && html1.contains(&format!("nonce=\"{nonce1}\"")));
+    assert!(html2.contains(&id2) && html2.contains(&format!("nonce=\"{nonce2}\"")), "the second page carries its own request id and nonce");
+    assert!(!html2.contains(&id1) && !html2.contains(&nonce1), "nothing of the first response is left in the second");
+    assert_eq!(app.count("offer_views").await, 2, "each page sent is an offer shown");
+
+    // Signed in, the same address is rendered for the person.
+    let jane = customer(&app, "jane@example.com").await;
+    let (_, _, mine) = fetch(jane).await;
+    assert!(mine.contains("Sign out") && !html2.contains("Sign out"), "a signed-in visitor never gets a kept anonymous page");
+    assert_eq!(app.count("offer_views").await, 3);
+    app.stop().await;
+});

@@ -52,6 +52,8 @@ pub struct ModelPick {
     /// Offer steps of every variant in the catalog, each with a random
     /// condition, in random order: what a crowd of different consumers asks.
     pub offer_paths: Vec<String>,
+    /// Model pages of the catalog in random order, each address once.
+    pub model_paths: Vec<String>,
 }
 
 impl ModelPick {
@@ -256,10 +258,21 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     let spread = (s.work_dir.join("offer-paths-warm-up.txt"), s.work_dir.join("offer-paths.txt"));
     std::fs::write(&spread.0, warm.join("\n"))?;
     std::fs::write(&spread.1, measured.join("\n"))?;
+    let (models_warm, models_measured) = s.model.model_paths.split_at(s.model.model_paths.len().min(1_000));
+    let models = (s.work_dir.join("model-paths-warm-up.txt"), s.work_dir.join("model-paths.txt"));
+    std::fs::write(&models.0, models_warm.join("\n"))?;
+    std::fs::write(&models.1, models_measured.join("\n"))?;
     let pages: Vec<(String, String, Option<&str>, usize, Option<(&Path, &Path)>)> = vec![
         (format!("static file ({} B, the model page's size): baseline", thousands(model_html.len() as u64)), format!("/{baseline_name}"), None, n, None),
         ("home `/`".into(), "/".into(), None, n, None),
         (format!("model page `{}`", s.model.page()), s.model.page(), None, n, None),
+        (
+            format!("model page, rendered every time (random models, each request its own address: {} of them)", thousands(models_measured.len() as u64)),
+            models_measured.first().cloned().unwrap_or_else(|| s.model.page()),
+            None,
+            n,
+            Some((models.0.as_path(), models.1.as_path())),
+        ),
         ("offer step `…/offer?variant=…&works=…&screen=…&body=…`".into(), s.model.offer(), None, n, None),
         (
             format!("offer step, a different device each time ({} variants in random order, random condition: no offer is kept)", thousands(measured.len() as u64)),
@@ -305,6 +318,8 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
         println!("{}", rows.last().unwrap());
         let budgeted = if path == &s.model.page() {
             Some("model page")
+        } else if paths.is_some() && !path.contains("/offer?") {
+            Some("model page, rendered every time")
         } else if paths.is_some() {
             Some("offer step, a different device each time")
         } else if path.contains("/offer?") {
