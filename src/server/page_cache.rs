@@ -105,28 +105,22 @@ impl Page {
 
 /// Splits `body` around every occurrence of the two per-response values.
 fn pieces(body: &Bytes, nonce: &str, request_id: &str) -> Vec<Piece> {
-    let (n, r) = (nonce.as_bytes(), request_id.as_bytes());
-    let mut out = Vec::new();
-    let (mut start, mut at) = (0, 0);
-    while at < body.len() {
-        let found = if body[at..].starts_with(n) {
-            Some((Piece::Nonce, n.len()))
-        } else if body[at..].starts_with(r) {
-            Some((Piece::RequestId, r.len()))
-        } else {
-            None
-        };
-        match found {
-            Some((piece, len)) => {
-                if start < at {
-                    out.push(Piece::Bytes(body.slice(start..at)));
-                }
-                out.push(piece);
-                at += len;
-                start = at;
-            }
-            None => at += 1,
+    let mut places: Vec<(usize, usize, bool)> = memchr::memmem::find_iter(body, nonce.as_bytes())
+        .map(|at| (at, nonce.len(), true))
+        .chain(memchr::memmem::find_iter(body, request_id.as_bytes()).map(|at| (at, request_id.len(), false)))
+        .collect();
+    places.sort_unstable();
+    let mut out = Vec::with_capacity(places.len() * 2 + 1);
+    let mut start = 0;
+    for (at, len, is_nonce) in places {
+        if at < start {
+            continue;
         }
+        if start < at {
+            out.push(Piece::Bytes(body.slice(start..at)));
+        }
+        out.push(if is_nonce { Piece::Nonce } else { Piece::RequestId });
+        start = at + len;
     }
     if start < body.len() {
         out.push(Piece::Bytes(body.slice(start..)));
