@@ -349,6 +349,40 @@ both_backends!(csv_round_trip_preview_then_apply_all_or_nothing, |backend| async
     assert_eq!(preview["counts"], serde_json::json!({"new": 0, "changed": 0, "removed": 2, "unchanged": 1}));
     assert_eq!(upload(&app, &alpha, only_ps5, "apply", preview["base"].as_str(), true).await.status(), 200);
     assert_eq!(export(&app, &alpha).await.lines().count(), 2);
+
+    // A stopped cell priced again is the same listing buying again; a
+    // change of cap alone keeps the time its price was set (ties go to the
+    // first at a price).
+    let cell = || async {
+        let row: (i64, i64, Option<i64>, i64, i64, i64) = sqlx::query_as(
+            "SELECT l.id, l.price_minor, l.weekly_cap, l.active, l.version, l.price_set_at FROM listings l JOIN variants v ON v.id = l.variant_id \
+             WHERE l.seller_id = $1 AND v.sku = $2 AND l.grade = $3",
+        )
+        .bind(alpha_id)
+        .bind(SKU)
+        .bind(GOOD)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        row
+    };
+    let stopped = cell().await;
+    assert_eq!(stopped.3, 0, "stopped by the replace");
+    app.clock.advance_ms(60_000);
+    let again = "variant_sku,grade,price_eur,weekly_cap\niphone-13-128gb,functional_good,320.00,7\n";
+    let preview: Value = upload(&app, &alpha, again, "preview", None, false).await.json().await.unwrap();
+    assert_eq!(upload(&app, &alpha, again, "apply", preview["base"].as_str(), false).await.status(), 200);
+    let buying = cell().await;
+    assert_eq!((buying.0, buying.1, buying.2, buying.3, buying.4), (stopped.0, 32_000, Some(7), 1, stopped.4 + 1), "the same listing, buying again");
+    assert_eq!(buying.5, stopped.5 + 60_000, "priced again now");
+    assert_eq!(offered_price(&offer(&app).await), Some(32_000));
+    app.clock.advance_ms(60_000);
+    let cap_only = "variant_sku,grade,price_eur,weekly_cap\niphone-13-128gb,functional_good,320.00,9\n";
+    let preview: Value = upload(&app, &alpha, cap_only, "preview", None, false).await.json().await.unwrap();
+    assert_eq!(preview["counts"]["changed"], 1);
+    assert_eq!(upload(&app, &alpha, cap_only, "apply", preview["base"].as_str(), false).await.status(), 200);
+    let capped = cell().await;
+    assert_eq!((capped.1, capped.2, capped.4, capped.5), (32_000, Some(9), buying.4 + 1, buying.5), "the cap changed, not the price or its time");
     app.stop().await;
 });
 

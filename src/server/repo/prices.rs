@@ -539,9 +539,10 @@ fn insert_rows<const N: usize>(backend: Backend, rows: &[[Lit; N]], shared: &[Li
     sql
 }
 
-/// Writes an import's plan: upserts for new and changed cells, stops for
-/// removed ones, one history row per price change; the caller holds the
-/// transaction that makes it all-or-nothing.
+/// Writes an import's plan: inserts for new cells, updates for changed
+/// ones, stops for removed ones, one history row per price change; the
+/// caller holds the transaction that makes it all-or-nothing and the grid
+/// lock (`lock_grid`) taken before the plan's cells were read.
 ///
 /// Rows are written as literals in a few large statements (see `Lit`):
 /// binding 700,000 parameters one by one is what made 100,000 rows slow,
@@ -558,20 +559,38 @@ pub async fn apply(db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by
     // at random.
     let mut writes: Vec<&Planned> = writes.iter().collect();
     writes.sort_unstable_by_key(|w| (w.variant_id, w.grade.code()));
-    let upserts: Vec<[Lit; 4]> = writes
+    // Under the grid lock the caller has held since it read the cells the
+    // plan compares against, a cell with no listing still has none and one
+    // with a listing still has that one: new cells are inserted plainly and
+    // the others updated by id. An upsert of every cell cost Postgres a
+    // speculative insertion per row (+20 % on 100,000 new cells) and a
+    // conflict probe per updated one (+30 %).
+    let inserts: Vec<[Lit; 4]> = writes
         .iter()
+        .filter(|w| w.before.is_none())
         .filter_map(|w| w.price_minor.map(|p| [Lit::Int(Some(w.variant_id)), Lit::Code(w.grade.code()), Lit::Int(Some(p)), Lit::Int(w.weekly_cap)]))
         .collect();
     let shared = [Lit::Int(Some(seller_id)), Lit::Int(Some(now)), Lit::Int(Some(now))];
-    for chunk in upserts.chunks(rows_per_statement) {
+    for chunk in inserts.chunks(rows_per_statement) {
+        let sql = format!(
+            "INSERT INTO listings (variant_id, grade, price_minor, weekly_cap, seller_id, price_set_at, created_at) {}",
+            insert_rows(backend, chunk, &shared)
+        );
+        conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
+    }
+    let updates: Vec<[Lit; 3]> = writes
+        .iter()
+        .filter_map(|w| Some([Lit::Int(Some(w.before?.listing_id)), Lit::Int(Some(w.price_minor?)), Lit::Int(w.weekly_cap)]))
+        .collect();
+    for chunk in updates.chunks(rows_per_statement) {
         // price_set_at breaks ties between equal prices (first there wins),
         // so a change of cap alone keeps it.
         let sql = format!(
-            "INSERT INTO listings (variant_id, grade, price_minor, weekly_cap, seller_id, price_set_at, created_at) {} \
-             ON CONFLICT (seller_id, variant_id, grade) DO UPDATE SET \
-               price_set_at = CASE WHEN listings.price_minor <> excluded.price_minor OR listings.active = 0 THEN excluded.price_set_at ELSE listings.price_set_at END, \
-               price_minor = excluded.price_minor, weekly_cap = excluded.weekly_cap, active = 1, version = listings.version + 1",
-            insert_rows(backend, chunk, &shared)
+            "UPDATE listings SET \
+               price_set_at = CASE WHEN listings.price_minor <> t.column2 OR listings.active = 0 THEN {now} ELSE listings.price_set_at END, \
+               price_minor = t.column2, weekly_cap = t.column3, active = 1, version = listings.version + 1 \
+             FROM ({}) AS t WHERE listings.id = t.column1 AND listings.seller_id = {seller_id}",
+            insert_rows(backend, chunk, &[])
         );
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
     }
