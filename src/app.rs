@@ -7,7 +7,7 @@ use crate::sell::{browse::{BrandPage, CategoryPage}, model_page::ModelPage, offe
 use crate::ui::errors::NotFound;
 use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 
@@ -20,6 +20,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content="Sell your old phone, tablet, console or laptop to competing refurbishers: the best offer in seconds, a prepaid label, paid fast."/>
                 <meta name="theme-color" content="#0f5c4d"/>
+                {stylesheet()}
                 // Hydrate when the browser is idle, with the wasm fetched at low
                 // priority: the server-rendered page paints first (it works
                 // without JavaScript: links and forms submit as plain HTML) and
@@ -32,6 +33,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet, linked from the head the server renders (the browser
+/// never renders the head again), by the name the build gave it: with
+/// hashed file names that name carries the hash of its bytes and browsers
+/// keep the file a year. Linked from `App` under its plain name, a name
+/// the browser must hydrate as it was rendered, it was asked for again on
+/// every visit.
+fn stylesheet() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let name = use_context::<crate::server::state::AppState>().and_then(|s| s.built.hashed_css.clone());
+    #[cfg(not(feature = "ssr"))]
+    let name: Option<String> = None;
+    let href = format!("/pkg/{}", name.as_deref().unwrap_or("tradein.css"));
+    view! { <link rel="stylesheet" id="app-css" href=href/> }
 }
 
 /// The scripts that start the browser app (server-only: the shell is never
@@ -52,7 +68,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::ui::errors::provide_request_reference();
     view! {
-        <Stylesheet id="app-css" href="/pkg/tradein.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Title formatter=|page: String| if page.is_empty() { "TradeIn".to_string() } else { format!("{page} · TradeIn") }/>
         <Router>

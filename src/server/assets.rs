@@ -206,9 +206,10 @@ pub async fn root_file_cache(req: Request, next: Next) -> Response {
     res
 }
 
-/// The app links its stylesheet as `/pkg/<name>.css`, a name that cannot
-/// carry the hash; when the build hashed the file, that name is answered
-/// with the hashed one (revalidated each time, as the name is stable).
+/// Pages link the stylesheet by its hashed name when the build hashed it
+/// (`app::stylesheet`); the plain `/pkg/<name>.css` is still answered with
+/// the hashed file (revalidated each time, as the name is stable) for a
+/// page rendered by an earlier build.
 pub fn css_alias(files: &BuiltFiles, output_name: &str) -> impl Fn(Request) -> Request + Clone + Send + Sync + 'static {
     let alias = format!("/{output_name}.css");
     let target = files.hashed_css.as_ref().and_then(|h| format!("/{h}").parse::<http::Uri>().ok());

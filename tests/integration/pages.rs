@@ -34,6 +34,11 @@ both_backends!(home_page_is_server_rendered_with_the_catalog, |backend| async mo
     let csp = headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
     let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "script nonce differs from CSP");
+    // One stylesheet, in the head the server renders (app::stylesheet): by
+    // its plain name here, as a debug build does not hash file names.
+    let head = html.split("</head>").next().unwrap();
+    assert_eq!(html.matches(r#"rel="stylesheet""#).count(), 1, "one stylesheet link");
+    assert!(head.contains(r#"<link rel="stylesheet" id="app-css" href="/pkg/tradein.css">"#), "stylesheet link missing from the head");
     // Sent whole, with its length, not streamed in pieces (server::whole_pages).
     let length = headers.get("content-length").expect("a page is sent with its length").to_str().unwrap();
     assert_eq!(length.parse::<usize>().unwrap(), html.len());
@@ -63,6 +68,7 @@ both_backends!(unknown_pages_are_404_with_a_request_reference, |backend| async m
     let id = res.headers().get("x-request-id").unwrap().to_str().unwrap().to_string();
     let html = res.text().await.unwrap();
     assert!(html.contains("Page not found"));
+    assert!(html.contains(r#"id="app-css""#), "an error page is styled too");
     assert!(html.contains(&id), "the page should quote its request id {id}");
     app.stop().await;
 });
