@@ -88,10 +88,12 @@ pub fn decide(candidates: &[Candidate]) -> Decision {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn c(id: i64, price: i64) -> Candidate {
+    /// An eligible candidate (approved, buying, no cap): listing and seller
+    /// `id`, at `price`.
+    pub(crate) fn c(id: i64, price: i64) -> Candidate {
         Candidate {
             listing_id: id,
             seller_id: id,

@@ -170,8 +170,11 @@ fn is_public_page(path: &str) -> bool {
     path == "/" || (path.starts_with("/sell/") && !path.ends_with("/accept"))
 }
 
+/// Any session cookie, valid or not, under either name (`__Host-` over
+/// https ends in the plain one): such a visitor's page is rendered for them.
 fn signed_in(headers: &HeaderMap) -> bool {
-    headers.get_all(COOKIE).iter().any(|v| v.to_str().map_or(true, |c| c.contains("tradein_session=")))
+    let cookie = format!("{}=", super::auth::cookie_name(false));
+    headers.get_all(COOKIE).iter().any(|v| v.to_str().map_or(true, |c| c.contains(&cookie)))
 }
 
 /// Request ids this server makes: only those are written into kept pages
@@ -180,13 +183,14 @@ fn is_uuid(s: &str) -> bool {
     s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() })
 }
 
-/// The address a request may be answered from here under, if it may.
-fn key(req: &Request) -> Option<String> {
+/// The address a request may be answered from here under, if it may, and
+/// its request id (written into the page it gets).
+fn key(req: &Request) -> Option<(String, String)> {
     let uri = req.uri();
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let ok = req.method() == Method::GET && is_public_page(uri.path()) && !signed_in(req.headers()) && is_uuid(id);
     let key = uri.path_and_query().map(|p| p.as_str().to_string())?;
-    (ok && key.len() <= MAX_KEY).then_some(key)
+    (ok && key.len() <= MAX_KEY).then(|| (key, id.to_string()))
 }
 
 fn nonce_of(csp: &str) -> Option<&str> {
@@ -203,13 +207,12 @@ fn take_shown(headers: &mut HeaderMap) -> Vec<ShownOffer> {
 
 pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let key = key(&req);
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    if let Some(key) = &key {
+    if let Some((key, request_id)) = &key {
         let now = generations();
         let kept = read(&state.pages.pages, |pages| {
             let page = pages.get(key).filter(|p| p.fresh(now))?;
             let nonce = leptos::nonce::Nonce::new().to_string();
-            Some((page.respond(&nonce, &request_id), page.views.clone()))
+            Some((page.respond(&nonce, request_id), page.views.clone()))
         });
         if let Some((res, views)) = kept {
             let at_ms = state.clock.now_ms();
@@ -222,7 +225,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     let before = generations();
     let mut res = next.run(req).await;
     let views = take_shown(res.headers_mut());
-    let Some(key) = key else { return res };
+    let Some((key, request_id)) = key else { return res };
     let csp = res.headers().get(CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).map(str::to_string);
     // Sent whole by `whole_pages` (its length is known), not streaming.
     let whole = axum::body::HttpBody::size_hint(res.body()).exact().is_some_and(|n| n as usize <= MAX_BYTES);
@@ -282,7 +285,7 @@ mod tests {
         };
         let id = "0f8fad5b-d9cb-469f-a165-70867728950e";
         let offer = "/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=flawless&body=flawless";
-        assert_eq!(key(&req(Method::GET, offer, None, id)).as_deref(), Some(offer));
+        assert_eq!(key(&req(Method::GET, offer, None, id)), Some((offer.to_string(), id.to_string())));
         assert!(key(&req(Method::GET, "/", Some("theme=dark"), id)).is_some(), "another cookie is no session");
         assert!(key(&req(Method::GET, offer, Some("a=1; tradein_session=tok"), id)).is_none(), "signed in");
         assert!(key(&req(Method::GET, offer, Some("__Host-tradein_session=tok"), id)).is_none(), "signed in over https");

@@ -236,21 +236,7 @@ mod tests {
 
     #[test]
     fn offer_order_is_price_then_listing() {
-        let c = |listing_id, price_minor| Candidate {
-            listing_id,
-            seller_id: 1,
-            seller_name: String::new(),
-            price_minor,
-            quality_score: 0,
-            price_set_at: 0,
-            seller_approved: true,
-            seller_paused: false,
-            listing_active: true,
-            listing_weekly_cap: None,
-            listing_units_this_week: 0,
-            seller_weekly_cap: None,
-            seller_units_this_week: 0,
-        };
+        use crate::domain::offer::tests::c;
         let mut all = vec![c(3, 100), c(1, 200), c(2, 100)];
         in_offer_order(&mut all);
         assert_eq!(all.iter().map(|c| c.listing_id).collect::<Vec<_>>(), [1, 2, 3]);
