@@ -1,6 +1,6 @@
 // Gives the release front end's main JS, main wasm and wasm-split loader
 // names that change whenever their bytes do, so the server can let browsers
-// keep them for a year (src/server/assets.rs).
+// keep them for a year (src/platform/http/assets.rs).
 //
 // cargo-leptos (`--split`) names each file after its bytes, then patches the
 // main JS and wasm to import the loader under its new name, and the loader

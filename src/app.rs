@@ -1,9 +1,11 @@
 //! The HTML shell, the root component and the route table.
 
-use crate::account::session::provide_session;
-use crate::home::HomePage;
+use crate::features::accounts::views::session::provide_session;
+use crate::features::catalog::views::home::HomePage;
 use crate::lazy_pages::*;
-use crate::sell::{browse::{BrandPage, CategoryPage}, model_page::ModelPage, offer_page::OfferPage};
+use crate::features::catalog::views::browse::{BrandPage, CategoryPage};
+use crate::features::sell::views::model_page::ModelPage;
+use crate::features::sell::views::offer_page::OfferPage;
 use crate::ui::errors::NotFound;
 use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
@@ -43,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// every visit.
 fn stylesheet() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let name = use_context::<crate::server::state::AppState>().and_then(|s| s.built.hashed_css.clone());
+    let name = use_context::<crate::platform::state::AppState>().and_then(|s| s.built.hashed_css.clone());
     #[cfg(not(feature = "ssr"))]
     let name: Option<String> = None;
     let href = format!("/pkg/{}", name.as_deref().unwrap_or("tradein.css"));
@@ -55,7 +57,7 @@ fn stylesheet() -> impl IntoView {
 fn hydration_scripts(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
-        crate::server::hydration::scripts(options)
+        crate::platform::http::hydration::scripts(options)
     }
     #[cfg(not(feature = "ssr"))]
     {

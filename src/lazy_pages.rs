@@ -18,23 +18,26 @@
 //! wasm still imports the chunk loader that only the split step provides,
 //! and would not start.
 
-use crate::account::{login::LoginPage, signup::SignupPage};
-use crate::claims::ClaimPage;
-use crate::home::search::SearchPage;
-use crate::ops::alerts::AlertsInboxPage;
-use crate::ops::audit::AuditPage;
-use crate::ops::claims::OpsClaimsPage;
-use crate::ops::fraud::{BlocklistPage, FraudPage};
-use crate::ops::quality::QualityPage;
-use crate::ops::{dashboard::OpsDashboardPage, sellers::OpsSellersPage, suspended::OpsSuspendedPage};
-use crate::seller::orders::{SellerOrderPage, SellerOrdersPage};
-use crate::seller::price_detail::ListingDetailPage;
-use crate::seller::price_import::PriceImportPage;
-use crate::seller::prices::PricesPage;
-use crate::seller::signup::SellerSignupPage;
-use crate::sell::accept::AcceptPage;
-use crate::seller::SellerHome;
-use crate::trade_ins::{MyTradeInsPage, TradeInPage};
+use crate::features::accounts::views::login::LoginPage;
+use crate::features::accounts::views::signup::SignupPage;
+use crate::features::claims::ClaimPage;
+use crate::features::catalog::views::search::SearchPage;
+use crate::features::alerts::AlertsInboxPage;
+use crate::features::audit::AuditPage;
+use crate::features::claims::views::ops::OpsClaimsPage;
+use crate::features::fraud::{BlocklistPage, FraudPage};
+use crate::features::quality::views::QualityPage;
+use crate::features::kpis::views::ops_dashboard::OpsDashboardPage;
+use crate::features::sellers::views::applications::OpsSellersPage;
+use crate::features::orders::views::suspended::OpsSuspendedPage;
+use crate::features::orders::{SellerOrderPage, SellerOrdersPage};
+use crate::features::pricing::views::detail::ListingDetailPage;
+use crate::features::pricing::views::import::PriceImportPage;
+use crate::features::pricing::views::grid::PricesPage;
+use crate::features::sellers::views::signup::SellerSignupPage;
+use crate::features::sell::views::accept::AcceptPage;
+use crate::features::kpis::views::seller_home::SellerHome;
+use crate::features::trade_ins::{MyTradeInsPage, TradeInPage};
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 

@@ -3,21 +3,17 @@
 
 #![recursion_limit = "256"]
 
-pub mod account;
 pub mod app;
-pub mod claims;
 pub mod domain;
 pub mod error;
-pub mod home;
+pub mod features;
 pub mod lazy_pages;
-pub mod ops;
-pub mod sell;
-pub mod seller;
-pub mod trade_ins;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod startup;
 
 /// The browser entry point, called by Leptos's hydration script.
 ///

@@ -3,5 +3,5 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tradein::server::run_main().await
+    tradein::startup::run_main().await
 }

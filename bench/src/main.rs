@@ -15,9 +15,7 @@
 //! Web (`web.rs`): the release server binary on the SQLite database above,
 //! its pages under load, the bytes a first visit downloads, Lighthouse.
 
-#[path = "bench/web.rs"]
 mod web;
-#[path = "bench/wasm_sizes.rs"]
 mod wasm_sizes;
 
 /// How long each part of the run took, printed under the table: the run is
@@ -45,18 +43,17 @@ pub mod phases {
 use std::sync::Arc;
 use std::time::Instant;
 use tradein::domain::grade::Grade;
-use tradein::server::clock::{Clock, SystemClock};
-use tradein::server::config::Config;
-use tradein::server::db::Db;
-use tradein::server::repo;
-use tradein::server::trade_in_flow::current_decision;
+use tradein::platform::clock::{Clock, SystemClock};
+use tradein::platform::config::Config;
+use tradein::platform::db::Db;
+use tradein::features::trade_ins::service::current_decision;
 
 const SELLERS: usize = 50;
 const TRADE_INS: usize = 20_000;
 const LOOKUPS: usize = 10_000;
 
 /// The history generator's xorshift, with `below` taking a length.
-struct Rng(tradein::server::seed::history::Rng);
+struct Rng(tradein::features::demo::history::Rng);
 impl Rng {
     fn below(&mut self, n: usize) -> usize {
         self.0.below(n as u64) as usize
@@ -75,10 +72,10 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
     let mut seller_ids = Vec::new();
     for i in 0..SELLERS {
         let email = tradein::domain::account::Email::parse(&format!("bench{i}@sellers.example"))?;
-        let user = repo::users::insert(&mut *tx, repo::users::NewUser { email: &email, password_hash: "!", role: tradein::domain::account::Role::Seller, display_name: "Bench" }, now).await?;
-        let id = repo::sellers::insert(
+        let user = tradein::features::accounts::repo::users::insert(&mut *tx, tradein::features::accounts::repo::users::NewUser { email: &email, password_hash: "!", role: tradein::domain::account::Role::Seller, display_name: "Bench" }, now).await?;
+        let id = tradein::features::sellers::repo::insert(
             &mut *tx,
-            &repo::sellers::NewSeller {
+            &tradein::features::sellers::repo::NewSeller {
                 user_id: user,
                 company_name: &format!("Bench Refurb {i}"),
                 vat_number: "FR00000000000",
@@ -104,15 +101,15 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
     for &s in &seller_ids {
         for &v in &variants {
             for g in Grade::ALL {
-                listings.push(repo::sellers::NewListing { seller_id: s, variant_id: v, grade: g, price_minor: 1_000 + rng.below(50_000) as i64 });
+                listings.push(tradein::features::sellers::repo::NewListing { seller_id: s, variant_id: v, grade: g, price_minor: 1_000 + rng.below(50_000) as i64 });
             }
         }
     }
-    repo::sellers::insert_listings(db, &mut tx, &listings, now).await?;
+    tradein::features::sellers::repo::insert_listings(db, &mut tx, &listings, now).await?;
     let listing_ids: Vec<(i64, i64, i64)> = sqlx::query_as("SELECT id, seller_id, variant_id FROM listings").fetch_all(&mut *tx).await?;
-    let customer = repo::users::insert(
+    let customer = tradein::features::accounts::repo::users::insert(
         &mut *tx,
-        repo::users::NewUser { email: &tradein::domain::account::Email::parse("bench@customers.example")?, password_hash: "!", role: tradein::domain::account::Role::Customer, display_name: "Bench" },
+        tradein::features::accounts::repo::users::NewUser { email: &tradein::domain::account::Email::parse("bench@customers.example")?, password_hash: "!", role: tradein::domain::account::Role::Customer, display_name: "Bench" },
         now,
     )
     .await?;
@@ -173,8 +170,8 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
 /// lookup; autovacuum would have marked them, so VACUUM does it here.
 async fn settle(db: &Db) -> Result<(), sqlx::Error> {
     let sql = match db.backend() {
-        tradein::server::db::Backend::Sqlite => "ANALYZE",
-        tradein::server::db::Backend::Postgres => "VACUUM (ANALYZE)",
+        tradein::platform::db::Backend::Sqlite => "ANALYZE",
+        tradein::platform::db::Backend::Postgres => "VACUUM (ANALYZE)",
     };
     sqlx::Executor::execute(db.pool(), sqlx::raw_sql(sql)).await?;
     // The pool's SQLite connections read the statistics once: the next ask
@@ -196,14 +193,14 @@ async fn grow_catalog(db: &Db) -> Result<Vec<String>, Box<dyn std::error::Error>
     let mut skus = Vec::new();
     for m in 0..BENCH_MODELS {
         let slug = format!("bench-phone-{m}");
-        let model = repo::catalog::upsert_model(
+        let model = tradein::features::catalog::repo::upsert_model(
             &mut tx,
-            &repo::catalog::ModelRow { category_id: category, brand_id: brand, slug: &slug, name: &format!("Bench Phone {m}"), release_year: 2024, launch_price_minor: 99_900 },
+            &tradein::features::catalog::repo::ModelRow { category_id: category, brand_id: brand, slug: &slug, name: &format!("Bench Phone {m}"), release_year: 2024, launch_price_minor: 99_900 },
         )
         .await?;
         for (i, gb) in STORAGES.iter().enumerate() {
             let sku = tradein::domain::catalog::variant_sku(&slug, *gb, "");
-            repo::catalog::upsert_variant(&mut tx, model, &sku, *gb as i64, "", i as i64).await?;
+            tradein::features::catalog::repo::upsert_variant(&mut tx, model, &sku, *gb as i64, "", i as i64).await?;
             skus.push(sku);
         }
     }
@@ -212,24 +209,24 @@ async fn grow_catalog(db: &Db) -> Result<Vec<String>, Box<dyn std::error::Error>
 }
 
 /// (validate s, apply s) for one file.
-async fn import_once(state: &tradein::server::state::AppState, ctx: &tradein::server::pricing::SellerCtx, csv: &str) -> Result<(f64, f64, String), Box<dyn std::error::Error>> {
+async fn import_once(state: &tradein::platform::state::AppState, ctx: &tradein::features::pricing::service::SellerCtx, csv: &str) -> Result<(f64, f64, String), Box<dyn std::error::Error>> {
     let t = Instant::now();
-    let preview = tradein::server::pricing::preview_import(state, ctx, csv, false).await.map_err(|e| e.to_string())?;
+    let preview = tradein::features::pricing::service::preview_import(state, ctx, csv, false).await.map_err(|e| e.to_string())?;
     let validate = t.elapsed().as_secs_f64();
     if preview.error_count > 0 {
         return Err(format!("bench file has {} bad rows: {:?}", preview.error_count, preview.errors.first()).into());
     }
     let t = Instant::now();
-    let applied = tradein::server::pricing::apply_import(state, ctx, csv, false, &preview.base).await.map_err(|e| e.to_string())?;
+    let applied = tradein::features::pricing::service::apply_import(state, ctx, csv, false, &preview.base).await.map_err(|e| e.to_string())?;
     let apply = t.elapsed().as_secs_f64();
     let c = applied.counts;
     Ok((validate, apply, format!("{} new, {} changed", c.new, c.changed)))
 }
 
-async fn csv_import(name: &str, state: &tradein::server::state::AppState) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+async fn csv_import(name: &str, state: &tradein::platform::state::AppState) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let skus = grow_catalog(&state.db).await?;
     let (seller_id, user_id): (i64, i64) = sqlx::query_as("SELECT id, user_id FROM sellers WHERE company_name = 'Bench Refurb 0'").fetch_one(state.db.pool()).await?;
-    let ctx = tradein::server::pricing::SellerCtx { seller_id, user_id, company: "Bench Refurb 0".into(), status: "approved".into(), paused: false, weekly_cap: None };
+    let ctx = tradein::features::pricing::service::SellerCtx { seller_id, user_id, company: "Bench Refurb 0".into(), status: "approved".into(), paused: false, weekly_cap: None };
     let file = |offset: i64| {
         let mut csv = String::from("variant_sku;grade;price_eur;weekly_cap\n");
         for (i, (sku, g)) in skus.iter().flat_map(|s| Grade::ALL.iter().map(move |g| (s, g))).take(CSV_ROWS).enumerate() {
@@ -251,17 +248,17 @@ async fn csv_import(name: &str, state: &tradein::server::state::AppState) -> Res
     }
     // The grid over the grown catalog (16,800+ variants), this seller's
     // 100,000 prices and 50 competitors: one page, server-side filters.
-    use tradein::server::repo::prices::{GridQuery, Only, Sort};
+    use tradein::features::pricing::repo::{GridQuery, Only, Sort};
     for (what, only, sort, text) in [("all, catalog order", Only::All, Sort::Catalog, ""), ("not winning", Only::NotWinning, Sort::Catalog, ""), ("text search, my price", Only::Buying, Sort::MyPrice, "bench phone 7")] {
         let mut times = Vec::new();
         let mut total = 0;
         for _ in 0..20 {
-            let q = GridQuery { category: String::new(), brand: String::new(), text: text.into(), only, sort, offset: 0, limit: tradein::server::pricing::PER_PAGE };
+            let q = GridQuery { category: String::new(), brand: String::new(), text: text.into(), only, sort, offset: 0, limit: tradein::features::pricing::service::PER_PAGE };
             // Read from the database each time: the web phase measures the
             // page with the market kept between requests.
             state.offers.clear();
             let t = Instant::now();
-            total = tradein::server::pricing::grid_page(state, &ctx, q, 1).await.map_err(|e| e.to_string())?.total;
+            total = tradein::features::pricing::service::grid_page(state, &ctx, q, 1).await.map_err(|e| e.to_string())?.total;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -282,13 +279,13 @@ const HISTORY_CONSUMERS: usize = 5_000;
 /// A year of trade-ins (200,000, 5,000 consumers, every outcome), then the
 /// operations dashboard (a week, with its previous week, 12 weeks of
 /// history and the segment breakdowns) timed on it.
-async fn ops_dashboard(name: &str, state: &tradein::server::state::AppState) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+async fn ops_dashboard(name: &str, state: &tradein::platform::state::AppState) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let (summary, load_s) = load_history(state).await?;
     time_dashboard(name, state, &summary, load_s, false).await
 }
 
-async fn load_history(state: &tradein::server::state::AppState) -> Result<(tradein::server::seed::history::Summary, f64), Box<dyn std::error::Error>> {
-    use tradein::server::seed::history::{generate, Spec};
+async fn load_history(state: &tradein::platform::state::AppState) -> Result<(tradein::features::demo::history::Summary, f64), Box<dyn std::error::Error>> {
+    use tradein::features::demo::history::{generate, Spec};
     let t = Instant::now();
     let spec = Spec { consumers: HISTORY_CONSUMERS, trade_ins: HISTORY_TRADE_INS, weeks: 52, seed: 42, views_per_trade_in: 4, heavy_counter_offerer: None };
     let summary = generate(&state.db, &spec, SystemClock.now_ms()).await?;
@@ -297,9 +294,9 @@ async fn load_history(state: &tradein::server::state::AppState) -> Result<(trade
 }
 
 /// What a kept database holds, for the table's data column.
-async fn history_summary(db: &Db) -> Result<tradein::server::seed::history::Summary, Box<dyn std::error::Error>> {
+async fn history_summary(db: &Db) -> Result<tradein::features::demo::history::Summary, Box<dyn std::error::Error>> {
     let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await.map(|n| n as usize) };
-    Ok(tradein::server::seed::history::Summary {
+    Ok(tradein::features::demo::history::Summary {
         consumers: count("SELECT COUNT(*) FROM users WHERE role = 'customer'").await?,
         trade_ins: count("SELECT COUNT(*) FROM trade_ins").await?,
         offer_views: count("SELECT COUNT(*) FROM offer_views").await?,
@@ -311,19 +308,19 @@ async fn history_summary(db: &Db) -> Result<tradein::server::seed::history::Summ
 /// the time goes.
 async fn time_dashboard(
     name: &str,
-    state: &tradein::server::state::AppState,
-    summary: &tradein::server::seed::history::Summary,
+    state: &tradein::platform::state::AppState,
+    summary: &tradein::features::demo::history::Summary,
     load_s: f64,
     phases: bool,
 ) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let now = SystemClock.now_ms();
     let mut out = Vec::new();
     for (what, kind) in [("week", "week"), ("month", "month")] {
-        let r = tradein::server::ops_dashboard::request(now, Some(kind), None, None, None, None, None).map_err(|e| e.to_string())?;
+        let r = tradein::features::kpis::service::request(now, Some(kind), None, None, None, None, None).map_err(|e| e.to_string())?;
         let mut times = Vec::new();
         for _ in 0..12 {
             let t = Instant::now();
-            std::hint::black_box(tradein::server::ops_dashboard::dashboard(state, &r).await.map_err(|e| e.to_string())?);
+            std::hint::black_box(tradein::features::kpis::service::dashboard(state, &r).await.map_err(|e| e.to_string())?);
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.remove(0);
@@ -346,9 +343,9 @@ async fn time_dashboard(
 }
 
 /// The dashboard's main reads timed one by one (median of 5 runs each).
-async fn dashboard_phases(state: &tradein::server::state::AppState, r: &tradein::server::ops_dashboard::Request) -> Result<(), Box<dyn std::error::Error>> {
+async fn dashboard_phases(state: &tradein::platform::state::AppState, r: &tradein::features::kpis::service::Request) -> Result<(), Box<dyn std::error::Error>> {
     use tradein::domain::kpi::{Period, PeriodKind};
-    use tradein::server::repo::ops_kpis;
+    use tradein::features::kpis::repo::ops_kpis;
     let mut conn = state.db.pool().acquire().await?;
     let prev = r.period.previous();
     let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
@@ -372,7 +369,7 @@ async fn dashboard_phases(state: &tradein::server::state::AppState, r: &tradein:
 }
 
 async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Error>> {
-    let mut rng = Rng(tradein::server::seed::history::Rng(0x5EED_1234_ABCD_0001));
+    let mut rng = Rng(tradein::features::demo::history::Rng(0x5EED_1234_ABCD_0001));
     let (listings, load_s) = load(db, &mut rng).await?;
     let variants: Vec<i64> = sqlx::query_scalar("SELECT id FROM variants").fetch_all(db.pool()).await?;
     let mut conn = db.pool().acquire().await?;
@@ -396,11 +393,11 @@ async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Erro
     ))
 }
 
-async fn with_backend(url: String) -> Result<tradein::server::state::AppState, Box<dyn std::error::Error>> {
+async fn with_backend(url: String) -> Result<tradein::platform::state::AppState, Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("tradein-bench-{}", std::process::id()));
     let vars = [("DATABASE_URL", url), ("APP_SECRET", "ab".repeat(32)), ("SEED_DEMO", "false".into()), ("DATA_DIR", dir.display().to_string())];
     let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))?;
-    Ok(tradein::server::prepare(config, Arc::new(SystemClock)).await?)
+    Ok(tradein::startup::prepare(config, Arc::new(SystemClock)).await?)
 }
 
 /// The bench refurbisher the web phase signs in as (one of the 50 from
@@ -413,7 +410,7 @@ const WEB_MODEL: &str = "iphone-13";
 /// What the web phase needs from the SQLite database: a seller who can sign
 /// in, and a real model with one of its variants.
 async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error::Error>> {
-    let hash = tradein::server::auth::hash_password(WEB_SELLER_PASSWORD.into()).await;
+    let hash = tradein::platform::session::hash_password(WEB_SELLER_PASSWORD.into()).await;
     let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2").bind(hash).bind(WEB_SELLER).execute(db.pool()).await?;
     if updated.rows_affected() != 1 {
         return Err(format!("the bench database has no {WEB_SELLER}").into());
@@ -440,7 +437,7 @@ async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error:
         "works=no&screen=light_scratches&body=flawless",
         "works=no&screen=cracked&body=cracked",
     ];
-    let mut rng = Rng(tradein::server::seed::history::Rng(0x0FFE_5EED_0000_0001));
+    let mut rng = Rng(tradein::features::demo::history::Rng(0x0FFE_5EED_0000_0001));
     let mut offer_paths: Vec<String> =
         every.iter().map(|(c, b, m, v)| format!("/sell/{c}/{b}/{m}/offer?variant={v}&{}", CONDITIONS[rng.below(CONDITIONS.len())])).collect();
     for i in (1..offer_paths.len()).rev() {

@@ -132,7 +132,7 @@ test('the consumer flow does not download the dashboards; a dashboard page loads
   // Every load of a lazy page names its chunks in the head, so the browser
   // fetches them beside the main module, not after it. Leptos looked the
   // list up in whatever reactive owner a server thread last left current:
-  // a third of these pages named none (src/server/hydration.rs).
+  // a third of these pages named none (src/platform/http/hydration.rs).
   const pages = await Promise.all(Array.from({ length: 12 }, () => page.request.get('/seller/prices')));
   const named = await Promise.all(
     pages.map(async (res) => res.status() === 200 && /<link [^>]*href="\/pkg\/chunk_[^"]+\.wasm"[^>]*>/.test(await res.text())),

@@ -23,4 +23,5 @@ pub mod search;
 pub mod sla;
 pub mod tracking;
 pub mod tradein;
+pub mod user;
 pub mod vat;

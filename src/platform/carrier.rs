@@ -3,8 +3,7 @@
 //! events are recorded by the app as things happen; a real carrier is a new
 //! implementation of `Carrier`, with its events fed to the same repository.
 
-use super::db::Db;
-use super::repo;
+use crate::platform::db::Db;
 use crate::domain::address::PostalAddress;
 use crate::domain::tracking::tracking_number;
 use std::future::Future;
@@ -51,7 +50,7 @@ impl Carrier for LocalCarrier {
         Box::pin(async move {
             // Its own statement, outside any caller's transaction: callers
             // ask for the number before taking the write lock.
-            let serial = repo::shipments::next_serial(self.db.pool(), Self::CODE).await.map_err(|e| CarrierError(e.to_string()))?;
+            let serial = crate::features::trade_ins::repo::shipments::next_serial(self.db.pool(), Self::CODE).await.map_err(|e| CarrierError(e.to_string()))?;
             Ok(tracking_number("TI", (serial % 100_000_000) as u32))
         })
     }

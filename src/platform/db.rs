@@ -5,7 +5,7 @@
 //! pragmas, the migration folder, how a write transaction starts, and how a
 //! numbered placeholder is written.
 
-use super::config::DatabaseUrl;
+use crate::platform::config::DatabaseUrl;
 use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
 use sqlx::{Any, AnyPool, Transaction};
 use std::str::FromStr;
@@ -189,6 +189,20 @@ impl Placeholders {
         let parts: Vec<String> = (0..width).map(|_| self.next()).collect();
         format!("({})", parts.join(", "))
     }
+}
+
+pub type DbResult<T> = Result<T, sqlx::Error>;
+
+/// `'a', 'b'`: states named by a domain rule, for an SQL `IN (...)`. The
+/// codes are the domain's own constants, never user input.
+pub fn state_list(states: impl IntoIterator<Item = crate::domain::tradein::State>) -> String {
+    states.into_iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+}
+
+/// `1, 2, 3` for an SQL `IN (...)`: ids the server read from the database,
+/// formatted as integers, never text from a request.
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// True when the error is a unique-constraint violation (e.g. email taken).

@@ -305,7 +305,7 @@ const HELVETICA_BOLD_WIDTHS: [u16; 224] = [
 /// Test support: checks that every xref entry points at the first byte of
 /// its "N 0 obj" and that the trailer and startxref agree with the table.
 #[cfg(test)]
-pub(super) fn assert_xref_consistent(pdf: &[u8]) {
+pub(crate) fn assert_xref_consistent(pdf: &[u8]) {
     let find = |needle: &[u8]| pdf.windows(needle.len()).position(|w| w == needle);
     let sx = pdf.windows(10).rposition(|w| w == b"startxref\n").expect("startxref");
     let digits: String = pdf[sx + 10..].iter().take_while(|b| b.is_ascii_digit()).map(|&b| b as char).collect();

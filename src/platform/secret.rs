@@ -37,7 +37,7 @@ impl Secret {
         let path = dir.join("secret.key");
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let bytes = super::config::parse_secret(text.trim())
+                let bytes = crate::platform::config::parse_secret(text.trim())
                     .map_err(|m| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {m}", path.display())))?;
                 Ok(Secret::from_bytes(&bytes))
             }

@@ -1,12 +1,12 @@
 //! What every request handler and server function shares.
 
-use super::carrier::Carrier;
-use super::clock::Clock;
-use super::config::Config;
-use super::db::Db;
-use super::mailer::Mailer;
-use super::payouts::PayoutProvider;
-use super::secret::Secret;
+use crate::platform::carrier::Carrier;
+use crate::platform::clock::Clock;
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::mail::Mailer;
+use crate::platform::payouts::PayoutProvider;
+use crate::platform::secret::Secret;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -41,17 +41,17 @@ pub struct Shared {
     pub mailer: Arc<dyn Mailer>,
     pub payouts: Arc<dyn PayoutProvider>,
     /// Set when ALERT_WEBHOOK_URL is.
-    pub alert_sink: Option<Arc<dyn super::alerts::AlertSink>>,
+    pub alert_sink: Option<Arc<dyn crate::features::alerts::service::AlertSink>>,
     /// "Offer shown" records, written in batches off the request path.
-    pub offer_views: super::offer_views::OfferViewLog,
+    pub offer_views: crate::features::offers::shown::OfferViewLog,
     /// Catalog reads of the consumer pages, kept in memory.
-    pub catalog: Arc<super::catalog_cache::CatalogCache>,
+    pub catalog: Arc<crate::features::catalog::cache::CatalogCache>,
     /// The offer step's reading of the market, kept for a moment.
-    pub offers: Arc<super::offer_cache::OfferCache>,
+    pub offers: Arc<crate::features::offers::cache::OfferCache>,
     /// Consumer pages as rendered for visitors not signed in, kept for a moment.
-    pub pages: super::page_cache::PageCache,
+    pub pages: crate::platform::http::page_cache::PageCache,
     /// The front-end files of this build, read once at start-up.
-    pub built: super::assets::BuiltFiles,
+    pub built: crate::platform::http::assets::BuiltFiles,
     pub leptos_options: LeptosOptions,
 }
 

@@ -1,7 +1,7 @@
 //! Structured logs with `tracing`: text for people, JSON for machines
 //! (`LOG_FORMAT=json`); the level comes from `RUST_LOG`.
 
-use super::config::LogFormat;
+use crate::platform::config::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(format: LogFormat) {

@@ -1,47 +1,19 @@
 //! Server-only infrastructure: configuration, database, repositories,
 //! sessions, protections and start-up. Compiled only with the `ssr` feature.
 
-pub mod alerts;
-pub mod api;
-pub mod assets;
-pub mod auth;
-pub mod carrier;
-pub mod catalog_cache;
-pub mod claims;
-pub mod clock;
-pub mod config;
-pub mod db;
-pub mod downloads;
-pub mod emails;
-pub mod fraud;
-pub mod health;
-pub mod hydration;
-pub mod jobs;
-pub mod kept;
-pub mod labels;
-pub mod mailer;
-pub mod offer_cache;
-pub mod offer_views;
-pub mod onboarding;
-pub mod ops_dashboard;
-pub mod order_flow;
-pub mod page_cache;
-pub mod payouts;
-pub mod photos;
-pub mod price_files;
-pub mod quality;
-pub mod pricing;
-pub mod repo;
-pub mod secret;
-pub mod security;
-pub mod seed;
-pub mod state;
-pub mod telemetry;
-pub mod trade_in_flow;
-pub mod uploads;
-pub mod whole_pages;
 
 use crate::app::{shell, App};
+use crate::features::alerts::service as alerts;
+use crate::features::demo as seed;
+use crate::features::fraud::service as fraud;
+use crate::features::kpis::service as ops_dashboard;
+use crate::features::offers::shown as offer_views;
+use crate::features::orders::uploads;
+use crate::features::pricing::files as price_files;
+use crate::features::quality::service as quality;
+use crate::features::trade_ins::downloads;
+use crate::platform::http::{assets, health, hydration, page_cache, security, whole_pages};
+use crate::platform::{carrier, clock, config, db, jobs, mail as mailer, payouts, secret, state, telemetry};
 use axum::routing::{get, post};
 use axum::Router;
 use clock::Clock;
@@ -95,7 +67,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
 
     seed::load_catalog(&db).await?;
     seed::ensure_recycling_partner(&db, clock.now_ms()).await?;
-    let demo_seeded = config.seed_demo.unwrap_or(new_embedded_db) && seed::demo::seed(&db, clock.now_ms()).await?.is_some();
+    let demo_seeded = config.seed_demo.unwrap_or(new_embedded_db) && seed::marketplace::seed(&db, clock.now_ms()).await?.is_some();
     db.optimize().await.map_err(|source| StartError::Connect { url: config.database.describe(), source })?;
 
     let built = assets::built_files(&config.site_root, "tradein");
@@ -126,7 +98,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     let offer_views = offer_views::OfferViewLog::start(db.clone());
     let state = AppState::new(state::Shared { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), offers: Default::default(), pages: Default::default(), built, leptos_options });
     if demo_seeded {
-        seed::demo::seed_activity(&state).await?;
+        seed::marketplace::seed_activity(&state).await?;
     }
     Ok(state)
 }

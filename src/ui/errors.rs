@@ -16,7 +16,7 @@ struct RequestReference(OnceResource<Option<String>>);
 
 pub fn provide_request_reference() {
     #[cfg(feature = "ssr")]
-    let id = use_context::<http::request::Parts>().map(|p| crate::server::api::request_id(&p.headers));
+    let id = use_context::<http::request::Parts>().map(|p| crate::platform::session::guard::request_id(&p.headers));
     #[cfg(not(feature = "ssr"))]
     let id: Option<String> = None;
     provide_context(RequestReference(OnceResource::new(async move { id })));
@@ -41,7 +41,7 @@ fn Reference() -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::api::set_status(http::StatusCode::NOT_FOUND);
+    crate::platform::session::guard::set_status(http::StatusCode::NOT_FOUND);
     view! {
         <Title text="Page not found"/>
         <section class="card narrow">
@@ -59,7 +59,7 @@ pub fn NotFound() -> impl IntoView {
 pub fn AccessProblem(error: AppError, #[prop(into)] here: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-        crate::server::api::set_status(status);
+        crate::platform::session::guard::set_status(status);
     }
     match error {
         AppError::Unauthenticated => view! {

@@ -1,4 +1,4 @@
-use crate::account::session::use_session;
+use crate::features::accounts::views::session::use_session;
 use crate::domain::account::Role;
 use leptos::prelude::*;
 

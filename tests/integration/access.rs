@@ -2,7 +2,7 @@
 
 use crate::both_backends;
 use crate::harness::TestApp;
-use tradein::server::seed::demo::{DEMO_CONSUMER_EMAIL, DEMO_OPS_EMAIL, DEMO_PASSWORD};
+use tradein::features::demo::marketplace::{DEMO_CONSUMER_EMAIL, DEMO_OPS_EMAIL, DEMO_PASSWORD};
 
 async fn page_status(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
     let res = client.get(app.url(path)).send().await.unwrap();
@@ -140,7 +140,7 @@ both_backends!(nested_sections_finish_under_load, |backend| async move {
     let state = app.state.clone();
     let starts = tokio::spawn(async move {
         for _ in 0..40 {
-            drop(tradein::server::router(state.clone()));
+            drop(tradein::startup::router(state.clone()));
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
     });

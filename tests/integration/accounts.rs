@@ -1,7 +1,7 @@
 use crate::both_backends;
 use crate::harness::TestApp;
 use reqwest::header::SET_COOKIE;
-use tradein::server::clock::DAY_MS;
+use tradein::platform::clock::DAY_MS;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -117,7 +117,7 @@ both_backends!(sessions_expire_after_thirty_idle_days, |backend| async move {
     assert!(app.whoami(&client).await.is_some(), "sliding expiry");
     app.clock.advance_ms(31 * DAY_MS);
     assert_eq!(app.whoami(&client).await, None);
-    let (sessions, _) = tradein::server::jobs::housekeeping(&app.state).await.unwrap();
+    let (sessions, _) = tradein::platform::jobs::housekeeping(&app.state).await.unwrap();
     assert_eq!(sessions, 1, "housekeeping removes the expired session");
     app.stop().await;
 });

@@ -4,7 +4,6 @@
 use crate::harness::TestApp;
 use tradein::domain::account::{Email, Role};
 use tradein::domain::grade::Grade;
-use tradein::server::repo;
 
 pub struct SellerSpec<'a> {
     pub name: &'a str,
@@ -22,12 +21,12 @@ impl<'a> SellerSpec<'a> {
 pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
     let pool = app.state.db.pool();
     let email = Email::parse(&format!("{}@sellers.example", tradein::domain::catalog::slugify(spec.name))).unwrap();
-    let user_id = repo::users::insert(pool, repo::users::NewUser { email: &email, password_hash: "!", role: Role::Seller, display_name: spec.name }, 0)
+    let user_id = tradein::features::accounts::repo::users::insert(pool, tradein::features::accounts::repo::users::NewUser { email: &email, password_hash: "!", role: Role::Seller, display_name: spec.name }, 0)
         .await
         .unwrap();
-    repo::sellers::insert(
+    tradein::features::sellers::repo::insert(
         pool,
-        &repo::sellers::NewSeller {
+        &tradein::features::sellers::repo::NewSeller {
             user_id,
             company_name: spec.name,
             vat_number: "FR00000000000",
@@ -51,13 +50,13 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
 }
 
 pub async fn variant_id(app: &TestApp, sku: &str) -> i64 {
-    repo::catalog::variant_by_sku(app.state.db.pool(), sku).await.unwrap().unwrap().variant_id
+    tradein::features::catalog::repo::variant_by_sku(app.state.db.pool(), sku).await.unwrap().unwrap().variant_id
 }
 
 pub async fn listing(app: &TestApp, seller_id: i64, sku: &str, grade: Grade, price_minor: i64, set_at: i64) -> i64 {
     let variant_id = variant_id(app, sku).await;
     let mut conn = app.state.db.pool().acquire().await.unwrap();
-    repo::sellers::insert_listings(&app.state.db, &mut conn, &[repo::sellers::NewListing { seller_id, variant_id, grade, price_minor }], set_at)
+    tradein::features::sellers::repo::insert_listings(&app.state.db, &mut conn, &[tradein::features::sellers::repo::NewListing { seller_id, variant_id, grade, price_minor }], set_at)
         .await
         .unwrap();
     sqlx::query_scalar("SELECT id FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3")
@@ -147,7 +146,7 @@ pub async fn customer(app: &TestApp, email: &str) -> reqwest::Client {
 /// A refurbisher that can sign in: (its client, seller id).
 pub async fn seller_with_login(app: &TestApp, name: &str) -> (reqwest::Client, i64) {
     let id = seller(app, SellerSpec::approved(name)).await;
-    let hash = tradein::server::auth::hash_password("correct horse battery".into()).await;
+    let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
     let email: String = sqlx::query_scalar("SELECT contact_email FROM sellers WHERE id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
     sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2").bind(&hash).bind(&email).execute(app.state.db.pool()).await.unwrap();
     let client = app.client();

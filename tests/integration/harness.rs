@@ -6,10 +6,10 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use tradein::server::clock::ManualClock;
-use tradein::server::config::Config;
-use tradein::server::state::AppState;
-use tradein::server::{prepare, start, Running};
+use tradein::platform::clock::ManualClock;
+use tradein::platform::config::Config;
+use tradein::platform::state::AppState;
+use tradein::startup::{prepare, start, Running};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

@@ -7,10 +7,10 @@ use crate::fixtures::*;
 use crate::harness::{TestApp, START_MS};
 use serde_json::Value;
 use tradein::domain::dates::DAY_MS;
-use tradein::server::clock::Clock;
+use tradein::platform::clock::Clock;
 use tradein::domain::grade::Grade;
 use tradein::domain::kpi::{Counts, Kpi, Period, PeriodKind};
-use tradein::server::repo::ops_kpis::{breakdown, counts, totals, Filter, Group};
+use tradein::features::kpis::repo::ops_kpis::{breakdown, counts, totals, Filter, Group};
 
 const SKU: &str = "iphone-13-128gb";
 
@@ -52,7 +52,7 @@ async fn set(app: &TestApp, id: i64, column: &str, at: i64) {
 
 async fn customer_id(app: &TestApp, email: &str) -> i64 {
     let e = tradein::domain::account::Email::parse(email).unwrap();
-    tradein::server::repo::users::insert(app.state.db.pool(), tradein::server::repo::users::NewUser { email: &e, password_hash: "!", role: tradein::domain::account::Role::Customer, display_name: "C" }, 0)
+    tradein::features::accounts::repo::users::insert(app.state.db.pool(), tradein::features::accounts::repo::users::NewUser { email: &e, password_hash: "!", role: tradein::domain::account::Role::Customer, display_name: "C" }, 0)
         .await
         .unwrap()
 }
@@ -151,7 +151,7 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
     assert_eq!(by_seller["Beta Refurb"].accepted, 1);
     let by_cb = counts(&mut conn, week.start_ms, week.end_ms, &all, Group::CategoryBrand, false).await.unwrap();
     assert_eq!(by_cb["Smartphones / Apple"].offers_shown, 10);
-    let weekly = tradein::server::repo::ops_kpis::weekly(&mut conn, prev0, 2, &all, false).await.unwrap();
+    let weekly = tradein::features::kpis::repo::ops_kpis::weekly(&mut conn, prev0, 2, &all, false).await.unwrap();
     assert_eq!((weekly[0].accepted, weekly[1].accepted), (1, 3));
     // The dashboard's one-read breakdown agrees with the separate queries.
     let parts = breakdown(&mut conn, week.start_ms, week.end_ms, &all, true).await.unwrap();
@@ -198,10 +198,10 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
     // Two weeks on, both weeks are read from the daily rollup: the same
     // answers, segment by segment, and days counted exactly once.
     app.clock.advance_ms(15 * DAY_MS);
-    tradein::server::repo::kpi_rollup::refresh(&app.state.db, app.clock.now_ms()).await.unwrap();
-    assert_eq!(tradein::server::repo::kpi_rollup::refresh(&app.state.db, app.clock.now_ms()).await.unwrap(), 0, "nothing twice");
+    tradein::features::kpis::repo::rollup::refresh(&app.state.db, app.clock.now_ms()).await.unwrap();
+    assert_eq!(tradein::features::kpis::repo::rollup::refresh(&app.state.db, app.clock.now_ms()).await.unwrap(), 0, "nothing twice");
     let mut conn = app.state.db.pool().acquire().await.unwrap();
-    let built = tradein::server::repo::kpi_rollup::built_until(&mut conn).await.unwrap();
+    let built = tradein::features::kpis::repo::rollup::built_until(&mut conn).await.unwrap();
     assert_eq!(built, Some(w0 + 15 * DAY_MS), "every whole day up to today");
     assert_eq!(totals(&mut conn, week.start_ms, week.end_ms, &all).await.unwrap(), expected);
     let before = totals(&mut conn, prev0, w0, &all).await.unwrap();
@@ -211,7 +211,7 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
     let by_seller = counts(&mut conn, week.start_ms, week.end_ms, &all, Group::Seller, true).await.unwrap();
     assert_eq!((by_seller["Alpha Refurb"].accepted, by_seller["Alpha Refurb"].median_ms_to_pay), (2, expected.median_ms_to_pay));
     assert_eq!(by_seller["Beta Refurb"].accepted, 1);
-    let weekly = tradein::server::repo::ops_kpis::weekly(&mut conn, prev0, 3, &all, true).await.unwrap();
+    let weekly = tradein::features::kpis::repo::ops_kpis::weekly(&mut conn, prev0, 3, &all, true).await.unwrap();
     assert_eq!((weekly[0].accepted, weekly[1].accepted, weekly[2].accepted), (1, 3, 0));
     assert_eq!(weekly[1], expected);
     let parts = breakdown(&mut conn, week.start_ms, week.end_ms, &all, true).await.unwrap();
@@ -222,7 +222,7 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
     // or the full one) and finds what the source tables gave.
     for (f, source) in filters.iter().zip(&from_source) {
         assert_eq!(&breakdown(&mut conn, week.start_ms, week.end_ms, f, true).await.unwrap(), source, "{f:?}");
-        let weeks = tradein::server::repo::ops_kpis::weekly(&mut conn, w0, 1, f, true).await.unwrap();
+        let weeks = tradein::features::kpis::repo::ops_kpis::weekly(&mut conn, w0, 1, f, true).await.unwrap();
         assert_eq!(weeks[0], source.total, "{f:?}");
     }
     // A range that starts and ends inside days: whole days from the
@@ -234,11 +234,11 @@ both_backends!(kpi_queries_match_hand_computed_values, |backend| async move {
 });
 
 async fn ops_client(app: &TestApp) -> reqwest::Client {
-    let hash = tradein::server::auth::hash_password("correct horse battery".into()).await;
+    let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
     let email = tradein::domain::account::Email::parse("olga@ops.example").unwrap();
-    let _ = tradein::server::repo::users::insert(
+    let _ = tradein::features::accounts::repo::users::insert(
         app.state.db.pool(),
-        tradein::server::repo::users::NewUser { email: &email, password_hash: &hash, role: tradein::domain::account::Role::Ops, display_name: "Olga Ops" },
+        tradein::features::accounts::repo::users::NewUser { email: &email, password_hash: &hash, role: tradein::domain::account::Role::Ops, display_name: "Olga Ops" },
         0,
     )
     .await;
@@ -335,7 +335,7 @@ both_backends!(fraud_rules_fire_on_their_facts, |backend| async move {
     sqlx::query("UPDATE trade_ins SET imei = '356938035643809' WHERE id IN ($1, $2)").bind(ids[0]).bind(ids[1]).execute(app.state.db.pool()).await.unwrap();
     sqlx::query("INSERT INTO imei_blocklist (imei, reason, added_at) VALUES ('356938035643809', 'stolen', 0)").execute(app.state.db.pool()).await.unwrap();
     let mut tx = app.state.db.write_tx().await.unwrap();
-    let facts = tradein::server::repo::fraud::facts(&mut tx, ids[0], Some("490154203237518"), START_MS).await.unwrap();
+    let facts = tradein::features::fraud::repo::facts(&mut tx, ids[0], Some("490154203237518"), START_MS).await.unwrap();
     tx.commit().await.unwrap();
     assert!(facts.imei_blocked);
     assert_eq!(facts.same_imei_elsewhere, 1);
@@ -449,7 +449,7 @@ both_backends!(a_suspended_refurbisher_leaves_the_offers_at_once, |backend| asyn
     let v = variant_id(&app, SKU).await;
     let best = || async {
         let mut conn = app.state.db.pool().acquire().await.unwrap();
-        match tradein::server::trade_in_flow::current_decision(&mut conn, v, Grade::FunctionalGood, START_MS).await.unwrap() {
+        match tradein::features::trade_ins::service::current_decision(&mut conn, v, Grade::FunctionalGood, START_MS).await.unwrap() {
             tradein::domain::offer::Decision::Buy(c) => c.seller_id,
             _ => 0,
         }

@@ -6,7 +6,7 @@ use crate::fixtures::*;
 use crate::harness::TestApp;
 use tradein::domain::dates::DAY_MS;
 use tradein::domain::grade::Grade;
-use tradein::server::clock::Clock;
+use tradein::platform::clock::Clock;
 
 const SKU: &str = "iphone-13-128gb";
 
@@ -58,7 +58,7 @@ both_backends!(receive_inspect_validate_and_pay_once, |backend| async move {
         sqlx::query_as("SELECT state, amount_minor, provider_ref FROM payouts WHERE trade_in_id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!((state.as_str(), amount), ("sent", 31_200));
     assert!(reference.starts_with("LEDGER-"));
-    let kinds = tradein::server::repo::outbox::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
+    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
     assert_eq!(kinds, ["confirmation", "received", "validated", "paid"]);
     let pays: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trade_in_events WHERE trade_in_id = $1 AND action = 'ConfirmPayment'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!(pays, 1);
@@ -68,8 +68,8 @@ both_backends!(receive_inspect_validate_and_pay_once, |backend| async move {
     assert_eq!(view["state"], "Paid");
     assert_eq!(view["payout"]["state"], "sent");
     app.clock.advance_ms(4 * DAY_MS);
-    assert_eq!(tradein::server::order_flow::settle_payouts(&app.state).await.unwrap(), 1);
-    assert_eq!(tradein::server::order_flow::settle_payouts(&app.state).await.unwrap(), 0);
+    assert_eq!(tradein::features::orders::service::settle_payouts(&app.state).await.unwrap(), 1);
+    assert_eq!(tradein::features::orders::service::settle_payouts(&app.state).await.unwrap(), 0);
     app.stop().await;
 });
 
@@ -164,10 +164,10 @@ both_backends!(unanswered_counter_offers_return_the_device, |backend| async move
     inspect(&app, &seller, id, &device, "cracked").await;
     upload_counter_offer(&app, &seller, id, "150", &["screen"], vec![("p.png", photo_fixture("text.png"))]).await;
     app.clock.advance_ms(6 * DAY_MS);
-    assert_eq!(tradein::server::trade_in_flow::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 0);
+    assert_eq!(tradein::features::trade_ins::service::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 0);
     app.clock.advance_ms(DAY_MS + 1);
-    assert_eq!(tradein::server::trade_in_flow::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 1);
-    assert_eq!(tradein::server::trade_in_flow::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 0);
+    assert_eq!(tradein::features::trade_ins::service::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 1);
+    assert_eq!(tradein::features::trade_ins::service::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 0);
     assert_eq!(state_of(&app, id).await, "return_requested", "silence never accepts a lower price");
     app.stop().await;
 });
@@ -252,11 +252,11 @@ both_backends!(operations_decide_suspended_trade_ins, |backend| async move {
     assert_eq!(state_of(&app, id).await, "suspended");
 
     let ops = app.client();
-    let hash = tradein::server::auth::hash_password("correct horse battery".into()).await;
+    let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
     let email = tradein::domain::account::Email::parse("ops@example.com").unwrap();
-    tradein::server::repo::users::insert(
+    tradein::features::accounts::repo::users::insert(
         app.state.db.pool(),
-        tradein::server::repo::users::NewUser { email: &email, password_hash: &hash, role: tradein::domain::account::Role::Ops, display_name: "Ops" },
+        tradein::features::accounts::repo::users::NewUser { email: &email, password_hash: &hash, role: tradein::domain::account::Role::Ops, display_name: "Ops" },
         0,
     )
     .await

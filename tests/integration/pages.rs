@@ -86,7 +86,7 @@ both_backends!(search_finds_models_by_words, |backend| async move {
 // Model pages, the home page and search read the catalog from memory
 // (server::catalog_cache); a catalog write must show on the next request.
 both_backends!(catalog_pages_follow_a_catalog_change, |backend| async move {
-    use tradein::server::repo::catalog;
+    use tradein::features::catalog::repo as catalog;
     let app = TestApp::spawn(backend).await;
     let page = app.url("/sell/smartphones/apple/iphone-13");
     let before = reqwest::get(&page).await.unwrap().text().await.unwrap();

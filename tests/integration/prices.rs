@@ -8,7 +8,7 @@ use crate::fixtures::*;
 use crate::harness::TestApp;
 use serde_json::Value;
 use tradein::domain::grade::Grade;
-use tradein::server::repo::prices::{history, save, Cell, Saved, Source};
+use tradein::features::pricing::repo::{history, save, Cell, Saved, Source};
 
 const SKU: &str = "iphone-13-128gb";
 const GOOD: &str = "functional_good";
@@ -249,7 +249,6 @@ both_backends!(pending_paused_and_capped_sellers_leave_the_offers_at_once, |back
 // The grid reads each cell's market as the offer step keeps it in memory
 // (server::offer_cache): a competitor's change shows on the very next page.
 both_backends!(the_grid_shows_every_competitor_change_at_once, |backend| async move {
-    use tradein::server::repo;
     let app = TestApp::spawn(backend).await;
     let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
     listing(&app, alpha_id, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
@@ -269,7 +268,7 @@ both_backends!(the_grid_shows_every_competitor_change_at_once, |backend| async m
     tx.commit().await.unwrap();
     assert_eq!(market(grid(&app, &alpha, &[("only", "buying")]).await), (Some(1), Some(35_000), Some(2)), "outbid");
 
-    repo::sellers::set_buying(app.state.db.pool(), beta, true, None).await.unwrap();
+    tradein::features::sellers::repo::set_buying(app.state.db.pool(), beta, true, None).await.unwrap();
     assert_eq!(market(grid(&app, &alpha, &[("only", "buying")]).await), (Some(0), None, Some(1)), "a paused competitor drops out");
     app.stop().await;
 });
@@ -591,10 +590,10 @@ both_backends!(a_refurbisher_signs_up_pending_and_ops_decide_once, |backend| asy
     assert_eq!(app.call(&client, "decide_seller", &[("seller_id", &ids), ("decision", "approve"), ("reason", "")]).await.status(), 403);
     assert_eq!(app.call(&client, "seller_applications", &[]).await.status(), 403);
     let ops = app.client();
-    let hash = tradein::server::auth::hash_password("correct horse battery".into()).await;
-    let ops_id = tradein::server::repo::users::insert(
+    let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
+    let ops_id = tradein::features::accounts::repo::users::insert(
         app.state.db.pool(),
-        tradein::server::repo::users::NewUser { email: &tradein::domain::account::Email::parse("ops@test.example").unwrap(), password_hash: &hash, role: tradein::domain::account::Role::Ops, display_name: "Olga Ops" },
+        tradein::features::accounts::repo::users::NewUser { email: &tradein::domain::account::Email::parse("ops@test.example").unwrap(), password_hash: &hash, role: tradein::domain::account::Role::Ops, display_name: "Olga Ops" },
         0,
     )
     .await
@@ -621,7 +620,7 @@ both_backends!(a_refurbisher_signs_up_pending_and_ops_decide_once, |backend| asy
 // save first makes the import stale (409); the import first makes the save
 // stale (refused with the current price). Both landing would mean the import
 // silently overwrote a save it never previewed (every grid writer takes the
-// seller's row first: `repo::prices::lock_grid`).
+// seller's row first: `tradein::features::pricing::repo::lock_grid`).
 both_backends!(an_import_racing_a_cell_save_never_overwrites_it, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;

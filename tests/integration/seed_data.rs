@@ -2,7 +2,7 @@
 
 use crate::both_backends;
 use crate::harness::TestApp;
-use tradein::server::seed;
+use tradein::features::demo as seed;
 
 both_backends!(catalog_loads_once_and_is_real, |backend| async move {
     let app = TestApp::spawn(backend).await;
@@ -55,7 +55,7 @@ both_backends!(demo_marketplace_covers_the_catalog_deterministically, |backend| 
     let again = TestApp::spawn_with_demo(backend).await;
     let total_again: i64 = sqlx::query_scalar("SELECT CAST(SUM(price_minor) AS BIGINT) FROM listings").fetch_one(again.state.db.pool()).await.unwrap();
     assert_eq!(total, total_again, "the demo data is the same on every run");
-    assert!(seed::demo::seed(&app.state.db, 0).await.unwrap().is_none(), "seeding twice does nothing");
+    assert!(seed::marketplace::seed(&app.state.db, 0).await.unwrap().is_none(), "seeding twice does nothing");
     again.stop().await;
     app.stop().await;
 });

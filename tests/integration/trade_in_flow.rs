@@ -4,11 +4,11 @@ use crate::both_backends;
 use crate::fixtures::*;
 use crate::harness::TestApp;
 use tradein::domain::dates::DAY_MS;
-use tradein::server::clock::Clock;
+use tradein::platform::clock::Clock;
 use tradein::domain::grade::Grade;
 use tradein::domain::offer::Decision;
 use tradein::domain::tracking::is_valid_tracking_number;
-use tradein::server::trade_in_flow::{current_decision, run_deadlines, DeadlineReport};
+use tradein::features::trade_ins::service::{current_decision, run_deadlines, DeadlineReport};
 
 const SKU: &str = "iphone-13-128gb";
 const GRADE: Grade = Grade::FunctionalGood;
@@ -110,7 +110,7 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
     assert_eq!(app.state.secret.decrypt_iban(&iban_enc).as_deref(), Some(IBAN));
     let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM trade_in_events WHERE trade_in_id = $1 ORDER BY id").bind(id).fetch_all(app.state.db.pool()).await.unwrap();
     assert_eq!(actions, ["Create", "IssueLabel"]);
-    let kinds = tradein::server::repo::outbox::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
+    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
     assert_eq!(kinds, ["confirmation"]);
 
     // The label is a PDF with the tracking number, for its owner only.
@@ -122,7 +122,7 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
     assert!(String::from_utf8_lossy(&bytes).contains(&tracking));
 
     // Mail goes out as .eml files when no SMTP server is configured.
-    let (sent, failed) = tradein::server::mailer::deliver_outbox(&app.state).await.unwrap();
+    let (sent, failed) = tradein::platform::mail::deliver_outbox(&app.state).await.unwrap();
     assert_eq!((sent, failed), (1, 0));
     let eml: Vec<_> = std::fs::read_dir(&app.state.config.mail_dir).unwrap().collect();
     assert_eq!(eml.len(), 1);
@@ -173,7 +173,7 @@ both_backends!(blocklisted_or_busy_imeis_stop_before_any_label, |backend| async 
     let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
     listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
     let stolen = imei(11);
-    tradein::server::repo::trade_ins::add_to_blocklist(app.state.db.pool(), &stolen, "reported stolen", None, 0).await.unwrap();
+    tradein::features::trade_ins::repo::trade_ins::add_to_blocklist(app.state.db.pool(), &stolen, "reported stolen", None, 0).await.unwrap();
     let jane = customer(&app, "jane@example.com").await;
     let res = confirm(&app, &jane, &confirm_form(&stolen, 31_200, "key-cccccccccccccccc")).await;
     assert_eq!(res.status(), 422);
@@ -256,7 +256,7 @@ both_backends!(deadlines_warn_then_expire_exactly_once, |backend| async move {
     assert_eq!(run_deadlines(&app.state).await.unwrap(), DeadlineReport::default(), "idempotent");
     let states: Vec<String> = sqlx::query_scalar("SELECT state FROM trade_ins ORDER BY id").fetch_all(app.state.db.pool()).await.unwrap();
     assert_eq!(states, ["expired", "shipped"]);
-    let kinds = tradein::server::repo::outbox::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
+    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
     assert_eq!(kinds, ["confirmation", "expiry_warning", "expired"]);
     let actor: String = sqlx::query_scalar("SELECT actor_role FROM trade_in_events WHERE trade_in_id = $1 AND action = 'Expire'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!(actor, "system");
@@ -321,7 +321,6 @@ both_backends!(offers_shown_at_once_are_all_recorded, |backend| async move {
 // (server::offer_cache); every change made through the app shows on the
 // very next offer all the same.
 both_backends!(the_offer_page_shows_every_market_change_at_once, |backend| async move {
-    use tradein::server::repo;
     let app = TestApp::spawn(backend).await;
     let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
     let shown = || async { reqwest::get(&page).await.unwrap().text().await.unwrap() };
@@ -338,14 +337,14 @@ both_backends!(the_offer_page_shows_every_market_change_at_once, |backend| async
     let mut tx = app.state.db.write_tx().await.unwrap();
     let version: i64 = sqlx::query_scalar("SELECT version FROM listings WHERE seller_id = $1").bind(alpha).fetch_one(&mut *tx).await.unwrap();
     let user: i64 = sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1").bind(alpha).fetch_one(&mut *tx).await.unwrap();
-    let saved = repo::prices::save(&mut tx, alpha, v, GRADE, Some(33_000), Some(version), user, repo::prices::Source::Grid, app.clock.now_ms()).await.unwrap();
-    assert!(matches!(saved, repo::prices::Saved::Saved { .. }));
+    let saved = tradein::features::pricing::repo::save(&mut tx, alpha, v, GRADE, Some(33_000), Some(version), user, tradein::features::pricing::repo::Source::Grid, app.clock.now_ms()).await.unwrap();
+    assert!(matches!(saved, tradein::features::pricing::repo::Saved::Saved { .. }));
     tx.commit().await.unwrap();
     let page_now = shown().await;
     assert!(page_now.contains("€330.00") && page_now.contains("from Alpha Refurb"), "a saved price shows at once");
 
     // A paused seller.
-    repo::sellers::set_buying(app.state.db.pool(), alpha, true, None).await.unwrap();
+    tradein::features::sellers::repo::set_buying(app.state.db.pool(), alpha, true, None).await.unwrap();
     assert!(shown().await.contains("from Beta Refurb"), "a paused seller drops out at once");
 
     // A trade-in takes Beta's one unit this week; cancelling gives it back.
@@ -356,7 +355,7 @@ both_backends!(the_offer_page_shows_every_market_change_at_once, |backend| async
     assert!(shown().await.contains("from Beta Refurb"), "a unit given back shows at once");
 
     // A suspension by the operations team.
-    assert!(repo::sellers::change_status(app.state.db.pool(), beta, "approved", "suspended", user, "test", app.clock.now_ms()).await.unwrap());
+    assert!(tradein::features::sellers::repo::change_status(app.state.db.pool(), beta, "approved", "suspended", user, "test", app.clock.now_ms()).await.unwrap());
     assert!(shown().await.contains("Free recycling"), "a suspended seller drops out at once");
     app.stop().await;
 });
@@ -377,7 +376,7 @@ both_backends!(kept_offer_pages_are_each_visitors_own, |backend| async move {
             let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
             let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
             let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap().to_string();
-            assert!(res.headers().get(tradein::server::page_cache::SHOWN_HEADER).is_none(), "the internal header stays inside");
+            assert!(res.headers().get(tradein::platform::http::page_cache::SHOWN_HEADER).is_none(), "the internal header stays inside");
             (id, nonce, res.text().await.unwrap())
         }
     };

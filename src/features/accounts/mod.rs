@@ -1,9 +1,8 @@
 //! Accounts: sign-up, sign-in, sign-out and the session the pages see.
 
-pub mod login;
-pub mod session;
-pub mod signup;
-pub mod user;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod views;
 
 /// Where to go after signing in: only paths on this site, so a crafted link
 /// cannot bounce a person to another site ("open redirect").

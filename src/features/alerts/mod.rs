@@ -1,6 +1,11 @@
 //! The alert inbox (`/ops/alerts`): open, acknowledged and resolved alerts;
 //! the rules with their thresholds; "check now".
 
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+
 use crate::error::AppError;
 use crate::ui::form::FormError;
 use leptos::prelude::*;
@@ -35,17 +40,17 @@ pub struct AlertsPage {
 #[server(prefix = "/api", endpoint = "alerts")]
 pub async fn load_alerts() -> Result<AlertsPage, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     use crate::ui::format_when;
     let g = guard(Access::Role(Role::Ops)).await?;
     let pool = g.state.db.pool();
-    let alerts = crate::server::repo::alerts::inbox(pool, 200)
+    let alerts = crate::features::alerts::repo::inbox(pool, 200)
         .await
         .or_internal(&g)?
         .into_iter()
         .map(|a| AlertView { id: a.id, title: a.title, detail: a.detail, state: a.state, first_seen: format_when(a.first_seen_at), last_seen: format_when(a.last_seen_at), changed_by: a.changed_by })
         .collect();
-    let rules = crate::server::repo::alerts::rules(pool)
+    let rules = crate::features::alerts::repo::rules(pool)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -57,27 +62,27 @@ pub async fn load_alerts() -> Result<AlertsPage, AppError> {
 #[server(prefix = "/api", endpoint = "alerts_run")]
 pub async fn check_alerts_now() -> Result<usize, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    crate::server::alerts::run(&g.state).await
+    crate::features::alerts::service::run(&g.state).await
 }
 
 #[server(prefix = "/api", endpoint = "alert_state")]
 pub async fn change_alert(id: i64, to: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    crate::server::alerts::change(&g.state, g.user()?.id, id, &to).await
+    crate::features::alerts::service::change(&g.state, g.user()?.id, id, &to).await
 }
 
 #[server(prefix = "/api", endpoint = "alert_rule")]
 pub async fn save_alert_rule(rule: String, threshold: String, enabled: Option<String>) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::alerts::Rule;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let rule = Rule::parse(&rule).ok_or_else(|| AppError::invalid("rule", "Unknown rule."))?;
-    crate::server::alerts::set_rule(&g.state, g.user()?.id, rule, &threshold, enabled.is_some()).await
+    crate::features::alerts::service::set_rule(&g.state, g.user()?.id, rule, &threshold, enabled.is_some()).await
 }
 
 #[component]

@@ -1,6 +1,6 @@
 //! Alert rules' thresholds, the alert inbox, and the facts the rules read.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use crate::domain::alerts::Rule;
 use sqlx::{Any, AnyConnection, Executor, Row};
 

@@ -3,10 +3,10 @@
 //! it), and new ones go to operations by email and, when
 //! `ALERT_WEBHOOK_URL` is set, as a JSON POST.
 
-use super::carrier::BoxFuture;
-use super::repo::{self, ops::AuditEntry};
-use super::state::AppState;
-use super::trade_in_flow::{db_error, enqueue};
+use crate::platform::carrier::BoxFuture;
+use crate::features::audit::repo::AuditEntry;
+use crate::platform::state::AppState;
+use crate::features::trade_ins::service::{db_error, enqueue};
 use crate::domain::alerts::{conversion_drop_fires, counter_rate_fires, Rule};
 use crate::domain::dates::{week_start_ms, Date, DAY_MS};
 use crate::domain::kpi::Kpi;
@@ -49,7 +49,7 @@ struct Firing {
 async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
     let now = state.clock.now_ms();
     let mut conn = state.db.pool().acquire().await?;
-    let rules = repo::alerts::rules(&mut *conn).await?;
+    let rules = crate::features::alerts::repo::rules(&mut *conn).await?;
     let mut out = Vec::new();
     for (rule, threshold, enabled) in rules {
         if !enabled {
@@ -57,7 +57,7 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
         }
         match rule {
             Rule::CounterOfferRate => {
-                for (id, company, inspected, countered) in repo::alerts::counter_rates(&mut conn, now - 7 * DAY_MS).await? {
+                for (id, company, inspected, countered) in crate::features::alerts::repo::counter_rates(&mut conn, now - 7 * DAY_MS).await? {
                     if let Some(rate) = counter_rate_fires(inspected, countered, threshold) {
                         out.push(Firing {
                             rule,
@@ -75,7 +75,7 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                     ("'validated'", "validated_at", pay_due_ms)
                 };
                 let mut late: BTreeMap<(i64, String), i64> = BTreeMap::new();
-                for (id, company, at) in repo::alerts::waiting(&mut conn, states, column).await? {
+                for (id, company, at) in crate::features::alerts::repo::waiting(&mut conn, states, column).await? {
                     if due(at) < now {
                         *late.entry((id, company)).or_default() += 1;
                     }
@@ -89,9 +89,9 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
             }
             Rule::ThinMarket => {
                 let week = week_start_ms(now);
-                for (variant, grade, sku, views) in repo::alerts::popular(&mut conn, now - 7 * DAY_MS, threshold, 50).await? {
+                for (variant, grade, sku, views) in crate::features::alerts::repo::popular(&mut conn, now - 7 * DAY_MS, threshold, 50).await? {
                     let Ok(g) = crate::domain::grade::Grade::parse(&grade) else { continue };
-                    let bidders = repo::offers::candidates(&mut *conn, variant, g, week).await?.iter().filter(|c| c.is_eligible()).count();
+                    let bidders = crate::features::offers::repo::candidates(&mut *conn, variant, g, week).await?.iter().filter(|c| c.is_eligible()).count();
                     if bidders <= 1 {
                         out.push(Firing {
                             rule,
@@ -103,9 +103,9 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                 }
             }
             Rule::ConversionDrop => {
-                let all = repo::ops_kpis::Filter::default();
-                let cur = repo::ops_kpis::totals(&mut conn, now - 7 * DAY_MS, now, &all).await?;
-                let before = repo::ops_kpis::totals(&mut conn, now - 14 * DAY_MS, now - 7 * DAY_MS, &all).await?;
+                let all = crate::features::kpis::repo::ops_kpis::Filter::default();
+                let cur = crate::features::kpis::repo::ops_kpis::totals(&mut conn, now - 7 * DAY_MS, now, &all).await?;
+                let before = crate::features::kpis::repo::ops_kpis::totals(&mut conn, now - 14 * DAY_MS, now - 7 * DAY_MS, &all).await?;
                 if let Some(drop) = conversion_drop_fires(Kpi::Conversion.value(&cur), Kpi::Conversion.value(&before), threshold) {
                     let day = Date::from_unix_ms(now);
                     out.push(Firing {
@@ -124,7 +124,7 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                 let week = week_start_ms(now);
                 let weekday = i64::from(Date::from_unix_ms(now).weekday());
                 if weekday <= threshold {
-                    for (id, company, cap, units) in repo::alerts::capped(&mut conn, week).await? {
+                    for (id, company, cap, units) in crate::features::alerts::repo::capped(&mut conn, week).await? {
                         if units >= cap {
                             out.push(Firing {
                                 rule,
@@ -149,14 +149,14 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now_ms();
     let mut new = Vec::new();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let recipients = repo::alerts::ops_emails(&mut *tx).await.map_err(db_error)?;
+    let recipients = crate::features::alerts::repo::ops_emails(&mut *tx).await.map_err(db_error)?;
     for f in &firings {
-        if let Some(id) = repo::alerts::raise(&mut tx, f.rule, &f.subject, &f.title, &f.detail, now).await.map_err(db_error)? {
-            let mail = super::emails::alert(&state.config.public_url, &f.title, &f.detail);
+        if let Some(id) = crate::features::alerts::repo::raise(&mut tx, f.rule, &f.subject, &f.title, &f.detail, now).await.map_err(db_error)? {
+            let mail = crate::features::trade_ins::emails::alert(&state.config.public_url, &f.title, &f.detail);
             for to in &recipients {
                 enqueue(&mut tx, to, &mail, None, now).await?;
             }
-            repo::alerts::mark_notified(&mut *tx, id, now).await.map_err(db_error)?;
+            crate::features::alerts::repo::mark_notified(&mut *tx, id, now).await.map_err(db_error)?;
             new.push((id, f));
         }
     }
@@ -179,9 +179,9 @@ pub async fn set_rule(state: &AppState, ops_user: i64, rule: Rule, threshold_tex
     let threshold = rule.parse_threshold(threshold_text).map_err(|e| AppError::invalid("threshold", e))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    repo::alerts::set_rule(&mut *tx, rule, threshold, enabled, ops_user, now).await.map_err(db_error)?;
+    crate::features::alerts::repo::set_rule(&mut *tx, rule, threshold, enabled, ops_user, now).await.map_err(db_error)?;
     let detail = format!("alert rule {} set to {}{}", rule.code(), rule.format_threshold(threshold), if enabled { "" } else { " (off)" });
-    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "alert_rule", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "alert_rule", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -191,10 +191,10 @@ pub async fn change(state: &AppState, ops_user: i64, id: i64, to: &str) -> Resul
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if !repo::alerts::change(&mut *tx, id, to, ops_user, now).await.map_err(db_error)? {
+    if !crate::features::alerts::repo::change(&mut *tx, id, to, ops_user, now).await.map_err(db_error)? {
         return Err(AppError::Conflict("This alert is not in a state that allows this any more.".into()));
     }
     let detail = format!("alert {id} {to}");
-    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "alert", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "alert", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }

@@ -2,6 +2,9 @@
 //! change, newest first, searchable by trade-in reference, user email or
 //! refurbisher name.
 
+#[cfg(feature = "ssr")]
+pub mod repo;
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,14 +24,14 @@ pub struct AuditLine {
 #[server(prefix = "/api", endpoint = "audit_log")]
 pub async fn search_audit_log(reference: Option<String>, email: Option<String>, seller: Option<String>) -> Result<Vec<AuditLine>, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).unwrap_or_default();
     let (reference, email, seller) = (clean(reference).to_uppercase(), clean(email).to_lowercase(), clean(seller));
     if reference.len() > 40 || email.len() > 200 || seller.len() > 100 {
         return Err(AppError::invalid("q", "Search terms are too long."));
     }
-    Ok(crate::server::repo::ops::search(g.state.db.pool(), &reference, &email, &seller, 300)
+    Ok(crate::features::audit::repo::search(g.state.db.pool(), &reference, &email, &seller, 300)
         .await
         .or_internal(&g)?
         .into_iter()

@@ -1,6 +1,6 @@
 //! Operations' own records: KPI targets and the audit log of ops actions.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
 /// Every target: (kpi code, period kind code, target).

@@ -12,10 +12,11 @@
 //! see `offer_cache`). A model that does not exist is not remembered, so the
 //! cache holds at most the catalog itself, whatever URLs people try.
 
-use super::db::Db;
-use super::kept::{read, write, Kept, Loads};
-use super::repo::catalog::{self, CatalogSize, CategoryCount, ModelSummary, VariantInfo};
-use super::repo::DbResult;
+use crate::platform::db::Db;
+use crate::platform::cache::{read, write, Kept, Loads};
+use crate::features::catalog::repo as catalog;
+use crate::features::catalog::repo::{CatalogSize, CategoryCount, ModelSummary, VariantInfo};
+use crate::platform::db::DbResult;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;

@@ -1,6 +1,6 @@
-use super::DbResult;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
-use crate::server::kept::Generation;
+use crate::platform::cache::Generation;
 
 /// Catalog writes in this process, so cached catalog reads
 /// (`server::catalog_cache`) know to read again.
@@ -177,11 +177,11 @@ pub struct VariantInfo {
     pub release_year: i64,
 }
 
-pub(super) const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, m.slug AS model_slug, m.name AS model_name, \
+pub(crate) const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, m.slug AS model_slug, m.name AS model_name, \
     b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
     FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
 
-pub(super) fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
+pub(crate) fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
     Ok(VariantInfo {
         variant_id: r.try_get("id")?,
         sku: r.try_get("sku")?,

@@ -2,6 +2,12 @@
 //! claim's page (`/claims/:id`) is shared by the consumer, the refurbisher
 //! and operations, who write on it; operations resolve it there.
 
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod views;
+
 use crate::error::AppError;
 use crate::ui::form::FormError;
 use leptos::prelude::*;
@@ -31,10 +37,10 @@ pub(crate) fn kind_label(code: &str) -> String {
 #[server(prefix = "/api", endpoint = "trade_in_claims")]
 pub async fn load_trade_in_claims(trade_in_id: i64) -> Result<TradeInClaims, AppError> {
     use crate::domain::claims::ClaimKind;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
-    let t = crate::server::trade_in_flow::owned(&g.state, g.user()?.id, trade_in_id).await?;
-    let claims: Vec<ClaimSummary> = crate::server::repo::claims::for_trade_in(g.state.db.pool(), trade_in_id)
+    let t = crate::features::trade_ins::service::owned(&g.state, g.user()?.id, trade_in_id).await?;
+    let claims: Vec<ClaimSummary> = crate::features::claims::repo::for_trade_in(g.state.db.pool(), trade_in_id)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -47,9 +53,9 @@ pub async fn load_trade_in_claims(trade_in_id: i64) -> Result<TradeInClaims, App
 
 #[server(prefix = "/api", endpoint = "open_claim")]
 pub async fn open_claim(trade_in_id: i64, kind: String, message: String) -> Result<(), AppError> {
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let id = crate::server::claims::open(&g.state, g.user()?, trade_in_id, &kind, &message).await?;
+    let id = crate::features::claims::service::open(&g.state, g.user()?, trade_in_id, &kind, &message).await?;
     leptos_axum::redirect(&format!("/claims/{id}"));
     Ok(())
 }
@@ -123,11 +129,11 @@ pub struct ClaimView {
 pub async fn load_claim(id: i64) -> Result<ClaimView, AppError> {
     use crate::domain::account::Role;
     use crate::domain::claims::{ClaimKind, Outcome};
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
     let user = g.user()?;
-    let c = crate::server::claims::visible(&g.state, user, id).await?;
-    let messages = crate::server::repo::claims::messages(g.state.db.pool(), id)
+    let c = crate::features::claims::service::visible(&g.state, user, id).await?;
+    let messages = crate::features::claims::repo::messages(g.state.db.pool(), id)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -158,17 +164,17 @@ pub async fn load_claim(id: i64) -> Result<ClaimView, AppError> {
 
 #[server(prefix = "/api", endpoint = "claim_message")]
 pub async fn post_claim_message(claim_id: i64, body: String) -> Result<(), AppError> {
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    crate::server::claims::post(&g.state, g.user()?, claim_id, &body).await
+    crate::features::claims::service::post(&g.state, g.user()?, claim_id, &body).await
 }
 
 #[server(prefix = "/api", endpoint = "claim_resolve")]
 pub async fn resolve_claim(claim_id: i64, outcome: String, note: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    crate::server::claims::resolve(&g.state, g.user()?.id, claim_id, &outcome, &note).await
+    crate::features::claims::service::resolve(&g.state, g.user()?.id, claim_id, &outcome, &note).await
 }
 
 #[component]

@@ -1,6 +1,6 @@
 //! Customer-care claims and the messages on them.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub async fn open_for<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<Option<i64>> {

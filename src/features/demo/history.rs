@@ -8,7 +8,7 @@
 use crate::domain::dates::{add_business_days_ms, DAY_MS};
 use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers, Wear};
-use crate::server::db::Db;
+use crate::platform::db::Db;
 use sqlx::AnyConnection;
 
 pub struct Spec {
@@ -299,14 +299,14 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
     for b in [&mut events, &mut inspections, &mut counters, &mut payouts, &mut views] {
         b.flush(db, &mut tx).await?;
     }
-    if db.backend() == crate::server::db::Backend::Postgres {
+    if db.backend() == crate::platform::db::Backend::Postgres {
         // Ids were given explicitly: move the identity past them.
         sqlx::query("SELECT setval(pg_get_serial_sequence('trade_ins', 'id'), (SELECT MAX(id) FROM trade_ins))").execute(&mut *tx).await?;
     }
     tx.commit().await?;
     // This history is written into the past, where the KPI rollup never
     // looks again by itself.
-    crate::server::repo::kpi_rollup::rebuild(db, now).await?;
+    crate::features::kpis::repo::rollup::rebuild(db, now).await?;
     Ok(Summary { consumers: consumers.len(), trade_ins: spec.trade_ins, offer_views: spec.trade_ins * spec.views_per_trade_in })
 }
 

@@ -2,15 +2,14 @@
 //! approval) pricing the catalog with `pricing`, a demo consumer and an
 //! operations account. For local use only: the passwords are in the README.
 
-use super::catalog_file::{parse, CATALOG_CSV};
-use super::pricing::{offer_minor, BuyingProfile};
-use super::{meta_get, meta_set, SeedError};
+use crate::features::catalog::catalog_file::{parse, CATALOG_CSV};
+use crate::features::demo::pricing::{offer_minor, BuyingProfile};
+use crate::features::demo::{meta_get, meta_set, SeedError};
 use crate::domain::account::{Email, Role};
 use crate::domain::catalog::Category;
 use crate::domain::grade::Grade;
-use crate::server::auth::hash_password;
-use crate::server::db::Db;
-use crate::server::repo;
+use crate::platform::session::hash_password;
+use crate::platform::db::Db;
 
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_CONSUMER_EMAIL: &str = "demo@tradein.example";
@@ -69,27 +68,27 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
     }
 
     let mut tx = db.write_tx().await?;
-    let variant_ids = repo::catalog::variant_ids_by_sku(&mut tx).await?;
+    let variant_ids = crate::features::catalog::repo::variant_ids_by_sku(&mut tx).await?;
     let user = |email: &'static str| Email::parse(email).expect("demo emails are valid");
     let people = [(DEMO_CONSUMER_EMAIL, Role::Customer, "Dana Demo"), (DEMO_OPS_EMAIL, Role::Ops, "Olivia Ops")];
     let mut summary = DemoSummary::default();
     for (i, (email, role, name)) in people.into_iter().enumerate() {
         let email = user(email);
-        repo::users::insert(&mut *tx, repo::users::NewUser { email: &email, password_hash: &hashes[i], role, display_name: name }, now_ms).await?;
+        crate::features::accounts::repo::users::insert(&mut *tx, crate::features::accounts::repo::users::NewUser { email: &email, password_hash: &hashes[i], role, display_name: name }, now_ms).await?;
         summary.accounts += 1;
     }
     let mut listings = Vec::new();
     for (i, s) in sellers.iter().enumerate() {
         let email = user(s.email);
-        let user_id = repo::users::insert(
+        let user_id = crate::features::accounts::repo::users::insert(
             &mut *tx,
-            repo::users::NewUser { email: &email, password_hash: &hashes[i + 2], role: Role::Seller, display_name: s.company },
+            crate::features::accounts::repo::users::NewUser { email: &email, password_hash: &hashes[i + 2], role: Role::Seller, display_name: s.company },
             now_ms,
         )
         .await?;
-        let seller_id = repo::sellers::insert(
+        let seller_id = crate::features::sellers::repo::insert(
             &mut *tx,
-            &repo::sellers::NewSeller {
+            &crate::features::sellers::repo::NewSeller {
                 user_id,
                 company_name: s.company,
                 vat_number: s.vat,
@@ -116,13 +115,13 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 let Some(&variant_id) = variant_ids.get(&v.sku) else { continue };
                 for grade in Grade::ALL {
                     if let Some(price_minor) = offer_minor(&s.profile, m, &v, grade) {
-                        listings.push(repo::sellers::NewListing { seller_id, variant_id, grade, price_minor });
+                        listings.push(crate::features::sellers::repo::NewListing { seller_id, variant_id, grade, price_minor });
                     }
                 }
             }
         }
     }
-    repo::sellers::insert_listings(db, &mut tx, &listings, now_ms).await?;
+    crate::features::sellers::repo::insert_listings(db, &mut tx, &listings, now_ms).await?;
     summary.listings = listings.len();
     meta_set(&mut tx, "demo_seeded", &now_ms.to_string()).await?;
     tx.commit().await?;
@@ -138,24 +137,24 @@ const SHARED_IBAN: &str = "FR1420041010050500013M02606";
 /// counter-offers far too often) and one fraud case made through the real
 /// flows: two consumers paid to the same IBAN, the second trade-in
 /// inspected and validated, its payout held for review.
-pub async fn seed_activity(state: &crate::server::state::AppState) -> Result<(), SeedError> {
+pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(), SeedError> {
     use crate::domain::account::Email;
     use crate::domain::address::PostalAddress;
     use crate::domain::dates::Date;
     use crate::domain::grading::{Answers, Wear};
     use crate::domain::iban::Iban;
     use crate::domain::identifiers::Imei;
-    use crate::server::trade_in_flow::{confirm, current_decision, mark_shipped, ConfirmRequest, DeviceId};
+    use crate::features::trade_ins::service::{confirm, current_decision, mark_shipped, ConfirmRequest, DeviceId};
     let db = &state.db;
     let now = state.clock.now_ms();
     let heavy: Option<i64> = sqlx::query_scalar("SELECT id FROM sellers WHERE company_name = 'GreenCycle Electronics S.L.'").fetch_optional(db.pool()).await?;
-    super::history::generate(db, &super::history::Spec { consumers: 400, trade_ins: 3_000, weeks: 14, seed: 7, views_per_trade_in: 5, heavy_counter_offerer: heavy }, now).await?;
+    crate::features::demo::history::generate(db, &crate::features::demo::history::Spec { consumers: 400, trade_ins: 3_000, weeks: 14, seed: 7, views_per_trade_in: 5, heavy_counter_offerer: heavy }, now).await?;
 
     let failed = |e: crate::error::AppError| SeedError::Demo(format!("demo fraud case: {e}"));
     let hash = hash_password(DEMO_PASSWORD.to_string()).await;
-    let sam = repo::users::insert(
+    let sam = crate::features::accounts::repo::users::insert(
         db.pool(),
-        repo::users::NewUser { email: &Email::parse(DEMO_SECOND_CONSUMER_EMAIL).expect("valid"), password_hash: &hash, role: Role::Customer, display_name: "Sam Shared" },
+        crate::features::accounts::repo::users::NewUser { email: &Email::parse(DEMO_SECOND_CONSUMER_EMAIL).expect("valid"), password_hash: &hash, role: Role::Customer, display_name: "Sam Shared" },
         now,
     )
     .await?;
@@ -163,7 +162,7 @@ pub async fn seed_activity(state: &crate::server::state::AppState) -> Result<(),
     let answers = Answers { works: true, screen: Wear::LightScratches, body: Wear::Flawless };
     let mut ids = Vec::new();
     for (n, (customer, email, sku, imei)) in [(dana, DEMO_CONSUMER_EMAIL, "iphone-12-128gb", "356938035643809"), (sam, DEMO_SECOND_CONSUMER_EMAIL, "iphone-13-128gb", "490154203237518")].into_iter().enumerate() {
-        let variant = repo::catalog::variant_by_sku(db.pool(), sku).await?.ok_or_else(|| SeedError::Demo(format!("{sku} missing")))?;
+        let variant = crate::features::catalog::repo::variant_by_sku(db.pool(), sku).await?.ok_or_else(|| SeedError::Demo(format!("{sku} missing")))?;
         let mut conn = db.pool().acquire().await?;
         let price = match current_decision(&mut conn, variant.variant_id, crate::domain::grading::grade(answers), now).await? {
             crate::domain::offer::Decision::Buy(c) => c.price_minor,
@@ -195,8 +194,8 @@ pub async fn seed_activity(state: &crate::server::state::AppState) -> Result<(),
     let (id, imei) = ids[1];
     let (seller_id, seller_user): (i64, i64) = sqlx::query_as("SELECT s.id, s.user_id FROM trade_ins t JOIN sellers s ON s.id = t.seller_id WHERE t.id = $1").bind(id).fetch_one(db.pool()).await?;
     let tracking: String = sqlx::query_scalar("SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'").bind(id).fetch_one(db.pool()).await?;
-    crate::server::order_flow::receive(state, seller_id, seller_user, &tracking).await.map_err(failed)?;
-    crate::server::order_flow::inspect(state, seller_id, seller_user, id, Some(Imei::parse(imei).map_err(|e| SeedError::Demo(e.to_string()))?), answers).await.map_err(failed)?;
+    crate::features::orders::service::receive(state, seller_id, seller_user, &tracking).await.map_err(failed)?;
+    crate::features::orders::service::inspect(state, seller_id, seller_user, id, Some(Imei::parse(imei).map_err(|e| SeedError::Demo(e.to_string()))?), answers).await.map_err(failed)?;
     tracing::info!(trade_in_id = id, "demo activity seeded (history and a fraud case)");
     Ok(())
 }

@@ -1,13 +1,12 @@
 //! Data loaded at start: the device catalog (always, when it changed) and the
 //! demo marketplace (with `SEED_DEMO`).
 
-pub mod catalog_file;
-pub mod demo;
 pub mod history;
+pub mod marketplace;
 pub mod pricing;
 
-use super::db::Db;
-use super::repo;
+use crate::features::catalog::catalog_file;
+use crate::platform::db::Db;
 use sqlx::Row;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,20 +37,20 @@ async fn meta_set(conn: &mut sqlx::AnyConnection, key: &str, value: &str) -> Res
 /// not demo data: every installation needs it. Its account cannot sign in
 /// (its password hash is not a valid hash).
 pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedError> {
-    if repo::sellers::recycler(db.pool()).await?.is_some() {
+    if crate::features::sellers::repo::recycler(db.pool()).await?.is_some() {
         return Ok(());
     }
     let email = crate::domain::account::Email::parse("recycling@tradein.example").expect("valid");
     let mut tx = db.write_tx().await?;
-    let user_id = repo::users::insert(
+    let user_id = crate::features::accounts::repo::users::insert(
         &mut *tx,
-        repo::users::NewUser { email: &email, password_hash: "!no-login", role: crate::domain::account::Role::Seller, display_name: "EcoCycle Recycling" },
+        crate::features::accounts::repo::users::NewUser { email: &email, password_hash: "!no-login", role: crate::domain::account::Role::Seller, display_name: "EcoCycle Recycling" },
         now_ms,
     )
     .await?;
-    repo::sellers::insert(
+    crate::features::sellers::repo::insert(
         &mut *tx,
-        &repo::sellers::NewSeller {
+        &crate::features::sellers::repo::NewSeller {
             user_id,
             company_name: "EcoCycle Recycling",
             vat_number: "FR55123456789",
@@ -86,7 +85,7 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
     let mut tx = db.write_tx().await?;
     let mut category_ids = std::collections::HashMap::new();
     for (position, category) in crate::domain::catalog::Category::ALL.into_iter().enumerate() {
-        let id = repo::catalog::upsert_category(&mut tx, category.slug(), category.name(), position as i64).await?;
+        let id = crate::features::catalog::repo::upsert_category(&mut tx, category.slug(), category.name(), position as i64).await?;
         category_ids.insert(category, id);
     }
     let mut brand_ids = std::collections::HashMap::new();
@@ -94,14 +93,14 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
         let brand_id = match brand_ids.get(&m.brand) {
             Some(id) => *id,
             None => {
-                let id = repo::catalog::upsert_brand(&mut tx, &m.brand_slug(), &m.brand).await?;
+                let id = crate::features::catalog::repo::upsert_brand(&mut tx, &m.brand_slug(), &m.brand).await?;
                 brand_ids.insert(m.brand.clone(), id);
                 id
             }
         };
-        let model_id = repo::catalog::upsert_model(
+        let model_id = crate::features::catalog::repo::upsert_model(
             &mut tx,
-            &repo::catalog::ModelRow {
+            &crate::features::catalog::repo::ModelRow {
                 category_id: category_ids[&m.category],
                 brand_id,
                 slug: &m.slug,
@@ -112,7 +111,7 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
         )
         .await?;
         for (position, v) in m.variants().iter().enumerate() {
-            repo::catalog::upsert_variant(&mut tx, model_id, &v.sku, v.storage_gb as i64, &v.connectivity, position as i64).await?;
+            crate::features::catalog::repo::upsert_variant(&mut tx, model_id, &v.sku, v.storage_gb as i64, &v.connectivity, position as i64).await?;
         }
     }
     meta_set(&mut tx, "catalog_fingerprint", &fingerprint).await?;

@@ -13,7 +13,7 @@
 //! Age is counted from 2026, the year the catalog describes, not from today,
 //! so the demo data does not drift as time passes.
 
-use super::catalog_file::{CatalogModel, CatalogVariant};
+use crate::features::catalog::catalog_file::{CatalogModel, CatalogVariant};
 use crate::domain::catalog::Category;
 use crate::domain::grade::Grade;
 
@@ -105,7 +105,7 @@ pub fn offer_minor(profile: &BuyingProfile, model: &CatalogModel, variant: &Cata
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::seed::catalog_file::{parse, CATALOG_CSV};
+    use crate::features::catalog::catalog_file::{parse, CATALOG_CSV};
 
     fn model(slug: &str) -> CatalogModel {
         parse(CATALOG_CSV).unwrap().into_iter().find(|m| m.slug == slug).unwrap()

@@ -2,6 +2,11 @@
 //! a held payout is released or blocked with a reason. The IMEI blocklist
 //! (`/ops/blocklist`): add, remove, import a CSV file.
 
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+
 use crate::error::AppError;
 use crate::ui::form::FormError;
 use leptos::prelude::*;
@@ -27,11 +32,11 @@ pub struct FraudCase {
 pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
     use crate::domain::account::Role;
     use crate::domain::fraud::FraudRule;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
     let label = |code: &str| FraudRule::parse(code).map(|r| r.label().to_string()).unwrap_or_else(|| code.to_string());
-    Ok(crate::server::repo::fraud::cases(&mut conn, 200)
+    Ok(crate::features::fraud::repo::cases(&mut conn, 200)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -52,14 +57,14 @@ pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
 #[server(prefix = "/api", endpoint = "fraud_review")]
 pub async fn review_payout(trade_in_id: i64, decision: String, reason: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let release = match decision.as_str() {
         "release" => true,
         "block" => false,
         _ => return Err(AppError::invalid("decision", "Release or block.")),
     };
-    crate::server::fraud::review(&g.state, g.user()?.id, trade_in_id, release, &reason).await
+    crate::features::fraud::service::review(&g.state, g.user()?.id, trade_in_id, release, &reason).await
 }
 
 #[component]
@@ -148,9 +153,9 @@ pub struct BlockedImei {
 #[server(prefix = "/api", endpoint = "blocklist")]
 pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    Ok(crate::server::repo::fraud::blocklist(g.state.db.pool(), 500)
+    Ok(crate::features::fraud::repo::blocklist(g.state.db.pool(), 500)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -162,22 +167,22 @@ pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
 pub async fn block_imei(imei: String, reason: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::identifiers::Imei;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let imei = Imei::parse(&imei).map_err(|e| AppError::invalid("imei", e))?;
     let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
     if reason.chars().count() > 200 {
         return Err(AppError::invalid("reason", "Keep the reason under 200 characters."));
     }
-    crate::server::fraud::block(&g.state, g.user()?.id, vec![(imei.as_str().to_string(), reason)]).await.map(|_| ())
+    crate::features::fraud::service::block(&g.state, g.user()?.id, vec![(imei.as_str().to_string(), reason)]).await.map(|_| ())
 }
 
 #[server(prefix = "/api", endpoint = "blocklist_remove")]
 pub async fn unblock_imei(imei: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    crate::server::fraud::unblock(&g.state, g.user()?.id, imei.trim()).await
+    crate::features::fraud::service::unblock(&g.state, g.user()?.id, imei.trim()).await
 }
 
 #[component]

@@ -1,7 +1,7 @@
 //! What the fraud rules read, the flags they leave, payout holds, and the
 //! IMEI blocklist.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use crate::domain::fraud::{Facts, FraudRule};
 use sqlx::{Any, AnyConnection, Executor, Row};
 

@@ -2,9 +2,9 @@
 //! inspects a trade-in; a flag holds its payout until operations release
 //! or block it, with a reason, in the audit log. The IMEI blocklist.
 
-use super::repo::{self, ops::AuditEntry};
-use super::state::AppState;
-use super::trade_in_flow::db_error;
+use crate::features::audit::repo::AuditEntry;
+use crate::platform::state::AppState;
+use crate::features::trade_ins::service::db_error;
 use crate::domain::fraud::evaluate;
 use crate::domain::identifiers::Imei;
 use crate::error::AppError;
@@ -12,12 +12,12 @@ use sqlx::AnyConnection;
 
 /// Evaluates the rules for a trade-in; call inside its transaction.
 pub async fn check(conn: &mut AnyConnection, trade_in_id: i64, found_imei: Option<&str>, now: i64) -> Result<usize, AppError> {
-    let facts = repo::fraud::facts(conn, trade_in_id, found_imei, now).await.map_err(db_error)?;
+    let facts = crate::features::fraud::repo::facts(conn, trade_in_id, found_imei, now).await.map_err(db_error)?;
     let flags = evaluate(&facts);
     if flags.is_empty() {
         return Ok(0);
     }
-    let new = repo::fraud::flag(conn, trade_in_id, &flags, now).await.map_err(db_error)?;
+    let new = crate::features::fraud::repo::flag(conn, trade_in_id, &flags, now).await.map_err(db_error)?;
     if new > 0 {
         tracing::warn!(trade_in_id, rules = ?flags.iter().map(|(r, _)| r.code()).collect::<Vec<_>>(), "trade-in flagged, payout held");
     }
@@ -26,7 +26,7 @@ pub async fn check(conn: &mut AnyConnection, trade_in_id: i64, found_imei: Optio
 
 /// Refuses to pay a held or blocked payout.
 pub async fn ensure_payable(conn: &mut AnyConnection, trade_in_id: i64) -> Result<(), AppError> {
-    match repo::fraud::hold_of(&mut *conn, trade_in_id).await.map_err(db_error)?.as_str() {
+    match crate::features::fraud::repo::hold_of(&mut *conn, trade_in_id).await.map_err(db_error)?.as_str() {
         "held" => Err(AppError::Conflict("This payout is on hold for a review by our operations team. You can pay once they release it.".into())),
         "blocked" => Err(AppError::Conflict("Operations blocked this payout after a fraud review. Do not pay it.".into())),
         _ => Ok(()),
@@ -39,11 +39,11 @@ pub async fn review(state: &AppState, ops_user: i64, trade_in_id: i64, release: 
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let to = if release { "released" } else { "blocked" };
-    if !repo::fraud::decide(&mut *tx, trade_in_id, to, ops_user, &reason, now).await.map_err(db_error)? {
+    if !crate::features::fraud::repo::decide(&mut *tx, trade_in_id, to, ops_user, &reason, now).await.map_err(db_error)? {
         return Err(AppError::Conflict("This payout is not waiting for a review.".into()));
     }
     let detail = format!("payout {to}: {reason}");
-    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "fraud_review", trade_in_id: Some(trade_in_id), detail: &detail, ..Default::default() }, now)
+    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "fraud_review", trade_in_id: Some(trade_in_id), detail: &detail, ..Default::default() }, now)
         .await
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
@@ -87,9 +87,9 @@ pub async fn block(state: &AppState, ops_user: i64, entries: Vec<(String, String
     let entries: Vec<(String, String)> =
         entries.into_iter().map(|(i, r)| (i, if r.trim().is_empty() { "reported lost or stolen".to_string() } else { r })).collect();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let new = repo::fraud::block(&mut tx, &entries, ops_user, now).await.map_err(db_error)?;
+    let new = crate::features::fraud::repo::block(&mut tx, &entries, ops_user, now).await.map_err(db_error)?;
     let detail = if entries.len() == 1 { format!("IMEI {} blocklisted: {}", entries[0].0, entries[0].1) } else { format!("{} IMEIs blocklisted ({new} new)", entries.len()) };
-    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "blocklist_add", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "blocklist_add", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(new)
 }
@@ -97,11 +97,11 @@ pub async fn block(state: &AppState, ops_user: i64, entries: Vec<(String, String
 pub async fn unblock(state: &AppState, ops_user: i64, imei: &str) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if !repo::fraud::unblock(&mut *tx, imei).await.map_err(db_error)? {
+    if !crate::features::fraud::repo::unblock(&mut *tx, imei).await.map_err(db_error)? {
         return Err(AppError::NotFound);
     }
     let detail = format!("IMEI {imei} removed from the blocklist");
-    repo::ops::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "blocklist_remove", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "blocklist_remove", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -114,9 +114,9 @@ pub async fn import_route(
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
     let back = |q: String| Redirect::to(&format!("/ops/blocklist?{q}")).into_response();
-    let user = match super::auth::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
+    let user = match crate::platform::session::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
         Ok(u) => u,
-        Err(e) => return super::downloads::refused(e),
+        Err(e) => return crate::features::trade_ins::downloads::refused(e),
     };
     let mut text = String::new();
     loop {

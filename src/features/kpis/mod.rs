@@ -1,5 +1,11 @@
 //! What the KPI dashboard sends to the browser.
 
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod views;
+
 use crate::domain::kpi::TargetStatus;
 use serde::{Deserialize, Serialize};
 

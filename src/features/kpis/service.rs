@@ -2,13 +2,13 @@
 //! its target, which segments explain the move, 12 weeks of history and a
 //! breakdown. Also the CSV exports of the same tables.
 
-use super::repo::{self, ops_kpis::Filter};
-use super::state::AppState;
-use super::trade_in_flow::db_error;
+use crate::features::kpis::repo::ops_kpis::Filter;
+use crate::platform::state::AppState;
+use crate::features::trade_ins::service::db_error;
 use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
 use crate::error::AppError;
-use super::downloads::{csv_attachment, csv_field, refused};
-use crate::ops::kpi_types::*;
+use crate::features::trade_ins::downloads::{csv_attachment, csv_field, refused};
+use crate::features::kpis::*;
 use std::collections::BTreeMap;
 
 pub struct Request {
@@ -79,17 +79,17 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     // day adds yesterday to it.
     // Views shown a moment ago are still on their way to the table.
     state.offer_views.flush().await;
-    repo::kpi_rollup::refresh(&state.db, now_ms).await.map_err(db_error)?;
+    crate::features::kpis::repo::rollup::refresh(&state.db, now_ms).await.map_err(db_error)?;
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let c = &mut *conn;
     let prev = r.period.previous();
     let k = r.focus;
     // Segment medians only matter when the median is the KPI explained.
     let medians = k == Kpi::MedianDaysToPay;
-    let now_parts = repo::ops_kpis::breakdown(c, r.period.start_ms, r.period.end_ms, &r.filter, medians).await.map_err(db_error)?;
-    let before_parts = repo::ops_kpis::breakdown(c, prev.start_ms, prev.end_ms, &r.filter, medians).await.map_err(db_error)?;
+    let now_parts = crate::features::kpis::repo::ops_kpis::breakdown(c, r.period.start_ms, r.period.end_ms, &r.filter, medians).await.map_err(db_error)?;
+    let before_parts = crate::features::kpis::repo::ops_kpis::breakdown(c, prev.start_ms, prev.end_ms, &r.filter, medians).await.map_err(db_error)?;
     let (cur, before) = (&now_parts.total, &before_parts.total);
-    let targets: BTreeMap<String, i64> = repo::ops::targets(&mut *c)
+    let targets: BTreeMap<String, i64> = crate::features::audit::repo::targets(&mut *c)
         .await
         .map_err(db_error)?
         .into_iter()
@@ -138,7 +138,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         }
     };
     let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
-    let weekly = repo::ops_kpis::weekly(&mut *c, weeks[0].start_ms, 12, &r.filter, medians).await.map_err(db_error)?;
+    let weekly = crate::features::kpis::repo::ops_kpis::weekly(&mut *c, weeks[0].start_ms, 12, &r.filter, medians).await.map_err(db_error)?;
     let series = weeks.iter().zip(weekly.iter()).map(|(w, counts)| {
         let v = k.value(counts);
         (w.label(), v.unwrap_or(0), shown(k, v))
@@ -146,10 +146,10 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let mut breakdown: Vec<(String, i64, String)> = cb_now.iter().filter_map(|(name, counts)| k.value(counts).map(|v| (name.clone(), v, k.format(v)))).collect();
     breakdown.sort_by_key(|b| std::cmp::Reverse(b.1));
     breakdown.truncate(10);
-    let categories = repo::catalog::categories_with_counts(&mut *c).await.map_err(db_error)?.into_iter().map(|x| (x.slug, x.name)).collect();
-    let brands = repo::catalog::all_brands(&mut *c).await.map_err(db_error)?;
-    let refurbishers = repo::ops::refurbishers(&mut *c).await.map_err(db_error)?;
-    let inbox = repo::ops_queues::counts(&mut *c).await.map_err(db_error)?;
+    let categories = crate::features::catalog::repo::categories_with_counts(&mut *c).await.map_err(db_error)?.into_iter().map(|x| (x.slug, x.name)).collect();
+    let brands = crate::features::catalog::repo::all_brands(&mut *c).await.map_err(db_error)?;
+    let refurbishers = crate::features::audit::repo::refurbishers(&mut *c).await.map_err(db_error)?;
+    let inbox = crate::features::kpis::repo::queues::counts(&mut *c).await.map_err(db_error)?;
     let current = Period::containing(r.kind, now_ms);
     Ok(OpsDashboard {
         period_kind: r.kind.code().into(),
@@ -188,12 +188,12 @@ pub async fn set_target(state: &AppState, ops_user: i64, kpi: Kpi, kind: PeriodK
     let target = if text.trim().is_empty() { None } else { Some(kpi.parse_target(text).map_err(|e| AppError::invalid("target", e))?) };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    repo::ops::set_target(&mut *tx, kpi.code(), kind.code(), target, ops_user, now).await.map_err(db_error)?;
+    crate::features::audit::repo::set_target(&mut *tx, kpi.code(), kind.code(), target, ops_user, now).await.map_err(db_error)?;
     let detail = match target {
         Some(t) => format!("target for {} per {} set to {}", kpi.label(), kind.code(), kpi.format(t)),
         None => format!("target for {} per {} removed", kpi.label(), kind.code()),
     };
-    repo::ops::audit(&mut *tx, &repo::ops::AuditEntry { actor_id: Some(ops_user), action: "kpi_target", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(&mut *tx, &crate::features::audit::repo::AuditEntry { actor_id: Some(ops_user), action: "kpi_target", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(())
 }
@@ -255,7 +255,7 @@ pub async fn export(
     headers: http::HeaderMap,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> axum::response::Response {
-    if let Err(e) = super::auth::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
+    if let Err(e) = crate::platform::session::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
         return refused(e);
     }
     let r = match request(state.clock.now_ms(), q.period.as_deref(), q.at.as_deref(), q.category.as_deref(), q.brand.as_deref(), q.seller, q.kpi.as_deref()) {

@@ -15,9 +15,10 @@
 //! decides again on fresh rows inside its transaction, and refuses if the
 //! offer changed since it was shown (`trade_in_flow::confirm`).
 
-use super::db::Db;
-use super::kept::{read, write, Kept, Loads};
-use super::repo::{offers, DbResult};
+use crate::platform::db::Db;
+use crate::platform::cache::{read, write, Kept, Loads};
+use crate::features::offers::repo as offers;
+use crate::platform::db::DbResult;
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
 use sqlx::AnyConnection;

@@ -1,14 +1,14 @@
 //! What the best-offer rule (`domain::offer`) needs to know about every
 //! listing of one variant and grade.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
 use crate::domain::tradein::State;
-use crate::server::db::Db;
+use crate::platform::db::Db;
 use sqlx::{Any, AnyConnection, Executor};
 use std::collections::HashMap;
-use crate::server::kept::Generation;
+use crate::platform::cache::Generation;
 
 /// Writes in this process to what the offer rule reads (listings, sellers,
 /// cap usage), so offers kept in memory (`server::offer_cache`) know to
@@ -27,7 +27,7 @@ pub fn changed<T>(_: &T) {
 /// `'cancelled', 'expired'`: the states that give a cap unit back, named by
 /// the domain rule rather than written again here.
 pub fn states_not_counting_against_caps() -> String {
-    super::state_list(State::ALL.into_iter().filter(|s| !s.counts_against_caps()))
+    crate::platform::db::state_list(State::ALL.into_iter().filter(|s| !s.counts_against_caps()))
 }
 
 /// Every candidate as one text value: the database builds it in
@@ -135,7 +135,7 @@ pub async fn candidates_for_variants<'c>(
     if variant_ids.is_empty() {
         return Ok(out);
     }
-    let sql = format!("{PACKED_CANDIDATES} AND l.variant_id IN ({})", super::id_list(variant_ids));
+    let sql = format!("{PACKED_CANDIDATES} AND l.variant_id IN ({})", crate::platform::db::id_list(variant_ids));
     let packed: Option<String> = sqlx::query_scalar(&sql).bind(week_start_ms).fetch_one(ex).await?;
     for (variant_id, grade, c) in unpack_candidates(packed.as_deref().unwrap_or_default())? {
         out.entry((variant_id, grade)).or_default().push(c);

@@ -9,8 +9,8 @@
 //! call [`OfferViewLog::flush`] first, so they count every view shown before
 //! they asked. A crash loses at most the batch being written.
 
-use super::db::Db;
-use super::repo::offers::ShownOffer;
+use crate::platform::db::Db;
+use crate::features::offers::repo::ShownOffer;
 use tokio::sync::{mpsc, oneshot};
 
 /// Views waiting beyond this make the offer step wait its turn rather than
@@ -87,6 +87,6 @@ async fn write_views(db: Db, mut rx: mpsc::Receiver<Msg>) {
 
 async fn store(db: &Db, views: &[ShownOffer]) -> Result<(), sqlx::Error> {
     let mut tx = db.write_tx().await?;
-    super::repo::offers::record_views(db, &mut tx, views).await?;
+    crate::features::offers::repo::record_views(db, &mut tx, views).await?;
     tx.commit().await
 }

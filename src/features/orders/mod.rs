@@ -2,12 +2,20 @@
 //! scan, and each order's inspection, counter-offer, suspension, return and
 //! payment.
 
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod uploads;
+pub mod views;
+
 use crate::domain::dates::Date;
 use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
 use crate::error::AppError;
-use crate::sell::model_page::Question;
+use crate::features::sell::views::model_page::Question;
 use crate::ui::form::{FormError, TextField};
 use crate::domain::grading::{BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
 use leptos::prelude::*;
@@ -58,10 +66,11 @@ pub async fn load_seller_orders(tab: Option<String>, q: Option<String>) -> Resul
     use crate::domain::account::Role;
     use crate::domain::catalog::full_name;
     use crate::domain::sla::{inspect_due_ms, pay_due_ms};
-    use crate::server::api::{guard, Access, OrInternal};
-    use crate::server::repo::orders::{self, Tab};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    use crate::features::orders::repo as orders;
+    use crate::features::orders::repo::Tab;
     let g = guard(Access::Role(Role::Seller)).await?;
-    let (seller_id, _) = crate::server::order_flow::seller_of(&g.state, g.user()?.id).await?;
+    let (seller_id, _) = crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
     let tab = tab.as_deref().and_then(Tab::parse).unwrap_or(Tab::ToReceive);
     let search = q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.len() > 40) {
@@ -100,14 +109,14 @@ pub async fn load_seller_orders(tab: Option<String>, q: Option<String>) -> Resul
 #[server(prefix = "/api", endpoint = "receive_parcel")]
 pub async fn receive_parcel(code: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?.id;
-    let (seller_id, _) = crate::server::order_flow::seller_of(&g.state, user).await?;
+    let (seller_id, _) = crate::features::orders::service::seller_of(&g.state, user).await?;
     if code.trim().is_empty() || code.len() > 40 {
         return Err(AppError::invalid("code", "scan or type the tracking number or order reference"));
     }
-    let id = crate::server::order_flow::receive(&g.state, seller_id, user, &code).await?;
+    let id = crate::features::orders::service::receive(&g.state, seller_id, user, &code).await?;
     leptos_axum::redirect(&format!("/seller/orders/{id}"));
     Ok(())
 }
@@ -241,14 +250,14 @@ pub struct OrderDetail {
     pub found_grade: Option<String>,
     pub suggested_price_minor: Option<i64>,
     /// The consumer's claims on this trade-in: the refurbisher answers on them.
-    pub claims: Vec<crate::claims::ClaimSummary>,
+    pub claims: Vec<crate::features::claims::ClaimSummary>,
 }
 
 #[cfg(feature = "ssr")]
-pub async fn counter_offer_view(g: &crate::server::api::Guarded, trade_in_id: i64) -> Result<Option<CounterOfferView>, AppError> {
-    use crate::server::api::OrInternal;
+pub async fn counter_offer_view(g: &crate::platform::session::guard::Guarded, trade_in_id: i64) -> Result<Option<CounterOfferView>, AppError> {
+    use crate::platform::session::guard::OrInternal;
     let mut conn = g.state.db.pool().acquire().await.or_internal(g)?;
-    let co = crate::server::repo::orders::latest_counter_offer(&mut conn, trade_in_id).await.or_internal(g)?;
+    let co = crate::features::orders::repo::latest_counter_offer(&mut conn, trade_in_id).await.or_internal(g)?;
     Ok(co.map(|c| CounterOfferView {
         price_minor: c.price_minor,
         reasons: c.reasons.split(',').filter_map(CounterReason::parse).map(|r| r.label().to_string()).collect(),
@@ -260,9 +269,9 @@ pub async fn counter_offer_view(g: &crate::server::api::Guarded, trade_in_id: i6
 }
 
 #[cfg(feature = "ssr")]
-pub async fn payout_view(g: &crate::server::api::Guarded, trade_in_id: i64) -> Result<Option<PayoutView>, AppError> {
-    use crate::server::api::OrInternal;
-    let p = crate::server::repo::orders::payout(g.state.db.pool(), trade_in_id).await.or_internal(g)?;
+pub async fn payout_view(g: &crate::platform::session::guard::Guarded, trade_in_id: i64) -> Result<Option<PayoutView>, AppError> {
+    use crate::platform::session::guard::OrInternal;
+    let p = crate::features::orders::repo::payout(g.state.db.pool(), trade_in_id).await.or_internal(g)?;
     Ok(p.map(|p| PayoutView { amount_minor: p.amount_minor, iban_masked: p.iban_masked, state: p.state }))
 }
 
@@ -270,17 +279,16 @@ pub async fn payout_view(g: &crate::server::api::Guarded, trade_in_id: i64) -> R
 pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
     use crate::domain::account::Role;
     use crate::domain::catalog::{full_name, storage_label};
-    use crate::server::api::{guard, Access, OrInternal};
-    use crate::server::repo;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let (seller_id, _) = crate::server::order_flow::seller_of(&g.state, g.user()?.id).await?;
-    let t = crate::server::order_flow::owned_by_seller(&g.state, seller_id, id).await?;
+    let (seller_id, _) = crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
+    let t = crate::features::orders::service::owned_by_seller(&g.state, seller_id, id).await?;
     let pool = g.state.db.pool();
-    let inbound = repo::shipments::find(pool, id, repo::shipments::Direction::Inbound).await.or_internal(&g)?;
-    let ret = repo::shipments::find(pool, id, repo::shipments::Direction::Return).await.or_internal(&g)?;
-    let found = repo::orders::latest_inspection_grade(pool, id).await.or_internal(&g)?;
+    let inbound = crate::features::trade_ins::repo::shipments::find(pool, id, crate::features::trade_ins::repo::shipments::Direction::Inbound).await.or_internal(&g)?;
+    let ret = crate::features::trade_ins::repo::shipments::find(pool, id, crate::features::trade_ins::repo::shipments::Direction::Return).await.or_internal(&g)?;
+    let found = crate::features::orders::repo::latest_inspection_grade(pool, id).await.or_internal(&g)?;
     let suggested = match found {
-        Some(f) if f > t.grade => repo::orders::own_listing_price(pool, seller_id, &t.sku, f).await.or_internal(&g)?.filter(|p| *p < t.price_minor),
+        Some(f) if f > t.grade => crate::features::orders::repo::own_listing_price(pool, seller_id, &t.sku, f).await.or_internal(&g)?.filter(|p| *p < t.price_minor),
         _ => None,
     };
     Ok(OrderDetail {
@@ -306,11 +314,11 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
         suspended_reason: SuspendReason::parse(&t.suspended_reason).map(|r| r.label().to_string()).unwrap_or_default(),
         found_grade: found.map(|f| f.label().to_string()),
         suggested_price_minor: suggested,
-        claims: repo::claims::for_trade_in(pool, id)
+        claims: crate::features::claims::repo::for_trade_in(pool, id)
             .await
             .or_internal(&g)?
             .into_iter()
-            .map(|c| crate::claims::ClaimSummary { id: c.id, kind: crate::claims::kind_label(&c.kind), state: c.state })
+            .map(|c| crate::features::claims::ClaimSummary { id: c.id, kind: crate::features::claims::kind_label(&c.kind), state: c.state })
             .collect(),
     })
 }
@@ -328,8 +336,9 @@ pub async fn inspect_order(id: i64, imei_found: Option<String>, works: String, s
     use crate::domain::grading::parse_answers;
     use crate::domain::identifiers::Imei;
     use crate::error::FieldErrors;
-    use crate::server::api::{guard, Access};
-    use crate::server::order_flow::{self, InspectionOutcome};
+    use crate::platform::session::guard::{guard, Access};
+    use crate::features::orders::service as order_flow;
+    use crate::features::orders::service::InspectionOutcome;
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?.id;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
@@ -361,8 +370,8 @@ pub async fn inspect_order(id: i64, imei_found: Option<String>, works: String, s
 #[server(prefix = "/api", endpoint = "order_action")]
 pub async fn order_action(id: i64, action: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
-    use crate::server::order_flow;
+    use crate::platform::session::guard::{guard, Access};
+    use crate::features::orders::service as order_flow;
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?.id;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;

@@ -1,7 +1,7 @@
 //! The refurbisher's side of trade-ins: its queue, inspections,
 //! counter-offers with photos, payouts.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use crate::domain::grade::Grade;
 use crate::domain::grading::Answers;
 use crate::domain::tradein::State;
@@ -45,7 +45,7 @@ impl Tab {
     }
 
     fn in_list(self) -> String {
-        super::state_list(self.states().iter().copied())
+        crate::platform::db::state_list(self.states().iter().copied())
     }
 }
 

@@ -2,11 +2,11 @@
 //! HTML form, so it works without JavaScript); photos are served back only
 //! to the consumer, the refurbisher of that trade-in, and operations.
 
-use super::auth;
-use super::order_flow::{self, ProofPhoto};
-use super::photos::{sanitize, MAX_PHOTO_BYTES};
-use super::repo;
-use super::state::AppState;
+use crate::platform::session as auth;
+use crate::features::orders::service as order_flow;
+use crate::features::orders::service::ProofPhoto;
+use crate::platform::images::{sanitize, MAX_PHOTO_BYTES};
+use crate::platform::state::AppState;
 use crate::domain::account::Role;
 use crate::domain::money::parse_amount_minor;
 use crate::domain::sla::CounterReason;
@@ -99,8 +99,8 @@ pub async fn photo(State(state): State<AppState>, headers: HeaderMap, Path(id): 
     let Ok(Some(user)) = auth::current_user(&state, &headers).await else {
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
-    let Ok(Some((trade_in_id, file_name, content_type))) = repo::orders::photo(state.db.pool(), id).await else { return not_found() };
-    let Ok(Some(t)) = repo::trade_ins::find(state.db.pool(), trade_in_id).await else { return not_found() };
+    let Ok(Some((trade_in_id, file_name, content_type))) = crate::features::orders::repo::photo(state.db.pool(), id).await else { return not_found() };
+    let Ok(Some(t)) = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), trade_in_id).await else { return not_found() };
     if !order_flow::may_view(&state, &user, &t).await {
         return not_found();
     }

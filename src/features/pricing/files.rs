@@ -3,10 +3,11 @@
 //! up to 10 MB needs its own body limit. Answers are JSON (`ImportReport`,
 //! or the `AppError` with its status) for the import page's script.
 
-use super::auth;
-use super::downloads::{csv_attachment, refused};
-use super::pricing::{self, SellerCtx};
-use super::state::AppState;
+use crate::platform::session as auth;
+use crate::features::trade_ins::downloads::{csv_attachment, refused};
+use crate::features::pricing::service as pricing;
+use crate::features::pricing::service::SellerCtx;
+use crate::platform::state::AppState;
 use crate::domain::account::Role;
 use crate::error::AppError;
 use axum::extract::{Multipart, State};

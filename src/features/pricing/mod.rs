@@ -1,6 +1,14 @@
 //! What the price grid, its detail panel and the CSV import send to the
 //! browser. Shared by the server functions and the pages.
 
+#[cfg(feature = "ssr")]
+pub mod files;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod views;
+
 use crate::domain::grade::Grade;
 use crate::domain::listing_price::MarketPosition;
 use crate::domain::price_import::Counts;

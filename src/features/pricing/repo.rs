@@ -3,12 +3,12 @@
 //! change. A cell that stops buying keeps its row (`active = 0`) so past
 //! trade-ins still point at it and its version keeps counting.
 
-use super::catalog::{variant_from_row, VariantInfo, SELECT_VARIANT};
-use super::{id_list, DbResult};
-use super::offers::changed;
+use crate::features::catalog::repo::{variant_from_row, VariantInfo, SELECT_VARIANT};
+use crate::platform::db::{id_list, DbResult};
+use crate::features::offers::repo::changed;
 use crate::domain::grade::Grade;
 use crate::domain::price_import::{Existing, Planned};
-use crate::server::db::{Backend, Db};
+use crate::platform::db::{Backend, Db};
 use sqlx::{AnyConnection, Executor, Row};
 use std::collections::HashMap;
 use std::fmt::Write;

@@ -1,5 +1,9 @@
 //! A refurbisher's scorecard as the quality page shows it.
 
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod views;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,11 +3,7 @@
 //! form, so it works before (or without) the wasm; hydrated, it navigates
 //! without reloading.
 
-pub mod accept;
-pub mod browse;
-pub mod model_page;
-pub mod offer_page;
-pub mod suggest;
+pub mod views;
 
 use crate::domain::grade::Grade;
 use serde::{Deserialize, Serialize};
@@ -106,7 +102,7 @@ impl OfferView {
 /// steps.
 #[cfg(feature = "ssr")]
 pub async fn resolve_offer(
-    g: &crate::server::api::Guarded,
+    g: &crate::platform::session::guard::Guarded,
     category: &str,
     brand: &str,
     model: &str,
@@ -117,8 +113,7 @@ pub async fn resolve_offer(
     use crate::domain::grading::parse_answers;
     use crate::domain::offer::{decide, Decision};
     use crate::error::{AppError, FieldErrors};
-    use crate::server::api::OrInternal;
-    use crate::server::repo;
+    use crate::platform::session::guard::OrInternal;
 
     let variants = g.state.catalog.variants_of_model(&g.state.db, category, brand, model).await.or_internal(g)?;
     let first = variants.first().ok_or(AppError::NotFound)?;
@@ -149,9 +144,9 @@ pub async fn resolve_offer(
         Decision::Recycle => (OfferKind::Recycle, None),
     };
     if record_view {
-        let shown = repo::offers::ShownOffer { variant_id: variant.variant_id, grade, seller_id: buyer.map(|b| b.0), price_minor: buyer.map(|b| b.1), at_ms: now };
+        let shown = crate::features::offers::repo::ShownOffer { variant_id: variant.variant_id, grade, seller_id: buyer.map(|b| b.0), price_minor: buyer.map(|b| b.1), at_ms: now };
         // A page served again from the page cache records its view too.
-        crate::server::api::append_header(http::HeaderName::from_static(crate::server::page_cache::SHOWN_HEADER), &crate::server::page_cache::shown_value(&shown));
+        crate::platform::session::guard::append_header(http::HeaderName::from_static(crate::platform::http::page_cache::SHOWN_HEADER), &crate::platform::http::page_cache::shown_value(&shown));
         g.state.offer_views.record(shown).await;
     }
     let category_enum = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;

@@ -1,7 +1,7 @@
-use super::offers::changed;
-use super::DbResult;
+use crate::features::offers::repo::changed;
+use crate::platform::db::DbResult;
 use crate::domain::grade::Grade;
-use crate::server::db::Db;
+use crate::platform::db::Db;
 use sqlx::{Any, AnyConnection, Executor};
 
 pub struct NewSeller<'a> {

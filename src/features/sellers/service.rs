@@ -1,9 +1,8 @@
 //! Refurbishers joining the marketplace: an application waits as `pending`
 //! until operations approve or reject it, recorded with who, when and why.
 
-use super::repo;
-use super::state::AppState;
-use super::trade_in_flow::{db_error, enqueue};
+use crate::platform::state::AppState;
+use crate::features::trade_ins::service::{db_error, enqueue};
 use crate::error::AppError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,16 +22,16 @@ pub async fn decide(state: &AppState, ops_user_id: i64, seller_id: i64, decision
     };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let Some((email, company)) = repo::sellers::contact(&mut *tx, seller_id).await.map_err(db_error)? else { return Err(AppError::NotFound) };
+    let Some((email, company)) = crate::features::sellers::repo::contact(&mut *tx, seller_id).await.map_err(db_error)? else { return Err(AppError::NotFound) };
     let to = if decision == Decision::Approve { "approved" } else { "rejected" };
-    if !repo::sellers::change_status(&mut *tx, seller_id, "pending", to, ops_user_id, &reason, now).await.map_err(db_error)? {
+    if !crate::features::sellers::repo::change_status(&mut *tx, seller_id, "pending", to, ops_user_id, &reason, now).await.map_err(db_error)? {
         return Err(AppError::Conflict(format!("{company} is not awaiting a decision any more.")));
     }
     let detail = if reason.is_empty() { format!("application {to}") } else { format!("application {to}: {reason}") };
-    repo::ops::audit(&mut *tx, &repo::ops::AuditEntry { actor_id: Some(ops_user_id), action: "seller_application", seller_id: Some(seller_id), detail: &detail, ..Default::default() }, now)
+    crate::features::audit::repo::audit(&mut *tx, &crate::features::audit::repo::AuditEntry { actor_id: Some(ops_user_id), action: "seller_application", seller_id: Some(seller_id), detail: &detail, ..Default::default() }, now)
         .await
         .map_err(db_error)?;
-    let mail = super::emails::seller_decision(&state.config.public_url, &company, decision == Decision::Approve, &reason);
+    let mail = crate::features::trade_ins::emails::seller_decision(&state.config.public_url, &company, decision == Decision::Approve, &reason);
     enqueue(&mut tx, &email, &mail, None, now).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(seller_id, ops_user_id, decision = to, "seller application decided");

@@ -2,10 +2,10 @@
 //! routes (a file is not a page), with the same session and ownership rules
 //! as the pages.
 
-use super::auth;
-use super::labels::{render_label_pdf, LabelData};
-use super::repo::{self, shipments::Direction};
-use super::state::AppState;
+use crate::platform::session as auth;
+use crate::features::trade_ins::label::{render_label_pdf, LabelData};
+use crate::features::trade_ins::repo::shipments::Direction;
+use crate::platform::state::AppState;
 use crate::domain::dates::Date;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -37,7 +37,7 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let (trade_in, shipment) = match (repo::trade_ins::find(state.db.pool(), id).await, repo::shipments::find(state.db.pool(), id, direction).await) {
+    let (trade_in, shipment) = match (crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await, crate::features::trade_ins::repo::shipments::find(state.db.pool(), id, direction).await) {
         (Ok(Some(t)), Ok(Some(s))) => (t, s),
         (Ok(_), Ok(_)) => return not_found(),
         (Err(e), _) | (_, Err(e)) => {
@@ -47,7 +47,7 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
     };
     // The consumer, the refurbisher handling it, and operations may see it;
     // anyone else learns nothing, not even that it exists.
-    if !super::order_flow::may_view(&state, &user, &trade_in).await {
+    if !crate::features::orders::service::may_view(&state, &user, &trade_in).await {
         return not_found();
     }
     let (from, to, title) = match direction {

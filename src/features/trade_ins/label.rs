@@ -11,9 +11,8 @@
 //! date the label was made. Over-long lines shrink, then are cut with an
 //! ellipsis, so that nothing ever spills off the page.
 
-mod pdf;
 
-use pdf::{text_width, Canvas, DocInfo, Font, MM};
+use crate::platform::pdf::{self, text_width, Canvas, DocInfo, Font, MM};
 
 /// What a label shows. Strings may hold any Unicode; the PDF fonts print
 /// Latin-1 (plus a few WinAnsi extras such as ’ and œ) and '?' for the rest.

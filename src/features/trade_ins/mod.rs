@@ -1,6 +1,17 @@
 //! A consumer's trade-ins: the list, and each one's tracking page with its
 //! timeline, deadline, label and the actions open to the consumer.
 
+#[cfg(feature = "ssr")]
+pub mod downloads;
+#[cfg(feature = "ssr")]
+pub mod emails;
+#[cfg(feature = "ssr")]
+pub mod label;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+
 use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::money::Money;
 use crate::domain::tradein::State;
@@ -36,8 +47,8 @@ pub struct TradeInView {
     pub return_tracking_number: Option<String>,
     pub iban_masked: String,
     pub timeline: Vec<TimelineEntry>,
-    pub counter_offer: Option<crate::seller::orders::CounterOfferView>,
-    pub payout: Option<crate::seller::orders::PayoutView>,
+    pub counter_offer: Option<crate::features::orders::CounterOfferView>,
+    pub payout: Option<crate::features::orders::PayoutView>,
     /// Why it is on hold, and what the consumer should do.
     pub on_hold: Option<(String, String)>,
 }
@@ -73,10 +84,10 @@ fn state_title(s: State) -> &'static str {
 
 #[server(prefix = "/api", endpoint = "my_trade_ins")]
 pub async fn my_trade_ins() -> Result<Vec<TradeInView>, AppError> {
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
     let user = g.user()?;
-    let list = crate::server::repo::trade_ins::list_for_customer(g.state.db.pool(), user.id).await.or_internal(&g)?;
+    let list = crate::features::trade_ins::repo::trade_ins::list_for_customer(g.state.db.pool(), user.id).await.or_internal(&g)?;
     let mut out = Vec::new();
     for t in list {
         out.push(view_of(&g, t, false).await?);
@@ -86,33 +97,33 @@ pub async fn my_trade_ins() -> Result<Vec<TradeInView>, AppError> {
 
 #[server(prefix = "/api", endpoint = "trade_in_detail")]
 pub async fn trade_in_detail(id: i64) -> Result<TradeInView, AppError> {
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let t = crate::server::trade_in_flow::owned(&g.state, g.user()?.id, id).await?;
+    let t = crate::features::trade_ins::service::owned(&g.state, g.user()?.id, id).await?;
     view_of(&g, t, true).await
 }
 
 #[cfg(feature = "ssr")]
-async fn view_of(g: &crate::server::api::Guarded, t: crate::server::repo::trade_ins::TradeInRecord, with_timeline: bool) -> Result<TradeInView, AppError> {
+async fn view_of(g: &crate::platform::session::guard::Guarded, t: crate::features::trade_ins::repo::trade_ins::TradeInRecord, with_timeline: bool) -> Result<TradeInView, AppError> {
     use crate::domain::catalog::storage_label;
-    use crate::server::api::OrInternal;
-    use crate::server::repo::{self, shipments::Direction};
+    use crate::platform::session::guard::OrInternal;
+    use crate::features::trade_ins::repo::shipments::Direction;
     let pool = g.state.db.pool();
-    let inbound = repo::shipments::find(pool, t.id, Direction::Inbound).await.or_internal(g)?;
-    let ret = repo::shipments::find(pool, t.id, Direction::Return).await.or_internal(g)?;
+    let inbound = crate::features::trade_ins::repo::shipments::find(pool, t.id, Direction::Inbound).await.or_internal(g)?;
+    let ret = crate::features::trade_ins::repo::shipments::find(pool, t.id, Direction::Return).await.or_internal(g)?;
     let mut timeline = Vec::new();
     if with_timeline {
-        for e in repo::trade_ins::events(pool, t.id).await.or_internal(g)? {
+        for e in crate::features::trade_ins::repo::trade_ins::events(pool, t.id).await.or_internal(g)? {
             timeline.push(TimelineEntry { label: state_title(e.to_state).to_string(), detail: e.reason, at_ms: e.at });
         }
-        for e in repo::shipments::events_for_trade_in(pool, t.id).await.or_internal(g)? {
+        for e in crate::features::trade_ins::repo::shipments::events_for_trade_in(pool, t.id).await.or_internal(g)? {
             let label = if e.direction == "return" { format!("Return parcel: {}", e.description) } else { format!("Parcel: {}", e.description) };
             timeline.push(TimelineEntry { label, detail: String::new(), at_ms: e.at });
         }
         timeline.sort_by_key(|e| e.at_ms);
     }
     let (counter_offer, payout) = if with_timeline {
-        (crate::seller::orders::counter_offer_view(g, t.id).await?, crate::seller::orders::payout_view(g, t.id).await?)
+        (crate::features::orders::counter_offer_view(g, t.id).await?, crate::features::orders::payout_view(g, t.id).await?)
     } else {
         (None, None)
     };
@@ -151,28 +162,28 @@ async fn view_of(g: &crate::server::api::Guarded, t: crate::server::repo::trade_
 
 #[server(prefix = "/api", endpoint = "mark_shipped")]
 pub async fn mark_shipped(id: i64) -> Result<(), AppError> {
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    crate::server::trade_in_flow::mark_shipped(&g.state, g.user()?.id, id).await
+    crate::features::trade_ins::service::mark_shipped(&g.state, g.user()?.id, id).await
 }
 
 #[server(prefix = "/api", endpoint = "answer_counter_offer")]
 pub async fn answer_counter_offer(id: i64, answer: String) -> Result<(), AppError> {
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
     let accept = match answer.as_str() {
         "accept" => true,
         "decline" => false,
         _ => return Err(AppError::invalid("answer", "choose to accept or decline the new offer")),
     };
-    crate::server::order_flow::answer_counter_offer(&g.state, g.user()?.id, id, accept).await
+    crate::features::orders::service::answer_counter_offer(&g.state, g.user()?.id, id, accept).await
 }
 
 #[server(prefix = "/api", endpoint = "cancel_trade_in")]
 pub async fn cancel_trade_in(id: i64) -> Result<(), AppError> {
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    crate::server::trade_in_flow::cancel(&g.state, g.user()?.id, id).await
+    crate::features::trade_ins::service::cancel(&g.state, g.user()?.id, id).await
 }
 
 #[component]
@@ -223,7 +234,7 @@ pub fn TradeInPage() -> impl IntoView {
     // What can be claimed follows the trade-in's state, so it reloads with it.
     let claims = crate::ui::data::load(
         move || (id(), shipped.version().get(), cancelled.version().get(), answered.version().get()),
-        |(id, _, _, _)| crate::claims::load_trade_in_claims(id),
+        |(id, _, _, _)| crate::features::claims::load_trade_in_claims(id),
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -240,7 +251,7 @@ pub fn TradeInPage() -> impl IntoView {
 }
 
 #[component]
-fn TradeInDetail(t: TradeInView, claims: crate::claims::ClaimsResource, shipped: ServerAction<MarkShipped>, cancelled: ServerAction<CancelTradeIn>, answered: ServerAction<AnswerCounterOffer>) -> impl IntoView {
+fn TradeInDetail(t: TradeInView, claims: crate::features::claims::ClaimsResource, shipped: ServerAction<MarkShipped>, cancelled: ServerAction<CancelTradeIn>, answered: ServerAction<AnswerCounterOffer>) -> impl IntoView {
     let action_error = move || {
         shipped
             .value()
@@ -364,7 +375,7 @@ fn TradeInDetail(t: TradeInView, claims: crate::claims::ClaimsResource, shipped:
                     </li>
                 }).collect_view()}
             </ol>
-            <crate::claims::ClaimBox trade_in_id=t.id data=claims/>
+            <crate::features::claims::ClaimBox trade_in_id=t.id data=claims/>
         </section>
     }
 }

@@ -1,6 +1,6 @@
 //! `/healthz`: 200 when the database answers, 503 when it does not.
 
-use super::state::AppState;
+use crate::platform::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;

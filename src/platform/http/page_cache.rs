@@ -18,9 +18,9 @@
 //! served from here. An offer served from here is recorded as shown, as a
 //! rendered one is (`SHOWN_HEADER`).
 
-use super::kept::{read, write};
-use super::repo::offers::ShownOffer;
-use super::state::AppState;
+use crate::platform::cache::{read, write};
+use crate::features::offers::repo::ShownOffer;
+use crate::platform::state::AppState;
 use crate::domain::grade::Grade;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -33,7 +33,7 @@ use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 /// The offer cache's limit: a kept offer page is as fresh as a rendered one.
-pub const TTL: Duration = super::offer_cache::TTL;
+pub const TTL: Duration = crate::features::offers::cache::TTL;
 /// Pages kept at most; past it, out-of-date ones go first, then all.
 pub const MAX_PAGES: usize = 2_000;
 /// Larger pages (none of the consumer pages is) are not kept.
@@ -161,7 +161,7 @@ impl PageCache {
 
 /// What a kept page was rendered from, as the counters stand now.
 fn generations() -> (u64, u64) {
-    (super::repo::catalog::generation(), super::repo::offers::generation())
+    (crate::features::catalog::repo::generation(), crate::features::offers::repo::generation())
 }
 
 /// The consumer pages anyone may see, by address: home and everything
@@ -173,7 +173,7 @@ fn is_public_page(path: &str) -> bool {
 /// Any session cookie, valid or not, under either name (`__Host-` over
 /// https ends in the plain one): such a visitor's page is rendered for them.
 fn signed_in(headers: &HeaderMap) -> bool {
-    let cookie = format!("{}=", super::auth::cookie_name(false));
+    let cookie = format!("{}=", crate::platform::session::cookie_name(false));
     headers.get_all(COOKIE).iter().any(|v| v.to_str().map_or(true, |c| c.contains(&cookie)))
 }
 
@@ -230,7 +230,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     // Sent whole by `whole_pages` (its length is known), not streaming.
     let whole = axum::body::HttpBody::size_hint(res.body()).exact().is_some_and(|n| n as usize <= MAX_BYTES);
     let Some((csp, nonce)) = csp.and_then(|c| Some((c.clone(), nonce_of(&c)?.to_string()))) else { return res };
-    if res.status() != StatusCode::OK || !whole || res.headers().contains_key(SET_COOKIE) || !super::security::is_page(res.headers()) {
+    if res.status() != StatusCode::OK || !whole || res.headers().contains_key(SET_COOKIE) || !crate::platform::http::security::is_page(res.headers()) {
         return res;
     }
     let (parts, body) = res.into_parts();

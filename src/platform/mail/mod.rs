@@ -2,9 +2,11 @@
 //! it, each message is written as an `.eml` file in `MAIL_DIR` (default
 //! `DATA_DIR/mail`), which any mail client opens.
 
-use super::carrier::BoxFuture;
-use super::repo::{self, outbox::QueuedMail};
-use super::state::AppState;
+pub mod repo;
+
+use crate::platform::carrier::BoxFuture;
+use crate::platform::mail::repo::QueuedMail;
+use crate::platform::state::AppState;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -77,17 +79,17 @@ impl Mailer for FileMailer {
 /// concurrently with itself only in the sense that a message may go twice
 /// if two runs overlap, so the app runs it from one job.
 pub async fn deliver_outbox(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
-    let pending = repo::outbox::unsent(state.db.pool(), 100).await?;
+    let pending = crate::platform::mail::repo::unsent(state.db.pool(), 100).await?;
     let (mut sent, mut failed) = (0, 0);
     for mail in &pending {
         match state.mailer.send(mail).await {
             Ok(()) => {
-                repo::outbox::mark_sent(state.db.pool(), mail.id, state.clock.now_ms()).await?;
+                crate::platform::mail::repo::mark_sent(state.db.pool(), mail.id, state.clock.now_ms()).await?;
                 sent += 1;
             }
             Err(e) => {
                 tracing::warn!(mail_id = mail.id, error = %e, "mail not sent; will retry");
-                repo::outbox::mark_failed(state.db.pool(), mail.id, &e).await?;
+                crate::platform::mail::repo::mark_failed(state.db.pool(), mail.id, &e).await?;
                 failed += 1;
             }
         }

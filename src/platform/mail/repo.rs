@@ -1,7 +1,7 @@
 //! Mail waiting to be sent. Writing here is part of the user action's
 //! transaction, so a message exists exactly when its event happened.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub struct NewMail<'a> {

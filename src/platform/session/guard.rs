@@ -2,9 +2,9 @@
 //! rule on its first line (`guard(Access::Role(Role::Ops))`), so a missing
 //! check stands out in review, and a test fails if a server function has none.
 
-use super::auth;
-use super::state::AppState;
-use crate::account::user::CurrentUser;
+use crate::platform::session as auth;
+use crate::platform::state::AppState;
+use crate::domain::user::CurrentUser;
 use crate::domain::account::Role;
 use crate::error::AppError;
 use axum::extract::ConnectInfo;

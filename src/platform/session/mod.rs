@@ -1,9 +1,11 @@
 //! Passwords, session cookies and the signed-in user.
 
-use super::clock::DAY_MS;
-use super::repo;
-use super::state::AppState;
-use crate::account::user::CurrentUser;
+pub mod guard;
+pub mod repo;
+
+use crate::platform::clock::DAY_MS;
+use crate::platform::state::AppState;
+use crate::domain::user::CurrentUser;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
@@ -100,7 +102,7 @@ pub async fn start_session<'c>(
 ) -> Result<String, sqlx::Error> {
     let token = new_session_token();
     let now = state.clock.now_ms();
-    repo::sessions::insert(ex, &state.secret.session_token_hash(&token), user_id, now, now + SESSION_TTL_MS).await?;
+    crate::platform::session::repo::insert(ex, &state.secret.session_token_hash(&token), user_id, now, now + SESSION_TTL_MS).await?;
     Ok(session_cookie(&token, state.config.cookies_secure()))
 }
 
@@ -110,7 +112,7 @@ pub async fn end_session<'c>(
     headers: &HeaderMap,
 ) -> Result<(), sqlx::Error> {
     if let Some(token) = session_token(headers, state.config.cookies_secure()) {
-        repo::sessions::delete(ex, &state.secret.session_token_hash(&token)).await?;
+        crate::platform::session::repo::delete(ex, &state.secret.session_token_hash(&token)).await?;
     }
     Ok(())
 }
@@ -123,7 +125,7 @@ pub async fn user_with_role(state: &AppState, headers: &HeaderMap, role: crate::
         Ok(Some(u)) if u.role == role => Ok(u),
         Ok(Some(_)) => Err(AppError::Forbidden),
         Ok(None) => Err(AppError::Unauthenticated),
-        Err(e) => Err(super::api::internal_error(headers, e)),
+        Err(e) => Err(crate::platform::session::guard::internal_error(headers, e)),
     }
 }
 
@@ -133,11 +135,11 @@ pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Optio
     };
     let hash = state.secret.session_token_hash(&token);
     let now = state.clock.now_ms();
-    let Some(found) = repo::sessions::find_user(state.db.pool(), &hash, now).await? else {
+    let Some(found) = crate::platform::session::repo::find_user(state.db.pool(), &hash, now).await? else {
         return Ok(None);
     };
     if now - found.last_seen_at > TOUCH_EVERY_MS {
-        repo::sessions::touch(state.db.pool(), &hash, now, now + SESSION_TTL_MS).await?;
+        crate::platform::session::repo::touch(state.db.pool(), &hash, now, now + SESSION_TTL_MS).await?;
     }
     Ok(Some(CurrentUser { id: found.user_id, email: found.email, name: found.display_name, role: found.role }))
 }

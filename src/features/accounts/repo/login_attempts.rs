@@ -1,4 +1,4 @@
-use super::DbResult;
+use crate::platform::db::DbResult;
 use sqlx::{Any, Executor};
 
 pub async fn record<'c>(ex: impl Executor<'c, Database = Any>, email: &str, ip: &str, succeeded: bool, now_ms: i64) -> DbResult<()> {

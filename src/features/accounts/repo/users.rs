@@ -1,4 +1,4 @@
-use super::DbResult;
+use crate::platform::db::DbResult;
 use crate::domain::account::{Email, Role};
 use sqlx::{Any, Executor, Row};
 

@@ -13,9 +13,9 @@ pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::account::Email;
     use crate::error::FieldErrors;
-    use crate::server::api::{append_header, guard, Access, OrInternal};
-    use crate::server::clock::MINUTE_MS;
-    use crate::server::{auth, repo};
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+    use crate::platform::clock::MINUTE_MS;
+    use crate::platform::session as auth;
 
     let g = guard(Access::Public).await?;
     let mut errors = FieldErrors::new();
@@ -32,17 +32,17 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let now = g.now_ms();
     let window_start = now - FAILURE_WINDOW_MINUTES * MINUTE_MS;
     let ip = g.client_ip();
-    let by_account = repo::login_attempts::recent_failures_for_email(pool, email.as_str(), window_start).await.or_internal(&g)?;
-    let by_ip = repo::login_attempts::recent_failures_for_ip(pool, &ip, window_start).await.or_internal(&g)?;
+    let by_account = crate::features::accounts::repo::login_attempts::recent_failures_for_email(pool, email.as_str(), window_start).await.or_internal(&g)?;
+    let by_ip = crate::features::accounts::repo::login_attempts::recent_failures_for_ip(pool, &ip, window_start).await.or_internal(&g)?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
         let (is_email, key) = if by_account >= MAX_FAILURES_PER_ACCOUNT { (true, email.as_str()) } else { (false, ip.as_str()) };
-        let oldest = repo::login_attempts::oldest_failure_since(pool, is_email, key, window_start).await.or_internal(&g)?.unwrap_or(now);
+        let oldest = crate::features::accounts::repo::login_attempts::oldest_failure_since(pool, is_email, key, window_start).await.or_internal(&g)?.unwrap_or(now);
         let wait_ms = (oldest + FAILURE_WINDOW_MINUTES * MINUTE_MS - now).max(MINUTE_MS);
         tracing::warn!(ip = %ip, per_account = by_account, per_ip = by_ip, "sign-in rate limited");
         return Err(AppError::RateLimited { retry_after_minutes: (wait_ms + MINUTE_MS - 1) / MINUTE_MS });
     }
 
-    let user = repo::users::find_by_email(pool, &email).await.or_internal(&g)?;
+    let user = crate::features::accounts::repo::users::find_by_email(pool, &email).await.or_internal(&g)?;
     // Unknown emails cost the same hashing time as wrong passwords.
     let hash = match &user {
         Some(u) => u.password_hash.clone(),
@@ -50,7 +50,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     };
     let verified = auth::verify_password(password, hash).await;
     let Some(user) = user.filter(|_| verified) else {
-        repo::login_attempts::record(pool, email.as_str(), &ip, false, now).await.or_internal(&g)?;
+        crate::features::accounts::repo::login_attempts::record(pool, email.as_str(), &ip, false, now).await.or_internal(&g)?;
         return Err(AppError::invalid("form", "The email or password is incorrect."));
     };
 
@@ -58,7 +58,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     // had ends, and a new session id is issued (never reuse one from before
     // sign-in).
     let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
-    repo::login_attempts::record(&mut *tx, email.as_str(), &ip, true, now).await.or_internal(&g)?;
+    crate::features::accounts::repo::login_attempts::record(&mut *tx, email.as_str(), &ip, true, now).await.or_internal(&g)?;
     auth::end_session(&mut *tx, &g.state, &g.parts.headers).await.or_internal(&g)?;
     let cookie = auth::start_session(&mut *tx, &g.state, user.id).await.or_internal(&g)?;
     tx.commit().await.or_internal(&g)?;
@@ -66,7 +66,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     tracing::info!(user_id = user.id, "signed in");
     let next = next.filter(|n| !n.trim().is_empty());
     let landing = match (next.as_deref(), user.role) {
-        (Some(n), _) => super::safe_next(Some(n)),
+        (Some(n), _) => crate::features::accounts::safe_next(Some(n)),
         (None, crate::domain::account::Role::Seller) => "/seller".into(),
         (None, crate::domain::account::Role::Ops) => "/ops".into(),
         (None, crate::domain::account::Role::Customer) => "/".into(),

@@ -1,20 +1,20 @@
 //! The signed-in user as the whole app sees it, and signing out.
 
-use super::user::CurrentUser;
+use crate::domain::user::CurrentUser;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
     Ok(g.user)
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::api::{append_header, guard, Access, OrInternal};
-    use crate::server::auth;
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+    use crate::platform::session as auth;
     let g = guard(Access::Public).await?;
     auth::end_session(g.state.db.pool(), &g.state, &g.parts.headers).await.or_internal(&g)?;
     append_header(http::header::SET_COOKIE, &auth::expired_session_cookie(g.state.config.cookies_secure()));

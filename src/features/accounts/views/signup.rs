@@ -8,9 +8,9 @@ use leptos_router::hooks::use_query_map;
 pub async fn signup(name: String, email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::account::{check_new_password, parse_display_name, Email, Role};
     use crate::error::FieldErrors;
-    use crate::server::api::{append_header, guard, Access, OrInternal};
-    use crate::server::db::is_unique_violation;
-    use crate::server::{auth, repo};
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+    use crate::platform::db::is_unique_violation;
+    use crate::platform::session as auth;
 
     let g = guard(Access::Public).await?;
     let mut errors = FieldErrors::new();
@@ -23,9 +23,9 @@ pub async fn signup(name: String, email: String, password: String, next: Option<
     // Hash before taking the write lock: the CPU work does not block writers.
     let hash = auth::hash_password(password).await;
     let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
-    let inserted = repo::users::insert(
+    let inserted = crate::features::accounts::repo::users::insert(
         &mut *tx,
-        repo::users::NewUser { email: &email, password_hash: &hash, role: Role::Customer, display_name: &name },
+        crate::features::accounts::repo::users::NewUser { email: &email, password_hash: &hash, role: Role::Customer, display_name: &name },
         g.now_ms(),
     )
     .await;
@@ -41,7 +41,7 @@ pub async fn signup(name: String, email: String, password: String, next: Option<
     tx.commit().await.or_internal(&g)?;
     append_header(http::header::SET_COOKIE, &cookie);
     tracing::info!(user_id, "account created");
-    leptos_axum::redirect(&super::safe_next(next.as_deref().filter(|n| !n.trim().is_empty())));
+    leptos_axum::redirect(&crate::features::accounts::safe_next(next.as_deref().filter(|n| !n.trim().is_empty())));
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Browsing the catalog: category -> brand -> model.
 
 use crate::error::AppError;
-use crate::home::ModelCard;
+use crate::features::catalog::views::home::ModelCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -32,10 +32,10 @@ pub struct BrandListing {
 #[server(prefix = "/api", endpoint = "category_listing")]
 pub async fn load_category_listing(category: String) -> Result<CategoryListing, AppError> {
     use crate::domain::catalog::Category;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
     let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let brands = crate::server::repo::catalog::brands_in_category(g.state.db.pool(), c.slug()).await.or_internal(&g)?;
+    let brands = crate::features::catalog::repo::brands_in_category(g.state.db.pool(), c.slug()).await.or_internal(&g)?;
     Ok(CategoryListing {
         slug: c.slug().into(),
         name: c.name().into(),
@@ -46,10 +46,10 @@ pub async fn load_category_listing(category: String) -> Result<CategoryListing, 
 #[server(prefix = "/api", endpoint = "brand_listing")]
 pub async fn load_brand_listing(category: String, brand: String) -> Result<BrandListing, AppError> {
     use crate::domain::catalog::Category;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
     let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let models = crate::server::repo::catalog::models_of_brand(g.state.db.pool(), c.slug(), &brand).await.or_internal(&g)?;
+    let models = crate::features::catalog::repo::models_of_brand(g.state.db.pool(), c.slug(), &brand).await.or_internal(&g)?;
     let brand_name = models.first().map(|m| m.brand_name.clone()).ok_or(AppError::NotFound)?;
     Ok(BrandListing {
         category_slug: c.slug().into(),

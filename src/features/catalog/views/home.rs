@@ -1,6 +1,5 @@
 //! The home page: search, categories and the newest devices.
 
-pub mod search;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -46,12 +45,12 @@ pub struct HomeData {
 
 #[server(prefix = "/api", endpoint = "home")]
 pub async fn load_home() -> Result<HomeData, AppError> {
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
     let home = g.state.catalog.home(&g.state.db).await.or_internal(&g)?;
     Ok(HomeData {
         categories: home.categories.iter().map(|c| CategoryTile { slug: c.slug.clone(), name: c.name.clone(), models: c.models }).collect(),
-        newest: home.newest.iter().map(search::card).collect(),
+        newest: home.newest.iter().map(super::search::card).collect(),
         models: home.size.models,
         variants: home.size.variants,
     })
@@ -75,7 +74,7 @@ pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView
                 />
                 <button type="submit" class="button primary">"Search"</button>
             </div>
-            <crate::sell::suggest::Suggestions query=query/>
+            <crate::features::catalog::views::suggest::Suggestions query=query/>
         </form>
     }
 }
@@ -117,7 +116,7 @@ pub fn HomePage() -> impl IntoView {
                         </section>
                         <section aria-labelledby="newest-heading">
                             <h2 id="newest-heading">"Newest devices we buy"</h2>
-                            <crate::sell::browse::ModelLinks models=d.newest/>
+                            <crate::features::catalog::views::browse::ModelLinks models=d.newest/>
                             <p class="muted">{format!("{} models and {} variants in the catalog.", d.models, d.variants)}</p>
                         </section>
                     }.into_any(),

@@ -1,7 +1,7 @@
 //! The catalog search page behind the home page's search box. Works as a
 //! plain GET form, so it needs no JavaScript.
 
-use super::{ModelCard, SearchBox};
+use crate::features::catalog::views::home::{ModelCard, SearchBox};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +12,7 @@ pub const MAX_QUERY_CHARS: usize = 100;
 #[server(prefix = "/api", endpoint = "search_models")]
 pub async fn search_models(q: String, category: Option<String>) -> Result<Vec<ModelCard>, AppError> {
     use crate::domain::catalog::Category;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::invalid("q", format!("use at most {MAX_QUERY_CHARS} characters")));
@@ -33,7 +33,7 @@ pub async fn search_models(q: String, category: Option<String>) -> Result<Vec<Mo
 }
 
 #[cfg(feature = "ssr")]
-pub fn card(m: &crate::server::repo::catalog::ModelSummary) -> ModelCard {
+pub fn card(m: &crate::features::catalog::repo::ModelSummary) -> ModelCard {
     ModelCard {
         slug: m.slug.clone(),
         name: m.name.clone(),
@@ -46,7 +46,7 @@ pub fn card(m: &crate::server::repo::catalog::ModelSummary) -> ModelCard {
 
 /// The domain's typo-tolerant ranking over catalog models.
 #[cfg(feature = "ssr")]
-pub fn rank_cards(q: &str, models: &[&crate::server::repo::catalog::ModelSummary], limit: usize) -> Vec<ModelCard> {
+pub fn rank_cards(q: &str, models: &[&crate::features::catalog::repo::ModelSummary], limit: usize) -> Vec<ModelCard> {
     use crate::domain::search::{rank, Entry};
     let entries: Vec<Entry> = models
         .iter()
@@ -77,7 +77,7 @@ pub fn SearchPage() -> impl IntoView {
                         }.into_any(),
                         Ok(models) => view! {
                             <p class="muted" role="status">{format!("{} devices found", models.len())}</p>
-                            <crate::sell::browse::ModelLinks models=models/>
+                            <crate::features::catalog::views::browse::ModelLinks models=models/>
                         }.into_any(),
                         Err(e) => view! { <crate::ui::errors::ErrorNotice error=e/> }.into_any(),
                     }

@@ -2,21 +2,21 @@
 //! JavaScript the same box submits to the search page.
 
 use crate::error::AppError;
-use crate::home::ModelCard;
+use crate::features::catalog::views::home::ModelCard;
 use leptos::prelude::*;
 
 pub const MAX_SUGGESTIONS: usize = 8;
 
 #[server(prefix = "/api", endpoint = "suggest_models")]
 pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
-    if q.chars().count() > crate::home::search::MAX_QUERY_CHARS {
+    if q.chars().count() > crate::features::catalog::views::search::MAX_QUERY_CHARS {
         return Ok(Vec::new());
     }
     let models = g.state.catalog.all_models(&g.state.db).await.or_internal(&g)?;
     let all: Vec<_> = models.iter().collect();
-    Ok(crate::home::search::rank_cards(&q, &all, MAX_SUGGESTIONS))
+    Ok(crate::features::catalog::views::search::rank_cards(&q, &all, MAX_SUGGESTIONS))
 }
 
 /// The list under the search box, fed by what is typed.

@@ -23,9 +23,9 @@ pub struct ClaimLine {
 pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
     use crate::domain::account::Role;
     use crate::domain::claims::{ClaimKind, Outcome};
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    Ok(crate::server::repo::claims::queue(g.state.db.pool(), 200)
+    Ok(crate::features::claims::repo::queue(g.state.db.pool(), 200)
         .await
         .or_internal(&g)?
         .into_iter()

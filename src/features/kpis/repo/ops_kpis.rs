@@ -4,7 +4,7 @@
 //! measure is one grouped query; medians and SLA checks, which need the
 //! business-day calendar, are finished in Rust from the fetched times.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use crate::domain::kpi::{median, Counts};
 use crate::domain::dates::DAY_MS;
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
@@ -48,7 +48,7 @@ impl Group {
     /// The segment key as SQL over the aliases `c`, `b` and `s` and the
     /// row's time column. Bases and lengths are integers we computed,
     /// never input, so they are written inline.
-    pub(super) fn key(self, time: &str) -> String {
+    pub(crate) fn key(self, time: &str) -> String {
         match self {
             Group::All => "'all'".into(),
             Group::CategoryBrand => "c.name || ' / ' || b.name".into(),
@@ -63,12 +63,12 @@ impl Group {
     }
 
     /// Whether the key reads the category and brand (aliases `c`, `b`).
-    pub(super) fn needs_catalog(self) -> bool {
+    pub(crate) fn needs_catalog(self) -> bool {
         matches!(self, Group::CategoryBrand | Group::Segment | Group::Rollup)
     }
 
     /// Whether the key reads the refurbisher (alias `s`).
-    pub(super) fn needs_seller(self) -> bool {
+    pub(crate) fn needs_seller(self) -> bool {
         matches!(self, Group::Seller | Group::SellerId | Group::Segment | Group::Rollup)
     }
 
@@ -91,7 +91,7 @@ fn joins(variant: &str, seller: &str) -> String {
 
 impl Filter {
     /// Whether a category or brand is chosen (as `sql` applies it).
-    pub(super) fn narrows_catalog(&self) -> bool {
+    pub(crate) fn narrows_catalog(&self) -> bool {
         crate::domain::catalog::is_slug(&self.category) || crate::domain::catalog::is_slug(&self.brand)
     }
 
@@ -100,7 +100,7 @@ impl Filter {
     /// form made SQLite start from the catalog and Postgres use generic
     /// plans). Values are inlined: slugs are checked to be `[a-z0-9-]`
     /// only, the seller an integer.
-    pub(super) fn sql(&self) -> String {
+    pub(crate) fn sql(&self) -> String {
         let slug = |s: &str| crate::domain::catalog::is_slug(s).then(|| s.to_string());
         let mut out = String::new();
         if let Some(c) = slug(&self.category) {
@@ -122,7 +122,7 @@ async fn grouped(conn: &mut AnyConnection, sql: &str, from: i64, to: i64) -> DbR
 
 /// The additive counts per segment key for [from, to), from the source
 /// tables (no medians).
-pub(super) async fn source_counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, Counts>> {
+pub(crate) async fn source_counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, Counts>> {
     let mut out: BTreeMap<String, Counts> = BTreeMap::new();
     let filters = f.sql();
     let trade_in_joins = joins("t.variant_id", "t.seller_id");
@@ -265,7 +265,7 @@ struct Span {
 
 impl Span {
     async fn of(conn: &mut AnyConnection, from: i64, to: i64) -> DbResult<Span> {
-        let built = super::kpi_rollup::built_until(conn).await?.unwrap_or(i64::MIN);
+        let built = crate::features::kpis::repo::rollup::built_until(conn).await?.unwrap_or(i64::MIN);
         Ok(Span { from, to, first_whole_day: (from + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS, stored_end: built.min(to.div_euclid(DAY_MS) * DAY_MS) })
     }
 
@@ -302,7 +302,7 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
         }
     };
     if let Some((a, z)) = span.stored() {
-        add(super::kpi_rollup::counts(&mut *conn, a, z, f, group).await?);
+        add(crate::features::kpis::repo::rollup::counts(&mut *conn, a, z, f, group).await?);
     }
     for (lo, hi) in span.raw() {
         add(source_counts(&mut *conn, lo, hi, f, group).await?);
@@ -343,8 +343,8 @@ pub async fn breakdown(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter,
     let span = Span::of(&mut *conn, from, to).await?;
     let mut b = Breakdown::default();
     if let Some((a, z)) = span.stored() {
-        b.by_category_brand = super::kpi_rollup::counts(&mut *conn, a, z, f, Group::CategoryBrand).await?;
-        b.by_seller = super::kpi_rollup::counts(&mut *conn, a, z, f, Group::Seller).await?;
+        b.by_category_brand = crate::features::kpis::repo::rollup::counts(&mut *conn, a, z, f, Group::CategoryBrand).await?;
+        b.by_seller = crate::features::kpis::repo::rollup::counts(&mut *conn, a, z, f, Group::Seller).await?;
     }
     for (lo, hi) in span.raw() {
         for (k, c) in source_counts(&mut *conn, lo, hi, f, Group::Segment).await? {

@@ -1,6 +1,6 @@
 //! How much is waiting in each operations queue.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use sqlx::{AnyConnection, Row};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -8,11 +8,11 @@
 //! finished day never changes: rolling it up once is enough. Data written
 //! into the past (the demo's and the benchmark's history) calls `rebuild`.
 
-use super::ops_kpis::{source_counts, Filter, Group};
-use super::DbResult;
+use crate::features::kpis::repo::ops_kpis::{source_counts, Filter, Group};
+use crate::platform::db::DbResult;
 use crate::domain::dates::DAY_MS;
 use crate::domain::kpi::Counts;
-use crate::server::db::Db;
+use crate::platform::db::Db;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 

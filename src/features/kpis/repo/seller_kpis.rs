@@ -1,7 +1,7 @@
 //! Figures for the refurbisher's dashboard, per ISO week.
 
-use super::offers::states_not_counting_against_caps;
-use super::DbResult;
+use crate::features::offers::repo::states_not_counting_against_caps;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Row};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

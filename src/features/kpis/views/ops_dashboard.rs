@@ -3,7 +3,7 @@
 //! target, the segments that explain the focused KPI's move, 12 weeks of
 //! history and a breakdown, each exportable as CSV.
 
-use super::kpi_types::*;
+use crate::features::kpis::*;
 use crate::domain::kpi::TargetStatus;
 use crate::error::AppError;
 use crate::ui::chart::BarChart;
@@ -21,21 +21,21 @@ pub async fn load_ops_dashboard(
     kpi: Option<String>,
 ) -> Result<OpsDashboard, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let r = crate::server::ops_dashboard::request(g.now_ms(), period.as_deref(), at.as_deref(), category.as_deref(), brand.as_deref(), seller, kpi.as_deref())?;
-    crate::server::ops_dashboard::dashboard(&g.state, &r).await
+    let r = crate::features::kpis::service::request(g.now_ms(), period.as_deref(), at.as_deref(), category.as_deref(), brand.as_deref(), seller, kpi.as_deref())?;
+    crate::features::kpis::service::dashboard(&g.state, &r).await
 }
 
 #[server(prefix = "/api", endpoint = "kpi_target")]
 pub async fn set_kpi_target(kpi: String, period: String, target: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::kpi::{Kpi, PeriodKind};
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let kpi = Kpi::parse(&kpi).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?;
     let kind = PeriodKind::parse(&period).ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?;
-    crate::server::ops_dashboard::set_target(&g.state, g.user()?.id, kpi, kind, &target).await
+    crate::features::kpis::service::set_target(&g.state, g.user()?.id, kpi, kind, &target).await
 }
 
 fn status_class(s: Option<TargetStatus>) -> &'static str {

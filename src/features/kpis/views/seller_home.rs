@@ -1,13 +1,6 @@
 //! The refurbisher area. Its home shows the company's standing; the price
 //! grid, orders and KPIs grow here.
 
-pub mod orders;
-pub mod price_detail;
-pub mod price_import;
-pub mod price_types;
-pub mod prices;
-pub mod signup;
-
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -44,8 +37,8 @@ pub struct WeekView {
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::server::repo::kpis::WeekFigures> for WeekView {
-    fn from(f: crate::server::repo::kpis::WeekFigures) -> WeekView {
+impl From<crate::features::kpis::repo::seller_kpis::WeekFigures> for WeekView {
+    fn from(f: crate::features::kpis::repo::seller_kpis::WeekFigures) -> WeekView {
         WeekView {
             bought: f.bought,
             received: f.received,
@@ -61,14 +54,14 @@ impl From<crate::server::repo::kpis::WeekFigures> for WeekView {
 #[server(prefix = "/api", endpoint = "seller_overview")]
 pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access, OrInternal};
-    use crate::server::repo::sellers;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    use crate::features::sellers::repo as sellers;
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?;
     let found = sellers::overview_for_user(g.state.db.pool(), user.id).await.or_internal(&g)?;
     let s = found.ok_or(AppError::NotFound)?;
     use crate::domain::dates::{week_start_ms, Date, DAY_MS};
-    use crate::server::repo::kpis;
+    use crate::features::kpis::repo::seller_kpis as kpis;
     let week = 7 * DAY_MS;
     let this_start = week_start_ms(g.now_ms());
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;

@@ -19,9 +19,9 @@ pub struct SuspendedItem {
 #[server(prefix = "/api", endpoint = "ops_suspended")]
 pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let rows = crate::server::repo::orders::suspended(g.state.db.pool()).await.or_internal(&g)?;
+    let rows = crate::features::orders::repo::suspended(g.state.db.pool()).await.or_internal(&g)?;
     Ok(rows
         .into_iter()
         .map(|r| SuspendedItem {
@@ -38,14 +38,14 @@ pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
 #[server(prefix = "/api", endpoint = "ops_decide_suspended")]
 pub async fn ops_decide_suspended(id: i64, decision: String, reason: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let resume = match decision.as_str() {
         "resume" => true,
         "return" => false,
         _ => return Err(AppError::invalid("decision", "choose to resume the inspection or return the device")),
     };
-    crate::server::order_flow::ops_decide(&g.state, g.user()?.id, id, resume, &reason).await
+    crate::features::orders::service::ops_decide(&g.state, g.user()?.id, id, resume, &reason).await
 }
 
 #[component]

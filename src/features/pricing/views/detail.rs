@@ -2,8 +2,8 @@
 //! its weekly cap, where it stands, every competing price (anonymised) and
 //! the listing's price history.
 
-use super::price_types::*;
-use super::prices::{flags, market_line, plain_amount, SavePriceCell};
+use crate::features::pricing::*;
+use crate::features::pricing::views::grid::{flags, market_line, plain_amount, SavePriceCell};
 use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::ui::form::{FormError, TextField};
@@ -14,19 +14,18 @@ use leptos_router::hooks::use_params_map;
 #[server(prefix = "/api", endpoint = "listing_detail")]
 pub async fn load_listing_detail(variant_id: i64, grade: String) -> Result<ListingDetail, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access, OrInternal};
-    use crate::server::pricing::{cells, seller_ctx, variant_name};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    use crate::features::pricing::service::{cells, seller_ctx, variant_name};
     use crate::domain::grade::Grade;
-    use crate::server::repo;
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let grade = Grade::parse(&grade).map_err(|_| AppError::NotFound)?;
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
-    let variant = repo::catalog::variant_by_id(&mut *conn, variant_id).await.or_internal(&g)?.ok_or(AppError::NotFound)?;
+    let variant = crate::features::catalog::repo::variant_by_id(&mut *conn, variant_id).await.or_internal(&g)?.ok_or(AppError::NotFound)?;
     let now = g.now_ms();
     let cell = cells(&mut conn, &ctx, &[variant_id], now, None).await.or_internal(&g)?.remove(&(variant_id, grade)).ok_or(AppError::NotFound)?;
     let week = crate::domain::dates::week_start_ms(now);
-    let mut curve: Vec<i64> = repo::offers::candidates(&mut *conn, variant_id, grade, week)
+    let mut curve: Vec<i64> = crate::features::offers::repo::candidates(&mut *conn, variant_id, grade, week)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -34,7 +33,7 @@ pub async fn load_listing_detail(variant_id: i64, grade: String) -> Result<Listi
         .map(|c| c.price_minor)
         .collect();
     curve.sort_unstable_by(|a, b| b.cmp(a));
-    let history = repo::prices::history(&mut conn, ctx.seller_id, variant_id, grade)
+    let history = crate::features::pricing::repo::history(&mut conn, ctx.seller_id, variant_id, grade)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -47,13 +46,13 @@ pub async fn load_listing_detail(variant_id: i64, grade: String) -> Result<Listi
 pub async fn save_listing_cap(variant_id: i64, grade: String, weekly_cap: String, version: i64) -> Result<CellOutcome, AppError> {
     use crate::domain::account::Role;
     use crate::domain::grade::Grade;
-    use crate::server::api::{guard, Access};
-    use super::prices::parse_cap;
+    use crate::platform::session::guard::{guard, Access};
+    use crate::features::pricing::views::grid::parse_cap;
     let g = guard(Access::Role(Role::Seller)).await?;
-    let ctx = crate::server::pricing::seller_ctx(&g.state, g.user()?.id).await?;
+    let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
     let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
     let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
-    crate::server::pricing::set_listing_cap(&g.state, &ctx, variant_id, grade, cap, version).await
+    crate::features::pricing::service::set_listing_cap(&g.state, &ctx, variant_id, grade, cap, version).await
 }
 
 fn source_label(code: &str) -> &'static str {

@@ -3,7 +3,7 @@
 //! position. Cells save one by one with their version; filters, sorting and
 //! paging run on the server.
 
-use super::price_types::*;
+use crate::features::pricing::*;
 use crate::domain::grade::Grade;
 use crate::domain::money::Money;
 use crate::error::AppError;
@@ -21,9 +21,9 @@ pub async fn load_price_grid(
     page: Option<i64>,
 ) -> Result<GridPage, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
-    use crate::server::pricing::{grid_page, seller_ctx, PER_PAGE};
-    use crate::server::repo::prices::{GridQuery, Only, Sort};
+    use crate::platform::session::guard::{guard, Access};
+    use crate::features::pricing::service::{grid_page, seller_ctx, PER_PAGE};
+    use crate::features::pricing::repo::{GridQuery, Only, Sort};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let text = q.unwrap_or_default();
@@ -53,9 +53,9 @@ pub async fn load_price_grid(
 pub async fn save_price_cell(variant_id: i64, grade: String, price: String, version: Option<i64>) -> Result<CellOutcome, AppError> {
     use crate::domain::account::Role;
     use crate::domain::listing_price::parse_price;
-    use crate::server::api::{guard, Access};
-    use crate::server::pricing::{save_cell, seller_ctx};
-    use crate::server::repo::prices::Source;
+    use crate::platform::session::guard::{guard, Access};
+    use crate::features::pricing::service::{save_cell, seller_ctx};
+    use crate::features::pricing::repo::Source;
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
@@ -68,13 +68,13 @@ pub async fn save_price_cell(variant_id: i64, grade: String, price: String, vers
 #[server(prefix = "/api", endpoint = "buying_settings")]
 pub async fn save_buying_settings(paused: Option<String>, weekly_cap: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access, OrInternal};
-    use crate::server::pricing::seller_ctx;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    use crate::features::pricing::service::seller_ctx;
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
     let paused = paused.is_some_and(|p| p == "true" || p == "on");
-    crate::server::repo::sellers::set_buying(g.state.db.pool(), ctx.seller_id, paused, cap).await.or_internal(&g)?;
+    crate::features::sellers::repo::set_buying(g.state.db.pool(), ctx.seller_id, paused, cap).await.or_internal(&g)?;
     tracing::info!(seller_id = ctx.seller_id, paused, ?cap, "buying settings saved");
     Ok(())
 }
@@ -94,19 +94,19 @@ pub fn parse_cap(text: &str) -> Result<Option<i64>, String> {
 #[server(prefix = "/api", endpoint = "price_match_preview", input = leptos::server_fn::codec::Json)]
 pub async fn preview_match(variant_ids: Vec<i64>) -> Result<Vec<MatchLine>, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let ctx = crate::server::pricing::seller_ctx(&g.state, g.user()?.id).await?;
-    crate::server::pricing::match_preview(&g.state, &ctx, &variant_ids).await
+    let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
+    crate::features::pricing::service::match_preview(&g.state, &ctx, &variant_ids).await
 }
 
 #[server(prefix = "/api", endpoint = "price_match_apply", input = leptos::server_fn::codec::Json)]
 pub async fn apply_match(lines: Vec<MatchLine>) -> Result<usize, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let ctx = crate::server::pricing::seller_ctx(&g.state, g.user()?.id).await?;
-    crate::server::pricing::apply_match(&g.state, &ctx, &lines).await
+    let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
+    crate::features::pricing::service::apply_match(&g.state, &ctx, &lines).await
 }
 
 fn eur(minor: i64) -> String {

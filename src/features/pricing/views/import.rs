@@ -3,7 +3,7 @@
 //! at once. The upload goes through XMLHttpRequest so a large file shows
 //! its progress.
 
-use super::price_types::*;
+use crate::features::pricing::*;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,9 +12,9 @@ use leptos_meta::Title;
 #[server(prefix = "/api", endpoint = "import_context")]
 pub async fn load_import_context() -> Result<String, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    Ok(crate::server::pricing::seller_ctx(&g.state, g.user()?.id).await?.company)
+    Ok(crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?.company)
 }
 
 // Built only by the browser's upload callbacks.

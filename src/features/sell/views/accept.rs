@@ -2,8 +2,8 @@
 //! the label, where to pay you. The server recomputes the offer; the price
 //! the page showed only serves to notice that it changed.
 
-use super::offer_page::AnswerFields;
-use super::{OfferKind, OfferQuery, OfferView};
+use crate::features::sell::views::offer_page::AnswerFields;
+use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::ui::form::{FormError, TextField};
@@ -30,15 +30,15 @@ pub struct AcceptPageData {
 #[server(prefix = "/api", endpoint = "accept_page")]
 pub async fn accept_page(category: String, brand: String, model: String, q: OfferQuery) -> Result<AcceptPageData, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
-    let (offer, _) = super::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
+    let (offer, _) = crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
     let viewer = match &g.user {
         None => Viewer::SignedOut,
         Some(u) if u.role == Role::Customer => Viewer::Customer { name: u.name.clone() },
         Some(_) => Viewer::NotACustomer,
     };
-    Ok(AcceptPageData { offer, viewer, idempotency_key: crate::server::auth::new_session_token() })
+    Ok(AcceptPageData { offer, viewer, idempotency_key: crate::platform::session::new_session_token() })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -73,13 +73,14 @@ pub async fn confirm_trade_in(
     use crate::domain::iban::Iban;
     use crate::domain::identifiers::{Imei, SerialNumber};
     use crate::error::FieldErrors;
-    use crate::server::api::{guard, Access};
-    use crate::server::trade_in_flow::{self, ConfirmRequest, DeviceId};
+    use crate::platform::session::guard::{guard, Access};
+    use crate::features::trade_ins::service as trade_in_flow;
+    use crate::features::trade_ins::service::{ConfirmRequest, DeviceId};
 
     let g = guard(Access::Role(Role::Customer)).await?;
     let user = g.user()?.clone();
     let q = OfferQuery { variant, works, screen, body };
-    let (offer, answers) = super::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
+    let (offer, answers) = crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
 
     let mut errors = FieldErrors::new();
     let device = if offer.has_imei {
@@ -158,7 +159,7 @@ pub async fn confirm_trade_in(
 #[component]
 pub fn AcceptPage() -> impl IntoView {
     let query = use_query_map();
-    let key = super::offer_route_key();
+    let key = crate::features::sell::offer_route_key();
     let data = crate::ui::data::load(key, |(c, b, m, q)| accept_page(c, b, m, q));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

@@ -1,7 +1,7 @@
 //! A model's page: choose the storage, answer three questions, see the offer.
 
-use super::browse::Breadcrumbs;
-use super::ModelRef;
+use crate::features::catalog::views::browse::Breadcrumbs;
+use crate::features::sell::ModelRef;
 use crate::domain::grading::{Choice, BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
 use crate::error::AppError;
 use crate::ui::radios::{radios_html, Radio};
@@ -27,7 +27,7 @@ pub struct ModelDetail {
 #[server(prefix = "/api", endpoint = "model_detail")]
 pub async fn load_model_detail(category: String, brand: String, model: String) -> Result<ModelDetail, AppError> {
     use crate::domain::catalog::{storage_label, Category};
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
     let variants = g.state.catalog.variants_of_model(&g.state.db, &category, &brand, &model).await.or_internal(&g)?;
     let first = variants.first().ok_or(AppError::NotFound)?;

@@ -1,7 +1,7 @@
 //! The best offer for the device as described, and what happens next.
 
-use super::browse::Breadcrumbs;
-use super::{OfferKind, OfferQuery, OfferView};
+use crate::features::catalog::views::browse::Breadcrumbs;
+use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::money::Money;
 use crate::domain::offer::SHIP_WITHIN_DAYS;
@@ -13,10 +13,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[server(prefix = "/api", endpoint = "get_offer")]
 pub async fn get_offer(category: String, brand: String, model: String, q: OfferQuery) -> Result<OfferView, AppError> {
-    use crate::server::api::{guard, Access};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
     // Every offer shown is recorded, so conversion can be measured.
-    Ok(super::resolve_offer(&g, &category, &brand, &model, &q, true).await?.0)
+    Ok(crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, true).await?.0)
 }
 
 /// The hidden fields that carry the answers to the next step.
@@ -34,7 +34,7 @@ pub fn AnswerFields(q: OfferQuery) -> impl IntoView {
 pub fn OfferPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let key = super::offer_route_key();
+    let key = crate::features::sell::offer_route_key();
     let data = crate::ui::data::load(key, |(c, b, m, q)| get_offer(c, b, m, q));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Finding your best offer…"</p> }>

@@ -22,9 +22,9 @@ pub struct ApplicationView {
 #[server(prefix = "/api", endpoint = "seller_applications")]
 pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access, OrInternal};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let apps = crate::server::repo::sellers::applications(g.state.db.pool(), 100).await.or_internal(&g)?;
+    let apps = crate::features::sellers::repo::applications(g.state.db.pool(), 100).await.or_internal(&g)?;
     Ok(apps
         .into_iter()
         .map(|a| ApplicationView {
@@ -44,8 +44,8 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
 #[server(prefix = "/api", endpoint = "decide_seller")]
 pub async fn decide_seller(seller_id: i64, decision: String, reason: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::api::{guard, Access};
-    use crate::server::onboarding::{decide, Decision};
+    use crate::platform::session::guard::{guard, Access};
+    use crate::features::sellers::service::{decide, Decision};
     let g = guard(Access::Role(Role::Ops)).await?;
     let decision = match decision.as_str() {
         "approve" => Decision::Approve,

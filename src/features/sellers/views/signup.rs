@@ -27,9 +27,9 @@ pub async fn seller_signup(
     use crate::domain::address::parse_address;
     use crate::domain::vat::parse_vat;
     use crate::error::FieldErrors;
-    use crate::server::api::{append_header, guard, Access, OrInternal};
-    use crate::server::db::is_unique_violation;
-    use crate::server::{auth, repo};
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+    use crate::platform::db::is_unique_violation;
+    use crate::platform::session as auth;
 
     let g = guard(Access::Public).await?;
     let mut errors = FieldErrors::new();
@@ -55,12 +55,12 @@ pub async fn seller_signup(
     let hash = auth::hash_password(password).await;
     let now = g.now_ms();
     let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
-    let user_id = match repo::users::insert(&mut *tx, repo::users::NewUser { email: &email, password_hash: &hash, role: Role::Seller, display_name: &contact }, now).await {
+    let user_id = match crate::features::accounts::repo::users::insert(&mut *tx, crate::features::accounts::repo::users::NewUser { email: &email, password_hash: &hash, role: Role::Seller, display_name: &contact }, now).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => return Err(AppError::invalid("email", "An account with this email already exists. Sign in instead.")),
         Err(e) => return Err(g.internal(e)),
     };
-    let seller = repo::sellers::NewSeller {
+    let seller = crate::features::sellers::repo::NewSeller {
         user_id,
         company_name: &company,
         vat_number: &vat,
@@ -77,7 +77,7 @@ pub async fn seller_signup(
         quality_score: 500,
         kind: "refurbisher",
     };
-    let seller_id = repo::sellers::insert(&mut *tx, &seller, now).await.or_internal(&g)?;
+    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now).await.or_internal(&g)?;
     auth::end_session(&mut *tx, &g.state, &g.parts.headers).await.or_internal(&g)?;
     let cookie = auth::start_session(&mut *tx, &g.state, user_id).await.or_internal(&g)?;
     tx.commit().await.or_internal(&g)?;

@@ -1,6 +1,6 @@
 //! Parcels (to the refurbisher, and back for returns) and their tracking.
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

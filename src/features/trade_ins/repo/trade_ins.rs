@@ -1,6 +1,6 @@
 //! Trade-ins, their audit log, and every state change (one guarded UPDATE).
 
-use super::DbResult;
+use crate::platform::db::DbResult;
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
@@ -95,7 +95,7 @@ pub async fn add_to_blocklist<'c>(ex: impl Executor<'c, Database = Any>, imei: &
 
 /// An open trade-in already holding this IMEI: (id, customer id, reference).
 pub async fn open_with_imei(conn: &mut AnyConnection, imei: &str) -> DbResult<Option<(i64, i64, String)>> {
-    let open = super::state_list(State::ALL.into_iter().filter(|s| s.is_open()));
+    let open = crate::platform::db::state_list(State::ALL.into_iter().filter(|s| s.is_open()));
     let sql = format!("SELECT id, customer_id, reference FROM trade_ins WHERE imei = $1 AND state IN ({open}) LIMIT 1");
     sqlx::query_as(&sql).bind(imei).fetch_optional(conn).await
 }
@@ -140,7 +140,7 @@ pub async fn transition(
     if from.counts_against_caps() && !to.counts_against_caps() {
         let (listing, seller, created): (Option<i64>, i64, i64) =
             sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
-        super::offers::add_usage(conn, listing, seller, crate::domain::dates::week_start_ms(created), -1).await?;
+        crate::features::offers::repo::add_usage(conn, listing, seller, crate::domain::dates::week_start_ms(created), -1).await?;
     }
     record_event(conn, id, &format!("{action:?}"), Some(from), to, actor, actor_user_id, reason, now_ms).await?;
     Ok(to)

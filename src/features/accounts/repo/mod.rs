@@ -1,0 +1,2 @@
+pub mod login_attempts;
+pub mod users;

@@ -1,0 +1,4 @@
+pub mod browse;
+pub mod home;
+pub mod search;
+pub mod suggest;

@@ -1,0 +1,2 @@
+pub mod ops_dashboard;
+pub mod seller_home;

@@ -1,0 +1,22 @@
+//! One folder per feature, each with the same shape: `mod.rs` (wire types
+//! and server functions), views, `service.rs` (ssr: one transaction per
+//! user action; what other features call) and `repo.rs` (ssr, private: its
+//! SQL).
+
+pub mod accounts;
+pub mod alerts;
+pub mod audit;
+pub mod catalog;
+pub mod claims;
+#[cfg(feature = "ssr")]
+pub mod demo;
+pub mod fraud;
+pub mod kpis;
+#[cfg(feature = "ssr")]
+pub mod offers;
+pub mod orders;
+pub mod pricing;
+pub mod quality;
+pub mod sell;
+pub mod sellers;
+pub mod trade_ins;

@@ -1,0 +1,3 @@
+pub mod cache;
+pub mod repo;
+pub mod shown;

@@ -1,0 +1,3 @@
+pub mod accept;
+pub mod model_page;
+pub mod offer_page;

@@ -1,0 +1,2 @@
+pub mod applications;
+pub mod signup;

@@ -1,0 +1,2 @@
+pub mod shipments;
+pub mod trade_ins;

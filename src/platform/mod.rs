@@ -1,0 +1,20 @@
+//! Server-only infrastructure that knows no feature: configuration, the
+//! database, secrets, the clock, telemetry, background jobs, caches,
+//! sessions and the guard, HTTP plumbing, and the adapters for the outside
+//! world (mail, carrier, payouts, PDF, images).
+
+pub mod cache;
+pub mod carrier;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod images;
+pub mod jobs;
+pub mod mail;
+pub mod payouts;
+pub mod pdf;
+pub mod secret;
+pub mod session;
+pub mod state;
+pub mod telemetry;
