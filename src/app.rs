@@ -1,11 +1,11 @@
 //! The HTML shell, the root component and the route table.
 
 use crate::features::accounts::views::session::provide_session;
-use crate::features::catalog::views::home::HomePage;
-use crate::lazy_pages::*;
 use crate::features::catalog::views::browse::{BrandPage, CategoryPage};
+use crate::features::catalog::views::home::HomePage;
 use crate::features::sell::views::model_page::ModelPage;
 use crate::features::sell::views::offer_page::OfferPage;
+use crate::lazy_pages::*;
 use crate::ui::errors::NotFound;
 use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
@@ -45,7 +45,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// every visit.
 fn stylesheet() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let name = use_context::<crate::platform::state::AppState>().and_then(|s| s.built.hashed_css.clone());
+    let name =
+        use_context::<crate::platform::state::AppState>().and_then(|s| s.built.hashed_css.clone());
     #[cfg(not(feature = "ssr"))]
     let name: Option<String> = None;
     let href = format!("/pkg/{}", name.as_deref().unwrap_or("tradein.css"));

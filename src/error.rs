@@ -2,9 +2,9 @@
 //! person reads; details for the log stay on the server (see
 //! `server::api::internal`), tied to the message by the request id.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// A message for one form field, shown next to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,12 +23,19 @@ impl FieldErrors {
 
     pub fn add(&mut self, field: &str, message: impl std::fmt::Display) {
         if self.get(field).is_none() {
-            self.0.push(FieldError { field: field.to_string(), message: message.to_string() });
+            self.0.push(FieldError {
+                field: field.to_string(),
+                message: message.to_string(),
+            });
         }
     }
 
     /// Records the error of a parse result and returns its value, if any.
-    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(e) => {
@@ -39,7 +46,10 @@ impl FieldErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -113,8 +123,12 @@ impl FromServerFnError for AppError {
             // The caller sent something we could not read: its fault, 400.
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest(m),
             // Network or decoding trouble seen by the browser.
-            ServerFnErrorErr::Request(_) => AppError::BadRequest("the server could not be reached; check your connection".into()),
-            other => AppError::Internal { reference: other.to_string().chars().take(80).collect() },
+            ServerFnErrorErr::Request(_) => AppError::BadRequest(
+                "the server could not be reached; check your connection".into(),
+            ),
+            other => AppError::Internal {
+                reference: other.to_string().chars().take(80).collect(),
+            },
         }
     }
 }

@@ -24,8 +24,12 @@ pub mod startup;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
-        let body = leptos::prelude::document().body().expect("the page has a body");
-        leptos::mount::hydrate_from_async(body, app::App).await.forget();
+        let body = leptos::prelude::document()
+            .body()
+            .expect("the page has a body");
+        leptos::mount::hydrate_from_async(body, app::App)
+            .await
+            .forget();
         // A marker end-to-end tests wait for: clicks before this do nothing.
         if let Some(html) = leptos::prelude::document().document_element() {
             let _ = html.set_attribute("data-hydrated", "true");

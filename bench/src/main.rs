@@ -15,8 +15,8 @@
 //! Web (`web.rs`): the release server binary on the SQLite database above,
 //! its pages under load, the bytes a first visit downloads, Lighthouse.
 
-mod web;
 mod wasm_sizes;
+mod web;
 
 /// How long each part of the run took, printed under the table: the run is
 /// held to 20 minutes from a clean checkout, and this says where they go.
@@ -28,7 +28,9 @@ pub mod phases {
 
     /// Records `what` as having taken the time since `started`.
     pub fn done(what: impl Into<String>, started: Instant) {
-        DONE.lock().unwrap_or_else(|e| e.into_inner()).push((what.into(), started.elapsed().as_secs_f64()));
+        DONE.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((what.into(), started.elapsed().as_secs_f64()));
     }
 
     /// One line: every phase in order with its seconds.
@@ -36,17 +38,20 @@ pub mod phases {
         let done = DONE.lock().unwrap_or_else(|e| e.into_inner());
         let total: f64 = done.iter().map(|(_, s)| s).sum();
         let parts: Vec<String> = done.iter().map(|(w, s)| format!("{w} {s:.0} s")).collect();
-        format!("Time spent measuring ({total:.0} s, builds not included): {}.", parts.join("; "))
+        format!(
+            "Time spent measuring ({total:.0} s, builds not included): {}.",
+            parts.join("; ")
+        )
     }
 }
 
 use std::sync::Arc;
 use std::time::Instant;
 use tradein::domain::grade::Grade;
+use tradein::features::trade_ins::service::current_decision;
 use tradein::platform::clock::{Clock, SystemClock};
 use tradein::platform::config::Config;
 use tradein::platform::db::Db;
-use tradein::features::trade_ins::service::current_decision;
 
 const SELLERS: usize = 50;
 const TRADE_INS: usize = 20_000;
@@ -67,12 +72,24 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let now = SystemClock.now_ms();
-    let variants: Vec<i64> = sqlx::query_scalar("SELECT id FROM variants ORDER BY id").fetch_all(db.pool()).await?;
+    let variants: Vec<i64> = sqlx::query_scalar("SELECT id FROM variants ORDER BY id")
+        .fetch_all(db.pool())
+        .await?;
     let mut tx = db.write_tx().await?;
     let mut seller_ids = Vec::new();
     for i in 0..SELLERS {
         let email = tradein::domain::account::Email::parse(&format!("bench{i}@sellers.example"))?;
-        let user = tradein::features::accounts::repo::users::insert(&mut *tx, tradein::features::accounts::repo::users::NewUser { email: &email, password_hash: "!", role: tradein::domain::account::Role::Seller, display_name: "Bench" }, now).await?;
+        let user = tradein::features::accounts::repo::users::insert(
+            &mut *tx,
+            tradein::features::accounts::repo::users::NewUser {
+                email: &email,
+                password_hash: "!",
+                role: tradein::domain::account::Role::Seller,
+                display_name: "Bench",
+            },
+            now,
+        )
+        .await?;
         let id = tradein::features::sellers::repo::insert(
             &mut *tx,
             &tradein::features::sellers::repo::NewSeller {
@@ -101,15 +118,28 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
     for &s in &seller_ids {
         for &v in &variants {
             for g in Grade::ALL {
-                listings.push(tradein::features::sellers::repo::NewListing { seller_id: s, variant_id: v, grade: g, price_minor: 1_000 + rng.below(50_000) as i64 });
+                listings.push(tradein::features::sellers::repo::NewListing {
+                    seller_id: s,
+                    variant_id: v,
+                    grade: g,
+                    price_minor: 1_000 + rng.below(50_000) as i64,
+                });
             }
         }
     }
     tradein::features::sellers::repo::insert_listings(db, &mut tx, &listings, now).await?;
-    let listing_ids: Vec<(i64, i64, i64)> = sqlx::query_as("SELECT id, seller_id, variant_id FROM listings").fetch_all(&mut *tx).await?;
+    let listing_ids: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT id, seller_id, variant_id FROM listings")
+            .fetch_all(&mut *tx)
+            .await?;
     let customer = tradein::features::accounts::repo::users::insert(
         &mut *tx,
-        tradein::features::accounts::repo::users::NewUser { email: &tradein::domain::account::Email::parse("bench@customers.example")?, password_hash: "!", role: tradein::domain::account::Role::Customer, display_name: "Bench" },
+        tradein::features::accounts::repo::users::NewUser {
+            email: &tradein::domain::account::Email::parse("bench@customers.example")?,
+            password_hash: "!",
+            role: tradein::domain::account::Role::Customer,
+            display_name: "Bench",
+        },
         now,
     )
     .await?;
@@ -139,7 +169,16 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
         let mut q = sqlx::query(&sql);
         for (i, listing, seller, variant) in chunk {
             let r = format!("BENCH-{i}");
-            q = q.bind(r.clone()).bind(customer).bind(*seller).bind(*listing).bind(*variant).bind(r).bind(now + 14 * 86_400_000).bind(now).bind(now);
+            q = q
+                .bind(r.clone())
+                .bind(customer)
+                .bind(*seller)
+                .bind(*listing)
+                .bind(*variant)
+                .bind(r)
+                .bind(now + 14 * 86_400_000)
+                .bind(now)
+                .bind(now);
         }
         q.execute(&mut *tx).await?;
     }
@@ -188,19 +227,33 @@ const STORAGES: [u32; 8] = [16, 32, 64, 128, 256, 512, 1024, 2048];
 /// Grows the catalog so a 100,000-row file names distinct cells.
 async fn grow_catalog(db: &Db) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let mut tx = db.write_tx().await?;
-    let category: i64 = sqlx::query_scalar("SELECT id FROM categories ORDER BY id LIMIT 1").fetch_one(&mut *tx).await?;
-    let brand: i64 = sqlx::query_scalar("SELECT id FROM brands ORDER BY id LIMIT 1").fetch_one(&mut *tx).await?;
+    let category: i64 = sqlx::query_scalar("SELECT id FROM categories ORDER BY id LIMIT 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let brand: i64 = sqlx::query_scalar("SELECT id FROM brands ORDER BY id LIMIT 1")
+        .fetch_one(&mut *tx)
+        .await?;
     let mut skus = Vec::new();
     for m in 0..BENCH_MODELS {
         let slug = format!("bench-phone-{m}");
         let model = tradein::features::catalog::repo::upsert_model(
             &mut tx,
-            &tradein::features::catalog::repo::ModelRow { category_id: category, brand_id: brand, slug: &slug, name: &format!("Bench Phone {m}"), release_year: 2024, launch_price_minor: 99_900 },
+            &tradein::features::catalog::repo::ModelRow {
+                category_id: category,
+                brand_id: brand,
+                slug: &slug,
+                name: &format!("Bench Phone {m}"),
+                release_year: 2024,
+                launch_price_minor: 99_900,
+            },
         )
         .await?;
         for (i, gb) in STORAGES.iter().enumerate() {
             let sku = tradein::domain::catalog::variant_sku(&slug, *gb, "");
-            tradein::features::catalog::repo::upsert_variant(&mut tx, model, &sku, *gb as i64, "", i as i64).await?;
+            tradein::features::catalog::repo::upsert_variant(
+                &mut tx, model, &sku, *gb as i64, "", i as i64,
+            )
+            .await?;
             skus.push(sku);
         }
     }
@@ -209,29 +262,71 @@ async fn grow_catalog(db: &Db) -> Result<Vec<String>, Box<dyn std::error::Error>
 }
 
 /// (validate s, apply s) for one file.
-async fn import_once(state: &tradein::platform::state::AppState, ctx: &tradein::features::pricing::service::SellerCtx, csv: &str) -> Result<(f64, f64, String), Box<dyn std::error::Error>> {
+async fn import_once(
+    state: &tradein::platform::state::AppState,
+    ctx: &tradein::features::pricing::service::SellerCtx,
+    csv: &str,
+) -> Result<(f64, f64, String), Box<dyn std::error::Error>> {
     let t = Instant::now();
-    let preview = tradein::features::pricing::service::preview_import(state, ctx, csv, false).await.map_err(|e| e.to_string())?;
+    let preview = tradein::features::pricing::service::preview_import(state, ctx, csv, false)
+        .await
+        .map_err(|e| e.to_string())?;
     let validate = t.elapsed().as_secs_f64();
     if preview.error_count > 0 {
-        return Err(format!("bench file has {} bad rows: {:?}", preview.error_count, preview.errors.first()).into());
+        return Err(format!(
+            "bench file has {} bad rows: {:?}",
+            preview.error_count,
+            preview.errors.first()
+        )
+        .into());
     }
     let t = Instant::now();
-    let applied = tradein::features::pricing::service::apply_import(state, ctx, csv, false, &preview.base).await.map_err(|e| e.to_string())?;
+    let applied =
+        tradein::features::pricing::service::apply_import(state, ctx, csv, false, &preview.base)
+            .await
+            .map_err(|e| e.to_string())?;
     let apply = t.elapsed().as_secs_f64();
     let c = applied.counts;
-    Ok((validate, apply, format!("{} new, {} changed", c.new, c.changed)))
+    Ok((
+        validate,
+        apply,
+        format!("{} new, {} changed", c.new, c.changed),
+    ))
 }
 
-async fn csv_import(name: &str, state: &tradein::platform::state::AppState) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+async fn csv_import(
+    name: &str,
+    state: &tradein::platform::state::AppState,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let skus = grow_catalog(&state.db).await?;
-    let (seller_id, user_id): (i64, i64) = sqlx::query_as("SELECT id, user_id FROM sellers WHERE company_name = 'Bench Refurb 0'").fetch_one(state.db.pool()).await?;
-    let ctx = tradein::features::pricing::service::SellerCtx { seller_id, user_id, company: "Bench Refurb 0".into(), status: "approved".into(), paused: false, weekly_cap: None };
+    let (seller_id, user_id): (i64, i64) =
+        sqlx::query_as("SELECT id, user_id FROM sellers WHERE company_name = 'Bench Refurb 0'")
+            .fetch_one(state.db.pool())
+            .await?;
+    let ctx = tradein::features::pricing::service::SellerCtx {
+        seller_id,
+        user_id,
+        company: "Bench Refurb 0".into(),
+        status: "approved".into(),
+        paused: false,
+        weekly_cap: None,
+    };
     let file = |offset: i64| {
         let mut csv = String::from("variant_sku;grade;price_eur;weekly_cap\n");
-        for (i, (sku, g)) in skus.iter().flat_map(|s| Grade::ALL.iter().map(move |g| (s, g))).take(CSV_ROWS).enumerate() {
+        for (i, (sku, g)) in skus
+            .iter()
+            .flat_map(|s| Grade::ALL.iter().map(move |g| (s, g)))
+            .take(CSV_ROWS)
+            .enumerate()
+        {
             let minor = 1_000 + (i as i64 * 37) % 40_000 + offset;
-            csv.push_str(&format!("{sku};{};{},{:02};{}\n", g.code(), minor / 100, minor % 100, if i % 10 == 0 { "20" } else { "" }));
+            csv.push_str(&format!(
+                "{sku};{};{},{:02};{}\n",
+                g.code(),
+                minor / 100,
+                minor % 100,
+                if i % 10 == 0 { "20" } else { "" }
+            ));
         }
         csv
     };
@@ -249,16 +344,36 @@ async fn csv_import(name: &str, state: &tradein::platform::state::AppState) -> R
     // The grid over the grown catalog (16,800+ variants), this seller's
     // 100,000 prices and 50 competitors: one page, server-side filters.
     use tradein::features::pricing::repo::{GridQuery, Only, Sort};
-    for (what, only, sort, text) in [("all, catalog order", Only::All, Sort::Catalog, ""), ("not winning", Only::NotWinning, Sort::Catalog, ""), ("text search, my price", Only::Buying, Sort::MyPrice, "bench phone 7")] {
+    for (what, only, sort, text) in [
+        ("all, catalog order", Only::All, Sort::Catalog, ""),
+        ("not winning", Only::NotWinning, Sort::Catalog, ""),
+        (
+            "text search, my price",
+            Only::Buying,
+            Sort::MyPrice,
+            "bench phone 7",
+        ),
+    ] {
         let mut times = Vec::new();
         let mut total = 0;
         for _ in 0..20 {
-            let q = GridQuery { category: String::new(), brand: String::new(), text: text.into(), only, sort, offset: 0, limit: tradein::features::pricing::service::PER_PAGE };
+            let q = GridQuery {
+                category: String::new(),
+                brand: String::new(),
+                text: text.into(),
+                only,
+                sort,
+                offset: 0,
+                limit: tradein::features::pricing::service::PER_PAGE,
+            };
             // Read from the database each time: the web phase measures the
             // page with the market kept between requests.
             state.offers.clear();
             let t = Instant::now();
-            total = tradein::features::pricing::service::grid_page(state, &ctx, q, 1).await.map_err(|e| e.to_string())?.total;
+            total = tradein::features::pricing::service::grid_page(state, &ctx, q, 1)
+                .await
+                .map_err(|e| e.to_string())?
+                .total;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -279,23 +394,42 @@ const HISTORY_CONSUMERS: usize = 5_000;
 /// A year of trade-ins (200,000, 5,000 consumers, every outcome), then the
 /// operations dashboard (a week, with its previous week, 12 weeks of
 /// history and the segment breakdowns) timed on it.
-async fn ops_dashboard(name: &str, state: &tradein::platform::state::AppState) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+async fn ops_dashboard(
+    name: &str,
+    state: &tradein::platform::state::AppState,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let (summary, load_s) = load_history(state).await?;
     time_dashboard(name, state, &summary, load_s, false).await
 }
 
-async fn load_history(state: &tradein::platform::state::AppState) -> Result<(tradein::features::demo::history::Summary, f64), Box<dyn std::error::Error>> {
+async fn load_history(
+    state: &tradein::platform::state::AppState,
+) -> Result<(tradein::features::demo::history::Summary, f64), Box<dyn std::error::Error>> {
     use tradein::features::demo::history::{generate, Spec};
     let t = Instant::now();
-    let spec = Spec { consumers: HISTORY_CONSUMERS, trade_ins: HISTORY_TRADE_INS, weeks: 52, seed: 42, views_per_trade_in: 4, heavy_counter_offerer: None };
+    let spec = Spec {
+        consumers: HISTORY_CONSUMERS,
+        trade_ins: HISTORY_TRADE_INS,
+        weeks: 52,
+        seed: 42,
+        views_per_trade_in: 4,
+        heavy_counter_offerer: None,
+    };
     let summary = generate(&state.db, &spec, SystemClock.now_ms()).await?;
     settle(&state.db).await?;
     Ok((summary, t.elapsed().as_secs_f64()))
 }
 
 /// What a kept database holds, for the table's data column.
-async fn history_summary(db: &Db) -> Result<tradein::features::demo::history::Summary, Box<dyn std::error::Error>> {
-    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await.map(|n| n as usize) };
+async fn history_summary(
+    db: &Db,
+) -> Result<tradein::features::demo::history::Summary, Box<dyn std::error::Error>> {
+    let count = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(db.pool())
+            .await
+            .map(|n| n as usize)
+    };
     Ok(tradein::features::demo::history::Summary {
         consumers: count("SELECT COUNT(*) FROM users WHERE role = 'customer'").await?,
         trade_ins: count("SELECT COUNT(*) FROM trade_ins").await?,
@@ -316,11 +450,24 @@ async fn time_dashboard(
     let now = SystemClock.now_ms();
     let mut out = Vec::new();
     for (what, kind) in [("week", "week"), ("month", "month")] {
-        let r = tradein::features::kpis::service::request(now, Some(kind), None, None, None, None, None).map_err(|e| e.to_string())?;
+        let r = tradein::features::kpis::service::request(
+            now,
+            Some(kind),
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+        .map_err(|e| e.to_string())?;
         let mut times = Vec::new();
         for _ in 0..12 {
             let t = Instant::now();
-            std::hint::black_box(tradein::features::kpis::service::dashboard(state, &r).await.map_err(|e| e.to_string())?);
+            std::hint::black_box(
+                tradein::features::kpis::service::dashboard(state, &r)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.remove(0);
@@ -343,7 +490,10 @@ async fn time_dashboard(
 }
 
 /// The dashboard's main reads timed one by one (median of 5 runs each).
-async fn dashboard_phases(state: &tradein::platform::state::AppState, r: &tradein::features::kpis::service::Request) -> Result<(), Box<dyn std::error::Error>> {
+async fn dashboard_phases(
+    state: &tradein::platform::state::AppState,
+    r: &tradein::features::kpis::service::Request,
+) -> Result<(), Box<dyn std::error::Error>> {
     use tradein::domain::kpi::{Period, PeriodKind};
     use tradein::features::kpis::repo::ops_kpis;
     let mut conn = state.db.pool().acquire().await?;
@@ -355,9 +505,23 @@ async fn dashboard_phases(state: &tradein::platform::state::AppState, r: &tradei
         for _ in 0..5 {
             let t = Instant::now();
             match phase {
-                "this period" => drop(ops_kpis::breakdown(&mut conn, r.period.start_ms, r.period.end_ms, &r.filter, false).await?),
-                "previous period" => drop(ops_kpis::breakdown(&mut conn, prev.start_ms, prev.end_ms, &r.filter, false).await?),
-                _ => drop(ops_kpis::weekly(&mut conn, weeks[0].start_ms, 12, &r.filter, false).await?),
+                "this period" => drop(
+                    ops_kpis::breakdown(
+                        &mut conn,
+                        r.period.start_ms,
+                        r.period.end_ms,
+                        &r.filter,
+                        false,
+                    )
+                    .await?,
+                ),
+                "previous period" => drop(
+                    ops_kpis::breakdown(&mut conn, prev.start_ms, prev.end_ms, &r.filter, false)
+                        .await?,
+                ),
+                _ => drop(
+                    ops_kpis::weekly(&mut conn, weeks[0].start_ms, 12, &r.filter, false).await?,
+                ),
             }
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
@@ -371,15 +535,26 @@ async fn dashboard_phases(state: &tradein::platform::state::AppState, r: &tradei
 async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Error>> {
     let mut rng = Rng(tradein::features::demo::history::Rng(0x5EED_1234_ABCD_0001));
     let (listings, load_s) = load(db, &mut rng).await?;
-    let variants: Vec<i64> = sqlx::query_scalar("SELECT id FROM variants").fetch_all(db.pool()).await?;
+    let variants: Vec<i64> = sqlx::query_scalar("SELECT id FROM variants")
+        .fetch_all(db.pool())
+        .await?;
     let mut conn = db.pool().acquire().await?;
     let now = SystemClock.now_ms();
     for _ in 0..500 {
-        current_decision(&mut conn, variants[rng.below(variants.len())], Grade::ALL[rng.below(6)], now).await?;
+        current_decision(
+            &mut conn,
+            variants[rng.below(variants.len())],
+            Grade::ALL[rng.below(6)],
+            now,
+        )
+        .await?;
     }
     let mut times = Vec::with_capacity(LOOKUPS);
     for _ in 0..LOOKUPS {
-        let (v, g) = (variants[rng.below(variants.len())], Grade::ALL[rng.below(6)]);
+        let (v, g) = (
+            variants[rng.below(variants.len())],
+            Grade::ALL[rng.below(6)],
+        );
         let t = Instant::now();
         std::hint::black_box(current_decision(&mut conn, v, g, now).await?);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -393,10 +568,18 @@ async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Erro
     ))
 }
 
-async fn with_backend(url: String) -> Result<tradein::platform::state::AppState, Box<dyn std::error::Error>> {
+async fn with_backend(
+    url: String,
+) -> Result<tradein::platform::state::AppState, Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("tradein-bench-{}", std::process::id()));
-    let vars = [("DATABASE_URL", url), ("APP_SECRET", "ab".repeat(32)), ("SEED_DEMO", "false".into()), ("DATA_DIR", dir.display().to_string())];
-    let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))?;
+    let vars = [
+        ("DATABASE_URL", url),
+        ("APP_SECRET", "ab".repeat(32)),
+        ("SEED_DEMO", "false".into()),
+        ("DATA_DIR", dir.display().to_string()),
+    ];
+    let config =
+        Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))?;
     Ok(tradein::startup::prepare(config, Arc::new(SystemClock)).await?)
 }
 
@@ -411,7 +594,11 @@ const WEB_MODEL: &str = "iphone-13";
 /// in, and a real model with one of its variants.
 async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error::Error>> {
     let hash = tradein::platform::session::hash_password(WEB_SELLER_PASSWORD.into()).await;
-    let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2").bind(hash).bind(WEB_SELLER).execute(db.pool()).await?;
+    let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
+        .bind(hash)
+        .bind(WEB_SELLER)
+        .execute(db.pool())
+        .await?;
     if updated.rows_affected() != 1 {
         return Err(format!("the bench database has no {WEB_SELLER}").into());
     }
@@ -438,24 +625,47 @@ async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error:
         "works=no&screen=cracked&body=cracked",
     ];
     let mut rng = Rng(tradein::features::demo::history::Rng(0x0FFE_5EED_0000_0001));
-    let mut offer_paths: Vec<String> =
-        every.iter().map(|(c, b, m, v)| format!("/sell/{c}/{b}/{m}/offer?variant={v}&{}", CONDITIONS[rng.below(CONDITIONS.len())])).collect();
+    let mut offer_paths: Vec<String> = every
+        .iter()
+        .map(|(c, b, m, v)| {
+            format!(
+                "/sell/{c}/{b}/{m}/offer?variant={v}&{}",
+                CONDITIONS[rng.below(CONDITIONS.len())]
+            )
+        })
+        .collect();
     for i in (1..offer_paths.len()).rev() {
         offer_paths.swap(i, rng.below(i + 1));
     }
     // Model pages in random order, each address asked once: a `visit`
     // number the page ignores makes each one new to the page cache, so
     // every request is rendered.
-    let mut models: Vec<String> = every.iter().map(|(c, b, m, _)| format!("/sell/{c}/{b}/{m}")).collect();
+    let mut models: Vec<String> = every
+        .iter()
+        .map(|(c, b, m, _)| format!("/sell/{c}/{b}/{m}"))
+        .collect();
     models.sort();
     models.dedup();
-    let model_paths: Vec<String> = (0..8_000).map(|i| format!("{}?visit={i}", models[rng.below(models.len())])).collect();
-    Ok(web::ModelPick { category, brand, model, variant_sku, offer_paths, model_paths })
+    let model_paths: Vec<String> = (0..8_000)
+        .map(|i| format!("{}?visit={i}", models[rng.below(models.len())]))
+        .collect();
+    Ok(web::ModelPick {
+        category,
+        brand,
+        model,
+        variant_sku,
+        offer_paths,
+        model_paths,
+    })
 }
 
 /// The web phase's paths, from the variables scripts/bench.sh sets; `None`
 /// when the benchmark runs without a built site (the binary run alone).
-fn web_setup(database: &std::path::Path, work_dir: &std::path::Path, model: web::ModelPick) -> Option<web::Setup> {
+fn web_setup(
+    database: &std::path::Path,
+    work_dir: &std::path::Path,
+    model: web::ModelPick,
+) -> Option<web::Setup> {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     Some(web::Setup {
         server_bin: var("BENCH_SERVER_BIN")?.into(),
@@ -465,7 +675,9 @@ fn web_setup(database: &std::path::Path, work_dir: &std::path::Path, model: web:
         tools_dir: "bench".into(),
         out_dir: "bench/out".into(),
         wasm_with_names: var("BENCH_WASM").map(Into::into),
-        requests_per_connection: var("BENCH_WEB_REQUESTS").and_then(|v| v.parse().ok()).unwrap_or(100),
+        requests_per_connection: var("BENCH_WEB_REQUESTS")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100),
         model,
         seller: (WEB_SELLER.into(), WEB_SELLER_PASSWORD.into()),
     })
@@ -474,17 +686,25 @@ fn web_setup(database: &std::path::Path, work_dir: &std::path::Path, model: web:
 /// The SQLite file: BENCH_SQLITE_DB keeps it for a later run, else it lives
 /// and dies in the run's temporary folder.
 fn sqlite_path(dir: &std::path::Path) -> std::path::PathBuf {
-    std::env::var("BENCH_SQLITE_DB").ok().filter(|v| !v.is_empty()).map(std::path::PathBuf::from).unwrap_or_else(|| dir.join("bench.db"))
+    std::env::var("BENCH_SQLITE_DB")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.join("bench.db"))
 }
 
 /// The Postgres server's admin database, where bench databases are created.
 fn postgres_admin_url() -> String {
-    std::env::var("BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// The URL of database `name` on the admin URL's server.
 fn postgres_url(admin: &str, name: &str) -> String {
-    format!("{}/{name}", &admin[..admin.rfind('/').unwrap_or(admin.len())])
+    format!(
+        "{}/{name}",
+        &admin[..admin.rfind('/').unwrap_or(admin.len())]
+    )
 }
 
 /// BENCH_ONLY=kpi: the KPI dashboard alone, with its reads timed one by
@@ -496,12 +716,23 @@ async fn kpi_only() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("tradein-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let db_path = sqlite_path(&dir);
-    let mut targets = vec![("SQLite", format!("sqlite://{}", db_path.display()), db_path.exists())];
-    if let Some(name) = std::env::var("BENCH_POSTGRES_DB").ok().filter(|v| !v.is_empty()) {
+    let mut targets = vec![(
+        "SQLite",
+        format!("sqlite://{}", db_path.display()),
+        db_path.exists(),
+    )];
+    if let Some(name) = std::env::var("BENCH_POSTGRES_DB")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
         use sqlx::Connection;
         let admin = postgres_admin_url();
         let mut c = sqlx::PgConnection::connect(&admin).await?;
-        let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1").bind(&name).fetch_optional(&mut c).await?;
+        let exists: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+                .bind(&name)
+                .fetch_optional(&mut c)
+                .await?;
         if exists.is_none() {
             sqlx::Executor::execute(&mut c, format!("CREATE DATABASE {name}").as_str()).await?;
         }
@@ -543,7 +774,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("BENCH_ONLY={other}: expected prices, web or kpi").into()),
     };
     let mut lines = vec![
-        format!("# tradein benchmark, {} (release build)", tradein::domain::dates::Date::from_unix_ms(SystemClock.now_ms())),
+        format!(
+            "# tradein benchmark, {} (release build)",
+            tradein::domain::dates::Date::from_unix_ms(SystemClock.now_ms())
+        ),
         "| what | database | data | p50 | p99 | max |".to_string(),
         "|---|---|---|---|---|---|".to_string(),
     ];
@@ -580,7 +814,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             phases::done("SQLite year of history and KPI dashboard", t);
         }
     }
-    let web_data = if only == Only::Prices { None } else { Some(prepare_web_data(&sqlite.db).await?) };
+    let web_data = if only == Only::Prices {
+        None
+    } else {
+        Some(prepare_web_data(&sqlite.db).await?)
+    };
     sqlite.db.close().await;
 
     // The web phase runs between the databases so it has the machine to
@@ -631,7 +869,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         {
             use sqlx::Connection;
             let mut c = sqlx::PgConnection::connect(&admin).await?;
-            sqlx::Executor::execute(&mut c, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await?;
+            sqlx::Executor::execute(
+                &mut c,
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+            )
+            .await?;
         }
         sqlite_lines.push(pg_line?);
         println!("{}", sqlite_lines.last().unwrap());

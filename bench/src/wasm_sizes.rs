@@ -30,13 +30,20 @@ impl<'a> Reader<'a> {
     }
 
     fn byte(&mut self) -> Result<u8> {
-        let b = *self.bytes.get(self.at).ok_or("the module ends in the middle of an item")?;
+        let b = *self
+            .bytes
+            .get(self.at)
+            .ok_or("the module ends in the middle of an item")?;
         self.at += 1;
         Ok(b)
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or("a length points past the end of the module")?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or("a length points past the end of the module")?;
         let out = &self.bytes[self.at..end];
         self.at = end;
         Ok(out)
@@ -75,7 +82,11 @@ impl<'a> Reader<'a> {
                 0x41 | 0x42 | 0x23 => {
                     self.uleb()?;
                 }
-                op => return Err(format!("unexpected opcode 0x{op:02x} in a data segment's offset")),
+                op => {
+                    return Err(format!(
+                        "unexpected opcode 0x{op:02x} in a data segment's offset"
+                    ))
+                }
             }
         }
     }
@@ -92,7 +103,22 @@ impl<'a> Reader<'a> {
     }
 }
 
-const SECTION_NAMES: [&str; 14] = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "elem", "code", "data", "data count", "tag"];
+const SECTION_NAMES: [&str; 14] = [
+    "custom",
+    "type",
+    "import",
+    "function",
+    "table",
+    "memory",
+    "global",
+    "export",
+    "start",
+    "elem",
+    "code",
+    "data",
+    "data count",
+    "tag",
+];
 
 /// The module's functions, data segments and remaining sections, largest
 /// first. Custom sections (names, producers) and the export section are
@@ -156,7 +182,11 @@ pub fn items(module: &[u8]) -> Result<Vec<Item>> {
                         kind => return Err(format!("unknown import kind 0x{kind:02x}")),
                     }
                 }
-                out.push(Item { name: "import section".into(), bytes: size as u64, is_code: false });
+                out.push(Item {
+                    name: "import section".into(),
+                    bytes: size as u64,
+                    is_code: false,
+                });
             }
             10 => {
                 for _ in 0..s.uleb()? {
@@ -188,20 +218,41 @@ pub fn items(module: &[u8]) -> Result<Vec<Item>> {
             // would only mislead here.
             7 => {}
             _ => {
-                let name = SECTION_NAMES.get(usize::from(id)).copied().unwrap_or("unknown");
-                out.push(Item { name: format!("{name} section"), bytes: size as u64, is_code: false });
+                let name = SECTION_NAMES
+                    .get(usize::from(id))
+                    .copied()
+                    .unwrap_or("unknown");
+                out.push(Item {
+                    name: format!("{name} section"),
+                    bytes: size as u64,
+                    is_code: false,
+                });
             }
         }
     }
     for (i, bytes) in bodies.into_iter().enumerate() {
         let index = imported_functions + i as u64;
         // `{:#}` leaves out the hash suffix of legacy symbols.
-        let name = function_names.remove(&index).map(|n| format!("{:#}", rustc_demangle::demangle(&n))).unwrap_or_else(|| format!("function[{index}]"));
-        out.push(Item { name, bytes, is_code: true });
+        let name = function_names
+            .remove(&index)
+            .map(|n| format!("{:#}", rustc_demangle::demangle(&n)))
+            .unwrap_or_else(|| format!("function[{index}]"));
+        out.push(Item {
+            name,
+            bytes,
+            is_code: true,
+        });
     }
     for (i, bytes) in segments.into_iter().enumerate() {
-        let name = segment_names.remove(&(i as u64)).map(|n| format!("data segment \"{n}\"")).unwrap_or_else(|| format!("data segment [{i}]"));
-        out.push(Item { name, bytes, is_code: false });
+        let name = segment_names
+            .remove(&(i as u64))
+            .map(|n| format!("data segment \"{n}\""))
+            .unwrap_or_else(|| format!("data segment [{i}]"));
+        out.push(Item {
+            name,
+            bytes,
+            is_code: false,
+        });
     }
     out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
     Ok(out)
@@ -238,7 +289,10 @@ mod tests {
         // Bodies of 2 and 5 bytes (plus their one-byte length).
         m.extend(section(10, &[2, 2, 0, 0x0b, 5, 0, 0x01, 0x01, 0x01, 0x0b]));
         // Active segment at i32.const 1024 (LEB 0x80 0x08), 3 bytes.
-        m.extend(section(11, &[1, 0, 0x41, 0x80, 0x08, 0x0b, 3, b'a', b'b', b'c']));
+        m.extend(section(
+            11,
+            &[1, 0, 0x41, 0x80, 0x08, 0x0b, 3, b'a', b'b', b'c'],
+        ));
         let mut names = string("name");
         let mut funcs = vec![2, 1];
         funcs.extend(string("small"));
@@ -255,20 +309,34 @@ mod tests {
         m.extend(section(0, &names));
 
         let items = items(&m).unwrap();
-        let find = |n: &str| items.iter().find(|i| i.name == n).unwrap_or_else(|| panic!("{n} in {items:?}"));
+        let find = |n: &str| {
+            items
+                .iter()
+                .find(|i| i.name == n)
+                .unwrap_or_else(|| panic!("{n} in {items:?}"))
+        };
         assert_eq!(find("tradein::big").bytes, 6);
         assert!(find("tradein::big").is_code);
         assert_eq!(find("small").bytes, 3);
         assert_eq!(find("data segment \".rodata\"").bytes, 9);
         assert!(!find("data segment \".rodata\"").is_code);
         assert_eq!(find("import section").bytes, import.len() as u64);
-        assert!(items.iter().all(|i| !i.name.contains("custom")), "the name section itself ships nowhere");
-        assert!(items.windows(2).all(|w| w[0].bytes >= w[1].bytes), "largest first");
+        assert!(
+            items.iter().all(|i| !i.name.contains("custom")),
+            "the name section itself ships nowhere"
+        );
+        assert!(
+            items.windows(2).all(|w| w[0].bytes >= w[1].bytes),
+            "largest first"
+        );
     }
 
     #[test]
     fn refuses_what_is_not_a_module() {
         assert!(items(b"<html>").is_err());
-        assert!(items(b"\0asm\x01\0\0\0\x0a\x05\x01").is_err(), "a section longer than the file");
+        assert!(
+            items(b"\0asm\x01\0\0\0\x0a\x05\x01").is_err(),
+            "a section longer than the file"
+        );
     }
 }

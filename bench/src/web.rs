@@ -62,7 +62,11 @@ impl ModelPick {
     }
     /// What the model page's form submits: the variant and the three answers.
     fn offer(&self) -> String {
-        format!("{}/offer?variant={}&works=yes&screen=light_scratches&body=flawless", self.page(), self.variant_sku)
+        format!(
+            "{}/offer?variant={}&works=yes&screen=light_scratches&body=flawless",
+            self.page(),
+            self.variant_sku
+        )
     }
 }
 
@@ -80,7 +84,9 @@ impl Drop for Server {
 }
 
 fn free_port() -> Result<u16, Error> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 async fn start_server(s: &Setup) -> Result<Server, Error> {
@@ -105,7 +111,12 @@ async fn start_server(s: &Setup) -> Result<Server, Error> {
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);
-    let server = Server { child: cmd.spawn().map_err(|e| format!("cannot start {}: {e}", s.server_bin.display()))?, base: format!("http://127.0.0.1:{port}") };
+    let server = Server {
+        child: cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", s.server_bin.display()))?,
+        base: format!("http://127.0.0.1:{port}"),
+    };
     let client = client()?;
     let started = Instant::now();
     loop {
@@ -115,20 +126,31 @@ async fn start_server(s: &Setup) -> Result<Server, Error> {
             }
         }
         if started.elapsed() > Duration::from_secs(180) {
-            return Err(format!("the server did not answer /healthz within 180 s; see {}", s.work_dir.join("server.log").display()).into());
+            return Err(format!(
+                "the server did not answer /healthz within 180 s; see {}",
+                s.work_dir.join("server.log").display()
+            )
+            .into());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
 fn client() -> Result<reqwest::Client, Error> {
-    Ok(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(60)).build()?)
+    Ok(reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()?)
 }
 
 /// Signs in through the real endpoint, as the no-JavaScript form does, and
 /// returns the session cookie (`name=value`).
 async fn sign_in(base: &str, email: &str, password: &str) -> Result<String, Error> {
-    let res = client()?.post(format!("{base}/api/login")).form(&[("email", email), ("password", password), ("next", "")]).send().await?;
+    let res = client()?
+        .post(format!("{base}/api/login"))
+        .form(&[("email", email), ("password", password), ("next", "")])
+        .send()
+        .await?;
     let cookie = res
         .headers()
         .get_all(http::header::SET_COOKIE)
@@ -137,7 +159,13 @@ async fn sign_in(base: &str, email: &str, password: &str) -> Result<String, Erro
         .filter_map(|v| v.split(';').next())
         .find(|c| c.contains("session=") && !c.ends_with('='))
         .map(str::to_string);
-    cookie.ok_or_else(|| format!("signing in as {email} gave {} without a session cookie", res.status()).into())
+    cookie.ok_or_else(|| {
+        format!(
+            "signing in as {email} gave {} without a session cookie",
+            res.status()
+        )
+        .into()
+    })
 }
 
 struct Load {
@@ -149,12 +177,28 @@ struct Load {
 }
 
 /// `paths`: a file of paths asked in turn instead of `url`'s.
-fn wrk(s: &Setup, url: &str, per_connection: usize, cookie: Option<&str>, paths: Option<&Path>) -> Result<Load, Error> {
+fn wrk(
+    s: &Setup,
+    url: &str,
+    per_connection: usize,
+    cookie: Option<&str>,
+    paths: Option<&Path>,
+) -> Result<Load, Error> {
     let per_thread = CONNECTIONS * per_connection / WRK_THREADS;
     let marks = s.work_dir.join("wrk-done.txt");
     std::fs::write(&marks, "")?;
     let mut child = Command::new("wrk")
-        .args(["-t", &WRK_THREADS.to_string(), "-c", &CONNECTIONS.to_string(), "-d", "600s", "--timeout", "60s", "-s"])
+        .args([
+            "-t",
+            &WRK_THREADS.to_string(),
+            "-c",
+            &CONNECTIONS.to_string(),
+            "-d",
+            "600s",
+            "--timeout",
+            "60s",
+            "-s",
+        ])
         .arg(s.tools_dir.join("fixed-count.lua"))
         .arg(url)
         .arg("--")
@@ -173,7 +217,10 @@ fn wrk(s: &Setup, url: &str, per_connection: usize, cookie: Option<&str>, paths:
         let lines: Vec<[f64; 3]> = text
             .lines()
             .filter_map(|l| {
-                let v: Vec<f64> = l.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+                let v: Vec<f64> = l
+                    .split_whitespace()
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
                 (v.len() == 3).then(|| [v[0], v[1], v[2]])
             })
             .collect();
@@ -183,17 +230,35 @@ fn wrk(s: &Setup, url: &str, per_connection: usize, cookie: Option<&str>, paths:
         if child.try_wait()?.is_some() || started.elapsed() > Duration::from_secs(590) {
             let _ = child.kill();
             let out = child.wait_with_output()?;
-            return Err(format!("wrk did not complete {per_thread} requests per thread on {url}: {}", String::from_utf8_lossy(&out.stderr)).into());
+            return Err(format!(
+                "wrk did not complete {per_thread} requests per thread on {url}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
         }
         std::thread::sleep(Duration::from_millis(10));
     };
     // wrk prints its statistics (and runs `done`) when interrupted.
-    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
     let out = child.wait_with_output()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.starts_with("BENCH ")).ok_or_else(|| format!("wrk printed no result for {url}: {text}{}", String::from_utf8_lossy(&out.stderr)))?;
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("BENCH "))
+        .ok_or_else(|| {
+            format!(
+                "wrk printed no result for {url}: {text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })?;
     let field = |name: &str| -> f64 {
-        line.split_whitespace().filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()).unwrap_or(0.0)
+        line.split_whitespace()
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0.0)
     };
     let first = lines.iter().map(|l| l[0]).fold(f64::INFINITY, f64::min);
     let last = lines.iter().map(|l| l[1]).fold(0.0, f64::max);
@@ -245,7 +310,13 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
 
     // The baseline: the model page's own bytes as a file in the site root,
     // served by the app's static-file handler.
-    let model_html = http.get(format!("{base}{}", s.model.page())).send().await?.error_for_status()?.bytes().await?;
+    let model_html = http
+        .get(format!("{base}{}", s.model.page()))
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
     let baseline_name = "bench-baseline.html";
     std::fs::write(s.site_root.join(baseline_name), &model_html)?;
 
@@ -254,12 +325,24 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     // above); a few requests per connection keep its run short.
     // The warm-up asks other devices than the measured run, which would
     // otherwise find the warm-up's offers still kept.
-    let (warm, measured) = s.model.offer_paths.split_at(s.model.offer_paths.len().min(1_000));
-    let spread = (s.work_dir.join("offer-paths-warm-up.txt"), s.work_dir.join("offer-paths.txt"));
+    let (warm, measured) = s
+        .model
+        .offer_paths
+        .split_at(s.model.offer_paths.len().min(1_000));
+    let spread = (
+        s.work_dir.join("offer-paths-warm-up.txt"),
+        s.work_dir.join("offer-paths.txt"),
+    );
     std::fs::write(&spread.0, warm.join("\n"))?;
     std::fs::write(&spread.1, measured.join("\n"))?;
-    let (models_warm, models_measured) = s.model.model_paths.split_at(s.model.model_paths.len().min(1_000));
-    let models = (s.work_dir.join("model-paths-warm-up.txt"), s.work_dir.join("model-paths.txt"));
+    let (models_warm, models_measured) = s
+        .model
+        .model_paths
+        .split_at(s.model.model_paths.len().min(1_000));
+    let models = (
+        s.work_dir.join("model-paths-warm-up.txt"),
+        s.work_dir.join("model-paths.txt"),
+    );
     std::fs::write(&models.0, models_warm.join("\n"))?;
     std::fs::write(&models.1, models_measured.join("\n"))?;
     let pages: Vec<(String, String, Option<&str>, usize, Option<(&Path, &Path)>)> = vec![
@@ -305,12 +388,20 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
         // 27-31 ms after a short warm-up, 20-22 ms after a full one, same
         // binary). The price grid, at a fifth of a second a page, gets one
         // request per connection.
-        let warm_up = if *per_connection >= 10 { *per_connection } else { 1 };
+        let warm_up = if *per_connection >= 10 {
+            *per_connection
+        } else {
+            1
+        };
         wrk(s, &url, warm_up, *cookie, paths.map(|p| p.0))?;
         let l = wrk(s, &url, *per_connection, *cookie, paths.map(|p| p.1))?;
         let base_rps = *baseline_rps.get_or_insert(l.rps);
         let ratio = l.rps / base_rps;
-        let errors = if l.errors > 0 { format!(", {} FAILED", l.errors) } else { String::new() };
+        let errors = if l.errors > 0 {
+            format!(", {} FAILED", l.errors)
+        } else {
+            String::new()
+        };
         rows.push(format!(
             "| page under load: {label} | SQLite | {CONNECTIONS} connections x {per_connection} requests: {:.0} req/s = {ratio:.2}x static{errors} | p50 {:.1} ms | p99 {:.1} ms | max {:.1} ms |",
             l.rps, l.p50_ms, l.p99_ms, l.max_ms
@@ -328,9 +419,19 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
             None
         };
         if let Some(what) = budgeted {
-            budget_lines.push(format!("{what} p99 {:.1} ms ({})", l.p99_ms, verdict(l.p99_ms < PAGE_P99_BUDGET_MS && l.errors == 0)));
+            budget_lines.push(format!(
+                "{what} p99 {:.1} ms ({})",
+                l.p99_ms,
+                verdict(l.p99_ms < PAGE_P99_BUDGET_MS && l.errors == 0)
+            ));
         }
-        crate::phases::done(format!("load on {}", label.split(['`', '(']).next().unwrap_or(label).trim()), started);
+        crate::phases::done(
+            format!(
+                "load on {}",
+                label.split(['`', '(']).next().unwrap_or(label).trim()
+            ),
+            started,
+        );
     }
     std::fs::remove_file(s.site_root.join(baseline_name)).ok();
 
@@ -339,15 +440,32 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     rows.extend(payload_rows);
     // A consumer may arrive on any step: the budget holds for the largest.
     let mut first_visit_br = home_br;
-    for (label, path) in [("the model page", s.model.page()), ("the offer step", s.model.offer())] {
+    for (label, path) in [
+        ("the model page", s.model.page()),
+        ("the offer step", s.model.offer()),
+    ] {
         let (row, br) = lazy_payload(&http, &base, label, &path, None).await?;
         rows.push(row);
         first_visit_br = first_visit_br.max(br);
     }
     // Pages a consumer reaches after a first look, now lazy: what arriving
     // on one directly costs (a returning customer's bookmark, say).
-    rows.push(lazy_payload(&http, &base, "sign-in", "/login", None).await?.0);
-    rows.push(lazy_payload(&http, &base, "the seller dashboard", "/seller/prices?q=iphone", Some(&cookie)).await?.0);
+    rows.push(
+        lazy_payload(&http, &base, "sign-in", "/login", None)
+            .await?
+            .0,
+    );
+    rows.push(
+        lazy_payload(
+            &http,
+            &base,
+            "the seller dashboard",
+            "/seller/prices?q=iphone",
+            Some(&cookie),
+        )
+        .await?
+        .0,
+    );
     budget_lines.push(format!(
         "first visit wasm + JS {} brotli, the largest of home, model page and offer step ({})",
         kb(first_visit_br),
@@ -363,7 +481,11 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     crate::phases::done("payload and wasm breakdown", started);
 
     // Lighthouse last, on an idle server.
-    for (label, path) in [("home", "/".to_string()), ("model page", s.model.page()), ("offer step", s.model.offer())] {
+    for (label, path) in [
+        ("home", "/".to_string()),
+        ("model page", s.model.page()),
+        ("offer step", s.model.offer()),
+    ] {
         let started = Instant::now();
         let result = lighthouse(s, &format!("{base}{path}"), label);
         crate::phases::done(format!("Lighthouse on the {label}"), started);
@@ -387,7 +509,9 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
                 }
             }
             Err(e) => {
-                rows.push(format!("| Lighthouse (mobile): {label} | SQLite | FAILED: {e} | | | |"));
+                rows.push(format!(
+                    "| Lighthouse (mobile): {label} | SQLite | FAILED: {e} | | | |"
+                ));
                 println!("{}", rows.last().unwrap());
             }
         }
@@ -405,13 +529,18 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
 /// The `href`s of the page's front-end files, in the order they appear.
 fn asset_urls(html: &str) -> Vec<String> {
     let mut urls = Vec::new();
-    for tag in html.split('<').filter(|t| t.starts_with("link ") || t.starts_with("script ")) {
+    for tag in html
+        .split('<')
+        .filter(|t| t.starts_with("link ") || t.starts_with("script "))
+    {
         for attr in ["href=\"", "src=\""] {
             if let Some(start) = tag.find(attr) {
                 let rest = &tag[start + attr.len()..];
                 if let Some(end) = rest.find('"') {
                     let url = &rest[..end];
-                    if [".js", ".wasm", ".css"].iter().any(|e| url.ends_with(e)) && !urls.iter().any(|u| u == url) {
+                    if [".js", ".wasm", ".css"].iter().any(|e| url.ends_with(e))
+                        && !urls.iter().any(|u| u == url)
+                    {
                         urls.push(url.to_string());
                     }
                 }
@@ -426,7 +555,11 @@ fn js_imports(js: &str, from: &str) -> Vec<String> {
     let dir = &from[..from.rfind('/').map(|i| i + 1).unwrap_or(0)];
     let mut out = Vec::new();
     for quote in ['"', '\''] {
-        for part in js.split(&format!("from {quote}./")[..]).skip(1).chain(js.split(&format!("from{quote}./")[..]).skip(1)) {
+        for part in js
+            .split(&format!("from {quote}./")[..])
+            .skip(1)
+            .chain(js.split(&format!("from{quote}./")[..]).skip(1))
+        {
             if let Some(end) = part.find(quote) {
                 let url = format!("{dir}{}", &part[..end]);
                 if !out.contains(&url) {
@@ -445,15 +578,38 @@ struct Served {
 }
 
 async fn fetch(http: &reqwest::Client, url: &str, encoding: &str) -> Result<Served, Error> {
-    let res = http.get(url).header(http::header::ACCEPT_ENCODING, encoding).send().await?.error_for_status()?;
-    let header = |n: http::header::HeaderName| res.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let (enc, cache) = (header(http::header::CONTENT_ENCODING), header(http::header::CACHE_CONTROL));
-    Ok(Served { bytes: res.bytes().await?.len() as u64, encoding: enc, cache })
+    let res = http
+        .get(url)
+        .header(http::header::ACCEPT_ENCODING, encoding)
+        .send()
+        .await?
+        .error_for_status()?;
+    let header = |n: http::header::HeaderName| {
+        res.headers()
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (enc, cache) = (
+        header(http::header::CONTENT_ENCODING),
+        header(http::header::CACHE_CONTROL),
+    );
+    Ok(Served {
+        bytes: res.bytes().await?.len() as u64,
+        encoding: enc,
+        cache,
+    })
 }
 
 /// The front-end files a first visit to `path` downloads (those the page
 /// links and the modules its JS imports), each fetched raw, gzip and brotli.
-async fn first_visit(http: &reqwest::Client, base: &str, path: &str, cookie: Option<&str>) -> Result<Vec<(String, [Served; 3])>, Error> {
+async fn first_visit(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    cookie: Option<&str>,
+) -> Result<Vec<(String, [Served; 3])>, Error> {
     let mut page = http.get(format!("{base}{path}"));
     if let Some(c) = cookie {
         page = page.header(http::header::COOKIE, c);
@@ -463,7 +619,12 @@ async fn first_visit(http: &reqwest::Client, base: &str, path: &str, cookie: Opt
     let mut i = 0;
     while i < urls.len() {
         if urls[i].ends_with(".js") {
-            let js = http.get(format!("{base}{}", urls[i])).send().await?.text().await?;
+            let js = http
+                .get(format!("{base}{}", urls[i]))
+                .send()
+                .await?
+                .text()
+                .await?;
             for u in js_imports(&js, &urls[i]) {
                 if !urls.contains(&u) {
                     urls.push(u);
@@ -475,7 +636,11 @@ async fn first_visit(http: &reqwest::Client, base: &str, path: &str, cookie: Opt
     let mut files = Vec::new();
     for url in urls {
         let full = format!("{base}{url}");
-        let served = [fetch(http, &full, "identity").await?, fetch(http, &full, "gzip").await?, fetch(http, &full, "br").await?];
+        let served = [
+            fetch(http, &full, "identity").await?,
+            fetch(http, &full, "gzip").await?,
+            fetch(http, &full, "br").await?,
+        ];
         files.push((url, served));
     }
     Ok(files)
@@ -492,7 +657,13 @@ async fn payload(http: &reqwest::Client, base: &str) -> Result<(Vec<String>, u64
     let mut rows = Vec::new();
     for (url, [raw, gz, br]) in &files {
         let kind = url.rsplit('.').next().unwrap_or("");
-        let mark = |s: &Served, want: &str| if s.encoding == want { String::new() } else { " (not precompressed)".to_string() };
+        let mark = |s: &Served, want: &str| {
+            if s.encoding == want {
+                String::new()
+            } else {
+                " (not precompressed)".to_string()
+            }
+        };
         rows.push(format!(
             "| first visit to `/`: {kind} `{url}` | | raw {} | gzip {}{} | brotli {}{} | {} |",
             kb(raw.bytes),
@@ -500,11 +671,21 @@ async fn payload(http: &reqwest::Client, base: &str) -> Result<(Vec<String>, u64
             mark(gz, "gzip"),
             kb(br.bytes),
             mark(br, "br"),
-            if raw.cache.is_empty() { "no Cache-Control".to_string() } else { format!("Cache-Control: {}", raw.cache) }
+            if raw.cache.is_empty() {
+                "no Cache-Control".to_string()
+            } else {
+                format!("Cache-Control: {}", raw.cache)
+            }
         ));
         println!("{}", rows.last().unwrap());
     }
-    let total = |i: usize| files.iter().filter(|(u, _)| is_code(u)).map(|(_, s)| s[i].bytes).sum::<u64>();
+    let total = |i: usize| {
+        files
+            .iter()
+            .filter(|(u, _)| is_code(u))
+            .map(|(_, s)| s[i].bytes)
+            .sum::<u64>()
+    };
     let br_total = total(2);
     rows.push(format!(
         "| first visit to `/`: wasm + JS | | raw {} | gzip {} | brotli {} | budget < {} brotli: {} |",
@@ -521,9 +702,17 @@ async fn payload(http: &reqwest::Client, base: &str) -> Result<(Vec<String>, u64
 /// A page's code as a first visit gets it: the main module plus the lazily
 /// loaded chunks (wasm files other than the main one) that the server names
 /// for that page. Returns the row and the brotli total.
-async fn lazy_payload(http: &reqwest::Client, base: &str, label: &str, path: &str, cookie: Option<&str>) -> Result<(String, u64), Error> {
+async fn lazy_payload(
+    http: &reqwest::Client,
+    base: &str,
+    label: &str,
+    path: &str,
+    cookie: Option<&str>,
+) -> Result<(String, u64), Error> {
     let files = first_visit(http, base, path, cookie).await?;
-    let is_chunk = |url: &str| url.ends_with(".wasm") && !url.rsplit('/').next().unwrap_or("").starts_with("tradein");
+    let is_chunk = |url: &str| {
+        url.ends_with(".wasm") && !url.rsplit('/').next().unwrap_or("").starts_with("tradein")
+    };
     let (mut all, mut chunks) = ([0u64; 3], (0, 0u64));
     for (url, served) in files.iter().filter(|(u, _)| is_code(u)) {
         for (total, s) in all.iter_mut().zip(served) {
@@ -548,7 +737,8 @@ async fn lazy_payload(http: &reqwest::Client, base: &str, label: &str, path: &st
 /// The ten largest items of the main module, and its bytes grouped by the
 /// crate each function comes from.
 fn wasm_breakdown(wasm: &Path) -> Result<Vec<String>, Error> {
-    let items = super::wasm_sizes::items(&std::fs::read(wasm)?).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let items = super::wasm_sizes::items(&std::fs::read(wasm)?)
+        .map_err(|e| format!("{}: {e}", wasm.display()))?;
     let total: u64 = items.iter().map(|i| i.bytes).sum::<u64>().max(1);
     let mut out = vec![
         format!("## Where the main wasm's bytes go (`{}`, the main module after the split step: {} of code and data before wasm-bindgen and wasm-opt)", wasm.file_name().and_then(|f| f.to_str()).unwrap_or(""), kb(total)),
@@ -558,11 +748,20 @@ fn wasm_breakdown(wasm: &Path) -> Result<Vec<String>, Error> {
     ];
     for it in items.iter().take(10) {
         let short: String = it.name.chars().take(110).collect();
-        out.push(format!("| `{}` | {} | {:.1} % |", short.replace('|', "\\|"), thousands(it.bytes), 100.0 * it.bytes as f64 / total as f64));
+        out.push(format!(
+            "| `{}` | {} | {:.1} % |",
+            short.replace('|', "\\|"),
+            thousands(it.bytes),
+            100.0 * it.bytes as f64 / total as f64
+        ));
     }
     let mut by_crate: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     for it in &items {
-        let group = if it.is_code { crate_of(&it.name) } else { "data and tables".into() };
+        let group = if it.is_code {
+            crate_of(&it.name)
+        } else {
+            "data and tables".into()
+        };
         *by_crate.entry(group).or_default() += it.bytes;
     }
     let mut crates: Vec<_> = by_crate.into_iter().collect();
@@ -570,7 +769,12 @@ fn wasm_breakdown(wasm: &Path) -> Result<Vec<String>, Error> {
     out.push(String::new());
     out.push(format!(
         "By crate (the first path segment of each function's name): {}.",
-        crates.iter().take(15).map(|(c, n)| format!("{c} {:.1} %", 100.0 * *n as f64 / total as f64)).collect::<Vec<_>>().join(", ")
+        crates
+            .iter()
+            .take(15)
+            .map(|(c, n)| format!("{c} {:.1} %", 100.0 * *n as f64 / total as f64))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     Ok(out)
 }
@@ -580,7 +784,9 @@ fn wasm_breakdown(wasm: &Path) -> Result<Vec<String>, Error> {
 /// where the generic code lives).
 fn crate_of(name: &str) -> String {
     let n = name.trim_start_matches(['<', '&', '*', '(']);
-    let n = ["mut ", "dyn ", "const "].iter().fold(n, |n, p| n.trim_start_matches(p));
+    let n = ["mut ", "dyn ", "const "]
+        .iter()
+        .fold(n, |n, p| n.trim_start_matches(p));
     let head = n.find("::").map(|i| &n[..i]).unwrap_or(n);
     let head = head.rsplit(" as ").next().unwrap_or(head);
     let head = head.trim_start_matches(['<', '&', '(']);
@@ -603,7 +809,9 @@ fn lighthouse(s: &Setup, url: &str, label: &str) -> Result<Lighthouse, Error> {
     // end: on a clean checkout Lighthouse refused an output path whose
     // folder did not exist yet.
     std::fs::create_dir_all(&s.out_dir)?;
-    let out_file = s.out_dir.join(format!("lighthouse-{}.json", label.replace(' ', "-")));
+    let out_file = s
+        .out_dir
+        .join(format!("lighthouse-{}.json", label.replace(' ', "-")));
     let bin = s.tools_dir.join("node_modules/.bin/lighthouse");
     let chrome = std::env::var("CHROME_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let out = Command::new(&bin)
@@ -618,22 +826,53 @@ fn lighthouse(s: &Setup, url: &str, label: &str) -> Result<Lighthouse, Error> {
         // yargs ends with "Specify --help…": the lines before say what went wrong.
         let stderr = String::from_utf8_lossy(&out.stderr);
         let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-        return Err(format!("lighthouse failed: {}", tail[tail.len().saturating_sub(4)..].join(" / ")).into());
+        return Err(format!(
+            "lighthouse failed: {}",
+            tail[tail.len().saturating_sub(4)..].join(" / ")
+        )
+        .into());
     }
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out_file)?)?;
     let score = |cat: &str| report["categories"][cat]["score"].as_f64().unwrap_or(0.0) * 100.0;
-    let numeric = |audit: &str| report["audits"][audit]["numericValue"].as_f64().unwrap_or(f64::NAN);
+    let numeric = |audit: &str| {
+        report["audits"][audit]["numericValue"]
+            .as_f64()
+            .unwrap_or(f64::NAN)
+    };
     let mut findings = Vec::new();
     // Accessibility below 100 is explained by its failing audits.
-    for r in report["categories"]["accessibility"]["auditRefs"].as_array().cloned().unwrap_or_default() {
+    for r in report["categories"]["accessibility"]["auditRefs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
         let id = r["id"].as_str().unwrap_or("");
         let a = &report["audits"][id];
-        if a["score"].as_f64().is_some_and(|v| v < 1.0) && r["weight"].as_f64().unwrap_or(0.0) > 0.0 {
+        if a["score"].as_f64().is_some_and(|v| v < 1.0) && r["weight"].as_f64().unwrap_or(0.0) > 0.0
+        {
             let nodes: Vec<String> = a["details"]["items"]
                 .as_array()
-                .map(|items| items.iter().take(3).filter_map(|i| i["node"]["snippet"].as_str().map(|s| format!("`{}`", s.chars().take(120).collect::<String>()))).collect())
+                .map(|items| {
+                    items
+                        .iter()
+                        .take(3)
+                        .filter_map(|i| {
+                            i["node"]["snippet"]
+                                .as_str()
+                                .map(|s| format!("`{}`", s.chars().take(120).collect::<String>()))
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
-            findings.push(format!("accessibility `{id}`: {}{}", a["title"].as_str().unwrap_or(""), if nodes.is_empty() { String::new() } else { format!(" — {}", nodes.join(", ")) }));
+            findings.push(format!(
+                "accessibility `{id}`: {}{}",
+                a["title"].as_str().unwrap_or(""),
+                if nodes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", nodes.join(", "))
+                }
+            ));
         }
     }
     Ok(Lighthouse {
@@ -655,10 +894,29 @@ mod tests {
     #[test]
     fn finds_front_end_files() {
         let html = r#"<link rel="modulepreload" href="/pkg/tradein.abc.js"><link rel="preload" href="/pkg/tradein.abc.wasm" as="fetch"><link id="app-css" rel="stylesheet" href="/pkg/tradein.css"><link rel="icon" href="/favicon.svg">"#;
-        assert_eq!(asset_urls(html), ["/pkg/tradein.abc.js", "/pkg/tradein.abc.wasm", "/pkg/tradein.css"]);
-        assert_eq!(js_imports(r#"import { a } from "./snippets/x/inline0.js";"#, "/pkg/tradein.js"), ["/pkg/snippets/x/inline0.js"]);
-        assert_eq!(crate_of("<tachys::html::Foo as core::ops::Drop>::drop"), "tachys");
-        assert_eq!(crate_of("<T as tachys::view::any_view::IntoAny>::into_any"), "tachys");
+        assert_eq!(
+            asset_urls(html),
+            [
+                "/pkg/tradein.abc.js",
+                "/pkg/tradein.abc.wasm",
+                "/pkg/tradein.css"
+            ]
+        );
+        assert_eq!(
+            js_imports(
+                r#"import { a } from "./snippets/x/inline0.js";"#,
+                "/pkg/tradein.js"
+            ),
+            ["/pkg/snippets/x/inline0.js"]
+        );
+        assert_eq!(
+            crate_of("<tachys::html::Foo as core::ops::Drop>::drop"),
+            "tachys"
+        );
+        assert_eq!(
+            crate_of("<T as tachys::view::any_view::IntoAny>::into_any"),
+            "tachys"
+        );
         assert_eq!(crate_of("<(A,B) as tachys::view::Render>::build"), "tachys");
         assert_eq!(crate_of("core[c5930c85a12de822]::fmt::write"), "core");
     }

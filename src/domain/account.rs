@@ -58,13 +58,17 @@ impl Email {
             && !domain.starts_with(['.', '-'])
             && !domain.ends_with(['.', '-'])
             && !domain.contains("..")
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         let local_ok = !local.is_empty()
             && local.len() <= 64
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
         if domain_ok && local_ok {
             Ok(Email(email))
         } else {
@@ -108,7 +112,14 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), PasswordErr
     }
     let lowered = password.to_lowercase();
     const COMMON: [&str; 8] = [
-        "1234567890", "0123456789", "password12", "password123", "qwertyuiop", "azertyuiop", "iloveyou12", "1111111111",
+        "1234567890",
+        "0123456789",
+        "password12",
+        "password123",
+        "qwertyuiop",
+        "azertyuiop",
+        "iloveyou12",
+        "1111111111",
     ];
     let local = email.split('@').next().unwrap_or_default();
     if COMMON.contains(&lowered.as_str())
@@ -157,7 +168,9 @@ pub fn parse_phone(input: &str) -> Result<String, PhoneError> {
         return Ok(t);
     }
     let digits = t.chars().filter(char::is_ascii_digit).count();
-    let allowed = t.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0));
+    let allowed = t.chars().enumerate().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0)
+    });
     if allowed && (6..=15).contains(&digits) {
         Ok(t)
     } else {
@@ -186,7 +199,10 @@ mod tests {
 
     #[test]
     fn decisions_need_a_real_reason() {
-        assert_eq!(parse_reason("  checked   by phone "), Ok("checked by phone".into()));
+        assert_eq!(
+            parse_reason("  checked   by phone "),
+            Ok("checked by phone".into())
+        );
         assert_eq!(parse_reason("ok"), Err(ReasonError));
         assert_eq!(parse_reason(&"x".repeat(501)), Err(ReasonError));
     }
@@ -194,7 +210,10 @@ mod tests {
     #[test]
     fn phones_are_optional_and_plausible() {
         assert_eq!(parse_phone("  "), Ok(String::new()));
-        assert_eq!(parse_phone("+33 1 23 45 67 89").as_deref(), Ok("+33 1 23 45 67 89"));
+        assert_eq!(
+            parse_phone("+33 1 23 45 67 89").as_deref(),
+            Ok("+33 1 23 45 67 89")
+        );
         assert_eq!(parse_phone("12345"), Err(PhoneError));
         assert_eq!(parse_phone("call me"), Err(PhoneError));
         assert_eq!(parse_phone("33+1234567"), Err(PhoneError));
@@ -202,32 +221,70 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lowercased() {
-        assert_eq!(Email::parse("  Jane.Doe@Example.COM ").unwrap().as_str(), "jane.doe@example.com");
+        assert_eq!(
+            Email::parse("  Jane.Doe@Example.COM ").unwrap().as_str(),
+            "jane.doe@example.com"
+        );
     }
 
     #[test]
     fn bad_emails_are_refused() {
-        for bad in ["", "plain", "a@b", "@example.com", "a@.com", "a b@example.com", "a@exa mple.com", "a..b@x.com", "<script>@x.com", "a@x.com'; DROP TABLE users;--"] {
+        for bad in [
+            "",
+            "plain",
+            "a@b",
+            "@example.com",
+            "a@.com",
+            "a b@example.com",
+            "a@exa mple.com",
+            "a..b@x.com",
+            "<script>@x.com",
+            "a@x.com'; DROP TABLE users;--",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
-        assert_eq!(Email::parse(&format!("{}@x.com", "a".repeat(300))), Err(EmailError::TooLong));
+        assert_eq!(
+            Email::parse(&format!("{}@x.com", "a".repeat(300))),
+            Err(EmailError::TooLong)
+        );
     }
 
     #[test]
     fn password_rules() {
-        assert_eq!(check_new_password("short", "a@x.com"), Err(PasswordError::TooShort));
-        assert_eq!(check_new_password(&"x".repeat(129), "a@x.com"), Err(PasswordError::TooLong));
-        assert_eq!(check_new_password("aaaaaaaaaaaa", "a@x.com"), Err(PasswordError::TooCommon));
-        assert_eq!(check_new_password("Password123", "a@x.com"), Err(PasswordError::TooCommon));
-        assert_eq!(check_new_password("janedoe1990", "janedoe1990@x.com"), Err(PasswordError::TooCommon));
-        assert_eq!(check_new_password("correct horse battery", "a@x.com"), Ok(()));
+        assert_eq!(
+            check_new_password("short", "a@x.com"),
+            Err(PasswordError::TooShort)
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(129), "a@x.com"),
+            Err(PasswordError::TooLong)
+        );
+        assert_eq!(
+            check_new_password("aaaaaaaaaaaa", "a@x.com"),
+            Err(PasswordError::TooCommon)
+        );
+        assert_eq!(
+            check_new_password("Password123", "a@x.com"),
+            Err(PasswordError::TooCommon)
+        );
+        assert_eq!(
+            check_new_password("janedoe1990", "janedoe1990@x.com"),
+            Err(PasswordError::TooCommon)
+        );
+        assert_eq!(
+            check_new_password("correct horse battery", "a@x.com"),
+            Ok(())
+        );
     }
 
     #[test]
     fn names_are_normalised_and_checked() {
         assert_eq!(parse_display_name("  Jane   Doe "), Ok("Jane Doe".into()));
         assert_eq!(parse_display_name("   "), Err(NameError::Empty));
-        assert_eq!(parse_display_name("<b>x</b>"), Err(NameError::ControlCharacters));
+        assert_eq!(
+            parse_display_name("<b>x</b>"),
+            Err(NameError::ControlCharacters)
+        );
         assert_eq!(parse_display_name(&"a".repeat(81)), Err(NameError::TooLong));
     }
 

@@ -48,7 +48,12 @@ fn clean(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn checked(what: &'static str, text: &str, max: usize, required: bool) -> Result<String, AddressError> {
+fn checked(
+    what: &'static str,
+    text: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, AddressError> {
     let t = clean(text);
     if required && t.is_empty() {
         return Err(AddressError::Missing(what));
@@ -64,7 +69,11 @@ fn checked(what: &'static str, text: &str, max: usize, required: bool) -> Result
 
 /// Normalises and checks a postcode for `country`; returns it as printed on labels.
 pub fn parse_postcode(country: &str, input: &str) -> Result<String, AddressError> {
-    let raw: String = input.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_uppercase();
+    let raw: String = input
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase();
     if raw.is_empty() {
         return Err(AddressError::Missing("the postcode"));
     }
@@ -73,27 +82,56 @@ pub fn parse_postcode(country: &str, input: &str) -> Result<String, AddressError
     let (ok, normal, example) = match country {
         "FR" => (digits(&compact, 5), compact.clone(), "75011"),
         "DE" => (digits(&compact, 5), compact.clone(), "10969"),
-        "ES" => (digits(&compact, 5) && &compact[..2] <= "52", compact.clone(), "46004"),
+        "ES" => (
+            digits(&compact, 5) && &compact[..2] <= "52",
+            compact.clone(),
+            "46004",
+        ),
         "IT" => (digits(&compact, 5), compact.clone(), "20144"),
         "BE" | "AT" | "LU" => (digits(&compact, 4), compact.clone(), "1040"),
         "NL" => {
-            let ok = compact.len() == 6 && digits(&compact[..4], 4) && compact[4..].chars().all(|c| c.is_ascii_uppercase()) && !compact.starts_with('0');
-            (ok, if ok { format!("{} {}", &compact[..4], &compact[4..]) } else { compact.clone() }, "3072 AP")
+            let ok = compact.len() == 6
+                && digits(&compact[..4], 4)
+                && compact[4..].chars().all(|c| c.is_ascii_uppercase())
+                && !compact.starts_with('0');
+            (
+                ok,
+                if ok {
+                    format!("{} {}", &compact[..4], &compact[4..])
+                } else {
+                    compact.clone()
+                },
+                "3072 AP",
+            )
         }
         "PT" => {
-            let ok = compact.len() == 8 && digits(&compact[..4], 4) && &compact[4..5] == "-" && digits(&compact[5..], 3);
+            let ok = compact.len() == 8
+                && digits(&compact[..4], 4)
+                && &compact[4..5] == "-"
+                && digits(&compact[5..], 3);
             (ok, compact.clone(), "1100-148")
         }
         "IE" => {
             let ok = compact.len() == 7 && compact.chars().all(|c| c.is_ascii_alphanumeric());
-            (ok, if ok { format!("{} {}", &compact[..3], &compact[3..]) } else { compact.clone() }, "D02 X285")
+            (
+                ok,
+                if ok {
+                    format!("{} {}", &compact[..3], &compact[3..])
+                } else {
+                    compact.clone()
+                },
+                "D02 X285",
+            )
         }
         _ => return Err(AddressError::UnsupportedCountry),
     };
     if ok {
         Ok(normal)
     } else {
-        Err(AddressError::BadPostcode(country_name(country).unwrap_or("this country"), example))
+        Err(AddressError::BadPostcode(
+            country_name(country).unwrap_or("this country"),
+            example,
+        ))
     }
 }
 
@@ -116,13 +154,37 @@ pub fn parse_address(
     };
     let country = country.trim().to_ascii_uppercase();
     let name = take("address_name", checked("your name", name, 80, true));
-    let line1 = take("address_line1", checked("the street and number", line1, 100, true));
-    let line2 = take("address_line2", checked("the address line 2", line2, 100, false));
+    let line1 = take(
+        "address_line1",
+        checked("the street and number", line1, 100, true),
+    );
+    let line2 = take(
+        "address_line2",
+        checked("the address line 2", line2, 100, false),
+    );
     let city = take("city", checked("the city", city, 60, true));
-    let country = take("country", if country_name(&country).is_some() { Ok(country) } else { Err(AddressError::UnsupportedCountry) });
-    let postcode = if country.is_empty() { String::new() } else { take("postcode", parse_postcode(&country, postcode)) };
+    let country = take(
+        "country",
+        if country_name(&country).is_some() {
+            Ok(country)
+        } else {
+            Err(AddressError::UnsupportedCountry)
+        },
+    );
+    let postcode = if country.is_empty() {
+        String::new()
+    } else {
+        take("postcode", parse_postcode(&country, postcode))
+    };
     if errors.is_empty() {
-        Ok(PostalAddress { name, line1, line2, postcode, city, country })
+        Ok(PostalAddress {
+            name,
+            line1,
+            line2,
+            postcode,
+            city,
+            country,
+        })
     } else {
         Err(errors)
     }
@@ -136,7 +198,11 @@ impl PostalAddress {
             lines.push(self.line2.clone());
         }
         lines.push(format!("{} {}", self.postcode, self.city));
-        lines.push(country_name(&self.country).unwrap_or(&self.country).to_uppercase());
+        lines.push(
+            country_name(&self.country)
+                .unwrap_or(&self.country)
+                .to_uppercase(),
+        );
         lines
     }
 }
@@ -154,18 +220,25 @@ mod tests {
         assert!(parse_postcode("FR", "7501").is_err());
         assert!(parse_postcode("DE", "ABCDE").is_err());
         assert!(parse_postcode("ES", "99000").is_err());
-        assert_eq!(parse_postcode("US", "10001"), Err(AddressError::UnsupportedCountry));
+        assert_eq!(
+            parse_postcode("US", "10001"),
+            Err(AddressError::UnsupportedCountry)
+        );
     }
 
     #[test]
     fn addresses_collect_every_problem() {
-        let ok = parse_address("Jane  Doe", "12 rue de la Paix", "", "75002", "Paris", "fr").unwrap();
+        let ok =
+            parse_address("Jane  Doe", "12 rue de la Paix", "", "75002", "Paris", "fr").unwrap();
         assert_eq!(ok.name, "Jane Doe");
         assert_eq!(ok.country, "FR");
         assert_eq!(ok.lines().last().unwrap(), "FRANCE");
         let errs = parse_address("", "", "", "1", "", "FR").unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, ["address_name", "address_line1", "city", "postcode"]);
+        assert_eq!(
+            fields,
+            ["address_name", "address_line1", "city", "postcode"]
+        );
         let errs = parse_address("A", "B", "", "1", "C", "XX").unwrap_err();
         assert_eq!(errs[0].0, "country");
     }

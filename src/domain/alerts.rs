@@ -20,7 +20,14 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 6] = [Rule::CounterOfferRate, Rule::InspectionSla, Rule::PayoutOverdue, Rule::ThinMarket, Rule::ConversionDrop, Rule::CapsExhaustedEarly];
+    pub const ALL: [Rule; 6] = [
+        Rule::CounterOfferRate,
+        Rule::InspectionSla,
+        Rule::PayoutOverdue,
+        Rule::ThinMarket,
+        Rule::ConversionDrop,
+        Rule::CapsExhaustedEarly,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -75,10 +82,20 @@ impl Rule {
         };
         let value = if self.hundredths() {
             let (w, f) = t.split_once('.').unwrap_or((&t, ""));
-            if w.is_empty() || !w.chars().all(|c| c.is_ascii_digit()) || w.len() > 3 || f.len() > 2 || !f.chars().all(|c| c.is_ascii_digit()) {
+            if w.is_empty()
+                || !w.chars().all(|c| c.is_ascii_digit())
+                || w.len() > 3
+                || f.len() > 2
+                || !f.chars().all(|c| c.is_ascii_digit())
+            {
                 return Err(err());
             }
-            w.parse::<i64>().map_err(|_| err())? * 100 + if f.is_empty() { 0 } else { format!("{f:0<2}").parse::<i64>().map_err(|_| err())? }
+            w.parse::<i64>().map_err(|_| err())? * 100
+                + if f.is_empty() {
+                    0
+                } else {
+                    format!("{f:0<2}").parse::<i64>().map_err(|_| err())?
+                }
         } else {
             t.parse::<i64>().map_err(|_| err())?
         };
@@ -100,7 +117,9 @@ impl Rule {
             if v % 100 == 0 {
                 format!("{}", v / 100)
             } else {
-                format!("{}.{:02}", v / 100, v % 100).trim_end_matches('0').to_string()
+                format!("{}.{:02}", v / 100, v % 100)
+                    .trim_end_matches('0')
+                    .to_string()
             }
         } else {
             v.to_string()
@@ -122,7 +141,11 @@ pub fn counter_rate_fires(inspected: i64, counter_offered: i64, threshold: i64) 
 }
 
 /// Conversion fell by more than `threshold` points (hundredths).
-pub fn conversion_drop_fires(now_bp: Option<i64>, before_bp: Option<i64>, threshold: i64) -> Option<i64> {
+pub fn conversion_drop_fires(
+    now_bp: Option<i64>,
+    before_bp: Option<i64>,
+    threshold: i64,
+) -> Option<i64> {
     let drop = before_bp? - now_bp?;
     (drop > threshold).then_some(drop)
 }
@@ -145,7 +168,11 @@ mod tests {
         assert_eq!(Rule::ConversionDrop.format_threshold(250), "2.5");
         assert_eq!(Rule::CounterOfferRate.format_threshold(2_500), "25");
         for r in Rule::ALL {
-            assert_eq!(r.parse_threshold(&r.format_threshold(r.default_threshold())), Ok(r.default_threshold()), "{r:?}");
+            assert_eq!(
+                r.parse_threshold(&r.format_threshold(r.default_threshold())),
+                Ok(r.default_threshold()),
+                "{r:?}"
+            );
         }
     }
 
@@ -154,7 +181,10 @@ mod tests {
         assert_eq!(counter_rate_fires(4, 4, 2_500), None, "too few inspections");
         assert_eq!(counter_rate_fires(10, 3, 2_500), Some(3_000));
         assert_eq!(counter_rate_fires(10, 2, 2_500), None);
-        assert_eq!(conversion_drop_fires(Some(1_000), Some(1_400), 300), Some(400));
+        assert_eq!(
+            conversion_drop_fires(Some(1_000), Some(1_400), 300),
+            Some(400)
+        );
         assert_eq!(conversion_drop_fires(Some(1_200), Some(1_400), 300), None);
         assert_eq!(conversion_drop_fires(None, Some(1_400), 300), None);
     }

@@ -97,7 +97,9 @@ pub fn is_slug(text: &str) -> bool {
         && !text.starts_with('-')
         && !text.ends_with('-')
         && !text.contains("--")
-        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// A variant's SKU: model slug, storage and connectivity, e.g.
@@ -138,7 +140,10 @@ mod tests {
         assert!(!is_slug("iPhone 13"));
         assert!(!is_slug("-x"));
         assert_eq!(variant_sku("iphone-13", 128, ""), "iphone-13-128gb");
-        assert_eq!(variant_sku("ipad-air-5", 1024, "Wi-Fi + Cellular"), "ipad-air-5-1tb-wi-fi-plus-cellular");
+        assert_eq!(
+            variant_sku("ipad-air-5", 1024, "Wi-Fi + Cellular"),
+            "ipad-air-5-1tb-wi-fi-plus-cellular"
+        );
     }
 
     #[test]
@@ -165,7 +170,10 @@ mod full_name_tests {
     #[test]
     fn brand_is_not_repeated() {
         assert_eq!(super::full_name("Apple", "iPhone 13"), "Apple iPhone 13");
-        assert_eq!(super::full_name("Apple", "Apple Watch SE"), "Apple Watch SE");
+        assert_eq!(
+            super::full_name("Apple", "Apple Watch SE"),
+            "Apple Watch SE"
+        );
         assert_eq!(super::full_name("OnePlus", "OnePlus 12"), "OnePlus 12");
     }
 }

@@ -12,7 +12,11 @@ pub enum ClaimKind {
 }
 
 impl ClaimKind {
-    pub const ALL: [ClaimKind; 3] = [ClaimKind::ParcelLost, ClaimKind::CounterOfferDisputed, ClaimKind::PaymentMissing];
+    pub const ALL: [ClaimKind; 3] = [
+        ClaimKind::ParcelLost,
+        ClaimKind::CounterOfferDisputed,
+        ClaimKind::PaymentMissing,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -38,7 +42,9 @@ impl ClaimKind {
     pub fn allowed_in(self, s: State) -> bool {
         match self {
             ClaimKind::ParcelLost => matches!(s, State::LabelIssued | State::Shipped),
-            ClaimKind::CounterOfferDisputed => matches!(s, State::CounterOffered | State::ReturnRequested),
+            ClaimKind::CounterOfferDisputed => {
+                matches!(s, State::CounterOffered | State::ReturnRequested)
+            }
             ClaimKind::PaymentMissing => matches!(s, State::Validated | State::Paid),
         }
     }
@@ -59,7 +65,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 5] = [Outcome::Compensate, Outcome::PayOriginal, Outcome::ReturnDevice, Outcome::PayNow, Outcome::Refuse];
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Compensate,
+        Outcome::PayOriginal,
+        Outcome::ReturnDevice,
+        Outcome::PayNow,
+        Outcome::Refuse,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -88,9 +100,15 @@ impl Outcome {
     /// The outcomes open for a claim of this kind on a trade-in in `s`.
     pub fn allowed(kind: ClaimKind, s: State) -> Vec<Outcome> {
         let mut out = match kind {
-            ClaimKind::ParcelLost if matches!(s, State::LabelIssued | State::Shipped) => vec![Outcome::Compensate],
-            ClaimKind::CounterOfferDisputed if s == State::CounterOffered => vec![Outcome::PayOriginal, Outcome::ReturnDevice],
-            ClaimKind::CounterOfferDisputed if s == State::ReturnRequested => vec![Outcome::PayOriginal],
+            ClaimKind::ParcelLost if matches!(s, State::LabelIssued | State::Shipped) => {
+                vec![Outcome::Compensate]
+            }
+            ClaimKind::CounterOfferDisputed if s == State::CounterOffered => {
+                vec![Outcome::PayOriginal, Outcome::ReturnDevice]
+            }
+            ClaimKind::CounterOfferDisputed if s == State::ReturnRequested => {
+                vec![Outcome::PayOriginal]
+            }
             ClaimKind::PaymentMissing if s == State::Validated => vec![Outcome::PayNow],
             _ => vec![],
         };
@@ -106,13 +124,29 @@ mod tests {
     #[test]
     fn claims_and_outcomes_follow_the_state() {
         assert!(ClaimKind::ParcelLost.allowed_in(State::Shipped));
-        assert!(!ClaimKind::ParcelLost.allowed_in(State::Received), "it arrived");
+        assert!(
+            !ClaimKind::ParcelLost.allowed_in(State::Received),
+            "it arrived"
+        );
         assert!(ClaimKind::CounterOfferDisputed.allowed_in(State::CounterOffered));
         assert!(!ClaimKind::PaymentMissing.allowed_in(State::Shipped));
-        assert_eq!(Outcome::allowed(ClaimKind::ParcelLost, State::Shipped), vec![Outcome::Compensate, Outcome::Refuse]);
-        assert_eq!(Outcome::allowed(ClaimKind::ParcelLost, State::Received), vec![Outcome::Refuse], "the parcel turned up meanwhile");
-        assert_eq!(Outcome::allowed(ClaimKind::CounterOfferDisputed, State::CounterOffered), vec![Outcome::PayOriginal, Outcome::ReturnDevice, Outcome::Refuse]);
-        assert_eq!(Outcome::allowed(ClaimKind::PaymentMissing, State::Paid), vec![Outcome::Refuse]);
+        assert_eq!(
+            Outcome::allowed(ClaimKind::ParcelLost, State::Shipped),
+            vec![Outcome::Compensate, Outcome::Refuse]
+        );
+        assert_eq!(
+            Outcome::allowed(ClaimKind::ParcelLost, State::Received),
+            vec![Outcome::Refuse],
+            "the parcel turned up meanwhile"
+        );
+        assert_eq!(
+            Outcome::allowed(ClaimKind::CounterOfferDisputed, State::CounterOffered),
+            vec![Outcome::PayOriginal, Outcome::ReturnDevice, Outcome::Refuse]
+        );
+        assert_eq!(
+            Outcome::allowed(ClaimKind::PaymentMissing, State::Paid),
+            vec![Outcome::Refuse]
+        );
         for k in ClaimKind::ALL {
             assert_eq!(ClaimKind::parse(k.code()), Some(k));
         }

@@ -79,7 +79,11 @@ impl Date {
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
         let y = (yoe + era * 400 + if m <= 2 { 1 } else { 0 }) as i32;
-        Date { year: y, month: m, day: d }
+        Date {
+            year: y,
+            month: m,
+            day: d,
+        }
     }
 
     pub fn from_unix_ms(ms: i64) -> Date {
@@ -112,7 +116,11 @@ impl Date {
     /// ISO 8601 week: (week-based year, week number 1..=53).
     pub fn iso_week(self) -> (i32, u32) {
         let thursday = self.add_days(4 - self.weekday() as i64);
-        let jan1 = Date { year: thursday.year, month: 1, day: 1 };
+        let jan1 = Date {
+            year: thursday.year,
+            month: 1,
+            day: 1,
+        };
         let week = ((thursday.to_days() - jan1.to_days()) / 7 + 1) as u32;
         (thursday.year, week)
     }
@@ -138,8 +146,24 @@ pub fn week_start_ms(ms: i64) -> i64 {
 /// range of Unix ms: (first instant, first instant of the current month).
 pub fn previous_month_ms(ms: i64) -> (i64, i64) {
     let d = Date::from_unix_ms(ms);
-    let this = Date { year: d.year, month: d.month, day: 1 };
-    let prev = if d.month == 1 { Date { year: d.year - 1, month: 12, day: 1 } } else { Date { year: d.year, month: d.month - 1, day: 1 } };
+    let this = Date {
+        year: d.year,
+        month: d.month,
+        day: 1,
+    };
+    let prev = if d.month == 1 {
+        Date {
+            year: d.year - 1,
+            month: 12,
+            day: 1,
+        }
+    } else {
+        Date {
+            year: d.year,
+            month: d.month - 1,
+            day: 1,
+        }
+    };
     (prev.start_unix_ms(), this.start_unix_ms())
 }
 
@@ -164,7 +188,14 @@ mod tests {
 
     #[test]
     fn parses_real_dates_only() {
-        assert_eq!(Date::parse("1990-04-23"), Ok(Date { year: 1990, month: 4, day: 23 }));
+        assert_eq!(
+            Date::parse("1990-04-23"),
+            Ok(Date {
+                year: 1990,
+                month: 4,
+                day: 23
+            })
+        );
         assert_eq!(Date::parse("2024-02-29").unwrap().day, 29);
         assert_eq!(Date::parse("2023-02-29"), Err(DateError::NoSuchDate));
         assert_eq!(Date::parse("1990-13-01"), Err(DateError::NoSuchDate));
@@ -179,17 +210,27 @@ mod tests {
         for days in (-800_000..800_000).step_by(997) {
             assert_eq!(Date::from_days(days).to_days(), days);
         }
-        assert_eq!(Date::from_unix_ms(1_772_442_000_000).to_string(), "2026-03-02");
+        assert_eq!(
+            Date::from_unix_ms(1_772_442_000_000).to_string(),
+            "2026-03-02"
+        );
     }
 
     #[test]
     fn weekdays_and_iso_weeks() {
         assert_eq!(Date::parse("2026-03-02").unwrap().weekday(), 1, "a Monday");
-        assert_eq!(Date::parse("2026-11-21").unwrap().weekday(), 6, "a Saturday");
+        assert_eq!(
+            Date::parse("2026-11-21").unwrap().weekday(),
+            6,
+            "a Saturday"
+        );
         assert_eq!(Date::parse("2021-01-03").unwrap().iso_week(), (2020, 53));
         assert_eq!(Date::parse("2021-01-04").unwrap().iso_week(), (2021, 1));
         assert_eq!(Date::parse("2026-11-21").unwrap().iso_week(), (2026, 47));
-        assert_eq!(Date::parse("2026-11-21").unwrap().week_start().to_string(), "2026-11-16");
+        assert_eq!(
+            Date::parse("2026-11-21").unwrap().week_start().to_string(),
+            "2026-11-16"
+        );
     }
 
     #[test]
@@ -203,16 +244,29 @@ mod tests {
     fn business_days_skip_weekends() {
         let friday_noon = Date::parse("2026-03-06").unwrap().start_unix_ms() + 12 * 3_600_000;
         let due = add_business_days_ms(friday_noon, 2);
-        assert_eq!(Date::from_unix_ms(due).to_string(), "2026-03-10", "Friday + 2 business days = Tuesday");
+        assert_eq!(
+            Date::from_unix_ms(due).to_string(),
+            "2026-03-10",
+            "Friday + 2 business days = Tuesday"
+        );
         assert_eq!(due % DAY_MS, 12 * 3_600_000);
         let monday = Date::parse("2026-03-02").unwrap().start_unix_ms();
-        assert_eq!(Date::from_unix_ms(add_business_days_ms(monday, 1)).to_string(), "2026-03-03");
+        assert_eq!(
+            Date::from_unix_ms(add_business_days_ms(monday, 1)).to_string(),
+            "2026-03-03"
+        );
     }
 
     #[test]
     fn previous_month_wraps_the_year() {
         let (from, to) = previous_month_ms(Date::new(2026, 1, 15).unwrap().start_unix_ms() + 5);
-        assert_eq!((Date::from_unix_ms(from), Date::from_unix_ms(to)), (Date::new(2025, 12, 1).unwrap(), Date::new(2026, 1, 1).unwrap()));
+        assert_eq!(
+            (Date::from_unix_ms(from), Date::from_unix_ms(to)),
+            (
+                Date::new(2025, 12, 1).unwrap(),
+                Date::new(2026, 1, 1).unwrap()
+            )
+        );
         let (from, _) = previous_month_ms(Date::new(2026, 3, 31).unwrap().start_unix_ms());
         assert_eq!(Date::from_unix_ms(from), Date::new(2026, 2, 1).unwrap());
     }

@@ -20,8 +20,14 @@ pub enum FraudRule {
 }
 
 impl FraudRule {
-    pub const ALL: [FraudRule; 6] =
-        [FraudRule::BlockedImei, FraudRule::RepeatedImei, FraudRule::SharedIban, FraudRule::ManyTradeIns, FraudRule::HighValue, FraudRule::ImeiMismatch];
+    pub const ALL: [FraudRule; 6] = [
+        FraudRule::BlockedImei,
+        FraudRule::RepeatedImei,
+        FraudRule::SharedIban,
+        FraudRule::ManyTradeIns,
+        FraudRule::HighValue,
+        FraudRule::ImeiMismatch,
+    ];
 
     pub fn parse(code: &str) -> Option<FraudRule> {
         FraudRule::ALL.into_iter().find(|r| r.code() == code)
@@ -71,23 +77,50 @@ pub struct Facts {
 pub fn evaluate(f: &Facts) -> Vec<(FraudRule, String)> {
     let mut out = Vec::new();
     if f.imei_blocked {
-        out.push((FraudRule::BlockedImei, "the device's IMEI is on the blocklist".to_string()));
+        out.push((
+            FraudRule::BlockedImei,
+            "the device's IMEI is on the blocklist".to_string(),
+        ));
     }
     if f.same_imei_elsewhere > 0 {
-        out.push((FraudRule::RepeatedImei, format!("the IMEI appears in {} other trade-in(s)", f.same_imei_elsewhere)));
+        out.push((
+            FraudRule::RepeatedImei,
+            format!(
+                "the IMEI appears in {} other trade-in(s)",
+                f.same_imei_elsewhere
+            ),
+        ));
     }
     if f.iban_other_consumers > 0 {
-        out.push((FraudRule::SharedIban, format!("the IBAN was also given by {} other consumer(s)", f.iban_other_consumers)));
+        out.push((
+            FraudRule::SharedIban,
+            format!(
+                "the IBAN was also given by {} other consumer(s)",
+                f.iban_other_consumers
+            ),
+        ));
     }
     if f.trade_ins_12m > MAX_TRADE_INS_12M {
-        out.push((FraudRule::ManyTradeIns, format!("{} trade-ins in 12 months", f.trade_ins_12m)));
+        out.push((
+            FraudRule::ManyTradeIns,
+            format!("{} trade-ins in 12 months", f.trade_ins_12m),
+        ));
     }
     if f.value_12m_minor > MAX_VALUE_12M_MINOR {
-        out.push((FraudRule::HighValue, format!("{} in 12 months", super::money::Money::eur(f.value_12m_minor))));
+        out.push((
+            FraudRule::HighValue,
+            format!(
+                "{} in 12 months",
+                super::money::Money::eur(f.value_12m_minor)
+            ),
+        ));
     }
     if let (Some(declared), Some(found)) = (&f.declared_imei, &f.found_imei) {
         if !found.is_empty() && declared != found {
-            out.push((FraudRule::ImeiMismatch, format!("declared {declared}, found {found}")));
+            out.push((
+                FraudRule::ImeiMismatch,
+                format!("declared {declared}, found {found}"),
+            ));
         }
     }
     out
@@ -99,21 +132,71 @@ mod tests {
 
     #[test]
     fn each_rule_fires_on_its_own_fact() {
-        assert!(evaluate(&Facts { trade_ins_12m: 5, value_12m_minor: 200_000, ..Facts::default() }).is_empty(), "limits are inclusive");
+        assert!(
+            evaluate(&Facts {
+                trade_ins_12m: 5,
+                value_12m_minor: 200_000,
+                ..Facts::default()
+            })
+            .is_empty(),
+            "limits are inclusive"
+        );
         let rules = |f: Facts| evaluate(&f).into_iter().map(|(r, _)| r).collect::<Vec<_>>();
-        assert_eq!(rules(Facts { imei_blocked: true, ..Facts::default() }), vec![FraudRule::BlockedImei]);
-        assert_eq!(rules(Facts { same_imei_elsewhere: 1, ..Facts::default() }), vec![FraudRule::RepeatedImei]);
-        assert_eq!(rules(Facts { iban_other_consumers: 2, ..Facts::default() }), vec![FraudRule::SharedIban]);
-        assert_eq!(rules(Facts { trade_ins_12m: 6, ..Facts::default() }), vec![FraudRule::ManyTradeIns]);
-        assert_eq!(rules(Facts { value_12m_minor: 200_001, ..Facts::default() }), vec![FraudRule::HighValue]);
-        let mismatch = Facts { declared_imei: Some("1".into()), found_imei: Some("2".into()), ..Facts::default() };
+        assert_eq!(
+            rules(Facts {
+                imei_blocked: true,
+                ..Facts::default()
+            }),
+            vec![FraudRule::BlockedImei]
+        );
+        assert_eq!(
+            rules(Facts {
+                same_imei_elsewhere: 1,
+                ..Facts::default()
+            }),
+            vec![FraudRule::RepeatedImei]
+        );
+        assert_eq!(
+            rules(Facts {
+                iban_other_consumers: 2,
+                ..Facts::default()
+            }),
+            vec![FraudRule::SharedIban]
+        );
+        assert_eq!(
+            rules(Facts {
+                trade_ins_12m: 6,
+                ..Facts::default()
+            }),
+            vec![FraudRule::ManyTradeIns]
+        );
+        assert_eq!(
+            rules(Facts {
+                value_12m_minor: 200_001,
+                ..Facts::default()
+            }),
+            vec![FraudRule::HighValue]
+        );
+        let mismatch = Facts {
+            declared_imei: Some("1".into()),
+            found_imei: Some("2".into()),
+            ..Facts::default()
+        };
         assert_eq!(rules(mismatch), vec![FraudRule::ImeiMismatch]);
-        let same = Facts { declared_imei: Some("1".into()), found_imei: Some("1".into()), ..Facts::default() };
+        let same = Facts {
+            declared_imei: Some("1".into()),
+            found_imei: Some("1".into()),
+            ..Facts::default()
+        };
         assert!(rules(same).is_empty());
         for r in FraudRule::ALL {
             assert_eq!(FraudRule::parse(r.code()), Some(r));
         }
-        let not_found_yet = Facts { declared_imei: Some("1".into()), found_imei: None, ..Facts::default() };
+        let not_found_yet = Facts {
+            declared_imei: Some("1".into()),
+            found_imei: None,
+            ..Facts::default()
+        };
         assert!(rules(not_found_yet).is_empty());
     }
 }

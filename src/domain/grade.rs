@@ -80,7 +80,9 @@ impl Grade {
         let wanted = input.trim();
         Grade::ALL
             .into_iter()
-            .find(|g| g.code().eq_ignore_ascii_case(wanted) || g.pascal().eq_ignore_ascii_case(wanted))
+            .find(|g| {
+                g.code().eq_ignore_ascii_case(wanted) || g.pascal().eq_ignore_ascii_case(wanted)
+            })
             .ok_or_else(|| UnknownGrade(wanted.chars().take(40).collect()))
     }
 }
@@ -107,7 +109,10 @@ mod tests {
 
     #[test]
     fn parse_is_forgiving_about_case_and_blanks_only() {
-        assert_eq!(Grade::parse("  FUNCTIONAL_GOOD "), Ok(Grade::FunctionalGood));
+        assert_eq!(
+            Grade::parse("  FUNCTIONAL_GOOD "),
+            Ok(Grade::FunctionalGood)
+        );
         assert!(Grade::parse("good").is_err());
         assert!(Grade::parse("").is_err());
     }

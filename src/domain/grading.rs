@@ -16,7 +16,12 @@ pub enum Wear {
 }
 
 impl Wear {
-    pub const ALL: [Wear; 4] = [Wear::Flawless, Wear::LightScratches, Wear::VisibleWear, Wear::Cracked];
+    pub const ALL: [Wear; 4] = [
+        Wear::Flawless,
+        Wear::LightScratches,
+        Wear::VisibleWear,
+        Wear::Cracked,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -66,17 +71,50 @@ pub const WORKS_CHOICES: [Choice; 2] = [
 ];
 
 pub const SCREEN_CHOICES: [Choice; 4] = [
-    Choice { code: "flawless", label: "Flawless", explanation: "No scratch visible, even when you tilt it under a light." },
-    Choice { code: "light_scratches", label: "Light scratches", explanation: "A few fine scratches you only see with the screen off or at an angle." },
-    Choice { code: "visible_wear", label: "Visible scratches", explanation: "Scratches you notice with the screen on, but no crack or chip." },
-    Choice { code: "cracked", label: "Cracked", explanation: "Any crack or chip in the glass, even small, or dead pixels and marks in the display." },
+    Choice {
+        code: "flawless",
+        label: "Flawless",
+        explanation: "No scratch visible, even when you tilt it under a light.",
+    },
+    Choice {
+        code: "light_scratches",
+        label: "Light scratches",
+        explanation: "A few fine scratches you only see with the screen off or at an angle.",
+    },
+    Choice {
+        code: "visible_wear",
+        label: "Visible scratches",
+        explanation: "Scratches you notice with the screen on, but no crack or chip.",
+    },
+    Choice {
+        code: "cracked",
+        label: "Cracked",
+        explanation:
+            "Any crack or chip in the glass, even small, or dead pixels and marks in the display.",
+    },
 ];
 
 pub const BODY_CHOICES: [Choice; 4] = [
-    Choice { code: "flawless", label: "Flawless", explanation: "Looks new: no scratch, scuff or dent on the frame or back." },
-    Choice { code: "light_scratches", label: "Light scratches", explanation: "Small scuffs or scratches, only visible up close." },
-    Choice { code: "visible_wear", label: "Visible scratches or dents", explanation: "Scratches or dents you see at arm's length." },
-    Choice { code: "cracked", label: "Cracked or bent", explanation: "A cracked back or frame, or the body is bent." },
+    Choice {
+        code: "flawless",
+        label: "Flawless",
+        explanation: "Looks new: no scratch, scuff or dent on the frame or back.",
+    },
+    Choice {
+        code: "light_scratches",
+        label: "Light scratches",
+        explanation: "Small scuffs or scratches, only visible up close.",
+    },
+    Choice {
+        code: "visible_wear",
+        label: "Visible scratches or dents",
+        explanation: "Scratches or dents you see at arm's length.",
+    },
+    Choice {
+        code: "cracked",
+        label: "Cracked or bent",
+        explanation: "A cracked back or frame, or the body is bent.",
+    },
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -90,7 +128,11 @@ pub enum AnswerError {
 }
 
 /// Reads the three answers as the questionnaire form sends them.
-pub fn parse_answers(works: &str, screen: &str, body: &str) -> Result<Answers, Vec<(&'static str, AnswerError)>> {
+pub fn parse_answers(
+    works: &str,
+    screen: &str,
+    body: &str,
+) -> Result<Answers, Vec<(&'static str, AnswerError)>> {
     let mut errors = Vec::new();
     let works = match works {
         "yes" => Some(true),
@@ -109,7 +151,11 @@ pub fn parse_answers(works: &str, screen: &str, body: &str) -> Result<Answers, V
         None
     });
     match (works, screen, body) {
-        (Some(works), Some(screen), Some(body)) => Ok(Answers { works, screen, body }),
+        (Some(works), Some(screen), Some(body)) => Ok(Answers {
+            works,
+            screen,
+            body,
+        }),
         _ => Err(errors),
     }
 }
@@ -158,7 +204,15 @@ mod tests {
             (false, Cracked, Cracked, NotFunctionalCracked),
         ];
         for (works, screen, body, expected) in table {
-            assert_eq!(grade(Answers { works, screen, body }), expected, "{works} {screen:?} {body:?}");
+            assert_eq!(
+                grade(Answers {
+                    works,
+                    screen,
+                    body
+                }),
+                expected,
+                "{works} {screen:?} {body:?}"
+            );
         }
     }
 
@@ -167,13 +221,29 @@ mod tests {
         for works in [true, false] {
             for s in Wear::ALL {
                 for b in Wear::ALL {
-                    let g = grade(Answers { works, screen: s, body: b });
+                    let g = grade(Answers {
+                        works,
+                        screen: s,
+                        body: b,
+                    });
                     for s2 in Wear::ALL.into_iter().filter(|w| *w >= s) {
                         for b2 in Wear::ALL.into_iter().filter(|w| *w >= b) {
-                            assert!(grade(Answers { works, screen: s2, body: b2 }) >= g);
+                            assert!(
+                                grade(Answers {
+                                    works,
+                                    screen: s2,
+                                    body: b2
+                                }) >= g
+                            );
                         }
                     }
-                    assert!(grade(Answers { works: false, screen: s, body: b }) >= g);
+                    assert!(
+                        grade(Answers {
+                            works: false,
+                            screen: s,
+                            body: b
+                        }) >= g
+                    );
                 }
             }
         }
@@ -183,7 +253,11 @@ mod tests {
     fn form_answers_parse_or_say_what_is_missing() {
         assert_eq!(
             parse_answers("yes", "light_scratches", "flawless"),
-            Ok(Answers { works: true, screen: Wear::LightScratches, body: Wear::Flawless })
+            Ok(Answers {
+                works: true,
+                screen: Wear::LightScratches,
+                body: Wear::Flawless
+            })
         );
         let errors = parse_answers("", "bogus", "cracked").unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();

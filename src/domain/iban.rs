@@ -5,11 +5,43 @@ use std::fmt;
 
 /// IBAN lengths of the SEPA countries we pay into.
 const LENGTHS: [(&str, usize); 37] = [
-    ("AD", 24), ("AT", 20), ("BE", 16), ("BG", 22), ("CH", 21), ("CY", 28), ("CZ", 24), ("DE", 22),
-    ("DK", 18), ("EE", 20), ("ES", 24), ("FI", 18), ("FR", 27), ("GB", 22), ("GI", 23), ("GR", 27),
-    ("HR", 21), ("HU", 28), ("IE", 22), ("IS", 26), ("IT", 27), ("LI", 21), ("LT", 20), ("LU", 20),
-    ("LV", 21), ("MC", 27), ("MT", 31), ("NL", 18), ("NO", 15), ("PL", 28), ("PT", 25), ("RO", 24),
-    ("SE", 24), ("SI", 19), ("SK", 24), ("SM", 27), ("VA", 22),
+    ("AD", 24),
+    ("AT", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("CH", 21),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DK", 18),
+    ("EE", 20),
+    ("ES", 24),
+    ("FI", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GI", 23),
+    ("GR", 27),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IS", 26),
+    ("IT", 27),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("MC", 27),
+    ("MT", 31),
+    ("NL", 18),
+    ("NO", 15),
+    ("PL", 28),
+    ("PT", 25),
+    ("RO", 24),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("VA", 22),
 ];
 
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -24,7 +56,11 @@ pub enum IbanError {
     #[error("we cannot pay into {0} accounts yet (SEPA countries only)")]
     UnsupportedCountry(String),
     #[error("a {country} IBAN has {expected} characters; this one has {found}")]
-    WrongLength { country: String, expected: usize, found: usize },
+    WrongLength {
+        country: String,
+        expected: usize,
+        found: usize,
+    },
     #[error("this IBAN is not valid: check for a typo")]
     BadChecksum,
 }
@@ -35,14 +71,22 @@ fn mod97(rearranged: &str) -> u32 {
     let mut rem: u32 = 0;
     for c in rearranged.chars() {
         let value = c.to_digit(36).expect("alphanumeric checked before");
-        rem = if value >= 10 { (rem * 100 + value) % 97 } else { (rem * 10 + value) % 97 };
+        rem = if value >= 10 {
+            (rem * 100 + value) % 97
+        } else {
+            (rem * 10 + value) % 97
+        };
     }
     rem
 }
 
 impl Iban {
     pub fn parse(input: &str) -> Result<Iban, IbanError> {
-        let iban: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_uppercase();
+        let iban: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_ascii_uppercase();
         if iban.is_empty() {
             return Err(IbanError::Empty);
         }
@@ -63,7 +107,11 @@ impl Iban {
             .map(|(_, n)| *n)
             .ok_or_else(|| IbanError::UnsupportedCountry(country.to_string()))?;
         if iban.len() != expected {
-            return Err(IbanError::WrongLength { country: country.to_string(), expected, found: iban.len() });
+            return Err(IbanError::WrongLength {
+                country: country.to_string(),
+                expected,
+                found: iban.len(),
+            });
         }
         let rearranged = format!("{}{}", &iban[4..], &iban[..4]);
         if mod97(&rearranged) != 1 {
@@ -118,14 +166,31 @@ mod tests {
     fn mistakes_are_named() {
         assert_eq!(Iban::parse(""), Err(IbanError::Empty));
         assert_eq!(Iban::parse("1234"), Err(IbanError::Malformed));
-        assert_eq!(Iban::parse("DE89 3704 0044 0532 0130 0!"), Err(IbanError::Malformed));
-        assert_eq!(Iban::parse("US64 SVBK US6S 3300 9967 3871"), Err(IbanError::UnsupportedCountry("US".into())));
+        assert_eq!(
+            Iban::parse("DE89 3704 0044 0532 0130 0!"),
+            Err(IbanError::Malformed)
+        );
+        assert_eq!(
+            Iban::parse("US64 SVBK US6S 3300 9967 3871"),
+            Err(IbanError::UnsupportedCountry("US".into()))
+        );
         assert_eq!(
             Iban::parse("DE89 3704 0044 0532 0130"),
-            Err(IbanError::WrongLength { country: "DE".into(), expected: 22, found: 20 })
+            Err(IbanError::WrongLength {
+                country: "DE".into(),
+                expected: 22,
+                found: 20
+            })
         );
-        assert_eq!(Iban::parse("DE89 3704 0044 0532 0130 01"), Err(IbanError::BadChecksum));
-        assert_eq!(Iban::parse("DE98 3704 0044 0532 0130 00"), Err(IbanError::BadChecksum), "swapped check digits");
+        assert_eq!(
+            Iban::parse("DE89 3704 0044 0532 0130 01"),
+            Err(IbanError::BadChecksum)
+        );
+        assert_eq!(
+            Iban::parse("DE98 3704 0044 0532 0130 00"),
+            Err(IbanError::BadChecksum),
+            "swapped check digits"
+        );
     }
 
     #[test]

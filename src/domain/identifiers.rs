@@ -27,7 +27,11 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
             let d = d as u32;
             if i % 2 == 1 {
                 let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
+                if doubled > 9 {
+                    doubled - 9
+                } else {
+                    doubled
+                }
             } else {
                 d
             }
@@ -39,7 +43,10 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
 impl Imei {
     /// Accepts spaces, dashes and slashes people copy from settings screens.
     pub fn parse(input: &str) -> Result<Imei, ImeiError> {
-        let cleaned: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '/' | '.')).collect();
+        let cleaned: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '/' | '.'))
+            .collect();
         if cleaned.is_empty() {
             return Err(ImeiError::Empty);
         }
@@ -77,11 +84,16 @@ pub enum SerialError {
 
 impl SerialNumber {
     pub fn parse(input: &str) -> Result<SerialNumber, SerialError> {
-        let cleaned: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect::<String>().to_ascii_uppercase();
+        let cleaned: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect::<String>()
+            .to_ascii_uppercase();
         if cleaned.is_empty() {
             return Err(SerialError::Empty);
         }
-        if !(6..=20).contains(&cleaned.len()) || !cleaned.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if !(6..=20).contains(&cleaned.len()) || !cleaned.chars().all(|c| c.is_ascii_alphanumeric())
+        {
             return Err(SerialError::Malformed);
         }
         Ok(SerialNumber(cleaned))
@@ -99,10 +111,18 @@ mod tests {
     #[test]
     fn valid_imeis_parse() {
         // Known-valid examples (Luhn-correct).
-        for ok in ["490154203237518", "356938035643809", "35-693803-564380-9", "35 6938 0356 4380 9"] {
+        for ok in [
+            "490154203237518",
+            "356938035643809",
+            "35-693803-564380-9",
+            "35 6938 0356 4380 9",
+        ] {
             assert!(Imei::parse(ok).is_ok(), "{ok}");
         }
-        assert_eq!(Imei::parse("35-693803-564380-9").unwrap().as_str(), "356938035643809");
+        assert_eq!(
+            Imei::parse("35-693803-564380-9").unwrap().as_str(),
+            "356938035643809"
+        );
     }
 
     #[test]
@@ -110,7 +130,10 @@ mod tests {
         assert_eq!(Imei::parse(""), Err(ImeiError::Empty));
         assert_eq!(Imei::parse("12345"), Err(ImeiError::WrongLength));
         assert_eq!(Imei::parse("49015420323751X"), Err(ImeiError::WrongLength));
-        assert_eq!(Imei::parse("490154203237519"), Err(ImeiError::BadCheckDigit));
+        assert_eq!(
+            Imei::parse("490154203237519"),
+            Err(ImeiError::BadCheckDigit)
+        );
     }
 
     #[test]
@@ -130,9 +153,15 @@ mod tests {
 
     #[test]
     fn serial_numbers() {
-        assert_eq!(SerialNumber::parse(" c02xk1abjg5h ").unwrap().as_str(), "C02XK1ABJG5H");
+        assert_eq!(
+            SerialNumber::parse(" c02xk1abjg5h ").unwrap().as_str(),
+            "C02XK1ABJG5H"
+        );
         assert_eq!(SerialNumber::parse(""), Err(SerialError::Empty));
         assert_eq!(SerialNumber::parse("abc"), Err(SerialError::Malformed));
-        assert_eq!(SerialNumber::parse("ABC<script>"), Err(SerialError::Malformed));
+        assert_eq!(
+            SerialNumber::parse("ABC<script>"),
+            Err(SerialError::Malformed)
+        );
     }
 }

@@ -46,14 +46,26 @@ pub struct Period {
 }
 
 fn month_start(d: Date) -> Date {
-    Date { year: d.year, month: d.month, day: 1 }
+    Date {
+        year: d.year,
+        month: d.month,
+        day: 1,
+    }
 }
 
 fn next_month(d: Date) -> Date {
     if d.month == 12 {
-        Date { year: d.year + 1, month: 1, day: 1 }
+        Date {
+            year: d.year + 1,
+            month: 1,
+            day: 1,
+        }
     } else {
-        Date { year: d.year, month: d.month + 1, day: 1 }
+        Date {
+            year: d.year,
+            month: d.month + 1,
+            day: 1,
+        }
     }
 }
 
@@ -66,7 +78,11 @@ impl Period {
             PeriodKind::Week => (d.week_start(), d.week_start().add_days(7)),
             PeriodKind::Month => (month_start(d), next_month(d)),
         };
-        Period { kind, start_ms: start.start_unix_ms(), end_ms: end.start_unix_ms() }
+        Period {
+            kind,
+            start_ms: start.start_unix_ms(),
+            end_ms: end.start_unix_ms(),
+        }
     }
 
     pub fn previous(self) -> Period {
@@ -178,7 +194,8 @@ impl Counts {
 
     /// The reverse of `additive`, with no median.
     pub fn from_additive(v: [i64; 18]) -> Counts {
-        let [offers_shown, offered_total_minor, offers_with_price, accepted, recycled, shipped, returned, expired, received, validated, inspected, inspected_within_sla, counter_offered, counter_answered, counter_accepted, paid, paid_total_minor, paid_within_sla] = v;
+        let [offers_shown, offered_total_minor, offers_with_price, accepted, recycled, shipped, returned, expired, received, validated, inspected, inspected_within_sla, counter_offered, counter_answered, counter_accepted, paid, paid_total_minor, paid_within_sla] =
+            v;
         Counts {
             offers_shown,
             offered_total_minor,
@@ -211,7 +228,10 @@ impl Counts {
             *x += y;
         }
         let median = self.median_ms_to_pay;
-        *self = Counts { median_ms_to_pay: median, ..Counts::from_additive(a) };
+        *self = Counts {
+            median_ms_to_pay: median,
+            ..Counts::from_additive(a)
+        };
     }
 }
 
@@ -325,7 +345,11 @@ impl Kpi {
 
     pub fn unit(self) -> Unit {
         match self {
-            Kpi::Conversion | Kpi::CounterOfferRate | Kpi::CounterAcceptRate | Kpi::InspectionSla | Kpi::PaymentSla => Unit::Percent,
+            Kpi::Conversion
+            | Kpi::CounterOfferRate
+            | Kpi::CounterAcceptRate
+            | Kpi::InspectionSla
+            | Kpi::PaymentSla => Unit::Percent,
             Kpi::PaidTotal | Kpi::PaidAverage => Unit::Money,
             Kpi::MedianDaysToPay => Unit::Days,
             _ => Unit::Count,
@@ -334,7 +358,14 @@ impl Kpi {
 
     /// Whether a rise is good news (colours and target checks follow it).
     pub fn higher_is_better(self) -> bool {
-        !matches!(self, Kpi::CounterOffered | Kpi::CounterOfferRate | Kpi::Returned | Kpi::Expired | Kpi::MedianDaysToPay)
+        !matches!(
+            self,
+            Kpi::CounterOffered
+                | Kpi::CounterOfferRate
+                | Kpi::Returned
+                | Kpi::Expired
+                | Kpi::MedianDaysToPay
+        )
     }
 
     /// The value in the KPI's unit; None when its base is empty (a rate
@@ -387,17 +418,27 @@ impl Kpi {
             Unit::Days => 10,
         };
         let digits = scale.to_string().len() - 1;
-        let ok = !whole.is_empty() && whole.len() <= 12 && whole.chars().all(|c| c.is_ascii_digit()) && frac.len() <= digits && frac.chars().all(|c| c.is_ascii_digit());
+        let ok = !whole.is_empty()
+            && whole.len() <= 12
+            && whole.chars().all(|c| c.is_ascii_digit())
+            && frac.len() <= digits
+            && frac.chars().all(|c| c.is_ascii_digit());
         let err = || match self.unit() {
             Unit::Count => "a whole number, e.g. 120".to_string(),
-            Unit::Percent => "a percentage from 0 to 100 with at most 2 decimals, e.g. 12.5".to_string(),
+            Unit::Percent => {
+                "a percentage from 0 to 100 with at most 2 decimals, e.g. 12.5".to_string()
+            }
             Unit::Money => "an amount in EUR with at most 2 decimals, e.g. 250".to_string(),
             Unit::Days => "a number of days with at most 1 decimal, e.g. 4.5".to_string(),
         };
         if !ok {
             return Err(err());
         }
-        let frac_value: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<digits$}").parse().map_err(|_| err())? };
+        let frac_value: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<digits$}").parse().map_err(|_| err())?
+        };
         let v = whole.parse::<i64>().map_err(|_| err())? * scale + frac_value;
         if self.unit() == Unit::Percent && v > 10_000 {
             return Err(err());
@@ -410,7 +451,12 @@ impl Kpi {
         match self.unit() {
             Unit::Count => group(v),
             Unit::Percent => format!("{}.{}%", v / 100, (v % 100).abs() / 10),
-            Unit::Money => format!("€{}", super::money::Money::eur(v).to_string().trim_start_matches('€')),
+            Unit::Money => format!(
+                "€{}",
+                super::money::Money::eur(v)
+                    .to_string()
+                    .trim_start_matches('€')
+            ),
             Unit::Days => format!("{}.{} d", v / 10, (v % 10).abs()),
         }
     }
@@ -454,7 +500,11 @@ pub enum TargetStatus {
 }
 
 pub fn against_target(kpi: Kpi, value: i64, target: i64) -> TargetStatus {
-    let better = if kpi.higher_is_better() { value >= target } else { value <= target };
+    let better = if kpi.higher_is_better() {
+        value >= target
+    } else {
+        value <= target
+    };
     if better {
         return TargetStatus::Met;
     }
@@ -483,11 +533,23 @@ pub fn decompose(kpi: Kpi, segments: &[(String, Counts, Counts)]) -> Vec<Contrib
     let mut out: Vec<Contribution> = match kpi.fraction(&Counts::default()) {
         None => segments
             .iter()
-            .map(|(name, now, before)| Contribution { segment: name.clone(), delta: kpi.value(now).unwrap_or(0) - kpi.value(before).unwrap_or(0) })
+            .map(|(name, now, before)| Contribution {
+                segment: name.clone(),
+                delta: kpi.value(now).unwrap_or(0) - kpi.value(before).unwrap_or(0),
+            })
             .collect(),
         Some(_) => {
-            let scale = if kpi.unit() == Unit::Percent { 10_000 } else { 1 };
-            let den = |pick: fn(&(String, Counts, Counts)) -> &Counts| segments.iter().map(|s| kpi.fraction(pick(s)).map(|f| f.1).unwrap_or(0)).sum::<i64>();
+            let scale = if kpi.unit() == Unit::Percent {
+                10_000
+            } else {
+                1
+            };
+            let den = |pick: fn(&(String, Counts, Counts)) -> &Counts| {
+                segments
+                    .iter()
+                    .map(|s| kpi.fraction(pick(s)).map(|f| f.1).unwrap_or(0))
+                    .sum::<i64>()
+            };
             let (den_now, den_before) = (den(|s| &s.1), den(|s| &s.2));
             let share = |c: &Counts, total: i64| -> i64 {
                 let (num, _) = kpi.fraction(c).unwrap_or((0, 0));
@@ -497,7 +559,13 @@ pub fn decompose(kpi: Kpi, segments: &[(String, Counts, Counts)]) -> Vec<Contrib
                     0
                 }
             };
-            segments.iter().map(|(name, now, before)| Contribution { segment: name.clone(), delta: share(now, den_now) - share(before, den_before) }).collect()
+            segments
+                .iter()
+                .map(|(name, now, before)| Contribution {
+                    segment: name.clone(),
+                    delta: share(now, den_now) - share(before, den_before),
+                })
+                .collect()
         }
     };
     out.sort_by_key(|c| std::cmp::Reverse(c.delta.abs()));
@@ -511,7 +579,11 @@ pub fn median(mut values: Vec<i64>) -> Option<i64> {
     }
     values.sort_unstable();
     let n = values.len();
-    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2 })
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2
+    })
 }
 
 #[cfg(test)]
@@ -525,18 +597,29 @@ mod tests {
     #[test]
     fn periods_and_their_previous() {
         let w = Period::containing(PeriodKind::Week, at(2026, 3, 4) + 5_000);
-        assert_eq!((w.start_ms, w.end_ms, w.label()), (at(2026, 3, 2), at(2026, 3, 9), "2026-W10".to_string()));
+        assert_eq!(
+            (w.start_ms, w.end_ms, w.label()),
+            (at(2026, 3, 2), at(2026, 3, 9), "2026-W10".to_string())
+        );
         assert_eq!(w.previous().label(), "2026-W09");
         let jan = Period::containing(PeriodKind::Month, at(2026, 1, 31));
         assert_eq!(jan.previous().label(), "2025-12");
         assert_eq!(jan.next().label(), "2026-02");
-        assert_eq!(Period::containing(PeriodKind::Day, at(2026, 3, 1)).previous().label(), "2026-02-28");
+        assert_eq!(
+            Period::containing(PeriodKind::Day, at(2026, 3, 1))
+                .previous()
+                .label(),
+            "2026-02-28"
+        );
         for kind in PeriodKind::ALL {
             let p = Period::containing(kind, at(2026, 1, 1));
             assert_eq!(Period::parse(kind, &p.label()), Some(p), "{kind:?}");
         }
         assert_eq!(Period::parse(PeriodKind::Week, "2026-W54"), None);
-        assert_eq!(Period::parse(PeriodKind::Week, "2020-W53").map(|p| p.label()), Some("2020-W53".into()));
+        assert_eq!(
+            Period::parse(PeriodKind::Week, "2020-W53").map(|p| p.label()),
+            Some("2020-W53".into())
+        );
         assert_eq!(Period::parse(PeriodKind::Month, "2026-13"), None);
         assert_eq!(w.last_n(12).len(), 12);
         assert_eq!(w.last_n(12)[0].label(), "2025-W51");
@@ -544,7 +627,16 @@ mod tests {
 
     #[test]
     fn values_from_counts() {
-        let c = Counts { offers_shown: 200, accepted: 30, inspected: 20, counter_offered: 3, paid: 4, paid_total_minor: 100_001, median_ms_to_pay: Some(DAY_MS * 9 / 2), ..Counts::default() };
+        let c = Counts {
+            offers_shown: 200,
+            accepted: 30,
+            inspected: 20,
+            counter_offered: 3,
+            paid: 4,
+            paid_total_minor: 100_001,
+            median_ms_to_pay: Some(DAY_MS * 9 / 2),
+            ..Counts::default()
+        };
         assert_eq!(Kpi::Conversion.value(&c), Some(1_500));
         assert_eq!(Kpi::CounterOfferRate.value(&c), Some(1_500));
         assert_eq!(Kpi::PaidAverage.value(&c), Some(25_000));
@@ -573,23 +665,48 @@ mod tests {
 
     #[test]
     fn target_status_follows_the_good_direction() {
-        assert_eq!(against_target(Kpi::Conversion, 1_500, 1_400), TargetStatus::Met);
-        assert_eq!(against_target(Kpi::Conversion, 1_350, 1_400), TargetStatus::Close);
-        assert_eq!(against_target(Kpi::Conversion, 1_000, 1_400), TargetStatus::Missed);
-        assert_eq!(against_target(Kpi::MedianDaysToPay, 30, 40), TargetStatus::Met);
-        assert_eq!(against_target(Kpi::CounterOfferRate, 2_000, 1_000), TargetStatus::Missed);
+        assert_eq!(
+            against_target(Kpi::Conversion, 1_500, 1_400),
+            TargetStatus::Met
+        );
+        assert_eq!(
+            against_target(Kpi::Conversion, 1_350, 1_400),
+            TargetStatus::Close
+        );
+        assert_eq!(
+            against_target(Kpi::Conversion, 1_000, 1_400),
+            TargetStatus::Missed
+        );
+        assert_eq!(
+            against_target(Kpi::MedianDaysToPay, 30, 40),
+            TargetStatus::Met
+        );
+        assert_eq!(
+            against_target(Kpi::CounterOfferRate, 2_000, 1_000),
+            TargetStatus::Missed
+        );
     }
 
     #[test]
     fn a_rate_change_splits_exactly_between_segments() {
-        let seg = |shown, acc| Counts { offers_shown: shown, accepted: acc, ..Counts::default() };
+        let seg = |shown, acc| Counts {
+            offers_shown: shown,
+            accepted: acc,
+            ..Counts::default()
+        };
         let segments = vec![
             ("Smartphones/Apple".to_string(), seg(100, 5), seg(100, 10)),
             ("Consoles/Sony".to_string(), seg(100, 10), seg(100, 10)),
         ];
         let parts = decompose(Kpi::Conversion, &segments);
         // Overall: 15/200 = 7.5% now, 20/200 = 10% before: -2.5 pts, all from Apple.
-        assert_eq!(parts[0], Contribution { segment: "Smartphones/Apple".into(), delta: -250 });
+        assert_eq!(
+            parts[0],
+            Contribution {
+                segment: "Smartphones/Apple".into(),
+                delta: -250
+            }
+        );
         assert_eq!(parts[1].delta, 0);
         let counts = decompose(Kpi::OffersAccepted, &segments);
         assert_eq!(counts[0].delta, -5);

@@ -58,13 +58,21 @@ pub fn market_position(mine: i64, competitors: &[i64]) -> MarketPosition {
         rank,
         buyers: competitors.len() + 1,
         best_competitor_minor: best,
-        price_to_win_minor: if winning { None } else { best.map(|b| (b + WIN_STEP_MINOR).min(MAX_PRICE_MINOR)) },
+        price_to_win_minor: if winning {
+            None
+        } else {
+            best.map(|b| (b + WIN_STEP_MINOR).min(MAX_PRICE_MINOR))
+        },
     }
 }
 
 /// Far above the market: more than 30% over the second-best price.
 pub fn far_above_market(mine: i64, competitors: &[i64]) -> bool {
-    competitors.iter().copied().max().is_some_and(|second| mine * 100 > second * 130)
+    competitors
+        .iter()
+        .copied()
+        .max()
+        .is_some_and(|second| mine * 100 > second * 130)
 }
 
 #[cfg(test)]
@@ -80,22 +88,46 @@ mod tests {
         assert_eq!(parse_price("0"), Err(PriceError::TooLow));
         assert_eq!(parse_price("5000.01"), Err(PriceError::TooHigh));
         assert!(matches!(parse_price("-5"), Err(PriceError::Amount(_))));
-        assert!(matches!(parse_price("12.345"), Err(PriceError::Amount(AmountError::FractionalCents))));
+        assert!(matches!(
+            parse_price("12.345"),
+            Err(PriceError::Amount(AmountError::FractionalCents))
+        ));
         assert!(matches!(parse_price("1e9"), Err(PriceError::Amount(_))));
     }
 
     #[test]
     fn market_position_and_price_to_win() {
         let p = market_position(10_000, &[12_000, 9_000, 11_000]);
-        assert_eq!(p, MarketPosition { rank: 3, buyers: 4, best_competitor_minor: Some(12_000), price_to_win_minor: Some(12_100) });
+        assert_eq!(
+            p,
+            MarketPosition {
+                rank: 3,
+                buyers: 4,
+                best_competitor_minor: Some(12_000),
+                price_to_win_minor: Some(12_100)
+            }
+        );
         let p = market_position(13_000, &[12_000]);
         assert_eq!((p.rank, p.price_to_win_minor), (1, None));
         let alone = market_position(5_000, &[]);
-        assert_eq!((alone.rank, alone.buyers, alone.price_to_win_minor), (1, 1, None));
+        assert_eq!(
+            (alone.rank, alone.buyers, alone.price_to_win_minor),
+            (1, 1, None)
+        );
         let tie = market_position(12_000, &[12_000]);
-        assert_eq!((tie.rank, tie.price_to_win_minor), (1, Some(12_100)), "a tie is not a win: ties go to quality");
-        assert_eq!(market_position(499_990, &[499_950]).price_to_win_minor, None);
-        assert_eq!(market_position(400_000, &[499_950]).price_to_win_minor, Some(MAX_PRICE_MINOR));
+        assert_eq!(
+            (tie.rank, tie.price_to_win_minor),
+            (1, Some(12_100)),
+            "a tie is not a win: ties go to quality"
+        );
+        assert_eq!(
+            market_position(499_990, &[499_950]).price_to_win_minor,
+            None
+        );
+        assert_eq!(
+            market_position(400_000, &[499_950]).price_to_win_minor,
+            Some(MAX_PRICE_MINOR)
+        );
     }
 
     #[test]

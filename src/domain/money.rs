@@ -31,7 +31,10 @@ pub struct Money {
 
 impl Money {
     pub const fn eur(minor: i64) -> Money {
-        Money { minor, currency: Currency::Eur }
+        Money {
+            minor,
+            currency: Currency::Eur,
+        }
     }
 
     pub const fn minor(self) -> i64 {
@@ -86,7 +89,10 @@ pub enum AmountError {
 /// `,` is the decimal mark; spaces are ignored as thousands separators.
 /// Negative amounts are rejected here: a price or payout is never negative.
 pub fn parse_amount_minor(input: &str) -> Result<i64, AmountError> {
-    let cleaned: String = input.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let cleaned: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
     if cleaned.is_empty() {
         return Err(AmountError::Empty);
     }
@@ -107,7 +113,11 @@ pub fn parse_amount_minor(input: &str) -> Result<i64, AmountError> {
     if units.len() > 12 {
         return Err(AmountError::TooLarge);
     }
-    let units: i64 = if units.is_empty() { 0 } else { units.parse().map_err(|_| not_a_number())? };
+    let units: i64 = if units.is_empty() {
+        0
+    } else {
+        units.parse().map_err(|_| not_a_number())?
+    };
     let cents: i64 = match fraction.len() {
         0 => 0,
         1 => fraction.parse::<i64>().map_err(|_| not_a_number())? * 10,
@@ -142,12 +152,33 @@ mod tests {
     #[test]
     fn rejects_what_is_not_an_amount() {
         assert_eq!(parse_amount_minor(""), Err(AmountError::Empty));
-        assert_eq!(parse_amount_minor("12.345"), Err(AmountError::FractionalCents));
-        assert!(matches!(parse_amount_minor("-5"), Err(AmountError::NotANumber(_))));
-        assert!(matches!(parse_amount_minor("1.2.3"), Err(AmountError::NotANumber(_))));
-        assert!(matches!(parse_amount_minor("abc"), Err(AmountError::NotANumber(_))));
-        assert!(matches!(parse_amount_minor("1e5"), Err(AmountError::NotANumber(_))));
-        assert!(matches!(parse_amount_minor("."), Err(AmountError::NotANumber(_))));
-        assert_eq!(parse_amount_minor("9999999999999"), Err(AmountError::TooLarge));
+        assert_eq!(
+            parse_amount_minor("12.345"),
+            Err(AmountError::FractionalCents)
+        );
+        assert!(matches!(
+            parse_amount_minor("-5"),
+            Err(AmountError::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse_amount_minor("1.2.3"),
+            Err(AmountError::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse_amount_minor("abc"),
+            Err(AmountError::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse_amount_minor("1e5"),
+            Err(AmountError::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse_amount_minor("."),
+            Err(AmountError::NotANumber(_))
+        ));
+        assert_eq!(
+            parse_amount_minor("9999999999999"),
+            Err(AmountError::TooLarge)
+        );
     }
 }

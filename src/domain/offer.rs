@@ -44,9 +44,15 @@ impl Candidate {
             Some(Ineligible::SellerPaused)
         } else if !self.listing_active {
             Some(Ineligible::ListingInactive)
-        } else if self.listing_weekly_cap.is_some_and(|cap| self.listing_units_this_week >= cap) {
+        } else if self
+            .listing_weekly_cap
+            .is_some_and(|cap| self.listing_units_this_week >= cap)
+        {
             Some(Ineligible::ListingCapReached)
-        } else if self.seller_weekly_cap.is_some_and(|cap| self.seller_units_this_week >= cap) {
+        } else if self
+            .seller_weekly_cap
+            .is_some_and(|cap| self.seller_units_this_week >= cap)
+        {
             Some(Ineligible::SellerCapReached)
         } else {
             None
@@ -70,7 +76,10 @@ pub fn rank(a: &Candidate, b: &Candidate) -> Ordering {
 }
 
 pub fn best<'a>(candidates: &'a [Candidate]) -> Option<&'a Candidate> {
-    candidates.iter().filter(|c| c.is_eligible()).min_by(|a, b| rank(a, b))
+    candidates
+        .iter()
+        .filter(|c| c.is_eligible())
+        .min_by(|a, b| rank(a, b))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,7 +143,10 @@ pub(crate) mod tests {
         let open = c(6, 9_000);
         let cands = [paused, pending, inactive, capped, seller_capped, open];
         assert_eq!(best(&cands).unwrap().listing_id, 6);
-        assert_eq!(cands[3].ineligibility(), Some(Ineligible::ListingCapReached));
+        assert_eq!(
+            cands[3].ineligibility(),
+            Some(Ineligible::ListingCapReached)
+        );
         assert_eq!(cands[4].ineligibility(), Some(Ineligible::SellerCapReached));
         let mut under_cap = c(7, 16_000);
         under_cap.seller_weekly_cap = Some(10);
@@ -151,9 +163,17 @@ pub(crate) mod tests {
         a.quality_score = 800;
         a.price_set_at = 2_000;
         b.price_set_at = 1_500;
-        assert_eq!(best(&[a.clone(), b.clone()]).unwrap().listing_id, 2, "older price wins");
+        assert_eq!(
+            best(&[a.clone(), b.clone()]).unwrap().listing_id,
+            2,
+            "older price wins"
+        );
         b.price_set_at = 2_000;
-        assert_eq!(best(&[b, a]).unwrap().listing_id, 1, "then the lower listing id, whatever the order");
+        assert_eq!(
+            best(&[b, a]).unwrap().listing_id,
+            1,
+            "then the lower listing id, whatever the order"
+        );
     }
 
     #[test]

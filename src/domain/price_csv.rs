@@ -32,7 +32,9 @@ pub struct RowError {
 pub enum FileError {
     #[error("the file is empty")]
     Empty,
-    #[error("the first line must be the header variant_sku,grade,price_eur,weekly_cap (found \"{0}\")")]
+    #[error(
+        "the first line must be the header variant_sku,grade,price_eur,weekly_cap (found \"{0}\")"
+    )]
     BadHeader(String),
     #[error("the header mixes ',' and ';' separators; use one of them")]
     MixedSeparators,
@@ -74,7 +76,10 @@ fn split(line: &str, sep: char) -> Result<Vec<String>, &'static str> {
 
 pub fn parse(text: &str) -> Result<Parsed, FileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().ok_or(FileError::Empty)?;
     let header = header.trim();
     let sep = match (header.contains(','), header.contains(';')) {
@@ -82,7 +87,11 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
         (false, true) => ';',
         _ => ',',
     };
-    let names: Vec<String> = split(header, sep).unwrap_or_default().iter().map(|h| h.to_ascii_lowercase()).collect();
+    let names: Vec<String> = split(header, sep)
+        .unwrap_or_default()
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
     if names != HEADER {
         return Err(FileError::BadHeader(header.chars().take(80).collect()));
     }
@@ -98,12 +107,18 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
             }
         };
         if fields.len() != 4 {
-            fail(format!("expected 4 fields separated by '{sep}', found {}", fields.len()));
+            fail(format!(
+                "expected 4 fields separated by '{sep}', found {}",
+                fields.len()
+            ));
             continue;
         }
         let sku = fields[0].to_ascii_lowercase();
         if !is_slug(&sku) {
-            fail(format!("\"{}\" is not a variant SKU", fields[0].chars().take(40).collect::<String>()));
+            fail(format!(
+                "\"{}\" is not a variant SKU",
+                fields[0].chars().take(40).collect::<String>()
+            ));
             continue;
         }
         let grade = match Grade::parse(&fields[1]) {
@@ -139,14 +154,26 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
                 }
             }
         };
-        parsed.rows.push(PriceRow { line, sku, grade, price_minor, weekly_cap });
+        parsed.rows.push(PriceRow {
+            line,
+            sku,
+            grade,
+            price_minor,
+            weekly_cap,
+        });
     }
     Ok(parsed)
 }
 
 /// One CSV line for export, in the canonical comma format.
 pub fn export_line(sku: &str, grade: Grade, price_minor: i64, weekly_cap: Option<i64>) -> String {
-    format!("{sku},{},{}.{:02},{}", grade.code(), price_minor / 100, price_minor % 100, weekly_cap.map(|c| c.to_string()).unwrap_or_default())
+    format!(
+        "{sku},{},{}.{:02},{}",
+        grade.code(),
+        price_minor / 100,
+        price_minor % 100,
+        weekly_cap.map(|c| c.to_string()).unwrap_or_default()
+    )
 }
 
 #[cfg(test)]
@@ -159,7 +186,16 @@ mod tests {
         assert_eq!(line, "iphone-13-128gb,functional_good,312.50,20");
         let parsed = parse(&format!("variant_sku,grade,price_eur,weekly_cap\n{line}\n")).unwrap();
         assert_eq!(parsed.errors, vec![]);
-        assert_eq!(parsed.rows, vec![PriceRow { line: 2, sku: "iphone-13-128gb".into(), grade: Grade::FunctionalGood, price_minor: Some(31_250), weekly_cap: Some(20) }]);
+        assert_eq!(
+            parsed.rows,
+            vec![PriceRow {
+                line: 2,
+                sku: "iphone-13-128gb".into(),
+                grade: Grade::FunctionalGood,
+                price_minor: Some(31_250),
+                weekly_cap: Some(20)
+            }]
+        );
     }
 
     #[test]
@@ -175,7 +211,8 @@ mod tests {
 
     #[test]
     fn an_empty_price_stops_buying() {
-        let parsed = parse("variant_sku,grade,price_eur,weekly_cap\nx-64gb,functional_good,,\n").unwrap();
+        let parsed =
+            parse("variant_sku,grade,price_eur,weekly_cap\nx-64gb,functional_good,,\n").unwrap();
         assert_eq!(parsed.rows[0].price_minor, None);
     }
 
@@ -205,9 +242,17 @@ mod tests {
     #[test]
     fn wrong_files_are_refused_whole() {
         assert_eq!(parse(""), Err(FileError::Empty));
-        assert!(matches!(parse("sku,grade,price\nx,y,z"), Err(FileError::BadHeader(_))));
-        assert_eq!(parse("variant_sku,grade;price_eur,weekly_cap\n"), Err(FileError::MixedSeparators));
-        let garbage: String = (0..10_000).map(|i| char::from(b'!' + (i % 90) as u8)).collect();
+        assert!(matches!(
+            parse("sku,grade,price\nx,y,z"),
+            Err(FileError::BadHeader(_))
+        ));
+        assert_eq!(
+            parse("variant_sku,grade;price_eur,weekly_cap\n"),
+            Err(FileError::MixedSeparators)
+        );
+        let garbage: String = (0..10_000)
+            .map(|i| char::from(b'!' + (i % 90) as u8))
+            .collect();
         assert!(parse(&garbage).is_err());
     }
 }

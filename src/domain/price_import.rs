@@ -61,16 +61,34 @@ pub struct Plan {
 /// Compares the file with the seller's cells. With `replace_all`, every
 /// buying cell the file does not mention stops buying (the file is the
 /// whole grid); otherwise only the rows in the file change anything.
-pub fn plan(parsed: Parsed, variant_ids: &HashMap<String, i64>, existing: &HashMap<(i64, Grade), Existing>, replace_all: bool) -> Plan {
-    let mut out = Plan { errors: parsed.errors, ..Plan::default() };
+pub fn plan(
+    parsed: Parsed,
+    variant_ids: &HashMap<String, i64>,
+    existing: &HashMap<(i64, Grade), Existing>,
+    replace_all: bool,
+) -> Plan {
+    let mut out = Plan {
+        errors: parsed.errors,
+        ..Plan::default()
+    };
     let mut seen: HashMap<(i64, Grade), usize> = HashMap::with_capacity(parsed.rows.len());
     for row in parsed.rows {
         let Some(&variant_id) = variant_ids.get(&row.sku) else {
-            out.errors.push(RowError { line: row.line, reason: format!("unknown variant SKU \"{}\"", row.sku) });
+            out.errors.push(RowError {
+                line: row.line,
+                reason: format!("unknown variant SKU \"{}\"", row.sku),
+            });
             continue;
         };
         if let Some(first) = seen.insert((variant_id, row.grade), row.line) {
-            out.errors.push(RowError { line: row.line, reason: format!("{} {} is already on line {first}", row.sku, row.grade.code()) });
+            out.errors.push(RowError {
+                line: row.line,
+                reason: format!(
+                    "{} {} is already on line {first}",
+                    row.sku,
+                    row.grade.code()
+                ),
+            });
             continue;
         }
         let before = existing.get(&(variant_id, row.grade)).copied();
@@ -82,14 +100,30 @@ pub fn plan(parsed: Parsed, variant_ids: &HashMap<String, i64>, existing: &HashM
             (Some((p, cap)), Some(new)) if p == new && cap == row.weekly_cap => Change::Unchanged,
             (Some(_), Some(_)) => Change::Changed,
         };
-        out.push(Planned { variant_id, grade: row.grade, price_minor: row.price_minor, weekly_cap: row.weekly_cap, change, before });
+        out.push(Planned {
+            variant_id,
+            grade: row.grade,
+            price_minor: row.price_minor,
+            weekly_cap: row.weekly_cap,
+            change,
+            before,
+        });
     }
     if replace_all {
-        let mut missing: Vec<(&(i64, Grade), &Existing)> =
-            existing.iter().filter(|(key, e)| e.price_minor.is_some() && !seen.contains_key(key)).collect();
+        let mut missing: Vec<(&(i64, Grade), &Existing)> = existing
+            .iter()
+            .filter(|(key, e)| e.price_minor.is_some() && !seen.contains_key(key))
+            .collect();
         missing.sort_by_key(|(key, _)| (key.0, key.1));
         for (&(variant_id, grade), e) in missing {
-            out.push(Planned { variant_id, grade, price_minor: None, weekly_cap: e.weekly_cap, change: Change::Removed, before: Some(*e) });
+            out.push(Planned {
+                variant_id,
+                grade,
+                price_minor: None,
+                weekly_cap: e.weekly_cap,
+                change: Change::Removed,
+                before: Some(*e),
+            });
         }
     }
     out.errors.sort_by_key(|e| e.line);
@@ -115,7 +149,10 @@ impl Plan {
 /// its version). The preview hands it out; applying refuses a file whose
 /// token no longer matches, so an edit made in between is never overwritten.
 pub fn fingerprint(existing: &HashMap<(i64, Grade), Existing>) -> String {
-    let mut cells: Vec<(i64, i64)> = existing.values().map(|e| (e.listing_id, e.version)).collect();
+    let mut cells: Vec<(i64, i64)> = existing
+        .values()
+        .map(|e| (e.listing_id, e.version))
+        .collect();
     cells.sort_unstable();
     // FNV-1a: stable across runs and builds, unlike the std hasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -134,12 +171,48 @@ mod tests {
     use crate::domain::price_csv::parse;
 
     fn setup() -> (HashMap<String, i64>, HashMap<(i64, Grade), Existing>) {
-        let ids = HashMap::from([("a-64gb".to_string(), 1), ("b-64gb".to_string(), 2), ("c-64gb".to_string(), 3)]);
+        let ids = HashMap::from([
+            ("a-64gb".to_string(), 1),
+            ("b-64gb".to_string(), 2),
+            ("c-64gb".to_string(), 3),
+        ]);
         let existing = HashMap::from([
-            ((1, Grade::FunctionalGood), Existing { listing_id: 10, price_minor: Some(10_000), weekly_cap: None, version: 1 }),
-            ((1, Grade::FunctionalUsed), Existing { listing_id: 11, price_minor: Some(8_000), weekly_cap: Some(5), version: 3 }),
-            ((2, Grade::FunctionalGood), Existing { listing_id: 12, price_minor: None, weekly_cap: None, version: 2 }),
-            ((3, Grade::FunctionalGood), Existing { listing_id: 13, price_minor: Some(5_000), weekly_cap: None, version: 1 }),
+            (
+                (1, Grade::FunctionalGood),
+                Existing {
+                    listing_id: 10,
+                    price_minor: Some(10_000),
+                    weekly_cap: None,
+                    version: 1,
+                },
+            ),
+            (
+                (1, Grade::FunctionalUsed),
+                Existing {
+                    listing_id: 11,
+                    price_minor: Some(8_000),
+                    weekly_cap: Some(5),
+                    version: 3,
+                },
+            ),
+            (
+                (2, Grade::FunctionalGood),
+                Existing {
+                    listing_id: 12,
+                    price_minor: None,
+                    weekly_cap: None,
+                    version: 2,
+                },
+            ),
+            (
+                (3, Grade::FunctionalGood),
+                Existing {
+                    listing_id: 13,
+                    price_minor: Some(5_000),
+                    weekly_cap: None,
+                    version: 1,
+                },
+            ),
         ]);
         (ids, existing)
     }
@@ -156,18 +229,51 @@ mod tests {
             b-64gb,functional_used,30,\n";
         let p = plan(parse(text).unwrap(), &ids, &existing, false);
         assert_eq!(p.errors, vec![]);
-        assert_eq!(p.counts, Counts { new: 2, changed: 1, removed: 1, unchanged: 2 });
-        let changed = p.writes.iter().find(|w| w.change == Change::Changed).unwrap();
+        assert_eq!(
+            p.counts,
+            Counts {
+                new: 2,
+                changed: 1,
+                removed: 1,
+                unchanged: 2
+            }
+        );
+        let changed = p
+            .writes
+            .iter()
+            .find(|w| w.change == Change::Changed)
+            .unwrap();
         assert!(!changed.price_changed(), "only the cap moved");
-        assert!(p.writes.iter().filter(|w| w.change != Change::Changed).all(Planned::price_changed));
+        assert!(p
+            .writes
+            .iter()
+            .filter(|w| w.change != Change::Changed)
+            .all(Planned::price_changed));
     }
 
     #[test]
     fn replacing_the_whole_grid_stops_what_the_file_leaves_out() {
         let (ids, existing) = setup();
-        let p = plan(parse("variant_sku,grade,price_eur,weekly_cap\na-64gb,functional_good,100,\n").unwrap(), &ids, &existing, true);
-        assert_eq!(p.counts, Counts { new: 0, changed: 0, removed: 2, unchanged: 1 });
-        let removed: Vec<i64> = p.writes.iter().map(|w| w.before.unwrap().listing_id).collect();
+        let p = plan(
+            parse("variant_sku,grade,price_eur,weekly_cap\na-64gb,functional_good,100,\n").unwrap(),
+            &ids,
+            &existing,
+            true,
+        );
+        assert_eq!(
+            p.counts,
+            Counts {
+                new: 0,
+                changed: 0,
+                removed: 2,
+                unchanged: 1
+            }
+        );
+        let removed: Vec<i64> = p
+            .writes
+            .iter()
+            .map(|w| w.before.unwrap().listing_id)
+            .collect();
         assert_eq!(removed, vec![11, 13]);
     }
 
@@ -187,7 +293,10 @@ mod tests {
         let (_, mut existing) = setup();
         let before = fingerprint(&existing);
         assert_eq!(before, fingerprint(&existing.clone()));
-        existing.get_mut(&(1, Grade::FunctionalGood)).unwrap().version += 1;
+        existing
+            .get_mut(&(1, Grade::FunctionalGood))
+            .unwrap()
+            .version += 1;
         assert_ne!(before, fingerprint(&existing));
     }
 }

@@ -47,7 +47,10 @@ fn aliases(name: &str) -> Vec<String> {
     let lower = name.to_lowercase();
     let mut extra = Vec::new();
     if let Some(rest) = lower.strip_prefix("playstation ") {
-        extra.push(format!("ps{}", rest.split_whitespace().next().unwrap_or_default()));
+        extra.push(format!(
+            "ps{}",
+            rest.split_whitespace().next().unwrap_or_default()
+        ));
         extra.push("ps".to_string());
     }
     if lower.starts_with("xbox series") {
@@ -113,12 +116,17 @@ fn word_cost(query: &str, target: &str) -> Option<u32> {
         4..=7 => 1,
         _ => 2,
     };
-    edit_distance(query, target, allowed).map(|d| 3 + 3 * d as u32).or_else(|| {
-        // A typo inside a word still being typed: compare with the target's
-        // beginning of the same length.
-        let prefix: String = target.chars().take(query.chars().count()).collect();
-        (allowed > 0 && prefix.len() < target.len()).then(|| edit_distance(query, &prefix, allowed)).flatten().map(|d| 4 + 3 * d as u32)
-    })
+    edit_distance(query, target, allowed)
+        .map(|d| 3 + 3 * d as u32)
+        .or_else(|| {
+            // A typo inside a word still being typed: compare with the target's
+            // beginning of the same length.
+            let prefix: String = target.chars().take(query.chars().count()).collect();
+            (allowed > 0 && prefix.len() < target.len())
+                .then(|| edit_distance(query, &prefix, allowed))
+                .flatten()
+                .map(|d| 4 + 3 * d as u32)
+        })
 }
 
 /// Ranks entries for `query`, best first, at most `limit`.
@@ -154,7 +162,11 @@ pub fn rank(query: &str, entries: &[Entry], limit: usize) -> Vec<usize> {
         }
     }
     scored.sort();
-    scored.into_iter().take(limit).map(|(_, _, _, id)| id).collect()
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, _, _, id)| id)
+        .collect()
 }
 
 #[cfg(test)]
@@ -179,12 +191,23 @@ mod tests {
             ("Microsoft", "Xbox Series X", 2020),
             ("Apple", "MacBook Air 13 (M2 2022)", 2022),
         ];
-        rows.iter().enumerate().map(|(id, (b, n, y))| Entry { id, brand: b.to_string(), name: n.to_string(), release_year: *y }).collect()
+        rows.iter()
+            .enumerate()
+            .map(|(id, (b, n, y))| Entry {
+                id,
+                brand: b.to_string(),
+                name: n.to_string(),
+                release_year: *y,
+            })
+            .collect()
     }
 
     fn names(query: &str) -> Vec<String> {
         let c = catalog();
-        rank(query, &c, 10).into_iter().map(|i| c[i].name.clone()).collect()
+        rank(query, &c, 10)
+            .into_iter()
+            .map(|i| c[i].name.clone())
+            .collect()
     }
 
     #[test]

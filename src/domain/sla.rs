@@ -55,7 +55,9 @@ impl SuspendReason {
             SuspendReason::ParcelEmpty => "The parcel was empty",
             SuspendReason::ParcelDamaged => "The parcel arrived damaged",
             SuspendReason::WrongDevice => "The device is not the one declared",
-            SuspendReason::ActivationLockOn => "Activation lock (Find My / Google account) is still on",
+            SuspendReason::ActivationLockOn => {
+                "Activation lock (Find My / Google account) is still on"
+            }
             SuspendReason::ImeiBlocklisted => "The IMEI is reported lost or stolen",
             SuspendReason::ImeiMismatch => "The IMEI does not match the one declared",
         }
@@ -88,7 +90,12 @@ pub enum CounterReason {
 }
 
 impl CounterReason {
-    pub const ALL: [CounterReason; 4] = [CounterReason::Functional, CounterReason::Screen, CounterReason::Body, CounterReason::Other];
+    pub const ALL: [CounterReason; 4] = [
+        CounterReason::Functional,
+        CounterReason::Screen,
+        CounterReason::Body,
+        CounterReason::Other,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -121,10 +128,19 @@ mod tests {
     #[test]
     fn sla_deadlines_skip_weekends() {
         let friday = Date::parse("2026-03-06").unwrap().start_unix_ms() + 10 * 3_600_000;
-        assert_eq!(Date::from_unix_ms(inspect_due_ms(friday)).to_string(), "2026-03-10");
-        assert_eq!(Date::from_unix_ms(pay_due_ms(friday)).to_string(), "2026-03-09");
+        assert_eq!(
+            Date::from_unix_ms(inspect_due_ms(friday)).to_string(),
+            "2026-03-10"
+        );
+        assert_eq!(
+            Date::from_unix_ms(pay_due_ms(friday)).to_string(),
+            "2026-03-09"
+        );
         let tuesday = Date::parse("2026-03-03").unwrap().start_unix_ms();
-        assert_eq!(Date::from_unix_ms(inspect_due_ms(tuesday)).to_string(), "2026-03-05");
+        assert_eq!(
+            Date::from_unix_ms(inspect_due_ms(tuesday)).to_string(),
+            "2026-03-05"
+        );
     }
 
     #[test]

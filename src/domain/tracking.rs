@@ -7,7 +7,11 @@ const WEIGHTS: [u32; 8] = [8, 6, 4, 2, 3, 5, 9, 7];
 /// The S10 check digit of an 8-digit serial.
 pub fn s10_check_digit(serial: u32) -> u32 {
     let digits = format!("{serial:08}");
-    let sum: u32 = digits.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    let sum: u32 = digits
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
     match 11 - sum % 11 {
         10 => 0,
         11 => 5,
@@ -17,17 +21,30 @@ pub fn s10_check_digit(serial: u32) -> u32 {
 
 /// `TI12345678` + check digit + `LC` for serial 12345678.
 pub fn tracking_number(prefix: &str, serial: u32) -> String {
-    format!("{prefix}{serial:08}{}LC", s10_check_digit(serial % 100_000_000))
+    format!(
+        "{prefix}{serial:08}{}LC",
+        s10_check_digit(serial % 100_000_000)
+    )
 }
 
 /// True when `text` (spaces ignored, any case) is a well-formed number with
 /// a correct check digit.
 pub fn is_valid_tracking_number(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
-    if t.len() != 13 || !t[..2].chars().all(|c| c.is_ascii_uppercase()) || !t[11..].chars().all(|c| c.is_ascii_uppercase()) {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if t.len() != 13
+        || !t[..2].chars().all(|c| c.is_ascii_uppercase())
+        || !t[11..].chars().all(|c| c.is_ascii_uppercase())
+    {
         return false;
     }
-    let (Ok(serial), Some(check)) = (t[2..10].parse::<u32>(), t[10..11].chars().next().and_then(|c| c.to_digit(10))) else {
+    let (Ok(serial), Some(check)) = (
+        t[2..10].parse::<u32>(),
+        t[10..11].chars().next().and_then(|c| c.to_digit(10)),
+    ) else {
         return false;
     };
     t[2..10].chars().all(|c| c.is_ascii_digit()) && s10_check_digit(serial) == check

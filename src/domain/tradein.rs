@@ -76,15 +76,30 @@ pub const TRANSITIONS: &[(Action, State, State, &[Actor])] = &[
     (Validate, Inspecting, Validated, &[Seller]),
     (CounterOffer, Inspecting, CounterOffered, &[Seller]),
     (AcceptCounterOffer, CounterOffered, Validated, &[Customer]),
-    (DeclineCounterOffer, CounterOffered, ReturnRequested, &[Customer]),
+    (
+        DeclineCounterOffer,
+        CounterOffered,
+        ReturnRequested,
+        &[Customer],
+    ),
     // Silence never accepts a lower price.
-    (CounterOfferTimeout, CounterOffered, ReturnRequested, &[System]),
+    (
+        CounterOfferTimeout,
+        CounterOffered,
+        ReturnRequested,
+        &[System],
+    ),
     (Suspend, Received, Suspended, &[Seller]),
     (Suspend, Inspecting, Suspended, &[Seller]),
     (ResumeInspection, Suspended, Inspecting, &[Ops]),
     (ReturnDevice, Suspended, ReturnRequested, &[Seller, Ops]),
     (ConfirmPayment, Validated, Paid, &[Seller, Ops, System]),
-    (ReturnDelivered, ReturnRequested, Returned, &[System, Seller]),
+    (
+        ReturnDelivered,
+        ReturnRequested,
+        Returned,
+        &[System, Seller],
+    ),
     // Customer care (claims), operations only.
     (DeclareLost, LabelIssued, Lost, &[Ops]),
     (DeclareLost, Shipped, Lost, &[Ops]),
@@ -103,18 +118,34 @@ pub enum TransitionError {
 }
 
 pub fn next_state(from: State, action: Action, actor: Actor) -> Result<State, TransitionError> {
-    let row = TRANSITIONS.iter().find(|(a, f, _, _)| *a == action && *f == from);
+    let row = TRANSITIONS
+        .iter()
+        .find(|(a, f, _, _)| *a == action && *f == from);
     match row {
         None => Err(TransitionError::NotAllowedFrom { action, from }),
-        Some((_, _, _, actors)) if !actors.contains(&actor) => Err(TransitionError::WrongActor { action, actor }),
+        Some((_, _, _, actors)) if !actors.contains(&actor) => {
+            Err(TransitionError::WrongActor { action, actor })
+        }
         Some((_, _, to, _)) => Ok(*to),
     }
 }
 
 impl State {
     pub const ALL: [State; 14] = [
-        Created, LabelIssued, Shipped, Received, Inspecting, CounterOffered, Validated, Paid, ReturnRequested, Returned,
-        Suspended, Expired, Cancelled, Lost,
+        Created,
+        LabelIssued,
+        Shipped,
+        Received,
+        Inspecting,
+        CounterOffered,
+        Validated,
+        Paid,
+        ReturnRequested,
+        Returned,
+        Suspended,
+        Expired,
+        Cancelled,
+        Lost,
     ];
 
     pub fn code(self) -> &'static str {
@@ -218,7 +249,14 @@ mod tests {
     #[test]
     fn the_happy_path() {
         let mut s = Created;
-        for (action, actor) in [(IssueLabel, System), (MarkShipped, Customer), (Receive, Seller), (StartInspection, Seller), (Validate, Seller), (ConfirmPayment, Seller)] {
+        for (action, actor) in [
+            (IssueLabel, System),
+            (MarkShipped, Customer),
+            (Receive, Seller),
+            (StartInspection, Seller),
+            (Validate, Seller),
+            (ConfirmPayment, Seller),
+        ] {
             s = next_state(s, action, actor).unwrap();
         }
         assert_eq!(s, Paid);
@@ -227,10 +265,31 @@ mod tests {
 
     #[test]
     fn wrong_state_and_wrong_actor_are_refused() {
-        assert_eq!(next_state(Shipped, Cancel, Customer), Err(TransitionError::NotAllowedFrom { action: Cancel, from: Shipped }));
-        assert_eq!(next_state(Inspecting, Validate, Customer), Err(TransitionError::WrongActor { action: Validate, actor: Customer }));
-        assert_eq!(next_state(CounterOffered, AcceptCounterOffer, Seller), Err(TransitionError::WrongActor { action: AcceptCounterOffer, actor: Seller }));
-        assert!(next_state(Paid, ConfirmPayment, Seller).is_err(), "no paying twice");
+        assert_eq!(
+            next_state(Shipped, Cancel, Customer),
+            Err(TransitionError::NotAllowedFrom {
+                action: Cancel,
+                from: Shipped
+            })
+        );
+        assert_eq!(
+            next_state(Inspecting, Validate, Customer),
+            Err(TransitionError::WrongActor {
+                action: Validate,
+                actor: Customer
+            })
+        );
+        assert_eq!(
+            next_state(CounterOffered, AcceptCounterOffer, Seller),
+            Err(TransitionError::WrongActor {
+                action: AcceptCounterOffer,
+                actor: Seller
+            })
+        );
+        assert!(
+            next_state(Paid, ConfirmPayment, Seller).is_err(),
+            "no paying twice"
+        );
     }
 
     #[test]
@@ -243,7 +302,9 @@ mod tests {
     #[test]
     fn table_is_unambiguous_and_codes_round_trip() {
         for (i, (a, f, _, _)) in TRANSITIONS.iter().enumerate() {
-            assert!(!TRANSITIONS[i + 1..].iter().any(|(a2, f2, _, _)| a2 == a && f2 == f));
+            assert!(!TRANSITIONS[i + 1..]
+                .iter()
+                .any(|(a2, f2, _, _)| a2 == a && f2 == f));
         }
         for s in State::ALL {
             assert_eq!(State::parse(s.code()), Some(s));
@@ -251,9 +312,25 @@ mod tests {
     }
 
     const ACTIONS: [Action; 19] = [
-        IssueLabel, MarkShipped, Cancel, Expire, Receive, StartInspection, Validate, CounterOffer, AcceptCounterOffer,
-        DeclineCounterOffer, CounterOfferTimeout, Suspend, ResumeInspection, ReturnDevice, ConfirmPayment, ReturnDelivered,
-        DeclareLost, Compensate, OverruleCounterOffer,
+        IssueLabel,
+        MarkShipped,
+        Cancel,
+        Expire,
+        Receive,
+        StartInspection,
+        Validate,
+        CounterOffer,
+        AcceptCounterOffer,
+        DeclineCounterOffer,
+        CounterOfferTimeout,
+        Suspend,
+        ResumeInspection,
+        ReturnDevice,
+        ConfirmPayment,
+        ReturnDelivered,
+        DeclareLost,
+        Compensate,
+        OverruleCounterOffer,
     ];
     const ACTORS: [Actor; 4] = [Customer, Seller, Ops, System];
 
@@ -279,11 +356,15 @@ mod tests {
             for _ in 0..40 {
                 let action = ACTIONS[(next(&mut seed) % ACTIONS.len() as u64) as usize];
                 let actor = ACTORS[(next(&mut seed) % ACTORS.len() as u64) as usize];
-                let allowed = TRANSITIONS.iter().any(|(a, f, _, who)| *a == action && *f == state && who.contains(&actor));
+                let allowed = TRANSITIONS
+                    .iter()
+                    .any(|(a, f, _, who)| *a == action && *f == state && who.contains(&actor));
                 match next_state(state, action, actor) {
                     Ok(to) => {
                         assert!(allowed, "run {run}: {action:?} by {actor:?} from {state:?} accepted but not in the table");
-                        assert!(TRANSITIONS.iter().any(|(a, f, t, _)| *a == action && *f == state && *t == to));
+                        assert!(TRANSITIONS
+                            .iter()
+                            .any(|(a, f, t, _)| *a == action && *f == state && *t == to));
                         if action == OverruleCounterOffer {
                             price = locked;
                         }
@@ -295,11 +376,19 @@ mod tests {
                         }
                         state = to;
                     }
-                    Err(_) => assert!(!allowed, "run {run}: {action:?} by {actor:?} from {state:?} refused but allowed"),
+                    Err(_) => assert!(
+                        !allowed,
+                        "run {run}: {action:?} by {actor:?} from {state:?} refused but allowed"
+                    ),
                 }
-                assert!(price <= locked && price >= 0, "run {run}: price went to {price}");
+                assert!(
+                    price <= locked && price >= 0,
+                    "run {run}: price went to {price}"
+                );
                 if state.is_final() {
-                    assert!(ACTIONS.iter().all(|a| ACTORS.iter().all(|who| next_state(state, *a, *who).is_err())));
+                    assert!(ACTIONS.iter().all(|a| ACTORS
+                        .iter()
+                        .all(|who| next_state(state, *a, *who).is_err())));
                 }
             }
         }

@@ -41,7 +41,11 @@ impl<T> Kept<T> {
     /// `generation`: the counter as it was *before* the read, so a write
     /// that lands during the read leaves this value already out of date.
     pub fn new(value: Arc<T>, generation: u64) -> Self {
-        Kept { value, generation, at: Instant::now() }
+        Kept {
+            value,
+            generation,
+            at: Instant::now(),
+        }
     }
 
     pub fn fresh(&self, generation: u64, ttl: Duration) -> Option<Arc<T>> {
@@ -69,7 +73,9 @@ pub struct Loads<K, T> {
 
 impl<K, T> Default for Loads<K, T> {
     fn default() -> Self {
-        Loads { running: Mutex::new(HashMap::new()) }
+        Loads {
+            running: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -85,7 +91,13 @@ impl<K: Hash + Eq + Clone, T> Loads<K, T> {
         Fut: Future<Output = Result<Arc<T>, E>>,
     {
         let slot = (key, generation);
-        let cell = self.running.lock().unwrap_or_else(|e| e.into_inner()).entry(slot.clone()).or_default().clone();
+        let cell = self
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(slot.clone())
+            .or_default()
+            .clone();
         let out = cell.get_or_try_init(read).await.cloned();
         // Whoever finishes first forgets the read; later misses start anew.
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
@@ -113,12 +125,19 @@ mod tests {
         let asks: Vec<_> = (0..16).map(|_| loads.once("market", 1, read)).collect();
         let answers = futures_util::future::join_all(asks).await;
         assert!(answers.iter().all(|a| a.as_deref() == Ok(&7)));
-        assert_eq!(reads.load(Ordering::SeqCst), 1, "sixteen requests, one read");
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            1,
+            "sixteen requests, one read"
+        );
 
         // Once done, a later miss reads again (the value is kept elsewhere).
         loads.once("market", 1, read).await.unwrap();
         assert_eq!(reads.load(Ordering::SeqCst), 2);
-        assert!(loads.running.lock().unwrap().is_empty(), "nothing left running");
+        assert!(
+            loads.running.lock().unwrap().is_empty(),
+            "nothing left running"
+        );
     }
 
     #[tokio::test]
@@ -130,7 +149,9 @@ mod tests {
         });
         let after_write = async {
             tokio::time::sleep(Duration::from_millis(5)).await;
-            loads.once("market", 2, || async { Ok::<_, ()>(Arc::new(2)) }).await
+            loads
+                .once("market", 2, || async { Ok::<_, ()>(Arc::new(2)) })
+                .await
         };
         let (before, after) = tokio::join!(slow, after_write);
         assert_eq!((*before.unwrap(), *after.unwrap()), (1, 2));
@@ -145,7 +166,9 @@ mod tests {
         });
         let waiting = async {
             tokio::time::sleep(Duration::from_millis(2)).await;
-            loads.once("market", 1, || async { Ok::<_, &str>(Arc::new(3)) }).await
+            loads
+                .once("market", 1, || async { Ok::<_, &str>(Arc::new(3)) })
+                .await
         };
         let (failed, waited) = tokio::join!(failing, waiting);
         assert_eq!(failed, Err("database down"));

@@ -3,9 +3,9 @@
 //! events are recorded by the app as things happen; a real carrier is a new
 //! implementation of `Carrier`, with its events fed to the same repository.
 
-use crate::platform::db::Db;
 use crate::domain::address::PostalAddress;
 use crate::domain::tracking::tracking_number;
+use crate::platform::db::Db;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -25,7 +25,10 @@ pub trait Carrier: Send + Sync + std::fmt::Debug {
     /// Printed on labels and shown to people.
     fn name(&self) -> &'static str;
     /// Registers a parcel and returns its tracking number.
-    fn create_shipment<'a>(&'a self, request: &'a ShipmentRequest<'a>) -> BoxFuture<'a, Result<String, CarrierError>>;
+    fn create_shipment<'a>(
+        &'a self,
+        request: &'a ShipmentRequest<'a>,
+    ) -> BoxFuture<'a, Result<String, CarrierError>>;
 }
 
 #[derive(Debug, Clone)]
@@ -46,11 +49,19 @@ impl Carrier for LocalCarrier {
         "TradeIn Post"
     }
 
-    fn create_shipment<'a>(&'a self, _request: &'a ShipmentRequest<'a>) -> BoxFuture<'a, Result<String, CarrierError>> {
+    fn create_shipment<'a>(
+        &'a self,
+        _request: &'a ShipmentRequest<'a>,
+    ) -> BoxFuture<'a, Result<String, CarrierError>> {
         Box::pin(async move {
             // Its own statement, outside any caller's transaction: callers
             // ask for the number before taking the write lock.
-            let serial = crate::features::trade_ins::repo::shipments::next_serial(self.db.pool(), Self::CODE).await.map_err(|e| CarrierError(e.to_string()))?;
+            let serial = crate::features::trade_ins::repo::shipments::next_serial(
+                self.db.pool(),
+                Self::CODE,
+            )
+            .await
+            .map_err(|e| CarrierError(e.to_string()))?;
             Ok(tracking_number("TI", (serial % 100_000_000) as u32))
         })
     }

@@ -13,8 +13,13 @@ pub enum DatabaseUrl {
 
 impl DatabaseUrl {
     pub fn parse(value: &str) -> Result<DatabaseUrl, ConfigError> {
-        let bad = |why: &str| ConfigError::new("DATABASE_URL", format!("{why} (got \"{}\")", redact(value)));
-        if let Some(rest) = value.strip_prefix("sqlite://").or_else(|| value.strip_prefix("sqlite:")) {
+        let bad = |why: &str| {
+            ConfigError::new("DATABASE_URL", format!("{why} (got \"{}\")", redact(value)))
+        };
+        if let Some(rest) = value
+            .strip_prefix("sqlite://")
+            .or_else(|| value.strip_prefix("sqlite:"))
+        {
             let path = rest.split('?').next().unwrap_or_default();
             if path.is_empty() || path == ":memory:" {
                 return Err(bad("needs a file path, e.g. sqlite://data/tradein.db"));
@@ -100,7 +105,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(variable: &'static str, message: impl Into<String>) -> ConfigError {
-        ConfigError { variable, message: message.into() }
+        ConfigError {
+            variable,
+            message: message.into(),
+        }
     }
 }
 
@@ -112,23 +120,37 @@ impl Config {
     /// Reads through `lookup` so tests can supply variables without touching
     /// the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
 
-        let database = DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/tradein.db".into()))?;
+        let database = DatabaseUrl::parse(
+            &get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/tradein.db".into()),
+        )?;
 
         let site_addr = match get("LEPTOS_SITE_ADDR") {
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
             Some(v) => v.parse().map_err(|_| {
-                ConfigError::new("LEPTOS_SITE_ADDR", format!("must be an address and port like 127.0.0.1:3000 (got \"{v}\")"))
+                ConfigError::new(
+                    "LEPTOS_SITE_ADDR",
+                    format!("must be an address and port like 127.0.0.1:3000 (got \"{v}\")"),
+                )
             })?,
         };
 
-        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+        let site_root =
+            PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
 
         let data_dir = match get("DATA_DIR") {
             Some(dir) => PathBuf::from(dir),
             None => match &database {
-                DatabaseUrl::Sqlite(path) => path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
+                DatabaseUrl::Sqlite(path) => path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf(),
                 DatabaseUrl::Postgres(_) => PathBuf::from("data"),
             },
         };
@@ -147,41 +169,79 @@ impl Config {
 
         let public_url = get("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(ConfigError::new("PUBLIC_URL", format!("must start with http:// or https:// (got \"{public_url}\")")));
+            return Err(ConfigError::new(
+                "PUBLIC_URL",
+                format!("must start with http:// or https:// (got \"{public_url}\")"),
+            ));
         }
         let public_url = public_url.trim_end_matches('/').to_string();
 
         let log_format = match get("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
-            Some(v) => return Err(ConfigError::new("LOG_FORMAT", format!("must be text or json (got \"{v}\")"))),
+            Some(v) => {
+                return Err(ConfigError::new(
+                    "LOG_FORMAT",
+                    format!("must be text or json (got \"{v}\")"),
+                ))
+            }
         };
 
         let production = match get("LEPTOS_ENV").as_deref() {
             None => false,
-            Some(v) if v.eq_ignore_ascii_case("dev") || v.eq_ignore_ascii_case("development") => false,
-            Some(v) if v.eq_ignore_ascii_case("prod") || v.eq_ignore_ascii_case("production") => true,
-            Some(v) => return Err(ConfigError::new("LEPTOS_ENV", format!("must be DEV or PROD (got \"{v}\")"))),
+            Some(v) if v.eq_ignore_ascii_case("dev") || v.eq_ignore_ascii_case("development") => {
+                false
+            }
+            Some(v) if v.eq_ignore_ascii_case("prod") || v.eq_ignore_ascii_case("production") => {
+                true
+            }
+            Some(v) => {
+                return Err(ConfigError::new(
+                    "LEPTOS_ENV",
+                    format!("must be DEV or PROD (got \"{v}\")"),
+                ))
+            }
         };
         if production && secret.is_none() {
-            return Err(ConfigError::new("APP_SECRET", "must be set when LEPTOS_ENV=PROD (64 hex characters)"));
+            return Err(ConfigError::new(
+                "APP_SECRET",
+                "must be set when LEPTOS_ENV=PROD (64 hex characters)",
+            ));
         }
 
         let smtp_url = match get("SMTP_URL") {
             None => None,
             Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => Some(v),
-            Some(_) => return Err(ConfigError::new("SMTP_URL", "must start with smtp:// or smtps://")),
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "SMTP_URL",
+                    "must start with smtp:// or smtps://",
+                ))
+            }
         };
-        let mail_from = get("MAIL_FROM").unwrap_or_else(|| "TradeIn <no-reply@tradein.example>".into());
+        let mail_from =
+            get("MAIL_FROM").unwrap_or_else(|| "TradeIn <no-reply@tradein.example>".into());
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError::new("MAIL_FROM", format!("must be an address like \"TradeIn <no-reply@example.com>\" (got \"{mail_from}\")")));
         }
         let alert_webhook_url = match get("ALERT_WEBHOOK_URL") {
             None => None,
-            Some(v) if (v.starts_with("http://") || v.starts_with("https://")) && !v.contains(char::is_whitespace) => Some(v),
-            Some(_) => return Err(ConfigError::new("ALERT_WEBHOOK_URL", "must be an http:// or https:// URL")),
+            Some(v)
+                if (v.starts_with("http://") || v.starts_with("https://"))
+                    && !v.contains(char::is_whitespace) =>
+            {
+                Some(v)
+            }
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "ALERT_WEBHOOK_URL",
+                    "must be an http:// or https:// URL",
+                ))
+            }
         };
-        let mail_dir = get("MAIL_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("mail"));
+        let mail_dir = get("MAIL_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("mail"));
 
         Ok(Config {
             database,
@@ -215,9 +275,13 @@ fn parse_bool(v: &str) -> Option<bool> {
 
 /// A secret is at least 32 bytes, written as hex.
 pub fn parse_secret(v: &str) -> Result<Vec<u8>, String> {
-    let bytes = hex::decode(v).map_err(|_| "must be hex (e.g. the output of `openssl rand -hex 32`)".to_string())?;
+    let bytes = hex::decode(v)
+        .map_err(|_| "must be hex (e.g. the output of `openssl rand -hex 32`)".to_string())?;
     if bytes.len() < 32 {
-        return Err(format!("must be at least 32 bytes (64 hex characters); got {} bytes", bytes.len()));
+        return Err(format!(
+            "must be at least 32 bytes (64 hex characters); got {} bytes",
+            bytes.len()
+        ));
     }
     Ok(bytes)
 }
@@ -228,7 +292,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -263,14 +330,21 @@ mod tests {
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);
-            assert!(err.to_string().starts_with(&format!("configuration error: {var} ")), "{err}");
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("configuration error: {var} ")),
+                "{err}"
+            );
             assert!(!err.to_string().contains('\n'));
         }
     }
 
     #[test]
     fn production_requires_a_secret() {
-        assert_eq!(config(&[("LEPTOS_ENV", "PROD")]).unwrap_err().variable, "APP_SECRET");
+        assert_eq!(
+            config(&[("LEPTOS_ENV", "PROD")]).unwrap_err().variable,
+            "APP_SECRET"
+        );
         let secret = "ab".repeat(32);
         assert!(config(&[("LEPTOS_ENV", "PROD"), ("APP_SECRET", &secret)]).is_ok());
     }

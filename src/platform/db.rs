@@ -6,7 +6,7 @@
 //! numbered placeholder is written.
 
 use crate::platform::config::DatabaseUrl;
-use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
@@ -86,7 +86,11 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend, stats_changed })
+        Ok(Db {
+            pool,
+            backend,
+            stats_changed,
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -132,11 +136,15 @@ impl Db {
         }
         let mut conn = self.pool.acquire().await?;
         // 0x1 only lists what it would analyse.
-        let planned: Vec<String> = sqlx::query_scalar("PRAGMA optimize = 0x10013").fetch_all(&mut *conn).await?;
+        let planned: Vec<String> = sqlx::query_scalar("PRAGMA optimize = 0x10013")
+            .fetch_all(&mut *conn)
+            .await?;
         if planned.is_empty() {
             return Ok(false);
         }
-        sqlx::query("PRAGMA optimize = 0x10012").execute(&mut *conn).await?;
+        sqlx::query("PRAGMA optimize = 0x10012")
+            .execute(&mut *conn)
+            .await?;
         drop(conn);
         self.statistics_changed();
         Ok(true)
@@ -154,11 +162,17 @@ impl Db {
     }
 
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool).await.is_ok()
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok()
     }
 
     pub fn placeholders(&self) -> Placeholders {
-        Placeholders { backend: self.backend, next: 1 }
+        Placeholders {
+            backend: self.backend,
+            next: 1,
+        }
     }
 
     pub async fn close(&self) {
@@ -196,13 +210,20 @@ pub type DbResult<T> = Result<T, sqlx::Error>;
 /// `'a', 'b'`: states named by a domain rule, for an SQL `IN (...)`. The
 /// codes are the domain's own constants, never user input.
 pub fn state_list(states: impl IntoIterator<Item = crate::domain::tradein::State>) -> String {
-    states.into_iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+    states
+        .into_iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `1, 2, 3` for an SQL `IN (...)`: ids the server read from the database,
 /// formatted as integers, never text from a request.
 pub fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// True when the error is a unique-constraint violation (e.g. email taken).
@@ -217,17 +238,22 @@ mod tests {
     /// A TEMP table lives on one connection only: it tells whether the pool
     /// handed out a connection opened before the statistics changed.
     async fn has_marker(conn: &mut sqlx::pool::PoolConnection<Any>) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM temp.sqlite_schema WHERE name = 'marker'")
-            .fetch_one(&mut **conn)
-            .await
-            .unwrap()
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM temp.sqlite_schema WHERE name = 'marker'",
+        )
+        .fetch_one(&mut **conn)
+        .await
+        .unwrap()
             > 0
     }
 
     #[tokio::test]
     async fn connections_older_than_the_statistics_are_not_handed_out() {
-        let dir = std::env::temp_dir().join(format!("tradein-db-{}-{}", std::process::id(), line!()));
-        let db = Db::connect(&DatabaseUrl::Sqlite(dir.join("stats.db"))).await.unwrap();
+        let dir =
+            std::env::temp_dir().join(format!("tradein-db-{}-{}", std::process::id(), line!()));
+        let db = Db::connect(&DatabaseUrl::Sqlite(dir.join("stats.db")))
+            .await
+            .unwrap();
         db.migrate().await.unwrap();
 
         // A dropped connection goes back to the pool in a task of its own.
@@ -237,13 +263,19 @@ mod tests {
         let mut open = Vec::new();
         for _ in 0..db.pool().size() {
             let mut conn = db.pool().acquire().await.unwrap();
-            sqlx::query("CREATE TEMP TABLE marker (x INTEGER)").execute(&mut *conn).await.unwrap();
+            sqlx::query("CREATE TEMP TABLE marker (x INTEGER)")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
             open.push(conn);
         }
         drop(open);
         returned().await;
         let mut again = db.pool().acquire().await.unwrap();
-        assert!(has_marker(&mut again).await, "an idle connection is reused while the statistics stand");
+        assert!(
+            has_marker(&mut again).await,
+            "an idle connection is reused while the statistics stand"
+        );
         drop(again);
         returned().await;
 
@@ -264,7 +296,10 @@ mod tests {
         let mut seen = Vec::new();
         for _ in 0..4 {
             let mut c = db.pool().acquire().await.unwrap();
-            assert!(!has_marker(&mut c).await, "a connection from before the ANALYZE was handed out");
+            assert!(
+                !has_marker(&mut c).await,
+                "a connection from before the ANALYZE was handed out"
+            );
             seen.push(c);
         }
         drop(seen);

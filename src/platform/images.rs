@@ -107,15 +107,27 @@ fn sniff(input: &[u8]) -> Option<ImageKind> {
 const ENDS_EARLY: PhotoError = PhotoError::Malformed("it ends too early");
 
 fn be_u16(bytes: &[u8], at: usize) -> Option<u16> {
-    bytes.get(at..at.checked_add(2)?)?.try_into().ok().map(u16::from_be_bytes)
+    bytes
+        .get(at..at.checked_add(2)?)?
+        .try_into()
+        .ok()
+        .map(u16::from_be_bytes)
 }
 
 fn be_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    bytes.get(at..at.checked_add(4)?)?.try_into().ok().map(u32::from_be_bytes)
+    bytes
+        .get(at..at.checked_add(4)?)?
+        .try_into()
+        .ok()
+        .map(u32::from_be_bytes)
 }
 
 fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    bytes.get(at..at.checked_add(4)?)?.try_into().ok().map(u32::from_le_bytes)
+    bytes
+        .get(at..at.checked_add(4)?)?
+        .try_into()
+        .ok()
+        .map(u32::from_le_bytes)
 }
 
 // ---------------------------------------------------------------- JPEG
@@ -132,7 +144,11 @@ fn clean_jpeg(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
     loop {
         match input.get(pos) {
             Some(0xFF) => {}
-            Some(_) => return Err(PhotoError::Malformed("a section is not where its length says")),
+            Some(_) => {
+                return Err(PhotoError::Malformed(
+                    "a section is not where its length says",
+                ))
+            }
             None => return Err(ENDS_EARLY),
         }
         // Any number of 0xFF fill bytes may precede a marker code.
@@ -144,7 +160,11 @@ fn clean_jpeg(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
         let marker_at = code_at - 1;
         let after_code = code_at + 1;
         match code {
-            0x00 => return Err(PhotoError::Malformed("a section is not where its length says")),
+            0x00 => {
+                return Err(PhotoError::Malformed(
+                    "a section is not where its length says",
+                ))
+            }
             // TEM and RSTn carry no length; stray ones are harmless to keep.
             0x01 | 0xD0..=0xD7 => {
                 out.extend_from_slice(&[0xFF, code]);
@@ -172,7 +192,9 @@ fn clean_jpeg(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
                     0xE1..=0xEF | 0xFE => {}
                     0xDA => {
                         if !seen_frame {
-                            return Err(PhotoError::Malformed("picture data comes before its header"));
+                            return Err(PhotoError::Malformed(
+                                "picture data comes before its header",
+                            ));
                         }
                         seen_scan = true;
                         out.extend_from_slice(segment);
@@ -200,7 +222,11 @@ fn copy_entropy_coded(input: &[u8], start: usize, out: &mut Vec<u8>) -> Result<u
     const NO_END: PhotoError = PhotoError::Malformed("the picture data has no end marker");
     let mut at = start;
     loop {
-        let ff = at + input.get(at..).and_then(|rest| rest.iter().position(|&b| b == 0xFF)).ok_or(NO_END)?;
+        let ff = at
+            + input
+                .get(at..)
+                .and_then(|rest| rest.iter().position(|&b| b == 0xFF))
+                .ok_or(NO_END)?;
         let mut code_at = ff + 1;
         while input.get(code_at) == Some(&0xFF) {
             code_at += 1;
@@ -226,7 +252,11 @@ const CRC_TABLE: [u32; 256] = {
         let mut c = n as u32;
         let mut k = 0;
         while k < 8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
             k += 1;
         }
         table[n] = c;
@@ -246,7 +276,9 @@ fn crc32(bytes: &[u8]) -> u32 {
 
 /// Ancillary chunks that only affect how the pixels are shown. Everything
 /// else ancillary (tEXt, zTXt, iTXt, eXIf, tIME, vendor chunks) is dropped.
-const PNG_KEPT_ANCILLARY: [&[u8; 4]; 8] = [b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs", b"bKGD"];
+const PNG_KEPT_ANCILLARY: [&[u8; 4]; 8] = [
+    b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs", b"bKGD",
+];
 
 /// Copies the signature and the chunks worth keeping, each with its CRC
 /// (checked first), up to IEND. Bytes after IEND are dropped: that is where
@@ -285,7 +317,9 @@ fn clean_png(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
         }
         first = false;
         match &kind {
-            b"IHDR" if len != 13 => return Err(PhotoError::Malformed("the header has the wrong size")),
+            b"IHDR" if len != 13 => {
+                return Err(PhotoError::Malformed("the header has the wrong size"))
+            }
             b"IEND" => {
                 if !seen_idat {
                     return Err(PhotoError::Malformed("it has no picture data"));
@@ -306,7 +340,9 @@ fn clean_png(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
             // dropping it would hand them a different picture than the
             // uploader's software meant.
             k if k[0].is_ascii_uppercase() => {
-                return Err(PhotoError::Malformed("it uses a PNG feature we do not support"));
+                return Err(PhotoError::Malformed(
+                    "it uses a PNG feature we do not support",
+                ));
             }
             _ => {}
         }
@@ -324,7 +360,9 @@ const VP8X_XMP_FLAG: u8 = 0x04;
 fn clean_webp(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
     let riff_size = le_u32(input, 4).ok_or(ENDS_EARLY)? as usize;
     if riff_size < 4 {
-        return Err(PhotoError::Malformed("the container has an impossible size"));
+        return Err(PhotoError::Malformed(
+            "the container has an impossible size",
+        ));
     }
     let end = riff_size.checked_add(8).ok_or(ENDS_EARLY)?;
     if end > input.len() {
@@ -336,12 +374,20 @@ fn clean_webp(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
     let mut first = true;
     let mut seen_bitstream = false;
     while pos < end {
-        let fourcc: [u8; 4] = input.get(pos..pos + 4).and_then(|k| k.try_into().ok()).ok_or(ENDS_EARLY)?;
+        let fourcc: [u8; 4] = input
+            .get(pos..pos + 4)
+            .and_then(|k| k.try_into().ok())
+            .ok_or(ENDS_EARLY)?;
         let size = le_u32(input, pos + 4).ok_or(ENDS_EARLY)? as usize;
         // Chunks are padded to an even size; the pad byte is not counted.
-        let padded_end = (pos + 8).checked_add(size).and_then(|e| e.checked_add(size & 1)).ok_or(ENDS_EARLY)?;
+        let padded_end = (pos + 8)
+            .checked_add(size)
+            .and_then(|e| e.checked_add(size & 1))
+            .ok_or(ENDS_EARLY)?;
         if padded_end > end {
-            return Err(PhotoError::Malformed("a section runs past the end of the file"));
+            return Err(PhotoError::Malformed(
+                "a section runs past the end of the file",
+            ));
         }
         let chunk = input.get(pos..padded_end).ok_or(ENDS_EARLY)?;
         match &fourcc {
@@ -350,7 +396,9 @@ fn clean_webp(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
                     return Err(PhotoError::Malformed("the extended header is not first"));
                 }
                 if size < 10 {
-                    return Err(PhotoError::Malformed("the extended header has the wrong size"));
+                    return Err(PhotoError::Malformed(
+                        "the extended header has the wrong size",
+                    ));
                 }
                 let flags_at = out.len() + 8;
                 out.extend_from_slice(chunk);
@@ -372,7 +420,8 @@ fn clean_webp(input: &[u8]) -> Result<Vec<u8>, PhotoError> {
     if !seen_bitstream {
         return Err(PhotoError::Malformed("it has no picture data"));
     }
-    let riff_size = u32::try_from(out.len() - 8).map_err(|_| PhotoError::TooLarge { bytes: out.len() })?;
+    let riff_size =
+        u32::try_from(out.len() - 8).map_err(|_| PhotoError::TooLarge { bytes: out.len() })?;
     if let Some(size_field) = out.get_mut(4..8) {
         size_field.copy_from_slice(&riff_size.to_le_bytes());
     }
@@ -432,13 +481,27 @@ mod tests {
             dht: segment(0xC4, &dht),
             sos: segment(0xDA, &[1, 1, 0x00, 0, 63, 0]),
             // Stuffed 0xFF 0x00 bytes and a restart marker live inside scans.
-            entropy: vec![0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD0, 0x78, 0x9A, 0xFF, 0x00, 0xBC],
+            entropy: vec![
+                0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD0, 0x78, 0x9A, 0xFF, 0x00, 0xBC,
+            ],
         }
     }
 
     fn synthetic_jpeg() -> Vec<u8> {
         let p = jpeg_parts();
-        [&[0xFF, 0xD8][..], &p.app0, &p.app1, &p.com, &p.dqt, &p.sof0, &p.dht, &p.sos, &p.entropy, &[0xFF, 0xD9]].concat()
+        [
+            &[0xFF, 0xD8][..],
+            &p.app0,
+            &p.app1,
+            &p.com,
+            &p.dqt,
+            &p.sof0,
+            &p.dht,
+            &p.sos,
+            &p.entropy,
+            &[0xFF, 0xD9],
+        ]
+        .concat()
     }
 
     #[test]
@@ -454,8 +517,17 @@ mod tests {
         assert!(out.bytes.starts_with(&[0xFF, 0xD8]));
         assert!(out.bytes.ends_with(&[0xFF, 0xD9]));
         let p = jpeg_parts();
-        let expected =
-            [&[0xFF, 0xD8][..], &p.app0, &p.dqt, &p.sof0, &p.dht, &p.sos, &p.entropy, &[0xFF, 0xD9]].concat();
+        let expected = [
+            &[0xFF, 0xD8][..],
+            &p.app0,
+            &p.dqt,
+            &p.sof0,
+            &p.dht,
+            &p.sos,
+            &p.entropy,
+            &[0xFF, 0xD9],
+        ]
+        .concat();
         assert_eq!(out.bytes, expected);
     }
 
@@ -542,16 +614,46 @@ mod tests {
         let eoi: &[u8] = &[0xFF, 0xD9];
         let cases: Vec<(&str, Vec<u8>)> = vec![
             ("no scan", [soi, &p.app0, &p.dqt, &p.sof0, eoi].concat()),
-            ("scan before frame header", [soi, &p.app0, &p.dqt, &p.sos, &p.entropy, eoi].concat()),
-            ("no end marker", [soi, &p.app0, &p.sof0, &p.sos, &p.entropy].concat()),
-            ("length past the end", [soi, &p.app0, &[0xFF, 0xE1, 0x10, 0x00, b'E', b'x']].concat()),
-            ("length below two", [soi, &p.app0, &[0xFF, 0xDB, 0x00, 0x01], &p.sof0, &p.sos, eoi].concat()),
-            ("junk between segments", [soi, &p.app0, &[0x00], &p.sof0, &p.sos, eoi].concat()),
-            ("second SOI", [soi, &p.app0, soi, &p.sof0, &p.sos, eoi].concat()),
+            (
+                "scan before frame header",
+                [soi, &p.app0, &p.dqt, &p.sos, &p.entropy, eoi].concat(),
+            ),
+            (
+                "no end marker",
+                [soi, &p.app0, &p.sof0, &p.sos, &p.entropy].concat(),
+            ),
+            (
+                "length past the end",
+                [soi, &p.app0, &[0xFF, 0xE1, 0x10, 0x00, b'E', b'x']].concat(),
+            ),
+            (
+                "length below two",
+                [
+                    soi,
+                    &p.app0,
+                    &[0xFF, 0xDB, 0x00, 0x01],
+                    &p.sof0,
+                    &p.sos,
+                    eoi,
+                ]
+                .concat(),
+            ),
+            (
+                "junk between segments",
+                [soi, &p.app0, &[0x00], &p.sof0, &p.sos, eoi].concat(),
+            ),
+            (
+                "second SOI",
+                [soi, &p.app0, soi, &p.sof0, &p.sos, eoi].concat(),
+            ),
             ("just the magic", vec![0xFF, 0xD8, 0xFF]),
         ];
         for (what, input) in cases {
-            assert!(matches!(sanitize(&input), Err(PhotoError::Malformed(_))), "{what}: {:?}", sanitize(&input));
+            assert!(
+                matches!(sanitize(&input), Err(PhotoError::Malformed(_))),
+                "{what}: {:?}",
+                sanitize(&input)
+            );
         }
     }
 
@@ -573,7 +675,12 @@ mod tests {
 
     /// One mid-grey pixel: zlib stored block of [filter 0, 0x80] with its Adler-32.
     fn idat() -> Vec<u8> {
-        chunk(b"IDAT", &[0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x80, 0x00, 0x82, 0x00, 0x81])
+        chunk(
+            b"IDAT",
+            &[
+                0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x80, 0x00, 0x82, 0x00, 0x81,
+            ],
+        )
     }
 
     fn iend() -> Vec<u8> {
@@ -598,7 +705,12 @@ mod tests {
             let kind: [u8; 4] = bytes[pos + 4..pos + 8].try_into().unwrap();
             let data = bytes[pos + 8..pos + 8 + len].to_vec();
             let crc = be_u32(bytes, pos + 8 + len).unwrap();
-            assert_eq!(crc32(&bytes[pos + 4..pos + 8 + len]), crc, "CRC of {}", String::from_utf8_lossy(&kind));
+            assert_eq!(
+                crc32(&bytes[pos + 4..pos + 8 + len]),
+                crc,
+                "CRC of {}",
+                String::from_utf8_lossy(&kind)
+            );
             chunks.push((kind, data));
             pos += 12 + len;
         }
@@ -663,20 +775,45 @@ mod tests {
         bad_data[10] ^= 0x40;
         let cases: Vec<(&str, Vec<u8>)> = vec![
             ("bad CRC", png(&[ihdr(), bad_crc, iend()])),
-            ("data changed under its CRC", png(&[ihdr(), bad_data, iend()])),
+            (
+                "data changed under its CRC",
+                png(&[ihdr(), bad_data, iend()]),
+            ),
             ("no IEND", png(&[ihdr(), idat()])),
-            ("IHDR not first", png(&[chunk(b"gAMA", &[0, 0, 0, 1]), ihdr(), idat(), iend()])),
+            (
+                "IHDR not first",
+                png(&[chunk(b"gAMA", &[0, 0, 0, 1]), ihdr(), idat(), iend()]),
+            ),
             ("two IHDR", png(&[ihdr(), ihdr(), idat(), iend()])),
             ("no IDAT", png(&[ihdr(), iend()])),
-            ("short IHDR", png(&[chunk(b"IHDR", &[0; 12]), idat(), iend()])),
-            ("IEND with data", png(&[ihdr(), idat(), chunk(b"IEND", &[0])])),
-            ("unknown critical chunk", png(&[ihdr(), chunk(b"CgBI", &[0, 0, 0, 0]), idat(), iend()])),
-            ("bad chunk name", png(&[ihdr(), chunk(b"ID1T", &[0]), idat(), iend()])),
-            ("huge length", png(&[ihdr(), vec![0xFF, 0xFF, 0xFF, 0xF0, b'I', b'D', b'A', b'T']])),
+            (
+                "short IHDR",
+                png(&[chunk(b"IHDR", &[0; 12]), idat(), iend()]),
+            ),
+            (
+                "IEND with data",
+                png(&[ihdr(), idat(), chunk(b"IEND", &[0])]),
+            ),
+            (
+                "unknown critical chunk",
+                png(&[ihdr(), chunk(b"CgBI", &[0, 0, 0, 0]), idat(), iend()]),
+            ),
+            (
+                "bad chunk name",
+                png(&[ihdr(), chunk(b"ID1T", &[0]), idat(), iend()]),
+            ),
+            (
+                "huge length",
+                png(&[ihdr(), vec![0xFF, 0xFF, 0xFF, 0xF0, b'I', b'D', b'A', b'T']]),
+            ),
             ("signature only", PNG_SIGNATURE.to_vec()),
         ];
         for (what, input) in cases {
-            assert!(matches!(sanitize(&input), Err(PhotoError::Malformed(_))), "{what}: {:?}", sanitize(&input));
+            assert!(
+                matches!(sanitize(&input), Err(PhotoError::Malformed(_))),
+                "{what}: {:?}",
+                sanitize(&input)
+            );
         }
     }
 
@@ -708,7 +845,10 @@ mod tests {
 
     fn vp8l() -> Vec<u8> {
         // Odd length, so the pad byte is exercised.
-        riff_chunk(b"VP8L", &[0x2F, 0x0F, 0xC0, 0x03, 0x00, 0x07, 0x10, 0x11, 0xFD])
+        riff_chunk(
+            b"VP8L",
+            &[0x2F, 0x0F, 0xC0, 0x03, 0x00, 0x07, 0x10, 0x11, 0xFD],
+        )
     }
 
     #[test]
@@ -716,7 +856,10 @@ mod tests {
         let input = webp(&[
             vp8x(0x10 | VP8X_EXIF_FLAG | VP8X_XMP_FLAG),
             vp8l(),
-            riff_chunk(b"EXIF", b"MM\0\x2a\0\0\0\x08GPS 48.8584 2.2945 SERIAL-WEBP-7"),
+            riff_chunk(
+                b"EXIF",
+                b"MM\0\x2a\0\0\0\x08GPS 48.8584 2.2945 SERIAL-WEBP-7",
+            ),
             riff_chunk(b"XMP ", b"<x:xmpmeta>CreatorLocation Paris</x:xmpmeta>"),
         ]);
         let out = cleaned(&input);
@@ -734,11 +877,22 @@ mod tests {
 
     #[test]
     fn webp_keeps_simple_files_and_drops_unknown_chunks_and_trailing_bytes() {
-        let simple = webp(&[riff_chunk(b"VP8 ", &[0x30, 0x01, 0x00, 0x9D, 0x01, 0x2A, 1, 0, 1, 0])]);
+        let simple = webp(&[riff_chunk(
+            b"VP8 ",
+            &[0x30, 0x01, 0x00, 0x9D, 0x01, 0x2A, 1, 0, 1, 0],
+        )]);
         assert_eq!(cleaned(&simple).bytes, simple);
-        let mut noisy = webp(&[vp8x(0), riff_chunk(b"ICCP", b"profile"), vp8l(), riff_chunk(b"ZZZZ", b"who knows")]);
+        let mut noisy = webp(&[
+            vp8x(0),
+            riff_chunk(b"ICCP", b"profile"),
+            vp8l(),
+            riff_chunk(b"ZZZZ", b"who knows"),
+        ]);
         noisy.extend_from_slice(b"appended after the container");
-        assert_eq!(cleaned(&noisy).bytes, webp(&[vp8x(0), riff_chunk(b"ICCP", b"profile"), vp8l()]));
+        assert_eq!(
+            cleaned(&noisy).bytes,
+            webp(&[vp8x(0), riff_chunk(b"ICCP", b"profile"), vp8l()])
+        );
     }
 
     #[test]
@@ -763,7 +917,11 @@ mod tests {
             ("impossible RIFF size", b"RIFF\x02\0\0\0WEBP".to_vec()),
         ];
         for (what, input) in cases {
-            assert!(matches!(sanitize(&input), Err(PhotoError::Malformed(_))), "{what}: {:?}", sanitize(&input));
+            assert!(
+                matches!(sanitize(&input), Err(PhotoError::Malformed(_))),
+                "{what}: {:?}",
+                sanitize(&input)
+            );
         }
     }
 
@@ -784,7 +942,12 @@ mod tests {
             b"RIFF\x24\0\0\0WAVEfmt ",
         ];
         for input in cases {
-            assert_eq!(sanitize(input), Err(PhotoError::NotAnImage), "{}", String::from_utf8_lossy(input));
+            assert_eq!(
+                sanitize(input),
+                Err(PhotoError::NotAnImage),
+                "{}",
+                String::from_utf8_lossy(input)
+            );
         }
         // The magic alone decides: almost-magic is not enough.
         assert_eq!(sanitize(&[0xFF, 0xD8]), Err(PhotoError::NotAnImage));
@@ -796,11 +959,24 @@ mod tests {
     fn empty_and_oversized_files_are_refused_before_parsing() {
         assert_eq!(sanitize(&[]), Err(PhotoError::Empty));
         let mut big = vec![0u8; MAX_PHOTO_BYTES + 1];
-        assert_eq!(sanitize(&big), Err(PhotoError::TooLarge { bytes: MAX_PHOTO_BYTES + 1 }));
+        assert_eq!(
+            sanitize(&big),
+            Err(PhotoError::TooLarge {
+                bytes: MAX_PHOTO_BYTES + 1
+            })
+        );
         big[..3].copy_from_slice(&[0xFF, 0xD8, 0xFF]);
-        assert_eq!(sanitize(&big), Err(PhotoError::TooLarge { bytes: MAX_PHOTO_BYTES + 1 }));
+        assert_eq!(
+            sanitize(&big),
+            Err(PhotoError::TooLarge {
+                bytes: MAX_PHOTO_BYTES + 1
+            })
+        );
         // Exactly at the limit is parsed (and here refused as not an image).
-        assert_eq!(sanitize(&vec![0u8; MAX_PHOTO_BYTES]), Err(PhotoError::NotAnImage));
+        assert_eq!(
+            sanitize(&vec![0u8; MAX_PHOTO_BYTES]),
+            Err(PhotoError::NotAnImage)
+        );
     }
 
     #[test]
@@ -811,11 +987,20 @@ mod tests {
             "photos are limited to 5 MB; this one is 7.2 MB"
         );
         assert_eq!(
-            PhotoError::TooLarge { bytes: MAX_PHOTO_BYTES + 1 }.to_string(),
+            PhotoError::TooLarge {
+                bytes: MAX_PHOTO_BYTES + 1
+            }
+            .to_string(),
             "photos are limited to 5 MB; this one is 5.1 MB"
         );
-        assert_eq!(PhotoError::TooLarge { bytes: mb(120) }.to_string(), "photos are limited to 5 MB; this one is 12 MB");
-        assert_eq!(PhotoError::NotAnImage.to_string(), "this file is not a JPEG, PNG or WebP image");
+        assert_eq!(
+            PhotoError::TooLarge { bytes: mb(120) }.to_string(),
+            "photos are limited to 5 MB; this one is 12 MB"
+        );
+        assert_eq!(
+            PhotoError::NotAnImage.to_string(),
+            "this file is not a JPEG, PNG or WebP image"
+        );
         assert_eq!(PhotoError::Empty.to_string(), "the photo file is empty");
         assert_eq!(
             PhotoError::Malformed("it ends too early").to_string(),
@@ -825,9 +1010,18 @@ mod tests {
 
     #[test]
     fn kinds_name_their_content_type_and_extension() {
-        assert_eq!((ImageKind::Jpeg.content_type(), ImageKind::Jpeg.extension()), ("image/jpeg", "jpg"));
-        assert_eq!((ImageKind::Png.content_type(), ImageKind::Png.extension()), ("image/png", "png"));
-        assert_eq!((ImageKind::Webp.content_type(), ImageKind::Webp.extension()), ("image/webp", "webp"));
+        assert_eq!(
+            (ImageKind::Jpeg.content_type(), ImageKind::Jpeg.extension()),
+            ("image/jpeg", "jpg")
+        );
+        assert_eq!(
+            (ImageKind::Png.content_type(), ImageKind::Png.extension()),
+            ("image/png", "png")
+        );
+        assert_eq!(
+            (ImageKind::Webp.content_type(), ImageKind::Webp.extension()),
+            ("image/webp", "webp")
+        );
     }
 
     // ------------------------------------------------ real files made by Pillow
@@ -835,15 +1029,31 @@ mod tests {
     // description, comment, XMP and PNG text chunks.
 
     const FIXTURES: [(&str, ImageKind, &[u8]); 5] = [
-        ("exif.jpg", ImageKind::Jpeg, include_bytes!("../../tests/fixtures/photos/exif.jpg")),
+        (
+            "exif.jpg",
+            ImageKind::Jpeg,
+            include_bytes!("../../tests/fixtures/photos/exif.jpg"),
+        ),
         (
             "exif-progressive.jpg",
             ImageKind::Jpeg,
             include_bytes!("../../tests/fixtures/photos/exif-progressive.jpg"),
         ),
-        ("text.png", ImageKind::Png, include_bytes!("../../tests/fixtures/photos/text.png")),
-        ("exif.webp", ImageKind::Webp, include_bytes!("../../tests/fixtures/photos/exif.webp")),
-        ("exif-lossless.webp", ImageKind::Webp, include_bytes!("../../tests/fixtures/photos/exif-lossless.webp")),
+        (
+            "text.png",
+            ImageKind::Png,
+            include_bytes!("../../tests/fixtures/photos/text.png"),
+        ),
+        (
+            "exif.webp",
+            ImageKind::Webp,
+            include_bytes!("../../tests/fixtures/photos/exif.webp"),
+        ),
+        (
+            "exif-lossless.webp",
+            ImageKind::Webp,
+            include_bytes!("../../tests/fixtures/photos/exif-lossless.webp"),
+        ),
     ];
 
     const FIXTURE_SECRETS: [&[u8]; 9] = [
@@ -861,14 +1071,25 @@ mod tests {
     #[test]
     fn real_photos_lose_their_metadata() {
         for (name, kind, input) in FIXTURES {
-            assert!(contains(input, b"SERIAL-PIL-998877"), "{name} should carry a serial number to remove");
+            assert!(
+                contains(input, b"SERIAL-PIL-998877"),
+                "{name} should carry a serial number to remove"
+            );
             let out = sanitize(input).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(out.kind, kind, "{name}");
             for secret in FIXTURE_SECRETS {
-                assert!(!contains(&out.bytes, secret), "{name} still holds {}", String::from_utf8_lossy(secret));
+                assert!(
+                    !contains(&out.bytes, secret),
+                    "{name} still holds {}",
+                    String::from_utf8_lossy(secret)
+                );
             }
             assert!(out.bytes.len() < input.len(), "{name}");
-            assert_eq!(sanitize(&out.bytes).as_ref(), Ok(&out), "{name}: sanitizing twice changes nothing");
+            assert_eq!(
+                sanitize(&out.bytes).as_ref(),
+                Ok(&out),
+                "{name}: sanitizing twice changes nothing"
+            );
         }
     }
 
@@ -877,7 +1098,10 @@ mod tests {
         let input = FIXTURES[2].2;
         let out = cleaned(input);
         let picture = |bytes: &[u8]| -> Vec<([u8; 4], Vec<u8>)> {
-            png_chunks(bytes).into_iter().filter(|(k, _)| matches!(k, b"IHDR" | b"IDAT" | b"IEND")).collect()
+            png_chunks(bytes)
+                .into_iter()
+                .filter(|(k, _)| matches!(k, b"IHDR" | b"IDAT" | b"IEND"))
+                .collect()
         };
         assert_eq!(picture(&out.bytes), picture(input));
     }
@@ -920,14 +1144,28 @@ mod tests {
 
     fn seeds() -> Vec<Vec<u8>> {
         let p = jpeg_parts();
-        let progressive =
-            [&[0xFF, 0xD8][..], &p.app0, &p.sof0, &p.sos, &p.entropy, &p.app1, &p.sos, &p.entropy, &[0xFF, 0xD9]]
-                .concat();
+        let progressive = [
+            &[0xFF, 0xD8][..],
+            &p.app0,
+            &p.sof0,
+            &p.sos,
+            &p.entropy,
+            &p.app1,
+            &p.sos,
+            &p.entropy,
+            &[0xFF, 0xD9],
+        ]
+        .concat();
         let mut all = vec![
             synthetic_jpeg(),
             progressive,
             png(&[ihdr(), chunk(b"tEXt", b"Author\0x"), idat(), iend()]),
-            webp(&[vp8x(0x1C), vp8l(), riff_chunk(b"EXIF", b"MM\0*"), riff_chunk(b"XMP ", b"<x/>")]),
+            webp(&[
+                vp8x(0x1C),
+                vp8l(),
+                riff_chunk(b"EXIF", b"MM\0*"),
+                riff_chunk(b"XMP ", b"<x/>"),
+            ]),
         ];
         all.extend(FIXTURES.iter().map(|(_, _, bytes)| bytes.to_vec()));
         all
@@ -937,7 +1175,11 @@ mod tests {
     /// kind: the output is itself a well-formed file of that kind.
     fn check(input: &[u8]) {
         if let Ok(out) = sanitize(input) {
-            assert_eq!(sanitize(&out.bytes).as_ref(), Ok(&out), "not stable on {input:02x?}");
+            assert_eq!(
+                sanitize(&out.bytes).as_ref(),
+                Ok(&out),
+                "not stable on {input:02x?}"
+            );
         }
     }
 
@@ -945,7 +1187,11 @@ mod tests {
     fn truncated_files_are_always_refused() {
         for seed in seeds() {
             for len in 1..seed.len() {
-                assert!(sanitize(&seed[..len]).is_err(), "a {len}-byte prefix of a {}-byte file", seed.len());
+                assert!(
+                    sanitize(&seed[..len]).is_err(),
+                    "a {len}-byte prefix of a {}-byte file",
+                    seed.len()
+                );
             }
         }
     }

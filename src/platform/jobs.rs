@@ -9,7 +9,11 @@ use std::time::Duration;
 pub async fn housekeeping(state: &AppState) -> Result<(u64, u64), sqlx::Error> {
     let now = state.clock.now_ms();
     let sessions = crate::platform::session::repo::delete_expired(state.db.pool(), now).await?;
-    let attempts = crate::features::accounts::repo::login_attempts::delete_older_than(state.db.pool(), now - DAY_MS).await?;
+    let attempts = crate::features::accounts::repo::login_attempts::delete_older_than(
+        state.db.pool(),
+        now - DAY_MS,
+    )
+    .await?;
     if state.db.optimize().await? {
         tracing::info!("planner statistics refreshed; older connections retired");
     }
@@ -44,7 +48,10 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             // (the dashboard also does it on its first view of a day).
             if ticks % 720 == 12 {
                 state.offer_views.flush().await;
-                if let Err(e) = crate::features::kpis::repo::rollup::refresh(&state.db, state.clock.now_ms()).await {
+                if let Err(e) =
+                    crate::features::kpis::repo::rollup::refresh(&state.db, state.clock.now_ms())
+                        .await
+                {
                     tracing::warn!(error = %e, "KPI rollup failed");
                 }
             }

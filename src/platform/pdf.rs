@@ -121,7 +121,10 @@ pub fn text_literal(s: &str) -> String {
 /// published metrics: layout needs it to centre, right-align and wrap.
 pub fn text_width(font: Font, size: f64, s: &str) -> f64 {
     let widths = font.widths();
-    let units: u32 = s.chars().map(|c| u32::from(widths[usize::from(winansi_byte(c)).saturating_sub(32)])).sum();
+    let units: u32 = s
+        .chars()
+        .map(|c| u32::from(widths[usize::from(winansi_byte(c)).saturating_sub(32)]))
+        .sum();
     f64::from(units) * size / 1000.0
 }
 
@@ -165,11 +168,27 @@ impl Canvas {
     }
 
     pub fn stroke_rect(&mut self, x: f64, y: f64, w: f64, h: f64, line_width: f64) {
-        let _ = writeln!(self.ops, "{} w {} {} {} {} re S", num(line_width), num(x), num(y), num(w), num(h));
+        let _ = writeln!(
+            self.ops,
+            "{} w {} {} {} {} re S",
+            num(line_width),
+            num(x),
+            num(y),
+            num(w),
+            num(h)
+        );
     }
 
     pub fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, line_width: f64) {
-        let _ = writeln!(self.ops, "{} w {} {} m {} {} l S", num(line_width), num(x1), num(y1), num(x2), num(y2));
+        let _ = writeln!(
+            self.ops,
+            "{} w {} {} m {} {} l S",
+            num(line_width),
+            num(x1),
+            num(y1),
+            num(x2),
+            num(y2)
+        );
     }
 
     pub fn as_str(&self) -> &str {
@@ -225,8 +244,11 @@ fn stream_object(data: &[u8]) -> Vec<u8> {
 /// A complete one-page PDF of `width` × `height` points drawing `canvas`.
 pub fn single_page(width: f64, height: f64, canvas: &Canvas, info: &DocInfo) -> Vec<u8> {
     // Fixed numbering: 1 catalog, 2 page tree, 3 page, 4-5 fonts, 6 content, 7 info.
-    let fonts: String =
-        Font::ALL.iter().enumerate().map(|(i, f)| format!("/{} {} 0 R ", f.resource(), 4 + i)).collect();
+    let fonts: String = Font::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("/{} {} 0 R ", f.resource(), 4 + i))
+        .collect();
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
@@ -240,8 +262,11 @@ pub fn single_page(width: f64, height: f64, canvas: &Canvas, info: &DocInfo) -> 
     ];
     for font in Font::ALL {
         objects.push(
-            format!("<< /Type /Font /Subtype /Type1 /BaseFont /{} /Encoding /WinAnsiEncoding >>", font.base_font())
-                .into_bytes(),
+            format!(
+                "<< /Type /Font /Subtype /Type1 /BaseFont /{} /Encoding /WinAnsiEncoding >>",
+                font.base_font()
+            )
+            .into_bytes(),
         );
     }
     objects.push(stream_object(canvas.as_str().as_bytes()));
@@ -251,7 +276,13 @@ pub fn single_page(width: f64, height: f64, canvas: &Canvas, info: &DocInfo) -> 
     let title: Vec<u8> = info
         .title
         .chars()
-        .map(|c| if matches!(c, ' '..='~' | '\u{A0}'..='\u{FF}') { c as u32 as u8 } else { b'?' })
+        .map(|c| {
+            if matches!(c, ' '..='~' | '\u{A0}'..='\u{FF}') {
+                c as u32 as u8
+            } else {
+                b'?'
+            }
+        })
         .collect();
     let mut info_dict = format!("<< /Title {} /Producer (tradein)", literal(&title));
     if let Some((y, m, d)) = info.created {
@@ -307,10 +338,20 @@ const HELVETICA_BOLD_WIDTHS: [u16; 224] = [
 #[cfg(test)]
 pub(crate) fn assert_xref_consistent(pdf: &[u8]) {
     let find = |needle: &[u8]| pdf.windows(needle.len()).position(|w| w == needle);
-    let sx = pdf.windows(10).rposition(|w| w == b"startxref\n").expect("startxref");
-    let digits: String = pdf[sx + 10..].iter().take_while(|b| b.is_ascii_digit()).map(|&b| b as char).collect();
+    let sx = pdf
+        .windows(10)
+        .rposition(|w| w == b"startxref\n")
+        .expect("startxref");
+    let digits: String = pdf[sx + 10..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| b as char)
+        .collect();
     let xref_at: usize = digits.parse().expect("startxref offset");
-    assert!(pdf[xref_at..].starts_with(b"xref\n"), "startxref does not point at the xref table");
+    assert!(
+        pdf[xref_at..].starts_with(b"xref\n"),
+        "startxref does not point at the xref table"
+    );
     let table = &pdf[xref_at + 5..];
     let header_end = table.iter().position(|&b| b == b'\n').unwrap();
     let header = std::str::from_utf8(&table[..header_end]).unwrap();
@@ -323,7 +364,10 @@ pub(crate) fn assert_xref_consistent(pdf: &[u8]) {
     assert_eq!(&entries[..20], b"0000000000 65535 f \n");
     for n in 1..count {
         let entry = std::str::from_utf8(&entries[n * 20..n * 20 + 20]).unwrap();
-        assert!(entry.ends_with(" 00000 n \n"), "entry {n} malformed: {entry:?}");
+        assert!(
+            entry.ends_with(" 00000 n \n"),
+            "entry {n} malformed: {entry:?}"
+        );
         let offset: usize = entry[..10].parse().unwrap();
         let expected = format!("{n} 0 obj\n");
         assert!(
@@ -331,7 +375,11 @@ pub(crate) fn assert_xref_consistent(pdf: &[u8]) {
             "xref entry {n} points at {:?}",
             String::from_utf8_lossy(&pdf[offset..(offset + 12).min(pdf.len())])
         );
-        assert_eq!(find(expected.as_bytes()), Some(offset), "object {n} defined twice");
+        assert_eq!(
+            find(expected.as_bytes()),
+            Some(offset),
+            "object {n} defined twice"
+        );
     }
     assert_eq!(&entries[count * 20..count * 20 + 8], b"trailer\n");
     let trailer = String::from_utf8_lossy(&entries[count * 20..]);
@@ -346,7 +394,15 @@ mod tests {
         let mut c = Canvas::new();
         c.text(Font::HelveticaBold, 12.0, 10.0, 20.0, "Hello (world)");
         c.fill_rect(1.0, 2.0, 3.0, 4.0);
-        single_page(100.0, 50.0, &c, &DocInfo { title: "T".into(), created: Some((2026, 11, 21)) })
+        single_page(
+            100.0,
+            50.0,
+            &c,
+            &DocInfo {
+                title: "T".into(),
+                created: Some((2026, 11, 21)),
+            },
+        )
     }
 
     #[test]
@@ -367,7 +423,9 @@ mod tests {
         let e = pdf.windows(10).position(|w| w == b"\nendstream").unwrap();
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains(&format!("<< /Length {} >>", e - s)));
-        assert!(std::str::from_utf8(&pdf[s..e]).unwrap().contains("1 2 3 4 re f"));
+        assert!(std::str::from_utf8(&pdf[s..e])
+            .unwrap()
+            .contains("1 2 3 4 re f"));
     }
 
     #[test]
@@ -379,7 +437,10 @@ mod tests {
 
     #[test]
     fn latin1_becomes_octal_winansi() {
-        assert_eq!(text_literal("Atelier Reconditionné"), r"(Atelier Reconditionn\351)");
+        assert_eq!(
+            text_literal("Atelier Reconditionné"),
+            r"(Atelier Reconditionn\351)"
+        );
         assert_eq!(text_literal("Königstraße"), r"(K\366nigstra\337e)");
         assert_eq!(text_literal("Façade à"), r"(Fa\347ade \340)");
         assert_eq!(text_literal("l’Œuvre 5 €"), r"(l\222\214uvre 5 \200)");

@@ -37,8 +37,12 @@ impl Secret {
         let path = dir.join("secret.key");
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let bytes = crate::platform::config::parse_secret(text.trim())
-                    .map_err(|m| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {m}", path.display())))?;
+                let bytes = crate::platform::config::parse_secret(text.trim()).map_err(|m| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("{}: {m}", path.display()),
+                    )
+                })?;
                 Ok(Secret::from_bytes(&bytes))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -58,7 +62,9 @@ impl Secret {
                         Ok(Secret::from_bytes(&bytes))
                     }
                     // Another process created it first: use theirs.
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Secret::load_or_create(dir),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Secret::load_or_create(dir)
+                    }
                     Err(e) => Err(e),
                 }
             }
@@ -79,7 +85,9 @@ impl Secret {
         let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.iban_key).expect("32-byte key");
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let sealed = cipher.encrypt(aes_gcm::Nonce::from_slice(&nonce), iban.as_bytes()).expect("encryption cannot fail");
+        let sealed = cipher
+            .encrypt(aes_gcm::Nonce::from_slice(&nonce), iban.as_bytes())
+            .expect("encryption cannot fail");
         let mut out = nonce.to_vec();
         out.extend(sealed);
         hex::encode(out)
@@ -92,7 +100,9 @@ impl Secret {
             return None;
         }
         let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.iban_key).ok()?;
-        let plain = cipher.decrypt(aes_gcm::Nonce::from_slice(&bytes[..12]), &bytes[12..]).ok()?;
+        let plain = cipher
+            .decrypt(aes_gcm::Nonce::from_slice(&bytes[..12]), &bytes[12..])
+            .ok()?;
         String::from_utf8(plain).ok()
     }
 
@@ -134,9 +144,19 @@ mod tests {
         let a = s.encrypt_iban("FR1420041010050500013M02606");
         let b = s.encrypt_iban("FR1420041010050500013M02606");
         assert_ne!(a, b, "random nonce");
-        assert_eq!(s.decrypt_iban(&a).as_deref(), Some("FR1420041010050500013M02606"));
-        assert_eq!(Secret::from_bytes(&[8u8; 32]).decrypt_iban(&a), None, "another key cannot read it");
+        assert_eq!(
+            s.decrypt_iban(&a).as_deref(),
+            Some("FR1420041010050500013M02606")
+        );
+        assert_eq!(
+            Secret::from_bytes(&[8u8; 32]).decrypt_iban(&a),
+            None,
+            "another key cannot read it"
+        );
         assert_eq!(s.iban_fingerprint("X"), s.iban_fingerprint("X"));
-        assert_ne!(s.iban_fingerprint("X"), Secret::from_bytes(&[8u8; 32]).iban_fingerprint("X"));
+        assert_ne!(
+            s.iban_fingerprint("X"),
+            Secret::from_bytes(&[8u8; 32]).iban_fingerprint("X")
+        );
     }
 }

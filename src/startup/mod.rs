@@ -1,7 +1,6 @@
 //! Server-only infrastructure: configuration, database, repositories,
 //! sessions, protections and start-up. Compiled only with the `ssr` feature.
 
-
 use crate::app::{shell, App};
 use crate::features::alerts::service as alerts;
 use crate::features::demo as seed;
@@ -13,7 +12,9 @@ use crate::features::pricing::files as price_files;
 use crate::features::quality::service as quality;
 use crate::features::trade_ins::downloads;
 use crate::platform::http::{assets, health, hydration, page_cache, security, whole_pages};
-use crate::platform::{carrier, clock, config, db, jobs, mail as mailer, payouts, secret, state, telemetry};
+use crate::platform::{
+    carrier, clock, config, db, jobs, mail as mailer, payouts, secret, state, telemetry,
+};
 use axum::routing::{get, post};
 use axum::Router;
 use clock::Clock;
@@ -47,7 +48,10 @@ pub enum StartError {
     #[error("{0}")]
     Seed(#[from] seed::SeedError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Connects, migrates, loads the catalog and (when asked, or for a brand-new
@@ -56,19 +60,30 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     let new_embedded_db = matches!(&config.database, DatabaseUrl::Sqlite(path) if !path.exists());
     let db = Db::connect(&config.database)
         .await
-        .map_err(|source| StartError::Connect { url: config.database.describe(), source })?;
+        .map_err(|source| StartError::Connect {
+            url: config.database.describe(),
+            source,
+        })?;
     db.migrate().await?;
 
     let secret = match &config.secret {
         Some(bytes) => Secret::from_bytes(bytes),
-        None => Secret::load_or_create(&config.data_dir)
-            .map_err(|source| StartError::Secret { dir: config.data_dir.display().to_string(), source })?,
+        None => Secret::load_or_create(&config.data_dir).map_err(|source| StartError::Secret {
+            dir: config.data_dir.display().to_string(),
+            source,
+        })?,
     };
 
     seed::load_catalog(&db).await?;
     seed::ensure_recycling_partner(&db, clock.now_ms()).await?;
-    let demo_seeded = config.seed_demo.unwrap_or(new_embedded_db) && seed::marketplace::seed(&db, clock.now_ms()).await?.is_some();
-    db.optimize().await.map_err(|source| StartError::Connect { url: config.database.describe(), source })?;
+    let demo_seeded = config.seed_demo.unwrap_or(new_embedded_db)
+        && seed::marketplace::seed(&db, clock.now_ms())
+            .await?
+            .is_some();
+    db.optimize().await.map_err(|source| StartError::Connect {
+        url: config.database.describe(),
+        source,
+    })?;
 
     let built = assets::built_files(&config.site_root, "tradein");
     let leptos_options = LeptosOptions::builder()
@@ -78,25 +93,51 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .site_addr(config.site_addr)
         // The hydration script then names the hashed JS and wasm files.
         .hash_files(built.hashed())
-        .env(if config.production { Env::PROD } else { Env::DEV })
+        .env(if config.production {
+            Env::PROD
+        } else {
+            Env::DEV
+        })
         .build();
 
     let from: lettre::message::Mailbox = config.mail_from.parse().expect("checked by Config");
     let mailer: Arc<dyn mailer::Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(mailer::SmtpMailer::new(url, from).map_err(|e| {
-            StartError::Config(config::ConfigError { variable: "SMTP_URL", message: e })
+            StartError::Config(config::ConfigError {
+                variable: "SMTP_URL",
+                message: e,
+            })
         })?),
         None => Arc::new(mailer::FileMailer::new(config.mail_dir.clone(), from)),
     };
     let carrier: Arc<dyn carrier::Carrier> = Arc::new(carrier::LocalCarrier::new(db.clone()));
     let payouts: Arc<dyn payouts::PayoutProvider> = Arc::new(payouts::LedgerPayouts);
 
-    let alert_sink: Option<Arc<dyn alerts::AlertSink>> = config.alert_webhook_url.clone().map(|url| {
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default();
-        Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
-    });
+    let alert_sink: Option<Arc<dyn alerts::AlertSink>> =
+        config.alert_webhook_url.clone().map(|url| {
+            let client = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .unwrap_or_default();
+            Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
+        });
     let offer_views = offer_views::OfferViewLog::start(db.clone());
-    let state = AppState::new(state::Shared { db, config: Arc::new(config), secret: Arc::new(secret), clock, carrier, mailer, payouts, alert_sink, offer_views, catalog: Default::default(), offers: Default::default(), pages: Default::default(), built, leptos_options });
+    let state = AppState::new(state::Shared {
+        db,
+        config: Arc::new(config),
+        secret: Arc::new(secret),
+        clock,
+        carrier,
+        mailer,
+        payouts,
+        alert_sink,
+        offer_views,
+        catalog: Default::default(),
+        offers: Default::default(),
+        pages: Default::default(),
+        built,
+        leptos_options,
+    });
     if demo_seeded {
         seed::marketplace::seed_activity(&state).await?;
     }
@@ -110,7 +151,8 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
 /// response of `access::nested_sections_finish_under_load`. Every app builds
 /// its router before it serves, so after the first walk none can overlap.
 fn routes() -> Vec<leptos_axum::AxumRouteListing> {
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
@@ -119,7 +161,10 @@ pub fn router(state: AppState) -> Router {
     // Runs for every page render and server function: the page's CSP must
     // carry the nonce Leptos put on its scripts for this very response.
     let context = || {
-        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let (Some(nonce), Some(res)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
             if let Ok(v) = http::HeaderValue::from_str(&security::page_csp(&nonce)) {
                 res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
             }
@@ -130,22 +175,40 @@ pub fn router(state: AppState) -> Router {
     // Precompressed by `cargo leptos build --release --precompress`; plain
     // files are served when a .br/.gz is missing (debug builds).
     let pkg = tower::ServiceBuilder::new()
-        .layer(axum::middleware::from_fn_with_state(built.clone(), assets::pkg_cache))
+        .layer(axum::middleware::from_fn_with_state(
+            built.clone(),
+            assets::pkg_cache,
+        ))
         .map_request(assets::css_alias(built, "tradein"))
-        .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
     let options = state.leptos_options.clone();
     // Photo uploads are the one place a large body is welcome; the route is
     // merged after the general limit is applied, so only it gets its own.
     let uploads = Router::new()
-        .route("/seller/orders/{id}/counter-offer", post(uploads::counter_offer))
-        .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_UPLOAD_BYTES))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(uploads::MAX_UPLOAD_BYTES))
+        .route(
+            "/seller/orders/{id}/counter-offer",
+            post(uploads::counter_offer),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(
+            uploads::MAX_UPLOAD_BYTES,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            uploads::MAX_UPLOAD_BYTES,
+        ))
         .merge(
             Router::new()
                 .route("/seller/prices/upload", post(price_files::import))
-                .layer(axum::extract::DefaultBodyLimit::max(price_files::MAX_IMPORT_BODY))
-                .layer(tower_http::limit::RequestBodyLimitLayer::new(price_files::MAX_IMPORT_BODY)),
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    price_files::MAX_IMPORT_BODY,
+                ))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    price_files::MAX_IMPORT_BODY,
+                )),
         );
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -205,8 +268,12 @@ impl Running {
 
 /// Binds `addr` (port 0 picks a free one) and serves in the background.
 pub async fn start(state: AppState, addr: SocketAddr) -> Result<Running, StartError> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
     // Without TCP_NODELAY a response written in more than one piece (headers,
     // then a body chunk) waits for the client's delayed ACK: a flat 40 ms on
     // Linux added to every page and file on a kept-alive connection.
@@ -218,13 +285,21 @@ pub async fn start(state: AppState, addr: SocketAddr) -> Result<Running, StartEr
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = router(state.clone());
     let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
     });
-    Ok(Running { addr, state, stop, task })
+    Ok(Running {
+        addr,
+        state,
+        stop,
+        task,
+    })
 }
 
 /// The binary's whole life: configuration, start-up, serving until Ctrl-C or

@@ -19,7 +19,11 @@ pub fn BarChart(
     let max = bars.iter().map(|(_, v, _)| *v).max().unwrap_or(0).max(1);
     let n = bars.len().max(1) as i64;
     let slot = (W - 2 * PAD) / n;
-    let summary = bars.iter().map(|(l, v, _)| format!("{l}: {v}")).collect::<Vec<_>>().join(", ");
+    let summary = bars
+        .iter()
+        .map(|(l, v, _)| format!("{l}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     view! {
         <figure class="chart">
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=format!("{title}. {summary}") width="100%">
@@ -48,7 +52,12 @@ pub fn BarChart(
 /// server-rendered SVG with a text alternative. `points`: (time in ms,
 /// value; None while not buying), oldest first; the line runs to `until_ms`.
 #[component]
-pub fn StepChart(title: String, points: Vec<(i64, Option<i64>)>, until_ms: i64, unit: &'static str) -> impl IntoView {
+pub fn StepChart(
+    title: String,
+    points: Vec<(i64, Option<i64>)>,
+    until_ms: i64,
+    unit: &'static str,
+) -> impl IntoView {
     const W: i64 = 480;
     const H: i64 = 140;
     const PAD: i64 = 20;
@@ -68,7 +77,14 @@ pub fn StepChart(title: String, points: Vec<(i64, Option<i64>)>, until_ms: i64, 
         .collect();
     let summary = points
         .iter()
-        .map(|(t, v)| format!("{}: {}", crate::domain::dates::Date::from_unix_ms(*t), v.map(|v| format!("{}.{:02} {unit}", v / 100, v % 100)).unwrap_or_else(|| "not buying".into())))
+        .map(|(t, v)| {
+            format!(
+                "{}: {}",
+                crate::domain::dates::Date::from_unix_ms(*t),
+                v.map(|v| format!("{}.{:02} {unit}", v / 100, v % 100))
+                    .unwrap_or_else(|| "not buying".into())
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     view! {

@@ -46,7 +46,10 @@ pub type Data<T> = Resource<T, JsonBytes>;
 
 /// Loads `fetcher(source())` again whenever `source` changes.
 #[track_caller]
-pub fn load<T, S, Fut>(source: impl Fn() -> S + Send + Sync + 'static, fetcher: impl Fn(S) -> Fut + Send + Sync + 'static) -> Data<T>
+pub fn load<T, S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Data<T>
 where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
     S: PartialEq + Clone + Send + Sync + 'static,
@@ -61,9 +64,11 @@ mod tests {
 
     #[test]
     fn what_the_server_writes_the_browser_reads() {
-        let value: Result<Vec<(String, i64)>, String> = Ok(vec![("iPhone 13 « 128 GB »".into(), 31_500)]);
+        let value: Result<Vec<(String, i64)>, String> =
+            Ok(vec![("iPhone 13 « 128 GB »".into(), 31_500)]);
         let json = <JsonBytes as Encoder<_>>::encode(&value).unwrap();
-        let back: Result<Vec<(String, i64)>, String> = <JsonBytes as Decoder<_>>::decode(&json).unwrap();
+        let back: Result<Vec<(String, i64)>, String> =
+            <JsonBytes as Decoder<_>>::decode(&json).unwrap();
         assert_eq!(back, value);
         assert!(<JsonBytes as Decoder<Vec<i64>>>::decode("{\"not\": \"a list\"}").is_err());
     }

@@ -16,7 +16,8 @@ struct RequestReference(OnceResource<Option<String>>);
 
 pub fn provide_request_reference() {
     #[cfg(feature = "ssr")]
-    let id = use_context::<http::request::Parts>().map(|p| crate::platform::session::guard::request_id(&p.headers));
+    let id = use_context::<http::request::Parts>()
+        .map(|p| crate::platform::session::guard::request_id(&p.headers));
     #[cfg(not(feature = "ssr"))]
     let id: Option<String> = None;
     provide_context(RequestReference(OnceResource::new(async move { id })));

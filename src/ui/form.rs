@@ -45,7 +45,10 @@ pub fn TextField(
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let message = move || {
         error.get().map(|e| match &e {
-            AppError::Invalid(fields) => fields.get("form").map(str::to_string).unwrap_or_else(|| e.to_string()),
+            AppError::Invalid(fields) => fields
+                .get("form")
+                .map(str::to_string)
+                .unwrap_or_else(|| e.to_string()),
             other => other.to_string(),
         })
     };
@@ -60,7 +63,8 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 /// read from `error` (the names `parse_address` reports).
 #[component]
 pub fn AddressFields(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let field =
+        move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
     view! {
         <TextField label="Street and number" name="address_line1" autocomplete="address-line1" error=field("address_line1")/>
         <TextField label="Address line 2 (optional)" name="address_line2" autocomplete="address-line2" error=field("address_line2")/>

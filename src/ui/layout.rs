@@ -1,5 +1,5 @@
-use crate::features::accounts::views::session::use_session;
 use crate::domain::account::Role;
+use crate::features::accounts::views::session::use_session;
 use leptos::prelude::*;
 
 #[component]

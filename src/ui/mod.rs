@@ -12,7 +12,9 @@ pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -30,6 +32,9 @@ pub fn format_when(ms: i64) -> String {
 mod tests {
     #[test]
     fn encodes_query_values() {
-        assert_eq!(super::url_encode("/sell/a b?x=1&y"), "/sell/a%20b%3Fx%3D1%26y");
+        assert_eq!(
+            super::url_encode("/sell/a b?x=1&y"),
+            "/sell/a%20b%3Fx%3D1%26y"
+        );
     }
 }

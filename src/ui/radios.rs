@@ -61,7 +61,10 @@ pub fn radios_html<'a>(name: &str, radios: impl IntoIterator<Item = Radio<'a>>) 
 /// Runs between them are copied whole (most text has none of them).
 fn escape_into(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(i) = rest.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'&' => "&amp;",
@@ -84,8 +87,18 @@ mod tests {
         let html = radios_html(
             "screen",
             [
-                Radio { value: "flawless", label: "Flawless", description: Some("No marks at all."), checked: false },
-                Radio { value: "cracked", label: "Cracked", description: None, checked: true },
+                Radio {
+                    value: "flawless",
+                    label: "Flawless",
+                    description: Some("No marks at all."),
+                    checked: false,
+                },
+                Radio {
+                    value: "cracked",
+                    label: "Cracked",
+                    description: None,
+                    checked: true,
+                },
             ],
         );
         assert_eq!(
@@ -101,9 +114,26 @@ mod tests {
 
     #[test]
     fn text_cannot_break_out_of_the_markup() {
-        let html = radios_html("v", [Radio { value: "a\"><script>", label: "<b>Tom & Jerry's</b>", description: None, checked: false }]);
-        assert!(!html.contains("<script>") && !html.contains("<b>"), "{html}");
-        assert!(html.contains(r#"value="a&quot;&gt;&lt;script&gt;""#), "{html}");
-        assert!(html.contains("&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;"), "{html}");
+        let html = radios_html(
+            "v",
+            [Radio {
+                value: "a\"><script>",
+                label: "<b>Tom & Jerry's</b>",
+                description: None,
+                checked: false,
+            }],
+        );
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"value="a&quot;&gt;&lt;script&gt;""#),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;"),
+            "{html}"
+        );
     }
 }

@@ -18,7 +18,12 @@ both_backends!(each_area_opens_only_for_its_role, |backend| async move {
     assert!(html.contains("/login?next=/ops"));
 
     let seller = app.client();
-    assert_eq!(app.login(&seller, "buyback@renew-mobile.example", DEMO_PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.login(&seller, "buyback@renew-mobile.example", DEMO_PASSWORD)
+            .await
+            .status(),
+        200
+    );
     let (status, html) = page_status(&app, &seller, "/ops").await;
     assert_eq!(status, 403);
     assert!(html.contains("You do not have access to this area"));
@@ -29,20 +34,56 @@ both_backends!(each_area_opens_only_for_its_role, |backend| async move {
     assert_eq!(page_status(&app, &seller, "/ops/sellers").await.0, 403);
     let (status, html) = page_status(&app, &seller, "/seller/prices?q=iphone-13-128gb").await;
     assert_eq!(status, 200);
-    assert!(html.contains("Apple iPhone 13 · 128 GB, Works, light wear: price in EUR"), "the grid renders on the server");
-    assert_eq!(page_status(&app, &seller, "/seller/prices/1/functional_good").await.0, 200);
-    assert_eq!(page_status(&app, &seller, "/seller/prices/1/like_new").await.0, 404);
-    assert_eq!(page_status(&app, &seller, "/seller/prices/import").await.0, 200);
+    assert!(
+        html.contains("Apple iPhone 13 · 128 GB, Works, light wear: price in EUR"),
+        "the grid renders on the server"
+    );
+    assert_eq!(
+        page_status(&app, &seller, "/seller/prices/1/functional_good")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        page_status(&app, &seller, "/seller/prices/1/like_new")
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        page_status(&app, &seller, "/seller/prices/import").await.0,
+        200
+    );
 
     let consumer = app.client();
-    assert_eq!(app.login(&consumer, DEMO_CONSUMER_EMAIL, DEMO_PASSWORD).await.status(), 200);
-    for path in ["/seller", "/seller/prices", "/seller/prices/import", "/seller/prices/1/functional_good", "/ops", "/ops/sellers"] {
+    assert_eq!(
+        app.login(&consumer, DEMO_CONSUMER_EMAIL, DEMO_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    for path in [
+        "/seller",
+        "/seller/prices",
+        "/seller/prices/import",
+        "/seller/prices/1/functional_good",
+        "/ops",
+        "/ops/sellers",
+    ] {
         assert_eq!(page_status(&app, &consumer, path).await.0, 403, "{path}");
     }
-    assert_eq!(app.call(&consumer, "seller_overview", &[]).await.status(), 403);
+    assert_eq!(
+        app.call(&consumer, "seller_overview", &[]).await.status(),
+        403
+    );
 
     let ops = app.client();
-    assert_eq!(app.login(&ops, DEMO_OPS_EMAIL, DEMO_PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.login(&ops, DEMO_OPS_EMAIL, DEMO_PASSWORD)
+            .await
+            .status(),
+        200
+    );
     let (status, html) = page_status(&app, &ops, "/ops").await;
     assert_eq!(status, 200);
     assert!(html.contains("Operations console"));
@@ -50,7 +91,10 @@ both_backends!(each_area_opens_only_for_its_role, |backend| async move {
     assert_eq!(page_status(&app, &ops, "/seller/prices").await.0, 403);
     let (status, html) = page_status(&app, &ops, "/ops/sellers").await;
     assert_eq!(status, 200);
-    assert!(html.contains("Awaiting a decision (1)"), "the demo's pending refurbisher");
+    assert!(
+        html.contains("Awaiting a decision (1)"),
+        "the demo's pending refurbisher"
+    );
     assert_eq!(page_status(&app, &anon, "/seller/signup").await.0, 200);
     app.stop().await;
 });
@@ -61,23 +105,39 @@ both_backends!(each_area_opens_only_for_its_role, |backend| async move {
 fn every_server_function_starts_with_a_guard() {
     let mut missing = Vec::new();
     let mut found = 0;
-    for entry in walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))) {
+    for entry in walk(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))) {
         let text = std::fs::read_to_string(&entry).unwrap();
         for (i, chunk) in text.split("#[server(").enumerate().skip(1) {
             found += 1;
             // The guard must come before the body does anything else: the
             // first statement after the signature's `{`.
-            let after_signature = chunk.split_once(") -> Result<").map(|(_, rest)| rest).unwrap_or_default();
-            let body = after_signature.split_once('{').map(|(_, b)| b).unwrap_or_default();
-            let first_statement: String =
-                body.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("use ") && !l.starts_with("//")).take(1).collect();
+            let after_signature = chunk
+                .split_once(") -> Result<")
+                .map(|(_, rest)| rest)
+                .unwrap_or_default();
+            let body = after_signature
+                .split_once('{')
+                .map(|(_, b)| b)
+                .unwrap_or_default();
+            let first_statement: String = body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("use ") && !l.starts_with("//"))
+                .take(1)
+                .collect();
             if !first_statement.contains("guard(Access::") {
                 missing.push(format!("{} (server fn #{i})", entry.display()));
             }
         }
     }
     assert!(found >= 8, "found only {found} server functions");
-    assert!(missing.is_empty(), "server functions without a guard: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "server functions without a guard: {missing:?}"
+    );
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -102,7 +162,12 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 both_backends!(nested_sections_finish_under_load, |backend| async move {
     let app = TestApp::spawn_with_demo(backend).await;
     let consumer = app.client();
-    assert_eq!(app.login(&consumer, DEMO_CONSUMER_EMAIL, DEMO_PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.login(&consumer, DEMO_CONSUMER_EMAIL, DEMO_PASSWORD)
+            .await
+            .status(),
+        200
+    );
     let trade_in: i64 = sqlx::query_scalar(
         "SELECT t.id FROM trade_ins t JOIN users u ON u.id = t.customer_id WHERE u.email = $1 ORDER BY t.id LIMIT 1",
     )
@@ -111,7 +176,12 @@ both_backends!(nested_sections_finish_under_load, |backend| async move {
     .await
     .unwrap();
     let own = format!("/trade-ins/{trade_in}");
-    let paths = [("/ops/sellers", 403), ("/seller", 403), (own.as_str(), 200), ("/trade-ins/999999", 404)];
+    let paths = [
+        ("/ops/sellers", 403),
+        ("/seller", 403),
+        (own.as_str(), 200),
+        ("/trade-ins/999999", 404),
+    ];
     let base = std::sync::Arc::new(app.base.clone());
     let mut workers = tokio::task::JoinSet::new();
     for worker in 0..12 {
@@ -122,7 +192,10 @@ both_backends!(nested_sections_finish_under_load, |backend| async move {
             let mut stalled = Vec::new();
             for i in 0..16 {
                 let (path, want) = &paths[(worker + i) % paths.len()];
-                let sent = client.get(format!("{base}{path}")).timeout(std::time::Duration::from_secs(20)).send();
+                let sent = client
+                    .get(format!("{base}{path}"))
+                    .timeout(std::time::Duration::from_secs(20))
+                    .send();
                 match sent.await {
                     Ok(res) => {
                         assert_eq!(res.status().as_u16(), *want, "{path}");
@@ -149,46 +222,61 @@ both_backends!(nested_sections_finish_under_load, |backend| async move {
     while let Some(done) = workers.join_next().await {
         stalled.extend(done.unwrap());
     }
-    assert!(stalled.is_empty(), "responses that did not finish: {stalled:?}");
+    assert!(
+        stalled.is_empty(),
+        "responses that did not finish: {stalled:?}"
+    );
     app.stop().await;
 });
 
-both_backends!(every_page_carries_its_nonce_policy_under_load, |backend| async move {
-    let app = TestApp::spawn_with_demo(backend).await;
-    let ops = app.client();
-    assert_eq!(app.login(&ops, DEMO_OPS_EMAIL, DEMO_PASSWORD).await.status(), 200);
-    let base = std::sync::Arc::new(app.base.clone());
-    let mut workers = tokio::task::JoinSet::new();
-    for worker in 0..8u64 {
-        let client = ops.clone();
-        let base = base.clone();
-        workers.spawn(async move {
-            let mut bad = Vec::new();
-            for i in 0..12u64 {
-                // Data requests given up half-way, as a browser does when it navigates away.
-                let abandoned = client
-                    .post(format!("{base}/api/ops_dashboard"))
-                    .header("origin", base.as_str())
-                    .form(&[("period", "week")])
-                    .timeout(std::time::Duration::from_millis(1 + (worker * 7 + i) % 20))
-                    .send();
-                let page = client.get(format!("{base}/ops")).send();
-                let (_, page) = tokio::join!(abandoned, page);
-                let page = page.unwrap();
-                let csp = page.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-                let status = page.status();
-                let html = page.text().await.unwrap();
-                if !csp.contains("'nonce-") {
-                    bad.push(format!("{status} csp={csp} html_len={}", html.len()));
+both_backends!(
+    every_page_carries_its_nonce_policy_under_load,
+    |backend| async move {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let ops = app.client();
+        assert_eq!(
+            app.login(&ops, DEMO_OPS_EMAIL, DEMO_PASSWORD)
+                .await
+                .status(),
+            200
+        );
+        let base = std::sync::Arc::new(app.base.clone());
+        let mut workers = tokio::task::JoinSet::new();
+        for worker in 0..8u64 {
+            let client = ops.clone();
+            let base = base.clone();
+            workers.spawn(async move {
+                let mut bad = Vec::new();
+                for i in 0..12u64 {
+                    // Data requests given up half-way, as a browser does when it navigates away.
+                    let abandoned = client
+                        .post(format!("{base}/api/ops_dashboard"))
+                        .header("origin", base.as_str())
+                        .form(&[("period", "week")])
+                        .timeout(std::time::Duration::from_millis(1 + (worker * 7 + i) % 20))
+                        .send();
+                    let page = client.get(format!("{base}/ops")).send();
+                    let (_, page) = tokio::join!(abandoned, page);
+                    let page = page.unwrap();
+                    let csp = page
+                        .headers()
+                        .get("content-security-policy")
+                        .map(|v| v.to_str().unwrap().to_string())
+                        .unwrap_or_default();
+                    let status = page.status();
+                    let html = page.text().await.unwrap();
+                    if !csp.contains("'nonce-") {
+                        bad.push(format!("{status} csp={csp} html_len={}", html.len()));
+                    }
                 }
-            }
-            bad
-        });
+                bad
+            });
+        }
+        let mut bad = Vec::new();
+        while let Some(done) = workers.join_next().await {
+            bad.extend(done.unwrap());
+        }
+        assert!(bad.is_empty(), "pages without their policy: {bad:?}");
+        app.stop().await;
     }
-    let mut bad = Vec::new();
-    while let Some(done) = workers.join_next().await {
-        bad.extend(done.unwrap());
-    }
-    assert!(bad.is_empty(), "pages without their policy: {bad:?}");
-    app.stop().await;
-});
+);

@@ -14,16 +14,34 @@ pub struct SellerSpec<'a> {
 
 impl<'a> SellerSpec<'a> {
     pub fn approved(name: &'a str) -> SellerSpec<'a> {
-        SellerSpec { name, status: "approved", quality: 500, weekly_cap: None }
+        SellerSpec {
+            name,
+            status: "approved",
+            quality: 500,
+            weekly_cap: None,
+        }
     }
 }
 
 pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
     let pool = app.state.db.pool();
-    let email = Email::parse(&format!("{}@sellers.example", tradein::domain::catalog::slugify(spec.name))).unwrap();
-    let user_id = tradein::features::accounts::repo::users::insert(pool, tradein::features::accounts::repo::users::NewUser { email: &email, password_hash: "!", role: Role::Seller, display_name: spec.name }, 0)
-        .await
-        .unwrap();
+    let email = Email::parse(&format!(
+        "{}@sellers.example",
+        tradein::domain::catalog::slugify(spec.name)
+    ))
+    .unwrap();
+    let user_id = tradein::features::accounts::repo::users::insert(
+        pool,
+        tradein::features::accounts::repo::users::NewUser {
+            email: &email,
+            password_hash: "!",
+            role: Role::Seller,
+            display_name: spec.name,
+        },
+        0,
+    )
+    .await
+    .unwrap();
     tradein::features::sellers::repo::insert(
         pool,
         &tradein::features::sellers::repo::NewSeller {
@@ -50,22 +68,45 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
 }
 
 pub async fn variant_id(app: &TestApp, sku: &str) -> i64 {
-    tradein::features::catalog::repo::variant_by_sku(app.state.db.pool(), sku).await.unwrap().unwrap().variant_id
-}
-
-pub async fn listing(app: &TestApp, seller_id: i64, sku: &str, grade: Grade, price_minor: i64, set_at: i64) -> i64 {
-    let variant_id = variant_id(app, sku).await;
-    let mut conn = app.state.db.pool().acquire().await.unwrap();
-    tradein::features::sellers::repo::insert_listings(&app.state.db, &mut conn, &[tradein::features::sellers::repo::NewListing { seller_id, variant_id, grade, price_minor }], set_at)
-        .await
-        .unwrap();
-    sqlx::query_scalar("SELECT id FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3")
-        .bind(seller_id)
-        .bind(variant_id)
-        .bind(grade.code())
-        .fetch_one(app.state.db.pool())
+    tradein::features::catalog::repo::variant_by_sku(app.state.db.pool(), sku)
         .await
         .unwrap()
+        .unwrap()
+        .variant_id
+}
+
+pub async fn listing(
+    app: &TestApp,
+    seller_id: i64,
+    sku: &str,
+    grade: Grade,
+    price_minor: i64,
+    set_at: i64,
+) -> i64 {
+    let variant_id = variant_id(app, sku).await;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    tradein::features::sellers::repo::insert_listings(
+        &app.state.db,
+        &mut conn,
+        &[tradein::features::sellers::repo::NewListing {
+            seller_id,
+            variant_id,
+            grade,
+            price_minor,
+        }],
+        set_at,
+    )
+    .await
+    .unwrap();
+    sqlx::query_scalar(
+        "SELECT id FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3",
+    )
+    .bind(seller_id)
+    .bind(variant_id)
+    .bind(grade.code())
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap()
 }
 
 pub async fn exec(app: &TestApp, sql: &str) {
@@ -114,7 +155,11 @@ pub fn confirm_form(imei: &str, shown_price_minor: i64, key: &str) -> Vec<(&'sta
     ]
 }
 
-pub fn with(mut form: Vec<(&'static str, String)>, key: &'static str, value: &str) -> Vec<(&'static str, String)> {
+pub fn with(
+    mut form: Vec<(&'static str, String)>,
+    key: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
     form.retain(|(k, _)| *k != key);
     if !value.is_empty() || key == "address_line2" {
         form.push((key, value.to_string()));
@@ -122,8 +167,17 @@ pub fn with(mut form: Vec<(&'static str, String)>, key: &'static str, value: &st
     form
 }
 
-pub async fn confirm(app: &TestApp, client: &reqwest::Client, form: &[(&'static str, String)]) -> reqwest::Response {
-    client.post(app.url("/api/confirm_trade_in")).form(form).send().await.unwrap()
+pub async fn confirm(
+    app: &TestApp,
+    client: &reqwest::Client,
+    form: &[(&'static str, String)],
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/confirm_trade_in"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The trade-in id a successful confirmation redirects to.
@@ -138,7 +192,9 @@ pub fn redirected_id(res: &reqwest::Response) -> i64 {
 
 pub async fn customer(app: &TestApp, email: &str) -> reqwest::Client {
     let client = app.client();
-    let res = app.signup(&client, "Jane Doe", email, "correct horse battery").await;
+    let res = app
+        .signup(&client, "Jane Doe", email, "correct horse battery")
+        .await;
     assert_eq!(res.status(), 200);
     client
 }
@@ -147,33 +203,75 @@ pub async fn customer(app: &TestApp, email: &str) -> reqwest::Client {
 pub async fn seller_with_login(app: &TestApp, name: &str) -> (reqwest::Client, i64) {
     let id = seller(app, SellerSpec::approved(name)).await;
     let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
-    let email: String = sqlx::query_scalar("SELECT contact_email FROM sellers WHERE id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2").bind(&hash).bind(&email).execute(app.state.db.pool()).await.unwrap();
+    let email: String = sqlx::query_scalar("SELECT contact_email FROM sellers WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
+        .bind(&hash)
+        .bind(&email)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
     let client = app.client();
-    assert_eq!(app.login(&client, &email, "correct horse battery").await.status(), 200);
+    assert_eq!(
+        app.login(&client, &email, "correct horse battery")
+            .await
+            .status(),
+        200
+    );
     (client, id)
 }
 
 pub async fn state_of(app: &TestApp, id: i64) -> String {
-    sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap()
+    sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
 }
 
 pub async fn tracking_of(app: &TestApp, id: i64) -> String {
-    sqlx::query_scalar("SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'").bind(id).fetch_one(app.state.db.pool()).await.unwrap()
+    sqlx::query_scalar(
+        "SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'",
+    )
+    .bind(id)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap()
 }
 
 /// Posts the counter-offer form as a browser would (multipart).
-pub async fn upload_counter_offer(app: &TestApp, client: &reqwest::Client, id: i64, price: &str, reasons: &[&str], photos: Vec<(&str, Vec<u8>)>) -> reqwest::Response {
-    let mut form = reqwest::multipart::Form::new().text("price", price.to_string()).text("note", "Deep scratch on the back, see photo.");
+pub async fn upload_counter_offer(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: i64,
+    price: &str,
+    reasons: &[&str],
+    photos: Vec<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("price", price.to_string())
+        .text("note", "Deep scratch on the back, see photo.");
     for r in reasons {
         form = form.text("reasons", r.to_string());
     }
     for (name, bytes) in photos {
-        form = form.part("photos", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        form = form.part(
+            "photos",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
     }
-    client.post(app.url(&format!("/seller/orders/{id}/counter-offer"))).multipart(form).send().await.unwrap()
+    client
+        .post(app.url(&format!("/seller/orders/{id}/counter-offer")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
 }
 
 pub fn photo_fixture(name: &str) -> Vec<u8> {
-    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photos/").to_string() + name).unwrap()
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photos/").to_string() + name)
+        .unwrap()
 }

@@ -38,7 +38,10 @@ macro_rules! both_backends {
 
 /// No test takes minutes: one that does is stuck, and says so.
 pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
-    if tokio::time::timeout(std::time::Duration::from_secs(240), body).await.is_err() {
+    if tokio::time::timeout(std::time::Duration::from_secs(240), body)
+        .await
+        .is_err()
+    {
         panic!("the test did not finish within 240 s");
     }
 }
@@ -53,17 +56,30 @@ pub struct TestDb {
 }
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 impl TestDb {
     pub async fn create(backend: Backend) -> TestDb {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let tag = format!("{}_{}_{}", std::process::id(), n, std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos());
+        let tag = format!(
+            "{}_{}_{}",
+            std::process::id(),
+            n,
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
         let dir = std::env::temp_dir().join(format!("tradein-test-{tag}"));
         std::fs::create_dir_all(&dir).unwrap();
         match backend {
-            Backend::Sqlite => TestDb { url: format!("sqlite://{}", dir.join("test.db").display()), dir, pg_name: None },
+            Backend::Sqlite => TestDb {
+                url: format!("sqlite://{}", dir.join("test.db").display()),
+                dir,
+                pg_name: None,
+            },
             Backend::Postgres => {
                 let name = format!("tradein_test_{tag}");
                 admin_exec(&format!("CREATE DATABASE {name}")).await;
@@ -72,7 +88,11 @@ impl TestDb {
                     Some(i) if i > "postgres://".len() => format!("{}/{name}", &base[..i]),
                     _ => format!("{base}/{name}"),
                 };
-                TestDb { url, dir, pg_name: Some(name) }
+                TestDb {
+                    url,
+                    dir,
+                    pg_name: Some(name),
+                }
             }
         }
     }
@@ -83,7 +103,9 @@ async fn admin_exec(sql: &str) {
     let mut conn = sqlx::PgConnection::connect(&postgres_admin_url())
         .await
         .expect("Postgres must be running at 127.0.0.1:5432 (see README); set TEST_POSTGRES_URL to use another");
-    sqlx::Executor::execute(&mut conn, sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    sqlx::Executor::execute(&mut conn, sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
     let _ = conn.close().await;
 }
 
@@ -94,8 +116,13 @@ impl Drop for TestDb {
             // Drop runs outside any async context we could borrow: use a
             // private runtime on its own thread.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-                rt.block_on(admin_exec(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(admin_exec(&format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )));
             })
             .join();
         }
@@ -126,7 +153,14 @@ impl TestApp {
     }
 
     pub async fn spawn_with_demo(backend: Backend) -> TestApp {
-        TestApp::spawn_with(backend, Options { seed_demo: true, ..Options::default() }).await
+        TestApp::spawn_with(
+            backend,
+            Options {
+                seed_demo: true,
+                ..Options::default()
+            },
+        )
+        .await
     }
 
     pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
@@ -136,16 +170,34 @@ impl TestApp {
             ("DATA_DIR", db.dir.join("data").display().to_string()),
             ("APP_SECRET", "ab".repeat(32)),
             ("SEED_DEMO", options.seed_demo.to_string()),
-            ("LEPTOS_SITE_ROOT", db.dir.join("site").display().to_string()),
+            (
+                "LEPTOS_SITE_ROOT",
+                db.dir.join("site").display().to_string(),
+            ),
         ];
         if let Some(url) = &options.alert_webhook_url {
             vars.push(("ALERT_WEBHOOK_URL", url.clone()));
         }
-        let config = Config::from_lookup(|k| vars.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone())).unwrap();
+        let config = Config::from_lookup(|k| {
+            vars.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.clone())
+        })
+        .unwrap();
         let clock = ManualClock::starting_at(START_MS);
-        let state = prepare(config, Arc::new(clock.clone())).await.expect("app prepares");
-        let running = start(state.clone(), "127.0.0.1:0".parse().unwrap()).await.expect("app starts");
-        TestApp { base: format!("http://{}", running.addr), clock, state, running: Some(running), _db: db }
+        let state = prepare(config, Arc::new(clock.clone()))
+            .await
+            .expect("app prepares");
+        let running = start(state.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("app starts");
+        TestApp {
+            base: format!("http://{}", running.addr),
+            clock,
+            state,
+            running: Some(running),
+            _db: db,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -169,16 +221,43 @@ impl TestApp {
     }
 
     /// Calls a server function the way the hydrated app does.
-    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap()
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
     }
 
-    pub async fn signup(&self, client: &reqwest::Client, name: &str, email: &str, password: &str) -> reqwest::Response {
-        self.call(client, "signup", &[("name", name), ("email", email), ("password", password)]).await
+    pub async fn signup(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.call(
+            client,
+            "signup",
+            &[("name", name), ("email", email), ("password", password)],
+        )
+        .await
     }
 
-    pub async fn login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
-        self.call(client, "login", &[("email", email), ("password", password)]).await
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.call(client, "login", &[("email", email), ("password", password)])
+            .await
     }
 
     /// The signed-in user's email as the server sees it, or None.
@@ -186,19 +265,27 @@ impl TestApp {
         let res = self.call(client, "current_user", &[]).await;
         assert_eq!(res.status(), 200);
         let body: serde_json::Value = res.json().await.unwrap();
-        body.get("email").and_then(|e| e.as_str()).map(str::to_string)
+        body.get("email")
+            .and_then(|e| e.as_str())
+            .map(str::to_string)
     }
 
     pub async fn count(&self, table: &str) -> i64 {
         // Offer views are written off the request path.
         self.state.offer_views.flush().await;
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.state.db.pool()).await.unwrap()
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(self.state.db.pool())
+            .await
+            .unwrap()
     }
 
     /// Consumer accounts (platform accounts such as the recycling partner's
     /// exist from the start).
     pub async fn customers(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'customer'").fetch_one(self.state.db.pool()).await.unwrap()
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'customer'")
+            .fetch_one(self.state.db.pool())
+            .await
+            .unwrap()
     }
 
     pub async fn stop(mut self) {

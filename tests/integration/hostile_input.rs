@@ -7,20 +7,55 @@ const PASSWORD: &str = "correct horse battery";
 
 both_backends!(cross_site_posts_are_refused, |backend| async move {
     let app = TestApp::spawn(backend).await;
-    let form = [("name", "Eve"), ("email", "eve@example.com"), ("password", PASSWORD)];
+    let form = [
+        ("name", "Eve"),
+        ("email", "eve@example.com"),
+        ("password", PASSWORD),
+    ];
     let plain = reqwest::Client::new();
-    let res = plain.post(app.url("/api/signup")).header("origin", "https://evil.example").form(&form).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/signup"))
+        .header("origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
-    let res = plain.post(app.url("/api/signup")).header("sec-fetch-site", "cross-site").form(&form).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/signup"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
-    let res = plain.post(app.url("/api/signup")).header("origin", "null").form(&form).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/signup"))
+        .header("origin", "null")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
-    let res = plain.post(app.url("/api/login")).header("sec-fetch-site", "same-site").form(&[("email", "a@b.co"), ("password", "x")]).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/login"))
+        .header("sec-fetch-site", "same-site")
+        .form(&[("email", "a@b.co"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403, "a sibling subdomain is not us");
     assert_eq!(app.customers().await, 0);
     assert_eq!(app.count("login_attempts").await, 0);
     // The same request from this site goes through.
-    let res = plain.post(app.url("/api/signup")).header("origin", &app.base).header("sec-fetch-site", "same-origin").form(&form).send().await.unwrap();
+    let res = plain
+        .post(app.url("/api/signup"))
+        .header("origin", &app.base)
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     app.stop().await;
 });
@@ -28,65 +63,156 @@ both_backends!(cross_site_posts_are_refused, |backend| async move {
 both_backends!(oversized_bodies_are_refused, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let huge = "x".repeat(300 * 1024);
-    let res = app.call(&app.client(), "signup", &[("name", &huge), ("email", "big@example.com"), ("password", PASSWORD)]).await;
+    let res = app
+        .call(
+            &app.client(),
+            "signup",
+            &[
+                ("name", &huge),
+                ("email", "big@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 413);
     assert_eq!(app.customers().await, 0);
     app.stop().await;
 });
 
-both_backends!(missing_or_mistyped_fields_are_bad_requests, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let client = app.client();
-    let res = app.call(&client, "signup", &[("email", "a@example.com")]).await;
-    assert_eq!(res.status(), 400, "missing fields");
-    let res = client.post(app.url("/api/signup")).header("content-type", "application/json").body("{\"name\": 5}").send().await.unwrap();
-    assert!(res.status().is_client_error(), "wrong encoding: {}", res.status());
-    let res = client.post(app.url("/api/signup")).header("content-type", "application/x-www-form-urlencoded").body("%%%").send().await.unwrap();
-    assert!(res.status().is_client_error(), "garbage body: {}", res.status());
-    assert_eq!(app.customers().await, 0);
-    app.stop().await;
-});
+both_backends!(
+    missing_or_mistyped_fields_are_bad_requests,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let client = app.client();
+        let res = app
+            .call(&client, "signup", &[("email", "a@example.com")])
+            .await;
+        assert_eq!(res.status(), 400, "missing fields");
+        let res = client
+            .post(app.url("/api/signup"))
+            .header("content-type", "application/json")
+            .body("{\"name\": 5}")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_client_error(),
+            "wrong encoding: {}",
+            res.status()
+        );
+        let res = client
+            .post(app.url("/api/signup"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("%%%")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_client_error(),
+            "garbage body: {}",
+            res.status()
+        );
+        assert_eq!(app.customers().await, 0);
+        app.stop().await;
+    }
+);
 
-both_backends!(html_and_sql_in_text_fields_are_refused_or_inert, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let client = app.client();
-    let res = app.signup(&client, "<script>alert(1)</script>", "x@example.com", PASSWORD).await;
-    assert_eq!(res.status(), 422);
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["Invalid"][0]["field"], "name");
+both_backends!(
+    html_and_sql_in_text_fields_are_refused_or_inert,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let client = app.client();
+        let res = app
+            .signup(
+                &client,
+                "<script>alert(1)</script>",
+                "x@example.com",
+                PASSWORD,
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["Invalid"][0]["field"], "name");
 
-    let res = app.signup(&client, "Bobby", "x@example.com'; DROP TABLE users;--", PASSWORD).await;
-    assert_eq!(res.status(), 422);
-    let res = app.login(&client, "' OR '1'='1", "' OR '1'='1").await;
-    assert_eq!(res.status(), 422);
-    assert_eq!(app.customers().await, 0);
+        let res = app
+            .signup(
+                &client,
+                "Bobby",
+                "x@example.com'; DROP TABLE users;--",
+                PASSWORD,
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let res = app.login(&client, "' OR '1'='1", "' OR '1'='1").await;
+        assert_eq!(res.status(), 422);
+        assert_eq!(app.customers().await, 0);
 
-    // SQL-looking text that is a valid name is stored as plain text.
-    let res = app.signup(&client, "Robert'); DROP TABLE users;--", "bobby@example.com", PASSWORD).await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(app.customers().await, 1);
-    app.stop().await;
-});
+        // SQL-looking text that is a valid name is stored as plain text.
+        let res = app
+            .signup(
+                &client,
+                "Robert'); DROP TABLE users;--",
+                "bobby@example.com",
+                PASSWORD,
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(app.customers().await, 1);
+        app.stop().await;
+    }
+);
 
 both_backends!(sign_up_cannot_choose_a_role, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let client = app.client();
-    let res = app.call(&client, "signup", &[("name", "Mallory"), ("email", "m@example.com"), ("password", PASSWORD), ("role", "ops")]).await;
-    assert!(res.status() == 200 || res.status() == 400, "{}", res.status());
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE email = 'm@example.com'").fetch_optional(app.state.db.pool()).await.unwrap();
-    assert!(role.is_none() || role.as_deref() == Some("customer"), "{role:?}");
+    let res = app
+        .call(
+            &client,
+            "signup",
+            &[
+                ("name", "Mallory"),
+                ("email", "m@example.com"),
+                ("password", PASSWORD),
+                ("role", "ops"),
+            ],
+        )
+        .await;
+    assert!(
+        res.status() == 200 || res.status() == 400,
+        "{}",
+        res.status()
+    );
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM users WHERE email = 'm@example.com'")
+            .fetch_optional(app.state.db.pool())
+            .await
+            .unwrap();
+    assert!(
+        role.is_none() || role.as_deref() == Some("customer"),
+        "{role:?}"
+    );
     let res = app.call(&client, "ops_dashboard", &[]).await;
     assert!(res.status() == 403 || res.status() == 401);
     app.stop().await;
 });
 
-both_backends!(weak_passwords_and_bad_emails_are_explained, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let res = app.signup(&app.client(), "Jane", "not-an-email", "short").await;
-    assert_eq!(res.status(), 422);
-    let body: serde_json::Value = res.json().await.unwrap();
-    let fields: Vec<&str> = body["Invalid"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["email", "password"]);
-    assert_eq!(app.customers().await, 0);
-    app.stop().await;
-});
+both_backends!(
+    weak_passwords_and_bad_emails_are_explained,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let res = app
+            .signup(&app.client(), "Jane", "not-an-email", "short")
+            .await;
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        let fields: Vec<&str> = body["Invalid"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["email", "password"]);
+        assert_eq!(app.customers().await, 0);
+        app.stop().await;
+    }
+);

@@ -18,179 +18,499 @@ async fn setup(app: &TestApp, n: u64) -> (reqwest::Client, reqwest::Client, i64,
     listing(app, seller_id, SKU, Grade::FunctionalCracked, 15_000, 1_000).await;
     let customer = customer(app, &format!("jane{n}@example.com")).await;
     let device = imei(100 + n);
-    let res = confirm(app, &customer, &confirm_form(&device, 31_200, &format!("key-setup-{n:012}"))).await;
+    let res = confirm(
+        app,
+        &customer,
+        &confirm_form(&device, 31_200, &format!("key-setup-{n:012}")),
+    )
+    .await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
     (seller, customer, redirected_id(&res), device)
 }
 
-async fn inspect(app: &TestApp, seller: &reqwest::Client, id: i64, imei: &str, screen: &str) -> reqwest::Response {
+async fn inspect(
+    app: &TestApp,
+    seller: &reqwest::Client,
+    id: i64,
+    imei: &str,
+    screen: &str,
+) -> reqwest::Response {
     let id = id.to_string();
-    app.call(seller, "inspect_order", &[("id", &id), ("imei_found", imei), ("works", "yes"), ("screen", screen), ("body", "flawless")]).await
+    app.call(
+        seller,
+        "inspect_order",
+        &[
+            ("id", &id),
+            ("imei_found", imei),
+            ("works", "yes"),
+            ("screen", screen),
+            ("body", "flawless"),
+        ],
+    )
+    .await
 }
 
 async fn act(app: &TestApp, client: &reqwest::Client, id: i64, action: &str) -> reqwest::Response {
-    app.call(client, "order_action", &[("id", &id.to_string()), ("action", action)]).await
+    app.call(
+        client,
+        "order_action",
+        &[("id", &id.to_string()), ("action", action)],
+    )
+    .await
 }
 
-both_backends!(receive_inspect_validate_and_pay_once, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let (seller, customer, id, device) = setup(&app, 1).await;
-    assert_eq!(act(&app, &seller, id, "confirm_payment").await.status(), 409, "not before validation");
+both_backends!(
+    receive_inspect_validate_and_pay_once,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, customer, id, device) = setup(&app, 1).await;
+        assert_eq!(
+            act(&app, &seller, id, "confirm_payment").await.status(),
+            409,
+            "not before validation"
+        );
 
-    let tracking = tracking_of(&app, id).await;
-    let res = app.call(&seller, "receive_parcel", &[("code", &tracking.to_lowercase())]).await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(state_of(&app, id).await, "received");
-    assert_eq!(app.call(&seller, "receive_parcel", &[("code", "TI000000000LC")]).await.status(), 422);
+        let tracking = tracking_of(&app, id).await;
+        let res = app
+            .call(
+                &seller,
+                "receive_parcel",
+                &[("code", &tracking.to_lowercase())],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(state_of(&app, id).await, "received");
+        assert_eq!(
+            app.call(&seller, "receive_parcel", &[("code", "TI000000000LC")])
+                .await
+                .status(),
+            422
+        );
 
-    let res = inspect(&app, &seller, id, &device, "flawless").await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap(), "Validated", "better than declared: validated");
-    assert_eq!(state_of(&app, id).await, "validated");
-    assert_eq!(act(&app, &seller, id, "validate").await.status(), 200, "a double click on validate changes nothing");
+        let res = inspect(&app, &seller, id, &device, "flawless").await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.json::<serde_json::Value>().await.unwrap(),
+            "Validated",
+            "better than declared: validated"
+        );
+        assert_eq!(state_of(&app, id).await, "validated");
+        assert_eq!(
+            act(&app, &seller, id, "validate").await.status(),
+            200,
+            "a double click on validate changes nothing"
+        );
 
-    // Two concurrent clicks, then a retry: one payment.
-    let (a, b) = tokio::join!(act(&app, &seller, id, "confirm_payment"), act(&app, &seller, id, "confirm_payment"));
-    assert_eq!((a.status(), b.status()), (reqwest::StatusCode::OK, reqwest::StatusCode::OK));
-    assert_eq!(act(&app, &seller, id, "confirm_payment").await.status(), 200);
-    assert_eq!(state_of(&app, id).await, "paid");
-    let (state, amount, reference): (String, i64, String) =
-        sqlx::query_as("SELECT state, amount_minor, provider_ref FROM payouts WHERE trade_in_id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
-    assert_eq!((state.as_str(), amount), ("sent", 31_200));
-    assert!(reference.starts_with("LEDGER-"));
-    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
-    assert_eq!(kinds, ["confirmation", "received", "validated", "paid"]);
-    let pays: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trade_in_events WHERE trade_in_id = $1 AND action = 'ConfirmPayment'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
-    assert_eq!(pays, 1);
+        // Two concurrent clicks, then a retry: one payment.
+        let (a, b) = tokio::join!(
+            act(&app, &seller, id, "confirm_payment"),
+            act(&app, &seller, id, "confirm_payment")
+        );
+        assert_eq!(
+            (a.status(), b.status()),
+            (reqwest::StatusCode::OK, reqwest::StatusCode::OK)
+        );
+        assert_eq!(
+            act(&app, &seller, id, "confirm_payment").await.status(),
+            200
+        );
+        assert_eq!(state_of(&app, id).await, "paid");
+        let (state, amount, reference): (String, i64, String) = sqlx::query_as(
+            "SELECT state, amount_minor, provider_ref FROM payouts WHERE trade_in_id = $1",
+        )
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!((state.as_str(), amount), ("sent", 31_200));
+        assert!(reference.starts_with("LEDGER-"));
+        let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id)
+            .await
+            .unwrap();
+        assert_eq!(kinds, ["confirmation", "received", "validated", "paid"]);
+        let pays: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trade_in_events WHERE trade_in_id = $1 AND action = 'ConfirmPayment'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
+        assert_eq!(pays, 1);
 
-    // The consumer sees it paid; the ledger settles a business day later.
-    let view: serde_json::Value = app.call(&customer, "trade_in_detail", &[("id", &id.to_string())]).await.json().await.unwrap();
-    assert_eq!(view["state"], "Paid");
-    assert_eq!(view["payout"]["state"], "sent");
-    app.clock.advance_ms(4 * DAY_MS);
-    assert_eq!(tradein::features::orders::service::settle_payouts(&app.state).await.unwrap(), 1);
-    assert_eq!(tradein::features::orders::service::settle_payouts(&app.state).await.unwrap(), 0);
-    app.stop().await;
-});
-
-both_backends!(counter_offer_with_photo_accepted_or_declined, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let (seller, customer, id, device) = setup(&app, 2).await;
-    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
-    let res = inspect(&app, &seller, id, &device, "cracked").await;
-    let outcome: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(outcome["Worse"]["suggested_price_minor"], 15_000, "the seller's own price for the grade found");
-    assert_eq!(state_of(&app, id).await, "inspecting");
-
-    // Refused: above the locked price, no photo, not an image, too large.
-    let png = photo_fixture("text.png");
-    for (price, reasons, photos, why) in [
-        ("400", vec!["screen"], vec![("p.png", png.clone())], "higher than accepted"),
-        ("150", vec!["screen"], vec![], "no photo"),
-        ("150", vec![], vec![("p.png", png.clone())], "no reason"),
-        ("150", vec!["screen"], vec![("x.png", b"<html>not an image</html>".to_vec())], "not an image"),
-        ("150", vec!["screen"], vec![("big.jpg", vec![0xFF; 5 * 1024 * 1024 + 10])], "too large"),
-        ("150.555", vec!["screen"], vec![("p.png", png.clone())], "fractional cents"),
-    ] {
-        let res = upload_counter_offer(&app, &seller, id, price, &reasons, photos).await;
-        assert_eq!(res.status(), 303, "{why}");
-        let location = res.headers()["location"].to_str().unwrap().to_string();
-        assert!(location.contains("error="), "{why}: {location}");
-        assert_eq!(state_of(&app, id).await, "inspecting", "{why}: nothing changed");
+        // The consumer sees it paid; the ledger settles a business day later.
+        let view: serde_json::Value = app
+            .call(&customer, "trade_in_detail", &[("id", &id.to_string())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view["state"], "Paid");
+        assert_eq!(view["payout"]["state"], "sent");
+        app.clock.advance_ms(4 * DAY_MS);
+        assert_eq!(
+            tradein::features::orders::service::settle_payouts(&app.state)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            tradein::features::orders::service::settle_payouts(&app.state)
+                .await
+                .unwrap(),
+            0
+        );
+        app.stop().await;
     }
-    assert_eq!(app.count("photos").await, 0);
+);
 
-    let res = upload_counter_offer(&app, &seller, id, "150", &["screen", "body"], vec![("crack.png", png.clone()), ("exif.jpg", photo_fixture("exif.jpg"))]).await;
-    assert_eq!(res.status(), 303);
-    assert_eq!(res.headers()["location"], format!("/seller/orders/{id}"));
-    assert_eq!(state_of(&app, id).await, "counter_offered");
+both_backends!(
+    counter_offer_with_photo_accepted_or_declined,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, customer, id, device) = setup(&app, 2).await;
+        app.call(
+            &seller,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id).await)],
+        )
+        .await;
+        let res = inspect(&app, &seller, id, &device, "cracked").await;
+        let outcome: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(
+            outcome["Worse"]["suggested_price_minor"], 15_000,
+            "the seller's own price for the grade found"
+        );
+        assert_eq!(state_of(&app, id).await, "inspecting");
 
-    // The consumer sees the photos (stripped of their metadata); others do not.
-    let view: serde_json::Value = app.call(&customer, "trade_in_detail", &[("id", &id.to_string())]).await.json().await.unwrap();
-    let urls: Vec<String> = view["counter_offer"]["photo_urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect();
-    assert_eq!(urls.len(), 2);
-    let jpeg = customer.get(app.url(&urls[1])).send().await.unwrap();
-    assert_eq!(jpeg.headers()["content-type"], "image/jpeg");
-    let bytes = jpeg.bytes().await.unwrap();
-    assert!(bytes.starts_with(&[0xFF, 0xD8]));
-    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF stripped");
-    let stranger = crate::fixtures::customer(&app, "stranger@example.com").await;
-    assert_eq!(stranger.get(app.url(&urls[0])).send().await.unwrap().status(), 404);
-    assert_eq!(app.client().get(app.url(&urls[0])).send().await.unwrap().status(), 401);
-    assert_eq!(seller.get(app.url(&urls[0])).send().await.unwrap().status(), 200);
+        // Refused: above the locked price, no photo, not an image, too large.
+        let png = photo_fixture("text.png");
+        for (price, reasons, photos, why) in [
+            (
+                "400",
+                vec!["screen"],
+                vec![("p.png", png.clone())],
+                "higher than accepted",
+            ),
+            ("150", vec!["screen"], vec![], "no photo"),
+            ("150", vec![], vec![("p.png", png.clone())], "no reason"),
+            (
+                "150",
+                vec!["screen"],
+                vec![("x.png", b"<html>not an image</html>".to_vec())],
+                "not an image",
+            ),
+            (
+                "150",
+                vec!["screen"],
+                vec![("big.jpg", vec![0xFF; 5 * 1024 * 1024 + 10])],
+                "too large",
+            ),
+            (
+                "150.555",
+                vec!["screen"],
+                vec![("p.png", png.clone())],
+                "fractional cents",
+            ),
+        ] {
+            let res = upload_counter_offer(&app, &seller, id, price, &reasons, photos).await;
+            assert_eq!(res.status(), 303, "{why}");
+            let location = res.headers()["location"].to_str().unwrap().to_string();
+            assert!(location.contains("error="), "{why}: {location}");
+            assert_eq!(
+                state_of(&app, id).await,
+                "inspecting",
+                "{why}: nothing changed"
+            );
+        }
+        assert_eq!(app.count("photos").await, 0);
 
-    let res = app.call(&customer, "answer_counter_offer", &[("id", &id.to_string()), ("answer", "accept")]).await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(state_of(&app, id).await, "validated");
-    let amount: i64 = sqlx::query_scalar("SELECT amount_minor FROM payouts WHERE trade_in_id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
-    assert_eq!(amount, 15_000, "paid at the new price");
-    assert_eq!(app.call(&customer, "answer_counter_offer", &[("id", &id.to_string()), ("answer", "decline")]).await.status(), 409);
+        let res = upload_counter_offer(
+            &app,
+            &seller,
+            id,
+            "150",
+            &["screen", "body"],
+            vec![
+                ("crack.png", png.clone()),
+                ("exif.jpg", photo_fixture("exif.jpg")),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], format!("/seller/orders/{id}"));
+        assert_eq!(state_of(&app, id).await, "counter_offered");
 
-    // A second trade-in: declined, so a free return label is issued.
-    let device2 = imei(777);
-    let id2 = redirected_id(&confirm(&app, &customer, &confirm_form(&device2, 31_200, "key-second-0000001")).await);
-    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id2).await)]).await;
-    inspect(&app, &seller, id2, &device2, "cracked").await;
-    upload_counter_offer(&app, &seller, id2, "120", &["screen"], vec![("p.png", png.clone())]).await;
-    let res = app.call(&customer, "answer_counter_offer", &[("id", &id2.to_string()), ("answer", "decline")]).await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(state_of(&app, id2).await, "return_requested");
-    let label = seller.get(app.url(&format!("/trade-ins/{id2}/return-label.pdf"))).send().await.unwrap();
-    assert_eq!(label.status(), 200);
-    assert!(label.bytes().await.unwrap().starts_with(b"%PDF-"));
-    assert_eq!(act(&app, &seller, id2, "return_delivered").await.status(), 200);
-    assert_eq!(state_of(&app, id2).await, "returned");
-    app.stop().await;
-});
+        // The consumer sees the photos (stripped of their metadata); others do not.
+        let view: serde_json::Value = app
+            .call(&customer, "trade_in_detail", &[("id", &id.to_string())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let urls: Vec<String> = view["counter_offer"]["photo_urls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(urls.len(), 2);
+        let jpeg = customer.get(app.url(&urls[1])).send().await.unwrap();
+        assert_eq!(jpeg.headers()["content-type"], "image/jpeg");
+        let bytes = jpeg.bytes().await.unwrap();
+        assert!(bytes.starts_with(&[0xFF, 0xD8]));
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF stripped");
+        let stranger = crate::fixtures::customer(&app, "stranger@example.com").await;
+        assert_eq!(
+            stranger
+                .get(app.url(&urls[0]))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            app.client()
+                .get(app.url(&urls[0]))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        assert_eq!(
+            seller.get(app.url(&urls[0])).send().await.unwrap().status(),
+            200
+        );
 
-both_backends!(wrong_imei_suspends_and_the_device_goes_back, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let (seller, customer, id, _) = setup(&app, 3).await;
-    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
-    let res = inspect(&app, &seller, id, &imei(999), "flawless").await;
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["Suspended"], "The IMEI does not match the one declared");
-    assert_eq!(state_of(&app, id).await, "suspended");
-    let view: serde_json::Value = app.call(&customer, "trade_in_detail", &[("id", &id.to_string())]).await.json().await.unwrap();
-    assert!(view["on_hold"][1].as_str().unwrap().contains("operations team"));
-    assert_eq!(act(&app, &seller, id, "return").await.status(), 200);
-    assert_eq!(state_of(&app, id).await, "return_requested");
-    app.stop().await;
-});
+        let res = app
+            .call(
+                &customer,
+                "answer_counter_offer",
+                &[("id", &id.to_string()), ("answer", "accept")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(state_of(&app, id).await, "validated");
+        let amount: i64 =
+            sqlx::query_scalar("SELECT amount_minor FROM payouts WHERE trade_in_id = $1")
+                .bind(id)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(amount, 15_000, "paid at the new price");
+        assert_eq!(
+            app.call(
+                &customer,
+                "answer_counter_offer",
+                &[("id", &id.to_string()), ("answer", "decline")]
+            )
+            .await
+            .status(),
+            409
+        );
 
-both_backends!(unanswered_counter_offers_return_the_device, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let (seller, _customer, id, device) = setup(&app, 4).await;
-    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
-    inspect(&app, &seller, id, &device, "cracked").await;
-    upload_counter_offer(&app, &seller, id, "150", &["screen"], vec![("p.png", photo_fixture("text.png"))]).await;
-    app.clock.advance_ms(6 * DAY_MS);
-    assert_eq!(tradein::features::trade_ins::service::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 0);
-    app.clock.advance_ms(DAY_MS + 1);
-    assert_eq!(tradein::features::trade_ins::service::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 1);
-    assert_eq!(tradein::features::trade_ins::service::run_deadlines(&app.state).await.unwrap().counter_offers_returned, 0);
-    assert_eq!(state_of(&app, id).await, "return_requested", "silence never accepts a lower price");
-    app.stop().await;
-});
+        // A second trade-in: declined, so a free return label is issued.
+        let device2 = imei(777);
+        let id2 = redirected_id(
+            &confirm(
+                &app,
+                &customer,
+                &confirm_form(&device2, 31_200, "key-second-0000001"),
+            )
+            .await,
+        );
+        app.call(
+            &seller,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id2).await)],
+        )
+        .await;
+        inspect(&app, &seller, id2, &device2, "cracked").await;
+        upload_counter_offer(
+            &app,
+            &seller,
+            id2,
+            "120",
+            &["screen"],
+            vec![("p.png", png.clone())],
+        )
+        .await;
+        let res = app
+            .call(
+                &customer,
+                "answer_counter_offer",
+                &[("id", &id2.to_string()), ("answer", "decline")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(state_of(&app, id2).await, "return_requested");
+        let label = seller
+            .get(app.url(&format!("/trade-ins/{id2}/return-label.pdf")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(label.status(), 200);
+        assert!(label.bytes().await.unwrap().starts_with(b"%PDF-"));
+        assert_eq!(
+            act(&app, &seller, id2, "return_delivered").await.status(),
+            200
+        );
+        assert_eq!(state_of(&app, id2).await, "returned");
+        app.stop().await;
+    }
+);
+
+both_backends!(
+    wrong_imei_suspends_and_the_device_goes_back,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, customer, id, _) = setup(&app, 3).await;
+        app.call(
+            &seller,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id).await)],
+        )
+        .await;
+        let res = inspect(&app, &seller, id, &imei(999), "flawless").await;
+        assert_eq!(
+            res.json::<serde_json::Value>().await.unwrap()["Suspended"],
+            "The IMEI does not match the one declared"
+        );
+        assert_eq!(state_of(&app, id).await, "suspended");
+        let view: serde_json::Value = app
+            .call(&customer, "trade_in_detail", &[("id", &id.to_string())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(view["on_hold"][1]
+            .as_str()
+            .unwrap()
+            .contains("operations team"));
+        assert_eq!(act(&app, &seller, id, "return").await.status(), 200);
+        assert_eq!(state_of(&app, id).await, "return_requested");
+        app.stop().await;
+    }
+);
+
+both_backends!(
+    unanswered_counter_offers_return_the_device,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, _customer, id, device) = setup(&app, 4).await;
+        app.call(
+            &seller,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id).await)],
+        )
+        .await;
+        inspect(&app, &seller, id, &device, "cracked").await;
+        upload_counter_offer(
+            &app,
+            &seller,
+            id,
+            "150",
+            &["screen"],
+            vec![("p.png", photo_fixture("text.png"))],
+        )
+        .await;
+        app.clock.advance_ms(6 * DAY_MS);
+        assert_eq!(
+            tradein::features::trade_ins::service::run_deadlines(&app.state)
+                .await
+                .unwrap()
+                .counter_offers_returned,
+            0
+        );
+        app.clock.advance_ms(DAY_MS + 1);
+        assert_eq!(
+            tradein::features::trade_ins::service::run_deadlines(&app.state)
+                .await
+                .unwrap()
+                .counter_offers_returned,
+            1
+        );
+        assert_eq!(
+            tradein::features::trade_ins::service::run_deadlines(&app.state)
+                .await
+                .unwrap()
+                .counter_offers_returned,
+            0
+        );
+        assert_eq!(
+            state_of(&app, id).await,
+            "return_requested",
+            "silence never accepts a lower price"
+        );
+        app.stop().await;
+    }
+);
 
 both_backends!(sellers_only_touch_their_own_orders, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let (seller, customer, id, device) = setup(&app, 5).await;
     let (other, _) = seller_with_login(&app, "Other Refurb").await;
     let ids = id.to_string();
-    assert_eq!(app.call(&other, "seller_order", &[("id", &ids)]).await.status(), 404);
-    assert_eq!(inspect(&app, &other, id, &device, "flawless").await.status(), 404);
+    assert_eq!(
+        app.call(&other, "seller_order", &[("id", &ids)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        inspect(&app, &other, id, &device, "flawless")
+            .await
+            .status(),
+        404
+    );
     assert_eq!(act(&app, &other, id, "validate").await.status(), 404);
-    assert_eq!(app.call(&other, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await.status(), 422);
-    assert_eq!(upload_counter_offer(&app, &other, id, "10", &["screen"], vec![]).await.status(), 404);
-    assert_eq!(other.get(app.url(&format!("/trade-ins/{id}/label.pdf"))).send().await.unwrap().status(), 404);
+    assert_eq!(
+        app.call(
+            &other,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id).await)]
+        )
+        .await
+        .status(),
+        422
+    );
+    assert_eq!(
+        upload_counter_offer(&app, &other, id, "10", &["screen"], vec![])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        other
+            .get(app.url(&format!("/trade-ins/{id}/label.pdf")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     // Consumers cannot act as sellers; sellers cannot answer for consumers.
     assert_eq!(act(&app, &customer, id, "validate").await.status(), 403);
-    assert_eq!(app.call(&seller, "answer_counter_offer", &[("id", &ids), ("answer", "accept")]).await.status(), 404);
+    assert_eq!(
+        app.call(
+            &seller,
+            "answer_counter_offer",
+            &[("id", &ids), ("answer", "accept")]
+        )
+        .await
+        .status(),
+        404
+    );
     assert_eq!(state_of(&app, id).await, "label_issued");
     // The right seller sees it in its queue, findable by IMEI.
-    let page: serde_json::Value = app.call(&seller, "seller_orders", &[("q", &device)]).await.json().await.unwrap();
+    let page: serde_json::Value = app
+        .call(&seller, "seller_orders", &[("q", &device)])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["rows"].as_array().unwrap().len(), 1);
-    let page: serde_json::Value = app.call(&other, "seller_orders", &[("q", &device)]).await.json().await.unwrap();
+    let page: serde_json::Value = app
+        .call(&other, "seller_orders", &[("q", &device)])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["rows"].as_array().unwrap().len(), 0);
     app.stop().await;
 });
@@ -198,87 +518,221 @@ both_backends!(sellers_only_touch_their_own_orders, |backend| async move {
 both_backends!(sla_clocks_mark_overdue_inspections, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let (seller, _customer, id, _) = setup(&app, 6).await;
-    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
-    let page: serde_json::Value = app.call(&seller, "seller_orders", &[("tab", "to_inspect")]).await.json().await.unwrap();
+    app.call(
+        &seller,
+        "receive_parcel",
+        &[("code", &tracking_of(&app, id).await)],
+    )
+    .await;
+    let page: serde_json::Value = app
+        .call(&seller, "seller_orders", &[("tab", "to_inspect")])
+        .await
+        .json()
+        .await
+        .unwrap();
     let row = &page["rows"][0];
     assert_eq!(row["due"]["label"], "Inspect by");
     assert_eq!(row["due"]["overdue"], false);
     // Received on a Monday (the test clock's start): due Wednesday.
     let due = row["due"]["at_ms"].as_i64().unwrap();
-    assert_eq!(tradein::domain::dates::Date::from_unix_ms(due).to_string(), "2026-03-04");
+    assert_eq!(
+        tradein::domain::dates::Date::from_unix_ms(due).to_string(),
+        "2026-03-04"
+    );
     app.clock.set_ms(due + 1);
-    let page: serde_json::Value = app.call(&seller, "seller_orders", &[("tab", "to_inspect")]).await.json().await.unwrap();
+    let page: serde_json::Value = app
+        .call(&seller, "seller_orders", &[("tab", "to_inspect")])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["rows"][0]["due"]["overdue"], true);
-    let counts: Vec<(String, i64)> = page["tabs"].as_array().unwrap().iter().map(|t| (t[0].as_str().unwrap().to_string(), t[2].as_i64().unwrap())).collect();
+    let counts: Vec<(String, i64)> = page["tabs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t[0].as_str().unwrap().to_string(), t[2].as_i64().unwrap()))
+        .collect();
     assert!(counts.contains(&("to_inspect".to_string(), 1)));
     let _ = app.clock.now_ms();
     app.stop().await;
 });
 
-both_backends!(seller_kpis_count_this_week_against_last, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let (seller, _customer, id, device) = setup(&app, 7).await;
-    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
-    app.clock.advance_ms(3 * 3_600_000);
-    inspect(&app, &seller, id, &device, "light_scratches").await;
-    act(&app, &seller, id, "confirm_payment").await;
-    let k: serde_json::Value = app.call(&seller, "seller_overview", &[]).await.json().await.unwrap();
-    let w = &k["this_week"];
-    assert_eq!((w["bought"].as_i64(), w["received"].as_i64(), w["inspected"].as_i64()), (Some(1), Some(1), Some(1)));
-    assert_eq!(w["avg_inspection_tenths_h"], 30, "inspected 3.0 h after receipt");
-    assert_eq!(w["counter_offer_pct"], 0);
-    assert_eq!(w["paid_minor"], 31_200);
-    assert_eq!(k["last_week"]["bought"], 0);
-    let weeks = k["weekly_bought"].as_array().unwrap();
-    assert_eq!(weeks.len(), 8);
-    assert_eq!(weeks[7][1], 1);
-    assert_eq!(weeks[7][0], "W10", "2026-03-02 is in ISO week 10");
-    // Next week, this week's figures become last week's.
-    app.clock.advance_ms(7 * DAY_MS);
-    let k: serde_json::Value = app.call(&seller, "seller_overview", &[]).await.json().await.unwrap();
-    assert_eq!(k["this_week"]["bought"], 0);
-    assert_eq!(k["last_week"]["paid_minor"], 31_200);
-    app.stop().await;
-});
+both_backends!(
+    seller_kpis_count_this_week_against_last,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, _customer, id, device) = setup(&app, 7).await;
+        app.call(
+            &seller,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id).await)],
+        )
+        .await;
+        app.clock.advance_ms(3 * 3_600_000);
+        inspect(&app, &seller, id, &device, "light_scratches").await;
+        act(&app, &seller, id, "confirm_payment").await;
+        let k: serde_json::Value = app
+            .call(&seller, "seller_overview", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let w = &k["this_week"];
+        assert_eq!(
+            (
+                w["bought"].as_i64(),
+                w["received"].as_i64(),
+                w["inspected"].as_i64()
+            ),
+            (Some(1), Some(1), Some(1))
+        );
+        assert_eq!(
+            w["avg_inspection_tenths_h"], 30,
+            "inspected 3.0 h after receipt"
+        );
+        assert_eq!(w["counter_offer_pct"], 0);
+        assert_eq!(w["paid_minor"], 31_200);
+        assert_eq!(k["last_week"]["bought"], 0);
+        let weeks = k["weekly_bought"].as_array().unwrap();
+        assert_eq!(weeks.len(), 8);
+        assert_eq!(weeks[7][1], 1);
+        assert_eq!(weeks[7][0], "W10", "2026-03-02 is in ISO week 10");
+        // Next week, this week's figures become last week's.
+        app.clock.advance_ms(7 * DAY_MS);
+        let k: serde_json::Value = app
+            .call(&seller, "seller_overview", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(k["this_week"]["bought"], 0);
+        assert_eq!(k["last_week"]["paid_minor"], 31_200);
+        app.stop().await;
+    }
+);
 
-both_backends!(operations_decide_suspended_trade_ins, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let (seller, customer, id, device) = setup(&app, 8).await;
-    // Received after the consumer said it was shipped, then held for a
-    // damaged parcel straight from "received".
-    app.call(&customer, "mark_shipped", &[("id", &id.to_string())]).await;
-    app.call(&seller, "receive_parcel", &[("code", &tracking_of(&app, id).await)]).await;
-    assert_eq!(act(&app, &seller, id, "suspend:parcel_damaged").await.status(), 200);
-    assert_eq!(state_of(&app, id).await, "suspended");
+both_backends!(
+    operations_decide_suspended_trade_ins,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, customer, id, device) = setup(&app, 8).await;
+        // Received after the consumer said it was shipped, then held for a
+        // damaged parcel straight from "received".
+        app.call(&customer, "mark_shipped", &[("id", &id.to_string())])
+            .await;
+        app.call(
+            &seller,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id).await)],
+        )
+        .await;
+        assert_eq!(
+            act(&app, &seller, id, "suspend:parcel_damaged")
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(state_of(&app, id).await, "suspended");
 
-    let ops = app.client();
-    let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
-    let email = tradein::domain::account::Email::parse("ops@example.com").unwrap();
-    tradein::features::accounts::repo::users::insert(
-        app.state.db.pool(),
-        tradein::features::accounts::repo::users::NewUser { email: &email, password_hash: &hash, role: tradein::domain::account::Role::Ops, display_name: "Ops" },
-        0,
-    )
-    .await
-    .unwrap();
-    assert_eq!(app.login(&ops, "ops@example.com", "correct horse battery").await.status(), 200);
-    let queue: serde_json::Value = app.call(&ops, "ops_suspended", &[]).await.json().await.unwrap();
-    assert_eq!(queue[0]["reason"], "The parcel arrived damaged");
-    assert_eq!(app.call(&seller, "ops_suspended", &[]).await.status(), 403);
-    assert_eq!(app.call(&seller, "ops_decide_suspended", &[("id", &id.to_string()), ("decision", "resume"), ("reason", "x")]).await.status(), 403);
+        let ops = app.client();
+        let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
+        let email = tradein::domain::account::Email::parse("ops@example.com").unwrap();
+        tradein::features::accounts::repo::users::insert(
+            app.state.db.pool(),
+            tradein::features::accounts::repo::users::NewUser {
+                email: &email,
+                password_hash: &hash,
+                role: tradein::domain::account::Role::Ops,
+                display_name: "Ops",
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            app.login(&ops, "ops@example.com", "correct horse battery")
+                .await
+                .status(),
+            200
+        );
+        let queue: serde_json::Value = app
+            .call(&ops, "ops_suspended", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(queue[0]["reason"], "The parcel arrived damaged");
+        assert_eq!(app.call(&seller, "ops_suspended", &[]).await.status(), 403);
+        assert_eq!(
+            app.call(
+                &seller,
+                "ops_decide_suspended",
+                &[
+                    ("id", &id.to_string()),
+                    ("decision", "resume"),
+                    ("reason", "x")
+                ]
+            )
+            .await
+            .status(),
+            403
+        );
 
-    let ids = id.to_string();
-    assert_eq!(app.call(&ops, "ops_decide_suspended", &[("id", &ids), ("decision", "resume"), ("reason", "")]).await.status(), 422, "decisions need a reason");
-    assert_eq!(app.call(&ops, "ops_decide_suspended", &[("id", &ids), ("decision", "resume"), ("reason", "carrier confirmed the box was fine")]).await.status(), 200);
-    assert_eq!(state_of(&app, id).await, "inspecting");
-    let actor: String = sqlx::query_scalar("SELECT actor_role FROM trade_in_events WHERE trade_in_id = $1 AND action = 'ResumeInspection'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
-    assert_eq!(actor, "ops");
+        let ids = id.to_string();
+        assert_eq!(
+            app.call(
+                &ops,
+                "ops_decide_suspended",
+                &[("id", &ids), ("decision", "resume"), ("reason", "")]
+            )
+            .await
+            .status(),
+            422,
+            "decisions need a reason"
+        );
+        assert_eq!(
+            app.call(
+                &ops,
+                "ops_decide_suspended",
+                &[
+                    ("id", &ids),
+                    ("decision", "resume"),
+                    ("reason", "carrier confirmed the box was fine")
+                ]
+            )
+            .await
+            .status(),
+            200
+        );
+        assert_eq!(state_of(&app, id).await, "inspecting");
+        let actor: String = sqlx::query_scalar("SELECT actor_role FROM trade_in_events WHERE trade_in_id = $1 AND action = 'ResumeInspection'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
+        assert_eq!(actor, "ops");
 
-    // Held again, then returned by operations.
-    assert_eq!(inspect(&app, &seller, id, &imei(4242), "flawless").await.status(), 200);
-    assert_eq!(state_of(&app, id).await, "suspended");
-    let _ = device;
-    assert_eq!(app.call(&ops, "ops_decide_suspended", &[("id", &ids), ("decision", "return"), ("reason", "wrong device sent")]).await.status(), 200);
-    assert_eq!(state_of(&app, id).await, "return_requested");
-    app.stop().await;
-});
+        // Held again, then returned by operations.
+        assert_eq!(
+            inspect(&app, &seller, id, &imei(4242), "flawless")
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(state_of(&app, id).await, "suspended");
+        let _ = device;
+        assert_eq!(
+            app.call(
+                &ops,
+                "ops_decide_suspended",
+                &[
+                    ("id", &ids),
+                    ("decision", "return"),
+                    ("reason", "wrong device sent")
+                ]
+            )
+            .await
+            .status(),
+            200
+        );
+        assert_eq!(state_of(&app, id).await, "return_requested");
+        app.stop().await;
+    }
+);

@@ -10,7 +10,10 @@ both_backends!(catalog_loads_once_and_is_real, |backend| async move {
     assert!(models >= 150, "{models} models");
     let variants = app.count("variants").await;
     assert!(variants > models * 2, "{variants} variants");
-    assert!(!seed::load_catalog(&app.state.db).await.unwrap(), "unchanged catalog is not reloaded");
+    assert!(
+        !seed::load_catalog(&app.state.db).await.unwrap(),
+        "unchanged catalog is not reloaded"
+    );
     let storages: Vec<i64> = sqlx::query_scalar(
         "SELECT v.storage_gb FROM variants v JOIN models m ON m.id = v.model_id WHERE m.slug = 'iphone-13' ORDER BY v.storage_gb",
     )
@@ -26,36 +29,66 @@ both_backends!(catalog_loads_once_and_is_real, |backend| async move {
     app.stop().await;
 });
 
-both_backends!(demo_marketplace_covers_the_catalog_deterministically, |backend| async move {
-    let app = TestApp::spawn_with_demo(backend).await;
-    let pool = app.state.db.pool();
-    let approved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sellers WHERE status = 'approved'").fetch_one(pool).await.unwrap();
-    assert!(approved >= 6);
-    let variants = app.count("variants").await;
-    let covered: i64 = sqlx::query_scalar(
+both_backends!(
+    demo_marketplace_covers_the_catalog_deterministically,
+    |backend| async move {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let pool = app.state.db.pool();
+        let approved: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM sellers WHERE status = 'approved'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        assert!(approved >= 6);
+        let variants = app.count("variants").await;
+        let covered: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM (SELECT DISTINCT l.variant_id, l.grade FROM listings l JOIN sellers s ON s.id = l.seller_id WHERE s.status = 'approved') x",
     )
     .fetch_one(pool)
     .await
     .unwrap();
-    assert!(covered * 100 >= variants * 6 * 90, "only {covered} of {} variant x grade cells have a buyer", variants * 6);
-    let bad: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM listings WHERE price_minor < 100 OR price_minor % 100 <> 0").fetch_one(pool).await.unwrap();
-    assert_eq!(bad, 0, "prices are whole euros of at least 1 EUR");
-    // A better grade never fetches less from the same seller.
-    let inverted: i64 = sqlx::query_scalar(
+        assert!(
+            covered * 100 >= variants * 6 * 90,
+            "only {covered} of {} variant x grade cells have a buyer",
+            variants * 6
+        );
+        let bad: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM listings WHERE price_minor < 100 OR price_minor % 100 <> 0",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        assert_eq!(bad, 0, "prices are whole euros of at least 1 EUR");
+        // A better grade never fetches less from the same seller.
+        let inverted: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM listings a JOIN listings b ON a.seller_id = b.seller_id AND a.variant_id = b.variant_id \
          WHERE a.grade = 'functional_flawless' AND b.grade = 'functional_cracked' AND a.price_minor <= b.price_minor",
     )
     .fetch_one(pool)
     .await
     .unwrap();
-    assert_eq!(inverted, 0);
+        assert_eq!(inverted, 0);
 
-    let total: i64 = sqlx::query_scalar("SELECT CAST(SUM(price_minor) AS BIGINT) FROM listings").fetch_one(pool).await.unwrap();
-    let again = TestApp::spawn_with_demo(backend).await;
-    let total_again: i64 = sqlx::query_scalar("SELECT CAST(SUM(price_minor) AS BIGINT) FROM listings").fetch_one(again.state.db.pool()).await.unwrap();
-    assert_eq!(total, total_again, "the demo data is the same on every run");
-    assert!(seed::marketplace::seed(&app.state.db, 0).await.unwrap().is_none(), "seeding twice does nothing");
-    again.stop().await;
-    app.stop().await;
-});
+        let total: i64 =
+            sqlx::query_scalar("SELECT CAST(SUM(price_minor) AS BIGINT) FROM listings")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let again = TestApp::spawn_with_demo(backend).await;
+        let total_again: i64 =
+            sqlx::query_scalar("SELECT CAST(SUM(price_minor) AS BIGINT) FROM listings")
+                .fetch_one(again.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(total, total_again, "the demo data is the same on every run");
+        assert!(
+            seed::marketplace::seed(&app.state.db, 0)
+                .await
+                .unwrap()
+                .is_none(),
+            "seeding twice does nothing"
+        );
+        again.stop().await;
+        app.stop().await;
+    }
+);

@@ -8,7 +8,10 @@ fn run_with(vars: &[(&str, &str)]) -> (i32, String) {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("the binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).to_string())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
 }
 
 #[test]
@@ -28,8 +31,14 @@ fn bad_configuration_names_the_variable_in_one_line() {
 
 #[test]
 fn unreachable_postgres_stops_start_up_with_a_message() {
-    let (code, stderr) = run_with(&[("DATABASE_URL", "postgres://nobody:secret@127.0.0.1:1/none"), ("LEPTOS_SITE_ADDR", "127.0.0.1:0")]);
+    let (code, stderr) = run_with(&[
+        ("DATABASE_URL", "postgres://nobody:secret@127.0.0.1:1/none"),
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+    ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("cannot open the database"), "{stderr}");
-    assert!(!stderr.contains("secret@"), "password must not be printed: {stderr}");
+    assert!(
+        !stderr.contains("secret@"),
+        "password must not be printed: {stderr}"
+    );
 }

@@ -4,11 +4,11 @@ use crate::both_backends;
 use crate::fixtures::*;
 use crate::harness::TestApp;
 use tradein::domain::dates::DAY_MS;
-use tradein::platform::clock::Clock;
 use tradein::domain::grade::Grade;
 use tradein::domain::offer::Decision;
 use tradein::domain::tracking::is_valid_tracking_number;
 use tradein::features::trade_ins::service::{current_decision, run_deadlines, DeadlineReport};
+use tradein::platform::clock::Clock;
 
 const SKU: &str = "iphone-13-128gb";
 const GRADE: Grade = Grade::FunctionalGood;
@@ -16,7 +16,9 @@ const GRADE: Grade = Grade::FunctionalGood;
 async fn decision(app: &TestApp) -> Decision {
     let v = variant_id(app, SKU).await;
     let mut conn = app.state.db.pool().acquire().await.unwrap();
-    current_decision(&mut conn, v, GRADE, app.clock.now_ms()).await.unwrap()
+    current_decision(&mut conn, v, GRADE, app.clock.now_ms())
+        .await
+        .unwrap()
 }
 
 fn buyer(d: &Decision) -> (String, i64) {
@@ -26,48 +28,149 @@ fn buyer(d: &Decision) -> (String, i64) {
     }
 }
 
-both_backends!(best_offer_follows_eligibility_caps_and_ties, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    assert_eq!(decision(&app).await, Decision::Recycle, "nobody buys yet");
+both_backends!(
+    best_offer_follows_eligibility_caps_and_ties,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        assert_eq!(decision(&app).await, Decision::Recycle, "nobody buys yet");
 
-    let a = seller(&app, SellerSpec { quality: 600, ..SellerSpec::approved("Alpha Refurb") }).await;
-    let b = seller(&app, SellerSpec { quality: 900, ..SellerSpec::approved("Beta Refurb") }).await;
-    let paused = seller(&app, SellerSpec::approved("Paused Refurb")).await;
-    let pending = seller(&app, SellerSpec { status: "pending", ..SellerSpec::approved("Pending Refurb") }).await;
-    listing(&app, a, SKU, GRADE, 30_000, 1_000).await;
-    listing(&app, b, SKU, GRADE, 30_000, 2_000).await;
-    listing(&app, paused, SKU, GRADE, 50_000, 1_000).await;
-    listing(&app, pending, SKU, GRADE, 60_000, 1_000).await;
-    exec(&app, &format!("UPDATE sellers SET paused = 1 WHERE id = {paused}")).await;
-    assert_eq!(buyer(&decision(&app).await), ("Beta Refurb".into(), 30_000), "tie goes to the better quality score");
+        let a = seller(
+            &app,
+            SellerSpec {
+                quality: 600,
+                ..SellerSpec::approved("Alpha Refurb")
+            },
+        )
+        .await;
+        let b = seller(
+            &app,
+            SellerSpec {
+                quality: 900,
+                ..SellerSpec::approved("Beta Refurb")
+            },
+        )
+        .await;
+        let paused = seller(&app, SellerSpec::approved("Paused Refurb")).await;
+        let pending = seller(
+            &app,
+            SellerSpec {
+                status: "pending",
+                ..SellerSpec::approved("Pending Refurb")
+            },
+        )
+        .await;
+        listing(&app, a, SKU, GRADE, 30_000, 1_000).await;
+        listing(&app, b, SKU, GRADE, 30_000, 2_000).await;
+        listing(&app, paused, SKU, GRADE, 50_000, 1_000).await;
+        listing(&app, pending, SKU, GRADE, 60_000, 1_000).await;
+        exec(
+            &app,
+            &format!("UPDATE sellers SET paused = 1 WHERE id = {paused}"),
+        )
+        .await;
+        assert_eq!(
+            buyer(&decision(&app).await),
+            ("Beta Refurb".into(), 30_000),
+            "tie goes to the better quality score"
+        );
 
-    exec(&app, &format!("UPDATE sellers SET quality_score = 600 WHERE id = {b}")).await;
-    assert_eq!(buyer(&decision(&app).await).0, "Alpha Refurb", "then to the oldest price");
+        exec(
+            &app,
+            &format!("UPDATE sellers SET quality_score = 600 WHERE id = {b}"),
+        )
+        .await;
+        assert_eq!(
+            buyer(&decision(&app).await).0,
+            "Alpha Refurb",
+            "then to the oldest price"
+        );
 
-    exec(&app, &format!("UPDATE sellers SET paused = 0 WHERE id = {paused}")).await;
-    assert_eq!(buyer(&decision(&app).await), ("Paused Refurb".into(), 50_000), "un-paused, it competes again");
-    exec(&app, &format!("UPDATE listings SET active = 0 WHERE seller_id = {paused}")).await;
-    assert_eq!(buyer(&decision(&app).await).0, "Alpha Refurb", "inactive listings drop out");
+        exec(
+            &app,
+            &format!("UPDATE sellers SET paused = 0 WHERE id = {paused}"),
+        )
+        .await;
+        assert_eq!(
+            buyer(&decision(&app).await),
+            ("Paused Refurb".into(), 50_000),
+            "un-paused, it competes again"
+        );
+        exec(
+            &app,
+            &format!("UPDATE listings SET active = 0 WHERE seller_id = {paused}"),
+        )
+        .await;
+        assert_eq!(
+            buyer(&decision(&app).await).0,
+            "Alpha Refurb",
+            "inactive listings drop out"
+        );
 
-    // A weekly cap of one: after one trade-in this week, the next seller wins;
-    // the next ISO week it competes again.
-    exec(&app, &format!("UPDATE listings SET weekly_cap = 1 WHERE seller_id = {a}")).await;
-    let client = customer(&app, "jane@example.com").await;
-    let res = confirm(&app, &client, &confirm_form(&imei(1), 30_000, "key-0000000000000001")).await;
-    assert_eq!(res.status(), 200, "{:?}", res.text().await);
-    assert_eq!(buyer(&decision(&app).await).0, "Beta Refurb", "Alpha's listing cap is reached");
-    exec(&app, &format!("UPDATE sellers SET weekly_cap = 1 WHERE id = {b}")).await;
-    exec(&app, &format!("UPDATE listings SET weekly_cap = NULL WHERE seller_id = {a}")).await;
-    let res = confirm(&app, &client, &confirm_form(&imei(2), 30_000, "key-0000000000000002")).await;
-    assert_eq!(res.status(), 200);
-    let tids: Vec<(i64, String)> = sqlx::query_as("SELECT seller_id, state FROM trade_ins ORDER BY id").fetch_all(app.state.db.pool()).await.unwrap();
-    assert_eq!(tids[1].0, a, "Alpha (uncapped again, older price) bought the second");
-    exec(&app, &format!("UPDATE sellers SET weekly_cap = 2 WHERE id = {a}")).await;
-    assert_eq!(buyer(&decision(&app).await).0, "Beta Refurb", "Alpha's seller cap (2 this week) is reached");
-    app.clock.advance_ms(7 * DAY_MS);
-    assert_eq!(buyer(&decision(&app).await).0, "Alpha Refurb", "a new ISO week resets caps");
-    app.stop().await;
-});
+        // A weekly cap of one: after one trade-in this week, the next seller wins;
+        // the next ISO week it competes again.
+        exec(
+            &app,
+            &format!("UPDATE listings SET weekly_cap = 1 WHERE seller_id = {a}"),
+        )
+        .await;
+        let client = customer(&app, "jane@example.com").await;
+        let res = confirm(
+            &app,
+            &client,
+            &confirm_form(&imei(1), 30_000, "key-0000000000000001"),
+        )
+        .await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        assert_eq!(
+            buyer(&decision(&app).await).0,
+            "Beta Refurb",
+            "Alpha's listing cap is reached"
+        );
+        exec(
+            &app,
+            &format!("UPDATE sellers SET weekly_cap = 1 WHERE id = {b}"),
+        )
+        .await;
+        exec(
+            &app,
+            &format!("UPDATE listings SET weekly_cap = NULL WHERE seller_id = {a}"),
+        )
+        .await;
+        let res = confirm(
+            &app,
+            &client,
+            &confirm_form(&imei(2), 30_000, "key-0000000000000002"),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        let tids: Vec<(i64, String)> =
+            sqlx::query_as("SELECT seller_id, state FROM trade_ins ORDER BY id")
+                .fetch_all(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            tids[1].0, a,
+            "Alpha (uncapped again, older price) bought the second"
+        );
+        exec(
+            &app,
+            &format!("UPDATE sellers SET weekly_cap = 2 WHERE id = {a}"),
+        )
+        .await;
+        assert_eq!(
+            buyer(&decision(&app).await).0,
+            "Beta Refurb",
+            "Alpha's seller cap (2 this week) is reached"
+        );
+        app.clock.advance_ms(7 * DAY_MS);
+        assert_eq!(
+            buyer(&decision(&app).await).0,
+            "Alpha Refurb",
+            "a new ISO week resets caps"
+        );
+        app.stop().await;
+    }
+);
 
 both_backends!(confirming_issues_a_label_once, |backend| async move {
     let app = TestApp::spawn(backend).await;
@@ -78,7 +181,15 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
     // The offer as the page shows it.
     let res = client
         .post(app.url("/api/get_offer"))
-        .form(&[("category", "smartphones"), ("brand", "apple"), ("model", "iphone-13"), ("q[variant]", SKU), ("q[works]", "yes"), ("q[screen]", "light_scratches"), ("q[body]", "flawless")])
+        .form(&[
+            ("category", "smartphones"),
+            ("brand", "apple"),
+            ("model", "iphone-13"),
+            ("q[variant]", SKU),
+            ("q[works]", "yes"),
+            ("q[screen]", "light_scratches"),
+            ("q[body]", "flawless"),
+        ])
         .send()
         .await
         .unwrap();
@@ -92,7 +203,11 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
     assert_eq!(first.status(), 200);
     let id = redirected_id(&first);
     let again = confirm(&app, &client, &form).await;
-    assert_eq!(redirected_id(&again), id, "a double submit lands on the same trade-in");
+    assert_eq!(
+        redirected_id(&again),
+        id,
+        "a double submit lands on the same trade-in"
+    );
     assert_eq!(app.count("trade_ins").await, 1);
 
     let (state, price, tracking, iban_masked, iban_enc): (String, i64, String, String, String) = sqlx::query_as(
@@ -106,15 +221,32 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
     assert_eq!(price, 31_200);
     assert!(is_valid_tracking_number(&tracking), "{tracking}");
     assert_eq!(iban_masked, "FR14 •••• 2606");
-    assert!(!iban_enc.contains("20041010"), "the IBAN is stored encrypted");
-    assert_eq!(app.state.secret.decrypt_iban(&iban_enc).as_deref(), Some(IBAN));
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM trade_in_events WHERE trade_in_id = $1 ORDER BY id").bind(id).fetch_all(app.state.db.pool()).await.unwrap();
+    assert!(
+        !iban_enc.contains("20041010"),
+        "the IBAN is stored encrypted"
+    );
+    assert_eq!(
+        app.state.secret.decrypt_iban(&iban_enc).as_deref(),
+        Some(IBAN)
+    );
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM trade_in_events WHERE trade_in_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
     assert_eq!(actions, ["Create", "IssueLabel"]);
-    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
+    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id)
+        .await
+        .unwrap();
     assert_eq!(kinds, ["confirmation"]);
 
     // The label is a PDF with the tracking number, for its owner only.
-    let pdf = client.get(app.url(&format!("/trade-ins/{id}/label.pdf"))).send().await.unwrap();
+    let pdf = client
+        .get(app.url(&format!("/trade-ins/{id}/label.pdf")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(pdf.status(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let bytes = pdf.bytes().await.unwrap();
@@ -122,151 +254,361 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
     assert!(String::from_utf8_lossy(&bytes).contains(&tracking));
 
     // Mail goes out as .eml files when no SMTP server is configured.
-    let (sent, failed) = tradein::platform::mail::deliver_outbox(&app.state).await.unwrap();
+    let (sent, failed) = tradein::platform::mail::deliver_outbox(&app.state)
+        .await
+        .unwrap();
     assert_eq!((sent, failed), (1, 0));
-    let eml: Vec<_> = std::fs::read_dir(&app.state.config.mail_dir).unwrap().collect();
+    let eml: Vec<_> = std::fs::read_dir(&app.state.config.mail_dir)
+        .unwrap()
+        .collect();
     assert_eq!(eml.len(), 1);
     app.stop().await;
 });
 
-both_backends!(bad_details_are_refused_field_by_field, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
-    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
-    let client = customer(&app, "jane@example.com").await;
-    let good = confirm_form(&imei(9), 31_200, "key-bbbbbbbbbbbbbbbb");
-    let cases: Vec<(&'static str, &str, &str)> = vec![
-        ("imei", "490154203237519", "imei"),
-        ("imei", "12345", "imei"),
-        ("iban", "DE89370400440532013001", "iban"),
-        ("iban", "US64SVBKUS6S3300996738", "iban"),
-        ("date_of_birth", "2015-01-01", "date_of_birth"),
-        ("date_of_birth", "1990-02-30", "date_of_birth"),
-        ("postcode", "7500", "postcode"),
-        ("country", "US", "country"),
-        ("activation_lock_off", "", "activation_lock_off"),
-        ("works", "maybe", "works"),
-        ("variant", "iphone-13-64gb", "variant"),
-    ];
-    for (key, value, field) in cases {
-        let res = confirm(&app, &client, &with(good.clone(), key, value)).await;
-        assert_eq!(res.status(), 422, "{key}={value}");
-        let body: serde_json::Value = res.json().await.unwrap();
-        let fields: Vec<&str> = body["Invalid"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-        assert!(fields.contains(&field), "{key}={value}: {fields:?}");
+both_backends!(
+    bad_details_are_refused_field_by_field,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+        let client = customer(&app, "jane@example.com").await;
+        let good = confirm_form(&imei(9), 31_200, "key-bbbbbbbbbbbbbbbb");
+        let cases: Vec<(&'static str, &str, &str)> = vec![
+            ("imei", "490154203237519", "imei"),
+            ("imei", "12345", "imei"),
+            ("iban", "DE89370400440532013001", "iban"),
+            ("iban", "US64SVBKUS6S3300996738", "iban"),
+            ("date_of_birth", "2015-01-01", "date_of_birth"),
+            ("date_of_birth", "1990-02-30", "date_of_birth"),
+            ("postcode", "7500", "postcode"),
+            ("country", "US", "country"),
+            ("activation_lock_off", "", "activation_lock_off"),
+            ("works", "maybe", "works"),
+            ("variant", "iphone-13-64gb", "variant"),
+        ];
+        for (key, value, field) in cases {
+            let res = confirm(&app, &client, &with(good.clone(), key, value)).await;
+            assert_eq!(res.status(), 422, "{key}={value}");
+            let body: serde_json::Value = res.json().await.unwrap();
+            let fields: Vec<&str> = body["Invalid"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["field"].as_str().unwrap())
+                .collect();
+            assert!(fields.contains(&field), "{key}={value}: {fields:?}");
+        }
+        // A tampered price is never locked: the page must show the new offer.
+        let res = confirm(
+            &app,
+            &client,
+            &with(good.clone(), "shown_price_minor", "99999"),
+        )
+        .await;
+        assert_eq!(res.status(), 409);
+        assert_eq!(app.count("trade_ins").await, 0);
+        assert_eq!(app.count("shipments").await, 0);
+        assert_eq!(app.count("outbox").await, 0);
+
+        // Sellers and visitors cannot confirm trade-ins.
+        let anon = app.client();
+        assert_eq!(confirm(&app, &anon, &good).await.status(), 401);
+        app.stop().await;
     }
-    // A tampered price is never locked: the page must show the new offer.
-    let res = confirm(&app, &client, &with(good.clone(), "shown_price_minor", "99999")).await;
-    assert_eq!(res.status(), 409);
-    assert_eq!(app.count("trade_ins").await, 0);
-    assert_eq!(app.count("shipments").await, 0);
-    assert_eq!(app.count("outbox").await, 0);
+);
 
-    // Sellers and visitors cannot confirm trade-ins.
-    let anon = app.client();
-    assert_eq!(confirm(&app, &anon, &good).await.status(), 401);
-    app.stop().await;
-});
+both_backends!(
+    blocklisted_or_busy_imeis_stop_before_any_label,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+        let stolen = imei(11);
+        tradein::features::trade_ins::repo::trade_ins::add_to_blocklist(
+            app.state.db.pool(),
+            &stolen,
+            "reported stolen",
+            None,
+            0,
+        )
+        .await
+        .unwrap();
+        let jane = customer(&app, "jane@example.com").await;
+        let res = confirm(
+            &app,
+            &jane,
+            &confirm_form(&stolen, 31_200, "key-cccccccccccccccc"),
+        )
+        .await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("lost or stolen"));
+        assert_eq!(app.count("trade_ins").await, 0);
+        assert_eq!(app.count("shipments").await, 0);
 
-both_backends!(blocklisted_or_busy_imeis_stop_before_any_label, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
-    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
-    let stolen = imei(11);
-    tradein::features::trade_ins::repo::trade_ins::add_to_blocklist(app.state.db.pool(), &stolen, "reported stolen", None, 0).await.unwrap();
-    let jane = customer(&app, "jane@example.com").await;
-    let res = confirm(&app, &jane, &confirm_form(&stolen, 31_200, "key-cccccccccccccccc")).await;
-    assert_eq!(res.status(), 422);
-    assert!(res.text().await.unwrap().contains("lost or stolen"));
-    assert_eq!(app.count("trade_ins").await, 0);
-    assert_eq!(app.count("shipments").await, 0);
-
-    let busy = imei(12);
-    assert_eq!(confirm(&app, &jane, &confirm_form(&busy, 31_200, "key-dddddddddddddddd")).await.status(), 200);
-    let max = customer(&app, "max@example.com").await;
-    let res = confirm(&app, &max, &confirm_form(&busy, 31_200, "key-eeeeeeeeeeeeeeee")).await;
-    assert_eq!(res.status(), 422);
-    let text = res.text().await.unwrap();
-    assert!(text.contains("already in a trade-in"), "{text}");
-    assert!(!text.contains("TI-"), "another person's reference is not revealed");
-    assert_eq!(app.count("trade_ins").await, 1);
-    app.stop().await;
-});
+        let busy = imei(12);
+        assert_eq!(
+            confirm(
+                &app,
+                &jane,
+                &confirm_form(&busy, 31_200, "key-dddddddddddddddd")
+            )
+            .await
+            .status(),
+            200
+        );
+        let max = customer(&app, "max@example.com").await;
+        let res = confirm(
+            &app,
+            &max,
+            &confirm_form(&busy, 31_200, "key-eeeeeeeeeeeeeeee"),
+        )
+        .await;
+        assert_eq!(res.status(), 422);
+        let text = res.text().await.unwrap();
+        assert!(text.contains("already in a trade-in"), "{text}");
+        assert!(
+            !text.contains("TI-"),
+            "another person's reference is not revealed"
+        );
+        assert_eq!(app.count("trade_ins").await, 1);
+        app.stop().await;
+    }
+);
 
 both_backends!(trade_ins_are_private_to_their_owner, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
     listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
     let jane = customer(&app, "jane@example.com").await;
-    let id = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(21), 31_200, "key-ffffffffffffffff")).await);
+    let id = redirected_id(
+        &confirm(
+            &app,
+            &jane,
+            &confirm_form(&imei(21), 31_200, "key-ffffffffffffffff"),
+        )
+        .await,
+    );
     let max = customer(&app, "max@example.com").await;
     let id_s = id.to_string();
-    assert_eq!(app.call(&max, "trade_in_detail", &[("id", &id_s)]).await.status(), 404);
-    assert_eq!(app.call(&max, "mark_shipped", &[("id", &id_s)]).await.status(), 404);
-    assert_eq!(app.call(&max, "cancel_trade_in", &[("id", &id_s)]).await.status(), 404);
-    assert_eq!(max.get(app.url(&format!("/trade-ins/{id}/label.pdf"))).send().await.unwrap().status(), 404);
-    assert_eq!(max.get(app.url(&format!("/trade-ins/{id}"))).send().await.unwrap().status(), 404);
-    assert_eq!(app.client().get(app.url(&format!("/trade-ins/{id}/label.pdf"))).send().await.unwrap().status(), 401);
-    let state: String = sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(
+        app.call(&max, "trade_in_detail", &[("id", &id_s)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.call(&max, "mark_shipped", &[("id", &id_s)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.call(&max, "cancel_trade_in", &[("id", &id_s)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        max.get(app.url(&format!("/trade-ins/{id}/label.pdf")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        max.get(app.url(&format!("/trade-ins/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.client()
+            .get(app.url(&format!("/trade-ins/{id}/label.pdf")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    let state: String = sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
     assert_eq!(state, "label_issued");
     // The owner sees the page.
-    let page = jane.get(app.url(&format!("/trade-ins/{id}"))).send().await.unwrap();
+    let page = jane
+        .get(app.url(&format!("/trade-ins/{id}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("Download shipping label"));
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Download shipping label"));
     app.stop().await;
 });
 
-both_backends!(shipping_and_cancelling_follow_the_state_machine, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
-    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
-    let jane = customer(&app, "jane@example.com").await;
-    let a = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(31), 31_200, "key-gggggggggggggggg")).await).to_string();
-    let b = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(32), 31_200, "key-hhhhhhhhhhhhhhhh")).await).to_string();
+both_backends!(
+    shipping_and_cancelling_follow_the_state_machine,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+        let jane = customer(&app, "jane@example.com").await;
+        let a = redirected_id(
+            &confirm(
+                &app,
+                &jane,
+                &confirm_form(&imei(31), 31_200, "key-gggggggggggggggg"),
+            )
+            .await,
+        )
+        .to_string();
+        let b = redirected_id(
+            &confirm(
+                &app,
+                &jane,
+                &confirm_form(&imei(32), 31_200, "key-hhhhhhhhhhhhhhhh"),
+            )
+            .await,
+        )
+        .to_string();
 
-    assert_eq!(app.call(&jane, "mark_shipped", &[("id", &a)]).await.status(), 200);
-    assert_eq!(app.call(&jane, "mark_shipped", &[("id", &a)]).await.status(), 200, "repeating is harmless");
-    let res = app.call(&jane, "cancel_trade_in", &[("id", &a)]).await;
-    assert_eq!(res.status(), 409, "too late to cancel once shipped");
-    assert_eq!(app.call(&jane, "cancel_trade_in", &[("id", &b)]).await.status(), 200);
-    let states: Vec<String> = sqlx::query_scalar("SELECT state FROM trade_ins ORDER BY id").fetch_all(app.state.db.pool()).await.unwrap();
-    assert_eq!(states, ["shipped", "cancelled"]);
-    // The cancelled one gave its IMEI back: it can be traded in again.
-    let again = confirm(&app, &jane, &confirm_form(&imei(32), 31_200, "key-iiiiiiiiiiiiiiii")).await;
-    assert_eq!(again.status(), 200);
-    app.stop().await;
-});
+        assert_eq!(
+            app.call(&jane, "mark_shipped", &[("id", &a)])
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            app.call(&jane, "mark_shipped", &[("id", &a)])
+                .await
+                .status(),
+            200,
+            "repeating is harmless"
+        );
+        let res = app.call(&jane, "cancel_trade_in", &[("id", &a)]).await;
+        assert_eq!(res.status(), 409, "too late to cancel once shipped");
+        assert_eq!(
+            app.call(&jane, "cancel_trade_in", &[("id", &b)])
+                .await
+                .status(),
+            200
+        );
+        let states: Vec<String> = sqlx::query_scalar("SELECT state FROM trade_ins ORDER BY id")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(states, ["shipped", "cancelled"]);
+        // The cancelled one gave its IMEI back: it can be traded in again.
+        let again = confirm(
+            &app,
+            &jane,
+            &confirm_form(&imei(32), 31_200, "key-iiiiiiiiiiiiiiii"),
+        )
+        .await;
+        assert_eq!(again.status(), 200);
+        app.stop().await;
+    }
+);
 
-both_backends!(deadlines_warn_then_expire_exactly_once, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
-    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
-    let jane = customer(&app, "jane@example.com").await;
-    let id = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(41), 31_200, "key-jjjjjjjjjjjjjjjj")).await);
-    let shipped = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(42), 31_200, "key-kkkkkkkkkkkkkkkk")).await);
-    app.call(&jane, "mark_shipped", &[("id", &shipped.to_string())]).await;
+both_backends!(
+    deadlines_warn_then_expire_exactly_once,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+        let jane = customer(&app, "jane@example.com").await;
+        let id = redirected_id(
+            &confirm(
+                &app,
+                &jane,
+                &confirm_form(&imei(41), 31_200, "key-jjjjjjjjjjjjjjjj"),
+            )
+            .await,
+        );
+        let shipped = redirected_id(
+            &confirm(
+                &app,
+                &jane,
+                &confirm_form(&imei(42), 31_200, "key-kkkkkkkkkkkkkkkk"),
+            )
+            .await,
+        );
+        app.call(&jane, "mark_shipped", &[("id", &shipped.to_string())])
+            .await;
 
-    app.clock.advance_ms(10 * DAY_MS);
-    assert_eq!(run_deadlines(&app.state).await.unwrap(), DeadlineReport::default(), "nothing due yet");
-    app.clock.advance_ms(DAY_MS + 60_000);
-    assert_eq!(run_deadlines(&app.state).await.unwrap(), DeadlineReport { warned: 1, ..Default::default() });
-    assert_eq!(run_deadlines(&app.state).await.unwrap(), DeadlineReport::default(), "warned once");
-    app.clock.advance_ms(3 * DAY_MS);
-    assert_eq!(run_deadlines(&app.state).await.unwrap(), DeadlineReport { expired: 1, ..Default::default() });
-    assert_eq!(run_deadlines(&app.state).await.unwrap(), DeadlineReport::default(), "idempotent");
-    let states: Vec<String> = sqlx::query_scalar("SELECT state FROM trade_ins ORDER BY id").fetch_all(app.state.db.pool()).await.unwrap();
-    assert_eq!(states, ["expired", "shipped"]);
-    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id).await.unwrap();
-    assert_eq!(kinds, ["confirmation", "expiry_warning", "expired"]);
-    let actor: String = sqlx::query_scalar("SELECT actor_role FROM trade_in_events WHERE trade_in_id = $1 AND action = 'Expire'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
-    assert_eq!(actor, "system");
-    app.stop().await;
-});
+        app.clock.advance_ms(10 * DAY_MS);
+        assert_eq!(
+            run_deadlines(&app.state).await.unwrap(),
+            DeadlineReport::default(),
+            "nothing due yet"
+        );
+        app.clock.advance_ms(DAY_MS + 60_000);
+        assert_eq!(
+            run_deadlines(&app.state).await.unwrap(),
+            DeadlineReport {
+                warned: 1,
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            run_deadlines(&app.state).await.unwrap(),
+            DeadlineReport::default(),
+            "warned once"
+        );
+        app.clock.advance_ms(3 * DAY_MS);
+        assert_eq!(
+            run_deadlines(&app.state).await.unwrap(),
+            DeadlineReport {
+                expired: 1,
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            run_deadlines(&app.state).await.unwrap(),
+            DeadlineReport::default(),
+            "idempotent"
+        );
+        let states: Vec<String> = sqlx::query_scalar("SELECT state FROM trade_ins ORDER BY id")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(states, ["expired", "shipped"]);
+        let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id)
+            .await
+            .unwrap();
+        assert_eq!(kinds, ["confirmation", "expiry_warning", "expired"]);
+        let actor: String = sqlx::query_scalar(
+            "SELECT actor_role FROM trade_in_events WHERE trade_in_id = $1 AND action = 'Expire'",
+        )
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(actor, "system");
+        app.stop().await;
+    }
+);
 
 both_backends!(nobody_buying_means_free_recycling, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let jane = customer(&app, "jane@example.com").await;
-    let form = with(with(confirm_form(&imei(51), 0, "key-llllllllllllllll"), "iban", ""), "account_holder", "");
+    let form = with(
+        with(
+            confirm_form(&imei(51), 0, "key-llllllllllllllll"),
+            "iban",
+            "",
+        ),
+        "account_holder",
+        "",
+    );
     let res = confirm(&app, &jane, &form).await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
     let (recycling, price, kind): (i64, i64, String) =
@@ -278,121 +620,264 @@ both_backends!(nobody_buying_means_free_recycling, |backend| async move {
 
 both_backends!(cancelling_gives_the_cap_unit_back, |backend| async move {
     let app = TestApp::spawn(backend).await;
-    let s = seller(&app, SellerSpec { weekly_cap: Some(1), ..SellerSpec::approved("Alpha Refurb") }).await;
+    let s = seller(
+        &app,
+        SellerSpec {
+            weekly_cap: Some(1),
+            ..SellerSpec::approved("Alpha Refurb")
+        },
+    )
+    .await;
     listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
     let jane = customer(&app, "jane@example.com").await;
-    let id = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(61), 31_200, "key-cap-00000000001")).await);
-    assert_eq!(decision(&app).await, Decision::Recycle, "the only buyer's weekly cap is used up");
-    assert_eq!(app.call(&jane, "cancel_trade_in", &[("id", &id.to_string())]).await.status(), 200);
-    assert_eq!(buyer(&decision(&app).await).0, "Alpha Refurb", "the cancelled trade-in gave its unit back");
+    let id = redirected_id(
+        &confirm(
+            &app,
+            &jane,
+            &confirm_form(&imei(61), 31_200, "key-cap-00000000001"),
+        )
+        .await,
+    );
+    assert_eq!(
+        decision(&app).await,
+        Decision::Recycle,
+        "the only buyer's weekly cap is used up"
+    );
+    assert_eq!(
+        app.call(&jane, "cancel_trade_in", &[("id", &id.to_string())])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        buyer(&decision(&app).await).0,
+        "Alpha Refurb",
+        "the cancelled trade-in gave its unit back"
+    );
     app.stop().await;
 });
 
-both_backends!(offers_shown_at_once_are_all_recorded, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
-    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
-    let client = reqwest::Client::new();
-    let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
-    // Many consumers at once: the views reach the table in a few batches,
-    // none lost, each with the refurbisher and price that was shown.
-    let mut shown = tokio::task::JoinSet::new();
-    for _ in 0..60 {
-        let (client, page) = (client.clone(), page.clone());
-        shown.spawn(async move {
-            let res = client.get(page).send().await.unwrap();
-            // The offer streams after the headers: read it all, as a browser does.
-            let status = res.status();
-            assert!(res.text().await.unwrap().contains("Alpha Refurb"));
-            status
-        });
+both_backends!(
+    offers_shown_at_once_are_all_recorded,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+        let client = reqwest::Client::new();
+        let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+        // Many consumers at once: the views reach the table in a few batches,
+        // none lost, each with the refurbisher and price that was shown.
+        let mut shown = tokio::task::JoinSet::new();
+        for _ in 0..60 {
+            let (client, page) = (client.clone(), page.clone());
+            shown.spawn(async move {
+                let res = client.get(page).send().await.unwrap();
+                // The offer streams after the headers: read it all, as a browser does.
+                let status = res.status();
+                assert!(res.text().await.unwrap().contains("Alpha Refurb"));
+                status
+            });
+        }
+        while let Some(status) = shown.join_next().await {
+            assert_eq!(status.unwrap(), 200);
+        }
+        assert_eq!(app.count("offer_views").await, 60);
+        let rows: Vec<(Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT seller_id, price_minor FROM offer_views")
+                .fetch_all(app.state.db.pool())
+                .await
+                .unwrap();
+        assert!(
+            rows.iter().all(|r| *r == (Some(s), Some(31_200))),
+            "{rows:?}"
+        );
+        app.stop().await;
     }
-    while let Some(status) = shown.join_next().await {
-        assert_eq!(status.unwrap(), 200);
-    }
-    assert_eq!(app.count("offer_views").await, 60);
-    let rows: Vec<(Option<i64>, Option<i64>)> =
-        sqlx::query_as("SELECT seller_id, price_minor FROM offer_views").fetch_all(app.state.db.pool()).await.unwrap();
-    assert!(rows.iter().all(|r| *r == (Some(s), Some(31_200))), "{rows:?}");
-    app.stop().await;
-});
+);
 
 // The offer page keeps its reading of the market in memory for a moment
 // (server::offer_cache); every change made through the app shows on the
 // very next offer all the same.
-both_backends!(the_offer_page_shows_every_market_change_at_once, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
-    let shown = || async { reqwest::get(&page).await.unwrap().text().await.unwrap() };
-    let alpha = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
-    let beta = seller(&app, SellerSpec { weekly_cap: Some(1), ..SellerSpec::approved("Beta Refurb") }).await;
-    assert!(shown().await.contains("Free recycling"), "nobody buys yet");
-    listing(&app, alpha, SKU, GRADE, 30_000, 1_000).await;
-    listing(&app, beta, SKU, GRADE, 32_000, 1_000).await;
-    let page_now = shown().await;
-    assert!(page_now.contains("€320.00") && page_now.contains("from Beta Refurb"), "new listings show at once");
+both_backends!(
+    the_offer_page_shows_every_market_change_at_once,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+        let shown = || async { reqwest::get(&page).await.unwrap().text().await.unwrap() };
+        let alpha = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        let beta = seller(
+            &app,
+            SellerSpec {
+                weekly_cap: Some(1),
+                ..SellerSpec::approved("Beta Refurb")
+            },
+        )
+        .await;
+        assert!(shown().await.contains("Free recycling"), "nobody buys yet");
+        listing(&app, alpha, SKU, GRADE, 30_000, 1_000).await;
+        listing(&app, beta, SKU, GRADE, 32_000, 1_000).await;
+        let page_now = shown().await;
+        assert!(
+            page_now.contains("€320.00") && page_now.contains("from Beta Refurb"),
+            "new listings show at once"
+        );
 
-    // A saved price.
-    let v = variant_id(&app, SKU).await;
-    let mut tx = app.state.db.write_tx().await.unwrap();
-    let version: i64 = sqlx::query_scalar("SELECT version FROM listings WHERE seller_id = $1").bind(alpha).fetch_one(&mut *tx).await.unwrap();
-    let user: i64 = sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1").bind(alpha).fetch_one(&mut *tx).await.unwrap();
-    let saved = tradein::features::pricing::repo::save(&mut tx, alpha, v, GRADE, Some(33_000), Some(version), user, tradein::features::pricing::repo::Source::Grid, app.clock.now_ms()).await.unwrap();
-    assert!(matches!(saved, tradein::features::pricing::repo::Saved::Saved { .. }));
-    tx.commit().await.unwrap();
-    let page_now = shown().await;
-    assert!(page_now.contains("€330.00") && page_now.contains("from Alpha Refurb"), "a saved price shows at once");
+        // A saved price.
+        let v = variant_id(&app, SKU).await;
+        let mut tx = app.state.db.write_tx().await.unwrap();
+        let version: i64 = sqlx::query_scalar("SELECT version FROM listings WHERE seller_id = $1")
+            .bind(alpha)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let user: i64 = sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
+            .bind(alpha)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let saved = tradein::features::pricing::repo::save(
+            &mut tx,
+            alpha,
+            v,
+            GRADE,
+            Some(33_000),
+            Some(version),
+            user,
+            tradein::features::pricing::repo::Source::Grid,
+            app.clock.now_ms(),
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            saved,
+            tradein::features::pricing::repo::Saved::Saved { .. }
+        ));
+        tx.commit().await.unwrap();
+        let page_now = shown().await;
+        assert!(
+            page_now.contains("€330.00") && page_now.contains("from Alpha Refurb"),
+            "a saved price shows at once"
+        );
 
-    // A paused seller.
-    tradein::features::sellers::repo::set_buying(app.state.db.pool(), alpha, true, None).await.unwrap();
-    assert!(shown().await.contains("from Beta Refurb"), "a paused seller drops out at once");
+        // A paused seller.
+        tradein::features::sellers::repo::set_buying(app.state.db.pool(), alpha, true, None)
+            .await
+            .unwrap();
+        assert!(
+            shown().await.contains("from Beta Refurb"),
+            "a paused seller drops out at once"
+        );
 
-    // A trade-in takes Beta's one unit this week; cancelling gives it back.
-    let jane = customer(&app, "jane@example.com").await;
-    let id = redirected_id(&confirm(&app, &jane, &confirm_form(&imei(71), 32_000, "key-cache-000000001")).await);
-    assert!(shown().await.contains("Free recycling"), "a reached weekly cap shows at once");
-    assert_eq!(app.call(&jane, "cancel_trade_in", &[("id", &id.to_string())]).await.status(), 200);
-    assert!(shown().await.contains("from Beta Refurb"), "a unit given back shows at once");
+        // A trade-in takes Beta's one unit this week; cancelling gives it back.
+        let jane = customer(&app, "jane@example.com").await;
+        let id = redirected_id(
+            &confirm(
+                &app,
+                &jane,
+                &confirm_form(&imei(71), 32_000, "key-cache-000000001"),
+            )
+            .await,
+        );
+        assert!(
+            shown().await.contains("Free recycling"),
+            "a reached weekly cap shows at once"
+        );
+        assert_eq!(
+            app.call(&jane, "cancel_trade_in", &[("id", &id.to_string())])
+                .await
+                .status(),
+            200
+        );
+        assert!(
+            shown().await.contains("from Beta Refurb"),
+            "a unit given back shows at once"
+        );
 
-    // A suspension by the operations team.
-    assert!(tradein::features::sellers::repo::change_status(app.state.db.pool(), beta, "approved", "suspended", user, "test", app.clock.now_ms()).await.unwrap());
-    assert!(shown().await.contains("Free recycling"), "a suspended seller drops out at once");
-    app.stop().await;
-});
+        // A suspension by the operations team.
+        assert!(tradein::features::sellers::repo::change_status(
+            app.state.db.pool(),
+            beta,
+            "approved",
+            "suspended",
+            user,
+            "test",
+            app.clock.now_ms()
+        )
+        .await
+        .unwrap());
+        assert!(
+            shown().await.contains("Free recycling"),
+            "a suspended seller drops out at once"
+        );
+        app.stop().await;
+    }
+);
 
 // Offer pages for visitors not signed in are kept as rendered for a moment
 // (server::page_cache): each one sent must still carry its own nonce and
 // request id, count as an offer shown, and never reach a signed-in person.
-both_backends!(kept_offer_pages_are_each_visitors_own, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
-    listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
-    let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
-    let fetch = |client: reqwest::Client| {
-        let page = page.clone();
-        async move {
-            let res = client.get(page).send().await.unwrap();
-            assert_eq!(res.status(), 200);
-            let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
-            let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
-            let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap().to_string();
-            assert!(res.headers().get(tradein::platform::http::page_cache::SHOWN_HEADER).is_none(), "the internal header stays inside");
-            (id, nonce, res.text().await.unwrap())
-        }
-    };
-    let (id1, nonce1, html1) = fetch(reqwest::Client::new()).await;
-    let (id2, nonce2, html2) = fetch(reqwest::Client::new()).await;
-    assert!(html2.contains("€312.00") && html2.contains("<title>Your offer for Apple iPhone 13"), "the kept page is whole, title included");
-    assert_ne!((&id1, &nonce1), (&id2, &nonce2));
-    assert!(html1.contains(&id1) && html1.contains(&format!("nonce=\"{nonce1}\"")));
-    assert!(html2.contains(&id2) && html2.contains(&format!("nonce=\"{nonce2}\"")), "the second page carries its own request id and nonce");
-    assert!(!html2.contains(&id1) && !html2.contains(&nonce1), "nothing of the first response is left in the second");
-    assert_eq!(app.count("offer_views").await, 2, "each page sent is an offer shown");
+both_backends!(
+    kept_offer_pages_are_each_visitors_own,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
+        let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+        let fetch = |client: reqwest::Client| {
+            let page = page.clone();
+            async move {
+                let res = client.get(page).send().await.unwrap();
+                assert_eq!(res.status(), 200);
+                let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+                let csp = res.headers()["content-security-policy"]
+                    .to_str()
+                    .unwrap()
+                    .to_string();
+                let nonce = csp
+                    .split("'nonce-")
+                    .nth(1)
+                    .and_then(|s| s.split('\'').next())
+                    .unwrap()
+                    .to_string();
+                assert!(
+                    res.headers()
+                        .get(tradein::platform::http::page_cache::SHOWN_HEADER)
+                        .is_none(),
+                    "the internal header stays inside"
+                );
+                (id, nonce, res.text().await.unwrap())
+            }
+        };
+        let (id1, nonce1, html1) = fetch(reqwest::Client::new()).await;
+        let (id2, nonce2, html2) = fetch(reqwest::Client::new()).await;
+        assert!(
+            html2.contains("€312.00") && html2.contains("<title>Your offer for Apple iPhone 13"),
+            "the kept page is whole, title included"
+        );
+        assert_ne!((&id1, &nonce1), (&id2, &nonce2));
+        assert!(html1.contains(&id1) && html1.contains(&format!("nonce=\"{nonce1}\"")));
+        assert!(
+            html2.contains(&id2) && html2.contains(&format!("nonce=\"{nonce2}\"")),
+            "the second page carries its own request id and nonce"
+        );
+        assert!(
+            !html2.contains(&id1) && !html2.contains(&nonce1),
+            "nothing of the first response is left in the second"
+        );
+        assert_eq!(
+            app.count("offer_views").await,
+            2,
+            "each page sent is an offer shown"
+        );
 
-    // Signed in, the same address is rendered for the person.
-    let jane = customer(&app, "jane@example.com").await;
-    let (_, _, mine) = fetch(jane).await;
-    assert!(mine.contains("Sign out") && !html2.contains("Sign out"), "a signed-in visitor never gets a kept anonymous page");
-    assert_eq!(app.count("offer_views").await, 3);
-    app.stop().await;
-});
+        // Signed in, the same address is rendered for the person.
+        let jane = customer(&app, "jane@example.com").await;
+        let (_, _, mine) = fetch(jane).await;
+        assert!(
+            mine.contains("Sign out") && !html2.contains("Sign out"),
+            "a signed-in visitor never gets a kept anonymous page"
+        );
+        assert_eq!(app.count("offer_views").await, 3);
+        app.stop().await;
+    }
+);

@@ -48,13 +48,26 @@ pub async fn load_alerts() -> Result<AlertsPage, AppError> {
         .await
         .or_internal(&g)?
         .into_iter()
-        .map(|a| AlertView { id: a.id, title: a.title, detail: a.detail, state: a.state, first_seen: format_when(a.first_seen_at), last_seen: format_when(a.last_seen_at), changed_by: a.changed_by })
+        .map(|a| AlertView {
+            id: a.id,
+            title: a.title,
+            detail: a.detail,
+            state: a.state,
+            first_seen: format_when(a.first_seen_at),
+            last_seen: format_when(a.last_seen_at),
+            changed_by: a.changed_by,
+        })
         .collect();
     let rules = crate::features::alerts::repo::rules(pool)
         .await
         .or_internal(&g)?
         .into_iter()
-        .map(|(r, t, e)| RuleView { code: r.code().into(), label: r.label().into(), threshold: r.format_threshold(t), enabled: e })
+        .map(|(r, t, e)| RuleView {
+            code: r.code().into(),
+            label: r.label().into(),
+            threshold: r.format_threshold(t),
+            enabled: e,
+        })
         .collect();
     Ok(AlertsPage { alerts, rules })
 }
@@ -76,13 +89,24 @@ pub async fn change_alert(id: i64, to: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "alert_rule")]
-pub async fn save_alert_rule(rule: String, threshold: String, enabled: Option<String>) -> Result<(), AppError> {
+pub async fn save_alert_rule(
+    rule: String,
+    threshold: String,
+    enabled: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::alerts::Rule;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let rule = Rule::parse(&rule).ok_or_else(|| AppError::invalid("rule", "Unknown rule."))?;
-    crate::features::alerts::service::set_rule(&g.state, g.user()?.id, rule, &threshold, enabled.is_some()).await
+    crate::features::alerts::service::set_rule(
+        &g.state,
+        g.user()?.id,
+        rule,
+        &threshold,
+        enabled.is_some(),
+    )
+    .await
 }
 
 #[component]
@@ -116,7 +140,8 @@ pub fn AlertsInboxPage() -> impl IntoView {
     let change = ServerAction::<ChangeAlert>::new();
     let run = ServerAction::<CheckAlertsNow>::new();
     Effect::new(move |_| {
-        if matches!(change.value().get(), Some(Ok(()))) || matches!(run.value().get(), Some(Ok(_))) {
+        if matches!(change.value().get(), Some(Ok(()))) || matches!(run.value().get(), Some(Ok(_)))
+        {
             data.refetch();
         }
     });

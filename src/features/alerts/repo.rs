@@ -1,22 +1,34 @@
 //! Alert rules' thresholds, the alert inbox, and the facts the rules read.
 
-use crate::platform::db::DbResult;
 use crate::domain::alerts::Rule;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 /// Every rule with its threshold and switch (defaults where never set).
 pub async fn rules<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<(Rule, i64, bool)>> {
-    let stored: Vec<(String, i64, i64)> = sqlx::query_as("SELECT rule, threshold, enabled FROM alert_rules").fetch_all(ex).await?;
+    let stored: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT rule, threshold, enabled FROM alert_rules")
+            .fetch_all(ex)
+            .await?;
     Ok(Rule::ALL
         .into_iter()
-        .map(|r| match stored.iter().find(|(code, _, _)| code == r.code()) {
-            Some((_, t, e)) => (r, *t, *e != 0),
-            None => (r, r.default_threshold(), true),
-        })
+        .map(
+            |r| match stored.iter().find(|(code, _, _)| code == r.code()) {
+                Some((_, t, e)) => (r, *t, *e != 0),
+                None => (r, r.default_threshold(), true),
+            },
+        )
         .collect())
 }
 
-pub async fn set_rule<'c>(ex: impl Executor<'c, Database = Any>, rule: Rule, threshold: i64, enabled: bool, by: i64, now: i64) -> DbResult<()> {
+pub async fn set_rule<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    rule: Rule,
+    threshold: i64,
+    enabled: bool,
+    by: i64,
+    now: i64,
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO alert_rules (rule, threshold, enabled, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (rule) DO UPDATE SET threshold = excluded.threshold, enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
@@ -33,14 +45,29 @@ pub async fn set_rule<'c>(ex: impl Executor<'c, Database = Any>, rule: Rule, thr
 
 /// Records a firing: refreshes the alert still open or acknowledged for
 /// this rule and subject, or opens a new one. Returns the new alert's id.
-pub async fn raise(conn: &mut AnyConnection, rule: Rule, subject: &str, title: &str, detail: &str, now: i64) -> DbResult<Option<i64>> {
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM alerts WHERE rule = $1 AND subject = $2 AND state <> 'resolved'")
-        .bind(rule.code())
-        .bind(subject)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn raise(
+    conn: &mut AnyConnection,
+    rule: Rule,
+    subject: &str,
+    title: &str,
+    detail: &str,
+    now: i64,
+) -> DbResult<Option<i64>> {
+    let existing: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM alerts WHERE rule = $1 AND subject = $2 AND state <> 'resolved'",
+    )
+    .bind(rule.code())
+    .bind(subject)
+    .fetch_optional(&mut *conn)
+    .await?;
     if let Some(id) = existing {
-        sqlx::query("UPDATE alerts SET last_seen_at = $1, detail = $2, title = $3 WHERE id = $4").bind(now).bind(detail).bind(title).bind(id).execute(&mut *conn).await?;
+        sqlx::query("UPDATE alerts SET last_seen_at = $1, detail = $2, title = $3 WHERE id = $4")
+            .bind(now)
+            .bind(detail)
+            .bind(title)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         return Ok(None);
     }
     let id = sqlx::query_scalar(
@@ -70,7 +97,10 @@ pub struct AlertRow {
 }
 
 /// Open first, then acknowledged, then the latest resolved.
-pub async fn inbox<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<AlertRow>> {
+pub async fn inbox<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    limit: i64,
+) -> DbResult<Vec<AlertRow>> {
     let rows = sqlx::query(
         "SELECT a.id, a.rule, a.subject, a.title, a.detail, a.state, a.first_seen_at, a.last_seen_at, u.display_name FROM alerts a \
          LEFT JOIN users u ON u.id = a.changed_by \
@@ -98,7 +128,13 @@ pub async fn inbox<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbR
 
 /// open -> acknowledged -> resolved (or open -> resolved); false when the
 /// alert is not in a state that allows it.
-pub async fn change<'c>(ex: impl Executor<'c, Database = Any>, id: i64, to: &str, by: i64, now: i64) -> DbResult<bool> {
+pub async fn change<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    to: &str,
+    by: i64,
+    now: i64,
+) -> DbResult<bool> {
     let from = match to {
         "acknowledged" => "('open')",
         _ => "('open', 'acknowledged')",
@@ -113,13 +149,24 @@ pub async fn change<'c>(ex: impl Executor<'c, Database = Any>, id: i64, to: &str
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn mark_notified<'c>(ex: impl Executor<'c, Database = Any>, id: i64, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE alerts SET notified_at = $1 WHERE id = $2").bind(now).bind(id).execute(ex).await?;
+pub async fn mark_notified<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    now: i64,
+) -> DbResult<()> {
+    sqlx::query("UPDATE alerts SET notified_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(ex)
+        .await?;
     Ok(())
 }
 
 /// Per refurbisher: (seller id, company, inspected, counter-offered) since `from`.
-pub async fn counter_rates(conn: &mut AnyConnection, from: i64) -> DbResult<Vec<(i64, String, i64, i64)>> {
+pub async fn counter_rates(
+    conn: &mut AnyConnection,
+    from: i64,
+) -> DbResult<Vec<(i64, String, i64, i64)>> {
     let rows = sqlx::query(
         "SELECT s.id, s.company_name, \
            (SELECT COUNT(DISTINCT i.trade_in_id) FROM inspections i JOIN trade_ins t ON t.id = i.trade_in_id WHERE t.seller_id = s.id AND i.at >= $1) AS inspected, \
@@ -129,22 +176,48 @@ pub async fn counter_rates(conn: &mut AnyConnection, from: i64) -> DbResult<Vec<
     .bind(from)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("company_name")?, r.try_get("inspected")?, r.try_get("countered")?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("company_name")?,
+                r.try_get("inspected")?,
+                r.try_get("countered")?,
+            ))
+        })
+        .collect()
 }
 
 /// Trade-ins in `states` with their refurbisher and the time `column` was stamped.
-pub async fn waiting(conn: &mut AnyConnection, states: &str, column: &str) -> DbResult<Vec<(i64, String, i64)>> {
+pub async fn waiting(
+    conn: &mut AnyConnection,
+    states: &str,
+    column: &str,
+) -> DbResult<Vec<(i64, String, i64)>> {
     // `states` and `column` are constants of the caller, never input.
     let rows = sqlx::query(&format!(
         "SELECT s.id, s.company_name, t.{column} AS at FROM trade_ins t JOIN sellers s ON s.id = t.seller_id WHERE t.state IN ({states}) AND t.{column} IS NOT NULL"
     ))
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("company_name")?, r.try_get("at")?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("company_name")?,
+                r.try_get("at")?,
+            ))
+        })
+        .collect()
 }
 
 /// The most shown (variant, grade) pairs since `from`: (variant id, grade, sku, views).
-pub async fn popular(conn: &mut AnyConnection, from: i64, min_views: i64, limit: i64) -> DbResult<Vec<(i64, String, String, i64)>> {
+pub async fn popular(
+    conn: &mut AnyConnection,
+    from: i64,
+    min_views: i64,
+    limit: i64,
+) -> DbResult<Vec<(i64, String, String, i64)>> {
     sqlx::query_as(
         "SELECT ov.variant_id, ov.grade, v.sku, COUNT(*) AS n FROM offer_views ov JOIN variants v ON v.id = ov.variant_id \
          WHERE ov.at >= $1 GROUP BY ov.variant_id, ov.grade, v.sku HAVING COUNT(*) >= $2 ORDER BY n DESC LIMIT $3",
@@ -157,7 +230,10 @@ pub async fn popular(conn: &mut AnyConnection, from: i64, min_views: i64, limit:
 }
 
 /// Refurbishers with a weekly cap: (id, company, cap, units this week).
-pub async fn capped(conn: &mut AnyConnection, week_start: i64) -> DbResult<Vec<(i64, String, i64, i64)>> {
+pub async fn capped(
+    conn: &mut AnyConnection,
+    week_start: i64,
+) -> DbResult<Vec<(i64, String, i64, i64)>> {
     sqlx::query_as(
         "SELECT s.id, s.company_name, s.weekly_cap, COALESCE(u.units, 0) FROM sellers s \
          LEFT JOIN cap_usage u ON u.scope = 'seller' AND u.owner_id = s.id AND u.week_start = $1 \
@@ -170,5 +246,7 @@ pub async fn capped(conn: &mut AnyConnection, week_start: i64) -> DbResult<Vec<(
 
 /// Emails of everyone in operations.
 pub async fn ops_emails<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<String>> {
-    sqlx::query_scalar("SELECT email FROM users WHERE role = 'ops' ORDER BY id").fetch_all(ex).await
+    sqlx::query_scalar("SELECT email FROM users WHERE role = 'ops' ORDER BY id")
+        .fetch_all(ex)
+        .await
 }

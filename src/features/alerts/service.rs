@@ -3,15 +3,15 @@
 //! it), and new ones go to operations by email and, when
 //! `ALERT_WEBHOOK_URL` is set, as a JSON POST.
 
-use crate::platform::carrier::BoxFuture;
-use crate::features::audit::repo::AuditEntry;
-use crate::platform::state::AppState;
-use crate::features::trade_ins::service::{db_error, enqueue};
 use crate::domain::alerts::{conversion_drop_fires, counter_rate_fires, Rule};
 use crate::domain::dates::{week_start_ms, Date, DAY_MS};
 use crate::domain::kpi::Kpi;
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
 use crate::error::AppError;
+use crate::features::audit::repo::AuditEntry;
+use crate::features::trade_ins::service::{db_error, enqueue};
+use crate::platform::carrier::BoxFuture;
+use crate::platform::state::AppState;
 use std::collections::BTreeMap;
 
 /// Where alerts are pushed besides email.
@@ -29,7 +29,13 @@ pub struct Webhook {
 impl AlertSink for Webhook {
     fn push<'a>(&'a self, alert: &'a serde_json::Value) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
-            let res = self.client.post(&self.url).json(alert).send().await.map_err(|e| e.to_string())?;
+            let res = self
+                .client
+                .post(&self.url)
+                .json(alert)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
             if res.status().is_success() {
                 Ok(())
             } else {
@@ -57,7 +63,10 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
         }
         match rule {
             Rule::CounterOfferRate => {
-                for (id, company, inspected, countered) in crate::features::alerts::repo::counter_rates(&mut conn, now - 7 * DAY_MS).await? {
+                for (id, company, inspected, countered) in
+                    crate::features::alerts::repo::counter_rates(&mut conn, now - 7 * DAY_MS)
+                        .await?
+                {
                     if let Some(rate) = counter_rate_fires(inspected, countered, threshold) {
                         out.push(Firing {
                             rule,
@@ -69,34 +78,68 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                 }
             }
             Rule::InspectionSla | Rule::PayoutOverdue => {
-                let (states, column, due): (&str, &str, fn(i64) -> i64) = if rule == Rule::InspectionSla {
-                    ("'received', 'inspecting'", "received_at", inspect_due_ms)
-                } else {
-                    ("'validated'", "validated_at", pay_due_ms)
-                };
+                let (states, column, due): (&str, &str, fn(i64) -> i64) =
+                    if rule == Rule::InspectionSla {
+                        ("'received', 'inspecting'", "received_at", inspect_due_ms)
+                    } else {
+                        ("'validated'", "validated_at", pay_due_ms)
+                    };
                 let mut late: BTreeMap<(i64, String), i64> = BTreeMap::new();
-                for (id, company, at) in crate::features::alerts::repo::waiting(&mut conn, states, column).await? {
+                for (id, company, at) in
+                    crate::features::alerts::repo::waiting(&mut conn, states, column).await?
+                {
                     if due(at) < now {
                         *late.entry((id, company)).or_default() += 1;
                     }
                 }
                 for ((id, company), n) in late {
                     if n >= threshold {
-                        let what = if rule == Rule::InspectionSla { "devices past the inspection SLA" } else { "payouts overdue" };
-                        out.push(Firing { rule, subject: format!("seller:{id}"), title: format!("{company}: {n} {what}"), detail: format!("Threshold: {threshold}.") });
+                        let what = if rule == Rule::InspectionSla {
+                            "devices past the inspection SLA"
+                        } else {
+                            "payouts overdue"
+                        };
+                        out.push(Firing {
+                            rule,
+                            subject: format!("seller:{id}"),
+                            title: format!("{company}: {n} {what}"),
+                            detail: format!("Threshold: {threshold}."),
+                        });
                     }
                 }
             }
             Rule::ThinMarket => {
                 let week = week_start_ms(now);
-                for (variant, grade, sku, views) in crate::features::alerts::repo::popular(&mut conn, now - 7 * DAY_MS, threshold, 50).await? {
-                    let Ok(g) = crate::domain::grade::Grade::parse(&grade) else { continue };
-                    let bidders = crate::features::offers::repo::candidates(&mut *conn, variant, g, week).await?.iter().filter(|c| c.is_eligible()).count();
+                for (variant, grade, sku, views) in crate::features::alerts::repo::popular(
+                    &mut conn,
+                    now - 7 * DAY_MS,
+                    threshold,
+                    50,
+                )
+                .await?
+                {
+                    let Ok(g) = crate::domain::grade::Grade::parse(&grade) else {
+                        continue;
+                    };
+                    let bidders =
+                        crate::features::offers::repo::candidates(&mut *conn, variant, g, week)
+                            .await?
+                            .iter()
+                            .filter(|c| c.is_eligible())
+                            .count();
                     if bidders <= 1 {
                         out.push(Firing {
                             rule,
                             subject: format!("variant:{sku}:{grade}"),
-                            title: format!("{sku} ({}): {} for a popular device", g.label(), if bidders == 0 { "no offer" } else { "one bidder only" }),
+                            title: format!(
+                                "{sku} ({}): {} for a popular device",
+                                g.label(),
+                                if bidders == 0 {
+                                    "no offer"
+                                } else {
+                                    "one bidder only"
+                                }
+                            ),
                             detail: format!("Shown {views} times in 7 days."),
                         });
                     }
@@ -104,18 +147,43 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
             }
             Rule::ConversionDrop => {
                 let all = crate::features::kpis::repo::ops_kpis::Filter::default();
-                let cur = crate::features::kpis::repo::ops_kpis::totals(&mut conn, now - 7 * DAY_MS, now, &all).await?;
-                let before = crate::features::kpis::repo::ops_kpis::totals(&mut conn, now - 14 * DAY_MS, now - 7 * DAY_MS, &all).await?;
-                if let Some(drop) = conversion_drop_fires(Kpi::Conversion.value(&cur), Kpi::Conversion.value(&before), threshold) {
+                let cur = crate::features::kpis::repo::ops_kpis::totals(
+                    &mut conn,
+                    now - 7 * DAY_MS,
+                    now,
+                    &all,
+                )
+                .await?;
+                let before = crate::features::kpis::repo::ops_kpis::totals(
+                    &mut conn,
+                    now - 14 * DAY_MS,
+                    now - 7 * DAY_MS,
+                    &all,
+                )
+                .await?;
+                if let Some(drop) = conversion_drop_fires(
+                    Kpi::Conversion.value(&cur),
+                    Kpi::Conversion.value(&before),
+                    threshold,
+                ) {
                     let day = Date::from_unix_ms(now);
                     out.push(Firing {
                         rule,
                         subject: format!("conversion:{}", Date::from_unix_ms(week_start_ms(now))),
-                        title: format!("Conversion down {} week over week", Kpi::Conversion.format_delta(-drop).trim_start_matches('-')),
+                        title: format!(
+                            "Conversion down {} week over week",
+                            Kpi::Conversion.format_delta(-drop).trim_start_matches('-')
+                        ),
                         detail: format!(
                             "{} in the 7 days to {day}, {} the 7 days before.",
-                            Kpi::Conversion.value(&cur).map(|v| Kpi::Conversion.format(v)).unwrap_or_default(),
-                            Kpi::Conversion.value(&before).map(|v| Kpi::Conversion.format(v)).unwrap_or_default()
+                            Kpi::Conversion
+                                .value(&cur)
+                                .map(|v| Kpi::Conversion.format(v))
+                                .unwrap_or_default(),
+                            Kpi::Conversion
+                                .value(&before)
+                                .map(|v| Kpi::Conversion.format(v))
+                                .unwrap_or_default()
                         ),
                     });
                 }
@@ -124,7 +192,9 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                 let week = week_start_ms(now);
                 let weekday = i64::from(Date::from_unix_ms(now).weekday());
                 if weekday <= threshold {
-                    for (id, company, cap, units) in crate::features::alerts::repo::capped(&mut conn, week).await? {
+                    for (id, company, cap, units) in
+                        crate::features::alerts::repo::capped(&mut conn, week).await?
+                    {
                         if units >= cap {
                             out.push(Firing {
                                 rule,
@@ -149,14 +219,27 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now_ms();
     let mut new = Vec::new();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let recipients = crate::features::alerts::repo::ops_emails(&mut *tx).await.map_err(db_error)?;
+    let recipients = crate::features::alerts::repo::ops_emails(&mut *tx)
+        .await
+        .map_err(db_error)?;
     for f in &firings {
-        if let Some(id) = crate::features::alerts::repo::raise(&mut tx, f.rule, &f.subject, &f.title, &f.detail, now).await.map_err(db_error)? {
-            let mail = crate::features::trade_ins::emails::alert(&state.config.public_url, &f.title, &f.detail);
+        if let Some(id) = crate::features::alerts::repo::raise(
+            &mut tx, f.rule, &f.subject, &f.title, &f.detail, now,
+        )
+        .await
+        .map_err(db_error)?
+        {
+            let mail = crate::features::trade_ins::emails::alert(
+                &state.config.public_url,
+                &f.title,
+                &f.detail,
+            );
             for to in &recipients {
                 enqueue(&mut tx, to, &mail, None, now).await?;
             }
-            crate::features::alerts::repo::mark_notified(&mut *tx, id, now).await.map_err(db_error)?;
+            crate::features::alerts::repo::mark_notified(&mut *tx, id, now)
+                .await
+                .map_err(db_error)?;
             new.push((id, f));
         }
     }
@@ -175,13 +258,39 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
     Ok(new.len())
 }
 
-pub async fn set_rule(state: &AppState, ops_user: i64, rule: Rule, threshold_text: &str, enabled: bool) -> Result<(), AppError> {
-    let threshold = rule.parse_threshold(threshold_text).map_err(|e| AppError::invalid("threshold", e))?;
+pub async fn set_rule(
+    state: &AppState,
+    ops_user: i64,
+    rule: Rule,
+    threshold_text: &str,
+    enabled: bool,
+) -> Result<(), AppError> {
+    let threshold = rule
+        .parse_threshold(threshold_text)
+        .map_err(|e| AppError::invalid("threshold", e))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::alerts::repo::set_rule(&mut *tx, rule, threshold, enabled, ops_user, now).await.map_err(db_error)?;
-    let detail = format!("alert rule {} set to {}{}", rule.code(), rule.format_threshold(threshold), if enabled { "" } else { " (off)" });
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "alert_rule", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::alerts::repo::set_rule(&mut *tx, rule, threshold, enabled, ops_user, now)
+        .await
+        .map_err(db_error)?;
+    let detail = format!(
+        "alert rule {} set to {}{}",
+        rule.code(),
+        rule.format_threshold(threshold),
+        if enabled { "" } else { " (off)" }
+    );
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: Some(ops_user),
+            action: "alert_rule",
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -191,10 +300,26 @@ pub async fn change(state: &AppState, ops_user: i64, id: i64, to: &str) -> Resul
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if !crate::features::alerts::repo::change(&mut *tx, id, to, ops_user, now).await.map_err(db_error)? {
-        return Err(AppError::Conflict("This alert is not in a state that allows this any more.".into()));
+    if !crate::features::alerts::repo::change(&mut *tx, id, to, ops_user, now)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(AppError::Conflict(
+            "This alert is not in a state that allows this any more.".into(),
+        ));
     }
     let detail = format!("alert {id} {to}");
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "alert", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: Some(ops_user),
+            action: "alert",
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }

@@ -22,28 +22,38 @@ pub struct AuditLine {
 }
 
 #[server(prefix = "/api", endpoint = "audit_log")]
-pub async fn search_audit_log(reference: Option<String>, email: Option<String>, seller: Option<String>) -> Result<Vec<AuditLine>, AppError> {
+pub async fn search_audit_log(
+    reference: Option<String>,
+    email: Option<String>,
+    seller: Option<String>,
+) -> Result<Vec<AuditLine>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).unwrap_or_default();
-    let (reference, email, seller) = (clean(reference).to_uppercase(), clean(email).to_lowercase(), clean(seller));
+    let (reference, email, seller) = (
+        clean(reference).to_uppercase(),
+        clean(email).to_lowercase(),
+        clean(seller),
+    );
     if reference.len() > 40 || email.len() > 200 || seller.len() > 100 {
         return Err(AppError::invalid("q", "Search terms are too long."));
     }
-    Ok(crate::features::audit::repo::search(g.state.db.pool(), &reference, &email, &seller, 300)
-        .await
-        .or_internal(&g)?
-        .into_iter()
-        .map(|r| AuditLine {
-            at: crate::ui::format_when(r.at),
-            actor: r.actor,
-            action: r.action,
-            trade_in: r.trade_in.unwrap_or_default(),
-            seller: r.seller.unwrap_or_default(),
-            detail: r.detail,
-        })
-        .collect())
+    Ok(
+        crate::features::audit::repo::search(g.state.db.pool(), &reference, &email, &seller, 300)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .map(|r| AuditLine {
+                at: crate::ui::format_when(r.at),
+                actor: r.actor,
+                action: r.action,
+                trade_in: r.trade_in.unwrap_or_default(),
+                seller: r.seller.unwrap_or_default(),
+                detail: r.detail,
+            })
+            .collect(),
+    )
 }
 
 #[component]

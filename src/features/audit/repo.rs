@@ -4,11 +4,22 @@ use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
 /// Every target: (kpi code, period kind code, target).
-pub async fn targets<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<(String, String, i64)>> {
-    sqlx::query_as("SELECT kpi, period_kind, target FROM kpi_targets").fetch_all(ex).await
+pub async fn targets<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<Vec<(String, String, i64)>> {
+    sqlx::query_as("SELECT kpi, period_kind, target FROM kpi_targets")
+        .fetch_all(ex)
+        .await
 }
 
-pub async fn set_target<'c>(ex: impl Executor<'c, Database = Any>, kpi: &str, period_kind: &str, target: Option<i64>, by: i64, now: i64) -> DbResult<()> {
+pub async fn set_target<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    kpi: &str,
+    period_kind: &str,
+    target: Option<i64>,
+    by: i64,
+    now: i64,
+) -> DbResult<()> {
     match target {
         Some(t) => sqlx::query(
             "INSERT INTO kpi_targets (kpi, period_kind, target, set_by, set_at) VALUES ($1, $2, $3, $4, $5) \
@@ -27,8 +38,14 @@ pub async fn set_target<'c>(ex: impl Executor<'c, Database = Any>, kpi: &str, pe
 }
 
 /// Refurbishers (id, company) for filters and scorecards.
-pub async fn refurbishers<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<(i64, String)>> {
-    sqlx::query_as("SELECT id, company_name FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name").fetch_all(ex).await
+pub async fn refurbishers<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, company_name FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name",
+    )
+    .fetch_all(ex)
+    .await
 }
 
 #[derive(Clone, Debug, Default)]
@@ -41,7 +58,11 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
-pub async fn audit<'c>(ex: impl Executor<'c, Database = Any>, e: &AuditEntry<'_>, now: i64) -> DbResult<()> {
+pub async fn audit<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    e: &AuditEntry<'_>,
+    now: i64,
+) -> DbResult<()> {
     sqlx::query("INSERT INTO audit_log (actor_id, action, trade_in_id, seller_id, user_id, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(e.actor_id)
         .bind(e.action)
@@ -67,7 +88,13 @@ pub struct AuditRow {
 
 /// Ops actions and trade-in state changes, newest first, narrowed to a
 /// trade-in (by reference), a user (by email) or a refurbisher (by name).
-pub async fn search<'c>(ex: impl Executor<'c, Database = Any>, reference: &str, email: &str, seller: &str, limit: i64) -> DbResult<Vec<AuditRow>> {
+pub async fn search<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    reference: &str,
+    email: &str,
+    seller: &str,
+    limit: i64,
+) -> DbResult<Vec<AuditRow>> {
     let rows = sqlx::query(
         "SELECT * FROM ( \
            SELECT a.at, COALESCE(u.display_name, 'system') AS actor, a.action, t.reference, s.company_name, a.detail, \

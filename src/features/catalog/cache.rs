@@ -12,10 +12,10 @@
 //! see `offer_cache`). A model that does not exist is not remembered, so the
 //! cache holds at most the catalog itself, whatever URLs people try.
 
-use crate::platform::db::Db;
-use crate::platform::cache::{read, write, Kept, Loads};
 use crate::features::catalog::repo as catalog;
 use crate::features::catalog::repo::{CatalogSize, CategoryCount, ModelSummary, VariantInfo};
+use crate::platform::cache::{read, write, Kept, Loads};
+use crate::platform::db::Db;
 use crate::platform::db::DbResult;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -51,14 +51,22 @@ pub struct CatalogCache {
 
 impl std::fmt::Debug for CatalogCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CatalogCache").field("models", &self.models.read().map(|m| m.len()).unwrap_or(0)).finish()
+        f.debug_struct("CatalogCache")
+            .field("models", &self.models.read().map(|m| m.len()).unwrap_or(0))
+            .finish()
     }
 }
 
 impl CatalogCache {
     /// The variants of one model, in catalog order; empty when there is no
     /// such model.
-    pub async fn variants_of_model(&self, db: &Db, category: &str, brand: &str, model: &str) -> DbResult<Arc<Vec<VariantInfo>>> {
+    pub async fn variants_of_model(
+        &self,
+        db: &Db,
+        category: &str,
+        brand: &str,
+        model: &str,
+    ) -> DbResult<Arc<Vec<VariantInfo>>> {
         let key = (category.to_string(), brand.to_string(), model.to_string());
         if let Some(v) = read(&self.models, |m| m.get(&key).and_then(fresh)) {
             return Ok(v);
@@ -66,7 +74,8 @@ impl CatalogCache {
         let generation = catalog::generation();
         self.model_loads
             .once(key.clone(), generation, || async {
-                let variants = Arc::new(catalog::variants_of_model(db.pool(), category, brand, model).await?);
+                let variants =
+                    Arc::new(catalog::variants_of_model(db.pool(), category, brand, model).await?);
                 if !variants.is_empty() {
                     write(&self.models, |m| {
                         m.insert(key, Kept::new(variants.clone(), generation));
@@ -90,7 +99,9 @@ impl CatalogCache {
                     newest: catalog::newest_models(pool, NEWEST).await?,
                     size: catalog::size(pool).await?,
                 });
-                write(&self.home, |h| *h = Some(Kept::new(home.clone(), generation)));
+                write(&self.home, |h| {
+                    *h = Some(Kept::new(home.clone(), generation))
+                });
                 Ok(home)
             })
             .await
@@ -105,7 +116,9 @@ impl CatalogCache {
         self.all_models_loads
             .once((), generation, || async {
                 let models = Arc::new(catalog::all_models(db.pool()).await?);
-                write(&self.all_models, |m| *m = Some(Kept::new(models.clone(), generation)));
+                write(&self.all_models, |m| {
+                    *m = Some(Kept::new(models.clone(), generation))
+                });
                 Ok(models)
             })
             .await

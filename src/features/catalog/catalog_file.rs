@@ -37,7 +37,11 @@ impl CatalogModel {
     }
 
     pub fn variants(&self) -> Vec<CatalogVariant> {
-        let connectivity: Vec<&str> = if self.connectivity.is_empty() { vec![""] } else { self.connectivity.iter().map(String::as_str).collect() };
+        let connectivity: Vec<&str> = if self.connectivity.is_empty() {
+            vec![""]
+        } else {
+            self.connectivity.iter().map(String::as_str).collect()
+        };
         let mut out = Vec::new();
         for (s, &gb) in self.storages_gb.iter().enumerate() {
             for (c, conn) in connectivity.iter().enumerate() {
@@ -69,25 +73,48 @@ pub fn parse(text: &str) -> Result<Vec<CatalogModel>, String> {
         }
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
         if f.len() != 8 {
-            return Err(format!("catalog line {n}: expected 8 fields, found {}", f.len()));
+            return Err(format!(
+                "catalog line {n}: expected 8 fields, found {}",
+                f.len()
+            ));
         }
-        let category = Category::from_slug(f[0]).ok_or_else(|| format!("catalog line {n}: unknown category \"{}\"", f[0]))?;
+        let category = Category::from_slug(f[0])
+            .ok_or_else(|| format!("catalog line {n}: unknown category \"{}\"", f[0]))?;
         if f[1].is_empty() || f[2].is_empty() {
             return Err(format!("catalog line {n}: brand and model are required"));
         }
         if !is_slug(f[3]) || !slugs.insert(f[3].to_string()) {
-            return Err(format!("catalog line {n}: slug \"{}\" is malformed or repeated", f[3]));
+            return Err(format!(
+                "catalog line {n}: slug \"{}\" is malformed or repeated",
+                f[3]
+            ));
         }
-        let release_year = f[4].parse::<i64>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| format!("catalog line {n}: bad year"))?;
-        let launch_price_eur = f[5].parse::<i64>().ok().filter(|p| *p > 0).ok_or_else(|| format!("catalog line {n}: bad launch price"))?;
+        let release_year = f[4]
+            .parse::<i64>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| format!("catalog line {n}: bad year"))?;
+        let launch_price_eur = f[5]
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| format!("catalog line {n}: bad launch price"))?;
         let storages_gb = f[6]
             .split('|')
-            .map(|s| parse_storage_gb(s).ok_or_else(|| format!("catalog line {n}: bad storage \"{s}\"")))
+            .map(|s| {
+                parse_storage_gb(s).ok_or_else(|| format!("catalog line {n}: bad storage \"{s}\""))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if storages_gb.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(format!("catalog line {n}: storages must grow from smallest to largest"));
+            return Err(format!(
+                "catalog line {n}: storages must grow from smallest to largest"
+            ));
         }
-        let connectivity: Vec<String> = if f[7].is_empty() { Vec::new() } else { f[7].split('|').map(|c| c.trim().to_string()).collect() };
+        let connectivity: Vec<String> = if f[7].is_empty() {
+            Vec::new()
+        } else {
+            f[7].split('|').map(|c| c.trim().to_string()).collect()
+        };
         models.push(CatalogModel {
             category,
             brand: f[1].to_string(),
@@ -118,10 +145,20 @@ mod tests {
         let models = parse(CATALOG_CSV).expect("catalog parses");
         assert!(models.len() >= 150, "{} models", models.len());
         for category in Category::ALL {
-            assert!(models.iter().any(|m| m.category == category), "{category:?} missing");
+            assert!(
+                models.iter().any(|m| m.category == category),
+                "{category:?} missing"
+            );
         }
         let names: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
-        for must in ["iPhone 8", "iPhone 13", "iPhone 16 Pro Max", "PlayStation 5", "Switch OLED", "Xbox Series X"] {
+        for must in [
+            "iPhone 8",
+            "iPhone 13",
+            "iPhone 16 Pro Max",
+            "PlayStation 5",
+            "Switch OLED",
+            "Xbox Series X",
+        ] {
             assert!(names.iter().any(|n| n.contains(must)), "{must} missing");
         }
         let mut skus = std::collections::HashSet::new();
@@ -136,9 +173,15 @@ mod tests {
     #[test]
     fn rejects_malformed_rows_with_their_line() {
         let head = "category,brand,model,slug,year,launch_price_eur,storages,connectivity\n";
-        let err = parse(&format!("{head}phones,Apple,iPhone,iphone,2020,500,64GB,\n")).unwrap_err();
+        let err = parse(&format!(
+            "{head}phones,Apple,iPhone,iphone,2020,500,64GB,\n"
+        ))
+        .unwrap_err();
         assert!(err.starts_with("catalog line 2: unknown category"), "{err}");
-        let err = parse(&format!("{head}smartphones,Apple,iPhone,iphone,2020,500,256GB|64GB,\n")).unwrap_err();
+        let err = parse(&format!(
+            "{head}smartphones,Apple,iPhone,iphone,2020,500,256GB|64GB,\n"
+        ))
+        .unwrap_err();
         assert!(err.contains("smallest to largest"), "{err}");
         assert!(parse("wrong header\n").is_err());
     }
@@ -146,9 +189,14 @@ mod tests {
     #[test]
     fn ipads_have_wifi_and_cellular_variants() {
         let models = parse(CATALOG_CSV).unwrap();
-        let ipad = models.iter().find(|m| m.slug.starts_with("ipad-air")).expect("an iPad Air");
+        let ipad = models
+            .iter()
+            .find(|m| m.slug.starts_with("ipad-air"))
+            .expect("an iPad Air");
         let variants = ipad.variants();
         assert_eq!(variants.len(), ipad.storages_gb.len() * 2);
-        assert!(variants.iter().any(|v| v.connectivity_step == 1 && v.sku.ends_with("cellular")));
+        assert!(variants
+            .iter()
+            .any(|v| v.connectivity_step == 1 && v.sku.ends_with("cellular")));
     }
 }

@@ -1,6 +1,6 @@
+use crate::platform::cache::Generation;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
-use crate::platform::cache::Generation;
 
 /// Catalog writes in this process, so cached catalog reads
 /// (`server::catalog_cache`) know to read again.
@@ -14,7 +14,12 @@ fn changed<T>(_: &T) {
     GENERATION.bump();
 }
 
-pub async fn upsert_category(conn: &mut AnyConnection, slug: &str, name: &str, position: i64) -> DbResult<i64> {
+pub async fn upsert_category(
+    conn: &mut AnyConnection,
+    slug: &str,
+    name: &str,
+    position: i64,
+) -> DbResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO categories (slug, name, position) VALUES ($1, $2, $3) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, position = excluded.position RETURNING id",
@@ -98,7 +103,9 @@ pub struct CategoryCount {
     pub models: i64,
 }
 
-pub async fn categories_with_counts<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<CategoryCount>> {
+pub async fn categories_with_counts<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<Vec<CategoryCount>> {
     let rows = sqlx::query(
         "SELECT c.slug, c.name, COUNT(m.id) AS models FROM categories c \
          LEFT JOIN models m ON m.category_id = c.id GROUP BY c.id, c.slug, c.name, c.position ORDER BY c.position",
@@ -106,7 +113,13 @@ pub async fn categories_with_counts<'c>(ex: impl Executor<'c, Database = Any>) -
     .fetch_all(ex)
     .await?;
     rows.iter()
-        .map(|r| Ok(CategoryCount { slug: r.try_get("slug")?, name: r.try_get("name")?, models: r.try_get("models")? }))
+        .map(|r| {
+            Ok(CategoryCount {
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                models: r.try_get("models")?,
+            })
+        })
         .collect()
 }
 
@@ -132,7 +145,10 @@ fn model_from_row(r: &sqlx::any::AnyRow) -> DbResult<ModelSummary> {
 }
 
 /// The newest models of a category (or all), for the home page.
-pub async fn newest_models<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<ModelSummary>> {
+pub async fn newest_models<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    limit: i64,
+) -> DbResult<Vec<ModelSummary>> {
     let rows = sqlx::query(
         "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
          FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id \
@@ -154,12 +170,19 @@ pub async fn size<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Catalog
     let row = sqlx::query("SELECT (SELECT COUNT(*) FROM models) AS models, (SELECT COUNT(*) FROM variants) AS variants")
         .fetch_one(ex)
         .await?;
-    Ok(CatalogSize { models: row.try_get("models")?, variants: row.try_get("variants")? })
+    Ok(CatalogSize {
+        models: row.try_get("models")?,
+        variants: row.try_get("variants")?,
+    })
 }
 
 /// Every variant's id by SKU, for loaders that refer to variants by SKU.
-pub async fn variant_ids_by_sku(conn: &mut AnyConnection) -> DbResult<std::collections::HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sku, id FROM variants").fetch_all(conn).await?;
+pub async fn variant_ids_by_sku(
+    conn: &mut AnyConnection,
+) -> DbResult<std::collections::HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sku, id FROM variants")
+        .fetch_all(conn)
+        .await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -196,20 +219,33 @@ pub(crate) fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
     })
 }
 
-pub async fn variant_by_sku<'c>(ex: impl Executor<'c, Database = Any>, sku: &str) -> DbResult<Option<VariantInfo>> {
-    let row = sqlx::query(&format!("{SELECT_VARIANT} WHERE v.sku = $1")).bind(sku).fetch_optional(ex).await?;
+pub async fn variant_by_sku<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    sku: &str,
+) -> DbResult<Option<VariantInfo>> {
+    let row = sqlx::query(&format!("{SELECT_VARIANT} WHERE v.sku = $1"))
+        .bind(sku)
+        .fetch_optional(ex)
+        .await?;
     row.as_ref().map(variant_from_row).transpose()
 }
 
 /// A model's variants, found by its category, brand and model slugs (the
 /// model page's URL); empty when the URL does not name a model.
-pub async fn variants_of_model<'c>(ex: impl Executor<'c, Database = Any>, category: &str, brand: &str, model: &str) -> DbResult<Vec<VariantInfo>> {
-    let rows = sqlx::query(&format!("{SELECT_VARIANT} WHERE c.slug = $1 AND b.slug = $2 AND m.slug = $3 ORDER BY v.position"))
-        .bind(category)
-        .bind(brand)
-        .bind(model)
-        .fetch_all(ex)
-        .await?;
+pub async fn variants_of_model<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    category: &str,
+    brand: &str,
+    model: &str,
+) -> DbResult<Vec<VariantInfo>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT_VARIANT} WHERE c.slug = $1 AND b.slug = $2 AND m.slug = $3 ORDER BY v.position"
+    ))
+    .bind(category)
+    .bind(brand)
+    .bind(model)
+    .fetch_all(ex)
+    .await?;
     rows.iter().map(variant_from_row).collect()
 }
 
@@ -220,7 +256,10 @@ pub struct BrandCount {
     pub models: i64,
 }
 
-pub async fn brands_in_category<'c>(ex: impl Executor<'c, Database = Any>, category: &str) -> DbResult<Vec<BrandCount>> {
+pub async fn brands_in_category<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    category: &str,
+) -> DbResult<Vec<BrandCount>> {
     let rows = sqlx::query(
         "SELECT b.slug, b.name, COUNT(m.id) AS models FROM models m JOIN brands b ON b.id = m.brand_id \
          JOIN categories c ON c.id = m.category_id WHERE c.slug = $1 GROUP BY b.slug, b.name ORDER BY COUNT(m.id) DESC, b.name",
@@ -228,10 +267,22 @@ pub async fn brands_in_category<'c>(ex: impl Executor<'c, Database = Any>, categ
     .bind(category)
     .fetch_all(ex)
     .await?;
-    rows.iter().map(|r| Ok(BrandCount { slug: r.try_get("slug")?, name: r.try_get("name")?, models: r.try_get("models")? })).collect()
+    rows.iter()
+        .map(|r| {
+            Ok(BrandCount {
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                models: r.try_get("models")?,
+            })
+        })
+        .collect()
 }
 
-pub async fn models_of_brand<'c>(ex: impl Executor<'c, Database = Any>, category: &str, brand: &str) -> DbResult<Vec<ModelSummary>> {
+pub async fn models_of_brand<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    category: &str,
+    brand: &str,
+) -> DbResult<Vec<ModelSummary>> {
     let rows = sqlx::query(
         "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
          FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id \
@@ -256,11 +307,21 @@ pub async fn all_models<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<V
 }
 
 /// Every brand (slug, name), for filters.
-pub async fn all_brands<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<(String, String)>> {
-    sqlx::query_as("SELECT slug, name FROM brands ORDER BY name").fetch_all(ex).await
+pub async fn all_brands<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<Vec<(String, String)>> {
+    sqlx::query_as("SELECT slug, name FROM brands ORDER BY name")
+        .fetch_all(ex)
+        .await
 }
 
-pub async fn variant_by_id<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<Option<VariantInfo>> {
-    let row = sqlx::query(&format!("{SELECT_VARIANT} WHERE v.id = $1")).bind(id).fetch_optional(ex).await?;
+pub async fn variant_by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> DbResult<Option<VariantInfo>> {
+    let row = sqlx::query(&format!("{SELECT_VARIANT} WHERE v.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
     row.as_ref().map(variant_from_row).transpose()
 }

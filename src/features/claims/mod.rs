@@ -31,7 +31,9 @@ pub struct TradeInClaims {
 
 #[cfg(feature = "ssr")]
 pub(crate) fn kind_label(code: &str) -> String {
-    crate::domain::claims::ClaimKind::parse(code).map(|k| k.label().to_string()).unwrap_or_else(|| code.to_string())
+    crate::domain::claims::ClaimKind::parse(code)
+        .map(|k| k.label().to_string())
+        .unwrap_or_else(|| code.to_string())
 }
 
 #[server(prefix = "/api", endpoint = "trade_in_claims")]
@@ -40,14 +42,27 @@ pub async fn load_trade_in_claims(trade_in_id: i64) -> Result<TradeInClaims, App
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
     let t = crate::features::trade_ins::service::owned(&g.state, g.user()?.id, trade_in_id).await?;
-    let claims: Vec<ClaimSummary> = crate::features::claims::repo::for_trade_in(g.state.db.pool(), trade_in_id)
-        .await
-        .or_internal(&g)?
-        .into_iter()
-        .map(|c| ClaimSummary { id: c.id, kind: kind_label(&c.kind), state: c.state })
-        .collect();
+    let claims: Vec<ClaimSummary> =
+        crate::features::claims::repo::for_trade_in(g.state.db.pool(), trade_in_id)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .map(|c| ClaimSummary {
+                id: c.id,
+                kind: kind_label(&c.kind),
+                state: c.state,
+            })
+            .collect();
     let open = claims.iter().any(|c| c.state == "open");
-    let kinds = if open { vec![] } else { ClaimKind::ALL.into_iter().filter(|k| k.allowed_in(t.state)).map(|k| (k.code().to_string(), k.label().to_string())).collect() };
+    let kinds = if open {
+        vec![]
+    } else {
+        ClaimKind::ALL
+            .into_iter()
+            .filter(|k| k.allowed_in(t.state))
+            .map(|k| (k.code().to_string(), k.label().to_string()))
+            .collect()
+    };
     Ok(TradeInClaims { claims, kinds })
 }
 
@@ -55,7 +70,9 @@ pub async fn load_trade_in_claims(trade_in_id: i64) -> Result<TradeInClaims, App
 pub async fn open_claim(trade_in_id: i64, kind: String, message: String) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let id = crate::features::claims::service::open(&g.state, g.user()?, trade_in_id, &kind, &message).await?;
+    let id =
+        crate::features::claims::service::open(&g.state, g.user()?, trade_in_id, &kind, &message)
+            .await?;
     leptos_axum::redirect(&format!("/claims/{id}"));
     Ok(())
 }
@@ -142,19 +159,31 @@ pub async fn load_claim(id: i64) -> Result<ClaimView, AppError> {
     let ts = crate::domain::tradein::State::parse(&c.trade_in_state);
     let is_ops = user.role == Role::Ops;
     let outcomes = match (is_ops && c.state == "open", ClaimKind::parse(&c.kind), ts) {
-        (true, Some(k), Some(s)) => Outcome::allowed(k, s).into_iter().map(|o| (o.code().to_string(), o.label().to_string())).collect(),
+        (true, Some(k), Some(s)) => Outcome::allowed(k, s)
+            .into_iter()
+            .map(|o| (o.code().to_string(), o.label().to_string()))
+            .collect(),
         _ => vec![],
     };
     Ok(ClaimView {
         id: c.id,
         reference: c.reference,
         trade_in_id: c.trade_in_id,
-        customer_email: if is_ops { c.customer_email } else { String::new() },
+        customer_email: if is_ops {
+            c.customer_email
+        } else {
+            String::new()
+        },
         seller: c.seller,
         kind: kind_label(&c.kind),
         state: c.state,
-        trade_in_state: ts.map(crate::domain::tradein::state_label).unwrap_or("?").to_string(),
-        outcome: Outcome::parse(&c.outcome).map(|o| o.label().to_string()).unwrap_or_default(),
+        trade_in_state: ts
+            .map(crate::domain::tradein::state_label)
+            .unwrap_or("?")
+            .to_string(),
+        outcome: Outcome::parse(&c.outcome)
+            .map(|o| o.label().to_string())
+            .unwrap_or_default(),
         resolution: c.resolution,
         messages,
         outcomes,
@@ -174,7 +203,8 @@ pub async fn resolve_claim(claim_id: i64, outcome: String, note: String) -> Resu
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    crate::features::claims::service::resolve(&g.state, g.user()?.id, claim_id, &outcome, &note).await
+    crate::features::claims::service::resolve(&g.state, g.user()?.id, claim_id, &outcome, &note)
+        .await
 }
 
 #[component]
@@ -182,8 +212,17 @@ pub fn ClaimPage() -> impl IntoView {
     let params = use_params_map();
     let post = ServerAction::<PostClaimMessage>::new();
     let resolve = ServerAction::<ResolveClaim>::new();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let data = crate::ui::data::load(move || (id(), post.version().get(), resolve.version().get()), |(id, _, _)| load_claim(id));
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = crate::ui::data::load(
+        move || (id(), post.version().get(), resolve.version().get()),
+        |(id, _, _)| load_claim(id),
+    );
     let post_error = Signal::derive(move || post.value().get().and_then(Result::err));
     let resolve_error = Signal::derive(move || resolve.value().get().and_then(Result::err));
     view! {

@@ -3,11 +3,23 @@
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-pub async fn open_for<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<Option<i64>> {
-    sqlx::query_scalar("SELECT id FROM claims WHERE trade_in_id = $1 AND state = 'open'").bind(trade_in_id).fetch_optional(ex).await
+pub async fn open_for<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+) -> DbResult<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM claims WHERE trade_in_id = $1 AND state = 'open'")
+        .bind(trade_in_id)
+        .fetch_optional(ex)
+        .await
 }
 
-pub async fn insert(conn: &mut AnyConnection, trade_in_id: i64, customer_id: i64, kind: &str, now: i64) -> DbResult<i64> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    trade_in_id: i64,
+    customer_id: i64,
+    kind: &str,
+    now: i64,
+) -> DbResult<i64> {
     sqlx::query_scalar("INSERT INTO claims (trade_in_id, customer_id, kind, state, created_at) VALUES ($1, $2, $3, 'open', $4) RETURNING id")
         .bind(trade_in_id)
         .bind(customer_id)
@@ -17,7 +29,14 @@ pub async fn insert(conn: &mut AnyConnection, trade_in_id: i64, customer_id: i64
         .await
 }
 
-pub async fn add_message<'c>(ex: impl Executor<'c, Database = Any>, claim_id: i64, author_id: i64, role: &str, body: &str, now: i64) -> DbResult<()> {
+pub async fn add_message<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    claim_id: i64,
+    author_id: i64,
+    role: &str,
+    body: &str,
+    now: i64,
+) -> DbResult<()> {
     sqlx::query("INSERT INTO claim_messages (claim_id, author_id, author_role, body, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(claim_id)
         .bind(author_id)
@@ -70,12 +89,24 @@ fn row(r: &sqlx::any::AnyRow) -> DbResult<ClaimRow> {
     })
 }
 
-pub async fn find<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<Option<ClaimRow>> {
-    sqlx::query(&format!("{SELECT} WHERE c.id = $1")).bind(id).fetch_optional(ex).await?.as_ref().map(row).transpose()
+pub async fn find<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> DbResult<Option<ClaimRow>> {
+    sqlx::query(&format!("{SELECT} WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?
+        .as_ref()
+        .map(row)
+        .transpose()
 }
 
 /// Open first (oldest first), then the latest resolved.
-pub async fn queue<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<ClaimRow>> {
+pub async fn queue<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    limit: i64,
+) -> DbResult<Vec<ClaimRow>> {
     let rows = sqlx::query(&format!(
         "{SELECT} ORDER BY CASE WHEN c.state = 'open' THEN 0 ELSE 1 END, CASE WHEN c.state = 'open' THEN c.created_at ELSE -c.resolved_at END LIMIT $1"
     ))
@@ -85,13 +116,24 @@ pub async fn queue<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbR
     rows.iter().map(row).collect()
 }
 
-pub async fn for_trade_in<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<Vec<ClaimRow>> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE c.trade_in_id = $1 ORDER BY c.id DESC")).bind(trade_in_id).fetch_all(ex).await?;
+pub async fn for_trade_in<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+) -> DbResult<Vec<ClaimRow>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE c.trade_in_id = $1 ORDER BY c.id DESC"
+    ))
+    .bind(trade_in_id)
+    .fetch_all(ex)
+    .await?;
     rows.iter().map(row).collect()
 }
 
 /// (author name, role, body, at), oldest first.
-pub async fn messages<'c>(ex: impl Executor<'c, Database = Any>, claim_id: i64) -> DbResult<Vec<(String, String, String, i64)>> {
+pub async fn messages<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    claim_id: i64,
+) -> DbResult<Vec<(String, String, String, i64)>> {
     sqlx::query_as(
         "SELECT u.display_name, m.author_role, m.body, m.created_at FROM claim_messages m JOIN users u ON u.id = m.author_id WHERE m.claim_id = $1 ORDER BY m.created_at, m.id",
     )
@@ -100,7 +142,14 @@ pub async fn messages<'c>(ex: impl Executor<'c, Database = Any>, claim_id: i64) 
     .await
 }
 
-pub async fn resolve<'c>(ex: impl Executor<'c, Database = Any>, id: i64, outcome: &str, resolution: &str, by: i64, now: i64) -> DbResult<bool> {
+pub async fn resolve<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    outcome: &str,
+    resolution: &str,
+    by: i64,
+    now: i64,
+) -> DbResult<bool> {
     let done = sqlx::query("UPDATE claims SET state = 'resolved', outcome = $1, resolution = $2, resolved_by = $3, resolved_at = $4 WHERE id = $5 AND state = 'open'")
         .bind(outcome)
         .bind(resolution)
@@ -113,7 +162,10 @@ pub async fn resolve<'c>(ex: impl Executor<'c, Database = Any>, id: i64, outcome
 }
 
 /// Claims per refurbisher since `from`: (seller id, count).
-pub async fn per_seller<'c>(ex: impl Executor<'c, Database = Any>, from: i64) -> DbResult<Vec<(i64, i64)>> {
+pub async fn per_seller<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    from: i64,
+) -> DbResult<Vec<(i64, i64)>> {
     sqlx::query_as("SELECT t.seller_id, COUNT(*) FROM claims c JOIN trade_ins t ON t.id = c.trade_in_id WHERE c.created_at >= $1 GROUP BY t.seller_id")
         .bind(from)
         .fetch_all(ex)

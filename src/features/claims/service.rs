@@ -3,49 +3,99 @@
 //! an outcome that drives the trade-in (compensate a lost parcel, pay the
 //! original price, return the device, pay now, or refuse).
 
-use crate::features::trade_ins::emails;
-use crate::platform::payouts::PayoutOrder;
-use crate::features::audit::repo::AuditEntry;
-use crate::platform::state::AppState;
-use crate::features::trade_ins::service::{db_error, enqueue, return_device, transition_error};
-use crate::domain::user::CurrentUser;
 use crate::domain::account::Role;
 use crate::domain::claims::{ClaimKind, Outcome};
 use crate::domain::money::Money;
 use crate::domain::tradein::{Action, Actor, State};
+use crate::domain::user::CurrentUser;
 use crate::error::AppError;
+use crate::features::audit::repo::AuditEntry;
+use crate::features::trade_ins::emails;
+use crate::features::trade_ins::service::{db_error, enqueue, return_device, transition_error};
+use crate::platform::payouts::PayoutOrder;
+use crate::platform::state::AppState;
 
 fn text(field: &str, body: &str, min: usize, max: usize) -> Result<String, AppError> {
     let t = body.trim().to_string();
     let n = t.chars().count();
     if n < min || n > max || t.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        return Err(AppError::invalid(field, format!("Write between {min} and {max} characters.")));
+        return Err(AppError::invalid(
+            field,
+            format!("Write between {min} and {max} characters."),
+        ));
     }
     Ok(t)
 }
 
 /// Opens a claim on the consumer's own trade-in. One open claim at a time.
-pub async fn open(state: &AppState, customer: &CurrentUser, trade_in_id: i64, kind: &str, message: &str) -> Result<i64, AppError> {
+pub async fn open(
+    state: &AppState,
+    customer: &CurrentUser,
+    trade_in_id: i64,
+    kind: &str,
+    message: &str,
+) -> Result<i64, AppError> {
     let t = crate::features::trade_ins::service::owned(state, customer.id, trade_in_id).await?;
-    let kind = ClaimKind::parse(kind).ok_or_else(|| AppError::invalid("kind", "Choose what went wrong."))?;
+    let kind = ClaimKind::parse(kind)
+        .ok_or_else(|| AppError::invalid("kind", "Choose what went wrong."))?;
     if !kind.allowed_in(t.state) {
-        return Err(AppError::invalid("kind", format!("\"{}\" does not apply to a trade-in that is {}.", kind.label(), crate::domain::tradein::state_label(t.state))));
+        return Err(AppError::invalid(
+            "kind",
+            format!(
+                "\"{}\" does not apply to a trade-in that is {}.",
+                kind.label(),
+                crate::domain::tradein::state_label(t.state)
+            ),
+        ));
     }
     let message = text("message", message, 10, 2_000)?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if crate::features::claims::repo::open_for(&mut *tx, trade_in_id).await.map_err(db_error)?.is_some() {
-        return Err(AppError::Conflict("A claim is already open for this trade-in: add to it instead.".into()));
+    if crate::features::claims::repo::open_for(&mut *tx, trade_in_id)
+        .await
+        .map_err(db_error)?
+        .is_some()
+    {
+        return Err(AppError::Conflict(
+            "A claim is already open for this trade-in: add to it instead.".into(),
+        ));
     }
-    let id = crate::features::claims::repo::insert(&mut tx, trade_in_id, customer.id, kind.code(), now).await.map_err(db_error)?;
-    crate::features::claims::repo::add_message(&mut *tx, id, customer.id, "customer", &message, now).await.map_err(db_error)?;
+    let id =
+        crate::features::claims::repo::insert(&mut tx, trade_in_id, customer.id, kind.code(), now)
+            .await
+            .map_err(db_error)?;
+    crate::features::claims::repo::add_message(
+        &mut *tx,
+        id,
+        customer.id,
+        "customer",
+        &message,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     let detail = format!("claim opened: {}", kind.label());
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(customer.id), action: "claim_opened", trade_in_id: Some(trade_in_id), detail: &detail, ..Default::default() }, now)
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: Some(customer.id),
+            action: "claim_opened",
+            trade_in_id: Some(trade_in_id),
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    // Operations and the refurbisher are told; both answer on the claim's page.
+    let mut recipients = crate::features::alerts::repo::ops_emails(&mut *tx)
         .await
         .map_err(db_error)?;
-    // Operations and the refurbisher are told; both answer on the claim's page.
-    let mut recipients = crate::features::alerts::repo::ops_emails(&mut *tx).await.map_err(db_error)?;
-    if let Some((seller_email, _)) = crate::features::sellers::repo::contact(&mut *tx, t.seller_id).await.map_err(db_error)? {
+    if let Some((seller_email, _)) = crate::features::sellers::repo::contact(&mut *tx, t.seller_id)
+        .await
+        .map_err(db_error)?
+    {
         recipients.push(seller_email);
     }
     for to in recipients {
@@ -58,12 +108,22 @@ pub async fn open(state: &AppState, customer: &CurrentUser, trade_in_id: i64, ki
 
 /// The claim if this user may see it: its consumer, the refurbisher of
 /// the trade-in, operations. Others get NotFound.
-pub async fn visible(state: &AppState, user: &CurrentUser, claim_id: i64) -> Result<crate::features::claims::repo::ClaimRow, AppError> {
-    let c = crate::features::claims::repo::find(state.db.pool(), claim_id).await.map_err(db_error)?.ok_or(AppError::NotFound)?;
+pub async fn visible(
+    state: &AppState,
+    user: &CurrentUser,
+    claim_id: i64,
+) -> Result<crate::features::claims::repo::ClaimRow, AppError> {
+    let c = crate::features::claims::repo::find(state.db.pool(), claim_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
     let ok = match user.role {
         Role::Ops => true,
         Role::Customer => c.customer_id == user.id,
-        Role::Seller => crate::features::orders::service::seller_of(state, user.id).await.map(|(s, _)| s == c.seller_id).unwrap_or(false),
+        Role::Seller => crate::features::orders::service::seller_of(state, user.id)
+            .await
+            .map(|(s, _)| s == c.seller_id)
+            .unwrap_or(false),
     };
     if ok {
         Ok(c)
@@ -72,7 +132,12 @@ pub async fn visible(state: &AppState, user: &CurrentUser, claim_id: i64) -> Res
     }
 }
 
-pub async fn post(state: &AppState, user: &CurrentUser, claim_id: i64, body: &str) -> Result<(), AppError> {
+pub async fn post(
+    state: &AppState,
+    user: &CurrentUser,
+    claim_id: i64,
+    body: &str,
+) -> Result<(), AppError> {
     let c = visible(state, user, claim_id).await?;
     if c.state != "open" {
         return Err(AppError::Conflict("This claim is resolved.".into()));
@@ -83,72 +148,257 @@ pub async fn post(state: &AppState, user: &CurrentUser, claim_id: i64, body: &st
         Role::Customer => "customer",
         Role::Seller => "seller",
     };
-    crate::features::claims::repo::add_message(state.db.pool(), claim_id, user.id, role, &body, state.clock.now_ms()).await.map_err(db_error)
+    crate::features::claims::repo::add_message(
+        state.db.pool(),
+        claim_id,
+        user.id,
+        role,
+        &body,
+        state.clock.now_ms(),
+    )
+    .await
+    .map_err(db_error)
 }
 
 /// Resolves an open claim with an outcome allowed for its kind and the
 /// trade-in's state now; the note is required and shown to everyone.
-pub async fn resolve(state: &AppState, ops_user: i64, claim_id: i64, outcome: &str, note: &str) -> Result<(), AppError> {
-    let c = crate::features::claims::repo::find(state.db.pool(), claim_id).await.map_err(db_error)?.ok_or(AppError::NotFound)?;
+pub async fn resolve(
+    state: &AppState,
+    ops_user: i64,
+    claim_id: i64,
+    outcome: &str,
+    note: &str,
+) -> Result<(), AppError> {
+    let c = crate::features::claims::repo::find(state.db.pool(), claim_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
     if c.state != "open" {
         return Err(AppError::Conflict("This claim is already resolved.".into()));
     }
     let note = text("note", note, 5, 1_000)?;
     let kind = ClaimKind::parse(&c.kind).ok_or_else(|| db_error("unknown claim kind"))?;
-    let t = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), c.trade_in_id).await.map_err(db_error)?.ok_or(AppError::NotFound)?;
-    let outcome = Outcome::parse(outcome).filter(|o| Outcome::allowed(kind, t.state).contains(o)).ok_or_else(|| {
-        AppError::invalid("outcome", format!("Choose one of: {}.", Outcome::allowed(kind, t.state).iter().map(|o| o.label()).collect::<Vec<_>>().join(", ")))
-    })?;
+    let t = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), c.trade_in_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    let outcome = Outcome::parse(outcome)
+        .filter(|o| Outcome::allowed(kind, t.state).contains(o))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "outcome",
+                format!(
+                    "Choose one of: {}.",
+                    Outcome::allowed(kind, t.state)
+                        .iter()
+                        .map(|o| o.label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
     let now = state.clock.now_ms();
     match outcome {
         Outcome::Refuse => {}
         Outcome::ReturnDevice => {
-            return_device(state, &t, Action::ReturnDevice, Actor::Ops, Some(ops_user), &note).await?;
+            return_device(
+                state,
+                &t,
+                Action::ReturnDevice,
+                Actor::Ops,
+                Some(ops_user),
+                &note,
+            )
+            .await?;
         }
         Outcome::PayNow => {
-            crate::features::orders::service::confirm_payment_as(state, t.seller_id, ops_user, t.id, Actor::Ops).await?;
+            crate::features::orders::service::confirm_payment_as(
+                state,
+                t.seller_id,
+                ops_user,
+                t.id,
+                Actor::Ops,
+            )
+            .await?;
         }
         Outcome::PayOriginal => {
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
-            crate::features::trade_ins::repo::trade_ins::transition(&mut tx, t.id, t.state, Action::OverruleCounterOffer, Actor::Ops, Some(ops_user), &note, now).await.map_err(transition_error)?;
-            crate::features::orders::repo::stamp(&mut tx, t.id, "validated_at", now).await.map_err(db_error)?;
-            crate::features::orders::repo::set_final_price(&mut tx, t.id, t.price_minor).await.map_err(db_error)?;
-            crate::features::orders::repo::create_payout(&mut tx, t.id, t.price_minor, &t.iban_masked, now).await.map_err(db_error)?;
-            enqueue(&mut tx, &t.customer_email, &emails::validated(&state.config.public_url, t.id, &t.reference, Money::eur(t.price_minor)), Some(t.id), now).await?;
+            crate::features::trade_ins::repo::trade_ins::transition(
+                &mut tx,
+                t.id,
+                t.state,
+                Action::OverruleCounterOffer,
+                Actor::Ops,
+                Some(ops_user),
+                &note,
+                now,
+            )
+            .await
+            .map_err(transition_error)?;
+            crate::features::orders::repo::stamp(&mut tx, t.id, "validated_at", now)
+                .await
+                .map_err(db_error)?;
+            crate::features::orders::repo::set_final_price(&mut tx, t.id, t.price_minor)
+                .await
+                .map_err(db_error)?;
+            crate::features::orders::repo::create_payout(
+                &mut tx,
+                t.id,
+                t.price_minor,
+                &t.iban_masked,
+                now,
+            )
+            .await
+            .map_err(db_error)?;
+            enqueue(
+                &mut tx,
+                &t.customer_email,
+                &emails::validated(
+                    &state.config.public_url,
+                    t.id,
+                    &t.reference,
+                    Money::eur(t.price_minor),
+                ),
+                Some(t.id),
+                now,
+            )
+            .await?;
             tx.commit().await.map_err(db_error)?;
         }
         Outcome::Compensate => {
             // Declared lost and the payout created first; then the money is
             // sent and the trade-in marked paid.
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
-            crate::features::trade_ins::repo::trade_ins::transition(&mut tx, t.id, t.state, Action::DeclareLost, Actor::Ops, Some(ops_user), &note, now).await.map_err(transition_error)?;
-            crate::features::orders::repo::set_final_price(&mut tx, t.id, t.price_minor).await.map_err(db_error)?;
-            crate::features::orders::repo::create_payout(&mut tx, t.id, t.price_minor, &t.iban_masked, now).await.map_err(db_error)?;
+            crate::features::trade_ins::repo::trade_ins::transition(
+                &mut tx,
+                t.id,
+                t.state,
+                Action::DeclareLost,
+                Actor::Ops,
+                Some(ops_user),
+                &note,
+                now,
+            )
+            .await
+            .map_err(transition_error)?;
+            crate::features::orders::repo::set_final_price(&mut tx, t.id, t.price_minor)
+                .await
+                .map_err(db_error)?;
+            crate::features::orders::repo::create_payout(
+                &mut tx,
+                t.id,
+                t.price_minor,
+                &t.iban_masked,
+                now,
+            )
+            .await
+            .map_err(db_error)?;
             tx.commit().await.map_err(db_error)?;
-            let payout = crate::features::orders::repo::payout(state.db.pool(), t.id).await.map_err(db_error)?.ok_or_else(|| db_error("compensation without payout"))?;
+            let payout = crate::features::orders::repo::payout(state.db.pool(), t.id)
+                .await
+                .map_err(db_error)?
+                .ok_or_else(|| db_error("compensation without payout"))?;
             let provider_ref = state
                 .payouts
-                .send(&PayoutOrder { payout_id: payout.id, amount_minor: payout.amount_minor, currency: "EUR", trade_in_reference: &t.reference })
+                .send(&PayoutOrder {
+                    payout_id: payout.id,
+                    amount_minor: payout.amount_minor,
+                    currency: "EUR",
+                    trade_in_reference: &t.reference,
+                })
                 .await
-                .map_err(|e| AppError::Conflict(format!("the compensation could not be sent: {e}")))?;
+                .map_err(|e| {
+                    AppError::Conflict(format!("the compensation could not be sent: {e}"))
+                })?;
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
-            crate::features::trade_ins::repo::trade_ins::transition(&mut tx, t.id, State::Lost, Action::Compensate, Actor::Ops, Some(ops_user), &provider_ref, now).await.map_err(transition_error)?;
-            crate::features::orders::repo::mark_payout_sent(&mut tx, payout.id, &provider_ref, now).await.map_err(db_error)?;
-            crate::features::orders::repo::stamp(&mut tx, t.id, "paid_at", now).await.map_err(db_error)?;
-            enqueue(&mut tx, &t.customer_email, &emails::paid(&state.config.public_url, t.id, &t.reference, Money::eur(payout.amount_minor), &payout.iban_masked), Some(t.id), now).await?;
+            crate::features::trade_ins::repo::trade_ins::transition(
+                &mut tx,
+                t.id,
+                State::Lost,
+                Action::Compensate,
+                Actor::Ops,
+                Some(ops_user),
+                &provider_ref,
+                now,
+            )
+            .await
+            .map_err(transition_error)?;
+            crate::features::orders::repo::mark_payout_sent(&mut tx, payout.id, &provider_ref, now)
+                .await
+                .map_err(db_error)?;
+            crate::features::orders::repo::stamp(&mut tx, t.id, "paid_at", now)
+                .await
+                .map_err(db_error)?;
+            enqueue(
+                &mut tx,
+                &t.customer_email,
+                &emails::paid(
+                    &state.config.public_url,
+                    t.id,
+                    &t.reference,
+                    Money::eur(payout.amount_minor),
+                    &payout.iban_masked,
+                ),
+                Some(t.id),
+                now,
+            )
+            .await?;
             tx.commit().await.map_err(db_error)?;
         }
     }
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if !crate::features::claims::repo::resolve(&mut *tx, claim_id, outcome.code(), &note, ops_user, now).await.map_err(db_error)? {
+    if !crate::features::claims::repo::resolve(
+        &mut *tx,
+        claim_id,
+        outcome.code(),
+        &note,
+        ops_user,
+        now,
+    )
+    .await
+    .map_err(db_error)?
+    {
         return Err(AppError::Conflict("This claim is already resolved.".into()));
     }
-    crate::features::claims::repo::add_message(&mut *tx, claim_id, ops_user, "ops", &format!("Resolved: {}. {note}", outcome.label()), now).await.map_err(db_error)?;
+    crate::features::claims::repo::add_message(
+        &mut *tx,
+        claim_id,
+        ops_user,
+        "ops",
+        &format!("Resolved: {}. {note}", outcome.label()),
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     let detail = format!("claim {claim_id} resolved: {} ({note})", outcome.code());
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "claim_resolved", trade_in_id: Some(t.id), seller_id: Some(t.seller_id), user_id: Some(t.customer_id), detail: &detail }, now)
-        .await
-        .map_err(db_error)?;
-    enqueue(&mut tx, &t.customer_email, &emails::claim_resolved(&state.config.public_url, claim_id, &t.reference, outcome.label(), &note), Some(t.id), now).await?;
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: Some(ops_user),
+            action: "claim_resolved",
+            trade_in_id: Some(t.id),
+            seller_id: Some(t.seller_id),
+            user_id: Some(t.customer_id),
+            detail: &detail,
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    enqueue(
+        &mut tx,
+        &t.customer_email,
+        &emails::claim_resolved(
+            &state.config.public_url,
+            claim_id,
+            &t.reference,
+            outcome.label(),
+            &note,
+        ),
+        Some(t.id),
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(claim_id, outcome = outcome.code(), "claim resolved");
     Ok(())

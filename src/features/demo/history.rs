@@ -44,14 +44,22 @@ fn answers_for(g: Grade) -> Answers {
     for works in [true, false] {
         for screen in wears {
             for body in wears {
-                let a = Answers { works, screen, body };
+                let a = Answers {
+                    works,
+                    screen,
+                    body,
+                };
                 if grade(a) == g {
                     return a;
                 }
             }
         }
     }
-    Answers { works: true, screen: Wear::Flawless, body: Wear::Flawless }
+    Answers {
+        works: true,
+        screen: Wear::Flawless,
+        body: Wear::Flawless,
+    }
 }
 
 /// Inserts `rows` (each a list of SQL literals or binds) into `table`.
@@ -71,7 +79,11 @@ enum Value {
 
 impl Batch {
     fn new(table: &'static str, columns: &'static str) -> Batch {
-        Batch { table, columns, rows: Vec::new() }
+        Batch {
+            table,
+            columns,
+            rows: Vec::new(),
+        }
     }
 
     async fn flush(&mut self, db: &Db, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
@@ -80,7 +92,12 @@ impl Batch {
         for chunk in self.rows.chunks(per) {
             let mut ph = db.placeholders();
             let values: Vec<String> = chunk.iter().map(|_| ph.row(width)).collect();
-            let sql = format!("INSERT INTO {} ({}) VALUES {}", self.table, self.columns, values.join(", "));
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES {}",
+                self.table,
+                self.columns,
+                values.join(", ")
+            );
             let mut q = sqlx::query(&sql);
             for row in chunk {
                 for v in row {
@@ -116,39 +133,78 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
     )
     .fetch_all(&mut *conn)
     .await?;
-    let inspector: std::collections::HashMap<i64, i64> = sqlx::query_as("SELECT id, user_id FROM sellers").fetch_all(&mut *conn).await?.into_iter().collect();
+    let inspector: std::collections::HashMap<i64, i64> =
+        sqlx::query_as("SELECT id, user_id FROM sellers")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
     drop(conn);
     if listings.is_empty() {
         return Ok(Summary::default());
     }
     let mut tx = db.write_tx().await?;
-    let first_user: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users").fetch_one(&mut *tx).await?;
-    let mut users = Batch::new("users", "email, password_hash, role, display_name, created_at");
+    let first_user: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut users = Batch::new(
+        "users",
+        "email, password_hash, role, display_name, created_at",
+    );
     for i in 0..spec.consumers {
-        users.rows.push(vec![Value::S(format!("consumer{i}.{}@history.example", spec.seed)), Value::S("!".into()), Value::S("customer".into()), Value::S(format!("Consumer {i}")), Value::I(now - spec.weeks * 7 * DAY_MS)]);
+        users.rows.push(vec![
+            Value::S(format!("consumer{i}.{}@history.example", spec.seed)),
+            Value::S("!".into()),
+            Value::S("customer".into()),
+            Value::S(format!("Consumer {i}")),
+            Value::I(now - spec.weeks * 7 * DAY_MS),
+        ]);
     }
     users.flush(db, &mut tx).await?;
-    let consumers: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id > $1 AND role = 'customer' ORDER BY id").bind(first_user).fetch_all(&mut *tx).await?;
+    let consumers: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE id > $1 AND role = 'customer' ORDER BY id")
+            .bind(first_user)
+            .fetch_all(&mut *tx)
+            .await?;
 
-    let first_trade_in: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM trade_ins").fetch_one(&mut *tx).await?;
+    let first_trade_in: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM trade_ins")
+        .fetch_one(&mut *tx)
+        .await?;
     let mut trade_ins = Batch::new(
         "trade_ins",
         "id, reference, customer_id, seller_id, listing_id, variant_id, grade, answer_works, answer_screen, answer_body, price_minor, final_price_minor, \
          state, imei, address_name, address_line1, postcode, city, country, account_holder, iban_masked, iban_fingerprint, date_of_birth, \
          idempotency_key, ship_by_at, created_at, updated_at, received_at, validated_at, paid_at",
     );
-    let mut events = Batch::new("trade_in_events", "trade_in_id, action, from_state, to_state, actor_role, actor_user_id, reason, at");
+    let mut events = Batch::new(
+        "trade_in_events",
+        "trade_in_id, action, from_state, to_state, actor_role, actor_user_id, reason, at",
+    );
     let mut inspections = Batch::new("inspections", "trade_in_id, inspector_id, imei_found, answer_works, answer_screen, answer_body, grade, at");
     let mut counters = Batch::new("counter_offers", "trade_in_id, price_minor, reasons, note, created_by, created_at, expires_at, answer, answered_at");
     let mut payouts = Batch::new("payouts", "trade_in_id, amount_minor, iban_masked, state, provider_ref, created_at, sent_at, settled_at");
-    let mut views = Batch::new("offer_views", "variant_id, grade, seller_id, price_minor, at");
+    let mut views = Batch::new(
+        "offer_views",
+        "variant_id, grade, seller_id, price_minor, at",
+    );
     let span = spec.weeks * 7 * DAY_MS;
-    let ev = |id: i64, action: &str, from: &str, to: &str, role: &str, user: Option<i64>, at: i64| {
-        vec![Value::I(id), Value::S(action.into()), Value::T((!from.is_empty()).then(|| from.to_string())), Value::S(to.into()), Value::S(role.into()), Value::N(user), Value::S(String::new()), Value::I(at)]
-    };
+    let ev =
+        |id: i64, action: &str, from: &str, to: &str, role: &str, user: Option<i64>, at: i64| {
+            vec![
+                Value::I(id),
+                Value::S(action.into()),
+                Value::T((!from.is_empty()).then(|| from.to_string())),
+                Value::S(to.into()),
+                Value::S(role.into()),
+                Value::N(user),
+                Value::S(String::new()),
+                Value::I(at),
+            ]
+        };
     for i in 0..spec.trade_ins {
         let id = first_trade_in + 1 + i as i64;
-        let (listing, seller, variant, grade_code, price) = listings[rng.below(listings.len() as u64) as usize].clone();
+        let (listing, seller, variant, grade_code, price) =
+            listings[rng.below(listings.len() as u64) as usize].clone();
         let customer = consumers[rng.below(consumers.len() as u64) as usize];
         let created = now - 1 - rng.below(span as u64) as i64;
         let age = now - created;
@@ -157,7 +213,13 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
         let seller_user = inspector.get(&seller).copied();
         for _ in 0..spec.views_per_trade_in {
             let at = created - rng.below(3 * DAY_MS as u64) as i64;
-            views.rows.push(vec![Value::I(variant), Value::S(grade_code.clone()), Value::N(Some(seller)), Value::N(Some(price)), Value::I(at)]);
+            views.rows.push(vec![
+                Value::I(variant),
+                Value::S(grade_code.clone()),
+                Value::N(Some(seller)),
+                Value::N(Some(price)),
+                Value::I(at),
+            ]);
         }
         // What happened, decided by the dice and by how long ago it began.
         let shipped = created + DAY_MS / 2 + rng.below(3 * DAY_MS as u64) as i64;
@@ -167,24 +229,73 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
         let heavy = spec.heavy_counter_offerer == Some(seller);
         let roll = rng.below(100);
         let mut state = "label_issued";
-        let (mut received_at, mut validated_at, mut paid_at, mut final_price) = (None, None, None, None);
-        events.rows.push(ev(id, "Create", "", "created", "customer", Some(customer), created));
-        events.rows.push(ev(id, "IssueLabel", "created", "label_issued", "system", None, created));
+        let (mut received_at, mut validated_at, mut paid_at, mut final_price) =
+            (None, None, None, None);
+        events.rows.push(ev(
+            id,
+            "Create",
+            "",
+            "created",
+            "customer",
+            Some(customer),
+            created,
+        ));
+        events.rows.push(ev(
+            id,
+            "IssueLabel",
+            "created",
+            "label_issued",
+            "system",
+            None,
+            created,
+        ));
         if roll < 6 {
             state = "cancelled";
-            events.rows.push(ev(id, "Cancel", "label_issued", "cancelled", "customer", Some(customer), created + DAY_MS));
+            events.rows.push(ev(
+                id,
+                "Cancel",
+                "label_issued",
+                "cancelled",
+                "customer",
+                Some(customer),
+                created + DAY_MS,
+            ));
         } else if roll < 14 {
             if age > 14 * DAY_MS {
                 state = "expired";
-                events.rows.push(ev(id, "Expire", "label_issued", "expired", "system", None, created + 14 * DAY_MS));
+                events.rows.push(ev(
+                    id,
+                    "Expire",
+                    "label_issued",
+                    "expired",
+                    "system",
+                    None,
+                    created + 14 * DAY_MS,
+                ));
             }
         } else if shipped < now {
             state = "shipped";
-            events.rows.push(ev(id, "MarkShipped", "label_issued", "shipped", "customer", Some(customer), shipped));
+            events.rows.push(ev(
+                id,
+                "MarkShipped",
+                "label_issued",
+                "shipped",
+                "customer",
+                Some(customer),
+                shipped,
+            ));
             if received < now {
                 state = "received";
                 received_at = Some(received);
-                events.rows.push(ev(id, "Receive", "shipped", "received", "seller", seller_user, received));
+                events.rows.push(ev(
+                    id,
+                    "Receive",
+                    "shipped",
+                    "received",
+                    "seller",
+                    seller_user,
+                    received,
+                ));
                 if inspected < now {
                     let counter = rng.chance(if heavy { 45 } else { 8 });
                     inspections.rows.push(vec![
@@ -210,35 +321,91 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
                             Value::I(seller_user.unwrap_or(1)),
                             Value::I(inspected),
                             Value::I(inspected + 7 * DAY_MS),
-                            if answered_in_time { Value::S(if accepted { "accepted" } else { "declined" }.into()) } else { Value::T(None) },
+                            if answered_in_time {
+                                Value::S(if accepted { "accepted" } else { "declined" }.into())
+                            } else {
+                                Value::T(None)
+                            },
                             Value::N(answered_in_time.then_some(answered)),
                         ]);
                         state = "counter_offered";
-                        events.rows.push(ev(id, "CounterOffer", "inspecting", "counter_offered", "seller", seller_user, inspected));
+                        events.rows.push(ev(
+                            id,
+                            "CounterOffer",
+                            "inspecting",
+                            "counter_offered",
+                            "seller",
+                            seller_user,
+                            inspected,
+                        ));
                         if !answered_in_time {
                             None
                         } else if accepted {
                             final_price = Some(offer);
-                            events.rows.push(ev(id, "AcceptCounterOffer", "counter_offered", "validated", "customer", Some(customer), answered));
+                            events.rows.push(ev(
+                                id,
+                                "AcceptCounterOffer",
+                                "counter_offered",
+                                "validated",
+                                "customer",
+                                Some(customer),
+                                answered,
+                            ));
                             Some(answered)
                         } else {
                             state = "returned";
-                            events.rows.push(ev(id, "DeclineCounterOffer", "counter_offered", "return_requested", "customer", Some(customer), answered));
-                            events.rows.push(ev(id, "ReturnShipped", "return_requested", "returned", "seller", seller_user, answered + DAY_MS));
+                            events.rows.push(ev(
+                                id,
+                                "DeclineCounterOffer",
+                                "counter_offered",
+                                "return_requested",
+                                "customer",
+                                Some(customer),
+                                answered,
+                            ));
+                            events.rows.push(ev(
+                                id,
+                                "ReturnShipped",
+                                "return_requested",
+                                "returned",
+                                "seller",
+                                seller_user,
+                                answered + DAY_MS,
+                            ));
                             None
                         }
                     } else {
-                        events.rows.push(ev(id, "Validate", "inspecting", "validated", "seller", seller_user, inspected));
+                        events.rows.push(ev(
+                            id,
+                            "Validate",
+                            "inspecting",
+                            "validated",
+                            "seller",
+                            seller_user,
+                            inspected,
+                        ));
                         Some(inspected)
                     };
                     if let Some(v) = validated {
                         state = "validated";
                         validated_at = Some(v);
-                        let pay = if rng.chance(92) { add_business_days_ms(v, 1) } else { add_business_days_ms(v, 4) } - rng.below(DAY_MS as u64 / 2) as i64;
+                        let pay = if rng.chance(92) {
+                            add_business_days_ms(v, 1)
+                        } else {
+                            add_business_days_ms(v, 4)
+                        } - rng.below(DAY_MS as u64 / 2) as i64;
                         if pay < now {
                             state = "paid";
                             paid_at = Some(pay);
-                            events.rows.push(ev(id, "ConfirmPayment", "validated", "paid", "seller", seller_user, pay));
+                            events.rows.push(ev(
+                                id,
+                                "ConfirmPayment",
+                                "validated",
+                                "paid",
+                                "seller",
+                                seller_user,
+                                pay,
+                            ));
                             let amount = final_price.unwrap_or(price);
                             payouts.rows.push(vec![
                                 Value::I(id),
@@ -290,13 +457,25 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
         ]);
         if trade_ins.rows.len() >= 5_000 {
             trade_ins.flush(db, &mut tx).await?;
-            for b in [&mut events, &mut inspections, &mut counters, &mut payouts, &mut views] {
+            for b in [
+                &mut events,
+                &mut inspections,
+                &mut counters,
+                &mut payouts,
+                &mut views,
+            ] {
                 b.flush(db, &mut tx).await?;
             }
         }
     }
     trade_ins.flush(db, &mut tx).await?;
-    for b in [&mut events, &mut inspections, &mut counters, &mut payouts, &mut views] {
+    for b in [
+        &mut events,
+        &mut inspections,
+        &mut counters,
+        &mut payouts,
+        &mut views,
+    ] {
         b.flush(db, &mut tx).await?;
     }
     if db.backend() == crate::platform::db::Backend::Postgres {
@@ -307,6 +486,9 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
     // This history is written into the past, where the KPI rollup never
     // looks again by itself.
     crate::features::kpis::repo::rollup::rebuild(db, now).await?;
-    Ok(Summary { consumers: consumers.len(), trade_ins: spec.trade_ins, offer_views: spec.trade_ins * spec.views_per_trade_in })
+    Ok(Summary {
+        consumers: consumers.len(),
+        trade_ins: spec.trade_ins,
+        offer_views: spec.trade_ins * spec.views_per_trade_in,
+    })
 }
-

@@ -2,14 +2,14 @@
 //! approval) pricing the catalog with `pricing`, a demo consumer and an
 //! operations account. For local use only: the passwords are in the README.
 
-use crate::features::catalog::catalog_file::{parse, CATALOG_CSV};
-use crate::features::demo::pricing::{offer_minor, BuyingProfile};
-use crate::features::demo::{meta_get, meta_set, SeedError};
 use crate::domain::account::{Email, Role};
 use crate::domain::catalog::Category;
 use crate::domain::grade::Grade;
-use crate::platform::session::hash_password;
+use crate::features::catalog::catalog_file::{parse, CATALOG_CSV};
+use crate::features::demo::pricing::{offer_minor, BuyingProfile};
+use crate::features::demo::{meta_get, meta_set, SeedError};
 use crate::platform::db::Db;
+use crate::platform::session::hash_password;
 
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_CONSUMER_EMAIL: &str = "demo@tradein.example";
@@ -31,18 +31,120 @@ pub struct DemoSeller {
 }
 
 const PHONES_AND_TABLETS: &[Category] = &[Category::Smartphones, Category::Tablets];
-const GAMING_AND_COMPUTING: &[Category] = &[Category::Consoles, Category::Laptops, Category::Tablets, Category::Smartwatches];
+const GAMING_AND_COMPUTING: &[Category] = &[
+    Category::Consoles,
+    Category::Laptops,
+    Category::Tablets,
+    Category::Smartwatches,
+];
 
 pub fn demo_sellers() -> Vec<DemoSeller> {
-    let profile = |key, offset_percent, categories, buys_faulty, gap_percent| BuyingProfile { key, offset_percent, categories, buys_faulty, gap_percent };
+    let profile = |key, offset_percent, categories, buys_faulty, gap_percent| BuyingProfile {
+        key,
+        offset_percent,
+        categories,
+        buys_faulty,
+        gap_percent,
+    };
     vec![
-        DemoSeller { email: "buyback@renew-mobile.example", company: "ReNew Mobile SAS", vat: "FR40123456789", street: "12 rue des Tanneurs", postcode: "69002", city: "Lyon", country: "FR", phone: "+33 4 72 00 00 01", status: "approved", quality_score: 820, weekly_cap: Some(2_000), profile: profile("renew", 3, &[], true, 12) },
-        DemoSeller { email: "ankauf@second-life.example", company: "Second Life Devices GmbH", vat: "DE123456789", street: "Lindenstraße 40", postcode: "10969", city: "Berlin", country: "DE", phone: "+49 30 0000 0002", status: "approved", quality_score: 760, weekly_cap: Some(1_500), profile: profile("secondlife", 5, PHONES_AND_TABLETS, false, 8) },
-        DemoSeller { email: "inkoop@circular-tech.example", company: "Circular Tech B.V.", vat: "NL123456789B01", street: "Wilhelminakade 91", postcode: "3072 AP", city: "Rotterdam", country: "NL", phone: "+31 10 000 0003", status: "approved", quality_score: 700, weekly_cap: None, profile: profile("circular", 0, &[], true, 20) },
-        DemoSeller { email: "compras@greencycle.example", company: "GreenCycle Electronics S.L.", vat: "ESB12345678", street: "Carrer de Colón 18", postcode: "46004", city: "Valencia", country: "ES", phone: "+34 960 000 004", status: "approved", quality_score: 640, weekly_cap: None, profile: profile("greencycle", -6, &[], true, 5) },
-        DemoSeller { email: "acquisti@phoenix-refurb.example", company: "Phoenix Refurb S.r.l.", vat: "IT12345678901", street: "Via Tortona 27", postcode: "20144", city: "Milano", country: "IT", phone: "+39 02 0000 0005", status: "approved", quality_score: 780, weekly_cap: Some(800), profile: profile("phoenix", 6, GAMING_AND_COMPUTING, true, 10) },
-        DemoSeller { email: "rachat@atelier-recond.example", company: "Atelier Reconditionné SARL", vat: "FR83987654321", street: "45 quai des Chartrons", postcode: "33000", city: "Bordeaux", country: "FR", phone: "+33 5 56 00 00 06", status: "approved", quality_score: 880, weekly_cap: Some(600), profile: profile("atelier", 1, &[Category::Smartphones], false, 15) },
-        DemoSeller { email: "hello@refurb-express.example", company: "Refurb Express BV", vat: "BE0123456789", street: "Rue de la Loi 155", postcode: "1040", city: "Bruxelles", country: "BE", phone: "+32 2 000 00 07", status: "pending", quality_score: 500, weekly_cap: None, profile: profile("express", 8, PHONES_AND_TABLETS, false, 60) },
+        DemoSeller {
+            email: "buyback@renew-mobile.example",
+            company: "ReNew Mobile SAS",
+            vat: "FR40123456789",
+            street: "12 rue des Tanneurs",
+            postcode: "69002",
+            city: "Lyon",
+            country: "FR",
+            phone: "+33 4 72 00 00 01",
+            status: "approved",
+            quality_score: 820,
+            weekly_cap: Some(2_000),
+            profile: profile("renew", 3, &[], true, 12),
+        },
+        DemoSeller {
+            email: "ankauf@second-life.example",
+            company: "Second Life Devices GmbH",
+            vat: "DE123456789",
+            street: "Lindenstraße 40",
+            postcode: "10969",
+            city: "Berlin",
+            country: "DE",
+            phone: "+49 30 0000 0002",
+            status: "approved",
+            quality_score: 760,
+            weekly_cap: Some(1_500),
+            profile: profile("secondlife", 5, PHONES_AND_TABLETS, false, 8),
+        },
+        DemoSeller {
+            email: "inkoop@circular-tech.example",
+            company: "Circular Tech B.V.",
+            vat: "NL123456789B01",
+            street: "Wilhelminakade 91",
+            postcode: "3072 AP",
+            city: "Rotterdam",
+            country: "NL",
+            phone: "+31 10 000 0003",
+            status: "approved",
+            quality_score: 700,
+            weekly_cap: None,
+            profile: profile("circular", 0, &[], true, 20),
+        },
+        DemoSeller {
+            email: "compras@greencycle.example",
+            company: "GreenCycle Electronics S.L.",
+            vat: "ESB12345678",
+            street: "Carrer de Colón 18",
+            postcode: "46004",
+            city: "Valencia",
+            country: "ES",
+            phone: "+34 960 000 004",
+            status: "approved",
+            quality_score: 640,
+            weekly_cap: None,
+            profile: profile("greencycle", -6, &[], true, 5),
+        },
+        DemoSeller {
+            email: "acquisti@phoenix-refurb.example",
+            company: "Phoenix Refurb S.r.l.",
+            vat: "IT12345678901",
+            street: "Via Tortona 27",
+            postcode: "20144",
+            city: "Milano",
+            country: "IT",
+            phone: "+39 02 0000 0005",
+            status: "approved",
+            quality_score: 780,
+            weekly_cap: Some(800),
+            profile: profile("phoenix", 6, GAMING_AND_COMPUTING, true, 10),
+        },
+        DemoSeller {
+            email: "rachat@atelier-recond.example",
+            company: "Atelier Reconditionné SARL",
+            vat: "FR83987654321",
+            street: "45 quai des Chartrons",
+            postcode: "33000",
+            city: "Bordeaux",
+            country: "FR",
+            phone: "+33 5 56 00 00 06",
+            status: "approved",
+            quality_score: 880,
+            weekly_cap: Some(600),
+            profile: profile("atelier", 1, &[Category::Smartphones], false, 15),
+        },
+        DemoSeller {
+            email: "hello@refurb-express.example",
+            company: "Refurb Express BV",
+            vat: "BE0123456789",
+            street: "Rue de la Loi 155",
+            postcode: "1040",
+            city: "Bruxelles",
+            country: "BE",
+            phone: "+32 2 000 00 07",
+            status: "pending",
+            quality_score: 500,
+            weekly_cap: None,
+            profile: profile("express", 8, PHONES_AND_TABLETS, false, 60),
+        },
     ]
 }
 
@@ -70,11 +172,24 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
     let mut tx = db.write_tx().await?;
     let variant_ids = crate::features::catalog::repo::variant_ids_by_sku(&mut tx).await?;
     let user = |email: &'static str| Email::parse(email).expect("demo emails are valid");
-    let people = [(DEMO_CONSUMER_EMAIL, Role::Customer, "Dana Demo"), (DEMO_OPS_EMAIL, Role::Ops, "Olivia Ops")];
+    let people = [
+        (DEMO_CONSUMER_EMAIL, Role::Customer, "Dana Demo"),
+        (DEMO_OPS_EMAIL, Role::Ops, "Olivia Ops"),
+    ];
     let mut summary = DemoSummary::default();
     for (i, (email, role, name)) in people.into_iter().enumerate() {
         let email = user(email);
-        crate::features::accounts::repo::users::insert(&mut *tx, crate::features::accounts::repo::users::NewUser { email: &email, password_hash: &hashes[i], role, display_name: name }, now_ms).await?;
+        crate::features::accounts::repo::users::insert(
+            &mut *tx,
+            crate::features::accounts::repo::users::NewUser {
+                email: &email,
+                password_hash: &hashes[i],
+                role,
+                display_name: name,
+            },
+            now_ms,
+        )
+        .await?;
         summary.accounts += 1;
     }
     let mut listings = Vec::new();
@@ -82,7 +197,12 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
         let email = user(s.email);
         let user_id = crate::features::accounts::repo::users::insert(
             &mut *tx,
-            crate::features::accounts::repo::users::NewUser { email: &email, password_hash: &hashes[i + 2], role: Role::Seller, display_name: s.company },
+            crate::features::accounts::repo::users::NewUser {
+                email: &email,
+                password_hash: &hashes[i + 2],
+                role: Role::Seller,
+                display_name: s.company,
+            },
             now_ms,
         )
         .await?;
@@ -112,10 +232,17 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
         summary.sellers += 1;
         for m in &models {
             for v in m.variants() {
-                let Some(&variant_id) = variant_ids.get(&v.sku) else { continue };
+                let Some(&variant_id) = variant_ids.get(&v.sku) else {
+                    continue;
+                };
                 for grade in Grade::ALL {
                     if let Some(price_minor) = offer_minor(&s.profile, m, &v, grade) {
-                        listings.push(crate::features::sellers::repo::NewListing { seller_id, variant_id, grade, price_minor });
+                        listings.push(crate::features::sellers::repo::NewListing {
+                            seller_id,
+                            variant_id,
+                            grade,
+                            price_minor,
+                        });
                     }
                 }
             }
@@ -125,7 +252,12 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
     summary.listings = listings.len();
     meta_set(&mut tx, "demo_seeded", &now_ms.to_string()).await?;
     tx.commit().await?;
-    tracing::info!(accounts = summary.accounts, sellers = summary.sellers, listings = summary.listings, "demo marketplace seeded");
+    tracing::info!(
+        accounts = summary.accounts,
+        sellers = summary.sellers,
+        listings = summary.listings,
+        "demo marketplace seeded"
+    );
     Ok(Some(summary))
 }
 
@@ -144,29 +276,86 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
     use crate::domain::grading::{Answers, Wear};
     use crate::domain::iban::Iban;
     use crate::domain::identifiers::Imei;
-    use crate::features::trade_ins::service::{confirm, current_decision, mark_shipped, ConfirmRequest, DeviceId};
+    use crate::features::trade_ins::service::{
+        confirm, current_decision, mark_shipped, ConfirmRequest, DeviceId,
+    };
     let db = &state.db;
     let now = state.clock.now_ms();
-    let heavy: Option<i64> = sqlx::query_scalar("SELECT id FROM sellers WHERE company_name = 'GreenCycle Electronics S.L.'").fetch_optional(db.pool()).await?;
-    crate::features::demo::history::generate(db, &crate::features::demo::history::Spec { consumers: 400, trade_ins: 3_000, weeks: 14, seed: 7, views_per_trade_in: 5, heavy_counter_offerer: heavy }, now).await?;
+    let heavy: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM sellers WHERE company_name = 'GreenCycle Electronics S.L.'",
+    )
+    .fetch_optional(db.pool())
+    .await?;
+    crate::features::demo::history::generate(
+        db,
+        &crate::features::demo::history::Spec {
+            consumers: 400,
+            trade_ins: 3_000,
+            weeks: 14,
+            seed: 7,
+            views_per_trade_in: 5,
+            heavy_counter_offerer: heavy,
+        },
+        now,
+    )
+    .await?;
 
     let failed = |e: crate::error::AppError| SeedError::Demo(format!("demo fraud case: {e}"));
     let hash = hash_password(DEMO_PASSWORD.to_string()).await;
     let sam = crate::features::accounts::repo::users::insert(
         db.pool(),
-        crate::features::accounts::repo::users::NewUser { email: &Email::parse(DEMO_SECOND_CONSUMER_EMAIL).expect("valid"), password_hash: &hash, role: Role::Customer, display_name: "Sam Shared" },
+        crate::features::accounts::repo::users::NewUser {
+            email: &Email::parse(DEMO_SECOND_CONSUMER_EMAIL).expect("valid"),
+            password_hash: &hash,
+            role: Role::Customer,
+            display_name: "Sam Shared",
+        },
         now,
     )
     .await?;
-    let dana: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(DEMO_CONSUMER_EMAIL).fetch_one(db.pool()).await?;
-    let answers = Answers { works: true, screen: Wear::LightScratches, body: Wear::Flawless };
+    let dana: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(DEMO_CONSUMER_EMAIL)
+        .fetch_one(db.pool())
+        .await?;
+    let answers = Answers {
+        works: true,
+        screen: Wear::LightScratches,
+        body: Wear::Flawless,
+    };
     let mut ids = Vec::new();
-    for (n, (customer, email, sku, imei)) in [(dana, DEMO_CONSUMER_EMAIL, "iphone-12-128gb", "356938035643809"), (sam, DEMO_SECOND_CONSUMER_EMAIL, "iphone-13-128gb", "490154203237518")].into_iter().enumerate() {
-        let variant = crate::features::catalog::repo::variant_by_sku(db.pool(), sku).await?.ok_or_else(|| SeedError::Demo(format!("{sku} missing")))?;
+    for (n, (customer, email, sku, imei)) in [
+        (
+            dana,
+            DEMO_CONSUMER_EMAIL,
+            "iphone-12-128gb",
+            "356938035643809",
+        ),
+        (
+            sam,
+            DEMO_SECOND_CONSUMER_EMAIL,
+            "iphone-13-128gb",
+            "490154203237518",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let variant = crate::features::catalog::repo::variant_by_sku(db.pool(), sku)
+            .await?
+            .ok_or_else(|| SeedError::Demo(format!("{sku} missing")))?;
         let mut conn = db.pool().acquire().await?;
-        let price = match current_decision(&mut conn, variant.variant_id, crate::domain::grading::grade(answers), now).await? {
+        let price = match current_decision(
+            &mut conn,
+            variant.variant_id,
+            crate::domain::grading::grade(answers),
+            now,
+        )
+        .await?
+        {
             crate::domain::offer::Decision::Buy(c) => c.price_minor,
-            crate::domain::offer::Decision::Recycle => return Err(SeedError::Demo(format!("nobody buys {sku}"))),
+            crate::domain::offer::Decision::Recycle => {
+                return Err(SeedError::Demo(format!("nobody buys {sku}")))
+            }
         };
         drop(conn);
         let id = confirm(
@@ -176,9 +365,21 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
                 customer_email: email.to_string(),
                 sku: sku.to_string(),
                 answers,
-                device: DeviceId::Imei(Imei::parse(imei).map_err(|e| SeedError::Demo(e.to_string()))?),
-                address: PostalAddress { name: "Demo Consumer".into(), line1: "8 rue des Lilas".into(), line2: String::new(), postcode: "69003".into(), city: "Lyon".into(), country: "FR".into() },
-                payout: Some(("Dana Demo".into(), Iban::parse(SHARED_IBAN).map_err(|e| SeedError::Demo(e.to_string()))?)),
+                device: DeviceId::Imei(
+                    Imei::parse(imei).map_err(|e| SeedError::Demo(e.to_string()))?,
+                ),
+                address: PostalAddress {
+                    name: "Demo Consumer".into(),
+                    line1: "8 rue des Lilas".into(),
+                    line2: String::new(),
+                    postcode: "69003".into(),
+                    city: "Lyon".into(),
+                    country: "FR".into(),
+                },
+                payout: Some((
+                    "Dana Demo".into(),
+                    Iban::parse(SHARED_IBAN).map_err(|e| SeedError::Demo(e.to_string()))?,
+                )),
                 date_of_birth: Date::new(1988, 5, 17).expect("valid"),
                 idempotency_key: format!("demo-fraud-case-{n}"),
                 shown_price_minor: price,
@@ -193,9 +394,28 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
     // the payout waits for operations.
     let (id, imei) = ids[1];
     let (seller_id, seller_user): (i64, i64) = sqlx::query_as("SELECT s.id, s.user_id FROM trade_ins t JOIN sellers s ON s.id = t.seller_id WHERE t.id = $1").bind(id).fetch_one(db.pool()).await?;
-    let tracking: String = sqlx::query_scalar("SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'").bind(id).fetch_one(db.pool()).await?;
-    crate::features::orders::service::receive(state, seller_id, seller_user, &tracking).await.map_err(failed)?;
-    crate::features::orders::service::inspect(state, seller_id, seller_user, id, Some(Imei::parse(imei).map_err(|e| SeedError::Demo(e.to_string()))?), answers).await.map_err(failed)?;
-    tracing::info!(trade_in_id = id, "demo activity seeded (history and a fraud case)");
+    let tracking: String = sqlx::query_scalar(
+        "SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    crate::features::orders::service::receive(state, seller_id, seller_user, &tracking)
+        .await
+        .map_err(failed)?;
+    crate::features::orders::service::inspect(
+        state,
+        seller_id,
+        seller_user,
+        id,
+        Some(Imei::parse(imei).map_err(|e| SeedError::Demo(e.to_string()))?),
+        answers,
+    )
+    .await
+    .map_err(failed)?;
+    tracing::info!(
+        trade_in_id = id,
+        "demo activity seeded (history and a fraud case)"
+    );
     Ok(())
 }

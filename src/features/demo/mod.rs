@@ -20,11 +20,18 @@ pub enum SeedError {
 }
 
 pub async fn meta_get(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
-    let row = sqlx::query("SELECT value FROM app_meta WHERE key = $1").bind(key).fetch_optional(db.pool()).await?;
+    let row = sqlx::query("SELECT value FROM app_meta WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?;
     row.map(|r| r.try_get("value")).transpose()
 }
 
-async fn meta_set(conn: &mut sqlx::AnyConnection, key: &str, value: &str) -> Result<(), sqlx::Error> {
+async fn meta_set(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(key)
         .bind(value)
@@ -37,14 +44,22 @@ async fn meta_set(conn: &mut sqlx::AnyConnection, key: &str, value: &str) -> Res
 /// not demo data: every installation needs it. Its account cannot sign in
 /// (its password hash is not a valid hash).
 pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedError> {
-    if crate::features::sellers::repo::recycler(db.pool()).await?.is_some() {
+    if crate::features::sellers::repo::recycler(db.pool())
+        .await?
+        .is_some()
+    {
         return Ok(());
     }
     let email = crate::domain::account::Email::parse("recycling@tradein.example").expect("valid");
     let mut tx = db.write_tx().await?;
     let user_id = crate::features::accounts::repo::users::insert(
         &mut *tx,
-        crate::features::accounts::repo::users::NewUser { email: &email, password_hash: "!no-login", role: crate::domain::account::Role::Seller, display_name: "EcoCycle Recycling" },
+        crate::features::accounts::repo::users::NewUser {
+            email: &email,
+            password_hash: "!no-login",
+            role: crate::domain::account::Role::Seller,
+            display_name: "EcoCycle Recycling",
+        },
         now_ms,
     )
     .await?;
@@ -84,8 +99,17 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
     let models = catalog_file::parse(catalog_file::CATALOG_CSV).map_err(SeedError::Catalog)?;
     let mut tx = db.write_tx().await?;
     let mut category_ids = std::collections::HashMap::new();
-    for (position, category) in crate::domain::catalog::Category::ALL.into_iter().enumerate() {
-        let id = crate::features::catalog::repo::upsert_category(&mut tx, category.slug(), category.name(), position as i64).await?;
+    for (position, category) in crate::domain::catalog::Category::ALL
+        .into_iter()
+        .enumerate()
+    {
+        let id = crate::features::catalog::repo::upsert_category(
+            &mut tx,
+            category.slug(),
+            category.name(),
+            position as i64,
+        )
+        .await?;
         category_ids.insert(category, id);
     }
     let mut brand_ids = std::collections::HashMap::new();
@@ -93,7 +117,12 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
         let brand_id = match brand_ids.get(&m.brand) {
             Some(id) => *id,
             None => {
-                let id = crate::features::catalog::repo::upsert_brand(&mut tx, &m.brand_slug(), &m.brand).await?;
+                let id = crate::features::catalog::repo::upsert_brand(
+                    &mut tx,
+                    &m.brand_slug(),
+                    &m.brand,
+                )
+                .await?;
                 brand_ids.insert(m.brand.clone(), id);
                 id
             }
@@ -111,7 +140,15 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
         )
         .await?;
         for (position, v) in m.variants().iter().enumerate() {
-            crate::features::catalog::repo::upsert_variant(&mut tx, model_id, &v.sku, v.storage_gb as i64, &v.connectivity, position as i64).await?;
+            crate::features::catalog::repo::upsert_variant(
+                &mut tx,
+                model_id,
+                &v.sku,
+                v.storage_gb as i64,
+                &v.connectivity,
+                position as i64,
+            )
+            .await?;
         }
     }
     meta_set(&mut tx, "catalog_fingerprint", &fingerprint).await?;

@@ -13,9 +13,9 @@
 //! Age is counted from 2026, the year the catalog describes, not from today,
 //! so the demo data does not drift as time passes.
 
-use crate::features::catalog::catalog_file::{CatalogModel, CatalogVariant};
 use crate::domain::catalog::Category;
 use crate::domain::grade::Grade;
+use crate::features::catalog::catalog_file::{CatalogModel, CatalogVariant};
 
 pub const REFERENCE_YEAR: i64 = 2026;
 /// 5 EUR: the smallest bid a demo refurbisher makes.
@@ -48,7 +48,11 @@ pub fn grade_factor(grade: Grade) -> f64 {
 pub fn reference_price_minor(model: &CatalogModel, variant: &CatalogVariant, grade: Grade) -> i64 {
     let new_value = model.launch_price_eur as f64
         * (1.0 + 0.12 * variant.storage_step as f64)
-        * if variant.connectivity_step > 0 { 1.08 } else { 1.0 };
+        * if variant.connectivity_step > 0 {
+            1.08
+        } else {
+            1.0
+        };
     let (first, yearly) = retention(model.category);
     let age = (REFERENCE_YEAR - model.release_year).max(0) as i32;
     let market = new_value * first * yearly.powi(age);
@@ -83,7 +87,12 @@ fn fnv1a(parts: &[&str]) -> u64 {
 }
 
 /// The price this seller offers, in cents, or `None` where it does not buy.
-pub fn offer_minor(profile: &BuyingProfile, model: &CatalogModel, variant: &CatalogVariant, grade: Grade) -> Option<i64> {
+pub fn offer_minor(
+    profile: &BuyingProfile,
+    model: &CatalogModel,
+    variant: &CatalogVariant,
+    grade: Grade,
+) -> Option<i64> {
     if !profile.categories.is_empty() && !profile.categories.contains(&model.category) {
         return None;
     }
@@ -108,7 +117,11 @@ mod tests {
     use crate::features::catalog::catalog_file::{parse, CATALOG_CSV};
 
     fn model(slug: &str) -> CatalogModel {
-        parse(CATALOG_CSV).unwrap().into_iter().find(|m| m.slug == slug).unwrap()
+        parse(CATALOG_CSV)
+            .unwrap()
+            .into_iter()
+            .find(|m| m.slug == slug)
+            .unwrap()
     }
 
     #[test]
@@ -116,8 +129,12 @@ mod tests {
         let m = model("iphone-13");
         let v = &m.variants()[0];
         let age = (REFERENCE_YEAR - m.release_year) as i32;
-        let expected = (m.launch_price_eur as f64 * 0.60 * 0.78f64.powi(age) * 100.0).round() as i64;
-        assert_eq!(reference_price_minor(&m, v, Grade::FunctionalFlawless), expected);
+        let expected =
+            (m.launch_price_eur as f64 * 0.60 * 0.78f64.powi(age) * 100.0).round() as i64;
+        assert_eq!(
+            reference_price_minor(&m, v, Grade::FunctionalFlawless),
+            expected
+        );
     }
 
     #[test]
@@ -135,18 +152,45 @@ mod tests {
     fn offers_are_deterministic_whole_euros_with_gaps_and_specialities() {
         let m = model("iphone-13");
         let v = &m.variants()[0];
-        let everyone = BuyingProfile { key: "a", offset_percent: 0, categories: &[], buys_faulty: true, gap_percent: 0 };
+        let everyone = BuyingProfile {
+            key: "a",
+            offset_percent: 0,
+            categories: &[],
+            buys_faulty: true,
+            gap_percent: 0,
+        };
         let a = offer_minor(&everyone, &m, v, Grade::FunctionalGood).unwrap();
-        assert_eq!(offer_minor(&everyone, &m, v, Grade::FunctionalGood), Some(a));
+        assert_eq!(
+            offer_minor(&everyone, &m, v, Grade::FunctionalGood),
+            Some(a)
+        );
         assert_eq!(a % 100, 0);
         let reference = reference_price_minor(&m, v, Grade::FunctionalGood);
-        assert!((a - reference).abs() <= reference / 20 + 100, "{a} vs {reference}");
+        assert!(
+            (a - reference).abs() <= reference / 20 + 100,
+            "{a} vs {reference}"
+        );
 
-        let no_faulty = BuyingProfile { buys_faulty: false, ..everyone.clone() };
-        assert_eq!(offer_minor(&no_faulty, &m, v, Grade::NotFunctionalUsed), None);
-        let consoles_only = BuyingProfile { categories: &[Category::Consoles], ..everyone.clone() };
-        assert_eq!(offer_minor(&consoles_only, &m, v, Grade::FunctionalGood), None);
-        let all_gaps = BuyingProfile { gap_percent: 100, ..everyone };
+        let no_faulty = BuyingProfile {
+            buys_faulty: false,
+            ..everyone.clone()
+        };
+        assert_eq!(
+            offer_minor(&no_faulty, &m, v, Grade::NotFunctionalUsed),
+            None
+        );
+        let consoles_only = BuyingProfile {
+            categories: &[Category::Consoles],
+            ..everyone.clone()
+        };
+        assert_eq!(
+            offer_minor(&consoles_only, &m, v, Grade::FunctionalGood),
+            None
+        );
+        let all_gaps = BuyingProfile {
+            gap_percent: 100,
+            ..everyone
+        };
         assert_eq!(offer_minor(&all_gaps, &m, v, Grade::FunctionalGood), None);
     }
 }

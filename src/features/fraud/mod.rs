@@ -35,7 +35,11 @@ pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
-    let label = |code: &str| FraudRule::parse(code).map(|r| r.label().to_string()).unwrap_or_else(|| code.to_string());
+    let label = |code: &str| {
+        FraudRule::parse(code)
+            .map(|r| r.label().to_string())
+            .unwrap_or_else(|| code.to_string())
+    };
     Ok(crate::features::fraud::repo::cases(&mut conn, 200)
         .await
         .or_internal(&g)?
@@ -43,7 +47,10 @@ pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
         .map(|c| FraudCase {
             trade_in_id: c.trade_in_id,
             price: crate::domain::money::Money::eur(c.price_minor).to_string(),
-            state: crate::domain::tradein::State::parse(&c.state).map(crate::domain::tradein::state_label).unwrap_or("?").to_string(),
+            state: crate::domain::tradein::State::parse(&c.state)
+                .map(crate::domain::tradein::state_label)
+                .unwrap_or("?")
+                .to_string(),
             flags: c.flags.iter().map(|(r, d)| (label(r), d.clone())).collect(),
             reference: c.reference,
             customer_email: c.customer_email,
@@ -55,7 +62,11 @@ pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "fraud_review")]
-pub async fn review_payout(trade_in_id: i64, decision: String, reason: String) -> Result<(), AppError> {
+pub async fn review_payout(
+    trade_in_id: i64,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
@@ -64,7 +75,8 @@ pub async fn review_payout(trade_in_id: i64, decision: String, reason: String) -
         "block" => false,
         _ => return Err(AppError::invalid("decision", "Release or block.")),
     };
-    crate::features::fraud::service::review(&g.state, g.user()?.id, trade_in_id, release, &reason).await
+    crate::features::fraud::service::review(&g.state, g.user()?.id, trade_in_id, release, &reason)
+        .await
 }
 
 #[component]
@@ -155,12 +167,18 @@ pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    Ok(crate::features::fraud::repo::blocklist(g.state.db.pool(), 500)
-        .await
-        .or_internal(&g)?
-        .into_iter()
-        .map(|(imei, reason, at)| BlockedImei { imei, reason, added: crate::ui::format_when(at) })
-        .collect())
+    Ok(
+        crate::features::fraud::repo::blocklist(g.state.db.pool(), 500)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .map(|(imei, reason, at)| BlockedImei {
+                imei,
+                reason,
+                added: crate::ui::format_when(at),
+            })
+            .collect(),
+    )
 }
 
 #[server(prefix = "/api", endpoint = "blocklist_add")]
@@ -172,9 +190,18 @@ pub async fn block_imei(imei: String, reason: String) -> Result<(), AppError> {
     let imei = Imei::parse(&imei).map_err(|e| AppError::invalid("imei", e))?;
     let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
     if reason.chars().count() > 200 {
-        return Err(AppError::invalid("reason", "Keep the reason under 200 characters."));
+        return Err(AppError::invalid(
+            "reason",
+            "Keep the reason under 200 characters.",
+        ));
     }
-    crate::features::fraud::service::block(&g.state, g.user()?.id, vec![(imei.as_str().to_string(), reason)]).await.map(|_| ())
+    crate::features::fraud::service::block(
+        &g.state,
+        g.user()?.id,
+        vec![(imei.as_str().to_string(), reason)],
+    )
+    .await
+    .map(|_| ())
 }
 
 #[server(prefix = "/api", endpoint = "blocklist_remove")]
@@ -191,7 +218,8 @@ pub fn BlocklistPage() -> impl IntoView {
     let add = ServerAction::<BlockImei>::new();
     let remove = ServerAction::<UnblockImei>::new();
     Effect::new(move |_| {
-        if matches!(add.value().get(), Some(Ok(()))) || matches!(remove.value().get(), Some(Ok(()))) {
+        if matches!(add.value().get(), Some(Ok(()))) || matches!(remove.value().get(), Some(Ok(())))
+        {
             list.refetch();
         }
     });

@@ -1,20 +1,44 @@
 //! What the fraud rules read, the flags they leave, payout holds, and the
 //! IMEI blocklist.
 
-use crate::platform::db::DbResult;
 use crate::domain::fraud::{Facts, FraudRule};
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 const YEAR_MS: i64 = 365 * crate::domain::dates::DAY_MS;
 
 /// The facts about one trade-in; `found_imei` once inspected.
-pub async fn facts(conn: &mut AnyConnection, trade_in_id: i64, found_imei: Option<&str>, now: i64) -> DbResult<Facts> {
-    let t = sqlx::query("SELECT customer_id, imei, iban_fingerprint FROM trade_ins WHERE id = $1").bind(trade_in_id).fetch_one(&mut *conn).await?;
-    let (customer, imei, iban): (i64, Option<String>, String) = (t.try_get("customer_id")?, t.try_get("imei")?, t.try_get("iban_fingerprint")?);
-    let mut f = Facts { declared_imei: imei.clone(), found_imei: found_imei.map(str::to_string), ..Facts::default() };
-    let checked: Vec<&str> = [imei.as_deref(), found_imei].into_iter().flatten().filter(|i| !i.is_empty()).collect();
+pub async fn facts(
+    conn: &mut AnyConnection,
+    trade_in_id: i64,
+    found_imei: Option<&str>,
+    now: i64,
+) -> DbResult<Facts> {
+    let t = sqlx::query("SELECT customer_id, imei, iban_fingerprint FROM trade_ins WHERE id = $1")
+        .bind(trade_in_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (customer, imei, iban): (i64, Option<String>, String) = (
+        t.try_get("customer_id")?,
+        t.try_get("imei")?,
+        t.try_get("iban_fingerprint")?,
+    );
+    let mut f = Facts {
+        declared_imei: imei.clone(),
+        found_imei: found_imei.map(str::to_string),
+        ..Facts::default()
+    };
+    let checked: Vec<&str> = [imei.as_deref(), found_imei]
+        .into_iter()
+        .flatten()
+        .filter(|i| !i.is_empty())
+        .collect();
     for i in &checked {
-        let blocked: Option<String> = sqlx::query_scalar("SELECT imei FROM imei_blocklist WHERE imei = $1").bind(*i).fetch_optional(&mut *conn).await?;
+        let blocked: Option<String> =
+            sqlx::query_scalar("SELECT imei FROM imei_blocklist WHERE imei = $1")
+                .bind(*i)
+                .fetch_optional(&mut *conn)
+                .await?;
         f.imei_blocked |= blocked.is_some();
     }
     if let Some(i) = imei.as_deref() {
@@ -42,7 +66,12 @@ pub async fn facts(conn: &mut AnyConnection, trade_in_id: i64, found_imei: Optio
 
 /// Records flags (once per rule) and holds the payout when any is new.
 /// Returns how many were new.
-pub async fn flag(conn: &mut AnyConnection, trade_in_id: i64, flags: &[(FraudRule, String)], now: i64) -> DbResult<usize> {
+pub async fn flag(
+    conn: &mut AnyConnection,
+    trade_in_id: i64,
+    flags: &[(FraudRule, String)],
+    now: i64,
+) -> DbResult<usize> {
     let mut new = 0;
     for (rule, detail) in flags {
         let done = sqlx::query("INSERT INTO fraud_flags (trade_in_id, rule, detail, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (trade_in_id, rule) DO NOTHING")
@@ -64,12 +93,25 @@ pub async fn flag(conn: &mut AnyConnection, trade_in_id: i64, flags: &[(FraudRul
 }
 
 /// `none`, `held`, `released` or `blocked`.
-pub async fn hold_of<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<String> {
-    sqlx::query_scalar("SELECT payout_hold FROM trade_ins WHERE id = $1").bind(trade_in_id).fetch_one(ex).await
+pub async fn hold_of<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+) -> DbResult<String> {
+    sqlx::query_scalar("SELECT payout_hold FROM trade_ins WHERE id = $1")
+        .bind(trade_in_id)
+        .fetch_one(ex)
+        .await
 }
 
 /// Releases or blocks a held payout; false when it was not held.
-pub async fn decide<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64, to: &str, by: i64, reason: &str, now: i64) -> DbResult<bool> {
+pub async fn decide<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+    to: &str,
+    by: i64,
+    reason: &str,
+    now: i64,
+) -> DbResult<bool> {
     let done = sqlx::query(
         "UPDATE trade_ins SET payout_hold = $1, hold_reason = $2, hold_decided_by = $3, hold_decided_at = $4 WHERE id = $5 AND payout_hold = 'held'",
     )
@@ -110,7 +152,12 @@ pub async fn cases(conn: &mut AnyConnection, limit: i64) -> DbResult<Vec<Case>> 
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let id: i64 = r.try_get("id")?;
-        let flags: Vec<(String, String)> = sqlx::query_as("SELECT rule, detail FROM fraud_flags WHERE trade_in_id = $1 ORDER BY id").bind(id).fetch_all(&mut *conn).await?;
+        let flags: Vec<(String, String)> = sqlx::query_as(
+            "SELECT rule, detail FROM fraud_flags WHERE trade_in_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
         out.push(Case {
             trade_in_id: id,
             reference: r.try_get("reference")?,
@@ -127,15 +174,32 @@ pub async fn cases(conn: &mut AnyConnection, limit: i64) -> DbResult<Vec<Case>> 
 }
 
 /// The blocklist, newest first: (imei, reason, added at).
-pub async fn blocklist<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<(String, String, i64)>> {
-    sqlx::query_as("SELECT imei, reason, added_at FROM imei_blocklist ORDER BY added_at DESC, imei LIMIT $1").bind(limit).fetch_all(ex).await
+pub async fn blocklist<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    limit: i64,
+) -> DbResult<Vec<(String, String, i64)>> {
+    sqlx::query_as(
+        "SELECT imei, reason, added_at FROM imei_blocklist ORDER BY added_at DESC, imei LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await
 }
 
 /// Adds or updates entries; returns how many were new.
-pub async fn block(conn: &mut AnyConnection, entries: &[(String, String)], by: i64, now: i64) -> DbResult<usize> {
+pub async fn block(
+    conn: &mut AnyConnection,
+    entries: &[(String, String)],
+    by: i64,
+    now: i64,
+) -> DbResult<usize> {
     let mut new = 0;
     for (imei, reason) in entries {
-        let existed: Option<String> = sqlx::query_scalar("SELECT imei FROM imei_blocklist WHERE imei = $1").bind(imei).fetch_optional(&mut *conn).await?;
+        let existed: Option<String> =
+            sqlx::query_scalar("SELECT imei FROM imei_blocklist WHERE imei = $1")
+                .bind(imei)
+                .fetch_optional(&mut *conn)
+                .await?;
         sqlx::query(
             "INSERT INTO imei_blocklist (imei, reason, added_by, added_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (imei) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at",
@@ -152,5 +216,10 @@ pub async fn block(conn: &mut AnyConnection, entries: &[(String, String)], by: i
 }
 
 pub async fn unblock<'c>(ex: impl Executor<'c, Database = Any>, imei: &str) -> DbResult<bool> {
-    Ok(sqlx::query("DELETE FROM imei_blocklist WHERE imei = $1").bind(imei).execute(ex).await?.rows_affected() == 1)
+    Ok(sqlx::query("DELETE FROM imei_blocklist WHERE imei = $1")
+        .bind(imei)
+        .execute(ex)
+        .await?
+        .rows_affected()
+        == 1)
 }

@@ -2,22 +2,31 @@
 //! inspects a trade-in; a flag holds its payout until operations release
 //! or block it, with a reason, in the audit log. The IMEI blocklist.
 
-use crate::features::audit::repo::AuditEntry;
-use crate::platform::state::AppState;
-use crate::features::trade_ins::service::db_error;
 use crate::domain::fraud::evaluate;
 use crate::domain::identifiers::Imei;
 use crate::error::AppError;
+use crate::features::audit::repo::AuditEntry;
+use crate::features::trade_ins::service::db_error;
+use crate::platform::state::AppState;
 use sqlx::AnyConnection;
 
 /// Evaluates the rules for a trade-in; call inside its transaction.
-pub async fn check(conn: &mut AnyConnection, trade_in_id: i64, found_imei: Option<&str>, now: i64) -> Result<usize, AppError> {
-    let facts = crate::features::fraud::repo::facts(conn, trade_in_id, found_imei, now).await.map_err(db_error)?;
+pub async fn check(
+    conn: &mut AnyConnection,
+    trade_in_id: i64,
+    found_imei: Option<&str>,
+    now: i64,
+) -> Result<usize, AppError> {
+    let facts = crate::features::fraud::repo::facts(conn, trade_in_id, found_imei, now)
+        .await
+        .map_err(db_error)?;
     let flags = evaluate(&facts);
     if flags.is_empty() {
         return Ok(0);
     }
-    let new = crate::features::fraud::repo::flag(conn, trade_in_id, &flags, now).await.map_err(db_error)?;
+    let new = crate::features::fraud::repo::flag(conn, trade_in_id, &flags, now)
+        .await
+        .map_err(db_error)?;
     if new > 0 {
         tracing::warn!(trade_in_id, rules = ?flags.iter().map(|(r, _)| r.code()).collect::<Vec<_>>(), "trade-in flagged, payout held");
     }
@@ -34,18 +43,40 @@ pub async fn ensure_payable(conn: &mut AnyConnection, trade_in_id: i64) -> Resul
 }
 
 /// Releases (`release = true`) or blocks a held payout.
-pub async fn review(state: &AppState, ops_user: i64, trade_in_id: i64, release: bool, reason: &str) -> Result<(), AppError> {
-    let reason = crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
+pub async fn review(
+    state: &AppState,
+    ops_user: i64,
+    trade_in_id: i64,
+    release: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason =
+        crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let to = if release { "released" } else { "blocked" };
-    if !crate::features::fraud::repo::decide(&mut *tx, trade_in_id, to, ops_user, &reason, now).await.map_err(db_error)? {
-        return Err(AppError::Conflict("This payout is not waiting for a review.".into()));
+    if !crate::features::fraud::repo::decide(&mut *tx, trade_in_id, to, ops_user, &reason, now)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(AppError::Conflict(
+            "This payout is not waiting for a review.".into(),
+        ));
     }
     let detail = format!("payout {to}: {reason}");
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "fraud_review", trade_in_id: Some(trade_in_id), detail: &detail, ..Default::default() }, now)
-        .await
-        .map_err(db_error)?;
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: Some(ops_user),
+            action: "fraud_review",
+            trade_in_id: Some(trade_in_id),
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(trade_in_id, ops_user, decision = to, "fraud review decided");
     Ok(())
@@ -65,31 +96,84 @@ pub fn parse_blocklist(text: &str) -> Result<Vec<(String, String)>, AppError> {
         }
         let (imei, reason) = line.split_once([',', ';']).unwrap_or((line, ""));
         match Imei::parse(imei.trim().trim_matches('"')) {
-            Ok(imei) => out.push((imei.as_str().to_string(), reason.trim().trim_matches('"').chars().take(200).collect::<String>())),
+            Ok(imei) => out.push((
+                imei.as_str().to_string(),
+                reason
+                    .trim()
+                    .trim_matches('"')
+                    .chars()
+                    .take(200)
+                    .collect::<String>(),
+            )),
             Err(e) => problems.push(format!("line {}: {e}", i + 1)),
         }
     }
     if !problems.is_empty() {
         let shown: Vec<String> = problems.iter().take(20).cloned().collect();
-        return Err(AppError::invalid("file", format!("{} bad lines, nothing added: {}", problems.len(), shown.join("; "))));
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "{} bad lines, nothing added: {}",
+                problems.len(),
+                shown.join("; ")
+            ),
+        ));
     }
     if out.is_empty() {
-        return Err(AppError::invalid("file", "No IMEI found. One per line: imei,reason"));
+        return Err(AppError::invalid(
+            "file",
+            "No IMEI found. One per line: imei,reason",
+        ));
     }
     if out.len() > MAX_BLOCKLIST_IMPORT {
-        return Err(AppError::invalid("file", format!("At most {MAX_BLOCKLIST_IMPORT} lines at once.")));
+        return Err(AppError::invalid(
+            "file",
+            format!("At most {MAX_BLOCKLIST_IMPORT} lines at once."),
+        ));
     }
     Ok(out)
 }
 
-pub async fn block(state: &AppState, ops_user: i64, entries: Vec<(String, String)>) -> Result<usize, AppError> {
+pub async fn block(
+    state: &AppState,
+    ops_user: i64,
+    entries: Vec<(String, String)>,
+) -> Result<usize, AppError> {
     let now = state.clock.now_ms();
-    let entries: Vec<(String, String)> =
-        entries.into_iter().map(|(i, r)| (i, if r.trim().is_empty() { "reported lost or stolen".to_string() } else { r })).collect();
+    let entries: Vec<(String, String)> = entries
+        .into_iter()
+        .map(|(i, r)| {
+            (
+                i,
+                if r.trim().is_empty() {
+                    "reported lost or stolen".to_string()
+                } else {
+                    r
+                },
+            )
+        })
+        .collect();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let new = crate::features::fraud::repo::block(&mut tx, &entries, ops_user, now).await.map_err(db_error)?;
-    let detail = if entries.len() == 1 { format!("IMEI {} blocklisted: {}", entries[0].0, entries[0].1) } else { format!("{} IMEIs blocklisted ({new} new)", entries.len()) };
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "blocklist_add", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    let new = crate::features::fraud::repo::block(&mut tx, &entries, ops_user, now)
+        .await
+        .map_err(db_error)?;
+    let detail = if entries.len() == 1 {
+        format!("IMEI {} blocklisted: {}", entries[0].0, entries[0].1)
+    } else {
+        format!("{} IMEIs blocklisted ({new} new)", entries.len())
+    };
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: Some(ops_user),
+            action: "blocklist_add",
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(new)
 }
@@ -97,11 +181,25 @@ pub async fn block(state: &AppState, ops_user: i64, entries: Vec<(String, String
 pub async fn unblock(state: &AppState, ops_user: i64, imei: &str) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if !crate::features::fraud::repo::unblock(&mut *tx, imei).await.map_err(db_error)? {
+    if !crate::features::fraud::repo::unblock(&mut *tx, imei)
+        .await
+        .map_err(db_error)?
+    {
         return Err(AppError::NotFound);
     }
     let detail = format!("IMEI {imei} removed from the blocklist");
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "blocklist_remove", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: Some(ops_user),
+            action: "blocklist_remove",
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -114,7 +212,13 @@ pub async fn import_route(
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
     let back = |q: String| Redirect::to(&format!("/ops/blocklist?{q}")).into_response();
-    let user = match crate::platform::session::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
+    let user = match crate::platform::session::user_with_role(
+        &state,
+        &headers,
+        crate::domain::account::Role::Ops,
+    )
+    .await
+    {
         Ok(u) => u,
         Err(e) => return crate::features::trade_ins::downloads::refused(e),
     };
@@ -123,11 +227,21 @@ pub async fn import_route(
         match form.next_field().await {
             Ok(Some(f)) if f.name() == Some("file") => match f.bytes().await {
                 Ok(b) => text = String::from_utf8_lossy(&b).into_owned(),
-                Err(_) => return back(format!("error={}", crate::ui::url_encode("The file could not be read (256 KB at most)."))),
+                Err(_) => {
+                    return back(format!(
+                        "error={}",
+                        crate::ui::url_encode("The file could not be read (256 KB at most).")
+                    ))
+                }
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return back(format!("error={}", crate::ui::url_encode("The file could not be read (256 KB at most)."))),
+            Err(_) => {
+                return back(format!(
+                    "error={}",
+                    crate::ui::url_encode("The file could not be read (256 KB at most).")
+                ))
+            }
         }
     }
     let result = match parse_blocklist(&text) {
@@ -136,7 +250,15 @@ pub async fn import_route(
     };
     match result {
         Ok(n) => back(format!("imported={n}")),
-        Err(AppError::Invalid(f)) => back(format!("error={}", crate::ui::url_encode(&f.0.iter().map(|x| x.message.clone()).collect::<Vec<_>>().join(" ")))),
+        Err(AppError::Invalid(f)) => back(format!(
+            "error={}",
+            crate::ui::url_encode(
+                &f.0.iter()
+                    .map(|x| x.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        )),
         Err(e) => back(format!("error={}", crate::ui::url_encode(&e.to_string()))),
     }
 }

@@ -2,13 +2,13 @@
 //! its target, which segments explain the move, 12 weeks of history and a
 //! breakdown. Also the CSV exports of the same tables.
 
-use crate::features::kpis::repo::ops_kpis::Filter;
-use crate::platform::state::AppState;
-use crate::features::trade_ins::service::db_error;
 use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
 use crate::error::AppError;
-use crate::features::trade_ins::downloads::{csv_attachment, csv_field, refused};
+use crate::features::kpis::repo::ops_kpis::Filter;
 use crate::features::kpis::*;
+use crate::features::trade_ins::downloads::{csv_attachment, csv_field, refused};
+use crate::features::trade_ins::service::db_error;
+use crate::platform::state::AppState;
 use std::collections::BTreeMap;
 
 pub struct Request {
@@ -19,21 +19,53 @@ pub struct Request {
 }
 
 /// Reads the dashboard's query; a bad value is a field error.
-pub fn request(now: i64, kind: Option<&str>, at: Option<&str>, category: Option<&str>, brand: Option<&str>, seller: Option<i64>, focus: Option<&str>) -> Result<Request, AppError> {
+pub fn request(
+    now: i64,
+    kind: Option<&str>,
+    at: Option<&str>,
+    category: Option<&str>,
+    brand: Option<&str>,
+    seller: Option<i64>,
+    focus: Option<&str>,
+) -> Result<Request, AppError> {
     let kind = match kind.filter(|k| !k.is_empty()) {
         None => PeriodKind::Week,
-        Some(k) => PeriodKind::parse(k).ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?,
+        Some(k) => PeriodKind::parse(k)
+            .ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?,
     };
     let period = match at.map(str::trim).filter(|a| !a.is_empty()) {
         None => Period::containing(kind, now),
-        Some(a) => Period::parse(kind, a).ok_or_else(|| AppError::invalid("at", format!("\"{}\" is not a {} (e.g. {}).", a.chars().take(20).collect::<String>(), kind.code(), Period::containing(kind, now).label())))?,
+        Some(a) => Period::parse(kind, a).ok_or_else(|| {
+            AppError::invalid(
+                "at",
+                format!(
+                    "\"{}\" is not a {} (e.g. {}).",
+                    a.chars().take(20).collect::<String>(),
+                    kind.code(),
+                    Period::containing(kind, now).label()
+                ),
+            )
+        })?,
     };
-    let slug = |s: Option<&str>| s.filter(|s| crate::domain::catalog::is_slug(s)).unwrap_or_default().to_string();
+    let slug = |s: Option<&str>| {
+        s.filter(|s| crate::domain::catalog::is_slug(s))
+            .unwrap_or_default()
+            .to_string()
+    };
     let focus = match focus.filter(|f| !f.is_empty()) {
         None => Kpi::Conversion,
         Some(f) => Kpi::parse(f).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?,
     };
-    Ok(Request { kind, period, filter: Filter { category: slug(category), brand: slug(brand), seller_id: seller.unwrap_or(0).max(0) }, focus })
+    Ok(Request {
+        kind,
+        period,
+        filter: Filter {
+            category: slug(category),
+            brand: slug(brand),
+            seller_id: seller.unwrap_or(0).max(0),
+        },
+        focus,
+    })
 }
 
 fn shown(kpi: Kpi, v: Option<i64>) -> String {
@@ -45,30 +77,54 @@ fn average_offer(c: &Counts) -> Option<i64> {
 }
 
 /// The segments' parts of the change, with a note on the best offer.
-fn drivers(kpi: Kpi, now: &BTreeMap<String, Counts>, before: &BTreeMap<String, Counts>) -> Vec<Driver> {
+fn drivers(
+    kpi: Kpi,
+    now: &BTreeMap<String, Counts>,
+    before: &BTreeMap<String, Counts>,
+) -> Vec<Driver> {
     let mut names: Vec<&String> = now.keys().chain(before.keys()).collect();
     names.sort();
     names.dedup();
-    let segments: Vec<(String, Counts, Counts)> =
-        names.into_iter().map(|n| (n.clone(), now.get(n).cloned().unwrap_or_default(), before.get(n).cloned().unwrap_or_default())).collect();
+    let segments: Vec<(String, Counts, Counts)> = names
+        .into_iter()
+        .map(|n| {
+            (
+                n.clone(),
+                now.get(n).cloned().unwrap_or_default(),
+                before.get(n).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
     decompose(kpi, &segments)
         .into_iter()
         .filter(|c| c.delta != 0)
         .take(8)
         .map(|c| {
-            let (n, b) = (now.get(&c.segment).and_then(average_offer), before.get(&c.segment).and_then(average_offer));
+            let (n, b) = (
+                now.get(&c.segment).and_then(average_offer),
+                before.get(&c.segment).and_then(average_offer),
+            );
             let note = match (n, b) {
                 (Some(n), Some(b)) if b > 0 && n != b => {
                     let pct = (n - b) * 100 / b;
                     if pct == 0 {
                         String::new()
                     } else {
-                        format!("where the average best offer {} {}%", if pct < 0 { "fell" } else { "rose" }, pct.abs())
+                        format!(
+                            "where the average best offer {} {}%",
+                            if pct < 0 { "fell" } else { "rose" },
+                            pct.abs()
+                        )
                     }
                 }
                 _ => String::new(),
             };
-            Driver { part: kpi.format_delta(c.delta), segment: c.segment, delta: c.delta, note }
+            Driver {
+                part: kpi.format_delta(c.delta),
+                segment: c.segment,
+                delta: c.delta,
+                note,
+            }
         })
         .collect()
 }
@@ -79,15 +135,33 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     // day adds yesterday to it.
     // Views shown a moment ago are still on their way to the table.
     state.offer_views.flush().await;
-    crate::features::kpis::repo::rollup::refresh(&state.db, now_ms).await.map_err(db_error)?;
+    crate::features::kpis::repo::rollup::refresh(&state.db, now_ms)
+        .await
+        .map_err(db_error)?;
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let c = &mut *conn;
     let prev = r.period.previous();
     let k = r.focus;
     // Segment medians only matter when the median is the KPI explained.
     let medians = k == Kpi::MedianDaysToPay;
-    let now_parts = crate::features::kpis::repo::ops_kpis::breakdown(c, r.period.start_ms, r.period.end_ms, &r.filter, medians).await.map_err(db_error)?;
-    let before_parts = crate::features::kpis::repo::ops_kpis::breakdown(c, prev.start_ms, prev.end_ms, &r.filter, medians).await.map_err(db_error)?;
+    let now_parts = crate::features::kpis::repo::ops_kpis::breakdown(
+        c,
+        r.period.start_ms,
+        r.period.end_ms,
+        &r.filter,
+        medians,
+    )
+    .await
+    .map_err(db_error)?;
+    let before_parts = crate::features::kpis::repo::ops_kpis::breakdown(
+        c,
+        prev.start_ms,
+        prev.end_ms,
+        &r.filter,
+        medians,
+    )
+    .await
+    .map_err(db_error)?;
     let (cur, before) = (&now_parts.total, &before_parts.total);
     let targets: BTreeMap<String, i64> = crate::features::audit::repo::targets(&mut *c)
         .await
@@ -109,7 +183,9 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
                 shown: shown(k, v),
                 previous_shown: shown(k, p),
                 change: delta.map(|d| k.format_delta(d)),
-                change_good: delta.filter(|d| *d != 0).map(|d| (d > 0) == k.higher_is_better()),
+                change_good: delta
+                    .filter(|d| *d != 0)
+                    .map(|d| (d > 0) == k.higher_is_better()),
                 target_shown: target.map(|t| k.format(t)),
                 target_input: target.map(|t| target_input(k, t)).unwrap_or_default(),
                 status: target.zip(v).map(|(t, v)| against_target(k, v, t)),
@@ -121,7 +197,12 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let by_category_brand = drivers(k, cb_now, cb_before);
     let by_refurbisher = drivers(k, rf_now, rf_before);
     let summary = match k.value(cur).zip(k.value(before)) {
-        None => format!("{} has no value for {} or {} with these filters.", k.label(), r.period.label(), prev.label()),
+        None => format!(
+            "{} has no value for {} or {} with these filters.",
+            k.label(),
+            r.period.label(),
+            prev.label()
+        ),
         Some((v, p)) => {
             let mut s = format!("{} {} {}", k.label(), k.format_delta(v - p), r.kind.over());
             if let Some(top) = by_category_brand.first() {
@@ -131,25 +212,54 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
                 }
             }
             if let Some(top) = by_refurbisher.first() {
-                s.push_str(&format!("; among refurbishers, {} from {}", top.part, top.segment));
+                s.push_str(&format!(
+                    "; among refurbishers, {} from {}",
+                    top.part, top.segment
+                ));
             }
             s.push('.');
             s
         }
     };
     let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
-    let weekly = crate::features::kpis::repo::ops_kpis::weekly(&mut *c, weeks[0].start_ms, 12, &r.filter, medians).await.map_err(db_error)?;
-    let series = weeks.iter().zip(weekly.iter()).map(|(w, counts)| {
-        let v = k.value(counts);
-        (w.label(), v.unwrap_or(0), shown(k, v))
-    }).collect();
-    let mut breakdown: Vec<(String, i64, String)> = cb_now.iter().filter_map(|(name, counts)| k.value(counts).map(|v| (name.clone(), v, k.format(v)))).collect();
+    let weekly = crate::features::kpis::repo::ops_kpis::weekly(
+        &mut *c,
+        weeks[0].start_ms,
+        12,
+        &r.filter,
+        medians,
+    )
+    .await
+    .map_err(db_error)?;
+    let series = weeks
+        .iter()
+        .zip(weekly.iter())
+        .map(|(w, counts)| {
+            let v = k.value(counts);
+            (w.label(), v.unwrap_or(0), shown(k, v))
+        })
+        .collect();
+    let mut breakdown: Vec<(String, i64, String)> = cb_now
+        .iter()
+        .filter_map(|(name, counts)| k.value(counts).map(|v| (name.clone(), v, k.format(v))))
+        .collect();
     breakdown.sort_by_key(|b| std::cmp::Reverse(b.1));
     breakdown.truncate(10);
-    let categories = crate::features::catalog::repo::categories_with_counts(&mut *c).await.map_err(db_error)?.into_iter().map(|x| (x.slug, x.name)).collect();
-    let brands = crate::features::catalog::repo::all_brands(&mut *c).await.map_err(db_error)?;
-    let refurbishers = crate::features::audit::repo::refurbishers(&mut *c).await.map_err(db_error)?;
-    let inbox = crate::features::kpis::repo::queues::counts(&mut *c).await.map_err(db_error)?;
+    let categories = crate::features::catalog::repo::categories_with_counts(&mut *c)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|x| (x.slug, x.name))
+        .collect();
+    let brands = crate::features::catalog::repo::all_brands(&mut *c)
+        .await
+        .map_err(db_error)?;
+    let refurbishers = crate::features::audit::repo::refurbishers(&mut *c)
+        .await
+        .map_err(db_error)?;
+    let inbox = crate::features::kpis::repo::queues::counts(&mut *c)
+        .await
+        .map_err(db_error)?;
     let current = Period::containing(r.kind, now_ms);
     Ok(OpsDashboard {
         period_kind: r.kind.code().into(),
@@ -184,16 +294,54 @@ pub fn target_input(k: Kpi, t: i64) -> String {
     }
 }
 
-pub async fn set_target(state: &AppState, ops_user: i64, kpi: Kpi, kind: PeriodKind, text: &str) -> Result<(), AppError> {
-    let target = if text.trim().is_empty() { None } else { Some(kpi.parse_target(text).map_err(|e| AppError::invalid("target", e))?) };
+pub async fn set_target(
+    state: &AppState,
+    ops_user: i64,
+    kpi: Kpi,
+    kind: PeriodKind,
+    text: &str,
+) -> Result<(), AppError> {
+    let target = if text.trim().is_empty() {
+        None
+    } else {
+        Some(
+            kpi.parse_target(text)
+                .map_err(|e| AppError::invalid("target", e))?,
+        )
+    };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::audit::repo::set_target(&mut *tx, kpi.code(), kind.code(), target, ops_user, now).await.map_err(db_error)?;
+    crate::features::audit::repo::set_target(
+        &mut *tx,
+        kpi.code(),
+        kind.code(),
+        target,
+        ops_user,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     let detail = match target {
-        Some(t) => format!("target for {} per {} set to {}", kpi.label(), kind.code(), kpi.format(t)),
+        Some(t) => format!(
+            "target for {} per {} set to {}",
+            kpi.label(),
+            kind.code(),
+            kpi.format(t)
+        ),
         None => format!("target for {} per {} removed", kpi.label(), kind.code()),
     };
-    crate::features::audit::repo::audit(&mut *tx, &crate::features::audit::repo::AuditEntry { actor_id: Some(ops_user), action: "kpi_target", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &crate::features::audit::repo::AuditEntry {
+            actor_id: Some(ops_user),
+            action: "kpi_target",
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(())
 }
@@ -203,9 +351,15 @@ pub fn to_csv(d: &OpsDashboard, table: &str) -> Option<String> {
     let mut out = String::new();
     match table {
         "kpis" => {
-            out.push_str(&format!("kpi,{},{},change,target,status\n", d.period, d.previous));
+            out.push_str(&format!(
+                "kpi,{},{},change,target,status\n",
+                d.period, d.previous
+            ));
             for k in &d.kpis {
-                let status = k.status.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default();
+                let status = k
+                    .status
+                    .map(|s| format!("{s:?}").to_lowercase())
+                    .unwrap_or_default();
                 out.push_str(&format!(
                     "{},{},{},{},{},{}\n",
                     csv_field(&k.label),
@@ -224,13 +378,32 @@ pub fn to_csv(d: &OpsDashboard, table: &str) -> Option<String> {
             }
         }
         "breakdown" => {
-            out.push_str(&format!("segment,{},part of change {} vs {}\n", csv_field(&d.focus_label), d.period, d.previous));
+            out.push_str(&format!(
+                "segment,{},part of change {} vs {}\n",
+                csv_field(&d.focus_label),
+                d.period,
+                d.previous
+            ));
             for (seg, _, s) in &d.breakdown {
-                let part = d.by_category_brand.iter().find(|x| &x.segment == seg).map(|x| x.part.clone()).unwrap_or_default();
-                out.push_str(&format!("{},{},{}\n", csv_field(seg), csv_field(s), csv_field(&part)));
+                let part = d
+                    .by_category_brand
+                    .iter()
+                    .find(|x| &x.segment == seg)
+                    .map(|x| x.part.clone())
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "{},{},{}\n",
+                    csv_field(seg),
+                    csv_field(s),
+                    csv_field(&part)
+                ));
             }
             for x in &d.by_refurbisher {
-                out.push_str(&format!("{},,{}\n", csv_field(&format!("Refurbisher: {}", x.segment)), csv_field(&x.part)));
+                out.push_str(&format!(
+                    "{},,{}\n",
+                    csv_field(&format!("Refurbisher: {}", x.segment)),
+                    csv_field(&x.part)
+                ));
             }
         }
         _ => return None,
@@ -255,10 +428,24 @@ pub async fn export(
     headers: http::HeaderMap,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> axum::response::Response {
-    if let Err(e) = crate::platform::session::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
+    if let Err(e) = crate::platform::session::user_with_role(
+        &state,
+        &headers,
+        crate::domain::account::Role::Ops,
+    )
+    .await
+    {
         return refused(e);
     }
-    let r = match request(state.clock.now_ms(), q.period.as_deref(), q.at.as_deref(), q.category.as_deref(), q.brand.as_deref(), q.seller, q.kpi.as_deref()) {
+    let r = match request(
+        state.clock.now_ms(),
+        q.period.as_deref(),
+        q.at.as_deref(),
+        q.category.as_deref(),
+        q.brand.as_deref(),
+        q.seller,
+        q.kpi.as_deref(),
+    ) {
         Ok(r) => r,
         Err(e) => return refused(e),
     };
@@ -269,6 +456,8 @@ pub async fn export(
     };
     match to_csv(&d, &table) {
         Some(csv) => csv_attachment(&format!("{table}-{}.csv", d.period), csv),
-        None => refused(AppError::BadRequest("table must be kpis, series or breakdown".into())),
+        None => refused(AppError::BadRequest(
+            "table must be kpis, series or breakdown".into(),
+        )),
     }
 }

@@ -15,12 +15,12 @@
 //! decides again on fresh rows inside its transaction, and refuses if the
 //! offer changed since it was shown (`trade_in_flow::confirm`).
 
-use crate::platform::db::Db;
-use crate::platform::cache::{read, write, Kept, Loads};
-use crate::features::offers::repo as offers;
-use crate::platform::db::DbResult;
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
+use crate::features::offers::repo as offers;
+use crate::platform::cache::{read, write, Kept, Loads};
+use crate::platform::db::Db;
+use crate::platform::db::DbResult;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -43,22 +43,37 @@ pub struct OfferCache {
 
 impl std::fmt::Debug for OfferCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OfferCache").field("markets", &self.markets.read().map(|m| m.len()).unwrap_or(0)).finish()
+        f.debug_struct("OfferCache")
+            .field(
+                "markets",
+                &self.markets.read().map(|m| m.len()).unwrap_or(0),
+            )
+            .finish()
     }
 }
 
 impl OfferCache {
     /// Every refurbisher listing of the variant and grade, as
     /// `repo::offers::candidates` reads it.
-    pub async fn candidates(&self, db: &Db, variant_id: i64, grade: Grade, week_start_ms: i64) -> DbResult<Arc<Vec<Candidate>>> {
+    pub async fn candidates(
+        &self,
+        db: &Db,
+        variant_id: i64,
+        grade: Grade,
+        week_start_ms: i64,
+    ) -> DbResult<Arc<Vec<Candidate>>> {
         let key = (variant_id, grade, week_start_ms);
-        if let Some(c) = read(&self.markets, |m| m.get(&key).and_then(|k| k.fresh(offers::generation(), TTL))) {
+        if let Some(c) = read(&self.markets, |m| {
+            m.get(&key).and_then(|k| k.fresh(offers::generation(), TTL))
+        }) {
             return Ok(c);
         }
         let generation = offers::generation();
         self.loads
             .once(key, generation, || async {
-                let candidates = Arc::new(offers::candidates(db.pool(), variant_id, grade, week_start_ms).await?);
+                let candidates = Arc::new(
+                    offers::candidates(db.pool(), variant_id, grade, week_start_ms).await?,
+                );
                 self.keep(generation, vec![(key, candidates.clone())]);
                 Ok(candidates)
             })
@@ -81,7 +96,12 @@ impl OfferCache {
         let mut missing = Vec::new();
         read(&self.markets, |m| {
             for &v in variant_ids {
-                let kept: Vec<_> = Grade::ALL.iter().filter_map(|&g| Some((g, m.get(&(v, g, week_start_ms))?.fresh(generation, TTL)?))).collect();
+                let kept: Vec<_> = Grade::ALL
+                    .iter()
+                    .filter_map(|&g| {
+                        Some((g, m.get(&(v, g, week_start_ms))?.fresh(generation, TTL)?))
+                    })
+                    .collect();
                 if kept.len() == Grade::ALL.len() {
                     out.extend(kept.into_iter().map(|(g, c)| ((v, g), c)));
                 } else {
@@ -93,7 +113,8 @@ impl OfferCache {
         if missing.is_empty() {
             return Ok(out);
         }
-        let mut read_now = offers::candidates_for_variants(&mut *conn, &missing, week_start_ms).await?;
+        let mut read_now =
+            offers::candidates_for_variants(&mut *conn, &missing, week_start_ms).await?;
         let mut fresh = Vec::with_capacity(missing.len() * Grade::ALL.len());
         for v in missing {
             for g in Grade::ALL {

@@ -1,14 +1,14 @@
 //! What the best-offer rule (`domain::offer`) needs to know about every
 //! listing of one variant and grade.
 
-use crate::platform::db::DbResult;
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
 use crate::domain::tradein::State;
+use crate::platform::cache::Generation;
 use crate::platform::db::Db;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor};
 use std::collections::HashMap;
-use crate::platform::cache::Generation;
 
 /// Writes in this process to what the offer rule reads (listings, sellers,
 /// cap usage), so offers kept in memory (`server::offer_cache`) know to
@@ -51,7 +51,8 @@ const PACKED_CANDIDATES: &str = "SELECT string_agg(CAST(l.variant_id AS TEXT) ||
 /// Reads `PACKED_CANDIDATES`' text back: (variant id, grade, candidate),
 /// in the order written. A grade this build does not know is skipped.
 fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
-    let malformed = |at: usize| sqlx::Error::Decode(format!("malformed candidate list near byte {at}").into());
+    let malformed =
+        |at: usize| sqlx::Error::Decode(format!("malformed candidate list near byte {at}").into());
     let mut out = Vec::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
     let mut rest = packed;
     while !rest.is_empty() {
@@ -65,7 +66,11 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
         let int = |s: &str| s.parse::<i64>().map_err(|_| malformed(at));
         let cap = |s: &str| if s == "-" { Ok(None) } else { int(s).map(Some) };
         let name_chars = usize::try_from(int(fields[14])?).map_err(|_| malformed(at))?;
-        let name_end = rest.char_indices().nth(name_chars).map(|(i, _)| i).unwrap_or(rest.len());
+        let name_end = rest
+            .char_indices()
+            .nth(name_chars)
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
         if rest[..name_end].chars().count() != name_chars {
             return Err(malformed(at));
         }
@@ -76,7 +81,9 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
             None if rest.is_empty() => rest,
             None => return Err(malformed(at)),
         };
-        let Ok(grade) = Grade::parse(fields[1]) else { continue };
+        let Ok(grade) = Grade::parse(fields[1]) else {
+            continue;
+        };
         let candidate = Candidate {
             listing_id: int(fields[2])?,
             seller_id: int(fields[3])?,
@@ -100,7 +107,11 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
 /// Highest price first; equal prices by listing, so every reader sees one
 /// order (the best-offer rule breaks ties itself).
 fn in_offer_order(candidates: &mut [Candidate]) {
-    candidates.sort_unstable_by(|a, b| b.price_minor.cmp(&a.price_minor).then(a.listing_id.cmp(&b.listing_id)));
+    candidates.sort_unstable_by(|a, b| {
+        b.price_minor
+            .cmp(&a.price_minor)
+            .then(a.listing_id.cmp(&b.listing_id))
+    });
 }
 
 /// Every refurbisher listing for the variant and grade, with the units its
@@ -112,13 +123,18 @@ pub async fn candidates<'c>(
     grade: Grade,
     week_start_ms: i64,
 ) -> DbResult<Vec<Candidate>> {
-    let packed: Option<String> = sqlx::query_scalar(&format!("{PACKED_CANDIDATES} AND l.variant_id = $2 AND l.grade = $3"))
-        .bind(week_start_ms)
-        .bind(variant_id)
-        .bind(grade.code())
-        .fetch_one(ex)
-        .await?;
-    let mut out: Vec<Candidate> = unpack_candidates(packed.as_deref().unwrap_or_default())?.into_iter().map(|(_, _, c)| c).collect();
+    let packed: Option<String> = sqlx::query_scalar(&format!(
+        "{PACKED_CANDIDATES} AND l.variant_id = $2 AND l.grade = $3"
+    ))
+    .bind(week_start_ms)
+    .bind(variant_id)
+    .bind(grade.code())
+    .fetch_one(ex)
+    .await?;
+    let mut out: Vec<Candidate> = unpack_candidates(packed.as_deref().unwrap_or_default())?
+        .into_iter()
+        .map(|(_, _, c)| c)
+        .collect();
     in_offer_order(&mut out);
     Ok(out)
 }
@@ -135,8 +151,14 @@ pub async fn candidates_for_variants<'c>(
     if variant_ids.is_empty() {
         return Ok(out);
     }
-    let sql = format!("{PACKED_CANDIDATES} AND l.variant_id IN ({})", crate::platform::db::id_list(variant_ids));
-    let packed: Option<String> = sqlx::query_scalar(&sql).bind(week_start_ms).fetch_one(ex).await?;
+    let sql = format!(
+        "{PACKED_CANDIDATES} AND l.variant_id IN ({})",
+        crate::platform::db::id_list(variant_ids)
+    );
+    let packed: Option<String> = sqlx::query_scalar(&sql)
+        .bind(week_start_ms)
+        .fetch_one(ex)
+        .await?;
     for (variant_id, grade, c) in unpack_candidates(packed.as_deref().unwrap_or_default())? {
         out.entry((variant_id, grade)).or_default().push(c);
     }
@@ -147,7 +169,13 @@ pub async fn candidates_for_variants<'c>(
 /// Adds `delta` units (+1 when a trade-in is created, -1 when it stops
 /// counting) to a listing's and a seller's week. Call it in the same
 /// transaction as the change it accounts for.
-pub async fn add_usage(conn: &mut sqlx::AnyConnection, listing_id: Option<i64>, seller_id: i64, week_start_ms: i64, delta: i64) -> DbResult<()> {
+pub async fn add_usage(
+    conn: &mut sqlx::AnyConnection,
+    listing_id: Option<i64>,
+    seller_id: i64,
+    week_start_ms: i64,
+    delta: i64,
+) -> DbResult<()> {
     let scopes = [("seller", Some(seller_id)), ("listing", listing_id)];
     for (scope, owner) in scopes {
         let Some(owner) = owner else { continue };
@@ -184,7 +212,10 @@ pub struct ShownOffer {
 /// rows was a new statement each time: SQLite parsed and planned one per
 /// batch, a tenth of its work under a busy offer step (perf).
 fn statement_rows(left: usize) -> usize {
-    [500, 100, 20, 5, 1].into_iter().find(|&n| n <= left).unwrap_or(left)
+    [500, 100, 20, 5, 1]
+        .into_iter()
+        .find(|&n| n <= left)
+        .unwrap_or(left)
 }
 
 /// Stores views many rows per statement (see `Placeholders` for why the
@@ -196,10 +227,18 @@ pub async fn record_views(db: &Db, conn: &mut AnyConnection, views: &[ShownOffer
         let (chunk, after) = rest.split_at(rows);
         let mut ph = db.placeholders();
         let values: Vec<String> = chunk.iter().map(|_| ph.row(5)).collect();
-        let sql = format!("INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES {}", values.join(", "));
+        let sql = format!(
+            "INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES {}",
+            values.join(", ")
+        );
         let mut query = sqlx::query(&sql);
         for v in chunk {
-            query = query.bind(v.variant_id).bind(v.grade.code()).bind(v.seller_id).bind(v.price_minor).bind(v.at_ms);
+            query = query
+                .bind(v.variant_id)
+                .bind(v.grade.code())
+                .bind(v.seller_id)
+                .bind(v.price_minor)
+                .bind(v.at_ms);
         }
         query.execute(&mut *conn).await?;
         rest = after;
@@ -221,17 +260,50 @@ mod tests {
         assert_eq!(read.len(), 3, "an unknown grade is skipped");
         let (v, g, c) = &read[0];
         assert_eq!((*v, *g), (7, Grade::FunctionalGood));
-        assert_eq!(c.seller_name, "Renew, Ltd.", "a name with a comma and spaces reads back whole");
-        assert_eq!((c.listing_id, c.seller_id, c.price_minor, c.quality_score, c.price_set_at), (31, 4, 12_000, 800, 1_700));
+        assert_eq!(
+            c.seller_name, "Renew, Ltd.",
+            "a name with a comma and spaces reads back whole"
+        );
+        assert_eq!(
+            (
+                c.listing_id,
+                c.seller_id,
+                c.price_minor,
+                c.quality_score,
+                c.price_set_at
+            ),
+            (31, 4, 12_000, 800, 1_700)
+        );
         assert!(c.seller_approved && !c.seller_paused && c.listing_active);
-        assert_eq!((c.listing_weekly_cap, c.seller_weekly_cap, c.listing_units_this_week, c.seller_units_this_week), (None, Some(20), 3, 5));
+        assert_eq!(
+            (
+                c.listing_weekly_cap,
+                c.seller_weekly_cap,
+                c.listing_units_this_week,
+                c.seller_units_this_week
+            ),
+            (None, Some(20), 3, 5)
+        );
         let c = &read[1].2;
         assert!(!c.seller_approved && c.seller_paused && !c.listing_active);
-        assert_eq!((c.listing_weekly_cap, c.seller_weekly_cap, c.seller_name.as_str()), (Some(8), None, ""));
-        assert_eq!(read[2].2.seller_name, "Zoë 1 2 3", "the length counts characters, not bytes");
+        assert_eq!(
+            (
+                c.listing_weekly_cap,
+                c.seller_weekly_cap,
+                c.seller_name.as_str()
+            ),
+            (Some(8), None, "")
+        );
+        assert_eq!(
+            read[2].2.seller_name, "Zoë 1 2 3",
+            "the length counts characters, not bytes"
+        );
         assert!(unpack_candidates("").unwrap().is_empty());
         assert!(unpack_candidates("7 functional_good 31").is_err());
-        assert!(unpack_candidates("7 functional_good 31 4 12000 800 1700 approved 0 1 - 20 3 5 40 short").is_err());
+        assert!(unpack_candidates(
+            "7 functional_good 31 4 12000 800 1700 approved 0 1 - 20 3 5 40 short"
+        )
+        .is_err());
     }
 
     #[test]
@@ -239,7 +311,10 @@ mod tests {
         use crate::domain::offer::tests::c;
         let mut all = vec![c(3, 100), c(1, 200), c(2, 100)];
         in_offer_order(&mut all);
-        assert_eq!(all.iter().map(|c| c.listing_id).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(
+            all.iter().map(|c| c.listing_id).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! call [`OfferViewLog::flush`] first, so they count every view shown before
 //! they asked. A crash loses at most the batch being written.
 
-use crate::platform::db::Db;
 use crate::features::offers::repo::ShownOffer;
+use crate::platform::db::Db;
 use tokio::sync::{mpsc, oneshot};
 
 /// Views waiting beyond this make the offer step wait its turn rather than
@@ -31,7 +31,9 @@ pub struct OfferViewLog {
 
 impl std::fmt::Debug for OfferViewLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OfferViewLog").field("waiting", &(QUEUE - self.tx.capacity())).finish()
+        f.debug_struct("OfferViewLog")
+            .field("waiting", &(QUEUE - self.tx.capacity()))
+            .finish()
     }
 }
 

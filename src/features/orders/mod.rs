@@ -11,13 +11,13 @@ pub mod uploads;
 pub mod views;
 
 use crate::domain::dates::Date;
+use crate::domain::grading::{BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
 use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
 use crate::error::AppError;
 use crate::features::sell::views::model_page::Question;
 use crate::ui::form::{FormError, TextField};
-use crate::domain::grading::{BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -62,32 +62,57 @@ fn tab_label(code: &str) -> &'static str {
 }
 
 #[server(prefix = "/api", endpoint = "seller_orders")]
-pub async fn load_seller_orders(tab: Option<String>, q: Option<String>) -> Result<OrdersPage, AppError> {
+pub async fn load_seller_orders(
+    tab: Option<String>,
+    q: Option<String>,
+) -> Result<OrdersPage, AppError> {
     use crate::domain::account::Role;
     use crate::domain::catalog::full_name;
     use crate::domain::sla::{inspect_due_ms, pay_due_ms};
-    use crate::platform::session::guard::{guard, Access, OrInternal};
     use crate::features::orders::repo as orders;
     use crate::features::orders::repo::Tab;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let (seller_id, _) = crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
-    let tab = tab.as_deref().and_then(Tab::parse).unwrap_or(Tab::ToReceive);
+    let (seller_id, _) =
+        crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
+    let tab = tab
+        .as_deref()
+        .and_then(Tab::parse)
+        .unwrap_or(Tab::ToReceive);
     let search = q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.len() > 40) {
-        return Err(AppError::invalid("q", "search by reference, tracking number or IMEI"));
+        return Err(AppError::invalid(
+            "q",
+            "search by reference, tracking number or IMEI",
+        ));
     }
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
-    let counts = orders::tab_counts(&mut conn, seller_id).await.or_internal(&g)?;
-    let rows = orders::queue(&mut *conn, seller_id, if search.is_some() { Tab::All } else { tab }, search, 200).await.or_internal(&g)?;
+    let counts = orders::tab_counts(&mut conn, seller_id)
+        .await
+        .or_internal(&g)?;
+    let rows = orders::queue(
+        &mut *conn,
+        seller_id,
+        if search.is_some() { Tab::All } else { tab },
+        search,
+        200,
+    )
+    .await
+    .or_internal(&g)?;
     let now = g.now_ms();
     Ok(OrdersPage {
         tab: tab.code().into(),
-        tabs: counts.into_iter().map(|(t, n)| (t.code().to_string(), tab_label(t.code()).to_string(), n)).collect(),
+        tabs: counts
+            .into_iter()
+            .map(|(t, n)| (t.code().to_string(), tab_label(t.code()).to_string(), n))
+            .collect(),
         rows: rows
             .into_iter()
             .map(|r| {
                 let due = match (r.state, r.received_at, r.validated_at) {
-                    (State::Received | State::Inspecting, Some(at), _) => Some(("Inspect by", inspect_due_ms(at))),
+                    (State::Received | State::Inspecting, Some(at), _) => {
+                        Some(("Inspect by", inspect_due_ms(at)))
+                    }
                     (State::Validated, _, Some(at)) => Some(("Pay by", pay_due_ms(at))),
                     _ => None,
                 };
@@ -99,7 +124,11 @@ pub async fn load_seller_orders(tab: Option<String>, q: Option<String>) -> Resul
                     price_minor: r.final_price_minor.unwrap_or(r.price_minor),
                     state_label: crate::domain::tradein::state_label(r.state).into(),
                     tracking_number: r.tracking_number,
-                    due: due.map(|(label, at)| Due { label: label.into(), at_ms: at, overdue: now > at }),
+                    due: due.map(|(label, at)| Due {
+                        label: label.into(),
+                        at_ms: at,
+                        overdue: now > at,
+                    }),
                 }
             })
             .collect(),
@@ -114,7 +143,10 @@ pub async fn receive_parcel(code: String) -> Result<(), AppError> {
     let user = g.user()?.id;
     let (seller_id, _) = crate::features::orders::service::seller_of(&g.state, user).await?;
     if code.trim().is_empty() || code.len() > 40 {
-        return Err(AppError::invalid("code", "scan or type the tracking number or order reference"));
+        return Err(AppError::invalid(
+            "code",
+            "scan or type the tracking number or order reference",
+        ));
     }
     let id = crate::features::orders::service::receive(&g.state, seller_id, user, &code).await?;
     leptos_axum::redirect(&format!("/seller/orders/{id}"));
@@ -254,25 +286,48 @@ pub struct OrderDetail {
 }
 
 #[cfg(feature = "ssr")]
-pub async fn counter_offer_view(g: &crate::platform::session::guard::Guarded, trade_in_id: i64) -> Result<Option<CounterOfferView>, AppError> {
+pub async fn counter_offer_view(
+    g: &crate::platform::session::guard::Guarded,
+    trade_in_id: i64,
+) -> Result<Option<CounterOfferView>, AppError> {
     use crate::platform::session::guard::OrInternal;
     let mut conn = g.state.db.pool().acquire().await.or_internal(g)?;
-    let co = crate::features::orders::repo::latest_counter_offer(&mut conn, trade_in_id).await.or_internal(g)?;
+    let co = crate::features::orders::repo::latest_counter_offer(&mut conn, trade_in_id)
+        .await
+        .or_internal(g)?;
     Ok(co.map(|c| CounterOfferView {
         price_minor: c.price_minor,
-        reasons: c.reasons.split(',').filter_map(CounterReason::parse).map(|r| r.label().to_string()).collect(),
+        reasons: c
+            .reasons
+            .split(',')
+            .filter_map(CounterReason::parse)
+            .map(|r| r.label().to_string())
+            .collect(),
         note: c.note,
-        photo_urls: c.photo_ids.iter().map(|id| format!("/photos/{id}")).collect(),
+        photo_urls: c
+            .photo_ids
+            .iter()
+            .map(|id| format!("/photos/{id}"))
+            .collect(),
         expires_at_ms: c.expires_at,
         answer: c.answer,
     }))
 }
 
 #[cfg(feature = "ssr")]
-pub async fn payout_view(g: &crate::platform::session::guard::Guarded, trade_in_id: i64) -> Result<Option<PayoutView>, AppError> {
+pub async fn payout_view(
+    g: &crate::platform::session::guard::Guarded,
+    trade_in_id: i64,
+) -> Result<Option<PayoutView>, AppError> {
     use crate::platform::session::guard::OrInternal;
-    let p = crate::features::orders::repo::payout(g.state.db.pool(), trade_in_id).await.or_internal(g)?;
-    Ok(p.map(|p| PayoutView { amount_minor: p.amount_minor, iban_masked: p.iban_masked, state: p.state }))
+    let p = crate::features::orders::repo::payout(g.state.db.pool(), trade_in_id)
+        .await
+        .or_internal(g)?;
+    Ok(p.map(|p| PayoutView {
+        amount_minor: p.amount_minor,
+        iban_masked: p.iban_masked,
+        state: p.state,
+    }))
 }
 
 #[server(prefix = "/api", endpoint = "seller_order")]
@@ -281,20 +336,44 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
     use crate::domain::catalog::{full_name, storage_label};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let (seller_id, _) = crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
+    let (seller_id, _) =
+        crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
     let t = crate::features::orders::service::owned_by_seller(&g.state, seller_id, id).await?;
     let pool = g.state.db.pool();
-    let inbound = crate::features::trade_ins::repo::shipments::find(pool, id, crate::features::trade_ins::repo::shipments::Direction::Inbound).await.or_internal(&g)?;
-    let ret = crate::features::trade_ins::repo::shipments::find(pool, id, crate::features::trade_ins::repo::shipments::Direction::Return).await.or_internal(&g)?;
-    let found = crate::features::orders::repo::latest_inspection_grade(pool, id).await.or_internal(&g)?;
+    let inbound = crate::features::trade_ins::repo::shipments::find(
+        pool,
+        id,
+        crate::features::trade_ins::repo::shipments::Direction::Inbound,
+    )
+    .await
+    .or_internal(&g)?;
+    let ret = crate::features::trade_ins::repo::shipments::find(
+        pool,
+        id,
+        crate::features::trade_ins::repo::shipments::Direction::Return,
+    )
+    .await
+    .or_internal(&g)?;
+    let found = crate::features::orders::repo::latest_inspection_grade(pool, id)
+        .await
+        .or_internal(&g)?;
     let suggested = match found {
-        Some(f) if f > t.grade => crate::features::orders::repo::own_listing_price(pool, seller_id, &t.sku, f).await.or_internal(&g)?.filter(|p| *p < t.price_minor),
+        Some(f) if f > t.grade => {
+            crate::features::orders::repo::own_listing_price(pool, seller_id, &t.sku, f)
+                .await
+                .or_internal(&g)?
+                .filter(|p| *p < t.price_minor)
+        }
         _ => None,
     };
     Ok(OrderDetail {
         id,
         reference: t.reference.clone(),
-        device: format!("{} ({})", full_name(&t.brand_name, &t.model_name), storage_label(t.storage_gb as u32)),
+        device: format!(
+            "{} ({})",
+            full_name(&t.brand_name, &t.model_name),
+            storage_label(t.storage_gb as u32)
+        ),
         state: t.state,
         state_label: crate::domain::tradein::state_label(t.state).into(),
         declared_grade: t.grade.label().into(),
@@ -306,19 +385,29 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
         ),
         price_minor: t.price_minor,
         has_imei: t.imei.is_some(),
-        identifier: t.imei.clone().or(t.serial_number.clone()).unwrap_or_default(),
+        identifier: t
+            .imei
+            .clone()
+            .or(t.serial_number.clone())
+            .unwrap_or_default(),
         tracking_number: inbound.map(|s| s.tracking_number).unwrap_or_default(),
         return_tracking_number: ret.map(|s| s.tracking_number),
         counter_offer: counter_offer_view(&g, id).await?,
         payout: payout_view(&g, id).await?,
-        suspended_reason: SuspendReason::parse(&t.suspended_reason).map(|r| r.label().to_string()).unwrap_or_default(),
+        suspended_reason: SuspendReason::parse(&t.suspended_reason)
+            .map(|r| r.label().to_string())
+            .unwrap_or_default(),
         found_grade: found.map(|f| f.label().to_string()),
         suggested_price_minor: suggested,
         claims: crate::features::claims::repo::for_trade_in(pool, id)
             .await
             .or_internal(&g)?
             .into_iter()
-            .map(|c| crate::features::claims::ClaimSummary { id: c.id, kind: crate::features::claims::kind_label(&c.kind), state: c.state })
+            .map(|c| crate::features::claims::ClaimSummary {
+                id: c.id,
+                kind: crate::features::claims::kind_label(&c.kind),
+                state: c.state,
+            })
             .collect(),
     })
 }
@@ -326,24 +415,37 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InspectionResult {
     Validated,
-    Worse { found: String, suggested_price_minor: Option<i64> },
+    Worse {
+        found: String,
+        suggested_price_minor: Option<i64>,
+    },
     Suspended(String),
 }
 
 #[server(prefix = "/api", endpoint = "inspect_order")]
-pub async fn inspect_order(id: i64, imei_found: Option<String>, works: String, screen: String, body: String) -> Result<InspectionResult, AppError> {
+pub async fn inspect_order(
+    id: i64,
+    imei_found: Option<String>,
+    works: String,
+    screen: String,
+    body: String,
+) -> Result<InspectionResult, AppError> {
     use crate::domain::account::Role;
     use crate::domain::grading::parse_answers;
     use crate::domain::identifiers::Imei;
     use crate::error::FieldErrors;
-    use crate::platform::session::guard::{guard, Access};
     use crate::features::orders::service as order_flow;
     use crate::features::orders::service::InspectionOutcome;
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?.id;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
     let mut errors = FieldErrors::new();
-    let imei = match imei_found.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let imei = match imei_found
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(text) => errors.check("imei_found", Imei::parse(text)),
     };
@@ -357,10 +459,24 @@ pub async fn inspect_order(id: i64, imei_found: Option<String>, works: String, s
         }
     };
     errors.into_result()?;
-    let outcome = order_flow::inspect(&g.state, seller_id, user, id, imei, answers.expect("checked")).await?;
+    let outcome = order_flow::inspect(
+        &g.state,
+        seller_id,
+        user,
+        id,
+        imei,
+        answers.expect("checked"),
+    )
+    .await?;
     Ok(match outcome {
         InspectionOutcome::Validated => InspectionResult::Validated,
-        InspectionOutcome::Worse { found, suggested_price_minor } => InspectionResult::Worse { found: found.label().into(), suggested_price_minor },
+        InspectionOutcome::Worse {
+            found,
+            suggested_price_minor,
+        } => InspectionResult::Worse {
+            found: found.label().into(),
+            suggested_price_minor,
+        },
         InspectionOutcome::Suspended(r) => InspectionResult::Suspended(r.label().into()),
     })
 }
@@ -370,8 +486,8 @@ pub async fn inspect_order(id: i64, imei_found: Option<String>, works: String, s
 #[server(prefix = "/api", endpoint = "order_action")]
 pub async fn order_action(id: i64, action: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access};
     use crate::features::orders::service as order_flow;
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?.id;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
@@ -381,7 +497,8 @@ pub async fn order_action(id: i64, action: String) -> Result<(), AppError> {
         "return" => order_flow::return_suspended(&g.state, seller_id, user, id).await,
         "return_delivered" => order_flow::return_delivered(&g.state, seller_id, user, id).await,
         other if other.starts_with("suspend:") => {
-            let reason = SuspendReason::parse(&other["suspend:".len()..]).ok_or_else(|| AppError::invalid("reason", "choose a reason"))?;
+            let reason = SuspendReason::parse(&other["suspend:".len()..])
+                .ok_or_else(|| AppError::invalid("reason", "choose a reason"))?;
             order_flow::suspend(&g.state, seller_id, user, id, reason).await
         }
         _ => Err(AppError::BadRequest("unknown action".into())),
@@ -394,8 +511,17 @@ pub fn SellerOrderPage() -> impl IntoView {
     let query = use_query_map();
     let inspect = ServerAction::<InspectOrder>::new();
     let act = ServerAction::<OrderAction>::new();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let data = crate::ui::data::load(move || (id(), inspect.version().get(), act.version().get()), |(id, _, _)| load_seller_order(id));
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = crate::ui::data::load(
+        move || (id(), inspect.version().get(), act.version().get()),
+        |(id, _, _)| load_seller_order(id),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -411,7 +537,13 @@ pub fn SellerOrderPage() -> impl IntoView {
 }
 
 #[component]
-fn ActionButton(act: ServerAction<OrderAction>, id: i64, action: &'static str, label: &'static str, #[prop(optional)] primary: bool) -> impl IntoView {
+fn ActionButton(
+    act: ServerAction<OrderAction>,
+    id: i64,
+    action: &'static str,
+    label: &'static str,
+    #[prop(optional)] primary: bool,
+) -> impl IntoView {
     view! {
         <ActionForm action=act attr:class="inline">
             <input type="hidden" name="id" value=id.to_string()/>
@@ -422,7 +554,12 @@ fn ActionButton(act: ServerAction<OrderAction>, id: i64, action: &'static str, l
 }
 
 #[component]
-fn OrderView(o: OrderDetail, inspect: ServerAction<InspectOrder>, act: ServerAction<OrderAction>, upload_error: Option<String>) -> impl IntoView {
+fn OrderView(
+    o: OrderDetail,
+    inspect: ServerAction<InspectOrder>,
+    act: ServerAction<OrderAction>,
+    upload_error: Option<String>,
+) -> impl IntoView {
     let id = o.id;
     let inspect_error = Signal::derive(move || inspect.value().get().and_then(Result::err));
     let act_error = Signal::derive(move || act.value().get().and_then(Result::err));
@@ -518,7 +655,9 @@ fn SuspendForm(act: ServerAction<OrderAction>, id: i64) -> impl IntoView {
 /// function, and the page comes back with the result.
 #[component]
 fn CounterOfferForm(id: i64, price_minor: i64, suggested: Option<i64>) -> impl IntoView {
-    let suggestion = suggested.map(|p| format!("{}.{:02}", p / 100, p % 100)).unwrap_or_default();
+    let suggestion = suggested
+        .map(|p| format!("{}.{:02}", p / 100, p % 100))
+        .unwrap_or_default();
     view! {
         <section class="card" aria-labelledby="counter-heading">
             <h2 id="counter-heading">"Counter-offer"</h2>

@@ -1,10 +1,10 @@
 //! The refurbisher's side of trade-ins: its queue, inspections,
 //! counter-offers with photos, payouts.
 
-use crate::platform::db::DbResult;
 use crate::domain::grade::Grade;
 use crate::domain::grading::Answers;
 use crate::domain::tradein::State;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 /// The queue's tabs and the states each one shows.
@@ -18,7 +18,13 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::ToReceive, Tab::ToInspect, Tab::WaitingForCustomer, Tab::ToPay, Tab::All];
+    pub const ALL: [Tab; 5] = [
+        Tab::ToReceive,
+        Tab::ToInspect,
+        Tab::WaitingForCustomer,
+        Tab::ToPay,
+        Tab::All,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -38,7 +44,11 @@ impl Tab {
         match self {
             Tab::ToReceive => &[State::LabelIssued, State::Shipped],
             Tab::ToInspect => &[State::Received, State::Inspecting],
-            Tab::WaitingForCustomer => &[State::CounterOffered, State::Suspended, State::ReturnRequested],
+            Tab::WaitingForCustomer => &[
+                State::CounterOffered,
+                State::Suspended,
+                State::ReturnRequested,
+            ],
             Tab::ToPay => &[State::Validated],
             Tab::All => &State::ALL,
         }
@@ -68,7 +78,13 @@ pub struct QueueRow {
 
 /// One tab of a seller's queue, optionally filtered by a reference,
 /// tracking number or IMEI (exact, case-insensitive).
-pub async fn queue<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, tab: Tab, search: Option<&str>, limit: i64) -> DbResult<Vec<QueueRow>> {
+pub async fn queue<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: i64,
+    tab: Tab,
+    search: Option<&str>,
+    limit: i64,
+) -> DbResult<Vec<QueueRow>> {
     let mut sql = format!(
         "SELECT t.id, t.reference, m.name AS model_name, b.name AS brand_name, t.grade, t.price_minor, t.final_price_minor, t.state, \
            COALESCE(s.tracking_number, '') AS tracking_number, t.imei, t.created_at, t.received_at, t.validated_at \
@@ -78,9 +94,14 @@ pub async fn queue<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, ta
         tab.in_list()
     );
     if search.is_some() {
-        sql.push_str(" AND (UPPER(t.reference) = $2 OR UPPER(s.tracking_number) = $2 OR t.imei = $2)");
+        sql.push_str(
+            " AND (UPPER(t.reference) = $2 OR UPPER(s.tracking_number) = $2 OR t.imei = $2)",
+        );
     }
-    sql.push_str(&format!(" ORDER BY t.created_at DESC, t.id DESC LIMIT {}", limit.clamp(1, 500)));
+    sql.push_str(&format!(
+        " ORDER BY t.created_at DESC, t.id DESC LIMIT {}",
+        limit.clamp(1, 500)
+    ));
     let mut q = sqlx::query(&sql).bind(seller_id);
     if let Some(s) = search {
         q = q.bind(s.trim().to_uppercase().replace(' ', ""));
@@ -95,10 +116,12 @@ pub async fn queue<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, ta
                 reference: r.try_get("reference")?,
                 model_name: r.try_get("model_name")?,
                 brand_name: r.try_get("brand_name")?,
-                grade: Grade::parse(&grade).map_err(|e| sqlx::Error::Decode(e.to_string().into()))?,
+                grade: Grade::parse(&grade)
+                    .map_err(|e| sqlx::Error::Decode(e.to_string().into()))?,
                 price_minor: r.try_get("price_minor")?,
                 final_price_minor: r.try_get("final_price_minor")?,
-                state: State::parse(&state).ok_or_else(|| sqlx::Error::Decode(format!("state {state}").into()))?,
+                state: State::parse(&state)
+                    .ok_or_else(|| sqlx::Error::Decode(format!("state {state}").into()))?,
                 tracking_number: r.try_get("tracking_number")?,
                 imei: r.try_get("imei")?,
                 created_at: r.try_get("created_at")?,
@@ -111,21 +134,30 @@ pub async fn queue<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, ta
 
 /// How many trade-ins each tab holds.
 pub async fn tab_counts(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Vec<(Tab, i64)>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT state, COUNT(*) FROM trade_ins WHERE seller_id = $1 GROUP BY state")
-        .bind(seller_id)
-        .fetch_all(conn)
-        .await?;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) FROM trade_ins WHERE seller_id = $1 GROUP BY state")
+            .bind(seller_id)
+            .fetch_all(conn)
+            .await?;
     Ok(Tab::ALL
         .into_iter()
         .map(|tab| {
-            let n = rows.iter().filter(|(s, _)| State::parse(s).is_some_and(|s| tab.states().contains(&s))).map(|(_, n)| n).sum();
+            let n = rows
+                .iter()
+                .filter(|(s, _)| State::parse(s).is_some_and(|s| tab.states().contains(&s)))
+                .map(|(_, n)| n)
+                .sum();
             (tab, n)
         })
         .collect())
 }
 
 /// A seller's trade-in by its reference or inbound tracking number.
-pub async fn find_by_code(conn: &mut AnyConnection, seller_id: i64, code: &str) -> DbResult<Option<i64>> {
+pub async fn find_by_code(
+    conn: &mut AnyConnection,
+    seller_id: i64,
+    code: &str,
+) -> DbResult<Option<i64>> {
     let code = code.trim().to_uppercase().replace(' ', "");
     sqlx::query_scalar(
         "SELECT t.id FROM trade_ins t LEFT JOIN shipments s ON s.trade_in_id = t.id AND s.direction = 'inbound' \
@@ -138,23 +170,48 @@ pub async fn find_by_code(conn: &mut AnyConnection, seller_id: i64, code: &str) 
 }
 
 /// Stamps when a step happened (`received_at`, `validated_at`, `paid_at`).
-pub async fn stamp(conn: &mut AnyConnection, id: i64, column: &'static str, at: i64) -> DbResult<()> {
+pub async fn stamp(
+    conn: &mut AnyConnection,
+    id: i64,
+    column: &'static str,
+    at: i64,
+) -> DbResult<()> {
     debug_assert!(matches!(column, "received_at" | "validated_at" | "paid_at"));
-    sqlx::query(&format!("UPDATE trade_ins SET {column} = $1 WHERE id = $2")).bind(at).bind(id).execute(conn).await?;
+    sqlx::query(&format!("UPDATE trade_ins SET {column} = $1 WHERE id = $2"))
+        .bind(at)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn set_final_price(conn: &mut AnyConnection, id: i64, price_minor: i64) -> DbResult<()> {
-    sqlx::query("UPDATE trade_ins SET final_price_minor = $1 WHERE id = $2").bind(price_minor).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE trade_ins SET final_price_minor = $1 WHERE id = $2")
+        .bind(price_minor)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn set_suspended_reason(conn: &mut AnyConnection, id: i64, reason: &str) -> DbResult<()> {
-    sqlx::query("UPDATE trade_ins SET suspended_reason = $1 WHERE id = $2").bind(reason).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE trade_ins SET suspended_reason = $1 WHERE id = $2")
+        .bind(reason)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
-pub async fn insert_inspection(conn: &mut AnyConnection, trade_in_id: i64, inspector: i64, imei_found: &str, answers: Answers, grade: Grade, at: i64) -> DbResult<()> {
+pub async fn insert_inspection(
+    conn: &mut AnyConnection,
+    trade_in_id: i64,
+    inspector: i64,
+    imei_found: &str,
+    answers: Answers,
+    grade: Grade,
+    at: i64,
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO inspections (trade_in_id, inspector_id, imei_found, answer_works, answer_screen, answer_body, grade, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -173,11 +230,16 @@ pub async fn insert_inspection(conn: &mut AnyConnection, trade_in_id: i64, inspe
 }
 
 /// The grade the latest inspection found.
-pub async fn latest_inspection_grade<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<Option<Grade>> {
-    let g: Option<String> = sqlx::query_scalar("SELECT grade FROM inspections WHERE trade_in_id = $1 ORDER BY id DESC LIMIT 1")
-        .bind(trade_in_id)
-        .fetch_optional(ex)
-        .await?;
+pub async fn latest_inspection_grade<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+) -> DbResult<Option<Grade>> {
+    let g: Option<String> = sqlx::query_scalar(
+        "SELECT grade FROM inspections WHERE trade_in_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(trade_in_id)
+    .fetch_optional(ex)
+    .await?;
     Ok(g.and_then(|g| Grade::parse(&g).ok()))
 }
 
@@ -190,7 +252,11 @@ pub struct NewCounterOffer<'a> {
     pub expires_at: i64,
 }
 
-pub async fn insert_counter_offer(conn: &mut AnyConnection, c: &NewCounterOffer<'_>, now: i64) -> DbResult<i64> {
+pub async fn insert_counter_offer(
+    conn: &mut AnyConnection,
+    c: &NewCounterOffer<'_>,
+    now: i64,
+) -> DbResult<i64> {
     let id = sqlx::query_scalar(
         "INSERT INTO counter_offers (trade_in_id, price_minor, reasons, note, created_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -204,7 +270,11 @@ pub async fn insert_counter_offer(conn: &mut AnyConnection, c: &NewCounterOffer<
     .bind(c.expires_at)
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("UPDATE trade_ins SET counter_offer_expires_at = $1 WHERE id = $2").bind(c.expires_at).bind(c.trade_in_id).execute(conn).await?;
+    sqlx::query("UPDATE trade_ins SET counter_offer_expires_at = $1 WHERE id = $2")
+        .bind(c.expires_at)
+        .bind(c.trade_in_id)
+        .execute(conn)
+        .await?;
     Ok(id)
 }
 
@@ -219,14 +289,21 @@ pub struct CounterOfferRecord {
     pub photo_ids: Vec<i64>,
 }
 
-pub async fn latest_counter_offer(conn: &mut AnyConnection, trade_in_id: i64) -> DbResult<Option<CounterOfferRecord>> {
+pub async fn latest_counter_offer(
+    conn: &mut AnyConnection,
+    trade_in_id: i64,
+) -> DbResult<Option<CounterOfferRecord>> {
     let row = sqlx::query("SELECT id, price_minor, reasons, note, expires_at, answer FROM counter_offers WHERE trade_in_id = $1 ORDER BY id DESC LIMIT 1")
         .bind(trade_in_id)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(r) = row else { return Ok(None) };
     let id: i64 = r.try_get("id")?;
-    let photo_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM photos WHERE counter_offer_id = $1 ORDER BY id").bind(id).fetch_all(conn).await?;
+    let photo_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM photos WHERE counter_offer_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(conn)
+            .await?;
     Ok(Some(CounterOfferRecord {
         id,
         price_minor: r.try_get("price_minor")?,
@@ -238,17 +315,32 @@ pub async fn latest_counter_offer(conn: &mut AnyConnection, trade_in_id: i64) ->
     }))
 }
 
-pub async fn answer_counter_offer(conn: &mut AnyConnection, counter_offer_id: i64, answer: &str, at: i64) -> DbResult<()> {
-    sqlx::query("UPDATE counter_offers SET answer = $1, answered_at = $2 WHERE id = $3 AND answer IS NULL")
-        .bind(answer)
-        .bind(at)
-        .bind(counter_offer_id)
-        .execute(conn)
-        .await?;
+pub async fn answer_counter_offer(
+    conn: &mut AnyConnection,
+    counter_offer_id: i64,
+    answer: &str,
+    at: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE counter_offers SET answer = $1, answered_at = $2 WHERE id = $3 AND answer IS NULL",
+    )
+    .bind(answer)
+    .bind(at)
+    .bind(counter_offer_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
-pub async fn insert_photo(conn: &mut AnyConnection, counter_offer_id: i64, trade_in_id: i64, file_name: &str, content_type: &str, size: i64, at: i64) -> DbResult<()> {
+pub async fn insert_photo(
+    conn: &mut AnyConnection,
+    counter_offer_id: i64,
+    trade_in_id: i64,
+    file_name: &str,
+    content_type: &str,
+    size: i64,
+    at: i64,
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO photos (counter_offer_id, trade_in_id, file_name, content_type, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -264,12 +356,24 @@ pub async fn insert_photo(conn: &mut AnyConnection, counter_offer_id: i64, trade
 }
 
 /// (trade-in id, file name, content type) of a photo.
-pub async fn photo<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<Option<(i64, String, String)>> {
-    sqlx::query_as("SELECT trade_in_id, file_name, content_type FROM photos WHERE id = $1").bind(id).fetch_optional(ex).await
+pub async fn photo<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> DbResult<Option<(i64, String, String)>> {
+    sqlx::query_as("SELECT trade_in_id, file_name, content_type FROM photos WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
 }
 
 /// Creates the payout of a validated trade-in; a second call does nothing.
-pub async fn create_payout(conn: &mut AnyConnection, trade_in_id: i64, amount_minor: i64, iban_masked: &str, now: i64) -> DbResult<()> {
+pub async fn create_payout(
+    conn: &mut AnyConnection,
+    trade_in_id: i64,
+    amount_minor: i64,
+    iban_masked: &str,
+    now: i64,
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO payouts (trade_in_id, amount_minor, iban_masked, state, created_at) VALUES ($1, $2, $3, 'pending', $4) \
          ON CONFLICT (trade_in_id) DO NOTHING",
@@ -292,7 +396,10 @@ pub struct PayoutRecord {
     pub provider_ref: String,
 }
 
-pub async fn payout<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<Option<PayoutRecord>> {
+pub async fn payout<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+) -> DbResult<Option<PayoutRecord>> {
     let row = sqlx::query("SELECT id, amount_minor, iban_masked, state, provider_ref FROM payouts WHERE trade_in_id = $1")
         .bind(trade_in_id)
         .fetch_optional(ex)
@@ -310,7 +417,12 @@ pub async fn payout<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64)
 }
 
 /// pending -> sent, once: false when it was not pending any more.
-pub async fn mark_payout_sent(conn: &mut AnyConnection, payout_id: i64, provider_ref: &str, at: i64) -> DbResult<bool> {
+pub async fn mark_payout_sent(
+    conn: &mut AnyConnection,
+    payout_id: i64,
+    provider_ref: &str,
+    at: i64,
+) -> DbResult<bool> {
     let done = sqlx::query("UPDATE payouts SET state = 'sent', provider_ref = $1, sent_at = $2 WHERE id = $3 AND state = 'pending'")
         .bind(provider_ref)
         .bind(at)
@@ -321,7 +433,11 @@ pub async fn mark_payout_sent(conn: &mut AnyConnection, payout_id: i64, provider
 }
 
 /// sent -> settled for payouts sent before `sent_before`.
-pub async fn settle_payouts<'c>(ex: impl Executor<'c, Database = Any>, sent_before: i64, at: i64) -> DbResult<u64> {
+pub async fn settle_payouts<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    sent_before: i64,
+    at: i64,
+) -> DbResult<u64> {
     let done = sqlx::query("UPDATE payouts SET state = 'settled', settled_at = $1 WHERE state = 'sent' AND sent_at <= $2")
         .bind(at)
         .bind(sent_before)
@@ -332,7 +448,12 @@ pub async fn settle_payouts<'c>(ex: impl Executor<'c, Database = Any>, sent_befo
 
 /// The seller's own price for a variant and grade: the suggestion for a
 /// counter-offer when inspection finds another grade.
-pub async fn own_listing_price<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, variant_sku: &str, grade: Grade) -> DbResult<Option<i64>> {
+pub async fn own_listing_price<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: i64,
+    variant_sku: &str,
+    grade: Grade,
+) -> DbResult<Option<i64>> {
     sqlx::query_scalar(
         "SELECT l.price_minor FROM listings l JOIN variants v ON v.id = l.variant_id WHERE l.seller_id = $1 AND v.sku = $2 AND l.grade = $3",
     )

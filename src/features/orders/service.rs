@@ -3,12 +3,6 @@
 //! answer to a counter-offer. Each action is one transaction and goes
 //! through the domain's transition table; each is safe to retry.
 
-use crate::features::trade_ins::emails;
-use crate::platform::payouts::PayoutOrder;
-use crate::features::trade_ins::repo::shipments::Direction;
-use crate::features::trade_ins::repo::trade_ins::{TradeInRecord, TransitionFailure};
-use crate::platform::state::AppState;
-use crate::features::trade_ins::service::{db_error, enqueue, return_device, transition_error as refused, COUNTER_OFFER_DAYS};
 use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers};
@@ -17,16 +11,34 @@ use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::{check_counter_offer, Action, Actor, State};
 use crate::error::AppError;
+use crate::features::trade_ins::emails;
+use crate::features::trade_ins::repo::shipments::Direction;
+use crate::features::trade_ins::repo::trade_ins::{TradeInRecord, TransitionFailure};
+use crate::features::trade_ins::service::{
+    db_error, enqueue, return_device, transition_error as refused, COUNTER_OFFER_DAYS,
+};
+use crate::platform::payouts::PayoutOrder;
+use crate::platform::state::AppState;
 
 /// The seller account behind a user: (seller id, company name).
 pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), AppError> {
-    let s = crate::features::sellers::repo::overview_for_user(state.db.pool(), user_id).await.map_err(db_error)?.ok_or(AppError::Forbidden)?;
+    let s = crate::features::sellers::repo::overview_for_user(state.db.pool(), user_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::Forbidden)?;
     Ok((s.id, s.company))
 }
 
 /// A trade-in of this seller, or NotFound (another seller's id reveals nothing).
-pub async fn owned_by_seller(state: &AppState, seller_id: i64, id: i64) -> Result<TradeInRecord, AppError> {
-    match crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? {
+pub async fn owned_by_seller(
+    state: &AppState,
+    seller_id: i64,
+    id: i64,
+) -> Result<TradeInRecord, AppError> {
+    match crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
+        .await
+        .map_err(db_error)?
+    {
         Some(t) if t.seller_id == seller_id => Ok(t),
         _ => Err(AppError::NotFound),
     }
@@ -34,7 +46,11 @@ pub async fn owned_by_seller(state: &AppState, seller_id: i64, id: i64) -> Resul
 
 /// Who may see a trade-in's labels and photos: its consumer, the
 /// refurbisher handling it, and operations.
-pub async fn may_view(state: &AppState, user: &crate::domain::user::CurrentUser, t: &TradeInRecord) -> bool {
+pub async fn may_view(
+    state: &AppState,
+    user: &crate::domain::user::CurrentUser,
+    t: &TradeInRecord,
+) -> bool {
     use crate::domain::account::Role;
     match user.role {
         Role::Customer => t.customer_id == user.id,
@@ -45,13 +61,23 @@ pub async fn may_view(state: &AppState, user: &crate::domain::user::CurrentUser,
 
 /// Marks the parcel with this tracking number or order reference received.
 /// Scanning it twice is harmless.
-pub async fn receive(state: &AppState, seller_id: i64, user_id: i64, code: &str) -> Result<i64, AppError> {
+pub async fn receive(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    code: &str,
+) -> Result<i64, AppError> {
     let id = {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         crate::features::orders::repo::find_by_code(&mut conn, seller_id, code)
             .await
             .map_err(db_error)?
-            .ok_or_else(|| AppError::invalid("code", "no parcel of yours has this tracking number or reference"))?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "code",
+                    "no parcel of yours has this tracking number or reference",
+                )
+            })?
     };
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Received {
@@ -59,12 +85,44 @@ pub async fn receive(state: &AppState, seller_id: i64, user_id: i64, code: &str)
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, t.state, Action::Receive, Actor::Seller, Some(user_id), "parcel received", now).await.map_err(refused)?;
-    crate::features::orders::repo::stamp(&mut tx, id, "received_at", now).await.map_err(db_error)?;
-    if let Some(s) = crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
-        crate::features::trade_ins::repo::shipments::add_event(&mut tx, s.id, "delivered", "Delivered to the refurbisher", now).await.map_err(db_error)?;
+    crate::features::trade_ins::repo::trade_ins::transition(
+        &mut tx,
+        id,
+        t.state,
+        Action::Receive,
+        Actor::Seller,
+        Some(user_id),
+        "parcel received",
+        now,
+    )
+    .await
+    .map_err(refused)?;
+    crate::features::orders::repo::stamp(&mut tx, id, "received_at", now)
+        .await
+        .map_err(db_error)?;
+    if let Some(s) =
+        crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound)
+            .await
+            .map_err(db_error)?
+    {
+        crate::features::trade_ins::repo::shipments::add_event(
+            &mut tx,
+            s.id,
+            "delivered",
+            "Delivered to the refurbisher",
+            now,
+        )
+        .await
+        .map_err(db_error)?;
     }
-    enqueue(&mut tx, &t.customer_email, &emails::received(&state.config.public_url, id, &t.reference, &t.seller_name), Some(id), now).await?;
+    enqueue(
+        &mut tx,
+        &t.customer_email,
+        &emails::received(&state.config.public_url, id, &t.reference, &t.seller_name),
+        Some(id),
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(db_error)?;
     Ok(id)
 }
@@ -74,48 +132,113 @@ pub enum InspectionOutcome {
     Validated,
     /// The device is worse than declared: the seller may counter-offer, and
     /// its own price for the found grade is the suggestion.
-    Worse { found: Grade, suggested_price_minor: Option<i64> },
+    Worse {
+        found: Grade,
+        suggested_price_minor: Option<i64>,
+    },
     Suspended(SuspendReason),
 }
 
 /// Records the refurbisher's inspection. Same or better than declared:
 /// validated at the locked price. An IMEI that differs from the declared one
 /// (or is blocklisted) suspends the trade-in.
-pub async fn inspect(state: &AppState, seller_id: i64, user_id: i64, id: i64, imei_found: Option<Imei>, answers: Answers) -> Result<InspectionOutcome, AppError> {
+pub async fn inspect(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    id: i64,
+    imei_found: Option<Imei>,
+    answers: Answers,
+) -> Result<InspectionOutcome, AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if !matches!(t.state, State::Received | State::Inspecting) {
-        return Err(AppError::Conflict(format!("this trade-in is {} and cannot be inspected", crate::domain::tradein::state_label(t.state))));
+        return Err(AppError::Conflict(format!(
+            "this trade-in is {} and cannot be inspected",
+            crate::domain::tradein::state_label(t.state)
+        )));
     }
     if t.imei.is_some() && imei_found.is_none() {
-        return Err(AppError::invalid("imei_found", "enter the IMEI you read on the device"));
+        return Err(AppError::invalid(
+            "imei_found",
+            "enter the IMEI you read on the device",
+        ));
     }
     let found = grade(answers);
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let mut current = t.state;
     if current == State::Received {
-        current = crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, current, Action::StartInspection, Actor::Seller, Some(user_id), "inspection started", now)
-            .await
-            .map_err(refused)?;
+        current = crate::features::trade_ins::repo::trade_ins::transition(
+            &mut tx,
+            id,
+            current,
+            Action::StartInspection,
+            Actor::Seller,
+            Some(user_id),
+            "inspection started",
+            now,
+        )
+        .await
+        .map_err(refused)?;
     }
-    let found_imei = imei_found.as_ref().map(|i| i.as_str().to_string()).unwrap_or_default();
-    crate::features::orders::repo::insert_inspection(&mut tx, id, user_id, &found_imei, answers, found, now).await.map_err(db_error)?;
+    let found_imei = imei_found
+        .as_ref()
+        .map(|i| i.as_str().to_string())
+        .unwrap_or_default();
+    crate::features::orders::repo::insert_inspection(
+        &mut tx,
+        id,
+        user_id,
+        &found_imei,
+        answers,
+        found,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     crate::features::fraud::service::check(&mut tx, id, Some(&found_imei), now).await?;
 
     let suspend_for = match (&t.imei, &imei_found) {
-        (Some(declared), Some(seen)) if declared != seen.as_str() => Some(SuspendReason::ImeiMismatch),
-        (Some(declared), _) if crate::features::trade_ins::repo::trade_ins::blocklist_reason(&mut tx, declared).await.map_err(db_error)?.is_some() => Some(SuspendReason::ImeiBlocklisted),
+        (Some(declared), Some(seen)) if declared != seen.as_str() => {
+            Some(SuspendReason::ImeiMismatch)
+        }
+        (Some(declared), _)
+            if crate::features::trade_ins::repo::trade_ins::blocklist_reason(&mut tx, declared)
+                .await
+                .map_err(db_error)?
+                .is_some() =>
+        {
+            Some(SuspendReason::ImeiBlocklisted)
+        }
         _ => None,
     };
     let outcome = if let Some(reason) = suspend_for {
         suspend_in(&mut tx, state, &t, current, user_id, reason, now).await?;
         InspectionOutcome::Suspended(reason)
     } else if found <= t.grade {
-        validate_in(&mut tx, state, &t, current, Actor::Seller, Some(user_id), t.price_minor, "inspection matches the declaration", now).await?;
+        validate_in(
+            &mut tx,
+            state,
+            &t,
+            current,
+            Actor::Seller,
+            Some(user_id),
+            t.price_minor,
+            "inspection matches the declaration",
+            now,
+        )
+        .await?;
         InspectionOutcome::Validated
     } else {
-        let suggested = crate::features::orders::repo::own_listing_price(&mut *tx, seller_id, &t.sku, found).await.map_err(db_error)?.filter(|p| *p < t.price_minor);
-        InspectionOutcome::Worse { found, suggested_price_minor: suggested }
+        let suggested =
+            crate::features::orders::repo::own_listing_price(&mut *tx, seller_id, &t.sku, found)
+                .await
+                .map_err(db_error)?
+                .filter(|p| *p < t.price_minor);
+        InspectionOutcome::Worse {
+            found,
+            suggested_price_minor: suggested,
+        }
     };
     tx.commit().await.map_err(db_error)?;
     Ok(outcome)
@@ -133,35 +256,110 @@ async fn validate_in(
     reason: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let action = if from == State::CounterOffered { Action::AcceptCounterOffer } else { Action::Validate };
-    crate::features::trade_ins::repo::trade_ins::transition(tx, t.id, from, action, actor, user, reason, now).await.map_err(refused)?;
-    crate::features::orders::repo::stamp(tx, t.id, "validated_at", now).await.map_err(db_error)?;
-    crate::features::orders::repo::set_final_price(tx, t.id, amount).await.map_err(db_error)?;
-    crate::features::orders::repo::create_payout(tx, t.id, amount, &t.iban_masked, now).await.map_err(db_error)?;
-    enqueue(tx, &t.customer_email, &emails::validated(&state.config.public_url, t.id, &t.reference, Money::eur(amount)), Some(t.id), now).await
+    let action = if from == State::CounterOffered {
+        Action::AcceptCounterOffer
+    } else {
+        Action::Validate
+    };
+    crate::features::trade_ins::repo::trade_ins::transition(
+        tx, t.id, from, action, actor, user, reason, now,
+    )
+    .await
+    .map_err(refused)?;
+    crate::features::orders::repo::stamp(tx, t.id, "validated_at", now)
+        .await
+        .map_err(db_error)?;
+    crate::features::orders::repo::set_final_price(tx, t.id, amount)
+        .await
+        .map_err(db_error)?;
+    crate::features::orders::repo::create_payout(tx, t.id, amount, &t.iban_masked, now)
+        .await
+        .map_err(db_error)?;
+    enqueue(
+        tx,
+        &t.customer_email,
+        &emails::validated(
+            &state.config.public_url,
+            t.id,
+            &t.reference,
+            Money::eur(amount),
+        ),
+        Some(t.id),
+        now,
+    )
+    .await
 }
 
-async fn suspend_in(tx: &mut sqlx::AnyConnection, state: &AppState, t: &TradeInRecord, from: State, user_id: i64, reason: SuspendReason, now: i64) -> Result<(), AppError> {
-    crate::features::trade_ins::repo::trade_ins::transition(tx, t.id, from, Action::Suspend, Actor::Seller, Some(user_id), reason.label(), now).await.map_err(refused)?;
-    crate::features::orders::repo::set_suspended_reason(tx, t.id, reason.code()).await.map_err(db_error)?;
-    let mail = emails::suspended(&state.config.public_url, t.id, &t.reference, reason.label(), reason.what_to_do());
+async fn suspend_in(
+    tx: &mut sqlx::AnyConnection,
+    state: &AppState,
+    t: &TradeInRecord,
+    from: State,
+    user_id: i64,
+    reason: SuspendReason,
+    now: i64,
+) -> Result<(), AppError> {
+    crate::features::trade_ins::repo::trade_ins::transition(
+        tx,
+        t.id,
+        from,
+        Action::Suspend,
+        Actor::Seller,
+        Some(user_id),
+        reason.label(),
+        now,
+    )
+    .await
+    .map_err(refused)?;
+    crate::features::orders::repo::set_suspended_reason(tx, t.id, reason.code())
+        .await
+        .map_err(db_error)?;
+    let mail = emails::suspended(
+        &state.config.public_url,
+        t.id,
+        &t.reference,
+        reason.label(),
+        reason.what_to_do(),
+    );
     enqueue(tx, &t.customer_email, &mail, Some(t.id), now).await
 }
 
 /// Validates at the accepted price, even when inspection found worse (a
 /// refurbisher may choose goodwill). A double click validates once.
-pub async fn validate(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn validate(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    id: i64,
+) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Validated {
         return Ok(());
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    validate_in(&mut tx, state, &t, t.state, Actor::Seller, Some(user_id), t.price_minor, "validated at the accepted price", now).await?;
+    validate_in(
+        &mut tx,
+        state,
+        &t,
+        t.state,
+        Actor::Seller,
+        Some(user_id),
+        t.price_minor,
+        "validated at the accepted price",
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(db_error)
 }
 
-pub async fn suspend(state: &AppState, seller_id: i64, user_id: i64, id: i64, reason: SuspendReason) -> Result<(), AppError> {
+pub async fn suspend(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    id: i64,
+    reason: SuspendReason,
+) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Suspended {
         return Ok(());
@@ -208,37 +406,80 @@ pub async fn counter_offer(
     }
     errors.into_result()?;
     if t.state != State::Inspecting {
-        return Err(AppError::Conflict(format!("this trade-in is {} and cannot get a counter-offer", crate::domain::tradein::state_label(t.state))));
+        return Err(AppError::Conflict(format!(
+            "this trade-in is {} and cannot get a counter-offer",
+            crate::domain::tradein::state_label(t.state)
+        )));
     }
 
     let dir = state.config.data_dir.join("photos");
     tokio::fs::create_dir_all(&dir).await.map_err(db_error)?;
     let mut written = Vec::new();
     for p in &photos {
-        let name = format!("{}.{}", crate::platform::session::new_session_token(), p.extension);
-        tokio::fs::write(dir.join(&name), &p.bytes).await.map_err(db_error)?;
+        let name = format!(
+            "{}.{}",
+            crate::platform::session::new_session_token(),
+            p.extension
+        );
+        tokio::fs::write(dir.join(&name), &p.bytes)
+            .await
+            .map_err(db_error)?;
         written.push((name, p.content_type, p.bytes.len() as i64));
     }
     let result = async {
         let now = state.clock.now_ms();
         let expires_at = now + COUNTER_OFFER_DAYS * DAY_MS;
-        let reason_text = reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",");
+        let reason_text = reasons
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(",");
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, State::Inspecting, Action::CounterOffer, Actor::Seller, Some(user_id), &reason_text, now)
-            .await
-            .map_err(refused)?;
+        crate::features::trade_ins::repo::trade_ins::transition(
+            &mut tx,
+            id,
+            State::Inspecting,
+            Action::CounterOffer,
+            Actor::Seller,
+            Some(user_id),
+            &reason_text,
+            now,
+        )
+        .await
+        .map_err(refused)?;
         let co = crate::features::orders::repo::insert_counter_offer(
             &mut tx,
-            &crate::features::orders::repo::NewCounterOffer { trade_in_id: id, price_minor, reasons: &reason_text, note, created_by: user_id, expires_at },
+            &crate::features::orders::repo::NewCounterOffer {
+                trade_in_id: id,
+                price_minor,
+                reasons: &reason_text,
+                note,
+                created_by: user_id,
+                expires_at,
+            },
             now,
         )
         .await
         .map_err(db_error)?;
         for (name, ct, size) in &written {
-            crate::features::orders::repo::insert_photo(&mut tx, co, id, name, ct, *size, now).await.map_err(db_error)?;
+            crate::features::orders::repo::insert_photo(&mut tx, co, id, name, ct, *size, now)
+                .await
+                .map_err(db_error)?;
         }
-        let labels = reasons.iter().map(|r| r.label().to_lowercase()).collect::<Vec<_>>().join(", ");
-        let mail = emails::counter_offer(&state.config.public_url, id, &t.reference, Money::eur(t.price_minor), Money::eur(price_minor), &labels, Date::from_unix_ms(expires_at));
+        let labels = reasons
+            .iter()
+            .map(|r| r.label().to_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mail = emails::counter_offer(
+            &state.config.public_url,
+            id,
+            &t.reference,
+            Money::eur(t.price_minor),
+            Money::eur(price_minor),
+            &labels,
+            Date::from_unix_ms(expires_at),
+        );
         enqueue(&mut tx, &t.customer_email, &mail, Some(id), now).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -252,62 +493,162 @@ pub async fn counter_offer(
 }
 
 /// The consumer accepts (payout at the new price) or declines (free return).
-pub async fn answer_counter_offer(state: &AppState, customer_id: i64, id: i64, accept: bool) -> Result<(), AppError> {
+pub async fn answer_counter_offer(
+    state: &AppState,
+    customer_id: i64,
+    id: i64,
+    accept: bool,
+) -> Result<(), AppError> {
     let t = crate::features::trade_ins::service::owned(state, customer_id, id).await?;
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let co = crate::features::orders::repo::latest_counter_offer(&mut conn, id).await.map_err(db_error)?.ok_or(AppError::NotFound)?;
+    let co = crate::features::orders::repo::latest_counter_offer(&mut conn, id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
     drop(conn);
     match (t.state, co.answer.as_deref(), accept) {
         (State::Validated | State::Paid, Some("accepted"), true) => return Ok(()),
         (State::ReturnRequested | State::Returned, Some("declined"), false) => return Ok(()),
         (State::CounterOffered, _, _) => {}
-        _ => return Err(AppError::Conflict(format!("this trade-in is {} and has no offer waiting", crate::domain::tradein::state_label(t.state)))),
+        _ => {
+            return Err(AppError::Conflict(format!(
+                "this trade-in is {} and has no offer waiting",
+                crate::domain::tradein::state_label(t.state)
+            )))
+        }
     }
     let now = state.clock.now_ms();
     if accept {
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        validate_in(&mut tx, state, &t, State::CounterOffered, Actor::Customer, Some(customer_id), co.price_minor, "new offer accepted", now).await?;
-        crate::features::orders::repo::answer_counter_offer(&mut tx, co.id, "accepted", now).await.map_err(db_error)?;
+        validate_in(
+            &mut tx,
+            state,
+            &t,
+            State::CounterOffered,
+            Actor::Customer,
+            Some(customer_id),
+            co.price_minor,
+            "new offer accepted",
+            now,
+        )
+        .await?;
+        crate::features::orders::repo::answer_counter_offer(&mut tx, co.id, "accepted", now)
+            .await
+            .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     } else {
-        if !return_device(state, &t, Action::DeclineCounterOffer, Actor::Customer, Some(customer_id), "new offer declined").await? {
+        if !return_device(
+            state,
+            &t,
+            Action::DeclineCounterOffer,
+            Actor::Customer,
+            Some(customer_id),
+            "new offer declined",
+        )
+        .await?
+        {
             return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
         }
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        crate::features::orders::repo::answer_counter_offer(&mut tx, co.id, "declined", now).await.map_err(db_error)?;
-        enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), Some(id), now).await?;
+        crate::features::orders::repo::answer_counter_offer(&mut tx, co.id, "declined", now)
+            .await
+            .map_err(db_error)?;
+        enqueue(
+            &mut tx,
+            &t.customer_email,
+            &emails::return_sent(&state.config.public_url, id, &t.reference),
+            Some(id),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(db_error)
     }
 }
 
 /// Sends a suspended device back (seller or operations decide).
-pub async fn return_suspended(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn return_suspended(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    id: i64,
+) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::ReturnRequested {
         return Ok(());
     }
-    if !return_device(state, &t, Action::ReturnDevice, Actor::Seller, Some(user_id), "returned after suspension").await? {
+    if !return_device(
+        state,
+        &t,
+        Action::ReturnDevice,
+        Actor::Seller,
+        Some(user_id),
+        "returned after suspension",
+    )
+    .await?
+    {
         return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), Some(id), now).await?;
+    enqueue(
+        &mut tx,
+        &t.customer_email,
+        &emails::return_sent(&state.config.public_url, id, &t.reference),
+        Some(id),
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(db_error)
 }
 
 /// The return parcel reached the consumer.
-pub async fn return_delivered(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn return_delivered(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    id: i64,
+) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Returned {
         return Ok(());
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, t.state, Action::ReturnDelivered, Actor::Seller, Some(user_id), "return delivered", now).await.map_err(refused)?;
-    if let Some(s) = crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Return).await.map_err(db_error)? {
-        crate::features::trade_ins::repo::shipments::add_event(&mut tx, s.id, "delivered", "Delivered back to the consumer", now).await.map_err(db_error)?;
+    crate::features::trade_ins::repo::trade_ins::transition(
+        &mut tx,
+        id,
+        t.state,
+        Action::ReturnDelivered,
+        Actor::Seller,
+        Some(user_id),
+        "return delivered",
+        now,
+    )
+    .await
+    .map_err(refused)?;
+    if let Some(s) =
+        crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Return)
+            .await
+            .map_err(db_error)?
+    {
+        crate::features::trade_ins::repo::shipments::add_event(
+            &mut tx,
+            s.id,
+            "delivered",
+            "Delivered back to the consumer",
+            now,
+        )
+        .await
+        .map_err(db_error)?;
     }
-    enqueue(&mut tx, &t.customer_email, &emails::returned(&state.config.public_url, &t.reference), Some(id), now).await?;
+    enqueue(
+        &mut tx,
+        &t.customer_email,
+        &emails::returned(&state.config.public_url, &t.reference),
+        Some(id),
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -315,45 +656,96 @@ pub async fn return_delivered(state: &AppState, seller_id: i64, user_id: i64, id
 /// payout id as idempotency key; then, in one transaction, the payout moves
 /// to sent and the trade-in to paid, each guarded by its current state, so
 /// retries and concurrent clicks pay once.
-pub async fn confirm_payment(state: &AppState, seller_id: i64, user_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn confirm_payment(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    id: i64,
+) -> Result<(), AppError> {
     confirm_payment_as(state, seller_id, user_id, id, Actor::Seller).await
 }
 
 /// Pays a validated trade-in, as its refurbisher or as operations (a
 /// claim about a missing payment).
-pub async fn confirm_payment_as(state: &AppState, seller_id: i64, user_id: i64, id: i64, actor: Actor) -> Result<(), AppError> {
+pub async fn confirm_payment_as(
+    state: &AppState,
+    seller_id: i64,
+    user_id: i64,
+    id: i64,
+    actor: Actor,
+) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Paid {
         return Ok(());
     }
     if t.state != State::Validated {
-        return Err(AppError::Conflict(format!("this trade-in is {} and cannot be paid", crate::domain::tradein::state_label(t.state))));
+        return Err(AppError::Conflict(format!(
+            "this trade-in is {} and cannot be paid",
+            crate::domain::tradein::state_label(t.state)
+        )));
     }
     {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         crate::features::fraud::service::ensure_payable(&mut conn, id).await?;
     }
-    let payout = crate::features::orders::repo::payout(state.db.pool(), id).await.map_err(db_error)?.ok_or_else(|| db_error("validated trade-in without payout"))?;
+    let payout = crate::features::orders::repo::payout(state.db.pool(), id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| db_error("validated trade-in without payout"))?;
     let provider_ref = state
         .payouts
-        .send(&PayoutOrder { payout_id: payout.id, amount_minor: payout.amount_minor, currency: "EUR", trade_in_reference: &t.reference })
+        .send(&PayoutOrder {
+            payout_id: payout.id,
+            amount_minor: payout.amount_minor,
+            currency: "EUR",
+            trade_in_reference: &t.reference,
+        })
         .await
         .map_err(|e| AppError::Conflict(format!("the payment could not be sent: {e}")))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     // A hold placed since the check above (an inspection elsewhere) wins.
     crate::features::fraud::service::ensure_payable(&mut tx, id).await?;
-    match crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, State::Validated, Action::ConfirmPayment, actor, Some(user_id), &provider_ref, now).await {
+    match crate::features::trade_ins::repo::trade_ins::transition(
+        &mut tx,
+        id,
+        State::Validated,
+        Action::ConfirmPayment,
+        actor,
+        Some(user_id),
+        &provider_ref,
+        now,
+    )
+    .await
+    {
         Ok(_) => {}
         // A concurrent click got there first: it paid; this one must not.
         Err(TransitionFailure::Stale(State::Paid)) => return Ok(()),
         Err(e) => return Err(refused(e)),
     }
-    if !crate::features::orders::repo::mark_payout_sent(&mut tx, payout.id, &provider_ref, now).await.map_err(db_error)? {
+    if !crate::features::orders::repo::mark_payout_sent(&mut tx, payout.id, &provider_ref, now)
+        .await
+        .map_err(db_error)?
+    {
         return Err(AppError::Conflict("this payout was already sent".into()));
     }
-    crate::features::orders::repo::stamp(&mut tx, id, "paid_at", now).await.map_err(db_error)?;
-    enqueue(&mut tx, &t.customer_email, &emails::paid(&state.config.public_url, id, &t.reference, Money::eur(payout.amount_minor), &payout.iban_masked), Some(id), now).await?;
+    crate::features::orders::repo::stamp(&mut tx, id, "paid_at", now)
+        .await
+        .map_err(db_error)?;
+    enqueue(
+        &mut tx,
+        &t.customer_email,
+        &emails::paid(
+            &state.config.public_url,
+            id,
+            &t.reference,
+            Money::eur(payout.amount_minor),
+            &payout.iban_masked,
+        ),
+        Some(id),
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -365,36 +757,82 @@ pub async fn settle_payouts(state: &AppState) -> Result<u64, AppError> {
     while crate::domain::sla::pay_due_ms(cutoff) > now {
         cutoff -= DAY_MS;
     }
-    crate::features::orders::repo::settle_payouts(state.db.pool(), cutoff, now).await.map_err(db_error)
+    crate::features::orders::repo::settle_payouts(state.db.pool(), cutoff, now)
+        .await
+        .map_err(db_error)
 }
 
 /// Operations decide a suspended trade-in: resume the inspection (the
 /// problem is solved) or send the device back.
-pub async fn ops_decide(state: &AppState, ops_user: i64, id: i64, resume: bool, reason: &str) -> Result<(), AppError> {
-    let t = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)?.ok_or(AppError::NotFound)?;
+pub async fn ops_decide(
+    state: &AppState,
+    ops_user: i64,
+    id: i64,
+    resume: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let t = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
     if reason.trim().is_empty() || reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "explain the decision in a few words (at most 500 characters)"));
+        return Err(AppError::invalid(
+            "reason",
+            "explain the decision in a few words (at most 500 characters)",
+        ));
     }
     match (t.state, resume) {
         (State::Inspecting, true) | (State::ReturnRequested, false) => return Ok(()),
         (State::Suspended, _) => {}
-        _ => return Err(AppError::Conflict(format!("this trade-in is {}", crate::domain::tradein::state_label(t.state)))),
+        _ => {
+            return Err(AppError::Conflict(format!(
+                "this trade-in is {}",
+                crate::domain::tradein::state_label(t.state)
+            )))
+        }
     }
     if resume {
         let now = state.clock.now_ms();
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, State::Suspended, Action::ResumeInspection, Actor::Ops, Some(ops_user), reason.trim(), now)
+        crate::features::trade_ins::repo::trade_ins::transition(
+            &mut tx,
+            id,
+            State::Suspended,
+            Action::ResumeInspection,
+            Actor::Ops,
+            Some(ops_user),
+            reason.trim(),
+            now,
+        )
+        .await
+        .map_err(refused)?;
+        crate::features::orders::repo::set_suspended_reason(&mut tx, id, "")
             .await
-            .map_err(refused)?;
-        crate::features::orders::repo::set_suspended_reason(&mut tx, id, "").await.map_err(db_error)?;
+            .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     } else {
-        if !return_device(state, &t, Action::ReturnDevice, Actor::Ops, Some(ops_user), reason.trim()).await? {
+        if !return_device(
+            state,
+            &t,
+            Action::ReturnDevice,
+            Actor::Ops,
+            Some(ops_user),
+            reason.trim(),
+        )
+        .await?
+        {
             return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
         }
         let now = state.clock.now_ms();
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        enqueue(&mut tx, &t.customer_email, &emails::return_sent(&state.config.public_url, id, &t.reference), Some(id), now).await?;
+        enqueue(
+            &mut tx,
+            &t.customer_email,
+            &emails::return_sent(&state.config.public_url, id, &t.reference),
+            Some(id),
+            now,
+        )
+        .await?;
         tx.commit().await.map_err(db_error)
     }
 }

@@ -3,13 +3,13 @@
 //! up to 10 MB needs its own body limit. Answers are JSON (`ImportReport`,
 //! or the `AppError` with its status) for the import page's script.
 
-use crate::platform::session as auth;
-use crate::features::trade_ins::downloads::{csv_attachment, refused};
-use crate::features::pricing::service as pricing;
-use crate::features::pricing::service::SellerCtx;
-use crate::platform::state::AppState;
 use crate::domain::account::Role;
 use crate::error::AppError;
+use crate::features::pricing::service as pricing;
+use crate::features::pricing::service::SellerCtx;
+use crate::features::trade_ins::downloads::{csv_attachment, refused};
+use crate::platform::session as auth;
+use crate::platform::state::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -37,7 +37,13 @@ pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Respon
     match pricing::export_csv(&state, &ctx).await {
         Ok(csv) => {
             let date = crate::domain::dates::Date::from_unix_ms(state.clock.now_ms());
-            csv_attachment(&format!("prices-{}-{date}.csv", crate::domain::catalog::slugify(&ctx.company)), csv)
+            csv_attachment(
+                &format!(
+                    "prices-{}-{date}.csv",
+                    crate::domain::catalog::slugify(&ctx.company)
+                ),
+                csv,
+            )
         }
         Err(e) => refused(e),
     }
@@ -45,12 +51,18 @@ pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Respon
 
 /// Form fields: `file`, `mode` (`preview` or `apply`), `replace` (present:
 /// the file is the whole grid), `base` (the preview's token, to apply).
-pub async fn import(State(state): State<AppState>, headers: HeaderMap, mut form: Multipart) -> Response {
+pub async fn import(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
     let ctx = match signed_in_seller(&state, &headers).await {
         Ok(c) => c,
         Err(e) => return error(e),
     };
-    let too_big = || error(AppError::invalid("file", "The file is larger than 10 MB. Split it, or remove columns other than variant_sku, grade, price_eur and weekly_cap."));
+    let too_big = || {
+        error(AppError::invalid("file", "The file is larger than 10 MB. Split it, or remove columns other than variant_sku, grade, price_eur and weekly_cap."))
+    };
     let (mut file, mut mode, mut replace, mut base) = (None, String::new(), false, String::new());
     loop {
         let field = match form.next_field().await {
@@ -72,14 +84,21 @@ pub async fn import(State(state): State<AppState>, headers: HeaderMap, mut form:
             _ => {}
         }
     }
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else { return error(AppError::invalid("file", "Choose a CSV file.")) };
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return error(AppError::invalid("file", "Choose a CSV file."));
+    };
     // Spreadsheets sometimes save Latin-1; SKUs, grades and prices are
     // ASCII, so a lossy read only garbles text that is wrong anyway.
     let text = String::from_utf8_lossy(&bytes);
     let result = match mode.as_str() {
         "preview" => pricing::preview_import(&state, &ctx, &text, replace).await,
-        "apply" if !base.is_empty() => pricing::apply_import(&state, &ctx, &text, replace, base.trim()).await,
-        "apply" => Err(AppError::invalid("file", "Preview the file before applying it.")),
+        "apply" if !base.is_empty() => {
+            pricing::apply_import(&state, &ctx, &text, replace, base.trim()).await
+        }
+        "apply" => Err(AppError::invalid(
+            "file",
+            "Preview the file before applying it.",
+        )),
         _ => Err(AppError::BadRequest("mode must be preview or apply".into())),
     };
     match result {

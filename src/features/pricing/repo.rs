@@ -3,11 +3,11 @@
 //! change. A cell that stops buying keeps its row (`active = 0`) so past
 //! trade-ins still point at it and its version keeps counting.
 
-use crate::features::catalog::repo::{variant_from_row, VariantInfo, SELECT_VARIANT};
-use crate::platform::db::{id_list, DbResult};
-use crate::features::offers::repo::changed;
 use crate::domain::grade::Grade;
 use crate::domain::price_import::{Existing, Planned};
+use crate::features::catalog::repo::{variant_from_row, VariantInfo, SELECT_VARIANT};
+use crate::features::offers::repo::changed;
+use crate::platform::db::{id_list, DbResult};
 use crate::platform::db::{Backend, Db};
 use sqlx::{AnyConnection, Executor, Row};
 use std::collections::HashMap;
@@ -44,7 +44,11 @@ fn cell_from(r: &sqlx::any::AnyRow) -> DbResult<Cell> {
     let active: i64 = r.try_get("active")?;
     Ok(Cell {
         listing_id: r.try_get("id")?,
-        price_minor: if active != 0 { Some(r.try_get("price_minor")?) } else { None },
+        price_minor: if active != 0 {
+            Some(r.try_get("price_minor")?)
+        } else {
+            None
+        },
         weekly_cap: r.try_get("weekly_cap")?,
         version: r.try_get("version")?,
     })
@@ -54,11 +58,19 @@ fn cell_from(r: &sqlx::any::AnyRow) -> DbResult<Cell> {
 /// grid writer takes first. A non-key column, so the lock does not hold up
 /// trade-ins that merely reference the seller.
 pub async fn lock_grid(conn: &mut AnyConnection, seller_id: i64) -> DbResult<()> {
-    sqlx::query("UPDATE sellers SET status = status WHERE id = $1").bind(seller_id).execute(conn).await?;
+    sqlx::query("UPDATE sellers SET status = status WHERE id = $1")
+        .bind(seller_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
-pub async fn cell(conn: &mut AnyConnection, seller_id: i64, variant_id: i64, grade: Grade) -> DbResult<Option<Cell>> {
+pub async fn cell(
+    conn: &mut AnyConnection,
+    seller_id: i64,
+    variant_id: i64,
+    grade: Grade,
+) -> DbResult<Option<Cell>> {
     let row = sqlx::query("SELECT id, price_minor, active, weekly_cap, version FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3")
         .bind(seller_id)
         .bind(variant_id)
@@ -71,10 +83,14 @@ pub async fn cell(conn: &mut AnyConnection, seller_id: i64, variant_id: i64, gra
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Saved {
     /// The new version of the cell.
-    Saved { version: i64 },
+    Saved {
+        version: i64,
+    },
     /// Someone saved since this edit began: nothing was written; here is
     /// what the cell holds now (None: there is no listing at all).
-    Stale { current: Option<Cell> },
+    Stale {
+        current: Option<Cell>,
+    },
     Unchanged,
     /// A cap was set on a cell that has no listing.
     Missing,
@@ -144,12 +160,16 @@ pub async fn save(
             .await
             .inspect(changed)?;
             if done.rows_affected() != 1 {
-                return Ok(Saved::Stale { current: cell(conn, seller_id, variant_id, grade).await? });
+                return Ok(Saved::Stale {
+                    current: cell(conn, seller_id, variant_id, grade).await?,
+                });
             }
             expected + 1
         }
         (None, None) => {
-            let Some(price) = new_price_minor else { return Ok(Saved::Unchanged) };
+            let Some(price) = new_price_minor else {
+                return Ok(Saved::Unchanged);
+            };
             sqlx::query(
                 "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)",
             )
@@ -165,7 +185,18 @@ pub async fn save(
         }
         (current, _) => return Ok(Saved::Stale { current }),
     };
-    record(conn, seller_id, variant_id, grade, current.and_then(|c| c.price_minor), new_price_minor, changed_by, source, now).await?;
+    record(
+        conn,
+        seller_id,
+        variant_id,
+        grade,
+        current.and_then(|c| c.price_minor),
+        new_price_minor,
+        changed_by,
+        source,
+        now,
+    )
+    .await?;
     Ok(Saved::Saved { version })
 }
 
@@ -178,24 +209,34 @@ pub async fn set_listing_cap(
     weekly_cap: Option<i64>,
     expected_version: i64,
 ) -> DbResult<Saved> {
-    let Some(current) = cell(conn, seller_id, variant_id, grade).await? else { return Ok(Saved::Missing) };
+    let Some(current) = cell(conn, seller_id, variant_id, grade).await? else {
+        return Ok(Saved::Missing);
+    };
     if current.version != expected_version {
-        return Ok(Saved::Stale { current: Some(current) });
+        return Ok(Saved::Stale {
+            current: Some(current),
+        });
     }
     if current.weekly_cap == weekly_cap {
         return Ok(Saved::Unchanged);
     }
-    let done = sqlx::query("UPDATE listings SET weekly_cap = $1, version = version + 1 WHERE id = $2 AND version = $3")
-        .bind(weekly_cap)
-        .bind(current.listing_id)
-        .bind(expected_version)
-        .execute(&mut *conn)
-        .await
-        .inspect(changed)?;
+    let done = sqlx::query(
+        "UPDATE listings SET weekly_cap = $1, version = version + 1 WHERE id = $2 AND version = $3",
+    )
+    .bind(weekly_cap)
+    .bind(current.listing_id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await
+    .inspect(changed)?;
     if done.rows_affected() != 1 {
-        return Ok(Saved::Stale { current: cell(conn, seller_id, variant_id, grade).await? });
+        return Ok(Saved::Stale {
+            current: cell(conn, seller_id, variant_id, grade).await?,
+        });
     }
-    Ok(Saved::Saved { version: expected_version + 1 })
+    Ok(Saved::Saved {
+        version: expected_version + 1,
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,7 +249,12 @@ pub struct HistoryEntry {
 }
 
 /// Oldest first, with the name of whoever made each change.
-pub async fn history(conn: &mut AnyConnection, seller_id: i64, variant_id: i64, grade: Grade) -> DbResult<Vec<HistoryEntry>> {
+pub async fn history(
+    conn: &mut AnyConnection,
+    seller_id: i64,
+    variant_id: i64,
+    grade: Grade,
+) -> DbResult<Vec<HistoryEntry>> {
     let rows = sqlx::query(
         "SELECT h.old_price_minor, h.new_price_minor, h.source, h.at, u.display_name FROM price_history h \
          LEFT JOIN users u ON u.id = h.changed_by \
@@ -291,7 +337,12 @@ fn like_pattern(text: &str) -> String {
 /// One page of the grid's rows (variants) and how many rows match in all.
 /// Filters run in the database, so a catalog of 10,000 variants pages as
 /// fast as one of 100.
-pub async fn grid(conn: &mut AnyConnection, backend: Backend, seller_id: i64, q: &GridQuery) -> DbResult<(i64, Vec<VariantInfo>)> {
+pub async fn grid(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    seller_id: i64,
+    q: &GridQuery,
+) -> DbResult<(i64, Vec<VariantInfo>)> {
     // "Buying" and "not winning" are sets of variant ids computed once (a
     // non-correlated IN), not a subquery per catalog row: a seller with
     // 100,000 prices and 50 competitors pages as fast as a small one.
@@ -314,7 +365,10 @@ pub async fn grid(conn: &mut AnyConnection, backend: Backend, seller_id: i64, q:
             Only::Buying => (format!(" AND {BUYING}"), false),
             Only::NotWinning => (format!(" AND {NOT_WINNING}"), false),
         },
-        Backend::Sqlite => (format!(" AND ($5 <> 'buying' OR {BUYING}) AND ($5 <> 'not_winning' OR {NOT_WINNING})"), true),
+        Backend::Sqlite => (
+            format!(" AND ($5 <> 'buying' OR {BUYING}) AND ($5 <> 'not_winning' OR {NOT_WINNING})"),
+            true,
+        ),
     };
     let filter = format!(
         "WHERE ($2 = '' OR c.slug = $2) AND ($3 = '' OR b.slug = $3) \
@@ -337,22 +391,46 @@ pub async fn grid(conn: &mut AnyConnection, backend: Backend, seller_id: i64, q:
     // plan the "not winning" page once took minutes (scripts/bench.sh). An
     // unnamed statement is planned for the filters actually set.
     let count_sql = format!("SELECT COUNT(*) {from} {filter}");
-    let mut count = sqlx::query_scalar(&count_sql).persistent(false).bind(seller_id).bind(&q.category).bind(&q.brand).bind(&pattern);
+    let mut count = sqlx::query_scalar(&count_sql)
+        .persistent(false)
+        .bind(seller_id)
+        .bind(&q.category)
+        .bind(&q.brand)
+        .bind(&pattern);
     if only_param {
         count = count.bind(q.only.code());
     }
     let total: i64 = count.fetch_one(&mut *conn).await?;
-    let rows_sql = format!("{SELECT_VARIANT} {filter} ORDER BY {order} LIMIT ${next} OFFSET ${}", next + 1);
-    let mut rows = sqlx::query(&rows_sql).persistent(false).bind(seller_id).bind(&q.category).bind(&q.brand).bind(&pattern);
+    let rows_sql = format!(
+        "{SELECT_VARIANT} {filter} ORDER BY {order} LIMIT ${next} OFFSET ${}",
+        next + 1
+    );
+    let mut rows = sqlx::query(&rows_sql)
+        .persistent(false)
+        .bind(seller_id)
+        .bind(&q.category)
+        .bind(&q.brand)
+        .bind(&pattern);
     if only_param {
         rows = rows.bind(q.only.code());
     }
-    let rows = rows.bind(q.limit).bind(q.offset).fetch_all(&mut *conn).await?;
-    Ok((total, rows.iter().map(variant_from_row).collect::<DbResult<_>>()?))
+    let rows = rows
+        .bind(q.limit)
+        .bind(q.offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok((
+        total,
+        rows.iter().map(variant_from_row).collect::<DbResult<_>>()?,
+    ))
 }
 
 /// This seller's cells for the given variants (stopped ones included).
-pub async fn own_cells(conn: &mut AnyConnection, seller_id: i64, variant_ids: &[i64]) -> DbResult<Vec<(i64, Grade, Cell)>> {
+pub async fn own_cells(
+    conn: &mut AnyConnection,
+    seller_id: i64,
+    variant_ids: &[i64],
+) -> DbResult<Vec<(i64, Grade, Cell)>> {
     if variant_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -367,14 +445,23 @@ pub async fn own_cells(conn: &mut AnyConnection, seller_id: i64, variant_ids: &[
         .filter_map(|r| {
             let grade: String = r.try_get("grade").ok()?;
             let grade = Grade::parse(&grade).ok()?;
-            Some(r.try_get("variant_id").and_then(|v| Ok((v, grade, cell_from(r)?))))
+            Some(
+                r.try_get("variant_id")
+                    .and_then(|v| Ok((v, grade, cell_from(r)?))),
+            )
         })
         .collect()
 }
 
 /// What this seller paid on average per variant and grade for trade-ins
 /// paid between `from_ms` and `to_ms`.
-pub async fn average_paid(conn: &mut AnyConnection, seller_id: i64, variant_ids: &[i64], from_ms: i64, to_ms: i64) -> DbResult<Vec<(i64, Grade, i64)>> {
+pub async fn average_paid(
+    conn: &mut AnyConnection,
+    seller_id: i64,
+    variant_ids: &[i64],
+    from_ms: i64,
+    to_ms: i64,
+) -> DbResult<Vec<(i64, Grade, i64)>> {
     if variant_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -400,7 +487,10 @@ pub async fn average_paid(conn: &mut AnyConnection, seller_id: i64, variant_ids:
 }
 
 /// The grid as CSV rows: (sku, grade, price, weekly cap), buying cells only.
-pub async fn export(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Vec<(String, Grade, i64, Option<i64>)>> {
+pub async fn export(
+    conn: &mut AnyConnection,
+    seller_id: i64,
+) -> DbResult<Vec<(String, Grade, i64, Option<i64>)>> {
     let rows = sqlx::query(
         "SELECT v.sku, l.grade, l.price_minor, l.weekly_cap FROM listings l JOIN variants v ON v.id = l.variant_id \
          WHERE l.seller_id = $1 AND l.active = 1 ORDER BY v.sku, l.grade",
@@ -412,14 +502,22 @@ pub async fn export(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Vec<(S
     for r in &rows {
         let grade: String = r.try_get("grade")?;
         if let Ok(grade) = Grade::parse(&grade) {
-            out.push((r.try_get("sku")?, grade, r.try_get("price_minor")?, r.try_get("weekly_cap")?));
+            out.push((
+                r.try_get("sku")?,
+                grade,
+                r.try_get("price_minor")?,
+                r.try_get("weekly_cap")?,
+            ));
         }
     }
     Ok(out)
 }
 
 /// Every cell of the seller, for an import to compare against.
-pub async fn existing(conn: &mut AnyConnection, seller_id: i64) -> DbResult<HashMap<(i64, Grade), Existing>> {
+pub async fn existing(
+    conn: &mut AnyConnection,
+    seller_id: i64,
+) -> DbResult<HashMap<(i64, Grade), Existing>> {
     // One text value rather than a row per cell: the database builds it in
     // milliseconds, while each of 100,000 rows costs the Any driver (and on
     // SQLite a message from its worker thread) microseconds of its own, and
@@ -440,17 +538,27 @@ pub async fn existing(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Hash
 /// Reads `existing`'s text: `id variant grade price|- cap|- version`, cells
 /// separated by commas.
 fn unpack_cells(packed: &str) -> DbResult<HashMap<(i64, Grade), Existing>> {
-    let malformed = |cell: &str| sqlx::Error::Decode(format!("malformed listing cell \"{cell}\"").into());
+    let malformed =
+        |cell: &str| sqlx::Error::Decode(format!("malformed listing cell \"{cell}\"").into());
     let mut out = HashMap::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
     for cell in packed.split(',').filter(|c| !c.is_empty()) {
         let fields: Vec<&str> = cell.split(' ').collect();
-        let [id, variant_id, grade, price, cap, version] = fields[..] else { return Err(malformed(cell)) };
+        let [id, variant_id, grade, price, cap, version] = fields[..] else {
+            return Err(malformed(cell));
+        };
         let int = |s: &str| s.parse::<i64>().map_err(|_| malformed(cell));
         let optional = |s: &str| if s == "-" { Ok(None) } else { int(s).map(Some) };
-        let Ok(grade) = Grade::parse(grade) else { continue };
+        let Ok(grade) = Grade::parse(grade) else {
+            continue;
+        };
         out.insert(
             (int(variant_id)?, grade),
-            Existing { listing_id: int(id)?, price_minor: optional(price)?, weekly_cap: optional(cap)?, version: int(version)? },
+            Existing {
+                listing_id: int(id)?,
+                price_minor: optional(price)?,
+                weekly_cap: optional(cap)?,
+                version: int(version)?,
+            },
         );
     }
     Ok(out)
@@ -547,7 +655,15 @@ fn insert_rows<const N: usize>(backend: Backend, rows: &[[Lit; N]], shared: &[Li
 /// Rows are written as literals in a few large statements (see `Lit`):
 /// binding 700,000 parameters one by one is what made 100,000 rows slow,
 /// on Postgres above all.
-pub async fn apply(db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by: i64, writes: &[Planned], source: Source, now: i64) -> DbResult<()> {
+pub async fn apply(
+    db: &Db,
+    conn: &mut AnyConnection,
+    seller_id: i64,
+    changed_by: i64,
+    writes: &[Planned],
+    source: Source,
+    now: i64,
+) -> DbResult<()> {
     let backend = db.backend();
     // SQLite compiles a statement into a program as long as its text, so
     // it gets bounded pieces; Postgres takes a whole file's arrays at once.
@@ -568,9 +684,22 @@ pub async fn apply(db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by
     let inserts: Vec<[Lit; 4]> = writes
         .iter()
         .filter(|w| w.before.is_none())
-        .filter_map(|w| w.price_minor.map(|p| [Lit::Int(Some(w.variant_id)), Lit::Code(w.grade.code()), Lit::Int(Some(p)), Lit::Int(w.weekly_cap)]))
+        .filter_map(|w| {
+            w.price_minor.map(|p| {
+                [
+                    Lit::Int(Some(w.variant_id)),
+                    Lit::Code(w.grade.code()),
+                    Lit::Int(Some(p)),
+                    Lit::Int(w.weekly_cap),
+                ]
+            })
+        })
         .collect();
-    let shared = [Lit::Int(Some(seller_id)), Lit::Int(Some(now)), Lit::Int(Some(now))];
+    let shared = [
+        Lit::Int(Some(seller_id)),
+        Lit::Int(Some(now)),
+        Lit::Int(Some(now)),
+    ];
     for chunk in inserts.chunks(rows_per_statement) {
         let sql = format!(
             "INSERT INTO listings (variant_id, grade, price_minor, weekly_cap, seller_id, price_set_at, created_at) {}",
@@ -580,7 +709,13 @@ pub async fn apply(db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by
     }
     let updates: Vec<[Lit; 3]> = writes
         .iter()
-        .filter_map(|w| Some([Lit::Int(Some(w.before?.listing_id)), Lit::Int(Some(w.price_minor?)), Lit::Int(w.weekly_cap)]))
+        .filter_map(|w| {
+            Some([
+                Lit::Int(Some(w.before?.listing_id)),
+                Lit::Int(Some(w.price_minor?)),
+                Lit::Int(w.weekly_cap),
+            ])
+        })
         .collect();
     for chunk in updates.chunks(rows_per_statement) {
         // price_set_at breaks ties between equal prices (first there wins),
@@ -594,7 +729,11 @@ pub async fn apply(db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by
         );
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
     }
-    let stop_ids: Vec<i64> = writes.iter().filter(|w| w.price_minor.is_none()).filter_map(|w| w.before.map(|b| b.listing_id)).collect();
+    let stop_ids: Vec<i64> = writes
+        .iter()
+        .filter(|w| w.price_minor.is_none())
+        .filter_map(|w| w.before.map(|b| b.listing_id))
+        .collect();
     for chunk in stop_ids.chunks(5_000) {
         let sql = format!("UPDATE listings SET active = 0, version = version + 1 WHERE seller_id = {seller_id} AND id IN ({})", id_list(chunk));
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
@@ -602,9 +741,21 @@ pub async fn apply(db: &Db, conn: &mut AnyConnection, seller_id: i64, changed_by
     let changes: Vec<[Lit; 4]> = writes
         .iter()
         .filter(|w| w.price_changed())
-        .map(|w| [Lit::Int(Some(w.variant_id)), Lit::Code(w.grade.code()), Lit::Int(w.before.and_then(|b| b.price_minor)), Lit::Int(w.price_minor)])
+        .map(|w| {
+            [
+                Lit::Int(Some(w.variant_id)),
+                Lit::Code(w.grade.code()),
+                Lit::Int(w.before.and_then(|b| b.price_minor)),
+                Lit::Int(w.price_minor),
+            ]
+        })
         .collect();
-    let shared = [Lit::Int(Some(seller_id)), Lit::Int(Some(changed_by)), Lit::Code(source.code()), Lit::Int(Some(now))];
+    let shared = [
+        Lit::Int(Some(seller_id)),
+        Lit::Int(Some(changed_by)),
+        Lit::Code(source.code()),
+        Lit::Int(Some(now)),
+    ];
     for chunk in changes.chunks(rows_per_statement) {
         let sql = format!(
             "INSERT INTO price_history (variant_id, grade, old_price_minor, new_price_minor, seller_id, changed_by, source, at) {}",
@@ -621,19 +772,51 @@ mod tests {
 
     #[test]
     fn cells_read_back_from_their_packed_text() {
-        let cells = unpack_cells("7 3 functional_good 12000 - 2,8 3 functional_used - 5 4,9 4 bogus 1 - 1").unwrap();
+        let cells =
+            unpack_cells("7 3 functional_good 12000 - 2,8 3 functional_used - 5 4,9 4 bogus 1 - 1")
+                .unwrap();
         assert_eq!(cells.len(), 2, "an unknown grade is skipped");
-        assert_eq!(cells[&(3, Grade::FunctionalGood)], Existing { listing_id: 7, price_minor: Some(12_000), weekly_cap: None, version: 2 });
-        assert_eq!(cells[&(3, Grade::FunctionalUsed)], Existing { listing_id: 8, price_minor: None, weekly_cap: Some(5), version: 4 });
+        assert_eq!(
+            cells[&(3, Grade::FunctionalGood)],
+            Existing {
+                listing_id: 7,
+                price_minor: Some(12_000),
+                weekly_cap: None,
+                version: 2
+            }
+        );
+        assert_eq!(
+            cells[&(3, Grade::FunctionalUsed)],
+            Existing {
+                listing_id: 8,
+                price_minor: None,
+                weekly_cap: Some(5),
+                version: 4
+            }
+        );
         assert!(unpack_cells("").unwrap().is_empty());
         assert!(unpack_cells("7 3 functional_good").is_err());
     }
 
     #[test]
     fn bulk_rows_are_values_on_sqlite_and_arrays_on_postgres() {
-        let rows = [[Lit::Int(Some(1)), Lit::Code("functional_good"), Lit::Int(None)], [Lit::Int(Some(2)), Lit::Code("functional_used"), Lit::Int(Some(5))]];
+        let rows = [
+            [
+                Lit::Int(Some(1)),
+                Lit::Code("functional_good"),
+                Lit::Int(None),
+            ],
+            [
+                Lit::Int(Some(2)),
+                Lit::Code("functional_used"),
+                Lit::Int(Some(5)),
+            ],
+        ];
         let shared = [Lit::Int(Some(9)), Lit::Code("csv")];
-        assert_eq!(insert_rows(Backend::Sqlite, &rows, &shared), "VALUES (1, 'functional_good', NULL, 9, 'csv'), (2, 'functional_used', 5, 9, 'csv')");
+        assert_eq!(
+            insert_rows(Backend::Sqlite, &rows, &shared),
+            "VALUES (1, 'functional_good', NULL, 9, 'csv'), (2, 'functional_used', 5, 9, 'csv')"
+        );
         assert_eq!(
             insert_rows(Backend::Postgres, &rows, &shared),
             "SELECT column1, column2, column3, 9, 'csv' FROM unnest('{1,2}'::bigint[], '{functional_good,functional_used}'::text[], '{NULL,5}'::bigint[]) \

@@ -3,9 +3,6 @@
 //! CSV imports (dry run, then all-or-nothing apply). Callers are the server
 //! functions, the CSV routes and the benchmark.
 
-use crate::features::pricing::repo::Source;
-use crate::platform::state::AppState;
-use crate::features::trade_ins::service::db_error;
 use crate::domain::catalog::{full_name, storage_label};
 use crate::domain::dates::{previous_month_ms, week_start_ms};
 use crate::domain::grade::Grade;
@@ -14,9 +11,12 @@ use crate::domain::offer::{Candidate, Ineligible};
 use crate::domain::price_csv;
 use crate::domain::price_import::{fingerprint, plan};
 use crate::error::AppError;
-use crate::features::pricing::*;
-use sqlx::AnyConnection;
 use crate::features::offers::cache::OfferCache;
+use crate::features::pricing::repo::Source;
+use crate::features::pricing::*;
+use crate::features::trade_ins::service::db_error;
+use crate::platform::state::AppState;
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -33,12 +33,26 @@ pub struct SellerCtx {
 
 /// The seller account of a user, or Forbidden (a seller user always has one).
 pub async fn seller_ctx(state: &AppState, user_id: i64) -> Result<SellerCtx, AppError> {
-    let s = crate::features::sellers::repo::overview_for_user(state.db.pool(), user_id).await.map_err(db_error)?.ok_or(AppError::Forbidden)?;
-    Ok(SellerCtx { seller_id: s.id, user_id, company: s.company, status: s.status, paused: s.paused, weekly_cap: s.weekly_cap })
+    let s = crate::features::sellers::repo::overview_for_user(state.db.pool(), user_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::Forbidden)?;
+    Ok(SellerCtx {
+        seller_id: s.id,
+        user_id,
+        company: s.company,
+        status: s.status,
+        paused: s.paused,
+        weekly_cap: s.weekly_cap,
+    })
 }
 
 pub fn variant_name(v: &crate::features::catalog::repo::VariantInfo) -> String {
-    let mut name = format!("{} · {}", full_name(&v.brand_name, &v.model_name), storage_label(v.storage_gb as u32));
+    let mut name = format!(
+        "{} · {}",
+        full_name(&v.brand_name, &v.model_name),
+        storage_label(v.storage_gb as u32)
+    );
     if !v.connectivity.is_empty() {
         name.push_str(&format!(" · {}", v.connectivity));
     }
@@ -58,7 +72,15 @@ fn not_competing(why: Ineligible, status: &str) -> String {
 
 /// Everything the grid shows for one cell. `competitors`: the other
 /// refurbishers' live prices.
-fn cell_view(ctx: &SellerCtx, variant_id: i64, grade: Grade, own: Option<crate::features::pricing::repo::Cell>, mine: Option<&Candidate>, competitors: &[i64], paid: Option<i64>) -> GridCell {
+fn cell_view(
+    ctx: &SellerCtx,
+    variant_id: i64,
+    grade: Grade,
+    own: Option<crate::features::pricing::repo::Cell>,
+    mine: Option<&Candidate>,
+    competitors: &[i64],
+    paid: Option<i64>,
+) -> GridCell {
     let price = own.and_then(|c| c.price_minor);
     GridCell {
         variant_id,
@@ -69,7 +91,10 @@ fn cell_view(ctx: &SellerCtx, variant_id: i64, grade: Grade, own: Option<crate::
         competitors: competitors.len(),
         best_competitor_minor: competitors.iter().copied().max(),
         position: price.map(|p| market_position(p, competitors)),
-        not_competing: price.and(mine).and_then(Candidate::ineligibility).map(|why| not_competing(why, &ctx.status)),
+        not_competing: price
+            .and(mine)
+            .and_then(Candidate::ineligibility)
+            .map(|why| not_competing(why, &ctx.status)),
         far_above_market: price.is_some_and(|p| far_above_market(p, competitors)),
         below_paid_minor: match (price, paid) {
             (Some(p), Some(avg)) if p < avg => Some(avg),
@@ -89,15 +114,33 @@ pub async fn cells(
     kept: Option<&OfferCache>,
 ) -> Result<HashMap<(i64, Grade), GridCell>, sqlx::Error> {
     let own: HashMap<(i64, Grade), crate::features::pricing::repo::Cell> =
-        crate::features::pricing::repo::own_cells(conn, ctx.seller_id, variant_ids).await?.into_iter().map(|(v, g, c)| ((v, g), c)).collect();
+        crate::features::pricing::repo::own_cells(conn, ctx.seller_id, variant_ids)
+            .await?
+            .into_iter()
+            .map(|(v, g, c)| ((v, g), c))
+            .collect();
     let week = week_start_ms(now);
     let market: HashMap<(i64, Grade), Arc<Vec<Candidate>>> = match kept {
-        Some(cache) => cache.candidates_for_variants(&mut *conn, variant_ids, week).await?,
-        None => crate::features::offers::repo::candidates_for_variants(&mut *conn, variant_ids, week).await?.into_iter().map(|(k, c)| (k, Arc::new(c))).collect(),
+        Some(cache) => {
+            cache
+                .candidates_for_variants(&mut *conn, variant_ids, week)
+                .await?
+        }
+        None => {
+            crate::features::offers::repo::candidates_for_variants(&mut *conn, variant_ids, week)
+                .await?
+                .into_iter()
+                .map(|(k, c)| (k, Arc::new(c)))
+                .collect()
+        }
     };
     let (from, to) = previous_month_ms(now);
     let paid: HashMap<(i64, Grade), i64> =
-        crate::features::pricing::repo::average_paid(conn, ctx.seller_id, variant_ids, from, to).await?.into_iter().map(|(v, g, a)| ((v, g), a)).collect();
+        crate::features::pricing::repo::average_paid(conn, ctx.seller_id, variant_ids, from, to)
+            .await?
+            .into_iter()
+            .map(|(v, g, a)| ((v, g), a))
+            .collect();
     let mut out = HashMap::new();
     let mut competitors = Vec::new();
     for &v in variant_ids {
@@ -106,8 +149,24 @@ pub async fn cells(
             let listings = market.get(&key).map(|c| c.as_slice()).unwrap_or_default();
             let mine = listings.iter().find(|c| c.seller_id == ctx.seller_id);
             competitors.clear();
-            competitors.extend(listings.iter().filter(|c| c.seller_id != ctx.seller_id && c.is_eligible()).map(|c| c.price_minor));
-            out.insert(key, cell_view(ctx, v, g, own.get(&key).copied(), mine, &competitors, paid.get(&key).copied()));
+            competitors.extend(
+                listings
+                    .iter()
+                    .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
+                    .map(|c| c.price_minor),
+            );
+            out.insert(
+                key,
+                cell_view(
+                    ctx,
+                    v,
+                    g,
+                    own.get(&key).copied(),
+                    mine,
+                    &competitors,
+                    paid.get(&key).copied(),
+                ),
+            );
         }
     }
     Ok(out)
@@ -115,24 +174,50 @@ pub async fn cells(
 
 pub const PER_PAGE: i64 = 50;
 
-pub async fn grid_page(state: &AppState, ctx: &SellerCtx, q: crate::features::pricing::repo::GridQuery, page: i64) -> Result<GridPage, AppError> {
+pub async fn grid_page(
+    state: &AppState,
+    ctx: &SellerCtx,
+    q: crate::features::pricing::repo::GridQuery,
+    page: i64,
+) -> Result<GridPage, AppError> {
     let now = state.clock.now_ms();
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let (total, variants) = crate::features::pricing::repo::grid(&mut conn, state.db.backend(), ctx.seller_id, &q).await.map_err(db_error)?;
+    let (total, variants) =
+        crate::features::pricing::repo::grid(&mut conn, state.db.backend(), ctx.seller_id, &q)
+            .await
+            .map_err(db_error)?;
     let ids: Vec<i64> = variants.iter().map(|v| v.variant_id).collect();
-    let mut cells = cells(&mut conn, ctx, &ids, now, Some(&state.offers)).await.map_err(db_error)?;
+    let mut cells = cells(&mut conn, ctx, &ids, now, Some(&state.offers))
+        .await
+        .map_err(db_error)?;
     let rows = variants
         .iter()
         .map(|v| GridRow {
             variant_id: v.variant_id,
             sku: v.sku.clone(),
             name: variant_name(v),
-            cells: Grade::ALL.iter().filter_map(|g| cells.remove(&(v.variant_id, *g))).collect(),
+            cells: Grade::ALL
+                .iter()
+                .filter_map(|g| cells.remove(&(v.variant_id, *g)))
+                .collect(),
         })
         .collect();
-    let categories = crate::features::catalog::repo::categories_with_counts(&mut *conn).await.map_err(db_error)?.into_iter().map(|c| (c.slug, c.name)).collect();
-    let brands = crate::features::catalog::repo::all_brands(&mut *conn).await.map_err(db_error)?;
-    let units_this_week = crate::features::sellers::repo::units_in_week(&mut *conn, ctx.seller_id, week_start_ms(now)).await.map_err(db_error)?;
+    let categories = crate::features::catalog::repo::categories_with_counts(&mut *conn)
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|c| (c.slug, c.name))
+        .collect();
+    let brands = crate::features::catalog::repo::all_brands(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let units_this_week = crate::features::sellers::repo::units_in_week(
+        &mut *conn,
+        ctx.seller_id,
+        week_start_ms(now),
+    )
+    .await
+    .map_err(db_error)?;
     Ok(GridPage {
         rows,
         total,
@@ -147,14 +232,27 @@ pub async fn grid_page(state: &AppState, ctx: &SellerCtx, q: crate::features::pr
     })
 }
 
-async fn one_cell(state: &AppState, ctx: &SellerCtx, variant_id: i64, grade: Grade) -> Result<GridCell, AppError> {
+async fn one_cell(
+    state: &AppState,
+    ctx: &SellerCtx,
+    variant_id: i64,
+    grade: Grade,
+) -> Result<GridCell, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let mut cells = cells(&mut conn, ctx, &[variant_id], state.clock.now_ms(), None).await.map_err(db_error)?;
+    let mut cells = cells(&mut conn, ctx, &[variant_id], state.clock.now_ms(), None)
+        .await
+        .map_err(db_error)?;
     cells.remove(&(variant_id, grade)).ok_or(AppError::NotFound)
 }
 
-async fn known_variant(state: &AppState, variant_id: i64) -> Result<crate::features::catalog::repo::VariantInfo, AppError> {
-    crate::features::catalog::repo::variant_by_id(state.db.pool(), variant_id).await.map_err(db_error)?.ok_or(AppError::NotFound)
+async fn known_variant(
+    state: &AppState,
+    variant_id: i64,
+) -> Result<crate::features::catalog::repo::VariantInfo, AppError> {
+    crate::features::catalog::repo::variant_by_id(state.db.pool(), variant_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)
 }
 
 /// Saves one cell if it still has `version` (None: the editor saw no
@@ -171,30 +269,68 @@ pub async fn save_cell(
     known_variant(state, variant_id).await?;
     let now = state.clock.now_ms();
     let mut tx = grid_tx(state, ctx.seller_id).await?;
-    let saved = crate::features::pricing::repo::save(&mut tx, ctx.seller_id, variant_id, grade, price_minor, version, ctx.user_id, source, now).await.map_err(db_error)?;
+    let saved = crate::features::pricing::repo::save(
+        &mut tx,
+        ctx.seller_id,
+        variant_id,
+        grade,
+        price_minor,
+        version,
+        ctx.user_id,
+        source,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     let cell = one_cell(state, ctx, variant_id, grade).await?;
     Ok(match saved {
         crate::features::pricing::repo::Saved::Saved { .. } => {
-            tracing::info!(seller_id = ctx.seller_id, variant_id, grade = grade.code(), ?price_minor, "price saved");
+            tracing::info!(
+                seller_id = ctx.seller_id,
+                variant_id,
+                grade = grade.code(),
+                ?price_minor,
+                "price saved"
+            );
             CellOutcome::Saved(cell)
         }
-        crate::features::pricing::repo::Saved::Unchanged | crate::features::pricing::repo::Saved::Missing => CellOutcome::Unchanged(cell),
+        crate::features::pricing::repo::Saved::Unchanged
+        | crate::features::pricing::repo::Saved::Missing => CellOutcome::Unchanged(cell),
         crate::features::pricing::repo::Saved::Stale { .. } => CellOutcome::Stale(cell),
     })
 }
 
-pub async fn set_listing_cap(state: &AppState, ctx: &SellerCtx, variant_id: i64, grade: Grade, cap: Option<i64>, version: i64) -> Result<CellOutcome, AppError> {
+pub async fn set_listing_cap(
+    state: &AppState,
+    ctx: &SellerCtx,
+    variant_id: i64,
+    grade: Grade,
+    cap: Option<i64>,
+    version: i64,
+) -> Result<CellOutcome, AppError> {
     known_variant(state, variant_id).await?;
     let mut tx = grid_tx(state, ctx.seller_id).await?;
-    let saved = crate::features::pricing::repo::set_listing_cap(&mut tx, ctx.seller_id, variant_id, grade, cap, version).await.map_err(db_error)?;
+    let saved = crate::features::pricing::repo::set_listing_cap(
+        &mut tx,
+        ctx.seller_id,
+        variant_id,
+        grade,
+        cap,
+        version,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     let cell = one_cell(state, ctx, variant_id, grade).await?;
     match saved {
         crate::features::pricing::repo::Saved::Saved { .. } => Ok(CellOutcome::Saved(cell)),
         crate::features::pricing::repo::Saved::Unchanged => Ok(CellOutcome::Unchanged(cell)),
         crate::features::pricing::repo::Saved::Stale { .. } => Ok(CellOutcome::Stale(cell)),
-        crate::features::pricing::repo::Saved::Missing => Err(AppError::invalid("cap", "Set a price first: a cap limits a listing you buy with.")),
+        crate::features::pricing::repo::Saved::Missing => Err(AppError::invalid(
+            "cap",
+            "Set a price first: a cap limits a listing you buy with.",
+        )),
     }
 }
 
@@ -202,19 +338,46 @@ pub const MAX_MATCH_ROWS: usize = 200;
 
 /// The prices "match price to win" would set for these rows: every cell
 /// this seller buys and does not win, raised to the price to win.
-pub async fn match_preview(state: &AppState, ctx: &SellerCtx, variant_ids: &[i64]) -> Result<Vec<MatchLine>, AppError> {
+pub async fn match_preview(
+    state: &AppState,
+    ctx: &SellerCtx,
+    variant_ids: &[i64],
+) -> Result<Vec<MatchLine>, AppError> {
     if variant_ids.is_empty() || variant_ids.len() > MAX_MATCH_ROWS {
-        return Err(AppError::invalid("rows", format!("Select between 1 and {MAX_MATCH_ROWS} rows.")));
+        return Err(AppError::invalid(
+            "rows",
+            format!("Select between 1 and {MAX_MATCH_ROWS} rows."),
+        ));
     }
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let cells = cells(&mut conn, ctx, variant_ids, state.clock.now_ms(), None).await.map_err(db_error)?;
+    let cells = cells(&mut conn, ctx, variant_ids, state.clock.now_ms(), None)
+        .await
+        .map_err(db_error)?;
     let mut lines = Vec::new();
     for &v in variant_ids {
-        let Some(info) = crate::features::catalog::repo::variant_by_id(&mut *conn, v).await.map_err(db_error)? else { return Err(AppError::NotFound) };
+        let Some(info) = crate::features::catalog::repo::variant_by_id(&mut *conn, v)
+            .await
+            .map_err(db_error)?
+        else {
+            return Err(AppError::NotFound);
+        };
         for g in Grade::ALL {
-            let Some(c) = cells.get(&(v, g)) else { continue };
-            if let (Some(current), Some(version), Some(new)) = (c.price_minor, c.version, c.position.as_ref().and_then(|p| p.price_to_win_minor)) {
-                lines.push(MatchLine { variant_id: v, grade: g, name: variant_name(&info), current_minor: current, new_minor: new, version });
+            let Some(c) = cells.get(&(v, g)) else {
+                continue;
+            };
+            if let (Some(current), Some(version), Some(new)) = (
+                c.price_minor,
+                c.version,
+                c.position.as_ref().and_then(|p| p.price_to_win_minor),
+            ) {
+                lines.push(MatchLine {
+                    variant_id: v,
+                    grade: g,
+                    name: variant_name(&info),
+                    current_minor: current,
+                    new_minor: new,
+                    version,
+                });
             }
         }
     }
@@ -223,24 +386,40 @@ pub async fn match_preview(state: &AppState, ctx: &SellerCtx, variant_ids: &[i64
 
 /// Saves a previewed "match price to win", all or nothing: if any cell
 /// changed since the preview, nothing is saved.
-pub async fn apply_match(state: &AppState, ctx: &SellerCtx, lines: &[MatchLine]) -> Result<usize, AppError> {
+pub async fn apply_match(
+    state: &AppState,
+    ctx: &SellerCtx,
+    lines: &[MatchLine],
+) -> Result<usize, AppError> {
     if lines.is_empty() || lines.len() > MAX_MATCH_ROWS * Grade::ALL.len() {
         return Err(AppError::invalid("rows", "Nothing to save."));
     }
     for l in lines {
-        crate::domain::listing_price::check_price(l.new_minor).map_err(|e| AppError::invalid("rows", e))?;
+        crate::domain::listing_price::check_price(l.new_minor)
+            .map_err(|e| AppError::invalid("rows", e))?;
     }
     let now = state.clock.now_ms();
     let mut tx = grid_tx(state, ctx.seller_id).await?;
     let mut saved = 0;
     for l in lines {
-        match crate::features::pricing::repo::save(&mut tx, ctx.seller_id, l.variant_id, l.grade, Some(l.new_minor), Some(l.version), ctx.user_id, Source::Recommendation, now)
-            .await
-            .map_err(db_error)?
+        match crate::features::pricing::repo::save(
+            &mut tx,
+            ctx.seller_id,
+            l.variant_id,
+            l.grade,
+            Some(l.new_minor),
+            Some(l.version),
+            ctx.user_id,
+            Source::Recommendation,
+            now,
+        )
+        .await
+        .map_err(db_error)?
         {
             crate::features::pricing::repo::Saved::Saved { .. } => saved += 1,
             crate::features::pricing::repo::Saved::Unchanged => {}
-            crate::features::pricing::repo::Saved::Stale { .. } | crate::features::pricing::repo::Saved::Missing => {
+            crate::features::pricing::repo::Saved::Stale { .. }
+            | crate::features::pricing::repo::Saved::Missing => {
                 return Err(AppError::Conflict(format!(
                     "{} ({}) changed since the preview; nothing was saved. Preview again.",
                     l.name,
@@ -257,20 +436,40 @@ pub async fn apply_match(state: &AppState, ctx: &SellerCtx, lines: &[MatchLine])
 /// Parses the file on the blocking pool while the caller reads the
 /// database: for 100,000 rows each takes a good part of the time, and the
 /// async workers stay free for other requests.
-fn parse_in_background(text: &str) -> tokio::task::JoinHandle<Result<price_csv::Parsed, price_csv::FileError>> {
+fn parse_in_background(
+    text: &str,
+) -> tokio::task::JoinHandle<Result<price_csv::Parsed, price_csv::FileError>> {
     let text = text.to_owned();
     tokio::task::spawn_blocking(move || price_csv::parse(&text))
 }
 
-async fn parsed_file(parsing: tokio::task::JoinHandle<Result<price_csv::Parsed, price_csv::FileError>>) -> Result<price_csv::Parsed, AppError> {
-    parsing.await.expect("CSV parsing task panicked").map_err(|e| AppError::invalid("file", e))
+async fn parsed_file(
+    parsing: tokio::task::JoinHandle<Result<price_csv::Parsed, price_csv::FileError>>,
+) -> Result<price_csv::Parsed, AppError> {
+    parsing
+        .await
+        .expect("CSV parsing task panicked")
+        .map_err(|e| AppError::invalid("file", e))
 }
 
-fn report(p: &crate::domain::price_import::Plan, rows: usize, base: String, applied: bool) -> ImportReport {
+fn report(
+    p: &crate::domain::price_import::Plan,
+    rows: usize,
+    base: String,
+    applied: bool,
+) -> ImportReport {
     ImportReport {
         rows,
         counts: p.counts,
-        errors: p.errors.iter().take(MAX_LISTED_ERRORS).map(|e| RowProblem { line: e.line, reason: e.reason.clone() }).collect(),
+        errors: p
+            .errors
+            .iter()
+            .take(MAX_LISTED_ERRORS)
+            .map(|e| RowProblem {
+                line: e.line,
+                reason: e.reason.clone(),
+            })
+            .collect(),
         error_count: p.errors.len(),
         base,
         applied,
@@ -281,18 +480,32 @@ fn report(p: &crate::domain::price_import::Plan, rows: usize, base: String, appl
 /// seller's row first, so an import's check of the grid it previewed and
 /// its writes see no cell save in between (Postgres runs plain `BEGIN`;
 /// SQLite's write transaction is already exclusive).
-async fn grid_tx(state: &AppState, seller_id: i64) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
+async fn grid_tx(
+    state: &AppState,
+    seller_id: i64,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::pricing::repo::lock_grid(&mut tx, seller_id).await.map_err(db_error)?;
+    crate::features::pricing::repo::lock_grid(&mut tx, seller_id)
+        .await
+        .map_err(db_error)?;
     Ok(tx)
 }
 
 /// The dry run: what the file would change, and every bad row.
-pub async fn preview_import(state: &AppState, ctx: &SellerCtx, text: &str, replace_all: bool) -> Result<ImportReport, AppError> {
+pub async fn preview_import(
+    state: &AppState,
+    ctx: &SellerCtx,
+    text: &str,
+    replace_all: bool,
+) -> Result<ImportReport, AppError> {
     let parsing = parse_in_background(text);
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let ids = crate::features::catalog::repo::variant_ids_by_sku(&mut conn).await.map_err(db_error)?;
-    let existing = crate::features::pricing::repo::existing(&mut conn, ctx.seller_id).await.map_err(db_error)?;
+    let ids = crate::features::catalog::repo::variant_ids_by_sku(&mut conn)
+        .await
+        .map_err(db_error)?;
+    let existing = crate::features::pricing::repo::existing(&mut conn, ctx.seller_id)
+        .await
+        .map_err(db_error)?;
     let parsed = parsed_file(parsing).await?;
     let rows = parsed.rows.len() + parsed.errors.len();
     let p = plan(parsed, &ids, &existing, replace_all);
@@ -301,15 +514,25 @@ pub async fn preview_import(state: &AppState, ctx: &SellerCtx, text: &str, repla
 
 /// Applies the file in one transaction if the grid is still the one the
 /// preview saw (`base`) and no row is bad; otherwise changes nothing.
-pub async fn apply_import(state: &AppState, ctx: &SellerCtx, text: &str, replace_all: bool, base: &str) -> Result<ImportReport, AppError> {
+pub async fn apply_import(
+    state: &AppState,
+    ctx: &SellerCtx,
+    text: &str,
+    replace_all: bool,
+    base: &str,
+) -> Result<ImportReport, AppError> {
     let parsing = parse_in_background(text);
     let ids = {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-        crate::features::catalog::repo::variant_ids_by_sku(&mut conn).await.map_err(db_error)?
+        crate::features::catalog::repo::variant_ids_by_sku(&mut conn)
+            .await
+            .map_err(db_error)?
     };
     let now = state.clock.now_ms();
     let mut tx = grid_tx(state, ctx.seller_id).await?;
-    let existing = crate::features::pricing::repo::existing(&mut tx, ctx.seller_id).await.map_err(db_error)?;
+    let existing = crate::features::pricing::repo::existing(&mut tx, ctx.seller_id)
+        .await
+        .map_err(db_error)?;
     let parsed = parsed_file(parsing).await?;
     let rows = parsed.rows.len() + parsed.errors.len();
     let current = fingerprint(&existing);
@@ -318,11 +541,33 @@ pub async fn apply_import(state: &AppState, ctx: &SellerCtx, text: &str, replace
     }
     let p = plan(parsed, &ids, &existing, replace_all);
     if !p.errors.is_empty() {
-        return Err(AppError::invalid("file", format!("{} rows have problems; nothing was applied. Fix them and preview again.", p.errors.len())));
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "{} rows have problems; nothing was applied. Fix them and preview again.",
+                p.errors.len()
+            ),
+        ));
     }
-    crate::features::pricing::repo::apply(&state.db, &mut tx, ctx.seller_id, ctx.user_id, &p.writes, Source::Csv, now).await.map_err(db_error)?;
+    crate::features::pricing::repo::apply(
+        &state.db,
+        &mut tx,
+        ctx.seller_id,
+        ctx.user_id,
+        &p.writes,
+        Source::Csv,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(seller_id = ctx.seller_id, new = p.counts.new, changed = p.counts.changed, removed = p.counts.removed, "price import applied");
+    tracing::info!(
+        seller_id = ctx.seller_id,
+        new = p.counts.new,
+        changed = p.counts.changed,
+        removed = p.counts.removed,
+        "price import applied"
+    );
     // No base: a further import starts with a new preview.
     Ok(report(&p, rows, String::new(), true))
 }
@@ -330,7 +575,9 @@ pub async fn apply_import(state: &AppState, ctx: &SellerCtx, text: &str, replace
 /// The grid as CSV text, header included.
 pub async fn export_csv(state: &AppState, ctx: &SellerCtx) -> Result<String, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let rows = crate::features::pricing::repo::export(&mut conn, ctx.seller_id).await.map_err(db_error)?;
+    let rows = crate::features::pricing::repo::export(&mut conn, ctx.seller_id)
+        .await
+        .map_err(db_error)?;
     let mut out = String::with_capacity(40 * (rows.len() + 1));
     out.push_str(&price_csv::HEADER.join(","));
     out.push('\n');

@@ -1,14 +1,14 @@
 //! Refurbisher scorecards over the last 90 days, the quality score they
 //! feed (the tie-breaker between equal offers), and suspension.
 
-use crate::features::audit::repo::AuditEntry;
-use crate::features::kpis::repo::ops_kpis::{Filter, Group};
-use crate::platform::state::AppState;
-use crate::features::trade_ins::service::db_error;
 use crate::domain::dates::DAY_MS;
 use crate::domain::kpi::{Counts, Kpi};
 use crate::error::AppError;
+use crate::features::audit::repo::AuditEntry;
+use crate::features::kpis::repo::ops_kpis::{Filter, Group};
 use crate::features::quality::Scorecard;
+use crate::features::trade_ins::service::db_error;
+use crate::platform::state::AppState;
 
 pub const WINDOW_MS: i64 = 90 * DAY_MS;
 
@@ -17,13 +17,31 @@ pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let sellers: Vec<(i64, String, String, i64)> =
         sqlx::query_as("SELECT id, company_name, status, quality_score FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name").fetch_all(&mut *conn).await.map_err(db_error)?;
-    let disputes: std::collections::HashMap<i64, i64> = crate::features::claims::repo::per_seller(&mut *conn, now - WINDOW_MS).await.map_err(db_error)?.into_iter().collect();
-    let mut by_seller = crate::features::kpis::repo::ops_kpis::counts(&mut conn, now - WINDOW_MS, now, &Filter::default(), Group::SellerId, false).await.map_err(db_error)?;
+    let disputes: std::collections::HashMap<i64, i64> =
+        crate::features::claims::repo::per_seller(&mut *conn, now - WINDOW_MS)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .collect();
+    let mut by_seller = crate::features::kpis::repo::ops_kpis::counts(
+        &mut conn,
+        now - WINDOW_MS,
+        now,
+        &Filter::default(),
+        Group::SellerId,
+        false,
+    )
+    .await
+    .map_err(db_error)?;
     let mut out = Vec::new();
     for (id, company, status, current) in sellers {
         let c = by_seller.remove(&id.to_string()).unwrap_or_default();
         let d = disputes.get(&id).copied().unwrap_or(0);
-        let show = |k: Kpi, c: &Counts| k.value(c).map(|v| k.format(v)).unwrap_or_else(|| "–".into());
+        let show = |k: Kpi, c: &Counts| {
+            k.value(c)
+                .map(|v| k.format(v))
+                .unwrap_or_else(|| "–".into())
+        };
         out.push(Scorecard {
             seller_id: id,
             company,
@@ -49,42 +67,96 @@ pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize,
     let mut n = 0;
     for c in &cards {
         if let Some(score) = c.computed_score.filter(|s| *s != c.quality_score) {
-            crate::features::sellers::repo::set_quality_score(&mut *tx, c.seller_id, score).await.map_err(db_error)?;
+            crate::features::sellers::repo::set_quality_score(&mut *tx, c.seller_id, score)
+                .await
+                .map_err(db_error)?;
             n += 1;
         }
     }
     let detail = format!("quality scores recomputed ({n} changed)");
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: ops_user, action: "quality_scores", detail: &detail, ..Default::default() }, now).await.map_err(db_error)?;
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: ops_user,
+            action: "quality_scores",
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(n)
 }
 
 /// Suspends an approved refurbisher (its prices leave the offers at once:
 /// the offer rule only takes approved sellers) or reinstates a suspended one.
-pub async fn set_suspended(state: &AppState, ops_user: i64, seller_id: i64, suspend: bool, reason: &str) -> Result<(), AppError> {
-    let reason = crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
-    let (from, to) = if suspend { ("approved", "suspended") } else { ("suspended", "approved") };
+pub async fn set_suspended(
+    state: &AppState,
+    ops_user: i64,
+    seller_id: i64,
+    suspend: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason =
+        crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
+    let (from, to) = if suspend {
+        ("approved", "suspended")
+    } else {
+        ("suspended", "approved")
+    };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if crate::features::sellers::repo::contact(&mut *tx, seller_id).await.map_err(db_error)?.is_none() {
+    if crate::features::sellers::repo::contact(&mut *tx, seller_id)
+        .await
+        .map_err(db_error)?
+        .is_none()
+    {
         return Err(AppError::NotFound);
     }
-    if !crate::features::sellers::repo::change_status(&mut *tx, seller_id, from, to, ops_user, &reason, now).await.map_err(db_error)? {
-        return Err(AppError::Conflict(format!("This refurbisher is not {from}.")));
+    if !crate::features::sellers::repo::change_status(
+        &mut *tx, seller_id, from, to, ops_user, &reason, now,
+    )
+    .await
+    .map_err(db_error)?
+    {
+        return Err(AppError::Conflict(format!(
+            "This refurbisher is not {from}."
+        )));
     }
     let detail = format!("refurbisher {to}: {reason}");
-    crate::features::audit::repo::audit(&mut *tx, &AuditEntry { actor_id: Some(ops_user), action: "seller_status", seller_id: Some(seller_id), detail: &detail, ..Default::default() }, now)
-        .await
-        .map_err(db_error)?;
+    crate::features::audit::repo::audit(
+        &mut *tx,
+        &AuditEntry {
+            actor_id: Some(ops_user),
+            action: "seller_status",
+            seller_id: Some(seller_id),
+            detail: &detail,
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(seller_id, to, "refurbisher status changed by operations");
     Ok(())
 }
 
 /// `/ops/refurbishers.csv`: the scorecards as CSV.
-pub async fn export(axum::extract::State(state): axum::extract::State<AppState>, headers: http::HeaderMap) -> axum::response::Response {
+pub async fn export(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: http::HeaderMap,
+) -> axum::response::Response {
     use crate::features::trade_ins::downloads::{csv_attachment, csv_field, refused};
-    if let Err(e) = crate::platform::session::user_with_role(&state, &headers, crate::domain::account::Role::Ops).await {
+    if let Err(e) = crate::platform::session::user_with_role(
+        &state,
+        &headers,
+        crate::domain::account::Role::Ops,
+    )
+    .await
+    {
         return refused(e);
     }
     let cards = match scorecards(&state).await {

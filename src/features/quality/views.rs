@@ -1,8 +1,8 @@
 //! Refurbisher quality (`/ops/refurbishers`): a scorecard per refurbisher
 //! over 90 days, the quality score it feeds, and suspension.
 
-use crate::features::quality::Scorecard;
 use crate::error::AppError;
+use crate::features::quality::Scorecard;
 use crate::ui::form::FormError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +24,11 @@ pub async fn recompute_scores() -> Result<usize, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "seller_suspension")]
-pub async fn set_seller_suspended(seller_id: i64, suspend: String, reason: String) -> Result<(), AppError> {
+pub async fn set_seller_suspended(
+    seller_id: i64,
+    suspend: String,
+    reason: String,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
@@ -33,14 +37,24 @@ pub async fn set_seller_suspended(seller_id: i64, suspend: String, reason: Strin
         "reinstate" => false,
         _ => return Err(AppError::invalid("suspend", "Suspend or reinstate.")),
     };
-    crate::features::quality::service::set_suspended(&g.state, g.user()?.id, seller_id, suspend, &reason).await
+    crate::features::quality::service::set_suspended(
+        &g.state,
+        g.user()?.id,
+        seller_id,
+        suspend,
+        &reason,
+    )
+    .await
 }
 
 #[component]
 pub fn QualityPage() -> impl IntoView {
     let recompute = ServerAction::<RecomputeScores>::new();
     let suspension = ServerAction::<SetSellerSuspended>::new();
-    let data = crate::ui::data::load(move || (recompute.version().get(), suspension.version().get()), |_| load_scorecards());
+    let data = crate::ui::data::load(
+        move || (recompute.version().get(), suspension.version().get()),
+        |_| load_scorecards(),
+    );
     let error = Signal::derive(move || suspension.value().get().and_then(Result::err));
     view! {
         <Title text="Refurbisher quality"/>

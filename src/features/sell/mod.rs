@@ -20,7 +20,8 @@ pub struct OfferQuery {
 
 /// The (category, brand, model, answers) an offer or accept page is about,
 /// read from its URL.
-pub fn offer_route_key() -> impl Fn() -> (String, String, String, OfferQuery) + Copy + Send + Sync + 'static {
+pub fn offer_route_key(
+) -> impl Fn() -> (String, String, String, OfferQuery) + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();
     let query = leptos_router::hooks::use_query_map();
     move || {
@@ -47,7 +48,13 @@ impl OfferQuery {
 
     pub fn to_query(&self) -> String {
         use crate::ui::url_encode as e;
-        format!("variant={}&works={}&screen={}&body={}", e(&self.variant), e(&self.works), e(&self.screen), e(&self.body))
+        format!(
+            "variant={}&works={}&screen={}&body={}",
+            e(&self.variant),
+            e(&self.works),
+            e(&self.screen),
+            e(&self.body)
+        )
     }
 }
 
@@ -68,13 +75,20 @@ impl ModelRef {
     }
 
     pub fn path(&self) -> String {
-        format!("/sell/{}/{}/{}", self.category_slug, self.brand_slug, self.model_slug)
+        format!(
+            "/sell/{}/{}/{}",
+            self.category_slug, self.brand_slug, self.model_slug
+        )
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OfferKind {
-    Buy { price_minor: i64, seller_name: String, competing_offers: usize },
+    Buy {
+        price_minor: i64,
+        seller_name: String,
+        competing_offers: usize,
+    },
     Recycle,
 }
 
@@ -115,7 +129,12 @@ pub async fn resolve_offer(
     use crate::error::{AppError, FieldErrors};
     use crate::platform::session::guard::OrInternal;
 
-    let variants = g.state.catalog.variants_of_model(&g.state.db, category, brand, model).await.or_internal(g)?;
+    let variants = g
+        .state
+        .catalog
+        .variants_of_model(&g.state.db, category, brand, model)
+        .await
+        .or_internal(g)?;
     let first = variants.first().ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     let variant = variants.iter().find(|v| v.sku == q.variant);
@@ -137,16 +156,42 @@ pub async fn resolve_offer(
     let now = g.now_ms();
     // What is shown may be a moment old (offer_cache); confirming decides
     // again on fresh rows.
-    let candidates = g.state.offers.candidates(&g.state.db, variant.variant_id, grade, crate::domain::dates::week_start_ms(now)).await.or_internal(g)?;
+    let candidates = g
+        .state
+        .offers
+        .candidates(
+            &g.state.db,
+            variant.variant_id,
+            grade,
+            crate::domain::dates::week_start_ms(now),
+        )
+        .await
+        .or_internal(g)?;
     let competing = candidates.iter().filter(|c| c.is_eligible()).count();
     let (offer, buyer) = match decide(&candidates) {
-        Decision::Buy(c) => (OfferKind::Buy { price_minor: c.price_minor, seller_name: c.seller_name, competing_offers: competing }, Some((c.seller_id, c.price_minor))),
+        Decision::Buy(c) => (
+            OfferKind::Buy {
+                price_minor: c.price_minor,
+                seller_name: c.seller_name,
+                competing_offers: competing,
+            },
+            Some((c.seller_id, c.price_minor)),
+        ),
         Decision::Recycle => (OfferKind::Recycle, None),
     };
     if record_view {
-        let shown = crate::features::offers::repo::ShownOffer { variant_id: variant.variant_id, grade, seller_id: buyer.map(|b| b.0), price_minor: buyer.map(|b| b.1), at_ms: now };
+        let shown = crate::features::offers::repo::ShownOffer {
+            variant_id: variant.variant_id,
+            grade,
+            seller_id: buyer.map(|b| b.0),
+            price_minor: buyer.map(|b| b.1),
+            at_ms: now,
+        };
         // A page served again from the page cache records its view too.
-        crate::platform::session::guard::append_header(http::HeaderName::from_static(crate::platform::http::page_cache::SHOWN_HEADER), &crate::platform::http::page_cache::shown_value(&shown));
+        crate::platform::session::guard::append_header(
+            http::HeaderName::from_static(crate::platform::http::page_cache::SHOWN_HEADER),
+            &crate::platform::http::page_cache::shown_value(&shown),
+        );
         g.state.offer_views.record(shown).await;
     }
     let category_enum = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;

@@ -1,7 +1,7 @@
-use crate::features::offers::repo::changed;
-use crate::platform::db::DbResult;
 use crate::domain::grade::Grade;
+use crate::features::offers::repo::changed;
 use crate::platform::db::Db;
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor};
 
 pub struct NewSeller<'a> {
@@ -23,7 +23,11 @@ pub struct NewSeller<'a> {
     pub kind: &'a str,
 }
 
-pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, s: &NewSeller<'_>, now_ms: i64) -> DbResult<i64> {
+pub async fn insert<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    s: &NewSeller<'_>,
+    now_ms: i64,
+) -> DbResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO sellers (user_id, company_name, vat_number, address_line1, postcode, city, country, \
            contact_email, contact_phone, status, weekly_cap, quality_score, created_at, kind, contact_name, address_line2) \
@@ -50,12 +54,20 @@ pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, s: &NewSeller<'_>
 }
 
 /// The recycling partner: (seller id, company name).
-pub async fn recycler<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Option<(i64, String)>> {
-    sqlx::query_as("SELECT id, company_name FROM sellers WHERE kind = 'recycler' ORDER BY id LIMIT 1").fetch_optional(ex).await
+pub async fn recycler<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<Option<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, company_name FROM sellers WHERE kind = 'recycler' ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(ex)
+    .await
 }
 
 pub async fn count<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sellers").fetch_one(ex).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM sellers")
+        .fetch_one(ex)
+        .await
 }
 
 pub struct NewListing {
@@ -67,7 +79,12 @@ pub struct NewListing {
 
 /// Inserts listings many rows per statement (see `Placeholders` for why
 /// the placeholder style differs per backend).
-pub async fn insert_listings(db: &Db, conn: &mut AnyConnection, listings: &[NewListing], now_ms: i64) -> DbResult<()> {
+pub async fn insert_listings(
+    db: &Db,
+    conn: &mut AnyConnection,
+    listings: &[NewListing],
+    now_ms: i64,
+) -> DbResult<()> {
     const ROWS_PER_STATEMENT: usize = 500;
     for chunk in listings.chunks(ROWS_PER_STATEMENT) {
         let mut ph = db.placeholders();
@@ -78,7 +95,13 @@ pub async fn insert_listings(db: &Db, conn: &mut AnyConnection, listings: &[NewL
         );
         let mut query = sqlx::query(&sql);
         for l in chunk {
-            query = query.bind(l.seller_id).bind(l.variant_id).bind(l.grade.code()).bind(l.price_minor).bind(now_ms).bind(now_ms);
+            query = query
+                .bind(l.seller_id)
+                .bind(l.variant_id)
+                .bind(l.grade.code())
+                .bind(l.price_minor)
+                .bind(now_ms)
+                .bind(now_ms);
         }
         query.execute(&mut *conn).await.inspect(changed)?;
     }
@@ -86,7 +109,9 @@ pub async fn insert_listings(db: &Db, conn: &mut AnyConnection, listings: &[NewL
 }
 
 pub async fn count_listings<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM listings").fetch_one(ex).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM listings")
+        .fetch_one(ex)
+        .await
 }
 
 #[derive(Clone, Debug)]
@@ -101,7 +126,10 @@ pub struct SellerSummary {
     pub weekly_cap: Option<i64>,
 }
 
-pub async fn overview_for_user<'c>(ex: impl Executor<'c, Database = Any>, user_id: i64) -> DbResult<Option<SellerSummary>> {
+pub async fn overview_for_user<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: i64,
+) -> DbResult<Option<SellerSummary>> {
     use sqlx::Row;
     let row = sqlx::query(
         "SELECT s.id, s.company_name, s.status, s.paused, s.city, s.country, s.weekly_cap, \
@@ -134,7 +162,9 @@ pub struct MarketplaceCounts {
     pub listings: i64,
 }
 
-pub async fn marketplace_counts<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<MarketplaceCounts> {
+pub async fn marketplace_counts<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<MarketplaceCounts> {
     use sqlx::Row;
     let r = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers, \
@@ -166,7 +196,10 @@ fn address_from_row(r: &sqlx::any::AnyRow) -> DbResult<crate::domain::address::P
 }
 
 /// Where parcels for this seller go.
-pub async fn warehouse_address<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64) -> DbResult<Option<crate::domain::address::PostalAddress>> {
+pub async fn warehouse_address<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: i64,
+) -> DbResult<Option<crate::domain::address::PostalAddress>> {
     let row = sqlx::query("SELECT company_name, address_line1, address_line2, postcode, city, country FROM sellers WHERE id = $1")
         .bind(seller_id)
         .fetch_optional(ex)
@@ -175,17 +208,28 @@ pub async fn warehouse_address<'c>(ex: impl Executor<'c, Database = Any>, seller
 }
 
 /// Units the seller bought in the ISO week starting at `week_start_ms`.
-pub async fn units_in_week<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, week_start_ms: i64) -> DbResult<i64> {
-    let units: Option<i64> = sqlx::query_scalar("SELECT units FROM cap_usage WHERE scope = 'seller' AND owner_id = $1 AND week_start = $2")
-        .bind(seller_id)
-        .bind(week_start_ms)
-        .fetch_optional(ex)
-        .await?;
+pub async fn units_in_week<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: i64,
+    week_start_ms: i64,
+) -> DbResult<i64> {
+    let units: Option<i64> = sqlx::query_scalar(
+        "SELECT units FROM cap_usage WHERE scope = 'seller' AND owner_id = $1 AND week_start = $2",
+    )
+    .bind(seller_id)
+    .bind(week_start_ms)
+    .fetch_optional(ex)
+    .await?;
     Ok(units.unwrap_or(0))
 }
 
 /// The "pause buying" switch and the seller's weekly unit cap.
-pub async fn set_buying<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, paused: bool, weekly_cap: Option<i64>) -> DbResult<()> {
+pub async fn set_buying<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: i64,
+    paused: bool,
+    weekly_cap: Option<i64>,
+) -> DbResult<()> {
     sqlx::query("UPDATE sellers SET paused = $1, weekly_cap = $2 WHERE id = $3")
         .bind(i64::from(paused))
         .bind(weekly_cap)
@@ -197,8 +241,17 @@ pub async fn set_buying<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i6
 }
 
 /// A seller's quality score (breaks ties between equal offers).
-pub async fn set_quality_score<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64, score: i64) -> DbResult<()> {
-    sqlx::query("UPDATE sellers SET quality_score = $1 WHERE id = $2").bind(score).bind(seller_id).execute(ex).await.inspect(changed)?;
+pub async fn set_quality_score<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: i64,
+    score: i64,
+) -> DbResult<()> {
+    sqlx::query("UPDATE sellers SET quality_score = $1 WHERE id = $2")
+        .bind(score)
+        .bind(seller_id)
+        .execute(ex)
+        .await
+        .inspect(changed)?;
     Ok(())
 }
 
@@ -220,7 +273,10 @@ pub struct Application {
 
 /// Refurbisher applications: pending ones first (oldest first), then the
 /// latest decisions.
-pub async fn applications<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<Application>> {
+pub async fn applications<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    limit: i64,
+) -> DbResult<Vec<Application>> {
     use sqlx::Row;
     let rows = sqlx::query(
         "SELECT s.id, s.company_name, s.vat_number, s.address_line1, s.address_line2, s.postcode, s.city, s.country, \
@@ -284,6 +340,12 @@ pub async fn change_status<'c>(
 }
 
 /// (contact email, company) of a seller.
-pub async fn contact<'c>(ex: impl Executor<'c, Database = Any>, seller_id: i64) -> DbResult<Option<(String, String)>> {
-    sqlx::query_as("SELECT contact_email, company_name FROM sellers WHERE id = $1").bind(seller_id).fetch_optional(ex).await
+pub async fn contact<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: i64,
+) -> DbResult<Option<(String, String)>> {
+    sqlx::query_as("SELECT contact_email, company_name FROM sellers WHERE id = $1")
+        .bind(seller_id)
+        .fetch_optional(ex)
+        .await
 }

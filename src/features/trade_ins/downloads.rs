@@ -2,11 +2,11 @@
 //! routes (a file is not a page), with the same session and ownership rules
 //! as the pages.
 
-use crate::platform::session as auth;
+use crate::domain::dates::Date;
 use crate::features::trade_ins::label::{render_label_pdf, LabelData};
 use crate::features::trade_ins::repo::shipments::Direction;
+use crate::platform::session as auth;
 use crate::platform::state::AppState;
-use crate::domain::dates::Date;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,26 +18,45 @@ const PACKING: [&str; 4] = [
     "Keep your receipt until the trade-in is paid.",
 ];
 
-pub async fn inbound_label(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn inbound_label(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     label(state, headers, id, Direction::Inbound).await
 }
 
-pub async fn return_label(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn return_label(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     label(state, headers, id, Direction::Return).await
 }
 
 async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direction) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "No such label.").into_response();
-    let Ok(id) = id.parse::<i64>() else { return not_found() };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
     let user = match auth::current_user(&state, &headers).await {
         Ok(Some(u)) => u,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "Please sign in to download this label.").into_response(),
+        Ok(None) => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                "Please sign in to download this label.",
+            )
+                .into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "label: session lookup failed");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let (trade_in, shipment) = match (crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await, crate::features::trade_ins::repo::shipments::find(state.db.pool(), id, direction).await) {
+    let (trade_in, shipment) = match (
+        crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await,
+        crate::features::trade_ins::repo::shipments::find(state.db.pool(), id, direction).await,
+    ) {
         (Ok(Some(t)), Ok(Some(s))) => (t, s),
         (Ok(_), Ok(_)) => return not_found(),
         (Err(e), _) | (_, Err(e)) => {
@@ -51,8 +70,16 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
         return not_found();
     }
     let (from, to, title) = match direction {
-        Direction::Inbound => (trade_in.address.lines(), trade_in.seller_address.lines(), "Prepaid shipping label"),
-        Direction::Return => (trade_in.seller_address.lines(), trade_in.address.lines(), "Free return label"),
+        Direction::Inbound => (
+            trade_in.address.lines(),
+            trade_in.seller_address.lines(),
+            "Prepaid shipping label",
+        ),
+        Direction::Return => (
+            trade_in.seller_address.lines(),
+            trade_in.address.lines(),
+            "Free return label",
+        ),
     };
     let pdf = render_label_pdf(&LabelData {
         carrier_name: shipment.carrier.clone(),
@@ -64,11 +91,22 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
         title: title.to_string(),
         created_on: Date::from_unix_ms(shipment.created_at).to_string(),
     });
-    let filename = format!("{}-{}.pdf", if direction == Direction::Inbound { "label" } else { "return-label" }, trade_in.reference);
+    let filename = format!(
+        "{}-{}.pdf",
+        if direction == Direction::Inbound {
+            "label"
+        } else {
+            "return-label"
+        },
+        trade_in.reference
+    );
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         pdf,
@@ -78,7 +116,11 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
 
 /// An error as a plain-text answer with its status (for file routes).
 pub fn refused(e: crate::error::AppError) -> Response {
-    (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response()
+    (
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        e.to_string(),
+    )
+        .into_response()
 }
 
 /// One CSV field: quoted when it holds a separator, a quote or a line break.
@@ -95,7 +137,10 @@ pub fn csv_attachment(file_name: &str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         body,

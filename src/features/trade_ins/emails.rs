@@ -13,7 +13,17 @@ fn footer(public_url: &str) -> String {
     format!("\n\n— TradeIn\n{public_url}\nYou receive this because you started a trade-in with us.")
 }
 
-pub fn confirmation(public_url: &str, id: i64, reference: &str, device: &str, price: Money, recycling: bool, buyer: &str, ship_by: Date, tracking: &str) -> Mail {
+pub fn confirmation(
+    public_url: &str,
+    id: i64,
+    reference: &str,
+    device: &str,
+    price: Money,
+    recycling: bool,
+    buyer: &str,
+    ship_by: Date,
+    tracking: &str,
+) -> Mail {
     let deal = if recycling {
         format!("{buyer} will recycle it responsibly, free of charge.")
     } else {
@@ -89,7 +99,15 @@ pub fn received(public_url: &str, id: i64, reference: &str, buyer: &str) -> Mail
     }
 }
 
-pub fn counter_offer(public_url: &str, id: i64, reference: &str, old: Money, new: Money, reasons: &str, answer_by: Date) -> Mail {
+pub fn counter_offer(
+    public_url: &str,
+    id: i64,
+    reference: &str,
+    old: Money,
+    new: Money,
+    reasons: &str,
+    answer_by: Date,
+) -> Mail {
     Mail {
         kind: "counter_offer",
         subject: format!("Your trade-in {reference}: a new offer of {new}"),
@@ -122,11 +140,20 @@ pub fn paid(public_url: &str, id: i64, reference: &str, amount: Money, iban_mask
     }
 }
 
-pub fn suspended(public_url: &str, id: i64, reference: &str, reason: &str, what_to_do: &str) -> Mail {
+pub fn suspended(
+    public_url: &str,
+    id: i64,
+    reference: &str,
+    reason: &str,
+    what_to_do: &str,
+) -> Mail {
     Mail {
         kind: "suspended",
         subject: format!("Your trade-in {reference} is on hold"),
-        body: format!("{reason}. {what_to_do}\n{public_url}/trade-ins/{id}{}", footer(public_url)),
+        body: format!(
+            "{reason}. {what_to_do}\n{public_url}/trade-ins/{id}{}",
+            footer(public_url)
+        ),
     }
 }
 
@@ -142,7 +169,10 @@ pub fn returned(public_url: &str, reference: &str) -> Mail {
     Mail {
         kind: "returned",
         subject: format!("Your trade-in {reference}: device delivered back to you"),
-        body: format!("Your device has been delivered back to you. This trade-in is closed.{}", footer(public_url)),
+        body: format!(
+            "Your device has been delivered back to you. This trade-in is closed.{}",
+            footer(public_url)
+        ),
     }
 }
 
@@ -188,10 +218,19 @@ pub fn claim_opened(public_url: &str, claim_id: i64, reference: &str, kind: &str
 }
 
 /// To the consumer when operations resolve the claim.
-pub fn claim_resolved(public_url: &str, claim_id: i64, reference: &str, outcome: &str, note: &str) -> Mail {
+pub fn claim_resolved(
+    public_url: &str,
+    claim_id: i64,
+    reference: &str,
+    outcome: &str,
+    note: &str,
+) -> Mail {
     Mail {
         kind: "claim_resolved",
         subject: format!("Your claim on {reference} is resolved"),
-        body: format!("Our decision: {outcome}.\n{note}\n\nSee the claim: {public_url}/claims/{claim_id}{}", footer(public_url)),
+        body: format!(
+            "Our decision: {outcome}.\n{note}\n\nSee the claim: {public_url}/claims/{claim_id}{}",
+            footer(public_url)
+        ),
     }
 }

@@ -11,7 +11,6 @@
 //! date the label was made. Over-long lines shrink, then are cut with an
 //! ellipsis, so that nothing ever spills off the page.
 
-
 use crate::platform::pdf::{self, text_width, Canvas, DocInfo, Font, MM};
 
 /// What a label shows. Strings may hold any Unicode; the PDF fonts print
@@ -53,13 +52,33 @@ const MAX_FROM_LINES: usize = 5;
 /// Renders `label` as a one-page PDF.
 pub fn render_label_pdf(label: &LabelData) -> Vec<u8> {
     let mut sheet = Sheet::new();
-    sheet.canvas.stroke_rect(MARGIN, MARGIN, PAGE_W - 2.0 * MARGIN, PAGE_H - 2.0 * MARGIN, 1.0);
+    sheet.canvas.stroke_rect(
+        MARGIN,
+        MARGIN,
+        PAGE_W - 2.0 * MARGIN,
+        PAGE_H - 2.0 * MARGIN,
+        1.0,
+    );
 
     sheet.header(&label.title, &label.carrier_name);
     sheet.rule(1.0);
-    sheet.address("TO", &label.to_lines, Font::HelveticaBold, 11.5, 8.0, MAX_TO_LINES);
+    sheet.address(
+        "TO",
+        &label.to_lines,
+        Font::HelveticaBold,
+        11.5,
+        8.0,
+        MAX_TO_LINES,
+    );
     sheet.rule(1.0);
-    sheet.address("FROM", &label.from_lines, Font::Helvetica, 8.5, 6.5, MAX_FROM_LINES);
+    sheet.address(
+        "FROM",
+        &label.from_lines,
+        Font::Helvetica,
+        8.5,
+        6.5,
+        MAX_FROM_LINES,
+    );
     sheet.rule(0.5);
     sheet.barcode(&label.tracking_number);
     sheet.rule(0.5);
@@ -68,7 +87,9 @@ pub fn render_label_pdf(label: &LabelData) -> Vec<u8> {
     sheet.instructions_and_footer(&label.instructions, &label.created_on);
 
     let info = DocInfo {
-        title: format!("{} {}", label.title.trim(), label.tracking_number.trim()).trim().to_string(),
+        title: format!("{} {}", label.title.trim(), label.tracking_number.trim())
+            .trim()
+            .to_string(),
         created: parse_date(&label.created_on),
     };
     pdf::single_page(PAGE_W, PAGE_H, &sheet.canvas, &info)
@@ -84,7 +105,9 @@ fn code128_modules(data: &str) -> Option<Vec<u8>> {
     }
     // 'Ɓ' is barcoders' marker for "start in set B", which covers all of
     // printable ASCII; set C would be shorter only for long digit runs.
-    barcoders::sym::code128::Code128::new(format!("\u{0181}{data}")).ok().map(|c| c.encode())
+    barcoders::sym::code128::Code128::new(format!("\u{0181}{data}"))
+        .ok()
+        .map(|c| c.encode())
 }
 
 /// Runs of bars as (first module, width in modules): one filled rectangle
@@ -110,18 +133,25 @@ fn parse_date(s: &str) -> Option<(u16, u8, u8)> {
     let y: u16 = parts.next()?.parse().ok()?;
     let m: u8 = parts.next()?.parse().ok()?;
     let d: u8 = parts.next()?.parse().ok()?;
-    ((1000..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+    ((1000..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then_some((y, m, d))
 }
 
 /// The largest size, at most `preferred` and at least `min`, at which the
 /// widest of `lines` fits in `width`. One size per block keeps it tidy.
 fn fitting_size(font: Font, preferred: f64, min: f64, width: f64, lines: &[String]) -> f64 {
-    let widest = lines.iter().map(|l| text_width(font, 1.0, l)).fold(0.0, f64::max);
+    let widest = lines
+        .iter()
+        .map(|l| text_width(font, 1.0, l))
+        .fold(0.0, f64::max);
     if widest <= 0.0 {
         return preferred;
     }
     // Rounded down to a tenth so the written size never exceeds the fit.
-    ((width / widest).min(preferred) * 10.0).floor().max(min * 10.0) / 10.0
+    ((width / widest).min(preferred) * 10.0)
+        .floor()
+        .max(min * 10.0)
+        / 10.0
 }
 
 /// `s`, cut and ended with an ellipsis if it is wider than `width`.
@@ -141,7 +171,11 @@ fn wrap(font: Font, size: f64, width: f64, text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {
-        let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
         if text_width(font, size, &candidate) <= width {
             current = candidate;
             continue;
@@ -166,7 +200,11 @@ fn wrap(font: Font, size: f64, width: f64, text: &str) -> Vec<String> {
 /// Non-blank lines, at most `max`: the overflow joins the last line (and is
 /// then shrunk or cut to fit) rather than silently disappearing.
 fn at_most(lines: &[String], max: usize) -> Vec<String> {
-    let mut kept: Vec<String> = lines.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    let mut kept: Vec<String> = lines
+        .iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     if kept.len() > max {
         let rest = kept.split_off(max - 1).join(", ");
         kept.push(rest);
@@ -184,7 +222,12 @@ struct Sheet {
 
 impl Sheet {
     fn new() -> Self {
-        Sheet { canvas: Canvas::new(), left: MARGIN + PAD, right: PAGE_W - MARGIN - PAD, y: PAGE_H - MARGIN }
+        Sheet {
+            canvas: Canvas::new(),
+            left: MARGIN + PAD,
+            right: PAGE_W - MARGIN - PAD,
+            y: PAGE_H - MARGIN,
+        }
     }
 
     fn width(&self) -> f64 {
@@ -209,7 +252,8 @@ impl Sheet {
 
     /// A separator across the whole frame; sections bring their own spacing.
     fn rule(&mut self, width: f64) {
-        self.canvas.line(MARGIN, self.y, PAGE_W - MARGIN, self.y, width);
+        self.canvas
+            .line(MARGIN, self.y, PAGE_W - MARGIN, self.y, width);
     }
 
     fn header(&mut self, title: &str, carrier: &str) {
@@ -217,14 +261,32 @@ impl Sheet {
         let w = self.width();
         let title = title.trim();
         let size = fitting_size(Font::HelveticaBold, 12.0, 9.0, w, &[title.to_string()]);
-        self.line(Font::HelveticaBold, size, 14.0, &clip(Font::HelveticaBold, size, w, title));
+        self.line(
+            Font::HelveticaBold,
+            size,
+            14.0,
+            &clip(Font::HelveticaBold, size, w, title),
+        );
         let carrier = carrier.trim();
         let size = fitting_size(Font::Helvetica, 8.5, 6.5, w, &[carrier.to_string()]);
-        self.line(Font::Helvetica, size, 10.5, &clip(Font::Helvetica, size, w, carrier));
+        self.line(
+            Font::Helvetica,
+            size,
+            10.5,
+            &clip(Font::Helvetica, size, w, carrier),
+        );
         self.y -= 5.0;
     }
 
-    fn address(&mut self, caption: &str, lines: &[String], font: Font, preferred: f64, min: f64, max: usize) {
+    fn address(
+        &mut self,
+        caption: &str,
+        lines: &[String],
+        font: Font,
+        preferred: f64,
+        min: f64,
+        max: usize,
+    ) {
         self.y -= 5.0;
         self.caption(caption);
         let lines = at_most(lines, max);
@@ -248,7 +310,12 @@ impl Sheet {
                 let x0 = (PAGE_W - modules.len() as f64 * x_dim) / 2.0;
                 let bottom = self.y - BAR_HEIGHT;
                 for (start, len) in bar_runs(&modules) {
-                    self.canvas.fill_rect(x0 + start as f64 * x_dim, bottom, len as f64 * x_dim, BAR_HEIGHT);
+                    self.canvas.fill_rect(
+                        x0 + start as f64 * x_dim,
+                        bottom,
+                        len as f64 * x_dim,
+                        BAR_HEIGHT,
+                    );
                 }
                 self.y = bottom - 3.0;
             }
@@ -259,10 +326,21 @@ impl Sheet {
                     "NO BARCODE: quote this number at the counter"
                 };
                 let w = self.width();
-                self.line(Font::HelveticaBold, 9.0, 12.0, &clip(Font::HelveticaBold, 9.0, w, note));
+                self.line(
+                    Font::HelveticaBold,
+                    9.0,
+                    12.0,
+                    &clip(Font::HelveticaBold, 9.0, w, note),
+                );
             }
         }
-        let size = fitting_size(Font::HelveticaBold, 11.0, 7.0, self.width(), &[tracking.to_string()]);
+        let size = fitting_size(
+            Font::HelveticaBold,
+            11.0,
+            7.0,
+            self.width(),
+            &[tracking.to_string()],
+        );
         let shown = clip(Font::HelveticaBold, size, self.width(), tracking);
         let x = (PAGE_W - text_width(Font::HelveticaBold, size, &shown)) / 2.0;
         self.line_at(Font::HelveticaBold, size, 12.0, x, &shown);
@@ -275,7 +353,12 @@ impl Sheet {
         let reference = reference.trim();
         let w = self.width();
         let size = fitting_size(Font::HelveticaBold, 18.0, 10.0, w, &[reference.to_string()]);
-        self.line(Font::HelveticaBold, size, 20.0, &clip(Font::HelveticaBold, size, w, reference));
+        self.line(
+            Font::HelveticaBold,
+            size,
+            20.0,
+            &clip(Font::HelveticaBold, size, w, reference),
+        );
         self.y -= 4.0;
     }
 
@@ -286,15 +369,21 @@ impl Sheet {
         const FOOTER: f64 = 13.0;
         let bottom = MARGIN + FOOTER;
         self.y -= 5.0;
-        let items: Vec<&str> = instructions.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        let items: Vec<&str> = instructions
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
         if !items.is_empty() {
             self.caption("PACKING INSTRUCTIONS");
             let available = self.y - bottom - 2.0;
             let mut chosen = None;
             for size in [7.5, 7.0, 6.5, 6.0] {
                 let indent = text_width(Font::Helvetica, size, "•  ");
-                let wrapped: Vec<Vec<String>> =
-                    items.iter().map(|s| wrap(Font::Helvetica, size, self.width() - indent, s)).collect();
+                let wrapped: Vec<Vec<String>> = items
+                    .iter()
+                    .map(|s| wrap(Font::Helvetica, size, self.width() - indent, s))
+                    .collect();
                 let leading = size * 1.25;
                 let total = wrapped.iter().map(Vec::len).sum::<usize>() as f64 * leading;
                 chosen = Some((size, indent, leading, wrapped));
@@ -313,24 +402,37 @@ impl Sheet {
                     }
                     room -= 1;
                     let text = if cut && room == 0 {
-                        clip(Font::Helvetica, size, self.width() - indent, &format!("{l} …"))
+                        clip(
+                            Font::Helvetica,
+                            size,
+                            self.width() - indent,
+                            &format!("{l} …"),
+                        )
                     } else {
                         l.clone()
                     };
                     if i == 0 {
                         let baseline = self.y - leading * 0.8;
-                        self.canvas.text(Font::Helvetica, size, self.left, baseline, "•");
+                        self.canvas
+                            .text(Font::Helvetica, size, self.left, baseline, "•");
                     }
                     self.line_at(Font::Helvetica, size, leading, self.left + indent, &text);
                 }
             }
         }
 
-        self.canvas.line(MARGIN, bottom, PAGE_W - MARGIN, bottom, 0.5);
+        self.canvas
+            .line(MARGIN, bottom, PAGE_W - MARGIN, bottom, 0.5);
         let created_on = created_on.trim();
         if !created_on.is_empty() {
-            let text = clip(Font::Helvetica, 7.0, self.width(), &format!("Label created on {created_on}"));
-            self.canvas.text(Font::Helvetica, 7.0, self.left, MARGIN + 4.5, &text);
+            let text = clip(
+                Font::Helvetica,
+                7.0,
+                self.width(),
+                &format!("Label created on {created_on}"),
+            );
+            self.canvas
+                .text(Font::Helvetica, 7.0, self.left, MARGIN + 4.5, &text);
         }
     }
 }
@@ -344,7 +446,12 @@ mod tests {
             carrier_name: "TradeIn Post (local carrier)".into(),
             tracking_number: "TI473124829LC".into(),
             reference: "TI-7K3M-9QPX".into(),
-            from_lines: vec!["Jürgen Weiß".into(), "Königstraße 12".into(), "70173 Stuttgart".into(), "GERMANY".into()],
+            from_lines: vec![
+                "Jürgen Weiß".into(),
+                "Königstraße 12".into(),
+                "70173 Stuttgart".into(),
+                "GERMANY".into(),
+            ],
             to_lines: vec![
                 "Atelier Reconditionné".into(),
                 "Entrepôt B, quai 4".into(),
@@ -354,7 +461,8 @@ mod tests {
             ],
             instructions: vec![
                 "Remove your SIM card and any memory card.".into(),
-                "Sign out of iCloud or your Google account and turn off Find My (Activation Lock).".into(),
+                "Sign out of iCloud or your Google account and turn off Find My (Activation Lock)."
+                    .into(),
                 "Wrap the device in bubble wrap and put it in a sturdy box; no envelopes.".into(),
                 "Do not send chargers, cases or accessories: they cannot be returned.".into(),
                 "Write the order reference on the box and stick this label flat on top.".into(),
@@ -367,7 +475,10 @@ mod tests {
 
     /// Inverse of `pdf::text_literal` for the characters these tests use.
     fn decode_literal(literal: &str) -> String {
-        let inner = literal.strip_prefix('(').and_then(|l| l.strip_suffix(')')).expect("literal string");
+        let inner = literal
+            .strip_prefix('(')
+            .and_then(|l| l.strip_suffix(')'))
+            .expect("literal string");
         let bytes = inner.as_bytes();
         let mut out = String::new();
         let mut i = 0;
@@ -395,8 +506,15 @@ mod tests {
     }
 
     fn content_stream(pdf: &[u8]) -> String {
-        let s = pdf.windows(7).position(|w| w == b"stream\n").expect("stream") + 7;
-        let e = pdf.windows(10).position(|w| w == b"\nendstream").expect("endstream");
+        let s = pdf
+            .windows(7)
+            .position(|w| w == b"stream\n")
+            .expect("stream")
+            + 7;
+        let e = pdf
+            .windows(10)
+            .position(|w| w == b"\nendstream")
+            .expect("endstream");
         String::from_utf8(pdf[s..e].to_vec()).expect("ASCII content stream")
     }
 
@@ -443,8 +561,13 @@ mod tests {
         let rects = filled_rects(&content);
         assert!(rects.len() >= 20, "only {} bars", rects.len());
 
-        let modules = barcoders::sym::code128::Code128::new("ƁTI473124829LC").unwrap().encode();
-        assert_eq!(code128_modules(&label.tracking_number).as_deref(), Some(&modules[..]));
+        let modules = barcoders::sym::code128::Code128::new("ƁTI473124829LC")
+            .unwrap()
+            .encode();
+        assert_eq!(
+            code128_modules(&label.tracking_number).as_deref(),
+            Some(&modules[..])
+        );
         let runs = bar_runs(&modules);
         assert_eq!(rects.len(), runs.len());
 
@@ -470,9 +593,16 @@ mod tests {
     fn known_input_has_the_specified_pattern() {
         // Start B (104), 'A' (33), checksum (104 + 33) mod 103 = 34 ('B'), stop.
         let expected = "11010010000".to_string() + "10100011000" + "10001011000" + "1100011101011";
-        let got: String = code128_modules("A").unwrap().iter().map(|m| if *m == 1 { '1' } else { '0' }).collect();
+        let got: String = code128_modules("A")
+            .unwrap()
+            .iter()
+            .map(|m| if *m == 1 { '1' } else { '0' })
+            .collect();
         assert_eq!(got, expected);
-        assert_eq!(bar_runs(&[1, 1, 0, 1, 0, 0, 1, 1, 1]), vec![(0, 2), (3, 1), (6, 3)]);
+        assert_eq!(
+            bar_runs(&[1, 1, 0, 1, 0, 0, 1, 1, 1]),
+            vec![(0, 2), (3, 1), (6, 3)]
+        );
     }
 
     #[test]
@@ -512,14 +642,27 @@ mod tests {
         for l in content.lines() {
             if let Some(rest) = l.strip_prefix("BT /") {
                 let parts: Vec<&str> = rest.split(' ').collect();
-                let (size, x, y): (f64, f64, f64) =
-                    (parts[1].parse().unwrap(), parts[3].parse().unwrap(), parts[4].parse().unwrap());
+                let (size, x, y): (f64, f64, f64) = (
+                    parts[1].parse().unwrap(),
+                    parts[3].parse().unwrap(),
+                    parts[4].parse().unwrap(),
+                );
                 let text_start = l.find(" Td ").unwrap() + 4;
                 let literal = &l[text_start..l.rfind(" Tj ET").unwrap()];
-                let font = if parts[0] == "F2" { Font::HelveticaBold } else { Font::Helvetica };
+                let font = if parts[0] == "F2" {
+                    Font::HelveticaBold
+                } else {
+                    Font::Helvetica
+                };
                 let right = x + text_width(font, size, &decode_literal(literal));
-                assert!(x >= MARGIN && right <= PAGE_W - MARGIN + 0.01, "too wide: {l}");
-                assert!(y - 0.25 * size >= MARGIN && y + size <= PAGE_H - MARGIN, "off the frame: {l}");
+                assert!(
+                    x >= MARGIN && right <= PAGE_W - MARGIN + 0.01,
+                    "too wide: {l}"
+                );
+                assert!(
+                    y - 0.25 * size >= MARGIN && y + size <= PAGE_H - MARGIN,
+                    "off the frame: {l}"
+                );
             }
         }
         for r in filled_rects(content) {
@@ -531,12 +674,26 @@ mod tests {
     fn helpers() {
         assert_eq!(parse_date("2026-11-21"), Some((2026, 11, 21)));
         assert_eq!(parse_date("21/11/2026"), None);
-        let lines: Vec<String> = ["a", " ", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
+        let lines: Vec<String> = ["a", " ", "b", "c", "d"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(at_most(&lines, 3), vec!["a", "b", "c, d"]);
         let wrapped = wrap(Font::Helvetica, 10.0, 60.0, "one two three four five six");
-        assert!(wrapped.len() > 1 && wrapped.iter().all(|l| text_width(Font::Helvetica, 10.0, l) <= 60.0));
+        assert!(
+            wrapped.len() > 1
+                && wrapped
+                    .iter()
+                    .all(|l| text_width(Font::Helvetica, 10.0, l) <= 60.0)
+        );
         assert_eq!(wrapped.join(" "), "one two three four five six");
-        assert!(text_width(Font::Helvetica, 10.0, &clip(Font::Helvetica, 10.0, 40.0, "a long line of text")) <= 40.0);
+        assert!(
+            text_width(
+                Font::Helvetica,
+                10.0,
+                &clip(Font::Helvetica, 10.0, 40.0, "a long line of text")
+            ) <= 40.0
+        );
     }
 
     /// Writes /tmp/label-sample.pdf for a look with a viewer or pdftoppm.

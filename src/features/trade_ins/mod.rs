@@ -87,7 +87,10 @@ pub async fn my_trade_ins() -> Result<Vec<TradeInView>, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
     let user = g.user()?;
-    let list = crate::features::trade_ins::repo::trade_ins::list_for_customer(g.state.db.pool(), user.id).await.or_internal(&g)?;
+    let list =
+        crate::features::trade_ins::repo::trade_ins::list_for_customer(g.state.db.pool(), user.id)
+            .await
+            .or_internal(&g)?;
     let mut out = Vec::new();
     for t in list {
         out.push(view_of(&g, t, false).await?);
@@ -104,31 +107,61 @@ pub async fn trade_in_detail(id: i64) -> Result<TradeInView, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn view_of(g: &crate::platform::session::guard::Guarded, t: crate::features::trade_ins::repo::trade_ins::TradeInRecord, with_timeline: bool) -> Result<TradeInView, AppError> {
+async fn view_of(
+    g: &crate::platform::session::guard::Guarded,
+    t: crate::features::trade_ins::repo::trade_ins::TradeInRecord,
+    with_timeline: bool,
+) -> Result<TradeInView, AppError> {
     use crate::domain::catalog::storage_label;
-    use crate::platform::session::guard::OrInternal;
     use crate::features::trade_ins::repo::shipments::Direction;
+    use crate::platform::session::guard::OrInternal;
     let pool = g.state.db.pool();
-    let inbound = crate::features::trade_ins::repo::shipments::find(pool, t.id, Direction::Inbound).await.or_internal(g)?;
-    let ret = crate::features::trade_ins::repo::shipments::find(pool, t.id, Direction::Return).await.or_internal(g)?;
+    let inbound = crate::features::trade_ins::repo::shipments::find(pool, t.id, Direction::Inbound)
+        .await
+        .or_internal(g)?;
+    let ret = crate::features::trade_ins::repo::shipments::find(pool, t.id, Direction::Return)
+        .await
+        .or_internal(g)?;
     let mut timeline = Vec::new();
     if with_timeline {
-        for e in crate::features::trade_ins::repo::trade_ins::events(pool, t.id).await.or_internal(g)? {
-            timeline.push(TimelineEntry { label: state_title(e.to_state).to_string(), detail: e.reason, at_ms: e.at });
+        for e in crate::features::trade_ins::repo::trade_ins::events(pool, t.id)
+            .await
+            .or_internal(g)?
+        {
+            timeline.push(TimelineEntry {
+                label: state_title(e.to_state).to_string(),
+                detail: e.reason,
+                at_ms: e.at,
+            });
         }
-        for e in crate::features::trade_ins::repo::shipments::events_for_trade_in(pool, t.id).await.or_internal(g)? {
-            let label = if e.direction == "return" { format!("Return parcel: {}", e.description) } else { format!("Parcel: {}", e.description) };
-            timeline.push(TimelineEntry { label, detail: String::new(), at_ms: e.at });
+        for e in crate::features::trade_ins::repo::shipments::events_for_trade_in(pool, t.id)
+            .await
+            .or_internal(g)?
+        {
+            let label = if e.direction == "return" {
+                format!("Return parcel: {}", e.description)
+            } else {
+                format!("Parcel: {}", e.description)
+            };
+            timeline.push(TimelineEntry {
+                label,
+                detail: String::new(),
+                at_ms: e.at,
+            });
         }
         timeline.sort_by_key(|e| e.at_ms);
     }
     let (counter_offer, payout) = if with_timeline {
-        (crate::features::orders::counter_offer_view(g, t.id).await?, crate::features::orders::payout_view(g, t.id).await?)
+        (
+            crate::features::orders::counter_offer_view(g, t.id).await?,
+            crate::features::orders::payout_view(g, t.id).await?,
+        )
     } else {
         (None, None)
     };
     let on_hold = if t.state == State::Suspended {
-        crate::domain::sla::SuspendReason::parse(&t.suspended_reason).map(|r| (r.label().to_string(), r.what_to_do().to_string()))
+        crate::domain::sla::SuspendReason::parse(&t.suspended_reason)
+            .map(|r| (r.label().to_string(), r.what_to_do().to_string()))
     } else {
         None
     };
@@ -139,7 +172,10 @@ async fn view_of(g: &crate::platform::session::guard::Guarded, t: crate::feature
     Ok(TradeInView {
         id: t.id,
         reference: t.reference,
-        device: format!("{} ({variant})", crate::domain::catalog::full_name(&t.brand_name, &t.model_name)),
+        device: format!(
+            "{} ({variant})",
+            crate::domain::catalog::full_name(&t.brand_name, &t.model_name)
+        ),
         grade_label: t.grade.label().to_string(),
         price_minor: t.price_minor,
         final_price_minor: t.final_price_minor,
@@ -149,7 +185,10 @@ async fn view_of(g: &crate::platform::session::guard::Guarded, t: crate::feature
         buyer: t.seller_name,
         ship_by_ms: t.ship_by_at,
         now_ms: g.now_ms(),
-        carrier: inbound.as_ref().map(|s| s.carrier.clone()).unwrap_or_default(),
+        carrier: inbound
+            .as_ref()
+            .map(|s| s.carrier.clone())
+            .unwrap_or_default(),
         tracking_number: inbound.map(|s| s.tracking_number).unwrap_or_default(),
         return_tracking_number: ret.map(|s| s.tracking_number),
         iban_masked: t.iban_masked,
@@ -174,7 +213,12 @@ pub async fn answer_counter_offer(id: i64, answer: String) -> Result<(), AppErro
     let accept = match answer.as_str() {
         "accept" => true,
         "decline" => false,
-        _ => return Err(AppError::invalid("answer", "choose to accept or decline the new offer")),
+        _ => {
+            return Err(AppError::invalid(
+                "answer",
+                "choose to accept or decline the new offer",
+            ))
+        }
     };
     crate::features::orders::service::answer_counter_offer(&g.state, g.user()?.id, id, accept).await
 }
@@ -226,14 +270,34 @@ pub fn TradeInPage() -> impl IntoView {
     let shipped = ServerAction::<MarkShipped>::new();
     let cancelled = ServerAction::<CancelTradeIn>::new();
     let answered = ServerAction::<AnswerCounterOffer>::new();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let data = crate::ui::data::load(
-        move || (id(), shipped.version().get(), cancelled.version().get(), answered.version().get()),
+        move || {
+            (
+                id(),
+                shipped.version().get(),
+                cancelled.version().get(),
+                answered.version().get(),
+            )
+        },
         |(id, _, _, _)| trade_in_detail(id),
     );
     // What can be claimed follows the trade-in's state, so it reloads with it.
     let claims = crate::ui::data::load(
-        move || (id(), shipped.version().get(), cancelled.version().get(), answered.version().get()),
+        move || {
+            (
+                id(),
+                shipped.version().get(),
+                cancelled.version().get(),
+                answered.version().get(),
+            )
+        },
         |(id, _, _, _)| crate::features::claims::load_trade_in_claims(id),
     );
     view! {
@@ -251,7 +315,13 @@ pub fn TradeInPage() -> impl IntoView {
 }
 
 #[component]
-fn TradeInDetail(t: TradeInView, claims: crate::features::claims::ClaimsResource, shipped: ServerAction<MarkShipped>, cancelled: ServerAction<CancelTradeIn>, answered: ServerAction<AnswerCounterOffer>) -> impl IntoView {
+fn TradeInDetail(
+    t: TradeInView,
+    claims: crate::features::claims::ClaimsResource,
+    shipped: ServerAction<MarkShipped>,
+    cancelled: ServerAction<CancelTradeIn>,
+    answered: ServerAction<AnswerCounterOffer>,
+) -> impl IntoView {
     let action_error = move || {
         shipped
             .value()
@@ -290,8 +360,10 @@ fn TradeInDetail(t: TradeInView, claims: crate::features::claims::ClaimsResource
             </section>
         }
     });
-    let on_hold = t.on_hold.clone().map(|(why, todo)| view! {
-        <div class="notice warning" role="status"><p><strong>{why}". "</strong>{todo}</p></div>
+    let on_hold = t.on_hold.clone().map(|(why, todo)| {
+        view! {
+            <div class="notice warning" role="status"><p><strong>{why}". "</strong>{todo}</p></div>
+        }
     });
     let payout = t.payout.clone().map(|p| {
         let state = match p.state.as_str() {
@@ -305,7 +377,11 @@ fn TradeInDetail(t: TradeInView, claims: crate::features::claims::ClaimsResource
         "Free recycling".to_string()
     } else {
         match t.final_price_minor {
-            Some(f) if f != t.price_minor => format!("{} (accepted offer {})", Money::eur(f), Money::eur(t.price_minor)),
+            Some(f) if f != t.price_minor => format!(
+                "{} (accepted offer {})",
+                Money::eur(f),
+                Money::eur(t.price_minor)
+            ),
             _ => Money::eur(t.price_minor).to_string(),
         }
     };
@@ -313,7 +389,11 @@ fn TradeInDetail(t: TradeInView, claims: crate::features::claims::ClaimsResource
     let days_left = (t.ship_by_ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS);
     let deadline = (t.state == State::LabelIssued).then(|| {
         let when = Date::from_unix_ms(t.ship_by_ms);
-        let text = if days_left >= 1 { format!("{days_left} days left to ship (by {when})") } else { format!("Ship today: the label expires on {when}") };
+        let text = if days_left >= 1 {
+            format!("{days_left} days left to ship (by {when})")
+        } else {
+            format!("Ship today: the label expires on {when}")
+        };
         view! { <p class="deadline" role="status">{text}</p> }
     });
     let label_href = format!("/trade-ins/{}/label.pdf", t.id);

@@ -3,11 +3,6 @@
 //! Each action is one transaction; each state change goes through
 //! `repo::trade_ins::transition` and the domain's table.
 
-use crate::platform::carrier::ShipmentRequest;
-use crate::features::trade_ins::emails;
-use crate::features::trade_ins::repo::shipments::Direction;
-use crate::features::trade_ins::repo::trade_ins::TransitionFailure;
-use crate::platform::state::AppState;
 use crate::domain::address::PostalAddress;
 use crate::domain::dates::{week_start_ms, Date, DAY_MS};
 use crate::domain::grading::{grade, Answers};
@@ -17,6 +12,11 @@ use crate::domain::money::Money;
 use crate::domain::offer::{decide, Decision, SHIP_WITHIN_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
 use crate::error::AppError;
+use crate::features::trade_ins::emails;
+use crate::features::trade_ins::repo::shipments::Direction;
+use crate::features::trade_ins::repo::trade_ins::TransitionFailure;
+use crate::platform::carrier::ShipmentRequest;
+use crate::platform::state::AppState;
 use rand::Rng;
 
 /// Days a consumer has to answer a counter-offer before the device goes back.
@@ -49,27 +49,41 @@ pub struct ConfirmRequest {
 pub fn new_reference() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
     let mut rng = rand::thread_rng();
-    let chars: String = (0..8).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    let chars: String = (0..8)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("TI-{}-{}", &chars[..4], &chars[4..])
 }
 
 pub(crate) fn db_error(e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "trade-in flow database error");
-    AppError::Internal { reference: "trade-in".into() }
+    AppError::Internal {
+        reference: "trade-in".into(),
+    }
 }
 
 pub(crate) fn transition_error(e: TransitionFailure) -> AppError {
     match e {
         TransitionFailure::Refused(refused) => AppError::Conflict(refused.to_string()),
-        TransitionFailure::Stale(now) => AppError::Conflict(format!("this trade-in is now {}", crate::domain::tradein::state_label(now))),
+        TransitionFailure::Stale(now) => AppError::Conflict(format!(
+            "this trade-in is now {}",
+            crate::domain::tradein::state_label(now)
+        )),
         TransitionFailure::Db(e) => db_error(e),
     }
 }
 
 /// The decision for a variant and grade as of `now`: the offer rule applied
 /// to what the database says right now.
-pub async fn current_decision(conn: &mut sqlx::AnyConnection, variant_id: i64, grade: crate::domain::grade::Grade, now_ms: i64) -> Result<Decision, sqlx::Error> {
-    let candidates = crate::features::offers::repo::candidates(conn, variant_id, grade, week_start_ms(now_ms)).await?;
+pub async fn current_decision(
+    conn: &mut sqlx::AnyConnection,
+    variant_id: i64,
+    grade: crate::domain::grade::Grade,
+    now_ms: i64,
+) -> Result<Decision, sqlx::Error> {
+    let candidates =
+        crate::features::offers::repo::candidates(conn, variant_id, grade, week_start_ms(now_ms))
+            .await?;
     Ok(decide(&candidates))
 }
 
@@ -81,12 +95,25 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     let variant = crate::features::catalog::repo::variant_by_sku(db.pool(), &req.sku)
         .await
         .map_err(db_error)?
-        .ok_or_else(|| AppError::invalid("form", "This device is not in our catalog any more. Please start again."))?;
+        .ok_or_else(|| {
+            AppError::invalid(
+                "form",
+                "This device is not in our catalog any more. Please start again.",
+            )
+        })?;
     let grade = grade(req.answers);
 
     {
         let mut conn = db.pool().acquire().await.map_err(db_error)?;
-        if let Some(existing) = crate::features::trade_ins::repo::trade_ins::find_by_idempotency_key(&mut conn, req.customer_id, &req.idempotency_key).await.map_err(db_error)? {
+        if let Some(existing) =
+            crate::features::trade_ins::repo::trade_ins::find_by_idempotency_key(
+                &mut conn,
+                req.customer_id,
+                &req.idempotency_key,
+            )
+            .await
+            .map_err(db_error)?
+        {
             return Ok(existing);
         }
     }
@@ -95,12 +122,17 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     // number before taking the write lock (it may be a network call).
     let decision = {
         let mut conn = db.pool().acquire().await.map_err(db_error)?;
-        current_decision(&mut conn, variant.variant_id, grade, now).await.map_err(db_error)?
+        current_decision(&mut conn, variant.variant_id, grade, now)
+            .await
+            .map_err(db_error)?
     };
     let (seller_id, listing_id, price_minor, recycling) = match &decision {
         Decision::Buy(c) => (c.seller_id, Some(c.listing_id), c.price_minor, false),
         Decision::Recycle => {
-            let (id, _) = crate::features::sellers::repo::recycler(db.pool()).await.map_err(db_error)?.ok_or_else(|| db_error("no recycling partner"))?;
+            let (id, _) = crate::features::sellers::repo::recycler(db.pool())
+                .await
+                .map_err(db_error)?
+                .ok_or_else(|| db_error("no recycling partner"))?;
             (id, None, 0, true)
         }
     };
@@ -112,21 +144,41 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         )));
     }
     if !recycling && req.payout.is_none() {
-        return Err(AppError::invalid("iban", "enter the IBAN of the account to pay"));
+        return Err(AppError::invalid(
+            "iban",
+            "enter the IBAN of the account to pay",
+        ));
     }
     let reference = new_reference();
-    let warehouse = crate::features::sellers::repo::warehouse_address(db.pool(), seller_id).await.map_err(db_error)?.ok_or_else(|| db_error("seller vanished"))?;
+    let warehouse = crate::features::sellers::repo::warehouse_address(db.pool(), seller_id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| db_error("seller vanished"))?;
     let tracking = state
         .carrier
-        .create_shipment(&ShipmentRequest { reference: &reference, from: &req.address, to: &warehouse })
+        .create_shipment(&ShipmentRequest {
+            reference: &reference,
+            from: &req.address,
+            to: &warehouse,
+        })
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "carrier failed");
-            AppError::Conflict("We could not create your shipping label just now. Please try again in a minute.".into())
+            AppError::Conflict(
+                "We could not create your shipping label just now. Please try again in a minute."
+                    .into(),
+            )
         })?;
 
     let mut tx = db.write_tx().await.map_err(db_error)?;
-    if let Some(existing) = crate::features::trade_ins::repo::trade_ins::find_by_idempotency_key(&mut tx, req.customer_id, &req.idempotency_key).await.map_err(db_error)? {
+    if let Some(existing) = crate::features::trade_ins::repo::trade_ins::find_by_idempotency_key(
+        &mut tx,
+        req.customer_id,
+        &req.idempotency_key,
+    )
+    .await
+    .map_err(db_error)?
+    {
         return Ok(existing);
     }
 
@@ -136,33 +188,49 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         DeviceId::Serial(s) => (None, Some(s.as_str().to_string())),
     };
     if let Some(imei) = &imei {
-        if crate::features::trade_ins::repo::trade_ins::blocklist_reason(&mut tx, imei).await.map_err(db_error)?.is_some() {
+        if crate::features::trade_ins::repo::trade_ins::blocklist_reason(&mut tx, imei)
+            .await
+            .map_err(db_error)?
+            .is_some()
+        {
             tracing::warn!(customer_id = req.customer_id, "blocklisted IMEI refused");
             return Err(AppError::invalid(
                 "imei",
                 "This device is reported lost or stolen, so we cannot accept it. If you think this is a mistake, contact our support.",
             ));
         }
-        if let Some((_, owner, existing_ref)) = crate::features::trade_ins::repo::trade_ins::open_with_imei(&mut tx, imei).await.map_err(db_error)? {
+        if let Some((_, owner, existing_ref)) =
+            crate::features::trade_ins::repo::trade_ins::open_with_imei(&mut tx, imei)
+                .await
+                .map_err(db_error)?
+        {
             let message = if owner == req.customer_id {
                 format!("This device is already in your trade-in {existing_ref}. Cancel that one first if you want to start again.")
             } else {
-                "This device is already in a trade-in in progress, so it cannot be traded in again.".to_string()
+                "This device is already in a trade-in in progress, so it cannot be traded in again."
+                    .to_string()
             };
             return Err(AppError::invalid("imei", message));
         }
     }
 
     // The price locked is the one computed inside the transaction.
-    let locked = current_decision(&mut tx, variant.variant_id, grade, now).await.map_err(db_error)?;
+    let locked = current_decision(&mut tx, variant.variant_id, grade, now)
+        .await
+        .map_err(db_error)?;
     if locked != decision {
-        return Err(AppError::Conflict("The offer changed while you were confirming. Please look at the new offer.".into()));
+        return Err(AppError::Conflict(
+            "The offer changed while you were confirming. Please look at the new offer.".into(),
+        ));
     }
 
     let (holder, iban_encrypted, iban_masked, iban_fingerprint) = match &req.payout {
-        Some((holder, iban)) if !recycling => {
-            (holder.clone(), state.secret.encrypt_iban(iban.as_str()), iban.masked(), state.secret.iban_fingerprint(iban.as_str()))
-        }
+        Some((holder, iban)) if !recycling => (
+            holder.clone(),
+            state.secret.encrypt_iban(iban.as_str()),
+            iban.masked(),
+            state.secret.iban_fingerprint(iban.as_str()),
+        ),
         _ => (String::new(), String::new(), String::new(), String::new()),
     };
     let ship_by = now + SHIP_WITHIN_DAYS * DAY_MS;
@@ -194,40 +262,111 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     )
     .await
     .map_err(db_error)?;
-    crate::features::offers::repo::add_usage(&mut tx, listing_id, seller_id, week_start_ms(now), 1).await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::record_event(&mut tx, id, "Create", None, State::Created, Actor::Customer, Some(req.customer_id), "offer accepted", now)
+    crate::features::offers::repo::add_usage(&mut tx, listing_id, seller_id, week_start_ms(now), 1)
         .await
         .map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, State::Created, Action::IssueLabel, Actor::System, None, "prepaid label issued", now)
-        .await
-        .map_err(transition_error)?;
+    crate::features::trade_ins::repo::trade_ins::record_event(
+        &mut tx,
+        id,
+        "Create",
+        None,
+        State::Created,
+        Actor::Customer,
+        Some(req.customer_id),
+        "offer accepted",
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    crate::features::trade_ins::repo::trade_ins::transition(
+        &mut tx,
+        id,
+        State::Created,
+        Action::IssueLabel,
+        Actor::System,
+        None,
+        "prepaid label issued",
+        now,
+    )
+    .await
+    .map_err(transition_error)?;
     crate::features::fraud::service::check(&mut tx, id, None, now).await?;
-    let shipment = crate::features::trade_ins::repo::shipments::insert(&mut tx, id, Direction::Inbound, state.carrier.name(), &tracking, now).await.map_err(db_error)?;
-    crate::features::trade_ins::repo::shipments::add_event(&mut tx, shipment, "label_created", "Prepaid label created", now).await.map_err(db_error)?;
+    let shipment = crate::features::trade_ins::repo::shipments::insert(
+        &mut tx,
+        id,
+        Direction::Inbound,
+        state.carrier.name(),
+        &tracking,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    crate::features::trade_ins::repo::shipments::add_event(
+        &mut tx,
+        shipment,
+        "label_created",
+        "Prepaid label created",
+        now,
+    )
+    .await
+    .map_err(db_error)?;
 
     let buyer = match &decision {
         Decision::Buy(c) => c.seller_name.clone(),
         Decision::Recycle => "our recycling partner".to_string(),
     };
     let device = crate::domain::catalog::full_name(&variant.brand_name, &variant.model_name);
-    let mail = emails::confirmation(&state.config.public_url, id, &reference, &device, Money::eur(price_minor), recycling, &buyer, Date::from_unix_ms(ship_by), &tracking);
+    let mail = emails::confirmation(
+        &state.config.public_url,
+        id,
+        &reference,
+        &device,
+        Money::eur(price_minor),
+        recycling,
+        &buyer,
+        Date::from_unix_ms(ship_by),
+        &tracking,
+    );
     enqueue(&mut tx, &req.customer_email, &mail, Some(id), now).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(trade_in_id = id, reference = %reference, recycling, price_minor, "trade-in confirmed");
     Ok(id)
 }
 
-pub(crate) async fn enqueue(conn: &mut sqlx::AnyConnection, to: &str, mail: &emails::Mail, trade_in_id: Option<i64>, now: i64) -> Result<(), AppError> {
-    crate::platform::mail::repo::enqueue(conn, &crate::platform::mail::repo::NewMail { to, subject: &mail.subject, body: &mail.body, kind: mail.kind, trade_in_id }, now)
-        .await
-        .map_err(db_error)?;
+pub(crate) async fn enqueue(
+    conn: &mut sqlx::AnyConnection,
+    to: &str,
+    mail: &emails::Mail,
+    trade_in_id: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    crate::platform::mail::repo::enqueue(
+        conn,
+        &crate::platform::mail::repo::NewMail {
+            to,
+            subject: &mail.subject,
+            body: &mail.body,
+            kind: mail.kind,
+            trade_in_id,
+        },
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     Ok(())
 }
 
 /// The consumer's own trade-in, or NotFound: another person's id reveals
 /// nothing, not even that it exists.
-pub async fn owned(state: &AppState, customer_id: i64, id: i64) -> Result<crate::features::trade_ins::repo::trade_ins::TradeInRecord, AppError> {
-    match crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? {
+pub async fn owned(
+    state: &AppState,
+    customer_id: i64,
+    id: i64,
+) -> Result<crate::features::trade_ins::repo::trade_ins::TradeInRecord, AppError> {
+    match crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
+        .await
+        .map_err(db_error)?
+    {
         Some(t) if t.customer_id == customer_id => Ok(t),
         _ => Err(AppError::NotFound),
     }
@@ -241,11 +380,32 @@ pub async fn mark_shipped(state: &AppState, customer_id: i64, id: i64) -> Result
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, t.state, Action::MarkShipped, Actor::Customer, Some(customer_id), "sender says the parcel left", now)
+    crate::features::trade_ins::repo::trade_ins::transition(
+        &mut tx,
+        id,
+        t.state,
+        Action::MarkShipped,
+        Actor::Customer,
+        Some(customer_id),
+        "sender says the parcel left",
+        now,
+    )
+    .await
+    .map_err(transition_error)?;
+    if let Some(s) =
+        crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound)
+            .await
+            .map_err(db_error)?
+    {
+        crate::features::trade_ins::repo::shipments::add_event(
+            &mut tx,
+            s.id,
+            "in_transit",
+            "Handed to the carrier (declared by the sender)",
+            now,
+        )
         .await
-        .map_err(transition_error)?;
-    if let Some(s) = crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
-        crate::features::trade_ins::repo::shipments::add_event(&mut tx, s.id, "in_transit", "Handed to the carrier (declared by the sender)", now).await.map_err(db_error)?;
+        .map_err(db_error)?;
     }
     tx.commit().await.map_err(db_error)
 }
@@ -258,13 +418,41 @@ pub async fn cancel(state: &AppState, customer_id: i64, id: i64) -> Result<(), A
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, t.state, Action::Cancel, Actor::Customer, Some(customer_id), "cancelled by the customer", now)
+    crate::features::trade_ins::repo::trade_ins::transition(
+        &mut tx,
+        id,
+        t.state,
+        Action::Cancel,
+        Actor::Customer,
+        Some(customer_id),
+        "cancelled by the customer",
+        now,
+    )
+    .await
+    .map_err(transition_error)?;
+    if let Some(s) =
+        crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound)
+            .await
+            .map_err(db_error)?
+    {
+        crate::features::trade_ins::repo::shipments::add_event(
+            &mut tx,
+            s.id,
+            "cancelled",
+            "Label cancelled",
+            now,
+        )
         .await
-        .map_err(transition_error)?;
-    if let Some(s) = crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
-        crate::features::trade_ins::repo::shipments::add_event(&mut tx, s.id, "cancelled", "Label cancelled", now).await.map_err(db_error)?;
+        .map_err(db_error)?;
     }
-    enqueue(&mut tx, &t.customer_email, &emails::cancelled(&state.config.public_url, &t.reference), Some(id), now).await?;
+    enqueue(
+        &mut tx,
+        &t.customer_email,
+        &emails::cancelled(&state.config.public_url, &t.reference),
+        Some(id),
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -283,25 +471,88 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
     let url = &state.config.public_url;
     let mut report = DeadlineReport::default();
 
-    for id in crate::features::trade_ins::repo::trade_ins::due_for_expiry_warning(state.db.pool(), now, EXPIRY_WARNING_MS).await.map_err(db_error)? {
-        let Some(t) = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? else { continue };
+    for id in crate::features::trade_ins::repo::trade_ins::due_for_expiry_warning(
+        state.db.pool(),
+        now,
+        EXPIRY_WARNING_MS,
+    )
+    .await
+    .map_err(db_error)?
+    {
+        let Some(t) = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
+            .await
+            .map_err(db_error)?
+        else {
+            continue;
+        };
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        if crate::features::trade_ins::repo::trade_ins::claim_expiry_warning(&mut tx, id).await.map_err(db_error)? {
-            enqueue(&mut tx, &t.customer_email, &emails::expiry_warning(url, id, &t.reference, Date::from_unix_ms(t.ship_by_at)), Some(id), now).await?;
+        if crate::features::trade_ins::repo::trade_ins::claim_expiry_warning(&mut tx, id)
+            .await
+            .map_err(db_error)?
+        {
+            enqueue(
+                &mut tx,
+                &t.customer_email,
+                &emails::expiry_warning(url, id, &t.reference, Date::from_unix_ms(t.ship_by_at)),
+                Some(id),
+                now,
+            )
+            .await?;
             tx.commit().await.map_err(db_error)?;
             report.warned += 1;
         }
     }
 
-    for id in crate::features::trade_ins::repo::trade_ins::due_for_expiry(state.db.pool(), now).await.map_err(db_error)? {
-        let Some(t) = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? else { continue };
+    for id in crate::features::trade_ins::repo::trade_ins::due_for_expiry(state.db.pool(), now)
+        .await
+        .map_err(db_error)?
+    {
+        let Some(t) = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
+            .await
+            .map_err(db_error)?
+        else {
+            continue;
+        };
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        match crate::features::trade_ins::repo::trade_ins::transition(&mut tx, id, State::LabelIssued, Action::Expire, Actor::System, None, "not shipped within 14 days", now).await {
+        match crate::features::trade_ins::repo::trade_ins::transition(
+            &mut tx,
+            id,
+            State::LabelIssued,
+            Action::Expire,
+            Actor::System,
+            None,
+            "not shipped within 14 days",
+            now,
+        )
+        .await
+        {
             Ok(_) => {
-                if let Some(s) = crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound).await.map_err(db_error)? {
-                    crate::features::trade_ins::repo::shipments::add_event(&mut tx, s.id, "expired", "Label expired unused", now).await.map_err(db_error)?;
+                if let Some(s) = crate::features::trade_ins::repo::shipments::find(
+                    &mut *tx,
+                    id,
+                    Direction::Inbound,
+                )
+                .await
+                .map_err(db_error)?
+                {
+                    crate::features::trade_ins::repo::shipments::add_event(
+                        &mut tx,
+                        s.id,
+                        "expired",
+                        "Label expired unused",
+                        now,
+                    )
+                    .await
+                    .map_err(db_error)?;
                 }
-                enqueue(&mut tx, &t.customer_email, &emails::expired(url, &t.reference), Some(id), now).await?;
+                enqueue(
+                    &mut tx,
+                    &t.customer_email,
+                    &emails::expired(url, &t.reference),
+                    Some(id),
+                    now,
+                )
+                .await?;
                 tx.commit().await.map_err(db_error)?;
                 report.expired += 1;
             }
@@ -311,11 +562,36 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
         }
     }
 
-    for id in crate::features::trade_ins::repo::trade_ins::counter_offers_timed_out(state.db.pool(), now).await.map_err(db_error)? {
-        let Some(t) = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await.map_err(db_error)? else { continue };
-        if return_device(state, &t, Action::CounterOfferTimeout, Actor::System, None, "no answer to the counter-offer within 7 days").await? {
+    for id in
+        crate::features::trade_ins::repo::trade_ins::counter_offers_timed_out(state.db.pool(), now)
+            .await
+            .map_err(db_error)?
+    {
+        let Some(t) = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
+            .await
+            .map_err(db_error)?
+        else {
+            continue;
+        };
+        if return_device(
+            state,
+            &t,
+            Action::CounterOfferTimeout,
+            Actor::System,
+            None,
+            "no answer to the counter-offer within 7 days",
+        )
+        .await?
+        {
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
-            enqueue(&mut tx, &t.customer_email, &emails::counter_offer_timed_out(url, id, &t.reference), Some(id), now).await?;
+            enqueue(
+                &mut tx,
+                &t.customer_email,
+                &emails::counter_offer_timed_out(url, id, &t.reference),
+                Some(id),
+                now,
+            )
+            .await?;
             tx.commit().await.map_err(db_error)?;
             report.counter_offers_returned += 1;
         }
@@ -336,17 +612,49 @@ pub async fn return_device(
     let now = state.clock.now_ms();
     let tracking = state
         .carrier
-        .create_shipment(&ShipmentRequest { reference: &t.reference, from: &t.seller_address, to: &t.address })
+        .create_shipment(&ShipmentRequest {
+            reference: &t.reference,
+            from: &t.seller_address,
+            to: &t.address,
+        })
         .await
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    match crate::features::trade_ins::repo::trade_ins::transition(&mut tx, t.id, t.state, action, actor, actor_user_id, reason, now).await {
+    match crate::features::trade_ins::repo::trade_ins::transition(
+        &mut tx,
+        t.id,
+        t.state,
+        action,
+        actor,
+        actor_user_id,
+        reason,
+        now,
+    )
+    .await
+    {
         Ok(_) => {}
         Err(TransitionFailure::Stale(_)) => return Ok(false),
         Err(e) => return Err(transition_error(e)),
     }
-    let shipment = crate::features::trade_ins::repo::shipments::insert(&mut tx, t.id, Direction::Return, state.carrier.name(), &tracking, now).await.map_err(db_error)?;
-    crate::features::trade_ins::repo::shipments::add_event(&mut tx, shipment, "label_created", "Free return label created", now).await.map_err(db_error)?;
+    let shipment = crate::features::trade_ins::repo::shipments::insert(
+        &mut tx,
+        t.id,
+        Direction::Return,
+        state.carrier.name(),
+        &tracking,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    crate::features::trade_ins::repo::shipments::add_event(
+        &mut tx,
+        shipment,
+        "label_created",
+        "Free return label created",
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(true)
 }

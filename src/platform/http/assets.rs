@@ -56,7 +56,10 @@ impl BuiltFiles {
 /// `hash.txt` left behind by an earlier hashed build of the same profile
 /// would otherwise send browsers to files that are gone.
 pub fn built_files(site_root: &Path, output_name: &str) -> BuiltFiles {
-    let Some(hash_file) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt"))) else {
+    let Some(hash_file) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+    else {
         return BuiltFiles::default();
     };
     built_files_from(&hash_file, site_root, output_name)
@@ -84,7 +87,10 @@ fn built_files_from(hash_file: &Path, site_root: &Path, output_name: &str) -> Bu
         if let Some(bundle) = split.filter(|b| j.as_ref() == Some(b) && w.as_ref() == Some(b)) {
             immutable.extend(whole_bundle(&pkg, output_name, &bundle));
         }
-        BuiltFiles { hashed_css: css, content_addressed: Arc::new(immutable) }
+        BuiltFiles {
+            hashed_css: css,
+            content_addressed: Arc::new(immutable),
+        }
     } else {
         BuiltFiles::default()
     }
@@ -102,7 +108,8 @@ fn content_addressed(dir: &Path) -> HashSet<String> {
             let name = entry.file_name().into_string().ok()?;
             let claimed = name_hash(&name)?;
             let bytes = std::fs::read(entry.path()).ok()?;
-            let actual = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Md5::digest(&bytes));
+            let actual =
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Md5::digest(&bytes));
             (actual == claimed).then_some(name)
         })
         .collect()
@@ -111,7 +118,11 @@ fn content_addressed(dir: &Path) -> HashSet<String> {
 /// The names of the main JS, the main wasm and the split step's loader
 /// under one hash, in the order `bundle_hash` reads them.
 fn bundle_names(output_name: &str, hash: &str) -> [String; 3] {
-    [format!("{output_name}.{hash}.js"), format!("{output_name}.{hash}.wasm"), format!("__wasm_split.{hash}.js")]
+    [
+        format!("{output_name}.{hash}.js"),
+        format!("{output_name}.{hash}.wasm"),
+        format!("__wasm_split.{hash}.js"),
+    ]
 }
 
 /// The hash the main JS, main wasm and loader are named with after a
@@ -147,7 +158,11 @@ fn replace_same_length(bytes: &mut [u8], from: &[u8], to: &[u8]) {
 /// are named with; none otherwise.
 fn whole_bundle(pkg: &Path, output_name: &str, hash: &str) -> Vec<String> {
     let names = bundle_names(output_name, hash);
-    let Ok(files) = names.iter().map(|n| std::fs::read(pkg.join(n))).collect::<std::io::Result<Vec<_>>>() else {
+    let Ok(files) = names
+        .iter()
+        .map(|n| std::fs::read(pkg.join(n)))
+        .collect::<std::io::Result<Vec<_>>>()
+    else {
         return Vec::new();
     };
     if bundle_hash(output_name, hash, [&files[0], &files[1], &files[2]]) == hash {
@@ -162,7 +177,11 @@ fn whole_bundle(pkg: &Path, output_name: &str, hash: &str) -> Vec<String> {
 fn name_hash(file_name: &str) -> Option<&str> {
     let (stem, _ext) = file_name.rsplit_once('.')?;
     let hash = stem.rsplit('.').next()?;
-    (hash.len() == 22 && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')).then_some(hash)
+    (hash.len() == 22
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    .then_some(hash)
 }
 
 /// A year for a file whose name is its content's hash; otherwise ask again.
@@ -178,7 +197,10 @@ fn cache_for_pkg(path: &str, built: &BuiltFiles) -> &'static str {
 }
 
 fn served(res: &Response) -> bool {
-    matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED | StatusCode::PARTIAL_CONTENT)
+    matches!(
+        res.status(),
+        StatusCode::OK | StatusCode::NOT_MODIFIED | StatusCode::PARTIAL_CONTENT
+    )
 }
 
 /// For the `/pkg` service (which sees paths without the `/pkg` prefix).
@@ -187,7 +209,10 @@ pub async fn pkg_cache(State(built): State<BuiltFiles>, req: Request, next: Next
     let mut res = next.run(req).await;
     if served(&res) {
         let h = res.headers_mut();
-        h.insert(CACHE_CONTROL, HeaderValue::from_static(cache_for_pkg(&path, &built)));
+        h.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static(cache_for_pkg(&path, &built)),
+        );
         // The same URL answers brotli, gzip or plain bytes.
         h.insert(VARY, HeaderValue::from_static("accept-encoding"));
     }
@@ -210,9 +235,15 @@ pub async fn root_file_cache(req: Request, next: Next) -> Response {
 /// (`app::stylesheet`); the plain `/pkg/<name>.css` is still answered with
 /// the hashed file (revalidated each time, as the name is stable) for a
 /// page rendered by an earlier build.
-pub fn css_alias(files: &BuiltFiles, output_name: &str) -> impl Fn(Request) -> Request + Clone + Send + Sync + 'static {
+pub fn css_alias(
+    files: &BuiltFiles,
+    output_name: &str,
+) -> impl Fn(Request) -> Request + Clone + Send + Sync + 'static {
     let alias = format!("/{output_name}.css");
-    let target = files.hashed_css.as_ref().and_then(|h| format!("/{h}").parse::<http::Uri>().ok());
+    let target = files
+        .hashed_css
+        .as_ref()
+        .and_then(|h| format!("/{h}").parse::<http::Uri>().ok());
     move |mut req: Request| {
         if let Some(uri) = &target {
             if req.uri().path() == alias {
@@ -233,8 +264,14 @@ mod tests {
 
     #[test]
     fn hashes_are_found_in_names() {
-        assert_eq!(name_hash("tradein.Zk3v0yq1p0w2bQ8GmB2nTA.wasm"), Some("Zk3v0yq1p0w2bQ8GmB2nTA"));
-        assert_eq!(name_hash("Zk3v0yq1p0w2bQ8GmB2n_-.wasm"), Some("Zk3v0yq1p0w2bQ8GmB2n_-"));
+        assert_eq!(
+            name_hash("tradein.Zk3v0yq1p0w2bQ8GmB2nTA.wasm"),
+            Some("Zk3v0yq1p0w2bQ8GmB2nTA")
+        );
+        assert_eq!(
+            name_hash("Zk3v0yq1p0w2bQ8GmB2n_-.wasm"),
+            Some("Zk3v0yq1p0w2bQ8GmB2n_-")
+        );
         assert_eq!(name_hash("tradein.wasm"), None);
         assert_eq!(name_hash("favicon.svg"), None);
         assert_eq!(name_hash("Zk3v0yq1p0w2bQ8GmB2nTA"), None);
@@ -251,11 +288,17 @@ mod tests {
         let patched = format!("tradein.{}.js", md5_name(b"before the patch"));
         std::fs::write(dir.join(&patched), b"after the patch").unwrap();
         std::fs::write(dir.join("tradein.css"), b"body{}").unwrap();
-        let built = BuiltFiles { hashed_css: None, content_addressed: Arc::new(content_addressed(&dir)) };
+        let built = BuiltFiles {
+            hashed_css: None,
+            content_addressed: Arc::new(content_addressed(&dir)),
+        };
         assert_eq!(cache_for_pkg(&format!("/{good}"), &built), IMMUTABLE);
         assert_eq!(cache_for_pkg(&format!("/{patched}"), &built), REVALIDATE);
         assert_eq!(cache_for_pkg("/tradein.css", &built), REVALIDATE);
-        assert_eq!(cache_for_pkg(&format!("/snippets/x/{good}"), &built), REVALIDATE);
+        assert_eq!(
+            cache_for_pkg(&format!("/snippets/x/{good}"), &built),
+            REVALIDATE
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -264,43 +307,99 @@ mod tests {
     fn split_build(dir: &Path) -> std::path::PathBuf {
         let pkg = dir.join("site/pkg");
         std::fs::create_dir_all(&pkg).unwrap();
-        let (j, w, s, c) = ("J".repeat(22), "W".repeat(22), "S".repeat(22), "C".repeat(22));
-        std::fs::write(pkg.join(format!("tradein.{j}.js")), format!("import * from './__wasm_split.{s}.js'; // main")).unwrap();
-        std::fs::write(pkg.join(format!("tradein.{w}.wasm")), format!("\0asm imports ./__wasm_split.{s}.js twice: ./__wasm_split.{s}.js")).unwrap();
-        std::fs::write(pkg.join(format!("__wasm_split.{s}.js")), format!("import {{ initSync }} from './tradein.{j}.js';")).unwrap();
+        let (j, w, s, c) = (
+            "J".repeat(22),
+            "W".repeat(22),
+            "S".repeat(22),
+            "C".repeat(22),
+        );
+        std::fs::write(
+            pkg.join(format!("tradein.{j}.js")),
+            format!("import * from './__wasm_split.{s}.js'; // main"),
+        )
+        .unwrap();
+        std::fs::write(
+            pkg.join(format!("tradein.{w}.wasm")),
+            format!("\0asm imports ./__wasm_split.{s}.js twice: ./__wasm_split.{s}.js"),
+        )
+        .unwrap();
+        std::fs::write(
+            pkg.join(format!("__wasm_split.{s}.js")),
+            format!("import {{ initSync }} from './tradein.{j}.js';"),
+        )
+        .unwrap();
         std::fs::write(pkg.join(format!("tradein.{c}.css")), "body{}").unwrap();
         let hash_file = dir.join("hash.txt");
-        std::fs::write(&hash_file, format!("js: {j}\nwasm: {w}\ncss: {c}\nsplit: {s}\n")).unwrap();
+        std::fs::write(
+            &hash_file,
+            format!("js: {j}\nwasm: {w}\ncss: {c}\nsplit: {s}\n"),
+        )
+        .unwrap();
         hash_file
     }
 
     #[test]
     fn a_bundle_named_by_its_whole_bytes_is_cached_for_a_year() {
-        let dir = std::env::temp_dir().join(format!("tradein-assets-bundle-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("tradein-assets-bundle-{}", std::process::id()));
         let hash_file = split_build(&dir);
         let pkg = dir.join("site/pkg");
         // As the release build renames them (scripts/content-names.mjs does
         // this with the same recipe; the test below runs it).
         let old = bundle_names("tradein", &"J".repeat(22));
-        let blank = |n: &str| n.replace(&"J".repeat(22), &"_".repeat(22)).replace(&"W".repeat(22), &"_".repeat(22)).replace(&"S".repeat(22), &"_".repeat(22));
-        let originals = [old[0].clone(), format!("tradein.{}.wasm", "W".repeat(22)), format!("__wasm_split.{}.js", "S".repeat(22))];
-        let blanked: Vec<String> = originals.iter().map(|n| blank(&std::fs::read_to_string(pkg.join(n)).unwrap())).collect();
-        let hash = bundle_hash("tradein", &"_".repeat(22), [blanked[0].as_bytes(), blanked[1].as_bytes(), blanked[2].as_bytes()]);
+        let blank = |n: &str| {
+            n.replace(&"J".repeat(22), &"_".repeat(22))
+                .replace(&"W".repeat(22), &"_".repeat(22))
+                .replace(&"S".repeat(22), &"_".repeat(22))
+        };
+        let originals = [
+            old[0].clone(),
+            format!("tradein.{}.wasm", "W".repeat(22)),
+            format!("__wasm_split.{}.js", "S".repeat(22)),
+        ];
+        let blanked: Vec<String> = originals
+            .iter()
+            .map(|n| blank(&std::fs::read_to_string(pkg.join(n)).unwrap()))
+            .collect();
+        let hash = bundle_hash(
+            "tradein",
+            &"_".repeat(22),
+            [
+                blanked[0].as_bytes(),
+                blanked[1].as_bytes(),
+                blanked[2].as_bytes(),
+            ],
+        );
         let names = bundle_names("tradein", &hash);
         for (original, (name, text)) in originals.iter().zip(names.iter().zip(&blanked)) {
             std::fs::remove_file(pkg.join(original)).unwrap();
             std::fs::write(pkg.join(name), text.replace(&"_".repeat(22), &hash)).unwrap();
         }
-        std::fs::write(&hash_file, format!("js: {hash}\nwasm: {hash}\ncss: {}\nsplit: {hash}\n", "C".repeat(22))).unwrap();
+        std::fs::write(
+            &hash_file,
+            format!(
+                "js: {hash}\nwasm: {hash}\ncss: {}\nsplit: {hash}\n",
+                "C".repeat(22)
+            ),
+        )
+        .unwrap();
         let built = built_files_from(&hash_file, &dir.join("site"), "tradein");
         for name in &names {
-            assert_eq!(cache_for_pkg(&format!("/{name}"), &built), IMMUTABLE, "{name}");
+            assert_eq!(
+                cache_for_pkg(&format!("/{name}"), &built),
+                IMMUTABLE,
+                "{name}"
+            );
         }
         // One byte changed under the same names: revalidated, all three.
         std::fs::write(pkg.join(&names[1]), "\0asm changed").unwrap();
         let built = built_files_from(&hash_file, &dir.join("site"), "tradein");
         for name in &names {
-            assert_eq!(cache_for_pkg(&format!("/{name}"), &built), REVALIDATE, "{name}");
+            assert_eq!(
+                cache_for_pkg(&format!("/{name}"), &built),
+                REVALIDATE,
+                "{name}"
+            );
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -312,19 +411,45 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tradein-assets-node-{}", std::process::id()));
         let hash_file = split_build(&dir);
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/content-names.mjs");
-        let ran = std::process::Command::new("node").arg(&script).arg(dir.join("site")).arg(&hash_file).arg("tradein").output().expect("node runs (scripts/setup.sh)");
-        assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+        let ran = std::process::Command::new("node")
+            .arg(&script)
+            .arg(dir.join("site"))
+            .arg(&hash_file)
+            .arg("tradein")
+            .output()
+            .expect("node runs (scripts/setup.sh)");
+        assert!(
+            ran.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
         let built = built_files_from(&hash_file, &dir.join("site"), "tradein");
         let text = std::fs::read_to_string(&hash_file).unwrap();
-        let hash = text.lines().find_map(|l| l.strip_prefix("js: ")).unwrap().to_string();
+        let hash = text
+            .lines()
+            .find_map(|l| l.strip_prefix("js: "))
+            .unwrap()
+            .to_string();
         assert_ne!(hash, "J".repeat(22));
         for name in bundle_names("tradein", &hash) {
             assert!(dir.join("site/pkg").join(&name).is_file(), "{name} written");
-            assert_eq!(cache_for_pkg(&format!("/{name}"), &built), IMMUTABLE, "{name}");
+            assert_eq!(
+                cache_for_pkg(&format!("/{name}"), &built),
+                IMMUTABLE,
+                "{name}"
+            );
         }
-        let loader = std::fs::read_to_string(dir.join(format!("site/pkg/__wasm_split.{hash}.js"))).unwrap();
-        assert!(loader.contains(&format!("./tradein.{hash}.js")), "the loader names the renamed main JS: {loader}");
-        assert!(!dir.join(format!("site/pkg/tradein.{}.js", "J".repeat(22))).exists(), "the old name is gone");
+        let loader =
+            std::fs::read_to_string(dir.join(format!("site/pkg/__wasm_split.{hash}.js"))).unwrap();
+        assert!(
+            loader.contains(&format!("./tradein.{hash}.js")),
+            "the loader names the renamed main JS: {loader}"
+        );
+        assert!(
+            !dir.join(format!("site/pkg/tradein.{}.js", "J".repeat(22)))
+                .exists(),
+            "the old name is gone"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -336,11 +461,18 @@ mod tests {
         let hash_file = dir.join("hash.txt");
         std::fs::write(&hash_file, "js: AAAAAAAAAAAAAAAAAAAAAA\nwasm: BBBBBBBBBBBBBBBBBBBBBB\ncss: CCCCCCCCCCCCCCCCCCCCCC\n").unwrap();
         assert!(!built_files_from(&hash_file, &dir.join("site"), "tradein").hashed());
-        for f in ["tradein.AAAAAAAAAAAAAAAAAAAAAA.js", "tradein.BBBBBBBBBBBBBBBBBBBBBB.wasm", "tradein.CCCCCCCCCCCCCCCCCCCCCC.css"] {
+        for f in [
+            "tradein.AAAAAAAAAAAAAAAAAAAAAA.js",
+            "tradein.BBBBBBBBBBBBBBBBBBBBBB.wasm",
+            "tradein.CCCCCCCCCCCCCCCCCCCCCC.css",
+        ] {
             std::fs::write(pkg.join(f), "x").unwrap();
         }
         let files = built_files_from(&hash_file, &dir.join("site"), "tradein");
-        assert_eq!(files.hashed_css.as_deref(), Some("tradein.CCCCCCCCCCCCCCCCCCCCCC.css"));
+        assert_eq!(
+            files.hashed_css.as_deref(),
+            Some("tradein.CCCCCCCCCCCCCCCCCCCCCC.css")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

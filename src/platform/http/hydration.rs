@@ -23,7 +23,11 @@ use std::task::{Context, Poll};
 type Key = (Arc<str>, bool, Arc<str>);
 
 fn key(options: &LeptosOptions) -> Key {
-    (options.output_name.clone(), options.hash_files, options.site_pkg_dir.clone())
+    (
+        options.output_name.clone(),
+        options.hash_files,
+        options.site_pkg_dir.clone(),
+    )
 }
 
 struct Rendered {
@@ -39,8 +43,13 @@ struct Rendered {
 static RENDERED: OnceLock<Rendered> = OnceLock::new();
 
 pub fn scripts(options: LeptosOptions) -> impl IntoView {
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
-    if let Some(kept) = RENDERED.get().filter(|r| r.key == key(&options) && !nonce.is_empty()) {
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    if let Some(kept) = RENDERED
+        .get()
+        .filter(|r| r.key == key(&options) && !nonce.is_empty())
+    {
         if let Some(manifest) = &kept.manifest {
             provide_context(manifest.clone());
         }
@@ -50,7 +59,12 @@ pub fn scripts(options: LeptosOptions) -> impl IntoView {
     let html = view! { <HydrationScripts options defer=true/> }.to_html();
     if !nonce.is_empty() && html.contains(&nonce) {
         let manifest = use_context::<leptos::WasmSplitManifest>();
-        let _ = RENDERED.set(Rendered { key: rendered_for, html: html.clone(), nonce, manifest });
+        let _ = RENDERED.set(Rendered {
+            key: rendered_for,
+            html: html.clone(),
+            nonce,
+            manifest,
+        });
     }
     InertElement::new(html)
 }
@@ -73,7 +87,10 @@ pub async fn keep_request_owner(req: Request, next: Next) -> Response {
 }
 
 fn keep_owner<F: Future>(fut: F) -> KeepOwner<F> {
-    KeepOwner { fut: Box::pin(fut), owner: None }
+    KeepOwner {
+        fut: Box::pin(fut),
+        owner: None,
+    }
 }
 
 struct KeepOwner<F> {
@@ -103,7 +120,11 @@ impl<F: Future> Future for KeepOwner<F> {
         let outside = Owner::current();
         make_current(this.owner.clone());
         let polled = this.fut.as_mut().poll(cx);
-        this.owner = if polled.is_ready() { None } else { Owner::current() };
+        this.owner = if polled.is_ready() {
+            None
+        } else {
+            Owner::current()
+        };
         make_current(outside);
         polled
     }
@@ -133,6 +154,9 @@ mod tests {
 
         let (a, b) = tokio::join!(keep_owner(request("a")), keep_owner(request("b")));
         assert_eq!((a, b), (Some("a"), Some("b")));
-        assert!(Owner::current().is_none(), "nothing is left current after the requests");
+        assert!(
+            Owner::current().is_none(),
+            "nothing is left current after the requests"
+        );
     }
 }

@@ -18,15 +18,17 @@
 //! served from here. An offer served from here is recorded as shown, as a
 //! rendered one is (`SHOWN_HEADER`).
 
-use crate::platform::cache::{read, write};
-use crate::features::offers::repo::ShownOffer;
-use crate::platform::state::AppState;
 use crate::domain::grade::Grade;
+use crate::features::offers::repo::ShownOffer;
+use crate::platform::cache::{read, write};
+use crate::platform::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, COOKIE, SET_COOKIE};
+use http::header::{
+    HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, COOKIE, SET_COOKIE,
+};
 use http::{Method, StatusCode};
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -49,14 +51,34 @@ pub const SHOWN_HEADER: &str = "x-tradein-offer-shown";
 /// The text of `SHOWN_HEADER` for an offer shown.
 pub fn shown_value(v: &ShownOffer) -> String {
     let opt = |n: Option<i64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
-    format!("{} {} {} {}", v.variant_id, v.grade.code(), opt(v.seller_id), opt(v.price_minor))
+    format!(
+        "{} {} {} {}",
+        v.variant_id,
+        v.grade.code(),
+        opt(v.seller_id),
+        opt(v.price_minor)
+    )
 }
 
 fn parse_shown(text: &str) -> Option<ShownOffer> {
     let parts: Vec<&str> = text.split(' ').collect();
-    let [variant, grade, seller, price] = parts[..] else { return None };
-    let opt = |s: &str| if s == "-" { Some(None) } else { s.parse().ok().map(Some) };
-    Some(ShownOffer { variant_id: variant.parse().ok()?, grade: Grade::parse(grade).ok()?, seller_id: opt(seller)?, price_minor: opt(price)?, at_ms: 0 })
+    let [variant, grade, seller, price] = parts[..] else {
+        return None;
+    };
+    let opt = |s: &str| {
+        if s == "-" {
+            Some(None)
+        } else {
+            s.parse().ok().map(Some)
+        }
+    };
+    Some(ShownOffer {
+        variant_id: variant.parse().ok()?,
+        grade: Grade::parse(grade).ok()?,
+        seller_id: opt(seller)?,
+        price_minor: opt(price)?,
+        at_ms: 0,
+    })
 }
 
 /// One piece of a kept page: its own bytes, or a place for what each
@@ -85,7 +107,12 @@ impl Page {
     }
 
     fn respond(&self, nonce: &str, request_id: &str) -> Response {
-        let mut body = Vec::with_capacity(self.body.iter().map(|p| if let Piece::Bytes(b) = p { b.len() } else { 40 }).sum());
+        let mut body = Vec::with_capacity(
+            self.body
+                .iter()
+                .map(|p| if let Piece::Bytes(b) = p { b.len() } else { 40 })
+                .sum(),
+        );
         for piece in &self.body {
             match piece {
                 Piece::Bytes(b) => body.extend_from_slice(b),
@@ -107,7 +134,10 @@ impl Page {
 fn pieces(body: &Bytes, nonce: &str, request_id: &str) -> Vec<Piece> {
     let mut places: Vec<(usize, usize, bool)> = memchr::memmem::find_iter(body, nonce.as_bytes())
         .map(|at| (at, nonce.len(), true))
-        .chain(memchr::memmem::find_iter(body, request_id.as_bytes()).map(|at| (at, request_id.len(), false)))
+        .chain(
+            memchr::memmem::find_iter(body, request_id.as_bytes())
+                .map(|at| (at, request_id.len(), false)),
+        )
         .collect();
     places.sort_unstable();
     let mut out = Vec::with_capacity(places.len() * 2 + 1);
@@ -119,7 +149,11 @@ fn pieces(body: &Bytes, nonce: &str, request_id: &str) -> Vec<Piece> {
         if start < at {
             out.push(Piece::Bytes(body.slice(start..at)));
         }
-        out.push(if is_nonce { Piece::Nonce } else { Piece::RequestId });
+        out.push(if is_nonce {
+            Piece::Nonce
+        } else {
+            Piece::RequestId
+        });
         start = at + len;
     }
     if start < body.len() {
@@ -135,7 +169,9 @@ pub struct PageCache {
 
 impl std::fmt::Debug for PageCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PageCache").field("pages", &self.pages.read().map(|p| p.len()).unwrap_or(0)).finish()
+        f.debug_struct("PageCache")
+            .field("pages", &self.pages.read().map(|p| p.len()).unwrap_or(0))
+            .finish()
     }
 }
 
@@ -161,7 +197,10 @@ impl PageCache {
 
 /// What a kept page was rendered from, as the counters stand now.
 fn generations() -> (u64, u64) {
-    (crate::features::catalog::repo::generation(), crate::features::offers::repo::generation())
+    (
+        crate::features::catalog::repo::generation(),
+        crate::features::offers::repo::generation(),
+    )
 }
 
 /// The consumer pages anyone may see, by address: home and everything
@@ -174,33 +213,58 @@ fn is_public_page(path: &str) -> bool {
 /// https ends in the plain one): such a visitor's page is rendered for them.
 fn signed_in(headers: &HeaderMap) -> bool {
     let cookie = format!("{}=", crate::platform::session::cookie_name(false));
-    headers.get_all(COOKIE).iter().any(|v| v.to_str().map_or(true, |c| c.contains(&cookie)))
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .any(|v| v.to_str().map_or(true, |c| c.contains(&cookie)))
 }
 
 /// Request ids this server makes: only those are written into kept pages
 /// (one sent by a client could hold anything).
 fn is_uuid(s: &str) -> bool {
-    s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() })
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| {
+            if [8, 13, 18, 23].contains(&i) {
+                b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// The address a request may be answered from here under, if it may, and
 /// its request id (written into the page it gets).
 fn key(req: &Request) -> Option<(String, String)> {
     let uri = req.uri();
-    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let ok = req.method() == Method::GET && is_public_page(uri.path()) && !signed_in(req.headers()) && is_uuid(id);
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let ok = req.method() == Method::GET
+        && is_public_page(uri.path())
+        && !signed_in(req.headers())
+        && is_uuid(id);
     let key = uri.path_and_query().map(|p| p.as_str().to_string())?;
     (ok && key.len() <= MAX_KEY).then(|| (key, id.to_string()))
 }
 
 fn nonce_of(csp: &str) -> Option<&str> {
-    csp.split("'nonce-").nth(1)?.split('\'').next().filter(|n| n.len() >= 16)
+    csp.split("'nonce-")
+        .nth(1)?
+        .split('\'')
+        .next()
+        .filter(|n| n.len() >= 16)
 }
 
 /// Removes the offer-shown headers from a response, returning what they said.
 fn take_shown(headers: &mut HeaderMap) -> Vec<ShownOffer> {
     let name = HeaderName::from_static(SHOWN_HEADER);
-    let shown = headers.get_all(&name).iter().filter_map(|v| parse_shown(v.to_str().ok()?)).collect();
+    let shown = headers
+        .get_all(&name)
+        .iter()
+        .filter_map(|v| parse_shown(v.to_str().ok()?))
+        .collect();
     headers.remove(&name);
     shown
 }
@@ -225,12 +289,26 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     let before = generations();
     let mut res = next.run(req).await;
     let views = take_shown(res.headers_mut());
-    let Some((key, request_id)) = key else { return res };
-    let csp = res.headers().get(CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let Some((key, request_id)) = key else {
+        return res;
+    };
+    let csp = res
+        .headers()
+        .get(CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     // Sent whole by `whole_pages` (its length is known), not streaming.
-    let whole = axum::body::HttpBody::size_hint(res.body()).exact().is_some_and(|n| n as usize <= MAX_BYTES);
-    let Some((csp, nonce)) = csp.and_then(|c| Some((c.clone(), nonce_of(&c)?.to_string()))) else { return res };
-    if res.status() != StatusCode::OK || !whole || res.headers().contains_key(SET_COOKIE) || !crate::platform::http::security::is_page(res.headers()) {
+    let whole = axum::body::HttpBody::size_hint(res.body())
+        .exact()
+        .is_some_and(|n| n as usize <= MAX_BYTES);
+    let Some((csp, nonce)) = csp.and_then(|c| Some((c.clone(), nonce_of(&c)?.to_string()))) else {
+        return res;
+    };
+    if res.status() != StatusCode::OK
+        || !whole
+        || res.headers().contains_key(SET_COOKIE)
+        || !crate::platform::http::security::is_page(res.headers())
+    {
         return res;
     }
     let (parts, body) = res.into_parts();
@@ -239,7 +317,15 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let mut headers = parts.headers.clone();
     headers.remove(CONTENT_LENGTH);
-    let page = Page { status: parts.status, headers, body: pieces(&bytes, &nonce, &request_id), csp: (csp, nonce), views, generations: before, at: Instant::now() };
+    let page = Page {
+        status: parts.status,
+        headers,
+        body: pieces(&bytes, &nonce, &request_id),
+        csp: (csp, nonce),
+        views,
+        generations: before,
+        at: Instant::now(),
+    };
     state.pages.keep(key, page);
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -256,15 +342,26 @@ mod tests {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
             body: pieces(&body, "NONCE-0123456789abc", id),
-            csp: ("script-src 'nonce-NONCE-0123456789abc'".into(), "NONCE-0123456789abc".into()),
+            csp: (
+                "script-src 'nonce-NONCE-0123456789abc'".into(),
+                "NONCE-0123456789abc".into(),
+            ),
             views: Vec::new(),
             generations: (1, 1),
             at: Instant::now(),
         };
         let other_id = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
         let res = page.respond("fresh-nonce-abcdefgh", other_id);
-        assert_eq!(res.headers()[CONTENT_SECURITY_POLICY], "script-src 'nonce-fresh-nonce-abcdefgh'");
-        let body = futures_util::FutureExt::now_or_never(axum::body::to_bytes(res.into_body(), usize::MAX)).unwrap().unwrap();
+        assert_eq!(
+            res.headers()[CONTENT_SECURITY_POLICY],
+            "script-src 'nonce-fresh-nonce-abcdefgh'"
+        );
+        let body = futures_util::FutureExt::now_or_never(axum::body::to_bytes(
+            res.into_body(),
+            usize::MAX,
+        ))
+        .unwrap()
+        .unwrap();
         assert_eq!(
             std::str::from_utf8(&body).unwrap(),
             format!("<script nonce=\"fresh-nonce-abcdefgh\">x</script><code>{other_id}</code><script nonce=\"fresh-nonce-abcdefgh\"></script>")
@@ -277,7 +374,10 @@ mod tests {
     #[test]
     fn only_anonymous_public_pages_are_kept() {
         let req = |method: Method, uri: &str, cookie: Option<&str>, id: &str| {
-            let mut r = Request::builder().method(method).uri(uri).header("x-request-id", id);
+            let mut r = Request::builder()
+                .method(method)
+                .uri(uri)
+                .header("x-request-id", id);
             if let Some(c) = cookie {
                 r = r.header(COOKIE, c);
             }
@@ -285,26 +385,83 @@ mod tests {
         };
         let id = "0f8fad5b-d9cb-469f-a165-70867728950e";
         let offer = "/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=flawless&body=flawless";
-        assert_eq!(key(&req(Method::GET, offer, None, id)), Some((offer.to_string(), id.to_string())));
-        assert!(key(&req(Method::GET, "/", Some("theme=dark"), id)).is_some(), "another cookie is no session");
-        assert!(key(&req(Method::GET, offer, Some("a=1; tradein_session=tok"), id)).is_none(), "signed in");
-        assert!(key(&req(Method::GET, offer, Some("__Host-tradein_session=tok"), id)).is_none(), "signed in over https");
+        assert_eq!(
+            key(&req(Method::GET, offer, None, id)),
+            Some((offer.to_string(), id.to_string()))
+        );
+        assert!(
+            key(&req(Method::GET, "/", Some("theme=dark"), id)).is_some(),
+            "another cookie is no session"
+        );
+        assert!(
+            key(&req(
+                Method::GET,
+                offer,
+                Some("a=1; tradein_session=tok"),
+                id
+            ))
+            .is_none(),
+            "signed in"
+        );
+        assert!(
+            key(&req(
+                Method::GET,
+                offer,
+                Some("__Host-tradein_session=tok"),
+                id
+            ))
+            .is_none(),
+            "signed in over https"
+        );
         assert!(key(&req(Method::POST, offer, None, id)).is_none());
         assert!(key(&req(Method::HEAD, "/", None, id)).is_none());
-        assert!(key(&req(Method::GET, "/sell/smartphones/apple/iphone-13/accept?variant=x", None, id)).is_none());
+        assert!(key(&req(
+            Method::GET,
+            "/sell/smartphones/apple/iphone-13/accept?variant=x",
+            None,
+            id
+        ))
+        .is_none());
         assert!(key(&req(Method::GET, "/seller/prices", None, id)).is_none());
         assert!(key(&req(Method::GET, "/trade-ins", None, id)).is_none());
-        assert!(key(&req(Method::GET, "/", None, "<script>")).is_none(), "a request id this server did not make");
-        assert!(key(&req(Method::GET, &format!("/sell/x?q={}", "a".repeat(600)), None, id)).is_none());
+        assert!(
+            key(&req(Method::GET, "/", None, "<script>")).is_none(),
+            "a request id this server did not make"
+        );
+        assert!(key(&req(
+            Method::GET,
+            &format!("/sell/x?q={}", "a".repeat(600)),
+            None,
+            id
+        ))
+        .is_none());
     }
 
     #[test]
     fn offers_shown_travel_in_a_header_and_back() {
-        let v = ShownOffer { variant_id: 12, grade: Grade::FunctionalGood, seller_id: Some(3), price_minor: Some(45_000), at_ms: 0 };
-        let none = ShownOffer { variant_id: 12, grade: Grade::NotFunctionalCracked, seller_id: None, price_minor: None, at_ms: 0 };
+        let v = ShownOffer {
+            variant_id: 12,
+            grade: Grade::FunctionalGood,
+            seller_id: Some(3),
+            price_minor: Some(45_000),
+            at_ms: 0,
+        };
+        let none = ShownOffer {
+            variant_id: 12,
+            grade: Grade::NotFunctionalCracked,
+            seller_id: None,
+            price_minor: None,
+            at_ms: 0,
+        };
         let mut h = HeaderMap::new();
-        h.append(SHOWN_HEADER, HeaderValue::from_str(&shown_value(&v)).unwrap());
-        h.append(SHOWN_HEADER, HeaderValue::from_str(&shown_value(&none)).unwrap());
+        h.append(
+            SHOWN_HEADER,
+            HeaderValue::from_str(&shown_value(&v)).unwrap(),
+        );
+        h.append(
+            SHOWN_HEADER,
+            HeaderValue::from_str(&shown_value(&none)).unwrap(),
+        );
         assert_eq!(take_shown(&mut h), [v, none]);
         assert!(!h.contains_key(SHOWN_HEADER), "removed from the response");
         assert_eq!(parse_shown("12 bogus - -"), None);

@@ -27,8 +27,15 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
         }
     }
     if let Some(origin) = headers.get(http::header::ORIGIN) {
-        let host = headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let origin_host = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
+        let host = headers
+            .get(http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest);
         if origin_host.is_none_or(|h| !h.eq_ignore_ascii_case(host)) {
             return forbidden_cross_site(origin.to_str().unwrap_or("unreadable origin"));
         }
@@ -38,7 +45,11 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
 
 fn forbidden_cross_site(from: &str) -> Response {
     tracing::warn!(from, "refused a cross-site state-changing request");
-    (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response()
+    (
+        StatusCode::FORBIDDEN,
+        "Cross-site requests are not allowed.",
+    )
+        .into_response()
 }
 
 /// The policy for rendered pages; Leptos's per-request nonce covers its
@@ -54,11 +65,15 @@ pub fn page_csp(nonce: &str) -> String {
 
 /// Everything that is not a page (files, API answers) gets the strictest
 /// policy, since none of it should run or embed anything.
-const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const DEFAULT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// A rendered page (HTML), as opposed to a file, an API answer or a redirect.
 pub fn is_page(headers: &http::HeaderMap) -> bool {
-    headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"))
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"))
 }
 
 pub async fn security_headers(req: Request, next: Next) -> Response {
@@ -84,9 +99,21 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     set_default(h, http::header::X_FRAME_OPTIONS, "DENY");
     // Full URL to ourselves (no-JS form errors travel back through the
     // Referer), only the origin to others.
-    set_default(h, http::header::REFERRER_POLICY, "strict-origin-when-cross-origin");
-    set_default(h, HeaderName::from_static("permissions-policy"), "camera=(self), microphone=(), geolocation=(), payment=()");
-    set_default(h, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set_default(
+        h,
+        http::header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    set_default(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(self), microphone=(), geolocation=(), payment=()",
+    );
+    set_default(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     res
 }
 
@@ -95,7 +122,9 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 /// redirects by then and are left alone.
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -107,7 +136,10 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     if let Ok(status) = StatusCode::from_u16(err.status()) {
         parts.status = status;
     }
-    if let AppError::RateLimited { retry_after_minutes } = &err {
+    if let AppError::RateLimited {
+        retry_after_minutes,
+    } = &err
+    {
         if let Ok(v) = HeaderValue::from_str(&(retry_after_minutes * 60).to_string()) {
             parts.headers.insert(http::header::RETRY_AFTER, v);
         }

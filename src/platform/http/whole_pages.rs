@@ -20,7 +20,9 @@ pub const LIMIT: usize = 512 * 1024;
 
 pub async fn buffer(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    if !crate::platform::http::security::is_page(res.headers()) || res.headers().contains_key(http::header::CONTENT_LENGTH) {
+    if !crate::platform::http::security::is_page(res.headers())
+        || res.headers().contains_key(http::header::CONTENT_LENGTH)
+    {
         return res;
     }
     let (parts, body) = res.into_parts();

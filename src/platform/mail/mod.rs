@@ -16,7 +16,10 @@ pub trait Mailer: Send + Sync + std::fmt::Debug {
 }
 
 fn build(from: &Mailbox, mail: &QueuedMail) -> Result<Message, String> {
-    let to: Mailbox = mail.to.parse().map_err(|e| format!("bad recipient {}: {e}", mail.to))?;
+    let to: Mailbox = mail
+        .to
+        .parse()
+        .map_err(|e| format!("bad recipient {}: {e}", mail.to))?;
     Message::builder()
         .from(from.clone())
         .to(to)
@@ -39,7 +42,9 @@ impl std::fmt::Debug for SmtpMailer {
 
 impl SmtpMailer {
     pub fn new(url: &str, from: Mailbox) -> Result<SmtpMailer, String> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| e.to_string())?.build();
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| e.to_string())?
+            .build();
         Ok(SmtpMailer { transport, from })
     }
 }
@@ -48,7 +53,11 @@ impl Mailer for SmtpMailer {
     fn send<'a>(&'a self, mail: &'a QueuedMail) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
             let message = build(&self.from, mail)?;
-            self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+            self.transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         })
     }
 }
@@ -68,9 +77,15 @@ impl FileMailer {
 impl Mailer for FileMailer {
     fn send<'a>(&'a self, mail: &'a QueuedMail) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
-            tokio::fs::create_dir_all(&self.dir).await.map_err(|e| format!("{}: {e}", self.dir.display()))?;
+            tokio::fs::create_dir_all(&self.dir)
+                .await
+                .map_err(|e| format!("{}: {e}", self.dir.display()))?;
             let message = build(&self.from, mail)?;
-            AsyncFileTransport::<Tokio1Executor>::new(&self.dir).send(message).await.map(|_| ()).map_err(|e| e.to_string())
+            AsyncFileTransport::<Tokio1Executor>::new(&self.dir)
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         })
     }
 }
@@ -84,7 +99,12 @@ pub async fn deliver_outbox(state: &AppState) -> Result<(usize, usize), sqlx::Er
     for mail in &pending {
         match state.mailer.send(mail).await {
             Ok(()) => {
-                crate::platform::mail::repo::mark_sent(state.db.pool(), mail.id, state.clock.now_ms()).await?;
+                crate::platform::mail::repo::mark_sent(
+                    state.db.pool(),
+                    mail.id,
+                    state.clock.now_ms(),
+                )
+                .await?;
                 sent += 1;
             }
             Err(e) => {

@@ -35,7 +35,10 @@ pub struct QueuedMail {
 }
 
 /// Unsent mail, oldest first, skipping messages that failed too often.
-pub async fn unsent<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> DbResult<Vec<QueuedMail>> {
+pub async fn unsent<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    limit: i64,
+) -> DbResult<Vec<QueuedMail>> {
     let rows = sqlx::query("SELECT id, to_email, subject, body, kind, trade_in_id FROM outbox WHERE sent_at IS NULL AND attempts < 10 ORDER BY id LIMIT $1")
         .bind(limit)
         .fetch_all(ex)
@@ -54,17 +57,39 @@ pub async fn unsent<'c>(ex: impl Executor<'c, Database = Any>, limit: i64) -> Db
         .collect()
 }
 
-pub async fn mark_sent<'c>(ex: impl Executor<'c, Database = Any>, id: i64, now_ms: i64) -> DbResult<()> {
-    sqlx::query("UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1").bind(id).bind(now_ms).execute(ex).await?;
+pub async fn mark_sent<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query("UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1")
+        .bind(id)
+        .bind(now_ms)
+        .execute(ex)
+        .await?;
     Ok(())
 }
 
-pub async fn mark_failed<'c>(ex: impl Executor<'c, Database = Any>, id: i64, error: &str) -> DbResult<()> {
-    sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1").bind(id).bind(error).execute(ex).await?;
+pub async fn mark_failed<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    error: &str,
+) -> DbResult<()> {
+    sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1")
+        .bind(id)
+        .bind(error)
+        .execute(ex)
+        .await?;
     Ok(())
 }
 
 /// Messages of one kind for a trade-in (tests and the tracking page use it).
-pub async fn kinds_for_trade_in<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<Vec<String>> {
-    sqlx::query_scalar("SELECT kind FROM outbox WHERE trade_in_id = $1 ORDER BY id").bind(trade_in_id).fetch_all(ex).await
+pub async fn kinds_for_trade_in<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+) -> DbResult<Vec<String>> {
+    sqlx::query_scalar("SELECT kind FROM outbox WHERE trade_in_id = $1 ORDER BY id")
+        .bind(trade_in_id)
+        .fetch_all(ex)
+        .await
 }

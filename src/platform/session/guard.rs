@@ -2,11 +2,11 @@
 //! rule on its first line (`guard(Access::Role(Role::Ops))`), so a missing
 //! check stands out in review, and a test fails if a server function has none.
 
+use crate::domain::account::Role;
+use crate::domain::user::CurrentUser;
+use crate::error::AppError;
 use crate::platform::session as auth;
 use crate::platform::state::AppState;
-use crate::domain::user::CurrentUser;
-use crate::domain::account::Role;
-use crate::error::AppError;
 use axum::extract::ConnectInfo;
 use http::request::Parts;
 use leptos::prelude::*;
@@ -59,7 +59,11 @@ impl Guarded {
 }
 
 pub fn request_id(headers: &http::HeaderMap) -> String {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string()
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string()
 }
 
 pub fn internal_error(headers: &http::HeaderMap, detail: impl std::fmt::Display) -> AppError {
@@ -69,9 +73,15 @@ pub fn internal_error(headers: &http::HeaderMap, detail: impl std::fmt::Display)
 }
 
 pub async fn guard(access: Access) -> Result<Guarded, AppError> {
-    let state = use_context::<AppState>().ok_or_else(|| AppError::Internal { reference: "no app state".into() })?;
-    let parts = use_context::<Parts>().ok_or_else(|| AppError::Internal { reference: "no request".into() })?;
-    let user = auth::current_user(&state, &parts.headers).await.map_err(|e| internal_error(&parts.headers, e))?;
+    let state = use_context::<AppState>().ok_or_else(|| AppError::Internal {
+        reference: "no app state".into(),
+    })?;
+    let parts = use_context::<Parts>().ok_or_else(|| AppError::Internal {
+        reference: "no request".into(),
+    })?;
+    let user = auth::current_user(&state, &parts.headers)
+        .await
+        .map_err(|e| internal_error(&parts.headers, e))?;
     match (access, &user) {
         (Access::Public, _) => {}
         (Access::SignedIn | Access::Role(_), None) => return Err(AppError::Unauthenticated),
@@ -84,7 +94,10 @@ pub async fn guard(access: Access) -> Result<Guarded, AppError> {
 
 /// Adds a response header from inside a server function or an SSR render.
 pub fn append_header(name: http::HeaderName, value: &str) {
-    if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value)) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
         res.append_header(name, value);
     }
 }

@@ -3,9 +3,9 @@
 pub mod guard;
 pub mod repo;
 
+use crate::domain::user::CurrentUser;
 use crate::platform::clock::DAY_MS;
 use crate::platform::state::AppState;
-use crate::domain::user::CurrentUser;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
@@ -29,7 +29,10 @@ fn argon2() -> Argon2<'static> {
 pub async fn hash_password(password: String) -> String {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        argon2().hash_password(password.as_bytes(), &salt).expect("argon2 hashing cannot fail with valid params").to_string()
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .expect("argon2 hashing cannot fail with valid params")
+            .to_string()
     })
     .await
     .expect("password hashing task panicked")
@@ -37,7 +40,13 @@ pub async fn hash_password(password: String) -> String {
 
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
     })
     .await
     .unwrap_or(false)
@@ -73,12 +82,18 @@ pub fn cookie_name(secure: bool) -> &'static str {
 pub fn session_cookie(token: &str, secure: bool) -> String {
     let max_age = SESSION_TTL_MS / 1000;
     let secure_attr = if secure { "; Secure" } else { "" };
-    format!("{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure_attr}", cookie_name(secure))
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure_attr}",
+        cookie_name(secure)
+    )
 }
 
 pub fn expired_session_cookie(secure: bool) -> String {
     let secure_attr = if secure { "; Secure" } else { "" };
-    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_attr}", cookie_name(secure))
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_attr}",
+        cookie_name(secure)
+    )
 }
 
 pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
@@ -102,7 +117,14 @@ pub async fn start_session<'c>(
 ) -> Result<String, sqlx::Error> {
     let token = new_session_token();
     let now = state.clock.now_ms();
-    crate::platform::session::repo::insert(ex, &state.secret.session_token_hash(&token), user_id, now, now + SESSION_TTL_MS).await?;
+    crate::platform::session::repo::insert(
+        ex,
+        &state.secret.session_token_hash(&token),
+        user_id,
+        now,
+        now + SESSION_TTL_MS,
+    )
+    .await?;
     Ok(session_cookie(&token, state.config.cookies_secure()))
 }
 
@@ -112,14 +134,19 @@ pub async fn end_session<'c>(
     headers: &HeaderMap,
 ) -> Result<(), sqlx::Error> {
     if let Some(token) = session_token(headers, state.config.cookies_secure()) {
-        crate::platform::session::repo::delete(ex, &state.secret.session_token_hash(&token)).await?;
+        crate::platform::session::repo::delete(ex, &state.secret.session_token_hash(&token))
+            .await?;
     }
     Ok(())
 }
 
 /// For plain axum routes (downloads, uploads) what `guard` is for server
 /// functions: the signed-in user if they have `role`, else 401 or 403.
-pub async fn user_with_role(state: &AppState, headers: &HeaderMap, role: crate::domain::account::Role) -> Result<CurrentUser, crate::error::AppError> {
+pub async fn user_with_role(
+    state: &AppState,
+    headers: &HeaderMap,
+    role: crate::domain::account::Role,
+) -> Result<CurrentUser, crate::error::AppError> {
     use crate::error::AppError;
     match current_user(state, headers).await {
         Ok(Some(u)) if u.role == role => Ok(u),
@@ -129,19 +156,30 @@ pub async fn user_with_role(state: &AppState, headers: &HeaderMap, role: crate::
     }
 }
 
-pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, sqlx::Error> {
+pub async fn current_user(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
     let Some(token) = session_token(headers, state.config.cookies_secure()) else {
         return Ok(None);
     };
     let hash = state.secret.session_token_hash(&token);
     let now = state.clock.now_ms();
-    let Some(found) = crate::platform::session::repo::find_user(state.db.pool(), &hash, now).await? else {
+    let Some(found) =
+        crate::platform::session::repo::find_user(state.db.pool(), &hash, now).await?
+    else {
         return Ok(None);
     };
     if now - found.last_seen_at > TOUCH_EVERY_MS {
-        crate::platform::session::repo::touch(state.db.pool(), &hash, now, now + SESSION_TTL_MS).await?;
+        crate::platform::session::repo::touch(state.db.pool(), &hash, now, now + SESSION_TTL_MS)
+            .await?;
     }
-    Ok(Some(CurrentUser { id: found.user_id, email: found.email, name: found.display_name, role: found.role }))
+    Ok(Some(CurrentUser {
+        id: found.user_id,
+        email: found.email,
+        name: found.display_name,
+        role: found.role,
+    }))
 }
 
 #[cfg(test)]
@@ -160,7 +198,10 @@ mod tests {
     #[test]
     fn reads_the_session_cookie_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(http::header::COOKIE, "a=1; tradein_session=tok; b=2".parse().unwrap());
+        h.insert(
+            http::header::COOKIE,
+            "a=1; tradein_session=tok; b=2".parse().unwrap(),
+        );
         assert_eq!(session_token(&h, false).as_deref(), Some("tok"));
         assert_eq!(session_token(&h, true), None);
     }

@@ -1,5 +1,5 @@
-use crate::platform::db::DbResult;
 use crate::domain::account::Role;
+use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
 #[derive(Clone, Debug)]
@@ -31,7 +31,11 @@ pub async fn insert<'c>(
 }
 
 /// The signed-in user behind a live (unexpired) session.
-pub async fn find_user<'c>(ex: impl Executor<'c, Database = Any>, token_hash: &str, now_ms: i64) -> DbResult<Option<SessionUser>> {
+pub async fn find_user<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+    now_ms: i64,
+) -> DbResult<Option<SessionUser>> {
     let row = sqlx::query(
         "SELECT u.id, u.email, u.role, u.display_name, s.last_seen_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -46,14 +50,20 @@ pub async fn find_user<'c>(ex: impl Executor<'c, Database = Any>, token_hash: &s
     Ok(Some(SessionUser {
         user_id: row.try_get("id")?,
         email: row.try_get("email")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
         display_name: row.try_get("display_name")?,
         last_seen_at: row.try_get("last_seen_at")?,
     }))
 }
 
 /// Slides the expiry forward for an active session.
-pub async fn touch<'c>(ex: impl Executor<'c, Database = Any>, token_hash: &str, now_ms: i64, expires_at: i64) -> DbResult<()> {
+pub async fn touch<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+    now_ms: i64,
+    expires_at: i64,
+) -> DbResult<()> {
     sqlx::query("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1")
         .bind(token_hash)
         .bind(now_ms)
@@ -64,11 +74,20 @@ pub async fn touch<'c>(ex: impl Executor<'c, Database = Any>, token_hash: &str, 
 }
 
 pub async fn delete<'c>(ex: impl Executor<'c, Database = Any>, token_hash: &str) -> DbResult<bool> {
-    let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(ex).await?;
+    let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(ex)
+        .await?;
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn delete_expired<'c>(ex: impl Executor<'c, Database = Any>, now_ms: i64) -> DbResult<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(ex).await?;
+pub async fn delete_expired<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    now_ms: i64,
+) -> DbResult<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now_ms)
+        .execute(ex)
+        .await?;
     Ok(done.rows_affected())
 }

@@ -1,5 +1,5 @@
-use crate::platform::db::DbResult;
 use crate::domain::account::{Email, Role};
+use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
 #[derive(Clone, Debug)]
@@ -24,14 +24,19 @@ fn from_row(row: &sqlx::any::AnyRow) -> DbResult<UserRecord> {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         password_hash: row.try_get("password_hash")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
         display_name: row.try_get("display_name")?,
     })
 }
 
 /// Inserts a user; a taken email surfaces as a unique violation
 /// (see `db::is_unique_violation`).
-pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, user: NewUser<'_>, now_ms: i64) -> DbResult<i64> {
+pub async fn insert<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user: NewUser<'_>,
+    now_ms: i64,
+) -> DbResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO users (email, password_hash, role, display_name, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -45,22 +50,33 @@ pub async fn insert<'c>(ex: impl Executor<'c, Database = Any>, user: NewUser<'_>
     .await
 }
 
-pub async fn find_by_email<'c>(ex: impl Executor<'c, Database = Any>, email: &Email) -> DbResult<Option<UserRecord>> {
-    let row = sqlx::query("SELECT id, email, password_hash, role, display_name FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(ex)
-        .await?;
+pub async fn find_by_email<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    email: &Email,
+) -> DbResult<Option<UserRecord>> {
+    let row = sqlx::query(
+        "SELECT id, email, password_hash, role, display_name FROM users WHERE email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(ex)
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn find_by_id<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<Option<UserRecord>> {
-    let row = sqlx::query("SELECT id, email, password_hash, role, display_name FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(ex)
-        .await?;
+pub async fn find_by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> DbResult<Option<UserRecord>> {
+    let row =
+        sqlx::query("SELECT id, email, password_hash, role, display_name FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn count<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(ex).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(ex)
+        .await
 }

@@ -13,11 +13,16 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
     use crate::platform::session as auth;
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
-    auth::end_session(g.state.db.pool(), &g.state, &g.parts.headers).await.or_internal(&g)?;
-    append_header(http::header::SET_COOKIE, &auth::expired_session_cookie(g.state.config.cookies_secure()));
+    auth::end_session(g.state.db.pool(), &g.state, &g.parts.headers)
+        .await
+        .or_internal(&g)?;
+    append_header(
+        http::header::SET_COOKIE,
+        &auth::expired_session_cookie(g.state.config.cookies_secure()),
+    );
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -35,11 +35,20 @@ pub async fn load_category_listing(category: String) -> Result<CategoryListing, 
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
     let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let brands = crate::features::catalog::repo::brands_in_category(g.state.db.pool(), c.slug()).await.or_internal(&g)?;
+    let brands = crate::features::catalog::repo::brands_in_category(g.state.db.pool(), c.slug())
+        .await
+        .or_internal(&g)?;
     Ok(CategoryListing {
         slug: c.slug().into(),
         name: c.name().into(),
-        brands: brands.into_iter().map(|b| BrandTile { slug: b.slug, name: b.name, models: b.models }).collect(),
+        brands: brands
+            .into_iter()
+            .map(|b| BrandTile {
+                slug: b.slug,
+                name: b.name,
+                models: b.models,
+            })
+            .collect(),
     })
 }
 
@@ -49,15 +58,28 @@ pub async fn load_brand_listing(category: String, brand: String) -> Result<Brand
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
     let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let models = crate::features::catalog::repo::models_of_brand(g.state.db.pool(), c.slug(), &brand).await.or_internal(&g)?;
-    let brand_name = models.first().map(|m| m.brand_name.clone()).ok_or(AppError::NotFound)?;
+    let models =
+        crate::features::catalog::repo::models_of_brand(g.state.db.pool(), c.slug(), &brand)
+            .await
+            .or_internal(&g)?;
+    let brand_name = models
+        .first()
+        .map(|m| m.brand_name.clone())
+        .ok_or(AppError::NotFound)?;
     Ok(BrandListing {
         category_slug: c.slug().into(),
         category_name: c.name().into(),
         brand_name,
         models: models
             .into_iter()
-            .map(|m| ModelCard { slug: m.slug, name: m.name, brand: m.brand_name, brand_slug: m.brand_slug, category_slug: m.category_slug, release_year: m.release_year })
+            .map(|m| ModelCard {
+                slug: m.slug,
+                name: m.name,
+                brand: m.brand_name,
+                brand_slug: m.brand_slug,
+                category_slug: m.category_slug,
+                release_year: m.release_year,
+            })
             .collect(),
     })
 }
@@ -102,7 +124,10 @@ pub fn Breadcrumbs(items: Vec<(String, String)>, current: String) -> impl IntoVi
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
-    let data = crate::ui::data::load(move || params.read().get("category").unwrap_or_default(), load_category_listing);
+    let data = crate::ui::data::load(
+        move || params.read().get("category").unwrap_or_default(),
+        load_category_listing,
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -148,7 +173,10 @@ pub fn BrandPage() -> impl IntoView {
     let data = crate::ui::data::load(
         move || {
             let p = params.read();
-            (p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default())
+            (
+                p.get("category").unwrap_or_default(),
+                p.get("brand").unwrap_or_default(),
+            )
         },
         |(c, b)| load_brand_listing(c, b),
     );

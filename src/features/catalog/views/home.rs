@@ -1,6 +1,5 @@
 //! The home page: search, categories and the newest devices.
 
-
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,12 +25,16 @@ pub struct ModelCard {
 impl ModelCard {
     /// The model's page, where its storage and condition are chosen.
     pub fn href(&self) -> String {
-        format!("/sell/{}/{}/{}", self.category_slug, self.brand_slug, self.slug)
+        format!(
+            "/sell/{}/{}/{}",
+            self.category_slug, self.brand_slug, self.slug
+        )
     }
 
     /// The brand to print before the name, unless the name starts with it.
     pub fn brand_prefix(&self) -> Option<String> {
-        (crate::domain::catalog::full_name(&self.brand, &self.name) != self.name).then(|| self.brand.clone())
+        (crate::domain::catalog::full_name(&self.brand, &self.name) != self.name)
+            .then(|| self.brand.clone())
     }
 }
 
@@ -49,7 +52,15 @@ pub async fn load_home() -> Result<HomeData, AppError> {
     let g = guard(Access::Public).await?;
     let home = g.state.catalog.home(&g.state.db).await.or_internal(&g)?;
     Ok(HomeData {
-        categories: home.categories.iter().map(|c| CategoryTile { slug: c.slug.clone(), name: c.name.clone(), models: c.models }).collect(),
+        categories: home
+            .categories
+            .iter()
+            .map(|c| CategoryTile {
+                slug: c.slug.clone(),
+                name: c.name.clone(),
+                models: c.models,
+            })
+            .collect(),
         newest: home.newest.iter().map(super::search::card).collect(),
         models: home.size.models,
         variants: home.size.variants,

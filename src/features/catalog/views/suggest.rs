@@ -14,17 +14,33 @@ pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
     if q.chars().count() > crate::features::catalog::views::search::MAX_QUERY_CHARS {
         return Ok(Vec::new());
     }
-    let models = g.state.catalog.all_models(&g.state.db).await.or_internal(&g)?;
+    let models = g
+        .state
+        .catalog
+        .all_models(&g.state.db)
+        .await
+        .or_internal(&g)?;
     let all: Vec<_> = models.iter().collect();
-    Ok(crate::features::catalog::views::search::rank_cards(&q, &all, MAX_SUGGESTIONS))
+    Ok(crate::features::catalog::views::search::rank_cards(
+        &q,
+        &all,
+        MAX_SUGGESTIONS,
+    ))
 }
 
 /// The list under the search box, fed by what is typed.
 #[component]
 pub fn Suggestions(query: ReadSignal<String>) -> impl IntoView {
-    let results = crate::ui::data::load(move || query.get(), |q| async move {
-        if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { suggest_models(q).await }
-    });
+    let results = crate::ui::data::load(
+        move || query.get(),
+        |q| async move {
+            if q.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                suggest_models(q).await
+            }
+        },
+    );
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -31,8 +31,12 @@ pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
         .into_iter()
         .map(|c| ClaimLine {
             id: c.id,
-            kind: ClaimKind::parse(&c.kind).map(|k| k.label().to_string()).unwrap_or(c.kind),
-            outcome: Outcome::parse(&c.outcome).map(|o| o.label().to_string()).unwrap_or_default(),
+            kind: ClaimKind::parse(&c.kind)
+                .map(|k| k.label().to_string())
+                .unwrap_or(c.kind),
+            outcome: Outcome::parse(&c.outcome)
+                .map(|o| o.label().to_string())
+                .unwrap_or_default(),
             reference: c.reference,
             customer_email: c.customer_email,
             seller: c.seller,

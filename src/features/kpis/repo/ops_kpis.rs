@@ -4,10 +4,10 @@
 //! measure is one grouped query; medians and SLA checks, which need the
 //! business-day calendar, are finished in Rust from the fetched times.
 
-use crate::platform::db::DbResult;
-use crate::domain::kpi::{median, Counts};
 use crate::domain::dates::DAY_MS;
+use crate::domain::kpi::{median, Counts};
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
+use crate::platform::db::DbResult;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 
@@ -30,7 +30,10 @@ pub enum Group {
     /// scorecards in one pass.
     SellerId,
     /// Fixed-length buckets of `len_ms` from `base_ms` (charts).
-    Bucket { base_ms: i64, len_ms: i64 },
+    Bucket {
+        base_ms: i64,
+        len_ms: i64,
+    },
     /// Category/brand and refurbisher together (`SEGMENT_SEP` between), so
     /// one read gives a period's total and both breakdowns.
     Segment,
@@ -69,7 +72,10 @@ impl Group {
 
     /// Whether the key reads the refurbisher (alias `s`).
     pub(crate) fn needs_seller(self) -> bool {
-        matches!(self, Group::Seller | Group::SellerId | Group::Segment | Group::Rollup)
+        matches!(
+            self,
+            Group::Seller | Group::SellerId | Group::Segment | Group::Rollup
+        )
     }
 
     /// Whether whole stored days add up to this grouping's segments.
@@ -92,7 +98,8 @@ fn joins(variant: &str, seller: &str) -> String {
 impl Filter {
     /// Whether a category or brand is chosen (as `sql` applies it).
     pub(crate) fn narrows_catalog(&self) -> bool {
-        crate::domain::catalog::is_slug(&self.category) || crate::domain::catalog::is_slug(&self.brand)
+        crate::domain::catalog::is_slug(&self.category)
+            || crate::domain::catalog::is_slug(&self.brand)
     }
 
     /// The filter as SQL conditions. Only the filters in use appear, so the
@@ -116,13 +123,24 @@ impl Filter {
     }
 }
 
-async fn grouped(conn: &mut AnyConnection, sql: &str, from: i64, to: i64) -> DbResult<Vec<sqlx::any::AnyRow>> {
+async fn grouped(
+    conn: &mut AnyConnection,
+    sql: &str,
+    from: i64,
+    to: i64,
+) -> DbResult<Vec<sqlx::any::AnyRow>> {
     sqlx::query(sql).bind(from).bind(to).fetch_all(conn).await
 }
 
 /// The additive counts per segment key for [from, to), from the source
 /// tables (no medians).
-pub(crate) async fn source_counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, Counts>> {
+pub(crate) async fn source_counts(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    f: &Filter,
+    group: Group,
+) -> DbResult<BTreeMap<String, Counts>> {
     let mut out: BTreeMap<String, Counts> = BTreeMap::new();
     let filters = f.sql();
     let trade_in_joins = joins("t.variant_id", "t.seller_id");
@@ -239,19 +257,35 @@ pub(crate) async fn source_counts(conn: &mut AnyConnection, from: i64, to: i64, 
 /// The median time from acceptance to payment of the trade-ins paid in
 /// [from, to), per segment key. Medians do not add up across days, so
 /// they always come from `trade_ins` (one indexed range of paid rows).
-async fn pay_medians(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, i64>> {
+async fn pay_medians(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    f: &Filter,
+    group: Group,
+) -> DbResult<BTreeMap<String, i64>> {
     let filters = f.sql();
     // Unfiltered totals need no catalog: the paid range alone.
-    let j = if group.needs_catalog() || group.needs_seller() || !filters.is_empty() { joins("t.variant_id", "t.seller_id") } else { String::new() };
+    let j = if group.needs_catalog() || group.needs_seller() || !filters.is_empty() {
+        joins("t.variant_id", "t.seller_id")
+    } else {
+        String::new()
+    };
     let sql = format!(
         "SELECT {k} AS k, t.paid_at - t.created_at AS d FROM trade_ins t {j} WHERE t.paid_at >= $1 AND t.paid_at < $2 {filters}",
         k = group.key("t.paid_at"),
     );
     let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for r in grouped(conn, &sql, from, to).await? {
-        durations.entry(r.try_get("k")?).or_default().push(r.try_get("d")?);
+        durations
+            .entry(r.try_get("k")?)
+            .or_default()
+            .push(r.try_get("d")?);
     }
-    Ok(durations.into_iter().filter_map(|(k, d)| median(d).map(|m| (k, m))).collect())
+    Ok(durations
+        .into_iter()
+        .filter_map(|(k, d)| median(d).map(|m| (k, m)))
+        .collect())
 }
 
 /// How [from, to) splits between whole days already rolled up and the
@@ -265,14 +299,26 @@ struct Span {
 
 impl Span {
     async fn of(conn: &mut AnyConnection, from: i64, to: i64) -> DbResult<Span> {
-        let built = crate::features::kpis::repo::rollup::built_until(conn).await?.unwrap_or(i64::MIN);
-        Ok(Span { from, to, first_whole_day: (from + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS, stored_end: built.min(to.div_euclid(DAY_MS) * DAY_MS) })
+        let built = crate::features::kpis::repo::rollup::built_until(conn)
+            .await?
+            .unwrap_or(i64::MIN);
+        Ok(Span {
+            from,
+            to,
+            first_whole_day: (from + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS,
+            stored_end: built.min(to.div_euclid(DAY_MS) * DAY_MS),
+        })
     }
 
     /// All of [from, to) from the source tables: for groupings that whole
     /// days do not add up to.
     fn source_only(from: i64, to: i64) -> Span {
-        Span { from, to, first_whole_day: from, stored_end: from }
+        Span {
+            from,
+            to,
+            first_whole_day: from,
+            stored_end: from,
+        }
     }
 
     /// The stored whole days, if any.
@@ -284,7 +330,10 @@ impl Span {
     fn raw(&self) -> Vec<(i64, i64)> {
         match self.stored() {
             None => vec![(self.from, self.to)],
-            Some((a, z)) => [(self.from, a), (z, self.to)].into_iter().filter(|(lo, hi)| lo < hi).collect(),
+            Some((a, z)) => [(self.from, a), (z, self.to)]
+                .into_iter()
+                .filter(|(lo, hi)| lo < hi)
+                .collect(),
         }
     }
 }
@@ -293,8 +342,19 @@ impl Span {
 /// come from the rollup, the rest from the source tables. `medians` adds
 /// the median time to pay, which costs a read of the period's paid
 /// trade-ins.
-pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group, medians: bool) -> DbResult<BTreeMap<String, Counts>> {
-    let span = if group.fits_days() { Span::of(&mut *conn, from, to).await? } else { Span::source_only(from, to) };
+pub async fn counts(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    f: &Filter,
+    group: Group,
+    medians: bool,
+) -> DbResult<BTreeMap<String, Counts>> {
+    let span = if group.fits_days() {
+        Span::of(&mut *conn, from, to).await?
+    } else {
+        Span::source_only(from, to)
+    };
     let mut out = BTreeMap::new();
     let mut add = |part: BTreeMap<String, Counts>| {
         for (k, c) in part {
@@ -317,13 +377,35 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
 
 /// Counts for the whole filtered period (one row, zeros when empty).
 pub async fn totals(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter) -> DbResult<Counts> {
-    Ok(counts(conn, from, to, f, Group::All, true).await?.remove("all").unwrap_or_default())
+    Ok(counts(conn, from, to, f, Group::All, true)
+        .await?
+        .remove("all")
+        .unwrap_or_default())
 }
 
 /// `n` consecutive weeks from `from`, oldest first.
-pub async fn weekly(conn: &mut AnyConnection, from: i64, n: usize, f: &Filter, medians: bool) -> DbResult<Vec<Counts>> {
-    let mut by = counts(conn, from, from + n as i64 * WEEK_LEN, f, Group::Bucket { base_ms: from, len_ms: WEEK_LEN }, medians).await?;
-    Ok((0..n).map(|i| by.remove(&i.to_string()).unwrap_or_default()).collect())
+pub async fn weekly(
+    conn: &mut AnyConnection,
+    from: i64,
+    n: usize,
+    f: &Filter,
+    medians: bool,
+) -> DbResult<Vec<Counts>> {
+    let mut by = counts(
+        conn,
+        from,
+        from + n as i64 * WEEK_LEN,
+        f,
+        Group::Bucket {
+            base_ms: from,
+            len_ms: WEEK_LEN,
+        },
+        medians,
+    )
+    .await?;
+    Ok((0..n)
+        .map(|i| by.remove(&i.to_string()).unwrap_or_default())
+        .collect())
 }
 
 /// One period: its totals and its breakdowns by category/brand and by
@@ -339,17 +421,29 @@ pub struct Breakdown {
 /// total always has its own). Stored days are read per side from the
 /// rollup's narrower tables; the rest of the period is read once from the
 /// source tables by category/brand and refurbisher together and split.
-pub async fn breakdown(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, segment_medians: bool) -> DbResult<Breakdown> {
+pub async fn breakdown(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    f: &Filter,
+    segment_medians: bool,
+) -> DbResult<Breakdown> {
     let span = Span::of(&mut *conn, from, to).await?;
     let mut b = Breakdown::default();
     if let Some((a, z)) = span.stored() {
-        b.by_category_brand = crate::features::kpis::repo::rollup::counts(&mut *conn, a, z, f, Group::CategoryBrand).await?;
-        b.by_seller = crate::features::kpis::repo::rollup::counts(&mut *conn, a, z, f, Group::Seller).await?;
+        b.by_category_brand =
+            crate::features::kpis::repo::rollup::counts(&mut *conn, a, z, f, Group::CategoryBrand)
+                .await?;
+        b.by_seller =
+            crate::features::kpis::repo::rollup::counts(&mut *conn, a, z, f, Group::Seller).await?;
     }
     for (lo, hi) in span.raw() {
         for (k, c) in source_counts(&mut *conn, lo, hi, f, Group::Segment).await? {
             let (cb, seller) = k.split_once(SEGMENT_SEP).unwrap_or((k.as_str(), ""));
-            b.by_category_brand.entry(cb.to_string()).or_default().add(&c);
+            b.by_category_brand
+                .entry(cb.to_string())
+                .or_default()
+                .add(&c);
             b.by_seller.entry(seller.to_string()).or_default().add(&c);
         }
     }
@@ -357,7 +451,9 @@ pub async fn breakdown(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter,
     for c in b.by_category_brand.values() {
         b.total.add(c);
     }
-    b.total.median_ms_to_pay = pay_medians(&mut *conn, from, to, f, Group::All).await?.remove("all");
+    b.total.median_ms_to_pay = pay_medians(&mut *conn, from, to, f, Group::All)
+        .await?
+        .remove("all");
     if segment_medians {
         for (k, m) in pay_medians(&mut *conn, from, to, f, Group::CategoryBrand).await? {
             b.by_category_brand.entry(k).or_default().median_ms_to_pay = Some(m);

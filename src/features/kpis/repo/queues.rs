@@ -21,5 +21,10 @@ pub async fn counts(conn: &mut AnyConnection) -> DbResult<QueueCounts> {
     )
     .fetch_one(conn)
     .await?;
-    Ok(QueueCounts { open_alerts: r.try_get("alerts")?, held_payouts: r.try_get("held")?, open_claims: r.try_get("claims")?, pending_sellers: r.try_get("pending")? })
+    Ok(QueueCounts {
+        open_alerts: r.try_get("alerts")?,
+        held_payouts: r.try_get("held")?,
+        open_claims: r.try_get("claims")?,
+        pending_sellers: r.try_get("pending")?,
+    })
 }

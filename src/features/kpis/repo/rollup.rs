@@ -8,11 +8,11 @@
 //! finished day never changes: rolling it up once is enough. Data written
 //! into the past (the demo's and the benchmark's history) calls `rebuild`.
 
-use crate::features::kpis::repo::ops_kpis::{source_counts, Filter, Group};
-use crate::platform::db::DbResult;
 use crate::domain::dates::DAY_MS;
 use crate::domain::kpi::Counts;
+use crate::features::kpis::repo::ops_kpis::{source_counts, Filter, Group};
 use crate::platform::db::Db;
+use crate::platform::db::DbResult;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 
@@ -44,7 +44,9 @@ const COLUMNS: [&str; 18] = [
 
 /// The end (exclusive) of the last day rolled up; None before the first build.
 pub async fn built_until(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
-    sqlx::query_scalar("SELECT built_until_ms FROM kpi_rollup_state WHERE id = 1").fetch_one(conn).await
+    sqlx::query_scalar("SELECT built_until_ms FROM kpi_rollup_state WHERE id = 1")
+        .fetch_one(conn)
+        .await
 }
 
 /// One of the rollup's tables: which segment columns it keeps.
@@ -76,7 +78,10 @@ impl Table {
 
     /// The smallest table with every column the filter and grouping use.
     fn for_read(f: &Filter, group: Group) -> Table {
-        match (f.narrows_catalog() || group.needs_catalog(), f.seller_id > 0 || group.needs_seller()) {
+        match (
+            f.narrows_catalog() || group.needs_catalog(),
+            f.seller_id > 0 || group.needs_seller(),
+        ) {
             (true, true) => Table::Full,
             (false, true) => Table::Seller,
             _ => Table::CategoryBrand,
@@ -104,9 +109,18 @@ impl Table {
 
 /// Sums of the stored days in [from, to) (both day starts) per segment
 /// key, from the smallest table that has what `f` and `group` need.
-pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, group: Group) -> DbResult<BTreeMap<String, Counts>> {
+pub async fn counts(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    f: &Filter,
+    group: Group,
+) -> DbResult<BTreeMap<String, Counts>> {
     let table = Table::for_read(f, group);
-    let sums: Vec<String> = COLUMNS.iter().map(|c| format!("CAST(SUM(r.{c}) AS BIGINT) AS {c}")).collect();
+    let sums: Vec<String> = COLUMNS
+        .iter()
+        .map(|c| format!("CAST(SUM(r.{c}) AS BIGINT) AS {c}"))
+        .collect();
     let sql = format!(
         "SELECT {k} AS k, {sums} FROM {t} r {joins} WHERE r.day_ms >= $1 AND r.day_ms < $2 {filters} GROUP BY k",
         k = group.key("r.day_ms"),
@@ -116,7 +130,12 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
         filters = f.sql()
     );
     let mut out = BTreeMap::new();
-    for r in sqlx::query(&sql).bind(from).bind(to).fetch_all(conn).await? {
+    for r in sqlx::query(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?
+    {
         let mut v = [0i64; 18];
         for (i, c) in COLUMNS.iter().enumerate() {
             v[i] = r.try_get(*c)?;
@@ -130,13 +149,18 @@ pub async fn counts(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, gr
 /// Returns the number of days added. Cheap when up to date (one read).
 pub async fn refresh(db: &Db, now: i64) -> DbResult<i64> {
     let today = now.div_euclid(DAY_MS) * DAY_MS;
-    if built_until(&mut *db.pool().acquire().await?).await?.is_some_and(|b| b >= today) {
+    if built_until(&mut *db.pool().acquire().await?)
+        .await?
+        .is_some_and(|b| b >= today)
+    {
         return Ok(0);
     }
     let mut tx = db.write_tx().await?;
     // Taking the row first serialises two refreshes on Postgres (SQLite's
     // write transaction already does): the second sees the first's work.
-    sqlx::query("UPDATE kpi_rollup_state SET id = id WHERE id = 1").execute(&mut *tx).await?;
+    sqlx::query("UPDATE kpi_rollup_state SET id = id WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
     let start = match built_until(&mut tx).await? {
         Some(b) => b,
         // Nothing to roll up yet: stay unbuilt rather than mark empty days
@@ -154,7 +178,10 @@ pub async fn refresh(db: &Db, now: i64) -> DbResult<i64> {
         day = end;
     }
     let built = start.max(today);
-    sqlx::query("UPDATE kpi_rollup_state SET built_until_ms = $1 WHERE id = 1").bind(built).execute(&mut *tx).await?;
+    sqlx::query("UPDATE kpi_rollup_state SET built_until_ms = $1 WHERE id = 1")
+        .bind(built)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok((today - start).max(0) / DAY_MS)
 }
@@ -164,9 +191,13 @@ pub async fn refresh(db: &Db, now: i64) -> DbResult<i64> {
 pub async fn rebuild(db: &Db, now: i64) -> DbResult<i64> {
     let mut tx = db.write_tx().await?;
     for table in Table::ALL {
-        sqlx::query(&format!("DELETE FROM {}", table.name())).execute(&mut *tx).await?;
+        sqlx::query(&format!("DELETE FROM {}", table.name()))
+            .execute(&mut *tx)
+            .await?;
     }
-    sqlx::query("UPDATE kpi_rollup_state SET built_until_ms = NULL WHERE id = 1").execute(&mut *tx).await?;
+    sqlx::query("UPDATE kpi_rollup_state SET built_until_ms = NULL WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     refresh(db, now).await
 }
@@ -174,9 +205,17 @@ pub async fn rebuild(db: &Db, now: i64) -> DbResult<i64> {
 /// The first day with an offer shown or a trade-in accepted: nothing
 /// counted happens before both.
 async fn earliest_day(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
-    let views: Option<i64> = sqlx::query_scalar("SELECT MIN(at) FROM offer_views").fetch_one(&mut *conn).await?;
-    let trade_ins: Option<i64> = sqlx::query_scalar("SELECT MIN(created_at) FROM trade_ins").fetch_one(&mut *conn).await?;
-    Ok(views.into_iter().chain(trade_ins).min().map(|t| t.div_euclid(DAY_MS) * DAY_MS))
+    let views: Option<i64> = sqlx::query_scalar("SELECT MIN(at) FROM offer_views")
+        .fetch_one(&mut *conn)
+        .await?;
+    let trade_ins: Option<i64> = sqlx::query_scalar("SELECT MIN(created_at) FROM trade_ins")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(views
+        .into_iter()
+        .chain(trade_ins)
+        .min()
+        .map(|t| t.div_euclid(DAY_MS) * DAY_MS))
 }
 
 /// Writes rows keyed `day:category:brand:seller` (`Group::Rollup`) into
@@ -186,9 +225,16 @@ async fn earliest_day(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
 async fn insert(conn: &mut AnyConnection, rows: &BTreeMap<String, Counts>) -> DbResult<()> {
     let parsed: Vec<(i64, [i64; 3], &Counts)> = rows
         .iter()
-        .filter_map(|(k, c)| match k.split(':').map(|p| p.parse().ok()).collect::<Option<Vec<i64>>>()?.as_slice() {
-            [day, category, brand, seller] => Some((*day, [*category, *brand, *seller], c)),
-            _ => None,
+        .filter_map(|(k, c)| {
+            match k
+                .split(':')
+                .map(|p| p.parse().ok())
+                .collect::<Option<Vec<i64>>>()?
+                .as_slice()
+            {
+                [day, category, brand, seller] => Some((*day, [*category, *brand, *seller], c)),
+                _ => None,
+            }
         })
         .collect();
     for table in Table::ALL {
@@ -196,16 +242,28 @@ async fn insert(conn: &mut AnyConnection, rows: &BTreeMap<String, Counts>) -> Db
         for (day, full, c) in &parsed {
             sums.entry((*day, table.key_of(full))).or_default().add(c);
         }
-        let head = format!("INSERT INTO {} (day_ms, {}, {}) VALUES ", table.name(), table.key_columns().join(", "), COLUMNS.join(", "));
+        let head = format!(
+            "INSERT INTO {} (day_ms, {}, {}) VALUES ",
+            table.name(),
+            table.key_columns().join(", "),
+            COLUMNS.join(", ")
+        );
         let tuples: Vec<String> = sums
             .iter()
             .map(|((day, key), c)| {
-                let all: Vec<String> = std::iter::once(day).chain(key.iter()).chain(c.additive().iter()).map(i64::to_string).collect();
+                let all: Vec<String> = std::iter::once(day)
+                    .chain(key.iter())
+                    .chain(c.additive().iter())
+                    .map(i64::to_string)
+                    .collect();
                 format!("({})", all.join(","))
             })
             .collect();
         for chunk in tuples.chunks(ROWS_PER_INSERT) {
-            sqlx::query(&format!("{head}{}", chunk.join(","))).persistent(false).execute(&mut *conn).await?;
+            sqlx::query(&format!("{head}{}", chunk.join(",")))
+                .persistent(false)
+                .execute(&mut *conn)
+                .await?;
         }
     }
     Ok(())

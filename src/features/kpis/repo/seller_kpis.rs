@@ -18,7 +18,12 @@ pub struct WeekFigures {
 }
 
 /// A seller's figures for the window [from, to).
-pub async fn week(conn: &mut AnyConnection, seller_id: i64, from: i64, to: i64) -> DbResult<WeekFigures> {
+pub async fn week(
+    conn: &mut AnyConnection,
+    seller_id: i64,
+    from: i64,
+    to: i64,
+) -> DbResult<WeekFigures> {
     let excluded = states_not_counting_against_caps();
     let counts = sqlx::query(&format!(
         "SELECT \
@@ -44,7 +49,8 @@ pub async fn week(conn: &mut AnyConnection, seller_id: i64, from: i64, to: i64) 
     .bind(to)
     .fetch_all(conn)
     .await?;
-    let avg = (!firsts.is_empty()).then(|| firsts.iter().map(|(r, i)| i - r).sum::<i64>() / firsts.len() as i64);
+    let avg = (!firsts.is_empty())
+        .then(|| firsts.iter().map(|(r, i)| i - r).sum::<i64>() / firsts.len() as i64);
     Ok(WeekFigures {
         bought: counts.try_get("bought")?,
         received: counts.try_get("received")?,
@@ -59,8 +65,10 @@ pub async fn week(conn: &mut AnyConnection, seller_id: i64, from: i64, to: i64) 
 
 /// Trade-ins of a seller by state: (state code, count).
 pub async fn by_state(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Vec<(String, i64)>> {
-    sqlx::query_as::<Any, (String, i64)>("SELECT state, COUNT(*) FROM trade_ins WHERE seller_id = $1 GROUP BY state ORDER BY state")
-        .bind(seller_id)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as::<Any, (String, i64)>(
+        "SELECT state, COUNT(*) FROM trade_ins WHERE seller_id = $1 GROUP BY state ORDER BY state",
+    )
+    .bind(seller_id)
+    .fetch_all(conn)
+    .await
 }

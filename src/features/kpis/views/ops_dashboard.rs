@@ -3,9 +3,9 @@
 //! target, the segments that explain the focused KPI's move, 12 weeks of
 //! history and a breakdown, each exportable as CSV.
 
-use crate::features::kpis::*;
 use crate::domain::kpi::TargetStatus;
 use crate::error::AppError;
+use crate::features::kpis::*;
 use crate::ui::chart::BarChart;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,7 +23,15 @@ pub async fn load_ops_dashboard(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let r = crate::features::kpis::service::request(g.now_ms(), period.as_deref(), at.as_deref(), category.as_deref(), brand.as_deref(), seller, kpi.as_deref())?;
+    let r = crate::features::kpis::service::request(
+        g.now_ms(),
+        period.as_deref(),
+        at.as_deref(),
+        category.as_deref(),
+        brand.as_deref(),
+        seller,
+        kpi.as_deref(),
+    )?;
     crate::features::kpis::service::dashboard(&g.state, &r).await
 }
 
@@ -34,7 +42,8 @@ pub async fn set_kpi_target(kpi: String, period: String, target: String) -> Resu
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let kpi = Kpi::parse(&kpi).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?;
-    let kind = PeriodKind::parse(&period).ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?;
+    let kind = PeriodKind::parse(&period)
+        .ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?;
     crate::features::kpis::service::set_target(&g.state, g.user()?.id, kpi, kind, &target).await
 }
 
@@ -58,8 +67,16 @@ fn status_text(s: Option<TargetStatus>) -> &'static str {
 
 /// The current URL's query with some keys replaced.
 fn href(pairs: &[(String, String)], set: &[(&str, &str)]) -> String {
-    let mut out: Vec<String> = pairs.iter().filter(|(k, v)| !v.is_empty() && !set.iter().any(|(s, _)| s == k)).map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v))).collect();
-    out.extend(set.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v))));
+    let mut out: Vec<String> = pairs
+        .iter()
+        .filter(|(k, v)| !v.is_empty() && !set.iter().any(|(s, _)| s == k))
+        .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v)))
+        .collect();
+    out.extend(
+        set.iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v))),
+    );
     format!("/ops?{}", out.join("&"))
 }
 
@@ -153,7 +170,14 @@ pub fn OpsDashboardPage() -> impl IntoView {
     let data = crate::ui::data::load(
         move || {
             let q = query.read();
-            (q.get("period"), q.get("at"), q.get("category"), q.get("brand"), q.get("seller").and_then(|s| s.parse::<i64>().ok()), q.get("kpi"))
+            (
+                q.get("period"),
+                q.get("at"),
+                q.get("category"),
+                q.get("brand"),
+                q.get("seller").and_then(|s| s.parse::<i64>().ok()),
+                q.get("kpi"),
+            )
         },
         |(p, a, c, b, s, k)| load_ops_dashboard(p, a, c, b, s, k),
     );

@@ -45,7 +45,8 @@ impl From<crate::features::kpis::repo::seller_kpis::WeekFigures> for WeekView {
             inspected: f.inspected,
             avg_inspection_tenths_h: f.avg_inspection_ms.map(|ms| ms / 360_000),
             counter_offer_pct: (f.inspected > 0).then(|| f.counter_offers * 100 / f.inspected),
-            counter_accept_pct: (f.counter_answered > 0).then(|| f.counter_accepted * 100 / f.counter_answered),
+            counter_accept_pct: (f.counter_answered > 0)
+                .then(|| f.counter_accepted * 100 / f.counter_answered),
             paid_minor: f.paid_minor,
         }
     }
@@ -54,11 +55,13 @@ impl From<crate::features::kpis::repo::seller_kpis::WeekFigures> for WeekView {
 #[server(prefix = "/api", endpoint = "seller_overview")]
 pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
     use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
     use crate::features::sellers::repo as sellers;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?;
-    let found = sellers::overview_for_user(g.state.db.pool(), user.id).await.or_internal(&g)?;
+    let found = sellers::overview_for_user(g.state.db.pool(), user.id)
+        .await
+        .or_internal(&g)?;
     let s = found.ok_or(AppError::NotFound)?;
     use crate::domain::dates::{week_start_ms, Date, DAY_MS};
     use crate::features::kpis::repo::seller_kpis as kpis;
@@ -69,16 +72,32 @@ pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
     let mut weeks = Vec::new();
     for k in (0..8).rev() {
         let start = this_start - k * week;
-        weeks.push((start, kpis::week(&mut conn, s.id, start, start + week).await.or_internal(&g)?));
+        weeks.push((
+            start,
+            kpis::week(&mut conn, s.id, start, start + week)
+                .await
+                .or_internal(&g)?,
+        ));
     }
-    let weekly_bought = weeks.iter().map(|(start, f)| (format!("W{}", Date::from_unix_ms(*start).iso_week().1), f.bought)).collect();
+    let weekly_bought = weeks
+        .iter()
+        .map(|(start, f)| {
+            (
+                format!("W{}", Date::from_unix_ms(*start).iso_week().1),
+                f.bought,
+            )
+        })
+        .collect();
     let this_week = weeks[7].1.clone();
     let last_week = weeks[6].1.clone();
     let by_state = kpis::by_state(&mut conn, s.id)
         .await
         .or_internal(&g)?
         .into_iter()
-        .filter_map(|(code, n)| crate::domain::tradein::State::parse(&code).map(|st| (crate::domain::tradein::state_label(st).to_string(), n)))
+        .filter_map(|(code, n)| {
+            crate::domain::tradein::State::parse(&code)
+                .map(|st| (crate::domain::tradein::state_label(st).to_string(), n))
+        })
         .collect();
     Ok(SellerOverview {
         company: s.company,
@@ -100,7 +119,8 @@ fn pct(v: Option<i64>) -> String {
 }
 
 fn hours(v: Option<i64>) -> String {
-    v.map(|t| format!("{}.{} h", t / 10, t % 10)).unwrap_or_else(|| "–".into())
+    v.map(|t| format!("{}.{} h", t / 10, t % 10))
+        .unwrap_or_else(|| "–".into())
 }
 
 /// This week's figures with last week's beside each.
@@ -110,12 +130,36 @@ fn Kpis(s: SellerOverview) -> impl IntoView {
     let (t, l) = (s.this_week.clone(), s.last_week.clone());
     let cap = s.weekly_cap.map(|c| format!(" of {c}")).unwrap_or_default();
     let rows: Vec<(&str, String, String)> = vec![
-        ("Devices bought", format!("{}{cap}", t.bought), l.bought.to_string()),
-        ("Parcels received", t.received.to_string(), l.received.to_string()),
-        ("Average time to inspect", hours(t.avg_inspection_tenths_h), hours(l.avg_inspection_tenths_h)),
-        ("Counter-offer rate", pct(t.counter_offer_pct), pct(l.counter_offer_pct)),
-        ("Counter-offers accepted", pct(t.counter_accept_pct), pct(l.counter_accept_pct)),
-        ("Amount paid", Money::eur(t.paid_minor).to_string(), Money::eur(l.paid_minor).to_string()),
+        (
+            "Devices bought",
+            format!("{}{cap}", t.bought),
+            l.bought.to_string(),
+        ),
+        (
+            "Parcels received",
+            t.received.to_string(),
+            l.received.to_string(),
+        ),
+        (
+            "Average time to inspect",
+            hours(t.avg_inspection_tenths_h),
+            hours(l.avg_inspection_tenths_h),
+        ),
+        (
+            "Counter-offer rate",
+            pct(t.counter_offer_pct),
+            pct(l.counter_offer_pct),
+        ),
+        (
+            "Counter-offers accepted",
+            pct(t.counter_accept_pct),
+            pct(l.counter_accept_pct),
+        ),
+        (
+            "Amount paid",
+            Money::eur(t.paid_minor).to_string(),
+            Money::eur(l.paid_minor).to_string(),
+        ),
     ];
     view! {
         <section aria-labelledby="kpi-heading">

@@ -2,57 +2,89 @@
 //! its weekly cap, where it stands, every competing price (anonymised) and
 //! the listing's price history.
 
-use crate::features::pricing::*;
-use crate::features::pricing::views::grid::{flags, market_line, plain_amount, SavePriceCell};
 use crate::domain::money::Money;
 use crate::error::AppError;
+use crate::features::pricing::views::grid::{flags, market_line, plain_amount, SavePriceCell};
+use crate::features::pricing::*;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[server(prefix = "/api", endpoint = "listing_detail")]
-pub async fn load_listing_detail(variant_id: i64, grade: String) -> Result<ListingDetail, AppError> {
+pub async fn load_listing_detail(
+    variant_id: i64,
+    grade: String,
+) -> Result<ListingDetail, AppError> {
     use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    use crate::features::pricing::service::{cells, seller_ctx, variant_name};
     use crate::domain::grade::Grade;
+    use crate::features::pricing::service::{cells, seller_ctx, variant_name};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let grade = Grade::parse(&grade).map_err(|_| AppError::NotFound)?;
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
-    let variant = crate::features::catalog::repo::variant_by_id(&mut *conn, variant_id).await.or_internal(&g)?.ok_or(AppError::NotFound)?;
+    let variant = crate::features::catalog::repo::variant_by_id(&mut *conn, variant_id)
+        .await
+        .or_internal(&g)?
+        .ok_or(AppError::NotFound)?;
     let now = g.now_ms();
-    let cell = cells(&mut conn, &ctx, &[variant_id], now, None).await.or_internal(&g)?.remove(&(variant_id, grade)).ok_or(AppError::NotFound)?;
+    let cell = cells(&mut conn, &ctx, &[variant_id], now, None)
+        .await
+        .or_internal(&g)?
+        .remove(&(variant_id, grade))
+        .ok_or(AppError::NotFound)?;
     let week = crate::domain::dates::week_start_ms(now);
-    let mut curve: Vec<i64> = crate::features::offers::repo::candidates(&mut *conn, variant_id, grade, week)
-        .await
-        .or_internal(&g)?
-        .into_iter()
-        .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
-        .map(|c| c.price_minor)
-        .collect();
+    let mut curve: Vec<i64> =
+        crate::features::offers::repo::candidates(&mut *conn, variant_id, grade, week)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
+            .map(|c| c.price_minor)
+            .collect();
     curve.sort_unstable_by(|a, b| b.cmp(a));
-    let history = crate::features::pricing::repo::history(&mut conn, ctx.seller_id, variant_id, grade)
-        .await
-        .or_internal(&g)?
-        .into_iter()
-        .map(|h| HistoryLine { at_ms: h.at, old_minor: h.old_price_minor, new_minor: h.new_price_minor, source: h.source, by: h.changed_by.unwrap_or_default() })
-        .collect();
-    Ok(ListingDetail { name: variant_name(&variant), sku: variant.sku, cell, curve, history })
+    let history =
+        crate::features::pricing::repo::history(&mut conn, ctx.seller_id, variant_id, grade)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .map(|h| HistoryLine {
+                at_ms: h.at,
+                old_minor: h.old_price_minor,
+                new_minor: h.new_price_minor,
+                source: h.source,
+                by: h.changed_by.unwrap_or_default(),
+            })
+            .collect();
+    Ok(ListingDetail {
+        name: variant_name(&variant),
+        sku: variant.sku,
+        cell,
+        curve,
+        history,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "listing_cap")]
-pub async fn save_listing_cap(variant_id: i64, grade: String, weekly_cap: String, version: i64) -> Result<CellOutcome, AppError> {
+pub async fn save_listing_cap(
+    variant_id: i64,
+    grade: String,
+    weekly_cap: String,
+    version: i64,
+) -> Result<CellOutcome, AppError> {
     use crate::domain::account::Role;
     use crate::domain::grade::Grade;
-    use crate::platform::session::guard::{guard, Access};
     use crate::features::pricing::views::grid::parse_cap;
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
     let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
     let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
-    crate::features::pricing::service::set_listing_cap(&g.state, &ctx, variant_id, grade, cap, version).await
+    crate::features::pricing::service::set_listing_cap(
+        &g.state, &ctx, variant_id, grade, cap, version,
+    )
+    .await
 }
 
 fn source_label(code: &str) -> &'static str {
@@ -84,20 +116,49 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
     let price_action = ServerAction::<SavePriceCell>::new();
     let cap_action = ServerAction::<SaveListingCap>::new();
     Effect::new(move |_| {
-        if matches!(price_action.value().get(), Some(Ok(_))) || matches!(cap_action.value().get(), Some(Ok(_))) {
+        if matches!(price_action.value().get(), Some(Ok(_)))
+            || matches!(cap_action.value().get(), Some(Ok(_)))
+        {
             refresh.run(());
         }
     });
-    let price_error = Signal::derive(move || price_action.value().get().and_then(|r| r.err()).and_then(|e| e.field("price")));
-    let cap_error = Signal::derive(move || cap_action.value().get().and_then(|r| r.err()).and_then(|e| e.field("weekly_cap")));
+    let price_error = Signal::derive(move || {
+        price_action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field("price"))
+    });
+    let cap_error = Signal::derive(move || {
+        cap_action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field("weekly_cap"))
+    });
     let c = d.cell.clone();
-    let mut bars: Vec<(String, i64, String)> =
-        d.curve.iter().enumerate().map(|(i, p)| (format!("#{}", i + 1), p / 100, format!("A competitor: {}", Money::eur(*p)))).collect();
+    let mut bars: Vec<(String, i64, String)> = d
+        .curve
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                format!("#{}", i + 1),
+                p / 100,
+                format!("A competitor: {}", Money::eur(*p)),
+            )
+        })
+        .collect();
     if let Some(mine) = c.price_minor {
-        bars.push(("You".into(), mine / 100, format!("You: {}", Money::eur(mine))));
+        bars.push((
+            "You".into(),
+            mine / 100,
+            format!("You: {}", Money::eur(mine)),
+        ));
         bars.sort_by(|a, b| b.1.cmp(&a.1));
     }
-    let points: Vec<(i64, Option<i64>)> = d.history.iter().map(|h| (h.at_ms, h.new_minor)).collect();
+    let points: Vec<(i64, Option<i64>)> =
+        d.history.iter().map(|h| (h.at_ms, h.new_minor)).collect();
     let until = d.history.last().map(|h| h.at_ms + 1).unwrap_or(1);
     let until = until.max(points.first().map(|p| p.0 + 86_400_000).unwrap_or(1));
     view! {
@@ -175,7 +236,15 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
 pub fn ListingDetailPage() -> impl IntoView {
     let params = use_params_map();
     let detail = crate::ui::data::load(
-        move || (params.read().get("variant").and_then(|v| v.parse::<i64>().ok()), params.read().get("grade").unwrap_or_default()),
+        move || {
+            (
+                params
+                    .read()
+                    .get("variant")
+                    .and_then(|v| v.parse::<i64>().ok()),
+                params.read().get("grade").unwrap_or_default(),
+            )
+        },
         |(v, g)| async move {
             match v {
                 Some(v) => load_listing_detail(v, g).await,

@@ -3,10 +3,10 @@
 //! position. Cells save one by one with their version; filters, sorting and
 //! paging run on the server.
 
-use crate::features::pricing::*;
 use crate::domain::grade::Grade;
 use crate::domain::money::Money;
 use crate::error::AppError;
+use crate::features::pricing::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -21,16 +21,19 @@ pub async fn load_price_grid(
     page: Option<i64>,
 ) -> Result<GridPage, AppError> {
     use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access};
-    use crate::features::pricing::service::{grid_page, seller_ctx, PER_PAGE};
     use crate::features::pricing::repo::{GridQuery, Only, Sort};
+    use crate::features::pricing::service::{grid_page, seller_ctx, PER_PAGE};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let text = q.unwrap_or_default();
     if text.chars().count() > 60 {
         return Err(AppError::invalid("q", "Search with at most 60 characters."));
     }
-    let slug = |s: Option<String>| s.filter(|s| crate::domain::catalog::is_slug(s)).unwrap_or_default();
+    let slug = |s: Option<String>| {
+        s.filter(|s| crate::domain::catalog::is_slug(s))
+            .unwrap_or_default()
+    };
     let only = match only.as_deref() {
         Some("buying") => Only::Buying,
         Some("not_winning") => Only::NotWinning,
@@ -43,39 +46,75 @@ pub async fn load_price_grid(
         _ => Sort::Catalog,
     };
     let page = page.unwrap_or(1).clamp(1, 100_000);
-    let query = GridQuery { category: slug(category), brand: slug(brand), text, only, sort, offset: (page - 1) * PER_PAGE, limit: PER_PAGE };
+    let query = GridQuery {
+        category: slug(category),
+        brand: slug(brand),
+        text,
+        only,
+        sort,
+        offset: (page - 1) * PER_PAGE,
+        limit: PER_PAGE,
+    };
     grid_page(&g.state, &ctx, query, page).await
 }
 
 /// Saves one cell. `price` empty: stop buying. `version`: the one the
 /// editor started from (absent: there was no listing).
 #[server(prefix = "/api", endpoint = "price_cell")]
-pub async fn save_price_cell(variant_id: i64, grade: String, price: String, version: Option<i64>) -> Result<CellOutcome, AppError> {
+pub async fn save_price_cell(
+    variant_id: i64,
+    grade: String,
+    price: String,
+    version: Option<i64>,
+) -> Result<CellOutcome, AppError> {
     use crate::domain::account::Role;
     use crate::domain::listing_price::parse_price;
-    use crate::platform::session::guard::{guard, Access};
-    use crate::features::pricing::service::{save_cell, seller_ctx};
     use crate::features::pricing::repo::Source;
+    use crate::features::pricing::service::{save_cell, seller_ctx};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
     let price = price.trim();
-    let price_minor = if price.is_empty() { None } else { Some(parse_price(price).map_err(|e| AppError::invalid("price", e))?) };
-    save_cell(&g.state, &ctx, variant_id, grade, price_minor, version, Source::Grid).await
+    let price_minor = if price.is_empty() {
+        None
+    } else {
+        Some(parse_price(price).map_err(|e| AppError::invalid("price", e))?)
+    };
+    save_cell(
+        &g.state,
+        &ctx,
+        variant_id,
+        grade,
+        price_minor,
+        version,
+        Source::Grid,
+    )
+    .await
 }
 
 /// The "pause buying" switch and the weekly cap for all listings.
 #[server(prefix = "/api", endpoint = "buying_settings")]
-pub async fn save_buying_settings(paused: Option<String>, weekly_cap: String) -> Result<(), AppError> {
+pub async fn save_buying_settings(
+    paused: Option<String>,
+    weekly_cap: String,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
     use crate::features::pricing::service::seller_ctx;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
     let paused = paused.is_some_and(|p| p == "true" || p == "on");
-    crate::features::sellers::repo::set_buying(g.state.db.pool(), ctx.seller_id, paused, cap).await.or_internal(&g)?;
-    tracing::info!(seller_id = ctx.seller_id, paused, ?cap, "buying settings saved");
+    crate::features::sellers::repo::set_buying(g.state.db.pool(), ctx.seller_id, paused, cap)
+        .await
+        .or_internal(&g)?;
+    tracing::info!(
+        seller_id = ctx.seller_id,
+        paused,
+        ?cap,
+        "buying settings saved"
+    );
     Ok(())
 }
 
@@ -87,7 +126,10 @@ pub fn parse_cap(text: &str) -> Result<Option<i64>, String> {
     }
     match t.parse::<i64>() {
         Ok(n) if (0..=crate::domain::price_csv::MAX_WEEKLY_CAP).contains(&n) => Ok(Some(n)),
-        _ => Err(format!("A whole number of devices from 0 to {}, or empty for no cap.", crate::domain::price_csv::MAX_WEEKLY_CAP)),
+        _ => Err(format!(
+            "A whole number of devices from 0 to {}, or empty for no cap.",
+            crate::domain::price_csv::MAX_WEEKLY_CAP
+        )),
     }
 }
 
@@ -173,19 +215,33 @@ fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl I
         }
         state.set(CellState::Saving);
         leptos::task::spawn_local(async move {
-            match save_price_cell(c.variant_id, c.grade.code().to_string(), typed.clone(), c.version).await {
+            match save_price_cell(
+                c.variant_id,
+                c.grade.code().to_string(),
+                typed.clone(),
+                c.version,
+            )
+            .await
+            {
                 Ok(CellOutcome::Saved(now)) | Ok(CellOutcome::Unchanged(now)) => {
                     text.set(now.price_minor.map(plain_amount).unwrap_or_default());
                     current.set(now);
                     state.set(CellState::Saved);
                 }
                 Ok(CellOutcome::Stale(now)) => {
-                    let value = now.price_minor.map(eur).unwrap_or_else(|| "not buying".into());
+                    let value = now
+                        .price_minor
+                        .map(eur)
+                        .unwrap_or_else(|| "not buying".into());
                     text.set(now.price_minor.map(plain_amount).unwrap_or_default());
                     current.set(now);
-                    state.set(CellState::Failed(format!("Changed elsewhere: now {value}. Your {typed} was not saved.")));
+                    state.set(CellState::Failed(format!(
+                        "Changed elsewhere: now {value}. Your {typed} was not saved."
+                    )));
                 }
-                Err(e) => state.set(CellState::Failed(e.field("price").unwrap_or_else(|| e.to_string()))),
+                Err(e) => state.set(CellState::Failed(
+                    e.field("price").unwrap_or_else(|| e.to_string()),
+                )),
             }
         });
     };
@@ -194,7 +250,9 @@ fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl I
             ev.prevent_default();
             // Moving focus fires `change`, which saves.
             let next = document().get_element_by_id(&format!("cell-{}-{col}", row + 1));
-            match next.and_then(|el| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(el).ok()) {
+            match next.and_then(|el| {
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(el).ok()
+            }) {
                 Some(el) => {
                     let _ = el.focus();
                 }
@@ -202,7 +260,13 @@ fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl I
             }
         }
         "Escape" => {
-            text.set(current.get_untracked().price_minor.map(plain_amount).unwrap_or_default());
+            text.set(
+                current
+                    .get_untracked()
+                    .price_minor
+                    .map(plain_amount)
+                    .unwrap_or_default(),
+            );
             state.set(CellState::Idle);
         }
         _ => {}
@@ -249,8 +313,14 @@ fn BuyingSettings(page: GridPage, on_saved: Callback<()>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let cap_error = Signal::derive(move || error.get().and_then(|e| e.field("weekly_cap")));
     let usage = match page.weekly_cap {
-        Some(cap) => format!("This week: {} of {cap} devices bought.", page.units_this_week),
-        None => format!("This week: {} devices bought, no cap.", page.units_this_week),
+        Some(cap) => format!(
+            "This week: {} of {cap} devices bought.",
+            page.units_this_week
+        ),
+        None => format!(
+            "This week: {} devices bought, no cap.",
+            page.units_this_week
+        ),
     };
     view! {
         <section class="card buying" aria-labelledby="buying-heading">
@@ -277,7 +347,11 @@ fn BuyingSettings(page: GridPage, on_saved: Callback<()>) -> impl IntoView {
 }
 
 fn page_href(query: &[(String, String)], page: i64) -> String {
-    let mut parts: Vec<String> = query.iter().filter(|(k, v)| k != "page" && !v.is_empty()).map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v))).collect();
+    let mut parts: Vec<String> = query
+        .iter()
+        .filter(|(k, v)| k != "page" && !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v)))
+        .collect();
     parts.push(format!("page={page}"));
     format!("/seller/prices?{}", parts.join("&"))
 }
@@ -332,7 +406,9 @@ fn MatchPanel(selected: RwSignal<Vec<i64>>, on_saved: Callback<()>) -> impl Into
         leptos::task::spawn_local(async move { preview.set(Some(preview_match(ids).await)) });
     };
     let confirm = move |_| {
-        let Some(Ok(lines)) = preview.get_untracked() else { return };
+        let Some(Ok(lines)) = preview.get_untracked() else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             let r = apply_match(lines).await;
             if r.is_ok() {
@@ -387,7 +463,14 @@ pub fn PricesPage() -> impl IntoView {
     let grid = crate::ui::data::load(
         move || {
             let q = query.read();
-            (q.get("category"), q.get("brand"), q.get("q"), q.get("only"), q.get("sort"), q.get("page").and_then(|p| p.parse::<i64>().ok()))
+            (
+                q.get("category"),
+                q.get("brand"),
+                q.get("q"),
+                q.get("only"),
+                q.get("sort"),
+                q.get("page").and_then(|p| p.parse::<i64>().ok()),
+            )
         },
         |(c, b, q, o, s, p)| load_price_grid(c, b, q, o, s, p),
     );

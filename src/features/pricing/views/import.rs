@@ -3,8 +3,8 @@
 //! at once. The upload goes through XMLHttpRequest so a large file shows
 //! its progress.
 
-use crate::features::pricing::*;
 use crate::error::AppError;
+use crate::features::pricing::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,7 +14,11 @@ pub async fn load_import_context() -> Result<String, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    Ok(crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?.company)
+    Ok(
+        crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id)
+            .await?
+            .company,
+    )
 }
 
 // Built only by the browser's upload callbacks.
@@ -22,16 +26,29 @@ pub async fn load_import_context() -> Result<String, AppError> {
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
     Choose,
-    Uploading { mode: &'static str, sent: f64, total: f64 },
+    Uploading {
+        mode: &'static str,
+        sent: f64,
+        total: f64,
+    },
     Previewed(ImportReport),
     Applied(ImportReport),
 }
 
 /// Posts the form to the upload route; `done` gets the status and body.
 #[cfg(feature = "hydrate")]
-fn send(form: &web_sys::HtmlFormElement, mode: &'static str, base: Option<String>, step: RwSignal<Step>, done: impl FnOnce(u16, String) + 'static) {
+fn send(
+    form: &web_sys::HtmlFormElement,
+    mode: &'static str,
+    base: Option<String>,
+    step: RwSignal<Step>,
+    done: impl FnOnce(u16, String) + 'static,
+) {
     use wasm_bindgen::{closure::Closure, JsCast};
-    let (Ok(data), Ok(xhr)) = (web_sys::FormData::new_with_form(form), web_sys::XmlHttpRequest::new()) else {
+    let (Ok(data), Ok(xhr)) = (
+        web_sys::FormData::new_with_form(form),
+        web_sys::XmlHttpRequest::new(),
+    ) else {
         done(0, String::new());
         return;
     };
@@ -41,11 +58,16 @@ fn send(form: &web_sys::HtmlFormElement, mode: &'static str, base: Option<String
     }
     let _ = xhr.open("POST", "/seller/prices/upload");
     if let Ok(upload) = xhr.upload() {
-        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-            if e.length_computable() {
-                step.set(Step::Uploading { mode, sent: e.loaded(), total: e.total() });
-            }
-        });
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() {
+                    step.set(Step::Uploading {
+                        mode,
+                        sent: e.loaded(),
+                        total: e.total(),
+                    });
+                }
+            });
         upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
         on_progress.forget();
     }
@@ -53,12 +75,19 @@ fn send(form: &web_sys::HtmlFormElement, mode: &'static str, base: Option<String
     let mut done = Some(done);
     let on_end = Closure::<dyn FnMut()>::new(move || {
         if let Some(done) = done.take() {
-            done(request.status().unwrap_or(0), request.response_text().ok().flatten().unwrap_or_default());
+            done(
+                request.status().unwrap_or(0),
+                request.response_text().ok().flatten().unwrap_or_default(),
+            );
         }
     });
     xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
     on_end.forget();
-    step.set(Step::Uploading { mode, sent: 0.0, total: 1.0 });
+    step.set(Step::Uploading {
+        mode,
+        sent: 0.0,
+        total: 1.0,
+    });
     if xhr.send_with_opt_form_data(Some(&data)).is_err() {
         step.set(Step::Choose);
     }
@@ -67,13 +96,21 @@ fn send(form: &web_sys::HtmlFormElement, mode: &'static str, base: Option<String
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn read_answer(status: u16, body: &str) -> Result<ImportReport, String> {
     if status == 200 {
-        return crate::ui::data::read_json(body).map_err(|_| "The server's answer could not be read. Try again.".to_string());
+        return crate::ui::data::read_json(body)
+            .map_err(|_| "The server's answer could not be read. Try again.".to_string());
     }
     match crate::ui::data::read_json::<AppError>(body) {
-        Ok(AppError::Invalid(fields)) => Err(fields.0.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" ")),
+        Ok(AppError::Invalid(fields)) => Err(fields
+            .0
+            .iter()
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+            .join(" ")),
         Ok(e) => Err(e.to_string()),
         Err(_) if status == 413 => Err("The file is larger than 10 MB.".into()),
-        Err(_) if status == 0 => Err("The upload did not reach the server. Check your connection and try again.".into()),
+        Err(_) if status == 0 => {
+            Err("The upload did not reach the server. Check your connection and try again.".into())
+        }
         Err(_) => Err(format!("The import failed (HTTP {status}).")),
     }
 }
@@ -117,14 +154,20 @@ fn ImportForm(company: String) -> impl IntoView {
         problem.set(None);
         #[cfg(feature = "hydrate")]
         if let Some(form) = form_ref.get_untracked() {
-            send(&form, mode, base, step, move |status, body| match read_answer(status, &body) {
-                Ok(r) if r.applied => step.set(Step::Applied(r)),
-                Ok(r) => step.set(Step::Previewed(r)),
-                Err(why) => {
-                    problem.set(Some(why));
-                    step.set(Step::Choose);
-                }
-            });
+            send(
+                &form,
+                mode,
+                base,
+                step,
+                move |status, body| match read_answer(status, &body) {
+                    Ok(r) if r.applied => step.set(Step::Applied(r)),
+                    Ok(r) => step.set(Step::Previewed(r)),
+                    Err(why) => {
+                        problem.set(Some(why));
+                        step.set(Step::Choose);
+                    }
+                },
+            );
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (mode, base, form_ref);

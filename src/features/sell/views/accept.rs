@@ -2,10 +2,10 @@
 //! the label, where to pay you. The server recomputes the offer; the price
 //! the page showed only serves to notice that it changed.
 
-use crate::features::sell::views::offer_page::AnswerFields;
-use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use crate::domain::money::Money;
 use crate::error::AppError;
+use crate::features::sell::views::offer_page::AnswerFields;
+use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,17 +28,29 @@ pub struct AcceptPageData {
 }
 
 #[server(prefix = "/api", endpoint = "accept_page")]
-pub async fn accept_page(category: String, brand: String, model: String, q: OfferQuery) -> Result<AcceptPageData, AppError> {
+pub async fn accept_page(
+    category: String,
+    brand: String,
+    model: String,
+    q: OfferQuery,
+) -> Result<AcceptPageData, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
-    let (offer, _) = crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
+    let (offer, _) =
+        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
     let viewer = match &g.user {
         None => Viewer::SignedOut,
-        Some(u) if u.role == Role::Customer => Viewer::Customer { name: u.name.clone() },
+        Some(u) if u.role == Role::Customer => Viewer::Customer {
+            name: u.name.clone(),
+        },
         Some(_) => Viewer::NotACustomer,
     };
-    Ok(AcceptPageData { offer, viewer, idempotency_key: crate::platform::session::new_session_token() })
+    Ok(AcceptPageData {
+        offer,
+        viewer,
+        idempotency_key: crate::platform::session::new_session_token(),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -73,22 +85,42 @@ pub async fn confirm_trade_in(
     use crate::domain::iban::Iban;
     use crate::domain::identifiers::{Imei, SerialNumber};
     use crate::error::FieldErrors;
-    use crate::platform::session::guard::{guard, Access};
     use crate::features::trade_ins::service as trade_in_flow;
     use crate::features::trade_ins::service::{ConfirmRequest, DeviceId};
+    use crate::platform::session::guard::{guard, Access};
 
     let g = guard(Access::Role(Role::Customer)).await?;
     let user = g.user()?.clone();
-    let q = OfferQuery { variant, works, screen, body };
-    let (offer, answers) = crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
+    let q = OfferQuery {
+        variant,
+        works,
+        screen,
+        body,
+    };
+    let (offer, answers) =
+        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
 
     let mut errors = FieldErrors::new();
     let device = if offer.has_imei {
-        errors.check("imei", Imei::parse(imei.as_deref().unwrap_or_default())).map(DeviceId::Imei)
+        errors
+            .check("imei", Imei::parse(imei.as_deref().unwrap_or_default()))
+            .map(DeviceId::Imei)
     } else {
-        errors.check("serial_number", SerialNumber::parse(serial_number.as_deref().unwrap_or_default())).map(DeviceId::Serial)
+        errors
+            .check(
+                "serial_number",
+                SerialNumber::parse(serial_number.as_deref().unwrap_or_default()),
+            )
+            .map(DeviceId::Serial)
     };
-    let address = match parse_address(&address_name, &address_line1, address_line2.as_deref().unwrap_or_default(), &postcode, &city, &country) {
+    let address = match parse_address(
+        &address_name,
+        &address_line1,
+        address_line2.as_deref().unwrap_or_default(),
+        &postcode,
+        &city,
+        &country,
+    ) {
         Ok(a) => Some(a),
         Err(problems) => {
             for (field, e) in problems {
@@ -101,7 +133,10 @@ pub async fn confirm_trade_in(
     let payout = if recycling {
         None
     } else {
-        let holder = errors.check("account_holder", parse_display_name(account_holder.as_deref().unwrap_or_default()));
+        let holder = errors.check(
+            "account_holder",
+            parse_display_name(account_holder.as_deref().unwrap_or_default()),
+        );
         let iban = errors.check("iban", Iban::parse(iban.as_deref().unwrap_or_default()));
         holder.zip(iban)
     };
@@ -112,7 +147,10 @@ pub async fn confirm_trade_in(
             None
         }
         Ok(d) if d.age_on(today) < 18 => {
-            errors.add("date_of_birth", "you must be 18 or older to sell a device; ask a parent or guardian to do it");
+            errors.add(
+                "date_of_birth",
+                "you must be 18 or older to sell a device; ask a parent or guardian to do it",
+            );
             None
         }
         Ok(d) if d.age_on(today) > 120 => {
@@ -129,7 +167,10 @@ pub async fn confirm_trade_in(
         errors.add("activation_lock_off", "turn off Find My (Apple) or remove your Google account first: a locked device cannot be reused");
     }
     if device_reset.as_deref() != Some("yes") {
-        errors.add("device_reset", "reset the device to factory settings to erase your data");
+        errors.add(
+            "device_reset",
+            "reset the device to factory settings to erase your data",
+        );
     }
     if idempotency_key.len() < 16 || idempotency_key.len() > 64 {
         errors.add("form", "this form has expired; please reload the page");
@@ -181,7 +222,11 @@ fn AcceptForm(data: AcceptPageData, q: OfferQuery) -> impl IntoView {
     let offer = data.offer.clone();
     let device = format!("{} ({})", offer.model.full_name(), offer.variant_label);
     let summary = match &offer.offer {
-        OfferKind::Buy { price_minor, seller_name, .. } => format!("{} from {seller_name}", Money::eur(*price_minor)),
+        OfferKind::Buy {
+            price_minor,
+            seller_name,
+            ..
+        } => format!("{} from {seller_name}", Money::eur(*price_minor)),
         OfferKind::Recycle => "Free recycling".to_string(),
     };
     let head = view! {
@@ -217,7 +262,8 @@ fn AcceptForm(data: AcceptPageData, q: OfferQuery) -> impl IntoView {
 fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl IntoView {
     let action = ServerAction::<ConfirmTradeIn>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let field =
+        move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
     let recycling = matches!(offer.offer, OfferKind::Recycle);
     let m = offer.model.clone();
     view! {
@@ -270,7 +316,11 @@ fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl
 }
 
 #[component]
-fn Checkbox(name: &'static str, label: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+fn Checkbox(
+    name: &'static str,
+    label: &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     view! {

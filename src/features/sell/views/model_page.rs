@@ -1,9 +1,9 @@
 //! A model's page: choose the storage, answer three questions, see the offer.
 
-use crate::features::catalog::views::browse::Breadcrumbs;
-use crate::features::sell::ModelRef;
 use crate::domain::grading::{Choice, BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
 use crate::error::AppError;
+use crate::features::catalog::views::browse::Breadcrumbs;
+use crate::features::sell::ModelRef;
 use crate::ui::radios::{radios_html, Radio};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,11 +25,20 @@ pub struct ModelDetail {
 }
 
 #[server(prefix = "/api", endpoint = "model_detail")]
-pub async fn load_model_detail(category: String, brand: String, model: String) -> Result<ModelDetail, AppError> {
+pub async fn load_model_detail(
+    category: String,
+    brand: String,
+    model: String,
+) -> Result<ModelDetail, AppError> {
     use crate::domain::catalog::{storage_label, Category};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
-    let variants = g.state.catalog.variants_of_model(&g.state.db, &category, &brand, &model).await.or_internal(&g)?;
+    let variants = g
+        .state
+        .catalog
+        .variants_of_model(&g.state.db, &category, &brand, &model)
+        .await
+        .or_internal(&g)?;
     let first = variants.first().ok_or(AppError::NotFound)?;
     let c = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
     Ok(ModelDetail {
@@ -84,7 +93,12 @@ fn question_choices_html(name: &'static str, choices: &'static [Choice]) -> &'st
     if let Some((_, _, html)) = written.iter().find(|(n, k, _)| *n == name && *k == key) {
         return html;
     }
-    let radios = choices.iter().map(|c| Radio { value: c.code, label: c.label, description: Some(c.explanation), checked: false });
+    let radios = choices.iter().map(|c| Radio {
+        value: c.code,
+        label: c.label,
+        description: Some(c.explanation),
+        checked: false,
+    });
     let html: &'static str = Box::leak(radios_html(name, radios).into_boxed_str());
     written.push((name, key, html));
     html
@@ -96,7 +110,11 @@ pub fn ModelPage() -> impl IntoView {
     let data = crate::ui::data::load(
         move || {
             let p = params.read();
-            (p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default(), p.get("model").unwrap_or_default())
+            (
+                p.get("category").unwrap_or_default(),
+                p.get("brand").unwrap_or_default(),
+                p.get("model").unwrap_or_default(),
+            )
         },
         |(c, b, m)| load_model_detail(c, b, m),
     );

@@ -1,22 +1,31 @@
 //! The best offer for the device as described, and what happens next.
 
-use crate::features::catalog::views::browse::Breadcrumbs;
-use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::money::Money;
 use crate::domain::offer::SHIP_WITHIN_DAYS;
 use crate::error::AppError;
+use crate::features::catalog::views::browse::Breadcrumbs;
+use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[server(prefix = "/api", endpoint = "get_offer")]
-pub async fn get_offer(category: String, brand: String, model: String, q: OfferQuery) -> Result<OfferView, AppError> {
+pub async fn get_offer(
+    category: String,
+    brand: String,
+    model: String,
+    q: OfferQuery,
+) -> Result<OfferView, AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
     // Every offer shown is recorded, so conversion can be measured.
-    Ok(crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, true).await?.0)
+    Ok(
+        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, true)
+            .await?
+            .0,
+    )
 }
 
 /// The hidden fields that carry the answers to the next step.
@@ -123,7 +132,10 @@ pub fn js_now_ms() -> i64 {
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
     }
 }
 

@@ -24,7 +24,9 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let apps = crate::features::sellers::repo::applications(g.state.db.pool(), 100).await.or_internal(&g)?;
+    let apps = crate::features::sellers::repo::applications(g.state.db.pool(), 100)
+        .await
+        .or_internal(&g)?;
     Ok(apps
         .into_iter()
         .map(|a| ApplicationView {
@@ -32,8 +34,18 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
             company: a.company,
             vat_number: a.vat_number,
             address: a.address.lines().into_iter().skip(1).collect(),
-            contact: [a.contact_name, a.contact_email, a.contact_phone].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · "),
-            decided: a.decided_at.map(|at| format!("{} by {}", crate::ui::format_when(at), a.decided_by.unwrap_or_else(|| "—".into()))),
+            contact: [a.contact_name, a.contact_email, a.contact_phone]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
+            decided: a.decided_at.map(|at| {
+                format!(
+                    "{} by {}",
+                    crate::ui::format_when(at),
+                    a.decided_by.unwrap_or_else(|| "—".into())
+                )
+            }),
             status: a.status,
             reason: a.status_reason,
             applied_at: a.created_at,
@@ -42,10 +54,14 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
 }
 
 #[server(prefix = "/api", endpoint = "decide_seller")]
-pub async fn decide_seller(seller_id: i64, decision: String, reason: String) -> Result<(), AppError> {
+pub async fn decide_seller(
+    seller_id: i64,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access};
     use crate::features::sellers::service::{decide, Decision};
+    use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let decision = match decision.as_str() {
         "approve" => Decision::Approve,

@@ -23,19 +23,28 @@ pub async fn seller_signup(
     phone: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::domain::account::{check_new_password, parse_display_name, parse_phone, Email, Role};
+    use crate::domain::account::{
+        check_new_password, parse_display_name, parse_phone, Email, Role,
+    };
     use crate::domain::address::parse_address;
     use crate::domain::vat::parse_vat;
     use crate::error::FieldErrors;
-    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
     use crate::platform::db::is_unique_violation;
     use crate::platform::session as auth;
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
 
     let g = guard(Access::Public).await?;
     let mut errors = FieldErrors::new();
     let company = errors.check("company", parse_display_name(&company));
     let vat = errors.check("vat_number", parse_vat(&vat_number));
-    let address = match parse_address(company.as_deref().unwrap_or("-"), &address_line1, &address_line2, &postcode, &city, &country) {
+    let address = match parse_address(
+        company.as_deref().unwrap_or("-"),
+        &address_line1,
+        &address_line2,
+        &postcode,
+        &city,
+        &country,
+    ) {
         Ok(a) => Some(a),
         Err(problems) => {
             for (field, e) in problems {
@@ -47,17 +56,45 @@ pub async fn seller_signup(
     let contact = errors.check("contact_name", parse_display_name(&contact_name));
     let email = errors.check("email", Email::parse(&email));
     let phone = errors.check("phone", parse_phone(&phone));
-    errors.check("password", check_new_password(&password, email.as_ref().map(|e| e.as_str()).unwrap_or_default()));
+    errors.check(
+        "password",
+        check_new_password(
+            &password,
+            email.as_ref().map(|e| e.as_str()).unwrap_or_default(),
+        ),
+    );
     errors.into_result()?;
-    let (company, vat, address, contact, email, phone) =
-        (company.expect("checked"), vat.expect("checked"), address.expect("checked"), contact.expect("checked"), email.expect("checked"), phone.expect("checked"));
+    let (company, vat, address, contact, email, phone) = (
+        company.expect("checked"),
+        vat.expect("checked"),
+        address.expect("checked"),
+        contact.expect("checked"),
+        email.expect("checked"),
+        phone.expect("checked"),
+    );
 
     let hash = auth::hash_password(password).await;
     let now = g.now_ms();
     let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
-    let user_id = match crate::features::accounts::repo::users::insert(&mut *tx, crate::features::accounts::repo::users::NewUser { email: &email, password_hash: &hash, role: Role::Seller, display_name: &contact }, now).await {
+    let user_id = match crate::features::accounts::repo::users::insert(
+        &mut *tx,
+        crate::features::accounts::repo::users::NewUser {
+            email: &email,
+            password_hash: &hash,
+            role: Role::Seller,
+            display_name: &contact,
+        },
+        now,
+    )
+    .await
+    {
         Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Err(AppError::invalid("email", "An account with this email already exists. Sign in instead.")),
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::invalid(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            ))
+        }
         Err(e) => return Err(g.internal(e)),
     };
     let seller = crate::features::sellers::repo::NewSeller {
@@ -77,12 +114,22 @@ pub async fn seller_signup(
         quality_score: 500,
         kind: "refurbisher",
     };
-    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now).await.or_internal(&g)?;
-    auth::end_session(&mut *tx, &g.state, &g.parts.headers).await.or_internal(&g)?;
-    let cookie = auth::start_session(&mut *tx, &g.state, user_id).await.or_internal(&g)?;
+    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now)
+        .await
+        .or_internal(&g)?;
+    auth::end_session(&mut *tx, &g.state, &g.parts.headers)
+        .await
+        .or_internal(&g)?;
+    let cookie = auth::start_session(&mut *tx, &g.state, user_id)
+        .await
+        .or_internal(&g)?;
     tx.commit().await.or_internal(&g)?;
     append_header(http::header::SET_COOKIE, &cookie);
-    tracing::info!(user_id, seller_id, "refurbisher signed up, awaiting approval");
+    tracing::info!(
+        user_id,
+        seller_id,
+        "refurbisher signed up, awaiting approval"
+    );
     leptos_axum::redirect("/seller/prices");
     Ok(())
 }
@@ -91,7 +138,8 @@ pub async fn seller_signup(
 pub fn SellerSignupPage() -> impl IntoView {
     let action = ServerAction::<SellerSignup>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let field =
+        move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
     view! {
         <Title text="Become a buyer"/>
         <section class="card narrow">

@@ -19,7 +19,10 @@ impl Direction {
 }
 
 /// The next serial number of a carrier's own numbering.
-pub async fn next_serial<'c>(ex: impl Executor<'c, Database = Any>, carrier: &str) -> DbResult<i64> {
+pub async fn next_serial<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    carrier: &str,
+) -> DbResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO carrier_sequence (carrier, last) VALUES ($1, 1) \
          ON CONFLICT (carrier) DO UPDATE SET last = carrier_sequence.last + 1 RETURNING last",
@@ -29,7 +32,14 @@ pub async fn next_serial<'c>(ex: impl Executor<'c, Database = Any>, carrier: &st
     .await
 }
 
-pub async fn insert(conn: &mut AnyConnection, trade_in_id: i64, direction: Direction, carrier: &str, tracking: &str, now_ms: i64) -> DbResult<i64> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    trade_in_id: i64,
+    direction: Direction,
+    carrier: &str,
+    tracking: &str,
+    now_ms: i64,
+) -> DbResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO shipments (trade_in_id, direction, carrier, tracking_number, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -42,14 +52,22 @@ pub async fn insert(conn: &mut AnyConnection, trade_in_id: i64, direction: Direc
     .await
 }
 
-pub async fn add_event(conn: &mut AnyConnection, shipment_id: i64, code: &str, description: &str, at: i64) -> DbResult<()> {
-    sqlx::query("INSERT INTO tracking_events (shipment_id, code, description, at) VALUES ($1, $2, $3, $4)")
-        .bind(shipment_id)
-        .bind(code)
-        .bind(description)
-        .bind(at)
-        .execute(conn)
-        .await?;
+pub async fn add_event(
+    conn: &mut AnyConnection,
+    shipment_id: i64,
+    code: &str,
+    description: &str,
+    at: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO tracking_events (shipment_id, code, description, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(shipment_id)
+    .bind(code)
+    .bind(description)
+    .bind(at)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -61,14 +79,23 @@ pub struct Shipment {
     pub created_at: i64,
 }
 
-pub async fn find<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64, direction: Direction) -> DbResult<Option<Shipment>> {
+pub async fn find<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+    direction: Direction,
+) -> DbResult<Option<Shipment>> {
     let row = sqlx::query("SELECT id, carrier, tracking_number, created_at FROM shipments WHERE trade_in_id = $1 AND direction = $2")
         .bind(trade_in_id)
         .bind(direction.code())
         .fetch_optional(ex)
         .await?;
     row.map(|r| {
-        Ok(Shipment { id: r.try_get("id")?, carrier: r.try_get("carrier")?, tracking_number: r.try_get("tracking_number")?, created_at: r.try_get("created_at")? })
+        Ok(Shipment {
+            id: r.try_get("id")?,
+            carrier: r.try_get("carrier")?,
+            tracking_number: r.try_get("tracking_number")?,
+            created_at: r.try_get("created_at")?,
+        })
     })
     .transpose()
 }
@@ -81,7 +108,10 @@ pub struct TrackingEvent {
     pub at: i64,
 }
 
-pub async fn events_for_trade_in<'c>(ex: impl Executor<'c, Database = Any>, trade_in_id: i64) -> DbResult<Vec<TrackingEvent>> {
+pub async fn events_for_trade_in<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    trade_in_id: i64,
+) -> DbResult<Vec<TrackingEvent>> {
     let rows = sqlx::query(
         "SELECT s.direction, e.code, e.description, e.at FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id \
          WHERE s.trade_in_id = $1 ORDER BY e.at, e.id",
@@ -90,6 +120,13 @@ pub async fn events_for_trade_in<'c>(ex: impl Executor<'c, Database = Any>, trad
     .fetch_all(ex)
     .await?;
     rows.iter()
-        .map(|r| Ok(TrackingEvent { direction: r.try_get("direction")?, code: r.try_get("code")?, description: r.try_get("description")?, at: r.try_get("at")? }))
+        .map(|r| {
+            Ok(TrackingEvent {
+                direction: r.try_get("direction")?,
+                code: r.try_get("code")?,
+                description: r.try_get("description")?,
+                at: r.try_get("at")?,
+            })
+        })
         .collect()
 }

@@ -1,10 +1,10 @@
 //! Trade-ins, their audit log, and every state change (one guarded UPDATE).
 
-use crate::platform::db::DbResult;
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
 use crate::domain::tradein::{next_state, Action, Actor, State, TransitionError};
+use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub struct NewTradeIn<'a> {
@@ -70,7 +70,11 @@ pub async fn insert(conn: &mut AnyConnection, t: &NewTradeIn<'_>, now_ms: i64) -
     .await
 }
 
-pub async fn find_by_idempotency_key(conn: &mut AnyConnection, customer_id: i64, key: &str) -> DbResult<Option<i64>> {
+pub async fn find_by_idempotency_key(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    key: &str,
+) -> DbResult<Option<i64>> {
     sqlx::query_scalar("SELECT id FROM trade_ins WHERE customer_id = $1 AND idempotency_key = $2")
         .bind(customer_id)
         .bind(key)
@@ -79,10 +83,19 @@ pub async fn find_by_idempotency_key(conn: &mut AnyConnection, customer_id: i64,
 }
 
 pub async fn blocklist_reason(conn: &mut AnyConnection, imei: &str) -> DbResult<Option<String>> {
-    sqlx::query_scalar("SELECT reason FROM imei_blocklist WHERE imei = $1").bind(imei).fetch_optional(conn).await
+    sqlx::query_scalar("SELECT reason FROM imei_blocklist WHERE imei = $1")
+        .bind(imei)
+        .fetch_optional(conn)
+        .await
 }
 
-pub async fn add_to_blocklist<'c>(ex: impl Executor<'c, Database = Any>, imei: &str, reason: &str, by: Option<i64>, now_ms: i64) -> DbResult<()> {
+pub async fn add_to_blocklist<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    imei: &str,
+    reason: &str,
+    by: Option<i64>,
+    now_ms: i64,
+) -> DbResult<()> {
     sqlx::query("INSERT INTO imei_blocklist (imei, reason, added_by, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (imei) DO NOTHING")
         .bind(imei)
         .bind(reason)
@@ -94,7 +107,10 @@ pub async fn add_to_blocklist<'c>(ex: impl Executor<'c, Database = Any>, imei: &
 }
 
 /// An open trade-in already holding this IMEI: (id, customer id, reference).
-pub async fn open_with_imei(conn: &mut AnyConnection, imei: &str) -> DbResult<Option<(i64, i64, String)>> {
+pub async fn open_with_imei(
+    conn: &mut AnyConnection,
+    imei: &str,
+) -> DbResult<Option<(i64, i64, String)>> {
     let open = crate::platform::db::state_list(State::ALL.into_iter().filter(|s| s.is_open()));
     let sql = format!("SELECT id, customer_id, reference FROM trade_ins WHERE imei = $1 AND state IN ({open}) LIMIT 1");
     sqlx::query_as(&sql).bind(imei).fetch_optional(conn).await
@@ -125,24 +141,52 @@ pub async fn transition(
     now_ms: i64,
 ) -> Result<State, TransitionFailure> {
     let to = next_state(from, action, actor)?;
-    let done = sqlx::query("UPDATE trade_ins SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
-        .bind(to.code())
-        .bind(now_ms)
-        .bind(id)
-        .bind(from.code())
-        .execute(&mut *conn)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE trade_ins SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
+    )
+    .bind(to.code())
+    .bind(now_ms)
+    .bind(id)
+    .bind(from.code())
+    .execute(&mut *conn)
+    .await?;
     if done.rows_affected() != 1 {
-        let now: Option<String> = sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
-        return Err(TransitionFailure::Stale(now.and_then(|s| State::parse(&s)).unwrap_or(from)));
+        let now: Option<String> = sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        return Err(TransitionFailure::Stale(
+            now.and_then(|s| State::parse(&s)).unwrap_or(from),
+        ));
     }
     // A trade-in abandoned before shipping gives its weekly cap unit back.
     if from.counts_against_caps() && !to.counts_against_caps() {
         let (listing, seller, created): (Option<i64>, i64, i64) =
-            sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
-        crate::features::offers::repo::add_usage(conn, listing, seller, crate::domain::dates::week_start_ms(created), -1).await?;
+            sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+        crate::features::offers::repo::add_usage(
+            conn,
+            listing,
+            seller,
+            crate::domain::dates::week_start_ms(created),
+            -1,
+        )
+        .await?;
     }
-    record_event(conn, id, &format!("{action:?}"), Some(from), to, actor, actor_user_id, reason, now_ms).await?;
+    record_event(
+        conn,
+        id,
+        &format!("{action:?}"),
+        Some(from),
+        to,
+        actor,
+        actor_user_id,
+        reason,
+        now_ms,
+    )
+    .await?;
     Ok(to)
 }
 
@@ -277,16 +321,27 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<TradeInRecord> {
     })
 }
 
-pub async fn find<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<Option<TradeInRecord>> {
-    let row = sqlx::query(&format!("{SELECT_TRADE_IN} WHERE t.id = $1")).bind(id).fetch_optional(ex).await?;
+pub async fn find<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> DbResult<Option<TradeInRecord>> {
+    let row = sqlx::query(&format!("{SELECT_TRADE_IN} WHERE t.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn list_for_customer<'c>(ex: impl Executor<'c, Database = Any>, customer_id: i64) -> DbResult<Vec<TradeInRecord>> {
-    let rows = sqlx::query(&format!("{SELECT_TRADE_IN} WHERE t.customer_id = $1 ORDER BY t.created_at DESC, t.id DESC"))
-        .bind(customer_id)
-        .fetch_all(ex)
-        .await?;
+pub async fn list_for_customer<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    customer_id: i64,
+) -> DbResult<Vec<TradeInRecord>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT_TRADE_IN} WHERE t.customer_id = $1 ORDER BY t.created_at DESC, t.id DESC"
+    ))
+    .bind(customer_id)
+    .fetch_all(ex)
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -300,7 +355,10 @@ pub struct EventRecord {
     pub at: i64,
 }
 
-pub async fn events<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<Vec<EventRecord>> {
+pub async fn events<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> DbResult<Vec<EventRecord>> {
     let rows = sqlx::query("SELECT action, from_state, to_state, actor_role, reason, at FROM trade_in_events WHERE trade_in_id = $1 ORDER BY at, id")
         .bind(id)
         .fetch_all(ex)
@@ -322,25 +380,48 @@ pub async fn events<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbRes
 }
 
 /// Trade-ins in `state` whose `column` deadline has passed.
-async fn due(ex: impl Executor<'_, Database = Any>, state: State, column: &str, now_ms: i64) -> DbResult<Vec<i64>> {
-    sqlx::query_scalar(&format!("SELECT id FROM trade_ins WHERE state = $1 AND {column} <= $2 ORDER BY id"))
-        .bind(state.code())
-        .bind(now_ms)
-        .fetch_all(ex)
-        .await
+async fn due(
+    ex: impl Executor<'_, Database = Any>,
+    state: State,
+    column: &str,
+    now_ms: i64,
+) -> DbResult<Vec<i64>> {
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM trade_ins WHERE state = $1 AND {column} <= $2 ORDER BY id"
+    ))
+    .bind(state.code())
+    .bind(now_ms)
+    .fetch_all(ex)
+    .await
 }
 
-pub async fn due_for_expiry<'c>(ex: impl Executor<'c, Database = Any>, now_ms: i64) -> DbResult<Vec<i64>> {
+pub async fn due_for_expiry<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    now_ms: i64,
+) -> DbResult<Vec<i64>> {
     due(ex, State::LabelIssued, "ship_by_at", now_ms).await
 }
 
-pub async fn counter_offers_timed_out<'c>(ex: impl Executor<'c, Database = Any>, now_ms: i64) -> DbResult<Vec<i64>> {
-    due(ex, State::CounterOffered, "counter_offer_expires_at", now_ms).await
+pub async fn counter_offers_timed_out<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    now_ms: i64,
+) -> DbResult<Vec<i64>> {
+    due(
+        ex,
+        State::CounterOffered,
+        "counter_offer_expires_at",
+        now_ms,
+    )
+    .await
 }
 
 /// Unshipped trade-ins whose deadline is within `window_ms` and that have
 /// not been warned yet.
-pub async fn due_for_expiry_warning<'c>(ex: impl Executor<'c, Database = Any>, now_ms: i64, window_ms: i64) -> DbResult<Vec<i64>> {
+pub async fn due_for_expiry_warning<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    now_ms: i64,
+    window_ms: i64,
+) -> DbResult<Vec<i64>> {
     sqlx::query_scalar("SELECT id FROM trade_ins WHERE state = $1 AND expiry_warning_sent = 0 AND ship_by_at - $2 <= $3 AND ship_by_at > $3 ORDER BY id")
         .bind(State::LabelIssued.code())
         .bind(window_ms)
@@ -351,10 +432,21 @@ pub async fn due_for_expiry_warning<'c>(ex: impl Executor<'c, Database = Any>, n
 
 /// Marks the warning sent; false when another run already did.
 pub async fn claim_expiry_warning(conn: &mut AnyConnection, id: i64) -> DbResult<bool> {
-    let done = sqlx::query("UPDATE trade_ins SET expiry_warning_sent = 1 WHERE id = $1 AND expiry_warning_sent = 0").bind(id).execute(conn).await?;
+    let done = sqlx::query(
+        "UPDATE trade_ins SET expiry_warning_sent = 1 WHERE id = $1 AND expiry_warning_sent = 0",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn count_for_customer<'c>(ex: impl Executor<'c, Database = Any>, customer_id: i64) -> DbResult<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM trade_ins WHERE customer_id = $1").bind(customer_id).fetch_one(ex).await
+pub async fn count_for_customer<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    customer_id: i64,
+) -> DbResult<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM trade_ins WHERE customer_id = $1")
+        .bind(customer_id)
+        .fetch_one(ex)
+        .await
 }
