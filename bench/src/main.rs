@@ -368,7 +368,9 @@ async fn csv_import(
             };
             // Read from the database each time: the web phase measures the
             // page with the market kept between requests.
-            state.offers.clear();
+            state
+                .feature::<tradein::features::offers::cache::OfferCache>()
+                .clear();
             let t = Instant::now();
             total = tradein::features::pricing::service::grid_page(state, &ctx, q, 1)
                 .await

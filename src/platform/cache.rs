@@ -1,6 +1,7 @@
-//! A value read from the database and kept in memory until a write in this
-//! process makes it out of date (a generation counter moved) or it is older
-//! than a time limit, which bounds what writes by other processes, or a read
+//! A value read from the database and kept in memory until a write makes
+//! it out of date (a generation counter moved: a write in this process, or
+//! one in another instance that Postgres told this one about) or it is
+//! older than a time limit, which bounds what a missed notice, or a read
 //! made between a write and its commit, can leave stale.
 
 use std::collections::HashMap;
@@ -10,24 +11,35 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-/// Counts writes in this process to what a cache holds. A repository keeps
-/// one per kind of data and moves it with every write (`.inspect(changed)`),
-/// when the write is made, before its transaction commits: the cache's time
-/// limit covers that gap.
-#[derive(Default)]
-pub struct Generation(AtomicU64);
+/// Counts writes to what a cache holds. A feature keeps one per kind of
+/// data (a topic: `"offers"`, `"catalog"`) and moves it with every write
+/// in this process (`.inspect(changed)`), when the write is made, before
+/// its transaction commits: the cache's time limit covers that gap. Writes
+/// made by other instances move it too, when Postgres tells this one
+/// (`platform::notify`, by the topic's name).
+pub struct Generation {
+    topic: &'static str,
+    count: AtomicU64,
+}
 
 impl Generation {
-    pub const fn new() -> Self {
-        Generation(AtomicU64::new(0))
+    pub const fn named(topic: &'static str) -> Self {
+        Generation {
+            topic,
+            count: AtomicU64::new(0),
+        }
+    }
+
+    pub fn topic(&self) -> &'static str {
+        self.topic
     }
 
     pub fn current(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
+        self.count.load(Ordering::Acquire)
     }
 
     pub fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
+        self.count.fetch_add(1, Ordering::AcqRel);
     }
 }
 

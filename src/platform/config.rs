@@ -94,6 +94,13 @@ pub struct Config {
     pub alert_webhook_url: Option<String>,
     pub mail_from: String,
     pub mail_dir: PathBuf,
+    /// How long a background job stays claimed without a sign of life
+    /// before another instance may take it over.
+    pub job_lease: std::time::Duration,
+    /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed
+    /// (a load balancer in front of several instances). Empty: the peer
+    /// address is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -243,6 +250,24 @@ impl Config {
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("mail"));
 
+        let job_lease = match get("JOB_LEASE_SECONDS") {
+            None => std::time::Duration::from_secs(60),
+            Some(v) => match v.parse::<u64>() {
+                Ok(n @ 1..=3600) => std::time::Duration::from_secs(n),
+                _ => {
+                    return Err(ConfigError::new(
+                        "JOB_LEASE_SECONDS",
+                        format!("must be a number of seconds from 1 to 3600 (got \"{v}\")"),
+                    ))
+                }
+            },
+        };
+
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => parse_proxies(&v).map_err(|m| ConfigError::new("TRUSTED_PROXIES", m))?,
+        };
+
         Ok(Config {
             database,
             site_addr,
@@ -257,12 +282,31 @@ impl Config {
             alert_webhook_url,
             mail_from,
             mail_dir,
+            job_lease,
+            trusted_proxies,
         })
     }
 
     pub fn cookies_secure(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// `10.0.0.5, 10.1.0.0/16, ::1`: addresses or networks, comma-separated.
+fn parse_proxies(v: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!(
+                        "must list addresses or networks like 10.0.0.5, 10.1.0.0/16 (got \"{p}\")"
+                    )
+                })
+        })
+        .collect()
 }
 
 fn parse_bool(v: &str) -> Option<bool> {
@@ -307,6 +351,15 @@ mod tests {
         assert_eq!(c.data_dir, PathBuf::from("data"));
         assert_eq!(c.seed_demo, None);
         assert!(!c.cookies_secure());
+        assert!(c.trusted_proxies.is_empty(), "the peer is the client");
+        assert_eq!(c.job_lease, std::time::Duration::from_secs(60));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let c = config(&[("TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16,::1")]).unwrap();
+        let listed: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(listed, ["10.0.0.5/32", "10.1.0.0/16", "::1/128"]);
     }
 
     #[test]
@@ -327,6 +380,8 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("SMTP_URL", "http://mail"),
             ("MAIL_FROM", "not an address"),
+            ("JOB_LEASE_SECONDS", "0"),
+            ("TRUSTED_PROXIES", "10.0.0.5, proxy.example"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);

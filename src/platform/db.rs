@@ -7,7 +7,7 @@
 
 use crate::platform::config::DatabaseUrl;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -161,6 +161,22 @@ impl Db {
         *self.stats_changed.lock().expect("not poisoned") = Some(Instant::now());
     }
 
+    /// Waits for this instance's turn at work that must happen once for
+    /// the whole database (migrations, the demo data): a Postgres session
+    /// lock that other instances starting at the same moment wait on. An
+    /// SQLite file has one instance, and needs none.
+    pub async fn exclusive(&self) -> Result<Turn, sqlx::Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(Turn(None));
+        }
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(STARTUP_LOCK)
+            .execute(&mut *conn)
+            .await?;
+        Ok(Turn(Some(conn)))
+    }
+
     pub async fn ping(&self) -> bool {
         sqlx::query_scalar::<_, i64>("SELECT 1")
             .fetch_one(&self.pool)
@@ -178,6 +194,57 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The key of the start-up lock (any constant no other lock uses).
+const STARTUP_LOCK: i64 = 0x7472_6164_6569_6e00; // "tradein\0"
+
+/// Held while an instance does its once-per-database start-up work.
+pub struct Turn(Option<sqlx::pool::PoolConnection<Any>>);
+
+impl Turn {
+    /// Ends the turn: the lock's connection is closed rather than put back
+    /// in the pool, which ends the session lock whatever happened on it.
+    pub async fn release(mut self) {
+        if let Some(conn) = self.0.take() {
+            let _ = sqlx::Connection::close(conn.detach()).await;
+        }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        // Start-up failed while holding the turn: the connection must not go
+        // back to the pool still holding the lock.
+        if let Some(conn) = self.0.take() {
+            drop(conn.detach());
+        }
+    }
+}
+
+/// Serialises the transactions that decide on the same thing (a consumer's
+/// yearly count, an IBAN, an IMEI, an email's failed sign-ins) until
+/// `conn`'s transaction ends: on Postgres a transaction-scoped advisory
+/// lock on a hash of `key`; SQLite's write transactions already run one at
+/// a time (`BEGIN IMMEDIATE`). Take locks in a fixed order (see
+/// ARCHITECTURE.md) so two transactions never wait on each other.
+pub async fn lock(conn: &mut AnyConnection, key: &str) -> DbResult<()> {
+    if conn.backend_name() != "PostgreSQL" {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(lock_key(key))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A stable 64-bit key for a lock name (two names sharing a key only wait
+/// on each other more often than needed).
+fn lock_key(name: &str) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
 /// Writes the n-th bind placeholder for multi-row statements: `?` on SQLite
@@ -226,6 +293,15 @@ pub fn id_list(ids: &[i64]) -> String {
         .join(", ")
 }
 
+/// A database failure as people see it: logged in detail here, a plain
+/// "something went wrong" with a reference for them.
+pub fn db_error(e: impl std::fmt::Display) -> crate::error::AppError {
+    tracing::error!(error = %e, "database error");
+    crate::error::AppError::Internal {
+        reference: "database".into(),
+    }
+}
+
 /// True when the error is a unique-constraint violation (e.g. email taken).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
@@ -245,6 +321,13 @@ mod tests {
         .await
         .unwrap()
             > 0
+    }
+
+    #[test]
+    fn lock_keys_are_stable_and_differ_by_name() {
+        assert_eq!(lock_key("customer:7"), lock_key("customer:7"));
+        assert_ne!(lock_key("customer:7"), lock_key("customer:8"));
+        assert_ne!(lock_key("customer:7"), STARTUP_LOCK);
     }
 
     #[tokio::test]

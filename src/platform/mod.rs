@@ -12,9 +12,14 @@ pub mod http;
 pub mod images;
 pub mod jobs;
 pub mod mail;
+pub mod notify;
 pub mod payouts;
 pub mod pdf;
 pub mod secret;
 pub mod session;
 pub mod state;
 pub mod telemetry;
+pub mod webhook;
+
+/// What the adapters' trait methods return (object-safe async).
+pub use futures_util::future::BoxFuture;

@@ -4,7 +4,7 @@
 //! confirms payment, and settled one business day later. A bank or payment
 //! service is a new implementation of `PayoutProvider`.
 
-use crate::platform::carrier::BoxFuture;
+use crate::platform::BoxFuture;
 
 pub struct PayoutOrder<'a> {
     /// Doubles as the idempotency key a real provider would receive.

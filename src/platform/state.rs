@@ -1,12 +1,21 @@
-//! What every request handler and server function shares.
+//! What every request handler, server function and job shares.
+//!
+//! The platform's own services are fields. What a feature keeps for the
+//! whole process (its caches, its write-behind logs) is registered at
+//! start-up by the composition root (`startup`) and found by type
+//! (`feature`), so the platform holds it without knowing any feature.
 
 use crate::platform::carrier::Carrier;
 use crate::platform::clock::Clock;
 use crate::platform::config::Config;
 use crate::platform::db::Db;
+use crate::platform::http::assets::BuiltFiles;
+use crate::platform::http::page_cache::PageCache;
+use crate::platform::jobs::Jobs;
 use crate::platform::mail::Mailer;
 use crate::platform::payouts::PayoutProvider;
 use crate::platform::secret::Secret;
+use crate::platform::webhook::WebhookSink;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -41,18 +50,48 @@ pub struct Shared {
     pub mailer: Arc<dyn Mailer>,
     pub payouts: Arc<dyn PayoutProvider>,
     /// Set when ALERT_WEBHOOK_URL is.
-    pub alert_sink: Option<Arc<dyn crate::features::alerts::service::AlertSink>>,
-    /// "Offer shown" records, written in batches off the request path.
-    pub offer_views: crate::features::offers::shown::OfferViewLog,
-    /// Catalog reads of the consumer pages, kept in memory.
-    pub catalog: Arc<crate::features::catalog::cache::CatalogCache>,
-    /// The offer step's reading of the market, kept for a moment.
-    pub offers: Arc<crate::features::offers::cache::OfferCache>,
-    /// Consumer pages as rendered for visitors not signed in, kept for a moment.
-    pub pages: crate::platform::http::page_cache::PageCache,
+    pub webhook: Option<Arc<dyn WebhookSink>>,
+    /// The background jobs this instance runs.
+    pub jobs: Jobs,
+    /// Pages as rendered for visitors not signed in, kept for a moment.
+    pub pages: PageCache,
     /// The front-end files of this build, read once at start-up.
-    pub built: crate::platform::http::assets::BuiltFiles,
+    pub built: BuiltFiles,
     pub leptos_options: LeptosOptions,
+    pub features: Features,
+}
+
+impl Shared {
+    /// What a feature registered at start-up, by its type.
+    pub fn feature<T: Send + Sync + 'static>(&self) -> &T {
+        self.features
+            .0
+            .get::<Arc<T>>()
+            .map(|t| &**t)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} is not registered at start-up (startup::prepare)",
+                    std::any::type_name::<T>()
+                )
+            })
+    }
+}
+
+/// Each feature's process-wide state, one value per type.
+#[derive(Default)]
+pub struct Features(http::Extensions);
+
+impl Features {
+    pub fn with<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.0.insert(Arc::new(value));
+        self
+    }
+}
+
+impl std::fmt::Debug for Features {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Features")
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

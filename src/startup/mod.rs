@@ -1,44 +1,31 @@
-//! Server-only infrastructure: configuration, database, repositories,
-//! sessions, protections and start-up. Compiled only with the `ssr` feature.
+//! The composition root on the server: configuration -> database ->
+//! every feature's process-wide state and jobs -> routes -> serving. The
+//! one place that knows both the platform and the features.
 
-use crate::app::{shell, App};
-use crate::features::alerts::service as alerts;
+pub mod jobs;
+pub mod routes;
+
+use crate::features::catalog::cache::CatalogCache;
 use crate::features::demo as seed;
-use crate::features::fraud::service as fraud;
-use crate::features::kpis::service as ops_dashboard;
-use crate::features::offers::shown as offer_views;
-use crate::features::orders::uploads;
-use crate::features::pricing::files as price_files;
-use crate::features::quality::service as quality;
-use crate::features::trade_ins::downloads;
-use crate::platform::http::{assets, health, hydration, page_cache, security, whole_pages};
-use crate::platform::{
-    carrier, clock, config, db, jobs, mail as mailer, payouts, secret, state, telemetry,
-};
-use axum::routing::{get, post};
-use axum::Router;
+use crate::features::offers::cache::OfferCache;
+use crate::features::offers::shown::OfferViewLog;
+use crate::platform::config::{Config, ConfigError, DatabaseUrl};
+use crate::platform::db::Db;
+use crate::platform::http::{assets, page_cache};
+use crate::platform::state::{AppState, Features, Shared};
+use crate::platform::{carrier, clock, mail, notify, payouts, secret, telemetry, webhook};
 use clock::Clock;
-use config::{Config, DatabaseUrl};
-use db::Db;
 use leptos::config::{Env, LeptosOptions};
-use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+pub use routes::{router, MAX_BODY_BYTES};
 use secret::Secret;
-use state::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
-use tower_http::trace::TraceLayer;
-
-/// Requests larger than this are refused with 413 before any handler runs.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("{0}")]
-    Config(#[from] config::ConfigError),
+    Config(#[from] ConfigError),
     #[error("cannot open the database {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
     #[error("cannot apply database migrations: {0}")]
@@ -54,16 +41,18 @@ pub enum StartError {
     },
 }
 
-/// Connects, migrates, loads the catalog and (when asked, or for a brand-new
-/// embedded database) the demo marketplace.
+/// Connects, migrates, loads the catalog and (when asked, or for a
+/// brand-new embedded database) the demo marketplace. Instances starting
+/// at once on one Postgres database take turns (`Db::exclusive`), so the
+/// migrations and the demo data are written once.
 pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
     let new_embedded_db = matches!(&config.database, DatabaseUrl::Sqlite(path) if !path.exists());
-    let db = Db::connect(&config.database)
-        .await
-        .map_err(|source| StartError::Connect {
-            url: config.database.describe(),
-            source,
-        })?;
+    let connect_error = |source| StartError::Connect {
+        url: config.database.describe(),
+        source,
+    };
+    let db = Db::connect(&config.database).await.map_err(connect_error)?;
+    let turn = db.exclusive().await.map_err(connect_error)?;
     db.migrate().await?;
 
     let secret = match &config.secret {
@@ -80,10 +69,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         && seed::marketplace::seed(&db, clock.now_ms())
             .await?
             .is_some();
-    db.optimize().await.map_err(|source| StartError::Connect {
-        url: config.database.describe(),
-        source,
-    })?;
+    db.optimize().await.map_err(connect_error)?;
 
     let built = assets::built_files(&config.site_root, "tradein");
     let leptos_options = LeptosOptions::builder()
@@ -101,151 +87,61 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .build();
 
     let from: lettre::message::Mailbox = config.mail_from.parse().expect("checked by Config");
-    let mailer: Arc<dyn mailer::Mailer> = match &config.smtp_url {
-        Some(url) => Arc::new(mailer::SmtpMailer::new(url, from).map_err(|e| {
-            StartError::Config(config::ConfigError {
+    let mailer: Arc<dyn mail::Mailer> = match &config.smtp_url {
+        Some(url) => Arc::new(mail::SmtpMailer::new(url, from).map_err(|e| {
+            StartError::Config(ConfigError {
                 variable: "SMTP_URL",
                 message: e,
             })
         })?),
-        None => Arc::new(mailer::FileMailer::new(config.mail_dir.clone(), from)),
+        None => Arc::new(mail::FileMailer::new(config.mail_dir.clone(), from)),
     };
     let carrier: Arc<dyn carrier::Carrier> = Arc::new(carrier::LocalCarrier::new(db.clone()));
     let payouts: Arc<dyn payouts::PayoutProvider> = Arc::new(payouts::LedgerPayouts);
-
-    let alert_sink: Option<Arc<dyn alerts::AlertSink>> =
-        config.alert_webhook_url.clone().map(|url| {
-            let client = reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
-                .build()
-                .unwrap_or_default();
-            Arc::new(alerts::Webhook { url, client }) as Arc<dyn alerts::AlertSink>
-        });
-    let offer_views = offer_views::OfferViewLog::start(db.clone());
-    let state = AppState::new(state::Shared {
+    let webhook = config
+        .alert_webhook_url
+        .clone()
+        .map(|url| Arc::new(webhook::HttpWebhook::new(url)) as Arc<dyn webhook::WebhookSink>);
+    let features = Features::default()
+        .with(CatalogCache::default())
+        .with(OfferCache::default())
+        .with(OfferViewLog::start(db.clone()));
+    let pages = page_cache::PageCache::new(page_cache::PageRules {
+        is_public: routes::is_public_page,
+        depends_on: cache_topics(),
+        // The offer cache's limit: a kept offer page is as fresh as a rendered one.
+        ttl: crate::features::offers::cache::TTL,
+        replay: crate::features::offers::shown::replay,
+    });
+    let state = AppState::new(Shared {
         db,
+        jobs: jobs::registry(config.job_lease),
         config: Arc::new(config),
         secret: Arc::new(secret),
         clock,
         carrier,
         mailer,
         payouts,
-        alert_sink,
-        offer_views,
-        catalog: Default::default(),
-        offers: Default::default(),
-        pages: Default::default(),
+        webhook,
+        pages,
         built,
         leptos_options,
+        features,
     });
     if demo_seeded {
         seed::marketplace::seed_activity(&state).await?;
     }
+    turn.release().await;
     Ok(state)
 }
 
-/// The app's routes, walked once per process. Leptos suppresses resource
-/// loads with a process-wide flag while it walks the app, so a page that
-/// another app in the same process (the tests start many) renders during
-/// a walk would wait forever for its data: the intermittent stalled
-/// response of `access::nested_sections_finish_under_load`. Every app builds
-/// its router before it serves, so after the first walk none can overlap.
-fn routes() -> Vec<leptos_axum::AxumRouteListing> {
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
-        std::sync::OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
-}
-
-pub fn router(state: AppState) -> Router {
-    let routes = routes();
-    // Runs for every page render and server function: the page's CSP must
-    // carry the nonce Leptos put on its scripts for this very response.
-    let context = || {
-        if let (Some(nonce), Some(res)) = (
-            leptos::nonce::use_nonce(),
-            use_context::<leptos_axum::ResponseOptions>(),
-        ) {
-            if let Ok(v) = http::HeaderValue::from_str(&security::page_csp(&nonce)) {
-                res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
-            }
-        }
-    };
-    let pkg_dir = state.config.site_root.join("pkg");
-    let built = &state.built;
-    // Precompressed by `cargo leptos build --release --precompress`; plain
-    // files are served when a .br/.gz is missing (debug builds).
-    let pkg = tower::ServiceBuilder::new()
-        .layer(axum::middleware::from_fn_with_state(
-            built.clone(),
-            assets::pkg_cache,
-        ))
-        .map_request(assets::css_alias(built, "tradein"))
-        .service(
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
-    let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
-    let options = state.leptos_options.clone();
-    // Photo uploads are the one place a large body is welcome; the route is
-    // merged after the general limit is applied, so only it gets its own.
-    let uploads = Router::new()
-        .route(
-            "/seller/orders/{id}/counter-offer",
-            post(uploads::counter_offer),
-        )
-        .layer(axum::extract::DefaultBodyLimit::max(
-            uploads::MAX_UPLOAD_BYTES,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            uploads::MAX_UPLOAD_BYTES,
-        ))
-        .merge(
-            Router::new()
-                .route("/seller/prices/upload", post(price_files::import))
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    price_files::MAX_IMPORT_BODY,
-                ))
-                .layer(tower_http::limit::RequestBodyLimitLayer::new(
-                    price_files::MAX_IMPORT_BODY,
-                )),
-        );
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/trade-ins/{id}/label.pdf", get(downloads::inbound_label))
-        .route("/trade-ins/{id}/return-label.pdf", get(downloads::return_label))
-        .route("/photos/{id}", get(uploads::photo))
-        .route("/seller/prices.csv", get(price_files::export))
-        .route("/ops/export.csv", get(ops_dashboard::export))
-        .route("/ops/refurbishers.csv", get(quality::export))
-        .route("/ops/blocklist/import", post(fraud::import_route))
-        .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
-        .nest_service("/pkg", pkg)
-        // Files from the site root (public/), else the 404 page.
-        .fallback(axum::handler::Handler::layer(fallback, axum::middleware::from_fn(assets::root_file_cache)))
-        .layer(axum::middleware::from_fn(hydration::keep_request_owner))
-        .layer(axum::middleware::from_fn(whole_pages::buffer))
-        // Outside `buffer`, so it keeps and sends whole pages.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
-        .layer(axum::middleware::from_fn(security::server_fn_error_status))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .merge(uploads)
-        .layer(axum::middleware::from_fn(security::refuse_cross_site))
-        .layer(axum::middleware::from_fn(security::security_headers))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        // One log line per response, inside a span carrying the request id
-        // that error pages show, so a reference quoted by a person finds it.
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &http::Request<_>| {
-                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-                })
-                .on_request(())
-                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
-        )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+/// What the in-memory caches hold, as Postgres names it to every
+/// instance (`platform::notify`).
+fn cache_topics() -> Vec<&'static crate::platform::cache::Generation> {
+    vec![
+        &crate::features::catalog::repo::GENERATION,
+        &crate::features::offers::repo::GENERATION,
+    ]
 }
 
 /// A running server: its address and a handle to stop it.
@@ -261,7 +157,7 @@ impl Running {
     pub async fn stop(self) {
         let _ = self.stop.send(());
         let _ = self.task.await;
-        self.state.offer_views.flush().await;
+        self.state.feature::<OfferViewLog>().flush().await;
         self.state.db.close().await;
     }
 }
@@ -323,7 +219,15 @@ pub async fn run_main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    let jobs = jobs::spawn(state.clone());
+    let worker = crate::platform::jobs::spawn(state.clone());
+    let listener = match &state.config.database {
+        DatabaseUrl::Postgres(url) => Some(notify::spawn(
+            url.clone(),
+            cache_topics(),
+            state.jobs.clone(),
+        )),
+        DatabaseUrl::Sqlite(_) => None,
+    };
     let running = match start(state, site_addr).await {
         Ok(r) => r,
         Err(e) => {
@@ -335,7 +239,10 @@ pub async fn run_main() -> std::process::ExitCode {
     println!("tradein is running on {public_url} (database {database}); press Ctrl-C to stop");
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
-    jobs.abort();
+    worker.stop().await;
+    if let Some(listener) = listener {
+        listener.abort();
+    }
     let _ = tokio::time::timeout(Duration::from_secs(20), running.stop()).await;
     std::process::ExitCode::SUCCESS
 }

@@ -122,10 +122,19 @@ fn every_server_function_starts_with_a_guard() {
                 .split_once('{')
                 .map(|(_, b)| b)
                 .unwrap_or_default();
+            // `use` declarations (possibly over several lines) and comments
+            // come first and are not statements.
+            let mut in_use = false;
             let first_statement: String = body
                 .lines()
                 .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("use ") && !l.starts_with("//"))
+                .filter(|l| {
+                    if in_use || l.starts_with("use ") {
+                        in_use = !l.ends_with(';');
+                        return false;
+                    }
+                    !l.is_empty() && !l.starts_with("//")
+                })
                 .take(1)
                 .collect();
             if !first_statement.contains("guard(Access::") {

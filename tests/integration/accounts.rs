@@ -174,10 +174,10 @@ both_backends!(
         assert!(app.whoami(&client).await.is_some(), "sliding expiry");
         app.clock.advance_ms(31 * DAY_MS);
         assert_eq!(app.whoami(&client).await, None);
-        let (sessions, _) = tradein::platform::jobs::housekeeping(&app.state)
+        let done = tradein::startup::jobs::housekeeping(&app.state)
             .await
             .unwrap();
-        assert_eq!(sessions, 1, "housekeeping removes the expired session");
+        assert_eq!(done.sessions, 1, "housekeeping removes the expired session");
         app.stop().await;
     }
 );

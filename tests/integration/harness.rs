@@ -272,7 +272,10 @@ impl TestApp {
 
     pub async fn count(&self, table: &str) -> i64 {
         // Offer views are written off the request path.
-        self.state.offer_views.flush().await;
+        self.state
+            .feature::<tradein::features::offers::shown::OfferViewLog>()
+            .flush()
+            .await;
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(self.state.db.pool())
             .await

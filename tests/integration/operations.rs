@@ -787,6 +787,13 @@ both_backends!(fraud_rules_fire_on_their_facts, |backend| async move {
             .await,
         );
     }
+    // The same device traded in before (returned): one open trade-in per
+    // IMEI is all the database allows.
+    sqlx::query("UPDATE trade_ins SET state = 'returned' WHERE id = $1")
+        .bind(ids[1])
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
     sqlx::query("UPDATE trade_ins SET imei = '356938035643809' WHERE id IN ($1, $2)")
         .bind(ids[0])
         .bind(ids[1])
@@ -1386,8 +1393,16 @@ both_backends!(
         );
         assert!(has("Conversion down 50.0 pts week over week"), "{titles:?}");
         assert_eq!(new.as_u64().unwrap() as usize, titles.len());
+        // Posted by the jobs queued with the alerts.
+        tradein::platform::jobs::run_due(&app.state).await.unwrap();
         let pushed = received.lock().unwrap().clone();
         assert_eq!(pushed.len(), titles.len(), "each new alert is POSTed once");
+        tradein::platform::jobs::run_due(&app.state).await.unwrap();
+        assert_eq!(
+            received.lock().unwrap().len(),
+            titles.len(),
+            "and only once"
+        );
         assert!(pushed
             .iter()
             .all(|p| p["rule"].is_string() && p["title"].is_string()));

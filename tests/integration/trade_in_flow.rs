@@ -253,15 +253,16 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(String::from_utf8_lossy(&bytes).contains(&tracking));
 
-    // Mail goes out as .eml files when no SMTP server is configured.
-    let (sent, failed) = tradein::platform::mail::deliver_outbox(&app.state)
-        .await
-        .unwrap();
-    assert_eq!((sent, failed), (1, 0));
+    // Mail goes out as .eml files when no SMTP server is configured, by the
+    // job queued with it.
+    let report = tradein::platform::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!((report.done, report.failed), (1, 0));
     let eml: Vec<_> = std::fs::read_dir(&app.state.config.mail_dir)
         .unwrap()
         .collect();
     assert_eq!(eml.len(), 1);
+    let again = tradein::platform::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(again, Default::default(), "sent once");
     app.stop().await;
 });
 
@@ -841,7 +842,7 @@ both_backends!(
                     .to_string();
                 assert!(
                     res.headers()
-                        .get(tradein::platform::http::page_cache::SHOWN_HEADER)
+                        .get(tradein::platform::http::page_cache::REPLAY_HEADER)
                         .is_none(),
                     "the internal header stays inside"
                 );

@@ -2,6 +2,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
 pub mod views;
 
 /// Where to go after signing in: only paths on this site, so a crafted link

@@ -44,7 +44,11 @@ pub async fn set_rule<'c>(
 }
 
 /// Records a firing: refreshes the alert still open or acknowledged for
-/// this rule and subject, or opens a new one. Returns the new alert's id.
+/// this rule and subject, or opens a new one. Returns the alert's id and
+/// whether it is new (not yet notified). The unique index of unresolved
+/// alerts decides between the two, so instances evaluating the rules at
+/// the same moment raise it once: the second one's insert waits for the
+/// first's commit and then refreshes what it wrote.
 pub async fn raise(
     conn: &mut AnyConnection,
     rule: Rule,
@@ -52,26 +56,13 @@ pub async fn raise(
     title: &str,
     detail: &str,
     now: i64,
-) -> DbResult<Option<i64>> {
-    let existing: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM alerts WHERE rule = $1 AND subject = $2 AND state <> 'resolved'",
-    )
-    .bind(rule.code())
-    .bind(subject)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(id) = existing {
-        sqlx::query("UPDATE alerts SET last_seen_at = $1, detail = $2, title = $3 WHERE id = $4")
-            .bind(now)
-            .bind(detail)
-            .bind(title)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        return Ok(None);
-    }
-    let id = sqlx::query_scalar(
-        "INSERT INTO alerts (rule, subject, title, detail, state, first_seen_at, last_seen_at) VALUES ($1, $2, $3, $4, 'open', $5, $5) RETURNING id",
+) -> DbResult<(i64, bool)> {
+    let (id, notified): (i64, Option<i64>) = sqlx::query_as(
+        "INSERT INTO alerts (rule, subject, title, detail, state, first_seen_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, 'open', $5, $5) \
+         ON CONFLICT (rule, subject) WHERE state <> 'resolved' \
+         DO UPDATE SET last_seen_at = excluded.last_seen_at, detail = excluded.detail, title = excluded.title \
+         RETURNING id, notified_at",
     )
     .bind(rule.code())
     .bind(subject)
@@ -80,7 +71,7 @@ pub async fn raise(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(Some(id))
+    Ok((id, notified.is_none()))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

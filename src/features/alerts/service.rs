@@ -9,40 +9,24 @@ use crate::domain::kpi::Kpi;
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
 use crate::error::AppError;
 use crate::features::audit::repo::AuditEntry;
-use crate::features::trade_ins::service::{db_error, enqueue};
-use crate::platform::carrier::BoxFuture;
+use crate::platform::db::db_error;
+use crate::platform::jobs::ClaimedJob;
+use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
 use std::collections::BTreeMap;
 
-/// Where alerts are pushed besides email.
-pub trait AlertSink: Send + Sync + std::fmt::Debug {
-    fn push<'a>(&'a self, alert: &'a serde_json::Value) -> BoxFuture<'a, Result<(), String>>;
-}
+/// Posts one new alert to `ALERT_WEBHOOK_URL`; its key is the alert's id,
+/// its payload the JSON posted.
+pub const WEBHOOK_JOB: &str = "alert_webhook";
 
-/// Posts each alert as JSON to a URL.
-#[derive(Debug)]
-pub struct Webhook {
-    pub url: String,
-    pub client: reqwest::Client,
-}
-
-impl AlertSink for Webhook {
-    fn push<'a>(&'a self, alert: &'a serde_json::Value) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(async move {
-            let res = self
-                .client
-                .post(&self.url)
-                .json(alert)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            if res.status().is_success() {
-                Ok(())
-            } else {
-                Err(format!("webhook answered {}", res.status()))
-            }
-        })
-    }
+/// Runs a `WEBHOOK_JOB`: the alert as it was raised, posted once (retried
+/// while the receiver fails).
+pub async fn push_webhook(state: AppState, job: ClaimedJob) -> Result<(), String> {
+    let Some(sink) = &state.webhook else {
+        return Ok(());
+    };
+    let body: serde_json::Value = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+    sink.push(&body).await
 }
 
 struct Firing {
@@ -214,48 +198,58 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
 /// Evaluates every rule and stores what fired; returns how many alerts are new.
 pub async fn run(state: &AppState) -> Result<usize, AppError> {
     // Rules count offers shown; the latest are still on their way in.
-    state.offer_views.flush().await;
+    state
+        .feature::<crate::features::offers::shown::OfferViewLog>()
+        .flush()
+        .await;
     let firings = evaluate(state).await.map_err(db_error)?;
     let now = state.clock.now_ms();
-    let mut new = Vec::new();
+    let mut new = 0;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let recipients = crate::features::alerts::repo::ops_emails(&mut *tx)
         .await
         .map_err(db_error)?;
     for f in &firings {
-        if let Some(id) = crate::features::alerts::repo::raise(
+        let (id, is_new) = crate::features::alerts::repo::raise(
             &mut tx, f.rule, &f.subject, &f.title, &f.detail, now,
         )
         .await
-        .map_err(db_error)?
-        {
+        .map_err(db_error)?;
+        if is_new {
             let mail = crate::features::trade_ins::emails::alert(
                 &state.config.public_url,
                 &f.title,
                 &f.detail,
             );
             for to in &recipients {
-                enqueue(&mut tx, to, &mail, None, now).await?;
+                enqueue(&mut tx, to, &mail, None, now)
+                    .await
+                    .map_err(db_error)?;
+            }
+            if state.webhook.is_some() {
+                let body = serde_json::json!({ "id": id, "rule": f.rule.code(), "subject": f.subject, "title": f.title, "detail": f.detail, "at": now });
+                crate::platform::jobs::repo::enqueue(
+                    &mut tx,
+                    WEBHOOK_JOB,
+                    &id.to_string(),
+                    &body.to_string(),
+                    now,
+                    now,
+                )
+                .await
+                .map_err(db_error)?;
             }
             crate::features::alerts::repo::mark_notified(&mut *tx, id, now)
                 .await
                 .map_err(db_error)?;
-            new.push((id, f));
+            new += 1;
         }
     }
     tx.commit().await.map_err(db_error)?;
-    if let Some(sink) = &state.alert_sink {
-        for (id, f) in &new {
-            let body = serde_json::json!({ "id": id, "rule": f.rule.code(), "subject": f.subject, "title": f.title, "detail": f.detail, "at": now });
-            if let Err(e) = sink.push(&body).await {
-                tracing::warn!(error = %e, alert_id = id, "alert webhook failed");
-            }
-        }
+    if new > 0 {
+        tracing::info!(new, "alerts raised");
     }
-    if !new.is_empty() {
-        tracing::info!(new = new.len(), "alerts raised");
-    }
-    Ok(new.len())
+    Ok(new)
 }
 
 pub async fn set_rule(

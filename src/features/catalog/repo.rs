@@ -4,7 +4,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 
 /// Catalog writes in this process, so cached catalog reads
 /// (`server::catalog_cache`) know to read again.
-static GENERATION: Generation = Generation::new();
+pub static GENERATION: Generation = Generation::named("catalog");
 
 pub fn generation() -> u64 {
     GENERATION.current()

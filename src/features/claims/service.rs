@@ -11,7 +11,9 @@ use crate::domain::user::CurrentUser;
 use crate::error::AppError;
 use crate::features::audit::repo::AuditEntry;
 use crate::features::trade_ins::emails;
-use crate::features::trade_ins::service::{db_error, enqueue, return_device, transition_error};
+use crate::features::trade_ins::service::{return_device, transition_error};
+use crate::platform::db::db_error;
+use crate::platform::mail::enqueue;
 use crate::platform::payouts::PayoutOrder;
 use crate::platform::state::AppState;
 
@@ -100,7 +102,9 @@ pub async fn open(
     }
     for to in recipients {
         let mail = emails::claim_opened(&state.config.public_url, id, &t.reference, kind.label());
-        enqueue(&mut tx, &to, &mail, Some(trade_in_id), now).await?;
+        enqueue(&mut tx, &to, &mail, Some(trade_in_id), now)
+            .await
+            .map_err(db_error)?;
     }
     tx.commit().await.map_err(db_error)?;
     Ok(id)
@@ -262,7 +266,8 @@ pub async fn resolve(
                 Some(t.id),
                 now,
             )
-            .await?;
+            .await
+            .map_err(db_error)?;
             tx.commit().await.map_err(db_error)?;
         }
         Outcome::Compensate => {
@@ -342,7 +347,8 @@ pub async fn resolve(
                 Some(t.id),
                 now,
             )
-            .await?;
+            .await
+            .map_err(db_error)?;
             tx.commit().await.map_err(db_error)?;
         }
     }
@@ -398,7 +404,8 @@ pub async fn resolve(
         Some(t.id),
         now,
     )
-    .await?;
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(claim_id, outcome = outcome.code(), "claim resolved");
     Ok(())

@@ -6,7 +6,7 @@ use crate::domain::fraud::evaluate;
 use crate::domain::identifiers::Imei;
 use crate::error::AppError;
 use crate::features::audit::repo::AuditEntry;
-use crate::features::trade_ins::service::db_error;
+use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 use sqlx::AnyConnection;
 

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::features::kpis::repo::ops_kpis::Filter;
 use crate::features::kpis::*;
 use crate::features::trade_ins::downloads::{csv_attachment, csv_field, refused};
-use crate::features::trade_ins::service::db_error;
+use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 use std::collections::BTreeMap;
 
@@ -134,7 +134,10 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     // Finished days are read from the daily rollup; the first view of a
     // day adds yesterday to it.
     // Views shown a moment ago are still on their way to the table.
-    state.offer_views.flush().await;
+    state
+        .feature::<crate::features::offers::shown::OfferViewLog>()
+        .flush()
+        .await;
     crate::features::kpis::repo::rollup::refresh(&state.db, now_ms)
         .await
         .map_err(db_error)?;
@@ -460,4 +463,9 @@ pub async fn export(
             "table must be kpis, series or breakdown".into(),
         )),
     }
+}
+
+/// Writes the finished days not yet in the daily rollup; returns how many.
+pub async fn refresh_rollup(state: &AppState) -> Result<i64, sqlx::Error> {
+    crate::features::kpis::repo::rollup::refresh(&state.db, state.clock.now_ms()).await
 }

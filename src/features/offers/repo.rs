@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// Writes in this process to what the offer rule reads (listings, sellers,
 /// cap usage), so offers kept in memory (`server::offer_cache`) know to
 /// read again.
-static GENERATION: Generation = Generation::new();
+pub static GENERATION: Generation = Generation::named("offers");
 
 pub fn generation() -> u64 {
     GENERATION.current()

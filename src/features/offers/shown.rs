@@ -9,8 +9,11 @@
 //! call [`OfferViewLog::flush`] first, so they count every view shown before
 //! they asked. A crash loses at most the batch being written.
 
+use crate::domain::grade::Grade;
 use crate::features::offers::repo::ShownOffer;
 use crate::platform::db::Db;
+use crate::platform::state::AppState;
+use crate::platform::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
 /// Views waiting beyond this make the offer step wait its turn rather than
@@ -91,4 +94,77 @@ async fn store(db: &Db, views: &[ShownOffer]) -> Result<(), sqlx::Error> {
     let mut tx = db.write_tx().await?;
     crate::features::offers::repo::record_views(db, &mut tx, views).await?;
     tx.commit().await
+}
+
+/// How an offer shown rides on its page's response, so a page sent again
+/// from the page cache records its view too (`page_cache::REPLAY_HEADER`):
+/// `offer variant grade seller|- price|-`.
+pub fn replay_value(v: &ShownOffer) -> String {
+    let opt = |n: Option<i64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
+    format!(
+        "offer {} {} {} {}",
+        v.variant_id,
+        v.grade.code(),
+        opt(v.seller_id),
+        opt(v.price_minor)
+    )
+}
+
+fn parse_replay(text: &str) -> Option<ShownOffer> {
+    let parts: Vec<&str> = text.split(' ').collect();
+    let ["offer", variant, grade, seller, price] = parts[..] else {
+        return None;
+    };
+    let opt = |s: &str| {
+        if s == "-" {
+            Some(None)
+        } else {
+            s.parse().ok().map(Some)
+        }
+    };
+    Some(ShownOffer {
+        variant_id: variant.parse().ok()?,
+        grade: Grade::parse(grade).ok()?,
+        seller_id: opt(seller)?,
+        price_minor: opt(price)?,
+        at_ms: 0,
+    })
+}
+
+/// Records the offers of a kept page sent again (`page_cache::PageRules::replay`).
+pub fn replay(state: AppState, values: Vec<String>) -> BoxFuture<'static, ()> {
+    Box::pin(async move {
+        let at_ms = state.clock.now_ms();
+        let log = state.feature::<OfferViewLog>();
+        for v in values.iter().filter_map(|v| parse_replay(v)) {
+            log.record(ShownOffer { at_ms, ..v }).await;
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offers_shown_travel_in_a_header_and_back() {
+        let v = ShownOffer {
+            variant_id: 12,
+            grade: Grade::FunctionalGood,
+            seller_id: Some(3),
+            price_minor: Some(45_000),
+            at_ms: 0,
+        };
+        let none = ShownOffer {
+            variant_id: 12,
+            grade: Grade::NotFunctionalCracked,
+            seller_id: None,
+            price_minor: None,
+            at_ms: 0,
+        };
+        assert_eq!(parse_replay(&replay_value(&v)), Some(v));
+        assert_eq!(parse_replay(&replay_value(&none)), Some(none));
+        assert_eq!(parse_replay("offer 12 bogus - -"), None);
+        assert_eq!(parse_replay("other 12 functional_good - -"), None);
+    }
 }

@@ -15,8 +15,10 @@ use crate::features::trade_ins::emails;
 use crate::features::trade_ins::repo::shipments::Direction;
 use crate::features::trade_ins::repo::trade_ins::{TradeInRecord, TransitionFailure};
 use crate::features::trade_ins::service::{
-    db_error, enqueue, return_device, transition_error as refused, COUNTER_OFFER_DAYS,
+    return_device, transition_error as refused, COUNTER_OFFER_DAYS,
 };
+use crate::platform::db::db_error;
+use crate::platform::mail::enqueue;
 use crate::platform::payouts::PayoutOrder;
 use crate::platform::state::AppState;
 
@@ -122,7 +124,8 @@ pub async fn receive(
         Some(id),
         now,
     )
-    .await?;
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(id)
 }
@@ -288,6 +291,8 @@ async fn validate_in(
         now,
     )
     .await
+    .map(|_| ())
+    .map_err(db_error)
 }
 
 async fn suspend_in(
@@ -321,7 +326,10 @@ async fn suspend_in(
         reason.label(),
         reason.what_to_do(),
     );
-    enqueue(tx, &t.customer_email, &mail, Some(t.id), now).await
+    enqueue(tx, &t.customer_email, &mail, Some(t.id), now)
+        .await
+        .map(|_| ())
+        .map_err(db_error)
 }
 
 /// Validates at the accepted price, even when inspection found worse (a
@@ -480,7 +488,9 @@ pub async fn counter_offer(
             &labels,
             Date::from_unix_ms(expires_at),
         );
-        enqueue(&mut tx, &t.customer_email, &mail, Some(id), now).await?;
+        enqueue(&mut tx, &t.customer_email, &mail, Some(id), now)
+            .await
+            .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     }
     .await;
@@ -560,7 +570,8 @@ pub async fn answer_counter_offer(
             Some(id),
             now,
         )
-        .await?;
+        .await
+        .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     }
 }
@@ -597,7 +608,8 @@ pub async fn return_suspended(
         Some(id),
         now,
     )
-    .await?;
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -648,7 +660,8 @@ pub async fn return_delivered(
         Some(id),
         now,
     )
-    .await?;
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -745,7 +758,8 @@ pub async fn confirm_payment_as(
         Some(id),
         now,
     )
-    .await?;
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -832,7 +846,8 @@ pub async fn ops_decide(
             Some(id),
             now,
         )
-        .await?;
+        .await
+        .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     }
 }

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::features::offers::cache::OfferCache;
 use crate::features::pricing::repo::Source;
 use crate::features::pricing::*;
-use crate::features::trade_ins::service::db_error;
+use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -187,9 +187,15 @@ pub async fn grid_page(
             .await
             .map_err(db_error)?;
     let ids: Vec<i64> = variants.iter().map(|v| v.variant_id).collect();
-    let mut cells = cells(&mut conn, ctx, &ids, now, Some(&state.offers))
-        .await
-        .map_err(db_error)?;
+    let mut cells = cells(
+        &mut conn,
+        ctx,
+        &ids,
+        now,
+        Some(&state.feature::<crate::features::offers::cache::OfferCache>()),
+    )
+    .await
+    .map_err(db_error)?;
     let rows = variants
         .iter()
         .map(|v| GridRow {

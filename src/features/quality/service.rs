@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::features::audit::repo::AuditEntry;
 use crate::features::kpis::repo::ops_kpis::{Filter, Group};
 use crate::features::quality::Scorecard;
-use crate::features::trade_ins::service::db_error;
+use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 
 pub const WINDOW_MS: i64 = 90 * DAY_MS;

@@ -131,7 +131,7 @@ pub async fn resolve_offer(
 
     let variants = g
         .state
-        .catalog
+        .feature::<crate::features::catalog::cache::CatalogCache>()
         .variants_of_model(&g.state.db, category, brand, model)
         .await
         .or_internal(g)?;
@@ -158,7 +158,7 @@ pub async fn resolve_offer(
     // again on fresh rows.
     let candidates = g
         .state
-        .offers
+        .feature::<crate::features::offers::cache::OfferCache>()
         .candidates(
             &g.state.db,
             variant.variant_id,
@@ -189,10 +189,13 @@ pub async fn resolve_offer(
         };
         // A page served again from the page cache records its view too.
         crate::platform::session::guard::append_header(
-            http::HeaderName::from_static(crate::platform::http::page_cache::SHOWN_HEADER),
-            &crate::platform::http::page_cache::shown_value(&shown),
+            http::HeaderName::from_static(crate::platform::http::page_cache::REPLAY_HEADER),
+            &crate::features::offers::shown::replay_value(&shown),
         );
-        g.state.offer_views.record(shown).await;
+        g.state
+            .feature::<crate::features::offers::shown::OfferViewLog>()
+            .record(shown)
+            .await;
     }
     let category_enum = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
     let mut variant_label = storage_label(variant.storage_gb as u32);

@@ -2,7 +2,8 @@
 //! until operations approve or reject it, recorded with who, when and why.
 
 use crate::error::AppError;
-use crate::features::trade_ins::service::{db_error, enqueue};
+use crate::platform::db::db_error;
+use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,7 +81,9 @@ pub async fn decide(
         decision == Decision::Approve,
         &reason,
     );
-    enqueue(&mut tx, &email, &mail, None, now).await?;
+    enqueue(&mut tx, &email, &mail, None, now)
+        .await
+        .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         seller_id,

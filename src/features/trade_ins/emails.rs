@@ -3,11 +3,7 @@
 use crate::domain::dates::Date;
 use crate::domain::money::Money;
 
-pub struct Mail {
-    pub kind: &'static str,
-    pub subject: String,
-    pub body: String,
-}
+pub use crate::platform::mail::Mail;
 
 fn footer(public_url: &str) -> String {
     format!("\n\n— TradeIn\n{public_url}\nYou receive this because you started a trade-in with us.")

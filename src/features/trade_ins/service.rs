@@ -16,6 +16,8 @@ use crate::features::trade_ins::emails;
 use crate::features::trade_ins::repo::shipments::Direction;
 use crate::features::trade_ins::repo::trade_ins::TransitionFailure;
 use crate::platform::carrier::ShipmentRequest;
+use crate::platform::db::db_error;
+use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
 use rand::Rng;
 
@@ -53,13 +55,6 @@ pub fn new_reference() -> String {
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect();
     format!("TI-{}-{}", &chars[..4], &chars[4..])
-}
-
-pub(crate) fn db_error(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "trade-in flow database error");
-    AppError::Internal {
-        reference: "trade-in".into(),
-    }
 }
 
 pub(crate) fn transition_error(e: TransitionFailure) -> AppError {
@@ -327,33 +322,12 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         Date::from_unix_ms(ship_by),
         &tracking,
     );
-    enqueue(&mut tx, &req.customer_email, &mail, Some(id), now).await?;
+    enqueue(&mut tx, &req.customer_email, &mail, Some(id), now)
+        .await
+        .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(trade_in_id = id, reference = %reference, recycling, price_minor, "trade-in confirmed");
     Ok(id)
-}
-
-pub(crate) async fn enqueue(
-    conn: &mut sqlx::AnyConnection,
-    to: &str,
-    mail: &emails::Mail,
-    trade_in_id: Option<i64>,
-    now: i64,
-) -> Result<(), AppError> {
-    crate::platform::mail::repo::enqueue(
-        conn,
-        &crate::platform::mail::repo::NewMail {
-            to,
-            subject: &mail.subject,
-            body: &mail.body,
-            kind: mail.kind,
-            trade_in_id,
-        },
-        now,
-    )
-    .await
-    .map_err(db_error)?;
-    Ok(())
 }
 
 /// The consumer's own trade-in, or NotFound: another person's id reveals
@@ -452,7 +426,8 @@ pub async fn cancel(state: &AppState, customer_id: i64, id: i64) -> Result<(), A
         Some(id),
         now,
     )
-    .await?;
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 
@@ -497,7 +472,8 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
                 Some(id),
                 now,
             )
-            .await?;
+            .await
+            .map_err(db_error)?;
             tx.commit().await.map_err(db_error)?;
             report.warned += 1;
         }
@@ -552,7 +528,8 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
                     Some(id),
                     now,
                 )
-                .await?;
+                .await
+                .map_err(db_error)?;
                 tx.commit().await.map_err(db_error)?;
                 report.expired += 1;
             }
@@ -591,7 +568,8 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
                 Some(id),
                 now,
             )
-            .await?;
+            .await
+            .map_err(db_error)?;
             tx.commit().await.map_err(db_error)?;
             report.counter_offers_returned += 1;
         }

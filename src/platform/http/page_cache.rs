@@ -10,18 +10,18 @@
 //! rendered again: rendering was most of the offer step's and the model
 //! page's time under load (perf, scripts/bench.sh).
 //!
-//! A page is kept while what it was rendered from stands: until a write in
-//! this process to the catalog or to what the offer rule reads (the same
-//! generation counters the caches below it use), and at most `TTL`, the
-//! offer cache's own limit, so a page is never older than the market it
-//! would be rendered from. A signed-in visitor's pages are never kept or
-//! served from here. An offer served from here is recorded as shown, as a
-//! rendered one is (`SHOWN_HEADER`).
+//! A page is kept while what it was rendered from stands: until a write to
+//! the data it depends on (the generation counters the caches below it
+//! use, named by the composition root in `PageRules`), and at most
+//! `PageRules::ttl`, so a page is never older than the data it would be
+//! rendered from. A signed-in visitor's pages are never kept or served
+//! from here. What a response asks to be done each time it is sent (an
+//! offer recorded as shown) travels in `REPLAY_HEADER` and is done again,
+//! through `PageRules::replay`, each time the kept page is sent.
 
-use crate::domain::grade::Grade;
-use crate::features::offers::repo::ShownOffer;
-use crate::platform::cache::{read, write};
+use crate::platform::cache::{read, write, Generation};
 use crate::platform::state::AppState;
+use crate::platform::BoxFuture;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -34,8 +34,6 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
-/// The offer cache's limit: a kept offer page is as fresh as a rendered one.
-pub const TTL: Duration = crate::features::offers::cache::TTL;
 /// Pages kept at most; past it, out-of-date ones go first, then all.
 pub const MAX_PAGES: usize = 2_000;
 /// Larger pages (none of the consumer pages is) are not kept.
@@ -43,42 +41,20 @@ const MAX_BYTES: usize = 128 * 1024;
 /// Longer addresses are not kept (nobody's link is that long).
 const MAX_KEY: usize = 512;
 
-/// Set by the offer step on its response, one per offer shown
-/// (`variant grade seller|- price|-`), so a page served from here records
-/// its view too. Never leaves the server: removed here from every response.
-pub const SHOWN_HEADER: &str = "x-tradein-offer-shown";
+/// Set by a page on its response, once per thing to be done again each
+/// time the page is sent (`PageRules::replay` reads it). Never leaves the
+/// server: removed here from every response.
+pub const REPLAY_HEADER: &str = "x-tradein-replay";
 
-/// The text of `SHOWN_HEADER` for an offer shown.
-pub fn shown_value(v: &ShownOffer) -> String {
-    let opt = |n: Option<i64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
-    format!(
-        "{} {} {} {}",
-        v.variant_id,
-        v.grade.code(),
-        opt(v.seller_id),
-        opt(v.price_minor)
-    )
-}
-
-fn parse_shown(text: &str) -> Option<ShownOffer> {
-    let parts: Vec<&str> = text.split(' ').collect();
-    let [variant, grade, seller, price] = parts[..] else {
-        return None;
-    };
-    let opt = |s: &str| {
-        if s == "-" {
-            Some(None)
-        } else {
-            s.parse().ok().map(Some)
-        }
-    };
-    Some(ShownOffer {
-        variant_id: variant.parse().ok()?,
-        grade: Grade::parse(grade).ok()?,
-        seller_id: opt(seller)?,
-        price_minor: opt(price)?,
-        at_ms: 0,
-    })
+/// What the composition root decides about kept pages.
+pub struct PageRules {
+    /// The paths whose pages anyone may be sent (no person's data on them).
+    pub is_public: fn(&str) -> bool,
+    /// A kept page is dropped when any of these moves.
+    pub depends_on: Vec<&'static Generation>,
+    pub ttl: Duration,
+    /// Done with a kept page's `REPLAY_HEADER` values each time it is sent.
+    pub replay: fn(AppState, Vec<String>) -> BoxFuture<'static, ()>,
 }
 
 /// One piece of a kept page: its own bytes, or a place for what each
@@ -96,14 +72,14 @@ struct Page {
     body: Vec<Piece>,
     /// The CSP as sent, and where its nonce was.
     csp: (String, String),
-    views: Vec<ShownOffer>,
-    generations: (u64, u64),
+    replay: Vec<String>,
+    generations: Vec<u64>,
     at: Instant,
 }
 
 impl Page {
-    fn fresh(&self, generations: (u64, u64)) -> bool {
-        self.generations == generations && self.at.elapsed() < TTL
+    fn fresh(&self, generations: &[u64], ttl: Duration) -> bool {
+        self.generations == generations && self.at.elapsed() < ttl
     }
 
     fn respond(&self, nonce: &str, request_id: &str) -> Response {
@@ -162,9 +138,9 @@ fn pieces(body: &Bytes, nonce: &str, request_id: &str) -> Vec<Piece> {
     out
 }
 
-#[derive(Default)]
 pub struct PageCache {
     pages: RwLock<HashMap<String, Page>>,
+    rules: PageRules,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -176,11 +152,23 @@ impl std::fmt::Debug for PageCache {
 }
 
 impl PageCache {
+    pub fn new(rules: PageRules) -> PageCache {
+        PageCache {
+            pages: RwLock::default(),
+            rules,
+        }
+    }
+
+    /// What kept pages were rendered from, as the counters stand now.
+    fn generations(&self) -> Vec<u64> {
+        self.rules.depends_on.iter().map(|g| g.current()).collect()
+    }
+
     fn keep(&self, key: String, page: Page) {
         write(&self.pages, |pages| {
             if pages.len() >= MAX_PAGES {
-                let now = generations();
-                pages.retain(|_, p| p.fresh(now));
+                let now = self.generations();
+                pages.retain(|_, p| p.fresh(&now, self.rules.ttl));
                 if pages.len() >= MAX_PAGES {
                     pages.clear();
                 }
@@ -193,20 +181,6 @@ impl PageCache {
     pub fn clear(&self) {
         write(&self.pages, HashMap::clear);
     }
-}
-
-/// What a kept page was rendered from, as the counters stand now.
-fn generations() -> (u64, u64) {
-    (
-        crate::features::catalog::repo::generation(),
-        crate::features::offers::repo::generation(),
-    )
-}
-
-/// The consumer pages anyone may see, by address: home and everything
-/// under `/sell/` but accepting an offer (which needs a signed-in person).
-fn is_public_page(path: &str) -> bool {
-    path == "/" || (path.starts_with("/sell/") && !path.ends_with("/accept"))
 }
 
 /// Any session cookie, valid or not, under either name (`__Host-` over
@@ -234,7 +208,7 @@ fn is_uuid(s: &str) -> bool {
 
 /// The address a request may be answered from here under, if it may, and
 /// its request id (written into the page it gets).
-fn key(req: &Request) -> Option<(String, String)> {
+fn key(is_public: fn(&str) -> bool, req: &Request) -> Option<(String, String)> {
     let uri = req.uri();
     let id = req
         .headers()
@@ -242,7 +216,7 @@ fn key(req: &Request) -> Option<(String, String)> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let ok = req.method() == Method::GET
-        && is_public_page(uri.path())
+        && is_public(uri.path())
         && !signed_in(req.headers())
         && is_uuid(id);
     let key = uri.path_and_query().map(|p| p.as_str().to_string())?;
@@ -257,38 +231,38 @@ fn nonce_of(csp: &str) -> Option<&str> {
         .filter(|n| n.len() >= 16)
 }
 
-/// Removes the offer-shown headers from a response, returning what they said.
-fn take_shown(headers: &mut HeaderMap) -> Vec<ShownOffer> {
-    let name = HeaderName::from_static(SHOWN_HEADER);
-    let shown = headers
+/// Removes the replay headers from a response, returning what they said.
+fn take_replay(headers: &mut HeaderMap) -> Vec<String> {
+    let name = HeaderName::from_static(REPLAY_HEADER);
+    let replay = headers
         .get_all(&name)
         .iter()
-        .filter_map(|v| parse_shown(v.to_str().ok()?))
+        .filter_map(|v| Some(v.to_str().ok()?.to_string()))
         .collect();
     headers.remove(&name);
-    shown
+    replay
 }
 
 pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let key = key(&req);
+    let cache = &state.pages;
+    let key = key(cache.rules.is_public, &req);
     if let Some((key, request_id)) = &key {
-        let now = generations();
-        let kept = read(&state.pages.pages, |pages| {
-            let page = pages.get(key).filter(|p| p.fresh(now))?;
+        let now = cache.generations();
+        let kept = read(&cache.pages, |pages| {
+            let page = pages.get(key).filter(|p| p.fresh(&now, cache.rules.ttl))?;
             let nonce = leptos::nonce::Nonce::new().to_string();
-            Some((page.respond(&nonce, request_id), page.views.clone()))
+            Some((page.respond(&nonce, request_id), page.replay.clone()))
         });
-        if let Some((res, views)) = kept {
-            let at_ms = state.clock.now_ms();
-            for v in views {
-                state.offer_views.record(ShownOffer { at_ms, ..v }).await;
+        if let Some((res, replay)) = kept {
+            if !replay.is_empty() {
+                (cache.rules.replay)(state.clone(), replay).await;
             }
             return res;
         }
     }
-    let before = generations();
+    let before = cache.generations();
     let mut res = next.run(req).await;
-    let views = take_shown(res.headers_mut());
+    let replay = take_replay(res.headers_mut());
     let Some((key, request_id)) = key else {
         return res;
     };
@@ -322,11 +296,11 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         headers,
         body: pieces(&bytes, &nonce, &request_id),
         csp: (csp, nonce),
-        views,
+        replay,
         generations: before,
         at: Instant::now(),
     };
-    state.pages.keep(key, page);
+    cache.keep(key, page);
     Response::from_parts(parts, Body::from(bytes))
 }
 
@@ -346,8 +320,8 @@ mod tests {
                 "script-src 'nonce-NONCE-0123456789abc'".into(),
                 "NONCE-0123456789abc".into(),
             ),
-            views: Vec::new(),
-            generations: (1, 1),
+            replay: Vec::new(),
+            generations: vec![1, 1],
             at: Instant::now(),
         };
         let other_id = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
@@ -366,13 +340,23 @@ mod tests {
             std::str::from_utf8(&body).unwrap(),
             format!("<script nonce=\"fresh-nonce-abcdefgh\">x</script><code>{other_id}</code><script nonce=\"fresh-nonce-abcdefgh\"></script>")
         );
-        assert!(page.fresh((1, 1)));
-        assert!(!page.fresh((2, 1)), "a catalog write makes it out of date");
-        assert!(!page.fresh((1, 2)), "a market write makes it out of date");
+        let ttl = Duration::from_secs(2);
+        assert!(page.fresh(&[1, 1], ttl));
+        assert!(
+            !page.fresh(&[2, 1], ttl),
+            "a write to its first source makes it out of date"
+        );
+        assert!(
+            !page.fresh(&[1, 2], ttl),
+            "a write to its second source makes it out of date"
+        );
     }
 
     #[test]
     fn only_anonymous_public_pages_are_kept() {
+        fn public(path: &str) -> bool {
+            path == "/" || path.starts_with("/sell/")
+        }
         let req = |method: Method, uri: &str, cookie: Option<&str>, id: &str| {
             let mut r = Request::builder()
                 .method(method)
@@ -386,84 +370,48 @@ mod tests {
         let id = "0f8fad5b-d9cb-469f-a165-70867728950e";
         let offer = "/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=flawless&body=flawless";
         assert_eq!(
-            key(&req(Method::GET, offer, None, id)),
+            key(public, &req(Method::GET, offer, None, id)),
             Some((offer.to_string(), id.to_string()))
         );
         assert!(
-            key(&req(Method::GET, "/", Some("theme=dark"), id)).is_some(),
+            key(public, &req(Method::GET, "/", Some("theme=dark"), id)).is_some(),
             "another cookie is no session"
         );
         assert!(
-            key(&req(
-                Method::GET,
-                offer,
-                Some("a=1; tradein_session=tok"),
-                id
-            ))
+            key(
+                public,
+                &req(Method::GET, offer, Some("a=1; tradein_session=tok"), id)
+            )
             .is_none(),
             "signed in"
         );
         assert!(
-            key(&req(
-                Method::GET,
-                offer,
-                Some("__Host-tradein_session=tok"),
-                id
-            ))
+            key(
+                public,
+                &req(Method::GET, offer, Some("__Host-tradein_session=tok"), id)
+            )
             .is_none(),
             "signed in over https"
         );
-        assert!(key(&req(Method::POST, offer, None, id)).is_none());
-        assert!(key(&req(Method::HEAD, "/", None, id)).is_none());
-        assert!(key(&req(
-            Method::GET,
-            "/sell/smartphones/apple/iphone-13/accept?variant=x",
-            None,
-            id
-        ))
-        .is_none());
-        assert!(key(&req(Method::GET, "/seller/prices", None, id)).is_none());
-        assert!(key(&req(Method::GET, "/trade-ins", None, id)).is_none());
+        assert!(key(public, &req(Method::POST, offer, None, id)).is_none());
+        assert!(key(public, &req(Method::HEAD, "/", None, id)).is_none());
         assert!(
-            key(&req(Method::GET, "/", None, "<script>")).is_none(),
+            key(public, &req(Method::GET, "/seller/prices", None, id)).is_none(),
+            "not a public path"
+        );
+        assert!(
+            key(public, &req(Method::GET, "/", None, "<script>")).is_none(),
             "a request id this server did not make"
         );
-        assert!(key(&req(
-            Method::GET,
-            &format!("/sell/x?q={}", "a".repeat(600)),
-            None,
-            id
-        ))
+        assert!(key(
+            public,
+            &req(
+                Method::GET,
+                &format!("/sell/x?q={}", "a".repeat(600)),
+                None,
+                id
+            )
+        )
         .is_none());
-    }
-
-    #[test]
-    fn offers_shown_travel_in_a_header_and_back() {
-        let v = ShownOffer {
-            variant_id: 12,
-            grade: Grade::FunctionalGood,
-            seller_id: Some(3),
-            price_minor: Some(45_000),
-            at_ms: 0,
-        };
-        let none = ShownOffer {
-            variant_id: 12,
-            grade: Grade::NotFunctionalCracked,
-            seller_id: None,
-            price_minor: None,
-            at_ms: 0,
-        };
-        let mut h = HeaderMap::new();
-        h.append(
-            SHOWN_HEADER,
-            HeaderValue::from_str(&shown_value(&v)).unwrap(),
-        );
-        h.append(
-            SHOWN_HEADER,
-            HeaderValue::from_str(&shown_value(&none)).unwrap(),
-        );
-        assert_eq!(take_shown(&mut h), [v, none]);
-        assert!(!h.contains_key(SHOWN_HEADER), "removed from the response");
-        assert_eq!(parse_shown("12 bogus - -"), None);
     }
 }

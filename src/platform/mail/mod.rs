@@ -1,15 +1,96 @@
-//! Sending the outbox. With `SMTP_URL` set, mail goes out by SMTP; without
-//! it, each message is written as an `.eml` file in `MAIL_DIR` (default
-//! `DATA_DIR/mail`), which any mail client opens.
+//! Outgoing mail. A message is written to the outbox in the transaction
+//! of the event it tells about (`enqueue`), with a job that sends it
+//! (`deliver`): the job is claimed by one instance, so the message goes out
+//! once; if that instance dies between sending and marking it sent, the job
+//! runs again and sends it with the same Message-ID, which receiving
+//! servers and clients use to recognise a repeat.
+//!
+//! With `SMTP_URL` set, mail goes out by SMTP; without it, each message is
+//! written as an `.eml` file in `MAIL_DIR` (default `DATA_DIR/mail`), which
+//! any mail client opens.
 
 pub mod repo;
 
-use crate::platform::carrier::BoxFuture;
+use crate::platform::db::DbResult;
+use crate::platform::jobs::{self, ClaimedJob};
 use crate::platform::mail::repo::QueuedMail;
 use crate::platform::state::AppState;
+use crate::platform::BoxFuture;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::AnyConnection;
 use std::path::PathBuf;
+
+/// The job that sends one outbox message; its key is the message's id.
+pub const JOB: &str = "mail";
+
+/// A message as a feature writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mail {
+    pub kind: &'static str,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Queues `mail` to `to`, in the caller's transaction.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    to: &str,
+    mail: &Mail,
+    trade_in_id: Option<i64>,
+    now: i64,
+) -> DbResult<i64> {
+    let id = repo::insert(
+        conn,
+        &repo::NewMail {
+            to,
+            subject: &mail.subject,
+            body: &mail.body,
+            kind: mail.kind,
+            trade_in_id,
+        },
+        now,
+    )
+    .await?;
+    jobs::repo::enqueue(conn, JOB, &id.to_string(), "", now, now).await?;
+    Ok(id)
+}
+
+/// Sends the outbox message a `mail` job names, unless it went already.
+pub async fn deliver(state: AppState, job: ClaimedJob) -> Result<(), String> {
+    let id: i64 = job
+        .key
+        .parse()
+        .map_err(|_| format!("not an outbox id: {}", job.key))?;
+    let Some(mail) = repo::find(state.db.pool(), id)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(());
+    };
+    if mail.sent_at.is_some() {
+        return Ok(());
+    }
+    match state.mailer.send(&mail).await {
+        Ok(()) => repo::mark_sent(state.db.pool(), id, state.clock.now_ms())
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => {
+            let _ = repo::mark_failed(state.db.pool(), id, &e).await;
+            Err(e)
+        }
+    }
+}
+
+/// The same for every attempt at sending one outbox message.
+pub fn message_id(mail: &QueuedMail, from: &Mailbox) -> String {
+    format!(
+        "<outbox.{}.{}@{}>",
+        mail.id,
+        mail.created_at,
+        from.email.domain()
+    )
+}
 
 pub trait Mailer: Send + Sync + std::fmt::Debug {
     fn send<'a>(&'a self, mail: &'a QueuedMail) -> BoxFuture<'a, Result<(), String>>;
@@ -21,6 +102,7 @@ fn build(from: &Mailbox, mail: &QueuedMail) -> Result<Message, String> {
         .parse()
         .map_err(|e| format!("bad recipient {}: {e}", mail.to))?;
     Message::builder()
+        .message_id(Some(message_id(mail, from)))
         .from(from.clone())
         .to(to)
         .subject(mail.subject.clone())
@@ -88,31 +170,4 @@ impl Mailer for FileMailer {
                 .map_err(|e| e.to_string())
         })
     }
-}
-
-/// Sends what is waiting in the outbox; returns (sent, failed). Safe to run
-/// concurrently with itself only in the sense that a message may go twice
-/// if two runs overlap, so the app runs it from one job.
-pub async fn deliver_outbox(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
-    let pending = crate::platform::mail::repo::unsent(state.db.pool(), 100).await?;
-    let (mut sent, mut failed) = (0, 0);
-    for mail in &pending {
-        match state.mailer.send(mail).await {
-            Ok(()) => {
-                crate::platform::mail::repo::mark_sent(
-                    state.db.pool(),
-                    mail.id,
-                    state.clock.now_ms(),
-                )
-                .await?;
-                sent += 1;
-            }
-            Err(e) => {
-                tracing::warn!(mail_id = mail.id, error = %e, "mail not sent; will retry");
-                crate::platform::mail::repo::mark_failed(state.db.pool(), mail.id, &e).await?;
-                failed += 1;
-            }
-        }
-    }
-    Ok((sent, failed))
 }

@@ -12,16 +12,19 @@ pub struct NewMail<'a> {
     pub trade_in_id: Option<i64>,
 }
 
-pub async fn enqueue(conn: &mut AnyConnection, mail: &NewMail<'_>, now_ms: i64) -> DbResult<i64> {
-    sqlx::query_scalar("INSERT INTO outbox (to_email, subject, body, kind, trade_in_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(mail.to)
-        .bind(mail.subject)
-        .bind(mail.body)
-        .bind(mail.kind)
-        .bind(mail.trade_in_id)
-        .bind(now_ms)
-        .fetch_one(conn)
-        .await
+pub async fn insert(conn: &mut AnyConnection, mail: &NewMail<'_>, now_ms: i64) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO outbox (to_email, subject, body, kind, trade_in_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(mail.to)
+    .bind(mail.subject)
+    .bind(mail.body)
+    .bind(mail.kind)
+    .bind(mail.trade_in_id)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await
 }
 
 #[derive(Clone, Debug)]
@@ -32,29 +35,33 @@ pub struct QueuedMail {
     pub body: String,
     pub kind: String,
     pub trade_in_id: Option<i64>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
 }
 
-/// Unsent mail, oldest first, skipping messages that failed too often.
-pub async fn unsent<'c>(
+pub async fn find<'c>(
     ex: impl Executor<'c, Database = Any>,
-    limit: i64,
-) -> DbResult<Vec<QueuedMail>> {
-    let rows = sqlx::query("SELECT id, to_email, subject, body, kind, trade_in_id FROM outbox WHERE sent_at IS NULL AND attempts < 10 ORDER BY id LIMIT $1")
-        .bind(limit)
-        .fetch_all(ex)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(QueuedMail {
-                id: r.try_get("id")?,
-                to: r.try_get("to_email")?,
-                subject: r.try_get("subject")?,
-                body: r.try_get("body")?,
-                kind: r.try_get("kind")?,
-                trade_in_id: r.try_get("trade_in_id")?,
-            })
+    id: i64,
+) -> DbResult<Option<QueuedMail>> {
+    let row = sqlx::query(
+        "SELECT id, to_email, subject, body, kind, trade_in_id, created_at, sent_at FROM outbox WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await?;
+    row.map(|r| {
+        Ok(QueuedMail {
+            id: r.try_get("id")?,
+            to: r.try_get("to_email")?,
+            subject: r.try_get("subject")?,
+            body: r.try_get("body")?,
+            kind: r.try_get("kind")?,
+            trade_in_id: r.try_get("trade_in_id")?,
+            created_at: r.try_get("created_at")?,
+            sent_at: r.try_get("sent_at")?,
         })
-        .collect()
+    })
+    .transpose()
 }
 
 pub async fn mark_sent<'c>(
@@ -62,11 +69,13 @@ pub async fn mark_sent<'c>(
     id: i64,
     now_ms: i64,
 ) -> DbResult<()> {
-    sqlx::query("UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1")
-        .bind(id)
-        .bind(now_ms)
-        .execute(ex)
-        .await?;
+    sqlx::query(
+        "UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1 AND sent_at IS NULL",
+    )
+    .bind(id)
+    .bind(now_ms)
+    .execute(ex)
+    .await?;
     Ok(())
 }
 

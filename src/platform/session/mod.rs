@@ -156,6 +156,11 @@ pub async fn user_with_role(
     }
 }
 
+/// Deletes sessions past their expiry (housekeeping).
+pub async fn forget_expired(state: &AppState) -> Result<u64, sqlx::Error> {
+    repo::delete_expired(state.db.pool(), state.clock.now_ms()).await
+}
+
 pub async fn current_user(
     state: &AppState,
     headers: &HeaderMap,

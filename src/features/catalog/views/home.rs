@@ -50,7 +50,12 @@ pub struct HomeData {
 pub async fn load_home() -> Result<HomeData, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
-    let home = g.state.catalog.home(&g.state.db).await.or_internal(&g)?;
+    let home = g
+        .state
+        .feature::<crate::features::catalog::cache::CatalogCache>()
+        .home(&g.state.db)
+        .await
+        .or_internal(&g)?;
     Ok(HomeData {
         categories: home
             .categories

@@ -32,7 +32,7 @@ pub async fn search_models(
     };
     let models = g
         .state
-        .catalog
+        .feature::<crate::features::catalog::cache::CatalogCache>()
         .all_models(&g.state.db)
         .await
         .or_internal(&g)?;

@@ -16,7 +16,7 @@ pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
     }
     let models = g
         .state
-        .catalog
+        .feature::<crate::features::catalog::cache::CatalogCache>()
         .all_models(&g.state.db)
         .await
         .or_internal(&g)?;

@@ -35,7 +35,7 @@ pub async fn load_model_detail(
     let g = guard(Access::Public).await?;
     let variants = g
         .state
-        .catalog
+        .feature::<crate::features::catalog::cache::CatalogCache>()
         .variants_of_model(&g.state.db, &category, &brand, &model)
         .await
         .or_internal(&g)?;

@@ -18,20 +18,6 @@ impl Direction {
     }
 }
 
-/// The next serial number of a carrier's own numbering.
-pub async fn next_serial<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    carrier: &str,
-) -> DbResult<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO carrier_sequence (carrier, last) VALUES ($1, 1) \
-         ON CONFLICT (carrier) DO UPDATE SET last = carrier_sequence.last + 1 RETURNING last",
-    )
-    .bind(carrier)
-    .fetch_one(ex)
-    .await
-}
-
 pub async fn insert(
     conn: &mut AnyConnection,
     trade_in_id: i64,

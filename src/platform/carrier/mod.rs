@@ -3,13 +3,12 @@
 //! events are recorded by the app as things happen; a real carrier is a new
 //! implementation of `Carrier`, with its events fed to the same repository.
 
+mod repo;
+
 use crate::domain::address::PostalAddress;
 use crate::domain::tracking::tracking_number;
 use crate::platform::db::Db;
-use std::future::Future;
-use std::pin::Pin;
-
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::platform::BoxFuture;
 
 pub struct ShipmentRequest<'a> {
     pub reference: &'a str,
@@ -56,12 +55,9 @@ impl Carrier for LocalCarrier {
         Box::pin(async move {
             // Its own statement, outside any caller's transaction: callers
             // ask for the number before taking the write lock.
-            let serial = crate::features::trade_ins::repo::shipments::next_serial(
-                self.db.pool(),
-                Self::CODE,
-            )
-            .await
-            .map_err(|e| CarrierError(e.to_string()))?;
+            let serial = repo::next_serial(self.db.pool(), Self::CODE)
+                .await
+                .map_err(|e| CarrierError(e.to_string()))?;
             Ok(tracking_number("TI", (serial % 100_000_000) as u32))
         })
     }

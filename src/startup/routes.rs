@@ -1,0 +1,148 @@
+//! The route table: Leptos's pages and server functions, the plain axum
+//! routes of the features (files, uploads, downloads), and the layers every
+//! request passes through.
+
+use crate::app::{shell, App};
+use crate::features::fraud::service as fraud;
+use crate::features::kpis::service as ops_dashboard;
+use crate::features::orders::uploads;
+use crate::features::pricing::files as price_files;
+use crate::features::quality::service as quality;
+use crate::features::trade_ins::downloads;
+use crate::platform::http::{assets, health, hydration, page_cache, security, whole_pages};
+use crate::platform::state::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+/// Requests larger than this are refused with 413 before any handler runs.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The consumer pages anyone may see, by address: home and everything
+/// under `/sell/` but accepting an offer (which needs a signed-in person).
+/// Only these may be kept by the page cache.
+pub fn is_public_page(path: &str) -> bool {
+    path == "/" || (path.starts_with("/sell/") && !path.ends_with("/accept"))
+}
+
+/// The app's routes, walked once per process. Leptos suppresses resource
+/// loads with a process-wide flag while it walks the app, so a page that
+/// another app in the same process (the tests start many) renders during
+/// a walk would wait forever for its data: the intermittent stalled
+/// response of `access::nested_sections_finish_under_load`. Every app builds
+/// its router before it serves, so after the first walk none can overlap.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = routes();
+    // Runs for every page render and server function: the page's CSP must
+    // carry the nonce Leptos put on its scripts for this very response.
+    let context = || {
+        if let (Some(nonce), Some(res)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
+            if let Ok(v) = http::HeaderValue::from_str(&security::page_csp(&nonce)) {
+                res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    };
+    let pkg_dir = state.config.site_root.join("pkg");
+    let built = &state.built;
+    // Precompressed by `cargo leptos build --release --precompress`; plain
+    // files are served when a .br/.gz is missing (debug builds).
+    let pkg = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(
+            built.clone(),
+            assets::pkg_cache,
+        ))
+        .map_request(assets::css_alias(built, "tradein"))
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
+    let options = state.leptos_options.clone();
+    // Photo uploads are the one place a large body is welcome; the route is
+    // merged after the general limit is applied, so only it gets its own.
+    let uploads = Router::new()
+        .route(
+            "/seller/orders/{id}/counter-offer",
+            post(uploads::counter_offer),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(
+            uploads::MAX_UPLOAD_BYTES,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            uploads::MAX_UPLOAD_BYTES,
+        ))
+        .merge(
+            Router::new()
+                .route("/seller/prices/upload", post(price_files::import))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    price_files::MAX_IMPORT_BODY,
+                ))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    price_files::MAX_IMPORT_BODY,
+                )),
+        );
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/trade-ins/{id}/label.pdf", get(downloads::inbound_label))
+        .route("/trade-ins/{id}/return-label.pdf", get(downloads::return_label))
+        .route("/photos/{id}", get(uploads::photo))
+        .route("/seller/prices.csv", get(price_files::export))
+        .route("/ops/export.csv", get(ops_dashboard::export))
+        .route("/ops/refurbishers.csv", get(quality::export))
+        .route("/ops/blocklist/import", post(fraud::import_route))
+        .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
+        .nest_service("/pkg", pkg)
+        // Files from the site root (public/), else the 404 page.
+        .fallback(axum::handler::Handler::layer(fallback, axum::middleware::from_fn(assets::root_file_cache)))
+        .layer(axum::middleware::from_fn(hydration::keep_request_owner))
+        .layer(axum::middleware::from_fn(whole_pages::buffer))
+        // Outside `buffer`, so it keeps and sends whole pages.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
+        .layer(axum::middleware::from_fn(security::server_fn_error_status))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        // One log line per response, inside a span carrying the request id
+        // that error pages show, so a reference quoted by a person finds it.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &http::Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                .on_request(())
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_consumer_pages_without_a_person_are_public() {
+        assert!(is_public_page("/"));
+        assert!(is_public_page("/sell/smartphones/apple/iphone-13/offer"));
+        assert!(!is_public_page("/sell/smartphones/apple/iphone-13/accept"));
+        assert!(!is_public_page("/seller/prices"));
+        assert!(!is_public_page("/trade-ins"));
+    }
+}
