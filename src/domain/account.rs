@@ -193,6 +193,65 @@ pub fn parse_reason(input: &str) -> Result<String, ReasonError> {
     Ok(r)
 }
 
+/// When sign-in stops checking passwords for a while: too many failures
+/// on one account, or from one client address, within the window.
+pub mod lockout {
+    /// Failed sign-ins allowed per account, and per client address, in the window.
+    pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+    pub const MAX_FAILURES_PER_IP: i64 = 30;
+    pub const WINDOW_MS: i64 = 15 * 60_000;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Locked {
+        Account,
+        Client,
+    }
+
+    /// Whether another attempt may be checked, given the failures already
+    /// counted in the window.
+    pub fn locked(by_account: i64, by_client: i64) -> Option<Locked> {
+        if by_account >= MAX_FAILURES_PER_ACCOUNT {
+            Some(Locked::Account)
+        } else if by_client >= MAX_FAILURES_PER_IP {
+            Some(Locked::Client)
+        } else {
+            None
+        }
+    }
+
+    /// Whole minutes until the oldest failure in the window ages out (at
+    /// least one).
+    pub fn retry_after_minutes(oldest_failure_ms: i64, now_ms: i64) -> i64 {
+        let wait = (oldest_failure_ms + WINDOW_MS - now_ms).max(60_000);
+        (wait + 59_999) / 60_000
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_limit_is_reached_at_the_count_not_after() {
+            assert_eq!(locked(4, 0), None);
+            assert_eq!(locked(5, 0), Some(Locked::Account));
+            assert_eq!(locked(0, 29), None);
+            assert_eq!(locked(0, 30), Some(Locked::Client));
+            assert_eq!(
+                locked(5, 30),
+                Some(Locked::Account),
+                "the account's own limit is named first"
+            );
+        }
+
+        #[test]
+        fn the_wait_is_until_the_oldest_failure_ages_out() {
+            assert_eq!(retry_after_minutes(0, 60_000), 14);
+            assert_eq!(retry_after_minutes(0, 0), 15);
+            assert_eq!(retry_after_minutes(0, WINDOW_MS), 1, "at least a minute");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,22 @@ pub enum Decision {
     Recycle,
 }
 
+impl Decision {
+    /// The same offer to the consumer: the same listing at the same price
+    /// (or recycling both times). What else was read with it (this week's
+    /// units, a quality score) may have moved without changing the offer.
+    pub fn same_offer(&self, other: &Decision) -> bool {
+        match (self, other) {
+            (Decision::Buy(a), Decision::Buy(b)) => {
+                (a.listing_id, a.seller_id, a.price_minor)
+                    == (b.listing_id, b.seller_id, b.price_minor)
+            }
+            (Decision::Recycle, Decision::Recycle) => true,
+            _ => false,
+        }
+    }
+}
+
 pub fn decide(candidates: &[Candidate]) -> Decision {
     match best(candidates) {
         Some(c) if c.price_minor >= MIN_OFFER_MINOR => Decision::Buy(c.clone()),
@@ -118,6 +134,18 @@ pub(crate) mod tests {
             seller_weekly_cap: None,
             seller_units_this_week: 0,
         }
+    }
+
+    #[test]
+    fn an_offer_is_the_same_whatever_else_moved() {
+        let mut later = c(1, 10_000);
+        later.listing_units_this_week = 3;
+        later.quality_score = 900;
+        assert!(Decision::Buy(c(1, 10_000)).same_offer(&Decision::Buy(later)));
+        assert!(!Decision::Buy(c(1, 10_000)).same_offer(&Decision::Buy(c(1, 9_000))));
+        assert!(!Decision::Buy(c(1, 10_000)).same_offer(&Decision::Buy(c(2, 10_000))));
+        assert!(!Decision::Buy(c(1, 10_000)).same_offer(&Decision::Recycle));
+        assert!(Decision::Recycle.same_offer(&Decision::Recycle));
     }
 
     #[test]

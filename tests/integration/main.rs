@@ -7,6 +7,7 @@ mod harness;
 
 mod access;
 mod accounts;
+mod concurrency;
 mod hostile_input;
 mod operations;
 mod orders;

@@ -29,6 +29,10 @@ fn text(field: &str, body: &str, min: usize, max: usize) -> Result<String, AppEr
     Ok(t)
 }
 
+fn already_open() -> AppError {
+    AppError::Conflict("A claim is already open for this trade-in: add to it instead.".into())
+}
+
 /// Opens a claim on the consumer's own trade-in. One open claim at a time.
 pub async fn open(
     state: &AppState,
@@ -58,14 +62,19 @@ pub async fn open(
         .map_err(db_error)?
         .is_some()
     {
-        return Err(AppError::Conflict(
-            "A claim is already open for this trade-in: add to it instead.".into(),
-        ));
+        return Err(already_open());
     }
     let id =
         crate::features::claims::repo::insert(&mut tx, trade_in_id, customer.id, kind.code(), now)
             .await
-            .map_err(db_error)?;
+            .map_err(|e| {
+                // Two claims opened at once: the database keeps one open.
+                if crate::platform::db::is_unique_violation(&e) {
+                    already_open()
+                } else {
+                    db_error(e)
+                }
+            })?;
     crate::features::claims::repo::add_message(
         &mut *tx,
         id,
@@ -205,7 +214,7 @@ pub async fn resolve(
     match outcome {
         Outcome::Refuse => {}
         Outcome::ReturnDevice => {
-            return_device(
+            if let Some(tx) = return_device(
                 state,
                 &t,
                 Action::ReturnDevice,
@@ -213,7 +222,10 @@ pub async fn resolve(
                 Some(ops_user),
                 &note,
             )
-            .await?;
+            .await?
+            {
+                tx.commit().await.map_err(db_error)?;
+            }
         }
         Outcome::PayNow => {
             crate::features::orders::service::confirm_payment_as(

@@ -116,7 +116,7 @@ fn in_offer_order(candidates: &mut [Candidate]) {
 
 /// Every refurbisher listing for the variant and grade, with the units its
 /// listing and its seller took in the ISO week starting at `week_start_ms`
-/// (read from `cap_usage`, see `add_usage`), highest price first.
+/// (read from `cap_usage`, see `take_unit`), highest price first.
 pub async fn candidates<'c>(
     ex: impl Executor<'c, Database = Any>,
     variant_id: i64,
@@ -166,27 +166,77 @@ pub async fn candidates_for_variants<'c>(
     Ok(out)
 }
 
-/// Adds `delta` units (+1 when a trade-in is created, -1 when it stops
-/// counting) to a listing's and a seller's week. Call it in the same
-/// transaction as the change it accounts for.
-pub async fn add_usage(
-    conn: &mut sqlx::AnyConnection,
+/// Takes one unit of the listing's and its seller's caps for the ISO week
+/// starting at `week_start_ms`, if both have one left; false (and nothing
+/// taken) when either is used up. Each is a conditional increment checked
+/// against the cap as it stands at that moment: a concurrent confirmation
+/// of the same listing waits for this row and then sees the unit gone.
+/// Listing before seller, in every transaction, so none waits in a circle.
+pub async fn take_unit(
+    conn: &mut AnyConnection,
     listing_id: Option<i64>,
     seller_id: i64,
     week_start_ms: i64,
-    delta: i64,
-) -> DbResult<()> {
-    let scopes = [("seller", Some(seller_id)), ("listing", listing_id)];
-    for (scope, owner) in scopes {
+) -> DbResult<bool> {
+    let scopes = [
+        (
+            "listing",
+            listing_id,
+            "SELECT weekly_cap FROM listings WHERE id = $2",
+        ),
+        (
+            "seller",
+            Some(seller_id),
+            "SELECT weekly_cap FROM sellers WHERE id = $2",
+        ),
+    ];
+    for (scope, owner, cap) in scopes {
         let Some(owner) = owner else { continue };
         sqlx::query(
-            "INSERT INTO cap_usage (scope, owner_id, week_start, units) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (scope, owner_id, week_start) DO UPDATE SET units = cap_usage.units + excluded.units",
+            "INSERT INTO cap_usage (scope, owner_id, week_start, units) VALUES ($1, $2, $3, 0) \
+             ON CONFLICT (scope, owner_id, week_start) DO NOTHING",
         )
         .bind(scope)
         .bind(owner)
         .bind(week_start_ms)
-        .bind(delta)
+        .execute(&mut *conn)
+        .await?;
+        let taken = sqlx::query(&format!(
+            "UPDATE cap_usage SET units = units + 1 \
+             WHERE scope = $1 AND owner_id = $2 AND week_start = $3 \
+               AND units < COALESCE(({cap}), 9223372036854775807)"
+        ))
+        .bind(scope)
+        .bind(owner)
+        .bind(week_start_ms)
+        .execute(&mut *conn)
+        .await
+        .inspect(changed)?;
+        if taken.rows_affected() != 1 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Gives back the unit a trade-in took (it stopped counting: cancelled or
+/// expired before shipping). Call it in the same transaction as that
+/// change; listing before seller, as `take_unit`.
+pub async fn give_back_unit(
+    conn: &mut AnyConnection,
+    listing_id: Option<i64>,
+    seller_id: i64,
+    week_start_ms: i64,
+) -> DbResult<()> {
+    let scopes = [("listing", listing_id), ("seller", Some(seller_id))];
+    for (scope, owner) in scopes {
+        let Some(owner) = owner else { continue };
+        sqlx::query(
+            "UPDATE cap_usage SET units = units - 1 WHERE scope = $1 AND owner_id = $2 AND week_start = $3 AND units > 0",
+        )
+        .bind(scope)
+        .bind(owner)
+        .bind(week_start_ms)
         .execute(&mut *conn)
         .await
         .inspect(changed)?;

@@ -547,7 +547,7 @@ pub async fn answer_counter_offer(
             .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     } else {
-        if !return_device(
+        let Some(mut tx) = return_device(
             state,
             &t,
             Action::DeclineCounterOffer,
@@ -556,10 +556,9 @@ pub async fn answer_counter_offer(
             "new offer declined",
         )
         .await?
-        {
+        else {
             return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
-        }
-        let mut tx = state.db.write_tx().await.map_err(db_error)?;
+        };
         crate::features::orders::repo::answer_counter_offer(&mut tx, co.id, "declined", now)
             .await
             .map_err(db_error)?;
@@ -587,7 +586,7 @@ pub async fn return_suspended(
     if t.state == State::ReturnRequested {
         return Ok(());
     }
-    if !return_device(
+    let Some(mut tx) = return_device(
         state,
         &t,
         Action::ReturnDevice,
@@ -596,11 +595,10 @@ pub async fn return_suspended(
         "returned after suspension",
     )
     .await?
-    {
+    else {
         return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
-    }
+    };
     let now = state.clock.now_ms();
-    let mut tx = state.db.write_tx().await.map_err(db_error)?;
     enqueue(
         &mut tx,
         &t.customer_email,
@@ -825,7 +823,7 @@ pub async fn ops_decide(
             .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     } else {
-        if !return_device(
+        let Some(mut tx) = return_device(
             state,
             &t,
             Action::ReturnDevice,
@@ -834,11 +832,10 @@ pub async fn ops_decide(
             reason.trim(),
         )
         .await?
-        {
+        else {
             return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
-        }
+        };
         let now = state.clock.now_ms();
-        let mut tx = state.db.write_tx().await.map_err(db_error)?;
         enqueue(
             &mut tx,
             &t.customer_email,

@@ -16,10 +16,11 @@ use crate::features::trade_ins::emails;
 use crate::features::trade_ins::repo::shipments::Direction;
 use crate::features::trade_ins::repo::trade_ins::TransitionFailure;
 use crate::platform::carrier::ShipmentRequest;
-use crate::platform::db::db_error;
+use crate::platform::db::{db_error, is_unique_violation, lock};
 use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
 use rand::Rng;
+use sqlx::{Any, Transaction};
 
 /// Days a consumer has to answer a counter-offer before the device goes back.
 pub const COUNTER_OFFER_DAYS: i64 = 7;
@@ -165,7 +166,33 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
             )
         })?;
 
+    // The rules below count what is already in the database: the same form
+    // sent twice, the consumer's trade-ins this year, an IBAN or a device
+    // in someone else's trade-in. Transactions that decide on the same
+    // consumer, IBAN or device take turns (locks in this order: customer,
+    // IBAN, device), so each one counts what the one before it wrote.
+    let iban_fingerprint = match &req.payout {
+        Some((_, iban)) if !recycling => state.secret.iban_fingerprint(iban.as_str()),
+        _ => String::new(),
+    };
+    let (imei, serial) = match &req.device {
+        DeviceId::Imei(i) => (Some(i.as_str().to_string()), None),
+        DeviceId::Serial(s) => (None, Some(s.as_str().to_string())),
+    };
     let mut tx = db.write_tx().await.map_err(db_error)?;
+    lock(&mut tx, &format!("customer:{}", req.customer_id))
+        .await
+        .map_err(db_error)?;
+    if !iban_fingerprint.is_empty() {
+        lock(&mut tx, &format!("iban:{iban_fingerprint}"))
+            .await
+            .map_err(db_error)?;
+    }
+    if let Some(imei) = &imei {
+        lock(&mut tx, &format!("imei:{imei}"))
+            .await
+            .map_err(db_error)?;
+    }
     if let Some(existing) = crate::features::trade_ins::repo::trade_ins::find_by_idempotency_key(
         &mut tx,
         req.customer_id,
@@ -178,10 +205,6 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     }
 
     // Blockers, checked before any label exists for this trade-in.
-    let (imei, serial) = match &req.device {
-        DeviceId::Imei(i) => (Some(i.as_str().to_string()), None),
-        DeviceId::Serial(s) => (None, Some(s.as_str().to_string())),
-    };
     if let Some(imei) = &imei {
         if crate::features::trade_ins::repo::trade_ins::blocklist_reason(&mut tx, imei)
             .await
@@ -213,20 +236,34 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     let locked = current_decision(&mut tx, variant.variant_id, grade, now)
         .await
         .map_err(db_error)?;
-    if locked != decision {
+    if !locked.same_offer(&decision) {
         return Err(AppError::Conflict(
             "The offer changed while you were confirming. Please look at the new offer.".into(),
         ));
     }
+    // The unit of the buyer's weekly caps is taken by a conditional update
+    // that only succeeds below the cap: of confirmations racing for the
+    // last unit, one gets it.
+    if !crate::features::offers::repo::take_unit(&mut tx, listing_id, seller_id, week_start_ms(now))
+        .await
+        .map_err(db_error)?
+    {
+        return Err(AppError::Conflict(format!(
+            "{} has just reached the number of devices it buys this week, so the offer changed. Please look at the new offer.",
+            match &decision {
+                Decision::Buy(c) => c.seller_name.as_str(),
+                Decision::Recycle => "Our recycling partner",
+            }
+        )));
+    }
 
-    let (holder, iban_encrypted, iban_masked, iban_fingerprint) = match &req.payout {
+    let (holder, iban_encrypted, iban_masked) = match &req.payout {
         Some((holder, iban)) if !recycling => (
             holder.clone(),
             state.secret.encrypt_iban(iban.as_str()),
             iban.masked(),
-            state.secret.iban_fingerprint(iban.as_str()),
         ),
-        _ => (String::new(), String::new(), String::new(), String::new()),
+        _ => (String::new(), String::new(), String::new()),
     };
     let ship_by = now + SHIP_WITHIN_DAYS * DAY_MS;
     let dob = req.date_of_birth.to_string();
@@ -256,10 +293,17 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         now,
     )
     .await
-    .map_err(db_error)?;
-    crate::features::offers::repo::add_usage(&mut tx, listing_id, seller_id, week_start_ms(now), 1)
-        .await
-        .map_err(db_error)?;
+    .map_err(|e| {
+        // The device's open trade-in is unique in the database too.
+        if is_unique_violation(&e) && imei.is_some() {
+            AppError::invalid(
+                "imei",
+                "This device is already in a trade-in in progress, so it cannot be traded in again.",
+            )
+        } else {
+            db_error(e)
+        }
+    })?;
     crate::features::trade_ins::repo::trade_ins::record_event(
         &mut tx,
         id,
@@ -550,7 +594,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
         else {
             continue;
         };
-        if return_device(
+        if let Some(mut tx) = return_device(
             state,
             &t,
             Action::CounterOfferTimeout,
@@ -560,7 +604,6 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
         )
         .await?
         {
-            let mut tx = state.db.write_tx().await.map_err(db_error)?;
             enqueue(
                 &mut tx,
                 &t.customer_email,
@@ -578,7 +621,10 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
 }
 
 /// Moves a trade-in to "return requested" and issues the free return label
-/// to the consumer's address. False when another actor got there first.
+/// to the consumer's address, in a transaction given back to the caller to
+/// add what goes with it (the mail, the answer to a counter-offer) and
+/// commit: the return and its consequences happen together or not at all.
+/// None when another actor got there first.
 pub async fn return_device(
     state: &AppState,
     t: &crate::features::trade_ins::repo::trade_ins::TradeInRecord,
@@ -586,7 +632,7 @@ pub async fn return_device(
     actor: Actor,
     actor_user_id: Option<i64>,
     reason: &str,
-) -> Result<bool, AppError> {
+) -> Result<Option<Transaction<'static, Any>>, AppError> {
     let now = state.clock.now_ms();
     let tracking = state
         .carrier
@@ -611,7 +657,7 @@ pub async fn return_device(
     .await
     {
         Ok(_) => {}
-        Err(TransitionFailure::Stale(_)) => return Ok(false),
+        Err(TransitionFailure::Stale(_)) => return Ok(None),
         Err(e) => return Err(transition_error(e)),
     }
     let shipment = crate::features::trade_ins::repo::shipments::insert(
@@ -633,6 +679,5 @@ pub async fn return_device(
     )
     .await
     .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
-    Ok(true)
+    Ok(Some(tx))
 }

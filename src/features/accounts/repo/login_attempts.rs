@@ -1,18 +1,28 @@
 use crate::platform::db::DbResult;
 use sqlx::{Any, Executor};
 
-pub async fn record<'c>(
+/// Records an attempt as failed before its password is checked, so that
+/// attempts running at the same time count each other; `succeeded` turns
+/// it around once the password matched.
+pub async fn record_failure<'c>(
     ex: impl Executor<'c, Database = Any>,
     email: &str,
     ip: &str,
-    succeeded: bool,
     now_ms: i64,
-) -> DbResult<()> {
-    sqlx::query("INSERT INTO login_attempts (email, ip, succeeded, at) VALUES ($1, $2, $3, $4)")
-        .bind(email)
-        .bind(ip)
-        .bind(succeeded as i64)
-        .bind(now_ms)
+) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO login_attempts (email, ip, succeeded, at) VALUES ($1, $2, 0, $3) RETURNING id",
+    )
+    .bind(email)
+    .bind(ip)
+    .bind(now_ms)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn succeeded<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<()> {
+    sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+        .bind(id)
         .execute(ex)
         .await?;
     Ok(())

@@ -166,12 +166,11 @@ pub async fn transition(
                 .bind(id)
                 .fetch_one(&mut *conn)
                 .await?;
-        crate::features::offers::repo::add_usage(
+        crate::features::offers::repo::give_back_unit(
             conn,
             listing,
             seller,
             crate::domain::dates::week_start_ms(created),
-            -1,
         )
         .await?;
     }
