@@ -145,6 +145,7 @@ pub const START_MS: i64 = 1_772_442_000_000;
 pub struct Options {
     pub seed_demo: bool,
     pub alert_webhook_url: Option<String>,
+    pub trusted_proxies: Option<String>,
 }
 
 impl TestApp {
@@ -177,6 +178,9 @@ impl TestApp {
         ];
         if let Some(url) = &options.alert_webhook_url {
             vars.push(("ALERT_WEBHOOK_URL", url.clone()));
+        }
+        if let Some(proxies) = &options.trusted_proxies {
+            vars.push(("TRUSTED_PROXIES", proxies.clone()));
         }
         let config = Config::from_lookup(|k| {
             vars.iter()

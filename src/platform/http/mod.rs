@@ -3,6 +3,7 @@
 //! pages and the page cache, the health check.
 
 pub mod assets;
+pub mod client;
 pub mod health;
 pub mod hydration;
 pub mod page_cache;

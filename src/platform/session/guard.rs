@@ -37,13 +37,22 @@ impl Guarded {
         self.state.clock.now_ms()
     }
 
-    /// The peer address. Behind a reverse proxy this would come from a
-    /// trusted forwarding header instead; the app is served directly today.
+    /// The client's address: the peer's, or behind a trusted load balancer
+    /// the one it forwarded (`platform::http::client`). Rate limits count
+    /// per this address.
     pub fn client_ip(&self) -> String {
         self.parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .map(|ConnectInfo(addr)| {
+                crate::platform::http::client::client(
+                    &self.state.config.trusted_proxies,
+                    addr.ip(),
+                    &self.parts.headers,
+                )
+                .ip
+                .to_string()
+            })
             .unwrap_or_else(|| "unknown".into())
     }
 
