@@ -240,7 +240,10 @@ async fn failures_from(app: &TestApp, client_ip: &str, n: usize) -> Vec<u16> {
             .client()
             .post(app.url("/api/login"))
             .header("x-forwarded-for", client_ip)
-            .form(&[("email", format!("nobody{i}@{client_ip}.example")), ("password", "wrong".into())])
+            .form(&[
+                ("email", format!("nobody{i}@{client_ip}.example")),
+                ("password", "wrong".into()),
+            ])
             .send()
             .await
             .unwrap();
@@ -249,24 +252,37 @@ async fn failures_from(app: &TestApp, client_ip: &str, n: usize) -> Vec<u16> {
     out
 }
 
-both_backends!(rate_limits_count_the_client_behind_a_trusted_proxy, |backend| async move {
-    let app = TestApp::spawn_with(
-        backend,
-        crate::harness::Options { trusted_proxies: Some("127.0.0.1".into()), ..Default::default() },
-    )
-    .await;
-    let first = failures_from(&app, "198.51.100.1", 31).await;
-    assert!(first[..30].iter().all(|s| *s == 422), "{first:?}");
-    assert_eq!(first[30], 429, "the 31st failure from one address is refused");
-    assert_eq!(failures_from(&app, "198.51.100.2", 1).await, [422], "another person behind the proxy is not");
-    app.stop().await;
+both_backends!(
+    rate_limits_count_the_client_behind_a_trusted_proxy,
+    |backend| async move {
+        let app = TestApp::spawn_with(
+            backend,
+            crate::harness::Options {
+                trusted_proxies: Some("127.0.0.1".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let first = failures_from(&app, "198.51.100.1", 31).await;
+        assert!(first[..30].iter().all(|s| *s == 422), "{first:?}");
+        assert_eq!(
+            first[30], 429,
+            "the 31st failure from one address is refused"
+        );
+        assert_eq!(
+            failures_from(&app, "198.51.100.2", 1).await,
+            [422],
+            "another person behind the proxy is not"
+        );
+        app.stop().await;
 
-    let direct = TestApp::spawn(backend).await;
-    failures_from(&direct, "198.51.100.1", 30).await;
-    assert_eq!(
-        failures_from(&direct, "198.51.100.2", 1).await,
-        [429],
-        "untrusted, the header is ignored: every attempt came from the same peer"
-    );
-    direct.stop().await;
-});
+        let direct = TestApp::spawn(backend).await;
+        failures_from(&direct, "198.51.100.1", 30).await;
+        assert_eq!(
+            failures_from(&direct, "198.51.100.2", 1).await,
+            [429],
+            "untrusted, the header is ignored: every attempt came from the same peer"
+        );
+        direct.stop().await;
+    }
+);

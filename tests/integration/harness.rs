@@ -51,7 +51,7 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// A database that exists for one test and is removed when dropped.
 pub struct TestDb {
     pub url: String,
-    dir: PathBuf,
+    pub dir: PathBuf,
     pg_name: Option<String>,
 }
 
@@ -298,6 +298,20 @@ impl TestApp {
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;
+        }
+    }
+
+    /// Stops serving but keeps the database, for the app processes of
+    /// `instances` to run on what this one prepared.
+    pub async fn stop_keeping_db(mut self) -> TestDb {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+        let dir = std::mem::take(&mut self._db.dir);
+        TestDb {
+            url: self._db.url.clone(),
+            dir,
+            pg_name: self._db.pg_name.take(),
         }
     }
 }

@@ -9,6 +9,7 @@ mod access;
 mod accounts;
 mod concurrency;
 mod hostile_input;
+mod instances;
 mod operations;
 mod orders;
 mod pages;

@@ -28,7 +28,10 @@ fn trusted(proxies: &[IpNet], ip: IpAddr) -> bool {
 
 pub fn client(proxies: &[IpNet], peer: IpAddr, headers: &HeaderMap) -> Client {
     if !trusted(proxies, peer) {
-        return Client { ip: peer, https: false };
+        return Client {
+            ip: peer,
+            https: false,
+        };
     }
     let forwarded: Vec<IpAddr> = headers
         .get_all("x-forwarded-for")
@@ -67,16 +70,34 @@ mod tests {
     #[test]
     fn without_trusted_proxies_the_peer_is_the_client() {
         let peer: IpAddr = "203.0.113.7".parse().unwrap();
-        let h = headers(&[("x-forwarded-for", "1.2.3.4"), ("x-forwarded-proto", "https")]);
-        assert_eq!(client(&[], peer, &h), Client { ip: peer, https: false });
+        let h = headers(&[
+            ("x-forwarded-for", "1.2.3.4"),
+            ("x-forwarded-proto", "https"),
+        ]);
+        assert_eq!(
+            client(&[], peer, &h),
+            Client {
+                ip: peer,
+                https: false
+            }
+        );
     }
 
     #[test]
     fn a_trusted_proxy_names_the_client_it_saw() {
         let proxies = vec!["10.0.0.0/8".parse().unwrap()];
         let lb: IpAddr = "10.0.0.2".parse().unwrap();
-        let h = headers(&[("x-forwarded-for", "198.51.100.9"), ("x-forwarded-proto", "https")]);
-        assert_eq!(client(&proxies, lb, &h), Client { ip: "198.51.100.9".parse().unwrap(), https: true });
+        let h = headers(&[
+            ("x-forwarded-for", "198.51.100.9"),
+            ("x-forwarded-proto", "https"),
+        ]);
+        assert_eq!(
+            client(&proxies, lb, &h),
+            Client {
+                ip: "198.51.100.9".parse().unwrap(),
+                https: true
+            }
+        );
     }
 
     #[test]
@@ -85,7 +106,10 @@ mod tests {
         let proxies = vec!["10.0.0.0/8".parse().unwrap()];
         let lb: IpAddr = "::ffff:10.0.0.2".parse().unwrap();
         let h = headers(&[("x-forwarded-for", "1.1.1.1, 198.51.100.9, 10.0.0.3")]);
-        assert_eq!(client(&proxies, lb, &h).ip, "198.51.100.9".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client(&proxies, lb, &h).ip,
+            "198.51.100.9".parse::<IpAddr>().unwrap()
+        );
         assert!(!client(&proxies, lb, &h).https);
     }
 
