@@ -607,3 +607,53 @@ async fn instances_started_together_on_an_empty_database_seed_it_once() {
     })
     .await;
 }
+
+/// The README's deployment: `scripts/cluster.sh` starts instances behind
+/// HAProxy, which keeps answering when one of them dies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cluster_script_balances_and_outlives_an_instance() {
+    within_limit(async {
+        let db = TestDb::create(Backend::Postgres).await;
+        let dir = db.dir.join("cluster");
+        let port = free_port();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/cluster.sh");
+        let run = |args: &[&str]| {
+            let out = Command::new("bash")
+                .arg(script)
+                .args(args)
+                .env("CLUSTER_DETACH", "1")
+                .env("CLUSTER_DIR", &dir)
+                .env("CLUSTER_PORT", port.to_string())
+                .env("DATABASE_URL", &db.url)
+                .env("SEED_DEMO", "false")
+                .env("TRADEIN_BIN", env!("CARGO_BIN_EXE_tradein"))
+                .env("TRADEIN_SITE_ROOT", db.dir.join("site"))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        };
+        run(&["2"]);
+        let lb = format!("http://127.0.0.1:{port}");
+        let pages = |n: usize| {
+            let lb = lb.clone();
+            async move {
+                let mut ok = 0;
+                for _ in 0..n {
+                    if reqwest::get(format!("{lb}/sell/smartphones/apple/iphone-13")).await.is_ok_and(|r| r.status() == 200) {
+                        ok += 1;
+                    }
+                }
+                ok
+            }
+        };
+        assert_eq!(pages(6).await, 6);
+        let pid = std::fs::read_to_string(dir.join("instance-1.pid")).unwrap();
+        assert!(Command::new("kill").args(["-9", pid.trim()]).status().unwrap().success());
+        // HAProxy's check (every second, two failures) takes it out.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(pages(10).await, 10, "the other instance answers everything");
+        run(&["stop"]);
+        assert!(reqwest::get(format!("{lb}/healthz")).await.is_err(), "the balancer is stopped too");
+    })
+    .await;
+}
