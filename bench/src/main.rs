@@ -829,9 +829,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut web_rows = Vec::new();
     let mut web_notes = Vec::new();
     let mut web_error = None;
+    let mut setup = None;
     if let Some(model) = web_data {
-        match web_setup(&db_path, &dir, model) {
-            Some(setup) => match web::run(&setup).await {
+        setup = web_setup(&db_path, &dir, model);
+        match &setup {
+            Some(setup) => match web::run(setup).await {
                 Ok((rows, notes)) => (web_rows, web_notes) = (rows, notes),
                 Err(e) => {
                     web_rows.push(format!("Web phase FAILED: {e}"));
@@ -868,6 +870,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             phases::done("Postgres year of history and KPI dashboard", t);
         }
         pg.db.close().await;
+        // Several instances on this database, through the balancer.
+        if let Some(setup) = &setup {
+            let t = Instant::now();
+            match web::cluster(setup, &postgres_url(&admin, &name)).await {
+                Ok(rows) => web_rows.extend(rows),
+                Err(e) => {
+                    web_rows.push(format!("Load balancer phase FAILED: {e}"));
+                    println!("{}", web_rows.last().unwrap());
+                    web_error = Some(e);
+                }
+            }
+            phases::done("Postgres behind the load balancer", t);
+        }
         {
             use sqlx::Connection;
             let mut c = sqlx::PgConnection::connect(&admin).await?;

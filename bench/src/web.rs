@@ -272,6 +272,87 @@ fn wrk(
     })
 }
 
+/// The offer step through HAProxy on the Postgres database, with one app
+/// instance behind it and then three (`scripts/cluster.sh`), in the same
+/// run, on the same machine: what more instances bring when they share one
+/// database (on two cores, they also share the CPU).
+pub async fn cluster(s: &Setup, database_url: &str) -> Result<Vec<String>, Error> {
+    let dir = s.work_dir.join("cluster");
+    let port = free_port()?;
+    let script = |args: &[&str]| -> Result<(), Error> {
+        let out = Command::new("bash")
+            .arg("scripts/cluster.sh")
+            .args(args)
+            .env("CLUSTER_DETACH", "1")
+            .env("CLUSTER_DIR", &dir)
+            .env("CLUSTER_PORT", port.to_string())
+            .env("DATABASE_URL", database_url)
+            .env("SEED_DEMO", "false")
+            .env("LEPTOS_ENV", "PROD")
+            .env("APP_SECRET", "cd".repeat(32))
+            .env("RUST_LOG", "warn")
+            .env("TRADEIN_BIN", &s.server_bin)
+            .env("TRADEIN_SITE_ROOT", &s.site_root)
+            .output()?;
+        if !out.status.success() {
+            return Err(format!(
+                "scripts/cluster.sh {args:?} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        Ok(())
+    };
+    std::fs::create_dir_all(&s.work_dir)?;
+    let (warm, measured) = s
+        .model
+        .offer_paths
+        .split_at(s.model.offer_paths.len().min(1_000));
+    let files = (
+        s.work_dir.join("cluster-offers-warm-up.txt"),
+        s.work_dir.join("cluster-offers.txt"),
+    );
+    std::fs::write(&files.0, warm.join("\n"))?;
+    std::fs::write(&files.1, measured.join("\n"))?;
+    let n = s.requests_per_connection;
+    let mut rows = Vec::new();
+    let mut one = None;
+    for instances in [1usize, 3] {
+        let started = Instant::now();
+        script(&[&instances.to_string()])?;
+        let url = format!(
+            "http://127.0.0.1:{port}{}",
+            measured.first().cloned().unwrap_or_else(|| s.model.offer())
+        );
+        let measuring = wrk(s, &url, n, None, Some(&files.0))
+            .and_then(|_| wrk(s, &url, n, None, Some(&files.1)));
+        script(&["stop"])?;
+        let l = measuring?;
+        let base = *one.get_or_insert(l.rps);
+        let errors = if l.errors > 0 {
+            format!(", {} FAILED", l.errors)
+        } else {
+            String::new()
+        };
+        rows.push(format!(
+            "| offer step through HAProxy, a different device each time, {instances} instance{} | Postgres | {CONNECTIONS} connections x {n} requests: {:.0} req/s = {:.2}x one instance{errors} | p50 {:.1} ms | p99 {:.1} ms | max {:.1} ms |",
+            if instances == 1 { "" } else { "s" },
+            l.rps,
+            l.rps / base,
+            l.p50_ms,
+            l.p99_ms,
+            l.max_ms
+        ));
+        println!("{}", rows.last().unwrap());
+        crate::phases::done(
+            format!("load through HAProxy, {instances} instance(s)"),
+            started,
+        );
+    }
+    Ok(rows)
+}
+
 fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();

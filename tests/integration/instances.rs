@@ -630,7 +630,12 @@ async fn the_cluster_script_balances_and_outlives_an_instance() {
                 .env("TRADEIN_SITE_ROOT", db.dir.join("site"))
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
         };
         run(&["2"]);
         let lb = format!("http://127.0.0.1:{port}");
@@ -639,7 +644,10 @@ async fn the_cluster_script_balances_and_outlives_an_instance() {
             async move {
                 let mut ok = 0;
                 for _ in 0..n {
-                    if reqwest::get(format!("{lb}/sell/smartphones/apple/iphone-13")).await.is_ok_and(|r| r.status() == 200) {
+                    if reqwest::get(format!("{lb}/sell/smartphones/apple/iphone-13"))
+                        .await
+                        .is_ok_and(|r| r.status() == 200)
+                    {
                         ok += 1;
                     }
                 }
@@ -648,12 +656,19 @@ async fn the_cluster_script_balances_and_outlives_an_instance() {
         };
         assert_eq!(pages(6).await, 6);
         let pid = std::fs::read_to_string(dir.join("instance-1.pid")).unwrap();
-        assert!(Command::new("kill").args(["-9", pid.trim()]).status().unwrap().success());
+        assert!(Command::new("kill")
+            .args(["-9", pid.trim()])
+            .status()
+            .unwrap()
+            .success());
         // HAProxy's check (every second, two failures) takes it out.
         tokio::time::sleep(Duration::from_secs(3)).await;
         assert_eq!(pages(10).await, 10, "the other instance answers everything");
         run(&["stop"]);
-        assert!(reqwest::get(format!("{lb}/healthz")).await.is_err(), "the balancer is stopped too");
+        assert!(
+            reqwest::get(format!("{lb}/healthz")).await.is_err(),
+            "the balancer is stopped too"
+        );
     })
     .await;
 }
