@@ -1,6 +1,6 @@
 //! The HTML shell, the root component and the route table.
 
-use crate::features::accounts::views::session::provide_session;
+use crate::features::accounts::provide_session;
 use crate::features::catalog::views::browse::{BrandPage, CategoryPage};
 use crate::features::catalog::views::home::HomePage;
 use crate::features::sell::views::model_page::ModelPage;

@@ -20,16 +20,16 @@
 
 use crate::features::accounts::views::login::LoginPage;
 use crate::features::accounts::views::signup::SignupPage;
-use crate::features::alerts::AlertsInboxPage;
-use crate::features::audit::AuditPage;
+use crate::features::alerts::views::AlertsInboxPage;
+use crate::features::audit::views::AuditPage;
 use crate::features::catalog::views::search::SearchPage;
+use crate::features::claims::views::claim::ClaimPage;
 use crate::features::claims::views::ops::OpsClaimsPage;
-use crate::features::claims::ClaimPage;
-use crate::features::fraud::{BlocklistPage, FraudPage};
+use crate::features::fraud::views::{BlocklistPage, FraudPage};
 use crate::features::kpis::views::ops_dashboard::OpsDashboardPage;
 use crate::features::kpis::views::seller_home::SellerHome;
+use crate::features::orders::views::queue::{SellerOrderPage, SellerOrdersPage};
 use crate::features::orders::views::suspended::OpsSuspendedPage;
-use crate::features::orders::{SellerOrderPage, SellerOrdersPage};
 use crate::features::pricing::views::detail::ListingDetailPage;
 use crate::features::pricing::views::grid::PricesPage;
 use crate::features::pricing::views::import::PriceImportPage;
@@ -37,7 +37,7 @@ use crate::features::quality::views::QualityPage;
 use crate::features::sell::views::accept::AcceptPage;
 use crate::features::sellers::views::applications::OpsSellersPage;
 use crate::features::sellers::views::signup::SellerSignupPage;
-use crate::features::trade_ins::{MyTradeInsPage, TradeInPage};
+use crate::features::trade_ins::views::{MyTradeInsPage, TradeInPage};
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 

@@ -1,5 +1,5 @@
 use crate::domain::account::Role;
-use crate::features::accounts::views::session::use_session;
+use crate::features::accounts::use_session;
 use leptos::prelude::*;
 
 #[component]

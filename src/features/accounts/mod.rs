@@ -6,6 +6,10 @@ pub mod repo;
 pub mod service;
 pub mod views;
 
+use crate::domain::user::CurrentUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
 /// Where to go after signing in: only paths on this site, so a crafted link
 /// cannot bounce a person to another site ("open redirect").
 pub fn safe_next(next: Option<&str>) -> String {
@@ -42,4 +46,148 @@ mod tests {
         }
         assert_eq!(safe_next(None), "/");
     }
+}
+
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::account::{Email, Role};
+    use crate::error::FieldErrors;
+    use crate::platform::session::guard::{append_header, guard, Access};
+
+    let g = guard(Access::Public).await?;
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", Email::parse(&email));
+    if password.is_empty() {
+        errors.add("password", "enter your password");
+    } else if password.len() > 1024 {
+        errors.add("password", "this password is too long");
+    }
+    errors.into_result()?;
+    let email = email.expect("checked above");
+
+    let signed_in = crate::features::accounts::service::sign_in(
+        &g.state,
+        &g.parts.headers,
+        &email,
+        password,
+        &g.client_ip(),
+    )
+    .await?;
+    append_header(http::header::SET_COOKIE, &signed_in.set_cookie);
+    let next = next.filter(|n| !n.trim().is_empty());
+    let landing = match (next.as_deref(), signed_in.role) {
+        (Some(n), _) => crate::features::accounts::safe_next(Some(n)),
+        (None, Role::Seller) => "/seller".into(),
+        (None, Role::Ops) => "/ops".into(),
+        (None, Role::Customer) => "/".into(),
+    };
+    leptos_axum::redirect(&landing);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "signup")]
+pub async fn signup(
+    name: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::account::{check_new_password, parse_display_name, Email, Role};
+    use crate::error::FieldErrors;
+    use crate::platform::db::is_unique_violation;
+    use crate::platform::session as auth;
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+
+    let g = guard(Access::Public).await?;
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", parse_display_name(&name));
+    let email = errors.check("email", Email::parse(&email));
+    errors.check(
+        "password",
+        check_new_password(
+            &password,
+            email.as_ref().map(|e| e.as_str()).unwrap_or_default(),
+        ),
+    );
+    errors.into_result()?;
+    let (name, email) = (name.expect("checked"), email.expect("checked"));
+
+    // Hash before taking the write lock: the CPU work does not block writers.
+    let hash = auth::hash_password(password).await;
+    let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
+    let inserted = crate::features::accounts::repo::users::insert(
+        &mut *tx,
+        crate::features::accounts::repo::users::NewUser {
+            email: &email,
+            password_hash: &hash,
+            role: Role::Customer,
+            display_name: &name,
+        },
+        g.now_ms(),
+    )
+    .await;
+    let user_id = match inserted {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::invalid(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            ));
+        }
+        Err(e) => return Err(g.internal(e)),
+    };
+    auth::end_session(&mut *tx, &g.state, &g.parts.headers)
+        .await
+        .or_internal(&g)?;
+    let cookie = auth::start_session(&mut *tx, &g.state, user_id)
+        .await
+        .or_internal(&g)?;
+    tx.commit().await.or_internal(&g)?;
+    append_header(http::header::SET_COOKIE, &cookie);
+    tracing::info!(user_id, "account created");
+    leptos_axum::redirect(&crate::features::accounts::safe_next(
+        next.as_deref().filter(|n| !n.trim().is_empty()),
+    ));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Public).await?;
+    Ok(g.user)
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::platform::session as auth;
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    auth::end_session(g.state.db.pool(), &g.state, &g.parts.headers)
+        .await
+        .or_internal(&g)?;
+    append_header(
+        http::header::SET_COOKIE,
+        &auth::expired_session_cookie(g.state.config.cookies_secure()),
+    );
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub user: crate::ui::data::Data<Result<Option<CurrentUser>, AppError>>,
+}
+
+/// Re-reads the user after each navigation (sign-in ends in one). Signing
+/// out is a plain form post (`SignOutButton`) that ends on a freshly loaded
+/// home page.
+pub fn provide_session() {
+    let location = leptos_router::hooks::use_location();
+    let user = crate::ui::data::load(move || location.pathname.get(), |_| get_current_user());
+    provide_context(Session { user });
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
 }

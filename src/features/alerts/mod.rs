@@ -5,11 +5,10 @@
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod views;
 
 use crate::error::AppError;
-use crate::ui::form::FormError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,103 +106,4 @@ pub async fn save_alert_rule(
         enabled.is_some(),
     )
     .await
-}
-
-#[component]
-fn RuleForm(rule: RuleView, on_saved: Callback<()>) -> impl IntoView {
-    let action = ServerAction::<SaveAlertRule>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            on_saved.run(());
-        }
-    });
-    let id = format!("threshold-{}", rule.code);
-    view! {
-        <tr>
-            <td><label for=id.clone()>{rule.label.clone()}</label></td>
-            <td>
-                <ActionForm action=action attr:class="form inline">
-                    <input type="hidden" name="rule" value=rule.code.clone()/>
-                    <input id=id type="text" name="threshold" size="6" value=rule.threshold.clone()/>
-                    <label class="check"><input type="checkbox" name="enabled" value="on" checked=rule.enabled/>" On"</label>
-                    <button type="submit" class="button small">"Save"<span class="visually-hidden">{format!(" {}", rule.label)}</span></button>
-                    <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("threshold").unwrap_or_else(|| e.to_string()))}</span>
-                </ActionForm>
-            </td>
-        </tr>
-    }
-}
-
-#[component]
-pub fn AlertsInboxPage() -> impl IntoView {
-    let data = crate::ui::data::load(|| (), |_| load_alerts());
-    let change = ServerAction::<ChangeAlert>::new();
-    let run = ServerAction::<CheckAlertsNow>::new();
-    Effect::new(move |_| {
-        if matches!(change.value().get(), Some(Ok(()))) || matches!(run.value().get(), Some(Ok(_)))
-        {
-            data.refetch();
-        }
-    });
-    let refresh = Callback::new(move |_| data.refetch());
-    let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
-    view! {
-        <Title text="Alerts"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! {
-                        <section>
-                            <p><a href="/ops">"← Operations console"</a></p>
-                            <h1>"Alerts"</h1>
-                            <ActionForm action=run attr:class="form inline">
-                                <button type="submit" class="button">"Check the rules now"</button>
-                                <span role="status">{move || run.value().get().map(|r| match r { Ok(n) => format!("{n} new alerts."), Err(e) => e.to_string() })}</span>
-                            </ActionForm>
-                            <FormError error=change_error/>
-                            <table class="table">
-                                <caption>"Inbox"</caption>
-                                <thead><tr><th scope="col">"Alert"</th><th scope="col">"State"</th><th scope="col">"Seen"</th><th scope="col">"Action"</th></tr></thead>
-                                <tbody>
-                                    {page.alerts.is_empty().then(|| view! { <tr><td colspan="4">"No alerts."</td></tr> })}
-                                    {page.alerts.into_iter().map(|a| {
-                                        let title = a.title.clone();
-                                        view! {
-                                            <tr class=format!("alert {}", a.state)>
-                                                <td><strong>{a.title.clone()}</strong><br/><span class="muted">{a.detail.clone()}</span></td>
-                                                <td>{a.state.clone()}{a.changed_by.clone().map(|b| format!(" by {b}"))}</td>
-                                                <td>{format!("first {}, last {}", a.first_seen, a.last_seen)}</td>
-                                                <td>
-                                                    {(a.state == "open").then(|| view! {
-                                                        <ActionForm action=change>
-                                                            <input type="hidden" name="id" value=a.id/>
-                                                            <input type="hidden" name="to" value="acknowledged"/>
-                                                            <button type="submit" class="button small">"Acknowledge"<span class="visually-hidden">{format!(" {title}")}</span></button>
-                                                        </ActionForm>
-                                                    })}
-                                                    {(a.state != "resolved").then(|| view! {
-                                                        <ActionForm action=change>
-                                                            <input type="hidden" name="id" value=a.id/>
-                                                            <input type="hidden" name="to" value="resolved"/>
-                                                            <button type="submit" class="button small">"Resolve"<span class="visually-hidden">{format!(" {}", a.title)}</span></button>
-                                                        </ActionForm>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <h2>"Rules"</h2>
-                            <table class="table">
-                                <thead><tr><th scope="col">"Rule"</th><th scope="col">"Threshold"</th></tr></thead>
-                                <tbody>{page.rules.into_iter().map(|r| view! { <RuleForm rule=r on_saved=refresh/> }).collect_view()}</tbody>
-                            </table>
-                        </section>
-                    }.into_any(),
-                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/ops/alerts"/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
 }

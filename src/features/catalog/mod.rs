@@ -5,3 +5,267 @@ pub mod catalog_file;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod views;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryTile {
+    pub slug: String,
+    pub name: String,
+    pub models: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelCard {
+    pub slug: String,
+    pub name: String,
+    pub brand: String,
+    pub brand_slug: String,
+    pub category_slug: String,
+    pub release_year: i64,
+}
+
+impl ModelCard {
+    /// The model's page, where its storage and condition are chosen.
+    pub fn href(&self) -> String {
+        format!(
+            "/sell/{}/{}/{}",
+            self.category_slug, self.brand_slug, self.slug
+        )
+    }
+
+    /// The brand to print before the name, unless the name starts with it.
+    pub fn brand_prefix(&self) -> Option<String> {
+        (crate::domain::catalog::full_name(&self.brand, &self.name) != self.name)
+            .then(|| self.brand.clone())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub categories: Vec<CategoryTile>,
+    pub newest: Vec<ModelCard>,
+    pub models: i64,
+    pub variants: i64,
+}
+
+#[server(prefix = "/api", endpoint = "home")]
+pub async fn load_home() -> Result<HomeData, AppError> {
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    let home = g
+        .state
+        .feature::<crate::features::catalog::cache::CatalogCache>()
+        .home(&g.state.db)
+        .await
+        .or_internal(&g)?;
+    Ok(HomeData {
+        categories: home
+            .categories
+            .iter()
+            .map(|c| CategoryTile {
+                slug: c.slug.clone(),
+                name: c.name.clone(),
+                models: c.models,
+            })
+            .collect(),
+        newest: home.newest.iter().map(card).collect(),
+        models: home.size.models,
+        variants: home.size.variants,
+    })
+}
+
+pub const MAX_QUERY_CHARS: usize = 100;
+
+#[server(prefix = "/api", endpoint = "search_models")]
+pub async fn search_models(
+    q: String,
+    category: Option<String>,
+) -> Result<Vec<ModelCard>, AppError> {
+    use crate::domain::catalog::Category;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(AppError::invalid(
+            "q",
+            format!("use at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    let category = match category.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(slug) => Some(
+            Category::from_slug(slug)
+                .ok_or_else(|| AppError::invalid("category", "unknown category"))?,
+        ),
+    };
+    let models = g
+        .state
+        .feature::<crate::features::catalog::cache::CatalogCache>()
+        .all_models(&g.state.db)
+        .await
+        .or_internal(&g)?;
+    let in_category: Vec<_> = models
+        .iter()
+        .filter(|m| category.is_none_or(|c| c.slug() == m.category_slug))
+        .collect();
+    if q.trim().is_empty() {
+        // A category without words: all its models, newest first.
+        let mut all: Vec<ModelCard> = in_category.iter().map(|m| card(m)).collect();
+        all.sort_by(|a, b| {
+            b.release_year
+                .cmp(&a.release_year)
+                .then(a.name.cmp(&b.name))
+        });
+        return Ok(all);
+    }
+    Ok(rank_cards(&q, &in_category, 60))
+}
+
+#[cfg(feature = "ssr")]
+pub fn card(m: &crate::features::catalog::repo::ModelSummary) -> ModelCard {
+    ModelCard {
+        slug: m.slug.clone(),
+        name: m.name.clone(),
+        brand: m.brand_name.clone(),
+        brand_slug: m.brand_slug.clone(),
+        category_slug: m.category_slug.clone(),
+        release_year: m.release_year,
+    }
+}
+
+/// The domain's typo-tolerant ranking over catalog models.
+#[cfg(feature = "ssr")]
+pub fn rank_cards(
+    q: &str,
+    models: &[&crate::features::catalog::repo::ModelSummary],
+    limit: usize,
+) -> Vec<ModelCard> {
+    use crate::domain::search::{rank, Entry};
+    let entries: Vec<Entry> = models
+        .iter()
+        .enumerate()
+        .map(|(id, m)| Entry {
+            id,
+            brand: m.brand_name.clone(),
+            name: m.name.clone(),
+            release_year: m.release_year,
+        })
+        .collect();
+    rank(q, &entries, limit)
+        .into_iter()
+        .filter_map(|i| models.get(i))
+        .map(|m| card(m))
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandTile {
+    pub slug: String,
+    pub name: String,
+    pub models: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryListing {
+    pub slug: String,
+    pub name: String,
+    pub brands: Vec<BrandTile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandListing {
+    pub category_slug: String,
+    pub category_name: String,
+    pub brand_name: String,
+    pub models: Vec<ModelCard>,
+}
+
+#[server(prefix = "/api", endpoint = "category_listing")]
+pub async fn load_category_listing(category: String) -> Result<CategoryListing, AppError> {
+    use crate::domain::catalog::Category;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
+    let brands = crate::features::catalog::repo::brands_in_category(g.state.db.pool(), c.slug())
+        .await
+        .or_internal(&g)?;
+    Ok(CategoryListing {
+        slug: c.slug().into(),
+        name: c.name().into(),
+        brands: brands
+            .into_iter()
+            .map(|b| BrandTile {
+                slug: b.slug,
+                name: b.name,
+                models: b.models,
+            })
+            .collect(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "brand_listing")]
+pub async fn load_brand_listing(category: String, brand: String) -> Result<BrandListing, AppError> {
+    use crate::domain::catalog::Category;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
+    let models =
+        crate::features::catalog::repo::models_of_brand(g.state.db.pool(), c.slug(), &brand)
+            .await
+            .or_internal(&g)?;
+    let brand_name = models
+        .first()
+        .map(|m| m.brand_name.clone())
+        .ok_or(AppError::NotFound)?;
+    Ok(BrandListing {
+        category_slug: c.slug().into(),
+        category_name: c.name().into(),
+        brand_name,
+        models: models
+            .into_iter()
+            .map(|m| ModelCard {
+                slug: m.slug,
+                name: m.name,
+                brand: m.brand_name,
+                brand_slug: m.brand_slug,
+                category_slug: m.category_slug,
+                release_year: m.release_year,
+            })
+            .collect(),
+    })
+}
+
+fn singular(category_slug: &str) -> &'static str {
+    match category_slug {
+        "smartphones" => "phone",
+        "tablets" => "tablet",
+        "consoles" => "console",
+        "laptops" => "laptop",
+        _ => "watch",
+    }
+}
+
+pub const MAX_SUGGESTIONS: usize = 8;
+
+#[server(prefix = "/api", endpoint = "suggest_models")]
+pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    if q.chars().count() > crate::features::catalog::MAX_QUERY_CHARS {
+        return Ok(Vec::new());
+    }
+    let models = g
+        .state
+        .feature::<crate::features::catalog::cache::CatalogCache>()
+        .all_models(&g.state.db)
+        .await
+        .or_internal(&g)?;
+    let all: Vec<_> = models.iter().collect();
+    Ok(crate::features::catalog::rank_cards(
+        &q,
+        &all,
+        MAX_SUGGESTIONS,
+    ))
+}

@@ -7,6 +7,8 @@ pub mod service;
 pub mod views;
 
 use crate::domain::kpi::TargetStatus;
+use crate::error::AppError;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,4 +63,194 @@ pub struct OpsDashboard {
     pub held_payouts: i64,
     pub open_claims: i64,
     pub pending_sellers: i64,
+}
+
+#[server(prefix = "/api", endpoint = "ops_dashboard")]
+pub async fn load_ops_dashboard(
+    period: Option<String>,
+    at: Option<String>,
+    category: Option<String>,
+    brand: Option<String>,
+    seller: Option<i64>,
+    kpi: Option<String>,
+) -> Result<OpsDashboard, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let r = crate::features::kpis::service::request(
+        g.now_ms(),
+        period.as_deref(),
+        at.as_deref(),
+        category.as_deref(),
+        brand.as_deref(),
+        seller,
+        kpi.as_deref(),
+    )?;
+    crate::features::kpis::service::dashboard(&g.state, &r).await
+}
+
+#[server(prefix = "/api", endpoint = "kpi_target")]
+pub async fn set_kpi_target(kpi: String, period: String, target: String) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::domain::kpi::{Kpi, PeriodKind};
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let kpi = Kpi::parse(&kpi).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?;
+    let kind = PeriodKind::parse(&period)
+        .ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?;
+    crate::features::kpis::service::set_target(&g.state, g.user()?.id, kpi, kind, &target).await
+}
+
+fn status_class(s: Option<TargetStatus>) -> &'static str {
+    match s {
+        Some(TargetStatus::Met) => "kpi met",
+        Some(TargetStatus::Close) => "kpi close",
+        Some(TargetStatus::Missed) => "kpi missed",
+        None => "kpi",
+    }
+}
+
+fn status_text(s: Option<TargetStatus>) -> &'static str {
+    match s {
+        Some(TargetStatus::Met) => "on target",
+        Some(TargetStatus::Close) => "near target",
+        Some(TargetStatus::Missed) => "off target",
+        None => "",
+    }
+}
+
+/// The current URL's query with some keys replaced.
+fn href(pairs: &[(String, String)], set: &[(&str, &str)]) -> String {
+    let mut out: Vec<String> = pairs
+        .iter()
+        .filter(|(k, v)| !v.is_empty() && !set.iter().any(|(s, _)| s == k))
+        .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v)))
+        .collect();
+    out.extend(
+        set.iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v))),
+    );
+    format!("/ops?{}", out.join("&"))
+}
+
+fn csv_href(pairs: &[(String, String)], table: &str) -> String {
+    href(pairs, &[("table", table)]).replacen("/ops?", "/ops/export.csv?", 1)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerOverview {
+    pub company: String,
+    pub status: String,
+    pub paused: bool,
+    pub listings: i64,
+    pub city: String,
+    pub country: String,
+    pub weekly_cap: Option<i64>,
+    pub this_week: WeekView,
+    pub last_week: WeekView,
+    /// (state label, count)
+    pub by_state: Vec<(String, i64)>,
+    /// Devices bought per ISO week, oldest first: (week label, count).
+    pub weekly_bought: Vec<(String, i64)>,
+}
+
+/// One week of a refurbisher's figures, ready to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekView {
+    pub bought: i64,
+    pub received: i64,
+    pub inspected: i64,
+    /// Tenths of an hour, e.g. 53 = 5.3 h.
+    pub avg_inspection_tenths_h: Option<i64>,
+    pub counter_offer_pct: Option<i64>,
+    pub counter_accept_pct: Option<i64>,
+    pub paid_minor: i64,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::features::kpis::repo::seller_kpis::WeekFigures> for WeekView {
+    fn from(f: crate::features::kpis::repo::seller_kpis::WeekFigures) -> WeekView {
+        WeekView {
+            bought: f.bought,
+            received: f.received,
+            inspected: f.inspected,
+            avg_inspection_tenths_h: f.avg_inspection_ms.map(|ms| ms / 360_000),
+            counter_offer_pct: (f.inspected > 0).then(|| f.counter_offers * 100 / f.inspected),
+            counter_accept_pct: (f.counter_answered > 0)
+                .then(|| f.counter_accepted * 100 / f.counter_answered),
+            paid_minor: f.paid_minor,
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "seller_overview")]
+pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
+    use crate::domain::account::Role;
+    use crate::features::sellers::repo as sellers;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let user = g.user()?;
+    let found = sellers::overview_for_user(g.state.db.pool(), user.id)
+        .await
+        .or_internal(&g)?;
+    let s = found.ok_or(AppError::NotFound)?;
+    use crate::domain::dates::{week_start_ms, Date, DAY_MS};
+    use crate::features::kpis::repo::seller_kpis as kpis;
+    let week = 7 * DAY_MS;
+    let this_start = week_start_ms(g.now_ms());
+    let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
+    // Eight weeks, oldest first; the last two are this week and last week.
+    let mut weeks = Vec::new();
+    for k in (0..8).rev() {
+        let start = this_start - k * week;
+        weeks.push((
+            start,
+            kpis::week(&mut conn, s.id, start, start + week)
+                .await
+                .or_internal(&g)?,
+        ));
+    }
+    let weekly_bought = weeks
+        .iter()
+        .map(|(start, f)| {
+            (
+                format!("W{}", Date::from_unix_ms(*start).iso_week().1),
+                f.bought,
+            )
+        })
+        .collect();
+    let this_week = weeks[7].1.clone();
+    let last_week = weeks[6].1.clone();
+    let by_state = kpis::by_state(&mut conn, s.id)
+        .await
+        .or_internal(&g)?
+        .into_iter()
+        .filter_map(|(code, n)| {
+            crate::domain::tradein::State::parse(&code)
+                .map(|st| (crate::domain::tradein::state_label(st).to_string(), n))
+        })
+        .collect();
+    Ok(SellerOverview {
+        company: s.company,
+        status: s.status,
+        paused: s.paused,
+        listings: s.listings,
+        city: s.city,
+        country: s.country,
+        weekly_cap: s.weekly_cap,
+        this_week: this_week.into(),
+        last_week: last_week.into(),
+        by_state,
+        weekly_bought,
+    })
+}
+
+fn pct(v: Option<i64>) -> String {
+    v.map(|p| format!("{p}%")).unwrap_or_else(|| "–".into())
+}
+
+fn hours(v: Option<i64>) -> String {
+    v.map(|t| format!("{}.{} h", t / 10, t % 10))
+        .unwrap_or_else(|| "–".into())
 }

@@ -11,17 +11,10 @@ pub mod uploads;
 pub mod views;
 
 use crate::domain::dates::Date;
-use crate::domain::grading::{BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
-use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
 use crate::error::AppError;
-use crate::features::sell::views::model_page::Question;
-use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,94 +148,6 @@ pub async fn receive_parcel(code: String) -> Result<(), AppError> {
 
 fn format_day(ms: i64) -> String {
     Date::from_unix_ms(ms).to_string()
-}
-
-#[component]
-pub fn SellerOrdersPage() -> impl IntoView {
-    let query = use_query_map();
-    let receive = ServerAction::<ReceiveParcel>::new();
-    let key = move || {
-        let q = query.read();
-        (q.get("tab"), q.get("q"))
-    };
-    let data = crate::ui::data::load(key, |(tab, q)| load_seller_orders(tab, q));
-    let receive_error = Signal::derive(move || receive.value().get().and_then(Result::err));
-    view! {
-        <Title text="Orders"/>
-        <p class="muted"><a href="/seller">"Refurbisher area"</a></p>
-        <h1>"Orders"</h1>
-        <section class="card" aria-labelledby="receive-heading">
-            <h2 id="receive-heading">"Receive a parcel"</h2>
-            <ActionForm action=receive attr:class="form inline-form">
-                <FormError error=receive_error/>
-                <TextField label="Tracking number or order reference" name="code" autocomplete="off" error=Signal::derive(move || receive_error.get().and_then(|e| e.field("code")))/>
-                <button type="submit" class="button primary">"Mark received"</button>
-            </ActionForm>
-        </section>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! { <OrdersTable page=page/> }.into_any(),
-                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/seller/orders"/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn OrdersTable(page: OrdersPage) -> impl IntoView {
-    let current = page.tab.clone();
-    view! {
-        <nav aria-label="Order stages" class="tabs">
-            <ul>
-                {page.tabs.into_iter().map(|(code, label, n)| {
-                    let selected = code == current;
-                    view! {
-                        <li>
-                            <a href=format!("/seller/orders?tab={code}") aria-current=selected.then_some("page")>
-                                {label}" "<span class="count">{n}</span>
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </nav>
-        <Form method="GET" action="/seller/orders" attr:class="search-inline" attr:role="search">
-            <label for="order-search">"Find an order"</label>
-            <input id="order-search" name="q" type="search" placeholder="Reference, tracking number or IMEI"/>
-            <button type="submit" class="button small">"Find"</button>
-        </Form>
-        {if page.rows.is_empty() {
-            view! { <p class="muted">"No orders here."</p> }.into_any()
-        } else {
-            view! {
-                <table class="table">
-                    <thead><tr>
-                        <th scope="col">"Reference"</th><th scope="col">"Device"</th><th scope="col">"Declared"</th>
-                        <th scope="col">"Price"</th><th scope="col">"Status"</th><th scope="col">"Due"</th>
-                    </tr></thead>
-                    <tbody>
-                        {page.rows.into_iter().map(|r| {
-                            let overdue = r.due.as_ref().is_some_and(|d| d.overdue);
-                            view! {
-                                <tr class:overdue=overdue>
-                                    <td><a href=format!("/seller/orders/{}", r.id)>{r.reference.clone()}</a><br/><code class="muted">{r.tracking_number.clone()}</code></td>
-                                    <td>{r.device.clone()}</td>
-                                    <td>{r.grade_label.clone()}</td>
-                                    <td>{Money::eur(r.price_minor).to_string()}</td>
-                                    <td>{r.state_label.clone()}</td>
-                                    <td>{r.due.map(|d| view! {
-                                        <span class:overdue-label=d.overdue>{format!("{} {}", d.label, format_day(d.at_ms))}{d.overdue.then_some(" (overdue)")}</span>
-                                    })}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any()
-        }}
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -505,191 +410,57 @@ pub async fn order_action(id: i64, action: String) -> Result<(), AppError> {
     }
 }
 
-#[component]
-pub fn SellerOrderPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let inspect = ServerAction::<InspectOrder>::new();
-    let act = ServerAction::<OrderAction>::new();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let data = crate::ui::data::load(
-        move || (id(), inspect.version().get(), act.version().get()),
-        |(id, _, _)| load_seller_order(id),
-    );
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let upload_error = query.read_untracked().get("error");
-                match data.await {
-                    Ok(o) => view! { <OrderView o=o inspect=inspect act=act upload_error=upload_error/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <crate::ui::errors::NotFound/> }.into_any(),
-                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here=format!("/seller/orders/{}", id())/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuspendedItem {
+    pub id: i64,
+    pub reference: String,
+    pub seller: String,
+    pub device: String,
+    pub reason: String,
+    pub since: String,
 }
 
-#[component]
-fn ActionButton(
-    act: ServerAction<OrderAction>,
+#[server(prefix = "/api", endpoint = "ops_suspended")]
+pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let rows = crate::features::orders::repo::suspended(g.state.db.pool())
+        .await
+        .or_internal(&g)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SuspendedItem {
+            id: r.id,
+            reference: r.reference,
+            seller: r.seller_name,
+            device: r.device,
+            reason: crate::domain::sla::SuspendReason::parse(&r.reason)
+                .map(|x| x.label().to_string())
+                .unwrap_or(r.reason),
+            since: crate::domain::dates::Date::from_unix_ms(r.updated_at).to_string(),
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "ops_decide_suspended")]
+pub async fn ops_decide_suspended(
     id: i64,
-    action: &'static str,
-    label: &'static str,
-    #[prop(optional)] primary: bool,
-) -> impl IntoView {
-    view! {
-        <ActionForm action=act attr:class="inline">
-            <input type="hidden" name="id" value=id.to_string()/>
-            <input type="hidden" name="action" value=action/>
-            <button type="submit" class=if primary { "button primary" } else { "button" } disabled=move || act.pending().get()>{label}</button>
-        </ActionForm>
-    }
-}
-
-#[component]
-fn OrderView(
-    o: OrderDetail,
-    inspect: ServerAction<InspectOrder>,
-    act: ServerAction<OrderAction>,
-    upload_error: Option<String>,
-) -> impl IntoView {
-    let id = o.id;
-    let inspect_error = Signal::derive(move || inspect.value().get().and_then(Result::err));
-    let act_error = Signal::derive(move || act.value().get().and_then(Result::err));
-    let result = move || inspect.value().get().and_then(Result::ok);
-    let can_inspect = matches!(o.state, State::Received | State::Inspecting);
-    let can_counter = o.state == State::Inspecting && o.found_grade.is_some();
-    view! {
-        <Title text=format!("Order {}", o.reference)/>
-        <p class="muted"><a href="/seller/orders">"Orders"</a></p>
-        <h1>{format!("Order {}", o.reference)}</h1>
-        <p class="status-pill" data-state=o.state.code()>{format!("Status: {}", o.state_label)}</p>
-        <dl class="facts">
-            <div><dt>"Device"</dt><dd>{o.device.clone()}</dd></div>
-            <div><dt>"Declared condition"</dt><dd>{o.declared_grade.clone()}<br/><span class="muted">{o.declared_answers.clone()}</span></dd></div>
-            <div><dt>"Accepted price"</dt><dd>{Money::eur(o.price_minor).to_string()}</dd></div>
-            <div><dt>{if o.has_imei { "Declared IMEI" } else { "Serial number" }}</dt><dd><code>{o.identifier.clone()}</code></dd></div>
-            <div><dt>"Tracking"</dt><dd><code>{o.tracking_number.clone()}</code></dd></div>
-            {o.found_grade.clone().map(|f| view! { <div><dt>"Inspection found"</dt><dd>{f}</dd></div> })}
-            {(!o.suspended_reason.is_empty()).then(|| view! { <div><dt>"On hold because"</dt><dd>{o.suspended_reason.clone()}</dd></div> })}
-            {o.payout.clone().map(|p| view! { <div><dt>"Payout"</dt><dd>{format!("{} to {} ({})", Money::eur(p.amount_minor), p.iban_masked, p.state)}</dd></div> })}
-            {o.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
-        </dl>
-        {(!o.claims.is_empty()).then(|| view! {
-            <section aria-labelledby="claims-heading">
-                <h2 id="claims-heading">"Claims"</h2>
-                <ul>
-                    {o.claims.iter().map(|c| view! {
-                        <li><a href=format!("/claims/{}", c.id)>{format!("Claim #{}: {}", c.id, c.kind)}</a>{format!(" ({})", c.state)}</li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        })}
-        <FormError error=act_error/>
-        {upload_error.map(|e| view! { <div class="notice error" role="alert"><p>{e}</p></div> })}
-        {move || result().map(|r| match r {
-            InspectionResult::Validated => view! { <div class="notice" role="status"><p>"Inspection matches: the trade-in is validated and the payout is created."</p></div> }.into_any(),
-            InspectionResult::Worse { found, .. } => view! { <div class="notice warning" role="status"><p>{format!("Inspection found: {found}. Make a counter-offer with photos, or validate at the accepted price.")}</p></div> }.into_any(),
-            InspectionResult::Suspended(reason) => view! { <div class="notice error" role="status"><p>{format!("Suspended: {reason}.")}</p></div> }.into_any(),
-        })}
-
-        {can_inspect.then(|| view! {
-            <section class="card" aria-labelledby="inspect-heading">
-                <h2 id="inspect-heading">"Inspect"</h2>
-                <ActionForm action=inspect attr:class="form questionnaire">
-                    <FormError error=inspect_error/>
-                    <input type="hidden" name="id" value=id.to_string()/>
-                    {o.has_imei.then(|| view! {
-                        <TextField label="IMEI found on the device" name="imei_found" autocomplete="off" error=Signal::derive(move || inspect_error.get().and_then(|e| e.field("imei_found")))/>
-                    })}
-                    <Question name="works" legend="Does it turn on and work normally?" choices=&WORKS_CHOICES/>
-                    <Question name="screen" legend="What does the screen look like?" choices=&SCREEN_CHOICES/>
-                    <Question name="body" legend="What does the body look like?" choices=&BODY_CHOICES/>
-                    <button type="submit" class="button primary">"Record inspection"</button>
-                </ActionForm>
-            </section>
-        })}
-
-        {can_counter.then(|| view! { <CounterOfferForm id=id price_minor=o.price_minor suggested=o.suggested_price_minor/> })}
-
-        <div class="actions">
-            {(o.state == State::Inspecting).then(|| view! { <ActionButton act=act id=id action="validate" label="Validate at the accepted price"/> })}
-            {(o.state == State::Validated).then(|| view! { <ActionButton act=act id=id action="confirm_payment" label="Confirm payment" primary=true/> })}
-            {(o.state == State::Suspended).then(|| view! { <ActionButton act=act id=id action="return" label="Return the device"/> })}
-            {(o.state == State::ReturnRequested).then(|| view! {
-                <a class="button" href=format!("/trade-ins/{id}/return-label.pdf") rel="external" download="return-label.pdf">"Download return label"</a>
-                <ActionButton act=act id=id action="return_delivered" label="Return delivered"/>
-            })}
-        </div>
-        {matches!(o.state, State::Received | State::Inspecting).then(|| view! { <SuspendForm act=act id=id/> })}
-    }
-}
-
-#[component]
-fn SuspendForm(act: ServerAction<OrderAction>, id: i64) -> impl IntoView {
-    view! {
-        <section class="card" aria-labelledby="suspend-heading">
-            <h2 id="suspend-heading">"Put on hold"</h2>
-            <ActionForm action=act attr:class="form">
-                <input type="hidden" name="id" value=id.to_string()/>
-                <div class="field">
-                    <label for="suspend-reason">"Reason"</label>
-                    <select id="suspend-reason" name="action">
-                        {SuspendReason::ALL.into_iter().map(|r| view! { <option value=format!("suspend:{}", r.code())>{r.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class="button danger">"Suspend"</button>
-            </ActionForm>
-        </section>
-    }
-}
-
-/// A plain multipart form: photos go to an upload route, not a server
-/// function, and the page comes back with the result.
-#[component]
-fn CounterOfferForm(id: i64, price_minor: i64, suggested: Option<i64>) -> impl IntoView {
-    let suggestion = suggested
-        .map(|p| format!("{}.{:02}", p / 100, p % 100))
-        .unwrap_or_default();
-    view! {
-        <section class="card" aria-labelledby="counter-heading">
-            <h2 id="counter-heading">"Counter-offer"</h2>
-            <p class="muted">{format!("The new price must be lower than the accepted {}.", Money::eur(price_minor))}
-                {suggested.map(|p| format!(" Your own price for the grade found is {}.", Money::eur(p)))}</p>
-            <form method="post" action=format!("/seller/orders/{id}/counter-offer") enctype="multipart/form-data" class="form">
-                <div class="field">
-                    <label for="counter-price">"New price (EUR)"</label>
-                    <input id="counter-price" name="price" inputmode="decimal" value=suggestion required=true/>
-                </div>
-                <fieldset class="group">
-                    <legend>"Reasons"</legend>
-                    {CounterReason::ALL.into_iter().map(|r| {
-                        let fid = format!("reason-{}", r.code());
-                        view! {
-                            <div class="field checkbox">
-                                <input type="checkbox" id=fid.clone() name="reasons" value=r.code()/>
-                                <label for=fid>{r.label()}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-                <div class="field">
-                    <label for="counter-note">"Note for the customer (optional)"</label>
-                    <textarea id="counter-note" name="note" rows="3" maxlength="1000"></textarea>
-                </div>
-                <div class="field">
-                    <label for="counter-photos">"Proof photos (JPEG, PNG or WebP, up to 5 MB each)"</label>
-                    <input id="counter-photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple=true required=true/>
-                </div>
-                <button type="submit" class="button primary">"Send counter-offer"</button>
-            </form>
-        </section>
-    }
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let resume = match decision.as_str() {
+        "resume" => true,
+        "return" => false,
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                "choose to resume the inspection or return the device",
+            ))
+        }
+    };
+    crate::features::orders::service::ops_decide(&g.state, g.user()?.id, id, resume, &reason).await
 }

@@ -11,7 +11,10 @@ pub mod views;
 
 use crate::domain::grade::Grade;
 use crate::domain::listing_price::MarketPosition;
+use crate::domain::money::Money;
 use crate::domain::price_import::Counts;
+use crate::error::AppError;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One cell (variant x grade) of a refurbisher's grid, with where it
@@ -127,4 +130,406 @@ pub struct ListingDetail {
     /// Every live competing price, best first (anonymised).
     pub curve: Vec<i64>,
     pub history: Vec<HistoryLine>,
+}
+
+#[server(prefix = "/api", endpoint = "price_grid")]
+pub async fn load_price_grid(
+    category: Option<String>,
+    brand: Option<String>,
+    q: Option<String>,
+    only: Option<String>,
+    sort: Option<String>,
+    page: Option<i64>,
+) -> Result<GridPage, AppError> {
+    use crate::domain::account::Role;
+    use crate::features::pricing::repo::{GridQuery, Only, Sort};
+    use crate::features::pricing::service::{grid_page, seller_ctx, PER_PAGE};
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let ctx = seller_ctx(&g.state, g.user()?.id).await?;
+    let text = q.unwrap_or_default();
+    if text.chars().count() > 60 {
+        return Err(AppError::invalid("q", "Search with at most 60 characters."));
+    }
+    let slug = |s: Option<String>| {
+        s.filter(|s| crate::domain::catalog::is_slug(s))
+            .unwrap_or_default()
+    };
+    let only = match only.as_deref() {
+        Some("buying") => Only::Buying,
+        Some("not_winning") => Only::NotWinning,
+        _ => Only::All,
+    };
+    let sort = match sort.as_deref() {
+        Some("name") => Sort::Name,
+        Some("newest") => Sort::Newest,
+        Some("my_price") => Sort::MyPrice,
+        _ => Sort::Catalog,
+    };
+    let page = page.unwrap_or(1).clamp(1, 100_000);
+    let query = GridQuery {
+        category: slug(category),
+        brand: slug(brand),
+        text,
+        only,
+        sort,
+        offset: (page - 1) * PER_PAGE,
+        limit: PER_PAGE,
+    };
+    grid_page(&g.state, &ctx, query, page).await
+}
+
+/// Saves one cell. `price` empty: stop buying. `version`: the one the
+/// editor started from (absent: there was no listing).
+#[server(prefix = "/api", endpoint = "price_cell")]
+pub async fn save_price_cell(
+    variant_id: i64,
+    grade: String,
+    price: String,
+    version: Option<i64>,
+) -> Result<CellOutcome, AppError> {
+    use crate::domain::account::Role;
+    use crate::domain::listing_price::parse_price;
+    use crate::features::pricing::repo::Source;
+    use crate::features::pricing::service::{save_cell, seller_ctx};
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let ctx = seller_ctx(&g.state, g.user()?.id).await?;
+    let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
+    let price = price.trim();
+    let price_minor = if price.is_empty() {
+        None
+    } else {
+        Some(parse_price(price).map_err(|e| AppError::invalid("price", e))?)
+    };
+    save_cell(
+        &g.state,
+        &ctx,
+        variant_id,
+        grade,
+        price_minor,
+        version,
+        Source::Grid,
+    )
+    .await
+}
+
+/// The "pause buying" switch and the weekly cap for all listings.
+#[server(prefix = "/api", endpoint = "buying_settings")]
+pub async fn save_buying_settings(
+    paused: Option<String>,
+    weekly_cap: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::features::pricing::service::seller_ctx;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let ctx = seller_ctx(&g.state, g.user()?.id).await?;
+    let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
+    let paused = paused.is_some_and(|p| p == "true" || p == "on");
+    crate::features::sellers::repo::set_buying(g.state.db.pool(), ctx.seller_id, paused, cap)
+        .await
+        .or_internal(&g)?;
+    tracing::info!(
+        seller_id = ctx.seller_id,
+        paused,
+        ?cap,
+        "buying settings saved"
+    );
+    Ok(())
+}
+
+/// A weekly unit cap typed by a person: empty for none.
+pub fn parse_cap(text: &str) -> Result<Option<i64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<i64>() {
+        Ok(n) if (0..=crate::domain::price_csv::MAX_WEEKLY_CAP).contains(&n) => Ok(Some(n)),
+        _ => Err(format!(
+            "A whole number of devices from 0 to {}, or empty for no cap.",
+            crate::domain::price_csv::MAX_WEEKLY_CAP
+        )),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "price_match_preview", input = leptos::server_fn::codec::Json)]
+pub async fn preview_match(variant_ids: Vec<i64>) -> Result<Vec<MatchLine>, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
+    crate::features::pricing::service::match_preview(&g.state, &ctx, &variant_ids).await
+}
+
+#[server(prefix = "/api", endpoint = "price_match_apply", input = leptos::server_fn::codec::Json)]
+pub async fn apply_match(lines: Vec<MatchLine>) -> Result<usize, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
+    crate::features::pricing::service::apply_match(&g.state, &ctx, &lines).await
+}
+
+fn eur(minor: i64) -> String {
+    Money::eur(minor).to_string()
+}
+
+/// "119.90" for an input (no currency, dot decimals).
+pub fn plain_amount(minor: i64) -> String {
+    format!("{}.{:02}", minor / 100, minor % 100)
+}
+
+/// The short market line under a cell.
+pub fn market_line(c: &GridCell) -> String {
+    match (&c.position, c.price_minor) {
+        (Some(p), Some(_)) => match p.price_to_win_minor {
+            None => format!("#1 of {} · winning", p.buyers),
+            Some(win) => format!("#{} of {} · win at {}", p.rank, p.buyers, eur(win)),
+        },
+        _ => match c.best_competitor_minor {
+            Some(best) => format!("{} buy · best {}", c.competitors, eur(best)),
+            None => "nobody buys".into(),
+        },
+    }
+}
+
+pub fn flags(c: &GridCell) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(why) = &c.not_competing {
+        out.push(format!("not competing: {why}"));
+    }
+    if c.far_above_market {
+        out.push("far above market".into());
+    }
+    if let Some(paid) = c.below_paid_minor {
+        out.push(format!("below your average paid ({})", eur(paid)));
+    }
+    out
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum CellState {
+    Idle,
+    Saving,
+    Saved,
+    Failed(String),
+}
+
+fn page_href(query: &[(String, String)], page: i64) -> String {
+    let mut parts: Vec<String> = query
+        .iter()
+        .filter(|(k, v)| k != "page" && !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v)))
+        .collect();
+    parts.push(format!("page={page}"));
+    format!("/seller/prices?{}", parts.join("&"))
+}
+
+#[server(prefix = "/api", endpoint = "listing_detail")]
+pub async fn load_listing_detail(
+    variant_id: i64,
+    grade: String,
+) -> Result<ListingDetail, AppError> {
+    use crate::domain::account::Role;
+    use crate::domain::grade::Grade;
+    use crate::features::pricing::service::{cells, seller_ctx, variant_name};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let ctx = seller_ctx(&g.state, g.user()?.id).await?;
+    let grade = Grade::parse(&grade).map_err(|_| AppError::NotFound)?;
+    let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
+    let variant = crate::features::catalog::repo::variant_by_id(&mut *conn, variant_id)
+        .await
+        .or_internal(&g)?
+        .ok_or(AppError::NotFound)?;
+    let now = g.now_ms();
+    let cell = cells(&mut conn, &ctx, &[variant_id], now, None)
+        .await
+        .or_internal(&g)?
+        .remove(&(variant_id, grade))
+        .ok_or(AppError::NotFound)?;
+    let week = crate::domain::dates::week_start_ms(now);
+    let mut curve: Vec<i64> =
+        crate::features::offers::repo::candidates(&mut *conn, variant_id, grade, week)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
+            .map(|c| c.price_minor)
+            .collect();
+    curve.sort_unstable_by(|a, b| b.cmp(a));
+    let history =
+        crate::features::pricing::repo::history(&mut conn, ctx.seller_id, variant_id, grade)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .map(|h| HistoryLine {
+                at_ms: h.at,
+                old_minor: h.old_price_minor,
+                new_minor: h.new_price_minor,
+                source: h.source,
+                by: h.changed_by.unwrap_or_default(),
+            })
+            .collect();
+    Ok(ListingDetail {
+        name: variant_name(&variant),
+        sku: variant.sku,
+        cell,
+        curve,
+        history,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "listing_cap")]
+pub async fn save_listing_cap(
+    variant_id: i64,
+    grade: String,
+    weekly_cap: String,
+    version: i64,
+) -> Result<CellOutcome, AppError> {
+    use crate::domain::account::Role;
+    use crate::domain::grade::Grade;
+    use crate::features::pricing::parse_cap;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
+    let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
+    let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
+    crate::features::pricing::service::set_listing_cap(
+        &g.state, &ctx, variant_id, grade, cap, version,
+    )
+    .await
+}
+
+fn source_label(code: &str) -> &'static str {
+    match code {
+        "csv" => "CSV import",
+        "recommendation" => "Match price to win",
+        _ => "Price grid",
+    }
+}
+
+fn outcome_note(r: &Result<CellOutcome, AppError>) -> Option<(bool, String)> {
+    match r {
+        Ok(CellOutcome::Saved(_)) => Some((true, "Saved.".into())),
+        Ok(CellOutcome::Unchanged(_)) => Some((true, "Nothing to change.".into())),
+        Ok(CellOutcome::Stale(now)) => Some((
+            false,
+            format!(
+                "Changed elsewhere since you opened this page: the price is now {}. Your value was not saved.",
+                now.price_minor.map(|p| Money::eur(p).to_string()).unwrap_or_else(|| "not buying".into())
+            ),
+        )),
+        Err(AppError::Invalid(_)) => None,
+        Err(e) => Some((false, e.to_string())),
+    }
+}
+
+/// Who is importing: the page opens only for a refurbisher.
+#[server(prefix = "/api", endpoint = "import_context")]
+pub async fn load_import_context() -> Result<String, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    Ok(
+        crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id)
+            .await?
+            .company,
+    )
+}
+
+// Built only by the browser's upload callbacks.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Choose,
+    Uploading {
+        mode: &'static str,
+        sent: f64,
+        total: f64,
+    },
+    Previewed(ImportReport),
+    Applied(ImportReport),
+}
+
+/// Posts the form to the upload route; `done` gets the status and body.
+#[cfg(feature = "hydrate")]
+fn send(
+    form: &web_sys::HtmlFormElement,
+    mode: &'static str,
+    base: Option<String>,
+    step: RwSignal<Step>,
+    done: impl FnOnce(u16, String) + 'static,
+) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let (Ok(data), Ok(xhr)) = (
+        web_sys::FormData::new_with_form(form),
+        web_sys::XmlHttpRequest::new(),
+    ) else {
+        done(0, String::new());
+        return;
+    };
+    let _ = data.set_with_str("mode", mode);
+    if let Some(base) = base {
+        let _ = data.set_with_str("base", &base);
+    }
+    let _ = xhr.open("POST", "/seller/prices/upload");
+    if let Ok(upload) = xhr.upload() {
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() {
+                    step.set(Step::Uploading {
+                        mode,
+                        sent: e.loaded(),
+                        total: e.total(),
+                    });
+                }
+            });
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        on_progress.forget();
+    }
+    let request = xhr.clone();
+    let mut done = Some(done);
+    let on_end = Closure::<dyn FnMut()>::new(move || {
+        if let Some(done) = done.take() {
+            done(
+                request.status().unwrap_or(0),
+                request.response_text().ok().flatten().unwrap_or_default(),
+            );
+        }
+    });
+    xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
+    on_end.forget();
+    step.set(Step::Uploading {
+        mode,
+        sent: 0.0,
+        total: 1.0,
+    });
+    if xhr.send_with_opt_form_data(Some(&data)).is_err() {
+        step.set(Step::Choose);
+    }
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn read_answer(status: u16, body: &str) -> Result<ImportReport, String> {
+    if status == 200 {
+        return crate::ui::data::read_json(body)
+            .map_err(|_| "The server's answer could not be read. Try again.".to_string());
+    }
+    match crate::ui::data::read_json::<AppError>(body) {
+        Ok(AppError::Invalid(fields)) => Err(fields
+            .0
+            .iter()
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+            .join(" ")),
+        Ok(e) => Err(e.to_string()),
+        Err(_) if status == 413 => Err("The file is larger than 10 MB.".into()),
+        Err(_) if status == 0 => {
+            Err("The upload did not reach the server. Check your connection and try again.".into())
+        }
+        Err(_) => Err(format!("The import failed (HTTP {status}).")),
+    }
 }

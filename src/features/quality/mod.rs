@@ -4,6 +4,8 @@
 pub mod service;
 pub mod views;
 
+use crate::error::AppError;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,4 +23,44 @@ pub struct Scorecard {
     pub quality_score: i64,
     /// What the score would be from this scorecard (None: too little volume).
     pub computed_score: Option<i64>,
+}
+
+#[server(prefix = "/api", endpoint = "scorecards")]
+pub async fn load_scorecards() -> Result<Vec<Scorecard>, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    crate::features::quality::service::scorecards(&g.state).await
+}
+
+#[server(prefix = "/api", endpoint = "quality_recompute")]
+pub async fn recompute_scores() -> Result<usize, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    crate::features::quality::service::recompute(&g.state, Some(g.user()?.id)).await
+}
+
+#[server(prefix = "/api", endpoint = "seller_suspension")]
+pub async fn set_seller_suspended(
+    seller_id: i64,
+    suspend: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let suspend = match suspend.as_str() {
+        "suspend" => true,
+        "reinstate" => false,
+        _ => return Err(AppError::invalid("suspend", "Suspend or reinstate.")),
+    };
+    crate::features::quality::service::set_suspended(
+        &g.state,
+        g.user()?.id,
+        seller_id,
+        suspend,
+        &reason,
+    )
+    .await
 }

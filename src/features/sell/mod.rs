@@ -6,6 +6,10 @@
 pub mod views;
 
 use crate::domain::grade::Grade;
+use crate::domain::grading::Choice;
+use crate::error::AppError;
+use crate::ui::radios::{radios_html, Radio};
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Where the questionnaire's answers travel: in the query string, so a
@@ -220,4 +224,306 @@ pub async fn resolve_offer(
         },
         answers,
     ))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantChoice {
+    pub sku: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelDetail {
+    pub model: ModelRef,
+    pub release_year: i64,
+    pub variants: Vec<VariantChoice>,
+}
+
+#[server(prefix = "/api", endpoint = "model_detail")]
+pub async fn load_model_detail(
+    category: String,
+    brand: String,
+    model: String,
+) -> Result<ModelDetail, AppError> {
+    use crate::domain::catalog::{storage_label, Category};
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Public).await?;
+    let variants = g
+        .state
+        .feature::<crate::features::catalog::cache::CatalogCache>()
+        .variants_of_model(&g.state.db, &category, &brand, &model)
+        .await
+        .or_internal(&g)?;
+    let first = variants.first().ok_or(AppError::NotFound)?;
+    let c = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
+    Ok(ModelDetail {
+        model: ModelRef {
+            category_slug: first.category_slug.clone(),
+            category_name: c.name().into(),
+            brand_slug: first.brand_slug.clone(),
+            brand_name: first.brand_name.clone(),
+            model_slug: first.model_slug.clone(),
+            model_name: first.model_name.clone(),
+        },
+        release_year: first.release_year,
+        variants: variants
+            .iter()
+            .map(|v| VariantChoice {
+                sku: v.sku.clone(),
+                label: if v.connectivity.is_empty() {
+                    storage_label(v.storage_gb as u32)
+                } else {
+                    format!("{}, {}", storage_label(v.storage_gb as u32), v.connectivity)
+                },
+            })
+            .collect(),
+    })
+}
+
+/// A question's answers never change, so their markup is written once per
+/// process (a handful of questions, each kept for good).
+fn question_choices_html(name: &'static str, choices: &'static [Choice]) -> &'static str {
+    type Written = (&'static str, usize, &'static str);
+    static WRITTEN: std::sync::Mutex<Vec<Written>> = std::sync::Mutex::new(Vec::new());
+    let key = choices.as_ptr() as usize;
+    let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, html)) = written.iter().find(|(n, k, _)| *n == name && *k == key) {
+        return html;
+    }
+    let radios = choices.iter().map(|c| Radio {
+        value: c.code,
+        label: c.label,
+        description: Some(c.explanation),
+        checked: false,
+    });
+    let html: &'static str = Box::leak(radios_html(name, radios).into_boxed_str());
+    written.push((name, key, html));
+    html
+}
+
+#[server(prefix = "/api", endpoint = "get_offer")]
+pub async fn get_offer(
+    category: String,
+    brand: String,
+    model: String,
+    q: OfferQuery,
+) -> Result<OfferView, AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Public).await?;
+    // Every offer shown is recorded, so conversion can be measured.
+    Ok(
+        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, true)
+            .await?
+            .0,
+    )
+}
+
+/// Now, in the browser or on the server, for display only.
+pub fn js_now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys_now()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn js_sys_now() -> i64 {
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = Date, js_name = now)]
+        fn date_now() -> f64;
+    }
+    date_now() as i64
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Viewer {
+    SignedOut,
+    NotACustomer,
+    Customer { name: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptPageData {
+    pub offer: OfferView,
+    pub viewer: Viewer,
+    /// One per rendered form: submitting it twice makes one trade-in.
+    pub idempotency_key: String,
+}
+
+#[server(prefix = "/api", endpoint = "accept_page")]
+pub async fn accept_page(
+    category: String,
+    brand: String,
+    model: String,
+    q: OfferQuery,
+) -> Result<AcceptPageData, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Public).await?;
+    let (offer, _) =
+        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
+    let viewer = match &g.user {
+        None => Viewer::SignedOut,
+        Some(u) if u.role == Role::Customer => Viewer::Customer {
+            name: u.name.clone(),
+        },
+        Some(_) => Viewer::NotACustomer,
+    };
+    Ok(AcceptPageData {
+        offer,
+        viewer,
+        idempotency_key: crate::platform::session::new_session_token(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "confirm_trade_in")]
+pub async fn confirm_trade_in(
+    category: String,
+    brand: String,
+    model: String,
+    variant: String,
+    works: String,
+    screen: String,
+    body: String,
+    shown_price_minor: i64,
+    idempotency_key: String,
+    imei: Option<String>,
+    serial_number: Option<String>,
+    address_name: String,
+    address_line1: String,
+    address_line2: Option<String>,
+    postcode: String,
+    city: String,
+    country: String,
+    account_holder: Option<String>,
+    iban: Option<String>,
+    date_of_birth: String,
+    activation_lock_off: Option<String>,
+    device_reset: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::account::{parse_display_name, Role};
+    use crate::domain::address::parse_address;
+    use crate::domain::dates::Date;
+    use crate::domain::iban::Iban;
+    use crate::domain::identifiers::{Imei, SerialNumber};
+    use crate::error::FieldErrors;
+    use crate::features::trade_ins::service as trade_in_flow;
+    use crate::features::trade_ins::service::{ConfirmRequest, DeviceId};
+    use crate::platform::session::guard::{guard, Access};
+
+    let g = guard(Access::Role(Role::Customer)).await?;
+    let user = g.user()?.clone();
+    let q = OfferQuery {
+        variant,
+        works,
+        screen,
+        body,
+    };
+    let (offer, answers) =
+        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
+
+    let mut errors = FieldErrors::new();
+    let device = if offer.has_imei {
+        errors
+            .check("imei", Imei::parse(imei.as_deref().unwrap_or_default()))
+            .map(DeviceId::Imei)
+    } else {
+        errors
+            .check(
+                "serial_number",
+                SerialNumber::parse(serial_number.as_deref().unwrap_or_default()),
+            )
+            .map(DeviceId::Serial)
+    };
+    let address = match parse_address(
+        &address_name,
+        &address_line1,
+        address_line2.as_deref().unwrap_or_default(),
+        &postcode,
+        &city,
+        &country,
+    ) {
+        Ok(a) => Some(a),
+        Err(problems) => {
+            for (field, e) in problems {
+                errors.add(field, e);
+            }
+            None
+        }
+    };
+    let recycling = matches!(offer.offer, OfferKind::Recycle);
+    let payout = if recycling {
+        None
+    } else {
+        let holder = errors.check(
+            "account_holder",
+            parse_display_name(account_holder.as_deref().unwrap_or_default()),
+        );
+        let iban = errors.check("iban", Iban::parse(iban.as_deref().unwrap_or_default()));
+        holder.zip(iban)
+    };
+    let today = Date::from_unix_ms(g.now_ms());
+    let dob = match Date::parse(&date_of_birth) {
+        Ok(d) if d > today => {
+            errors.add("date_of_birth", "this date is in the future");
+            None
+        }
+        Ok(d) if d.age_on(today) < 18 => {
+            errors.add(
+                "date_of_birth",
+                "you must be 18 or older to sell a device; ask a parent or guardian to do it",
+            );
+            None
+        }
+        Ok(d) if d.age_on(today) > 120 => {
+            errors.add("date_of_birth", "check the year");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.add("date_of_birth", e);
+            None
+        }
+    };
+    if activation_lock_off.as_deref() != Some("yes") {
+        errors.add("activation_lock_off", "turn off Find My (Apple) or remove your Google account first: a locked device cannot be reused");
+    }
+    if device_reset.as_deref() != Some("yes") {
+        errors.add(
+            "device_reset",
+            "reset the device to factory settings to erase your data",
+        );
+    }
+    if idempotency_key.len() < 16 || idempotency_key.len() > 64 {
+        errors.add("form", "this form has expired; please reload the page");
+    }
+    errors.into_result()?;
+
+    let id = trade_in_flow::confirm(
+        &g.state,
+        ConfirmRequest {
+            customer_id: user.id,
+            customer_email: user.email.clone(),
+            sku: offer.sku.clone(),
+            answers,
+            device: device.expect("checked"),
+            address: address.expect("checked"),
+            payout,
+            date_of_birth: dob.expect("checked"),
+            idempotency_key,
+            shown_price_minor,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/trade-ins/{id}"));
+    Ok(())
 }

@@ -3,3 +3,198 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[server(prefix = "/api", endpoint = "seller_signup")]
+#[allow(clippy::too_many_arguments)]
+pub async fn seller_signup(
+    company: String,
+    vat_number: String,
+    address_line1: String,
+    address_line2: String,
+    postcode: String,
+    city: String,
+    country: String,
+    contact_name: String,
+    email: String,
+    phone: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::{
+        check_new_password, parse_display_name, parse_phone, Email, Role,
+    };
+    use crate::domain::address::parse_address;
+    use crate::domain::vat::parse_vat;
+    use crate::error::FieldErrors;
+    use crate::platform::db::is_unique_violation;
+    use crate::platform::session as auth;
+    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+
+    let g = guard(Access::Public).await?;
+    let mut errors = FieldErrors::new();
+    let company = errors.check("company", parse_display_name(&company));
+    let vat = errors.check("vat_number", parse_vat(&vat_number));
+    let address = match parse_address(
+        company.as_deref().unwrap_or("-"),
+        &address_line1,
+        &address_line2,
+        &postcode,
+        &city,
+        &country,
+    ) {
+        Ok(a) => Some(a),
+        Err(problems) => {
+            for (field, e) in problems {
+                errors.add(field, e);
+            }
+            None
+        }
+    };
+    let contact = errors.check("contact_name", parse_display_name(&contact_name));
+    let email = errors.check("email", Email::parse(&email));
+    let phone = errors.check("phone", parse_phone(&phone));
+    errors.check(
+        "password",
+        check_new_password(
+            &password,
+            email.as_ref().map(|e| e.as_str()).unwrap_or_default(),
+        ),
+    );
+    errors.into_result()?;
+    let (company, vat, address, contact, email, phone) = (
+        company.expect("checked"),
+        vat.expect("checked"),
+        address.expect("checked"),
+        contact.expect("checked"),
+        email.expect("checked"),
+        phone.expect("checked"),
+    );
+
+    let hash = auth::hash_password(password).await;
+    let now = g.now_ms();
+    let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
+    let user_id = match crate::features::accounts::repo::users::insert(
+        &mut *tx,
+        crate::features::accounts::repo::users::NewUser {
+            email: &email,
+            password_hash: &hash,
+            role: Role::Seller,
+            display_name: &contact,
+        },
+        now,
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::invalid(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            ))
+        }
+        Err(e) => return Err(g.internal(e)),
+    };
+    let seller = crate::features::sellers::repo::NewSeller {
+        user_id,
+        company_name: &company,
+        vat_number: &vat,
+        address_line1: &address.line1,
+        address_line2: &address.line2,
+        postcode: &address.postcode,
+        city: &address.city,
+        country: &address.country,
+        contact_name: &contact,
+        contact_email: email.as_str(),
+        contact_phone: &phone,
+        status: "pending",
+        weekly_cap: None,
+        quality_score: 500,
+        kind: "refurbisher",
+    };
+    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now)
+        .await
+        .or_internal(&g)?;
+    auth::end_session(&mut *tx, &g.state, &g.parts.headers)
+        .await
+        .or_internal(&g)?;
+    let cookie = auth::start_session(&mut *tx, &g.state, user_id)
+        .await
+        .or_internal(&g)?;
+    tx.commit().await.or_internal(&g)?;
+    append_header(http::header::SET_COOKIE, &cookie);
+    tracing::info!(
+        user_id,
+        seller_id,
+        "refurbisher signed up, awaiting approval"
+    );
+    leptos_axum::redirect("/seller/prices");
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    pub seller_id: i64,
+    pub company: String,
+    pub vat_number: String,
+    pub address: Vec<String>,
+    pub contact: String,
+    pub status: String,
+    pub reason: String,
+    pub decided: Option<String>,
+    pub applied_at: i64,
+}
+
+#[server(prefix = "/api", endpoint = "seller_applications")]
+pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let apps = crate::features::sellers::repo::applications(g.state.db.pool(), 100)
+        .await
+        .or_internal(&g)?;
+    Ok(apps
+        .into_iter()
+        .map(|a| ApplicationView {
+            seller_id: a.seller_id,
+            company: a.company,
+            vat_number: a.vat_number,
+            address: a.address.lines().into_iter().skip(1).collect(),
+            contact: [a.contact_name, a.contact_email, a.contact_phone]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
+            decided: a.decided_at.map(|at| {
+                format!(
+                    "{} by {}",
+                    crate::ui::format_when(at),
+                    a.decided_by.unwrap_or_else(|| "—".into())
+                )
+            }),
+            status: a.status,
+            reason: a.status_reason,
+            applied_at: a.created_at,
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "decide_seller")]
+pub async fn decide_seller(
+    seller_id: i64,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::features::sellers::service::{decide, Decision};
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Ops)).await?;
+    let decision = match decision.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        _ => return Err(AppError::invalid("decision", "Approve or reject.")),
+    };
+    decide(&g.state, g.user()?.id, seller_id, decision, &reason).await
+}

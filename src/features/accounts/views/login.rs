@@ -1,45 +1,8 @@
-use crate::error::AppError;
+use super::super::*;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-#[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::domain::account::{Email, Role};
-    use crate::error::FieldErrors;
-    use crate::platform::session::guard::{append_header, guard, Access};
-
-    let g = guard(Access::Public).await?;
-    let mut errors = FieldErrors::new();
-    let email = errors.check("email", Email::parse(&email));
-    if password.is_empty() {
-        errors.add("password", "enter your password");
-    } else if password.len() > 1024 {
-        errors.add("password", "this password is too long");
-    }
-    errors.into_result()?;
-    let email = email.expect("checked above");
-
-    let signed_in = crate::features::accounts::service::sign_in(
-        &g.state,
-        &g.parts.headers,
-        &email,
-        password,
-        &g.client_ip(),
-    )
-    .await?;
-    append_header(http::header::SET_COOKIE, &signed_in.set_cookie);
-    let next = next.filter(|n| !n.trim().is_empty());
-    let landing = match (next.as_deref(), signed_in.role) {
-        (Some(n), _) => crate::features::accounts::safe_next(Some(n)),
-        (None, Role::Seller) => "/seller".into(),
-        (None, Role::Ops) => "/ops".into(),
-        (None, Role::Customer) => "/".into(),
-    };
-    leptos_axum::redirect(&landing);
-    Ok(())
-}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -1,3 +1,2 @@
 pub mod login;
-pub mod session;
 pub mod signup;

@@ -1,88 +1,10 @@
 //! Browsing the catalog: category -> brand -> model.
 
-use crate::error::AppError;
-use crate::features::catalog::views::home::ModelCard;
+use super::super::*;
+use crate::features::catalog::ModelCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrandTile {
-    pub slug: String,
-    pub name: String,
-    pub models: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CategoryListing {
-    pub slug: String,
-    pub name: String,
-    pub brands: Vec<BrandTile>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BrandListing {
-    pub category_slug: String,
-    pub category_name: String,
-    pub brand_name: String,
-    pub models: Vec<ModelCard>,
-}
-
-#[server(prefix = "/api", endpoint = "category_listing")]
-pub async fn load_category_listing(category: String) -> Result<CategoryListing, AppError> {
-    use crate::domain::catalog::Category;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Public).await?;
-    let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let brands = crate::features::catalog::repo::brands_in_category(g.state.db.pool(), c.slug())
-        .await
-        .or_internal(&g)?;
-    Ok(CategoryListing {
-        slug: c.slug().into(),
-        name: c.name().into(),
-        brands: brands
-            .into_iter()
-            .map(|b| BrandTile {
-                slug: b.slug,
-                name: b.name,
-                models: b.models,
-            })
-            .collect(),
-    })
-}
-
-#[server(prefix = "/api", endpoint = "brand_listing")]
-pub async fn load_brand_listing(category: String, brand: String) -> Result<BrandListing, AppError> {
-    use crate::domain::catalog::Category;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Public).await?;
-    let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let models =
-        crate::features::catalog::repo::models_of_brand(g.state.db.pool(), c.slug(), &brand)
-            .await
-            .or_internal(&g)?;
-    let brand_name = models
-        .first()
-        .map(|m| m.brand_name.clone())
-        .ok_or(AppError::NotFound)?;
-    Ok(BrandListing {
-        category_slug: c.slug().into(),
-        category_name: c.name().into(),
-        brand_name,
-        models: models
-            .into_iter()
-            .map(|m| ModelCard {
-                slug: m.slug,
-                name: m.name,
-                brand: m.brand_name,
-                brand_slug: m.brand_slug,
-                category_slug: m.category_slug,
-                release_year: m.release_year,
-            })
-            .collect(),
-    })
-}
 
 /// A list of links to model pages.
 #[component]
@@ -154,16 +76,6 @@ pub fn CategoryPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-fn singular(category_slug: &str) -> &'static str {
-    match category_slug {
-        "smartphones" => "phone",
-        "tablets" => "tablet",
-        "consoles" => "console",
-        "laptops" => "laptop",
-        _ => "watch",
     }
 }
 

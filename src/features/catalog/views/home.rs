@@ -1,76 +1,8 @@
 //! The home page: search, categories and the newest devices.
 
-use crate::error::AppError;
+use super::super::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CategoryTile {
-    pub slug: String,
-    pub name: String,
-    pub models: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ModelCard {
-    pub slug: String,
-    pub name: String,
-    pub brand: String,
-    pub brand_slug: String,
-    pub category_slug: String,
-    pub release_year: i64,
-}
-
-impl ModelCard {
-    /// The model's page, where its storage and condition are chosen.
-    pub fn href(&self) -> String {
-        format!(
-            "/sell/{}/{}/{}",
-            self.category_slug, self.brand_slug, self.slug
-        )
-    }
-
-    /// The brand to print before the name, unless the name starts with it.
-    pub fn brand_prefix(&self) -> Option<String> {
-        (crate::domain::catalog::full_name(&self.brand, &self.name) != self.name)
-            .then(|| self.brand.clone())
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HomeData {
-    pub categories: Vec<CategoryTile>,
-    pub newest: Vec<ModelCard>,
-    pub models: i64,
-    pub variants: i64,
-}
-
-#[server(prefix = "/api", endpoint = "home")]
-pub async fn load_home() -> Result<HomeData, AppError> {
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Public).await?;
-    let home = g
-        .state
-        .feature::<crate::features::catalog::cache::CatalogCache>()
-        .home(&g.state.db)
-        .await
-        .or_internal(&g)?;
-    Ok(HomeData {
-        categories: home
-            .categories
-            .iter()
-            .map(|c| CategoryTile {
-                slug: c.slug.clone(),
-                name: c.name.clone(),
-                models: c.models,
-            })
-            .collect(),
-        newest: home.newest.iter().map(super::search::card).collect(),
-        models: home.size.models,
-        variants: home.size.variants,
-    })
-}
 
 #[component]
 pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView {

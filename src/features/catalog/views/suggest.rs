@@ -1,32 +1,8 @@
 //! Suggestions while typing in the search box (once hydrated). Without
 //! JavaScript the same box submits to the search page.
 
-use crate::error::AppError;
-use crate::features::catalog::views::home::ModelCard;
+use super::super::*;
 use leptos::prelude::*;
-
-pub const MAX_SUGGESTIONS: usize = 8;
-
-#[server(prefix = "/api", endpoint = "suggest_models")]
-pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Public).await?;
-    if q.chars().count() > crate::features::catalog::views::search::MAX_QUERY_CHARS {
-        return Ok(Vec::new());
-    }
-    let models = g
-        .state
-        .feature::<crate::features::catalog::cache::CatalogCache>()
-        .all_models(&g.state.db)
-        .await
-        .or_internal(&g)?;
-    let all: Vec<_> = models.iter().collect();
-    Ok(crate::features::catalog::views::search::rank_cards(
-        &q,
-        &all,
-        MAX_SUGGESTIONS,
-    ))
-}
 
 /// The list under the search box, fed by what is typed.
 #[component]

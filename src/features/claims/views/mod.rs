@@ -1,1 +1,2 @@
+pub mod claim;
 pub mod ops;

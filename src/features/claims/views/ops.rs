@@ -2,49 +2,9 @@
 //! latest resolved. Each links to the claim's page, where ops answer and
 //! resolve.
 
-use crate::error::AppError;
+use super::super::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClaimLine {
-    pub id: i64,
-    pub reference: String,
-    pub kind: String,
-    pub customer_email: String,
-    pub seller: String,
-    pub state: String,
-    pub opened: String,
-    pub outcome: String,
-}
-
-#[server(prefix = "/api", endpoint = "claims_queue")]
-pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
-    use crate::domain::account::Role;
-    use crate::domain::claims::{ClaimKind, Outcome};
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Role(Role::Ops)).await?;
-    Ok(crate::features::claims::repo::queue(g.state.db.pool(), 200)
-        .await
-        .or_internal(&g)?
-        .into_iter()
-        .map(|c| ClaimLine {
-            id: c.id,
-            kind: ClaimKind::parse(&c.kind)
-                .map(|k| k.label().to_string())
-                .unwrap_or(c.kind),
-            outcome: Outcome::parse(&c.outcome)
-                .map(|o| o.label().to_string())
-                .unwrap_or_default(),
-            reference: c.reference,
-            customer_email: c.customer_email,
-            seller: c.seller,
-            state: c.state,
-            opened: crate::ui::format_when(c.created_at),
-        })
-        .collect())
-}
 
 #[component]
 pub fn OpsClaimsPage() -> impl IntoView {

@@ -3,86 +3,11 @@
 //! target, the segments that explain the focused KPI's move, 12 weeks of
 //! history and a breakdown, each exportable as CSV.
 
-use crate::domain::kpi::TargetStatus;
-use crate::error::AppError;
-use crate::features::kpis::*;
+use super::super::*;
 use crate::ui::chart::BarChart;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-#[server(prefix = "/api", endpoint = "ops_dashboard")]
-pub async fn load_ops_dashboard(
-    period: Option<String>,
-    at: Option<String>,
-    category: Option<String>,
-    brand: Option<String>,
-    seller: Option<i64>,
-    kpi: Option<String>,
-) -> Result<OpsDashboard, AppError> {
-    use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access};
-    let g = guard(Access::Role(Role::Ops)).await?;
-    let r = crate::features::kpis::service::request(
-        g.now_ms(),
-        period.as_deref(),
-        at.as_deref(),
-        category.as_deref(),
-        brand.as_deref(),
-        seller,
-        kpi.as_deref(),
-    )?;
-    crate::features::kpis::service::dashboard(&g.state, &r).await
-}
-
-#[server(prefix = "/api", endpoint = "kpi_target")]
-pub async fn set_kpi_target(kpi: String, period: String, target: String) -> Result<(), AppError> {
-    use crate::domain::account::Role;
-    use crate::domain::kpi::{Kpi, PeriodKind};
-    use crate::platform::session::guard::{guard, Access};
-    let g = guard(Access::Role(Role::Ops)).await?;
-    let kpi = Kpi::parse(&kpi).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?;
-    let kind = PeriodKind::parse(&period)
-        .ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?;
-    crate::features::kpis::service::set_target(&g.state, g.user()?.id, kpi, kind, &target).await
-}
-
-fn status_class(s: Option<TargetStatus>) -> &'static str {
-    match s {
-        Some(TargetStatus::Met) => "kpi met",
-        Some(TargetStatus::Close) => "kpi close",
-        Some(TargetStatus::Missed) => "kpi missed",
-        None => "kpi",
-    }
-}
-
-fn status_text(s: Option<TargetStatus>) -> &'static str {
-    match s {
-        Some(TargetStatus::Met) => "on target",
-        Some(TargetStatus::Close) => "near target",
-        Some(TargetStatus::Missed) => "off target",
-        None => "",
-    }
-}
-
-/// The current URL's query with some keys replaced.
-fn href(pairs: &[(String, String)], set: &[(&str, &str)]) -> String {
-    let mut out: Vec<String> = pairs
-        .iter()
-        .filter(|(k, v)| !v.is_empty() && !set.iter().any(|(s, _)| s == k))
-        .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v)))
-        .collect();
-    out.extend(
-        set.iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v))),
-    );
-    format!("/ops?{}", out.join("&"))
-}
-
-fn csv_href(pairs: &[(String, String)], table: &str) -> String {
-    href(pairs, &[("table", table)]).replacen("/ops?", "/ops/export.csv?", 1)
-}
 
 #[component]
 fn TargetForm(row: KpiRow, period: String, on_saved: Callback<()>) -> impl IntoView {

@@ -1,65 +1,9 @@
 //! Suspended trade-ins waiting for an operations decision.
 
-use crate::error::AppError;
+use super::super::*;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SuspendedItem {
-    pub id: i64,
-    pub reference: String,
-    pub seller: String,
-    pub device: String,
-    pub reason: String,
-    pub since: String,
-}
-
-#[server(prefix = "/api", endpoint = "ops_suspended")]
-pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
-    use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Role(Role::Ops)).await?;
-    let rows = crate::features::orders::repo::suspended(g.state.db.pool())
-        .await
-        .or_internal(&g)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SuspendedItem {
-            id: r.id,
-            reference: r.reference,
-            seller: r.seller_name,
-            device: r.device,
-            reason: crate::domain::sla::SuspendReason::parse(&r.reason)
-                .map(|x| x.label().to_string())
-                .unwrap_or(r.reason),
-            since: crate::domain::dates::Date::from_unix_ms(r.updated_at).to_string(),
-        })
-        .collect())
-}
-
-#[server(prefix = "/api", endpoint = "ops_decide_suspended")]
-pub async fn ops_decide_suspended(
-    id: i64,
-    decision: String,
-    reason: String,
-) -> Result<(), AppError> {
-    use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access};
-    let g = guard(Access::Role(Role::Ops)).await?;
-    let resume = match decision.as_str() {
-        "resume" => true,
-        "return" => false,
-        _ => {
-            return Err(AppError::invalid(
-                "decision",
-                "choose to resume the inspection or return the device",
-            ))
-        }
-    };
-    crate::features::orders::service::ops_decide(&g.state, g.user()?.id, id, resume, &reason).await
-}
 
 #[component]
 pub fn OpsSuspendedPage() -> impl IntoView {

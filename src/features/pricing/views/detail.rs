@@ -2,114 +2,17 @@
 //! its weekly cap, where it stands, every competing price (anonymised) and
 //! the listing's price history.
 
+use super::super::*;
 use crate::domain::money::Money;
 use crate::error::AppError;
-use crate::features::pricing::views::grid::{flags, market_line, plain_amount, SavePriceCell};
-use crate::features::pricing::*;
+use crate::features::pricing::flags;
+use crate::features::pricing::market_line;
+use crate::features::pricing::plain_amount;
+use crate::features::pricing::SavePriceCell;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-#[server(prefix = "/api", endpoint = "listing_detail")]
-pub async fn load_listing_detail(
-    variant_id: i64,
-    grade: String,
-) -> Result<ListingDetail, AppError> {
-    use crate::domain::account::Role;
-    use crate::domain::grade::Grade;
-    use crate::features::pricing::service::{cells, seller_ctx, variant_name};
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Role(Role::Seller)).await?;
-    let ctx = seller_ctx(&g.state, g.user()?.id).await?;
-    let grade = Grade::parse(&grade).map_err(|_| AppError::NotFound)?;
-    let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
-    let variant = crate::features::catalog::repo::variant_by_id(&mut *conn, variant_id)
-        .await
-        .or_internal(&g)?
-        .ok_or(AppError::NotFound)?;
-    let now = g.now_ms();
-    let cell = cells(&mut conn, &ctx, &[variant_id], now, None)
-        .await
-        .or_internal(&g)?
-        .remove(&(variant_id, grade))
-        .ok_or(AppError::NotFound)?;
-    let week = crate::domain::dates::week_start_ms(now);
-    let mut curve: Vec<i64> =
-        crate::features::offers::repo::candidates(&mut *conn, variant_id, grade, week)
-            .await
-            .or_internal(&g)?
-            .into_iter()
-            .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
-            .map(|c| c.price_minor)
-            .collect();
-    curve.sort_unstable_by(|a, b| b.cmp(a));
-    let history =
-        crate::features::pricing::repo::history(&mut conn, ctx.seller_id, variant_id, grade)
-            .await
-            .or_internal(&g)?
-            .into_iter()
-            .map(|h| HistoryLine {
-                at_ms: h.at,
-                old_minor: h.old_price_minor,
-                new_minor: h.new_price_minor,
-                source: h.source,
-                by: h.changed_by.unwrap_or_default(),
-            })
-            .collect();
-    Ok(ListingDetail {
-        name: variant_name(&variant),
-        sku: variant.sku,
-        cell,
-        curve,
-        history,
-    })
-}
-
-#[server(prefix = "/api", endpoint = "listing_cap")]
-pub async fn save_listing_cap(
-    variant_id: i64,
-    grade: String,
-    weekly_cap: String,
-    version: i64,
-) -> Result<CellOutcome, AppError> {
-    use crate::domain::account::Role;
-    use crate::domain::grade::Grade;
-    use crate::features::pricing::views::grid::parse_cap;
-    use crate::platform::session::guard::{guard, Access};
-    let g = guard(Access::Role(Role::Seller)).await?;
-    let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
-    let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
-    let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
-    crate::features::pricing::service::set_listing_cap(
-        &g.state, &ctx, variant_id, grade, cap, version,
-    )
-    .await
-}
-
-fn source_label(code: &str) -> &'static str {
-    match code {
-        "csv" => "CSV import",
-        "recommendation" => "Match price to win",
-        _ => "Price grid",
-    }
-}
-
-fn outcome_note(r: &Result<CellOutcome, AppError>) -> Option<(bool, String)> {
-    match r {
-        Ok(CellOutcome::Saved(_)) => Some((true, "Saved.".into())),
-        Ok(CellOutcome::Unchanged(_)) => Some((true, "Nothing to change.".into())),
-        Ok(CellOutcome::Stale(now)) => Some((
-            false,
-            format!(
-                "Changed elsewhere since you opened this page: the price is now {}. Your value was not saved.",
-                now.price_minor.map(|p| Money::eur(p).to_string()).unwrap_or_else(|| "not buying".into())
-            ),
-        )),
-        Err(AppError::Invalid(_)) => None,
-        Err(e) => Some((false, e.to_string())),
-    }
-}
 
 #[component]
 fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {

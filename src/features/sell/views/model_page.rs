@@ -1,69 +1,13 @@
 //! A model's page: choose the storage, answer three questions, see the offer.
 
+use super::super::*;
 use crate::domain::grading::{Choice, BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
-use crate::error::AppError;
 use crate::features::catalog::views::browse::Breadcrumbs;
-use crate::features::sell::ModelRef;
 use crate::ui::radios::{radios_html, Radio};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VariantChoice {
-    pub sku: String,
-    pub label: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ModelDetail {
-    pub model: ModelRef,
-    pub release_year: i64,
-    pub variants: Vec<VariantChoice>,
-}
-
-#[server(prefix = "/api", endpoint = "model_detail")]
-pub async fn load_model_detail(
-    category: String,
-    brand: String,
-    model: String,
-) -> Result<ModelDetail, AppError> {
-    use crate::domain::catalog::{storage_label, Category};
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Public).await?;
-    let variants = g
-        .state
-        .feature::<crate::features::catalog::cache::CatalogCache>()
-        .variants_of_model(&g.state.db, &category, &brand, &model)
-        .await
-        .or_internal(&g)?;
-    let first = variants.first().ok_or(AppError::NotFound)?;
-    let c = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
-    Ok(ModelDetail {
-        model: ModelRef {
-            category_slug: first.category_slug.clone(),
-            category_name: c.name().into(),
-            brand_slug: first.brand_slug.clone(),
-            brand_name: first.brand_name.clone(),
-            model_slug: first.model_slug.clone(),
-            model_name: first.model_name.clone(),
-        },
-        release_year: first.release_year,
-        variants: variants
-            .iter()
-            .map(|v| VariantChoice {
-                sku: v.sku.clone(),
-                label: if v.connectivity.is_empty() {
-                    storage_label(v.storage_gb as u32)
-                } else {
-                    format!("{}, {}", storage_label(v.storage_gb as u32), v.connectivity)
-                },
-            })
-            .collect(),
-    })
-}
 
 /// One question as a radio group: a legend, then each answer with its
 /// explanation tied to it for screen readers.
@@ -81,27 +25,6 @@ pub fn Question(
             <div class="choices" inner_html=question_choices_html(name, choices)/>
         </fieldset>
     }
-}
-
-/// A question's answers never change, so their markup is written once per
-/// process (a handful of questions, each kept for good).
-fn question_choices_html(name: &'static str, choices: &'static [Choice]) -> &'static str {
-    type Written = (&'static str, usize, &'static str);
-    static WRITTEN: std::sync::Mutex<Vec<Written>> = std::sync::Mutex::new(Vec::new());
-    let key = choices.as_ptr() as usize;
-    let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, _, html)) = written.iter().find(|(n, k, _)| *n == name && *k == key) {
-        return html;
-    }
-    let radios = choices.iter().map(|c| Radio {
-        value: c.code,
-        label: c.label,
-        description: Some(c.explanation),
-        checked: false,
-    });
-    let html: &'static str = Box::leak(radios_html(name, radios).into_boxed_str());
-    written.push((name, key, html));
-    html
 }
 
 #[component]

@@ -1,5 +1,6 @@
 //! The best offer for the device as described, and what happens next.
 
+use super::super::*;
 use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::money::Money;
 use crate::domain::offer::SHIP_WITHIN_DAYS;
@@ -10,23 +11,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-#[server(prefix = "/api", endpoint = "get_offer")]
-pub async fn get_offer(
-    category: String,
-    brand: String,
-    model: String,
-    q: OfferQuery,
-) -> Result<OfferView, AppError> {
-    use crate::platform::session::guard::{guard, Access};
-    let g = guard(Access::Public).await?;
-    // Every offer shown is recorded, so conversion can be measured.
-    Ok(
-        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, true)
-            .await?
-            .0,
-    )
-}
 
 /// The hidden fields that carry the answers to the next step.
 #[component]
@@ -122,29 +106,4 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
             </ol>
         </section>
     }
-}
-
-/// Now, in the browser or on the server, for display only.
-pub fn js_now_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys_now()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn js_sys_now() -> i64 {
-    #[wasm_bindgen::prelude::wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = Date, js_name = now)]
-        fn date_now() -> f64;
-    }
-    date_now() as i64
 }

@@ -1,75 +1,9 @@
 //! Refurbisher applications (`/ops/sellers`): pending ones to approve or
 //! reject, and the latest decisions with who made them and when.
 
-use crate::error::AppError;
+use super::super::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApplicationView {
-    pub seller_id: i64,
-    pub company: String,
-    pub vat_number: String,
-    pub address: Vec<String>,
-    pub contact: String,
-    pub status: String,
-    pub reason: String,
-    pub decided: Option<String>,
-    pub applied_at: i64,
-}
-
-#[server(prefix = "/api", endpoint = "seller_applications")]
-pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError> {
-    use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Role(Role::Ops)).await?;
-    let apps = crate::features::sellers::repo::applications(g.state.db.pool(), 100)
-        .await
-        .or_internal(&g)?;
-    Ok(apps
-        .into_iter()
-        .map(|a| ApplicationView {
-            seller_id: a.seller_id,
-            company: a.company,
-            vat_number: a.vat_number,
-            address: a.address.lines().into_iter().skip(1).collect(),
-            contact: [a.contact_name, a.contact_email, a.contact_phone]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · "),
-            decided: a.decided_at.map(|at| {
-                format!(
-                    "{} by {}",
-                    crate::ui::format_when(at),
-                    a.decided_by.unwrap_or_else(|| "—".into())
-                )
-            }),
-            status: a.status,
-            reason: a.status_reason,
-            applied_at: a.created_at,
-        })
-        .collect())
-}
-
-#[server(prefix = "/api", endpoint = "decide_seller")]
-pub async fn decide_seller(
-    seller_id: i64,
-    decision: String,
-    reason: String,
-) -> Result<(), AppError> {
-    use crate::domain::account::Role;
-    use crate::features::sellers::service::{decide, Decision};
-    use crate::platform::session::guard::{guard, Access};
-    let g = guard(Access::Role(Role::Ops)).await?;
-    let decision = match decision.as_str() {
-        "approve" => Decision::Approve,
-        "reject" => Decision::Reject,
-        _ => return Err(AppError::invalid("decision", "Approve or reject.")),
-    };
-    decide(&g.state, g.user()?.id, seller_id, decision, &reason).await
-}
 
 #[component]
 fn Decide(app: ApplicationView, on_done: Callback<()>) -> impl IntoView {

@@ -1,0 +1,284 @@
+//! A consumer's trade-ins page and each trade-in's tracking page, with the
+//! claims section it offers.
+
+use super::*;
+use crate::domain::dates::{Date, DAY_MS};
+use crate::domain::money::Money;
+use crate::domain::tradein::State;
+use crate::error::AppError;
+use crate::features::claims::{ClaimsResource, OpenClaim};
+use crate::ui::form::FormError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn MyTradeInsPage() -> impl IntoView {
+    let data = crate::ui::data::load(|| (), |_| my_trade_ins());
+    view! {
+        <Title text="My trade-ins"/>
+        <h1>"My trade-ins"</h1>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p>"You have no trade-ins yet. " <a href="/">"Find your device"</a></p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <table class="table">
+                            <thead><tr><th scope="col">"Reference"</th><th scope="col">"Device"</th><th scope="col">"Price"</th><th scope="col">"Status"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|t| view! {
+                                    <tr>
+                                        <td><a href=format!("/trade-ins/{}", t.id)>{t.reference.clone()}</a></td>
+                                        <td>{t.device.clone()}</td>
+                                        <td>{if t.recycling { "Free recycling".to_string() } else { Money::eur(t.final_price_minor.unwrap_or(t.price_minor)).to_string() }}</td>
+                                        <td>{t.state_label.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/trade-ins"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn TradeInPage() -> impl IntoView {
+    let params = use_params_map();
+    let shipped = ServerAction::<MarkShipped>::new();
+    let cancelled = ServerAction::<CancelTradeIn>::new();
+    let answered = ServerAction::<AnswerCounterOffer>::new();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = crate::ui::data::load(
+        move || {
+            (
+                id(),
+                shipped.version().get(),
+                cancelled.version().get(),
+                answered.version().get(),
+            )
+        },
+        |(id, _, _, _)| trade_in_detail(id),
+    );
+    // What can be claimed follows the trade-in's state, so it reloads with it.
+    let claims = crate::ui::data::load(
+        move || {
+            (
+                id(),
+                shipped.version().get(),
+                cancelled.version().get(),
+                answered.version().get(),
+            )
+        },
+        |(id, _, _, _)| crate::features::claims::load_trade_in_claims(id),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let here = format!("/trade-ins/{}", id());
+                match data.await {
+                    Ok(t) => view! { <TradeInDetail t=t claims=claims shipped=shipped cancelled=cancelled answered=answered/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::ui::errors::NotFound/> }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here=here/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TradeInDetail(
+    t: TradeInView,
+    claims: crate::features::claims::ClaimsResource,
+    shipped: ServerAction<MarkShipped>,
+    cancelled: ServerAction<CancelTradeIn>,
+    answered: ServerAction<AnswerCounterOffer>,
+) -> impl IntoView {
+    let action_error = move || {
+        shipped
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| cancelled.value().get().and_then(Result::err))
+            .or_else(|| answered.value().get().and_then(Result::err))
+            .map(|e| e.to_string())
+    };
+    let counter = (t.state == State::CounterOffered).then(|| t.counter_offer.clone()).flatten().map(|c| {
+        let days = (c.expires_at_ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS).max(0);
+        view! {
+            <section class="card counter-offer" aria-labelledby="counter-heading">
+                <h2 id="counter-heading">"A new offer after inspection"</h2>
+                <p class="offer-amount">{Money::eur(c.price_minor).to_string()}</p>
+                <p>{format!("instead of {}. Reasons: {}.", Money::eur(t.price_minor), c.reasons.join(", ").to_lowercase())}</p>
+                {(!c.note.is_empty()).then(|| view! { <blockquote>{c.note.clone()}</blockquote> })}
+                <ul class="photos">
+                    {c.photo_urls.iter().enumerate().map(|(i, url)| view! {
+                        <li><a href=url.clone() rel="external"><img src=url.clone() alt=format!("Inspection photo {}", i + 1) loading="lazy" width="240" height="180"/></a></li>
+                    }).collect_view()}
+                </ul>
+                <p class="deadline" role="status">{format!("{days} days left to answer (until {}). Without an answer, your device comes back to you for free.", Date::from_unix_ms(c.expires_at_ms))}</p>
+                <div class="actions">
+                    <ActionForm action=answered attr:class="inline">
+                        <input type="hidden" name="id" value=t.id.to_string()/>
+                        <input type="hidden" name="answer" value="accept"/>
+                        <button type="submit" class="button primary">"Accept new offer"</button>
+                    </ActionForm>
+                    <ActionForm action=answered attr:class="inline">
+                        <input type="hidden" name="id" value=t.id.to_string()/>
+                        <input type="hidden" name="answer" value="decline"/>
+                        <button type="submit" class="button">"Decline and get my device back"</button>
+                    </ActionForm>
+                </div>
+            </section>
+        }
+    });
+    let on_hold = t.on_hold.clone().map(|(why, todo)| {
+        view! {
+            <div class="notice warning" role="status"><p><strong>{why}". "</strong>{todo}</p></div>
+        }
+    });
+    let payout = t.payout.clone().map(|p| {
+        let state = match p.state.as_str() {
+            "pending" => "being prepared",
+            "sent" => "sent",
+            _ => "received by your bank",
+        };
+        view! { <p class="notice" role="status">{format!("Payment of {} to {}: {state}.", Money::eur(p.amount_minor), p.iban_masked)}</p> }
+    });
+    let price = if t.recycling {
+        "Free recycling".to_string()
+    } else {
+        match t.final_price_minor {
+            Some(f) if f != t.price_minor => format!(
+                "{} (accepted offer {})",
+                Money::eur(f),
+                Money::eur(t.price_minor)
+            ),
+            _ => Money::eur(t.price_minor).to_string(),
+        }
+    };
+    // Whole days left, rounded up: "14 days" on the day of acceptance.
+    let days_left = (t.ship_by_ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS);
+    let deadline = (t.state == State::LabelIssued).then(|| {
+        let when = Date::from_unix_ms(t.ship_by_ms);
+        let text = if days_left >= 1 {
+            format!("{days_left} days left to ship (by {when})")
+        } else {
+            format!("Ship today: the label expires on {when}")
+        };
+        view! { <p class="deadline" role="status">{text}</p> }
+    });
+    let label_href = format!("/trade-ins/{}/label.pdf", t.id);
+    let id = t.id;
+    view! {
+        <Title text=format!("Trade-in {}", t.reference)/>
+        <p class="muted"><a href="/trade-ins">"My trade-ins"</a></p>
+        <h1>{format!("Trade-in {}", t.reference)}</h1>
+        <p class="status-pill" data-state=t.state.code()>{format!("Status: {}", t.state_label)}</p>
+        <dl class="facts">
+            <div><dt>"Device"</dt><dd>{t.device.clone()}</dd></div>
+            <div><dt>"Condition declared"</dt><dd>{t.grade_label.clone()}</dd></div>
+            <div><dt>{if t.recycling { "Deal" } else { "Locked price" }}</dt><dd>{price}</dd></div>
+            <div><dt>{if t.recycling { "Recycled by" } else { "Bought by" }}</dt><dd>{t.buyer.clone()}</dd></div>
+            <div><dt>"Tracking number"</dt><dd><code>{t.tracking_number.clone()}</code>{format!(" ({})", t.carrier)}</dd></div>
+            {(!t.iban_masked.is_empty()).then(|| view! { <div><dt>"Paid to"</dt><dd>{t.iban_masked.clone()}</dd></div> })}
+            {t.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
+        </dl>
+        {deadline}
+        {on_hold}
+        {payout}
+        {counter}
+        <div class="form-error" role="alert">{move || action_error().map(|m| view! { <p>{m}</p> })}</div>
+        {(t.state == State::LabelIssued).then(|| view! {
+            <section class="card" aria-labelledby="ship-heading">
+                <h2 id="ship-heading">"Ship your device"</h2>
+                <ol class="steps">
+                    <li>"Reset the device, take out your SIM and memory cards."</li>
+                    <li>"Pack it in a padded box or envelope, without charger or accessories."</li>
+                    <li>"Stick the label on the parcel and drop it at any post office."</li>
+                </ol>
+                <p class="actions">
+                    <a class="button" href=label_href.clone() rel="external" download=format!("label-{}.pdf", t.reference)>"Download shipping label"</a>
+                </p>
+            </section>
+        })}
+        <div class="actions">
+            {t.can_ship().then(|| view! {
+                <ActionForm action=shipped attr:class="inline">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="button primary">"I've shipped it"</button>
+                </ActionForm>
+            })}
+            {t.can_cancel().then(|| view! {
+                <ActionForm action=cancelled attr:class="inline">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="button danger">"Cancel trade-in"</button>
+                </ActionForm>
+            })}
+        </div>
+        <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">"Timeline"</h2>
+            <ol class="timeline">
+                {t.timeline.into_iter().map(|e| view! {
+                    <li>
+                        <span class="when">{crate::ui::format_when(e.at_ms)}</span>
+                        <span class="what">{e.label}</span>
+                        {(!e.detail.is_empty()).then(|| view! { <span class="muted">{format!(" — {}", e.detail)}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+            <ClaimBox trade_in_id=t.id data=claims/>
+        </section>
+    }
+}
+
+/// On a consumer's trade-in page: its claims, and a form to open one.
+#[component]
+pub fn ClaimBox(trade_in_id: i64, data: ClaimsResource) -> impl IntoView {
+    let action = ServerAction::<OpenClaim>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|c| view! {
+                    <section class="card" aria-labelledby="claim-heading">
+                        <h2 id="claim-heading">"Something wrong?"</h2>
+                        <ul>
+                            {c.claims.into_iter().map(|x| view! {
+                                <li><a href=format!("/claims/{}", x.id)>{format!("Claim: {} ({})", x.kind, x.state)}</a></li>
+                            }).collect_view()}
+                        </ul>
+                        {(!c.kinds.is_empty()).then(|| view! {
+                            <ActionForm action=action attr:class="form">
+                                <FormError error=error/>
+                                <input type="hidden" name="trade_in_id" value=trade_in_id/>
+                                <div class="field">
+                                    <label for="claim-kind">"What went wrong"</label>
+                                    <select id="claim-kind" name="kind">
+                                        {c.kinds.iter().map(|(code, label)| view! { <option value=code.clone()>{label.clone()}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="claim-message">"Tell us what happened"</label>
+                                    <textarea id="claim-message" name="message" rows="4" maxlength="2000"></textarea>
+                                    <p class="field-error">{move || error.get().and_then(|e| e.field("message").or_else(|| e.field("kind")))}</p>
+                                </div>
+                                <button type="submit" class="button">"Open a claim"</button>
+                            </ActionForm>
+                        })}
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
