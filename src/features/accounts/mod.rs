@@ -92,11 +92,11 @@ pub async fn signup(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::account::{check_new_password, parse_display_name, Email, Role};
+    use crate::domain::account::{check_new_password, parse_display_name, Email};
     use crate::error::FieldErrors;
-    use crate::platform::db::is_unique_violation;
-    use crate::platform::session as auth;
-    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+    
+    
+    use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
     let mut errors = FieldErrors::new();
@@ -112,39 +112,9 @@ pub async fn signup(
     errors.into_result()?;
     let (name, email) = (name.expect("checked"), email.expect("checked"));
 
-    // Hash before taking the write lock: the CPU work does not block writers.
-    let hash = auth::hash_password(password).await;
-    let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
-    let inserted = crate::features::accounts::repo::users::insert(
-        &mut *tx,
-        crate::features::accounts::repo::users::NewUser {
-            email: &email,
-            password_hash: &hash,
-            role: Role::Customer,
-            display_name: &name,
-        },
-        g.now_ms(),
-    )
-    .await;
-    let user_id = match inserted {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "email",
-                "An account with this email already exists. Sign in instead.",
-            ));
-        }
-        Err(e) => return Err(g.internal(e)),
-    };
-    auth::end_session(&mut *tx, &g.state, &g.parts.headers)
-        .await
-        .or_internal(&g)?;
-    let cookie = auth::start_session(&mut *tx, &g.state, user_id)
-        .await
-        .or_internal(&g)?;
-    tx.commit().await.or_internal(&g)?;
+    let cookie =
+        crate::features::accounts::service::sign_up(&g.state, &g.parts.headers, &name, &email, password).await?;
     append_header(http::header::SET_COOKIE, &cookie);
-    tracing::info!(user_id, "account created");
     leptos_axum::redirect(&crate::features::accounts::safe_next(
         next.as_deref().filter(|n| !n.trim().is_empty()),
     ));
@@ -160,16 +130,11 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::platform::session as auth;
-    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+    
+    use crate::platform::session::guard::{append_header, guard, Access};
     let g = guard(Access::Public).await?;
-    auth::end_session(g.state.db.pool(), &g.state, &g.parts.headers)
-        .await
-        .or_internal(&g)?;
-    append_header(
-        http::header::SET_COOKIE,
-        &auth::expired_session_cookie(g.state.config.cookies_secure()),
-    );
+    let cleared = crate::features::accounts::service::sign_out(&g.state, &g.parts.headers).await?;
+    append_header(http::header::SET_COOKIE, &cleared);
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -24,14 +24,14 @@ pub async fn seller_signup(
     password: String,
 ) -> Result<(), AppError> {
     use crate::domain::account::{
-        check_new_password, parse_display_name, parse_phone, Email, Role,
+        check_new_password, parse_display_name, parse_phone, Email,
     };
     use crate::domain::address::parse_address;
     use crate::domain::vat::parse_vat;
     use crate::error::FieldErrors;
-    use crate::platform::db::is_unique_violation;
-    use crate::platform::session as auth;
-    use crate::platform::session::guard::{append_header, guard, Access, OrInternal};
+    
+    
+    use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
     let mut errors = FieldErrors::new();
@@ -73,63 +73,17 @@ pub async fn seller_signup(
         phone.expect("checked"),
     );
 
-    let hash = auth::hash_password(password).await;
-    let now = g.now_ms();
-    let mut tx = g.state.db.write_tx().await.or_internal(&g)?;
-    let user_id = match crate::features::accounts::repo::users::insert(
-        &mut *tx,
-        crate::features::accounts::repo::users::NewUser {
-            email: &email,
-            password_hash: &hash,
-            role: Role::Seller,
-            display_name: &contact,
-        },
-        now,
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "email",
-                "An account with this email already exists. Sign in instead.",
-            ))
-        }
-        Err(e) => return Err(g.internal(e)),
-    };
-    let seller = crate::features::sellers::repo::NewSeller {
-        user_id,
-        company_name: &company,
+    let application = crate::features::sellers::service::Application {
+        company: &company,
         vat_number: &vat,
-        address_line1: &address.line1,
-        address_line2: &address.line2,
-        postcode: &address.postcode,
-        city: &address.city,
-        country: &address.country,
+        address: &address,
         contact_name: &contact,
-        contact_email: email.as_str(),
-        contact_phone: &phone,
-        status: "pending",
-        weekly_cap: None,
-        quality_score: 500,
-        kind: "refurbisher",
+        email: &email,
+        phone: &phone,
     };
-    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now)
-        .await
-        .or_internal(&g)?;
-    auth::end_session(&mut *tx, &g.state, &g.parts.headers)
-        .await
-        .or_internal(&g)?;
-    let cookie = auth::start_session(&mut *tx, &g.state, user_id)
-        .await
-        .or_internal(&g)?;
-    tx.commit().await.or_internal(&g)?;
+    let cookie =
+        crate::features::sellers::service::apply(&g.state, &g.parts.headers, &application, password).await?;
     append_header(http::header::SET_COOKIE, &cookie);
-    tracing::info!(
-        user_id,
-        seller_id,
-        "refurbisher signed up, awaiting approval"
-    );
     leptos_axum::redirect("/seller/prices");
     Ok(())
 }

@@ -93,3 +93,61 @@ pub async fn decide(
     );
     Ok(())
 }
+
+/// A refurbisher's application, as checked by the sign-up form.
+pub struct Application<'a> {
+    pub company: &'a str,
+    pub vat_number: &'a str,
+    pub address: &'a crate::domain::address::PostalAddress,
+    pub contact_name: &'a str,
+    pub email: &'a crate::domain::account::Email,
+    pub phone: &'a str,
+}
+
+/// Creates the refurbisher's account and its seller, `pending` until
+/// operations decide, and signs it in: one transaction. Returns the
+/// Set-Cookie value.
+pub async fn apply(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    a: &Application<'_>,
+    password: String,
+) -> Result<String, AppError> {
+    use crate::features::accounts::service as accounts;
+    let hash = crate::platform::session::hash_password(password).await;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let user_id = accounts::create_user(
+        &mut tx,
+        accounts::NewUser {
+            email: a.email,
+            password_hash: &hash,
+            role: crate::domain::account::Role::Seller,
+            display_name: a.contact_name,
+        },
+        now,
+    )
+    .await?;
+    let seller = crate::features::sellers::repo::NewSeller {
+        user_id,
+        company_name: a.company,
+        vat_number: a.vat_number,
+        address_line1: &a.address.line1,
+        address_line2: &a.address.line2,
+        postcode: &a.address.postcode,
+        city: &a.address.city,
+        country: &a.address.country,
+        contact_name: a.contact_name,
+        contact_email: a.email.as_str(),
+        contact_phone: a.phone,
+        status: "pending",
+        weekly_cap: None,
+        quality_score: 500,
+        kind: "refurbisher",
+    };
+    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now).await.map_err(db_error)?;
+    let cookie = accounts::new_session(&mut tx, state, headers, user_id).await?;
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(user_id, seller_id, "refurbisher signed up, awaiting approval");
+    Ok(cookie)
+}
