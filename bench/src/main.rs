@@ -79,9 +79,9 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
     let mut seller_ids = Vec::new();
     for i in 0..SELLERS {
         let email = tradein::domain::account::Email::parse(&format!("bench{i}@sellers.example"))?;
-        let user = tradein::features::accounts::repo::users::insert(
+        let user = tradein::features::accounts::service::insert_user(
             &mut *tx,
-            tradein::features::accounts::repo::users::NewUser {
+            tradein::features::accounts::service::NewUser {
                 email: &email,
                 password_hash: "!",
                 role: tradein::domain::account::Role::Seller,
@@ -90,9 +90,9 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
             now,
         )
         .await?;
-        let id = tradein::features::sellers::repo::insert(
+        let id = tradein::features::sellers::service::insert_seller(
             &mut *tx,
-            &tradein::features::sellers::repo::NewSeller {
+            &tradein::features::sellers::service::NewSeller {
                 user_id: user,
                 company_name: &format!("Bench Refurb {i}"),
                 vat_number: "FR00000000000",
@@ -118,7 +118,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
     for &s in &seller_ids {
         for &v in &variants {
             for g in Grade::ALL {
-                listings.push(tradein::features::sellers::repo::NewListing {
+                listings.push(tradein::features::sellers::service::NewListing {
                     seller_id: s,
                     variant_id: v,
                     grade: g,
@@ -127,14 +127,14 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
             }
         }
     }
-    tradein::features::sellers::repo::insert_listings(db, &mut tx, &listings, now).await?;
+    tradein::features::sellers::service::insert_listings(db, &mut tx, &listings, now).await?;
     let listing_ids: Vec<(i64, i64, i64)> =
         sqlx::query_as("SELECT id, seller_id, variant_id FROM listings")
             .fetch_all(&mut *tx)
             .await?;
-    let customer = tradein::features::accounts::repo::users::insert(
+    let customer = tradein::features::accounts::service::insert_user(
         &mut *tx,
-        tradein::features::accounts::repo::users::NewUser {
+        tradein::features::accounts::service::NewUser {
             email: &tradein::domain::account::Email::parse("bench@customers.example")?,
             password_hash: "!",
             role: tradein::domain::account::Role::Customer,
@@ -236,9 +236,9 @@ async fn grow_catalog(db: &Db) -> Result<Vec<String>, Box<dyn std::error::Error>
     let mut skus = Vec::new();
     for m in 0..BENCH_MODELS {
         let slug = format!("bench-phone-{m}");
-        let model = tradein::features::catalog::repo::upsert_model(
+        let model = tradein::features::catalog::service::upsert_model(
             &mut tx,
-            &tradein::features::catalog::repo::ModelRow {
+            &tradein::features::catalog::service::ModelRow {
                 category_id: category,
                 brand_id: brand,
                 slug: &slug,
@@ -250,7 +250,7 @@ async fn grow_catalog(db: &Db) -> Result<Vec<String>, Box<dyn std::error::Error>
         .await?;
         for (i, gb) in STORAGES.iter().enumerate() {
             let sku = tradein::domain::catalog::variant_sku(&slug, *gb, "");
-            tradein::features::catalog::repo::upsert_variant(
+            tradein::features::catalog::service::upsert_variant(
                 &mut tx, model, &sku, *gb as i64, "", i as i64,
             )
             .await?;
@@ -343,7 +343,7 @@ async fn csv_import(
     }
     // The grid over the grown catalog (16,800+ variants), this seller's
     // 100,000 prices and 50 competitors: one page, server-side filters.
-    use tradein::features::pricing::repo::{GridQuery, Only, Sort};
+    use tradein::features::pricing::service::{GridQuery, Only, Sort};
     for (what, only, sort, text) in [
         ("all, catalog order", Only::All, Sort::Catalog, ""),
         ("not winning", Only::NotWinning, Sort::Catalog, ""),
@@ -497,7 +497,7 @@ async fn dashboard_phases(
     r: &tradein::features::kpis::service::Request,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use tradein::domain::kpi::{Period, PeriodKind};
-    use tradein::features::kpis::repo::ops_kpis;
+    use tradein::features::kpis::service as ops_kpis;
     let mut conn = state.db.pool().acquire().await?;
     let prev = r.period.previous();
     let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);

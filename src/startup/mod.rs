@@ -139,8 +139,8 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
 /// instance (`platform::notify`).
 fn cache_topics() -> Vec<&'static crate::platform::cache::Generation> {
     vec![
-        &crate::features::catalog::repo::GENERATION,
-        &crate::features::offers::repo::GENERATION,
+        &crate::features::catalog::cache::GENERATION,
+        &crate::features::offers::cache::GENERATION,
     ]
 }
 

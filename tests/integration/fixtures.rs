@@ -30,9 +30,9 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
         tradein::domain::catalog::slugify(spec.name)
     ))
     .unwrap();
-    let user_id = tradein::features::accounts::repo::users::insert(
+    let user_id = tradein::features::accounts::service::insert_user(
         pool,
-        tradein::features::accounts::repo::users::NewUser {
+        tradein::features::accounts::service::NewUser {
             email: &email,
             password_hash: "!",
             role: Role::Seller,
@@ -42,9 +42,9 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
     )
     .await
     .unwrap();
-    tradein::features::sellers::repo::insert(
+    tradein::features::sellers::service::insert_seller(
         pool,
-        &tradein::features::sellers::repo::NewSeller {
+        &tradein::features::sellers::service::NewSeller {
             user_id,
             company_name: spec.name,
             vat_number: "FR00000000000",
@@ -68,7 +68,7 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
 }
 
 pub async fn variant_id(app: &TestApp, sku: &str) -> i64 {
-    tradein::features::catalog::repo::variant_by_sku(app.state.db.pool(), sku)
+    tradein::features::catalog::service::variant_by_sku(app.state.db.pool(), sku)
         .await
         .unwrap()
         .unwrap()
@@ -85,10 +85,10 @@ pub async fn listing(
 ) -> i64 {
     let variant_id = variant_id(app, sku).await;
     let mut conn = app.state.db.pool().acquire().await.unwrap();
-    tradein::features::sellers::repo::insert_listings(
+    tradein::features::sellers::service::insert_listings(
         &app.state.db,
         &mut conn,
-        &[tradein::features::sellers::repo::NewListing {
+        &[tradein::features::sellers::service::NewListing {
             seller_id,
             variant_id,
             grade,

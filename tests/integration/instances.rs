@@ -180,9 +180,9 @@ where
 
 async fn ops_user(app: &TestApp) {
     let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
-    tradein::features::accounts::repo::users::insert(
+    tradein::features::accounts::service::insert_user(
         app.state.db.pool(),
-        tradein::features::accounts::repo::users::NewUser {
+        tradein::features::accounts::service::NewUser {
             email: &tradein::domain::account::Email::parse("olga@ops.example").unwrap(),
             password_hash: &hash,
             role: tradein::domain::account::Role::Ops,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use tradein::domain::dates::DAY_MS;
 use tradein::domain::grade::Grade;
 use tradein::domain::kpi::{Counts, Kpi, Period, PeriodKind};
-use tradein::features::kpis::repo::ops_kpis::{breakdown, counts, totals, Filter, Group};
+use tradein::features::kpis::service::{breakdown, counts, totals, Filter, Group};
 use tradein::platform::clock::Clock;
 
 const SKU: &str = "iphone-13-128gb";
@@ -65,9 +65,9 @@ async fn set(app: &TestApp, id: i64, column: &str, at: i64) {
 
 async fn customer_id(app: &TestApp, email: &str) -> i64 {
     let e = tradein::domain::account::Email::parse(email).unwrap();
-    tradein::features::accounts::repo::users::insert(
+    tradein::features::accounts::service::insert_user(
         app.state.db.pool(),
-        tradein::features::accounts::repo::users::NewUser {
+        tradein::features::accounts::service::NewUser {
             email: &e,
             password_hash: "!",
             role: tradein::domain::account::Role::Customer,
@@ -224,7 +224,7 @@ both_backends!(
         .unwrap();
         assert_eq!(by_cb["Smartphones / Apple"].offers_shown, 10);
         let weekly =
-            tradein::features::kpis::repo::ops_kpis::weekly(&mut conn, prev0, 2, &all, false)
+            tradein::features::kpis::service::weekly(&mut conn, prev0, 2, &all, false)
                 .await
                 .unwrap();
         assert_eq!((weekly[0].accepted, weekly[1].accepted), (1, 3));
@@ -381,18 +381,18 @@ both_backends!(
         // Two weeks on, both weeks are read from the daily rollup: the same
         // answers, segment by segment, and days counted exactly once.
         app.clock.advance_ms(15 * DAY_MS);
-        tradein::features::kpis::repo::rollup::refresh(&app.state.db, app.clock.now_ms())
+        tradein::features::kpis::service::refresh_rollup_until(&app.state.db, app.clock.now_ms())
             .await
             .unwrap();
         assert_eq!(
-            tradein::features::kpis::repo::rollup::refresh(&app.state.db, app.clock.now_ms())
+            tradein::features::kpis::service::refresh_rollup_until(&app.state.db, app.clock.now_ms())
                 .await
                 .unwrap(),
             0,
             "nothing twice"
         );
         let mut conn = app.state.db.pool().acquire().await.unwrap();
-        let built = tradein::features::kpis::repo::rollup::built_until(&mut conn)
+        let built = tradein::features::kpis::service::rollup_built_until(&mut conn)
             .await
             .unwrap();
         assert_eq!(built, Some(w0 + 15 * DAY_MS), "every whole day up to today");
@@ -435,7 +435,7 @@ both_backends!(
         );
         assert_eq!(by_seller["Beta Refurb"].accepted, 1);
         let weekly =
-            tradein::features::kpis::repo::ops_kpis::weekly(&mut conn, prev0, 3, &all, true)
+            tradein::features::kpis::service::weekly(&mut conn, prev0, 3, &all, true)
                 .await
                 .unwrap();
         assert_eq!(
@@ -471,7 +471,7 @@ both_backends!(
                 source,
                 "{f:?}"
             );
-            let weeks = tradein::features::kpis::repo::ops_kpis::weekly(&mut conn, w0, 1, f, true)
+            let weeks = tradein::features::kpis::service::weekly(&mut conn, w0, 1, f, true)
                 .await
                 .unwrap();
             assert_eq!(weeks[0], source.total, "{f:?}");
@@ -498,9 +498,9 @@ both_backends!(
 async fn ops_client(app: &TestApp) -> reqwest::Client {
     let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
     let email = tradein::domain::account::Email::parse("olga@ops.example").unwrap();
-    let _ = tradein::features::accounts::repo::users::insert(
+    let _ = tradein::features::accounts::service::insert_user(
         app.state.db.pool(),
-        tradein::features::accounts::repo::users::NewUser {
+        tradein::features::accounts::service::NewUser {
             email: &email,
             password_hash: &hash,
             role: tradein::domain::account::Role::Ops,
@@ -803,7 +803,7 @@ both_backends!(fraud_rules_fire_on_their_facts, |backend| async move {
     sqlx::query("INSERT INTO imei_blocklist (imei, reason, added_at) VALUES ('356938035643809', 'stolen', 0)").execute(app.state.db.pool()).await.unwrap();
     let mut tx = app.state.db.write_tx().await.unwrap();
     let facts =
-        tradein::features::fraud::repo::facts(&mut tx, ids[0], Some("490154203237518"), START_MS)
+        tradein::features::fraud::service::facts(&mut tx, ids[0], Some("490154203237518"), START_MS)
             .await
             .unwrap();
     tx.commit().await.unwrap();

@@ -638,9 +638,9 @@ both_backends!(
         let ops = app.client();
         let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
         let email = tradein::domain::account::Email::parse("ops@example.com").unwrap();
-        tradein::features::accounts::repo::users::insert(
+        tradein::features::accounts::service::insert_user(
             app.state.db.pool(),
-            tradein::features::accounts::repo::users::NewUser {
+            tradein::features::accounts::service::NewUser {
                 email: &email,
                 password_hash: &hash,
                 role: tradein::domain::account::Role::Ops,

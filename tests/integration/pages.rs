@@ -174,7 +174,7 @@ both_backends!(search_finds_models_by_words, |backend| async move {
 both_backends!(
     catalog_pages_follow_a_catalog_change,
     |backend| async move {
-        use tradein::features::catalog::repo as catalog;
+        use tradein::features::catalog::service as catalog;
         let app = TestApp::spawn(backend).await;
         let page = app.url("/sell/smartphones/apple/iphone-13");
         let before = reqwest::get(&page).await.unwrap().text().await.unwrap();

@@ -8,7 +8,7 @@ use crate::fixtures::*;
 use crate::harness::TestApp;
 use serde_json::Value;
 use tradein::domain::grade::Grade;
-use tradein::features::pricing::repo::{history, save, Cell, Saved, Source};
+use tradein::features::pricing::service::{history, save, Cell, Saved, Source};
 
 const SKU: &str = "iphone-13-128gb";
 const GOOD: &str = "functional_good";
@@ -642,7 +642,7 @@ both_backends!(
             "outbid"
         );
 
-        tradein::features::sellers::repo::set_buying(app.state.db.pool(), beta, true, None)
+        tradein::features::sellers::service::set_buying(app.state.db.pool(), beta, true, None)
             .await
             .unwrap();
         assert_eq!(
@@ -1378,9 +1378,9 @@ both_backends!(
         );
         let ops = app.client();
         let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
-        let ops_id = tradein::features::accounts::repo::users::insert(
+        let ops_id = tradein::features::accounts::service::insert_user(
             app.state.db.pool(),
-            tradein::features::accounts::repo::users::NewUser {
+            tradein::features::accounts::service::NewUser {
                 email: &tradein::domain::account::Email::parse("ops@test.example").unwrap(),
                 password_hash: &hash,
                 role: tradein::domain::account::Role::Ops,
@@ -1492,7 +1492,7 @@ both_backends!(
 // save first makes the import stale (409); the import first makes the save
 // stale (refused with the current price). Both landing would mean the import
 // silently overwrote a save it never previewed (every grid writer takes the
-// seller's row first: `tradein::features::pricing::repo::lock_grid`).
+// seller's row first: `tradein::features::pricing::service::lock_grid`).
 both_backends!(
     an_import_racing_a_cell_save_never_overwrites_it,
     |backend| async move {

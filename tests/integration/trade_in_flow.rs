@@ -325,7 +325,7 @@ both_backends!(
         let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
         listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
         let stolen = imei(11);
-        tradein::features::trade_ins::repo::trade_ins::add_to_blocklist(
+        tradein::features::trade_ins::service::add_to_blocklist(
             app.state.db.pool(),
             &stolen,
             "reported stolen",
@@ -736,7 +736,7 @@ both_backends!(
             .fetch_one(&mut *tx)
             .await
             .unwrap();
-        let saved = tradein::features::pricing::repo::save(
+        let saved = tradein::features::pricing::service::save(
             &mut tx,
             alpha,
             v,
@@ -744,14 +744,14 @@ both_backends!(
             Some(33_000),
             Some(version),
             user,
-            tradein::features::pricing::repo::Source::Grid,
+            tradein::features::pricing::service::Source::Grid,
             app.clock.now_ms(),
         )
         .await
         .unwrap();
         assert!(matches!(
             saved,
-            tradein::features::pricing::repo::Saved::Saved { .. }
+            tradein::features::pricing::service::Saved::Saved { .. }
         ));
         tx.commit().await.unwrap();
         let page_now = shown().await;
@@ -761,7 +761,7 @@ both_backends!(
         );
 
         // A paused seller.
-        tradein::features::sellers::repo::set_buying(app.state.db.pool(), alpha, true, None)
+        tradein::features::sellers::service::set_buying(app.state.db.pool(), alpha, true, None)
             .await
             .unwrap();
         assert!(
@@ -795,7 +795,7 @@ both_backends!(
         );
 
         // A suspension by the operations team.
-        assert!(tradein::features::sellers::repo::change_status(
+        assert!(tradein::features::sellers::service::change_status(
             app.state.db.pool(),
             beta,
             "approved",

@@ -1,7 +1,7 @@
 //! Accounts: sign-up, sign-in, sign-out and the session the pages see.
 
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;

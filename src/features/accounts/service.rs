@@ -4,6 +4,9 @@ use crate::error::AppError;
 use crate::platform::db::{db_error, lock};
 use crate::platform::state::AppState;
 
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::users::insert as insert_user;
+
 /// Forgets sign-in attempts older than `before` (housekeeping).
 pub async fn forget_attempts_before(state: &AppState, before: i64) -> Result<u64, sqlx::Error> {
     crate::features::accounts::repo::login_attempts::delete_older_than(state.db.pool(), before)

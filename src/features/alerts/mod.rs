@@ -2,7 +2,7 @@
 //! the rules with their thresholds; "check now".
 
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;

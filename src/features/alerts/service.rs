@@ -8,12 +8,15 @@ use crate::domain::dates::{week_start_ms, Date, DAY_MS};
 use crate::domain::kpi::Kpi;
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
 use crate::error::AppError;
-use crate::features::audit::repo::AuditEntry;
+use crate::features::audit::service::AuditEntry;
 use crate::platform::db::db_error;
 use crate::platform::jobs::ClaimedJob;
 use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
 use std::collections::BTreeMap;
+
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::ops_emails;
 
 /// Posts one new alert to `ALERT_WEBHOOK_URL`; its key is the alert's id,
 /// its payload the JSON posted.
@@ -106,7 +109,7 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                         continue;
                     };
                     let bidders =
-                        crate::features::offers::repo::candidates(&mut *conn, variant, g, week)
+                        crate::features::offers::service::candidates(&mut *conn, variant, g, week)
                             .await?
                             .iter()
                             .filter(|c| c.is_eligible())
@@ -130,15 +133,15 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                 }
             }
             Rule::ConversionDrop => {
-                let all = crate::features::kpis::repo::ops_kpis::Filter::default();
-                let cur = crate::features::kpis::repo::ops_kpis::totals(
+                let all = crate::features::kpis::service::Filter::default();
+                let cur = crate::features::kpis::service::totals(
                     &mut conn,
                     now - 7 * DAY_MS,
                     now,
                     &all,
                 )
                 .await?;
-                let before = crate::features::kpis::repo::ops_kpis::totals(
+                let before = crate::features::kpis::service::totals(
                     &mut conn,
                     now - 14 * DAY_MS,
                     now - 7 * DAY_MS,
@@ -273,7 +276,7 @@ pub async fn set_rule(
         rule.format_threshold(threshold),
         if enabled { "" } else { " (off)" }
     );
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: Some(ops_user),
@@ -303,7 +306,7 @@ pub async fn change(state: &AppState, ops_user: i64, id: i64, to: &str) -> Resul
         ));
     }
     let detail = format!("alert {id} {to}");
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: Some(ops_user),

@@ -3,7 +3,9 @@
 //! refurbisher name.
 
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
 pub mod views;
 
 use crate::error::AppError;

@@ -14,12 +14,24 @@
 
 use crate::features::catalog::repo as catalog;
 use crate::features::catalog::repo::{CatalogSize, CategoryCount, ModelSummary, VariantInfo};
-use crate::platform::cache::{read, write, Kept, Loads};
+use crate::platform::cache::{Generation, read, write, Kept, Loads};
 use crate::platform::db::Db;
 use crate::platform::db::DbResult;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
+
+/// Catalog writes in this process, so cached catalog reads
+/// (`server::catalog_cache`) know to read again.
+pub static GENERATION: Generation = Generation::named("catalog");
+
+pub fn generation() -> u64 {
+    GENERATION.current()
+}
+
+pub(super) fn changed<T>(_: &T) {
+    GENERATION.bump();
+}
 
 pub const TTL: Duration = Duration::from_secs(30);
 /// Models on the home page.
@@ -34,7 +46,7 @@ pub struct HomeCatalog {
 }
 
 fn fresh<T>(kept: &Kept<T>) -> Option<Arc<T>> {
-    kept.fresh(catalog::generation(), TTL)
+    kept.fresh(generation(), TTL)
 }
 
 type ModelKey = (String, String, String);
@@ -71,7 +83,7 @@ impl CatalogCache {
         if let Some(v) = read(&self.models, |m| m.get(&key).and_then(fresh)) {
             return Ok(v);
         }
-        let generation = catalog::generation();
+        let generation = generation();
         self.model_loads
             .once(key.clone(), generation, || async {
                 let variants =
@@ -90,7 +102,7 @@ impl CatalogCache {
         if let Some(h) = read(&self.home, |h| h.as_ref().and_then(fresh)) {
             return Ok(h);
         }
-        let generation = catalog::generation();
+        let generation = generation();
         self.home_loads
             .once((), generation, || async {
                 let pool = db.pool();
@@ -112,7 +124,7 @@ impl CatalogCache {
         if let Some(m) = read(&self.all_models, |m| m.as_ref().and_then(fresh)) {
             return Ok(m);
         }
-        let generation = catalog::generation();
+        let generation = generation();
         self.all_models_loads
             .once((), generation, || async {
                 let models = Arc::new(catalog::all_models(db.pool()).await?);

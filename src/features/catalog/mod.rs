@@ -3,7 +3,9 @@ pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod catalog_file;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
 pub mod views;
 
 use crate::error::AppError;

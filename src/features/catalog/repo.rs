@@ -1,18 +1,7 @@
-use crate::platform::cache::Generation;
+use super::cache::changed;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-/// Catalog writes in this process, so cached catalog reads
-/// (`server::catalog_cache`) know to read again.
-pub static GENERATION: Generation = Generation::named("catalog");
-
-pub fn generation() -> u64 {
-    GENERATION.current()
-}
-
-fn changed<T>(_: &T) {
-    GENERATION.bump();
-}
 
 pub async fn upsert_category(
     conn: &mut AnyConnection,
@@ -200,11 +189,11 @@ pub struct VariantInfo {
     pub release_year: i64,
 }
 
-pub(crate) const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, m.slug AS model_slug, m.name AS model_name, \
+pub const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, m.slug AS model_slug, m.name AS model_name, \
     b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
     FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
 
-pub(crate) fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
+pub fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
     Ok(VariantInfo {
         variant_id: r.try_get("id")?,
         sku: r.try_get("sku")?,

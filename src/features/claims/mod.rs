@@ -3,7 +3,7 @@
 //! and operations, who write on it; operations resolve it there.
 
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;

@@ -9,13 +9,16 @@ use crate::domain::money::Money;
 use crate::domain::tradein::{Action, Actor, State};
 use crate::domain::user::CurrentUser;
 use crate::error::AppError;
-use crate::features::audit::repo::AuditEntry;
+use crate::features::audit::service::AuditEntry;
 use crate::features::trade_ins::emails;
 use crate::features::trade_ins::service::{return_device, transition_error};
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
 use crate::platform::payouts::PayoutOrder;
 use crate::platform::state::AppState;
+
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::{for_trade_in, per_seller};
 
 fn text(field: &str, body: &str, min: usize, max: usize) -> Result<String, AppError> {
     let t = body.trim().to_string();
@@ -86,7 +89,7 @@ pub async fn open(
     .await
     .map_err(db_error)?;
     let detail = format!("claim opened: {}", kind.label());
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: Some(customer.id),
@@ -100,10 +103,10 @@ pub async fn open(
     .await
     .map_err(db_error)?;
     // Operations and the refurbisher are told; both answer on the claim's page.
-    let mut recipients = crate::features::alerts::repo::ops_emails(&mut *tx)
+    let mut recipients = crate::features::alerts::service::ops_emails(&mut *tx)
         .await
         .map_err(db_error)?;
-    if let Some((seller_email, _)) = crate::features::sellers::repo::contact(&mut *tx, t.seller_id)
+    if let Some((seller_email, _)) = crate::features::sellers::service::contact(&mut *tx, t.seller_id)
         .await
         .map_err(db_error)?
     {
@@ -191,7 +194,7 @@ pub async fn resolve(
     }
     let note = text("note", note, 5, 1_000)?;
     let kind = ClaimKind::parse(&c.kind).ok_or_else(|| db_error("unknown claim kind"))?;
-    let t = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), c.trade_in_id)
+    let t = crate::features::trade_ins::service::find(state.db.pool(), c.trade_in_id)
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
@@ -239,7 +242,7 @@ pub async fn resolve(
         }
         Outcome::PayOriginal => {
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
-            crate::features::trade_ins::repo::trade_ins::transition(
+            crate::features::trade_ins::service::transition(
                 &mut tx,
                 t.id,
                 t.state,
@@ -251,13 +254,13 @@ pub async fn resolve(
             )
             .await
             .map_err(transition_error)?;
-            crate::features::orders::repo::stamp(&mut tx, t.id, "validated_at", now)
+            crate::features::orders::service::stamp(&mut tx, t.id, "validated_at", now)
                 .await
                 .map_err(db_error)?;
-            crate::features::orders::repo::set_final_price(&mut tx, t.id, t.price_minor)
+            crate::features::orders::service::set_final_price(&mut tx, t.id, t.price_minor)
                 .await
                 .map_err(db_error)?;
-            crate::features::orders::repo::create_payout(
+            crate::features::orders::service::create_payout(
                 &mut tx,
                 t.id,
                 t.price_minor,
@@ -286,7 +289,7 @@ pub async fn resolve(
             // Declared lost and the payout created first; then the money is
             // sent and the trade-in marked paid.
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
-            crate::features::trade_ins::repo::trade_ins::transition(
+            crate::features::trade_ins::service::transition(
                 &mut tx,
                 t.id,
                 t.state,
@@ -298,10 +301,10 @@ pub async fn resolve(
             )
             .await
             .map_err(transition_error)?;
-            crate::features::orders::repo::set_final_price(&mut tx, t.id, t.price_minor)
+            crate::features::orders::service::set_final_price(&mut tx, t.id, t.price_minor)
                 .await
                 .map_err(db_error)?;
-            crate::features::orders::repo::create_payout(
+            crate::features::orders::service::create_payout(
                 &mut tx,
                 t.id,
                 t.price_minor,
@@ -311,7 +314,7 @@ pub async fn resolve(
             .await
             .map_err(db_error)?;
             tx.commit().await.map_err(db_error)?;
-            let payout = crate::features::orders::repo::payout(state.db.pool(), t.id)
+            let payout = crate::features::orders::service::payout(state.db.pool(), t.id)
                 .await
                 .map_err(db_error)?
                 .ok_or_else(|| db_error("compensation without payout"))?;
@@ -328,7 +331,7 @@ pub async fn resolve(
                     AppError::Conflict(format!("the compensation could not be sent: {e}"))
                 })?;
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
-            crate::features::trade_ins::repo::trade_ins::transition(
+            crate::features::trade_ins::service::transition(
                 &mut tx,
                 t.id,
                 State::Lost,
@@ -340,10 +343,10 @@ pub async fn resolve(
             )
             .await
             .map_err(transition_error)?;
-            crate::features::orders::repo::mark_payout_sent(&mut tx, payout.id, &provider_ref, now)
+            crate::features::orders::service::mark_payout_sent(&mut tx, payout.id, &provider_ref, now)
                 .await
                 .map_err(db_error)?;
-            crate::features::orders::repo::stamp(&mut tx, t.id, "paid_at", now)
+            crate::features::orders::service::stamp(&mut tx, t.id, "paid_at", now)
                 .await
                 .map_err(db_error)?;
             enqueue(
@@ -389,7 +392,7 @@ pub async fn resolve(
     .await
     .map_err(db_error)?;
     let detail = format!("claim {claim_id} resolved: {} ({note})", outcome.code());
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: Some(ops_user),

@@ -485,7 +485,7 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
     tx.commit().await?;
     // This history is written into the past, where the KPI rollup never
     // looks again by itself.
-    crate::features::kpis::repo::rollup::rebuild(db, now).await?;
+    crate::features::kpis::service::rebuild_rollup(db, now).await?;
     Ok(Summary {
         consumers: consumers.len(),
         trade_ins: spec.trade_ins,

@@ -170,7 +170,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
     }
 
     let mut tx = db.write_tx().await?;
-    let variant_ids = crate::features::catalog::repo::variant_ids_by_sku(&mut tx).await?;
+    let variant_ids = crate::features::catalog::service::variant_ids_by_sku(&mut tx).await?;
     let user = |email: &'static str| Email::parse(email).expect("demo emails are valid");
     let people = [
         (DEMO_CONSUMER_EMAIL, Role::Customer, "Dana Demo"),
@@ -179,9 +179,9 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
     let mut summary = DemoSummary::default();
     for (i, (email, role, name)) in people.into_iter().enumerate() {
         let email = user(email);
-        crate::features::accounts::repo::users::insert(
+        crate::features::accounts::service::insert_user(
             &mut *tx,
-            crate::features::accounts::repo::users::NewUser {
+            crate::features::accounts::service::NewUser {
                 email: &email,
                 password_hash: &hashes[i],
                 role,
@@ -195,9 +195,9 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
     let mut listings = Vec::new();
     for (i, s) in sellers.iter().enumerate() {
         let email = user(s.email);
-        let user_id = crate::features::accounts::repo::users::insert(
+        let user_id = crate::features::accounts::service::insert_user(
             &mut *tx,
-            crate::features::accounts::repo::users::NewUser {
+            crate::features::accounts::service::NewUser {
                 email: &email,
                 password_hash: &hashes[i + 2],
                 role: Role::Seller,
@@ -206,9 +206,9 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
             now_ms,
         )
         .await?;
-        let seller_id = crate::features::sellers::repo::insert(
+        let seller_id = crate::features::sellers::service::insert_seller(
             &mut *tx,
-            &crate::features::sellers::repo::NewSeller {
+            &crate::features::sellers::service::NewSeller {
                 user_id,
                 company_name: s.company,
                 vat_number: s.vat,
@@ -237,7 +237,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 };
                 for grade in Grade::ALL {
                     if let Some(price_minor) = offer_minor(&s.profile, m, &v, grade) {
-                        listings.push(crate::features::sellers::repo::NewListing {
+                        listings.push(crate::features::sellers::service::NewListing {
                             seller_id,
                             variant_id,
                             grade,
@@ -248,7 +248,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
             }
         }
     }
-    crate::features::sellers::repo::insert_listings(db, &mut tx, &listings, now_ms).await?;
+    crate::features::sellers::service::insert_listings(db, &mut tx, &listings, now_ms).await?;
     summary.listings = listings.len();
     meta_set(&mut tx, "demo_seeded", &now_ms.to_string()).await?;
     tx.commit().await?;
@@ -302,9 +302,9 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
 
     let failed = |e: crate::error::AppError| SeedError::Demo(format!("demo fraud case: {e}"));
     let hash = hash_password(DEMO_PASSWORD.to_string()).await;
-    let sam = crate::features::accounts::repo::users::insert(
+    let sam = crate::features::accounts::service::insert_user(
         db.pool(),
-        crate::features::accounts::repo::users::NewUser {
+        crate::features::accounts::service::NewUser {
             email: &Email::parse(DEMO_SECOND_CONSUMER_EMAIL).expect("valid"),
             password_hash: &hash,
             role: Role::Customer,
@@ -340,7 +340,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
     .into_iter()
     .enumerate()
     {
-        let variant = crate::features::catalog::repo::variant_by_sku(db.pool(), sku)
+        let variant = crate::features::catalog::service::variant_by_sku(db.pool(), sku)
             .await?
             .ok_or_else(|| SeedError::Demo(format!("{sku} missing")))?;
         let mut conn = db.pool().acquire().await?;

@@ -44,7 +44,7 @@ async fn meta_set(
 /// not demo data: every installation needs it. Its account cannot sign in
 /// (its password hash is not a valid hash).
 pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedError> {
-    if crate::features::sellers::repo::recycler(db.pool())
+    if crate::features::sellers::service::recycler(db.pool())
         .await?
         .is_some()
     {
@@ -52,9 +52,9 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
     }
     let email = crate::domain::account::Email::parse("recycling@tradein.example").expect("valid");
     let mut tx = db.write_tx().await?;
-    let user_id = crate::features::accounts::repo::users::insert(
+    let user_id = crate::features::accounts::service::insert_user(
         &mut *tx,
-        crate::features::accounts::repo::users::NewUser {
+        crate::features::accounts::service::NewUser {
             email: &email,
             password_hash: "!no-login",
             role: crate::domain::account::Role::Seller,
@@ -63,9 +63,9 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
         now_ms,
     )
     .await?;
-    crate::features::sellers::repo::insert(
+    crate::features::sellers::service::insert_seller(
         &mut *tx,
-        &crate::features::sellers::repo::NewSeller {
+        &crate::features::sellers::service::NewSeller {
             user_id,
             company_name: "EcoCycle Recycling",
             vat_number: "FR55123456789",
@@ -103,7 +103,7 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
         .into_iter()
         .enumerate()
     {
-        let id = crate::features::catalog::repo::upsert_category(
+        let id = crate::features::catalog::service::upsert_category(
             &mut tx,
             category.slug(),
             category.name(),
@@ -117,7 +117,7 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
         let brand_id = match brand_ids.get(&m.brand) {
             Some(id) => *id,
             None => {
-                let id = crate::features::catalog::repo::upsert_brand(
+                let id = crate::features::catalog::service::upsert_brand(
                     &mut tx,
                     &m.brand_slug(),
                     &m.brand,
@@ -127,9 +127,9 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
                 id
             }
         };
-        let model_id = crate::features::catalog::repo::upsert_model(
+        let model_id = crate::features::catalog::service::upsert_model(
             &mut tx,
-            &crate::features::catalog::repo::ModelRow {
+            &crate::features::catalog::service::ModelRow {
                 category_id: category_ids[&m.category],
                 brand_id,
                 slug: &m.slug,
@@ -140,7 +140,7 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
         )
         .await?;
         for (position, v) in m.variants().iter().enumerate() {
-            crate::features::catalog::repo::upsert_variant(
+            crate::features::catalog::service::upsert_variant(
                 &mut tx,
                 model_id,
                 &v.sku,

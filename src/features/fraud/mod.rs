@@ -3,7 +3,7 @@
 //! (`/ops/blocklist`): add, remove, import a CSV file.
 
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;

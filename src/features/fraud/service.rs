@@ -5,10 +5,13 @@
 use crate::domain::fraud::evaluate;
 use crate::domain::identifiers::Imei;
 use crate::error::AppError;
-use crate::features::audit::repo::AuditEntry;
+use crate::features::audit::service::AuditEntry;
 use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 use sqlx::AnyConnection;
+
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::facts;
 
 /// Evaluates the rules for a trade-in; call inside its transaction.
 pub async fn check(
@@ -64,7 +67,7 @@ pub async fn review(
         ));
     }
     let detail = format!("payout {to}: {reason}");
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: Some(ops_user),
@@ -162,7 +165,7 @@ pub async fn block(
     } else {
         format!("{} IMEIs blocklisted ({new} new)", entries.len())
     };
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: Some(ops_user),
@@ -188,7 +191,7 @@ pub async fn unblock(state: &AppState, ops_user: i64, imei: &str) -> Result<(), 
         return Err(AppError::NotFound);
     }
     let detail = format!("IMEI {imei} removed from the blocklist");
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: Some(ops_user),

@@ -1,7 +1,7 @@
 //! What the KPI dashboard sends to the browser.
 
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;
@@ -187,7 +187,7 @@ impl From<crate::features::kpis::repo::seller_kpis::WeekFigures> for WeekView {
 #[server(prefix = "/api", endpoint = "seller_overview")]
 pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
     use crate::domain::account::Role;
-    use crate::features::sellers::repo as sellers;
+    use crate::features::sellers::service as sellers;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?;

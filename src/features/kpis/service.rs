@@ -4,12 +4,15 @@
 
 use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
 use crate::error::AppError;
-use crate::features::kpis::repo::ops_kpis::Filter;
 use crate::features::kpis::*;
 use crate::features::trade_ins::downloads::{csv_attachment, csv_field, refused};
 use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 use std::collections::BTreeMap;
+
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::ops_kpis::{breakdown, counts, totals, weekly, Filter, Group};
+pub use super::repo::rollup::{built_until as rollup_built_until, rebuild as rebuild_rollup, refresh as refresh_rollup_until};
 
 pub struct Request {
     pub kind: PeriodKind,
@@ -166,7 +169,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     .await
     .map_err(db_error)?;
     let (cur, before) = (&now_parts.total, &before_parts.total);
-    let targets: BTreeMap<String, i64> = crate::features::audit::repo::targets(&mut *c)
+    let targets: BTreeMap<String, i64> = crate::features::audit::service::targets(&mut *c)
         .await
         .map_err(db_error)?
         .into_iter()
@@ -248,16 +251,16 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         .collect();
     breakdown.sort_by_key(|b| std::cmp::Reverse(b.1));
     breakdown.truncate(10);
-    let categories = crate::features::catalog::repo::categories_with_counts(&mut *c)
+    let categories = crate::features::catalog::service::categories_with_counts(&mut *c)
         .await
         .map_err(db_error)?
         .into_iter()
         .map(|x| (x.slug, x.name))
         .collect();
-    let brands = crate::features::catalog::repo::all_brands(&mut *c)
+    let brands = crate::features::catalog::service::all_brands(&mut *c)
         .await
         .map_err(db_error)?;
-    let refurbishers = crate::features::audit::repo::refurbishers(&mut *c)
+    let refurbishers = crate::features::audit::service::refurbishers(&mut *c)
         .await
         .map_err(db_error)?;
     let inbox = crate::features::kpis::repo::queues::counts(&mut *c)
@@ -314,7 +317,7 @@ pub async fn set_target(
     };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::audit::repo::set_target(
+    crate::features::audit::service::set_target(
         &mut *tx,
         kpi.code(),
         kind.code(),
@@ -333,9 +336,9 @@ pub async fn set_target(
         ),
         None => format!("target for {} per {} removed", kpi.label(), kind.code()),
     };
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
-        &crate::features::audit::repo::AuditEntry {
+        &crate::features::audit::service::AuditEntry {
             actor_id: Some(ops_user),
             action: "kpi_target",
             detail: &detail,

@@ -18,13 +18,27 @@
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
 use crate::features::offers::repo as offers;
-use crate::platform::cache::{read, write, Kept, Loads};
+use crate::platform::cache::{Generation, read, write, Kept, Loads};
 use crate::platform::db::Db;
 use crate::platform::db::DbResult;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
+
+/// Writes in this process to what the offer rule reads (listings, sellers,
+/// cap usage), so offers kept in memory (`server::offer_cache`) know to
+/// read again.
+pub static GENERATION: Generation = Generation::named("offers");
+
+pub fn generation() -> u64 {
+    GENERATION.current()
+}
+
+/// Call with every write to listings, sellers or cap usage (`.inspect(changed)`).
+pub fn changed<T>(_: &T) {
+    GENERATION.bump();
+}
 
 /// Short: a refurbisher who changes a price expects consumers to see it now.
 pub const TTL: Duration = Duration::from_secs(2);
@@ -64,11 +78,11 @@ impl OfferCache {
     ) -> DbResult<Arc<Vec<Candidate>>> {
         let key = (variant_id, grade, week_start_ms);
         if let Some(c) = read(&self.markets, |m| {
-            m.get(&key).and_then(|k| k.fresh(offers::generation(), TTL))
+            m.get(&key).and_then(|k| k.fresh(generation(), TTL))
         }) {
             return Ok(c);
         }
-        let generation = offers::generation();
+        let generation = generation();
         self.loads
             .once(key, generation, || async {
                 let candidates = Arc::new(
@@ -91,7 +105,7 @@ impl OfferCache {
         variant_ids: &[i64],
         week_start_ms: i64,
     ) -> DbResult<HashMap<(i64, Grade), Arc<Vec<Candidate>>>> {
-        let generation = offers::generation();
+        let generation = generation();
         let mut out = HashMap::with_capacity(variant_ids.len() * Grade::ALL.len());
         let mut missing = Vec::new();
         read(&self.markets, |m| {
@@ -136,7 +150,7 @@ impl OfferCache {
     fn keep(&self, generation: u64, markets: Vec<(Key, Arc<Vec<Candidate>>)>) {
         write(&self.markets, |m| {
             if m.len() + markets.len() > MAX_KEPT {
-                let now = offers::generation();
+                let now = self::generation();
                 m.retain(|_, k| k.fresh(now, TTL).is_some());
                 if m.len() + markets.len() > MAX_KEPT {
                     m.clear();

@@ -1,3 +1,4 @@
 pub mod cache;
-pub mod repo;
+mod repo;
+pub mod service;
 pub mod shown;

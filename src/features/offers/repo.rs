@@ -3,32 +3,13 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
-use crate::domain::tradein::State;
-use crate::platform::cache::Generation;
+
+use super::cache::changed;
 use crate::platform::db::Db;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor};
 use std::collections::HashMap;
 
-/// Writes in this process to what the offer rule reads (listings, sellers,
-/// cap usage), so offers kept in memory (`server::offer_cache`) know to
-/// read again.
-pub static GENERATION: Generation = Generation::named("offers");
-
-pub fn generation() -> u64 {
-    GENERATION.current()
-}
-
-/// Call with every write to listings, sellers or cap usage (`.inspect(changed)`).
-pub fn changed<T>(_: &T) {
-    GENERATION.bump();
-}
-
-/// `'cancelled', 'expired'`: the states that give a cap unit back, named by
-/// the domain rule rather than written again here.
-pub fn states_not_counting_against_caps() -> String {
-    crate::platform::db::state_list(State::ALL.into_iter().filter(|s| !s.counts_against_caps()))
-}
 
 /// Every candidate as one text value: the database builds it in
 /// microseconds, while each row of a 50-row answer cost the Any driver (and

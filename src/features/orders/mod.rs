@@ -3,7 +3,7 @@
 //! payment.
 
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -245,17 +245,17 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
         crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
     let t = crate::features::orders::service::owned_by_seller(&g.state, seller_id, id).await?;
     let pool = g.state.db.pool();
-    let inbound = crate::features::trade_ins::repo::shipments::find(
+    let inbound = crate::features::trade_ins::service::shipment(
         pool,
         id,
-        crate::features::trade_ins::repo::shipments::Direction::Inbound,
+        crate::features::trade_ins::service::Direction::Inbound,
     )
     .await
     .or_internal(&g)?;
-    let ret = crate::features::trade_ins::repo::shipments::find(
+    let ret = crate::features::trade_ins::service::shipment(
         pool,
         id,
-        crate::features::trade_ins::repo::shipments::Direction::Return,
+        crate::features::trade_ins::service::Direction::Return,
     )
     .await
     .or_internal(&g)?;
@@ -304,7 +304,7 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
             .unwrap_or_default(),
         found_grade: found.map(|f| f.label().to_string()),
         suggested_price_minor: suggested,
-        claims: crate::features::claims::repo::for_trade_in(pool, id)
+        claims: crate::features::claims::service::for_trade_in(pool, id)
             .await
             .or_internal(&g)?
             .into_iter()

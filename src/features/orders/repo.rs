@@ -70,8 +70,6 @@ pub struct QueueRow {
     pub final_price_minor: Option<i64>,
     pub state: State,
     pub tracking_number: String,
-    pub imei: Option<String>,
-    pub created_at: i64,
     pub received_at: Option<i64>,
     pub validated_at: Option<i64>,
 }
@@ -87,7 +85,7 @@ pub async fn queue<'c>(
 ) -> DbResult<Vec<QueueRow>> {
     let mut sql = format!(
         "SELECT t.id, t.reference, m.name AS model_name, b.name AS brand_name, t.grade, t.price_minor, t.final_price_minor, t.state, \
-           COALESCE(s.tracking_number, '') AS tracking_number, t.imei, t.created_at, t.received_at, t.validated_at \
+           COALESCE(s.tracking_number, '') AS tracking_number, t.received_at, t.validated_at \
          FROM trade_ins t JOIN variants v ON v.id = t.variant_id JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
          LEFT JOIN shipments s ON s.trade_in_id = t.id AND s.direction = 'inbound' \
          WHERE t.seller_id = $1 AND t.state IN ({})",
@@ -123,8 +121,6 @@ pub async fn queue<'c>(
                 state: State::parse(&state)
                     .ok_or_else(|| sqlx::Error::Decode(format!("state {state}").into()))?,
                 tracking_number: r.try_get("tracking_number")?,
-                imei: r.try_get("imei")?,
-                created_at: r.try_get("created_at")?,
                 received_at: r.try_get("received_at")?,
                 validated_at: r.try_get("validated_at")?,
             })

@@ -12,8 +12,8 @@ use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::{check_counter_offer, Action, Actor, State};
 use crate::error::AppError;
 use crate::features::trade_ins::emails;
-use crate::features::trade_ins::repo::shipments::Direction;
-use crate::features::trade_ins::repo::trade_ins::{TradeInRecord, TransitionFailure};
+use crate::features::trade_ins::service::Direction;
+use crate::features::trade_ins::service::{TradeInRecord, TransitionFailure};
 use crate::features::trade_ins::service::{
     return_device, transition_error as refused, COUNTER_OFFER_DAYS,
 };
@@ -22,9 +22,12 @@ use crate::platform::mail::enqueue;
 use crate::platform::payouts::PayoutOrder;
 use crate::platform::state::AppState;
 
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::{create_payout, mark_payout_sent, payout, set_final_price, stamp};
+
 /// The seller account behind a user: (seller id, company name).
 pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), AppError> {
-    let s = crate::features::sellers::repo::overview_for_user(state.db.pool(), user_id)
+    let s = crate::features::sellers::service::overview_for_user(state.db.pool(), user_id)
         .await
         .map_err(db_error)?
         .ok_or(AppError::Forbidden)?;
@@ -37,7 +40,7 @@ pub async fn owned_by_seller(
     seller_id: i64,
     id: i64,
 ) -> Result<TradeInRecord, AppError> {
-    match crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
+    match crate::features::trade_ins::service::find(state.db.pool(), id)
         .await
         .map_err(db_error)?
     {
@@ -87,7 +90,7 @@ pub async fn receive(
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(
+    crate::features::trade_ins::service::transition(
         &mut tx,
         id,
         t.state,
@@ -103,11 +106,11 @@ pub async fn receive(
         .await
         .map_err(db_error)?;
     if let Some(s) =
-        crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound)
+        crate::features::trade_ins::service::shipment(&mut *tx, id, Direction::Inbound)
             .await
             .map_err(db_error)?
     {
-        crate::features::trade_ins::repo::shipments::add_event(
+        crate::features::trade_ins::service::add_shipment_event(
             &mut tx,
             s.id,
             "delivered",
@@ -171,7 +174,7 @@ pub async fn inspect(
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let mut current = t.state;
     if current == State::Received {
-        current = crate::features::trade_ins::repo::trade_ins::transition(
+        current = crate::features::trade_ins::service::transition(
             &mut tx,
             id,
             current,
@@ -206,7 +209,7 @@ pub async fn inspect(
             Some(SuspendReason::ImeiMismatch)
         }
         (Some(declared), _)
-            if crate::features::trade_ins::repo::trade_ins::blocklist_reason(&mut tx, declared)
+            if crate::features::trade_ins::service::blocklist_reason(&mut tx, declared)
                 .await
                 .map_err(db_error)?
                 .is_some() =>
@@ -264,7 +267,7 @@ async fn validate_in(
     } else {
         Action::Validate
     };
-    crate::features::trade_ins::repo::trade_ins::transition(
+    crate::features::trade_ins::service::transition(
         tx, t.id, from, action, actor, user, reason, now,
     )
     .await
@@ -304,7 +307,7 @@ async fn suspend_in(
     reason: SuspendReason,
     now: i64,
 ) -> Result<(), AppError> {
-    crate::features::trade_ins::repo::trade_ins::transition(
+    crate::features::trade_ins::service::transition(
         tx,
         t.id,
         from,
@@ -443,7 +446,7 @@ pub async fn counter_offer(
             .collect::<Vec<_>>()
             .join(",");
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        crate::features::trade_ins::repo::trade_ins::transition(
+        crate::features::trade_ins::service::transition(
             &mut tx,
             id,
             State::Inspecting,
@@ -624,7 +627,7 @@ pub async fn return_delivered(
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(
+    crate::features::trade_ins::service::transition(
         &mut tx,
         id,
         t.state,
@@ -637,11 +640,11 @@ pub async fn return_delivered(
     .await
     .map_err(refused)?;
     if let Some(s) =
-        crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Return)
+        crate::features::trade_ins::service::shipment(&mut *tx, id, Direction::Return)
             .await
             .map_err(db_error)?
     {
-        crate::features::trade_ins::repo::shipments::add_event(
+        crate::features::trade_ins::service::add_shipment_event(
             &mut tx,
             s.id,
             "delivered",
@@ -717,7 +720,7 @@ pub async fn confirm_payment_as(
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     // A hold placed since the check above (an inspection elsewhere) wins.
     crate::features::fraud::service::ensure_payable(&mut tx, id).await?;
-    match crate::features::trade_ins::repo::trade_ins::transition(
+    match crate::features::trade_ins::service::transition(
         &mut tx,
         id,
         State::Validated,
@@ -783,7 +786,7 @@ pub async fn ops_decide(
     resume: bool,
     reason: &str,
 ) -> Result<(), AppError> {
-    let t = crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
+    let t = crate::features::trade_ins::service::find(state.db.pool(), id)
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
@@ -806,7 +809,7 @@ pub async fn ops_decide(
     if resume {
         let now = state.clock.now_ms();
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        crate::features::trade_ins::repo::trade_ins::transition(
+        crate::features::trade_ins::service::transition(
             &mut tx,
             id,
             State::Suspended,

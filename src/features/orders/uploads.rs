@@ -182,7 +182,7 @@ pub async fn photo(
         return not_found();
     };
     let Ok(Some(t)) =
-        crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), trade_in_id).await
+        crate::features::trade_ins::service::find(state.db.pool(), trade_in_id).await
     else {
         return not_found();
     };

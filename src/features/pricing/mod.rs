@@ -4,7 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod files;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;
@@ -227,7 +227,7 @@ pub async fn save_buying_settings(
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
     let paused = paused.is_some_and(|p| p == "true" || p == "on");
-    crate::features::sellers::repo::set_buying(g.state.db.pool(), ctx.seller_id, paused, cap)
+    crate::features::sellers::service::set_buying(g.state.db.pool(), ctx.seller_id, paused, cap)
         .await
         .or_internal(&g)?;
     tracing::info!(
@@ -340,7 +340,7 @@ pub async fn load_listing_detail(
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let grade = Grade::parse(&grade).map_err(|_| AppError::NotFound)?;
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
-    let variant = crate::features::catalog::repo::variant_by_id(&mut *conn, variant_id)
+    let variant = crate::features::catalog::service::variant_by_id(&mut *conn, variant_id)
         .await
         .or_internal(&g)?
         .ok_or(AppError::NotFound)?;
@@ -352,7 +352,7 @@ pub async fn load_listing_detail(
         .ok_or(AppError::NotFound)?;
     let week = crate::domain::dates::week_start_ms(now);
     let mut curve: Vec<i64> =
-        crate::features::offers::repo::candidates(&mut *conn, variant_id, grade, week)
+        crate::features::offers::service::candidates(&mut *conn, variant_id, grade, week)
             .await
             .or_internal(&g)?
             .into_iter()

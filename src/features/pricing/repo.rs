@@ -5,8 +5,8 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::price_import::{Existing, Planned};
-use crate::features::catalog::repo::{variant_from_row, VariantInfo, SELECT_VARIANT};
-use crate::features::offers::repo::changed;
+use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
+use crate::features::offers::cache::changed;
 use crate::platform::db::{id_list, DbResult};
 use crate::platform::db::{Backend, Db};
 use sqlx::{AnyConnection, Executor, Row};

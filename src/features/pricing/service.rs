@@ -12,13 +12,15 @@ use crate::domain::price_csv;
 use crate::domain::price_import::{fingerprint, plan};
 use crate::error::AppError;
 use crate::features::offers::cache::OfferCache;
-use crate::features::pricing::repo::Source;
 use crate::features::pricing::*;
 use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::{history, lock_grid, save, Cell, GridQuery, Only, Saved, Sort, Source};
 
 /// The signed-in refurbisher.
 #[derive(Clone, Debug)]
@@ -33,7 +35,7 @@ pub struct SellerCtx {
 
 /// The seller account of a user, or Forbidden (a seller user always has one).
 pub async fn seller_ctx(state: &AppState, user_id: i64) -> Result<SellerCtx, AppError> {
-    let s = crate::features::sellers::repo::overview_for_user(state.db.pool(), user_id)
+    let s = crate::features::sellers::service::overview_for_user(state.db.pool(), user_id)
         .await
         .map_err(db_error)?
         .ok_or(AppError::Forbidden)?;
@@ -47,7 +49,7 @@ pub async fn seller_ctx(state: &AppState, user_id: i64) -> Result<SellerCtx, App
     })
 }
 
-pub fn variant_name(v: &crate::features::catalog::repo::VariantInfo) -> String {
+pub fn variant_name(v: &crate::features::catalog::service::VariantInfo) -> String {
     let mut name = format!(
         "{} · {}",
         full_name(&v.brand_name, &v.model_name),
@@ -127,7 +129,7 @@ pub async fn cells(
                 .await?
         }
         None => {
-            crate::features::offers::repo::candidates_for_variants(&mut *conn, variant_ids, week)
+            crate::features::offers::service::candidates_for_variants(&mut *conn, variant_ids, week)
                 .await?
                 .into_iter()
                 .map(|(k, c)| (k, Arc::new(c)))
@@ -208,16 +210,16 @@ pub async fn grid_page(
                 .collect(),
         })
         .collect();
-    let categories = crate::features::catalog::repo::categories_with_counts(&mut *conn)
+    let categories = crate::features::catalog::service::categories_with_counts(&mut *conn)
         .await
         .map_err(db_error)?
         .into_iter()
         .map(|c| (c.slug, c.name))
         .collect();
-    let brands = crate::features::catalog::repo::all_brands(&mut *conn)
+    let brands = crate::features::catalog::service::all_brands(&mut *conn)
         .await
         .map_err(db_error)?;
-    let units_this_week = crate::features::sellers::repo::units_in_week(
+    let units_this_week = crate::features::sellers::service::units_in_week(
         &mut *conn,
         ctx.seller_id,
         week_start_ms(now),
@@ -254,8 +256,8 @@ async fn one_cell(
 async fn known_variant(
     state: &AppState,
     variant_id: i64,
-) -> Result<crate::features::catalog::repo::VariantInfo, AppError> {
-    crate::features::catalog::repo::variant_by_id(state.db.pool(), variant_id)
+) -> Result<crate::features::catalog::service::VariantInfo, AppError> {
+    crate::features::catalog::service::variant_by_id(state.db.pool(), variant_id)
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)
@@ -361,7 +363,7 @@ pub async fn match_preview(
         .map_err(db_error)?;
     let mut lines = Vec::new();
     for &v in variant_ids {
-        let Some(info) = crate::features::catalog::repo::variant_by_id(&mut *conn, v)
+        let Some(info) = crate::features::catalog::service::variant_by_id(&mut *conn, v)
             .await
             .map_err(db_error)?
         else {
@@ -506,7 +508,7 @@ pub async fn preview_import(
 ) -> Result<ImportReport, AppError> {
     let parsing = parse_in_background(text);
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let ids = crate::features::catalog::repo::variant_ids_by_sku(&mut conn)
+    let ids = crate::features::catalog::service::variant_ids_by_sku(&mut conn)
         .await
         .map_err(db_error)?;
     let existing = crate::features::pricing::repo::existing(&mut conn, ctx.seller_id)
@@ -530,7 +532,7 @@ pub async fn apply_import(
     let parsing = parse_in_background(text);
     let ids = {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-        crate::features::catalog::repo::variant_ids_by_sku(&mut conn)
+        crate::features::catalog::service::variant_ids_by_sku(&mut conn)
             .await
             .map_err(db_error)?
     };

@@ -4,8 +4,8 @@
 use crate::domain::dates::DAY_MS;
 use crate::domain::kpi::{Counts, Kpi};
 use crate::error::AppError;
-use crate::features::audit::repo::AuditEntry;
-use crate::features::kpis::repo::ops_kpis::{Filter, Group};
+use crate::features::audit::service::AuditEntry;
+use crate::features::kpis::service::{Filter, Group};
 use crate::features::quality::Scorecard;
 use crate::platform::db::db_error;
 use crate::platform::state::AppState;
@@ -18,12 +18,12 @@ pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
     let sellers: Vec<(i64, String, String, i64)> =
         sqlx::query_as("SELECT id, company_name, status, quality_score FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name").fetch_all(&mut *conn).await.map_err(db_error)?;
     let disputes: std::collections::HashMap<i64, i64> =
-        crate::features::claims::repo::per_seller(&mut *conn, now - WINDOW_MS)
+        crate::features::claims::service::per_seller(&mut *conn, now - WINDOW_MS)
             .await
             .map_err(db_error)?
             .into_iter()
             .collect();
-    let mut by_seller = crate::features::kpis::repo::ops_kpis::counts(
+    let mut by_seller = crate::features::kpis::service::counts(
         &mut conn,
         now - WINDOW_MS,
         now,
@@ -67,14 +67,14 @@ pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize,
     let mut n = 0;
     for c in &cards {
         if let Some(score) = c.computed_score.filter(|s| *s != c.quality_score) {
-            crate::features::sellers::repo::set_quality_score(&mut *tx, c.seller_id, score)
+            crate::features::sellers::service::set_quality_score(&mut *tx, c.seller_id, score)
                 .await
                 .map_err(db_error)?;
             n += 1;
         }
     }
     let detail = format!("quality scores recomputed ({n} changed)");
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: ops_user,
@@ -108,14 +108,14 @@ pub async fn set_suspended(
     };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if crate::features::sellers::repo::contact(&mut *tx, seller_id)
+    if crate::features::sellers::service::contact(&mut *tx, seller_id)
         .await
         .map_err(db_error)?
         .is_none()
     {
         return Err(AppError::NotFound);
     }
-    if !crate::features::sellers::repo::change_status(
+    if !crate::features::sellers::service::change_status(
         &mut *tx, seller_id, from, to, ops_user, &reason, now,
     )
     .await
@@ -126,7 +126,7 @@ pub async fn set_suspended(
         )));
     }
     let detail = format!("refurbisher {to}: {reason}");
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
         &AuditEntry {
             actor_id: Some(ops_user),

@@ -184,7 +184,7 @@ pub async fn resolve_offer(
         Decision::Recycle => (OfferKind::Recycle, None),
     };
     if record_view {
-        let shown = crate::features::offers::repo::ShownOffer {
+        let shown = crate::features::offers::service::ShownOffer {
             variant_id: variant.variant_id,
             grade,
             seller_id: buyer.map(|b| b.0),

@@ -1,5 +1,5 @@
 use crate::domain::grade::Grade;
-use crate::features::offers::repo::changed;
+use crate::features::offers::cache::changed;
 use crate::platform::db::Db;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor};
@@ -64,12 +64,6 @@ pub async fn recycler<'c>(
     .await
 }
 
-pub async fn count<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sellers")
-        .fetch_one(ex)
-        .await
-}
-
 pub struct NewListing {
     pub seller_id: i64,
     pub variant_id: i64,
@@ -106,12 +100,6 @@ pub async fn insert_listings(
         query.execute(&mut *conn).await.inspect(changed)?;
     }
     Ok(())
-}
-
-pub async fn count_listings<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM listings")
-        .fetch_one(ex)
-        .await
 }
 
 #[derive(Clone, Debug)]
@@ -152,34 +140,6 @@ pub async fn overview_for_user<'c>(
         })
     })
     .transpose()
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MarketplaceCounts {
-    pub customers: i64,
-    pub sellers_approved: i64,
-    pub sellers_pending: i64,
-    pub listings: i64,
-}
-
-pub async fn marketplace_counts<'c>(
-    ex: impl Executor<'c, Database = Any>,
-) -> DbResult<MarketplaceCounts> {
-    use sqlx::Row;
-    let r = sqlx::query(
-        "SELECT (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers, \
-           (SELECT COUNT(*) FROM sellers WHERE status = 'approved' AND kind = 'refurbisher') AS approved, \
-           (SELECT COUNT(*) FROM sellers WHERE status = 'pending') AS pending, \
-           (SELECT COUNT(*) FROM listings WHERE active = 1) AS listings",
-    )
-    .fetch_one(ex)
-    .await?;
-    Ok(MarketplaceCounts {
-        customers: r.try_get("customers")?,
-        sellers_approved: r.try_get("approved")?,
-        sellers_pending: r.try_get("pending")?,
-        listings: r.try_get("listings")?,
-    })
 }
 
 /// The warehouse address of a row with the sellers table's columns.

@@ -6,6 +6,12 @@ use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
 
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::{
+    change_status, contact, insert as insert_seller, insert_listings, overview_for_user, recycler,
+    set_buying, set_quality_score, units_in_week, warehouse_address, NewListing, NewSeller,
+};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     Approve,
@@ -62,9 +68,9 @@ pub async fn decide(
     } else {
         format!("application {to}: {reason}")
     };
-    crate::features::audit::repo::audit(
+    crate::features::audit::service::record(
         &mut *tx,
-        &crate::features::audit::repo::AuditEntry {
+        &crate::features::audit::service::AuditEntry {
             actor_id: Some(ops_user_id),
             action: "seller_application",
             seller_id: Some(seller_id),

@@ -8,7 +8,7 @@ pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod label;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;

@@ -1,7 +1,7 @@
 //! The consumer's side of a trade-in: confirming it (with its label),
 //! shipping, cancelling, and the deadlines that run without anyone asking.
 //! Each action is one transaction; each state change goes through
-//! `repo::trade_ins::transition` and the domain's table.
+//! `transition` (below) and the domain's table.
 
 use crate::domain::address::PostalAddress;
 use crate::domain::dates::{week_start_ms, Date, DAY_MS};
@@ -13,14 +13,46 @@ use crate::domain::offer::{decide, Decision, SHIP_WITHIN_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
 use crate::error::AppError;
 use crate::features::trade_ins::emails;
-use crate::features::trade_ins::repo::shipments::Direction;
-use crate::features::trade_ins::repo::trade_ins::TransitionFailure;
 use crate::platform::carrier::ShipmentRequest;
 use crate::platform::db::{db_error, is_unique_violation, lock};
 use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
 use rand::Rng;
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
+
+// What other features run on their own connection, inside their own transaction.
+pub use super::repo::shipments::{add_event as add_shipment_event, find as shipment, Direction};
+pub use super::repo::trade_ins::{add_to_blocklist, blocklist_reason, find, TradeInRecord, TransitionFailure};
+
+/// Moves a trade-in from `from` by `action`, if the domain's table allows
+/// it for `actor`: one UPDATE guarded by the expected state, and its event.
+/// A trade-in abandoned before shipping gives its weekly cap units back.
+/// Every feature that moves a trade-in calls this, inside its own
+/// transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn transition(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: State,
+    action: Action,
+    actor: Actor,
+    actor_user_id: Option<i64>,
+    reason: &str,
+    now_ms: i64,
+) -> Result<State, TransitionFailure> {
+    use super::repo::trade_ins as repo;
+    let to = crate::domain::tradein::next_state(from, action, actor)?;
+    if !repo::set_state_if(conn, id, from, to, now_ms).await? {
+        let now = repo::current_state(conn, id).await?;
+        return Err(TransitionFailure::Stale(now.unwrap_or(from)));
+    }
+    if from.counts_against_caps() && !to.counts_against_caps() {
+        let (listing, seller, created) = repo::cap_holder(conn, id).await?;
+        crate::features::offers::service::give_back_unit(conn, listing, seller, week_start_ms(created)).await?;
+    }
+    repo::record_event(conn, id, &format!("{action:?}"), Some(from), to, actor, actor_user_id, reason, now_ms).await?;
+    Ok(to)
+}
 
 /// Days a consumer has to answer a counter-offer before the device goes back.
 pub const COUNTER_OFFER_DAYS: i64 = 7;
@@ -78,7 +110,7 @@ pub async fn current_decision(
     now_ms: i64,
 ) -> Result<Decision, sqlx::Error> {
     let candidates =
-        crate::features::offers::repo::candidates(conn, variant_id, grade, week_start_ms(now_ms))
+        crate::features::offers::service::candidates(conn, variant_id, grade, week_start_ms(now_ms))
             .await?;
     Ok(decide(&candidates))
 }
@@ -88,7 +120,7 @@ pub async fn current_decision(
 pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppError> {
     let db = &state.db;
     let now = state.clock.now_ms();
-    let variant = crate::features::catalog::repo::variant_by_sku(db.pool(), &req.sku)
+    let variant = crate::features::catalog::service::variant_by_sku(db.pool(), &req.sku)
         .await
         .map_err(db_error)?
         .ok_or_else(|| {
@@ -125,7 +157,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     let (seller_id, listing_id, price_minor, recycling) = match &decision {
         Decision::Buy(c) => (c.seller_id, Some(c.listing_id), c.price_minor, false),
         Decision::Recycle => {
-            let (id, _) = crate::features::sellers::repo::recycler(db.pool())
+            let (id, _) = crate::features::sellers::service::recycler(db.pool())
                 .await
                 .map_err(db_error)?
                 .ok_or_else(|| db_error("no recycling partner"))?;
@@ -146,7 +178,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         ));
     }
     let reference = new_reference();
-    let warehouse = crate::features::sellers::repo::warehouse_address(db.pool(), seller_id)
+    let warehouse = crate::features::sellers::service::warehouse_address(db.pool(), seller_id)
         .await
         .map_err(db_error)?
         .ok_or_else(|| db_error("seller vanished"))?;
@@ -244,7 +276,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     // The unit of the buyer's weekly caps is taken by a conditional update
     // that only succeeds below the cap: of confirmations racing for the
     // last unit, one gets it.
-    if !crate::features::offers::repo::take_unit(&mut tx, listing_id, seller_id, week_start_ms(now))
+    if !crate::features::offers::service::take_unit(&mut tx, listing_id, seller_id, week_start_ms(now))
         .await
         .map_err(db_error)?
     {
@@ -317,7 +349,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     )
     .await
     .map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(
+    transition(
         &mut tx,
         id,
         State::Created,
@@ -398,7 +430,7 @@ pub async fn mark_shipped(state: &AppState, customer_id: i64, id: i64) -> Result
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(
+    transition(
         &mut tx,
         id,
         t.state,
@@ -436,7 +468,7 @@ pub async fn cancel(state: &AppState, customer_id: i64, id: i64) -> Result<(), A
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::trade_ins::repo::trade_ins::transition(
+    transition(
         &mut tx,
         id,
         t.state,
@@ -534,7 +566,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
             continue;
         };
         let mut tx = state.db.write_tx().await.map_err(db_error)?;
-        match crate::features::trade_ins::repo::trade_ins::transition(
+        match transition(
             &mut tx,
             id,
             State::LabelIssued,
@@ -644,7 +676,7 @@ pub async fn return_device(
         .await
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    match crate::features::trade_ins::repo::trade_ins::transition(
+    match transition(
         &mut tx,
         t.id,
         t.state,

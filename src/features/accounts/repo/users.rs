@@ -63,20 +63,3 @@ pub async fn find_by_email<'c>(
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn find_by_id<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    id: i64,
-) -> DbResult<Option<UserRecord>> {
-    let row =
-        sqlx::query("SELECT id, email, password_hash, role, display_name FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ex)
-            .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
-pub async fn count<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(ex)
-        .await
-}

@@ -1,6 +1,5 @@
 //! Figures for the refurbisher's dashboard, per ISO week.
 
-use crate::features::offers::repo::states_not_counting_against_caps;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Row};
 
@@ -24,7 +23,9 @@ pub async fn week(
     from: i64,
     to: i64,
 ) -> DbResult<WeekFigures> {
-    let excluded = states_not_counting_against_caps();
+    let excluded = crate::platform::db::state_list(
+        crate::domain::tradein::State::ALL.into_iter().filter(|s| !s.counts_against_caps()),
+    );
     let counts = sqlx::query(&format!(
         "SELECT \
            (SELECT COUNT(*) FROM trade_ins WHERE seller_id = $1 AND created_at >= $2 AND created_at < $3 AND state NOT IN ({excluded})) AS bought, \

@@ -89,7 +89,6 @@ pub async fn find<'c>(
 #[derive(Clone, Debug)]
 pub struct TrackingEvent {
     pub direction: String,
-    pub code: String,
     pub description: String,
     pub at: i64,
 }
@@ -99,7 +98,7 @@ pub async fn events_for_trade_in<'c>(
     trade_in_id: i64,
 ) -> DbResult<Vec<TrackingEvent>> {
     let rows = sqlx::query(
-        "SELECT s.direction, e.code, e.description, e.at FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id \
+        "SELECT s.direction, e.description, e.at FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id \
          WHERE s.trade_in_id = $1 ORDER BY e.at, e.id",
     )
     .bind(trade_in_id)
@@ -109,7 +108,6 @@ pub async fn events_for_trade_in<'c>(
         .map(|r| {
             Ok(TrackingEvent {
                 direction: r.try_get("direction")?,
-                code: r.try_get("code")?,
                 description: r.try_get("description")?,
                 at: r.try_get("at")?,
             })

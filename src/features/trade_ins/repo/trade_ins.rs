@@ -3,7 +3,7 @@
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
-use crate::domain::tradein::{next_state, Action, Actor, State, TransitionError};
+use crate::domain::tradein::{Actor, State, TransitionError};
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -127,66 +127,39 @@ pub enum TransitionFailure {
     Db(#[from] sqlx::Error),
 }
 
-/// Moves a trade-in from `from` by `action`, if the domain's table allows
-/// it for `actor`: one UPDATE guarded by the expected state, and its event.
-/// Run it inside the caller's transaction.
-pub async fn transition(
+/// Sets the state to `to` if it is still `from`: false when someone else
+/// changed it between reading and writing.
+pub async fn set_state_if(
     conn: &mut AnyConnection,
     id: i64,
     from: State,
-    action: Action,
-    actor: Actor,
-    actor_user_id: Option<i64>,
-    reason: &str,
+    to: State,
     now_ms: i64,
-) -> Result<State, TransitionFailure> {
-    let to = next_state(from, action, actor)?;
-    let done = sqlx::query(
-        "UPDATE trade_ins SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
-    )
-    .bind(to.code())
-    .bind(now_ms)
-    .bind(id)
-    .bind(from.code())
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() != 1 {
-        let now: Option<String> = sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        return Err(TransitionFailure::Stale(
-            now.and_then(|s| State::parse(&s)).unwrap_or(from),
-        ));
-    }
-    // A trade-in abandoned before shipping gives its weekly cap unit back.
-    if from.counts_against_caps() && !to.counts_against_caps() {
-        let (listing, seller, created): (Option<i64>, i64, i64) =
-            sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await?;
-        crate::features::offers::repo::give_back_unit(
-            conn,
-            listing,
-            seller,
-            crate::domain::dates::week_start_ms(created),
-        )
+) -> DbResult<bool> {
+    let done = sqlx::query("UPDATE trade_ins SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+        .bind(to.code())
+        .bind(now_ms)
+        .bind(id)
+        .bind(from.code())
+        .execute(&mut *conn)
         .await?;
-    }
-    record_event(
-        conn,
-        id,
-        &format!("{action:?}"),
-        Some(from),
-        to,
-        actor,
-        actor_user_id,
-        reason,
-        now_ms,
-    )
-    .await?;
-    Ok(to)
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn current_state(conn: &mut AnyConnection, id: i64) -> DbResult<Option<State>> {
+    let now: Option<String> = sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(now.and_then(|s| State::parse(&s)))
+}
+
+/// What holds the trade-in's cap units: (listing id, seller id, created at).
+pub async fn cap_holder(conn: &mut AnyConnection, id: i64) -> DbResult<(Option<i64>, i64, i64)> {
+    sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -346,10 +319,7 @@ pub async fn list_for_customer<'c>(
 
 #[derive(Clone, Debug)]
 pub struct EventRecord {
-    pub action: String,
-    pub from_state: Option<State>,
     pub to_state: State,
-    pub actor_role: String,
     pub reason: String,
     pub at: i64,
 }
@@ -358,19 +328,15 @@ pub async fn events<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
 ) -> DbResult<Vec<EventRecord>> {
-    let rows = sqlx::query("SELECT action, from_state, to_state, actor_role, reason, at FROM trade_in_events WHERE trade_in_id = $1 ORDER BY at, id")
+    let rows = sqlx::query("SELECT to_state, reason, at FROM trade_in_events WHERE trade_in_id = $1 ORDER BY at, id")
         .bind(id)
         .fetch_all(ex)
         .await?;
     rows.iter()
         .map(|r| {
-            let from: Option<String> = r.try_get("from_state")?;
             let to: String = r.try_get("to_state")?;
             Ok(EventRecord {
-                action: r.try_get("action")?,
-                from_state: from.and_then(|f| State::parse(&f)),
                 to_state: State::parse(&to).ok_or_else(|| decode_err("state", &to))?,
-                actor_role: r.try_get("actor_role")?,
                 reason: r.try_get("reason")?,
                 at: r.try_get("at")?,
             })
@@ -440,12 +406,3 @@ pub async fn claim_expiry_warning(conn: &mut AnyConnection, id: i64) -> DbResult
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn count_for_customer<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    customer_id: i64,
-) -> DbResult<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM trade_ins WHERE customer_id = $1")
-        .bind(customer_id)
-        .fetch_one(ex)
-        .await
-}
