@@ -1,10 +1,12 @@
 //! Shared components: layout, forms, error pages.
 
+pub mod breadcrumbs;
 pub mod chart;
 pub mod data;
 pub mod errors;
 pub mod form;
 pub mod layout;
+pub mod question;
 pub mod radios;
 
 /// Percent-encodes a query-string value.

@@ -6,9 +6,7 @@
 pub mod views;
 
 use crate::domain::grade::Grade;
-use crate::domain::grading::Choice;
 use crate::error::AppError;
-use crate::ui::radios::{radios_html, Radio};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -280,26 +278,6 @@ pub async fn load_model_detail(
     })
 }
 
-/// A question's answers never change, so their markup is written once per
-/// process (a handful of questions, each kept for good).
-fn question_choices_html(name: &'static str, choices: &'static [Choice]) -> &'static str {
-    type Written = (&'static str, usize, &'static str);
-    static WRITTEN: std::sync::Mutex<Vec<Written>> = std::sync::Mutex::new(Vec::new());
-    let key = choices.as_ptr() as usize;
-    let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, _, html)) = written.iter().find(|(n, k, _)| *n == name && *k == key) {
-        return html;
-    }
-    let radios = choices.iter().map(|c| Radio {
-        value: c.code,
-        label: c.label,
-        description: Some(c.explanation),
-        checked: false,
-    });
-    let html: &'static str = Box::leak(radios_html(name, radios).into_boxed_str());
-    written.push((name, key, html));
-    html
-}
 
 #[server(prefix = "/api", endpoint = "get_offer")]
 pub async fn get_offer(

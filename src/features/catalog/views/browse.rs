@@ -2,6 +2,7 @@
 
 use super::super::*;
 use crate::features::catalog::ModelCard;
+use crate::ui::breadcrumbs::Breadcrumbs;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -27,19 +28,6 @@ pub fn ModelLinks(models: Vec<ModelCard>) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
-    }
-}
-
-#[component]
-pub fn Breadcrumbs(items: Vec<(String, String)>, current: String) -> impl IntoView {
-    view! {
-        <nav aria-label="Breadcrumb" class="breadcrumbs">
-            <ol>
-                <li><a href="/">"Home"</a></li>
-                {items.into_iter().map(|(href, label)| view! { <li><a href=href>{label}</a></li> }).collect_view()}
-                <li aria-current="page">{current}</li>
-            </ol>
-        </nav>
     }
 }
 

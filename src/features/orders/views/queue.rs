@@ -7,7 +7,7 @@ use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
 use crate::error::AppError;
-use crate::features::sell::views::model_page::Question;
+use crate::ui::question::Question;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,31 +1,14 @@
 //! A model's page: choose the storage, answer three questions, see the offer.
 
 use super::super::*;
-use crate::domain::grading::{Choice, BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
-use crate::features::catalog::views::browse::Breadcrumbs;
+use crate::domain::grading::{BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
+use crate::ui::breadcrumbs::Breadcrumbs;
+use crate::ui::question::Question;
 use crate::ui::radios::{radios_html, Radio};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
-
-/// One question as a radio group: a legend, then each answer with its
-/// explanation tied to it for screen readers.
-#[component]
-pub fn Question(
-    name: &'static str,
-    legend: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    choices: &'static [Choice],
-) -> impl IntoView {
-    view! {
-        <fieldset class="question">
-            <legend>{legend}</legend>
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            <div class="choices" inner_html=question_choices_html(name, choices)/>
-        </fieldset>
-    }
-}
 
 #[component]
 pub fn ModelPage() -> impl IntoView {

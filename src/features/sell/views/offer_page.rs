@@ -5,7 +5,7 @@ use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::money::Money;
 use crate::domain::offer::SHIP_WITHIN_DAYS;
 use crate::error::AppError;
-use crate::features::catalog::views::browse::Breadcrumbs;
+use crate::ui::breadcrumbs::Breadcrumbs;
 use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,0 +1,45 @@
+//! One question of the condition questionnaire as a radio group: the
+//! consumer's model page and the refurbisher's inspection ask the same ones.
+
+use crate::domain::grading::Choice;
+use crate::ui::radios::{radios_html, Radio};
+use leptos::prelude::*;
+
+/// One question as a radio group: a legend, then each answer with its
+/// explanation tied to it for screen readers.
+#[component]
+pub fn Question(
+    name: &'static str,
+    legend: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    choices: &'static [Choice],
+) -> impl IntoView {
+    view! {
+        <fieldset class="question">
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <div class="choices" inner_html=question_choices_html(name, choices)/>
+        </fieldset>
+    }
+}
+
+/// A question's answers never change, so their markup is written once per
+/// process (a handful of questions, each kept for good).
+fn question_choices_html(name: &'static str, choices: &'static [Choice]) -> &'static str {
+    type Written = (&'static str, usize, &'static str);
+    static WRITTEN: std::sync::Mutex<Vec<Written>> = std::sync::Mutex::new(Vec::new());
+    let key = choices.as_ptr() as usize;
+    let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, html)) = written.iter().find(|(n, k, _)| *n == name && *k == key) {
+        return html;
+    }
+    let radios = choices.iter().map(|c| Radio {
+        value: c.code,
+        label: c.label,
+        description: Some(c.explanation),
+        checked: false,
+    });
+    let html: &'static str = Box::leak(radios_html(name, radios).into_boxed_str());
+    written.push((name, key, html));
+    html
+}
