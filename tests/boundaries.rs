@@ -21,7 +21,9 @@ struct Source {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -40,8 +42,13 @@ fn sources(dir: &str) -> Vec<Source> {
     files
         .into_iter()
         .map(|path| {
-            let rel = path.strip_prefix(Path::new(ROOT).join("src")).unwrap_or(&path);
-            let mut module: Vec<String> = rel.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+            let rel = path
+                .strip_prefix(Path::new(ROOT).join("src"))
+                .unwrap_or(&path);
+            let mut module: Vec<String> = rel
+                .iter()
+                .map(|c| c.to_string_lossy().into_owned())
+                .collect();
             let last = module.pop().unwrap_or_default();
             let stem = last.trim_end_matches(".rs");
             if !matches!(stem, "mod" | "lib" | "main") {
@@ -81,7 +88,9 @@ fn paths(src: &Source) -> Vec<(usize, Vec<String>)> {
         }
         let (_, acc) = open.as_ref().unwrap();
         let depth = acc.matches('{').count() as i64 - acc.matches('}').count() as i64;
-        if !acc.trim_start().starts_with("use ") && !acc.trim_start().starts_with("pub use ") || depth <= 0 {
+        if !acc.trim_start().starts_with("use ") && !acc.trim_start().starts_with("pub use ")
+            || depth <= 0
+        {
             joined.push(open.take().unwrap());
         }
     }
@@ -131,7 +140,9 @@ fn expand(path: &str) -> Vec<String> {
 }
 
 fn resolve(module: &[String], path: &str) -> Option<Vec<String>> {
-    let mut parts = path.split("::").map(|s| s.split(" as ").next().unwrap_or(s).to_string());
+    let mut parts = path
+        .split("::")
+        .map(|s| s.split(" as ").next().unwrap_or(s).to_string());
     let first = parts.next()?;
     let mut abs: Vec<String> = match first.as_str() {
         "crate" | "tradein" => Vec::new(),
@@ -160,7 +171,10 @@ fn feature_of(module: &[String]) -> Option<&str> {
 }
 
 fn at(src: &Source, line: usize) -> String {
-    format!("{}:{line}", src.path.strip_prefix(ROOT).unwrap_or(&src.path).display())
+    format!(
+        "{}:{line}",
+        src.path.strip_prefix(ROOT).unwrap_or(&src.path).display()
+    )
 }
 
 /// What every rule below is checked over: the app, its tests and the bench.
@@ -178,21 +192,31 @@ fn broken(src: &Source, target: &[String]) -> Option<String> {
     let from = feature_of(&src.module);
     let in_src = src.path.starts_with(Path::new(ROOT).join("src"));
     if in_src && src.module.first().is_some_and(|m| m == "domain") {
-        if let Some(top) = target.first().filter(|t| matches!(t.as_str(), "platform" | "features" | "startup")) {
+        if let Some(top) = target
+            .first()
+            .filter(|t| matches!(t.as_str(), "platform" | "features" | "startup"))
+        {
             return Some(format!("domain/ is pure: it may not use crate::{top}"));
         }
     }
-    if in_src && src.module.first().is_some_and(|m| m == "platform") && target.first().is_some_and(|t| t == "features") {
+    if in_src
+        && src.module.first().is_some_and(|m| m == "platform")
+        && target.first().is_some_and(|t| t == "features")
+    {
         return Some("platform/ knows no feature".into());
     }
     if let [top, owner, part, ..] = target {
         if top == "features" && matches!(part.as_str(), "repo" | "views") {
             let own = from == Some(owner.as_str());
             if part == "repo" && !own {
-                return Some(format!("the {owner} repository is private to features/{owner}: call its service"));
+                return Some(format!(
+                    "the {owner} repository is private to features/{owner}: call its service"
+                ));
             }
             if part == "views" && from.is_some() && !own {
-                return Some(format!("features/{owner}'s views are its own: shared components go in ui/"));
+                return Some(format!(
+                    "features/{owner}'s views are its own: shared components go in ui/"
+                ));
             }
         }
     }
@@ -213,7 +237,9 @@ fn breaches(all: &[Source]) -> Vec<String> {
 
 #[test]
 fn domain_uses_neither_the_database_nor_the_web_server() {
-    static CRATES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(sqlx|axum|leptos_axum|tokio|tower|tower_http)::").unwrap());
+    static CRATES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(sqlx|axum|leptos_axum|tokio|tower|tower_http)::").unwrap()
+    });
     let mut found = Vec::new();
     for src in sources("src/domain") {
         for (n, line) in src.text.lines().enumerate() {
@@ -222,13 +248,21 @@ fn domain_uses_neither_the_database_nor_the_web_server() {
             }
         }
     }
-    assert!(found.is_empty(), "domain/ must stay pure:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "domain/ must stay pure:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn every_module_keeps_to_the_layout() {
     let found = breaches(&everything());
-    assert!(found.is_empty(), "layout rules broken:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "layout rules broken:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -244,7 +278,11 @@ fn a_feature_declares_its_repository_private() {
             }
         }
     }
-    assert!(found.is_empty(), "`mod repo` without `pub`:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "`mod repo` without `pub`:\n{}",
+        found.join("\n")
+    );
 }
 
 /// The checker itself: each rule catches what it is for, however the path is spelt.
@@ -252,28 +290,76 @@ fn a_feature_declares_its_repository_private() {
 fn the_checker_sees_each_kind_of_breach() {
     let file = |rel: &str, text: &str| {
         let module: Vec<String> = {
-            let mut m: Vec<String> = rel.trim_end_matches(".rs").split('/').map(String::from).collect();
+            let mut m: Vec<String> = rel
+                .trim_end_matches(".rs")
+                .split('/')
+                .map(String::from)
+                .collect();
             if m.last().is_some_and(|l| l == "mod") {
                 m.pop();
             }
             m
         };
-        Source { path: Path::new(ROOT).join("src").join(rel), module, text: text.to_string() }
+        Source {
+            path: Path::new(ROOT).join("src").join(rel),
+            module,
+            text: text.to_string(),
+        }
     };
     let cases = [
         ("domain/money.rs", "use crate::platform::db::Db;", 1),
-        ("domain/money.rs", "fn f() { crate::features::sell::x() }", 1),
-        ("platform/mail/mod.rs", "use crate::features::alerts::service::run;", 1),
-        ("features/claims/service.rs", "crate::features::orders::repo::stamp(&mut tx)", 1),
-        ("features/claims/service.rs", "use super::super::orders::repo::stamp;", 1),
-        ("features/claims/service.rs", "use crate::features::{\n    orders::repo::stamp,\n    audit::service::record,\n};", 1),
-        ("features/orders/views/queue.rs", "use crate::features::sell::views::model_page::Question;", 1),
-        ("features/orders/views/queue.rs", "use super::super::super::sell::views::X;", 1),
+        (
+            "domain/money.rs",
+            "fn f() { crate::features::sell::x() }",
+            1,
+        ),
+        (
+            "platform/mail/mod.rs",
+            "use crate::features::alerts::service::run;",
+            1,
+        ),
+        (
+            "features/claims/service.rs",
+            "crate::features::orders::repo::stamp(&mut tx)",
+            1,
+        ),
+        (
+            "features/claims/service.rs",
+            "use super::super::orders::repo::stamp;",
+            1,
+        ),
+        (
+            "features/claims/service.rs",
+            "use crate::features::{\n    orders::repo::stamp,\n    audit::service::record,\n};",
+            1,
+        ),
+        (
+            "features/orders/views/queue.rs",
+            "use crate::features::sell::views::model_page::Question;",
+            1,
+        ),
+        (
+            "features/orders/views/queue.rs",
+            "use super::super::super::sell::views::X;",
+            1,
+        ),
         // Allowed: a feature's own repo, another's service, the app's routes naming views.
-        ("features/orders/service.rs", "use super::repo::stamp; crate::features::trade_ins::service::find(p)", 0),
-        ("features/orders/views/queue.rs", "use super::super::repo::Tab;", 0),
+        (
+            "features/orders/service.rs",
+            "use super::repo::stamp; crate::features::trade_ins::service::find(p)",
+            0,
+        ),
+        (
+            "features/orders/views/queue.rs",
+            "use super::super::repo::Tab;",
+            0,
+        ),
         ("app.rs", "use crate::features::sell::views::ModelPage;", 0),
-        ("platform/db.rs", "// crate::features::x::repo in a comment", 0),
+        (
+            "platform/db.rs",
+            "// crate::features::x::repo in a comment",
+            0,
+        ),
     ];
     for (rel, text, expected) in cases {
         let found = breaches(&[file(rel, text)]);

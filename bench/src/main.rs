@@ -153,7 +153,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
         let values: Vec<String> = chunk
             .iter()
             .map(|_| {
-                let p: Vec<String> = (0..9).map(|_| ph.next()).collect();
+                let p: Vec<String> = (0..9).map(|_| ph.param()).collect();
                 format!(
                     "({}, {}, {}, {}, {}, 'functional_good', 1, 'flawless', 'flawless', 10000, 'label_issued', 'B', 'B', '75001', 'Paris', 'FR', '1990-01-01', {}, {}, {}, {})",
                     p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]

@@ -357,7 +357,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -426,7 +426,15 @@ pub async fn run(s: &Setup) -> Result<(Vec<String>, Vec<String>), Error> {
     );
     std::fs::write(&models.0, models_warm.join("\n"))?;
     std::fs::write(&models.1, models_measured.join("\n"))?;
-    let pages: Vec<(String, String, Option<&str>, usize, Option<(&Path, &Path)>)> = vec![
+    // (label, path, cookie, requests, (warm-up list, measured list) of paths)
+    type Page<'a> = (
+        String,
+        String,
+        Option<&'a str>,
+        usize,
+        Option<(&'a Path, &'a Path)>,
+    );
+    let pages: Vec<Page> = vec![
         (format!("static file ({} B, the model page's size): baseline", thousands(model_html.len() as u64)), format!("/{baseline_name}"), None, n, None),
         ("home `/`".into(), "/".into(), None, n, None),
         (format!("model page `{}`", s.model.page()), s.model.page(), None, n, None),
@@ -846,7 +854,7 @@ fn wasm_breakdown(wasm: &Path) -> Result<Vec<String>, Error> {
         *by_crate.entry(group).or_default() += it.bytes;
     }
     let mut crates: Vec<_> = by_crate.into_iter().collect();
-    crates.sort_by(|a, b| b.1.cmp(&a.1));
+    crates.sort_by_key(|c| std::cmp::Reverse(c.1));
     out.push(String::new());
     out.push(format!(
         "By crate (the first path segment of each function's name): {}.",

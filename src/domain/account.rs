@@ -123,7 +123,7 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), PasswordErr
     ];
     let local = email.split('@').next().unwrap_or_default();
     if COMMON.contains(&lowered.as_str())
-        || lowered.chars().all(|c| Some(c) == lowered.chars().next())
+        || lowered.chars().all(|c| lowered.starts_with(c))
         || (!local.is_empty() && lowered == local.to_lowercase())
     {
         return Err(PasswordError::TooCommon);
@@ -252,6 +252,47 @@ pub mod lockout {
     }
 }
 
+/// A trade-in is a contract of sale: the consumer must be of age.
+pub const MIN_SELLER_AGE: i32 = 18;
+/// Past this a date of birth is a typing mistake.
+pub const MAX_PLAUSIBLE_AGE: i32 = 120;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BirthDateError {
+    Future,
+    TooYoung,
+    Implausible,
+}
+
+impl fmt::Display for BirthDateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BirthDateError::Future => f.write_str("this date is in the future"),
+            BirthDateError::TooYoung => write!(
+                f,
+                "you must be {MIN_SELLER_AGE} or older to sell a device; ask a parent or guardian to do it"
+            ),
+            BirthDateError::Implausible => f.write_str("check the year"),
+        }
+    }
+}
+
+/// The date of birth of someone selling a device today.
+pub fn check_seller_birth_date(
+    born: crate::domain::dates::Date,
+    today: crate::domain::dates::Date,
+) -> Result<crate::domain::dates::Date, BirthDateError> {
+    if born > today {
+        Err(BirthDateError::Future)
+    } else if born.age_on(today) < MIN_SELLER_AGE {
+        Err(BirthDateError::TooYoung)
+    } else if born.age_on(today) > MAX_PLAUSIBLE_AGE {
+        Err(BirthDateError::Implausible)
+    } else {
+        Ok(born)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,5 +394,19 @@ mod tests {
             assert_eq!(Role::parse(r.code()), Some(r));
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn a_seller_is_of_age_and_born_in_the_past() {
+        use crate::domain::dates::Date;
+        let today = Date::parse("2026-12-04").unwrap();
+        let check = |d: &str| check_seller_birth_date(Date::parse(d).unwrap(), today);
+        assert_eq!(check("2008-12-04"), Ok(Date::parse("2008-12-04").unwrap()));
+        assert_eq!(check("2008-12-05"), Err(BirthDateError::TooYoung));
+        assert_eq!(check("2026-12-05"), Err(BirthDateError::Future));
+        assert_eq!(check("1905-12-03"), Err(BirthDateError::Implausible));
+        assert!(BirthDateError::TooYoung
+            .to_string()
+            .starts_with("you must be 18 or older"));
     }
 }

@@ -63,7 +63,7 @@ pub fn parse_storage_gb(text: &str) -> Option<u32> {
 }
 
 pub fn storage_label(gb: u32) -> String {
-    if gb >= 1024 && gb % 1024 == 0 {
+    if gb >= 1024 && gb.is_multiple_of(1024) {
         format!("{} TB", gb / 1024)
     } else {
         format!("{gb} GB")
@@ -105,7 +105,7 @@ pub fn is_slug(text: &str) -> bool {
 /// A variant's SKU: model slug, storage and connectivity, e.g.
 /// `ipad-air-5-256gb-wi-fi-plus-cellular`. Stable: CSV files refer to it.
 pub fn variant_sku(model_slug: &str, storage_gb: u32, connectivity: &str) -> String {
-    let storage = if storage_gb >= 1024 && storage_gb % 1024 == 0 {
+    let storage = if storage_gb >= 1024 && storage_gb.is_multiple_of(1024) {
         format!("{}tb", storage_gb / 1024)
     } else {
         format!("{storage_gb}gb")

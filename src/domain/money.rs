@@ -60,7 +60,7 @@ impl fmt::Display for Money {
         let digits = units.to_string();
         let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);
@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(Money::eur(5).to_string(), "€0.05");
         assert_eq!(Money::eur(12_345).to_string(), "€123.45");
         assert_eq!(Money::eur(123_456_789).to_string(), "€1,234,567.89");
-        assert_eq!(Money::eur(-1_000_00).to_string(), "-€1,000.00");
+        assert_eq!(Money::eur(-100_000).to_string(), "-€1,000.00");
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub fn rank(a: &Candidate, b: &Candidate) -> Ordering {
         .then(a.listing_id.cmp(&b.listing_id))
 }
 
-pub fn best<'a>(candidates: &'a [Candidate]) -> Option<&'a Candidate> {
+pub fn best(candidates: &[Candidate]) -> Option<&Candidate> {
     candidates
         .iter()
         .filter(|c| c.is_eligible())

@@ -79,8 +79,10 @@ pub fn write<T>(lock: &RwLock<T>, f: impl FnOnce(&mut T)) {
 /// of each making their own. A busy offer step found its market out of date
 /// every two seconds on every connection at once: 64 identical 50-row reads
 /// queued for the pool, and the pages waiting on them were the slowest 1 %.
+type Running<T> = Arc<tokio::sync::OnceCell<Arc<T>>>;
+
 pub struct Loads<K, T> {
-    running: Mutex<HashMap<(K, u64), Arc<tokio::sync::OnceCell<Arc<T>>>>>,
+    running: Mutex<HashMap<(K, u64), Running<T>>>,
 }
 
 impl<K, T> Default for Loads<K, T> {

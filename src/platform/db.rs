@@ -256,7 +256,7 @@ pub struct Placeholders {
 }
 
 impl Placeholders {
-    pub fn next(&mut self) -> String {
+    pub fn param(&mut self) -> String {
         let n = self.next;
         self.next += 1;
         match self.backend {
@@ -267,7 +267,7 @@ impl Placeholders {
 
     /// `(p, p, p)` for one row of `width` values.
     pub fn row(&mut self, width: usize) -> String {
-        let parts: Vec<String> = (0..width).map(|_| self.next()).collect();
+        let parts: Vec<String> = (0..width).map(|_| self.param()).collect();
         format!("({})", parts.join(", "))
     }
 }

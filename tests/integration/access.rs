@@ -110,6 +110,9 @@ fn every_server_function_starts_with_a_guard() {
         "/src"
     ))) {
         let text = std::fs::read_to_string(&entry).unwrap();
+        // An argument's own attribute (`#[server(flatten)] form: Form`) is
+        // not a server function.
+        let text = text.replace("#[server(flatten)]", "");
         for (i, chunk) in text.split("#[server(").enumerate().skip(1) {
             found += 1;
             // The guard must come before the body does anything else: the

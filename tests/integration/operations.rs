@@ -223,10 +223,9 @@ both_backends!(
         .await
         .unwrap();
         assert_eq!(by_cb["Smartphones / Apple"].offers_shown, 10);
-        let weekly =
-            tradein::features::kpis::service::weekly(&mut conn, prev0, 2, &all, false)
-                .await
-                .unwrap();
+        let weekly = tradein::features::kpis::service::weekly(&mut conn, prev0, 2, &all, false)
+            .await
+            .unwrap();
         assert_eq!((weekly[0].accepted, weekly[1].accepted), (1, 3));
         // The dashboard's one-read breakdown agrees with the separate queries.
         let parts = breakdown(&mut conn, week.start_ms, week.end_ms, &all, true)
@@ -385,9 +384,12 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(
-            tradein::features::kpis::service::refresh_rollup_until(&app.state.db, app.clock.now_ms())
-                .await
-                .unwrap(),
+            tradein::features::kpis::service::refresh_rollup_until(
+                &app.state.db,
+                app.clock.now_ms()
+            )
+            .await
+            .unwrap(),
             0,
             "nothing twice"
         );
@@ -434,10 +436,9 @@ both_backends!(
             (2, expected.median_ms_to_pay)
         );
         assert_eq!(by_seller["Beta Refurb"].accepted, 1);
-        let weekly =
-            tradein::features::kpis::service::weekly(&mut conn, prev0, 3, &all, true)
-                .await
-                .unwrap();
+        let weekly = tradein::features::kpis::service::weekly(&mut conn, prev0, 3, &all, true)
+            .await
+            .unwrap();
         assert_eq!(
             (weekly[0].accepted, weekly[1].accepted, weekly[2].accepted),
             (1, 3, 0)
@@ -802,10 +803,14 @@ both_backends!(fraud_rules_fire_on_their_facts, |backend| async move {
         .unwrap();
     sqlx::query("INSERT INTO imei_blocklist (imei, reason, added_at) VALUES ('356938035643809', 'stolen', 0)").execute(app.state.db.pool()).await.unwrap();
     let mut tx = app.state.db.write_tx().await.unwrap();
-    let facts =
-        tradein::features::fraud::service::facts(&mut tx, ids[0], Some("490154203237518"), START_MS)
-            .await
-            .unwrap();
+    let facts = tradein::features::fraud::service::facts(
+        &mut tx,
+        ids[0],
+        Some("490154203237518"),
+        START_MS,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert!(facts.imei_blocked);
     assert_eq!(facts.same_imei_elsewhere, 1);

@@ -94,8 +94,7 @@ pub async fn signup(
 ) -> Result<(), AppError> {
     use crate::domain::account::{check_new_password, parse_display_name, Email};
     use crate::error::FieldErrors;
-    
-    
+
     use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
@@ -112,8 +111,14 @@ pub async fn signup(
     errors.into_result()?;
     let (name, email) = (name.expect("checked"), email.expect("checked"));
 
-    let cookie =
-        crate::features::accounts::service::sign_up(&g.state, &g.parts.headers, &name, &email, password).await?;
+    let cookie = crate::features::accounts::service::sign_up(
+        &g.state,
+        &g.parts.headers,
+        &name,
+        &email,
+        password,
+    )
+    .await?;
     append_header(http::header::SET_COOKIE, &cookie);
     leptos_axum::redirect(&crate::features::accounts::safe_next(
         next.as_deref().filter(|n| !n.trim().is_empty()),
@@ -130,7 +135,6 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    
     use crate::platform::session::guard::{append_header, guard, Access};
     let g = guard(Access::Public).await?;
     let cleared = crate::features::accounts::service::sign_out(&g.state, &g.parts.headers).await?;

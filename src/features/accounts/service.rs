@@ -116,14 +116,23 @@ pub use crate::features::accounts::repo::users::{NewUser, UserRecord};
 
 /// Creates an account in the caller's transaction; a taken email is an
 /// error on the email field.
-pub async fn create_user(conn: &mut sqlx::AnyConnection, user: NewUser<'_>, now: i64) -> Result<i64, AppError> {
-    crate::features::accounts::repo::users::insert(&mut *conn, user, now).await.map_err(|e| {
-        if crate::platform::db::is_unique_violation(&e) {
-            AppError::invalid("email", "An account with this email already exists. Sign in instead.")
-        } else {
-            db_error(e)
-        }
-    })
+pub async fn create_user(
+    conn: &mut sqlx::AnyConnection,
+    user: NewUser<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
+    crate::features::accounts::repo::users::insert(&mut *conn, user, now)
+        .await
+        .map_err(|e| {
+            if crate::platform::db::is_unique_violation(&e) {
+                AppError::invalid(
+                    "email",
+                    "An account with this email already exists. Sign in instead.",
+                )
+            } else {
+                db_error(e)
+            }
+        })
 }
 
 /// The session this browser had ends and a new one starts for `user_id`,
@@ -134,8 +143,12 @@ pub async fn new_session(
     headers: &http::HeaderMap,
     user_id: i64,
 ) -> Result<String, AppError> {
-    crate::platform::session::end_session(&mut *conn, state, headers).await.map_err(db_error)?;
-    crate::platform::session::start_session(&mut *conn, state, user_id).await.map_err(db_error)
+    crate::platform::session::end_session(&mut *conn, state, headers)
+        .await
+        .map_err(db_error)?;
+    crate::platform::session::start_session(&mut *conn, state, user_id)
+        .await
+        .map_err(db_error)
 }
 
 /// A consumer's new account, signed in at once; returns the Set-Cookie value.
@@ -151,7 +164,12 @@ pub async fn sign_up(
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let user_id = create_user(
         &mut tx,
-        NewUser { email, password_hash: &hash, role: crate::domain::account::Role::Customer, display_name: name },
+        NewUser {
+            email,
+            password_hash: &hash,
+            role: crate::domain::account::Role::Customer,
+            display_name: name,
+        },
         state.clock.now_ms(),
     )
     .await?;
@@ -163,10 +181,19 @@ pub async fn sign_up(
 
 /// Ends this browser's session; returns the Set-Cookie value that clears it.
 pub async fn sign_out(state: &AppState, headers: &http::HeaderMap) -> Result<String, AppError> {
-    crate::platform::session::end_session(state.db.pool(), state, headers).await.map_err(db_error)?;
-    Ok(crate::platform::session::expired_session_cookie(state.config.cookies_secure()))
+    crate::platform::session::end_session(state.db.pool(), state, headers)
+        .await
+        .map_err(db_error)?;
+    Ok(crate::platform::session::expired_session_cookie(
+        state.config.cookies_secure(),
+    ))
 }
 
-pub async fn find_by_email(state: &AppState, email: &crate::domain::account::Email) -> Result<Option<UserRecord>, AppError> {
-    crate::features::accounts::repo::users::find_by_email(state.db.pool(), email).await.map_err(db_error)
+pub async fn find_by_email(
+    state: &AppState,
+    email: &crate::domain::account::Email,
+) -> Result<Option<UserRecord>, AppError> {
+    crate::features::accounts::repo::users::find_by_email(state.db.pool(), email)
+        .await
+        .map_err(db_error)
 }

@@ -134,13 +134,9 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
             }
             Rule::ConversionDrop => {
                 let all = crate::features::kpis::service::Filter::default();
-                let cur = crate::features::kpis::service::totals(
-                    &mut conn,
-                    now - 7 * DAY_MS,
-                    now,
-                    &all,
-                )
-                .await?;
+                let cur =
+                    crate::features::kpis::service::totals(&mut conn, now - 7 * DAY_MS, now, &all)
+                        .await?;
                 let before = crate::features::kpis::service::totals(
                     &mut conn,
                     now - 14 * DAY_MS,

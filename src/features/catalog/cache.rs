@@ -14,7 +14,7 @@
 
 use crate::features::catalog::repo as catalog;
 use crate::features::catalog::repo::{CatalogSize, CategoryCount, ModelSummary, VariantInfo};
-use crate::platform::cache::{Generation, read, write, Kept, Loads};
+use crate::platform::cache::{read, write, Generation, Kept, Loads};
 use crate::platform::db::Db;
 use crate::platform::db::DbResult;
 use std::collections::HashMap;

@@ -2,7 +2,6 @@ use super::cache::changed;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-
 pub async fn upsert_category(
     conn: &mut AnyConnection,
     slug: &str,

@@ -106,9 +106,10 @@ pub async fn open(
     let mut recipients = crate::features::alerts::service::ops_emails(&mut *tx)
         .await
         .map_err(db_error)?;
-    if let Some((seller_email, _)) = crate::features::sellers::service::contact(&mut *tx, t.seller_id)
-        .await
-        .map_err(db_error)?
+    if let Some((seller_email, _)) =
+        crate::features::sellers::service::contact(&mut *tx, t.seller_id)
+            .await
+            .map_err(db_error)?
     {
         recipients.push(seller_email);
     }
@@ -343,9 +344,14 @@ pub async fn resolve(
             )
             .await
             .map_err(transition_error)?;
-            crate::features::orders::service::mark_payout_sent(&mut tx, payout.id, &provider_ref, now)
-                .await
-                .map_err(db_error)?;
+            crate::features::orders::service::mark_payout_sent(
+                &mut tx,
+                payout.id,
+                &provider_ref,
+                now,
+            )
+            .await
+            .map_err(db_error)?;
             crate::features::orders::service::stamp(&mut tx, t.id, "paid_at", now)
                 .await
                 .map_err(db_error)?;

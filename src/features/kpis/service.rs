@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::ops_kpis::{breakdown, counts, totals, weekly, Filter, Group};
-pub use super::repo::rollup::{built_until as rollup_built_until, rebuild as rebuild_rollup, refresh as refresh_rollup_until};
+pub use super::repo::rollup::{
+    built_until as rollup_built_until, rebuild as rebuild_rollup, refresh as refresh_rollup_until,
+};
 
 pub struct Request {
     pub kind: PeriodKind,

@@ -18,7 +18,7 @@
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
 use crate::features::offers::repo as offers;
-use crate::platform::cache::{Generation, read, write, Kept, Loads};
+use crate::platform::cache::{read, write, Generation, Kept, Loads};
 use crate::platform::db::Db;
 use crate::platform::db::DbResult;
 use sqlx::AnyConnection;

@@ -10,7 +10,6 @@ use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor};
 use std::collections::HashMap;
 
-
 /// Every candidate as one text value: the database builds it in
 /// microseconds, while each row of a 50-row answer cost the Any driver (and
 /// on SQLite a message from its worker thread) allocations and time of its

@@ -11,6 +11,7 @@ pub mod uploads;
 pub mod views;
 
 use crate::domain::dates::Date;
+#[cfg(feature = "ssr")]
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
 use crate::error::AppError;

@@ -13,10 +13,10 @@ use crate::domain::tradein::{check_counter_offer, Action, Actor, State};
 use crate::error::AppError;
 use crate::features::trade_ins::emails;
 use crate::features::trade_ins::service::Direction;
-use crate::features::trade_ins::service::{TradeInRecord, TransitionFailure};
 use crate::features::trade_ins::service::{
     return_device, transition_error as refused, COUNTER_OFFER_DAYS,
 };
+use crate::features::trade_ins::service::{TradeInRecord, TransitionFailure};
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
 use crate::platform::payouts::PayoutOrder;
@@ -105,10 +105,9 @@ pub async fn receive(
     crate::features::orders::repo::stamp(&mut tx, id, "received_at", now)
         .await
         .map_err(db_error)?;
-    if let Some(s) =
-        crate::features::trade_ins::service::shipment(&mut *tx, id, Direction::Inbound)
-            .await
-            .map_err(db_error)?
+    if let Some(s) = crate::features::trade_ins::service::shipment(&mut *tx, id, Direction::Inbound)
+        .await
+        .map_err(db_error)?
     {
         crate::features::trade_ins::service::add_shipment_event(
             &mut tx,
@@ -639,10 +638,9 @@ pub async fn return_delivered(
     )
     .await
     .map_err(refused)?;
-    if let Some(s) =
-        crate::features::trade_ins::service::shipment(&mut *tx, id, Direction::Return)
-            .await
-            .map_err(db_error)?
+    if let Some(s) = crate::features::trade_ins::service::shipment(&mut *tx, id, Direction::Return)
+        .await
+        .map_err(db_error)?
     {
         crate::features::trade_ins::service::add_shipment_event(
             &mut tx,

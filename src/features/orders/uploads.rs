@@ -181,8 +181,7 @@ pub async fn photo(
     else {
         return not_found();
     };
-    let Ok(Some(t)) =
-        crate::features::trade_ins::service::find(state.db.pool(), trade_in_id).await
+    let Ok(Some(t)) = crate::features::trade_ins::service::find(state.db.pool(), trade_in_id).await
     else {
         return not_found();
     };

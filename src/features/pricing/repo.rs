@@ -96,6 +96,7 @@ pub enum Saved {
     Missing,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn record(
     conn: &mut AnyConnection,
     seller_id: i64,

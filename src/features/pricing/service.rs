@@ -194,7 +194,7 @@ pub async fn grid_page(
         ctx,
         &ids,
         now,
-        Some(&state.feature::<crate::features::offers::cache::OfferCache>()),
+        Some(state.feature::<crate::features::offers::cache::OfferCache>()),
     )
     .await
     .map_err(db_error)?;

@@ -278,7 +278,6 @@ pub async fn load_model_detail(
     })
 }
 
-
 #[server(prefix = "/api", endpoint = "get_offer")]
 pub async fn get_offer(
     category: String,
@@ -362,33 +361,40 @@ pub async fn accept_page(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The accept step's form as it was typed: text, parsed by
+/// `confirm_trade_in` into domain types, each refusal tied to its field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmForm {
+    pub category: String,
+    pub brand: String,
+    pub model: String,
+    pub variant: String,
+    pub works: String,
+    pub screen: String,
+    pub body: String,
+    pub shown_price_minor: String,
+    pub idempotency_key: String,
+    pub imei: Option<String>,
+    pub serial_number: Option<String>,
+    pub address_name: String,
+    pub address_line1: String,
+    pub address_line2: Option<String>,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
+    pub account_holder: Option<String>,
+    pub iban: Option<String>,
+    pub date_of_birth: String,
+    pub activation_lock_off: Option<String>,
+    pub device_reset: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "confirm_trade_in")]
 pub async fn confirm_trade_in(
-    category: String,
-    brand: String,
-    model: String,
-    variant: String,
-    works: String,
-    screen: String,
-    body: String,
-    shown_price_minor: i64,
-    idempotency_key: String,
-    imei: Option<String>,
-    serial_number: Option<String>,
-    address_name: String,
-    address_line1: String,
-    address_line2: Option<String>,
-    postcode: String,
-    city: String,
-    country: String,
-    account_holder: Option<String>,
-    iban: Option<String>,
-    date_of_birth: String,
-    activation_lock_off: Option<String>,
-    device_reset: Option<String>,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: ConfirmForm,
 ) -> Result<(), AppError> {
-    use crate::domain::account::{parse_display_name, Role};
+    use crate::domain::account::{check_seller_birth_date, parse_display_name, Role};
     use crate::domain::address::parse_address;
     use crate::domain::dates::Date;
     use crate::domain::iban::Iban;
@@ -400,6 +406,30 @@ pub async fn confirm_trade_in(
 
     let g = guard(Access::Role(Role::Customer)).await?;
     let user = g.user()?.clone();
+    let ConfirmForm {
+        category,
+        brand,
+        model,
+        variant,
+        works,
+        screen,
+        body,
+        shown_price_minor,
+        idempotency_key,
+        imei,
+        serial_number,
+        address_name,
+        address_line1,
+        address_line2,
+        postcode,
+        city,
+        country,
+        account_holder,
+        iban,
+        date_of_birth,
+        activation_lock_off,
+        device_reset,
+    } = form;
     let q = OfferQuery {
         variant,
         works,
@@ -451,22 +481,7 @@ pub async fn confirm_trade_in(
     };
     let today = Date::from_unix_ms(g.now_ms());
     let dob = match Date::parse(&date_of_birth) {
-        Ok(d) if d > today => {
-            errors.add("date_of_birth", "this date is in the future");
-            None
-        }
-        Ok(d) if d.age_on(today) < 18 => {
-            errors.add(
-                "date_of_birth",
-                "you must be 18 or older to sell a device; ask a parent or guardian to do it",
-            );
-            None
-        }
-        Ok(d) if d.age_on(today) > 120 => {
-            errors.add("date_of_birth", "check the year");
-            None
-        }
-        Ok(d) => Some(d),
+        Ok(born) => errors.check("date_of_birth", check_seller_birth_date(born, today)),
         Err(e) => {
             errors.add("date_of_birth", e);
             None
@@ -481,7 +496,8 @@ pub async fn confirm_trade_in(
             "reset the device to factory settings to erase your data",
         );
     }
-    if idempotency_key.len() < 16 || idempotency_key.len() > 64 {
+    let shown_price_minor = shown_price_minor.parse::<i64>().ok();
+    if idempotency_key.len() < 16 || idempotency_key.len() > 64 || shown_price_minor.is_none() {
         errors.add("form", "this form has expired; please reload the page");
     }
     errors.into_result()?;
@@ -498,7 +514,7 @@ pub async fn confirm_trade_in(
             payout,
             date_of_birth: dob.expect("checked"),
             idempotency_key,
-            shown_price_minor,
+            shown_price_minor: shown_price_minor.expect("checked"),
         },
     )
     .await?;

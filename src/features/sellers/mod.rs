@@ -8,32 +8,48 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The refurbisher application as it was typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SellerApplicationForm {
+    pub company: String,
+    pub vat_number: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
+    pub contact_name: String,
+    pub email: String,
+    pub phone: String,
+    pub password: String,
+}
+
 #[server(prefix = "/api", endpoint = "seller_signup")]
-#[allow(clippy::too_many_arguments)]
 pub async fn seller_signup(
-    company: String,
-    vat_number: String,
-    address_line1: String,
-    address_line2: String,
-    postcode: String,
-    city: String,
-    country: String,
-    contact_name: String,
-    email: String,
-    phone: String,
-    password: String,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: SellerApplicationForm,
 ) -> Result<(), AppError> {
-    use crate::domain::account::{
-        check_new_password, parse_display_name, parse_phone, Email,
-    };
+    use crate::domain::account::{check_new_password, parse_display_name, parse_phone, Email};
     use crate::domain::address::parse_address;
     use crate::domain::vat::parse_vat;
     use crate::error::FieldErrors;
-    
-    
+
     use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
+    let SellerApplicationForm {
+        company,
+        vat_number,
+        address_line1,
+        address_line2,
+        postcode,
+        city,
+        country,
+        contact_name,
+        email,
+        phone,
+        password,
+    } = form;
     let mut errors = FieldErrors::new();
     let company = errors.check("company", parse_display_name(&company));
     let vat = errors.check("vat_number", parse_vat(&vat_number));
@@ -81,8 +97,13 @@ pub async fn seller_signup(
         email: &email,
         phone: &phone,
     };
-    let cookie =
-        crate::features::sellers::service::apply(&g.state, &g.parts.headers, &application, password).await?;
+    let cookie = crate::features::sellers::service::apply(
+        &g.state,
+        &g.parts.headers,
+        &application,
+        password,
+    )
+    .await?;
     append_header(http::header::SET_COOKIE, &cookie);
     leptos_axum::redirect("/seller/prices");
     Ok(())

@@ -151,9 +151,15 @@ pub async fn apply(
         quality_score: 500,
         kind: "refurbisher",
     };
-    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now).await.map_err(db_error)?;
+    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now)
+        .await
+        .map_err(db_error)?;
     let cookie = accounts::new_session(&mut tx, state, headers, user_id).await?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(user_id, seller_id, "refurbisher signed up, awaiting approval");
+    tracing::info!(
+        user_id,
+        seller_id,
+        "refurbisher signed up, awaiting approval"
+    );
     Ok(cookie)
 }

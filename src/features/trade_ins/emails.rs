@@ -9,6 +9,7 @@ fn footer(public_url: &str) -> String {
     format!("\n\n— TradeIn\n{public_url}\nYou receive this because you started a trade-in with us.")
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn confirmation(
     public_url: &str,
     id: i64,

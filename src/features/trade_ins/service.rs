@@ -22,7 +22,9 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::shipments::{add_event as add_shipment_event, find as shipment, Direction};
-pub use super::repo::trade_ins::{add_to_blocklist, blocklist_reason, find, TradeInRecord, TransitionFailure};
+pub use super::repo::trade_ins::{
+    add_to_blocklist, blocklist_reason, find, TradeInRecord, TransitionFailure,
+};
 
 /// Moves a trade-in from `from` by `action`, if the domain's table allows
 /// it for `actor`: one UPDATE guarded by the expected state, and its event.
@@ -48,9 +50,26 @@ pub async fn transition(
     }
     if from.counts_against_caps() && !to.counts_against_caps() {
         let (listing, seller, created) = repo::cap_holder(conn, id).await?;
-        crate::features::offers::service::give_back_unit(conn, listing, seller, week_start_ms(created)).await?;
+        crate::features::offers::service::give_back_unit(
+            conn,
+            listing,
+            seller,
+            week_start_ms(created),
+        )
+        .await?;
     }
-    repo::record_event(conn, id, &format!("{action:?}"), Some(from), to, actor, actor_user_id, reason, now_ms).await?;
+    repo::record_event(
+        conn,
+        id,
+        &format!("{action:?}"),
+        Some(from),
+        to,
+        actor,
+        actor_user_id,
+        reason,
+        now_ms,
+    )
+    .await?;
     Ok(to)
 }
 
@@ -109,9 +128,13 @@ pub async fn current_decision(
     grade: crate::domain::grade::Grade,
     now_ms: i64,
 ) -> Result<Decision, sqlx::Error> {
-    let candidates =
-        crate::features::offers::service::candidates(conn, variant_id, grade, week_start_ms(now_ms))
-            .await?;
+    let candidates = crate::features::offers::service::candidates(
+        conn,
+        variant_id,
+        grade,
+        week_start_ms(now_ms),
+    )
+    .await?;
     Ok(decide(&candidates))
 }
 
@@ -276,9 +299,14 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
     // The unit of the buyer's weekly caps is taken by a conditional update
     // that only succeeds below the cap: of confirmations racing for the
     // last unit, one gets it.
-    if !crate::features::offers::service::take_unit(&mut tx, listing_id, seller_id, week_start_ms(now))
-        .await
-        .map_err(db_error)?
+    if !crate::features::offers::service::take_unit(
+        &mut tx,
+        listing_id,
+        seller_id,
+        week_start_ms(now),
+    )
+    .await
+    .map_err(db_error)?
     {
         return Err(AppError::Conflict(format!(
             "{} has just reached the number of devices it buys this week, so the offer changed. Please look at the new offer.",

@@ -62,4 +62,3 @@ pub async fn find_by_email<'c>(
     .await?;
     row.as_ref().map(from_row).transpose()
 }
-

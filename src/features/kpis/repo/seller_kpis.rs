@@ -24,7 +24,9 @@ pub async fn week(
     to: i64,
 ) -> DbResult<WeekFigures> {
     let excluded = crate::platform::db::state_list(
-        crate::domain::tradein::State::ALL.into_iter().filter(|s| !s.counts_against_caps()),
+        crate::domain::tradein::State::ALL
+            .into_iter()
+            .filter(|s| !s.counts_against_caps()),
     );
     let counts = sqlx::query(&format!(
         "SELECT \

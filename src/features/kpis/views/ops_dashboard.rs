@@ -24,7 +24,7 @@ fn TargetForm(row: KpiRow, period: String, on_saved: Callback<()>) -> impl IntoV
             <input type="hidden" name="period" value=period/>
             <label for=id.clone() class="visually-hidden">{format!("Target for {}", row.label)}</label>
             <input id=id type="text" name="target" size="7" value=row.target_input.clone() inputmode="decimal"/>
-            <button type="submit" class="button small">{format!("Save target")}<span class="visually-hidden">{format!(" for {}", row.label)}</span></button>
+            <button type="submit" class="button small">{"Save target".to_string()}<span class="visually-hidden">{format!(" for {}", row.label)}</span></button>
             <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("target").unwrap_or_else(|| e.to_string()))}</span>
         </ActionForm>
     }

@@ -58,7 +58,7 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
             mine / 100,
             format!("You: {}", Money::eur(mine)),
         ));
-        bars.sort_by(|a, b| b.1.cmp(&a.1));
+        bars.sort_by_key(|b| std::cmp::Reverse(b.1));
     }
     let points: Vec<(i64, Option<i64>)> =
         d.history.iter().map(|h| (h.at_ms, h.new_minor)).collect();

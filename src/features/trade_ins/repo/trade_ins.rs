@@ -136,13 +136,15 @@ pub async fn set_state_if(
     to: State,
     now_ms: i64,
 ) -> DbResult<bool> {
-    let done = sqlx::query("UPDATE trade_ins SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
-        .bind(to.code())
-        .bind(now_ms)
-        .bind(id)
-        .bind(from.code())
-        .execute(&mut *conn)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE trade_ins SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
+    )
+    .bind(to.code())
+    .bind(now_ms)
+    .bind(id)
+    .bind(from.code())
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -328,10 +330,12 @@ pub async fn events<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
 ) -> DbResult<Vec<EventRecord>> {
-    let rows = sqlx::query("SELECT to_state, reason, at FROM trade_in_events WHERE trade_in_id = $1 ORDER BY at, id")
-        .bind(id)
-        .fetch_all(ex)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT to_state, reason, at FROM trade_in_events WHERE trade_in_id = $1 ORDER BY at, id",
+    )
+    .bind(id)
+    .fetch_all(ex)
+    .await?;
     rows.iter()
         .map(|r| {
             let to: String = r.try_get("to_state")?;
@@ -405,4 +409,3 @@ pub async fn claim_expiry_warning(conn: &mut AnyConnection, id: i64) -> DbResult
     .await?;
     Ok(done.rows_affected() == 1)
 }
-
