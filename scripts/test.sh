@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit and integration tests (on SQLite and on
-# Postgres at 127.0.0.1:5432), then the Playwright suite in Debian chromium.
+# Runs every test: the formatting and lint gates, Rust unit and integration
+# tests (on SQLite and on Postgres at 127.0.0.1:5432, and the layout's
+# boundaries), then the Playwright suite in Debian chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -9,6 +10,11 @@ ensure_postgres
 
 logs="$(mktemp -d)"
 started=$(date +%s)
+
+echo "== Gates: formatting, and lints on the server and the browser builds"
+cargo fmt --check
+cargo clippy --features ssr --all-targets -- -D warnings
+cargo clippy --features hydrate --target wasm32-unknown-unknown --lib -- -D warnings
 
 echo "== Rust tests: unit, and integration on SQLite and Postgres"
 cargo test --features ssr 2>&1 | tee "$logs/rust.log"
