@@ -7,6 +7,7 @@ pub mod cache;
 pub mod carrier;
 pub mod clock;
 pub mod config;
+pub mod csv;
 pub mod db;
 pub mod http;
 pub mod images;

@@ -373,7 +373,7 @@ both_backends!(
             "{text}"
         );
         assert!(
-            text.contains("Conversion,30.0%,25.0%,+5.0 pts,35.0%,missed"),
+            text.contains("Conversion,30.0%,25.0%,'+5.0 pts,35.0%,missed"),
             "{text}"
         );
 

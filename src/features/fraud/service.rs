@@ -223,7 +223,7 @@ pub async fn import_route(
     .await
     {
         Ok(u) => u,
-        Err(e) => return crate::features::trade_ins::downloads::refused(e),
+        Err(e) => return crate::platform::http::refused(e),
     };
     let mut text = String::new();
     loop {

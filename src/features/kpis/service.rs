@@ -5,8 +5,9 @@
 use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
 use crate::error::AppError;
 use crate::features::kpis::*;
-use crate::features::trade_ins::downloads::{csv_attachment, csv_field, refused};
+use crate::platform::csv::{attachment as csv_attachment, CsvFile};
 use crate::platform::db::db_error;
+use crate::platform::http::refused;
 use crate::platform::state::AppState;
 use std::collections::BTreeMap;
 
@@ -356,42 +357,41 @@ pub async fn set_target(
 
 /// The dashboard's tables as CSV: `kpis`, `series` or `breakdown`.
 pub fn to_csv(d: &OpsDashboard, table: &str) -> Option<String> {
-    let mut out = String::new();
+    let mut out = CsvFile::new();
     match table {
         "kpis" => {
-            out.push_str(&format!(
-                "kpi,{},{},change,target,status\n",
-                d.period, d.previous
-            ));
+            out.row([
+                "kpi",
+                &d.period.to_string(),
+                &d.previous.to_string(),
+                "change",
+                "target",
+                "status",
+            ]);
             for k in &d.kpis {
                 let status = k
                     .status
                     .map(|s| format!("{s:?}").to_lowercase())
                     .unwrap_or_default();
-                out.push_str(&format!(
-                    "{},{},{},{},{},{}\n",
-                    csv_field(&k.label),
-                    csv_field(&k.shown),
-                    csv_field(&k.previous_shown),
-                    csv_field(k.change.as_deref().unwrap_or("")),
-                    csv_field(k.target_shown.as_deref().unwrap_or("")),
-                    status
-                ));
+                out.row([
+                    k.label.as_str(),
+                    &k.shown,
+                    &k.previous_shown,
+                    k.change.as_deref().unwrap_or(""),
+                    k.target_shown.as_deref().unwrap_or(""),
+                    &status,
+                ]);
             }
         }
         "series" => {
-            out.push_str(&format!("week,{}\n", csv_field(&d.focus_label)));
+            out.row(["week", d.focus_label.as_str()]);
             for (w, _, s) in &d.series {
-                out.push_str(&format!("{w},{}\n", csv_field(s)));
+                out.row([w.to_string().as_str(), s]);
             }
         }
         "breakdown" => {
-            out.push_str(&format!(
-                "segment,{},part of change {} vs {}\n",
-                csv_field(&d.focus_label),
-                d.period,
-                d.previous
-            ));
+            let part_of = format!("part of change {} vs {}", d.period, d.previous);
+            out.row(["segment", d.focus_label.as_str(), &part_of]);
             for (seg, _, s) in &d.breakdown {
                 let part = d
                     .by_category_brand
@@ -399,24 +399,15 @@ pub fn to_csv(d: &OpsDashboard, table: &str) -> Option<String> {
                     .find(|x| &x.segment == seg)
                     .map(|x| x.part.clone())
                     .unwrap_or_default();
-                out.push_str(&format!(
-                    "{},{},{}\n",
-                    csv_field(seg),
-                    csv_field(s),
-                    csv_field(&part)
-                ));
+                out.row([seg.as_str(), s, &part]);
             }
             for x in &d.by_refurbisher {
-                out.push_str(&format!(
-                    "{},,{}\n",
-                    csv_field(&format!("Refurbisher: {}", x.segment)),
-                    csv_field(&x.part)
-                ));
+                out.row([format!("Refurbisher: {}", x.segment).as_str(), "", &x.part]);
             }
         }
         _ => return None,
     }
-    Some(out)
+    Some(out.finish())
 }
 
 #[derive(serde::Deserialize)]

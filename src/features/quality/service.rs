@@ -149,7 +149,7 @@ pub async fn export(
     axum::extract::State(state): axum::extract::State<AppState>,
     headers: http::HeaderMap,
 ) -> axum::response::Response {
-    use crate::features::trade_ins::downloads::{csv_attachment, csv_field, refused};
+    use crate::platform::http::refused;
     if let Err(e) = crate::platform::session::user_with_role(
         &state,
         &headers,
@@ -163,21 +163,32 @@ pub async fn export(
         Ok(c) => c,
         Err(e) => return refused(e),
     };
-    let mut csv = String::from("refurbisher,status,trade_ins,counter_offer_rate,counter_offers_accepted,inspection_sla,payment_sla,disputes,quality_score,computed_score\n");
+    let mut csv = crate::platform::csv::CsvFile::new();
+    csv.row([
+        "refurbisher",
+        "status",
+        "trade_ins",
+        "counter_offer_rate",
+        "counter_offers_accepted",
+        "inspection_sla",
+        "payment_sla",
+        "disputes",
+        "quality_score",
+        "computed_score",
+    ]);
     for c in cards {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
-            csv_field(&c.company),
-            c.status,
-            c.volume,
-            c.counter_offer_rate,
-            c.counter_accept_rate,
-            c.inspection_sla,
-            c.payment_sla,
-            c.disputes,
-            c.quality_score,
-            c.computed_score.map(|s| s.to_string()).unwrap_or_default()
-        ));
+        csv.row([
+            c.company.clone(),
+            c.status.to_string(),
+            c.volume.to_string(),
+            c.counter_offer_rate.to_string(),
+            c.counter_accept_rate.to_string(),
+            c.inspection_sla.to_string(),
+            c.payment_sla.to_string(),
+            c.disputes.to_string(),
+            c.quality_score.to_string(),
+            c.computed_score.map(|s| s.to_string()).unwrap_or_default(),
+        ]);
     }
-    csv_attachment("refurbisher-scorecards.csv", csv)
+    crate::platform::csv::attachment("refurbisher-scorecards.csv", csv.finish())
 }

@@ -113,37 +113,3 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
     )
         .into_response()
 }
-
-/// An error as a plain-text answer with its status (for file routes).
-pub fn refused(e: crate::error::AppError) -> Response {
-    (
-        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        e.to_string(),
-    )
-        .into_response()
-}
-
-/// One CSV field: quoted when it holds a separator, a quote or a line break.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// A CSV file to save, never cached (it is someone's own data).
-pub fn csv_attachment(file_name: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response()
-}

@@ -9,3 +9,14 @@ pub mod hydration;
 pub mod page_cache;
 pub mod security;
 pub mod whole_pages;
+
+/// An error as a plain-text answer with its status (for file routes).
+pub fn refused(e: crate::error::AppError) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    (
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        e.to_string(),
+    )
+        .into_response()
+}
