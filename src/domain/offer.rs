@@ -9,6 +9,10 @@ use std::cmp::Ordering;
 pub const MIN_OFFER_MINOR: i64 = 100;
 /// The consumer has this long after accepting to ship the device.
 pub const SHIP_WITHIN_DAYS: i64 = 14;
+/// The consumer is reminded this many days before the shipping deadline.
+pub const EXPIRY_WARNING_DAYS: i64 = 3;
+/// Days a consumer has to answer a counter-offer before the device goes back.
+pub const COUNTER_OFFER_DAYS: i64 = 7;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {

@@ -15,8 +15,9 @@ pub const WINDOW_MS: i64 = 90 * DAY_MS;
 pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
     let now = state.clock.now_ms();
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let sellers: Vec<(i64, String, String, i64)> =
-        sqlx::query_as("SELECT id, company_name, status, quality_score FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name").fetch_all(&mut *conn).await.map_err(db_error)?;
+    let sellers = crate::features::sellers::service::refurbisher_scores(&mut conn)
+        .await
+        .map_err(db_error)?;
     let disputes: std::collections::HashMap<i64, i64> =
         crate::features::claims::service::per_seller(&mut *conn, now - WINDOW_MS)
             .await

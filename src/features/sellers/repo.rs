@@ -309,3 +309,16 @@ pub async fn contact<'c>(
         .fetch_optional(ex)
         .await
 }
+
+/// Every refurbisher with its status and quality score, by name:
+/// (id, company name, status, quality score).
+pub async fn refurbisher_scores(
+    conn: &mut AnyConnection,
+) -> DbResult<Vec<(i64, String, String, i64)>> {
+    sqlx::query_as(
+        "SELECT id, company_name, status, quality_score FROM sellers \
+         WHERE kind = 'refurbisher' ORDER BY company_name",
+    )
+    .fetch_all(conn)
+    .await
+}

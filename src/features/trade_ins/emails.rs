@@ -2,6 +2,7 @@
 
 use crate::domain::dates::Date;
 use crate::domain::money::Money;
+use crate::domain::offer::{COUNTER_OFFER_DAYS, EXPIRY_WARNING_DAYS, SHIP_WITHIN_DAYS};
 
 pub use crate::platform::mail::Mail;
 
@@ -43,7 +44,7 @@ pub fn confirmation(
 pub fn expiry_warning(public_url: &str, id: i64, reference: &str, ship_by: Date) -> Mail {
     Mail {
         kind: "expiry_warning",
-        subject: format!("Your trade-in {reference}: 3 days left to ship"),
+        subject: format!("Your trade-in {reference}: {EXPIRY_WARNING_DAYS} days left to ship"),
         body: format!(
             "Your device has not been shipped yet. Ship it before {ship_by} to keep your offer; after that the trade-in expires.\n\
              Your label: {public_url}/trade-ins/{id}/label.pdf{}",
@@ -57,7 +58,7 @@ pub fn expired(public_url: &str, reference: &str) -> Mail {
         kind: "expired",
         subject: format!("Your trade-in {reference} has expired"),
         body: format!(
-            "We did not receive your device within 14 days, so this trade-in has expired and its label no longer works.\n\
+            "We did not receive your device within {SHIP_WITHIN_DAYS} days, so this trade-in has expired and its label no longer works.\n\
              You can get a new offer at any time: {public_url}/{}",
             footer(public_url)
         ),
@@ -77,7 +78,7 @@ pub fn counter_offer_timed_out(public_url: &str, id: i64, reference: &str) -> Ma
         kind: "returned",
         subject: format!("Your trade-in {reference}: your device is coming back"),
         body: format!(
-            "You did not answer the new offer within 7 days, so we are sending your device back to you, free of charge.\n\
+            "You did not answer the new offer within {COUNTER_OFFER_DAYS} days, so we are sending your device back to you, free of charge.\n\
              Follow the return: {public_url}/trade-ins/{id}{}",
             footer(public_url)
         ),

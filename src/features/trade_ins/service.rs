@@ -73,10 +73,7 @@ pub async fn transition(
     Ok(to)
 }
 
-/// Days a consumer has to answer a counter-offer before the device goes back.
-pub const COUNTER_OFFER_DAYS: i64 = 7;
-/// The expiry warning goes out this long before the shipping deadline.
-pub const EXPIRY_WARNING_MS: i64 = 3 * DAY_MS;
+pub use crate::domain::offer::COUNTER_OFFER_DAYS;
 
 pub enum DeviceId {
     Imei(Imei),
@@ -553,7 +550,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
     for id in crate::features::trade_ins::repo::trade_ins::due_for_expiry_warning(
         state.db.pool(),
         now,
-        EXPIRY_WARNING_MS,
+        crate::domain::offer::EXPIRY_WARNING_DAYS * DAY_MS,
     )
     .await
     .map_err(db_error)?
@@ -601,7 +598,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
             Action::Expire,
             Actor::System,
             None,
-            "not shipped within 14 days",
+            &format!("not shipped within {SHIP_WITHIN_DAYS} days"),
             now,
         )
         .await
@@ -660,7 +657,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
             Action::CounterOfferTimeout,
             Actor::System,
             None,
-            "no answer to the counter-offer within 7 days",
+            &format!("no answer to the counter-offer within {COUNTER_OFFER_DAYS} days"),
         )
         .await?
         {
