@@ -79,21 +79,36 @@ pub fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
+/// The session cookie: sent only with this site's own navigations and
+/// requests (`SameSite=Lax`), never readable by scripts, and over https
+/// only when the site is served that way. Built and read by the `cookie`
+/// crate, which quotes and splits as RFC 6265 says.
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    let max_age = SESSION_TTL_MS / 1000;
-    let secure_attr = if secure { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure_attr}",
-        cookie_name(secure)
+    with_attributes(
+        cookie::Cookie::build((cookie_name(secure), token.to_string())),
+        secure,
     )
+    .max_age(cookie::time::Duration::milliseconds(SESSION_TTL_MS))
+    .build()
+    .to_string()
 }
 
+/// Tells the browser to drop its session cookie.
 pub fn expired_session_cookie(secure: bool) -> String {
-    let secure_attr = if secure { "; Secure" } else { "" };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_attr}",
-        cookie_name(secure)
-    )
+    with_attributes(cookie::Cookie::build((cookie_name(secure), "")), secure)
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+fn with_attributes(
+    c: cookie::CookieBuilder<'static>,
+    secure: bool,
+) -> cookie::CookieBuilder<'static> {
+    c.path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
 }
 
 pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
@@ -102,10 +117,10 @@ pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, v)| *k == name && !v.is_empty() && v.len() <= 64)
-        .map(|(_, v)| v.to_string())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name && !c.value().is_empty() && c.value().len() <= 64)
+        .map(|c| c.value().to_string())
 }
 
 /// Starts a session for `user_id`; returns the Set-Cookie header value.
@@ -193,11 +208,36 @@ mod tests {
 
     #[test]
     fn cookie_attributes() {
+        let attributes = |c: &str| -> Vec<String> {
+            let mut a: Vec<String> = c.split("; ").skip(1).map(String::from).collect();
+            a.sort();
+            a
+        };
         let c = session_cookie("abc", false);
         assert!(c.starts_with("tradein_session=abc;"));
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
+        let max_age = format!("Max-Age={}", SESSION_TTL_MS / 1000);
+        assert_eq!(
+            attributes(&c),
+            ["HttpOnly", max_age.as_str(), "Path=/", "SameSite=Lax"]
+        );
         let s = session_cookie("abc", true);
-        assert!(s.starts_with("__Host-tradein_session=abc;") && s.ends_with("; Secure"));
+        assert!(s.starts_with("__Host-tradein_session=abc;"));
+        assert_eq!(
+            attributes(&s),
+            [
+                "HttpOnly",
+                max_age.as_str(),
+                "Path=/",
+                "SameSite=Lax",
+                "Secure"
+            ]
+        );
+        let gone = expired_session_cookie(true);
+        assert!(gone.starts_with("__Host-tradein_session=;"));
+        assert_eq!(
+            attributes(&gone),
+            ["HttpOnly", "Max-Age=0", "Path=/", "SameSite=Lax", "Secure"]
+        );
     }
 
     #[test]
