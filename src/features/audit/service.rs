@@ -1,5 +1,5 @@
-//! What other features record in the audit log and read from the
-//! operations settings kept beside it. Each runs on the caller's connection,
-//! so an entry is written in the same transaction as the action it records.
+//! What other features record in the audit log. It runs on the caller's
+//! connection, so an entry is written in the same transaction as the action
+//! it records.
 
-pub use super::repo::{audit as record, refurbishers, set_target, targets, AuditEntry};
+pub use super::repo::{audit as record, AuditEntry};

@@ -172,7 +172,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     .await
     .map_err(db_error)?;
     let (cur, before) = (&now_parts.total, &before_parts.total);
-    let targets: BTreeMap<String, i64> = crate::features::audit::service::targets(&mut *c)
+    let targets: BTreeMap<String, i64> = super::repo::targets::targets(&mut *c)
         .await
         .map_err(db_error)?
         .into_iter()
@@ -263,7 +263,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let brands = crate::features::catalog::service::all_brands(&mut *c)
         .await
         .map_err(db_error)?;
-    let refurbishers = crate::features::audit::service::refurbishers(&mut *c)
+    let refurbishers = crate::features::sellers::service::refurbishers(&mut *c)
         .await
         .map_err(db_error)?;
     let inbox = crate::features::kpis::repo::queues::counts(&mut *c)
@@ -320,16 +320,9 @@ pub async fn set_target(
     };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    crate::features::audit::service::set_target(
-        &mut *tx,
-        kpi.code(),
-        kind.code(),
-        target,
-        ops_user,
-        now,
-    )
-    .await
-    .map_err(db_error)?;
+    super::repo::targets::set_target(&mut *tx, kpi.code(), kind.code(), target, ops_user, now)
+        .await
+        .map_err(db_error)?;
     let detail = match target {
         Some(t) => format!(
             "target for {} per {} set to {}",

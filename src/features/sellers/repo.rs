@@ -322,3 +322,14 @@ pub async fn refurbisher_scores(
     .fetch_all(conn)
     .await
 }
+
+/// Refurbishers (id, company) for filters and scorecards.
+pub async fn refurbishers<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, company_name FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name",
+    )
+    .fetch_all(ex)
+    .await
+}

@@ -9,8 +9,8 @@ use crate::platform::state::AppState;
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::{
     change_status, contact, insert as insert_seller, insert_listings, overview_for_user, recycler,
-    refurbisher_scores, set_buying, set_quality_score, units_in_week, warehouse_address,
-    NewListing, NewSeller,
+    refurbisher_scores, refurbishers, set_buying, set_quality_score, units_in_week,
+    warehouse_address, NewListing, NewSeller,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
