@@ -8,14 +8,13 @@ use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers};
 use crate::domain::identifiers::Imei;
 use crate::domain::money::Money;
+use crate::domain::offer::COUNTER_OFFER_DAYS;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::{check_counter_offer, Action, Actor, State};
 use crate::error::AppError;
 use crate::features::trade_ins::emails;
 use crate::features::trade_ins::service::Direction;
-use crate::features::trade_ins::service::{
-    return_device, transition_error as refused, COUNTER_OFFER_DAYS,
-};
+use crate::features::trade_ins::service::{return_device, transition_error as refused};
 use crate::features::trade_ins::service::{TradeInRecord, TransitionFailure};
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;

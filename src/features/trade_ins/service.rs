@@ -9,7 +9,7 @@ use crate::domain::grading::{grade, Answers};
 use crate::domain::iban::Iban;
 use crate::domain::identifiers::{Imei, SerialNumber};
 use crate::domain::money::Money;
-use crate::domain::offer::{decide, Decision, SHIP_WITHIN_DAYS};
+use crate::domain::offer::{decide, Decision, COUNTER_OFFER_DAYS, SHIP_WITHIN_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
 use crate::error::AppError;
 use crate::features::trade_ins::emails;
@@ -22,9 +22,18 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::shipments::{add_event as add_shipment_event, find as shipment, Direction};
-pub use super::repo::trade_ins::{
-    add_to_blocklist, blocklist_reason, find, TradeInRecord, TransitionFailure,
-};
+pub use super::repo::trade_ins::{add_to_blocklist, blocklist_reason, find, TradeInRecord};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionFailure {
+    #[error(transparent)]
+    Refused(#[from] crate::domain::tradein::TransitionError),
+    /// Someone else changed the trade-in between reading and writing.
+    #[error("the trade-in changed meanwhile; it is now {0:?}")]
+    Stale(State),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
 
 /// Moves a trade-in from `from` by `action`, if the domain's table allows
 /// it for `actor`: one UPDATE guarded by the expected state, and its event.
@@ -72,8 +81,6 @@ pub async fn transition(
     .await?;
     Ok(to)
 }
-
-pub use crate::domain::offer::COUNTER_OFFER_DAYS;
 
 pub enum DeviceId {
     Imei(Imei),

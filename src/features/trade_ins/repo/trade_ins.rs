@@ -3,7 +3,7 @@
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
-use crate::domain::tradein::{Actor, State, TransitionError};
+use crate::domain::tradein::{Actor, State};
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -114,17 +114,6 @@ pub async fn open_with_imei(
     let open = crate::platform::db::state_list(State::ALL.into_iter().filter(|s| s.is_open()));
     let sql = format!("SELECT id, customer_id, reference FROM trade_ins WHERE imei = $1 AND state IN ({open}) LIMIT 1");
     sqlx::query_as(&sql).bind(imei).fetch_optional(conn).await
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum TransitionFailure {
-    #[error(transparent)]
-    Refused(#[from] TransitionError),
-    /// Someone else changed the trade-in between reading and writing.
-    #[error("the trade-in changed meanwhile; it is now {0:?}")]
-    Stale(State),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
 }
 
 /// Sets the state to `to` if it is still `from`: false when someone else
