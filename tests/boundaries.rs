@@ -1,6 +1,7 @@
 //! The layout's rules (ARCHITECTURE.md), checked over the source text:
 //! `domain/` is pure, `platform/` knows no feature, a feature's repository
-//! and views are its own. Each rule names the file and line that breaks it.
+//! and views are its own, and its repository is reached only through its
+//! service. Each rule names the file and line that breaks it.
 //!
 //! Paths are read as Rust resolves them: `crate::`, `tradein::` and chains
 //! of `super::` from the file's own module, including grouped imports
@@ -213,6 +214,12 @@ fn broken(src: &Source, target: &[String]) -> Option<String> {
                     "the {owner} repository is private to features/{owner}: call its service"
                 ));
             }
+            let layer = src.module.get(2).map(String::as_str);
+            if part == "repo" && !matches!(layer, Some("service" | "repo")) {
+                return Some(format!(
+                    "one door to the data: features/{owner} reaches its repository through its service"
+                ));
+            }
             if part == "views" && from.is_some() && !own {
                 return Some(format!(
                     "features/{owner}'s views are its own: shared components go in ui/"
@@ -352,6 +359,16 @@ fn the_checker_sees_each_kind_of_breach() {
         (
             "features/orders/views/queue.rs",
             "use super::super::repo::Tab;",
+            1,
+        ),
+        (
+            "features/orders/mod.rs",
+            "crate::features::orders::repo::suspended(pool)",
+            1,
+        ),
+        (
+            "features/trade_ins/repo/shipments.rs",
+            "use super::trade_ins::find; use crate::features::trade_ins::repo::trade_ins::X;",
             0,
         ),
         ("app.rs", "use crate::features::sell::views::ModelPage;", 0),

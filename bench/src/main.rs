@@ -104,7 +104,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
                 contact_name: "",
                 contact_email: email.as_str(),
                 contact_phone: "",
-                status: "approved",
+                status: tradein::domain::seller::SellerStatus::Approved,
                 weekly_cap: Some(10_000),
                 quality_score: (rng.below(1000)) as i64,
                 kind: "refurbisher",
@@ -307,7 +307,7 @@ async fn csv_import(
         seller_id,
         user_id,
         company: "Bench Refurb 0".into(),
-        status: "approved".into(),
+        status: tradein::domain::seller::SellerStatus::Approved,
         paused: false,
         weekly_cap: None,
     };

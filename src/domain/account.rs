@@ -3,7 +3,19 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Customer,
     Seller,
@@ -12,20 +24,11 @@ pub enum Role {
 
 impl Role {
     pub fn code(self) -> &'static str {
-        match self {
-            Role::Customer => "customer",
-            Role::Seller => "seller",
-            Role::Ops => "ops",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Role> {
-        match code {
-            "customer" => Some(Role::Customer),
-            "seller" => Some(Role::Seller),
-            "ops" => Some(Role::Ops),
-            _ => None,
-        }
+        code.parse().ok()
     }
 }
 

@@ -3,7 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Rule {
     /// A refurbisher's counter-offer rate over 7 days, in percent.
     CounterOfferRate,
@@ -30,18 +42,11 @@ impl Rule {
     ];
 
     pub fn code(self) -> &'static str {
-        match self {
-            Rule::CounterOfferRate => "counter_offer_rate",
-            Rule::InspectionSla => "inspection_sla",
-            Rule::PayoutOverdue => "payout_overdue",
-            Rule::ThinMarket => "thin_market",
-            Rule::ConversionDrop => "conversion_drop",
-            Rule::CapsExhaustedEarly => "caps_exhausted_early",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.code() == code)
+        code.parse().ok()
     }
 
     pub fn label(self) -> &'static str {

@@ -4,7 +4,18 @@
 use super::tradein::State;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ClaimKind {
     ParcelLost,
     CounterOfferDisputed,
@@ -19,15 +30,11 @@ impl ClaimKind {
     ];
 
     pub fn code(self) -> &'static str {
-        match self {
-            ClaimKind::ParcelLost => "parcel_lost",
-            ClaimKind::CounterOfferDisputed => "counter_offer_disputed",
-            ClaimKind::PaymentMissing => "payment_missing",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<ClaimKind> {
-        ClaimKind::ALL.into_iter().find(|k| k.code() == code)
+        code.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -50,7 +57,18 @@ impl ClaimKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     /// Lost parcel: the consumer is paid the locked price.
     Compensate,
@@ -74,17 +92,11 @@ impl Outcome {
     ];
 
     pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Compensate => "compensate",
-            Outcome::PayOriginal => "pay_original",
-            Outcome::ReturnDevice => "return_device",
-            Outcome::PayNow => "pay_now",
-            Outcome::Refuse => "refuse",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.code() == code)
+        code.parse().ok()
     }
 
     pub fn label(self) -> &'static str {

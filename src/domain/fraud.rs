@@ -9,7 +9,77 @@ pub const MAX_TRADE_INS_12M: i64 = 5;
 /// More than this paid or promised to one consumer in 12 months.
 pub const MAX_VALUE_12M_MINOR: i64 = 200_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Where a trade-in's payout stands with the fraud review.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum PayoutHold {
+    /// No rule fired.
+    #[strum(serialize = "none")]
+    NotHeld,
+    /// A rule fired; operations have not decided.
+    Held,
+    Released,
+    Blocked,
+}
+
+impl PayoutHold {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(code: &str) -> Option<PayoutHold> {
+        code.parse().ok()
+    }
+
+    /// Why the refurbisher may not pay yet, if it may not.
+    pub fn refusal(self) -> Option<&'static str> {
+        match self {
+            PayoutHold::Held => Some("This payout is on hold for a review by our operations team. You can pay once they release it."),
+            PayoutHold::Blocked => Some("Operations blocked this payout after a fraud review. Do not pay it."),
+            PayoutHold::NotHeld | PayoutHold::Released => None,
+        }
+    }
+
+    /// What operations decided on a held payout.
+    pub fn decision(release: bool) -> PayoutHold {
+        if release {
+            PayoutHold::Released
+        } else {
+            PayoutHold::Blocked
+        }
+    }
+}
+
+impl std::fmt::Display for PayoutHold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum FraudRule {
     BlockedImei,
     RepeatedImei,
@@ -30,18 +100,11 @@ impl FraudRule {
     ];
 
     pub fn parse(code: &str) -> Option<FraudRule> {
-        FraudRule::ALL.into_iter().find(|r| r.code() == code)
+        code.parse().ok()
     }
 
     pub fn code(self) -> &'static str {
-        match self {
-            FraudRule::BlockedImei => "blocked_imei",
-            FraudRule::RepeatedImei => "repeated_imei",
-            FraudRule::SharedIban => "shared_iban",
-            FraudRule::ManyTradeIns => "many_trade_ins",
-            FraudRule::HighValue => "high_value",
-            FraudRule::ImeiMismatch => "imei_mismatch",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {

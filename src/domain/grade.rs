@@ -5,7 +5,20 @@ use std::fmt;
 
 /// A device's condition. Declared best first: the derived `Ord` means
 /// "smaller is better", which inspection and offers rely on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Grade {
     FunctionalFlawless,
     FunctionalGood,
@@ -31,14 +44,7 @@ impl Grade {
 
     /// Stable machine code, used in the database, URLs and CSV files.
     pub fn code(self) -> &'static str {
-        match self {
-            Grade::FunctionalFlawless => "functional_flawless",
-            Grade::FunctionalGood => "functional_good",
-            Grade::FunctionalUsed => "functional_used",
-            Grade::FunctionalCracked => "functional_cracked",
-            Grade::NotFunctionalUsed => "not_functional_used",
-            Grade::NotFunctionalCracked => "not_functional_cracked",
-        }
+        self.into()
     }
 
     fn pascal(self) -> &'static str {

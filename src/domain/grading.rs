@@ -7,7 +7,21 @@ use serde::{Deserialize, Serialize};
 
 /// Screen and body share one scale; "cracked" means cracked glass for a
 /// screen, and cracked or bent for a body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Wear {
     Flawless,
     LightScratches,
@@ -24,16 +38,11 @@ impl Wear {
     ];
 
     pub fn code(self) -> &'static str {
-        match self {
-            Wear::Flawless => "flawless",
-            Wear::LightScratches => "light_scratches",
-            Wear::VisibleWear => "visible_wear",
-            Wear::Cracked => "cracked",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Wear> {
-        Wear::ALL.into_iter().find(|w| w.code() == code)
+        code.parse().ok()
     }
 }
 

@@ -5,7 +5,19 @@
 use super::dates::{Date, DAY_MS};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum PeriodKind {
     Day,
     Week,
@@ -16,15 +28,11 @@ impl PeriodKind {
     pub const ALL: [PeriodKind; 3] = [PeriodKind::Day, PeriodKind::Week, PeriodKind::Month];
 
     pub fn code(self) -> &'static str {
-        match self {
-            PeriodKind::Day => "day",
-            PeriodKind::Week => "week",
-            PeriodKind::Month => "month",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<PeriodKind> {
-        PeriodKind::ALL.into_iter().find(|k| k.code() == code)
+        code.parse().ok()
     }
 
     /// "DoD", "WoW", "MoM".
@@ -245,7 +253,19 @@ pub enum Unit {
     Days,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Kpi {
     OffersShown,
     OffersAccepted,
@@ -294,30 +314,11 @@ impl Kpi {
     ];
 
     pub fn code(self) -> &'static str {
-        match self {
-            Kpi::OffersShown => "offers_shown",
-            Kpi::OffersAccepted => "offers_accepted",
-            Kpi::Conversion => "conversion",
-            Kpi::Shipped => "shipped",
-            Kpi::Received => "received",
-            Kpi::Validated => "validated",
-            Kpi::CounterOffered => "counter_offered",
-            Kpi::CounterOfferRate => "counter_offer_rate",
-            Kpi::CounterAccepted => "counter_accepted",
-            Kpi::CounterAcceptRate => "counter_accept_rate",
-            Kpi::Returned => "returned",
-            Kpi::Expired => "expired",
-            Kpi::PaidTotal => "paid_total",
-            Kpi::PaidAverage => "paid_average",
-            Kpi::MedianDaysToPay => "median_days_to_pay",
-            Kpi::InspectionSla => "inspection_sla",
-            Kpi::PaymentSla => "payment_sla",
-            Kpi::Recycled => "recycled",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Kpi> {
-        Kpi::ALL.into_iter().find(|k| k.code() == code)
+        code.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -491,12 +492,19 @@ fn group(v: i64) -> String {
 }
 
 /// How a value stands against its target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum TargetStatus {
     Met,
     /// Within 5% of the target.
     Close,
     Missed,
+}
+
+impl TargetStatus {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
 }
 
 pub fn against_target(kpi: Kpi, value: i64, target: i64) -> TargetStatus {

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod address;
 pub mod alerts;
+pub mod audit;
 pub mod catalog;
 pub mod claims;
 pub mod dates;
@@ -14,14 +15,19 @@ pub mod iban;
 pub mod identifiers;
 pub mod kpi;
 pub mod listing_price;
+pub mod mail;
 pub mod money;
 pub mod offer;
 pub mod price_csv;
 pub mod price_import;
 pub mod quality;
 pub mod search;
+pub mod seller;
 pub mod sla;
 pub mod tracking;
 pub mod tradein;
 pub mod user;
 pub mod vat;
+
+#[cfg(test)]
+mod codes_test;

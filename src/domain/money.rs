@@ -3,23 +3,32 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "UPPERCASE")]
 pub enum Currency {
     Eur,
 }
 
 impl Currency {
     pub fn code(self) -> &'static str {
-        match self {
-            Currency::Eur => "EUR",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Currency> {
-        match code {
-            "EUR" => Some(Currency::Eur),
-            _ => None,
-        }
+        code.parse().ok()
     }
 }
 

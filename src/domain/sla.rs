@@ -15,7 +15,18 @@ pub fn pay_due_ms(validated_at_ms: i64) -> i64 {
 }
 
 /// Why a refurbisher put a trade-in on hold; the consumer is told what to do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum SuspendReason {
     ParcelEmpty,
     ParcelDamaged,
@@ -36,18 +47,11 @@ impl SuspendReason {
     ];
 
     pub fn code(self) -> &'static str {
-        match self {
-            SuspendReason::ParcelEmpty => "parcel_empty",
-            SuspendReason::ParcelDamaged => "parcel_damaged",
-            SuspendReason::WrongDevice => "wrong_device",
-            SuspendReason::ActivationLockOn => "activation_lock_on",
-            SuspendReason::ImeiBlocklisted => "imei_blocklisted",
-            SuspendReason::ImeiMismatch => "imei_mismatch",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<SuspendReason> {
-        SuspendReason::ALL.into_iter().find(|r| r.code() == code)
+        code.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -81,7 +85,18 @@ impl SuspendReason {
 }
 
 /// Why a counter-offer lowers the price.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum CounterReason {
     Functional,
     Screen,
@@ -98,16 +113,11 @@ impl CounterReason {
     ];
 
     pub fn code(self) -> &'static str {
-        match self {
-            CounterReason::Functional => "functional",
-            CounterReason::Screen => "screen",
-            CounterReason::Body => "body",
-            CounterReason::Other => "other",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<CounterReason> {
-        CounterReason::ALL.into_iter().find(|r| r.code() == code)
+        code.parse().ok()
     }
 
     pub fn label(self) -> &'static str {

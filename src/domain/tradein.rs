@@ -3,7 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum State {
     /// Accepted; the label is being made (same transaction, normally unseen).
     Created,
@@ -23,7 +35,8 @@ pub enum State {
     Lost,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Actor {
     Customer,
     Seller,
@@ -32,7 +45,8 @@ pub enum Actor {
     System,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Stored by its Rust name (`IssueLabel`) in the event log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 pub enum Action {
     IssueLabel,
     MarkShipped,
@@ -130,6 +144,18 @@ pub fn next_state(from: State, action: Action, actor: Actor) -> Result<State, Tr
     }
 }
 
+impl Actor {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+}
+
 impl State {
     pub const ALL: [State; 14] = [
         Created,
@@ -149,26 +175,11 @@ impl State {
     ];
 
     pub fn code(self) -> &'static str {
-        match self {
-            Created => "created",
-            LabelIssued => "label_issued",
-            Shipped => "shipped",
-            Received => "received",
-            Inspecting => "inspecting",
-            CounterOffered => "counter_offered",
-            Validated => "validated",
-            Paid => "paid",
-            ReturnRequested => "return_requested",
-            Returned => "returned",
-            Suspended => "suspended",
-            Expired => "expired",
-            Cancelled => "cancelled",
-            Lost => "lost",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.code() == code)
+        code.parse().ok()
     }
 
     /// Nothing more happens to a trade-in in these states.

@@ -274,6 +274,13 @@ impl Placeholders {
 
 pub type DbResult<T> = Result<T, sqlx::Error>;
 
+/// A text column holding a domain enum's code, read back as the enum; a
+/// code this build does not know is a decoding error, not a default.
+pub fn decode_code<T: std::str::FromStr>(code: &str) -> DbResult<T> {
+    code.parse()
+        .map_err(|_| sqlx::Error::Decode(format!("unknown code {code:?}").into()))
+}
+
 /// `'a', 'b'`: states named by a domain rule, for an SQL `IN (...)`. The
 /// codes are the domain's own constants, never user input.
 pub fn state_list(states: impl IntoIterator<Item = crate::domain::tradein::State>) -> String {

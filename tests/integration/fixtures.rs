@@ -7,7 +7,7 @@ use tradein::domain::grade::Grade;
 
 pub struct SellerSpec<'a> {
     pub name: &'a str,
-    pub status: &'a str,
+    pub status: tradein::domain::seller::SellerStatus,
     pub quality: i64,
     pub weekly_cap: Option<i64>,
 }
@@ -16,7 +16,7 @@ impl<'a> SellerSpec<'a> {
     pub fn approved(name: &'a str) -> SellerSpec<'a> {
         SellerSpec {
             name,
-            status: "approved",
+            status: tradein::domain::seller::SellerStatus::Approved,
             quality: 500,
             weekly_cap: None,
         }

@@ -51,12 +51,19 @@ async fn inspect(
 }
 
 async fn act(app: &TestApp, client: &reqwest::Client, id: i64, action: &str) -> reqwest::Response {
-    app.call(
-        client,
-        "order_action",
-        &[("id", &id.to_string()), ("action", action)],
-    )
-    .await
+    act_with(app, client, id, &[("action", action)]).await
+}
+
+async fn act_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: i64,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let id = id.to_string();
+    let mut form = vec![("id", id.as_str())];
+    form.extend_from_slice(fields);
+    app.call(client, "order_action", &form).await
 }
 
 both_backends!(
@@ -628,9 +635,14 @@ both_backends!(
         )
         .await;
         assert_eq!(
-            act(&app, &seller, id, "suspend:parcel_damaged")
-                .await
-                .status(),
+            act_with(
+                &app,
+                &seller,
+                id,
+                &[("action", "suspend"), ("reason", "parcel_damaged")]
+            )
+            .await
+            .status(),
             200
         );
         assert_eq!(state_of(&app, id).await, "suspended");

@@ -344,7 +344,7 @@ both_backends!(
         let pending = seller(
             &app,
             SellerSpec {
-                status: "pending",
+                status: tradein::domain::seller::SellerStatus::Pending,
                 ..SellerSpec::approved("Gamma Pending")
             },
         )

@@ -54,7 +54,7 @@ both_backends!(
         let pending = seller(
             &app,
             SellerSpec {
-                status: "pending",
+                status: tradein::domain::seller::SellerStatus::Pending,
                 ..SellerSpec::approved("Pending Refurb")
             },
         )
@@ -798,8 +798,8 @@ both_backends!(
         assert!(tradein::features::sellers::service::change_status(
             app.state.db.pool(),
             beta,
-            "approved",
-            "suspended",
+            tradein::domain::seller::SellerStatus::Approved,
+            tradein::domain::seller::SellerStatus::Suspended,
             user,
             "test",
             app.clock.now_ms()

@@ -43,7 +43,7 @@ pub async fn load_alerts() -> Result<AlertsPage, AppError> {
     use crate::ui::format_when;
     let g = guard(Access::Role(Role::Ops)).await?;
     let pool = g.state.db.pool();
-    let alerts = crate::features::alerts::repo::inbox(pool, 200)
+    let alerts = crate::features::alerts::service::inbox(pool, 200)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -57,7 +57,7 @@ pub async fn load_alerts() -> Result<AlertsPage, AppError> {
             changed_by: a.changed_by,
         })
         .collect();
-    let rules = crate::features::alerts::repo::rules(pool)
+    let rules = crate::features::alerts::service::rules(pool)
         .await
         .or_internal(&g)?
         .into_iter()

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::ops_emails;
+pub use super::repo::{inbox, rules};
 
 /// Posts one new alert to `ALERT_WEBHOOK_URL`; its key is the alert's id,
 /// its payload the JSON posted.
@@ -274,9 +275,9 @@ pub async fn set_rule(
     );
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::AlertRule,
         &AuditEntry {
             actor_id: Some(ops_user),
-            action: "alert_rule",
             detail: &detail,
             ..Default::default()
         },
@@ -304,9 +305,9 @@ pub async fn change(state: &AppState, ops_user: i64, id: i64, to: &str) -> Resul
     let detail = format!("alert {id} {to}");
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::Alert,
         &AuditEntry {
             actor_id: Some(ops_user),
-            action: "alert",
             detail: &detail,
             ..Default::default()
         },

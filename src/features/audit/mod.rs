@@ -41,18 +41,24 @@ pub async fn search_audit_log(
         return Err(AppError::invalid("q", "Search terms are too long."));
     }
     Ok(
-        crate::features::audit::repo::search(g.state.db.pool(), &reference, &email, &seller, 300)
-            .await
-            .or_internal(&g)?
-            .into_iter()
-            .map(|r| AuditLine {
-                at: crate::ui::format_when(r.at),
-                actor: r.actor,
-                action: r.action,
-                trade_in: r.trade_in.unwrap_or_default(),
-                seller: r.seller.unwrap_or_default(),
-                detail: r.detail,
-            })
-            .collect(),
+        crate::features::audit::service::search(
+            g.state.db.pool(),
+            &reference,
+            &email,
+            &seller,
+            300,
+        )
+        .await
+        .or_internal(&g)?
+        .into_iter()
+        .map(|r| AuditLine {
+            at: crate::ui::format_when(r.at),
+            actor: r.actor,
+            action: r.action,
+            trade_in: r.trade_in.unwrap_or_default(),
+            seller: r.seller.unwrap_or_default(),
+            detail: r.detail,
+        })
+        .collect(),
     )
 }

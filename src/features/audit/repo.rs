@@ -1,12 +1,13 @@
 //! The audit log of ops actions and trade-in state changes.
 
+use crate::domain::audit::AuditAction;
 use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
+/// Who and what an audit entry is about.
 #[derive(Clone, Debug, Default)]
 pub struct AuditEntry<'a> {
     pub actor_id: Option<i64>,
-    pub action: &'a str,
     pub trade_in_id: Option<i64>,
     pub seller_id: Option<i64>,
     pub user_id: Option<i64>,
@@ -15,12 +16,13 @@ pub struct AuditEntry<'a> {
 
 pub async fn audit<'c>(
     ex: impl Executor<'c, Database = Any>,
+    action: AuditAction,
     e: &AuditEntry<'_>,
     now: i64,
 ) -> DbResult<()> {
     sqlx::query("INSERT INTO audit_log (actor_id, action, trade_in_id, seller_id, user_id, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(e.actor_id)
-        .bind(e.action)
+        .bind(action.code())
         .bind(e.trade_in_id)
         .bind(e.seller_id)
         .bind(e.user_id)

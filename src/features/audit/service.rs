@@ -2,4 +2,5 @@
 //! connection, so an entry is written in the same transaction as the action
 //! it records.
 
+pub use super::repo::search;
 pub use super::repo::{audit as record, AuditEntry};

@@ -13,7 +13,7 @@
 //! cache holds at most the catalog itself, whatever URLs people try.
 
 use crate::features::catalog::repo as catalog;
-use crate::features::catalog::repo::{CatalogSize, CategoryCount, ModelSummary, VariantInfo};
+use crate::features::catalog::service::{CatalogSize, CategoryCount, ModelSummary, VariantInfo};
 use crate::platform::cache::{read, write, Generation, Kept, Loads};
 use crate::platform::db::Db;
 use crate::platform::db::DbResult;

@@ -126,7 +126,7 @@ pub async fn search_models(
 }
 
 #[cfg(feature = "ssr")]
-pub fn card(m: &crate::features::catalog::repo::ModelSummary) -> ModelCard {
+pub fn card(m: &crate::features::catalog::service::ModelSummary) -> ModelCard {
     ModelCard {
         slug: m.slug.clone(),
         name: m.name.clone(),
@@ -141,7 +141,7 @@ pub fn card(m: &crate::features::catalog::repo::ModelSummary) -> ModelCard {
 #[cfg(feature = "ssr")]
 pub fn rank_cards(
     q: &str,
-    models: &[&crate::features::catalog::repo::ModelSummary],
+    models: &[&crate::features::catalog::service::ModelSummary],
     limit: usize,
 ) -> Vec<ModelCard> {
     use crate::domain::search::{rank, Entry};
@@ -190,7 +190,7 @@ pub async fn load_category_listing(category: String) -> Result<CategoryListing, 
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
     let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let brands = crate::features::catalog::repo::brands_in_category(g.state.db.pool(), c.slug())
+    let brands = crate::features::catalog::service::brands_in_category(g.state.db.pool(), c.slug())
         .await
         .or_internal(&g)?;
     Ok(CategoryListing {
@@ -214,7 +214,7 @@ pub async fn load_brand_listing(category: String, brand: String) -> Result<Brand
     let g = guard(Access::Public).await?;
     let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
     let models =
-        crate::features::catalog::repo::models_of_brand(g.state.db.pool(), c.slug(), &brand)
+        crate::features::catalog::service::models_of_brand(g.state.db.pool(), c.slug(), &brand)
             .await
             .or_internal(&g)?;
     let brand_name = models

@@ -8,3 +8,6 @@ pub use super::repo::{
     upsert_variant, variant_by_id, variant_by_sku, variant_from_row, variant_ids_by_sku, ModelRow,
     VariantInfo, SELECT_VARIANT,
 };
+pub use super::repo::{
+    brands_in_category, models_of_brand, CatalogSize, CategoryCount, ModelSummary,
+};

@@ -40,7 +40,7 @@ pub async fn load_trade_in_claims(trade_in_id: i64) -> Result<TradeInClaims, App
     let g = guard(Access::SignedIn).await?;
     let t = crate::features::trade_ins::service::owned(&g.state, g.user()?.id, trade_in_id).await?;
     let claims: Vec<ClaimSummary> =
-        crate::features::claims::repo::for_trade_in(g.state.db.pool(), trade_in_id)
+        crate::features::claims::service::for_trade_in(g.state.db.pool(), trade_in_id)
             .await
             .or_internal(&g)?
             .into_iter()
@@ -106,7 +106,7 @@ pub async fn load_claim(id: i64) -> Result<ClaimView, AppError> {
     let g = guard(Access::SignedIn).await?;
     let user = g.user()?;
     let c = crate::features::claims::service::visible(&g.state, user, id).await?;
-    let messages = crate::features::claims::repo::messages(g.state.db.pool(), id)
+    let messages = crate::features::claims::service::messages(g.state.db.pool(), id)
         .await
         .or_internal(&g)?
         .into_iter()
@@ -181,23 +181,25 @@ pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
     use crate::domain::claims::{ClaimKind, Outcome};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    Ok(crate::features::claims::repo::queue(g.state.db.pool(), 200)
-        .await
-        .or_internal(&g)?
-        .into_iter()
-        .map(|c| ClaimLine {
-            id: c.id,
-            kind: ClaimKind::parse(&c.kind)
-                .map(|k| k.label().to_string())
-                .unwrap_or(c.kind),
-            outcome: Outcome::parse(&c.outcome)
-                .map(|o| o.label().to_string())
-                .unwrap_or_default(),
-            reference: c.reference,
-            customer_email: c.customer_email,
-            seller: c.seller,
-            state: c.state,
-            opened: crate::ui::format_when(c.created_at),
-        })
-        .collect())
+    Ok(
+        crate::features::claims::service::queue(g.state.db.pool(), 200)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .map(|c| ClaimLine {
+                id: c.id,
+                kind: ClaimKind::parse(&c.kind)
+                    .map(|k| k.label().to_string())
+                    .unwrap_or(c.kind),
+                outcome: Outcome::parse(&c.outcome)
+                    .map(|o| o.label().to_string())
+                    .unwrap_or_default(),
+                reference: c.reference,
+                customer_email: c.customer_email,
+                seller: c.seller,
+                state: c.state,
+                opened: crate::ui::format_when(c.created_at),
+            })
+            .collect(),
+    )
 }

@@ -19,6 +19,7 @@ use crate::platform::state::AppState;
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::{for_trade_in, per_seller};
+pub use super::repo::{messages, queue};
 
 fn text(field: &str, body: &str, min: usize, max: usize) -> Result<String, AppError> {
     let t = body.trim().to_string();
@@ -91,9 +92,9 @@ pub async fn open(
     let detail = format!("claim opened: {}", kind.label());
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::ClaimOpened,
         &AuditEntry {
             actor_id: Some(customer.id),
-            action: "claim_opened",
             trade_in_id: Some(trade_in_id),
             detail: &detail,
             ..Default::default()
@@ -400,9 +401,9 @@ pub async fn resolve(
     let detail = format!("claim {claim_id} resolved: {} ({note})", outcome.code());
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::ClaimResolved,
         &AuditEntry {
             actor_id: Some(ops_user),
-            action: "claim_resolved",
             trade_in_id: Some(t.id),
             seller_id: Some(t.seller_id),
             user_id: Some(t.customer_id),

@@ -77,7 +77,7 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
             contact_name: "",
             contact_email: "recycling@tradein.example",
             contact_phone: "",
-            status: "approved",
+            status: crate::domain::seller::SellerStatus::Approved,
             weekly_cap: None,
             quality_score: 500,
             kind: "recycler",

@@ -18,9 +18,9 @@ pub struct FraudCase {
     pub reference: String,
     pub customer_email: String,
     pub seller: String,
-    pub price: String,
+    pub price: crate::domain::money::Money,
     pub state: String,
-    pub hold: String,
+    pub hold: crate::domain::fraud::PayoutHold,
     pub hold_reason: String,
     /// (rule label, detail)
     pub flags: Vec<(String, String)>,
@@ -38,17 +38,14 @@ pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
             .map(|r| r.label().to_string())
             .unwrap_or_else(|| code.to_string())
     };
-    Ok(crate::features::fraud::repo::cases(&mut conn, 200)
+    Ok(crate::features::fraud::service::cases(&mut conn, 200)
         .await
         .or_internal(&g)?
         .into_iter()
         .map(|c| FraudCase {
             trade_in_id: c.trade_in_id,
-            price: crate::domain::money::Money::eur(c.price_minor).to_string(),
-            state: crate::domain::tradein::State::parse(&c.state)
-                .map(crate::domain::tradein::state_label)
-                .unwrap_or("?")
-                .to_string(),
+            price: c.price,
+            state: crate::domain::tradein::state_label(c.state).to_string(),
             flags: c.flags.iter().map(|(r, d)| (label(r), d.clone())).collect(),
             reference: c.reference,
             customer_email: c.customer_email,
@@ -90,7 +87,7 @@ pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     Ok(
-        crate::features::fraud::repo::blocklist(g.state.db.pool(), 500)
+        crate::features::fraud::service::blocklist(g.state.db.pool(), 500)
             .await
             .or_internal(&g)?
             .into_iter()

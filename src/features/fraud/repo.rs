@@ -1,8 +1,10 @@
 //! What the fraud rules read, the flags they leave, payout holds, and the
 //! IMEI blocklist.
 
-use crate::domain::fraud::{Facts, FraudRule};
-use crate::platform::db::DbResult;
+use crate::domain::fraud::{Facts, FraudRule, PayoutHold};
+use crate::domain::money::Money;
+use crate::domain::tradein::State;
+use crate::platform::db::{decode_code, DbResult};
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 const YEAR_MS: i64 = 365 * crate::domain::dates::DAY_MS;
@@ -92,22 +94,22 @@ pub async fn flag(
     Ok(new)
 }
 
-/// `none`, `held`, `released` or `blocked`.
 pub async fn hold_of<'c>(
     ex: impl Executor<'c, Database = Any>,
     trade_in_id: i64,
-) -> DbResult<String> {
-    sqlx::query_scalar("SELECT payout_hold FROM trade_ins WHERE id = $1")
+) -> DbResult<PayoutHold> {
+    let code: String = sqlx::query_scalar("SELECT payout_hold FROM trade_ins WHERE id = $1")
         .bind(trade_in_id)
         .fetch_one(ex)
-        .await
+        .await?;
+    decode_code(&code)
 }
 
 /// Releases or blocks a held payout; false when it was not held.
 pub async fn decide<'c>(
     ex: impl Executor<'c, Database = Any>,
     trade_in_id: i64,
-    to: &str,
+    to: PayoutHold,
     by: i64,
     reason: &str,
     now: i64,
@@ -115,7 +117,7 @@ pub async fn decide<'c>(
     let done = sqlx::query(
         "UPDATE trade_ins SET payout_hold = $1, hold_reason = $2, hold_decided_by = $3, hold_decided_at = $4 WHERE id = $5 AND payout_hold = 'held'",
     )
-    .bind(to)
+    .bind(to.code())
     .bind(reason)
     .bind(by)
     .bind(now)
@@ -131,9 +133,9 @@ pub struct Case {
     pub reference: String,
     pub customer_email: String,
     pub seller: String,
-    pub price_minor: i64,
-    pub state: String,
-    pub hold: String,
+    pub price: Money,
+    pub state: State,
+    pub hold: PayoutHold,
     pub hold_reason: String,
     pub flags: Vec<(String, String)>,
 }
@@ -163,9 +165,9 @@ pub async fn cases(conn: &mut AnyConnection, limit: i64) -> DbResult<Vec<Case>> 
             reference: r.try_get("reference")?,
             customer_email: r.try_get("email")?,
             seller: r.try_get("company_name")?,
-            price_minor: r.try_get("price")?,
-            state: r.try_get("state")?,
-            hold: r.try_get("payout_hold")?,
+            price: Money::eur(r.try_get("price")?),
+            state: decode_code(&r.try_get::<String, _>("state")?)?,
+            hold: decode_code(&r.try_get::<String, _>("payout_hold")?)?,
             hold_reason: r.try_get("hold_reason")?,
             flags,
         });

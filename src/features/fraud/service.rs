@@ -12,6 +12,7 @@ use sqlx::AnyConnection;
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::facts;
+pub use super::repo::{blocklist, cases};
 
 /// Evaluates the rules for a trade-in; call inside its transaction.
 pub async fn check(
@@ -38,10 +39,12 @@ pub async fn check(
 
 /// Refuses to pay a held or blocked payout.
 pub async fn ensure_payable(conn: &mut AnyConnection, trade_in_id: i64) -> Result<(), AppError> {
-    match crate::features::fraud::repo::hold_of(&mut *conn, trade_in_id).await.map_err(db_error)?.as_str() {
-        "held" => Err(AppError::Conflict("This payout is on hold for a review by our operations team. You can pay once they release it.".into())),
-        "blocked" => Err(AppError::Conflict("Operations blocked this payout after a fraud review. Do not pay it.".into())),
-        _ => Ok(()),
+    let hold = crate::features::fraud::repo::hold_of(&mut *conn, trade_in_id)
+        .await
+        .map_err(db_error)?;
+    match hold.refusal() {
+        Some(why) => Err(AppError::Conflict(why.into())),
+        None => Ok(()),
     }
 }
 
@@ -57,7 +60,7 @@ pub async fn review(
         crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let to = if release { "released" } else { "blocked" };
+    let to = crate::domain::fraud::PayoutHold::decision(release);
     if !crate::features::fraud::repo::decide(&mut *tx, trade_in_id, to, ops_user, &reason, now)
         .await
         .map_err(db_error)?
@@ -69,9 +72,9 @@ pub async fn review(
     let detail = format!("payout {to}: {reason}");
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::FraudReview,
         &AuditEntry {
             actor_id: Some(ops_user),
-            action: "fraud_review",
             trade_in_id: Some(trade_in_id),
             detail: &detail,
             ..Default::default()
@@ -81,7 +84,12 @@ pub async fn review(
     .await
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(trade_in_id, ops_user, decision = to, "fraud review decided");
+    tracing::info!(
+        trade_in_id,
+        ops_user,
+        decision = to.code(),
+        "fraud review decided"
+    );
     Ok(())
 }
 
@@ -167,9 +175,9 @@ pub async fn block(
     };
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::BlocklistAdd,
         &AuditEntry {
             actor_id: Some(ops_user),
-            action: "blocklist_add",
             detail: &detail,
             ..Default::default()
         },
@@ -193,9 +201,9 @@ pub async fn unblock(state: &AppState, ops_user: i64, imei: &str) -> Result<(), 
     let detail = format!("IMEI {imei} removed from the blocklist");
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::BlocklistRemove,
         &AuditEntry {
             actor_id: Some(ops_user),
-            action: "blocklist_remove",
             detail: &detail,
             ..Default::default()
         },

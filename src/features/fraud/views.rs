@@ -2,6 +2,7 @@
 //! and the IMEI blocklist page.
 
 use super::*;
+use crate::domain::fraud::PayoutHold;
 use crate::ui::form::FormError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,7 +43,7 @@ pub fn FraudPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match cases.await {
                     Ok(list) => {
-                        let (held, decided): (Vec<_>, Vec<_>) = list.into_iter().partition(|c| c.hold == "held");
+                        let (held, decided): (Vec<_>, Vec<_>) = list.into_iter().partition(|c| c.hold == PayoutHold::Held);
                         view! {
                             <section>
                                 <p><a href="/ops">"← Operations console"</a></p>
@@ -67,7 +68,7 @@ pub fn FraudPage() -> impl IntoView {
                                             <tr>
                                                 <td>{c.reference}</td>
                                                 <td>{c.flags.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>().join(", ")}</td>
-                                                <td>{c.hold}</td>
+                                                <td>{c.hold.to_string()}</td>
                                                 <td>{c.hold_reason}</td>
                                             </tr>
                                         }).collect_view()}

@@ -141,7 +141,7 @@ fn csv_href(pairs: &[(String, String)], table: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SellerOverview {
     pub company: String,
-    pub status: String,
+    pub status: crate::domain::seller::SellerStatus,
     pub paused: bool,
     pub listings: i64,
     pub city: String,
@@ -169,8 +169,8 @@ pub struct WeekView {
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::features::kpis::repo::seller_kpis::WeekFigures> for WeekView {
-    fn from(f: crate::features::kpis::repo::seller_kpis::WeekFigures) -> WeekView {
+impl From<crate::features::kpis::service::WeekFigures> for WeekView {
+    fn from(f: crate::features::kpis::service::WeekFigures) -> WeekView {
         WeekView {
             bought: f.bought,
             received: f.received,
@@ -196,7 +196,7 @@ pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
         .or_internal(&g)?;
     let s = found.ok_or(AppError::NotFound)?;
     use crate::domain::dates::{week_start_ms, Date, DAY_MS};
-    use crate::features::kpis::repo::seller_kpis as kpis;
+    use crate::features::kpis::service::seller_kpis as kpis;
     let week = 7 * DAY_MS;
     let this_start = week_start_ms(g.now_ms());
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;

@@ -16,6 +16,7 @@ pub use super::repo::ops_kpis::{breakdown, counts, totals, weekly, Filter, Group
 pub use super::repo::rollup::{
     built_until as rollup_built_until, rebuild as rebuild_rollup, refresh as refresh_rollup_until,
 };
+pub use super::repo::seller_kpis::{self, WeekFigures};
 
 pub struct Request {
     pub kind: PeriodKind,
@@ -334,9 +335,9 @@ pub async fn set_target(
     };
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::KpiTarget,
         &crate::features::audit::service::AuditEntry {
             actor_id: Some(ops_user),
-            action: "kpi_target",
             detail: &detail,
             ..Default::default()
         },
@@ -362,10 +363,7 @@ pub fn to_csv(d: &OpsDashboard, table: &str) -> Option<String> {
                 "status",
             ]);
             for k in &d.kpis {
-                let status = k
-                    .status
-                    .map(|s| format!("{s:?}").to_lowercase())
-                    .unwrap_or_default();
+                let status = k.status.map(|s| s.code().to_string()).unwrap_or_default();
                 out.row([
                     k.label.as_str(),
                     &k.shown,

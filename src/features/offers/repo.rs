@@ -3,6 +3,7 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::offer::Candidate;
+use crate::domain::seller::SellerStatus;
 
 use super::cache::changed;
 use crate::platform::db::Db;
@@ -71,7 +72,7 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
             price_minor: int(fields[4])?,
             quality_score: int(fields[5])?,
             price_set_at: int(fields[6])?,
-            seller_approved: fields[7] == "approved",
+            seller_approved: SellerStatus::parse(fields[7]).is_some_and(SellerStatus::buys),
             seller_paused: int(fields[8])? != 0,
             listing_active: int(fields[9])? != 0,
             listing_weekly_cap: cap(fields[10])?,

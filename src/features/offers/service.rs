@@ -3,4 +3,5 @@
 //! back. Each runs on the caller's connection, inside its transaction, so a
 //! unit is taken by the same commit that creates the trade-in.
 
+pub use super::repo::record_views;
 pub use super::repo::{candidates, candidates_for_variants, give_back_unit, take_unit, ShownOffer};

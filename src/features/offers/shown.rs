@@ -10,7 +10,7 @@
 //! they asked. A crash loses at most the batch being written.
 
 use crate::domain::grade::Grade;
-use crate::features::offers::repo::ShownOffer;
+use crate::features::offers::service::ShownOffer;
 use crate::platform::db::Db;
 use crate::platform::state::AppState;
 use crate::platform::BoxFuture;
@@ -92,7 +92,7 @@ async fn write_views(db: Db, mut rx: mpsc::Receiver<Msg>) {
 
 async fn store(db: &Db, views: &[ShownOffer]) -> Result<(), sqlx::Error> {
     let mut tx = db.write_tx().await?;
-    crate::features::offers::repo::record_views(db, &mut tx, views).await?;
+    crate::features::offers::service::record_views(db, &mut tx, views).await?;
     tx.commit().await
 }
 

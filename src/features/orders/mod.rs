@@ -64,7 +64,7 @@ pub async fn load_seller_orders(
     use crate::domain::catalog::full_name;
     use crate::domain::sla::{inspect_due_ms, pay_due_ms};
     use crate::features::orders::repo as orders;
-    use crate::features::orders::repo::Tab;
+    use crate::features::orders::service::Tab;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
     let (seller_id, _) =
@@ -198,7 +198,7 @@ pub async fn counter_offer_view(
 ) -> Result<Option<CounterOfferView>, AppError> {
     use crate::platform::session::guard::OrInternal;
     let mut conn = g.state.db.pool().acquire().await.or_internal(g)?;
-    let co = crate::features::orders::repo::latest_counter_offer(&mut conn, trade_in_id)
+    let co = crate::features::orders::service::latest_counter_offer(&mut conn, trade_in_id)
         .await
         .or_internal(g)?;
     Ok(co.map(|c| CounterOfferView {
@@ -226,7 +226,7 @@ pub async fn payout_view(
     trade_in_id: i64,
 ) -> Result<Option<PayoutView>, AppError> {
     use crate::platform::session::guard::OrInternal;
-    let p = crate::features::orders::repo::payout(g.state.db.pool(), trade_in_id)
+    let p = crate::features::orders::service::payout(g.state.db.pool(), trade_in_id)
         .await
         .or_internal(g)?;
     Ok(p.map(|p| PayoutView {
@@ -260,12 +260,12 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
     )
     .await
     .or_internal(&g)?;
-    let found = crate::features::orders::repo::latest_inspection_grade(pool, id)
+    let found = crate::features::orders::service::latest_inspection_grade(pool, id)
         .await
         .or_internal(&g)?;
     let suggested = match found {
         Some(f) if f > t.grade => {
-            crate::features::orders::repo::own_listing_price(pool, seller_id, &t.sku, f)
+            crate::features::orders::service::own_listing_price(pool, seller_id, &t.sku, f)
                 .await
                 .or_internal(&g)?
                 .filter(|p| *p < t.price_minor)
@@ -387,27 +387,62 @@ pub async fn inspect_order(
     })
 }
 
-/// The order actions that need nothing but the order: validate, pay,
-/// return, mark the return delivered.
+/// The order actions that need nothing but the order (and, to suspend, a
+/// reason). The code is the form's `action` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum OrderStep {
+    Validate,
+    ConfirmPayment,
+    Return,
+    ReturnDelivered,
+    Suspend,
+}
+
+impl OrderStep {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// A step's form: the order, the step's code, and a suspension's reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderStepForm {
+    pub id: i64,
+    pub action: String,
+    pub reason: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "order_action")]
-pub async fn order_action(id: i64, action: String) -> Result<(), AppError> {
+pub async fn order_action(#[server(flatten)] form: OrderStepForm) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::features::orders::service as order_flow;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let user = g.user()?.id;
+    let step: OrderStep = form
+        .action
+        .parse()
+        .map_err(|_| AppError::BadRequest("unknown action".into()))?;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
-    match action.as_str() {
-        "validate" => order_flow::validate(&g.state, seller_id, user, id).await,
-        "confirm_payment" => order_flow::confirm_payment(&g.state, seller_id, user, id).await,
-        "return" => order_flow::return_suspended(&g.state, seller_id, user, id).await,
-        "return_delivered" => order_flow::return_delivered(&g.state, seller_id, user, id).await,
-        other if other.starts_with("suspend:") => {
-            let reason = SuspendReason::parse(&other["suspend:".len()..])
+    let id = form.id;
+    match step {
+        OrderStep::Validate => order_flow::validate(&g.state, seller_id, user, id).await,
+        OrderStep::ConfirmPayment => {
+            order_flow::confirm_payment(&g.state, seller_id, user, id).await
+        }
+        OrderStep::Return => order_flow::return_suspended(&g.state, seller_id, user, id).await,
+        OrderStep::ReturnDelivered => {
+            order_flow::return_delivered(&g.state, seller_id, user, id).await
+        }
+        OrderStep::Suspend => {
+            let reason = form
+                .reason
+                .as_deref()
+                .and_then(SuspendReason::parse)
                 .ok_or_else(|| AppError::invalid("reason", "choose a reason"))?;
             order_flow::suspend(&g.state, seller_id, user, id, reason).await
         }
-        _ => Err(AppError::BadRequest("unknown action".into())),
     }
 }
 
@@ -426,7 +461,7 @@ pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let rows = crate::features::orders::repo::suspended(g.state.db.pool())
+    let rows = crate::features::orders::service::suspended(g.state.db.pool())
         .await
         .or_internal(&g)?;
     Ok(rows

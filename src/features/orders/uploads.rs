@@ -177,7 +177,7 @@ pub async fn photo(
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
     let Ok(Some((trade_in_id, file_name, content_type))) =
-        crate::features::orders::repo::photo(state.db.pool(), id).await
+        crate::features::orders::service::photo(state.db.pool(), id).await
     else {
         return not_found();
     };

@@ -59,7 +59,7 @@ pub struct GridPage {
     /// 1-based.
     pub page: i64,
     pub pages: i64,
-    pub status: String,
+    pub status: crate::domain::seller::SellerStatus,
     pub paused: bool,
     pub weekly_cap: Option<i64>,
     pub units_this_week: i64,
@@ -142,8 +142,8 @@ pub async fn load_price_grid(
     page: Option<i64>,
 ) -> Result<GridPage, AppError> {
     use crate::domain::account::Role;
-    use crate::features::pricing::repo::{GridQuery, Only, Sort};
     use crate::features::pricing::service::{grid_page, seller_ctx, PER_PAGE};
+    use crate::features::pricing::service::{GridQuery, Only, Sort};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
@@ -190,7 +190,7 @@ pub async fn save_price_cell(
 ) -> Result<CellOutcome, AppError> {
     use crate::domain::account::Role;
     use crate::domain::listing_price::parse_price;
-    use crate::features::pricing::repo::Source;
+    use crate::features::pricing::service::Source;
     use crate::features::pricing::service::{save_cell, seller_ctx};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
@@ -361,7 +361,7 @@ pub async fn load_listing_detail(
             .collect();
     curve.sort_unstable_by(|a, b| b.cmp(a));
     let history =
-        crate::features::pricing::repo::history(&mut conn, ctx.seller_id, variant_id, grade)
+        crate::features::pricing::service::history(&mut conn, ctx.seller_id, variant_id, grade)
             .await
             .or_internal(&g)?
             .into_iter()

@@ -10,6 +10,7 @@ use crate::domain::listing_price::{far_above_market, market_position};
 use crate::domain::offer::{Candidate, Ineligible};
 use crate::domain::price_csv;
 use crate::domain::price_import::{fingerprint, plan};
+use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use crate::features::offers::cache::OfferCache;
 use crate::features::pricing::*;
@@ -28,7 +29,7 @@ pub struct SellerCtx {
     pub seller_id: i64,
     pub user_id: i64,
     pub company: String,
-    pub status: String,
+    pub status: SellerStatus,
     pub paused: bool,
     pub weekly_cap: Option<i64>,
 }
@@ -61,9 +62,11 @@ pub fn variant_name(v: &crate::features::catalog::service::VariantInfo) -> Strin
     name
 }
 
-fn not_competing(why: Ineligible, status: &str) -> String {
+fn not_competing(why: Ineligible, status: SellerStatus) -> String {
     match why {
-        Ineligible::SellerNotApproved if status == "pending" => "awaiting approval".into(),
+        Ineligible::SellerNotApproved if status == SellerStatus::Pending => {
+            "awaiting approval".into()
+        }
         Ineligible::SellerNotApproved => format!("account {status}"),
         Ineligible::SellerPaused => "buying paused".into(),
         Ineligible::ListingInactive => "not buying".into(),
@@ -96,7 +99,7 @@ fn cell_view(
         not_competing: price
             .and(mine)
             .and_then(Candidate::ineligibility)
-            .map(|why| not_competing(why, &ctx.status)),
+            .map(|why| not_competing(why, ctx.status)),
         far_above_market: price.is_some_and(|p| far_above_market(p, competitors)),
         below_paid_minor: match (price, paid) {
             (Some(p), Some(avg)) if p < avg => Some(avg),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub struct Scorecard {
     pub seller_id: i64,
     pub company: String,
-    pub status: String,
+    pub status: crate::domain::seller::SellerStatus,
     /// Trade-ins accepted in the window.
     pub volume: i64,
     pub counter_offer_rate: String,
@@ -50,16 +50,13 @@ pub async fn set_seller_suspended(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let suspend = match suspend.as_str() {
-        "suspend" => true,
-        "reinstate" => false,
-        _ => return Err(AppError::invalid("suspend", "Suspend or reinstate.")),
-    };
+    let action = crate::domain::seller::QualityAction::parse(&suspend)
+        .ok_or_else(|| AppError::invalid("suspend", "Suspend or reinstate."))?;
     crate::features::quality::service::set_suspended(
         &g.state,
         g.user()?.id,
         seller_id,
-        suspend,
+        action,
         &reason,
     )
     .await

@@ -3,6 +3,7 @@
 
 use crate::domain::dates::DAY_MS;
 use crate::domain::kpi::{Counts, Kpi};
+use crate::domain::seller::QualityAction;
 use crate::error::AppError;
 use crate::features::audit::service::AuditEntry;
 use crate::features::kpis::service::{Filter, Group};
@@ -77,9 +78,9 @@ pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize,
     let detail = format!("quality scores recomputed ({n} changed)");
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::QualityScores,
         &AuditEntry {
             actor_id: ops_user,
-            action: "quality_scores",
             detail: &detail,
             ..Default::default()
         },
@@ -97,16 +98,12 @@ pub async fn set_suspended(
     state: &AppState,
     ops_user: i64,
     seller_id: i64,
-    suspend: bool,
+    action: QualityAction,
     reason: &str,
 ) -> Result<(), AppError> {
     let reason =
         crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
-    let (from, to) = if suspend {
-        ("approved", "suspended")
-    } else {
-        ("suspended", "approved")
-    };
+    let (from, to) = action.change();
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     if crate::features::sellers::service::contact(&mut *tx, seller_id)
@@ -129,9 +126,9 @@ pub async fn set_suspended(
     let detail = format!("refurbisher {to}: {reason}");
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::SellerStatus,
         &AuditEntry {
             actor_id: Some(ops_user),
-            action: "seller_status",
             seller_id: Some(seller_id),
             detail: &detail,
             ..Default::default()
@@ -141,7 +138,11 @@ pub async fn set_suspended(
     .await
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(seller_id, to, "refurbisher status changed by operations");
+    tracing::info!(
+        seller_id,
+        to = to.code(),
+        "refurbisher status changed by operations"
+    );
     Ok(())
 }
 

@@ -40,8 +40,9 @@ pub fn QualityPage() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {cards.into_iter().map(|c| {
-                                        let action_label = if c.status == "suspended" { "reinstate" } else { "suspend" };
-                                        let can_act = c.status == "approved" || c.status == "suspended";
+                                        let quality_action = c.status.quality_action();
+                                        let action_label = quality_action.map_or("suspend", |a| a.label());
+                                        let can_act = quality_action.is_some();
                                         let id = format!("suspend-reason-{}", c.seller_id);
                                         view! {
                                             <tr>
@@ -50,7 +51,7 @@ pub fn QualityPage() -> impl IntoView {
                                                 <td>{c.inspection_sla}</td><td>{c.payment_sla}</td><td>{c.disputes}</td>
                                                 <td>{format!("{} ({})", c.quality_score, c.computed_score.map(|s| s.to_string()).unwrap_or_else(|| "too few".into()))}</td>
                                                 <td>
-                                                    {c.status.clone()}
+                                                    {c.status.to_string()}
                                                     {can_act.then(|| view! {
                                                         <ActionForm action=suspension attr:class="form inline">
                                                             <input type="hidden" name="seller_id" value=c.seller_id/>

@@ -116,7 +116,7 @@ pub struct ApplicationView {
     pub vat_number: String,
     pub address: Vec<String>,
     pub contact: String,
-    pub status: String,
+    pub status: crate::domain::seller::SellerStatus,
     pub reason: String,
     pub decided: Option<String>,
     pub applied_at: i64,
@@ -127,7 +127,7 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let apps = crate::features::sellers::repo::applications(g.state.db.pool(), 100)
+    let apps = crate::features::sellers::service::applications(g.state.db.pool(), 100)
         .await
         .or_internal(&g)?;
     Ok(apps

@@ -1,7 +1,8 @@
 use crate::domain::grade::Grade;
+use crate::domain::seller::SellerStatus;
 use crate::features::offers::cache::changed;
 use crate::platform::db::Db;
-use crate::platform::db::DbResult;
+use crate::platform::db::{decode_code, DbResult};
 use sqlx::{Any, AnyConnection, Executor};
 
 pub struct NewSeller<'a> {
@@ -16,7 +17,7 @@ pub struct NewSeller<'a> {
     pub contact_name: &'a str,
     pub contact_email: &'a str,
     pub contact_phone: &'a str,
-    pub status: &'a str,
+    pub status: SellerStatus,
     pub weekly_cap: Option<i64>,
     pub quality_score: i64,
     /// `refurbisher`, or `recycler` for the recycling partner.
@@ -42,7 +43,7 @@ pub async fn insert<'c>(
     .bind(s.country)
     .bind(s.contact_email)
     .bind(s.contact_phone)
-    .bind(s.status)
+    .bind(s.status.code())
     .bind(s.weekly_cap)
     .bind(s.quality_score)
     .bind(now_ms)
@@ -106,7 +107,7 @@ pub async fn insert_listings(
 pub struct SellerSummary {
     pub id: i64,
     pub company: String,
-    pub status: String,
+    pub status: SellerStatus,
     pub paused: bool,
     pub listings: i64,
     pub city: String,
@@ -131,7 +132,7 @@ pub async fn overview_for_user<'c>(
         Ok(SellerSummary {
             id: r.try_get("id")?,
             company: r.try_get("company_name")?,
-            status: r.try_get("status")?,
+            status: decode_code(&r.try_get::<String, _>("status")?)?,
             paused: r.try_get::<i64, _>("paused")? != 0,
             listings: r.try_get("listings")?,
             city: r.try_get("city")?,
@@ -224,7 +225,7 @@ pub struct Application {
     pub contact_name: String,
     pub contact_email: String,
     pub contact_phone: String,
-    pub status: String,
+    pub status: SellerStatus,
     pub status_reason: String,
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
@@ -261,7 +262,7 @@ pub async fn applications<'c>(
                 contact_name: r.try_get("contact_name")?,
                 contact_email: r.try_get("contact_email")?,
                 contact_phone: r.try_get("contact_phone")?,
-                status: r.try_get("status")?,
+                status: decode_code(&r.try_get::<String, _>("status")?)?,
                 status_reason: r.try_get("status_reason")?,
                 decided_by: r.try_get("decided_by")?,
                 decided_at: r.try_get("status_changed_at")?,
@@ -277,8 +278,8 @@ pub async fn applications<'c>(
 pub async fn change_status<'c>(
     ex: impl Executor<'c, Database = Any>,
     seller_id: i64,
-    from: &str,
-    to: &str,
+    from: SellerStatus,
+    to: SellerStatus,
     by: i64,
     reason: &str,
     now: i64,
@@ -287,12 +288,12 @@ pub async fn change_status<'c>(
         "UPDATE sellers SET status = $1, status_changed_by = $2, status_changed_at = $3, status_reason = $4 \
          WHERE id = $5 AND status = $6 AND kind = 'refurbisher'",
     )
-    .bind(to)
+    .bind(to.code())
     .bind(by)
     .bind(now)
     .bind(reason)
     .bind(seller_id)
-    .bind(from)
+    .bind(from.code())
     .execute(ex)
     .await
     .inspect(changed)?;
@@ -314,13 +315,16 @@ pub async fn contact<'c>(
 /// (id, company name, status, quality score).
 pub async fn refurbisher_scores(
     conn: &mut AnyConnection,
-) -> DbResult<Vec<(i64, String, String, i64)>> {
-    sqlx::query_as(
+) -> DbResult<Vec<(i64, String, SellerStatus, i64)>> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
         "SELECT id, company_name, status, quality_score FROM sellers \
          WHERE kind = 'refurbisher' ORDER BY company_name",
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|(id, company, status, score)| Ok((id, company, decode_code(&status)?, score)))
+        .collect()
 }
 
 /// Refurbishers (id, company) for filters and scorecards.

@@ -1,12 +1,14 @@
 //! Refurbishers joining the marketplace: an application waits as `pending`
 //! until operations approve or reject it, recorded with who, when and why.
 
+use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
 
 // What other features run on their own connection, inside their own transaction.
+pub use super::repo::applications;
 pub use super::repo::{
     change_status, contact, insert as insert_seller, insert_listings, overview_for_user, recycler,
     refurbisher_scores, refurbishers, set_buying, set_quality_score, units_in_week,
@@ -44,14 +46,14 @@ pub async fn decide(
         return Err(AppError::NotFound);
     };
     let to = if decision == Decision::Approve {
-        "approved"
+        SellerStatus::Approved
     } else {
-        "rejected"
+        SellerStatus::Rejected
     };
     if !crate::features::sellers::repo::change_status(
         &mut *tx,
         seller_id,
-        "pending",
+        SellerStatus::Pending,
         to,
         ops_user_id,
         &reason,
@@ -71,9 +73,9 @@ pub async fn decide(
     };
     crate::features::audit::service::record(
         &mut *tx,
+        crate::domain::audit::AuditAction::SellerApplication,
         &crate::features::audit::service::AuditEntry {
             actor_id: Some(ops_user_id),
-            action: "seller_application",
             seller_id: Some(seller_id),
             detail: &detail,
             ..Default::default()
@@ -95,7 +97,7 @@ pub async fn decide(
     tracing::info!(
         seller_id,
         ops_user_id,
-        decision = to,
+        decision = to.code(),
         "seller application decided"
     );
     Ok(())
@@ -147,7 +149,7 @@ pub async fn apply(
         contact_name: a.contact_name,
         contact_email: a.email.as_str(),
         contact_phone: a.phone,
-        status: "pending",
+        status: SellerStatus::Pending,
         weekly_cap: None,
         quality_score: 500,
         kind: "refurbisher",

@@ -4,7 +4,7 @@
 
 use crate::domain::dates::Date;
 use crate::features::trade_ins::label::{render_label_pdf, LabelData};
-use crate::features::trade_ins::repo::shipments::Direction;
+use crate::features::trade_ins::service::Direction;
 use crate::platform::session as auth;
 use crate::platform::state::AppState;
 use axum::extract::{Path, State};
@@ -54,8 +54,8 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
         }
     };
     let (trade_in, shipment) = match (
-        crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id).await,
-        crate::features::trade_ins::repo::shipments::find(state.db.pool(), id, direction).await,
+        crate::features::trade_ins::service::find(state.db.pool(), id).await,
+        crate::features::trade_ins::service::shipment(state.db.pool(), id, direction).await,
     ) {
         (Ok(Some(t)), Ok(Some(s))) => (t, s),
         (Ok(_), Ok(_)) => return not_found(),

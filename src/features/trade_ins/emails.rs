@@ -1,6 +1,7 @@
 //! The text of the mail each step sends. Plain text: it reads everywhere.
 
 use crate::domain::dates::Date;
+use crate::domain::mail::MailKind;
 use crate::domain::money::Money;
 use crate::domain::offer::{COUNTER_OFFER_DAYS, EXPIRY_WARNING_DAYS, SHIP_WITHIN_DAYS};
 
@@ -28,7 +29,7 @@ pub fn confirmation(
         format!("{buyer} buys it for {price}, paid by bank transfer after inspection.")
     };
     Mail {
-        kind: "confirmation",
+        kind: MailKind::Confirmation,
         subject: format!("Your trade-in {reference}: print your free shipping label"),
         body: format!(
             "Thank you! Your trade-in {reference} for your {device} is confirmed.\n{deal}\n\n\
@@ -43,7 +44,7 @@ pub fn confirmation(
 
 pub fn expiry_warning(public_url: &str, id: i64, reference: &str, ship_by: Date) -> Mail {
     Mail {
-        kind: "expiry_warning",
+        kind: MailKind::ExpiryWarning,
         subject: format!("Your trade-in {reference}: {EXPIRY_WARNING_DAYS} days left to ship"),
         body: format!(
             "Your device has not been shipped yet. Ship it before {ship_by} to keep your offer; after that the trade-in expires.\n\
@@ -55,7 +56,7 @@ pub fn expiry_warning(public_url: &str, id: i64, reference: &str, ship_by: Date)
 
 pub fn expired(public_url: &str, reference: &str) -> Mail {
     Mail {
-        kind: "expired",
+        kind: MailKind::Expired,
         subject: format!("Your trade-in {reference} has expired"),
         body: format!(
             "We did not receive your device within {SHIP_WITHIN_DAYS} days, so this trade-in has expired and its label no longer works.\n\
@@ -67,7 +68,7 @@ pub fn expired(public_url: &str, reference: &str) -> Mail {
 
 pub fn cancelled(public_url: &str, reference: &str) -> Mail {
     Mail {
-        kind: "cancelled",
+        kind: MailKind::Cancelled,
         subject: format!("Your trade-in {reference} is cancelled"),
         body: format!("As you asked, your trade-in {reference} is cancelled. Please do not send the device.{}", footer(public_url)),
     }
@@ -75,7 +76,7 @@ pub fn cancelled(public_url: &str, reference: &str) -> Mail {
 
 pub fn counter_offer_timed_out(public_url: &str, id: i64, reference: &str) -> Mail {
     Mail {
-        kind: "returned",
+        kind: MailKind::Returned,
         subject: format!("Your trade-in {reference}: your device is coming back"),
         body: format!(
             "You did not answer the new offer within {COUNTER_OFFER_DAYS} days, so we are sending your device back to you, free of charge.\n\
@@ -87,7 +88,7 @@ pub fn counter_offer_timed_out(public_url: &str, id: i64, reference: &str) -> Ma
 
 pub fn received(public_url: &str, id: i64, reference: &str, buyer: &str) -> Mail {
     Mail {
-        kind: "received",
+        kind: MailKind::Received,
         subject: format!("Your trade-in {reference}: your device has arrived"),
         body: format!(
             "{buyer} has received your device and will inspect it within 2 business days.\n\
@@ -107,7 +108,7 @@ pub fn counter_offer(
     answer_by: Date,
 ) -> Mail {
     Mail {
-        kind: "counter_offer",
+        kind: MailKind::CounterOffer,
         subject: format!("Your trade-in {reference}: a new offer of {new}"),
         body: format!(
             "After inspection the refurbisher offers {new} instead of {old} ({reasons}). Their photos are on your trade-in page.\n\
@@ -120,7 +121,7 @@ pub fn counter_offer(
 
 pub fn validated(public_url: &str, id: i64, reference: &str, amount: Money) -> Mail {
     Mail {
-        kind: "validated",
+        kind: MailKind::Validated,
         subject: format!("Your trade-in {reference} is validated: {amount} on its way"),
         body: format!(
             "Your device passed inspection. {amount} will be paid by bank transfer within 1 business day.\n\
@@ -132,7 +133,7 @@ pub fn validated(public_url: &str, id: i64, reference: &str, amount: Money) -> M
 
 pub fn paid(public_url: &str, id: i64, reference: &str, amount: Money, iban_masked: &str) -> Mail {
     Mail {
-        kind: "paid",
+        kind: MailKind::Paid,
         subject: format!("Your trade-in {reference}: {amount} paid"),
         body: format!("We have sent {amount} to {iban_masked}. It usually arrives within 1 business day.\n{public_url}/trade-ins/{id}{}", footer(public_url)),
     }
@@ -146,7 +147,7 @@ pub fn suspended(
     what_to_do: &str,
 ) -> Mail {
     Mail {
-        kind: "suspended",
+        kind: MailKind::Suspended,
         subject: format!("Your trade-in {reference} is on hold"),
         body: format!(
             "{reason}. {what_to_do}\n{public_url}/trade-ins/{id}{}",
@@ -157,7 +158,7 @@ pub fn suspended(
 
 pub fn return_sent(public_url: &str, id: i64, reference: &str) -> Mail {
     Mail {
-        kind: "return_sent",
+        kind: MailKind::ReturnSent,
         subject: format!("Your trade-in {reference}: your device is coming back"),
         body: format!("Your device is on its way back to you, free of charge. Follow it: {public_url}/trade-ins/{id}{}", footer(public_url)),
     }
@@ -165,7 +166,7 @@ pub fn return_sent(public_url: &str, id: i64, reference: &str) -> Mail {
 
 pub fn returned(public_url: &str, reference: &str) -> Mail {
     Mail {
-        kind: "returned",
+        kind: MailKind::Returned,
         subject: format!("Your trade-in {reference}: device delivered back to you"),
         body: format!(
             "Your device has been delivered back to you. This trade-in is closed.{}",
@@ -178,7 +179,7 @@ pub fn returned(public_url: &str, reference: &str) -> Mail {
 pub fn seller_decision(public_url: &str, company: &str, approved: bool, reason: &str) -> Mail {
     if approved {
         Mail {
-            kind: "seller_approved",
+            kind: MailKind::SellerApproved,
             subject: format!("{company} is approved: your prices now compete"),
             body: format!(
                 "Good news: our operations team approved {company}.\n\
@@ -187,7 +188,7 @@ pub fn seller_decision(public_url: &str, company: &str, approved: bool, reason: 
         }
     } else {
         Mail {
-            kind: "seller_rejected",
+            kind: MailKind::SellerRejected,
             subject: format!("Your application for {company}"),
             body: format!(
                 "Our operations team could not approve {company} as a refurbisher.\nReason: {reason}\n\n\
@@ -200,7 +201,7 @@ pub fn seller_decision(public_url: &str, company: &str, approved: bool, reason: 
 /// To operations when a new alert opens.
 pub fn alert(public_url: &str, title: &str, detail: &str) -> Mail {
     Mail {
-        kind: "alert",
+        kind: MailKind::Alert,
         subject: format!("[TradeIn alert] {title}"),
         body: format!("{title}\n{detail}\n\nAcknowledge or resolve it in the inbox: {public_url}/ops/alerts\n\n— TradeIn operations console"),
     }
@@ -209,7 +210,7 @@ pub fn alert(public_url: &str, title: &str, detail: &str) -> Mail {
 /// To operations when a consumer opens a claim.
 pub fn claim_opened(public_url: &str, claim_id: i64, reference: &str, kind: &str) -> Mail {
     Mail {
-        kind: "claim_opened",
+        kind: MailKind::ClaimOpened,
         subject: format!("New claim on {reference}: {kind}"),
         body: format!("A consumer opened a claim on trade-in {reference}: {kind}.\nAnswer it: {public_url}/claims/{claim_id}\n\n— TradeIn operations console"),
     }
@@ -224,7 +225,7 @@ pub fn claim_resolved(
     note: &str,
 ) -> Mail {
     Mail {
-        kind: "claim_resolved",
+        kind: MailKind::ClaimResolved,
         subject: format!("Your claim on {reference} is resolved"),
         body: format!(
             "Our decision: {outcome}.\n{note}\n\nSee the claim: {public_url}/claims/{claim_id}{}",

@@ -84,10 +84,9 @@ pub async fn my_trade_ins() -> Result<Vec<TradeInView>, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
     let user = g.user()?;
-    let list =
-        crate::features::trade_ins::repo::trade_ins::list_for_customer(g.state.db.pool(), user.id)
-            .await
-            .or_internal(&g)?;
+    let list = crate::features::trade_ins::service::list_for_customer(g.state.db.pool(), user.id)
+        .await
+        .or_internal(&g)?;
     let mut out = Vec::new();
     for t in list {
         out.push(view_of(&g, t, false).await?);
@@ -106,22 +105,22 @@ pub async fn trade_in_detail(id: i64) -> Result<TradeInView, AppError> {
 #[cfg(feature = "ssr")]
 async fn view_of(
     g: &crate::platform::session::guard::Guarded,
-    t: crate::features::trade_ins::repo::trade_ins::TradeInRecord,
+    t: crate::features::trade_ins::service::TradeInRecord,
     with_timeline: bool,
 ) -> Result<TradeInView, AppError> {
     use crate::domain::catalog::storage_label;
-    use crate::features::trade_ins::repo::shipments::Direction;
+    use crate::features::trade_ins::service::Direction;
     use crate::platform::session::guard::OrInternal;
     let pool = g.state.db.pool();
-    let inbound = crate::features::trade_ins::repo::shipments::find(pool, t.id, Direction::Inbound)
+    let inbound = crate::features::trade_ins::service::shipment(pool, t.id, Direction::Inbound)
         .await
         .or_internal(g)?;
-    let ret = crate::features::trade_ins::repo::shipments::find(pool, t.id, Direction::Return)
+    let ret = crate::features::trade_ins::service::shipment(pool, t.id, Direction::Return)
         .await
         .or_internal(g)?;
     let mut timeline = Vec::new();
     if with_timeline {
-        for e in crate::features::trade_ins::repo::trade_ins::events(pool, t.id)
+        for e in crate::features::trade_ins::service::events(pool, t.id)
             .await
             .or_internal(g)?
         {
@@ -131,7 +130,7 @@ async fn view_of(
                 at_ms: e.at,
             });
         }
-        for e in crate::features::trade_ins::repo::shipments::events_for_trade_in(pool, t.id)
+        for e in crate::features::trade_ins::service::shipment_events(pool, t.id)
             .await
             .or_internal(g)?
         {

@@ -21,8 +21,10 @@ use rand::Rng;
 use sqlx::{Any, AnyConnection, Transaction};
 
 // What other features run on their own connection, inside their own transaction.
+pub use super::repo::shipments::events_for_trade_in as shipment_events;
 pub use super::repo::shipments::{add_event as add_shipment_event, find as shipment, Direction};
 pub use super::repo::trade_ins::{add_to_blocklist, blocklist_reason, find, TradeInRecord};
+pub use super::repo::trade_ins::{events, list_for_customer};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransitionFailure {
@@ -70,7 +72,7 @@ pub async fn transition(
     repo::record_event(
         conn,
         id,
-        &format!("{action:?}"),
+        action.code(),
         Some(from),
         to,
         actor,

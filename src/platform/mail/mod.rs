@@ -11,6 +11,7 @@
 
 pub mod repo;
 
+use crate::domain::mail::MailKind;
 use crate::platform::db::DbResult;
 use crate::platform::jobs::{self, ClaimedJob};
 use crate::platform::mail::repo::QueuedMail;
@@ -27,7 +28,7 @@ pub const JOB: &str = "mail";
 /// A message as a feature writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mail {
-    pub kind: &'static str,
+    pub kind: MailKind,
     pub subject: String,
     pub body: String,
 }
@@ -46,7 +47,7 @@ pub async fn enqueue(
             to,
             subject: &mail.subject,
             body: &mail.body,
-            kind: mail.kind,
+            kind: mail.kind.code(),
             trade_in_id,
         },
         now,

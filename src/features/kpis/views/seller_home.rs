@@ -78,7 +78,7 @@ pub fn SellerHome() -> impl IntoView {
                         <section>
                             <h1>{s.company.clone()}</h1>
                             <p class="muted">{format!("Warehouse: {}, {}", s.city, s.country)}</p>
-                            {(s.status != "approved").then(|| view! {
+                            {(!s.status.buys()).then(|| view! {
                                 <div class="notice warning" role="status">
                                     <p>"Your account is awaiting approval by our operations team. You can prepare prices now; they compete for devices once you are approved."</p>
                                 </div>
@@ -88,7 +88,7 @@ pub fn SellerHome() -> impl IntoView {
                                 <a class="button" href="/seller/orders">"Orders"</a>
                             </p>
                             <dl class="stats">
-                                <div><dt>"Status"</dt><dd>{s.status.clone()}</dd></div>
+                                <div><dt>"Status"</dt><dd>{s.status.to_string()}</dd></div>
                                 <div><dt>"Buying"</dt><dd>{if s.paused { "paused" } else { "active" }}</dd></div>
                                 <div><dt>"Prices set"</dt><dd>{s.listings}</dd></div>
                             </dl>

@@ -137,14 +137,14 @@ pub fn SellerOrderPage() -> impl IntoView {
 fn ActionButton(
     act: ServerAction<OrderAction>,
     id: i64,
-    action: &'static str,
+    step: OrderStep,
     label: &'static str,
     #[prop(optional)] primary: bool,
 ) -> impl IntoView {
     view! {
         <ActionForm action=act attr:class="inline">
             <input type="hidden" name="id" value=id.to_string()/>
-            <input type="hidden" name="action" value=action/>
+            <input type="hidden" name="action" value=step.code()/>
             <button type="submit" class=if primary { "button primary" } else { "button" } disabled=move || act.pending().get()>{label}</button>
         </ActionForm>
     }
@@ -217,12 +217,12 @@ fn OrderView(
         {can_counter.then(|| view! { <CounterOfferForm id=id price_minor=o.price_minor suggested=o.suggested_price_minor/> })}
 
         <div class="actions">
-            {(o.state == State::Inspecting).then(|| view! { <ActionButton act=act id=id action="validate" label="Validate at the accepted price"/> })}
-            {(o.state == State::Validated).then(|| view! { <ActionButton act=act id=id action="confirm_payment" label="Confirm payment" primary=true/> })}
-            {(o.state == State::Suspended).then(|| view! { <ActionButton act=act id=id action="return" label="Return the device"/> })}
+            {(o.state == State::Inspecting).then(|| view! { <ActionButton act=act id=id step=OrderStep::Validate label="Validate at the accepted price"/> })}
+            {(o.state == State::Validated).then(|| view! { <ActionButton act=act id=id step=OrderStep::ConfirmPayment label="Confirm payment" primary=true/> })}
+            {(o.state == State::Suspended).then(|| view! { <ActionButton act=act id=id step=OrderStep::Return label="Return the device"/> })}
             {(o.state == State::ReturnRequested).then(|| view! {
                 <a class="button" href=format!("/trade-ins/{id}/return-label.pdf") rel="external" download="return-label.pdf">"Download return label"</a>
-                <ActionButton act=act id=id action="return_delivered" label="Return delivered"/>
+                <ActionButton act=act id=id step=OrderStep::ReturnDelivered label="Return delivered"/>
             })}
         </div>
         {matches!(o.state, State::Received | State::Inspecting).then(|| view! { <SuspendForm act=act id=id/> })}
@@ -236,10 +236,11 @@ fn SuspendForm(act: ServerAction<OrderAction>, id: i64) -> impl IntoView {
             <h2 id="suspend-heading">"Put on hold"</h2>
             <ActionForm action=act attr:class="form">
                 <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="action" value=OrderStep::Suspend.code()/>
                 <div class="field">
                     <label for="suspend-reason">"Reason"</label>
-                    <select id="suspend-reason" name="action">
-                        {SuspendReason::ALL.into_iter().map(|r| view! { <option value=format!("suspend:{}", r.code())>{r.label()}</option> }).collect_view()}
+                    <select id="suspend-reason" name="reason">
+                        {SuspendReason::ALL.into_iter().map(|r| view! { <option value=r.code()>{r.label()}</option> }).collect_view()}
                     </select>
                 </div>
                 <button type="submit" class="button danger">"Suspend"</button>

@@ -5,6 +5,7 @@
 
 use super::super::*;
 use crate::domain::grade::Grade;
+use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -294,12 +295,12 @@ pub fn PricesPage() -> impl IntoView {
                         view! {
                             <section class="prices">
                                 <h1>"Buyback prices"</h1>
-                                {(page.status == "pending").then(|| view! {
+                                {(page.status == SellerStatus::Pending).then(|| view! {
                                     <div class="notice warning" role="status">
                                         <p>"Your account is awaiting approval by our operations team. Prepare your prices now: they compete for devices once you are approved."</p>
                                     </div>
                                 })}
-                                {(page.status == "rejected" || page.status == "suspended").then(|| view! {
+                                {matches!(page.status, SellerStatus::Rejected | SellerStatus::Suspended).then(|| view! {
                                     <div class="notice error" role="status"><p>{format!("Your account is {}: your prices are not in the offers.", page.status)}</p></div>
                                 })}
                                 <p class="actions">

@@ -40,7 +40,7 @@ pub fn OpsSellersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match apps.await {
                     Ok(list) => {
-                        let (pending, decided): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.status == "pending");
+                        let (pending, decided): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.status == crate::domain::seller::SellerStatus::Pending);
                         view! {
                             <section>
                                 <p><a href="/ops">"← Operations console"</a></p>
@@ -64,7 +64,7 @@ pub fn OpsSellersPage() -> impl IntoView {
                                     <thead><tr><th scope="col">"Company"</th><th scope="col">"Status"</th><th scope="col">"Decided"</th><th scope="col">"Reason"</th></tr></thead>
                                     <tbody>
                                         {decided.into_iter().map(|a| view! {
-                                            <tr><td>{a.company}</td><td>{a.status}</td><td>{a.decided.unwrap_or_else(|| "at set-up".into())}</td><td>{a.reason}</td></tr>
+                                            <tr><td>{a.company}</td><td>{a.status.to_string()}</td><td>{a.decided.unwrap_or_else(|| "at set-up".into())}</td><td>{a.reason}</td></tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>

@@ -173,7 +173,7 @@ pub async fn record_event(
     .bind(action)
     .bind(from.map(|s| s.code()))
     .bind(to.code())
-    .bind(format!("{actor:?}").to_lowercase())
+    .bind(actor.code())
     .bind(actor_user_id)
     .bind(reason)
     .bind(now_ms)

@@ -1,0 +1,41 @@
+//! What the audit log records operations and refurbishers doing.
+
+use serde::{Deserialize, Serialize};
+
+/// Stored as its snake_case code in `audit_log.action`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum AuditAction {
+    Alert,
+    AlertRule,
+    BlocklistAdd,
+    BlocklistRemove,
+    ClaimOpened,
+    ClaimResolved,
+    FraudReview,
+    KpiTarget,
+    QualityScores,
+    SellerApplication,
+    SellerStatus,
+}
+
+impl AuditAction {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(code: &str) -> Option<AuditAction> {
+        code.parse().ok()
+    }
+}

@@ -1,0 +1,45 @@
+//! The kinds of mail the marketplace sends, as the outbox stores them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum MailKind {
+    Confirmation,
+    ExpiryWarning,
+    Expired,
+    Cancelled,
+    Returned,
+    Received,
+    CounterOffer,
+    Validated,
+    Paid,
+    Suspended,
+    ReturnSent,
+    SellerApproved,
+    SellerRejected,
+    Alert,
+    ClaimOpened,
+    ClaimResolved,
+}
+
+impl MailKind {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(code: &str) -> Option<MailKind> {
+        code.parse().ok()
+    }
+}
