@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
     strum::EnumString,
 )]
 #[strum(serialize_all = "snake_case")]
+// On the wire as in the database.
+#[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     Alert,
     AlertRule,

@@ -23,9 +23,12 @@ pub const MAX_VALUE_12M_MINOR: i64 = 200_000;
     strum::EnumString,
 )]
 #[strum(serialize_all = "snake_case")]
+// On the wire as in the database.
+#[serde(rename_all = "snake_case")]
 pub enum PayoutHold {
     /// No rule fired.
     #[strum(serialize = "none")]
+    #[serde(rename = "none")]
     NotHeld,
     /// A rule fired; operations have not decided.
     Held,

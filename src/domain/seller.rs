@@ -19,6 +19,8 @@ use std::fmt;
     strum::EnumString,
 )]
 #[strum(serialize_all = "snake_case")]
+// On the wire as in the database.
+#[serde(rename_all = "snake_case")]
 pub enum SellerStatus {
     Pending,
     Approved,

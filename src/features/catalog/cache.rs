@@ -4,7 +4,7 @@
 //! seeded or loaded, yet the home page, every model page, every offer and
 //! every search suggestion read them. Under load these reads were a large
 //! share of those pages' database work (scripts/bench.sh), so each answer is
-//! kept until the catalog changes in this process (`repo::catalog::generation`)
+//! kept until the catalog changes in this process (`catalog::cache::GENERATION`)
 //! or for `TTL` at most, which bounds what a write in another process, or
 //! one read mid-transaction, can leave stale.
 //!

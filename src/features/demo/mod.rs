@@ -6,4 +6,6 @@
 mod repo;
 pub mod service;
 
-pub use service::{ensure_recycling_partner, history, load_catalog, marketplace, SeedError};
+pub use service::{
+    ensure_recycling_partner, history, load_catalog, marketplace, pricing, SeedError,
+};

@@ -7,7 +7,7 @@
 //! as the model page). What the rule reads changes when a refurbisher saves
 //! a price or a cap, pauses, is approved or suspended, or a trade-in takes
 //! or gives back a unit. Each of those writes moves
-//! `repo::offers::generation`, which drops everything kept here; `TTL`
+//! `offers::cache::GENERATION`, which drops everything kept here; `TTL`
 //! bounds the rest (writes by another process, a read made between a write
 //! and its commit).
 //!

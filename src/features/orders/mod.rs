@@ -63,7 +63,7 @@ pub async fn load_seller_orders(
     use crate::domain::account::Role;
     use crate::domain::catalog::full_name;
     use crate::domain::sla::{inspect_due_ms, pay_due_ms};
-    use crate::features::orders::repo as orders;
+    use crate::features::orders::service as orders;
     use crate::features::orders::service::Tab;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
@@ -406,9 +406,10 @@ impl OrderStep {
 }
 
 /// A step's form: the order, the step's code, and a suspension's reason.
+/// Text as posted: a flattened form's fields reach serde as strings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderStepForm {
-    pub id: i64,
+    pub id: String,
     pub action: String,
     pub reason: Option<String>,
 }
@@ -425,7 +426,10 @@ pub async fn order_action(#[server(flatten)] form: OrderStepForm) -> Result<(), 
         .parse()
         .map_err(|_| AppError::BadRequest("unknown action".into()))?;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
-    let id = form.id;
+    let id: i64 = form
+        .id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not an order".into()))?;
     match step {
         OrderStep::Validate => order_flow::validate(&g.state, seller_id, user, id).await,
         OrderStep::ConfirmPayment => {

@@ -24,7 +24,8 @@ use crate::platform::state::AppState;
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::{create_payout, mark_payout_sent, payout, set_final_price, stamp};
 pub use super::repo::{
-    latest_counter_offer, latest_inspection_grade, own_listing_price, photo, suspended, Tab,
+    latest_counter_offer, latest_inspection_grade, own_listing_price, photo, queue, suspended,
+    tab_counts, Tab,
 };
 
 /// The seller account behind a user: (seller id, company name).

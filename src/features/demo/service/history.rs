@@ -8,8 +8,8 @@
 use crate::domain::dates::{add_business_days_ms, DAY_MS};
 use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers, Wear};
+use crate::features::demo::repo::{self, Batch, Value};
 use crate::platform::db::Db;
-use sqlx::AnyConnection;
 
 pub struct Spec {
     pub consumers: usize,
@@ -62,60 +62,6 @@ fn answers_for(g: Grade) -> Answers {
     }
 }
 
-/// Inserts `rows` (each a list of SQL literals or binds) into `table`.
-struct Batch {
-    table: &'static str,
-    columns: &'static str,
-    rows: Vec<Vec<Value>>,
-}
-
-#[derive(Clone)]
-enum Value {
-    I(i64),
-    N(Option<i64>),
-    S(String),
-    T(Option<String>),
-}
-
-impl Batch {
-    fn new(table: &'static str, columns: &'static str) -> Batch {
-        Batch {
-            table,
-            columns,
-            rows: Vec::new(),
-        }
-    }
-
-    async fn flush(&mut self, db: &Db, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        let width = self.columns.split(',').count();
-        let per = (30_000 / width).min(1_000);
-        for chunk in self.rows.chunks(per) {
-            let mut ph = db.placeholders();
-            let values: Vec<String> = chunk.iter().map(|_| ph.row(width)).collect();
-            let sql = format!(
-                "INSERT INTO {} ({}) VALUES {}",
-                self.table,
-                self.columns,
-                values.join(", ")
-            );
-            let mut q = sqlx::query(&sql);
-            for row in chunk {
-                for v in row {
-                    q = match v {
-                        Value::I(i) => q.bind(*i),
-                        Value::N(n) => q.bind(*n),
-                        Value::S(s) => q.bind(s.clone()),
-                        Value::T(t) => q.bind(t.clone()),
-                    };
-                }
-            }
-            q.execute(&mut *conn).await?;
-        }
-        self.rows.clear();
-        Ok(())
-    }
-}
-
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub consumers: usize,
@@ -127,26 +73,15 @@ pub struct Summary {
 pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::Error> {
     let mut rng = Rng(spec.seed | 1);
     let mut conn = db.pool().acquire().await?;
-    let listings: Vec<(i64, i64, i64, String, i64)> = sqlx::query_as(
-        "SELECT l.id, l.seller_id, l.variant_id, l.grade, l.price_minor FROM listings l JOIN sellers s ON s.id = l.seller_id \
-         WHERE s.status = 'approved' AND s.kind = 'refurbisher' AND l.active = 1 ORDER BY l.id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let listings = repo::live_listings(&mut conn).await?;
     let inspector: std::collections::HashMap<i64, i64> =
-        sqlx::query_as("SELECT id, user_id FROM sellers")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+        repo::seller_users(&mut conn).await?.into_iter().collect();
     drop(conn);
     if listings.is_empty() {
         return Ok(Summary::default());
     }
     let mut tx = db.write_tx().await?;
-    let first_user: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users")
-        .fetch_one(&mut *tx)
-        .await?;
+    let first_user = repo::last_user_id(&mut tx).await?;
     let mut users = Batch::new(
         "users",
         "email, password_hash, role, display_name, created_at",
@@ -161,15 +96,9 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
         ]);
     }
     users.flush(db, &mut tx).await?;
-    let consumers: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE id > $1 AND role = 'customer' ORDER BY id")
-            .bind(first_user)
-            .fetch_all(&mut *tx)
-            .await?;
+    let consumers = repo::consumers_after(&mut tx, first_user).await?;
 
-    let first_trade_in: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM trade_ins")
-        .fetch_one(&mut *tx)
-        .await?;
+    let first_trade_in = repo::last_trade_in_id(&mut tx).await?;
     let mut trade_ins = Batch::new(
         "trade_ins",
         "id, reference, customer_id, seller_id, listing_id, variant_id, grade, answer_works, answer_screen, answer_body, price_minor, final_price_minor, \
@@ -478,10 +407,7 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
     ] {
         b.flush(db, &mut tx).await?;
     }
-    if db.backend() == crate::platform::db::Backend::Postgres {
-        // Ids were given explicitly: move the identity past them.
-        sqlx::query("SELECT setval(pg_get_serial_sequence('trade_ins', 'id'), (SELECT MAX(id) FROM trade_ins))").execute(&mut *tx).await?;
-    }
+    repo::move_trade_in_identity(db, &mut tx).await?;
     tx.commit().await?;
     // This history is written into the past, where the KPI rollup never
     // looks again by itself.

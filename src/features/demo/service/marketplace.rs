@@ -7,7 +7,8 @@ use crate::domain::catalog::Category;
 use crate::domain::grade::Grade;
 use crate::features::catalog::catalog_file::{parse, CATALOG_CSV};
 use crate::features::demo::pricing::{offer_minor, BuyingProfile};
-use crate::features::demo::{meta_get, meta_set, SeedError};
+use crate::features::demo::repo::{self, meta_get, meta_set};
+use crate::features::demo::SeedError;
 use crate::platform::db::Db;
 use crate::platform::session::hash_password;
 
@@ -281,11 +282,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
     };
     let db = &state.db;
     let now = state.clock.now_ms();
-    let heavy: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM sellers WHERE company_name = 'GreenCycle Electronics S.L.'",
-    )
-    .fetch_optional(db.pool())
-    .await?;
+    let heavy = repo::seller_named(db, "GreenCycle Electronics S.L.").await?;
     crate::features::demo::history::generate(
         db,
         &crate::features::demo::history::Spec {
@@ -313,10 +310,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
         now,
     )
     .await?;
-    let dana: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(DEMO_CONSUMER_EMAIL)
-        .fetch_one(db.pool())
-        .await?;
+    let dana = repo::user_with_email(db, DEMO_CONSUMER_EMAIL).await?;
     let answers = Answers {
         works: true,
         screen: Wear::LightScratches,
@@ -393,13 +387,8 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
     // The refurbisher receives and inspects Sam's device: validated, but
     // the payout waits for operations.
     let (id, imei) = ids[1];
-    let (seller_id, seller_user): (i64, i64) = sqlx::query_as("SELECT s.id, s.user_id FROM trade_ins t JOIN sellers s ON s.id = t.seller_id WHERE t.id = $1").bind(id).fetch_one(db.pool()).await?;
-    let tracking: String = sqlx::query_scalar(
-        "SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'",
-    )
-    .bind(id)
-    .fetch_one(db.pool())
-    .await?;
+    let (seller_id, seller_user) = repo::buyer_of(db, id).await?;
+    let tracking = repo::inbound_tracking(db, id).await?;
     crate::features::orders::service::receive(state, seller_id, seller_user, &tracking)
         .await
         .map_err(failed)?;

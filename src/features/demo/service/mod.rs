@@ -1,13 +1,13 @@
-//! Data loaded at start: the device catalog (always, when it changed) and the
-//! demo marketplace (with `SEED_DEMO`).
+//! Seeding: the catalog file, the recycling partner every installation
+//! needs, and (in `marketplace` and `history`) the demo marketplace.
 
 pub mod history;
 pub mod marketplace;
 pub mod pricing;
 
 use crate::features::catalog::catalog_file;
+use crate::features::demo::repo::{meta_get, meta_set};
 use crate::platform::db::Db;
-use sqlx::Row;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -17,27 +17,6 @@ pub enum SeedError {
     Db(#[from] sqlx::Error),
     #[error("{0}")]
     Demo(String),
-}
-
-pub async fn meta_get(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
-    let row = sqlx::query("SELECT value FROM app_meta WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
-    row.map(|r| r.try_get("value")).transpose()
-}
-
-async fn meta_set(
-    conn: &mut sqlx::AnyConnection,
-    key: &str,
-    value: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .bind(key)
-        .bind(value)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// The recycling partner that receives devices nobody buys. Platform data,
