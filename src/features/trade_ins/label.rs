@@ -440,6 +440,7 @@ impl Sheet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::pdf::inspect::{assert_xref_consistent, filled_rects, shown};
 
     fn sample() -> LabelData {
         LabelData {
@@ -473,61 +474,9 @@ mod tests {
         }
     }
 
-    /// Inverse of `pdf::text_literal` for the characters these tests use.
-    fn decode_literal(literal: &str) -> String {
-        let inner = literal
-            .strip_prefix('(')
-            .and_then(|l| l.strip_suffix(')'))
-            .expect("literal string");
-        let bytes = inner.as_bytes();
-        let mut out = String::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] != b'\\' {
-                out.push(bytes[i] as char);
-                i += 1;
-            } else if bytes[i + 1].is_ascii_digit() {
-                let code = u8::from_str_radix(&inner[i + 1..i + 4], 8).unwrap();
-                out.push(match code {
-                    0x80 => '€',
-                    0x85 => '…',
-                    0x92 => '’',
-                    0x95 => '•',
-                    0xA0..=0xFF => code as char,
-                    _ => panic!("unexpected escape {code:o}"),
-                });
-                i += 4;
-            } else {
-                out.push(bytes[i + 1] as char);
-                i += 2;
-            }
-        }
-        out
-    }
-
-    fn content_stream(pdf: &[u8]) -> String {
-        let s = pdf
-            .windows(7)
-            .position(|w| w == b"stream\n")
-            .expect("stream")
-            + 7;
-        let e = pdf
-            .windows(10)
-            .position(|w| w == b"\nendstream")
-            .expect("endstream");
-        String::from_utf8(pdf[s..e].to_vec()).expect("ASCII content stream")
-    }
-
-    /// Bars as (x, y, w, h) from the "re f" operators.
-    fn filled_rects(content: &str) -> Vec<[f64; 4]> {
-        content
-            .lines()
-            .filter_map(|l| l.strip_suffix(" re f"))
-            .map(|l| {
-                let v: Vec<f64> = l.split(' ').map(|n| n.parse().unwrap()).collect();
-                [v[0], v[1], v[2], v[3]]
-            })
-            .collect()
+    /// The texts drawn, decoded.
+    fn texts(pdf: &[u8]) -> Vec<String> {
+        shown(pdf).into_iter().map(|s| s.text).collect()
     }
 
     #[test]
@@ -536,29 +485,36 @@ mod tests {
         assert!(pdf.starts_with(b"%PDF-1."));
         let trimmed = pdf.strip_suffix(b"\n").unwrap_or(&pdf);
         assert!(trimmed.ends_with(b"%%EOF"));
-        pdf::assert_xref_consistent(&pdf);
+        assert_xref_consistent(&pdf);
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("/MediaBox [0 0 297.64 419.53]"), "A6 page");
     }
 
     #[test]
     fn content_carries_the_label_text() {
-        let content = content_stream(&render_label_pdf(&sample()));
-        assert!(content.contains("(TI473124829LC) Tj"));
-        assert!(content.contains("(TI-7K3M-9QPX) Tj"));
-        assert!(content.contains(r"(Atelier Reconditionn\351) Tj"));
-        assert!(content.contains(r"(J\374rgen Wei\337) Tj"));
-        assert!(content.contains(r"(14 rue de l\222Industrie) Tj"));
-        assert!(content.contains(r"(TradeIn Post \(local carrier\)) Tj"));
-        assert!(content.contains("(Label created on 2026-11-21) Tj"));
-        assert!(content.contains("(TO) Tj") && content.contains("(FROM) Tj"));
+        let texts = texts(&render_label_pdf(&sample()));
+        for expected in [
+            "TI473124829LC",
+            "TI-7K3M-9QPX",
+            "Atelier Reconditionné",
+            "Jürgen Weiß",
+            "14 rue de l’Industrie",
+            "TradeIn Post (local carrier)",
+            "Label created on 2026-11-21",
+            "TO",
+            "FROM",
+        ] {
+            assert!(
+                texts.iter().any(|t| t == expected),
+                "{expected:?} not in {texts:?}"
+            );
+        }
     }
 
     #[test]
     fn barcode_is_drawn_as_bars_matching_barcoders() {
         let label = sample();
-        let content = content_stream(&render_label_pdf(&label));
-        let rects = filled_rects(&content);
+        let rects = filled_rects(&render_label_pdf(&label));
         assert!(rects.len() >= 20, "only {} bars", rects.len());
 
         let modules = barcoders::sym::code128::Code128::new("ƁTI473124829LC")
@@ -611,9 +567,9 @@ mod tests {
         assert_eq!(code128_modules("TIÉ123"), None);
         let mut label = sample();
         label.tracking_number = "TIÉ123".into();
-        let content = content_stream(&render_label_pdf(&label));
-        assert!(filled_rects(&content).is_empty());
-        assert!(content.contains(r"(TI\311123) Tj"));
+        let pdf = render_label_pdf(&label);
+        assert!(filled_rects(&pdf).is_empty());
+        assert!(texts(&pdf).iter().any(|t| t == "TIÉ123"));
     }
 
     /// Every text baseline and every drawing stays on the page, even when
@@ -634,38 +590,25 @@ mod tests {
         let mut unencodable = sample();
         unencodable.tracking_number = "€".repeat(60);
         for label in [label, LabelData::default(), unencodable] {
-            assert_on_page(&content_stream(&render_label_pdf(&label)));
+            assert_on_page(&render_label_pdf(&label));
         }
     }
 
-    fn assert_on_page(content: &str) {
-        for l in content.lines() {
-            if let Some(rest) = l.strip_prefix("BT /") {
-                let parts: Vec<&str> = rest.split(' ').collect();
-                let (size, x, y): (f64, f64, f64) = (
-                    parts[1].parse().unwrap(),
-                    parts[3].parse().unwrap(),
-                    parts[4].parse().unwrap(),
-                );
-                let text_start = l.find(" Td ").unwrap() + 4;
-                let literal = &l[text_start..l.rfind(" Tj ET").unwrap()];
-                let font = if parts[0] == "F2" {
-                    Font::HelveticaBold
-                } else {
-                    Font::Helvetica
-                };
-                let right = x + text_width(font, size, &decode_literal(literal));
-                assert!(
-                    x >= MARGIN && right <= PAGE_W - MARGIN + 0.01,
-                    "too wide: {l}"
-                );
-                assert!(
-                    y - 0.25 * size >= MARGIN && y + size <= PAGE_H - MARGIN,
-                    "off the frame: {l}"
-                );
-            }
+    fn assert_on_page(pdf: &[u8]) {
+        let shown = shown(pdf);
+        assert!(!shown.is_empty(), "the captions at least");
+        for s in shown {
+            let right = s.x + text_width(s.font, s.size, &s.text);
+            assert!(
+                s.x >= MARGIN && right <= PAGE_W - MARGIN + 0.01,
+                "too wide: {s:?}"
+            );
+            assert!(
+                s.y - 0.25 * s.size >= MARGIN && s.y + s.size <= PAGE_H - MARGIN,
+                "off the frame: {s:?}"
+            );
         }
-        for r in filled_rects(content) {
+        for r in filled_rects(pdf) {
             assert!(r[0] >= MARGIN && r[0] + r[2] <= PAGE_W - MARGIN && r[1] >= MARGIN);
         }
     }
