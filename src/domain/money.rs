@@ -39,6 +39,10 @@ pub struct Money {
 }
 
 impl Money {
+    pub const fn new(minor: i64, currency: Currency) -> Money {
+        Money { minor, currency }
+    }
+
     pub const fn eur(minor: i64) -> Money {
         Money {
             minor,
@@ -56,6 +60,14 @@ impl Money {
 
     pub fn is_zero(self) -> bool {
         self.minor == 0
+    }
+
+    /// The amount as a form field holds it: major units with two decimals,
+    /// no symbol ("119.90"), which `parse_amount` reads back.
+    pub fn field_text(self) -> String {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
     }
 }
 
@@ -97,6 +109,11 @@ pub enum AmountError {
 /// ("119", "119.9", "119,90", " 1 199,00 ") into minor units. A single `.` or
 /// `,` is the decimal mark; spaces are ignored as thousands separators.
 /// Negative amounts are rejected here: a price or payout is never negative.
+/// An amount typed in `currency`'s major units ("119.99").
+pub fn parse_amount(input: &str, currency: Currency) -> Result<Money, AmountError> {
+    parse_amount_minor(input).map(|minor| Money::new(minor, currency))
+}
+
 pub fn parse_amount_minor(input: &str) -> Result<i64, AmountError> {
     let cleaned: String = input
         .chars()

@@ -2,11 +2,12 @@
 //! every listing for the variant and grade with what eligibility needs; the
 //! rule itself is here, once.
 
+use super::money::Money;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// Offers below this are not worth a parcel: recycling is offered instead.
-pub const MIN_OFFER_MINOR: i64 = 100;
+pub const MIN_OFFER: Money = Money::eur(100);
 /// The consumer has this long after accepting to ship the device.
 pub const SHIP_WITHIN_DAYS: i64 = 14;
 /// The consumer is reminded this many days before the shipping deadline.
@@ -19,7 +20,7 @@ pub struct Candidate {
     pub listing_id: i64,
     pub seller_id: i64,
     pub seller_name: String,
-    pub price_minor: i64,
+    pub price: Money,
     pub quality_score: i64,
     pub price_set_at: i64,
     pub seller_approved: bool,
@@ -72,8 +73,8 @@ impl Candidate {
 /// price set earliest (it was there first); then the lowest listing id, so
 /// the order is total and repeatable.
 pub fn rank(a: &Candidate, b: &Candidate) -> Ordering {
-    b.price_minor
-        .cmp(&a.price_minor)
+    b.price
+        .cmp(&a.price)
         .then(b.quality_score.cmp(&a.quality_score))
         .then(a.price_set_at.cmp(&b.price_set_at))
         .then(a.listing_id.cmp(&b.listing_id))
@@ -100,8 +101,7 @@ impl Decision {
     pub fn same_offer(&self, other: &Decision) -> bool {
         match (self, other) {
             (Decision::Buy(a), Decision::Buy(b)) => {
-                (a.listing_id, a.seller_id, a.price_minor)
-                    == (b.listing_id, b.seller_id, b.price_minor)
+                (a.listing_id, a.seller_id, a.price) == (b.listing_id, b.seller_id, b.price)
             }
             (Decision::Recycle, Decision::Recycle) => true,
             _ => false,
@@ -111,7 +111,7 @@ impl Decision {
 
 pub fn decide(candidates: &[Candidate]) -> Decision {
     match best(candidates) {
-        Some(c) if c.price_minor >= MIN_OFFER_MINOR => Decision::Buy(c.clone()),
+        Some(c) if c.price >= MIN_OFFER => Decision::Buy(c.clone()),
         _ => Decision::Recycle,
     }
 }
@@ -127,7 +127,7 @@ pub(crate) mod tests {
             listing_id: id,
             seller_id: id,
             seller_name: format!("S{id}"),
-            price_minor: price,
+            price: Money::eur(price),
             quality_score: 500,
             price_set_at: 1_000,
             seller_approved: true,

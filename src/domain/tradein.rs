@@ -1,6 +1,7 @@
 //! The life of a trade-in: one table of allowed transitions, each naming
 //! who may make it. Every state change in the app goes through `next_state`.
 
+use super::money::Money;
 use serde::{Deserialize, Serialize};
 
 #[derive(
@@ -243,10 +244,12 @@ pub fn action_label(a: Action) -> &'static str {
 }
 
 /// A counter-offer must lower the price: money never goes up after one.
-pub fn check_counter_offer(locked_minor: i64, proposed_minor: i64) -> Result<(), &'static str> {
-    if proposed_minor >= locked_minor {
+pub fn check_counter_offer(locked: Money, proposed: Money) -> Result<(), &'static str> {
+    if proposed.currency() != locked.currency() {
+        Err("a counter-offer is in the accepted price's currency")
+    } else if proposed.minor() >= locked.minor() {
         Err("a counter-offer must be lower than the accepted price")
-    } else if proposed_minor < 0 {
+    } else if proposed.minor() < 0 {
         Err("a price cannot be negative")
     } else {
         Ok(())
@@ -381,7 +384,8 @@ mod tests {
                         }
                         if action == CounterOffer {
                             let proposed = (next(&mut seed) % 20_000) as i64 - 100;
-                            if check_counter_offer(price, proposed).is_ok() {
+                            if check_counter_offer(Money::eur(price), Money::eur(proposed)).is_ok()
+                            {
                                 price = proposed;
                             }
                         }
@@ -424,9 +428,10 @@ mod tests {
 
     #[test]
     fn counter_offers_only_go_down() {
-        assert!(check_counter_offer(10_000, 9_999).is_ok());
-        assert!(check_counter_offer(10_000, 10_000).is_err());
-        assert!(check_counter_offer(10_000, 12_000).is_err());
-        assert!(check_counter_offer(10_000, -1).is_err());
+        let eur = Money::eur;
+        assert!(check_counter_offer(eur(10_000), eur(9_999)).is_ok());
+        assert!(check_counter_offer(eur(10_000), eur(10_000)).is_err());
+        assert!(check_counter_offer(eur(10_000), eur(12_000)).is_err());
+        assert!(check_counter_offer(eur(10_000), eur(-1)).is_err());
     }
 }

@@ -9,8 +9,7 @@ use crate::platform::BoxFuture;
 pub struct PayoutOrder<'a> {
     /// Doubles as the idempotency key a real provider would receive.
     pub payout_id: i64,
-    pub amount_minor: i64,
-    pub currency: &'a str,
+    pub amount: crate::domain::money::Money,
     pub trade_in_reference: &'a str,
 }
 

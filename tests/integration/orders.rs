@@ -178,7 +178,7 @@ both_backends!(
         let res = inspect(&app, &seller, id, &device, "cracked").await;
         let outcome: serde_json::Value = res.json().await.unwrap();
         assert_eq!(
-            outcome["Worse"]["suggested_price_minor"], 15_000,
+            outcome["Worse"]["suggested_price"]["minor"], 15_000,
             "the seller's own price for the grade found"
         );
         assert_eq!(state_of(&app, id).await, "inspecting");

@@ -35,7 +35,7 @@ async fn offer(app: &TestApp) -> Value {
 }
 
 fn offered_price(o: &Value) -> Option<i64> {
-    o["offer"]["Buy"]["price_minor"].as_i64()
+    o["offer"]["Buy"]["price"]["minor"].as_i64()
 }
 
 async fn grid(app: &TestApp, client: &reqwest::Client, form: &[(&str, &str)]) -> Value {

@@ -23,7 +23,7 @@ async fn decision(app: &TestApp) -> Decision {
 
 fn buyer(d: &Decision) -> (String, i64) {
     match d {
-        Decision::Buy(c) => (c.seller_name.clone(), c.price_minor),
+        Decision::Buy(c) => (c.seller_name.clone(), c.price.minor()),
         Decision::Recycle => ("recycle".into(), 0),
     }
 }
@@ -195,7 +195,7 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
         .unwrap();
     assert_eq!(res.status(), 200);
     let offer: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(offer["offer"]["Buy"]["price_minor"], 31_200);
+    assert_eq!(offer["offer"]["Buy"]["price"]["minor"], 31_200);
     assert_eq!(app.count("offer_views").await, 1, "the view is recorded");
 
     let form = confirm_form(&imei(7), 31_200, "key-aaaaaaaaaaaaaaaa");

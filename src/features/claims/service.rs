@@ -5,7 +5,7 @@
 
 use crate::domain::account::Role;
 use crate::domain::claims::{ClaimKind, Outcome};
-use crate::domain::money::Money;
+
 use crate::domain::tradein::{Action, Actor, State};
 use crate::domain::user::CurrentUser;
 use crate::error::AppError;
@@ -259,13 +259,13 @@ pub async fn resolve(
             crate::features::orders::service::stamp(&mut tx, t.id, "validated_at", now)
                 .await
                 .map_err(db_error)?;
-            crate::features::orders::service::set_final_price(&mut tx, t.id, t.price_minor)
+            crate::features::orders::service::set_final_price(&mut tx, t.id, t.price)
                 .await
                 .map_err(db_error)?;
             crate::features::orders::service::create_payout(
                 &mut tx,
                 t.id,
-                t.price_minor,
+                t.price,
                 &t.iban_masked,
                 now,
             )
@@ -274,12 +274,7 @@ pub async fn resolve(
             enqueue(
                 &mut tx,
                 &t.customer_email,
-                &emails::validated(
-                    &state.config.public_url,
-                    t.id,
-                    &t.reference,
-                    Money::eur(t.price_minor),
-                ),
+                &emails::validated(&state.config.public_url, t.id, &t.reference, t.price),
                 Some(t.id),
                 now,
             )
@@ -303,13 +298,13 @@ pub async fn resolve(
             )
             .await
             .map_err(transition_error)?;
-            crate::features::orders::service::set_final_price(&mut tx, t.id, t.price_minor)
+            crate::features::orders::service::set_final_price(&mut tx, t.id, t.price)
                 .await
                 .map_err(db_error)?;
             crate::features::orders::service::create_payout(
                 &mut tx,
                 t.id,
-                t.price_minor,
+                t.price,
                 &t.iban_masked,
                 now,
             )
@@ -324,8 +319,7 @@ pub async fn resolve(
                 .payouts
                 .send(&PayoutOrder {
                     payout_id: payout.id,
-                    amount_minor: payout.amount_minor,
-                    currency: "EUR",
+                    amount: payout.amount,
                     trade_in_reference: &t.reference,
                 })
                 .await
@@ -363,7 +357,7 @@ pub async fn resolve(
                     &state.config.public_url,
                     t.id,
                     &t.reference,
-                    Money::eur(payout.amount_minor),
+                    payout.amount,
                     &payout.iban_masked,
                 ),
                 Some(t.id),

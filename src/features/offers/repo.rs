@@ -2,6 +2,7 @@
 //! listing of one variant and grade.
 
 use crate::domain::grade::Grade;
+use crate::domain::money::Money;
 use crate::domain::offer::Candidate;
 use crate::domain::seller::SellerStatus;
 
@@ -69,7 +70,7 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
             listing_id: int(fields[2])?,
             seller_id: int(fields[3])?,
             seller_name: name.to_string(),
-            price_minor: int(fields[4])?,
+            price: Money::eur(int(fields[4])?),
             quality_score: int(fields[5])?,
             price_set_at: int(fields[6])?,
             seller_approved: SellerStatus::parse(fields[7]).is_some_and(SellerStatus::buys),
@@ -88,11 +89,7 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
 /// Highest price first; equal prices by listing, so every reader sees one
 /// order (the best-offer rule breaks ties itself).
 fn in_offer_order(candidates: &mut [Candidate]) {
-    candidates.sort_unstable_by(|a, b| {
-        b.price_minor
-            .cmp(&a.price_minor)
-            .then(a.listing_id.cmp(&b.listing_id))
-    });
+    candidates.sort_unstable_by(|a, b| b.price.cmp(&a.price).then(a.listing_id.cmp(&b.listing_id)));
 }
 
 /// Every refurbisher listing for the variant and grade, with the units its
@@ -233,7 +230,7 @@ pub struct ShownOffer {
     pub grade: Grade,
     /// The refurbisher whose price was shown; none when only recycling was.
     pub seller_id: Option<i64>,
-    pub price_minor: Option<i64>,
+    pub price: Option<Money>,
     pub at_ms: i64,
 }
 
@@ -268,7 +265,7 @@ pub async fn record_views(db: &Db, conn: &mut AnyConnection, views: &[ShownOffer
                 .bind(v.variant_id)
                 .bind(v.grade.code())
                 .bind(v.seller_id)
-                .bind(v.price_minor)
+                .bind(v.price.map(Money::minor))
                 .bind(v.at_ms);
         }
         query.execute(&mut *conn).await?;
@@ -299,7 +296,7 @@ mod tests {
             (
                 c.listing_id,
                 c.seller_id,
-                c.price_minor,
+                c.price.minor(),
                 c.quality_score,
                 c.price_set_at
             ),

@@ -10,6 +10,7 @@
 //! they asked. A crash loses at most the batch being written.
 
 use crate::domain::grade::Grade;
+use crate::domain::money::Money;
 use crate::features::offers::service::ShownOffer;
 use crate::platform::db::Db;
 use crate::platform::state::AppState;
@@ -106,7 +107,7 @@ pub fn replay_value(v: &ShownOffer) -> String {
         v.variant_id,
         v.grade.code(),
         opt(v.seller_id),
-        opt(v.price_minor)
+        opt(v.price.map(Money::minor))
     )
 }
 
@@ -126,7 +127,7 @@ fn parse_replay(text: &str) -> Option<ShownOffer> {
         variant_id: variant.parse().ok()?,
         grade: Grade::parse(grade).ok()?,
         seller_id: opt(seller)?,
-        price_minor: opt(price)?,
+        price: opt(price)?.map(Money::eur),
         at_ms: 0,
     })
 }
@@ -152,14 +153,14 @@ mod tests {
             variant_id: 12,
             grade: Grade::FunctionalGood,
             seller_id: Some(3),
-            price_minor: Some(45_000),
+            price: Some(Money::eur(45_000)),
             at_ms: 0,
         };
         let none = ShownOffer {
             variant_id: 12,
             grade: Grade::NotFunctionalCracked,
             seller_id: None,
-            price_minor: None,
+            price: None,
             at_ms: 0,
         };
         assert_eq!(parse_replay(&replay_value(&v)), Some(v));

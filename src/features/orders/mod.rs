@@ -11,6 +11,7 @@ pub mod uploads;
 pub mod views;
 
 use crate::domain::dates::Date;
+use crate::domain::money::Money;
 #[cfg(feature = "ssr")]
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
@@ -31,7 +32,7 @@ pub struct OrderRow {
     pub reference: String,
     pub device: String,
     pub grade_label: String,
-    pub price_minor: i64,
+    pub price: Money,
     pub state_label: String,
     pub tracking_number: String,
     pub due: Option<Due>,
@@ -115,7 +116,7 @@ pub async fn load_seller_orders(
                     reference: r.reference,
                     device: full_name(&r.brand_name, &r.model_name),
                     grade_label: r.grade.label().into(),
-                    price_minor: r.final_price_minor.unwrap_or(r.price_minor),
+                    price: r.final_price.unwrap_or(r.price),
                     state_label: crate::domain::tradein::state_label(r.state).into(),
                     tracking_number: r.tracking_number,
                     due: due.map(|(label, at)| Due {
@@ -153,7 +154,7 @@ fn format_day(ms: i64) -> String {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CounterOfferView {
-    pub price_minor: i64,
+    pub price: Money,
     pub reasons: Vec<String>,
     pub note: String,
     pub photo_urls: Vec<String>,
@@ -163,7 +164,7 @@ pub struct CounterOfferView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayoutView {
-    pub amount_minor: i64,
+    pub amount: Money,
     pub iban_masked: String,
     pub state: String,
 }
@@ -177,7 +178,7 @@ pub struct OrderDetail {
     pub state_label: String,
     pub declared_grade: String,
     pub declared_answers: String,
-    pub price_minor: i64,
+    pub price: Money,
     pub has_imei: bool,
     pub identifier: String,
     pub tracking_number: String,
@@ -186,7 +187,7 @@ pub struct OrderDetail {
     pub payout: Option<PayoutView>,
     pub suspended_reason: String,
     pub found_grade: Option<String>,
-    pub suggested_price_minor: Option<i64>,
+    pub suggested_price: Option<Money>,
     /// The consumer's claims on this trade-in: the refurbisher answers on them.
     pub claims: Vec<crate::features::claims::ClaimSummary>,
 }
@@ -202,7 +203,7 @@ pub async fn counter_offer_view(
         .await
         .or_internal(g)?;
     Ok(co.map(|c| CounterOfferView {
-        price_minor: c.price_minor,
+        price: c.price,
         reasons: c
             .reasons
             .split(',')
@@ -230,7 +231,7 @@ pub async fn payout_view(
         .await
         .or_internal(g)?;
     Ok(p.map(|p| PayoutView {
-        amount_minor: p.amount_minor,
+        amount: p.amount,
         iban_masked: p.iban_masked,
         state: p.state,
     }))
@@ -268,7 +269,7 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
             crate::features::orders::service::own_listing_price(pool, seller_id, &t.sku, f)
                 .await
                 .or_internal(&g)?
-                .filter(|p| *p < t.price_minor)
+                .filter(|p| *p < t.price)
         }
         _ => None,
     };
@@ -289,7 +290,7 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
             t.answers.screen.code().replace('_', " "),
             t.answers.body.code().replace('_', " ")
         ),
-        price_minor: t.price_minor,
+        price: t.price,
         has_imei: t.imei.is_some(),
         identifier: t
             .imei
@@ -304,7 +305,7 @@ pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
             .map(|r| r.label().to_string())
             .unwrap_or_default(),
         found_grade: found.map(|f| f.label().to_string()),
-        suggested_price_minor: suggested,
+        suggested_price: suggested,
         claims: crate::features::claims::service::for_trade_in(pool, id)
             .await
             .or_internal(&g)?
@@ -323,7 +324,7 @@ pub enum InspectionResult {
     Validated,
     Worse {
         found: String,
-        suggested_price_minor: Option<i64>,
+        suggested_price: Option<Money>,
     },
     Suspended(String),
 }
@@ -378,10 +379,10 @@ pub async fn inspect_order(
         InspectionOutcome::Validated => InspectionResult::Validated,
         InspectionOutcome::Worse {
             found,
-            suggested_price_minor,
+            suggested_price,
         } => InspectionResult::Worse {
             found: found.label().into(),
-            suggested_price_minor,
+            suggested_price,
         },
         InspectionOutcome::Suspended(r) => InspectionResult::Suspended(r.label().into()),
     })

@@ -3,6 +3,7 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::grading::Answers;
+use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
@@ -66,8 +67,8 @@ pub struct QueueRow {
     pub model_name: String,
     pub brand_name: String,
     pub grade: Grade,
-    pub price_minor: i64,
-    pub final_price_minor: Option<i64>,
+    pub price: Money,
+    pub final_price: Option<Money>,
     pub state: State,
     pub tracking_number: String,
     pub received_at: Option<i64>,
@@ -116,8 +117,10 @@ pub async fn queue<'c>(
                 brand_name: r.try_get("brand_name")?,
                 grade: Grade::parse(&grade)
                     .map_err(|e| sqlx::Error::Decode(e.to_string().into()))?,
-                price_minor: r.try_get("price_minor")?,
-                final_price_minor: r.try_get("final_price_minor")?,
+                price: Money::eur(r.try_get("price_minor")?),
+                final_price: r
+                    .try_get::<Option<i64>, _>("final_price_minor")?
+                    .map(Money::eur),
                 state: State::parse(&state)
                     .ok_or_else(|| sqlx::Error::Decode(format!("state {state}").into()))?,
                 tracking_number: r.try_get("tracking_number")?,
@@ -181,9 +184,9 @@ pub async fn stamp(
     Ok(())
 }
 
-pub async fn set_final_price(conn: &mut AnyConnection, id: i64, price_minor: i64) -> DbResult<()> {
+pub async fn set_final_price(conn: &mut AnyConnection, id: i64, price: Money) -> DbResult<()> {
     sqlx::query("UPDATE trade_ins SET final_price_minor = $1 WHERE id = $2")
-        .bind(price_minor)
+        .bind(price.minor())
         .bind(id)
         .execute(conn)
         .await?;
@@ -241,7 +244,7 @@ pub async fn latest_inspection_grade<'c>(
 
 pub struct NewCounterOffer<'a> {
     pub trade_in_id: i64,
-    pub price_minor: i64,
+    pub price: Money,
     pub reasons: &'a str,
     pub note: &'a str,
     pub created_by: i64,
@@ -258,7 +261,7 @@ pub async fn insert_counter_offer(
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(c.trade_in_id)
-    .bind(c.price_minor)
+    .bind(c.price.minor())
     .bind(c.reasons)
     .bind(c.note)
     .bind(c.created_by)
@@ -277,7 +280,7 @@ pub async fn insert_counter_offer(
 #[derive(Clone, Debug)]
 pub struct CounterOfferRecord {
     pub id: i64,
-    pub price_minor: i64,
+    pub price: Money,
     pub reasons: String,
     pub note: String,
     pub expires_at: i64,
@@ -302,7 +305,7 @@ pub async fn latest_counter_offer(
             .await?;
     Ok(Some(CounterOfferRecord {
         id,
-        price_minor: r.try_get("price_minor")?,
+        price: Money::eur(r.try_get("price_minor")?),
         reasons: r.try_get("reasons")?,
         note: r.try_get("note")?,
         expires_at: r.try_get("expires_at")?,
@@ -366,7 +369,7 @@ pub async fn photo<'c>(
 pub async fn create_payout(
     conn: &mut AnyConnection,
     trade_in_id: i64,
-    amount_minor: i64,
+    amount: Money,
     iban_masked: &str,
     now: i64,
 ) -> DbResult<()> {
@@ -375,7 +378,7 @@ pub async fn create_payout(
          ON CONFLICT (trade_in_id) DO NOTHING",
     )
     .bind(trade_in_id)
-    .bind(amount_minor)
+    .bind(amount.minor())
     .bind(iban_masked)
     .bind(now)
     .execute(conn)
@@ -386,7 +389,7 @@ pub async fn create_payout(
 #[derive(Clone, Debug)]
 pub struct PayoutRecord {
     pub id: i64,
-    pub amount_minor: i64,
+    pub amount: Money,
     pub iban_masked: String,
     pub state: String,
     pub provider_ref: String,
@@ -403,7 +406,7 @@ pub async fn payout<'c>(
     row.map(|r| {
         Ok(PayoutRecord {
             id: r.try_get("id")?,
-            amount_minor: r.try_get("amount_minor")?,
+            amount: Money::eur(r.try_get("amount_minor")?),
             iban_masked: r.try_get("iban_masked")?,
             state: r.try_get("state")?,
             provider_ref: r.try_get("provider_ref")?,
@@ -449,15 +452,16 @@ pub async fn own_listing_price<'c>(
     seller_id: i64,
     variant_sku: &str,
     grade: Grade,
-) -> DbResult<Option<i64>> {
-    sqlx::query_scalar(
+) -> DbResult<Option<Money>> {
+    let price: Option<i64> = sqlx::query_scalar(
         "SELECT l.price_minor FROM listings l JOIN variants v ON v.id = l.variant_id WHERE l.seller_id = $1 AND v.sku = $2 AND l.grade = $3",
     )
     .bind(seller_id)
     .bind(variant_sku)
     .bind(grade.code())
     .fetch_optional(ex)
-    .await
+    .await?;
+    Ok(price.map(Money::eur))
 }
 
 #[derive(Clone, Debug)]

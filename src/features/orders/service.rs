@@ -142,7 +142,7 @@ pub enum InspectionOutcome {
     /// its own price for the found grade is the suggestion.
     Worse {
         found: Grade,
-        suggested_price_minor: Option<i64>,
+        suggested_price: Option<Money>,
     },
     Suspended(SuspendReason),
 }
@@ -231,7 +231,7 @@ pub async fn inspect(
             current,
             Actor::Seller,
             Some(user_id),
-            t.price_minor,
+            t.price,
             "inspection matches the declaration",
             now,
         )
@@ -242,10 +242,10 @@ pub async fn inspect(
             crate::features::orders::repo::own_listing_price(&mut *tx, seller_id, &t.sku, found)
                 .await
                 .map_err(db_error)?
-                .filter(|p| *p < t.price_minor);
+                .filter(|p| *p < t.price);
         InspectionOutcome::Worse {
             found,
-            suggested_price_minor: suggested,
+            suggested_price: suggested,
         }
     };
     tx.commit().await.map_err(db_error)?;
@@ -260,7 +260,7 @@ async fn validate_in(
     from: State,
     actor: Actor,
     user: Option<i64>,
-    amount: i64,
+    amount: Money,
     reason: &str,
     now: i64,
 ) -> Result<(), AppError> {
@@ -286,12 +286,7 @@ async fn validate_in(
     enqueue(
         tx,
         &t.customer_email,
-        &emails::validated(
-            &state.config.public_url,
-            t.id,
-            &t.reference,
-            Money::eur(amount),
-        ),
+        &emails::validated(&state.config.public_url, t.id, &t.reference, amount),
         Some(t.id),
         now,
     )
@@ -358,7 +353,7 @@ pub async fn validate(
         t.state,
         Actor::Seller,
         Some(user_id),
-        t.price_minor,
+        t.price,
         "validated at the accepted price",
         now,
     )
@@ -398,14 +393,14 @@ pub async fn counter_offer(
     seller_id: i64,
     user_id: i64,
     id: i64,
-    price_minor: i64,
+    price: Money,
     reasons: &[CounterReason],
     note: &str,
     photos: Vec<ProofPhoto>,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     let mut errors = crate::error::FieldErrors::new();
-    if let Err(m) = check_counter_offer(t.price_minor, price_minor) {
+    if let Err(m) = check_counter_offer(t.price, price) {
         errors.add("price", m);
     }
     if reasons.is_empty() {
@@ -464,7 +459,7 @@ pub async fn counter_offer(
             &mut tx,
             &crate::features::orders::repo::NewCounterOffer {
                 trade_in_id: id,
-                price_minor,
+                price,
                 reasons: &reason_text,
                 note,
                 created_by: user_id,
@@ -488,8 +483,8 @@ pub async fn counter_offer(
             &state.config.public_url,
             id,
             &t.reference,
-            Money::eur(t.price_minor),
-            Money::eur(price_minor),
+            t.price,
+            price,
             &labels,
             Date::from_unix_ms(expires_at),
         );
@@ -542,7 +537,7 @@ pub async fn answer_counter_offer(
             State::CounterOffered,
             Actor::Customer,
             Some(customer_id),
-            co.price_minor,
+            co.price,
             "new offer accepted",
             now,
         )
@@ -711,8 +706,7 @@ pub async fn confirm_payment_as(
         .payouts
         .send(&PayoutOrder {
             payout_id: payout.id,
-            amount_minor: payout.amount_minor,
-            currency: "EUR",
+            amount: payout.amount,
             trade_in_reference: &t.reference,
         })
         .await
@@ -754,7 +748,7 @@ pub async fn confirm_payment_as(
             &state.config.public_url,
             id,
             &t.reference,
-            Money::eur(payout.amount_minor),
+            payout.amount,
             &payout.iban_masked,
         ),
         Some(id),

@@ -3,7 +3,7 @@
 //! to the consumer, the refurbisher of that trade-in, and operations.
 
 use crate::domain::account::Role;
-use crate::domain::money::parse_amount_minor;
+use crate::domain::money::{parse_amount, Currency};
 use crate::domain::sla::CounterReason;
 use crate::error::AppError;
 use crate::features::orders::service as order_flow;
@@ -132,7 +132,7 @@ pub async fn counter_offer(
             _ => {}
         }
     }
-    let price_minor = match parse_amount_minor(&price) {
+    let price = match parse_amount(&price, Currency::Eur) {
         Ok(p) => p,
         Err(e) => return back(id, Some(format!("New price: {e}"))),
     };
@@ -141,7 +141,7 @@ pub async fn counter_offer(
         seller_id,
         user.id,
         id,
-        price_minor,
+        price,
         &reasons,
         note.trim(),
         photos,

@@ -357,7 +357,7 @@ pub async fn load_listing_detail(
             .or_internal(&g)?
             .into_iter()
             .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
-            .map(|c| c.price_minor)
+            .map(|c| c.price.minor())
             .collect();
     curve.sort_unstable_by(|a, b| b.cmp(a));
     let history =

@@ -158,7 +158,7 @@ pub async fn cells(
                 listings
                     .iter()
                     .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
-                    .map(|c| c.price_minor),
+                    .map(|c| c.price.minor()),
             );
             out.insert(
                 key,

@@ -6,6 +6,7 @@
 pub mod views;
 
 use crate::domain::grade::Grade;
+use crate::domain::money::Money;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,7 @@ impl ModelRef {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OfferKind {
     Buy {
-        price_minor: i64,
+        price: Money,
         seller_name: String,
         competing_offers: usize,
     },
@@ -105,10 +106,11 @@ pub struct OfferView {
 }
 
 impl OfferView {
-    pub fn price_minor(&self) -> i64 {
+    /// What the consumer is paid: nothing when the device is recycled.
+    pub fn price(&self) -> Money {
         match &self.offer {
-            OfferKind::Buy { price_minor, .. } => *price_minor,
-            OfferKind::Recycle => 0,
+            OfferKind::Buy { price, .. } => *price,
+            OfferKind::Recycle => Money::eur(0),
         }
     }
 }
@@ -173,11 +175,11 @@ pub async fn resolve_offer(
     let (offer, buyer) = match decide(&candidates) {
         Decision::Buy(c) => (
             OfferKind::Buy {
-                price_minor: c.price_minor,
+                price: c.price,
                 seller_name: c.seller_name,
                 competing_offers: competing,
             },
-            Some((c.seller_id, c.price_minor)),
+            Some((c.seller_id, c.price)),
         ),
         Decision::Recycle => (OfferKind::Recycle, None),
     };
@@ -186,7 +188,7 @@ pub async fn resolve_offer(
             variant_id: variant.variant_id,
             grade,
             seller_id: buyer.map(|b| b.0),
-            price_minor: buyer.map(|b| b.1),
+            price: buyer.map(|b| b.1),
             at_ms: now,
         };
         // A page served again from the page cache records its view too.
@@ -496,8 +498,8 @@ pub async fn confirm_trade_in(
             "reset the device to factory settings to erase your data",
         );
     }
-    let shown_price_minor = shown_price_minor.parse::<i64>().ok();
-    if idempotency_key.len() < 16 || idempotency_key.len() > 64 || shown_price_minor.is_none() {
+    let shown_price = shown_price_minor.parse::<i64>().ok().map(Money::eur);
+    if idempotency_key.len() < 16 || idempotency_key.len() > 64 || shown_price.is_none() {
         errors.add("form", "this form has expired; please reload the page");
     }
     errors.into_result()?;
@@ -514,7 +516,7 @@ pub async fn confirm_trade_in(
             payout,
             date_of_birth: dob.expect("checked"),
             idempotency_key,
-            shown_price_minor: shown_price_minor.expect("checked"),
+            shown_price: shown_price.expect("checked"),
         },
     )
     .await?;

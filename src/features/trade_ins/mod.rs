@@ -13,6 +13,7 @@ mod repo;
 pub mod service;
 pub mod views;
 
+use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -31,8 +32,8 @@ pub struct TradeInView {
     pub reference: String,
     pub device: String,
     pub grade_label: String,
-    pub price_minor: i64,
-    pub final_price_minor: Option<i64>,
+    pub price: Money,
+    pub final_price: Option<Money>,
     pub recycling: bool,
     pub state: State,
     pub state_label: String,
@@ -173,8 +174,8 @@ async fn view_of(
             crate::domain::catalog::full_name(&t.brand_name, &t.model_name)
         ),
         grade_label: t.grade.label().to_string(),
-        price_minor: t.price_minor,
-        final_price_minor: t.final_price_minor,
+        price: t.price,
+        final_price: t.final_price,
         recycling: t.recycling,
         state: t.state,
         state_label: crate::domain::tradein::state_label(t.state).to_string(),

@@ -102,7 +102,7 @@ pub struct ConfirmRequest {
     pub idempotency_key: String,
     /// The price the consumer saw, only to notice that the offer changed;
     /// what is locked is always recomputed here.
-    pub shown_price_minor: i64,
+    pub shown_price: Money,
 }
 
 /// Human-friendly reference: `TI-` and 8 characters without look-alikes.
@@ -183,21 +183,20 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
             .await
             .map_err(db_error)?
     };
-    let (seller_id, listing_id, price_minor, recycling) = match &decision {
-        Decision::Buy(c) => (c.seller_id, Some(c.listing_id), c.price_minor, false),
+    let (seller_id, listing_id, price, recycling) = match &decision {
+        Decision::Buy(c) => (c.seller_id, Some(c.listing_id), c.price, false),
         Decision::Recycle => {
             let (id, _) = crate::features::sellers::service::recycler(db.pool())
                 .await
                 .map_err(db_error)?
                 .ok_or_else(|| db_error("no recycling partner"))?;
-            (id, None, 0, true)
+            (id, None, Money::eur(0), true)
         }
     };
-    if price_minor != req.shown_price_minor {
+    if price != req.shown_price {
         return Err(AppError::Conflict(format!(
-            "The best offer for your device changed from {} to {} since you saw it. Please look at the new offer before confirming.",
-            Money::eur(req.shown_price_minor),
-            Money::eur(price_minor)
+            "The best offer for your device changed from {} to {price} since you saw it. Please look at the new offer before confirming.",
+            req.shown_price
         )));
     }
     if !recycling && req.payout.is_none() {
@@ -343,7 +342,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
             variant_id: variant.variant_id,
             grade,
             answers: req.answers,
-            price_minor,
+            price,
             recycling,
             imei: imei.as_deref(),
             serial_number: serial.as_deref(),
@@ -426,7 +425,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         id,
         &reference,
         &device,
-        Money::eur(price_minor),
+        price,
         recycling,
         &buyer,
         Date::from_unix_ms(ship_by),
@@ -436,7 +435,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         .await
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(trade_in_id = id, reference = %reference, recycling, price_minor, "trade-in confirmed");
+    tracing::info!(trade_in_id = id, reference = %reference, recycling, price_minor = price.minor(), "trade-in confirmed");
     Ok(id)
 }
 

@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::domain::dates::{Date, DAY_MS};
-use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::error::AppError;
 use crate::features::claims::{ClaimsResource, OpenClaim};
@@ -32,7 +31,7 @@ pub fn MyTradeInsPage() -> impl IntoView {
                                     <tr>
                                         <td><a href=format!("/trade-ins/{}", t.id)>{t.reference.clone()}</a></td>
                                         <td>{t.device.clone()}</td>
-                                        <td>{if t.recycling { "Free recycling".to_string() } else { Money::eur(t.final_price_minor.unwrap_or(t.price_minor)).to_string() }}</td>
+                                        <td>{if t.recycling { "Free recycling".to_string() } else { t.final_price.unwrap_or(t.price).to_string() }}</td>
                                         <td>{t.state_label.clone()}</td>
                                     </tr>
                                 }).collect_view()}
@@ -118,8 +117,8 @@ fn TradeInDetail(
         view! {
             <section class="card counter-offer" aria-labelledby="counter-heading">
                 <h2 id="counter-heading">"A new offer after inspection"</h2>
-                <p class="offer-amount">{Money::eur(c.price_minor).to_string()}</p>
-                <p>{format!("instead of {}. Reasons: {}.", Money::eur(t.price_minor), c.reasons.join(", ").to_lowercase())}</p>
+                <p class="offer-amount">{c.price.to_string()}</p>
+                <p>{format!("instead of {}. Reasons: {}.", t.price, c.reasons.join(", ").to_lowercase())}</p>
                 {(!c.note.is_empty()).then(|| view! { <blockquote>{c.note.clone()}</blockquote> })}
                 <ul class="photos">
                     {c.photo_urls.iter().enumerate().map(|(i, url)| view! {
@@ -153,18 +152,14 @@ fn TradeInDetail(
             "sent" => "sent",
             _ => "received by your bank",
         };
-        view! { <p class="notice" role="status">{format!("Payment of {} to {}: {state}.", Money::eur(p.amount_minor), p.iban_masked)}</p> }
+        view! { <p class="notice" role="status">{format!("Payment of {} to {}: {state}.", p.amount, p.iban_masked)}</p> }
     });
     let price = if t.recycling {
         "Free recycling".to_string()
     } else {
-        match t.final_price_minor {
-            Some(f) if f != t.price_minor => format!(
-                "{} (accepted offer {})",
-                Money::eur(f),
-                Money::eur(t.price_minor)
-            ),
-            _ => Money::eur(t.price_minor).to_string(),
+        match t.final_price {
+            Some(f) if f != t.price => format!("{f} (accepted offer {})", t.price),
+            _ => t.price.to_string(),
         }
     };
     // Whole days left, rounded up: "14 days" on the day of acceptance.

@@ -346,7 +346,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
         )
         .await?
         {
-            crate::domain::offer::Decision::Buy(c) => c.price_minor,
+            crate::domain::offer::Decision::Buy(c) => c.price,
             crate::domain::offer::Decision::Recycle => {
                 return Err(SeedError::Demo(format!("nobody buys {sku}")))
             }
@@ -376,7 +376,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
                 )),
                 date_of_birth: Date::new(1988, 5, 17).expect("valid"),
                 idempotency_key: format!("demo-fraud-case-{n}"),
-                shown_price_minor: price,
+                shown_price: price,
             },
         )
         .await

@@ -87,7 +87,7 @@ fn OrdersTable(page: OrdersPage) -> impl IntoView {
                                     <td><a href=format!("/seller/orders/{}", r.id)>{r.reference.clone()}</a><br/><code class="muted">{r.tracking_number.clone()}</code></td>
                                     <td>{r.device.clone()}</td>
                                     <td>{r.grade_label.clone()}</td>
-                                    <td>{Money::eur(r.price_minor).to_string()}</td>
+                                    <td>{r.price.to_string()}</td>
                                     <td>{r.state_label.clone()}</td>
                                     <td>{r.due.map(|d| view! {
                                         <span class:overdue-label=d.overdue>{format!("{} {}", d.label, format_day(d.at_ms))}{d.overdue.then_some(" (overdue)")}</span>
@@ -171,12 +171,12 @@ fn OrderView(
         <dl class="facts">
             <div><dt>"Device"</dt><dd>{o.device.clone()}</dd></div>
             <div><dt>"Declared condition"</dt><dd>{o.declared_grade.clone()}<br/><span class="muted">{o.declared_answers.clone()}</span></dd></div>
-            <div><dt>"Accepted price"</dt><dd>{Money::eur(o.price_minor).to_string()}</dd></div>
+            <div><dt>"Accepted price"</dt><dd>{o.price.to_string()}</dd></div>
             <div><dt>{if o.has_imei { "Declared IMEI" } else { "Serial number" }}</dt><dd><code>{o.identifier.clone()}</code></dd></div>
             <div><dt>"Tracking"</dt><dd><code>{o.tracking_number.clone()}</code></dd></div>
             {o.found_grade.clone().map(|f| view! { <div><dt>"Inspection found"</dt><dd>{f}</dd></div> })}
             {(!o.suspended_reason.is_empty()).then(|| view! { <div><dt>"On hold because"</dt><dd>{o.suspended_reason.clone()}</dd></div> })}
-            {o.payout.clone().map(|p| view! { <div><dt>"Payout"</dt><dd>{format!("{} to {} ({})", Money::eur(p.amount_minor), p.iban_masked, p.state)}</dd></div> })}
+            {o.payout.clone().map(|p| view! { <div><dt>"Payout"</dt><dd>{format!("{} to {} ({})", p.amount, p.iban_masked, p.state)}</dd></div> })}
             {o.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
         </dl>
         {(!o.claims.is_empty()).then(|| view! {
@@ -214,7 +214,7 @@ fn OrderView(
             </section>
         })}
 
-        {can_counter.then(|| view! { <CounterOfferForm id=id price_minor=o.price_minor suggested=o.suggested_price_minor/> })}
+        {can_counter.then(|| view! { <CounterOfferForm id=id price=o.price suggested=o.suggested_price/> })}
 
         <div class="actions">
             {(o.state == State::Inspecting).then(|| view! { <ActionButton act=act id=id step=OrderStep::Validate label="Validate at the accepted price"/> })}
@@ -252,15 +252,13 @@ fn SuspendForm(act: ServerAction<OrderAction>, id: i64) -> impl IntoView {
 /// A plain multipart form: photos go to an upload route, not a server
 /// function, and the page comes back with the result.
 #[component]
-fn CounterOfferForm(id: i64, price_minor: i64, suggested: Option<i64>) -> impl IntoView {
-    let suggestion = suggested
-        .map(|p| format!("{}.{:02}", p / 100, p % 100))
-        .unwrap_or_default();
+fn CounterOfferForm(id: i64, price: Money, suggested: Option<Money>) -> impl IntoView {
+    let suggestion = suggested.map(Money::field_text).unwrap_or_default();
     view! {
         <section class="card" aria-labelledby="counter-heading">
             <h2 id="counter-heading">"Counter-offer"</h2>
-            <p class="muted">{format!("The new price must be lower than the accepted {}.", Money::eur(price_minor))}
-                {suggested.map(|p| format!(" Your own price for the grade found is {}.", Money::eur(p)))}</p>
+            <p class="muted">{format!("The new price must be lower than the accepted {price}.")}
+                {suggested.map(|p| format!(" Your own price for the grade found is {p}."))}</p>
             <form method="post" action=format!("/seller/orders/{id}/counter-offer") enctype="multipart/form-data" class="form">
                 <div class="field">
                     <label for="counter-price">"New price (EUR)"</label>

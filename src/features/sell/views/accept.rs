@@ -3,7 +3,7 @@
 //! the page showed only serves to notice that it changed.
 
 use super::super::*;
-use crate::domain::money::Money;
+
 use crate::features::sell::views::offer_page::AnswerFields;
 use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use crate::ui::form::{FormError, TextField};
@@ -37,10 +37,8 @@ fn AcceptForm(data: AcceptPageData, q: OfferQuery) -> impl IntoView {
     let device = format!("{} ({})", offer.model.full_name(), offer.variant_label);
     let summary = match &offer.offer {
         OfferKind::Buy {
-            price_minor,
-            seller_name,
-            ..
-        } => format!("{} from {seller_name}", Money::eur(*price_minor)),
+            price, seller_name, ..
+        } => format!("{price} from {seller_name}"),
         OfferKind::Recycle => "Free recycling".to_string(),
     };
     let head = view! {
@@ -87,7 +85,7 @@ fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl
             <input type="hidden" name="brand" value=m.brand_slug/>
             <input type="hidden" name="model" value=m.model_slug/>
             <AnswerFields q=q/>
-            <input type="hidden" name="shown_price_minor" value=offer.price_minor().to_string()/>
+            <input type="hidden" name="shown_price_minor" value=offer.price().minor().to_string()/>
             <input type="hidden" name="idempotency_key" value=idempotency_key/>
 
             <fieldset class="group">

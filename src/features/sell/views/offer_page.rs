@@ -2,7 +2,7 @@
 
 use super::super::*;
 use crate::domain::dates::{Date, DAY_MS};
-use crate::domain::money::Money;
+
 use crate::domain::offer::SHIP_WITHIN_DAYS;
 use crate::error::AppError;
 use crate::features::sell::{OfferKind, OfferQuery, OfferView};
@@ -61,8 +61,8 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
     let edit = offer.model.path();
     let ship_by = Date::from_unix_ms(js_now_ms() + SHIP_WITHIN_DAYS * DAY_MS);
     let headline = match &offer.offer {
-        OfferKind::Buy { price_minor, seller_name, competing_offers } => view! {
-            <p class="offer-amount" data-testid="offer-amount">{Money::eur(*price_minor).to_string()}</p>
+        OfferKind::Buy { price, seller_name, competing_offers } => view! {
+            <p class="offer-amount" data-testid="offer-amount">{price.to_string()}</p>
             <p class="offer-buyer">
                 {format!("from {seller_name}")}
                 <span class="muted">{if *competing_offers > 1 { format!(", the best of {competing_offers} offers") } else { String::new() }}</span>

@@ -3,6 +3,7 @@
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
+use crate::domain::money::Money;
 use crate::domain::tradein::{Actor, State};
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
@@ -15,7 +16,7 @@ pub struct NewTradeIn<'a> {
     pub variant_id: i64,
     pub grade: Grade,
     pub answers: Answers,
-    pub price_minor: i64,
+    pub price: Money,
     pub recycling: bool,
     pub imei: Option<&'a str>,
     pub serial_number: Option<&'a str>,
@@ -47,7 +48,7 @@ pub async fn insert(conn: &mut AnyConnection, t: &NewTradeIn<'_>, now_ms: i64) -
     .bind(t.answers.works as i64)
     .bind(t.answers.screen.code())
     .bind(t.answers.body.code())
-    .bind(t.price_minor)
+    .bind(t.price.minor())
     .bind(t.recycling as i64)
     .bind(State::Created.code())
     .bind(t.imei)
@@ -199,8 +200,8 @@ pub struct TradeInRecord {
     pub connectivity: String,
     pub grade: Grade,
     pub answers: Answers,
-    pub price_minor: i64,
-    pub final_price_minor: Option<i64>,
+    pub price: Money,
+    pub final_price: Option<Money>,
     pub recycling: bool,
     pub state: State,
     pub imei: Option<String>,
@@ -261,8 +262,10 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<TradeInRecord> {
             screen: Wear::parse(&screen).ok_or_else(|| decode_err("wear", &screen))?,
             body: Wear::parse(&body).ok_or_else(|| decode_err("wear", &body))?,
         },
-        price_minor: r.try_get("price_minor")?,
-        final_price_minor: r.try_get("final_price_minor")?,
+        price: Money::eur(r.try_get("price_minor")?),
+        final_price: r
+            .try_get::<Option<i64>, _>("final_price_minor")?
+            .map(Money::eur),
         recycling: r.try_get::<i64, _>("recycling")? != 0,
         state: State::parse(&state).ok_or_else(|| decode_err("state", &state))?,
         imei: r.try_get("imei")?,
