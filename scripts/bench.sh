@@ -18,9 +18,10 @@ scripts/setup.sh
 source scripts/env.sh
 say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
 
-# The bench binary reuses the release server's compiled library (same
-# features and flags: the crate has no default feature on purpose).
-build_bench() { RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo build --release --features ssr --bin bench; }
+# The bench crate (a workspace member) reuses the release server's compiled
+# `tradein` library: same features (it asks for `ssr` alone, and for no
+# feature of a shared dependency that the server's build lacks) and flags.
+build_bench() { RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo build --release -p bench; }
 
 web=true
 if [ "${BENCH_ONLY:-}" = prices ] || [ "${BENCH_ONLY:-}" = kpi ]; then web=false; fi

@@ -1,8 +1,14 @@
 //! Where a wasm module's bytes go: each function body and data segment with
 //! the name the linker gave it (the module's `name` section), and the other
-//! sections whole. Read straight from the binary format, so the benchmark
-//! needs no tool installed for it (it used twiggy, whose install was a
-//! minute and a half of every run from a clean machine).
+//! sections whole. The module is read with wasmparser: its sections, the
+//! imports (to number the functions as the name section does), the function
+//! bodies and data segments with their exact sizes, and the name section's
+//! function and data segment names. Nothing is validated, and no tool needs
+//! installing for it (the benchmark used twiggy, whose install was a minute
+//! and a half of every run from a clean machine).
+
+use std::collections::HashMap;
+use wasmparser::{Encoding, KnownCustom, Name, Parser, Payload, TypeRef};
 
 /// One part of the module: a function body, a data segment or a section.
 #[derive(Debug, PartialEq, Eq)]
@@ -13,95 +19,7 @@ pub struct Item {
     pub is_code: bool,
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
 type Result<T> = std::result::Result<T, String>;
-
-impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, at: 0 }
-    }
-
-    fn done(&self) -> bool {
-        self.at >= self.bytes.len()
-    }
-
-    fn byte(&mut self) -> Result<u8> {
-        let b = *self
-            .bytes
-            .get(self.at)
-            .ok_or("the module ends in the middle of an item")?;
-        self.at += 1;
-        Ok(b)
-    }
-
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or("a length points past the end of the module")?;
-        let out = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(out)
-    }
-
-    /// Unsigned LEB128, as every count and length in the format is written.
-    fn uleb(&mut self) -> Result<u64> {
-        let (mut value, mut shift) = (0u64, 0);
-        loop {
-            let b = self.byte()?;
-            if shift < 64 {
-                value |= u64::from(b & 0x7f) << shift;
-            }
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-            shift += 7;
-        }
-    }
-
-    fn len(&mut self) -> Result<usize> {
-        usize::try_from(self.uleb()?).map_err(|_| "a length does not fit in memory".to_string())
-    }
-
-    fn name(&mut self) -> Result<String> {
-        let n = self.len()?;
-        Ok(String::from_utf8_lossy(self.take(n)?).into_owned())
-    }
-
-    /// A constant expression (a data segment's offset): opcodes up to `end`.
-    fn const_expr(&mut self) -> Result<()> {
-        loop {
-            match self.byte()? {
-                0x0b => return Ok(()),
-                // i32.const, i64.const (signed LEB: same byte structure), global.get
-                0x41 | 0x42 | 0x23 => {
-                    self.uleb()?;
-                }
-                op => {
-                    return Err(format!(
-                        "unexpected opcode 0x{op:02x} in a data segment's offset"
-                    ))
-                }
-            }
-        }
-    }
-
-    /// Table and memory limits: a flag byte, the minimum, and a maximum
-    /// when the flag's low bit says there is one.
-    fn limits(&mut self) -> Result<()> {
-        let flags = self.byte()?;
-        self.uleb()?;
-        if flags & 1 != 0 {
-            self.uleb()?;
-        }
-        Ok(())
-    }
-}
 
 const SECTION_NAMES: [&str; 14] = [
     "custom",
@@ -120,118 +38,93 @@ const SECTION_NAMES: [&str; 14] = [
     "tag",
 ];
 
+/// A name section's entries, by index.
+fn names(map: wasmparser::NameMap<'_>) -> Result<HashMap<u32, String>> {
+    map.into_iter()
+        .map(|n| n.map(|n| (n.index, n.name.to_string())))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| e.to_string())
+}
+
 /// The module's functions, data segments and remaining sections, largest
 /// first. Custom sections (names, producers) and the export section are
-/// left out: neither ships as it is here.
+/// left out: neither ships as it is here. A function body and a data
+/// segment count with their leading bytes (the body's length; the
+/// segment's kind, memory and offset), as they sit in the module.
 pub fn items(module: &[u8]) -> Result<Vec<Item>> {
-    let mut r = Reader::new(module);
-    if r.take(8).ok() != Some(&b"\0asm\x01\0\0\0"[..]) {
-        return Err("not a wasm module (version 1)".into());
-    }
-    let mut imported_functions = 0u64;
+    let mut imported_functions = 0u32;
     let mut bodies: Vec<u64> = Vec::new();
     let mut segments: Vec<u64> = Vec::new();
-    let mut function_names = std::collections::HashMap::new();
-    let mut segment_names = std::collections::HashMap::new();
+    let mut function_names = HashMap::new();
+    let mut segment_names = HashMap::new();
     let mut out = Vec::new();
-    while !r.done() {
-        let id = r.byte()?;
-        let size = r.len()?;
-        let mut s = Reader::new(r.take(size)?);
-        match id {
-            0 => {
-                if s.name()? == "name" {
-                    while !s.done() {
-                        let kind = s.byte()?;
-                        let n = s.len()?;
-                        let mut sub = Reader::new(s.take(n)?);
-                        let target = match kind {
-                            1 => &mut function_names,
-                            9 => &mut segment_names,
-                            _ => continue,
-                        };
-                        for _ in 0..sub.uleb()? {
-                            let index = sub.uleb()?;
-                            target.insert(index, sub.name()?);
+    // Where the next function body starts, length included.
+    let mut body_start = 0u64;
+    for payload in Parser::new(0).parse_all(module) {
+        let payload = payload.map_err(|e| e.to_string())?;
+        let section = payload.as_section();
+        match payload {
+            Payload::Version { encoding, .. } if encoding != Encoding::Module => {
+                return Err("not a wasm module (a component)".into());
+            }
+            Payload::CustomSection(custom) => {
+                if let KnownCustom::Name(section) = custom.as_known() {
+                    for name in section {
+                        match name.map_err(|e| e.to_string())? {
+                            Name::Function(map) => function_names.extend(names(map)?),
+                            Name::Data(map) => segment_names.extend(names(map)?),
+                            _ => {}
                         }
                     }
                 }
             }
-            2 => {
-                for _ in 0..s.uleb()? {
-                    s.name()?;
-                    s.name()?;
-                    match s.byte()? {
-                        0x00 => {
-                            imported_functions += 1;
-                            s.uleb()?;
-                        }
-                        0x01 => {
-                            s.byte()?;
-                            s.limits()?;
-                        }
-                        0x02 => s.limits()?,
-                        0x03 => {
-                            s.byte()?;
-                            s.byte()?;
-                        }
-                        0x04 => {
-                            s.byte()?;
-                            s.uleb()?;
-                        }
-                        kind => return Err(format!("unknown import kind 0x{kind:02x}")),
+            Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    let import = import.map_err(|e| e.to_string())?;
+                    if matches!(import.ty, TypeRef::Func(_) | TypeRef::FuncExact(_)) {
+                        imported_functions += 1;
                     }
                 }
-                out.push(Item {
-                    name: "import section".into(),
-                    bytes: size as u64,
-                    is_code: false,
-                });
             }
-            10 => {
-                for _ in 0..s.uleb()? {
-                    let start = s.at;
-                    let n = s.len()?;
-                    s.take(n)?;
-                    bodies.push((s.at - start) as u64);
+            Payload::CodeSectionStart {
+                unchecked_range,
+                size,
+                ..
+            } => body_start = unchecked_range.end - u64::from(size),
+            Payload::CodeSectionEntry(body) => {
+                let end = body.range().end;
+                bodies.push(end - body_start);
+                body_start = end;
+            }
+            Payload::DataSection(data) => {
+                for segment in data {
+                    let segment = segment.map_err(|e| e.to_string())?;
+                    segments.push(segment.range.end - segment.range.start);
                 }
             }
-            11 => {
-                for _ in 0..s.uleb()? {
-                    let start = s.at;
-                    match s.uleb()? {
-                        0 => s.const_expr()?,
-                        1 => {}
-                        2 => {
-                            s.uleb()?;
-                            s.const_expr()?;
-                        }
-                        flags => return Err(format!("unknown data segment kind {flags}")),
-                    }
-                    let n = s.len()?;
-                    s.take(n)?;
-                    segments.push((s.at - start) as u64);
-                }
-            }
-            // wasm-split exports every function a chunk calls, under long
-            // names; wasm-bindgen replaces them (34 exports ship), so they
-            // would only mislead here.
-            7 => {}
-            _ => {
+            _ => {}
+        }
+        match section {
+            // The code and data sections are counted item by item; wasm-split
+            // exports every function a chunk calls, under long names, which
+            // wasm-bindgen replaces (34 exports ship), so they would only
+            // mislead here.
+            None | Some((0 | 7 | 10 | 11, _)) => {}
+            Some((id, range)) => {
                 let name = SECTION_NAMES
                     .get(usize::from(id))
                     .copied()
                     .unwrap_or("unknown");
                 out.push(Item {
                     name: format!("{name} section"),
-                    bytes: size as u64,
+                    bytes: range.end - range.start,
                     is_code: false,
                 });
             }
         }
     }
     for (i, bytes) in bodies.into_iter().enumerate() {
-        let index = imported_functions + i as u64;
+        let index = imported_functions + i as u32;
         // `{:#}` leaves out the hash suffix of legacy symbols.
         let name = function_names
             .remove(&index)
@@ -245,7 +138,7 @@ pub fn items(module: &[u8]) -> Result<Vec<Item>> {
     }
     for (i, bytes) in segments.into_iter().enumerate() {
         let name = segment_names
-            .remove(&(i as u64))
+            .remove(&(i as u32))
             .map(|n| format!("data segment \"{n}\""))
             .unwrap_or_else(|| format!("data segment [{i}]"));
         out.push(Item {

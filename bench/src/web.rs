@@ -1010,7 +1010,7 @@ mod tests {
         assert_eq!(crate_of("core[c5930c85a12de822]::fmt::write"), "core");
     }
 
-    /// `BENCH_WASM=path cargo test --release --features ssr --bin bench -- --ignored --nocapture`:
+    /// `BENCH_WASM=path cargo test --release -p bench -- --ignored --nocapture`:
     /// the breakdown of a built module, without a whole run.
     #[test]
     #[ignore]
