@@ -144,10 +144,8 @@ fn kpi_kpi_codes() {
 
 #[test]
 fn money_currency_codes() {
-    for (value, code) in [(money::Currency::Eur, "EUR")] {
-        assert_eq!(value.code(), code);
-        assert_eq!(money::Currency::parse(code), Some(value));
-    }
+    assert_eq!(money::Currency::Eur.code(), "EUR");
+    assert_eq!(money::Currency::parse("EUR"), Some(money::Currency::Eur));
 }
 
 #[test]

@@ -234,7 +234,7 @@ pub async fn grid_page(
         total,
         page,
         pages: ((total + q.limit - 1) / q.limit).max(1),
-        status: ctx.status.clone(),
+        status: ctx.status,
         paused: ctx.paused,
         weekly_cap: ctx.weekly_cap,
         units_this_week,
