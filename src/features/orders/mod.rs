@@ -56,10 +56,16 @@ fn tab_label(code: &str) -> &'static str {
     }
 }
 
+/// The order queue's tab and search, as the page's query string holds them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrdersFilter {
+    pub tab: Option<String>,
+    pub q: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "seller_orders")]
 pub async fn load_seller_orders(
-    tab: Option<String>,
-    q: Option<String>,
+    #[server(flatten)] filter: OrdersFilter,
 ) -> Result<OrdersPage, AppError> {
     use crate::domain::account::Role;
     use crate::domain::catalog::full_name;
@@ -68,6 +74,7 @@ pub async fn load_seller_orders(
     use crate::features::orders::service::Tab;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
+    let OrdersFilter { tab, q } = filter;
     let (seller_id, _) =
         crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
     let tab = tab
@@ -329,13 +336,20 @@ pub enum InspectionResult {
     Suspended(String),
 }
 
+/// The inspection form as typed: the IMEI read off the device (optional)
+/// and the questionnaire's answers for what was found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectionForm {
+    pub id: String,
+    pub imei_found: Option<String>,
+    pub works: String,
+    pub screen: String,
+    pub body: String,
+}
+
 #[server(prefix = "/api", endpoint = "inspect_order")]
 pub async fn inspect_order(
-    id: i64,
-    imei_found: Option<String>,
-    works: String,
-    screen: String,
-    body: String,
+    #[server(flatten)] form: InspectionForm,
 ) -> Result<InspectionResult, AppError> {
     use crate::domain::account::Role;
     use crate::domain::grading::parse_answers;
@@ -345,6 +359,16 @@ pub async fn inspect_order(
     use crate::features::orders::service::InspectionOutcome;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
+    let InspectionForm {
+        id,
+        imei_found,
+        works,
+        screen,
+        body,
+    } = form;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not an order".into()))?;
     let user = g.user()?.id;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
     let mut errors = FieldErrors::new();
@@ -484,16 +508,26 @@ pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
         .collect())
 }
 
+/// Operations' decision on a suspended trade-in, as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuspensionDecisionForm {
+    pub id: String,
+    pub decision: String,
+    pub reason: String,
+}
+
 #[server(prefix = "/api", endpoint = "ops_decide_suspended")]
 pub async fn ops_decide_suspended(
-    id: i64,
-    decision: String,
-    reason: String,
+    #[server(flatten)] form: SuspensionDecisionForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let resume = match decision.as_str() {
+    let id: i64 = form
+        .id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
+    let resume = match form.decision.as_str() {
         "resume" => true,
         "return" => false,
         _ => {
@@ -503,5 +537,6 @@ pub async fn ops_decide_suspended(
             ))
         }
     };
-    crate::features::orders::service::ops_decide(&g.state, g.user()?.id, id, resume, &reason).await
+    crate::features::orders::service::ops_decide(&g.state, g.user()?.id, id, resume, &form.reason)
+        .await
 }

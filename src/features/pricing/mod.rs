@@ -132,21 +132,33 @@ pub struct ListingDetail {
     pub history: Vec<HistoryLine>,
 }
 
+/// The grid's filters as the page's query string holds them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridFilter {
+    pub category: Option<String>,
+    pub brand: Option<String>,
+    pub q: Option<String>,
+    pub only: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "price_grid")]
-pub async fn load_price_grid(
-    category: Option<String>,
-    brand: Option<String>,
-    q: Option<String>,
-    only: Option<String>,
-    sort: Option<String>,
-    page: Option<i64>,
-) -> Result<GridPage, AppError> {
+pub async fn load_price_grid(#[server(flatten)] filter: GridFilter) -> Result<GridPage, AppError> {
     use crate::domain::account::Role;
     use crate::features::pricing::service::{grid_page, seller_ctx, PER_PAGE};
     use crate::features::pricing::service::{GridQuery, Only, Sort};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
+    let GridFilter {
+        category,
+        brand,
+        q,
+        only,
+        sort,
+        page,
+    } = filter;
     let text = q.unwrap_or_default();
     if text.chars().count() > 60 {
         return Err(AppError::invalid("q", "Search with at most 60 characters."));
@@ -166,7 +178,10 @@ pub async fn load_price_grid(
         Some("my_price") => Sort::MyPrice,
         _ => Sort::Catalog,
     };
-    let page = page.unwrap_or(1).clamp(1, 100_000);
+    let page = page
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000);
     let query = GridQuery {
         category: slug(category),
         brand: slug(brand),
@@ -181,12 +196,31 @@ pub async fn load_price_grid(
 
 /// Saves one cell. `price` empty: stop buying. `version`: the one the
 /// editor started from (absent: there was no listing).
+/// A grid cell as posted (text: a flattened form reaches serde as strings).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceCellForm {
+    pub variant_id: String,
+    pub grade: String,
+    pub price: String,
+    pub version: Option<String>,
+}
+
+/// The listing a cell form names: its variant, and the version the editor
+/// started from (absent or empty: there was no listing).
+#[cfg(feature = "ssr")]
+fn cell_key(variant_id: &str, version: Option<&str>) -> Result<(i64, Option<i64>), AppError> {
+    let bad = || AppError::BadRequest("not a listing".into());
+    let variant_id = variant_id.trim().parse().map_err(|_| bad())?;
+    let version = match version.map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => Some(v.parse().map_err(|_| bad())?),
+    };
+    Ok((variant_id, version))
+}
+
 #[server(prefix = "/api", endpoint = "price_cell")]
 pub async fn save_price_cell(
-    variant_id: i64,
-    grade: String,
-    price: String,
-    version: Option<i64>,
+    #[server(flatten)] form: PriceCellForm,
 ) -> Result<CellOutcome, AppError> {
     use crate::domain::account::Role;
     use crate::domain::listing_price::parse_price;
@@ -195,8 +229,9 @@ pub async fn save_price_cell(
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
-    let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
-    let price = price.trim();
+    let (variant_id, version) = cell_key(&form.variant_id, form.version.as_deref())?;
+    let grade = Grade::parse(&form.grade).map_err(|e| AppError::invalid("grade", e))?;
+    let price = form.price.trim();
     let price_minor = if price.is_empty() {
         None
     } else {
@@ -215,18 +250,24 @@ pub async fn save_price_cell(
 }
 
 /// The "pause buying" switch and the weekly cap for all listings.
+/// The buying settings form: a checked "pause" box posts `paused`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyingSettingsForm {
+    pub paused: Option<String>,
+    pub weekly_cap: String,
+}
+
 #[server(prefix = "/api", endpoint = "buying_settings")]
 pub async fn save_buying_settings(
-    paused: Option<String>,
-    weekly_cap: String,
+    #[server(flatten)] form: BuyingSettingsForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::features::pricing::service::seller_ctx;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
-    let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
-    let paused = paused.is_some_and(|p| p == "true" || p == "on");
+    let cap = parse_cap(&form.weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
+    let paused = form.paused.is_some_and(|p| p == "true" || p == "on");
     crate::features::sellers::service::set_buying(g.state.db.pool(), ctx.seller_id, paused, cap)
         .await
         .or_internal(&g)?;
@@ -382,12 +423,18 @@ pub async fn load_listing_detail(
     })
 }
 
+/// A listing's own weekly cap, as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingCapForm {
+    pub variant_id: String,
+    pub grade: String,
+    pub weekly_cap: String,
+    pub version: String,
+}
+
 #[server(prefix = "/api", endpoint = "listing_cap")]
 pub async fn save_listing_cap(
-    variant_id: i64,
-    grade: String,
-    weekly_cap: String,
-    version: i64,
+    #[server(flatten)] form: ListingCapForm,
 ) -> Result<CellOutcome, AppError> {
     use crate::domain::account::Role;
     use crate::domain::grade::Grade;
@@ -395,8 +442,10 @@ pub async fn save_listing_cap(
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
-    let grade = Grade::parse(&grade).map_err(|e| AppError::invalid("grade", e))?;
-    let cap = parse_cap(&weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
+    let (variant_id, version) = cell_key(&form.variant_id, Some(&form.version))?;
+    let version = version.ok_or_else(|| AppError::BadRequest("not a listing".into()))?;
+    let grade = Grade::parse(&form.grade).map_err(|e| AppError::invalid("grade", e))?;
+    let cap = parse_cap(&form.weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
     crate::features::pricing::service::set_listing_cap(
         &g.state, &ctx, variant_id, grade, cap, version,
     )

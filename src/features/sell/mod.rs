@@ -239,15 +239,26 @@ pub struct ModelDetail {
     pub variants: Vec<VariantChoice>,
 }
 
+/// A model's place in the catalog, as its page's path holds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelPath {
+    pub category: String,
+    pub brand: String,
+    pub model: String,
+}
+
 #[server(prefix = "/api", endpoint = "model_detail")]
 pub async fn load_model_detail(
-    category: String,
-    brand: String,
-    model: String,
+    #[server(flatten)] path: ModelPath,
 ) -> Result<ModelDetail, AppError> {
     use crate::domain::catalog::{storage_label, Category};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
+    let ModelPath {
+        category,
+        brand,
+        model,
+    } = path;
     let variants = g
         .state
         .feature::<crate::features::catalog::cache::CatalogCache>()

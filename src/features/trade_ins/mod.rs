@@ -203,11 +203,24 @@ pub async fn mark_shipped(id: i64) -> Result<(), AppError> {
     crate::features::trade_ins::service::mark_shipped(&g.state, g.user()?.id, id).await
 }
 
+/// The consumer's answer to a counter-offer, as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterOfferAnswerForm {
+    pub id: String,
+    pub answer: String,
+}
+
 #[server(prefix = "/api", endpoint = "answer_counter_offer")]
-pub async fn answer_counter_offer(id: i64, answer: String) -> Result<(), AppError> {
+pub async fn answer_counter_offer(
+    #[server(flatten)] form: CounterOfferAnswerForm,
+) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let accept = match answer.as_str() {
+    let id: i64 = form
+        .id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
+    let accept = match form.answer.as_str() {
         "accept" => true,
         "decline" => false,
         _ => {

@@ -20,9 +20,12 @@ pub fn SellerOrdersPage() -> impl IntoView {
     let receive = ServerAction::<ReceiveParcel>::new();
     let key = move || {
         let q = query.read();
-        (q.get("tab"), q.get("q"))
+        OrdersFilter {
+            tab: q.get("tab"),
+            q: q.get("q"),
+        }
     };
-    let data = crate::ui::data::load(key, |(tab, q)| load_seller_orders(tab, q));
+    let data = crate::ui::data::load(key, load_seller_orders);
     let receive_error = Signal::derive(move || receive.value().get().and_then(Result::err));
     view! {
         <Title text="Orders"/>

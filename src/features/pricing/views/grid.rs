@@ -30,12 +30,12 @@ fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl I
         }
         state.set(CellState::Saving);
         leptos::task::spawn_local(async move {
-            match save_price_cell(
-                c.variant_id,
-                c.grade.code().to_string(),
-                typed.clone(),
-                c.version,
-            )
+            match save_price_cell(PriceCellForm {
+                variant_id: c.variant_id.to_string(),
+                grade: c.grade.code().to_string(),
+                price: typed.clone(),
+                version: c.version.map(|v| v.to_string()),
+            })
             .await
             {
                 Ok(CellOutcome::Saved(now)) | Ok(CellOutcome::Unchanged(now)) => {
@@ -268,16 +268,16 @@ pub fn PricesPage() -> impl IntoView {
     let grid = crate::ui::data::load(
         move || {
             let q = query.read();
-            (
-                q.get("category"),
-                q.get("brand"),
-                q.get("q"),
-                q.get("only"),
-                q.get("sort"),
-                q.get("page").and_then(|p| p.parse::<i64>().ok()),
-            )
+            GridFilter {
+                category: q.get("category"),
+                brand: q.get("brand"),
+                q: q.get("q"),
+                only: q.get("only"),
+                sort: q.get("sort"),
+                page: q.get("page"),
+            }
         },
-        |(c, b, q, o, s, p)| load_price_grid(c, b, q, o, s, p),
+        load_price_grid,
     );
     let refresh = Callback::new(move |_| grid.refetch());
     let selected = RwSignal::new(Vec::<i64>::new());

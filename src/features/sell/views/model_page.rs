@@ -16,13 +16,13 @@ pub fn ModelPage() -> impl IntoView {
     let data = crate::ui::data::load(
         move || {
             let p = params.read();
-            (
-                p.get("category").unwrap_or_default(),
-                p.get("brand").unwrap_or_default(),
-                p.get("model").unwrap_or_default(),
-            )
+            ModelPath {
+                category: p.get("category").unwrap_or_default(),
+                brand: p.get("brand").unwrap_or_default(),
+                model: p.get("model").unwrap_or_default(),
+            }
         },
-        |(c, b, m)| load_model_detail(c, b, m),
+        load_model_detail,
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
