@@ -361,6 +361,20 @@ both_backends!(
             .status(),
             422
         );
+        // The refurbisher filter is posted as text: blank is no filter, a
+        // mangled id the caller's fault.
+        assert_eq!(
+            app.call(&ops, "ops_dashboard", &[("period", "week"), ("seller", "")])
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            app.call(&ops, "ops_dashboard", &[("seller", "alpha")])
+                .await
+                .status(),
+            400
+        );
         let csv = ops
             .get(app.url("/ops/export.csv?table=kpis&period=week"))
             .send()
@@ -907,6 +921,13 @@ both_backends!(
             409
         );
         assert_eq!(
+            app.call(&ops, "alert_state", &[("id", "one"), ("to", "resolved")])
+                .await
+                .status(),
+            400,
+            "an id is a number"
+        );
+        assert_eq!(
             app.call(&ops, "alert_state", &[("id", &id), ("to", "resolved")])
                 .await
                 .status(),
@@ -957,6 +978,30 @@ both_backends!(
             })
             .count();
         assert_eq!(open_counter, 0, "{after}");
+        // An unticked box posts nothing; a blank value is off as well.
+        assert_eq!(
+            app.call(
+                &ops,
+                "alert_rule",
+                &[
+                    ("rule", "counter_offer_rate"),
+                    ("threshold", "60"),
+                    ("enabled", "")
+                ]
+            )
+            .await
+            .status(),
+            200
+        );
+        let page: Value = app.call(&ops, "alerts", &[]).await.json().await.unwrap();
+        let rule = page["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "counter_offer_rate")
+            .expect("the rule")
+            .clone();
+        assert_eq!(rule["enabled"], false, "{rule}");
         app.stop().await;
     }
 );

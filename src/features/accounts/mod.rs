@@ -9,6 +9,7 @@ pub mod views;
 use crate::domain::user::CurrentUser;
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// Where to go after signing in: only paths on this site, so a crafted link
 /// cannot bounce a person to another site ("open redirect").
@@ -48,13 +49,30 @@ mod tests {
     }
 }
 
+/// The sign-in form as it was typed; `next` is where the page wants to go
+/// afterwards (checked by `safe_next`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+    pub next: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: LoginForm,
+) -> Result<(), AppError> {
     use crate::domain::account::{Email, Role};
     use crate::error::FieldErrors;
     use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
+    let LoginForm {
+        email,
+        password,
+        next,
+    } = form;
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&email));
     if password.is_empty() {
@@ -85,12 +103,19 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     Ok(())
 }
 
+/// The consumer sign-up form as it was typed; `next` as for `LoginForm`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupForm {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub next: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "signup")]
 pub async fn signup(
-    name: String,
-    email: String,
-    password: String,
-    next: Option<String>,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: SignupForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::{check_new_password, parse_display_name, Email};
     use crate::error::FieldErrors;
@@ -98,6 +123,12 @@ pub async fn signup(
     use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
+    let SignupForm {
+        name,
+        email,
+        password,
+        next,
+    } = form;
     let mut errors = FieldErrors::new();
     let name = errors.check("name", parse_display_name(&name));
     let email = errors.check("email", Email::parse(&email));

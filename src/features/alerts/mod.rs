@@ -79,31 +79,57 @@ pub async fn check_alerts_now() -> Result<usize, AppError> {
     crate::features::alerts::service::run(&g.state).await
 }
 
+/// Moving an alert on: the alert and the state it goes to. Text as posted:
+/// a flattened form's fields reach serde as strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertChangeForm {
+    pub id: String,
+    pub to: String,
+}
+
 #[server(prefix = "/api", endpoint = "alert_state")]
-pub async fn change_alert(id: i64, to: String) -> Result<(), AppError> {
+pub async fn change_alert(
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: AlertChangeForm,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    crate::features::alerts::service::change(&g.state, g.user()?.id, id, &to).await
+    let id: i64 = form
+        .id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not an alert".into()))?;
+    crate::features::alerts::service::change(&g.state, g.user()?.id, id, &form.to).await
+}
+
+/// A rule's form as it was typed: its code, the threshold, and the "on"
+/// checkbox (absent when unticked).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertRuleForm {
+    pub rule: String,
+    pub threshold: String,
+    pub enabled: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "alert_rule")]
 pub async fn save_alert_rule(
-    rule: String,
-    threshold: String,
-    enabled: Option<String>,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: AlertRuleForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::alerts::Rule;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let rule = Rule::parse(&rule).ok_or_else(|| AppError::invalid("rule", "Unknown rule."))?;
+    let rule = Rule::parse(&form.rule).ok_or_else(|| AppError::invalid("rule", "Unknown rule."))?;
+    // An empty `enabled=` is off, as it was when serde_qs read the argument
+    // itself (a flattened field sees the empty text instead of nothing).
+    let enabled = form.enabled.is_some_and(|e| !e.is_empty());
     crate::features::alerts::service::set_rule(
         &g.state,
         g.user()?.id,
         rule,
-        &threshold,
-        enabled.is_some(),
+        &form.threshold,
+        enabled,
     )
     .await
 }

@@ -22,20 +22,28 @@ pub struct AuditLine {
     pub detail: String,
 }
 
+/// The audit log's search, as typed into the page's query: any of a
+/// trade-in reference, a user's email and a refurbisher's name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditSearchForm {
+    pub reference: Option<String>,
+    pub email: Option<String>,
+    pub seller: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "audit_log")]
 pub async fn search_audit_log(
-    reference: Option<String>,
-    email: Option<String>,
-    seller: Option<String>,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: AuditSearchForm,
 ) -> Result<Vec<AuditLine>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).unwrap_or_default();
     let (reference, email, seller) = (
-        clean(reference).to_uppercase(),
-        clean(email).to_lowercase(),
-        clean(seller),
+        clean(form.reference).to_uppercase(),
+        clean(form.email).to_lowercase(),
+        clean(form.seller),
     );
     if reference.len() > 40 || email.len() > 200 || seller.len() > 100 {
         return Err(AppError::invalid("q", "Search terms are too long."));

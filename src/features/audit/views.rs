@@ -11,9 +11,13 @@ pub fn AuditPage() -> impl IntoView {
     let data = crate::ui::data::load(
         move || {
             let q = query.read();
-            (q.get("reference"), q.get("email"), q.get("seller"))
+            AuditSearchForm {
+                reference: q.get("reference"),
+                email: q.get("email"),
+                seller: q.get("seller"),
+            }
         },
-        |(r, e, s)| search_audit_log(r, e, s),
+        search_audit_log,
     );
     let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     view! {

@@ -81,14 +81,23 @@ pub async fn load_home() -> Result<HomeData, AppError> {
 
 pub const MAX_QUERY_CHARS: usize = 100;
 
+/// The search page's query: the words typed and, optionally, a category's
+/// slug.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelSearchForm {
+    pub q: String,
+    pub category: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "search_models")]
 pub async fn search_models(
-    q: String,
-    category: Option<String>,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: ModelSearchForm,
 ) -> Result<Vec<ModelCard>, AppError> {
     use crate::domain::catalog::Category;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
+    let ModelSearchForm { q, category } = form;
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::invalid(
             "q",
@@ -207,16 +216,29 @@ pub async fn load_category_listing(category: String) -> Result<CategoryListing, 
     })
 }
 
+/// A brand's page: the category's and the brand's slugs from its path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandListingQuery {
+    pub category: String,
+    pub brand: String,
+}
+
 #[server(prefix = "/api", endpoint = "brand_listing")]
-pub async fn load_brand_listing(category: String, brand: String) -> Result<BrandListing, AppError> {
+pub async fn load_brand_listing(
+    // Flattened: the query's fields keep their names on the wire.
+    #[server(flatten)] query: BrandListingQuery,
+) -> Result<BrandListing, AppError> {
     use crate::domain::catalog::Category;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
-    let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let models =
-        crate::features::catalog::service::models_of_brand(g.state.db.pool(), c.slug(), &brand)
-            .await
-            .or_internal(&g)?;
+    let c = Category::from_slug(&query.category).ok_or(AppError::NotFound)?;
+    let models = crate::features::catalog::service::models_of_brand(
+        g.state.db.pool(),
+        c.slug(),
+        &query.brand,
+    )
+    .await
+    .or_internal(&g)?;
     let brand_name = models
         .first()
         .map(|m| m.brand_name.clone())

@@ -63,13 +63,34 @@ pub async fn load_trade_in_claims(trade_in_id: i64) -> Result<TradeInClaims, App
     Ok(TradeInClaims { claims, kinds })
 }
 
+/// Opening a claim: the trade-in, the kind of problem and what happened.
+/// Text as posted: a flattened form's fields reach serde as strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenClaimForm {
+    pub trade_in_id: String,
+    pub kind: String,
+    pub message: String,
+}
+
 #[server(prefix = "/api", endpoint = "open_claim")]
-pub async fn open_claim(trade_in_id: i64, kind: String, message: String) -> Result<(), AppError> {
+pub async fn open_claim(
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: OpenClaimForm,
+) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let id =
-        crate::features::claims::service::open(&g.state, g.user()?, trade_in_id, &kind, &message)
-            .await?;
+    let trade_in_id: i64 = form
+        .trade_in_id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
+    let id = crate::features::claims::service::open(
+        &g.state,
+        g.user()?,
+        trade_in_id,
+        &form.kind,
+        &form.message,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/claims/{id}"));
     Ok(())
 }
@@ -147,20 +168,58 @@ pub async fn load_claim(id: i64) -> Result<ClaimView, AppError> {
     })
 }
 
+/// A message on a claim's page. Text as posted: a flattened form's fields
+/// reach serde as strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimMessageForm {
+    pub claim_id: String,
+    pub body: String,
+}
+
 #[server(prefix = "/api", endpoint = "claim_message")]
-pub async fn post_claim_message(claim_id: i64, body: String) -> Result<(), AppError> {
+pub async fn post_claim_message(
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: ClaimMessageForm,
+) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    crate::features::claims::service::post(&g.state, g.user()?, claim_id, &body).await
+    let claim_id = parse_claim_id(&form.claim_id)?;
+    crate::features::claims::service::post(&g.state, g.user()?, claim_id, &form.body).await
+}
+
+/// Operations' decision on a claim: the outcome chosen and the note sent to
+/// the consumer. Text as posted, as for `ClaimMessageForm`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveClaimForm {
+    pub claim_id: String,
+    pub outcome: String,
+    pub note: String,
 }
 
 #[server(prefix = "/api", endpoint = "claim_resolve")]
-pub async fn resolve_claim(claim_id: i64, outcome: String, note: String) -> Result<(), AppError> {
+pub async fn resolve_claim(
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: ResolveClaimForm,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    crate::features::claims::service::resolve(&g.state, g.user()?.id, claim_id, &outcome, &note)
-        .await
+    let claim_id = parse_claim_id(&form.claim_id)?;
+    crate::features::claims::service::resolve(
+        &g.state,
+        g.user()?.id,
+        claim_id,
+        &form.outcome,
+        &form.note,
+    )
+    .await
+}
+
+/// A claim's id as posted by its page's forms (a hidden field).
+#[cfg(feature = "ssr")]
+fn parse_claim_id(text: &str) -> Result<i64, AppError> {
+    text.parse()
+        .map_err(|_| AppError::BadRequest("not a claim".into()))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -56,22 +56,41 @@ pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
         .collect())
 }
 
+/// A held payout's review: the trade-in, "release" or "block" (the button
+/// pressed) and the reason. Text as posted: a flattened form's fields reach
+/// serde as strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutReviewForm {
+    pub trade_in_id: String,
+    pub decision: String,
+    pub reason: String,
+}
+
 #[server(prefix = "/api", endpoint = "fraud_review")]
 pub async fn review_payout(
-    trade_in_id: i64,
-    decision: String,
-    reason: String,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: PayoutReviewForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let release = match decision.as_str() {
+    let trade_in_id: i64 = form
+        .trade_in_id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
+    let release = match form.decision.as_str() {
         "release" => true,
         "block" => false,
         _ => return Err(AppError::invalid("decision", "Release or block.")),
     };
-    crate::features::fraud::service::review(&g.state, g.user()?.id, trade_in_id, release, &reason)
-        .await
+    crate::features::fraud::service::review(
+        &g.state,
+        g.user()?.id,
+        trade_in_id,
+        release,
+        &form.reason,
+    )
+    .await
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,14 +119,24 @@ pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
     )
 }
 
+/// An IMEI to add to the blocklist, and why, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockImeiForm {
+    pub imei: String,
+    pub reason: String,
+}
+
 #[server(prefix = "/api", endpoint = "blocklist_add")]
-pub async fn block_imei(imei: String, reason: String) -> Result<(), AppError> {
+pub async fn block_imei(
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: BlockImeiForm,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::identifiers::Imei;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let imei = Imei::parse(&imei).map_err(|e| AppError::invalid("imei", e))?;
-    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    let imei = Imei::parse(&form.imei).map_err(|e| AppError::invalid("imei", e))?;
+    let reason = form.reason.split_whitespace().collect::<Vec<_>>().join(" ");
     if reason.chars().count() > 200 {
         return Err(AppError::invalid(
             "reason",

@@ -65,40 +65,70 @@ pub struct OpsDashboard {
     pub pending_sellers: i64,
 }
 
+/// The dashboard's period and filters, as in the page's query; each may be
+/// left out. Text as posted: a flattened form's fields reach serde as
+/// strings, so the refurbisher's id is parsed here.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpsDashboardQuery {
+    pub period: Option<String>,
+    pub at: Option<String>,
+    pub category: Option<String>,
+    pub brand: Option<String>,
+    pub seller: Option<String>,
+    pub kpi: Option<String>,
+}
+
 #[server(prefix = "/api", endpoint = "ops_dashboard")]
 pub async fn load_ops_dashboard(
-    period: Option<String>,
-    at: Option<String>,
-    category: Option<String>,
-    brand: Option<String>,
-    seller: Option<i64>,
-    kpi: Option<String>,
+    // Flattened: the query's fields keep their names on the wire.
+    #[server(flatten)] query: OpsDashboardQuery,
 ) -> Result<OpsDashboard, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
+    // An empty `seller=` is no filter, as it was when serde_qs read the
+    // argument itself.
+    let seller = match query.seller.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("not a refurbisher".into()))?,
+        ),
+    };
     let r = crate::features::kpis::service::request(
         g.now_ms(),
-        period.as_deref(),
-        at.as_deref(),
-        category.as_deref(),
-        brand.as_deref(),
+        query.period.as_deref(),
+        query.at.as_deref(),
+        query.category.as_deref(),
+        query.brand.as_deref(),
         seller,
-        kpi.as_deref(),
+        query.kpi.as_deref(),
     )?;
     crate::features::kpis::service::dashboard(&g.state, &r).await
 }
 
+/// A KPI's target for a kind of period, as typed ("12.5").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KpiTargetForm {
+    pub kpi: String,
+    pub period: String,
+    pub target: String,
+}
+
 #[server(prefix = "/api", endpoint = "kpi_target")]
-pub async fn set_kpi_target(kpi: String, period: String, target: String) -> Result<(), AppError> {
+pub async fn set_kpi_target(
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: KpiTargetForm,
+) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::kpi::{Kpi, PeriodKind};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let kpi = Kpi::parse(&kpi).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?;
-    let kind = PeriodKind::parse(&period)
+    let kpi = Kpi::parse(&form.kpi).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?;
+    let kind = PeriodKind::parse(&form.period)
         .ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?;
-    crate::features::kpis::service::set_target(&g.state, g.user()?.id, kpi, kind, &target).await
+    crate::features::kpis::service::set_target(&g.state, g.user()?.id, kpi, kind, &form.target)
+        .await
 }
 
 fn status_class(s: Option<TargetStatus>) -> &'static str {

@@ -41,23 +41,36 @@ pub async fn recompute_scores() -> Result<usize, AppError> {
     crate::features::quality::service::recompute(&g.state, Some(g.user()?.id)).await
 }
 
+/// Suspending or reinstating a refurbisher: which one, "suspend" or
+/// "reinstate", and why. Text as posted: a flattened form's fields reach
+/// serde as strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuspensionForm {
+    pub seller_id: String,
+    pub suspend: String,
+    pub reason: String,
+}
+
 #[server(prefix = "/api", endpoint = "seller_suspension")]
 pub async fn set_seller_suspended(
-    seller_id: i64,
-    suspend: String,
-    reason: String,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: SuspensionForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let action = crate::domain::seller::QualityAction::parse(&suspend)
+    let seller_id: i64 = form
+        .seller_id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not a refurbisher".into()))?;
+    let action = crate::domain::seller::QualityAction::parse(&form.suspend)
         .ok_or_else(|| AppError::invalid("suspend", "Suspend or reinstate."))?;
     crate::features::quality::service::set_suspended(
         &g.state,
         g.user()?.id,
         seller_id,
         action,
-        &reason,
+        &form.reason,
     )
     .await
 }

@@ -156,20 +156,33 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
         .collect())
 }
 
+/// The decision on an application: the refurbisher, "approve" or "reject"
+/// (the button pressed) and the reason or note. Text as posted: a flattened
+/// form's fields reach serde as strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerDecisionForm {
+    pub seller_id: String,
+    pub decision: String,
+    pub reason: String,
+}
+
 #[server(prefix = "/api", endpoint = "decide_seller")]
 pub async fn decide_seller(
-    seller_id: i64,
-    decision: String,
-    reason: String,
+    // Flattened: the form's fields keep their names on the wire.
+    #[server(flatten)] form: SellerDecisionForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::features::sellers::service::{decide, Decision};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let decision = match decision.as_str() {
+    let seller_id: i64 = form
+        .seller_id
+        .parse()
+        .map_err(|_| AppError::BadRequest("not a refurbisher".into()))?;
+    let decision = match form.decision.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,
         _ => return Err(AppError::invalid("decision", "Approve or reject.")),
     };
-    decide(&g.state, g.user()?.id, seller_id, decision, &reason).await
+    decide(&g.state, g.user()?.id, seller_id, decision, &form.reason).await
 }

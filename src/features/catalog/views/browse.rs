@@ -73,12 +73,12 @@ pub fn BrandPage() -> impl IntoView {
     let data = crate::ui::data::load(
         move || {
             let p = params.read();
-            (
-                p.get("category").unwrap_or_default(),
-                p.get("brand").unwrap_or_default(),
-            )
+            BrandListingQuery {
+                category: p.get("category").unwrap_or_default(),
+                brand: p.get("brand").unwrap_or_default(),
+            }
         },
-        |(c, b)| load_brand_listing(c, b),
+        load_brand_listing,
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

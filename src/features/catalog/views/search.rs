@@ -12,14 +12,17 @@ pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let params = move || {
         let q = query.read();
-        (q.get("q").unwrap_or_default(), q.get("category"))
+        ModelSearchForm {
+            q: q.get("q").unwrap_or_default(),
+            category: q.get("category"),
+        }
     };
-    let results = crate::ui::data::load(params, |(q, category)| search_models(q, category));
+    let results = crate::ui::data::load(params, search_models);
     view! {
         <Title text="Search"/>
         <section>
             <h1>"Find your device"</h1>
-            <SearchBox value=params().0/>
+            <SearchBox value=params().q/>
             <Suspense fallback=|| view! { <p class="muted">"Searching…"</p> }>
                 {move || Suspend::new(async move {
                     match results.await {

@@ -95,16 +95,17 @@ pub fn OpsDashboardPage() -> impl IntoView {
     let data = crate::ui::data::load(
         move || {
             let q = query.read();
-            (
-                q.get("period"),
-                q.get("at"),
-                q.get("category"),
-                q.get("brand"),
-                q.get("seller").and_then(|s| s.parse::<i64>().ok()),
-                q.get("kpi"),
-            )
+            OpsDashboardQuery {
+                period: q.get("period"),
+                at: q.get("at"),
+                category: q.get("category"),
+                brand: q.get("brand"),
+                // A link with a mangled refurbisher shows everyone's figures.
+                seller: q.get("seller").filter(|s| s.parse::<i64>().is_ok()),
+                kpi: q.get("kpi"),
+            }
         },
-        |(p, a, c, b, s, k)| load_ops_dashboard(p, a, c, b, s, k),
+        load_ops_dashboard,
     );
     let refresh = Callback::new(move |_| data.refetch());
     view! {
