@@ -209,6 +209,14 @@ impl Config {
                 ))
             }
         };
+        if production && public_url.starts_with("http://") && !is_loopback_url(&public_url) {
+            return Err(ConfigError::new(
+                "PUBLIC_URL",
+                format!(
+                    "must be https:// when LEPTOS_ENV=PROD, so session cookies are Secure (got \"{public_url}\")"
+                ),
+            ));
+        }
         if production && secret.is_none() {
             return Err(ConfigError::new(
                 "APP_SECRET",
@@ -290,6 +298,31 @@ impl Config {
     pub fn cookies_secure(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+
+    /// Whether start-up loads the demo marketplace, whose accounts have
+    /// published passwords: when `SEED_DEMO` says so, and otherwise only in
+    /// development on a brand-new embedded database (the first run of a
+    /// new user). Production never loads it unless told to.
+    pub fn seeds_demo(&self, new_embedded_db: bool) -> bool {
+        self.seed_demo
+            .unwrap_or(!self.production && new_embedded_db)
+    }
+}
+
+/// `http://127.0.0.1:3000`, `http://localhost`, `http://[::1]:8080`: an
+/// address only this machine reaches, where plain http exposes nobody's
+/// cookies (a release build measured locally, for one).
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `10.0.0.5, 10.1.0.0/16, ::1`: addresses or networks, comma-separated.
@@ -402,5 +435,56 @@ mod tests {
         );
         let secret = "ab".repeat(32);
         assert!(config(&[("LEPTOS_ENV", "PROD"), ("APP_SECRET", &secret)]).is_ok());
+    }
+
+    #[test]
+    fn production_serves_people_over_https_only() {
+        let secret = "ab".repeat(32);
+        let prod = |url: &str| {
+            config(&[
+                ("LEPTOS_ENV", "PROD"),
+                ("APP_SECRET", &secret),
+                ("PUBLIC_URL", url),
+            ])
+        };
+        for url in [
+            "http://trade.example",
+            "http://10.0.0.5:3000",
+            "http://127.0.0.1.example",
+        ] {
+            assert_eq!(prod(url).unwrap_err().variable, "PUBLIC_URL", "{url}");
+        }
+        assert!(prod("https://trade.example").unwrap().cookies_secure());
+        for url in [
+            "http://127.0.0.1:3000",
+            "http://localhost",
+            "http://[::1]:8080/",
+        ] {
+            assert!(prod(url).is_ok(), "{url}: nobody else reaches it");
+        }
+        assert!(
+            config(&[("PUBLIC_URL", "http://trade.example")]).is_ok(),
+            "development"
+        );
+    }
+
+    #[test]
+    fn production_loads_the_demo_only_when_told_to() {
+        let secret = "ab".repeat(32);
+        let prod = config(&[("LEPTOS_ENV", "PROD"), ("APP_SECRET", &secret)]).unwrap();
+        assert!(
+            !prod.seeds_demo(true),
+            "not even on a new embedded database"
+        );
+        let told = config(&[
+            ("LEPTOS_ENV", "PROD"),
+            ("APP_SECRET", &secret),
+            ("SEED_DEMO", "true"),
+        ])
+        .unwrap();
+        assert!(told.seeds_demo(false));
+        let dev = config(&[]).unwrap();
+        assert!(dev.seeds_demo(true) && !dev.seeds_demo(false));
+        assert!(!config(&[("SEED_DEMO", "false")]).unwrap().seeds_demo(true));
     }
 }

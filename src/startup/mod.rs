@@ -65,7 +65,14 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
 
     seed::load_catalog(&db).await?;
     seed::ensure_recycling_partner(&db, clock.now_ms()).await?;
-    let demo_seeded = config.seed_demo.unwrap_or(new_embedded_db)
+    let demo_wanted = config.seeds_demo(new_embedded_db);
+    if demo_wanted && config.production {
+        tracing::warn!(
+            "SEED_DEMO=true in production: the demo accounts and their published passwords \
+             (README) are loaded, operations account included; never do this on a real install"
+        );
+    }
+    let demo_seeded = demo_wanted
         && seed::marketplace::seed(&db, clock.now_ms())
             .await?
             .is_some();

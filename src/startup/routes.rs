@@ -116,7 +116,10 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
-        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Https(state.config.cookies_secure()),
+            security::security_headers,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         // One log line per response, inside a span carrying the request id
         // that error pages show, so a reference quoted by a person finds it.

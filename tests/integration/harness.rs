@@ -144,6 +144,9 @@ pub const START_MS: i64 = 1_772_442_000_000;
 #[derive(Default)]
 pub struct Options {
     pub seed_demo: bool,
+    /// `LEPTOS_ENV=PROD` behind `https://trade.example`, with `SEED_DEMO`
+    /// unset unless `seed_demo`: what a deployment sets.
+    pub production: bool,
     pub alert_webhook_url: Option<String>,
     pub trusted_proxies: Option<String>,
 }
@@ -170,12 +173,20 @@ impl TestApp {
             ("DATABASE_URL", db.url.clone()),
             ("DATA_DIR", db.dir.join("data").display().to_string()),
             ("APP_SECRET", "ab".repeat(32)),
-            ("SEED_DEMO", options.seed_demo.to_string()),
             (
                 "LEPTOS_SITE_ROOT",
                 db.dir.join("site").display().to_string(),
             ),
         ];
+        if options.production {
+            vars.push(("LEPTOS_ENV", "PROD".into()));
+            vars.push(("PUBLIC_URL", "https://trade.example".into()));
+            if options.seed_demo {
+                vars.push(("SEED_DEMO", "true".into()));
+            }
+        } else {
+            vars.push(("SEED_DEMO", options.seed_demo.to_string()));
+        }
         if let Some(url) = &options.alert_webhook_url {
             vars.push(("ALERT_WEBHOOK_URL", url.clone()));
         }

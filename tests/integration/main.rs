@@ -14,6 +14,7 @@ mod operations;
 mod orders;
 mod pages;
 mod prices;
+mod production;
 mod seed_data;
 mod startup;
 mod trade_in_flow;

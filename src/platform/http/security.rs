@@ -76,7 +76,21 @@ pub fn is_page(headers: &http::HeaderMap) -> bool {
         .is_some_and(|t| t.starts_with("text/html"))
 }
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Two years, with subdomains: once a browser has seen the site over https
+/// it never tries plain http for it again, so nobody on the way can strip
+/// TLS from a later visit.
+pub const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// Whether people reach this server over https (`PUBLIC_URL`), the state of
+/// `security_headers`.
+#[derive(Clone, Copy, Debug)]
+pub struct Https(pub bool);
+
+pub async fn security_headers(
+    axum::extract::State(Https(https)): axum::extract::State<Https>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers();
     let set_default = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
@@ -114,6 +128,11 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",
     );
+    // Over plain http the header means nothing and browsers ignore it; sent
+    // there it would only mislead a reader of the headers.
+    if https {
+        set_default(h, http::header::STRICT_TRANSPORT_SECURITY, HSTS);
+    }
     res
 }
 
