@@ -13,6 +13,7 @@ pub mod grade;
 pub mod grading;
 pub mod iban;
 pub mod identifiers;
+pub mod ids;
 pub mod kpi;
 pub mod listing_price;
 pub mod mail;

@@ -397,3 +397,37 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// The typed ids of `domain::ids` are their integer in the database.
+macro_rules! integer_ids {
+    ($($id:ty),* $(,)?) => {$(
+        impl sqlx::Type<Any> for $id {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <i64 as sqlx::Type<Any>>::type_info()
+            }
+
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <i64 as sqlx::Type<Any>>::compatible(ty)
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, Any> for $id {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <i64 as sqlx::Encode<'q, Any>>::encode_by_ref(&self.0, buf)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, Any> for $id {
+            fn decode(
+                value: <Any as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                <i64 as sqlx::Decode<'r, Any>>::decode(value).map(Self)
+            }
+        }
+    )*};
+}
+
+integer_ids!(crate::domain::ids::TradeInId);

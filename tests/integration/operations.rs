@@ -819,7 +819,7 @@ both_backends!(fraud_rules_fire_on_their_facts, |backend| async move {
     let mut tx = app.state.db.write_tx().await.unwrap();
     let facts = tradein::features::fraud::service::facts(
         &mut tx,
-        ids[0],
+        tradein::domain::ids::TradeInId(ids[0]),
         Some("490154203237518"),
         START_MS,
     )

@@ -131,9 +131,12 @@ both_backends!(
         .unwrap();
         assert_eq!((state.as_str(), amount), ("sent", 31_200));
         assert!(reference.starts_with("LEDGER-"));
-        let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id)
-            .await
-            .unwrap();
+        let kinds = tradein::platform::mail::repo::kinds_for_trade_in(
+            app.state.db.pool(),
+            tradein::domain::ids::TradeInId(id),
+        )
+        .await
+        .unwrap();
         assert_eq!(kinds, ["confirmation", "received", "validated", "paid"]);
         let pays: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trade_in_events WHERE trade_in_id = $1 AND action = 'ConfirmPayment'").bind(id).fetch_one(app.state.db.pool()).await.unwrap();
         assert_eq!(pays, 1);

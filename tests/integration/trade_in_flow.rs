@@ -236,9 +236,12 @@ both_backends!(confirming_issues_a_label_once, |backend| async move {
             .await
             .unwrap();
     assert_eq!(actions, ["Create", "IssueLabel"]);
-    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id)
-        .await
-        .unwrap();
+    let kinds = tradein::platform::mail::repo::kinds_for_trade_in(
+        app.state.db.pool(),
+        tradein::domain::ids::TradeInId(id),
+    )
+    .await
+    .unwrap();
     assert_eq!(kinds, ["confirmation"]);
 
     // The label is a PDF with the tracking number, for its owner only.
@@ -582,9 +585,12 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(states, ["expired", "shipped"]);
-        let kinds = tradein::platform::mail::repo::kinds_for_trade_in(app.state.db.pool(), id)
-            .await
-            .unwrap();
+        let kinds = tradein::platform::mail::repo::kinds_for_trade_in(
+            app.state.db.pool(),
+            tradein::domain::ids::TradeInId(id),
+        )
+        .await
+        .unwrap();
         assert_eq!(kinds, ["confirmation", "expiry_warning", "expired"]);
         let actor: String = sqlx::query_scalar(
             "SELECT actor_role FROM trade_in_events WHERE trade_in_id = $1 AND action = 'Expire'",

@@ -1,6 +1,7 @@
 //! The audit log of ops actions and trade-in state changes.
 
 use crate::domain::audit::AuditAction;
+use crate::domain::ids::TradeInId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
@@ -8,7 +9,7 @@ use sqlx::{Any, Executor, Row};
 #[derive(Clone, Debug, Default)]
 pub struct AuditEntry<'a> {
     pub actor_id: Option<i64>,
-    pub trade_in_id: Option<i64>,
+    pub trade_in_id: Option<TradeInId>,
     pub seller_id: Option<i64>,
     pub user_id: Option<i64>,
     pub detail: &'a str,

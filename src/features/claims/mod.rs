@@ -8,6 +8,7 @@ mod repo;
 pub mod service;
 pub mod views;
 
+use crate::domain::ids::TradeInId;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -34,7 +35,7 @@ pub(crate) fn kind_label(code: &str) -> String {
 }
 
 #[server(prefix = "/api", endpoint = "trade_in_claims")]
-pub async fn load_trade_in_claims(trade_in_id: i64) -> Result<TradeInClaims, AppError> {
+pub async fn load_trade_in_claims(trade_in_id: TradeInId) -> Result<TradeInClaims, AppError> {
     use crate::domain::claims::ClaimKind;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
@@ -79,7 +80,7 @@ pub async fn open_claim(
 ) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let trade_in_id: i64 = form
+    let trade_in_id: TradeInId = form
         .trade_in_id
         .parse()
         .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
@@ -104,7 +105,7 @@ pub type ClaimsResource = crate::ui::data::Data<Result<TradeInClaims, AppError>>
 pub struct ClaimView {
     pub id: i64,
     pub reference: String,
-    pub trade_in_id: i64,
+    pub trade_in_id: TradeInId,
     pub customer_email: String,
     pub seller: String,
     pub kind: String,

@@ -1,11 +1,12 @@
 //! Customer-care claims and the messages on them.
 
+use crate::domain::ids::TradeInId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub async fn open_for<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> DbResult<Option<i64>> {
     sqlx::query_scalar("SELECT id FROM claims WHERE trade_in_id = $1 AND state = 'open'")
         .bind(trade_in_id)
@@ -15,7 +16,7 @@ pub async fn open_for<'c>(
 
 pub async fn insert(
     conn: &mut AnyConnection,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     customer_id: i64,
     kind: &str,
     now: i64,
@@ -51,7 +52,7 @@ pub async fn add_message<'c>(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClaimRow {
     pub id: i64,
-    pub trade_in_id: i64,
+    pub trade_in_id: TradeInId,
     pub reference: String,
     pub customer_id: i64,
     pub customer_email: String,
@@ -118,7 +119,7 @@ pub async fn queue<'c>(
 
 pub async fn for_trade_in<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> DbResult<Vec<ClaimRow>> {
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE c.trade_in_id = $1 ORDER BY c.id DESC"

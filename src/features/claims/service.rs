@@ -5,6 +5,7 @@
 
 use crate::domain::account::Role;
 use crate::domain::claims::{ClaimKind, Outcome};
+use crate::domain::ids::TradeInId;
 
 use crate::domain::tradein::{Action, Actor, State};
 use crate::domain::user::CurrentUser;
@@ -41,7 +42,7 @@ fn already_open() -> AppError {
 pub async fn open(
     state: &AppState,
     customer: &CurrentUser,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     kind: &str,
     message: &str,
 ) -> Result<i64, AppError> {

@@ -5,6 +5,7 @@
 //! the running backend (`Batch`): the Any driver has no bulk-copy interface,
 //! and a row per statement made a 200,000-trade-in history take minutes.
 
+use crate::domain::ids::TradeInId;
 use crate::platform::db::{Backend, Db, DbResult};
 use sqlx::{AnyConnection, Row};
 
@@ -40,7 +41,7 @@ pub async fn user_with_email(db: &Db, email: &str) -> DbResult<i64> {
 }
 
 /// (seller id, the seller's user id) of a trade-in.
-pub async fn buyer_of(db: &Db, trade_in_id: i64) -> DbResult<(i64, i64)> {
+pub async fn buyer_of(db: &Db, trade_in_id: TradeInId) -> DbResult<(i64, i64)> {
     sqlx::query_as(
         "SELECT s.id, s.user_id FROM trade_ins t JOIN sellers s ON s.id = t.seller_id WHERE t.id = $1",
     )
@@ -49,7 +50,7 @@ pub async fn buyer_of(db: &Db, trade_in_id: i64) -> DbResult<(i64, i64)> {
     .await
 }
 
-pub async fn inbound_tracking(db: &Db, trade_in_id: i64) -> DbResult<String> {
+pub async fn inbound_tracking(db: &Db, trade_in_id: TradeInId) -> DbResult<String> {
     sqlx::query_scalar(
         "SELECT tracking_number FROM shipments WHERE trade_in_id = $1 AND direction = 'inbound'",
     )

@@ -8,13 +8,14 @@ mod repo;
 pub mod service;
 pub mod views;
 
+use crate::domain::ids::TradeInId;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FraudCase {
-    pub trade_in_id: i64,
+    pub trade_in_id: TradeInId,
     pub reference: String,
     pub customer_email: String,
     pub seller: String,
@@ -74,7 +75,7 @@ pub async fn review_payout(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let trade_in_id: i64 = form
+    let trade_in_id: TradeInId = form
         .trade_in_id
         .parse()
         .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;

@@ -2,6 +2,7 @@
 //! IMEI blocklist.
 
 use crate::domain::fraud::{Facts, FraudRule, PayoutHold};
+use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::platform::db::{decode_code, DbResult};
@@ -12,7 +13,7 @@ const YEAR_MS: i64 = 365 * crate::domain::dates::DAY_MS;
 /// The facts about one trade-in; `found_imei` once inspected.
 pub async fn facts(
     conn: &mut AnyConnection,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     found_imei: Option<&str>,
     now: i64,
 ) -> DbResult<Facts> {
@@ -70,7 +71,7 @@ pub async fn facts(
 /// Returns how many were new.
 pub async fn flag(
     conn: &mut AnyConnection,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     flags: &[(FraudRule, String)],
     now: i64,
 ) -> DbResult<usize> {
@@ -96,7 +97,7 @@ pub async fn flag(
 
 pub async fn hold_of<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> DbResult<PayoutHold> {
     let code: String = sqlx::query_scalar("SELECT payout_hold FROM trade_ins WHERE id = $1")
         .bind(trade_in_id)
@@ -108,7 +109,7 @@ pub async fn hold_of<'c>(
 /// Releases or blocks a held payout; false when it was not held.
 pub async fn decide<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     to: PayoutHold,
     by: i64,
     reason: &str,
@@ -129,7 +130,7 @@ pub async fn decide<'c>(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Case {
-    pub trade_in_id: i64,
+    pub trade_in_id: TradeInId,
     pub reference: String,
     pub customer_email: String,
     pub seller: String,
@@ -153,7 +154,7 @@ pub async fn cases(conn: &mut AnyConnection, limit: i64) -> DbResult<Vec<Case>> 
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: i64 = r.try_get("id")?;
+        let id: TradeInId = r.try_get("id")?;
         let flags: Vec<(String, String)> = sqlx::query_as(
             "SELECT rule, detail FROM fraud_flags WHERE trade_in_id = $1 ORDER BY id",
         )

@@ -4,6 +4,7 @@
 
 use crate::domain::fraud::evaluate;
 use crate::domain::identifiers::Imei;
+use crate::domain::ids::TradeInId;
 use crate::error::AppError;
 use crate::features::audit::service::AuditEntry;
 use crate::platform::db::db_error;
@@ -17,7 +18,7 @@ pub use super::repo::{blocklist, cases};
 /// Evaluates the rules for a trade-in; call inside its transaction.
 pub async fn check(
     conn: &mut AnyConnection,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     found_imei: Option<&str>,
     now: i64,
 ) -> Result<usize, AppError> {
@@ -32,13 +33,16 @@ pub async fn check(
         .await
         .map_err(db_error)?;
     if new > 0 {
-        tracing::warn!(trade_in_id, rules = ?flags.iter().map(|(r, _)| r.code()).collect::<Vec<_>>(), "trade-in flagged, payout held");
+        tracing::warn!(trade_in_id = trade_in_id.get(), rules = ?flags.iter().map(|(r, _)| r.code()).collect::<Vec<_>>(), "trade-in flagged, payout held");
     }
     Ok(new)
 }
 
 /// Refuses to pay a held or blocked payout.
-pub async fn ensure_payable(conn: &mut AnyConnection, trade_in_id: i64) -> Result<(), AppError> {
+pub async fn ensure_payable(
+    conn: &mut AnyConnection,
+    trade_in_id: TradeInId,
+) -> Result<(), AppError> {
     let hold = crate::features::fraud::repo::hold_of(&mut *conn, trade_in_id)
         .await
         .map_err(db_error)?;
@@ -52,7 +56,7 @@ pub async fn ensure_payable(conn: &mut AnyConnection, trade_in_id: i64) -> Resul
 pub async fn review(
     state: &AppState,
     ops_user: i64,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     release: bool,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -85,7 +89,7 @@ pub async fn review(
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
-        trade_in_id,
+        trade_in_id = trade_in_id.get(),
         ops_user,
         decision = to.code(),
         "fraud review decided"

@@ -21,7 +21,7 @@ fn Review(c: FraudCase, on_done: Callback<()>) -> impl IntoView {
     view! {
         <ActionForm action=action attr:class="form inline">
             <FormError error=error/>
-            <input type="hidden" name="trade_in_id" value=c.trade_in_id/>
+            <input type="hidden" name="trade_in_id" value=c.trade_in_id.to_string()/>
             <div class="field">
                 <label for=id.clone()>{format!("Reason for {}", c.reference)}</label>
                 <input id=id type="text" name="reason" maxlength="500"/>

@@ -11,6 +11,7 @@ pub mod uploads;
 pub mod views;
 
 use crate::domain::dates::Date;
+use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 #[cfg(feature = "ssr")]
 use crate::domain::sla::{CounterReason, SuspendReason};
@@ -28,7 +29,7 @@ pub struct Due {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRow {
-    pub id: i64,
+    pub id: TradeInId,
     pub reference: String,
     pub device: String,
     pub grade_label: String,
@@ -178,7 +179,7 @@ pub struct PayoutView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderDetail {
-    pub id: i64,
+    pub id: TradeInId,
     pub reference: String,
     pub device: String,
     pub state: State,
@@ -202,7 +203,7 @@ pub struct OrderDetail {
 #[cfg(feature = "ssr")]
 pub async fn counter_offer_view(
     g: &crate::platform::session::guard::Guarded,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> Result<Option<CounterOfferView>, AppError> {
     use crate::platform::session::guard::OrInternal;
     let mut conn = g.state.db.pool().acquire().await.or_internal(g)?;
@@ -231,7 +232,7 @@ pub async fn counter_offer_view(
 #[cfg(feature = "ssr")]
 pub async fn payout_view(
     g: &crate::platform::session::guard::Guarded,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> Result<Option<PayoutView>, AppError> {
     use crate::platform::session::guard::OrInternal;
     let p = crate::features::orders::service::payout(g.state.db.pool(), trade_in_id)
@@ -245,7 +246,7 @@ pub async fn payout_view(
 }
 
 #[server(prefix = "/api", endpoint = "seller_order")]
-pub async fn load_seller_order(id: i64) -> Result<OrderDetail, AppError> {
+pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
     use crate::domain::account::Role;
     use crate::domain::catalog::{full_name, storage_label};
     use crate::platform::session::guard::{guard, Access, OrInternal};
@@ -366,7 +367,7 @@ pub async fn inspect_order(
         screen,
         body,
     } = form;
-    let id: i64 = id
+    let id: TradeInId = id
         .parse()
         .map_err(|_| AppError::BadRequest("not an order".into()))?;
     let user = g.user()?.id;
@@ -451,7 +452,7 @@ pub async fn order_action(#[server(flatten)] form: OrderStepForm) -> Result<(), 
         .parse()
         .map_err(|_| AppError::BadRequest("unknown action".into()))?;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
-    let id: i64 = form
+    let id: TradeInId = form
         .id
         .parse()
         .map_err(|_| AppError::BadRequest("not an order".into()))?;
@@ -477,7 +478,7 @@ pub async fn order_action(#[server(flatten)] form: OrderStepForm) -> Result<(), 
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuspendedItem {
-    pub id: i64,
+    pub id: TradeInId,
     pub reference: String,
     pub seller: String,
     pub device: String,
@@ -523,7 +524,7 @@ pub async fn ops_decide_suspended(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let id: i64 = form
+    let id: TradeInId = form
         .id
         .parse()
         .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;

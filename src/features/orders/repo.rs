@@ -3,6 +3,7 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::grading::Answers;
+use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::platform::db::DbResult;
@@ -62,7 +63,7 @@ impl Tab {
 
 #[derive(Clone, Debug)]
 pub struct QueueRow {
-    pub id: i64,
+    pub id: TradeInId,
     pub reference: String,
     pub model_name: String,
     pub brand_name: String,
@@ -156,7 +157,7 @@ pub async fn find_by_code(
     conn: &mut AnyConnection,
     seller_id: i64,
     code: &str,
-) -> DbResult<Option<i64>> {
+) -> DbResult<Option<TradeInId>> {
     let code = code.trim().to_uppercase().replace(' ', "");
     sqlx::query_scalar(
         "SELECT t.id FROM trade_ins t LEFT JOIN shipments s ON s.trade_in_id = t.id AND s.direction = 'inbound' \
@@ -171,7 +172,7 @@ pub async fn find_by_code(
 /// Stamps when a step happened (`received_at`, `validated_at`, `paid_at`).
 pub async fn stamp(
     conn: &mut AnyConnection,
-    id: i64,
+    id: TradeInId,
     column: &'static str,
     at: i64,
 ) -> DbResult<()> {
@@ -184,7 +185,11 @@ pub async fn stamp(
     Ok(())
 }
 
-pub async fn set_final_price(conn: &mut AnyConnection, id: i64, price: Money) -> DbResult<()> {
+pub async fn set_final_price(
+    conn: &mut AnyConnection,
+    id: TradeInId,
+    price: Money,
+) -> DbResult<()> {
     sqlx::query("UPDATE trade_ins SET final_price_minor = $1 WHERE id = $2")
         .bind(price.minor())
         .bind(id)
@@ -193,7 +198,11 @@ pub async fn set_final_price(conn: &mut AnyConnection, id: i64, price: Money) ->
     Ok(())
 }
 
-pub async fn set_suspended_reason(conn: &mut AnyConnection, id: i64, reason: &str) -> DbResult<()> {
+pub async fn set_suspended_reason(
+    conn: &mut AnyConnection,
+    id: TradeInId,
+    reason: &str,
+) -> DbResult<()> {
     sqlx::query("UPDATE trade_ins SET suspended_reason = $1 WHERE id = $2")
         .bind(reason)
         .bind(id)
@@ -204,7 +213,7 @@ pub async fn set_suspended_reason(conn: &mut AnyConnection, id: i64, reason: &st
 
 pub async fn insert_inspection(
     conn: &mut AnyConnection,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     inspector: i64,
     imei_found: &str,
     answers: Answers,
@@ -231,7 +240,7 @@ pub async fn insert_inspection(
 /// The grade the latest inspection found.
 pub async fn latest_inspection_grade<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> DbResult<Option<Grade>> {
     let g: Option<String> = sqlx::query_scalar(
         "SELECT grade FROM inspections WHERE trade_in_id = $1 ORDER BY id DESC LIMIT 1",
@@ -243,7 +252,7 @@ pub async fn latest_inspection_grade<'c>(
 }
 
 pub struct NewCounterOffer<'a> {
-    pub trade_in_id: i64,
+    pub trade_in_id: TradeInId,
     pub price: Money,
     pub reasons: &'a str,
     pub note: &'a str,
@@ -290,7 +299,7 @@ pub struct CounterOfferRecord {
 
 pub async fn latest_counter_offer(
     conn: &mut AnyConnection,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> DbResult<Option<CounterOfferRecord>> {
     let row = sqlx::query("SELECT id, price_minor, reasons, note, expires_at, answer FROM counter_offers WHERE trade_in_id = $1 ORDER BY id DESC LIMIT 1")
         .bind(trade_in_id)
@@ -334,7 +343,7 @@ pub async fn answer_counter_offer(
 pub async fn insert_photo(
     conn: &mut AnyConnection,
     counter_offer_id: i64,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     file_name: &str,
     content_type: &str,
     size: i64,
@@ -358,7 +367,7 @@ pub async fn insert_photo(
 pub async fn photo<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
-) -> DbResult<Option<(i64, String, String)>> {
+) -> DbResult<Option<(TradeInId, String, String)>> {
     sqlx::query_as("SELECT trade_in_id, file_name, content_type FROM photos WHERE id = $1")
         .bind(id)
         .fetch_optional(ex)
@@ -368,7 +377,7 @@ pub async fn photo<'c>(
 /// Creates the payout of a validated trade-in; a second call does nothing.
 pub async fn create_payout(
     conn: &mut AnyConnection,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     amount: Money,
     iban_masked: &str,
     now: i64,
@@ -397,7 +406,7 @@ pub struct PayoutRecord {
 
 pub async fn payout<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> DbResult<Option<PayoutRecord>> {
     let row = sqlx::query("SELECT id, amount_minor, iban_masked, state, provider_ref FROM payouts WHERE trade_in_id = $1")
         .bind(trade_in_id)
@@ -466,7 +475,7 @@ pub async fn own_listing_price<'c>(
 
 #[derive(Clone, Debug)]
 pub struct SuspendedRow {
-    pub id: i64,
+    pub id: TradeInId,
     pub reference: String,
     pub seller_name: String,
     pub device: String,

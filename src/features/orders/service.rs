@@ -7,6 +7,7 @@ use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers};
 use crate::domain::identifiers::Imei;
+use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 use crate::domain::offer::COUNTER_OFFER_DAYS;
 use crate::domain::sla::{CounterReason, SuspendReason};
@@ -41,7 +42,7 @@ pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), 
 pub async fn owned_by_seller(
     state: &AppState,
     seller_id: i64,
-    id: i64,
+    id: TradeInId,
 ) -> Result<TradeInRecord, AppError> {
     match crate::features::trade_ins::service::find(state.db.pool(), id)
         .await
@@ -74,7 +75,7 @@ pub async fn receive(
     seller_id: i64,
     user_id: i64,
     code: &str,
-) -> Result<i64, AppError> {
+) -> Result<TradeInId, AppError> {
     let id = {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         crate::features::orders::repo::find_by_code(&mut conn, seller_id, code)
@@ -154,7 +155,7 @@ pub async fn inspect(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
-    id: i64,
+    id: TradeInId,
     imei_found: Option<Imei>,
     answers: Answers,
 ) -> Result<InspectionOutcome, AppError> {
@@ -338,7 +339,7 @@ pub async fn validate(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
-    id: i64,
+    id: TradeInId,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Validated {
@@ -365,7 +366,7 @@ pub async fn suspend(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
-    id: i64,
+    id: TradeInId,
     reason: SuspendReason,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
@@ -392,7 +393,7 @@ pub async fn counter_offer(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
-    id: i64,
+    id: TradeInId,
     price: Money,
     reasons: &[CounterReason],
     note: &str,
@@ -506,7 +507,7 @@ pub async fn counter_offer(
 pub async fn answer_counter_offer(
     state: &AppState,
     customer_id: i64,
-    id: i64,
+    id: TradeInId,
     accept: bool,
 ) -> Result<(), AppError> {
     let t = crate::features::trade_ins::service::owned(state, customer_id, id).await?;
@@ -580,7 +581,7 @@ pub async fn return_suspended(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
-    id: i64,
+    id: TradeInId,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::ReturnRequested {
@@ -616,7 +617,7 @@ pub async fn return_delivered(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
-    id: i64,
+    id: TradeInId,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Returned {
@@ -670,7 +671,7 @@ pub async fn confirm_payment(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
-    id: i64,
+    id: TradeInId,
 ) -> Result<(), AppError> {
     confirm_payment_as(state, seller_id, user_id, id, Actor::Seller).await
 }
@@ -681,7 +682,7 @@ pub async fn confirm_payment_as(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
-    id: i64,
+    id: TradeInId,
     actor: Actor,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
@@ -777,7 +778,7 @@ pub async fn settle_payouts(state: &AppState) -> Result<u64, AppError> {
 pub async fn ops_decide(
     state: &AppState,
     ops_user: i64,
-    id: i64,
+    id: TradeInId,
     resume: bool,
     reason: &str,
 ) -> Result<(), AppError> {

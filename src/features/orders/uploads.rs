@@ -3,6 +3,7 @@
 //! to the consumer, the refurbisher of that trade-in, and operations.
 
 use crate::domain::account::Role;
+use crate::domain::ids::TradeInId;
 use crate::domain::money::{parse_amount, Currency};
 use crate::domain::sla::CounterReason;
 use crate::error::AppError;
@@ -19,7 +20,7 @@ pub const MAX_PHOTOS: usize = 6;
 /// The upload route's own body limit: the photos and a little form text.
 pub const MAX_UPLOAD_BYTES: usize = MAX_PHOTOS * MAX_PHOTO_BYTES + 64 * 1024;
 
-fn back(id: i64, error: Option<String>) -> Response {
+fn back(id: TradeInId, error: Option<String>) -> Response {
     match error {
         None => Redirect::to(&format!("/seller/orders/{id}")).into_response(),
         Some(e) => Redirect::to(&format!(
@@ -36,7 +37,7 @@ pub async fn counter_offer(
     Path(id): Path<String>,
     mut form: Multipart,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
+    let Ok(id) = id.parse::<TradeInId>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let user = match auth::current_user(&state, &headers).await {

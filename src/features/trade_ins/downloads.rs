@@ -3,6 +3,7 @@
 //! as the pages.
 
 use crate::domain::dates::Date;
+use crate::domain::ids::TradeInId;
 use crate::features::trade_ins::label::{render_label_pdf, LabelData};
 use crate::features::trade_ins::service::Direction;
 use crate::platform::session as auth;
@@ -36,7 +37,7 @@ pub async fn return_label(
 
 async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direction) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "No such label.").into_response();
-    let Ok(id) = id.parse::<i64>() else {
+    let Ok(id) = id.parse::<TradeInId>() else {
         return not_found();
     };
     let user = match auth::current_user(&state, &headers).await {

@@ -1,6 +1,7 @@
 //! The text of the mail each step sends. Plain text: it reads everywhere.
 
 use crate::domain::dates::Date;
+use crate::domain::ids::TradeInId;
 use crate::domain::mail::MailKind;
 use crate::domain::money::Money;
 use crate::domain::offer::{COUNTER_OFFER_DAYS, EXPIRY_WARNING_DAYS, SHIP_WITHIN_DAYS};
@@ -14,7 +15,7 @@ fn footer(public_url: &str) -> String {
 #[allow(clippy::too_many_arguments)]
 pub fn confirmation(
     public_url: &str,
-    id: i64,
+    id: TradeInId,
     reference: &str,
     device: &str,
     price: Money,
@@ -42,7 +43,7 @@ pub fn confirmation(
     }
 }
 
-pub fn expiry_warning(public_url: &str, id: i64, reference: &str, ship_by: Date) -> Mail {
+pub fn expiry_warning(public_url: &str, id: TradeInId, reference: &str, ship_by: Date) -> Mail {
     Mail {
         kind: MailKind::ExpiryWarning,
         subject: format!("Your trade-in {reference}: {EXPIRY_WARNING_DAYS} days left to ship"),
@@ -74,7 +75,7 @@ pub fn cancelled(public_url: &str, reference: &str) -> Mail {
     }
 }
 
-pub fn counter_offer_timed_out(public_url: &str, id: i64, reference: &str) -> Mail {
+pub fn counter_offer_timed_out(public_url: &str, id: TradeInId, reference: &str) -> Mail {
     Mail {
         kind: MailKind::Returned,
         subject: format!("Your trade-in {reference}: your device is coming back"),
@@ -86,7 +87,7 @@ pub fn counter_offer_timed_out(public_url: &str, id: i64, reference: &str) -> Ma
     }
 }
 
-pub fn received(public_url: &str, id: i64, reference: &str, buyer: &str) -> Mail {
+pub fn received(public_url: &str, id: TradeInId, reference: &str, buyer: &str) -> Mail {
     Mail {
         kind: MailKind::Received,
         subject: format!("Your trade-in {reference}: your device has arrived"),
@@ -100,7 +101,7 @@ pub fn received(public_url: &str, id: i64, reference: &str, buyer: &str) -> Mail
 
 pub fn counter_offer(
     public_url: &str,
-    id: i64,
+    id: TradeInId,
     reference: &str,
     old: Money,
     new: Money,
@@ -119,7 +120,7 @@ pub fn counter_offer(
     }
 }
 
-pub fn validated(public_url: &str, id: i64, reference: &str, amount: Money) -> Mail {
+pub fn validated(public_url: &str, id: TradeInId, reference: &str, amount: Money) -> Mail {
     Mail {
         kind: MailKind::Validated,
         subject: format!("Your trade-in {reference} is validated: {amount} on its way"),
@@ -131,7 +132,13 @@ pub fn validated(public_url: &str, id: i64, reference: &str, amount: Money) -> M
     }
 }
 
-pub fn paid(public_url: &str, id: i64, reference: &str, amount: Money, iban_masked: &str) -> Mail {
+pub fn paid(
+    public_url: &str,
+    id: TradeInId,
+    reference: &str,
+    amount: Money,
+    iban_masked: &str,
+) -> Mail {
     Mail {
         kind: MailKind::Paid,
         subject: format!("Your trade-in {reference}: {amount} paid"),
@@ -141,7 +148,7 @@ pub fn paid(public_url: &str, id: i64, reference: &str, amount: Money, iban_mask
 
 pub fn suspended(
     public_url: &str,
-    id: i64,
+    id: TradeInId,
     reference: &str,
     reason: &str,
     what_to_do: &str,
@@ -156,7 +163,7 @@ pub fn suspended(
     }
 }
 
-pub fn return_sent(public_url: &str, id: i64, reference: &str) -> Mail {
+pub fn return_sent(public_url: &str, id: TradeInId, reference: &str) -> Mail {
     Mail {
         kind: MailKind::ReturnSent,
         subject: format!("Your trade-in {reference}: your device is coming back"),

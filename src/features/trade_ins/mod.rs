@@ -13,6 +13,7 @@ mod repo;
 pub mod service;
 pub mod views;
 
+use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::error::AppError;
@@ -28,7 +29,7 @@ pub struct TimelineEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TradeInView {
-    pub id: i64,
+    pub id: TradeInId,
     pub reference: String,
     pub device: String,
     pub grade_label: String,
@@ -96,7 +97,7 @@ pub async fn my_trade_ins() -> Result<Vec<TradeInView>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "trade_in_detail")]
-pub async fn trade_in_detail(id: i64) -> Result<TradeInView, AppError> {
+pub async fn trade_in_detail(id: TradeInId) -> Result<TradeInView, AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
     let t = crate::features::trade_ins::service::owned(&g.state, g.user()?.id, id).await?;
@@ -197,7 +198,7 @@ async fn view_of(
 }
 
 #[server(prefix = "/api", endpoint = "mark_shipped")]
-pub async fn mark_shipped(id: i64) -> Result<(), AppError> {
+pub async fn mark_shipped(id: TradeInId) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
     crate::features::trade_ins::service::mark_shipped(&g.state, g.user()?.id, id).await
@@ -216,7 +217,7 @@ pub async fn answer_counter_offer(
 ) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let id: i64 = form
+    let id: TradeInId = form
         .id
         .parse()
         .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
@@ -234,7 +235,7 @@ pub async fn answer_counter_offer(
 }
 
 #[server(prefix = "/api", endpoint = "cancel_trade_in")]
-pub async fn cancel_trade_in(id: i64) -> Result<(), AppError> {
+pub async fn cancel_trade_in(id: TradeInId) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
     crate::features::trade_ins::service::cancel(&g.state, g.user()?.id, id).await

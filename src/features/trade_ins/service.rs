@@ -8,6 +8,7 @@ use crate::domain::dates::{week_start_ms, Date, DAY_MS};
 use crate::domain::grading::{grade, Answers};
 use crate::domain::iban::Iban;
 use crate::domain::identifiers::{Imei, SerialNumber};
+use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 use crate::domain::offer::{decide, Decision, COUNTER_OFFER_DAYS, SHIP_WITHIN_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
@@ -45,7 +46,7 @@ pub enum TransitionFailure {
 #[allow(clippy::too_many_arguments)]
 pub async fn transition(
     conn: &mut AnyConnection,
-    id: i64,
+    id: TradeInId,
     from: State,
     action: Action,
     actor: Actor,
@@ -146,7 +147,7 @@ pub async fn current_decision(
 
 /// Confirms a trade-in and issues its label. Submitting the same form twice
 /// (same idempotency key) returns the first trade-in.
-pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppError> {
+pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId, AppError> {
     let db = &state.db;
     let now = state.clock.now_ms();
     let variant = crate::features::catalog::service::variant_by_sku(db.pool(), &req.sku)
@@ -435,7 +436,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
         .await
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(trade_in_id = id, reference = %reference, recycling, price_minor = price.minor(), "trade-in confirmed");
+    tracing::info!(trade_in_id = id.get(), reference = %reference, recycling, price_minor = price.minor(), "trade-in confirmed");
     Ok(id)
 }
 
@@ -444,7 +445,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<i64, AppEr
 pub async fn owned(
     state: &AppState,
     customer_id: i64,
-    id: i64,
+    id: TradeInId,
 ) -> Result<crate::features::trade_ins::repo::trade_ins::TradeInRecord, AppError> {
     match crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
         .await
@@ -456,7 +457,11 @@ pub async fn owned(
 }
 
 /// "I've shipped it". Repeating it is harmless.
-pub async fn mark_shipped(state: &AppState, customer_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn mark_shipped(
+    state: &AppState,
+    customer_id: i64,
+    id: TradeInId,
+) -> Result<(), AppError> {
     let t = owned(state, customer_id, id).await?;
     if t.state == State::Shipped {
         return Ok(());
@@ -494,7 +499,7 @@ pub async fn mark_shipped(state: &AppState, customer_id: i64, id: i64) -> Result
 }
 
 /// Cancels before shipping. Repeating it is harmless.
-pub async fn cancel(state: &AppState, customer_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn cancel(state: &AppState, customer_id: i64, id: TradeInId) -> Result<(), AppError> {
     let t = owned(state, customer_id, id).await?;
     if t.state == State::Cancelled {
         return Ok(());

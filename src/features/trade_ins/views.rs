@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::dates::{Date, DAY_MS};
+use crate::domain::ids::TradeInId;
 use crate::domain::tradein::State;
 use crate::error::AppError;
 use crate::features::claims::{ClaimsResource, OpenClaim};
@@ -55,8 +56,8 @@ pub fn TradeInPage() -> impl IntoView {
         params
             .read()
             .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|s| s.parse::<TradeInId>().ok())
+            .unwrap_or(TradeInId(0))
     };
     let data = crate::ui::data::load(
         move || {
@@ -239,7 +240,7 @@ fn TradeInDetail(
 
 /// On a consumer's trade-in page: its claims, and a form to open one.
 #[component]
-pub fn ClaimBox(trade_in_id: i64, data: ClaimsResource) -> impl IntoView {
+pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
     let action = ServerAction::<OpenClaim>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
@@ -256,7 +257,7 @@ pub fn ClaimBox(trade_in_id: i64, data: ClaimsResource) -> impl IntoView {
                         {(!c.kinds.is_empty()).then(|| view! {
                             <ActionForm action=action attr:class="form">
                                 <FormError error=error/>
-                                <input type="hidden" name="trade_in_id" value=trade_in_id/>
+                                <input type="hidden" name="trade_in_id" value=trade_in_id.to_string()/>
                                 <div class="field">
                                     <label for="claim-kind">"What went wrong"</label>
                                     <select id="claim-kind" name="kind">

@@ -11,6 +11,7 @@
 
 pub mod repo;
 
+use crate::domain::ids::TradeInId;
 use crate::domain::mail::MailKind;
 use crate::platform::db::DbResult;
 use crate::platform::jobs::{self, ClaimedJob};
@@ -38,7 +39,7 @@ pub async fn enqueue(
     conn: &mut AnyConnection,
     to: &str,
     mail: &Mail,
-    trade_in_id: Option<i64>,
+    trade_in_id: Option<TradeInId>,
     now: i64,
 ) -> DbResult<i64> {
     let id = repo::insert(

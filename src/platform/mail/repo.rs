@@ -1,6 +1,7 @@
 //! Mail waiting to be sent. Writing here is part of the user action's
 //! transaction, so a message exists exactly when its event happened.
 
+use crate::domain::ids::TradeInId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -9,7 +10,7 @@ pub struct NewMail<'a> {
     pub subject: &'a str,
     pub body: &'a str,
     pub kind: &'a str,
-    pub trade_in_id: Option<i64>,
+    pub trade_in_id: Option<TradeInId>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, mail: &NewMail<'_>, now_ms: i64) -> DbResult<i64> {
@@ -34,7 +35,7 @@ pub struct QueuedMail {
     pub subject: String,
     pub body: String,
     pub kind: String,
-    pub trade_in_id: Option<i64>,
+    pub trade_in_id: Option<TradeInId>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
 }
@@ -95,7 +96,7 @@ pub async fn mark_failed<'c>(
 /// Messages of one kind for a trade-in (tests and the tracking page use it).
 pub async fn kinds_for_trade_in<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> DbResult<Vec<String>> {
     sqlx::query_scalar("SELECT kind FROM outbox WHERE trade_in_id = $1 ORDER BY id")
         .bind(trade_in_id)

@@ -403,7 +403,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
     .await
     .map_err(failed)?;
     tracing::info!(
-        trade_in_id = id,
+        trade_in_id = id.get(),
         "demo activity seeded (history and a fraud case)"
     );
     Ok(())

@@ -3,6 +3,7 @@
 
 use super::super::*;
 use crate::domain::grading::{BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
+use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
@@ -115,8 +116,8 @@ pub fn SellerOrderPage() -> impl IntoView {
         params
             .read()
             .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|s| s.parse::<TradeInId>().ok())
+            .unwrap_or(TradeInId(0))
     };
     let data = crate::ui::data::load(
         move || (id(), inspect.version().get(), act.version().get()),
@@ -139,7 +140,7 @@ pub fn SellerOrderPage() -> impl IntoView {
 #[component]
 fn ActionButton(
     act: ServerAction<OrderAction>,
-    id: i64,
+    id: TradeInId,
     step: OrderStep,
     label: &'static str,
     #[prop(optional)] primary: bool,
@@ -233,7 +234,7 @@ fn OrderView(
 }
 
 #[component]
-fn SuspendForm(act: ServerAction<OrderAction>, id: i64) -> impl IntoView {
+fn SuspendForm(act: ServerAction<OrderAction>, id: TradeInId) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="suspend-heading">
             <h2 id="suspend-heading">"Put on hold"</h2>
@@ -255,7 +256,7 @@ fn SuspendForm(act: ServerAction<OrderAction>, id: i64) -> impl IntoView {
 /// A plain multipart form: photos go to an upload route, not a server
 /// function, and the page comes back with the result.
 #[component]
-fn CounterOfferForm(id: i64, price: Money, suggested: Option<Money>) -> impl IntoView {
+fn CounterOfferForm(id: TradeInId, price: Money, suggested: Option<Money>) -> impl IntoView {
     let suggestion = suggested.map(Money::field_text).unwrap_or_default();
     view! {
         <section class="card" aria-labelledby="counter-heading">

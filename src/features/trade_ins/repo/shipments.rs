@@ -1,5 +1,6 @@
 //! Parcels (to the refurbisher, and back for returns) and their tracking.
 
+use crate::domain::ids::TradeInId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -20,7 +21,7 @@ impl Direction {
 
 pub async fn insert(
     conn: &mut AnyConnection,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     direction: Direction,
     carrier: &str,
     tracking: &str,
@@ -67,7 +68,7 @@ pub struct Shipment {
 
 pub async fn find<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
     direction: Direction,
 ) -> DbResult<Option<Shipment>> {
     let row = sqlx::query("SELECT id, carrier, tracking_number, created_at FROM shipments WHERE trade_in_id = $1 AND direction = $2")
@@ -95,7 +96,7 @@ pub struct TrackingEvent {
 
 pub async fn events_for_trade_in<'c>(
     ex: impl Executor<'c, Database = Any>,
-    trade_in_id: i64,
+    trade_in_id: TradeInId,
 ) -> DbResult<Vec<TrackingEvent>> {
     let rows = sqlx::query(
         "SELECT s.direction, e.description, e.at FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id \

@@ -3,6 +3,7 @@
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
+use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 use crate::domain::tradein::{Actor, State};
 use crate::platform::db::DbResult;
@@ -30,7 +31,11 @@ pub struct NewTradeIn<'a> {
     pub ship_by_at: i64,
 }
 
-pub async fn insert(conn: &mut AnyConnection, t: &NewTradeIn<'_>, now_ms: i64) -> DbResult<i64> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    t: &NewTradeIn<'_>,
+    now_ms: i64,
+) -> DbResult<TradeInId> {
     sqlx::query_scalar(
         "INSERT INTO trade_ins (reference, customer_id, seller_id, listing_id, variant_id, grade, answer_works, answer_screen, \
            answer_body, price_minor, recycling, state, imei, serial_number, address_name, address_line1, address_line2, postcode, \
@@ -75,7 +80,7 @@ pub async fn find_by_idempotency_key(
     conn: &mut AnyConnection,
     customer_id: i64,
     key: &str,
-) -> DbResult<Option<i64>> {
+) -> DbResult<Option<TradeInId>> {
     sqlx::query_scalar("SELECT id FROM trade_ins WHERE customer_id = $1 AND idempotency_key = $2")
         .bind(customer_id)
         .bind(key)
@@ -111,7 +116,7 @@ pub async fn add_to_blocklist<'c>(
 pub async fn open_with_imei(
     conn: &mut AnyConnection,
     imei: &str,
-) -> DbResult<Option<(i64, i64, String)>> {
+) -> DbResult<Option<(TradeInId, i64, String)>> {
     let open = crate::platform::db::state_list(State::ALL.into_iter().filter(|s| s.is_open()));
     let sql = format!("SELECT id, customer_id, reference FROM trade_ins WHERE imei = $1 AND state IN ({open}) LIMIT 1");
     sqlx::query_as(&sql).bind(imei).fetch_optional(conn).await
@@ -121,7 +126,7 @@ pub async fn open_with_imei(
 /// changed it between reading and writing.
 pub async fn set_state_if(
     conn: &mut AnyConnection,
-    id: i64,
+    id: TradeInId,
     from: State,
     to: State,
     now_ms: i64,
@@ -138,7 +143,7 @@ pub async fn set_state_if(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn current_state(conn: &mut AnyConnection, id: i64) -> DbResult<Option<State>> {
+pub async fn current_state(conn: &mut AnyConnection, id: TradeInId) -> DbResult<Option<State>> {
     let now: Option<String> = sqlx::query_scalar("SELECT state FROM trade_ins WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -147,7 +152,10 @@ pub async fn current_state(conn: &mut AnyConnection, id: i64) -> DbResult<Option
 }
 
 /// What holds the trade-in's cap units: (listing id, seller id, created at).
-pub async fn cap_holder(conn: &mut AnyConnection, id: i64) -> DbResult<(Option<i64>, i64, i64)> {
+pub async fn cap_holder(
+    conn: &mut AnyConnection,
+    id: TradeInId,
+) -> DbResult<(Option<i64>, i64, i64)> {
     sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
@@ -157,7 +165,7 @@ pub async fn cap_holder(conn: &mut AnyConnection, id: i64) -> DbResult<(Option<i
 #[allow(clippy::too_many_arguments)]
 pub async fn record_event(
     conn: &mut AnyConnection,
-    id: i64,
+    id: TradeInId,
     action: &str,
     from: Option<State>,
     to: State,
@@ -185,7 +193,7 @@ pub async fn record_event(
 
 #[derive(Clone, Debug)]
 pub struct TradeInRecord {
-    pub id: i64,
+    pub id: TradeInId,
     pub reference: String,
     pub customer_id: i64,
     pub customer_email: String,
@@ -289,7 +297,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<TradeInRecord> {
 
 pub async fn find<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: TradeInId,
 ) -> DbResult<Option<TradeInRecord>> {
     let row = sqlx::query(&format!("{SELECT_TRADE_IN} WHERE t.id = $1"))
         .bind(id)
@@ -320,7 +328,7 @@ pub struct EventRecord {
 
 pub async fn events<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: TradeInId,
 ) -> DbResult<Vec<EventRecord>> {
     let rows = sqlx::query(
         "SELECT to_state, reason, at FROM trade_in_events WHERE trade_in_id = $1 ORDER BY at, id",
@@ -346,7 +354,7 @@ async fn due(
     state: State,
     column: &str,
     now_ms: i64,
-) -> DbResult<Vec<i64>> {
+) -> DbResult<Vec<TradeInId>> {
     sqlx::query_scalar(&format!(
         "SELECT id FROM trade_ins WHERE state = $1 AND {column} <= $2 ORDER BY id"
     ))
@@ -359,14 +367,14 @@ async fn due(
 pub async fn due_for_expiry<'c>(
     ex: impl Executor<'c, Database = Any>,
     now_ms: i64,
-) -> DbResult<Vec<i64>> {
+) -> DbResult<Vec<TradeInId>> {
     due(ex, State::LabelIssued, "ship_by_at", now_ms).await
 }
 
 pub async fn counter_offers_timed_out<'c>(
     ex: impl Executor<'c, Database = Any>,
     now_ms: i64,
-) -> DbResult<Vec<i64>> {
+) -> DbResult<Vec<TradeInId>> {
     due(
         ex,
         State::CounterOffered,
@@ -382,7 +390,7 @@ pub async fn due_for_expiry_warning<'c>(
     ex: impl Executor<'c, Database = Any>,
     now_ms: i64,
     window_ms: i64,
-) -> DbResult<Vec<i64>> {
+) -> DbResult<Vec<TradeInId>> {
     sqlx::query_scalar("SELECT id FROM trade_ins WHERE state = $1 AND expiry_warning_sent = 0 AND ship_by_at - $2 <= $3 AND ship_by_at > $3 ORDER BY id")
         .bind(State::LabelIssued.code())
         .bind(window_ms)
@@ -392,7 +400,7 @@ pub async fn due_for_expiry_warning<'c>(
 }
 
 /// Marks the warning sent; false when another run already did.
-pub async fn claim_expiry_warning(conn: &mut AnyConnection, id: i64) -> DbResult<bool> {
+pub async fn claim_expiry_warning(conn: &mut AnyConnection, id: TradeInId) -> DbResult<bool> {
     let done = sqlx::query(
         "UPDATE trade_ins SET expiry_warning_sent = 1 WHERE id = $1 AND expiry_warning_sent = 0",
     )
