@@ -22,15 +22,7 @@ pub enum Role {
     Ops,
 }
 
-impl Role {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<Role> {
-        code.parse().ok()
-    }
-}
+crate::domain::codes::codes!(Role);
 
 /// An email address that has passed a sanity check, lower-cased so that one
 /// person cannot hold two accounts by changing the case.

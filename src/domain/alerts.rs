@@ -31,6 +31,8 @@ pub enum Rule {
     CapsExhaustedEarly,
 }
 
+crate::domain::codes::codes!(Rule);
+
 impl Rule {
     pub const ALL: [Rule; 6] = [
         Rule::CounterOfferRate,
@@ -40,14 +42,6 @@ impl Rule {
         Rule::ConversionDrop,
         Rule::CapsExhaustedEarly,
     ];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<Rule> {
-        code.parse().ok()
-    }
 
     pub fn label(self) -> &'static str {
         match self {

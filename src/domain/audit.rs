@@ -32,12 +32,4 @@ pub enum AuditAction {
     SellerStatus,
 }
 
-impl AuditAction {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<AuditAction> {
-        code.parse().ok()
-    }
-}
+crate::domain::codes::codes!(AuditAction);

@@ -22,20 +22,14 @@ pub enum ClaimKind {
     PaymentMissing,
 }
 
+crate::domain::codes::codes!(ClaimKind);
+
 impl ClaimKind {
     pub const ALL: [ClaimKind; 3] = [
         ClaimKind::ParcelLost,
         ClaimKind::CounterOfferDisputed,
         ClaimKind::PaymentMissing,
     ];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<ClaimKind> {
-        code.parse().ok()
-    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -82,6 +76,8 @@ pub enum Outcome {
     Refuse,
 }
 
+crate::domain::codes::codes!(Outcome);
+
 impl Outcome {
     pub const ALL: [Outcome; 5] = [
         Outcome::Compensate,
@@ -90,14 +86,6 @@ impl Outcome {
         Outcome::PayNow,
         Outcome::Refuse,
     ];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<Outcome> {
-        code.parse().ok()
-    }
 
     pub fn label(self) -> &'static str {
         match self {

@@ -36,15 +36,9 @@ pub enum PayoutHold {
     Blocked,
 }
 
+crate::domain::codes::codes!(PayoutHold);
+
 impl PayoutHold {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<PayoutHold> {
-        code.parse().ok()
-    }
-
     /// Why the refurbisher may not pay yet, if it may not.
     pub fn refusal(self) -> Option<&'static str> {
         match self {
@@ -92,6 +86,8 @@ pub enum FraudRule {
     ImeiMismatch,
 }
 
+crate::domain::codes::codes!(FraudRule);
+
 impl FraudRule {
     pub const ALL: [FraudRule; 6] = [
         FraudRule::BlockedImei,
@@ -101,14 +97,6 @@ impl FraudRule {
         FraudRule::HighValue,
         FraudRule::ImeiMismatch,
     ];
-
-    pub fn parse(code: &str) -> Option<FraudRule> {
-        code.parse().ok()
-    }
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
 
     pub fn label(self) -> &'static str {
         match self {

@@ -32,6 +32,9 @@ pub enum Grade {
 #[error("unknown grade \"{0}\"")]
 pub struct UnknownGrade(pub String);
 
+// `code()`: the stable machine code, used in the database, URLs and CSV files.
+crate::domain::codes::code!(Grade);
+
 impl Grade {
     pub const ALL: [Grade; 6] = [
         Grade::FunctionalFlawless,
@@ -41,11 +44,6 @@ impl Grade {
         Grade::NotFunctionalUsed,
         Grade::NotFunctionalCracked,
     ];
-
-    /// Stable machine code, used in the database, URLs and CSV files.
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
 
     fn pascal(self) -> &'static str {
         match self {

@@ -29,6 +29,8 @@ pub enum Wear {
     Cracked,
 }
 
+crate::domain::codes::codes!(Wear);
+
 impl Wear {
     pub const ALL: [Wear; 4] = [
         Wear::Flawless,
@@ -36,14 +38,6 @@ impl Wear {
         Wear::VisibleWear,
         Wear::Cracked,
     ];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<Wear> {
-        code.parse().ok()
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -24,16 +24,10 @@ pub enum PeriodKind {
     Month,
 }
 
+crate::domain::codes::codes!(PeriodKind);
+
 impl PeriodKind {
     pub const ALL: [PeriodKind; 3] = [PeriodKind::Day, PeriodKind::Week, PeriodKind::Month];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<PeriodKind> {
-        code.parse().ok()
-    }
 
     /// "DoD", "WoW", "MoM".
     pub fn over(self) -> &'static str {
@@ -291,6 +285,8 @@ fn ratio_bp(num: i64, den: i64) -> Option<i64> {
     (den > 0).then(|| (num * 10_000 + den / 2) / den)
 }
 
+crate::domain::codes::codes!(Kpi);
+
 impl Kpi {
     pub const ALL: [Kpi; 18] = [
         Kpi::OffersShown,
@@ -312,14 +308,6 @@ impl Kpi {
         Kpi::PaymentSla,
         Kpi::Recycled,
     ];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<Kpi> {
-        code.parse().ok()
-    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -501,11 +489,7 @@ pub enum TargetStatus {
     Missed,
 }
 
-impl TargetStatus {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-}
+crate::domain::codes::code!(TargetStatus);
 
 pub fn against_target(kpi: Kpi, value: i64, target: i64) -> TargetStatus {
     let better = if kpi.higher_is_better() {

@@ -36,12 +36,4 @@ pub enum MailKind {
     ClaimResolved,
 }
 
-impl MailKind {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<MailKind> {
-        code.parse().ok()
-    }
-}
+crate::domain::codes::codes!(MailKind);

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod audit;
 pub mod catalog;
 pub mod claims;
+pub(crate) mod codes;
 pub mod dates;
 pub mod fraud;
 pub mod grade;

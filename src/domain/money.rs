@@ -22,15 +22,7 @@ pub enum Currency {
     Eur,
 }
 
-impl Currency {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<Currency> {
-        code.parse().ok()
-    }
-}
+crate::domain::codes::codes!(Currency);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Money {

@@ -28,15 +28,9 @@ pub enum SellerStatus {
     Suspended,
 }
 
+crate::domain::codes::codes!(SellerStatus);
+
 impl SellerStatus {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<SellerStatus> {
-        code.parse().ok()
-    }
-
     /// Only approved refurbishers are offered to consumers.
     pub fn buys(self) -> bool {
         self == SellerStatus::Approved

@@ -36,6 +36,8 @@ pub enum SuspendReason {
     ImeiMismatch,
 }
 
+crate::domain::codes::codes!(SuspendReason);
+
 impl SuspendReason {
     pub const ALL: [SuspendReason; 6] = [
         SuspendReason::ParcelEmpty,
@@ -45,14 +47,6 @@ impl SuspendReason {
         SuspendReason::ImeiBlocklisted,
         SuspendReason::ImeiMismatch,
     ];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<SuspendReason> {
-        code.parse().ok()
-    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -104,6 +98,8 @@ pub enum CounterReason {
     Other,
 }
 
+crate::domain::codes::codes!(CounterReason);
+
 impl CounterReason {
     pub const ALL: [CounterReason; 4] = [
         CounterReason::Functional,
@@ -111,14 +107,6 @@ impl CounterReason {
         CounterReason::Body,
         CounterReason::Other,
     ];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<CounterReason> {
-        code.parse().ok()
-    }
 
     pub fn label(self) -> &'static str {
         match self {

@@ -145,17 +145,11 @@ pub fn next_state(from: State, action: Action, actor: Actor) -> Result<State, Tr
     }
 }
 
-impl Actor {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-}
+crate::domain::codes::code!(Actor);
 
-impl Action {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-}
+crate::domain::codes::code!(Action);
+
+crate::domain::codes::codes!(State);
 
 impl State {
     pub const ALL: [State; 14] = [
@@ -174,14 +168,6 @@ impl State {
         Cancelled,
         Lost,
     ];
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(code: &str) -> Option<State> {
-        code.parse().ok()
-    }
 
     /// Nothing more happens to a trade-in in these states.
     pub fn is_final(self) -> bool {

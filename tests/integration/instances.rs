@@ -523,16 +523,26 @@ async fn a_job_cut_off_by_kill_9_is_finished_by_another_instance() {
 
         let mut b = Instance::start(&db, "b", &[]);
         b.ready().await;
+        // The mail is marked sent, then its job done, in two writes: wait
+        // for the second, or the check below can fall between them.
         eventually(
-            "b sends the mail once a's lease runs out",
+            "b sends the mail once a's lease runs out, and finishes its job",
             &[&b],
             || async {
-                sqlx::query_scalar::<_, Option<i64>>("SELECT sent_at FROM outbox WHERE id = $1")
-                    .bind(mail)
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap()
-                    .is_some()
+                let sent = sqlx::query_scalar::<_, Option<i64>>(
+                    "SELECT sent_at FROM outbox WHERE id = $1",
+                )
+                .bind(mail)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                let done = sqlx::query_scalar::<_, Option<i64>>(
+                    "SELECT done_at FROM jobs WHERE kind = 'mail'",
+                )
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                sent.is_some() && done.is_some()
             },
         )
         .await;

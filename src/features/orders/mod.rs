@@ -425,11 +425,7 @@ pub enum OrderStep {
     Suspend,
 }
 
-impl OrderStep {
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-}
+crate::domain::codes::code!(OrderStep);
 
 /// A step's form: the order, the step's code, and a suspension's reason.
 /// Text as posted: a flattened form's fields reach serde as strings.
