@@ -42,6 +42,8 @@ macro_rules! ids {
 ids! {
     /// A trade-in: one device, from one consumer to one buyer.
     TradeInId,
+    /// A consumer's claim on a trade-in, and its conversation.
+    ClaimId,
 }
 
 #[cfg(test)]

@@ -430,4 +430,4 @@ macro_rules! integer_ids {
     )*};
 }
 
-integer_ids!(crate::domain::ids::TradeInId);
+integer_ids!(crate::domain::ids::TradeInId, crate::domain::ids::ClaimId);

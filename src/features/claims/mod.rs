@@ -8,14 +8,14 @@ mod repo;
 pub mod service;
 pub mod views;
 
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{ClaimId, TradeInId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimSummary {
-    pub id: i64,
+    pub id: ClaimId,
     pub kind: String,
     pub state: String,
 }
@@ -103,7 +103,7 @@ pub type ClaimsResource = crate::ui::data::Data<Result<TradeInClaims, AppError>>
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimView {
-    pub id: i64,
+    pub id: ClaimId,
     pub reference: String,
     pub trade_in_id: TradeInId,
     pub customer_email: String,
@@ -121,7 +121,7 @@ pub struct ClaimView {
 }
 
 #[server(prefix = "/api", endpoint = "claim")]
-pub async fn load_claim(id: i64) -> Result<ClaimView, AppError> {
+pub async fn load_claim(id: ClaimId) -> Result<ClaimView, AppError> {
     use crate::domain::account::Role;
     use crate::domain::claims::{ClaimKind, Outcome};
     use crate::platform::session::guard::{guard, Access, OrInternal};
@@ -218,14 +218,14 @@ pub async fn resolve_claim(
 
 /// A claim's id as posted by its page's forms (a hidden field).
 #[cfg(feature = "ssr")]
-fn parse_claim_id(text: &str) -> Result<i64, AppError> {
+fn parse_claim_id(text: &str) -> Result<ClaimId, AppError> {
     text.parse()
         .map_err(|_| AppError::BadRequest("not a claim".into()))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimLine {
-    pub id: i64,
+    pub id: ClaimId,
     pub reference: String,
     pub kind: String,
     pub customer_email: String,

@@ -1,13 +1,13 @@
 //! Customer-care claims and the messages on them.
 
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{ClaimId, TradeInId};
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub async fn open_for<'c>(
     ex: impl Executor<'c, Database = Any>,
     trade_in_id: TradeInId,
-) -> DbResult<Option<i64>> {
+) -> DbResult<Option<ClaimId>> {
     sqlx::query_scalar("SELECT id FROM claims WHERE trade_in_id = $1 AND state = 'open'")
         .bind(trade_in_id)
         .fetch_optional(ex)
@@ -20,7 +20,7 @@ pub async fn insert(
     customer_id: i64,
     kind: &str,
     now: i64,
-) -> DbResult<i64> {
+) -> DbResult<ClaimId> {
     sqlx::query_scalar("INSERT INTO claims (trade_in_id, customer_id, kind, state, created_at) VALUES ($1, $2, $3, 'open', $4) RETURNING id")
         .bind(trade_in_id)
         .bind(customer_id)
@@ -32,7 +32,7 @@ pub async fn insert(
 
 pub async fn add_message<'c>(
     ex: impl Executor<'c, Database = Any>,
-    claim_id: i64,
+    claim_id: ClaimId,
     author_id: i64,
     role: &str,
     body: &str,
@@ -51,7 +51,7 @@ pub async fn add_message<'c>(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClaimRow {
-    pub id: i64,
+    pub id: ClaimId,
     pub trade_in_id: TradeInId,
     pub reference: String,
     pub customer_id: i64,
@@ -92,7 +92,7 @@ fn row(r: &sqlx::any::AnyRow) -> DbResult<ClaimRow> {
 
 pub async fn find<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: ClaimId,
 ) -> DbResult<Option<ClaimRow>> {
     sqlx::query(&format!("{SELECT} WHERE c.id = $1"))
         .bind(id)
@@ -133,7 +133,7 @@ pub async fn for_trade_in<'c>(
 /// (author name, role, body, at), oldest first.
 pub async fn messages<'c>(
     ex: impl Executor<'c, Database = Any>,
-    claim_id: i64,
+    claim_id: ClaimId,
 ) -> DbResult<Vec<(String, String, String, i64)>> {
     sqlx::query_as(
         "SELECT u.display_name, m.author_role, m.body, m.created_at FROM claim_messages m JOIN users u ON u.id = m.author_id WHERE m.claim_id = $1 ORDER BY m.created_at, m.id",
@@ -145,7 +145,7 @@ pub async fn messages<'c>(
 
 pub async fn resolve<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: ClaimId,
     outcome: &str,
     resolution: &str,
     by: i64,

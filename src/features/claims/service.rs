@@ -5,7 +5,7 @@
 
 use crate::domain::account::Role;
 use crate::domain::claims::{ClaimKind, Outcome};
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{ClaimId, TradeInId};
 
 use crate::domain::tradein::{Action, Actor, State};
 use crate::domain::user::CurrentUser;
@@ -45,7 +45,7 @@ pub async fn open(
     trade_in_id: TradeInId,
     kind: &str,
     message: &str,
-) -> Result<i64, AppError> {
+) -> Result<ClaimId, AppError> {
     let t = crate::features::trade_ins::service::owned(state, customer.id, trade_in_id).await?;
     let kind = ClaimKind::parse(kind)
         .ok_or_else(|| AppError::invalid("kind", "Choose what went wrong."))?;
@@ -130,7 +130,7 @@ pub async fn open(
 pub async fn visible(
     state: &AppState,
     user: &CurrentUser,
-    claim_id: i64,
+    claim_id: ClaimId,
 ) -> Result<crate::features::claims::repo::ClaimRow, AppError> {
     let c = crate::features::claims::repo::find(state.db.pool(), claim_id)
         .await
@@ -154,7 +154,7 @@ pub async fn visible(
 pub async fn post(
     state: &AppState,
     user: &CurrentUser,
-    claim_id: i64,
+    claim_id: ClaimId,
     body: &str,
 ) -> Result<(), AppError> {
     let c = visible(state, user, claim_id).await?;
@@ -184,7 +184,7 @@ pub async fn post(
 pub async fn resolve(
     state: &AppState,
     ops_user: i64,
-    claim_id: i64,
+    claim_id: ClaimId,
     outcome: &str,
     note: &str,
 ) -> Result<(), AppError> {
@@ -424,6 +424,10 @@ pub async fn resolve(
     .await
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(claim_id, outcome = outcome.code(), "claim resolved");
+    tracing::info!(
+        claim_id = claim_id.get(),
+        outcome = outcome.code(),
+        "claim resolved"
+    );
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The text of the mail each step sends. Plain text: it reads everywhere.
 
 use crate::domain::dates::Date;
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{ClaimId, TradeInId};
 use crate::domain::mail::MailKind;
 use crate::domain::money::Money;
 use crate::domain::offer::{COUNTER_OFFER_DAYS, EXPIRY_WARNING_DAYS, SHIP_WITHIN_DAYS};
@@ -215,7 +215,7 @@ pub fn alert(public_url: &str, title: &str, detail: &str) -> Mail {
 }
 
 /// To operations when a consumer opens a claim.
-pub fn claim_opened(public_url: &str, claim_id: i64, reference: &str, kind: &str) -> Mail {
+pub fn claim_opened(public_url: &str, claim_id: ClaimId, reference: &str, kind: &str) -> Mail {
     Mail {
         kind: MailKind::ClaimOpened,
         subject: format!("New claim on {reference}: {kind}"),
@@ -226,7 +226,7 @@ pub fn claim_opened(public_url: &str, claim_id: i64, reference: &str, kind: &str
 /// To the consumer when operations resolve the claim.
 pub fn claim_resolved(
     public_url: &str,
-    claim_id: i64,
+    claim_id: ClaimId,
     reference: &str,
     outcome: &str,
     note: &str,

@@ -1,6 +1,7 @@
 //! A claim's page, shared by its consumer, its refurbisher and operations.
 
 use super::super::*;
+use crate::domain::ids::ClaimId;
 use crate::error::AppError;
 use crate::ui::form::FormError;
 use leptos::prelude::*;
@@ -16,8 +17,8 @@ pub fn ClaimPage() -> impl IntoView {
         params
             .read()
             .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|s| s.parse::<ClaimId>().ok())
+            .unwrap_or(ClaimId(0))
     };
     let data = crate::ui::data::load(
         move || (id(), post.version().get(), resolve.version().get()),
@@ -48,7 +49,7 @@ pub fn ClaimPage() -> impl IntoView {
                             {(c.state == "open").then(|| view! {
                                 <ActionForm action=post attr:class="form">
                                     <FormError error=post_error/>
-                                    <input type="hidden" name="claim_id" value=c.id/>
+                                    <input type="hidden" name="claim_id" value=c.id.to_string()/>
                                     <div class="field">
                                         <label for="claim-body">"Your message"</label>
                                         <textarea id="claim-body" name="body" rows="3" maxlength="2000"></textarea>
@@ -60,7 +61,7 @@ pub fn ClaimPage() -> impl IntoView {
                                 <ActionForm action=resolve attr:class="form card">
                                     <h2>"Resolve"</h2>
                                     <FormError error=resolve_error/>
-                                    <input type="hidden" name="claim_id" value=c.id/>
+                                    <input type="hidden" name="claim_id" value=c.id.to_string()/>
                                     <fieldset class="group">
                                         <legend>"Outcome"</legend>
                                         {c.outcomes.iter().enumerate().map(|(i, (code, label))| view! {
