@@ -319,7 +319,7 @@ fn eur(minor: i64) -> String {
 
 /// "119.90" for an input (no currency, dot decimals).
 pub fn plain_amount(minor: i64) -> String {
-    format!("{}.{:02}", minor / 100, minor % 100)
+    Money::eur(minor).field_text()
 }
 
 /// The short market line under a cell.
