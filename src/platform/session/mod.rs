@@ -24,10 +24,36 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashing takes tens of milliseconds of CPU: it runs on the blocking pool so
-/// the async workers keep serving other requests.
+/// How many argon2 runs may be under way at once. Each holds 19 MiB, and the
+/// blocking pool would start hundreds of them for a burst of sign-ups or
+/// sign-in attempts; hashing is CPU-bound, so more than one per core gains
+/// nothing. The rest wait their turn without holding memory.
+fn hashing_turns() -> &'static tokio::sync::Semaphore {
+    static TURNS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    TURNS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.clamp(2, 8))
+    })
+}
+
+/// Runs `work` on the blocking pool, so the async workers keep serving other
+/// requests, once `turns` gives it a turn.
+async fn in_turn<T: Send + 'static>(
+    turns: &tokio::sync::Semaphore,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let _turn = turns
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work)
+        .await
+        .expect("password hashing task panicked")
+}
+
+/// Hashing takes tens of milliseconds of CPU and 19 MiB (`hashing_turns`).
 pub async fn hash_password(password: String) -> String {
-    tokio::task::spawn_blocking(move || {
+    in_turn(hashing_turns(), move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
@@ -35,11 +61,10 @@ pub async fn hash_password(password: String) -> String {
             .to_string()
     })
     .await
-    .expect("password hashing task panicked")
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+    in_turn(hashing_turns(), move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 argon2()
@@ -49,7 +74,6 @@ pub async fn verify_password(password: String, hash: String) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
 }
 
 /// A hash to verify against when the email is unknown, so that a wrong email
@@ -205,6 +229,37 @@ pub async fn current_user(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_hashes_run_at_once_than_there_are_turns() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let turns = Arc::new(tokio::sync::Semaphore::new(2));
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..24)
+            .map(|_| {
+                let (turns, running, peak) = (turns.clone(), running.clone(), peak.clone());
+                tokio::spawn(async move {
+                    in_turn(&turns, move || {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(
+            peak.load(Ordering::SeqCst),
+            2,
+            "two at a time, and both used"
+        );
+    }
 
     #[test]
     fn cookie_attributes() {
