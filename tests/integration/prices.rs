@@ -697,6 +697,63 @@ async fn upload(
 }
 
 both_backends!(
+    a_refused_apply_never_waits_for_the_write_lock,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
+        listing(&app, alpha_id, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
+        let good = format!("variant_sku,grade,price_eur,weekly_cap\n{SKU},functional_good,310,\n");
+        let preview: Value = upload(&app, &alpha, good.clone(), "preview", None, false)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let base = preview["base"].as_str().unwrap().to_string();
+
+        // Another writer holds the write lock (on SQLite, the only writer's
+        // turn) and the seller's row (what every grid write takes first).
+        let mut held = app.state.db.write_tx().await.unwrap();
+        sqlx::query("UPDATE sellers SET status = status WHERE id = $1")
+            .bind(alpha_id)
+            .execute(&mut *held)
+            .await
+            .unwrap();
+        assert_eq!(
+            upload(
+                &app,
+                &alpha,
+                good.clone(),
+                "apply",
+                Some("0000000000000000"),
+                false
+            )
+            .await
+            .status(),
+            409,
+            "a stale preview is refused at once"
+        );
+        let bad = format!("variant_sku,grade,price_eur,weekly_cap\n{SKU},functional_good,abc,\n");
+        assert_eq!(
+            upload(&app, &alpha, bad, "apply", Some(&base), false)
+                .await
+                .status(),
+            422,
+            "a file with bad rows is refused at once"
+        );
+        held.rollback().await.unwrap();
+
+        // With the lock free, the good preview applies.
+        assert_eq!(
+            upload(&app, &alpha, good, "apply", Some(&base), false)
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(price_of(&app, alpha_id, SKU, GOOD).await.unwrap().0, 31_000);
+    }
+);
+
+both_backends!(
     csv_round_trip_preview_then_apply_all_or_nothing,
     |backend| async move {
         let app = TestApp::spawn(backend).await;

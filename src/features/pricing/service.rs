@@ -539,18 +539,24 @@ pub async fn apply_import(
             .await
             .map_err(db_error)?
     };
-    let now = state.clock.now_ms();
-    let mut tx = grid_tx(state, ctx.seller_id).await?;
-    let existing = crate::features::pricing::repo::existing(&mut tx, ctx.seller_id)
-        .await
-        .map_err(db_error)?;
+    let stale = || {
+        AppError::Conflict("Your prices changed since this preview (an edit in another tab or another import). Nothing was applied: preview the file again.".into())
+    };
+    // Judged first on a plain read: a bad file or a stale preview is refused
+    // without taking the write lock, which on SQLite is every writer's one
+    // turn (a loop of bogus applies would stall them all).
     let parsed = parsed_file(parsing).await?;
     let rows = parsed.rows.len() + parsed.errors.len();
-    let current = fingerprint(&existing);
-    if current != base {
-        return Err(AppError::Conflict("Your prices changed since this preview (an edit in another tab or another import). Nothing was applied: preview the file again.".into()));
-    }
-    let p = plan(parsed, &ids, &existing, replace_all);
+    let p = {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        let existing = crate::features::pricing::repo::existing(&mut conn, ctx.seller_id)
+            .await
+            .map_err(db_error)?;
+        if fingerprint(&existing) != base {
+            return Err(stale());
+        }
+        plan(parsed, &ids, &existing, replace_all)
+    };
     if !p.errors.is_empty() {
         return Err(AppError::invalid(
             "file",
@@ -559,6 +565,17 @@ pub async fn apply_import(
                 p.errors.len()
             ),
         ));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = grid_tx(state, ctx.seller_id).await?;
+    // The plan holds while the grid is the one it was made against: the
+    // fingerprint names every cell's listing and version, which each write
+    // moves.
+    let existing = crate::features::pricing::repo::existing(&mut tx, ctx.seller_id)
+        .await
+        .map_err(db_error)?;
+    if fingerprint(&existing) != base {
+        return Err(stale());
     }
     crate::features::pricing::repo::apply(
         &state.db,
