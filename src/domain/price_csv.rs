@@ -40,10 +40,57 @@ pub enum FileError {
     MixedSeparators,
 }
 
+/// At most this many bad rows are kept with their reason; all are counted.
+/// A file of millions of bad lines then costs a number, not millions of
+/// strings.
+pub const KEPT_ERRORS: usize = 500;
+
+/// The first `KEPT_ERRORS` bad rows in the order found, and how many there
+/// are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowErrors {
+    first: Vec<RowError>,
+    count: usize,
+}
+
+impl RowErrors {
+    pub fn push(&mut self, e: RowError) {
+        self.count += 1;
+        if self.first.len() < KEPT_ERRORS {
+            self.first.push(e);
+        }
+    }
+
+    pub fn first(&self) -> &[RowError] {
+        &self.first
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Both lists, the first `KEPT_ERRORS` by line. Each was found in line
+    /// order, so the rows each kept hold every one of the first overall.
+    pub fn merge(self, other: RowErrors) -> RowErrors {
+        let mut first = self.first;
+        first.extend(other.first);
+        first.sort_by_key(|e| e.line);
+        first.truncate(KEPT_ERRORS);
+        RowErrors {
+            first,
+            count: self.count + other.count,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Parsed {
     pub rows: Vec<PriceRow>,
-    pub errors: Vec<RowError>,
+    pub errors: RowErrors,
 }
 
 /// Splits one line on `sep`, honouring double quotes ("" is a quote).
@@ -185,7 +232,7 @@ mod tests {
         let line = export_line("iphone-13-128gb", Grade::FunctionalGood, 31_250, Some(20));
         assert_eq!(line, "iphone-13-128gb,functional_good,312.50,20");
         let parsed = parse(&format!("variant_sku,grade,price_eur,weekly_cap\n{line}\n")).unwrap();
-        assert_eq!(parsed.errors, vec![]);
+        assert!(parsed.errors.is_empty());
         assert_eq!(
             parsed.rows,
             vec![PriceRow {
@@ -202,7 +249,7 @@ mod tests {
     fn reads_french_spreadsheets() {
         let text = "\u{feff}variant_sku;grade;price_eur;weekly_cap\r\nIPHONE-13-128GB;FunctionalGood;312,50;\r\n\"ps5-825gb\";functional_used;\"1 199,00\";5\r\n";
         let parsed = parse(text).unwrap();
-        assert_eq!(parsed.errors, vec![]);
+        assert!(parsed.errors.is_empty());
         assert_eq!(parsed.rows[0].sku, "iphone-13-128gb");
         assert_eq!(parsed.rows[0].price_minor, Some(31_250));
         assert_eq!(parsed.rows[0].weekly_cap, None);
@@ -232,11 +279,11 @@ mod tests {
             \"unclosed,functional_good,10,\n";
         let parsed = parse(text).unwrap();
         assert_eq!(parsed.rows.len(), 1);
-        let lines: Vec<usize> = parsed.errors.iter().map(|e| e.line).collect();
+        let lines: Vec<usize> = parsed.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-        assert!(parsed.errors[1].reason.contains("unknown grade"));
-        assert!(parsed.errors[4].reason.contains("5,000"));
-        assert!(parsed.errors[5].reason.contains("whole cents"));
+        assert!(parsed.errors.first()[1].reason.contains("unknown grade"));
+        assert!(parsed.errors.first()[4].reason.contains("5,000"));
+        assert!(parsed.errors.first()[5].reason.contains("whole cents"));
     }
 
     #[test]
@@ -254,5 +301,39 @@ mod tests {
             .map(|i| char::from(b'!' + (i % 90) as u8))
             .collect();
         assert!(parse(&garbage).is_err());
+    }
+
+    #[test]
+    fn a_flood_of_bad_lines_keeps_a_count_not_every_reason() {
+        let mut text = String::from("variant_sku,grade,price_eur,weekly_cap\n");
+        for _ in 0..20_000 {
+            text.push_str("iphone-13-128gb,nonsense,1,\n");
+        }
+        let parsed = parse(&text).unwrap();
+        assert_eq!(parsed.errors.count(), 20_000);
+        assert_eq!(parsed.errors.first().len(), KEPT_ERRORS);
+        assert_eq!(parsed.errors.first()[0].line, 2);
+        assert_eq!(parsed.errors.first()[KEPT_ERRORS - 1].line, KEPT_ERRORS + 1);
+    }
+
+    #[test]
+    fn merged_errors_are_the_first_by_line_of_both() {
+        let mut early = RowErrors::default();
+        let mut late = RowErrors::default();
+        for line in 0..KEPT_ERRORS * 2 {
+            let e = RowError {
+                line,
+                reason: String::new(),
+            };
+            if line % 2 == 0 {
+                early.push(e);
+            } else {
+                late.push(e);
+            }
+        }
+        let both = early.merge(late);
+        assert_eq!(both.count(), KEPT_ERRORS * 2);
+        let lines: Vec<usize> = both.first().iter().map(|e| e.line).collect();
+        assert_eq!(lines, (0..KEPT_ERRORS).collect::<Vec<_>>());
     }
 }

@@ -3,7 +3,7 @@
 //! what the apply step writes.
 
 use super::grade::Grade;
-use super::price_csv::{Parsed, RowError};
+use super::price_csv::{Parsed, RowError, RowErrors};
 use std::collections::HashMap;
 
 /// A cell as the database holds it now.
@@ -55,7 +55,7 @@ pub struct Counts {
 pub struct Plan {
     pub writes: Vec<Planned>,
     pub counts: Counts,
-    pub errors: Vec<RowError>,
+    pub errors: RowErrors,
 }
 
 /// Compares the file with the seller's cells. With `replace_all`, every
@@ -67,21 +67,19 @@ pub fn plan(
     existing: &HashMap<(i64, Grade), Existing>,
     replace_all: bool,
 ) -> Plan {
-    let mut out = Plan {
-        errors: parsed.errors,
-        ..Plan::default()
-    };
+    let mut out = Plan::default();
+    let mut found = RowErrors::default();
     let mut seen: HashMap<(i64, Grade), usize> = HashMap::with_capacity(parsed.rows.len());
     for row in parsed.rows {
         let Some(&variant_id) = variant_ids.get(&row.sku) else {
-            out.errors.push(RowError {
+            found.push(RowError {
                 line: row.line,
                 reason: format!("unknown variant SKU \"{}\"", row.sku),
             });
             continue;
         };
         if let Some(first) = seen.insert((variant_id, row.grade), row.line) {
-            out.errors.push(RowError {
+            found.push(RowError {
                 line: row.line,
                 reason: format!(
                     "{} {} is already on line {first}",
@@ -126,7 +124,7 @@ pub fn plan(
             });
         }
     }
-    out.errors.sort_by_key(|e| e.line);
+    out.errors = parsed.errors.merge(found);
     out
 }
 
@@ -228,7 +226,7 @@ mod tests {
             c-64gb,functional_used,,\n\
             b-64gb,functional_used,30,\n";
         let p = plan(parse(text).unwrap(), &ids, &existing, false);
-        assert_eq!(p.errors, vec![]);
+        assert!(p.errors.is_empty());
         assert_eq!(
             p.counts,
             Counts {
@@ -282,10 +280,10 @@ mod tests {
         let (ids, existing) = setup();
         let text = "variant_sku,grade,price_eur,weekly_cap\nzz-64gb,functional_good,1,\na-64gb,functional_good,2,\nA-64GB,FunctionalGood,3,\nx,nope,1,\n";
         let p = plan(parse(text).unwrap(), &ids, &existing, false);
-        let lines: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
+        let lines: Vec<usize> = p.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 4, 5]);
-        assert!(p.errors[0].reason.contains("unknown variant"));
-        assert!(p.errors[1].reason.contains("already on line 3"));
+        assert!(p.errors.first()[0].reason.contains("unknown variant"));
+        assert!(p.errors.first()[1].reason.contains("already on line 3"));
     }
 
     #[test]

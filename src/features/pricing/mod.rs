@@ -109,7 +109,7 @@ pub struct ImportReport {
 }
 
 /// How many bad rows a report lists (all are counted).
-pub const MAX_LISTED_ERRORS: usize = 500;
+pub const MAX_LISTED_ERRORS: usize = crate::domain::price_csv::KEPT_ERRORS;
 
 /// A price history entry, ready to show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

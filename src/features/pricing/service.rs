@@ -474,6 +474,7 @@ fn report(
         counts: p.counts,
         errors: p
             .errors
+            .first()
             .iter()
             .take(MAX_LISTED_ERRORS)
             .map(|e| RowProblem {
@@ -481,7 +482,7 @@ fn report(
                 reason: e.reason.clone(),
             })
             .collect(),
-        error_count: p.errors.len(),
+        error_count: p.errors.count(),
         base,
         applied,
     }
@@ -518,7 +519,7 @@ pub async fn preview_import(
         .await
         .map_err(db_error)?;
     let parsed = parsed_file(parsing).await?;
-    let rows = parsed.rows.len() + parsed.errors.len();
+    let rows = parsed.rows.len() + parsed.errors.count();
     let p = plan(parsed, &ids, &existing, replace_all);
     Ok(report(&p, rows, fingerprint(&existing), false))
 }
@@ -546,7 +547,7 @@ pub async fn apply_import(
     // without taking the write lock, which on SQLite is every writer's one
     // turn (a loop of bogus applies would stall them all).
     let parsed = parsed_file(parsing).await?;
-    let rows = parsed.rows.len() + parsed.errors.len();
+    let rows = parsed.rows.len() + parsed.errors.count();
     let p = {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         let existing = crate::features::pricing::repo::existing(&mut conn, ctx.seller_id)
@@ -562,7 +563,7 @@ pub async fn apply_import(
             "file",
             format!(
                 "{} rows have problems; nothing was applied. Fix them and preview again.",
-                p.errors.len()
+                p.errors.count()
             ),
         ));
     }
