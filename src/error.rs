@@ -87,6 +87,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// An id as a form posts it (a flattened form reaches serde as text);
+    /// one that does not read is a bad request: "not {what}".
+    #[cfg(feature = "ssr")]
+    pub fn posted_id<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, AppError> {
+        text.parse()
+            .map_err(|_| AppError::BadRequest(format!("not {what}")))
+    }
+
     pub fn invalid(field: &str, message: impl std::fmt::Display) -> AppError {
         let mut errors = FieldErrors::new();
         errors.add(field, message);

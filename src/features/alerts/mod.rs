@@ -95,10 +95,7 @@ pub async fn change_alert(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let id: i64 = form
-        .id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not an alert".into()))?;
+    let id: i64 = AppError::posted_id(&form.id, "an alert")?;
     crate::features::alerts::service::change(&g.state, g.user()?.id, id, &form.to).await
 }
 

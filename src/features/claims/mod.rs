@@ -80,10 +80,7 @@ pub async fn open_claim(
 ) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let trade_in_id: TradeInId = form
-        .trade_in_id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
+    let trade_in_id: TradeInId = AppError::posted_id(&form.trade_in_id, "a trade-in")?;
     let id = crate::features::claims::service::open(
         &g.state,
         g.user()?,
@@ -184,7 +181,7 @@ pub async fn post_claim_message(
 ) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let claim_id = parse_claim_id(&form.claim_id)?;
+    let claim_id = AppError::posted_id::<ClaimId>(&form.claim_id, "a claim")?;
     crate::features::claims::service::post(&g.state, g.user()?, claim_id, &form.body).await
 }
 
@@ -205,7 +202,7 @@ pub async fn resolve_claim(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let claim_id = parse_claim_id(&form.claim_id)?;
+    let claim_id = AppError::posted_id::<ClaimId>(&form.claim_id, "a claim")?;
     crate::features::claims::service::resolve(
         &g.state,
         g.user()?.id,
@@ -214,13 +211,6 @@ pub async fn resolve_claim(
         &form.note,
     )
     .await
-}
-
-/// A claim's id as posted by its page's forms (a hidden field).
-#[cfg(feature = "ssr")]
-fn parse_claim_id(text: &str) -> Result<ClaimId, AppError> {
-    text.parse()
-        .map_err(|_| AppError::BadRequest("not a claim".into()))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

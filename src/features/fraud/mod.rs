@@ -75,10 +75,7 @@ pub async fn review_payout(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let trade_in_id: TradeInId = form
-        .trade_in_id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
+    let trade_in_id: TradeInId = AppError::posted_id(&form.trade_in_id, "a trade-in")?;
     let release = match form.decision.as_str() {
         "release" => true,
         "block" => false,

@@ -90,10 +90,7 @@ pub async fn load_ops_dashboard(
     // argument itself.
     let seller = match query.seller.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(
-            s.parse::<i64>()
-                .map_err(|_| AppError::BadRequest("not a refurbisher".into()))?,
-        ),
+        Some(s) => Some(AppError::posted_id::<i64>(s, "a refurbisher")?),
     };
     let r = crate::features::kpis::service::request(
         g.now_ms(),

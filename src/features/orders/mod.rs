@@ -367,9 +367,7 @@ pub async fn inspect_order(
         screen,
         body,
     } = form;
-    let id: TradeInId = id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not an order".into()))?;
+    let id: TradeInId = AppError::posted_id(&id, "an order")?;
     let user = g.user()?.id;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
     let mut errors = FieldErrors::new();
@@ -448,10 +446,7 @@ pub async fn order_action(#[server(flatten)] form: OrderStepForm) -> Result<(), 
         .parse()
         .map_err(|_| AppError::BadRequest("unknown action".into()))?;
     let (seller_id, _) = order_flow::seller_of(&g.state, user).await?;
-    let id: TradeInId = form
-        .id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not an order".into()))?;
+    let id: TradeInId = AppError::posted_id(&form.id, "an order")?;
     match step {
         OrderStep::Validate => order_flow::validate(&g.state, seller_id, user, id).await,
         OrderStep::ConfirmPayment => {
@@ -520,10 +515,7 @@ pub async fn ops_decide_suspended(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let id: TradeInId = form
-        .id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
+    let id: TradeInId = AppError::posted_id(&form.id, "a trade-in")?;
     let resume = match form.decision.as_str() {
         "resume" => true,
         "return" => false,

@@ -59,10 +59,7 @@ pub async fn set_seller_suspended(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let seller_id: i64 = form
-        .seller_id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not a refurbisher".into()))?;
+    let seller_id: i64 = AppError::posted_id(&form.seller_id, "a refurbisher")?;
     let action = crate::domain::seller::QualityAction::parse(&form.suspend)
         .ok_or_else(|| AppError::invalid("suspend", "Suspend or reinstate."))?;
     crate::features::quality::service::set_suspended(

@@ -175,10 +175,7 @@ pub async fn decide_seller(
     use crate::features::sellers::service::{decide, Decision};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let seller_id: i64 = form
-        .seller_id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not a refurbisher".into()))?;
+    let seller_id: i64 = AppError::posted_id(&form.seller_id, "a refurbisher")?;
     let decision = match form.decision.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,

@@ -217,10 +217,7 @@ pub async fn answer_counter_offer(
 ) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
-    let id: TradeInId = form
-        .id
-        .parse()
-        .map_err(|_| AppError::BadRequest("not a trade-in".into()))?;
+    let id: TradeInId = AppError::posted_id(&form.id, "a trade-in")?;
     let accept = match form.answer.as_str() {
         "accept" => true,
         "decline" => false,
