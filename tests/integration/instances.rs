@@ -36,6 +36,19 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// `count` free ports in a row, for the cluster script (a balancer's port,
+/// its instances on the ones after it). Taken below Linux's ephemeral range
+/// (32768 and up), where the other tests' `free_port` and outgoing
+/// connections never land, so a neighbour cannot take one in between.
+fn free_port_run(count: u16) -> u16 {
+    (20_000..32_000)
+        .step_by(usize::from(count))
+        .find(|&base| {
+            (base..base + count).all(|p| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok())
+        })
+        .expect("a run of free ports below the ephemeral range")
+}
+
 impl Instance {
     /// Starts the binary on `db`, with its own data folder under `dir` and
     /// the mail folder every instance shares.
@@ -625,7 +638,7 @@ async fn the_cluster_script_balances_and_outlives_an_instance() {
     within_limit(async {
         let db = TestDb::create(Backend::Postgres).await;
         let dir = db.dir.join("cluster");
-        let port = free_port();
+        let port = free_port_run(8);
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/cluster.sh");
         let run = |args: &[&str]| {
             let out = Command::new("bash")
