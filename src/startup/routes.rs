@@ -133,6 +133,9 @@ pub fn router(state: AppState) -> Router {
                 .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost: an id sent by the client would otherwise be kept, and
+        // land in the logs and on error pages as if this server had made it.
+        .layer(axum::middleware::map_request(security::drop_client_request_id))
         .with_state(state)
 }
 

@@ -12,13 +12,17 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Where to go after signing in: only paths on this site, so a crafted link
-/// cannot bounce a person to another site ("open redirect").
+/// cannot bounce a person to another site ("open redirect"). Browsers drop
+/// tabs and newlines anywhere in an address and read `\\` as `/`, so
+/// `/<TAB>/evil.example` is `//evil.example` to them: only visible ASCII
+/// without a backslash is taken, which is all a path of ours ever holds
+/// (anything else arrives percent-encoded).
 pub fn safe_next(next: Option<&str>) -> String {
     match next.map(str::trim) {
         Some(p)
             if p.starts_with('/')
                 && !p.starts_with("//")
-                && !p.starts_with("/\\")
+                && p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
                 && !p.contains("://")
                 && p.len() <= 512 =>
         {
@@ -42,6 +46,13 @@ mod tests {
             "/\\evil.example",
             "javascript:alert(1)",
             "",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{a0}/evil.example",
+            "/a\\evil",
         ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }

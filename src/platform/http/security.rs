@@ -136,6 +136,14 @@ pub async fn security_headers(
     res
 }
 
+/// Request ids are this server's own (a fresh UUID each, set next): one
+/// taken from the client could forge or collide with another request's
+/// reference in the logs.
+pub async fn drop_client_request_id(mut req: Request) -> Request {
+    req.headers_mut().remove("x-request-id");
+    req
+}
+
 /// Server functions answer every error with 500; this gives each error the
 /// status its meaning deserves (401, 403, 422, 429...). Plain form posts are
 /// redirects by then and are left alone.
