@@ -3,10 +3,16 @@
 //! (French and German Excel), quoted fields, a byte-order mark, CRLF. Every
 //! bad row is reported with its line number and reason; nothing is applied
 //! here (the caller previews, then applies all-or-nothing).
+//!
+//! Fields are read by `csv_core` one line at a time rather than by a reader
+//! of the whole file: a stray quote from a spreadsheet then spoils its own
+//! line, reported with its number, where a whole-file reader would carry the
+//! quoted field on through every line after it and report one bad row.
 
 use super::catalog::is_slug;
 use super::grade::Grade;
 use super::listing_price::{parse_price, PriceError};
+use super::money::Money;
 
 pub const HEADER: [&str; 4] = ["variant_sku", "grade", "price_eur", "weekly_cap"];
 pub const MAX_WEEKLY_CAP: i64 = 100_000;
@@ -93,32 +99,60 @@ pub struct Parsed {
     pub errors: RowErrors,
 }
 
-/// Splits one line on `sep`, honouring double quotes ("" is a quote).
-fn split(line: &str, sep: char) -> Result<Vec<String>, &'static str> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (false, '"') if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            (false, c) if c == sep => fields.push(std::mem::take(&mut field)),
-            (_, c) => field.push(c),
+/// The fields of one line at a time, trimmed. One parser and its buffers
+/// serve every line of a file.
+struct Fields {
+    reader: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Fields {
+    fn new(sep: u8) -> Fields {
+        Fields {
+            // Only `\n` ends a record, and lines come without it: a lone
+            // `\r` inside a line stays a character of its field.
+            reader: csv_core::ReaderBuilder::new()
+                .delimiter(sep)
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            out: vec![0; 256],
+            ends: vec![0; 8],
         }
     }
-    if quoted {
-        return Err("a quote is not closed");
+
+    fn split(&mut self, line: &str) -> Vec<String> {
+        use csv_core::ReadRecordResult as Read;
+        self.reader.reset();
+        let mut input = line.as_bytes();
+        let (mut written, mut fields) = (0, 0);
+        loop {
+            let (read, taken, out, ends) =
+                self.reader
+                    .read_record(input, &mut self.out[written..], &mut self.ends[fields..]);
+            input = &input[taken..];
+            written += out;
+            fields += ends;
+            match read {
+                // The next call passes the empty rest, which ends the record.
+                Read::InputEmpty => {}
+                Read::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                Read::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                Read::Record | Read::End => break,
+            }
+        }
+        let mut start = 0;
+        self.ends[..fields]
+            .iter()
+            .map(|&end| {
+                let field = String::from_utf8_lossy(&self.out[start..end])
+                    .trim()
+                    .to_string();
+                start = end;
+                field
+            })
+            .collect()
     }
-    fields.push(field);
-    Ok(fields.into_iter().map(|f| f.trim().to_string()).collect())
 }
 
 pub fn parse(text: &str) -> Result<Parsed, FileError> {
@@ -134,8 +168,9 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
         (false, true) => ';',
         _ => ',',
     };
-    let names: Vec<String> = split(header, sep)
-        .unwrap_or_default()
+    let mut splitter = Fields::new(sep as u8);
+    let names: Vec<String> = splitter
+        .split(header)
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
@@ -146,18 +181,18 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
     for (index, raw) in lines {
         let line = index + 1;
         let mut fail = |reason: String| parsed.errors.push(RowError { line, reason });
-        let fields = match split(raw, sep) {
-            Ok(f) => f,
-            Err(why) => {
-                fail(why.to_string());
-                continue;
-            }
-        };
+        let fields = splitter.split(raw);
         if fields.len() != 4 {
-            fail(format!(
-                "expected 4 fields separated by '{sep}', found {}",
-                fields.len()
-            ));
+            // An odd number of quotes: one was opened and never closed,
+            // which took the rest of the line into one field.
+            fail(if raw.matches('"').count() % 2 == 1 {
+                "a quote is not closed".to_string()
+            } else {
+                format!(
+                    "expected 4 fields separated by '{sep}', found {}",
+                    fields.len()
+                )
+            });
             continue;
         }
         let sku = fields[0].to_ascii_lowercase();
@@ -212,15 +247,14 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
     Ok(parsed)
 }
 
-/// One CSV line for export, in the canonical comma format.
-pub fn export_line(sku: &str, grade: Grade, price_minor: i64, weekly_cap: Option<i64>) -> String {
-    format!(
-        "{sku},{},{}.{:02},{}",
-        grade.code(),
-        price_minor / 100,
-        price_minor % 100,
-        weekly_cap.map(|c| c.to_string()).unwrap_or_default()
-    )
+/// One row for export, in `HEADER`'s order and the form `parse` reads back.
+pub fn export_row(sku: &str, grade: Grade, price: Money, weekly_cap: Option<i64>) -> [String; 4] {
+    [
+        sku.to_string(),
+        grade.code().to_string(),
+        price.field_text(),
+        weekly_cap.map(|c| c.to_string()).unwrap_or_default(),
+    ]
 }
 
 #[cfg(test)]
@@ -229,7 +263,13 @@ mod tests {
 
     #[test]
     fn reads_the_export_format_back() {
-        let line = export_line("iphone-13-128gb", Grade::FunctionalGood, 31_250, Some(20));
+        let line = export_row(
+            "iphone-13-128gb",
+            Grade::FunctionalGood,
+            Money::eur(31_250),
+            Some(20),
+        )
+        .join(",");
         assert_eq!(line, "iphone-13-128gb,functional_good,312.50,20");
         let parsed = parse(&format!("variant_sku,grade,price_eur,weekly_cap\n{line}\n")).unwrap();
         assert!(parsed.errors.is_empty());
@@ -284,6 +324,28 @@ mod tests {
         assert!(parsed.errors.first()[1].reason.contains("unknown grade"));
         assert!(parsed.errors.first()[4].reason.contains("5,000"));
         assert!(parsed.errors.first()[5].reason.contains("whole cents"));
+        assert_eq!(parsed.errors.first()[9].reason, "a quote is not closed");
+    }
+
+    #[test]
+    fn a_stray_quote_spoils_its_own_line_only() {
+        let text = "variant_sku,grade,price_eur,weekly_cap\n\
+            \"ok-64gb,functional_good,10,\n\
+            ok-64gb,functional_good,\"1,5\",\"\"\"\"\n\
+            ok-128gb,functional_good,\"12\",\"3\"\n";
+        let parsed = parse(text).unwrap();
+        let lines: Vec<usize> = parsed.errors.first().iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![2, 3], "{:?}", parsed.errors);
+        assert_eq!(parsed.errors.first()[0].reason, "a quote is not closed");
+        assert!(
+            parsed.errors.first()[1].reason.starts_with("weekly cap"),
+            "a quoted separator stays in its field, and a doubled quote is a quote: {:?}",
+            parsed.errors.first()[1]
+        );
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(parsed.rows[0].line, 4);
+        assert_eq!(parsed.rows[0].price_minor, Some(1_200));
+        assert_eq!(parsed.rows[0].weekly_cap, Some(3));
     }
 
     #[test]

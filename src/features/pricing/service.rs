@@ -7,6 +7,7 @@ use crate::domain::catalog::{full_name, storage_label};
 use crate::domain::dates::{previous_month_ms, week_start_ms};
 use crate::domain::grade::Grade;
 use crate::domain::listing_price::{far_above_market, market_position};
+use crate::domain::money::Money;
 use crate::domain::offer::{Candidate, Ineligible};
 use crate::domain::price_csv;
 use crate::domain::price_import::{fingerprint, plan};
@@ -607,12 +608,10 @@ pub async fn export_csv(state: &AppState, ctx: &SellerCtx) -> Result<String, App
     let rows = crate::features::pricing::repo::export(&mut conn, ctx.seller_id)
         .await
         .map_err(db_error)?;
-    let mut out = String::with_capacity(40 * (rows.len() + 1));
-    out.push_str(&price_csv::HEADER.join(","));
-    out.push('\n');
+    let mut file = crate::platform::csv::CsvFile::new();
+    file.row(price_csv::HEADER);
     for (sku, grade, price, cap) in rows {
-        out.push_str(&price_csv::export_line(&sku, grade, price, cap));
-        out.push('\n');
+        file.row(price_csv::export_row(&sku, grade, Money::eur(price), cap));
     }
-    Ok(out)
+    Ok(file.finish())
 }
