@@ -39,10 +39,13 @@ impl ClaimKind {
         }
     }
 
-    /// Whether the claim makes sense for a trade-in in this state.
+    /// Whether the claim makes sense for a trade-in in this state. A
+    /// parcel can only be lost once the carrier has it: before its first
+    /// scan it is still with the consumer, and compensating then would pay
+    /// for a device that was never sent.
     pub fn allowed_in(self, s: State) -> bool {
         match self {
-            ClaimKind::ParcelLost => matches!(s, State::LabelIssued | State::Shipped),
+            ClaimKind::ParcelLost => s == State::Shipped,
             ClaimKind::CounterOfferDisputed => {
                 matches!(s, State::CounterOffered | State::ReturnRequested)
             }
@@ -100,7 +103,7 @@ impl Outcome {
     /// The outcomes open for a claim of this kind on a trade-in in `s`.
     pub fn allowed(kind: ClaimKind, s: State) -> Vec<Outcome> {
         let mut out = match kind {
-            ClaimKind::ParcelLost if matches!(s, State::LabelIssued | State::Shipped) => {
+            ClaimKind::ParcelLost if s == State::Shipped => {
                 vec![Outcome::Compensate]
             }
             ClaimKind::CounterOfferDisputed if s == State::CounterOffered => {
@@ -124,6 +127,14 @@ mod tests {
     #[test]
     fn claims_and_outcomes_follow_the_state() {
         assert!(ClaimKind::ParcelLost.allowed_in(State::Shipped));
+        assert!(
+            !ClaimKind::ParcelLost.allowed_in(State::LabelIssued),
+            "not sent yet"
+        );
+        assert_eq!(
+            Outcome::allowed(ClaimKind::ParcelLost, State::LabelIssued),
+            vec![Outcome::Refuse]
+        );
         assert!(
             !ClaimKind::ParcelLost.allowed_in(State::Received),
             "it arrived"

@@ -115,10 +115,10 @@ pub const TRANSITIONS: &[(Action, State, State, &[Actor])] = &[
         Returned,
         &[System, Seller],
     ),
-    // Customer care (claims), operations only.
-    (DeclareLost, LabelIssued, Lost, &[Ops]),
+    // Customer care (claims): operations decide, and the queue pays a
+    // compensation. Only a parcel the carrier has can be lost.
     (DeclareLost, Shipped, Lost, &[Ops]),
-    (Compensate, Lost, Paid, &[Ops]),
+    (Compensate, Lost, Paid, &[Ops, System]),
     (OverruleCounterOffer, CounterOffered, Validated, &[Ops]),
     (OverruleCounterOffer, ReturnRequested, Validated, &[Ops]),
     (ReturnDevice, CounterOffered, ReturnRequested, &[Ops]),
@@ -229,14 +229,29 @@ pub fn action_label(a: Action) -> &'static str {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CounterOfferError {
+    #[error("a counter-offer is in the accepted price's currency")]
+    Currency,
+    #[error("a counter-offer must be lower than the accepted price")]
+    NotLower,
+    #[error(
+        "a counter-offer is at least {}: below that, send the device back instead",
+        super::offer::MIN_OFFER
+    )]
+    TooLow,
+}
+
 /// A counter-offer must lower the price: money never goes up after one.
-pub fn check_counter_offer(locked: Money, proposed: Money) -> Result<(), &'static str> {
+/// Nor does it go below the smallest offer the marketplace makes: a device
+/// worth less goes back to its owner, it is not bought for nothing.
+pub fn check_counter_offer(locked: Money, proposed: Money) -> Result<(), CounterOfferError> {
     if proposed.currency() != locked.currency() {
-        Err("a counter-offer is in the accepted price's currency")
+        Err(CounterOfferError::Currency)
     } else if proposed.minor() >= locked.minor() {
-        Err("a counter-offer must be lower than the accepted price")
-    } else if proposed.minor() < 0 {
-        Err("a price cannot be negative")
+        Err(CounterOfferError::NotLower)
+    } else if proposed.minor() < super::offer::MIN_OFFER.minor() {
+        Err(CounterOfferError::TooLow)
     } else {
         Ok(())
     }
@@ -418,6 +433,23 @@ mod tests {
         assert!(check_counter_offer(eur(10_000), eur(9_999)).is_ok());
         assert!(check_counter_offer(eur(10_000), eur(10_000)).is_err());
         assert!(check_counter_offer(eur(10_000), eur(12_000)).is_err());
-        assert!(check_counter_offer(eur(10_000), eur(-1)).is_err());
+        assert_eq!(
+            check_counter_offer(eur(10_000), eur(-1)),
+            Err(CounterOfferError::TooLow)
+        );
+        assert_eq!(
+            check_counter_offer(eur(10_000), eur(0)),
+            Err(CounterOfferError::TooLow),
+            "nothing is not a price"
+        );
+        assert_eq!(
+            check_counter_offer(eur(10_000), eur(99)),
+            Err(CounterOfferError::TooLow)
+        );
+        assert!(check_counter_offer(eur(10_000), eur(100)).is_ok());
+        assert_eq!(
+            CounterOfferError::TooLow.to_string(),
+            "a counter-offer is at least €1.00: below that, send the device back instead"
+        );
     }
 }

@@ -25,6 +25,19 @@ pub fn registry(lease: Duration) -> Jobs {
     Jobs::builder()
         .on(mail::JOB, mail::deliver)
         .on(alerts::service::WEBHOOK_JOB, alerts::service::push_webhook)
+        // A lost parcel's compensation, until the provider has taken it.
+        .on(
+            orders::service::PAY_COMPENSATION_JOB,
+            |state, job| async move {
+                let id = job
+                    .key
+                    .parse::<crate::domain::ids::TradeInId>()
+                    .map_err(failed)?;
+                orders::service::pay_compensation(&state, id)
+                    .await
+                    .map_err(failed)
+            },
+        )
         // Expiry warnings, expiries and counter-offer timeouts.
         .every(DEADLINES, MINUTE_MS, |state, _| async move {
             let report = trade_ins::service::run_deadlines(&state)

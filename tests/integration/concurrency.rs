@@ -342,6 +342,12 @@ both_backends!(
         )
         .await;
         let id = redirected_id(&res).to_string();
+        assert_eq!(
+            app.call(&client, "mark_shipped", &[("id", &id)])
+                .await
+                .status(),
+            200
+        );
         let barrier = Arc::new(Barrier::new(8));
         let opens = (0..8).map(|_| {
             let (barrier, client, id, app) = (barrier.clone(), client.clone(), id.clone(), &app);

@@ -821,6 +821,7 @@ both_backends!(fraud_rules_fire_on_their_facts, |backend| async move {
         &mut tx,
         tradein::domain::ids::TradeInId(ids[0]),
         Some("490154203237518"),
+        |_: &str| Vec::new(),
         START_MS,
     )
     .await
@@ -1050,6 +1051,27 @@ both_backends!(
             .status(),
             422
         );
+        // Not lost before the carrier has it.
+        assert_eq!(
+            app.call(
+                &consumer,
+                "open_claim",
+                &[
+                    ("trade_in_id", &ids),
+                    ("kind", "parcel_lost"),
+                    ("message", "Posted 10 days ago, tracking has not moved."),
+                ]
+            )
+            .await
+            .status(),
+            422
+        );
+        assert_eq!(
+            app.call(&consumer, "mark_shipped", &[("id", &ids)])
+                .await
+                .status(),
+            200
+        );
         let other = customer(&app, "mallory@example.com").await;
         assert_eq!(
             app.call(
@@ -1235,6 +1257,205 @@ both_backends!(
             view["customer_email"], "",
             "only ops see the consumer's email"
         );
+        app.stop().await;
+    }
+);
+
+both_backends!(
+    claims_never_pay_past_a_hold_and_void_a_return_they_overrule,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller_client, s) = seller_with_login(&app, "Alpha Refurb").await;
+        listing(&app, s, SKU, Grade::FunctionalGood, 31_200, 1_000).await;
+        listing(&app, s, SKU, Grade::FunctionalCracked, 15_000, 1_000).await;
+        let consumer = customer(&app, "jane@example.com").await;
+        let ops = ops_client(&app).await;
+        let open_claim = |id: String, kind: &'static str| {
+            let (app, consumer) = (&app, &consumer);
+            async move {
+                let res = app
+                    .call(
+                        consumer,
+                        "open_claim",
+                        &[
+                            ("trade_in_id", id.as_str()),
+                            ("kind", kind),
+                            ("message", "Something is wrong with this one."),
+                        ],
+                    )
+                    .await;
+                assert_eq!(res.status(), 200, "{kind}");
+                let claim: i64 = sqlx::query_scalar(
+                    "SELECT id FROM claims WHERE trade_in_id = $1 AND state = 'open'",
+                )
+                .bind(id.parse::<i64>().unwrap())
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+                claim.to_string()
+            }
+        };
+
+        // A lost parcel on a trade-in whose payout is held for fraud review:
+        // compensating would pay past the hold, so nothing happens.
+        let lost = redirected_id(
+            &confirm(
+                &app,
+                &consumer,
+                &confirm_form(&imei(11), 31_200, "key-hold-0000000001"),
+            )
+            .await,
+        );
+        let lost_s = lost.to_string();
+        app.call(&consumer, "mark_shipped", &[("id", &lost_s)])
+            .await;
+        exec(
+            &app,
+            &format!("UPDATE trade_ins SET payout_hold = 'held' WHERE id = {lost}"),
+        )
+        .await;
+        let claim = open_claim(lost_s.clone(), "parcel_lost").await;
+        let res = app
+            .call(
+                &ops,
+                "claim_resolve",
+                &[
+                    ("claim_id", &claim),
+                    ("outcome", "compensate"),
+                    ("note", "The carrier lost it; we pay the agreed price."),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 409, "{:?}", res.text().await);
+        assert_eq!(state_of(&app, lost).await, "shipped");
+        let payouts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM payouts WHERE trade_in_id = $1")
+                .bind(lost)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(payouts, 0);
+        let claim_state: String = sqlx::query_scalar("SELECT state FROM claims WHERE id = $1")
+            .bind(claim.parse::<i64>().unwrap())
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(claim_state, "open", "the whole decision is undone");
+
+        // Released, the same decision pays.
+        exec(
+            &app,
+            &format!("UPDATE trade_ins SET payout_hold = 'released' WHERE id = {lost}"),
+        )
+        .await;
+        let res = app
+            .call(
+                &ops,
+                "claim_resolve",
+                &[
+                    ("claim_id", &claim),
+                    ("outcome", "compensate"),
+                    ("note", "The carrier lost it; we pay the agreed price."),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        assert_eq!(state_of(&app, lost).await, "paid");
+
+        // A declined counter-offer sends the device back; operations then
+        // side with the consumer and pay the original price: the device
+        // stays, so its return label must stop working.
+        let device = imei(12);
+        let disputed = redirected_id(
+            &confirm(
+                &app,
+                &consumer,
+                &confirm_form(&device, 31_200, "key-hold-0000000002"),
+            )
+            .await,
+        );
+        let disputed_s = disputed.to_string();
+        app.call(
+            &seller_client,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, disputed).await)],
+        )
+        .await;
+        app.call(
+            &seller_client,
+            "inspect_order",
+            &[
+                ("id", disputed_s.as_str()),
+                ("imei_found", &device),
+                ("works", "yes"),
+                ("screen", "cracked"),
+                ("body", "flawless"),
+            ],
+        )
+        .await;
+        let res = upload_counter_offer(
+            &app,
+            &seller_client,
+            disputed,
+            "120",
+            &["screen"],
+            vec![("p.png", photo_fixture("text.png"))],
+        )
+        .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(
+            app.call(
+                &consumer,
+                "answer_counter_offer",
+                &[("id", disputed_s.as_str()), ("answer", "decline")],
+            )
+            .await
+            .status(),
+            200
+        );
+        let return_label = format!("/trade-ins/{disputed}/return-label.pdf");
+        assert_eq!(
+            consumer
+                .get(app.url(&return_label))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let claim = open_claim(disputed_s.clone(), "counter_offer_disputed").await;
+        let res = app
+            .call(
+                &ops,
+                "claim_resolve",
+                &[
+                    ("claim_id", &claim),
+                    ("outcome", "pay_original"),
+                    ("note", "The photos do not show the crack claimed."),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        assert_eq!(state_of(&app, disputed).await, "validated");
+        for client in [&consumer, &seller_client, &ops] {
+            assert_eq!(
+                client
+                    .get(app.url(&return_label))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                410,
+                "a voided return label is refused to everyone"
+            );
+        }
+        let amount: i64 =
+            sqlx::query_scalar("SELECT amount_minor FROM payouts WHERE trade_in_id = $1")
+                .bind(disputed)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(amount, 31_200, "the original price");
         app.stop().await;
     }
 );

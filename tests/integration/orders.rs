@@ -215,6 +215,13 @@ both_backends!(
                 vec![("p.png", png.clone())],
                 "fractional cents",
             ),
+            ("0", vec!["screen"], vec![("p.png", png.clone())], "nothing"),
+            (
+                "0.99",
+                vec!["screen"],
+                vec![("p.png", png.clone())],
+                "below the smallest offer",
+            ),
         ] {
             let res = upload_counter_offer(&app, &seller, id, price, &reasons, photos).await;
             assert_eq!(res.status(), 303, "{why}");

@@ -15,7 +15,6 @@ use crate::features::trade_ins::emails;
 use crate::features::trade_ins::service::{return_device, transition_error};
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
-use crate::platform::payouts::PayoutOrder;
 use crate::platform::state::AppState;
 
 // What other features run on their own connection, inside their own transaction.
@@ -217,32 +216,26 @@ pub async fn resolve(
             )
         })?;
     let now = state.clock.now_ms();
-    match outcome {
-        Outcome::Refuse => {}
-        Outcome::ReturnDevice => {
-            if let Some(tx) = return_device(
-                state,
-                &t,
-                Action::ReturnDevice,
-                Actor::Ops,
-                Some(ops_user),
-                &note,
-            )
+    let changed_meanwhile = || AppError::Conflict("This trade-in changed meanwhile.".into());
+    // Calls to the outside world come first, each safe to repeat (a return
+    // label's number; a payout the provider knows by its id). Everything
+    // the decision changes is then written in one transaction with the
+    // claim's own resolution, so a crash leaves all of it or none.
+    let mut tx = match outcome {
+        Outcome::Refuse => state.db.write_tx().await.map_err(db_error)?,
+        Outcome::ReturnDevice => return_device(
+            state,
+            &t,
+            Action::ReturnDevice,
+            Actor::Ops,
+            Some(ops_user),
+            &note,
+        )
+        .await?
+        .ok_or_else(changed_meanwhile)?,
+        Outcome::PayNow => crate::features::orders::service::pay(state, &t, ops_user, Actor::Ops)
             .await?
-            {
-                tx.commit().await.map_err(db_error)?;
-            }
-        }
-        Outcome::PayNow => {
-            crate::features::orders::service::confirm_payment_as(
-                state,
-                t.seller_id,
-                ops_user,
-                t.id,
-                Actor::Ops,
-            )
-            .await?;
-        }
+            .ok_or_else(changed_meanwhile)?,
         Outcome::PayOriginal => {
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
             crate::features::trade_ins::service::transition(
@@ -257,6 +250,13 @@ pub async fn resolve(
             )
             .await
             .map_err(transition_error)?;
+            // The device stays with the refurbisher: the free return label
+            // the consumer was given must not ship it back as well.
+            if t.state == State::ReturnRequested {
+                crate::features::trade_ins::service::cancel_return(&mut tx, t.id, now)
+                    .await
+                    .map_err(db_error)?;
+            }
             crate::features::orders::service::stamp(&mut tx, t.id, "validated_at", now)
                 .await
                 .map_err(db_error)?;
@@ -281,12 +281,13 @@ pub async fn resolve(
             )
             .await
             .map_err(db_error)?;
-            tx.commit().await.map_err(db_error)?;
+            tx
         }
         Outcome::Compensate => {
-            // Declared lost and the payout created first; then the money is
-            // sent and the trade-in marked paid.
+            // Declared lost with its payout, and the payment queued; it is
+            // sent right after the commit below, or by the queue.
             let mut tx = state.db.write_tx().await.map_err(db_error)?;
+            crate::features::fraud::service::ensure_payable(&mut tx, t.id).await?;
             crate::features::trade_ins::service::transition(
                 &mut tx,
                 t.id,
@@ -311,65 +312,10 @@ pub async fn resolve(
             )
             .await
             .map_err(db_error)?;
-            tx.commit().await.map_err(db_error)?;
-            let payout = crate::features::orders::service::payout(state.db.pool(), t.id)
-                .await
-                .map_err(db_error)?
-                .ok_or_else(|| db_error("compensation without payout"))?;
-            let provider_ref = state
-                .payouts
-                .send(&PayoutOrder {
-                    payout_id: payout.id,
-                    amount: payout.amount,
-                    trade_in_reference: &t.reference,
-                })
-                .await
-                .map_err(|e| {
-                    AppError::Conflict(format!("the compensation could not be sent: {e}"))
-                })?;
-            let mut tx = state.db.write_tx().await.map_err(db_error)?;
-            crate::features::trade_ins::service::transition(
-                &mut tx,
-                t.id,
-                State::Lost,
-                Action::Compensate,
-                Actor::Ops,
-                Some(ops_user),
-                &provider_ref,
-                now,
-            )
-            .await
-            .map_err(transition_error)?;
-            crate::features::orders::service::mark_payout_sent(
-                &mut tx,
-                payout.id,
-                &provider_ref,
-                now,
-            )
-            .await
-            .map_err(db_error)?;
-            crate::features::orders::service::stamp(&mut tx, t.id, "paid_at", now)
-                .await
-                .map_err(db_error)?;
-            enqueue(
-                &mut tx,
-                &t.customer_email,
-                &emails::paid(
-                    &state.config.public_url,
-                    t.id,
-                    &t.reference,
-                    payout.amount,
-                    &payout.iban_masked,
-                ),
-                Some(t.id),
-                now,
-            )
-            .await
-            .map_err(db_error)?;
-            tx.commit().await.map_err(db_error)?;
+            crate::features::orders::service::queue_compensation(&mut tx, t.id, now).await?;
+            tx
         }
-    }
-    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    };
     if !crate::features::claims::repo::resolve(
         &mut *tx,
         claim_id,
@@ -429,5 +375,11 @@ pub async fn resolve(
         outcome = outcome.code(),
         "claim resolved"
     );
+    if outcome == Outcome::Compensate {
+        // The queued job retries what fails here (a provider that is down).
+        if let Err(e) = crate::features::orders::service::pay_compensation(state, t.id).await {
+            tracing::warn!(trade_in_id = t.id.get(), error = %e, "compensation not sent yet; queued");
+        }
+    }
     Ok(())
 }

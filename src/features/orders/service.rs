@@ -205,7 +205,8 @@ pub async fn inspect(
     )
     .await
     .map_err(db_error)?;
-    crate::features::fraud::service::check(&mut tx, id, Some(&found_imei), now).await?;
+    crate::features::fraud::service::check(&mut tx, &state.secret, id, Some(&found_imei), now)
+        .await?;
 
     let suspend_for = match (&t.imei, &imei_found) {
         (Some(declared), Some(seen)) if declared != seen.as_str() => {
@@ -401,8 +402,8 @@ pub async fn counter_offer(
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     let mut errors = crate::error::FieldErrors::new();
-    if let Err(m) = check_counter_offer(t.price, price) {
-        errors.add("price", m);
+    if let Err(e) = check_counter_offer(t.price, price) {
+        errors.add("price", e.to_string());
     }
     if reasons.is_empty() {
         errors.add("reasons", "choose at least one reason");
@@ -663,32 +664,37 @@ pub async fn return_delivered(
     tx.commit().await.map_err(db_error)
 }
 
-/// The refurbisher confirms it paid. The provider is asked first with the
-/// payout id as idempotency key; then, in one transaction, the payout moves
-/// to sent and the trade-in to paid, each guarded by its current state, so
-/// retries and concurrent clicks pay once.
+/// The refurbisher confirms it paid (see `pay`).
 pub async fn confirm_payment(
     state: &AppState,
     seller_id: i64,
     user_id: i64,
     id: TradeInId,
 ) -> Result<(), AppError> {
-    confirm_payment_as(state, seller_id, user_id, id, Actor::Seller).await
-}
-
-/// Pays a validated trade-in, as its refurbisher or as operations (a
-/// claim about a missing payment).
-pub async fn confirm_payment_as(
-    state: &AppState,
-    seller_id: i64,
-    user_id: i64,
-    id: TradeInId,
-    actor: Actor,
-) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Paid {
         return Ok(());
     }
+    match pay(state, &t, user_id, Actor::Seller).await? {
+        Some(tx) => tx.commit().await.map_err(db_error),
+        // A concurrent click got there first: it paid; this one must not.
+        None => Ok(()),
+    }
+}
+
+/// Pays a validated trade-in, as its refurbisher or as operations (a claim
+/// about a missing payment). The provider is asked first with the payout
+/// id as idempotency key; then the payout moves to sent and the trade-in
+/// to paid, each guarded by its current state, so retries and concurrent
+/// clicks pay once. Returns that transaction for the caller to add its own
+/// writes and commit, or None when a concurrent payment got there first.
+pub async fn pay(
+    state: &AppState,
+    t: &TradeInRecord,
+    user_id: i64,
+    actor: Actor,
+) -> Result<Option<sqlx::Transaction<'static, sqlx::Any>>, AppError> {
+    let id = t.id;
     if t.state != State::Validated {
         return Err(AppError::Conflict(format!(
             "this trade-in is {} and cannot be paid",
@@ -729,7 +735,98 @@ pub async fn confirm_payment_as(
     .await
     {
         Ok(_) => {}
-        // A concurrent click got there first: it paid; this one must not.
+        Err(TransitionFailure::Stale(State::Paid)) => return Ok(None),
+        Err(e) => return Err(refused(e)),
+    }
+    if !crate::features::orders::repo::mark_payout_sent(&mut tx, payout.id, &provider_ref, now)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(AppError::Conflict("this payout was already sent".into()));
+    }
+    crate::features::orders::repo::stamp(&mut tx, id, "paid_at", now)
+        .await
+        .map_err(db_error)?;
+    enqueue(
+        &mut tx,
+        &t.customer_email,
+        &emails::paid(
+            &state.config.public_url,
+            id,
+            &t.reference,
+            payout.amount,
+            &payout.iban_masked,
+        ),
+        Some(id),
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    Ok(Some(tx))
+}
+
+/// Pays a consumer for a parcel the carrier lost: queued by the claim's
+/// resolution in the transaction that declared it lost, and run at once
+/// after it (`pay_compensation`), then by the queue until it succeeds.
+pub const PAY_COMPENSATION_JOB: &str = "pay_compensation";
+
+/// Queues `pay_compensation` in the caller's transaction.
+pub async fn queue_compensation(
+    conn: &mut sqlx::AnyConnection,
+    id: TradeInId,
+    now: i64,
+) -> Result<(), AppError> {
+    crate::platform::jobs::repo::enqueue(conn, PAY_COMPENSATION_JOB, &id.to_string(), "", now, now)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Sends a lost trade-in's payout (the provider knows it by its id, so a
+/// repeat pays nothing more) and moves the trade-in from lost to paid. A
+/// fraud hold stops it until released; once paid, running it again
+/// changes nothing.
+pub async fn pay_compensation(state: &AppState, id: TradeInId) -> Result<(), AppError> {
+    let t = crate::features::trade_ins::service::find(state.db.pool(), id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    if t.state != State::Lost {
+        return Ok(());
+    }
+    {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        crate::features::fraud::service::ensure_payable(&mut conn, id).await?;
+    }
+    let payout = crate::features::orders::repo::payout(state.db.pool(), id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| db_error("compensation without payout"))?;
+    let provider_ref = state
+        .payouts
+        .send(&PayoutOrder {
+            payout_id: payout.id,
+            amount: payout.amount,
+            trade_in_reference: &t.reference,
+        })
+        .await
+        .map_err(|e| AppError::Conflict(format!("the compensation could not be sent: {e}")))?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    crate::features::fraud::service::ensure_payable(&mut tx, id).await?;
+    match crate::features::trade_ins::service::transition(
+        &mut tx,
+        id,
+        State::Lost,
+        Action::Compensate,
+        Actor::System,
+        None,
+        &provider_ref,
+        now,
+    )
+    .await
+    {
+        Ok(_) => {}
         Err(TransitionFailure::Stale(State::Paid)) => return Ok(()),
         Err(e) => return Err(refused(e)),
     }

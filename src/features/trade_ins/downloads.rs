@@ -70,6 +70,13 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
     if !crate::features::orders::service::may_view(&state, &user, &trade_in).await {
         return not_found();
     }
+    if shipment.cancelled_at.is_some() {
+        return (
+            StatusCode::GONE,
+            "This label was cancelled and must not be used.",
+        )
+            .into_response();
+    }
     let (from, to, title) = match direction {
         Direction::Inbound => (
             trade_in.address.lines(),

@@ -64,6 +64,8 @@ pub struct Shipment {
     pub carrier: String,
     pub tracking_number: String,
     pub created_at: i64,
+    /// Voided before use: the label is no longer valid.
+    pub cancelled_at: Option<i64>,
 }
 
 pub async fn find<'c>(
@@ -71,7 +73,7 @@ pub async fn find<'c>(
     trade_in_id: TradeInId,
     direction: Direction,
 ) -> DbResult<Option<Shipment>> {
-    let row = sqlx::query("SELECT id, carrier, tracking_number, created_at FROM shipments WHERE trade_in_id = $1 AND direction = $2")
+    let row = sqlx::query("SELECT id, carrier, tracking_number, created_at, cancelled_at FROM shipments WHERE trade_in_id = $1 AND direction = $2")
         .bind(trade_in_id)
         .bind(direction.code())
         .fetch_optional(ex)
@@ -82,9 +84,38 @@ pub async fn find<'c>(
             carrier: r.try_get("carrier")?,
             tracking_number: r.try_get("tracking_number")?,
             created_at: r.try_get("created_at")?,
+            cancelled_at: r.try_get("cancelled_at")?,
         })
     })
     .transpose()
+}
+
+/// Voids the trade-in's return label, if it has one still valid, with a
+/// tracking event saying so.
+pub async fn cancel_return(
+    conn: &mut AnyConnection,
+    trade_in_id: TradeInId,
+    now_ms: i64,
+) -> DbResult<()> {
+    let cancelled: Option<i64> = sqlx::query_scalar(
+        "UPDATE shipments SET cancelled_at = $1 \
+         WHERE trade_in_id = $2 AND direction = 'return' AND cancelled_at IS NULL RETURNING id",
+    )
+    .bind(now_ms)
+    .bind(trade_in_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = cancelled {
+        add_event(
+            conn,
+            id,
+            "label_cancelled",
+            "Return label cancelled",
+            now_ms,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[derive(Clone, Debug)]
