@@ -40,6 +40,8 @@ export default defineConfig({
     command:
       `rm -rf ${dataDir} && mkdir -p ${dataDir} && ` +
       `DATABASE_URL=sqlite://${dataDir}/e2e.db SEED_DEMO=true DATA_DIR=${dataDir} ` +
+      // Every test signs up its own people, all from this one address.
+      `SIGN_UPS_PER_HOUR=1000 ` +
       `LEPTOS_SITE_ROOT=${siteRoot} LEPTOS_SITE_ADDR=127.0.0.1:${port} RUST_LOG=warn ${bin}`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

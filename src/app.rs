@@ -101,6 +101,8 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login/link") view={Lazy::<SignInLinkRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login/link/sent") view={Lazy::<LinkSentRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/seller/signup") view={Lazy::<SellerSignupRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/sell/:category") view=CategoryPage ssr=SsrMode::Async/>

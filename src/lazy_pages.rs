@@ -19,6 +19,7 @@
 //! and would not start.
 
 use crate::features::accounts::views::login::LoginPage;
+use crate::features::accounts::views::sign_in_link::{LinkSentPage, SignInLinkPage};
 use crate::features::accounts::views::signup::SignupPage;
 use crate::features::alerts::views::AlertsInboxPage;
 use crate::features::audit::views::AuditPage;
@@ -64,6 +65,8 @@ macro_rules! lazy_page {
 lazy_page! {
     SearchRoute => SearchPage,
     LoginRoute => LoginPage,
+    SignInLinkRoute => SignInLinkPage,
+    LinkSentRoute => LinkSentPage,
     SignupRoute => SignupPage,
     AcceptRoute => AcceptPage,
     SellerHomeRoute => SellerHome,

@@ -190,35 +190,102 @@ pub fn parse_reason(input: &str) -> Result<String, ReasonError> {
 
 /// When sign-in stops checking passwords for a while: too many failures
 /// on one account, or from one client address, within the window.
+/// How failed sign-ins slow down whoever makes them, without letting them
+/// keep the owner out:
+///
+/// - an account and a client (its address) together get a few free tries,
+///   then a growing wait between tries: a guesser on one address slows to
+///   a crawl, while the owner, on another, is not touched;
+/// - one client failing on many accounts (credential stuffing) is stopped
+///   across all of them for a while;
+/// - one account failing from many clients (a botnet) stops taking
+///   passwords for a while. The owner still gets in by an emailed sign-in
+///   link, which none of these limits touch.
 pub mod lockout {
-    /// Failed sign-ins allowed per account, and per client address, in the window.
-    pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-    pub const MAX_FAILURES_PER_IP: i64 = 30;
-    pub const WINDOW_MS: i64 = 15 * 60_000;
+    const MINUTE_MS: i64 = 60_000;
+
+    /// Failures of one account from one client before the first wait.
+    pub const FREE_FAILURES: i64 = 5;
+    /// The first wait; each further failure doubles it, up to the last.
+    pub const FIRST_WAIT_MS: i64 = MINUTE_MS;
+    pub const LONGEST_WAIT_MS: i64 = 60 * MINUTE_MS;
+    /// An account and client's failures are remembered this long, or until
+    /// that client signs in to it.
+    pub const PAIR_MEMORY_MS: i64 = 24 * 60 * MINUTE_MS;
+
+    /// Failures from one client, on any accounts, within `CLIENT_WINDOW_MS`.
+    pub const MAX_FAILURES_PER_CLIENT: i64 = 30;
+    pub const CLIENT_WINDOW_MS: i64 = 15 * MINUTE_MS;
+
+    /// Failures on one account, from any clients, within `ACCOUNT_WINDOW_MS`.
+    pub const MAX_FAILURES_PER_ACCOUNT: i64 = 50;
+    pub const ACCOUNT_WINDOW_MS: i64 = 60 * MINUTE_MS;
+
+    /// What the database counted before an attempt: each count with the
+    /// time that decides when its limit lifts.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Failures {
+        /// This account from this client, since it last signed in from there.
+        pub pair: i64,
+        pub pair_latest_at: Option<i64>,
+        pub client: i64,
+        pub client_oldest_at: Option<i64>,
+        pub account: i64,
+        pub account_oldest_at: Option<i64>,
+    }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum Locked {
-        Account,
+        /// This account from this client: wait between tries.
+        Pair,
+        /// This client, on every account.
         Client,
+        /// This account, from every client: passwords wait, links do not.
+        Account,
     }
 
-    /// Whether another attempt may be checked, given the failures already
-    /// counted in the window.
-    pub fn locked(by_account: i64, by_client: i64) -> Option<Locked> {
-        if by_account >= MAX_FAILURES_PER_ACCOUNT {
-            Some(Locked::Account)
-        } else if by_client >= MAX_FAILURES_PER_IP {
-            Some(Locked::Client)
-        } else {
-            None
+    /// The wait after `failures` of one account from one client.
+    pub fn pair_wait_ms(failures: i64) -> i64 {
+        if failures < FREE_FAILURES {
+            return 0;
+        }
+        let doublings = (failures - FREE_FAILURES).min(16) as u32;
+        FIRST_WAIT_MS
+            .saturating_mul(1 << doublings)
+            .min(LONGEST_WAIT_MS)
+    }
+
+    /// Whether another password may be checked now; if not, which limit
+    /// holds and until when.
+    pub fn check(f: &Failures, now_ms: i64) -> Result<(), (Locked, i64)> {
+        let mut until = None;
+        let mut hold = |which: Locked, at: i64| {
+            if at > now_ms && until.is_none_or(|(_, u)| at > u) {
+                until = Some((which, at));
+            }
+        };
+        if f.pair >= FREE_FAILURES {
+            let since = f.pair_latest_at.unwrap_or(now_ms);
+            hold(Locked::Pair, since + pair_wait_ms(f.pair));
+        }
+        if f.client >= MAX_FAILURES_PER_CLIENT {
+            let since = f.client_oldest_at.unwrap_or(now_ms);
+            hold(Locked::Client, since + CLIENT_WINDOW_MS);
+        }
+        if f.account >= MAX_FAILURES_PER_ACCOUNT {
+            let since = f.account_oldest_at.unwrap_or(now_ms);
+            hold(Locked::Account, since + ACCOUNT_WINDOW_MS);
+        }
+        match until {
+            Some(locked) => Err(locked),
+            None => Ok(()),
         }
     }
 
-    /// Whole minutes until the oldest failure in the window ages out (at
-    /// least one).
-    pub fn retry_after_minutes(oldest_failure_ms: i64, now_ms: i64) -> i64 {
-        let wait = (oldest_failure_ms + WINDOW_MS - now_ms).max(60_000);
-        (wait + 59_999) / 60_000
+    /// Whole minutes until `until` (at least one).
+    pub fn minutes_until(until_ms: i64, now_ms: i64) -> i64 {
+        let wait = (until_ms - now_ms).max(MINUTE_MS);
+        (wait + MINUTE_MS - 1) / MINUTE_MS
     }
 
     #[cfg(test)]
@@ -226,26 +293,84 @@ pub mod lockout {
         use super::*;
 
         #[test]
-        fn the_limit_is_reached_at_the_count_not_after() {
-            assert_eq!(locked(4, 0), None);
-            assert_eq!(locked(5, 0), Some(Locked::Account));
-            assert_eq!(locked(0, 29), None);
-            assert_eq!(locked(0, 30), Some(Locked::Client));
+        fn the_wait_starts_after_the_free_tries_and_doubles() {
+            assert_eq!(pair_wait_ms(4), 0);
+            assert_eq!(pair_wait_ms(5), MINUTE_MS);
+            assert_eq!(pair_wait_ms(6), 2 * MINUTE_MS);
+            assert_eq!(pair_wait_ms(7), 4 * MINUTE_MS);
+            assert_eq!(pair_wait_ms(11), LONGEST_WAIT_MS);
+            assert_eq!(pair_wait_ms(1_000_000), LONGEST_WAIT_MS);
+        }
+
+        #[test]
+        fn each_limit_holds_until_its_own_time() {
+            let now = 10 * ACCOUNT_WINDOW_MS;
+            assert_eq!(check(&Failures::default(), now), Ok(()));
+            let pair = Failures {
+                pair: 5,
+                pair_latest_at: Some(now - 30_000),
+                ..Failures::default()
+            };
+            assert_eq!(check(&pair, now), Err((Locked::Pair, now + 30_000)));
             assert_eq!(
-                locked(5, 30),
-                Some(Locked::Account),
-                "the account's own limit is named first"
+                check(&pair, now + 30_000),
+                Ok(()),
+                "a wait, not a lock: once it has passed, one more try"
+            );
+            let client = Failures {
+                client: 30,
+                client_oldest_at: Some(now - 60_000),
+                ..Failures::default()
+            };
+            assert_eq!(
+                check(&client, now),
+                Err((Locked::Client, now - 60_000 + CLIENT_WINDOW_MS))
+            );
+            let account = Failures {
+                account: 50,
+                account_oldest_at: Some(now),
+                ..Failures::default()
+            };
+            assert_eq!(
+                check(&account, now),
+                Err((Locked::Account, now + ACCOUNT_WINDOW_MS))
+            );
+            let all = Failures {
+                pair: 5,
+                pair_latest_at: Some(now),
+                ..account
+            };
+            assert_eq!(
+                check(&all, now),
+                Err((Locked::Account, now + ACCOUNT_WINDOW_MS)),
+                "the latest lift is the one named"
             );
         }
 
         #[test]
-        fn the_wait_is_until_the_oldest_failure_ages_out() {
-            assert_eq!(retry_after_minutes(0, 60_000), 14);
-            assert_eq!(retry_after_minutes(0, 0), 15);
-            assert_eq!(retry_after_minutes(0, WINDOW_MS), 1, "at least a minute");
+        fn below_every_limit_nothing_waits() {
+            let f = Failures {
+                pair: 4,
+                pair_latest_at: Some(0),
+                client: 29,
+                client_oldest_at: Some(0),
+                account: 49,
+                account_oldest_at: Some(0),
+            };
+            assert_eq!(check(&f, 1), Ok(()));
+        }
+
+        #[test]
+        fn a_wait_is_shown_in_whole_minutes() {
+            assert_eq!(minutes_until(60_000, 0), 1);
+            assert_eq!(minutes_until(60_001, 0), 2);
+            assert_eq!(minutes_until(0, 0), 1, "at least a minute");
         }
     }
 }
+
+/// How long an emailed sign-in link works (once).
+pub const SIGN_IN_LINK_MINUTES: i64 = 30;
 
 /// A trade-in is a contract of sale: the consumer must be of age.
 pub const MIN_SELLER_AGE: i32 = 18;

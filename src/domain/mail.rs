@@ -34,6 +34,17 @@ pub enum MailKind {
     Alert,
     ClaimOpened,
     ClaimResolved,
+    SignInLink,
+    AccountExists,
 }
 
 crate::domain::codes::codes!(MailKind);
+
+impl MailKind {
+    /// Mail that carries a way into an account (a sign-in link): the
+    /// outbox forgets its text once it is sent, so the database keeps no
+    /// usable link.
+    pub fn carries_a_secret(self) -> bool {
+        matches!(self, MailKind::SignInLink | MailKind::AccountExists)
+    }
+}

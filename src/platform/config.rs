@@ -82,6 +82,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `Some` when `APP_SECRET` is set; otherwise a key file in `data_dir`.
     pub secret: Option<Vec<u8>>,
+    /// `APP_SECRET_PREVIOUS`: secrets before the current one, still
+    /// accepted while what they made is re-encrypted (`platform::secret`).
+    pub previous_secrets: Vec<Vec<u8>>,
     /// `None`: decide at start (only a brand-new embedded database is seeded).
     pub seed_demo: Option<bool>,
     /// The address people use; cookies are `Secure` when it is https.
@@ -101,6 +104,10 @@ pub struct Config {
     /// (a load balancer in front of several instances). Empty: the peer
     /// address is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Accounts one client address may create per hour (consumers and
+    /// refurbishers together): enough for a household or an office behind
+    /// one address, too few to mass-create accounts.
+    pub sign_ups_per_hour: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -166,6 +173,27 @@ impl Config {
             None => None,
             Some(v) => Some(parse_secret(&v).map_err(|m| ConfigError::new("APP_SECRET", m))?),
         };
+
+        let previous_secrets = match get("APP_SECRET_PREVIOUS") {
+            None => Vec::new(),
+            Some(v) => v
+                .split(',')
+                .map(|one| parse_secret(one.trim()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|m| {
+                    ConfigError::new(
+                        "APP_SECRET_PREVIOUS",
+                        format!("is a comma-separated list of secrets, each {m}"),
+                    )
+                })?,
+        };
+
+        if !previous_secrets.is_empty() && secret.is_none() {
+            return Err(ConfigError::new(
+                "APP_SECRET_PREVIOUS",
+                "needs APP_SECRET: the new secret that replaces them",
+            ));
+        }
 
         let seed_demo = match get("SEED_DEMO") {
             None => None,
@@ -276,12 +304,26 @@ impl Config {
             Some(v) => parse_proxies(&v).map_err(|m| ConfigError::new("TRUSTED_PROXIES", m))?,
         };
 
+        let sign_ups_per_hour = match get("SIGN_UPS_PER_HOUR") {
+            None => 20,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n @ 1..=1_000_000) => n,
+                _ => {
+                    return Err(ConfigError::new(
+                        "SIGN_UPS_PER_HOUR",
+                        format!("must be a whole number from 1 to 1000000 (got \"{v}\")"),
+                    ))
+                }
+            },
+        };
+
         Ok(Config {
             database,
             site_addr,
             site_root,
             data_dir,
             secret,
+            previous_secrets,
             seed_demo,
             public_url,
             log_format,
@@ -292,6 +334,7 @@ impl Config {
             mail_dir,
             job_lease,
             trusted_proxies,
+            sign_ups_per_hour,
         })
     }
 

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod notify;
 pub mod payouts;
 pub mod pdf;
+pub mod rate_limit;
 pub mod secret;
 pub mod session;
 pub mod state;

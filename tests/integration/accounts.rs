@@ -102,39 +102,275 @@ both_backends!(
     }
 );
 
-both_backends!(sign_in_is_rate_limited_per_account, |backend| async move {
-    let app = TestApp::spawn(backend).await;
-    let client = app.client();
-    app.signup(&client, "Jane Doe", "jane@example.com", PASSWORD)
-        .await;
-    let attacker = app.client();
-    for _ in 0..5 {
-        assert_eq!(
-            app.login(&attacker, "jane@example.com", "guess guess guess")
+/// A sign-in from `client_ip`, as a trusted load balancer forwards it.
+async fn login_from(
+    app: &TestApp,
+    client: &reqwest::Client,
+    client_ip: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/login"))
+        .header("x-forwarded-for", client_ip)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+fn behind_a_proxy() -> crate::harness::Options {
+    crate::harness::Options {
+        trusted_proxies: Some("127.0.0.1".into()),
+        ..Default::default()
+    }
+}
+
+both_backends!(
+    a_guesser_waits_longer_each_time_and_the_owner_not_at_all,
+    |backend| async move {
+        let app = TestApp::spawn_with(backend, behind_a_proxy()).await;
+        app.signup(&app.client(), "Jane Doe", "jane@example.com", PASSWORD)
+            .await;
+        let (attacker, guesser_ip) = (app.client(), "203.0.113.7");
+        for _ in 0..5 {
+            assert_eq!(
+                login_from(
+                    &app,
+                    &attacker,
+                    guesser_ip,
+                    "jane@example.com",
+                    "guess guess"
+                )
                 .await
                 .status(),
-            422
+                422
+            );
+        }
+        // Even the right password waits, from the guesser's address.
+        let res = login_from(&app, &attacker, guesser_ip, "jane@example.com", PASSWORD).await;
+        assert_eq!(res.status(), 429);
+        assert!(res.headers().get("retry-after").is_some());
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["RateLimited"]["retry_after_minutes"], 1, "{body}");
+
+        // The owner, elsewhere, is not kept out.
+        let owner = app.client();
+        let res = login_from(&app, &owner, "198.51.100.2", "jane@example.com", PASSWORD).await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        assert_eq!(
+            app.whoami(&owner).await.as_deref(),
+            Some("jane@example.com")
         );
-    }
-    // Even the right password is refused while the account is locked.
-    let res = app.login(&attacker, "jane@example.com", PASSWORD).await;
-    assert_eq!(res.status(), 429);
-    assert!(res.headers().get("retry-after").is_some());
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert!(
-        body["RateLimited"]["retry_after_minutes"].as_i64().unwrap() >= 1,
-        "{body}"
-    );
-    // The lock lifts once the window has passed.
-    app.clock.advance_ms(16 * 60 * 1000);
-    assert_eq!(
-        app.login(&attacker, "jane@example.com", PASSWORD)
+
+        // After the wait, one more try; a wrong one doubles the wait.
+        app.clock.advance_ms(61_000);
+        assert_eq!(
+            login_from(
+                &app,
+                &attacker,
+                guesser_ip,
+                "jane@example.com",
+                "guess again"
+            )
             .await
             .status(),
-        200
-    );
-    app.stop().await;
-});
+            422
+        );
+        let res = login_from(&app, &attacker, guesser_ip, "jane@example.com", PASSWORD).await;
+        assert_eq!(res.status(), 429);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["RateLimited"]["retry_after_minutes"], 2, "{body}");
+        app.clock.advance_ms(2 * 60_000);
+        assert_eq!(
+            login_from(&app, &attacker, guesser_ip, "jane@example.com", PASSWORD)
+                .await
+                .status(),
+            200,
+            "a wait, not a lock: the right password gets in once it has passed"
+        );
+        app.stop().await;
+    }
+);
+
+both_backends!(
+    an_account_guessed_from_everywhere_still_lets_its_owner_in_by_link,
+    |backend| async move {
+        let app = TestApp::spawn_with(backend, behind_a_proxy()).await;
+        app.signup(&app.client(), "Jane Doe", "jane@example.com", PASSWORD)
+            .await;
+        // A botnet: one guess from each of fifty addresses.
+        for i in 0..50 {
+            let res = login_from(
+                &app,
+                &app.client(),
+                &format!("203.0.113.{i}"),
+                "jane@example.com",
+                "guess guess",
+            )
+            .await;
+            assert_eq!(res.status(), 422, "guess {i}");
+        }
+        let owner = app.client();
+        let res = login_from(&app, &owner, "198.51.100.2", "jane@example.com", PASSWORD).await;
+        assert_eq!(
+            res.status(),
+            429,
+            "the account takes no more passwords for a while"
+        );
+
+        // The owner asks for a link: the answer is the same for any address.
+        let asked = app
+            .call(
+                &owner,
+                "request_sign_in_link",
+                &[("email", "jane@example.com")],
+            )
+            .await;
+        let unknown = app
+            .call(
+                &app.client(),
+                "request_sign_in_link",
+                &[("email", "nobody@example.com")],
+            )
+            .await;
+        assert_eq!(asked.status(), 200);
+        assert_eq!(asked.headers()["location"], "/login/link/sent");
+        assert_eq!(unknown.status(), 200);
+        assert_eq!(unknown.headers()["location"], "/login/link/sent");
+        assert_eq!(asked.text().await.unwrap(), unknown.text().await.unwrap());
+
+        let mail = app.sent_mail("jane@example.com", "sign_in_link").await;
+        let token = link_token(&mail);
+        let stored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_links WHERE token_hash = $1")
+                .bind(&token)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(stored, 0, "only a hash of the token is kept");
+        let body: String =
+            sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'sign_in_link'")
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(body, "", "the outbox forgets the link once it is sent");
+
+        let res = app
+            .call(&owner, "sign_in_with_link", &[("token", token.as_str())])
+            .await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        assert!(session_cookie(&res).is_some());
+        assert_eq!(
+            app.whoami(&owner).await.as_deref(),
+            Some("jane@example.com")
+        );
+        let again = app
+            .call(
+                &app.client(),
+                "sign_in_with_link",
+                &[("token", token.as_str())],
+            )
+            .await;
+        assert_eq!(again.status(), 422, "a link works once");
+
+        // A link not used in time does not work.
+        app.clock.advance_ms(2 * 60 * 60_000);
+        app.call(
+            &owner,
+            "request_sign_in_link",
+            &[("email", "jane@example.com")],
+        )
+        .await;
+        let mail = app
+            .sent_mail_after("jane@example.com", "sign_in_link", 1)
+            .await;
+        let late = link_token(&mail);
+        app.clock.advance_ms(31 * 60_000);
+        assert_eq!(
+            app.call(
+                &app.client(),
+                "sign_in_with_link",
+                &[("token", late.as_str())]
+            )
+            .await
+            .status(),
+            422
+        );
+        app.stop().await;
+    }
+);
+
+/// The token of the sign-in link in a mail's text.
+fn link_token(mail: &str) -> String {
+    let at = mail.find("/login/link?token=").expect("a sign-in link") + "/login/link?token=".len();
+    mail[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+both_backends!(
+    sign_ups_from_one_address_are_limited,
+    |backend| async move {
+        let app = TestApp::spawn_with(
+            backend,
+            crate::harness::Options {
+                sign_ups_per_hour: Some(3),
+                ..Default::default()
+            },
+        )
+        .await;
+        for i in 0..3 {
+            assert_eq!(
+                app.signup(
+                    &app.client(),
+                    "Many People",
+                    &format!("p{i}@example.com"),
+                    PASSWORD
+                )
+                .await
+                .status(),
+                200
+            );
+        }
+        let res = app
+            .signup(&app.client(), "Many People", "p3@example.com", PASSWORD)
+            .await;
+        assert_eq!(res.status(), 429);
+        let res = app
+            .call(
+                &app.client(),
+                "seller_signup",
+                &[
+                    ("company", "Gamma Phones SAS"),
+                    ("vat_number", "fr 40 303 265 045"),
+                    ("address_line1", "12 rue de la Paix"),
+                    ("address_line2", ""),
+                    ("postcode", "75002"),
+                    ("city", "Paris"),
+                    ("country", "FR"),
+                    ("contact_name", "Camille Martin"),
+                    ("email", "camille@gamma.example"),
+                    ("phone", "+33 1 23 45 67 89"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 429, "a refurbisher application counts too");
+        assert_eq!(app.customers().await, 3);
+        assert_eq!(app.count("sellers").await, 1, "only the recycling partner");
+        app.clock.advance_ms(61 * 60_000);
+        assert_eq!(
+            app.signup(&app.client(), "Many People", "p3@example.com", PASSWORD)
+                .await
+                .status(),
+            200,
+            "the limit is per hour"
+        );
+        app.stop().await;
+    }
+);
 
 both_backends!(sign_in_is_rate_limited_per_address, |backend| async move {
     let app = TestApp::spawn(backend).await;
@@ -183,7 +419,7 @@ both_backends!(
 );
 
 both_backends!(
-    duplicate_email_is_refused_next_to_the_field,
+    a_known_address_gets_the_answer_a_link_request_gets,
     |backend| async move {
         let app = TestApp::spawn(backend).await;
         let client = app.client();
@@ -193,13 +429,41 @@ both_backends!(
                 .status(),
             200
         );
-        let res = app
-            .signup(&app.client(), "Jane Two", "JANE@example.com", PASSWORD)
+        let someone = app.client();
+        let known = app
+            .signup(
+                &someone,
+                "Jane Two",
+                "JANE@example.com",
+                "another password here",
+            )
             .await;
-        assert_eq!(res.status(), 422);
-        let body: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(body["Invalid"][0]["field"], "email");
+        let unknown = app
+            .call(
+                &app.client(),
+                "request_sign_in_link",
+                &[("email", "nobody@example.com")],
+            )
+            .await;
+        assert_eq!(known.status(), 200);
+        assert_eq!(known.headers()["location"], "/login/link/sent");
+        assert!(session_cookie(&known).is_none(), "nobody is signed in");
+        assert_eq!(known.headers()["location"], unknown.headers()["location"]);
+        let known = known.text().await.unwrap();
+        assert!(!known.contains("exists"), "{known}");
+        assert_eq!(known, unknown.text().await.unwrap());
         assert_eq!(app.customers().await, 1);
+        assert_eq!(app.whoami(&someone).await, None);
+        // The owner hears of it, with a way in.
+        let mail = app.sent_mail("jane@example.com", "account_exists").await;
+        assert!(mail.contains("already have one"), "{mail}");
+        let token = link_token(&mail);
+        assert_eq!(
+            app.call(&client, "sign_in_with_link", &[("token", token.as_str())])
+                .await
+                .status(),
+            200
+        );
         app.stop().await;
     }
 );

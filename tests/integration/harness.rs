@@ -149,6 +149,13 @@ pub struct Options {
     pub production: bool,
     pub alert_webhook_url: Option<String>,
     pub trusted_proxies: Option<String>,
+    /// `SIGN_UPS_PER_HOUR`; tests sign up many people from one address, so
+    /// the default here is high.
+    pub sign_ups_per_hour: Option<i64>,
+    /// `APP_SECRET` (hex), else a fixed test secret.
+    pub secret: Option<String>,
+    /// `APP_SECRET_PREVIOUS`, if set.
+    pub previous_secrets: Option<String>,
 }
 
 impl TestApp {
@@ -168,11 +175,18 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
-        let db = TestDb::create(backend).await;
+        TestApp::spawn_on(TestDb::create(backend).await, options).await
+    }
+
+    /// An app on a database another one prepared (`stop_keeping_db`).
+    pub async fn spawn_on(db: TestDb, options: Options) -> TestApp {
         let mut vars = vec![
             ("DATABASE_URL", db.url.clone()),
             ("DATA_DIR", db.dir.join("data").display().to_string()),
-            ("APP_SECRET", "ab".repeat(32)),
+            (
+                "APP_SECRET",
+                options.secret.clone().unwrap_or_else(|| "ab".repeat(32)),
+            ),
             (
                 "LEPTOS_SITE_ROOT",
                 db.dir.join("site").display().to_string(),
@@ -193,6 +207,13 @@ impl TestApp {
         if let Some(proxies) = &options.trusted_proxies {
             vars.push(("TRUSTED_PROXIES", proxies.clone()));
         }
+        if let Some(previous) = &options.previous_secrets {
+            vars.push(("APP_SECRET_PREVIOUS", previous.clone()));
+        }
+        vars.push((
+            "SIGN_UPS_PER_HOUR",
+            options.sign_ups_per_hour.unwrap_or(100_000).to_string(),
+        ));
         let config = Config::from_lookup(|k| {
             vars.iter()
                 .find(|(name, _)| *name == k)
@@ -275,6 +296,46 @@ impl TestApp {
             .await
     }
 
+    /// The text of the first mail of `kind` to `to`, once sent (written as
+    /// an .eml file to the mail folder). Test apps run no job worker: this
+    /// runs the due jobs, as a worker would.
+    pub async fn sent_mail(&self, to: &str, kind: &str) -> String {
+        self.sent_mail_after(to, kind, 0).await
+    }
+
+    /// As `sent_mail`, skipping the first `skip` such mails.
+    pub async fn sent_mail_after(&self, to: &str, kind: &str, skip: usize) -> String {
+        let started = std::time::Instant::now();
+        let id = loop {
+            tradein::platform::jobs::run_due(&self.state).await.unwrap();
+            let sent: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM outbox WHERE to_email = $1 AND kind = $2 AND sent_at IS NOT NULL ORDER BY id",
+            )
+            .bind(to)
+            .bind(kind)
+            .fetch_all(self.state.db.pool())
+            .await
+            .unwrap();
+            if let Some(id) = sent.get(skip) {
+                break *id;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "no {kind} mail to {to} was sent"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        let wanted = format!("Message-ID: <outbox.{id}.");
+        let dir = &self.state.config.mail_dir;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            if text.lines().any(|l| l.starts_with(&wanted)) {
+                return quoted_printable_text(&text);
+            }
+        }
+        panic!("outbox mail {id} is not in {}", dir.display());
+    }
+
     /// The signed-in user's email as the server sees it, or None.
     pub async fn whoami(&self, client: &reqwest::Client) -> Option<String> {
         let res = self.call(client, "current_user", &[]).await;
@@ -325,4 +386,26 @@ impl TestApp {
             pg_name: self._db.pg_name.take(),
         }
     }
+}
+
+/// A mail file's text with quoted-printable soft breaks and escapes undone
+/// (the mailer uses it for lines longer than mail allows).
+fn quoted_printable_text(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

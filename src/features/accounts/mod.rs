@@ -1,6 +1,8 @@
 //! Accounts: sign-up, sign-in, sign-out and the session the pages see.
 
 #[cfg(feature = "ssr")]
+mod emails;
+#[cfg(feature = "ssr")]
 mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -74,7 +76,7 @@ pub async fn login(
     // Flattened: the form's fields keep their names on the wire.
     #[server(flatten)] form: LoginForm,
 ) -> Result<(), AppError> {
-    use crate::domain::account::{Email, Role};
+    use crate::domain::account::Email;
     use crate::error::FieldErrors;
     use crate::platform::session::guard::{append_header, guard, Access};
 
@@ -103,14 +105,7 @@ pub async fn login(
     )
     .await?;
     append_header(http::header::SET_COOKIE, &signed_in.set_cookie);
-    let next = next.filter(|n| !n.trim().is_empty());
-    let landing = match (next.as_deref(), signed_in.role) {
-        (Some(n), _) => crate::features::accounts::safe_next(Some(n)),
-        (None, Role::Seller) => "/seller".into(),
-        (None, Role::Ops) => "/ops".into(),
-        (None, Role::Customer) => "/".into(),
-    };
-    leptos_axum::redirect(&landing);
+    leptos_axum::redirect(&landing(next.as_deref(), signed_in.role));
     Ok(())
 }
 
@@ -130,6 +125,7 @@ pub async fn signup(
 ) -> Result<(), AppError> {
     use crate::domain::account::{check_new_password, parse_display_name, Email};
     use crate::error::FieldErrors;
+    use crate::features::accounts::service::NewAccount;
 
     use crate::platform::session::guard::{append_header, guard, Access};
 
@@ -153,19 +149,95 @@ pub async fn signup(
     errors.into_result()?;
     let (name, email) = (name.expect("checked"), email.expect("checked"));
 
-    let cookie = crate::features::accounts::service::sign_up(
+    match crate::features::accounts::service::sign_up(
         &g.state,
         &g.parts.headers,
         &name,
         &email,
         password,
+        &g.client_ip(),
+    )
+    .await?
+    {
+        NewAccount::Created(cookie) => {
+            append_header(http::header::SET_COOKIE, &cookie);
+            leptos_axum::redirect(&crate::features::accounts::safe_next(
+                next.as_deref().filter(|n| !n.trim().is_empty()),
+            ));
+        }
+        NewAccount::Known => leptos_axum::redirect(LINK_SENT_PATH),
+    }
+    Ok(())
+}
+
+/// Where a sign-in link request, and a sign-up with a known address, end:
+/// the same page, whether or not the address has an account.
+pub const LINK_SENT_PATH: &str = "/login/link/sent";
+
+/// Asks for a sign-in link by email.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInLinkRequest {
+    pub email: String,
+}
+
+#[server(prefix = "/api", endpoint = "request_sign_in_link")]
+pub async fn request_sign_in_link(
+    #[server(flatten)] form: SignInLinkRequest,
+) -> Result<(), AppError> {
+    use crate::domain::account::Email;
+    use crate::platform::session::guard::{guard, Access};
+
+    let g = guard(Access::Public).await?;
+    let email = Email::parse(&form.email).map_err(|e| AppError::invalid("email", e))?;
+    crate::features::accounts::service::request_sign_in_link(&g.state, &email, &g.client_ip())
+        .await?;
+    leptos_axum::redirect(LINK_SENT_PATH);
+    Ok(())
+}
+
+/// The token of an emailed sign-in link, posted from the page the link
+/// opens (a link itself only shows that page: mail scanners that follow
+/// links must not use it up).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInLinkForm {
+    pub token: String,
+}
+
+#[server(prefix = "/api", endpoint = "sign_in_with_link")]
+pub async fn sign_in_with_link(#[server(flatten)] form: SignInLinkForm) -> Result<(), AppError> {
+    use crate::platform::session::guard::{append_header, guard, Access};
+
+    let g = guard(Access::Public).await?;
+    let token = form.token.trim();
+    if token.is_empty() || token.len() > 128 {
+        return Err(AppError::invalid(
+            "token",
+            "This link is incomplete: open it from the email again.",
+        ));
+    }
+    let signed_in = crate::features::accounts::service::sign_in_with_link(
+        &g.state,
+        &g.parts.headers,
+        token,
+        &g.client_ip(),
     )
     .await?;
-    append_header(http::header::SET_COOKIE, &cookie);
-    leptos_axum::redirect(&crate::features::accounts::safe_next(
-        next.as_deref().filter(|n| !n.trim().is_empty()),
-    ));
+    append_header(http::header::SET_COOKIE, &signed_in.set_cookie);
+    leptos_axum::redirect(landing(None, signed_in.role).as_str());
     Ok(())
+}
+
+/// Where a person lands after signing in: the page they came from, or
+/// their role's home.
+#[cfg(feature = "ssr")]
+fn landing(next: Option<&str>, role: crate::domain::account::Role) -> String {
+    use crate::domain::account::Role;
+    match (next.filter(|n| !n.trim().is_empty()), role) {
+        (Some(n), _) => safe_next(Some(n)),
+        (None, Role::Seller) => "/seller".into(),
+        (None, Role::Ops) => "/ops".into(),
+        (None, Role::Customer) => "/".into(),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "current_user")]

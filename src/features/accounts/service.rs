@@ -1,16 +1,24 @@
 //! Accounts: what signing up and signing in do, one transaction each.
 
 use crate::error::AppError;
+use crate::features::accounts::emails;
+use crate::features::accounts::repo::users;
+use crate::platform::clock::HOUR_MS;
 use crate::platform::db::{db_error, lock};
+use crate::platform::rate_limit::{self, Limit};
 use crate::platform::state::AppState;
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::users::insert as insert_user;
 
-/// Forgets sign-in attempts older than `before` (housekeeping).
+/// Forgets sign-in attempts, limited actions and expired sign-in links
+/// older than `before` (housekeeping); the number of attempts forgotten.
 pub async fn forget_attempts_before(state: &AppState, before: i64) -> Result<u64, sqlx::Error> {
-    crate::features::accounts::repo::login_attempts::delete_older_than(state.db.pool(), before)
-        .await
+    let mut conn = state.db.pool().acquire().await?;
+    rate_limit::forget_before(&mut conn, before).await?;
+    crate::features::accounts::repo::sign_in_links::delete_expired_before(&mut *conn, before)
+        .await?;
+    crate::features::accounts::repo::login_attempts::delete_older_than(&mut *conn, before).await
 }
 
 /// Who signed in, and the cookie of their new session.
@@ -20,14 +28,14 @@ pub struct SignedIn {
     pub set_cookie: String,
 }
 
-/// Checks an email and password from `client`. Failed attempts are
-/// counted per account and per client address (`domain::account::lockout`).
-/// The count is taken and this attempt recorded as a failure in one
-/// transaction that attempts on the same account or client wait for, so a
-/// burst in parallel cannot pass the limit: the attempt past it is refused
-/// before its password is checked. A correct password then turns the
-/// attempt into a success, ends any session this browser had and starts a
-/// new one (a session id from before sign-in is never reused).
+/// Checks an email and password from `client`, under the limits of
+/// `domain::account::lockout`. The failures are counted and this attempt
+/// recorded as one in a transaction that attempts on the same account or
+/// client wait for, so a burst in parallel cannot pass a limit: the attempt
+/// past it is refused before its password is checked. A correct password
+/// then turns the attempt into a success (which clears this client's waits
+/// on this account), ends any session this browser had and starts a new one
+/// (a session id from before sign-in is never reused).
 pub async fn sign_in(
     state: &AppState,
     headers: &http::HeaderMap,
@@ -36,11 +44,10 @@ pub async fn sign_in(
     client: &str,
 ) -> Result<SignedIn, AppError> {
     use crate::domain::account::lockout;
-    use crate::features::accounts::repo::{login_attempts as attempts, users};
+    use crate::features::accounts::repo::login_attempts as attempts;
     use crate::platform::session;
 
     let now = state.clock.now_ms();
-    let window_start = now - lockout::WINDOW_MS;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     lock(&mut tx, &format!("sign-in:{}", email.as_str()))
         .await
@@ -48,29 +55,20 @@ pub async fn sign_in(
     lock(&mut tx, &format!("sign-in-from:{client}"))
         .await
         .map_err(db_error)?;
-    let by_account = attempts::recent_failures_for_email(&mut *tx, email.as_str(), window_start)
+    let failures = attempts::failures(&mut *tx, email.as_str(), client, now)
         .await
         .map_err(db_error)?;
-    let by_client = attempts::recent_failures_for_ip(&mut *tx, client, window_start)
-        .await
-        .map_err(db_error)?;
-    if let Some(which) = lockout::locked(by_account, by_client) {
-        let (is_email, key) = match which {
-            lockout::Locked::Account => (true, email.as_str()),
-            lockout::Locked::Client => (false, client),
-        };
-        let oldest = attempts::oldest_failure_since(&mut *tx, is_email, key, window_start)
-            .await
-            .map_err(db_error)?
-            .unwrap_or(now);
+    if let Err((limit, until)) = lockout::check(&failures, now) {
         tracing::warn!(
             client,
-            per_account = by_account,
-            per_client = by_client,
-            "sign-in rate limited"
+            ?limit,
+            pair = failures.pair,
+            per_client = failures.client,
+            per_account = failures.account,
+            "sign-in held back"
         );
         return Err(AppError::RateLimited {
-            retry_after_minutes: lockout::retry_after_minutes(oldest, now),
+            retry_after_minutes: lockout::minutes_until(until, now),
         });
     }
     let attempt = attempts::record_failure(&mut *tx, email.as_str(), client, now)
@@ -87,7 +85,12 @@ pub async fn sign_in(
         None => session::decoy_hash().await,
     };
     let verified = session::verify_password(password, hash).await;
+    let known_id = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| verified) else {
+        // Who (when the account exists) and from where: the trail a
+        // guessing campaign leaves. Never the password, nor an unknown
+        // address someone typed.
+        tracing::warn!(client, user_id = known_id, "sign-in failed");
         return Err(AppError::invalid(
             "form",
             "The email or password is incorrect.",
@@ -114,25 +117,18 @@ pub async fn sign_in(
 
 pub use crate::features::accounts::repo::users::{NewUser, UserRecord};
 
-/// Creates an account in the caller's transaction; a taken email is an
-/// error on the email field.
+/// Creates an account in the caller's transaction; None when the address
+/// already has one (a sign-up at the same moment may have taken it).
 pub async fn create_user(
     conn: &mut sqlx::AnyConnection,
     user: NewUser<'_>,
     now: i64,
-) -> Result<i64, AppError> {
-    crate::features::accounts::repo::users::insert(&mut *conn, user, now)
-        .await
-        .map_err(|e| {
-            if crate::platform::db::is_unique_violation(&e) {
-                AppError::invalid(
-                    "email",
-                    "An account with this email already exists. Sign in instead.",
-                )
-            } else {
-                db_error(e)
-            }
-        })
+) -> Result<Option<i64>, AppError> {
+    match crate::features::accounts::repo::users::insert(&mut *conn, user, now).await {
+        Ok(id) => Ok(Some(id)),
+        Err(e) if crate::platform::db::is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(db_error(e)),
+    }
 }
 
 /// The session this browser had ends and a new one starts for `user_id`,
@@ -151,18 +147,99 @@ pub async fn new_session(
         .map_err(db_error)
 }
 
-/// A consumer's new account, signed in at once; returns the Set-Cookie value.
+/// What asking for a new account with an address came to.
+#[derive(Debug)]
+pub enum NewAccount<T> {
+    Created(T),
+    /// The address has an account: its owner was mailed a sign-in link,
+    /// and the answer must be the one a link request gets, so that nobody
+    /// learns which addresses have accounts.
+    Known,
+}
+
+/// Sign-ups from one client address per hour, before any password is
+/// hashed (`SIGN_UPS_PER_HOUR`).
+fn sign_ups(state: &AppState) -> Limit {
+    Limit {
+        bucket: "sign_up",
+        max: state.config.sign_ups_per_hour,
+        window_ms: HOUR_MS,
+    }
+}
+
+/// Sign-in links mailed to one account per hour: enough for a person who
+/// mistyped or lost one, too few to flood a mailbox.
+const LINKS_PER_ACCOUNT: Limit = Limit {
+    bucket: "sign_in_link",
+    max: 3,
+    window_ms: HOUR_MS,
+};
+
+/// Link requests from one client address per hour, whatever the address.
+const LINK_REQUESTS_PER_CLIENT: Limit = Limit {
+    bucket: "sign_in_link_from",
+    max: 10,
+    window_ms: HOUR_MS,
+};
+
+fn held_back(until: i64, now: i64) -> AppError {
+    AppError::RateLimited {
+        retry_after_minutes: crate::domain::account::lockout::minutes_until(until, now),
+    }
+}
+
+/// Takes one of `client`'s sign-up places, or refuses with the wait.
+/// Called before the password is hashed, so a flood of sign-ups costs no
+/// hashing past the limit.
+pub async fn admit_sign_up(state: &AppState, client: &str) -> Result<(), AppError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let taken = rate_limit::take(&mut tx, &sign_ups(state), client, now)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    match taken {
+        Ok(()) => Ok(()),
+        Err(until) => {
+            tracing::warn!(client, "sign-up held back");
+            Err(held_back(until, now))
+        }
+    }
+}
+
+/// Mails the account with this address a sign-in link saying someone
+/// tried to sign up with it (see `NewAccount::Known`).
+pub async fn answer_known_address(
+    state: &AppState,
+    email: &crate::domain::account::Email,
+) -> Result<(), AppError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    if let Some(user) = users::find_by_email(&mut *tx, email)
+        .await
+        .map_err(db_error)?
+    {
+        mail_link(&mut tx, state, &user, emails::account_exists, now).await?;
+    }
+    tx.commit().await.map_err(db_error)
+}
+
+/// A consumer's new account, signed in at once (the Set-Cookie value).
 pub async fn sign_up(
     state: &AppState,
     headers: &http::HeaderMap,
     name: &str,
     email: &crate::domain::account::Email,
     password: String,
-) -> Result<String, AppError> {
-    // Hash before taking the write lock: the CPU work does not block writers.
+    client: &str,
+) -> Result<NewAccount<String>, AppError> {
+    admit_sign_up(state, client).await?;
+    // Hashed whether or not the address is known, before the write lock:
+    // the answer takes as long either way, and the CPU work blocks no
+    // writer.
     let hash = crate::platform::session::hash_password(password).await;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let user_id = create_user(
+    let created = create_user(
         &mut tx,
         NewUser {
             email,
@@ -173,10 +250,127 @@ pub async fn sign_up(
         state.clock.now_ms(),
     )
     .await?;
+    let Some(user_id) = created else {
+        drop(tx);
+        answer_known_address(state, email).await?;
+        return Ok(NewAccount::Known);
+    };
     let cookie = new_session(&mut tx, state, headers, user_id).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(user_id, "account created");
-    Ok(cookie)
+    Ok(NewAccount::Created(cookie))
+}
+
+/// Creates a sign-in link for `user` and queues `mail` with it, in the
+/// caller's transaction; past the account's link limit it does nothing
+/// (the caller answers the same either way).
+async fn mail_link(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    user: &UserRecord,
+    mail: fn(&str, &str) -> crate::platform::mail::Mail,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::domain::account::SIGN_IN_LINK_MINUTES;
+    if rate_limit::take(conn, &LINKS_PER_ACCOUNT, &user.id.to_string(), now)
+        .await
+        .map_err(db_error)?
+        .is_err()
+    {
+        tracing::info!(
+            user_id = user.id,
+            "sign-in link not sent: enough went out this hour"
+        );
+        return Ok(());
+    }
+    let token = crate::platform::session::new_session_token();
+    crate::features::accounts::repo::sign_in_links::insert(
+        &mut *conn,
+        user.id,
+        &state.secret.session_token_hash(&token),
+        now,
+        now + SIGN_IN_LINK_MINUTES * 60_000,
+    )
+    .await
+    .map_err(db_error)?;
+    let public_url = &state.config.public_url;
+    let link = format!("{public_url}/login/link?token={token}");
+    crate::platform::mail::enqueue(conn, &user.email, &mail(public_url, &link), None, now)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Mails a sign-in link to the account with this address, if there is one
+/// (and it has not had too many lately). The answer is the same either way.
+pub async fn request_sign_in_link(
+    state: &AppState,
+    email: &crate::domain::account::Email,
+    client: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    if let Err(until) = rate_limit::take(&mut tx, &LINK_REQUESTS_PER_CLIENT, client, now)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(held_back(until, now));
+    }
+    if let Some(user) = users::find_by_email(&mut *tx, email)
+        .await
+        .map_err(db_error)?
+    {
+        mail_link(&mut tx, state, &user, emails::sign_in_link, now).await?;
+    }
+    tx.commit().await.map_err(db_error)
+}
+
+/// Signs in with an emailed link: it works once, until it expires, and
+/// none of the password limits apply to it (it is how the owner gets in
+/// while they hold). Counts as this client signing in to the account, so
+/// its waits there end.
+pub async fn sign_in_with_link(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    token: &str,
+    client: &str,
+) -> Result<SignedIn, AppError> {
+    use crate::features::accounts::repo::{login_attempts as attempts, sign_in_links};
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let mut used = None;
+    for hash in state.secret.session_token_hashes(token) {
+        used = sign_in_links::use_once(&mut *tx, &hash, now)
+            .await
+            .map_err(db_error)?;
+        if used.is_some() {
+            break;
+        }
+    }
+    let user_id = used.ok_or_else(|| {
+        AppError::invalid(
+            "token",
+            "This link has expired or was already used. Ask for a new one.",
+        )
+    })?;
+    let user = users::find(&mut *tx, user_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    let attempt = attempts::record_failure(&mut *tx, &user.email, client, now)
+        .await
+        .map_err(db_error)?;
+    attempts::succeeded(&mut *tx, attempt)
+        .await
+        .map_err(db_error)?;
+    let set_cookie = new_session(&mut tx, state, headers, user.id).await?;
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(user_id = user.id, client, "signed in with an emailed link");
+    Ok(SignedIn {
+        user_id: user.id,
+        role: user.role,
+        set_cookie,
+    })
 }
 
 /// Ends this browser's session; returns the Set-Cookie value that clears it.

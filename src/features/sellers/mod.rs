@@ -34,6 +34,7 @@ pub async fn seller_signup(
     use crate::domain::vat::parse_vat;
     use crate::error::FieldErrors;
 
+    use crate::features::accounts::service::NewAccount;
     use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
@@ -97,15 +98,21 @@ pub async fn seller_signup(
         email: &email,
         phone: &phone,
     };
-    let cookie = crate::features::sellers::service::apply(
+    match crate::features::sellers::service::apply(
         &g.state,
         &g.parts.headers,
         &application,
         password,
+        &g.client_ip(),
     )
-    .await?;
-    append_header(http::header::SET_COOKIE, &cookie);
-    leptos_axum::redirect("/seller/prices");
+    .await?
+    {
+        NewAccount::Created(cookie) => {
+            append_header(http::header::SET_COOKIE, &cookie);
+            leptos_axum::redirect("/seller/prices");
+        }
+        NewAccount::Known => leptos_axum::redirect(crate::features::accounts::LINK_SENT_PATH),
+    }
     Ok(())
 }
 

@@ -115,18 +115,21 @@ pub struct Application<'a> {
 
 /// Creates the refurbisher's account and its seller, `pending` until
 /// operations decide, and signs it in: one transaction. Returns the
-/// Set-Cookie value.
+/// Set-Cookie value; an address that has an account gets the answer a
+/// consumer sign-up gets (`accounts::service::NewAccount::Known`).
 pub async fn apply(
     state: &AppState,
     headers: &http::HeaderMap,
     a: &Application<'_>,
     password: String,
-) -> Result<String, AppError> {
-    use crate::features::accounts::service as accounts;
+    client: &str,
+) -> Result<crate::features::accounts::service::NewAccount<String>, AppError> {
+    use crate::features::accounts::service::{self as accounts, NewAccount};
+    accounts::admit_sign_up(state, client).await?;
     let hash = crate::platform::session::hash_password(password).await;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let user_id = accounts::create_user(
+    let Some(user_id) = accounts::create_user(
         &mut tx,
         accounts::NewUser {
             email: a.email,
@@ -136,7 +139,12 @@ pub async fn apply(
         },
         now,
     )
-    .await?;
+    .await?
+    else {
+        drop(tx);
+        accounts::answer_known_address(state, a.email).await?;
+        return Ok(NewAccount::Known);
+    };
     let seller = crate::features::sellers::repo::NewSeller {
         user_id,
         company_name: a.company,
@@ -164,5 +172,5 @@ pub async fn apply(
         seller_id,
         "refurbisher signed up, awaiting approval"
     );
-    Ok(cookie)
+    Ok(NewAccount::Created(cookie))
 }

@@ -74,9 +74,14 @@ pub async fn deliver(state: AppState, job: ClaimedJob) -> Result<(), String> {
         return Ok(());
     }
     match state.mailer.send(&mail).await {
-        Ok(()) => repo::mark_sent(state.db.pool(), id, state.clock.now_ms())
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(()) => repo::mark_sent(
+            state.db.pool(),
+            id,
+            state.clock.now_ms(),
+            MailKind::parse(&mail.kind).is_some_and(MailKind::carries_a_secret),
+        )
+        .await
+        .map_err(|e| e.to_string()),
         Err(e) => {
             let _ = repo::mark_failed(state.db.pool(), id, &e).await;
             Err(e)

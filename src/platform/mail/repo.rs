@@ -65,16 +65,22 @@ pub async fn find<'c>(
     .transpose()
 }
 
+/// Marks a message sent; `forget_body` blanks its text, for mail that
+/// carries a way into an account (`MailKind::carries_a_secret`).
 pub async fn mark_sent<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
     now_ms: i64,
+    forget_body: bool,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1 AND sent_at IS NULL",
+        "UPDATE outbox SET sent_at = $2, attempts = attempts + 1, \
+           body = CASE WHEN $3 = 1 THEN '' ELSE body END \
+         WHERE id = $1 AND sent_at IS NULL",
     )
     .bind(id)
     .bind(now_ms)
+    .bind(i64::from(forget_body))
     .execute(ex)
     .await?;
     Ok(())

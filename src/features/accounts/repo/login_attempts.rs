@@ -1,5 +1,6 @@
+use crate::domain::account::lockout::{self, Failures};
 use crate::platform::db::DbResult;
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, Row};
 
 /// Records an attempt as failed before its password is checked, so that
 /// attempts running at the same time count each other; `succeeded` turns
@@ -28,55 +29,40 @@ pub async fn succeeded<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> Db
     Ok(())
 }
 
-/// Failed attempts on an account since `since_ms`, not counting those
-/// before its last successful sign-in.
-pub async fn recent_failures_for_email<'c>(
+/// The failures `lockout::check` weighs for an attempt on `email` from
+/// `ip` at `now_ms`: that pair's since it last signed in (within the
+/// pair's memory), the client's on any account and the account's from any
+/// client, each within its window, with the times their limits lift from.
+pub async fn failures<'c>(
     ex: impl Executor<'c, Database = Any>,
     email: &str,
-    since_ms: i64,
-) -> DbResult<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempts \
-         WHERE email = $1 AND succeeded = 0 AND at > $2 \
-           AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE email = $1 AND succeeded = 1), 0)",
-    )
-    .bind(email)
-    .bind(since_ms)
-    .fetch_one(ex)
-    .await
-}
-
-pub async fn recent_failures_for_ip<'c>(
-    ex: impl Executor<'c, Database = Any>,
     ip: &str,
-    since_ms: i64,
-) -> DbResult<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND succeeded = 0 AND at > $2",
-    )
+    now_ms: i64,
+) -> DbResult<Failures> {
+    const PAIR: &str = "FROM login_attempts WHERE email = $1 AND ip = $2 AND succeeded = 0 AND at > $3 \
+         AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE email = $1 AND ip = $2 AND succeeded = 1), 0)";
+    const CLIENT: &str = "FROM login_attempts WHERE ip = $2 AND succeeded = 0 AND at > $4";
+    const ACCOUNT: &str = "FROM login_attempts WHERE email = $1 AND succeeded = 0 AND at > $5";
+    let row = sqlx::query(&format!(
+        "SELECT (SELECT COUNT(*) {PAIR}), (SELECT MAX(at) {PAIR}), \
+                (SELECT COUNT(*) {CLIENT}), (SELECT MIN(at) {CLIENT}), \
+                (SELECT COUNT(*) {ACCOUNT}), (SELECT MIN(at) {ACCOUNT})"
+    ))
+    .bind(email)
     .bind(ip)
-    .bind(since_ms)
+    .bind(now_ms - lockout::PAIR_MEMORY_MS)
+    .bind(now_ms - lockout::CLIENT_WINDOW_MS)
+    .bind(now_ms - lockout::ACCOUNT_WINDOW_MS)
     .fetch_one(ex)
-    .await
-}
-
-/// The oldest failure still inside the window: the lock lifts when it ages out.
-pub async fn oldest_failure_since<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    column_is_email: bool,
-    key: &str,
-    since_ms: i64,
-) -> DbResult<Option<i64>> {
-    let sql = if column_is_email {
-        "SELECT MIN(at) FROM login_attempts WHERE email = $1 AND succeeded = 0 AND at > $2"
-    } else {
-        "SELECT MIN(at) FROM login_attempts WHERE ip = $1 AND succeeded = 0 AND at > $2"
-    };
-    sqlx::query_scalar(sql)
-        .bind(key)
-        .bind(since_ms)
-        .fetch_one(ex)
-        .await
+    .await?;
+    Ok(Failures {
+        pair: row.try_get(0)?,
+        pair_latest_at: row.try_get(1)?,
+        client: row.try_get(2)?,
+        client_oldest_at: row.try_get(3)?,
+        account: row.try_get(4)?,
+        account_oldest_at: row.try_get(5)?,
+    })
 }
 
 pub async fn delete_older_than<'c>(

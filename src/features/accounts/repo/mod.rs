@@ -1,2 +1,3 @@
 pub mod login_attempts;
+pub mod sign_in_links;
 pub mod users;

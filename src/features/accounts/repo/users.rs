@@ -62,3 +62,15 @@ pub async fn find_by_email<'c>(
     .await?;
     row.as_ref().map(from_row).transpose()
 }
+
+pub async fn find<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> DbResult<Option<UserRecord>> {
+    let row =
+        sqlx::query("SELECT id, email, password_hash, role, display_name FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await?;
+    row.as_ref().map(from_row).transpose()
+}

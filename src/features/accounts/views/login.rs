@@ -32,6 +32,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
             <p class="muted">"New here? " <a href=signup_href>"Create an account"</a></p>
+            <p class="muted">"Forgot your password, or asked to wait? " <a href="/login/link">"Email me a sign-in link"</a></p>
         </section>
     }
 }

@@ -1,2 +1,3 @@
 pub mod login;
+pub mod sign_in_link;
 pub mod signup;
