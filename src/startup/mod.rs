@@ -56,7 +56,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     db.migrate().await?;
 
     let secret = match &config.secret {
-        Some(bytes) => Secret::from_bytes(bytes),
+        Some(bytes) => Secret::rotated(bytes, &config.previous_secrets),
         None => Secret::load_or_create(&config.data_dir).map_err(|source| StartError::Secret {
             dir: config.data_dir.display().to_string(),
             source,
@@ -216,6 +216,16 @@ pub async fn run_main() -> std::process::ExitCode {
         }
     };
     telemetry::init(config.log_format);
+    match std::env::args().nth(1).as_deref() {
+        None | Some("serve") => {}
+        Some("rotate-secrets") => return rotate_secrets(config).await,
+        Some(other) => {
+            eprintln!(
+                "unknown command \"{other}\": run `tradein` to serve, or `tradein rotate-secrets`"
+            );
+            return std::process::ExitCode::from(2);
+        }
+    }
     let site_addr = config.site_addr;
     let database = config.database.describe();
     let public_url = config.public_url.clone();
@@ -252,6 +262,56 @@ pub async fn run_main() -> std::process::ExitCode {
     }
     let _ = tokio::time::timeout(Duration::from_secs(20), running.stop()).await;
     std::process::ExitCode::SUCCESS
+}
+
+/// `tradein rotate-secrets`: after `APP_SECRET` got a new value and the
+/// old one moved to `APP_SECRET_PREVIOUS`, re-encrypts every stored IBAN
+/// with the new secret (and its fingerprint), so the old one can be
+/// dropped. Safe to run while the app serves, and to run again.
+async fn rotate_secrets(config: Config) -> std::process::ExitCode {
+    let Some(current) = &config.secret else {
+        eprintln!("rotate-secrets needs APP_SECRET (the new secret) and APP_SECRET_PREVIOUS (the old ones)");
+        return std::process::ExitCode::from(2);
+    };
+    let secret = Secret::rotated(current, &config.previous_secrets);
+    let db = match Db::connect(&config.database).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!(
+                "error: cannot open the database {}: {e}",
+                config.database.describe()
+            );
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let result = async {
+        db.migrate().await.map_err(|e| e.to_string())?;
+        crate::features::trade_ins::service::reseal_ibans(&db, &secret)
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    match result {
+        Ok(done) => {
+            println!(
+                "IBANs under key {}: {} re-encrypted, {} already current, {} unreadable",
+                secret.key_id(),
+                done.resealed,
+                done.already_current,
+                done.unreadable
+            );
+            if done.unreadable > 0 {
+                eprintln!("some IBANs were sealed under a secret that APP_SECRET_PREVIOUS does not list: add it and run again");
+                std::process::ExitCode::from(1)
+            } else {
+                std::process::ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -11,21 +11,36 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 const YEAR_MS: i64 = 365 * crate::domain::dates::DAY_MS;
 
 /// The facts about one trade-in; `found_imei` once inspected.
+/// `fingerprints` gives the fingerprints of the trade-in's IBAN (from its
+/// encrypted value) under every accepted secret, so trade-ins stored before
+/// a rotation still match.
 pub async fn facts(
     conn: &mut AnyConnection,
     trade_in_id: TradeInId,
     found_imei: Option<&str>,
+    fingerprints: impl Fn(&str) -> Vec<String>,
     now: i64,
 ) -> DbResult<Facts> {
-    let t = sqlx::query("SELECT customer_id, imei, iban_fingerprint FROM trade_ins WHERE id = $1")
-        .bind(trade_in_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let (customer, imei, iban): (i64, Option<String>, String) = (
+    let t = sqlx::query(
+        "SELECT customer_id, imei, iban_fingerprint, iban_encrypted FROM trade_ins WHERE id = $1",
+    )
+    .bind(trade_in_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (customer, imei, stored, sealed): (i64, Option<String>, String, String) = (
         t.try_get("customer_id")?,
         t.try_get("imei")?,
         t.try_get("iban_fingerprint")?,
+        t.try_get("iban_encrypted")?,
     );
+    let mut ibans = if sealed.is_empty() {
+        Vec::new()
+    } else {
+        fingerprints(&sealed)
+    };
+    if !stored.is_empty() && !ibans.contains(&stored) {
+        ibans.push(stored);
+    }
     let mut f = Facts {
         declared_imei: imei.clone(),
         found_imei: found_imei.map(str::to_string),
@@ -47,12 +62,19 @@ pub async fn facts(
     if let Some(i) = imei.as_deref() {
         f.same_imei_elsewhere = sqlx::query_scalar("SELECT COUNT(*) FROM trade_ins WHERE imei = $1 AND id <> $2 AND state NOT IN ('cancelled', 'expired')").bind(i).bind(trade_in_id).fetch_one(&mut *conn).await?;
     }
-    if !iban.is_empty() {
-        f.iban_other_consumers = sqlx::query_scalar("SELECT COUNT(DISTINCT customer_id) FROM trade_ins WHERE iban_fingerprint = $1 AND customer_id <> $2")
-            .bind(&iban)
-            .bind(customer)
-            .fetch_one(&mut *conn)
-            .await?;
+    if !ibans.is_empty() {
+        let list = (2..ibans.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT COUNT(DISTINCT customer_id) FROM trade_ins WHERE customer_id <> $1 AND iban_fingerprint IN ({list})"
+        );
+        let mut query = sqlx::query_scalar(&sql).bind(customer);
+        for fp in &ibans {
+            query = query.bind(fp);
+        }
+        f.iban_other_consumers = query.fetch_one(&mut *conn).await?;
     }
     let r = sqlx::query(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(COALESCE(final_price_minor, price_minor)), 0) AS BIGINT) AS v FROM trade_ins \

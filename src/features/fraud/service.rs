@@ -18,13 +18,21 @@ pub use super::repo::{blocklist, cases};
 /// Evaluates the rules for a trade-in; call inside its transaction.
 pub async fn check(
     conn: &mut AnyConnection,
+    secret: &crate::platform::secret::Secret,
     trade_in_id: TradeInId,
     found_imei: Option<&str>,
     now: i64,
 ) -> Result<usize, AppError> {
-    let facts = crate::features::fraud::repo::facts(conn, trade_in_id, found_imei, now)
-        .await
-        .map_err(db_error)?;
+    let fingerprints = |sealed: &str| {
+        secret
+            .decrypt_iban(sealed)
+            .map(|iban| secret.iban_fingerprints(&iban))
+            .unwrap_or_default()
+    };
+    let facts =
+        crate::features::fraud::repo::facts(conn, trade_in_id, found_imei, fingerprints, now)
+            .await
+            .map_err(db_error)?;
     let flags = evaluate(&facts);
     if flags.is_empty() {
         return Ok(0);

@@ -23,7 +23,9 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::shipments::events_for_trade_in as shipment_events;
-pub use super::repo::shipments::{add_event as add_shipment_event, find as shipment, Direction};
+pub use super::repo::shipments::{
+    add_event as add_shipment_event, cancel_return, find as shipment, Direction,
+};
 pub use super::repo::trade_ins::{add_to_blocklist, blocklist_reason, find, TradeInRecord};
 pub use super::repo::trade_ins::{events, list_for_customer};
 
@@ -395,7 +397,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     )
     .await
     .map_err(transition_error)?;
-    crate::features::fraud::service::check(&mut tx, id, None, now).await?;
+    crate::features::fraud::service::check(&mut tx, &state.secret, id, None, now).await?;
     let shipment = crate::features::trade_ins::repo::shipments::insert(
         &mut tx,
         id,
@@ -750,4 +752,59 @@ pub async fn return_device(
     .await
     .map_err(db_error)?;
     Ok(Some(tx))
+}
+
+/// What `reseal_ibans` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resealed {
+    pub resealed: u64,
+    pub already_current: u64,
+    /// Sealed under a secret that is no longer listed: left as they are.
+    pub unreadable: u64,
+}
+
+/// Re-encrypts and re-fingerprints every stored IBAN under the current
+/// secret, reading each with whichever accepted secret sealed it (`tradein
+/// rotate-secrets`). Each row is its own guarded update, so it can run
+/// while the app serves, and again.
+pub async fn reseal_ibans(
+    db: &crate::platform::db::Db,
+    secret: &crate::platform::secret::Secret,
+) -> Result<Resealed, sqlx::Error> {
+    use crate::features::trade_ins::repo::trade_ins::{reseal_iban, sealed_ibans_after};
+    let mut done = Resealed::default();
+    let mut after = TradeInId(0);
+    loop {
+        let batch = sealed_ibans_after(db.pool(), after, 500).await?;
+        let Some((last, _)) = batch.last() else {
+            return Ok(done);
+        };
+        after = *last;
+        for (id, sealed) in batch {
+            if secret.is_current(&sealed) {
+                done.already_current += 1;
+                continue;
+            }
+            let Some(iban) = secret.decrypt_iban(&sealed) else {
+                tracing::warn!(
+                    trade_in_id = id.get(),
+                    "IBAN sealed under a secret no longer listed"
+                );
+                done.unreadable += 1;
+                continue;
+            };
+            let fresh = secret.encrypt_iban(&iban);
+            if reseal_iban(
+                db.pool(),
+                id,
+                &sealed,
+                &fresh,
+                &secret.iban_fingerprint(&iban),
+            )
+            .await?
+            {
+                done.resealed += 1;
+            }
+        }
+    }
 }

@@ -173,7 +173,7 @@ pub async fn end_session<'c>(
     headers: &HeaderMap,
 ) -> Result<(), sqlx::Error> {
     if let Some(token) = session_token(headers, state.config.cookies_secure()) {
-        crate::platform::session::repo::delete(ex, &state.secret.session_token_hash(&token))
+        crate::platform::session::repo::delete(ex, &state.secret.session_token_hashes(&token))
             .await?;
     }
     Ok(())
@@ -207,11 +207,19 @@ pub async fn current_user(
     let Some(token) = session_token(headers, state.config.cookies_secure()) else {
         return Ok(None);
     };
-    let hash = state.secret.session_token_hash(&token);
     let now = state.clock.now_ms();
-    let Some(found) =
-        crate::platform::session::repo::find_user(state.db.pool(), &hash, now).await?
-    else {
+    // Under the current secret first; a session made before a rotation is
+    // stored under a previous one.
+    let mut found = None;
+    for hash in state.secret.session_token_hashes(&token) {
+        if let Some(user) =
+            crate::platform::session::repo::find_user(state.db.pool(), &hash, now).await?
+        {
+            found = Some((hash, user));
+            break;
+        }
+    }
+    let Some((hash, found)) = found else {
         return Ok(None);
     };
     if now - found.last_seen_at > TOUCH_EVERY_MS {

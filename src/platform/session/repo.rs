@@ -73,11 +73,22 @@ pub async fn touch<'c>(
     Ok(())
 }
 
-pub async fn delete<'c>(ex: impl Executor<'c, Database = Any>, token_hash: &str) -> DbResult<bool> {
-    let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(ex)
-        .await?;
+/// Deletes the session stored under any of `token_hashes` (one token's
+/// hashes under each accepted secret).
+pub async fn delete<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hashes: &[String],
+) -> DbResult<bool> {
+    let list = (1..=token_hashes.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("DELETE FROM sessions WHERE token_hash IN ({list})");
+    let mut query = sqlx::query(&sql);
+    for hash in token_hashes {
+        query = query.bind(hash);
+    }
+    let done = query.execute(ex).await?;
     Ok(done.rows_affected() > 0)
 }
 

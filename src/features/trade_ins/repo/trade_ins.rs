@@ -409,3 +409,43 @@ pub async fn claim_expiry_warning(conn: &mut AnyConnection, id: TradeInId) -> Db
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Up to `limit` stored IBANs (encrypted) of trade-ins after `after`, by id:
+/// what `rotate-secrets` walks.
+pub async fn sealed_ibans_after<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    after: TradeInId,
+    limit: i64,
+) -> DbResult<Vec<(TradeInId, String)>> {
+    let rows = sqlx::query(
+        "SELECT id, iban_encrypted FROM trade_ins WHERE id > $1 AND iban_encrypted <> '' ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("iban_encrypted")?)))
+        .collect()
+}
+
+/// Replaces a trade-in's encrypted IBAN and fingerprint, if the stored value
+/// is still `was` (a concurrent run may have done it).
+pub async fn reseal_iban<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: TradeInId,
+    was: &str,
+    sealed: &str,
+    fingerprint: &str,
+) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE trade_ins SET iban_encrypted = $1, iban_fingerprint = $2 WHERE id = $3 AND iban_encrypted = $4",
+    )
+    .bind(sealed)
+    .bind(fingerprint)
+    .bind(id)
+    .bind(was)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
