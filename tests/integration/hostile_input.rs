@@ -1,6 +1,7 @@
 //! Malformed or hostile input gets a clear 4xx and changes nothing.
 
 use crate::both_backends;
+use crate::fixtures::*;
 use crate::harness::TestApp;
 
 const PASSWORD: &str = "correct horse battery";
@@ -216,3 +217,103 @@ both_backends!(
         app.stop().await;
     }
 );
+
+both_backends!(request_ids_are_the_servers_own, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let res = app
+        .client()
+        .get(app.url("/no-such-page"))
+        .header("x-request-id", "forged-by-client")
+        .send()
+        .await
+        .unwrap();
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_ne!(id, "forged-by-client");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let page = res.text().await.unwrap();
+    assert!(!page.contains("forged-by-client"));
+    app.stop().await;
+});
+
+both_backends!(
+    sign_in_never_sends_people_to_another_site,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.signup(&app.client(), "Jane Doe", "jane@example.com", PASSWORD)
+            .await;
+        for next in [
+            "/\t/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+        ] {
+            // A plain form post, as a browser without JavaScript sends it.
+            let res = app
+                .client()
+                .post(app.url("/api/login"))
+                .header("accept", "text/html")
+                .form(&[
+                    ("email", "jane@example.com"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 302, "{next:?}");
+            assert_eq!(res.headers()["location"], "/", "{next:?}");
+        }
+        app.stop().await;
+    }
+);
+
+both_backends!(no_exported_cell_is_a_formula, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let evil = "=HYPERLINK(\"http://evil.example\",\"Refurb\")";
+    let s = seller(&app, SellerSpec::approved(evil)).await;
+    listing(
+        &app,
+        s,
+        "iphone-13-128gb",
+        tradein::domain::grade::Grade::FunctionalGood,
+        31_200,
+        1_000,
+    )
+    .await;
+    let consumer = customer(&app, "jane@example.com").await;
+    let res = confirm(
+        &app,
+        &consumer,
+        &confirm_form(&imei(1), 31_200, "key-formula-000001"),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let ops = ops_client(&app).await;
+    let mut seen_evil = false;
+    for path in [
+        "/ops/refurbishers.csv",
+        "/ops/export.csv?table=kpis",
+        "/ops/export.csv?table=series",
+        "/ops/export.csv?table=breakdown",
+    ] {
+        let res = ops.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let text = res.text().await.unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                assert!(
+                    !risky || cell.parse::<f64>().is_ok(),
+                    "{path}: a spreadsheet would run {cell:?}"
+                );
+                seen_evil |= cell == format!("'{evil}");
+            }
+        }
+    }
+    assert!(seen_evil, "the company name is exported, as text");
+    app.stop().await;
+});

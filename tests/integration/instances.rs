@@ -22,7 +22,7 @@ const OFFER: &str =
     "/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless";
 
 /// One `tradein` process.
-struct Instance {
+pub(crate) struct Instance {
     child: Child,
     base: String,
     log: PathBuf,
@@ -52,7 +52,7 @@ fn free_port_run(count: u16) -> u16 {
 impl Instance {
     /// Starts the binary on `db`, with its own data folder under `dir` and
     /// the mail folder every instance shares.
-    fn start(db: &TestDb, name: &str, extra: &[(&str, &str)]) -> Instance {
+    pub(crate) fn start(db: &TestDb, name: &str, extra: &[(&str, &str)]) -> Instance {
         let port = free_port();
         let data = db.dir.join(name);
         std::fs::create_dir_all(&data).unwrap();
@@ -82,12 +82,22 @@ impl Instance {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    /// The process's memory figure `field` of /proc (`VmRSS`, `VmHWM`), in KiB.
+    pub(crate) fn memory_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in /proc status"))
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
     /// Waits until `/healthz` answers 200.
-    async fn ready(&mut self) {
+    pub(crate) async fn ready(&mut self) {
         let started = Instant::now();
         loop {
             if let Ok(res) = reqwest::get(self.url("/healthz")).await {
@@ -118,7 +128,7 @@ impl Instance {
     }
 
     /// A form post from a browser on this instance's site.
-    async fn call(
+    pub(crate) async fn call(
         &self,
         client: &reqwest::Client,
         endpoint: &str,
@@ -162,7 +172,7 @@ fn sent_message_ids(dir: &Path) -> Vec<String> {
 
 /// A client that keeps cookies and follows no redirects; a session cookie
 /// from one instance is good on the others (sessions live in the database).
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())

@@ -15,6 +15,7 @@ mod orders;
 mod pages;
 mod prices;
 mod production;
+mod resources;
 mod secrets;
 mod seed_data;
 mod startup;

@@ -510,30 +510,6 @@ both_backends!(
     }
 );
 
-async fn ops_client(app: &TestApp) -> reqwest::Client {
-    let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
-    let email = tradein::domain::account::Email::parse("olga@ops.example").unwrap();
-    let _ = tradein::features::accounts::service::insert_user(
-        app.state.db.pool(),
-        tradein::features::accounts::service::NewUser {
-            email: &email,
-            password_hash: &hash,
-            role: tradein::domain::account::Role::Ops,
-            display_name: "Olga Ops",
-        },
-        0,
-    )
-    .await;
-    let client = app.client();
-    assert_eq!(
-        app.login(&client, "olga@ops.example", "correct horse battery")
-            .await
-            .status(),
-        200
-    );
-    client
-}
-
 both_backends!(every_ops_endpoint_refuses_others, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let consumer = customer(&app, "jane@example.com").await;

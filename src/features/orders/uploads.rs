@@ -31,6 +31,29 @@ fn back(id: TradeInId, error: Option<String>) -> Response {
     }
 }
 
+/// A body past the route's limit is refused as such (413); any other
+/// broken upload goes back to the order page with the reason.
+fn upload_failed(id: TradeInId, e: axum::extract::multipart::MultipartError) -> Response {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "This upload is larger than a counter-offer may be: at most {MAX_PHOTOS} photos of {} MB each.",
+                MAX_PHOTO_BYTES / (1024 * 1024)
+            ),
+        )
+            .into_response();
+    }
+    back(
+        id,
+        Some(format!(
+            "The upload failed ({}). Photos are limited to {} MB each.",
+            e.body_text(),
+            MAX_PHOTO_BYTES / (1024 * 1024)
+        )),
+    )
+}
+
 pub async fn counter_offer(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -80,15 +103,7 @@ pub async fn counter_offer(
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => {
-                return back(
-                    id,
-                    Some(format!(
-                        "The upload failed ({}). Photos are limited to 5 MB each.",
-                        e.body_text()
-                    )),
-                )
-            }
+            Err(e) => return upload_failed(id, e),
         };
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
@@ -105,15 +120,7 @@ pub async fn counter_offer(
                 let file_name = field.file_name().unwrap_or("photo").to_string();
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
-                    Err(e) => {
-                        return back(
-                            id,
-                            Some(format!(
-                                "The upload failed ({}). Photos are limited to 5 MB each.",
-                                e.body_text()
-                            )),
-                        )
-                    }
+                    Err(e) => return upload_failed(id, e),
                 };
                 if bytes.is_empty() && file_name.is_empty() {
                     continue;
