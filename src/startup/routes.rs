@@ -175,7 +175,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(own_limit)
-        .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            security::PublicOrigin::of(&state.config.public_url)
+                .expect("PUBLIC_URL is checked by Config"),
+            security::refuse_cross_site,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             security::Https(state.config.cookies_secure()),
             security::security_headers,

@@ -231,7 +231,10 @@ impl TestApp {
     /// sends this site's Origin on every request.
     pub fn client(&self) -> reqwest::Client {
         let mut headers = HeaderMap::new();
-        headers.insert("origin", HeaderValue::from_str(&self.base).unwrap());
+        headers.insert(
+            "origin",
+            HeaderValue::from_str(self.public_origin()).unwrap(),
+        );
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())

@@ -10,6 +10,7 @@ mod access;
 mod access_matrix;
 mod accounts;
 mod concurrency;
+mod csrf;
 mod hostile_input;
 mod instances;
 mod operations;
