@@ -86,7 +86,8 @@ both_backends!(
 
 /// A new endpoint cannot go untested: the coverage check names it. Run
 /// here against a table missing one server function, one plain route and
-/// one page.
+/// one page. An app is started first: listing the pages walks them, which
+/// needs the async executor a serving app sets up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endpoint_without_a_row_fails_by_name() {
     let app = TestApp::spawn(crate::harness::Backend::Sqlite).await;
