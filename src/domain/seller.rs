@@ -36,6 +36,17 @@ impl SellerStatus {
         self == SellerStatus::Approved
     }
 
+    /// Whether the refurbisher may see the market: the others' prices, its
+    /// position among them, the price curve. Only one operations vetted
+    /// (approved, or suspended since): an applicant, or a company refused,
+    /// would otherwise read every competitor's prices by signing up.
+    pub fn sees_market(self) -> bool {
+        match self {
+            SellerStatus::Approved | SellerStatus::Suspended => true,
+            SellerStatus::Pending | SellerStatus::Rejected => false,
+        }
+    }
+
     /// What operations can do to a refurbisher in this status from the
     /// quality page: suspend an approved one, reinstate a suspended one.
     pub fn quality_action(self) -> Option<QualityAction> {
@@ -82,6 +93,14 @@ impl QualityAction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_vetted_sellers_see_the_market() {
+        assert!(SellerStatus::Approved.sees_market());
+        assert!(SellerStatus::Suspended.sees_market());
+        assert!(!SellerStatus::Pending.sees_market());
+        assert!(!SellerStatus::Rejected.sees_market());
+    }
 
     #[test]
     fn only_approved_sellers_buy_and_quality_actions_undo_each_other() {

@@ -210,6 +210,14 @@ impl Config {
             ));
         }
         let public_url = public_url.trim_end_matches('/').to_string();
+        // Its origin is what browsers must send for a form to be accepted
+        // (`security::refuse_cross_site`).
+        if crate::platform::http::security::origin_of(&public_url).is_none() {
+            return Err(ConfigError::new(
+                "PUBLIC_URL",
+                format!("must be an address with a host, like https://trade.example (got \"{public_url}\")"),
+            ));
+        }
 
         let log_format = match get("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
@@ -453,6 +461,8 @@ mod tests {
             ("SEED_DEMO", "maybe"),
             ("APP_SECRET", "tooshort"),
             ("PUBLIC_URL", "example.com"),
+            ("PUBLIC_URL", "https://"),
+            ("PUBLIC_URL", "https://user@trade.example"),
             ("LOG_FORMAT", "xml"),
             ("SMTP_URL", "http://mail"),
             ("MAIL_FROM", "not an address"),

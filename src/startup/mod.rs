@@ -174,9 +174,19 @@ pub async fn start(state: AppState, addr: SocketAddr) -> Result<Running, StartEr
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| StartError::Bind { addr, source })?;
+    start_on(state, listener).await
+}
+
+/// Serves in the background on a listener already bound: for a caller that
+/// needs the address before the app is prepared (its `PUBLIC_URL`).
+pub async fn start_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+) -> Result<Running, StartError> {
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+        source,
+    })?;
     // Without TCP_NODELAY a response written in more than one piece (headers,
     // then a body chunk) waits for the client's delayed ACK: a flat 40 ms on
     // Linux added to every page and file on a kept-alive connection.

@@ -11,8 +11,10 @@ use crate::features::quality::service as quality;
 use crate::features::trade_ins::downloads;
 use crate::platform::http::{assets, health, hydration, page_cache, security, whole_pages};
 use crate::platform::state::AppState;
-use axum::routing::{get, post};
+use axum::handler::Handler;
+use axum::routing::{MethodFilter, MethodRouter};
 use axum::Router;
+use http::Method;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -27,6 +29,79 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Only these may be kept by the page cache.
 pub fn is_public_page(path: &str) -> bool {
     path == "/" || (path.starts_with("/sell/") && !path.ends_with("/accept"))
+}
+
+/// A plain axum route: a file, a download or an upload, where a Leptos
+/// page or server function does not fit.
+pub struct PlainRoute {
+    pub method: Method,
+    pub path: &'static str,
+    /// The route's own body limit, instead of `MAX_BODY_BYTES`.
+    pub body_limit: Option<usize>,
+    pub handler: MethodRouter<AppState>,
+}
+
+impl PlainRoute {
+    /// The method is named once: the route answers exactly the method the
+    /// table says (GET also answers HEAD, as axum's `get` does).
+    fn new<H, T>(method: Method, path: &'static str, handler: H) -> PlainRoute
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone())
+            .unwrap_or_else(|_| panic!("{method} {path}: axum routes no such method"));
+        PlainRoute {
+            method,
+            path,
+            body_limit: None,
+            handler: axum::routing::on(filter, handler),
+        }
+    }
+
+    fn body_limit(self, bytes: usize) -> PlainRoute {
+        PlainRoute {
+            body_limit: Some(bytes),
+            ..self
+        }
+    }
+}
+
+/// Every plain route, in one table: `router` serves exactly these, and the
+/// access and CSRF tests call every one of them.
+pub fn plain_routes() -> Vec<PlainRoute> {
+    vec![
+        PlainRoute::new(Method::GET, "/healthz", health::healthz),
+        PlainRoute::new(
+            Method::GET,
+            "/trade-ins/{id}/label.pdf",
+            downloads::inbound_label,
+        ),
+        PlainRoute::new(
+            Method::GET,
+            "/trade-ins/{id}/return-label.pdf",
+            downloads::return_label,
+        ),
+        PlainRoute::new(Method::GET, "/photos/{id}", uploads::photo),
+        PlainRoute::new(Method::GET, "/seller/prices.csv", price_files::export),
+        PlainRoute::new(Method::GET, "/ops/export.csv", ops_dashboard::export),
+        PlainRoute::new(Method::GET, "/ops/refurbishers.csv", quality::export),
+        PlainRoute::new(Method::POST, "/ops/blocklist/import", fraud::import_route),
+        // Photo uploads and price files are the places a large body is welcome.
+        PlainRoute::new(
+            Method::POST,
+            "/seller/orders/{id}/counter-offer",
+            uploads::counter_offer,
+        )
+        .body_limit(uploads::MAX_UPLOAD_BYTES),
+        PlainRoute::new(Method::POST, "/seller/prices/upload", price_files::import)
+            .body_limit(price_files::MAX_IMPORT_BODY),
+    ]
+}
+
+/// The Leptos pages' paths, as axum routes them (`/trade-ins/{id}`).
+pub fn page_paths() -> Vec<String> {
+    routes().iter().map(|r| r.path().to_string()).collect()
 }
 
 /// The app's routes, walked once per process. Leptos suppresses resource
@@ -72,38 +147,23 @@ pub fn router(state: AppState) -> Router {
         );
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
     let options = state.leptos_options.clone();
-    // Photo uploads are the one place a large body is welcome; the route is
+    // A route with a body limit of its own (photo uploads, price files) is
     // merged after the general limit is applied, so only it gets its own.
-    let uploads = Router::new()
-        .route(
-            "/seller/orders/{id}/counter-offer",
-            post(uploads::counter_offer),
-        )
-        .layer(axum::extract::DefaultBodyLimit::max(
-            uploads::MAX_UPLOAD_BYTES,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            uploads::MAX_UPLOAD_BYTES,
-        ))
-        .merge(
-            Router::new()
-                .route("/seller/prices/upload", post(price_files::import))
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    price_files::MAX_IMPORT_BODY,
-                ))
-                .layer(tower_http::limit::RequestBodyLimitLayer::new(
-                    price_files::MAX_IMPORT_BODY,
-                )),
-        );
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/trade-ins/{id}/label.pdf", get(downloads::inbound_label))
-        .route("/trade-ins/{id}/return-label.pdf", get(downloads::return_label))
-        .route("/photos/{id}", get(uploads::photo))
-        .route("/seller/prices.csv", get(price_files::export))
-        .route("/ops/export.csv", get(ops_dashboard::export))
-        .route("/ops/refurbishers.csv", get(quality::export))
-        .route("/ops/blocklist/import", post(fraud::import_route))
+    let (mut plain, mut own_limit) = (Router::new(), Router::new());
+    for route in plain_routes() {
+        match route.body_limit {
+            None => plain = plain.route(route.path, route.handler),
+            Some(limit) => {
+                own_limit = own_limit.merge(
+                    Router::new()
+                        .route(route.path, route.handler)
+                        .layer(axum::extract::DefaultBodyLimit::max(limit))
+                        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit)),
+                )
+            }
+        }
+    }
+    plain
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .nest_service("/pkg", pkg)
         // Files from the site root (public/), else the 404 page.
@@ -114,8 +174,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .merge(uploads)
-        .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .merge(own_limit)
+        .layer(axum::middleware::from_fn_with_state(
+            security::PublicOrigin::of(&state.config.public_url)
+                .expect("PUBLIC_URL is checked by Config"),
+            security::refuse_cross_site,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             security::Https(state.config.cookies_secure()),
             security::security_headers,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tradein::platform::clock::ManualClock;
 use tradein::platform::config::Config;
 use tradein::platform::state::AppState;
-use tradein::startup::{prepare, start, Running};
+use tradein::startup::{prepare, start_on, Running};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -180,6 +180,9 @@ impl TestApp {
 
     /// An app on a database another one prepared (`stop_keeping_db`).
     pub async fn spawn_on(db: TestDb, options: Options) -> TestApp {
+        // Bound first: the app's public address is the one it serves on.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
         let mut vars = vec![
             ("DATABASE_URL", db.url.clone()),
             ("DATA_DIR", db.dir.join("data").display().to_string()),
@@ -199,6 +202,7 @@ impl TestApp {
                 vars.push(("SEED_DEMO", "true".into()));
             }
         } else {
+            vars.push(("PUBLIC_URL", format!("http://{addr}")));
             vars.push(("SEED_DEMO", options.seed_demo.to_string()));
         }
         if let Some(url) = &options.alert_webhook_url {
@@ -224,9 +228,7 @@ impl TestApp {
         let state = prepare(config, Arc::new(clock.clone()))
             .await
             .expect("app prepares");
-        let running = start(state.clone(), "127.0.0.1:0".parse().unwrap())
-            .await
-            .expect("app starts");
+        let running = start_on(state.clone(), listener).await.expect("app starts");
         TestApp {
             base: format!("http://{}", running.addr),
             clock,
@@ -240,11 +242,20 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The origin people use (`PUBLIC_URL`): what their browser sends as
+    /// `Origin`. In development it is `base`; in production it is not.
+    pub fn public_origin(&self) -> &str {
+        &self.state.config.public_url
+    }
+
     /// A browser-like client: keeps cookies, does not follow redirects, and
     /// sends this site's Origin on every request.
     pub fn client(&self) -> reqwest::Client {
         let mut headers = HeaderMap::new();
-        headers.insert("origin", HeaderValue::from_str(&self.base).unwrap());
+        headers.insert(
+            "origin",
+            HeaderValue::from_str(self.public_origin()).unwrap(),
+        );
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())

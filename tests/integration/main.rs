@@ -2,12 +2,15 @@
 //! SQLite file and a fresh Postgres database. Run with
 //! `cargo test --features ssr --test integration`.
 
+mod endpoints;
 mod fixtures;
 mod harness;
 
 mod access;
+mod access_matrix;
 mod accounts;
 mod concurrency;
+mod csrf;
 mod hostile_input;
 mod instances;
 mod operations;

@@ -1617,3 +1617,126 @@ both_backends!(
         app.stop().await;
     }
 );
+
+// Issue 22, finding 7: a refurbisher operations have not vetted prices its
+// grid, but learns nothing of the others' prices from it: no competitor
+// count or best price, no position or price to win, no curve.
+both_backends!(
+    only_a_vetted_refurbisher_sees_the_market,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
+        let (applicant, applicant_id) = seller_with_login(&app, "Gamma Phones").await;
+        let beta_id = seller(&app, SellerSpec::approved("Beta Refurb")).await;
+        listing(&app, beta_id, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
+        listing(&app, alpha_id, SKU, Grade::FunctionalGood, 25_000, 1_000).await;
+        listing(
+            &app,
+            applicant_id,
+            SKU,
+            Grade::FunctionalGood,
+            20_000,
+            1_000,
+        )
+        .await;
+        let v = variant_id(&app, SKU).await.to_string();
+        let market = |client: &reqwest::Client| {
+            let (app, v, client) = (&app, v.clone(), client.clone());
+            async move {
+                let page = grid(app, &client, &[("q", SKU)]).await;
+                let detail: Value = app
+                    .call(
+                        &client,
+                        "listing_detail",
+                        &[("variant_id", &v), ("grade", GOOD)],
+                    )
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                let preview = client
+                    .post(app.url("/api/price_match_preview"))
+                    .json(&serde_json::json!({ "variant_ids": [v.parse::<i64>().unwrap()] }))
+                    .send()
+                    .await
+                    .unwrap();
+                let html = client
+                    .get(app.url(&format!("/seller/prices/{v}/{GOOD}")))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                (cell(&page, SKU, GOOD).clone(), detail, preview, html)
+            }
+        };
+
+        // Approved: Beta's and Gamma's prices, anonymised.
+        let (c, detail, preview, html) = market(&alpha).await;
+        assert_eq!(c["competitors"], 2);
+        assert_eq!(c["best_competitor_minor"], 30_000);
+        assert_eq!(c["position"]["price_to_win_minor"], 30_100);
+        assert_eq!(c["market_hidden"], false);
+        assert_eq!(detail["curve"], serde_json::json!([30_000, 20_000]));
+        assert_eq!(preview.status(), 200);
+        assert_eq!(
+            preview.json::<Value>().await.unwrap()[0]["new_minor"],
+            30_100
+        );
+        assert!(html.contains("A competitor: €300.00"), "{html}");
+
+        for status in ["pending", "rejected"] {
+            sqlx::query("UPDATE sellers SET status = $1 WHERE id = $2")
+                .bind(status)
+                .bind(applicant_id)
+                .execute(app.state.db.pool())
+                .await
+                .unwrap();
+            let (c, detail, preview, html) = market(&applicant).await;
+            assert_eq!(c["price_minor"], 20_000, "{status}: its own price");
+            assert_eq!(c["competitors"], 0, "{status}: {c}");
+            assert_eq!(c["best_competitor_minor"], Value::Null, "{status}: {c}");
+            assert_eq!(c["position"], Value::Null, "{status}: {c}");
+            assert_eq!(c["far_above_market"], false, "{status}: {c}");
+            assert_eq!(c["market_hidden"], true, "{status}: {c}");
+            assert_eq!(detail["curve"], serde_json::json!([]), "{status}");
+            for field in [
+                "competitors",
+                "best_competitor_minor",
+                "position",
+                "market_hidden",
+            ] {
+                assert_eq!(detail["cell"][field], c[field], "{status}: {field}");
+            }
+            assert_eq!(preview.status(), 409, "{status}: no price to win");
+            // Neither shown nor in the data the page carries for hydration:
+            // Beta's and Alpha's prices, the price to win.
+            for leak in [
+                "A competitor",
+                "30000",
+                "30100",
+                "25000",
+                "300.00",
+                "250.00",
+            ] {
+                assert!(!html.contains(leak), "{status}: {leak} in {html}");
+            }
+            assert!(
+                html.contains("shown once operations approve"),
+                "{status}: {html}"
+            );
+        }
+
+        // A refurbisher suspended after approval was vetted: it keeps the market.
+        sqlx::query("UPDATE sellers SET status = 'suspended' WHERE id = $1")
+            .bind(applicant_id)
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        let (c, detail, _, _) = market(&applicant).await;
+        assert_eq!(c["best_competitor_minor"], 30_000);
+        assert_eq!(detail["curve"], serde_json::json!([30_000, 25_000]));
+        app.stop().await;
+    }
+);

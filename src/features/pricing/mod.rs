@@ -37,6 +37,9 @@ pub struct GridCell {
     pub not_competing: Option<String>,
     /// More than 30% over the second-best price.
     pub far_above_market: bool,
+    /// The market is not shown to this refurbisher (not vetted yet): no
+    /// competitor, position or curve.
+    pub market_hidden: bool,
     /// What the refurbisher paid on average last month for this variant
     /// and grade, when the price is now below it.
     pub below_paid_minor: Option<i64>,
@@ -322,8 +325,14 @@ pub fn plain_amount(minor: i64) -> String {
     Money::eur(minor).field_text()
 }
 
+/// What a refurbisher whose market is hidden reads in its place.
+pub const MARKET_HIDDEN: &str = "market shown once operations approve your account";
+
 /// The short market line under a cell.
 pub fn market_line(c: &GridCell) -> String {
+    if c.market_hidden {
+        return MARKET_HIDDEN.into();
+    }
     match (&c.position, c.price_minor) {
         (Some(p), Some(_)) => match p.price_to_win_minor {
             None => format!("#1 of {} · winning", p.buyers),
@@ -392,14 +401,17 @@ pub async fn load_listing_detail(
         .remove(&(variant_id, grade))
         .ok_or(AppError::NotFound)?;
     let week = crate::domain::dates::week_start_ms(now);
-    let mut curve: Vec<i64> =
+    let mut curve: Vec<i64> = if ctx.status.sees_market() {
         crate::features::offers::service::candidates(&mut *conn, variant_id, grade, week)
             .await
             .or_internal(&g)?
             .into_iter()
             .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
             .map(|c| c.price.minor())
-            .collect();
+            .collect()
+    } else {
+        Vec::new()
+    };
     curve.sort_unstable_by(|a, b| b.cmp(a));
     let history =
         crate::features::pricing::service::history(&mut conn, ctx.seller_id, variant_id, grade)

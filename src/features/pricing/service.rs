@@ -88,6 +88,7 @@ fn cell_view(
     paid: Option<i64>,
 ) -> GridCell {
     let price = own.and_then(|c| c.price_minor);
+    let sees_market = ctx.status.sees_market();
     GridCell {
         variant_id,
         grade,
@@ -96,12 +97,15 @@ fn cell_view(
         weekly_cap: own.and_then(|c| c.weekly_cap),
         competitors: competitors.len(),
         best_competitor_minor: competitors.iter().copied().max(),
-        position: price.map(|p| market_position(p, competitors)),
+        position: price
+            .filter(|_| sees_market)
+            .map(|p| market_position(p, competitors)),
         not_competing: price
             .and(mine)
             .and_then(Candidate::ineligibility)
             .map(|why| not_competing(why, ctx.status)),
         far_above_market: price.is_some_and(|p| far_above_market(p, competitors)),
+        market_hidden: !sees_market,
         below_paid_minor: match (price, paid) {
             (Some(p), Some(avg)) if p < avg => Some(avg),
             _ => None,
@@ -155,12 +159,14 @@ pub async fn cells(
             let listings = market.get(&key).map(|c| c.as_slice()).unwrap_or_default();
             let mine = listings.iter().find(|c| c.seller_id == ctx.seller_id);
             competitors.clear();
-            competitors.extend(
-                listings
-                    .iter()
-                    .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
-                    .map(|c| c.price.minor()),
-            );
+            if ctx.status.sees_market() {
+                competitors.extend(
+                    listings
+                        .iter()
+                        .filter(|c| c.seller_id != ctx.seller_id && c.is_eligible())
+                        .map(|c| c.price.minor()),
+                );
+            }
             out.insert(
                 key,
                 cell_view(
@@ -355,6 +361,12 @@ pub async fn match_preview(
     ctx: &SellerCtx,
     variant_ids: &[i64],
 ) -> Result<Vec<MatchLine>, AppError> {
+    if !ctx.status.sees_market() {
+        return Err(AppError::Conflict(
+            "Matching the price to win needs the market, shown once operations approve your account."
+                .into(),
+        ));
+    }
     if variant_ids.is_empty() || variant_ids.len() > MAX_MATCH_ROWS {
         return Err(AppError::invalid(
             "rows",

@@ -13,9 +13,16 @@ use leptos::server_fn::error::FromServerFnError;
 /// Leptos does no CSRF check for server functions, so this one does: a
 /// state-changing request must come from this site. Browsers send
 /// `Sec-Fetch-Site` (modern) and `Origin` (on every POST); either one saying
-/// "another site" is refused. Requests without both (curl, server-to-server)
+/// "another site" is refused. The Origin must be the public origin itself:
+/// scheme, host and port. Its host alone is not enough: behind https, a page
+/// on the same host over plain http is another origin, one that anybody on
+/// the network can write. Requests without both (curl, server-to-server)
 /// carry no ambient browser cookies an attacker could ride on.
-pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    axum::extract::State(public): axum::extract::State<PublicOrigin>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -23,28 +30,60 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         // "same-site" is refused too: a sibling subdomain is not us.
         if site != "same-origin" && site != "none" {
-            return forbidden_cross_site(site);
+            return forbidden_cross_site(site, &public);
         }
     }
     if let Some(origin) = headers.get(http::header::ORIGIN) {
-        let host = headers
-            .get(http::header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let origin_host = origin
-            .to_str()
-            .ok()
-            .and_then(|o| o.split_once("://"))
-            .map(|(_, rest)| rest);
-        if origin_host.is_none_or(|h| !h.eq_ignore_ascii_case(host)) {
-            return forbidden_cross_site(origin.to_str().unwrap_or("unreadable origin"));
+        let from = origin.to_str().unwrap_or("unreadable origin");
+        if origin_of(from).as_deref() != Some(public.0.as_ref()) {
+            return forbidden_cross_site(from, &public);
         }
     }
     next.run(req).await
 }
 
-fn forbidden_cross_site(from: &str) -> Response {
-    tracing::warn!(from, "refused a cross-site state-changing request");
+/// The origin people reach this server at (`PUBLIC_URL`), as `origin_of`
+/// writes it: the state of `refuse_cross_site`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicOrigin(std::sync::Arc<str>);
+
+impl PublicOrigin {
+    /// None when `public_url` is not an http(s) URL with a host; the
+    /// configuration refuses such a `PUBLIC_URL` at start.
+    pub fn of(public_url: &str) -> Option<PublicOrigin> {
+        origin_of(public_url).map(|o| PublicOrigin(o.into()))
+    }
+}
+
+/// A URL's origin as a browser writes it in `Origin`: the scheme and the
+/// host in lower case, and the port unless it is the scheme's default
+/// (`https://Trade.Example:443/x` is `https://trade.example`). None for
+/// what is no http(s) origin: `null`, a bare host, userinfo.
+pub fn origin_of(url: &str) -> Option<String> {
+    let uri: http::Uri = url.trim().parse().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => 443,
+        "http" => 80,
+        _ => return None,
+    };
+    let authority = uri.authority()?;
+    if authority.as_str().contains('@') || authority.host().is_empty() {
+        return None;
+    }
+    let host = authority.host().to_ascii_lowercase();
+    Some(match authority.port_u16().filter(|p| *p != default_port) {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    })
+}
+
+fn forbidden_cross_site(from: &str, public: &PublicOrigin) -> Response {
+    tracing::warn!(
+        from,
+        expected = %public.0,
+        "refused a cross-site state-changing request"
+    );
     (
         StatusCode::FORBIDDEN,
         "Cross-site requests are not allowed.",
@@ -177,6 +216,46 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_origin_is_its_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("https://Trade.Example:443/prices?x=1").as_deref(),
+            Some("https://trade.example")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:3000").as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(
+            origin_of("http://trade.example:80").as_deref(),
+            Some("http://trade.example")
+        );
+        assert_eq!(
+            origin_of("https://trade.example:8443").as_deref(),
+            Some("https://trade.example:8443")
+        );
+        assert_eq!(
+            origin_of("http://[::1]:3000").as_deref(),
+            Some("http://[::1]:3000")
+        );
+        for not_an_origin in [
+            "null",
+            "",
+            "trade.example",
+            "ftp://trade.example",
+            "https://user@trade.example",
+            "https://",
+        ] {
+            assert_eq!(origin_of(not_an_origin), None, "{not_an_origin}");
+        }
+        let public = PublicOrigin::of("https://trade.example/").unwrap();
+        assert_ne!(
+            origin_of("http://trade.example").as_deref(),
+            Some(public.0.as_ref()),
+            "the same host over plain http is another origin"
+        );
+    }
 
     #[test]
     fn page_policy_keeps_framing_and_plugins_out() {

@@ -72,7 +72,11 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
             <dl class="stats">
                 <div><dt>"Your price"</dt><dd>{c.price_minor.map(|p| Money::eur(p).to_string()).unwrap_or_else(|| "not buying".into())}</dd></div>
                 <div><dt>"Position"</dt><dd>{market_line(&c)}</dd></div>
-                <div><dt>"Refurbishers buying"</dt><dd>{c.competitors + usize::from(c.price_minor.is_some())}</dd></div>
+                <div><dt>"Refurbishers buying"</dt><dd>{if c.market_hidden {
+                    "shown once operations approve your account".to_string()
+                } else {
+                    (c.competitors + usize::from(c.price_minor.is_some())).to_string()
+                }}</dd></div>
                 <div><dt>"Weekly cap"</dt><dd>{c.weekly_cap.map(|n| format!("{n} devices")).unwrap_or_else(|| "none".into())}</dd></div>
             </dl>
             <ul class="flags">{flags(&c).into_iter().map(|f| view! { <li class="flag">{f}</li> }).collect_view()}</ul>
@@ -106,7 +110,9 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
                 })}
             </div>
             <h2>"Competing prices"</h2>
-            {if bars.is_empty() {
+            {if c.market_hidden {
+                view! { <p>"Other refurbishers' prices are shown once operations approve your account."</p> }.into_any()
+            } else if bars.is_empty() {
                 view! { <p>"Nobody buys this variant in this grade yet."</p> }.into_any()
             } else {
                 view! { <crate::ui::chart::BarChart title="Live prices for this variant and grade, in EUR (competitors anonymised)".to_string() bars=bars/> }.into_any()
