@@ -283,6 +283,18 @@ pub fn table() -> Vec<Row> {
                 .unwrap_or(DEMO_CONSUMER_EMAIL);
             form(&[("email", email), ("password", DEMO_PASSWORD)])
         }),
+        // Anyone may ask for a link, for any address: the answer is the
+        // same whether it has an account (a mail goes only to its owner).
+        server_fn("request_sign_in_link", [A, A, A, A, A, A, A], |o, actor| {
+            let email = o.emails[actor.column()]
+                .as_deref()
+                .unwrap_or(DEMO_CONSUMER_EMAIL);
+            form(&[("email", email)])
+        }),
+        // A token nobody was sent: refused as expired (422) for everyone.
+        server_fn("sign_in_with_link", [A, A, A, A, A, A, A], |_, _| {
+            form(&[("token", "not-a-token-anyone-was-sent")])
+        }),
         server_fn("signup", [A, A, A, A, A, A, A], |_, actor| {
             form(&[
                 ("name", "Matrix Person"),
@@ -572,6 +584,8 @@ pub fn table() -> Vec<Row> {
             ..Call::empty()
         }),
         page("/login", [A, A, A, A, A, A, A], nothing),
+        page("/login/link", [A, A, A, A, A, A, A], nothing),
+        page("/login/link/sent", [A, A, A, A, A, A, A], nothing),
         page("/signup", [A, A, A, A, A, A, A], nothing),
         page("/seller/signup", [A, A, A, A, A, A, A], nothing),
         page("/sell/{category}", [A, A, A, A, A, A, A], sell_page),
