@@ -35,7 +35,7 @@ pub async fn refuse_cross_site(
     }
     if let Some(origin) = headers.get(http::header::ORIGIN) {
         let from = origin.to_str().unwrap_or("unreadable origin");
-        if origin_of(from).as_deref() != Some(public.0.as_ref()) {
+        if !origin_of(from).is_some_and(|o| public.accepts(&o)) {
             return forbidden_cross_site(from, &public);
         }
     }
@@ -47,11 +47,39 @@ pub async fn refuse_cross_site(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicOrigin(std::sync::Arc<str>);
 
+/// The names of this machine's loopback interface.
+const LOOPBACK_HOSTS: [&str; 3] = ["127.0.0.1", "localhost", "[::1]"];
+
+/// An origin's scheme and port when its host is a loopback name.
+fn loopback_alias(origin: &str) -> Option<(&str, Option<&str>)> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) if !p.ends_with(']') => (h, Some(p)),
+        _ => (rest, None),
+    };
+    LOOPBACK_HOSTS.contains(&host).then_some((scheme, port))
+}
+
 impl PublicOrigin {
     /// None when `public_url` is not an http(s) URL with a host; the
     /// configuration refuses such a `PUBLIC_URL` at start.
     pub fn of(public_url: &str) -> Option<PublicOrigin> {
         origin_of(public_url).map(|o| PublicOrigin(o.into()))
+    }
+
+    /// Whether a request from `origin` comes from this site. A loopback
+    /// public address (the local default, `http://127.0.0.1:3000`) also
+    /// accepts its other loopback names with the same scheme and port:
+    /// `http://localhost:3000` is the same server on the same machine, and
+    /// no other site can answer there.
+    pub fn accepts(&self, origin: &str) -> bool {
+        if origin == &*self.0 {
+            return true;
+        }
+        match (loopback_alias(&self.0), loopback_alias(origin)) {
+            (Some(ours), Some(theirs)) => ours == theirs,
+            _ => false,
+        }
     }
 }
 
@@ -216,6 +244,25 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_loopback_address_accepts_its_other_names_on_the_same_port() {
+        let local = PublicOrigin::of("http://127.0.0.1:3000").unwrap();
+        assert!(local.accepts("http://127.0.0.1:3000"));
+        assert!(local.accepts("http://localhost:3000"));
+        assert!(local.accepts("http://[::1]:3000"));
+        assert!(!local.accepts("http://localhost:3001"), "another port");
+        assert!(!local.accepts("https://localhost:3000"), "another scheme");
+        assert!(!local.accepts("http://localhost"));
+        assert!(!local.accepts("http://127.0.0.2:3000"));
+        assert!(!local.accepts("http://localhost.evil.example:3000"));
+        let public = PublicOrigin::of("https://trade.example").unwrap();
+        assert!(public.accepts("https://trade.example"));
+        assert!(
+            !public.accepts("https://localhost"),
+            "only a loopback address has aliases"
+        );
+    }
 
     #[test]
     fn an_origin_is_its_scheme_host_and_port() {
