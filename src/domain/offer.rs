@@ -3,6 +3,7 @@
 //! rule itself is here, once.
 
 use super::money::Money;
+use crate::domain::ids::SellerId;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
@@ -18,7 +19,7 @@ pub const COUNTER_OFFER_DAYS: i64 = 7;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     pub listing_id: i64,
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub seller_name: String,
     pub price: Money,
     pub quality_score: i64,
@@ -125,7 +126,7 @@ pub(crate) mod tests {
     pub(crate) fn c(id: i64, price: i64) -> Candidate {
         Candidate {
             listing_id: id,
-            seller_id: id,
+            seller_id: crate::domain::ids::SellerId(id),
             seller_name: format!("S{id}"),
             price: Money::eur(price),
             quality_score: 500,

@@ -430,4 +430,11 @@ macro_rules! integer_ids {
     )*};
 }
 
-integer_ids!(crate::domain::ids::TradeInId, crate::domain::ids::ClaimId);
+integer_ids!(
+    crate::domain::ids::TradeInId,
+    crate::domain::ids::ClaimId,
+    crate::domain::ids::SellerId,
+    crate::domain::ids::UserId,
+    crate::domain::ids::ListingId,
+    crate::domain::ids::VariantId,
+);

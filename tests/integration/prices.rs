@@ -86,7 +86,12 @@ async fn save_cell(
     app.call(client, "price_cell", &form).await
 }
 
-async fn price_of(app: &TestApp, seller: i64, sku: &str, grade: &str) -> Option<(i64, i64, i64)> {
+async fn price_of(
+    app: &TestApp,
+    seller: tradein::domain::ids::SellerId,
+    sku: &str,
+    grade: &str,
+) -> Option<(i64, i64, i64)> {
     sqlx::query_as("SELECT l.price_minor, l.active, l.version FROM listings l JOIN variants v ON v.id = l.variant_id WHERE l.seller_id = $1 AND v.sku = $2 AND l.grade = $3")
         .bind(seller)
         .bind(sku)
@@ -96,7 +101,7 @@ async fn price_of(app: &TestApp, seller: i64, sku: &str, grade: &str) -> Option<
         .unwrap()
 }
 
-async fn user_of(app: &TestApp, seller: i64) -> i64 {
+async fn user_of(app: &TestApp, seller: tradein::domain::ids::SellerId) -> i64 {
     sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
         .bind(seller)
         .fetch_one(app.state.db.pool())

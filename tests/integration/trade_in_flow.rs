@@ -143,7 +143,7 @@ both_backends!(
         )
         .await;
         assert_eq!(res.status(), 200);
-        let tids: Vec<(i64, String)> =
+        let tids: Vec<(tradein::domain::ids::SellerId, String)> =
             sqlx::query_as("SELECT seller_id, state FROM trade_ins ORDER BY id")
                 .fetch_all(app.state.db.pool())
                 .await
@@ -695,7 +695,7 @@ both_backends!(
                 .await
                 .unwrap();
         assert!(
-            rows.iter().all(|r| *r == (Some(s), Some(31_200))),
+            rows.iter().all(|r| *r == (Some(s.get()), Some(31_200))),
             "{rows:?}"
         );
         app.stop().await;

@@ -1,7 +1,7 @@
 //! The audit log of ops actions and trade-in state changes.
 
 use crate::domain::audit::AuditAction;
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{SellerId, TradeInId};
 use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
@@ -10,7 +10,7 @@ use sqlx::{Any, Executor, Row};
 pub struct AuditEntry<'a> {
     pub actor_id: Option<i64>,
     pub trade_in_id: Option<TradeInId>,
-    pub seller_id: Option<i64>,
+    pub seller_id: Option<SellerId>,
     pub user_id: Option<i64>,
     pub detail: &'a str,
 }

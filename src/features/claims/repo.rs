@@ -1,6 +1,6 @@
 //! Customer-care claims and the messages on them.
 
-use crate::domain::ids::{ClaimId, TradeInId};
+use crate::domain::ids::{ClaimId, SellerId, TradeInId};
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -56,7 +56,7 @@ pub struct ClaimRow {
     pub reference: String,
     pub customer_id: i64,
     pub customer_email: String,
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub seller: String,
     pub kind: String,
     pub state: String,
@@ -166,7 +166,7 @@ pub async fn resolve<'c>(
 pub async fn per_seller<'c>(
     ex: impl Executor<'c, Database = Any>,
     from: i64,
-) -> DbResult<Vec<(i64, i64)>> {
+) -> DbResult<Vec<(SellerId, i64)>> {
     sqlx::query_as("SELECT t.seller_id, COUNT(*) FROM claims c JOIN trade_ins t ON t.id = c.trade_in_id WHERE c.created_at >= $1 GROUP BY t.seller_id")
         .bind(from)
         .fetch_all(ex)

@@ -41,7 +41,10 @@ pub async fn user_with_email(db: &Db, email: &str) -> DbResult<i64> {
 }
 
 /// (seller id, the seller's user id) of a trade-in.
-pub async fn buyer_of(db: &Db, trade_in_id: TradeInId) -> DbResult<(i64, i64)> {
+pub async fn buyer_of(
+    db: &Db,
+    trade_in_id: TradeInId,
+) -> DbResult<(crate::domain::ids::SellerId, i64)> {
     sqlx::query_as(
         "SELECT s.id, s.user_id FROM trade_ins t JOIN sellers s ON s.id = t.seller_id WHERE t.id = $1",
     )

@@ -2,6 +2,7 @@
 //! listing of one variant and grade.
 
 use crate::domain::grade::Grade;
+use crate::domain::ids::SellerId;
 use crate::domain::money::Money;
 use crate::domain::offer::Candidate;
 use crate::domain::seller::SellerStatus;
@@ -68,7 +69,8 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
         };
         let candidate = Candidate {
             listing_id: int(fields[2])?,
-            seller_id: int(fields[3])?,
+            seller_id: SellerId(int(fields[3])?),
+
             seller_name: name.to_string(),
             price: Money::eur(int(fields[4])?),
             quality_score: int(fields[5])?,
@@ -153,7 +155,7 @@ pub async fn candidates_for_variants<'c>(
 pub async fn take_unit(
     conn: &mut AnyConnection,
     listing_id: Option<i64>,
-    seller_id: i64,
+    seller_id: SellerId,
     week_start_ms: i64,
 ) -> DbResult<bool> {
     let scopes = [
@@ -164,7 +166,7 @@ pub async fn take_unit(
         ),
         (
             "seller",
-            Some(seller_id),
+            Some(seller_id.get()),
             "SELECT weekly_cap FROM sellers WHERE id = $2",
         ),
     ];
@@ -203,10 +205,12 @@ pub async fn take_unit(
 pub async fn give_back_unit(
     conn: &mut AnyConnection,
     listing_id: Option<i64>,
-    seller_id: i64,
+    seller_id: SellerId,
     week_start_ms: i64,
 ) -> DbResult<()> {
-    let scopes = [("listing", listing_id), ("seller", Some(seller_id))];
+    // Both are owners' ids in one column of cap_usage, told apart by scope.
+    let scopes = [("listing", listing_id), ("seller", Some(seller_id.get()))];
+
     for (scope, owner) in scopes {
         let Some(owner) = owner else { continue };
         sqlx::query(
@@ -229,7 +233,7 @@ pub struct ShownOffer {
     pub variant_id: i64,
     pub grade: Grade,
     /// The refurbisher whose price was shown; none when only recycling was.
-    pub seller_id: Option<i64>,
+    pub seller_id: Option<SellerId>,
     pub price: Option<Money>,
     pub at_ms: i64,
 }
@@ -300,7 +304,7 @@ mod tests {
                 c.quality_score,
                 c.price_set_at
             ),
-            (31, 4, 12_000, 800, 1_700)
+            (31, SellerId(4), 12_000, 800, 1_700)
         );
         assert!(c.seller_approved && !c.seller_paused && c.listing_active);
         assert_eq!(

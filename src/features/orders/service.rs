@@ -7,7 +7,7 @@ use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers};
 use crate::domain::identifiers::Imei;
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{SellerId, TradeInId};
 use crate::domain::money::Money;
 use crate::domain::offer::COUNTER_OFFER_DAYS;
 use crate::domain::sla::{CounterReason, SuspendReason};
@@ -30,7 +30,7 @@ pub use super::repo::{
 };
 
 /// The seller account behind a user: (seller id, company name).
-pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), AppError> {
+pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(SellerId, String), AppError> {
     let s = crate::features::sellers::service::overview_for_user(state.db.pool(), user_id)
         .await
         .map_err(db_error)?
@@ -41,7 +41,7 @@ pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), 
 /// A trade-in of this seller, or NotFound (another seller's id reveals nothing).
 pub async fn owned_by_seller(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     id: TradeInId,
 ) -> Result<TradeInRecord, AppError> {
     match crate::features::trade_ins::service::find(state.db.pool(), id)
@@ -72,7 +72,7 @@ pub async fn may_view(
 /// Scanning it twice is harmless.
 pub async fn receive(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     user_id: i64,
     code: &str,
 ) -> Result<TradeInId, AppError> {
@@ -153,7 +153,7 @@ pub enum InspectionOutcome {
 /// (or is blocklisted) suspends the trade-in.
 pub async fn inspect(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     user_id: i64,
     id: TradeInId,
     imei_found: Option<Imei>,
@@ -338,7 +338,7 @@ async fn suspend_in(
 /// refurbisher may choose goodwill). A double click validates once.
 pub async fn validate(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     user_id: i64,
     id: TradeInId,
 ) -> Result<(), AppError> {
@@ -365,7 +365,7 @@ pub async fn validate(
 
 pub async fn suspend(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     user_id: i64,
     id: TradeInId,
     reason: SuspendReason,
@@ -392,7 +392,7 @@ pub struct ProofPhoto {
 #[allow(clippy::too_many_arguments)]
 pub async fn counter_offer(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     user_id: i64,
     id: TradeInId,
     price: Money,
@@ -580,7 +580,7 @@ pub async fn answer_counter_offer(
 /// Sends a suspended device back (seller or operations decide).
 pub async fn return_suspended(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     user_id: i64,
     id: TradeInId,
 ) -> Result<(), AppError> {
@@ -616,7 +616,7 @@ pub async fn return_suspended(
 /// The return parcel reached the consumer.
 pub async fn return_delivered(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     user_id: i64,
     id: TradeInId,
 ) -> Result<(), AppError> {
@@ -667,7 +667,7 @@ pub async fn return_delivered(
 /// The refurbisher confirms it paid (see `pay`).
 pub async fn confirm_payment(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     user_id: i64,
     id: TradeInId,
 ) -> Result<(), AppError> {

@@ -275,7 +275,7 @@ pub async fn save_buying_settings(
         .await
         .or_internal(&g)?;
     tracing::info!(
-        seller_id = ctx.seller_id,
+        seller_id = ctx.seller_id.get(),
         paused,
         ?cap,
         "buying settings saved"

@@ -4,6 +4,7 @@
 //! trade-ins still point at it and its version keeps counting.
 
 use crate::domain::grade::Grade;
+use crate::domain::ids::SellerId;
 use crate::domain::price_import::{Existing, Planned};
 use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
 use crate::features::offers::cache::changed;
@@ -57,7 +58,7 @@ fn cell_from(r: &sqlx::any::AnyRow) -> DbResult<Cell> {
 /// Takes the seller's row for the rest of the transaction: the lock every
 /// grid writer takes first. A non-key column, so the lock does not hold up
 /// trade-ins that merely reference the seller.
-pub async fn lock_grid(conn: &mut AnyConnection, seller_id: i64) -> DbResult<()> {
+pub async fn lock_grid(conn: &mut AnyConnection, seller_id: SellerId) -> DbResult<()> {
     sqlx::query("UPDATE sellers SET status = status WHERE id = $1")
         .bind(seller_id)
         .execute(conn)
@@ -67,7 +68,7 @@ pub async fn lock_grid(conn: &mut AnyConnection, seller_id: i64) -> DbResult<()>
 
 pub async fn cell(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     variant_id: i64,
     grade: Grade,
 ) -> DbResult<Option<Cell>> {
@@ -99,7 +100,7 @@ pub enum Saved {
 #[allow(clippy::too_many_arguments)]
 async fn record(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     variant_id: i64,
     grade: Grade,
     old: Option<i64>,
@@ -131,7 +132,7 @@ async fn record(
 #[allow(clippy::too_many_arguments)]
 pub async fn save(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     variant_id: i64,
     grade: Grade,
     new_price_minor: Option<i64>,
@@ -204,7 +205,7 @@ pub async fn save(
 /// Sets (or clears) a listing's weekly unit cap, with the same version check.
 pub async fn set_listing_cap(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     variant_id: i64,
     grade: Grade,
     weekly_cap: Option<i64>,
@@ -252,7 +253,7 @@ pub struct HistoryEntry {
 /// Oldest first, with the name of whoever made each change.
 pub async fn history(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     variant_id: i64,
     grade: Grade,
 ) -> DbResult<Vec<HistoryEntry>> {
@@ -341,7 +342,7 @@ fn like_pattern(text: &str) -> String {
 pub async fn grid(
     conn: &mut AnyConnection,
     backend: Backend,
-    seller_id: i64,
+    seller_id: SellerId,
     q: &GridQuery,
 ) -> DbResult<(i64, Vec<VariantInfo>)> {
     // "Buying" and "not winning" are sets of variant ids computed once (a
@@ -429,7 +430,7 @@ pub async fn grid(
 /// This seller's cells for the given variants (stopped ones included).
 pub async fn own_cells(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     variant_ids: &[i64],
 ) -> DbResult<Vec<(i64, Grade, Cell)>> {
     if variant_ids.is_empty() {
@@ -458,7 +459,7 @@ pub async fn own_cells(
 /// paid between `from_ms` and `to_ms`.
 pub async fn average_paid(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     variant_ids: &[i64],
     from_ms: i64,
     to_ms: i64,
@@ -490,7 +491,7 @@ pub async fn average_paid(
 /// The grid as CSV rows: (sku, grade, price, weekly cap), buying cells only.
 pub async fn export(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
 ) -> DbResult<Vec<(String, Grade, i64, Option<i64>)>> {
     let rows = sqlx::query(
         "SELECT v.sku, l.grade, l.price_minor, l.weekly_cap FROM listings l JOIN variants v ON v.id = l.variant_id \
@@ -517,7 +518,7 @@ pub async fn export(
 /// Every cell of the seller, for an import to compare against.
 pub async fn existing(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
 ) -> DbResult<HashMap<(i64, Grade), Existing>> {
     // One text value rather than a row per cell: the database builds it in
     // milliseconds, while each of 100,000 rows costs the Any driver (and on
@@ -659,7 +660,7 @@ fn insert_rows<const N: usize>(backend: Backend, rows: &[[Lit; N]], shared: &[Li
 pub async fn apply(
     db: &Db,
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     changed_by: i64,
     writes: &[Planned],
     source: Source,
@@ -697,7 +698,7 @@ pub async fn apply(
         })
         .collect();
     let shared = [
-        Lit::Int(Some(seller_id)),
+        Lit::Int(Some(seller_id.get())),
         Lit::Int(Some(now)),
         Lit::Int(Some(now)),
     ];
@@ -752,7 +753,7 @@ pub async fn apply(
         })
         .collect();
     let shared = [
-        Lit::Int(Some(seller_id)),
+        Lit::Int(Some(seller_id.get())),
         Lit::Int(Some(changed_by)),
         Lit::Code(source.code()),
         Lit::Int(Some(now)),

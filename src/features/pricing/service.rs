@@ -6,6 +6,7 @@
 use crate::domain::catalog::{full_name, storage_label};
 use crate::domain::dates::{previous_month_ms, week_start_ms};
 use crate::domain::grade::Grade;
+use crate::domain::ids::SellerId;
 use crate::domain::listing_price::{far_above_market, market_position};
 use crate::domain::money::Money;
 use crate::domain::offer::{Candidate, Ineligible};
@@ -27,7 +28,7 @@ pub use super::repo::{history, lock_grid, save, Cell, GridQuery, Only, Saved, So
 /// The signed-in refurbisher.
 #[derive(Clone, Debug)]
 pub struct SellerCtx {
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub user_id: i64,
     pub company: String,
     pub status: SellerStatus,
@@ -305,7 +306,7 @@ pub async fn save_cell(
     Ok(match saved {
         crate::features::pricing::repo::Saved::Saved { .. } => {
             tracing::info!(
-                seller_id = ctx.seller_id,
+                seller_id = ctx.seller_id.get(),
                 variant_id,
                 grade = grade.code(),
                 ?price_minor,
@@ -453,7 +454,11 @@ pub async fn apply_match(
         }
     }
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(seller_id = ctx.seller_id, saved, "matched prices to win");
+    tracing::info!(
+        seller_id = ctx.seller_id.get(),
+        saved,
+        "matched prices to win"
+    );
     Ok(saved)
 }
 
@@ -507,7 +512,7 @@ fn report(
 /// SQLite's write transaction is already exclusive).
 async fn grid_tx(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
 ) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     crate::features::pricing::repo::lock_grid(&mut tx, seller_id)
@@ -604,7 +609,7 @@ pub async fn apply_import(
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
-        seller_id = ctx.seller_id,
+        seller_id = ctx.seller_id.get(),
         new = p.counts.new,
         changed = p.counts.changed,
         removed = p.counts.removed,

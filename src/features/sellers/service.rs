@@ -1,6 +1,7 @@
 //! Refurbishers joining the marketplace: an application waits as `pending`
 //! until operations approve or reject it, recorded with who, when and why.
 
+use crate::domain::ids::SellerId;
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use crate::platform::db::db_error;
@@ -27,7 +28,7 @@ pub enum Decision {
 pub async fn decide(
     state: &AppState,
     ops_user_id: i64,
-    seller_id: i64,
+    seller_id: SellerId,
     decision: Decision,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -95,7 +96,7 @@ pub async fn decide(
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
-        seller_id,
+        seller_id = seller_id.get(),
         ops_user_id,
         decision = to.code(),
         "seller application decided"
@@ -169,7 +170,7 @@ pub async fn apply(
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         user_id,
-        seller_id,
+        seller_id = seller_id.get(),
         "refurbisher signed up, awaiting approval"
     );
     Ok(NewAccount::Created(cookie))

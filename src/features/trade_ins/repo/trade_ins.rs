@@ -3,7 +3,7 @@
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{SellerId, TradeInId};
 use crate::domain::money::Money;
 use crate::domain::tradein::{Actor, State};
 use crate::platform::db::DbResult;
@@ -12,7 +12,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 pub struct NewTradeIn<'a> {
     pub reference: &'a str,
     pub customer_id: i64,
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub listing_id: Option<i64>,
     pub variant_id: i64,
     pub grade: Grade,
@@ -155,7 +155,7 @@ pub async fn current_state(conn: &mut AnyConnection, id: TradeInId) -> DbResult<
 pub async fn cap_holder(
     conn: &mut AnyConnection,
     id: TradeInId,
-) -> DbResult<(Option<i64>, i64, i64)> {
+) -> DbResult<(Option<i64>, crate::domain::ids::SellerId, i64)> {
     sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
@@ -197,7 +197,7 @@ pub struct TradeInRecord {
     pub reference: String,
     pub customer_id: i64,
     pub customer_email: String,
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub seller_name: String,
     pub seller_address: PostalAddress,
     pub model_name: String,
