@@ -299,7 +299,7 @@ async fn csv_import(
     state: &tradein::platform::state::AppState,
 ) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let skus = grow_catalog(&state.db).await?;
-    let (seller_id, user_id): (tradein::domain::ids::SellerId, i64) =
+    let (seller_id, user_id): (tradein::domain::ids::SellerId, tradein::domain::ids::UserId) =
         sqlx::query_as("SELECT id, user_id FROM sellers WHERE company_name = 'Bench Refurb 0'")
             .fetch_one(state.db.pool())
             .await?;

@@ -18,7 +18,7 @@ const SKU: &str = "iphone-13-128gb";
 async fn trade_in(
     app: &TestApp,
     n: i64,
-    customer: i64,
+    customer: tradein::domain::ids::UserId,
     seller: tradein::domain::ids::SellerId,
     created: i64,
     state: &str,
@@ -63,7 +63,7 @@ async fn set(app: &TestApp, id: i64, column: &str, at: i64) {
         .unwrap();
 }
 
-async fn customer_id(app: &TestApp, email: &str) -> i64 {
+async fn customer_id(app: &TestApp, email: &str) -> tradein::domain::ids::UserId {
     let e = tradein::domain::account::Email::parse(email).unwrap();
     tradein::features::accounts::service::insert_user(
         app.state.db.pool(),

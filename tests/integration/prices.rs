@@ -101,7 +101,10 @@ async fn price_of(
         .unwrap()
 }
 
-async fn user_of(app: &TestApp, seller: tradein::domain::ids::SellerId) -> i64 {
+async fn user_of(
+    app: &TestApp,
+    seller: tradein::domain::ids::SellerId,
+) -> tradein::domain::ids::UserId {
     sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
         .bind(seller)
         .fetch_one(app.state.db.pool())
@@ -1167,7 +1170,7 @@ both_backends!(
         );
         // Last month Alpha paid 150 EUR on average for this cell.
         let v = variant_id(&app, SKU).await;
-        let customer: i64 =
+        let customer: tradein::domain::ids::UserId =
             sqlx::query_scalar("SELECT id FROM users WHERE role = 'customer' LIMIT 1")
                 .fetch_optional(app.state.db.pool())
                 .await
@@ -1527,13 +1530,14 @@ both_backends!(
             .status(),
             409
         );
-        let (status, by, at): (String, Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT status, status_changed_by, status_changed_at FROM sellers WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+        let (status, by, at): (String, Option<tradein::domain::ids::UserId>, Option<i64>) =
+            sqlx::query_as(
+                "SELECT status, status_changed_by, status_changed_at FROM sellers WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
         assert_eq!(
             (status.as_str(), by, at),
             ("approved", Some(ops_id), Some(crate::harness::START_MS))

@@ -737,11 +737,12 @@ both_backends!(
             .fetch_one(&mut *tx)
             .await
             .unwrap();
-        let user: i64 = sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
-            .bind(alpha)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
+        let user: tradein::domain::ids::UserId =
+            sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
+                .bind(alpha)
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
         let saved = tradein::features::pricing::service::save(
             &mut tx,
             alpha,

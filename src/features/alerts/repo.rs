@@ -26,7 +26,7 @@ pub async fn set_rule<'c>(
     rule: Rule,
     threshold: i64,
     enabled: bool,
-    by: i64,
+    by: crate::domain::ids::UserId,
     now: i64,
 ) -> DbResult<()> {
     sqlx::query(
@@ -123,7 +123,7 @@ pub async fn change<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
     to: &str,
-    by: i64,
+    by: crate::domain::ids::UserId,
     now: i64,
 ) -> DbResult<bool> {
     let from = match to {

@@ -2,7 +2,7 @@
 //! its target, which segments explain the move, 12 weeks of history and a
 //! breakdown. Also the CSV exports of the same tables.
 
-use crate::domain::ids::SellerId;
+use crate::domain::ids::{SellerId, UserId};
 use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
 use crate::error::AppError;
 use crate::features::kpis::*;
@@ -307,7 +307,7 @@ pub fn target_input(k: Kpi, t: i64) -> String {
 
 pub async fn set_target(
     state: &AppState,
-    ops_user: i64,
+    ops_user: UserId,
     kpi: Kpi,
     kind: PeriodKind,
     text: &str,

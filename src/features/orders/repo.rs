@@ -3,7 +3,7 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::grading::Answers;
-use crate::domain::ids::{SellerId, TradeInId};
+use crate::domain::ids::{SellerId, TradeInId, UserId};
 use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::platform::db::DbResult;
@@ -217,7 +217,7 @@ pub async fn set_suspended_reason(
 pub async fn insert_inspection(
     conn: &mut AnyConnection,
     trade_in_id: TradeInId,
-    inspector: i64,
+    inspector: UserId,
     imei_found: &str,
     answers: Answers,
     grade: Grade,
@@ -259,7 +259,7 @@ pub struct NewCounterOffer<'a> {
     pub price: Money,
     pub reasons: &'a str,
     pub note: &'a str,
-    pub created_by: i64,
+    pub created_by: UserId,
     pub expires_at: i64,
 }
 

@@ -4,7 +4,7 @@
 //! trade-ins still point at it and its version keeps counting.
 
 use crate::domain::grade::Grade;
-use crate::domain::ids::SellerId;
+use crate::domain::ids::{SellerId, UserId};
 use crate::domain::price_import::{Existing, Planned};
 use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
 use crate::features::offers::cache::changed;
@@ -105,7 +105,7 @@ async fn record(
     grade: Grade,
     old: Option<i64>,
     new: Option<i64>,
-    changed_by: i64,
+    changed_by: UserId,
     source: Source,
     now: i64,
 ) -> DbResult<()> {
@@ -137,7 +137,7 @@ pub async fn save(
     grade: Grade,
     new_price_minor: Option<i64>,
     expected_version: Option<i64>,
-    changed_by: i64,
+    changed_by: UserId,
     source: Source,
     now: i64,
 ) -> DbResult<Saved> {
@@ -661,7 +661,7 @@ pub async fn apply(
     db: &Db,
     conn: &mut AnyConnection,
     seller_id: SellerId,
-    changed_by: i64,
+    changed_by: UserId,
     writes: &[Planned],
     source: Source,
     now: i64,
@@ -754,7 +754,7 @@ pub async fn apply(
         .collect();
     let shared = [
         Lit::Int(Some(seller_id.get())),
-        Lit::Int(Some(changed_by)),
+        Lit::Int(Some(changed_by.get())),
         Lit::Code(source.code()),
         Lit::Int(Some(now)),
     ];

@@ -6,7 +6,7 @@
 use crate::domain::catalog::{full_name, storage_label};
 use crate::domain::dates::{previous_month_ms, week_start_ms};
 use crate::domain::grade::Grade;
-use crate::domain::ids::SellerId;
+use crate::domain::ids::{SellerId, UserId};
 use crate::domain::listing_price::{far_above_market, market_position};
 use crate::domain::money::Money;
 use crate::domain::offer::{Candidate, Ineligible};
@@ -29,7 +29,7 @@ pub use super::repo::{history, lock_grid, save, Cell, GridQuery, Only, Saved, So
 #[derive(Clone, Debug)]
 pub struct SellerCtx {
     pub seller_id: SellerId,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub company: String,
     pub status: SellerStatus,
     pub paused: bool,
@@ -37,7 +37,7 @@ pub struct SellerCtx {
 }
 
 /// The seller account of a user, or Forbidden (a seller user always has one).
-pub async fn seller_ctx(state: &AppState, user_id: i64) -> Result<SellerCtx, AppError> {
+pub async fn seller_ctx(state: &AppState, user_id: UserId) -> Result<SellerCtx, AppError> {
     let s = crate::features::sellers::service::overview_for_user(state.db.pool(), user_id)
         .await
         .map_err(db_error)?

@@ -2,7 +2,7 @@
 //! feed (the tie-breaker between equal offers), and suspension.
 
 use crate::domain::dates::DAY_MS;
-use crate::domain::ids::SellerId;
+use crate::domain::ids::{SellerId, UserId};
 use crate::domain::kpi::{Counts, Kpi};
 use crate::domain::seller::QualityAction;
 use crate::error::AppError;
@@ -63,7 +63,7 @@ pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
 }
 
 /// Writes every computed score (sellers with too little volume keep theirs).
-pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize, AppError> {
+pub async fn recompute(state: &AppState, ops_user: Option<UserId>) -> Result<usize, AppError> {
     let cards = scorecards(state).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -97,7 +97,7 @@ pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize,
 /// the offer rule only takes approved sellers) or reinstates a suspended one.
 pub async fn set_suspended(
     state: &AppState,
-    ops_user: i64,
+    ops_user: UserId,
     seller_id: SellerId,
     action: QualityAction,
     reason: &str,

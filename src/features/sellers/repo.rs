@@ -1,5 +1,5 @@
 use crate::domain::grade::Grade;
-use crate::domain::ids::SellerId;
+use crate::domain::ids::{SellerId, UserId};
 use crate::domain::seller::SellerStatus;
 use crate::features::offers::cache::changed;
 use crate::platform::db::Db;
@@ -7,7 +7,7 @@ use crate::platform::db::{decode_code, DbResult};
 use sqlx::{Any, AnyConnection, Executor};
 
 pub struct NewSeller<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub company_name: &'a str,
     pub vat_number: &'a str,
     pub address_line1: &'a str,
@@ -119,7 +119,7 @@ pub struct SellerSummary {
 
 pub async fn overview_for_user<'c>(
     ex: impl Executor<'c, Database = Any>,
-    user_id: i64,
+    user_id: UserId,
 ) -> DbResult<Option<SellerSummary>> {
     use sqlx::Row;
     let row = sqlx::query(
@@ -282,7 +282,7 @@ pub async fn change_status<'c>(
     seller_id: SellerId,
     from: SellerStatus,
     to: SellerStatus,
-    by: i64,
+    by: crate::domain::ids::UserId,
     reason: &str,
     now: i64,
 ) -> DbResult<bool> {

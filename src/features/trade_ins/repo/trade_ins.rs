@@ -3,7 +3,7 @@
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
-use crate::domain::ids::{SellerId, TradeInId};
+use crate::domain::ids::{SellerId, TradeInId, UserId};
 use crate::domain::money::Money;
 use crate::domain::tradein::{Actor, State};
 use crate::platform::db::DbResult;
@@ -11,7 +11,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub struct NewTradeIn<'a> {
     pub reference: &'a str,
-    pub customer_id: i64,
+    pub customer_id: UserId,
     pub seller_id: SellerId,
     pub listing_id: Option<i64>,
     pub variant_id: i64,
@@ -78,7 +78,7 @@ pub async fn insert(
 
 pub async fn find_by_idempotency_key(
     conn: &mut AnyConnection,
-    customer_id: i64,
+    customer_id: UserId,
     key: &str,
 ) -> DbResult<Option<TradeInId>> {
     sqlx::query_scalar("SELECT id FROM trade_ins WHERE customer_id = $1 AND idempotency_key = $2")
@@ -99,7 +99,7 @@ pub async fn add_to_blocklist<'c>(
     ex: impl Executor<'c, Database = Any>,
     imei: &str,
     reason: &str,
-    by: Option<i64>,
+    by: Option<UserId>,
     now_ms: i64,
 ) -> DbResult<()> {
     sqlx::query("INSERT INTO imei_blocklist (imei, reason, added_by, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (imei) DO NOTHING")
@@ -116,7 +116,7 @@ pub async fn add_to_blocklist<'c>(
 pub async fn open_with_imei(
     conn: &mut AnyConnection,
     imei: &str,
-) -> DbResult<Option<(TradeInId, i64, String)>> {
+) -> DbResult<Option<(TradeInId, UserId, String)>> {
     let open = crate::platform::db::state_list(State::ALL.into_iter().filter(|s| s.is_open()));
     let sql = format!("SELECT id, customer_id, reference FROM trade_ins WHERE imei = $1 AND state IN ({open}) LIMIT 1");
     sqlx::query_as(&sql).bind(imei).fetch_optional(conn).await
@@ -170,7 +170,7 @@ pub async fn record_event(
     from: Option<State>,
     to: State,
     actor: Actor,
-    actor_user_id: Option<i64>,
+    actor_user_id: Option<UserId>,
     reason: &str,
     now_ms: i64,
 ) -> DbResult<()> {
@@ -195,7 +195,7 @@ pub async fn record_event(
 pub struct TradeInRecord {
     pub id: TradeInId,
     pub reference: String,
-    pub customer_id: i64,
+    pub customer_id: UserId,
     pub customer_email: String,
     pub seller_id: SellerId,
     pub seller_name: String,
@@ -308,7 +308,7 @@ pub async fn find<'c>(
 
 pub async fn list_for_customer<'c>(
     ex: impl Executor<'c, Database = Any>,
-    customer_id: i64,
+    customer_id: UserId,
 ) -> DbResult<Vec<TradeInRecord>> {
     let rows = sqlx::query(&format!(
         "{SELECT_TRADE_IN} WHERE t.customer_id = $1 ORDER BY t.created_at DESC, t.id DESC"
