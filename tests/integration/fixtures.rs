@@ -68,7 +68,7 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> SellerId {
     .unwrap()
 }
 
-pub async fn variant_id(app: &TestApp, sku: &str) -> i64 {
+pub async fn variant_id(app: &TestApp, sku: &str) -> tradein::domain::ids::VariantId {
     tradein::features::catalog::service::variant_by_sku(app.state.db.pool(), sku)
         .await
         .unwrap()

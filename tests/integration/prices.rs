@@ -68,7 +68,7 @@ fn cell<'a>(page: &'a Value, sku: &str, grade: &str) -> &'a Value {
 async fn save_cell(
     app: &TestApp,
     client: &reqwest::Client,
-    variant: i64,
+    variant: tradein::domain::ids::VariantId,
     grade: &str,
     price: &str,
     version: Option<i64>,
@@ -310,9 +310,16 @@ both_backends!(
             422
         );
         assert_eq!(
-            save_cell(&app, &alpha, 999_999, GOOD, "10", None)
-                .await
-                .status(),
+            save_cell(
+                &app,
+                &alpha,
+                tradein::domain::ids::VariantId(999_999),
+                GOOD,
+                "10",
+                None
+            )
+            .await
+            .status(),
             404
         );
         assert_eq!(

@@ -152,14 +152,14 @@ mod tests {
     #[test]
     fn offers_shown_travel_in_a_header_and_back() {
         let v = ShownOffer {
-            variant_id: 12,
+            variant_id: crate::domain::ids::VariantId(12),
             grade: Grade::FunctionalGood,
             seller_id: Some(SellerId(3)),
             price: Some(Money::eur(45_000)),
             at_ms: 0,
         };
         let none = ShownOffer {
-            variant_id: 12,
+            variant_id: crate::domain::ids::VariantId(12),
             grade: Grade::NotFunctionalCracked,
             seller_id: None,
             price: None,

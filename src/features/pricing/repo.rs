@@ -4,7 +4,7 @@
 //! trade-ins still point at it and its version keeps counting.
 
 use crate::domain::grade::Grade;
-use crate::domain::ids::{SellerId, UserId};
+use crate::domain::ids::{ListingId, SellerId, UserId, VariantId};
 use crate::domain::price_import::{Existing, Planned};
 use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
 use crate::features::offers::cache::changed;
@@ -34,7 +34,7 @@ impl Source {
 /// One cell of a seller's grid as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cell {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     /// None: not buying (the listing was stopped).
     pub price_minor: Option<i64>,
     pub weekly_cap: Option<i64>,
@@ -69,7 +69,7 @@ pub async fn lock_grid(conn: &mut AnyConnection, seller_id: SellerId) -> DbResul
 pub async fn cell(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
 ) -> DbResult<Option<Cell>> {
     let row = sqlx::query("SELECT id, price_minor, active, weekly_cap, version FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3")
@@ -101,7 +101,7 @@ pub enum Saved {
 async fn record(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     old: Option<i64>,
     new: Option<i64>,
@@ -133,7 +133,7 @@ async fn record(
 pub async fn save(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     new_price_minor: Option<i64>,
     expected_version: Option<i64>,
@@ -206,7 +206,7 @@ pub async fn save(
 pub async fn set_listing_cap(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     weekly_cap: Option<i64>,
     expected_version: i64,
@@ -254,7 +254,7 @@ pub struct HistoryEntry {
 pub async fn history(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
 ) -> DbResult<Vec<HistoryEntry>> {
     let rows = sqlx::query(
@@ -431,8 +431,8 @@ pub async fn grid(
 pub async fn own_cells(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-    variant_ids: &[i64],
-) -> DbResult<Vec<(i64, Grade, Cell)>> {
+    variant_ids: &[VariantId],
+) -> DbResult<Vec<(VariantId, Grade, Cell)>> {
     if variant_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -460,10 +460,10 @@ pub async fn own_cells(
 pub async fn average_paid(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-    variant_ids: &[i64],
+    variant_ids: &[VariantId],
     from_ms: i64,
     to_ms: i64,
-) -> DbResult<Vec<(i64, Grade, i64)>> {
+) -> DbResult<Vec<(VariantId, Grade, i64)>> {
     if variant_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -519,7 +519,7 @@ pub async fn export(
 pub async fn existing(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-) -> DbResult<HashMap<(i64, Grade), Existing>> {
+) -> DbResult<HashMap<(VariantId, Grade), Existing>> {
     // One text value rather than a row per cell: the database builds it in
     // milliseconds, while each of 100,000 rows costs the Any driver (and on
     // SQLite a message from its worker thread) microseconds of its own, and
@@ -539,7 +539,7 @@ pub async fn existing(
 
 /// Reads `existing`'s text: `id variant grade price|- cap|- version`, cells
 /// separated by commas.
-fn unpack_cells(packed: &str) -> DbResult<HashMap<(i64, Grade), Existing>> {
+fn unpack_cells(packed: &str) -> DbResult<HashMap<(VariantId, Grade), Existing>> {
     let malformed =
         |cell: &str| sqlx::Error::Decode(format!("malformed listing cell \"{cell}\"").into());
     let mut out = HashMap::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
@@ -554,9 +554,9 @@ fn unpack_cells(packed: &str) -> DbResult<HashMap<(i64, Grade), Existing>> {
             continue;
         };
         out.insert(
-            (int(variant_id)?, grade),
+            (VariantId(int(variant_id)?), grade),
             Existing {
-                listing_id: int(id)?,
+                listing_id: ListingId(int(id)?),
                 price_minor: optional(price)?,
                 weekly_cap: optional(cap)?,
                 version: int(version)?,
@@ -689,7 +689,7 @@ pub async fn apply(
         .filter_map(|w| {
             w.price_minor.map(|p| {
                 [
-                    Lit::Int(Some(w.variant_id)),
+                    Lit::Int(Some(w.variant_id.get())),
                     Lit::Code(w.grade.code()),
                     Lit::Int(Some(p)),
                     Lit::Int(w.weekly_cap),
@@ -713,7 +713,7 @@ pub async fn apply(
         .iter()
         .filter_map(|w| {
             Some([
-                Lit::Int(Some(w.before?.listing_id)),
+                Lit::Int(Some(w.before?.listing_id.get())),
                 Lit::Int(Some(w.price_minor?)),
                 Lit::Int(w.weekly_cap),
             ])
@@ -731,7 +731,7 @@ pub async fn apply(
         );
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
     }
-    let stop_ids: Vec<i64> = writes
+    let stop_ids: Vec<ListingId> = writes
         .iter()
         .filter(|w| w.price_minor.is_none())
         .filter_map(|w| w.before.map(|b| b.listing_id))
@@ -745,7 +745,7 @@ pub async fn apply(
         .filter(|w| w.price_changed())
         .map(|w| {
             [
-                Lit::Int(Some(w.variant_id)),
+                Lit::Int(Some(w.variant_id.get())),
                 Lit::Code(w.grade.code()),
                 Lit::Int(w.before.and_then(|b| b.price_minor)),
                 Lit::Int(w.price_minor),
@@ -779,18 +779,18 @@ mod tests {
                 .unwrap();
         assert_eq!(cells.len(), 2, "an unknown grade is skipped");
         assert_eq!(
-            cells[&(3, Grade::FunctionalGood)],
+            cells[&(VariantId(3), Grade::FunctionalGood)],
             Existing {
-                listing_id: 7,
+                listing_id: ListingId(7),
                 price_minor: Some(12_000),
                 weekly_cap: None,
                 version: 2
             }
         );
         assert_eq!(
-            cells[&(3, Grade::FunctionalUsed)],
+            cells[&(VariantId(3), Grade::FunctionalUsed)],
             Existing {
-                listing_id: 8,
+                listing_id: ListingId(8),
                 price_minor: None,
                 weekly_cap: Some(5),
                 version: 4

@@ -6,7 +6,7 @@
 use crate::domain::catalog::{full_name, storage_label};
 use crate::domain::dates::{previous_month_ms, week_start_ms};
 use crate::domain::grade::Grade;
-use crate::domain::ids::{SellerId, UserId};
+use crate::domain::ids::{SellerId, UserId, VariantId};
 use crate::domain::listing_price::{far_above_market, market_position};
 use crate::domain::money::Money;
 use crate::domain::offer::{Candidate, Ineligible};
@@ -81,7 +81,7 @@ fn not_competing(why: Ineligible, status: SellerStatus) -> String {
 /// refurbishers' live prices.
 fn cell_view(
     ctx: &SellerCtx,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     own: Option<crate::features::pricing::repo::Cell>,
     mine: Option<&Candidate>,
@@ -120,18 +120,18 @@ fn cell_view(
 pub async fn cells(
     conn: &mut AnyConnection,
     ctx: &SellerCtx,
-    variant_ids: &[i64],
+    variant_ids: &[VariantId],
     now: i64,
     kept: Option<&OfferCache>,
-) -> Result<HashMap<(i64, Grade), GridCell>, sqlx::Error> {
-    let own: HashMap<(i64, Grade), crate::features::pricing::repo::Cell> =
+) -> Result<HashMap<(VariantId, Grade), GridCell>, sqlx::Error> {
+    let own: HashMap<(VariantId, Grade), crate::features::pricing::repo::Cell> =
         crate::features::pricing::repo::own_cells(conn, ctx.seller_id, variant_ids)
             .await?
             .into_iter()
             .map(|(v, g, c)| ((v, g), c))
             .collect();
     let week = week_start_ms(now);
-    let market: HashMap<(i64, Grade), Arc<Vec<Candidate>>> = match kept {
+    let market: HashMap<(VariantId, Grade), Arc<Vec<Candidate>>> = match kept {
         Some(cache) => {
             cache
                 .candidates_for_variants(&mut *conn, variant_ids, week)
@@ -146,7 +146,7 @@ pub async fn cells(
         }
     };
     let (from, to) = previous_month_ms(now);
-    let paid: HashMap<(i64, Grade), i64> =
+    let paid: HashMap<(VariantId, Grade), i64> =
         crate::features::pricing::repo::average_paid(conn, ctx.seller_id, variant_ids, from, to)
             .await?
             .into_iter()
@@ -199,7 +199,7 @@ pub async fn grid_page(
         crate::features::pricing::repo::grid(&mut conn, state.db.backend(), ctx.seller_id, &q)
             .await
             .map_err(db_error)?;
-    let ids: Vec<i64> = variants.iter().map(|v| v.variant_id).collect();
+    let ids: Vec<VariantId> = variants.iter().map(|v| v.variant_id).collect();
     let mut cells = cells(
         &mut conn,
         ctx,
@@ -254,7 +254,7 @@ pub async fn grid_page(
 async fn one_cell(
     state: &AppState,
     ctx: &SellerCtx,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
 ) -> Result<GridCell, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
@@ -266,7 +266,7 @@ async fn one_cell(
 
 async fn known_variant(
     state: &AppState,
-    variant_id: i64,
+    variant_id: VariantId,
 ) -> Result<crate::features::catalog::service::VariantInfo, AppError> {
     crate::features::catalog::service::variant_by_id(state.db.pool(), variant_id)
         .await
@@ -279,7 +279,7 @@ async fn known_variant(
 pub async fn save_cell(
     state: &AppState,
     ctx: &SellerCtx,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     price_minor: Option<i64>,
     version: Option<i64>,
@@ -307,7 +307,7 @@ pub async fn save_cell(
         crate::features::pricing::repo::Saved::Saved { .. } => {
             tracing::info!(
                 seller_id = ctx.seller_id.get(),
-                variant_id,
+                variant_id = variant_id.get(),
                 grade = grade.code(),
                 ?price_minor,
                 "price saved"
@@ -323,7 +323,7 @@ pub async fn save_cell(
 pub async fn set_listing_cap(
     state: &AppState,
     ctx: &SellerCtx,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     cap: Option<i64>,
     version: i64,
@@ -360,7 +360,7 @@ pub const MAX_MATCH_ROWS: usize = 200;
 pub async fn match_preview(
     state: &AppState,
     ctx: &SellerCtx,
-    variant_ids: &[i64],
+    variant_ids: &[VariantId],
 ) -> Result<Vec<MatchLine>, AppError> {
     if !ctx.status.sees_market() {
         return Err(AppError::Conflict(

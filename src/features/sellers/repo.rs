@@ -1,5 +1,5 @@
 use crate::domain::grade::Grade;
-use crate::domain::ids::{SellerId, UserId};
+use crate::domain::ids::{SellerId, UserId, VariantId};
 use crate::domain::seller::SellerStatus;
 use crate::features::offers::cache::changed;
 use crate::platform::db::Db;
@@ -68,7 +68,7 @@ pub async fn recycler<'c>(
 
 pub struct NewListing {
     pub seller_id: SellerId,
-    pub variant_id: i64,
+    pub variant_id: VariantId,
     pub grade: Grade,
     pub price_minor: i64,
 }

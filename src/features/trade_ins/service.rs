@@ -8,7 +8,7 @@ use crate::domain::dates::{week_start_ms, Date, DAY_MS};
 use crate::domain::grading::{grade, Answers};
 use crate::domain::iban::Iban;
 use crate::domain::identifiers::{Imei, SerialNumber};
-use crate::domain::ids::{TradeInId, UserId};
+use crate::domain::ids::{TradeInId, UserId, VariantId};
 use crate::domain::money::Money;
 use crate::domain::offer::{decide, Decision, COUNTER_OFFER_DAYS, SHIP_WITHIN_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
@@ -133,7 +133,7 @@ pub(crate) fn transition_error(e: TransitionFailure) -> AppError {
 /// to what the database says right now.
 pub async fn current_decision(
     conn: &mut sqlx::AnyConnection,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: crate::domain::grade::Grade,
     now_ms: i64,
 ) -> Result<Decision, sqlx::Error> {

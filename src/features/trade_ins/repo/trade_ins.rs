@@ -3,7 +3,7 @@
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
-use crate::domain::ids::{SellerId, TradeInId, UserId};
+use crate::domain::ids::{ListingId, SellerId, TradeInId, UserId, VariantId};
 use crate::domain::money::Money;
 use crate::domain::tradein::{Actor, State};
 use crate::platform::db::DbResult;
@@ -13,8 +13,8 @@ pub struct NewTradeIn<'a> {
     pub reference: &'a str,
     pub customer_id: UserId,
     pub seller_id: SellerId,
-    pub listing_id: Option<i64>,
-    pub variant_id: i64,
+    pub listing_id: Option<ListingId>,
+    pub variant_id: VariantId,
     pub grade: Grade,
     pub answers: Answers,
     pub price: Money,
@@ -155,7 +155,7 @@ pub async fn current_state(conn: &mut AnyConnection, id: TradeInId) -> DbResult<
 pub async fn cap_holder(
     conn: &mut AnyConnection,
     id: TradeInId,
-) -> DbResult<(Option<i64>, crate::domain::ids::SellerId, i64)> {
+) -> DbResult<(Option<ListingId>, crate::domain::ids::SellerId, i64)> {
     sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
