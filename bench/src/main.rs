@@ -72,9 +72,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let now = SystemClock.now_ms();
-    let variants: Vec<i64> = sqlx::query_scalar("SELECT id FROM variants ORDER BY id")
-        .fetch_all(db.pool())
-        .await?;
+    let variants: Vec<tradein::domain::ids::VariantId> =
+        sqlx::query_scalar("SELECT id FROM variants ORDER BY id")
+            .fetch_all(db.pool())
+            .await?;
     let mut tx = db.write_tx().await?;
     let mut seller_ids = Vec::new();
     for i in 0..SELLERS {
@@ -299,7 +300,7 @@ async fn csv_import(
     state: &tradein::platform::state::AppState,
 ) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let skus = grow_catalog(&state.db).await?;
-    let (seller_id, user_id): (i64, i64) =
+    let (seller_id, user_id): (tradein::domain::ids::SellerId, tradein::domain::ids::UserId) =
         sqlx::query_as("SELECT id, user_id FROM sellers WHERE company_name = 'Bench Refurb 0'")
             .fetch_one(state.db.pool())
             .await?;
@@ -537,9 +538,10 @@ async fn dashboard_phases(
 async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Error>> {
     let mut rng = Rng(tradein::features::demo::history::Rng(0x5EED_1234_ABCD_0001));
     let (listings, load_s) = load(db, &mut rng).await?;
-    let variants: Vec<i64> = sqlx::query_scalar("SELECT id FROM variants")
-        .fetch_all(db.pool())
-        .await?;
+    let variants: Vec<tradein::domain::ids::VariantId> =
+        sqlx::query_scalar("SELECT id FROM variants")
+            .fetch_all(db.pool())
+            .await?;
     let mut conn = db.pool().acquire().await?;
     let now = SystemClock.now_ms();
     for _ in 0..500 {

@@ -22,6 +22,12 @@ macro_rules! ids {
             }
         }
 
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt::Display::fmt(&self.0, f)
@@ -44,6 +50,14 @@ ids! {
     TradeInId,
     /// A consumer's claim on a trade-in, and its conversation.
     ClaimId,
+    /// A refurbisher (or the recycling partner): the company that buys.
+    SellerId,
+    /// An account: a consumer, a refurbisher's person, an operator.
+    UserId,
+    /// One refurbisher's price for one variant and grade.
+    ListingId,
+    /// A catalog model in one storage and connectivity (its SKU).
+    VariantId,
 }
 
 #[cfg(test)]

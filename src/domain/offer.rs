@@ -3,6 +3,7 @@
 //! rule itself is here, once.
 
 use super::money::Money;
+use crate::domain::ids::{ListingId, SellerId};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
@@ -17,8 +18,8 @@ pub const COUNTER_OFFER_DAYS: i64 = 7;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
-    pub listing_id: i64,
-    pub seller_id: i64,
+    pub listing_id: ListingId,
+    pub seller_id: SellerId,
     pub seller_name: String,
     pub price: Money,
     pub quality_score: i64,
@@ -124,8 +125,8 @@ pub(crate) mod tests {
     /// `id`, at `price`.
     pub(crate) fn c(id: i64, price: i64) -> Candidate {
         Candidate {
-            listing_id: id,
-            seller_id: id,
+            listing_id: crate::domain::ids::ListingId(id),
+            seller_id: crate::domain::ids::SellerId(id),
             seller_name: format!("S{id}"),
             price: Money::eur(price),
             quality_score: 500,
@@ -155,7 +156,7 @@ pub(crate) mod tests {
     #[test]
     fn highest_eligible_price_wins() {
         let cands = [c(1, 10_000), c(2, 12_000), c(3, 11_000)];
-        assert_eq!(best(&cands).unwrap().listing_id, 2);
+        assert_eq!(best(&cands).unwrap().listing_id.get(), 2);
     }
 
     #[test]
@@ -174,7 +175,7 @@ pub(crate) mod tests {
         seller_capped.seller_units_this_week = 10;
         let open = c(6, 9_000);
         let cands = [paused, pending, inactive, capped, seller_capped, open];
-        assert_eq!(best(&cands).unwrap().listing_id, 6);
+        assert_eq!(best(&cands).unwrap().listing_id.get(), 6);
         assert_eq!(
             cands[3].ineligibility(),
             Some(Ineligible::ListingCapReached)
@@ -191,18 +192,18 @@ pub(crate) mod tests {
         let mut a = c(1, 10_000);
         let mut b = c(2, 10_000);
         b.quality_score = 800;
-        assert_eq!(best(&[a.clone(), b.clone()]).unwrap().listing_id, 2);
+        assert_eq!(best(&[a.clone(), b.clone()]).unwrap().listing_id.get(), 2);
         a.quality_score = 800;
         a.price_set_at = 2_000;
         b.price_set_at = 1_500;
         assert_eq!(
-            best(&[a.clone(), b.clone()]).unwrap().listing_id,
+            best(&[a.clone(), b.clone()]).unwrap().listing_id.get(),
             2,
             "older price wins"
         );
         b.price_set_at = 2_000;
         assert_eq!(
-            best(&[b, a]).unwrap().listing_id,
+            best(&[b, a]).unwrap().listing_id.get(),
             1,
             "then the lower listing id, whatever the order"
         );

@@ -4,12 +4,13 @@
 
 use super::grade::Grade;
 use super::price_csv::{Parsed, RowError, RowErrors};
+use crate::domain::ids::{ListingId, VariantId};
 use std::collections::HashMap;
 
 /// A cell as the database holds it now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Existing {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     /// None: the listing exists but is not buying (stopped earlier).
     pub price_minor: Option<i64>,
     pub weekly_cap: Option<i64>,
@@ -27,7 +28,7 @@ pub enum Change {
 /// One cell the import writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Planned {
-    pub variant_id: i64,
+    pub variant_id: VariantId,
     pub grade: Grade,
     /// None: stop buying.
     pub price_minor: Option<i64>,
@@ -63,13 +64,13 @@ pub struct Plan {
 /// whole grid); otherwise only the rows in the file change anything.
 pub fn plan(
     parsed: Parsed,
-    variant_ids: &HashMap<String, i64>,
-    existing: &HashMap<(i64, Grade), Existing>,
+    variant_ids: &HashMap<String, VariantId>,
+    existing: &HashMap<(VariantId, Grade), Existing>,
     replace_all: bool,
 ) -> Plan {
     let mut out = Plan::default();
     let mut found = RowErrors::default();
-    let mut seen: HashMap<(i64, Grade), usize> = HashMap::with_capacity(parsed.rows.len());
+    let mut seen: HashMap<(VariantId, Grade), usize> = HashMap::with_capacity(parsed.rows.len());
     for row in parsed.rows {
         let Some(&variant_id) = variant_ids.get(&row.sku) else {
             found.push(RowError {
@@ -108,7 +109,7 @@ pub fn plan(
         });
     }
     if replace_all {
-        let mut missing: Vec<(&(i64, Grade), &Existing)> = existing
+        let mut missing: Vec<(&(VariantId, Grade), &Existing)> = existing
             .iter()
             .filter(|(key, e)| e.price_minor.is_some() && !seen.contains_key(key))
             .collect();
@@ -146,10 +147,10 @@ impl Plan {
 /// A short token naming the state of a seller's cells (every listing and
 /// its version). The preview hands it out; applying refuses a file whose
 /// token no longer matches, so an edit made in between is never overwritten.
-pub fn fingerprint(existing: &HashMap<(i64, Grade), Existing>) -> String {
+pub fn fingerprint(existing: &HashMap<(VariantId, Grade), Existing>) -> String {
     let mut cells: Vec<(i64, i64)> = existing
         .values()
-        .map(|e| (e.listing_id, e.version))
+        .map(|e| (e.listing_id.get(), e.version))
         .collect();
     cells.sort_unstable();
     // FNV-1a: stable across runs and builds, unlike the std hasher.
@@ -168,44 +169,47 @@ mod tests {
     use super::*;
     use crate::domain::price_csv::parse;
 
-    fn setup() -> (HashMap<String, i64>, HashMap<(i64, Grade), Existing>) {
+    fn setup() -> (
+        HashMap<String, VariantId>,
+        HashMap<(VariantId, Grade), Existing>,
+    ) {
         let ids = HashMap::from([
-            ("a-64gb".to_string(), 1),
-            ("b-64gb".to_string(), 2),
-            ("c-64gb".to_string(), 3),
+            ("a-64gb".to_string(), VariantId(1)),
+            ("b-64gb".to_string(), VariantId(2)),
+            ("c-64gb".to_string(), VariantId(3)),
         ]);
         let existing = HashMap::from([
             (
-                (1, Grade::FunctionalGood),
+                (VariantId(1), Grade::FunctionalGood),
                 Existing {
-                    listing_id: 10,
+                    listing_id: ListingId(10),
                     price_minor: Some(10_000),
                     weekly_cap: None,
                     version: 1,
                 },
             ),
             (
-                (1, Grade::FunctionalUsed),
+                (VariantId(1), Grade::FunctionalUsed),
                 Existing {
-                    listing_id: 11,
+                    listing_id: ListingId(11),
                     price_minor: Some(8_000),
                     weekly_cap: Some(5),
                     version: 3,
                 },
             ),
             (
-                (2, Grade::FunctionalGood),
+                (VariantId(2), Grade::FunctionalGood),
                 Existing {
-                    listing_id: 12,
+                    listing_id: ListingId(12),
                     price_minor: None,
                     weekly_cap: None,
                     version: 2,
                 },
             ),
             (
-                (3, Grade::FunctionalGood),
+                (VariantId(3), Grade::FunctionalGood),
                 Existing {
-                    listing_id: 13,
+                    listing_id: ListingId(13),
                     price_minor: Some(5_000),
                     weekly_cap: None,
                     version: 1,
@@ -270,7 +274,7 @@ mod tests {
         let removed: Vec<i64> = p
             .writes
             .iter()
-            .map(|w| w.before.unwrap().listing_id)
+            .map(|w| w.before.unwrap().listing_id.get())
             .collect();
         assert_eq!(removed, vec![11, 13]);
     }
@@ -292,7 +296,7 @@ mod tests {
         let before = fingerprint(&existing);
         assert_eq!(before, fingerprint(&existing.clone()));
         existing
-            .get_mut(&(1, Grade::FunctionalGood))
+            .get_mut(&(VariantId(1), Grade::FunctionalGood))
             .unwrap()
             .version += 1;
         assert_ne!(before, fingerprint(&existing));

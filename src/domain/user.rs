@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: crate::domain::ids::UserId,
     pub email: String,
     pub name: String,
     pub role: Role,

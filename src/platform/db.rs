@@ -293,9 +293,9 @@ pub fn state_list(states: impl IntoIterator<Item = crate::domain::tradein::State
 
 /// `1, 2, 3` for an SQL `IN (...)`: ids the server read from the database,
 /// formatted as integers, never text from a request.
-pub fn id_list(ids: &[i64]) -> String {
+pub fn id_list<T: Copy + Into<i64>>(ids: &[T]) -> String {
     ids.iter()
-        .map(i64::to_string)
+        .map(|&id| id.into().to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -430,4 +430,11 @@ macro_rules! integer_ids {
     )*};
 }
 
-integer_ids!(crate::domain::ids::TradeInId, crate::domain::ids::ClaimId);
+integer_ids!(
+    crate::domain::ids::TradeInId,
+    crate::domain::ids::ClaimId,
+    crate::domain::ids::SellerId,
+    crate::domain::ids::UserId,
+    crate::domain::ids::ListingId,
+    crate::domain::ids::VariantId,
+);

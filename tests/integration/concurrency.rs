@@ -61,9 +61,9 @@ async fn race(
     join_all(sends).await
 }
 
-async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
+async fn count(app: &TestApp, sql: &str, id: impl Into<i64>) -> i64 {
     sqlx::query_scalar(sql)
-        .bind(id)
+        .bind(id.into())
         .fetch_one(app.state.db.pool())
         .await
         .unwrap()

@@ -1007,11 +1007,12 @@ pub async fn setup(app: &TestApp) -> (People, Objects) {
         .fetch_one(pool)
         .await
         .unwrap();
-    let ops_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(DEMO_OPS_EMAIL)
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let ops_id: tradein::domain::ids::UserId =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(DEMO_OPS_EMAIL)
+            .fetch_one(pool)
+            .await
+            .unwrap();
     let blocked_imei = imei(900);
     tradein::features::fraud::service::block(
         &app.state,

@@ -4,6 +4,7 @@
 use crate::harness::TestApp;
 use tradein::domain::account::{Email, Role};
 use tradein::domain::grade::Grade;
+use tradein::domain::ids::SellerId;
 
 pub struct SellerSpec<'a> {
     pub name: &'a str,
@@ -23,7 +24,7 @@ impl<'a> SellerSpec<'a> {
     }
 }
 
-pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
+pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> SellerId {
     let pool = app.state.db.pool();
     let email = Email::parse(&format!(
         "{}@sellers.example",
@@ -67,7 +68,7 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> i64 {
     .unwrap()
 }
 
-pub async fn variant_id(app: &TestApp, sku: &str) -> i64 {
+pub async fn variant_id(app: &TestApp, sku: &str) -> tradein::domain::ids::VariantId {
     tradein::features::catalog::service::variant_by_sku(app.state.db.pool(), sku)
         .await
         .unwrap()
@@ -77,7 +78,7 @@ pub async fn variant_id(app: &TestApp, sku: &str) -> i64 {
 
 pub async fn listing(
     app: &TestApp,
-    seller_id: i64,
+    seller_id: SellerId,
     sku: &str,
     grade: Grade,
     price_minor: i64,
@@ -200,7 +201,7 @@ pub async fn customer(app: &TestApp, email: &str) -> reqwest::Client {
 }
 
 /// A refurbisher that can sign in: (its client, seller id).
-pub async fn seller_with_login(app: &TestApp, name: &str) -> (reqwest::Client, i64) {
+pub async fn seller_with_login(app: &TestApp, name: &str) -> (reqwest::Client, SellerId) {
     let id = seller(app, SellerSpec::approved(name)).await;
     let hash = tradein::platform::session::hash_password("correct horse battery".into()).await;
     let email: String = sqlx::query_scalar("SELECT contact_email FROM sellers WHERE id = $1")

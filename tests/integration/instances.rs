@@ -443,7 +443,7 @@ async fn a_price_saved_on_one_instance_shows_in_the_others_offer_within_a_second
             200
         );
         let version: i64 = sqlx::query_scalar("SELECT version FROM listings WHERE seller_id = $1")
-            .bind(s)
+            .bind(s.get())
             .fetch_one(&pg(&db.url).await)
             .await
             .unwrap();

@@ -18,8 +18,8 @@ const SKU: &str = "iphone-13-128gb";
 async fn trade_in(
     app: &TestApp,
     n: i64,
-    customer: i64,
-    seller: i64,
+    customer: tradein::domain::ids::UserId,
+    seller: tradein::domain::ids::SellerId,
     created: i64,
     state: &str,
     price: i64,
@@ -63,7 +63,7 @@ async fn set(app: &TestApp, id: i64, column: &str, at: i64) {
         .unwrap();
 }
 
-async fn customer_id(app: &TestApp, email: &str) -> i64 {
+async fn customer_id(app: &TestApp, email: &str) -> tradein::domain::ids::UserId {
     let e = tradein::domain::account::Email::parse(email).unwrap();
     tradein::features::accounts::service::insert_user(
         app.state.db.pool(),
@@ -181,7 +181,7 @@ both_backends!(
             week.start_ms,
             week.end_ms,
             &Filter {
-                seller_id: b,
+                seller_id: Some(b),
                 ..Filter::default()
             },
         )
@@ -263,7 +263,7 @@ both_backends!(
         let filters = [
             all.clone(),
             Filter {
-                seller_id: b,
+                seller_id: Some(b),
                 ..Filter::default()
             },
             Filter {
@@ -272,7 +272,7 @@ both_backends!(
             },
             Filter {
                 brand: "apple".into(),
-                seller_id: a,
+                seller_id: Some(a),
                 ..Filter::default()
             },
         ];
@@ -425,7 +425,7 @@ both_backends!(
             week.start_ms,
             week.end_ms,
             &Filter {
-                seller_id: b,
+                seller_id: Some(b),
                 ..Filter::default()
             },
         )
@@ -1456,11 +1456,11 @@ both_backends!(
             .await
             .unwrap()
             {
-                tradein::domain::offer::Decision::Buy(c) => c.seller_id,
-                _ => 0,
+                tradein::domain::offer::Decision::Buy(c) => Some(c.seller_id),
+                _ => None,
             }
         };
-        assert_eq!(best().await, a);
+        assert_eq!(best().await, Some(a));
         let ops = ops_client(&app).await;
         let ids = a.to_string();
         assert_eq!(
@@ -1487,7 +1487,7 @@ both_backends!(
             .status(),
             200
         );
-        assert_eq!(best().await, b);
+        assert_eq!(best().await, Some(b));
         assert_eq!(
             app.call(
                 &ops,
@@ -1541,7 +1541,7 @@ both_backends!(
             .status(),
             200
         );
-        assert_eq!(best().await, a);
+        assert_eq!(best().await, Some(a));
         app.stop().await;
     }
 );

@@ -68,7 +68,7 @@ fn cell<'a>(page: &'a Value, sku: &str, grade: &str) -> &'a Value {
 async fn save_cell(
     app: &TestApp,
     client: &reqwest::Client,
-    variant: i64,
+    variant: tradein::domain::ids::VariantId,
     grade: &str,
     price: &str,
     version: Option<i64>,
@@ -86,7 +86,12 @@ async fn save_cell(
     app.call(client, "price_cell", &form).await
 }
 
-async fn price_of(app: &TestApp, seller: i64, sku: &str, grade: &str) -> Option<(i64, i64, i64)> {
+async fn price_of(
+    app: &TestApp,
+    seller: tradein::domain::ids::SellerId,
+    sku: &str,
+    grade: &str,
+) -> Option<(i64, i64, i64)> {
     sqlx::query_as("SELECT l.price_minor, l.active, l.version FROM listings l JOIN variants v ON v.id = l.variant_id WHERE l.seller_id = $1 AND v.sku = $2 AND l.grade = $3")
         .bind(seller)
         .bind(sku)
@@ -96,7 +101,10 @@ async fn price_of(app: &TestApp, seller: i64, sku: &str, grade: &str) -> Option<
         .unwrap()
 }
 
-async fn user_of(app: &TestApp, seller: i64) -> i64 {
+async fn user_of(
+    app: &TestApp,
+    seller: tradein::domain::ids::SellerId,
+) -> tradein::domain::ids::UserId {
     sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
         .bind(seller)
         .fetch_one(app.state.db.pool())
@@ -302,9 +310,16 @@ both_backends!(
             422
         );
         assert_eq!(
-            save_cell(&app, &alpha, 999_999, GOOD, "10", None)
-                .await
-                .status(),
+            save_cell(
+                &app,
+                &alpha,
+                tradein::domain::ids::VariantId(999_999),
+                GOOD,
+                "10",
+                None
+            )
+            .await
+            .status(),
             404
         );
         assert_eq!(
@@ -1162,7 +1177,7 @@ both_backends!(
         );
         // Last month Alpha paid 150 EUR on average for this cell.
         let v = variant_id(&app, SKU).await;
-        let customer: i64 =
+        let customer: tradein::domain::ids::UserId =
             sqlx::query_scalar("SELECT id FROM users WHERE role = 'customer' LIMIT 1")
                 .fetch_optional(app.state.db.pool())
                 .await
@@ -1522,13 +1537,14 @@ both_backends!(
             .status(),
             409
         );
-        let (status, by, at): (String, Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT status, status_changed_by, status_changed_at FROM sellers WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+        let (status, by, at): (String, Option<tradein::domain::ids::UserId>, Option<i64>) =
+            sqlx::query_as(
+                "SELECT status, status_changed_by, status_changed_at FROM sellers WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
         assert_eq!(
             (status.as_str(), by, at),
             ("approved", Some(ops_id), Some(crate::harness::START_MS))

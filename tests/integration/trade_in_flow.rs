@@ -143,7 +143,7 @@ both_backends!(
         )
         .await;
         assert_eq!(res.status(), 200);
-        let tids: Vec<(i64, String)> =
+        let tids: Vec<(tradein::domain::ids::SellerId, String)> =
             sqlx::query_as("SELECT seller_id, state FROM trade_ins ORDER BY id")
                 .fetch_all(app.state.db.pool())
                 .await
@@ -695,7 +695,7 @@ both_backends!(
                 .await
                 .unwrap();
         assert!(
-            rows.iter().all(|r| *r == (Some(s), Some(31_200))),
+            rows.iter().all(|r| *r == (Some(s.get()), Some(31_200))),
             "{rows:?}"
         );
         app.stop().await;
@@ -737,11 +737,12 @@ both_backends!(
             .fetch_one(&mut *tx)
             .await
             .unwrap();
-        let user: i64 = sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
-            .bind(alpha)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
+        let user: tradein::domain::ids::UserId =
+            sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
+                .bind(alpha)
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
         let saved = tradein::features::pricing::service::save(
             &mut tx,
             alpha,

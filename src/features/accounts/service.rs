@@ -1,5 +1,6 @@
 //! Accounts: what signing up and signing in do, one transaction each.
 
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::features::accounts::emails;
 use crate::features::accounts::repo::users;
@@ -23,7 +24,7 @@ pub async fn forget_attempts_before(state: &AppState, before: i64) -> Result<u64
 
 /// Who signed in, and the cookie of their new session.
 pub struct SignedIn {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub role: crate::domain::account::Role,
     pub set_cookie: String,
 }
@@ -90,7 +91,11 @@ pub async fn sign_in(
         // Who (when the account exists) and from where: the trail a
         // guessing campaign leaves. Never the password, nor an unknown
         // address someone typed.
-        tracing::warn!(client, user_id = known_id, "sign-in failed");
+        tracing::warn!(
+            client,
+            user_id = known_id.map(UserId::get),
+            "sign-in failed"
+        );
         return Err(AppError::invalid(
             "form",
             "The email or password is incorrect.",
@@ -107,7 +112,7 @@ pub async fn sign_in(
         .await
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(user_id = user.id, "signed in");
+    tracing::info!(user_id = user.id.get(), "signed in");
     Ok(SignedIn {
         user_id: user.id,
         role: user.role,
@@ -123,7 +128,7 @@ pub async fn create_user(
     conn: &mut sqlx::AnyConnection,
     user: NewUser<'_>,
     now: i64,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<UserId>, AppError> {
     match crate::features::accounts::repo::users::insert(&mut *conn, user, now).await {
         Ok(id) => Ok(Some(id)),
         Err(e) if crate::platform::db::is_unique_violation(&e) => Ok(None),
@@ -137,7 +142,7 @@ pub async fn new_session(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     headers: &http::HeaderMap,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<String, AppError> {
     crate::platform::session::end_session(&mut *conn, state, headers)
         .await
@@ -257,7 +262,7 @@ pub async fn sign_up(
     };
     let cookie = new_session(&mut tx, state, headers, user_id).await?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(user_id, "account created");
+    tracing::info!(user_id = user_id.get(), "account created");
     Ok(NewAccount::Created(cookie))
 }
 
@@ -278,7 +283,7 @@ async fn mail_link(
         .is_err()
     {
         tracing::info!(
-            user_id = user.id,
+            user_id = user.id.get(),
             "sign-in link not sent: enough went out this hour"
         );
         return Ok(());
@@ -365,7 +370,11 @@ pub async fn sign_in_with_link(
         .map_err(db_error)?;
     let set_cookie = new_session(&mut tx, state, headers, user.id).await?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(user_id = user.id, client, "signed in with an emailed link");
+    tracing::info!(
+        user_id = user.id.get(),
+        client,
+        "signed in with an emailed link"
+    );
     Ok(SignedIn {
         user_id: user.id,
         role: user.role,

@@ -26,7 +26,7 @@ pub async fn set_rule<'c>(
     rule: Rule,
     threshold: i64,
     enabled: bool,
-    by: i64,
+    by: crate::domain::ids::UserId,
     now: i64,
 ) -> DbResult<()> {
     sqlx::query(
@@ -123,7 +123,7 @@ pub async fn change<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
     to: &str,
-    by: i64,
+    by: crate::domain::ids::UserId,
     now: i64,
 ) -> DbResult<bool> {
     let from = match to {
@@ -208,7 +208,7 @@ pub async fn popular(
     from: i64,
     min_views: i64,
     limit: i64,
-) -> DbResult<Vec<(i64, String, String, i64)>> {
+) -> DbResult<Vec<(crate::domain::ids::VariantId, String, String, i64)>> {
     sqlx::query_as(
         "SELECT ov.variant_id, ov.grade, v.sku, COUNT(*) AS n FROM offer_views ov JOIN variants v ON v.id = ov.variant_id \
          WHERE ov.at >= $1 GROUP BY ov.variant_id, ov.grade, v.sku HAVING COUNT(*) >= $2 ORDER BY n DESC LIMIT $3",

@@ -1,17 +1,17 @@
 //! The audit log of ops actions and trade-in state changes.
 
 use crate::domain::audit::AuditAction;
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{SellerId, TradeInId, UserId};
 use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
 /// Who and what an audit entry is about.
 #[derive(Clone, Debug, Default)]
 pub struct AuditEntry<'a> {
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub trade_in_id: Option<TradeInId>,
-    pub seller_id: Option<i64>,
-    pub user_id: Option<i64>,
+    pub seller_id: Option<SellerId>,
+    pub user_id: Option<UserId>,
     pub detail: &'a str,
 }
 

@@ -1,4 +1,5 @@
 use super::cache::changed;
+use crate::domain::ids::VariantId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -167,8 +168,8 @@ pub async fn size<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Catalog
 /// Every variant's id by SKU, for loaders that refer to variants by SKU.
 pub async fn variant_ids_by_sku(
     conn: &mut AnyConnection,
-) -> DbResult<std::collections::HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sku, id FROM variants")
+) -> DbResult<std::collections::HashMap<String, VariantId>> {
+    let rows: Vec<(String, VariantId)> = sqlx::query_as("SELECT sku, id FROM variants")
         .fetch_all(conn)
         .await?;
     Ok(rows.into_iter().collect())
@@ -176,7 +177,7 @@ pub async fn variant_ids_by_sku(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VariantInfo {
-    pub variant_id: i64,
+    pub variant_id: VariantId,
     pub sku: String,
     pub storage_gb: i64,
     pub connectivity: String,
@@ -305,7 +306,7 @@ pub async fn all_brands<'c>(
 
 pub async fn variant_by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: VariantId,
 ) -> DbResult<Option<VariantInfo>> {
     let row = sqlx::query(&format!("{SELECT_VARIANT} WHERE v.id = $1"))
         .bind(id)

@@ -1,6 +1,6 @@
 //! Customer-care claims and the messages on them.
 
-use crate::domain::ids::{ClaimId, TradeInId};
+use crate::domain::ids::{ClaimId, SellerId, TradeInId, UserId};
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -17,7 +17,7 @@ pub async fn open_for<'c>(
 pub async fn insert(
     conn: &mut AnyConnection,
     trade_in_id: TradeInId,
-    customer_id: i64,
+    customer_id: UserId,
     kind: &str,
     now: i64,
 ) -> DbResult<ClaimId> {
@@ -33,7 +33,7 @@ pub async fn insert(
 pub async fn add_message<'c>(
     ex: impl Executor<'c, Database = Any>,
     claim_id: ClaimId,
-    author_id: i64,
+    author_id: UserId,
     role: &str,
     body: &str,
     now: i64,
@@ -54,9 +54,9 @@ pub struct ClaimRow {
     pub id: ClaimId,
     pub trade_in_id: TradeInId,
     pub reference: String,
-    pub customer_id: i64,
+    pub customer_id: UserId,
     pub customer_email: String,
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub seller: String,
     pub kind: String,
     pub state: String,
@@ -148,7 +148,7 @@ pub async fn resolve<'c>(
     id: ClaimId,
     outcome: &str,
     resolution: &str,
-    by: i64,
+    by: UserId,
     now: i64,
 ) -> DbResult<bool> {
     let done = sqlx::query("UPDATE claims SET state = 'resolved', outcome = $1, resolution = $2, resolved_by = $3, resolved_at = $4 WHERE id = $5 AND state = 'open'")
@@ -166,7 +166,7 @@ pub async fn resolve<'c>(
 pub async fn per_seller<'c>(
     ex: impl Executor<'c, Database = Any>,
     from: i64,
-) -> DbResult<Vec<(i64, i64)>> {
+) -> DbResult<Vec<(SellerId, i64)>> {
     sqlx::query_as("SELECT t.seller_id, COUNT(*) FROM claims c JOIN trade_ins t ON t.id = c.trade_in_id WHERE c.created_at >= $1 GROUP BY t.seller_id")
         .bind(from)
         .fetch_all(ex)

@@ -5,7 +5,7 @@
 
 use crate::domain::account::Role;
 use crate::domain::claims::{ClaimKind, Outcome};
-use crate::domain::ids::{ClaimId, TradeInId};
+use crate::domain::ids::{ClaimId, TradeInId, UserId};
 
 use crate::domain::tradein::{Action, Actor, State};
 use crate::domain::user::CurrentUser;
@@ -182,7 +182,7 @@ pub async fn post(
 /// trade-in's state now; the note is required and shown to everyone.
 pub async fn resolve(
     state: &AppState,
-    ops_user: i64,
+    ops_user: UserId,
     claim_id: ClaimId,
     outcome: &str,
     note: &str,

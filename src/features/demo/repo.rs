@@ -5,7 +5,7 @@
 //! the running backend (`Batch`): the Any driver has no bulk-copy interface,
 //! and a row per statement made a 200,000-trade-in history take minutes.
 
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{TradeInId, UserId};
 use crate::platform::db::{Backend, Db, DbResult};
 use sqlx::{AnyConnection, Row};
 
@@ -33,7 +33,7 @@ pub async fn seller_named(db: &Db, company: &str) -> DbResult<Option<i64>> {
         .await
 }
 
-pub async fn user_with_email(db: &Db, email: &str) -> DbResult<i64> {
+pub async fn user_with_email(db: &Db, email: &str) -> DbResult<UserId> {
     sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_one(db.pool())
@@ -41,7 +41,10 @@ pub async fn user_with_email(db: &Db, email: &str) -> DbResult<i64> {
 }
 
 /// (seller id, the seller's user id) of a trade-in.
-pub async fn buyer_of(db: &Db, trade_in_id: TradeInId) -> DbResult<(i64, i64)> {
+pub async fn buyer_of(
+    db: &Db,
+    trade_in_id: TradeInId,
+) -> DbResult<(crate::domain::ids::SellerId, UserId)> {
     sqlx::query_as(
         "SELECT s.id, s.user_id FROM trade_ins t JOIN sellers s ON s.id = t.seller_id WHERE t.id = $1",
     )

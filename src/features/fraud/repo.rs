@@ -133,7 +133,7 @@ pub async fn decide<'c>(
     ex: impl Executor<'c, Database = Any>,
     trade_in_id: TradeInId,
     to: PayoutHold,
-    by: i64,
+    by: crate::domain::ids::UserId,
     reason: &str,
     now: i64,
 ) -> DbResult<bool> {
@@ -215,7 +215,7 @@ pub async fn blocklist<'c>(
 pub async fn block(
     conn: &mut AnyConnection,
     entries: &[(String, String)],
-    by: i64,
+    by: crate::domain::ids::UserId,
     now: i64,
 ) -> DbResult<usize> {
     let mut new = 0;

@@ -4,7 +4,7 @@
 
 use crate::domain::fraud::evaluate;
 use crate::domain::identifiers::Imei;
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{TradeInId, UserId};
 use crate::error::AppError;
 use crate::features::audit::service::AuditEntry;
 use crate::platform::db::db_error;
@@ -63,7 +63,7 @@ pub async fn ensure_payable(
 /// Releases (`release = true`) or blocks a held payout.
 pub async fn review(
     state: &AppState,
-    ops_user: i64,
+    ops_user: UserId,
     trade_in_id: TradeInId,
     release: bool,
     reason: &str,
@@ -98,7 +98,7 @@ pub async fn review(
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         trade_in_id = trade_in_id.get(),
-        ops_user,
+        ops_user = ops_user.get(),
         decision = to.code(),
         "fraud review decided"
     );
@@ -159,7 +159,7 @@ pub fn parse_blocklist(text: &str) -> Result<Vec<(String, String)>, AppError> {
 
 pub async fn block(
     state: &AppState,
-    ops_user: i64,
+    ops_user: UserId,
     entries: Vec<(String, String)>,
 ) -> Result<usize, AppError> {
     let now = state.clock.now_ms();
@@ -201,7 +201,7 @@ pub async fn block(
     Ok(new)
 }
 
-pub async fn unblock(state: &AppState, ops_user: i64, imei: &str) -> Result<(), AppError> {
+pub async fn unblock(state: &AppState, ops_user: UserId, imei: &str) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     if !crate::features::fraud::repo::unblock(&mut *tx, imei)

@@ -58,7 +58,7 @@ pub struct OpsDashboard {
     pub breakdown: Vec<(String, i64, String)>,
     pub categories: Vec<(String, String)>,
     pub brands: Vec<(String, String)>,
-    pub refurbishers: Vec<(i64, String)>,
+    pub refurbishers: Vec<(crate::domain::ids::SellerId, String)>,
     pub open_alerts: i64,
     pub held_payouts: i64,
     pub open_claims: i64,

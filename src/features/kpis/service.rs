@@ -2,6 +2,7 @@
 //! its target, which segments explain the move, 12 weeks of history and a
 //! breakdown. Also the CSV exports of the same tables.
 
+use crate::domain::ids::{SellerId, UserId};
 use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
 use crate::error::AppError;
 use crate::features::kpis::*;
@@ -69,7 +70,7 @@ pub fn request(
         filter: Filter {
             category: slug(category),
             brand: slug(brand),
-            seller_id: seller.unwrap_or(0).max(0),
+            seller_id: seller.filter(|s| *s > 0).map(SellerId),
         },
         focus,
     })
@@ -306,7 +307,7 @@ pub fn target_input(k: Kpi, t: i64) -> String {
 
 pub async fn set_target(
     state: &AppState,
-    ops_user: i64,
+    ops_user: UserId,
     kpi: Kpi,
     kind: PeriodKind,
     text: &str,

@@ -16,6 +16,7 @@
 //! offer changed since it was shown (`trade_in_flow::confirm`).
 
 use crate::domain::grade::Grade;
+use crate::domain::ids::VariantId;
 use crate::domain::offer::Candidate;
 use crate::features::offers::repo as offers;
 use crate::platform::cache::{read, write, Generation, Kept, Loads};
@@ -47,7 +48,7 @@ pub const TTL: Duration = Duration::from_secs(2);
 pub const MAX_KEPT: usize = 5_000;
 
 /// (variant id, grade, start of the ISO week the cap usage counts).
-type Key = (i64, Grade, i64);
+type Key = (VariantId, Grade, i64);
 
 #[derive(Default)]
 pub struct OfferCache {
@@ -72,7 +73,7 @@ impl OfferCache {
     pub async fn candidates(
         &self,
         db: &Db,
-        variant_id: i64,
+        variant_id: VariantId,
         grade: Grade,
         week_start_ms: i64,
     ) -> DbResult<Arc<Vec<Candidate>>> {
@@ -102,9 +103,9 @@ impl OfferCache {
     pub async fn candidates_for_variants(
         &self,
         conn: &mut AnyConnection,
-        variant_ids: &[i64],
+        variant_ids: &[VariantId],
         week_start_ms: i64,
-    ) -> DbResult<HashMap<(i64, Grade), Arc<Vec<Candidate>>>> {
+    ) -> DbResult<HashMap<(VariantId, Grade), Arc<Vec<Candidate>>>> {
         let generation = generation();
         let mut out = HashMap::with_capacity(variant_ids.len() * Grade::ALL.len());
         let mut missing = Vec::new();

@@ -2,6 +2,7 @@
 //! listing of one variant and grade.
 
 use crate::domain::grade::Grade;
+use crate::domain::ids::{ListingId, SellerId, VariantId};
 use crate::domain::money::Money;
 use crate::domain::offer::Candidate;
 use crate::domain::seller::SellerStatus;
@@ -32,7 +33,7 @@ const PACKED_CANDIDATES: &str = "SELECT string_agg(CAST(l.variant_id AS TEXT) ||
 
 /// Reads `PACKED_CANDIDATES`' text back: (variant id, grade, candidate),
 /// in the order written. A grade this build does not know is skipped.
-fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
+fn unpack_candidates(packed: &str) -> DbResult<Vec<(VariantId, Grade, Candidate)>> {
     let malformed =
         |at: usize| sqlx::Error::Decode(format!("malformed candidate list near byte {at}").into());
     let mut out = Vec::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
@@ -67,8 +68,9 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
             continue;
         };
         let candidate = Candidate {
-            listing_id: int(fields[2])?,
-            seller_id: int(fields[3])?,
+            listing_id: ListingId(int(fields[2])?),
+            seller_id: SellerId(int(fields[3])?),
+
             seller_name: name.to_string(),
             price: Money::eur(int(fields[4])?),
             quality_score: int(fields[5])?,
@@ -81,7 +83,7 @@ fn unpack_candidates(packed: &str) -> DbResult<Vec<(i64, Grade, Candidate)>> {
             listing_units_this_week: int(fields[12])?,
             seller_units_this_week: int(fields[13])?,
         };
-        out.push((int(fields[0])?, grade, candidate));
+        out.push((VariantId(int(fields[0])?), grade, candidate));
     }
     Ok(out)
 }
@@ -97,7 +99,7 @@ fn in_offer_order(candidates: &mut [Candidate]) {
 /// (read from `cap_usage`, see `take_unit`), highest price first.
 pub async fn candidates<'c>(
     ex: impl Executor<'c, Database = Any>,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     week_start_ms: i64,
 ) -> DbResult<Vec<Candidate>> {
@@ -122,10 +124,10 @@ pub async fn candidates<'c>(
 /// `candidates` reads it in. A variant and grade nobody lists is absent.
 pub async fn candidates_for_variants<'c>(
     ex: impl Executor<'c, Database = Any>,
-    variant_ids: &[i64],
+    variant_ids: &[VariantId],
     week_start_ms: i64,
-) -> DbResult<HashMap<(i64, Grade), Vec<Candidate>>> {
-    let mut out: HashMap<(i64, Grade), Vec<Candidate>> = HashMap::new();
+) -> DbResult<HashMap<(VariantId, Grade), Vec<Candidate>>> {
+    let mut out: HashMap<(VariantId, Grade), Vec<Candidate>> = HashMap::new();
     if variant_ids.is_empty() {
         return Ok(out);
     }
@@ -152,19 +154,19 @@ pub async fn candidates_for_variants<'c>(
 /// Listing before seller, in every transaction, so none waits in a circle.
 pub async fn take_unit(
     conn: &mut AnyConnection,
-    listing_id: Option<i64>,
-    seller_id: i64,
+    listing_id: Option<ListingId>,
+    seller_id: SellerId,
     week_start_ms: i64,
 ) -> DbResult<bool> {
     let scopes = [
         (
             "listing",
-            listing_id,
+            listing_id.map(ListingId::get),
             "SELECT weekly_cap FROM listings WHERE id = $2",
         ),
         (
             "seller",
-            Some(seller_id),
+            Some(seller_id.get()),
             "SELECT weekly_cap FROM sellers WHERE id = $2",
         ),
     ];
@@ -202,11 +204,16 @@ pub async fn take_unit(
 /// change; listing before seller, as `take_unit`.
 pub async fn give_back_unit(
     conn: &mut AnyConnection,
-    listing_id: Option<i64>,
-    seller_id: i64,
+    listing_id: Option<ListingId>,
+    seller_id: SellerId,
     week_start_ms: i64,
 ) -> DbResult<()> {
-    let scopes = [("listing", listing_id), ("seller", Some(seller_id))];
+    // Both are owners' ids in one column of cap_usage, told apart by scope.
+    let scopes = [
+        ("listing", listing_id.map(ListingId::get)),
+        ("seller", Some(seller_id.get())),
+    ];
+
     for (scope, owner) in scopes {
         let Some(owner) = owner else { continue };
         sqlx::query(
@@ -226,10 +233,10 @@ pub async fn give_back_unit(
 /// the alert on offers that find no buyer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShownOffer {
-    pub variant_id: i64,
+    pub variant_id: VariantId,
     pub grade: Grade,
     /// The refurbisher whose price was shown; none when only recycling was.
-    pub seller_id: Option<i64>,
+    pub seller_id: Option<SellerId>,
     pub price: Option<Money>,
     pub at_ms: i64,
 }
@@ -287,7 +294,7 @@ mod tests {
         let read = unpack_candidates(packed).unwrap();
         assert_eq!(read.len(), 3, "an unknown grade is skipped");
         let (v, g, c) = &read[0];
-        assert_eq!((*v, *g), (7, Grade::FunctionalGood));
+        assert_eq!((*v, *g), (VariantId(7), Grade::FunctionalGood));
         assert_eq!(
             c.seller_name, "Renew, Ltd.",
             "a name with a comma and spaces reads back whole"
@@ -300,7 +307,7 @@ mod tests {
                 c.quality_score,
                 c.price_set_at
             ),
-            (31, 4, 12_000, 800, 1_700)
+            (ListingId(31), SellerId(4), 12_000, 800, 1_700)
         );
         assert!(c.seller_approved && !c.seller_paused && c.listing_active);
         assert_eq!(
@@ -340,7 +347,7 @@ mod tests {
         let mut all = vec![c(3, 100), c(1, 200), c(2, 100)];
         in_offer_order(&mut all);
         assert_eq!(
-            all.iter().map(|c| c.listing_id).collect::<Vec<_>>(),
+            all.iter().map(|c| c.listing_id.get()).collect::<Vec<_>>(),
             [1, 2, 3]
         );
     }

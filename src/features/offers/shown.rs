@@ -10,6 +10,7 @@
 //! they asked. A crash loses at most the batch being written.
 
 use crate::domain::grade::Grade;
+use crate::domain::ids::SellerId;
 use crate::domain::money::Money;
 use crate::features::offers::service::ShownOffer;
 use crate::platform::db::Db;
@@ -106,7 +107,7 @@ pub fn replay_value(v: &ShownOffer) -> String {
         "offer {} {} {} {}",
         v.variant_id,
         v.grade.code(),
-        opt(v.seller_id),
+        opt(v.seller_id.map(SellerId::get)),
         opt(v.price.map(Money::minor))
     )
 }
@@ -116,18 +117,19 @@ fn parse_replay(text: &str) -> Option<ShownOffer> {
     let ["offer", variant, grade, seller, price] = parts[..] else {
         return None;
     };
-    let opt = |s: &str| {
+    fn opt<T: std::str::FromStr>(s: &str) -> Option<Option<T>> {
         if s == "-" {
             Some(None)
         } else {
             s.parse().ok().map(Some)
         }
-    };
+    }
     Some(ShownOffer {
         variant_id: variant.parse().ok()?,
         grade: Grade::parse(grade).ok()?,
-        seller_id: opt(seller)?,
-        price: opt(price)?.map(Money::eur),
+        seller_id: opt::<SellerId>(seller)?,
+        price: opt::<i64>(price)?.map(Money::eur),
+
         at_ms: 0,
     })
 }
@@ -150,14 +152,14 @@ mod tests {
     #[test]
     fn offers_shown_travel_in_a_header_and_back() {
         let v = ShownOffer {
-            variant_id: 12,
+            variant_id: crate::domain::ids::VariantId(12),
             grade: Grade::FunctionalGood,
-            seller_id: Some(3),
+            seller_id: Some(SellerId(3)),
             price: Some(Money::eur(45_000)),
             at_ms: 0,
         };
         let none = ShownOffer {
-            variant_id: 12,
+            variant_id: crate::domain::ids::VariantId(12),
             grade: Grade::NotFunctionalCracked,
             seller_id: None,
             price: None,

@@ -3,7 +3,7 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::grading::Answers;
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{SellerId, TradeInId, UserId};
 use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::platform::db::DbResult;
@@ -80,7 +80,7 @@ pub struct QueueRow {
 /// tracking number or IMEI (exact, case-insensitive).
 pub async fn queue<'c>(
     ex: impl Executor<'c, Database = Any>,
-    seller_id: i64,
+    seller_id: SellerId,
     tab: Tab,
     search: Option<&str>,
     limit: i64,
@@ -133,7 +133,10 @@ pub async fn queue<'c>(
 }
 
 /// How many trade-ins each tab holds.
-pub async fn tab_counts(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Vec<(Tab, i64)>> {
+pub async fn tab_counts(
+    conn: &mut AnyConnection,
+    seller_id: SellerId,
+) -> DbResult<Vec<(Tab, i64)>> {
     let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT state, COUNT(*) FROM trade_ins WHERE seller_id = $1 GROUP BY state")
             .bind(seller_id)
@@ -155,7 +158,7 @@ pub async fn tab_counts(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Ve
 /// A seller's trade-in by its reference or inbound tracking number.
 pub async fn find_by_code(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     code: &str,
 ) -> DbResult<Option<TradeInId>> {
     let code = code.trim().to_uppercase().replace(' ', "");
@@ -214,7 +217,7 @@ pub async fn set_suspended_reason(
 pub async fn insert_inspection(
     conn: &mut AnyConnection,
     trade_in_id: TradeInId,
-    inspector: i64,
+    inspector: UserId,
     imei_found: &str,
     answers: Answers,
     grade: Grade,
@@ -256,7 +259,7 @@ pub struct NewCounterOffer<'a> {
     pub price: Money,
     pub reasons: &'a str,
     pub note: &'a str,
-    pub created_by: i64,
+    pub created_by: UserId,
     pub expires_at: i64,
 }
 
@@ -458,7 +461,7 @@ pub async fn settle_payouts<'c>(
 /// counter-offer when inspection finds another grade.
 pub async fn own_listing_price<'c>(
     ex: impl Executor<'c, Database = Any>,
-    seller_id: i64,
+    seller_id: SellerId,
     variant_sku: &str,
     grade: Grade,
 ) -> DbResult<Option<Money>> {

@@ -7,7 +7,7 @@ use crate::domain::dates::{Date, DAY_MS};
 use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers};
 use crate::domain::identifiers::Imei;
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{SellerId, TradeInId, UserId};
 use crate::domain::money::Money;
 use crate::domain::offer::COUNTER_OFFER_DAYS;
 use crate::domain::sla::{CounterReason, SuspendReason};
@@ -30,7 +30,7 @@ pub use super::repo::{
 };
 
 /// The seller account behind a user: (seller id, company name).
-pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), AppError> {
+pub async fn seller_of(state: &AppState, user_id: UserId) -> Result<(SellerId, String), AppError> {
     let s = crate::features::sellers::service::overview_for_user(state.db.pool(), user_id)
         .await
         .map_err(db_error)?
@@ -41,7 +41,7 @@ pub async fn seller_of(state: &AppState, user_id: i64) -> Result<(i64, String), 
 /// A trade-in of this seller, or NotFound (another seller's id reveals nothing).
 pub async fn owned_by_seller(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
     id: TradeInId,
 ) -> Result<TradeInRecord, AppError> {
     match crate::features::trade_ins::service::find(state.db.pool(), id)
@@ -72,8 +72,8 @@ pub async fn may_view(
 /// Scanning it twice is harmless.
 pub async fn receive(
     state: &AppState,
-    seller_id: i64,
-    user_id: i64,
+    seller_id: SellerId,
+    user_id: UserId,
     code: &str,
 ) -> Result<TradeInId, AppError> {
     let id = {
@@ -153,8 +153,8 @@ pub enum InspectionOutcome {
 /// (or is blocklisted) suspends the trade-in.
 pub async fn inspect(
     state: &AppState,
-    seller_id: i64,
-    user_id: i64,
+    seller_id: SellerId,
+    user_id: UserId,
     id: TradeInId,
     imei_found: Option<Imei>,
     answers: Answers,
@@ -261,7 +261,7 @@ async fn validate_in(
     t: &TradeInRecord,
     from: State,
     actor: Actor,
-    user: Option<i64>,
+    user: Option<UserId>,
     amount: Money,
     reason: &str,
     now: i64,
@@ -302,7 +302,7 @@ async fn suspend_in(
     state: &AppState,
     t: &TradeInRecord,
     from: State,
-    user_id: i64,
+    user_id: UserId,
     reason: SuspendReason,
     now: i64,
 ) -> Result<(), AppError> {
@@ -338,8 +338,8 @@ async fn suspend_in(
 /// refurbisher may choose goodwill). A double click validates once.
 pub async fn validate(
     state: &AppState,
-    seller_id: i64,
-    user_id: i64,
+    seller_id: SellerId,
+    user_id: UserId,
     id: TradeInId,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
@@ -365,8 +365,8 @@ pub async fn validate(
 
 pub async fn suspend(
     state: &AppState,
-    seller_id: i64,
-    user_id: i64,
+    seller_id: SellerId,
+    user_id: UserId,
     id: TradeInId,
     reason: SuspendReason,
 ) -> Result<(), AppError> {
@@ -392,8 +392,8 @@ pub struct ProofPhoto {
 #[allow(clippy::too_many_arguments)]
 pub async fn counter_offer(
     state: &AppState,
-    seller_id: i64,
-    user_id: i64,
+    seller_id: SellerId,
+    user_id: UserId,
     id: TradeInId,
     price: Money,
     reasons: &[CounterReason],
@@ -507,7 +507,7 @@ pub async fn counter_offer(
 /// The consumer accepts (payout at the new price) or declines (free return).
 pub async fn answer_counter_offer(
     state: &AppState,
-    customer_id: i64,
+    customer_id: UserId,
     id: TradeInId,
     accept: bool,
 ) -> Result<(), AppError> {
@@ -580,8 +580,8 @@ pub async fn answer_counter_offer(
 /// Sends a suspended device back (seller or operations decide).
 pub async fn return_suspended(
     state: &AppState,
-    seller_id: i64,
-    user_id: i64,
+    seller_id: SellerId,
+    user_id: UserId,
     id: TradeInId,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
@@ -616,8 +616,8 @@ pub async fn return_suspended(
 /// The return parcel reached the consumer.
 pub async fn return_delivered(
     state: &AppState,
-    seller_id: i64,
-    user_id: i64,
+    seller_id: SellerId,
+    user_id: UserId,
     id: TradeInId,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
@@ -667,8 +667,8 @@ pub async fn return_delivered(
 /// The refurbisher confirms it paid (see `pay`).
 pub async fn confirm_payment(
     state: &AppState,
-    seller_id: i64,
-    user_id: i64,
+    seller_id: SellerId,
+    user_id: UserId,
     id: TradeInId,
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
@@ -691,7 +691,7 @@ pub async fn confirm_payment(
 pub async fn pay(
     state: &AppState,
     t: &TradeInRecord,
-    user_id: i64,
+    user_id: UserId,
     actor: Actor,
 ) -> Result<Option<sqlx::Transaction<'static, sqlx::Any>>, AppError> {
     let id = t.id;
@@ -874,7 +874,7 @@ pub async fn settle_payouts(state: &AppState) -> Result<u64, AppError> {
 /// problem is solved) or send the device back.
 pub async fn ops_decide(
     state: &AppState,
-    ops_user: i64,
+    ops_user: UserId,
     id: TradeInId,
     resume: bool,
     reason: &str,

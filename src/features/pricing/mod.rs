@@ -10,6 +10,7 @@ pub mod service;
 pub mod views;
 
 use crate::domain::grade::Grade;
+use crate::domain::ids::VariantId;
 use crate::domain::listing_price::MarketPosition;
 use crate::domain::money::Money;
 use crate::domain::price_import::Counts;
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 /// stands in the market.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridCell {
-    pub variant_id: i64,
+    pub variant_id: VariantId,
     pub grade: Grade,
     /// None: not buying.
     pub price_minor: Option<i64>,
@@ -47,7 +48,7 @@ pub struct GridCell {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridRow {
-    pub variant_id: i64,
+    pub variant_id: VariantId,
     pub sku: String,
     /// "Apple iPhone 13 · 128 GB"
     pub name: String,
@@ -83,7 +84,7 @@ pub enum CellOutcome {
 /// One price a "match price to win" would set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchLine {
-    pub variant_id: i64,
+    pub variant_id: VariantId,
     pub grade: Grade,
     pub name: String,
     pub current_minor: i64,
@@ -211,7 +212,7 @@ pub struct PriceCellForm {
 /// The listing a cell form names: its variant, and the version the editor
 /// started from (absent or empty: there was no listing).
 #[cfg(feature = "ssr")]
-fn cell_key(variant_id: &str, version: Option<&str>) -> Result<(i64, Option<i64>), AppError> {
+fn cell_key(variant_id: &str, version: Option<&str>) -> Result<(VariantId, Option<i64>), AppError> {
     let bad = || AppError::BadRequest("not a listing".into());
     let variant_id = variant_id.trim().parse().map_err(|_| bad())?;
     let version = match version.map(str::trim).filter(|v| !v.is_empty()) {
@@ -275,7 +276,7 @@ pub async fn save_buying_settings(
         .await
         .or_internal(&g)?;
     tracing::info!(
-        seller_id = ctx.seller_id,
+        seller_id = ctx.seller_id.get(),
         paused,
         ?cap,
         "buying settings saved"
@@ -299,7 +300,7 @@ pub fn parse_cap(text: &str) -> Result<Option<i64>, String> {
 }
 
 #[server(prefix = "/api", endpoint = "price_match_preview", input = leptos::server_fn::codec::Json)]
-pub async fn preview_match(variant_ids: Vec<i64>) -> Result<Vec<MatchLine>, AppError> {
+pub async fn preview_match(variant_ids: Vec<VariantId>) -> Result<Vec<MatchLine>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
@@ -379,7 +380,7 @@ fn page_href(query: &[(String, String)], page: i64) -> String {
 
 #[server(prefix = "/api", endpoint = "listing_detail")]
 pub async fn load_listing_detail(
-    variant_id: i64,
+    variant_id: VariantId,
     grade: String,
 ) -> Result<ListingDetail, AppError> {
     use crate::domain::account::Role;

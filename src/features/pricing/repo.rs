@@ -4,6 +4,7 @@
 //! trade-ins still point at it and its version keeps counting.
 
 use crate::domain::grade::Grade;
+use crate::domain::ids::{ListingId, SellerId, UserId, VariantId};
 use crate::domain::price_import::{Existing, Planned};
 use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
 use crate::features::offers::cache::changed;
@@ -33,7 +34,7 @@ impl Source {
 /// One cell of a seller's grid as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cell {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     /// None: not buying (the listing was stopped).
     pub price_minor: Option<i64>,
     pub weekly_cap: Option<i64>,
@@ -57,7 +58,7 @@ fn cell_from(r: &sqlx::any::AnyRow) -> DbResult<Cell> {
 /// Takes the seller's row for the rest of the transaction: the lock every
 /// grid writer takes first. A non-key column, so the lock does not hold up
 /// trade-ins that merely reference the seller.
-pub async fn lock_grid(conn: &mut AnyConnection, seller_id: i64) -> DbResult<()> {
+pub async fn lock_grid(conn: &mut AnyConnection, seller_id: SellerId) -> DbResult<()> {
     sqlx::query("UPDATE sellers SET status = status WHERE id = $1")
         .bind(seller_id)
         .execute(conn)
@@ -67,8 +68,8 @@ pub async fn lock_grid(conn: &mut AnyConnection, seller_id: i64) -> DbResult<()>
 
 pub async fn cell(
     conn: &mut AnyConnection,
-    seller_id: i64,
-    variant_id: i64,
+    seller_id: SellerId,
+    variant_id: VariantId,
     grade: Grade,
 ) -> DbResult<Option<Cell>> {
     let row = sqlx::query("SELECT id, price_minor, active, weekly_cap, version FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3")
@@ -99,12 +100,12 @@ pub enum Saved {
 #[allow(clippy::too_many_arguments)]
 async fn record(
     conn: &mut AnyConnection,
-    seller_id: i64,
-    variant_id: i64,
+    seller_id: SellerId,
+    variant_id: VariantId,
     grade: Grade,
     old: Option<i64>,
     new: Option<i64>,
-    changed_by: i64,
+    changed_by: UserId,
     source: Source,
     now: i64,
 ) -> DbResult<()> {
@@ -131,12 +132,12 @@ async fn record(
 #[allow(clippy::too_many_arguments)]
 pub async fn save(
     conn: &mut AnyConnection,
-    seller_id: i64,
-    variant_id: i64,
+    seller_id: SellerId,
+    variant_id: VariantId,
     grade: Grade,
     new_price_minor: Option<i64>,
     expected_version: Option<i64>,
-    changed_by: i64,
+    changed_by: UserId,
     source: Source,
     now: i64,
 ) -> DbResult<Saved> {
@@ -204,8 +205,8 @@ pub async fn save(
 /// Sets (or clears) a listing's weekly unit cap, with the same version check.
 pub async fn set_listing_cap(
     conn: &mut AnyConnection,
-    seller_id: i64,
-    variant_id: i64,
+    seller_id: SellerId,
+    variant_id: VariantId,
     grade: Grade,
     weekly_cap: Option<i64>,
     expected_version: i64,
@@ -252,8 +253,8 @@ pub struct HistoryEntry {
 /// Oldest first, with the name of whoever made each change.
 pub async fn history(
     conn: &mut AnyConnection,
-    seller_id: i64,
-    variant_id: i64,
+    seller_id: SellerId,
+    variant_id: VariantId,
     grade: Grade,
 ) -> DbResult<Vec<HistoryEntry>> {
     let rows = sqlx::query(
@@ -341,7 +342,7 @@ fn like_pattern(text: &str) -> String {
 pub async fn grid(
     conn: &mut AnyConnection,
     backend: Backend,
-    seller_id: i64,
+    seller_id: SellerId,
     q: &GridQuery,
 ) -> DbResult<(i64, Vec<VariantInfo>)> {
     // "Buying" and "not winning" are sets of variant ids computed once (a
@@ -429,9 +430,9 @@ pub async fn grid(
 /// This seller's cells for the given variants (stopped ones included).
 pub async fn own_cells(
     conn: &mut AnyConnection,
-    seller_id: i64,
-    variant_ids: &[i64],
-) -> DbResult<Vec<(i64, Grade, Cell)>> {
+    seller_id: SellerId,
+    variant_ids: &[VariantId],
+) -> DbResult<Vec<(VariantId, Grade, Cell)>> {
     if variant_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -458,11 +459,11 @@ pub async fn own_cells(
 /// paid between `from_ms` and `to_ms`.
 pub async fn average_paid(
     conn: &mut AnyConnection,
-    seller_id: i64,
-    variant_ids: &[i64],
+    seller_id: SellerId,
+    variant_ids: &[VariantId],
     from_ms: i64,
     to_ms: i64,
-) -> DbResult<Vec<(i64, Grade, i64)>> {
+) -> DbResult<Vec<(VariantId, Grade, i64)>> {
     if variant_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -490,7 +491,7 @@ pub async fn average_paid(
 /// The grid as CSV rows: (sku, grade, price, weekly cap), buying cells only.
 pub async fn export(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
 ) -> DbResult<Vec<(String, Grade, i64, Option<i64>)>> {
     let rows = sqlx::query(
         "SELECT v.sku, l.grade, l.price_minor, l.weekly_cap FROM listings l JOIN variants v ON v.id = l.variant_id \
@@ -517,8 +518,8 @@ pub async fn export(
 /// Every cell of the seller, for an import to compare against.
 pub async fn existing(
     conn: &mut AnyConnection,
-    seller_id: i64,
-) -> DbResult<HashMap<(i64, Grade), Existing>> {
+    seller_id: SellerId,
+) -> DbResult<HashMap<(VariantId, Grade), Existing>> {
     // One text value rather than a row per cell: the database builds it in
     // milliseconds, while each of 100,000 rows costs the Any driver (and on
     // SQLite a message from its worker thread) microseconds of its own, and
@@ -538,7 +539,7 @@ pub async fn existing(
 
 /// Reads `existing`'s text: `id variant grade price|- cap|- version`, cells
 /// separated by commas.
-fn unpack_cells(packed: &str) -> DbResult<HashMap<(i64, Grade), Existing>> {
+fn unpack_cells(packed: &str) -> DbResult<HashMap<(VariantId, Grade), Existing>> {
     let malformed =
         |cell: &str| sqlx::Error::Decode(format!("malformed listing cell \"{cell}\"").into());
     let mut out = HashMap::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
@@ -553,9 +554,9 @@ fn unpack_cells(packed: &str) -> DbResult<HashMap<(i64, Grade), Existing>> {
             continue;
         };
         out.insert(
-            (int(variant_id)?, grade),
+            (VariantId(int(variant_id)?), grade),
             Existing {
-                listing_id: int(id)?,
+                listing_id: ListingId(int(id)?),
                 price_minor: optional(price)?,
                 weekly_cap: optional(cap)?,
                 version: int(version)?,
@@ -659,8 +660,8 @@ fn insert_rows<const N: usize>(backend: Backend, rows: &[[Lit; N]], shared: &[Li
 pub async fn apply(
     db: &Db,
     conn: &mut AnyConnection,
-    seller_id: i64,
-    changed_by: i64,
+    seller_id: SellerId,
+    changed_by: UserId,
     writes: &[Planned],
     source: Source,
     now: i64,
@@ -688,7 +689,7 @@ pub async fn apply(
         .filter_map(|w| {
             w.price_minor.map(|p| {
                 [
-                    Lit::Int(Some(w.variant_id)),
+                    Lit::Int(Some(w.variant_id.get())),
                     Lit::Code(w.grade.code()),
                     Lit::Int(Some(p)),
                     Lit::Int(w.weekly_cap),
@@ -697,7 +698,7 @@ pub async fn apply(
         })
         .collect();
     let shared = [
-        Lit::Int(Some(seller_id)),
+        Lit::Int(Some(seller_id.get())),
         Lit::Int(Some(now)),
         Lit::Int(Some(now)),
     ];
@@ -712,7 +713,7 @@ pub async fn apply(
         .iter()
         .filter_map(|w| {
             Some([
-                Lit::Int(Some(w.before?.listing_id)),
+                Lit::Int(Some(w.before?.listing_id.get())),
                 Lit::Int(Some(w.price_minor?)),
                 Lit::Int(w.weekly_cap),
             ])
@@ -730,7 +731,7 @@ pub async fn apply(
         );
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
     }
-    let stop_ids: Vec<i64> = writes
+    let stop_ids: Vec<ListingId> = writes
         .iter()
         .filter(|w| w.price_minor.is_none())
         .filter_map(|w| w.before.map(|b| b.listing_id))
@@ -744,7 +745,7 @@ pub async fn apply(
         .filter(|w| w.price_changed())
         .map(|w| {
             [
-                Lit::Int(Some(w.variant_id)),
+                Lit::Int(Some(w.variant_id.get())),
                 Lit::Code(w.grade.code()),
                 Lit::Int(w.before.and_then(|b| b.price_minor)),
                 Lit::Int(w.price_minor),
@@ -752,8 +753,8 @@ pub async fn apply(
         })
         .collect();
     let shared = [
-        Lit::Int(Some(seller_id)),
-        Lit::Int(Some(changed_by)),
+        Lit::Int(Some(seller_id.get())),
+        Lit::Int(Some(changed_by.get())),
         Lit::Code(source.code()),
         Lit::Int(Some(now)),
     ];
@@ -778,18 +779,18 @@ mod tests {
                 .unwrap();
         assert_eq!(cells.len(), 2, "an unknown grade is skipped");
         assert_eq!(
-            cells[&(3, Grade::FunctionalGood)],
+            cells[&(VariantId(3), Grade::FunctionalGood)],
             Existing {
-                listing_id: 7,
+                listing_id: ListingId(7),
                 price_minor: Some(12_000),
                 weekly_cap: None,
                 version: 2
             }
         );
         assert_eq!(
-            cells[&(3, Grade::FunctionalUsed)],
+            cells[&(VariantId(3), Grade::FunctionalUsed)],
             Existing {
-                listing_id: 8,
+                listing_id: ListingId(8),
                 price_minor: None,
                 weekly_cap: Some(5),
                 version: 4

@@ -6,6 +6,7 @@
 use crate::domain::catalog::{full_name, storage_label};
 use crate::domain::dates::{previous_month_ms, week_start_ms};
 use crate::domain::grade::Grade;
+use crate::domain::ids::{SellerId, UserId, VariantId};
 use crate::domain::listing_price::{far_above_market, market_position};
 use crate::domain::money::Money;
 use crate::domain::offer::{Candidate, Ineligible};
@@ -27,8 +28,8 @@ pub use super::repo::{history, lock_grid, save, Cell, GridQuery, Only, Saved, So
 /// The signed-in refurbisher.
 #[derive(Clone, Debug)]
 pub struct SellerCtx {
-    pub seller_id: i64,
-    pub user_id: i64,
+    pub seller_id: SellerId,
+    pub user_id: UserId,
     pub company: String,
     pub status: SellerStatus,
     pub paused: bool,
@@ -36,7 +37,7 @@ pub struct SellerCtx {
 }
 
 /// The seller account of a user, or Forbidden (a seller user always has one).
-pub async fn seller_ctx(state: &AppState, user_id: i64) -> Result<SellerCtx, AppError> {
+pub async fn seller_ctx(state: &AppState, user_id: UserId) -> Result<SellerCtx, AppError> {
     let s = crate::features::sellers::service::overview_for_user(state.db.pool(), user_id)
         .await
         .map_err(db_error)?
@@ -80,7 +81,7 @@ fn not_competing(why: Ineligible, status: SellerStatus) -> String {
 /// refurbishers' live prices.
 fn cell_view(
     ctx: &SellerCtx,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     own: Option<crate::features::pricing::repo::Cell>,
     mine: Option<&Candidate>,
@@ -119,18 +120,18 @@ fn cell_view(
 pub async fn cells(
     conn: &mut AnyConnection,
     ctx: &SellerCtx,
-    variant_ids: &[i64],
+    variant_ids: &[VariantId],
     now: i64,
     kept: Option<&OfferCache>,
-) -> Result<HashMap<(i64, Grade), GridCell>, sqlx::Error> {
-    let own: HashMap<(i64, Grade), crate::features::pricing::repo::Cell> =
+) -> Result<HashMap<(VariantId, Grade), GridCell>, sqlx::Error> {
+    let own: HashMap<(VariantId, Grade), crate::features::pricing::repo::Cell> =
         crate::features::pricing::repo::own_cells(conn, ctx.seller_id, variant_ids)
             .await?
             .into_iter()
             .map(|(v, g, c)| ((v, g), c))
             .collect();
     let week = week_start_ms(now);
-    let market: HashMap<(i64, Grade), Arc<Vec<Candidate>>> = match kept {
+    let market: HashMap<(VariantId, Grade), Arc<Vec<Candidate>>> = match kept {
         Some(cache) => {
             cache
                 .candidates_for_variants(&mut *conn, variant_ids, week)
@@ -145,7 +146,7 @@ pub async fn cells(
         }
     };
     let (from, to) = previous_month_ms(now);
-    let paid: HashMap<(i64, Grade), i64> =
+    let paid: HashMap<(VariantId, Grade), i64> =
         crate::features::pricing::repo::average_paid(conn, ctx.seller_id, variant_ids, from, to)
             .await?
             .into_iter()
@@ -198,7 +199,7 @@ pub async fn grid_page(
         crate::features::pricing::repo::grid(&mut conn, state.db.backend(), ctx.seller_id, &q)
             .await
             .map_err(db_error)?;
-    let ids: Vec<i64> = variants.iter().map(|v| v.variant_id).collect();
+    let ids: Vec<VariantId> = variants.iter().map(|v| v.variant_id).collect();
     let mut cells = cells(
         &mut conn,
         ctx,
@@ -253,7 +254,7 @@ pub async fn grid_page(
 async fn one_cell(
     state: &AppState,
     ctx: &SellerCtx,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
 ) -> Result<GridCell, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
@@ -265,7 +266,7 @@ async fn one_cell(
 
 async fn known_variant(
     state: &AppState,
-    variant_id: i64,
+    variant_id: VariantId,
 ) -> Result<crate::features::catalog::service::VariantInfo, AppError> {
     crate::features::catalog::service::variant_by_id(state.db.pool(), variant_id)
         .await
@@ -278,7 +279,7 @@ async fn known_variant(
 pub async fn save_cell(
     state: &AppState,
     ctx: &SellerCtx,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     price_minor: Option<i64>,
     version: Option<i64>,
@@ -305,8 +306,8 @@ pub async fn save_cell(
     Ok(match saved {
         crate::features::pricing::repo::Saved::Saved { .. } => {
             tracing::info!(
-                seller_id = ctx.seller_id,
-                variant_id,
+                seller_id = ctx.seller_id.get(),
+                variant_id = variant_id.get(),
                 grade = grade.code(),
                 ?price_minor,
                 "price saved"
@@ -322,7 +323,7 @@ pub async fn save_cell(
 pub async fn set_listing_cap(
     state: &AppState,
     ctx: &SellerCtx,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: Grade,
     cap: Option<i64>,
     version: i64,
@@ -359,7 +360,7 @@ pub const MAX_MATCH_ROWS: usize = 200;
 pub async fn match_preview(
     state: &AppState,
     ctx: &SellerCtx,
-    variant_ids: &[i64],
+    variant_ids: &[VariantId],
 ) -> Result<Vec<MatchLine>, AppError> {
     if !ctx.status.sees_market() {
         return Err(AppError::Conflict(
@@ -453,7 +454,11 @@ pub async fn apply_match(
         }
     }
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(seller_id = ctx.seller_id, saved, "matched prices to win");
+    tracing::info!(
+        seller_id = ctx.seller_id.get(),
+        saved,
+        "matched prices to win"
+    );
     Ok(saved)
 }
 
@@ -507,7 +512,7 @@ fn report(
 /// SQLite's write transaction is already exclusive).
 async fn grid_tx(
     state: &AppState,
-    seller_id: i64,
+    seller_id: SellerId,
 ) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     crate::features::pricing::repo::lock_grid(&mut tx, seller_id)
@@ -604,7 +609,7 @@ pub async fn apply_import(
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
-        seller_id = ctx.seller_id,
+        seller_id = ctx.seller_id.get(),
         new = p.counts.new,
         changed = p.counts.changed,
         removed = p.counts.removed,

@@ -4,13 +4,14 @@
 pub mod service;
 pub mod views;
 
+use crate::domain::ids::SellerId;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scorecard {
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub company: String,
     pub status: crate::domain::seller::SellerStatus,
     /// Trade-ins accepted in the window.
@@ -59,7 +60,7 @@ pub async fn set_seller_suspended(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let seller_id: i64 = AppError::posted_id(&form.seller_id, "a refurbisher")?;
+    let seller_id: SellerId = AppError::posted_id(&form.seller_id, "a refurbisher")?;
     let action = crate::domain::seller::QualityAction::parse(&form.suspend)
         .ok_or_else(|| AppError::invalid("suspend", "Suspend or reinstate."))?;
     crate::features::quality::service::set_suspended(

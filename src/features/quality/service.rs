@@ -2,6 +2,7 @@
 //! feed (the tie-breaker between equal offers), and suspension.
 
 use crate::domain::dates::DAY_MS;
+use crate::domain::ids::{SellerId, UserId};
 use crate::domain::kpi::{Counts, Kpi};
 use crate::domain::seller::QualityAction;
 use crate::error::AppError;
@@ -19,7 +20,7 @@ pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
     let sellers = crate::features::sellers::service::refurbisher_scores(&mut conn)
         .await
         .map_err(db_error)?;
-    let disputes: std::collections::HashMap<i64, i64> =
+    let disputes: std::collections::HashMap<crate::domain::ids::SellerId, i64> =
         crate::features::claims::service::per_seller(&mut *conn, now - WINDOW_MS)
             .await
             .map_err(db_error)?
@@ -62,7 +63,7 @@ pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
 }
 
 /// Writes every computed score (sellers with too little volume keep theirs).
-pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize, AppError> {
+pub async fn recompute(state: &AppState, ops_user: Option<UserId>) -> Result<usize, AppError> {
     let cards = scorecards(state).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -96,8 +97,8 @@ pub async fn recompute(state: &AppState, ops_user: Option<i64>) -> Result<usize,
 /// the offer rule only takes approved sellers) or reinstates a suspended one.
 pub async fn set_suspended(
     state: &AppState,
-    ops_user: i64,
-    seller_id: i64,
+    ops_user: UserId,
+    seller_id: SellerId,
     action: QualityAction,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -139,7 +140,7 @@ pub async fn set_suspended(
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
-        seller_id,
+        seller_id = seller_id.get(),
         to = to.code(),
         "refurbisher status changed by operations"
     );

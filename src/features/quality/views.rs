@@ -54,7 +54,7 @@ pub fn QualityPage() -> impl IntoView {
                                                     {c.status.to_string()}
                                                     {can_act.then(|| view! {
                                                         <ActionForm action=suspension attr:class="form inline">
-                                                            <input type="hidden" name="seller_id" value=c.seller_id/>
+                                                            <input type="hidden" name="seller_id" value=c.seller_id.to_string()/>
                                                             <input type="hidden" name="suspend" value=action_label/>
                                                             <label for=id.clone() class="visually-hidden">{format!("Reason to {action_label} {}", c.company)}</label>
                                                             <input id=id type="text" name="reason" placeholder="reason" size="12"/>

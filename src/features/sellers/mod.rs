@@ -4,6 +4,7 @@ mod repo;
 pub mod service;
 pub mod views;
 
+use crate::domain::ids::SellerId;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -118,7 +119,7 @@ pub async fn seller_signup(
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationView {
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub company: String,
     pub vat_number: String,
     pub address: Vec<String>,
@@ -182,7 +183,7 @@ pub async fn decide_seller(
     use crate::features::sellers::service::{decide, Decision};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let seller_id: i64 = AppError::posted_id(&form.seller_id, "a refurbisher")?;
+    let seller_id: SellerId = AppError::posted_id(&form.seller_id, "a refurbisher")?;
     let decision = match form.decision.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,

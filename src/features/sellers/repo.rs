@@ -1,4 +1,5 @@
 use crate::domain::grade::Grade;
+use crate::domain::ids::{SellerId, UserId, VariantId};
 use crate::domain::seller::SellerStatus;
 use crate::features::offers::cache::changed;
 use crate::platform::db::Db;
@@ -6,7 +7,7 @@ use crate::platform::db::{decode_code, DbResult};
 use sqlx::{Any, AnyConnection, Executor};
 
 pub struct NewSeller<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub company_name: &'a str,
     pub vat_number: &'a str,
     pub address_line1: &'a str,
@@ -28,7 +29,7 @@ pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     s: &NewSeller<'_>,
     now_ms: i64,
-) -> DbResult<i64> {
+) -> DbResult<SellerId> {
     sqlx::query_scalar(
         "INSERT INTO sellers (user_id, company_name, vat_number, address_line1, postcode, city, country, \
            contact_email, contact_phone, status, weekly_cap, quality_score, created_at, kind, contact_name, address_line2) \
@@ -57,7 +58,7 @@ pub async fn insert<'c>(
 /// The recycling partner: (seller id, company name).
 pub async fn recycler<'c>(
     ex: impl Executor<'c, Database = Any>,
-) -> DbResult<Option<(i64, String)>> {
+) -> DbResult<Option<(SellerId, String)>> {
     sqlx::query_as(
         "SELECT id, company_name FROM sellers WHERE kind = 'recycler' ORDER BY id LIMIT 1",
     )
@@ -66,8 +67,8 @@ pub async fn recycler<'c>(
 }
 
 pub struct NewListing {
-    pub seller_id: i64,
-    pub variant_id: i64,
+    pub seller_id: SellerId,
+    pub variant_id: VariantId,
     pub grade: Grade,
     pub price_minor: i64,
 }
@@ -105,7 +106,8 @@ pub async fn insert_listings(
 
 #[derive(Clone, Debug)]
 pub struct SellerSummary {
-    pub id: i64,
+    pub id: SellerId,
+
     pub company: String,
     pub status: SellerStatus,
     pub paused: bool,
@@ -117,7 +119,7 @@ pub struct SellerSummary {
 
 pub async fn overview_for_user<'c>(
     ex: impl Executor<'c, Database = Any>,
-    user_id: i64,
+    user_id: UserId,
 ) -> DbResult<Option<SellerSummary>> {
     use sqlx::Row;
     let row = sqlx::query(
@@ -159,7 +161,7 @@ fn address_from_row(r: &sqlx::any::AnyRow) -> DbResult<crate::domain::address::P
 /// Where parcels for this seller go.
 pub async fn warehouse_address<'c>(
     ex: impl Executor<'c, Database = Any>,
-    seller_id: i64,
+    seller_id: SellerId,
 ) -> DbResult<Option<crate::domain::address::PostalAddress>> {
     let row = sqlx::query("SELECT company_name, address_line1, address_line2, postcode, city, country FROM sellers WHERE id = $1")
         .bind(seller_id)
@@ -171,7 +173,7 @@ pub async fn warehouse_address<'c>(
 /// Units the seller bought in the ISO week starting at `week_start_ms`.
 pub async fn units_in_week<'c>(
     ex: impl Executor<'c, Database = Any>,
-    seller_id: i64,
+    seller_id: SellerId,
     week_start_ms: i64,
 ) -> DbResult<i64> {
     let units: Option<i64> = sqlx::query_scalar(
@@ -187,7 +189,7 @@ pub async fn units_in_week<'c>(
 /// The "pause buying" switch and the seller's weekly unit cap.
 pub async fn set_buying<'c>(
     ex: impl Executor<'c, Database = Any>,
-    seller_id: i64,
+    seller_id: SellerId,
     paused: bool,
     weekly_cap: Option<i64>,
 ) -> DbResult<()> {
@@ -204,7 +206,7 @@ pub async fn set_buying<'c>(
 /// A seller's quality score (breaks ties between equal offers).
 pub async fn set_quality_score<'c>(
     ex: impl Executor<'c, Database = Any>,
-    seller_id: i64,
+    seller_id: SellerId,
     score: i64,
 ) -> DbResult<()> {
     sqlx::query("UPDATE sellers SET quality_score = $1 WHERE id = $2")
@@ -218,7 +220,7 @@ pub async fn set_quality_score<'c>(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Application {
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub company: String,
     pub vat_number: String,
     pub address: crate::domain::address::PostalAddress,
@@ -277,10 +279,10 @@ pub async fn applications<'c>(
 #[allow(clippy::too_many_arguments)]
 pub async fn change_status<'c>(
     ex: impl Executor<'c, Database = Any>,
-    seller_id: i64,
+    seller_id: SellerId,
     from: SellerStatus,
     to: SellerStatus,
-    by: i64,
+    by: crate::domain::ids::UserId,
     reason: &str,
     now: i64,
 ) -> DbResult<bool> {
@@ -303,7 +305,7 @@ pub async fn change_status<'c>(
 /// (contact email, company) of a seller.
 pub async fn contact<'c>(
     ex: impl Executor<'c, Database = Any>,
-    seller_id: i64,
+    seller_id: SellerId,
 ) -> DbResult<Option<(String, String)>> {
     sqlx::query_as("SELECT contact_email, company_name FROM sellers WHERE id = $1")
         .bind(seller_id)
@@ -315,8 +317,8 @@ pub async fn contact<'c>(
 /// (id, company name, status, quality score).
 pub async fn refurbisher_scores(
     conn: &mut AnyConnection,
-) -> DbResult<Vec<(i64, String, SellerStatus, i64)>> {
-    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+) -> DbResult<Vec<(SellerId, String, SellerStatus, i64)>> {
+    let rows: Vec<(SellerId, String, String, i64)> = sqlx::query_as(
         "SELECT id, company_name, status, quality_score FROM sellers \
          WHERE kind = 'refurbisher' ORDER BY company_name",
     )
@@ -330,7 +332,7 @@ pub async fn refurbisher_scores(
 /// Refurbishers (id, company) for filters and scorecards.
 pub async fn refurbishers<'c>(
     ex: impl Executor<'c, Database = Any>,
-) -> DbResult<Vec<(i64, String)>> {
+) -> DbResult<Vec<(SellerId, String)>> {
     sqlx::query_as(
         "SELECT id, company_name FROM sellers WHERE kind = 'refurbisher' ORDER BY company_name",
     )

@@ -1,6 +1,7 @@
 //! Refurbishers joining the marketplace: an application waits as `pending`
 //! until operations approve or reject it, recorded with who, when and why.
 
+use crate::domain::ids::{SellerId, UserId};
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use crate::platform::db::db_error;
@@ -26,8 +27,8 @@ pub enum Decision {
 /// change. The seller is told by email.
 pub async fn decide(
     state: &AppState,
-    ops_user_id: i64,
-    seller_id: i64,
+    ops_user_id: UserId,
+    seller_id: SellerId,
     decision: Decision,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -95,8 +96,8 @@ pub async fn decide(
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
-        seller_id,
-        ops_user_id,
+        seller_id = seller_id.get(),
+        ops_user_id = ops_user_id.get(),
         decision = to.code(),
         "seller application decided"
     );
@@ -168,8 +169,8 @@ pub async fn apply(
     let cookie = accounts::new_session(&mut tx, state, headers, user_id).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
-        user_id,
-        seller_id,
+        user_id = user_id.get(),
+        seller_id = seller_id.get(),
         "refurbisher signed up, awaiting approval"
     );
     Ok(NewAccount::Created(cookie))

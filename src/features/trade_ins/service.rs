@@ -8,7 +8,7 @@ use crate::domain::dates::{week_start_ms, Date, DAY_MS};
 use crate::domain::grading::{grade, Answers};
 use crate::domain::iban::Iban;
 use crate::domain::identifiers::{Imei, SerialNumber};
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{TradeInId, UserId, VariantId};
 use crate::domain::money::Money;
 use crate::domain::offer::{decide, Decision, COUNTER_OFFER_DAYS, SHIP_WITHIN_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
@@ -52,7 +52,7 @@ pub async fn transition(
     from: State,
     action: Action,
     actor: Actor,
-    actor_user_id: Option<i64>,
+    actor_user_id: Option<UserId>,
     reason: &str,
     now_ms: i64,
 ) -> Result<State, TransitionFailure> {
@@ -93,7 +93,7 @@ pub enum DeviceId {
 }
 
 pub struct ConfirmRequest {
-    pub customer_id: i64,
+    pub customer_id: UserId,
     pub customer_email: String,
     pub sku: String,
     pub answers: Answers,
@@ -133,7 +133,7 @@ pub(crate) fn transition_error(e: TransitionFailure) -> AppError {
 /// to what the database says right now.
 pub async fn current_decision(
     conn: &mut sqlx::AnyConnection,
-    variant_id: i64,
+    variant_id: VariantId,
     grade: crate::domain::grade::Grade,
     now_ms: i64,
 ) -> Result<Decision, sqlx::Error> {
@@ -274,7 +274,10 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
             .map_err(db_error)?
             .is_some()
         {
-            tracing::warn!(customer_id = req.customer_id, "blocklisted IMEI refused");
+            tracing::warn!(
+                customer_id = req.customer_id.get(),
+                "blocklisted IMEI refused"
+            );
             return Err(AppError::invalid(
                 "imei",
                 "This device is reported lost or stolen, so we cannot accept it. If you think this is a mistake, contact our support.",
@@ -446,7 +449,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
 /// nothing, not even that it exists.
 pub async fn owned(
     state: &AppState,
-    customer_id: i64,
+    customer_id: UserId,
     id: TradeInId,
 ) -> Result<crate::features::trade_ins::repo::trade_ins::TradeInRecord, AppError> {
     match crate::features::trade_ins::repo::trade_ins::find(state.db.pool(), id)
@@ -461,7 +464,7 @@ pub async fn owned(
 /// "I've shipped it". Repeating it is harmless.
 pub async fn mark_shipped(
     state: &AppState,
-    customer_id: i64,
+    customer_id: UserId,
     id: TradeInId,
 ) -> Result<(), AppError> {
     let t = owned(state, customer_id, id).await?;
@@ -501,7 +504,7 @@ pub async fn mark_shipped(
 }
 
 /// Cancels before shipping. Repeating it is harmless.
-pub async fn cancel(state: &AppState, customer_id: i64, id: TradeInId) -> Result<(), AppError> {
+pub async fn cancel(state: &AppState, customer_id: UserId, id: TradeInId) -> Result<(), AppError> {
     let t = owned(state, customer_id, id).await?;
     if t.state == State::Cancelled {
         return Ok(());
@@ -702,7 +705,7 @@ pub async fn return_device(
     t: &crate::features::trade_ins::repo::trade_ins::TradeInRecord,
     action: Action,
     actor: Actor,
-    actor_user_id: Option<i64>,
+    actor_user_id: Option<UserId>,
     reason: &str,
 ) -> Result<Option<Transaction<'static, Any>>, AppError> {
     let now = state.clock.now_ms();

@@ -3,6 +3,7 @@
 pub mod guard;
 pub mod repo;
 
+use crate::domain::ids::UserId;
 use crate::domain::user::CurrentUser;
 use crate::platform::clock::DAY_MS;
 use crate::platform::state::AppState;
@@ -152,7 +153,7 @@ pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
 pub async fn start_session<'c>(
     ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<String, sqlx::Error> {
     let token = new_session_token();
     let now = state.clock.now_ms();

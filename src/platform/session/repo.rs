@@ -1,10 +1,11 @@
 use crate::domain::account::Role;
+use crate::domain::ids::UserId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
 #[derive(Clone, Debug)]
 pub struct SessionUser {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub role: Role,
     pub display_name: String,
@@ -14,7 +15,7 @@ pub struct SessionUser {
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     now_ms: i64,
     expires_at: i64,
 ) -> DbResult<()> {

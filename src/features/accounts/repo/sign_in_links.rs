@@ -1,9 +1,10 @@
+use crate::domain::ids::UserId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, Executor};
 
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
-    user_id: i64,
+    user_id: UserId,
     token_hash: &str,
     now_ms: i64,
     expires_at: i64,

@@ -1,10 +1,11 @@
 use crate::domain::account::{Email, Role};
+use crate::domain::ids::UserId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, Executor, Row};
 
 #[derive(Clone, Debug)]
 pub struct UserRecord {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub password_hash: String,
     pub role: Role,
@@ -36,7 +37,7 @@ pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     user: NewUser<'_>,
     now_ms: i64,
-) -> DbResult<i64> {
+) -> DbResult<UserId> {
     sqlx::query_scalar(
         "INSERT INTO users (email, password_hash, role, display_name, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -5,6 +5,7 @@
 //! business-day calendar, are finished in Rust from the fetched times.
 
 use crate::domain::dates::DAY_MS;
+use crate::domain::ids::SellerId;
 use crate::domain::kpi::{median, Counts};
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
 use crate::platform::db::DbResult;
@@ -17,8 +18,8 @@ pub struct Filter {
     pub category: String,
     /// Brand slug, "" for all.
     pub brand: String,
-    /// Seller id, 0 for all.
-    pub seller_id: i64,
+    /// One seller, or all.
+    pub seller_id: Option<SellerId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,9 +117,10 @@ impl Filter {
         if let Some(b) = slug(&self.brand) {
             out.push_str(&format!(" AND b.slug = '{b}'"));
         }
-        if self.seller_id > 0 {
-            out.push_str(&format!(" AND s.id = {}", self.seller_id));
+        if let Some(seller) = self.seller_id {
+            out.push_str(&format!(" AND s.id = {seller}"));
         }
+
         out
     }
 }

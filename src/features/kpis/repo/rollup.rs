@@ -80,7 +80,7 @@ impl Table {
     fn for_read(f: &Filter, group: Group) -> Table {
         match (
             f.narrows_catalog() || group.needs_catalog(),
-            f.seller_id > 0 || group.needs_seller(),
+            f.seller_id.is_some() || group.needs_seller(),
         ) {
             (true, true) => Table::Full,
             (false, true) => Table::Seller,

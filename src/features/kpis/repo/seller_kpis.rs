@@ -1,5 +1,6 @@
 //! Figures for the refurbisher's dashboard, per ISO week.
 
+use crate::domain::ids::SellerId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Row};
 
@@ -19,7 +20,7 @@ pub struct WeekFigures {
 /// A seller's figures for the window [from, to).
 pub async fn week(
     conn: &mut AnyConnection,
-    seller_id: i64,
+    seller_id: SellerId,
     from: i64,
     to: i64,
 ) -> DbResult<WeekFigures> {
@@ -67,7 +68,10 @@ pub async fn week(
 }
 
 /// Trade-ins of a seller by state: (state code, count).
-pub async fn by_state(conn: &mut AnyConnection, seller_id: i64) -> DbResult<Vec<(String, i64)>> {
+pub async fn by_state(
+    conn: &mut AnyConnection,
+    seller_id: SellerId,
+) -> DbResult<Vec<(String, i64)>> {
     sqlx::query_as::<Any, (String, i64)>(
         "SELECT state, COUNT(*) FROM trade_ins WHERE seller_id = $1 GROUP BY state ORDER BY state",
     )

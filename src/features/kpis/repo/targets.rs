@@ -17,7 +17,7 @@ pub async fn set_target<'c>(
     kpi: &str,
     period_kind: &str,
     target: Option<i64>,
-    by: i64,
+    by: crate::domain::ids::UserId,
     now: i64,
 ) -> DbResult<()> {
     match target {

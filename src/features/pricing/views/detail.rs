@@ -3,6 +3,7 @@
 //! the listing's price history.
 
 use super::super::*;
+use crate::domain::ids::VariantId;
 use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::features::pricing::flags;
@@ -84,7 +85,7 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
                 <ActionForm action=price_action attr:class="form card">
                     <h2>"Price"</h2>
                     <FormError error=Signal::derive(move || price_action.value().get().and_then(|r| r.err()).filter(|e| e.field("price").is_none()))/>
-                    <input type="hidden" name="variant_id" value=c.variant_id/>
+                    <input type="hidden" name="variant_id" value=c.variant_id.to_string()/>
                     <input type="hidden" name="grade" value=c.grade.code()/>
                     {c.version.map(|v| view! { <input type="hidden" name="version" value=v/> })}
                     <TextField label="Price in EUR" name="price" value=c.price_minor.map(plain_amount).unwrap_or_default()
@@ -97,7 +98,7 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
                 {c.version.map(|v| view! {
                     <ActionForm action=cap_action attr:class="form card">
                         <h2>"Weekly cap"</h2>
-                        <input type="hidden" name="variant_id" value=c.variant_id/>
+                        <input type="hidden" name="variant_id" value=c.variant_id.to_string()/>
                         <input type="hidden" name="grade" value=c.grade.code()/>
                         <input type="hidden" name="version" value=v/>
                         <TextField label="Devices per week for this listing" name="weekly_cap" value=c.weekly_cap.map(|n| n.to_string()).unwrap_or_default()
@@ -150,7 +151,7 @@ pub fn ListingDetailPage() -> impl IntoView {
                 params
                     .read()
                     .get("variant")
-                    .and_then(|v| v.parse::<i64>().ok()),
+                    .and_then(|v| v.parse::<VariantId>().ok()),
                 params.read().get("grade").unwrap_or_default(),
             )
         },

@@ -5,6 +5,7 @@
 
 use super::super::*;
 use crate::domain::grade::Grade;
+use crate::domain::ids::VariantId;
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -202,7 +203,7 @@ fn Filters(page: GridPage) -> impl IntoView {
 }
 
 #[component]
-fn MatchPanel(selected: RwSignal<Vec<i64>>, on_saved: Callback<()>) -> impl IntoView {
+fn MatchPanel(selected: RwSignal<Vec<VariantId>>, on_saved: Callback<()>) -> impl IntoView {
     let preview = RwSignal::new(None::<Result<Vec<MatchLine>, AppError>>);
     let outcome = RwSignal::new(None::<Result<usize, AppError>>);
     let ask = move |_| {
@@ -280,7 +281,7 @@ pub fn PricesPage() -> impl IntoView {
         load_price_grid,
     );
     let refresh = Callback::new(move |_| grid.refetch());
-    let selected = RwSignal::new(Vec::<i64>::new());
+    let selected = RwSignal::new(Vec::<VariantId>::new());
     view! {
         <Title text="Prices"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading prices…"</p> }>

@@ -18,7 +18,7 @@ fn Decide(app: ApplicationView, on_done: Callback<()>) -> impl IntoView {
     view! {
         <ActionForm action=action attr:class="form inline">
             <crate::ui::form::FormError error=error/>
-            <input type="hidden" name="seller_id" value=app.seller_id/>
+            <input type="hidden" name="seller_id" value=app.seller_id.to_string()/>
             <div class="field">
                 <label for=reason_id.clone()>{format!("Reason or note for {}", app.company)}</label>
                 <input id=reason_id type="text" name="reason" maxlength="500"/>

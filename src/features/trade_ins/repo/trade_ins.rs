@@ -3,7 +3,7 @@
 use crate::domain::address::PostalAddress;
 use crate::domain::grade::Grade;
 use crate::domain::grading::{Answers, Wear};
-use crate::domain::ids::TradeInId;
+use crate::domain::ids::{ListingId, SellerId, TradeInId, UserId, VariantId};
 use crate::domain::money::Money;
 use crate::domain::tradein::{Actor, State};
 use crate::platform::db::DbResult;
@@ -11,10 +11,10 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub struct NewTradeIn<'a> {
     pub reference: &'a str,
-    pub customer_id: i64,
-    pub seller_id: i64,
-    pub listing_id: Option<i64>,
-    pub variant_id: i64,
+    pub customer_id: UserId,
+    pub seller_id: SellerId,
+    pub listing_id: Option<ListingId>,
+    pub variant_id: VariantId,
     pub grade: Grade,
     pub answers: Answers,
     pub price: Money,
@@ -78,7 +78,7 @@ pub async fn insert(
 
 pub async fn find_by_idempotency_key(
     conn: &mut AnyConnection,
-    customer_id: i64,
+    customer_id: UserId,
     key: &str,
 ) -> DbResult<Option<TradeInId>> {
     sqlx::query_scalar("SELECT id FROM trade_ins WHERE customer_id = $1 AND idempotency_key = $2")
@@ -99,7 +99,7 @@ pub async fn add_to_blocklist<'c>(
     ex: impl Executor<'c, Database = Any>,
     imei: &str,
     reason: &str,
-    by: Option<i64>,
+    by: Option<UserId>,
     now_ms: i64,
 ) -> DbResult<()> {
     sqlx::query("INSERT INTO imei_blocklist (imei, reason, added_by, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (imei) DO NOTHING")
@@ -116,7 +116,7 @@ pub async fn add_to_blocklist<'c>(
 pub async fn open_with_imei(
     conn: &mut AnyConnection,
     imei: &str,
-) -> DbResult<Option<(TradeInId, i64, String)>> {
+) -> DbResult<Option<(TradeInId, UserId, String)>> {
     let open = crate::platform::db::state_list(State::ALL.into_iter().filter(|s| s.is_open()));
     let sql = format!("SELECT id, customer_id, reference FROM trade_ins WHERE imei = $1 AND state IN ({open}) LIMIT 1");
     sqlx::query_as(&sql).bind(imei).fetch_optional(conn).await
@@ -155,7 +155,7 @@ pub async fn current_state(conn: &mut AnyConnection, id: TradeInId) -> DbResult<
 pub async fn cap_holder(
     conn: &mut AnyConnection,
     id: TradeInId,
-) -> DbResult<(Option<i64>, i64, i64)> {
+) -> DbResult<(Option<ListingId>, crate::domain::ids::SellerId, i64)> {
     sqlx::query_as("SELECT listing_id, seller_id, created_at FROM trade_ins WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
@@ -170,7 +170,7 @@ pub async fn record_event(
     from: Option<State>,
     to: State,
     actor: Actor,
-    actor_user_id: Option<i64>,
+    actor_user_id: Option<UserId>,
     reason: &str,
     now_ms: i64,
 ) -> DbResult<()> {
@@ -195,9 +195,9 @@ pub async fn record_event(
 pub struct TradeInRecord {
     pub id: TradeInId,
     pub reference: String,
-    pub customer_id: i64,
+    pub customer_id: UserId,
     pub customer_email: String,
-    pub seller_id: i64,
+    pub seller_id: SellerId,
     pub seller_name: String,
     pub seller_address: PostalAddress,
     pub model_name: String,
@@ -308,7 +308,7 @@ pub async fn find<'c>(
 
 pub async fn list_for_customer<'c>(
     ex: impl Executor<'c, Database = Any>,
-    customer_id: i64,
+    customer_id: UserId,
 ) -> DbResult<Vec<TradeInRecord>> {
     let rows = sqlx::query(&format!(
         "{SELECT_TRADE_IN} WHERE t.customer_id = $1 ORDER BY t.created_at DESC, t.id DESC"
