@@ -123,7 +123,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
                     seller_id: s,
                     variant_id: v,
                     grade: g,
-                    price_minor: 1_000 + rng.below(50_000) as i64,
+                    price: tradein::domain::money::Money::eur(1_000 + rng.below(50_000) as i64),
                 });
             }
         }

@@ -22,8 +22,9 @@ pub struct PriceRow {
     pub line: usize,
     pub sku: String,
     pub grade: Grade,
-    /// None: the row asks to stop buying (remove the listing).
-    pub price_minor: Option<i64>,
+    /// None: the row asks to stop buying (remove the listing). In EUR, the
+    /// `price_eur` column's currency.
+    pub price: Option<Money>,
     pub weekly_cap: Option<i64>,
 }
 
@@ -210,11 +211,11 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
                 continue;
             }
         };
-        let price_minor = if fields[2].is_empty() {
+        let price = if fields[2].is_empty() {
             None
         } else {
             match parse_price(&fields[2]) {
-                Ok(p) => Some(p),
+                Ok(p) => Some(Money::eur(p)),
                 Err(PriceError::Amount(e)) => {
                     fail(format!("price: {e}"));
                     continue;
@@ -240,7 +241,7 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
             line,
             sku,
             grade,
-            price_minor,
+            price,
             weekly_cap,
         });
     }
@@ -279,7 +280,7 @@ mod tests {
                 line: 2,
                 sku: "iphone-13-128gb".into(),
                 grade: Grade::FunctionalGood,
-                price_minor: Some(31_250),
+                price: Some(Money::eur(31_250)),
                 weekly_cap: Some(20)
             }]
         );
@@ -291,16 +292,16 @@ mod tests {
         let parsed = parse(text).unwrap();
         assert!(parsed.errors.is_empty());
         assert_eq!(parsed.rows[0].sku, "iphone-13-128gb");
-        assert_eq!(parsed.rows[0].price_minor, Some(31_250));
+        assert_eq!(parsed.rows[0].price, Some(Money::eur(31_250)));
         assert_eq!(parsed.rows[0].weekly_cap, None);
-        assert_eq!(parsed.rows[1].price_minor, Some(119_900));
+        assert_eq!(parsed.rows[1].price, Some(Money::eur(119_900)));
     }
 
     #[test]
     fn an_empty_price_stops_buying() {
         let parsed =
             parse("variant_sku,grade,price_eur,weekly_cap\nx-64gb,functional_good,,\n").unwrap();
-        assert_eq!(parsed.rows[0].price_minor, None);
+        assert_eq!(parsed.rows[0].price, None);
     }
 
     #[test]
@@ -344,7 +345,7 @@ mod tests {
         );
         assert_eq!(parsed.rows.len(), 1);
         assert_eq!(parsed.rows[0].line, 4);
-        assert_eq!(parsed.rows[0].price_minor, Some(1_200));
+        assert_eq!(parsed.rows[0].price, Some(Money::eur(1_200)));
         assert_eq!(parsed.rows[0].weekly_cap, Some(3));
     }
 

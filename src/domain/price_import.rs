@@ -5,6 +5,7 @@
 use super::grade::Grade;
 use super::price_csv::{Parsed, RowError, RowErrors};
 use crate::domain::ids::{ListingId, VariantId};
+use crate::domain::money::Money;
 use std::collections::HashMap;
 
 /// A cell as the database holds it now.
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 pub struct Existing {
     pub listing_id: ListingId,
     /// None: the listing exists but is not buying (stopped earlier).
-    pub price_minor: Option<i64>,
+    pub price: Option<Money>,
     pub weekly_cap: Option<i64>,
     pub version: i64,
 }
@@ -31,7 +32,7 @@ pub struct Planned {
     pub variant_id: VariantId,
     pub grade: Grade,
     /// None: stop buying.
-    pub price_minor: Option<i64>,
+    pub price: Option<Money>,
     pub weekly_cap: Option<i64>,
     pub change: Change,
     pub before: Option<Existing>,
@@ -40,7 +41,7 @@ pub struct Planned {
 impl Planned {
     /// A price change (not just a cap change) goes into the price history.
     pub fn price_changed(&self) -> bool {
-        self.before.and_then(|b| b.price_minor) != self.price_minor
+        self.before.and_then(|b| b.price) != self.price
     }
 }
 
@@ -91,8 +92,8 @@ pub fn plan(
             continue;
         }
         let before = existing.get(&(variant_id, row.grade)).copied();
-        let buying = before.and_then(|b| b.price_minor.map(|p| (p, b.weekly_cap)));
-        let change = match (buying, row.price_minor) {
+        let buying = before.and_then(|b| b.price.map(|p| (p, b.weekly_cap)));
+        let change = match (buying, row.price) {
             (None, None) => Change::Unchanged,
             (None, Some(_)) => Change::New,
             (Some(_), None) => Change::Removed,
@@ -102,7 +103,7 @@ pub fn plan(
         out.push(Planned {
             variant_id,
             grade: row.grade,
-            price_minor: row.price_minor,
+            price: row.price,
             weekly_cap: row.weekly_cap,
             change,
             before,
@@ -111,14 +112,14 @@ pub fn plan(
     if replace_all {
         let mut missing: Vec<(&(VariantId, Grade), &Existing)> = existing
             .iter()
-            .filter(|(key, e)| e.price_minor.is_some() && !seen.contains_key(key))
+            .filter(|(key, e)| e.price.is_some() && !seen.contains_key(key))
             .collect();
         missing.sort_by_key(|(key, _)| (key.0, key.1));
         for (&(variant_id, grade), e) in missing {
             out.push(Planned {
                 variant_id,
                 grade,
-                price_minor: None,
+                price: None,
                 weekly_cap: e.weekly_cap,
                 change: Change::Removed,
                 before: Some(*e),
@@ -183,7 +184,7 @@ mod tests {
                 (VariantId(1), Grade::FunctionalGood),
                 Existing {
                     listing_id: ListingId(10),
-                    price_minor: Some(10_000),
+                    price: Some(Money::eur(10_000)),
                     weekly_cap: None,
                     version: 1,
                 },
@@ -192,7 +193,7 @@ mod tests {
                 (VariantId(1), Grade::FunctionalUsed),
                 Existing {
                     listing_id: ListingId(11),
-                    price_minor: Some(8_000),
+                    price: Some(Money::eur(8_000)),
                     weekly_cap: Some(5),
                     version: 3,
                 },
@@ -201,7 +202,7 @@ mod tests {
                 (VariantId(2), Grade::FunctionalGood),
                 Existing {
                     listing_id: ListingId(12),
-                    price_minor: None,
+                    price: None,
                     weekly_cap: None,
                     version: 2,
                 },
@@ -210,7 +211,7 @@ mod tests {
                 (VariantId(3), Grade::FunctionalGood),
                 Existing {
                     listing_id: ListingId(13),
-                    price_minor: Some(5_000),
+                    price: Some(Money::eur(5_000)),
                     weekly_cap: None,
                     version: 1,
                 },

@@ -93,7 +93,7 @@ pub async fn listing(
             seller_id,
             variant_id,
             grade,
-            price_minor,
+            price: tradein::domain::money::Money::eur(price_minor),
         }],
         set_at,
     )

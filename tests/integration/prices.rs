@@ -8,7 +8,8 @@ use crate::fixtures::*;
 use crate::harness::TestApp;
 use serde_json::Value;
 use tradein::domain::grade::Grade;
-use tradein::features::pricing::service::{history, save, Cell, Saved, Source};
+use tradein::domain::money::Money;
+use tradein::features::pricing::service::{history, save, CellWrite, Saved, Source};
 
 const SKU: &str = "iphone-13-128gb";
 const GOOD: &str = "functional_good";
@@ -122,21 +123,35 @@ both_backends!(
         let g = Grade::FunctionalGood;
         let mut tx = app.state.db.write_tx().await.unwrap();
         assert_eq!(
-            save(&mut tx, s, v, g, Some(30_000), None, user, Source::Grid, 1)
-                .await
-                .unwrap(),
+            save(
+                &mut tx,
+                CellWrite {
+                    seller_id: s,
+                    variant_id: v,
+                    grade: g,
+                    price: Some(Money::eur(30_000)),
+                    expected_version: None,
+                    changed_by: user,
+                    source: Source::Grid
+                },
+                1
+            )
+            .await
+            .unwrap(),
             Saved::Saved { version: 1 }
         );
         assert_eq!(
             save(
                 &mut tx,
-                s,
-                v,
-                g,
-                Some(31_000),
-                Some(1),
-                user,
-                Source::Grid,
+                CellWrite {
+                    seller_id: s,
+                    variant_id: v,
+                    grade: g,
+                    price: Some(Money::eur(31_000)),
+                    expected_version: Some(1),
+                    changed_by: user,
+                    source: Source::Grid
+                },
                 2
             )
             .await
@@ -145,21 +160,18 @@ both_backends!(
         );
         // A second tab still on version 1 is refused and told the current value.
         let Saved::Stale {
-            current:
-                Some(Cell {
-                    price_minor: Some(31_000),
-                    version: 2,
-                    ..
-                }),
+            current: Some(current),
         } = save(
             &mut tx,
-            s,
-            v,
-            g,
-            Some(29_000),
-            Some(1),
-            user,
-            Source::Grid,
+            CellWrite {
+                seller_id: s,
+                variant_id: v,
+                grade: g,
+                price: Some(Money::eur(29_000)),
+                expected_version: Some(1),
+                changed_by: user,
+                source: Source::Grid,
+            },
             3,
         )
         .await
@@ -167,23 +179,42 @@ both_backends!(
         else {
             panic!("stale edit not refused")
         };
+        assert_eq!(
+            (current.price, current.version),
+            (Some(Money::eur(31_000)), 2),
+            "told the current value"
+        );
         // So is an editor who saw no listing.
         assert!(matches!(
-            save(&mut tx, s, v, g, Some(29_000), None, user, Source::Csv, 4)
-                .await
-                .unwrap(),
+            save(
+                &mut tx,
+                CellWrite {
+                    seller_id: s,
+                    variant_id: v,
+                    grade: g,
+                    price: Some(Money::eur(29_000)),
+                    expected_version: None,
+                    changed_by: user,
+                    source: Source::Csv
+                },
+                4
+            )
+            .await
+            .unwrap(),
             Saved::Stale { .. }
         ));
         assert_eq!(
             save(
                 &mut tx,
-                s,
-                v,
-                g,
-                Some(31_000),
-                Some(2),
-                user,
-                Source::Grid,
+                CellWrite {
+                    seller_id: s,
+                    variant_id: v,
+                    grade: g,
+                    price: Some(Money::eur(31_000)),
+                    expected_version: Some(2),
+                    changed_by: user,
+                    source: Source::Grid
+                },
                 5
             )
             .await
@@ -193,13 +224,15 @@ both_backends!(
         assert_eq!(
             save(
                 &mut tx,
-                s,
-                v,
-                g,
-                Some(32_000),
-                Some(2),
-                user,
-                Source::Recommendation,
+                CellWrite {
+                    seller_id: s,
+                    variant_id: v,
+                    grade: g,
+                    price: Some(Money::eur(32_000)),
+                    expected_version: Some(2),
+                    changed_by: user,
+                    source: Source::Recommendation
+                },
                 6
             )
             .await
@@ -208,21 +241,35 @@ both_backends!(
         );
         // Stopping keeps the row (past trade-ins point at it); buying again is version 5.
         assert_eq!(
-            save(&mut tx, s, v, g, None, Some(3), user, Source::Grid, 7)
-                .await
-                .unwrap(),
+            save(
+                &mut tx,
+                CellWrite {
+                    seller_id: s,
+                    variant_id: v,
+                    grade: g,
+                    price: None,
+                    expected_version: Some(3),
+                    changed_by: user,
+                    source: Source::Grid
+                },
+                7
+            )
+            .await
+            .unwrap(),
             Saved::Saved { version: 4 }
         );
         assert_eq!(
             save(
                 &mut tx,
-                s,
-                v,
-                g,
-                Some(20_000),
-                Some(4),
-                user,
-                Source::Grid,
+                CellWrite {
+                    seller_id: s,
+                    variant_id: v,
+                    grade: g,
+                    price: Some(Money::eur(20_000)),
+                    expected_version: Some(4),
+                    changed_by: user,
+                    source: Source::Grid
+                },
                 8
             )
             .await
@@ -233,7 +280,13 @@ both_backends!(
         tx.commit().await.unwrap();
         let changes: Vec<(Option<i64>, Option<i64>, &str)> = h
             .iter()
-            .map(|e| (e.old_price_minor, e.new_price_minor, e.source.as_str()))
+            .map(|e| {
+                (
+                    e.old_price.map(Money::minor),
+                    e.new_price.map(Money::minor),
+                    e.source.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             changes,
@@ -638,13 +691,15 @@ both_backends!(
         let mut tx = app.state.db.write_tx().await.unwrap();
         let saved = save(
             &mut tx,
-            beta,
-            v,
-            Grade::FunctionalGood,
-            Some(35_000),
-            Some(1),
-            user_of(&app, beta).await,
-            Source::Grid,
+            CellWrite {
+                seller_id: beta,
+                variant_id: v,
+                grade: Grade::FunctionalGood,
+                price: Some(Money::eur(35_000)),
+                expected_version: Some(1),
+                changed_by: user_of(&app, beta).await,
+                source: Source::Grid,
+            },
             2_000,
         )
         .await

@@ -745,13 +745,15 @@ both_backends!(
                 .unwrap();
         let saved = tradein::features::pricing::service::save(
             &mut tx,
-            alpha,
-            v,
-            GRADE,
-            Some(33_000),
-            Some(version),
-            user,
-            tradein::features::pricing::service::Source::Grid,
+            tradein::features::pricing::service::CellWrite {
+                seller_id: alpha,
+                variant_id: v,
+                grade: GRADE,
+                price: Some(tradein::domain::money::Money::eur(33_000)),
+                expected_version: Some(version),
+                changed_by: user,
+                source: tradein::features::pricing::service::Source::Grid,
+            },
             app.clock.now_ms(),
         )
         .await

@@ -19,7 +19,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One cell (variant x grade) of a refurbisher's grid, with where it
-/// stands in the market.
+/// stands in the market. Its amounts (`*_minor`, and the position's) are
+/// minor units of the currency listings are priced in (EUR until there are
+/// markets): a page holds hundreds of cells, and one currency for all of
+/// them keeps its hydration data small. The server's own types carry Money.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridCell {
     pub variant_id: VariantId,
@@ -87,8 +90,8 @@ pub struct MatchLine {
     pub variant_id: VariantId,
     pub grade: Grade,
     pub name: String,
-    pub current_minor: i64,
-    pub new_minor: i64,
+    pub current: Money,
+    pub new: Money,
     pub version: i64,
 }
 
@@ -119,8 +122,8 @@ pub const MAX_LISTED_ERRORS: usize = crate::domain::price_csv::KEPT_ERRORS;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryLine {
     pub at_ms: i64,
-    pub old_minor: Option<i64>,
-    pub new_minor: Option<i64>,
+    pub old: Option<Money>,
+    pub new: Option<Money>,
     pub source: String,
     pub by: String,
 }
@@ -236,17 +239,19 @@ pub async fn save_price_cell(
     let (variant_id, version) = cell_key(&form.variant_id, form.version.as_deref())?;
     let grade = Grade::parse(&form.grade).map_err(|e| AppError::invalid("grade", e))?;
     let price = form.price.trim();
-    let price_minor = if price.is_empty() {
+    let price = if price.is_empty() {
         None
     } else {
-        Some(parse_price(price).map_err(|e| AppError::invalid("price", e))?)
+        Some(Money::eur(
+            parse_price(price).map_err(|e| AppError::invalid("price", e))?,
+        ))
     };
     save_cell(
         &g.state,
         &ctx,
         variant_id,
         grade,
-        price_minor,
+        price,
         version,
         Source::Grid,
     )
@@ -421,8 +426,8 @@ pub async fn load_listing_detail(
             .into_iter()
             .map(|h| HistoryLine {
                 at_ms: h.at,
-                old_minor: h.old_price_minor,
-                new_minor: h.new_price_minor,
+                old: h.old_price,
+                new: h.new_price,
                 source: h.source,
                 by: h.changed_by.unwrap_or_default(),
             })

@@ -5,6 +5,7 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::ids::{ListingId, SellerId, UserId, VariantId};
+use crate::domain::money::Money;
 use crate::domain::price_import::{Existing, Planned};
 use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
 use crate::features::offers::cache::changed;
@@ -36,7 +37,7 @@ impl Source {
 pub struct Cell {
     pub listing_id: ListingId,
     /// None: not buying (the listing was stopped).
-    pub price_minor: Option<i64>,
+    pub price: Option<Money>,
     pub weekly_cap: Option<i64>,
     pub version: i64,
 }
@@ -45,8 +46,8 @@ fn cell_from(r: &sqlx::any::AnyRow) -> DbResult<Cell> {
     let active: i64 = r.try_get("active")?;
     Ok(Cell {
         listing_id: r.try_get("id")?,
-        price_minor: if active != 0 {
-            Some(r.try_get("price_minor")?)
+        price: if active != 0 {
+            Some(Money::eur(r.try_get("price_minor")?))
         } else {
             None
         },
@@ -103,8 +104,8 @@ async fn record(
     seller_id: SellerId,
     variant_id: VariantId,
     grade: Grade,
-    old: Option<i64>,
-    new: Option<i64>,
+    old: Option<Money>,
+    new: Option<Money>,
     changed_by: UserId,
     source: Source,
     now: i64,
@@ -116,8 +117,8 @@ async fn record(
     .bind(seller_id)
     .bind(variant_id)
     .bind(grade.code())
-    .bind(old)
-    .bind(new)
+    .bind(old.map(Money::minor))
+    .bind(new.map(Money::minor))
     .bind(changed_by)
     .bind(source.code())
     .bind(now)
@@ -126,25 +127,37 @@ async fn record(
     Ok(())
 }
 
-/// Saves one cell (`new_price_minor` None: stop buying) if it still has
-/// `expected_version` (None: the editor saw no listing at all). Run inside
+/// One cell as an editor (the grid, a CSV row, "match price to win")
+/// asks to save it.
+#[derive(Clone, Copy, Debug)]
+pub struct CellWrite {
+    pub seller_id: SellerId,
+    pub variant_id: VariantId,
+    pub grade: Grade,
+    /// None: stop buying.
+    pub price: Option<Money>,
+    /// The version the editor saw; None: it saw no listing at all.
+    pub expected_version: Option<i64>,
+    pub changed_by: UserId,
+    pub source: Source,
+}
+
+/// Saves one cell if it still has the version the editor saw. Run inside
 /// a write transaction; records the history.
-#[allow(clippy::too_many_arguments)]
-pub async fn save(
-    conn: &mut AnyConnection,
-    seller_id: SellerId,
-    variant_id: VariantId,
-    grade: Grade,
-    new_price_minor: Option<i64>,
-    expected_version: Option<i64>,
-    changed_by: UserId,
-    source: Source,
-    now: i64,
-) -> DbResult<Saved> {
+pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<Saved> {
+    let CellWrite {
+        seller_id,
+        variant_id,
+        grade,
+        price: new_price,
+        expected_version,
+        changed_by,
+        source,
+    } = w;
     let current = cell(conn, seller_id, variant_id, grade).await?;
     let version = match (current, expected_version) {
         (Some(c), Some(expected)) if c.version == expected => {
-            if c.price_minor == new_price_minor {
+            if c.price == new_price {
                 return Ok(Saved::Unchanged);
             }
             // The old price is kept on a stopped listing (prices are never 0).
@@ -153,8 +166,8 @@ pub async fn save(
                    price_set_at = CASE WHEN $1 IS NULL THEN price_set_at ELSE $3 END \
                  WHERE id = $4 AND version = $5",
             )
-            .bind(new_price_minor)
-            .bind(i64::from(new_price_minor.is_some()))
+            .bind(new_price.map(Money::minor))
+            .bind(i64::from(new_price.is_some()))
             .bind(now)
             .bind(c.listing_id)
             .bind(expected)
@@ -169,7 +182,7 @@ pub async fn save(
             expected + 1
         }
         (None, None) => {
-            let Some(price) = new_price_minor else {
+            let Some(price) = new_price else {
                 return Ok(Saved::Unchanged);
             };
             sqlx::query(
@@ -178,7 +191,7 @@ pub async fn save(
             .bind(seller_id)
             .bind(variant_id)
             .bind(grade.code())
-            .bind(price)
+            .bind(price.minor())
             .bind(now)
             .execute(&mut *conn)
             .await
@@ -192,8 +205,8 @@ pub async fn save(
         seller_id,
         variant_id,
         grade,
-        current.and_then(|c| c.price_minor),
-        new_price_minor,
+        current.and_then(|c| c.price),
+        new_price,
         changed_by,
         source,
         now,
@@ -243,8 +256,8 @@ pub async fn set_listing_cap(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
-    pub old_price_minor: Option<i64>,
-    pub new_price_minor: Option<i64>,
+    pub old_price: Option<Money>,
+    pub new_price: Option<Money>,
     pub source: String,
     pub changed_by: Option<String>,
     pub at: i64,
@@ -270,8 +283,12 @@ pub async fn history(
     rows.iter()
         .map(|r| {
             Ok(HistoryEntry {
-                old_price_minor: r.try_get("old_price_minor")?,
-                new_price_minor: r.try_get("new_price_minor")?,
+                old_price: r
+                    .try_get::<Option<i64>, _>("old_price_minor")?
+                    .map(Money::eur),
+                new_price: r
+                    .try_get::<Option<i64>, _>("new_price_minor")?
+                    .map(Money::eur),
                 source: r.try_get("source")?,
                 changed_by: r.try_get("display_name")?,
                 at: r.try_get("at")?,
@@ -492,7 +509,7 @@ pub async fn average_paid(
 pub async fn export(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-) -> DbResult<Vec<(String, Grade, i64, Option<i64>)>> {
+) -> DbResult<Vec<(String, Grade, Money, Option<i64>)>> {
     let rows = sqlx::query(
         "SELECT v.sku, l.grade, l.price_minor, l.weekly_cap FROM listings l JOIN variants v ON v.id = l.variant_id \
          WHERE l.seller_id = $1 AND l.active = 1 ORDER BY v.sku, l.grade",
@@ -507,7 +524,7 @@ pub async fn export(
             out.push((
                 r.try_get("sku")?,
                 grade,
-                r.try_get("price_minor")?,
+                Money::eur(r.try_get("price_minor")?),
                 r.try_get("weekly_cap")?,
             ));
         }
@@ -557,7 +574,7 @@ fn unpack_cells(packed: &str) -> DbResult<HashMap<(VariantId, Grade), Existing>>
             (VariantId(int(variant_id)?), grade),
             Existing {
                 listing_id: ListingId(int(id)?),
-                price_minor: optional(price)?,
+                price: optional(price)?.map(Money::eur),
                 weekly_cap: optional(cap)?,
                 version: int(version)?,
             },
@@ -687,11 +704,11 @@ pub async fn apply(
         .iter()
         .filter(|w| w.before.is_none())
         .filter_map(|w| {
-            w.price_minor.map(|p| {
+            w.price.map(|p| {
                 [
                     Lit::Int(Some(w.variant_id.get())),
                     Lit::Code(w.grade.code()),
-                    Lit::Int(Some(p)),
+                    Lit::Int(Some(p.minor())),
                     Lit::Int(w.weekly_cap),
                 ]
             })
@@ -714,7 +731,7 @@ pub async fn apply(
         .filter_map(|w| {
             Some([
                 Lit::Int(Some(w.before?.listing_id.get())),
-                Lit::Int(Some(w.price_minor?)),
+                Lit::Int(Some(w.price?.minor())),
                 Lit::Int(w.weekly_cap),
             ])
         })
@@ -733,7 +750,7 @@ pub async fn apply(
     }
     let stop_ids: Vec<ListingId> = writes
         .iter()
-        .filter(|w| w.price_minor.is_none())
+        .filter(|w| w.price.is_none())
         .filter_map(|w| w.before.map(|b| b.listing_id))
         .collect();
     for chunk in stop_ids.chunks(5_000) {
@@ -747,8 +764,8 @@ pub async fn apply(
             [
                 Lit::Int(Some(w.variant_id.get())),
                 Lit::Code(w.grade.code()),
-                Lit::Int(w.before.and_then(|b| b.price_minor)),
-                Lit::Int(w.price_minor),
+                Lit::Int(w.before.and_then(|b| b.price).map(Money::minor)),
+                Lit::Int(w.price.map(Money::minor)),
             ]
         })
         .collect();
@@ -782,7 +799,7 @@ mod tests {
             cells[&(VariantId(3), Grade::FunctionalGood)],
             Existing {
                 listing_id: ListingId(7),
-                price_minor: Some(12_000),
+                price: Some(Money::eur(12_000)),
                 weekly_cap: None,
                 version: 2
             }
@@ -791,7 +808,7 @@ mod tests {
             cells[&(VariantId(3), Grade::FunctionalUsed)],
             Existing {
                 listing_id: ListingId(8),
-                price_minor: None,
+                price: None,
                 weekly_cap: Some(5),
                 version: 4
             }

@@ -8,13 +8,14 @@ use crate::domain::dates::{previous_month_ms, week_start_ms};
 use crate::domain::grade::Grade;
 use crate::domain::ids::{SellerId, UserId, VariantId};
 use crate::domain::listing_price::{far_above_market, market_position};
-use crate::domain::money::Money;
+use crate::domain::money::{Currency, Money};
 use crate::domain::offer::{Candidate, Ineligible};
 use crate::domain::price_csv;
 use crate::domain::price_import::{fingerprint, plan};
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use crate::features::offers::cache::OfferCache;
+
 use crate::features::pricing::*;
 use crate::platform::db::db_error;
 use crate::platform::state::AppState;
@@ -23,7 +24,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 // What other features run on their own connection, inside their own transaction.
-pub use super::repo::{history, lock_grid, save, Cell, GridQuery, Only, Saved, Sort, Source};
+pub use super::repo::{
+    history, lock_grid, save, Cell, CellWrite, GridQuery, Only, Saved, Sort, Source,
+};
 
 /// The signed-in refurbisher.
 #[derive(Clone, Debug)]
@@ -88,7 +91,8 @@ fn cell_view(
     competitors: &[i64],
     paid: Option<i64>,
 ) -> GridCell {
-    let price = own.and_then(|c| c.price_minor);
+    // The grid's wire form: minor units of the listing's currency.
+    let price = own.and_then(|c| c.price).map(Money::minor);
     let sees_market = ctx.status.sees_market();
     GridCell {
         variant_id,
@@ -275,13 +279,13 @@ async fn known_variant(
 }
 
 /// Saves one cell if it still has `version` (None: the editor saw no
-/// listing). `price_minor` None stops buying. Only ever this seller's cell.
+/// listing). `price` None stops buying. Only ever this seller's cell.
 pub async fn save_cell(
     state: &AppState,
     ctx: &SellerCtx,
     variant_id: VariantId,
     grade: Grade,
-    price_minor: Option<i64>,
+    price: Option<Money>,
     version: Option<i64>,
     source: Source,
 ) -> Result<CellOutcome, AppError> {
@@ -290,13 +294,15 @@ pub async fn save_cell(
     let mut tx = grid_tx(state, ctx.seller_id).await?;
     let saved = crate::features::pricing::repo::save(
         &mut tx,
-        ctx.seller_id,
-        variant_id,
-        grade,
-        price_minor,
-        version,
-        ctx.user_id,
-        source,
+        CellWrite {
+            seller_id: ctx.seller_id,
+            variant_id,
+            grade,
+            price,
+            expected_version: version,
+            changed_by: ctx.user_id,
+            source,
+        },
         now,
     )
     .await
@@ -309,7 +315,7 @@ pub async fn save_cell(
                 seller_id = ctx.seller_id.get(),
                 variant_id = variant_id.get(),
                 grade = grade.code(),
-                ?price_minor,
+                price = ?price.map(Money::minor),
                 "price saved"
             );
             CellOutcome::Saved(cell)
@@ -399,8 +405,8 @@ pub async fn match_preview(
                     variant_id: v,
                     grade: g,
                     name: variant_name(&info),
-                    current_minor: current,
-                    new_minor: new,
+                    current: Money::eur(current),
+                    new: Money::eur(new),
                     version,
                 });
             }
@@ -420,7 +426,10 @@ pub async fn apply_match(
         return Err(AppError::invalid("rows", "Nothing to save."));
     }
     for l in lines {
-        crate::domain::listing_price::check_price(l.new_minor)
+        if l.new.currency() != Currency::Eur {
+            return Err(AppError::invalid("rows", "Prices are in EUR."));
+        }
+        crate::domain::listing_price::check_price(l.new.minor())
             .map_err(|e| AppError::invalid("rows", e))?;
     }
     let now = state.clock.now_ms();
@@ -429,13 +438,15 @@ pub async fn apply_match(
     for l in lines {
         match crate::features::pricing::repo::save(
             &mut tx,
-            ctx.seller_id,
-            l.variant_id,
-            l.grade,
-            Some(l.new_minor),
-            Some(l.version),
-            ctx.user_id,
-            Source::Recommendation,
+            CellWrite {
+                seller_id: ctx.seller_id,
+                variant_id: l.variant_id,
+                grade: l.grade,
+                price: Some(l.new),
+                expected_version: Some(l.version),
+                changed_by: ctx.user_id,
+                source: Source::Recommendation,
+            },
             now,
         )
         .await
@@ -628,7 +639,7 @@ pub async fn export_csv(state: &AppState, ctx: &SellerCtx) -> Result<String, App
     let mut file = crate::platform::csv::CsvFile::new();
     file.row(price_csv::HEADER);
     for (sku, grade, price, cap) in rows {
-        file.row(price_csv::export_row(&sku, grade, Money::eur(price), cap));
+        file.row(price_csv::export_row(&sku, grade, price, cap));
     }
     Ok(file.finish())
 }

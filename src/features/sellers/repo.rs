@@ -70,7 +70,7 @@ pub struct NewListing {
     pub seller_id: SellerId,
     pub variant_id: VariantId,
     pub grade: Grade,
-    pub price_minor: i64,
+    pub price: crate::domain::money::Money,
 }
 
 /// Inserts listings many rows per statement (see `Placeholders` for why
@@ -95,7 +95,7 @@ pub async fn insert_listings(
                 .bind(l.seller_id)
                 .bind(l.variant_id)
                 .bind(l.grade.code())
-                .bind(l.price_minor)
+                .bind(l.price.minor())
                 .bind(now_ms)
                 .bind(now_ms);
         }

@@ -242,7 +242,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                             seller_id,
                             variant_id,
                             grade,
-                            price_minor,
+                            price: crate::domain::money::Money::eur(price_minor),
                         });
                     }
                 }

@@ -61,8 +61,11 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
         ));
         bars.sort_by_key(|b| std::cmp::Reverse(b.1));
     }
-    let points: Vec<(i64, Option<i64>)> =
-        d.history.iter().map(|h| (h.at_ms, h.new_minor)).collect();
+    let points: Vec<(i64, Option<i64>)> = d
+        .history
+        .iter()
+        .map(|h| (h.at_ms, h.new.map(Money::minor)))
+        .collect();
     let until = d.history.last().map(|h| h.at_ms + 1).unwrap_or(1);
     let until = until.max(points.first().map(|p| p.0 + 86_400_000).unwrap_or(1));
     view! {
@@ -125,12 +128,12 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
                 <thead><tr><th scope="col">"When"</th><th scope="col">"Old"</th><th scope="col">"New"</th><th scope="col">"Source"</th><th scope="col">"By"</th></tr></thead>
                 <tbody>
                     {d.history.iter().rev().map(|h| {
-                        let show = |p: Option<i64>| p.map(|p| Money::eur(p).to_string()).unwrap_or_else(|| "—".into());
+                        let show = |p: Option<Money>| p.map(|p| p.to_string()).unwrap_or_else(|| "—".into());
                         view! {
                             <tr>
                                 <td>{crate::ui::format_when(h.at_ms)}</td>
-                                <td>{show(h.old_minor)}</td>
-                                <td>{show(h.new_minor)}</td>
+                                <td>{show(h.old)}</td>
+                                <td>{show(h.new)}</td>
                                 <td>{source_label(&h.source)}</td>
                                 <td>{h.by.clone()}</td>
                             </tr>

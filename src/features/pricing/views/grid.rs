@@ -246,7 +246,7 @@ fn MatchPanel(selected: RwSignal<Vec<VariantId>>, on_saved: Callback<()>) -> imp
                                 <thead><tr><th scope="col">"Variant"</th><th scope="col">"Grade"</th><th scope="col">"Now"</th><th scope="col">"New"</th></tr></thead>
                                 <tbody>
                                     {lines.into_iter().map(|l| view! {
-                                        <tr><td>{l.name}</td><td>{l.grade.label()}</td><td>{eur(l.current_minor)}</td><td>{eur(l.new_minor)}</td></tr>
+                                        <tr><td>{l.name}</td><td>{l.grade.label()}</td><td>{l.current.to_string()}</td><td>{l.new.to_string()}</td></tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
