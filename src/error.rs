@@ -129,7 +129,11 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The caller sent something we could not read: its fault, 400.
-            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest(m),
+            // A JSON body that does not read reaches the server as
+            // `Deserialization` (server_fn names it after the client's side).
+            ServerFnErrorErr::Args(m)
+            | ServerFnErrorErr::MissingArg(m)
+            | ServerFnErrorErr::Deserialization(m) => AppError::BadRequest(m),
             // Network or decoding trouble seen by the browser.
             ServerFnErrorErr::Request(_) => AppError::BadRequest(
                 "the server could not be reached; check your connection".into(),

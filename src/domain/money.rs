@@ -18,6 +18,8 @@ use std::fmt;
     strum::EnumString,
 )]
 #[strum(serialize_all = "UPPERCASE")]
+// ISO 4217 codes on the wire too.
+#[serde(rename_all = "UPPERCASE")]
 pub enum Currency {
     Eur,
 }

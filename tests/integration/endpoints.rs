@@ -413,8 +413,8 @@ pub fn table() -> Vec<Row> {
                 "variant_id": o.variant.parse::<i64>().unwrap(),
                 "grade": o.grade_name,
                 "name": "the listing",
-                "current_minor": 12_340,
-                "new_minor": 12_500,
+                "current": { "minor": 12_340, "currency": "EUR" },
+                "new": { "minor": 12_500, "currency": "EUR" },
                 "version": o.version.parse::<i64>().unwrap(),
             }] }))
         }),

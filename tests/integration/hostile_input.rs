@@ -317,3 +317,19 @@ both_backends!(no_exported_cell_is_a_formula, |backend| async move {
     assert!(seen_evil, "the company name is exported, as text");
     app.stop().await;
 });
+
+both_backends!(
+    a_json_body_that_does_not_read_is_a_bad_request,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, _) = seller_with_login(&app, "Alpha Refurb").await;
+        let res = seller
+            .post(app.url("/api/price_match_apply"))
+            .json(&serde_json::json!({ "lines": [{ "variant_id": "x" }] }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{:?}", res.text().await);
+        app.stop().await;
+    }
+);

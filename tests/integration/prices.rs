@@ -1170,8 +1170,8 @@ both_backends!(
         );
         assert_eq!(
             (
-                lines[0]["current_minor"].as_i64(),
-                lines[0]["new_minor"].as_i64()
+                lines[0]["current"]["minor"].as_i64(),
+                lines[0]["new"]["minor"].as_i64()
             ),
             (Some(29_000), Some(30_100))
         );
@@ -1318,7 +1318,7 @@ both_backends!(
             "Alpha's price appears only as an anonymous competitor"
         );
         assert!(!detail.to_string().contains("Alpha"));
-        let lines = serde_json::json!({ "lines": [{ "variant_id": v, "grade": "FunctionalGood", "name": "x", "current_minor": 30_000, "new_minor": 100, "version": 1 }] });
+        let lines = serde_json::json!({ "lines": [{ "variant_id": v, "grade": "FunctionalGood", "name": "x", "current": { "minor": 30_000, "currency": "EUR" }, "new": { "minor": 100, "currency": "EUR" }, "version": 1 }] });
         assert_eq!(
             beta.post(app.url("/api/price_match_apply"))
                 .json(&lines)
@@ -1752,7 +1752,7 @@ both_backends!(
         assert_eq!(detail["curve"], serde_json::json!([30_000, 20_000]));
         assert_eq!(preview.status(), 200);
         assert_eq!(
-            preview.json::<Value>().await.unwrap()[0]["new_minor"],
+            preview.json::<Value>().await.unwrap()[0]["new"]["minor"],
             30_100
         );
         assert!(html.contains("A competitor: €300.00"), "{html}");
