@@ -23,7 +23,11 @@ cargo clippy --features hydrate --target wasm32-unknown-unknown --lib -- -D warn
 echo "== Rust tests: unit (the bench's too), and integration on SQLite and Postgres"
 cargo test --workspace --features ssr 2>&1 | tee "$logs/rust.log"
 
+echo "== Fuzz smoke: every parser target for 10 s (scripts/fuzz.sh; the note of issue 22 has 10-minute runs)"
+scripts/fuzz.sh 10
+
 echo "== Building the site (server and wasm, debug)"
+
 cargo leptos build --split 2>&1 | tail -n 5
 
 echo "== Browser tests (Playwright, Debian chromium)"

@@ -12,6 +12,13 @@ pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod platform;
+/// The photo sanitiser alone, for the fuzz target `photo` (the `fuzzing`
+/// feature builds no server).
+#[cfg(all(feature = "fuzzing", not(feature = "ssr")))]
+pub mod platform {
+    pub mod images;
+}
+
 #[cfg(feature = "ssr")]
 pub mod startup;
 

@@ -79,6 +79,9 @@ pub fn parse_postcode(country: &str, input: &str) -> Result<String, AddressError
     }
     let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
     let compact: String = raw.chars().filter(|c| *c != ' ').collect();
+    // Every format below is ASCII, and the checks slice by byte: anything
+    // else is a wrong postcode, not a character boundary to split.
+    let ascii = compact.is_ascii();
     let (ok, normal, example) = match country {
         "FR" => (digits(&compact, 5), compact.clone(), "75011"),
         "DE" => (digits(&compact, 5), compact.clone(), "10969"),
@@ -90,7 +93,8 @@ pub fn parse_postcode(country: &str, input: &str) -> Result<String, AddressError
         "IT" => (digits(&compact, 5), compact.clone(), "20144"),
         "BE" | "AT" | "LU" => (digits(&compact, 4), compact.clone(), "1040"),
         "NL" => {
-            let ok = compact.len() == 6
+            let ok = ascii
+                && compact.len() == 6
                 && digits(&compact[..4], 4)
                 && compact[4..].chars().all(|c| c.is_ascii_uppercase())
                 && !compact.starts_with('0');
@@ -105,7 +109,8 @@ pub fn parse_postcode(country: &str, input: &str) -> Result<String, AddressError
             )
         }
         "PT" => {
-            let ok = compact.len() == 8
+            let ok = ascii
+                && compact.len() == 8
                 && digits(&compact[..4], 4)
                 && &compact[4..5] == "-"
                 && digits(&compact[5..], 3);
@@ -224,6 +229,26 @@ mod tests {
             parse_postcode("US", "10001"),
             Err(AddressError::UnsupportedCountry)
         );
+    }
+
+    #[test]
+    fn characters_outside_ascii_are_a_wrong_postcode() {
+        // Found by the fuzz target `postcode`: the Dutch and Portuguese
+        // checks sliced inside a multi-byte character.
+        for (country, input) in [
+            ("NL", "é€1"),
+            ("PT", "123€-1"),
+            ("PT", "1234€1"),
+            ("IE", "D0€X28"),
+        ] {
+            assert!(
+                matches!(
+                    parse_postcode(country, input),
+                    Err(AddressError::BadPostcode(..))
+                ),
+                "{country} {input}"
+            );
+        }
     }
 
     #[test]

@@ -194,9 +194,16 @@ pub fn parse_vat(input: &str) -> Result<String, VatError> {
     if vat.is_empty() {
         return Err(VatError::Empty);
     }
-    if vat.len() < 4 || !vat[..2].chars().all(|c| c.is_ascii_uppercase()) {
+    // `get`, not slicing: a first character outside ASCII must be refused,
+    // not split in the middle.
+    if vat.len() < 4
+        || !vat
+            .get(..2)
+            .is_some_and(|c| c.bytes().all(|b| b.is_ascii_uppercase()))
+    {
         return Err(VatError::NoCountry);
     }
+
     let (country, body) = vat.split_at(2);
     let format = FORMATS
         .iter()
@@ -277,6 +284,17 @@ mod tests {
         ));
         assert!(matches!(
             parse_vat("ATU1234567"),
+            Err(VatError::BadFormat { .. })
+        ));
+    }
+
+    #[test]
+    fn letters_outside_ascii_are_refused_not_split() {
+        // Found by the fuzz target `vat`: the country check sliced bytes.
+        assert_eq!(parse_vat("é123456789"), Err(VatError::NoCountry));
+        assert_eq!(parse_vat("Fé123456789"), Err(VatError::NoCountry));
+        assert!(matches!(
+            parse_vat("FR1234567é9"),
             Err(VatError::BadFormat { .. })
         ));
     }

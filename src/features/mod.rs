@@ -14,6 +14,15 @@ pub mod fraud;
 pub mod kpis;
 #[cfg(feature = "ssr")]
 pub mod offers;
+/// The offers repository's packed-text reader alone, for the fuzz target
+/// `offer_unpack` (the `fuzzing` feature builds no server).
+#[cfg(all(feature = "fuzzing", not(feature = "ssr")))]
+pub mod offers {
+    #[path = "repo/packed.rs"]
+    pub mod packed;
+}
+
+
 pub mod orders;
 pub mod pricing;
 pub mod quality;

@@ -5,6 +5,14 @@
 pub mod files;
 #[cfg(feature = "ssr")]
 mod repo;
+/// The repository's packed-text reader alone, for the fuzz target
+/// `grid_unpack` (the `fuzzing` feature builds no server; the repository
+/// itself stays private).
+#[cfg(all(feature = "fuzzing", not(feature = "ssr")))]
+#[path = "repo/packed.rs"]
+pub mod packed;
+
+
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;

@@ -3,8 +3,11 @@
 //! change. A cell that stops buying keeps its row (`active = 0`) so past
 //! trade-ins still point at it and its version keeps counting.
 
+pub(super) mod packed;
+
 use crate::domain::grade::Grade;
 use crate::domain::ids::{ListingId, SellerId, UserId, VariantId};
+
 use crate::domain::money::Money;
 use crate::domain::price_import::{Existing, Planned};
 use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
@@ -554,33 +557,8 @@ pub async fn existing(
     unpack_cells(packed.as_deref().unwrap_or_default())
 }
 
-/// Reads `existing`'s text: `id variant grade price|- cap|- version`, cells
-/// separated by commas.
 fn unpack_cells(packed: &str) -> DbResult<HashMap<(VariantId, Grade), Existing>> {
-    let malformed =
-        |cell: &str| sqlx::Error::Decode(format!("malformed listing cell \"{cell}\"").into());
-    let mut out = HashMap::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
-    for cell in packed.split(',').filter(|c| !c.is_empty()) {
-        let fields: Vec<&str> = cell.split(' ').collect();
-        let [id, variant_id, grade, price, cap, version] = fields[..] else {
-            return Err(malformed(cell));
-        };
-        let int = |s: &str| s.parse::<i64>().map_err(|_| malformed(cell));
-        let optional = |s: &str| if s == "-" { Ok(None) } else { int(s).map(Some) };
-        let Ok(grade) = Grade::parse(grade) else {
-            continue;
-        };
-        out.insert(
-            (VariantId(int(variant_id)?), grade),
-            Existing {
-                listing_id: ListingId(int(id)?),
-                price: optional(price)?.map(Money::eur),
-                weekly_cap: optional(cap)?,
-                version: int(version)?,
-            },
-        );
-    }
-    Ok(out)
+    packed::unpack_cells(packed).map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
 /// A value written into bulk SQL as a literal: an integer or one of the
@@ -788,34 +766,6 @@ pub async fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_read_back_from_their_packed_text() {
-        let cells =
-            unpack_cells("7 3 functional_good 12000 - 2,8 3 functional_used - 5 4,9 4 bogus 1 - 1")
-                .unwrap();
-        assert_eq!(cells.len(), 2, "an unknown grade is skipped");
-        assert_eq!(
-            cells[&(VariantId(3), Grade::FunctionalGood)],
-            Existing {
-                listing_id: ListingId(7),
-                price: Some(Money::eur(12_000)),
-                weekly_cap: None,
-                version: 2
-            }
-        );
-        assert_eq!(
-            cells[&(VariantId(3), Grade::FunctionalUsed)],
-            Existing {
-                listing_id: ListingId(8),
-                price: None,
-                weekly_cap: Some(5),
-                version: 4
-            }
-        );
-        assert!(unpack_cells("").unwrap().is_empty());
-        assert!(unpack_cells("7 3 functional_good").is_err());
-    }
 
     #[test]
     fn bulk_rows_are_values_on_sqlite_and_arrays_on_postgres() {

@@ -1,0 +1,18 @@
+//! The price grid's CSV reader on any text: it never panics, keeps at most
+//! `KEPT_ERRORS` reasons whatever the file, and reads no more rows and
+//! errors than the file has lines.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tradein::domain::price_csv::{parse, KEPT_ERRORS};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(parsed) = parse(text) {
+        assert!(parsed.errors.first().len() <= KEPT_ERRORS);
+        assert!(parsed.errors.first().len() <= parsed.errors.count());
+        assert!(parsed.rows.len() + parsed.errors.count() <= text.lines().count());
+    }
+});
