@@ -58,6 +58,15 @@ ids! {
     ListingId,
     /// A catalog model in one storage and connectivity (its SKU).
     VariantId,
+    /// A refurbisher's lower price after inspection, with its proof photos.
+    CounterOfferId,
+    /// One proof photo of a counter-offer.
+    PhotoId,
+    /// The payment of one validated trade-in to its consumer; also the
+    /// idempotency key a payment provider receives.
+    PayoutId,
+    /// A KPI alert raised for operations.
+    AlertId,
 }
 
 #[cfg(test)]

@@ -437,4 +437,8 @@ integer_ids!(
     crate::domain::ids::UserId,
     crate::domain::ids::ListingId,
     crate::domain::ids::VariantId,
+    crate::domain::ids::CounterOfferId,
+    crate::domain::ids::PhotoId,
+    crate::domain::ids::PayoutId,
+    crate::domain::ids::AlertId,
 );

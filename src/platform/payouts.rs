@@ -4,11 +4,12 @@
 //! confirms payment, and settled one business day later. A bank or payment
 //! service is a new implementation of `PayoutProvider`.
 
+use crate::domain::ids::PayoutId;
 use crate::platform::BoxFuture;
 
 pub struct PayoutOrder<'a> {
     /// Doubles as the idempotency key a real provider would receive.
-    pub payout_id: i64,
+    pub payout_id: PayoutId,
     pub amount: crate::domain::money::Money,
     pub trade_in_reference: &'a str,
 }
@@ -22,6 +23,6 @@ pub struct LedgerPayouts;
 
 impl PayoutProvider for LedgerPayouts {
     fn send<'a>(&'a self, order: &'a PayoutOrder<'a>) -> BoxFuture<'a, Result<String, String>> {
-        Box::pin(async move { Ok(format!("LEDGER-{:08}", order.payout_id)) })
+        Box::pin(async move { Ok(format!("LEDGER-{:08}", order.payout_id.get())) })
     }
 }

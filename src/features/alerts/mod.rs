@@ -7,13 +7,15 @@ mod repo;
 pub mod service;
 pub mod views;
 
+use crate::domain::ids::AlertId;
 use crate::error::AppError;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertView {
-    pub id: i64,
+    pub id: AlertId,
     pub title: String,
     pub detail: String,
     pub state: String,
@@ -95,7 +97,7 @@ pub async fn change_alert(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let id: i64 = AppError::posted_id(&form.id, "an alert")?;
+    let id: AlertId = AppError::posted_id(&form.id, "an alert")?;
     crate::features::alerts::service::change(&g.state, g.user()?.id, id, &form.to).await
 }
 

@@ -1,6 +1,7 @@
 //! Alert rules' thresholds, the alert inbox, and the facts the rules read.
 
 use crate::domain::alerts::Rule;
+use crate::domain::ids::AlertId;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -56,8 +57,8 @@ pub async fn raise(
     title: &str,
     detail: &str,
     now: i64,
-) -> DbResult<(i64, bool)> {
-    let (id, notified): (i64, Option<i64>) = sqlx::query_as(
+) -> DbResult<(AlertId, bool)> {
+    let (id, notified): (AlertId, Option<i64>) = sqlx::query_as(
         "INSERT INTO alerts (rule, subject, title, detail, state, first_seen_at, last_seen_at) \
          VALUES ($1, $2, $3, $4, 'open', $5, $5) \
          ON CONFLICT (rule, subject) WHERE state <> 'resolved' \
@@ -76,7 +77,7 @@ pub async fn raise(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlertRow {
-    pub id: i64,
+    pub id: AlertId,
     pub rule: String,
     pub subject: String,
     pub title: String,
@@ -121,7 +122,7 @@ pub async fn inbox<'c>(
 /// alert is not in a state that allows it.
 pub async fn change<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AlertId,
     to: &str,
     by: crate::domain::ids::UserId,
     now: i64,
@@ -142,7 +143,8 @@ pub async fn change<'c>(
 
 pub async fn mark_notified<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AlertId,
+
     now: i64,
 ) -> DbResult<()> {
     sqlx::query("UPDATE alerts SET notified_at = $1 WHERE id = $2")

@@ -5,7 +5,7 @@
 
 use crate::domain::alerts::{conversion_drop_fires, counter_rate_fires, Rule};
 use crate::domain::dates::{week_start_ms, Date, DAY_MS};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{AlertId, UserId};
 use crate::domain::kpi::Kpi;
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
 use crate::error::AppError;
@@ -289,7 +289,12 @@ pub async fn set_rule(
     tx.commit().await.map_err(db_error)
 }
 
-pub async fn change(state: &AppState, ops_user: UserId, id: i64, to: &str) -> Result<(), AppError> {
+pub async fn change(
+    state: &AppState,
+    ops_user: UserId,
+    id: AlertId,
+    to: &str,
+) -> Result<(), AppError> {
     if !matches!(to, "acknowledged" | "resolved") {
         return Err(AppError::invalid("state", "Acknowledge or resolve."));
     }

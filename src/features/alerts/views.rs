@@ -73,14 +73,14 @@ pub fn AlertsInboxPage() -> impl IntoView {
                                                 <td>
                                                     {(a.state == "open").then(|| view! {
                                                         <ActionForm action=change>
-                                                            <input type="hidden" name="id" value=a.id/>
+                                                            <input type="hidden" name="id" value=a.id.to_string()/>
                                                             <input type="hidden" name="to" value="acknowledged"/>
                                                             <button type="submit" class="button small">"Acknowledge"<span class="visually-hidden">{format!(" {title}")}</span></button>
                                                         </ActionForm>
                                                     })}
                                                     {(a.state != "resolved").then(|| view! {
                                                         <ActionForm action=change>
-                                                            <input type="hidden" name="id" value=a.id/>
+                                                            <input type="hidden" name="id" value=a.id.to_string()/>
                                                             <input type="hidden" name="to" value="resolved"/>
                                                             <button type="submit" class="button small">"Resolve"<span class="visually-hidden">{format!(" {}", a.title)}</span></button>
                                                         </ActionForm>

@@ -3,7 +3,7 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::grading::Answers;
-use crate::domain::ids::{SellerId, TradeInId, UserId};
+use crate::domain::ids::{CounterOfferId, PayoutId, PhotoId, SellerId, TradeInId, UserId};
 use crate::domain::money::Money;
 use crate::domain::tradein::State;
 use crate::platform::db::DbResult;
@@ -267,7 +267,7 @@ pub async fn insert_counter_offer(
     conn: &mut AnyConnection,
     c: &NewCounterOffer<'_>,
     now: i64,
-) -> DbResult<i64> {
+) -> DbResult<CounterOfferId> {
     let id = sqlx::query_scalar(
         "INSERT INTO counter_offers (trade_in_id, price_minor, reasons, note, created_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -291,13 +291,13 @@ pub async fn insert_counter_offer(
 
 #[derive(Clone, Debug)]
 pub struct CounterOfferRecord {
-    pub id: i64,
+    pub id: CounterOfferId,
     pub price: Money,
     pub reasons: String,
     pub note: String,
     pub expires_at: i64,
     pub answer: Option<String>,
-    pub photo_ids: Vec<i64>,
+    pub photo_ids: Vec<PhotoId>,
 }
 
 pub async fn latest_counter_offer(
@@ -309,8 +309,8 @@ pub async fn latest_counter_offer(
         .fetch_optional(&mut *conn)
         .await?;
     let Some(r) = row else { return Ok(None) };
-    let id: i64 = r.try_get("id")?;
-    let photo_ids: Vec<i64> =
+    let id: CounterOfferId = r.try_get("id")?;
+    let photo_ids: Vec<PhotoId> =
         sqlx::query_scalar("SELECT id FROM photos WHERE counter_offer_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(conn)
@@ -328,7 +328,7 @@ pub async fn latest_counter_offer(
 
 pub async fn answer_counter_offer(
     conn: &mut AnyConnection,
-    counter_offer_id: i64,
+    counter_offer_id: CounterOfferId,
     answer: &str,
     at: i64,
 ) -> DbResult<()> {
@@ -345,7 +345,7 @@ pub async fn answer_counter_offer(
 
 pub async fn insert_photo(
     conn: &mut AnyConnection,
-    counter_offer_id: i64,
+    counter_offer_id: CounterOfferId,
     trade_in_id: TradeInId,
     file_name: &str,
     content_type: &str,
@@ -369,7 +369,7 @@ pub async fn insert_photo(
 /// (trade-in id, file name, content type) of a photo.
 pub async fn photo<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: PhotoId,
 ) -> DbResult<Option<(TradeInId, String, String)>> {
     sqlx::query_as("SELECT trade_in_id, file_name, content_type FROM photos WHERE id = $1")
         .bind(id)
@@ -400,7 +400,7 @@ pub async fn create_payout(
 
 #[derive(Clone, Debug)]
 pub struct PayoutRecord {
-    pub id: i64,
+    pub id: PayoutId,
     pub amount: Money,
     pub iban_masked: String,
     pub state: String,
@@ -430,7 +430,8 @@ pub async fn payout<'c>(
 /// pending -> sent, once: false when it was not pending any more.
 pub async fn mark_payout_sent(
     conn: &mut AnyConnection,
-    payout_id: i64,
+    payout_id: PayoutId,
+
     provider_ref: &str,
     at: i64,
 ) -> DbResult<bool> {

@@ -178,7 +178,7 @@ pub async fn photo(
     Path(id): Path<String>,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "No such photo.").into_response();
-    let Ok(id) = id.parse::<i64>() else {
+    let Ok(id) = id.parse::<crate::domain::ids::PhotoId>() else {
         return not_found();
     };
     let Ok(Some(user)) = auth::current_user(&state, &headers).await else {
