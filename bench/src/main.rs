@@ -245,7 +245,7 @@ async fn grow_catalog(db: &Db) -> Result<Vec<String>, Box<dyn std::error::Error>
                 slug: &slug,
                 name: &format!("Bench Phone {m}"),
                 release_year: 2024,
-                launch_price_minor: 99_900,
+                launch_price: tradein::domain::money::Money::eur(99_900),
             },
         )
         .await?;

@@ -2,12 +2,13 @@
 //! inspected. Each rule that fires is a flag; any flag holds the payout
 //! until operations release or block it.
 
+use super::money::Money;
 use serde::{Deserialize, Serialize};
 
 /// More trade-ins than this per consumer in 12 months is unusual.
 pub const MAX_TRADE_INS_12M: i64 = 5;
 /// More than this paid or promised to one consumer in 12 months.
-pub const MAX_VALUE_12M_MINOR: i64 = 200_000;
+pub const MAX_VALUE_12M: Money = Money::eur(200_000);
 
 /// Where a trade-in's payout stands with the fraud review.
 #[derive(
@@ -111,7 +112,7 @@ impl FraudRule {
 }
 
 /// What the database knows about one trade-in and its consumer.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Facts {
     pub imei_blocked: bool,
     /// Other trade-ins (any consumer) with the same IMEI.
@@ -121,10 +122,27 @@ pub struct Facts {
     /// This consumer's trade-ins in the last 12 months, this one included.
     pub trade_ins_12m: i64,
     /// Their value (locked or final prices), this one included.
-    pub value_12m_minor: i64,
+    pub value_12m: Money,
     pub declared_imei: Option<String>,
     /// None until inspection.
     pub found_imei: Option<String>,
+}
+
+/// Nothing known yet, so no rule fires: the repository fills in what it
+/// finds. The value is in euros, the one market's currency (and the
+/// limit's).
+impl Default for Facts {
+    fn default() -> Facts {
+        Facts {
+            imei_blocked: false,
+            same_imei_elsewhere: 0,
+            iban_other_consumers: 0,
+            trade_ins_12m: 0,
+            value_12m: Money::eur(0),
+            declared_imei: None,
+            found_imei: None,
+        }
+    }
 }
 
 /// Every rule that fires, with a detail a reviewer can check.
@@ -160,13 +178,10 @@ pub fn evaluate(f: &Facts) -> Vec<(FraudRule, String)> {
             format!("{} trade-ins in 12 months", f.trade_ins_12m),
         ));
     }
-    if f.value_12m_minor > MAX_VALUE_12M_MINOR {
+    if f.value_12m > MAX_VALUE_12M {
         out.push((
             FraudRule::HighValue,
-            format!(
-                "{} in 12 months",
-                super::money::Money::eur(f.value_12m_minor)
-            ),
+            format!("{} in 12 months", f.value_12m),
         ));
     }
     if let (Some(declared), Some(found)) = (&f.declared_imei, &f.found_imei) {
@@ -189,7 +204,7 @@ mod tests {
         assert!(
             evaluate(&Facts {
                 trade_ins_12m: 5,
-                value_12m_minor: 200_000,
+                value_12m: Money::eur(200_000),
                 ..Facts::default()
             })
             .is_empty(),
@@ -226,7 +241,7 @@ mod tests {
         );
         assert_eq!(
             rules(Facts {
-                value_12m_minor: 200_001,
+                value_12m: Money::eur(200_001),
                 ..Facts::default()
             }),
             vec![FraudRule::HighValue]

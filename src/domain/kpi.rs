@@ -141,7 +141,12 @@ impl Period {
 }
 
 /// What happened in one period (for one segment, or all), straight from
-/// the database; every KPI is computed from these.
+/// the database; every KPI is computed from these. The two sums of money
+/// are minor units of the market's currency (euros): the counts are one
+/// vector of additive integers, stored that way in the daily rollup and
+/// added across days and segments, and a KPI's value is a plain number
+/// whose unit its `Kpi` names.
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub offers_shown: i64,

@@ -36,7 +36,10 @@ pub fn check_price(minor: i64) -> Result<(), PriceError> {
     }
 }
 
-/// Where one listing stands among the competing offers for its cell.
+/// Where one listing stands among the competing offers for its cell. Part
+/// of the price grid's cells, so its prices are minor units of the grid's
+/// one currency like theirs (`features::pricing::GridCell` says why).
+
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MarketPosition {
     /// 1 = best price; ties share the rank.

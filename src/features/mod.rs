@@ -22,7 +22,6 @@ pub mod offers {
     pub mod packed;
 }
 
-
 pub mod orders;
 pub mod pricing;
 pub mod quality;

@@ -213,7 +213,7 @@ both_backends!(
             slug: "iphone-99-test",
             name: "iPhone 99 Test",
             release_year: 2099,
-            launch_price_minor: 1,
+            launch_price: tradein::domain::money::Money::eur(1),
         };
         catalog::upsert_model(&mut conn, &new_model).await.unwrap();
         drop(conn);

@@ -1,5 +1,6 @@
 use super::cache::changed;
 use crate::domain::ids::VariantId;
+use crate::domain::money::Money;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -39,7 +40,7 @@ pub struct ModelRow<'a> {
     pub slug: &'a str,
     pub name: &'a str,
     pub release_year: i64,
-    pub launch_price_minor: i64,
+    pub launch_price: Money,
 }
 
 pub async fn upsert_model(conn: &mut AnyConnection, m: &ModelRow<'_>) -> DbResult<i64> {
@@ -55,7 +56,7 @@ pub async fn upsert_model(conn: &mut AnyConnection, m: &ModelRow<'_>) -> DbResul
     .bind(m.slug)
     .bind(m.name)
     .bind(m.release_year)
-    .bind(m.launch_price_minor)
+    .bind(m.launch_price.minor())
     .fetch_one(conn)
     .await
     .inspect(changed)

@@ -85,7 +85,7 @@ pub async fn facts(
     .fetch_one(&mut *conn)
     .await?;
     f.trade_ins_12m = r.try_get("n")?;
-    f.value_12m_minor = r.try_get("v")?;
+    f.value_12m = Money::eur(r.try_get("v")?);
     Ok(f)
 }
 

@@ -183,7 +183,7 @@ pub struct SellerOverview {
 }
 
 /// One week of a refurbisher's figures, ready to show.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekView {
     pub bought: i64,
     pub received: i64,
@@ -192,7 +192,7 @@ pub struct WeekView {
     pub avg_inspection_tenths_h: Option<i64>,
     pub counter_offer_pct: Option<i64>,
     pub counter_accept_pct: Option<i64>,
-    pub paid_minor: i64,
+    pub paid: crate::domain::money::Money,
 }
 
 #[cfg(feature = "ssr")]
@@ -206,7 +206,7 @@ impl From<crate::features::kpis::service::WeekFigures> for WeekView {
             counter_offer_pct: (f.inspected > 0).then(|| f.counter_offers * 100 / f.inspected),
             counter_accept_pct: (f.counter_answered > 0)
                 .then(|| f.counter_accepted * 100 / f.counter_answered),
-            paid_minor: f.paid_minor,
+            paid: f.paid,
         }
     }
 }

@@ -3,15 +3,14 @@
 
 #[cfg(feature = "ssr")]
 pub mod files;
-#[cfg(feature = "ssr")]
-mod repo;
 /// The repository's packed-text reader alone, for the fuzz target
 /// `grid_unpack` (the `fuzzing` feature builds no server; the repository
 /// itself stays private).
 #[cfg(all(feature = "fuzzing", not(feature = "ssr")))]
 #[path = "repo/packed.rs"]
 pub mod packed;
-
+#[cfg(feature = "ssr")]
+mod repo;
 
 #[cfg(feature = "ssr")]
 pub mod service;

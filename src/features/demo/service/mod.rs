@@ -114,7 +114,7 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
                 slug: &m.slug,
                 name: &m.name,
                 release_year: m.release_year,
-                launch_price_minor: m.launch_price_eur * 100,
+                launch_price: crate::domain::money::Money::eur(m.launch_price_eur * 100),
             },
         )
         .await?;

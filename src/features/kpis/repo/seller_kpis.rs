@@ -1,10 +1,11 @@
 //! Figures for the refurbisher's dashboard, per ISO week.
 
 use crate::domain::ids::SellerId;
+use crate::domain::money::Money;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Row};
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WeekFigures {
     pub bought: i64,
     pub received: i64,
@@ -14,7 +15,7 @@ pub struct WeekFigures {
     pub counter_offers: i64,
     pub counter_accepted: i64,
     pub counter_answered: i64,
-    pub paid_minor: i64,
+    pub paid: Money,
 }
 
 /// A seller's figures for the window [from, to).
@@ -63,7 +64,7 @@ pub async fn week(
         counter_offers: counts.try_get("counters")?,
         counter_accepted: counts.try_get("accepted")?,
         counter_answered: counts.try_get("answered")?,
-        paid_minor: counts.try_get("paid")?,
+        paid: Money::eur(counts.try_get("paid")?),
     })
 }
 

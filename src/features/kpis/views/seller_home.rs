@@ -8,7 +8,6 @@ use leptos_meta::Title;
 /// This week's figures with last week's beside each.
 #[component]
 fn Kpis(s: SellerOverview) -> impl IntoView {
-    use crate::domain::money::Money;
     let (t, l) = (s.this_week.clone(), s.last_week.clone());
     let cap = s.weekly_cap.map(|c| format!(" of {c}")).unwrap_or_default();
     let rows: Vec<(&str, String, String)> = vec![
@@ -37,11 +36,7 @@ fn Kpis(s: SellerOverview) -> impl IntoView {
             pct(t.counter_accept_pct),
             pct(l.counter_accept_pct),
         ),
-        (
-            "Amount paid",
-            Money::eur(t.paid_minor).to_string(),
-            Money::eur(l.paid_minor).to_string(),
-        ),
+        ("Amount paid", t.paid.to_string(), l.paid.to_string()),
     ];
     view! {
         <section aria-labelledby="kpi-heading">
