@@ -3,6 +3,15 @@
 //! one in another instance that Postgres told this one about) or it is
 //! older than a time limit, which bounds what a missed notice, or a read
 //! made between a write and its commit, can leave stale.
+//!
+//! Written here rather than with moka: its `try_get_with` would share a
+//! load and its time-to-live would do, but its invalidation judges an entry
+//! by when it was inserted, so a value read before a write and stored just
+//! after the invalidation is kept as fresh (for its whole time-to-live).
+//! Here a value carries the generation taken before its read, which such a
+//! write has already moved past. What remains is a counter, a time check
+//! and a map of reads in progress.
+
 
 use std::collections::HashMap;
 use std::future::Future;
