@@ -12,7 +12,6 @@
 //! write has already moved past. What remains is a counter, a time check
 //! and a map of reads in progress.
 
-
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;

@@ -550,3 +550,67 @@ both_backends!(
         direct.stop().await;
     }
 );
+
+/// A failed sign-in leaves a trail for whoever investigates a guessing
+/// campaign: a warning naming the account (when there is one) and the
+/// client, never the password tried nor an address that has no account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_logged_without_what_was_typed() {
+    use crate::harness::{within_limit, Backend, TestDb};
+    use crate::instances::{browser, Instance};
+    within_limit(async {
+        let db = TestDb::create(Backend::Sqlite).await;
+        let mut server = Instance::start(&db, "log", &[("LOG_FORMAT", "json")]);
+        server.ready().await;
+        let signed_up = server
+            .call(
+                &browser(),
+                "signup",
+                &[
+                    ("name", "Log Person"),
+                    ("email", "log@example.com"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(signed_up.status(), 200);
+        for (email, password) in [
+            ("log@example.com", "first wrong guess"),
+            ("nobody-here@example.com", "second wrong guess"),
+        ] {
+            let res = server
+                .call(
+                    &browser(),
+                    "login",
+                    &[("email", email), ("password", password)],
+                )
+                .await;
+            assert_eq!(res.status(), 422, "{email}");
+        }
+        let log = server.log_text();
+        let failures: Vec<serde_json::Value> = log
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["message"] == "sign-in failed")
+            .collect();
+        assert_eq!(failures.len(), 2, "{log}");
+        for f in &failures {
+            assert_eq!(f["level"], "WARN", "{f}");
+            assert_eq!(f["client"], "127.0.0.1", "{f}");
+        }
+        assert!(
+            failures[0]["user_id"].as_i64().is_some(),
+            "the account guessed at is named: {}",
+            failures[0]
+        );
+        assert!(
+            failures[1]["user_id"].is_null(),
+            "no account, no id: {}",
+            failures[1]
+        );
+        for typed in ["first wrong guess", "second wrong guess", "nobody-here"] {
+            assert!(!log.contains(typed), "{typed:?} is in the log");
+        }
+    })
+    .await
+}
