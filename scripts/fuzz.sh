@@ -4,6 +4,9 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   default: 600 s, every target
 #
+# FUZZ_DEV=1 builds the targets without optimisation: quicker to build,
+# slower to run, which suits the test command's short smoke run.
+#
 # New inputs go to a scratch folder, read beside the committed corpus
 # (fuzz/corpus/TARGET), which stays as it is; FUZZ_KEEP=1 adds them to it
 # and minimises it (cargo fuzz cmin). A crash, panic, overflow or an input
@@ -28,6 +31,9 @@ fi
 # happen is a panic, an arithmetic overflow (debug assertions on) or a
 # runaway input, and libFuzzer reports each as a crash.
 flags=(--sanitizer none --debug-assertions --target-dir "$TARGET_DIR/fuzz")
+if [ "${FUZZ_DEV:-}" = "1" ]; then
+  flags+=(--dev)
+fi
 cargo fuzz build "${flags[@]}" 2>&1 | tail -n 2
 
 summary=()
