@@ -58,6 +58,23 @@ test('a new user sells a phone: search, offer, sign up, details, label, shipped'
   expect(errors).toEqual([]);
 });
 
+test("the header's Create account on the accept step comes back to it with the answers", async ({ page }) => {
+  const accept = '/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
+  await gotoHydrated(page, accept);
+  const offer = (await page.locator('p.lead-dark strong').textContent())!;
+  expect(offer).toMatch(/^€[\d,]+\.\d\d from /);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/signup\?next=/);
+  await page.getByLabel('Full name').fill('Camille Martin');
+  await page.getByLabel('Email').fill(uniqueEmail('header-signup'));
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page).toHaveURL(accept);
+  await expect(page.locator('p.lead-dark strong')).toHaveText(offer);
+  await expect(page.getByLabel('IBAN')).toBeVisible();
+});
+
 test('bad details are explained next to each field', async ({ page }) => {
   await signIn(page, DEMO_CONSUMER);
   await gotoHydrated(page, '/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless');

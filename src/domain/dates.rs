@@ -137,6 +137,37 @@ impl fmt::Display for Date {
     }
 }
 
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "Fri 4 Dec 2026 10:00": an instant to the minute, in UTC.
+pub fn utc_minute_label(ms: i64) -> String {
+    let d = Date::from_unix_ms(ms);
+    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
+    format!(
+        "{} {} {} {} {:02}:{:02}",
+        WEEKDAYS[(d.weekday() - 1) as usize],
+        d.day,
+        MONTHS[(d.month - 1) as usize],
+        d.year,
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// "2026-12-04T10:00Z": the same instant for a `<time datetime>`.
+pub fn utc_iso_minute(ms: i64) -> String {
+    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
+    format!(
+        "{}T{:02}:{:02}Z",
+        Date::from_unix_ms(ms),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
 /// Start (Monday 00:00 UTC) of the ISO week containing `ms`, in Unix ms.
 pub fn week_start_ms(ms: i64) -> i64 {
     Date::from_unix_ms(ms).week_start().start_unix_ms()

@@ -8,6 +8,7 @@ pub mod form;
 pub mod layout;
 pub mod question;
 pub mod radios;
+pub mod return_to;
 
 /// Percent-encodes a query-string value.
 pub fn url_encode(value: &str) -> String {

@@ -8,6 +8,11 @@
 //! while the extra writes cost the server and every client a third of their
 //! network work per page (perf and strace under load, scripts/bench.sh).
 //! A page that grows past `LIMIT` goes on streaming from where it got to.
+//!
+//! It also puts the document's end where it belongs: Leptos writes the
+//! page's data scripts after the shell, so after `</html>`, where they are
+//! a parse error ("stray start tag script") and validators give up. The
+//! closing `</body></html>` is held back and sent after them.
 
 use axum::body::{Body, BodyDataStream, Bytes};
 use axum::extract::Request;
@@ -33,7 +38,8 @@ pub async fn buffer(req: Request, next: Next) -> Response {
             Ok(data) => {
                 whole.extend_from_slice(&data);
                 if whole.len() > LIMIT {
-                    return Response::from_parts(parts, streaming(whole, rest));
+                    let end = take_document_end(&mut whole);
+                    return Response::from_parts(parts, streaming(whole, rest, end));
                 }
             }
             Err(e) => {
@@ -45,11 +51,57 @@ pub async fn buffer(req: Request, next: Next) -> Response {
             }
         }
     }
+    if let Some(end) = take_document_end(&mut whole) {
+        whole.extend_from_slice(end);
+    }
     Response::from_parts(parts, Body::from(whole))
 }
 
-/// What was buffered, then the rest of the body as it comes.
-fn streaming(head: Vec<u8>, rest: BodyDataStream) -> Body {
+const DOCUMENT_END: &[&[u8]] = &[b"</body></html>", b"</html>"];
+
+/// Takes the document's closing tags out of `page` when something follows
+/// them, and says which they were.
+fn take_document_end(page: &mut Vec<u8>) -> Option<&'static [u8]> {
+    for end in DOCUMENT_END {
+        let Some(at) = page.windows(end.len()).rposition(|w| w == *end) else {
+            continue;
+        };
+        if page[at + end.len()..].iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        page.drain(at..at + end.len());
+        return Some(end);
+    }
+    None
+}
+
+/// What was buffered, then the rest of the body as it comes, then the
+/// document's end if it was held back.
+fn streaming(head: Vec<u8>, rest: BodyDataStream, end: Option<&'static [u8]>) -> Body {
     let head = futures_util::stream::once(async move { Ok::<_, axum::Error>(Bytes::from(head)) });
-    Body::from_stream(head.chain(rest))
+    let end = futures_util::stream::iter(end.map(|e| Ok(Bytes::from_static(e))));
+    Body::from_stream(head.chain(rest).chain(end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_ends_after_the_data_scripts() {
+        let mut page =
+            b"<html><body><main></main></body></html><script>__RESOLVED_RESOURCES=[];</script>"
+                .to_vec();
+        let end = take_document_end(&mut page).unwrap();
+        page.extend_from_slice(end);
+        assert_eq!(
+            String::from_utf8(page).unwrap(),
+            "<html><body><main></main><script>__RESOLVED_RESOURCES=[];</script></body></html>"
+        );
+        let mut ended = b"<html><body></body></html>\n".to_vec();
+        assert_eq!(take_document_end(&mut ended), None, "already last");
+        let mut fragment = b"<p>not a document</p>".to_vec();
+        assert_eq!(take_document_end(&mut fragment), None);
+        assert_eq!(fragment, b"<p>not a document</p>");
+    }
 }
