@@ -56,10 +56,7 @@ pub fn scripts(options: LeptosOptions) -> impl IntoView {
         return InertElement::new(kept.html.replace(&kept.nonce, &nonce));
     }
     let rendered_for = key(&options);
-    let html = valid_crossorigin(
-        view! { <HydrationScripts options defer=true/> }.to_html(),
-        &nonce,
-    );
+    let html = view! { <HydrationScripts options defer=true/> }.to_html();
     if !nonce.is_empty() && html.contains(&nonce) {
         let manifest = use_context::<leptos::WasmSplitManifest>();
         let _ = RENDERED.set(Rendered {
@@ -70,17 +67,6 @@ pub fn scripts(options: LeptosOptions) -> impl IntoView {
         });
     }
     InertElement::new(html)
-}
-
-/// Leptos 0.8 gives the preload links the CSP nonce as their `crossorigin`
-/// value, which is no keyword of it (validators refuse the page; browsers
-/// read it as `anonymous`). The bare attribute says `anonymous` validly, so
-/// the requests stay the same.
-fn valid_crossorigin(html: String, nonce: &str) -> String {
-    if nonce.is_empty() {
-        return html;
-    }
-    html.replace(&format!("crossorigin=\"{nonce}\""), "crossorigin")
 }
 
 /// Polls each request with the reactive owner it last left current.
@@ -157,15 +143,6 @@ mod tests {
         let found = use_context::<&'static str>();
         drop(root);
         found
-    }
-
-    #[test]
-    fn preload_links_say_crossorigin_without_the_nonce() {
-        let html = r#"<link rel="modulepreload" href="/pkg/t.js" crossorigin="n0nce"><script type="module" nonce="n0nce">x</script>"#;
-        assert_eq!(
-            valid_crossorigin(html.to_string(), "n0nce"),
-            r#"<link rel="modulepreload" href="/pkg/t.js" crossorigin><script type="module" nonce="n0nce">x</script>"#
-        );
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -9,10 +9,15 @@
 //! network work per page (perf and strace under load, scripts/bench.sh).
 //! A page that grows past `LIMIT` goes on streaming from where it got to.
 //!
-//! It also puts the document's end where it belongs: Leptos writes the
-//! page's data scripts after the shell, so after `</html>`, where they are
-//! a parse error ("stray start tag script") and validators give up. The
-//! closing `</body></html>` is held back and sent after them.
+//! It also mends two things of Leptos 0.8's markup that are not valid
+//! HTML, so the pages pass the Nu checker (end2end/tests/html.spec.ts):
+//! - it writes the page's data scripts after the shell, so after
+//!   `</html>` ("stray start tag script", where validators give up); the
+//!   closing `</body></html>` is held back and sent after them;
+//! - it gives the wasm preload links the CSP nonce as their `crossorigin`,
+//!   which is no value of that attribute (browsers read it as
+//!   `anonymous`); the bare attribute says `anonymous` validly, so the
+//!   requests stay the same.
 
 use axum::body::{Body, BodyDataStream, Bytes};
 use axum::extract::Request;
@@ -30,6 +35,12 @@ pub async fn buffer(req: Request, next: Next) -> Response {
     {
         return res;
     }
+    let nonce = res
+        .headers()
+        .get(http::header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .and_then(nonce_of)
+        .map(str::to_string);
     let (parts, body) = res.into_parts();
     let mut rest = body.into_data_stream();
     let mut whole: Vec<u8> = Vec::new();
@@ -38,6 +49,7 @@ pub async fn buffer(req: Request, next: Next) -> Response {
             Ok(data) => {
                 whole.extend_from_slice(&data);
                 if whole.len() > LIMIT {
+                    let mut whole = valid_crossorigin(whole, nonce.as_deref());
                     let end = take_document_end(&mut whole);
                     return Response::from_parts(parts, streaming(whole, rest, end));
                 }
@@ -51,10 +63,34 @@ pub async fn buffer(req: Request, next: Next) -> Response {
             }
         }
     }
+    let mut whole = valid_crossorigin(whole, nonce.as_deref());
     if let Some(end) = take_document_end(&mut whole) {
         whole.extend_from_slice(end);
     }
     Response::from_parts(parts, Body::from(whole))
+}
+
+/// The nonce of a page's policy (`'nonce-…'`).
+fn nonce_of(csp: &str) -> Option<&str> {
+    csp.split("'nonce-").nth(1)?.split('\'').next()
+}
+
+/// `crossorigin="<nonce>"` becomes `crossorigin`.
+fn valid_crossorigin(page: Vec<u8>, nonce: Option<&str>) -> Vec<u8> {
+    let Some(nonce) = nonce.filter(|n| !n.is_empty()) else {
+        return page;
+    };
+    let wrong = format!("crossorigin=\"{nonce}\"");
+    let wrong = wrong.as_bytes();
+    let mut out = Vec::with_capacity(page.len());
+    let mut rest = page.as_slice();
+    while let Some(at) = rest.windows(wrong.len()).position(|w| w == wrong) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(b"crossorigin");
+        rest = &rest[at + wrong.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 const DOCUMENT_END: &[&[u8]] = &[b"</body></html>", b"</html>"];
@@ -86,6 +122,20 @@ fn streaming(head: Vec<u8>, rest: BodyDataStream, end: Option<&'static [u8]>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn preload_links_say_crossorigin_without_the_nonce() {
+        let page = br#"<link rel="modulepreload" href="/pkg/t.js" crossorigin="n0nce"><link rel="preload" crossorigin="n0nce"><script type="module" nonce="n0nce">x</script>"#;
+        assert_eq!(
+            String::from_utf8(valid_crossorigin(
+                page.to_vec(),
+                nonce_of("script-src 'nonce-n0nce' 'self'")
+            ))
+            .unwrap(),
+            r#"<link rel="modulepreload" href="/pkg/t.js" crossorigin><link rel="preload" crossorigin><script type="module" nonce="n0nce">x</script>"#
+        );
+        assert_eq!(valid_crossorigin(page.to_vec(), None), page.to_vec());
+    }
 
     #[test]
     fn the_document_ends_after_the_data_scripts() {
