@@ -54,9 +54,19 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y -qq chromium >/dev/null
 fi
 
+# The HTML checker of the browser tests (vnu-jar) runs on Java.
+if ! command -v java >/dev/null 2>&1; then
+  say "installing Debian's headless Java runtime (the Nu HTML Checker)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq default-jre-headless >/dev/null
+fi
+
 # end2end/ holds the npm tools: Playwright (driving Debian chromium, never a
-# downloaded browser) and binaryen, whose wasm-opt the release build needs.
+# downloaded browser), binaryen, whose wasm-opt the release build needs, and
+# the Nu HTML Checker (vnu-jar).
 if [ ! -x end2end/node_modules/.bin/playwright ] || [ ! -x end2end/node_modules/.bin/wasm-opt ] \
+   || [ ! -f end2end/node_modules/vnu-jar/build/dist/vnu.jar ] \
    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)

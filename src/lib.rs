@@ -41,5 +41,6 @@ pub fn hydrate() {
         if let Some(html) = leptos::prelude::document().document_element() {
             let _ = html.set_attribute("data-hydrated", "true");
         }
+        ui::zone::remember_time_zone();
     });
 }

@@ -455,12 +455,10 @@ async fn time_dashboard(
     for (what, kind) in [("week", "week"), ("month", "month")] {
         let r = tradein::features::kpis::service::request(
             now,
-            Some(kind),
-            None,
-            None,
-            None,
-            None,
-            None,
+            &tradein::features::kpis::OpsDashboardQuery {
+                period: Some(kind.into()),
+                ..Default::default()
+            },
         )
         .map_err(|e| e.to_string())?;
         let mut times = Vec::new();

@@ -21,9 +21,10 @@ test('the dashboard shows every KPI against the previous week, a chart, and take
   // and the one before it always hold demo trade-ins, so read that one.
   const heading = ops.getByRole('heading', { name: /^KPIs for \d{4}-W\d\d/ });
   const current = (await heading.textContent())!;
-  const lastWeek = current.match(/previous: (\d{4}-W\d\d)/)![1];
+  const lastWeek = current.match(/against the same part of (\d{4}-W\d\d)/)![1];
   await ops.getByRole('link', { name: `← ${lastWeek}` }).click();
-  await expect(heading).toHaveText(new RegExp(`^KPIs for ${lastWeek} \\(previous: \\d{4}-W\\d\\d\\)$`));
+  // A finished week is compared whole with the one before.
+  await expect(heading).toHaveText(new RegExp(`^KPIs for ${lastWeek}, Mon .* 00:00 – Mon .* 00:00 UTC, against \\d{4}-W\\d\\d, Mon .* 00:00 – Mon .* 00:00 UTC$`));
   const rows = ops.locator('table.kpi-table tbody tr');
   await expect(rows).toHaveCount(18);
   // Every KPI has this period, the previous one and a change (or a dash when empty).
@@ -54,6 +55,29 @@ test('the dashboard shows every KPI against the previous week, a chart, and take
   const chunks: Buffer[] = [];
   for await (const c of csv) chunks.push(c as Buffer);
   expect(Buffer.concat(chunks).toString('utf8')).toMatch(/^kpi,\d{4}-W\d\d,\d{4}-W\d\d,change,target,status\n/);
+});
+
+test('the week so far is compared with the same part of the week before, or the whole of it', async ({ browser }) => {
+  const ops = await opsPage(browser);
+  await gotoHydrated(ops, '/ops');
+  const heading = ops.getByRole('heading', { name: /^KPIs for \d{4}-W\d\d so far, / });
+  await expect(heading).toContainText(', against the same part of ');
+  const spans = async () =>
+    heading.locator('time').evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute('datetime')!)));
+  const week = 7 * 24 * 3600 * 1000;
+  const [from, to, prevFrom, prevTo] = await spans();
+  expect(prevFrom).toBe(from - week);
+  expect(prevTo - prevFrom).toBe(to - from);
+  await expect(ops.locator('table.kpi-table thead')).toContainText('so far');
+  await expect(ops.locator('table.kpi-table thead')).toContainText(', same part');
+
+  await ops.getByRole('link', { name: 'Compare with the whole previous period' }).click();
+  await expect(heading).toContainText(', against the whole of ');
+  const whole = await spans();
+  expect(whole[3] - whole[2]).toBe(week);
+  expect(whole[3]).toBe(whole[0]);
+  await ops.getByRole('link', { name: 'Compare like for like' }).click();
+  await expect(heading).toContainText(', against the same part of ');
 });
 
 test('the shared-IBAN case is flagged, released, and its payout proceeds', async ({ browser }) => {

@@ -58,6 +58,39 @@ test('a new user sells a phone: search, offer, sign up, details, label, shipped'
   expect(errors).toEqual([]);
 });
 
+test("the header's Create account on the accept step comes back to it with the answers", async ({ page }) => {
+  const accept = '/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
+  await gotoHydrated(page, accept);
+  const offer = (await page.locator('p.lead-dark strong').textContent())!;
+  expect(offer).toMatch(/^€[\d,]+\.\d\d from /);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/signup\?next=/);
+  await page.getByLabel('Full name').fill('Camille Martin');
+  await page.getByLabel('Email').fill(uniqueEmail('header-signup'));
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page).toHaveURL(accept);
+  await expect(page.locator('p.lead-dark strong')).toHaveText(offer);
+  await expect(page.getByLabel('IBAN')).toBeVisible();
+});
+
+test('dates are written by the server in the visitor\'s time zone, named', async ({ browser }) => {
+  const offer = '/sell/smartphones/apple/iphone-12/offer?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
+  const steps = (p: import('@playwright/test').Page) => p.getByRole('list').filter({ hasText: 'Print the free prepaid label' });
+  // Without JavaScript the browser never says its zone: UTC, and the page says so.
+  const plain = await (await browser.newContext({ javaScriptEnabled: false, timezoneId: 'Europe/Paris' })).newPage();
+  await plain.goto(offer);
+  await expect(steps(plain)).toContainText(/ship your device within \d+ days \(by \w{3} \d{1,2} \w{3} \d{4} \(UTC\) if you accept today\)/);
+  // A browser in Paris: its first page tells the server, the next is in Paris time.
+  const paris = await (await browser.newContext({ timezoneId: 'Europe/Paris' })).newPage();
+  await gotoHydrated(paris, '/');
+  expect((await paris.context().cookies()).find((c) => c.name === 'tz')?.value).toBe('Europe/Paris');
+  await gotoHydrated(paris, offer);
+  await expect(steps(paris)).toContainText(/\(by \w{3} \d{1,2} \w{3} \d{4} \(Paris time\) if you accept today\)/);
+  await expect(steps(paris).locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
+});
+
 test('bad details are explained next to each field', async ({ page }) => {
   await signIn(page, DEMO_CONSUMER);
   await gotoHydrated(page, '/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless');

@@ -137,6 +137,60 @@ impl fmt::Display for Date {
     }
 }
 
+/// An instant and how the server wrote it for the visitor: in their time
+/// zone, naming it ("Fri 11 Dec 2026, 20:44 Paris time"). Pages show
+/// `text`, which hydration finds as the server rendered it, and compute
+/// with `ms`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moment {
+    pub ms: i64,
+    pub text: String,
+}
+
+/// The cookie in which the browser names its time zone for the server.
+pub const ZONE_COOKIE: &str = "tz";
+
+/// An IANA zone name as browsers give it ("Europe/Paris", "Etc/GMT+5"),
+/// with nothing a cookie could not hold.
+pub fn is_zone_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b))
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "Fri 4 Dec 2026 10:00": an instant to the minute, in UTC.
+pub fn utc_minute_label(ms: i64) -> String {
+    let d = Date::from_unix_ms(ms);
+    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
+    format!(
+        "{} {} {} {} {:02}:{:02}",
+        WEEKDAYS[(d.weekday() - 1) as usize],
+        d.day,
+        MONTHS[(d.month - 1) as usize],
+        d.year,
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// "2026-12-04T10:00Z": the same instant for a `<time datetime>`.
+pub fn utc_iso_minute(ms: i64) -> String {
+    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
+    format!(
+        "{}T{:02}:{:02}Z",
+        Date::from_unix_ms(ms),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
 /// Start (Monday 00:00 UTC) of the ISO week containing `ms`, in Unix ms.
 pub fn week_start_ms(ms: i64) -> i64 {
     Date::from_unix_ms(ms).week_start().start_unix_ms()
@@ -185,6 +239,15 @@ pub fn add_business_days_ms(from_ms: i64, n: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_zone_names_are_taken() {
+        assert!(is_zone_name("America/Argentina/Buenos_Aires"));
+        assert!(is_zone_name("Etc/GMT+5"));
+        assert!(!is_zone_name("Europe/Paris; Domain=evil.example"));
+        assert!(!is_zone_name(""));
+        assert!(!is_zone_name(&"A".repeat(65)));
+    }
 
     #[test]
     fn parses_real_dates_only() {

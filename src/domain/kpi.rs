@@ -140,6 +140,88 @@ impl Period {
     }
 }
 
+/// A half-open span of time [start, end) in Unix ms: what one column of
+/// the dashboard counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start_ms: i64,
+    pub end_ms: i64,
+}
+
+impl Span {
+    pub fn len_ms(self) -> i64 {
+        self.end_ms - self.start_ms
+    }
+
+    /// "Mon 30 Nov 2026 00:00 – Fri 4 Dec 2026 10:00 UTC" (the end is the
+    /// first instant not counted).
+    pub fn label(self) -> String {
+        format!(
+            "{} – {} UTC",
+            super::dates::utc_minute_label(self.start_ms),
+            super::dates::utc_minute_label(self.end_ms)
+        )
+    }
+}
+
+/// What the dashboard sets side by side for a period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub current: Span,
+    pub previous: Span,
+    /// The period is still running: `current` ends now.
+    pub partial: bool,
+    /// `previous` is cut to the part of its period that has elapsed of this
+    /// one (false: it is whole).
+    pub like_for_like: bool,
+}
+
+impl Period {
+    pub fn span(self) -> Span {
+        Span {
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
+        }
+    }
+
+    /// This period against the one before. A period that is still running
+    /// is counted up to `now_ms`, and by default compared with the same
+    /// elapsed part of the previous one: Monday to Friday 10:00 against
+    /// Monday to Friday 10:00, the 1st to the 10th of a month against the
+    /// 1st to the 10th of the month before (a month's last days against the
+    /// whole of a shorter month before it). `full` compares it with the
+    /// whole previous period instead. A finished period is compared whole.
+    pub fn compare(self, now_ms: i64, full: bool) -> Comparison {
+        let previous = self.previous();
+        let partial = self.start_ms <= now_ms && now_ms < self.end_ms;
+        if !partial {
+            return Comparison {
+                current: self.span(),
+                previous: previous.span(),
+                partial: false,
+                like_for_like: false,
+            };
+        }
+        let elapsed = now_ms - self.start_ms;
+        Comparison {
+            current: Span {
+                start_ms: self.start_ms,
+                end_ms: now_ms,
+            },
+            previous: if full {
+                previous.span()
+            } else {
+                Span {
+                    start_ms: previous.start_ms,
+                    end_ms: (previous.start_ms + elapsed).min(previous.end_ms),
+                }
+            },
+            partial: true,
+            like_for_like: !full,
+        }
+    }
+}
+
 /// What happened in one period (for one segment, or all), straight from
 /// the database; every KPI is computed from these. The two sums of money
 /// are minor units of the market's currency (euros): the counts are one
@@ -387,6 +469,13 @@ impl Kpi {
         }
     }
 
+    /// Whether the value grows with the time counted (counts and the total
+    /// paid), so a target for a whole period is prorated for a part of it;
+    /// rates, averages and medians are not.
+    pub fn accumulates(self) -> bool {
+        self.unit() == Unit::Count || self == Kpi::PaidTotal
+    }
+
     /// For a rate: (numerator, denominator) of the counts, so a change can
     /// be split between segments exactly.
     pub fn fraction(self, c: &Counts) -> Option<(i64, i64)> {
@@ -482,6 +571,17 @@ fn group(v: i64) -> String {
     } else {
         out
     }
+}
+
+/// A target set for a whole period, for the part `span_ms` of its
+/// `period_ms` (rounded to the nearest unit): see `Kpi::accumulates`.
+pub fn prorated_target(kpi: Kpi, target: i64, span_ms: i64, period_ms: i64) -> i64 {
+    if !kpi.accumulates() || period_ms <= 0 || span_ms >= period_ms {
+        return target;
+    }
+    let scaled = i128::from(target) * i128::from(span_ms.max(0));
+    let period = i128::from(period_ms);
+    i64::try_from((scaled + period / 2) / period).unwrap_or(target)
 }
 
 /// How a value stands against its target.
@@ -586,6 +686,125 @@ pub fn median(mut values: Vec<i64>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at_time(y: i32, m: u32, d: u32, h: i64, min: i64) -> i64 {
+        at(y, m, d) + h * 3_600_000 + min * 60_000
+    }
+
+    fn span(from: i64, to: i64) -> Span {
+        Span {
+            start_ms: from,
+            end_ms: to,
+        }
+    }
+
+    #[test]
+    fn a_running_week_is_compared_with_the_same_hours_of_the_week_before() {
+        // Friday 4 December 2026, 10:00.
+        let now = at_time(2026, 12, 4, 10, 0);
+        let c = Period::containing(PeriodKind::Week, now).compare(now, false);
+        assert!(c.partial && c.like_for_like);
+        assert_eq!(c.current, span(at(2026, 11, 30), now));
+        assert_eq!(
+            c.previous,
+            span(at(2026, 11, 23), at_time(2026, 11, 27, 10, 0))
+        );
+        assert_eq!(c.current.len_ms(), c.previous.len_ms());
+        assert_eq!(
+            c.previous.label(),
+            "Mon 23 Nov 2026 00:00 – Fri 27 Nov 2026 10:00 UTC"
+        );
+        // Across a year and into ISO week 53: Tuesday 5 January 2027 is in
+        // 2027-W01, whose previous week is 2026-W53 (28 December on).
+        let now = at_time(2027, 1, 5, 9, 30);
+        let week = Period::containing(PeriodKind::Week, now);
+        assert_eq!(week.label(), "2027-W01");
+        let c = week.compare(now, false);
+        assert_eq!(week.previous().label(), "2026-W53");
+        assert_eq!(c.current, span(at(2027, 1, 4), now));
+        assert_eq!(
+            c.previous,
+            span(at(2026, 12, 28), at_time(2026, 12, 29, 9, 30))
+        );
+    }
+
+    #[test]
+    fn a_running_month_or_day_is_compared_with_the_same_part_before() {
+        let now = at_time(2026, 3, 10, 10, 0);
+        let c = Period::containing(PeriodKind::Month, now).compare(now, false);
+        assert_eq!(
+            c.previous,
+            span(at(2026, 2, 1), at_time(2026, 2, 10, 10, 0))
+        );
+        // The 31st against a 28-day February: all of it, no more.
+        let now = at_time(2026, 3, 31, 8, 0);
+        let c = Period::containing(PeriodKind::Month, now).compare(now, false);
+        assert_eq!(c.previous, span(at(2026, 2, 1), at(2026, 3, 1)));
+        // Into a leap February: the 29th has its 29th.
+        let now = at_time(2028, 3, 29, 12, 0);
+        let c = Period::containing(PeriodKind::Month, now).compare(now, false);
+        assert_eq!(
+            c.previous,
+            span(at(2028, 2, 1), at_time(2028, 2, 29, 12, 0))
+        );
+        // Across a year: January against December.
+        let now = at_time(2027, 1, 15, 18, 45);
+        let c = Period::containing(PeriodKind::Month, now).compare(now, false);
+        assert_eq!(c.current, span(at(2027, 1, 1), now));
+        assert_eq!(
+            c.previous,
+            span(at(2026, 12, 1), at_time(2026, 12, 15, 18, 45))
+        );
+        // New Year's Day against New Year's Eve, the same hours.
+        let now = at_time(2027, 1, 1, 9, 0);
+        let c = Period::containing(PeriodKind::Day, now).compare(now, false);
+        assert_eq!(c.current, span(at(2027, 1, 1), now));
+        assert_eq!(
+            c.previous,
+            span(at(2026, 12, 31), at_time(2026, 12, 31, 9, 0))
+        );
+    }
+
+    #[test]
+    fn full_periods_on_demand_and_finished_periods_whole() {
+        let now = at_time(2026, 12, 4, 10, 0);
+        let week = Period::containing(PeriodKind::Week, now);
+        let c = week.compare(now, true);
+        assert!(c.partial && !c.like_for_like);
+        assert_eq!(c.current, span(at(2026, 11, 30), now));
+        assert_eq!(c.previous, week.previous().span());
+        let last = week.previous();
+        let c = last.compare(now, false);
+        assert!(!c.partial && !c.like_for_like);
+        assert_eq!(
+            (c.current, c.previous),
+            (last.span(), last.previous().span())
+        );
+        // The very first instant of a period: nothing elapsed on either side.
+        let c = week.compare(week.start_ms, false);
+        assert_eq!(c.current.len_ms(), 0);
+        assert_eq!(c.previous.len_ms(), 0);
+    }
+
+    #[test]
+    fn targets_of_counts_and_totals_are_prorated_and_rates_are_not() {
+        let week = 7 * DAY_MS;
+        let part = 4 * DAY_MS + 10 * 3_600_000;
+        // 1,000 offers a week, 4 days 10 hours in: 631.
+        assert_eq!(prorated_target(Kpi::OffersShown, 1_000, part, week), 631);
+        assert_eq!(
+            prorated_target(Kpi::PaidTotal, 700_000, DAY_MS, week),
+            100_000
+        );
+        assert_eq!(prorated_target(Kpi::Conversion, 1_250, part, week), 1_250);
+        assert_eq!(
+            prorated_target(Kpi::PaidAverage, 30_000, part, week),
+            30_000
+        );
+        assert_eq!(prorated_target(Kpi::MedianDaysToPay, 45, part, week), 45);
+        assert_eq!(prorated_target(Kpi::OffersShown, 1_000, week, week), 1_000);
+        assert_eq!(prorated_target(Kpi::OffersShown, 1_000, 0, week), 0);
+    }
 
     fn at(y: i32, m: u32, d: u32) -> i64 {
         Date::new(y, m, d).unwrap().start_unix_ms()

@@ -22,6 +22,7 @@ pub mod session;
 pub mod state;
 pub mod telemetry;
 pub mod webhook;
+pub mod zone;
 
 /// What the adapters' trait methods return (object-safe async).
 pub use futures_util::future::BoxFuture;

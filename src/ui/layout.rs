@@ -5,6 +5,9 @@ use leptos::prelude::*;
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
+    let here = crate::ui::return_to::here();
+    let sign_in = move || crate::ui::return_to::with_next("/login", &here.get());
+    let sign_up = move || crate::ui::return_to::with_next("/signup", &here.get());
     view! {
         <header class="site-header">
             <div class="bar">
@@ -35,8 +38,8 @@ pub fn Header() -> impl IntoView {
                                     }
                                     None => {
                                         view! {
-                                            <li><a href="/login">"Sign in"</a></li>
-                                            <li><a class="button small" href="/signup">"Create account"</a></li>
+                                            <li><a href=sign_in>"Sign in"</a></li>
+                                            <li><a class="button small" href=sign_up>"Create account"</a></li>
                                         }
                                             .into_any()
                                     }

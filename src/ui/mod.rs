@@ -1,5 +1,7 @@
 //! Shared components: layout, forms, error pages.
 
+use leptos::prelude::*;
+
 pub mod breadcrumbs;
 pub mod chart;
 pub mod data;
@@ -8,6 +10,8 @@ pub mod form;
 pub mod layout;
 pub mod question;
 pub mod radios;
+pub mod return_to;
+pub mod zone;
 
 /// Percent-encodes a query-string value.
 pub fn url_encode(value: &str) -> String {
@@ -23,11 +27,11 @@ pub fn url_encode(value: &str) -> String {
     out
 }
 
-/// "2026-03-02 14:05 UTC"
-pub fn format_when(ms: i64) -> String {
-    let d = crate::domain::dates::Date::from_unix_ms(ms);
-    let minutes = ms.rem_euclid(crate::domain::dates::DAY_MS) / 60_000;
-    format!("{d} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+/// An instant as the server wrote it for the visitor, machine-readable
+/// too.
+#[component]
+pub fn When(m: crate::domain::dates::Moment) -> impl IntoView {
+    view! { <time datetime=crate::domain::dates::utc_iso_minute(m.ms)>{m.text}</time> }
 }
 
 #[cfg(test)]

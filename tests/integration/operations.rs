@@ -320,12 +320,82 @@ both_backends!(
             .status(),
             422
         );
+        // Sunday 23:00: the week so far holds all of its trade-ins, and the
+        // week before is counted up to its own Sunday 23:00.
+        let into_week = 6 * DAY_MS + 14 * 3_600_000;
+        app.clock.advance_ms(into_week);
         let d: Value = app
             .call(&ops, "ops_dashboard", &[("period", "week")])
             .await
             .json()
             .await
             .unwrap();
+        let cmp = &d["comparison"];
+        assert_eq!(
+            (cmp["partial"].as_bool(), cmp["like_for_like"].as_bool()),
+            (Some(true), Some(true))
+        );
+        let now_ms = app.clock.now_ms();
+        assert_eq!(
+            (
+                cmp["current"]["start_ms"].as_i64(),
+                cmp["current"]["end_ms"].as_i64()
+            ),
+            (Some(w0), Some(now_ms))
+        );
+        assert_eq!(
+            (
+                cmp["previous"]["start_ms"].as_i64(),
+                cmp["previous"]["end_ms"].as_i64()
+            ),
+            (Some(prev0), Some(prev0 + (now_ms - w0)))
+        );
+        let whole: Value = app
+            .call(&ops, "ops_dashboard", &[("period", "week"), ("full", "1")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(whole["comparison"]["previous"]["end_ms"].as_i64(), Some(w0));
+        assert_eq!(whole["comparison"]["like_for_like"].as_bool(), Some(false));
+        // A count's target is prorated to the 167 of 168 hours gone.
+        let res = app
+            .call(
+                &ops,
+                "kpi_target",
+                &[
+                    ("kpi", "offers_shown"),
+                    ("period", "week"),
+                    ("target", "1680"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let prorated: Value = app
+            .call(&ops, "ops_dashboard", &[("period", "week")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let shown = prorated["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["code"] == "offers_shown")
+            .unwrap();
+        assert_eq!(shown["target_shown"], "1,670 (1,680 for the whole week)");
+        assert_eq!(
+            shown["target_input"], "1680",
+            "the form keeps the week's target"
+        );
+        assert!(
+            prorated["prorated"]
+                .as_str()
+                .unwrap()
+                .contains("99% of the week"),
+            "{}",
+            prorated["prorated"]
+        );
         let conv = d["kpis"]
             .as_array()
             .unwrap()
@@ -393,7 +463,7 @@ both_backends!(
 
         // Two weeks on, both weeks are read from the daily rollup: the same
         // answers, segment by segment, and days counted exactly once.
-        app.clock.advance_ms(15 * DAY_MS);
+        app.clock.advance_ms(15 * DAY_MS - into_week);
         tradein::features::kpis::service::refresh_rollup_until(&app.state.db, app.clock.now_ms())
             .await
             .unwrap();

@@ -551,7 +551,7 @@ both_backends!(sla_clocks_mark_overdue_inspections, |backend| async move {
     assert_eq!(row["due"]["label"], "Inspect by");
     assert_eq!(row["due"]["overdue"], false);
     // Received on a Monday (the test clock's start): due Wednesday.
-    let due = row["due"]["at_ms"].as_i64().unwrap();
+    let due = row["due"]["at"]["ms"].as_i64().unwrap();
     assert_eq!(
         tradein::domain::dates::Date::from_unix_ms(due).to_string(),
         "2026-03-04"

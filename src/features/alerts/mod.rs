@@ -42,8 +42,8 @@ pub struct AlertsPage {
 pub async fn load_alerts() -> Result<AlertsPage, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
-    use crate::ui::format_when;
     let g = guard(Access::Role(Role::Ops)).await?;
+    let zone = g.zone();
     let pool = g.state.db.pool();
     let alerts = crate::features::alerts::service::inbox(pool, 200)
         .await
@@ -54,8 +54,8 @@ pub async fn load_alerts() -> Result<AlertsPage, AppError> {
             title: a.title,
             detail: a.detail,
             state: a.state,
-            first_seen: format_when(a.first_seen_at),
-            last_seen: format_when(a.last_seen_at),
+            first_seen: zone.when(a.first_seen_at),
+            last_seen: zone.when(a.last_seen_at),
             changed_by: a.changed_by,
         })
         .collect();

@@ -39,6 +39,7 @@ pub async fn search_audit_log(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
+    let zone = g.zone();
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).unwrap_or_default();
     let (reference, email, seller) = (
         clean(form.reference).to_uppercase(),
@@ -60,7 +61,7 @@ pub async fn search_audit_log(
         .or_internal(&g)?
         .into_iter()
         .map(|r| AuditLine {
-            at: crate::ui::format_when(r.at),
+            at: zone.when(r.at),
             actor: r.actor,
             action: r.action,
             trade_in: r.trade_in.unwrap_or_default(),

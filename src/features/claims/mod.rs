@@ -123,13 +123,14 @@ pub async fn load_claim(id: ClaimId) -> Result<ClaimView, AppError> {
     use crate::domain::claims::{ClaimKind, Outcome};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
+    let zone = g.zone();
     let user = g.user()?;
     let c = crate::features::claims::service::visible(&g.state, user, id).await?;
     let messages = crate::features::claims::service::messages(g.state.db.pool(), id)
         .await
         .or_internal(&g)?
         .into_iter()
-        .map(|(who, role, body, at)| (who, role, body, crate::ui::format_when(at)))
+        .map(|(who, role, body, at)| (who, role, body, zone.when(at)))
         .collect();
     let ts = crate::domain::tradein::State::parse(&c.trade_in_state);
     let is_ops = user.role == Role::Ops;
@@ -231,6 +232,7 @@ pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
     use crate::domain::claims::{ClaimKind, Outcome};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
+    let zone = g.zone();
     Ok(
         crate::features::claims::service::queue(g.state.db.pool(), 200)
             .await
@@ -248,7 +250,7 @@ pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
                 customer_email: c.customer_email,
                 seller: c.seller,
                 state: c.state,
-                opened: crate::ui::format_when(c.created_at),
+                opened: zone.when(c.created_at),
             })
             .collect(),
     )

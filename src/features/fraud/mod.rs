@@ -103,6 +103,7 @@ pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
+    let zone = g.zone();
     Ok(
         crate::features::fraud::service::blocklist(g.state.db.pool(), 500)
             .await
@@ -111,7 +112,7 @@ pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
             .map(|(imei, reason, at)| BlockedImei {
                 imei,
                 reason,
-                added: crate::ui::format_when(at),
+                added: zone.when(at),
             })
             .collect(),
     )

@@ -43,6 +43,12 @@ pub struct OpsDashboard {
     pub period_kind: String,
     pub period: String,
     pub previous: String,
+    /// What the two columns count: the period so far and the same part of
+    /// the one before, unless whole periods were asked for or the period
+    /// has ended (`Period::compare`).
+    pub comparison: crate::domain::kpi::Comparison,
+    /// How targets were prorated for a period still running, if they were.
+    pub prorated: Option<String>,
     pub next: Option<String>,
     pub kpis: Vec<KpiRow>,
     /// The KPI explained and charted below the table.
@@ -76,6 +82,8 @@ pub struct OpsDashboardQuery {
     pub brand: Option<String>,
     pub seller: Option<String>,
     pub kpi: Option<String>,
+    /// "1": compare with the whole previous period, not its same part.
+    pub full: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "ops_dashboard")]
@@ -86,21 +94,7 @@ pub async fn load_ops_dashboard(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    // An empty `seller=` is no filter, as it was when serde_qs read the
-    // argument itself.
-    let seller = match query.seller.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(AppError::posted_id::<i64>(s, "a refurbisher")?),
-    };
-    let r = crate::features::kpis::service::request(
-        g.now_ms(),
-        query.period.as_deref(),
-        query.at.as_deref(),
-        query.category.as_deref(),
-        query.brand.as_deref(),
-        seller,
-        query.kpi.as_deref(),
-    )?;
+    let r = crate::features::kpis::service::request(g.now_ms(), &query)?;
     crate::features::kpis::service::dashboard(&g.state, &r).await
 }
 

@@ -3,7 +3,9 @@
 //! breakdown. Also the CSV exports of the same tables.
 
 use crate::domain::ids::{SellerId, UserId};
-use crate::domain::kpi::{against_target, decompose, Counts, Kpi, Period, PeriodKind};
+use crate::domain::kpi::{
+    against_target, decompose, prorated_target, Comparison, Counts, Kpi, Period, PeriodKind,
+};
 use crate::error::AppError;
 use crate::features::kpis::*;
 use crate::platform::csv::{attachment as csv_attachment, CsvFile};
@@ -24,18 +26,26 @@ pub struct Request {
     pub period: Period,
     pub filter: Filter,
     pub focus: Kpi,
+    /// The whole previous period, not the same part of it.
+    pub full: bool,
 }
 
 /// Reads the dashboard's query; a bad value is a field error.
-pub fn request(
-    now: i64,
-    kind: Option<&str>,
-    at: Option<&str>,
-    category: Option<&str>,
-    brand: Option<&str>,
-    seller: Option<i64>,
-    focus: Option<&str>,
-) -> Result<Request, AppError> {
+pub fn request(now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
+    let (kind, at, category, brand, focus) = (
+        q.period.as_deref(),
+        q.at.as_deref(),
+        q.category.as_deref(),
+        q.brand.as_deref(),
+        q.kpi.as_deref(),
+    );
+
+    // An empty `seller=` is no filter, as it was when serde_qs read the
+    // argument itself.
+    let seller = match q.seller.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(AppError::posted_id::<i64>(s, "a refurbisher")?),
+    };
     let kind = match kind.filter(|k| !k.is_empty()) {
         None => PeriodKind::Week,
         Some(k) => PeriodKind::parse(k)
@@ -73,6 +83,7 @@ pub fn request(
             seller_id: seller.filter(|s| *s > 0).map(SellerId),
         },
         focus,
+        full: q.full.as_deref() == Some("1"),
     })
 }
 
@@ -152,13 +163,14 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let c = &mut *conn;
     let prev = r.period.previous();
+    let cmp: Comparison = r.period.compare(now_ms, r.full);
     let k = r.focus;
     // Segment medians only matter when the median is the KPI explained.
     let medians = k == Kpi::MedianDaysToPay;
     let now_parts = crate::features::kpis::repo::ops_kpis::breakdown(
         c,
-        r.period.start_ms,
-        r.period.end_ms,
+        cmp.current.start_ms,
+        cmp.current.end_ms,
         &r.filter,
         medians,
     )
@@ -166,8 +178,8 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     .map_err(db_error)?;
     let before_parts = crate::features::kpis::repo::ops_kpis::breakdown(
         c,
-        prev.start_ms,
-        prev.end_ms,
+        cmp.previous.start_ms,
+        cmp.previous.end_ms,
         &r.filter,
         medians,
     )
@@ -186,7 +198,18 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         .map(|k| {
             let (v, p) = (k.value(cur), k.value(before));
             let delta = v.zip(p).map(|(v, p)| v - p);
-            let target = targets.get(k.code()).copied();
+            let whole = targets.get(k.code()).copied();
+            let target = whole
+                .map(|t| prorated_target(k, t, cmp.current.len_ms(), r.period.span().len_ms()));
+            let target_shown = match (target, whole) {
+                (Some(t), Some(w)) if t != w => Some(format!(
+                    "{} ({} for the whole {})",
+                    k.format(t),
+                    k.format(w),
+                    r.kind.code()
+                )),
+                _ => target.map(|t| k.format(t)),
+            };
             KpiRow {
                 code: k.code().into(),
                 label: k.label().into(),
@@ -197,8 +220,8 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
                 change_good: delta
                     .filter(|d| *d != 0)
                     .map(|d| (d > 0) == k.higher_is_better()),
-                target_shown: target.map(|t| k.format(t)),
-                target_input: target.map(|t| target_input(k, t)).unwrap_or_default(),
+                target_shown,
+                target_input: whole.map(|t| target_input(k, t)).unwrap_or_default(),
                 status: target.zip(v).map(|(t, v)| against_target(k, v, t)),
             }
         })
@@ -272,10 +295,19 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         .await
         .map_err(db_error)?;
     let current = Period::containing(r.kind, now_ms);
+    let prorated = (cmp.partial && !targets.is_empty()).then(|| {
+        let pct = cmp.current.len_ms() * 100 / r.period.span().len_ms().max(1);
+        format!(
+            "Targets of counts and of the total paid are prorated to the {pct}% of the {} that has passed; rates, averages and medians are not.",
+            r.kind.code()
+        )
+    });
     Ok(OpsDashboard {
         period_kind: r.kind.code().into(),
         period: r.period.label(),
         previous: prev.label(),
+        comparison: cmp,
+        prorated,
         next: (r.period.start_ms < current.start_ms).then(|| r.period.next().label()),
         kpis,
         focus: k.code().into(),
@@ -405,12 +437,8 @@ pub fn to_csv(d: &OpsDashboard, table: &str) -> Option<String> {
 #[derive(serde::Deserialize)]
 pub struct ExportQuery {
     table: Option<String>,
-    period: Option<String>,
-    at: Option<String>,
-    category: Option<String>,
-    brand: Option<String>,
-    seller: Option<i64>,
-    kpi: Option<String>,
+    #[serde(flatten)]
+    dashboard: OpsDashboardQuery,
 }
 
 /// `/ops/export.csv?table=kpis|series|breakdown&…`: the dashboard's tables.
@@ -428,15 +456,7 @@ pub async fn export(
     {
         return refused(e);
     }
-    let r = match request(
-        state.clock.now_ms(),
-        q.period.as_deref(),
-        q.at.as_deref(),
-        q.category.as_deref(),
-        q.brand.as_deref(),
-        q.seller,
-        q.kpi.as_deref(),
-    ) {
+    let r = match request(state.clock.now_ms(), &q.dashboard) {
         Ok(r) => r,
         Err(e) => return refused(e),
     };

@@ -10,7 +10,6 @@ pub mod service;
 pub mod uploads;
 pub mod views;
 
-use crate::domain::dates::Date;
 use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 #[cfg(feature = "ssr")]
@@ -23,7 +22,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Due {
     pub label: String,
-    pub at_ms: i64,
+    pub at: crate::domain::dates::Moment,
     pub overdue: bool,
 }
 
@@ -103,6 +102,7 @@ pub async fn load_seller_orders(
     .await
     .or_internal(&g)?;
     let now = g.now_ms();
+    let zone = g.zone();
     Ok(OrdersPage {
         tab: tab.code().into(),
         tabs: counts
@@ -129,7 +129,7 @@ pub async fn load_seller_orders(
                     tracking_number: r.tracking_number,
                     due: due.map(|(label, at)| Due {
                         label: label.into(),
-                        at_ms: at,
+                        at: zone.moment(at),
                         overdue: now > at,
                     }),
                 }
@@ -156,17 +156,13 @@ pub async fn receive_parcel(code: String) -> Result<(), AppError> {
     Ok(())
 }
 
-fn format_day(ms: i64) -> String {
-    Date::from_unix_ms(ms).to_string()
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CounterOfferView {
     pub price: Money,
     pub reasons: Vec<String>,
     pub note: String,
     pub photo_urls: Vec<String>,
-    pub expires_at_ms: i64,
+    pub expires: crate::domain::dates::Moment,
     pub answer: Option<String>,
 }
 
@@ -224,7 +220,7 @@ pub async fn counter_offer_view(
             .iter()
             .map(|id| format!("/photos/{id}"))
             .collect(),
-        expires_at_ms: c.expires_at,
+        expires: g.zone().moment(c.expires_at),
         answer: c.answer,
     }))
 }
@@ -485,6 +481,7 @@ pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
     let rows = crate::features::orders::service::suspended(g.state.db.pool())
         .await
         .or_internal(&g)?;
+    let zone = g.zone();
     Ok(rows
         .into_iter()
         .map(|r| SuspendedItem {
@@ -495,7 +492,7 @@ pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
             reason: crate::domain::sla::SuspendReason::parse(&r.reason)
                 .map(|x| x.label().to_string())
                 .unwrap_or(r.reason),
-            since: crate::domain::dates::Date::from_unix_ms(r.updated_at).to_string(),
+            since: zone.when(r.updated_at),
         })
         .collect())
 }

@@ -128,7 +128,7 @@ pub const MAX_LISTED_ERRORS: usize = crate::domain::price_csv::KEPT_ERRORS;
 /// A price history entry, ready to show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryLine {
-    pub at_ms: i64,
+    pub at: crate::domain::dates::Moment,
     pub old: Option<Money>,
     pub new: Option<Money>,
     pub source: String,
@@ -426,13 +426,14 @@ pub async fn load_listing_detail(
         Vec::new()
     };
     curve.sort_unstable_by(|a, b| b.cmp(a));
+    let zone = g.zone();
     let history =
         crate::features::pricing::service::history(&mut conn, ctx.seller_id, variant_id, grade)
             .await
             .or_internal(&g)?
             .into_iter()
             .map(|h| HistoryLine {
-                at_ms: h.at,
+                at: zone.moment(h.at),
                 old: h.old_price,
                 new: h.new_price,
                 source: h.source,

@@ -103,6 +103,8 @@ pub struct OfferView {
     pub grade: Grade,
     pub offer: OfferKind,
     pub has_imei: bool,
+    /// The day a label issued now must be used by, in the visitor's zone.
+    pub ship_by: crate::domain::dates::Moment,
 }
 
 impl OfferView {
@@ -221,6 +223,9 @@ pub async fn resolve_offer(
             grade,
             offer,
             has_imei: category_enum.has_imei(),
+            ship_by: g.zone().day(
+                g.now_ms() + crate::domain::offer::SHIP_WITHIN_DAYS * crate::domain::dates::DAY_MS,
+            ),
         },
         answers,
     ))
@@ -306,31 +311,6 @@ pub async fn get_offer(
             .await?
             .0,
     )
-}
-
-/// Now, in the browser or on the server, for display only.
-pub fn js_now_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys_now()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn js_sys_now() -> i64 {
-    #[wasm_bindgen::prelude::wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = Date, js_name = now)]
-        fn date_now() -> f64;
-    }
-    date_now() as i64
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -127,7 +127,7 @@ pub struct ApplicationView {
     pub status: crate::domain::seller::SellerStatus,
     pub reason: String,
     pub decided: Option<String>,
-    pub applied_at: i64,
+    pub applied: crate::domain::dates::Moment,
 }
 
 #[server(prefix = "/api", endpoint = "seller_applications")]
@@ -135,6 +135,7 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
+    let zone = g.zone();
     let apps = crate::features::sellers::service::applications(g.state.db.pool(), 100)
         .await
         .or_internal(&g)?;
@@ -153,13 +154,13 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
             decided: a.decided_at.map(|at| {
                 format!(
                     "{} by {}",
-                    crate::ui::format_when(at),
+                    zone.when(at),
                     a.decided_by.unwrap_or_else(|| "—".into())
                 )
             }),
             status: a.status,
             reason: a.status_reason,
-            applied_at: a.created_at,
+            applied: zone.moment(a.created_at),
         })
         .collect())
 }

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 pub struct TimelineEntry {
     pub label: String,
     pub detail: String,
-    pub at_ms: i64,
+    pub at: crate::domain::dates::Moment,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +39,7 @@ pub struct TradeInView {
     pub state: State,
     pub state_label: String,
     pub buyer: String,
-    pub ship_by_ms: i64,
+    pub ship_by: crate::domain::dates::Moment,
     pub now_ms: i64,
     pub carrier: String,
     pub tracking_number: String,
@@ -120,6 +120,7 @@ async fn view_of(
     let ret = crate::features::trade_ins::service::shipment(pool, t.id, Direction::Return)
         .await
         .or_internal(g)?;
+    let zone = g.zone();
     let mut timeline = Vec::new();
     if with_timeline {
         for e in crate::features::trade_ins::service::events(pool, t.id)
@@ -129,7 +130,7 @@ async fn view_of(
             timeline.push(TimelineEntry {
                 label: state_title(e.to_state).to_string(),
                 detail: e.reason,
-                at_ms: e.at,
+                at: zone.moment(e.at),
             });
         }
         for e in crate::features::trade_ins::service::shipment_events(pool, t.id)
@@ -144,10 +145,10 @@ async fn view_of(
             timeline.push(TimelineEntry {
                 label,
                 detail: String::new(),
-                at_ms: e.at,
+                at: zone.moment(e.at),
             });
         }
-        timeline.sort_by_key(|e| e.at_ms);
+        timeline.sort_by_key(|e| e.at.ms);
     }
     let (counter_offer, payout) = if with_timeline {
         (
@@ -181,7 +182,7 @@ async fn view_of(
         state: t.state,
         state_label: crate::domain::tradein::state_label(t.state).to_string(),
         buyer: t.seller_name,
-        ship_by_ms: t.ship_by_at,
+        ship_by: zone.moment(t.ship_by_at),
         now_ms: g.now_ms(),
         carrier: inbound
             .as_ref()

@@ -2,7 +2,7 @@
 //! claims section it offers.
 
 use super::*;
-use crate::domain::dates::{Date, DAY_MS};
+use crate::domain::dates::DAY_MS;
 use crate::domain::ids::TradeInId;
 use crate::domain::tradein::State;
 use crate::error::AppError;
@@ -114,7 +114,7 @@ fn TradeInDetail(
             .map(|e| e.to_string())
     };
     let counter = (t.state == State::CounterOffered).then(|| t.counter_offer.clone()).flatten().map(|c| {
-        let days = (c.expires_at_ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS).max(0);
+        let days = (c.expires.ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS).max(0);
         view! {
             <section class="card counter-offer" aria-labelledby="counter-heading">
                 <h2 id="counter-heading">"A new offer after inspection"</h2>
@@ -126,7 +126,7 @@ fn TradeInDetail(
                         <li><a href=url.clone() rel="external"><img src=url.clone() alt=format!("Inspection photo {}", i + 1) loading="lazy" width="240" height="180"/></a></li>
                     }).collect_view()}
                 </ul>
-                <p class="deadline" role="status">{format!("{days} days left to answer (until {}). Without an answer, your device comes back to you for free.", Date::from_unix_ms(c.expires_at_ms))}</p>
+                <p class="deadline" role="status">{format!("{days} days left to answer (until ")}<crate::ui::When m=c.expires.clone()/>"). Without an answer, your device comes back to you for free."</p>
                 <div class="actions">
                     <ActionForm action=answered attr:class="inline">
                         <input type="hidden" name="id" value=t.id.to_string()/>
@@ -164,15 +164,14 @@ fn TradeInDetail(
         }
     };
     // Whole days left, rounded up: "14 days" on the day of acceptance.
-    let days_left = (t.ship_by_ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS);
+    let days_left = (t.ship_by.ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS);
     let deadline = (t.state == State::LabelIssued).then(|| {
-        let when = Date::from_unix_ms(t.ship_by_ms);
-        let text = if days_left >= 1 {
-            format!("{days_left} days left to ship (by {when})")
+        let when = view! { <crate::ui::When m=t.ship_by.clone()/> };
+        if days_left >= 1 {
+            view! { <p class="deadline" role="status">{format!("{days_left} days left to ship (by ")}{when}")"</p> }.into_any()
         } else {
-            format!("Ship today: the label expires on {when}")
-        };
-        view! { <p class="deadline" role="status">{text}</p> }
+            view! { <p class="deadline" role="status">"Ship today: the label expires on "{when}</p> }.into_any()
+        }
     });
     let label_href = format!("/trade-ins/{}/label.pdf", t.id);
     let id = t.id;
@@ -227,7 +226,7 @@ fn TradeInDetail(
             <ol class="timeline">
                 {t.timeline.into_iter().map(|e| view! {
                     <li>
-                        <span class="when">{crate::ui::format_when(e.at_ms)}</span>
+                        <span class="when"><crate::ui::When m=e.at/></span>
                         <span class="what">{e.label}</span>
                         {(!e.detail.is_empty()).then(|| view! { <span class="muted">{format!(" — {}", e.detail)}</span> })}
                     </li>

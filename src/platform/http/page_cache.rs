@@ -207,7 +207,8 @@ fn is_uuid(s: &str) -> bool {
 }
 
 /// The address a request may be answered from here under, if it may, and
-/// its request id (written into the page it gets).
+/// its request id (written into the page it gets). Pages write dates in
+/// the visitor's time zone, so each zone has its own copy.
 fn key(is_public: fn(&str) -> bool, req: &Request) -> Option<(String, String)> {
     let uri = req.uri();
     let id = req
@@ -219,7 +220,8 @@ fn key(is_public: fn(&str) -> bool, req: &Request) -> Option<(String, String)> {
         && is_public(uri.path())
         && !signed_in(req.headers())
         && is_uuid(id);
-    let key = uri.path_and_query().map(|p| p.as_str().to_string())?;
+    let zone = crate::platform::zone::Zone::of_request(req.headers());
+    let key = format!("{} {}", uri.path_and_query()?.as_str(), zone.name());
     (ok && key.len() <= MAX_KEY).then(|| (key, id.to_string()))
 }
 
@@ -371,7 +373,23 @@ mod tests {
         let offer = "/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=flawless&body=flawless";
         assert_eq!(
             key(public, &req(Method::GET, offer, None, id)),
-            Some((offer.to_string(), id.to_string()))
+            Some((format!("{offer} UTC"), id.to_string()))
+        );
+        assert_eq!(
+            key(
+                public,
+                &req(Method::GET, offer, Some("tz=Europe/Paris"), id)
+            ),
+            Some((format!("{offer} Europe/Paris"), id.to_string())),
+            "a page per time zone"
+        );
+        assert_eq!(
+            key(
+                public,
+                &req(Method::GET, offer, Some("tz=Nowhere/Atall"), id)
+            ),
+            Some((format!("{offer} UTC"), id.to_string())),
+            "an unknown zone is UTC's page"
         );
         assert!(
             key(public, &req(Method::GET, "/", Some("theme=dark"), id)).is_some(),

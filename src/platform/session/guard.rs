@@ -37,6 +37,11 @@ impl Guarded {
         self.state.clock.now_ms()
     }
 
+    /// The visitor's time zone, for the dates this answer writes out.
+    pub fn zone(&self) -> crate::platform::zone::Zone {
+        crate::platform::zone::Zone::of_request(&self.parts.headers)
+    }
+
     /// The client's address: the peer's, or behind a trusted load balancer
     /// the one it forwarded (`platform::http::client`). Rate limits count
     /// per this address.

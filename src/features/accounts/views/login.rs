@@ -12,14 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let field =
         move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
-    let signup_href = move || {
-        let n = next();
-        if n.is_empty() {
-            "/signup".to_string()
-        } else {
-            format!("/signup?next={}", crate::ui::url_encode(&n))
-        }
-    };
+    let signup_href = move || crate::ui::return_to::with_next("/signup", &next());
     view! {
         <Title text="Sign in"/>
         <section class="card narrow">

@@ -32,7 +32,7 @@ pub fn SignupPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next/>
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>"Create account"</button>
             </ActionForm>
-            <p class="muted">"Already have an account? " <a href="/login">"Sign in"</a></p>
+            <p class="muted">"Already have an account? " <a href=move || crate::ui::return_to::with_next("/login", &next())>"Sign in"</a></p>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 //! history and a breakdown, each exportable as CSV.
 
 use super::super::*;
+use crate::domain::kpi::Span;
 use crate::ui::chart::BarChart;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,6 +66,7 @@ fn Filters(d: OpsDashboard) -> impl IntoView {
                 </select>
             </label>
             <input type="hidden" name="kpi" value=d.focus.clone()/>
+            {(!d.comparison.like_for_like && d.comparison.partial).then(|| view! { <input type="hidden" name="full" value="1"/> })}
             <button type="submit" class="button">"Show"</button>
         </form>
     }
@@ -89,6 +91,65 @@ fn Drivers(title: &'static str, rows: Vec<Driver>) -> impl IntoView {
     }
 }
 
+/// A column's heading: "2026-W49 so far", "2026-W48, same part".
+fn column(label: &str, cut: bool, suffix: &str) -> String {
+    if cut {
+        format!("{label}{suffix}")
+    } else {
+        label.to_string()
+    }
+}
+
+/// One span as the heading shows it, machine-readable too.
+#[component]
+fn SpanText(span: Span) -> impl IntoView {
+    use crate::domain::dates::{utc_iso_minute, utc_minute_label};
+    view! {
+        <time datetime=utc_iso_minute(span.start_ms)>{utc_minute_label(span.start_ms)}</time>
+        " – "
+        <time datetime=utc_iso_minute(span.end_ms)>{utc_minute_label(span.end_ms)}</time>
+        " UTC"
+    }
+}
+
+/// The heading names both spans the columns count, and whether the
+/// previous one is cut to match; a link switches to whole periods and
+/// back while the period is running.
+#[component]
+fn ComparedSpans(d: OpsDashboard, pairs: Vec<(String, String)>) -> impl IntoView {
+    let c = d.comparison;
+    let against = if c.like_for_like {
+        "against the same part of"
+    } else if c.partial {
+        "against the whole of"
+    } else {
+        "against"
+    };
+    let so_far = if c.partial { " so far" } else { "" };
+    let toggle = c.partial.then(|| {
+        if c.like_for_like {
+            view! { <a href=href(&pairs, &[("full", "1")])>"Compare with the whole previous period"</a> }.into_any()
+        } else {
+            view! { <a href=href(&pairs, &[("full", "")])>"Compare like for like"</a> }.into_any()
+        }
+    });
+    view! {
+        <h2 id="kpi-spans">
+            {format!("KPIs for {}{so_far}, ", d.period)}
+            <SpanText span=c.current/>
+            {format!(", {against} {}, ", d.previous)}
+            <SpanText span=c.previous/>
+        </h2>
+        {(toggle.is_some() || d.prorated.is_some()).then(|| view! {
+            <p class="muted">
+                {d.prorated.clone()}
+                " "
+                {toggle}
+            </p>
+        })}
+    }
+}
+
 #[component]
 pub fn OpsDashboardPage() -> impl IntoView {
     let query = use_query_map();
@@ -103,6 +164,7 @@ pub fn OpsDashboardPage() -> impl IntoView {
                 // A link with a mangled refurbisher shows everyone's figures.
                 seller: q.get("seller").filter(|s| s.parse::<i64>().is_ok()),
                 kpi: q.get("kpi"),
+                full: q.get("full"),
             }
         },
         load_ops_dashboard,
@@ -116,7 +178,7 @@ pub fn OpsDashboardPage() -> impl IntoView {
                     Ok(d) => {
                         let pairs: Vec<(String, String)> = {
                             let q = query.read_untracked();
-                            ["period", "at", "category", "brand", "seller", "kpi"].into_iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
+                            ["period", "at", "category", "brand", "seller", "kpi", "full"].into_iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
                         };
                         let prev = href(&pairs, &[("period", &d.period_kind), ("at", &d.previous)]);
                         let next = d.next.clone().map(|n| href(&pairs, &[("period", &d.period_kind), ("at", &n)]));
@@ -135,7 +197,7 @@ pub fn OpsDashboardPage() -> impl IntoView {
                                     <a class="button" href="/ops/audit">"Audit log"</a>
                                 </nav>
                                 <Filters d=d.clone()/>
-                                <h2>{format!("KPIs for {} (previous: {})", d.period, d.previous)}</h2>
+                                <ComparedSpans d=d.clone() pairs=pairs.clone()/>
                                 <p class="pager">
                                     <a href=prev rel="prev">{format!("← {}", d.previous)}</a>
                                     {next.map(|n| view! { <a href=n rel="next">"Next period →"</a> })}
@@ -144,7 +206,7 @@ pub fn OpsDashboardPage() -> impl IntoView {
                                 <div class="grid-scroll">
                                 <table class="table kpi-table">
                                     <thead><tr>
-                                        <th scope="col">"KPI"</th><th scope="col">{d.period.clone()}</th><th scope="col">{d.previous.clone()}</th>
+                                        <th scope="col">"KPI"</th><th scope="col">{column(&d.period, d.comparison.partial, " so far")}</th><th scope="col">{column(&d.previous, d.comparison.like_for_like, ", same part")}</th>
                                         <th scope="col">"Change"</th><th scope="col">"Target"</th><th scope="col">{format!("Set target per {}", d.period_kind)}</th>
                                     </tr></thead>
                                     <tbody>

@@ -94,7 +94,7 @@ fn OrdersTable(page: OrdersPage) -> impl IntoView {
                                     <td>{r.price.to_string()}</td>
                                     <td>{r.state_label.clone()}</td>
                                     <td>{r.due.map(|d| view! {
-                                        <span class:overdue-label=d.overdue>{format!("{} {}", d.label, format_day(d.at_ms))}{d.overdue.then_some(" (overdue)")}</span>
+                                        <span class:overdue-label=d.overdue>{format!("{} ", d.label)}<crate::ui::When m=d.at/>{d.overdue.then_some(" (overdue)")}</span>
                                     })}</td>
                                 </tr>
                             }

@@ -64,9 +64,9 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
     let points: Vec<(i64, Option<i64>)> = d
         .history
         .iter()
-        .map(|h| (h.at_ms, h.new.map(Money::minor)))
+        .map(|h| (h.at.ms, h.new.map(Money::minor)))
         .collect();
-    let until = d.history.last().map(|h| h.at_ms + 1).unwrap_or(1);
+    let until = d.history.last().map(|h| h.at.ms + 1).unwrap_or(1);
     let until = until.max(points.first().map(|p| p.0 + 86_400_000).unwrap_or(1));
     view! {
         <section class="listing-detail">
@@ -131,7 +131,7 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
                         let show = |p: Option<Money>| p.map(|p| p.to_string()).unwrap_or_else(|| "—".into());
                         view! {
                             <tr>
-                                <td>{crate::ui::format_when(h.at_ms)}</td>
+                                <td><crate::ui::When m=h.at.clone()/></td>
                                 <td>{show(h.old)}</td>
                                 <td>{show(h.new)}</td>
                                 <td>{source_label(&h.source)}</td>

@@ -1,7 +1,6 @@
 //! The best offer for the device as described, and what happens next.
 
 use super::super::*;
-use crate::domain::dates::{Date, DAY_MS};
 
 use crate::domain::offer::SHIP_WITHIN_DAYS;
 use crate::error::AppError;
@@ -59,7 +58,6 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
     let device = format!("{} ({})", offer.model.full_name(), offer.variant_label);
     let accept = format!("{}/accept", offer.model.path());
     let edit = offer.model.path();
-    let ship_by = Date::from_unix_ms(js_now_ms() + SHIP_WITHIN_DAYS * DAY_MS);
     let headline = match &offer.offer {
         OfferKind::Buy { price, seller_name, competing_offers } => view! {
             <p class="offer-amount" data-testid="offer-amount">{price.to_string()}</p>
@@ -100,7 +98,7 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
             <h2 id="next-heading">"What happens next"</h2>
             <ol class="steps">
                 <li>"Confirm your details: where to send the label, and where to pay you."</li>
-                <li>{format!("Print the free prepaid label and ship your device within {SHIP_WITHIN_DAYS} days (by {ship_by} if you accept today).")}</li>
+                <li>{format!("Print the free prepaid label and ship your device within {SHIP_WITHIN_DAYS} days (by ")}<crate::ui::When m=offer.ship_by.clone()/>" if you accept today)."</li>
                 <li>"The refurbisher checks it within 2 business days of receiving it. If it differs from your answers, you get a new offer with photos, and can refuse it for a free return."</li>
                 <li>"You are paid by bank transfer within 1 business day of validation."</li>
             </ol>

@@ -54,7 +54,7 @@ pub fn OpsSellersPage() -> impl IntoView {
                                             <p>{format!("VAT {}", a.vat_number)}</p>
                                             <p>{a.address.join(", ")}</p>
                                             <p>{a.contact.clone()}</p>
-                                            <p class="muted">{format!("Applied {}", crate::ui::format_when(a.applied_at))}</p>
+                                            <p class="muted">"Applied " <crate::ui::When m=a.applied.clone()/></p>
                                             <Decide app=a on_done=refresh/>
                                         </li>
                                     }).collect_view()}

@@ -1,0 +1,160 @@
+//! The visitor's time zone, for the dates and deadlines the server writes
+//! into pages: the browser names its zone in a cookie on its first visit
+//! (`ui::zone`), and until then, or for a name the time zone database does
+//! not know, dates are in UTC. Every date says which zone it is in. The
+//! rules are jiff's copy of the IANA database, bundled, so a server without
+//! tzdata knows every zone too.
+
+use http::HeaderMap;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+/// The cookie the browser sets (not `HttpOnly`: the page writes it).
+pub use crate::domain::dates::ZONE_COOKIE as COOKIE;
+
+#[derive(Clone, Debug)]
+pub struct Zone {
+    name: String,
+    tz: TimeZone,
+}
+
+impl Zone {
+    pub fn utc() -> Zone {
+        Zone {
+            name: "UTC".into(),
+            tz: TimeZone::UTC,
+        }
+    }
+
+    /// A zone by its IANA name ("Europe/Paris"); None when unknown.
+    pub fn named(name: &str) -> Option<Zone> {
+        if !crate::domain::dates::is_zone_name(name) {
+            return None;
+        }
+        let tz = TimeZone::get(name).ok()?;
+        Some(Zone {
+            name: name.to_string(),
+            tz,
+        })
+    }
+
+    /// The zone the request's cookie names, or UTC.
+    pub fn of_request(headers: &HeaderMap) -> Zone {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(cookie::Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == COOKIE)
+            .and_then(|c| Zone::named(c.value()))
+            .unwrap_or_else(Zone::utc)
+    }
+
+    /// The IANA name ("Europe/Paris", "UTC").
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// How a date names its zone: "Paris time", "New York time", "UTC".
+    pub fn says(&self) -> String {
+        match self.name.as_str() {
+            "UTC" | "Etc/UTC" | "Etc/GMT" | "GMT" | "Etc/Universal" | "Universal" | "Zulu" => {
+                "UTC".into()
+            }
+            name => match name.rsplit_once('/') {
+                Some((_, city)) => format!("{} time", city.replace('_', " ")),
+                None => name.to_string(),
+            },
+        }
+    }
+
+    /// The instant with its text, for a page (`Moment`).
+    pub fn moment(&self, ms: i64) -> crate::domain::dates::Moment {
+        crate::domain::dates::Moment {
+            ms,
+            text: self.when(ms),
+        }
+    }
+
+    /// The day of an instant, for a deadline given as a day: "Fri 11 Dec
+    /// 2026 (Paris time)".
+    pub fn day(&self, ms: i64) -> crate::domain::dates::Moment {
+        let text = match Timestamp::from_millisecond(ms) {
+            Ok(t) => format!(
+                "{} ({})",
+                t.to_zoned(self.tz.clone()).strftime("%a %-d %b %Y"),
+                self.says()
+            ),
+            Err(_) => String::new(),
+        };
+        crate::domain::dates::Moment { ms, text }
+    }
+
+    /// "Fri 11 Dec 2026, 20:44 Paris time": an instant to the minute.
+    pub fn when(&self, ms: i64) -> String {
+        match Timestamp::from_millisecond(ms) {
+            Ok(t) => format!(
+                "{} {}",
+                t.to_zoned(self.tz.clone()).strftime("%a %-d %b %Y, %H:%M"),
+                self.says()
+            ),
+            Err(_) => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cookie(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::COOKIE,
+            format!("other=1; {COOKIE}={value}").parse().unwrap(),
+        );
+        h
+    }
+
+    // Friday 4 December 2026, 10:00 UTC.
+    const AT: i64 = 1_796_378_400_000;
+
+    #[test]
+    fn dates_are_in_the_visitors_zone_and_say_so() {
+        assert_eq!(Zone::utc().when(AT), "Fri 4 Dec 2026, 10:00 UTC");
+        assert_eq!(Zone::utc().day(AT).text, "Fri 4 Dec 2026 (UTC)");
+        let paris = Zone::of_request(&cookie("Europe/Paris"));
+        assert_eq!(paris.when(AT), "Fri 4 Dec 2026, 11:00 Paris time");
+        // Summer time.
+        assert_eq!(
+            paris.when(AT - 160 * 86_400_000),
+            "Sat 27 Jun 2026, 12:00 Paris time"
+        );
+        // 04:00 UTC on Friday is still Thursday evening in New York.
+        let ny = Zone::of_request(&cookie("America/New_York"));
+        assert_eq!(
+            ny.when(AT - 6 * 3_600_000),
+            "Thu 3 Dec 2026, 23:00 New York time"
+        );
+        assert_eq!(
+            Zone::of_request(&cookie("Asia/Kolkata")).when(AT),
+            "Fri 4 Dec 2026, 15:30 Kolkata time"
+        );
+    }
+
+    #[test]
+    fn without_a_known_zone_it_is_utc() {
+        assert_eq!(Zone::of_request(&HeaderMap::new()).says(), "UTC");
+        for bad in [
+            "Mars/Olympus",
+            "",
+            "../../etc/passwd",
+            "Europe/Paris%0A",
+            &"A".repeat(200),
+        ] {
+            assert_eq!(Zone::of_request(&cookie(bad)).says(), "UTC", "{bad:?}");
+        }
+        assert_eq!(Zone::named("Etc/UTC").unwrap().says(), "UTC");
+    }
+}
