@@ -40,12 +40,7 @@ impl Zone {
 
     /// The zone the request's cookie names, or UTC.
     pub fn of_request(headers: &HeaderMap) -> Zone {
-        headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(cookie::Cookie::split_parse)
-            .filter_map(Result::ok)
+        crate::platform::http::request_cookies(headers)
             .find(|c| c.name() == COOKIE)
             .and_then(|c| Zone::named(c.value()))
             .unwrap_or_else(Zone::utc)

@@ -10,6 +10,17 @@ pub mod page_cache;
 pub mod security;
 pub mod whole_pages;
 
+/// The cookies a request carries, read as RFC 6265 says (the `cookie`
+/// crate); malformed ones are skipped.
+pub fn request_cookies(headers: &http::HeaderMap) -> impl Iterator<Item = cookie::Cookie<'_>> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+}
+
 /// An error as a plain-text answer with its status (for file routes).
 pub fn refused(e: crate::error::AppError) -> axum::response::Response {
     use axum::http::StatusCode;

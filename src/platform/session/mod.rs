@@ -138,12 +138,7 @@ fn with_attributes(
 
 pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
     let name = cookie_name(secure);
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
+    crate::platform::http::request_cookies(headers)
         .find(|c| c.name() == name && !c.value().is_empty() && c.value().len() <= 64)
         .map(|c| c.value().to_string())
 }
