@@ -33,6 +33,30 @@ pub enum Rule {
 
 crate::domain::codes::codes!(Rule);
 
+/// Where an alert stands with operations: new, seen (someone is on it),
+/// or over. Only one alert per rule and subject is not resolved.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+// On the wire as in the database.
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    Open,
+    Acknowledged,
+    Resolved,
+}
+
+crate::domain::codes::codes!(AlertState);
+
 impl Rule {
     pub const ALL: [Rule; 6] = [
         Rule::CounterOfferRate,

@@ -24,6 +24,37 @@ pub enum ClaimKind {
 
 crate::domain::codes::codes!(ClaimKind);
 
+/// Whether operations still have a claim to decide.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+// On the wire as in the database.
+#[serde(rename_all = "snake_case")]
+pub enum ClaimState {
+    Open,
+    Resolved,
+}
+
+crate::domain::codes::codes!(ClaimState);
+
+impl ClaimState {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClaimState::Open => "Open",
+            ClaimState::Resolved => "Resolved",
+        }
+    }
+}
+
 impl ClaimKind {
     pub const ALL: [ClaimKind; 3] = [
         ClaimKind::ParcelLost,

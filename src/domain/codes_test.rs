@@ -250,3 +250,30 @@ fn kpi_target_status_codes() {
         assert_eq!(value.code(), code);
     }
 }
+
+#[test]
+fn state_codes_of_alerts_claims_and_payouts() {
+    for (value, code) in [
+        (alerts::AlertState::Open, "open"),
+        (alerts::AlertState::Acknowledged, "acknowledged"),
+        (alerts::AlertState::Resolved, "resolved"),
+    ] {
+        assert_eq!(value.code(), code);
+        assert_eq!(alerts::AlertState::parse(code), Some(value));
+    }
+    for (value, code) in [
+        (claims::ClaimState::Open, "open"),
+        (claims::ClaimState::Resolved, "resolved"),
+    ] {
+        assert_eq!(value.code(), code);
+        assert_eq!(claims::ClaimState::parse(code), Some(value));
+    }
+    for (value, code) in [
+        (payout::PayoutState::Pending, "pending"),
+        (payout::PayoutState::Sent, "sent"),
+        (payout::PayoutState::Settled, "settled"),
+    ] {
+        assert_eq!(value.code(), code);
+        assert_eq!(payout::PayoutState::parse(code), Some(value));
+    }
+}

@@ -20,6 +20,7 @@ pub mod listing_price;
 pub mod mail;
 pub mod money;
 pub mod offer;
+pub mod payout;
 pub mod price_csv;
 pub mod price_import;
 pub mod quality;

@@ -18,7 +18,7 @@ pub struct AlertView {
     pub id: AlertId,
     pub title: String,
     pub detail: String,
-    pub state: String,
+    pub state: crate::domain::alerts::AlertState,
     pub first_seen: String,
     pub last_seen: String,
     pub changed_by: Option<String>,

@@ -1,8 +1,8 @@
 //! Alert rules' thresholds, the alert inbox, and the facts the rules read.
 
-use crate::domain::alerts::Rule;
+use crate::domain::alerts::{AlertState, Rule};
 use crate::domain::ids::AlertId;
-use crate::platform::db::DbResult;
+use crate::platform::db::{decode_code, DbResult};
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 /// Every rule with its threshold and switch (defaults where never set).
@@ -82,7 +82,7 @@ pub struct AlertRow {
     pub subject: String,
     pub title: String,
     pub detail: String,
-    pub state: String,
+    pub state: AlertState,
     pub first_seen_at: i64,
     pub last_seen_at: i64,
     pub changed_by: Option<String>,
@@ -109,7 +109,7 @@ pub async fn inbox<'c>(
                 subject: r.try_get("subject")?,
                 title: r.try_get("title")?,
                 detail: r.try_get("detail")?,
-                state: r.try_get("state")?,
+                state: decode_code(r.try_get::<String, _>("state")?.as_str())?,
                 first_seen_at: r.try_get("first_seen_at")?,
                 last_seen_at: r.try_get("last_seen_at")?,
                 changed_by: r.try_get("display_name")?,
@@ -123,16 +123,16 @@ pub async fn inbox<'c>(
 pub async fn change<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: AlertId,
-    to: &str,
+    to: AlertState,
     by: crate::domain::ids::UserId,
     now: i64,
 ) -> DbResult<bool> {
     let from = match to {
-        "acknowledged" => "('open')",
-        _ => "('open', 'acknowledged')",
+        AlertState::Acknowledged => "('open')",
+        AlertState::Open | AlertState::Resolved => "('open', 'acknowledged')",
     };
     let done = sqlx::query(&format!("UPDATE alerts SET state = $1, changed_by = $2, changed_at = $3 WHERE id = $4 AND state IN {from}"))
-        .bind(to)
+        .bind(to.code())
         .bind(by)
         .bind(now)
         .bind(id)

@@ -295,9 +295,11 @@ pub async fn change(
     id: AlertId,
     to: &str,
 ) -> Result<(), AppError> {
-    if !matches!(to, "acknowledged" | "resolved") {
-        return Err(AppError::invalid("state", "Acknowledge or resolve."));
-    }
+    use crate::domain::alerts::AlertState;
+    let to = match AlertState::parse(to) {
+        Some(s @ (AlertState::Acknowledged | AlertState::Resolved)) => s,
+        _ => return Err(AppError::invalid("state", "Acknowledge or resolve.")),
+    };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     if !crate::features::alerts::repo::change(&mut *tx, id, to, ops_user, now)
@@ -308,7 +310,7 @@ pub async fn change(
             "This alert is not in a state that allows this any more.".into(),
         ));
     }
-    let detail = format!("alert {id} {to}");
+    let detail = format!("alert {id} {}", to.code());
     crate::features::audit::service::record(
         &mut *tx,
         crate::domain::audit::AuditAction::Alert,

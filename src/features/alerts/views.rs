@@ -2,6 +2,7 @@
 //! and "check now".
 
 use super::*;
+use crate::domain::alerts::AlertState;
 use crate::ui::form::FormError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -66,19 +67,19 @@ pub fn AlertsInboxPage() -> impl IntoView {
                                     {page.alerts.into_iter().map(|a| {
                                         let title = a.title.clone();
                                         view! {
-                                            <tr class=format!("alert {}", a.state)>
+                                            <tr class=format!("alert {}", a.state.code())>
                                                 <td><strong>{a.title.clone()}</strong><br/><span class="muted">{a.detail.clone()}</span></td>
-                                                <td>{a.state.clone()}{a.changed_by.clone().map(|b| format!(" by {b}"))}</td>
+                                                <td>{a.state.code()}{a.changed_by.clone().map(|b| format!(" by {b}"))}</td>
                                                 <td>{format!("first {}, last {}", a.first_seen, a.last_seen)}</td>
                                                 <td>
-                                                    {(a.state == "open").then(|| view! {
+                                                    {(a.state == AlertState::Open).then(|| view! {
                                                         <ActionForm action=change>
                                                             <input type="hidden" name="id" value=a.id.to_string()/>
                                                             <input type="hidden" name="to" value="acknowledged"/>
                                                             <button type="submit" class="button small">"Acknowledge"<span class="visually-hidden">{format!(" {title}")}</span></button>
                                                         </ActionForm>
                                                     })}
-                                                    {(a.state != "resolved").then(|| view! {
+                                                    {(a.state != AlertState::Resolved).then(|| view! {
                                                         <ActionForm action=change>
                                                             <input type="hidden" name="id" value=a.id.to_string()/>
                                                             <input type="hidden" name="to" value="resolved"/>

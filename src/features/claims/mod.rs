@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub struct ClaimSummary {
     pub id: ClaimId,
     pub kind: String,
-    pub state: String,
+    pub state: crate::domain::claims::ClaimState,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,13 +25,6 @@ pub struct TradeInClaims {
     pub claims: Vec<ClaimSummary>,
     /// (code, label) of the claims that can be opened now.
     pub kinds: Vec<(String, String)>,
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) fn kind_label(code: &str) -> String {
-    crate::domain::claims::ClaimKind::parse(code)
-        .map(|k| k.label().to_string())
-        .unwrap_or_else(|| code.to_string())
 }
 
 #[server(prefix = "/api", endpoint = "trade_in_claims")]
@@ -47,11 +40,13 @@ pub async fn load_trade_in_claims(trade_in_id: TradeInId) -> Result<TradeInClaim
             .into_iter()
             .map(|c| ClaimSummary {
                 id: c.id,
-                kind: kind_label(&c.kind),
+                kind: c.kind.label().to_string(),
                 state: c.state,
             })
             .collect();
-    let open = claims.iter().any(|c| c.state == "open");
+    let open = claims
+        .iter()
+        .any(|c| c.state == crate::domain::claims::ClaimState::Open);
     let kinds = if open {
         vec![]
     } else {
@@ -106,7 +101,7 @@ pub struct ClaimView {
     pub customer_email: String,
     pub seller: String,
     pub kind: String,
-    pub state: String,
+    pub state: crate::domain::claims::ClaimState,
     pub trade_in_state: String,
     pub outcome: String,
     pub resolution: String,
@@ -120,7 +115,7 @@ pub struct ClaimView {
 #[server(prefix = "/api", endpoint = "claim")]
 pub async fn load_claim(id: ClaimId) -> Result<ClaimView, AppError> {
     use crate::domain::account::Role;
-    use crate::domain::claims::{ClaimKind, Outcome};
+    use crate::domain::claims::Outcome;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
     let zone = g.zone();
@@ -132,14 +127,14 @@ pub async fn load_claim(id: ClaimId) -> Result<ClaimView, AppError> {
         .into_iter()
         .map(|(who, role, body, at)| (who, role, body, zone.when(at)))
         .collect();
-    let ts = crate::domain::tradein::State::parse(&c.trade_in_state);
     let is_ops = user.role == Role::Ops;
-    let outcomes = match (is_ops && c.state == "open", ClaimKind::parse(&c.kind), ts) {
-        (true, Some(k), Some(s)) => Outcome::allowed(k, s)
+    let outcomes = if is_ops && c.state == crate::domain::claims::ClaimState::Open {
+        Outcome::allowed(c.kind, c.trade_in_state)
             .into_iter()
             .map(|o| (o.code().to_string(), o.label().to_string()))
-            .collect(),
-        _ => vec![],
+            .collect()
+    } else {
+        vec![]
     };
     Ok(ClaimView {
         id: c.id,
@@ -151,15 +146,10 @@ pub async fn load_claim(id: ClaimId) -> Result<ClaimView, AppError> {
             String::new()
         },
         seller: c.seller,
-        kind: kind_label(&c.kind),
+        kind: c.kind.label().to_string(),
         state: c.state,
-        trade_in_state: ts
-            .map(crate::domain::tradein::state_label)
-            .unwrap_or("?")
-            .to_string(),
-        outcome: Outcome::parse(&c.outcome)
-            .map(|o| o.label().to_string())
-            .unwrap_or_default(),
+        trade_in_state: crate::domain::tradein::state_label(c.trade_in_state).to_string(),
+        outcome: c.outcome.map(|o| o.label().to_string()).unwrap_or_default(),
         resolution: c.resolution,
         messages,
         outcomes,
@@ -221,7 +211,7 @@ pub struct ClaimLine {
     pub kind: String,
     pub customer_email: String,
     pub seller: String,
-    pub state: String,
+    pub state: crate::domain::claims::ClaimState,
     pub opened: String,
     pub outcome: String,
 }
@@ -229,7 +219,6 @@ pub struct ClaimLine {
 #[server(prefix = "/api", endpoint = "claims_queue")]
 pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
     use crate::domain::account::Role;
-    use crate::domain::claims::{ClaimKind, Outcome};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let zone = g.zone();
@@ -240,12 +229,8 @@ pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
             .into_iter()
             .map(|c| ClaimLine {
                 id: c.id,
-                kind: ClaimKind::parse(&c.kind)
-                    .map(|k| k.label().to_string())
-                    .unwrap_or(c.kind),
-                outcome: Outcome::parse(&c.outcome)
-                    .map(|o| o.label().to_string())
-                    .unwrap_or_default(),
+                kind: c.kind.label().to_string(),
+                outcome: c.outcome.map(|o| o.label().to_string()).unwrap_or_default(),
                 reference: c.reference,
                 customer_email: c.customer_email,
                 seller: c.seller,

@@ -1,7 +1,9 @@
 //! Customer-care claims and the messages on them.
 
+use crate::domain::claims::{ClaimKind, ClaimState, Outcome};
 use crate::domain::ids::{ClaimId, SellerId, TradeInId, UserId};
-use crate::platform::db::DbResult;
+use crate::domain::tradein::State;
+use crate::platform::db::{decode_code, DbResult};
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub async fn open_for<'c>(
@@ -58,11 +60,12 @@ pub struct ClaimRow {
     pub customer_email: String,
     pub seller_id: SellerId,
     pub seller: String,
-    pub kind: String,
-    pub state: String,
-    pub outcome: String,
+    pub kind: ClaimKind,
+    pub state: ClaimState,
+    /// None until resolved.
+    pub outcome: Option<Outcome>,
     pub resolution: String,
-    pub trade_in_state: String,
+    pub trade_in_state: State,
     pub created_at: i64,
     pub resolved_at: Option<i64>,
 }
@@ -80,11 +83,14 @@ fn row(r: &sqlx::any::AnyRow) -> DbResult<ClaimRow> {
         customer_email: r.try_get("email")?,
         seller_id: r.try_get("seller_id")?,
         seller: r.try_get("company_name")?,
-        kind: r.try_get("kind")?,
-        state: r.try_get("state")?,
-        outcome: r.try_get("outcome")?,
+        kind: decode_code(r.try_get::<String, _>("kind")?.as_str())?,
+        state: decode_code(r.try_get::<String, _>("state")?.as_str())?,
+        outcome: match r.try_get::<String, _>("outcome")?.as_str() {
+            "" => None,
+            code => Some(decode_code(code)?),
+        },
         resolution: r.try_get("resolution")?,
-        trade_in_state: r.try_get("trade_in_state")?,
+        trade_in_state: decode_code(r.try_get::<String, _>("trade_in_state")?.as_str())?,
         created_at: r.try_get("created_at")?,
         resolved_at: r.try_get("resolved_at")?,
     })

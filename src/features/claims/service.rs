@@ -4,7 +4,7 @@
 //! original price, return the device, pay now, or refuse).
 
 use crate::domain::account::Role;
-use crate::domain::claims::{ClaimKind, Outcome};
+use crate::domain::claims::{ClaimKind, ClaimState, Outcome};
 use crate::domain::ids::{ClaimId, TradeInId, UserId};
 
 use crate::domain::tradein::{Action, Actor, State};
@@ -157,7 +157,7 @@ pub async fn post(
     body: &str,
 ) -> Result<(), AppError> {
     let c = visible(state, user, claim_id).await?;
-    if c.state != "open" {
+    if c.state != ClaimState::Open {
         return Err(AppError::Conflict("This claim is resolved.".into()));
     }
     let body = text("body", body, 2, 2_000)?;
@@ -191,11 +191,11 @@ pub async fn resolve(
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
-    if c.state != "open" {
+    if c.state != ClaimState::Open {
         return Err(AppError::Conflict("This claim is already resolved.".into()));
     }
     let note = text("note", note, 5, 1_000)?;
-    let kind = ClaimKind::parse(&c.kind).ok_or_else(|| db_error("unknown claim kind"))?;
+    let kind = c.kind;
     let t = crate::features::trade_ins::service::find(state.db.pool(), c.trade_in_id)
         .await
         .map_err(db_error)?

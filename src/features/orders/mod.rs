@@ -170,7 +170,7 @@ pub struct CounterOfferView {
 pub struct PayoutView {
     pub amount: Money,
     pub iban_masked: String,
-    pub state: String,
+    pub state: crate::domain::payout::PayoutState,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,7 +316,7 @@ pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
             .into_iter()
             .map(|c| crate::features::claims::ClaimSummary {
                 id: c.id,
-                kind: crate::features::claims::kind_label(&c.kind),
+                kind: c.kind.label().to_string(),
                 state: c.state,
             })
             .collect(),

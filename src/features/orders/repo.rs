@@ -403,7 +403,7 @@ pub struct PayoutRecord {
     pub id: PayoutId,
     pub amount: Money,
     pub iban_masked: String,
-    pub state: String,
+    pub state: crate::domain::payout::PayoutState,
     pub provider_ref: String,
 }
 
@@ -420,7 +420,7 @@ pub async fn payout<'c>(
             id: r.try_get("id")?,
             amount: Money::eur(r.try_get("amount_minor")?),
             iban_masked: r.try_get("iban_masked")?,
-            state: r.try_get("state")?,
+            state: crate::platform::db::decode_code(r.try_get::<String, _>("state")?.as_str())?,
             provider_ref: r.try_get("provider_ref")?,
         })
     })

@@ -148,11 +148,7 @@ fn TradeInDetail(
         }
     });
     let payout = t.payout.clone().map(|p| {
-        let state = match p.state.as_str() {
-            "pending" => "being prepared",
-            "sent" => "sent",
-            _ => "received by your bank",
-        };
+        let state = p.state.consumer_text();
         view! { <p class="notice" role="status">{format!("Payment of {} to {}: {state}.", p.amount, p.iban_masked)}</p> }
     });
     let price = if t.recycling {
@@ -250,7 +246,7 @@ pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
                         <h2 id="claim-heading">"Something wrong?"</h2>
                         <ul>
                             {c.claims.into_iter().map(|x| view! {
-                                <li><a href=format!("/claims/{}", x.id)>{format!("Claim: {} ({})", x.kind, x.state)}</a></li>
+                                <li><a href=format!("/claims/{}", x.id)>{format!("Claim: {} ({})", x.kind, x.state.code())}</a></li>
                             }).collect_view()}
                         </ul>
                         {(!c.kinds.is_empty()).then(|| view! {

@@ -35,7 +35,7 @@ pub fn ClaimPage() -> impl IntoView {
                         <section class="claim">
                             <h1>{format!("Claim on {}: {}", c.reference, c.kind)}</h1>
                             <dl class="stats">
-                                <div><dt>"Claim"</dt><dd>{c.state.clone()}</dd></div>
+                                <div><dt>"Claim"</dt><dd>{c.state.code()}</dd></div>
                                 <div><dt>"Trade-in"</dt><dd>{c.trade_in_state.clone()}</dd></div>
                                 <div><dt>"Refurbisher"</dt><dd>{c.seller.clone()}</dd></div>
                                 {(!c.customer_email.is_empty()).then(|| view! { <div><dt>"Consumer"</dt><dd>{c.customer_email.clone()}</dd></div> })}
@@ -46,7 +46,7 @@ pub fn ClaimPage() -> impl IntoView {
                                     <li class=format!("message {role}")><p class="muted">{format!("{who} ({role}), {at}")}</p><p>{body.clone()}</p></li>
                                 }).collect_view()}
                             </ol>
-                            {(c.state == "open").then(|| view! {
+                            {(c.state == crate::domain::claims::ClaimState::Open).then(|| view! {
                                 <ActionForm action=post attr:class="form">
                                     <FormError error=post_error/>
                                     <input type="hidden" name="claim_id" value=c.id.to_string()/>

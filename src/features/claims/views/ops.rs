@@ -27,7 +27,7 @@ pub fn OpsClaimsPage() -> impl IntoView {
                                             <td><a href=format!("/claims/{}", c.id)>{format!("{}: {}", c.reference, c.kind)}</a></td>
                                             <td>{c.customer_email}</td>
                                             <td>{c.seller}</td>
-                                            <td>{if c.outcome.is_empty() { c.state } else { format!("{} ({})", c.state, c.outcome) }}</td>
+                                            <td>{if c.outcome.is_empty() { c.state.code().to_string() } else { format!("{} ({})", c.state.code(), c.outcome) }}</td>
                                             <td>{c.opened}</td>
                                         </tr>
                                     }).collect_view()}

@@ -180,7 +180,7 @@ fn OrderView(
             <div><dt>"Tracking"</dt><dd><code>{o.tracking_number.clone()}</code></dd></div>
             {o.found_grade.clone().map(|f| view! { <div><dt>"Inspection found"</dt><dd>{f}</dd></div> })}
             {(!o.suspended_reason.is_empty()).then(|| view! { <div><dt>"On hold because"</dt><dd>{o.suspended_reason.clone()}</dd></div> })}
-            {o.payout.clone().map(|p| view! { <div><dt>"Payout"</dt><dd>{format!("{} to {} ({})", p.amount, p.iban_masked, p.state)}</dd></div> })}
+            {o.payout.clone().map(|p| view! { <div><dt>"Payout"</dt><dd>{format!("{} to {} ({})", p.amount, p.iban_masked, p.state.code())}</dd></div> })}
             {o.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
         </dl>
         {(!o.claims.is_empty()).then(|| view! {
@@ -188,7 +188,7 @@ fn OrderView(
                 <h2 id="claims-heading">"Claims"</h2>
                 <ul>
                     {o.claims.iter().map(|c| view! {
-                        <li><a href=format!("/claims/{}", c.id)>{format!("Claim #{}: {}", c.id, c.kind)}</a>{format!(" ({})", c.state)}</li>
+                        <li><a href=format!("/claims/{}", c.id)>{format!("Claim #{}: {}", c.id, c.kind)}</a>{format!(" ({})", c.state.code())}</li>
                     }).collect_view()}
                 </ul>
             </section>
