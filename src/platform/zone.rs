@@ -75,27 +75,25 @@ impl Zone {
     /// The day of an instant, for a deadline given as a day: "Fri 11 Dec
     /// 2026 (Paris time)".
     pub fn day(&self, ms: i64) -> crate::domain::dates::Moment {
-        let text = match Timestamp::from_millisecond(ms) {
-            Ok(t) => format!(
-                "{} ({})",
-                t.to_zoned(self.tz.clone()).strftime("%a %-d %b %Y"),
-                self.says()
-            ),
-            Err(_) => String::new(),
-        };
+        let text = self
+            .local(ms, "%a %-d %b %Y")
+            .map(|d| format!("{d} ({})", self.says()))
+            .unwrap_or_default();
         crate::domain::dates::Moment { ms, text }
     }
 
     /// "Fri 11 Dec 2026, 20:44 Paris time": an instant to the minute.
     pub fn when(&self, ms: i64) -> String {
-        match Timestamp::from_millisecond(ms) {
-            Ok(t) => format!(
-                "{} {}",
-                t.to_zoned(self.tz.clone()).strftime("%a %-d %b %Y, %H:%M"),
-                self.says()
-            ),
-            Err(_) => String::new(),
-        }
+        self.local(ms, "%a %-d %b %Y, %H:%M")
+            .map(|t| format!("{t} {}", self.says()))
+            .unwrap_or_default()
+    }
+
+    /// `ms` in this zone, as `pattern` (strftime) writes it; None outside
+    /// the range of instants jiff knows.
+    fn local(&self, ms: i64, pattern: &str) -> Option<String> {
+        let t = Timestamp::from_millisecond(ms).ok()?;
+        Some(t.to_zoned(self.tz.clone()).strftime(pattern).to_string())
     }
 }
 

@@ -68,7 +68,7 @@ pub fn AccessProblem(error: AppError, #[prop(into)] here: String) -> impl IntoVi
             <section class="card narrow">
                 <h1>"Please sign in"</h1>
                 <p>"This area is for signed-in accounts."</p>
-                <p><a class="button primary" href=format!("/login?next={}", crate::ui::url_encode(&here))>"Sign in"</a></p>
+                <p><a class="button primary" href=crate::ui::return_to::with_next("/login", &here)>"Sign in"</a></p>
             </section>
         }
         .into_any(),

@@ -225,14 +225,6 @@ fn key(is_public: fn(&str) -> bool, req: &Request) -> Option<(String, String)> {
     (ok && key.len() <= MAX_KEY).then(|| (key, id.to_string()))
 }
 
-fn nonce_of(csp: &str) -> Option<&str> {
-    csp.split("'nonce-")
-        .nth(1)?
-        .split('\'')
-        .next()
-        .filter(|n| n.len() >= 16)
-}
-
 /// Removes the replay headers from a response, returning what they said.
 fn take_replay(headers: &mut HeaderMap) -> Vec<String> {
     let name = HeaderName::from_static(REPLAY_HEADER);
@@ -277,7 +269,12 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     let whole = axum::body::HttpBody::size_hint(res.body())
         .exact()
         .is_some_and(|n| n as usize <= MAX_BYTES);
-    let Some((csp, nonce)) = csp.and_then(|c| Some((c.clone(), nonce_of(&c)?.to_string()))) else {
+    let Some((csp, nonce)) = csp.and_then(|c| {
+        Some((
+            c.clone(),
+            crate::platform::http::security::page_nonce(&c)?.to_string(),
+        ))
+    }) else {
         return res;
     };
     if res.status() != StatusCode::OK

@@ -119,6 +119,15 @@ fn forbidden_cross_site(from: &str, public: &PublicOrigin) -> Response {
         .into_response()
 }
 
+/// The nonce a page's policy (`page_csp`) names, read back from it.
+pub fn page_nonce(csp: &str) -> Option<&str> {
+    csp.split("'nonce-")
+        .nth(1)?
+        .split('\'')
+        .next()
+        .filter(|n| n.len() >= 16)
+}
+
 /// The policy for rendered pages; Leptos's per-request nonce covers its
 /// hydration and streaming scripts. `wasm-unsafe-eval` lets the page compile
 /// its own WebAssembly, and nothing else.

@@ -48,14 +48,14 @@ fn AcceptForm(data: AcceptPageData, q: OfferQuery) -> impl IntoView {
     };
     let body = match data.viewer {
         Viewer::SignedOut => {
-            let enc = crate::ui::url_encode(&here);
+            use crate::ui::return_to::with_next;
             view! {
                 <section class="card narrow">
                     <h2>"Sign in to continue"</h2>
                     <p>"We need an account to send your label and pay you. Your answers are kept."</p>
                     <p class="actions">
-                        <a class="button primary" href=format!("/signup?next={enc}")>"Create an account"</a>
-                        <a class="button" href=format!("/login?next={enc}")>"Sign in"</a>
+                        <a class="button primary" href=with_next("/signup", &here)>"Create an account"</a>
+                        <a class="button" href=with_next("/login", &here)>"Sign in"</a>
                     </p>
                 </section>
             }
