@@ -70,6 +70,8 @@ fn hydration_scripts(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::ui::errors::provide_request_reference();
+    crate::ui::refused::provide();
+
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Title formatter=|page: String| if page.is_empty() { "TradeIn".to_string() } else { format!("{page} · TradeIn") }/>

@@ -47,7 +47,44 @@ async function counterOffer(seller: Page, price: string) {
   await expect(seller.getByText('Status: waiting for your answer to a new offer')).toBeVisible();
 }
 
+test('a counter-offer refused for its price comes back whole, and goes through without choosing the photo again', async ({ page, browser }) => {
+  const t = await tradeIn(page);
+  const seller = await sellerPage(browser, t.buyer);
+  await receiveAndInspect(seller, t.tracking, t.imei, /Cracked/);
+  await expect(seller.getByText(/Inspection found: Works, cracked/)).toBeVisible();
+  await seller.getByLabel('New price (EUR)').fill('9999');
+  await seller.getByLabel('Screen in worse condition').check();
+  await seller.getByLabel('Body in worse condition').check();
+  await seller.getByLabel(/Note for the customer/).fill('Deep crack across the screen, see photo.');
+  await seller.getByLabel(/Proof photos/).setInputFiles(PHOTO);
+  await seller.getByRole('button', { name: 'Send counter-offer' }).click();
+
+  await expect(seller.locator('#field-price-error')).toContainText('lower than the accepted price');
+  await expect(seller.getByLabel('New price (EUR)')).toHaveValue('9999');
+  await expect(seller.getByLabel('New price (EUR)')).toHaveAttribute('aria-invalid', 'true');
+  await expect(seller.getByLabel('Screen in worse condition')).toBeChecked();
+  await expect(seller.getByLabel('Body in worse condition')).toBeChecked();
+  await expect(seller.getByLabel('Does not work as declared')).not.toBeChecked();
+  await expect(seller.getByLabel(/Note for the customer/)).toHaveValue('Deep crack across the screen, see photo.');
+  const thumbnail = seller.getByRole('img', { name: 'Photo 1, already added' });
+  await expect(thumbnail).toBeVisible();
+  expect(await thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  await expect(seller.getByLabel('Keep photo 1')).toBeChecked();
+  await expect(seller.getByRole('alert').filter({ hasText: 'Please correct' })).toBeFocused();
+  await expect(seller.getByRole('link', { name: /lower than the accepted price/ })).toHaveAttribute('href', '#field-price');
+
+  await seller.getByLabel('New price (EUR)').fill('95');
+  await seller.getByRole('button', { name: 'Send counter-offer' }).click();
+  await expect(seller.getByText('Status: waiting for your answer to a new offer')).toBeVisible();
+
+  // The consumer sees the kept photo with the new offer.
+  await gotoHydrated(page, new URL(t.url).pathname);
+  await expect(page.getByRole('img', { name: /^Inspection photo/ })).toHaveCount(1);
+
+});
+
 test('a refurbisher receives, inspects and validates; the consumer sees it paid', async ({ page, browser }) => {
+
   const t = await tradeIn(page);
   const seller = await sellerPage(browser, t.buyer);
   await receiveAndInspect(seller, t.tracking, t.imei, /Light scratches/);

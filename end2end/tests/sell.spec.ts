@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
-import { gotoHydrated, uniqueEmail, watchErrors, randomImei, signIn, fillDetails, DEMO_CONSUMER } from './helpers';
+import { gotoHydrated, uniqueEmail, watchErrors, randomImei, signIn, fillDetails, uniqueIban, DEMO_CONSUMER } from './helpers';
 
 test('a new user sells a phone: search, offer, sign up, details, label, shipped', async ({ page }) => {
   const errors = watchErrors(page);
@@ -145,9 +145,37 @@ test('without JavaScript a consumer still gets an offer and confirms a trade-in'
   await expect(page.getByTestId('offer-amount')).toHaveText(/^€\d+\.\d\d$/);
   await page.getByRole('button', { name: 'Accept offer' }).click();
 
-  await fillDetails(page, { imei: randomImei() });
+  // Refused for its IBAN alone: the same page comes back with everything
+  // else as typed, the error beside the IBAN, and the IBAN not echoed.
+  const imei = randomImei();
+  const accept = page.url();
+  await fillDetails(page, { imei });
+  await page.getByLabel('IBAN').fill('FR14 2004 1010 0505 0001 3M02 607');
+  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  expect(page.url()).toBe(accept);
+  await expect(page.locator('#field-iban-error')).toContainText('not valid');
+  await expect(page.getByLabel('IBAN')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('IBAN')).toHaveValue('');
+  await expect(page.getByLabel('IMEI')).toHaveValue(imei);
+  await expect(page.getByLabel('IMEI')).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.getByLabel('Full name')).toHaveValue('Camille Martin');
+  await expect(page.getByLabel('Street and number')).toHaveValue('12 rue de la Paix');
+  await expect(page.getByLabel('Postcode')).toHaveValue('75002');
+  await expect(page.getByLabel('City')).toHaveValue('Paris');
+  await expect(page.getByLabel('Country')).toHaveValue('FR');
+  await expect(page.getByLabel('Account holder')).toHaveValue('Camille Martin');
+  await expect(page.getByLabel('Date of birth')).toHaveValue('1990-04-23');
+  await expect(page.getByLabel(/Find My/)).toBeChecked();
+  await expect(page.getByLabel(/reset the device/)).toBeChecked();
+  // The summary at the top has the focus and leads to the field.
+  const summary = page.getByRole('alert');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link', { name: /not valid/ })).toHaveAttribute('href', '#field-iban');
+
+  await page.getByLabel('IBAN').fill(uniqueIban());
   await page.getByRole('button', { name: 'Confirm trade-in' }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   await expect(page.getByText('Status: waiting to be shipped')).toBeVisible();
   await context.close();
 });
+

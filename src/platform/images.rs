@@ -38,6 +38,13 @@ impl ImageKind {
         }
     }
 
+    /// The kind a stored photo was saved as, from its content type.
+    pub fn of_content_type(content_type: &str) -> Option<ImageKind> {
+        [ImageKind::Jpeg, ImageKind::Png, ImageKind::Webp]
+            .into_iter()
+            .find(|k| k.content_type() == content_type)
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             ImageKind::Jpeg => "jpg",

@@ -92,16 +92,23 @@ pub struct Housekeeping {
     pub sessions: u64,
     pub sign_in_attempts: u64,
     pub jobs: u64,
+    pub pending_uploads: u64,
 }
 
-/// Deletes expired sessions, sign-in attempts older than a day and jobs
-/// finished a week ago; refreshes SQLite's planner statistics.
+/// Deletes expired sessions, sign-in attempts older than a day, jobs
+/// finished a week ago and photos kept from refused forms unused for a day;
+/// refreshes SQLite's planner statistics.
 pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, sqlx::Error> {
     let now = state.clock.now_ms();
     let done = Housekeeping {
         sessions: crate::platform::session::forget_expired(state).await?,
         sign_in_attempts: accounts::service::forget_attempts_before(state, now - DAY_MS).await?,
         jobs: crate::platform::jobs::repo::delete_done_before(&state.db, now - 7 * DAY_MS).await?,
+        pending_uploads: orders::service::pending::forget_before(
+            state,
+            now - orders::service::pending::KEEP_MS,
+        )
+        .await?,
     };
     if state.db.optimize().await? {
         tracing::info!("planner statistics refreshed; older connections retired");

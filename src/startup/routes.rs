@@ -9,7 +9,7 @@ use crate::features::orders::uploads;
 use crate::features::pricing::files as price_files;
 use crate::features::quality::service as quality;
 use crate::features::trade_ins::downloads;
-use crate::platform::http::{assets, health, hydration, page_cache, security, whole_pages};
+use crate::platform::http::{assets, forms, health, hydration, page_cache, security, whole_pages};
 use crate::platform::state::AppState;
 use axum::handler::Handler;
 use axum::routing::{MethodFilter, MethodRouter};
@@ -22,7 +22,7 @@ use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 /// Requests larger than this are refused with 413 before any handler runs.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub const MAX_BODY_BYTES: usize = forms::MAX_FORM_BYTES;
 
 /// The consumer pages anyone may see, by address: home and everything
 /// under `/sell/` but accepting an offer (which needs a signed-in person).
@@ -83,17 +83,19 @@ pub fn plain_routes() -> Vec<PlainRoute> {
             downloads::return_label,
         ),
         PlainRoute::new(Method::GET, "/photos/{id}", uploads::photo),
+        PlainRoute::new(
+            Method::GET,
+            "/photos/pending/{token}",
+            uploads::pending_photo,
+        ),
         PlainRoute::new(Method::GET, "/seller/prices.csv", price_files::export),
         PlainRoute::new(Method::GET, "/ops/export.csv", ops_dashboard::export),
         PlainRoute::new(Method::GET, "/ops/refurbishers.csv", quality::export),
-        PlainRoute::new(Method::POST, "/ops/blocklist/import", fraud::import_route),
-        // Photo uploads and price files are the places a large body is welcome.
-        PlainRoute::new(
-            Method::POST,
-            "/seller/orders/{id}/counter-offer",
-            uploads::counter_offer,
-        )
-        .body_limit(uploads::MAX_UPLOAD_BYTES),
+        PlainRoute::new(Method::POST, "/ops/blocklist", fraud::import_route),
+        // Photo uploads and price files are the places a large body is
+        // welcome. The counter-offer form posts to its order page.
+        PlainRoute::new(Method::POST, "/seller/orders/{id}", uploads::counter_offer)
+            .body_limit(uploads::MAX_UPLOAD_BYTES),
         PlainRoute::new(Method::POST, "/seller/prices/upload", price_files::import)
             .body_limit(price_files::MAX_IMPORT_BODY),
     ]
@@ -163,19 +165,36 @@ pub fn router(state: AppState) -> Router {
             }
         }
     }
-    plain
+    let pages = plain
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .nest_service("/pkg", pkg)
         // Files from the site root (public/), else the 404 page.
-        .fallback(axum::handler::Handler::layer(fallback, axum::middleware::from_fn(assets::root_file_cache)))
+        .fallback(axum::handler::Handler::layer(
+            fallback,
+            axum::middleware::from_fn(assets::root_file_cache),
+        ))
         .layer(axum::middleware::from_fn(hydration::keep_request_owner))
         .layer(axum::middleware::from_fn(whole_pages::buffer))
         // Outside `buffer`, so it keeps and sends whole pages.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
-        .layer(axum::middleware::from_fn(security::server_fn_error_status))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .merge(own_limit)
         .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve,
+        ))
+        .layer(axum::middleware::from_fn(security::server_fn_error_status))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
+        .merge(own_limit);
+    // Forms posted by the browser itself call their function and render
+    // their page again through the routes above.
+    pages
+        .clone()
+        .layer(axum::middleware::from_fn_with_state(
+            pages.with_state(state.clone()),
+            forms::page_post,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+
             security::PublicOrigin::of(&state.config.public_url)
                 .expect("PUBLIC_URL is checked by Config"),
             security::refuse_cross_site,

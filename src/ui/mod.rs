@@ -10,6 +10,7 @@ pub mod form;
 pub mod layout;
 pub mod question;
 pub mod radios;
+pub mod refused;
 pub mod return_to;
 pub mod zone;
 

@@ -14,11 +14,27 @@ pub fn Question(
     #[prop(optional)] hint: Option<&'static str>,
     choices: &'static [Choice],
 ) -> impl IntoView {
+    // A refused form sent back keeps its answer; otherwise nothing is
+    // ticked and the markup is the same every time.
+    let answer = use_context::<crate::ui::form::FormState>().and_then(|s| s.value(name));
+    let html = match answer {
+        Some(answer) => Oco::from(radios_html(
+            name,
+            choices.iter().map(|c| Radio {
+                value: c.code,
+                label: c.label,
+                description: Some(c.explanation),
+                checked: c.code == answer,
+            }),
+        )),
+        None => Oco::from(question_choices_html(name, choices)),
+    };
     view! {
+
         <fieldset class="question">
             <legend>{legend}</legend>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            <div class="choices" inner_html=question_choices_html(name, choices)/>
+            <div class="choices" inner_html=html/>
         </fieldset>
     }
 }

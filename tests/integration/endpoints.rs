@@ -379,6 +379,13 @@ pub fn table() -> Vec<Row> {
             [U, A, N, A, N, N, A],
             |o, _| at(&[("id", &o.photo)]),
         ),
+        // Only its sender sees a kept photo (others: 404, as if none).
+        route(
+            Method::GET,
+            "/photos/pending/{token}",
+            [U, N, N, A, N, N, N],
+            |o, _| at(&[("token", &o.pending_photo)]),
+        ),
         route(Method::GET, "/healthz", [A, A, A, A, A, A, A], nothing),
         // The refurbisher's own grid and account: any refurbisher, approved or not.
         server_fn("seller_overview", [U, F, F, A, A, A, F], nothing),
@@ -466,7 +473,7 @@ pub fn table() -> Vec<Row> {
         }),
         route(
             Method::POST,
-            "/seller/orders/{id}/counter-offer",
+            "/seller/orders/{id}",
             [U, F, F, A, N, N, F],
             |o, _| counter_offer_form(&o.trade_in, &o.counter_price),
         ),
@@ -529,7 +536,7 @@ pub fn table() -> Vec<Row> {
         }),
         route(
             Method::POST,
-            "/ops/blocklist/import",
+            "/ops/blocklist",
             [U, F, F, F, F, F, A],
             |_, _| {
                 multipart(
@@ -745,6 +752,8 @@ pub struct Objects {
     pub counter_price: String,
     pub claim: String,
     pub photo: String,
+    /// A photo kept from seller A's refused counter-offer form.
+    pub pending_photo: String,
     /// Consumer B's trade-in whose payout waits for operations.
     pub held_trade_in: String,
     /// One of seller A's listings: variant id, grade code and name, version.
@@ -957,7 +966,7 @@ pub async fn setup(app: &TestApp) -> (People, Objects) {
     set_up_step(
         app,
         by_seller_a,
-        Endpoint::Route(Method::POST, "/seller/orders/{id}/counter-offer".into()),
+        Endpoint::Route(Method::POST, "/seller/orders/{id}".into()),
         counter_offer_form(&id, &counter_price),
     )
     .await;
@@ -1021,7 +1030,29 @@ pub async fn setup(app: &TestApp) -> (People, Objects) {
     )
     .await
     .unwrap();
+    let seller_a_user: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM sellers s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+    )
+    .bind(seller_a)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let clean = tradein::platform::images::sanitize(&photo_fixture("exif.jpg")).unwrap();
+    let pending_photo = tradein::features::orders::service::pending::keep(
+        &app.state,
+        tradein::domain::ids::UserId(seller_a_user),
+        "counter-offer-matrix",
+        &[tradein::features::orders::service::ProofPhoto {
+            content_type: clean.kind.content_type(),
+            extension: clean.kind.extension(),
+            bytes: clean.bytes,
+        }],
+    )
+    .await
+    .unwrap()
+    .remove(0);
     let objects = Objects {
+        pending_photo,
         claim: id_where(
             app,
             "SELECT id FROM claims WHERE trade_in_id = $1",

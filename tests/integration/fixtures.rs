@@ -265,7 +265,7 @@ pub async fn upload_counter_offer(
         );
     }
     client
-        .post(app.url(&format!("/seller/orders/{id}/counter-offer")))
+        .post(app.url(&format!("/seller/orders/{id}")))
         .multipart(form)
         .send()
         .await

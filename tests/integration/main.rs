@@ -11,6 +11,7 @@ mod access_matrix;
 mod accounts;
 mod concurrency;
 mod csrf;
+mod forms;
 mod hostile_input;
 mod instances;
 mod operations;

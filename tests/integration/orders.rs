@@ -224,9 +224,13 @@ both_backends!(
             ),
         ] {
             let res = upload_counter_offer(&app, &seller, id, price, &reasons, photos).await;
-            assert_eq!(res.status(), 303, "{why}");
-            let location = res.headers()["location"].to_str().unwrap().to_string();
-            assert!(location.contains("error="), "{why}: {location}");
+            assert_eq!(res.status(), 422, "{why}");
+            let page = res.text().await.unwrap();
+            assert!(
+                page.contains("Please correct the highlighted fields.")
+                    && page.contains(&format!(r#"value="{price}""#)),
+                "{why}: the order page again, with the price sent"
+            );
             assert_eq!(
                 state_of(&app, id).await,
                 "inspecting",
@@ -250,6 +254,11 @@ both_backends!(
         assert_eq!(res.status(), 303);
         assert_eq!(res.headers()["location"], format!("/seller/orders/{id}"));
         assert_eq!(state_of(&app, id).await, "counter_offered");
+        assert_eq!(
+            app.count("pending_uploads").await,
+            5,
+            "the photos of the refused forms that passed their checks wait for a day"
+        );
 
         // The consumer sees the photos (stripped of their metadata); others do not.
         let view: serde_json::Value = app
@@ -755,6 +764,139 @@ both_backends!(
             200
         );
         assert_eq!(state_of(&app, id).await, "return_requested");
+        app.stop().await;
+    }
+);
+
+both_backends!(
+    a_refused_counter_offer_comes_back_whole_and_its_photo_is_not_asked_again,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, _customer, id, device) = setup(&app, 9).await;
+        app.call(
+            &seller,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id).await)],
+        )
+        .await;
+        inspect(&app, &seller, id, &device, "cracked").await;
+
+        // Above the accepted price: refused, and every field comes back.
+        let res = upload_counter_offer(
+            &app,
+            &seller,
+            id,
+            "400",
+            &["screen", "body"],
+            vec![("crack.png", photo_fixture("text.png"))],
+        )
+        .await;
+        assert_eq!(res.status(), 422);
+        let page = res.text().await.unwrap();
+        for kept in [
+            r#"value="400""#,
+            r#"value="screen" checked"#,
+            r#"value="body" checked"#,
+            "Deep scratch on the back, see photo.</textarea>",
+            r##"href="#field-price""##,
+            r#"aria-invalid="true""#,
+        ] {
+            assert!(page.contains(kept), "{kept} in the page sent back");
+        }
+        assert!(
+            !page.contains(r#"value="functional" checked"#),
+            "an unticked reason stays unticked"
+        );
+        let token: String = sqlx::query_scalar("SELECT token FROM pending_uploads")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        assert!(page.contains(&format!(r#"src="/photos/pending/{token}""#)));
+        assert!(page.contains(&format!(r#"name="pending_photo" value="{token}" checked"#)));
+        assert_eq!(state_of(&app, id).await, "inspecting", "nothing changed");
+
+        // Its thumbnail is the sender's alone.
+        let thumb = app.url(&format!("/photos/pending/{token}"));
+        assert_eq!(seller.get(&thumb).send().await.unwrap().status(), 200);
+        let (other, other_seller) = seller_with_login(&app, "Beta Refurb 9").await;
+        assert_eq!(other.get(&thumb).send().await.unwrap().status(), 404);
+        let other_user: i64 = sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
+            .bind(other_seller)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        // Nor can another refurbisher's form use it.
+        assert!(tradein::features::orders::service::pending::load(
+            &app.state,
+            tradein::domain::ids::UserId(other_user),
+            &tradein::features::orders::counter_offer_form(tradein::domain::ids::TradeInId(id)),
+            std::slice::from_ref(&token),
+        )
+        .await
+        .unwrap()
+        .is_empty());
+
+        // Sent again with the price fixed and no file: the kept photo is used.
+        let form = reqwest::multipart::Form::new()
+            .text("price", "150")
+            .text("reasons", "screen")
+            .text("pending_photo", token.clone());
+        let res = seller
+            .post(app.url(&format!("/seller/orders/{id}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(state_of(&app, id).await, "counter_offered");
+        assert_eq!(app.count("photos").await, 1);
+        assert_eq!(app.count("pending_uploads").await, 0, "used, so released");
+        let pending_dir = app.state.config.data_dir.join("pending");
+        assert_eq!(std::fs::read_dir(&pending_dir).unwrap().count(), 0);
+
+        // Unused ones go after a day.
+        let res = upload_counter_offer(
+            &app,
+            &other,
+            id,
+            "1",
+            &["screen"],
+            vec![("crack.png", photo_fixture("text.png"))],
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            404,
+            "not this refurbisher's order: nothing kept"
+        );
+        assert_eq!(app.count("pending_uploads").await, 0);
+        let kept_photo = {
+            let clean = tradein::platform::images::sanitize(&photo_fixture("text.png")).unwrap();
+            tradein::features::orders::service::ProofPhoto {
+                content_type: clean.kind.content_type(),
+                extension: clean.kind.extension(),
+                bytes: clean.bytes,
+            }
+        };
+        tradein::features::orders::service::pending::keep(
+            &app.state,
+            tradein::domain::ids::UserId(other_user),
+            "counter-offer-1",
+            &[kept_photo],
+        )
+        .await
+        .unwrap();
+        app.clock.advance_ms(DAY_MS - 1);
+        let done = tradein::startup::jobs::housekeeping(&app.state)
+            .await
+            .unwrap();
+        assert_eq!(done.pending_uploads, 0, "kept for a whole day");
+        app.clock.advance_ms(2);
+        let done = tradein::startup::jobs::housekeeping(&app.state)
+            .await
+            .unwrap();
+        assert_eq!(done.pending_uploads, 1);
+        assert_eq!(std::fs::read_dir(&pending_dir).unwrap().count(), 0);
         app.stop().await;
     }
 );

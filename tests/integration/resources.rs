@@ -85,7 +85,7 @@ both_backends!(bodies_far_past_their_limit_get_413, |backend| async move {
         .await,
     );
     let ops = ops_client(&app).await;
-    let order = format!("/seller/orders/{id}/counter-offer");
+    let order = format!("/seller/orders/{id}");
     // 30 MB and more: past every route's limit, the photo upload's included
     // (six photos of 5 MB and the form's text).
     let size =
@@ -95,7 +95,7 @@ both_backends!(bodies_far_past_their_limit_get_413, |backend| async move {
     for (client, path) in [
         (&seller, order.as_str()),
         (&seller, "/seller/prices/upload"),
-        (&ops, "/ops/blocklist/import"),
+        (&ops, "/ops/blocklist"),
     ] {
         let form = reqwest::multipart::Form::new().part(
             "file",

@@ -4,6 +4,7 @@
 use super::*;
 use crate::domain::alerts::AlertState;
 use crate::ui::form::FormError;
+use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -20,13 +21,13 @@ fn RuleForm(rule: RuleView, on_saved: Callback<()>) -> impl IntoView {
         <tr>
             <td><label for=id.clone()>{rule.label.clone()}</label></td>
             <td>
-                <ActionForm action=action attr:class="form inline">
+                <PageForm action=action class="form inline">
                     <input type="hidden" name="rule" value=rule.code.clone()/>
                     <input id=id type="text" name="threshold" size="6" value=rule.threshold.clone()/>
                     <label class="check"><input type="checkbox" name="enabled" value="on" checked=rule.enabled/>" On"</label>
                     <button type="submit" class="button small">"Save"<span class="visually-hidden">{format!(" {}", rule.label)}</span></button>
                     <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("threshold").unwrap_or_else(|| e.to_string()))}</span>
-                </ActionForm>
+                </PageForm>
             </td>
         </tr>
     }
@@ -44,7 +45,7 @@ pub fn AlertsInboxPage() -> impl IntoView {
         }
     });
     let refresh = Callback::new(move |_| data.refetch());
-    let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let change_error = crate::ui::form::action_error(change);
     view! {
         <Title text="Alerts"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -54,10 +55,10 @@ pub fn AlertsInboxPage() -> impl IntoView {
                         <section>
                             <p><a href="/ops">"← Operations console"</a></p>
                             <h1>"Alerts"</h1>
-                            <ActionForm action=run attr:class="form inline">
+                            <PageForm action=run class="form inline">
                                 <button type="submit" class="button">"Check the rules now"</button>
                                 <span role="status">{move || run.value().get().map(|r| match r { Ok(n) => format!("{n} new alerts."), Err(e) => e.to_string() })}</span>
-                            </ActionForm>
+                            </PageForm>
                             <FormError error=change_error/>
                             <table class="table">
                                 <caption>"Inbox"</caption>
@@ -73,18 +74,18 @@ pub fn AlertsInboxPage() -> impl IntoView {
                                                 <td>{format!("first {}, last {}", a.first_seen, a.last_seen)}</td>
                                                 <td>
                                                     {(a.state == AlertState::Open).then(|| view! {
-                                                        <ActionForm action=change>
+                                                        <PageForm action=change>
                                                             <input type="hidden" name="id" value=a.id.to_string()/>
                                                             <input type="hidden" name="to" value="acknowledged"/>
                                                             <button type="submit" class="button small">"Acknowledge"<span class="visually-hidden">{format!(" {title}")}</span></button>
-                                                        </ActionForm>
+                                                        </PageForm>
                                                     })}
                                                     {(a.state != AlertState::Resolved).then(|| view! {
-                                                        <ActionForm action=change>
+                                                        <PageForm action=change>
                                                             <input type="hidden" name="id" value=a.id.to_string()/>
                                                             <input type="hidden" name="to" value="resolved"/>
                                                             <button type="submit" class="button small">"Resolve"<span class="visually-hidden">{format!(" {}", a.title)}</span></button>
-                                                        </ActionForm>
+                                                        </PageForm>
                                                     })}
                                                 </td>
                                             </tr>

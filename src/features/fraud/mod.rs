@@ -8,6 +8,9 @@ mod repo;
 pub mod service;
 pub mod views;
 
+/// The CSV import form's name on the blocklist page (see `ui::refused`).
+pub const IMPORT_FORM: &str = "blocklist-import";
+
 use crate::domain::ids::TradeInId;
 use crate::error::AppError;
 use leptos::prelude::*;

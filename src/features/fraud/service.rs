@@ -226,15 +226,25 @@ pub async fn unblock(state: &AppState, ops_user: UserId, imei: &str) -> Result<(
     tx.commit().await.map_err(db_error)
 }
 
-/// `POST /ops/blocklist/import`: a plain HTML form with a CSV file; back
-/// to the blocklist page with the count or the problem.
+/// `POST /ops/blocklist`: the page's CSV import, a file the browser posts
+/// itself. Accepted, back to the page with the count; refused, the page
+/// again with the problem beside the file field.
 pub async fn import_route(
     axum::extract::State(state): axum::extract::State<AppState>,
     headers: http::HeaderMap,
     mut form: axum::extract::Multipart,
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
-    let back = |q: String| Redirect::to(&format!("/ops/blocklist?{q}")).into_response();
+    let refused = |error: AppError| {
+        let mut res = http::StatusCode::UNPROCESSABLE_ENTITY.into_response();
+        res.extensions_mut()
+            .insert(crate::ui::refused::RefusedForm::new(
+                super::IMPORT_FORM,
+                [],
+                error,
+            ));
+        res
+    };
     let user = match crate::platform::session::user_with_role(
         &state,
         &headers,
@@ -245,43 +255,39 @@ pub async fn import_route(
         Ok(u) => u,
         Err(e) => return crate::platform::http::refused(e),
     };
+    let unreadable = || AppError::invalid("file", "the file could not be read (256 KB at most)");
     let mut text = String::new();
     loop {
         match form.next_field().await {
             Ok(Some(f)) if f.name() == Some("file") => match f.bytes().await {
                 Ok(b) => text = String::from_utf8_lossy(&b).into_owned(),
-                Err(_) => {
-                    return back(format!(
-                        "error={}",
-                        crate::ui::url_encode("The file could not be read (256 KB at most).")
-                    ))
-                }
+                Err(_) => return refused(unreadable()),
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => {
-                return back(format!(
-                    "error={}",
-                    crate::ui::url_encode("The file could not be read (256 KB at most).")
-                ))
-            }
+            Err(_) => return refused(unreadable()),
         }
+    }
+    if text.trim().is_empty() {
+        return refused(AppError::invalid(
+            "file",
+            "choose a CSV file with one imei,reason per line",
+        ));
     }
     let result = match parse_blocklist(&text) {
         Ok(entries) => block(&state, user.id, entries).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(n) => back(format!("imported={n}")),
-        Err(AppError::Invalid(f)) => back(format!(
-            "error={}",
-            crate::ui::url_encode(
-                &f.0.iter()
-                    .map(|x| x.message.clone())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )
+        Ok(n) => Redirect::to(&format!("/ops/blocklist?imported={n}")).into_response(),
+        // Line by line problems, together beside the one file field.
+        Err(AppError::Invalid(f)) => refused(AppError::invalid(
+            "file",
+            f.0.iter()
+                .map(|x| x.message.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
         )),
-        Err(e) => back(format!("error={}", crate::ui::url_encode(&e.to_string()))),
+        Err(e) => refused(e),
     }
 }

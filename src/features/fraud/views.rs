@@ -4,6 +4,7 @@
 use super::*;
 use crate::domain::fraud::PayoutHold;
 use crate::ui::form::FormError;
+use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -16,10 +17,10 @@ fn Review(c: FraudCase, on_done: Callback<()>) -> impl IntoView {
             on_done.run(());
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = crate::ui::form::action_error(action);
     let id = format!("reason-{}", c.trade_in_id);
     view! {
-        <ActionForm action=action attr:class="form inline">
+        <PageForm action=action class="form inline">
             <FormError error=error/>
             <input type="hidden" name="trade_in_id" value=c.trade_in_id.to_string()/>
             <div class="field">
@@ -29,7 +30,7 @@ fn Review(c: FraudCase, on_done: Callback<()>) -> impl IntoView {
             </div>
             <button type="submit" name="decision" value="release" class="button primary">{format!("Release payout of {}", c.reference)}</button>
             <button type="submit" name="decision" value="block" class="button danger">{format!("Block payout of {}", c.reference)}</button>
-        </ActionForm>
+        </PageForm>
     }
 }
 
@@ -96,7 +97,7 @@ pub fn BlocklistPage() -> impl IntoView {
         }
     });
     let query = use_query_map();
-    let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let add_error = crate::ui::form::action_error(add);
     view! {
         <Title text="IMEI blocklist"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -108,20 +109,17 @@ pub fn BlocklistPage() -> impl IntoView {
                             <h1>"IMEI blocklist"</h1>
                             <p>"A blocklisted device cannot be traded in, and a trade-in whose device turns out to be blocklisted is held for review."</p>
                             {query.read_untracked().get("imported").map(|n| view! { <p class="notice success" role="status">{format!("Imported: {n} new IMEIs.")}</p> })}
-                            {query.read_untracked().get("error").map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-                            <ActionForm action=add attr:class="form inline">
+                            <PageForm action=add class="form inline">
                                 <FormError error=add_error/>
-                                <crate::ui::form::TextField label="IMEI" name="imei" error=Signal::derive(move || add_error.get().and_then(|e| e.field("imei")))/>
-                                <crate::ui::form::TextField label="Reason" name="reason" error=Signal::derive(move || add_error.get().and_then(|e| e.field("reason")))/>
+                                <crate::ui::form::TextField label="IMEI" name="imei"/>
+                                <crate::ui::form::TextField label="Reason" name="reason"/>
                                 <button type="submit" class="button primary">"Add to blocklist"</button>
-                            </ActionForm>
-                            <form method="post" action="/ops/blocklist/import" enctype="multipart/form-data" class="form inline">
-                                <div class="field">
-                                    <label for="blocklist-file">"Import a CSV file (imei,reason per line)"</label>
-                                    <input id="blocklist-file" type="file" name="file" accept=".csv,text/csv" required=true/>
-                                </div>
+                            </PageForm>
+                            <crate::ui::form::UploadForm form=crate::features::fraud::IMPORT_FORM.to_string() class="form inline">
+                                <FormError/>
+                                <crate::ui::form::FileField label="Import a CSV file (imei,reason per line)" name="file" accept=".csv,text/csv"/>
                                 <button type="submit" class="button">"Import"</button>
-                            </form>
+                            </crate::ui::form::UploadForm>
                             <table class="table">
                                 <caption>{format!("{} IMEIs (newest first)", entries.len())}</caption>
                                 <thead><tr><th scope="col">"IMEI"</th><th scope="col">"Reason"</th><th scope="col">"Added"</th><th scope="col">"Remove"</th></tr></thead>
@@ -130,10 +128,10 @@ pub fn BlocklistPage() -> impl IntoView {
                                         <tr>
                                             <td>{e.imei.clone()}</td><td>{e.reason.clone()}</td><td>{e.added.clone()}</td>
                                             <td>
-                                                <ActionForm action=remove>
+                                                <PageForm action=remove>
                                                     <input type="hidden" name="imei" value=e.imei.clone()/>
                                                     <button type="submit" class="button small">{format!("Remove {}", e.imei)}</button>
-                                                </ActionForm>
+                                                </PageForm>
                                             </td>
                                         </tr>
                                     }).collect_view()}

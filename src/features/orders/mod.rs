@@ -19,6 +19,12 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The counter-offer form's name on its order page (see `ui::refused`):
+/// a refusal returns to this form, and its kept photos belong to it.
+pub fn counter_offer_form(id: TradeInId) -> String {
+    format!("counter-offer-{id}")
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Due {
     pub label: String,

@@ -513,3 +513,90 @@ pub async fn suspended<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Ve
         })
         .collect()
 }
+
+/// A photo kept from a refused form, waiting for the form to be sent again.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PendingUpload {
+    pub token: String,
+    pub file_name: String,
+    pub content_type: String,
+}
+
+pub async fn insert_pending_upload<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+    form: &str,
+    upload: &PendingUpload,
+    at: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO pending_uploads (token, user_id, form, file_name, content_type, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&upload.token)
+    .bind(user_id)
+    .bind(form)
+    .bind(&upload.file_name)
+    .bind(&upload.content_type)
+    .bind(at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// The pending upload `token`, if it is this person's and this form's.
+pub async fn pending_upload<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+    form: &str,
+    token: &str,
+) -> DbResult<Option<PendingUpload>> {
+    sqlx::query_as(
+        "SELECT token, file_name, content_type FROM pending_uploads WHERE token = $1 AND user_id = $2 AND form = $3",
+    )
+    .bind(token)
+    .bind(user_id)
+    .bind(form)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The pending upload `token`, if it is this person's, whatever its form.
+pub async fn own_pending_upload<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+    token: &str,
+) -> DbResult<Option<PendingUpload>> {
+    sqlx::query_as(
+        "SELECT token, file_name, content_type FROM pending_uploads WHERE token = $1 AND user_id = $2",
+    )
+    .bind(token)
+    .bind(user_id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Deletes one pending upload, returning whether it was there (a form sent
+/// twice at once uses it once).
+pub async fn delete_pending_upload<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token: &str,
+) -> DbResult<bool> {
+    let done = sqlx::query("DELETE FROM pending_uploads WHERE token = $1")
+        .bind(token)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The pending uploads created before `cutoff`.
+pub async fn pending_uploads_before<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    cutoff: i64,
+) -> DbResult<Vec<PendingUpload>> {
+    sqlx::query_as(
+        "SELECT token, file_name, content_type FROM pending_uploads WHERE created_at < $1 ORDER BY id LIMIT 1000",
+    )
+    .bind(cutoff)
+    .fetch_all(ex)
+    .await
+}

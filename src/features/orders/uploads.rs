@@ -1,17 +1,21 @@
-//! Counter-offers with proof photos arrive as a multipart form (a plain
-//! HTML form, so it works without JavaScript); photos are served back only
-//! to the consumer, the refurbisher of that trade-in, and operations.
+//! Counter-offers with proof photos arrive as a multipart form posted to
+//! the order page (the browser posts it itself, with or without
+//! JavaScript); photos are served back only to the consumer, the
+//! refurbisher of that trade-in, and operations. A refused form comes back
+//! with its photos kept (`service::pending`).
 
 use crate::domain::account::Role;
 use crate::domain::ids::TradeInId;
 use crate::domain::money::{parse_amount, Currency};
 use crate::domain::sla::CounterReason;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
+use crate::features::orders::counter_offer_form;
 use crate::features::orders::service as order_flow;
-use crate::features::orders::service::ProofPhoto;
+use crate::features::orders::service::{pending, ProofPhoto};
 use crate::platform::images::{sanitize, MAX_PHOTO_BYTES};
 use crate::platform::session as auth;
 use crate::platform::state::AppState;
+use crate::ui::refused::RefusedForm;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,38 +24,120 @@ pub const MAX_PHOTOS: usize = 6;
 /// The upload route's own body limit: the photos and a little form text.
 pub const MAX_UPLOAD_BYTES: usize = MAX_PHOTOS * MAX_PHOTO_BYTES + 64 * 1024;
 
-fn back(id: TradeInId, error: Option<String>) -> Response {
-    match error {
-        None => Redirect::to(&format!("/seller/orders/{id}")).into_response(),
-        Some(e) => Redirect::to(&format!(
-            "/seller/orders/{id}?error={}",
-            crate::ui::url_encode(&e)
-        ))
-        .into_response(),
+/// The order page, where the form is and where an accepted one returns.
+fn order_page(id: TradeInId) -> Response {
+    Redirect::to(&format!("/seller/orders/{id}")).into_response()
+}
+
+/// Answers a refused form: the order page is rendered again around it by
+/// `platform::http::forms`, with what was entered and the photos kept.
+fn refused(form: String, values: Vec<(String, String)>, error: AppError) -> Response {
+    let mut res = StatusCode::UNPROCESSABLE_ENTITY.into_response();
+    res.extensions_mut()
+        .insert(RefusedForm::new(form, values, error));
+    res
+}
+
+/// What the form sent, as read so far.
+#[derive(Default)]
+struct Sent {
+    values: Vec<(String, String)>,
+    price: String,
+    reasons: Vec<CounterReason>,
+    note: String,
+    kept: Vec<String>,
+    fresh: Vec<ProofPhoto>,
+    errors: FieldErrors,
+}
+
+/// Reads every field, checking each photo as it comes: one that fails is
+/// reported beside the photo field, and the others are still kept.
+async fn read(form: &mut Multipart) -> Result<Sent, TooLarge> {
+    let mut sent = Sent::default();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return Ok(sent),
+            Err(e) => return upload_failed(e, sent),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photos" {
+            let file_name = field.file_name().unwrap_or("photo").to_string();
+            let bytes = match field.bytes().await {
+                Ok(b) => b,
+                Err(e) => return upload_failed(e, sent),
+            };
+            if bytes.is_empty() && file_name.is_empty() {
+                continue;
+            }
+            match sanitize(&bytes) {
+                Ok(clean) => sent.fresh.push(ProofPhoto {
+                    content_type: clean.kind.content_type(),
+                    extension: clean.kind.extension(),
+                    bytes: clean.bytes,
+                }),
+                Err(e) => sent.errors.add("photos", format!("{file_name}: {e}")),
+            }
+            continue;
+        }
+        let text = field.text().await.unwrap_or_default();
+        match name.as_str() {
+            "price" => sent.price = text.clone(),
+            "note" => sent.note = text.clone(),
+            "reasons" => match CounterReason::parse(text.trim()) {
+                Some(r) if !sent.reasons.contains(&r) => sent.reasons.push(r),
+                Some(_) => {}
+                None => sent.errors.add("reasons", "choose reasons from the list"),
+            },
+            // Tokens go back in the form only once checked to be this
+            // person's (see `counter_offer`).
+            "pending_photo" => {
+                sent.kept.push(text);
+                continue;
+            }
+            _ => {}
+        }
+        sent.values.push((name, text));
     }
 }
 
-/// A body past the route's limit is refused as such (413); any other
-/// broken upload goes back to the order page with the reason.
-fn upload_failed(id: TradeInId, e: axum::extract::multipart::MultipartError) -> Response {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return (
+fn limit() -> String {
+    format!(
+        "at most {MAX_PHOTOS} photos of {} MB each",
+        MAX_PHOTO_BYTES / (1024 * 1024)
+    )
+}
+
+/// A body past the route's limit, refused as such (413).
+struct TooLarge;
+
+impl IntoResponse for TooLarge {
+    fn into_response(self) -> Response {
+        (
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
-                "This upload is larger than a counter-offer may be: at most {MAX_PHOTOS} photos of {} MB each.",
-                MAX_PHOTO_BYTES / (1024 * 1024)
+                "This upload is larger than a counter-offer may be: {}.",
+                limit()
             ),
         )
-            .into_response();
+            .into_response()
     }
-    back(
-        id,
-        Some(format!(
-            "The upload failed ({}). Photos are limited to {} MB each.",
-            e.body_text(),
-            MAX_PHOTO_BYTES / (1024 * 1024)
-        )),
-    )
+}
+
+/// Any other broken upload is a refusal beside the photo field, with what
+/// was read.
+fn upload_failed(
+    e: axum::extract::multipart::MultipartError,
+    mut sent: Sent,
+) -> Result<Sent, TooLarge> {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return Err(TooLarge);
+    }
+    sent.errors.add(
+        "photos",
+        format!("the upload failed ({}): {}", e.body_text(), limit()),
+    );
+    Ok(sent)
 }
 
 pub async fn counter_offer(
@@ -80,95 +166,98 @@ pub async fn counter_offer(
     };
     let seller_id = match order_flow::seller_of(&state, user.id).await {
         Ok((s, _)) => s,
-        Err(e) => {
-            return (
-                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN),
-                e.to_string(),
-            )
-                .into_response()
-        }
+        Err(e) => return crate::platform::http::refused(e),
     };
     // Refuse other sellers' orders before reading any photo.
     if let Err(e) = order_flow::owned_by_seller(&state, seller_id, id).await {
-        return (
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
-            e.to_string(),
-        )
-            .into_response();
+        return crate::platform::http::refused(e);
     }
-
-    let (mut price, mut reasons, mut note, mut photos) =
-        (String::new(), Vec::new(), String::new(), Vec::new());
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return upload_failed(id, e),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        match name.as_str() {
-            "price" => price = field.text().await.unwrap_or_default(),
-            "note" => note = field.text().await.unwrap_or_default(),
-            "reasons" => {
-                match CounterReason::parse(field.text().await.unwrap_or_default().trim()) {
-                    Some(r) if !reasons.contains(&r) => reasons.push(r),
-                    Some(_) => {}
-                    None => return back(id, Some("Unknown reason.".into())),
-                }
-            }
-            "photos" => {
-                let file_name = field.file_name().unwrap_or("photo").to_string();
-                let bytes = match field.bytes().await {
-                    Ok(b) => b,
-                    Err(e) => return upload_failed(id, e),
+    let form_name = counter_offer_form(id);
+    let mut sent = match read(&mut form).await {
+        Ok(sent) => sent,
+        Err(too_large) => return too_large.into_response(),
+    };
+    let kept = match pending::load(&state, user.id, &form_name, &sent.kept).await {
+        Ok(k) => k,
+        Err(e) => return crate::platform::http::refused(e),
+    };
+    if kept.len() + sent.fresh.len() > MAX_PHOTOS {
+        sent.errors
+            .add("photos", format!("send at most {MAX_PHOTOS} photos"));
+        sent.fresh.truncate(MAX_PHOTOS.saturating_sub(kept.len()));
+    }
+    let price = sent
+        .errors
+        .check("price", parse_amount(&sent.price, Currency::Eur));
+    let kept_count = kept.len();
+    let (kept_tokens, mut photos): (Vec<String>, Vec<ProofPhoto>) = kept.into_iter().unzip();
+    photos.append(&mut sent.fresh);
+    let outcome = match (price, std::mem::take(&mut sent.errors).into_result()) {
+        (Some(price), Ok(())) => {
+            order_flow::counter_offer(
+                &state,
+                seller_id,
+                user.id,
+                id,
+                price,
+                &sent.reasons,
+                sent.note.trim(),
+                &photos,
+            )
+            .await
+        }
+        (_, Err(e)) => Err(e),
+        (None, Ok(())) => Err(AppError::invalid("price", "enter the new price")),
+    };
+    match outcome {
+        Ok(()) => {
+            pending::release(&state, user.id, &kept_tokens).await;
+            order_page(id)
+        }
+        Err(error) => {
+            // The photos that passed are kept for the form sent back.
+            let fresh =
+                match pending::keep(&state, user.id, &form_name, &photos[kept_count..]).await {
+                    Ok(t) => t,
+                    Err(e) => return crate::platform::http::refused(e),
                 };
-                if bytes.is_empty() && file_name.is_empty() {
-                    continue;
-                }
-                if photos.len() == MAX_PHOTOS {
-                    return back(id, Some(format!("Send at most {MAX_PHOTOS} photos.")));
-                }
-                match sanitize(&bytes) {
-                    Ok(clean) => photos.push(ProofPhoto {
-                        content_type: clean.kind.content_type(),
-                        extension: clean.kind.extension(),
-                        bytes: clean.bytes,
-                    }),
-                    Err(e) => return back(id, Some(format!("{file_name}: {e}"))),
-                }
-            }
-            _ => {}
+            let mut values = sent.values;
+            values.extend(
+                kept_tokens
+                    .into_iter()
+                    .chain(fresh)
+                    .map(|t| ("pending_photo".to_string(), t)),
+            );
+            refused(form_name, values, error)
         }
     }
-    let price = match parse_amount(&price, Currency::Eur) {
-        Ok(p) => p,
-        Err(e) => return back(id, Some(format!("New price: {e}"))),
+}
+
+/// A kept photo's thumbnail on the form sent back, for the person who sent
+/// it only.
+pub async fn pending_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let Ok(Some(user)) = auth::current_user(&state, &headers).await else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
-    match order_flow::counter_offer(
-        &state,
-        seller_id,
-        user.id,
-        id,
-        price,
-        &reasons,
-        note.trim(),
-        photos,
-    )
-    .await
-    {
-        Ok(()) => back(id, None),
-        Err(AppError::Invalid(fields)) => back(
-            id,
-            Some(
-                fields
-                    .0
-                    .iter()
-                    .map(|f| f.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-        ),
-        Err(e) => back(id, Some(e.to_string())),
+    match pending::thumbnail(&state, user.id, &token).await {
+        Ok(Some((bytes, content_type))) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "private, max-age=3600".into()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; sandbox".into(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "No such photo.").into_response(),
+        Err(e) => crate::platform::http::refused(e),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::ui::form::FormError;
+use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,7 +15,7 @@ pub fn QualityPage() -> impl IntoView {
         move || (recompute.version().get(), suspension.version().get()),
         |_| load_scorecards(),
     );
-    let error = Signal::derive(move || suspension.value().get().and_then(Result::err));
+    let error = crate::ui::form::action_error(suspension);
     view! {
         <Title text="Refurbisher quality"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -26,10 +27,10 @@ pub fn QualityPage() -> impl IntoView {
                             <h1>"Refurbisher quality"</h1>
                             <p>"Last 90 days. The quality score (0 to 1000) breaks ties between equal offers: 1000, less 10 points per percent of counter-offers (at most 400), 2 per percent of inspections or payments outside their SLA, and 20 per dispute per 100 trade-ins (at most 200)."</p>
                             <p><a href="/ops/refurbishers.csv" rel="external" download="">"Export the scorecards (CSV)"</a></p>
-                            <ActionForm action=recompute attr:class="form inline">
+                            <PageForm action=recompute class="form inline">
                                 <button type="submit" class="button">"Apply the computed scores"</button>
                                 <span role="status">{move || recompute.value().get().map(|r| match r { Ok(n) => format!("{n} scores changed."), Err(e) => e.to_string() })}</span>
-                            </ActionForm>
+                            </PageForm>
                             <FormError error=error/>
                             <div class="grid-scroll">
                             <table class="table">
@@ -53,7 +54,8 @@ pub fn QualityPage() -> impl IntoView {
                                                 <td>
                                                     {c.status.to_string()}
                                                     {can_act.then(|| view! {
-                                                        <ActionForm action=suspension attr:class="form inline">
+                                                        <PageForm action=suspension class="form inline" key=c.seller_id.to_string()>
+
                                                             <input type="hidden" name="seller_id" value=c.seller_id.to_string()/>
                                                             <input type="hidden" name="suspend" value=action_label/>
                                                             <label for=id.clone() class="visually-hidden">{format!("Reason to {action_label} {}", c.company)}</label>
@@ -61,7 +63,7 @@ pub fn QualityPage() -> impl IntoView {
                                                             <button type="submit" class=if action_label == "suspend" { "button small danger" } else { "button small" }>
                                                                 {format!("{} {}", if action_label == "suspend" { "Suspend" } else { "Reinstate" }, c.company)}
                                                             </button>
-                                                        </ActionForm>
+                                                        </PageForm>
                                                     })}
                                                 </td>
                                             </tr>

@@ -8,6 +8,7 @@ use crate::domain::tradein::State;
 use crate::error::AppError;
 use crate::features::claims::{ClaimsResource, OpenClaim};
 use crate::ui::form::FormError;
+use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -128,16 +129,16 @@ fn TradeInDetail(
                 </ul>
                 <p class="deadline" role="status">{format!("{days} days left to answer (until ")}<crate::ui::When m=c.expires.clone()/>"). Without an answer, your device comes back to you for free."</p>
                 <div class="actions">
-                    <ActionForm action=answered attr:class="inline">
+                    <PageForm action=answered class="inline">
                         <input type="hidden" name="id" value=t.id.to_string()/>
                         <input type="hidden" name="answer" value="accept"/>
                         <button type="submit" class="button primary">"Accept new offer"</button>
-                    </ActionForm>
-                    <ActionForm action=answered attr:class="inline">
+                    </PageForm>
+                    <PageForm action=answered class="inline">
                         <input type="hidden" name="id" value=t.id.to_string()/>
                         <input type="hidden" name="answer" value="decline"/>
                         <button type="submit" class="button">"Decline and get my device back"</button>
-                    </ActionForm>
+                    </PageForm>
                 </div>
             </section>
         }
@@ -205,16 +206,16 @@ fn TradeInDetail(
         })}
         <div class="actions">
             {t.can_ship().then(|| view! {
-                <ActionForm action=shipped attr:class="inline">
+                <PageForm action=shipped class="inline">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <button type="submit" class="button primary">"I've shipped it"</button>
-                </ActionForm>
+                </PageForm>
             })}
             {t.can_cancel().then(|| view! {
-                <ActionForm action=cancelled attr:class="inline">
+                <PageForm action=cancelled class="inline">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <button type="submit" class="button danger">"Cancel trade-in"</button>
-                </ActionForm>
+                </PageForm>
             })}
         </div>
         <section aria-labelledby="timeline-heading">
@@ -237,7 +238,7 @@ fn TradeInDetail(
 #[component]
 pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
     let action = ServerAction::<OpenClaim>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = crate::ui::form::action_error(action);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -250,7 +251,7 @@ pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         {(!c.kinds.is_empty()).then(|| view! {
-                            <ActionForm action=action attr:class="form">
+                            <PageForm action=action class="form">
                                 <FormError error=error/>
                                 <input type="hidden" name="trade_in_id" value=trade_in_id.to_string()/>
                                 <div class="field">
@@ -265,7 +266,7 @@ pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
                                     <p class="field-error">{move || error.get().and_then(|e| e.field("message").or_else(|| e.field("kind")))}</p>
                                 </div>
                                 <button type="submit" class="button">"Open a claim"</button>
-                            </ActionForm>
+                            </PageForm>
                         })}
                     </section>
                 })

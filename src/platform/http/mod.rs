@@ -4,6 +4,8 @@
 
 pub mod assets;
 pub mod client;
+pub mod forms;
+
 pub mod health;
 pub mod hydration;
 pub mod page_cache;

@@ -216,7 +216,12 @@ fn key(is_public: fn(&str) -> bool, req: &Request) -> Option<(String, String)> {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    // A page rendered again with a refused form is that visitor's own.
     let ok = req.method() == Method::GET
+        && req
+            .extensions()
+            .get::<crate::ui::refused::RefusedForm>()
+            .is_none()
         && is_public(uri.path())
         && !signed_in(req.headers())
         && is_uuid(id);

@@ -1,4 +1,5 @@
 use super::super::*;
+use crate::ui::form::PageForm;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,21 +10,19 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field =
-        move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let error = crate::ui::form::action_error(action);
     let signup_href = move || crate::ui::return_to::with_next("/signup", &next());
     view! {
         <Title text="Sign in"/>
         <section class="card narrow">
             <h1>"Sign in"</h1>
-            <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <PageForm action=action class="form" novalidate=true>
                 <FormError error=error/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email" error=field("email")/>
-                <TextField label="Password" name="password" kind="password" autocomplete="current-password" error=field("password")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email"/>
+                <TextField label="Password" name="password" kind="password" autocomplete="current-password"/>
                 <input type="hidden" name="next" value=next/>
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>"Sign in"</button>
-            </ActionForm>
+            </PageForm>
             <p class="muted">"New here? " <a href=signup_href>"Create an account"</a></p>
             <p class="muted">"Forgot your password, or asked to wait? " <a href="/login/link">"Email me a sign-in link"</a></p>
         </section>

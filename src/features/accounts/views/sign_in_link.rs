@@ -1,4 +1,5 @@
 use super::super::*;
+use crate::ui::form::PageForm;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,19 +26,17 @@ pub fn SignInLinkPage() -> impl IntoView {
 #[component]
 fn RequestLink() -> impl IntoView {
     let action = ServerAction::<RequestSignInLink>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field =
-        move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
+    let error = crate::ui::form::action_error(action);
     view! {
         <h1>"Sign in with a link"</h1>
         <p class="muted">
             "Forgot your password, or told to wait after too many tries? We email you a link that signs you in once, without your password."
         </p>
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <PageForm action=action class="form" novalidate=true>
             <FormError error=error/>
-            <TextField label="Email" name="email" kind="email" autocomplete="email" error=field("email")/>
+            <TextField label="Email" name="email" kind="email" autocomplete="email"/>
             <button type="submit" class="button primary" disabled=move || action.pending().get()>"Email me a sign-in link"</button>
-        </ActionForm>
+        </PageForm>
         <p class="muted"><a href="/login">"Back to sign in"</a></p>
     }
 }
@@ -45,19 +44,19 @@ fn RequestLink() -> impl IntoView {
 #[component]
 fn UseLink(token: String) -> impl IntoView {
     let action = ServerAction::<SignInWithLink>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = crate::ui::form::action_error(action);
     let message = Signal::derive(move || error.get().and_then(|e| e.field("token")));
     view! {
         <h1>"Sign in"</h1>
         <p class="muted">"You opened a sign-in link from your email."</p>
-        <ActionForm action=action attr:class="form">
+        <PageForm action=action class="form">
             <FormError error=error/>
             {move || message.get().map(|m| view! {
                 <p class="field-error">{m}" "<a href="/login/link">"Get a new link"</a></p>
             })}
             <input type="hidden" name="token" value=token/>
             <button type="submit" class="button primary" disabled=move || action.pending().get()>"Sign in to TradeIn"</button>
-        </ActionForm>
+        </PageForm>
     }
 }
 

@@ -4,6 +4,7 @@ use super::super::*;
 use crate::domain::ids::ClaimId;
 use crate::error::AppError;
 use crate::ui::form::FormError;
+use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -24,8 +25,8 @@ pub fn ClaimPage() -> impl IntoView {
         move || (id(), post.version().get(), resolve.version().get()),
         |(id, _, _)| load_claim(id),
     );
-    let post_error = Signal::derive(move || post.value().get().and_then(Result::err));
-    let resolve_error = Signal::derive(move || resolve.value().get().and_then(Result::err));
+    let post_error = crate::ui::form::action_error(post);
+    let resolve_error = crate::ui::form::action_error(resolve);
     view! {
         <Title text="Claim"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -47,7 +48,7 @@ pub fn ClaimPage() -> impl IntoView {
                                 }).collect_view()}
                             </ol>
                             {(c.state == crate::domain::claims::ClaimState::Open).then(|| view! {
-                                <ActionForm action=post attr:class="form">
+                                <PageForm action=post class="form">
                                     <FormError error=post_error/>
                                     <input type="hidden" name="claim_id" value=c.id.to_string()/>
                                     <div class="field">
@@ -55,10 +56,10 @@ pub fn ClaimPage() -> impl IntoView {
                                         <textarea id="claim-body" name="body" rows="3" maxlength="2000"></textarea>
                                     </div>
                                     <button type="submit" class="button">"Send message"</button>
-                                </ActionForm>
+                                </PageForm>
                             })}
                             {(!c.outcomes.is_empty()).then(|| view! {
-                                <ActionForm action=resolve attr:class="form card">
+                                <PageForm action=resolve class="form card">
                                     <h2>"Resolve"</h2>
                                     <FormError error=resolve_error/>
                                     <input type="hidden" name="claim_id" value=c.id.to_string()/>
@@ -74,7 +75,7 @@ pub fn ClaimPage() -> impl IntoView {
                                         <p class="field-error">{move || resolve_error.get().and_then(|e| e.field("note").or_else(|| e.field("outcome")))}</p>
                                     </div>
                                     <button type="submit" class="button primary">"Resolve the claim"</button>
-                                </ActionForm>
+                                </PageForm>
                             })}
                             <p><a href=if c.viewer_is_ops { "/ops/claims".to_string() } else { format!("/trade-ins/{}", c.trade_in_id) }>"← Back"</a></p>
                         </section>

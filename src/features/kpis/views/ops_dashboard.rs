@@ -6,6 +6,7 @@
 use super::super::*;
 use crate::domain::kpi::Span;
 use crate::ui::chart::BarChart;
+use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -20,14 +21,14 @@ fn TargetForm(row: KpiRow, period: String, on_saved: Callback<()>) -> impl IntoV
     });
     let id = format!("target-{}", row.code);
     view! {
-        <ActionForm action=action attr:class="target-form">
+        <PageForm action=action class="target-form">
             <input type="hidden" name="kpi" value=row.code.clone()/>
             <input type="hidden" name="period" value=period/>
             <label for=id.clone() class="visually-hidden">{format!("Target for {}", row.label)}</label>
             <input id=id type="text" name="target" size="7" value=row.target_input.clone() inputmode="decimal"/>
             <button type="submit" class="button small">{"Save target".to_string()}<span class="visually-hidden">{format!(" for {}", row.label)}</span></button>
             <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("target").unwrap_or_else(|| e.to_string()))}</span>
-        </ActionForm>
+        </PageForm>
     }
 }
 

@@ -22,6 +22,8 @@ use crate::platform::mail::enqueue;
 use crate::platform::payouts::PayoutOrder;
 use crate::platform::state::AppState;
 
+pub mod pending;
+
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::{create_payout, mark_payout_sent, payout, set_final_price, stamp};
 pub use super::repo::{
@@ -398,7 +400,7 @@ pub async fn counter_offer(
     price: Money,
     reasons: &[CounterReason],
     note: &str,
-    photos: Vec<ProofPhoto>,
+    photos: &[ProofPhoto],
 ) -> Result<(), AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
     let mut errors = crate::error::FieldErrors::new();
@@ -425,7 +427,7 @@ pub async fn counter_offer(
     let dir = state.config.data_dir.join("photos");
     tokio::fs::create_dir_all(&dir).await.map_err(db_error)?;
     let mut written = Vec::new();
-    for p in &photos {
+    for p in photos {
         let name = format!(
             "{}.{}",
             crate::platform::session::new_session_token(),

@@ -8,7 +8,10 @@ use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
 use crate::error::AppError;
-use crate::ui::form::{FormError, TextField};
+use crate::ui::form::{
+    CheckboxGroup, FileField, FormError, FormState, PageForm, TextArea, TextField, UploadForm,
+};
+
 use crate::ui::question::Question;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,18 +30,18 @@ pub fn SellerOrdersPage() -> impl IntoView {
         }
     };
     let data = crate::ui::data::load(key, load_seller_orders);
-    let receive_error = Signal::derive(move || receive.value().get().and_then(Result::err));
+    let receive_error = crate::ui::form::action_error(receive);
     view! {
         <Title text="Orders"/>
         <p class="muted"><a href="/seller">"Refurbisher area"</a></p>
         <h1>"Orders"</h1>
         <section class="card" aria-labelledby="receive-heading">
             <h2 id="receive-heading">"Receive a parcel"</h2>
-            <ActionForm action=receive attr:class="form inline-form">
+            <PageForm action=receive class="form inline-form">
                 <FormError error=receive_error/>
-                <TextField label="Tracking number or order reference" name="code" autocomplete="off" error=Signal::derive(move || receive_error.get().and_then(|e| e.field("code")))/>
+                <TextField label="Tracking number or order reference" name="code" autocomplete="off"/>
                 <button type="submit" class="button primary">"Mark received"</button>
-            </ActionForm>
+            </PageForm>
         </section>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -109,7 +112,6 @@ fn OrdersTable(page: OrdersPage) -> impl IntoView {
 #[component]
 pub fn SellerOrderPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let inspect = ServerAction::<InspectOrder>::new();
     let act = ServerAction::<OrderAction>::new();
     let id = move || {
@@ -126,9 +128,8 @@ pub fn SellerOrderPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let upload_error = query.read_untracked().get("error");
                 match data.await {
-                    Ok(o) => view! { <OrderView o=o inspect=inspect act=act upload_error=upload_error/> }.into_any(),
+                    Ok(o) => view! { <OrderView o=o inspect=inspect act=act/> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::ui::errors::NotFound/> }.into_any(),
                     Err(e) => view! { <crate::ui::errors::AccessProblem error=e here=format!("/seller/orders/{}", id())/> }.into_any(),
                 }
@@ -146,11 +147,11 @@ fn ActionButton(
     #[prop(optional)] primary: bool,
 ) -> impl IntoView {
     view! {
-        <ActionForm action=act attr:class="inline">
+        <PageForm action=act class="inline">
             <input type="hidden" name="id" value=id.to_string()/>
             <input type="hidden" name="action" value=step.code()/>
             <button type="submit" class=if primary { "button primary" } else { "button" } disabled=move || act.pending().get()>{label}</button>
-        </ActionForm>
+        </PageForm>
     }
 }
 
@@ -159,11 +160,10 @@ fn OrderView(
     o: OrderDetail,
     inspect: ServerAction<InspectOrder>,
     act: ServerAction<OrderAction>,
-    upload_error: Option<String>,
 ) -> impl IntoView {
     let id = o.id;
-    let inspect_error = Signal::derive(move || inspect.value().get().and_then(Result::err));
-    let act_error = Signal::derive(move || act.value().get().and_then(Result::err));
+    let inspect_error = crate::ui::form::action_error(inspect);
+    let act_error = crate::ui::form::action_error(act);
     let result = move || inspect.value().get().and_then(Result::ok);
     let can_inspect = matches!(o.state, State::Received | State::Inspecting);
     let can_counter = o.state == State::Inspecting && o.found_grade.is_some();
@@ -194,7 +194,6 @@ fn OrderView(
             </section>
         })}
         <FormError error=act_error/>
-        {upload_error.map(|e| view! { <div class="notice error" role="alert"><p>{e}</p></div> })}
         {move || result().map(|r| match r {
             InspectionResult::Validated => view! { <div class="notice" role="status"><p>"Inspection matches: the trade-in is validated and the payout is created."</p></div> }.into_any(),
             InspectionResult::Worse { found, .. } => view! { <div class="notice warning" role="status"><p>{format!("Inspection found: {found}. Make a counter-offer with photos, or validate at the accepted price.")}</p></div> }.into_any(),
@@ -204,17 +203,17 @@ fn OrderView(
         {can_inspect.then(|| view! {
             <section class="card" aria-labelledby="inspect-heading">
                 <h2 id="inspect-heading">"Inspect"</h2>
-                <ActionForm action=inspect attr:class="form questionnaire">
+                <PageForm action=inspect class="form questionnaire">
                     <FormError error=inspect_error/>
                     <input type="hidden" name="id" value=id.to_string()/>
                     {o.has_imei.then(|| view! {
-                        <TextField label="IMEI found on the device" name="imei_found" autocomplete="off" error=Signal::derive(move || inspect_error.get().and_then(|e| e.field("imei_found")))/>
+                        <TextField label="IMEI found on the device" name="imei_found" autocomplete="off"/>
                     })}
                     <Question name="works" legend="Does it turn on and work normally?" choices=&WORKS_CHOICES/>
                     <Question name="screen" legend="What does the screen look like?" choices=&SCREEN_CHOICES/>
                     <Question name="body" legend="What does the body look like?" choices=&BODY_CHOICES/>
                     <button type="submit" class="button primary">"Record inspection"</button>
-                </ActionForm>
+                </PageForm>
             </section>
         })}
 
@@ -238,7 +237,7 @@ fn SuspendForm(act: ServerAction<OrderAction>, id: TradeInId) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="suspend-heading">
             <h2 id="suspend-heading">"Put on hold"</h2>
-            <ActionForm action=act attr:class="form">
+            <PageForm action=act class="form">
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="action" value=OrderStep::Suspend.code()/>
                 <div class="field">
@@ -248,48 +247,76 @@ fn SuspendForm(act: ServerAction<OrderAction>, id: TradeInId) -> impl IntoView {
                     </select>
                 </div>
                 <button type="submit" class="button danger">"Suspend"</button>
-            </ActionForm>
+            </PageForm>
         </section>
     }
 }
 
-/// A plain multipart form: photos go to an upload route, not a server
-/// function, and the page comes back with the result.
+/// Photos go with the form, so the browser posts it itself; a refusal
+/// comes back with every field and the photos that passed kept.
 #[component]
 fn CounterOfferForm(id: TradeInId, price: Money, suggested: Option<Money>) -> impl IntoView {
     let suggestion = suggested.map(Money::field_text).unwrap_or_default();
+    let reasons = CounterReason::ALL
+        .into_iter()
+        .map(|r| (r.code(), r.label()))
+        .collect::<Vec<_>>();
     view! {
         <section class="card" aria-labelledby="counter-heading">
             <h2 id="counter-heading">"Counter-offer"</h2>
             <p class="muted">{format!("The new price must be lower than the accepted {price}.")}
                 {suggested.map(|p| format!(" Your own price for the grade found is {p}."))}</p>
-            <form method="post" action=format!("/seller/orders/{id}/counter-offer") enctype="multipart/form-data" class="form">
-                <div class="field">
-                    <label for="counter-price">"New price (EUR)"</label>
-                    <input id="counter-price" name="price" inputmode="decimal" value=suggestion required=true/>
-                </div>
-                <fieldset class="group">
-                    <legend>"Reasons"</legend>
-                    {CounterReason::ALL.into_iter().map(|r| {
-                        let fid = format!("reason-{}", r.code());
-                        view! {
-                            <div class="field checkbox">
-                                <input type="checkbox" id=fid.clone() name="reasons" value=r.code()/>
-                                <label for=fid>{r.label()}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-                <div class="field">
-                    <label for="counter-note">"Note for the customer (optional)"</label>
-                    <textarea id="counter-note" name="note" rows="3" maxlength="1000"></textarea>
-                </div>
-                <div class="field">
-                    <label for="counter-photos">"Proof photos (JPEG, PNG or WebP, up to 5 MB each)"</label>
-                    <input id="counter-photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple=true required=true/>
-                </div>
+            <UploadForm form=crate::features::orders::counter_offer_form(id) class="form">
+                <FormError/>
+                <TextField label="New price (EUR)" name="price" inputmode="decimal" autocomplete="off" value=suggestion/>
+                <CheckboxGroup name="reasons" legend="Reasons" choices=reasons/>
+                <TextArea label="Note for the customer (optional)" name="note" maxlength=1000/>
+                <ProofPhotos/>
                 <button type="submit" class="button primary">"Send counter-offer"</button>
-            </form>
+            </UploadForm>
         </section>
+    }
+}
+
+/// The photo field, after the photos a refused form kept: each shown with a
+/// box to keep it (ticked), so they are not chosen again.
+#[component]
+fn ProofPhotos() -> impl IntoView {
+    let kept = use_context::<FormState>()
+        .map(|s| s.values("pending_photo"))
+        .unwrap_or_default();
+    let label = if kept.is_empty() {
+        "Proof photos (JPEG, PNG or WebP, up to 5 MB each)"
+    } else {
+        "More proof photos (optional: JPEG, PNG or WebP, up to 5 MB each)"
+    };
+    let thumbnails = (!kept.is_empty()).then(|| {
+        let photos = kept
+            .into_iter()
+            .enumerate()
+            .map(|(i, token)| {
+                let box_id = format!("kept-photo-{i}");
+                let n = i + 1;
+                view! {
+                    <li class="kept-photo">
+                        <img src=format!("/photos/pending/{token}") alt=format!("Photo {n}, already added") width="96" height="96"/>
+                        <div class="field checkbox">
+                            <input type="checkbox" id=box_id.clone() name="pending_photo" value=token checked=true/>
+                            <label for=box_id>{format!("Keep photo {n}")}</label>
+                        </div>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="group">
+                <legend>"Photos already added"</legend>
+                <ul class="kept-photos">{photos}</ul>
+            </fieldset>
+        }
+    });
+    view! {
+        {thumbnails}
+        <FileField label=label name="photos" accept="image/jpeg,image/png,image/webp" multiple=true/>
     }
 }

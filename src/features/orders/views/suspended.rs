@@ -1,6 +1,7 @@
 //! Suspended trade-ins waiting for an operations decision.
 
 use super::super::*;
+use crate::ui::form::PageForm;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,7 +10,7 @@ use leptos_meta::Title;
 pub fn OpsSuspendedPage() -> impl IntoView {
     let decide = ServerAction::<OpsDecideSuspended>::new();
     let data = crate::ui::data::load(move || decide.version().get(), |_| load_ops_suspended());
-    let error = Signal::derive(move || decide.value().get().and_then(Result::err));
+    let error = crate::ui::form::action_error(decide);
     view! {
         <Title text="Suspended trade-ins"/>
         <p class="muted"><a href="/ops">"Operations console"</a></p>
@@ -25,14 +26,15 @@ pub fn OpsSuspendedPage() -> impl IntoView {
                                 <li class="card">
                                     <h2>{format!("{} · {}", i.reference, i.device)}</h2>
                                     <p>{format!("{} — {} (since {})", i.seller, i.reason, i.since)}</p>
-                                    <ActionForm action=decide attr:class="form">
+                                    <PageForm action=decide class="form" key=i.id.to_string()>
+
                                         <input type="hidden" name="id" value=i.id.to_string()/>
-                                        <TextField label="Reason for the decision" name="reason" error=Signal::derive(move || error.get().and_then(|e| e.field("reason")))/>
+                                        <TextField label="Reason for the decision" name="reason"/>
                                         <div class="actions">
                                             <button type="submit" name="decision" value="resume" class="button primary">"Resume inspection"</button>
                                             <button type="submit" name="decision" value="return" class="button">"Return to customer"</button>
                                         </div>
-                                    </ActionForm>
+                                    </PageForm>
                                 </li>
                             }).collect_view()}
                         </ul>

@@ -10,6 +10,7 @@ use crate::features::pricing::flags;
 use crate::features::pricing::market_line;
 use crate::features::pricing::plain_amount;
 use crate::features::pricing::SavePriceCell;
+use crate::ui::form::PageForm;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -85,7 +86,7 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
             </dl>
             <ul class="flags">{flags(&c).into_iter().map(|f| view! { <li class="flag">{f}</li> }).collect_view()}</ul>
             <div class="two-forms">
-                <ActionForm action=price_action attr:class="form card">
+                <PageForm action=price_action class="form card">
                     <h2>"Price"</h2>
                     <FormError error=Signal::derive(move || price_action.value().get().and_then(|r| r.err()).filter(|e| e.field("price").is_none()))/>
                     <input type="hidden" name="variant_id" value=c.variant_id.to_string()/>
@@ -97,9 +98,9 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
                     {move || price_action.value().get().as_ref().and_then(outcome_note).map(|(ok, text)| view! {
                         <p class=if ok { "notice success" } else { "notice error" } role="status">{text}</p>
                     })}
-                </ActionForm>
+                </PageForm>
                 {c.version.map(|v| view! {
-                    <ActionForm action=cap_action attr:class="form card">
+                    <PageForm action=cap_action class="form card">
                         <h2>"Weekly cap"</h2>
                         <input type="hidden" name="variant_id" value=c.variant_id.to_string()/>
                         <input type="hidden" name="grade" value=c.grade.code()/>
@@ -110,7 +111,7 @@ fn Detail(d: ListingDetail, refresh: Callback<()>) -> impl IntoView {
                         {move || cap_action.value().get().as_ref().and_then(outcome_note).map(|(ok, text)| view! {
                             <p class=if ok { "notice success" } else { "notice error" } role="status">{text}</p>
                         })}
-                    </ActionForm>
+                    </PageForm>
                 })}
             </div>
             <h2>"Competing prices"</h2>

@@ -8,6 +8,7 @@ use crate::domain::grade::Grade;
 use crate::domain::ids::VariantId;
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
+use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -126,7 +127,7 @@ fn BuyingSettings(page: GridPage, on_saved: Callback<()>) -> impl IntoView {
             on_saved.run(());
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = crate::ui::form::action_error(action);
     let cap_error = Signal::derive(move || error.get().and_then(|e| e.field("weekly_cap")));
     let usage = match page.weekly_cap {
         Some(cap) => format!(
@@ -143,7 +144,7 @@ fn BuyingSettings(page: GridPage, on_saved: Callback<()>) -> impl IntoView {
             <h2 id="buying-heading">"Buying"</h2>
             <p>{if page.paused { "Buying is paused: your prices are out of the offers until you resume." } else { "Buying is on." }}</p>
             <p class="muted">{usage}</p>
-            <ActionForm action=action attr:class="form inline">
+            <PageForm action=action class="form inline">
                 <crate::ui::form::FormError error=error/>
                 <label class="check">
                     <input type="checkbox" name="paused" value="true" checked=page.paused/>
@@ -157,7 +158,7 @@ fn BuyingSettings(page: GridPage, on_saved: Callback<()>) -> impl IntoView {
                     error=cap_error
                 />
                 <button type="submit" class="button">"Save buying settings"</button>
-            </ActionForm>
+            </PageForm>
         </section>
     }
 }

@@ -6,7 +6,7 @@ use super::super::*;
 
 use crate::features::sell::views::offer_page::AnswerFields;
 use crate::features::sell::{OfferKind, OfferQuery, OfferView};
-use crate::ui::form::{FormError, TextField};
+use crate::ui::form::{AddressFields, Checkbox, FormError, PageForm, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -73,14 +73,11 @@ fn AcceptForm(data: AcceptPageData, q: OfferQuery) -> impl IntoView {
 #[component]
 fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl IntoView {
     let action = ServerAction::<ConfirmTradeIn>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field =
-        move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
     let recycling = matches!(offer.offer, OfferKind::Recycle);
     let m = offer.model.clone();
     view! {
-        <ActionForm action=action attr:class="form details" attr:novalidate=true>
-            <FormError error=error/>
+        <PageForm action=action class="form details" novalidate=true>
+            <FormError/>
             <input type="hidden" name="category" value=m.category_slug/>
             <input type="hidden" name="brand" value=m.brand_slug/>
             <input type="hidden" name="model" value=m.model_slug/>
@@ -91,55 +88,39 @@ fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl
             <fieldset class="group">
                 <legend>"Your device"</legend>
                 {if offer.has_imei {
-                    view! { <TextField label="IMEI" name="imei" autocomplete="off" hint="15 digits: dial *#06# or look in Settings > General > About." error=field("imei")/> }.into_any()
+                    view! { <TextField label="IMEI" name="imei" autocomplete="off" hint="15 digits: dial *#06# or look in Settings > General > About."/> }.into_any()
                 } else {
-                    view! { <TextField label="Serial number" name="serial_number" autocomplete="off" hint="In the settings, on the box, or under the device." error=field("serial_number")/> }.into_any()
+                    view! { <TextField label="Serial number" name="serial_number" autocomplete="off" hint="In the settings, on the box, or under the device."/> }.into_any()
                 }}
             </fieldset>
 
             <fieldset class="group">
                 <legend>"Where we send your label from"</legend>
-                <TextField label="Full name" name="address_name" autocomplete="name" error=field("address_name")/>
-                <crate::ui::form::AddressFields error=error/>
+                <TextField label="Full name" name="address_name" autocomplete="name"/>
+                <AddressFields/>
             </fieldset>
 
             {(!recycling).then(|| view! {
                 <fieldset class="group">
                     <legend>"Where we pay you"</legend>
-                    <TextField label="Account holder" name="account_holder" autocomplete="name" error=field("account_holder")/>
-                    <TextField label="IBAN" name="iban" autocomplete="off" hint="From your banking app, e.g. FR76 3000 6000 0112 3456 7890 189." error=field("iban")/>
+                    <TextField label="Account holder" name="account_holder" autocomplete="name"/>
+                    // A refused form never comes back with the IBAN in it.
+                    <TextField label="IBAN" name="iban" autocomplete="off" hint="From your banking app, e.g. FR76 3000 6000 0112 3456 7890 189. For your safety it is not kept when the form needs correcting."/>
                 </fieldset>
             })}
 
             <fieldset class="group">
                 <legend>"About you"</legend>
-                <TextField label="Date of birth" name="date_of_birth" kind="date" autocomplete="bday" hint="You must be 18 or older." error=field("date_of_birth")/>
+                <TextField label="Date of birth" name="date_of_birth" kind="date" autocomplete="bday" hint="You must be 18 or older."/>
             </fieldset>
 
             <fieldset class="group">
                 <legend>"Before you ship"</legend>
-                <Checkbox name="activation_lock_off" label="Find My (Apple) or my Google account is turned off on this device" error=field("activation_lock_off")/>
-                <Checkbox name="device_reset" label="I have reset the device to factory settings" error=field("device_reset")/>
+                <Checkbox name="activation_lock_off" label="Find My (Apple) or my Google account is turned off on this device"/>
+                <Checkbox name="device_reset" label="I have reset the device to factory settings"/>
             </fieldset>
 
             <button type="submit" class="button primary large" disabled=move || action.pending().get()>"Confirm trade-in"</button>
-        </ActionForm>
-    }
-}
-
-#[component]
-fn Checkbox(
-    name: &'static str,
-    label: &'static str,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field checkbox" class:invalid=move || error.get().is_some()>
-            <input type="checkbox" id=id.clone() name=name value="yes" aria-describedby=error_id.clone()/>
-            <label for=id>{label}</label>
-            <p class="field-error" id=error_id>{move || error.get()}</p>
-        </div>
+        </PageForm>
     }
 }

@@ -2,6 +2,7 @@
 //! reject, and the latest decisions with who made them and when.
 
 use super::super::*;
+use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,10 +14,10 @@ fn Decide(app: ApplicationView, on_done: Callback<()>) -> impl IntoView {
             on_done.run(());
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = crate::ui::form::action_error(action);
     let reason_id = format!("reason-{}", app.seller_id);
     view! {
-        <ActionForm action=action attr:class="form inline">
+        <PageForm action=action class="form inline">
             <crate::ui::form::FormError error=error/>
             <input type="hidden" name="seller_id" value=app.seller_id.to_string()/>
             <div class="field">
@@ -26,7 +27,7 @@ fn Decide(app: ApplicationView, on_done: Callback<()>) -> impl IntoView {
             </div>
             <button type="submit" name="decision" value="approve" class="button primary">{format!("Approve {}", app.company)}</button>
             <button type="submit" name="decision" value="reject" class="button danger">{format!("Reject {}", app.company)}</button>
-        </ActionForm>
+        </PageForm>
     }
 }
 
