@@ -45,10 +45,22 @@ test('the main pages of every area are valid HTML', async ({ browser }) => {
   for (const area of AREAS) {
     const page: Page = await (await browser.newContext()).newPage();
     if (area.who) await signIn(page, area.who);
-    for (const path of area.pages) {
+    // A refused form comes back as its page again: the error summary, the
+    // errors beside their fields, what was typed.
+    const refused = area.who
+      ? []
+      : [{ path: '/signup', form: { __fn: '/api/signup', __form: '/api/signup', name: 'Erin', email: 'not an email', password: 'short' } }];
+    const sent = refused.map(async (r) => {
+      const res = await page.request.post(r.path, { form: r.form });
+      expect(res.status(), `${r.path} refused`).toBe(422);
+      return { path: `${r.path} (refused)`, html: await res.text() };
+    });
+    const fetched = area.pages.map(async (path) => {
       const res = await page.request.get(path);
       expect(res.status(), path).toBe(200);
-      const html = await res.text();
+      return { path, html: await res.text() };
+    });
+    for (const { path, html } of [...(await Promise.all(fetched)), ...(await Promise.all(sent))]) {
       expect(html, `${path}: the document ends last`).toMatch(/<\/html>\s*$/);
       const file = join(dir, `${Object.keys(files).length}.html`);
       writeFileSync(file, html);

@@ -24,7 +24,15 @@ both_backends!(
     |backend| async move {
         let app = TestApp::spawn(backend).await;
         let (_, seller_id) = seller_with_login(&app, "Alpha Refurb").await;
-        listing(&app, seller_id, "iphone-13-128gb", Grade::FunctionalGood, 31_200, 1_000).await;
+        listing(
+            &app,
+            seller_id,
+            "iphone-13-128gb",
+            Grade::FunctionalGood,
+            31_200,
+            1_000,
+        )
+        .await;
         let customer = customer(&app, "jane@example.com").await;
         let device = imei(41);
         let bad_iban = "FR14 2004 1010 0505 0001 3M02 607";
@@ -84,8 +92,13 @@ both_backends!(
     |backend| async move {
         let app = TestApp::spawn(backend).await;
         let client = app.client();
-        app.signup(&client, "Jane Doe", "jane@example.com", "correct horse battery")
-            .await;
+        app.signup(
+            &client,
+            "Jane Doe",
+            "jane@example.com",
+            "correct horse battery",
+        )
+        .await;
         let plain = app.client();
         let login = |password: &str| {
             page_form(
@@ -106,7 +119,10 @@ both_backends!(
         assert_eq!(res.status(), 422);
         let page = res.text().await.unwrap();
         assert!(page.contains(r#"value="jane@example.com""#));
-        assert!(!page.contains("wrong password"), "a password is never echoed");
+        assert!(
+            !page.contains("wrong password"),
+            "a password is never echoed"
+        );
 
         let res = plain
             .post(app.url("/login?next=/trade-ins"))
