@@ -108,7 +108,12 @@ pub async fn sign_in(
     session::end_session(&mut *tx, state, headers)
         .await
         .map_err(db_error)?;
-    let set_cookie = session::start_session(&mut *tx, state, user.id)
+    let set_cookie = session::start_session(
+        &mut *tx,
+        state,
+        session::Origin::of(headers, client),
+        user.id,
+    )
         .await
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
@@ -142,12 +147,14 @@ pub async fn new_session(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     headers: &http::HeaderMap,
+    client: &str,
     user_id: UserId,
 ) -> Result<String, AppError> {
-    crate::platform::session::end_session(&mut *conn, state, headers)
+    use crate::platform::session::{end_session, start_session, Origin};
+    end_session(&mut *conn, state, headers)
         .await
         .map_err(db_error)?;
-    crate::platform::session::start_session(&mut *conn, state, user_id)
+    start_session(&mut *conn, state, Origin::of(headers, client), user_id)
         .await
         .map_err(db_error)
 }
@@ -260,7 +267,7 @@ pub async fn sign_up(
         answer_known_address(state, email).await?;
         return Ok(NewAccount::Known);
     };
-    let cookie = new_session(&mut tx, state, headers, user_id).await?;
+    let cookie = new_session(&mut tx, state, headers, client, user_id).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(user_id = user_id.get(), "account created");
     Ok(NewAccount::Created(cookie))
@@ -368,7 +375,7 @@ pub async fn sign_in_with_link(
     attempts::succeeded(&mut *tx, attempt)
         .await
         .map_err(db_error)?;
-    let set_cookie = new_session(&mut tx, state, headers, user.id).await?;
+    let set_cookie = new_session(&mut tx, state, headers, client, user.id).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         user_id = user.id.get(),
