@@ -18,7 +18,9 @@
 //! wasm still imports the chunk loader that only the split step provides,
 //! and would not start.
 
+use crate::features::accounts::views::account::{AccountPage, ConfirmEmailPage, VerifyEmailPage};
 use crate::features::accounts::views::login::LoginPage;
+use crate::features::accounts::views::reset::{NewPasswordPage, ResetRequestPage, ResetSentPage};
 use crate::features::accounts::views::sign_in_link::{LinkSentPage, SignInLinkPage};
 use crate::features::accounts::views::signup::SignupPage;
 use crate::features::alerts::views::AlertsInboxPage;
@@ -67,6 +69,12 @@ lazy_page! {
     LoginRoute => LoginPage,
     SignInLinkRoute => SignInLinkPage,
     LinkSentRoute => LinkSentPage,
+    AccountRoute => AccountPage,
+    VerifyEmailRoute => VerifyEmailPage,
+    ConfirmEmailRoute => ConfirmEmailPage,
+    ResetRequestRoute => ResetRequestPage,
+    ResetSentRoute => ResetSentPage,
+    NewPasswordRoute => NewPasswordPage,
     SignupRoute => SignupPage,
     AcceptRoute => AcceptPage,
     SellerHomeRoute => SellerHome,

@@ -87,6 +87,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
                 password_hash: "!",
                 role: tradein::domain::account::Role::Seller,
                 display_name: "Bench",
+                email_verified: true,
             },
             now,
         )
@@ -140,6 +141,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
             password_hash: "!",
             role: tradein::domain::account::Role::Customer,
             display_name: "Bench",
+            email_verified: true,
         },
         now,
     )

@@ -371,6 +371,41 @@ pub mod lockout {
 
 /// How long an emailed sign-in link works (once).
 pub const SIGN_IN_LINK_MINUTES: i64 = 30;
+/// How long a password reset link works (once).
+pub const RESET_LINK_MINUTES: i64 = 30;
+/// How long the link that verifies an address works (once): long enough
+/// for a person who reads their mail at the weekend.
+pub const VERIFY_LINK_DAYS: i64 = 7;
+/// How long the link that confirms a new address works (once).
+pub const NEW_EMAIL_LINK_HOURS: i64 = 24;
+
+/// What an emailed one-use link is for (besides signing in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkPurpose {
+    VerifyEmail,
+    ResetPassword,
+    ChangeEmail,
+}
+
+impl LinkPurpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkPurpose::VerifyEmail => "verify_email",
+            LinkPurpose::ResetPassword => "reset_password",
+            LinkPurpose::ChangeEmail => "change_email",
+        }
+    }
+
+    /// How long a link works, in milliseconds.
+    pub fn lifetime_ms(self) -> i64 {
+        const MINUTE_MS: i64 = 60_000;
+        match self {
+            LinkPurpose::VerifyEmail => VERIFY_LINK_DAYS * 24 * 60 * MINUTE_MS,
+            LinkPurpose::ResetPassword => RESET_LINK_MINUTES * MINUTE_MS,
+            LinkPurpose::ChangeEmail => NEW_EMAIL_LINK_HOURS * 60 * MINUTE_MS,
+        }
+    }
+}
 
 /// A trade-in is a contract of sale: the consumer must be of age.
 pub const MIN_SELLER_AGE: i32 = 18;

@@ -36,6 +36,12 @@ pub enum MailKind {
     ClaimResolved,
     SignInLink,
     AccountExists,
+    VerifyEmail,
+    PasswordReset,
+    PasswordChanged,
+    ConfirmNewEmail,
+    EmailChangeRequested,
+    EmailChanged,
 }
 
 crate::domain::codes::codes!(MailKind);
@@ -45,6 +51,13 @@ impl MailKind {
     /// outbox forgets its text once it is sent, so the database keeps no
     /// usable link.
     pub fn carries_a_secret(self) -> bool {
-        matches!(self, MailKind::SignInLink | MailKind::AccountExists)
+        matches!(
+            self,
+            MailKind::SignInLink
+                | MailKind::AccountExists
+                | MailKind::VerifyEmail
+                | MailKind::PasswordReset
+                | MailKind::ConfirmNewEmail
+        )
     }
 }

@@ -29,7 +29,8 @@ pub fn Header() -> impl IntoView {
                                         };
                                         view! {
                                             {area}
-                                            <li class="who" title=user.email.clone()>{user.name.clone()}</li>
+                                            <li class="who"><a href="/account" title=format!("Your account ({})", user.email)>{user.name.clone()}</a></li>
+
                                             <li>
                                                 <SignOutButton/>
                                             </li>

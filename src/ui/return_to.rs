@@ -7,7 +7,15 @@ use leptos_router::hooks::use_location;
 
 /// The pages that sign a person in: a link from one of them passes on the
 /// return address it was given, not itself.
-const SIGN_IN_PAGES: [&str; 4] = ["/login", "/signup", "/login/link", "/login/link/sent"];
+const SIGN_IN_PAGES: [&str; 7] = [
+    "/login",
+    "/signup",
+    "/login/link",
+    "/login/link/sent",
+    "/login/reset",
+    "/login/reset/sent",
+    "/login/reset/new",
+];
 
 /// Where to come back to after signing in: this page with its query (the
 /// questionnaire's answers are in it), or on a sign-in page the address

@@ -395,25 +395,38 @@ both_backends!(sign_in_is_rate_limited_per_address, |backend| async move {
 });
 
 both_backends!(
-    sessions_expire_after_thirty_idle_days,
+    sessions_end_thirty_days_after_signing_in_and_ops_after_twelve_idle_hours,
     |backend| async move {
         let app = TestApp::spawn(backend).await;
         let client = app.client();
         app.signup(&client, "Jane Doe", "jane@example.com", PASSWORD)
             .await;
-        app.clock.advance_ms(29 * DAY_MS);
+        let ops = crate::fixtures::ops_client(&app).await;
+        app.clock.advance_ms(11 * 60 * 60 * 1000);
+        assert!(
+            app.whoami(&ops).await.is_some(),
+            "ops, used within 12 hours"
+        );
+        app.clock.advance_ms(11 * 60 * 60 * 1000);
+        assert!(app.whoami(&ops).await.is_some(), "and again");
+        app.clock.advance_ms(12 * 60 * 60 * 1000 + 1);
+        assert_eq!(app.whoami(&ops).await, None, "12 idle hours end it");
+        app.clock.advance_ms(28 * DAY_MS);
         assert!(
             app.whoami(&client).await.is_some(),
-            "a visit within 30 days keeps it alive"
+            "a consumer's lasts past a day, however used"
         );
-        app.clock.advance_ms(29 * DAY_MS);
-        assert!(app.whoami(&client).await.is_some(), "sliding expiry");
-        app.clock.advance_ms(31 * DAY_MS);
-        assert_eq!(app.whoami(&client).await, None);
+        app.clock.advance_ms(DAY_MS);
+        assert_eq!(
+            app.whoami(&client).await,
+            None,
+            "30 days after signing in it ends, used or not"
+        );
+
         let done = tradein::startup::jobs::housekeeping(&app.state)
             .await
             .unwrap();
-        assert_eq!(done.sessions, 1, "housekeeping removes the expired session");
+        assert_eq!(done.sessions, 2, "housekeeping removes both ended sessions");
         app.stop().await;
     }
 );

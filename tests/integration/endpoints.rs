@@ -295,6 +295,53 @@ pub fn table() -> Vec<Row> {
         server_fn("sign_in_with_link", [A, A, A, A, A, A, A], |_, _| {
             form(&[("token", "not-a-token-anyone-was-sent")])
         }),
+        // Emailed links with a token nobody was sent: refused as expired
+        // (422) for everyone.
+        server_fn("verify_email", [A, A, A, A, A, A, A], |_, _| {
+            form(&[("token", "not-a-token-anyone-was-sent")])
+        }),
+        server_fn("confirm_email_change", [A, A, A, A, A, A, A], |_, _| {
+            form(&[("token", "not-a-token-anyone-was-sent")])
+        }),
+        server_fn("reset_password", [A, A, A, A, A, A, A], |_, _| {
+            form(&[
+                ("token", "not-a-token-anyone-was-sent"),
+                ("password", "a new long passphrase"),
+            ])
+        }),
+        // As for sign-in links: the same answer for any address.
+        server_fn(
+            "request_password_reset",
+            [A, A, A, A, A, A, A],
+            |o, actor| {
+                let email = o.emails[actor.column()]
+                    .as_deref()
+                    .unwrap_or(DEMO_CONSUMER_EMAIL);
+                form(&[("email", email)])
+            },
+        ),
+        // Your own account: anyone signed in. A wrong current password is
+        // a business answer (422) that changes nothing.
+        server_fn("account", [U, A, A, A, A, A, A], nothing),
+        server_fn("resend_verification", [U, A, A, A, A, A, A], nothing),
+        server_fn("change_password", [U, A, A, A, A, A, A], |_, _| {
+            form(&[
+                ("current_password", "not the current password"),
+                ("new_password", "a new long passphrase"),
+            ])
+        }),
+        server_fn("change_email", [U, A, A, A, A, A, A], |_, _| {
+            form(&[
+                ("current_password", "not the current password"),
+                ("new_email", "somewhere-else@people.example"),
+            ])
+        }),
+        // A session is named by its handle: another person's (or none) is
+        // answered as if it did not exist.
+        server_fn("end_session", [U, A, N, N, N, N, N], |o, _| {
+            form(&[("handle", &o.spare_session)])
+        }),
+        server_fn("end_other_sessions", [U, A, A, A, A, A, A], nothing),
         server_fn("signup", [A, A, A, A, A, A, A], |_, actor| {
             form(&[
                 ("name", "Matrix Person"),
@@ -593,6 +640,12 @@ pub fn table() -> Vec<Row> {
         page("/login", [A, A, A, A, A, A, A], nothing),
         page("/login/link", [A, A, A, A, A, A, A], nothing),
         page("/login/link/sent", [A, A, A, A, A, A, A], nothing),
+        page("/login/reset", [A, A, A, A, A, A, A], nothing),
+        page("/login/reset/sent", [A, A, A, A, A, A, A], nothing),
+        page("/login/reset/new", [A, A, A, A, A, A, A], nothing),
+        page("/account/verify", [A, A, A, A, A, A, A], nothing),
+        page("/account/email", [A, A, A, A, A, A, A], nothing),
+        page("/account", [U, A, A, A, A, A, A], nothing),
         page("/signup", [A, A, A, A, A, A, A], nothing),
         page("/seller/signup", [A, A, A, A, A, A, A], nothing),
         page("/sell/{category}", [A, A, A, A, A, A, A], sell_page),
@@ -754,6 +807,8 @@ pub struct Objects {
     pub photo: String,
     /// A photo kept from seller A's refused counter-offer form.
     pub pending_photo: String,
+    /// The handle of a second session of consumer A's, in another browser.
+    pub spare_session: String,
     /// Consumer B's trade-in whose payout waits for operations.
     pub held_trade_in: String,
     /// One of seller A's listings: variant id, grade code and name, version.
@@ -1051,8 +1106,26 @@ pub async fn setup(app: &TestApp) -> (People, Objects) {
     .await
     .unwrap()
     .remove(0);
+    let handles = |email: &'static str| async move {
+        sqlx::query_scalar::<_, String>(
+            "SELECT s.handle FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1",
+        )
+        .bind(email)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    };
+    let before = handles(DEMO_CONSUMER_EMAIL).await;
+    session_of(app, DEMO_CONSUMER_EMAIL).await;
+    let spare_session = handles(DEMO_CONSUMER_EMAIL)
+        .await
+        .into_iter()
+        .find(|h| !before.contains(h))
+        .expect("the second session's handle");
     let objects = Objects {
         pending_photo,
+        spare_session,
+
         claim: id_where(
             app,
             "SELECT id FROM claims WHERE trade_in_id = $1",

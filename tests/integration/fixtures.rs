@@ -38,6 +38,7 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> SellerId {
             password_hash: "!",
             role: Role::Seller,
             display_name: spec.name,
+            email_verified: true,
         },
         0,
     )
@@ -197,6 +198,13 @@ pub async fn customer(app: &TestApp, email: &str) -> reqwest::Client {
         .signup(&client, "Jane Doe", email, "correct horse battery")
         .await;
     assert_eq!(res.status(), 200);
+    // Most tests follow a consumer who confirmed their address (payouts
+    // wait for it); `accounts.rs` follows the link itself.
+    sqlx::query("UPDATE users SET email_verified_at = created_at WHERE email = $1")
+        .bind(email)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
     client
 }
 
@@ -288,6 +296,7 @@ pub async fn ops_client(app: &TestApp) -> reqwest::Client {
             password_hash: &hash,
             role: tradein::domain::account::Role::Ops,
             display_name: "Olga Ops",
+            email_verified: true,
         },
         0,
     )

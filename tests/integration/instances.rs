@@ -210,6 +210,7 @@ async fn ops_user(app: &TestApp) {
             password_hash: &hash,
             role: tradein::domain::account::Role::Ops,
             display_name: "Olga Ops",
+            email_verified: true,
         },
         0,
     )

@@ -72,6 +72,7 @@ async fn customer_id(app: &TestApp, email: &str) -> tradein::domain::ids::UserId
             password_hash: "!",
             role: tradein::domain::account::Role::Customer,
             display_name: "C",
+            email_verified: true,
         },
         0,
     )

@@ -676,6 +676,7 @@ both_backends!(
                 password_hash: &hash,
                 role: tradein::domain::account::Role::Ops,
                 display_name: "Ops",
+                email_verified: true,
             },
             0,
         )

@@ -1512,6 +1512,7 @@ both_backends!(
                 password_hash: &hash,
                 role: tradein::domain::account::Role::Ops,
                 display_name: "Olga Ops",
+                email_verified: true,
             },
             0,
         )

@@ -37,3 +37,79 @@ pub fn account_exists(public_url: &str, link: &str) -> Mail {
         ),
     }
 }
+
+pub fn verify_email(public_url: &str, link: &str) -> Mail {
+    Mail {
+        kind: MailKind::VerifyEmail,
+        subject: "Confirm your email address for TradeIn".into(),
+        body: format!(
+            "Welcome to TradeIn. Please confirm that this address is yours: we send payments only to \
+             accounts whose address is confirmed.\n\nConfirm: {link}\n\nThe link works once, for {} days. \
+             If you did not create an account, ignore this message.\n\n— TradeIn\n{public_url}",
+            crate::domain::account::VERIFY_LINK_DAYS
+        ),
+    }
+}
+
+pub fn password_reset(public_url: &str, link: &str) -> Mail {
+    Mail {
+        kind: MailKind::PasswordReset,
+        subject: "Reset your TradeIn password".into(),
+        body: format!(
+            "Someone, probably you, asked to reset the password of your TradeIn account.\n\n\
+             Choose a new password: {link}\n\nThe link works once, for {} minutes, and signs out \
+             every other browser. If you did not ask for it, ignore this message: your password \
+             stays as it is.\n\n— TradeIn\n{public_url}",
+            crate::domain::account::RESET_LINK_MINUTES
+        ),
+    }
+}
+
+pub fn password_changed(public_url: &str) -> Mail {
+    Mail {
+        kind: MailKind::PasswordChanged,
+        subject: "Your TradeIn password was changed".into(),
+        body: format!(
+            "The password of your TradeIn account was just changed, and every other browser was \
+             signed out.\n\nIf this was not you, reset your password now: {public_url}/login/reset\n\n\
+             — TradeIn\n{public_url}/account"
+        ),
+    }
+}
+
+pub fn confirm_new_email(public_url: &str, link: &str) -> Mail {
+    Mail {
+        kind: MailKind::ConfirmNewEmail,
+        subject: "Confirm your new email address for TradeIn".into(),
+        body: format!(
+            "You asked to use this address for your TradeIn account.\n\nConfirm: {link}\n\n\
+             The link works once, for {} hours. Until then your account keeps its old address.\n\n\
+             — TradeIn\n{public_url}",
+            crate::domain::account::NEW_EMAIL_LINK_HOURS
+        ),
+    }
+}
+
+pub fn email_change_requested(public_url: &str, new_email: &str) -> Mail {
+    Mail {
+        kind: MailKind::EmailChangeRequested,
+        subject: "A new email address was requested for your TradeIn account".into(),
+        body: format!(
+            "Someone signed in to your TradeIn account asked to move it to {new_email}. Nothing \
+             changes until that address is confirmed.\n\nIf this was not you, change your \
+             password now: {public_url}/account\n\n— TradeIn\n{public_url}"
+        ),
+    }
+}
+
+pub fn email_changed(public_url: &str, new_email: &str) -> Mail {
+    Mail {
+        kind: MailKind::EmailChanged,
+        subject: "Your TradeIn account has a new email address".into(),
+        body: format!(
+            "Your TradeIn account now uses {new_email}; mail will no longer come to this \
+             address.\n\nIf this was not you, contact us by replying to this message.\n\n\
+             — TradeIn\n{public_url}/account"
+        ),
+    }
+}

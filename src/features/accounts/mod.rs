@@ -274,3 +274,246 @@ pub fn provide_session() {
 pub fn use_session() -> Session {
     expect_context::<Session>()
 }
+
+/// A token from an emailed link, posted from the page the link opens (a
+/// link itself only shows that page: mail scanners that follow links must
+/// not use it up).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenForm {
+    pub token: String,
+}
+
+#[cfg(feature = "ssr")]
+fn checked_token(token: &str) -> Result<&str, AppError> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 128 {
+        return Err(AppError::invalid(
+            "token",
+            "This link is incomplete: open it from the email again.",
+        ));
+    }
+    Ok(token)
+}
+
+/// Confirms the address of the link's account (whoever is signed in here).
+#[server(prefix = "/api", endpoint = "verify_email")]
+pub async fn verify_email(#[server(flatten)] form: TokenForm) -> Result<(), AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Public).await?;
+    crate::features::accounts::service::links::verify_email(&g.state, checked_token(&form.token)?)
+        .await?;
+    leptos_axum::redirect("/account?verified=1");
+    Ok(())
+}
+
+/// Mails the verification link again; false when nothing was sent.
+#[server(prefix = "/api", endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<bool, AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    let user = g.user.as_ref().ok_or(AppError::Unauthenticated)?;
+    crate::features::accounts::service::links::resend_verification(&g.state, user.id).await
+}
+
+/// Where a reset request ends: the same words whether or not the address
+/// has an account.
+pub const RESET_SENT_PATH: &str = "/login/reset/sent";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(#[server(flatten)] form: ResetRequest) -> Result<(), AppError> {
+    use crate::domain::account::Email;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Public).await?;
+    let email = Email::parse(&form.email).map_err(|e| AppError::invalid("email", e))?;
+    crate::features::accounts::service::links::request_password_reset(
+        &g.state,
+        &email,
+        &g.client_ip(),
+    )
+    .await?;
+    leptos_axum::redirect(RESET_SENT_PATH);
+    Ok(())
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPasswordForm {
+    pub token: String,
+    pub password: String,
+}
+
+/// Sets a new password from a reset link, ends every other session and
+/// signs this browser in.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(#[server(flatten)] form: NewPasswordForm) -> Result<(), AppError> {
+    use crate::platform::session::guard::{append_header, guard, Access};
+    let g = guard(Access::Public).await?;
+    let token = checked_token(&form.token)?;
+    if form.password.len() > 1024 {
+        return Err(AppError::invalid("password", "this password is too long"));
+    }
+    let done = crate::features::accounts::service::links::reset_password(
+        &g.state,
+        &g.parts.headers,
+        &g.client_ip(),
+        token,
+        form.password,
+    )
+    .await?;
+    append_header(http::header::SET_COOKIE, &done.set_cookie);
+    leptos_axum::redirect(&landing(None, done.role));
+    Ok(())
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePasswordForm {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes the password of the person signed in, who gives the current
+/// one; every other session ends.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(#[server(flatten)] form: ChangePasswordForm) -> Result<(), AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    let user = g.user.as_ref().ok_or(AppError::Unauthenticated)?;
+    if form.new_password.len() > 1024 {
+        return Err(AppError::invalid(
+            "new_password",
+            "this password is too long",
+        ));
+    }
+    crate::features::accounts::service::links::change_password(
+        &g.state,
+        &g.parts.headers,
+        user.id,
+        &g.client_ip(),
+        form.current_password,
+        form.new_password,
+    )
+    .await
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeEmailForm {
+    pub current_password: String,
+    pub new_email: String,
+}
+
+/// Asks to move the account to a new address, confirmed from that address.
+#[server(prefix = "/api", endpoint = "change_email")]
+pub async fn change_email(#[server(flatten)] form: ChangeEmailForm) -> Result<(), AppError> {
+    use crate::domain::account::Email;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    let user = g.user.as_ref().ok_or(AppError::Unauthenticated)?;
+    let email = Email::parse(&form.new_email).map_err(|e| AppError::invalid("new_email", e))?;
+    crate::features::accounts::service::links::request_email_change(
+        &g.state,
+        user.id,
+        &g.client_ip(),
+        form.current_password,
+        &email,
+    )
+    .await
+}
+
+/// Moves the link's account to its new address.
+#[server(prefix = "/api", endpoint = "confirm_email_change")]
+pub async fn confirm_email_change(#[server(flatten)] form: TokenForm) -> Result<(), AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Public).await?;
+    crate::features::accounts::service::links::confirm_email_change(
+        &g.state,
+        checked_token(&form.token)?,
+    )
+    .await?;
+    leptos_axum::redirect("/account?email_changed=1");
+    Ok(())
+}
+
+/// One place the person is signed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionItem {
+    pub handle: String,
+    pub device: String,
+    pub client: String,
+    pub started: crate::domain::dates::Moment,
+    pub last_seen: crate::domain::dates::Moment,
+    /// This browser's.
+    pub current: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub sessions: Vec<SessionItem>,
+}
+
+#[server(prefix = "/api", endpoint = "account")]
+pub async fn load_account() -> Result<AccountView, AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    let user = g.user.clone().ok_or(AppError::Unauthenticated)?;
+    let zone = g.zone();
+    let verified = {
+        let mut conn = g
+            .state
+            .db
+            .pool()
+            .acquire()
+            .await
+            .map_err(|e| g.internal(e))?;
+        crate::features::accounts::service::links::is_verified(&mut conn, user.id).await?
+    };
+    let sessions =
+        crate::features::accounts::service::sessions::list(&g.state, &g.parts.headers, user.id)
+            .await?
+            .into_iter()
+            .map(|s| SessionItem {
+                handle: s.handle,
+                device: s.device,
+                client: s.client,
+                started: zone.moment(s.created_at),
+                last_seen: zone.moment(s.last_seen_at),
+                current: s.current,
+            })
+            .collect();
+    Ok(AccountView {
+        name: user.name,
+        email: user.email,
+        email_verified: verified,
+        sessions,
+    })
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndSessionForm {
+    pub handle: String,
+}
+
+/// Signs out one of the person's own sessions.
+#[server(prefix = "/api", endpoint = "end_session")]
+pub async fn end_session(#[server(flatten)] form: EndSessionForm) -> Result<(), AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    let user = g.user.as_ref().ok_or(AppError::Unauthenticated)?;
+    crate::features::accounts::service::sessions::end(&g.state, user.id, form.handle.trim()).await
+}
+
+/// Signs out every session of the person but this browser's.
+#[server(prefix = "/api", endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::SignedIn).await?;
+    let user = g.user.as_ref().ok_or(AppError::Unauthenticated)?;
+    crate::features::accounts::service::sessions::end_others(&g.state, &g.parts.headers, user.id)
+        .await
+}

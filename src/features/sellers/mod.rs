@@ -128,6 +128,8 @@ pub struct ApplicationView {
     pub reason: String,
     pub decided: Option<String>,
     pub applied: crate::domain::dates::Moment,
+    /// Reviewed only once the applicant confirmed its address.
+    pub email_confirmed: bool,
 }
 
 #[server(prefix = "/api", endpoint = "seller_applications")]
@@ -161,6 +163,7 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
             status: a.status,
             reason: a.status_reason,
             applied: zone.moment(a.created_at),
+            email_confirmed: a.email_verified_at.is_some(),
         })
         .collect())
 }

@@ -232,6 +232,8 @@ pub struct Application {
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
     pub created_at: i64,
+    /// When the applicant confirmed its address; reviewed only after.
+    pub email_verified_at: Option<i64>,
 }
 
 /// Refurbisher applications: pending ones first (oldest first), then the
@@ -244,8 +246,9 @@ pub async fn applications<'c>(
     let rows = sqlx::query(
         "SELECT s.id, s.company_name, s.vat_number, s.address_line1, s.address_line2, s.postcode, s.city, s.country, \
            s.contact_name, s.contact_email, s.contact_phone, s.status, s.status_reason, s.status_changed_at, s.created_at, \
-           u.display_name AS decided_by \
+           u.display_name AS decided_by, o.email_verified_at \
          FROM sellers s LEFT JOIN users u ON u.id = s.status_changed_by \
+           LEFT JOIN users o ON o.id = s.user_id \
          WHERE s.kind = 'refurbisher' \
          ORDER BY CASE WHEN s.status = 'pending' THEN 0 ELSE 1 END, \
            CASE WHEN s.status = 'pending' THEN s.created_at ELSE -COALESCE(s.status_changed_at, s.created_at) END \
@@ -269,6 +272,7 @@ pub async fn applications<'c>(
                 decided_by: r.try_get("decided_by")?,
                 decided_at: r.try_get("status_changed_at")?,
                 created_at: r.try_get("created_at")?,
+                email_verified_at: r.try_get("email_verified_at")?,
             })
         })
         .collect()
@@ -300,6 +304,20 @@ pub async fn change_status<'c>(
     .await
     .inspect(changed)?;
     Ok(done.rows_affected() == 1)
+}
+
+/// When the account that applied for a seller confirmed its address: None
+/// for no such seller, Some(None) for not yet.
+pub async fn owner_verified_at<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: SellerId,
+) -> DbResult<Option<Option<i64>>> {
+    sqlx::query_scalar(
+        "SELECT u.email_verified_at FROM sellers s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+    )
+    .bind(seller_id)
+    .fetch_optional(ex)
+    .await
 }
 
 /// (contact email, company) of a seller.

@@ -46,6 +46,19 @@ pub async fn decide(
     else {
         return Err(AppError::NotFound);
     };
+    // An application is reviewed once its address is confirmed: approval
+    // hands out a refurbisher's access to a mailbox that may not be theirs.
+    if decision == Decision::Approve
+        && crate::features::sellers::repo::owner_verified_at(&mut *tx, seller_id)
+            .await
+            .map_err(db_error)?
+            .flatten()
+            .is_none()
+    {
+        return Err(AppError::Conflict(format!(
+            "{company} has not confirmed its email address yet: approve it once it has."
+        )));
+    }
     let to = if decision == Decision::Approve {
         SellerStatus::Approved
     } else {
@@ -137,6 +150,7 @@ pub async fn apply(
             password_hash: &hash,
             role: crate::domain::account::Role::Seller,
             display_name: a.contact_name,
+            email_verified: false,
         },
         now,
     )
@@ -166,7 +180,8 @@ pub async fn apply(
     let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now)
         .await
         .map_err(db_error)?;
-    let cookie = accounts::new_session(&mut tx, state, headers, user_id).await?;
+    accounts::links::send_verification(&mut tx, state, user_id, a.email.as_str()).await?;
+    let cookie = accounts::new_session(&mut tx, state, headers, client, user_id).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         user_id = user_id.get(),

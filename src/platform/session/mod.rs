@@ -5,7 +5,7 @@ pub mod repo;
 
 use crate::domain::ids::UserId;
 use crate::domain::user::CurrentUser;
-use crate::platform::clock::DAY_MS;
+use crate::platform::clock::{DAY_MS, HOUR_MS, MINUTE_MS};
 use crate::platform::state::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -14,10 +14,32 @@ use http::HeaderMap;
 use rand::RngCore;
 use std::sync::OnceLock;
 
-/// Sessions last 30 days from the last visit.
+/// Sessions last 30 days from signing in, however much they are used.
 pub const SESSION_TTL_MS: i64 = 30 * DAY_MS;
-/// Expiry is pushed forward at most once an hour, not on every request.
-const TOUCH_EVERY_MS: i64 = DAY_MS / 24;
+/// An operations session unused for 12 hours ends: it can move money and
+/// see every account.
+pub const OPS_IDLE_MS: i64 = 12 * HOUR_MS;
+/// Last use is written at most every five minutes, not on every request.
+const TOUCH_EVERY_MS: i64 = 5 * MINUTE_MS;
+
+/// Where a session starts from, for the sessions page.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin<'a> {
+    pub user_agent: &'a str,
+    pub client: &'a str,
+}
+
+impl<'a> Origin<'a> {
+    pub fn of(headers: &'a HeaderMap, client: &'a str) -> Origin<'a> {
+        Origin {
+            user_agent: headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+            client,
+        }
+    }
+}
 
 /// argon2id with OWASP's recommended minimum: 19 MiB, 2 passes, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -148,13 +170,21 @@ pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
 pub async fn start_session<'c>(
     ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
     state: &AppState,
+    origin: Origin<'_>,
     user_id: UserId,
 ) -> Result<String, sqlx::Error> {
     let token = new_session_token();
     let now = state.clock.now_ms();
+    let mut handle = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut handle);
     crate::platform::session::repo::insert(
         ex,
-        &state.secret.session_token_hash(&token),
+        &repo::NewSession {
+            token_hash: &state.secret.session_token_hash(&token),
+            handle: &hex::encode(handle),
+            user_agent: &origin.user_agent.chars().take(300).collect::<String>(),
+            client: origin.client,
+        },
         user_id,
         now,
         now + SESSION_TTL_MS,
@@ -173,6 +203,13 @@ pub async fn end_session<'c>(
             .await?;
     }
     Ok(())
+}
+
+/// The hashes this browser's session token may be stored under.
+pub fn this_session(state: &AppState, headers: &HeaderMap) -> Vec<String> {
+    session_token(headers, state.config.cookies_secure())
+        .map(|t| state.secret.session_token_hashes(&t))
+        .unwrap_or_default()
 }
 
 /// For plain axum routes (downloads, uploads) what `guard` is for server
@@ -209,7 +246,8 @@ pub async fn current_user(
     let mut found = None;
     for hash in state.secret.session_token_hashes(&token) {
         if let Some(user) =
-            crate::platform::session::repo::find_user(state.db.pool(), &hash, now).await?
+            crate::platform::session::repo::find_user(state.db.pool(), &hash, now, OPS_IDLE_MS)
+                .await?
         {
             found = Some((hash, user));
             break;
@@ -219,8 +257,7 @@ pub async fn current_user(
         return Ok(None);
     };
     if now - found.last_seen_at > TOUCH_EVERY_MS {
-        crate::platform::session::repo::touch(state.db.pool(), &hash, now, now + SESSION_TTL_MS)
-            .await?;
+        crate::platform::session::repo::touch(state.db.pool(), &hash, now).await?;
     }
     Ok(Some(CurrentUser {
         id: found.user_id,

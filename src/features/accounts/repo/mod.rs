@@ -1,3 +1,4 @@
+pub mod account_links;
 pub mod login_attempts;
 pub mod sign_in_links;
 pub mod users;

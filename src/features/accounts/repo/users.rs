@@ -10,6 +10,7 @@ pub struct UserRecord {
     pub password_hash: String,
     pub role: Role,
     pub display_name: String,
+    pub email_verified_at: Option<i64>,
 }
 
 pub struct NewUser<'a> {
@@ -17,6 +18,9 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub role: Role,
     pub display_name: &'a str,
+    /// Made by operations or the demo rather than signed up for: no
+    /// address to confirm.
+    pub email_verified: bool,
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> DbResult<UserRecord> {
@@ -28,6 +32,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> DbResult<UserRecord> {
         role: Role::parse(&role)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
         display_name: row.try_get("display_name")?,
+        email_verified_at: row.try_get("email_verified_at")?,
     })
 }
 
@@ -39,14 +44,15 @@ pub async fn insert<'c>(
     now_ms: i64,
 ) -> DbResult<UserId> {
     sqlx::query_scalar(
-        "INSERT INTO users (email, password_hash, role, display_name, created_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO users (email, password_hash, role, display_name, created_at, email_verified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user.email.as_str())
     .bind(user.password_hash)
     .bind(user.role.code())
     .bind(user.display_name)
     .bind(now_ms)
+    .bind(user.email_verified.then_some(now_ms))
     .fetch_one(ex)
     .await
 }
@@ -56,7 +62,7 @@ pub async fn find_by_email<'c>(
     email: &Email,
 ) -> DbResult<Option<UserRecord>> {
     let row = sqlx::query(
-        "SELECT id, email, password_hash, role, display_name FROM users WHERE email = $1",
+        "SELECT id, email, password_hash, role, display_name, email_verified_at FROM users WHERE email = $1",
     )
     .bind(email.as_str())
     .fetch_optional(ex)
@@ -69,9 +75,54 @@ pub async fn find<'c>(
     id: i64,
 ) -> DbResult<Option<UserRecord>> {
     let row =
-        sqlx::query("SELECT id, email, password_hash, role, display_name FROM users WHERE id = $1")
+        sqlx::query("SELECT id, email, password_hash, role, display_name, email_verified_at FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(ex)
             .await?;
     row.as_ref().map(from_row).transpose()
+}
+
+pub async fn mark_verified<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: UserId,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL",
+    )
+    .bind(id)
+    .bind(now_ms)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: UserId,
+    password_hash: &str,
+) -> DbResult<()> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(password_hash)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Moves an account to a new, verified address; a taken address surfaces
+/// as a unique violation.
+pub async fn set_email<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: UserId,
+    email: &str,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query("UPDATE users SET email = $2, email_verified_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(email)
+        .bind(now_ms)
+        .execute(ex)
+        .await?;
+    Ok(())
 }

@@ -9,16 +9,23 @@ use crate::platform::db::{db_error, lock};
 use crate::platform::rate_limit::{self, Limit};
 use crate::platform::state::AppState;
 
+pub mod links;
+pub mod sessions;
+
 // What other features run on their own connection, inside their own transaction.
+
 pub use super::repo::users::insert as insert_user;
 
-/// Forgets sign-in attempts, limited actions and expired sign-in links
+/// Forgets sign-in attempts, limited actions and expired emailed links
 /// older than `before` (housekeeping); the number of attempts forgotten.
 pub async fn forget_attempts_before(state: &AppState, before: i64) -> Result<u64, sqlx::Error> {
     let mut conn = state.db.pool().acquire().await?;
     rate_limit::forget_before(&mut conn, before).await?;
     crate::features::accounts::repo::sign_in_links::delete_expired_before(&mut *conn, before)
         .await?;
+    crate::features::accounts::repo::account_links::delete_expired_before(&mut *conn, before)
+        .await?;
+
     crate::features::accounts::repo::login_attempts::delete_older_than(&mut *conn, before).await
 }
 
@@ -114,8 +121,8 @@ pub async fn sign_in(
         session::Origin::of(headers, client),
         user.id,
     )
-        .await
-        .map_err(db_error)?;
+    .await
+    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(user_id = user.id.get(), "signed in");
     Ok(SignedIn {
@@ -258,6 +265,7 @@ pub async fn sign_up(
             password_hash: &hash,
             role: crate::domain::account::Role::Customer,
             display_name: name,
+            email_verified: false,
         },
         state.clock.now_ms(),
     )
@@ -267,6 +275,7 @@ pub async fn sign_up(
         answer_known_address(state, email).await?;
         return Ok(NewAccount::Known);
     };
+    links::send_verification(&mut tx, state, user_id, email.as_str()).await?;
     let cookie = new_session(&mut tx, state, headers, client, user_id).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(user_id = user_id.get(), "account created");

@@ -24,7 +24,8 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>"Sign in"</button>
             </PageForm>
             <p class="muted">"New here? " <a href=signup_href>"Create an account"</a></p>
-            <p class="muted">"Forgot your password, or asked to wait? " <a href="/login/link">"Email me a sign-in link"</a></p>
+            <p class="muted">"Forgot your password? " <a href="/login/reset">"Reset it"</a>" · Asked to wait? " <a href="/login/link">"Email me a sign-in link"</a></p>
+
         </section>
     }
 }

@@ -187,6 +187,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 password_hash: &hashes[i],
                 role,
                 display_name: name,
+                email_verified: true,
             },
             now_ms,
         )
@@ -203,6 +204,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 password_hash: &hashes[i + 2],
                 role: Role::Seller,
                 display_name: s.company,
+                email_verified: true,
             },
             now_ms,
         )
@@ -306,6 +308,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
             password_hash: &hash,
             role: Role::Customer,
             display_name: "Sam Shared",
+            email_verified: true,
         },
         now,
     )

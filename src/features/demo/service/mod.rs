@@ -38,6 +38,7 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
             password_hash: "!no-login",
             role: crate::domain::account::Role::Seller,
             display_name: "EcoCycle Recycling",
+            email_verified: true,
         },
         now_ms,
     )

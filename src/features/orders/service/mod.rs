@@ -706,6 +706,13 @@ pub async fn pay(
     {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         crate::features::fraud::service::ensure_payable(&mut conn, id).await?;
+        // Money goes only to an account whose owner proved the address.
+        if !crate::features::accounts::service::links::is_verified(&mut conn, t.customer_id).await?
+        {
+            return Err(AppError::Conflict(
+                "the customer has not confirmed their email address yet: the payment can be sent once they do".into(),
+            ));
+        }
     }
     let payout = crate::features::orders::repo::payout(state.db.pool(), id)
         .await
@@ -799,6 +806,13 @@ pub async fn pay_compensation(state: &AppState, id: TradeInId) -> Result<(), App
     {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         crate::features::fraud::service::ensure_payable(&mut conn, id).await?;
+        // Money goes only to an account whose owner proved the address.
+        if !crate::features::accounts::service::links::is_verified(&mut conn, t.customer_id).await?
+        {
+            return Err(AppError::Conflict(
+                "the customer has not confirmed their email address yet: the payment can be sent once they do".into(),
+            ));
+        }
     }
     let payout = crate::features::orders::repo::payout(state.db.pool(), id)
         .await

@@ -56,6 +56,9 @@ pub fn OpsSellersPage() -> impl IntoView {
                                             <p>{a.address.join(", ")}</p>
                                             <p>{a.contact.clone()}</p>
                                             <p class="muted">"Applied " <crate::ui::When m=a.applied.clone()/></p>
+                                            {(!a.email_confirmed).then(|| view! {
+                                                <p class="notice warning" role="status">"Waiting for the applicant to confirm its email address: it can be approved once it has (or rejected now)."</p>
+                                            })}
                                             <Decide app=a on_done=refresh/>
                                         </li>
                                     }).collect_view()}
