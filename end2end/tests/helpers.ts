@@ -1,4 +1,6 @@
 import { expect, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Opens a page and waits until the app has hydrated: a click before that
  * would do nothing (see the `data-hydrated` marker set in src/lib.rs). The
@@ -39,7 +41,7 @@ export const SELLER_LOGIN: Record<string, string> = {
  * Signs up a new consumer: each test that pays a trade-in has its own, as
  * the fraud rules hold payouts of anyone with more than 5 trade-ins a year.
  */
-export async function signUpConsumer(page: Page, tag = 'consumer') {
+export async function signUpConsumer(page: Page, tag = 'consumer', opts: { confirm?: boolean } = {}) {
   const email = uniqueEmail(tag);
   await gotoHydrated(page, '/signup');
   await page.getByLabel('Full name').fill('Camille Martin');
@@ -47,7 +49,44 @@ export async function signUpConsumer(page: Page, tag = 'consumer') {
   await page.getByLabel('Password').fill('correct horse battery staple');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  // Payments go only to confirmed addresses: open the mailed link, as a person would.
+  if (opts.confirm !== false) await confirmAddress(page, email);
   return email;
+}
+
+/** Opens the address confirmation link mailed to `email` and confirms. */
+export async function confirmAddress(page: Page, email: string) {
+  await gotoHydrated(page, await mailedLink(email, '/account/verify'));
+  await page.getByRole('button', { name: 'Confirm my email address' }).click();
+  await expect(page.getByText('your email address is confirmed')).toBeVisible();
+}
+
+/** The mail folder the test server writes its .eml files to. */
+const MAIL_DIR = path.join(process.env.E2E_DATA_DIR ?? '../target/e2e-data', 'mail');
+
+/**
+ * The path and query of the newest link to `linkPath` mailed to `to`, read
+ * from the .eml files the server writes (the mail worker sends them within
+ * a second or two).
+ */
+export async function mailedLink(to: string, linkPath: string): Promise<string> {
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const addressee = new RegExp(`^To: .*${escape(to)}`, 'mi');
+  const link = new RegExp(`https?://[^\\s/]+(${escape(linkPath)}\\?token=[A-Za-z0-9_-]+)`);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const found = (fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR) : [])
+      .map((f) => path.join(MAIL_DIR, f))
+      .map((f) => ({ at: fs.statSync(f).mtimeMs, raw: fs.readFileSync(f, 'utf8') }))
+      .filter((m) => addressee.test(m.raw))
+      .map((m) => ({ at: m.at, text: m.raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))) }))
+      .map((m) => ({ at: m.at, match: m.text.match(link) }))
+      .filter((m) => m.match)
+      .sort((a, b) => b.at - a.at);
+    if (found.length) return found[0].match![1];
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no ${linkPath} link was mailed to ${to} (looked in ${MAIL_DIR})`);
 }
 
 /** Collects console errors and uncaught exceptions of a page. */

@@ -8,6 +8,7 @@ mod harness;
 
 mod access;
 mod access_matrix;
+mod account_links;
 mod accounts;
 mod concurrency;
 mod csrf;

@@ -901,3 +901,54 @@ both_backends!(
         app.stop().await;
     }
 );
+
+both_backends!(
+    a_payout_waits_for_the_consumer_to_confirm_their_address,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, customer, id, device) = setup(&app, 11).await;
+        sqlx::query("UPDATE users SET email_verified_at = NULL WHERE email = 'jane11@example.com'")
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        app.call(
+            &seller,
+            "receive_parcel",
+            &[("code", &tracking_of(&app, id).await)],
+        )
+        .await;
+        inspect(&app, &seller, id, &device, "flawless").await;
+        assert_eq!(state_of(&app, id).await, "validated");
+        let res = act(&app, &seller, id, "confirm_payment").await;
+        assert_eq!(res.status(), 409);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("has not confirmed their email address"));
+        assert_eq!(state_of(&app, id).await, "validated", "nothing sent");
+
+        // The consumer asks for the link again and opens it: now it pays.
+        let res = app.call(&customer, "resend_verification", &[]).await;
+        assert_eq!(res.text().await.unwrap(), "true");
+        // The second mail: asking again retires the first link.
+        let mail = app
+            .sent_mail_after("jane11@example.com", "verify_email", 1)
+            .await;
+        let at = mail.find("/account/verify?token=").unwrap() + "/account/verify?token=".len();
+        let token: String = mail[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        let res = app
+            .call(&app.client(), "verify_email", &[("token", &token)])
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            act(&app, &seller, id, "confirm_payment").await.status(),
+            200
+        );
+        assert_eq!(state_of(&app, id).await, "paid");
+        app.stop().await;
+    }
+);

@@ -50,6 +50,9 @@ pub struct TradeInView {
     pub payout: Option<crate::features::orders::PayoutView>,
     /// Why it is on hold, and what the consumer should do.
     pub on_hold: Option<(String, String)>,
+    /// Whether the consumer confirmed their address: the payment waits
+    /// for it.
+    pub email_confirmed: bool,
 }
 
 impl TradeInView {
@@ -150,6 +153,12 @@ async fn view_of(
         }
         timeline.sort_by_key(|e| e.at.ms);
     }
+    let email_confirmed = if with_timeline {
+        let mut conn = pool.acquire().await.or_internal(g)?;
+        crate::features::accounts::service::links::is_verified(&mut conn, t.customer_id).await?
+    } else {
+        true
+    };
     let (counter_offer, payout) = if with_timeline {
         (
             crate::features::orders::counter_offer_view(g, t.id).await?,
@@ -195,6 +204,7 @@ async fn view_of(
         counter_offer,
         payout,
         on_hold,
+        email_confirmed,
     })
 }
 

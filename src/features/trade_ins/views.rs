@@ -177,6 +177,11 @@ fn TradeInDetail(
         <p class="muted"><a href="/trade-ins">"My trade-ins"</a></p>
         <h1>{format!("Trade-in {}", t.reference)}</h1>
         <p class="status-pill" data-state=t.state.code()>{format!("Status: {}", t.state_label)}</p>
+        {(!t.email_confirmed && !t.recycling && !matches!(t.state, State::Paid | State::Cancelled | State::Expired)).then(|| view! {
+            <div class="notice warning" role="status">
+                <p>"We send your payment only once your email address is confirmed: open the link we emailed you, or " <a href="/account">"get a new one from your account"</a>"."</p>
+            </div>
+        })}
         <dl class="facts">
             <div><dt>"Device"</dt><dd>{t.device.clone()}</dd></div>
             <div><dt>"Condition declared"</dt><dd>{t.grade_label.clone()}</dd></div>

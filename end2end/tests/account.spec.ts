@@ -1,0 +1,67 @@
+import { test, expect } from '@playwright/test';
+import { confirmAddress, fillDetails, gotoHydrated, mailedLink, randomImei, signUpConsumer } from './helpers';
+
+const ACCEPT = '/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless';
+
+test('sign up, confirm the address from the mailed link, then confirm a trade-in', async ({ page }) => {
+  const email = await signUpConsumer(page, 'verify', { confirm: false });
+  await gotoHydrated(page, '/account');
+  await expect(page.getByText(`${email} · not confirmed yet`)).toBeVisible();
+
+  await confirmAddress(page, email);
+  await expect(page.getByText(`${email} · confirmed`)).toBeVisible();
+  // The link works once.
+  await gotoHydrated(page, await mailedLink(email, '/account/verify'));
+  await page.getByRole('button', { name: 'Confirm my email address' }).click();
+  await expect(page.locator('#field-token')).toContainText('expired or was already used');
+
+  await gotoHydrated(page, ACCEPT);
+  await fillDetails(page, { imei: randomImei() });
+  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
+  await expect(page.getByText('We send your payment only once')).toHaveCount(0);
+});
+
+test('a forgotten password is reset from the mailed link, and the old session ends', async ({ browser }) => {
+  const before = await (await browser.newContext()).newPage();
+  const email = await signUpConsumer(before, 'reset');
+
+  const page = await (await browser.newContext()).newPage();
+  await gotoHydrated(page, '/login');
+  await page.getByRole('link', { name: 'Reset it' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Email me a reset link' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+
+  await gotoHydrated(page, await mailedLink(email, '/login/reset/new'));
+  await page.getByLabel('New password').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Save and sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  // The browser signed in before the reset is signed out.
+  await gotoHydrated(before, '/account');
+  await expect(before.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+  await expect(before.getByRole('heading', { name: 'Your account' })).toHaveCount(0);
+});
+
+test('two sessions are listed, and one is ended from the other', async ({ browser }) => {
+  const laptop = await (await browser.newContext()).newPage();
+  const email = await signUpConsumer(laptop, 'sessions', { confirm: false });
+  const phone = await (await browser.newContext({ userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1' })).newPage();
+  await gotoHydrated(phone, '/login');
+  await phone.getByLabel('Email').fill(email);
+  await phone.getByLabel('Password').fill('correct horse battery staple');
+  await phone.getByRole('button', { name: 'Sign in' }).click();
+  await expect(phone.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  await gotoHydrated(laptop, '/account');
+  const rows = laptop.getByRole('table').getByRole('row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.filter({ hasText: 'this browser' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'iPhone' })).toHaveCount(1);
+  await rows.filter({ hasText: 'iPhone' }).getByRole('button', { name: /Sign out/ }).click();
+  await expect(rows).toHaveCount(2);
+
+  await gotoHydrated(phone, '/account');
+  await expect(phone.getByRole('heading', { name: 'Your account' })).toHaveCount(0);
+});
