@@ -92,7 +92,10 @@ fn SessionScope() -> impl IntoView {
             // Not <FlatRoutes>: it is 10 KB (brotli) smaller in the browser,
             // but the refurbisher sign-up page did not hydrate under it
             // (memory access out of bounds in its wasm chunk, debug build);
-            // under <Routes> it does.
+            // under <Routes> it does. That error was most likely the debug
+            // build's stack overflowing, since raised in .cargo/config.toml;
+            // <FlatRoutes> has not been tried again.
+
             <Routes fallback=|| view! { <NotFound/> }>
                 // Rendered whole before anything is sent (pages go out in one
                 // piece anyway: server/whole_pages.rs), so every section is

@@ -1,6 +1,6 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { gotoHydrated, uniqueEmail, signIn, DEMO_OPS, DEMO_SELLER } from './helpers';
+import { confirmAddress, gotoHydrated, uniqueEmail, signIn, DEMO_OPS, DEMO_SELLER } from './helpers';
 
 // Tests B and C both edit the demo refurbisher's grid, and an import is only
 // applied if none of its prices changed since the preview: keep this file's
@@ -63,12 +63,15 @@ test('a refurbisher signs up, is approved, and its price becomes the consumer\'s
   await page.getByLabel('City').fill('Paris');
   await page.getByLabel('Country').selectOption('FR');
   await page.getByLabel('Contact name').fill('Jeanne Testeuse');
-  await page.getByLabel('Work email').fill(uniqueEmail('refurbisher'));
+  const email = uniqueEmail('refurbisher');
+  await page.getByLabel('Work email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase');
   await page.getByRole('button', { name: 'Apply as a refurbisher' }).click();
   await expect(page).toHaveURL(/\/seller\/prices$/);
   await expect(page.getByRole('heading', { name: 'Buyback prices' })).toBeVisible();
   await expect(page.getByText(/awaiting approval by our operations team/)).toBeVisible();
+  // Operations review an application once its address is confirmed.
+  await confirmAddress(page, email);
 
   // Prices can be prepared before approval, but do not compete yet.
   await gotoHydrated(page, GRID);

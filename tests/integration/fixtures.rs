@@ -198,11 +198,26 @@ pub async fn customer(app: &TestApp, email: &str) -> reqwest::Client {
         .signup(&client, "Jane Doe", email, "correct horse battery")
         .await;
     assert_eq!(res.status(), 200);
-    // Most tests follow a consumer who confirmed their address (payouts
-    // wait for it); `accounts.rs` follows the link itself.
+    // Most tests follow a consumer who already confirmed their address
+    // (payouts wait for it), its confirmation mail long gone;
+    // `account_links.rs` follows the link itself.
+    let pool = app.state.db.pool();
     sqlx::query("UPDATE users SET email_verified_at = created_at WHERE email = $1")
         .bind(email)
-        .execute(app.state.db.pool())
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "DELETE FROM jobs WHERE kind = 'mail' AND key IN \
+         (SELECT CAST(id AS TEXT) FROM outbox WHERE to_email = $1 AND kind = 'verify_email')",
+    )
+    .bind(email)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM outbox WHERE to_email = $1 AND kind = 'verify_email'")
+        .bind(email)
+        .execute(pool)
         .await
         .unwrap();
     client

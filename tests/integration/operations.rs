@@ -325,6 +325,9 @@ both_backends!(
         // week before is counted up to its own Sunday 23:00.
         let into_week = 6 * DAY_MS + 14 * 3_600_000;
         app.clock.advance_ms(into_week);
+        // An operations session ends after 12 idle hours: sign in again.
+        let ops = ops_client(&app).await;
+
         let d: Value = app
             .call(&ops, "ops_dashboard", &[("period", "week")])
             .await

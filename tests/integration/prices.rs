@@ -1565,18 +1565,37 @@ both_backends!(
             .status(),
             404
         );
+        let approve = [
+            ("seller_id", ids.as_str()),
+            ("decision", "approve"),
+            ("reason", "checked Kbis"),
+        ];
+        // Not before the applicant confirmed its address.
         assert_eq!(
-            app.call(
-                &ops,
-                "decide_seller",
-                &[
-                    ("seller_id", &ids),
-                    ("decision", "approve"),
-                    ("reason", "checked Kbis")
-                ]
-            )
+            app.call(&ops, "decide_seller", &approve).await.status(),
+            409
+        );
+        let apps: serde_json::Value = app
+            .call(&ops, "seller_applications", &[])
             .await
-            .status(),
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(apps[0]["email_confirmed"], false);
+        let mail = app.sent_mail("camille@gamma.example", "verify_email").await;
+        let at = mail.find("/account/verify?token=").unwrap() + "/account/verify?token=".len();
+        let token: String = mail[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        assert_eq!(
+            app.call(&app.client(), "verify_email", &[("token", &token)])
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            app.call(&ops, "decide_seller", &approve).await.status(),
             200
         );
         assert_eq!(

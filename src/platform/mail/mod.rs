@@ -18,7 +18,7 @@ use crate::platform::jobs::{self, ClaimedJob};
 use crate::platform::mail::repo::QueuedMail;
 use crate::platform::state::AppState;
 use crate::platform::BoxFuture;
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::AnyConnection;
 use std::path::PathBuf;
@@ -113,9 +113,72 @@ fn build(from: &Mailbox, mail: &QueuedMail) -> Result<Message, String> {
         .from(from.clone())
         .to(to)
         .subject(mail.subject.clone())
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.body.clone())
+        .multipart(MultiPart::alternative_plain_html(
+            mail.body.clone(),
+            html_of(&mail.subject, &mail.body),
+        ))
         .map_err(|e| e.to_string())
+}
+
+/// The HTML part of a mail, written from its text: paragraphs at blank
+/// lines, links made clickable. Mail clients that show HTML get working
+/// links and a readable width; the text part stays the reference. Written
+/// here rather than with a template engine: every mail is a few lines of
+/// plain text with addresses in it, and this is all they need.
+pub fn html_of(subject: &str, text: &str) -> String {
+    let mut html = String::with_capacity(text.len() * 2 + 300);
+    html.push_str("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    escape_into(&mut html, subject);
+    html.push_str("</title></head><body style=\"font-family: sans-serif; line-height: 1.5; max-width: 36em\">");
+    for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        html.push_str("<p>");
+        for (i, line) in paragraph.lines().enumerate() {
+            if i > 0 {
+                html.push_str("<br>");
+            }
+            linkify_into(&mut html, line);
+        }
+        html.push_str("</p>");
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A line with each http(s) address as a link (a sentence's closing
+/// punctuation stays outside it).
+fn linkify_into(out: &mut String, line: &str) {
+    let mut rest = line;
+    while let Some(start) = rest
+        .find("http://")
+        .into_iter()
+        .chain(rest.find("https://"))
+        .min()
+    {
+        escape_into(out, &rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ')', ';', ':']);
+        out.push_str("<a href=\"");
+        escape_into(out, url);
+        out.push_str("\">");
+        escape_into(out, url);
+        out.push_str("</a>");
+        rest = &tail[url.len()..];
+    }
+    escape_into(out, rest);
 }
 
 pub struct SmtpMailer {
@@ -176,5 +239,23 @@ impl Mailer for FileMailer {
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_of;
+
+    #[test]
+    fn the_html_part_has_the_text_with_working_links() {
+        let html = html_of(
+            "Your trade-in <TI-1>",
+            "Thank you & welcome.\nFollow it: https://tradein.example/trade-ins/7.\n\n— TradeIn",
+        );
+        assert!(html.contains("<title>Your trade-in &lt;TI-1&gt;</title>"));
+        assert!(html.contains(
+            "<p>Thank you &amp; welcome.<br>Follow it: <a href=\"https://tradein.example/trade-ins/7\">https://tradein.example/trade-ins/7</a>.</p>"
+        ));
+        assert!(html.contains("<p>— TradeIn</p>"));
     }
 }
