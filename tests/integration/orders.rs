@@ -931,10 +931,9 @@ both_backends!(
         // The consumer asks for the link again and opens it: now it pays.
         let res = app.call(&customer, "resend_verification", &[]).await;
         assert_eq!(res.text().await.unwrap(), "true");
-        // The second mail: asking again retires the first link.
-        let mail = app
-            .sent_mail_after("jane11@example.com", "verify_email", 1)
-            .await;
+        // The fixture's consumer has no confirmation mail left: this is
+        // the one just asked for.
+        let mail = app.sent_mail("jane11@example.com", "verify_email").await;
         let at = mail.find("/account/verify?token=").unwrap() + "/account/verify?token=".len();
         let token: String = mail[at..]
             .chars()
