@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import * as fs from 'node:fs';
 import { confirmAddress, fillDetails, gotoHydrated, mailedLink, randomImei, signUpConsumer } from './helpers';
 
 const ACCEPT = '/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless';
@@ -64,4 +65,19 @@ test('two sessions are listed, and one is ended from the other', async ({ browse
 
   await gotoHydrated(phone, '/account');
   await expect(phone.getByRole('heading', { name: 'Your account' })).toHaveCount(0);
+});
+
+test('my data downloads as JSON from the account page', async ({ page }) => {
+  const email = await signUpConsumer(page, 'export');
+  await gotoHydrated(page, '/account');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download my data (JSON)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^tradein-my-data-\d{4}-\d{2}-\d{2}\.json$/);
+  const data = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  expect(data.account.email).toBe(email);
+  expect(data.account.email_verified_at).not.toBeNull();
+  expect(data.sessions).toHaveLength(1);
+  expect(data.mail.map((m: { kind: string }) => m.kind)).toContain('verify_email');
 });

@@ -24,6 +24,7 @@ pub mod offers {
 
 pub mod orders;
 pub mod pricing;
+pub mod privacy;
 pub mod quality;
 pub mod sell;
 pub mod sellers;

@@ -91,6 +91,11 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         PlainRoute::new(Method::GET, "/seller/prices.csv", price_files::export),
         PlainRoute::new(Method::GET, "/ops/export.csv", ops_dashboard::export),
         PlainRoute::new(Method::GET, "/ops/refurbishers.csv", quality::export),
+        PlainRoute::new(
+            Method::GET,
+            "/account/data.json",
+            crate::features::privacy::service::download,
+        ),
         PlainRoute::new(Method::POST, "/ops/blocklist", fraud::import_route),
         // Photo uploads and price files are the places a large body is
         // welcome. The counter-offer form posts to its order page.

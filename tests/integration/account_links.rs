@@ -390,3 +390,75 @@ both_backends!(
         app.stop().await;
     }
 );
+
+both_backends!(
+    my_data_holds_my_trade_ins_masked_and_nobody_elses,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        listing(
+            &app,
+            s,
+            "iphone-13-128gb",
+            tradein::domain::grade::Grade::FunctionalGood,
+            31_200,
+            1_000,
+        )
+        .await;
+        let jane = customer(&app, "jane@example.com").await;
+        let sam = customer(&app, "sam@example.com").await;
+        for (who, n) in [(&jane, 1), (&sam, 2)] {
+            let res = confirm(
+                &app,
+                who,
+                &confirm_form(&imei(n), 31_200, &format!("key-export-{n:08}")),
+            )
+            .await;
+            assert_eq!(res.status(), 200);
+        }
+        assert_eq!(
+            app.client()
+                .get(app.url("/account/data.json"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        let res = jane
+            .get(app.url("/account/data.json"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"tradein-my-data-"));
+        let text = res.text().await.unwrap();
+        let data: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(data["account"]["email"], "jane@example.com");
+        let trade_ins = data["trade_ins"].as_array().unwrap();
+        assert_eq!(trade_ins.len(), 1, "only her own");
+        assert_eq!(trade_ins[0]["imei"], imei(1));
+        assert_eq!(trade_ins[0]["city"], "Paris");
+        assert!(trade_ins[0]["iban_masked"]
+            .as_str()
+            .unwrap()
+            .contains("••••"));
+        assert!(
+            !text.contains(IBAN) && !text.contains(&IBAN[4..]),
+            "never the full IBAN"
+        );
+        assert!(!text.contains(&imei(2)), "nothing of another consumer's");
+        assert!(!data["trade_in_events"].as_array().unwrap().is_empty());
+        assert_eq!(data["sessions"].as_array().unwrap().len(), 1);
+        assert!(data["mail"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["kind"] == "confirmation"));
+        assert!(!text.contains("password_hash") && !text.contains("$argon2"));
+        app.stop().await;
+    }
+);

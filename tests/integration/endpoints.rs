@@ -434,6 +434,13 @@ pub fn table() -> Vec<Row> {
             |o, _| at(&[("token", &o.pending_photo)]),
         ),
         route(Method::GET, "/healthz", [A, A, A, A, A, A, A], nothing),
+        // One's own data, whoever one is.
+        route(
+            Method::GET,
+            "/account/data.json",
+            [U, A, A, A, A, A, A],
+            nothing,
+        ),
         // The refurbisher's own grid and account: any refurbisher, approved or not.
         server_fn("seller_overview", [U, F, F, A, A, A, F], nothing),
         server_fn("import_context", [U, F, F, A, A, A, F], nothing),
