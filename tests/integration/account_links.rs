@@ -9,19 +9,6 @@ use tradein::domain::dates::DAY_MS;
 
 const PASSWORD: &str = "correct horse battery";
 
-/// The token of the first link to `path` in a mail's text.
-fn token_after(mail: &str, path: &str) -> String {
-    let marker = format!("{path}?token=");
-    let at = mail
-        .find(&marker)
-        .unwrap_or_else(|| panic!("a {path} link in {mail}"))
-        + marker.len();
-    mail[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 async fn verified(app: &TestApp, email: &str) -> bool {
     sqlx::query_scalar::<_, Option<i64>>("SELECT email_verified_at FROM users WHERE email = $1")
         .bind(email)
@@ -45,7 +32,7 @@ both_backends!(
             "not before the link"
         );
         let mail = app.sent_mail("jane@example.com", "verify_email").await;
-        let token = token_after(&mail, "/account/verify");
+        let token = mailed_token(&mail, "/account/verify");
 
         // A tampered token changes nothing.
         let wrong = format!("{}x", &token[..token.len() - 1]);
@@ -80,7 +67,7 @@ both_backends!(
         let client = app.client();
         app.signup(&client, "Jane Doe", "jane@example.com", PASSWORD)
             .await;
-        let first = token_after(
+        let first = mailed_token(
             &app.sent_mail("jane@example.com", "verify_email").await,
             "/account/verify",
         );
@@ -92,7 +79,7 @@ both_backends!(
         // A new one replaces it.
         let res = app.call(&client, "resend_verification", &[]).await;
         assert_eq!(res.text().await.unwrap(), "true");
-        let second = token_after(
+        let second = mailed_token(
             &app.sent_mail_after("jane@example.com", "verify_email", 1)
                 .await,
             "/account/verify",
@@ -143,7 +130,7 @@ both_backends!(
             "nothing tells which addresses have accounts"
         );
         let mail = app.sent_mail("jane@example.com", "password_reset").await;
-        let token = token_after(&mail, "/login/reset/new");
+        let token = mailed_token(&mail, "/login/reset/new");
         let outbox: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE to_email = 'nobody@example.com'")
                 .fetch_one(app.state.db.pool())
@@ -219,7 +206,7 @@ both_backends!(
             &[("email", "jane@example.com")],
         )
         .await;
-        let token = token_after(
+        let token = mailed_token(
             &app.sent_mail("jane@example.com", "password_reset").await,
             "/login/reset/new",
         );
@@ -304,7 +291,7 @@ both_backends!(
         );
         app.sent_mail("jane@example.com", "email_change_requested")
             .await;
-        let token = token_after(
+        let token = mailed_token(
             &app.sent_mail("jane@new.example", "confirm_new_email").await,
             "/account/email",
         );

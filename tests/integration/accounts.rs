@@ -303,11 +303,7 @@ both_backends!(
 
 /// The token of the sign-in link in a mail's text.
 fn link_token(mail: &str) -> String {
-    let at = mail.find("/login/link?token=").expect("a sign-in link") + "/login/link?token=".len();
-    mail[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    crate::fixtures::mailed_token(mail, "/login/link")
 }
 
 both_backends!(

@@ -295,6 +295,19 @@ pub async fn upload_counter_offer(
         .unwrap()
 }
 
+/// The token of the first link to `path` in a mail's text.
+pub fn mailed_token(mail: &str, path: &str) -> String {
+    let marker = format!("{path}?token=");
+    let at = mail
+        .find(&marker)
+        .unwrap_or_else(|| panic!("a {path} link in {mail}"))
+        + marker.len();
+    mail[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
 pub fn photo_fixture(name: &str) -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photos/").to_string() + name)
         .unwrap()

@@ -233,6 +233,23 @@ pub async fn counter_offer(
     }
 }
 
+/// A stored photo as an answer: kept privately by the browser for an hour,
+/// and sandboxed, so a crafted file could run nothing if opened directly.
+fn image(bytes: Vec<u8>, content_type: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600".into()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".into(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A kept photo's thumbnail on the form sent back, for the person who sent
 /// it only.
 pub async fn pending_photo(
@@ -244,18 +261,7 @@ pub async fn pending_photo(
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
     match pending::thumbnail(&state, user.id, &token).await {
-        Ok(Some((bytes, content_type))) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "private, max-age=3600".into()),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; sandbox".into(),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(Some((bytes, content_type))) => image(bytes, content_type),
         Ok(None) => (StatusCode::NOT_FOUND, "No such photo.").into_response(),
         Err(e) => crate::platform::http::refused(e),
     }
@@ -287,18 +293,7 @@ pub async fn photo(
     }
     // File names are random tokens chosen by the server, never user input.
     match tokio::fs::read(state.config.data_dir.join("photos").join(&file_name)).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "private, max-age=3600".into()),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; sandbox".into(),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => image(bytes, content_type),
         Err(_) => not_found(),
     }
 }

@@ -3,6 +3,7 @@
 //! while signed in. Each is one transaction. A link's token is random and
 //! only its keyed hash is stored; a link works once, until it expires.
 
+use super::held_back;
 use crate::domain::account::{check_new_password, Email, LinkPurpose};
 use crate::domain::ids::UserId;
 use crate::error::AppError;
@@ -29,12 +30,6 @@ const RESETS_PER_CLIENT: Limit = Limit {
     max: 10,
     window_ms: HOUR_MS,
 };
-
-fn held_back(until: i64, now: i64) -> AppError {
-    AppError::RateLimited {
-        retry_after_minutes: crate::domain::account::lockout::minutes_until(until, now),
-    }
-}
 
 fn expired() -> AppError {
     AppError::invalid(
@@ -246,27 +241,13 @@ pub async fn reset_password(
     if used_by != user.id {
         return Err(expired());
     }
-    users::set_password_hash(&mut *tx, user.id, &hash)
-        .await
-        .map_err(db_error)?;
+    replace_password(&mut tx, state, &user, &hash, None, now).await?;
     users::mark_verified(&mut *tx, user.id, now)
-        .await
-        .map_err(db_error)?;
-    session::repo::delete_all_but(&mut *tx, user.id, None)
         .await
         .map_err(db_error)?;
     let set_cookie = session::start_session(&mut *tx, state, Origin::of(headers, client), user.id)
         .await
         .map_err(db_error)?;
-    enqueue(
-        &mut tx,
-        &user.email,
-        &emails::password_changed(&state.config.public_url),
-        None,
-        now,
-    )
-    .await
-    .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         user_id = user.id.get(),
@@ -277,6 +258,35 @@ pub async fn reset_password(
         role: user.role,
         set_cookie,
     })
+}
+
+/// Puts a new password hash on the account, in the caller's transaction:
+/// every session but the one stored under `keep` ends (none kept: all
+/// end), and the owner is told by mail.
+async fn replace_password(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &users::UserRecord,
+    hash: &str,
+    keep: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    users::set_password_hash(&mut *conn, user.id, hash)
+        .await
+        .map_err(db_error)?;
+    session::repo::delete_all_but(&mut *conn, user.id, keep)
+        .await
+        .map_err(db_error)?;
+    enqueue(
+        conn,
+        &user.email,
+        &emails::password_changed(&state.config.public_url),
+        None,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    Ok(())
 }
 
 /// Checks the password of a signed-in person before a sensitive change;
@@ -332,22 +342,16 @@ pub async fn change_password(
     let hash = session::hash_password(new).await;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    users::set_password_hash(&mut *tx, user.id, &hash)
-        .await
-        .map_err(db_error)?;
     let this = session::this_session(state, headers);
-    session::repo::delete_all_but(&mut *tx, user.id, this.first().map(String::as_str))
-        .await
-        .map_err(db_error)?;
-    enqueue(
+    replace_password(
         &mut tx,
-        &user.email,
-        &emails::password_changed(&state.config.public_url),
-        None,
+        state,
+        &user,
+        &hash,
+        this.first().map(String::as_str),
         now,
     )
-    .await
-    .map_err(db_error)?;
+    .await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         user_id = user.id.get(),

@@ -201,7 +201,7 @@ const LINK_REQUESTS_PER_CLIENT: Limit = Limit {
     window_ms: HOUR_MS,
 };
 
-fn held_back(until: i64, now: i64) -> AppError {
+pub(super) fn held_back(until: i64, now: i64) -> AppError {
     AppError::RateLimited {
         retry_after_minutes: crate::domain::account::lockout::minutes_until(until, now),
     }
