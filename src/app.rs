@@ -108,10 +108,12 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login/link") view={Lazy::<SignInLinkRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login/link/sent") view={Lazy::<LinkSentRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view={Lazy::<LoginCodeRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login/reset") view={Lazy::<ResetRequestRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login/reset/sent") view={Lazy::<ResetSentRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login/reset/new") view={Lazy::<NewPasswordRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/account/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/verify") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>

@@ -72,6 +72,8 @@ pub enum AppError {
     Unauthenticated,
     #[error("You do not have access to this.")]
     Forbidden,
+    #[error("Set up two-factor sign-in to open this area.")]
+    TwoFactorRequired,
     #[error("We could not find that.")]
     NotFound,
     #[error("Please correct the highlighted fields.")]
@@ -112,7 +114,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::TwoFactorRequired => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
             AppError::RateLimited { .. } => 429,

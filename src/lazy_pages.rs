@@ -23,6 +23,7 @@ use crate::features::accounts::views::login::LoginPage;
 use crate::features::accounts::views::reset::{NewPasswordPage, ResetRequestPage, ResetSentPage};
 use crate::features::accounts::views::sign_in_link::{LinkSentPage, SignInLinkPage};
 use crate::features::accounts::views::signup::SignupPage;
+use crate::features::accounts::views::two_factor::{LoginCodePage, TwoFactorPage};
 use crate::features::alerts::views::AlertsInboxPage;
 use crate::features::audit::views::AuditPage;
 use crate::features::catalog::views::search::SearchPage;
@@ -70,6 +71,8 @@ lazy_page! {
     SignInLinkRoute => SignInLinkPage,
     LinkSentRoute => LinkSentPage,
     AccountRoute => AccountPage,
+    TwoFactorRoute => TwoFactorPage,
+    LoginCodeRoute => LoginCodePage,
     VerifyEmailRoute => VerifyEmailPage,
     ConfirmEmailRoute => ConfirmEmailPage,
     ResetRequestRoute => ResetRequestPage,

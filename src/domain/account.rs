@@ -24,6 +24,14 @@ pub enum Role {
 
 crate::domain::codes::codes!(Role);
 
+impl Role {
+    /// Refurbishers and operations move money and see other people's
+    /// details: a stolen password alone must not open their accounts.
+    pub fn requires_two_factor(self) -> bool {
+        matches!(self, Role::Seller | Role::Ops)
+    }
+}
+
 /// An email address that has passed a sanity check, lower-cased so that one
 /// person cannot hold two accounts by changing the case.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

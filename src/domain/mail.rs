@@ -42,6 +42,10 @@ pub enum MailKind {
     ConfirmNewEmail,
     EmailChangeRequested,
     EmailChanged,
+    TwoFactorOn,
+    TwoFactorOff,
+    RecoveryCodesRenewed,
+    RecoveryCodeUsed,
 }
 
 crate::domain::codes::codes!(MailKind);

@@ -29,6 +29,7 @@ pub mod seller;
 pub mod sla;
 pub mod tracking;
 pub mod tradein;
+pub mod two_factor;
 pub mod user;
 pub mod vat;
 

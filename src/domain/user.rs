@@ -9,6 +9,16 @@ pub struct CurrentUser {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// Signs in with a code as well as a password.
+    pub two_factor: bool,
+}
+
+impl CurrentUser {
+    /// A refurbisher or operations account still to set up two-factor
+    /// sign-in: its area stays closed until it does.
+    pub fn needs_two_factor(&self) -> bool {
+        self.role.requires_two_factor() && !self.two_factor
+    }
 }
 
 impl CurrentUser {

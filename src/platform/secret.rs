@@ -26,6 +26,8 @@ struct Keys {
     session_key: [u8; 32],
     iban_key: [u8; 32],
     fingerprint_key: [u8; 32],
+    /// Seals two-factor secrets and recovery codes waiting to be shown.
+    two_factor_key: [u8; 32],
 }
 
 impl Keys {
@@ -37,6 +39,7 @@ impl Keys {
             session_key: derive(master, b"tradein/session-token/v1"),
             iban_key: derive(master, b"tradein/iban-encryption/v1"),
             fingerprint_key: derive(master, b"tradein/iban-fingerprint/v1"),
+            two_factor_key: derive(master, b"tradein/two-factor/v1"),
         }
     }
 }
@@ -143,31 +146,35 @@ const SEALED_VERSION: &str = "v1";
 impl Secret {
     /// AES-256-GCM with a random nonce, under the current secret.
     pub fn encrypt_iban(&self, iban: &str) -> String {
-        use aes_gcm::aead::{Aead, KeyInit};
-        let cipher =
-            aes_gcm::Aes256Gcm::new_from_slice(&self.current.iban_key).expect("32-byte key");
-        let mut nonce = [0u8; 12];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let sealed = cipher
-            .encrypt(aes_gcm::Nonce::from_slice(&nonce), iban.as_bytes())
-            .expect("encryption cannot fail");
-        let mut out = nonce.to_vec();
-        out.extend(sealed);
-        format!("{SEALED_VERSION}.{}.{}", self.current.id, hex::encode(out))
+        seal(&self.current, |k| &k.iban_key, iban)
     }
 
     /// The IBAN, under whichever accepted secret sealed it; None when no
     /// accepted secret did (or the value was tampered with).
     pub fn decrypt_iban(&self, sealed: &str) -> Option<String> {
+        self.unseal(|k| &k.iban_key, sealed)
+    }
+
+    /// A two-factor secret (or codes waiting to be shown) sealed as an IBAN
+    /// is, under a key of its own.
+    pub fn seal_two_factor(&self, plain: &str) -> String {
+        seal(&self.current, |k| &k.two_factor_key, plain)
+    }
+
+    pub fn open_two_factor(&self, sealed: &str) -> Option<String> {
+        self.unseal(|k| &k.two_factor_key, sealed)
+    }
+
+    fn unseal(&self, key: fn(&Keys) -> &[u8; 32], sealed: &str) -> Option<String> {
         match sealed.split_once('.') {
             Some((SEALED_VERSION, rest)) => {
                 let (id, body) = rest.split_once('.')?;
                 let keys = self.all().find(|k| k.id == id)?;
-                open(&keys.iban_key, body)
+                open(key(keys), body)
             }
             Some(_) => None,
             // Sealed before key ids: whichever accepted secret opens it.
-            None => self.all().find_map(|k| open(&k.iban_key, sealed)),
+            None => self.all().find_map(|k| open(key(k), sealed)),
         }
     }
 
@@ -194,6 +201,19 @@ impl Secret {
             .map(|k| fingerprint(&k.fingerprint_key, iban))
             .collect()
     }
+}
+
+fn seal(keys: &Keys, key: fn(&Keys) -> &[u8; 32], plain: &str) -> String {
+    use aes_gcm::aead::{Aead, KeyInit};
+    let cipher = aes_gcm::Aes256Gcm::new_from_slice(key(keys)).expect("32-byte key");
+    let mut nonce = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let sealed = cipher
+        .encrypt(aes_gcm::Nonce::from_slice(&nonce), plain.as_bytes())
+        .expect("encryption cannot fail");
+    let mut out = nonce.to_vec();
+    out.extend(sealed);
+    format!("{SEALED_VERSION}.{}.{}", keys.id, hex::encode(out))
 }
 
 fn fingerprint(key: &[u8], iban: &str) -> String {

@@ -76,6 +76,9 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         && seed::marketplace::seed(&db, clock.now_ms())
             .await?
             .is_some();
+    if demo_wanted {
+        seed::marketplace::ensure_demo_two_factor(&db, &secret, clock.now_ms()).await?;
+    }
     db.optimize().await.map_err(connect_error)?;
 
     let built = assets::built_files(&config.site_root, "tradein");
@@ -229,9 +232,22 @@ pub async fn run_main() -> std::process::ExitCode {
     match std::env::args().nth(1).as_deref() {
         None | Some("serve") => {}
         Some("rotate-secrets") => return rotate_secrets(config).await,
+        Some("demo-code") => {
+            // The code an authenticator app with the published demo secret
+            // shows now, for trying the demo without one.
+            let now = clock::Clock::now_ms(&clock::SystemClock);
+            let code = crate::features::accounts::service::two_factor::code_at(
+                seed::marketplace::DEMO_TOTP_SECRET,
+                now,
+            )
+            .expect("the demo secret is valid base32");
+            println!("{code}");
+            return std::process::ExitCode::SUCCESS;
+        }
         Some(other) => {
             eprintln!(
-                "unknown command \"{other}\": run `tradein` to serve, or `tradein rotate-secrets`"
+                "unknown command \"{other}\": run `tradein` to serve, `tradein rotate-secrets` \
+                 or `tradein demo-code`"
             );
             return std::process::ExitCode::from(2);
         }

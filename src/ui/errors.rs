@@ -82,6 +82,15 @@ pub fn AccessProblem(error: AppError, #[prop(into)] here: String) -> impl IntoVi
             </section>
         }
         .into_any(),
+        AppError::TwoFactorRequired => view! {
+            <Title text="Set up two-factor sign-in"/>
+            <section class="card narrow">
+                <h1>"Set up two-factor sign-in first"</h1>
+                <p>"Refurbisher and operations accounts move money and see other people's details, so they sign in with a code from an authenticator app as well as a password. It takes a minute."</p>
+                <p><a class="button primary" href=crate::ui::return_to::with_next("/account/two-factor", &here)>"Set up two-factor sign-in"</a></p>
+            </section>
+        }
+        .into_any(),
         other => view! { <ErrorNotice error=other/> }.into_any(),
     }
 }

@@ -238,6 +238,7 @@ pub async fn seller_with_login(app: &TestApp, name: &str) -> (reqwest::Client, S
         .execute(app.state.db.pool())
         .await
         .unwrap();
+    enrol_two_factor(app, &email).await;
     let client = app.client();
     assert_eq!(
         app.login(&client, &email, "correct horse battery")
@@ -246,6 +247,27 @@ pub async fn seller_with_login(app: &TestApp, name: &str) -> (reqwest::Client, S
         200
     );
     (client, id)
+}
+
+/// Gives the account two-factor sign-in with the demo secret, as a
+/// refurbisher or operations account must have (`TestApp::login` then
+/// types the code).
+pub async fn enrol_two_factor(app: &TestApp, email: &str) {
+    let user_id: tradein::domain::ids::UserId =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    tradein::features::accounts::service::two_factor::set_known_secret(
+        app.state.db.pool(),
+        &app.state.secret,
+        user_id,
+        tradein::features::demo::marketplace::DEMO_TOTP_SECRET,
+        0,
+    )
+    .await
+    .unwrap();
 }
 
 pub async fn state_of(app: &TestApp, id: i64) -> String {
@@ -329,6 +351,7 @@ pub async fn ops_client(app: &TestApp) -> reqwest::Client {
         0,
     )
     .await;
+    enrol_two_factor(app, "olga@ops.example").await;
     let client = app.client();
     assert_eq!(
         app.login(&client, "olga@ops.example", "correct horse battery")
@@ -337,4 +360,33 @@ pub async fn ops_client(app: &TestApp) -> reqwest::Client {
         200
     );
     client
+}
+
+/// Sets up an authenticator app for the signed-in `client`, as its page
+/// does (the secret read from the page, the code its app would show now);
+/// returns the secret.
+pub async fn set_up_two_factor(app: &TestApp, client: &reqwest::Client, password: &str) -> String {
+    use tradein::features::accounts::service::two_factor::{code_at, step_of};
+    use tradein::platform::clock::Clock;
+    let res = app
+        .call(
+            client,
+            "start_two_factor",
+            &[("current_password", password)],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let view: serde_json::Value = app
+        .call(client, "two_factor", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = view["pending"]["secret"].as_str().unwrap().replace(' ', "");
+    let code = code_at(&secret, step_of(app.clock.now_ms()) * 30_000).unwrap();
+    let res = app
+        .call(client, "confirm_two_factor", &[("code", &code)])
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    secret
 }

@@ -297,14 +297,56 @@ impl TestApp {
         .await
     }
 
+    /// Signs in as a person would: the password, then, for an account with
+    /// two-factor sign-in (test accounts have the demo secret:
+    /// `fixtures::enrol_two_factor`), the code its app shows. The answer
+    /// of the last step.
     pub async fn login(
         &self,
         client: &reqwest::Client,
         email: &str,
         password: &str,
     ) -> reqwest::Response {
-        self.call(client, "login", &[("email", email), ("password", password)])
-            .await
+        let res = self
+            .call(client, "login", &[("email", email), ("password", password)])
+            .await;
+        let wants_code = res
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .is_some_and(|l| l.starts_with("/login/code"));
+        if !wants_code {
+            return res;
+        }
+        let code = self.next_code(email).await;
+        self.call(client, "sign_in_code", &[("code", &code)]).await
+    }
+
+    /// A code of the demo secret that `email`'s account has not used yet
+    /// (each works once): this step's, the one before or after, or else
+    /// the next step's once the test clock has moved on to it.
+    pub async fn next_code(&self, email: &str) -> String {
+        use tradein::features::accounts::service::two_factor::{code_at, step_of};
+        use tradein::platform::clock::Clock;
+        let last: i64 = sqlx::query_scalar(
+            "SELECT t.last_step FROM two_factor t JOIN users u ON u.id = t.user_id WHERE u.email = $1",
+        )
+        .bind(email)
+        .fetch_optional(self.state.db.pool())
+        .await
+        .unwrap()
+        .unwrap_or(0);
+        let mut now = step_of(self.clock.now_ms());
+        if last > now {
+            self.clock.advance_ms((last - now) * 30_000);
+            now = step_of(self.clock.now_ms());
+        }
+        let step = (now - 1..=now + 1).find(|s| *s > last).unwrap();
+        code_at(
+            tradein::features::demo::marketplace::DEMO_TOTP_SECRET,
+            step * 30_000,
+        )
+        .unwrap()
     }
 
     /// The text of the first mail of `kind` to `to`, once sent (written as

@@ -25,3 +25,4 @@ mod secrets;
 mod seed_data;
 mod startup;
 mod trade_in_flow;
+mod two_factor;

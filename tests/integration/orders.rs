@@ -682,6 +682,7 @@ both_backends!(
         )
         .await
         .unwrap();
+        enrol_two_factor(&app, "ops@example.com").await;
         assert_eq!(
             app.login(&ops, "ops@example.com", "correct horse battery")
                 .await

@@ -1467,7 +1467,13 @@ both_backends!(
                 &form("fr 40 303 265 045", "camille@gamma.example"),
             )
             .await;
+        assert_eq!(
+            res.headers()["location"],
+            "/account/two-factor?next=/seller/prices",
+            "the area opens once two-factor sign-in is set up"
+        );
         assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        set_up_two_factor(&app, &client, "correct horse battery").await;
         let (id, status, vat, line2): (i64, String, String, String) =
         sqlx::query_as("SELECT id, status, vat_number, address_line2 FROM sellers WHERE company_name = 'Gamma Phones SAS'").fetch_one(app.state.db.pool()).await.unwrap();
         assert_eq!(
@@ -1518,6 +1524,7 @@ both_backends!(
         )
         .await
         .unwrap();
+        enrol_two_factor(&app, "ops@test.example").await;
         assert_eq!(
             app.login(&ops, "ops@test.example", "correct horse battery")
                 .await

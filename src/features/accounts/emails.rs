@@ -113,3 +113,66 @@ pub fn email_changed(public_url: &str, new_email: &str) -> Mail {
         ),
     }
 }
+
+/// What to do when a security change was not the owner's.
+fn not_you(public_url: &str) -> String {
+    format!(
+        "If this was not you, reset your password now ({public_url}/login/reset) and tell us by \
+         replying to this message."
+    )
+}
+
+pub fn two_factor_on(public_url: &str) -> Mail {
+    Mail {
+        kind: MailKind::TwoFactorOn,
+        subject: "Two-factor sign-in is on for your TradeIn account".into(),
+        body: format!(
+            "Signing in to your TradeIn account now takes your password and a code from your \
+             authenticator app. Every other browser was signed out. Keep your recovery codes \
+             somewhere safe: each one signs you in once if you lose your phone.\n\n{}\n\n\
+             — TradeIn\n{public_url}/account/two-factor",
+            not_you(public_url)
+        ),
+    }
+}
+
+pub fn two_factor_off(public_url: &str) -> Mail {
+    Mail {
+        kind: MailKind::TwoFactorOff,
+        subject: "Two-factor sign-in is off for your TradeIn account".into(),
+        body: format!(
+            "Your TradeIn account now signs in with its password alone, and your recovery codes \
+             no longer work.\n\n{}\n\n— TradeIn\n{public_url}/account/two-factor",
+            not_you(public_url)
+        ),
+    }
+}
+
+pub fn recovery_codes_renewed(public_url: &str) -> Mail {
+    Mail {
+        kind: MailKind::RecoveryCodesRenewed,
+        subject: "New recovery codes for your TradeIn account".into(),
+        body: format!(
+            "Ten new recovery codes were made for your TradeIn account; the old ones no longer \
+             work.\n\n{}\n\n— TradeIn\n{public_url}/account/two-factor",
+            not_you(public_url)
+        ),
+    }
+}
+
+pub fn recovery_code_used(public_url: &str, left: i64) -> Mail {
+    let more = if left <= 3 {
+        " Make new ones from your account page before you run out."
+    } else {
+        ""
+    };
+    Mail {
+        kind: MailKind::RecoveryCodeUsed,
+        subject: "A recovery code was used to sign in to TradeIn".into(),
+        body: format!(
+            "Someone signed in to your TradeIn account with one of its recovery codes. That code \
+             no longer works; {left} are left.{more}\n\n{}\n\n— TradeIn\n{public_url}/account/two-factor",
+            not_you(public_url)
+        ),
+    }
+}

@@ -6,6 +6,7 @@ mod emails;
 mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod two_factor;
 pub mod views;
 
 use crate::domain::user::CurrentUser;
@@ -105,7 +106,7 @@ pub async fn login(
     )
     .await?;
     append_header(http::header::SET_COOKIE, &signed_in.set_cookie);
-    leptos_axum::redirect(&landing(next.as_deref(), signed_in.role));
+    leptos_axum::redirect(&two_factor::after_first_factor(&signed_in, next.as_deref()));
     Ok(())
 }
 
@@ -223,7 +224,7 @@ pub async fn sign_in_with_link(#[server(flatten)] form: SignInLinkForm) -> Resul
     )
     .await?;
     append_header(http::header::SET_COOKIE, &signed_in.set_cookie);
-    leptos_axum::redirect(landing(None, signed_in.role).as_str());
+    leptos_axum::redirect(&two_factor::after_first_factor(&signed_in, None));
     Ok(())
 }
 
@@ -365,7 +366,7 @@ pub async fn reset_password(#[server(flatten)] form: NewPasswordForm) -> Result<
     )
     .await?;
     append_header(http::header::SET_COOKIE, &done.set_cookie);
-    leptos_axum::redirect(&landing(None, done.role));
+    leptos_axum::redirect(&two_factor::after_first_factor(&done, None));
     Ok(())
 }
 
@@ -454,6 +455,7 @@ pub struct AccountView {
     pub name: String,
     pub email: String,
     pub email_verified: bool,
+    pub two_factor: bool,
     pub sessions: Vec<SessionItem>,
 }
 
@@ -490,6 +492,7 @@ pub async fn load_account() -> Result<AccountView, AppError> {
         name: user.name,
         email: user.email,
         email_verified: verified,
+        two_factor: user.two_factor,
         sessions,
     })
 }

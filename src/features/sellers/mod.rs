@@ -110,7 +110,11 @@ pub async fn seller_signup(
     {
         NewAccount::Created(cookie) => {
             append_header(http::header::SET_COOKIE, &cookie);
-            leptos_axum::redirect("/seller/prices");
+            // The area opens once two-factor sign-in is set up.
+            leptos_axum::redirect(&crate::ui::return_to::with_next(
+                "/account/two-factor",
+                "/seller/prices",
+            ));
         }
         NewAccount::Known => leptos_axum::redirect(crate::features::accounts::LINK_SENT_PATH),
     }

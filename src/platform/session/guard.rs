@@ -100,6 +100,9 @@ pub async fn guard(access: Access) -> Result<Guarded, AppError> {
         (Access::Public, _) => {}
         (Access::SignedIn | Access::Role(_), None) => return Err(AppError::Unauthenticated),
         (Access::SignedIn, Some(_)) => {}
+        (Access::Role(role), Some(u)) if u.role == role && u.needs_two_factor() => {
+            return Err(AppError::TwoFactorRequired)
+        }
         (Access::Role(role), Some(u)) if u.role == role => {}
         (Access::Role(_), Some(_)) => return Err(AppError::Forbidden),
     }

@@ -221,6 +221,7 @@ pub async fn user_with_role(
 ) -> Result<CurrentUser, crate::error::AppError> {
     use crate::error::AppError;
     match current_user(state, headers).await {
+        Ok(Some(u)) if u.role == role && u.needs_two_factor() => Err(AppError::TwoFactorRequired),
         Ok(Some(u)) if u.role == role => Ok(u),
         Ok(Some(_)) => Err(AppError::Forbidden),
         Ok(None) => Err(AppError::Unauthenticated),
@@ -264,6 +265,7 @@ pub async fn current_user(
         email: found.email,
         name: found.display_name,
         role: found.role,
+        two_factor: found.two_factor,
     }))
 }
 

@@ -10,6 +10,7 @@ pub struct SessionUser {
     pub role: Role,
     pub display_name: String,
     pub last_seen_at: i64,
+    pub two_factor: bool,
 }
 
 pub struct NewSession<'a> {
@@ -51,7 +52,8 @@ pub async fn find_user<'c>(
     ops_idle_ms: i64,
 ) -> DbResult<Option<SessionUser>> {
     let row = sqlx::query(
-        "SELECT u.id, u.email, u.role, u.display_name, s.last_seen_at \
+        "SELECT u.id, u.email, u.role, u.display_name, s.last_seen_at, \
+                (SELECT t.enabled_at FROM two_factor t WHERE t.user_id = u.id) AS two_factor_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND (u.role <> 'ops' OR s.last_seen_at > $3)",
     )
@@ -69,6 +71,7 @@ pub async fn find_user<'c>(
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
         display_name: row.try_get("display_name")?,
         last_seen_at: row.try_get("last_seen_at")?,
+        two_factor: row.try_get::<Option<i64>, _>("two_factor_at")?.is_some(),
     }))
 }
 

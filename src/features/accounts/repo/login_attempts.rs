@@ -29,6 +29,18 @@ pub async fn succeeded<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> Db
     Ok(())
 }
 
+/// Forgets an attempt that was neither: a right password whose second
+/// factor is still to come. Kept as a failure it would count against a
+/// person who has not failed; turned into a success it would clear the
+/// waits of someone guessing codes with a stolen password.
+pub async fn forget<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> DbResult<()> {
+    sqlx::query("DELETE FROM login_attempts WHERE id = $1")
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 /// The failures `lockout::check` weighs for an attempt on `email` from
 /// `ip` at `now_ms`: that pair's since it last signed in (within the
 /// pair's memory), the client's on any account and the account's from any

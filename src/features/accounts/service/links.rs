@@ -13,7 +13,7 @@ use crate::platform::clock::HOUR_MS;
 use crate::platform::db::db_error;
 use crate::platform::mail::{enqueue, Mail};
 use crate::platform::rate_limit::{self, Limit};
-use crate::platform::session::{self, Origin};
+use crate::platform::session;
 use crate::platform::state::AppState;
 use sqlx::AnyConnection;
 
@@ -200,16 +200,9 @@ pub async fn request_password_reset(
     tx.commit().await.map_err(db_error)
 }
 
-/// What a reset or a change of password came to.
-pub struct NewPassword {
-    pub user_id: UserId,
-    pub role: crate::domain::account::Role,
-    /// The Set-Cookie value of this browser's new session.
-    pub set_cookie: String,
-}
-
 /// Sets a new password from a reset link: every session of the account
-/// ends, and this browser gets a new one. Opening the link proves the
+/// ends, and this browser gets a new one (after a code, for an account
+/// with two-factor sign-in: a mailbox alone does not open it). Opening the link proves the
 /// address, so it counts as verified too.
 pub async fn reset_password(
     state: &AppState,
@@ -217,7 +210,7 @@ pub async fn reset_password(
     client: &str,
     token: &str,
     password: String,
-) -> Result<NewPassword, AppError> {
+) -> Result<super::SignedIn, AppError> {
     // The link and the password are checked before the slow hashing and
     // outside the write; the link is used in the write.
     let now = state.clock.now_ms();
@@ -245,19 +238,21 @@ pub async fn reset_password(
     users::mark_verified(&mut *tx, user.id, now)
         .await
         .map_err(db_error)?;
-    let set_cookie = session::start_session(&mut *tx, state, Origin::of(headers, client), user.id)
-        .await
-        .map_err(db_error)?;
+    let attempt = crate::features::accounts::repo::login_attempts::record_failure(
+        &mut *tx,
+        &user.email,
+        client,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    let entry = super::two_factor::enter(&mut tx, state, headers, client, user.id, attempt).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         user_id = user.id.get(),
         "password reset; every other session ended"
     );
-    Ok(NewPassword {
-        user_id: user.id,
-        role: user.role,
-        set_cookie,
-    })
+    Ok(super::SignedIn::new(&user, entry))
 }
 
 /// Puts a new password hash on the account, in the caller's transaction:
@@ -291,7 +286,7 @@ async fn replace_password(
 
 /// Checks the password of a signed-in person before a sensitive change;
 /// a wrong one counts toward the account's sign-in limits.
-async fn reauthenticate(
+pub(super) async fn reauthenticate(
     state: &AppState,
     user_id: UserId,
     client: &str,

@@ -11,13 +11,16 @@ use crate::platform::state::AppState;
 
 pub mod links;
 pub mod sessions;
+pub mod two_factor;
 
 // What other features run on their own connection, inside their own transaction.
 
+pub use super::repo::users::find_by_email as find_user_by_email;
 pub use super::repo::users::insert as insert_user;
 
-/// Forgets sign-in attempts, limited actions and expired emailed links
-/// older than `before` (housekeeping); the number of attempts forgotten.
+/// Forgets sign-in attempts, limited actions, expired emailed links and
+/// half-done sign-ins older than `before`, and recovery codes left on
+/// show (housekeeping); the number of attempts forgotten.
 pub async fn forget_attempts_before(state: &AppState, before: i64) -> Result<u64, sqlx::Error> {
     let mut conn = state.db.pool().acquire().await?;
     rate_limit::forget_before(&mut conn, before).await?;
@@ -25,15 +28,26 @@ pub async fn forget_attempts_before(state: &AppState, before: i64) -> Result<u64
         .await?;
     crate::features::accounts::repo::account_links::delete_expired_before(&mut *conn, before)
         .await?;
+    crate::features::accounts::repo::two_factor::delete_expired_challenges_before(
+        &mut *conn, before,
+    )
+    .await?;
+    crate::features::accounts::repo::two_factor::forget_fresh_codes_before(
+        &mut *conn,
+        state.clock.now_ms() - two_factor::FRESH_CODES_MS,
+    )
+    .await?;
 
     crate::features::accounts::repo::login_attempts::delete_older_than(&mut *conn, before).await
 }
 
-/// Who signed in, and the cookie of their new session.
+/// Who signed in, and the cookie of their new session; or, when
+/// `needs_code`, the cookie of a sign-in waiting for its second factor.
 pub struct SignedIn {
     pub user_id: UserId,
     pub role: crate::domain::account::Role,
     pub set_cookie: String,
+    pub needs_code: bool,
 }
 
 /// Checks an email and password from `client`, under the limits of
@@ -43,7 +57,9 @@ pub struct SignedIn {
 /// past it is refused before its password is checked. A correct password
 /// then turns the attempt into a success (which clears this client's waits
 /// on this account), ends any session this browser had and starts a new one
-/// (a session id from before sign-in is never reused).
+/// (a session id from before sign-in is never reused); with two-factor
+/// sign-in on, the attempt stays a failure until the code comes
+/// (`two_factor::enter`).
 pub async fn sign_in(
     state: &AppState,
     headers: &http::HeaderMap,
@@ -109,27 +125,25 @@ pub async fn sign_in(
         ));
     };
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    attempts::succeeded(&mut *tx, attempt)
-        .await
-        .map_err(db_error)?;
-    session::end_session(&mut *tx, state, headers)
-        .await
-        .map_err(db_error)?;
-    let set_cookie = session::start_session(
-        &mut *tx,
-        state,
-        session::Origin::of(headers, client),
-        user.id,
-    )
-    .await
-    .map_err(db_error)?;
+    let entry = two_factor::enter(&mut tx, state, headers, client, user.id, attempt).await?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(user_id = user.id.get(), "signed in");
-    Ok(SignedIn {
-        user_id: user.id,
-        role: user.role,
-        set_cookie,
-    })
+    tracing::info!(user_id = user.id.get(), "password accepted");
+    Ok(SignedIn::new(&user, entry))
+}
+
+impl SignedIn {
+    pub(super) fn new(user: &UserRecord, entry: two_factor::Entry) -> SignedIn {
+        let (set_cookie, needs_code) = match entry {
+            two_factor::Entry::Session(c) => (c, false),
+            two_factor::Entry::Code(c) => (c, true),
+        };
+        SignedIn {
+            user_id: user.id,
+            role: user.role,
+            set_cookie,
+            needs_code,
+        }
+    }
 }
 
 pub use crate::features::accounts::repo::users::{NewUser, UserRecord};
@@ -381,21 +395,10 @@ pub async fn sign_in_with_link(
     let attempt = attempts::record_failure(&mut *tx, &user.email, client, now)
         .await
         .map_err(db_error)?;
-    attempts::succeeded(&mut *tx, attempt)
-        .await
-        .map_err(db_error)?;
-    let set_cookie = new_session(&mut tx, state, headers, client, user.id).await?;
+    let entry = two_factor::enter(&mut tx, state, headers, client, user.id, attempt).await?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(
-        user_id = user.id.get(),
-        client,
-        "signed in with an emailed link"
-    );
-    Ok(SignedIn {
-        user_id: user.id,
-        role: user.role,
-        set_cookie,
-    })
+    tracing::info!(user_id = user.id.get(), client, "emailed sign-in link used");
+    Ok(SignedIn::new(&user, entry))
 }
 
 /// Ends this browser's session; returns the Set-Cookie value that clears it.

@@ -82,6 +82,11 @@ pub fn AccountPage() -> impl IntoView {
                                 })}
                             </PageForm>
                         </section>
+                        <section class="card" aria-labelledby="two-factor-heading">
+                            <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
+                            <p>{if a.two_factor { "On: signing in takes your password and a code from your authenticator app." } else { "Off: signing in takes your password alone." }}</p>
+                            <p><a class="button" href="/account/two-factor">{if a.two_factor { "Manage two-factor sign-in" } else { "Set up two-factor sign-in" }}</a></p>
+                        </section>
                         <Sessions sessions=a.sessions end_one=end_one end_others=end_others/>
                         <section class="card" aria-labelledby="data-heading">
                             <h2 id="data-heading">"Your data"</h2>

@@ -15,6 +15,40 @@ use crate::platform::session::hash_password;
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_CONSUMER_EMAIL: &str = "demo@tradein.example";
 pub const DEMO_OPS_EMAIL: &str = "ops@tradein.example";
+/// The authenticator secret of the demo refurbishers and operations
+/// account, published in the README: add it to an app, or run
+/// `tradein demo-code`.
+pub const DEMO_TOTP_SECRET: &str = "TRADEINDEMOSECRETTWOFACTORSIGNIN";
+
+/// Gives the demo refurbisher and operations accounts the published
+/// authenticator secret, where they have none: on every start with the
+/// demo, so a demo database made before two-factor sign-in gets it too.
+pub async fn ensure_demo_two_factor(
+    db: &Db,
+    secret: &crate::platform::secret::Secret,
+    now_ms: i64,
+) -> Result<(), SeedError> {
+    let sellers = demo_sellers();
+    let emails = std::iter::once(DEMO_OPS_EMAIL).chain(sellers.iter().map(|s| s.email));
+    let mut tx = db.write_tx().await?;
+    for email in emails {
+        let email = Email::parse(email).expect("demo emails are valid");
+        if let Some(user) =
+            crate::features::accounts::service::find_user_by_email(&mut *tx, &email).await?
+        {
+            crate::features::accounts::service::two_factor::set_known_secret(
+                &mut *tx,
+                secret,
+                user.id,
+                DEMO_TOTP_SECRET,
+                now_ms,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
 
 pub struct DemoSeller {
     pub email: &'static str,
