@@ -30,6 +30,7 @@ use crate::features::catalog::views::search::SearchPage;
 use crate::features::claims::views::claim::ClaimPage;
 use crate::features::claims::views::ops::OpsClaimsPage;
 use crate::features::fraud::views::{BlocklistPage, FraudPage};
+use crate::features::privacy::views::AccountDeletedPage;
 use crate::features::kpis::views::ops_dashboard::OpsDashboardPage;
 use crate::features::kpis::views::seller_home::SellerHome;
 use crate::features::orders::views::queue::{SellerOrderPage, SellerOrdersPage};
@@ -72,6 +73,7 @@ lazy_page! {
     LinkSentRoute => LinkSentPage,
     AccountRoute => AccountPage,
     TwoFactorRoute => TwoFactorPage,
+    AccountDeletedRoute => AccountDeletedPage,
     LoginCodeRoute => LoginCodePage,
     VerifyEmailRoute => VerifyEmailPage,
     ConfirmEmailRoute => ConfirmEmailPage,

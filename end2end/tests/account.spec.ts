@@ -1,6 +1,15 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
-import { confirmAddress, fillDetails, gotoHydrated, mailedLink, randomImei, signUpConsumer } from './helpers';
+import {
+  confirmAddress,
+  enterCode,
+  fillDetails,
+  gotoHydrated,
+  mailedLink,
+  randomImei,
+  signUpConsumer,
+  totp,
+} from './helpers';
 
 const ACCEPT = '/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless';
 
@@ -30,6 +39,7 @@ test('a forgotten password is reset from the mailed link, and the old session en
   const page = await (await browser.newContext()).newPage();
   await gotoHydrated(page, '/login');
   await page.getByRole('link', { name: 'Reset it' }).click();
+  await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByRole('button', { name: 'Email me a reset link' }).click();
   await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
@@ -80,4 +90,53 @@ test('my data downloads as JSON from the account page', async ({ page }) => {
   expect(data.account.email_verified_at).not.toBeNull();
   expect(data.sessions).toHaveLength(1);
   expect(data.mail.map((m: { kind: string }) => m.kind)).toContain('verify_email');
+});
+
+test('two-factor sign-in is set up from its QR code, then a code and a recovery code sign in', async ({ page }) => {
+  const email = await signUpConsumer(page, 'twofactor');
+  await gotoHydrated(page, '/account');
+  await page.getByRole('link', { name: 'Set up two-factor sign-in' }).click();
+  await expect(page).toHaveURL(/\/account\/two-factor$/);
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  await page.getByLabel('Current password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+
+  // The app scans the QR code; a person without a camera types the key.
+  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const secret = (await page.getByLabel('Setup key').innerText()).replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByLabel('Code from your app').fill('000000' === totp(secret) ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await expect(page.locator('#field-code-error')).toContainText('This code is not right');
+  await page.getByLabel('Code from your app').fill(totp(secret));
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+
+  const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.allInnerTexts()).map((c) => c.trim());
+  expect(recovery[0]).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+  await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+  await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Two-factor sign-in is on' })).toBeVisible();
+
+  // The password alone no longer signs in: the app's code does.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Enter your sign-in code' })).toBeVisible();
+  await enterCode(page, secret);
+
+  // A recovery code signs in once.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Sign-in code').fill(recovery[0]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await gotoHydrated(page, '/account/two-factor');
+  await expect(page.getByText('9 of 10 recovery codes left.')).toBeVisible();
 });

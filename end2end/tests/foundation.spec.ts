@@ -1,5 +1,15 @@
 import { test, expect } from '@playwright/test';
-import { gotoHydrated, signIn, uniqueEmail, watchErrors, DEMO_PASSWORD, DEMO_SELLER, DEMO_OPS } from './helpers';
+import {
+  enterCode,
+  gotoHydrated,
+  signIn,
+  uniqueEmail,
+  watchErrors,
+  DEMO_PASSWORD,
+  DEMO_SELLER,
+  DEMO_OPS,
+  DEMO_TOTP_SECRET,
+} from './helpers';
 
 test('the home page is rendered on the server, before any script runs', async ({ request, browser }) => {
   const res = await request.get('/');
@@ -81,6 +91,9 @@ test('a seller cannot open the operations area', async ({ page }) => {
   await page.getByLabel('Email').fill(DEMO_SELLER);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Refurbisher accounts sign in with a code too.
+  await expect(page.getByRole('heading', { name: 'Enter your sign-in code' })).toBeVisible();
+  await enterCode(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/seller$/);
   await expect(page.getByRole('heading', { name: 'ReNew Mobile SAS' })).toBeVisible();
 
@@ -101,6 +114,8 @@ test('signing in works without JavaScript, errors included', async ({ browser })
   await page.getByLabel('Email').fill(DEMO_OPS);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await enterCode(page, DEMO_TOTP_SECRET);
   await expect(page).toHaveURL(/\/ops$/);
   await expect(page.getByRole('heading', { name: 'Operations console' })).toBeVisible();
   await context.close();

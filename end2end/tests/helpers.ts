@@ -1,6 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as OTPAuth from 'otpauth';
 
 /** Opens a page and waits until the app has hydrated: a click before that
  * would do nothing (see the `data-hydrated` marker set in src/lib.rs). The
@@ -110,12 +111,70 @@ export function randomImei() {
   throw new Error('unreachable');
 }
 
-export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+/** The authenticator secret of the demo refurbishers and operations (README). */
+export const DEMO_TOTP_SECRET = 'TRADEINDEMOSECRETTWOFACTORSIGNIN';
+
+/** The code an authenticator app with `secret` shows at `at` (RFC 6238). */
+export function totp(secret: string, at = Date.now()): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s/g, '')) }).generate({ timestamp: at });
+}
+
+/**
+ * Signs in as a person would: the password, then for an account with
+ * two-factor sign-in (every refurbisher and operations account) the code
+ * its app shows.
+ */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, secret = DEMO_TOTP_SECRET) {
   await gotoHydrated(page, '/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const codeField = page.getByLabel('Sign-in code');
+  await expect(signedIn.or(codeField)).toBeVisible();
+  if (await codeField.isVisible()) await enterCode(page, secret);
+  await expect(signedIn).toBeVisible();
+}
+
+/**
+ * Sets up two-factor sign-in from the page that asks for it, as a person
+ * would: the password, the key under the QR code typed into an app, the
+ * app's code, recovery codes saved. Returns the key and the codes.
+ */
+export async function setUpTwoFactor(page: Page, password: string) {
+  await page.getByLabel('Current password').fill(password);
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const secret = (await page.getByLabel('Setup key').innerText()).replace(/\s/g, '');
+  await page.getByLabel('Code from your app').fill(totp(secret));
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.allInnerTexts()).map((c) => c.trim());
+  await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
+  await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toHaveCount(0);
+  return { secret, recovery };
+}
+
+/**
+ * Types the app's code on the code step. Each step's code works once per
+ * account, and the tests running alongside sign in to the same demo
+ * accounts: when this step's code was just used, the next step's (which the
+ * server also takes, for phones whose clock runs ahead) is tried, then the
+ * next step's once it has come.
+ */
+export async function enterCode(page: Page, secret: string) {
+  const codeField = page.getByLabel('Sign-in code');
+  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const refused = page.locator('#field-code-error').filter({ hasText: 'This code is not right' });
+  for (const [wait, ahead] of [[0, 0], [0, 30_000], [30_000, 30_000]]) {
+    if (wait) await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
+    await codeField.fill(totp(secret, Date.now() + ahead));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(signedIn.or(refused)).toBeVisible();
+    if (await signedIn.isVisible()) return;
+  }
+  throw new Error('no code was accepted');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { confirmAddress, gotoHydrated, uniqueEmail, signIn, DEMO_OPS, DEMO_SELLER } from './helpers';
+import { confirmAddress, gotoHydrated, uniqueEmail, setUpTwoFactor, signIn, DEMO_OPS, DEMO_SELLER } from './helpers';
 
 // Tests B and C both edit the demo refurbisher's grid, and an import is only
 // applied if none of its prices changed since the preview: keep this file's
@@ -67,6 +67,10 @@ test('a refurbisher signs up, is approved, and its price becomes the consumer\'s
   await page.getByLabel('Work email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase');
   await page.getByRole('button', { name: 'Apply as a refurbisher' }).click();
+  // Refurbisher accounts sign in with two factors: set up before the area opens.
+  await expect(page.getByRole('heading', { name: 'Set up two-factor sign-in' })).toBeVisible();
+  await setUpTwoFactor(page, 'a long enough passphrase');
+  await page.getByRole('link', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/seller\/prices$/);
   await expect(page.getByRole('heading', { name: 'Buyback prices' })).toBeVisible();
   await expect(page.getByText(/awaiting approval by our operations team/)).toBeVisible();

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 // On the wire as in the database.
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
+    AccountDeleted,
     Alert,
     AlertRule,
     BlocklistAdd,

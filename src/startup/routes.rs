@@ -97,6 +97,11 @@ pub fn plain_routes() -> Vec<PlainRoute> {
             crate::features::privacy::service::download,
         ),
         PlainRoute::new(Method::POST, "/ops/blocklist", fraud::import_route),
+        PlainRoute::new(
+            Method::POST,
+            "/account",
+            crate::features::privacy::service::download_full,
+        ),
         // Photo uploads and price files are the places a large body is
         // welcome. The counter-offer form posts to its order page.
         PlainRoute::new(Method::POST, "/seller/orders/{id}", uploads::counter_offer)

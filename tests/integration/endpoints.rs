@@ -464,6 +464,21 @@ pub fn table() -> Vec<Row> {
             [U, A, A, A, A, A, A],
             nothing,
         ),
+        // With full IBANs, after the password (a wrong one would count
+        // toward the limits of the address the table's people share).
+        route(Method::POST, "/account", [U, A, A, A, A, A, A], |_, _| {
+            multipart(
+                &[],
+                vec![
+                    ("__form", text("account-data-full")),
+                    ("current_password", text(DEMO_PASSWORD)),
+                ],
+            )
+        }),
+        // Without the "I understand" box: refused as input, nothing erased.
+        server_fn("delete_account", [U, A, A, A, A, A, A], |_, _| {
+            form(&[("current_password", DEMO_PASSWORD)])
+        }),
         // The refurbisher's own grid and account: any refurbisher, approved or not.
         server_fn("seller_overview", [U, F, F, A, A, A, F], nothing),
         server_fn("import_context", [U, F, F, A, A, A, F], nothing),
@@ -677,6 +692,7 @@ pub fn table() -> Vec<Row> {
         page("/account/email", [A, A, A, A, A, A, A], nothing),
         page("/account", [U, A, A, A, A, A, A], nothing),
         page("/account/two-factor", [U, A, A, A, A, A, A], nothing),
+        page("/account/deleted", [A, A, A, A, A, A, A], nothing),
         page("/login/code", [A, A, A, A, A, A, A], nothing),
         page("/signup", [A, A, A, A, A, A, A], nothing),
         page("/seller/signup", [A, A, A, A, A, A, A], nothing),

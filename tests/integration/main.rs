@@ -12,6 +12,7 @@ mod account_links;
 mod accounts;
 mod concurrency;
 mod csrf;
+mod deletion;
 mod forms;
 mod hostile_input;
 mod instances;

@@ -1,6 +1,6 @@
-//! The reads behind a data export. They cross the tables of several
-//! features on purpose: the export is the one place that must see all of a
-//! person's rows at once, and it writes nothing.
+//! The reads behind a data export, and the writes of an erasure. They
+//! cross the tables of several features on purpose: these are the places
+//! that must see, or erase, all of a person's rows at once.
 
 use crate::domain::ids::UserId;
 use crate::platform::db::DbResult;
@@ -48,6 +48,13 @@ pub struct TradeIn {
     pub country: String,
     pub account_holder: String,
     pub iban_masked: String,
+    /// The sealed IBAN, never exported as such.
+    #[serde(skip)]
+    pub iban_encrypted: String,
+    /// In full only when asked for with the password.
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
     pub date_of_birth: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -60,7 +67,7 @@ pub async fn trade_ins<'c>(
     sqlx::query_as(
         "SELECT id, reference, state, grade, price_minor, final_price_minor, currency, imei, serial_number, \
            address_name, address_line1, address_line2, postcode, city, country, account_holder, iban_masked, \
-           date_of_birth, created_at, updated_at \
+           iban_encrypted, date_of_birth, created_at, updated_at \
          FROM trade_ins WHERE customer_id = $1 ORDER BY id",
     )
     .bind(user_id)
@@ -157,4 +164,125 @@ pub async fn mail<'c>(ex: impl Executor<'c, Database = Any>, email: &str) -> DbR
     .bind(email)
     .fetch_all(ex)
     .await
+}
+
+// Erasure (GDPR article 17). The same tables, written this time: each
+// statement takes out of one table what names the person, and leaves what
+// the law keeps.
+
+/// References and states of the person's trade-ins, to tell open ones.
+pub async fn trade_in_states<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+) -> DbResult<Vec<(String, String)>> {
+    sqlx::query_as("SELECT reference, state FROM trade_ins WHERE customer_id = $1 ORDER BY id")
+        .bind(user_id)
+        .fetch_all(ex)
+        .await
+}
+
+/// Claims of the person still open.
+pub async fn open_claims<'c>(ex: impl Executor<'c, Database = Any>, user_id: UserId) -> DbResult<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM claims WHERE customer_id = $1 AND state = 'open'")
+        .bind(user_id)
+        .fetch_one(ex)
+        .await
+}
+
+/// What names the person on their trade-ins: the addresses, date of birth,
+/// account holder and the IBAN itself (its masked form stays, as on the
+/// payout record). Device identifiers, prices and dates stay.
+pub async fn erase_trade_ins<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+) -> DbResult<u64> {
+    let done = sqlx::query(
+        "UPDATE trade_ins SET address_name = '', address_line1 = '', address_line2 = '', \
+             postcode = '', city = '', account_holder = '', iban_encrypted = '', \
+             iban_fingerprint = '', date_of_birth = '' \
+         WHERE customer_id = $1",
+    )
+    .bind(user_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The person's own words in claims; the claims themselves stay.
+pub async fn erase_claim_messages<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+) -> DbResult<u64> {
+    let done = sqlx::query(
+        "UPDATE claim_messages SET body = '[erased at the author''s request]' WHERE author_id = $1",
+    )
+    .bind(user_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Mail sent to the person: the address becomes the pseudonym and the
+/// text goes; kind, subject and dates stay.
+pub async fn erase_mail<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    email: &str,
+    pseudonym: &str,
+) -> DbResult<u64> {
+    let done = sqlx::query("UPDATE outbox SET to_email = $2, body = '' WHERE to_email = $1")
+        .bind(email)
+        .bind(pseudonym)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Sign-in attempts made with the address.
+pub async fn erase_attempts<'c>(ex: impl Executor<'c, Database = Any>, email: &str) -> DbResult<u64> {
+    let done = sqlx::query("DELETE FROM login_attempts WHERE email = $1")
+        .bind(email)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Everything that lets anyone sign in as the person: sessions, emailed
+/// links, two-factor secrets and codes, half-done sign-ins.
+pub async fn erase_credentials(conn: &mut sqlx::AnyConnection, user_id: UserId) -> DbResult<()> {
+    for table in [
+        "sessions",
+        "sign_in_links",
+        "account_links",
+        "recovery_codes",
+        "sign_in_challenges",
+        "two_factor",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The account row itself: a pseudonymous address (unique, and one that
+/// can never receive mail: `.invalid` is reserved by RFC 2606), no name,
+/// no password anyone could match.
+pub async fn erase_user<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+    pseudonym: &str,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE users SET email = $2, display_name = 'Deleted account', password_hash = '!deleted', \
+             email_verified_at = NULL, deleted_at = $3 \
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(pseudonym)
+    .bind(now_ms)
+    .execute(ex)
+    .await?;
+    Ok(())
 }

@@ -246,6 +246,14 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     lock(&mut tx, &format!("customer:{}", req.customer_id))
         .await
         .map_err(db_error)?;
+    // The account may have been deleted while this form was on its way
+    // (`privacy::service::erase` takes the same turn).
+    if crate::features::accounts::service::is_deleted(&mut *tx, req.customer_id)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(AppError::Unauthenticated);
+    }
     if !iban_fingerprint.is_empty() {
         lock(&mut tx, &format!("iban:{iban_fingerprint}"))
             .await

@@ -82,6 +82,15 @@ pub async fn find<'c>(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Whether the account was deleted (its row stays, pseudonymous).
+pub async fn is_deleted<'c>(ex: impl Executor<'c, Database = Any>, id: UserId) -> DbResult<bool> {
+    let at: Option<Option<i64>> = sqlx::query_scalar("SELECT deleted_at FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
+    Ok(at.is_none_or(|at| at.is_some()))
+}
+
 pub async fn mark_verified<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: UserId,

@@ -285,8 +285,9 @@ async fn replace_password(
 }
 
 /// Checks the password of a signed-in person before a sensitive change;
-/// a wrong one counts toward the account's sign-in limits.
-pub(super) async fn reauthenticate(
+/// a wrong one counts toward the account's sign-in limits, and past them
+/// none is checked.
+pub async fn reauthenticate(
     state: &AppState,
     user_id: UserId,
     client: &str,
@@ -301,6 +302,18 @@ pub(super) async fn reauthenticate(
             "current_password",
             "enter your current password",
         ));
+    }
+    let now = state.clock.now_ms();
+    let failures = crate::features::accounts::repo::login_attempts::failures(
+        state.db.pool(),
+        &user.email,
+        client,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    if let Err((_, until)) = crate::domain::account::lockout::check(&failures, now) {
+        return Err(held_back(until, now));
     }
     let ok = session::verify_password(password, user.password_hash.clone()).await;
     if !ok {

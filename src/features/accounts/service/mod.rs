@@ -11,11 +11,14 @@ use crate::platform::state::AppState;
 
 pub mod links;
 pub mod sessions;
+
+pub use links::reauthenticate;
 pub mod two_factor;
 
 // What other features run on their own connection, inside their own transaction.
 
 pub use super::repo::users::find_by_email as find_user_by_email;
+pub use super::repo::users::is_deleted;
 pub use super::repo::users::insert as insert_user;
 
 /// Forgets sign-in attempts, limited actions, expired emailed links and

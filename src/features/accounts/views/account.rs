@@ -88,11 +88,8 @@ pub fn AccountPage() -> impl IntoView {
                             <p><a class="button" href="/account/two-factor">{if a.two_factor { "Manage two-factor sign-in" } else { "Set up two-factor sign-in" }}</a></p>
                         </section>
                         <Sessions sessions=a.sessions end_one=end_one end_others=end_others/>
-                        <section class="card" aria-labelledby="data-heading">
-                            <h2 id="data-heading">"Your data"</h2>
-                            <p>"Everything we hold about you (account, trade-ins and their history, claims and messages, mail we sent, sessions) in one JSON file. Your IBAN appears masked."</p>
-                            <p><a class="button" href="/account/data.json" rel="external" download="">"Download my data (JSON)"</a></p>
-                        </section>
+                        <crate::features::privacy::views::MyData/>
+                        <crate::features::privacy::views::DeleteAccount/>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/account"/> }.into_any(),
                 }

@@ -61,7 +61,10 @@ pub fn TwoFactorPage() -> impl IntoView {
                     Ok(v) => view! {
                         <h1>"Two-factor sign-in"</h1>
                         <p class="muted"><a href="/account">"Back to your account"</a></p>
-                        {v.fresh_codes.clone().map(|codes| view! { <FreshCodes codes=codes saved=saved next=next.clone()/> })}
+                        {v.fresh_codes.clone().map(|codes| view! { <FreshCodes codes=codes saved=saved/> })}
+                        {next.filter(|_| v.enabled && v.fresh_codes.is_none()).map(|n| view! {
+                            <p><a class="button primary" href=n>"Continue"</a></p>
+                        })}
                         {match (v.enabled, v.pending.clone()) {
                             (_, Some(p)) => view! { <Enrol pending=p confirm=confirm/> }.into_any(),
                             (true, None) => view! { <Enabled view=v.clone() start=start renew=renew off=off/> }.into_any(),
@@ -118,7 +121,6 @@ fn Enrol(pending: PendingApp, confirm: ServerAction<ConfirmTwoFactor>) -> impl I
 fn FreshCodes(
     codes: Vec<String>,
     saved: ServerAction<RecoveryCodesSaved>,
-    next: Option<String>,
 ) -> impl IntoView {
     view! {
         <section class="card notice success" aria-labelledby="codes-heading">
@@ -130,7 +132,6 @@ fn FreshCodes(
             <PageForm action=saved class="form inline">
                 <button type="submit" class="button primary">"I have saved my recovery codes"</button>
             </PageForm>
-            {next.map(|n| view! { <p><a class="button" href=n>"Continue"</a></p> })}
         </section>
     }
 }

@@ -1,4 +1,6 @@
-//! The export itself, and its route.
+//! The export itself, and its routes; the erasure (`erase`).
+
+pub mod erase;
 
 use crate::error::AppError;
 use crate::features::privacy::repo;
@@ -32,10 +34,13 @@ pub struct Session {
     pub last_seen_at: i64,
 }
 
+/// The export; with `full_ibans` (after the password) each trade-in's IBAN
+/// in full.
 pub async fn export(
     state: &AppState,
     headers: &HeaderMap,
     user_id: crate::domain::ids::UserId,
+    full_ibans: bool,
 ) -> Result<Export, AppError> {
     let pool = state.db.pool();
     let account = repo::account(pool, user_id)
@@ -52,17 +57,27 @@ pub async fn export(
             last_seen_at: s.last_seen_at,
         })
         .collect();
+    let mut trade_ins = repo::trade_ins(pool, user_id).await.map_err(db_error)?;
+    if full_ibans {
+        for t in &mut trade_ins {
+            t.iban = state.secret.decrypt_iban(&t.iban_encrypted);
+        }
+    }
     Ok(Export {
         exported_at: state.clock.now_ms(),
         sessions,
-        trade_ins: repo::trade_ins(pool, user_id).await.map_err(db_error)?,
+        trade_ins,
         trade_in_events: repo::events(pool, user_id).await.map_err(db_error)?,
         claims: repo::claims(pool, user_id).await.map_err(db_error)?,
         claim_messages: repo::claim_messages(pool, user_id).await.map_err(db_error)?,
         mail: repo::mail(pool, &account.email).await.map_err(db_error)?,
         account,
         notes: vec![
-            "IBANs are shown masked: the full number is kept encrypted and only used to pay you.",
+            if full_ibans {
+                "IBANs are shown in full, as asked with the account's password; they are kept encrypted and only used to pay you."
+            } else {
+                "IBANs are shown masked: the full number is kept encrypted and only used to pay you. Give your password on your account page for a file with them in full."
+            },
             "Passwords are kept only as a one-way hash, and sign-in tokens only as keyed hashes: neither can be exported.",
             "Mail is listed by kind, subject and date, without its text: links in it may still work.",
         ],
@@ -80,29 +95,81 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Resp
             ))
         }
     };
-    match export(&state, &headers, user.id).await {
-        Ok(data) => {
-            let date = crate::domain::dates::Date::from_unix_ms(data.exported_at);
-            let body = match serde_json::to_vec_pretty(&data) {
-                Ok(b) => b,
-                Err(e) => {
-                    return crate::platform::http::refused(
-                        crate::platform::session::guard::internal_error(&headers, e),
-                    )
-                }
-            };
-            (
-                [
-                    (header::CONTENT_TYPE, "application/json".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"tradein-my-data-{date}.json\""),
-                    ),
-                ],
-                body,
-            )
-                .into_response()
-        }
+    match export(&state, &headers, user.id, false).await {
+        Ok(data) => as_download(&data, &headers),
         Err(e) => crate::platform::http::refused(e),
     }
+}
+
+/// `POST /account`, the account page's full-export form (multipart, so
+/// that its page comes back with the error when the password is wrong):
+/// the export with every IBAN in full.
+pub async fn download_full(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let refused = |error: AppError| {
+        let mut res = http::StatusCode::UNPROCESSABLE_ENTITY.into_response();
+        res.extensions_mut()
+            .insert(crate::ui::refused::RefusedForm::new(
+                crate::features::privacy::views::FULL_EXPORT_FORM,
+                [],
+                error,
+            ));
+        res
+    };
+    let user = match crate::platform::session::current_user(&state, &headers).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return crate::platform::http::refused(AppError::Unauthenticated),
+        Err(e) => {
+            return crate::platform::http::refused(crate::platform::session::guard::internal_error(
+                &headers, e,
+            ))
+        }
+    };
+    let mut password = String::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("current_password") {
+            password = field.text().await.unwrap_or_default();
+        }
+    }
+    let client =
+        crate::platform::http::client::client(&state.config.trusted_proxies, peer.ip(), &headers)
+            .ip
+            .to_string();
+    if let Err(e) =
+        crate::features::accounts::service::reauthenticate(&state, user.id, &client, password)
+            .await
+    {
+        return refused(e);
+    }
+    match export(&state, &headers, user.id, true).await {
+        Ok(data) => as_download(&data, &headers),
+        Err(e) => crate::platform::http::refused(e),
+    }
+}
+
+fn as_download(data: &Export, headers: &HeaderMap) -> Response {
+    let date = crate::domain::dates::Date::from_unix_ms(data.exported_at);
+    let body = match serde_json::to_vec_pretty(data) {
+        Ok(b) => b,
+        Err(e) => {
+            return crate::platform::http::refused(crate::platform::session::guard::internal_error(
+                headers, e,
+            ))
+        }
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"tradein-my-data-{date}.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
