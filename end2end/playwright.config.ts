@@ -10,7 +10,9 @@ const dataDir = process.env.E2E_DATA_DIR ?? '../target/e2e-data';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // A sign-in to a demo refurbisher or operations account may wait up to
+  // 30 s for a code the account has not used yet (helpers.ts, freshCode).
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 2,
   forbidOnly: !!process.env.CI,

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import {
   confirmAddress,
   enterCode,
+  freshCode,
   fillDetails,
   gotoHydrated,
   mailedLink,
@@ -105,10 +106,11 @@ test('two-factor sign-in is set up from its QR code, then a code and a recovery 
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
   const secret = (await page.getByLabel('Setup key').innerText()).replace(/\s/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-  await page.getByLabel('Code from your app').fill('000000' === totp(secret) ? '111111' : '000000');
+  const current = [-30_000, 0, 30_000].map((d) => totp(secret, Date.now() + d));
+  await page.getByLabel('Code from your app').fill(['000000', '111111', '222222', '333333'].find((c) => !current.includes(c))!);
   await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
   await expect(page.locator('#field-code-error')).toContainText('This code is not right');
-  await page.getByLabel('Code from your app').fill(totp(secret));
+  await page.getByLabel('Code from your app').fill(await freshCode(secret, secret));
   await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
 
   const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
@@ -139,4 +141,41 @@ test('two-factor sign-in is set up from its QR code, then a code and a recovery 
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await gotoHydrated(page, '/account/two-factor');
   await expect(page.getByText('9 of 10 recovery codes left.')).toBeVisible();
+});
+
+test('a consumer deletes their account once their trade-in has ended, and is told what is kept', async ({ page }) => {
+  const email = await signUpConsumer(page, 'delete');
+  await gotoHydrated(page, ACCEPT);
+  await fillDetails(page, { imei: randomImei() });
+  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
+  const tradeIn = page.url();
+
+  // An open trade-in holds the deletion back, and says so.
+  await gotoHydrated(page, '/account');
+  const section = page.getByRole('region', { name: 'Delete my account' });
+  await expect(section.getByText('Kept, no longer linked to you')).toBeVisible();
+  await section.getByLabel('Current password').fill('correct horse battery staple');
+  await section.getByLabel(/I understand/).check();
+  await section.getByRole('button', { name: 'Delete my account' }).click();
+  await expect(section.getByRole('alert').filter({ hasText: 'is still in progress' })).toBeVisible();
+
+  await gotoHydrated(page, tradeIn);
+  await page.getByRole('button', { name: 'Cancel trade-in' }).click();
+  await expect(page.getByText('Status: cancelled')).toBeVisible();
+
+  await gotoHydrated(page, '/account');
+  await section.getByLabel('Current password').fill('correct horse battery staple');
+  await section.getByLabel(/I understand/).check();
+  await section.getByRole('button', { name: 'Delete my account' }).click();
+  await expect(page).toHaveURL(/\/account\/deleted$/);
+  await expect(page.getByRole('heading', { name: 'Your account is deleted' })).toBeVisible();
+  await expect(page.getByText(/accounting law requires us to keep records/)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'The email or password is incorrect.' })).toBeVisible();
 });

@@ -93,7 +93,7 @@ test('a seller cannot open the operations area', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   // Refurbisher accounts sign in with a code too.
   await expect(page.getByRole('heading', { name: 'Enter your sign-in code' })).toBeVisible();
-  await enterCode(page, DEMO_TOTP_SECRET);
+  await enterCode(page, DEMO_TOTP_SECRET, DEMO_SELLER);
   await expect(page).toHaveURL(/\/seller$/);
   await expect(page.getByRole('heading', { name: 'ReNew Mobile SAS' })).toBeVisible();
 
@@ -115,7 +115,7 @@ test('signing in works without JavaScript, errors included', async ({ browser })
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/login\/code$/);
-  await enterCode(page, DEMO_TOTP_SECRET);
+  await enterCode(page, DEMO_TOTP_SECRET, DEMO_OPS);
   await expect(page).toHaveURL(/\/ops$/);
   await expect(page.getByRole('heading', { name: 'Operations console' })).toBeVisible();
   await context.close();

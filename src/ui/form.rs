@@ -165,11 +165,14 @@ where
 pub fn UploadForm(
     form: String,
     #[prop(optional)] class: &'static str,
+    /// Sets its controls' ids apart from another form's on the same page.
+    #[prop(optional)]
+    key: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let refused = refused::for_form(&form);
     let error = Signal::stored(refused.as_ref().map(|r| r.error.clone()));
-    provide_context(FormState::new(error, refused, None));
+    provide_context(FormState::new(error, refused, key));
     view! {
         <form method="post" action=this_page() enctype="multipart/form-data" class=class novalidate=true>
             <input type="hidden" name=FORM_FIELD value=form/>

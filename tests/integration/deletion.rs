@@ -42,8 +42,11 @@ both_backends!(
         )
         .await;
         let id = redirected_id(&res);
-        let reference: String =
-            one(&app, &format!("SELECT reference FROM trade_ins WHERE id = {id}")).await;
+        let reference: String = one(
+            &app,
+            &format!("SELECT reference FROM trade_ins WHERE id = {id}"),
+        )
+        .await;
 
         // The full export, after the password: the IBAN in full.
         let full = |password: &'static str| {
@@ -84,10 +87,7 @@ both_backends!(
         let res = delete(PASSWORD, true).await;
         assert_eq!(res.status(), 409);
         assert!(res.text().await.unwrap().contains(&reference));
-        assert_eq!(
-            app.whoami(&jane).await.as_deref(),
-            Some("jane@example.com")
-        );
+        assert_eq!(app.whoami(&jane).await.as_deref(), Some("jane@example.com"));
 
         // Paid, with a payout, a claim and a message of hers.
         exec(
@@ -103,7 +103,11 @@ both_backends!(
             ),
         )
         .await;
-        let jane_id: i64 = one(&app, "SELECT id FROM users WHERE email = 'jane@example.com'").await;
+        let jane_id: i64 = one(
+            &app,
+            "SELECT id FROM users WHERE email = 'jane@example.com'",
+        )
+        .await;
         exec(
             &app,
             &format!(

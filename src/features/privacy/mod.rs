@@ -33,13 +33,9 @@ pub async fn delete_account(#[server(flatten)] form: DeleteAccountForm) -> Resul
             "tick this box to confirm that your account and its data go for good",
         ));
     }
-    let cleared = service::erase::delete_account(
-        &g.state,
-        user.id,
-        &g.client_ip(),
-        form.current_password,
-    )
-    .await?;
+    let cleared =
+        service::erase::delete_account(&g.state, user.id, &g.client_ip(), form.current_password)
+            .await?;
     append_header(http::header::SET_COOKIE, &cleared);
     leptos_axum::redirect("/account/deleted");
     Ok(())

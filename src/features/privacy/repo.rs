@@ -182,7 +182,10 @@ pub async fn trade_in_states<'c>(
 }
 
 /// Claims of the person still open.
-pub async fn open_claims<'c>(ex: impl Executor<'c, Database = Any>, user_id: UserId) -> DbResult<i64> {
+pub async fn open_claims<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+) -> DbResult<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM claims WHERE customer_id = $1 AND state = 'open'")
         .bind(user_id)
         .fetch_one(ex)
@@ -238,7 +241,10 @@ pub async fn erase_mail<'c>(
 }
 
 /// Sign-in attempts made with the address.
-pub async fn erase_attempts<'c>(ex: impl Executor<'c, Database = Any>, email: &str) -> DbResult<u64> {
+pub async fn erase_attempts<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    email: &str,
+) -> DbResult<u64> {
     let done = sqlx::query("DELETE FROM login_attempts WHERE email = $1")
         .bind(email)
         .execute(ex)

@@ -36,7 +36,7 @@ pub fn MyData() -> impl IntoView {
             <p>"Everything we hold about you (account, trade-ins and their history, claims and messages, mail we sent, sessions) in one JSON file. Your IBAN appears masked."</p>
             <p><a class="button" href="/account/data.json" rel="external" download="">"Download my data (JSON)"</a></p>
             <h3>"With your full bank details"</h3>
-            <UploadForm form=FULL_EXPORT_FORM.to_string() class="form">
+            <UploadForm form=FULL_EXPORT_FORM.to_string() key="export" class="form">
                 <FormError/>
                 <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
                 <button type="submit" class="button">"Download with full IBANs"</button>
@@ -53,7 +53,7 @@ pub fn DeleteAccount() -> impl IntoView {
             <h2 id="delete-heading">"Delete my account"</h2>
             <p>"You can delete your account once none of your trade-ins or claims is in progress. It cannot be undone."</p>
             <WhatIsKept/>
-            <PageForm action=action class="form" novalidate=true>
+            <PageForm action=action key="delete" class="form" novalidate=true>
                 <FormError/>
                 <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
                 <Checkbox name="confirm" label="I understand that my account and my personal data go for good"/>

@@ -18,8 +18,8 @@ pub mod two_factor;
 // What other features run on their own connection, inside their own transaction.
 
 pub use super::repo::users::find_by_email as find_user_by_email;
-pub use super::repo::users::is_deleted;
 pub use super::repo::users::insert as insert_user;
+pub use super::repo::users::is_deleted;
 
 /// Forgets sign-in attempts, limited actions, expired emailed links and
 /// half-done sign-ins older than `before`, and recovery codes left on

@@ -60,7 +60,7 @@ pub fn AccountPage() -> impl IntoView {
                                 </PageForm>
                             })}
                             <h3>"Change your email address"</h3>
-                            <PageForm action=email class="form" novalidate=true>
+                            <PageForm action=email key="email" class="form" novalidate=true>
                                 <FormError/>
                                 <TextField label="New email address" name="new_email" kind="email" autocomplete="email"/>
                                 <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
@@ -72,7 +72,7 @@ pub fn AccountPage() -> impl IntoView {
                         </section>
                         <section class="card" aria-labelledby="password-heading">
                             <h2 id="password-heading">"Password"</h2>
-                            <PageForm action=password class="form" novalidate=true>
+                            <PageForm action=password key="password" class="form" novalidate=true>
                                 <FormError/>
                                 <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
                                 <TextField label="New password" name="new_password" kind="password" autocomplete="new-password" hint="At least 10 characters."/>

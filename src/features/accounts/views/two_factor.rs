@@ -118,10 +118,7 @@ fn Enrol(pending: PendingApp, confirm: ServerAction<ConfirmTwoFactor>) -> impl I
 }
 
 #[component]
-fn FreshCodes(
-    codes: Vec<String>,
-    saved: ServerAction<RecoveryCodesSaved>,
-) -> impl IntoView {
+fn FreshCodes(codes: Vec<String>, saved: ServerAction<RecoveryCodesSaved>) -> impl IntoView {
     view! {
         <section class="card notice success" aria-labelledby="codes-heading">
             <h2 id="codes-heading">"Your recovery codes"</h2>
@@ -149,21 +146,21 @@ fn Enabled(
             <p>"Signing in takes your password and a code from your app. "
                 {format!("{} of 10 recovery codes left.", view.codes_left)}</p>
             <h3>"New recovery codes"</h3>
-            <PageForm action=renew class="form" novalidate=true>
+            <PageForm action=renew key="codes" class="form" novalidate=true>
                 <FormError/>
                 <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
                 <button type="submit" class="button">"Make new recovery codes"</button>
             </PageForm>
             <h3>"New phone"</h3>
             <p class="muted">"Your current app keeps working until the new one is confirmed."</p>
-            <PageForm action=start class="form" novalidate=true>
+            <PageForm action=start key="new-app" class="form" novalidate=true>
                 <FormError/>
                 <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
                 <button type="submit" class="button">"Use a new authenticator app"</button>
             </PageForm>
             {(!view.required).then(|| view! {
                 <h3>"Turn off"</h3>
-                <PageForm action=off class="form" novalidate=true>
+                <PageForm action=off key="off" class="form" novalidate=true>
                     <FormError/>
                     <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
                     <TextField label="Code from your app" name="code" autocomplete="one-time-code" hint="Or one of your recovery codes."/>

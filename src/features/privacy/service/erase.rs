@@ -101,7 +101,10 @@ pub async fn delete_account(
     .await
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(user_id = user_id.get(), "account deleted at its owner's request");
+    tracing::info!(
+        user_id = user_id.get(),
+        "account deleted at its owner's request"
+    );
     Ok(crate::platform::session::expired_session_cookie(
         state.config.cookies_secure(),
     ))

@@ -140,8 +140,7 @@ pub async fn download_full(
             .ip
             .to_string();
     if let Err(e) =
-        crate::features::accounts::service::reauthenticate(&state, user.id, &client, password)
-            .await
+        crate::features::accounts::service::reauthenticate(&state, user.id, &client, password).await
     {
         return refused(e);
     }
