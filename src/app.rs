@@ -115,6 +115,7 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/deleted") view={Lazy::<AccountDeletedRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/account/data") view={Lazy::<MyDataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/verify") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>

@@ -37,7 +37,7 @@ use crate::features::orders::views::suspended::OpsSuspendedPage;
 use crate::features::pricing::views::detail::ListingDetailPage;
 use crate::features::pricing::views::grid::PricesPage;
 use crate::features::pricing::views::import::PriceImportPage;
-use crate::features::privacy::views::AccountDeletedPage;
+use crate::features::privacy::views::{AccountDeletedPage, MyDataPage};
 use crate::features::quality::views::QualityPage;
 use crate::features::sell::views::accept::AcceptPage;
 use crate::features::sellers::views::applications::OpsSellersPage;
@@ -74,6 +74,7 @@ lazy_page! {
     AccountRoute => AccountPage,
     TwoFactorRoute => TwoFactorPage,
     AccountDeletedRoute => AccountDeletedPage,
+    MyDataRoute => MyDataPage,
     LoginCodeRoute => LoginCodePage,
     VerifyEmailRoute => VerifyEmailPage,
     ConfirmEmailRoute => ConfirmEmailPage,

@@ -81,6 +81,9 @@ test('two sessions are listed, and one is ended from the other', async ({ browse
 test('my data downloads as JSON from the account page', async ({ page }) => {
   const email = await signUpConsumer(page, 'export');
   await gotoHydrated(page, '/account');
+  await page.getByRole('link', { name: 'Your data and deleting your account' }).click();
+  await expect(page.getByRole('heading', { name: 'Your data', level: 1 })).toBeVisible();
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Download my data (JSON)' }).click(),
@@ -152,7 +155,7 @@ test('a consumer deletes their account once their trade-in has ended, and is tol
   const tradeIn = page.url();
 
   // An open trade-in holds the deletion back, and says so.
-  await gotoHydrated(page, '/account');
+  await gotoHydrated(page, '/account/data');
   const section = page.getByRole('region', { name: 'Delete my account' });
   await expect(section.getByText('Kept, no longer linked to you')).toBeVisible();
   await section.getByLabel('Current password').fill('correct horse battery staple');
@@ -164,7 +167,7 @@ test('a consumer deletes their account once their trade-in has ended, and is tol
   await page.getByRole('button', { name: 'Cancel trade-in' }).click();
   await expect(page.getByText('Status: cancelled')).toBeVisible();
 
-  await gotoHydrated(page, '/account');
+  await gotoHydrated(page, '/account/data');
   await section.getByLabel('Current password').fill('correct horse battery staple');
   await section.getByLabel(/I understand/).check();
   await section.getByRole('button', { name: 'Delete my account' }).click();

@@ -22,9 +22,12 @@ const AREAS: { who: string | null; pages: string[] }[] = [
     who: null,
     pages: ['/', '/sell/smartphones', MODEL, `${MODEL}/offer?${QUESTIONS}`, '/login', '/signup', '/seller/signup'],
   },
-  { who: DEMO_CONSUMER, pages: [`${MODEL}/accept?${QUESTIONS}`, '/trade-ins'] },
+  {
+    who: DEMO_CONSUMER,
+    pages: [`${MODEL}/accept?${QUESTIONS}`, '/trade-ins', '/account', '/account/two-factor', '/account/data'],
+  },
   { who: DEMO_SELLER, pages: ['/seller', '/seller/prices', '/seller/orders', '/seller/prices/import'] },
-  { who: DEMO_OPS, pages: ['/ops', '/ops/claims', '/ops/fraud', '/ops/alerts', '/ops/sellers'] },
+  { who: DEMO_OPS, pages: ['/ops', '/ops/claims', '/ops/fraud', '/ops/alerts', '/ops/sellers', '/account/two-factor'] },
 ];
 
 type Message = { type: string; subType?: string; message: string; url: string; lastLine?: number; extract?: string };

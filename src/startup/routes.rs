@@ -99,7 +99,7 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         PlainRoute::new(Method::POST, "/ops/blocklist", fraud::import_route),
         PlainRoute::new(
             Method::POST,
-            "/account",
+            "/account/data",
             crate::features::privacy::service::download_full,
         ),
         // Photo uploads and price files are the places a large body is

@@ -53,7 +53,7 @@ both_backends!(
             let form = reqwest::multipart::Form::new()
                 .text("__form", "account-data-full")
                 .text("current_password", password);
-            jane.post(app.url("/account")).multipart(form).send()
+            jane.post(app.url("/account/data")).multipart(form).send()
         };
         let res = full("not my password").await.unwrap();
         assert_eq!(res.status(), 422);

@@ -466,15 +466,20 @@ pub fn table() -> Vec<Row> {
         ),
         // With full IBANs, after the password (a wrong one would count
         // toward the limits of the address the table's people share).
-        route(Method::POST, "/account", [U, A, A, A, A, A, A], |_, _| {
-            multipart(
-                &[],
-                vec![
-                    ("__form", text("account-data-full")),
-                    ("current_password", text(DEMO_PASSWORD)),
-                ],
-            )
-        }),
+        route(
+            Method::POST,
+            "/account/data",
+            [U, A, A, A, A, A, A],
+            |_, _| {
+                multipart(
+                    &[],
+                    vec![
+                        ("__form", text("account-data-full")),
+                        ("current_password", text(DEMO_PASSWORD)),
+                    ],
+                )
+            },
+        ),
         // Without the "I understand" box: refused as input, nothing erased.
         server_fn("delete_account", [U, A, A, A, A, A, A], |_, _| {
             form(&[("current_password", DEMO_PASSWORD)])
@@ -693,6 +698,7 @@ pub fn table() -> Vec<Row> {
         page("/account", [U, A, A, A, A, A, A], nothing),
         page("/account/two-factor", [U, A, A, A, A, A, A], nothing),
         page("/account/deleted", [A, A, A, A, A, A, A], nothing),
+        page("/account/data", [U, A, A, A, A, A, A], nothing),
         page("/login/code", [A, A, A, A, A, A, A], nothing),
         page("/signup", [A, A, A, A, A, A, A], nothing),
         page("/seller/signup", [A, A, A, A, A, A, A], nothing),

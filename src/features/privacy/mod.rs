@@ -1,7 +1,7 @@
 //! My data (GDPR articles 15, 17 and 20): everything the marketplace
 //! holds about the person asking, as one JSON file downloaded from their
-//! account page (`GET /account/data.json`, or with full IBANs after the
-//! password: `POST /account`), and deleting the account.
+//! data page (`GET /account/data.json`, or with full IBANs after the
+//! password: `POST /account/data`), and deleting the account.
 
 #[cfg(feature = "ssr")]
 mod repo;

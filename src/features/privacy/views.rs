@@ -1,5 +1,5 @@
-//! The account page's "Your data" and "Delete my account" sections, and
-//! the page a deleted account ends on.
+//! `/account/data`: downloading one's data and deleting one's account;
+//! and the page a deleted account ends on.
 
 use crate::ui::form::{Checkbox, FormError, PageForm, TextField, UploadForm};
 use leptos::prelude::*;
@@ -29,7 +29,29 @@ fn WhatIsKept() -> impl IntoView {
 pub const FULL_EXPORT_FORM: &str = "account-data-full";
 
 #[component]
-pub fn MyData() -> impl IntoView {
+pub fn MyDataPage() -> impl IntoView {
+    let user = crate::ui::data::load(|| (), |_| crate::features::accounts::get_current_user());
+    view! {
+        <Title text="Your data"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(_)) => view! {
+                        <h1>"Your data"</h1>
+                        <p class="muted"><a href="/account">"Back to your account"</a></p>
+                        <MyData/>
+                        <DeleteAccount/>
+                    }.into_any(),
+                    Ok(None) => view! { <crate::ui::errors::AccessProblem error=crate::error::AppError::Unauthenticated here="/account/data"/> }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/account/data"/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MyData() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="data-heading">
             <h2 id="data-heading">"Your data"</h2>
@@ -46,7 +68,7 @@ pub fn MyData() -> impl IntoView {
 }
 
 #[component]
-pub fn DeleteAccount() -> impl IntoView {
+fn DeleteAccount() -> impl IntoView {
     let action = ServerAction::<super::DeleteAccount>::new();
     view! {
         <section class="card" aria-labelledby="delete-heading">

@@ -88,8 +88,11 @@ pub fn AccountPage() -> impl IntoView {
                             <p><a class="button" href="/account/two-factor">{if a.two_factor { "Manage two-factor sign-in" } else { "Set up two-factor sign-in" }}</a></p>
                         </section>
                         <Sessions sessions=a.sessions end_one=end_one end_others=end_others/>
-                        <crate::features::privacy::views::MyData/>
-                        <crate::features::privacy::views::DeleteAccount/>
+                        <section class="card" aria-labelledby="data-heading">
+                            <h2 id="data-heading">"Your data"</h2>
+                            <p>"Download everything we hold about you, or delete your account."</p>
+                            <p><a class="button" href="/account/data">"Your data and deleting your account"</a></p>
+                        </section>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/account"/> }.into_any(),
                 }

@@ -101,7 +101,7 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Resp
     }
 }
 
-/// `POST /account`, the account page's full-export form (multipart, so
+/// `POST /account/data`, the data page's full-export form (multipart, so
 /// that its page comes back with the error when the password is wrong):
 /// the export with every IBAN in full.
 pub async fn download_full(
