@@ -18,12 +18,12 @@ CREATE TABLE two_factor (
     fresh_codes_at BIGINT
 );
 
--- Ten single-use codes per account, for when the app is lost. Only a keyed
--- hash is kept.
+-- Ten single-use codes per account, for when the app is lost. Only an
+-- argon2id hash is kept, as for passwords.
 CREATE TABLE recovery_codes (
     id         INTEGER PRIMARY KEY,
     user_id    BIGINT  NOT NULL REFERENCES users (id),
-    code_hash  TEXT    NOT NULL UNIQUE,
+    code_hash  TEXT    NOT NULL,
     used_at    BIGINT
 );
 CREATE INDEX recovery_codes_user ON recovery_codes (user_id);

@@ -312,13 +312,17 @@ async fn rotate_secrets(config: Config) -> std::process::ExitCode {
     };
     let result = async {
         db.migrate().await.map_err(|e| e.to_string())?;
-        crate::features::trade_ins::service::reseal_ibans(&db, &secret)
+        let ibans = crate::features::trade_ins::service::reseal_ibans(&db, &secret)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        let two_factor = crate::features::accounts::service::two_factor::reseal(&db, &secret)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((ibans, two_factor))
     }
     .await;
     match result {
-        Ok(done) => {
+        Ok((done, two_factor)) => {
             println!(
                 "IBANs under key {}: {} re-encrypted, {} already current, {} unreadable",
                 secret.key_id(),
@@ -326,8 +330,12 @@ async fn rotate_secrets(config: Config) -> std::process::ExitCode {
                 done.already_current,
                 done.unreadable
             );
-            if done.unreadable > 0 {
-                eprintln!("some IBANs were sealed under a secret that APP_SECRET_PREVIOUS does not list: add it and run again");
+            println!(
+                "two-factor secrets: {} re-encrypted, {} already current, {} unreadable",
+                two_factor.resealed, two_factor.already_current, two_factor.unreadable
+            );
+            if done.unreadable + two_factor.unreadable > 0 {
+                eprintln!("some values were sealed under a secret that APP_SECRET_PREVIOUS does not list: add it and run again");
                 std::process::ExitCode::from(1)
             } else {
                 std::process::ExitCode::SUCCESS

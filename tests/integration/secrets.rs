@@ -42,6 +42,7 @@ both_backends!(
         .await;
         assert_eq!(res.status(), 200);
         let before = redirected_id(&res);
+        let totp_secret = set_up_two_factor(&app, &first, "correct horse battery").await;
         let db = app.stop_keeping_db().await;
 
         let app = TestApp::spawn_on(
@@ -120,6 +121,35 @@ both_backends!(
             Secret::from_bytes(&hex::decode(&old).unwrap()).decrypt_iban(&sealed),
             None
         );
+
+        // Two-factor secrets too.
+        let done = tradein::features::accounts::service::two_factor::reseal(
+            &app.state.db,
+            &app.state.secret,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (done.resealed, done.already_current, done.unreadable),
+            (1, 0, 0)
+        );
+        let (sealed, fresh): (String, String) =
+            sqlx::query_as("SELECT secret, fresh_codes FROM two_factor")
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            new_alone.open_two_factor(&sealed).as_deref(),
+            Some(totp_secret.as_str())
+        );
+        assert!(new_alone.open_two_factor(&fresh).is_some());
+        let again = tradein::features::accounts::service::two_factor::reseal(
+            &app.state.db,
+            &app.state.secret,
+        )
+        .await
+        .unwrap();
+        assert_eq!((again.resealed, again.already_current), (0, 1));
         app.stop().await;
     }
 );

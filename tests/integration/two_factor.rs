@@ -128,6 +128,7 @@ both_backends!(
                 .await
                 .unwrap();
         assert_eq!(stored.len(), 10);
+        assert!(stored.iter().all(|h| h.starts_with("$argon2id$")));
         for c in &codes {
             assert!(!stored.iter().any(|h| h.contains(&c.replace('-', ""))));
         }

@@ -148,6 +148,42 @@ pub async fn forget_fresh_codes_before<'c>(
     Ok(done.rows_affected())
 }
 
+/// Every sealed value: (user id, secret, pending secret, fresh codes).
+pub async fn all_sealed<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<Vec<(UserId, Option<String>, Option<String>, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT user_id, secret, pending_secret, fresh_codes FROM two_factor ORDER BY user_id",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// Replaces the sealed values read as `old` with `new`, unless they
+/// changed meanwhile (an app set up at that moment); false then.
+pub async fn reseal<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+    old: [Option<&str>; 3],
+    new: [Option<&str>; 3],
+) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE two_factor SET secret = $5, pending_secret = $6, fresh_codes = $7 \
+         WHERE user_id = $1 AND secret IS NOT DISTINCT FROM $2 \
+           AND pending_secret IS NOT DISTINCT FROM $3 AND fresh_codes IS NOT DISTINCT FROM $4",
+    )
+    .bind(user_id)
+    .bind(old[0])
+    .bind(old[1])
+    .bind(old[2])
+    .bind(new[0])
+    .bind(new[1])
+    .bind(new[2])
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Turns two-factor sign-in off: the secret and every recovery code go.
 pub async fn remove(conn: &mut AnyConnection, user_id: UserId) -> DbResult<()> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
@@ -181,19 +217,32 @@ pub async fn replace_codes(
     Ok(())
 }
 
-/// Uses the unused code with this hash: one guarded update, so a code
-/// works once even when typed in two places at once.
+/// The account's unused recovery codes: (id, hash).
+pub async fn unused_codes<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: UserId,
+) -> DbResult<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(ex)
+    .await
+}
+
+/// Uses the recovery code `id` if it is still unused: one guarded update,
+/// so a code works once even when typed in two places at once.
 pub async fn use_code<'c>(
     ex: impl Executor<'c, Database = Any>,
     user_id: UserId,
-    hash: &str,
+    id: i64,
     now_ms: i64,
 ) -> DbResult<bool> {
     let done = sqlx::query(
-        "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+        "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND id = $2 AND used_at IS NULL",
     )
     .bind(user_id)
-    .bind(hash)
+    .bind(id)
     .bind(now_ms)
     .execute(ex)
     .await?;

@@ -2,9 +2,11 @@
 //! second step of signing in, and recovery codes.
 //!
 //! The secret is 160 random bits (RFC 4226's recommendation), sealed with
-//! the application secret. A code is accepted within one 30-second step
-//! either side of now, for phones whose clock drifts, and each step's code
-//! once only. A wrong code counts as a failed sign-in, so the password
+//! the application secret (`rotate-secrets` seals it again under a new
+//! one). A code is accepted within one 30-second step either side of now,
+//! for phones whose clock drifts, and each step's code once only. Recovery
+//! codes are hashed as passwords are (argon2id): at about 49 bits each, a
+//! fast hash of a stolen database would give them up. A wrong code counts as a failed sign-in, so the password
 //! limits (`domain::account::lockout`) hold back a guesser who knows the
 //! password, and a half-done sign-in ends after five wrong codes.
 
@@ -92,27 +94,31 @@ fn new_recovery_codes() -> Vec<String> {
         .collect()
 }
 
-/// A recovery code's keyed hash, bound to its account, under every
-/// accepted secret (the current one first).
-fn recovery_hashes(state: &AppState, user_id: UserId, code: &str) -> Vec<String> {
-    state
-        .secret
-        .session_token_hashes(&format!("recovery-code:{}:{code}", user_id.get()))
+/// Ten new recovery codes and their hashes, made before the transaction
+/// that stores them (hashing is slow on purpose).
+struct NewCodes {
+    codes: Vec<String>,
+    hashes: Vec<String>,
 }
 
-/// Replaces the account's recovery codes with ten new ones, kept sealed
-/// for the page to show once.
+async fn new_codes() -> NewCodes {
+    let codes = new_recovery_codes();
+    let mut hashes = Vec::with_capacity(codes.len());
+    for code in &codes {
+        hashes.push(session::hash_password(code.clone()).await);
+    }
+    NewCodes { codes, hashes }
+}
+
+/// Replaces the account's recovery codes with `fresh`, kept sealed for the
+/// page to show once.
 async fn issue_codes(
     conn: &mut AnyConnection,
     state: &AppState,
     user_id: UserId,
+    NewCodes { codes, hashes }: NewCodes,
     now: i64,
 ) -> Result<(), AppError> {
-    let codes = new_recovery_codes();
-    let hashes: Vec<String> = codes
-        .iter()
-        .map(|c| recovery_hashes(state, user_id, c).remove(0))
-        .collect();
     repo::replace_codes(&mut *conn, user_id, &hashes)
         .await
         .map_err(db_error)?;
@@ -253,6 +259,7 @@ pub async fn confirm(
         .and_then(|s| decode(&s))
         .ok_or_else(|| AppError::Conflict("Start setting up two-factor sign-in again.".into()))?;
     let step = matching_step(&totp(secret, email)?, &code, now).ok_or_else(wrong_code)?;
+    let codes = new_codes().await;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     if !repo::enable(&mut *tx, user_id, &sealed, step, now)
         .await
@@ -262,7 +269,7 @@ pub async fn confirm(
             "This set-up was replaced by a newer one: scan the code on this page again.".into(),
         ));
     }
-    issue_codes(&mut tx, state, user_id, now).await?;
+    issue_codes(&mut tx, state, user_id, codes, now).await?;
     let this = session::this_session(state, headers);
     session::repo::delete_all_but(&mut *tx, user_id, this.first().map(String::as_str))
         .await
@@ -290,6 +297,7 @@ pub async fn renew_codes(
     current_password: String,
 ) -> Result<(), AppError> {
     let user = super::links::reauthenticate(state, user_id, client, current_password).await?;
+    let codes = new_codes().await;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let enabled = repo::find(&mut *tx, user_id)
@@ -301,7 +309,7 @@ pub async fn renew_codes(
             "Turn on two-factor sign-in first.".into(),
         ));
     }
-    issue_codes(&mut tx, state, user_id, now).await?;
+    issue_codes(&mut tx, state, user_id, codes, now).await?;
     enqueue(
         &mut tx,
         &user.email,
@@ -338,8 +346,11 @@ pub async fn turn_off(
     }
     let typed = two_factor::parse_code(code).map_err(|e| AppError::invalid("code", e))?;
     let now = state.clock.now_ms();
+    let proof = check_code(state, &user, &typed, now)
+        .await?
+        .ok_or_else(wrong_code)?;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if !use_code(&mut tx, state, &user, &typed, now).await? {
+    if !consume(&mut tx, user.id, proof, now).await? {
         return Err(wrong_code());
     }
     repo::remove(&mut tx, user_id).await.map_err(db_error)?;
@@ -357,20 +368,29 @@ pub async fn turn_off(
     Ok(())
 }
 
-/// Uses a typed code of `user` in the caller's transaction: an app code
-/// not used before, or an unused recovery code. False when it is wrong or
-/// already used.
-async fn use_code(
-    conn: &mut AnyConnection,
+/// What a right code proves, to be used up (`consume`).
+#[derive(Clone, Copy, Debug)]
+enum Proof {
+    /// The app's code of this step.
+    Step(i64),
+    /// This recovery code (its row).
+    RecoveryCode(i64),
+}
+
+/// Checks a typed code of `user`, reading only (a recovery code's hash
+/// takes tens of milliseconds, kept out of any write): the app's code of a
+/// step within one of now, or one of the account's unused recovery codes.
+async fn check_code(
     state: &AppState,
     user: &users::UserRecord,
     typed: &TypedCode,
     now: i64,
-) -> Result<bool, AppError> {
+) -> Result<Option<Proof>, AppError> {
+    let pool = state.db.pool();
     match typed {
         TypedCode::App(code) => {
-            let Some(row) = repo::find(&mut *conn, user.id).await.map_err(db_error)? else {
-                return Ok(false);
+            let Some(row) = repo::find(pool, user.id).await.map_err(db_error)? else {
+                return Ok(None);
             };
             let Some(secret) = row
                 .secret
@@ -379,27 +399,35 @@ async fn use_code(
                 .and_then(|s| state.secret.open_two_factor(s))
                 .and_then(|s| decode(&s))
             else {
-                return Ok(false);
+                return Ok(None);
             };
-            let Some(step) = matching_step(&totp(secret, &user.email)?, code, now) else {
-                return Ok(false);
-            };
-            repo::use_step(&mut *conn, user.id, step)
-                .await
-                .map_err(db_error)
+            Ok(matching_step(&totp(secret, &user.email)?, code, now).map(Proof::Step))
         }
         TypedCode::Recovery(code) => {
-            for hash in recovery_hashes(state, user.id, code) {
-                if repo::use_code(&mut *conn, user.id, &hash, now)
-                    .await
-                    .map_err(db_error)?
-                {
-                    return Ok(true);
+            for (id, hash) in repo::unused_codes(pool, user.id).await.map_err(db_error)? {
+                if session::verify_password(code.clone(), hash).await {
+                    return Ok(Some(Proof::RecoveryCode(id)));
                 }
             }
-            Ok(false)
+            Ok(None)
         }
     }
+}
+
+/// Uses up a checked code in the caller's transaction; false when it was
+/// used meanwhile (the same code typed twice, or two sign-ins racing with
+/// one code: guarded updates let one of them through).
+async fn consume(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    proof: Proof,
+    now: i64,
+) -> Result<bool, AppError> {
+    match proof {
+        Proof::Step(step) => repo::use_step(&mut *conn, user_id, step).await,
+        Proof::RecoveryCode(id) => repo::use_code(&mut *conn, user_id, id, now).await,
+    }
+    .map_err(db_error)
 }
 
 /// Gives an account that has no two-factor sign-in a known secret: the
@@ -413,6 +441,64 @@ pub async fn set_known_secret<'c>(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     repo::insert_secret(ex, user_id, &secret.seal_two_factor(secret_base32), now).await
+}
+
+/// What `reseal` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resealed {
+    pub resealed: u64,
+    pub already_current: u64,
+    pub unreadable: u64,
+}
+
+/// Seals every two-factor secret again under the current application
+/// secret (`tradein rotate-secrets`), so the previous ones can go.
+pub async fn reseal(
+    db: &crate::platform::db::Db,
+    secret: &crate::platform::secret::Secret,
+) -> Result<Resealed, sqlx::Error> {
+    let mut done = Resealed::default();
+    for (user_id, a, b, c) in repo::all_sealed(db.pool()).await? {
+        let old = [a.as_deref(), b.as_deref(), c.as_deref()];
+        if old.iter().flatten().all(|v| secret.is_current(v)) {
+            done.already_current += 1;
+            continue;
+        }
+        let new: Vec<Option<String>> = old
+            .iter()
+            .map(|v| {
+                v.map(|v| {
+                    secret
+                        .open_two_factor(v)
+                        .map(|p| secret.seal_two_factor(&p))
+                })
+            })
+            .map(|v| v.flatten())
+            .collect();
+        if old
+            .iter()
+            .zip(&new)
+            .any(|(o, n)| o.is_some() && n.is_none())
+        {
+            tracing::warn!(
+                user_id = user_id.get(),
+                "two-factor secret sealed under a secret no longer listed"
+            );
+            done.unreadable += 1;
+            continue;
+        }
+        if repo::reseal(
+            db.pool(),
+            user_id,
+            old,
+            [new[0].as_deref(), new[1].as_deref(), new[2].as_deref()],
+        )
+        .await?
+        {
+            done.resealed += 1;
+        }
+    }
+    Ok(done)
 }
 
 /// The cookie holding a half-done sign-in's token: this site's requests
@@ -555,8 +641,13 @@ pub async fn sign_in_with_code(
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
 
+    let proof = check_code(state, &user, &typed, now).await?;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    if !use_code(&mut tx, state, &user, &typed, now).await? {
+    let used = match proof {
+        Some(proof) => consume(&mut tx, user.id, proof, now).await?,
+        None => false,
+    };
+    if !used {
         let failures = repo::challenge_failed(&mut *tx, challenge.id)
             .await
             .map_err(db_error)?;
