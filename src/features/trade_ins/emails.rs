@@ -55,23 +55,28 @@ pub fn expiry_warning(public_url: &str, id: TradeInId, reference: &str, ship_by:
     }
 }
 
-pub fn expired(public_url: &str, reference: &str) -> Mail {
+pub fn expired(public_url: &str, id: TradeInId, reference: &str) -> Mail {
     Mail {
         kind: MailKind::Expired,
         subject: format!("Your trade-in {reference} has expired"),
         body: format!(
             "We did not receive your device within {SHIP_WITHIN_DAYS} days, so this trade-in has expired and its label no longer works.\n\
+             Your trade-in: {public_url}/trade-ins/{id}\n\
              You can get a new offer at any time: {public_url}/{}",
             footer(public_url)
         ),
     }
 }
 
-pub fn cancelled(public_url: &str, reference: &str) -> Mail {
+pub fn cancelled(public_url: &str, id: TradeInId, reference: &str) -> Mail {
     Mail {
         kind: MailKind::Cancelled,
         subject: format!("Your trade-in {reference} is cancelled"),
-        body: format!("As you asked, your trade-in {reference} is cancelled. Please do not send the device.{}", footer(public_url)),
+        body: format!(
+            "As you asked, your trade-in {reference} is cancelled. Please do not send the device.\n\
+             Your trade-in: {public_url}/trade-ins/{id}{}",
+            footer(public_url)
+        ),
     }
 }
 
@@ -171,12 +176,13 @@ pub fn return_sent(public_url: &str, id: TradeInId, reference: &str) -> Mail {
     }
 }
 
-pub fn returned(public_url: &str, reference: &str) -> Mail {
+pub fn returned(public_url: &str, id: TradeInId, reference: &str) -> Mail {
     Mail {
         kind: MailKind::Returned,
         subject: format!("Your trade-in {reference}: device delivered back to you"),
         body: format!(
-            "Your device has been delivered back to you. This trade-in is closed.{}",
+            "Your device has been delivered back to you. This trade-in is closed.\n\
+             Your trade-in: {public_url}/trade-ins/{id}{}",
             footer(public_url)
         ),
     }
@@ -238,5 +244,38 @@ pub fn claim_resolved(
             "Our decision: {outcome}.\n{note}\n\nSee the claim: {public_url}/claims/{claim_id}{}",
             footer(public_url)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every mail about a trade-in leads to that trade-in's page, so its
+    /// reader can check it is real without trusting the mail's other links.
+    #[test]
+    fn each_trade_in_mail_links_to_its_page() {
+        let url = "https://tradein.example";
+        let id = TradeInId(42);
+        let page = format!("{url}/trade-ins/42");
+        let day = Date::new(2026, 12, 24).unwrap();
+        let eur = Money::eur(31_200);
+        let mails = [
+            confirmation(url, id, "TR-1", "iPhone 13", eur, false, "Alpha", day, "LT1"),
+            expiry_warning(url, id, "TR-1", day),
+            expired(url, id, "TR-1"),
+            cancelled(url, id, "TR-1"),
+            counter_offer_timed_out(url, id, "TR-1"),
+            received(url, id, "TR-1", "Alpha"),
+            counter_offer(url, id, "TR-1", eur, Money::eur(20_000), "cracked", day),
+            validated(url, id, "TR-1", eur),
+            paid(url, id, "TR-1", eur, "FR14 •••• 2606"),
+            suspended(url, id, "TR-1", "Locked", "Unlock it"),
+            return_sent(url, id, "TR-1"),
+            returned(url, id, "TR-1"),
+        ];
+        for mail in mails {
+            assert!(mail.body.contains(&page), "{:?}: {}", mail.kind, mail.body);
+        }
     }
 }

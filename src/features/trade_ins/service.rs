@@ -549,7 +549,7 @@ pub async fn cancel(state: &AppState, customer_id: UserId, id: TradeInId) -> Res
     enqueue(
         &mut tx,
         &t.customer_email,
-        &emails::cancelled(&state.config.public_url, &t.reference),
+        &emails::cancelled(&state.config.public_url, id, &t.reference),
         Some(id),
         now,
     )
@@ -651,7 +651,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
                 enqueue(
                     &mut tx,
                     &t.customer_email,
-                    &emails::expired(url, &t.reference),
+                    &emails::expired(url, id, &t.reference),
                     Some(id),
                     now,
                 )

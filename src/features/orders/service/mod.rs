@@ -657,7 +657,7 @@ pub async fn return_delivered(
     enqueue(
         &mut tx,
         &t.customer_email,
-        &emails::returned(&state.config.public_url, &t.reference),
+        &emails::returned(&state.config.public_url, id, &t.reference),
         Some(id),
         now,
     )
