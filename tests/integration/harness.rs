@@ -310,12 +310,7 @@ impl TestApp {
         let res = self
             .call(client, "login", &[("email", email), ("password", password)])
             .await;
-        let wants_code = res
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .is_some_and(|l| l.starts_with("/login/code"));
-        if !wants_code {
+        if !wants_code(&res) {
             return res;
         }
         let code = self.next_code(email).await;
@@ -439,6 +434,14 @@ impl TestApp {
             pg_name: self._db.pg_name.take(),
         }
     }
+}
+
+/// Whether a sign-in answer leads to the code step.
+pub fn wants_code(res: &reqwest::Response) -> bool {
+    res.headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .is_some_and(|l| l.starts_with("/login/code"))
 }
 
 /// A mail file's text with quoted-printable soft breaks and escapes undone

@@ -157,12 +157,7 @@ impl Instance {
         let res = self
             .call(client, "login", &[("email", email), ("password", password)])
             .await;
-        let wants_code = res
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .is_some_and(|l| l.starts_with("/login/code"));
-        if !wants_code {
+        if !crate::harness::wants_code(&res) {
             return res;
         }
         let now = std::time::SystemTime::now()

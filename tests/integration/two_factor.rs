@@ -164,6 +164,20 @@ both_backends!(
             app.whoami(&phone).await.as_deref(),
             Some("jane@example.com")
         );
+        // A half-done sign-in waits 10 minutes for its code.
+        let slow = app.client();
+        app.call(
+            &slow,
+            "login",
+            &[("email", "jane@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+        app.clock.advance_ms(10 * 60_000 + 1);
+        let later = code(&secret, step_of(app.clock.now_ms()));
+        let res = app.call(&slow, "sign_in_code", &[("code", &later)]).await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("timed out"));
+        assert_eq!(app.whoami(&slow).await, None);
         // Without the cookie of a half-done sign-in, a code opens nothing.
         let stranger = app.client();
         let res = app

@@ -261,7 +261,17 @@ mod tests {
         let day = Date::new(2026, 12, 24).unwrap();
         let eur = Money::eur(31_200);
         let mails = [
-            confirmation(url, id, "TR-1", "iPhone 13", eur, false, "Alpha", day, "LT1"),
+            confirmation(
+                url,
+                id,
+                "TR-1",
+                "iPhone 13",
+                eur,
+                false,
+                "Alpha",
+                day,
+                "LT1",
+            ),
             expiry_warning(url, id, "TR-1", day),
             expired(url, id, "TR-1"),
             cancelled(url, id, "TR-1"),
