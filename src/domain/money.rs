@@ -22,6 +22,8 @@ use std::fmt;
 #[serde(rename_all = "UPPERCASE")]
 pub enum Currency {
     Eur,
+    Gbp,
+    Usd,
 }
 
 crate::domain::codes::codes!(Currency);
@@ -65,6 +67,25 @@ impl Money {
     }
 }
 
+/// Two amounts in different currencies: never added, compared or netted
+/// (a dashboard shows one total per currency).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot add {0:?} to {1:?}")]
+pub struct CurrencyMismatch(pub Currency, pub Currency);
+
+impl Money {
+    /// The sum of two amounts of one currency.
+    pub fn checked_add(self, other: Money) -> Result<Money, CurrencyMismatch> {
+        if self.currency != other.currency {
+            return Err(CurrencyMismatch(self.currency, other.currency));
+        }
+        Ok(Money::new(
+            self.minor.saturating_add(other.minor),
+            self.currency,
+        ))
+    }
+}
+
 impl fmt::Display for Money {
     /// `€1,234.50`: English grouping, since the interface is in English.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -82,6 +103,8 @@ impl fmt::Display for Money {
         }
         let symbol = match self.currency {
             Currency::Eur => "€",
+            Currency::Gbp => "£",
+            Currency::Usd => "$",
         };
         write!(f, "{sign}{symbol}{grouped}.{cents:02}")
     }
@@ -157,6 +180,20 @@ mod tests {
         assert_eq!(Money::eur(12_345).to_string(), "€123.45");
         assert_eq!(Money::eur(123_456_789).to_string(), "€1,234,567.89");
         assert_eq!(Money::eur(-100_000).to_string(), "-€1,000.00");
+        assert_eq!(Money::new(14_200, Currency::Gbp).to_string(), "£142.00");
+        assert_eq!(Money::new(14_200, Currency::Usd).to_string(), "$142.00");
+    }
+
+    #[test]
+    fn adds_one_currency_only() {
+        let gbp = |m| Money::new(m, Currency::Gbp);
+        assert_eq!(gbp(100).checked_add(gbp(250)), Ok(gbp(350)));
+        assert_eq!(
+            gbp(100).checked_add(Money::eur(250)),
+            Err(CurrencyMismatch(Currency::Gbp, Currency::Eur))
+        );
+        assert_eq!(Currency::parse("USD"), Some(Currency::Usd));
+        assert_eq!(Currency::Gbp.code(), "GBP");
     }
 
     #[test]

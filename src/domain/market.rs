@@ -1,0 +1,206 @@
+//! The markets the marketplace buys in (issue 25): each has its country,
+//! currency, language, postcode and payout rules, and how long a consumer
+//! has to ship. The URL prefix (`/fr-fr/…`) names the market.
+
+use crate::domain::money::Currency;
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
+pub enum Market {
+    FrFr,
+    DeDe,
+    EsEs,
+    ItIt,
+    EnGb,
+    EnUs,
+}
+
+crate::domain::codes::codes!(Market);
+
+/// How a market's consumers are paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PayoutRail {
+    /// An IBAN, paid by SEPA credit transfer.
+    Sepa,
+    /// A sort code and account number, paid by Faster Payments.
+    UkAccount,
+    /// An ABA routing number and account number, paid by ACH.
+    UsAccount,
+}
+
+impl Market {
+    pub const ALL: [Market; 6] = [
+        Market::FrFr,
+        Market::DeDe,
+        Market::EsEs,
+        Market::ItIt,
+        Market::EnGb,
+        Market::EnUs,
+    ];
+
+    /// The ISO 3166-1 country the market serves.
+    pub fn country(self) -> &'static str {
+        match self {
+            Market::FrFr => "FR",
+            Market::DeDe => "DE",
+            Market::EsEs => "ES",
+            Market::ItIt => "IT",
+            Market::EnGb => "GB",
+            Market::EnUs => "US",
+        }
+    }
+
+    pub fn currency(self) -> Currency {
+        match self {
+            Market::FrFr | Market::DeDe | Market::EsEs | Market::ItIt => Currency::Eur,
+            Market::EnGb => Currency::Gbp,
+            Market::EnUs => Currency::Usd,
+        }
+    }
+
+    /// The BCP 47 language of its pages (`<html lang>`, `hreflang`).
+    pub fn language(self) -> &'static str {
+        match self {
+            Market::FrFr => "fr-FR",
+            Market::DeDe => "de-DE",
+            Market::EsEs => "es-ES",
+            Market::ItIt => "it-IT",
+            Market::EnGb => "en-GB",
+            Market::EnUs => "en-US",
+        }
+    }
+
+    pub fn payout_rail(self) -> PayoutRail {
+        match self {
+            Market::FrFr | Market::DeDe | Market::EsEs | Market::ItIt => PayoutRail::Sepa,
+            Market::EnGb => PayoutRail::UkAccount,
+            Market::EnUs => PayoutRail::UsAccount,
+        }
+    }
+
+    /// Days a consumer has to ship once a trade-in is confirmed: carriers
+    /// across the United States take longer.
+    pub fn ship_within_days(self) -> i64 {
+        match self {
+            Market::EnUs => 21,
+            _ => 14,
+        }
+    }
+
+    /// Age of majority, below which a consumer cannot sell.
+    pub fn age_of_majority(self) -> i32 {
+        18
+    }
+
+    /// Whether a refurbisher buying in `self` may have devices shipped
+    /// from `other`'s consumers to one warehouse: within the EU yes; the
+    /// United Kingdom and the United States each stand alone (customs).
+    pub fn shares_customs_area(self, other: Market) -> bool {
+        self.in_eu() && other.in_eu() || self == other
+    }
+
+    pub fn in_eu(self) -> bool {
+        matches!(
+            self,
+            Market::FrFr | Market::DeDe | Market::EsEs | Market::ItIt
+        )
+    }
+
+    /// The market a visitor most likely wants from their browser's
+    /// `Accept-Language` (RFC 9110: tags with optional `q` weights), or
+    /// None when nothing matches. An exact language-region match wins
+    /// over a bare language (`de` picks Germany, `en` the United States
+    /// unless `en-GB` is asked for).
+    pub fn from_accept_language(header: &str) -> Option<Market> {
+        let mut asked: Vec<(f32, usize, String)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut bits = part.trim().split(';');
+                let tag = bits.next()?.trim().to_ascii_lowercase();
+                if tag.is_empty() || tag == "*" {
+                    return None;
+                }
+                let q = bits
+                    .filter_map(|b| b.trim().strip_prefix("q="))
+                    .filter_map(|q| q.parse::<f32>().ok())
+                    .next()
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((q, i, tag))
+            })
+            .collect();
+        asked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        asked.iter().find_map(|(_, _, tag)| {
+            Market::ALL
+                .into_iter()
+                .find(|m| m.code() == tag.as_str())
+                .or_else(|| {
+                    let language = tag.split('-').next()?;
+                    match language {
+                        "fr" => Some(Market::FrFr),
+                        "de" => Some(Market::DeDe),
+                        "es" => Some(Market::EsEs),
+                        "it" => Some(Market::ItIt),
+                        "en" => Some(Market::EnUs),
+                        _ => None,
+                    }
+                })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_back() {
+        for m in Market::ALL {
+            assert_eq!(Market::parse(m.code()), Some(m));
+        }
+        assert_eq!(Market::FrFr.code(), "fr-fr");
+        assert_eq!(Market::EnUs.code(), "en-us");
+        assert_eq!(Market::parse("xx-yy"), None);
+    }
+
+    #[test]
+    fn each_market_has_its_rules() {
+        assert_eq!(Market::EnGb.currency(), Currency::Gbp);
+        assert_eq!(Market::EnUs.currency(), Currency::Usd);
+        assert_eq!(Market::ItIt.currency(), Currency::Eur);
+        assert_eq!(Market::EnUs.ship_within_days(), 21);
+        assert_eq!(Market::DeDe.ship_within_days(), 14);
+        assert_eq!(Market::EnGb.payout_rail(), PayoutRail::UkAccount);
+        assert!(Market::FrFr.shares_customs_area(Market::EsEs));
+        assert!(!Market::FrFr.shares_customs_area(Market::EnGb));
+        assert!(!Market::EnGb.shares_customs_area(Market::EnUs));
+    }
+
+    #[test]
+    fn picks_a_market_from_the_browser_languages() {
+        let pick = Market::from_accept_language;
+        assert_eq!(pick("de-DE,de;q=0.9,en;q=0.8"), Some(Market::DeDe));
+        assert_eq!(pick("en-GB,en;q=0.9"), Some(Market::EnGb));
+        assert_eq!(pick("en"), Some(Market::EnUs));
+        assert_eq!(pick("fr-CA,fr;q=0.8"), Some(Market::FrFr));
+        assert_eq!(pick("nl-NL,es;q=0.5,it;q=0.7"), Some(Market::ItIt));
+        assert_eq!(pick("ja, *;q=0.1"), None);
+        assert_eq!(pick("es;q=0, it"), Some(Market::ItIt));
+        assert_eq!(pick(""), None);
+    }
+}
