@@ -236,14 +236,11 @@ pub async fn import_route(
 ) -> axum::response::Response {
     use axum::response::{IntoResponse, Redirect};
     let refused = |error: AppError| {
-        let mut res = http::StatusCode::UNPROCESSABLE_ENTITY.into_response();
-        res.extensions_mut()
-            .insert(crate::ui::refused::RefusedForm::new(
-                super::IMPORT_FORM,
-                [],
-                error,
-            ));
-        res
+        crate::platform::http::forms::send_back(crate::ui::refused::RefusedForm::new(
+            super::IMPORT_FORM,
+            [],
+            error,
+        ))
     };
     let user = match crate::platform::session::user_with_role(
         &state,

@@ -32,10 +32,7 @@ fn order_page(id: TradeInId) -> Response {
 /// Answers a refused form: the order page is rendered again around it by
 /// `platform::http::forms`, with what was entered and the photos kept.
 fn refused(form: String, values: Vec<(String, String)>, error: AppError) -> Response {
-    let mut res = StatusCode::UNPROCESSABLE_ENTITY.into_response();
-    res.extensions_mut()
-        .insert(RefusedForm::new(form, values, error));
-    res
+    crate::platform::http::forms::send_back(RefusedForm::new(form, values, error))
 }
 
 /// What the form sent, as read so far.

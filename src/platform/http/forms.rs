@@ -67,6 +67,14 @@ pub async fn page_post(State(pages): State<Pages>, req: Request, next: Next) -> 
     accepted(answer, &parts.uri)
 }
 
+/// A plain route's answer to a form it refused: 422, carrying the refusal
+/// for `page_post` to render the page again around it.
+pub fn send_back(refused: RefusedForm) -> Response {
+    let mut res = StatusCode::UNPROCESSABLE_ENTITY.into_response();
+    res.extensions_mut().insert(refused);
+    res
+}
+
 fn is_urlencoded(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)

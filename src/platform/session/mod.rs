@@ -131,38 +131,37 @@ pub fn cookie_name(secure: bool) -> &'static str {
 /// only when the site is served that way. Built and read by the `cookie`
 /// crate, which quotes and splits as RFC 6265 says.
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    with_attributes(
-        cookie::Cookie::build((cookie_name(secure), token.to_string())),
-        secure,
-    )
-    .max_age(cookie::time::Duration::milliseconds(SESSION_TTL_MS))
-    .build()
-    .to_string()
+    private_cookie(cookie_name(secure), token, SESSION_TTL_MS, secure)
 }
 
 /// Tells the browser to drop its session cookie.
 pub fn expired_session_cookie(secure: bool) -> String {
-    with_attributes(cookie::Cookie::build((cookie_name(secure), "")), secure)
-        .max_age(cookie::time::Duration::ZERO)
+    private_cookie(cookie_name(secure), "", 0, secure)
+}
+
+/// A cookie holding a token, with the session cookie's attributes, for
+/// `max_age_ms` (0 drops it).
+pub fn private_cookie(name: &'static str, value: &str, max_age_ms: i64, secure: bool) -> String {
+    cookie::Cookie::build((name, value.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::milliseconds(max_age_ms))
         .build()
         .to_string()
 }
 
-fn with_attributes(
-    c: cookie::CookieBuilder<'static>,
-    secure: bool,
-) -> cookie::CookieBuilder<'static> {
-    c.path("/")
-        .http_only(true)
-        .same_site(cookie::SameSite::Lax)
-        .secure(secure)
-}
-
-pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
-    let name = cookie_name(secure);
+/// The token a `private_cookie` named `name` holds, if the request sent one
+/// of a token's length.
+pub fn cookie_token(headers: &HeaderMap, name: &str) -> Option<String> {
     crate::platform::http::request_cookies(headers)
         .find(|c| c.name() == name && !c.value().is_empty() && c.value().len() <= 64)
         .map(|c| c.value().to_string())
+}
+
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_token(headers, cookie_name(secure))
 }
 
 /// Starts a session for `user_id`; returns the Set-Cookie header value.

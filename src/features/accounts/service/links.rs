@@ -303,18 +303,14 @@ pub async fn reauthenticate(
             "enter your current password",
         ));
     }
-    let now = state.clock.now_ms();
-    let failures = crate::features::accounts::repo::login_attempts::failures(
+    super::within_limits(
         state.db.pool(),
         &user.email,
         client,
-        now,
+        state.clock.now_ms(),
+        "password re-check",
     )
-    .await
-    .map_err(db_error)?;
-    if let Err((_, until)) = crate::domain::account::lockout::check(&failures, now) {
-        return Err(held_back(until, now));
-    }
+    .await?;
     let ok = session::verify_password(password, user.password_hash.clone()).await;
     if !ok {
         let mut tx = state.db.write_tx().await.map_err(db_error)?;

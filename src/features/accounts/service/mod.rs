@@ -61,7 +61,7 @@ pub struct SignedIn {
 /// then turns the attempt into a success (which clears this client's waits
 /// on this account), ends any session this browser had and starts a new one
 /// (a session id from before sign-in is never reused); with two-factor
-/// sign-in on, the attempt stays a failure until the code comes
+/// sign-in on, a half-done sign-in waits for its code instead
 /// (`two_factor::enter`).
 pub async fn sign_in(
     state: &AppState,
@@ -70,38 +70,9 @@ pub async fn sign_in(
     password: String,
     client: &str,
 ) -> Result<SignedIn, AppError> {
-    use crate::domain::account::lockout;
-    use crate::features::accounts::repo::login_attempts as attempts;
     use crate::platform::session;
 
-    let now = state.clock.now_ms();
-    let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    lock(&mut tx, &format!("sign-in:{}", email.as_str()))
-        .await
-        .map_err(db_error)?;
-    lock(&mut tx, &format!("sign-in-from:{client}"))
-        .await
-        .map_err(db_error)?;
-    let failures = attempts::failures(&mut *tx, email.as_str(), client, now)
-        .await
-        .map_err(db_error)?;
-    if let Err((limit, until)) = lockout::check(&failures, now) {
-        tracing::warn!(
-            client,
-            ?limit,
-            pair = failures.pair,
-            per_client = failures.client,
-            per_account = failures.account,
-            "sign-in held back"
-        );
-        return Err(AppError::RateLimited {
-            retry_after_minutes: lockout::minutes_until(until, now),
-        });
-    }
-    let attempt = attempts::record_failure(&mut *tx, email.as_str(), client, now)
-        .await
-        .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
+    let attempt = admit_attempt(state, email.as_str(), client, "password").await?;
 
     let user = users::find_by_email(state.db.pool(), email)
         .await
@@ -222,6 +193,64 @@ pub(super) fn held_back(until: i64, now: i64) -> AppError {
     AppError::RateLimited {
         retry_after_minutes: crate::domain::account::lockout::minutes_until(until, now),
     }
+}
+
+/// Refuses with the wait when the failures of `client` on the account at
+/// `email` have reached a limit of `domain::account::lockout`. `what` names
+/// the secret about to be checked, for the log.
+pub(super) async fn within_limits<'c>(
+    ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    email: &str,
+    client: &str,
+    now: i64,
+    what: &str,
+) -> Result<(), AppError> {
+    use crate::features::accounts::repo::login_attempts as attempts;
+    let failures = attempts::failures(ex, email, client, now)
+        .await
+        .map_err(db_error)?;
+    if let Err((limit, until)) = crate::domain::account::lockout::check(&failures, now) {
+        tracing::warn!(
+            client,
+            what,
+            ?limit,
+            pair = failures.pair,
+            per_client = failures.client,
+            per_account = failures.account,
+            "sign-in held back"
+        );
+        return Err(held_back(until, now));
+    }
+    Ok(())
+}
+
+/// Records an attempt on the account at `email` from `client` as failed
+/// before its password or code is checked, unless a limit holds it back.
+/// Attempts on the same account or from the same client take turns (the
+/// locks), so a burst in parallel cannot pass a limit. The attempt's id,
+/// to turn into a success once checked.
+pub(super) async fn admit_attempt(
+    state: &AppState,
+    email: &str,
+    client: &str,
+    what: &str,
+) -> Result<i64, AppError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    lock(&mut tx, &format!("sign-in:{email}"))
+        .await
+        .map_err(db_error)?;
+    lock(&mut tx, &format!("sign-in-from:{client}"))
+        .await
+        .map_err(db_error)?;
+    within_limits(&mut *tx, email, client, now, what).await?;
+    let attempt = crate::features::accounts::repo::login_attempts::record_failure(
+        &mut *tx, email, client, now,
+    )
+    .await
+    .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(attempt)
 }
 
 /// Takes one of `client`'s sign-up places, or refuses with the wait.

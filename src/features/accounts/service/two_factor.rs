@@ -6,9 +6,10 @@
 //! one). A code is accepted within one 30-second step either side of now,
 //! for phones whose clock drifts, and each step's code once only. Recovery
 //! codes are hashed as passwords are (argon2id): at about 49 bits each, a
-//! fast hash of a stolen database would give them up. A wrong code counts as a failed sign-in, so the password
-//! limits (`domain::account::lockout`) hold back a guesser who knows the
-//! password, and a half-done sign-in ends after five wrong codes.
+//! fast hash of a stolen database would give them up. A wrong code counts
+//! as a failed sign-in, so the password limits (`domain::account::lockout`)
+//! hold back a guesser who knows the password, and a half-done sign-in
+//! ends after five wrong codes.
 
 use crate::domain::account::Role;
 use crate::domain::ids::UserId;
@@ -17,7 +18,7 @@ use crate::error::AppError;
 use crate::features::accounts::emails;
 use crate::features::accounts::repo::{login_attempts as attempts, two_factor as repo, users};
 use crate::platform::clock::MINUTE_MS;
-use crate::platform::db::{db_error, lock};
+use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
 use crate::platform::session;
 use crate::platform::state::AppState;
@@ -63,11 +64,9 @@ fn encode(bytes: &[u8]) -> String {
 /// The step (of 30 s since the epoch) whose code `code` is, within one
 /// step of `now_ms`; the comparison is constant-time (`TOTP::check`).
 fn matching_step(totp: &totp_rs::TOTP, code: &str, now_ms: i64) -> Option<i64> {
-    let now_step = now_ms.max(0) as u64 / 1000 / STEP_SECONDS;
-    [now_step.saturating_sub(1), now_step, now_step + 1]
-        .into_iter()
-        .find(|step| totp.check(code, step * STEP_SECONDS))
-        .map(|step| step as i64)
+    let now = step_of(now_ms);
+    (now.saturating_sub(1).max(0)..=now + 1)
+        .find(|step| totp.check(code, *step as u64 * STEP_SECONDS))
 }
 
 /// The code an app shows at `now_ms` for a base32 secret: for the
@@ -501,25 +500,14 @@ pub async fn reseal(
     Ok(done)
 }
 
-/// The cookie holding a half-done sign-in's token: this site's requests
-/// only, never readable by scripts, gone after `CHALLENGE_MS`.
+/// The cookie holding a half-done sign-in's token (`session::private_cookie`:
+/// this site's requests only, never readable by scripts), for `CHALLENGE_MS`.
 fn challenge_cookie_name(secure: bool) -> &'static str {
     if secure {
         "__Host-tradein_sign_in"
     } else {
         "tradein_sign_in"
     }
-}
-
-fn challenge_cookie(value: &str, max_age_ms: i64, secure: bool) -> String {
-    cookie::Cookie::build((challenge_cookie_name(secure), value.to_string()))
-        .path("/")
-        .http_only(true)
-        .same_site(cookie::SameSite::Lax)
-        .secure(secure)
-        .max_age(cookie::time::Duration::milliseconds(max_age_ms))
-        .build()
-        .to_string()
 }
 
 /// What a right password (or an emailed link) leads to.
@@ -568,10 +556,12 @@ pub async fn enter(
     )
     .await
     .map_err(db_error)?;
-    Ok(Entry::Code(challenge_cookie(
+    let secure = state.config.cookies_secure();
+    Ok(Entry::Code(session::private_cookie(
+        challenge_cookie_name(secure),
         &token,
         CHALLENGE_MS,
-        state.config.cookies_secure(),
+        secure,
     )))
 }
 
@@ -598,12 +588,9 @@ pub async fn sign_in_with_code(
     client: &str,
     code: &str,
 ) -> Result<CodeAccepted, AppError> {
-    use crate::domain::account::lockout;
     let secure = state.config.cookies_secure();
-    let token = crate::platform::http::request_cookies(headers)
-        .find(|c| c.name() == challenge_cookie_name(secure) && c.value().len() <= 64)
-        .map(|c| c.value().to_string())
-        .ok_or_else(sign_in_again)?;
+    let token =
+        session::cookie_token(headers, challenge_cookie_name(secure)).ok_or_else(sign_in_again)?;
     let now = state.clock.now_ms();
     let mut challenge = None;
     for hash in state.secret.session_token_hashes(&token) {
@@ -621,25 +608,7 @@ pub async fn sign_in_with_code(
         .map_err(db_error)?
         .ok_or_else(sign_in_again)?;
 
-    // Counted before it is checked, as a password is (`service::sign_in`).
-    let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    lock(&mut tx, &format!("sign-in:{}", user.email))
-        .await
-        .map_err(db_error)?;
-    lock(&mut tx, &format!("sign-in-from:{client}"))
-        .await
-        .map_err(db_error)?;
-    let failures = attempts::failures(&mut *tx, &user.email, client, now)
-        .await
-        .map_err(db_error)?;
-    if let Err((_, until)) = lockout::check(&failures, now) {
-        tracing::warn!(client, user_id = user.id.get(), "sign-in code held back");
-        return Err(super::held_back(until, now));
-    }
-    let attempt = attempts::record_failure(&mut *tx, &user.email, client, now)
-        .await
-        .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
+    let attempt = super::admit_attempt(state, &user.email, client, "code").await?;
 
     let proof = check_code(state, &user, &typed, now).await?;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -690,7 +659,10 @@ pub async fn sign_in_with_code(
     Ok(CodeAccepted {
         user_id: user.id,
         role: user.role,
-        set_cookies: [session_cookie, challenge_cookie("", 0, secure)],
+        set_cookies: [
+            session_cookie,
+            session::private_cookie(challenge_cookie_name(secure), "", 0, secure),
+        ],
     })
 }
 

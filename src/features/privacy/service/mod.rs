@@ -111,14 +111,11 @@ pub async fn download_full(
     mut form: axum::extract::Multipart,
 ) -> Response {
     let refused = |error: AppError| {
-        let mut res = http::StatusCode::UNPROCESSABLE_ENTITY.into_response();
-        res.extensions_mut()
-            .insert(crate::ui::refused::RefusedForm::new(
-                crate::features::privacy::views::FULL_EXPORT_FORM,
-                [],
-                error,
-            ));
-        res
+        crate::platform::http::forms::send_back(crate::ui::refused::RefusedForm::new(
+            crate::features::privacy::views::FULL_EXPORT_FORM,
+            [],
+            error,
+        ))
     };
     let user = match crate::platform::session::current_user(&state, &headers).await {
         Ok(Some(u)) => u,
