@@ -110,6 +110,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
                 weekly_cap: Some(10_000),
                 quality_score: (rng.below(1000)) as i64,
                 kind: "refurbisher",
+                home_market: tradein::domain::market::Market::FrFr,
             },
             now,
         )
@@ -121,6 +122,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
         for &v in &variants {
             for g in Grade::ALL {
                 listings.push(tradein::features::sellers::service::NewListing {
+                    market: tradein::domain::market::Market::FrFr,
                     seller_id: s,
                     variant_id: v,
                     grade: g,
@@ -313,6 +315,8 @@ async fn csv_import(
         status: tradein::domain::seller::SellerStatus::Approved,
         paused: false,
         weekly_cap: None,
+        home_market: tradein::domain::market::Market::FrFr,
+        markets: vec![tradein::domain::market::Market::FrFr],
     };
     let file = |offset: i64| {
         let mut csv = String::from("variant_sku;grade;price_eur;weekly_cap\n");
@@ -361,6 +365,7 @@ async fn csv_import(
         let mut total = 0;
         for _ in 0..20 {
             let q = GridQuery {
+                market: tradein::domain::market::Market::FrFr,
                 category: String::new(),
                 brand: String::new(),
                 text: text.into(),
@@ -547,6 +552,7 @@ async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Erro
     for _ in 0..500 {
         current_decision(
             &mut conn,
+            tradein::domain::market::Market::FrFr,
             variants[rng.below(variants.len())],
             Grade::ALL[rng.below(6)],
             now,
@@ -560,7 +566,9 @@ async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Erro
             Grade::ALL[rng.below(6)],
         );
         let t = Instant::now();
-        std::hint::black_box(current_decision(&mut conn, v, g, now).await?);
+        std::hint::black_box(
+            current_decision(&mut conn, tradein::domain::market::Market::FrFr, v, g, now).await?,
+        );
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());

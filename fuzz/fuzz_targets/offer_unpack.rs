@@ -3,10 +3,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use tradein::domain::money::Currency;
 use tradein::features::offers::packed::unpack_candidates;
 
 fuzz_target!(|packed: &str| {
-    if let Ok(candidates) = unpack_candidates(packed) {
+    if let Ok(candidates) = unpack_candidates(packed, Currency::Gbp) {
         assert!(candidates.len() <= packed.matches(',').count() + 1);
     }
 });

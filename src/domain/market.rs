@@ -65,6 +65,26 @@ impl Market {
         }
     }
 
+    /// The market of a country (ISO 3166-1 alpha-2), if we have one there.
+    pub fn of_country(country: &str) -> Option<Market> {
+        Market::ALL
+            .into_iter()
+            .find(|m| m.country().eq_ignore_ascii_case(country.trim()))
+    }
+
+    /// The country's name in English (the refurbisher and operations
+    /// areas' language).
+    pub fn name(self) -> &'static str {
+        match self {
+            Market::FrFr => "France",
+            Market::DeDe => "Germany",
+            Market::EsEs => "Spain",
+            Market::ItIt => "Italy",
+            Market::EnGb => "United Kingdom",
+            Market::EnUs => "United States",
+        }
+    }
+
     pub fn currency(self) -> Currency {
         match self {
             Market::FrFr | Market::DeDe | Market::EsEs | Market::ItIt => Currency::Eur,

@@ -46,6 +46,10 @@ impl Money {
         }
     }
 
+    pub const fn zero(currency: Currency) -> Money {
+        Money::new(0, currency)
+    }
+
     pub const fn minor(self) -> i64 {
         self.minor
     }

@@ -1,8 +1,11 @@
-//! The price grid as CSV: `variant_sku,grade,price_eur,weekly_cap`. Reading
-//! accepts what spreadsheets write: `;` separators with decimal commas
-//! (French and German Excel), quoted fields, a byte-order mark, CRLF. Every
-//! bad row is reported with its line number and reason; nothing is applied
-//! here (the caller previews, then applies all-or-nothing).
+//! The price grid as CSV: `market,variant_sku,grade,price,currency,weekly_cap`,
+//! each price in its market's currency (the currency column says which,
+//! and may be left empty). The first format, `variant_sku,grade,price_eur,
+//! weekly_cap`, still reads: its rows are the refurbisher's home market.
+//! Reading accepts what spreadsheets write: `;` separators with decimal
+//! commas (French and German Excel), quoted fields, a byte-order mark, CRLF.
+//! Every bad row is reported with its line number and reason; nothing is
+//! applied here (the caller previews, then applies all-or-nothing).
 //!
 //! Fields are read by `csv_core` one line at a time rather than by a reader
 //! of the whole file: a stray quote from a spreadsheet then spoils its own
@@ -12,18 +15,29 @@
 use super::catalog::is_slug;
 use super::grade::Grade;
 use super::listing_price::{parse_price, PriceError};
-use super::money::Money;
+use super::market::Market;
+use super::money::{Currency, Money};
 
-pub const HEADER: [&str; 4] = ["variant_sku", "grade", "price_eur", "weekly_cap"];
+pub const HEADER: [&str; 6] = [
+    "market",
+    "variant_sku",
+    "grade",
+    "price",
+    "currency",
+    "weekly_cap",
+];
+/// The first format, one market in euros.
+pub const HEADER_WITHOUT_MARKET: [&str; 4] = ["variant_sku", "grade", "price_eur", "weekly_cap"];
 pub const MAX_WEEKLY_CAP: i64 = 100_000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PriceRow {
     pub line: usize,
+    pub market: Market,
     pub sku: String,
     pub grade: Grade,
-    /// None: the row asks to stop buying (remove the listing). In EUR, the
-    /// `price_eur` column's currency.
+    /// None: the row asks to stop buying (remove the listing). In the
+    /// market's currency.
     pub price: Option<Money>,
     pub weekly_cap: Option<i64>,
 }
@@ -40,9 +54,13 @@ pub enum FileError {
     #[error("the file is empty")]
     Empty,
     #[error(
-        "the first line must be the header variant_sku,grade,price_eur,weekly_cap (found \"{0}\")"
+        "the first line must be the header market,variant_sku,grade,price,currency,weekly_cap (found \"{0}\")"
     )]
     BadHeader(String),
+    /// A file without a market column in a home market that does not pay
+    /// in euros: its `price_eur` cannot be that market's price.
+    #[error("this file has no market column and its prices are in EUR, but your home market pays in {}: add the market and currency columns (export your prices to see them)", .0.code())]
+    EurosOutsideTheEuro(Currency),
     #[error("the header mixes ',' and ';' separators; use one of them")]
     MixedSeparators,
 }
@@ -98,6 +116,8 @@ impl RowErrors {
 pub struct Parsed {
     pub rows: Vec<PriceRow>,
     pub errors: RowErrors,
+    /// The file had no market column: every row is the home market's.
+    pub without_market: bool,
 }
 
 /// The fields of one line at a time, trimmed. One parser and its buffers
@@ -156,7 +176,8 @@ impl Fields {
     }
 }
 
-pub fn parse(text: &str) -> Result<Parsed, FileError> {
+/// `home`: the market of rows in a file without a market column.
+pub fn parse(text: &str, home: Market) -> Result<Parsed, FileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .lines()
@@ -175,27 +196,62 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
-    if names != HEADER {
+    let without_market = if names == HEADER {
+        false
+    } else if names == HEADER_WITHOUT_MARKET {
+        if home.currency() != Currency::Eur {
+            return Err(FileError::EurosOutsideTheEuro(home.currency()));
+        }
+        true
+    } else {
         return Err(FileError::BadHeader(header.chars().take(80).collect()));
-    }
-    let mut parsed = Parsed::default();
+    };
+    let columns = names.len();
+    let mut parsed = Parsed {
+        without_market,
+        ..Parsed::default()
+    };
     for (index, raw) in lines {
         let line = index + 1;
         let mut fail = |reason: String| parsed.errors.push(RowError { line, reason });
-        let fields = splitter.split(raw);
-        if fields.len() != 4 {
+        let mut fields = splitter.split(raw);
+        if fields.len() != columns {
             // An odd number of quotes: one was opened and never closed,
             // which took the rest of the line into one field.
             fail(if raw.matches('"').count() % 2 == 1 {
                 "a quote is not closed".to_string()
             } else {
                 format!(
-                    "expected 4 fields separated by '{sep}', found {}",
+                    "expected {columns} fields separated by '{sep}', found {}",
                     fields.len()
                 )
             });
             continue;
         }
+        let market = if without_market {
+            home
+        } else {
+            let code = fields.remove(0).to_ascii_lowercase();
+            let Some(market) = Market::parse(&code) else {
+                fail(format!(
+                    "\"{}\" is not a market; use one of {}",
+                    code.chars().take(20).collect::<String>(),
+                    Market::ALL.map(Market::code).join(", ")
+                ));
+                continue;
+            };
+            let currency = fields.remove(3);
+            if !currency.is_empty() && !currency.eq_ignore_ascii_case(market.currency().code()) {
+                fail(format!(
+                    "prices in {} are in {}, not \"{}\"",
+                    market.code(),
+                    market.currency().code(),
+                    currency.chars().take(10).collect::<String>()
+                ));
+                continue;
+            }
+            market
+        };
         let sku = fields[0].to_ascii_lowercase();
         if !is_slug(&sku) {
             fail(format!(
@@ -215,7 +271,7 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
             None
         } else {
             match parse_price(&fields[2]) {
-                Ok(p) => Some(Money::eur(p)),
+                Ok(p) => Some(Money::new(p, market.currency())),
                 Err(PriceError::Amount(e)) => {
                     fail(format!("price: {e}"));
                     continue;
@@ -239,6 +295,7 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
         };
         parsed.rows.push(PriceRow {
             line,
+            market,
             sku,
             grade,
             price,
@@ -249,11 +306,19 @@ pub fn parse(text: &str) -> Result<Parsed, FileError> {
 }
 
 /// One row for export, in `HEADER`'s order and the form `parse` reads back.
-pub fn export_row(sku: &str, grade: Grade, price: Money, weekly_cap: Option<i64>) -> [String; 4] {
+pub fn export_row(
+    market: Market,
+    sku: &str,
+    grade: Grade,
+    price: Money,
+    weekly_cap: Option<i64>,
+) -> [String; 6] {
     [
+        market.code().to_string(),
         sku.to_string(),
         grade.code().to_string(),
         price.field_text(),
+        price.currency().code().to_string(),
         weekly_cap.map(|c| c.to_string()).unwrap_or_default(),
     ]
 }
@@ -265,31 +330,76 @@ mod tests {
     #[test]
     fn reads_the_export_format_back() {
         let line = export_row(
+            Market::EnGb,
             "iphone-13-128gb",
             Grade::FunctionalGood,
-            Money::eur(31_250),
+            Money::new(31_250, Currency::Gbp),
             Some(20),
         )
         .join(",");
-        assert_eq!(line, "iphone-13-128gb,functional_good,312.50,20");
-        let parsed = parse(&format!("variant_sku,grade,price_eur,weekly_cap\n{line}\n")).unwrap();
+        assert_eq!(line, "en-gb,iphone-13-128gb,functional_good,312.50,GBP,20");
+        let parsed = parse(&format!("{}\n{line}\n", HEADER.join(",")), Market::FrFr).unwrap();
         assert!(parsed.errors.is_empty());
+        assert!(!parsed.without_market);
         assert_eq!(
             parsed.rows,
             vec![PriceRow {
                 line: 2,
+                market: Market::EnGb,
                 sku: "iphone-13-128gb".into(),
                 grade: Grade::FunctionalGood,
-                price: Some(Money::eur(31_250)),
+                price: Some(Money::new(31_250, Currency::Gbp)),
                 weekly_cap: Some(20)
             }]
         );
     }
 
     #[test]
+    fn a_file_without_markets_is_the_home_market_in_euros() {
+        let old = "variant_sku,grade,price_eur,weekly_cap\nx-64gb,functional_good,12,\n";
+        let parsed = parse(old, Market::DeDe).unwrap();
+        assert!(parsed.without_market);
+        assert_eq!(parsed.rows[0].market, Market::DeDe);
+        assert_eq!(parsed.rows[0].price, Some(Money::eur(1_200)));
+        assert_eq!(
+            parse(old, Market::EnUs),
+            Err(FileError::EurosOutsideTheEuro(Currency::Usd)),
+            "dollars are never read from a price_eur column"
+        );
+    }
+
+    #[test]
+    fn a_market_or_currency_that_does_not_fit_is_a_row_error() {
+        let text = "market;variant_sku;grade;price;currency;weekly_cap\n\
+            fr-fr;x-64gb;functional_good;12;;\n\
+            en-us;x-64gb;functional_good;12;EUR;\n\
+            xx-yy;x-64gb;functional_good;12;;\n\
+            ES-ES;x-64gb;functional_good;12,50;eur;3\n";
+        let parsed = parse(text, Market::FrFr).unwrap();
+        let lines: Vec<usize> = parsed.errors.first().iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4]);
+        assert_eq!(
+            parsed.errors.first()[0].reason,
+            "prices in en-us are in USD, not \"EUR\""
+        );
+        assert!(parsed.errors.first()[1].reason.contains("not a market"));
+        assert_eq!(
+            parsed
+                .rows
+                .iter()
+                .map(|r| (r.market, r.price))
+                .collect::<Vec<_>>(),
+            vec![
+                (Market::FrFr, Some(Money::eur(1_200))),
+                (Market::EsEs, Some(Money::eur(1_250)))
+            ]
+        );
+    }
+
+    #[test]
     fn reads_french_spreadsheets() {
         let text = "\u{feff}variant_sku;grade;price_eur;weekly_cap\r\nIPHONE-13-128GB;FunctionalGood;312,50;\r\n\"ps5-825gb\";functional_used;\"1 199,00\";5\r\n";
-        let parsed = parse(text).unwrap();
+        let parsed = parse(text, Market::FrFr).unwrap();
         assert!(parsed.errors.is_empty());
         assert_eq!(parsed.rows[0].sku, "iphone-13-128gb");
         assert_eq!(parsed.rows[0].price, Some(Money::eur(31_250)));
@@ -299,8 +409,11 @@ mod tests {
 
     #[test]
     fn an_empty_price_stops_buying() {
-        let parsed =
-            parse("variant_sku,grade,price_eur,weekly_cap\nx-64gb,functional_good,,\n").unwrap();
+        let parsed = parse(
+            "variant_sku,grade,price_eur,weekly_cap\nx-64gb,functional_good,,\n",
+            Market::FrFr,
+        )
+        .unwrap();
         assert_eq!(parsed.rows[0].price, None);
     }
 
@@ -318,7 +431,7 @@ mod tests {
             ok-64gb,functional_good,10,-1\n\
             ok-64gb,functional_good,10\n\
             \"unclosed,functional_good,10,\n";
-        let parsed = parse(text).unwrap();
+        let parsed = parse(text, Market::FrFr).unwrap();
         assert_eq!(parsed.rows.len(), 1);
         let lines: Vec<usize> = parsed.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -334,7 +447,7 @@ mod tests {
             \"ok-64gb,functional_good,10,\n\
             ok-64gb,functional_good,\"1,5\",\"\"\"\"\n\
             ok-128gb,functional_good,\"12\",\"3\"\n";
-        let parsed = parse(text).unwrap();
+        let parsed = parse(text, Market::FrFr).unwrap();
         let lines: Vec<usize> = parsed.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 3], "{:?}", parsed.errors);
         assert_eq!(parsed.errors.first()[0].reason, "a quote is not closed");
@@ -351,19 +464,19 @@ mod tests {
 
     #[test]
     fn wrong_files_are_refused_whole() {
-        assert_eq!(parse(""), Err(FileError::Empty));
+        assert_eq!(parse("", Market::FrFr), Err(FileError::Empty));
         assert!(matches!(
-            parse("sku,grade,price\nx,y,z"),
+            parse("sku,grade,price\nx,y,z", Market::FrFr),
             Err(FileError::BadHeader(_))
         ));
         assert_eq!(
-            parse("variant_sku,grade;price_eur,weekly_cap\n"),
+            parse("variant_sku,grade;price_eur,weekly_cap\n", Market::FrFr),
             Err(FileError::MixedSeparators)
         );
         let garbage: String = (0..10_000)
             .map(|i| char::from(b'!' + (i % 90) as u8))
             .collect();
-        assert!(parse(&garbage).is_err());
+        assert!(parse(&garbage, Market::FrFr).is_err());
     }
 
     #[test]
@@ -372,7 +485,7 @@ mod tests {
         for _ in 0..20_000 {
             text.push_str("iphone-13-128gb,nonsense,1,\n");
         }
-        let parsed = parse(&text).unwrap();
+        let parsed = parse(&text, Market::FrFr).unwrap();
         assert_eq!(parsed.errors.count(), 20_000);
         assert_eq!(parsed.errors.first().len(), KEPT_ERRORS);
         assert_eq!(parsed.errors.first()[0].line, 2);

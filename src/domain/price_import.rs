@@ -5,8 +5,13 @@
 use super::grade::Grade;
 use super::price_csv::{Parsed, RowError, RowErrors};
 use crate::domain::ids::{ListingId, VariantId};
+use crate::domain::market::Market;
 use crate::domain::money::Money;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+
+/// A cell of a refurbisher's grid: its price for a variant and grade in a
+/// market.
+pub type CellKey = (Market, VariantId, Grade);
 
 /// A cell as the database holds it now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +34,7 @@ pub enum Change {
 /// One cell the import writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Planned {
+    pub market: Market,
     pub variant_id: VariantId,
     pub grade: Grade,
     /// None: stop buying.
@@ -58,21 +64,37 @@ pub struct Plan {
     pub writes: Vec<Planned>,
     pub counts: Counts,
     pub errors: RowErrors,
+    /// The markets the file's good rows price.
+    pub markets: BTreeSet<Market>,
 }
 
 /// Compares the file with the seller's cells. With `replace_all`, every
-/// buying cell the file does not mention stops buying (the file is the
-/// whole grid); otherwise only the rows in the file change anything.
+/// buying cell the file does not mention stops buying in the markets the
+/// file prices (the file is the whole grid of those markets; another
+/// market's prices stay); otherwise only the rows in the file change
+/// anything. A row in a market the seller does not buy in (`buys_in`) is
+/// an error.
 pub fn plan(
     parsed: Parsed,
     variant_ids: &HashMap<String, VariantId>,
-    existing: &HashMap<(VariantId, Grade), Existing>,
+    existing: &HashMap<CellKey, Existing>,
+    buys_in: &[Market],
     replace_all: bool,
 ) -> Plan {
     let mut out = Plan::default();
     let mut found = RowErrors::default();
-    let mut seen: HashMap<(VariantId, Grade), usize> = HashMap::with_capacity(parsed.rows.len());
+    let mut seen: HashMap<CellKey, usize> = HashMap::with_capacity(parsed.rows.len());
     for row in parsed.rows {
+        if !buys_in.contains(&row.market) {
+            found.push(RowError {
+                line: row.line,
+                reason: format!(
+                    "you do not buy in {}: add it to your markets first",
+                    row.market.code()
+                ),
+            });
+            continue;
+        }
         let Some(&variant_id) = variant_ids.get(&row.sku) else {
             found.push(RowError {
                 line: row.line,
@@ -80,18 +102,21 @@ pub fn plan(
             });
             continue;
         };
-        if let Some(first) = seen.insert((variant_id, row.grade), row.line) {
+        let key = (row.market, variant_id, row.grade);
+        if let Some(first) = seen.insert(key, row.line) {
             found.push(RowError {
                 line: row.line,
                 reason: format!(
-                    "{} {} is already on line {first}",
+                    "{} {} in {} is already on line {first}",
                     row.sku,
-                    row.grade.code()
+                    row.grade.code(),
+                    row.market.code()
                 ),
             });
             continue;
         }
-        let before = existing.get(&(variant_id, row.grade)).copied();
+        out.markets.insert(row.market);
+        let before = existing.get(&key).copied();
         let buying = before.and_then(|b| b.price.map(|p| (p, b.weekly_cap)));
         let change = match (buying, row.price) {
             (None, None) => Change::Unchanged,
@@ -101,6 +126,7 @@ pub fn plan(
             (Some(_), Some(_)) => Change::Changed,
         };
         out.push(Planned {
+            market: row.market,
             variant_id,
             grade: row.grade,
             price: row.price,
@@ -110,13 +136,16 @@ pub fn plan(
         });
     }
     if replace_all {
-        let mut missing: Vec<(&(VariantId, Grade), &Existing)> = existing
+        let mut missing: Vec<(&CellKey, &Existing)> = existing
             .iter()
-            .filter(|(key, e)| e.price.is_some() && !seen.contains_key(key))
+            .filter(|(key, e)| {
+                e.price.is_some() && out.markets.contains(&key.0) && !seen.contains_key(key)
+            })
             .collect();
-        missing.sort_by_key(|(key, _)| (key.0, key.1));
-        for (&(variant_id, grade), e) in missing {
+        missing.sort_by_key(|(key, _)| **key);
+        for (&(market, variant_id, grade), e) in missing {
             out.push(Planned {
+                market,
                 variant_id,
                 grade,
                 price: None,
@@ -148,7 +177,7 @@ impl Plan {
 /// A short token naming the state of a seller's cells (every listing and
 /// its version). The preview hands it out; applying refuses a file whose
 /// token no longer matches, so an edit made in between is never overwritten.
-pub fn fingerprint(existing: &HashMap<(VariantId, Grade), Existing>) -> String {
+pub fn fingerprint(existing: &HashMap<CellKey, Existing>) -> String {
     let mut cells: Vec<(i64, i64)> = existing
         .values()
         .map(|e| (e.listing_id.get(), e.version))
@@ -170,10 +199,7 @@ mod tests {
     use super::*;
     use crate::domain::price_csv::parse;
 
-    fn setup() -> (
-        HashMap<String, VariantId>,
-        HashMap<(VariantId, Grade), Existing>,
-    ) {
+    fn setup() -> (HashMap<String, VariantId>, HashMap<CellKey, Existing>) {
         let ids = HashMap::from([
             ("a-64gb".to_string(), VariantId(1)),
             ("b-64gb".to_string(), VariantId(2)),
@@ -181,7 +207,7 @@ mod tests {
         ]);
         let existing = HashMap::from([
             (
-                (VariantId(1), Grade::FunctionalGood),
+                (Market::FrFr, VariantId(1), Grade::FunctionalGood),
                 Existing {
                     listing_id: ListingId(10),
                     price: Some(Money::eur(10_000)),
@@ -190,7 +216,7 @@ mod tests {
                 },
             ),
             (
-                (VariantId(1), Grade::FunctionalUsed),
+                (Market::FrFr, VariantId(1), Grade::FunctionalUsed),
                 Existing {
                     listing_id: ListingId(11),
                     price: Some(Money::eur(8_000)),
@@ -199,7 +225,7 @@ mod tests {
                 },
             ),
             (
-                (VariantId(2), Grade::FunctionalGood),
+                (Market::FrFr, VariantId(2), Grade::FunctionalGood),
                 Existing {
                     listing_id: ListingId(12),
                     price: None,
@@ -208,7 +234,7 @@ mod tests {
                 },
             ),
             (
-                (VariantId(3), Grade::FunctionalGood),
+                (Market::FrFr, VariantId(3), Grade::FunctionalGood),
                 Existing {
                     listing_id: ListingId(13),
                     price: Some(Money::eur(5_000)),
@@ -230,7 +256,13 @@ mod tests {
             c-64gb,functional_good,,\n\
             c-64gb,functional_used,,\n\
             b-64gb,functional_used,30,\n";
-        let p = plan(parse(text).unwrap(), &ids, &existing, false);
+        let p = plan(
+            parse(text, Market::FrFr).unwrap(),
+            &ids,
+            &existing,
+            &[Market::FrFr],
+            false,
+        );
         assert!(p.errors.is_empty());
         assert_eq!(
             p.counts,
@@ -258,9 +290,14 @@ mod tests {
     fn replacing_the_whole_grid_stops_what_the_file_leaves_out() {
         let (ids, existing) = setup();
         let p = plan(
-            parse("variant_sku,grade,price_eur,weekly_cap\na-64gb,functional_good,100,\n").unwrap(),
+            parse(
+                "variant_sku,grade,price_eur,weekly_cap\na-64gb,functional_good,100,\n",
+                Market::FrFr,
+            )
+            .unwrap(),
             &ids,
             &existing,
+            &[Market::FrFr],
             true,
         );
         assert_eq!(
@@ -284,11 +321,19 @@ mod tests {
     fn unknown_skus_and_duplicates_are_errors_with_lines() {
         let (ids, existing) = setup();
         let text = "variant_sku,grade,price_eur,weekly_cap\nzz-64gb,functional_good,1,\na-64gb,functional_good,2,\nA-64GB,FunctionalGood,3,\nx,nope,1,\n";
-        let p = plan(parse(text).unwrap(), &ids, &existing, false);
+        let p = plan(
+            parse(text, Market::FrFr).unwrap(),
+            &ids,
+            &existing,
+            &[Market::FrFr],
+            false,
+        );
         let lines: Vec<usize> = p.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 4, 5]);
         assert!(p.errors.first()[0].reason.contains("unknown variant"));
-        assert!(p.errors.first()[1].reason.contains("already on line 3"));
+        assert!(p.errors.first()[1]
+            .reason
+            .contains("in fr-fr is already on line 3"));
     }
 
     #[test]
@@ -297,9 +342,59 @@ mod tests {
         let before = fingerprint(&existing);
         assert_eq!(before, fingerprint(&existing.clone()));
         existing
-            .get_mut(&(VariantId(1), Grade::FunctionalGood))
+            .get_mut(&(Market::FrFr, VariantId(1), Grade::FunctionalGood))
             .unwrap()
             .version += 1;
         assert_ne!(before, fingerprint(&existing));
+    }
+
+    #[test]
+    fn each_market_is_its_own_cell_and_replacing_touches_only_the_files_markets() {
+        use crate::domain::money::Currency;
+        let (ids, mut existing) = setup();
+        existing.insert(
+            (Market::EnGb, VariantId(1), Grade::FunctionalGood),
+            Existing {
+                listing_id: ListingId(20),
+                price: Some(Money::new(9_000, Currency::Gbp)),
+                weekly_cap: None,
+                version: 1,
+            },
+        );
+        let text = "market,variant_sku,grade,price,currency,weekly_cap\n\
+            es-es,a-64gb,functional_good,95,EUR,\n\
+            fr-fr,a-64gb,functional_good,100,EUR,\n\
+            en-us,a-64gb,functional_good,120,USD,\n";
+        let p = plan(
+            parse(text, Market::FrFr).unwrap(),
+            &ids,
+            &existing,
+            &[Market::FrFr, Market::EsEs, Market::EnGb],
+            true,
+        );
+        assert_eq!(p.errors.first().len(), 1);
+        assert!(p.errors.first()[0]
+            .reason
+            .contains("you do not buy in en-us"));
+        assert_eq!(
+            p.markets.iter().copied().collect::<Vec<_>>(),
+            vec![Market::FrFr, Market::EsEs]
+        );
+        assert_eq!(
+            p.counts,
+            Counts {
+                new: 1,
+                changed: 0,
+                removed: 2,
+                unchanged: 1
+            },
+            "new in Spain, France's other cells stopped, the UK's untouched"
+        );
+        let new = p.writes.iter().find(|w| w.change == Change::New).unwrap();
+        assert_eq!(
+            (new.market, new.price),
+            (Market::EsEs, Some(Money::eur(9_500)))
+        );
+        assert!(p.writes.iter().all(|w| w.market != Market::EnGb));
     }
 }

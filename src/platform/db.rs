@@ -95,7 +95,30 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
+            Backend::Sqlite => {
+                // SQLite changes a table's constraints only by rebuilding
+                // it, and a table others reference can be dropped and
+                // rebuilt only with foreign keys off (its documented
+                // procedure), which a transaction cannot switch: so on one
+                // connection, outside the migrations' transactions, and
+                // every reference checked before it is used again.
+                use sqlx::Executor;
+                let mut conn = self.pool.acquire().await?;
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
+                let ran = SQLITE_MIGRATIONS.run(&mut *conn).await;
+                let broken: Option<(String,)> =
+                    sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1")
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                ran?;
+                match broken {
+                    Some((table,)) => Err(sqlx::migrate::MigrateError::Source(
+                        format!("a row of {table} references a row that is gone").into(),
+                    )),
+                    None => Ok(()),
+                }
+            }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
         }
     }

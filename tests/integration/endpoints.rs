@@ -514,6 +514,7 @@ pub fn table() -> Vec<Row> {
         }),
         server_fn("price_match_apply", [U, F, F, A, A, A, F], |o, _| {
             json(serde_json::json!({ "lines": [{
+                "market": "fr-fr",
                 "variant_id": o.variant.parse::<i64>().unwrap(),
                 "grade": o.grade_name,
                 "name": "the listing",

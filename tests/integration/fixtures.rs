@@ -45,7 +45,7 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> SellerId {
     .await
     .unwrap();
     tradein::features::sellers::service::insert_seller(
-        pool,
+        &mut *pool.acquire().await.unwrap(),
         &tradein::features::sellers::service::NewSeller {
             user_id,
             company_name: spec.name,
@@ -62,6 +62,7 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> SellerId {
             weekly_cap: spec.weekly_cap,
             quality_score: spec.quality,
             kind: "refurbisher",
+            home_market: tradein::domain::market::Market::FrFr,
         },
         0,
     )
@@ -91,6 +92,7 @@ pub async fn listing(
         &app.state.db,
         &mut conn,
         &[tradein::features::sellers::service::NewListing {
+            market: tradein::domain::market::Market::FrFr,
             seller_id,
             variant_id,
             grade,

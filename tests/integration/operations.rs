@@ -1526,6 +1526,7 @@ both_backends!(
             let mut conn = app.state.db.pool().acquire().await.unwrap();
             match tradein::features::trade_ins::service::current_decision(
                 &mut conn,
+                tradein::domain::market::Market::FrFr,
                 v,
                 Grade::FunctionalGood,
                 START_MS,
@@ -1712,7 +1713,7 @@ both_backends!(
             "{titles:?}"
         );
         assert!(
-            has("galaxy-s21-128gb (Works, visible wear): no offer for a popular device"),
+            has("galaxy-s21-128gb (Works, visible wear) in France: no offer for a popular device"),
             "{titles:?}"
         );
         assert!(has("Conversion down 50.0 pts week over week"), "{titles:?}");

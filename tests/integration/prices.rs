@@ -126,9 +126,12 @@ both_backends!(
             save(
                 &mut tx,
                 CellWrite {
-                    seller_id: s,
-                    variant_id: v,
-                    grade: g,
+                    key: tradein::features::pricing::service::CellKey {
+                        seller_id: s,
+                        market: tradein::domain::market::Market::FrFr,
+                        variant_id: v,
+                        grade: g,
+                    },
                     price: Some(Money::eur(30_000)),
                     expected_version: None,
                     changed_by: user,
@@ -144,9 +147,12 @@ both_backends!(
             save(
                 &mut tx,
                 CellWrite {
-                    seller_id: s,
-                    variant_id: v,
-                    grade: g,
+                    key: tradein::features::pricing::service::CellKey {
+                        seller_id: s,
+                        market: tradein::domain::market::Market::FrFr,
+                        variant_id: v,
+                        grade: g,
+                    },
                     price: Some(Money::eur(31_000)),
                     expected_version: Some(1),
                     changed_by: user,
@@ -164,9 +170,12 @@ both_backends!(
         } = save(
             &mut tx,
             CellWrite {
-                seller_id: s,
-                variant_id: v,
-                grade: g,
+                key: tradein::features::pricing::service::CellKey {
+                    seller_id: s,
+                    market: tradein::domain::market::Market::FrFr,
+                    variant_id: v,
+                    grade: g,
+                },
                 price: Some(Money::eur(29_000)),
                 expected_version: Some(1),
                 changed_by: user,
@@ -189,9 +198,12 @@ both_backends!(
             save(
                 &mut tx,
                 CellWrite {
-                    seller_id: s,
-                    variant_id: v,
-                    grade: g,
+                    key: tradein::features::pricing::service::CellKey {
+                        seller_id: s,
+                        market: tradein::domain::market::Market::FrFr,
+                        variant_id: v,
+                        grade: g,
+                    },
                     price: Some(Money::eur(29_000)),
                     expected_version: None,
                     changed_by: user,
@@ -207,9 +219,12 @@ both_backends!(
             save(
                 &mut tx,
                 CellWrite {
-                    seller_id: s,
-                    variant_id: v,
-                    grade: g,
+                    key: tradein::features::pricing::service::CellKey {
+                        seller_id: s,
+                        market: tradein::domain::market::Market::FrFr,
+                        variant_id: v,
+                        grade: g,
+                    },
                     price: Some(Money::eur(31_000)),
                     expected_version: Some(2),
                     changed_by: user,
@@ -225,9 +240,12 @@ both_backends!(
             save(
                 &mut tx,
                 CellWrite {
-                    seller_id: s,
-                    variant_id: v,
-                    grade: g,
+                    key: tradein::features::pricing::service::CellKey {
+                        seller_id: s,
+                        market: tradein::domain::market::Market::FrFr,
+                        variant_id: v,
+                        grade: g,
+                    },
                     price: Some(Money::eur(32_000)),
                     expected_version: Some(2),
                     changed_by: user,
@@ -244,9 +262,12 @@ both_backends!(
             save(
                 &mut tx,
                 CellWrite {
-                    seller_id: s,
-                    variant_id: v,
-                    grade: g,
+                    key: tradein::features::pricing::service::CellKey {
+                        seller_id: s,
+                        market: tradein::domain::market::Market::FrFr,
+                        variant_id: v,
+                        grade: g,
+                    },
                     price: None,
                     expected_version: Some(3),
                     changed_by: user,
@@ -262,9 +283,12 @@ both_backends!(
             save(
                 &mut tx,
                 CellWrite {
-                    seller_id: s,
-                    variant_id: v,
-                    grade: g,
+                    key: tradein::features::pricing::service::CellKey {
+                        seller_id: s,
+                        market: tradein::domain::market::Market::FrFr,
+                        variant_id: v,
+                        grade: g,
+                    },
                     price: Some(Money::eur(20_000)),
                     expected_version: Some(4),
                     changed_by: user,
@@ -276,7 +300,17 @@ both_backends!(
             .unwrap(),
             Saved::Saved { version: 5 }
         );
-        let h = history(&mut tx, s, v, g).await.unwrap();
+        let h = history(
+            &mut tx,
+            tradein::features::pricing::service::CellKey {
+                seller_id: s,
+                market: tradein::domain::market::Market::FrFr,
+                variant_id: v,
+                grade: g,
+            },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let changes: Vec<(Option<i64>, Option<i64>, &str)> = h
             .iter()
@@ -692,9 +726,12 @@ both_backends!(
         let saved = save(
             &mut tx,
             CellWrite {
-                seller_id: beta,
-                variant_id: v,
-                grade: Grade::FunctionalGood,
+                key: tradein::features::pricing::service::CellKey {
+                    seller_id: beta,
+                    market: tradein::domain::market::Market::FrFr,
+                    variant_id: v,
+                    grade: Grade::FunctionalGood,
+                },
                 price: Some(Money::eur(35_000)),
                 expected_version: Some(1),
                 changed_by: user_of(&app, beta).await,
@@ -842,10 +879,10 @@ both_backends!(
         let csv = export(&app, &alpha).await;
         assert_eq!(
             csv.lines().next(),
-            Some("variant_sku,grade,price_eur,weekly_cap")
+            Some("market,variant_sku,grade,price,currency,weekly_cap")
         );
         assert!(
-            csv.contains("iphone-13-128gb,functional_good,300.00,\n"),
+            csv.contains("fr-fr,iphone-13-128gb,functional_good,300.00,EUR,\n"),
             "{csv}"
         );
         assert_eq!(csv.lines().count(), 4);
@@ -1318,7 +1355,7 @@ both_backends!(
             "Alpha's price appears only as an anonymous competitor"
         );
         assert!(!detail.to_string().contains("Alpha"));
-        let lines = serde_json::json!({ "lines": [{ "variant_id": v, "grade": "FunctionalGood", "name": "x", "current": { "minor": 30_000, "currency": "EUR" }, "new": { "minor": 100, "currency": "EUR" }, "version": 1 }] });
+        let lines = serde_json::json!({ "lines": [{ "market": "fr-fr", "variant_id": v, "grade": "FunctionalGood", "name": "x", "current": { "minor": 30_000, "currency": "EUR" }, "new": { "minor": 100, "currency": "EUR" }, "version": 1 }] });
         assert_eq!(
             beta.post(app.url("/api/price_match_apply"))
                 .json(&lines)

@@ -16,9 +16,15 @@ const GRADE: Grade = Grade::FunctionalGood;
 async fn decision(app: &TestApp) -> Decision {
     let v = variant_id(app, SKU).await;
     let mut conn = app.state.db.pool().acquire().await.unwrap();
-    current_decision(&mut conn, v, GRADE, app.clock.now_ms())
-        .await
-        .unwrap()
+    current_decision(
+        &mut conn,
+        tradein::domain::market::Market::FrFr,
+        v,
+        GRADE,
+        app.clock.now_ms(),
+    )
+    .await
+    .unwrap()
 }
 
 fn buyer(d: &Decision) -> (String, i64) {
@@ -746,9 +752,12 @@ both_backends!(
         let saved = tradein::features::pricing::service::save(
             &mut tx,
             tradein::features::pricing::service::CellWrite {
-                seller_id: alpha,
-                variant_id: v,
-                grade: GRADE,
+                key: tradein::features::pricing::service::CellKey {
+                    seller_id: alpha,
+                    market: tradein::domain::market::Market::FrFr,
+                    variant_id: v,
+                    grade: GRADE,
+                },
                 price: Some(tradein::domain::money::Money::eur(33_000)),
                 expected_version: Some(version),
                 changed_by: user,

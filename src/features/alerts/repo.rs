@@ -205,15 +205,17 @@ pub async fn waiting(
 }
 
 /// The most shown (variant, grade) pairs since `from`: (variant id, grade, sku, views).
+/// Offers most shown since `from`, per market: (market code, variant,
+/// grade code, sku, views).
 pub async fn popular(
     conn: &mut AnyConnection,
     from: i64,
     min_views: i64,
     limit: i64,
-) -> DbResult<Vec<(crate::domain::ids::VariantId, String, String, i64)>> {
+) -> DbResult<Vec<(String, crate::domain::ids::VariantId, String, String, i64)>> {
     sqlx::query_as(
-        "SELECT ov.variant_id, ov.grade, v.sku, COUNT(*) AS n FROM offer_views ov JOIN variants v ON v.id = ov.variant_id \
-         WHERE ov.at >= $1 GROUP BY ov.variant_id, ov.grade, v.sku HAVING COUNT(*) >= $2 ORDER BY n DESC LIMIT $3",
+        "SELECT ov.market, ov.variant_id, ov.grade, v.sku, COUNT(*) AS n FROM offer_views ov JOIN variants v ON v.id = ov.variant_id \
+         WHERE ov.at >= $1 GROUP BY ov.market, ov.variant_id, ov.grade, v.sku HAVING COUNT(*) >= $2 ORDER BY n DESC LIMIT $3",
     )
     .bind(from)
     .bind(min_views)

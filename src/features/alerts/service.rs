@@ -99,7 +99,7 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
             }
             Rule::ThinMarket => {
                 let week = week_start_ms(now);
-                for (variant, grade, sku, views) in crate::features::alerts::repo::popular(
+                for (market, variant, grade, sku, views) in crate::features::alerts::repo::popular(
                     &mut conn,
                     now - 7 * DAY_MS,
                     threshold,
@@ -107,22 +107,27 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                 )
                 .await?
                 {
-                    let Ok(g) = crate::domain::grade::Grade::parse(&grade) else {
+                    let (Ok(g), Some(m)) = (
+                        crate::domain::grade::Grade::parse(&grade),
+                        crate::domain::market::Market::parse(&market),
+                    ) else {
                         continue;
                     };
-                    let bidders =
-                        crate::features::offers::service::candidates(&mut *conn, variant, g, week)
-                            .await?
-                            .iter()
-                            .filter(|c| c.is_eligible())
-                            .count();
+                    let bidders = crate::features::offers::service::candidates(
+                        &mut *conn, m, variant, g, week,
+                    )
+                    .await?
+                    .iter()
+                    .filter(|c| c.is_eligible())
+                    .count();
                     if bidders <= 1 {
                         out.push(Firing {
                             rule,
-                            subject: format!("variant:{sku}:{grade}"),
+                            subject: format!("variant:{market}:{sku}:{grade}"),
                             title: format!(
-                                "{sku} ({}): {} for a popular device",
+                                "{sku} ({}) in {}: {} for a popular device",
                                 g.label(),
+                                m.name(),
                                 if bidders == 0 {
                                     "no offer"
                                 } else {

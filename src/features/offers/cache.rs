@@ -17,6 +17,7 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::ids::VariantId;
+use crate::domain::market::Market;
 use crate::domain::offer::Candidate;
 use crate::features::offers::repo as offers;
 use crate::platform::cache::{read, write, Generation, Kept, Loads};
@@ -47,8 +48,8 @@ pub const TTL: Duration = Duration::from_secs(2);
 /// are dropped first, then all, so memory stays bounded whatever is asked.
 pub const MAX_KEPT: usize = 5_000;
 
-/// (variant id, grade, start of the ISO week the cap usage counts).
-type Key = (VariantId, Grade, i64);
+/// (market, variant id, grade, start of the ISO week the cap usage counts).
+type Key = (Market, VariantId, Grade, i64);
 
 #[derive(Default)]
 pub struct OfferCache {
@@ -68,16 +69,17 @@ impl std::fmt::Debug for OfferCache {
 }
 
 impl OfferCache {
-    /// Every refurbisher listing of the variant and grade, as
-    /// `repo::offers::candidates` reads it.
+    /// Every refurbisher listing of the variant and grade in the market,
+    /// as `repo::offers::candidates` reads it.
     pub async fn candidates(
         &self,
         db: &Db,
+        market: Market,
         variant_id: VariantId,
         grade: Grade,
         week_start_ms: i64,
     ) -> DbResult<Arc<Vec<Candidate>>> {
-        let key = (variant_id, grade, week_start_ms);
+        let key = (market, variant_id, grade, week_start_ms);
         if let Some(c) = read(&self.markets, |m| {
             m.get(&key).and_then(|k| k.fresh(generation(), TTL))
         }) {
@@ -87,7 +89,7 @@ impl OfferCache {
         self.loads
             .once(key, generation, || async {
                 let candidates = Arc::new(
-                    offers::candidates(db.pool(), variant_id, grade, week_start_ms).await?,
+                    offers::candidates(db.pool(), market, variant_id, grade, week_start_ms).await?,
                 );
                 self.keep(generation, vec![(key, candidates.clone())]);
                 Ok(candidates)
@@ -103,6 +105,7 @@ impl OfferCache {
     pub async fn candidates_for_variants(
         &self,
         conn: &mut AnyConnection,
+        market: Market,
         variant_ids: &[VariantId],
         week_start_ms: i64,
     ) -> DbResult<HashMap<(VariantId, Grade), Arc<Vec<Candidate>>>> {
@@ -114,7 +117,11 @@ impl OfferCache {
                 let kept: Vec<_> = Grade::ALL
                     .iter()
                     .filter_map(|&g| {
-                        Some((g, m.get(&(v, g, week_start_ms))?.fresh(generation, TTL)?))
+                        Some((
+                            g,
+                            m.get(&(market, v, g, week_start_ms))?
+                                .fresh(generation, TTL)?,
+                        ))
                     })
                     .collect();
                 if kept.len() == Grade::ALL.len() {
@@ -129,13 +136,13 @@ impl OfferCache {
             return Ok(out);
         }
         let mut read_now =
-            offers::candidates_for_variants(&mut *conn, &missing, week_start_ms).await?;
+            offers::candidates_for_variants(&mut *conn, market, &missing, week_start_ms).await?;
         let mut fresh = Vec::with_capacity(missing.len() * Grade::ALL.len());
         for v in missing {
             for g in Grade::ALL {
                 let candidates = Arc::new(read_now.remove(&(v, g)).unwrap_or_default());
                 out.insert((v, g), candidates.clone());
-                fresh.push(((v, g, week_start_ms), candidates));
+                fresh.push(((market, v, g, week_start_ms), candidates));
             }
         }
         self.keep(generation, fresh);

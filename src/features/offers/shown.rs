@@ -100,11 +100,12 @@ async fn store(db: &Db, views: &[ShownOffer]) -> Result<(), sqlx::Error> {
 
 /// How an offer shown rides on its page's response, so a page sent again
 /// from the page cache records its view too (`page_cache::REPLAY_HEADER`):
-/// `offer variant grade seller|- price|-`.
+/// `offer market variant grade seller|- price|-`.
 pub fn replay_value(v: &ShownOffer) -> String {
     let opt = |n: Option<i64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
     format!(
-        "offer {} {} {} {}",
+        "offer {} {} {} {} {}",
+        v.market.code(),
         v.variant_id,
         v.grade.code(),
         opt(v.seller_id.map(SellerId::get)),
@@ -114,9 +115,10 @@ pub fn replay_value(v: &ShownOffer) -> String {
 
 fn parse_replay(text: &str) -> Option<ShownOffer> {
     let parts: Vec<&str> = text.split(' ').collect();
-    let ["offer", variant, grade, seller, price] = parts[..] else {
+    let ["offer", market, variant, grade, seller, price] = parts[..] else {
         return None;
     };
+    let market = crate::domain::market::Market::parse(market)?;
     fn opt<T: std::str::FromStr>(s: &str) -> Option<Option<T>> {
         if s == "-" {
             Some(None)
@@ -125,11 +127,11 @@ fn parse_replay(text: &str) -> Option<ShownOffer> {
         }
     }
     Some(ShownOffer {
+        market,
         variant_id: variant.parse().ok()?,
         grade: Grade::parse(grade).ok()?,
         seller_id: opt::<SellerId>(seller)?,
-        price: opt::<i64>(price)?.map(Money::eur),
-
+        price: opt::<i64>(price)?.map(|minor| Money::new(minor, market.currency())),
         at_ms: 0,
     })
 }
@@ -152,13 +154,15 @@ mod tests {
     #[test]
     fn offers_shown_travel_in_a_header_and_back() {
         let v = ShownOffer {
+            market: crate::domain::market::Market::EnGb,
             variant_id: crate::domain::ids::VariantId(12),
             grade: Grade::FunctionalGood,
             seller_id: Some(SellerId(3)),
-            price: Some(Money::eur(45_000)),
+            price: Some(Money::new(45_000, crate::domain::money::Currency::Gbp)),
             at_ms: 0,
         };
         let none = ShownOffer {
+            market: crate::domain::market::Market::FrFr,
             variant_id: crate::domain::ids::VariantId(12),
             grade: Grade::NotFunctionalCracked,
             seller_id: None,
@@ -167,7 +171,8 @@ mod tests {
         };
         assert_eq!(parse_replay(&replay_value(&v)), Some(v));
         assert_eq!(parse_replay(&replay_value(&none)), Some(none));
-        assert_eq!(parse_replay("offer 12 bogus - -"), None);
-        assert_eq!(parse_replay("other 12 functional_good - -"), None);
+        assert_eq!(parse_replay("offer fr-fr 12 bogus - -"), None);
+        assert_eq!(parse_replay("offer xx-xx 12 functional_good - -"), None);
+        assert_eq!(parse_replay("other fr-fr 12 functional_good - -"), None);
     }
 }

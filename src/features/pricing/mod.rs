@@ -19,17 +19,18 @@ pub mod views;
 use crate::domain::grade::Grade;
 use crate::domain::ids::VariantId;
 use crate::domain::listing_price::MarketPosition;
-use crate::domain::money::Money;
+use crate::domain::market::Market;
+use crate::domain::money::{Currency, Money};
 use crate::domain::price_import::Counts;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// One cell (variant x grade) of a refurbisher's grid, with where it
-/// stands in the market. Its amounts (`*_minor`, and the position's) are
-/// minor units of the currency listings are priced in (EUR until there are
-/// markets): a page holds hundreds of cells, and one currency for all of
-/// them keeps its hydration data small. The server's own types carry Money.
+/// One cell (variant x grade) of a refurbisher's grid in one market, with
+/// where it stands there. Its amounts (`*_minor`, and the position's) are
+/// minor units of the page's market's currency (`GridPage::market`): a
+/// page holds hundreds of cells, and one currency for all of them keeps
+/// its hydration data small. The server's own types carry Money.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridCell {
     pub variant_id: VariantId,
@@ -67,6 +68,10 @@ pub struct GridRow {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridPage {
+    /// The market whose prices these are.
+    pub market: Market,
+    /// Every market this refurbisher buys in (the market selector).
+    pub markets: Vec<Market>,
     pub rows: Vec<GridRow>,
     /// Variants matching the filters, on all pages.
     pub total: i64,
@@ -94,6 +99,7 @@ pub enum CellOutcome {
 /// One price a "match price to win" would set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchLine {
+    pub market: Market,
     pub variant_id: VariantId,
     pub grade: Grade,
     pub name: String,
@@ -112,6 +118,10 @@ pub struct RowProblem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub rows: usize,
+    /// The markets the file prices.
+    pub markets: Vec<Market>,
+    /// The file has no market column: its rows are the home market's.
+    pub without_market: bool,
     pub counts: Counts,
     /// The first bad rows (all of them up to a limit), by line.
     pub errors: Vec<RowProblem>,
@@ -138,6 +148,7 @@ pub struct HistoryLine {
 /// The detail panel of one listing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingDetail {
+    pub market: Market,
     pub name: String,
     pub sku: String,
     pub cell: GridCell,
@@ -149,6 +160,8 @@ pub struct ListingDetail {
 /// The grid's filters as the page's query string holds them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridFilter {
+    /// A market code; none: the home market.
+    pub market: Option<String>,
     pub category: Option<String>,
     pub brand: Option<String>,
     pub q: Option<String>,
@@ -166,6 +179,7 @@ pub async fn load_price_grid(#[server(flatten)] filter: GridFilter) -> Result<Gr
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let GridFilter {
+        market,
         category,
         brand,
         q,
@@ -197,6 +211,7 @@ pub async fn load_price_grid(#[server(flatten)] filter: GridFilter) -> Result<Gr
         .unwrap_or(1)
         .clamp(1, 100_000);
     let query = GridQuery {
+        market: ctx.market(market.as_deref())?,
         category: slug(category),
         brand: slug(brand),
         text,
@@ -213,6 +228,8 @@ pub async fn load_price_grid(#[server(flatten)] filter: GridFilter) -> Result<Gr
 /// A grid cell as posted (text: a flattened form reaches serde as strings).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceCellForm {
+    /// The market's code; none: the home market.
+    pub market: Option<String>,
     pub variant_id: String,
     pub grade: String,
     pub price: String,
@@ -243,19 +260,22 @@ pub async fn save_price_cell(
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
+    let market = ctx.market(form.market.as_deref())?;
     let (variant_id, version) = cell_key(&form.variant_id, form.version.as_deref())?;
     let grade = Grade::parse(&form.grade).map_err(|e| AppError::invalid("grade", e))?;
     let price = form.price.trim();
     let price = if price.is_empty() {
         None
     } else {
-        Some(Money::eur(
+        Some(Money::new(
             parse_price(price).map_err(|e| AppError::invalid("price", e))?,
+            market.currency(),
         ))
     };
     save_cell(
         &g.state,
         &ctx,
+        market,
         variant_id,
         grade,
         price,
@@ -312,12 +332,17 @@ pub fn parse_cap(text: &str) -> Result<Option<i64>, String> {
 }
 
 #[server(prefix = "/api", endpoint = "price_match_preview", input = leptos::server_fn::codec::Json)]
-pub async fn preview_match(variant_ids: Vec<VariantId>) -> Result<Vec<MatchLine>, AppError> {
+pub async fn preview_match(
+    /// None: the home market.
+    market: Option<Market>,
+    variant_ids: Vec<VariantId>,
+) -> Result<Vec<MatchLine>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
-    crate::features::pricing::service::match_preview(&g.state, &ctx, &variant_ids).await
+    let market = ctx.market(market.map(Market::code))?;
+    crate::features::pricing::service::match_preview(&g.state, &ctx, market, &variant_ids).await
 }
 
 #[server(prefix = "/api", endpoint = "price_match_apply", input = leptos::server_fn::codec::Json)]
@@ -329,8 +354,9 @@ pub async fn apply_match(lines: Vec<MatchLine>) -> Result<usize, AppError> {
     crate::features::pricing::service::apply_match(&g.state, &ctx, &lines).await
 }
 
-fn eur(minor: i64) -> String {
-    Money::eur(minor).to_string()
+/// An amount of the grid's currency, as the page shows it.
+fn money(minor: i64, currency: Currency) -> String {
+    Money::new(minor, currency).to_string()
 }
 
 /// "119.90" for an input (no currency, dot decimals).
@@ -341,24 +367,29 @@ pub fn plain_amount(minor: i64) -> String {
 /// What a refurbisher whose market is hidden reads in its place.
 pub const MARKET_HIDDEN: &str = "market shown once operations approve your account";
 
-/// The short market line under a cell.
-pub fn market_line(c: &GridCell) -> String {
+/// The short market line under a cell; amounts in `currency`, the grid's.
+pub fn market_line(c: &GridCell, currency: Currency) -> String {
     if c.market_hidden {
         return MARKET_HIDDEN.into();
     }
     match (&c.position, c.price_minor) {
         (Some(p), Some(_)) => match p.price_to_win_minor {
             None => format!("#1 of {} · winning", p.buyers),
-            Some(win) => format!("#{} of {} · win at {}", p.rank, p.buyers, eur(win)),
+            Some(win) => format!(
+                "#{} of {} · win at {}",
+                p.rank,
+                p.buyers,
+                money(win, currency)
+            ),
         },
         _ => match c.best_competitor_minor {
-            Some(best) => format!("{} buy · best {}", c.competitors, eur(best)),
+            Some(best) => format!("{} buy · best {}", c.competitors, money(best, currency)),
             None => "nobody buys".into(),
         },
     }
 }
 
-pub fn flags(c: &GridCell) -> Vec<String> {
+pub fn flags(c: &GridCell, currency: Currency) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(why) = &c.not_competing {
         out.push(format!("not competing: {why}"));
@@ -367,7 +398,10 @@ pub fn flags(c: &GridCell) -> Vec<String> {
         out.push("far above market".into());
     }
     if let Some(paid) = c.below_paid_minor {
-        out.push(format!("below your average paid ({})", eur(paid)));
+        out.push(format!(
+            "below your average paid ({})",
+            money(paid, currency)
+        ));
     }
     out
 }
@@ -378,6 +412,15 @@ enum CellState {
     Saving,
     Saved,
     Failed(String),
+}
+
+/// `/seller/prices/{variant}/{grade}?market=..`: one listing's page.
+pub fn detail_href(market: Market, variant_id: VariantId, grade: Grade) -> String {
+    format!(
+        "/seller/prices/{variant_id}/{}?market={}",
+        grade.code(),
+        market.code()
+    )
 }
 
 fn page_href(query: &[(String, String)], page: i64) -> String {
@@ -394,6 +437,7 @@ fn page_href(query: &[(String, String)], page: i64) -> String {
 pub async fn load_listing_detail(
     variant_id: VariantId,
     grade: String,
+    market: Option<String>,
 ) -> Result<ListingDetail, AppError> {
     use crate::domain::account::Role;
     use crate::domain::grade::Grade;
@@ -402,20 +446,23 @@ pub async fn load_listing_detail(
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = seller_ctx(&g.state, g.user()?.id).await?;
     let grade = Grade::parse(&grade).map_err(|_| AppError::NotFound)?;
+    let market = ctx
+        .market(market.as_deref())
+        .map_err(|_| AppError::NotFound)?;
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
     let variant = crate::features::catalog::service::variant_by_id(&mut *conn, variant_id)
         .await
         .or_internal(&g)?
         .ok_or(AppError::NotFound)?;
     let now = g.now_ms();
-    let cell = cells(&mut conn, &ctx, &[variant_id], now, None)
+    let cell = cells(&mut conn, &ctx, market, &[variant_id], now, None)
         .await
         .or_internal(&g)?
         .remove(&(variant_id, grade))
         .ok_or(AppError::NotFound)?;
     let week = crate::domain::dates::week_start_ms(now);
     let mut curve: Vec<i64> = if ctx.status.sees_market() {
-        crate::features::offers::service::candidates(&mut *conn, variant_id, grade, week)
+        crate::features::offers::service::candidates(&mut *conn, market, variant_id, grade, week)
             .await
             .or_internal(&g)?
             .into_iter()
@@ -427,20 +474,26 @@ pub async fn load_listing_detail(
     };
     curve.sort_unstable_by(|a, b| b.cmp(a));
     let zone = g.zone();
-    let history =
-        crate::features::pricing::service::history(&mut conn, ctx.seller_id, variant_id, grade)
-            .await
-            .or_internal(&g)?
-            .into_iter()
-            .map(|h| HistoryLine {
-                at: zone.moment(h.at),
-                old: h.old_price,
-                new: h.new_price,
-                source: h.source,
-                by: h.changed_by.unwrap_or_default(),
-            })
-            .collect();
+    let key = crate::features::pricing::service::CellKey {
+        seller_id: ctx.seller_id,
+        market,
+        variant_id,
+        grade,
+    };
+    let history = crate::features::pricing::service::history(&mut conn, key)
+        .await
+        .or_internal(&g)?
+        .into_iter()
+        .map(|h| HistoryLine {
+            at: zone.moment(h.at),
+            old: h.old_price,
+            new: h.new_price,
+            source: h.source,
+            by: h.changed_by.unwrap_or_default(),
+        })
+        .collect();
     Ok(ListingDetail {
+        market,
         name: variant_name(&variant),
         sku: variant.sku,
         cell,
@@ -452,6 +505,7 @@ pub async fn load_listing_detail(
 /// A listing's own weekly cap, as posted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingCapForm {
+    pub market: Option<String>,
     pub variant_id: String,
     pub grade: String,
     pub weekly_cap: String,
@@ -468,12 +522,13 @@ pub async fn save_listing_cap(
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let ctx = crate::features::pricing::service::seller_ctx(&g.state, g.user()?.id).await?;
+    let market = ctx.market(form.market.as_deref())?;
     let (variant_id, version) = cell_key(&form.variant_id, Some(&form.version))?;
     let version = version.ok_or_else(|| AppError::BadRequest("not a listing".into()))?;
     let grade = Grade::parse(&form.grade).map_err(|e| AppError::invalid("grade", e))?;
     let cap = parse_cap(&form.weekly_cap).map_err(|e| AppError::invalid("weekly_cap", e))?;
     crate::features::pricing::service::set_listing_cap(
-        &g.state, &ctx, variant_id, grade, cap, version,
+        &g.state, &ctx, market, variant_id, grade, cap, version,
     )
     .await
 }
@@ -486,7 +541,7 @@ fn source_label(code: &str) -> &'static str {
     }
 }
 
-fn outcome_note(r: &Result<CellOutcome, AppError>) -> Option<(bool, String)> {
+fn outcome_note(r: &Result<CellOutcome, AppError>, currency: Currency) -> Option<(bool, String)> {
     match r {
         Ok(CellOutcome::Saved(_)) => Some((true, "Saved.".into())),
         Ok(CellOutcome::Unchanged(_)) => Some((true, "Nothing to change.".into())),
@@ -494,7 +549,7 @@ fn outcome_note(r: &Result<CellOutcome, AppError>) -> Option<(bool, String)> {
             false,
             format!(
                 "Changed elsewhere since you opened this page: the price is now {}. Your value was not saved.",
-                now.price_minor.map(|p| Money::eur(p).to_string()).unwrap_or_else(|| "not buying".into())
+                now.price_minor.map(|p| money(p, currency)).unwrap_or_else(|| "not buying".into())
             ),
         )),
         Err(AppError::Invalid(_)) => None,

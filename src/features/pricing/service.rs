@@ -8,7 +8,8 @@ use crate::domain::dates::{previous_month_ms, week_start_ms};
 use crate::domain::grade::Grade;
 use crate::domain::ids::{SellerId, UserId, VariantId};
 use crate::domain::listing_price::{far_above_market, market_position};
-use crate::domain::money::{Currency, Money};
+use crate::domain::market::Market;
+use crate::domain::money::Money;
 use crate::domain::offer::{Candidate, Ineligible};
 use crate::domain::price_csv;
 use crate::domain::price_import::{fingerprint, plan};
@@ -25,7 +26,7 @@ use std::sync::Arc;
 
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::{
-    history, lock_grid, save, Cell, CellWrite, GridQuery, Only, Saved, Sort, Source,
+    history, lock_grid, save, Cell, CellKey, CellWrite, GridQuery, Only, Saved, Sort, Source,
 };
 
 /// The signed-in refurbisher.
@@ -37,6 +38,38 @@ pub struct SellerCtx {
     pub status: SellerStatus,
     pub paused: bool,
     pub weekly_cap: Option<i64>,
+    /// Where it signed up: a price file without a market column is this
+    /// market's.
+    pub home_market: Market,
+    /// The markets it buys in (never empty: the home market at least).
+    pub markets: Vec<Market>,
+}
+
+impl SellerCtx {
+    /// `asked` if this seller buys there, the home market when nothing is
+    /// asked; a market it does not buy in is refused next to the field.
+    pub fn market(&self, asked: Option<&str>) -> Result<Market, AppError> {
+        let Some(code) = asked.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Ok(self.home_market);
+        };
+        Market::parse(code)
+            .filter(|m| self.markets.contains(m))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "market",
+                    "You do not buy in this market: choose one of your markets.",
+                )
+            })
+    }
+
+    fn cell(&self, market: Market, variant_id: VariantId, grade: Grade) -> CellKey {
+        CellKey {
+            seller_id: self.seller_id,
+            market,
+            variant_id,
+            grade,
+        }
+    }
 }
 
 /// The seller account of a user, or Forbidden (a seller user always has one).
@@ -45,6 +78,14 @@ pub async fn seller_ctx(state: &AppState, user_id: UserId) -> Result<SellerCtx, 
         .await
         .map_err(db_error)?
         .ok_or(AppError::Forbidden)?;
+    let (home_market, mut markets) =
+        crate::features::sellers::service::markets(state.db.pool(), s.id)
+            .await
+            .map_err(db_error)?
+            .ok_or(AppError::Forbidden)?;
+    if markets.is_empty() {
+        markets.push(home_market);
+    }
     Ok(SellerCtx {
         seller_id: s.id,
         user_id,
@@ -52,6 +93,8 @@ pub async fn seller_ctx(state: &AppState, user_id: UserId) -> Result<SellerCtx, 
         status: s.status,
         paused: s.paused,
         weekly_cap: s.weekly_cap,
+        home_market,
+        markets,
     })
 }
 
@@ -118,50 +161,64 @@ fn cell_view(
     }
 }
 
-/// The cells of the given variants, every grade, with their market: read
-/// now, or for a page of the grid as the offer step keeps it (`kept`: a
-/// moment old at most, and re-read after any price change in this process).
+/// The cells of the given variants in one market, every grade, with their
+/// market position: read now, or for a page of the grid as the offer step
+/// keeps it (`kept`: a moment old at most, and re-read after any price
+/// change in this process).
 pub async fn cells(
     conn: &mut AnyConnection,
     ctx: &SellerCtx,
+    market: Market,
     variant_ids: &[VariantId],
     now: i64,
     kept: Option<&OfferCache>,
 ) -> Result<HashMap<(VariantId, Grade), GridCell>, sqlx::Error> {
     let own: HashMap<(VariantId, Grade), crate::features::pricing::repo::Cell> =
-        crate::features::pricing::repo::own_cells(conn, ctx.seller_id, variant_ids)
+        crate::features::pricing::repo::own_cells(conn, ctx.seller_id, market, variant_ids)
             .await?
             .into_iter()
             .map(|(v, g, c)| ((v, g), c))
             .collect();
     let week = week_start_ms(now);
-    let market: HashMap<(VariantId, Grade), Arc<Vec<Candidate>>> = match kept {
+    let listings_of: HashMap<(VariantId, Grade), Arc<Vec<Candidate>>> = match kept {
         Some(cache) => {
             cache
-                .candidates_for_variants(&mut *conn, variant_ids, week)
+                .candidates_for_variants(&mut *conn, market, variant_ids, week)
                 .await?
         }
-        None => {
-            crate::features::offers::service::candidates_for_variants(&mut *conn, variant_ids, week)
-                .await?
-                .into_iter()
-                .map(|(k, c)| (k, Arc::new(c)))
-                .collect()
-        }
+        None => crate::features::offers::service::candidates_for_variants(
+            &mut *conn,
+            market,
+            variant_ids,
+            week,
+        )
+        .await?
+        .into_iter()
+        .map(|(k, c)| (k, Arc::new(c)))
+        .collect(),
     };
     let (from, to) = previous_month_ms(now);
-    let paid: HashMap<(VariantId, Grade), i64> =
-        crate::features::pricing::repo::average_paid(conn, ctx.seller_id, variant_ids, from, to)
-            .await?
-            .into_iter()
-            .map(|(v, g, a)| ((v, g), a))
-            .collect();
+    let paid: HashMap<(VariantId, Grade), i64> = crate::features::pricing::repo::average_paid(
+        conn,
+        ctx.seller_id,
+        market,
+        variant_ids,
+        from,
+        to,
+    )
+    .await?
+    .into_iter()
+    .map(|(v, g, a)| ((v, g), a))
+    .collect();
     let mut out = HashMap::new();
     let mut competitors = Vec::new();
     for &v in variant_ids {
         for g in Grade::ALL {
             let key = (v, g);
-            let listings = market.get(&key).map(|c| c.as_slice()).unwrap_or_default();
+            let listings = listings_of
+                .get(&key)
+                .map(|c| c.as_slice())
+                .unwrap_or_default();
             let mine = listings.iter().find(|c| c.seller_id == ctx.seller_id);
             competitors.clear();
             if ctx.status.sees_market() {
@@ -207,6 +264,7 @@ pub async fn grid_page(
     let mut cells = cells(
         &mut conn,
         ctx,
+        q.market,
         &ids,
         now,
         Some(state.feature::<crate::features::offers::cache::OfferCache>()),
@@ -242,6 +300,8 @@ pub async fn grid_page(
     .await
     .map_err(db_error)?;
     Ok(GridPage {
+        market: q.market,
+        markets: ctx.markets.clone(),
         rows,
         total,
         page,
@@ -258,13 +318,21 @@ pub async fn grid_page(
 async fn one_cell(
     state: &AppState,
     ctx: &SellerCtx,
+    market: Market,
     variant_id: VariantId,
     grade: Grade,
 ) -> Result<GridCell, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let mut cells = cells(&mut conn, ctx, &[variant_id], state.clock.now_ms(), None)
-        .await
-        .map_err(db_error)?;
+    let mut cells = cells(
+        &mut conn,
+        ctx,
+        market,
+        &[variant_id],
+        state.clock.now_ms(),
+        None,
+    )
+    .await
+    .map_err(db_error)?;
     cells.remove(&(variant_id, grade)).ok_or(AppError::NotFound)
 }
 
@@ -279,10 +347,13 @@ async fn known_variant(
 }
 
 /// Saves one cell if it still has `version` (None: the editor saw no
-/// listing). `price` None stops buying. Only ever this seller's cell.
+/// listing). `price` None stops buying. Only ever this seller's cell, in a
+/// market it buys in (`SellerCtx::market`).
+#[allow(clippy::too_many_arguments)]
 pub async fn save_cell(
     state: &AppState,
     ctx: &SellerCtx,
+    market: Market,
     variant_id: VariantId,
     grade: Grade,
     price: Option<Money>,
@@ -295,9 +366,7 @@ pub async fn save_cell(
     let saved = crate::features::pricing::repo::save(
         &mut tx,
         CellWrite {
-            seller_id: ctx.seller_id,
-            variant_id,
-            grade,
+            key: ctx.cell(market, variant_id, grade),
             price,
             expected_version: version,
             changed_by: ctx.user_id,
@@ -308,11 +377,12 @@ pub async fn save_cell(
     .await
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    let cell = one_cell(state, ctx, variant_id, grade).await?;
+    let cell = one_cell(state, ctx, market, variant_id, grade).await?;
     Ok(match saved {
         crate::features::pricing::repo::Saved::Saved { .. } => {
             tracing::info!(
                 seller_id = ctx.seller_id.get(),
+                market = market.code(),
                 variant_id = variant_id.get(),
                 grade = grade.code(),
                 price = ?price.map(Money::minor),
@@ -329,6 +399,7 @@ pub async fn save_cell(
 pub async fn set_listing_cap(
     state: &AppState,
     ctx: &SellerCtx,
+    market: Market,
     variant_id: VariantId,
     grade: Grade,
     cap: Option<i64>,
@@ -338,16 +409,14 @@ pub async fn set_listing_cap(
     let mut tx = grid_tx(state, ctx.seller_id).await?;
     let saved = crate::features::pricing::repo::set_listing_cap(
         &mut tx,
-        ctx.seller_id,
-        variant_id,
-        grade,
+        ctx.cell(market, variant_id, grade),
         cap,
         version,
     )
     .await
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    let cell = one_cell(state, ctx, variant_id, grade).await?;
+    let cell = one_cell(state, ctx, market, variant_id, grade).await?;
     match saved {
         crate::features::pricing::repo::Saved::Saved { .. } => Ok(CellOutcome::Saved(cell)),
         crate::features::pricing::repo::Saved::Unchanged => Ok(CellOutcome::Unchanged(cell)),
@@ -366,6 +435,7 @@ pub const MAX_MATCH_ROWS: usize = 200;
 pub async fn match_preview(
     state: &AppState,
     ctx: &SellerCtx,
+    market: Market,
     variant_ids: &[VariantId],
 ) -> Result<Vec<MatchLine>, AppError> {
     if !ctx.status.sees_market() {
@@ -381,9 +451,16 @@ pub async fn match_preview(
         ));
     }
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
-    let cells = cells(&mut conn, ctx, variant_ids, state.clock.now_ms(), None)
-        .await
-        .map_err(db_error)?;
+    let cells = cells(
+        &mut conn,
+        ctx,
+        market,
+        variant_ids,
+        state.clock.now_ms(),
+        None,
+    )
+    .await
+    .map_err(db_error)?;
     let mut lines = Vec::new();
     for &v in variant_ids {
         let Some(info) = crate::features::catalog::service::variant_by_id(&mut *conn, v)
@@ -402,11 +479,12 @@ pub async fn match_preview(
                 c.position.as_ref().and_then(|p| p.price_to_win_minor),
             ) {
                 lines.push(MatchLine {
+                    market,
                     variant_id: v,
                     grade: g,
                     name: variant_name(&info),
-                    current: Money::eur(current),
-                    new: Money::eur(new),
+                    current: Money::new(current, market.currency()),
+                    new: Money::new(new, market.currency()),
                     version,
                 });
             }
@@ -426,8 +504,21 @@ pub async fn apply_match(
         return Err(AppError::invalid("rows", "Nothing to save."));
     }
     for l in lines {
-        if l.new.currency() != Currency::Eur {
-            return Err(AppError::invalid("rows", "Prices are in EUR."));
+        if !ctx.markets.contains(&l.market) {
+            return Err(AppError::invalid(
+                "rows",
+                "You do not buy in this market: choose one of your markets.",
+            ));
+        }
+        if l.new.currency() != l.market.currency() {
+            return Err(AppError::invalid(
+                "rows",
+                format!(
+                    "Prices in {} are in {}.",
+                    l.market.code(),
+                    l.market.currency().code()
+                ),
+            ));
         }
         crate::domain::listing_price::check_price(l.new.minor())
             .map_err(|e| AppError::invalid("rows", e))?;
@@ -439,9 +530,7 @@ pub async fn apply_match(
         match crate::features::pricing::repo::save(
             &mut tx,
             CellWrite {
-                seller_id: ctx.seller_id,
-                variant_id: l.variant_id,
-                grade: l.grade,
+                key: ctx.cell(l.market, l.variant_id, l.grade),
                 price: Some(l.new),
                 expected_version: Some(l.version),
                 changed_by: ctx.user_id,
@@ -478,9 +567,10 @@ pub async fn apply_match(
 /// async workers stay free for other requests.
 fn parse_in_background(
     text: &str,
+    home: Market,
 ) -> tokio::task::JoinHandle<Result<price_csv::Parsed, price_csv::FileError>> {
     let text = text.to_owned();
-    tokio::task::spawn_blocking(move || price_csv::parse(&text))
+    tokio::task::spawn_blocking(move || price_csv::parse(&text, home))
 }
 
 async fn parsed_file(
@@ -495,11 +585,14 @@ async fn parsed_file(
 fn report(
     p: &crate::domain::price_import::Plan,
     rows: usize,
+    without_market: bool,
     base: String,
     applied: bool,
 ) -> ImportReport {
     ImportReport {
         rows,
+        markets: p.markets.iter().copied().collect(),
+        without_market,
         counts: p.counts,
         errors: p
             .errors
@@ -539,7 +632,7 @@ pub async fn preview_import(
     text: &str,
     replace_all: bool,
 ) -> Result<ImportReport, AppError> {
-    let parsing = parse_in_background(text);
+    let parsing = parse_in_background(text, ctx.home_market);
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let ids = crate::features::catalog::service::variant_ids_by_sku(&mut conn)
         .await
@@ -549,8 +642,15 @@ pub async fn preview_import(
         .map_err(db_error)?;
     let parsed = parsed_file(parsing).await?;
     let rows = parsed.rows.len() + parsed.errors.count();
-    let p = plan(parsed, &ids, &existing, replace_all);
-    Ok(report(&p, rows, fingerprint(&existing), false))
+    let without_market = parsed.without_market;
+    let p = plan(parsed, &ids, &existing, &ctx.markets, replace_all);
+    Ok(report(
+        &p,
+        rows,
+        without_market,
+        fingerprint(&existing),
+        false,
+    ))
 }
 
 /// Applies the file in one transaction if the grid is still the one the
@@ -562,7 +662,7 @@ pub async fn apply_import(
     replace_all: bool,
     base: &str,
 ) -> Result<ImportReport, AppError> {
-    let parsing = parse_in_background(text);
+    let parsing = parse_in_background(text, ctx.home_market);
     let ids = {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         crate::features::catalog::service::variant_ids_by_sku(&mut conn)
@@ -577,6 +677,7 @@ pub async fn apply_import(
     // turn (a loop of bogus applies would stall them all).
     let parsed = parsed_file(parsing).await?;
     let rows = parsed.rows.len() + parsed.errors.count();
+    let without_market = parsed.without_market;
     let p = {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         let existing = crate::features::pricing::repo::existing(&mut conn, ctx.seller_id)
@@ -585,7 +686,7 @@ pub async fn apply_import(
         if fingerprint(&existing) != base {
             return Err(stale());
         }
-        plan(parsed, &ids, &existing, replace_all)
+        plan(parsed, &ids, &existing, &ctx.markets, replace_all)
     };
     if !p.errors.is_empty() {
         return Err(AppError::invalid(
@@ -627,7 +728,7 @@ pub async fn apply_import(
         "price import applied"
     );
     // No base: a further import starts with a new preview.
-    Ok(report(&p, rows, String::new(), true))
+    Ok(report(&p, rows, without_market, String::new(), true))
 }
 
 /// The grid as CSV text, header included.
@@ -638,8 +739,8 @@ pub async fn export_csv(state: &AppState, ctx: &SellerCtx) -> Result<String, App
         .map_err(db_error)?;
     let mut file = crate::platform::csv::CsvFile::new();
     file.row(price_csv::HEADER);
-    for (sku, grade, price, cap) in rows {
-        file.row(price_csv::export_row(&sku, grade, price, cap));
+    for (market, sku, grade, price, cap) in rows {
+        file.row(price_csv::export_row(market, &sku, grade, price, cap));
     }
     Ok(file.finish())
 }

@@ -97,6 +97,8 @@ pub enum OfferKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfferView {
+    /// Whose refurbishers compete, in which currency, shipped within how long.
+    pub market: crate::domain::market::Market,
     pub model: ModelRef,
     pub sku: String,
     pub variant_label: String,
@@ -112,7 +114,7 @@ impl OfferView {
     pub fn price(&self) -> Money {
         match &self.offer {
             OfferKind::Buy { price, .. } => *price,
-            OfferKind::Recycle => Money::eur(0),
+            OfferKind::Recycle => Money::zero(self.market.currency()),
         }
     }
 }
@@ -123,6 +125,7 @@ impl OfferView {
 #[cfg(feature = "ssr")]
 pub async fn resolve_offer(
     g: &crate::platform::session::guard::Guarded,
+    market: crate::domain::market::Market,
     category: &str,
     brand: &str,
     model: &str,
@@ -167,6 +170,7 @@ pub async fn resolve_offer(
         .feature::<crate::features::offers::cache::OfferCache>()
         .candidates(
             &g.state.db,
+            market,
             variant.variant_id,
             grade,
             crate::domain::dates::week_start_ms(now),
@@ -187,6 +191,7 @@ pub async fn resolve_offer(
     };
     if record_view {
         let shown = crate::features::offers::service::ShownOffer {
+            market,
             variant_id: variant.variant_id,
             grade,
             seller_id: buyer.map(|b| b.0),
@@ -210,6 +215,7 @@ pub async fn resolve_offer(
     }
     Ok((
         OfferView {
+            market,
             model: ModelRef {
                 category_slug: first.category_slug.clone(),
                 category_name: category_enum.name().to_string(),
@@ -223,9 +229,9 @@ pub async fn resolve_offer(
             grade,
             offer,
             has_imei: category_enum.has_imei(),
-            ship_by: g.zone().day(
-                g.now_ms() + crate::domain::offer::SHIP_WITHIN_DAYS * crate::domain::dates::DAY_MS,
-            ),
+            ship_by: g
+                .zone()
+                .day(g.now_ms() + market.ship_within_days() * crate::domain::dates::DAY_MS),
         },
         answers,
     ))
@@ -306,11 +312,17 @@ pub async fn get_offer(
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
     // Every offer shown is recorded, so conversion can be measured.
-    Ok(
-        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, true)
-            .await?
-            .0,
+    Ok(crate::features::sell::resolve_offer(
+        &g,
+        crate::domain::market::Market::FrFr,
+        &category,
+        &brand,
+        &model,
+        &q,
+        true,
     )
+    .await?
+    .0)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -338,8 +350,16 @@ pub async fn accept_page(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
-    let (offer, _) =
-        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
+    let (offer, _) = crate::features::sell::resolve_offer(
+        &g,
+        crate::domain::market::Market::FrFr,
+        &category,
+        &brand,
+        &model,
+        &q,
+        false,
+    )
+    .await?;
     let viewer = match &g.user {
         None => Viewer::SignedOut,
         Some(u) if u.role == Role::Customer => Viewer::Customer {
@@ -429,8 +449,16 @@ pub async fn confirm_trade_in(
         screen,
         body,
     };
-    let (offer, answers) =
-        crate::features::sell::resolve_offer(&g, &category, &brand, &model, &q, false).await?;
+    let (offer, answers) = crate::features::sell::resolve_offer(
+        &g,
+        crate::domain::market::Market::FrFr,
+        &category,
+        &brand,
+        &model,
+        &q,
+        false,
+    )
+    .await?;
 
     let mut errors = FieldErrors::new();
     let device = if offer.has_imei {
@@ -489,7 +517,10 @@ pub async fn confirm_trade_in(
             "reset the device to factory settings to erase your data",
         );
     }
-    let shown_price = shown_price_minor.parse::<i64>().ok().map(Money::eur);
+    let shown_price = shown_price_minor
+        .parse::<i64>()
+        .ok()
+        .map(|minor| Money::new(minor, offer.market.currency()));
     if idempotency_key.len() < 16 || idempotency_key.len() > 64 || shown_price.is_none() {
         errors.add("form", "this form has expired; please reload the page");
     }
@@ -498,6 +529,7 @@ pub async fn confirm_trade_in(
     let id = trade_in_flow::confirm(
         &g.state,
         ConfirmRequest {
+            market: offer.market,
             customer_id: user.id,
             customer_email: user.email.clone(),
             sku: offer.sku.clone(),

@@ -1,5 +1,6 @@
 use crate::domain::grade::Grade;
 use crate::domain::ids::{SellerId, UserId, VariantId};
+use crate::domain::market::Market;
 use crate::domain::seller::SellerStatus;
 use crate::features::offers::cache::changed;
 use crate::platform::db::Db;
@@ -23,17 +24,20 @@ pub struct NewSeller<'a> {
     pub quality_score: i64,
     /// `refurbisher`, or `recycler` for the recycling partner.
     pub kind: &'a str,
+    /// Where it signed up: it buys there, from its own address, until it
+    /// chooses more markets.
+    pub home_market: Market,
 }
 
-pub async fn insert<'c>(
-    ex: impl Executor<'c, Database = Any>,
+pub async fn insert(
+    conn: &mut AnyConnection,
     s: &NewSeller<'_>,
     now_ms: i64,
 ) -> DbResult<SellerId> {
-    sqlx::query_scalar(
+    let id: SellerId = sqlx::query_scalar(
         "INSERT INTO sellers (user_id, company_name, vat_number, address_line1, postcode, city, country, \
-           contact_email, contact_phone, status, weekly_cap, quality_score, created_at, kind, contact_name, address_line2) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+           contact_email, contact_phone, status, weekly_cap, quality_score, created_at, kind, contact_name, address_line2, home_market) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(s.user_id)
     .bind(s.company_name)
@@ -51,8 +55,25 @@ pub async fn insert<'c>(
     .bind(s.kind)
     .bind(s.contact_name)
     .bind(s.address_line2)
-    .fetch_one(ex)
-    .await
+    .bind(s.home_market.code())
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO seller_markets (seller_id, market, warehouse_name, address_line1, address_line2, postcode, city, country, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(s.home_market.code())
+    .bind(s.company_name)
+    .bind(s.address_line1)
+    .bind(s.address_line2)
+    .bind(s.postcode)
+    .bind(s.city)
+    .bind(s.country)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
 }
 
 /// The recycling partner: (seller id, company name).
@@ -67,6 +88,7 @@ pub async fn recycler<'c>(
 }
 
 pub struct NewListing {
+    pub market: Market,
     pub seller_id: SellerId,
     pub variant_id: VariantId,
     pub grade: Grade,
@@ -84,9 +106,9 @@ pub async fn insert_listings(
     const ROWS_PER_STATEMENT: usize = 500;
     for chunk in listings.chunks(ROWS_PER_STATEMENT) {
         let mut ph = db.placeholders();
-        let values: Vec<String> = chunk.iter().map(|_| ph.row(6)).collect();
+        let values: Vec<String> = chunk.iter().map(|_| ph.row(8)).collect();
         let sql = format!(
-            "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at) VALUES {}",
+            "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at, market, currency) VALUES {}",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -97,7 +119,9 @@ pub async fn insert_listings(
                 .bind(l.grade.code())
                 .bind(l.price.minor())
                 .bind(now_ms)
-                .bind(now_ms);
+                .bind(now_ms)
+                .bind(l.market.code())
+                .bind(l.price.currency().code());
         }
         query.execute(&mut *conn).await.inspect(changed)?;
     }
@@ -145,7 +169,33 @@ pub async fn overview_for_user<'c>(
     .transpose()
 }
 
+/// The seller's home market and every market it buys in, in
+/// `Market::ALL`'s order.
+pub async fn markets<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: SellerId,
+) -> DbResult<Option<(Market, Vec<Market>)>> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT s.home_market, w.market FROM sellers s LEFT JOIN seller_markets w ON w.seller_id = s.id WHERE s.id = $1",
+    )
+    .bind(seller_id)
+    .fetch_all(ex)
+    .await?;
+    let Some((home, _)) = rows.first() else {
+        return Ok(None);
+    };
+    let home: Market = decode_code(home)?;
+    let mut markets = rows
+        .iter()
+        .filter_map(|(_, m)| m.as_deref())
+        .map(decode_code)
+        .collect::<DbResult<Vec<Market>>>()?;
+    markets.sort_unstable();
+    Ok(Some((home, markets)))
+}
+
 /// The warehouse address of a row with the sellers table's columns.
+
 fn address_from_row(r: &sqlx::any::AnyRow) -> DbResult<crate::domain::address::PostalAddress> {
     use sqlx::Row;
     Ok(crate::domain::address::PostalAddress {
@@ -158,15 +208,24 @@ fn address_from_row(r: &sqlx::any::AnyRow) -> DbResult<crate::domain::address::P
     })
 }
 
-/// Where parcels for this seller go.
+/// Where parcels for this seller from the market's consumers go: the
+/// market's warehouse, or the company's own address for a seller with none
+/// there (the recycling partner takes devices from every market).
 pub async fn warehouse_address<'c>(
     ex: impl Executor<'c, Database = Any>,
     seller_id: SellerId,
+    market: Market,
 ) -> DbResult<Option<crate::domain::address::PostalAddress>> {
-    let row = sqlx::query("SELECT company_name, address_line1, address_line2, postcode, city, country FROM sellers WHERE id = $1")
-        .bind(seller_id)
-        .fetch_optional(ex)
-        .await?;
+    let row = sqlx::query(
+        "SELECT COALESCE(w.warehouse_name, s.company_name) AS company_name, \
+           COALESCE(w.address_line1, s.address_line1) AS address_line1, COALESCE(w.address_line2, s.address_line2) AS address_line2, \
+           COALESCE(w.postcode, s.postcode) AS postcode, COALESCE(w.city, s.city) AS city, COALESCE(w.country, s.country) AS country \
+         FROM sellers s LEFT JOIN seller_markets w ON w.seller_id = s.id AND w.market = $2 WHERE s.id = $1",
+    )
+    .bind(seller_id)
+    .bind(market.code())
+    .fetch_optional(ex)
+    .await?;
     row.as_ref().map(address_from_row).transpose()
 }
 

@@ -11,8 +11,8 @@ use crate::platform::state::AppState;
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::applications;
 pub use super::repo::{
-    change_status, contact, insert as insert_seller, insert_listings, overview_for_user, recycler,
-    refurbisher_scores, refurbishers, set_buying, set_quality_score, units_in_week,
+    change_status, contact, insert as insert_seller, insert_listings, markets, overview_for_user,
+    recycler, refurbisher_scores, refurbishers, set_buying, set_quality_score, units_in_week,
     warehouse_address, NewListing, NewSeller,
 };
 
@@ -176,8 +176,12 @@ pub async fn apply(
         weekly_cap: None,
         quality_score: 500,
         kind: "refurbisher",
+        // A company outside our markets (Belgium, say) starts in France's,
+        // the largest nearby; it chooses others in its area.
+        home_market: crate::domain::market::Market::of_country(&a.address.country)
+            .unwrap_or(crate::domain::market::Market::FrFr),
     };
-    let seller_id = crate::features::sellers::repo::insert(&mut *tx, &seller, now)
+    let seller_id = crate::features::sellers::repo::insert(&mut tx, &seller, now)
         .await
         .map_err(db_error)?;
     accounts::links::send_verification(&mut tx, state, user_id, a.email.as_str()).await?;

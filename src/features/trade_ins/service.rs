@@ -9,6 +9,7 @@ use crate::domain::grading::{grade, Answers};
 use crate::domain::iban::Iban;
 use crate::domain::identifiers::{Imei, SerialNumber};
 use crate::domain::ids::{TradeInId, UserId, VariantId};
+use crate::domain::market::Market;
 use crate::domain::money::Money;
 use crate::domain::offer::{decide, Decision, COUNTER_OFFER_DAYS, SHIP_WITHIN_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
@@ -93,6 +94,9 @@ pub enum DeviceId {
 }
 
 pub struct ConfirmRequest {
+    /// Where the consumer sells: whose listings compete, the currency,
+    /// the shipping window.
+    pub market: Market,
     pub customer_id: UserId,
     pub customer_email: String,
     pub sku: String,
@@ -129,16 +133,18 @@ pub(crate) fn transition_error(e: TransitionFailure) -> AppError {
     }
 }
 
-/// The decision for a variant and grade as of `now`: the offer rule applied
-/// to what the database says right now.
+/// The decision for a variant and grade in a market as of `now`: the offer
+/// rule applied to what the database says right now.
 pub async fn current_decision(
     conn: &mut sqlx::AnyConnection,
+    market: Market,
     variant_id: VariantId,
     grade: crate::domain::grade::Grade,
     now_ms: i64,
 ) -> Result<Decision, sqlx::Error> {
     let candidates = crate::features::offers::service::candidates(
         conn,
+        market,
         variant_id,
         grade,
         week_start_ms(now_ms),
@@ -182,7 +188,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     // number before taking the write lock (it may be a network call).
     let decision = {
         let mut conn = db.pool().acquire().await.map_err(db_error)?;
-        current_decision(&mut conn, variant.variant_id, grade, now)
+        current_decision(&mut conn, req.market, variant.variant_id, grade, now)
             .await
             .map_err(db_error)?
     };
@@ -193,7 +199,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
                 .await
                 .map_err(db_error)?
                 .ok_or_else(|| db_error("no recycling partner"))?;
-            (id, None, Money::eur(0), true)
+            (id, None, Money::zero(req.market.currency()), true)
         }
     };
     if price != req.shown_price {
@@ -209,10 +215,11 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
         ));
     }
     let reference = new_reference();
-    let warehouse = crate::features::sellers::service::warehouse_address(db.pool(), seller_id)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(|| db_error("seller vanished"))?;
+    let warehouse =
+        crate::features::sellers::service::warehouse_address(db.pool(), seller_id, req.market)
+            .await
+            .map_err(db_error)?
+            .ok_or_else(|| db_error("seller vanished"))?;
     let tracking = state
         .carrier
         .create_shipment(&ShipmentRequest {
@@ -307,7 +314,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     }
 
     // The price locked is the one computed inside the transaction.
-    let locked = current_decision(&mut tx, variant.variant_id, grade, now)
+    let locked = current_decision(&mut tx, req.market, variant.variant_id, grade, now)
         .await
         .map_err(db_error)?;
     if !locked.same_offer(&decision) {
@@ -344,12 +351,14 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
         ),
         _ => (String::new(), String::new(), String::new()),
     };
-    let ship_by = now + SHIP_WITHIN_DAYS * DAY_MS;
+    let ship_by = now + req.market.ship_within_days() * DAY_MS;
     let dob = req.date_of_birth.to_string();
     let id = crate::features::trade_ins::repo::trade_ins::insert(
         &mut tx,
         &crate::features::trade_ins::repo::trade_ins::NewTradeIn {
+            market: req.market,
             reference: &reference,
+
             customer_id: req.customer_id,
             seller_id,
             listing_id,

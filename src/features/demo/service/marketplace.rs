@@ -261,6 +261,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 weekly_cap: s.weekly_cap,
                 quality_score: s.quality_score,
                 kind: "refurbisher",
+                home_market: crate::domain::market::Market::FrFr,
             },
             now_ms,
         )
@@ -275,6 +276,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 for grade in Grade::ALL {
                     if let Some(price_minor) = offer_minor(&s.profile, m, &v, grade) {
                         listings.push(crate::features::sellers::service::NewListing {
+                            market: crate::domain::market::Market::FrFr,
                             seller_id,
                             variant_id,
                             grade,
@@ -377,6 +379,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
         let mut conn = db.pool().acquire().await?;
         let price = match current_decision(
             &mut conn,
+            crate::domain::market::Market::FrFr,
             variant.variant_id,
             crate::domain::grading::grade(answers),
             now,
@@ -392,6 +395,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
         let id = confirm(
             state,
             ConfirmRequest {
+                market: crate::domain::market::Market::FrFr,
                 customer_id: customer,
                 customer_email: email.to_string(),
                 sku: sku.to_string(),

@@ -61,6 +61,7 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
             weekly_cap: None,
             quality_score: 500,
             kind: "recycler",
+            home_market: crate::domain::market::Market::FrFr,
         },
         now_ms,
     )

@@ -5,6 +5,7 @@ pub(super) mod packed;
 
 use crate::domain::grade::Grade;
 use crate::domain::ids::{ListingId, SellerId, VariantId};
+use crate::domain::market::Market;
 use crate::domain::money::Money;
 use crate::domain::offer::Candidate;
 
@@ -30,10 +31,10 @@ const PACKED_CANDIDATES: &str = "SELECT string_agg(CAST(l.variant_id AS TEXT) ||
      FROM listings l JOIN sellers s ON s.id = l.seller_id \
      LEFT JOIN cap_usage lu ON lu.scope = 'listing' AND lu.owner_id = l.id AND lu.week_start = $1 \
      LEFT JOIN cap_usage su ON su.scope = 'seller' AND su.owner_id = s.id AND su.week_start = $1 \
-     WHERE s.kind = 'refurbisher'";
+     WHERE s.kind = 'refurbisher' AND l.market = $2";
 
-fn unpack_candidates(packed: &str) -> DbResult<Vec<(VariantId, Grade, Candidate)>> {
-    packed::unpack_candidates(packed).map_err(|e| sqlx::Error::Decode(e.into()))
+fn unpack_candidates(packed: &str, market: Market) -> DbResult<Vec<(VariantId, Grade, Candidate)>> {
+    packed::unpack_candidates(packed, market.currency()).map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
 /// Highest price first; equal prices by listing, so every reader sees one
@@ -42,24 +43,27 @@ fn in_offer_order(candidates: &mut [Candidate]) {
     candidates.sort_unstable_by(|a, b| b.price.cmp(&a.price).then(a.listing_id.cmp(&b.listing_id)));
 }
 
-/// Every refurbisher listing for the variant and grade, with the units its
-/// listing and its seller took in the ISO week starting at `week_start_ms`
-/// (read from `cap_usage`, see `take_unit`), highest price first.
+/// Every refurbisher listing for the variant and grade in the market, with
+/// the units its listing and its seller took in the ISO week starting at
+/// `week_start_ms` (read from `cap_usage`, see `take_unit`), highest price
+/// first.
 pub async fn candidates<'c>(
     ex: impl Executor<'c, Database = Any>,
+    market: Market,
     variant_id: VariantId,
     grade: Grade,
     week_start_ms: i64,
 ) -> DbResult<Vec<Candidate>> {
     let packed: Option<String> = sqlx::query_scalar(&format!(
-        "{PACKED_CANDIDATES} AND l.variant_id = $2 AND l.grade = $3"
+        "{PACKED_CANDIDATES} AND l.variant_id = $3 AND l.grade = $4"
     ))
     .bind(week_start_ms)
+    .bind(market.code())
     .bind(variant_id)
     .bind(grade.code())
     .fetch_one(ex)
     .await?;
-    let mut out: Vec<Candidate> = unpack_candidates(packed.as_deref().unwrap_or_default())?
+    let mut out: Vec<Candidate> = unpack_candidates(packed.as_deref().unwrap_or_default(), market)?
         .into_iter()
         .map(|(_, _, c)| c)
         .collect();
@@ -72,6 +76,7 @@ pub async fn candidates<'c>(
 /// `candidates` reads it in. A variant and grade nobody lists is absent.
 pub async fn candidates_for_variants<'c>(
     ex: impl Executor<'c, Database = Any>,
+    market: Market,
     variant_ids: &[VariantId],
     week_start_ms: i64,
 ) -> DbResult<HashMap<(VariantId, Grade), Vec<Candidate>>> {
@@ -85,9 +90,11 @@ pub async fn candidates_for_variants<'c>(
     );
     let packed: Option<String> = sqlx::query_scalar(&sql)
         .bind(week_start_ms)
+        .bind(market.code())
         .fetch_one(ex)
         .await?;
-    for (variant_id, grade, c) in unpack_candidates(packed.as_deref().unwrap_or_default())? {
+    for (variant_id, grade, c) in unpack_candidates(packed.as_deref().unwrap_or_default(), market)?
+    {
         out.entry((variant_id, grade)).or_default().push(c);
     }
     out.values_mut().for_each(|group| in_offer_order(group));
@@ -181,6 +188,7 @@ pub async fn give_back_unit(
 /// the alert on offers that find no buyer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShownOffer {
+    pub market: Market,
     pub variant_id: VariantId,
     pub grade: Grade,
     /// The refurbisher whose price was shown; none when only recycling was.
@@ -209,14 +217,15 @@ pub async fn record_views(db: &Db, conn: &mut AnyConnection, views: &[ShownOffer
         let rows = statement_rows(rest.len());
         let (chunk, after) = rest.split_at(rows);
         let mut ph = db.placeholders();
-        let values: Vec<String> = chunk.iter().map(|_| ph.row(5)).collect();
+        let values: Vec<String> = chunk.iter().map(|_| ph.row(6)).collect();
         let sql = format!(
-            "INSERT INTO offer_views (variant_id, grade, seller_id, price_minor, at) VALUES {}",
+            "INSERT INTO offer_views (market, variant_id, grade, seller_id, price_minor, at) VALUES {}",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql);
         for v in chunk {
             query = query
+                .bind(v.market.code())
                 .bind(v.variant_id)
                 .bind(v.grade.code())
                 .bind(v.seller_id)

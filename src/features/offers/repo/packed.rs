@@ -8,13 +8,17 @@
 
 use crate::domain::grade::Grade;
 use crate::domain::ids::{ListingId, SellerId, VariantId};
-use crate::domain::money::Money;
+use crate::domain::money::{Currency, Money};
 use crate::domain::offer::Candidate;
 use crate::domain::seller::SellerStatus;
 
 /// Reads `PACKED_CANDIDATES`' text back: (variant id, grade, candidate),
-/// in the order written. A grade this build does not know is skipped.
-pub fn unpack_candidates(packed: &str) -> Result<Vec<(VariantId, Grade, Candidate)>, String> {
+/// in the order written, prices in `currency` (the market's: the query
+/// reads one market). A grade this build does not know is skipped.
+pub fn unpack_candidates(
+    packed: &str,
+    currency: Currency,
+) -> Result<Vec<(VariantId, Grade, Candidate)>, String> {
     let malformed = |at: usize| format!("malformed candidate list near byte {at}");
     let mut out = Vec::with_capacity(packed.bytes().filter(|&b| b == b',').count() + 1);
     let mut rest = packed;
@@ -52,7 +56,7 @@ pub fn unpack_candidates(packed: &str) -> Result<Vec<(VariantId, Grade, Candidat
             seller_id: SellerId(int(fields[3])?),
 
             seller_name: name.to_string(),
-            price: Money::eur(int(fields[4])?),
+            price: Money::new(int(fields[4])?, currency),
             quality_score: int(fields[5])?,
             price_set_at: int(fields[6])?,
             seller_approved: SellerStatus::parse(fields[7]).is_some_and(SellerStatus::buys),
@@ -78,7 +82,7 @@ mod tests {
                       7 functional_good 32 5 9000 650 1600 suspended 1 0 8 - 0 0 0 ,\
                       7 bogus 33 6 1 1 1 approved 0 1 - - 0 0 3 abc,\
                       8 functional_used 34 4 500 800 1500 approved 0 1 - 20 0 5 9 Zoë 1 2 3";
-        let read = unpack_candidates(packed).unwrap();
+        let read = unpack_candidates(packed, Currency::Eur).unwrap();
         assert_eq!(read.len(), 3, "an unknown grade is skipped");
         let (v, g, c) = &read[0];
         assert_eq!((*v, *g), (VariantId(7), Grade::FunctionalGood));
@@ -120,10 +124,11 @@ mod tests {
             read[2].2.seller_name, "Zoë 1 2 3",
             "the length counts characters, not bytes"
         );
-        assert!(unpack_candidates("").unwrap().is_empty());
-        assert!(unpack_candidates("7 functional_good 31").is_err());
+        assert!(unpack_candidates("", Currency::Eur).unwrap().is_empty());
+        assert!(unpack_candidates("7 functional_good 31", Currency::Eur).is_err());
         assert!(unpack_candidates(
-            "7 functional_good 31 4 12000 800 1700 approved 0 1 - 20 3 5 40 short"
+            "7 functional_good 31 4 12000 800 1700 approved 0 1 - 20 3 5 40 short",
+            Currency::Eur
         )
         .is_err());
     }

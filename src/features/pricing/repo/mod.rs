@@ -7,9 +7,10 @@ pub(super) mod packed;
 
 use crate::domain::grade::Grade;
 use crate::domain::ids::{ListingId, SellerId, UserId, VariantId};
+use crate::domain::market::Market;
 
 use crate::domain::money::Money;
-use crate::domain::price_import::{Existing, Planned};
+use crate::domain::price_import::{CellKey as ImportKey, Existing, Planned};
 use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
 use crate::features::offers::cache::changed;
 use crate::platform::db::{id_list, DbResult};
@@ -45,12 +46,12 @@ pub struct Cell {
     pub version: i64,
 }
 
-fn cell_from(r: &sqlx::any::AnyRow) -> DbResult<Cell> {
+fn cell_from(r: &sqlx::any::AnyRow, market: Market) -> DbResult<Cell> {
     let active: i64 = r.try_get("active")?;
     Ok(Cell {
         listing_id: r.try_get("id")?,
         price: if active != 0 {
-            Some(Money::eur(r.try_get("price_minor")?))
+            Some(Money::new(r.try_get("price_minor")?, market.currency()))
         } else {
             None
         },
@@ -70,19 +71,24 @@ pub async fn lock_grid(conn: &mut AnyConnection, seller_id: SellerId) -> DbResul
     Ok(())
 }
 
-pub async fn cell(
-    conn: &mut AnyConnection,
-    seller_id: SellerId,
-    variant_id: VariantId,
-    grade: Grade,
-) -> DbResult<Option<Cell>> {
-    let row = sqlx::query("SELECT id, price_minor, active, weekly_cap, version FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3")
-        .bind(seller_id)
-        .bind(variant_id)
-        .bind(grade.code())
+/// Where a cell is: the seller's price for a variant and grade in a market.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellKey {
+    pub seller_id: SellerId,
+    pub market: Market,
+    pub variant_id: VariantId,
+    pub grade: Grade,
+}
+
+pub async fn cell(conn: &mut AnyConnection, k: CellKey) -> DbResult<Option<Cell>> {
+    let row = sqlx::query("SELECT id, price_minor, active, weekly_cap, version FROM listings WHERE seller_id = $1 AND variant_id = $2 AND grade = $3 AND market = $4")
+        .bind(k.seller_id)
+        .bind(k.variant_id)
+        .bind(k.grade.code())
+        .bind(k.market.code())
         .fetch_optional(conn)
         .await?;
-    row.as_ref().map(cell_from).transpose()
+    row.as_ref().map(|r| cell_from(r, k.market)).transpose()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,12 +107,9 @@ pub enum Saved {
     Missing,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn record(
     conn: &mut AnyConnection,
-    seller_id: SellerId,
-    variant_id: VariantId,
-    grade: Grade,
+    k: CellKey,
     old: Option<Money>,
     new: Option<Money>,
     changed_by: UserId,
@@ -114,17 +117,18 @@ async fn record(
     now: i64,
 ) -> DbResult<()> {
     sqlx::query(
-        "INSERT INTO price_history (seller_id, variant_id, grade, old_price_minor, new_price_minor, changed_by, source, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO price_history (seller_id, variant_id, grade, old_price_minor, new_price_minor, changed_by, source, at, market) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(seller_id)
-    .bind(variant_id)
-    .bind(grade.code())
+    .bind(k.seller_id)
+    .bind(k.variant_id)
+    .bind(k.grade.code())
     .bind(old.map(Money::minor))
     .bind(new.map(Money::minor))
     .bind(changed_by)
     .bind(source.code())
     .bind(now)
+    .bind(k.market.code())
     .execute(conn)
     .await?;
     Ok(())
@@ -134,10 +138,8 @@ async fn record(
 /// asks to save it.
 #[derive(Clone, Copy, Debug)]
 pub struct CellWrite {
-    pub seller_id: SellerId,
-    pub variant_id: VariantId,
-    pub grade: Grade,
-    /// None: stop buying.
+    pub key: CellKey,
+    /// None: stop buying (in the market's currency).
     pub price: Option<Money>,
     /// The version the editor saw; None: it saw no listing at all.
     pub expected_version: Option<i64>,
@@ -149,15 +151,21 @@ pub struct CellWrite {
 /// a write transaction; records the history.
 pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<Saved> {
     let CellWrite {
-        seller_id,
-        variant_id,
-        grade,
+        key,
         price: new_price,
         expected_version,
         changed_by,
         source,
     } = w;
-    let current = cell(conn, seller_id, variant_id, grade).await?;
+    if new_price.is_some_and(|p| p.currency() != key.market.currency()) {
+        // The database refuses it too (listings' currency check); the
+        // services parse prices in the market's currency.
+        return Err(sqlx::Error::Protocol(format!(
+            "a price in another currency than {}'s",
+            key.market.code()
+        )));
+    }
+    let current = cell(conn, key).await?;
     let version = match (current, expected_version) {
         (Some(c), Some(expected)) if c.version == expected => {
             if c.price == new_price {
@@ -179,7 +187,7 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
             .inspect(changed)?;
             if done.rows_affected() != 1 {
                 return Ok(Saved::Stale {
-                    current: cell(conn, seller_id, variant_id, grade).await?,
+                    current: cell(conn, key).await?,
                 });
             }
             expected + 1
@@ -189,13 +197,16 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
                 return Ok(Saved::Unchanged);
             };
             sqlx::query(
-                "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at, market, currency) \
+                 VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
             )
-            .bind(seller_id)
-            .bind(variant_id)
-            .bind(grade.code())
+            .bind(key.seller_id)
+            .bind(key.variant_id)
+            .bind(key.grade.code())
             .bind(price.minor())
             .bind(now)
+            .bind(key.market.code())
+            .bind(price.currency().code())
             .execute(&mut *conn)
             .await
             .inspect(changed)?;
@@ -205,9 +216,7 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
     };
     record(
         conn,
-        seller_id,
-        variant_id,
-        grade,
+        key,
         current.and_then(|c| c.price),
         new_price,
         changed_by,
@@ -221,13 +230,11 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
 /// Sets (or clears) a listing's weekly unit cap, with the same version check.
 pub async fn set_listing_cap(
     conn: &mut AnyConnection,
-    seller_id: SellerId,
-    variant_id: VariantId,
-    grade: Grade,
+    key: CellKey,
     weekly_cap: Option<i64>,
     expected_version: i64,
 ) -> DbResult<Saved> {
-    let Some(current) = cell(conn, seller_id, variant_id, grade).await? else {
+    let Some(current) = cell(conn, key).await? else {
         return Ok(Saved::Missing);
     };
     if current.version != expected_version {
@@ -249,7 +256,7 @@ pub async fn set_listing_cap(
     .inspect(changed)?;
     if done.rows_affected() != 1 {
         return Ok(Saved::Stale {
-            current: cell(conn, seller_id, variant_id, grade).await?,
+            current: cell(conn, key).await?,
         });
     }
     Ok(Saved::Saved {
@@ -267,31 +274,24 @@ pub struct HistoryEntry {
 }
 
 /// Oldest first, with the name of whoever made each change.
-pub async fn history(
-    conn: &mut AnyConnection,
-    seller_id: SellerId,
-    variant_id: VariantId,
-    grade: Grade,
-) -> DbResult<Vec<HistoryEntry>> {
+pub async fn history(conn: &mut AnyConnection, k: CellKey) -> DbResult<Vec<HistoryEntry>> {
     let rows = sqlx::query(
         "SELECT h.old_price_minor, h.new_price_minor, h.source, h.at, u.display_name FROM price_history h \
          LEFT JOIN users u ON u.id = h.changed_by \
-         WHERE h.seller_id = $1 AND h.variant_id = $2 AND h.grade = $3 ORDER BY h.at, h.id",
+         WHERE h.seller_id = $1 AND h.variant_id = $2 AND h.grade = $3 AND h.market = $4 ORDER BY h.at, h.id",
     )
-    .bind(seller_id)
-    .bind(variant_id)
-    .bind(grade.code())
+    .bind(k.seller_id)
+    .bind(k.variant_id)
+    .bind(k.grade.code())
+    .bind(k.market.code())
     .fetch_all(conn)
     .await?;
+    let money = |minor: i64| Money::new(minor, k.market.currency());
     rows.iter()
         .map(|r| {
             Ok(HistoryEntry {
-                old_price: r
-                    .try_get::<Option<i64>, _>("old_price_minor")?
-                    .map(Money::eur),
-                new_price: r
-                    .try_get::<Option<i64>, _>("new_price_minor")?
-                    .map(Money::eur),
+                old_price: r.try_get::<Option<i64>, _>("old_price_minor")?.map(money),
+                new_price: r.try_get::<Option<i64>, _>("new_price_minor")?.map(money),
                 source: r.try_get("source")?,
                 changed_by: r.try_get("display_name")?,
                 at: r.try_get("at")?,
@@ -332,6 +332,8 @@ pub enum Sort {
 
 #[derive(Clone, Debug)]
 pub struct GridQuery {
+    /// "Buying", "not winning" and "my price" look at this market's cells.
+    pub market: Market,
     /// Category slug, "" for all.
     pub category: String,
     /// Brand slug, "" for all.
@@ -368,12 +370,16 @@ pub async fn grid(
     // "Buying" and "not winning" are sets of variant ids computed once (a
     // non-correlated IN), not a subquery per catalog row: a seller with
     // 100,000 prices and 50 competitors pages as fast as a small one.
-    const BUYING: &str = "v.id IN (SELECT mine.variant_id FROM listings mine WHERE mine.seller_id = $1 AND mine.active = 1)";
-    const NOT_WINNING: &str = "v.id IN ( \
-        SELECT mine.variant_id FROM listings mine JOIN listings o ON o.variant_id = mine.variant_id AND o.grade = mine.grade \
+    //
+    // The market is written as a literal (one of six fixed codes), so each
+    // market's statement is planned for its own share of the listings.
+    let market = q.market.code();
+    let buying = format!("v.id IN (SELECT mine.variant_id FROM listings mine WHERE mine.seller_id = $1 AND mine.market = '{market}' AND mine.active = 1)");
+    let not_winning = format!("v.id IN ( \
+        SELECT mine.variant_id FROM listings mine JOIN listings o ON o.variant_id = mine.variant_id AND o.grade = mine.grade AND o.market = mine.market \
         JOIN sellers os ON os.id = o.seller_id \
-        WHERE mine.seller_id = $1 AND mine.active = 1 AND o.seller_id <> $1 AND o.active = 1 AND o.price_minor >= mine.price_minor \
-          AND os.status = 'approved' AND os.paused = 0 AND os.kind = 'refurbisher')";
+        WHERE mine.seller_id = $1 AND mine.market = '{market}' AND mine.active = 1 AND o.seller_id <> $1 AND o.active = 1 AND o.price_minor >= mine.price_minor \
+          AND os.status = 'approved' AND os.paused = 0 AND os.kind = 'refurbisher')");
     // The two planners want them written differently (scripts/bench.sh,
     // "not winning" after a 100,000-row import). Postgres makes an
     // `IN (subquery)` a semi-join only as a condition of its own: switched
@@ -384,11 +390,11 @@ pub async fn grid(
     let (only, only_param) = match backend {
         Backend::Postgres => match q.only {
             Only::All => (String::new(), false),
-            Only::Buying => (format!(" AND {BUYING}"), false),
-            Only::NotWinning => (format!(" AND {NOT_WINNING}"), false),
+            Only::Buying => (format!(" AND {buying}"), false),
+            Only::NotWinning => (format!(" AND {not_winning}"), false),
         },
         Backend::Sqlite => (
-            format!(" AND ($5 <> 'buying' OR {BUYING}) AND ($5 <> 'not_winning' OR {NOT_WINNING})"),
+            format!(" AND ($5 <> 'buying' OR {buying}) AND ($5 <> 'not_winning' OR {not_winning})"),
             true,
         ),
     };
@@ -398,13 +404,13 @@ pub async fn grid(
     );
     let next = if only_param { 6 } else { 5 };
     let order = match q.sort {
-        Sort::Catalog => "c.position, b.name, m.release_year DESC, m.name, v.position",
-        Sort::Name => "b.name, m.name, v.position",
-        Sort::Newest => "m.release_year DESC, b.name, m.name, v.position",
-        Sort::MyPrice => {
-            "COALESCE((SELECT MAX(mp.price_minor) FROM listings mp WHERE mp.seller_id = $1 AND mp.variant_id = v.id AND mp.active = 1), -1) DESC, \
+        Sort::Catalog => "c.position, b.name, m.release_year DESC, m.name, v.position".to_string(),
+        Sort::Name => "b.name, m.name, v.position".to_string(),
+        Sort::Newest => "m.release_year DESC, b.name, m.name, v.position".to_string(),
+        Sort::MyPrice => format!(
+            "COALESCE((SELECT MAX(mp.price_minor) FROM listings mp WHERE mp.seller_id = $1 AND mp.market = '{market}' AND mp.variant_id = v.id AND mp.active = 1), -1) DESC, \
              b.name, m.name, v.position"
-        }
+        ),
     };
     let from = "FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
     let pattern = like_pattern(q.text.trim());
@@ -451,16 +457,19 @@ pub async fn grid(
 pub async fn own_cells(
     conn: &mut AnyConnection,
     seller_id: SellerId,
+    market: Market,
     variant_ids: &[VariantId],
 ) -> DbResult<Vec<(VariantId, Grade, Cell)>> {
     if variant_ids.is_empty() {
         return Ok(Vec::new());
     }
     let rows = sqlx::query(&format!(
-        "SELECT id, variant_id, grade, price_minor, active, weekly_cap, version FROM listings WHERE seller_id = $1 AND variant_id IN ({})",
+        "SELECT id, variant_id, grade, price_minor, active, weekly_cap, version FROM listings \
+         WHERE seller_id = $1 AND market = $2 AND variant_id IN ({})",
         id_list(variant_ids)
     ))
     .bind(seller_id)
+    .bind(market.code())
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -469,7 +478,7 @@ pub async fn own_cells(
             let grade = Grade::parse(&grade).ok()?;
             Some(
                 r.try_get("variant_id")
-                    .and_then(|v| Ok((v, grade, cell_from(r)?))),
+                    .and_then(|v| Ok((v, grade, cell_from(r, market)?))),
             )
         })
         .collect()
@@ -480,6 +489,7 @@ pub async fn own_cells(
 pub async fn average_paid(
     conn: &mut AnyConnection,
     seller_id: SellerId,
+    market: Market,
     variant_ids: &[VariantId],
     from_ms: i64,
     to_ms: i64,
@@ -489,12 +499,13 @@ pub async fn average_paid(
     }
     let rows = sqlx::query(&format!(
         "SELECT variant_id, grade, CAST(SUM(COALESCE(final_price_minor, price_minor)) AS BIGINT) AS total, COUNT(*) AS n FROM trade_ins \
-         WHERE seller_id = $1 AND paid_at >= $2 AND paid_at < $3 AND variant_id IN ({}) GROUP BY variant_id, grade",
+         WHERE seller_id = $1 AND paid_at >= $2 AND paid_at < $3 AND market = $4 AND variant_id IN ({}) GROUP BY variant_id, grade",
         id_list(variant_ids)
     ))
     .bind(seller_id)
     .bind(from_ms)
     .bind(to_ms)
+    .bind(market.code())
     .fetch_all(conn)
     .await?;
     let mut out = Vec::new();
@@ -508,14 +519,15 @@ pub async fn average_paid(
     Ok(out)
 }
 
-/// The grid as CSV rows: (sku, grade, price, weekly cap), buying cells only.
+/// The grid as CSV rows: (market, sku, grade, price, weekly cap), buying
+/// cells only, every market's.
 pub async fn export(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-) -> DbResult<Vec<(String, Grade, Money, Option<i64>)>> {
+) -> DbResult<Vec<(Market, String, Grade, Money, Option<i64>)>> {
     let rows = sqlx::query(
-        "SELECT v.sku, l.grade, l.price_minor, l.weekly_cap FROM listings l JOIN variants v ON v.id = l.variant_id \
-         WHERE l.seller_id = $1 AND l.active = 1 ORDER BY v.sku, l.grade",
+        "SELECT l.market, v.sku, l.grade, l.price_minor, l.weekly_cap FROM listings l JOIN variants v ON v.id = l.variant_id \
+         WHERE l.seller_id = $1 AND l.active = 1 ORDER BY l.market, v.sku, l.grade",
     )
     .bind(seller_id)
     .fetch_all(conn)
@@ -523,11 +535,13 @@ pub async fn export(
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let grade: String = r.try_get("grade")?;
+        let market: Market = crate::platform::db::decode_code(&r.try_get::<String, _>("market")?)?;
         if let Ok(grade) = Grade::parse(&grade) {
             out.push((
+                market,
                 r.try_get("sku")?,
                 grade,
-                Money::eur(r.try_get("price_minor")?),
+                Money::new(r.try_get("price_minor")?, market.currency()),
                 r.try_get("weekly_cap")?,
             ));
         }
@@ -535,18 +549,19 @@ pub async fn export(
     Ok(out)
 }
 
-/// Every cell of the seller, for an import to compare against.
+/// Every cell of the seller in every market, for an import to compare
+/// against.
 pub async fn existing(
     conn: &mut AnyConnection,
     seller_id: SellerId,
-) -> DbResult<HashMap<(VariantId, Grade), Existing>> {
+) -> DbResult<HashMap<ImportKey, Existing>> {
     // One text value rather than a row per cell: the database builds it in
     // milliseconds, while each of 100,000 rows costs the Any driver (and on
     // SQLite a message from its worker thread) microseconds of its own, and
     // an import reads the cells twice. Every field is an integer, `-` or a
     // grade code, so spaces and commas only ever separate.
     let packed: Option<String> = sqlx::query_scalar(
-        "SELECT string_agg(CAST(id AS TEXT) || ' ' || CAST(variant_id AS TEXT) || ' ' || grade || ' ' \
+        "SELECT string_agg(CAST(id AS TEXT) || ' ' || CAST(variant_id AS TEXT) || ' ' || grade || ' ' || market || ' ' \
            || CASE WHEN active = 0 THEN '-' ELSE CAST(price_minor AS TEXT) END || ' ' \
            || COALESCE(CAST(weekly_cap AS TEXT), '-') || ' ' || CAST(version AS TEXT), ',') \
          FROM listings WHERE seller_id = $1",
@@ -557,7 +572,7 @@ pub async fn existing(
     unpack_cells(packed.as_deref().unwrap_or_default())
 }
 
-fn unpack_cells(packed: &str) -> DbResult<HashMap<(VariantId, Grade), Existing>> {
+fn unpack_cells(packed: &str) -> DbResult<HashMap<ImportKey, Existing>> {
     packed::unpack_cells(packed).map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
@@ -577,8 +592,11 @@ impl Lit {
             }
             Lit::Int(None) => sql.push_str("NULL"),
             Lit::Code(code) => {
-                // Codes are lowercase words: nothing to escape in either form.
-                debug_assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+                // Codes are words of letters, `_` and `-` (grades, sources,
+                // markets, currencies): nothing to escape in either form.
+                debug_assert!(code
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-'));
                 if quote {
                     sql.push('\'');
                 }
@@ -671,14 +689,14 @@ pub async fn apply(
     // In key order, index pages are visited one after another instead of
     // at random.
     let mut writes: Vec<&Planned> = writes.iter().collect();
-    writes.sort_unstable_by_key(|w| (w.variant_id, w.grade.code()));
+    writes.sort_unstable_by_key(|w| (w.variant_id, w.grade.code(), w.market));
     // Under the grid lock the caller has held since it read the cells the
     // plan compares against, a cell with no listing still has none and one
     // with a listing still has that one: new cells are inserted plainly and
     // the others updated by id. An upsert of every cell cost Postgres a
     // speculative insertion per row (+20 % on 100,000 new cells) and a
     // conflict probe per updated one (+30 %).
-    let inserts: Vec<[Lit; 4]> = writes
+    let inserts: Vec<[Lit; 6]> = writes
         .iter()
         .filter(|w| w.before.is_none())
         .filter_map(|w| {
@@ -688,6 +706,8 @@ pub async fn apply(
                     Lit::Code(w.grade.code()),
                     Lit::Int(Some(p.minor())),
                     Lit::Int(w.weekly_cap),
+                    Lit::Code(w.market.code()),
+                    Lit::Code(p.currency().code()),
                 ]
             })
         })
@@ -699,7 +719,7 @@ pub async fn apply(
     ];
     for chunk in inserts.chunks(rows_per_statement) {
         let sql = format!(
-            "INSERT INTO listings (variant_id, grade, price_minor, weekly_cap, seller_id, price_set_at, created_at) {}",
+            "INSERT INTO listings (variant_id, grade, price_minor, weekly_cap, market, currency, seller_id, price_set_at, created_at) {}",
             insert_rows(backend, chunk, &shared)
         );
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
@@ -735,7 +755,7 @@ pub async fn apply(
         let sql = format!("UPDATE listings SET active = 0, version = version + 1 WHERE seller_id = {seller_id} AND id IN ({})", id_list(chunk));
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
     }
-    let changes: Vec<[Lit; 4]> = writes
+    let changes: Vec<[Lit; 5]> = writes
         .iter()
         .filter(|w| w.price_changed())
         .map(|w| {
@@ -744,6 +764,7 @@ pub async fn apply(
                 Lit::Code(w.grade.code()),
                 Lit::Int(w.before.and_then(|b| b.price).map(Money::minor)),
                 Lit::Int(w.price.map(Money::minor)),
+                Lit::Code(w.market.code()),
             ]
         })
         .collect();
@@ -755,7 +776,7 @@ pub async fn apply(
     ];
     for chunk in changes.chunks(rows_per_statement) {
         let sql = format!(
-            "INSERT INTO price_history (variant_id, grade, old_price_minor, new_price_minor, seller_id, changed_by, source, at) {}",
+            "INSERT INTO price_history (variant_id, grade, old_price_minor, new_price_minor, market, seller_id, changed_by, source, at) {}",
             insert_rows(backend, chunk, &shared)
         );
         conn.execute(sqlx::raw_sql(&sql)).await?;

@@ -6,6 +6,7 @@
 use super::super::*;
 use crate::domain::grade::Grade;
 use crate::domain::ids::VariantId;
+use crate::domain::market::Market;
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use crate::ui::form::PageForm;
@@ -16,12 +17,23 @@ use leptos_router::hooks::use_query_map;
 /// One editable cell. Enter moves down the column, as in a spreadsheet;
 /// Tab moves along the row; Escape puts the saved value back.
 #[component]
-fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl IntoView {
+fn PriceCell(
+    market: Market,
+    cell: GridCell,
+    row_name: String,
+    row: usize,
+    col: usize,
+) -> impl IntoView {
+    let currency = market.currency();
     let initial = cell.price_minor.map(plain_amount).unwrap_or_default();
     let current = RwSignal::new(cell.clone());
     let text = RwSignal::new(initial.clone());
     let state = RwSignal::new(CellState::Idle);
-    let label = format!("{row_name}, {}: price in EUR", cell.grade.label());
+    let label = format!(
+        "{row_name}, {}: price in {}",
+        cell.grade.label(),
+        currency.code()
+    );
     let id = format!("cell-{row}-{col}");
     let save = move || {
         let c = current.get_untracked();
@@ -33,6 +45,7 @@ fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl I
         state.set(CellState::Saving);
         leptos::task::spawn_local(async move {
             match save_price_cell(PriceCellForm {
+                market: Some(market.code().to_string()),
                 variant_id: c.variant_id.to_string(),
                 grade: c.grade.code().to_string(),
                 price: typed.clone(),
@@ -48,7 +61,7 @@ fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl I
                 Ok(CellOutcome::Stale(now)) => {
                     let value = now
                         .price_minor
-                        .map(eur)
+                        .map(|p| money(p, currency))
                         .unwrap_or_else(|| "not buying".into());
                     text.set(now.price_minor.map(plain_amount).unwrap_or_default());
                     current.set(now);
@@ -88,7 +101,7 @@ fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl I
         }
         _ => {}
     };
-    let detail = format!("/seller/prices/{}/{}", cell.variant_id, cell.grade.code());
+    let detail = detail_href(market, cell.variant_id, cell.grade);
     view! {
         <td class=move || match state.get() { CellState::Failed(_) => "cell failed", CellState::Saved => "cell saved", _ => "cell" }>
             <input
@@ -112,8 +125,8 @@ fn PriceCell(cell: GridCell, row_name: String, row: usize, col: usize) -> impl I
                     CellState::Failed(why) => format!("Not saved: {why}"),
                 }}
             </span>
-            <span class="market">{move || market_line(&current.get())}</span>
-            {move || flags(&current.get()).into_iter().map(|f| view! { <span class="flag">{f}</span> }).collect_view()}
+            <span class="market">{move || market_line(&current.get(), currency)}</span>
+            {move || flags(&current.get(), currency).into_iter().map(|f| view! { <span class="flag">{f}</span> }).collect_view()}
             <a class="cell-detail" href=detail>"Details"<span class="visually-hidden">{format!(" for {row_name}, {}", cell.grade.label())}</span></a>
         </td>
     }
@@ -173,6 +186,14 @@ fn Filters(page: GridPage) -> impl IntoView {
     };
     view! {
         <form method="get" action="/seller/prices" class="filters" role="search" aria-label="Filter the grid">
+            <label>"Market"
+                <select name="market">
+                    {page.markets.iter().map(|m| {
+                        let is = *m == page.market;
+                        view! { <option value=m.code() selected=is>{format!("{} ({})", m.name(), m.currency().code())}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
             <label>"Category"
                 <select name="category">
                     <option value="">"All categories"</option>
@@ -204,13 +225,19 @@ fn Filters(page: GridPage) -> impl IntoView {
 }
 
 #[component]
-fn MatchPanel(selected: RwSignal<Vec<VariantId>>, on_saved: Callback<()>) -> impl IntoView {
+fn MatchPanel(
+    market: Market,
+    selected: RwSignal<Vec<VariantId>>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let preview = RwSignal::new(None::<Result<Vec<MatchLine>, AppError>>);
     let outcome = RwSignal::new(None::<Result<usize, AppError>>);
     let ask = move |_| {
         let ids = selected.get_untracked();
         outcome.set(None);
-        leptos::task::spawn_local(async move { preview.set(Some(preview_match(ids).await)) });
+        leptos::task::spawn_local(async move {
+            preview.set(Some(preview_match(Some(market), ids).await))
+        });
     };
     let confirm = move |_| {
         let Some(Ok(lines)) = preview.get_untracked() else {
@@ -271,6 +298,7 @@ pub fn PricesPage() -> impl IntoView {
         move || {
             let q = query.read();
             GridFilter {
+                market: q.get("market"),
                 category: q.get("category"),
                 brand: q.get("brand"),
                 q: q.get("q"),
@@ -291,12 +319,13 @@ pub fn PricesPage() -> impl IntoView {
                     Ok(page) => {
                         let pairs: Vec<(String, String)> = {
                             let q = query.read_untracked();
-                            ["category", "brand", "q", "only", "sort"].into_iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
+                            ["market", "category", "brand", "q", "only", "sort"].into_iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
                         };
                         let (prev, next) = (page_href(&pairs, page.page - 1), page_href(&pairs, page.page + 1));
+                        let market = page.market;
                         view! {
                             <section class="prices">
-                                <h1>"Buyback prices"</h1>
+                                <h1>{format!("Buyback prices: {} ({})", market.name(), market.currency().code())}</h1>
                                 {(page.status == SellerStatus::Pending).then(|| view! {
                                     <div class="notice warning" role="status">
                                         <p>"Your account is awaiting approval by our operations team. Prepare your prices now: they compete for devices once you are approved."</p>
@@ -341,7 +370,7 @@ pub fn PricesPage() -> impl IntoView {
                                                         </td>
                                                         <th scope="row">{row.name.clone()}<br/><small class="muted">{row.sku.clone()}</small></th>
                                                         {row.cells.iter().enumerate().map(|(c, cell)| view! {
-                                                            <PriceCell cell=cell.clone() row_name=row.name.clone() row=r col=c/>
+                                                            <PriceCell market=market cell=cell.clone() row_name=row.name.clone() row=r col=c/>
                                                         }).collect_view()}
                                                     </tr>
                                                 }
@@ -349,7 +378,7 @@ pub fn PricesPage() -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                                <MatchPanel selected=selected on_saved=refresh/>
+                                <MatchPanel market=market selected=selected on_saved=refresh/>
                                 <nav class="pager" aria-label="Pages">
                                     {(page.page > 1).then(|| view! { <a href=prev rel="prev">"Previous page"</a> })}
                                     {(page.page < page.pages).then(|| view! { <a href=next rel="next">"Next page"</a> })}

@@ -21,6 +21,26 @@ fn Counts(r: ImportReport) -> impl IntoView {
     }
 }
 
+/// Which markets the file prices, and where a file without a market
+/// column goes.
+#[component]
+fn Markets(r: ImportReport) -> impl IntoView {
+    let names: Vec<String> = r
+        .markets
+        .iter()
+        .map(|m| format!("{} ({})", m.name(), m.currency().code()))
+        .collect();
+    let text = match (r.without_market, names.is_empty()) {
+        (_, true) => return ().into_any(),
+        (true, false) => format!(
+            "This file has no market column: its prices go to your home market, {}.",
+            names.join(", ")
+        ),
+        (false, false) => format!("Markets in this file: {}.", names.join(", ")),
+    };
+    view! { <p class="import-markets">{text}</p> }.into_any()
+}
+
 #[component]
 pub fn PriceImportPage() -> impl IntoView {
     let context = crate::ui::data::load(|| (), |_| load_import_context());
@@ -73,7 +93,7 @@ fn ImportForm(company: String) -> impl IntoView {
             <p><a href="/seller/prices">"← Back to the price grid"</a></p>
             <h1>"Import prices from a CSV file"</h1>
             <p class="muted">{format!("Prices of {company}.")}</p>
-            <p>"Columns: " <code>"variant_sku,grade,price_eur,weekly_cap"</code> ". Semicolons and decimal commas (as French spreadsheets write them) work too. An empty price stops buying that cell. "
+            <p>"Columns: " <code>"market,variant_sku,grade,price,currency,weekly_cap"</code> ", each price in its market's currency (the currency column may be left empty). A file with the columns " <code>"variant_sku,grade,price_eur,weekly_cap"</code> " goes to your home market. Semicolons and decimal commas (as French spreadsheets write them) work too. An empty price stops buying that cell. "
                <a href="/seller/prices.csv" rel="external" download="">"Export your current grid"</a> " to start from it."</p>
             <noscript><p class="notice warning">"The import needs JavaScript to show the preview."</p></noscript>
             <form node_ref=form_ref class="form" on:submit=on_submit>
@@ -84,7 +104,7 @@ fn ImportForm(company: String) -> impl IntoView {
                 </div>
                 <label class="check">
                     <input type="checkbox" name="replace" value="on" on:change=move |_| step.set(Step::Choose)/>
-                    " This file is my whole grid: stop buying every cell it leaves out"
+                    " This file is my whole grid in its markets: stop buying every cell it leaves out there"
                 </label>
                 <button type="submit" class="button primary">"Preview import"</button>
             </form>
@@ -107,6 +127,7 @@ fn ImportForm(company: String) -> impl IntoView {
                     view! {
                         <section aria-labelledby="preview-heading">
                             <h2 id="preview-heading">{format!("Preview: {} rows read", r.rows)}</h2>
+                            <Markets r=r.clone()/>
                             <Counts r=r.clone()/>
                             {if r.error_count > 0 {
                                 view! {
@@ -137,6 +158,7 @@ fn ImportForm(company: String) -> impl IntoView {
                 Step::Applied(r) => view! {
                     <section class="notice success" role="status">
                         <h2>"Import applied"</h2>
+                        <Markets r=r.clone()/>
                         <Counts r=r/>
                         <p><a href="/seller/prices">"See your price grid"</a></p>
                     </section>

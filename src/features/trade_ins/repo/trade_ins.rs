@@ -10,6 +10,7 @@ use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 pub struct NewTradeIn<'a> {
+    pub market: crate::domain::market::Market,
     pub reference: &'a str,
     pub customer_id: UserId,
     pub seller_id: SellerId,
@@ -40,9 +41,9 @@ pub async fn insert(
         "INSERT INTO trade_ins (reference, customer_id, seller_id, listing_id, variant_id, grade, answer_works, answer_screen, \
            answer_body, price_minor, recycling, state, imei, serial_number, address_name, address_line1, address_line2, postcode, \
            city, country, account_holder, iban_encrypted, iban_masked, iban_fingerprint, date_of_birth, idempotency_key, \
-           ship_by_at, created_at, updated_at) \
+           ship_by_at, created_at, updated_at, market, currency) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
-           $25, $26, $27, $28, $28) RETURNING id",
+           $25, $26, $27, $28, $28, $29, $30) RETURNING id",
     )
     .bind(t.reference)
     .bind(t.customer_id)
@@ -72,6 +73,8 @@ pub async fn insert(
     .bind(t.idempotency_key)
     .bind(t.ship_by_at)
     .bind(now_ms)
+    .bind(t.market.code())
+    .bind(t.price.currency().code())
     .fetch_one(conn)
     .await
 }
