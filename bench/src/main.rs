@@ -93,7 +93,7 @@ async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error
         )
         .await?;
         let id = tradein::features::sellers::service::insert_seller(
-            &mut *tx,
+            &mut tx,
             &tradein::features::sellers::service::NewSeller {
                 user_id: user,
                 company_name: &format!("Bench Refurb {i}"),

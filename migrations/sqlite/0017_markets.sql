@@ -58,6 +58,8 @@ CREATE TABLE seller_markets (
     address_line2  TEXT   NOT NULL DEFAULT '',
     postcode       TEXT   NOT NULL,
     city           TEXT   NOT NULL,
+    -- A US warehouse's state.
+    region         TEXT   NOT NULL DEFAULT '',
     country        TEXT   NOT NULL,
     created_at     BIGINT NOT NULL,
     PRIMARY KEY (seller_id, market)

@@ -28,6 +28,10 @@ pub struct PostalAddress {
     pub postcode: String,
     pub city: String,
     pub country: String,
+    /// The state of a US address, the province of an Italian one when
+    /// given; empty elsewhere.
+    #[serde(default)]
+    pub region: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -42,6 +46,10 @@ pub enum AddressError {
     UnsupportedCountry,
     #[error("this is not a valid postcode for {0} (e.g. {1})")]
     BadPostcode(&'static str, &'static str),
+    #[error("{0}")]
+    Market(#[from] crate::domain::postcode::PostcodeError),
+    #[error("this market's parcels cannot go to a warehouse in {0}: within the EU any member state, the UK and the US only within the country (customs)")]
+    OutsideCustomsArea(&'static str),
 }
 
 fn clean(text: &str) -> String {
@@ -189,10 +197,121 @@ pub fn parse_address(
             postcode,
             city,
             country,
+            region: String::new(),
         })
     } else {
         Err(errors)
     }
+}
+
+/// Countries a refurbisher's warehouse may be in: ours, the United
+/// Kingdom's and the United States'.
+pub fn warehouse_country_name(code: &str) -> Option<&'static str> {
+    match code {
+        "GB" => Some("United Kingdom"),
+        "US" => Some("United States"),
+        _ => country_name(code),
+    }
+}
+
+/// The warehouse a market's parcels go to, field by field. Its country
+/// must be in the market's customs area (`Market::may_ship_to`); a UK or
+/// US warehouse's postcode is checked as Royal Mail or USPS writes it, and
+/// a US one names its state.
+pub fn parse_warehouse(
+    market: crate::domain::market::Market,
+    fields: &WarehouseFields<'_>,
+) -> Result<PostalAddress, Vec<(&'static str, AddressError)>> {
+    use crate::domain::market::Market;
+    use crate::domain::postcode;
+    let mut errors = Vec::new();
+    let mut take = |field: &'static str, r: Result<String, AddressError>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push((field, e));
+            String::new()
+        }
+    };
+    let country = fields.country.trim().to_ascii_uppercase();
+    let name = take(
+        "warehouse_name",
+        checked("the warehouse's name", fields.name, 80, true),
+    );
+    let line1 = take(
+        "address_line1",
+        checked("the street and number", fields.line1, 100, true),
+    );
+    let line2 = take(
+        "address_line2",
+        checked("the address line 2", fields.line2, 100, false),
+    );
+    let city = take("city", checked("the city", fields.city, 60, true));
+    let country = take(
+        "country",
+        match warehouse_country_name(&country) {
+            None => Err(AddressError::UnsupportedCountry),
+            Some(name) if !market.may_ship_to(&country) => {
+                Err(AddressError::OutsideCustomsArea(name))
+            }
+            Some(_) => Ok(country),
+        },
+    );
+    let (postcode, region) = match country.as_str() {
+        "" => (String::new(), String::new()),
+        "GB" => (
+            take(
+                "postcode",
+                postcode::parse_postcode(Market::EnGb, fields.postcode)
+                    .map(|p| p.text)
+                    .map_err(AddressError::from),
+            ),
+            String::new(),
+        ),
+        "US" => (
+            take(
+                "postcode",
+                postcode::parse_postcode(Market::EnUs, fields.postcode)
+                    .map(|p| p.text)
+                    .map_err(AddressError::from),
+            ),
+            take(
+                "region",
+                postcode::parse_region(Market::EnUs, fields.region)
+                    .map(Option::unwrap_or_default)
+                    .map_err(AddressError::from),
+            ),
+        ),
+        other => (
+            take("postcode", parse_postcode(other, fields.postcode)),
+            String::new(),
+        ),
+    };
+    if errors.is_empty() {
+        Ok(PostalAddress {
+            name,
+            line1,
+            line2,
+            postcode,
+            city,
+            country,
+            region,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A warehouse address as typed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WarehouseFields<'a> {
+    pub name: &'a str,
+    pub line1: &'a str,
+    pub line2: &'a str,
+    pub postcode: &'a str,
+    pub city: &'a str,
+    /// A US warehouse's state.
+    pub region: &'a str,
+    pub country: &'a str,
 }
 
 impl PostalAddress {
@@ -202,9 +321,23 @@ impl PostalAddress {
         if !self.line2.is_empty() {
             lines.push(self.line2.clone());
         }
-        lines.push(format!("{} {}", self.postcode, self.city));
+        // As each postal service writes the town: Royal Mail puts the
+        // postcode on a line of its own, USPS writes "CITY ST ZIP".
+        match self.country.as_str() {
+            "GB" => {
+                lines.push(self.city.to_uppercase());
+                lines.push(self.postcode.clone());
+            }
+            "US" => lines.push(format!(
+                "{} {} {}",
+                self.city.to_uppercase(),
+                self.region,
+                self.postcode
+            )),
+            _ => lines.push(format!("{} {}", self.postcode, self.city)),
+        }
         lines.push(
-            country_name(&self.country)
+            warehouse_country_name(&self.country)
                 .unwrap_or(&self.country)
                 .to_uppercase(),
         );
@@ -215,6 +348,45 @@ impl PostalAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_warehouse_is_in_its_markets_customs_area() {
+        use crate::domain::market::Market;
+        let fields = |country, postcode, region| WarehouseFields {
+            name: "Renew Ltd",
+            line1: "1 Dock Road",
+            postcode,
+            city: "Leeds",
+            region,
+            country,
+            ..WarehouseFields::default()
+        };
+        let uk = parse_warehouse(Market::EnGb, &fields("gb", "ls1 4ap", "")).unwrap();
+        assert_eq!(uk.postcode, "LS1 4AP");
+        assert_eq!(uk.lines()[2..], ["LEEDS", "LS1 4AP", "UNITED KINGDOM"]);
+        let fr_from_es = parse_warehouse(Market::EsEs, &fields("FR", "69007", "")).unwrap();
+        assert_eq!(fr_from_es.country, "FR");
+        let fields_of = |r: Result<PostalAddress, Vec<(&'static str, AddressError)>>| {
+            r.unwrap_err()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields_of(parse_warehouse(Market::FrFr, &fields("GB", "LS1 4AP", ""))),
+            ["country"],
+            "the UK is outside the EU's customs area"
+        );
+        assert_eq!(
+            fields_of(parse_warehouse(
+                Market::EnUs,
+                &fields("US", "7870", "Texas")
+            )),
+            ["postcode", "region"]
+        );
+        let us = parse_warehouse(Market::EnUs, &fields("US", "78701-1234", "tx")).unwrap();
+        assert_eq!(us.lines()[2], "LEEDS TX 78701-1234");
+    }
 
     #[test]
     fn postcodes_per_country() {

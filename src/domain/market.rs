@@ -5,6 +5,12 @@
 use crate::domain::money::Currency;
 use serde::{Deserialize, Serialize};
 
+/// The EU's member states (ISO 3166-1 alpha-2; Greece as `GR`).
+pub const EU_COUNTRIES: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
 #[derive(
     Clone,
     Copy,
@@ -134,6 +140,19 @@ impl Market {
         self.in_eu() && other.in_eu() || self == other
     }
 
+    /// Whether this market's consumers may send parcels to a warehouse in
+    /// `country` (ISO 3166-1 alpha-2): anywhere in the EU from an EU
+    /// market; only within the country for the United Kingdom and the
+    /// United States (customs).
+    pub fn may_ship_to(self, country: &str) -> bool {
+        let country = country.trim().to_ascii_uppercase();
+        if self.in_eu() {
+            EU_COUNTRIES.contains(&country.as_str())
+        } else {
+            country == self.country()
+        }
+    }
+
     pub fn in_eu(self) -> bool {
         matches!(
             self,
@@ -209,6 +228,19 @@ mod tests {
         assert!(Market::FrFr.shares_customs_area(Market::EsEs));
         assert!(!Market::FrFr.shares_customs_area(Market::EnGb));
         assert!(!Market::EnGb.shares_customs_area(Market::EnUs));
+        assert_eq!(Market::of_country("gb"), Some(Market::EnGb));
+        assert_eq!(Market::of_country("BE"), None);
+    }
+
+    #[test]
+    fn parcels_cross_borders_only_within_the_eu() {
+        assert!(Market::EsEs.may_ship_to("FR"));
+        assert!(Market::FrFr.may_ship_to(" be "));
+        assert!(!Market::FrFr.may_ship_to("GB"));
+        assert!(Market::EnGb.may_ship_to("GB"));
+        assert!(!Market::EnGb.may_ship_to("IE"));
+        assert!(!Market::EnUs.may_ship_to("GB"));
+        assert!(Market::EnUs.may_ship_to("us"));
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub async fn seller(app: &TestApp, spec: SellerSpec<'_>) -> SellerId {
     .await
     .unwrap();
     tradein::features::sellers::service::insert_seller(
-        &mut *pool.acquire().await.unwrap(),
+        &mut pool.acquire().await.unwrap(),
         &tradein::features::sellers::service::NewSeller {
             user_id,
             company_name: spec.name,

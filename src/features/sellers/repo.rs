@@ -194,8 +194,39 @@ pub async fn markets<'c>(
     Ok(Some((home, markets)))
 }
 
-/// The warehouse address of a row with the sellers table's columns.
+/// Starts buying in a market, or moves its warehouse: the market's
+/// parcels go to `warehouse` from now on (labels already issued keep
+/// theirs).
+pub async fn buy_in(
+    conn: &mut AnyConnection,
+    seller_id: SellerId,
+    market: Market,
+    warehouse: &crate::domain::address::PostalAddress,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO seller_markets (seller_id, market, warehouse_name, address_line1, address_line2, postcode, city, region, country, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (seller_id, market) DO UPDATE SET warehouse_name = excluded.warehouse_name, address_line1 = excluded.address_line1, \
+           address_line2 = excluded.address_line2, postcode = excluded.postcode, city = excluded.city, region = excluded.region, \
+           country = excluded.country",
+    )
+    .bind(seller_id)
+    .bind(market.code())
+    .bind(&warehouse.name)
+    .bind(&warehouse.line1)
+    .bind(&warehouse.line2)
+    .bind(&warehouse.postcode)
+    .bind(&warehouse.city)
+    .bind(&warehouse.region)
+    .bind(&warehouse.country)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
+/// The warehouse address of a row with the sellers table's columns.
 fn address_from_row(r: &sqlx::any::AnyRow) -> DbResult<crate::domain::address::PostalAddress> {
     use sqlx::Row;
     Ok(crate::domain::address::PostalAddress {
@@ -205,6 +236,7 @@ fn address_from_row(r: &sqlx::any::AnyRow) -> DbResult<crate::domain::address::P
         postcode: r.try_get("postcode")?,
         city: r.try_get("city")?,
         country: r.try_get("country")?,
+        region: r.try_get("region")?,
     })
 }
 
@@ -219,7 +251,8 @@ pub async fn warehouse_address<'c>(
     let row = sqlx::query(
         "SELECT COALESCE(w.warehouse_name, s.company_name) AS company_name, \
            COALESCE(w.address_line1, s.address_line1) AS address_line1, COALESCE(w.address_line2, s.address_line2) AS address_line2, \
-           COALESCE(w.postcode, s.postcode) AS postcode, COALESCE(w.city, s.city) AS city, COALESCE(w.country, s.country) AS country \
+           COALESCE(w.postcode, s.postcode) AS postcode, COALESCE(w.city, s.city) AS city, COALESCE(w.country, s.country) AS country, \
+           COALESCE(w.region, '') AS region \
          FROM sellers s LEFT JOIN seller_markets w ON w.seller_id = s.id AND w.market = $2 WHERE s.id = $1",
     )
     .bind(seller_id)
@@ -305,7 +338,7 @@ pub async fn applications<'c>(
     let rows = sqlx::query(
         "SELECT s.id, s.company_name, s.vat_number, s.address_line1, s.address_line2, s.postcode, s.city, s.country, \
            s.contact_name, s.contact_email, s.contact_phone, s.status, s.status_reason, s.status_changed_at, s.created_at, \
-           u.display_name AS decided_by, o.email_verified_at \
+           u.display_name AS decided_by, o.email_verified_at, '' AS region \
          FROM sellers s LEFT JOIN users u ON u.id = s.status_changed_by \
            LEFT JOIN users o ON o.id = s.user_id \
          WHERE s.kind = 'refurbisher' \

@@ -16,6 +16,36 @@ pub use super::repo::{
     warehouse_address, NewListing, NewSeller,
 };
 
+/// Starts buying in `market` with the warehouse its parcels go to (or
+/// moves that warehouse), checked field by field: it must be in the
+/// market's customs area.
+pub async fn buy_in(
+    state: &AppState,
+    seller_id: SellerId,
+    market: crate::domain::market::Market,
+    warehouse: &crate::domain::address::WarehouseFields<'_>,
+) -> Result<(), AppError> {
+    let address =
+        crate::domain::address::parse_warehouse(market, warehouse).map_err(|problems| {
+            let mut errors = crate::error::FieldErrors::new();
+            for (field, e) in problems {
+                errors.add(field, e);
+            }
+            AppError::Invalid(errors)
+        })?;
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    super::repo::buy_in(&mut tx, seller_id, market, &address, state.clock.now_ms())
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(
+        seller_id = seller_id.get(),
+        market = market.code(),
+        "refurbisher buys in a market"
+    );
+    Ok(())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     Approve,

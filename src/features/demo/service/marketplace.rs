@@ -244,7 +244,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
         )
         .await?;
         let seller_id = crate::features::sellers::service::insert_seller(
-            &mut *tx,
+            &mut tx,
             &crate::features::sellers::service::NewSeller {
                 user_id,
                 company_name: s.company,
@@ -410,6 +410,7 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
                     postcode: "69003".into(),
                     city: "Lyon".into(),
                     country: "FR".into(),
+                    region: String::new(),
                 },
                 payout: Some((
                     "Dana Demo".into(),

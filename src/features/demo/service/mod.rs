@@ -44,7 +44,7 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
     )
     .await?;
     crate::features::sellers::service::insert_seller(
-        &mut *tx,
+        &mut tx,
         &crate::features::sellers::service::NewSeller {
             user_id,
             company_name: "EcoCycle Recycling",

@@ -1,0 +1,449 @@
+//! Markets (issue 25): a refurbisher prices each variant and grade per
+//! market in that market's currency, each market's offer comes from its
+//! own listings, a warehouse must be in its market's customs area, the CSV
+//! carries a market column, and the database refuses a price in another
+//! market's currency. Every test runs on SQLite and Postgres.
+
+use crate::both_backends;
+use crate::fixtures::*;
+use crate::harness::TestApp;
+use serde_json::Value;
+use tradein::domain::address::WarehouseFields;
+use tradein::domain::grade::Grade;
+use tradein::domain::market::Market;
+use tradein::domain::offer::Decision;
+use tradein::domain::seller::SellerStatus;
+use tradein::features::sellers::service::buy_in;
+use tradein::platform::clock::Clock;
+
+const SKU: &str = "iphone-13-128gb";
+const GOOD: &str = "functional_good";
+
+fn lyon() -> WarehouseFields<'static> {
+    WarehouseFields {
+        name: "Alpha Lyon",
+        line1: "3 quai Perrache",
+        postcode: "69002",
+        city: "Lyon",
+        country: "FR",
+        ..WarehouseFields::default()
+    }
+}
+
+fn leeds() -> WarehouseFields<'static> {
+    WarehouseFields {
+        name: "Alpha UK",
+        line1: "1 Dock Road",
+        postcode: "LS1 4AP",
+        city: "Leeds",
+        country: "GB",
+        ..WarehouseFields::default()
+    }
+}
+
+async fn decision(app: &TestApp, market: Market, sku: &str) -> Decision {
+    let v = variant_id(app, sku).await;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    tradein::features::trade_ins::service::current_decision(
+        &mut conn,
+        market,
+        v,
+        Grade::FunctionalGood,
+        app.clock.now_ms(),
+    )
+    .await
+    .unwrap()
+}
+
+fn price_of(d: &Decision) -> Option<(i64, &'static str)> {
+    match d {
+        Decision::Buy(c) => Some((c.price.minor(), c.price.currency().code())),
+        Decision::Recycle => None,
+    }
+}
+
+async fn save(
+    app: &TestApp,
+    client: &reqwest::Client,
+    market: &str,
+    price: &str,
+) -> reqwest::Response {
+    let v = variant_id(app, SKU).await.to_string();
+    app.call(
+        client,
+        "price_cell",
+        &[
+            ("market", market),
+            ("variant_id", &v),
+            ("grade", GOOD),
+            ("price", price),
+        ],
+    )
+    .await
+}
+
+async fn listings(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM listings")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+both_backends!(
+    each_market_gets_its_own_price_in_its_own_currency,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
+        buy_in(&app.state, alpha_id, Market::EsEs, &lyon())
+            .await
+            .unwrap();
+        buy_in(&app.state, alpha_id, Market::EnGb, &leeds())
+            .await
+            .unwrap();
+
+        for (market, price) in [("fr-fr", "300"), ("es-es", "280"), ("en-gb", "250")] {
+            let res = save(&app, &alpha, market, price).await;
+            assert_eq!(res.status(), 200, "{market}: {:?}", res.text().await);
+        }
+        assert_eq!(
+            price_of(&decision(&app, Market::FrFr, SKU).await),
+            Some((30_000, "EUR"))
+        );
+        assert_eq!(
+            price_of(&decision(&app, Market::EsEs, SKU).await),
+            Some((28_000, "EUR"))
+        );
+        assert_eq!(
+            price_of(&decision(&app, Market::EnGb, SKU).await),
+            Some((25_000, "GBP"))
+        );
+        assert_eq!(
+            price_of(&decision(&app, Market::DeDe, SKU).await),
+            None,
+            "nobody buys in Germany: the device goes to recycling"
+        );
+
+        // The grid shows one market at a time, with the markets to choose from.
+        let page: Value = app
+            .call(
+                &alpha,
+                "price_grid",
+                &[("market", "es-es"), ("q", "iphone 13")],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["market"], "es-es");
+        assert_eq!(
+            page["markets"],
+            serde_json::json!(["fr-fr", "es-es", "en-gb"])
+        );
+        let row = page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["sku"] == SKU)
+            .unwrap();
+        assert_eq!(row["cells"][1]["price_minor"], 28_000);
+        let history: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM price_history WHERE market = 'es-es'")
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(history, 1, "each market's change is recorded as its own");
+
+        // A market this refurbisher does not buy in: refused next to the
+        // field, nothing written.
+        let before = listings(&app).await;
+        let res = save(&app, &alpha, "en-us", "300").await;
+        assert_eq!(res.status(), 422);
+        let body = res.text().await.unwrap();
+        assert!(body.contains("market"), "{body}");
+        assert!(body.contains("You do not buy in this market"), "{body}");
+        assert_eq!(
+            app.call(&alpha, "price_grid", &[("market", "xx-yy")])
+                .await
+                .status(),
+            422
+        );
+        assert_eq!(listings(&app).await, before);
+    }
+);
+
+both_backends!(
+    the_database_refuses_a_price_in_another_markets_currency,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        let v = variant_id(&app, SKU).await;
+        for (market, currency, ok) in [
+            ("en-gb", "EUR", false),
+            ("en-us", "GBP", false),
+            ("de-de", "USD", false),
+            ("en-gb", "GBP", true),
+        ] {
+            let r = sqlx::query(
+                "INSERT INTO listings (seller_id, variant_id, grade, market, currency, price_minor, price_set_at, created_at) \
+                 VALUES ($1, $2, 'functional_good', $3, $4, 100, 0, 0)",
+            )
+            .bind(s)
+            .bind(v)
+            .bind(market)
+            .bind(currency)
+            .execute(app.state.db.pool())
+            .await;
+            assert_eq!(r.is_ok(), ok, "{market} in {currency}: {r:?}");
+        }
+        let r = sqlx::query("UPDATE trade_ins SET currency = 'USD' WHERE market = 'fr-fr'")
+            .execute(app.state.db.pool())
+            .await;
+        assert!(r.is_ok(), "no trade-in yet: {r:?}");
+    }
+);
+
+both_backends!(
+    a_warehouse_is_in_its_markets_customs_area,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        let err = buy_in(
+            &app.state,
+            s,
+            Market::EnGb,
+            &WarehouseFields {
+                postcode: "69002",
+                ..lyon()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(err.field("country").is_some(), "{err:?}");
+        let err = buy_in(
+            &app.state,
+            s,
+            Market::EnGb,
+            &WarehouseFields {
+                postcode: "LS14",
+                ..leeds()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(err.field("postcode").is_some(), "{err:?}");
+        let (_, markets) = tradein::features::sellers::service::markets(app.state.db.pool(), s)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(markets, [Market::FrFr], "nothing written");
+
+        buy_in(&app.state, s, Market::EnGb, &leeds()).await.unwrap();
+        buy_in(&app.state, s, Market::DeDe, &lyon()).await.unwrap();
+        let pool = app.state.db.pool();
+        let to = |m| tradein::features::sellers::service::warehouse_address(pool, s, m);
+        assert_eq!(to(Market::EnGb).await.unwrap().unwrap().postcode, "LS1 4AP");
+        assert_eq!(
+            to(Market::DeDe).await.unwrap().unwrap().city,
+            "Lyon",
+            "German parcels cross into France"
+        );
+        assert_eq!(
+            to(Market::FrFr).await.unwrap().unwrap().city,
+            "Paris",
+            "the home market's warehouse is the company's address"
+        );
+        assert_eq!(
+            to(Market::EnUs).await.unwrap().unwrap().city,
+            "Paris",
+            "a market without a warehouse falls back to the company (the recycling partner)"
+        );
+        // Moving a warehouse replaces it.
+        buy_in(
+            &app.state,
+            s,
+            Market::EnGb,
+            &WarehouseFields {
+                city: "York",
+                postcode: "YO1 7HH",
+                ..leeds()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(to(Market::EnGb).await.unwrap().unwrap().city, "York");
+    }
+);
+
+both_backends!(
+    a_price_file_names_its_markets_and_an_old_file_goes_home,
+    |backend| async move {
+        use tradein::features::pricing::service::{apply_import, preview_import, seller_ctx};
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        buy_in(&app.state, s, Market::EsEs, &lyon()).await.unwrap();
+        let user: tradein::domain::ids::UserId =
+            sqlx::query_scalar("SELECT user_id FROM sellers WHERE id = $1")
+                .bind(s)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        let ctx = seller_ctx(&app.state, user).await.unwrap();
+        assert_eq!(ctx.markets, [Market::FrFr, Market::EsEs]);
+
+        let file = format!(
+            "market;variant_sku;grade;price;currency;weekly_cap\n\
+             fr-fr;{SKU};{GOOD};300,00;EUR;\n\
+             es-es;{SKU};{GOOD};280,00;;5\n\
+             en-us;{SKU};{GOOD};320,00;USD;\n\
+             en-gb;{SKU};{GOOD};250,00;EUR;\n"
+        );
+        let report = preview_import(&app.state, &ctx, &file, false)
+            .await
+            .unwrap();
+        let lines: Vec<(usize, &str)> = report
+            .errors
+            .iter()
+            .map(|e| (e.line, e.reason.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (4, "you do not buy in en-us: add it to your markets first"),
+                (5, "prices in en-gb are in GBP, not \"EUR\"")
+            ]
+        );
+        let apply = apply_import(&app.state, &ctx, &file, false, &report.base).await;
+        assert!(apply.is_err(), "a file with bad rows changes nothing");
+        assert_eq!(listings(&app).await, 0);
+
+        let good: String = file.lines().take(3).map(|l| format!("{l}\n")).collect();
+        let report = preview_import(&app.state, &ctx, &good, false)
+            .await
+            .unwrap();
+        assert_eq!(report.markets, [Market::FrFr, Market::EsEs]);
+        assert!(!report.without_market);
+        assert_eq!(report.counts.new, 2);
+        apply_import(&app.state, &ctx, &good, false, &report.base)
+            .await
+            .unwrap();
+        assert_eq!(
+            price_of(&decision(&app, Market::EsEs, SKU).await),
+            Some((28_000, "EUR"))
+        );
+        let cap: Option<i64> = sqlx::query_scalar(
+            "SELECT weekly_cap FROM listings WHERE seller_id = $1 AND market = 'es-es'",
+        )
+        .bind(s)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(cap, Some(5));
+
+        // The first format: every row is the home market's, and replacing
+        // "the whole grid" leaves Spain alone.
+        let old = format!("variant_sku,grade,price_eur,weekly_cap\n{SKU},{GOOD},310,\n");
+        let report = preview_import(&app.state, &ctx, &old, true).await.unwrap();
+        assert!(report.without_market);
+        assert_eq!(report.markets, [Market::FrFr]);
+        assert_eq!((report.counts.changed, report.counts.removed), (1, 0));
+        apply_import(&app.state, &ctx, &old, true, &report.base)
+            .await
+            .unwrap();
+        assert_eq!(
+            price_of(&decision(&app, Market::FrFr, SKU).await),
+            Some((31_000, "EUR"))
+        );
+        assert_eq!(
+            price_of(&decision(&app, Market::EsEs, SKU).await),
+            Some((28_000, "EUR"))
+        );
+
+        // The export holds every market, and reads back unchanged.
+        let export = tradein::features::pricing::service::export_csv(&app.state, &ctx)
+            .await
+            .unwrap();
+        assert_eq!(
+            export.lines().collect::<Vec<_>>(),
+            [
+                "market,variant_sku,grade,price,currency,weekly_cap",
+                "es-es,iphone-13-128gb,functional_good,280.00,EUR,5",
+                "fr-fr,iphone-13-128gb,functional_good,310.00,EUR,",
+            ]
+        );
+        let report = preview_import(&app.state, &ctx, &export, false)
+            .await
+            .unwrap();
+        assert_eq!(report.counts.unchanged, 2);
+        assert!(report.errors.is_empty());
+    }
+);
+
+both_backends!(
+    a_uk_refurbisher_cannot_import_euros_without_a_market_column,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let user_id = tradein::features::accounts::service::insert_user(
+            app.state.db.pool(),
+            tradein::features::accounts::service::NewUser {
+                email: &tradein::domain::account::Email::parse("uk@sellers.example").unwrap(),
+                password_hash: "!",
+                role: tradein::domain::account::Role::Seller,
+                display_name: "Renew UK",
+                email_verified: true,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        tradein::features::sellers::service::insert_seller(
+            &mut conn,
+            &tradein::features::sellers::service::NewSeller {
+                user_id,
+                company_name: "Renew UK",
+                vat_number: "GB123456789",
+                address_line1: "1 Dock Road",
+                address_line2: "",
+                postcode: "LS1 4AP",
+                city: "Leeds",
+                country: "GB",
+                contact_name: "",
+                contact_email: "uk@sellers.example",
+                contact_phone: "",
+                status: SellerStatus::Approved,
+                weekly_cap: None,
+                quality_score: 500,
+                kind: "refurbisher",
+                home_market: Market::EnGb,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let ctx = tradein::features::pricing::service::seller_ctx(&app.state, user_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (ctx.home_market, ctx.markets.clone()),
+            (Market::EnGb, vec![Market::EnGb])
+        );
+        let old = format!("variant_sku,grade,price_eur,weekly_cap\n{SKU},{GOOD},310,\n");
+        let err =
+            tradein::features::pricing::service::preview_import(&app.state, &ctx, &old, false)
+                .await
+                .unwrap_err();
+        assert!(
+            err.field("file").is_some_and(|m| m.contains("pays in GBP")),
+            "{err:?}"
+        );
+        let file = format!(
+            "market,variant_sku,grade,price,currency,weekly_cap\nen-gb,{SKU},{GOOD},310,GBP,\n"
+        );
+        let report =
+            tradein::features::pricing::service::preview_import(&app.state, &ctx, &file, false)
+                .await
+                .unwrap();
+        assert_eq!(report.counts.new, 1);
+    }
+);
