@@ -10,19 +10,21 @@ use crate::ui::errors::NotFound;
 use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::{path, Lazy, MatchNestedRoutes, SsrMode, StaticSegment};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let (lang, alternates) = language_and_alternates();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="description" content="Sell your old phone, tablet, console or laptop to competing refurbishers: the best offer in seconds, a prepaid label, paid fast."/>
                 <meta name="theme-color" content="#0f5c4d"/>
                 {stylesheet()}
+                {alternates}
                 // Hydrate when the browser is idle, with the wasm fetched at low
                 // priority: the server-rendered page paints first (it works
                 // without JavaScript: links and forms submit as plain HTML) and
@@ -34,6 +36,49 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's language, and for a market's page its address in every
+/// market (`hreflang`, with `/` as the default for others, which picks
+/// theirs) and its canonical address. Server-only, in the shell: they cost
+/// the browser's bundle nothing, and a market's pages are only ever left
+/// for another market's by a full page load (the chooser's links).
+fn language_and_alternates() -> (&'static str, Option<impl IntoView>) {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::domain::market::Market;
+        let path = use_context::<http::request::Parts>()
+            .map(|p| p.uri.path().to_string())
+            .unwrap_or_default();
+        let Some(market) = Market::of_path(&path) else {
+            return ("en", None);
+        };
+        let base = use_context::<crate::platform::state::AppState>()
+            .map(|s| s.config.public_url.trim_end_matches('/').to_string())
+            .unwrap_or_default();
+        let rest = path[market.code().len() + 1..].to_string();
+        // One element per market, not a list: a list leaves a hydration
+        // marker (`<!>`) in a head that is never hydrated.
+        let alternate = |m: Market| {
+            view! { <link rel="alternate" hreflang=m.language() href=format!("{base}{}", m.path(&rest))/> }
+        };
+        let [fr, de, es, it, gb, us] = Market::ALL;
+        let links = view! {
+            <link rel="canonical" href=format!("{base}{path}")/>
+            {alternate(fr)}
+            {alternate(de)}
+            {alternate(es)}
+            {alternate(it)}
+            {alternate(gb)}
+            {alternate(us)}
+            <link rel="alternate" hreflang="x-default" href=format!("{base}/")/>
+        };
+        (market.language(), Some(links))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        ("en", None::<()>)
     }
 }
 
@@ -103,8 +148,7 @@ fn SessionScope() -> impl IntoView {
                 // the head has the <title> a section sets. In-order
                 // streaming sent the head before a section whose data was
                 // still being read: a first view of an offer had no title.
-                <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/markets") view={Lazy::<MarketsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login/link") view={Lazy::<SignInLinkRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login/link/sent") view={Lazy::<LinkSentRoute>::new()} ssr=SsrMode::Async/>
@@ -120,11 +164,6 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("/account/email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/seller/signup") view={Lazy::<SellerSignupRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/sell/:category") view=CategoryPage ssr=SsrMode::Async/>
-                <Route path=path!("/sell/:category/:brand") view=BrandPage ssr=SsrMode::Async/>
-                <Route path=path!("/sell/:category/:brand/:model") view=ModelPage ssr=SsrMode::Async/>
-                <Route path=path!("/sell/:category/:brand/:model/offer") view=OfferPage ssr=SsrMode::Async/>
-                <Route path=path!("/sell/:category/:brand/:model/accept") view={Lazy::<AcceptRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/trade-ins") view={Lazy::<MyTradeInsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/trade-ins/:id") view={Lazy::<TradeInRoute>::new()} ssr=SsrMode::Async/>
                 // Role-gated areas render after their access check so the
@@ -145,8 +184,37 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("/ops/audit") view={Lazy::<OpsAuditRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/claims/:id") view={Lazy::<ClaimRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/ops/blocklist") view={Lazy::<OpsBlocklistRoute>::new()} ssr=SsrMode::Async/>
+                // The consumer pages, under each market's prefix. Static
+                // segments rather than one `/:market` parameter: an address
+                // naming no market then falls through to the 404 page (and
+                // to the site root's files, which a parameter would catch).
+                <MarketRoutes code="fr-fr"/>
+                <MarketRoutes code="de-de"/>
+                <MarketRoutes code="es-es"/>
+                <MarketRoutes code="it-it"/>
+                <MarketRoutes code="en-gb"/>
+                <MarketRoutes code="en-us"/>
             </Routes>
         </main>
         <Footer/>
     }
+}
+
+/// One market's consumer pages under `/{code}`: the home page, search,
+/// and the trade-in flow. The page reads its market from the address
+/// (`ui::market`).
+#[component(transparent)]
+fn MarketRoutes(code: &'static str) -> impl MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment(code) view=Outlet ssr=SsrMode::Async>
+            <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+            <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
+            <Route path=path!("/sell/:category") view=CategoryPage ssr=SsrMode::Async/>
+            <Route path=path!("/sell/:category/:brand") view=BrandPage ssr=SsrMode::Async/>
+            <Route path=path!("/sell/:category/:brand/:model") view=ModelPage ssr=SsrMode::Async/>
+            <Route path=path!("/sell/:category/:brand/:model/offer") view=OfferPage ssr=SsrMode::Async/>
+            <Route path=path!("/sell/:category/:brand/:model/accept") view={Lazy::<AcceptRoute>::new()} ssr=SsrMode::Async/>
+        </ParentRoute>
+    }
+    .into_inner()
 }

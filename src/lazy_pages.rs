@@ -26,6 +26,7 @@ use crate::features::accounts::views::signup::SignupPage;
 use crate::features::accounts::views::two_factor::{LoginCodePage, TwoFactorPage};
 use crate::features::alerts::views::AlertsInboxPage;
 use crate::features::audit::views::AuditPage;
+use crate::features::catalog::views::markets::MarketsPage;
 use crate::features::catalog::views::search::SearchPage;
 use crate::features::claims::views::claim::ClaimPage;
 use crate::features::claims::views::ops::OpsClaimsPage;
@@ -68,6 +69,7 @@ macro_rules! lazy_page {
 
 lazy_page! {
     SearchRoute => SearchPage,
+    MarketsRoute => MarketsPage,
     LoginRoute => LoginPage,
     SignInLinkRoute => SignInLinkPage,
     LinkSentRoute => LinkSentPage,

@@ -78,6 +78,40 @@ impl Market {
             .find(|m| m.country().eq_ignore_ascii_case(country.trim()))
     }
 
+    /// The market a path names by its first segment (`/de-de/sell/…`).
+    pub fn of_path(path: &str) -> Option<Market> {
+        let first = path.trim_start_matches('/').split('/').next()?;
+        Market::parse(first)
+    }
+
+    /// `/{market}{rest}`: a consumer page of this market; `rest` empty or
+    /// starting with `/`.
+    pub fn path(self, rest: &str) -> String {
+        format!("/{}{rest}", self.code())
+    }
+
+    /// The market of a visitor who names none in the address: the one
+    /// they chose last (`cookie`), else the best match for their
+    /// browser's languages, else France, where the marketplace began.
+    pub fn for_visitor(cookie: Option<&str>, accept_language: Option<&str>) -> Market {
+        cookie
+            .and_then(Market::parse)
+            .or_else(|| accept_language.and_then(Market::from_accept_language))
+            .unwrap_or(Market::FrFr)
+    }
+
+    /// The country's name in its own language, for the market chooser.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Market::FrFr => "France",
+            Market::DeDe => "Deutschland",
+            Market::EsEs => "España",
+            Market::ItIt => "Italia",
+            Market::EnGb => "United Kingdom",
+            Market::EnUs => "United States",
+        }
+    }
+
     /// The country's name in English (the refurbisher and operations
     /// areas' language).
     pub fn name(self) -> &'static str {
@@ -230,6 +264,22 @@ mod tests {
         assert!(!Market::EnGb.shares_customs_area(Market::EnUs));
         assert_eq!(Market::of_country("gb"), Some(Market::EnGb));
         assert_eq!(Market::of_country("BE"), None);
+    }
+
+    #[test]
+    fn a_visitor_gets_the_market_of_the_address_the_cookie_or_the_browser() {
+        assert_eq!(Market::of_path("/de-de/sell/phones"), Some(Market::DeDe));
+        assert_eq!(Market::of_path("/en-gb"), Some(Market::EnGb));
+        assert_eq!(Market::of_path("/seller/prices"), None);
+        assert_eq!(Market::of_path("/"), None);
+        assert_eq!(Market::EsEs.path("/sell/x"), "/es-es/sell/x");
+        assert_eq!(Market::for_visitor(Some("it-it"), Some("de")), Market::ItIt);
+        assert_eq!(
+            Market::for_visitor(Some("nonsense"), Some("en-GB,en;q=0.8")),
+            Market::EnGb
+        );
+        assert_eq!(Market::for_visitor(None, Some("ja")), Market::FrFr);
+        assert_eq!(Market::for_visitor(None, None), Market::FrFr);
     }
 
     #[test]

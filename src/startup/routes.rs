@@ -9,7 +9,9 @@ use crate::features::orders::uploads;
 use crate::features::pricing::files as price_files;
 use crate::features::quality::service as quality;
 use crate::features::trade_ins::downloads;
-use crate::platform::http::{assets, forms, health, hydration, page_cache, security, whole_pages};
+use crate::platform::http::{
+    assets, forms, health, hydration, markets, page_cache, security, whole_pages,
+};
 use crate::platform::state::AppState;
 use axum::handler::Handler;
 use axum::routing::{MethodFilter, MethodRouter};
@@ -24,11 +26,15 @@ use tower_http::trace::TraceLayer;
 /// Requests larger than this are refused with 413 before any handler runs.
 pub const MAX_BODY_BYTES: usize = forms::MAX_FORM_BYTES;
 
-/// The consumer pages anyone may see, by address: home and everything
-/// under `/sell/` but accepting an offer (which needs a signed-in person).
-/// Only these may be kept by the page cache.
+/// The consumer pages anyone may see, by address: each market's home and
+/// everything under its `/sell/` but accepting an offer (which needs a
+/// signed-in person). Only these may be kept by the page cache.
 pub fn is_public_page(path: &str) -> bool {
-    path == "/" || (path.starts_with("/sell/") && !path.ends_with("/accept"))
+    let Some(market) = crate::domain::market::Market::of_path(path) else {
+        return false;
+    };
+    let rest = &path[market.code().len() + 1..];
+    rest.is_empty() || (rest.starts_with("/sell/") && !rest.ends_with("/accept"))
 }
 
 /// A plain axum route: a file, a download or an upload, where a Leptos
@@ -72,6 +78,9 @@ impl PlainRoute {
 pub fn plain_routes() -> Vec<PlainRoute> {
     vec![
         PlainRoute::new(Method::GET, "/healthz", health::healthz),
+        PlainRoute::new(Method::GET, "/", markets::home),
+        PlainRoute::new(Method::GET, "/search", markets::moved),
+        PlainRoute::new(Method::GET, "/sell/{*rest}", markets::moved),
         PlainRoute::new(
             Method::GET,
             "/trade-ins/{id}/label.pdf",
@@ -190,6 +199,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             page_cache::serve,
         ))
+        // Outside the page cache, so a kept page remembers its market too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.cookies_secure(),
+            markets::remember,
+        ))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
@@ -238,9 +252,16 @@ mod tests {
 
     #[test]
     fn only_consumer_pages_without_a_person_are_public() {
-        assert!(is_public_page("/"));
-        assert!(is_public_page("/sell/smartphones/apple/iphone-13/offer"));
-        assert!(!is_public_page("/sell/smartphones/apple/iphone-13/accept"));
+        assert!(is_public_page(
+            "/fr-fr/sell/smartphones/apple/iphone-13/offer"
+        ));
+        assert!(is_public_page("/en-us"));
+        assert!(!is_public_page(
+            "/de-de/sell/smartphones/apple/iphone-13/accept"
+        ));
+        assert!(!is_public_page("/de-de/search"));
+        assert!(!is_public_page("/sell/smartphones"));
+        assert!(!is_public_page("/"));
         assert!(!is_public_page("/seller/prices"));
         assert!(!is_public_page("/trade-ins"));
     }

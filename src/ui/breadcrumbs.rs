@@ -7,7 +7,7 @@ pub fn Breadcrumbs(items: Vec<(String, String)>, current: String) -> impl IntoVi
     view! {
         <nav aria-label="Breadcrumb" class="breadcrumbs">
             <ol>
-                <li><a href="/">"Home"</a></li>
+                <li><a href=crate::ui::market::of_page().path("")>"Home"</a></li>
                 {items.into_iter().map(|(href, label)| view! { <li><a href=href>{label}</a></li> }).collect_view()}
                 <li aria-current="page">{current}</li>
             </ol>

@@ -48,7 +48,8 @@ pub fn NotFound() -> impl IntoView {
         <section class="card narrow">
             <h1>"Page not found"</h1>
             <p>"We could not find this page. It may have moved, or the link may be mistyped."</p>
-            <p><a class="button primary" href="/">"Go to the home page"</a></p>
+            <p><a class="button primary" href="/" rel="external">"Go to the home page"</a></p>
+            <p><a href="/markets">"Choose your country"</a></p>
             <Reference/>
         </section>
     }

@@ -8,16 +8,20 @@ pub fn Header() -> impl IntoView {
     let here = crate::ui::return_to::here();
     let sign_in = move || crate::ui::return_to::with_next("/login", &here.get());
     let sign_up = move || crate::ui::return_to::with_next("/signup", &here.get());
+    let market = crate::ui::market::watch();
+    let home = move || crate::ui::market::home_href(market.get());
+    // `/` is no page of the router: the server picks the visitor's market.
+    let external = move || market.get().is_none().then_some("external");
     view! {
         <header class="site-header">
             <div class="bar">
-                <a class="brand" href="/">
+                <a class="brand" href=home rel=external>
                     <span class="brand-mark" aria-hidden="true">"↻"</span>
                     "TradeIn"
                 </a>
                 <nav aria-label="Main">
                     <ul>
-                        <li><a href="/">"Sell a device"</a></li>
+                        <li><a href=home rel=external>"Sell a device"</a></li>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
                                 match session.user.await.ok().flatten() {
@@ -69,11 +73,34 @@ fn SignOutButton() -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
+    let market = crate::ui::market::watch();
+    let about = move || match market.get() {
+        Some(m) => format!(
+            "TradeIn: sell your device to competing refurbishers. {}: prices in {}.",
+            m.name(),
+            m.currency().code()
+        ),
+        None => "TradeIn: sell your device to competing refurbishers.".to_string(),
+    };
+    let location = leptos_router::hooks::use_location();
+    // The chooser offers this same page in the other markets.
+    let change = move || {
+        let here = location.pathname.get();
+        let rest = market
+            .get()
+            .and_then(|m| here.strip_prefix(&m.path("")).map(str::to_string))
+            .unwrap_or_default();
+        crate::ui::return_to::with_next("/markets", &rest)
+    };
     view! {
         <footer class="site-footer">
             <div class="bar">
-                <p>"TradeIn: sell your device to competing refurbishers. Prices in EUR."</p>
+                <p>{about}</p>
                 <ul>
+                    <li><a href=change>{move || match market.get() {
+                        Some(m) => format!("Country: {} (change)", m.name()),
+                        None => "Choose your country".to_string(),
+                    }}</a></li>
                     <li><a href="/seller">"For refurbishers"</a></li>
                     <li><a href="/ops">"Operations"</a></li>
                 </ul>

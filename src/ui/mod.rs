@@ -8,6 +8,7 @@ pub mod data;
 pub mod errors;
 pub mod form;
 pub mod layout;
+pub mod market;
 pub mod question;
 pub mod radios;
 pub mod refused;

@@ -255,7 +255,7 @@ const PRICE_FILE: &[u8] =
 /// through; a row that changes an object comes after the rows that read
 /// it, and destructive operations act on objects of their own.
 pub fn table() -> Vec<Row> {
-    vec![
+    let mut rows = vec![
         // Anyone: the catalog, offers, accounts.        anon consA consB sellA sellB pend ops
         server_fn("home", [A, A, A, A, A, A, A], nothing),
         server_fn("search_models", [A, A, A, A, A, A, A], |_, _| {
@@ -457,6 +457,15 @@ pub fn table() -> Vec<Row> {
             |o, _| at(&[("token", &o.pending_photo)]),
         ),
         route(Method::GET, "/healthz", [A, A, A, A, A, A, A], nothing),
+        // Addresses without a market: sent on to the visitor's.
+        route(Method::GET, "/", [A, A, A, A, A, A, A], nothing),
+        route(Method::GET, "/search", [A, A, A, A, A, A, A], nothing),
+        route(
+            Method::GET,
+            "/sell/{*rest}",
+            [A, A, A, A, A, A, A],
+            |_, _| at(&[("*rest", "smartphones/apple")]),
+        ),
         // One's own data, whoever one is.
         route(
             Method::GET,
@@ -683,11 +692,7 @@ pub fn table() -> Vec<Row> {
         }),
         server_fn("logout", [A, A, A, A, A, A, A], nothing),
         // Pages.                                          anon consA consB sellA sellB pend ops
-        page("/", [A, A, A, A, A, A, A], nothing),
-        page("/search", [A, A, A, A, A, A, A], |_, _| Call {
-            query: vec![("q", "iphone".into())],
-            ..Call::empty()
-        }),
+        page("/markets", [A, A, A, A, A, A, A], nothing),
         page("/login", [A, A, A, A, A, A, A], nothing),
         page("/login/link", [A, A, A, A, A, A, A], nothing),
         page("/login/link/sent", [A, A, A, A, A, A, A], nothing),
@@ -703,23 +708,6 @@ pub fn table() -> Vec<Row> {
         page("/login/code", [A, A, A, A, A, A, A], nothing),
         page("/signup", [A, A, A, A, A, A, A], nothing),
         page("/seller/signup", [A, A, A, A, A, A, A], nothing),
-        page("/sell/{category}", [A, A, A, A, A, A, A], sell_page),
-        page("/sell/{category}/{brand}", [A, A, A, A, A, A, A], sell_page),
-        page(
-            "/sell/{category}/{brand}/{model}",
-            [A, A, A, A, A, A, A],
-            sell_page,
-        ),
-        page(
-            "/sell/{category}/{brand}/{model}/offer",
-            [A, A, A, A, A, A, A],
-            sell_page,
-        ),
-        page(
-            "/sell/{category}/{brand}/{model}/accept",
-            [A, A, A, A, A, A, A],
-            sell_page,
-        ),
         page("/trade-ins", [U, A, A, A, A, A, A], nothing),
         page("/trade-ins/{id}", [U, A, N, N, N, N, N], |o, _| {
             at(&[("id", &o.trade_in)])
@@ -748,7 +736,27 @@ pub fn table() -> Vec<Row> {
         page("/ops/refurbishers", [U, F, F, F, F, F, A], nothing),
         page("/ops/audit", [U, F, F, F, F, F, A], nothing),
         page("/ops/blocklist", [U, F, F, F, F, F, A], nothing),
-    ]
+    ];
+    // Each market's consumer pages, for anyone.
+    for m in tradein::domain::market::Market::ALL {
+        rows.push(page(&m.path(""), [A, A, A, A, A, A, A], nothing));
+        rows.push(page(&m.path("/search"), [A, A, A, A, A, A, A], |_, _| {
+            Call {
+                query: vec![("q", "iphone".into())],
+                ..Call::empty()
+            }
+        }));
+        for rest in [
+            "/sell/{category}",
+            "/sell/{category}/{brand}",
+            "/sell/{category}/{brand}/{model}",
+            "/sell/{category}/{brand}/{model}/offer",
+            "/sell/{category}/{brand}/{model}/accept",
+        ] {
+            rows.push(page(&m.path(rest), [A, A, A, A, A, A, A], sell_page));
+        }
+    }
+    rows
 }
 
 fn counter_offer_form(trade_in: &str, price: &str) -> Call {

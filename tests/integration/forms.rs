@@ -8,7 +8,7 @@ use crate::fixtures::*;
 use crate::harness::TestApp;
 use tradein::domain::grade::Grade;
 
-const ACCEPT: &str = "/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless";
+const ACCEPT: &str = "/fr-fr/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless";
 
 fn page_form(function: &str, fields: &[(&'static str, String)]) -> Vec<(String, String)> {
     let mut form = vec![

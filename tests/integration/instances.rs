@@ -19,7 +19,7 @@ use tradein::domain::grade::Grade;
 
 const SKU: &str = "iphone-13-128gb";
 const OFFER: &str =
-    "/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless";
+    "/fr-fr/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless";
 
 /// One `tradein` process.
 pub(crate) struct Instance {
@@ -651,7 +651,7 @@ async fn instances_started_together_on_an_empty_database_seed_it_once() {
         );
         for i in &instances {
             assert_eq!(
-                reqwest::get(i.url("/")).await.unwrap().status(),
+                reqwest::get(i.url("/fr-fr")).await.unwrap().status(),
                 200,
                 "both serve"
             );
@@ -697,7 +697,7 @@ async fn the_cluster_script_balances_and_outlives_an_instance() {
             async move {
                 let mut ok = 0;
                 for _ in 0..n {
-                    if reqwest::get(format!("{lb}/sell/smartphones/apple/iphone-13"))
+                    if reqwest::get(format!("{lb}/fr-fr/sell/smartphones/apple/iphone-13"))
                         .await
                         .is_ok_and(|r| r.status() == 200)
                     {

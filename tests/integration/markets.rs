@@ -447,3 +447,179 @@ both_backends!(
         assert_eq!(report.counts.new, 1);
     }
 );
+
+/// A client that does not follow redirects, with these headers.
+fn browser(headers: &[(&'static str, &str)]) -> reqwest::Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    for (k, v) in headers {
+        h.insert(*k, v.parse().unwrap());
+    }
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(h)
+        .build()
+        .unwrap()
+}
+
+both_backends!(
+    a_visitor_lands_in_their_market_and_keeps_it,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let location = |res: &reqwest::Response| {
+            res.headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        let german = browser(&[("accept-language", "de-DE,de;q=0.9,en;q=0.5")]);
+        let res = german.get(app.url("/")).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(location(&res).as_deref(), Some("/de-de"));
+        let res = browser(&[]).get(app.url("/")).send().await.unwrap();
+        assert_eq!(location(&res).as_deref(), Some("/fr-fr"));
+        // An old address keeps its page.
+        let res = german
+            .get(app.url("/sell/smartphones/apple?x=1"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            location(&res).as_deref(),
+            Some("/de-de/sell/smartphones/apple?x=1")
+        );
+
+        // Opening a market's page remembers it over the browser's languages.
+        let res = german.get(app.url("/en-gb")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("tradein_market="))
+            .expect("the market is remembered");
+        assert!(cookie.starts_with("tradein_market=en-gb;"), "{cookie}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("<html lang=\"en-GB\""), "{html}");
+        for (lang, path) in [("de-DE", "/de-de"), ("en-US", "/en-us"), ("x-default", "/")] {
+            let link = format!(
+                "<link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}{path}\"",
+                app.public_origin()
+            );
+            assert!(html.contains(&link), "{link} in {html}");
+        }
+        let back = browser(&[
+            ("accept-language", "de-DE"),
+            ("cookie", "tradein_market=en-gb"),
+        ]);
+        let res = back.get(app.url("/")).send().await.unwrap();
+        assert_eq!(location(&res).as_deref(), Some("/en-gb"));
+        let res = back.get(app.url("/en-gb")).send().await.unwrap();
+        assert!(
+            res.headers().get("set-cookie").is_none(),
+            "nothing to remember again"
+        );
+
+        // A market that does not exist: 404, with the way to the chooser.
+        let res = browser(&[])
+            .get(app.url("/xx-yy/sell/smartphones"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("href=\"/markets\""), "{html}");
+        let chooser = browser(&[])
+            .get(app.url("/markets?next=/sell/smartphones"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            chooser.contains("href=\"/de-de/sell/smartphones\""),
+            "{chooser}"
+        );
+        assert!(chooser.contains(">Deutschland<"), "{chooser}");
+    }
+);
+
+both_backends!(
+    a_us_consumer_gets_dollars_and_three_weeks,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        buy_in(
+            &app.state,
+            s,
+            Market::EnUs,
+            &WarehouseFields {
+                name: "Alpha US",
+                line1: "500 Congress Ave",
+                postcode: "78701",
+                city: "Austin",
+                region: "TX",
+                country: "US",
+                ..WarehouseFields::default()
+            },
+        )
+        .await
+        .unwrap();
+        listing(&app, s, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
+        let v = variant_id(&app, SKU).await;
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        tradein::features::sellers::service::insert_listings(
+            &app.state.db,
+            &mut conn,
+            &[tradein::features::sellers::service::NewListing {
+                market: Market::EnUs,
+                seller_id: s,
+                variant_id: v,
+                grade: Grade::FunctionalGood,
+                price: tradein::domain::money::Money::new(
+                    32_000,
+                    tradein::domain::money::Currency::Usd,
+                ),
+            }],
+            1_000,
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let offer = |market: &'static str| {
+            let app = &app;
+            async move {
+                let html = browser(&[])
+                    .get(app.url(&format!(
+                        "/{market}/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"
+                    )))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                html
+            }
+        };
+        let us = offer("en-us").await;
+        assert!(us.contains("$320.00"), "{us}");
+        assert!(us.contains("within 21 days"), "{us}");
+        assert!(us.contains("<html lang=\"en-US\""));
+        let fr = offer("fr-fr").await;
+        assert!(fr.contains("€300.00"), "{fr}");
+        assert!(fr.contains("within 14 days"), "{fr}");
+        let de = offer("de-de").await;
+        assert!(!de.contains("€300.00"), "nobody buys in Germany");
+        let shown: Vec<(String, Option<i64>)> =
+            sqlx::query_as("SELECT market, price_minor FROM offer_views ORDER BY id")
+                .fetch_all(app.state.db.pool())
+                .await
+                .unwrap();
+        let markets: Vec<&str> = shown.iter().map(|(m, _)| m.as_str()).collect();
+        assert!(
+            markets.contains(&"en-us") && markets.contains(&"fr-fr"),
+            "{shown:?}"
+        );
+    }
+);

@@ -17,7 +17,7 @@ both_backends!(
     home_page_is_server_rendered_with_the_catalog,
     |backend| async move {
         let app = TestApp::spawn(backend).await;
-        let res = reqwest::get(app.url("/")).await.unwrap();
+        let res = reqwest::get(app.url("/fr-fr")).await.unwrap();
         assert_eq!(res.status(), 200);
         let headers = res.headers().clone();
         let html = res.text().await.unwrap();
@@ -81,7 +81,7 @@ both_backends!(
         assert_eq!(length.parse::<usize>().unwrap(), html.len());
         // The hydration scripts are rendered once per process (server::hydration);
         // each page must still carry its own nonce, and no other.
-        let again = reqwest::get(app.url("/")).await.unwrap();
+        let again = reqwest::get(app.url("/fr-fr")).await.unwrap();
         let csp_again = again
             .headers()
             .get("content-security-policy")
@@ -148,14 +148,14 @@ both_backends!(
 
 both_backends!(search_finds_models_by_words, |backend| async move {
     let app = TestApp::spawn(backend).await;
-    let html = reqwest::get(app.url("/search?q=iphone+13"))
+    let html = reqwest::get(app.url("/fr-fr/search?q=iphone+13"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
     assert!(html.contains("iPhone 13 Pro Max"), "search results missing");
-    let html = reqwest::get(app.url("/search?category=consoles"))
+    let html = reqwest::get(app.url("/fr-fr/search?category=consoles"))
         .await
         .unwrap()
         .text()
@@ -176,14 +176,14 @@ both_backends!(
     |backend| async move {
         use tradein::features::catalog::service as catalog;
         let app = TestApp::spawn(backend).await;
-        let page = app.url("/sell/smartphones/apple/iphone-13");
+        let page = app.url("/fr-fr/sell/smartphones/apple/iphone-13");
         let before = reqwest::get(&page).await.unwrap().text().await.unwrap();
         assert!(
             before.contains("128 GB"),
             "the model page lists its storage"
         );
         assert!(!before.contains("3 TB"));
-        let home_before = reqwest::get(app.url("/"))
+        let home_before = reqwest::get(app.url("/fr-fr"))
             .await
             .unwrap()
             .text()
@@ -223,7 +223,7 @@ both_backends!(
             after.contains("3 TB"),
             "a variant added to a model already shown appears at once"
         );
-        let home_after = reqwest::get(app.url("/"))
+        let home_after = reqwest::get(app.url("/fr-fr"))
             .await
             .unwrap()
             .text()
@@ -233,7 +233,7 @@ both_backends!(
             !home_before.contains("iPhone 99 Test") && home_after.contains("iPhone 99 Test"),
             "the home page shows the newest model"
         );
-        let found = reqwest::get(app.url("/search?q=iphone+99+test"))
+        let found = reqwest::get(app.url("/fr-fr/search?q=iphone+99+test"))
             .await
             .unwrap()
             .text()

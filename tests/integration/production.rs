@@ -39,7 +39,7 @@ both_backends!(
     |backend| async move {
         let app = TestApp::spawn_with(backend, production()).await;
         let client = app.client();
-        let home = client.get(app.url("/")).send().await.unwrap();
+        let home = client.get(app.url("/fr-fr")).send().await.unwrap();
         assert_eq!(
             home.headers()
                 .get("strict-transport-security")
@@ -67,7 +67,7 @@ both_backends!(
 
         // Development over plain http says nothing about https.
         let dev = TestApp::spawn(backend).await;
-        let home = dev.client().get(dev.url("/")).send().await.unwrap();
+        let home = dev.client().get(dev.url("/fr-fr")).send().await.unwrap();
         assert!(home.headers().get("strict-transport-security").is_none());
     }
 );

@@ -677,7 +677,7 @@ both_backends!(
         let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
         listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
         let client = reqwest::Client::new();
-        let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+        let page = app.url(&format!("/fr-fr/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
         // Many consumers at once: the views reach the table in a few batches,
         // none lost, each with the refurbisher and price that was shown.
         let mut shown = tokio::task::JoinSet::new();
@@ -715,7 +715,7 @@ both_backends!(
     the_offer_page_shows_every_market_change_at_once,
     |backend| async move {
         let app = TestApp::spawn(backend).await;
-        let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+        let page = app.url(&format!("/fr-fr/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
         let shown = || async { reqwest::get(&page).await.unwrap().text().await.unwrap() };
         let alpha = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
         let beta = seller(
@@ -841,7 +841,7 @@ both_backends!(
         let app = TestApp::spawn(backend).await;
         let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
         listing(&app, s, SKU, GRADE, 31_200, 1_000).await;
-        let page = app.url(&format!("/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
+        let page = app.url(&format!("/fr-fr/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"));
         let fetch = |client: reqwest::Client| {
             let page = page.clone();
             async move {

@@ -30,12 +30,13 @@ pub struct ModelCard {
 }
 
 impl ModelCard {
-    /// The model's page, where its storage and condition are chosen.
-    pub fn href(&self) -> String {
-        format!(
+    /// The model's page in the market, where its storage and condition
+    /// are chosen.
+    pub fn href(&self, market: crate::domain::market::Market) -> String {
+        market.path(&format!(
             "/sell/{}/{}/{}",
             self.category_slug, self.brand_slug, self.slug
-        )
+        ))
     }
 
     /// The brand to print before the name, unless the name starts with it.

@@ -77,11 +77,12 @@ impl ModelRef {
         crate::domain::catalog::full_name(&self.brand_name, &self.model_name)
     }
 
-    pub fn path(&self) -> String {
-        format!(
+    /// The model's page in the market.
+    pub fn path(&self, market: crate::domain::market::Market) -> String {
+        market.path(&format!(
             "/sell/{}/{}/{}",
             self.category_slug, self.brand_slug, self.model_slug
-        )
+        ))
     }
 }
 
@@ -308,13 +309,15 @@ pub async fn get_offer(
     brand: String,
     model: String,
     q: OfferQuery,
+    /// The page's market; none: the visitor's (`markets::of_request`).
+    market: Option<crate::domain::market::Market>,
 ) -> Result<OfferView, AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
     // Every offer shown is recorded, so conversion can be measured.
     Ok(crate::features::sell::resolve_offer(
         &g,
-        crate::domain::market::Market::FrFr,
+        market.unwrap_or_else(crate::platform::http::markets::of_request),
         &category,
         &brand,
         &model,
@@ -346,13 +349,15 @@ pub async fn accept_page(
     brand: String,
     model: String,
     q: OfferQuery,
+    /// The page's market; none: the visitor's (`markets::of_request`).
+    market: Option<crate::domain::market::Market>,
 ) -> Result<AcceptPageData, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
     let (offer, _) = crate::features::sell::resolve_offer(
         &g,
-        crate::domain::market::Market::FrFr,
+        market.unwrap_or_else(crate::platform::http::markets::of_request),
         &category,
         &brand,
         &model,
@@ -378,6 +383,8 @@ pub async fn accept_page(
 /// `confirm_trade_in` into domain types, each refusal tied to its field.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmForm {
+    /// The accept page's market; none: the visitor's.
+    pub market: Option<String>,
     pub category: String,
     pub brand: String,
     pub model: String,
@@ -420,6 +427,7 @@ pub async fn confirm_trade_in(
     let g = guard(Access::Role(Role::Customer)).await?;
     let user = g.user()?.clone();
     let ConfirmForm {
+        market,
         category,
         brand,
         model,
@@ -449,16 +457,14 @@ pub async fn confirm_trade_in(
         screen,
         body,
     };
-    let (offer, answers) = crate::features::sell::resolve_offer(
-        &g,
-        crate::domain::market::Market::FrFr,
-        &category,
-        &brand,
-        &model,
-        &q,
-        false,
-    )
-    .await?;
+    // A market the form names must exist: a forged one is no market.
+    let market = match market.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(code) => crate::domain::market::Market::parse(code).ok_or(AppError::NotFound)?,
+        None => crate::platform::http::markets::of_request(),
+    };
+    let (offer, answers) =
+        crate::features::sell::resolve_offer(&g, market, &category, &brand, &model, &q, false)
+            .await?;
 
     let mut errors = FieldErrors::new();
     let device = if offer.has_imei {

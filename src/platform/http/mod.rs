@@ -8,6 +8,7 @@ pub mod forms;
 
 pub mod health;
 pub mod hydration;
+pub mod markets;
 pub mod page_cache;
 pub mod security;
 pub mod whole_pages;

@@ -359,7 +359,7 @@ mod tests {
     #[test]
     fn only_anonymous_public_pages_are_kept() {
         fn public(path: &str) -> bool {
-            path == "/" || path.starts_with("/sell/")
+            path == "/fr-fr" || path.starts_with("/fr-fr/sell/")
         }
         let req = |method: Method, uri: &str, cookie: Option<&str>, id: &str| {
             let mut r = Request::builder()
@@ -372,7 +372,7 @@ mod tests {
             r.body(Body::empty()).unwrap()
         };
         let id = "0f8fad5b-d9cb-469f-a165-70867728950e";
-        let offer = "/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=flawless&body=flawless";
+        let offer = "/fr-fr/sell/smartphones/apple/iphone-13/offer?variant=iphone-13-128gb&works=yes&screen=flawless&body=flawless";
         assert_eq!(
             key(public, &req(Method::GET, offer, None, id)),
             Some((format!("{offer} UTC"), id.to_string()))
@@ -394,7 +394,7 @@ mod tests {
             "an unknown zone is UTC's page"
         );
         assert!(
-            key(public, &req(Method::GET, "/", Some("theme=dark"), id)).is_some(),
+            key(public, &req(Method::GET, "/fr-fr", Some("theme=dark"), id)).is_some(),
             "another cookie is no session"
         );
         assert!(
@@ -414,20 +414,20 @@ mod tests {
             "signed in over https"
         );
         assert!(key(public, &req(Method::POST, offer, None, id)).is_none());
-        assert!(key(public, &req(Method::HEAD, "/", None, id)).is_none());
+        assert!(key(public, &req(Method::HEAD, "/fr-fr", None, id)).is_none());
         assert!(
             key(public, &req(Method::GET, "/seller/prices", None, id)).is_none(),
             "not a public path"
         );
         assert!(
-            key(public, &req(Method::GET, "/", None, "<script>")).is_none(),
+            key(public, &req(Method::GET, "/fr-fr", None, "<script>")).is_none(),
             "a request id this server did not make"
         );
         assert!(key(
             public,
             &req(
                 Method::GET,
-                &format!("/sell/x?q={}", "a".repeat(600)),
+                &format!("/fr-fr/sell/x?q={}", "a".repeat(600)),
                 None,
                 id
             )

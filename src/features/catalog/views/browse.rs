@@ -15,7 +15,7 @@ pub fn ModelLinks(models: Vec<ModelCard>) -> impl IntoView {
             {models
                 .into_iter()
                 .map(|m| {
-                    let href = m.href();
+                    let href = m.href(crate::ui::market::of_page());
                     view! {
                         <li>
                             <a href=href>
@@ -51,7 +51,7 @@ pub fn CategoryPage() -> impl IntoView {
                             <ul class="tiles">
                                 {c.brands.into_iter().map(|b| view! {
                                     <li>
-                                        <a class="tile" href=format!("/sell/{}/{}", slug, b.slug)>
+                                        <a class="tile" href=crate::ui::market::of_page().path(&format!("/sell/{}/{}", slug, b.slug))>
                                             <span class="tile-name">{b.name}</span>
                                             <span class="tile-count">{format!("{} models", b.models)}</span>
                                         </a>
@@ -86,7 +86,7 @@ pub fn BrandPage() -> impl IntoView {
                 match data.await {
                     Ok(b) => view! {
                         <Title text=format!("Sell your {} {}", b.brand_name, b.category_name.to_lowercase())/>
-                        <Breadcrumbs items=vec![(format!("/sell/{}", b.category_slug), b.category_name.clone())] current=b.brand_name.clone()/>
+                        <Breadcrumbs items=vec![(crate::ui::market::of_page().path(&format!("/sell/{}", b.category_slug)), b.category_name.clone())] current=b.brand_name.clone()/>
                         <h1>{format!("Which {} model?", b.brand_name)}</h1>
                         <ModelLinks models=b.models/>
                     }.into_any(),

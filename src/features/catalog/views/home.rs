@@ -8,7 +8,7 @@ use leptos_meta::Title;
 pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView {
     let (query, set_query) = signal(String::new());
     view! {
-        <form class="search" action="/search" method="get" role="search">
+        <form class="search" action=crate::ui::market::of_page().path("/search") method="get" role="search">
             <label for="device-search">"Search for your device"</label>
             <div class="search-row">
                 <input
@@ -54,7 +54,7 @@ pub fn HomePage() -> impl IntoView {
                             <ul class="tiles">
                                 {d.categories.into_iter().map(|c| view! {
                                     <li>
-                                        <a class="tile" href=format!("/sell/{}", c.slug)>
+                                        <a class="tile" href=crate::ui::market::of_page().path(&format!("/sell/{}", c.slug))>
                                             <span class="tile-name">{c.name}</span>
                                             <span class="tile-count">{format!("{} models", c.models)}</span>
                                         </a>

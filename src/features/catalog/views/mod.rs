@@ -1,4 +1,5 @@
 pub mod browse;
 pub mod home;
+pub mod markets;
 pub mod search;
 pub mod suggest;

@@ -29,7 +29,7 @@ pub fn Suggestions(query: ReadSignal<String>) -> impl IntoView {
                     {(!found.is_empty()).then(|| view! {
                         <ul class="suggestions" aria-label="Suggestions">
                             {found.into_iter().map(|m| {
-                                let href = m.href();
+                                let href = m.href(crate::ui::market::of_page());
                                 view! {
                                     <li><a href=href>{m.brand_prefix().map(|b| view! { <span class="model-brand">{b}</span>" " })}<span class="model-name">{m.name.clone()}</span></a></li>
                                 }

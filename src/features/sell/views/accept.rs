@@ -15,7 +15,9 @@ use leptos_router::hooks::{use_location, use_query_map};
 pub fn AcceptPage() -> impl IntoView {
     let query = use_query_map();
     let key = crate::features::sell::offer_route_key();
-    let data = crate::ui::data::load(key, |(c, b, m, q)| accept_page(c, b, m, q));
+    let data = crate::ui::data::load(key, |(c, b, m, q)| {
+        accept_page(c, b, m, q, Some(crate::ui::market::of_page()))
+    });
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -78,6 +80,7 @@ fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl
     view! {
         <PageForm action=action class="form details" novalidate=true>
             <FormError/>
+            <input type="hidden" name="market" value=offer.market.code()/>
             <input type="hidden" name="category" value=m.category_slug/>
             <input type="hidden" name="brand" value=m.brand_slug/>
             <input type="hidden" name="model" value=m.model_slug/>

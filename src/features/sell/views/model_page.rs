@@ -30,13 +30,14 @@ pub fn ModelPage() -> impl IntoView {
                 match data.await {
                     Ok(d) => {
                         let single = d.variants.len() == 1;
-                        let action = format!("{}/offer", d.model.path());
+                        let market = crate::ui::market::of_page();
+                        let action = format!("{}/offer", d.model.path(market));
                         view! {
                             <Title text=format!("Sell your {}", d.model.full_name())/>
                             <Breadcrumbs
                                 items=vec![
-                                    (format!("/sell/{}", d.model.category_slug), d.model.category_name.clone()),
-                                    (format!("/sell/{}/{}", d.model.category_slug, d.model.brand_slug), d.model.brand_name.clone()),
+                                    (market.path(&format!("/sell/{}", d.model.category_slug)), d.model.category_name.clone()),
+                                    (market.path(&format!("/sell/{}/{}", d.model.category_slug, d.model.brand_slug)), d.model.brand_name.clone()),
                                 ]
                                 current=d.model.model_name.clone()
                             />

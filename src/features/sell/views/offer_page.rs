@@ -2,7 +2,6 @@
 
 use super::super::*;
 
-use crate::domain::offer::SHIP_WITHIN_DAYS;
 use crate::error::AppError;
 use crate::features::sell::{OfferKind, OfferQuery, OfferView};
 use crate::ui::breadcrumbs::Breadcrumbs;
@@ -27,7 +26,9 @@ pub fn OfferPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let key = crate::features::sell::offer_route_key();
-    let data = crate::ui::data::load(key, |(c, b, m, q)| get_offer(c, b, m, q));
+    let data = crate::ui::data::load(key, |(c, b, m, q)| {
+        get_offer(c, b, m, q, Some(crate::ui::market::of_page()))
+    });
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Finding your best offer…"</p> }>
             {move || Suspend::new(async move {
@@ -37,7 +38,7 @@ pub fn OfferPage() -> impl IntoView {
                     Err(AppError::Invalid(fields)) => {
                         let back = {
                             let p = params.read_untracked();
-                            format!("/sell/{}/{}/{}", p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default(), p.get("model").unwrap_or_default())
+                            crate::ui::market::of_page().path(&format!("/sell/{}/{}/{}", p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default(), p.get("model").unwrap_or_default()))
                         };
                         view! {
                             <Title text="A few answers are missing"/>
@@ -56,8 +57,8 @@ pub fn OfferPage() -> impl IntoView {
 #[component]
 fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
     let device = format!("{} ({})", offer.model.full_name(), offer.variant_label);
-    let accept = format!("{}/accept", offer.model.path());
-    let edit = offer.model.path();
+    let accept = format!("{}/accept", offer.model.path(offer.market));
+    let edit = offer.model.path(offer.market);
     let headline = match &offer.offer {
         OfferKind::Buy { price, seller_name, competing_offers } => view! {
             <p class="offer-amount" data-testid="offer-amount">{price.to_string()}</p>
@@ -79,8 +80,8 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
         <Title text=format!("Your offer for {device}")/>
         <Breadcrumbs
             items=vec![
-                (format!("/sell/{}", offer.model.category_slug), offer.model.category_name.clone()),
-                (offer.model.path(), offer.model.model_name.clone()),
+                (offer.market.path(&format!("/sell/{}", offer.model.category_slug)), offer.model.category_name.clone()),
+                (offer.model.path(offer.market), offer.model.model_name.clone()),
             ]
             current="Your offer".to_string()
         />
@@ -98,7 +99,7 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
             <h2 id="next-heading">"What happens next"</h2>
             <ol class="steps">
                 <li>"Confirm your details: where to send the label, and where to pay you."</li>
-                <li>{format!("Print the free prepaid label and ship your device within {SHIP_WITHIN_DAYS} days (by ")}<crate::ui::When m=offer.ship_by.clone()/>" if you accept today)."</li>
+                <li>{format!("Print the free prepaid label and ship your device within {} days (by ", offer.market.ship_within_days())}<crate::ui::When m=offer.ship_by.clone()/>" if you accept today)."</li>
                 <li>"The refurbisher checks it within 2 business days of receiving it. If it differs from your answers, you get a new offer with photos, and can refuse it for a free return."</li>
                 <li>"You are paid by bank transfer within 1 business day of validation."</li>
             </ol>
