@@ -12,7 +12,7 @@ import {
   totp,
 } from './helpers';
 
-const ACCEPT = '/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless';
+const ACCEPT = '/fr-fr/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless';
 
 test('sign up, confirm the address from the mailed link, then confirm a trade-in', async ({ page }) => {
   const email = await signUpConsumer(page, 'verify', { confirm: false });

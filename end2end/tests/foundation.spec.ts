@@ -20,7 +20,7 @@ test('the home page is rendered on the server, before any script runs', async ({
 
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto('/');
+  await page.goto('/fr-fr');
   await expect(page.getByLabel('Search for your device')).toBeVisible();
   await expect(page.getByRole('link', { name: /Game consoles/ })).toBeVisible();
   await context.close();
@@ -28,14 +28,14 @@ test('the home page is rendered on the server, before any script runs', async ({
 
 test('hydration completes without console errors', async ({ page }) => {
   const errors = watchErrors(page);
-  await gotoHydrated(page, '/');
+  await gotoHydrated(page, '/fr-fr');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Sell your old device');
   await gotoHydrated(page, '/login');
   expect(errors).toEqual([]);
 });
 
 test('search from the home page finds a model', async ({ page }) => {
-  await gotoHydrated(page, '/');
+  await gotoHydrated(page, '/fr-fr');
   await page.getByLabel('Search for your device').fill('galaxy s21');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(/\/search\?q=galaxy/);
@@ -127,8 +127,8 @@ test('the consumer flow does not download the dashboards; a dashboard page loads
   page.on('request', (req) => {
     if (req.url().endsWith('.wasm')) wasm.push(new URL(req.url()).pathname);
   });
-  await gotoHydrated(page, '/');
-  await gotoHydrated(page, '/sell/smartphones/apple/iphone-13');
+  await gotoHydrated(page, '/fr-fr');
+  await gotoHydrated(page, '/fr-fr/sell/smartphones/apple/iphone-13');
   // Only the main module: the lazy pages' chunks (src/lazy_pages.rs) stay on the server.
   expect(wasm.filter((p) => !/\/tradein[._]/.test(p))).toEqual([]);
 

@@ -14,13 +14,13 @@ const ALLOWED: { name: string; message: RegExp }[] = [
   { name: "Leptos's hydration marker <!>", message: /^Bogus comment\.$/ },
 ];
 
-const MODEL = '/sell/smartphones/apple/iphone-13';
+const MODEL = '/fr-fr/sell/smartphones/apple/iphone-13';
 const QUESTIONS = 'variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless';
 
 const AREAS: { who: string | null; pages: string[] }[] = [
   {
     who: null,
-    pages: ['/', '/sell/smartphones', MODEL, `${MODEL}/offer?${QUESTIONS}`, '/login', '/signup', '/seller/signup'],
+    pages: ['/fr-fr', '/fr-fr/sell/smartphones', '/markets', MODEL, `${MODEL}/offer?${QUESTIONS}`, '/login', '/signup', '/seller/signup'],
   },
   {
     who: DEMO_CONSUMER,

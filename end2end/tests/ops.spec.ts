@@ -121,7 +121,7 @@ test('a high counter-offer rate raises an alert that is acknowledged', async ({ 
 
 test('a consumer opens a claim about a lost parcel; ops compensate', async ({ page, browser }) => {
   await signUpConsumer(page, 'claim');
-  await gotoHydrated(page, '/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-256gb&works=yes&screen=light_scratches&body=flawless');
+  await gotoHydrated(page, '/fr-fr/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-256gb&works=yes&screen=light_scratches&body=flawless');
   await fillDetails(page, { imei: randomImei() });
   await page.getByRole('button', { name: 'Confirm trade-in' }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);

@@ -9,7 +9,7 @@ const PHOTO = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'photos', 'e
 async function tradeIn(page: Page) {
   const imei = randomImei();
   await signUpConsumer(page);
-  await gotoHydrated(page, '/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-256gb&works=yes&screen=light_scratches&body=flawless');
+  await gotoHydrated(page, '/fr-fr/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-256gb&works=yes&screen=light_scratches&body=flawless');
   await fillDetails(page, { imei });
   await page.getByRole('button', { name: 'Confirm trade-in' }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);

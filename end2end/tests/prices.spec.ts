@@ -10,7 +10,7 @@ test.describe.configure({ mode: 'default' });
 const SKU = 'iphone-13-128gb';
 const ROW = 'Apple iPhone 13 · 128 GB';
 const GRID = `/seller/prices?q=${SKU}`;
-const CSV_HEADER = 'variant_sku,grade,price_eur,weekly_cap';
+const CSV_HEADER = 'market,variant_sku,grade,price,currency,weekly_cap';
 const SAVE = { timeout: 15_000 };
 
 /** The price input of one grid cell, by its accessible name. */
@@ -116,7 +116,7 @@ test('a refurbisher signs up, is approved, and its price becomes the consumer\'s
   // A consumer describing that device gets this refurbisher's price.
   const consumerContext = await browser.newContext();
   const consumer = await consumerContext.newPage();
-  await gotoHydrated(consumer, '/sell/smartphones/apple/iphone-13');
+  await gotoHydrated(consumer, '/fr-fr/sell/smartphones/apple/iphone-13');
   await consumer.getByRole('group', { name: 'Which model exactly?' }).getByLabel('128 GB').check();
   await consumer.getByRole('radio', { name: /Yes, it works normally/ }).check();
   await consumer.getByRole('group', { name: 'What does the screen look like?' }).getByRole('radio', { name: /Cracked/ }).check();
@@ -142,15 +142,16 @@ test('CSV round-trip: export, change one price in a French spreadsheet, preview,
   const exported = fs.readFileSync(await download.path(), 'utf8');
   const lines = exported.split(/\r?\n/).filter((l) => l.trim() !== '');
   expect(lines[0]).toBe(CSV_HEADER);
-  const line = lines.find((l) => l.startsWith(`${SKU},functional_used,`));
-  expect(line, `the demo refurbisher buys ${SKU} with visible wear`).toBeDefined();
-  const [, , oldPrice, cap] = line!.split(',');
+  const line = lines.find((l) => l.startsWith(`fr-fr,${SKU},functional_used,`));
+  expect(line, `the demo refurbisher buys ${SKU} with visible wear in France`).toBeDefined();
+  const [, , , oldPrice, currency, cap] = line!.split(',');
+  expect(currency).toBe('EUR');
   expect(oldPrice).toMatch(/^\d+\.\d\d$/);
   let newPrice = randomPrice(200, 700);
   while (newPrice === oldPrice) newPrice = randomPrice(200, 700);
 
   // As French Excel saves it: byte-order mark, ";" separators, decimal comma, CRLF.
-  const french = '\ufeff' + [CSV_HEADER.replaceAll(',', ';'), `${SKU};functional_used;${newPrice.replace('.', ',')};${cap}`].join('\r\n') + '\r\n';
+  const french = '\ufeff' + [CSV_HEADER.replaceAll(',', ';'), `fr-fr;${SKU};functional_used;${newPrice.replace('.', ',')};EUR;${cap}`].join('\r\n') + '\r\n';
   const file = testInfo.outputPath('prices-fr.csv');
   fs.writeFileSync(file, french, 'utf8');
 
@@ -164,6 +165,7 @@ test('CSV round-trip: export, change one price in a French spreadsheet, preview,
   await expect(stat(page, 'Removed')).toHaveText('0');
   await expect(stat(page, 'Unchanged')).toHaveText('0');
   await expect(stat(page, 'Rows with problems')).toHaveText('0');
+  await expect(page.getByText('Markets in this file: France (EUR).')).toBeVisible();
   await page.getByRole('button', { name: 'Apply 1 changes' }).click();
   await expect(page.getByRole('heading', { name: 'Import applied' })).toBeVisible(SAVE);
   await expect(stat(page, 'Changed')).toHaveText('1');
@@ -176,7 +178,7 @@ test('CSV round-trip: export, change one price in a French spreadsheet, preview,
 
   // A bad row is reported by its line, and nothing can be applied.
   const bad = testInfo.outputPath('prices-bad.csv');
-  fs.writeFileSync(bad, `${CSV_HEADER}\n${SKU},functional_used,abc,\n`, 'utf8');
+  fs.writeFileSync(bad, `${CSV_HEADER}\nfr-fr,${SKU},functional_used,abc,,\n`, 'utf8');
   await gotoHydrated(page, '/seller/prices/import');
   await page.getByLabel('CSV file (up to 10 MB)').setInputFiles(bad);
   await page.getByRole('button', { name: 'Preview import' }).click();

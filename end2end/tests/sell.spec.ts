@@ -4,7 +4,7 @@ import { gotoHydrated, uniqueEmail, watchErrors, randomImei, signIn, fillDetails
 
 test('a new user sells a phone: search, offer, sign up, details, label, shipped', async ({ page }) => {
   const errors = watchErrors(page);
-  await gotoHydrated(page, '/');
+  await gotoHydrated(page, '/fr-fr');
   await page.getByLabel('Search for your device').fill('iphone13');
   const suggestions = page.getByRole('list', { name: 'Suggestions' });
   await expect(suggestions.getByRole('link').first()).toHaveText('Apple iPhone 13');
@@ -59,7 +59,7 @@ test('a new user sells a phone: search, offer, sign up, details, label, shipped'
 });
 
 test("the header's Create account on the accept step comes back to it with the answers", async ({ page }) => {
-  const accept = '/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
+  const accept = '/fr-fr/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
   await gotoHydrated(page, accept);
   const offer = (await page.locator('p.lead-dark strong').textContent())!;
   expect(offer).toMatch(/^€[\d,]+\.\d\d from /);
@@ -76,7 +76,7 @@ test("the header's Create account on the accept step comes back to it with the a
 });
 
 test('dates are written by the server in the visitor\'s time zone, named', async ({ browser }) => {
-  const offer = '/sell/smartphones/apple/iphone-12/offer?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
+  const offer = '/fr-fr/sell/smartphones/apple/iphone-12/offer?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
   const steps = (p: import('@playwright/test').Page) => p.getByRole('list').filter({ hasText: 'Print the free prepaid label' });
   // Without JavaScript the browser never says its zone: UTC, and the page says so.
   const plain = await (await browser.newContext({ javaScriptEnabled: false, timezoneId: 'Europe/Paris' })).newPage();
@@ -93,7 +93,7 @@ test('dates are written by the server in the visitor\'s time zone, named', async
 
 test('bad details are explained next to each field', async ({ page }) => {
   await signIn(page, DEMO_CONSUMER);
-  await gotoHydrated(page, '/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless');
+  await gotoHydrated(page, '/fr-fr/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless');
   await fillDetails(page, { imei: '490154203237519' });
   await page.getByLabel('IBAN').fill('FR14 2004 1010 0505 0001 3M02 607');
   await page.getByLabel('Date of birth').fill('2015-06-01');
@@ -107,7 +107,7 @@ test('bad details are explained next to each field', async ({ page }) => {
 
 test('a device nobody buys can be recycled for free, and cancelled before shipping', async ({ page }) => {
   await signIn(page, DEMO_CONSUMER);
-  await gotoHydrated(page, '/sell/smartwatches/apple/apple-watch-se-1st-gen-40mm');
+  await gotoHydrated(page, '/fr-fr/sell/smartwatches/apple/apple-watch-se-1st-gen-40mm');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sell your Apple Watch SE (1st gen) 40mm');
   await page.getByRole('group', { name: 'Which model exactly?' }).getByRole('radio', { name: /GPS$/ }).check();
   await page.getByRole('radio', { name: /No, something does not work/ }).check();
@@ -131,7 +131,7 @@ test('a device nobody buys can be recycled for free, and cancelled before shippi
 test('without JavaScript a consumer still gets an offer and confirms a trade-in', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto('/login?next=/sell/smartphones/samsung/galaxy-s21');
+  await page.goto('/login?next=/fr-fr/sell/smartphones/samsung/galaxy-s21');
   await page.getByLabel('Email').fill(DEMO_CONSUMER);
   await page.getByLabel('Password').fill('demo-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
