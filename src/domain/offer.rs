@@ -7,10 +7,10 @@ use crate::domain::ids::{ListingId, SellerId};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
-/// Offers below this are not worth a parcel: recycling is offered instead.
-pub const MIN_OFFER: Money = Money::eur(100);
-/// The consumer has this long after accepting to ship the device.
-pub const SHIP_WITHIN_DAYS: i64 = 14;
+/// Offers below one unit of the market's currency (1 EUR, 1 GBP, 1 USD)
+/// are not worth a parcel: recycling is offered instead. The shipping
+/// window is the market's (`Market::ship_within_days`).
+pub const MIN_OFFER_MINOR: i64 = 100;
 /// The consumer is reminded this many days before the shipping deadline.
 pub const EXPIRY_WARNING_DAYS: i64 = 3;
 /// Days a consumer has to answer a counter-offer before the device goes back.
@@ -112,7 +112,7 @@ impl Decision {
 
 pub fn decide(candidates: &[Candidate]) -> Decision {
     match best(candidates) {
-        Some(c) if c.price >= MIN_OFFER => Decision::Buy(c.clone()),
+        Some(c) if c.price.minor() >= MIN_OFFER_MINOR => Decision::Buy(c.clone()),
         _ => Decision::Recycle,
     }
 }

@@ -235,10 +235,7 @@ pub enum CounterOfferError {
     Currency,
     #[error("a counter-offer must be lower than the accepted price")]
     NotLower,
-    #[error(
-        "a counter-offer is at least {}: below that, send the device back instead",
-        super::offer::MIN_OFFER
-    )]
+    #[error("a counter-offer is at least 1.00: below that, send the device back instead")]
     TooLow,
 }
 
@@ -250,7 +247,7 @@ pub fn check_counter_offer(locked: Money, proposed: Money) -> Result<(), Counter
         Err(CounterOfferError::Currency)
     } else if proposed.minor() >= locked.minor() {
         Err(CounterOfferError::NotLower)
-    } else if proposed.minor() < super::offer::MIN_OFFER.minor() {
+    } else if proposed.minor() < super::offer::MIN_OFFER_MINOR {
         Err(CounterOfferError::TooLow)
     } else {
         Ok(())
@@ -449,7 +446,7 @@ mod tests {
         assert!(check_counter_offer(eur(10_000), eur(100)).is_ok());
         assert_eq!(
             CounterOfferError::TooLow.to_string(),
-            "a counter-offer is at least €1.00: below that, send the device back instead"
+            "a counter-offer is at least 1.00: below that, send the device back instead"
         );
     }
 }

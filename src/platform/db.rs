@@ -297,6 +297,34 @@ impl Placeholders {
 
 pub type DbResult<T> = Result<T, sqlx::Error>;
 
+/// An amount read from a row: its minor units in `minor`, its currency's
+/// code in `currency` (every table with money keeps both).
+pub fn money(
+    r: &sqlx::any::AnyRow,
+    minor: &str,
+    currency: &str,
+) -> DbResult<crate::domain::money::Money> {
+    use sqlx::Row;
+    let currency: crate::domain::money::Currency = decode_code(&r.try_get::<String, _>(currency)?)?;
+    Ok(crate::domain::money::Money::new(
+        r.try_get(minor)?,
+        currency,
+    ))
+}
+
+/// `money` for a column that may be NULL.
+pub fn money_opt(
+    r: &sqlx::any::AnyRow,
+    minor: &str,
+    currency: &str,
+) -> DbResult<Option<crate::domain::money::Money>> {
+    use sqlx::Row;
+    match r.try_get::<Option<i64>, _>(minor)? {
+        None => Ok(None),
+        Some(_) => money(r, minor, currency).map(Some),
+    }
+}
+
 /// A text column holding a domain enum's code, read back as the enum; a
 /// code this build does not know is a decoding error, not a default.
 pub fn decode_code<T: std::str::FromStr>(code: &str) -> DbResult<T> {

@@ -275,12 +275,12 @@ pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
         .await
         .or_internal(&g)?;
     let suggested = match found {
-        Some(f) if f > t.grade => {
-            crate::features::orders::service::own_listing_price(pool, seller_id, &t.sku, f)
-                .await
-                .or_internal(&g)?
-                .filter(|p| *p < t.price)
-        }
+        Some(f) if f > t.grade => crate::features::orders::service::own_listing_price(
+            pool, seller_id, t.market, &t.sku, f,
+        )
+        .await
+        .or_internal(&g)?
+        .filter(|p| *p < t.price),
         _ => None,
     };
     Ok(OrderDetail {

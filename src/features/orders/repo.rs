@@ -86,7 +86,7 @@ pub async fn queue<'c>(
     limit: i64,
 ) -> DbResult<Vec<QueueRow>> {
     let mut sql = format!(
-        "SELECT t.id, t.reference, m.name AS model_name, b.name AS brand_name, t.grade, t.price_minor, t.final_price_minor, t.state, \
+        "SELECT t.id, t.reference, m.name AS model_name, b.name AS brand_name, t.grade, t.price_minor, t.final_price_minor, t.currency, t.state, \
            COALESCE(s.tracking_number, '') AS tracking_number, t.received_at, t.validated_at \
          FROM trade_ins t JOIN variants v ON v.id = t.variant_id JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
          LEFT JOIN shipments s ON s.trade_in_id = t.id AND s.direction = 'inbound' \
@@ -118,10 +118,8 @@ pub async fn queue<'c>(
                 brand_name: r.try_get("brand_name")?,
                 grade: Grade::parse(&grade)
                     .map_err(|e| sqlx::Error::Decode(e.to_string().into()))?,
-                price: Money::eur(r.try_get("price_minor")?),
-                final_price: r
-                    .try_get::<Option<i64>, _>("final_price_minor")?
-                    .map(Money::eur),
+                price: crate::platform::db::money(r, "price_minor", "currency")?,
+                final_price: crate::platform::db::money_opt(r, "final_price_minor", "currency")?,
                 state: State::parse(&state)
                     .ok_or_else(|| sqlx::Error::Decode(format!("state {state}").into()))?,
                 tracking_number: r.try_get("tracking_number")?,
@@ -304,7 +302,10 @@ pub async fn latest_counter_offer(
     conn: &mut AnyConnection,
     trade_in_id: TradeInId,
 ) -> DbResult<Option<CounterOfferRecord>> {
-    let row = sqlx::query("SELECT id, price_minor, reasons, note, expires_at, answer FROM counter_offers WHERE trade_in_id = $1 ORDER BY id DESC LIMIT 1")
+    let row = sqlx::query(
+        "SELECT c.id, c.price_minor, t.currency, c.reasons, c.note, c.expires_at, c.answer FROM counter_offers c \
+         JOIN trade_ins t ON t.id = c.trade_in_id WHERE c.trade_in_id = $1 ORDER BY c.id DESC LIMIT 1",
+    )
         .bind(trade_in_id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -317,7 +318,7 @@ pub async fn latest_counter_offer(
             .await?;
     Ok(Some(CounterOfferRecord {
         id,
-        price: Money::eur(r.try_get("price_minor")?),
+        price: crate::platform::db::money(&r, "price_minor", "currency")?,
         reasons: r.try_get("reasons")?,
         note: r.try_get("note")?,
         expires_at: r.try_get("expires_at")?,
@@ -386,13 +387,14 @@ pub async fn create_payout(
     now: i64,
 ) -> DbResult<()> {
     sqlx::query(
-        "INSERT INTO payouts (trade_in_id, amount_minor, iban_masked, state, created_at) VALUES ($1, $2, $3, 'pending', $4) \
+        "INSERT INTO payouts (trade_in_id, amount_minor, iban_masked, state, created_at, currency) VALUES ($1, $2, $3, 'pending', $4, $5) \
          ON CONFLICT (trade_in_id) DO NOTHING",
     )
     .bind(trade_in_id)
     .bind(amount.minor())
     .bind(iban_masked)
     .bind(now)
+    .bind(amount.currency().code())
     .execute(conn)
     .await?;
     Ok(())
@@ -411,14 +413,14 @@ pub async fn payout<'c>(
     ex: impl Executor<'c, Database = Any>,
     trade_in_id: TradeInId,
 ) -> DbResult<Option<PayoutRecord>> {
-    let row = sqlx::query("SELECT id, amount_minor, iban_masked, state, provider_ref FROM payouts WHERE trade_in_id = $1")
+    let row = sqlx::query("SELECT id, amount_minor, currency, iban_masked, state, provider_ref FROM payouts WHERE trade_in_id = $1")
         .bind(trade_in_id)
         .fetch_optional(ex)
         .await?;
     row.map(|r| {
         Ok(PayoutRecord {
             id: r.try_get("id")?,
-            amount: Money::eur(r.try_get("amount_minor")?),
+            amount: crate::platform::db::money(&r, "amount_minor", "currency")?,
             iban_masked: r.try_get("iban_masked")?,
             state: crate::platform::db::decode_code(r.try_get::<String, _>("state")?.as_str())?,
             provider_ref: r.try_get("provider_ref")?,
@@ -463,18 +465,21 @@ pub async fn settle_payouts<'c>(
 pub async fn own_listing_price<'c>(
     ex: impl Executor<'c, Database = Any>,
     seller_id: SellerId,
+    market: crate::domain::market::Market,
     variant_sku: &str,
     grade: Grade,
 ) -> DbResult<Option<Money>> {
     let price: Option<i64> = sqlx::query_scalar(
-        "SELECT l.price_minor FROM listings l JOIN variants v ON v.id = l.variant_id WHERE l.seller_id = $1 AND v.sku = $2 AND l.grade = $3",
+        "SELECT l.price_minor FROM listings l JOIN variants v ON v.id = l.variant_id \
+         WHERE l.seller_id = $1 AND v.sku = $2 AND l.grade = $3 AND l.market = $4",
     )
     .bind(seller_id)
     .bind(variant_sku)
     .bind(grade.code())
+    .bind(market.code())
     .fetch_optional(ex)
     .await?;
-    Ok(price.map(Money::eur))
+    Ok(price.map(|minor| Money::new(minor, market.currency())))
 }
 
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@
 
 use crate::domain::account::Role;
 use crate::domain::ids::TradeInId;
-use crate::domain::money::{parse_amount, Currency};
+use crate::domain::money::parse_amount;
 use crate::domain::sla::CounterReason;
 use crate::error::{AppError, FieldErrors};
 use crate::features::orders::counter_offer_form;
@@ -166,9 +166,11 @@ pub async fn counter_offer(
         Err(e) => return crate::platform::http::refused(e),
     };
     // Refuse other sellers' orders before reading any photo.
-    if let Err(e) = order_flow::owned_by_seller(&state, seller_id, id).await {
-        return crate::platform::http::refused(e);
-    }
+    let currency = match order_flow::owned_by_seller(&state, seller_id, id).await {
+        // A counter-offer is in the trade-in's currency.
+        Ok(t) => t.price.currency(),
+        Err(e) => return crate::platform::http::refused(e),
+    };
     let form_name = counter_offer_form(id);
     let mut sent = match read(&mut form).await {
         Ok(sent) => sent,
@@ -185,7 +187,7 @@ pub async fn counter_offer(
     }
     let price = sent
         .errors
-        .check("price", parse_amount(&sent.price, Currency::Eur));
+        .check("price", parse_amount(&sent.price, currency));
     let kept_count = kept.len();
     let (kept_tokens, mut photos): (Vec<String>, Vec<ProofPhoto>) = kept.into_iter().unzip();
     photos.append(&mut sent.fresh);

@@ -4,7 +4,7 @@ use crate::domain::dates::Date;
 use crate::domain::ids::{ClaimId, TradeInId};
 use crate::domain::mail::MailKind;
 use crate::domain::money::Money;
-use crate::domain::offer::{COUNTER_OFFER_DAYS, EXPIRY_WARNING_DAYS, SHIP_WITHIN_DAYS};
+use crate::domain::offer::{COUNTER_OFFER_DAYS, EXPIRY_WARNING_DAYS};
 
 pub use crate::platform::mail::Mail;
 
@@ -55,12 +55,13 @@ pub fn expiry_warning(public_url: &str, id: TradeInId, reference: &str, ship_by:
     }
 }
 
-pub fn expired(public_url: &str, id: TradeInId, reference: &str) -> Mail {
+/// `days`: the shipping window of the trade-in's market.
+pub fn expired(public_url: &str, id: TradeInId, reference: &str, days: i64) -> Mail {
     Mail {
         kind: MailKind::Expired,
         subject: format!("Your trade-in {reference} has expired"),
         body: format!(
-            "We did not receive your device within {SHIP_WITHIN_DAYS} days, so this trade-in has expired and its label no longer works.\n\
+            "We did not receive your device within {days} days, so this trade-in has expired and its label no longer works.\n\
              Your trade-in: {public_url}/trade-ins/{id}\n\
              You can get a new offer at any time: {public_url}/{}",
             footer(public_url)
@@ -273,7 +274,7 @@ mod tests {
                 "LT1",
             ),
             expiry_warning(url, id, "TR-1", day),
-            expired(url, id, "TR-1"),
+            expired(url, id, "TR-1", 21),
             cancelled(url, id, "TR-1"),
             counter_offer_timed_out(url, id, "TR-1"),
             received(url, id, "TR-1", "Alpha"),

@@ -11,7 +11,7 @@ use crate::domain::identifiers::{Imei, SerialNumber};
 use crate::domain::ids::{TradeInId, UserId, VariantId};
 use crate::domain::market::Market;
 use crate::domain::money::Money;
-use crate::domain::offer::{decide, Decision, COUNTER_OFFER_DAYS, SHIP_WITHIN_DAYS};
+use crate::domain::offer::{decide, Decision, COUNTER_OFFER_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
 use crate::error::AppError;
 use crate::features::trade_ins::emails;
@@ -633,7 +633,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
             Action::Expire,
             Actor::System,
             None,
-            &format!("not shipped within {SHIP_WITHIN_DAYS} days"),
+            &format!("not shipped within {} days", t.market.ship_within_days()),
             now,
         )
         .await
@@ -660,7 +660,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
                 enqueue(
                     &mut tx,
                     &t.customer_email,
-                    &emails::expired(url, id, &t.reference),
+                    &emails::expired(url, id, &t.reference, t.market.ship_within_days()),
                     Some(id),
                     now,
                 )

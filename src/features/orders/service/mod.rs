@@ -242,11 +242,12 @@ pub async fn inspect(
         .await?;
         InspectionOutcome::Validated
     } else {
-        let suggested =
-            crate::features::orders::repo::own_listing_price(&mut *tx, seller_id, &t.sku, found)
-                .await
-                .map_err(db_error)?
-                .filter(|p| *p < t.price);
+        let suggested = crate::features::orders::repo::own_listing_price(
+            &mut *tx, seller_id, t.market, &t.sku, found,
+        )
+        .await
+        .map_err(db_error)?
+        .filter(|p| *p < t.price);
         InspectionOutcome::Worse {
             found,
             suggested_price: suggested,

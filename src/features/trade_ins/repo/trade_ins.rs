@@ -202,7 +202,10 @@ pub struct TradeInRecord {
     pub customer_email: String,
     pub seller_id: SellerId,
     pub seller_name: String,
+    /// Where parcels go: the seller's warehouse for this market.
     pub seller_address: PostalAddress,
+    /// Where the consumer sold: the currency, the shipping window.
+    pub market: crate::domain::market::Market,
     pub model_name: String,
     pub brand_name: String,
     pub category_slug: String,
@@ -227,13 +230,18 @@ pub struct TradeInRecord {
     pub suspended_reason: String,
 }
 
+// The seller's address is its warehouse for the trade-in's market (the
+// company's own where it has none there: the recycling partner).
 const SELECT_TRADE_IN: &str = "SELECT t.id, t.reference, t.customer_id, u.email AS customer_email, t.seller_id, \
-    s.company_name, s.address_line1 AS s_line1, s.address_line2 AS s_line2, s.postcode AS s_postcode, s.city AS s_city, \
-    s.country AS s_country, m.name AS model_name, b.name AS brand_name, c.slug AS category_slug, v.sku, v.storage_gb, \
+    s.company_name, COALESCE(w.warehouse_name, s.company_name) AS warehouse_name, \
+    COALESCE(w.address_line1, s.address_line1) AS s_line1, COALESCE(w.address_line2, s.address_line2) AS s_line2, \
+    COALESCE(w.postcode, s.postcode) AS s_postcode, COALESCE(w.city, s.city) AS s_city, \
+    COALESCE(w.country, s.country) AS s_country, COALESCE(w.region, '') AS s_region, t.market, t.currency, m.name AS model_name, b.name AS brand_name, c.slug AS category_slug, v.sku, v.storage_gb, \
     v.connectivity, t.grade, t.answer_works, t.answer_screen, t.answer_body, t.price_minor, t.final_price_minor, t.recycling, \
     t.state, t.imei, t.serial_number, t.address_name, t.address_line1, t.address_line2, t.postcode, t.city, t.country, \
     t.account_holder, t.iban_masked, t.ship_by_at, t.counter_offer_expires_at, t.created_at, t.suspended_reason \
     FROM trade_ins t JOIN users u ON u.id = t.customer_id JOIN sellers s ON s.id = t.seller_id \
+    LEFT JOIN seller_markets w ON w.seller_id = t.seller_id AND w.market = t.market \
     JOIN variants v ON v.id = t.variant_id JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
     JOIN categories c ON c.id = m.category_id";
 
@@ -254,14 +262,15 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<TradeInRecord> {
         seller_id: r.try_get("seller_id")?,
         seller_name: r.try_get("company_name")?,
         seller_address: PostalAddress {
-            name: r.try_get("company_name")?,
+            name: r.try_get("warehouse_name")?,
             line1: r.try_get("s_line1")?,
             line2: r.try_get("s_line2")?,
             postcode: r.try_get("s_postcode")?,
             city: r.try_get("s_city")?,
             country: r.try_get("s_country")?,
-            region: String::new(),
+            region: r.try_get("s_region")?,
         },
+        market: crate::platform::db::decode_code(&r.try_get::<String, _>("market")?)?,
         model_name: r.try_get("model_name")?,
         brand_name: r.try_get("brand_name")?,
         category_slug: r.try_get("category_slug")?,
@@ -274,10 +283,8 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<TradeInRecord> {
             screen: Wear::parse(&screen).ok_or_else(|| decode_err("wear", &screen))?,
             body: Wear::parse(&body).ok_or_else(|| decode_err("wear", &body))?,
         },
-        price: Money::eur(r.try_get("price_minor")?),
-        final_price: r
-            .try_get::<Option<i64>, _>("final_price_minor")?
-            .map(Money::eur),
+        price: crate::platform::db::money(r, "price_minor", "currency")?,
+        final_price: crate::platform::db::money_opt(r, "final_price_minor", "currency")?,
         recycling: r.try_get::<i64, _>("recycling")? != 0,
         state: State::parse(&state).ok_or_else(|| decode_err("state", &state))?,
         imei: r.try_get("imei")?,
