@@ -34,6 +34,11 @@ ALTER TABLE trade_ins ADD COLUMN market TEXT NOT NULL DEFAULT 'fr-fr'
     CHECK (market IN ('fr-fr', 'de-de', 'es-es', 'it-it', 'en-gb', 'en-us')
            AND currency = CASE market WHEN 'en-gb' THEN 'GBP' WHEN 'en-us' THEN 'USD' ELSE 'EUR' END);
 CREATE INDEX trade_ins_market_created ON trade_ins (market, created_at);
+-- A US address's state, an Italian one's province. The account a trade-in
+-- pays (iban_encrypted, iban_masked, iban_fingerprint) is the market's
+-- rail's: an IBAN, or a UK or US account written as one line
+-- (`PayoutAccount::text`).
+ALTER TABLE trade_ins ADD COLUMN address_region TEXT NOT NULL DEFAULT '';
 
 ALTER TABLE price_history ADD COLUMN market TEXT NOT NULL DEFAULT 'fr-fr';
 DROP INDEX price_history_cell;

@@ -136,6 +136,14 @@ pub fn parse_postcode(country: &str, input: &str) -> Result<String, AddressError
                 "D02 X285",
             )
         }
+        // Royal Mail's and USPS's formats, as the markets there read them.
+        "GB" | "US" => {
+            let market = crate::domain::market::Market::of_country(country)
+                .expect("the UK and the US are markets");
+            return crate::domain::postcode::parse_postcode(market, input)
+                .map(|p| p.text)
+                .map_err(AddressError::from);
+        }
         _ => return Err(AddressError::UnsupportedCountry),
     };
     if ok {
@@ -148,79 +156,37 @@ pub fn parse_postcode(country: &str, input: &str) -> Result<String, AddressError
     }
 }
 
+/// An address as typed, field by field.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AddressInput<'a> {
+    pub name: &'a str,
+    pub line1: &'a str,
+    pub line2: &'a str,
+    pub postcode: &'a str,
+    pub city: &'a str,
+    /// A US address's state, an Italian one's province.
+    pub region: &'a str,
+    pub country: &'a str,
+}
+
+/// Which addresses a form takes, and the name of its name field.
+#[derive(Clone, Copy, Debug)]
+pub enum AddressRules {
+    /// A refurbisher's company: one of `COUNTRIES`.
+    Company,
+    /// A consumer selling in a market: its customs area (any EU country
+    /// for an EU market, the country itself for the UK and the US), and
+    /// the region its postal service asks for (an Italian province, a US
+    /// state).
+    Consumer(crate::domain::market::Market),
+    /// A refurbisher's warehouse for a market: the market's customs area.
+    Warehouse(crate::domain::market::Market),
+}
+
 /// Field-by-field result: the address, or each field's problem.
 pub fn parse_address(
-    name: &str,
-    line1: &str,
-    line2: &str,
-    postcode: &str,
-    city: &str,
-    country: &str,
-) -> Result<PostalAddress, Vec<(&'static str, AddressError)>> {
-    let mut errors = Vec::new();
-    let mut take = |field: &'static str, r: Result<String, AddressError>| match r {
-        Ok(v) => v,
-        Err(e) => {
-            errors.push((field, e));
-            String::new()
-        }
-    };
-    let country = country.trim().to_ascii_uppercase();
-    let name = take("address_name", checked("your name", name, 80, true));
-    let line1 = take(
-        "address_line1",
-        checked("the street and number", line1, 100, true),
-    );
-    let line2 = take(
-        "address_line2",
-        checked("the address line 2", line2, 100, false),
-    );
-    let city = take("city", checked("the city", city, 60, true));
-    let country = take(
-        "country",
-        if country_name(&country).is_some() {
-            Ok(country)
-        } else {
-            Err(AddressError::UnsupportedCountry)
-        },
-    );
-    let postcode = if country.is_empty() {
-        String::new()
-    } else {
-        take("postcode", parse_postcode(&country, postcode))
-    };
-    if errors.is_empty() {
-        Ok(PostalAddress {
-            name,
-            line1,
-            line2,
-            postcode,
-            city,
-            country,
-            region: String::new(),
-        })
-    } else {
-        Err(errors)
-    }
-}
-
-/// Countries a refurbisher's warehouse may be in: ours, the United
-/// Kingdom's and the United States'.
-pub fn warehouse_country_name(code: &str) -> Option<&'static str> {
-    match code {
-        "GB" => Some("United Kingdom"),
-        "US" => Some("United States"),
-        _ => country_name(code),
-    }
-}
-
-/// The warehouse a market's parcels go to, field by field. Its country
-/// must be in the market's customs area (`Market::may_ship_to`); a UK or
-/// US warehouse's postcode is checked as Royal Mail or USPS writes it, and
-/// a US one names its state.
-pub fn parse_warehouse(
-    market: crate::domain::market::Market,
-    fields: &WarehouseFields<'_>,
+    input: &AddressInput<'_>,
+    rules: AddressRules,
 ) -> Result<PostalAddress, Vec<(&'static str, AddressError)>> {
     use crate::domain::market::Market;
     use crate::domain::postcode;
@@ -232,59 +198,61 @@ pub fn parse_warehouse(
             String::new()
         }
     };
-    let country = fields.country.trim().to_ascii_uppercase();
-    let name = take(
-        "warehouse_name",
-        checked("the warehouse's name", fields.name, 80, true),
-    );
+    let code = input.country.trim().to_ascii_uppercase();
+    let name = match rules {
+        AddressRules::Warehouse(_) => take(
+            "warehouse_name",
+            checked("the warehouse's name", input.name, 80, true),
+        ),
+        _ => take("address_name", checked("your name", input.name, 80, true)),
+    };
     let line1 = take(
         "address_line1",
-        checked("the street and number", fields.line1, 100, true),
+        checked("the street and number", input.line1, 100, true),
     );
     let line2 = take(
         "address_line2",
-        checked("the address line 2", fields.line2, 100, false),
+        checked("the address line 2", input.line2, 100, false),
     );
-    let city = take("city", checked("the city", fields.city, 60, true));
+    let city = take("city", checked("the city", input.city, 60, true));
+    let market = match rules {
+        AddressRules::Company => None,
+        AddressRules::Consumer(m) | AddressRules::Warehouse(m) => Some(m),
+    };
     let country = take(
         "country",
-        match warehouse_country_name(&country) {
-            None => Err(AddressError::UnsupportedCountry),
-            Some(name) if !market.may_ship_to(&country) => {
+        match (country_or_market_name(&code), market) {
+            (None, _) => Err(AddressError::UnsupportedCountry),
+            (Some(_), None) if country_name(&code).is_none() => {
+                Err(AddressError::UnsupportedCountry)
+            }
+            (Some(name), Some(m)) if !m.may_ship_to(&code) => {
                 Err(AddressError::OutsideCustomsArea(name))
             }
-            Some(_) => Ok(country),
+            _ => Ok(code),
         },
     );
-    let (postcode, region) = match country.as_str() {
-        "" => (String::new(), String::new()),
-        "GB" => (
-            take(
-                "postcode",
-                postcode::parse_postcode(Market::EnGb, fields.postcode)
-                    .map(|p| p.text)
-                    .map_err(AddressError::from),
-            ),
-            String::new(),
+    let postcode = if country.is_empty() {
+        String::new()
+    } else {
+        take("postcode", parse_postcode(&country, input.postcode))
+    };
+    // Asked where the postal service needs it: a US state always, an
+    // Italian province from a consumer (Poste Italiane writes it after
+    // the town).
+    let region_of = match (country.as_str(), rules) {
+        ("US", _) => Some(Market::EnUs),
+        ("IT", AddressRules::Consumer(_)) => Some(Market::ItIt),
+        _ => None,
+    };
+    let region = match region_of {
+        Some(m) => take(
+            "region",
+            postcode::parse_region(m, input.region)
+                .map(Option::unwrap_or_default)
+                .map_err(AddressError::from),
         ),
-        "US" => (
-            take(
-                "postcode",
-                postcode::parse_postcode(Market::EnUs, fields.postcode)
-                    .map(|p| p.text)
-                    .map_err(AddressError::from),
-            ),
-            take(
-                "region",
-                postcode::parse_region(Market::EnUs, fields.region)
-                    .map(Option::unwrap_or_default)
-                    .map_err(AddressError::from),
-            ),
-        ),
-        other => (
-            take("postcode", parse_postcode(other, fields.postcode)),
-            String::new(),
-        ),
+        None => String::new(),
     };
     if errors.is_empty() {
         Ok(PostalAddress {
@@ -301,17 +269,14 @@ pub fn parse_warehouse(
     }
 }
 
-/// A warehouse address as typed.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct WarehouseFields<'a> {
-    pub name: &'a str,
-    pub line1: &'a str,
-    pub line2: &'a str,
-    pub postcode: &'a str,
-    pub city: &'a str,
-    /// A US warehouse's state.
-    pub region: &'a str,
-    pub country: &'a str,
+/// Countries an address may be in: ours, and the United Kingdom's and
+/// the United States' (their markets' consumers and warehouses).
+pub fn country_or_market_name(code: &str) -> Option<&'static str> {
+    match code {
+        "GB" => Some("United Kingdom"),
+        "US" => Some("United States"),
+        _ => country_name(code),
+    }
 }
 
 impl PostalAddress {
@@ -337,7 +302,7 @@ impl PostalAddress {
             _ => lines.push(format!("{} {}", self.postcode, self.city)),
         }
         lines.push(
-            warehouse_country_name(&self.country)
+            country_or_market_name(&self.country)
                 .unwrap_or(&self.country)
                 .to_uppercase(),
         );
@@ -350,21 +315,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_warehouse_is_in_its_markets_customs_area() {
+    fn an_address_is_in_its_markets_customs_area() {
         use crate::domain::market::Market;
-        let fields = |country, postcode, region| WarehouseFields {
+        let fields = |country, postcode, region| AddressInput {
             name: "Renew Ltd",
             line1: "1 Dock Road",
             postcode,
             city: "Leeds",
             region,
             country,
-            ..WarehouseFields::default()
+            ..AddressInput::default()
         };
-        let uk = parse_warehouse(Market::EnGb, &fields("gb", "ls1 4ap", "")).unwrap();
+        let warehouse = |m, f: &AddressInput<'_>| parse_address(f, AddressRules::Warehouse(m));
+        let uk = warehouse(Market::EnGb, &fields("gb", "ls1 4ap", "")).unwrap();
         assert_eq!(uk.postcode, "LS1 4AP");
         assert_eq!(uk.lines()[2..], ["LEEDS", "LS1 4AP", "UNITED KINGDOM"]);
-        let fr_from_es = parse_warehouse(Market::EsEs, &fields("FR", "69007", "")).unwrap();
+        let fr_from_es = warehouse(Market::EsEs, &fields("FR", "69007", "")).unwrap();
         assert_eq!(fr_from_es.country, "FR");
         let fields_of = |r: Result<PostalAddress, Vec<(&'static str, AddressError)>>| {
             r.unwrap_err()
@@ -373,19 +339,39 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            fields_of(parse_warehouse(Market::FrFr, &fields("GB", "LS1 4AP", ""))),
+            fields_of(warehouse(Market::FrFr, &fields("GB", "LS1 4AP", ""))),
             ["country"],
             "the UK is outside the EU's customs area"
         );
         assert_eq!(
-            fields_of(parse_warehouse(
-                Market::EnUs,
-                &fields("US", "7870", "Texas")
-            )),
+            fields_of(warehouse(Market::EnUs, &fields("US", "7870", "Texas"))),
             ["postcode", "region"]
         );
-        let us = parse_warehouse(Market::EnUs, &fields("US", "78701-1234", "tx")).unwrap();
+        let us = warehouse(Market::EnUs, &fields("US", "78701-1234", "tx")).unwrap();
         assert_eq!(us.lines()[2], "LEEDS TX 78701-1234");
+
+        // A consumer: the market's customs area, the province in Italy.
+        let consumer = |m, f: &AddressInput<'_>| parse_address(f, AddressRules::Consumer(m));
+        assert_eq!(
+            fields_of(consumer(Market::EnGb, &fields("GB", "75002", ""))),
+            ["postcode"],
+            "a French postcode is not a UK one"
+        );
+        assert_eq!(
+            fields_of(consumer(Market::ItIt, &fields("IT", "20144", ""))),
+            ["region"]
+        );
+        let it = consumer(Market::ItIt, &fields("IT", "20144", "mi")).unwrap();
+        assert_eq!(it.region, "MI");
+        assert!(consumer(Market::FrFr, &fields("BE", "1040", "")).is_ok());
+        assert_eq!(
+            fields_of(parse_address(
+                &fields("GB", "LS1 4AP", ""),
+                AddressRules::Company
+            )),
+            ["country"],
+            "a refurbisher signs up with an EU company"
+        );
     }
 
     #[test]
@@ -397,8 +383,10 @@ mod tests {
         assert!(parse_postcode("FR", "7501").is_err());
         assert!(parse_postcode("DE", "ABCDE").is_err());
         assert!(parse_postcode("ES", "99000").is_err());
+        assert_eq!(parse_postcode("US", "10001"), Ok("10001".into()));
+        assert_eq!(parse_postcode("GB", "sw1a1aa"), Ok("SW1A 1AA".into()));
         assert_eq!(
-            parse_postcode("US", "10001"),
+            parse_postcode("CH", "8001"),
             Err(AddressError::UnsupportedCountry)
         );
     }
@@ -425,18 +413,33 @@ mod tests {
 
     #[test]
     fn addresses_collect_every_problem() {
-        let ok =
-            parse_address("Jane  Doe", "12 rue de la Paix", "", "75002", "Paris", "fr").unwrap();
+        let input = |name, line1, postcode, city, country| AddressInput {
+            name,
+            line1,
+            postcode,
+            city,
+            country,
+            ..AddressInput::default()
+        };
+        let company = |i: AddressInput<'_>| parse_address(&i, AddressRules::Company);
+        let ok = company(input(
+            "Jane  Doe",
+            "12 rue de la Paix",
+            "75002",
+            "Paris",
+            "fr",
+        ))
+        .unwrap();
         assert_eq!(ok.name, "Jane Doe");
         assert_eq!(ok.country, "FR");
         assert_eq!(ok.lines().last().unwrap(), "FRANCE");
-        let errs = parse_address("", "", "", "1", "", "FR").unwrap_err();
+        let errs = company(input("", "", "1", "", "FR")).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|(f, _)| *f).collect();
         assert_eq!(
             fields,
             ["address_name", "address_line1", "city", "postcode"]
         );
-        let errs = parse_address("A", "B", "", "1", "C", "XX").unwrap_err();
+        let errs = company(input("A", "B", "1", "C", "XX")).unwrap_err();
         assert_eq!(errs[0].0, "country");
     }
 }

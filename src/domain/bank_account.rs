@@ -210,3 +210,88 @@ mod tests {
         );
     }
 }
+
+impl BankAccountError {
+    /// The form field the problem is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            BankAccountError::SortCode => "sort_code",
+            BankAccountError::RoutingShape | BankAccountError::RoutingChecksum => "routing_number",
+            BankAccountError::UkAccountNumber | BankAccountError::UsAccountNumber => {
+                "account_number"
+            }
+        }
+    }
+}
+
+/// Where a consumer is paid, on their market's payout rail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PayoutAccount {
+    Sepa(crate::domain::iban::Iban),
+    Uk(UkAccount),
+    Us(UsAccount),
+}
+
+impl PayoutAccount {
+    /// The account as one line of text: what is sealed, fingerprinted
+    /// (the fraud rule on accounts shared between consumers) and given
+    /// back in a consumer's data export. An IBAN is itself, as trade-ins
+    /// from before markets hold it.
+    pub fn text(&self) -> String {
+        match self {
+            PayoutAccount::Sepa(iban) => iban.as_str().to_string(),
+            PayoutAccount::Uk(a) => format!(
+                "GB sort code {} account {}",
+                a.sort_code(),
+                a.account_number
+            ),
+            PayoutAccount::Us(a) => format!(
+                "US routing {} account {}",
+                a.routing_number, a.account_number
+            ),
+        }
+    }
+
+    pub fn rail(&self) -> crate::domain::market::PayoutRail {
+        use crate::domain::market::PayoutRail;
+        match self {
+            PayoutAccount::Sepa(_) => PayoutRail::Sepa,
+            PayoutAccount::Uk(_) => PayoutRail::UkAccount,
+            PayoutAccount::Us(_) => PayoutRail::UsAccount,
+        }
+    }
+
+    /// What may be shown.
+    pub fn masked(&self) -> String {
+        match self {
+            PayoutAccount::Sepa(iban) => iban.masked(),
+            PayoutAccount::Uk(a) => a.masked(),
+            PayoutAccount::Us(a) => a.masked(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod payout_account_tests {
+    use super::*;
+
+    #[test]
+    fn each_rail_reads_as_one_line_and_shows_only_its_end() {
+        let uk = PayoutAccount::Uk(UkAccount::parse("12 34 56", "12345678").unwrap());
+        assert_eq!(uk.text(), "GB sort code 12-34-56 account 12345678");
+        assert!(!uk.masked().contains("1234567"));
+        let us = PayoutAccount::Us(UsAccount::parse("011000015", "000123456789").unwrap());
+        assert_eq!(us.text(), "US routing 011000015 account 000123456789");
+        assert!(us.masked().ends_with("6789"));
+        assert_eq!(
+            UkAccount::parse("12-AB-56", "12345678")
+                .unwrap_err()
+                .field(),
+            "sort_code"
+        );
+        assert_eq!(
+            UsAccount::parse("011000016", "1234").unwrap_err().field(),
+            "routing_number"
+        );
+    }
+}

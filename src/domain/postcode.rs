@@ -63,7 +63,8 @@ fn five_digits(s: &str) -> bool {
 /// space, an inward code (9AA).
 fn uk_shape(compact: &str) -> Option<String> {
     let b = compact.as_bytes();
-    if !(5..=7).contains(&b.len()) {
+    // Byte positions below are characters only in ASCII.
+    if !compact.is_ascii() || !(5..=7).contains(&b.len()) {
         return None;
     }
     let (outward, inward) = compact.split_at(b.len() - 3);

@@ -21,11 +21,12 @@ pub const FN_FIELD: &str = "__fn";
 
 /// Fields whose values are never written back into a page: a password, a
 /// bank account (the form asks for it again; its error says why), a code.
-const SECRETS: [&str; 6] = [
+const SECRETS: [&str; 7] = [
     "password",
     "current_password",
     "new_password",
     "iban",
+    "account_number",
     "code_totp",
     "recovery_code",
 ];

@@ -8,7 +8,7 @@ use crate::both_backends;
 use crate::fixtures::*;
 use crate::harness::TestApp;
 use serde_json::Value;
-use tradein::domain::address::WarehouseFields;
+use tradein::domain::address::AddressInput;
 use tradein::domain::grade::Grade;
 use tradein::domain::market::Market;
 use tradein::domain::offer::Decision;
@@ -19,25 +19,25 @@ use tradein::platform::clock::Clock;
 const SKU: &str = "iphone-13-128gb";
 const GOOD: &str = "functional_good";
 
-fn lyon() -> WarehouseFields<'static> {
-    WarehouseFields {
+fn lyon() -> AddressInput<'static> {
+    AddressInput {
         name: "Alpha Lyon",
         line1: "3 quai Perrache",
         postcode: "69002",
         city: "Lyon",
         country: "FR",
-        ..WarehouseFields::default()
+        ..AddressInput::default()
     }
 }
 
-fn leeds() -> WarehouseFields<'static> {
-    WarehouseFields {
+fn leeds() -> AddressInput<'static> {
+    AddressInput {
         name: "Alpha UK",
         line1: "1 Dock Road",
         postcode: "LS1 4AP",
         city: "Leeds",
         country: "GB",
-        ..WarehouseFields::default()
+        ..AddressInput::default()
     }
 }
 
@@ -211,7 +211,7 @@ both_backends!(
             &app.state,
             s,
             Market::EnGb,
-            &WarehouseFields {
+            &AddressInput {
                 postcode: "69002",
                 ..lyon()
             },
@@ -223,7 +223,7 @@ both_backends!(
             &app.state,
             s,
             Market::EnGb,
-            &WarehouseFields {
+            &AddressInput {
                 postcode: "LS14",
                 ..leeds()
             },
@@ -262,7 +262,7 @@ both_backends!(
             &app.state,
             s,
             Market::EnGb,
-            &WarehouseFields {
+            &AddressInput {
                 city: "York",
                 postcode: "YO1 7HH",
                 ..leeds()
@@ -553,14 +553,14 @@ both_backends!(
             &app.state,
             s,
             Market::EnUs,
-            &WarehouseFields {
+            &AddressInput {
                 name: "Alpha US",
                 line1: "500 Congress Ave",
                 postcode: "78701",
                 city: "Austin",
                 region: "TX",
                 country: "US",
-                ..WarehouseFields::default()
+                ..AddressInput::default()
             },
         )
         .await
@@ -621,5 +621,172 @@ both_backends!(
             markets.contains(&"en-us") && markets.contains(&"fr-fr"),
             "{shown:?}"
         );
+    }
+);
+
+/// The UK's and the US's own listings for the iPhone 13 128 GB (Works,
+/// light wear), bought by Alpha from a warehouse in each country.
+async fn uk_and_us_buyer(app: &TestApp) -> tradein::domain::ids::SellerId {
+    use tradein::domain::money::{Currency, Money};
+    let s = seller(app, SellerSpec::approved("Alpha Refurb")).await;
+    buy_in(&app.state, s, Market::EnGb, &leeds()).await.unwrap();
+    buy_in(
+        &app.state,
+        s,
+        Market::EnUs,
+        &AddressInput {
+            name: "Alpha US",
+            line1: "500 Congress Ave",
+            postcode: "78701",
+            city: "Austin",
+            region: "TX",
+            country: "US",
+            ..AddressInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    let v = variant_id(app, SKU).await;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let listing = |market, price| tradein::features::sellers::service::NewListing {
+        market,
+        seller_id: s,
+        variant_id: v,
+        grade: Grade::FunctionalGood,
+        price,
+    };
+    tradein::features::sellers::service::insert_listings(
+        &app.state.db,
+        &mut conn,
+        &[
+            listing(Market::EnGb, Money::new(25_000, Currency::Gbp)),
+            listing(Market::EnUs, Money::new(32_000, Currency::Usd)),
+        ],
+        1_000,
+    )
+    .await
+    .unwrap();
+    s
+}
+
+async fn trade_ins(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM trade_ins")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+both_backends!(
+    uk_and_us_consumers_give_their_own_address_and_account,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        uk_and_us_buyer(&app).await;
+        let client = customer(&app, "jane@example.com").await;
+        let uk = |key: &str| {
+            let mut form = confirm_form(&imei(41), 25_000, key);
+            for (k, v) in [
+                ("market", "en-gb"),
+                ("address_line1", "10 Downing Street"),
+                ("postcode", "SW1A 2AA"),
+                ("city", "London"),
+                ("country", "GB"),
+                ("sort_code", "12-34-56"),
+                ("account_number", "12345678"),
+                ("iban", ""),
+            ] {
+                form = with(form, k, v);
+            }
+            form
+        };
+        let refused =
+            |field: &'static str, value: &'static str, form: Vec<(&'static str, String)>| {
+                let (app, client) = (&app, &client);
+                async move {
+                    let res = confirm(app, client, &with(form, field, value)).await;
+                    assert_eq!(res.status(), 422, "{field} = {value}");
+                    let body = res.text().await.unwrap();
+                    assert!(
+                        body.contains(&format!("\"field\":\"{field}\"")),
+                        "{field}: {body}"
+                    );
+                    body
+                }
+            };
+        let body = refused("sort_code", "12-AB-56", uk("k-uk-0000000000001")).await;
+        assert!(body.contains("6 digits"), "{body}");
+        let body = refused("postcode", "75002", uk("k-uk-0000000000002")).await;
+        assert!(body.contains("UK postcode"), "{body}");
+        refused("country", "FR", uk("k-uk-0000000000003")).await;
+        assert_eq!(trade_ins(&app).await, 0, "nothing written");
+
+        let res = confirm(&app, &client, &uk("k-uk-0000000000004")).await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        let id = redirected_id(&res);
+        let (market, currency, price, masked, ship_by, created): (String, String, i64, String, i64, i64) =
+            sqlx::query_as(
+                "SELECT market, currency, price_minor, iban_masked, ship_by_at, created_at FROM trade_ins WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            (market.as_str(), currency.as_str(), price),
+            ("en-gb", "GBP", 25_000)
+        );
+        assert_eq!(masked, "12-34-56 ••••5678");
+        assert_eq!(ship_by - created, 14 * 86_400_000);
+        let record = tradein::features::trade_ins::service::find(
+            app.state.db.pool(),
+            tradein::domain::ids::TradeInId(id),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            record.price.currency(),
+            tradein::domain::money::Currency::Gbp
+        );
+        assert_eq!(
+            record.seller_address.postcode, "LS1 4AP",
+            "the label goes to the UK warehouse"
+        );
+
+        // The United States: ZIP, state and routing number, 21 days.
+        let us = |key: &str| {
+            let mut form = confirm_form(&imei(42), 32_000, key);
+            for (k, v) in [
+                ("market", "en-us"),
+                ("address_line1", "1 Market St"),
+                ("postcode", "94105"),
+                ("city", "San Francisco"),
+                ("region", "CA"),
+                ("country", "US"),
+                ("routing_number", "011000015"),
+                ("account_number", "000123456789"),
+                ("iban", ""),
+            ] {
+                form = with(form, k, v);
+            }
+            form
+        };
+        let body = refused("routing_number", "011000016", us("k-us-0000000000001")).await;
+        assert!(body.contains("not valid"), "{body}");
+        refused("region", "ZZ", us("k-us-0000000000002")).await;
+        refused("postcode", "SW1A 2AA", us("k-us-0000000000003")).await;
+        let res = confirm(&app, &client, &us("k-us-0000000000004")).await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        let id = redirected_id(&res);
+        let (currency, ship_by, created, region): (String, i64, i64, String) = sqlx::query_as(
+            "SELECT currency, ship_by_at, created_at, address_region FROM trade_ins WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(currency, "USD");
+        assert_eq!(ship_by - created, 21 * 86_400_000);
+        assert_eq!(region, "CA");
+        assert_eq!(trade_ins(&app).await, 2);
     }
 );

@@ -401,9 +401,18 @@ pub struct ConfirmForm {
     pub address_line2: Option<String>,
     pub postcode: String,
     pub city: String,
+    /// A US state, an Italian province.
+    pub region: Option<String>,
     pub country: String,
     pub account_holder: Option<String>,
+    /// SEPA markets.
     pub iban: Option<String>,
+    /// The United Kingdom.
+    pub sort_code: Option<String>,
+    /// The United Kingdom and the United States.
+    pub account_number: Option<String>,
+    /// The United States.
+    pub routing_number: Option<String>,
     pub date_of_birth: String,
     pub activation_lock_off: Option<String>,
     pub device_reset: Option<String>,
@@ -415,10 +424,12 @@ pub async fn confirm_trade_in(
     #[server(flatten)] form: ConfirmForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::{check_seller_birth_date, parse_display_name, Role};
-    use crate::domain::address::parse_address;
+    use crate::domain::address::{parse_address, AddressInput, AddressRules};
+    use crate::domain::bank_account::{PayoutAccount, UkAccount, UsAccount};
     use crate::domain::dates::Date;
     use crate::domain::iban::Iban;
     use crate::domain::identifiers::{Imei, SerialNumber};
+    use crate::domain::market::PayoutRail;
     use crate::error::FieldErrors;
     use crate::features::trade_ins::service as trade_in_flow;
     use crate::features::trade_ins::service::{ConfirmRequest, DeviceId};
@@ -444,9 +455,13 @@ pub async fn confirm_trade_in(
         address_line2,
         postcode,
         city,
+        region,
         country,
         account_holder,
         iban,
+        sort_code,
+        account_number,
+        routing_number,
         date_of_birth,
         activation_lock_off,
         device_reset,
@@ -480,12 +495,16 @@ pub async fn confirm_trade_in(
             .map(DeviceId::Serial)
     };
     let address = match parse_address(
-        &address_name,
-        &address_line1,
-        address_line2.as_deref().unwrap_or_default(),
-        &postcode,
-        &city,
-        &country,
+        &AddressInput {
+            name: &address_name,
+            line1: &address_line1,
+            line2: address_line2.as_deref().unwrap_or_default(),
+            postcode: &postcode,
+            city: &city,
+            region: region.as_deref().unwrap_or_default(),
+            country: &country,
+        },
+        AddressRules::Consumer(offer.market),
     ) {
         Ok(a) => Some(a),
         Err(problems) => {
@@ -503,8 +522,32 @@ pub async fn confirm_trade_in(
             "account_holder",
             parse_display_name(account_holder.as_deref().unwrap_or_default()),
         );
-        let iban = errors.check("iban", Iban::parse(iban.as_deref().unwrap_or_default()));
-        holder.zip(iban)
+        let text = |f: &Option<String>| f.as_deref().unwrap_or_default().to_string();
+        // Each rail's fields; a problem is told next to the field it is in.
+        let account = match offer.market.payout_rail() {
+            PayoutRail::Sepa => errors
+                .check("iban", Iban::parse(&text(&iban)))
+                .map(PayoutAccount::Sepa),
+            PayoutRail::UkAccount => {
+                match UkAccount::parse(&text(&sort_code), &text(&account_number)) {
+                    Ok(a) => Some(PayoutAccount::Uk(a)),
+                    Err(e) => {
+                        errors.add(e.field(), e);
+                        None
+                    }
+                }
+            }
+            PayoutRail::UsAccount => {
+                match UsAccount::parse(&text(&routing_number), &text(&account_number)) {
+                    Ok(a) => Some(PayoutAccount::Us(a)),
+                    Err(e) => {
+                        errors.add(e.field(), e);
+                        None
+                    }
+                }
+            }
+        };
+        holder.zip(account)
     };
     let today = Date::from_unix_ms(g.now_ms());
     let dob = match Date::parse(&date_of_birth) {

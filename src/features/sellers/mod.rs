@@ -31,7 +31,7 @@ pub async fn seller_signup(
     #[server(flatten)] form: SellerApplicationForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::{check_new_password, parse_display_name, parse_phone, Email};
-    use crate::domain::address::parse_address;
+    use crate::domain::address::{parse_address, AddressInput, AddressRules};
     use crate::domain::vat::parse_vat;
     use crate::error::FieldErrors;
 
@@ -56,12 +56,16 @@ pub async fn seller_signup(
     let company = errors.check("company", parse_display_name(&company));
     let vat = errors.check("vat_number", parse_vat(&vat_number));
     let address = match parse_address(
-        company.as_deref().unwrap_or("-"),
-        &address_line1,
-        &address_line2,
-        &postcode,
-        &city,
-        &country,
+        &AddressInput {
+            name: company.as_deref().unwrap_or("-"),
+            line1: &address_line1,
+            line2: &address_line2,
+            postcode: &postcode,
+            city: &city,
+            region: "",
+            country: &country,
+        },
+        AddressRules::Company,
     ) {
         Ok(a) => Some(a),
         Err(problems) => {

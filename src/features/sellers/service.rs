@@ -23,16 +23,19 @@ pub async fn buy_in(
     state: &AppState,
     seller_id: SellerId,
     market: crate::domain::market::Market,
-    warehouse: &crate::domain::address::WarehouseFields<'_>,
+    warehouse: &crate::domain::address::AddressInput<'_>,
 ) -> Result<(), AppError> {
-    let address =
-        crate::domain::address::parse_warehouse(market, warehouse).map_err(|problems| {
-            let mut errors = crate::error::FieldErrors::new();
-            for (field, e) in problems {
-                errors.add(field, e);
-            }
-            AppError::Invalid(errors)
-        })?;
+    let address = crate::domain::address::parse_address(
+        warehouse,
+        crate::domain::address::AddressRules::Warehouse(market),
+    )
+    .map_err(|problems| {
+        let mut errors = crate::error::FieldErrors::new();
+        for (field, e) in problems {
+            errors.add(field, e);
+        }
+        AppError::Invalid(errors)
+    })?;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     super::repo::buy_in(&mut tx, seller_id, market, &address, state.clock.now_ms())
         .await

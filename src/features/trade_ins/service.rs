@@ -4,9 +4,9 @@
 //! `transition` (below) and the domain's table.
 
 use crate::domain::address::PostalAddress;
+use crate::domain::bank_account::PayoutAccount;
 use crate::domain::dates::{week_start_ms, Date, DAY_MS};
 use crate::domain::grading::{grade, Answers};
-use crate::domain::iban::Iban;
 use crate::domain::identifiers::{Imei, SerialNumber};
 use crate::domain::ids::{TradeInId, UserId, VariantId};
 use crate::domain::market::Market;
@@ -104,7 +104,8 @@ pub struct ConfirmRequest {
     pub device: DeviceId,
     pub address: PostalAddress,
     /// Account holder and IBAN; not needed for free recycling.
-    pub payout: Option<(String, Iban)>,
+    /// Account holder and account on the market's payout rail.
+    pub payout: Option<(String, PayoutAccount)>,
     pub date_of_birth: Date,
     pub idempotency_key: String,
     /// The price the consumer saw, only to notice that the offer changed;
@@ -208,11 +209,22 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
             req.shown_price
         )));
     }
-    if !recycling && req.payout.is_none() {
-        return Err(AppError::invalid(
-            "iban",
-            "enter the IBAN of the account to pay",
-        ));
+    let rail = req.market.payout_rail();
+    match &req.payout {
+        _ if recycling => {}
+        None => {
+            return Err(AppError::invalid(
+                "account_holder",
+                "enter the account to pay",
+            ))
+        }
+        Some((_, account)) if account.rail() != rail => {
+            return Err(AppError::invalid(
+                "form",
+                "This account cannot be paid in this market. Please enter one of its accounts.",
+            ))
+        }
+        Some(_) => {}
     }
     let reference = new_reference();
     let warehouse =
@@ -242,7 +254,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     // consumer, IBAN or device take turns (locks in this order: customer,
     // IBAN, device), so each one counts what the one before it wrote.
     let iban_fingerprint = match &req.payout {
-        Some((_, iban)) if !recycling => state.secret.iban_fingerprint(iban.as_str()),
+        Some((_, account)) if !recycling => state.secret.iban_fingerprint(&account.text()),
         _ => String::new(),
     };
     let (imei, serial) = match &req.device {
@@ -344,10 +356,10 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     }
 
     let (holder, iban_encrypted, iban_masked) = match &req.payout {
-        Some((holder, iban)) if !recycling => (
+        Some((holder, account)) if !recycling => (
             holder.clone(),
-            state.secret.encrypt_iban(iban.as_str()),
-            iban.masked(),
+            state.secret.encrypt_iban(&account.text()),
+            account.masked(),
         ),
         _ => (String::new(), String::new(), String::new()),
     };

@@ -414,7 +414,9 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
                 },
                 payout: Some((
                     "Dana Demo".into(),
-                    Iban::parse(SHARED_IBAN).map_err(|e| SeedError::Demo(e.to_string()))?,
+                    crate::domain::bank_account::PayoutAccount::Sepa(
+                        Iban::parse(SHARED_IBAN).map_err(|e| SeedError::Demo(e.to_string()))?,
+                    ),
                 )),
                 date_of_birth: Date::new(1988, 5, 17).expect("valid"),
                 idempotency_key: format!("demo-fraud-case-{n}"),

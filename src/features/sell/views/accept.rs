@@ -4,9 +4,10 @@
 
 use super::super::*;
 
+use crate::domain::market::{Market, PayoutRail};
 use crate::features::sell::views::offer_page::AnswerFields;
 use crate::features::sell::{OfferKind, OfferQuery, OfferView};
-use crate::ui::form::{AddressFields, Checkbox, FormError, PageForm, TextField};
+use crate::ui::form::{Checkbox, FormError, PageForm, Select, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -100,15 +101,14 @@ fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl
             <fieldset class="group">
                 <legend>"Where we send your label from"</legend>
                 <TextField label="Full name" name="address_name" autocomplete="name"/>
-                <AddressFields/>
+                <MarketAddressFields market=offer.market/>
             </fieldset>
 
             {(!recycling).then(|| view! {
                 <fieldset class="group">
                     <legend>"Where we pay you"</legend>
                     <TextField label="Account holder" name="account_holder" autocomplete="name"/>
-                    // A refused form never comes back with the IBAN in it.
-                    <TextField label="IBAN" name="iban" autocomplete="off" hint="From your banking app, e.g. FR76 3000 6000 0112 3456 7890 189. For your safety it is not kept when the form needs correcting."/>
+                    <AccountFields rail=offer.market.payout_rail()/>
                 </fieldset>
             })}
 
@@ -125,5 +125,71 @@ fn DetailsForm(offer: OfferView, q: OfferQuery, idempotency_key: String) -> impl
 
             <button type="submit" class="button primary large" disabled=move || action.pending().get()>"Confirm trade-in"</button>
         </PageForm>
+    }
+}
+
+/// The address fields a market's postal service asks for: its postcode
+/// format, a US state or an Italian province, and the countries its
+/// parcels may come from (`Market::may_ship_to`).
+#[component]
+fn MarketAddressFields(market: Market) -> impl IntoView {
+    let countries: Vec<(String, String)> = if market.in_eu() {
+        crate::domain::address::COUNTRIES
+            .iter()
+            .map(|(code, name)| (code.to_string(), name.to_string()))
+            .collect()
+    } else {
+        vec![(market.country().to_string(), market.name().to_string())]
+    };
+    let (postcode_label, postcode_hint) = match market {
+        Market::FrFr => ("Postcode", "5 digits, e.g. 75002."),
+        Market::DeDe => ("Postcode", "5 digits, e.g. 10969."),
+        Market::EsEs => ("Postcode", "5 digits, e.g. 28013."),
+        Market::ItIt => ("Postcode", "CAP, 5 digits, e.g. 20144."),
+        Market::EnGb => ("Postcode", "e.g. SW1A 1AA."),
+        Market::EnUs => ("ZIP code", "5 digits or ZIP+4, e.g. 94103 or 94103-1234."),
+    };
+    let region = match market {
+        Market::ItIt => Some(("Province", "Its two-letter code, e.g. MI for Milano.")),
+        Market::EnUs => Some(("State", "Its two-letter code, e.g. CA.")),
+        _ => None,
+    };
+    view! {
+        <TextField label="Street and number" name="address_line1" autocomplete="address-line1"/>
+        <TextField label="Address line 2 (optional)" name="address_line2" autocomplete="address-line2"/>
+        <div class="row">
+            <TextField label=postcode_label name="postcode" autocomplete="postal-code" hint=postcode_hint/>
+            <TextField label="City" name="city" autocomplete="address-level2"/>
+        </div>
+        {region.map(|(label, hint)| view! {
+            <TextField label=label name="region" autocomplete="address-level1" hint=hint/>
+        })}
+        <Select label="Country" name="country" options=countries selected=market.country() autocomplete="country"/>
+    }
+}
+
+/// The account fields of a market's payout rail. A refused form never
+/// comes back with an account number in it.
+#[component]
+fn AccountFields(rail: PayoutRail) -> impl IntoView {
+    match rail {
+        PayoutRail::Sepa => view! {
+            <TextField label="IBAN" name="iban" autocomplete="off" hint="From your banking app, e.g. FR76 3000 6000 0112 3456 7890 189. For your safety it is not kept when the form needs correcting."/>
+        }
+        .into_any(),
+        PayoutRail::UkAccount => view! {
+            <div class="row">
+                <TextField label="Sort code" name="sort_code" autocomplete="off" inputmode="numeric" hint="6 digits, e.g. 12-34-56."/>
+                <TextField label="Account number" name="account_number" autocomplete="off" inputmode="numeric" hint="8 digits. Not kept when the form needs correcting."/>
+            </div>
+        }
+        .into_any(),
+        PayoutRail::UsAccount => view! {
+            <div class="row">
+                <TextField label="Routing number" name="routing_number" autocomplete="off" inputmode="numeric" hint="9 digits, at the bottom left of a check."/>
+                <TextField label="Account number" name="account_number" autocomplete="off" inputmode="numeric" hint="4 to 17 digits. Not kept when the form needs correcting."/>
+            </div>
+        }
+        .into_any(),
     }
 }

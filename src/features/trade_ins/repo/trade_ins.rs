@@ -41,9 +41,9 @@ pub async fn insert(
         "INSERT INTO trade_ins (reference, customer_id, seller_id, listing_id, variant_id, grade, answer_works, answer_screen, \
            answer_body, price_minor, recycling, state, imei, serial_number, address_name, address_line1, address_line2, postcode, \
            city, country, account_holder, iban_encrypted, iban_masked, iban_fingerprint, date_of_birth, idempotency_key, \
-           ship_by_at, created_at, updated_at, market, currency) \
+           ship_by_at, created_at, updated_at, market, currency, address_region) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
-           $25, $26, $27, $28, $28, $29, $30) RETURNING id",
+           $25, $26, $27, $28, $28, $29, $30, $31) RETURNING id",
     )
     .bind(t.reference)
     .bind(t.customer_id)
@@ -75,6 +75,7 @@ pub async fn insert(
     .bind(now_ms)
     .bind(t.market.code())
     .bind(t.price.currency().code())
+    .bind(&t.address.region)
     .fetch_one(conn)
     .await
 }
@@ -239,7 +240,7 @@ const SELECT_TRADE_IN: &str = "SELECT t.id, t.reference, t.customer_id, u.email 
     COALESCE(w.country, s.country) AS s_country, COALESCE(w.region, '') AS s_region, t.market, t.currency, m.name AS model_name, b.name AS brand_name, c.slug AS category_slug, v.sku, v.storage_gb, \
     v.connectivity, t.grade, t.answer_works, t.answer_screen, t.answer_body, t.price_minor, t.final_price_minor, t.recycling, \
     t.state, t.imei, t.serial_number, t.address_name, t.address_line1, t.address_line2, t.postcode, t.city, t.country, \
-    t.account_holder, t.iban_masked, t.ship_by_at, t.counter_offer_expires_at, t.created_at, t.suspended_reason \
+    t.address_region, t.account_holder, t.iban_masked, t.ship_by_at, t.counter_offer_expires_at, t.created_at, t.suspended_reason \
     FROM trade_ins t JOIN users u ON u.id = t.customer_id JOIN sellers s ON s.id = t.seller_id \
     LEFT JOIN seller_markets w ON w.seller_id = t.seller_id AND w.market = t.market \
     JOIN variants v ON v.id = t.variant_id JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
@@ -296,7 +297,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<TradeInRecord> {
             postcode: r.try_get("postcode")?,
             city: r.try_get("city")?,
             country: r.try_get("country")?,
-            region: String::new(),
+            region: r.try_get("address_region")?,
         },
         account_holder: r.try_get("account_holder")?,
         iban_masked: r.try_get("iban_masked")?,
