@@ -790,3 +790,39 @@ both_backends!(
         assert_eq!(trade_ins(&app).await, 2);
     }
 );
+
+both_backends!(the_demo_buys_in_every_market, |backend| async move {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let gb = decision(&app, Market::EnGb, SKU).await;
+    let us = decision(&app, Market::EnUs, SKU).await;
+    match (&gb, &us) {
+        (Decision::Buy(gb), Decision::Buy(us)) => {
+            assert_eq!(gb.seller_name, "Reboxed UK Ltd");
+            assert_eq!(gb.price.currency().code(), "GBP");
+            assert_eq!(us.seller_name, "Second Wave Devices Inc.");
+            assert_eq!(us.price.currency().code(), "USD");
+        }
+        other => panic!("{other:?}"),
+    }
+    for m in Market::ALL {
+        assert!(
+            matches!(decision(&app, m, SKU).await, Decision::Buy(_)),
+            "someone buys in {}",
+            m.code()
+        );
+    }
+    // ReNew prices the same phone differently in France and Spain.
+    let renew: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT l.market, l.price_minor FROM listings l JOIN sellers s ON s.id = l.seller_id \
+             JOIN variants v ON v.id = l.variant_id \
+             WHERE s.company_name = 'ReNew Mobile SAS' AND v.sku = $1 AND l.grade = 'functional_good' ORDER BY l.market",
+        )
+        .bind(SKU)
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+    let price = |m: &str| renew.iter().find(|(k, _)| k == m).map(|(_, p)| *p);
+    assert!(price("es-es") < price("fr-fr"), "{renew:?}");
+    assert!(price("de-de").is_some(), "{renew:?}");
+    app.stop().await;
+});

@@ -58,10 +58,13 @@ both_backends!(
         .fetch_one(pool)
         .await
         .unwrap();
-        assert_eq!(bad, 0, "prices are whole euros of at least 1 EUR");
+        assert_eq!(
+            bad, 0,
+            "prices are whole units of at least 1 of their currency"
+        );
         // A better grade never fetches less from the same seller.
         let inverted: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM listings a JOIN listings b ON a.seller_id = b.seller_id AND a.variant_id = b.variant_id \
+        "SELECT COUNT(*) FROM listings a JOIN listings b ON a.seller_id = b.seller_id AND a.variant_id = b.variant_id AND a.market = b.market \
          WHERE a.grade = 'functional_flawless' AND b.grade = 'functional_cracked' AND a.price_minor <= b.price_minor",
     )
     .fetch_one(pool)

@@ -197,7 +197,7 @@ pub async fn markets<'c>(
 /// Starts buying in a market, or moves its warehouse: the market's
 /// parcels go to `warehouse` from now on (labels already issued keep
 /// theirs).
-pub async fn buy_in(
+pub async fn add_market(
     conn: &mut AnyConnection,
     seller_id: SellerId,
     market: Market,

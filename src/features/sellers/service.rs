@@ -11,9 +11,9 @@ use crate::platform::state::AppState;
 // What other features run on their own connection, inside their own transaction.
 pub use super::repo::applications;
 pub use super::repo::{
-    change_status, contact, insert as insert_seller, insert_listings, markets, overview_for_user,
-    recycler, refurbisher_scores, refurbishers, set_buying, set_quality_score, units_in_week,
-    warehouse_address, NewListing, NewSeller,
+    add_market, change_status, contact, insert as insert_seller, insert_listings, markets,
+    overview_for_user, recycler, refurbisher_scores, refurbishers, set_buying, set_quality_score,
+    units_in_week, warehouse_address, NewListing, NewSeller,
 };
 
 /// Starts buying in `market` with the warehouse its parcels go to (or
@@ -37,7 +37,7 @@ pub async fn buy_in(
         AppError::Invalid(errors)
     })?;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    super::repo::buy_in(&mut tx, seller_id, market, &address, state.clock.now_ms())
+    super::repo::add_market(&mut tx, seller_id, market, &address, state.clock.now_ms())
         .await
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;

@@ -5,8 +5,9 @@
 use crate::domain::account::{Email, Role};
 use crate::domain::catalog::Category;
 use crate::domain::grade::Grade;
+use crate::domain::market::Market;
 use crate::features::catalog::catalog_file::{parse, CATALOG_CSV};
-use crate::features::demo::pricing::{offer_minor, BuyingProfile};
+use crate::features::demo::pricing::{in_market, offer_minor, BuyingProfile};
 use crate::features::demo::repo::{self, meta_get, meta_set};
 use crate::features::demo::SeedError;
 use crate::platform::db::Db;
@@ -63,6 +64,10 @@ pub struct DemoSeller {
     pub quality_score: i64,
     pub weekly_cap: Option<i64>,
     pub profile: BuyingProfile,
+    /// The markets it buys in, each with its price offset there (percent,
+    /// over its euro price converted: `pricing::in_market`). Its warehouse
+    /// in each is the company's address.
+    pub markets: &'static [(Market, i64)],
 }
 
 const PHONES_AND_TABLETS: &[Category] = &[Category::Smartphones, Category::Tablets];
@@ -95,6 +100,12 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             quality_score: 820,
             weekly_cap: Some(2_000),
             profile: profile("renew", 3, &[], true, 12),
+            markets: &[
+                (Market::FrFr, 0),
+                (Market::EsEs, -4),
+                (Market::DeDe, 0),
+                (Market::ItIt, 1),
+            ],
         },
         DemoSeller {
             email: "ankauf@second-life.example",
@@ -109,6 +120,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             quality_score: 760,
             weekly_cap: Some(1_500),
             profile: profile("secondlife", 5, PHONES_AND_TABLETS, false, 8),
+            markets: &[(Market::FrFr, 0), (Market::DeDe, 3)],
         },
         DemoSeller {
             email: "inkoop@circular-tech.example",
@@ -123,6 +135,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             quality_score: 700,
             weekly_cap: None,
             profile: profile("circular", 0, &[], true, 20),
+            markets: &[(Market::FrFr, 0), (Market::DeDe, -2)],
         },
         DemoSeller {
             email: "compras@greencycle.example",
@@ -137,6 +150,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             quality_score: 640,
             weekly_cap: None,
             profile: profile("greencycle", -6, &[], true, 5),
+            markets: &[(Market::FrFr, 0), (Market::EsEs, 2)],
         },
         DemoSeller {
             email: "acquisti@phoenix-refurb.example",
@@ -151,6 +165,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             quality_score: 780,
             weekly_cap: Some(800),
             profile: profile("phoenix", 6, GAMING_AND_COMPUTING, true, 10),
+            markets: &[(Market::FrFr, 0), (Market::ItIt, 2)],
         },
         DemoSeller {
             email: "rachat@atelier-recond.example",
@@ -165,6 +180,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             quality_score: 880,
             weekly_cap: Some(600),
             profile: profile("atelier", 1, &[Category::Smartphones], false, 15),
+            markets: &[(Market::FrFr, 0)],
         },
         DemoSeller {
             email: "hello@refurb-express.example",
@@ -179,6 +195,37 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             quality_score: 500,
             weekly_cap: None,
             profile: profile("express", 8, PHONES_AND_TABLETS, false, 60),
+            markets: &[(Market::FrFr, 0)],
+        },
+        DemoSeller {
+            email: "buying@reboxed-uk.example",
+            company: "Reboxed UK Ltd",
+            vat: "GB123456789",
+            street: "14 Dock Street",
+            postcode: "LS10 1JF",
+            city: "Leeds",
+            country: "GB",
+            phone: "+44 113 000 0008",
+            status: crate::domain::seller::SellerStatus::Approved,
+            quality_score: 790,
+            weekly_cap: None,
+            profile: profile("reboxed", 2, &[], true, 0),
+            markets: &[(Market::EnGb, 0)],
+        },
+        DemoSeller {
+            email: "trade@second-wave.example",
+            company: "Second Wave Devices Inc.",
+            vat: "US-EIN 12-3456789",
+            street: "500 Congress Avenue",
+            postcode: "78701",
+            city: "Austin",
+            country: "US",
+            phone: "+1 512 000 0009",
+            status: crate::domain::seller::SellerStatus::Approved,
+            quality_score: 740,
+            weekly_cap: None,
+            profile: profile("secondwave", 0, &[], true, 0),
+            markets: &[(Market::EnUs, 0)],
         },
     ]
 }
@@ -243,6 +290,9 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
             now_ms,
         )
         .await?;
+        // A company in a country without a market of its own starts in
+        // France's, as a refurbisher signing up does.
+        let home_market = Market::of_country(s.country).unwrap_or(Market::FrFr);
         let seller_id = crate::features::sellers::service::insert_seller(
             &mut tx,
             &crate::features::sellers::service::NewSeller {
@@ -261,11 +311,27 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 weekly_cap: s.weekly_cap,
                 quality_score: s.quality_score,
                 kind: "refurbisher",
-                home_market: crate::domain::market::Market::FrFr,
+                home_market,
             },
             now_ms,
         )
         .await?;
+        // Its other markets, from the company's own address (all in the EU).
+        for &(market, _) in s.markets.iter().filter(|(m, _)| *m != home_market) {
+            let warehouse = crate::domain::address::PostalAddress {
+                name: s.company.to_string(),
+                line1: s.street.to_string(),
+                line2: String::new(),
+                postcode: s.postcode.to_string(),
+                city: s.city.to_string(),
+                country: s.country.to_string(),
+                region: String::new(),
+            };
+            crate::features::sellers::service::add_market(
+                &mut tx, seller_id, market, &warehouse, now_ms,
+            )
+            .await?;
+        }
         summary.accounts += 1;
         summary.sellers += 1;
         for m in &models {
@@ -274,13 +340,19 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                     continue;
                 };
                 for grade in Grade::ALL {
-                    if let Some(price_minor) = offer_minor(&s.profile, m, &v, grade) {
+                    let Some(eur_minor) = offer_minor(&s.profile, m, &v, grade) else {
+                        continue;
+                    };
+                    for &(market, offset) in s.markets {
                         listings.push(crate::features::sellers::service::NewListing {
-                            market: crate::domain::market::Market::FrFr,
+                            market,
                             seller_id,
                             variant_id,
                             grade,
-                            price: crate::domain::money::Money::eur(price_minor),
+                            price: crate::domain::money::Money::new(
+                                in_market(eur_minor, market, offset),
+                                market.currency(),
+                            ),
                         });
                     }
                 }

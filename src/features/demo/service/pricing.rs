@@ -111,10 +111,38 @@ pub fn offer_minor(
     (whole_euros >= MIN_BID_MINOR).then_some(whole_euros)
 }
 
+/// A demo price in another market: the euro price in the market's
+/// currency (fixed demo rates, 0.86 GBP and 1.08 USD to the euro), moved
+/// by the seller's `offset_percent` there, in whole units of at least one.
+pub fn in_market(
+    eur_minor: i64,
+    market: crate::domain::market::Market,
+    offset_percent: i64,
+) -> i64 {
+    use crate::domain::money::Currency;
+    let rate_percent = match market.currency() {
+        Currency::Eur => 100,
+        Currency::Gbp => 86,
+        Currency::Usd => 108,
+    };
+    let price = eur_minor * rate_percent / 100 * (100 + offset_percent) / 100;
+    (price / 100 * 100).max(100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::features::catalog::catalog_file::{parse, CATALOG_CSV};
+
+    #[test]
+    fn a_market_price_is_whole_units_of_its_currency() {
+        use crate::domain::market::Market;
+        assert_eq!(in_market(30_000, Market::FrFr, 0), 30_000);
+        assert_eq!(in_market(30_000, Market::EsEs, -4), 28_800);
+        assert_eq!(in_market(30_000, Market::EnGb, 0), 25_800);
+        assert_eq!(in_market(30_000, Market::EnUs, 2), 33_000);
+        assert_eq!(in_market(100, Market::EnGb, -50), 100);
+    }
 
     fn model(slug: &str) -> CatalogModel {
         parse(CATALOG_CSV)
