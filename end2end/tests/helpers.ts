@@ -36,6 +36,8 @@ export const SELLER_LOGIN: Record<string, string> = {
   'GreenCycle Electronics S.L.': 'compras@greencycle.example',
   'Phoenix Refurb S.r.l.': 'acquisti@phoenix-refurb.example',
   'Atelier Reconditionné SARL': 'rachat@atelier-recond.example',
+  'Reboxed UK Ltd': 'buying@reboxed-uk.example',
+  'Second Wave Devices Inc.': 'trade@second-wave.example',
 };
 
 /**
