@@ -173,6 +173,7 @@ fn SessionScope() -> impl IntoView {
                 <Route path=path!("/seller/prices") view={Lazy::<SellerPricesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/seller/prices/import") view={Lazy::<SellerPriceImportRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/seller/prices/:variant/:grade") view={Lazy::<SellerListingRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/seller/markets") view={Lazy::<SellerMarketsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/seller/orders/:id") view={Lazy::<SellerOrderRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/ops") view={Lazy::<OpsDashboardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/ops/suspended") view={Lazy::<OpsSuspendedRoute>::new()} ssr=SsrMode::Async/>

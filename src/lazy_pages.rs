@@ -42,6 +42,7 @@ use crate::features::privacy::views::{AccountDeletedPage, MyDataPage};
 use crate::features::quality::views::QualityPage;
 use crate::features::sell::views::accept::AcceptPage;
 use crate::features::sellers::views::applications::OpsSellersPage;
+use crate::features::sellers::views::markets::SellerMarketsPage;
 use crate::features::sellers::views::signup::SellerSignupPage;
 use crate::features::trade_ins::views::{MyTradeInsPage, TradeInPage};
 use leptos::prelude::*;
@@ -92,6 +93,7 @@ lazy_page! {
     SellerPricesRoute => PricesPage,
     SellerPriceImportRoute => PriceImportPage,
     SellerListingRoute => ListingDetailPage,
+    SellerMarketsRoute => SellerMarketsPage,
     OpsDashboardRoute => OpsDashboardPage,
     OpsSuspendedRoute => OpsSuspendedPage,
     OpsSellersRoute => OpsSellersPage,

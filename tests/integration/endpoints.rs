@@ -532,6 +532,17 @@ pub fn table() -> Vec<Row> {
                 "version": o.version.parse::<i64>().unwrap(),
             }] }))
         }),
+        server_fn("seller_markets", [U, F, F, A, A, A, F], nothing),
+        server_fn("save_seller_market", [U, F, F, A, A, A, F], |_, _| {
+            form(&[
+                ("market", "es-es"),
+                ("warehouse_name", "Warehouse"),
+                ("address_line1", "3 quai Perrache"),
+                ("postcode", "69002"),
+                ("city", "Lyon"),
+                ("country", "FR"),
+            ])
+        }),
         server_fn("buying_settings", [U, F, F, A, A, A, F], |_, _| {
             form(&[("weekly_cap", "")])
         }),
@@ -722,6 +733,7 @@ pub fn table() -> Vec<Row> {
         }),
         page("/seller/prices", [U, F, F, A, A, A, F], nothing),
         page("/seller/prices/import", [U, F, F, A, A, A, F], nothing),
+        page("/seller/markets", [U, F, F, A, A, A, F], nothing),
         page(
             "/seller/prices/{variant}/{grade}",
             [U, F, F, A, A, A, F],

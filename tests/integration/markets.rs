@@ -826,3 +826,52 @@ both_backends!(the_demo_buys_in_every_market, |backend| async move {
     assert!(price("de-de").is_some(), "{renew:?}");
     app.stop().await;
 });
+
+both_backends!(
+    a_refurbisher_chooses_its_markets_in_its_area,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (alpha, _) = seller_with_login(&app, "Alpha Refurb").await;
+        let uk_for_france = [
+            ("market", "fr-fr"),
+            ("warehouse_name", "Alpha UK"),
+            ("address_line1", "1 Dock Road"),
+            ("postcode", "LS1 4AP"),
+            ("city", "Leeds"),
+            ("country", "GB"),
+        ];
+        let res = app.call(&alpha, "save_seller_market", &uk_for_france).await;
+        assert_eq!(res.status(), 422);
+        let body = res.text().await.unwrap();
+        assert!(body.contains("\"field\":\"country\""), "{body}");
+        let mut uk = uk_for_france.to_vec();
+        uk[0] = ("market", "en-gb");
+        assert_eq!(
+            app.call(&alpha, "save_seller_market", &uk).await.status(),
+            200
+        );
+        let list: Value = app
+            .call(&alpha, "seller_markets", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let markets: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["market"].as_str().unwrap())
+            .collect();
+        assert_eq!(markets, ["fr-fr", "en-gb"]);
+        assert_eq!(list[0]["home"], true);
+        assert_eq!(list[1]["address"][2], "LS1 4AP");
+        // Its grid now offers the UK, in pounds.
+        let page: Value = app
+            .call(&alpha, "price_grid", &[("market", "en-gb")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["market"], "en-gb");
+    }
+);

@@ -203,3 +203,86 @@ pub async fn decide_seller(
     };
     decide(&g.state, g.user()?.id, seller_id, decision, &form.reason).await
 }
+
+/// One market a refurbisher buys in, with the warehouse its parcels go to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketWarehouse {
+    pub market: crate::domain::market::Market,
+    pub home: bool,
+    /// As printed on labels, after the name.
+    pub address: Vec<String>,
+    pub name: String,
+}
+
+/// The markets the signed-in refurbisher buys in.
+#[server(prefix = "/api", endpoint = "seller_markets")]
+pub async fn load_seller_markets() -> Result<Vec<MarketWarehouse>, AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let seller =
+        crate::features::sellers::service::overview_for_user(g.state.db.pool(), g.user()?.id)
+            .await
+            .or_internal(&g)?
+            .ok_or(AppError::Forbidden)?;
+    let (home, _) = crate::features::sellers::service::markets(g.state.db.pool(), seller.id)
+        .await
+        .or_internal(&g)?
+        .ok_or(AppError::Forbidden)?;
+    Ok(
+        crate::features::sellers::service::warehouses(g.state.db.pool(), seller.id)
+            .await
+            .or_internal(&g)?
+            .into_iter()
+            .map(|(market, a)| MarketWarehouse {
+                market,
+                home: market == home,
+                name: a.name.clone(),
+                address: a.lines().into_iter().skip(1).collect(),
+            })
+            .collect(),
+    )
+}
+
+/// A market to buy in and its warehouse, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerMarketForm {
+    pub market: String,
+    pub warehouse_name: String,
+    pub address_line1: String,
+    pub address_line2: Option<String>,
+    pub postcode: String,
+    pub city: String,
+    pub region: Option<String>,
+    pub country: String,
+}
+
+/// Starts buying in a market, or moves its warehouse.
+#[server(prefix = "/api", endpoint = "save_seller_market")]
+pub async fn save_seller_market(#[server(flatten)] form: SellerMarketForm) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let seller =
+        crate::features::sellers::service::overview_for_user(g.state.db.pool(), g.user()?.id)
+            .await
+            .or_internal(&g)?
+            .ok_or(AppError::Forbidden)?;
+    let market = crate::domain::market::Market::parse(form.market.trim())
+        .ok_or_else(|| AppError::invalid("market", "choose a market"))?;
+    crate::features::sellers::service::buy_in(
+        &g.state,
+        seller.id,
+        market,
+        &crate::domain::address::AddressInput {
+            name: &form.warehouse_name,
+            line1: &form.address_line1,
+            line2: form.address_line2.as_deref().unwrap_or_default(),
+            postcode: &form.postcode,
+            city: &form.city,
+            region: form.region.as_deref().unwrap_or_default(),
+            country: &form.country,
+        },
+    )
+    .await
+}

@@ -226,6 +226,33 @@ pub async fn add_market(
     Ok(())
 }
 
+/// Every market the seller buys in with its warehouse, in `Market::ALL`'s
+/// order.
+pub async fn warehouses<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: SellerId,
+) -> DbResult<Vec<(Market, crate::domain::address::PostalAddress)>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT market, warehouse_name AS company_name, address_line1, address_line2, postcode, city, country, region \
+         FROM seller_markets WHERE seller_id = $1",
+    )
+    .bind(seller_id)
+    .fetch_all(ex)
+    .await?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            Ok((
+                decode_code::<Market>(&r.try_get::<String, _>("market")?)?,
+                address_from_row(r)?,
+            ))
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    out.sort_by_key(|(m, _)| *m);
+    Ok(out)
+}
+
 /// The warehouse address of a row with the sellers table's columns.
 fn address_from_row(r: &sqlx::any::AnyRow) -> DbResult<crate::domain::address::PostalAddress> {
     use sqlx::Row;

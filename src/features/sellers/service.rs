@@ -13,7 +13,7 @@ pub use super::repo::applications;
 pub use super::repo::{
     add_market, change_status, contact, insert as insert_seller, insert_listings, markets,
     overview_for_user, recycler, refurbisher_scores, refurbishers, set_buying, set_quality_score,
-    units_in_week, warehouse_address, NewListing, NewSeller,
+    units_in_week, warehouse_address, warehouses, NewListing, NewSeller,
 };
 
 /// Starts buying in `market` with the warehouse its parcels go to (or

@@ -337,6 +337,7 @@ pub fn PricesPage() -> impl IntoView {
                                 <p class="actions">
                                     <a class="button" href="/seller/prices.csv" rel="external" download="">"Export CSV"</a>
                                     <a class="button" href="/seller/prices/import">"Import CSV"</a>
+                                    <a class="button" href="/seller/markets">"Markets and warehouses"</a>
                                     <a class="button" href="/seller">"Refurbisher area"</a>
                                 </p>
                                 <BuyingSettings page=page.clone() on_saved=refresh/>

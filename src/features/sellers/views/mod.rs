@@ -1,2 +1,3 @@
 pub mod applications;
+pub mod markets;
 pub mod signup;
