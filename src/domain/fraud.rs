@@ -2,13 +2,14 @@
 //! inspected. Each rule that fires is a flag; any flag holds the payout
 //! until operations release or block it.
 
-use super::money::Money;
+use super::money::Totals;
 use serde::{Deserialize, Serialize};
 
 /// More trade-ins than this per consumer in 12 months is unusual.
 pub const MAX_TRADE_INS_12M: i64 = 5;
-/// More than this paid or promised to one consumer in 12 months.
-pub const MAX_VALUE_12M: Money = Money::eur(200_000);
+/// More than this paid or promised to one consumer in 12 months, in minor
+/// units of any one currency (2,000 EUR, GBP or USD).
+pub const MAX_VALUE_12M_MINOR: i64 = 200_000;
 
 /// Where a trade-in's payout stands with the fraud review.
 #[derive(
@@ -121,16 +122,16 @@ pub struct Facts {
     pub iban_other_consumers: i64,
     /// This consumer's trade-ins in the last 12 months, this one included.
     pub trade_ins_12m: i64,
-    /// Their value (locked or final prices), this one included.
-    pub value_12m: Money,
+    /// Their value (locked or final prices), this one included: one total
+    /// per currency.
+    pub value_12m: Totals,
     pub declared_imei: Option<String>,
     /// None until inspection.
     pub found_imei: Option<String>,
 }
 
 /// Nothing known yet, so no rule fires: the repository fills in what it
-/// finds. The value is in euros, the one market's currency (and the
-/// limit's).
+/// finds.
 impl Default for Facts {
     fn default() -> Facts {
         Facts {
@@ -138,7 +139,7 @@ impl Default for Facts {
             same_imei_elsewhere: 0,
             iban_other_consumers: 0,
             trade_ins_12m: 0,
-            value_12m: Money::eur(0),
+            value_12m: Totals::default(),
             declared_imei: None,
             found_imei: None,
         }
@@ -178,7 +179,11 @@ pub fn evaluate(f: &Facts) -> Vec<(FraudRule, String)> {
             format!("{} trade-ins in 12 months", f.trade_ins_12m),
         ));
     }
-    if f.value_12m > MAX_VALUE_12M {
+    if f.value_12m
+        .amounts()
+        .iter()
+        .any(|m| m.minor() > MAX_VALUE_12M_MINOR)
+    {
         out.push((
             FraudRule::HighValue,
             format!("{} in 12 months", f.value_12m),
@@ -198,13 +203,19 @@ pub fn evaluate(f: &Facts) -> Vec<(FraudRule, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::money::Money;
 
     #[test]
     fn each_rule_fires_on_its_own_fact() {
         assert!(
             evaluate(&Facts {
                 trade_ins_12m: 5,
-                value_12m: Money::eur(200_000),
+                value_12m: [
+                    Money::eur(200_000),
+                    Money::new(150_000, crate::domain::money::Currency::Gbp)
+                ]
+                .into_iter()
+                .collect(),
                 ..Facts::default()
             })
             .is_empty(),
@@ -241,7 +252,7 @@ mod tests {
         );
         assert_eq!(
             rules(Facts {
-                value_12m: Money::eur(200_001),
+                value_12m: [Money::eur(200_001)].into_iter().collect(),
                 ..Facts::default()
             }),
             vec![FraudRule::HighValue]

@@ -90,6 +90,63 @@ impl Money {
     }
 }
 
+/// Money of several currencies, one total each: what a figure shows where
+/// several markets' money meets, since two currencies are never added.
+/// Serialised as the list of totals, by currency.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Totals(Vec<Money>);
+
+impl Totals {
+    pub fn add(&mut self, amount: Money) {
+        match self.0.iter_mut().find(|t| t.currency == amount.currency) {
+            Some(total) => total.minor = total.minor.saturating_add(amount.minor),
+            None => {
+                self.0.push(amount);
+                self.0.sort_by_key(|m| m.currency);
+            }
+        }
+    }
+
+    /// One total per currency, by currency.
+    pub fn amounts(&self) -> &[Money] {
+        &self.0
+    }
+
+    /// The total in `currency` (zero when there is none).
+    pub fn of(&self, currency: Currency) -> Money {
+        self.0
+            .iter()
+            .copied()
+            .find(|m| m.currency == currency)
+            .unwrap_or(Money::zero(currency))
+    }
+}
+
+impl FromIterator<Money> for Totals {
+    fn from_iter<I: IntoIterator<Item = Money>>(amounts: I) -> Totals {
+        let mut totals = Totals::default();
+        amounts.into_iter().for_each(|m| totals.add(m));
+        totals
+    }
+}
+
+impl fmt::Display for Totals {
+    /// `€1,200.00 + £80.00`; nothing at all reads `0.00`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("0.00");
+        }
+        for (i, m) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" + ")?;
+            }
+            write!(f, "{m}")?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Money {
     /// `€1,234.50`: English grouping, since the interface is in English.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -176,6 +233,24 @@ pub fn parse_amount_minor(input: &str) -> Result<i64, AmountError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn totals_keep_one_amount_per_currency() {
+        let t: Totals = [
+            Money::new(500, Currency::Gbp),
+            Money::eur(1_000),
+            Money::eur(250),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            t.amounts(),
+            [Money::eur(1_250), Money::new(500, Currency::Gbp)]
+        );
+        assert_eq!(t.to_string(), "€12.50 + £5.00");
+        assert_eq!(t.of(Currency::Usd), Money::zero(Currency::Usd));
+        assert_eq!(Totals::default().to_string(), "0.00");
+    }
 
     #[test]
     fn displays_with_grouping_and_cents() {

@@ -618,7 +618,7 @@ both_backends!(
             "inspected 3.0 h after receipt"
         );
         assert_eq!(w["counter_offer_pct"], 0);
-        assert_eq!(w["paid"]["minor"], 31_200);
+        assert_eq!(w["paid"][0]["minor"], 31_200);
         assert_eq!(k["last_week"]["bought"], 0);
         let weeks = k["weekly_bought"].as_array().unwrap();
         assert_eq!(weeks.len(), 8);
@@ -633,7 +633,7 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(k["this_week"]["bought"], 0);
-        assert_eq!(k["last_week"]["paid"]["minor"], 31_200);
+        assert_eq!(k["last_week"]["paid"][0]["minor"], 31_200);
         app.stop().await;
     }
 );

@@ -76,16 +76,21 @@ pub async fn facts(
         }
         f.iban_other_consumers = query.fetch_one(&mut *conn).await?;
     }
-    let r = sqlx::query(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(COALESCE(final_price_minor, price_minor)), 0) AS BIGINT) AS v FROM trade_ins \
-         WHERE customer_id = $1 AND created_at > $2 AND state NOT IN ('cancelled', 'expired')",
+    // One total per currency: a consumer selling in two markets has two.
+    let rows = sqlx::query(
+        "SELECT currency, COUNT(*) AS n, CAST(COALESCE(SUM(COALESCE(final_price_minor, price_minor)), 0) AS BIGINT) AS v FROM trade_ins \
+         WHERE customer_id = $1 AND created_at > $2 AND state NOT IN ('cancelled', 'expired') GROUP BY currency",
     )
     .bind(customer)
     .bind(now - YEAR_MS)
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    f.trade_ins_12m = r.try_get("n")?;
-    f.value_12m = Money::eur(r.try_get("v")?);
+    f.trade_ins_12m = 0;
+    for r in &rows {
+        f.trade_ins_12m += r.try_get::<i64, _>("n")?;
+        f.value_12m
+            .add(crate::platform::db::money(r, "v", "currency")?);
+    }
     Ok(f)
 }
 
@@ -166,7 +171,7 @@ pub struct Case {
 /// Flagged trade-ins: held ones first, then the latest decided.
 pub async fn cases(conn: &mut AnyConnection, limit: i64) -> DbResult<Vec<Case>> {
     let rows = sqlx::query(
-        "SELECT t.id, t.reference, u.email, s.company_name, COALESCE(t.final_price_minor, t.price_minor) AS price, t.state, t.payout_hold, t.hold_reason \
+        "SELECT t.id, t.reference, u.email, s.company_name, COALESCE(t.final_price_minor, t.price_minor) AS price, t.currency, t.state, t.payout_hold, t.hold_reason \
          FROM trade_ins t JOIN users u ON u.id = t.customer_id JOIN sellers s ON s.id = t.seller_id \
          WHERE t.payout_hold <> 'none' \
          ORDER BY CASE WHEN t.payout_hold = 'held' THEN 0 ELSE 1 END, COALESCE(t.hold_decided_at, t.created_at) DESC LIMIT $1",
@@ -188,7 +193,7 @@ pub async fn cases(conn: &mut AnyConnection, limit: i64) -> DbResult<Vec<Case>> 
             reference: r.try_get("reference")?,
             customer_email: r.try_get("email")?,
             seller: r.try_get("company_name")?,
-            price: Money::eur(r.try_get("price")?),
+            price: crate::platform::db::money(r, "price", "currency")?,
             state: decode_code(&r.try_get::<String, _>("state")?)?,
             hold: decode_code(&r.try_get::<String, _>("payout_hold")?)?,
             hold_reason: r.try_get("hold_reason")?,

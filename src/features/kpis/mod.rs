@@ -186,7 +186,7 @@ pub struct WeekView {
     pub avg_inspection_tenths_h: Option<i64>,
     pub counter_offer_pct: Option<i64>,
     pub counter_accept_pct: Option<i64>,
-    pub paid: crate::domain::money::Money,
+    pub paid: crate::domain::money::Totals,
 }
 
 #[cfg(feature = "ssr")]

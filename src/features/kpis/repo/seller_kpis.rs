@@ -1,7 +1,7 @@
 //! Figures for the refurbisher's dashboard, per ISO week.
 
 use crate::domain::ids::SellerId;
-use crate::domain::money::Money;
+use crate::domain::money::{Currency, Money, Totals};
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Row};
 
@@ -15,7 +15,8 @@ pub struct WeekFigures {
     pub counter_offers: i64,
     pub counter_accepted: i64,
     pub counter_answered: i64,
-    pub paid: Money,
+    /// Sent to consumers, one total per currency.
+    pub paid: Totals,
 }
 
 /// A seller's figures for the window [from, to).
@@ -36,14 +37,31 @@ pub async fn week(
            (SELECT COUNT(*) FROM trade_ins WHERE seller_id = $1 AND received_at >= $2 AND received_at < $3) AS received, \
            (SELECT COUNT(*) FROM counter_offers c JOIN trade_ins t ON t.id = c.trade_in_id WHERE t.seller_id = $1 AND c.created_at >= $2 AND c.created_at < $3) AS counters, \
            (SELECT COUNT(*) FROM counter_offers c JOIN trade_ins t ON t.id = c.trade_in_id WHERE t.seller_id = $1 AND c.answered_at >= $2 AND c.answered_at < $3 AND c.answer = 'accepted') AS accepted, \
-           (SELECT COUNT(*) FROM counter_offers c JOIN trade_ins t ON t.id = c.trade_in_id WHERE t.seller_id = $1 AND c.answered_at >= $2 AND c.answered_at < $3) AS answered, \
-           (SELECT COALESCE(CAST(SUM(p.amount_minor) AS BIGINT), 0) FROM payouts p JOIN trade_ins t ON t.id = p.trade_in_id WHERE t.seller_id = $1 AND p.sent_at >= $2 AND p.sent_at < $3) AS paid"
+           (SELECT COUNT(*) FROM counter_offers c JOIN trade_ins t ON t.id = c.trade_in_id WHERE t.seller_id = $1 AND c.answered_at >= $2 AND c.answered_at < $3) AS answered"
     ))
     .bind(seller_id)
     .bind(from)
     .bind(to)
     .fetch_one(&mut *conn)
     .await?;
+    let paid: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT p.currency, CAST(SUM(p.amount_minor) AS BIGINT) FROM payouts p JOIN trade_ins t ON t.id = p.trade_in_id \
+         WHERE t.seller_id = $1 AND p.sent_at >= $2 AND p.sent_at < $3 GROUP BY p.currency",
+    )
+    .bind(seller_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let paid = paid
+        .into_iter()
+        .map(|(currency, minor)| {
+            Ok(Money::new(
+                minor,
+                crate::platform::db::decode_code::<Currency>(&currency)?,
+            ))
+        })
+        .collect::<DbResult<Totals>>()?;
     // First inspection of each trade-in, counted in the week it happened.
     let firsts: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT t.received_at, MIN(i.at) FROM inspections i JOIN trade_ins t ON t.id = i.trade_in_id \
@@ -64,7 +82,7 @@ pub async fn week(
         counter_offers: counts.try_get("counters")?,
         counter_accepted: counts.try_get("accepted")?,
         counter_answered: counts.try_get("answered")?,
-        paid: Money::eur(counts.try_get("paid")?),
+        paid,
     })
 }
 
