@@ -548,44 +548,8 @@ both_backends!(
     a_us_consumer_gets_dollars_and_three_weeks,
     |backend| async move {
         let app = TestApp::spawn(backend).await;
-        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
-        buy_in(
-            &app.state,
-            s,
-            Market::EnUs,
-            &AddressInput {
-                name: "Alpha US",
-                line1: "500 Congress Ave",
-                postcode: "78701",
-                city: "Austin",
-                region: "TX",
-                country: "US",
-                ..AddressInput::default()
-            },
-        )
-        .await
-        .unwrap();
+        let s = uk_and_us_buyer(&app).await;
         listing(&app, s, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
-        let v = variant_id(&app, SKU).await;
-        let mut conn = app.state.db.pool().acquire().await.unwrap();
-        tradein::features::sellers::service::insert_listings(
-            &app.state.db,
-            &mut conn,
-            &[tradein::features::sellers::service::NewListing {
-                market: Market::EnUs,
-                seller_id: s,
-                variant_id: v,
-                grade: Grade::FunctionalGood,
-                price: tradein::domain::money::Money::new(
-                    32_000,
-                    tradein::domain::money::Currency::Usd,
-                ),
-            }],
-            1_000,
-        )
-        .await
-        .unwrap();
-        drop(conn);
         let offer = |market: &'static str| {
             let app = &app;
             async move {

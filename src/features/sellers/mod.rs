@@ -214,9 +214,11 @@ pub struct MarketWarehouse {
     pub name: String,
 }
 
-/// The markets the signed-in refurbisher buys in.
-#[server(prefix = "/api", endpoint = "seller_markets")]
-pub async fn load_seller_markets() -> Result<Vec<MarketWarehouse>, AppError> {
+/// The signed-in refurbisher's request and its seller (Forbidden for
+/// anyone else).
+#[cfg(feature = "ssr")]
+async fn signed_in_seller() -> Result<(crate::platform::session::guard::Guarded, SellerId), AppError>
+{
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
@@ -225,12 +227,20 @@ pub async fn load_seller_markets() -> Result<Vec<MarketWarehouse>, AppError> {
             .await
             .or_internal(&g)?
             .ok_or(AppError::Forbidden)?;
-    let (home, _) = crate::features::sellers::service::markets(g.state.db.pool(), seller.id)
+    Ok((g, seller.id))
+}
+
+/// The markets the signed-in refurbisher buys in.
+#[server(prefix = "/api", endpoint = "seller_markets")]
+pub async fn load_seller_markets() -> Result<Vec<MarketWarehouse>, AppError> {
+    use crate::platform::session::guard::OrInternal;
+    let (g, seller) = signed_in_seller().await?;
+    let (home, _) = crate::features::sellers::service::markets(g.state.db.pool(), seller)
         .await
         .or_internal(&g)?
         .ok_or(AppError::Forbidden)?;
     Ok(
-        crate::features::sellers::service::warehouses(g.state.db.pool(), seller.id)
+        crate::features::sellers::service::warehouses(g.state.db.pool(), seller)
             .await
             .or_internal(&g)?
             .into_iter()
@@ -260,19 +270,12 @@ pub struct SellerMarketForm {
 /// Starts buying in a market, or moves its warehouse.
 #[server(prefix = "/api", endpoint = "save_seller_market")]
 pub async fn save_seller_market(#[server(flatten)] form: SellerMarketForm) -> Result<(), AppError> {
-    use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Role(Role::Seller)).await?;
-    let seller =
-        crate::features::sellers::service::overview_for_user(g.state.db.pool(), g.user()?.id)
-            .await
-            .or_internal(&g)?
-            .ok_or(AppError::Forbidden)?;
+    let (g, seller) = signed_in_seller().await?;
     let market = crate::domain::market::Market::parse(form.market.trim())
         .ok_or_else(|| AppError::invalid("market", "choose a market"))?;
     crate::features::sellers::service::buy_in(
         &g.state,
-        seller.id,
+        seller,
         market,
         &crate::domain::address::AddressInput {
             name: &form.warehouse_name,
