@@ -238,11 +238,12 @@ pub fn parse_address(
         take("postcode", parse_postcode(&country, input.postcode))
     };
     // Asked where the postal service needs it: a US state always, an
-    // Italian province from a consumer (Poste Italiane writes it after
-    // the town).
+    // Italian province from the Italian market's consumers (Poste Italiane
+    // writes it after the town; the other EU markets' forms have no such
+    // field).
     let region_of = match (country.as_str(), rules) {
         ("US", _) => Some(Market::EnUs),
-        ("IT", AddressRules::Consumer(_)) => Some(Market::ItIt),
+        ("IT", AddressRules::Consumer(Market::ItIt)) => Some(Market::ItIt),
         _ => None,
     };
     let region = match region_of {
@@ -364,6 +365,10 @@ mod tests {
         let it = consumer(Market::ItIt, &fields("IT", "20144", "mi")).unwrap();
         assert_eq!(it.region, "MI");
         assert!(consumer(Market::FrFr, &fields("BE", "1040", "")).is_ok());
+        assert!(
+            consumer(Market::FrFr, &fields("IT", "20144", "")).is_ok(),
+            "only the Italian market's form asks for the province"
+        );
         assert_eq!(
             fields_of(parse_address(
                 &fields("GB", "LS1 4AP", ""),

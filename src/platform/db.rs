@@ -106,13 +106,15 @@ impl Db {
                 let mut conn = self.pool.acquire().await?;
                 conn.execute("PRAGMA foreign_keys = OFF").await?;
                 let ran = SQLITE_MIGRATIONS.run(&mut *conn).await;
-                let broken: Option<(String,)> =
+                let broken: Result<Option<(String,)>, sqlx::Error> =
                     sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1")
                         .fetch_optional(&mut *conn)
-                        .await?;
+                        .await;
+                // Back on before anything can return: the connection goes
+                // back to the pool.
                 conn.execute("PRAGMA foreign_keys = ON").await?;
                 ran?;
-                match broken {
+                match broken? {
                     Some((table,)) => Err(sqlx::migrate::MigrateError::Source(
                         format!("a row of {table} references a row that is gone").into(),
                     )),

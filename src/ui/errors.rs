@@ -78,7 +78,7 @@ pub fn AccessProblem(error: AppError, #[prop(into)] here: String) -> impl IntoVi
             <section class="card narrow">
                 <h1>"You do not have access to this area"</h1>
                 <p>"Your account cannot open this page. If you think it should, contact the operations team."</p>
-                <p><a class="button" href="/">"Go to the home page"</a></p>
+                <p><a class="button" href="/" rel="external">"Go to the home page"</a></p>
                 <Reference/>
             </section>
         }

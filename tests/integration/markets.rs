@@ -788,6 +788,29 @@ both_backends!(the_demo_buys_in_every_market, |backend| async move {
     let price = |m: &str| renew.iter().find(|(k, _)| k == m).map(|(_, p)| *p);
     assert!(price("es-es") < price("fr-fr"), "{renew:?}");
     assert!(price("de-de").is_some(), "{renew:?}");
+    // Recycling stays in the consumer's customs area; a US warehouse
+    // names its state.
+    let pool = app.state.db.pool();
+    let (recycler, _) = tradein::features::sellers::service::recycler(pool)
+        .await
+        .unwrap()
+        .unwrap();
+    let to = |s, m| tradein::features::sellers::service::warehouse_address(pool, s, m);
+    assert_eq!(
+        to(recycler, Market::EnGb).await.unwrap().unwrap().country,
+        "GB"
+    );
+    assert_eq!(
+        to(recycler, Market::EnUs).await.unwrap().unwrap().region,
+        "NJ"
+    );
+    let wave: tradein::domain::ids::SellerId = sqlx::query_scalar(
+        "SELECT id FROM sellers WHERE company_name = 'Second Wave Devices Inc.'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(to(wave, Market::EnUs).await.unwrap().unwrap().region, "TX");
     app.stop().await;
 });
 

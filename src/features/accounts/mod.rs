@@ -233,11 +233,18 @@ pub async fn sign_in_with_link(#[server(flatten)] form: SignInLinkForm) -> Resul
 #[cfg(feature = "ssr")]
 fn landing(next: Option<&str>, role: crate::domain::account::Role) -> String {
     use crate::domain::account::Role;
-    match (next.filter(|n| !n.trim().is_empty()), role) {
+    let page = match (next.filter(|n| !n.trim().is_empty()), role) {
         (Some(n), _) => safe_next(Some(n)),
         (None, Role::Seller) => "/seller".into(),
         (None, Role::Ops) => "/ops".into(),
         (None, Role::Customer) => "/".into(),
+    };
+    // `/` is no page of the browser's router (the server picks a market
+    // for it): a redirect followed in the browser goes to the market home.
+    if page == "/" {
+        crate::platform::http::markets::of_request().path("")
+    } else {
+        page
     }
 }
 

@@ -45,6 +45,8 @@ pub struct TradeIn {
     pub address_line2: String,
     pub postcode: String,
     pub city: String,
+    /// A US state, an Italian province.
+    pub address_region: String,
     pub country: String,
     pub account_holder: String,
     pub iban_masked: String,
@@ -66,7 +68,7 @@ pub async fn trade_ins<'c>(
 ) -> DbResult<Vec<TradeIn>> {
     sqlx::query_as(
         "SELECT id, reference, state, grade, price_minor, final_price_minor, currency, imei, serial_number, \
-           address_name, address_line1, address_line2, postcode, city, country, account_holder, iban_masked, \
+           address_name, address_line1, address_line2, postcode, city, address_region, country, account_holder, iban_masked, \
            iban_encrypted, date_of_birth, created_at, updated_at \
          FROM trade_ins WHERE customer_id = $1 ORDER BY id",
     )
@@ -201,7 +203,7 @@ pub async fn erase_trade_ins<'c>(
 ) -> DbResult<u64> {
     let done = sqlx::query(
         "UPDATE trade_ins SET address_name = '', address_line1 = '', address_line2 = '', \
-             postcode = '', city = '', account_holder = '', iban_encrypted = '', \
+             postcode = '', city = '', address_region = '', account_holder = '', iban_encrypted = '', \
              iban_fingerprint = '', date_of_birth = '' \
          WHERE customer_id = $1",
     )

@@ -93,7 +93,7 @@ pub fn AccountDeletedPage() -> impl IntoView {
             <h1>"Your account is deleted"</h1>
             <p>"You are signed out everywhere, and nobody can sign in to it any more."</p>
             <WhatIsKept/>
-            <p><a class="button primary" href="/">"Go to the home page"</a></p>
+            <p><a class="button primary" href="/" rel="external">"Go to the home page"</a></p>
         </section>
     }
 }

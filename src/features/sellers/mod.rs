@@ -214,27 +214,25 @@ pub struct MarketWarehouse {
     pub name: String,
 }
 
-/// The signed-in refurbisher's request and its seller (Forbidden for
-/// anyone else).
+/// The seller of the signed-in refurbisher (a seller user always has one).
 #[cfg(feature = "ssr")]
-async fn signed_in_seller() -> Result<(crate::platform::session::guard::Guarded, SellerId), AppError>
-{
-    use crate::domain::account::Role;
-    use crate::platform::session::guard::{guard, Access, OrInternal};
-    let g = guard(Access::Role(Role::Seller)).await?;
+async fn seller_of(g: &crate::platform::session::guard::Guarded) -> Result<SellerId, AppError> {
+    use crate::platform::session::guard::OrInternal;
     let seller =
         crate::features::sellers::service::overview_for_user(g.state.db.pool(), g.user()?.id)
             .await
-            .or_internal(&g)?
+            .or_internal(g)?
             .ok_or(AppError::Forbidden)?;
-    Ok((g, seller.id))
+    Ok(seller.id)
 }
 
 /// The markets the signed-in refurbisher buys in.
 #[server(prefix = "/api", endpoint = "seller_markets")]
 pub async fn load_seller_markets() -> Result<Vec<MarketWarehouse>, AppError> {
-    use crate::platform::session::guard::OrInternal;
-    let (g, seller) = signed_in_seller().await?;
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access, OrInternal};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let seller = seller_of(&g).await?;
     let (home, _) = crate::features::sellers::service::markets(g.state.db.pool(), seller)
         .await
         .or_internal(&g)?
@@ -270,7 +268,10 @@ pub struct SellerMarketForm {
 /// Starts buying in a market, or moves its warehouse.
 #[server(prefix = "/api", endpoint = "save_seller_market")]
 pub async fn save_seller_market(#[server(flatten)] form: SellerMarketForm) -> Result<(), AppError> {
-    let (g, seller) = signed_in_seller().await?;
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let seller = seller_of(&g).await?;
     let market = crate::domain::market::Market::parse(form.market.trim())
         .ok_or_else(|| AppError::invalid("market", "choose a market"))?;
     crate::features::sellers::service::buy_in(

@@ -23,7 +23,7 @@ pub fn MyTradeInsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) if list.is_empty() => view! {
-                        <p>"You have no trade-ins yet. " <a href="/">"Find your device"</a></p>
+                        <p>"You have no trade-ins yet. " <a href="/" rel="external">"Find your device"</a></p>
                     }.into_any(),
                     Ok(list) => view! {
                         <table class="table">

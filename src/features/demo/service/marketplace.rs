@@ -59,6 +59,8 @@ pub struct DemoSeller {
     pub postcode: &'static str,
     pub city: &'static str,
     pub country: &'static str,
+    /// A US address's state, else empty.
+    pub region: &'static str,
     pub phone: &'static str,
     pub status: crate::domain::seller::SellerStatus,
     pub quality_score: i64,
@@ -95,6 +97,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "69002",
             city: "Lyon",
             country: "FR",
+            region: "",
             phone: "+33 4 72 00 00 01",
             status: crate::domain::seller::SellerStatus::Approved,
             quality_score: 820,
@@ -115,6 +118,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "10969",
             city: "Berlin",
             country: "DE",
+            region: "",
             phone: "+49 30 0000 0002",
             status: crate::domain::seller::SellerStatus::Approved,
             quality_score: 760,
@@ -130,6 +134,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "3072 AP",
             city: "Rotterdam",
             country: "NL",
+            region: "",
             phone: "+31 10 000 0003",
             status: crate::domain::seller::SellerStatus::Approved,
             quality_score: 700,
@@ -145,6 +150,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "46004",
             city: "Valencia",
             country: "ES",
+            region: "",
             phone: "+34 960 000 004",
             status: crate::domain::seller::SellerStatus::Approved,
             quality_score: 640,
@@ -160,6 +166,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "20144",
             city: "Milano",
             country: "IT",
+            region: "",
             phone: "+39 02 0000 0005",
             status: crate::domain::seller::SellerStatus::Approved,
             quality_score: 780,
@@ -175,6 +182,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "33000",
             city: "Bordeaux",
             country: "FR",
+            region: "",
             phone: "+33 5 56 00 00 06",
             status: crate::domain::seller::SellerStatus::Approved,
             quality_score: 880,
@@ -190,6 +198,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "1040",
             city: "Bruxelles",
             country: "BE",
+            region: "",
             phone: "+32 2 000 00 07",
             status: crate::domain::seller::SellerStatus::Pending,
             quality_score: 500,
@@ -205,6 +214,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "LS10 1JF",
             city: "Leeds",
             country: "GB",
+            region: "",
             phone: "+44 113 000 0008",
             status: crate::domain::seller::SellerStatus::Approved,
             quality_score: 790,
@@ -220,6 +230,7 @@ pub fn demo_sellers() -> Vec<DemoSeller> {
             postcode: "78701",
             city: "Austin",
             country: "US",
+            region: "TX",
             phone: "+1 512 000 0009",
             status: crate::domain::seller::SellerStatus::Approved,
             quality_score: 740,
@@ -316,8 +327,9 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
             now_ms,
         )
         .await?;
-        // Its other markets, from the company's own address (all in the EU).
-        for &(market, _) in s.markets.iter().filter(|(m, _)| *m != home_market) {
+        // Every market it buys in (the home market's row again, with the
+        // state a US address needs), from the company's own address.
+        for &(market, _) in s.markets {
             let warehouse = crate::domain::address::PostalAddress {
                 name: s.company.to_string(),
                 line1: s.street.to_string(),
@@ -325,7 +337,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                 postcode: s.postcode.to_string(),
                 city: s.city.to_string(),
                 country: s.country.to_string(),
-                region: String::new(),
+                region: s.region.to_string(),
             };
             crate::features::sellers::service::add_market(
                 &mut tx, seller_id, market, &warehouse, now_ms,

@@ -43,7 +43,7 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
         now_ms,
     )
     .await?;
-    crate::features::sellers::service::insert_seller(
+    let recycler = crate::features::sellers::service::insert_seller(
         &mut tx,
         &crate::features::sellers::service::NewSeller {
             user_id,
@@ -66,6 +66,45 @@ pub async fn ensure_recycling_partner(db: &Db, now_ms: i64) -> Result<(), SeedEr
         now_ms,
     )
     .await?;
+    // Devices from the UK and the US are recycled in their own country
+    // (customs): the partner's sites there.
+    let sites = [
+        (
+            crate::domain::market::Market::EnGb,
+            (
+                "EcoCycle UK",
+                "2 Recycling Way",
+                "M1 1AA",
+                "Manchester",
+                "",
+                "GB",
+            ),
+        ),
+        (
+            crate::domain::market::Market::EnUs,
+            (
+                "EcoCycle US",
+                "100 Green Street",
+                "07102",
+                "Newark",
+                "NJ",
+                "US",
+            ),
+        ),
+    ];
+    for (market, (name, line1, postcode, city, region, country)) in sites {
+        let site = crate::domain::address::PostalAddress {
+            name: name.into(),
+            line1: line1.into(),
+            line2: String::new(),
+            postcode: postcode.into(),
+            city: city.into(),
+            country: country.into(),
+            region: region.into(),
+        };
+        crate::features::sellers::service::add_market(&mut tx, recycler, market, &site, now_ms)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
