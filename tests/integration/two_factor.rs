@@ -159,7 +159,11 @@ both_backends!(
         let next = code(&secret, now + 1);
         let res = app.call(&phone, "sign_in_code", &[("code", &next)]).await;
         assert_eq!(res.status(), 200);
-        assert_eq!(location(&res), "/");
+        assert_eq!(
+            location(&res),
+            "/fr-fr",
+            "a consumer lands on its market's home"
+        );
         assert_eq!(
             app.whoami(&phone).await.as_deref(),
             Some("jane@example.com")
@@ -261,7 +265,7 @@ both_backends!(
         assert_eq!(app.count("recovery_codes").await, 0);
         let again = app.client();
         let res = app.login(&again, "jane@example.com", PASSWORD).await;
-        assert_eq!(location(&res), "/");
+        assert_eq!(location(&res), "/fr-fr");
         app.stop().await;
     }
 );
