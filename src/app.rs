@@ -51,17 +51,16 @@ fn language_and_alternates() -> (&'static str, Option<impl IntoView>) {
         let path = use_context::<http::request::Parts>()
             .map(|p| p.uri.path().to_string())
             .unwrap_or_default();
-        let Some(market) = Market::of_path(&path) else {
+        let Some((market, rest)) = Market::split_path(&path) else {
             return ("en", None);
         };
         let base = use_context::<crate::platform::state::AppState>()
             .map(|s| s.config.public_url.trim_end_matches('/').to_string())
             .unwrap_or_default();
-        let rest = path[market.code().len() + 1..].to_string();
         // One element per market, not a list: a list leaves a hydration
         // marker (`<!>`) in a head that is never hydrated.
         let alternate = |m: Market| {
-            view! { <link rel="alternate" hreflang=m.language() href=format!("{base}{}", m.path(&rest))/> }
+            view! { <link rel="alternate" hreflang=m.language() href=format!("{base}{}", m.path(rest))/> }
         };
         let [fr, de, es, it, gb, us] = Market::ALL;
         let links = view! {

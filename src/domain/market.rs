@@ -80,8 +80,15 @@ impl Market {
 
     /// The market a path names by its first segment (`/de-de/sell/…`).
     pub fn of_path(path: &str) -> Option<Market> {
-        let first = path.trim_start_matches('/').split('/').next()?;
-        Market::parse(first)
+        Market::split_path(path).map(|(m, _)| m)
+    }
+
+    /// A market page's path as its market and the rest after it
+    /// (`/de-de/sell/x` → (Germany, `/sell/x`); `/en-gb` → (UK, "")).
+    pub fn split_path(path: &str) -> Option<(Market, &str)> {
+        let after = path.strip_prefix('/')?;
+        let (first, rest) = after.split_at(after.find('/').unwrap_or(after.len()));
+        Some((Market::parse(first)?, rest))
     }
 
     /// `/{market}{rest}`: a consumer page of this market; `rest` empty or
@@ -272,6 +279,12 @@ mod tests {
         assert_eq!(Market::of_path("/en-gb"), Some(Market::EnGb));
         assert_eq!(Market::of_path("/seller/prices"), None);
         assert_eq!(Market::of_path("/"), None);
+        assert_eq!(
+            Market::split_path("/de-de/sell/phones"),
+            Some((Market::DeDe, "/sell/phones"))
+        );
+        assert_eq!(Market::split_path("/en-gb"), Some((Market::EnGb, "")));
+        assert_eq!(Market::split_path("/en-gbx/sell"), None);
         assert_eq!(Market::EsEs.path("/sell/x"), "/es-es/sell/x");
         assert_eq!(Market::for_visitor(Some("it-it"), Some("de")), Market::ItIt);
         assert_eq!(

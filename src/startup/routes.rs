@@ -30,10 +30,9 @@ pub const MAX_BODY_BYTES: usize = forms::MAX_FORM_BYTES;
 /// everything under its `/sell/` but accepting an offer (which needs a
 /// signed-in person). Only these may be kept by the page cache.
 pub fn is_public_page(path: &str) -> bool {
-    let Some(market) = crate::domain::market::Market::of_path(path) else {
+    let Some((_, rest)) = crate::domain::market::Market::split_path(path) else {
         return false;
     };
-    let rest = &path[market.code().len() + 1..];
     rest.is_empty() || (rest.starts_with("/sell/") && !rest.ends_with("/accept"))
 }
 

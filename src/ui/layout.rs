@@ -1,4 +1,5 @@
 use crate::domain::account::Role;
+use crate::domain::market::Market;
 use crate::features::accounts::use_session;
 use leptos::prelude::*;
 
@@ -86,11 +87,8 @@ pub fn Footer() -> impl IntoView {
     // The chooser offers this same page in the other markets.
     let change = move || {
         let here = location.pathname.get();
-        let rest = market
-            .get()
-            .and_then(|m| here.strip_prefix(&m.path("")).map(str::to_string))
-            .unwrap_or_default();
-        crate::ui::return_to::with_next("/markets", &rest)
+        let rest = Market::split_path(&here).map_or("", |(_, rest)| rest);
+        crate::ui::return_to::with_next("/markets", rest)
     };
     view! {
         <footer class="site-footer">
