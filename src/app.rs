@@ -25,6 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f5c4d"/>
                 {stylesheet()}
                 {alternates}
+                {catalog()}
                 // Hydrate when the browser is idle, with the wasm fetched at low
                 // priority: the server-rendered page paints first (it works
                 // without JavaScript: links and forms submit as plain HTML) and
@@ -81,6 +82,16 @@ fn language_and_alternates() -> (&'static str, Option<impl IntoView>) {
     }
 }
 
+/// The document's texts for the browser (`i18n`): a JSON data block,
+/// which no browser runs, so the page's script policy needs no nonce for it.
+fn catalog() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let json = crate::i18n::Texts::of(crate::i18n::document_market()).catalog_json();
+    #[cfg(not(feature = "ssr"))]
+    let json = String::new();
+    view! { <script type="application/json" id=crate::i18n::CATALOG_ID inner_html=json></script> }
+}
+
 /// The stylesheet, linked from the head the server renders (the browser
 /// never renders the head again), by the name the build gave it: with
 /// hashed file names that name carries the hash of its bytes and browsers
@@ -113,6 +124,7 @@ fn hydration_scripts(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::i18n::provide();
     crate::ui::errors::provide_request_reference();
     crate::ui::refused::provide();
 
@@ -130,7 +142,7 @@ pub fn App() -> impl IntoView {
 fn SessionScope() -> impl IntoView {
     provide_session();
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{crate::i18n::use_texts().get(crate::i18n::Msg::NavSkip)}</a>
         <Header/>
         <main id="main" tabindex="-1">
             // Not <FlatRoutes>: it is 10 KB (brotli) smaller in the browser,

@@ -7,6 +7,7 @@ pub mod app;
 pub mod domain;
 pub mod error;
 pub mod features;
+pub mod i18n;
 pub mod lazy_pages;
 pub mod ui;
 

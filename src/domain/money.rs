@@ -162,12 +162,90 @@ impl fmt::Display for Money {
             }
             grouped.push(c);
         }
-        let symbol = match self.currency {
+        write!(f, "{sign}{}{grouped}.{cents:02}", self.currency.symbol())
+    }
+}
+
+/// How a market writes an amount: CLDR's pattern for its locale, which
+/// ICU4X reads (`tests/integration/locale_formats.rs` compares every
+/// market with ICU4X over a sweep of amounts, so a drift fails the tests).
+/// Written out rather than linked: ICU4X's decimal and currency formatters
+/// would add 21 to 50 KB to the browser's bundle, which renders the same
+/// amounts when it hydrates a page (docs/research/issue25-i18n.md).
+struct LocalStyle {
+    decimal: char,
+    group: char,
+    /// CLDR's minimum grouping digits: Spanish and Italian write 1234,56
+    /// but 12.345,67.
+    min_grouping: usize,
+    symbol_first: bool,
+}
+
+fn local_style(market: crate::domain::market::Market) -> LocalStyle {
+    use crate::domain::market::Market;
+    match market {
+        Market::FrFr => LocalStyle {
+            decimal: ',',
+            group: '\u{202f}',
+            min_grouping: 1,
+            symbol_first: false,
+        },
+        Market::DeDe => LocalStyle {
+            decimal: ',',
+            group: '.',
+            min_grouping: 1,
+            symbol_first: false,
+        },
+        Market::EsEs | Market::ItIt => LocalStyle {
+            decimal: ',',
+            group: '.',
+            min_grouping: 2,
+            symbol_first: false,
+        },
+        Market::EnGb | Market::EnUs => LocalStyle {
+            decimal: '.',
+            group: ',',
+            min_grouping: 1,
+            symbol_first: true,
+        },
+    }
+}
+
+impl Money {
+    /// The amount as `market` writes it: `1.234,56 €` in Germany,
+    /// `£1,234.56` in the UK. A symbol after the number is joined to it
+    /// by a no-break space, so it never wraps onto a line of its own.
+    pub fn local(self, market: crate::domain::market::Market) -> String {
+        let style = local_style(market);
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let digits = (abs / 100).to_string();
+        let grouped = digits.len() >= 3 + style.min_grouping;
+        let mut number = String::with_capacity(digits.len() + 8);
+        for (i, c) in digits.chars().enumerate() {
+            if grouped && i > 0 && (digits.len() - i).is_multiple_of(3) {
+                number.push(style.group);
+            }
+            number.push(c);
+        }
+        number.push(style.decimal);
+        number.push_str(&format!("{:02}", abs % 100));
+        let symbol = self.currency.symbol();
+        if style.symbol_first {
+            format!("{sign}{symbol}{number}")
+        } else {
+            format!("{sign}{number}\u{a0}{symbol}")
+        }
+    }
+}
+
+impl Currency {
+    pub fn symbol(self) -> &'static str {
+        match self {
             Currency::Eur => "€",
             Currency::Gbp => "£",
             Currency::Usd => "$",
-        };
-        write!(f, "{sign}{symbol}{grouped}.{cents:02}")
+        }
     }
 }
 
@@ -233,6 +311,44 @@ pub fn parse_amount_minor(input: &str) -> Result<i64, AmountError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_market_writes_amounts_its_way() {
+        use crate::domain::market::Market;
+        let m = |minor, c| Money::new(minor, c);
+        assert_eq!(
+            m(14_200, Currency::Eur).local(Market::FrFr),
+            "142,00\u{a0}€"
+        );
+        assert_eq!(
+            m(14_200, Currency::Eur).local(Market::DeDe),
+            "142,00\u{a0}€"
+        );
+        assert_eq!(m(14_200, Currency::Gbp).local(Market::EnGb), "£142.00");
+        assert_eq!(m(14_200, Currency::Usd).local(Market::EnUs), "$142.00");
+        assert_eq!(
+            m(123_456, Currency::Eur).local(Market::FrFr),
+            "1\u{202f}234,56\u{a0}€"
+        );
+        assert_eq!(
+            m(123_456, Currency::Eur).local(Market::DeDe),
+            "1.234,56\u{a0}€"
+        );
+        assert_eq!(
+            m(123_456, Currency::Eur).local(Market::EsEs),
+            "1234,56\u{a0}€"
+        );
+        assert_eq!(
+            m(1_234_567, Currency::Eur).local(Market::ItIt),
+            "12.345,67\u{a0}€"
+        );
+        assert_eq!(
+            m(123_456_789, Currency::Usd).local(Market::EnUs),
+            "$1,234,567.89"
+        );
+        assert_eq!(m(-14_200, Currency::Gbp).local(Market::EnGb), "-£142.00");
+        assert_eq!(m(-5, Currency::Eur).local(Market::DeDe), "-0,05\u{a0}€");
+    }
 
     #[test]
     fn totals_keep_one_amount_per_currency() {

@@ -9,6 +9,9 @@ use http::HeaderMap;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+use crate::domain::market::Market;
+use crate::i18n::{Msg, Texts};
+
 /// The cookie the browser sets (not `HttpOnly`: the page writes it).
 pub use crate::domain::dates::ZONE_COOKIE as COOKIE;
 
@@ -82,6 +85,48 @@ impl Zone {
         crate::domain::dates::Moment { ms, text }
     }
 
+    /// The day of an instant in a market's language, from CLDR (ICU4X):
+    /// "Fr., 11. Dez. 2026 (Berlin)", "ven. 11 déc. 2026 (Paris)".
+    pub fn day_in(&self, ms: i64, market: Market) -> crate::domain::dates::Moment {
+        let texts = Texts::of(market);
+        let text = self
+            .civil(ms)
+            .and_then(|dt| local_date(market, dt, false))
+            .map(|d| {
+                texts.fill(
+                    Msg::DateInZone,
+                    &[("date", &d), ("zone", &self.says_in(texts))],
+                )
+            })
+            .unwrap_or_default();
+        crate::domain::dates::Moment { ms, text }
+    }
+
+    /// An instant to the minute in a market's language, from CLDR (ICU4X).
+    pub fn moment_in(&self, ms: i64, market: Market) -> crate::domain::dates::Moment {
+        let texts = Texts::of(market);
+        let text = self
+            .civil(ms)
+            .and_then(|dt| local_date(market, dt, true))
+            .map(|d| format!("{d} {}", self.says_in(texts)))
+            .unwrap_or_default();
+        crate::domain::dates::Moment { ms, text }
+    }
+
+    /// The zone as a market's language names it: "Berlin time" as
+    /// "Zeit Berlin"; UTC everywhere.
+    fn says_in(&self, texts: Texts) -> String {
+        match self.says().strip_suffix(" time") {
+            Some(city) => texts.fill(Msg::DateZoneTime, &[("city", &city)]),
+            None => self.says(),
+        }
+    }
+
+    fn civil(&self, ms: i64) -> Option<jiff::civil::DateTime> {
+        let t = Timestamp::from_millisecond(ms).ok()?;
+        Some(t.to_zoned(self.tz.clone()).datetime())
+    }
+
     /// "Fri 11 Dec 2026, 20:44 Paris time": an instant to the minute.
     pub fn when(&self, ms: i64) -> String {
         self.local(ms, "%a %-d %b %Y, %H:%M")
@@ -95,6 +140,42 @@ impl Zone {
         let t = Timestamp::from_millisecond(ms).ok()?;
         Some(t.to_zoned(self.tz.clone()).strftime(pattern).to_string())
     }
+}
+
+/// A civil date (and time) as `market`'s locale writes it: weekday, day,
+/// month and year, medium length. The formatters are built once per market
+/// and thread, and kept: building one looks up its data, and offer pages
+/// show a date. (ICU4X's data is not `Sync` without its `sync` feature, so
+/// each worker thread keeps its own.)
+fn local_date(market: Market, dt: jiff::civil::DateTime, with_time: bool) -> Option<String> {
+    use icu_datetime::fieldsets::{YMDE, YMDET};
+    use icu_datetime::input::{Date, DateTime, Time};
+    use icu_datetime::DateTimeFormatter;
+    type Pair = (DateTimeFormatter<YMDE>, DateTimeFormatter<YMDET>);
+    thread_local! {
+        static FORMATTERS: Vec<Option<Pair>> = Market::ALL
+            .iter()
+            .map(|m| {
+                let locale: icu_locale_core::Locale = m.language().parse().ok()?;
+                let day = DateTimeFormatter::try_new(locale.clone().into(), YMDE::medium()).ok()?;
+                let minute =
+                    DateTimeFormatter::try_new(locale.into(), YMDE::medium().with_time_hm())
+                        .ok()?;
+                Some((day, minute))
+            })
+            .collect();
+    }
+    let index = Market::ALL.iter().position(|m| *m == market)?;
+    let date = Date::try_new_iso(i32::from(dt.year()), dt.month() as u8, dt.day() as u8).ok()?;
+    let time = Time::try_new(dt.hour() as u8, dt.minute() as u8, 0, 0).ok()?;
+    FORMATTERS.with(|all| {
+        let (day, minute) = all.get(index)?.as_ref()?;
+        Some(if with_time {
+            minute.format(&DateTime { date, time }).to_string()
+        } else {
+            day.format(&date).to_string()
+        })
+    })
 }
 
 #[cfg(test)]
@@ -133,6 +214,37 @@ mod tests {
         assert_eq!(
             Zone::of_request(&cookie("Asia/Kolkata")).when(AT),
             "Fri 4 Dec 2026, 15:30 Kolkata time"
+        );
+    }
+
+    #[test]
+    fn days_are_in_the_markets_language() {
+        let berlin = Zone::named("Europe/Berlin").unwrap();
+        let de = berlin.day_in(AT, Market::DeDe).text;
+        assert_eq!(de, "Fr., 04.12.2026 (Ortszeit Berlin)");
+        assert_eq!(
+            berlin.day_in(AT, Market::EnGb).text,
+            "Fri, 4 Dec 2026 (Berlin time)"
+        );
+        let fr = Zone::named("Europe/Paris")
+            .unwrap()
+            .day_in(AT, Market::FrFr)
+            .text;
+        assert!(fr.contains("déc") && fr.contains("Paris"), "{fr}");
+        let us = Zone::named("America/Chicago")
+            .unwrap()
+            .day_in(AT, Market::EnUs)
+            .text;
+        assert!(us.contains("Dec 4, 2026"), "{us}");
+        let when = berlin.moment_in(AT, Market::DeDe).text;
+        assert!(when.contains("11:00"), "{when}");
+        assert_eq!(
+            Zone::utc()
+                .day_in(AT, Market::ItIt)
+                .text
+                .matches("UTC")
+                .count(),
+            1
         );
     }
 

@@ -2,6 +2,7 @@
 //! which is also in the server log line of that request.
 
 use crate::error::AppError;
+use crate::i18n::Msg;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -26,6 +27,7 @@ pub fn provide_request_reference() {
 #[component]
 fn Reference() -> impl IntoView {
     let reference = use_context::<RequestReference>();
+    let t = crate::i18n::use_texts();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -33,7 +35,7 @@ fn Reference() -> impl IntoView {
                     Some(r) => r.0.await,
                     None => None,
                 };
-                id.map(|r| view! { <p class="reference">"Reference: " <code>{r}</code></p> })
+                id.map(|r| view! { <p class="reference">{t.get(Msg::PageReference)}" " <code>{r}</code></p> })
             })}
         </Suspense>
     }
@@ -43,13 +45,14 @@ fn Reference() -> impl IntoView {
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::platform::session::guard::set_status(http::StatusCode::NOT_FOUND);
+    let t = crate::i18n::use_texts();
     view! {
-        <Title text="Page not found"/>
+        <Title text=t.get(Msg::PageNotFound)/>
         <section class="card narrow">
-            <h1>"Page not found"</h1>
-            <p>"We could not find this page. It may have moved, or the link may be mistyped."</p>
-            <p><a class="button primary" href="/" rel="external">"Go to the home page"</a></p>
-            <p><a href="/markets">"Choose your country"</a></p>
+            <h1>{t.get(Msg::PageNotFound)}</h1>
+            <p>{t.get(Msg::PageNotFoundText)}</p>
+            <p><a class="button primary" href="/" rel="external">{t.get(Msg::PageGoHome)}</a></p>
+            <p><a href="/markets">{t.get(Msg::FooterChooseCountry)}</a></p>
             <Reference/>
         </section>
     }

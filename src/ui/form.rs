@@ -293,7 +293,7 @@ pub fn TextField(
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<Oco<'static, str>>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional, into)] error: Option<Signal<Option<String>>>,

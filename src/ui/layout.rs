@@ -1,11 +1,13 @@
 use crate::domain::account::Role;
 use crate::domain::market::Market;
 use crate::features::accounts::use_session;
+use crate::i18n::Msg;
 use leptos::prelude::*;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
+    let t = crate::i18n::use_texts();
     let here = crate::ui::return_to::here();
     let sign_in = move || crate::ui::return_to::with_next("/login", &here.get());
     let sign_up = move || crate::ui::return_to::with_next("/signup", &here.get());
@@ -20,21 +22,21 @@ pub fn Header() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"↻"</span>
                     "TradeIn"
                 </a>
-                <nav aria-label="Main">
+                <nav aria-label=t.get(Msg::NavMain)>
                     <ul>
-                        <li><a href=home rel=external>"Sell a device"</a></li>
+                        <li><a href=home rel=external>{t.get(Msg::NavSell)}</a></li>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
                                 match session.user.await.ok().flatten() {
                                     Some(user) => {
                                         let area = match user.role {
-                                            Role::Seller => Some(view! { <li><a href="/seller">"Refurbisher area"</a></li> }),
-                                            Role::Ops => Some(view! { <li><a href="/ops">"Operations"</a></li> }),
-                                            Role::Customer => Some(view! { <li><a href="/trade-ins">"My trade-ins"</a></li> }),
+                                            Role::Seller => Some(view! { <li><a href="/seller">{t.get(Msg::NavSellerArea)}</a></li> }),
+                                            Role::Ops => Some(view! { <li><a href="/ops">{t.get(Msg::NavOperations)}</a></li> }),
+                                            Role::Customer => Some(view! { <li><a href="/trade-ins">{t.get(Msg::NavMyTradeIns)}</a></li> }),
                                         };
                                         view! {
                                             {area}
-                                            <li class="who"><a href="/account" title=format!("Your account ({})", user.email)>{user.name.clone()}</a></li>
+                                            <li class="who"><a href="/account" title=t.fill(Msg::NavYourAccount, &[("email", &user.email)])>{user.name.clone()}</a></li>
 
                                             <li>
                                                 <SignOutButton/>
@@ -44,8 +46,8 @@ pub fn Header() -> impl IntoView {
                                     }
                                     None => {
                                         view! {
-                                            <li><a href=sign_in>"Sign in"</a></li>
-                                            <li><a class="button small" href=sign_up>"Create account"</a></li>
+                                            <li><a href=sign_in>{t.get(Msg::NavSignIn)}</a></li>
+                                            <li><a class="button small" href=sign_up>{t.get(Msg::NavCreateAccount)}</a></li>
                                         }
                                             .into_any()
                                     }
@@ -67,7 +69,7 @@ pub fn Header() -> impl IntoView {
 fn SignOutButton() -> impl IntoView {
     view! {
         <form method="post" action="/api/logout" class="inline">
-            <button type="submit" class="link-button">"Sign out"</button>
+            <button type="submit" class="link-button">{crate::i18n::use_texts().get(Msg::NavSignOut)}</button>
         </form>
     }
 }
@@ -75,13 +77,20 @@ fn SignOutButton() -> impl IntoView {
 #[component]
 pub fn Footer() -> impl IntoView {
     let market = crate::ui::market::watch();
+    let t = crate::i18n::use_texts();
     let about = move || match market.get() {
         Some(m) => format!(
-            "TradeIn: sell your device to competing refurbishers. {}: prices in {}.",
-            m.name(),
-            m.currency().code()
+            "{} {}",
+            t.get(Msg::FooterAbout),
+            t.fill(
+                Msg::FooterPricesIn,
+                &[
+                    ("market", &m.native_name()),
+                    ("currency", &m.currency().code())
+                ]
+            )
         ),
-        None => "TradeIn: sell your device to competing refurbishers.".to_string(),
+        None => t.get(Msg::FooterAbout).to_string(),
     };
     let location = leptos_router::hooks::use_location();
     // The chooser offers this same page in the other markets.
@@ -96,11 +105,11 @@ pub fn Footer() -> impl IntoView {
                 <p>{about}</p>
                 <ul>
                     <li><a href=change>{move || match market.get() {
-                        Some(m) => format!("Country: {} (change)", m.name()),
-                        None => "Choose your country".to_string(),
+                        Some(m) => t.fill(Msg::FooterCountry, &[("market", &m.native_name())]),
+                        None => t.get(Msg::FooterChooseCountry).to_string(),
                     }}</a></li>
-                    <li><a href="/seller">"For refurbishers"</a></li>
-                    <li><a href="/ops">"Operations"</a></li>
+                    <li><a href="/seller">{t.get(Msg::FooterForRefurbishers)}</a></li>
+                    <li><a href="/ops">{t.get(Msg::NavOperations)}</a></li>
                 </ul>
             </div>
         </footer>

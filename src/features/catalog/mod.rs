@@ -262,16 +262,6 @@ pub async fn load_brand_listing(
     })
 }
 
-fn singular(category_slug: &str) -> &'static str {
-    match category_slug {
-        "smartphones" => "phone",
-        "tablets" => "tablet",
-        "consoles" => "console",
-        "laptops" => "laptop",
-        _ => "watch",
-    }
-}
-
 pub const MAX_SUGGESTIONS: usize = 8;
 
 #[server(prefix = "/api", endpoint = "suggest_models")]

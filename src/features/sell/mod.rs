@@ -78,6 +78,12 @@ impl ModelRef {
     }
 
     /// The model's page in the market.
+    /// The category's name in the page's language.
+    pub fn category_label(&self, t: crate::i18n::Texts) -> String {
+        crate::domain::catalog::Category::from_slug(&self.category_slug)
+            .map_or_else(|| self.category_name.clone(), |c| t.category(c).to_string())
+    }
+
     pub fn path(&self, market: crate::domain::market::Market) -> String {
         market.path(&format!(
             "/sell/{}/{}/{}",
@@ -146,16 +152,18 @@ pub async fn resolve_offer(
         .await
         .or_internal(g)?;
     let first = variants.first().ok_or(AppError::NotFound)?;
+    let t = crate::i18n::Texts::of(market);
     let mut errors = FieldErrors::new();
     let variant = variants.iter().find(|v| v.sku == q.variant);
     if variant.is_none() {
-        errors.add("variant", "choose the storage of your device");
+        errors.add("variant", t.get(crate::i18n::Msg::ErrorChooseVariant));
     }
     let answers = match parse_answers(&q.works, &q.screen, &q.body) {
         Ok(a) => Some(a),
         Err(problems) => {
+            use crate::i18n::errors::Localized;
             for (field, e) in problems {
-                errors.add(field, e);
+                errors.add(field, e.text(t));
             }
             None
         }
@@ -230,9 +238,10 @@ pub async fn resolve_offer(
             grade,
             offer,
             has_imei: category_enum.has_imei(),
-            ship_by: g
-                .zone()
-                .day(g.now_ms() + market.ship_within_days() * crate::domain::dates::DAY_MS),
+            ship_by: g.zone().day_in(
+                g.now_ms() + market.ship_within_days() * crate::domain::dates::DAY_MS,
+                market,
+            ),
         },
         answers,
     ))
@@ -433,6 +442,8 @@ pub async fn confirm_trade_in(
     use crate::error::FieldErrors;
     use crate::features::trade_ins::service as trade_in_flow;
     use crate::features::trade_ins::service::{ConfirmRequest, DeviceId};
+    use crate::i18n::errors::Localized;
+    use crate::i18n::{Msg, Texts};
     use crate::platform::session::guard::{guard, Access};
 
     let g = guard(Access::Role(Role::Customer)).await?;
@@ -481,16 +492,22 @@ pub async fn confirm_trade_in(
         crate::features::sell::resolve_offer(&g, market, &category, &brand, &model, &q, false)
             .await?;
 
+    // Every problem is told in the market's language, next to its field.
+    let t = Texts::of(offer.market);
     let mut errors = FieldErrors::new();
     let device = if offer.has_imei {
         errors
-            .check("imei", Imei::parse(imei.as_deref().unwrap_or_default()))
+            .check(
+                "imei",
+                Imei::parse(imei.as_deref().unwrap_or_default()).map_err(|e| e.text(t)),
+            )
             .map(DeviceId::Imei)
     } else {
         errors
             .check(
                 "serial_number",
-                SerialNumber::parse(serial_number.as_deref().unwrap_or_default()),
+                SerialNumber::parse(serial_number.as_deref().unwrap_or_default())
+                    .map_err(|e| e.text(t)),
             )
             .map(DeviceId::Serial)
     };
@@ -509,7 +526,7 @@ pub async fn confirm_trade_in(
         Ok(a) => Some(a),
         Err(problems) => {
             for (field, e) in problems {
-                errors.add(field, e);
+                errors.add(field, e.text(t));
             }
             None
         }
@@ -520,19 +537,20 @@ pub async fn confirm_trade_in(
     } else {
         let holder = errors.check(
             "account_holder",
-            parse_display_name(account_holder.as_deref().unwrap_or_default()),
+            parse_display_name(account_holder.as_deref().unwrap_or_default())
+                .map_err(|e| e.text(t)),
         );
         let text = |f: &Option<String>| f.as_deref().unwrap_or_default().to_string();
         // Each rail's fields; a problem is told next to the field it is in.
         let account = match offer.market.payout_rail() {
             PayoutRail::Sepa => errors
-                .check("iban", Iban::parse(&text(&iban)))
+                .check("iban", Iban::parse(&text(&iban)).map_err(|e| e.text(t)))
                 .map(PayoutAccount::Sepa),
             PayoutRail::UkAccount => {
                 match UkAccount::parse(&text(&sort_code), &text(&account_number)) {
                     Ok(a) => Some(PayoutAccount::Uk(a)),
                     Err(e) => {
-                        errors.add(e.field(), e);
+                        errors.add(e.field(), e.text(t));
                         None
                     }
                 }
@@ -541,7 +559,7 @@ pub async fn confirm_trade_in(
                 match UsAccount::parse(&text(&routing_number), &text(&account_number)) {
                     Ok(a) => Some(PayoutAccount::Us(a)),
                     Err(e) => {
-                        errors.add(e.field(), e);
+                        errors.add(e.field(), e.text(t));
                         None
                     }
                 }
@@ -551,27 +569,27 @@ pub async fn confirm_trade_in(
     };
     let today = Date::from_unix_ms(g.now_ms());
     let dob = match Date::parse(&date_of_birth) {
-        Ok(born) => errors.check("date_of_birth", check_seller_birth_date(born, today)),
+        Ok(born) => errors.check(
+            "date_of_birth",
+            check_seller_birth_date(born, today).map_err(|e| e.text(t)),
+        ),
         Err(e) => {
-            errors.add("date_of_birth", e);
+            errors.add("date_of_birth", e.text(t));
             None
         }
     };
     if activation_lock_off.as_deref() != Some("yes") {
-        errors.add("activation_lock_off", "turn off Find My (Apple) or remove your Google account first: a locked device cannot be reused");
+        errors.add("activation_lock_off", t.get(Msg::ErrorActivationLock));
     }
     if device_reset.as_deref() != Some("yes") {
-        errors.add(
-            "device_reset",
-            "reset the device to factory settings to erase your data",
-        );
+        errors.add("device_reset", t.get(Msg::ErrorDeviceReset));
     }
     let shown_price = shown_price_minor
         .parse::<i64>()
         .ok()
         .map(|minor| Money::new(minor, offer.market.currency()));
     if idempotency_key.len() < 16 || idempotency_key.len() > 64 || shown_price.is_none() {
-        errors.add("form", "this form has expired; please reload the page");
+        errors.add("form", t.get(Msg::ErrorFormExpired));
     }
     errors.into_result()?;
 

@@ -4,19 +4,20 @@
 
 use crate::domain::dates::Date;
 use crate::domain::ids::TradeInId;
-use crate::features::trade_ins::label::{render_label_pdf, LabelData};
+use crate::features::trade_ins::label::{render_label_pdf, Captions, LabelData};
 use crate::features::trade_ins::service::Direction;
+use crate::i18n::{Msg, Texts};
 use crate::platform::session as auth;
 use crate::platform::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-const PACKING: [&str; 4] = [
-    "Reset the device and remove SIM and memory cards.",
-    "Pack it in a padded box or envelope, without charger or accessories.",
-    "Stick this label on the parcel; drop it at any post office.",
-    "Keep your receipt until the trade-in is paid.",
+const PACKING: [Msg; 4] = [
+    Msg::LabelPackingReset,
+    Msg::LabelPackingBox,
+    Msg::LabelPackingDrop,
+    Msg::LabelPackingReceipt,
 ];
 
 pub async fn inbound_label(
@@ -77,16 +78,18 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
         )
             .into_response();
     }
+    // In the consumer's language: they print it and pack the parcel.
+    let t = Texts::of(trade_in.market);
     let (from, to, title) = match direction {
         Direction::Inbound => (
             trade_in.address.lines(),
             trade_in.seller_address.lines(),
-            "Prepaid shipping label",
+            t.get(Msg::LabelTitle),
         ),
         Direction::Return => (
             trade_in.seller_address.lines(),
             trade_in.address.lines(),
-            "Free return label",
+            t.get(Msg::LabelReturnTitle),
         ),
     };
     let pdf = render_label_pdf(&LabelData {
@@ -95,9 +98,10 @@ async fn label(state: AppState, headers: HeaderMap, id: String, direction: Direc
         reference: trade_in.reference.clone(),
         from_lines: from,
         to_lines: to,
-        instructions: PACKING.iter().map(|s| s.to_string()).collect(),
+        instructions: PACKING.iter().map(|m| t.get(*m).to_string()).collect(),
         title: title.to_string(),
         created_on: Date::from_unix_ms(shipment.created_at).to_string(),
+        captions: Captions::of(t),
     });
     let filename = format!(
         "{}-{}.pdf",

@@ -33,6 +33,43 @@ pub struct LabelData {
     pub title: String,
     /// E.g. "2026-11-21".
     pub created_on: String,
+    /// The label's fixed words, in the sender's language.
+    pub captions: Captions,
+}
+
+/// The words every label prints, in the language of the person who sticks
+/// it on the parcel; English by default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Captions {
+    pub to: &'static str,
+    pub from: &'static str,
+    pub reference: &'static str,
+    pub packing: &'static str,
+    pub no_tracking: &'static str,
+    pub no_barcode: &'static str,
+    /// With `{date}` where the creation date goes.
+    pub created_on: &'static str,
+}
+
+impl Captions {
+    pub fn of(t: crate::i18n::Texts) -> Captions {
+        use crate::i18n::Msg;
+        Captions {
+            to: t.get(Msg::LabelTo),
+            from: t.get(Msg::LabelFrom),
+            reference: t.get(Msg::LabelReference),
+            packing: t.get(Msg::LabelPacking),
+            no_tracking: t.get(Msg::LabelNoTracking),
+            no_barcode: t.get(Msg::LabelNoBarcode),
+            created_on: t.get(Msg::LabelCreatedOn),
+        }
+    }
+}
+
+impl Default for Captions {
+    fn default() -> Captions {
+        Captions::of(crate::i18n::Texts::of(crate::domain::market::Market::EnGb))
+    }
 }
 
 const PAGE_W: f64 = 105.0 * MM;
@@ -63,7 +100,7 @@ pub fn render_label_pdf(label: &LabelData) -> Vec<u8> {
     sheet.header(&label.title, &label.carrier_name);
     sheet.rule(1.0);
     sheet.address(
-        "TO",
+        label.captions.to,
         &label.to_lines,
         Font::HelveticaBold,
         11.5,
@@ -72,7 +109,7 @@ pub fn render_label_pdf(label: &LabelData) -> Vec<u8> {
     );
     sheet.rule(1.0);
     sheet.address(
-        "FROM",
+        label.captions.from,
         &label.from_lines,
         Font::Helvetica,
         8.5,
@@ -80,11 +117,11 @@ pub fn render_label_pdf(label: &LabelData) -> Vec<u8> {
         MAX_FROM_LINES,
     );
     sheet.rule(0.5);
-    sheet.barcode(&label.tracking_number);
+    sheet.barcode(&label.tracking_number, &label.captions);
     sheet.rule(0.5);
-    sheet.reference(&label.reference);
+    sheet.reference(&label.reference, label.captions.reference);
     sheet.rule(0.5);
-    sheet.instructions_and_footer(&label.instructions, &label.created_on);
+    sheet.instructions_and_footer(&label.instructions, &label.created_on, &label.captions);
 
     let info = DocInfo {
         title: format!("{} {}", label.title.trim(), label.tracking_number.trim())
@@ -298,7 +335,7 @@ impl Sheet {
         self.y -= 5.0;
     }
 
-    fn barcode(&mut self, tracking: &str) {
+    fn barcode(&mut self, tracking: &str, captions: &Captions) {
         let tracking = tracking.trim();
         self.y -= 8.0;
         match code128_modules(tracking) {
@@ -321,9 +358,9 @@ impl Sheet {
             }
             None => {
                 let note = if tracking.is_empty() {
-                    "NO TRACKING NUMBER"
+                    captions.no_tracking
                 } else {
-                    "NO BARCODE: quote this number at the counter"
+                    captions.no_barcode
                 };
                 let w = self.width();
                 self.line(
@@ -347,9 +384,9 @@ impl Sheet {
         self.y -= 4.0;
     }
 
-    fn reference(&mut self, reference: &str) {
+    fn reference(&mut self, reference: &str, caption: &str) {
         self.y -= 5.0;
-        self.caption("ORDER REFERENCE");
+        self.caption(caption);
         let reference = reference.trim();
         let w = self.width();
         let size = fitting_size(Font::HelveticaBold, 18.0, 10.0, w, &[reference.to_string()]);
@@ -365,7 +402,12 @@ impl Sheet {
     /// Instructions take whatever height is left above the footer; they
     /// shrink to fit, and past the smallest legible size the last ones are
     /// cut, since the addresses and barcode above matter more.
-    fn instructions_and_footer(&mut self, instructions: &[String], created_on: &str) {
+    fn instructions_and_footer(
+        &mut self,
+        instructions: &[String],
+        created_on: &str,
+        captions: &Captions,
+    ) {
         const FOOTER: f64 = 13.0;
         let bottom = MARGIN + FOOTER;
         self.y -= 5.0;
@@ -375,7 +417,7 @@ impl Sheet {
             .filter(|s| !s.is_empty())
             .collect();
         if !items.is_empty() {
-            self.caption("PACKING INSTRUCTIONS");
+            self.caption(captions.packing);
             let available = self.y - bottom - 2.0;
             let mut chosen = None;
             for size in [7.5, 7.0, 6.5, 6.0] {
@@ -429,7 +471,7 @@ impl Sheet {
                 Font::Helvetica,
                 7.0,
                 self.width(),
-                &format!("Label created on {created_on}"),
+                &captions.created_on.replace("{date}", created_on),
             );
             self.canvas
                 .text(Font::Helvetica, 7.0, self.left, MARGIN + 4.5, &text);
@@ -471,6 +513,7 @@ mod tests {
             ],
             title: "Prepaid shipping label".into(),
             created_on: "2026-11-21".into(),
+            captions: Captions::default(),
         }
     }
 
@@ -586,6 +629,7 @@ mod tests {
             instructions: vec![long.clone(); 30],
             title: long.clone(),
             created_on: long,
+            captions: Captions::default(),
         };
         let mut unencodable = sample();
         unencodable.tracking_number = "€".repeat(60);

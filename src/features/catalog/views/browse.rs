@@ -1,7 +1,9 @@
 //! Browsing the catalog: category -> brand -> model.
 
 use super::super::*;
+use crate::domain::catalog::Category;
 use crate::features::catalog::ModelCard;
+use crate::i18n::{use_texts, Msg};
 use crate::ui::breadcrumbs::Breadcrumbs;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,22 +40,25 @@ pub fn CategoryPage() -> impl IntoView {
         move || params.read().get("category").unwrap_or_default(),
         load_category_listing,
     );
+    let t = use_texts();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(c) => {
                         let slug = c.slug.clone();
+                        let category = Category::from_slug(&c.slug);
+                        let name = category.map_or(c.name.clone(), |k| t.category(k).to_string());
                         view! {
-                            <Title text=format!("Sell your {}", c.name.to_lowercase())/>
-                            <Breadcrumbs items=vec![] current=c.name.clone()/>
-                            <h1>{format!("Which brand is your {}?", singular(&c.slug))}</h1>
+                            <Title text=category.map_or(String::new(), |k| t.sell_category(k).to_string())/>
+                            <Breadcrumbs items=vec![] current=name/>
+                            <h1>{category.map_or(String::new(), |k| t.which_brand(k).to_string())}</h1>
                             <ul class="tiles">
                                 {c.brands.into_iter().map(|b| view! {
                                     <li>
                                         <a class="tile" href=crate::ui::market::of_page().path(&format!("/sell/{}/{}", slug, b.slug))>
                                             <span class="tile-name">{b.name}</span>
-                                            <span class="tile-count">{format!("{} models", b.models)}</span>
+                                            <span class="tile-count">{t.fill(Msg::BrowseModels, &[("count", &b.models)])}</span>
                                         </a>
                                     </li>
                                 }).collect_view()}
@@ -80,14 +85,15 @@ pub fn BrandPage() -> impl IntoView {
         },
         load_brand_listing,
     );
+    let t = use_texts();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(b) => view! {
-                        <Title text=format!("Sell your {} {}", b.brand_name, b.category_name.to_lowercase())/>
-                        <Breadcrumbs items=vec![(crate::ui::market::of_page().path(&format!("/sell/{}", b.category_slug)), b.category_name.clone())] current=b.brand_name.clone()/>
-                        <h1>{format!("Which {} model?", b.brand_name)}</h1>
+                        <Title text=Category::from_slug(&b.category_slug).map_or(String::new(), |k| t.sell_brand(k, &b.brand_name))/>
+                        <Breadcrumbs items=vec![(crate::ui::market::of_page().path(&format!("/sell/{}", b.category_slug)), Category::from_slug(&b.category_slug).map_or(b.category_name.clone(), |k| t.category(k).to_string()))] current=b.brand_name.clone()/>
+                        <h1>{t.fill(Msg::BrowseWhichModel, &[("brand", &b.brand_name)])}</h1>
                         <ModelLinks models=b.models/>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::errors::PageProblem error=e/> }.into_any(),

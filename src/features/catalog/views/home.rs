@@ -1,26 +1,29 @@
 //! The home page: search, categories and the newest devices.
 
 use super::super::*;
+use crate::domain::catalog::Category;
+use crate::i18n::{use_texts, Msg};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView {
     let (query, set_query) = signal(String::new());
+    let t = use_texts();
     view! {
         <form class="search" action=crate::ui::market::of_page().path("/search") method="get" role="search">
-            <label for="device-search">"Search for your device"</label>
+            <label for="device-search">{t.get(Msg::SearchLabel)}</label>
             <div class="search-row">
                 <input
                     id="device-search"
                     name="q"
                     type="search"
-                    placeholder="e.g. iPhone 13, Galaxy S21, PS5"
+                    placeholder=t.get(Msg::SearchPlaceholder)
                     autocomplete="off"
                     value=value
                     on:input=move |ev| set_query.set(event_target_value(&ev))
                 />
-                <button type="submit" class="button primary">"Search"</button>
+                <button type="submit" class="button primary">{t.get(Msg::SearchButton)}</button>
             </div>
             <crate::features::catalog::views::suggest::Suggestions query=query/>
         </form>
@@ -30,42 +33,40 @@ pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView
 #[component]
 pub fn HomePage() -> impl IntoView {
     let data = crate::ui::data::load(|| (), |_| load_home());
+    let t = use_texts();
     view! {
         <Title text=""/>
         <section class="hero">
-            <h1>"Sell your old device to the refurbisher who pays most"</h1>
-            <p class="lead">
-                "Refurbishers compete for your phone, tablet, console or laptop. "
-                "See the best offer in seconds, ship it free with a prepaid label, get paid by bank transfer."
-            </p>
+            <h1>{t.get(Msg::HomeTitle)}</h1>
+            <p class="lead">{t.get(Msg::HomeLead)}</p>
             <SearchBox/>
             <ul class="promises">
-                <li>"Best of several offers, not one buyer's price"</li>
-                <li>"Free prepaid shipping label"</li>
-                <li>"Photo proof for any price change, or your device back free"</li>
+                <li>{t.get(Msg::HomePromiseBest)}</li>
+                <li>{t.get(Msg::HomePromiseLabel)}</li>
+                <li>{t.get(Msg::HomePromisePhotos)}</li>
             </ul>
         </section>
-        <Suspense fallback=|| view! { <p class="muted">"Loading the catalog…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::HomeLoadingCatalog)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! {
                         <section aria-labelledby="browse-heading">
-                            <h2 id="browse-heading">"Browse by category"</h2>
+                            <h2 id="browse-heading">{t.get(Msg::HomeBrowse)}</h2>
                             <ul class="tiles">
                                 {d.categories.into_iter().map(|c| view! {
                                     <li>
                                         <a class="tile" href=crate::ui::market::of_page().path(&format!("/sell/{}", c.slug))>
-                                            <span class="tile-name">{c.name}</span>
-                                            <span class="tile-count">{format!("{} models", c.models)}</span>
+                                            <span class="tile-name">{Category::from_slug(&c.slug).map_or(c.name.clone(), |k| t.category(k).to_string())}</span>
+                                            <span class="tile-count">{t.fill(Msg::BrowseModels, &[("count", &c.models)])}</span>
                                         </a>
                                     </li>
                                 }).collect_view()}
                             </ul>
                         </section>
                         <section aria-labelledby="newest-heading">
-                            <h2 id="newest-heading">"Newest devices we buy"</h2>
+                            <h2 id="newest-heading">{t.get(Msg::HomeNewest)}</h2>
                             <crate::features::catalog::views::browse::ModelLinks models=d.newest/>
-                            <p class="muted">{format!("{} models and {} variants in the catalog.", d.models, d.variants)}</p>
+                            <p class="muted">{t.fill(Msg::HomeCatalogSize, &[("models", &d.models), ("variants", &d.variants)])}</p>
                         </section>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::errors::ErrorNotice error=e/> }.into_any(),

@@ -3,6 +3,7 @@
 
 use super::super::*;
 use crate::features::catalog::views::home::SearchBox;
+use crate::i18n::{use_texts, Msg};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -18,19 +19,20 @@ pub fn SearchPage() -> impl IntoView {
         }
     };
     let results = crate::ui::data::load(params, search_models);
+    let t = use_texts();
     view! {
-        <Title text="Search"/>
+        <Title text=t.get(Msg::SearchTitle)/>
         <section>
-            <h1>"Find your device"</h1>
+            <h1>{t.get(Msg::SearchHeading)}</h1>
             <SearchBox value=params().q/>
-            <Suspense fallback=|| view! { <p class="muted">"Searching…"</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::SearchSearching)}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(models) if models.is_empty() => view! {
-                            <p>"No device matches. Try the brand and model, e.g. \"iPhone 13\"."</p>
+                            <p>{t.get(Msg::SearchNothing)}</p>
                         }.into_any(),
                         Ok(models) => view! {
-                            <p class="muted" role="status">{format!("{} devices found", models.len())}</p>
+                            <p class="muted" role="status">{t.fill(Msg::SearchFound, &[("count", &models.len())])}</p>
                             <crate::features::catalog::views::browse::ModelLinks models=models/>
                         }.into_any(),
                         Err(e) => view! { <crate::ui::errors::ErrorNotice error=e/> }.into_any(),

@@ -2,6 +2,7 @@
 //! JavaScript the same box submits to the search page.
 
 use super::super::*;
+use crate::i18n::{use_texts, Msg};
 use leptos::prelude::*;
 
 /// The list under the search box, fed by what is typed.
@@ -17,6 +18,7 @@ pub fn Suggestions(query: ReadSignal<String>) -> impl IntoView {
             }
         },
     );
+    let t = use_texts();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -24,10 +26,10 @@ pub fn Suggestions(query: ReadSignal<String>) -> impl IntoView {
                 let count = found.len();
                 view! {
                     <p class="visually-hidden" aria-live="polite">
-                        {if query.get_untracked().trim().chars().count() < 2 { String::new() } else { format!("{count} suggestions") }}
+                        {if query.get_untracked().trim().chars().count() < 2 { String::new() } else { t.fill(Msg::SearchSuggestionCount, &[("count", &count)]) }}
                     </p>
                     {(!found.is_empty()).then(|| view! {
-                        <ul class="suggestions" aria-label="Suggestions">
+                        <ul class="suggestions" aria-label=t.get(Msg::SearchSuggestions)>
                             {found.into_iter().map(|m| {
                                 let href = m.href(crate::ui::market::of_page());
                                 view! {

@@ -2,6 +2,7 @@
 
 use super::super::*;
 use crate::domain::grading::{BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
+use crate::i18n::{use_texts, Msg};
 use crate::ui::breadcrumbs::Breadcrumbs;
 use crate::ui::question::Question;
 use crate::ui::radios::{radios_html, Radio};
@@ -24,28 +25,30 @@ pub fn ModelPage() -> impl IntoView {
         },
         load_model_detail,
     );
+    let t = use_texts();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => {
                         let single = d.variants.len() == 1;
                         let market = crate::ui::market::of_page();
                         let action = format!("{}/offer", d.model.path(market));
+                        let title = t.fill(Msg::ModelTitle, &[("device", &d.model.full_name())]);
                         view! {
-                            <Title text=format!("Sell your {}", d.model.full_name())/>
+                            <Title text=title.clone()/>
                             <Breadcrumbs
                                 items=vec![
-                                    (market.path(&format!("/sell/{}", d.model.category_slug)), d.model.category_name.clone()),
+                                    (market.path(&format!("/sell/{}", d.model.category_slug)), d.model.category_label(t)),
                                     (market.path(&format!("/sell/{}/{}", d.model.category_slug, d.model.brand_slug)), d.model.brand_name.clone()),
                                 ]
                                 current=d.model.model_name.clone()
                             />
-                            <h1>{format!("Sell your {}", d.model.full_name())}</h1>
-                            <p class="muted">{format!("Released in {}. Three questions, then your best offer.", d.release_year)}</p>
+                            <h1>{title}</h1>
+                            <p class="muted">{t.fill(Msg::ModelReleased, &[("year", &d.release_year)])}</p>
                             <Form method="GET" action=action attr:class="questionnaire">
                                 <fieldset class="question">
-                                    <legend>"Which model exactly?"</legend>
+                                    <legend>{t.get(Msg::ModelWhichVariant)}</legend>
                                     <div
                                         class="choices compact"
                                         inner_html=radios_html(
@@ -56,13 +59,14 @@ pub fn ModelPage() -> impl IntoView {
                                 </fieldset>
                                 <Question
                                     name="works"
-                                    legend="Does it turn on and work normally?"
-                                    hint="Touchscreen, cameras, buttons, Face ID or fingerprint, charging and sound all work, and it has never had liquid damage."
+                                    legend=t.get(Msg::QuestionWorks)
+                                    hint=t.get(Msg::QuestionWorksHint)
                                     choices=&WORKS_CHOICES
+                                    texts=t
                                 />
-                                <Question name="screen" legend="What does the screen look like?" choices=&SCREEN_CHOICES/>
-                                <Question name="body" legend="What does the body look like?" hint="The frame, back and edges." choices=&BODY_CHOICES/>
-                                <button type="submit" class="button primary large">"See my offer"</button>
+                                <Question name="screen" legend=t.get(Msg::QuestionScreen) choices=&SCREEN_CHOICES texts=t/>
+                                <Question name="body" legend=t.get(Msg::QuestionBody) hint=t.get(Msg::QuestionBodyHint) choices=&BODY_CHOICES texts=t/>
+                                <button type="submit" class="button primary large">{t.get(Msg::ModelSeeOffer)}</button>
                             </Form>
                         }.into_any()
                     }

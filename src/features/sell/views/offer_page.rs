@@ -4,6 +4,7 @@ use super::super::*;
 
 use crate::error::AppError;
 use crate::features::sell::{OfferKind, OfferQuery, OfferView};
+use crate::i18n::{use_texts, Msg};
 use crate::ui::breadcrumbs::Breadcrumbs;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,8 +30,9 @@ pub fn OfferPage() -> impl IntoView {
     let data = crate::ui::data::load(key, |(c, b, m, q)| {
         get_offer(c, b, m, q, Some(crate::ui::market::of_page()))
     });
+    let t = use_texts();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Finding your best offer…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::OfferFinding)}</p> }>
             {move || Suspend::new(async move {
                 let q = OfferQuery::from_map(&query.read_untracked());
                 match data.await {
@@ -41,10 +43,10 @@ pub fn OfferPage() -> impl IntoView {
                             crate::ui::market::of_page().path(&format!("/sell/{}/{}/{}", p.get("category").unwrap_or_default(), p.get("brand").unwrap_or_default(), p.get("model").unwrap_or_default()))
                         };
                         view! {
-                            <Title text="A few answers are missing"/>
-                            <h1>"A few answers are missing"</h1>
+                            <Title text=t.get(Msg::OfferAnswersMissing)/>
+                            <h1>{t.get(Msg::OfferAnswersMissing)}</h1>
                             <ul class="notice error">{fields.0.into_iter().map(|f| view! { <li>{f.message}</li> }).collect_view()}</ul>
-                            <p><a class="button primary" href=back>"Back to the questions"</a></p>
+                            <p><a class="button primary" href=back>{t.get(Msg::OfferBackToQuestions)}</a></p>
                         }.into_any()
                     }
                     Err(e) => view! { <crate::ui::errors::PageProblem error=e/> }.into_any(),
@@ -56,39 +58,41 @@ pub fn OfferPage() -> impl IntoView {
 
 #[component]
 fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
+    let t = use_texts();
     let device = format!("{} ({})", offer.model.full_name(), offer.variant_label);
     let accept = format!("{}/accept", offer.model.path(offer.market));
     let edit = offer.model.path(offer.market);
     let headline = match &offer.offer {
         OfferKind::Buy { price, seller_name, competing_offers } => view! {
-            <p class="offer-amount" data-testid="offer-amount">{price.to_string()}</p>
+            <p class="offer-amount" data-testid="offer-amount">{t.money(*price)}</p>
             <p class="offer-buyer">
-                {format!("from {seller_name}")}
-                <span class="muted">{if *competing_offers > 1 { format!(", the best of {competing_offers} offers") } else { String::new() }}</span>
+                {t.fill(Msg::OfferFromBuyer, &[("buyer", seller_name)])}
+                <span class="muted">{if *competing_offers > 1 { t.fill(Msg::OfferBestOf, &[("count", competing_offers)]) } else { String::new() }}</span>
             </p>
         }.into_any(),
         OfferKind::Recycle => view! {
-            <p class="offer-amount">"Free recycling"</p>
-            <p class="offer-buyer">"No refurbisher buys this device in this condition right now. Our recycling partner takes it for free and recycles it responsibly."</p>
+            <p class="offer-amount">{t.get(Msg::OfferFreeRecycling)}</p>
+            <p class="offer-buyer">{t.get(Msg::OfferRecyclingText)}</p>
         }.into_any(),
     };
+    let ship_step = ship_within(t, &offer);
     let button = match offer.offer {
-        OfferKind::Buy { .. } => "Accept offer",
-        OfferKind::Recycle => "Recycle it for free",
+        OfferKind::Buy { .. } => t.get(Msg::OfferAccept),
+        OfferKind::Recycle => t.get(Msg::OfferRecycle),
     };
     view! {
-        <Title text=format!("Your offer for {device}")/>
+        <Title text=t.fill(Msg::OfferTitle, &[("device", &device)])/>
         <Breadcrumbs
             items=vec![
-                (offer.market.path(&format!("/sell/{}", offer.model.category_slug)), offer.model.category_name.clone()),
+                (offer.market.path(&format!("/sell/{}", offer.model.category_slug)), offer.model.category_label(t)),
                 (offer.model.path(offer.market), offer.model.model_name.clone()),
             ]
-            current="Your offer".to_string()
+            current=t.get(Msg::OfferBreadcrumb).to_string()
         />
-        <h1>{format!("Your offer for your {device}")}</h1>
+        <h1>{t.fill(Msg::OfferHeading, &[("device", &device)])}</h1>
         <section class="offer card" aria-labelledby="offer-heading">
-            <h2 id="offer-heading" class="visually-hidden">"Best offer"</h2>
-            <p class="muted">{format!("Condition: {}", offer.grade.label())}" · " <a href=edit>"Change answers"</a></p>
+            <h2 id="offer-heading" class="visually-hidden">{t.get(Msg::OfferBestOffer)}</h2>
+            <p class="muted">{t.fill(Msg::OfferCondition, &[("grade", &t.grade(offer.grade))])}" · " <a href=edit>{t.get(Msg::OfferChangeAnswers)}</a></p>
             {headline}
             <Form method="GET" action=accept>
                 <AnswerFields q=q/>
@@ -96,13 +100,28 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
             </Form>
         </section>
         <section aria-labelledby="next-heading">
-            <h2 id="next-heading">"What happens next"</h2>
+            <h2 id="next-heading">{t.get(Msg::OfferNext)}</h2>
             <ol class="steps">
-                <li>"Confirm your details: where to send the label, and where to pay you."</li>
-                <li>{format!("Print the free prepaid label and ship your device within {} days (by ", offer.market.ship_within_days())}<crate::ui::When m=offer.ship_by.clone()/>" if you accept today)."</li>
-                <li>"The refurbisher checks it within 2 business days of receiving it. If it differs from your answers, you get a new offer with photos, and can refuse it for a free return."</li>
-                <li>"You are paid by bank transfer within 1 business day of validation."</li>
+                <li>{t.get(Msg::OfferNextDetails)}</li>
+                <li>{ship_step}</li>
+                <li>{t.get(Msg::OfferNextCheck)}</li>
+                <li>{t.get(Msg::OfferNextPaid)}</li>
             </ol>
         </section>
     }
+}
+
+/// "… within 14 days (by Fri 11 Dec 2026 if you accept today).": the date
+/// keeps its machine-readable `<time>` wherever the language puts it.
+fn ship_within(t: crate::i18n::Texts, offer: &OfferView) -> impl IntoView {
+    let text = t.fill(
+        Msg::OfferNextShip,
+        &[
+            ("days", &offer.market.ship_within_days()),
+            ("date", &"\u{0}"),
+        ],
+    );
+    let (before, after) = text.split_once('\u{0}').unwrap_or((text.as_str(), ""));
+    let (before, after) = (before.to_string(), after.to_string());
+    view! { {before}<crate::ui::When m=offer.ship_by.clone()/>{after} }
 }

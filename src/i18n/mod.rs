@@ -1,0 +1,217 @@
+//! The interface's texts in the visitor's language, and its amounts in
+//! their market's format.
+//!
+//! Every text is a key of `locales/en.json`, turned into a `Msg` variant at
+//! build time (`build.rs`, which also fails the build when a language lacks
+//! a key or a placeholder). The server holds every language. The browser
+//! holds only its page's, written into the page by the server-only shell
+//! as a JSON data block (`catalog_json`): the bundle carries no language's
+//! texts at all, and a page and its hydration read the same strings.
+//!
+//! A document's language is fixed when it loads: its market's (the first
+//! segment of a consumer page's address), else the visitor's market, as `/`
+//! picks it. Moving to another market is a full page load (the chooser's
+//! links), so the texts the browser holds always are the page's.
+
+use crate::domain::market::Market;
+use crate::domain::money::Money;
+use std::fmt::Display;
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/texts.rs"));
+}
+pub use generated::Msg;
+#[cfg(any(feature = "hydrate", test))]
+use generated::COUNT;
+
+pub mod errors;
+mod vocabulary;
+
+/// The languages with a catalog, in `build.rs`'s order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Fr,
+    De,
+    Es,
+    It,
+}
+
+impl Lang {
+    pub fn of(market: Market) -> Lang {
+        match market {
+            Market::FrFr => Lang::Fr,
+            Market::DeDe => Lang::De,
+            Market::EsEs => Lang::Es,
+            Market::ItIt => Lang::It,
+            Market::EnGb | Market::EnUs => Lang::En,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The texts of one market's language, and its formats.
+#[derive(Clone, Copy, Debug)]
+pub struct Texts {
+    market: Market,
+    strings: &'static [&'static str],
+}
+
+impl Texts {
+    /// A market's texts (the server holds every language).
+    #[cfg(feature = "ssr")]
+    pub fn of(market: Market) -> Texts {
+        Texts {
+            market,
+            strings: &generated::TABLES[Lang::of(market).index()],
+        }
+    }
+
+    pub fn market(self) -> Market {
+        self.market
+    }
+
+    pub fn lang(self) -> Lang {
+        Lang::of(self.market)
+    }
+
+    pub fn get(self, msg: Msg) -> &'static str {
+        self.strings.get(msg as usize).copied().unwrap_or_default()
+    }
+
+    /// A text with its `{placeholders}` replaced by `args`' values.
+    pub fn fill(self, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
+        #[cfg(debug_assertions)]
+        {
+            let want = generated::PLACEHOLDERS[msg as usize];
+            debug_assert!(
+                want.len() == args.len() && args.iter().all(|(name, _)| want.contains(name)),
+                "{msg:?} takes {want:?}"
+            );
+        }
+        let mut text = self.get(msg).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        text
+    }
+
+    /// An amount as this market writes it: `142,00 €`, `£142.00`.
+    pub fn money(self, amount: Money) -> String {
+        amount.local(self.market)
+    }
+
+    /// The catalog the browser reads back (`from_page`): this language's
+    /// texts in `Msg` order, with `<` escaped so no text can end the
+    /// `<script>` element holding it.
+    #[cfg(feature = "ssr")]
+    pub fn catalog_json(self) -> String {
+        let page = PageCatalog {
+            market: self.market.code().to_string(),
+            texts: self.strings.iter().map(|s| s.to_string()).collect(),
+        };
+        serde_json::to_string(&page)
+            .expect("strings serialise")
+            .replace('<', "\\u003c")
+    }
+
+    /// The texts the server wrote into the page (`catalog_json`), kept for
+    /// the document's life: a page never changes language without a load.
+    #[cfg(feature = "hydrate")]
+    fn from_page() -> Option<Texts> {
+        let block = leptos::prelude::document().get_element_by_id(CATALOG_ID)?;
+        let page: PageCatalog = serde_json::from_str(&block.text_content()?).ok()?;
+        let market = Market::parse(&page.market)?;
+        if page.texts.len() != COUNT {
+            return None;
+        }
+        let strings: Vec<&'static str> = page
+            .texts
+            .into_iter()
+            .map(|s| &*Box::leak(s.into_boxed_str()))
+            .collect();
+        Some(Texts {
+            market,
+            strings: Box::leak(strings.into_boxed_slice()),
+        })
+    }
+}
+
+/// The id of the page's catalog element.
+pub const CATALOG_ID: &str = "texts";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PageCatalog {
+    market: String,
+    texts: Vec<String>,
+}
+
+/// The market whose language a document is in: its address's, else the
+/// visitor's (`platform::http::markets`).
+#[cfg(feature = "ssr")]
+pub fn document_market() -> Market {
+    use leptos::prelude::use_context;
+    let parts = use_context::<http::request::Parts>();
+    parts
+        .as_ref()
+        .and_then(|p| Market::of_path(p.uri.path()))
+        .or_else(|| {
+            parts
+                .as_ref()
+                .map(|p| crate::platform::http::markets::of_headers(&p.headers))
+        })
+        .unwrap_or(Market::FrFr)
+}
+
+/// Puts the document's texts in the context, for every component.
+pub fn provide() {
+    #[cfg(feature = "ssr")]
+    leptos::prelude::provide_context(Texts::of(document_market()));
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    if let Some(texts) = Texts::from_page() {
+        leptos::prelude::provide_context(texts);
+    }
+}
+
+/// The document's texts.
+pub fn use_texts() -> Texts {
+    leptos::prelude::use_context::<Texts>().unwrap_or(Texts {
+        market: Market::FrFr,
+        strings: &[],
+    })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_text() {
+        for m in Market::ALL {
+            let t = Texts::of(m);
+            assert_eq!(t.strings.len(), COUNT);
+            assert!(t.strings.iter().all(|s| !s.trim().is_empty()), "{m:?}");
+        }
+        assert_eq!(generated::KEYS.len(), COUNT);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let t = Texts::of(Market::DeDe);
+        let text = t.fill(Msg::OfferFromBuyer, &[("buyer", &"ReNew")]);
+        assert!(text.contains("ReNew") && !text.contains('{'), "{text}");
+    }
+
+    #[test]
+    fn the_page_catalog_cannot_end_its_element() {
+        let json = Texts::of(Market::FrFr).catalog_json();
+        assert!(!json.contains('<'));
+        let back: PageCatalog = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.texts.len(), COUNT);
+        assert_eq!(back.market, "fr-fr");
+    }
+}

@@ -1,0 +1,126 @@
+//! The domain's names (grades, categories, the questionnaire's answers) in
+//! the page's language. The domain keeps its English names for the
+//! refurbisher and operations areas, CSV files and logs.
+
+use super::{Msg, Texts};
+use crate::domain::catalog::Category;
+use crate::domain::grade::Grade;
+
+impl Texts {
+    pub fn grade(self, grade: Grade) -> &'static str {
+        self.get(match grade {
+            Grade::FunctionalFlawless => Msg::GradeFunctionalFlawless,
+            Grade::FunctionalGood => Msg::GradeFunctionalGood,
+            Grade::FunctionalUsed => Msg::GradeFunctionalUsed,
+            Grade::FunctionalCracked => Msg::GradeFunctionalCracked,
+            Grade::NotFunctionalUsed => Msg::GradeNotFunctionalUsed,
+            Grade::NotFunctionalCracked => Msg::GradeNotFunctionalCracked,
+        })
+    }
+
+    pub fn category(self, category: Category) -> &'static str {
+        self.get(match category {
+            Category::Smartphones => Msg::CategorySmartphones,
+            Category::Tablets => Msg::CategoryTablets,
+            Category::Consoles => Msg::CategoryConsoles,
+            Category::Laptops => Msg::CategoryLaptops,
+            Category::Smartwatches => Msg::CategorySmartwatches,
+        })
+    }
+
+    /// "Sell your smartphone": a whole sentence per category, since
+    /// languages inflect the noun.
+    pub fn sell_category(self, category: Category) -> &'static str {
+        self.get(match category {
+            Category::Smartphones => Msg::CategorySmartphonesSell,
+            Category::Tablets => Msg::CategoryTabletsSell,
+            Category::Consoles => Msg::CategoryConsolesSell,
+            Category::Laptops => Msg::CategoryLaptopsSell,
+            Category::Smartwatches => Msg::CategorySmartwatchesSell,
+        })
+    }
+
+    pub fn which_brand(self, category: Category) -> &'static str {
+        self.get(match category {
+            Category::Smartphones => Msg::CategorySmartphonesWhichBrand,
+            Category::Tablets => Msg::CategoryTabletsWhichBrand,
+            Category::Consoles => Msg::CategoryConsolesWhichBrand,
+            Category::Laptops => Msg::CategoryLaptopsWhichBrand,
+            Category::Smartwatches => Msg::CategorySmartwatchesWhichBrand,
+        })
+    }
+
+    /// "Sell your Apple smartphone".
+    pub fn sell_brand(self, category: Category, brand: &str) -> String {
+        let msg = match category {
+            Category::Smartphones => Msg::CategorySmartphonesSellBrand,
+            Category::Tablets => Msg::CategoryTabletsSellBrand,
+            Category::Consoles => Msg::CategoryConsolesSellBrand,
+            Category::Laptops => Msg::CategoryLaptopsSellBrand,
+            Category::Smartwatches => Msg::CategorySmartwatchesSellBrand,
+        };
+        self.fill(msg, &[("brand", &brand)])
+    }
+
+    /// A questionnaire answer's label and explanation, by question and
+    /// answer code (`domain::grading`); None for an unknown pair.
+    pub fn choice(self, question: &str, code: &str) -> Option<(&'static str, &'static str)> {
+        let (label, explained) = match (question, code) {
+            ("works", "yes") => (Msg::ChoiceWorksYes, Msg::ChoiceWorksYesExplained),
+            ("works", "no") => (Msg::ChoiceWorksNo, Msg::ChoiceWorksNoExplained),
+            ("screen", "flawless") => (
+                Msg::ChoiceScreenFlawless,
+                Msg::ChoiceScreenFlawlessExplained,
+            ),
+            ("screen", "light_scratches") => (
+                Msg::ChoiceScreenLightScratches,
+                Msg::ChoiceScreenLightScratchesExplained,
+            ),
+            ("screen", "visible_wear") => (
+                Msg::ChoiceScreenVisibleWear,
+                Msg::ChoiceScreenVisibleWearExplained,
+            ),
+            ("screen", "cracked") => (Msg::ChoiceScreenCracked, Msg::ChoiceScreenCrackedExplained),
+            ("body", "flawless") => (Msg::ChoiceBodyFlawless, Msg::ChoiceBodyFlawlessExplained),
+            ("body", "light_scratches") => (
+                Msg::ChoiceBodyLightScratches,
+                Msg::ChoiceBodyLightScratchesExplained,
+            ),
+            ("body", "visible_wear") => (
+                Msg::ChoiceBodyVisibleWear,
+                Msg::ChoiceBodyVisibleWearExplained,
+            ),
+            ("body", "cracked") => (Msg::ChoiceBodyCracked, Msg::ChoiceBodyCrackedExplained),
+            _ => return None,
+        };
+        Some((self.get(label), self.get(explained)))
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::domain::grading::{BODY_CHOICES, SCREEN_CHOICES, WORKS_CHOICES};
+    use crate::domain::market::Market;
+
+    #[test]
+    fn every_answer_of_the_questionnaire_has_its_texts() {
+        let en = Texts::of(Market::EnUs);
+        for (question, choices) in [
+            ("works", &WORKS_CHOICES[..]),
+            ("screen", &SCREEN_CHOICES[..]),
+            ("body", &BODY_CHOICES[..]),
+        ] {
+            for c in choices {
+                // English's catalog says what the domain says.
+                assert_eq!(en.choice(question, c.code), Some((c.label, c.explanation)));
+            }
+        }
+        for g in Grade::ALL {
+            assert_eq!(en.grade(g), g.label());
+        }
+        for c in Category::ALL {
+            assert_eq!(en.category(c), c.name());
+        }
+    }
+}
