@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
 import {
+  anyLang,
   confirmAddress,
   enterCode,
   freshCode,
@@ -9,8 +10,11 @@ import {
   mailedLink,
   randomImei,
   signUpConsumer,
+  texts,
   totp,
 } from './helpers';
+
+const fr = texts('fr');
 
 const ACCEPT = '/fr-fr/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-128gb&works=yes&screen=light_scratches&body=flawless';
 
@@ -28,7 +32,7 @@ test('sign up, confirm the address from the mailed link, then confirm a trade-in
 
   await gotoHydrated(page, ACCEPT);
   await fillDetails(page, { imei: randomImei() });
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await page.getByRole('button', { name: fr['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   await expect(page.getByText('We send your payment only once')).toHaveCount(0);
 });
@@ -48,11 +52,11 @@ test('a forgotten password is reset from the mailed link, and the old session en
   await gotoHydrated(page, await mailedLink(email, '/login/reset/new'));
   await page.getByLabel('New password').fill('a brand new passphrase');
   await page.getByRole('button', { name: 'Save and sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
 
   // The browser signed in before the reset is signed out.
   await gotoHydrated(before, '/account');
-  await expect(before.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+  await expect(before.getByRole('link', { name: anyLang('nav.sign_in') }).first()).toBeVisible();
   await expect(before.getByRole('heading', { name: 'Your account' })).toHaveCount(0);
 });
 
@@ -64,7 +68,7 @@ test('two sessions are listed, and one is ended from the other', async ({ browse
   await phone.getByLabel('Email').fill(email);
   await phone.getByLabel('Password').fill('correct horse battery staple');
   await phone.getByRole('button', { name: 'Sign in' }).click();
-  await expect(phone.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(phone.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
 
   await gotoHydrated(laptop, '/account');
   const rows = laptop.getByRole('table').getByRole('row');
@@ -125,7 +129,7 @@ test('two-factor sign-in is set up from its QR code, then a code and a recovery 
   await expect(page.getByRole('heading', { name: 'Two-factor sign-in is on' })).toBeVisible();
 
   // The password alone no longer signs in: the app's code does.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: anyLang('nav.sign_out') }).click();
   await gotoHydrated(page, '/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery staple');
@@ -134,14 +138,14 @@ test('two-factor sign-in is set up from its QR code, then a code and a recovery 
   await enterCode(page, secret);
 
   // A recovery code signs in once.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: anyLang('nav.sign_out') }).click();
   await gotoHydrated(page, '/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery staple');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('Sign-in code').fill(recovery[0]);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
   await gotoHydrated(page, '/account/two-factor');
   await expect(page.getByText('9 of 10 recovery codes left.')).toBeVisible();
 });
@@ -150,7 +154,7 @@ test('a consumer deletes their account once their trade-in has ended, and is tol
   const email = await signUpConsumer(page, 'delete');
   await gotoHydrated(page, ACCEPT);
   await fillDetails(page, { imei: randomImei() });
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await page.getByRole('button', { name: fr['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   const tradeIn = page.url();
 
@@ -174,7 +178,8 @@ test('a consumer deletes their account once their trade-in has ended, and is tol
   await expect(page).toHaveURL(/\/account\/deleted$/);
   await expect(page.getByRole('heading', { name: 'Your account is deleted' })).toBeVisible();
   await expect(page.getByText(/accounting law requires us to keep records/)).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  // Signed out: the header offers to sign in, in this visitor's language.
+  await expect(page.getByRole('link', { name: anyLang('nav.sign_in') })).toBeVisible();
 
   await gotoHydrated(page, '/login');
   await page.getByLabel('Email').fill(email);

@@ -1,8 +1,10 @@
 import { test, expect } from '@playwright/test';
 import {
+  anyLang,
   enterCode,
   gotoHydrated,
   signIn,
+  texts,
   uniqueEmail,
   watchErrors,
   DEMO_PASSWORD,
@@ -10,6 +12,8 @@ import {
   DEMO_OPS,
   DEMO_TOTP_SECRET,
 } from './helpers';
+
+const fr = texts('fr');
 
 test('the home page is rendered on the server, before any script runs', async ({ request, browser }) => {
   const res = await request.get('/');
@@ -21,23 +25,23 @@ test('the home page is rendered on the server, before any script runs', async ({
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto('/fr-fr');
-  await expect(page.getByLabel('Search for your device')).toBeVisible();
-  await expect(page.getByRole('link', { name: /Game consoles/ })).toBeVisible();
+  await expect(page.getByLabel(fr['search.label'], { exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: fr['category.consoles'] })).toBeVisible();
   await context.close();
 });
 
 test('hydration completes without console errors', async ({ page }) => {
   const errors = watchErrors(page);
   await gotoHydrated(page, '/fr-fr');
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Sell your old device');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr['home.title']);
   await gotoHydrated(page, '/login');
   expect(errors).toEqual([]);
 });
 
 test('search from the home page finds a model', async ({ page }) => {
   await gotoHydrated(page, '/fr-fr');
-  await page.getByLabel('Search for your device').fill('galaxy s21');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByLabel(fr['search.label'], { exact: true }).fill('galaxy s21');
+  await page.getByRole('button', { name: fr['search.button'], exact: true }).click();
   await expect(page).toHaveURL(/\/search\?q=galaxy/);
   await expect(page.getByText('Galaxy S21 Ultra')).toBeVisible();
 });
@@ -51,13 +55,14 @@ test('sign up, sign out and sign in again', async ({ page }) => {
   await page.getByLabel('Password').fill('a long enough passphrase');
   await page.getByRole('button', { name: 'Create account' }).click();
 
-  const nav = page.getByRole('navigation', { name: 'Main' });
+  // The header speaks the visitor's language (this browser's: English).
+  const nav = page.getByRole('navigation', { name: anyLang('nav.main') });
   await expect(nav.getByText('Erin Example')).toBeVisible();
-  await nav.getByRole('button', { name: 'Sign out' }).click();
-  await expect(nav.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await nav.getByRole('button', { name: anyLang('nav.sign_out') }).click();
+  await expect(nav.getByRole('link', { name: anyLang('nav.sign_in') })).toBeVisible();
   await expect(nav.getByText('Erin Example')).toHaveCount(0);
 
-  await nav.getByRole('link', { name: 'Sign in' }).click();
+  await nav.getByRole('link', { name: anyLang('nav.sign_in') }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('a long enough passphrase');

@@ -3,6 +3,149 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as OTPAuth from 'otpauth';
 
+/** The interface's languages: one catalog each in locales/{lang}.json. */
+export type Lang = 'en' | 'fr' | 'de' | 'es' | 'it';
+export const LANGS: Lang[] = ['en', 'fr', 'de', 'es', 'it'];
+
+/** The markets, by the first segment of their pages' addresses. */
+export type Market = 'fr-fr' | 'de-de' | 'es-es' | 'it-it' | 'en-gb' | 'en-us';
+export const LANG_OF: Record<Market, Lang> = {
+  'fr-fr': 'fr',
+  'de-de': 'de',
+  'es-es': 'es',
+  'it-it': 'it',
+  'en-gb': 'en',
+  'en-us': 'en',
+};
+
+const LOCALES = path.join(__dirname, '..', '..', 'locales');
+const catalogs: Partial<Record<Lang, Record<string, string>>> = {};
+
+/**
+ * The texts of one language's catalog (locales/{lang}.json), by key. A key
+ * the catalog does not have throws, so a typo never turns into a locator
+ * for the text "undefined".
+ */
+export function texts(lang: Lang): Readonly<Record<string, string>> {
+  const catalog = (catalogs[lang] ??= JSON.parse(fs.readFileSync(path.join(LOCALES, `${lang}.json`), 'utf8')) as Record<string, string>);
+  return new Proxy(catalog, {
+    get(target, key) {
+      if (typeof key === 'string' && !Object.prototype.hasOwnProperty.call(target, key)) {
+        throw new Error(`locales/${lang}.json has no text "${key}"`);
+      }
+      return Reflect.get(target, key);
+    },
+  });
+}
+
+/** A catalog text with its `{placeholders}` filled, as the app fills them. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  const wanted = new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+  for (const name of Object.keys(values)) {
+    if (!wanted.has(name)) throw new Error(`"${text}" has no {${name}}`);
+  }
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`"${text}" needs {${name}}`);
+    return String(values[name]);
+  });
+}
+
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A catalog text as a regular expression: its words literally, each
+ * placeholder by what `values` gives (a string literally, a RegExp by its
+ * pattern). `exact` anchors it at both ends.
+ */
+export function textPattern(text: string, values: Record<string, string | number | RegExp>, opts: { exact?: boolean } = {}): RegExp {
+  const wanted = new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+  for (const name of Object.keys(values)) {
+    if (!wanted.has(name)) throw new Error(`"${text}" has no {${name}}`);
+  }
+  const source = text
+    .split(/(\{\w+\})/)
+    .map((part) => {
+      const name = part.match(/^\{(\w+)\}$/)?.[1];
+      if (!name) return escapeRegExp(part);
+      const value = values[name];
+      if (value === undefined) throw new Error(`"${text}" needs {${name}}`);
+      return value instanceof RegExp ? `(?:${value.source})` : escapeRegExp(String(value));
+    })
+    .join('');
+  return new RegExp(opts.exact ? `^${source}$` : source, 'u');
+}
+
+/** The start of a catalog text: a radio's name is its answer, then its explanation. */
+export function startingWith(text: string): RegExp {
+  return new RegExp(`^${escapeRegExp(text)}`);
+}
+
+/**
+ * A key's text in any language, exactly: for the header, footer and skip
+ * link of pages outside the markets, whose language is the visitor's
+ * (cookie, else the browser's language).
+ */
+export function anyLang(key: string): RegExp {
+  const all = [...new Set(LANGS.map((lang) => texts(lang)[key]))];
+  return new RegExp(`^(?:${all.map(escapeRegExp).join('|')})$`);
+}
+
+/** How each market writes an amount (src/domain/money.rs, from CLDR). */
+const MONEY: Record<Market, { decimal: string; group: string; minGrouping: number; symbol: string; symbolFirst: boolean }> = {
+  'fr-fr': { decimal: ',', group: '\u202f', minGrouping: 1, symbol: '€', symbolFirst: false },
+  'de-de': { decimal: ',', group: '.', minGrouping: 1, symbol: '€', symbolFirst: false },
+  'es-es': { decimal: ',', group: '.', minGrouping: 2, symbol: '€', symbolFirst: false },
+  'it-it': { decimal: ',', group: '.', minGrouping: 2, symbol: '€', symbolFirst: false },
+  'en-gb': { decimal: '.', group: ',', minGrouping: 1, symbol: '£', symbolFirst: true },
+  'en-us': { decimal: '.', group: ',', minGrouping: 1, symbol: '$', symbolFirst: true },
+};
+
+function formatAmount(price: string, style: (typeof MONEY)[Market]) {
+  const m = price.match(/^(\d+)\.(\d\d)$/);
+  if (!m) throw new Error(`"${price}" is not an amount like 457.30`);
+  const units = String(Number(m[1]));
+  const grouped = units.length >= 3 + style.minGrouping ? units.replace(/\B(?=(\d{3})+$)/g, style.group) : units;
+  const number = `${grouped}${style.decimal}${m[2]}`;
+  return style.symbolFirst ? `${style.symbol}${number}` : `${number}\u00a0${style.symbol}`;
+}
+
+/** An amount ("1234.50") as a market's consumer pages write it: "1 234,50 €" in France. */
+export function money(price: string, market: Market): string {
+  return formatAmount(price, MONEY[market]);
+}
+
+/**
+ * An amount as the pages outside the markets (a trade-in's page, the
+ * seller and operations areas) write it, in English: "€1,234.50".
+ */
+export function englishMoney(price: string, symbol: '€' | '£' | '$'): string {
+  return formatAmount(price, { ...MONEY['en-gb'], symbol });
+}
+
+/** Any amount as a market writes it, e.g. /\d{1,3}(?:\u202f\d{3})*,\d\d\u00a0€/ in France. */
+export function amountPattern(market: Market): RegExp {
+  const s = MONEY[market];
+  const g = escapeRegExp(s.group);
+  const units =
+    s.minGrouping === 1
+      ? `\\d{1,3}(?:${g}\\d{3})*`
+      : `(?:\\d{1,4}|\\d{2,3}(?:${g}\\d{3})+|\\d(?:${g}\\d{3}){2,})`;
+  const number = `${units}${escapeRegExp(s.decimal)}\\d\\d`;
+  return new RegExp(s.symbolFirst ? `${escapeRegExp(s.symbol)}${number}` : `${number}\\u00a0${escapeRegExp(s.symbol)}`);
+}
+
+/** An amount a market's page wrote, back as "1234.50" (checked against its format). */
+export function parseMoney(text: string, market: Market): string {
+  if (!new RegExp(`^${amountPattern(market).source}$`).test(text)) throw new Error(`"${text}" is not an amount as ${market} writes it`);
+  const s = MONEY[market];
+  const digits = text.replace(s.symbol, '').replace(/\u00a0/g, '').split(s.group).join('');
+  const [units, cents] = digits.split(s.decimal);
+  return `${units}.${cents}`;
+}
+
 /** Opens a page and waits until the app has hydrated: a click before that
  * would do nothing (see the `data-hydrated` marker set in src/lib.rs). The
  * debug wasm is about 27 MB: a browser context's first page compiles it,
@@ -51,7 +194,7 @@ export async function signUpConsumer(page: Page, tag = 'consumer', opts: { confi
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery staple');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
   // Payments go only to confirmed addresses: open the mailed link, as a person would.
   if (opts.confirm !== false) await confirmAddress(page, email);
   return email;
@@ -175,7 +318,7 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const signedIn = page.getByRole('button', { name: anyLang('nav.sign_out') });
   const codeField = page.getByLabel('Sign-in code');
   await expect(signedIn.or(codeField)).toBeVisible();
   if (await codeField.isVisible()) await enterCode(page, secret, email);
@@ -210,7 +353,7 @@ export async function setUpTwoFactor(page: Page, password: string) {
 export async function enterCode(page: Page, secret: string, account = secret) {
   await page.getByLabel('Sign-in code').fill(await freshCode(account, secret));
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
 }
 
 /**
@@ -226,20 +369,25 @@ export function uniqueIban(): string {
   return `FR${String(check).padStart(2, '0')}${bban}`;
 }
 
-/** Fills the accept step's details form (without the payout part when recycling). */
-export async function fillDetails(page: Page, opts: { imei?: string; serial?: string; iban?: boolean } = {}) {
-  if (opts.imei) await page.getByLabel('IMEI').fill(opts.imei);
-  if (opts.serial) await page.getByLabel('Serial number').fill(opts.serial);
-  await page.getByLabel('Full name').fill('Camille Martin');
-  await page.getByLabel('Street and number').fill('12 rue de la Paix');
-  await page.getByLabel('Postcode').fill('75002');
-  await page.getByLabel('City').fill('Paris');
-  await page.getByLabel('Country').selectOption('FR');
+/**
+ * Fills the accept step's details form of a French page (without the
+ * payout part when recycling), in the page's language.
+ */
+export async function fillDetails(page: Page, opts: { imei?: string; serial?: string; iban?: boolean; lang?: Lang } = {}) {
+  const t = texts(opts.lang ?? 'fr');
+  const field = (key: string) => page.getByLabel(t[key], { exact: true });
+  if (opts.imei) await page.getByLabel('IMEI', { exact: true }).fill(opts.imei);
+  if (opts.serial) await field('accept.serial').fill(opts.serial);
+  await field('accept.full_name').fill('Camille Martin');
+  await field('address.street').fill('12 rue de la Paix');
+  await field('address.postcode').fill('75002');
+  await field('address.city').fill('Paris');
+  await field('address.country').selectOption('FR');
   if (opts.iban !== false) {
-    await page.getByLabel('Account holder').fill('Camille Martin');
-    await page.getByLabel('IBAN').fill(uniqueIban());
+    await field('accept.account_holder').fill('Camille Martin');
+    await page.getByLabel('IBAN', { exact: true }).fill(uniqueIban());
   }
-  await page.getByLabel('Date of birth').fill('1990-04-23');
-  await page.getByLabel(/Find My/).check();
-  await page.getByLabel(/reset the device/).check();
+  await field('accept.birth_date').fill('1990-04-23');
+  await field('accept.activation_lock_off').check();
+  await field('accept.device_reset').check();
 }

@@ -1,5 +1,5 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { gotoHydrated, randomImei, signIn, signUpConsumer, fillDetails, DEMO_OPS, SELLER_LOGIN } from './helpers';
+import { gotoHydrated, randomImei, signIn, signUpConsumer, fillDetails, texts, DEMO_OPS, SELLER_LOGIN } from './helpers';
 
 // The operations console on the demo data: 14 weeks of trade-ins, a
 // refurbisher (GreenCycle) that counter-offers far too often, and a
@@ -123,7 +123,7 @@ test('a consumer opens a claim about a lost parcel; ops compensate', async ({ pa
   await signUpConsumer(page, 'claim');
   await gotoHydrated(page, '/fr-fr/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-256gb&works=yes&screen=light_scratches&body=flawless');
   await fillDetails(page, { imei: randomImei() });
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await page.getByRole('button', { name: texts('fr')['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   await page.getByRole('button', { name: "I've shipped it" }).click();
   await expect(page.getByText('Status: on its way')).toBeVisible();

@@ -1,6 +1,6 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import * as path from 'node:path';
-import { gotoHydrated, randomImei, signIn, signUpConsumer, fillDetails, SELLER_LOGIN } from './helpers';
+import { gotoHydrated, randomImei, signIn, signUpConsumer, fillDetails, texts, SELLER_LOGIN } from './helpers';
 
 
 const PHOTO = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'photos', 'exif.jpg');
@@ -11,7 +11,7 @@ async function tradeIn(page: Page) {
   await signUpConsumer(page);
   await gotoHydrated(page, '/fr-fr/sell/smartphones/apple/iphone-13/accept?variant=iphone-13-256gb&works=yes&screen=light_scratches&body=flawless');
   await fillDetails(page, { imei });
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await page.getByRole('button', { name: texts('fr')['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   const url = page.url();
   const buyer = (await page.locator('dt', { hasText: 'Bought by' }).locator('xpath=following-sibling::dd').textContent())!.trim();

@@ -1,6 +1,18 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { confirmAddress, gotoHydrated, uniqueEmail, setUpTwoFactor, signIn, DEMO_OPS, DEMO_SELLER } from './helpers';
+import {
+  confirmAddress,
+  fill,
+  gotoHydrated,
+  money,
+  startingWith,
+  texts,
+  uniqueEmail,
+  setUpTwoFactor,
+  signIn,
+  DEMO_OPS,
+  DEMO_SELLER,
+} from './helpers';
 
 // Tests B and C both edit the demo refurbisher's grid, and an import is only
 // applied if none of its prices changed since the preview: keep this file's
@@ -48,7 +60,7 @@ test('a refurbisher signs up, is approved, and its price becomes the consumer\'s
   // "Works, cracked" rather than "Works, light wear": sell.spec.ts sells an
   // iPhone 13 128 GB with light wear at the same time and expects a sub-1,000
   // amount that does not change under it. Under 1,000 EUR keeps the display
-  // "€9xx.yy"; far above the demo prices (about €75), so it wins. A retry
+  // "9xx,yy €"; far above the demo prices (about €75), so it wins. A retry
   // bids higher than an earlier attempt's company, which may be approved.
   const price = (900 + testInfo.retry * 20 + Math.floor(Math.random() * 1900) / 100).toFixed(2);
   const grade = 'Works, cracked';
@@ -113,19 +125,21 @@ test('a refurbisher signs up, is approved, and its price becomes the consumer\'s
   await expect(cell.locator('.market')).toHaveText(/^#1 of \d+ · winning$/);
   await expect(cell.getByText(/not competing/)).toHaveCount(0);
 
-  // A consumer describing that device gets this refurbisher's price.
+  // A consumer in France describing that device gets this refurbisher's
+  // price, in French.
+  const fr = texts('fr');
   const consumerContext = await browser.newContext();
   const consumer = await consumerContext.newPage();
   await gotoHydrated(consumer, '/fr-fr/sell/smartphones/apple/iphone-13');
-  await consumer.getByRole('group', { name: 'Which model exactly?' }).getByLabel('128 GB').check();
-  await consumer.getByRole('radio', { name: /Yes, it works normally/ }).check();
-  await consumer.getByRole('group', { name: 'What does the screen look like?' }).getByRole('radio', { name: /Cracked/ }).check();
-  await consumer.getByRole('group', { name: 'What does the body look like?' }).getByRole('radio', { name: /Flawless/ }).check();
-  await consumer.getByRole('button', { name: 'See my offer' }).click();
+  await consumer.getByRole('group', { name: fr['model.which_variant'] }).getByLabel('128 GB').check();
+  await consumer.getByRole('radio', { name: startingWith(fr['choice.works.yes']) }).check();
+  await consumer.getByRole('group', { name: fr['question.screen'] }).getByRole('radio', { name: startingWith(fr['choice.screen.cracked']) }).check();
+  await consumer.getByRole('group', { name: fr['question.body'] }).getByRole('radio', { name: startingWith(fr['choice.body.flawless']) }).check();
+  await consumer.getByRole('button', { name: fr['model.see_offer'] }).click();
   await expect(consumer).toHaveURL(/\/offer\?/);
-  await expect(consumer.getByText('Condition: Works, cracked')).toBeVisible();
-  await expect(consumer.getByTestId('offer-amount')).toHaveText(`€${price}`);
-  await expect(consumer.getByText(`from ${company}`)).toBeVisible();
+  await expect(consumer.getByText(fill(fr['offer.condition'], { grade: fr['grade.functional_cracked'] }))).toBeVisible();
+  await expect(consumer.getByTestId('offer-amount')).toHaveText(money(price, 'fr-fr'));
+  await expect(consumer.getByText(fill(fr['offer.from_buyer'], { buyer: company }))).toBeVisible();
   await consumerContext.close();
 });
 

@@ -1,46 +1,84 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
-import { gotoHydrated, uniqueEmail, watchErrors, randomImei, signIn, fillDetails, uniqueIban, DEMO_CONSUMER } from './helpers';
+import { type Page } from '@playwright/test';
+import {
+  amountPattern,
+  anyLang,
+  englishMoney,
+  escapeRegExp,
+  fill,
+  fillDetails,
+  gotoHydrated,
+  parseMoney,
+  randomImei,
+  signIn,
+  startingWith,
+  textPattern,
+  texts,
+  uniqueEmail,
+  uniqueIban,
+  watchErrors,
+  DEMO_CONSUMER,
+} from './helpers';
+
+// The consumer pages of the French market speak French; the sign-in and
+// sign-up forms and a trade-in's page are in English (their header and
+// footer in the visitor's language).
+const fr = texts('fr');
+const FR_AMOUNT = new RegExp(`^${amountPattern('fr-fr').source}$`);
+/** A date as French CLDR writes it, medium, with the weekday: "ven. 11 déc. 2026". */
+const FR_DATE = /(?:lun\.|mar\.|mer\.|jeu\.|ven\.|sam\.|dim\.) \d{1,2} (?:janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/;
+
+/** A field of a French consumer form, by its label. */
+function field(page: Page, key: string) {
+  return page.getByLabel(fr[key], { exact: true });
+}
+
+/** An answer of the French questionnaire, by its key (choice.*). */
+function answer(key: string) {
+  return { name: startingWith(fr[key]) };
+}
 
 test('a new user sells a phone: search, offer, sign up, details, label, shipped', async ({ page }) => {
   const errors = watchErrors(page);
   await gotoHydrated(page, '/fr-fr');
-  await page.getByLabel('Search for your device').fill('iphone13');
-  const suggestions = page.getByRole('list', { name: 'Suggestions' });
+  await field(page, 'search.label').fill('iphone13');
+  const suggestions = page.getByRole('list', { name: fr['search.suggestions'], exact: true });
   await expect(suggestions.getByRole('link').first()).toHaveText('Apple iPhone 13');
   await suggestions.getByRole('link').first().click();
 
   await expect(page).toHaveURL(/\/sell\/smartphones\/apple\/iphone-13$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sell your Apple iPhone 13');
-  await page.getByRole('group', { name: 'Which model exactly?' }).getByLabel('128 GB').check();
-  await page.getByRole('radio', { name: /Yes, it works normally/ }).check();
-  await page.getByRole('group', { name: 'What does the screen look like?' }).getByRole('radio', { name: /Light scratches/ }).check();
-  await page.getByRole('group', { name: 'What does the body look like?' }).getByRole('radio', { name: /Flawless/ }).check();
-  await page.getByRole('button', { name: 'See my offer' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(fill(fr['model.title'], { device: 'Apple iPhone 13' }));
+  await page.getByRole('group', { name: fr['model.which_variant'] }).getByLabel('128 GB').check();
+  await page.getByRole('radio', answer('choice.works.yes')).check();
+  await page.getByRole('group', { name: fr['question.screen'] }).getByRole('radio', answer('choice.screen.light_scratches')).check();
+  await page.getByRole('group', { name: fr['question.body'] }).getByRole('radio', answer('choice.body.flawless')).check();
+  await page.getByRole('button', { name: fr['model.see_offer'] }).click();
 
   await expect(page).toHaveURL(/\/offer\?/);
   const amount = (await page.getByTestId('offer-amount').textContent()) ?? '';
-  expect(amount).toMatch(/^€\d+\.\d\d$/);
-  await expect(page.getByText('Condition: Works, light wear')).toBeVisible();
-  await page.getByRole('button', { name: 'Accept offer' }).click();
+  expect(amount).toMatch(FR_AMOUNT);
+  await expect(page.getByText(fill(fr['offer.condition'], { grade: fr['grade.functional_good'] }))).toBeVisible();
+  await page.getByRole('button', { name: fr['offer.accept'] }).click();
 
   // Signing up on the way keeps the answers.
-  await expect(page.getByRole('heading', { name: 'Sign in to continue' })).toBeVisible();
-  await page.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page.getByRole('heading', { name: fr['accept.sign_in_heading'] })).toBeVisible();
+  await page.getByRole('main').getByRole('link', { name: fr['nav.create_account'], exact: true }).click();
   await page.getByLabel('Full name').fill('Camille Martin');
   await page.getByLabel('Email').fill(uniqueEmail('seller-of-phone'));
   await page.getByLabel('Password').fill('a long enough passphrase');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('heading', { name: 'Confirm your trade-in' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: fr['accept.title'] })).toBeVisible();
   await expect(page.getByText(amount, { exact: false })).toBeVisible();
 
   await fillDetails(page, { imei: randomImei() });
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await page.getByRole('button', { name: fr['accept.confirm'] }).click();
 
+  // The trade-in's page is in English, its amounts too.
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   await expect(page.getByText('Status: waiting to be shipped')).toBeVisible();
   await expect(page.getByText('14 days left to ship')).toBeVisible();
-  await expect(page.getByText(amount).first()).toBeVisible();
+  await expect(page.getByText(englishMoney(parseMoney(amount, 'fr-fr'), '€')).first()).toBeVisible();
   const tracking = (await page.locator('dd code').first().textContent()) ?? '';
   expect(tracking).toMatch(/^TI\d{9}LC$/);
 
@@ -62,14 +100,14 @@ test("the header's Create account on the accept step comes back to it with the a
   const accept = '/fr-fr/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
   await gotoHydrated(page, accept);
   const offer = (await page.locator('p.lead-dark strong').textContent())!;
-  expect(offer).toMatch(/^€[\d,]+\.\d\d from /);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Create account' }).click();
+  expect(offer).toMatch(textPattern(fr['accept.price_from'], { price: amountPattern('fr-fr'), buyer: /.+/ }, { exact: true }));
+  await page.getByRole('navigation', { name: fr['nav.main'], exact: true }).getByRole('link', { name: fr['nav.create_account'], exact: true }).click();
   await expect(page).toHaveURL(/\/signup\?next=/);
   await page.getByLabel('Full name').fill('Camille Martin');
   await page.getByLabel('Email').fill(uniqueEmail('header-signup'));
   await page.getByLabel('Password').fill('correct horse battery staple');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
   await expect(page).toHaveURL(accept);
   await expect(page.locator('p.lead-dark strong')).toHaveText(offer);
   await expect(page.getByLabel('IBAN')).toBeVisible();
@@ -77,17 +115,20 @@ test("the header's Create account on the accept step comes back to it with the a
 
 test('dates are written by the server in the visitor\'s time zone, named', async ({ browser }) => {
   const offer = '/fr-fr/sell/smartphones/apple/iphone-12/offer?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless';
-  const steps = (p: import('@playwright/test').Page) => p.getByRole('list').filter({ hasText: 'Print the free prepaid label' });
+  // The shipping step, its date in French (CLDR's medium date, with the weekday) and a zone.
+  const shipBy = (zone: string | RegExp) =>
+    textPattern(fr['offer.next_ship'], { days: /\d+/, date: textPattern(fr['date.in_zone'], { date: FR_DATE, zone }) });
+  const steps = (p: Page) => p.getByRole('list').filter({ hasText: shipBy(/[^)]+/) });
   // Without JavaScript the browser never says its zone: UTC, and the page says so.
   const plain = await (await browser.newContext({ javaScriptEnabled: false, timezoneId: 'Europe/Paris' })).newPage();
   await plain.goto(offer);
-  await expect(steps(plain)).toContainText(/ship your device within \d+ days \(by \w{3} \d{1,2} \w{3} \d{4} \(UTC\) if you accept today\)/);
+  await expect(steps(plain)).toContainText(shipBy('UTC'));
   // A browser in Paris: its first page tells the server, the next is in Paris time.
   const paris = await (await browser.newContext({ timezoneId: 'Europe/Paris' })).newPage();
   await gotoHydrated(paris, '/');
   expect((await paris.context().cookies()).find((c) => c.name === 'tz')?.value).toBe('Europe/Paris');
   await gotoHydrated(paris, offer);
-  await expect(steps(paris)).toContainText(/\(by \w{3} \d{1,2} \w{3} \d{4} \(Paris time\) if you accept today\)/);
+  await expect(steps(paris)).toContainText(shipBy(fill(fr['date.zone_time'], { city: 'Paris' })));
   await expect(steps(paris).locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
 });
 
@@ -96,11 +137,11 @@ test('bad details are explained next to each field', async ({ page }) => {
   await gotoHydrated(page, '/fr-fr/sell/smartphones/apple/iphone-12/accept?variant=iphone-12-64gb&works=yes&screen=flawless&body=flawless');
   await fillDetails(page, { imei: '490154203237519' });
   await page.getByLabel('IBAN').fill('FR14 2004 1010 0505 0001 3M02 607');
-  await page.getByLabel('Date of birth').fill('2015-06-01');
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
-  await expect(page.locator('#field-imei-error')).toContainText('not valid');
-  await expect(page.locator('#field-iban-error')).toContainText('not valid');
-  await expect(page.locator('#field-date_of_birth-error')).toContainText('18 or older');
+  await field(page, 'accept.birth_date').fill('2015-06-01');
+  await page.getByRole('button', { name: fr['accept.confirm'] }).click();
+  await expect(page.locator('#field-imei-error')).toHaveText(fr['error.imei_check_digit']);
+  await expect(page.locator('#field-iban-error')).toHaveText(fr['error.iban_checksum']);
+  await expect(page.locator('#field-date_of_birth-error')).toHaveText(fill(fr['error.birth_too_young'], { age: 18 }));
   await expect(page.getByLabel('IMEI')).toHaveAttribute('aria-invalid', 'true');
   await expect(page).toHaveURL(/\/accept\?/);
 });
@@ -108,18 +149,18 @@ test('bad details are explained next to each field', async ({ page }) => {
 test('a device nobody buys can be recycled for free, and cancelled before shipping', async ({ page }) => {
   await signIn(page, DEMO_CONSUMER);
   await gotoHydrated(page, '/fr-fr/sell/smartwatches/apple/apple-watch-se-1st-gen-40mm');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sell your Apple Watch SE (1st gen) 40mm');
-  await page.getByRole('group', { name: 'Which model exactly?' }).getByRole('radio', { name: /GPS$/ }).check();
-  await page.getByRole('radio', { name: /No, something does not work/ }).check();
-  await page.getByRole('group', { name: 'What does the screen look like?' }).getByRole('radio', { name: /Cracked/ }).check();
-  await page.getByRole('group', { name: 'What does the body look like?' }).getByRole('radio', { name: /Cracked or bent/ }).check();
-  await page.getByRole('button', { name: 'See my offer' }).click();
-  await expect(page.getByText('Free recycling')).toBeVisible();
-  await page.getByRole('button', { name: 'Recycle it for free' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(fill(fr['model.title'], { device: 'Apple Watch SE (1st gen) 40mm' }));
+  await page.getByRole('group', { name: fr['model.which_variant'] }).getByRole('radio', { name: /GPS$/ }).check();
+  await page.getByRole('radio', answer('choice.works.no')).check();
+  await page.getByRole('group', { name: fr['question.screen'] }).getByRole('radio', answer('choice.screen.cracked')).check();
+  await page.getByRole('group', { name: fr['question.body'] }).getByRole('radio', answer('choice.body.cracked')).check();
+  await page.getByRole('button', { name: fr['model.see_offer'] }).click();
+  await expect(page.getByText(fr['offer.free_recycling'], { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: fr['offer.recycle'] }).click();
 
   await expect(page.getByLabel('IBAN')).toHaveCount(0);
   await fillDetails(page, { serial: 'FHLXK1ABJG5H', iban: false });
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await page.getByRole('button', { name: fr['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   await expect(page.getByText('Recycled by')).toBeVisible();
   await expect(page.getByText('EcoCycle Recycling')).toBeVisible();
@@ -137,13 +178,13 @@ test('without JavaScript a consumer still gets an offer and confirms a trade-in'
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   await expect(page).toHaveURL(/\/sell\/smartphones\/samsung\/galaxy-s21$/);
-  await page.getByRole('group', { name: 'Which model exactly?' }).getByLabel('128 GB').check();
-  await page.getByRole('radio', { name: /Yes, it works normally/ }).check();
-  await page.getByRole('group', { name: 'What does the screen look like?' }).getByRole('radio', { name: /Flawless/ }).check();
-  await page.getByRole('group', { name: 'What does the body look like?' }).getByRole('radio', { name: /Visible scratches or dents/ }).check();
-  await page.getByRole('button', { name: 'See my offer' }).click();
-  await expect(page.getByTestId('offer-amount')).toHaveText(/^€\d+\.\d\d$/);
-  await page.getByRole('button', { name: 'Accept offer' }).click();
+  await page.getByRole('group', { name: fr['model.which_variant'] }).getByLabel('128 GB').check();
+  await page.getByRole('radio', answer('choice.works.yes')).check();
+  await page.getByRole('group', { name: fr['question.screen'] }).getByRole('radio', answer('choice.screen.flawless')).check();
+  await page.getByRole('group', { name: fr['question.body'] }).getByRole('radio', answer('choice.body.visible_wear')).check();
+  await page.getByRole('button', { name: fr['model.see_offer'] }).click();
+  expect((await page.getByTestId('offer-amount').textContent()) ?? '').toMatch(FR_AMOUNT);
+  await page.getByRole('button', { name: fr['offer.accept'] }).click();
 
   // Refused for its IBAN alone: the same page comes back with everything
   // else as typed, the error beside the IBAN, and the IBAN not echoed.
@@ -151,29 +192,29 @@ test('without JavaScript a consumer still gets an offer and confirms a trade-in'
   const accept = page.url();
   await fillDetails(page, { imei });
   await page.getByLabel('IBAN').fill('FR14 2004 1010 0505 0001 3M02 607');
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await page.getByRole('button', { name: fr['accept.confirm'] }).click();
   expect(page.url()).toBe(accept);
-  await expect(page.locator('#field-iban-error')).toContainText('not valid');
+  await expect(page.locator('#field-iban-error')).toHaveText(fr['error.iban_checksum']);
   await expect(page.getByLabel('IBAN')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('IBAN')).toHaveValue('');
   await expect(page.getByLabel('IMEI')).toHaveValue(imei);
   await expect(page.getByLabel('IMEI')).toHaveAttribute('aria-invalid', 'false');
-  await expect(page.getByLabel('Full name')).toHaveValue('Camille Martin');
-  await expect(page.getByLabel('Street and number')).toHaveValue('12 rue de la Paix');
-  await expect(page.getByLabel('Postcode')).toHaveValue('75002');
-  await expect(page.getByLabel('City')).toHaveValue('Paris');
-  await expect(page.getByLabel('Country')).toHaveValue('FR');
-  await expect(page.getByLabel('Account holder')).toHaveValue('Camille Martin');
-  await expect(page.getByLabel('Date of birth')).toHaveValue('1990-04-23');
-  await expect(page.getByLabel(/Find My/)).toBeChecked();
-  await expect(page.getByLabel(/reset the device/)).toBeChecked();
+  await expect(field(page, 'accept.full_name')).toHaveValue('Camille Martin');
+  await expect(field(page, 'address.street')).toHaveValue('12 rue de la Paix');
+  await expect(field(page, 'address.postcode')).toHaveValue('75002');
+  await expect(field(page, 'address.city')).toHaveValue('Paris');
+  await expect(field(page, 'address.country')).toHaveValue('FR');
+  await expect(field(page, 'accept.account_holder')).toHaveValue('Camille Martin');
+  await expect(field(page, 'accept.birth_date')).toHaveValue('1990-04-23');
+  await expect(field(page, 'accept.activation_lock_off')).toBeChecked();
+  await expect(field(page, 'accept.device_reset')).toBeChecked();
   // The summary at the top has the focus and leads to the field.
   const summary = page.getByRole('alert');
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('link', { name: /not valid/ })).toHaveAttribute('href', '#field-iban');
+  await expect(summary.getByRole('link', { name: new RegExp(escapeRegExp(fr['error.iban_checksum'])) })).toHaveAttribute('href', '#field-iban');
 
   await page.getByLabel('IBAN').fill(uniqueIban());
-  await page.getByRole('button', { name: 'Confirm trade-in' }).click();
+  await page.getByRole('button', { name: fr['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   await expect(page.getByText('Status: waiting to be shipped')).toBeVisible();
   await context.close();

@@ -862,3 +862,121 @@ both_backends!(
         assert_eq!(page["market"], "en-gb");
     }
 );
+
+both_backends!(
+    a_consumer_in_germany_reads_german_and_prints_a_german_label,
+    |backend| async move {
+        use tradein::domain::money::{Currency, Money};
+        use tradein::i18n::{Msg, Texts};
+        let app = TestApp::spawn(backend).await;
+        let de = Texts::of(Market::DeDe);
+        let s = seller(&app, SellerSpec::approved("Alpha Refurb")).await;
+        buy_in(
+            &app.state,
+            s,
+            Market::DeDe,
+            &AddressInput {
+                name: "Alpha Lager",
+                line1: "Hafenstraße 3",
+                postcode: "20457",
+                city: "Hamburg",
+                country: "DE",
+                ..AddressInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        let v = variant_id(&app, SKU).await;
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        tradein::features::sellers::service::insert_listings(
+            &app.state.db,
+            &mut conn,
+            &[tradein::features::sellers::service::NewListing {
+                market: Market::DeDe,
+                seller_id: s,
+                variant_id: v,
+                grade: Grade::FunctionalGood,
+                price: Money::new(123_450, Currency::Eur),
+            }],
+            1_000,
+        )
+        .await
+        .unwrap();
+        drop(conn);
+
+        // The offer page: German words, German amounts, a German date.
+        let html = browser(&[])
+            .get(app.url(&format!(
+                "/de-de/sell/smartphones/apple/iphone-13/offer?variant={SKU}&works=yes&screen=light_scratches&body=flawless"
+            )))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("<html lang=\"de-DE\""));
+        assert!(html.contains("1.234,50\u{a0}€"), "{html}");
+        assert!(html.contains(de.get(Msg::OfferAccept)), "{html}");
+        assert!(html.contains("innerhalb von 14 Tagen"), "{html}");
+        assert!(!html.contains("Accept offer"), "no English left: {html}");
+        // The page carries its language's texts for the browser, and only those.
+        assert!(html.contains("<script type=\"application/json\" id=\"texts\">{\"market\":\"de-de\""));
+        assert!(!html.contains(Texts::of(Market::FrFr).get(Msg::OfferAccept)));
+
+        // A wrong postcode and IBAN are refused in German, next to their fields.
+        let client = customer(&app, "jurgen@example.com").await;
+        let german = |key: &str, postcode: &str, iban: &str| {
+            let mut form = confirm_form(&imei(43), 123_450, key);
+            for (k, v) in [
+                ("market", "de-de"),
+                ("address_line1", "Königstraße 12"),
+                ("postcode", postcode),
+                ("city", "Stuttgart"),
+                ("country", "DE"),
+                ("iban", iban),
+            ] {
+                form = with(form, k, v);
+            }
+            form
+        };
+        let res = confirm(
+            &app,
+            &client,
+            &german("k-de-0000000000001", "7017", "DE89 3704 0044 0532 0130 01"),
+        )
+        .await;
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        let text = body.to_string();
+        let postcode = de.fill(
+            Msg::ErrorPostcodeOf,
+            &[("country", &de.get(Msg::CountryDe)), ("example", &"10969")],
+        );
+        assert!(text.contains(&postcode), "{postcode} in {text}");
+        assert!(text.contains(de.get(Msg::ErrorIbanChecksum)), "{text}");
+        assert_eq!(trade_ins(&app).await, 0, "nothing written");
+
+        let res = confirm(
+            &app,
+            &client,
+            &german("k-de-0000000000002", "70173", "DE89 3704 0044 0532 0130 00"),
+        )
+        .await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        let id = redirected_id(&res);
+        let pdf = client
+            .get(app.url(&format!("/trade-ins/{id}/label.pdf")))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        for msg in [Msg::LabelTitle, Msg::LabelTo, Msg::LabelFrom, Msg::LabelPacking] {
+            assert!(text.contains(&format!("({})", de.get(msg))), "{msg:?}");
+        }
+        assert!(text.contains("Hamburg"), "to the German warehouse");
+    }
+);
