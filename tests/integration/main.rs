@@ -16,6 +16,7 @@ mod deletion;
 mod forms;
 mod hostile_input;
 mod instances;
+mod kpi_markets;
 mod markets;
 mod operations;
 mod orders;
