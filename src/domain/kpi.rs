@@ -3,7 +3,9 @@
 //! it stands against a target, and which segment explains a move.
 
 use super::dates::{Date, DAY_MS};
+use super::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(
     Clone,
@@ -222,19 +224,79 @@ impl Period {
     }
 }
 
-/// What happened in one period (for one segment, or all), straight from
-/// the database; every KPI is computed from these. The two sums of money
-/// are minor units of the market's currency (euros): the counts are one
-/// vector of additive integers, stored that way in the daily rollup and
-/// added across days and segments, and a KPI's value is a plain number
-/// whose unit its `Kpi` names.
+/// Amounts of one currency summed, and how many they are (an average's
+/// base).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sum {
+    pub minor: i64,
+    pub n: i64,
+}
 
+/// Money of several markets, one `Sum` per currency: two currencies are
+/// never added, so a period that spans markets keeps them apart and a
+/// figure is read per currency (`Counts::only`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sums(BTreeMap<Currency, Sum>);
+
+impl Sums {
+    /// Adds `n` amounts totalling `minor`; nothing added leaves no entry,
+    /// so the currencies present are the ones with money.
+    pub fn add(&mut self, currency: Currency, minor: i64, n: i64) {
+        if minor == 0 && n == 0 {
+            return;
+        }
+        let s = self.0.entry(currency).or_default();
+        s.minor += minor;
+        s.n += n;
+    }
+
+    pub fn merge(&mut self, other: &Sums) {
+        for (c, s) in &other.0 {
+            self.add(*c, s.minor, s.n);
+        }
+    }
+
+    /// The sum in `currency` (zero when there is none).
+    pub fn get(&self, currency: Currency) -> Sum {
+        self.0.get(&currency).copied().unwrap_or_default()
+    }
+
+    pub fn currencies(&self) -> impl Iterator<Item = Currency> + '_ {
+        self.0.keys().copied()
+    }
+
+    fn only(&self, currency: Currency) -> Sums {
+        Sums(
+            self.0
+                .get_key_value(&currency)
+                .map(|(c, s)| (*c, *s))
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    /// The sum when at most one currency is present; None when there are
+    /// several, which no figure adds.
+    fn single(&self) -> Option<Sum> {
+        match self.0.len() {
+            0 => Some(Sum::default()),
+            1 => self.0.values().next().copied(),
+            _ => None,
+        }
+    }
+}
+
+/// What happened in one period (for one segment, or all), straight from
+/// the database; every KPI is computed from these. The counts add up across
+/// days, segments and markets; money is kept per currency (`Sums`). The
+/// daily rollup stores one market per row, so one currency
+/// (`stored`, `from_stored`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub offers_shown: i64,
-    /// Sum of the best prices shown (minor units), for the average offer.
-    pub offered_total_minor: i64,
-    pub offers_with_price: i64,
+    /// The best prices shown, per currency (an offer shown with no price
+    /// has none): the average offer's parts.
+    pub offered: Sums,
     pub accepted: i64,
     pub shipped: i64,
     pub received: i64,
@@ -247,7 +309,8 @@ pub struct Counts {
     pub returned: i64,
     pub expired: i64,
     pub paid: i64,
-    pub paid_total_minor: i64,
+    /// The amounts paid, per currency.
+    pub paid_amounts: Sums,
     /// Median time from acceptance to payment of the trade-ins paid.
     pub median_ms_to_pay: Option<i64>,
     pub inspected_within_sla: i64,
@@ -256,13 +319,15 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// The additive counts in a fixed order (stored that way in the daily
-    /// rollup); everything but the median.
-    pub fn additive(&self) -> [i64; 18] {
+    /// One market's counts as the daily rollup stores them, in a fixed
+    /// order, with the money of `currency` (the market's); everything but
+    /// the median.
+    pub fn stored(&self, currency: Currency) -> [i64; 18] {
+        let (offered, paid) = (self.offered.get(currency), self.paid_amounts.get(currency));
         [
             self.offers_shown,
-            self.offered_total_minor,
-            self.offers_with_price,
+            offered.minor,
+            offered.n,
             self.accepted,
             self.recycled,
             self.shipped,
@@ -276,19 +341,17 @@ impl Counts {
             self.counter_answered,
             self.counter_accepted,
             self.paid,
-            self.paid_total_minor,
+            paid.minor,
             self.paid_within_sla,
         ]
     }
 
-    /// The reverse of `additive`, with no median.
-    pub fn from_additive(v: [i64; 18]) -> Counts {
+    /// The reverse of `stored`, with no median.
+    pub fn from_stored(v: [i64; 18], currency: Currency) -> Counts {
         let [offers_shown, offered_total_minor, offers_with_price, accepted, recycled, shipped, returned, expired, received, validated, inspected, inspected_within_sla, counter_offered, counter_answered, counter_accepted, paid, paid_total_minor, paid_within_sla] =
             v;
-        Counts {
+        let mut c = Counts {
             offers_shown,
-            offered_total_minor,
-            offers_with_price,
             accepted,
             shipped,
             received,
@@ -300,27 +363,62 @@ impl Counts {
             returned,
             expired,
             paid,
-            paid_total_minor,
-            median_ms_to_pay: None,
             inspected_within_sla,
             paid_within_sla,
             recycled,
-        }
+            ..Counts::default()
+        };
+        c.offered
+            .add(currency, offered_total_minor, offers_with_price);
+        c.paid_amounts.add(currency, paid_total_minor, paid);
+        c
     }
 
     /// Adds another span's counts (a period is stored days plus a live
     /// tail). The median is not additive: the caller sets it from the
     /// period's own durations.
     pub fn add(&mut self, o: &Counts) {
-        let (mut a, b) = (self.additive(), o.additive());
-        for (x, y) in a.iter_mut().zip(b) {
-            *x += y;
+        self.offers_shown += o.offers_shown;
+        self.offered.merge(&o.offered);
+        self.accepted += o.accepted;
+        self.shipped += o.shipped;
+        self.received += o.received;
+        self.validated += o.validated;
+        self.inspected += o.inspected;
+        self.counter_offered += o.counter_offered;
+        self.counter_answered += o.counter_answered;
+        self.counter_accepted += o.counter_accepted;
+        self.returned += o.returned;
+        self.expired += o.expired;
+        self.paid += o.paid;
+        self.paid_amounts.merge(&o.paid_amounts);
+        self.inspected_within_sla += o.inspected_within_sla;
+        self.paid_within_sla += o.paid_within_sla;
+        self.recycled += o.recycled;
+    }
+
+    /// The same counts with the money of `currency` only: what a money
+    /// KPI is read from when several markets meet.
+    pub fn only(&self, currency: Currency) -> Counts {
+        Counts {
+            offered: self.offered.only(currency),
+            paid_amounts: self.paid_amounts.only(currency),
+            ..self.clone()
         }
-        let median = self.median_ms_to_pay;
-        *self = Counts {
-            median_ms_to_pay: median,
-            ..Counts::from_additive(a)
-        };
+    }
+
+    /// The currencies with money in these counts.
+    pub fn currencies(&self) -> BTreeSet<Currency> {
+        self.offered
+            .currencies()
+            .chain(self.paid_amounts.currencies())
+            .collect()
+    }
+
+    /// The average best price shown, when one currency's offers had prices.
+    pub fn average_offer(&self, currency: Currency) -> Option<i64> {
+        let s = self.offered.get(currency);
+        (s.n > 0).then(|| s.minor / s.n)
     }
 }
 
@@ -460,8 +558,13 @@ impl Kpi {
             Kpi::CounterAcceptRate => ratio_bp(c.counter_accepted, c.counter_answered),
             Kpi::Returned => Some(c.returned),
             Kpi::Expired => Some(c.expired),
-            Kpi::PaidTotal => Some(c.paid_total_minor),
-            Kpi::PaidAverage => (c.paid > 0).then(|| (c.paid_total_minor + c.paid / 2) / c.paid),
+            // Money of several currencies has no one value: see `Counts::only`.
+            Kpi::PaidTotal => c.paid_amounts.single().map(|s| s.minor),
+            Kpi::PaidAverage => c
+                .paid_amounts
+                .single()
+                .filter(|s| s.n > 0)
+                .map(|s| (s.minor + s.n / 2) / s.n),
             Kpi::MedianDaysToPay => c.median_ms_to_pay.map(|ms| (ms * 10 + DAY_MS / 2) / DAY_MS),
             Kpi::InspectionSla => ratio_bp(c.inspected_within_sla, c.inspected),
             Kpi::PaymentSla => ratio_bp(c.paid_within_sla, c.paid),
@@ -485,7 +588,7 @@ impl Kpi {
             Kpi::CounterAcceptRate => Some((c.counter_accepted, c.counter_answered)),
             Kpi::InspectionSla => Some((c.inspected_within_sla, c.inspected)),
             Kpi::PaymentSla => Some((c.paid_within_sla, c.paid)),
-            Kpi::PaidAverage => Some((c.paid_total_minor, c.paid)),
+            Kpi::PaidAverage => c.paid_amounts.single().map(|s| (s.minor, s.n)),
             _ => None,
         }
     }
@@ -529,29 +632,35 @@ impl Kpi {
         Ok(v)
     }
 
-    /// A value in the KPI's unit, for people.
+    /// A value in the KPI's unit, for people; money in EUR, the currency
+    /// targets are set in.
     pub fn format(self, v: i64) -> String {
+        self.format_in(v, Currency::Eur)
+    }
+
+    /// A value in the KPI's unit, money in `currency`.
+    pub fn format_in(self, v: i64, currency: Currency) -> String {
         match self.unit() {
             Unit::Count => group(v),
             Unit::Percent => format!("{}.{}%", v / 100, (v % 100).abs() / 10),
-            Unit::Money => format!(
-                "€{}",
-                super::money::Money::eur(v)
-                    .to_string()
-                    .trim_start_matches('€')
-            ),
+            Unit::Money => Money::new(v, currency).to_string(),
             Unit::Days => format!("{}.{} d", v / 10, (v % 10).abs()),
         }
     }
 
     /// A change in the KPI's unit: "+3", "-3.1 pts", "+€1,200.00", "+0.5 d".
     pub fn format_delta(self, d: i64) -> String {
+        self.format_delta_in(d, Currency::Eur)
+    }
+
+    /// A change, money in `currency`.
+    pub fn format_delta_in(self, d: i64, currency: Currency) -> String {
         let sign = if d < 0 { "-" } else { "+" };
         let a = d.abs();
         match self.unit() {
             Unit::Count => format!("{sign}{}", group(a)),
             Unit::Percent => format!("{sign}{}.{} pts", a / 100, (a % 100) / 10),
-            Unit::Money => format!("{sign}{}", super::money::Money::eur(a)),
+            Unit::Money => format!("{sign}{}", Money::new(a, currency)),
             Unit::Days => format!("{sign}{}.{} d", a / 10, a % 10),
         }
     }
@@ -849,7 +958,13 @@ mod tests {
             inspected: 20,
             counter_offered: 3,
             paid: 4,
-            paid_total_minor: 100_001,
+            paid_amounts: Sums(BTreeMap::from([(
+                Currency::Eur,
+                Sum {
+                    minor: 100_001,
+                    n: 4,
+                },
+            )])),
             median_ms_to_pay: Some(DAY_MS * 9 / 2),
             ..Counts::default()
         };
@@ -862,6 +977,42 @@ mod tests {
         assert_eq!(Kpi::Conversion.format_delta(-310), "-3.1 pts");
         assert_eq!(Kpi::OffersShown.format(1_234_567), "1,234,567");
         assert_eq!(Kpi::MedianDaysToPay.format(45), "4.5 d");
+    }
+
+    #[test]
+    fn money_of_two_currencies_is_read_per_currency_never_summed() {
+        let market = |currency, paid, minor| {
+            Counts::from_stored(
+                {
+                    let mut v = [0; 18];
+                    v[15] = paid;
+                    v[16] = minor;
+                    v
+                },
+                currency,
+            )
+        };
+        let mut all = market(Currency::Eur, 2, 40_000);
+        all.add(&market(Currency::Gbp, 1, 9_000));
+        assert_eq!(all.paid, 3, "counts add up across markets");
+        assert_eq!(Kpi::PaidTotal.value(&all), None, "no sum of EUR and GBP");
+        assert_eq!(Kpi::PaidAverage.value(&all), None);
+        assert_eq!(Kpi::PaidTotal.value(&all.only(Currency::Eur)), Some(40_000));
+        assert_eq!(
+            Kpi::PaidAverage.value(&all.only(Currency::Gbp)),
+            Some(9_000)
+        );
+        assert_eq!(Kpi::PaidTotal.value(&all.only(Currency::Usd)), Some(0));
+        assert_eq!(
+            all.currencies().into_iter().collect::<Vec<_>>(),
+            [Currency::Eur, Currency::Gbp]
+        );
+        assert_eq!(all.only(Currency::Gbp).stored(Currency::Gbp)[16], 9_000);
+        assert_eq!(Kpi::PaidTotal.format_in(9_000, Currency::Gbp), "£90.00");
+        assert_eq!(
+            Kpi::PaidTotal.format_delta_in(-500, Currency::Usd),
+            "-$5.00"
+        );
     }
 
     #[test]

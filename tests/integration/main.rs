@@ -16,6 +16,7 @@ mod deletion;
 mod forms;
 mod hostile_input;
 mod instances;
+mod kpi_markets;
 mod locale_formats;
 mod markets;
 mod operations;

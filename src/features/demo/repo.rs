@@ -62,14 +62,15 @@ pub async fn inbound_tracking(db: &Db, trade_in_id: TradeInId) -> DbResult<Strin
     .await
 }
 
-/// Live French listings of approved refurbishers (the generated history
-/// is French: euros, `fr-fr`): (id, seller, variant, grade, price).
+/// Live listings of approved refurbishers in every market: (id, seller,
+/// variant, grade, price, market code). A trade-in of the history takes
+/// its listing's market and that market's currency.
 pub async fn live_listings(
     conn: &mut AnyConnection,
-) -> DbResult<Vec<(i64, i64, i64, String, i64)>> {
+) -> DbResult<Vec<(i64, i64, i64, String, i64, String)>> {
     sqlx::query_as(
-        "SELECT l.id, l.seller_id, l.variant_id, l.grade, l.price_minor FROM listings l JOIN sellers s ON s.id = l.seller_id \
-         WHERE s.status = 'approved' AND s.kind = 'refurbisher' AND l.active = 1 AND l.market = 'fr-fr' ORDER BY l.id",
+        "SELECT l.id, l.seller_id, l.variant_id, l.grade, l.price_minor, l.market FROM listings l JOIN sellers s ON s.id = l.seller_id \
+         WHERE s.status = 'approved' AND s.kind = 'refurbisher' AND l.active = 1 ORDER BY l.id",
     )
     .fetch_all(conn)
     .await

@@ -38,9 +38,22 @@ pub struct Driver {
     pub note: String,
 }
 
+/// A chart's points: (label, value in the KPI's unit, shown). A money
+/// KPI has one per currency in view, named by `currency` when there are
+/// several.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    pub currency: Option<String>,
+    pub points: Vec<(String, i64, String)>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsDashboard {
     pub period_kind: String,
+    /// The market's code, "" for all markets.
+    pub market: String,
+    /// The currencies money is shown in (ISO codes).
+    pub currencies: Vec<String>,
     pub period: String,
     pub previous: String,
     /// What the two columns count: the period so far and the same part of
@@ -59,9 +72,9 @@ pub struct OpsDashboard {
     pub by_category_brand: Vec<Driver>,
     pub by_refurbisher: Vec<Driver>,
     /// (week label, value in the KPI's unit, shown) for the last 12 weeks.
-    pub series: Vec<(String, i64, String)>,
+    pub series: Vec<Series>,
     /// (segment, value, shown) this period, for breakdown bars.
-    pub breakdown: Vec<(String, i64, String)>,
+    pub breakdown: Vec<Series>,
     pub categories: Vec<(String, String)>,
     pub brands: Vec<(String, String)>,
     pub refurbishers: Vec<(crate::domain::ids::SellerId, String)>,
@@ -77,6 +90,8 @@ pub struct OpsDashboard {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsDashboardQuery {
     pub period: Option<String>,
+    /// A market's code ("de-de"); empty for all markets.
+    pub market: Option<String>,
     pub at: Option<String>,
     pub category: Option<String>,
     pub brand: Option<String>,

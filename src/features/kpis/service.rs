@@ -1,11 +1,19 @@
 //! The KPI dashboard: every KPI for a period against the one before and
 //! its target, which segments explain the move, 12 weeks of history and a
 //! breakdown. Also the CSV exports of the same tables.
+//!
+//! Money is never added across currencies: a money KPI is read once per
+//! currency in view (`Lane`), the market's one when a market is chosen,
+//! else each currency with money in either period, and shown side by side
+//! ("€12,400.00 + £800.00"). Counts and rates add up across markets. A
+//! money target is in EUR and is compared with the EUR figure only.
 
 use crate::domain::ids::{SellerId, UserId};
 use crate::domain::kpi::{
-    against_target, decompose, prorated_target, Comparison, Counts, Kpi, Period, PeriodKind,
+    against_target, decompose, prorated_target, Comparison, Counts, Kpi, Period, PeriodKind, Unit,
 };
+use crate::domain::market::Market;
+use crate::domain::money::Currency;
 use crate::error::AppError;
 use crate::features::kpis::*;
 use crate::platform::csv::{attachment as csv_attachment, CsvFile};
@@ -32,6 +40,18 @@ pub struct Request {
 
 /// Reads the dashboard's query; a bad value is a field error.
 pub fn request(now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
+    let market = match q.market.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => None,
+        Some(m) => Some(Market::parse(m).ok_or_else(|| {
+            AppError::invalid(
+                "market",
+                format!(
+                    "\"{}\" is not a market: choose one from the list, or all markets.",
+                    m.chars().take(20).collect::<String>()
+                ),
+            )
+        })?),
+    };
     let (kind, at, category, brand, focus) = (
         q.period.as_deref(),
         q.at.as_deref(),
@@ -78,6 +98,7 @@ pub fn request(now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
         kind,
         period,
         filter: Filter {
+            market,
             category: slug(category),
             brand: slug(brand),
             seller_id: seller.filter(|s| *s > 0).map(SellerId),
@@ -87,65 +108,168 @@ pub fn request(now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
     })
 }
 
-fn shown(kpi: Kpi, v: Option<i64>) -> String {
-    v.map(|v| kpi.format(v)).unwrap_or_else(|| "–".into())
-}
-
-fn average_offer(c: &Counts) -> Option<i64> {
-    (c.offers_with_price > 0).then(|| c.offered_total_minor / c.offers_with_price)
-}
-
-/// The segments' parts of the change, with a note on the best offer.
-fn drivers(
+/// One reading of a KPI: counts and rates over every market at once, or
+/// a money KPI in one currency.
+#[derive(Clone, Copy, Debug)]
+struct Lane {
     kpi: Kpi,
+    currency: Option<Currency>,
+    /// Several currencies are in view: names say which one this is.
+    labelled: bool,
+}
+
+impl Lane {
+    /// The lanes a KPI is read in, for the currencies in view.
+    fn of(kpi: Kpi, scope: &[Currency]) -> Vec<Lane> {
+        if kpi.unit() != Unit::Money {
+            return vec![Lane {
+                kpi,
+                currency: None,
+                labelled: false,
+            }];
+        }
+        scope
+            .iter()
+            .map(|c| Lane {
+                kpi,
+                currency: Some(*c),
+                labelled: scope.len() > 1,
+            })
+            .collect()
+    }
+
+    fn value(&self, c: &Counts) -> Option<i64> {
+        match self.currency {
+            None => self.kpi.value(c),
+            Some(cur) => self.kpi.value(&c.only(cur)),
+        }
+    }
+
+    fn money(&self) -> Currency {
+        self.currency.unwrap_or(Currency::Eur)
+    }
+
+    fn shown(&self, v: Option<i64>) -> String {
+        v.map(|v| self.kpi.format_in(v, self.money()))
+            .unwrap_or_else(|| "–".into())
+    }
+
+    fn delta(&self, d: i64) -> String {
+        self.kpi.format_delta_in(d, self.money())
+    }
+
+    /// " (GBP)" after a segment's name when several currencies are in view.
+    fn suffix(&self) -> String {
+        match (self.labelled, self.currency) {
+            (true, Some(c)) => format!(" ({})", c.code()),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether a money target (EUR) applies to this lane.
+    fn takes_target(&self) -> bool {
+        self.currency.is_none_or(|c| c == Currency::Eur)
+    }
+}
+
+/// The currencies a money figure is shown in: the market's, or those with
+/// money in either period (EUR when there is none at all).
+fn scope(market: Option<Market>, periods: &[&Counts]) -> Vec<Currency> {
+    if let Some(m) = market {
+        return vec![m.currency()];
+    }
+    let found: std::collections::BTreeSet<Currency> =
+        periods.iter().flat_map(|c| c.currencies()).collect();
+    if found.is_empty() {
+        vec![Currency::Eur]
+    } else {
+        found.into_iter().collect()
+    }
+}
+
+/// "where the average best offer fell 8%", per currency the segment was
+/// offered in both periods (only `lane`'s when it has one).
+fn offer_note(now: &Counts, before: &Counts, lane: &Lane) -> String {
+    let currencies: Vec<Currency> = match lane.currency {
+        Some(c) => vec![c],
+        None => now
+            .currencies()
+            .intersection(&before.currencies())
+            .copied()
+            .collect(),
+    };
+    let named = currencies.len() > 1;
+    let parts: Vec<String> = currencies
+        .into_iter()
+        .filter_map(|cur| {
+            let (n, b) = (now.average_offer(cur)?, before.average_offer(cur)?);
+            let pct = if b > 0 { (n - b) * 100 / b } else { 0 };
+            (pct != 0).then(|| {
+                format!(
+                    "{} {}%{}",
+                    if pct < 0 { "fell" } else { "rose" },
+                    pct.abs(),
+                    if named {
+                        format!(" in {}", cur.code())
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("where the average best offer {}", parts.join(" and "))
+    }
+}
+
+/// The segments' parts of the change in one lane, with a note on the best
+/// offer.
+fn drivers(
+    lane: &Lane,
     now: &BTreeMap<String, Counts>,
     before: &BTreeMap<String, Counts>,
 ) -> Vec<Driver> {
     let mut names: Vec<&String> = now.keys().chain(before.keys()).collect();
     names.sort();
     names.dedup();
+    let read = |c: Option<&Counts>| {
+        let c = c.cloned().unwrap_or_default();
+        match lane.currency {
+            Some(cur) => c.only(cur),
+            None => c,
+        }
+    };
     let segments: Vec<(String, Counts, Counts)> = names
         .into_iter()
-        .map(|n| {
-            (
-                n.clone(),
-                now.get(n).cloned().unwrap_or_default(),
-                before.get(n).cloned().unwrap_or_default(),
-            )
-        })
+        .map(|n| (n.clone(), read(now.get(n)), read(before.get(n))))
         .collect();
-    decompose(kpi, &segments)
+    decompose(lane.kpi, &segments)
         .into_iter()
         .filter(|c| c.delta != 0)
         .take(8)
         .map(|c| {
-            let (n, b) = (
-                now.get(&c.segment).and_then(average_offer),
-                before.get(&c.segment).and_then(average_offer),
-            );
-            let note = match (n, b) {
-                (Some(n), Some(b)) if b > 0 && n != b => {
-                    let pct = (n - b) * 100 / b;
-                    if pct == 0 {
-                        String::new()
-                    } else {
-                        format!(
-                            "where the average best offer {} {}%",
-                            if pct < 0 { "fell" } else { "rose" },
-                            pct.abs()
-                        )
-                    }
-                }
+            let note = match (now.get(&c.segment), before.get(&c.segment)) {
+                (Some(n), Some(b)) => offer_note(n, b, lane),
                 _ => String::new(),
             };
             Driver {
-                part: kpi.format_delta(c.delta),
-                segment: c.segment,
+                part: lane.delta(c.delta),
+                segment: format!("{}{}", c.segment, lane.suffix()),
                 delta: c.delta,
                 note,
             }
         })
         .collect()
+}
+
+/// A figure of every lane side by side: a total per currency is a sum of
+/// its own ("€1.00 + £2.00"), other money a list.
+fn side_by_side(kpi: Kpi, parts: impl IntoIterator<Item = String>) -> String {
+    let sep = if kpi == Kpi::PaidTotal { " + " } else { ", " };
+    parts.into_iter().collect::<Vec<_>>().join(sep)
 }
 
 pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, AppError> {
@@ -193,68 +317,114 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         .filter(|(_, kind, _)| kind == r.kind.code())
         .map(|(k, _, t)| (k, t))
         .collect();
+    let scope = scope(r.filter.market, &[cur, before]);
     let kpis = Kpi::ALL
         .into_iter()
         .map(|k| {
-            let (v, p) = (k.value(cur), k.value(before));
-            let delta = v.zip(p).map(|(v, p)| v - p);
+            let lanes = Lane::of(k, &scope);
+            let read: Vec<(Lane, Option<i64>, Option<i64>)> = lanes
+                .iter()
+                .map(|l| (*l, l.value(cur), l.value(before)))
+                .collect();
+            let deltas: Vec<Option<i64>> = read
+                .iter()
+                .map(|(_, v, p)| v.zip(*p).map(|(v, p)| v - p))
+                .collect();
+            let goods: std::collections::BTreeSet<bool> = deltas
+                .iter()
+                .flatten()
+                .filter(|d| **d != 0)
+                .map(|d| (*d > 0) == k.higher_is_better())
+                .collect();
+            // A money target is in EUR: it is compared with the EUR figure.
+            let target_value = read.iter().find(|(l, ..)| l.takes_target()).map(|x| x.1);
             let whole = targets.get(k.code()).copied();
             let target = whole
                 .map(|t| prorated_target(k, t, cmp.current.len_ms(), r.period.span().len_ms()));
+            let eur_only = match (k.unit(), target_value) {
+                (Unit::Money, None) => " (EUR markets only: not compared)",
+                (Unit::Money, Some(_)) if read.len() > 1 => " (EUR markets)",
+                _ => "",
+            };
             let target_shown = match (target, whole) {
                 (Some(t), Some(w)) if t != w => Some(format!(
-                    "{} ({} for the whole {})",
+                    "{} ({} for the whole {}){eur_only}",
                     k.format(t),
                     k.format(w),
                     r.kind.code()
                 )),
-                _ => target.map(|t| k.format(t)),
+                _ => target.map(|t| format!("{}{eur_only}", k.format(t))),
             };
             KpiRow {
                 code: k.code().into(),
                 label: k.label().into(),
-                value: v,
-                shown: shown(k, v),
-                previous_shown: shown(k, p),
-                change: delta.map(|d| k.format_delta(d)),
-                change_good: delta
-                    .filter(|d| *d != 0)
-                    .map(|d| (d > 0) == k.higher_is_better()),
+                value: match read.as_slice() {
+                    [(_, v, _)] => *v,
+                    _ => None,
+                },
+                shown: side_by_side(k, read.iter().map(|(l, v, _)| l.shown(*v))),
+                previous_shown: side_by_side(k, read.iter().map(|(l, _, p)| l.shown(*p))),
+                change: deltas.iter().any(Option::is_some).then(|| {
+                    read.iter()
+                        .zip(&deltas)
+                        .map(|((l, ..), d)| d.map(|d| l.delta(d)).unwrap_or_else(|| "–".into()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }),
+                change_good: (goods.len() == 1).then(|| goods.into_iter().all(|g| g)),
                 target_shown,
                 target_input: whole.map(|t| target_input(k, t)).unwrap_or_default(),
-                status: target.zip(v).map(|(t, v)| against_target(k, v, t)),
+                status: target
+                    .zip(target_value.flatten())
+                    .map(|(t, v)| against_target(k, v, t)),
             }
         })
         .collect();
     let (cb_now, rf_now) = (&now_parts.by_category_brand, &now_parts.by_seller);
     let (cb_before, rf_before) = (&before_parts.by_category_brand, &before_parts.by_seller);
-    let by_category_brand = drivers(k, cb_now, cb_before);
-    let by_refurbisher = drivers(k, rf_now, rf_before);
-    let summary = match k.value(cur).zip(k.value(before)) {
-        None => format!(
-            "{} has no value for {} or {} with these filters.",
-            k.label(),
-            r.period.label(),
-            prev.label()
-        ),
-        Some((v, p)) => {
-            let mut s = format!("{} {} {}", k.label(), k.format_delta(v - p), r.kind.over());
-            if let Some(top) = by_category_brand.first() {
-                s.push_str(&format!("; {} from {}", top.part, top.segment));
-                if !top.note.is_empty() {
-                    s.push_str(&format!(", {}", top.note));
+    let lanes = Lane::of(k, &scope);
+    let mut by_category_brand = Vec::new();
+    let mut by_refurbisher = Vec::new();
+    let mut summary = Vec::new();
+    for lane in &lanes {
+        let cb = drivers(lane, cb_now, cb_before);
+        let rf = drivers(lane, rf_now, rf_before);
+        summary.push(match lane.value(cur).zip(lane.value(before)) {
+            None => format!(
+                "{}{} has no value for {} or {} with these filters.",
+                k.label(),
+                lane.suffix(),
+                r.period.label(),
+                prev.label()
+            ),
+            Some((v, p)) => {
+                let mut s = format!(
+                    "{}{} {} {}",
+                    k.label(),
+                    lane.suffix(),
+                    lane.delta(v - p),
+                    r.kind.over()
+                );
+                if let Some(top) = cb.first() {
+                    s.push_str(&format!("; {} from {}", top.part, top.segment));
+                    if !top.note.is_empty() {
+                        s.push_str(&format!(", {}", top.note));
+                    }
                 }
+                if let Some(top) = rf.first() {
+                    s.push_str(&format!(
+                        "; among refurbishers, {} from {}",
+                        top.part, top.segment
+                    ));
+                }
+                s.push('.');
+                s
             }
-            if let Some(top) = by_refurbisher.first() {
-                s.push_str(&format!(
-                    "; among refurbishers, {} from {}",
-                    top.part, top.segment
-                ));
-            }
-            s.push('.');
-            s
-        }
-    };
+        });
+        by_category_brand.extend(cb);
+        by_refurbisher.extend(rf);
+    }
+    let summary = summary.join(" ");
     let weeks = Period::containing(PeriodKind::Week, r.period.end_ms - 1).last_n(12);
     let weekly = crate::features::kpis::repo::ops_kpis::weekly(
         &mut *c,
@@ -265,20 +435,40 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     )
     .await
     .map_err(db_error)?;
-    let series = weeks
+    let series = lanes
         .iter()
-        .zip(weekly.iter())
-        .map(|(w, counts)| {
-            let v = k.value(counts);
-            (w.label(), v.unwrap_or(0), shown(k, v))
+        .map(|lane| Series {
+            currency: lane.labelled.then(|| lane.money().code().to_string()),
+            points: weeks
+                .iter()
+                .zip(weekly.iter())
+                .map(|(w, counts)| {
+                    let v = lane.value(counts);
+                    (w.label(), v.unwrap_or(0), lane.shown(v))
+                })
+                .collect(),
         })
         .collect();
-    let mut breakdown: Vec<(String, i64, String)> = cb_now
+    let breakdown = lanes
         .iter()
-        .filter_map(|(name, counts)| k.value(counts).map(|v| (name.clone(), v, k.format(v))))
+        .map(|lane| {
+            let mut points: Vec<(String, i64, String)> = cb_now
+                .iter()
+                .filter_map(|(name, counts)| {
+                    lane.value(counts)
+                        .filter(|v| lane.currency.is_none() || *v != 0)
+                        .map(|v| (format!("{name}{}", lane.suffix()), v, lane.shown(Some(v))))
+                })
+                .collect();
+            points.sort_by_key(|b| std::cmp::Reverse(b.1));
+            points.truncate(10);
+            Series {
+                currency: lane.labelled.then(|| lane.money().code().to_string()),
+                points,
+            }
+        })
+        .filter(|s| !s.points.is_empty())
         .collect();
-    breakdown.sort_by_key(|b| std::cmp::Reverse(b.1));
-    breakdown.truncate(10);
     let categories = crate::features::catalog::service::categories_with_counts(&mut *c)
         .await
         .map_err(db_error)?
@@ -304,6 +494,12 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     });
     Ok(OpsDashboard {
         period_kind: r.kind.code().into(),
+        market: r
+            .filter
+            .market
+            .map(|m| m.code().to_string())
+            .unwrap_or_default(),
+        currencies: scope.iter().map(|c| c.code().to_string()).collect(),
         period: r.period.label(),
         previous: prev.label(),
         comparison: cmp,
@@ -408,15 +604,24 @@ pub fn to_csv(d: &OpsDashboard, table: &str) -> Option<String> {
             }
         }
         "series" => {
-            out.row(["week", d.focus_label.as_str()]);
-            for (w, _, s) in &d.series {
-                out.row([w.to_string().as_str(), s]);
+            // One column per currency of a money KPI: never one sum.
+            let mut head = vec!["week".to_string()];
+            head.extend(d.series.iter().map(|s| match &s.currency {
+                Some(c) => format!("{} ({c})", d.focus_label),
+                None => d.focus_label.clone(),
+            }));
+            out.row(head.iter().map(String::as_str));
+            let weeks = d.series.first().map(|s| s.points.len()).unwrap_or(0);
+            for i in 0..weeks {
+                let mut row = vec![d.series[0].points[i].0.clone()];
+                row.extend(d.series.iter().map(|s| s.points[i].2.clone()));
+                out.row(row.iter().map(String::as_str));
             }
         }
         "breakdown" => {
             let part_of = format!("part of change {} vs {}", d.period, d.previous);
             out.row(["segment", d.focus_label.as_str(), &part_of]);
-            for (seg, _, s) in &d.breakdown {
+            for (seg, _, s) in d.breakdown.iter().flat_map(|s| &s.points) {
                 let part = d
                     .by_category_brand
                     .iter()

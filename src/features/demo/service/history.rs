@@ -8,6 +8,7 @@
 use crate::domain::dates::{add_business_days_ms, DAY_MS};
 use crate::domain::grade::Grade;
 use crate::domain::grading::{grade, Answers, Wear};
+use crate::domain::market::Market;
 use crate::features::demo::repo::{self, Batch, Value};
 use crate::platform::db::Db;
 
@@ -62,6 +63,39 @@ fn answers_for(g: Grade) -> Answers {
     }
 }
 
+/// A consumer's address and payout account in a market, as the generated
+/// history writes them: (line 1, postcode, city, region, account masked).
+fn consumer_place(
+    m: Market,
+) -> (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+) {
+    match m {
+        Market::FrFr => ("1 rue de l'Exemple", "75011", "Paris", "", "FR76 •••• 0000"),
+        Market::DeDe => ("Beispielstraße 1", "10115", "Berlin", "", "DE89 •••• 0000"),
+        Market::EsEs => ("Calle Ejemplo 1", "28001", "Madrid", "", "ES91 •••• 0000"),
+        Market::ItIt => ("Via Esempio 1", "20121", "Milano", "MI", "IT60 •••• 0000"),
+        Market::EnGb => (
+            "1 Example Street",
+            "LS1 4AP",
+            "Leeds",
+            "",
+            "20-00-00 •••• 0000",
+        ),
+        Market::EnUs => (
+            "1 Example Avenue",
+            "10001",
+            "New York",
+            "NY",
+            "021000021 •••• 0000",
+        ),
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub consumers: usize,
@@ -103,7 +137,7 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
         "trade_ins",
         "id, reference, customer_id, seller_id, listing_id, variant_id, grade, answer_works, answer_screen, answer_body, price_minor, final_price_minor, \
          state, imei, address_name, address_line1, postcode, city, country, account_holder, iban_masked, iban_fingerprint, date_of_birth, \
-         idempotency_key, ship_by_at, created_at, updated_at, received_at, validated_at, paid_at",
+         idempotency_key, ship_by_at, created_at, updated_at, received_at, validated_at, paid_at, market, currency, address_region",
     );
     let mut events = Batch::new(
         "trade_in_events",
@@ -114,7 +148,7 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
     let mut payouts = Batch::new("payouts", "trade_in_id, amount_minor, iban_masked, state, provider_ref, created_at, sent_at, settled_at");
     let mut views = Batch::new(
         "offer_views",
-        "variant_id, grade, seller_id, price_minor, at",
+        "variant_id, grade, seller_id, price_minor, at, market",
     );
     let span = spec.weeks * 7 * DAY_MS;
     let ev =
@@ -132,8 +166,10 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
         };
     for i in 0..spec.trade_ins {
         let id = first_trade_in + 1 + i as i64;
-        let (listing, seller, variant, grade_code, price) =
+        let (listing, seller, variant, grade_code, price, market) =
             listings[rng.below(listings.len() as u64) as usize].clone();
+        let m = Market::parse(&market).unwrap_or(Market::FrFr);
+        let (line1, postcode, city, region, account) = consumer_place(m);
         let customer = consumers[rng.below(consumers.len() as u64) as usize];
         let created = now - 1 - rng.below(span as u64) as i64;
         let age = now - created;
@@ -148,6 +184,7 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
                 Value::N(Some(seller)),
                 Value::N(Some(price)),
                 Value::I(at),
+                Value::S(market.clone()),
             ]);
         }
         // What happened, decided by the dice and by how long ago it began.
@@ -339,7 +376,7 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
                             payouts.rows.push(vec![
                                 Value::I(id),
                                 Value::I(amount),
-                                Value::S("FR76 •••• 0000".into()),
+                                Value::S(account.into()),
                                 Value::S("settled".into()),
                                 Value::S(format!("HIST-{id}")),
                                 Value::I(pay),
@@ -368,21 +405,24 @@ pub async fn generate(db: &Db, spec: &Spec, now: i64) -> Result<Summary, sqlx::E
             Value::S(state.into()),
             Value::S(imei),
             Value::S("Consumer".into()),
-            Value::S("1 rue de l'Exemple".into()),
-            Value::S("75011".into()),
-            Value::S("Paris".into()),
-            Value::S("FR".into()),
+            Value::S(line1.into()),
+            Value::S(postcode.into()),
+            Value::S(city.into()),
+            Value::S(m.country().into()),
             Value::S("Consumer".into()),
-            Value::S("FR76 •••• 0000".into()),
+            Value::S(account.into()),
             Value::S(format!("hist-{customer}")),
             Value::S("1990-01-01".into()),
             Value::S(format!("history-{id}")),
-            Value::I(created + 14 * DAY_MS),
+            Value::I(created + m.ship_within_days() * DAY_MS),
             Value::I(created),
             Value::I(created),
             Value::N(received_at),
             Value::N(validated_at),
             Value::N(paid_at),
+            Value::S(market),
+            Value::S(m.currency().code().into()),
+            Value::S(region.into()),
         ]);
         if trade_ins.rows.len() >= 5_000 {
             trade_ins.flush(db, &mut tx).await?;

@@ -1,12 +1,15 @@
 //! The raw counts behind the operations KPIs (`domain::kpi`), for one
-//! period, filtered by category, brand and refurbisher, and grouped by a
+//! period, filtered by market, category, brand and refurbisher, and grouped by a
 //! segment (category/brand, refurbisher) or by week for charts. Each
 //! measure is one grouped query; medians and SLA checks, which need the
 //! business-day calendar, are finished in Rust from the fetched times.
+//! Money is read with the row's market and kept in its currency
+//! (`Counts::offered`, `Counts::paid_amounts`), never summed across them.
 
 use crate::domain::dates::DAY_MS;
 use crate::domain::ids::SellerId;
 use crate::domain::kpi::{median, Counts};
+use crate::domain::market::Market;
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
 use crate::platform::db::DbResult;
 use sqlx::{AnyConnection, Row};
@@ -14,6 +17,8 @@ use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
+    /// One market, or all.
+    pub market: Option<Market>,
     /// Category slug, "" for all.
     pub category: String,
     /// Brand slug, "" for all.
@@ -38,7 +43,8 @@ pub enum Group {
     /// Category/brand and refurbisher together (`SEGMENT_SEP` between), so
     /// one read gives a period's total and both breakdowns.
     Segment,
-    /// UTC day, category, brand and refurbisher ids: the rollup's rows.
+    /// UTC day, category, brand and refurbisher ids and the market: the
+    /// rollup's rows.
     Rollup,
 }
 
@@ -50,9 +56,9 @@ const WEEK_LEN: i64 = 7 * DAY_MS;
 
 impl Group {
     /// The segment key as SQL over the aliases `c`, `b` and `s` and the
-    /// row's time column. Bases and lengths are integers we computed,
-    /// never input, so they are written inline.
-    pub(crate) fn key(self, time: &str) -> String {
+    /// row's time and market columns. Bases and lengths are integers we
+    /// computed, never input, so they are written inline.
+    pub(crate) fn key(self, time: &str, market: &str) -> String {
         match self {
             Group::All => "'all'".into(),
             Group::CategoryBrand => "c.name || ' / ' || b.name".into(),
@@ -61,7 +67,7 @@ impl Group {
             Group::Segment => format!("c.name || ' / ' || b.name || '{SEGMENT_SEP}' || COALESCE(s.company_name, 'Recycling')"),
             Group::Bucket { base_ms, len_ms } => format!("CAST(({time} - {base_ms}) / {len_ms} AS TEXT)"),
             Group::Rollup => format!(
-                "CAST({time} / {DAY_MS} * {DAY_MS} AS TEXT) || ':' || CAST(c.id AS TEXT) || ':' || CAST(b.id AS TEXT) || ':' || CAST(COALESCE(s.id, 0) AS TEXT)"
+                "CAST({time} / {DAY_MS} * {DAY_MS} AS TEXT) || ':' || CAST(c.id AS TEXT) || ':' || CAST(b.id AS TEXT) || ':' || CAST(COALESCE(s.id, 0) AS TEXT) || ':' || {market}"
             ),
         }
     }
@@ -103,14 +109,18 @@ impl Filter {
             || crate::domain::catalog::is_slug(&self.brand)
     }
 
-    /// The filter as SQL conditions. Only the filters in use appear, so the
-    /// planner sees a plain time range to drive the query (an `OR $n = ''`
-    /// form made SQLite start from the catalog and Postgres use generic
-    /// plans). Values are inlined: slugs are checked to be `[a-z0-9-]`
-    /// only, the seller an integer.
-    pub(crate) fn sql(&self) -> String {
+    /// The filter as SQL conditions, `market` naming the row's market
+    /// column. Only the filters in use appear, so the planner sees a plain
+    /// time range to drive the query (an `OR $n = ''` form made SQLite
+    /// start from the catalog and Postgres use generic plans). Values are
+    /// inlined: slugs are checked to be `[a-z0-9-]` only, the seller an
+    /// integer, the market one of our own codes.
+    pub(crate) fn sql(&self, market: &str) -> String {
         let slug = |s: &str| crate::domain::catalog::is_slug(s).then(|| s.to_string());
         let mut out = String::new();
+        if let Some(m) = self.market {
+            out.push_str(&format!(" AND {market} = '{}'", m.code()));
+        }
         if let Some(c) = slug(&self.category) {
             out.push_str(&format!(" AND c.slug = '{c}'"));
         }
@@ -144,26 +154,29 @@ pub(crate) async fn source_counts(
     group: Group,
 ) -> DbResult<BTreeMap<String, Counts>> {
     let mut out: BTreeMap<String, Counts> = BTreeMap::new();
-    let filters = f.sql();
+    let filters = f.sql("t.market");
     let trade_in_joins = joins("t.variant_id", "t.seller_id");
 
+    // Per market too: the prices' currency.
     let sql = format!(
-        "SELECT {k} AS k, COUNT(*) AS n, CAST(COALESCE(SUM(ov.price_minor), 0) AS BIGINT) AS total, COUNT(ov.price_minor) AS priced \
-         FROM offer_views ov {j} WHERE ov.at >= $1 AND ov.at < $2 {filters} GROUP BY k",
-        k = group.key("ov.at"),
-        j = joins("ov.variant_id", "ov.seller_id")
+        "SELECT {k} AS k, ov.market, COUNT(*) AS n, CAST(COALESCE(SUM(ov.price_minor), 0) AS BIGINT) AS total, COUNT(ov.price_minor) AS priced \
+         FROM offer_views ov {j} WHERE ov.at >= $1 AND ov.at < $2 {view_filters} GROUP BY k, ov.market",
+        k = group.key("ov.at", "ov.market"),
+        j = joins("ov.variant_id", "ov.seller_id"),
+        view_filters = f.sql("ov.market"),
     );
     for r in grouped(conn, &sql, from, to).await? {
+        let currency = market_of(&r)?.currency();
         let c = out.entry(r.try_get("k")?).or_default();
-        c.offers_shown = r.try_get("n")?;
-        c.offered_total_minor = r.try_get("total")?;
-        c.offers_with_price = r.try_get("priced")?;
+        c.offers_shown += r.try_get::<i64, _>("n")?;
+        c.offered
+            .add(currency, r.try_get("total")?, r.try_get("priced")?);
     }
 
     let sql = format!(
         "SELECT {k} AS k, COUNT(*) AS n, CAST(COALESCE(SUM(t.recycling), 0) AS BIGINT) AS recycled FROM trade_ins t {trade_in_joins} \
          WHERE t.created_at >= $1 AND t.created_at < $2 {filters} GROUP BY k",
-        k = group.key("t.created_at")
+        k = group.key("t.created_at", "t.market")
     );
     for r in grouped(conn, &sql, from, to).await? {
         let c = out.entry(r.try_get("k")?).or_default();
@@ -174,7 +187,7 @@ pub(crate) async fn source_counts(
     let sql = format!(
         "SELECT {k} AS k, e.to_state, COUNT(DISTINCT e.trade_in_id) AS n FROM trade_in_events e JOIN trade_ins t ON t.id = e.trade_in_id {trade_in_joins} \
          WHERE e.at >= $1 AND e.at < $2 AND e.to_state IN ('shipped', 'returned', 'expired') {filters} GROUP BY k, e.to_state",
-        k = group.key("e.at")
+        k = group.key("e.at", "t.market")
     );
     for r in grouped(conn, &sql, from, to).await? {
         let c = out.entry(r.try_get("k")?).or_default();
@@ -189,7 +202,7 @@ pub(crate) async fn source_counts(
     for (column, field) in [("received_at", 0), ("validated_at", 1)] {
         let sql = format!(
             "SELECT {k} AS k, COUNT(*) AS n FROM trade_ins t {trade_in_joins} WHERE t.{column} >= $1 AND t.{column} < $2 {filters} GROUP BY k",
-            k = group.key(&format!("t.{column}"))
+            k = group.key(&format!("t.{column}"), "t.market")
         );
         for r in grouped(conn, &sql, from, to).await? {
             let c = out.entry(r.try_get("k")?).or_default();
@@ -206,7 +219,7 @@ pub(crate) async fn source_counts(
     let sql = format!(
         "SELECT {k} AS k, t.received_at, MIN(i.at) AS at FROM inspections i JOIN trade_ins t ON t.id = i.trade_in_id {trade_in_joins} \
          WHERE i.at >= $1 AND i.at < $2 {filters} GROUP BY k, t.id, t.received_at",
-        k = group.key("i.at")
+        k = group.key("i.at", "t.market")
     );
     for r in grouped(conn, &sql, from, to).await? {
         let c = out.entry(r.try_get("k")?).or_default();
@@ -221,7 +234,7 @@ pub(crate) async fn source_counts(
     let sql = format!(
         "SELECT {k} AS k, COUNT(*) AS n FROM counter_offers co JOIN trade_ins t ON t.id = co.trade_in_id {trade_in_joins} \
          WHERE co.created_at >= $1 AND co.created_at < $2 {filters} GROUP BY k",
-        k = group.key("co.created_at")
+        k = group.key("co.created_at", "t.market")
     );
     for r in grouped(conn, &sql, from, to).await? {
         out.entry(r.try_get("k")?).or_default().counter_offered = r.try_get("n")?;
@@ -230,7 +243,7 @@ pub(crate) async fn source_counts(
         "SELECT {k} AS k, COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN co.answer = 'accepted' THEN 1 ELSE 0 END), 0) AS BIGINT) AS accepted \
          FROM counter_offers co JOIN trade_ins t ON t.id = co.trade_in_id {trade_in_joins} \
          WHERE co.answered_at >= $1 AND co.answered_at < $2 AND co.answer IN ('accepted', 'declined') {filters} GROUP BY k",
-        k = group.key("co.answered_at")
+        k = group.key("co.answered_at", "t.market")
     );
     for r in grouped(conn, &sql, from, to).await? {
         let c = out.entry(r.try_get("k")?).or_default();
@@ -239,21 +252,28 @@ pub(crate) async fn source_counts(
     }
 
     let sql = format!(
-        "SELECT {k} AS k, t.validated_at, t.paid_at, COALESCE(t.final_price_minor, t.price_minor) AS amount FROM trade_ins t {trade_in_joins} \
+        "SELECT {k} AS k, t.market, t.validated_at, t.paid_at, COALESCE(t.final_price_minor, t.price_minor) AS amount FROM trade_ins t {trade_in_joins} \
          WHERE t.paid_at >= $1 AND t.paid_at < $2 {filters}",
-        k = group.key("t.paid_at")
+        k = group.key("t.paid_at", "t.market")
     );
     for r in grouped(conn, &sql, from, to).await? {
+        let currency = market_of(&r)?.currency();
         let c = out.entry(r.try_get("k")?).or_default();
         let paid: i64 = r.try_get("paid_at")?;
         let validated: Option<i64> = r.try_get("validated_at")?;
         c.paid += 1;
-        c.paid_total_minor += r.try_get::<i64, _>("amount")?;
+        c.paid_amounts
+            .add(currency, r.try_get::<i64, _>("amount")?, 1);
         if validated.is_some_and(|v| paid <= pay_due_ms(v)) {
             c.paid_within_sla += 1;
         }
     }
     Ok(out)
+}
+
+/// The row's `market` column.
+pub(crate) fn market_of(r: &sqlx::any::AnyRow) -> DbResult<Market> {
+    crate::platform::db::decode_code(&r.try_get::<String, _>("market")?)
 }
 
 /// The median time from acceptance to payment of the trade-ins paid in
@@ -266,7 +286,7 @@ async fn pay_medians(
     f: &Filter,
     group: Group,
 ) -> DbResult<BTreeMap<String, i64>> {
-    let filters = f.sql();
+    let filters = f.sql("t.market");
     // Unfiltered totals need no catalog: the paid range alone.
     let j = if group.needs_catalog() || group.needs_seller() || !filters.is_empty() {
         joins("t.variant_id", "t.seller_id")
@@ -275,7 +295,7 @@ async fn pay_medians(
     };
     let sql = format!(
         "SELECT {k} AS k, t.paid_at - t.created_at AS d FROM trade_ins t {j} WHERE t.paid_at >= $1 AND t.paid_at < $2 {filters}",
-        k = group.key("t.paid_at"),
+        k = group.key("t.paid_at", "t.market"),
     );
     let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for r in grouped(conn, &sql, from, to).await? {

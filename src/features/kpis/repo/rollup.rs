@@ -1,5 +1,6 @@
 //! `kpi_daily`: the operations KPIs' additive counts per UTC day, category,
-//! brand and refurbisher, for whole days before `built_until`; beside it the
+//! brand, refurbisher and market (so a row's money is in one currency, its
+//! market's), for whole days before `built_until`; beside it the
 //! same counts summed per category and brand (`kpi_daily_category_brand`)
 //! and per refurbisher (`kpi_daily_seller`), which the reads that need only
 //! one side use: a month is 30 x 15 rows there, 30 x 750 in `kpi_daily`. Every count
@@ -10,7 +11,8 @@
 
 use crate::domain::dates::DAY_MS;
 use crate::domain::kpi::Counts;
-use crate::features::kpis::repo::ops_kpis::{source_counts, Filter, Group};
+use crate::domain::market::Market;
+use crate::features::kpis::repo::ops_kpis::{market_of, source_counts, Filter, Group};
 use crate::platform::db::Db;
 use crate::platform::db::DbResult;
 use sqlx::{AnyConnection, Row};
@@ -20,7 +22,7 @@ use std::collections::BTreeMap;
 const DAYS_PER_PASS: i64 = 31;
 const ROWS_PER_INSERT: usize = 400;
 
-/// The columns in `Counts::additive` order, as stored and summed.
+/// The columns in `Counts::stored` order, as stored and summed.
 const COLUMNS: [&str; 18] = [
     "offers_shown",
     "offered_total_minor",
@@ -70,9 +72,9 @@ impl Table {
 
     fn key_columns(self) -> &'static [&'static str] {
         match self {
-            Table::Full => &["category_id", "brand_id", "seller_id"],
-            Table::CategoryBrand => &["category_id", "brand_id"],
-            Table::Seller => &["seller_id"],
+            Table::Full => &["category_id", "brand_id", "seller_id", "market"],
+            Table::CategoryBrand => &["category_id", "brand_id", "market"],
+            Table::Seller => &["seller_id", "market"],
         }
     }
 
@@ -97,18 +99,24 @@ impl Table {
         }
     }
 
-    /// This table's row key from a full one (`[category, brand, seller]`).
-    fn key_of(self, full: &[i64; 3]) -> Vec<i64> {
-        match self {
+    /// This table's row key from a full one (`[category, brand, seller]`),
+    /// as SQL values; the market ends every key.
+    fn key_of(self, full: &[i64; 3], market: Market) -> Vec<String> {
+        let ids = match self {
             Table::Full => full.to_vec(),
             Table::CategoryBrand => vec![full[0], full[1]],
             Table::Seller => vec![full[2]],
-        }
+        };
+        ids.iter()
+            .map(i64::to_string)
+            .chain([format!("'{}'", market.code())])
+            .collect()
     }
 }
 
 /// Sums of the stored days in [from, to) (both day starts) per segment
-/// key, from the smallest table that has what `f` and `group` need.
+/// key, from the smallest table that has what `f` and `group` need; each
+/// market's money in its currency.
 pub async fn counts(
     conn: &mut AnyConnection,
     from: i64,
@@ -122,14 +130,14 @@ pub async fn counts(
         .map(|c| format!("CAST(SUM(r.{c}) AS BIGINT) AS {c}"))
         .collect();
     let sql = format!(
-        "SELECT {k} AS k, {sums} FROM {t} r {joins} WHERE r.day_ms >= $1 AND r.day_ms < $2 {filters} GROUP BY k",
-        k = group.key("r.day_ms"),
+        "SELECT {k} AS k, r.market, {sums} FROM {t} r {joins} WHERE r.day_ms >= $1 AND r.day_ms < $2 {filters} GROUP BY k, r.market",
+        k = group.key("r.day_ms", "r.market"),
         sums = sums.join(", "),
         t = table.name(),
         joins = table.joins(),
-        filters = f.sql()
+        filters = f.sql("r.market")
     );
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, Counts> = BTreeMap::new();
     for r in sqlx::query(&sql)
         .bind(from)
         .bind(to)
@@ -140,7 +148,10 @@ pub async fn counts(
         for (i, c) in COLUMNS.iter().enumerate() {
             v[i] = r.try_get(*c)?;
         }
-        out.insert(r.try_get("k")?, Counts::from_additive(v));
+        let currency = market_of(&r)?.currency();
+        out.entry(r.try_get("k")?)
+            .or_default()
+            .add(&Counts::from_stored(v, currency));
     }
     Ok(out)
 }
@@ -218,29 +229,32 @@ async fn earliest_day(conn: &mut AnyConnection) -> DbResult<Option<i64>> {
         .map(|t| t.div_euclid(DAY_MS) * DAY_MS))
 }
 
-/// Writes rows keyed `day:category:brand:seller` (`Group::Rollup`) into
-/// `kpi_daily`, and their sums into the two narrower tables. All values are
-/// integers from our own queries, so they are written inline: one
-/// statement per few hundred rows instead of one per row.
+/// Writes rows keyed `day:category:brand:seller:market` (`Group::Rollup`)
+/// into `kpi_daily`, and their sums into the two narrower tables. All
+/// values are integers from our own queries and market codes read back
+/// through `Market`, so they are written inline: one statement per few
+/// hundred rows instead of one per row.
 async fn insert(conn: &mut AnyConnection, rows: &BTreeMap<String, Counts>) -> DbResult<()> {
-    let parsed: Vec<(i64, [i64; 3], &Counts)> = rows
-        .iter()
-        .filter_map(|(k, c)| {
-            match k
-                .split(':')
-                .map(|p| p.parse().ok())
-                .collect::<Option<Vec<i64>>>()?
-                .as_slice()
-            {
-                [day, category, brand, seller] => Some((*day, [*category, *brand, *seller], c)),
-                _ => None,
-            }
-        })
-        .collect();
+    let mut parsed: Vec<(i64, [i64; 3], Market, &Counts)> = Vec::new();
+    for (k, c) in rows {
+        let parts: Vec<&str> = k.split(':').collect();
+        let [day, category, brand, seller, market] = parts.as_slice() else {
+            continue;
+        };
+        let ids = [day, category, brand, seller].map(|p| p.parse::<i64>().ok());
+        let [Some(day), Some(category), Some(brand), Some(seller)] = ids else {
+            continue;
+        };
+        let market: Market = crate::platform::db::decode_code(market)?;
+        parsed.push((day, [category, brand, seller], market, c));
+    }
     for table in Table::ALL {
-        let mut sums: BTreeMap<(i64, Vec<i64>), Counts> = BTreeMap::new();
-        for (day, full, c) in &parsed {
-            sums.entry((*day, table.key_of(full))).or_default().add(c);
+        let mut sums: BTreeMap<(i64, Vec<String>), (Market, Counts)> = BTreeMap::new();
+        for (day, full, market, c) in &parsed {
+            sums.entry((*day, table.key_of(full, *market)))
+                .or_insert_with(|| (*market, Counts::default()))
+                .1
+                .add(c);
         }
         let head = format!(
             "INSERT INTO {} (day_ms, {}, {}) VALUES ",
@@ -250,11 +264,10 @@ async fn insert(conn: &mut AnyConnection, rows: &BTreeMap<String, Counts>) -> Db
         );
         let tuples: Vec<String> = sums
             .iter()
-            .map(|((day, key), c)| {
-                let all: Vec<String> = std::iter::once(day)
-                    .chain(key.iter())
-                    .chain(c.additive().iter())
-                    .map(i64::to_string)
+            .map(|((day, key), (market, c))| {
+                let all: Vec<String> = std::iter::once(day.to_string())
+                    .chain(key.iter().cloned())
+                    .chain(c.stored(market.currency()).iter().map(i64::to_string))
                     .collect();
                 format!("({})", all.join(","))
             })

@@ -1,10 +1,13 @@
 //! The KPI dashboard (`/ops`): a period (day, ISO week, month) and filters
-//! in the URL, every KPI with the previous period, the change and its
+//! (market, category, brand, refurbisher) in the URL, every KPI with the
+//! previous period, the change and its
 //! target, the segments that explain the focused KPI's move, 12 weeks of
 //! history and a breakdown, each exportable as CSV.
 
 use super::super::*;
 use crate::domain::kpi::Span;
+use crate::domain::market::Market;
+use crate::error::AppError;
 use crate::ui::chart::BarChart;
 use crate::ui::form::PageForm;
 use leptos::prelude::*;
@@ -32,44 +35,94 @@ fn TargetForm(row: KpiRow, period: String, on_saved: Callback<()>) -> impl IntoV
     }
 }
 
+/// A refused filter's message beside its field (`id` for aria-describedby).
+fn field_error(error: &Option<AppError>, field: &'static str) -> impl IntoView {
+    error.as_ref().and_then(|e| e.field(field)).map(|m| {
+        view! { <span class="field-error" id=format!("{field}-error") role="alert">{m}</span> }
+    })
+}
+
+/// The period and filters. Shown with `error` when the query was refused
+/// (then without the dashboard's lists), each message beside its field.
 #[component]
-fn Filters(d: OpsDashboard) -> impl IntoView {
+fn Filters(d: Option<OpsDashboard>, error: Option<AppError>) -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let opt = move |value: String, label: String, current: String| {
         let sel = value == current;
         view! { <option value=value selected=sel>{label}</option> }
     };
+    let described = |field: &'static str| {
+        error
+            .as_ref()
+            .and_then(|e| e.field(field))
+            .map(|_| format!("{field}-error"))
+    };
+    let period_kind = d
+        .as_ref()
+        .map(|d| d.period_kind.clone())
+        .unwrap_or_else(|| get("period"));
+    let period_label = d
+        .as_ref()
+        .map(|d| d.period.clone())
+        .unwrap_or_else(|| "2026-W10".into());
+    let (categories, brands, refurbishers) = d
+        .as_ref()
+        .map(|d| {
+            (
+                d.categories.clone(),
+                d.brands.clone(),
+                d.refurbishers.clone(),
+            )
+        })
+        .unwrap_or_default();
     view! {
         <form method="get" action="/ops" class="filters" aria-label="Period and filters">
             <label>"Period"
-                <select name="period">
-                    {[("week", "ISO week"), ("day", "Day"), ("month", "Month")].into_iter().map(|(v, l)| opt(v.into(), l.into(), d.period_kind.clone())).collect_view()}
+                <select name="period" aria-describedby=described("period")>
+                    {[("week", "ISO week"), ("day", "Day"), ("month", "Month")].into_iter().map(|(v, l)| opt(v.into(), l.into(), period_kind.clone())).collect_view()}
                 </select>
             </label>
-            <label>"Which (e.g. " {d.period.clone()} ")" <input type="text" name="at" value=get("at") size="10"/></label>
+            {field_error(&error, "period")}
+            <label>"Which (e.g. " {period_label} ")" <input type="text" name="at" value=get("at") size="10" aria-describedby=described("at")/></label>
+            {field_error(&error, "at")}
+            <label>"Market"
+                <select name="market" aria-describedby=described("market")>
+                    <option value="">"All markets"</option>
+                    {Market::ALL.into_iter().map(|m| opt(m.code().into(), m.name().into(), get("market"))).collect_view()}
+                </select>
+            </label>
+            {field_error(&error, "market")}
             <label>"Category"
                 <select name="category">
                     <option value="">"All categories"</option>
-                    {d.categories.iter().map(|(s, n)| opt(s.clone(), n.clone(), get("category"))).collect_view()}
+                    {categories.into_iter().map(|(s, n)| opt(s, n, get("category"))).collect_view()}
                 </select>
             </label>
             <label>"Brand"
                 <select name="brand">
                     <option value="">"All brands"</option>
-                    {d.brands.iter().map(|(s, n)| opt(s.clone(), n.clone(), get("brand"))).collect_view()}
+                    {brands.into_iter().map(|(s, n)| opt(s, n, get("brand"))).collect_view()}
                 </select>
             </label>
             <label>"Refurbisher"
                 <select name="seller">
                     <option value="">"All refurbishers"</option>
-                    {d.refurbishers.iter().map(|(id, n)| opt(id.to_string(), n.clone(), get("seller"))).collect_view()}
+                    {refurbishers.into_iter().map(|(id, n)| opt(id.to_string(), n, get("seller"))).collect_view()}
                 </select>
             </label>
-            <input type="hidden" name="kpi" value=d.focus.clone()/>
-            {(!d.comparison.like_for_like && d.comparison.partial).then(|| view! { <input type="hidden" name="full" value="1"/> })}
+            <input type="hidden" name="kpi" value=d.as_ref().map(|d| d.focus.clone()).unwrap_or_else(|| get("kpi"))/>
+            {d.as_ref().is_some_and(|d| !d.comparison.like_for_like && d.comparison.partial).then(|| view! { <input type="hidden" name="full" value="1"/> })}
             <button type="submit" class="button">"Show"</button>
         </form>
+    }
+}
+
+/// A chart's title, naming its currency when several are shown apart.
+fn titled(title: String, s: &Series) -> String {
+    match &s.currency {
+        Some(c) => format!("{title}, in {c}"),
+        None => title,
     }
 }
 
@@ -159,6 +212,9 @@ pub fn OpsDashboardPage() -> impl IntoView {
             let q = query.read();
             OpsDashboardQuery {
                 period: q.get("period"),
+                // Unlike the refurbisher, a mangled market is refused beside
+                // its field: its figures would be in another currency.
+                market: q.get("market"),
                 at: q.get("at"),
                 category: q.get("category"),
                 brand: q.get("brand"),
@@ -179,7 +235,7 @@ pub fn OpsDashboardPage() -> impl IntoView {
                     Ok(d) => {
                         let pairs: Vec<(String, String)> = {
                             let q = query.read_untracked();
-                            ["period", "at", "category", "brand", "seller", "kpi", "full"].into_iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
+                            ["period", "at", "market", "category", "brand", "seller", "kpi", "full"].into_iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
                         };
                         let prev = href(&pairs, &[("period", &d.period_kind), ("at", &d.previous)]);
                         let next = d.next.clone().map(|n| href(&pairs, &[("period", &d.period_kind), ("at", &n)]));
@@ -197,13 +253,17 @@ pub fn OpsDashboardPage() -> impl IntoView {
                                     <a class="button" href="/ops/suspended">"Suspended trade-ins"</a>
                                     <a class="button" href="/ops/audit">"Audit log"</a>
                                 </nav>
-                                <Filters d=d.clone()/>
+                                <Filters d=Some(d.clone()) error=None/>
                                 <ComparedSpans d=d.clone() pairs=pairs.clone()/>
                                 <p class="pager">
                                     <a href=prev rel="prev">{format!("← {}", d.previous)}</a>
                                     {next.map(|n| view! { <a href=n rel="next">"Next period →"</a> })}
                                     <a href=csv_href(&pairs, "kpis") rel="external" download="">"Export KPIs (CSV)"</a>
                                 </p>
+                                <p class="muted" id="money-note">{format!(
+                                    "Money is shown per currency ({}) and never added across currencies; money targets are in EUR.",
+                                    d.currencies.join(", ")
+                                )}</p>
                                 <div class="grid-scroll">
                                 <table class="table kpi-table">
                                     <thead><tr>
@@ -233,24 +293,38 @@ pub fn OpsDashboardPage() -> impl IntoView {
                                     <p class="summary">{d.summary.clone()}</p>
                                     <Drivers title="By category and brand" rows=d.by_category_brand.clone()/>
                                     <Drivers title="By refurbisher" rows=d.by_refurbisher.clone()/>
-                                    <BarChart
-                                        title=format!("{}, last 12 weeks", d.focus_label)
-                                        bars=d.series.iter().map(|(w, v, s)| (w.rsplit('-').next().unwrap_or(w).to_string(), *v, format!("{w}: {s}"))).collect()
-                                        shown=d.series.iter().map(|(_, _, s)| s.clone()).collect()
-                                    />
-                                    <p><a href=csv_href(&pairs, "series") rel="external" download="">"Export the 12 weeks (CSV)"</a></p>
-                                    {(!d.breakdown.is_empty()).then(|| view! {
+                                    {d.series.iter().map(|series| view! {
                                         <BarChart
-                                            title=format!("{} by category and brand, {}", d.focus_label, d.period)
-                                            bars=d.breakdown.iter().enumerate().map(|(i, (seg, v, s))| (format!("{}", i + 1), *v, format!("{seg}: {s}"))).collect()
-                                            shown=d.breakdown.iter().map(|(_, _, s)| s.clone()).collect()
+                                            title=titled(format!("{}, last 12 weeks", d.focus_label), series)
+                                            bars=series.points.iter().map(|(w, v, s)| (w.rsplit('-').next().unwrap_or(w).to_string(), *v, format!("{w}: {s}"))).collect()
+                                            shown=series.points.iter().map(|(_, _, s)| s.clone()).collect()
                                         />
-                                        <ol class="legend">{d.breakdown.iter().map(|(seg, _, s)| view! { <li>{format!("{seg}: {s}")}</li> }).collect_view()}</ol>
-                                    })}
+                                    }).collect_view()}
+                                    <p><a href=csv_href(&pairs, "series") rel="external" download="">"Export the 12 weeks (CSV)"</a></p>
+                                    {d.breakdown.iter().map(|series| view! {
+                                        <BarChart
+                                            title=titled(format!("{} by category and brand, {}", d.focus_label, d.period), series)
+                                            bars=series.points.iter().enumerate().map(|(i, (seg, v, s))| (format!("{}", i + 1), *v, format!("{seg}: {s}"))).collect()
+                                            shown=series.points.iter().map(|(_, _, s)| s.clone()).collect()
+                                        />
+                                        <ol class="legend">{series.points.iter().map(|(seg, _, s)| view! { <li>{format!("{seg}: {s}")}</li> }).collect_view()}</ol>
+                                    }).collect_view()}
                                     <p><a href=csv_href(&pairs, "breakdown") rel="external" download="">"Export the breakdown (CSV)"</a></p>
                                 </section>
                             </section>
                         }.into_any()
+                    }
+                    // A refused filter: the form again, the message beside its field.
+                    Err(e @ AppError::Invalid(_)) => {
+                        #[cfg(feature = "ssr")]
+                        crate::platform::session::guard::set_status(http::StatusCode::UNPROCESSABLE_ENTITY);
+                        view! {
+                        <section class="ops-dashboard">
+                            <h1>"Operations console"</h1>
+                            <crate::ui::errors::ErrorNotice error=e.clone()/>
+                            <Filters d=None error=Some(e)/>
+                        </section>
+                    }.into_any()
                     }
                     Err(e) => view! { <crate::ui::errors::AccessProblem error=e here="/ops"/> }.into_any(),
                 }
