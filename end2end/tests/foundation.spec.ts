@@ -16,11 +16,13 @@ import {
 const fr = texts('fr');
 
 test('the home page is rendered on the server, before any script runs', async ({ request, browser }) => {
+  // A visitor with no market yet and no language: France, in French.
   const res = await request.get('/');
   expect(res.status()).toBe(200);
+  expect(new URL(res.url()).pathname).toBe('/fr-fr');
   const html = await res.text();
-  expect(html).toContain('<label for="device-search">Search for your device</label>');
-  expect(html).toContain('Smartphones');
+  expect(html).toContain(`<label for="device-search">${fr['search.label']}</label>`);
+  expect(html).toContain(`<span class="tile-name">${fr['category.smartphones']}</span>`);
 
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

@@ -78,6 +78,11 @@ export function textPattern(text: string, values: Record<string, string | number
   return new RegExp(opts.exact ? `^${source}$` : source, 'u');
 }
 
+/** A text with its first letter in capitals, as the error summary lists a field's error. */
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** The start of a catalog text: a radio's name is its answer, then its explanation. */
 export function startingWith(text: string): RegExp {
   return new RegExp(`^${escapeRegExp(text)}`);

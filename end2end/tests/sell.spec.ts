@@ -4,8 +4,8 @@ import { type Page } from '@playwright/test';
 import {
   amountPattern,
   anyLang,
+  capitalised,
   englishMoney,
-  escapeRegExp,
   fill,
   fillDetails,
   gotoHydrated,
@@ -211,7 +211,7 @@ test('without JavaScript a consumer still gets an offer and confirms a trade-in'
   // The summary at the top has the focus and leads to the field.
   const summary = page.getByRole('alert');
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('link', { name: new RegExp(escapeRegExp(fr['error.iban_checksum'])) })).toHaveAttribute('href', '#field-iban');
+  await expect(summary.getByRole('link', { name: capitalised(fr['error.iban_checksum']), exact: true })).toHaveAttribute('href', '#field-iban');
 
   await page.getByLabel('IBAN').fill(uniqueIban());
   await page.getByRole('button', { name: fr['accept.confirm'] }).click();

@@ -16,7 +16,7 @@ fn amounts() -> Vec<i64> {
         1_234_567,
         12_345_678,
         123_456_789,
-        100_000_000_00,
+        10_000_000_000,
     ]);
     // Every order of magnitude, and both sides of each grouping edge.
     for exp in 0..12 {

@@ -571,10 +571,16 @@ both_backends!(
         assert!(us.contains("within 21 days"), "{us}");
         assert!(us.contains("<html lang=\"en-US\""));
         let fr = offer("fr-fr").await;
-        assert!(fr.contains("€300.00"), "{fr}");
-        assert!(fr.contains("within 14 days"), "{fr}");
+        // France in French: its amounts, its shipping window.
+        assert!(fr.contains("300,00\u{a0}€"), "{fr}");
+        assert!(fr.contains("sous 14 jours"), "{fr}");
         let de = offer("de-de").await;
-        assert!(!de.contains("€300.00"), "nobody buys in Germany");
+        assert!(!de.contains("300,00\u{a0}€"), "nobody buys in Germany");
+        // The views are logged off the request path.
+        app.state
+            .feature::<tradein::features::offers::shown::OfferViewLog>()
+            .flush()
+            .await;
         let shown: Vec<(String, Option<i64>)> =
             sqlx::query_as("SELECT market, price_minor FROM offer_views ORDER BY id")
                 .fetch_all(app.state.db.pool())
@@ -921,7 +927,9 @@ both_backends!(
         assert!(html.contains("innerhalb von 14 Tagen"), "{html}");
         assert!(!html.contains("Accept offer"), "no English left: {html}");
         // The page carries its language's texts for the browser, and only those.
-        assert!(html.contains("<script type=\"application/json\" id=\"texts\">{\"market\":\"de-de\""));
+        assert!(
+            html.contains("<script type=\"application/json\" id=\"texts\">{\"market\":\"de-de\"")
+        );
         assert!(!html.contains(Texts::of(Market::FrFr).get(Msg::OfferAccept)));
 
         // A wrong postcode and IBAN are refused in German, next to their fields.
@@ -974,7 +982,12 @@ both_backends!(
             .await
             .unwrap();
         let text = String::from_utf8_lossy(&pdf);
-        for msg in [Msg::LabelTitle, Msg::LabelTo, Msg::LabelFrom, Msg::LabelPacking] {
+        for msg in [
+            Msg::LabelTitle,
+            Msg::LabelTo,
+            Msg::LabelFrom,
+            Msg::LabelPacking,
+        ] {
             assert!(text.contains(&format!("({})", de.get(msg))), "{msg:?}");
         }
         assert!(text.contains("Hamburg"), "to the German warehouse");

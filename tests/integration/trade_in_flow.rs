@@ -8,7 +8,13 @@ use tradein::domain::grade::Grade;
 use tradein::domain::offer::Decision;
 use tradein::domain::tracking::is_valid_tracking_number;
 use tradein::features::trade_ins::service::{current_decision, run_deadlines, DeadlineReport};
+use tradein::i18n::{Msg, Texts};
 use tradein::platform::clock::Clock;
+
+/// The French market's texts: these consumers are in France.
+fn fr() -> Texts {
+    Texts::of(tradein::domain::market::Market::FrFr)
+}
 
 const SKU: &str = "iphone-13-128gb";
 const GRADE: Grade = Grade::FunctionalGood;
@@ -726,12 +732,16 @@ both_backends!(
             },
         )
         .await;
-        assert!(shown().await.contains("Free recycling"), "nobody buys yet");
+        assert!(
+            shown().await.contains(fr().get(Msg::OfferFreeRecycling)),
+            "nobody buys yet"
+        );
         listing(&app, alpha, SKU, GRADE, 30_000, 1_000).await;
         listing(&app, beta, SKU, GRADE, 32_000, 1_000).await;
         let page_now = shown().await;
         assert!(
-            page_now.contains("€320.00") && page_now.contains("from Beta Refurb"),
+            page_now.contains("320,00\u{a0}€")
+                && page_now.contains(&fr().fill(Msg::OfferFromBuyer, &[("buyer", &"Beta Refurb")])),
             "new listings show at once"
         );
 
@@ -774,7 +784,9 @@ both_backends!(
         tx.commit().await.unwrap();
         let page_now = shown().await;
         assert!(
-            page_now.contains("€330.00") && page_now.contains("from Alpha Refurb"),
+            page_now.contains("330,00\u{a0}€")
+                && page_now
+                    .contains(&fr().fill(Msg::OfferFromBuyer, &[("buyer", &"Alpha Refurb")])),
             "a saved price shows at once"
         );
 
@@ -783,7 +795,9 @@ both_backends!(
             .await
             .unwrap();
         assert!(
-            shown().await.contains("from Beta Refurb"),
+            shown()
+                .await
+                .contains(&fr().fill(Msg::OfferFromBuyer, &[("buyer", &"Beta Refurb")])),
             "a paused seller drops out at once"
         );
 
@@ -798,7 +812,7 @@ both_backends!(
             .await,
         );
         assert!(
-            shown().await.contains("Free recycling"),
+            shown().await.contains(fr().get(Msg::OfferFreeRecycling)),
             "a reached weekly cap shows at once"
         );
         assert_eq!(
@@ -808,7 +822,9 @@ both_backends!(
             200
         );
         assert!(
-            shown().await.contains("from Beta Refurb"),
+            shown()
+                .await
+                .contains(&fr().fill(Msg::OfferFromBuyer, &[("buyer", &"Beta Refurb")])),
             "a unit given back shows at once"
         );
 
@@ -825,7 +841,7 @@ both_backends!(
         .await
         .unwrap());
         assert!(
-            shown().await.contains("Free recycling"),
+            shown().await.contains(fr().get(Msg::OfferFreeRecycling)),
             "a suspended seller drops out at once"
         );
         app.stop().await;
@@ -870,7 +886,11 @@ both_backends!(
         let (id1, nonce1, html1) = fetch(reqwest::Client::new()).await;
         let (id2, nonce2, html2) = fetch(reqwest::Client::new()).await;
         assert!(
-            html2.contains("€312.00") && html2.contains("<title>Your offer for Apple iPhone 13"),
+            html2.contains("312,00\u{a0}€")
+                && html2.contains(&format!(
+                    "<title>{}",
+                    fr().fill(Msg::OfferTitle, &[("device", &"Apple iPhone 13")])
+                )),
             "the kept page is whole, title included"
         );
         assert_ne!((&id1, &nonce1), (&id2, &nonce2));
@@ -892,8 +912,10 @@ both_backends!(
         // Signed in, the same address is rendered for the person.
         let jane = customer(&app, "jane@example.com").await;
         let (_, _, mine) = fetch(jane).await;
+        // The button, not the text: the page carries its language's texts.
+        let sign_out = format!(">{}</button>", fr().get(Msg::NavSignOut));
         assert!(
-            mine.contains("Sign out") && !html2.contains("Sign out"),
+            mine.contains(&sign_out) && !html2.contains(&sign_out),
             "a signed-in visitor never gets a kept anonymous page"
         );
         assert_eq!(app.count("offer_views").await, 3);
