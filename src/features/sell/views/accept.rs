@@ -53,7 +53,7 @@ fn AcceptForm(data: AcceptPageData, q: OfferQuery) -> impl IntoView {
     let head = view! {
         <Title text=t.get(Msg::AcceptTitle)/>
         <h1>{t.get(Msg::AcceptTitle)}</h1>
-        <p class="lead-dark">{t.fill(Msg::AcceptSummary, &[("device", &device), ("grade", &t.grade(offer.grade).to_lowercase())])}" "<strong>{summary}</strong></p>
+        <p class="lead-dark">{t.fill(Msg::AcceptSummary, &[("device", &device), ("grade", &t.grade(offer.grade))])}" "<strong>{summary}</strong></p>
     };
     let body = match data.viewer {
         Viewer::SignedOut => {
