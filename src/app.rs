@@ -15,13 +15,18 @@ use leptos_router::{path, Lazy, MatchNestedRoutes, SsrMode, StaticSegment};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (lang, alternates) = language_and_alternates();
+    #[cfg(feature = "ssr")]
+    let description = crate::i18n::Texts::of(crate::i18n::document_market())
+        .get(crate::i18n::Msg::MetaDescription);
+    #[cfg(not(feature = "ssr"))]
+    let description = "";
     view! {
         <!DOCTYPE html>
         <html lang=lang>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="description" content="Sell your old phone, tablet, console or laptop to competing refurbishers: the best offer in seconds, a prepaid label, paid fast."/>
+                <meta name="description" content=description/>
                 <meta name="theme-color" content="#0f5c4d"/>
                 {stylesheet()}
                 {alternates}

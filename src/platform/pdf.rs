@@ -117,6 +117,9 @@ pub fn winansi_byte(c: char) -> u8 {
         // A stray control character from a pasted address must not end up
         // as an invisible byte that some printers choke on.
         '\t' | '\n' | '\r' => b' ',
+        // French groups thousands with a narrow no-break space (CLDR), which
+        // WinAnsi lacks: a no-break space keeps the number whole.
+        '\u{202F}' | '\u{2009}' => 0xA0,
         _ => WINANSI_EXTRAS
             .iter()
             .find(|&&(extra, _)| extra == c)

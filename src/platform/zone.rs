@@ -142,6 +142,15 @@ impl Zone {
     }
 }
 
+/// The day of an instant in UTC as `market`'s language writes it, without
+/// naming a zone: for documents, whose reader's zone is not known.
+pub fn local_day(ms: i64, market: Market) -> String {
+    Zone::utc()
+        .civil(ms)
+        .and_then(|dt| local_date(market, dt, false))
+        .unwrap_or_default()
+}
+
 /// A civil date (and time) as `market`'s locale writes it: weekday, day,
 /// month and year, medium length. The formatters are built once per market
 /// and thread, and kept: building one looks up its data, and offer pages

@@ -90,6 +90,11 @@ pub fn plain_routes() -> Vec<PlainRoute> {
             "/trade-ins/{id}/return-label.pdf",
             downloads::return_label,
         ),
+        PlainRoute::new(
+            Method::GET,
+            "/trade-ins/{id}/certificate.pdf",
+            downloads::certificate_of_sale,
+        ),
         PlainRoute::new(Method::GET, "/photos/{id}", uploads::photo),
         PlainRoute::new(
             Method::GET,

@@ -445,6 +445,12 @@ pub fn table() -> Vec<Row> {
         ),
         route(
             Method::GET,
+            "/trade-ins/{id}/certificate.pdf",
+            [U, A, N, A, N, N, A],
+            |o, _| at(&[("id", &o.trade_in)]),
+        ),
+        route(
+            Method::GET,
             "/photos/{id}",
             [U, A, N, A, N, N, A],
             |o, _| at(&[("id", &o.photo)]),

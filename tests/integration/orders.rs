@@ -948,3 +948,76 @@ both_backends!(
         app.stop().await;
     }
 );
+
+both_backends!(
+    a_paid_trade_in_has_its_certificate_of_sale,
+    |backend| async move {
+        use tradein::domain::market::Market;
+        use tradein::i18n::{Msg, Texts};
+        let app = TestApp::spawn(backend).await;
+        let (seller, customer, id, device) = setup(&app, 7).await;
+        let path = format!("/trade-ins/{id}/certificate.pdf");
+        let get = |client: reqwest::Client| {
+            let url = app.url(&path);
+            async move { client.get(url).send().await.unwrap() }
+        };
+        assert_eq!(
+            get(customer.clone()).await.status(),
+            409,
+            "no sale to certify before the payment"
+        );
+
+        let tracking = tracking_of(&app, id).await;
+        app.call(&seller, "receive_parcel", &[("code", &tracking)])
+            .await;
+        inspect(&app, &seller, id, &device, "light_scratches").await;
+        assert_eq!(
+            act(&app, &seller, id, "confirm_payment").await.status(),
+            200
+        );
+        assert_eq!(state_of(&app, id).await, "paid");
+
+        // The consumer, the buyer and operations may download it.
+        let res = get(customer.clone()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        let pdf = res.bytes().await.unwrap();
+        // The texts drawn: ASCII ones are literal strings, accented ones
+        // hex strings of their WinAnsi (here, Latin-1) bytes.
+        let raw = String::from_utf8_lossy(&pdf);
+        let hex = regex::Regex::new(r"<([0-9A-Fa-f]{2,})>\s*Tj").unwrap();
+        let decoded: Vec<String> = hex
+            .captures_iter(&raw)
+            .map(|c| {
+                (0..c[1].len() / 2)
+                    .map(|i| u8::from_str_radix(&c[1][2 * i..2 * i + 2], 16).unwrap() as char)
+                    .collect()
+            })
+            .collect();
+        let text = format!("{raw}\n{}", decoded.join("\n"));
+        let fr = Texts::of(Market::FrFr);
+        let reference: String = sqlx::query_scalar("SELECT reference FROM trade_ins WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        // In the consumer's language.
+        for want in [
+            fr.get(Msg::CertTitle).to_string(),
+            fr.fill(Msg::CertVat, &[("vat", &"FR00000000000")]),
+            fr.fill(Msg::CertImei, &[("imei", &device)]),
+            "FR00000000000".to_string(),
+            "312,00".to_string(),
+            reference.clone(),
+            "Alpha Refurb 7".to_string(),
+        ] {
+            assert!(text.contains(&want), "{want} in the certificate");
+        }
+        assert_eq!(get(seller.clone()).await.status(), 200);
+        assert_eq!(get(ops_client(&app).await).await.status(), 200);
+        // Anyone else learns nothing.
+        let other = crate::fixtures::customer(&app, "someone@example.com").await;
+        assert_eq!(get(other).await.status(), 404);
+        assert_eq!(get(reqwest::Client::new()).await.status(), 401);
+    }
+);

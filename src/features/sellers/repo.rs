@@ -289,6 +289,25 @@ pub async fn warehouse_address<'c>(
     row.as_ref().map(address_from_row).transpose()
 }
 
+/// The company as the law knows it: its registered address (not a
+/// warehouse) and its VAT number, for documents such as a certificate of
+/// sale.
+pub async fn legal_identity<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: SellerId,
+) -> DbResult<Option<(crate::domain::address::PostalAddress, String)>> {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "SELECT company_name, address_line1, address_line2, postcode, city, country, '' AS region, vat_number          FROM sellers WHERE id = $1",
+    )
+    .bind(seller_id)
+    .fetch_optional(ex)
+    .await?;
+    row.as_ref()
+        .map(|r| Ok((address_from_row(r)?, r.try_get("vat_number")?)))
+        .transpose()
+}
+
 /// Units the seller bought in the ISO week starting at `week_start_ms`.
 pub async fn units_in_week<'c>(
     ex: impl Executor<'c, Database = Any>,

@@ -192,7 +192,7 @@ fn fitting_size(font: Font, preferred: f64, min: f64, width: f64, lines: &[Strin
 }
 
 /// `s`, cut and ended with an ellipsis if it is wider than `width`.
-fn clip(font: Font, size: f64, width: f64, s: &str) -> String {
+pub(super) fn clip(font: Font, size: f64, width: f64, s: &str) -> String {
     if text_width(font, size, s) <= width {
         return s.to_string();
     }
@@ -204,7 +204,7 @@ fn clip(font: Font, size: f64, width: f64, s: &str) -> String {
 }
 
 /// Greedy word wrap; a word wider than the line is broken where it must be.
-fn wrap(font: Font, size: f64, width: f64, text: &str) -> Vec<String> {
+pub(super) fn wrap(font: Font, size: f64, width: f64, text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {

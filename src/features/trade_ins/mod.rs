@@ -2,6 +2,8 @@
 //! timeline, deadline, label and the actions open to the consumer.
 
 #[cfg(feature = "ssr")]
+pub mod certificate;
+#[cfg(feature = "ssr")]
 pub mod downloads;
 #[cfg(feature = "ssr")]
 pub mod emails;

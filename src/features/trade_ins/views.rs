@@ -194,6 +194,9 @@ fn TradeInDetail(
         {deadline}
         {on_hold}
         {payout}
+        {(t.state == State::Paid && !t.recycling).then(|| view! {
+            <p><a class="button" href=format!("/trade-ins/{}/certificate.pdf", t.id) rel="external" download=format!("certificate-of-sale-{}.pdf", t.reference)>"Download the certificate of sale"</a></p>
+        })}
         {counter}
         <div class="form-error" role="alert">{move || action_error().map(|m| view! { <p>{m}</p> })}</div>
         {(t.state == State::LabelIssued).then(|| view! {

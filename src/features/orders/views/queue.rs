@@ -223,6 +223,9 @@ fn OrderView(
             {(o.state == State::Inspecting).then(|| view! { <ActionButton act=act id=id step=OrderStep::Validate label="Validate at the accepted price"/> })}
             {(o.state == State::Validated).then(|| view! { <ActionButton act=act id=id step=OrderStep::ConfirmPayment label="Confirm payment" primary=true/> })}
             {(o.state == State::Suspended).then(|| view! { <ActionButton act=act id=id step=OrderStep::Return label="Return the device"/> })}
+            {(o.state == State::Paid).then(|| view! {
+                <a class="button" href=format!("/trade-ins/{id}/certificate.pdf") rel="external" download="certificate-of-sale.pdf">"Download the certificate of sale"</a>
+            })}
             {(o.state == State::ReturnRequested).then(|| view! {
                 <a class="button" href=format!("/trade-ins/{id}/return-label.pdf") rel="external" download="return-label.pdf">"Download return label"</a>
                 <ActionButton act=act id=id step=OrderStep::ReturnDelivered label="Return delivered"/>
