@@ -1,15 +1,13 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
-import { gotoHydrated, randomImei, uniqueEmail } from './helpers';
+import { amountPattern, fill, gotoHydrated, randomImei, texts, uniqueEmail } from './helpers';
 
 // Languages (issue 25): a consumer in Germany sells in German, reads
 // amounts and dates the German way, is told what is wrong in German, and
 // prints a German label. The texts come from the app's own catalog, so the
 // test reads what a German visitor reads.
 
-const de: Record<string, string> = JSON.parse(fs.readFileSync(`${__dirname}/../../locales/de.json`, 'utf8'));
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
+const de = texts('de');
 
 test('a consumer in Germany sells a phone in German and gets a German label', async ({ browser }) => {
   const context = await browser.newContext({ locale: 'de-DE', acceptDownloads: true });
@@ -33,7 +31,7 @@ test('a consumer in Germany sells a phone in German and gets a German label', as
 
   // Euros the German way: "1.234,56 €" with a no-break space before the sign.
   const amount = page.getByTestId('offer-amount');
-  await expect(amount).toHaveText(/^\d{1,3}(\.\d{3})*,\d{2}\u00a0€$/);
+  await expect(amount).toHaveText(new RegExp(`^${amountPattern('de-de').source}$`));
   const offered = (await amount.textContent()) ?? '';
   // The deadline in German (CLDR's medium date: "Fr., 18.12.2026").
   const steps = page.getByRole('list').filter({ hasText: de['offer.next_details'] });
