@@ -641,7 +641,8 @@ async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error:
         .iter()
         .map(|(c, b, m, v)| {
             format!(
-                "/sell/{c}/{b}/{m}/offer?variant={v}&{}",
+                "{}/sell/{c}/{b}/{m}/offer?variant={v}&{}",
+                web::HOME,
                 CONDITIONS[rng.below(CONDITIONS.len())]
             )
         })
@@ -654,7 +655,7 @@ async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error:
     // every request is rendered.
     let mut models: Vec<String> = every
         .iter()
-        .map(|(c, b, m, _)| format!("/sell/{c}/{b}/{m}"))
+        .map(|(c, b, m, _)| format!("{}/sell/{c}/{b}/{m}", web::HOME))
         .collect();
     models.sort();
     models.dedup();
