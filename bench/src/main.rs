@@ -614,6 +614,26 @@ async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error:
     if updated.rows_affected() != 1 {
         return Err(format!("the bench database has no {WEB_SELLER}").into());
     }
+    // Refurbishers sign in with a code too: the seller gets the published
+    // demo secret, sealed with the key the bench's server runs with.
+    let user_id: tradein::domain::ids::UserId =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(WEB_SELLER)
+            .fetch_one(db.pool())
+            .await?;
+    sqlx::query("DELETE FROM two_factor WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    let key = tradein::platform::config::parse_secret(web::APP_SECRET)?;
+    tradein::features::accounts::service::two_factor::set_known_secret(
+        db.pool(),
+        &tradein::platform::secret::Secret::from_bytes(&key),
+        user_id,
+        tradein::features::demo::service::marketplace::DEMO_TOTP_SECRET,
+        0,
+    )
+    .await?;
     let (category, brand, model, variant_sku): (String, String, String, String) = sqlx::query_as(
         "SELECT c.slug, b.slug, m.slug, v.sku FROM models m JOIN categories c ON c.id = m.category_id JOIN brands b ON b.id = m.brand_id \
          JOIN variants v ON v.model_id = m.id WHERE m.slug = $1 ORDER BY v.position LIMIT 1",

@@ -58,7 +58,10 @@ pub struct ModelPick {
 
 impl ModelPick {
     fn page(&self) -> String {
-        format!("{HOME}/sell/{}/{}/{}", self.category, self.brand, self.model)
+        format!(
+            "{HOME}/sell/{}/{}/{}",
+            self.category, self.brand, self.model
+        )
     }
     /// What the model page's form submits: the variant and the three answers.
     fn offer(&self) -> String {
@@ -74,6 +77,10 @@ impl ModelPick {
 /// market's home with a 303, which a load test would only measure the
 /// redirect of).
 pub const HOME: &str = "/fr-fr";
+
+/// The servers' sealing key (hex), which the bench's seller's two-factor
+/// secret is sealed with.
+pub const APP_SECRET: &str = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd";
 
 /// The server process, stopped when dropped (also on an early error).
 struct Server {
@@ -111,7 +118,7 @@ async fn start_server(s: &Setup) -> Result<Server, Error> {
         .env("LEPTOS_SITE_ROOT", &s.site_root)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_ENV", "PROD")
-        .env("APP_SECRET", "cd".repeat(32))
+        .env("APP_SECRET", APP_SECRET)
         .env("DATA_DIR", &s.work_dir)
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
@@ -151,26 +158,42 @@ fn client() -> Result<reqwest::Client, Error> {
 /// Signs in through the real endpoint, as the no-JavaScript form does, and
 /// returns the session cookie (`name=value`).
 async fn sign_in(base: &str, email: &str, password: &str) -> Result<String, Error> {
+    let session = |res: &reqwest::Response| {
+        res.headers()
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter(|c| !c.ends_with('='))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
     let res = client()?
         .post(format!("{base}/api/login"))
         .form(&[("email", email), ("password", password), ("next", "")])
         .send()
         .await?;
-    let cookie = res
-        .headers()
-        .get_all(http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|c| c.contains("session=") && !c.ends_with('='))
-        .map(str::to_string);
-    cookie.ok_or_else(|| {
-        format!(
-            "signing in as {email} gave {} without a session cookie",
-            res.status()
+    let mut cookies = session(&res);
+    // The second step, with the code an authenticator app shows now.
+    if !cookies.iter().any(|c| c.contains("session=")) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis() as i64;
+        let code = tradein::features::accounts::service::two_factor::code_at(
+            tradein::features::demo::service::marketplace::DEMO_TOTP_SECRET,
+            now,
         )
-        .into()
-    })
+        .ok_or("no code for the demo secret")?;
+        let res = client()?
+            .post(format!("{base}/api/sign_in_code"))
+            .header(http::header::COOKIE, cookies.join("; "))
+            .form(&[("code", code.as_str()), ("next", "")])
+            .send()
+            .await?;
+        cookies = session(&res);
+    }
+    let cookie = cookies.into_iter().find(|c| c.contains("session="));
+    cookie.ok_or_else(|| format!("signing in as {email} gave no session cookie").into())
 }
 
 struct Load {
@@ -294,7 +317,7 @@ pub async fn cluster(s: &Setup, database_url: &str) -> Result<Vec<String>, Error
             .env("DATABASE_URL", database_url)
             .env("SEED_DEMO", "false")
             .env("LEPTOS_ENV", "PROD")
-            .env("APP_SECRET", "cd".repeat(32))
+            .env("APP_SECRET", APP_SECRET)
             .env("RUST_LOG", "warn")
             .env("TRADEIN_BIN", &s.server_bin)
             .env("TRADEIN_SITE_ROOT", &s.site_root)

@@ -817,6 +817,29 @@ both_backends!(the_demo_buys_in_every_market, |backend| async move {
     .await
     .unwrap();
     assert_eq!(to(wave, Market::EnUs).await.unwrap().unwrap().region, "TX");
+    // A consumer in every other market, with a trade-in there in its
+    // currency, going to a warehouse in that market's customs area.
+    for c in &tradein::features::demo::service::market_consumers::CONSUMERS {
+        let (market, currency, country, to_country): (String, String, String, String) =
+            sqlx::query_as(
+                "SELECT t.market, t.currency, t.country, COALESCE(w.country, s.country) FROM trade_ins t \
+                 JOIN users u ON u.id = t.customer_id JOIN sellers s ON s.id = t.seller_id \
+                 LEFT JOIN seller_markets w ON w.seller_id = t.seller_id AND w.market = t.market \
+                 WHERE u.email = $1",
+            )
+            .bind(c.email)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(market, c.market.code(), "{}", c.email);
+        assert_eq!(currency, c.market.currency().code(), "{}", c.email);
+        assert_eq!(country, c.market.country(), "{}", c.email);
+        assert!(
+            c.market.may_ship_to(&to_country),
+            "{}: to {to_country}",
+            c.email
+        );
+    }
     app.stop().await;
 });
 

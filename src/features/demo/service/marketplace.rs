@@ -530,9 +530,10 @@ pub async fn seed_activity(state: &crate::platform::state::AppState) -> Result<(
     )
     .await
     .map_err(failed)?;
+    super::market_consumers::seed(state).await?;
     tracing::info!(
         trade_in_id = id.get(),
-        "demo activity seeded (history and a fraud case)"
+        "demo activity seeded (history, a fraud case, a consumer in every market)"
     );
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! needs, and (in `marketplace` and `history`) the demo marketplace.
 
 pub mod history;
+pub mod market_consumers;
 pub mod marketplace;
 pub mod pricing;
 
