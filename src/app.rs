@@ -93,7 +93,7 @@ fn catalog() -> impl IntoView {
     #[cfg(feature = "ssr")]
     let json = crate::i18n::Texts::of(crate::i18n::document_market()).catalog_json();
     #[cfg(not(feature = "ssr"))]
-    let json = String::new();
+    let json = "";
     view! { <script type="application/json" id=crate::i18n::CATALOG_ID inner_html=json></script> }
 }
 

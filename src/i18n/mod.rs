@@ -108,15 +108,24 @@ impl Texts {
     /// The catalog the browser reads back (`from_page`): this language's
     /// texts in `Msg` order, with `<` escaped so no text can end the
     /// `<script>` element holding it.
+    /// Written once per market and kept: every page carries it.
     #[cfg(feature = "ssr")]
-    pub fn catalog_json(self) -> String {
-        let page = PageCatalog {
-            market: self.market.code().to_string(),
-            texts: self.strings.iter().map(|s| s.to_string()).collect(),
-        };
-        serde_json::to_string(&page)
-            .expect("strings serialise")
-            .replace('<', "\\u003c")
+    pub fn catalog_json(self) -> &'static str {
+        use std::sync::OnceLock;
+        static WRITTEN: [OnceLock<String>; 6] = [const { OnceLock::new() }; 6];
+        let index = Market::ALL
+            .iter()
+            .position(|m| *m == self.market)
+            .expect("every market is in ALL");
+        WRITTEN[index].get_or_init(|| {
+            let page = PageCatalog {
+                market: self.market.code().to_string(),
+                texts: self.strings.iter().map(|s| s.to_string()).collect(),
+            };
+            serde_json::to_string(&page)
+                .expect("strings serialise")
+                .replace('<', "\\u003c")
+        })
     }
 
     /// The texts the server wrote into the page (`catalog_json`), kept for
@@ -210,7 +219,7 @@ mod tests {
     fn the_page_catalog_cannot_end_its_element() {
         let json = Texts::of(Market::FrFr).catalog_json();
         assert!(!json.contains('<'));
-        let back: PageCatalog = serde_json::from_str(&json).unwrap();
+        let back: PageCatalog = serde_json::from_str(json).unwrap();
         assert_eq!(back.texts.len(), COUNT);
         assert_eq!(back.market, "fr-fr");
     }
