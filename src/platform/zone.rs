@@ -86,29 +86,18 @@ impl Zone {
     }
 
     /// The day of an instant in a market's language, from CLDR (ICU4X):
-    /// "Fr., 11. Dez. 2026 (Berlin)", "ven. 11 déc. 2026 (Paris)".
+    /// "Fr., 04.12.2026 (Ortszeit Berlin)", "ven. 4 déc. 2026 (heure de Paris)".
     pub fn day_in(&self, ms: i64, market: Market) -> crate::domain::dates::Moment {
         let texts = Texts::of(market);
         let text = self
             .civil(ms)
-            .and_then(|dt| local_date(market, dt, false))
+            .and_then(|dt| local_date(market, dt))
             .map(|d| {
                 texts.fill(
                     Msg::DateInZone,
                     &[("date", &d), ("zone", &self.says_in(texts))],
                 )
             })
-            .unwrap_or_default();
-        crate::domain::dates::Moment { ms, text }
-    }
-
-    /// An instant to the minute in a market's language, from CLDR (ICU4X).
-    pub fn moment_in(&self, ms: i64, market: Market) -> crate::domain::dates::Moment {
-        let texts = Texts::of(market);
-        let text = self
-            .civil(ms)
-            .and_then(|dt| local_date(market, dt, true))
-            .map(|d| format!("{d} {}", self.says_in(texts)))
             .unwrap_or_default();
         crate::domain::dates::Moment { ms, text }
     }
@@ -147,44 +136,31 @@ impl Zone {
 pub fn local_day(ms: i64, market: Market) -> String {
     Zone::utc()
         .civil(ms)
-        .and_then(|dt| local_date(market, dt, false))
+        .and_then(|dt| local_date(market, dt))
         .unwrap_or_default()
 }
 
-/// A civil date (and time) as `market`'s locale writes it: weekday, day,
-/// month and year, medium length. The formatters are built once per market
-/// and thread, and kept: building one looks up its data, and offer pages
-/// show a date. (ICU4X's data is not `Sync` without its `sync` feature, so
-/// each worker thread keeps its own.)
-fn local_date(market: Market, dt: jiff::civil::DateTime, with_time: bool) -> Option<String> {
-    use icu_datetime::fieldsets::{YMDE, YMDET};
-    use icu_datetime::input::{Date, DateTime, Time};
+/// A civil date as `market`'s locale writes it: weekday, day, month and
+/// year, medium length. The formatters are built once per market and
+/// thread, and kept: building one looks up its data, and offer pages show a
+/// date. (ICU4X's data is not `Sync` without its `sync` feature, so each
+/// worker thread keeps its own.)
+fn local_date(market: Market, dt: jiff::civil::DateTime) -> Option<String> {
+    use icu_datetime::fieldsets::YMDE;
+    use icu_datetime::input::Date;
     use icu_datetime::DateTimeFormatter;
-    type Pair = (DateTimeFormatter<YMDE>, DateTimeFormatter<YMDET>);
     thread_local! {
-        static FORMATTERS: Vec<Option<Pair>> = Market::ALL
+        static FORMATTERS: Vec<Option<DateTimeFormatter<YMDE>>> = Market::ALL
             .iter()
             .map(|m| {
                 let locale: icu_locale_core::Locale = m.language().parse().ok()?;
-                let day = DateTimeFormatter::try_new(locale.clone().into(), YMDE::medium()).ok()?;
-                let minute =
-                    DateTimeFormatter::try_new(locale.into(), YMDE::medium().with_time_hm())
-                        .ok()?;
-                Some((day, minute))
+                DateTimeFormatter::try_new(locale.into(), YMDE::medium()).ok()
             })
             .collect();
     }
     let index = Market::ALL.iter().position(|m| *m == market)?;
     let date = Date::try_new_iso(i32::from(dt.year()), dt.month() as u8, dt.day() as u8).ok()?;
-    let time = Time::try_new(dt.hour() as u8, dt.minute() as u8, 0, 0).ok()?;
-    FORMATTERS.with(|all| {
-        let (day, minute) = all.get(index)?.as_ref()?;
-        Some(if with_time {
-            minute.format(&DateTime { date, time }).to_string()
-        } else {
-            day.format(&date).to_string()
-        })
-    })
+    FORMATTERS.with(|all| Some(all.get(index)?.as_ref()?.format(&date).to_string()))
 }
 
 #[cfg(test)]
@@ -245,8 +221,6 @@ mod tests {
             .day_in(AT, Market::EnUs)
             .text;
         assert!(us.contains("Dec 4, 2026"), "{us}");
-        let when = berlin.moment_in(AT, Market::DeDe).text;
-        assert!(when.contains("11:00"), "{when}");
         assert_eq!(
             Zone::utc()
                 .day_in(AT, Market::ItIt)

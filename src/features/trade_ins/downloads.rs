@@ -193,11 +193,6 @@ pub async fn certificate_of_sale(
         };
     let texts = Texts::of(t.market);
     let day = Date::from_unix_ms(paid_at);
-    let storage = if t.storage_gb >= 1024 && t.storage_gb % 1024 == 0 {
-        format!("{} TB", t.storage_gb / 1024)
-    } else {
-        format!("{} GB", t.storage_gb)
-    };
     let pdf = render_certificate_pdf(&CertificateData {
         texts,
         reference: t.reference.clone(),
@@ -205,8 +200,8 @@ pub async fn certificate_of_sale(
         buyer_lines: buyer.lines(),
         buyer_vat: vat,
         device: [
-            format!("{} {}", t.brand_name, t.model_name),
-            storage,
+            crate::domain::catalog::full_name(&t.brand_name, &t.model_name),
+            crate::domain::catalog::storage_label(t.storage_gb as u32),
             t.connectivity.clone(),
         ]
         .into_iter()
