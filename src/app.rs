@@ -15,11 +15,7 @@ use leptos_router::{path, Lazy, MatchNestedRoutes, SsrMode, StaticSegment};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (lang, alternates) = language_and_alternates();
-    #[cfg(feature = "ssr")]
-    let description = crate::i18n::Texts::of(crate::i18n::document_market())
-        .get(crate::i18n::Msg::MetaDescription);
-    #[cfg(not(feature = "ssr"))]
-    let description = "";
+    let (description, catalog) = document_texts();
     view! {
         <!DOCTYPE html>
         <html lang=lang>
@@ -30,7 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f5c4d"/>
                 {stylesheet()}
                 {alternates}
-                {catalog()}
+                <script type="application/json" id=crate::i18n::CATALOG_ID inner_html=catalog></script>
                 // Hydrate when the browser is idle, with the wasm fetched at low
                 // priority: the server-rendered page paints first (it works
                 // without JavaScript: links and forms submit as plain HTML) and
@@ -87,14 +83,22 @@ fn language_and_alternates() -> (&'static str, Option<impl IntoView>) {
     }
 }
 
-/// The document's texts for the browser (`i18n`): a JSON data block,
-/// which no browser runs, so the page's script policy needs no nonce for it.
-fn catalog() -> impl IntoView {
+/// The page's description, and the document's texts for the browser
+/// (`i18n`) as a JSON data block, which no browser runs, so the page's
+/// script policy needs no nonce for it.
+fn document_texts() -> (&'static str, &'static str) {
     #[cfg(feature = "ssr")]
-    let json = crate::i18n::Texts::of(crate::i18n::document_market()).catalog_json();
+    {
+        let texts = crate::i18n::Texts::of(crate::i18n::document_market());
+        (
+            texts.get(crate::i18n::Msg::MetaDescription),
+            texts.catalog_json(),
+        )
+    }
     #[cfg(not(feature = "ssr"))]
-    let json = "";
-    view! { <script type="application/json" id=crate::i18n::CATALOG_ID inner_html=json></script> }
+    {
+        ("", "")
+    }
 }
 
 /// The stylesheet, linked from the head the server renders (the browser
