@@ -57,6 +57,9 @@ const SELLERS: usize = 50;
 const TRADE_INS: usize = 20_000;
 const LOOKUPS: usize = 10_000;
 
+/// A variant sold in France (`variants.sold_in`: empty for every market).
+const SOLD_IN_FRANCE: &str = "(sold_in = '' OR ' ' || sold_in || ' ' LIKE '% fr-fr %')";
+
 /// The history generator's xorshift, with `below` taking a length.
 struct Rng(tradein::features::demo::history::Rng);
 impl Rng {
@@ -72,10 +75,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn load(db: &Db, rng: &mut Rng) -> Result<(usize, f64), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let now = SystemClock.now_ms();
-    let variants: Vec<tradein::domain::ids::VariantId> =
-        sqlx::query_scalar("SELECT id FROM variants ORDER BY id")
-            .fetch_all(db.pool())
-            .await?;
+    // The variants sold in France, where the bench's refurbishers buy.
+    let variants: Vec<tradein::domain::ids::VariantId> = sqlx::query_scalar(&format!(
+        "SELECT id FROM variants WHERE {SOLD_IN_FRANCE} ORDER BY id"
+    ))
+    .fetch_all(db.pool())
+    .await?;
     let mut tx = db.write_tx().await?;
     let mut seller_ids = Vec::new();
     for i in 0..SELLERS {
@@ -256,7 +261,13 @@ async fn grow_catalog(db: &Db) -> Result<Vec<String>, Box<dyn std::error::Error>
         for (i, gb) in STORAGES.iter().enumerate() {
             let sku = tradein::domain::catalog::variant_sku(&slug, *gb, "");
             tradein::features::catalog::service::upsert_variant(
-                &mut tx, model, &sku, *gb as i64, "", i as i64,
+                &mut tx,
+                model,
+                &sku,
+                *gb as i64,
+                "",
+                i as i64,
+                Default::default(),
             )
             .await?;
             skus.push(sku);
@@ -544,7 +555,7 @@ async fn measure(name: &str, db: &Db) -> Result<String, Box<dyn std::error::Erro
     let mut rng = Rng(tradein::features::demo::history::Rng(0x5EED_1234_ABCD_0001));
     let (listings, load_s) = load(db, &mut rng).await?;
     let variants: Vec<tradein::domain::ids::VariantId> =
-        sqlx::query_scalar("SELECT id FROM variants")
+        sqlx::query_scalar(&format!("SELECT id FROM variants WHERE {SOLD_IN_FRANCE}"))
             .fetch_all(db.pool())
             .await?;
     let mut conn = db.pool().acquire().await?;
@@ -641,11 +652,12 @@ async fn prepare_web_data(db: &Db) -> Result<web::ModelPick, Box<dyn std::error:
     .bind(WEB_MODEL)
     .fetch_one(db.pool())
     .await?;
-    // Every variant once, with a random condition, shuffled.
-    let every: Vec<(String, String, String, String)> = sqlx::query_as(
+    // Every variant sold in France once, with a random condition, shuffled.
+    let every: Vec<(String, String, String, String)> = sqlx::query_as(&format!(
         "SELECT c.slug, b.slug, m.slug, v.sku FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
-         JOIN categories c ON c.id = m.category_id",
-    )
+         JOIN categories c ON c.id = m.category_id WHERE {}",
+        SOLD_IN_FRANCE.replace("sold_in", "v.sold_in")
+    ))
     .fetch_all(db.pool())
     .await?;
     const CONDITIONS: [&str; 6] = [

@@ -244,9 +244,83 @@ impl Market {
     }
 }
 
+/// The markets a catalog variant is sold in: every market, or only some
+/// (an eSIM-only iPhone is an American model). Written as the markets'
+/// codes separated by spaces, empty for every market, in the catalog file
+/// and the database alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SoldIn(u8);
+
+impl SoldIn {
+    pub const EVERYWHERE: SoldIn = SoldIn(0);
+
+    fn bit(market: Market) -> u8 {
+        1 << Market::ALL.iter().position(|m| *m == market).unwrap_or(0)
+    }
+
+    /// Sold in these markets alone; every market when the list is empty or
+    /// names them all.
+    pub fn only(markets: &[Market]) -> SoldIn {
+        let bits = markets.iter().fold(0, |b, m| b | SoldIn::bit(*m));
+        if bits == (1 << Market::ALL.len()) - 1 {
+            SoldIn::EVERYWHERE
+        } else {
+            SoldIn(bits)
+        }
+    }
+
+    pub fn contains(self, market: Market) -> bool {
+        self.0 == 0 || self.0 & SoldIn::bit(market) != 0
+    }
+
+    pub fn is_everywhere(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The markets' codes separated by spaces; None when one is unknown.
+    pub fn parse(text: &str) -> Option<SoldIn> {
+        let markets = text
+            .split_whitespace()
+            .map(Market::parse)
+            .collect::<Option<Vec<_>>>()?;
+        Some(SoldIn::only(&markets))
+    }
+
+    pub fn code(self) -> String {
+        if self.is_everywhere() {
+            return String::new();
+        }
+        Market::ALL
+            .into_iter()
+            .filter(|m| self.contains(*m))
+            .map(Market::code)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_variant_is_sold_everywhere_or_in_the_markets_it_names() {
+        assert!(SoldIn::EVERYWHERE.contains(Market::EnUs));
+        let us = SoldIn::parse("en-us").unwrap();
+        assert!(us.contains(Market::EnUs) && !us.contains(Market::FrFr));
+        assert_eq!(us.code(), "en-us");
+        let not_us = SoldIn::parse("fr-fr de-de es-es it-it en-gb").unwrap();
+        assert!(!not_us.contains(Market::EnUs) && not_us.contains(Market::EnGb));
+        assert_eq!(SoldIn::parse(""), Some(SoldIn::EVERYWHERE));
+        assert_eq!(
+            SoldIn::parse("fr-fr de-de es-es it-it en-gb en-us"),
+            Some(SoldIn::EVERYWHERE)
+        );
+        assert_eq!(SoldIn::parse("fr-fr xx-yy"), None);
+        for s in [us, not_us, SoldIn::EVERYWHERE] {
+            assert_eq!(SoldIn::parse(&s.code()), Some(s));
+        }
+    }
 
     #[test]
     fn codes_read_back() {

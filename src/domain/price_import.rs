@@ -5,13 +5,16 @@
 use super::grade::Grade;
 use super::price_csv::{Parsed, RowError, RowErrors};
 use crate::domain::ids::{ListingId, VariantId};
-use crate::domain::market::Market;
+use crate::domain::market::{Market, SoldIn};
 use crate::domain::money::Money;
 use std::collections::{BTreeSet, HashMap};
 
 /// A cell of a refurbisher's grid: its price for a variant and grade in a
 /// market.
 pub type CellKey = (Market, VariantId, Grade);
+
+/// The catalog's variants by SKU, with the markets each is sold in.
+pub type SkuIndex = HashMap<String, (VariantId, SoldIn)>;
 
 /// A cell as the database holds it now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,7 +79,7 @@ pub struct Plan {
 /// an error.
 pub fn plan(
     parsed: Parsed,
-    variant_ids: &HashMap<String, VariantId>,
+    variant_ids: &SkuIndex,
     existing: &HashMap<CellKey, Existing>,
     buys_in: &[Market],
     replace_all: bool,
@@ -95,13 +98,27 @@ pub fn plan(
             });
             continue;
         }
-        let Some(&variant_id) = variant_ids.get(&row.sku) else {
+        let Some(&(variant_id, sold_in)) = variant_ids.get(&row.sku) else {
             found.push(RowError {
                 line: row.line,
                 reason: format!("unknown variant SKU \"{}\"", row.sku),
             });
             continue;
         };
+        // Stopping is always allowed: it is how a cell left over from
+        // before the catalog changed is cleared.
+        if row.price.is_some() && !sold_in.contains(row.market) {
+            found.push(RowError {
+                line: row.line,
+                reason: format!(
+                    "{} is not sold in {} ({}): no consumer there can sell it",
+                    row.sku,
+                    row.market.name(),
+                    row.market.code()
+                ),
+            });
+            continue;
+        }
         let key = (row.market, variant_id, row.grade);
         if let Some(first) = seen.insert(key, row.line) {
             found.push(RowError {
@@ -199,11 +216,15 @@ mod tests {
     use super::*;
     use crate::domain::price_csv::parse;
 
-    fn setup() -> (HashMap<String, VariantId>, HashMap<CellKey, Existing>) {
+    fn setup() -> (SkuIndex, HashMap<CellKey, Existing>) {
         let ids = HashMap::from([
-            ("a-64gb".to_string(), VariantId(1)),
-            ("b-64gb".to_string(), VariantId(2)),
-            ("c-64gb".to_string(), VariantId(3)),
+            ("a-64gb".to_string(), (VariantId(1), SoldIn::EVERYWHERE)),
+            ("b-64gb".to_string(), (VariantId(2), SoldIn::EVERYWHERE)),
+            ("c-64gb".to_string(), (VariantId(3), SoldIn::EVERYWHERE)),
+            (
+                "d-64gb-esim-only".to_string(),
+                (VariantId(4), SoldIn::only(&[Market::EnUs])),
+            ),
         ]);
         let existing = HashMap::from([
             (
@@ -334,6 +355,27 @@ mod tests {
         assert!(p.errors.first()[1]
             .reason
             .contains("in fr-fr is already on line 3"));
+    }
+
+    #[test]
+    fn a_variant_is_priced_only_in_the_markets_it_is_sold_in() {
+        let (ids, existing) = setup();
+        let text = "market,variant_sku,grade,price,currency,weekly_cap\n\
+            fr-fr,d-64gb-esim-only,functional_good,100,EUR,\n\
+            en-us,d-64gb-esim-only,functional_good,120,USD,\n\
+            fr-fr,d-64gb-esim-only,functional_used,,,\n";
+        let p = plan(
+            parse(text, Market::FrFr).unwrap(),
+            &ids,
+            &existing,
+            &[Market::FrFr, Market::EnUs],
+            false,
+        );
+        let errors = p.errors.first();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].reason.contains("not sold in France (fr-fr)"));
+        assert_eq!(p.counts.new, 1);
     }
 
     #[test]

@@ -1016,3 +1016,169 @@ both_backends!(
         assert!(text.contains("Hamburg"), "to the German warehouse");
     }
 );
+
+both_backends!(
+    a_variant_is_offered_and_bought_only_where_it_is_sold,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        // The catalog: an iPhone 15 with a SIM tray everywhere but the
+        // United States, and eSIM-only there.
+        let variants_in = |market: &'static str| {
+            let app = &app;
+            async move {
+                let res = app
+                    .client()
+                    .post(app.url("/api/model_detail"))
+                    .form(&[
+                        ("category", "smartphones"),
+                        ("brand", "apple"),
+                        ("model", "iphone-15"),
+                        ("market", market),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 200, "{market}");
+                let detail: Value = res.json().await.unwrap();
+                detail["variants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v["sku"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        let us = variants_in("en-us").await;
+        let fr = variants_in("fr-fr").await;
+        assert!(
+            us.contains(&"iphone-15-128gb-esim-only".to_string()),
+            "{us:?}"
+        );
+        assert!(!us.contains(&"iphone-15-128gb".to_string()), "{us:?}");
+        assert!(fr.contains(&"iphone-15-128gb".to_string()), "{fr:?}");
+        assert!(!fr.iter().any(|s| s.ends_with("esim-only")), "{fr:?}");
+
+        // A consumer in the US cannot ask for the SIM-tray model's offer.
+        let res = app
+            .client()
+            .post(app.url("/api/get_offer"))
+            .form(&[
+                ("category", "smartphones"),
+                ("brand", "apple"),
+                ("model", "iphone-15"),
+                ("q[variant]", "iphone-15-128gb"),
+                ("q[works]", "yes"),
+                ("q[screen]", "light_scratches"),
+                ("q[body]", "flawless"),
+                ("market", "en-us"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+
+        // A refurbisher cannot price it there: refused next to the price,
+        // nothing written.
+        let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
+        buy_in(
+            &app.state,
+            alpha_id,
+            Market::EnUs,
+            &AddressInput {
+                name: "Alpha US",
+                line1: "500 Congress Ave",
+                postcode: "78701",
+                city: "Austin",
+                region: "TX",
+                country: "US",
+                ..AddressInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        let before = listings(&app).await;
+        let price = |sku: &'static str, market: &'static str| {
+            let (app, alpha) = (&app, &alpha);
+            async move {
+                let v = variant_id(app, sku).await.to_string();
+                app.call(
+                    alpha,
+                    "price_cell",
+                    &[
+                        ("market", market),
+                        ("variant_id", &v),
+                        ("grade", GOOD),
+                        ("price", "400"),
+                    ],
+                )
+                .await
+            }
+        };
+        let res = price("iphone-15-128gb", "en-us").await;
+        assert_eq!(res.status(), 422);
+        let body = res.text().await.unwrap();
+        assert!(body.contains("not sold in United States"), "{body}");
+        assert_eq!(listings(&app).await, before);
+        assert_eq!(
+            price("iphone-15-128gb-esim-only", "en-us").await.status(),
+            200
+        );
+        assert_eq!(price("iphone-15-128gb", "fr-fr").await.status(), 200);
+
+        // The grid of a market lists only what is sold there.
+        let page: Value = app
+            .call(
+                &alpha,
+                "price_grid",
+                &[("market", "en-us"), ("q", "iphone-15-128gb")],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let skus: Vec<&str> = page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["sku"].as_str().unwrap())
+            .collect();
+        assert!(skus.contains(&"iphone-15-128gb-esim-only"), "{skus:?}");
+        assert!(!skus.contains(&"iphone-15-128gb"), "{skus:?}");
+
+        // And the database refuses such a listing, whatever writes it.
+        let s = seller(&app, SellerSpec::approved("Beta Refurb")).await;
+        for (sku, market, currency, ok) in [
+            ("iphone-15-128gb", "en-us", "USD", false),
+            ("iphone-15-128gb-esim-only", "fr-fr", "EUR", false),
+            ("iphone-15-128gb-esim-only", "en-us", "USD", true),
+            ("iphone-15-128gb", "de-de", "EUR", true),
+        ] {
+            let v = variant_id(&app, sku).await;
+            let r = sqlx::query(
+                "INSERT INTO listings (seller_id, variant_id, grade, market, currency, price_minor, price_set_at, created_at) \
+                 VALUES ($1, $2, 'functional_good', $3, $4, 100, 0, 0)",
+            )
+            .bind(s)
+            .bind(v)
+            .bind(market)
+            .bind(currency)
+            .execute(app.state.db.pool())
+            .await;
+            assert_eq!(r.is_ok(), ok, "{sku} in {market}: {r:?}");
+        }
+        // A listing withdrawn from the market may stay; putting it back may not.
+        let withdrawn =
+            sqlx::query("UPDATE listings SET active = 0 WHERE seller_id = $1 AND market = 'de-de'")
+                .bind(s)
+                .execute(app.state.db.pool())
+                .await;
+        assert!(withdrawn.is_ok(), "{withdrawn:?}");
+        let moved = sqlx::query(
+            "UPDATE listings SET active = 1, market = 'en-us', currency = 'USD' WHERE seller_id = $1 AND market = 'de-de'",
+        )
+        .bind(s)
+        .execute(app.state.db.pool())
+        .await;
+        assert!(moved.is_err(), "{moved:?}");
+    }
+);

@@ -192,9 +192,17 @@ both_backends!(
             .await
             .unwrap();
         let mut conn = app.state.db.pool().acquire().await.unwrap();
-        catalog::upsert_variant(&mut conn, model_id, "iphone-13-3tb-test", 3072, "", 99)
-            .await
-            .unwrap();
+        catalog::upsert_variant(
+            &mut conn,
+            model_id,
+            "iphone-13-3tb-test",
+            3072,
+            "",
+            99,
+            Default::default(),
+        )
+        .await
+        .unwrap();
         let brand_id: i64 = sqlx::query_scalar("SELECT id FROM brands WHERE slug = 'apple'")
             .fetch_one(&mut *conn)
             .await

@@ -2,8 +2,15 @@
 //!
 //! Format (no quoting, `|` separates options, smallest storage first):
 //! `category,brand,model,slug,year,launch_price_eur,storages,connectivity`
+//!
+//! A connectivity option may name the markets it is sold in, in brackets:
+//! `[fr-fr de-de es-es it-it en-gb]|eSIM only[en-us]` is an iPhone whose
+//! SIM-tray models are sold everywhere but the United States, and whose
+//! eSIM-only models only there. An option with no label keeps the model's
+//! plain SKUs (`iphone-14-128gb`).
 
 use crate::domain::catalog::{is_slug, parse_storage_gb, slugify, variant_sku, Category};
+use crate::domain::market::SoldIn;
 
 pub const CATALOG_CSV: &str = include_str!("../../../seed/catalog.csv");
 
@@ -17,7 +24,32 @@ pub struct CatalogModel {
     pub launch_price_eur: i64,
     pub storages_gb: Vec<u32>,
     /// Empty when connectivity does not distinguish variants.
-    pub connectivity: Vec<String>,
+    pub connectivity: Vec<Connectivity>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connectivity {
+    /// Empty for the model's plain variants.
+    pub label: String,
+    pub sold_in: SoldIn,
+}
+
+impl Connectivity {
+    fn parse(option: &str) -> Option<Connectivity> {
+        let option = option.trim();
+        let Some(open) = option.find('[') else {
+            return Some(Connectivity {
+                label: option.to_string(),
+                sold_in: SoldIn::EVERYWHERE,
+            });
+        };
+        let markets = option[open + 1..].strip_suffix(']')?;
+        let sold_in = SoldIn::parse(markets).filter(|s| !s.is_everywhere())?;
+        Some(Connectivity {
+            label: option[..open].trim().to_string(),
+            sold_in,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +61,7 @@ pub struct CatalogVariant {
     pub storage_step: u32,
     /// 0 for the base connectivity (Wi-Fi, GPS), 1 for the cellular one.
     pub connectivity_step: u32,
+    pub sold_in: SoldIn,
 }
 
 impl CatalogModel {
@@ -37,20 +70,25 @@ impl CatalogModel {
     }
 
     pub fn variants(&self) -> Vec<CatalogVariant> {
-        let connectivity: Vec<&str> = if self.connectivity.is_empty() {
-            vec![""]
+        let plain = [Connectivity {
+            label: String::new(),
+            sold_in: SoldIn::EVERYWHERE,
+        }];
+        let connectivity: &[Connectivity] = if self.connectivity.is_empty() {
+            &plain
         } else {
-            self.connectivity.iter().map(String::as_str).collect()
+            &self.connectivity
         };
         let mut out = Vec::new();
         for (s, &gb) in self.storages_gb.iter().enumerate() {
             for (c, conn) in connectivity.iter().enumerate() {
                 out.push(CatalogVariant {
-                    sku: variant_sku(&self.slug, gb, conn),
+                    sku: variant_sku(&self.slug, gb, &conn.label),
                     storage_gb: gb,
-                    connectivity: conn.to_string(),
+                    connectivity: conn.label.clone(),
                     storage_step: s as u32,
                     connectivity_step: c as u32,
+                    sold_in: conn.sold_in,
                 });
             }
         }
@@ -110,11 +148,22 @@ pub fn parse(text: &str) -> Result<Vec<CatalogModel>, String> {
                 "catalog line {n}: storages must grow from smallest to largest"
             ));
         }
-        let connectivity: Vec<String> = if f[7].is_empty() {
+        let connectivity: Vec<Connectivity> = if f[7].is_empty() {
             Vec::new()
         } else {
-            f[7].split('|').map(|c| c.trim().to_string()).collect()
+            f[7].split('|')
+                .map(|c| {
+                    Connectivity::parse(c).ok_or_else(|| {
+                        format!("catalog line {n}: bad connectivity \"{c}\" (markets go in brackets: eSIM only[en-us])")
+                    })
+                })
+                .collect::<Result<_, _>>()?
         };
+        let labels: std::collections::HashSet<&str> =
+            connectivity.iter().map(|c| c.label.as_str()).collect();
+        if labels.len() != connectivity.len() {
+            return Err(format!("catalog line {n}: a connectivity option repeats"));
+        }
         models.push(CatalogModel {
             category,
             brand: f[1].to_string(),
@@ -184,6 +233,31 @@ mod tests {
         .unwrap_err();
         assert!(err.contains("smallest to largest"), "{err}");
         assert!(parse("wrong header\n").is_err());
+        let err = parse(&format!(
+            "{head}smartphones,Apple,iPhone,iphone,2020,500,64GB,eSIM only[us]\n"
+        ))
+        .unwrap_err();
+        assert!(err.contains("bad connectivity"), "{err}");
+    }
+
+    #[test]
+    fn esim_only_iphones_are_american_and_the_others_are_not() {
+        use crate::domain::market::Market;
+        let models = parse(CATALOG_CSV).unwrap();
+        let iphone = models.iter().find(|m| m.slug == "iphone-15").unwrap();
+        let variants = iphone.variants();
+        let plain = variants
+            .iter()
+            .find(|v| v.sku == "iphone-15-128gb")
+            .unwrap();
+        let esim = variants
+            .iter()
+            .find(|v| v.sku == "iphone-15-128gb-esim-only")
+            .unwrap();
+        assert!(plain.sold_in.contains(Market::FrFr) && !plain.sold_in.contains(Market::EnUs));
+        assert!(esim.sold_in.contains(Market::EnUs) && !esim.sold_in.contains(Market::EnGb));
+        let old = models.iter().find(|m| m.slug == "iphone-13").unwrap();
+        assert!(old.variants().iter().all(|v| v.sold_in.is_everywhere()));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use super::cache::changed;
 use crate::domain::ids::VariantId;
+use crate::domain::market::SoldIn;
 use crate::domain::money::Money;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
@@ -69,11 +70,12 @@ pub async fn upsert_variant(
     storage_gb: i64,
     connectivity: &str,
     position: i64,
+    sold_in: SoldIn,
 ) -> DbResult<i64> {
     sqlx::query_scalar(
-        "INSERT INTO variants (model_id, sku, storage_gb, connectivity, position) VALUES ($1, $2, $3, $4, $5) \
+        "INSERT INTO variants (model_id, sku, storage_gb, connectivity, position, sold_in) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (sku) DO UPDATE SET model_id = excluded.model_id, storage_gb = excluded.storage_gb, \
-           connectivity = excluded.connectivity, position = excluded.position \
+           connectivity = excluded.connectivity, position = excluded.position, sold_in = excluded.sold_in \
          RETURNING id",
     )
     .bind(model_id)
@@ -81,6 +83,7 @@ pub async fn upsert_variant(
     .bind(storage_gb)
     .bind(connectivity)
     .bind(position)
+    .bind(sold_in.code())
     .fetch_one(conn)
     .await
     .inspect(changed)
@@ -166,14 +169,19 @@ pub async fn size<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Catalog
     })
 }
 
-/// Every variant's id by SKU, for loaders that refer to variants by SKU.
+/// Every variant's id by SKU, with the markets it is sold in, for loaders
+/// that refer to variants by SKU.
 pub async fn variant_ids_by_sku(
     conn: &mut AnyConnection,
-) -> DbResult<std::collections::HashMap<String, VariantId>> {
-    let rows: Vec<(String, VariantId)> = sqlx::query_as("SELECT sku, id FROM variants")
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.into_iter().collect())
+) -> DbResult<crate::domain::price_import::SkuIndex> {
+    let rows: Vec<(String, VariantId, String)> =
+        sqlx::query_as("SELECT sku, id, sold_in FROM variants")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(sku, id, sold_in)| (sku, (id, SoldIn::parse(&sold_in).unwrap_or_default())))
+        .collect())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -188,9 +196,10 @@ pub struct VariantInfo {
     pub brand_name: String,
     pub category_slug: String,
     pub release_year: i64,
+    pub sold_in: SoldIn,
 }
 
-pub const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, m.slug AS model_slug, m.name AS model_name, \
+pub const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivity, v.sold_in, m.slug AS model_slug, m.name AS model_name, \
     b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
     FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
 
@@ -206,6 +215,7 @@ pub fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
         brand_name: r.try_get("brand_name")?,
         category_slug: r.try_get("category_slug")?,
         release_year: r.try_get("release_year")?,
+        sold_in: SoldIn::parse(r.try_get("sold_in")?).unwrap_or_default(),
     })
 }
 

@@ -360,7 +360,17 @@ pub async fn save_cell(
     version: Option<i64>,
     source: Source,
 ) -> Result<CellOutcome, AppError> {
-    known_variant(state, variant_id).await?;
+    let variant = known_variant(state, variant_id).await?;
+    if price.is_some() && !variant.sold_in.contains(market) {
+        return Err(AppError::invalid(
+            "price",
+            format!(
+                "{} is not sold in {}: no consumer there can sell it.",
+                variant.sku,
+                market.name()
+            ),
+        ));
+    }
     let now = state.clock.now_ms();
     let mut tx = grid_tx(state, ctx.seller_id).await?;
     let saved = crate::features::pricing::repo::save(

@@ -151,7 +151,11 @@ pub async fn resolve_offer(
         .variants_of_model(&g.state.db, category, brand, model)
         .await
         .or_internal(g)?;
-    let first = variants.first().ok_or(AppError::NotFound)?;
+    let variants: Vec<_> = variants
+        .iter()
+        .filter(|v| v.sold_in.contains(market))
+        .collect();
+    let first = *variants.first().ok_or(AppError::NotFound)?;
     let t = crate::i18n::Texts::of(market);
     let mut errors = FieldErrors::new();
     let variant = variants.iter().find(|v| v.sku == q.variant);
@@ -266,6 +270,8 @@ pub struct ModelPath {
     pub category: String,
     pub brand: String,
     pub model: String,
+    /// The page's market, whose variants are shown; none: the visitor's.
+    pub market: Option<crate::domain::market::Market>,
 }
 
 #[server(prefix = "/api", endpoint = "model_detail")]
@@ -279,14 +285,21 @@ pub async fn load_model_detail(
         category,
         brand,
         model,
+        market,
     } = path;
+    let market = market.unwrap_or_else(crate::platform::http::markets::of_request);
     let variants = g
         .state
         .feature::<crate::features::catalog::cache::CatalogCache>()
         .variants_of_model(&g.state.db, &category, &brand, &model)
         .await
         .or_internal(&g)?;
-    let first = variants.first().ok_or(AppError::NotFound)?;
+    // A model none of whose variants is sold in the market is not there.
+    let variants: Vec<_> = variants
+        .iter()
+        .filter(|v| v.sold_in.contains(market))
+        .collect();
+    let first = *variants.first().ok_or(AppError::NotFound)?;
     let c = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
     Ok(ModelDetail {
         model: ModelRef {

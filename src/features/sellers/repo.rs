@@ -128,6 +128,20 @@ pub async fn insert_listings(
     Ok(())
 }
 
+/// Takes every listing out of a market its variant is no longer sold in
+/// (`variants.sold_in`); they stay, since trade-ins refer to them.
+pub async fn withdraw_unsold_listings(conn: &mut AnyConnection) -> DbResult<u64> {
+    let done = sqlx::query(
+        "UPDATE listings SET active = 0 WHERE active = 1 AND EXISTS (\
+           SELECT 1 FROM variants v WHERE v.id = listings.variant_id AND v.sold_in <> '' \
+             AND ' ' || v.sold_in || ' ' NOT LIKE '% ' || listings.market || ' %')",
+    )
+    .execute(&mut *conn)
+    .await
+    .inspect(changed)?;
+    Ok(done.rows_affected())
+}
+
 #[derive(Clone, Debug)]
 pub struct SellerSummary {
     pub id: SellerId,

@@ -13,7 +13,8 @@ pub use super::repo::applications;
 pub use super::repo::{
     add_market, change_status, contact, insert as insert_seller, insert_listings, legal_identity,
     markets, overview_for_user, recycler, refurbisher_scores, refurbishers, set_buying,
-    set_quality_score, units_in_week, warehouse_address, warehouses, NewListing, NewSeller,
+    set_quality_score, units_in_week, warehouse_address, warehouses, withdraw_unsold_listings,
+    NewListing, NewSeller,
 };
 
 /// Starts buying in `market` with the warehouse its parcels go to (or

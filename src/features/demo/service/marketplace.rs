@@ -348,7 +348,7 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
         summary.sellers += 1;
         for m in &models {
             for v in m.variants() {
-                let Some(&variant_id) = variant_ids.get(&v.sku) else {
+                let Some(&(variant_id, _)) = variant_ids.get(&v.sku) else {
                     continue;
                 };
                 for grade in Grade::ALL {
@@ -356,6 +356,9 @@ pub async fn seed(db: &Db, now_ms: i64) -> Result<Option<DemoSummary>, SeedError
                         continue;
                     };
                     for &(market, offset) in s.markets {
+                        if !v.sold_in.contains(market) {
+                            continue;
+                        }
                         listings.push(crate::features::sellers::service::NewListing {
                             market,
                             seller_id,

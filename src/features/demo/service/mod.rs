@@ -168,10 +168,13 @@ pub async fn load_catalog(db: &Db) -> Result<bool, SeedError> {
                 v.storage_gb as i64,
                 &v.connectivity,
                 position as i64,
+                v.sold_in,
             )
             .await?;
         }
     }
+    // A variant a new catalog takes out of a market leaves it for good.
+    crate::features::sellers::service::withdraw_unsold_listings(&mut tx).await?;
     meta_set(&mut tx, "catalog_fingerprint", &fingerprint).await?;
     tx.commit().await?;
     tracing::info!(models = models.len(), "catalog loaded");

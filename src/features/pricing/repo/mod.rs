@@ -400,6 +400,7 @@ pub async fn grid(
     };
     let filter = format!(
         "WHERE ($2 = '' OR c.slug = $2) AND ($3 = '' OR b.slug = $3) \
+          AND (v.sold_in = '' OR ' ' || v.sold_in || ' ' LIKE '% {market} %') \
           AND ($4 = '%%' OR LOWER(b.name || ' ' || m.name || ' ' || v.sku) LIKE $4 ESCAPE '\\'){only}"
     );
     let next = if only_param { 6 } else { 5 };

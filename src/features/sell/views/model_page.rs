@@ -21,6 +21,7 @@ pub fn ModelPage() -> impl IntoView {
                 category: p.get("category").unwrap_or_default(),
                 brand: p.get("brand").unwrap_or_default(),
                 model: p.get("model").unwrap_or_default(),
+                market: Some(crate::ui::market::of_page()),
             }
         },
         load_model_detail,
