@@ -5,6 +5,7 @@ import {
   confirmAddress,
   enterCode,
   freshCode,
+  fill,
   fillDetails,
   gotoHydrated,
   mailedLink,
@@ -168,8 +169,8 @@ test('a consumer deletes their account once their trade-in has ended, and is tol
   await expect(section.getByRole('alert').filter({ hasText: 'is still in progress' })).toBeVisible();
 
   await gotoHydrated(page, tradeIn);
-  await page.getByRole('button', { name: 'Cancel trade-in' }).click();
-  await expect(page.getByText('Status: cancelled')).toBeVisible();
+  await page.getByRole('button', { name: fr['tradein.cancel'] }).click();
+  await expect(page.getByText(fill(fr['tradein.status_is'], { status: fr['state.cancelled'] }))).toBeVisible();
 
   await gotoHydrated(page, '/account/data');
   await section.getByLabel('Current password').fill('correct horse battery staple');

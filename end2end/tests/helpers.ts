@@ -123,8 +123,8 @@ export function money(price: string, market: Market): string {
 }
 
 /**
- * An amount as the pages outside the markets (a trade-in's page, the
- * seller and operations areas) write it, in English: "€1,234.50".
+ * An amount as the refurbisher and operations areas write it, in English:
+ * "€1,234.50".
  */
 export function englishMoney(price: string, symbol: '€' | '£' | '$'): string {
   return formatAmount(price, { ...MONEY['en-gb'], symbol });

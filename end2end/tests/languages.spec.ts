@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
-import { amountPattern, fill, gotoHydrated, randomImei, texts, uniqueEmail } from './helpers';
+import { amountPattern, fill, gotoHydrated, randomImei, textPattern, texts, uniqueEmail } from './helpers';
 
 // Languages (issue 25): a consumer in Germany sells in German, reads
 // amounts and dates the German way, is told what is wrong in German, and
@@ -76,10 +76,16 @@ test('a consumer in Germany sells a phone in German and gets a German label', as
   await page.getByRole('button', { name: de['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
 
+  // The trade-in's page goes on in German, amounts the German way.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(textPattern(de['tradein.title'], { reference: /\S+/ }, { exact: true }));
+  await expect(page.getByText(fill(de['tradein.status_is'], { status: de['state.label_issued'] }))).toBeVisible();
+  await expect(page.getByText(textPattern(de['tradein.days_to_ship'], { days: 14, date: /.+/ }))).toBeVisible();
+  await expect(page.getByText(new RegExp(`^${amountPattern('de-de').source}$`)).first()).toBeVisible();
+
   // The label speaks German: its title, captions and packing steps.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Download shipping label' }).click(),
+    page.getByRole('link', { name: de['tradein.download_label'] }).click(),
   ]);
   const pdf = fs.readFileSync(await download.path()).toString('latin1');
   expect(pdf.startsWith('%PDF-')).toBe(true);

@@ -1,5 +1,5 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { gotoHydrated, randomImei, signIn, signUpConsumer, fillDetails, texts, DEMO_OPS, SELLER_LOGIN } from './helpers';
+import { fill, gotoHydrated, randomImei, signIn, signUpConsumer, fillDetails, texts, DEMO_OPS, SELLER_LOGIN } from './helpers';
 
 // The operations console on the demo data: 14 weeks of trade-ins, a
 // refurbisher (GreenCycle) that counter-offers far too often, and a
@@ -125,12 +125,14 @@ test('a consumer opens a claim about a lost parcel; ops compensate', async ({ pa
   await fillDetails(page, { imei: randomImei() });
   await page.getByRole('button', { name: texts('fr')['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
-  await page.getByRole('button', { name: "I've shipped it" }).click();
-  await expect(page.getByText('Status: on its way')).toBeVisible();
+  // The consumer's trade-in page is in French: they sold in France.
+  const fr = texts('fr');
+  await page.getByRole('button', { name: fr['tradein.shipped'] }).click();
+  await expect(page.getByText(fill(fr['tradein.status_is'], { status: fr['state.shipped'] }))).toBeVisible();
 
-  await page.getByLabel('What went wrong').selectOption({ label: 'My parcel was lost' });
-  await page.getByLabel('Tell us what happened').fill('Posted two weeks ago and the tracking has not moved since.');
-  await page.getByRole('button', { name: 'Open a claim' }).click();
+  await page.getByLabel(fr['claim.what']).selectOption({ label: fr['claim.kind.parcel_lost'] });
+  await page.getByLabel(fr['claim.tell_us']).fill('Posted two weeks ago and the tracking has not moved since.');
+  await page.getByRole('button', { name: fr['claim.open'] }).click();
   await expect(page).toHaveURL(/\/claims\/\d+$/);
   const claimUrl = new URL(page.url()).pathname;
   await expect(page.getByRole('heading', { level: 1 })).toContainText('My parcel was lost');
@@ -151,5 +153,5 @@ test('a consumer opens a claim about a lost parcel; ops compensate', async ({ pa
   await expect(page.getByText('We asked the carrier')).toBeVisible();
   await expect(page.getByText(/Decision: Declare the parcel lost/)).toBeVisible();
   await page.getByRole('link', { name: '← Back' }).click();
-  await expect(page.getByText('Status: paid')).toBeVisible();
+  await expect(page.getByText(fill(fr['tradein.status_is'], { status: fr['state.paid'] }))).toBeVisible();
 });

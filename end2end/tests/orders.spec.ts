@@ -1,6 +1,12 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import * as path from 'node:path';
-import { gotoHydrated, randomImei, signIn, signUpConsumer, fillDetails, texts, SELLER_LOGIN } from './helpers';
+import { amountPattern, fill, gotoHydrated, money, randomImei, signIn, signUpConsumer, fillDetails, textPattern, texts, SELLER_LOGIN } from './helpers';
+
+/** The consumer's pages are in French: they sold in France. */
+const fr = texts('fr');
+const consumerStatus = (state: string) => fill(fr['tradein.status_is'], { status: fr[`state.${state}`] });
+const payment = (amount: RegExp | string, state: string) =>
+  textPattern(fr['tradein.payment'], { amount, account: /FR\d\d •••• \d{4}/, state: fr[`payout.state.${state}`] });
 
 
 const PHOTO = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'photos', 'exif.jpg');
@@ -14,7 +20,7 @@ async function tradeIn(page: Page) {
   await page.getByRole('button', { name: texts('fr')['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   const url = page.url();
-  const buyer = (await page.locator('dt', { hasText: 'Bought by' }).locator('xpath=following-sibling::dd').textContent())!.trim();
+  const buyer = (await page.locator('dt', { hasText: fr['tradein.bought_by'] }).locator('xpath=following-sibling::dd').textContent())!.trim();
   const tracking = (await page.locator('dd code').first().textContent())!.trim();
   return { url, buyer, tracking, imei };
 }
@@ -80,7 +86,7 @@ test('a counter-offer refused for its price comes back whole, and goes through w
 
   // The consumer sees the kept photo with the new offer.
   await gotoHydrated(page, new URL(t.url).pathname);
-  await expect(page.getByRole('img', { name: /^Inspection photo/ })).toHaveCount(1);
+  await expect(page.getByRole('img', { name: textPattern(fr['counter.photo'], { number: /\d+/ }) })).toHaveCount(1);
 
 });
 
@@ -94,8 +100,8 @@ test('a refurbisher receives, inspects and validates; the consumer sees it paid'
   await expect(seller.getByText('Status: paid')).toBeVisible();
 
   await gotoHydrated(page, new URL(t.url).pathname);
-  await expect(page.getByText('Status: paid')).toBeVisible();
-  await expect(page.getByText(/Payment of €[\d,.]+ to FR\d\d •••• \d{4}: sent/)).toBeVisible();
+  await expect(page.getByText(consumerStatus('paid'))).toBeVisible();
+  await expect(page.getByText(payment(amountPattern('fr-fr'), 'sent'))).toBeVisible();
 });
 
 test('a counter-offer with a photo is declined and a return label is issued', async ({ page, browser }) => {
@@ -105,14 +111,14 @@ test('a counter-offer with a photo is declined and a return label is issued', as
   await counterOffer(seller, '95');
 
   await gotoHydrated(page, new URL(t.url).pathname);
-  await expect(page.getByRole('heading', { name: 'A new offer after inspection' })).toBeVisible();
-  await expect(page.getByText('€95.00')).toBeVisible();
-  const photo = page.getByRole('img', { name: 'Inspection photo 1' });
+  await expect(page.getByRole('heading', { name: fr['counter.heading'] })).toBeVisible();
+  await expect(page.getByText(money('95.00', 'fr-fr'), { exact: true })).toBeVisible();
+  const photo = page.getByRole('img', { name: fill(fr['counter.photo'], { number: 1 }) });
   await expect(photo).toBeVisible();
   await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-  await page.getByRole('button', { name: 'Decline and get my device back' }).click();
-  await expect(page.getByText('Status: being returned')).toBeVisible();
-  await expect(page.getByText('Return tracking')).toBeVisible();
+  await page.getByRole('button', { name: fr['counter.decline'] }).click();
+  await expect(page.getByText(consumerStatus('return_requested'))).toBeVisible();
+  await expect(page.getByText(fr['tradein.return_tracking'])).toBeVisible();
 
   await seller.reload();
   await expect(seller.getByRole('link', { name: 'Download return label' })).toBeVisible();
@@ -125,9 +131,9 @@ test('a counter-offer is accepted and paid at the new price', async ({ page, bro
   await counterOffer(seller, '88.50');
 
   await gotoHydrated(page, new URL(t.url).pathname);
-  await page.getByRole('button', { name: 'Accept new offer' }).click();
-  await expect(page.getByText('Status: validated')).toBeVisible();
-  await expect(page.getByText(/Payment of €88\.50 to FR\d\d •••• \d{4}: being prepared/)).toBeVisible();
+  await page.getByRole('button', { name: fr['counter.accept'] }).click();
+  await expect(page.getByText(consumerStatus('validated'))).toBeVisible();
+  await expect(page.getByText(payment(money('88.50', 'fr-fr'), 'pending'))).toBeVisible();
 });
 
 test('a trade-in is suspended when the IMEI found differs', async ({ page, browser }) => {
@@ -137,6 +143,6 @@ test('a trade-in is suspended when the IMEI found differs', async ({ page, brows
   await expect(seller.getByText('Suspended: The IMEI does not match the one declared.')).toBeVisible();
 
   await gotoHydrated(page, new URL(t.url).pathname);
-  await expect(page.getByText('Status: on hold')).toBeVisible();
-  await expect(page.getByText(/operations team will contact you/)).toBeVisible();
+  await expect(page.getByText(consumerStatus('suspended'))).toBeVisible();
+  await expect(page.getByText(fr['hold.todo_device'])).toBeVisible();
 });

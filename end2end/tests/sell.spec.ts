@@ -5,11 +5,9 @@ import {
   amountPattern,
   anyLang,
   capitalised,
-  englishMoney,
   fill,
   fillDetails,
   gotoHydrated,
-  parseMoney,
   randomImei,
   signIn,
   startingWith,
@@ -21,9 +19,10 @@ import {
   DEMO_CONSUMER,
 } from './helpers';
 
-// The consumer pages of the French market speak French; the sign-in and
-// sign-up forms and a trade-in's page are in English (their header and
-// footer in the visitor's language).
+// The consumer pages of the French market speak French, and so does a
+// trade-in's page (the visitor's market's language); the sign-in and
+// sign-up forms are in English (their header and footer in the visitor's
+// language).
 const fr = texts('fr');
 const FR_AMOUNT = new RegExp(`^${amountPattern('fr-fr').source}$`);
 /** A date as French CLDR writes it, medium, with the weekday: "ven. 11 déc. 2026". */
@@ -74,25 +73,26 @@ test('a new user sells a phone: search, offer, sign up, details, label, shipped'
   await fillDetails(page, { imei: randomImei() });
   await page.getByRole('button', { name: fr['accept.confirm'] }).click();
 
-  // The trade-in's page is in English, its amounts too.
+  // The trade-in's page is in the visitor's market's language, French
+  // here, its amounts too.
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
-  await expect(page.getByText('Status: waiting to be shipped')).toBeVisible();
-  await expect(page.getByText('14 days left to ship')).toBeVisible();
-  await expect(page.getByText(englishMoney(parseMoney(amount, 'fr-fr'), '€')).first()).toBeVisible();
+  await expect(page.getByText(fill(fr['tradein.status_is'], { status: fr['state.label_issued'] }))).toBeVisible();
+  await expect(page.getByText(textPattern(fr['tradein.days_to_ship'], { days: 14, date: /.+/ }))).toBeVisible();
+  await expect(page.getByText(amount, { exact: true }).first()).toBeVisible();
   const tracking = (await page.locator('dd code').first().textContent()) ?? '';
   expect(tracking).toMatch(/^TI\d{9}LC$/);
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Download shipping label' }).click(),
+    page.getByRole('link', { name: fr['tradein.download_label'] }).click(),
   ]);
   const pdf = fs.readFileSync(await download.path());
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   expect(pdf.toString('latin1')).toContain(tracking);
 
-  await page.getByRole('button', { name: "I've shipped it" }).click();
-  await expect(page.getByText('Status: on its way')).toBeVisible();
-  await expect(page.getByRole('button', { name: "I've shipped it" })).toHaveCount(0);
+  await page.getByRole('button', { name: fr['tradein.shipped'] }).click();
+  await expect(page.getByText(fill(fr['tradein.status_is'], { status: fr['state.shipped'] }))).toBeVisible();
+  await expect(page.getByRole('button', { name: fr['tradein.shipped'] })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
@@ -162,11 +162,11 @@ test('a device nobody buys can be recycled for free, and cancelled before shippi
   await fillDetails(page, { serial: 'FHLXK1ABJG5H', iban: false });
   await page.getByRole('button', { name: fr['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
-  await expect(page.getByText('Recycled by')).toBeVisible();
+  await expect(page.getByText(fr['tradein.recycled_by'])).toBeVisible();
   await expect(page.getByText('EcoCycle Recycling')).toBeVisible();
 
-  await page.getByRole('button', { name: 'Cancel trade-in' }).click();
-  await expect(page.getByText('Status: cancelled')).toBeVisible();
+  await page.getByRole('button', { name: fr['tradein.cancel'] }).click();
+  await expect(page.getByText(fill(fr['tradein.status_is'], { status: fr['state.cancelled'] }))).toBeVisible();
 });
 
 test('without JavaScript a consumer still gets an offer and confirms a trade-in', async ({ browser }) => {
@@ -216,7 +216,7 @@ test('without JavaScript a consumer still gets an offer and confirms a trade-in'
   await page.getByLabel('IBAN').fill(uniqueIban());
   await page.getByRole('button', { name: fr['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
-  await expect(page.getByText('Status: waiting to be shipped')).toBeVisible();
+  await expect(page.getByText(fill(fr['tradein.status_is'], { status: fr['state.label_issued'] }))).toBeVisible();
   await context.close();
 });
 

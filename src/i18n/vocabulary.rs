@@ -4,7 +4,11 @@
 
 use super::{Msg, Texts};
 use crate::domain::catalog::Category;
+use crate::domain::claims::{ClaimKind, ClaimState};
 use crate::domain::grade::Grade;
+use crate::domain::payout::PayoutState;
+use crate::domain::sla::{CounterReason, SuspendReason};
+use crate::domain::tradein::State;
 
 impl Texts {
     pub fn grade(self, grade: Grade) -> &'static str {
@@ -122,5 +126,97 @@ mod tests {
         for c in Category::ALL {
             assert_eq!(en.category(c), c.name());
         }
+    }
+}
+
+/// A consumer's trade-in in the page's language: its state, the steps of
+/// its timeline, why it is on hold, a counter-offer's reasons, its payment
+/// and its claims.
+impl Texts {
+    /// "waiting to be shipped": what a trade-in is now, after "Status:".
+    pub fn state(self, state: State) -> &'static str {
+        self.get(match state {
+            State::Created => Msg::StateCreated,
+            State::LabelIssued => Msg::StateLabelIssued,
+            State::Shipped => Msg::StateShipped,
+            State::Received => Msg::StateReceived,
+            State::Inspecting => Msg::StateInspecting,
+            State::CounterOffered => Msg::StateCounterOffered,
+            State::Validated => Msg::StateValidated,
+            State::Paid => Msg::StatePaid,
+            State::ReturnRequested => Msg::StateReturnRequested,
+            State::Returned => Msg::StateReturned,
+            State::Suspended => Msg::StateSuspended,
+            State::Expired => Msg::StateExpired,
+            State::Cancelled => Msg::StateCancelled,
+            State::Lost => Msg::StateLost,
+        })
+    }
+
+    /// "Label issued": the timeline's line for reaching a state.
+    pub fn step(self, state: State) -> &'static str {
+        self.get(match state {
+            State::Created => Msg::StepCreated,
+            State::LabelIssued => Msg::StepLabelIssued,
+            State::Shipped => Msg::StepShipped,
+            State::Received => Msg::StepReceived,
+            State::Inspecting => Msg::StepInspecting,
+            State::CounterOffered => Msg::StepCounterOffered,
+            State::Validated => Msg::StepValidated,
+            State::Paid => Msg::StepPaid,
+            State::ReturnRequested => Msg::StepReturnRequested,
+            State::Returned => Msg::StepReturned,
+            State::Suspended => Msg::StepSuspended,
+            State::Expired => Msg::StepExpired,
+            State::Cancelled => Msg::StepCancelled,
+            State::Lost => Msg::StepLost,
+        })
+    }
+
+    /// Why a trade-in is on hold, and what the consumer can do.
+    pub fn on_hold(self, reason: SuspendReason) -> (&'static str, &'static str) {
+        let (why, todo) = match reason {
+            SuspendReason::ParcelEmpty => (Msg::HoldParcelEmpty, Msg::HoldTodoParcel),
+            SuspendReason::ParcelDamaged => (Msg::HoldParcelDamaged, Msg::HoldTodoParcel),
+            SuspendReason::WrongDevice => (Msg::HoldWrongDevice, Msg::HoldTodoDevice),
+            SuspendReason::ImeiMismatch => (Msg::HoldImeiMismatch, Msg::HoldTodoDevice),
+            SuspendReason::ActivationLockOn => {
+                (Msg::HoldActivationLockOn, Msg::HoldTodoActivationLock)
+            }
+            SuspendReason::ImeiBlocklisted => (Msg::HoldImeiBlocklisted, Msg::HoldTodoBlocklisted),
+        };
+        (self.get(why), self.get(todo))
+    }
+
+    pub fn counter_reason(self, reason: CounterReason) -> &'static str {
+        self.get(match reason {
+            CounterReason::Functional => Msg::CounterReasonFunctional,
+            CounterReason::Screen => Msg::CounterReasonScreen,
+            CounterReason::Body => Msg::CounterReasonBody,
+            CounterReason::Other => Msg::CounterReasonOther,
+        })
+    }
+
+    pub fn payout_state(self, state: PayoutState) -> &'static str {
+        self.get(match state {
+            PayoutState::Pending => Msg::PayoutStatePending,
+            PayoutState::Sent => Msg::PayoutStateSent,
+            PayoutState::Settled => Msg::PayoutStateSettled,
+        })
+    }
+
+    pub fn claim_kind(self, kind: ClaimKind) -> &'static str {
+        self.get(match kind {
+            ClaimKind::ParcelLost => Msg::ClaimKindParcelLost,
+            ClaimKind::CounterOfferDisputed => Msg::ClaimKindCounterOfferDisputed,
+            ClaimKind::PaymentMissing => Msg::ClaimKindPaymentMissing,
+        })
+    }
+
+    pub fn claim_state(self, state: ClaimState) -> &'static str {
+        self.get(match state {
+            ClaimState::Open => Msg::ClaimStateOpen,
+            ClaimState::Resolved => Msg::ClaimStateResolved,
+        })
     }
 }

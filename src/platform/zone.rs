@@ -102,6 +102,23 @@ impl Zone {
         crate::domain::dates::Moment { ms, text }
     }
 
+    /// An instant to the minute in a market's language, from CLDR (ICU4X):
+    /// "Fr., 04.12.2026, 11:00 (Ortszeit Berlin)", "Dec 4, 2026, 5:00 AM".
+    pub fn moment_in(&self, ms: i64, market: Market) -> crate::domain::dates::Moment {
+        let texts = Texts::of(market);
+        let text = self
+            .civil(ms)
+            .and_then(|dt| local_date_time(market, dt))
+            .map(|d| {
+                texts.fill(
+                    Msg::DateInZone,
+                    &[("date", &d), ("zone", &self.says_in(texts))],
+                )
+            })
+            .unwrap_or_default();
+        crate::domain::dates::Moment { ms, text }
+    }
+
     /// The zone as a market's language names it: "Berlin time" as
     /// "Zeit Berlin"; UTC everywhere.
     fn says_in(&self, texts: Texts) -> String {
@@ -163,9 +180,54 @@ fn local_date(market: Market, dt: jiff::civil::DateTime) -> Option<String> {
     FORMATTERS.with(|all| Some(all.get(index)?.as_ref()?.format(&date).to_string()))
 }
 
+/// A civil date and time to the minute as `market`'s locale writes it;
+/// its formatters are kept like `local_date`'s.
+fn local_date_time(market: Market, dt: jiff::civil::DateTime) -> Option<String> {
+    use icu_datetime::fieldsets::YMDET;
+    use icu_datetime::input::{Date, DateTime, Time};
+    use icu_datetime::options::TimePrecision;
+    use icu_datetime::DateTimeFormatter;
+    thread_local! {
+        static FORMATTERS: Vec<Option<DateTimeFormatter<YMDET>>> = Market::ALL
+            .iter()
+            .map(|m| {
+                let locale: icu_locale_core::Locale = m.language().parse().ok()?;
+                DateTimeFormatter::try_new(
+                    locale.into(),
+                    YMDET::medium().with_time_precision(TimePrecision::Minute),
+                )
+                .ok()
+            })
+            .collect();
+    }
+    let index = Market::ALL.iter().position(|m| *m == market)?;
+    let at = DateTime {
+        date: Date::try_new_iso(i32::from(dt.year()), dt.month() as u8, dt.day() as u8).ok()?,
+        time: Time::try_new(dt.hour() as u8, dt.minute() as u8, 0, 0).ok()?,
+    };
+    FORMATTERS.with(|all| Some(all.get(index)?.as_ref()?.format(&at).to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_are_in_the_markets_language() {
+        let berlin = Zone::named("Europe/Berlin").unwrap();
+        let de = berlin.moment_in(AT, Market::DeDe).text;
+        assert!(
+            de.starts_with("Fr., 04.12.2026") && de.contains("11:00"),
+            "{de}"
+        );
+        assert!(de.ends_with("(Ortszeit Berlin)"), "{de}");
+        let us = Zone::named("America/Chicago")
+            .unwrap()
+            .moment_in(AT, Market::EnUs)
+            .text;
+        assert!(us.contains("Dec 4, 2026") && us.contains("4:00"), "{us}");
+        assert!(us.contains("AM"), "{us}");
+    }
 
     fn cookie(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -462,11 +462,14 @@ both_backends!(trade_ins_are_private_to_their_owner, |backend| async move {
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page
-        .text()
-        .await
-        .unwrap()
-        .contains("Download shipping label"));
+    // In the visitor's market's language: France's, for a browser that
+    // names neither a market nor a language.
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("/trade-ins/{id}/label.pdf")),
+        "{html}"
+    );
+    assert!(html.contains("Expédiez votre appareil"), "{html}");
     app.stop().await;
 });
 

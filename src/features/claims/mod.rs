@@ -33,6 +33,8 @@ pub async fn load_trade_in_claims(trade_in_id: TradeInId) -> Result<TradeInClaim
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::SignedIn).await?;
     let t = crate::features::trade_ins::service::owned(&g.state, g.user()?.id, trade_in_id).await?;
+    // The consumer's trade-in page's language (`i18n::document_market`).
+    let texts = crate::i18n::Texts::of(crate::i18n::document_market());
     let claims: Vec<ClaimSummary> =
         crate::features::claims::service::for_trade_in(g.state.db.pool(), trade_in_id)
             .await
@@ -40,7 +42,7 @@ pub async fn load_trade_in_claims(trade_in_id: TradeInId) -> Result<TradeInClaim
             .into_iter()
             .map(|c| ClaimSummary {
                 id: c.id,
-                kind: c.kind.label().to_string(),
+                kind: texts.claim_kind(c.kind).to_string(),
                 state: c.state,
             })
             .collect();
@@ -53,7 +55,7 @@ pub async fn load_trade_in_claims(trade_in_id: TradeInId) -> Result<TradeInClaim
         ClaimKind::ALL
             .into_iter()
             .filter(|k| k.allowed_in(t.state))
-            .map(|k| (k.code().to_string(), k.label().to_string()))
+            .map(|k| (k.code().to_string(), texts.claim_kind(k).to_string()))
             .collect()
     };
     Ok(TradeInClaims { claims, kinds })

@@ -275,7 +275,13 @@ pub async fn resolve(
             enqueue(
                 &mut tx,
                 &t.customer_email,
-                &emails::validated(&state.config.public_url, t.id, &t.reference, t.price),
+                &emails::validated(
+                    crate::i18n::Texts::of(t.market),
+                    &state.config.public_url,
+                    t.id,
+                    &t.reference,
+                    t.price,
+                ),
                 Some(t.id),
                 now,
             )

@@ -203,9 +203,12 @@ pub struct OrderDetail {
 }
 
 #[cfg(feature = "ssr")]
+/// A trade-in's latest counter-offer: in the refurbisher area's English,
+/// or with `texts` in the consumer's page's language.
 pub async fn counter_offer_view(
     g: &crate::platform::session::guard::Guarded,
     trade_in_id: TradeInId,
+    texts: Option<crate::i18n::Texts>,
 ) -> Result<Option<CounterOfferView>, AppError> {
     use crate::platform::session::guard::OrInternal;
     let mut conn = g.state.db.pool().acquire().await.or_internal(g)?;
@@ -218,7 +221,7 @@ pub async fn counter_offer_view(
             .reasons
             .split(',')
             .filter_map(CounterReason::parse)
-            .map(|r| r.label().to_string())
+            .map(|r| texts.map_or(r.label(), |t| t.counter_reason(r)).to_string())
             .collect(),
         note: c.note,
         photo_urls: c
@@ -226,7 +229,10 @@ pub async fn counter_offer_view(
             .iter()
             .map(|id| format!("/photos/{id}"))
             .collect(),
-        expires: g.zone().moment(c.expires_at),
+        expires: match texts {
+            Some(t) => g.zone().moment_in(c.expires_at, t.market()),
+            None => g.zone().moment(c.expires_at),
+        },
         answer: c.answer,
     }))
 }
@@ -309,7 +315,7 @@ pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
             .unwrap_or_default(),
         tracking_number: inbound.map(|s| s.tracking_number).unwrap_or_default(),
         return_tracking_number: ret.map(|s| s.tracking_number),
-        counter_offer: counter_offer_view(&g, id).await?,
+        counter_offer: counter_offer_view(&g, id, None).await?,
         payout: payout_view(&g, id).await?,
         suspended_reason: SuspendReason::parse(&t.suspended_reason)
             .map(|r| r.label().to_string())

@@ -1,19 +1,46 @@
 //! The text of the mail each step sends. Plain text: it reads everywhere.
+//! A consumer's mail about a trade-in is in the language of the market
+//! they sold in (`locales/*.json`, `mail.*`); the refurbisher's and
+//! operations' mail is in English, as their areas are.
 
 use crate::domain::dates::Date;
 use crate::domain::ids::{ClaimId, TradeInId};
 use crate::domain::mail::MailKind;
 use crate::domain::money::Money;
 use crate::domain::offer::{COUNTER_OFFER_DAYS, EXPIRY_WARNING_DAYS};
+use crate::domain::sla::SuspendReason;
+use crate::i18n::{Msg, Texts};
 
 pub use crate::platform::mail::Mail;
 
-fn footer(public_url: &str) -> String {
-    format!("\n\n— TradeIn\n{public_url}\nYou receive this because you started a trade-in with us.")
+/// A consumer's mail: in the language of the market they sold in.
+fn to_consumer(t: Texts, kind: MailKind, public_url: &str, subject: String, body: String) -> Mail {
+    Mail {
+        kind,
+        subject,
+        body: format!(
+            "{body}\n\n— TradeIn\n{public_url}\n{}",
+            t.get(Msg::MailFooter)
+        ),
+    }
+}
+
+fn page(public_url: &str, id: TradeInId) -> String {
+    format!("{public_url}/trade-ins/{id}")
+}
+
+fn label(public_url: &str, id: TradeInId) -> String {
+    format!("{public_url}/trade-ins/{id}/label.pdf")
+}
+
+/// A day as the market's language writes it ("ven. 24 déc. 2026").
+fn day(t: Texts, date: Date) -> String {
+    crate::platform::zone::local_day(date.start_unix_ms(), t.market())
 }
 
 #[allow(clippy::too_many_arguments)]
 pub fn confirmation(
+    t: Texts,
     public_url: &str,
     id: TradeInId,
     reference: &str,
@@ -25,87 +52,122 @@ pub fn confirmation(
     tracking: &str,
 ) -> Mail {
     let deal = if recycling {
-        format!("{buyer} will recycle it responsibly, free of charge.")
+        t.get(Msg::MailConfirmationRecycle).to_string()
     } else {
-        format!("{buyer} buys it for {price}, paid by bank transfer after inspection.")
+        t.fill(
+            Msg::MailConfirmationBuy,
+            &[("buyer", &buyer), ("price", &t.money(price))],
+        )
     };
-    Mail {
-        kind: MailKind::Confirmation,
-        subject: format!("Your trade-in {reference}: print your free shipping label"),
-        body: format!(
-            "Thank you! Your trade-in {reference} for your {device} is confirmed.\n{deal}\n\n\
-             1. Print your prepaid label: {public_url}/trade-ins/{id}/label.pdf\n\
-             2. Reset the device, remove your SIM and memory cards, and pack it well.\n\
-             3. Ship it before {ship_by} with tracking number {tracking}.\n\n\
-             Follow your trade-in: {public_url}/trade-ins/{id}{}",
-            footer(public_url)
+    to_consumer(
+        t,
+        MailKind::Confirmation,
+        public_url,
+        t.fill(Msg::MailConfirmationSubject, &[("reference", &reference)]),
+        t.fill(
+            Msg::MailConfirmationBody,
+            &[
+                ("reference", &reference),
+                ("device", &device),
+                ("deal", &deal),
+                ("label", &label(public_url, id)),
+                ("date", &day(t, ship_by)),
+                ("tracking", &tracking),
+                ("page", &page(public_url, id)),
+            ],
         ),
-    }
+    )
 }
 
-pub fn expiry_warning(public_url: &str, id: TradeInId, reference: &str, ship_by: Date) -> Mail {
-    Mail {
-        kind: MailKind::ExpiryWarning,
-        subject: format!("Your trade-in {reference}: {EXPIRY_WARNING_DAYS} days left to ship"),
-        body: format!(
-            "Your device has not been shipped yet. Ship it before {ship_by} to keep your offer; after that the trade-in expires.\n\
-             Your label: {public_url}/trade-ins/{id}/label.pdf{}",
-            footer(public_url)
+pub fn expiry_warning(
+    t: Texts,
+    public_url: &str,
+    id: TradeInId,
+    reference: &str,
+    ship_by: Date,
+) -> Mail {
+    to_consumer(
+        t,
+        MailKind::ExpiryWarning,
+        public_url,
+        t.fill(
+            Msg::MailExpiryWarningSubject,
+            &[("reference", &reference), ("days", &EXPIRY_WARNING_DAYS)],
         ),
-    }
+        t.fill(
+            Msg::MailExpiryWarningBody,
+            &[
+                ("date", &day(t, ship_by)),
+                ("label", &label(public_url, id)),
+            ],
+        ),
+    )
 }
 
 /// `days`: the shipping window of the trade-in's market.
-pub fn expired(public_url: &str, id: TradeInId, reference: &str, days: i64) -> Mail {
-    Mail {
-        kind: MailKind::Expired,
-        subject: format!("Your trade-in {reference} has expired"),
-        body: format!(
-            "We did not receive your device within {days} days, so this trade-in has expired and its label no longer works.\n\
-             Your trade-in: {public_url}/trade-ins/{id}\n\
-             You can get a new offer at any time: {public_url}/{}",
-            footer(public_url)
+pub fn expired(t: Texts, public_url: &str, id: TradeInId, reference: &str, days: i64) -> Mail {
+    to_consumer(
+        t,
+        MailKind::Expired,
+        public_url,
+        t.fill(Msg::MailExpiredSubject, &[("reference", &reference)]),
+        t.fill(
+            Msg::MailExpiredBody,
+            &[
+                ("days", &days),
+                ("page", &page(public_url, id)),
+                ("home", &format!("{public_url}{}", t.market().path(""))),
+            ],
         ),
-    }
+    )
 }
 
-pub fn cancelled(public_url: &str, id: TradeInId, reference: &str) -> Mail {
-    Mail {
-        kind: MailKind::Cancelled,
-        subject: format!("Your trade-in {reference} is cancelled"),
-        body: format!(
-            "As you asked, your trade-in {reference} is cancelled. Please do not send the device.\n\
-             Your trade-in: {public_url}/trade-ins/{id}{}",
-            footer(public_url)
+pub fn cancelled(t: Texts, public_url: &str, id: TradeInId, reference: &str) -> Mail {
+    to_consumer(
+        t,
+        MailKind::Cancelled,
+        public_url,
+        t.fill(Msg::MailCancelledSubject, &[("reference", &reference)]),
+        t.fill(
+            Msg::MailCancelledBody,
+            &[("reference", &reference), ("page", &page(public_url, id))],
         ),
-    }
+    )
 }
 
-pub fn counter_offer_timed_out(public_url: &str, id: TradeInId, reference: &str) -> Mail {
-    Mail {
-        kind: MailKind::Returned,
-        subject: format!("Your trade-in {reference}: your device is coming back"),
-        body: format!(
-            "You did not answer the new offer within {COUNTER_OFFER_DAYS} days, so we are sending your device back to you, free of charge.\n\
-             Follow the return: {public_url}/trade-ins/{id}{}",
-            footer(public_url)
+pub fn counter_offer_timed_out(t: Texts, public_url: &str, id: TradeInId, reference: &str) -> Mail {
+    to_consumer(
+        t,
+        MailKind::Returned,
+        public_url,
+        t.fill(Msg::MailComingBackSubject, &[("reference", &reference)]),
+        t.fill(
+            Msg::MailCounterTimedOutBody,
+            &[
+                ("days", &COUNTER_OFFER_DAYS),
+                ("page", &page(public_url, id)),
+            ],
         ),
-    }
+    )
 }
 
-pub fn received(public_url: &str, id: TradeInId, reference: &str, buyer: &str) -> Mail {
-    Mail {
-        kind: MailKind::Received,
-        subject: format!("Your trade-in {reference}: your device has arrived"),
-        body: format!(
-            "{buyer} has received your device and will inspect it within 2 business days.\n\
-             Follow your trade-in: {public_url}/trade-ins/{id}{}",
-            footer(public_url)
+pub fn received(t: Texts, public_url: &str, id: TradeInId, reference: &str, buyer: &str) -> Mail {
+    to_consumer(
+        t,
+        MailKind::Received,
+        public_url,
+        t.fill(Msg::MailReceivedSubject, &[("reference", &reference)]),
+        t.fill(
+            Msg::MailReceivedBody,
+            &[("buyer", &buyer), ("page", &page(public_url, id))],
         ),
-    }
+    )
 }
 
+/// `reasons`: already in the consumer's language.
+#[allow(clippy::too_many_arguments)]
 pub fn counter_offer(
+    t: Texts,
     public_url: &str,
     id: TradeInId,
     reference: &str,
@@ -114,79 +176,127 @@ pub fn counter_offer(
     reasons: &str,
     answer_by: Date,
 ) -> Mail {
-    Mail {
-        kind: MailKind::CounterOffer,
-        subject: format!("Your trade-in {reference}: a new offer of {new}"),
-        body: format!(
-            "After inspection the refurbisher offers {new} instead of {old} ({reasons}). Their photos are on your trade-in page.\n\
-             Accept the new offer, or decline it and get your device back for free, before {answer_by}: {public_url}/trade-ins/{id}\n\
-             Without an answer by then, your device is returned to you.{}",
-            footer(public_url)
+    to_consumer(
+        t,
+        MailKind::CounterOffer,
+        public_url,
+        t.fill(
+            Msg::MailCounterOfferSubject,
+            &[("reference", &reference), ("price", &t.money(new))],
         ),
-    }
+        t.fill(
+            Msg::MailCounterOfferBody,
+            &[
+                ("price", &t.money(new)),
+                ("old", &t.money(old)),
+                ("reasons", &reasons),
+                ("date", &day(t, answer_by)),
+                ("page", &page(public_url, id)),
+            ],
+        ),
+    )
 }
 
-pub fn validated(public_url: &str, id: TradeInId, reference: &str, amount: Money) -> Mail {
-    Mail {
-        kind: MailKind::Validated,
-        subject: format!("Your trade-in {reference} is validated: {amount} on its way"),
-        body: format!(
-            "Your device passed inspection. {amount} will be paid by bank transfer within 1 business day.\n\
-             Follow your payment: {public_url}/trade-ins/{id}{}",
-            footer(public_url)
+pub fn validated(
+    t: Texts,
+    public_url: &str,
+    id: TradeInId,
+    reference: &str,
+    amount: Money,
+) -> Mail {
+    to_consumer(
+        t,
+        MailKind::Validated,
+        public_url,
+        t.fill(
+            Msg::MailValidatedSubject,
+            &[("reference", &reference), ("amount", &t.money(amount))],
         ),
-    }
+        t.fill(
+            Msg::MailValidatedBody,
+            &[
+                ("amount", &t.money(amount)),
+                ("page", &page(public_url, id)),
+            ],
+        ),
+    )
 }
 
 pub fn paid(
+    t: Texts,
     public_url: &str,
     id: TradeInId,
     reference: &str,
     amount: Money,
     iban_masked: &str,
 ) -> Mail {
-    Mail {
-        kind: MailKind::Paid,
-        subject: format!("Your trade-in {reference}: {amount} paid"),
-        body: format!("We have sent {amount} to {iban_masked}. It usually arrives within 1 business day.\n{public_url}/trade-ins/{id}{}", footer(public_url)),
-    }
+    to_consumer(
+        t,
+        MailKind::Paid,
+        public_url,
+        t.fill(
+            Msg::MailPaidSubject,
+            &[("reference", &reference), ("amount", &t.money(amount))],
+        ),
+        t.fill(
+            Msg::MailPaidBody,
+            &[
+                ("amount", &t.money(amount)),
+                ("account", &iban_masked),
+                ("page", &page(public_url, id)),
+            ],
+        ),
+    )
 }
 
 pub fn suspended(
+    t: Texts,
     public_url: &str,
     id: TradeInId,
     reference: &str,
-    reason: &str,
-    what_to_do: &str,
+    reason: SuspendReason,
 ) -> Mail {
-    Mail {
-        kind: MailKind::Suspended,
-        subject: format!("Your trade-in {reference} is on hold"),
-        body: format!(
-            "{reason}. {what_to_do}\n{public_url}/trade-ins/{id}{}",
-            footer(public_url)
+    let (why, todo) = t.on_hold(reason);
+    to_consumer(
+        t,
+        MailKind::Suspended,
+        public_url,
+        t.fill(Msg::MailSuspendedSubject, &[("reference", &reference)]),
+        t.fill(
+            Msg::MailSuspendedBody,
+            &[
+                ("reason", &why),
+                ("todo", &todo),
+                ("page", &page(public_url, id)),
+            ],
         ),
-    }
+    )
 }
 
-pub fn return_sent(public_url: &str, id: TradeInId, reference: &str) -> Mail {
-    Mail {
-        kind: MailKind::ReturnSent,
-        subject: format!("Your trade-in {reference}: your device is coming back"),
-        body: format!("Your device is on its way back to you, free of charge. Follow it: {public_url}/trade-ins/{id}{}", footer(public_url)),
-    }
+pub fn return_sent(t: Texts, public_url: &str, id: TradeInId, reference: &str) -> Mail {
+    to_consumer(
+        t,
+        MailKind::ReturnSent,
+        public_url,
+        t.fill(Msg::MailComingBackSubject, &[("reference", &reference)]),
+        t.fill(Msg::MailReturnSentBody, &[("page", &page(public_url, id))]),
+    )
 }
 
-pub fn returned(public_url: &str, id: TradeInId, reference: &str) -> Mail {
-    Mail {
-        kind: MailKind::Returned,
-        subject: format!("Your trade-in {reference}: device delivered back to you"),
-        body: format!(
-            "Your device has been delivered back to you. This trade-in is closed.\n\
-             Your trade-in: {public_url}/trade-ins/{id}{}",
-            footer(public_url)
-        ),
-    }
+pub fn returned(t: Texts, public_url: &str, id: TradeInId, reference: &str) -> Mail {
+    to_consumer(
+        t,
+        MailKind::Returned,
+        public_url,
+        t.fill(Msg::MailReturnedSubject, &[("reference", &reference)]),
+        t.fill(Msg::MailReturnedBody, &[("page", &page(public_url, id))]),
+    )
+}
+
+/// The English mails' signature (the claim's outcome is written by
+/// operations, in English).
+fn footer(public_url: &str) -> String {
+    format!("\n\n— TradeIn\n{public_url}\nYou receive this because you started a trade-in with us.")
 }
 
 /// To a refurbisher when operations approve or reject its application.
@@ -261,8 +371,10 @@ mod tests {
         let page = format!("{url}/trade-ins/42");
         let day = Date::new(2026, 12, 24).unwrap();
         let eur = Money::eur(31_200);
+        let t = Texts::of(crate::domain::market::Market::DeDe);
         let mails = [
             confirmation(
+                t,
                 url,
                 id,
                 "TR-1",
@@ -273,20 +385,60 @@ mod tests {
                 day,
                 "LT1",
             ),
-            expiry_warning(url, id, "TR-1", day),
-            expired(url, id, "TR-1", 21),
-            cancelled(url, id, "TR-1"),
-            counter_offer_timed_out(url, id, "TR-1"),
-            received(url, id, "TR-1", "Alpha"),
-            counter_offer(url, id, "TR-1", eur, Money::eur(20_000), "cracked", day),
-            validated(url, id, "TR-1", eur),
-            paid(url, id, "TR-1", eur, "FR14 •••• 2606"),
-            suspended(url, id, "TR-1", "Locked", "Unlock it"),
-            return_sent(url, id, "TR-1"),
-            returned(url, id, "TR-1"),
+            expiry_warning(t, url, id, "TR-1", day),
+            expired(t, url, id, "TR-1", 21),
+            cancelled(t, url, id, "TR-1"),
+            counter_offer_timed_out(t, url, id, "TR-1"),
+            received(t, url, id, "TR-1", "Alpha"),
+            counter_offer(t, url, id, "TR-1", eur, Money::eur(20_000), "cracked", day),
+            validated(t, url, id, "TR-1", eur),
+            paid(t, url, id, "TR-1", eur, "FR14 •••• 2606"),
+            suspended(t, url, id, "TR-1", SuspendReason::ActivationLockOn),
+            return_sent(t, url, id, "TR-1"),
+            returned(t, url, id, "TR-1"),
         ];
         for mail in mails {
             assert!(mail.body.contains(&page), "{:?}: {}", mail.kind, mail.body);
+            assert!(
+                mail.body.contains("Verkauf"),
+                "{:?}: {}",
+                mail.kind,
+                mail.body
+            );
         }
+    }
+
+    #[test]
+    fn a_consumers_mail_is_in_their_markets_language_and_format() {
+        let url = "https://tradein.example";
+        let day = Date::new(2026, 12, 24).unwrap();
+        let fr = confirmation(
+            Texts::of(crate::domain::market::Market::FrFr),
+            url,
+            TradeInId(7),
+            "TR-7",
+            "iPhone 13",
+            Money::eur(31_200),
+            false,
+            "Alpha",
+            day,
+            "LT1",
+        );
+        assert!(
+            fr.subject.starts_with("Votre revente TR-7"),
+            "{}",
+            fr.subject
+        );
+        assert!(fr.body.contains("312,00\u{a0}€"), "{}", fr.body);
+        assert!(fr.body.contains("déc. 2026"), "{}", fr.body);
+        let us = paid(
+            Texts::of(crate::domain::market::Market::EnUs),
+            url,
+            TradeInId(7),
+            "TR-7",
+            Money::new(31_200, crate::domain::money::Currency::Usd),
+            "•••• 6789",
+        );
+        assert_eq!(us.subject, "Your trade-in TR-7: $312.00 paid");
     }
 }

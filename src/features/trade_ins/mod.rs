@@ -66,26 +66,6 @@ impl TradeInView {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn state_title(s: State) -> &'static str {
-    match s {
-        State::Created => "Trade-in created",
-        State::LabelIssued => "Label issued",
-        State::Shipped => "Shipped",
-        State::Received => "Received by the refurbisher",
-        State::Inspecting => "Being inspected",
-        State::CounterOffered => "New offer proposed",
-        State::Validated => "Validated",
-        State::Paid => "Paid",
-        State::ReturnRequested => "Return on its way",
-        State::Returned => "Returned to you",
-        State::Suspended => "On hold",
-        State::Expired => "Expired",
-        State::Cancelled => "Cancelled",
-        State::Lost => "Parcel lost in transit",
-    }
-}
-
 #[server(prefix = "/api", endpoint = "my_trade_ins")]
 pub async fn my_trade_ins() -> Result<Vec<TradeInView>, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
@@ -126,6 +106,10 @@ async fn view_of(
         .await
         .or_internal(g)?;
     let zone = g.zone();
+    // The document's language (`i18n::document_market`), as the page
+    // around these texts is.
+    let texts = crate::i18n::Texts::of(crate::i18n::document_market());
+    let market = texts.market();
     let mut timeline = Vec::new();
     if with_timeline {
         for e in crate::features::trade_ins::service::events(pool, t.id)
@@ -133,24 +117,24 @@ async fn view_of(
             .or_internal(g)?
         {
             timeline.push(TimelineEntry {
-                label: state_title(e.to_state).to_string(),
+                label: texts.step(e.to_state).to_string(),
                 detail: e.reason,
-                at: zone.moment(e.at),
+                at: zone.moment_in(e.at, market),
             });
         }
         for e in crate::features::trade_ins::service::shipment_events(pool, t.id)
             .await
             .or_internal(g)?
         {
-            let label = if e.direction == "return" {
-                format!("Return parcel: {}", e.description)
+            let msg = if e.direction == "return" {
+                crate::i18n::Msg::TradeinReturnParcelEvent
             } else {
-                format!("Parcel: {}", e.description)
+                crate::i18n::Msg::TradeinParcelEvent
             };
             timeline.push(TimelineEntry {
-                label,
+                label: texts.fill(msg, &[("event", &e.description)]),
                 detail: String::new(),
-                at: zone.moment(e.at),
+                at: zone.moment_in(e.at, market),
             });
         }
         timeline.sort_by_key(|e| e.at.ms);
@@ -163,15 +147,17 @@ async fn view_of(
     };
     let (counter_offer, payout) = if with_timeline {
         (
-            crate::features::orders::counter_offer_view(g, t.id).await?,
+            crate::features::orders::counter_offer_view(g, t.id, Some(texts)).await?,
             crate::features::orders::payout_view(g, t.id).await?,
         )
     } else {
         (None, None)
     };
     let on_hold = if t.state == State::Suspended {
-        crate::domain::sla::SuspendReason::parse(&t.suspended_reason)
-            .map(|r| (r.label().to_string(), r.what_to_do().to_string()))
+        crate::domain::sla::SuspendReason::parse(&t.suspended_reason).map(|r| {
+            let (why, todo) = texts.on_hold(r);
+            (why.to_string(), todo.to_string())
+        })
     } else {
         None
     };
@@ -186,14 +172,14 @@ async fn view_of(
             "{} ({variant})",
             crate::domain::catalog::full_name(&t.brand_name, &t.model_name)
         ),
-        grade_label: t.grade.label().to_string(),
+        grade_label: texts.grade(t.grade).to_string(),
         price: t.price,
         final_price: t.final_price,
         recycling: t.recycling,
         state: t.state,
-        state_label: crate::domain::tradein::state_label(t.state).to_string(),
+        state_label: texts.state(t.state).to_string(),
         buyer: t.seller_name,
-        ship_by: zone.moment(t.ship_by_at),
+        ship_by: zone.moment_in(t.ship_by_at, market),
         now_ms: g.now_ms(),
         carrier: inbound
             .as_ref()

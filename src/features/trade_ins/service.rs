@@ -456,6 +456,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     };
     let device = crate::domain::catalog::full_name(&variant.brand_name, &variant.model_name);
     let mail = emails::confirmation(
+        crate::i18n::Texts::of(req.market),
         &state.config.public_url,
         id,
         &reference,
@@ -570,7 +571,12 @@ pub async fn cancel(state: &AppState, customer_id: UserId, id: TradeInId) -> Res
     enqueue(
         &mut tx,
         &t.customer_email,
-        &emails::cancelled(&state.config.public_url, id, &t.reference),
+        &emails::cancelled(
+            crate::i18n::Texts::of(t.market),
+            &state.config.public_url,
+            id,
+            &t.reference,
+        ),
         Some(id),
         now,
     )
@@ -616,7 +622,13 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
             enqueue(
                 &mut tx,
                 &t.customer_email,
-                &emails::expiry_warning(url, id, &t.reference, Date::from_unix_ms(t.ship_by_at)),
+                &emails::expiry_warning(
+                    crate::i18n::Texts::of(t.market),
+                    url,
+                    id,
+                    &t.reference,
+                    Date::from_unix_ms(t.ship_by_at),
+                ),
                 Some(id),
                 now,
             )
@@ -672,7 +684,13 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
                 enqueue(
                     &mut tx,
                     &t.customer_email,
-                    &emails::expired(url, id, &t.reference, t.market.ship_within_days()),
+                    &emails::expired(
+                        crate::i18n::Texts::of(t.market),
+                        url,
+                        id,
+                        &t.reference,
+                        t.market.ship_within_days(),
+                    ),
                     Some(id),
                     now,
                 )
@@ -711,7 +729,12 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
             enqueue(
                 &mut tx,
                 &t.customer_email,
-                &emails::counter_offer_timed_out(url, id, &t.reference),
+                &emails::counter_offer_timed_out(
+                    crate::i18n::Texts::of(t.market),
+                    url,
+                    id,
+                    &t.reference,
+                ),
                 Some(id),
                 now,
             )

@@ -7,6 +7,7 @@ use crate::domain::ids::TradeInId;
 use crate::domain::tradein::State;
 use crate::error::AppError;
 use crate::features::claims::{ClaimsResource, OpenClaim};
+use crate::i18n::{use_texts, Msg, Texts};
 use crate::ui::form::FormError;
 use crate::ui::form::PageForm;
 use leptos::prelude::*;
@@ -16,24 +17,30 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn MyTradeInsPage() -> impl IntoView {
     let data = crate::ui::data::load(|| (), |_| my_trade_ins());
+    let texts = use_texts();
     view! {
-        <Title text="My trade-ins"/>
-        <h1>"My trade-ins"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=texts.get(Msg::NavMyTradeIns)/>
+        <h1>{texts.get(Msg::NavMyTradeIns)}</h1>
+        <Suspense fallback=move || view! { <p class="muted">{texts.get(Msg::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) if list.is_empty() => view! {
-                        <p>"You have no trade-ins yet. " <a href="/" rel="external">"Find your device"</a></p>
+                        <p>{texts.get(Msg::TradeinNoneYet)}" " <a href="/" rel="external">{texts.get(Msg::TradeinFindDevice)}</a></p>
                     }.into_any(),
                     Ok(list) => view! {
                         <table class="table">
-                            <thead><tr><th scope="col">"Reference"</th><th scope="col">"Device"</th><th scope="col">"Price"</th><th scope="col">"Status"</th></tr></thead>
+                            <thead><tr>
+                                <th scope="col">{texts.get(Msg::TradeinReference)}</th>
+                                <th scope="col">{texts.get(Msg::TradeinDevice)}</th>
+                                <th scope="col">{texts.get(Msg::TradeinPrice)}</th>
+                                <th scope="col">{texts.get(Msg::TradeinStatus)}</th>
+                            </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|t| view! {
                                     <tr>
                                         <td><a href=format!("/trade-ins/{}", t.id)>{t.reference.clone()}</a></td>
                                         <td>{t.device.clone()}</td>
-                                        <td>{if t.recycling { "Free recycling".to_string() } else { t.final_price.unwrap_or(t.price).to_string() }}</td>
+                                        <td>{if t.recycling { texts.get(Msg::OfferFreeRecycling).to_string() } else { texts.money(t.final_price.unwrap_or(t.price)) }}</td>
                                         <td>{t.state_label.clone()}</td>
                                     </tr>
                                 }).collect_view()}
@@ -83,8 +90,9 @@ pub fn TradeInPage() -> impl IntoView {
         },
         |(id, _, _, _)| crate::features::claims::load_trade_in_claims(id),
     );
+    let texts = use_texts();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{texts.get(Msg::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 let here = format!("/trade-ins/{}", id());
                 match data.await {
@@ -114,30 +122,31 @@ fn TradeInDetail(
             .or_else(|| answered.value().get().and_then(Result::err))
             .map(|e| e.to_string())
     };
+    let texts = use_texts();
     let counter = (t.state == State::CounterOffered).then(|| t.counter_offer.clone()).flatten().map(|c| {
         let days = (c.expires.ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS).max(0);
         view! {
             <section class="card counter-offer" aria-labelledby="counter-heading">
-                <h2 id="counter-heading">"A new offer after inspection"</h2>
-                <p class="offer-amount">{c.price.to_string()}</p>
-                <p>{format!("instead of {}. Reasons: {}.", t.price, c.reasons.join(", ").to_lowercase())}</p>
+                <h2 id="counter-heading">{texts.get(Msg::CounterHeading)}</h2>
+                <p class="offer-amount">{texts.money(c.price)}</p>
+                <p>{texts.fill(Msg::CounterInsteadOf, &[("price", &texts.money(t.price)), ("reasons", &c.reasons.join(", "))])}</p>
                 {(!c.note.is_empty()).then(|| view! { <blockquote>{c.note.clone()}</blockquote> })}
                 <ul class="photos">
                     {c.photo_urls.iter().enumerate().map(|(i, url)| view! {
-                        <li><a href=url.clone() rel="external"><img src=url.clone() alt=format!("Inspection photo {}", i + 1) loading="lazy" width="240" height="180"/></a></li>
+                        <li><a href=url.clone() rel="external"><img src=url.clone() alt=texts.fill(Msg::CounterPhoto, &[("number", &(i + 1))]) loading="lazy" width="240" height="180"/></a></li>
                     }).collect_view()}
                 </ul>
-                <p class="deadline" role="status">{format!("{days} days left to answer (until ")}<crate::ui::When m=c.expires.clone()/>"). Without an answer, your device comes back to you for free."</p>
+                <p class="deadline" role="status">{with_date(texts, Msg::CounterDaysLeft, &[("days", &days)], c.expires.clone())}</p>
                 <div class="actions">
                     <PageForm action=answered class="inline">
                         <input type="hidden" name="id" value=t.id.to_string()/>
                         <input type="hidden" name="answer" value="accept"/>
-                        <button type="submit" class="button primary">"Accept new offer"</button>
+                        <button type="submit" class="button primary">{texts.get(Msg::CounterAccept)}</button>
                     </PageForm>
                     <PageForm action=answered class="inline">
                         <input type="hidden" name="id" value=t.id.to_string()/>
                         <input type="hidden" name="answer" value="decline"/>
-                        <button type="submit" class="button">"Decline and get my device back"</button>
+                        <button type="submit" class="button">{texts.get(Msg::CounterDecline)}</button>
                     </PageForm>
                 </div>
             </section>
@@ -149,66 +158,84 @@ fn TradeInDetail(
         }
     });
     let payout = t.payout.clone().map(|p| {
-        let state = p.state.consumer_text();
-        view! { <p class="notice" role="status">{format!("Payment of {} to {}: {state}.", p.amount, p.iban_masked)}</p> }
+        let text = texts.fill(
+            Msg::TradeinPayment,
+            &[
+                ("amount", &texts.money(p.amount)),
+                ("account", &p.iban_masked),
+                ("state", &texts.payout_state(p.state)),
+            ],
+        );
+        view! { <p class="notice" role="status">{text}</p> }
     });
     let price = if t.recycling {
-        "Free recycling".to_string()
+        texts.get(Msg::OfferFreeRecycling).to_string()
     } else {
         match t.final_price {
-            Some(f) if f != t.price => format!("{f} (accepted offer {})", t.price),
-            _ => t.price.to_string(),
+            Some(f) if f != t.price => texts.fill(
+                Msg::TradeinPriceAfterCounter,
+                &[("final", &texts.money(f)), ("offer", &texts.money(t.price))],
+            ),
+            _ => texts.money(t.price),
         }
     };
     // Whole days left, rounded up: "14 days" on the day of acceptance.
     let days_left = (t.ship_by.ms - t.now_ms + DAY_MS - 1).div_euclid(DAY_MS);
     let deadline = (t.state == State::LabelIssued).then(|| {
-        let when = view! { <crate::ui::When m=t.ship_by.clone()/> };
-        if days_left >= 1 {
-            view! { <p class="deadline" role="status">{format!("{days_left} days left to ship (by ")}{when}")"</p> }.into_any()
-        } else {
-            view! { <p class="deadline" role="status">"Ship today: the label expires on "{when}</p> }.into_any()
-        }
+        let text = match days_left {
+            ..=0 => with_date(texts, Msg::TradeinShipToday, &[], t.ship_by.clone()),
+            1 => with_date(texts, Msg::TradeinDayToShip, &[], t.ship_by.clone()),
+            _ => with_date(
+                texts,
+                Msg::TradeinDaysToShip,
+                &[("days", &days_left)],
+                t.ship_by.clone(),
+            ),
+        };
+        view! { <p class="deadline" role="status">{text}</p> }
     });
+    let title = texts.fill(Msg::TradeinTitle, &[("reference", &t.reference)]);
+    let (confirm_before, confirm_after) =
+        split_at_marker(texts.fill(Msg::TradeinConfirmEmail, &[("link", &MARKER)]));
     let label_href = format!("/trade-ins/{}/label.pdf", t.id);
     let id = t.id;
     view! {
-        <Title text=format!("Trade-in {}", t.reference)/>
-        <p class="muted"><a href="/trade-ins">"My trade-ins"</a></p>
-        <h1>{format!("Trade-in {}", t.reference)}</h1>
-        <p class="status-pill" data-state=t.state.code()>{format!("Status: {}", t.state_label)}</p>
+        <Title text=title.clone()/>
+        <p class="muted"><a href="/trade-ins">{texts.get(Msg::NavMyTradeIns)}</a></p>
+        <h1>{title}</h1>
+        <p class="status-pill" data-state=t.state.code()>{texts.fill(Msg::TradeinStatusIs, &[("status", &t.state_label)])}</p>
         {(!t.email_confirmed && !t.recycling && !matches!(t.state, State::Paid | State::Cancelled | State::Expired)).then(|| view! {
             <div class="notice warning" role="status">
-                <p>"We send your payment only once your email address is confirmed: open the link we emailed you, or " <a href="/account">"get a new one from your account"</a>"."</p>
+                <p>{confirm_before}<a href="/account">{texts.get(Msg::TradeinConfirmEmailLink)}</a>{confirm_after}</p>
             </div>
         })}
         <dl class="facts">
-            <div><dt>"Device"</dt><dd>{t.device.clone()}</dd></div>
-            <div><dt>"Condition declared"</dt><dd>{t.grade_label.clone()}</dd></div>
-            <div><dt>{if t.recycling { "Deal" } else { "Locked price" }}</dt><dd>{price}</dd></div>
-            <div><dt>{if t.recycling { "Recycled by" } else { "Bought by" }}</dt><dd>{t.buyer.clone()}</dd></div>
-            <div><dt>"Tracking number"</dt><dd><code>{t.tracking_number.clone()}</code>{format!(" ({})", t.carrier)}</dd></div>
-            {(!t.iban_masked.is_empty()).then(|| view! { <div><dt>"Paid to"</dt><dd>{t.iban_masked.clone()}</dd></div> })}
-            {t.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
+            <div><dt>{texts.get(Msg::TradeinDevice)}</dt><dd>{t.device.clone()}</dd></div>
+            <div><dt>{texts.get(Msg::TradeinConditionDeclared)}</dt><dd>{t.grade_label.clone()}</dd></div>
+            <div><dt>{texts.get(if t.recycling { Msg::TradeinDeal } else { Msg::TradeinLockedPrice })}</dt><dd>{price}</dd></div>
+            <div><dt>{texts.get(if t.recycling { Msg::TradeinRecycledBy } else { Msg::TradeinBoughtBy })}</dt><dd>{t.buyer.clone()}</dd></div>
+            <div><dt>{texts.get(Msg::TradeinTrackingNumber)}</dt><dd><code>{t.tracking_number.clone()}</code>{format!(" ({})", t.carrier)}</dd></div>
+            {(!t.iban_masked.is_empty()).then(|| view! { <div><dt>{texts.get(Msg::TradeinPaidTo)}</dt><dd>{t.iban_masked.clone()}</dd></div> })}
+            {t.return_tracking_number.clone().map(|r| view! { <div><dt>{texts.get(Msg::TradeinReturnTracking)}</dt><dd><code>{r}</code></dd></div> })}
         </dl>
         {deadline}
         {on_hold}
         {payout}
         {(t.state == State::Paid && !t.recycling).then(|| view! {
-            <p><a class="button" href=format!("/trade-ins/{}/certificate.pdf", t.id) rel="external" download=format!("certificate-of-sale-{}.pdf", t.reference)>"Download the certificate of sale"</a></p>
+            <p><a class="button" href=format!("/trade-ins/{}/certificate.pdf", t.id) rel="external" download=format!("certificate-of-sale-{}.pdf", t.reference)>{texts.get(Msg::TradeinCertificate)}</a></p>
         })}
         {counter}
         <div class="form-error" role="alert">{move || action_error().map(|m| view! { <p>{m}</p> })}</div>
         {(t.state == State::LabelIssued).then(|| view! {
             <section class="card" aria-labelledby="ship-heading">
-                <h2 id="ship-heading">"Ship your device"</h2>
+                <h2 id="ship-heading">{texts.get(Msg::TradeinShipHeading)}</h2>
                 <ol class="steps">
-                    <li>"Reset the device, take out your SIM and memory cards."</li>
-                    <li>"Pack it in a padded box or envelope, without charger or accessories."</li>
-                    <li>"Stick the label on the parcel and drop it at any post office."</li>
+                    <li>{texts.get(Msg::TradeinShipReset)}</li>
+                    <li>{texts.get(Msg::TradeinShipPack)}</li>
+                    <li>{texts.get(Msg::TradeinShipDrop)}</li>
                 </ol>
                 <p class="actions">
-                    <a class="button" href=label_href.clone() rel="external" download=format!("label-{}.pdf", t.reference)>"Download shipping label"</a>
+                    <a class="button" href=label_href.clone() rel="external" download=format!("label-{}.pdf", t.reference)>{texts.get(Msg::TradeinDownloadLabel)}</a>
                 </p>
             </section>
         })}
@@ -216,18 +243,18 @@ fn TradeInDetail(
             {t.can_ship().then(|| view! {
                 <PageForm action=shipped class="inline">
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <button type="submit" class="button primary">"I've shipped it"</button>
+                    <button type="submit" class="button primary">{texts.get(Msg::TradeinShipped)}</button>
                 </PageForm>
             })}
             {t.can_cancel().then(|| view! {
                 <PageForm action=cancelled class="inline">
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <button type="submit" class="button danger">"Cancel trade-in"</button>
+                    <button type="submit" class="button danger">{texts.get(Msg::TradeinCancel)}</button>
                 </PageForm>
             })}
         </div>
         <section aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading">"Timeline"</h2>
+            <h2 id="timeline-heading">{texts.get(Msg::TradeinTimeline)}</h2>
             <ol class="timeline">
                 {t.timeline.into_iter().map(|e| view! {
                     <li>
@@ -247,15 +274,16 @@ fn TradeInDetail(
 pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
     let action = ServerAction::<OpenClaim>::new();
     let error = crate::ui::form::action_error(action);
+    let texts = use_texts();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 data.await.ok().map(|c| view! {
                     <section class="card" aria-labelledby="claim-heading">
-                        <h2 id="claim-heading">"Something wrong?"</h2>
+                        <h2 id="claim-heading">{texts.get(Msg::ClaimHeading)}</h2>
                         <ul>
                             {c.claims.into_iter().map(|x| view! {
-                                <li><a href=format!("/claims/{}", x.id)>{format!("Claim: {} ({})", x.kind, x.state.code())}</a></li>
+                                <li><a href=format!("/claims/{}", x.id)>{texts.fill(Msg::ClaimItem, &[("kind", &x.kind), ("state", &texts.claim_state(x.state))])}</a></li>
                             }).collect_view()}
                         </ul>
                         {(!c.kinds.is_empty()).then(|| view! {
@@ -263,17 +291,17 @@ pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
                                 <FormError error=error/>
                                 <input type="hidden" name="trade_in_id" value=trade_in_id.to_string()/>
                                 <div class="field">
-                                    <label for="claim-kind">"What went wrong"</label>
+                                    <label for="claim-kind">{texts.get(Msg::ClaimWhat)}</label>
                                     <select id="claim-kind" name="kind">
                                         {c.kinds.iter().map(|(code, label)| view! { <option value=code.clone()>{label.clone()}</option> }).collect_view()}
                                     </select>
                                 </div>
                                 <div class="field">
-                                    <label for="claim-message">"Tell us what happened"</label>
+                                    <label for="claim-message">{texts.get(Msg::ClaimTellUs)}</label>
                                     <textarea id="claim-message" name="message" rows="4" maxlength="2000"></textarea>
                                     <p class="field-error">{move || error.get().and_then(|e| e.field("message").or_else(|| e.field("kind")))}</p>
                                 </div>
-                                <button type="submit" class="button">"Open a claim"</button>
+                                <button type="submit" class="button">{texts.get(Msg::ClaimOpen)}</button>
                             </PageForm>
                         })}
                     </section>
@@ -281,4 +309,29 @@ pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Stands for a piece of markup inside a translated sentence until the
+/// sentence is cut around it.
+const MARKER: &str = "\u{0}";
+
+fn split_at_marker(text: String) -> (String, String) {
+    match text.split_once(MARKER) {
+        Some((before, after)) => (before.to_string(), after.to_string()),
+        None => (text, String::new()),
+    }
+}
+
+/// A sentence holding a `{date}`, the date kept as a machine-readable
+/// `<time>` wherever the language puts it.
+fn with_date(
+    t: Texts,
+    msg: Msg,
+    args: &[(&str, &dyn std::fmt::Display)],
+    date: crate::domain::dates::Moment,
+) -> impl IntoView {
+    let mut all: Vec<(&str, &dyn std::fmt::Display)> = args.to_vec();
+    all.push(("date", &MARKER));
+    let (before, after) = split_at_marker(t.fill(msg, &all));
+    view! { {before}<crate::ui::When m=date/>{after} }
 }

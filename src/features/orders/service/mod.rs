@@ -128,7 +128,13 @@ pub async fn receive(
     enqueue(
         &mut tx,
         &t.customer_email,
-        &emails::received(&state.config.public_url, id, &t.reference, &t.seller_name),
+        &emails::received(
+            crate::i18n::Texts::of(t.market),
+            &state.config.public_url,
+            id,
+            &t.reference,
+            &t.seller_name,
+        ),
         Some(id),
         now,
     )
@@ -291,7 +297,13 @@ async fn validate_in(
     enqueue(
         tx,
         &t.customer_email,
-        &emails::validated(&state.config.public_url, t.id, &t.reference, amount),
+        &emails::validated(
+            crate::i18n::Texts::of(t.market),
+            &state.config.public_url,
+            t.id,
+            &t.reference,
+            amount,
+        ),
         Some(t.id),
         now,
     )
@@ -325,11 +337,11 @@ async fn suspend_in(
         .await
         .map_err(db_error)?;
     let mail = emails::suspended(
+        crate::i18n::Texts::of(t.market),
         &state.config.public_url,
         t.id,
         &t.reference,
-        reason.label(),
-        reason.what_to_do(),
+        reason,
     );
     enqueue(tx, &t.customer_email, &mail, Some(t.id), now)
         .await
@@ -479,12 +491,14 @@ pub async fn counter_offer(
                 .await
                 .map_err(db_error)?;
         }
+        let texts = crate::i18n::Texts::of(t.market);
         let labels = reasons
             .iter()
-            .map(|r| r.label().to_lowercase())
+            .map(|r| texts.counter_reason(*r))
             .collect::<Vec<_>>()
             .join(", ");
         let mail = emails::counter_offer(
+            texts,
             &state.config.public_url,
             id,
             &t.reference,
@@ -570,7 +584,12 @@ pub async fn answer_counter_offer(
         enqueue(
             &mut tx,
             &t.customer_email,
-            &emails::return_sent(&state.config.public_url, id, &t.reference),
+            &emails::return_sent(
+                crate::i18n::Texts::of(t.market),
+                &state.config.public_url,
+                id,
+                &t.reference,
+            ),
             Some(id),
             now,
         )
@@ -607,7 +626,12 @@ pub async fn return_suspended(
     enqueue(
         &mut tx,
         &t.customer_email,
-        &emails::return_sent(&state.config.public_url, id, &t.reference),
+        &emails::return_sent(
+            crate::i18n::Texts::of(t.market),
+            &state.config.public_url,
+            id,
+            &t.reference,
+        ),
         Some(id),
         now,
     )
@@ -658,7 +682,12 @@ pub async fn return_delivered(
     enqueue(
         &mut tx,
         &t.customer_email,
-        &emails::returned(&state.config.public_url, id, &t.reference),
+        &emails::returned(
+            crate::i18n::Texts::of(t.market),
+            &state.config.public_url,
+            id,
+            &t.reference,
+        ),
         Some(id),
         now,
     )
@@ -761,6 +790,7 @@ pub async fn pay(
         &mut tx,
         &t.customer_email,
         &emails::paid(
+            crate::i18n::Texts::of(t.market),
             &state.config.public_url,
             id,
             &t.reference,
@@ -860,6 +890,7 @@ pub async fn pay_compensation(state: &AppState, id: TradeInId) -> Result<(), App
         &mut tx,
         &t.customer_email,
         &emails::paid(
+            crate::i18n::Texts::of(t.market),
             &state.config.public_url,
             id,
             &t.reference,
@@ -952,7 +983,12 @@ pub async fn ops_decide(
         enqueue(
             &mut tx,
             &t.customer_email,
-            &emails::return_sent(&state.config.public_url, id, &t.reference),
+            &emails::return_sent(
+                crate::i18n::Texts::of(t.market),
+                &state.config.public_url,
+                id,
+                &t.reference,
+            ),
             Some(id),
             now,
         )
