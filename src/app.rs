@@ -209,23 +209,30 @@ fn SessionScope() -> impl IntoView {
                 // segments rather than one `/:market` parameter: an address
                 // naming no market then falls through to the 404 page (and
                 // to the site root's files, which a parameter would catch).
-                <MarketRoutes code="fr-fr"/>
-                <MarketRoutes code="de-de"/>
-                <MarketRoutes code="es-es"/>
-                <MarketRoutes code="it-it"/>
-                <MarketRoutes code="en-gb"/>
-                <MarketRoutes code="en-us"/>
+                <MarketRoutes/>
             </Routes>
         </main>
         <Footer/>
     }
 }
 
+/// Every market's consumer pages, as one list of routes of a single type.
+/// Written as six routes side by side, each was another layer of `Either`
+/// in the matched route's type, and the browser's bundle carried the view
+/// code of every layer.
+#[component(transparent)]
+fn MarketRoutes() -> impl MatchNestedRoutes + Clone {
+    leptos::tachys::view::iterators::StaticVec::from(
+        crate::domain::market::Market::ALL
+            .map(|m| one_market(m.code()))
+            .to_vec(),
+    )
+}
+
 /// One market's consumer pages under `/{code}`: the home page, search,
 /// and the trade-in flow. The page reads its market from the address
 /// (`ui::market`).
-#[component(transparent)]
-fn MarketRoutes(code: &'static str) -> impl MatchNestedRoutes + Clone {
+fn one_market(code: &'static str) -> impl MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment(code) view=Outlet ssr=SsrMode::Async>
             <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
