@@ -10,8 +10,8 @@ use crate::ui::errors::NotFound;
 use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Title};
-use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::{path, Lazy, MatchNestedRoutes, SsrMode, StaticSegment};
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::{path, Lazy, MatchNestedRoutes, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (lang, alternates) = language_and_alternates();
@@ -154,14 +154,12 @@ fn SessionScope() -> impl IntoView {
         <a class="skip-link" href="#main">{crate::i18n::use_texts().get(crate::i18n::Msg::NavSkip)}</a>
         <Header/>
         <main id="main" tabindex="-1">
-            // Not <FlatRoutes>: it is 10 KB (brotli) smaller in the browser,
-            // but the refurbisher sign-up page did not hydrate under it
-            // (memory access out of bounds in its wasm chunk, debug build);
-            // under <Routes> it does. That error was most likely the debug
-            // build's stack overflowing, since raised in .cargo/config.toml;
-            // <FlatRoutes> has not been tried again.
-
-            <Routes fallback=|| view! { <NotFound/> }>
+            // <FlatRoutes>, not <Routes>: no page nests another, and the
+            // nested router's code cost the first visit's bundle about 10 KB
+            // (brotli). It once seemed to break the refurbisher sign-up
+            // page's hydration in debug builds; that was the debug build's
+            // stack, since raised (.cargo/config.toml).
+            <FlatRoutes fallback=|| view! { <NotFound/> }>
                 // Rendered whole before anything is sent (pages go out in one
                 // piece anyway: server/whole_pages.rs), so every section is
                 // in the HTML and these pages work with JavaScript off, and
@@ -210,39 +208,53 @@ fn SessionScope() -> impl IntoView {
                 // naming no market then falls through to the 404 page (and
                 // to the site root's files, which a parameter would catch).
                 <MarketRoutes/>
-            </Routes>
+            </FlatRoutes>
         </main>
         <Footer/>
     }
 }
 
-/// Every market's consumer pages, as one list of routes of a single type.
-/// Written as six routes side by side, each was another layer of `Either`
-/// in the matched route's type, and the browser's bundle carried the view
-/// code of every layer.
+/// Every market's consumer pages under `/{code}`: the home page, search,
+/// and the trade-in flow. The page reads its market from the address
+/// (`ui::market`). Each page is one list of routes of a single type, one
+/// per market: six copies of the routes written side by side were six more
+/// layers of matching and view code in the browser's bundle.
 #[component(transparent)]
 fn MarketRoutes() -> impl MatchNestedRoutes + Clone {
-    leptos::tachys::view::iterators::StaticVec::from(
-        crate::domain::market::Market::ALL
-            .map(|m| one_market(m.code()))
-            .to_vec(),
-    )
-}
-
-/// One market's consumer pages under `/{code}`: the home page, search,
-/// and the trade-in flow. The page reads its market from the address
-/// (`ui::market`).
-fn one_market(code: &'static str) -> impl MatchNestedRoutes + Clone {
-    view! {
-        <ParentRoute path=StaticSegment(code) view=Outlet ssr=SsrMode::Async>
-            <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-            <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
-            <Route path=path!("/sell/:category") view=CategoryPage ssr=SsrMode::Async/>
-            <Route path=path!("/sell/:category/:brand") view=BrandPage ssr=SsrMode::Async/>
-            <Route path=path!("/sell/:category/:brand/:model") view=ModelPage ssr=SsrMode::Async/>
-            <Route path=path!("/sell/:category/:brand/:model/offer") view=OfferPage ssr=SsrMode::Async/>
-            <Route path=path!("/sell/:category/:brand/:model/accept") view={Lazy::<AcceptRoute>::new()} ssr=SsrMode::Async/>
-        </ParentRoute>
+    use leptos::tachys::view::iterators::StaticVec;
+    use leptos_router::{ParamSegment as Param, StaticSegment as Static};
+    fn each<R>(route: impl Fn(&'static str) -> R) -> StaticVec<R> {
+        StaticVec::from(
+            crate::domain::market::Market::ALL
+                .map(|m| route(m.code()))
+                .into_iter()
+                .collect::<Vec<_>>(),
+        )
     }
-    .into_inner()
+    let routes = (
+        each(|m| view! { <Route path=Static(m) view=HomePage ssr=SsrMode::Async/> }.into_inner()),
+        each(|m| {
+            view! { <Route path=(Static(m), Static("search")) view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/> }.into_inner()
+        }),
+        each(|m| {
+            view! { <Route path=(Static(m), Static("sell"), Param("category")) view=CategoryPage ssr=SsrMode::Async/> }.into_inner()
+        }),
+        each(|m| {
+            view! { <Route path=(Static(m), Static("sell"), Param("category"), Param("brand")) view=BrandPage ssr=SsrMode::Async/> }.into_inner()
+        }),
+        each(|m| {
+            view! { <Route path=(Static(m), Static("sell"), Param("category"), Param("brand"), Param("model")) view=ModelPage ssr=SsrMode::Async/> }.into_inner()
+        }),
+        each(|m| {
+            view! { <Route path=(Static(m), Static("sell"), Param("category"), Param("brand"), Param("model"), Static("offer")) view=OfferPage ssr=SsrMode::Async/> }.into_inner()
+        }),
+        each(|m| {
+            view! { <Route path=(Static(m), Static("sell"), Param("category"), Param("brand"), Param("model"), Static("accept")) view={Lazy::<AcceptRoute>::new()} ssr=SsrMode::Async/> }.into_inner()
+        }),
+    );
+    // Release builds erase route types (`scripts/env.sh`): a transparent
+    // component then returns the erased route.
+    #[cfg(erase_components)]
+    let routes = leptos_router::any_nested_route::IntoAnyNestedRoute::into_any_nested_route(routes);
+    routes
 }

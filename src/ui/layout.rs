@@ -11,20 +11,19 @@ pub fn Header() -> impl IntoView {
     let here = crate::ui::return_to::here();
     let sign_in = move || crate::ui::return_to::with_next("/login", &here.get());
     let sign_up = move || crate::ui::return_to::with_next("/signup", &here.get());
-    let market = crate::ui::market::watch();
-    let home = move || crate::ui::market::home_href(market.get());
-    // `/` is no page of the router: the server picks the visitor's market.
-    let external = move || market.get().is_none().then_some("external");
+    // The document's market, fixed for its life (`i18n`): on a page
+    // outside the markets it is the one `/` would send the visitor to.
+    let home = t.market().path("");
     view! {
         <header class="site-header">
             <div class="bar">
-                <a class="brand" href=home rel=external>
+                <a class="brand" href=home.clone()>
                     <span class="brand-mark" aria-hidden="true">"↻"</span>
                     "TradeIn"
                 </a>
                 <nav aria-label=t.get(Msg::NavMain)>
                     <ul>
-                        <li><a href=home rel=external>{t.get(Msg::NavSell)}</a></li>
+                        <li><a href=home>{t.get(Msg::NavSell)}</a></li>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
                                 match session.user.await.ok().flatten() {
@@ -76,22 +75,21 @@ fn SignOutButton() -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
-    let market = crate::ui::market::watch();
     let t = crate::i18n::use_texts();
-    let about = move || match market.get() {
-        Some(m) => format!(
-            "{} {}",
-            t.get(Msg::FooterAbout),
-            t.fill(
-                Msg::FooterPricesIn,
-                &[
-                    ("market", &m.native_name()),
-                    ("currency", &m.currency().code())
-                ]
-            )
-        ),
-        None => t.get(Msg::FooterAbout).to_string(),
-    };
+    // The document's market (`i18n`), on every page: the market the
+    // visitor is in, whether or not this page is one of its pages.
+    let market = t.market();
+    let about = format!(
+        "{} {}",
+        t.get(Msg::FooterAbout),
+        t.fill(
+            Msg::FooterPricesIn,
+            &[
+                ("market", &market.native_name()),
+                ("currency", &market.currency().code())
+            ]
+        )
+    );
     let location = leptos_router::hooks::use_location();
     // The chooser offers this same page in the other markets.
     let change = move || {
@@ -104,10 +102,7 @@ pub fn Footer() -> impl IntoView {
             <div class="bar">
                 <p>{about}</p>
                 <ul>
-                    <li><a href=change>{move || match market.get() {
-                        Some(m) => t.fill(Msg::FooterCountry, &[("market", &m.native_name())]),
-                        None => t.get(Msg::FooterChooseCountry).to_string(),
-                    }}</a></li>
+                    <li><a href=change>{t.fill(Msg::FooterCountry, &[("market", &market.native_name())])}</a></li>
                     <li><a href="/seller">{t.get(Msg::FooterForRefurbishers)}</a></li>
                     <li><a href="/ops">{t.get(Msg::NavOperations)}</a></li>
                 </ul>

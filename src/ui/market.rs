@@ -18,16 +18,3 @@ pub fn current() -> Option<Market> {
 pub fn of_page() -> Market {
     current().unwrap_or(Market::FrFr)
 }
-
-/// The page's market, followed as the browser moves between pages (the
-/// header and footer stay on screen while the page under them changes).
-pub fn watch() -> Memo<Option<Market>> {
-    let location = leptos_router::hooks::use_location();
-    Memo::new(move |_| Market::of_path(&location.pathname.read()))
-}
-
-/// Where the home link goes: the market's home page, or `/`, which the
-/// server sends to the visitor's market (`platform::http::markets`).
-pub fn home_href(market: Option<Market>) -> String {
-    market.map_or_else(|| "/".to_string(), |m| m.path(""))
-}

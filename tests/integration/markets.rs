@@ -1014,6 +1014,24 @@ both_backends!(
             assert!(text.contains(&format!("({})", de.get(msg))), "{msg:?}");
         }
         assert!(text.contains("Hamburg"), "to the German warehouse");
+
+        // And the mail that confirms it is German too.
+        let subject: String = sqlx::query_scalar(
+            "SELECT subject FROM outbox WHERE trade_in_id = $1 AND kind = 'confirmation'",
+        )
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        let reference: String = sqlx::query_scalar("SELECT reference FROM trade_ins WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            subject,
+            de.fill(Msg::MailConfirmationSubject, &[("reference", &reference)])
+        );
     }
 );
 

@@ -8,7 +8,6 @@ use crate::ui::question::Question;
 use crate::ui::radios::{radios_html, Radio};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -47,7 +46,11 @@ pub fn ModelPage() -> impl IntoView {
                             />
                             <h1>{title}</h1>
                             <p class="muted">{t.fill(Msg::ModelReleased, &[("year", &d.release_year)])}</p>
-                            <Form method="GET" action=action attr:class="questionnaire">
+                            // A plain form: the offer is a page of its own,
+                            // kept rendered for the next visitor, and the
+                            // router's form handling is code the first
+                            // visit would download for this one submit.
+                            <form method="get" action=action class="questionnaire">
                                 <fieldset class="question">
                                     <legend>{t.get(Msg::ModelWhichVariant)}</legend>
                                     <div
@@ -68,7 +71,7 @@ pub fn ModelPage() -> impl IntoView {
                                 <Question name="screen" legend=t.get(Msg::QuestionScreen) choices=&SCREEN_CHOICES texts=t/>
                                 <Question name="body" legend=t.get(Msg::QuestionBody) hint=t.get(Msg::QuestionBodyHint) choices=&BODY_CHOICES texts=t/>
                                 <button type="submit" class="button primary large">{t.get(Msg::ModelSeeOffer)}</button>
-                            </Form>
+                            </form>
                         }.into_any()
                     }
                     Err(e) => view! { <crate::ui::errors::PageProblem error=e/> }.into_any(),

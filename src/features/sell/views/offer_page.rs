@@ -8,7 +8,6 @@ use crate::i18n::{use_texts, Msg};
 use crate::ui::breadcrumbs::Breadcrumbs;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The hidden fields that carry the answers to the next step.
@@ -94,10 +93,11 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
             <h2 id="offer-heading" class="visually-hidden">{t.get(Msg::OfferBestOffer)}</h2>
             <p class="muted">{t.fill(Msg::OfferCondition, &[("grade", &t.grade(offer.grade))])}" · " <a href=edit>{t.get(Msg::OfferChangeAnswers)}</a></p>
             {headline}
-            <Form method="GET" action=accept>
+            // A plain form, as the questionnaire's (`model_page`).
+            <form method="get" action=accept>
                 <AnswerFields q=q/>
                 <button type="submit" class="button primary large">{button}</button>
-            </Form>
+            </form>
         </section>
         <section aria-labelledby="next-heading">
             <h2 id="next-heading">{t.get(Msg::OfferNext)}</h2>
