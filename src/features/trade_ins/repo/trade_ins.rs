@@ -37,13 +37,23 @@ pub async fn insert(
     t: &NewTradeIn<'_>,
     now_ms: i64,
 ) -> DbResult<TradeInId> {
+    // The parcel's destination is written down now (`ship_to_*`): the
+    // seller's warehouse for the market, else the company's own address
+    // (the recycling partner). Moving that warehouse later does not move
+    // parcels already on their way.
     sqlx::query_scalar(
         "INSERT INTO trade_ins (reference, customer_id, seller_id, listing_id, variant_id, grade, answer_works, answer_screen, \
            answer_body, price_minor, recycling, state, imei, serial_number, address_name, address_line1, address_line2, postcode, \
            city, country, account_holder, iban_encrypted, iban_masked, iban_fingerprint, date_of_birth, idempotency_key, \
-           ship_by_at, created_at, updated_at, market, currency, address_region) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
-           $25, $26, $27, $28, $28, $29, $30, $31) RETURNING id",
+           ship_by_at, created_at, updated_at, market, currency, address_region, \
+           ship_to_name, ship_to_line1, ship_to_line2, ship_to_postcode, ship_to_city, ship_to_country, ship_to_region) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
+           $25, $26, $27, $28, $28, $29, $30, $31, \
+           COALESCE(w.warehouse_name, s.company_name), COALESCE(w.address_line1, s.address_line1), \
+           COALESCE(w.address_line2, s.address_line2), COALESCE(w.postcode, s.postcode), COALESCE(w.city, s.city), \
+           COALESCE(w.country, s.country), COALESCE(w.region, '') \
+         FROM sellers s LEFT JOIN seller_markets w ON w.seller_id = s.id AND w.market = $29 \
+         WHERE s.id = $3 RETURNING id",
     )
     .bind(t.reference)
     .bind(t.customer_id)
@@ -231,18 +241,15 @@ pub struct TradeInRecord {
     pub suspended_reason: String,
 }
 
-// The seller's address is its warehouse for the trade-in's market (the
-// company's own where it has none there: the recycling partner).
+// The seller's address is the warehouse the trade-in was addressed to when
+// it was confirmed (`insert`).
 const SELECT_TRADE_IN: &str = "SELECT t.id, t.reference, t.customer_id, u.email AS customer_email, t.seller_id, \
-    s.company_name, COALESCE(w.warehouse_name, s.company_name) AS warehouse_name, \
-    COALESCE(w.address_line1, s.address_line1) AS s_line1, COALESCE(w.address_line2, s.address_line2) AS s_line2, \
-    COALESCE(w.postcode, s.postcode) AS s_postcode, COALESCE(w.city, s.city) AS s_city, \
-    COALESCE(w.country, s.country) AS s_country, COALESCE(w.region, '') AS s_region, t.market, t.currency, m.name AS model_name, b.name AS brand_name, c.slug AS category_slug, v.sku, v.storage_gb, \
+    s.company_name, t.ship_to_name AS warehouse_name, t.ship_to_line1 AS s_line1, t.ship_to_line2 AS s_line2, \
+    t.ship_to_postcode AS s_postcode, t.ship_to_city AS s_city, t.ship_to_country AS s_country, t.ship_to_region AS s_region, t.market, t.currency, m.name AS model_name, b.name AS brand_name, c.slug AS category_slug, v.sku, v.storage_gb, \
     v.connectivity, t.grade, t.answer_works, t.answer_screen, t.answer_body, t.price_minor, t.final_price_minor, t.recycling, \
     t.state, t.imei, t.serial_number, t.address_name, t.address_line1, t.address_line2, t.postcode, t.city, t.country, \
     t.address_region, t.account_holder, t.iban_masked, t.ship_by_at, t.counter_offer_expires_at, t.created_at, t.suspended_reason \
     FROM trade_ins t JOIN users u ON u.id = t.customer_id JOIN sellers s ON s.id = t.seller_id \
-    LEFT JOIN seller_markets w ON w.seller_id = t.seller_id AND w.market = t.market \
     JOIN variants v ON v.id = t.variant_id JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
     JOIN categories c ON c.id = m.category_id";
 
