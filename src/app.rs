@@ -155,7 +155,7 @@ fn SessionScope() -> impl IntoView {
         <Header/>
         <main id="main" tabindex="-1">
             // <FlatRoutes>, not <Routes>: no page nests another, and the
-            // nested router's code cost the first visit's bundle about 10 KB
+            // nested router's code cost the first visit's bundle 11 KB
             // (brotli). It once seemed to break the refurbisher sign-up
             // page's hydration in debug builds; that was the debug build's
             // stack, since raised (.cargo/config.toml).

@@ -549,6 +549,9 @@ pub fn table() -> Vec<Row> {
                 ("country", "FR"),
             ])
         }),
+        server_fn("stop_seller_market", [U, F, F, A, A, A, F], |_, _| {
+            form(&[("market", "es-es")])
+        }),
         server_fn("buying_settings", [U, F, F, A, A, A, F], |_, _| {
             form(&[("weekly_cap", "")])
         }),

@@ -1015,6 +1015,35 @@ both_backends!(
         }
         assert!(text.contains("Hamburg"), "to the German warehouse");
 
+        // The refurbisher moves its German warehouse: the parcel already
+        // addressed to Hamburg stays addressed there.
+        buy_in(
+            &app.state,
+            s,
+            Market::DeDe,
+            &AddressInput {
+                name: "Alpha Lager Bremen",
+                line1: "Überseetor 1",
+                postcode: "28217",
+                city: "Bremen",
+                country: "DE",
+                ..AddressInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        let again = client
+            .get(app.url(&format!("/trade-ins/{id}/label.pdf")))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let again = String::from_utf8_lossy(&again);
+        assert!(again.contains("Hamburg"), "the label it was issued with");
+        assert!(!again.contains("Bremen"), "not the new warehouse");
+
         // And the mail that confirms it is German too.
         let subject: String = sqlx::query_scalar(
             "SELECT subject FROM outbox WHERE trade_in_id = $1 AND kind = 'confirmation'",
@@ -1198,5 +1227,66 @@ both_backends!(
         .execute(app.state.db.pool())
         .await;
         assert!(moved.is_err(), "{moved:?}");
+    }
+);
+
+both_backends!(
+    a_refurbisher_stops_buying_in_a_market_but_not_its_home_market,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
+        buy_in(&app.state, alpha_id, Market::EsEs, &lyon())
+            .await
+            .unwrap();
+        for (market, price) in [("fr-fr", "300"), ("es-es", "280")] {
+            assert_eq!(save(&app, &alpha, market, price).await.status(), 200);
+        }
+        assert_eq!(
+            price_of(&decision(&app, Market::EsEs, SKU).await),
+            Some((28_000, "EUR"))
+        );
+        let stop = |market: &'static str| {
+            let (app, alpha) = (&app, &alpha);
+            async move {
+                app.call(alpha, "stop_seller_market", &[("market", market)])
+                    .await
+            }
+        };
+
+        // Its home market stays, and so does a market it never bought in:
+        // refused beside the field, nothing changed.
+        for market in ["fr-fr", "de-de"] {
+            let res = stop(market).await;
+            assert_eq!(res.status(), 422, "{market}");
+            assert!(res.text().await.unwrap().contains("market"));
+        }
+
+        let res = stop("es-es").await;
+        assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        assert_eq!(
+            price_of(&decision(&app, Market::EsEs, SKU).await),
+            None,
+            "its Spanish price is gone"
+        );
+        assert_eq!(
+            price_of(&decision(&app, Market::FrFr, SKU).await),
+            Some((30_000, "EUR")),
+            "its French one stays"
+        );
+        let markets: Value = app
+            .call(&alpha, "seller_markets", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let codes: Vec<&str> = markets
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["market"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, vec!["fr-fr"]);
+        // Pricing there again is refused until it buys there again.
+        assert_eq!(save(&app, &alpha, "es-es", "290").await.status(), 422);
     }
 );

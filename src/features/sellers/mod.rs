@@ -252,6 +252,19 @@ pub async fn load_seller_markets() -> Result<Vec<MarketWarehouse>, AppError> {
     )
 }
 
+/// Stops buying in a market (not the home market): its warehouse and its
+/// prices go; trade-ins on their way keep their warehouse.
+#[server(prefix = "/api", endpoint = "stop_seller_market")]
+pub async fn stop_seller_market(market: String) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::platform::session::guard::{guard, Access};
+    let g = guard(Access::Role(Role::Seller)).await?;
+    let seller = seller_of(&g).await?;
+    let market = crate::domain::market::Market::parse(market.trim())
+        .ok_or_else(|| AppError::invalid("market", "choose a market"))?;
+    crate::features::sellers::service::stop_buying_in(&g.state, seller, market).await
+}
+
 /// A market to buy in and its warehouse, as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SellerMarketForm {

@@ -240,6 +240,32 @@ pub async fn add_market(
     Ok(())
 }
 
+/// Stops buying in `market`: its warehouse goes, and so does every price
+/// there (the listings stay, stopped: trade-ins refer to them). Returns
+/// whether the seller bought there. Trade-ins already confirmed keep the
+/// warehouse they were addressed to (`trade_ins.ship_to_*`).
+pub async fn remove_market(
+    conn: &mut AnyConnection,
+    seller_id: SellerId,
+    market: Market,
+) -> DbResult<bool> {
+    let gone = sqlx::query("DELETE FROM seller_markets WHERE seller_id = $1 AND market = $2")
+        .bind(seller_id)
+        .bind(market.code())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query(
+        "UPDATE listings SET active = 0 WHERE seller_id = $1 AND market = $2 AND active = 1",
+    )
+    .bind(seller_id)
+    .bind(market.code())
+    .execute(&mut *conn)
+    .await
+    .inspect(changed)?;
+    Ok(gone > 0)
+}
+
 /// Every market the seller buys in with its warehouse, in `Market::ALL`'s
 /// order.
 pub async fn warehouses<'c>(

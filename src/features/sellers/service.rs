@@ -50,6 +50,46 @@ pub async fn buy_in(
     Ok(())
 }
 
+/// Stops buying in `market`: its warehouse and its prices go. The home
+/// market stays (an old four-column price file imports into it), so a
+/// refurbisher always buys somewhere.
+pub async fn stop_buying_in(
+    state: &AppState,
+    seller_id: SellerId,
+    market: crate::domain::market::Market,
+) -> Result<(), AppError> {
+    let (home, _) = super::repo::markets(state.db.pool(), seller_id)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::Forbidden)?;
+    if market == home {
+        return Err(AppError::invalid(
+            "market",
+            format!(
+                "{} is your home market: you always buy there (your old price files import into it)",
+                market.name()
+            ),
+        ));
+    }
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    if !super::repo::remove_market(&mut tx, seller_id, market)
+        .await
+        .map_err(db_error)?
+    {
+        return Err(AppError::invalid(
+            "market",
+            format!("you do not buy in {}", market.name()),
+        ));
+    }
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(
+        seller_id = seller_id.get(),
+        market = market.code(),
+        "refurbisher stops buying in a market"
+    );
+    Ok(())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     Approve,

@@ -1,6 +1,7 @@
 //! A refurbisher's markets (`/seller/markets`): where it buys, with the
-//! warehouse each market's parcels go to, and a form to buy in another
-//! market or move a warehouse. Prices are set per market in the grid.
+//! warehouse each market's parcels go to, a form to buy in another
+//! market or move a warehouse, and a button to stop buying in a market.
+//! Prices are set per market in the grid.
 
 use super::super::*;
 use crate::domain::market::Market;
@@ -12,11 +13,18 @@ use leptos_meta::Title;
 pub fn SellerMarketsPage() -> impl IntoView {
     let markets = crate::ui::data::load(|| (), |_| load_seller_markets());
     let action = ServerAction::<SaveSellerMarket>::new();
+    let stop = ServerAction::<StopSellerMarket>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             markets.refetch();
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = stop.value().get() {
+            markets.refetch();
+        }
+    });
+    let stop_error = crate::ui::form::action_error(stop);
     let error = crate::ui::form::action_error(action);
     let choices: Vec<(String, String)> = Market::ALL
         .into_iter()
@@ -42,15 +50,22 @@ pub fn SellerMarketsPage() -> impl IntoView {
                             <p><a href="/seller/prices">"← Prices"</a></p>
                             <h1>"Markets and warehouses"</h1>
                             <p>"You buy from consumers in these markets. Their parcels go to the warehouse you give for each; you price each market in its currency in the price grid."</p>
+                            <FormError error=stop_error/>
                             <table class="table">
                                 <caption class="visually-hidden">"Your markets"</caption>
-                                <thead><tr><th scope="col">"Market"</th><th scope="col">"Warehouse"</th><th scope="col">"Prices"</th></tr></thead>
+                                <thead><tr><th scope="col">"Market"</th><th scope="col">"Warehouse"</th><th scope="col">"Prices"</th><th scope="col">"Buying"</th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|w| view! {
                                         <tr>
                                             <th scope="row">{format!("{} ({})", w.market.name(), w.market.currency().code())}{w.home.then_some(" · home market")}</th>
                                             <td>{w.name}<br/>{w.address.join(", ")}</td>
                                             <td><a href=format!("/seller/prices?market={}", w.market.code())>{format!("Prices in {}", w.market.name())}</a></td>
+                                            <td>{(!w.home).then(|| view! {
+                                                <PageForm action=stop class="inline">
+                                                    <input type="hidden" name="market" value=w.market.code()/>
+                                                    <button type="submit" class="button danger small">{format!("Stop buying in {}", w.market.name())}</button>
+                                                </PageForm>
+                                            })}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
