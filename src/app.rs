@@ -10,8 +10,9 @@ use crate::ui::errors::NotFound;
 use crate::ui::layout::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Title};
-use leptos_router::components::{FlatRoutes, Route, Router};
-use leptos_router::{path, Lazy, MatchNestedRoutes, SsrMode};
+use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};
+use leptos_router::components::{FlatRoutes, Router};
+use leptos_router::{path, Lazy, MatchNestedRoutes, NestedRoute, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (lang, alternates) = language_and_alternates();
@@ -160,101 +161,140 @@ fn SessionScope() -> impl IntoView {
             // page's hydration in debug builds; that was the debug build's
             // stack, since raised (.cargo/config.toml).
             <FlatRoutes fallback=|| view! { <NotFound/> }>
-                // Rendered whole before anything is sent (pages go out in one
-                // piece anyway: server/whole_pages.rs), so every section is
-                // in the HTML and these pages work with JavaScript off, and
-                // the head has the <title> a section sets. In-order
-                // streaming sent the head before a section whose data was
-                // still being read: a first view of an offer had no title.
-                <Route path=path!("/markets") view={Lazy::<MarketsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login/link") view={Lazy::<SignInLinkRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login/link/sent") view={Lazy::<LinkSentRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login/code") view={Lazy::<LoginCodeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login/reset") view={Lazy::<ResetRequestRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login/reset/sent") view={Lazy::<ResetSentRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login/reset/new") view={Lazy::<NewPasswordRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/account/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/account/deleted") view={Lazy::<AccountDeletedRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/account/data") view={Lazy::<MyDataRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/account/verify") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/account/email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/seller/signup") view={Lazy::<SellerSignupRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/trade-ins") view={Lazy::<MyTradeInsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/trade-ins/:id") view={Lazy::<TradeInRoute>::new()} ssr=SsrMode::Async/>
-                // Role-gated areas render after their access check so the
-                // response carries the right status (403 for others).
-                <Route path=path!("/seller") view={Lazy::<SellerHomeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/seller/orders") view={Lazy::<SellerOrdersRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/seller/prices") view={Lazy::<SellerPricesRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/seller/prices/import") view={Lazy::<SellerPriceImportRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/seller/prices/:variant/:grade") view={Lazy::<SellerListingRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/seller/markets") view={Lazy::<SellerMarketsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/seller/orders/:id") view={Lazy::<SellerOrderRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops") view={Lazy::<OpsDashboardRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops/suspended") view={Lazy::<OpsSuspendedRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops/sellers") view={Lazy::<OpsSellersRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops/fraud") view={Lazy::<OpsFraudRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops/alerts") view={Lazy::<OpsAlertsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops/claims") view={Lazy::<OpsClaimsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops/refurbishers") view={Lazy::<OpsQualityRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops/audit") view={Lazy::<OpsAuditRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/claims/:id") view={Lazy::<ClaimRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/ops/blocklist") view={Lazy::<OpsBlocklistRoute>::new()} ssr=SsrMode::Async/>
-                // The consumer pages, under each market's prefix. Static
-                // segments rather than one `/:market` parameter: an address
-                // naming no market then falls through to the 404 page (and
-                // to the site root's files, which a parameter would catch).
-                <MarketRoutes/>
+                <Pages/>
             </FlatRoutes>
         </main>
         <Footer/>
     }
 }
 
-/// Every market's consumer pages under `/{code}`: the home page, search,
-/// and the trade-in flow. The page reads its market from the address
-/// (`ui::market`). Each page is one list of routes of a single type, one
-/// per market: six copies of the routes written side by side were six more
-/// layers of matching and view code in the browser's bundle.
+/// Every page, as one list of routes of one (erased) type. A list, not the
+/// routes written one by one as `<Route>`s: each of those added another
+/// layer to the matched route's type, with its matching and view code in
+/// the browser's bundle.
+///
+/// Every page is rendered whole before anything is sent (pages go out in
+/// one piece anyway: `platform/http/whole_pages.rs`), so every section is
+/// in the HTML and the pages work with JavaScript off, and the head has the
+/// `<title>` a section sets. In-order streaming sent the head before a
+/// section whose data was still being read: a first view of an offer had
+/// no title. Role-gated areas render after their access check, so the
+/// response carries the right status (403 for others).
 #[component(transparent)]
-fn MarketRoutes() -> impl MatchNestedRoutes + Clone {
-    use leptos::tachys::view::iterators::StaticVec;
+fn Pages() -> impl MatchNestedRoutes + Clone {
     use leptos_router::{ParamSegment as Param, StaticSegment as Static};
-    fn each<R>(route: impl Fn(&'static str) -> R) -> StaticVec<R> {
-        StaticVec::from(
-            crate::domain::market::Market::ALL
-                .map(|m| route(m.code()))
-                .into_iter()
-                .collect::<Vec<_>>(),
-        )
+    let mut pages = vec![
+        page(path!("/markets"), Lazy::<MarketsRoute>::new()),
+        page(path!("/login"), Lazy::<LoginRoute>::new()),
+        page(path!("/login/link"), Lazy::<SignInLinkRoute>::new()),
+        page(path!("/login/link/sent"), Lazy::<LinkSentRoute>::new()),
+        page(path!("/login/code"), Lazy::<LoginCodeRoute>::new()),
+        page(path!("/login/reset"), Lazy::<ResetRequestRoute>::new()),
+        page(path!("/login/reset/sent"), Lazy::<ResetSentRoute>::new()),
+        page(path!("/login/reset/new"), Lazy::<NewPasswordRoute>::new()),
+        page(path!("/account"), Lazy::<AccountRoute>::new()),
+        page(path!("/account/two-factor"), Lazy::<TwoFactorRoute>::new()),
+        page(
+            path!("/account/deleted"),
+            Lazy::<AccountDeletedRoute>::new(),
+        ),
+        page(path!("/account/data"), Lazy::<MyDataRoute>::new()),
+        page(path!("/account/verify"), Lazy::<VerifyEmailRoute>::new()),
+        page(path!("/account/email"), Lazy::<ConfirmEmailRoute>::new()),
+        page(path!("/signup"), Lazy::<SignupRoute>::new()),
+        page(path!("/seller/signup"), Lazy::<SellerSignupRoute>::new()),
+        page(path!("/trade-ins"), Lazy::<MyTradeInsRoute>::new()),
+        page(path!("/trade-ins/:id"), Lazy::<TradeInRoute>::new()),
+        page(path!("/seller"), Lazy::<SellerHomeRoute>::new()),
+        page(path!("/seller/orders"), Lazy::<SellerOrdersRoute>::new()),
+        page(path!("/seller/prices"), Lazy::<SellerPricesRoute>::new()),
+        page(
+            path!("/seller/prices/import"),
+            Lazy::<SellerPriceImportRoute>::new(),
+        ),
+        page(
+            path!("/seller/prices/:variant/:grade"),
+            Lazy::<SellerListingRoute>::new(),
+        ),
+        page(path!("/seller/markets"), Lazy::<SellerMarketsRoute>::new()),
+        page(path!("/seller/orders/:id"), Lazy::<SellerOrderRoute>::new()),
+        page(path!("/ops"), Lazy::<OpsDashboardRoute>::new()),
+        page(path!("/ops/suspended"), Lazy::<OpsSuspendedRoute>::new()),
+        page(path!("/ops/sellers"), Lazy::<OpsSellersRoute>::new()),
+        page(path!("/ops/fraud"), Lazy::<OpsFraudRoute>::new()),
+        page(path!("/ops/alerts"), Lazy::<OpsAlertsRoute>::new()),
+        page(path!("/ops/claims"), Lazy::<OpsClaimsRoute>::new()),
+        page(path!("/ops/refurbishers"), Lazy::<OpsQualityRoute>::new()),
+        page(path!("/ops/audit"), Lazy::<OpsAuditRoute>::new()),
+        page(path!("/claims/:id"), Lazy::<ClaimRoute>::new()),
+        page(path!("/ops/blocklist"), Lazy::<OpsBlocklistRoute>::new()),
+    ];
+    // The consumer pages, under each market's prefix. Static segments
+    // rather than one `/:market` parameter: an address naming no market
+    // then falls through to the 404 page (and to the site root's files,
+    // which a parameter would catch). The page reads its market from the
+    // address (`ui::market`).
+    for market in crate::domain::market::Market::ALL {
+        let m = market.code();
+        pages.extend([
+            page(Static(m), HomePage),
+            page((Static(m), Static("search")), Lazy::<SearchRoute>::new()),
+            page((Static(m), Static("sell"), Param("category")), CategoryPage),
+            page(
+                (Static(m), Static("sell"), Param("category"), Param("brand")),
+                BrandPage,
+            ),
+            page(
+                (
+                    Static(m),
+                    Static("sell"),
+                    Param("category"),
+                    Param("brand"),
+                    Param("model"),
+                ),
+                ModelPage,
+            ),
+            page(
+                (
+                    Static(m),
+                    Static("sell"),
+                    Param("category"),
+                    Param("brand"),
+                    Param("model"),
+                    Static("offer"),
+                ),
+                OfferPage,
+            ),
+            page(
+                (
+                    Static(m),
+                    Static("sell"),
+                    Param("category"),
+                    Param("brand"),
+                    Param("model"),
+                    Static("accept"),
+                ),
+                Lazy::<AcceptRoute>::new(),
+            ),
+        ]);
     }
-    let routes = (
-        each(|m| view! { <Route path=Static(m) view=HomePage ssr=SsrMode::Async/> }.into_inner()),
-        each(|m| {
-            view! { <Route path=(Static(m), Static("search")) view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/> }.into_inner()
-        }),
-        each(|m| {
-            view! { <Route path=(Static(m), Static("sell"), Param("category")) view=CategoryPage ssr=SsrMode::Async/> }.into_inner()
-        }),
-        each(|m| {
-            view! { <Route path=(Static(m), Static("sell"), Param("category"), Param("brand")) view=BrandPage ssr=SsrMode::Async/> }.into_inner()
-        }),
-        each(|m| {
-            view! { <Route path=(Static(m), Static("sell"), Param("category"), Param("brand"), Param("model")) view=ModelPage ssr=SsrMode::Async/> }.into_inner()
-        }),
-        each(|m| {
-            view! { <Route path=(Static(m), Static("sell"), Param("category"), Param("brand"), Param("model"), Static("offer")) view=OfferPage ssr=SsrMode::Async/> }.into_inner()
-        }),
-        each(|m| {
-            view! { <Route path=(Static(m), Static("sell"), Param("category"), Param("brand"), Param("model"), Static("accept")) view={Lazy::<AcceptRoute>::new()} ssr=SsrMode::Async/> }.into_inner()
-        }),
-    );
+    let pages = leptos::tachys::view::iterators::StaticVec::from(pages);
     // Release builds erase route types (`scripts/env.sh`): a transparent
     // component then returns the erased route.
     #[cfg(erase_components)]
-    let routes = leptos_router::any_nested_route::IntoAnyNestedRoute::into_any_nested_route(routes);
-    routes
+    let pages = pages.into_any_nested_route();
+    pages
+}
+
+/// One page: its address, and what it shows.
+fn page<Segments, View>(path: Segments, view: View) -> AnyNestedRoute
+where
+    Segments: leptos_router::PossibleRouteMatch + Clone + Send + 'static,
+    View: leptos_router::ChooseView,
+    NestedRoute<Segments, (), (), <View as leptos_router::IntoChooseViewMaybeErased>::Output>:
+        MatchNestedRoutes + Send + Clone + 'static,
+{
+    NestedRoute::new(path, view)
+        .ssr_mode(SsrMode::Async)
+        .into_any_nested_route()
 }

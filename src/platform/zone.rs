@@ -88,27 +88,27 @@ impl Zone {
     /// The day of an instant in a market's language, from CLDR (ICU4X):
     /// "Fr., 04.12.2026 (Ortszeit Berlin)", "ven. 4 déc. 2026 (heure de Paris)".
     pub fn day_in(&self, ms: i64, market: Market) -> crate::domain::dates::Moment {
-        let texts = Texts::of(market);
-        let text = self
-            .civil(ms)
-            .and_then(|dt| local_date(market, dt))
-            .map(|d| {
-                texts.fill(
-                    Msg::DateInZone,
-                    &[("date", &d), ("zone", &self.says_in(texts))],
-                )
-            })
-            .unwrap_or_default();
-        crate::domain::dates::Moment { ms, text }
+        self.written_in(ms, market, local_date)
     }
 
     /// An instant to the minute in a market's language, from CLDR (ICU4X):
     /// "Fr., 04.12.2026, 11:00 (Ortszeit Berlin)", "Dec 4, 2026, 5:00 AM".
     pub fn moment_in(&self, ms: i64, market: Market) -> crate::domain::dates::Moment {
+        self.written_in(ms, market, local_date_time)
+    }
+
+    /// `ms` in this zone as `format` writes it in `market`'s language,
+    /// followed by the zone's name in that language.
+    fn written_in(
+        &self,
+        ms: i64,
+        market: Market,
+        format: fn(Market, jiff::civil::DateTime) -> Option<String>,
+    ) -> crate::domain::dates::Moment {
         let texts = Texts::of(market);
         let text = self
             .civil(ms)
-            .and_then(|dt| local_date_time(market, dt))
+            .and_then(|dt| format(market, dt))
             .map(|d| {
                 texts.fill(
                     Msg::DateInZone,

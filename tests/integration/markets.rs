@@ -41,6 +41,18 @@ fn leeds() -> AddressInput<'static> {
     }
 }
 
+fn austin() -> AddressInput<'static> {
+    AddressInput {
+        name: "Alpha US",
+        line1: "500 Congress Ave",
+        postcode: "78701",
+        city: "Austin",
+        region: "TX",
+        country: "US",
+        ..AddressInput::default()
+    }
+}
+
 async fn decision(app: &TestApp, market: Market, sku: &str) -> Decision {
     let v = variant_id(app, sku).await;
     let mut conn = app.state.db.pool().acquire().await.unwrap();
@@ -600,22 +612,9 @@ async fn uk_and_us_buyer(app: &TestApp) -> tradein::domain::ids::SellerId {
     use tradein::domain::money::{Currency, Money};
     let s = seller(app, SellerSpec::approved("Alpha Refurb")).await;
     buy_in(&app.state, s, Market::EnGb, &leeds()).await.unwrap();
-    buy_in(
-        &app.state,
-        s,
-        Market::EnUs,
-        &AddressInput {
-            name: "Alpha US",
-            line1: "500 Congress Ave",
-            postcode: "78701",
-            city: "Austin",
-            region: "TX",
-            country: "US",
-            ..AddressInput::default()
-        },
-    )
-    .await
-    .unwrap();
+    buy_in(&app.state, s, Market::EnUs, &austin())
+        .await
+        .unwrap();
     let v = variant_id(app, SKU).await;
     let mut conn = app.state.db.pool().acquire().await.unwrap();
     let listing = |market, price| tradein::features::sellers::service::NewListing {
@@ -1127,22 +1126,9 @@ both_backends!(
         // A refurbisher cannot price it there: refused next to the price,
         // nothing written.
         let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
-        buy_in(
-            &app.state,
-            alpha_id,
-            Market::EnUs,
-            &AddressInput {
-                name: "Alpha US",
-                line1: "500 Congress Ave",
-                postcode: "78701",
-                city: "Austin",
-                region: "TX",
-                country: "US",
-                ..AddressInput::default()
-            },
-        )
-        .await
-        .unwrap();
+        buy_in(&app.state, alpha_id, Market::EnUs, &austin())
+            .await
+            .unwrap();
         let before = listings(&app).await;
         let price = |sku: &'static str, market: &'static str| {
             let (app, alpha) = (&app, &alpha);
