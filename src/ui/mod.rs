@@ -36,6 +36,32 @@ pub fn When(m: crate::domain::dates::Moment) -> impl IntoView {
     view! { <time datetime=crate::domain::dates::utc_iso_minute(m.ms)>{m.text}</time> }
 }
 
+/// Stands for a piece of markup inside a translated sentence until the
+/// sentence is cut around it (`split_at_marker`).
+pub const MARKER: &str = "\u{0}";
+
+/// A filled sentence cut where it holds `MARKER`: the text before and after.
+pub fn split_at_marker(text: String) -> (String, String) {
+    match text.split_once(MARKER) {
+        Some((before, after)) => (before.to_string(), after.to_string()),
+        None => (text, String::new()),
+    }
+}
+
+/// A translated sentence holding a `{date}`, the date kept as a
+/// machine-readable `<time>` wherever the language puts it.
+pub fn with_date(
+    t: crate::i18n::Texts,
+    msg: crate::i18n::Msg,
+    args: &[(&str, &dyn std::fmt::Display)],
+    date: crate::domain::dates::Moment,
+) -> impl IntoView {
+    let mut all: Vec<(&str, &dyn std::fmt::Display)> = args.to_vec();
+    all.push(("date", &MARKER));
+    let (before, after) = split_at_marker(t.fill(msg, &all));
+    view! { {before}<When m=date/>{after} }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

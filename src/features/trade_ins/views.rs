@@ -7,9 +7,10 @@ use crate::domain::ids::TradeInId;
 use crate::domain::tradein::State;
 use crate::error::AppError;
 use crate::features::claims::{ClaimsResource, OpenClaim};
-use crate::i18n::{use_texts, Msg, Texts};
+use crate::i18n::{use_texts, Msg};
 use crate::ui::form::FormError;
 use crate::ui::form::PageForm;
+use crate::ui::{split_at_marker, with_date, MARKER};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -309,29 +310,4 @@ pub fn ClaimBox(trade_in_id: TradeInId, data: ClaimsResource) -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// Stands for a piece of markup inside a translated sentence until the
-/// sentence is cut around it.
-const MARKER: &str = "\u{0}";
-
-fn split_at_marker(text: String) -> (String, String) {
-    match text.split_once(MARKER) {
-        Some((before, after)) => (before.to_string(), after.to_string()),
-        None => (text, String::new()),
-    }
-}
-
-/// A sentence holding a `{date}`, the date kept as a machine-readable
-/// `<time>` wherever the language puts it.
-fn with_date(
-    t: Texts,
-    msg: Msg,
-    args: &[(&str, &dyn std::fmt::Display)],
-    date: crate::domain::dates::Moment,
-) -> impl IntoView {
-    let mut all: Vec<(&str, &dyn std::fmt::Display)> = args.to_vec();
-    all.push(("date", &MARKER));
-    let (before, after) = split_at_marker(t.fill(msg, &all));
-    view! { {before}<crate::ui::When m=date/>{after} }
 }

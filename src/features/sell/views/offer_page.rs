@@ -111,17 +111,12 @@ fn OfferCard(offer: OfferView, q: OfferQuery) -> impl IntoView {
     }
 }
 
-/// "… within 14 days (by Fri 11 Dec 2026 if you accept today).": the date
-/// keeps its machine-readable `<time>` wherever the language puts it.
+/// "… within 14 days (by Fri 11 Dec 2026 if you accept today).".
 fn ship_within(t: crate::i18n::Texts, offer: &OfferView) -> impl IntoView {
-    let text = t.fill(
+    crate::ui::with_date(
+        t,
         Msg::OfferNextShip,
-        &[
-            ("days", &offer.market.ship_within_days()),
-            ("date", &"\u{0}"),
-        ],
-    );
-    let (before, after) = text.split_once('\u{0}').unwrap_or((text.as_str(), ""));
-    let (before, after) = (before.to_string(), after.to_string());
-    view! { {before}<crate::ui::When m=offer.ship_by.clone()/>{after} }
+        &[("days", &offer.market.ship_within_days())],
+        offer.ship_by.clone(),
+    )
 }
