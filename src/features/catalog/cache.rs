@@ -9,9 +9,11 @@
 //! one read mid-transaction, can leave stale.
 //!
 //! Only catalog rows live here (prices, caps and sellers change all day:
-//! see `offer_cache`). A model that does not exist is not remembered, so the
-//! cache holds at most the catalog itself, whatever URLs people try.
+//! see `offer_cache`). A model that does not exist, or has no variant sold
+//! in the market asked for, is not remembered, so the cache holds at most
+//! the catalog itself once per market, whatever URLs people try.
 
+use crate::domain::market::Market;
 use crate::features::catalog::repo as catalog;
 use crate::features::catalog::service::{CatalogSize, CategoryCount, ModelSummary, VariantInfo};
 use crate::platform::cache::{read, write, Generation, Kept, Loads};
@@ -49,7 +51,7 @@ fn fresh<T>(kept: &Kept<T>) -> Option<Arc<T>> {
     kept.fresh(generation(), TTL)
 }
 
-type ModelKey = (String, String, String);
+type ModelKey = (String, String, String, Market);
 
 #[derive(Default)]
 pub struct CatalogCache {
@@ -70,24 +72,32 @@ impl std::fmt::Debug for CatalogCache {
 }
 
 impl CatalogCache {
-    /// The variants of one model, in catalog order; empty when there is no
-    /// such model.
+    /// The variants of one model sold in `market`, in catalog order; empty
+    /// when there is no such model or none of its variants is sold there.
     pub async fn variants_of_model(
         &self,
         db: &Db,
+        market: Market,
         category: &str,
         brand: &str,
         model: &str,
     ) -> DbResult<Arc<Vec<VariantInfo>>> {
-        let key = (category.to_string(), brand.to_string(), model.to_string());
+        let key = (
+            category.to_string(),
+            brand.to_string(),
+            model.to_string(),
+            market,
+        );
         if let Some(v) = read(&self.models, |m| m.get(&key).and_then(fresh)) {
             return Ok(v);
         }
         let generation = generation();
         self.model_loads
             .once(key.clone(), generation, || async {
-                let variants =
-                    Arc::new(catalog::variants_of_model(db.pool(), category, brand, model).await?);
+                let mut variants =
+                    catalog::variants_of_model(db.pool(), category, brand, model).await?;
+                variants.retain(|v| v.sold_in.contains(market));
+                let variants = Arc::new(variants);
                 if !variants.is_empty() {
                     write(&self.models, |m| {
                         m.insert(key, Kept::new(variants.clone(), generation));

@@ -148,14 +148,10 @@ pub async fn resolve_offer(
     let variants = g
         .state
         .feature::<crate::features::catalog::cache::CatalogCache>()
-        .variants_of_model(&g.state.db, category, brand, model)
+        .variants_of_model(&g.state.db, market, category, brand, model)
         .await
         .or_internal(g)?;
-    let variants: Vec<_> = variants
-        .iter()
-        .filter(|v| v.sold_in.contains(market))
-        .collect();
-    let first = *variants.first().ok_or(AppError::NotFound)?;
+    let first = variants.first().ok_or(AppError::NotFound)?;
     let t = crate::i18n::Texts::of(market);
     let mut errors = FieldErrors::new();
     let variant = variants.iter().find(|v| v.sku == q.variant);
@@ -291,15 +287,11 @@ pub async fn load_model_detail(
     let variants = g
         .state
         .feature::<crate::features::catalog::cache::CatalogCache>()
-        .variants_of_model(&g.state.db, &category, &brand, &model)
+        .variants_of_model(&g.state.db, market, &category, &brand, &model)
         .await
         .or_internal(&g)?;
     // A model none of whose variants is sold in the market is not there.
-    let variants: Vec<_> = variants
-        .iter()
-        .filter(|v| v.sold_in.contains(market))
-        .collect();
-    let first = *variants.first().ok_or(AppError::NotFound)?;
+    let first = variants.first().ok_or(AppError::NotFound)?;
     let c = Category::from_slug(&first.category_slug).ok_or(AppError::NotFound)?;
     Ok(ModelDetail {
         model: ModelRef {
