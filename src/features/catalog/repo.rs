@@ -203,6 +203,14 @@ pub const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivi
     b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
     FROM variants v JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
 
+/// The SQL condition "variant `v` is sold in `market`" (`variants.sold_in`:
+/// the markets' codes separated by spaces, empty for every market), for
+/// repositories that filter variants by market. `market` is SQL: a quoted
+/// code or a column.
+pub fn sold_in_condition(market: &str) -> String {
+    format!("(v.sold_in = '' OR ' ' || v.sold_in || ' ' LIKE '% ' || {market} || ' %')")
+}
+
 pub fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
     Ok(VariantInfo {
         variant_id: r.try_get("id")?,

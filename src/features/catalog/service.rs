@@ -4,9 +4,9 @@
 //! (the price grid), so a variant is read one way everywhere.
 
 pub use super::repo::{
-    all_brands, categories_with_counts, upsert_brand, upsert_category, upsert_model,
-    upsert_variant, variant_by_id, variant_by_sku, variant_from_row, variant_ids_by_sku, ModelRow,
-    VariantInfo, SELECT_VARIANT,
+    all_brands, categories_with_counts, sold_in_condition, upsert_brand, upsert_category,
+    upsert_model, upsert_variant, variant_by_id, variant_by_sku, variant_from_row,
+    variant_ids_by_sku, ModelRow, VariantInfo, SELECT_VARIANT,
 };
 pub use super::repo::{
     brands_in_category, models_of_brand, CatalogSize, CategoryCount, ModelSummary,

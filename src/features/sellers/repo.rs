@@ -131,11 +131,11 @@ pub async fn insert_listings(
 /// Takes every listing out of a market its variant is no longer sold in
 /// (`variants.sold_in`); they stay, since trade-ins refer to them.
 pub async fn withdraw_unsold_listings(conn: &mut AnyConnection) -> DbResult<u64> {
-    let done = sqlx::query(
+    let sold_here = crate::features::catalog::service::sold_in_condition("listings.market");
+    let done = sqlx::query(&format!(
         "UPDATE listings SET active = 0 WHERE active = 1 AND EXISTS (\
-           SELECT 1 FROM variants v WHERE v.id = listings.variant_id AND v.sold_in <> '' \
-             AND ' ' || v.sold_in || ' ' NOT LIKE '% ' || listings.market || ' %')",
-    )
+           SELECT 1 FROM variants v WHERE v.id = listings.variant_id AND NOT {sold_here})"
+    ))
     .execute(&mut *conn)
     .await
     .inspect(changed)?;

@@ -11,7 +11,9 @@ use crate::domain::market::Market;
 
 use crate::domain::money::Money;
 use crate::domain::price_import::{CellKey as ImportKey, Existing, Planned};
-use crate::features::catalog::service::{variant_from_row, VariantInfo, SELECT_VARIANT};
+use crate::features::catalog::service::{
+    sold_in_condition, variant_from_row, VariantInfo, SELECT_VARIANT,
+};
 use crate::features::offers::cache::changed;
 use crate::platform::db::{id_list, DbResult};
 use crate::platform::db::{Backend, Db};
@@ -398,9 +400,9 @@ pub async fn grid(
             true,
         ),
     };
+    let sold_here = sold_in_condition(&format!("'{market}'"));
     let filter = format!(
-        "WHERE ($2 = '' OR c.slug = $2) AND ($3 = '' OR b.slug = $3) \
-          AND (v.sold_in = '' OR ' ' || v.sold_in || ' ' LIKE '% {market} %') \
+        "WHERE ($2 = '' OR c.slug = $2) AND ($3 = '' OR b.slug = $3) AND {sold_here} \
           AND ($4 = '%%' OR LOWER(b.name || ' ' || m.name || ' ' || v.sku) LIKE $4 ESCAPE '\\'){only}"
     );
     let next = if only_param { 6 } else { 5 };
