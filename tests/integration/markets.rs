@@ -94,6 +94,27 @@ async fn save(
     .await
 }
 
+/// A listing written straight into the database, past every check the
+/// app makes: what the database itself accepts.
+async fn raw_listing(
+    app: &TestApp,
+    seller: tradein::domain::ids::SellerId,
+    variant: tradein::domain::ids::VariantId,
+    market: &str,
+    currency: &str,
+) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO listings (seller_id, variant_id, grade, market, currency, price_minor, price_set_at, created_at) \
+         VALUES ($1, $2, 'functional_good', $3, $4, 100, 0, 0)",
+    )
+    .bind(seller)
+    .bind(variant)
+    .bind(market)
+    .bind(currency)
+    .execute(app.state.db.pool())
+    .await
+}
+
 async fn listings(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM listings")
         .fetch_one(app.state.db.pool())
@@ -195,16 +216,7 @@ both_backends!(
             ("de-de", "USD", false),
             ("en-gb", "GBP", true),
         ] {
-            let r = sqlx::query(
-                "INSERT INTO listings (seller_id, variant_id, grade, market, currency, price_minor, price_set_at, created_at) \
-                 VALUES ($1, $2, 'functional_good', $3, $4, 100, 0, 0)",
-            )
-            .bind(s)
-            .bind(v)
-            .bind(market)
-            .bind(currency)
-            .execute(app.state.db.pool())
-            .await;
+            let r = raw_listing(&app, s, v, market, currency).await;
             assert_eq!(r.is_ok(), ok, "{market} in {currency}: {r:?}");
         }
         let r = sqlx::query("UPDATE trade_ins SET currency = 'USD' WHERE market = 'fr-fr'")
@@ -995,15 +1007,18 @@ both_backends!(
         .await;
         assert_eq!(res.status(), 200, "{:?}", res.text().await);
         let id = redirected_id(&res);
-        let pdf = client
-            .get(app.url(&format!("/trade-ins/{id}/label.pdf")))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let text = String::from_utf8_lossy(&pdf);
+        let label = || async {
+            let pdf = client
+                .get(app.url(&format!("/trade-ins/{id}/label.pdf")))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            String::from_utf8_lossy(&pdf).into_owned()
+        };
+        let text = label().await;
         for msg in [
             Msg::LabelTitle,
             Msg::LabelTo,
@@ -1031,15 +1046,7 @@ both_backends!(
         )
         .await
         .unwrap();
-        let again = client
-            .get(app.url(&format!("/trade-ins/{id}/label.pdf")))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let again = String::from_utf8_lossy(&again);
+        let again = label().await;
         assert!(again.contains("Hamburg"), "the label it was issued with");
         assert!(!again.contains("Bremen"), "not the new warehouse");
 
@@ -1187,16 +1194,7 @@ both_backends!(
             ("iphone-15-128gb", "de-de", "EUR", true),
         ] {
             let v = variant_id(&app, sku).await;
-            let r = sqlx::query(
-                "INSERT INTO listings (seller_id, variant_id, grade, market, currency, price_minor, price_set_at, created_at) \
-                 VALUES ($1, $2, 'functional_good', $3, $4, 100, 0, 0)",
-            )
-            .bind(s)
-            .bind(v)
-            .bind(market)
-            .bind(currency)
-            .execute(app.state.db.pool())
-            .await;
+            let r = raw_listing(&app, s, v, market, currency).await;
             assert_eq!(r.is_ok(), ok, "{sku} in {market}: {r:?}");
         }
         // A listing withdrawn from the market may stay; putting it back may not.
