@@ -19,6 +19,18 @@ pub enum PriceError {
     TooHigh,
 }
 
+impl PriceError {
+    /// The message for a price in `currency`: the limits are the same
+    /// number of units in every currency (`Display` says EUR).
+    pub fn in_currency(&self, currency: super::money::Currency) -> String {
+        match self {
+            PriceError::Amount(e) => e.to_string(),
+            PriceError::TooLow => format!("the lowest price is 1 {}", currency.code()),
+            PriceError::TooHigh => format!("the highest price is 5,000 {}", currency.code()),
+        }
+    }
+}
+
 /// A price typed in the grid or read from a CSV cell.
 pub fn parse_price(input: &str) -> Result<i64, PriceError> {
     let minor = parse_amount_minor(input)?;

@@ -14,7 +14,7 @@
 
 use super::catalog::is_slug;
 use super::grade::Grade;
-use super::listing_price::{parse_price, PriceError};
+use super::listing_price::parse_price;
 use super::market::Market;
 use super::money::{Currency, Money};
 
@@ -272,12 +272,8 @@ pub fn parse(text: &str, home: Market) -> Result<Parsed, FileError> {
         } else {
             match parse_price(&fields[2]) {
                 Ok(p) => Some(Money::new(p, market.currency())),
-                Err(PriceError::Amount(e)) => {
-                    fail(format!("price: {e}"));
-                    continue;
-                }
                 Err(e) => {
-                    fail(format!("price: {e}"));
+                    fail(format!("price: {}", e.in_currency(market.currency())));
                     continue;
                 }
             }
@@ -365,6 +361,30 @@ mod tests {
             parse(old, Market::EnUs),
             Err(FileError::EurosOutsideTheEuro(Currency::Usd)),
             "dollars are never read from a price_eur column"
+        );
+    }
+
+    #[test]
+    fn a_price_out_of_bounds_names_its_market_currency() {
+        let parsed = parse(
+            "market,variant_sku,grade,price,currency,weekly_cap\n\
+             en-gb,x-64gb,functional_good,0.50,,\n\
+             en-us,x-64gb,functional_good,9000,USD,\n",
+            Market::FrFr,
+        )
+        .unwrap();
+        let reasons: Vec<&str> = parsed
+            .errors
+            .first()
+            .iter()
+            .map(|e| e.reason.as_str())
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "price: the lowest price is 1 GBP",
+                "price: the highest price is 5,000 USD"
+            ]
         );
     }
 
