@@ -28,6 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {stylesheet()}
                 {alternates}
                 <script type="application/json" id=crate::i18n::CATALOG_ID inner_html=catalog></script>
+                {staff_texts()}
                 // Hydrate when the browser is idle, with the wasm fetched at low
                 // priority: the server-rendered page paints first (it works
                 // without JavaScript: links and forms submit as plain HTML) and
@@ -55,7 +56,7 @@ fn language_and_alternates() -> (&'static str, Option<impl IntoView>) {
             .map(|p| p.uri.path().to_string())
             .unwrap_or_default();
         let Some((market, rest)) = Market::split_path(&path) else {
-            return ("en", None);
+            return (crate::i18n::document_texts().lang().code(), None);
         };
         let base = use_context::<crate::platform::state::AppState>()
             .map(|s| s.config.public_url.trim_end_matches('/').to_string())
@@ -90,7 +91,7 @@ fn language_and_alternates() -> (&'static str, Option<impl IntoView>) {
 fn document_texts() -> (&'static str, &'static str) {
     #[cfg(feature = "ssr")]
     {
-        let texts = crate::i18n::Texts::of(crate::i18n::document_market());
+        let texts = crate::i18n::document_texts();
         (
             texts.get(crate::i18n::Msg::MetaDescription),
             texts.catalog_json(),
@@ -99,6 +100,23 @@ fn document_texts() -> (&'static str, &'static str) {
     #[cfg(not(feature = "ssr"))]
     {
         ("", "")
+    }
+}
+
+/// The refurbisher and operations areas' texts, on their pages only
+/// (`i18n::staff`).
+fn staff_texts() -> Option<impl IntoView> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::i18n::staff::{document_lang, StaffTexts, STAFF_CATALOG_ID};
+        document_lang().map(|lang| {
+            let json = StaffTexts::of(lang).catalog_json();
+            view! { <script type="application/json" id=STAFF_CATALOG_ID inner_html=json></script> }
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None::<()>
     }
 }
 

@@ -471,7 +471,9 @@ async fn time_dashboard(
     let now = SystemClock.now_ms();
     let mut out = Vec::new();
     for (what, kind) in [("week", "week"), ("month", "month")] {
+        let english = tradein::i18n::staff::StaffTexts::of(tradein::i18n::Lang::En);
         let r = tradein::features::kpis::service::request(
+            english,
             now,
             &tradein::features::kpis::OpsDashboardQuery {
                 period: Some(kind.into()),
@@ -483,7 +485,7 @@ async fn time_dashboard(
         for _ in 0..12 {
             let t = Instant::now();
             std::hint::black_box(
-                tradein::features::kpis::service::dashboard(state, &r)
+                tradein::features::kpis::service::dashboard(state, english, &r)
                     .await
                     .map_err(|e| e.to_string())?,
             );

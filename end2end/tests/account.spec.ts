@@ -9,8 +9,10 @@ import {
   fillDetails,
   gotoHydrated,
   mailedLink,
+  pageLang,
   randomImei,
   signUpConsumer,
+  textPattern,
   texts,
   totp,
 } from './helpers';
@@ -35,7 +37,8 @@ test('sign up, confirm the address from the mailed link, then confirm a trade-in
   await fillDetails(page, { imei: randomImei() });
   await page.getByRole('button', { name: fr['accept.confirm'] }).click();
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
-  await expect(page.getByText('We send your payment only once')).toHaveCount(0);
+  // The trade-in's page is in French (sold in France); the address is confirmed.
+  await expect(page.getByText(textPattern(fr['tradein.confirm_email'], { link: fr['tradein.confirm_email_link'] }))).toHaveCount(0);
 });
 
 test('a forgotten password is reset from the mailed link, and the old session ends', async ({ browser }) => {
@@ -159,13 +162,15 @@ test('a consumer deletes their account once their trade-in has ended, and is tol
   await expect(page).toHaveURL(/\/trade-ins\/\d+$/);
   const tradeIn = page.url();
 
-  // An open trade-in holds the deletion back, and says so.
+  // An open trade-in holds the deletion back, and says so. Having sold in
+  // France, this visitor reads the account pages in French too.
   await gotoHydrated(page, '/account/data');
-  const section = page.getByRole('region', { name: 'Delete my account' });
-  await expect(section.getByText('Kept, no longer linked to you')).toBeVisible();
-  await section.getByLabel('Current password').fill('correct horse battery staple');
-  await section.getByLabel(/I understand/).check();
-  await section.getByRole('button', { name: 'Delete my account' }).click();
+  expect(await pageLang(page)).toBe('fr');
+  const section = page.getByRole('region', { name: fr['data.delete_heading'] });
+  await expect(section.getByText(fr['data.kept'])).toBeVisible();
+  await section.getByLabel(fr['account.current_password'], { exact: true }).fill('correct horse battery staple');
+  await section.getByLabel(fr['data.confirm']).check();
+  await section.getByRole('button', { name: fr['data.delete'] }).click();
   await expect(section.getByRole('alert').filter({ hasText: 'is still in progress' })).toBeVisible();
 
   await gotoHydrated(page, tradeIn);
@@ -173,18 +178,18 @@ test('a consumer deletes their account once their trade-in has ended, and is tol
   await expect(page.getByText(fill(fr['tradein.status_is'], { status: fr['state.cancelled'] }))).toBeVisible();
 
   await gotoHydrated(page, '/account/data');
-  await section.getByLabel('Current password').fill('correct horse battery staple');
-  await section.getByLabel(/I understand/).check();
-  await section.getByRole('button', { name: 'Delete my account' }).click();
+  await section.getByLabel(fr['account.current_password'], { exact: true }).fill('correct horse battery staple');
+  await section.getByLabel(fr['data.confirm']).check();
+  await section.getByRole('button', { name: fr['data.delete'] }).click();
   await expect(page).toHaveURL(/\/account\/deleted$/);
-  await expect(page.getByRole('heading', { name: 'Your account is deleted' })).toBeVisible();
-  await expect(page.getByText(/accounting law requires us to keep records/)).toBeVisible();
+  await expect(page.getByRole('heading', { name: fr['deleted.title'] })).toBeVisible();
+  await expect(page.getByText(fr['data.kept_trade_ins'])).toBeVisible();
   // Signed out: the header offers to sign in, in this visitor's language.
   await expect(page.getByRole('link', { name: anyLang('nav.sign_in') })).toBeVisible();
 
   await gotoHydrated(page, '/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'The email or password is incorrect.' })).toBeVisible();
+  await page.getByLabel(fr['account.email'], { exact: true }).fill(email);
+  await page.getByLabel(fr['account.password'], { exact: true }).fill('correct horse battery staple');
+  await page.getByRole('button', { name: fr['login.submit'], exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: fr['error.wrong_credentials'] })).toBeVisible();
 });

@@ -98,6 +98,30 @@ export function anyLang(key: string): RegExp {
   return new RegExp(`^(?:${all.map(escapeRegExp).join('|')})$`);
 }
 
+/**
+ * The language of the page open now, from its `<html lang>` ("de-DE" is
+ * German). The account pages are in the visitor's language: their market
+ * cookie's (set by any market page they opened), else the browser's.
+ */
+export async function pageLang(page: Page): Promise<Lang> {
+  const code = ((await page.locator('html').getAttribute('lang')) ?? '').slice(0, 2).toLowerCase();
+  const lang = LANGS.find((l) => l === code);
+  if (!lang) throw new Error(`the page's language "${code}" has no catalog`);
+  return lang;
+}
+
+/**
+ * The catalog of the page open now: `lang`'s, after checking the page is
+ * in it, else the page's own language.
+ */
+async function pageTexts(page: Page, lang?: Lang): Promise<Readonly<Record<string, string>>> {
+  if (lang) {
+    await expect(page.locator('html')).toHaveAttribute('lang', new RegExp(`^${lang}(?:-|$)`, 'i'));
+    return texts(lang);
+  }
+  return texts(await pageLang(page));
+}
+
 /** How each market writes an amount (src/domain/money.rs, from CLDR). */
 const MONEY: Record<Market, { decimal: string; group: string; minGrouping: number; symbol: string; symbolFirst: boolean }> = {
   'fr-fr': { decimal: ',', group: '\u202f', minGrouping: 1, symbol: '€', symbolFirst: false },
@@ -189,27 +213,38 @@ export const SELLER_LOGIN: Record<string, string> = {
 };
 
 /**
+ * Fills and sends the sign-up form of the page open now, in `lang` (the
+ * page's own language if not given).
+ */
+export async function submitSignUp(page: Page, person: { name: string; email: string; password: string }, lang?: Lang) {
+  const t = await pageTexts(page, lang);
+  await page.getByLabel(t['signup.full_name'], { exact: true }).fill(person.name);
+  await page.getByLabel(t['account.email'], { exact: true }).fill(person.email);
+  await page.getByLabel(t['account.password'], { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: t['signup.submit'], exact: true }).click();
+}
+
+/**
  * Signs up a new consumer: each test that pays a trade-in has its own, as
  * the fraud rules hold payouts of anyone with more than 5 trade-ins a year.
+ * The form is in the visitor's language (`lang`, if given, is checked).
  */
-export async function signUpConsumer(page: Page, tag = 'consumer', opts: { confirm?: boolean } = {}) {
+export async function signUpConsumer(page: Page, tag = 'consumer', opts: { confirm?: boolean; lang?: Lang } = {}) {
   const email = uniqueEmail(tag);
   await gotoHydrated(page, '/signup');
-  await page.getByLabel('Full name').fill('Camille Martin');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await submitSignUp(page, { name: 'Camille Martin', email, password: 'correct horse battery staple' }, opts.lang);
   await expect(page.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
   // Payments go only to confirmed addresses: open the mailed link, as a person would.
-  if (opts.confirm !== false) await confirmAddress(page, email);
+  if (opts.confirm !== false) await confirmAddress(page, email, { lang: opts.lang });
   return email;
 }
 
 /** Opens the address confirmation link mailed to `email` and confirms. */
-export async function confirmAddress(page: Page, email: string) {
+export async function confirmAddress(page: Page, email: string, opts: { lang?: Lang } = {}) {
   await gotoHydrated(page, await mailedLink(email, '/account/verify'));
-  await page.getByRole('button', { name: 'Confirm my email address' }).click();
-  await expect(page.getByText('your email address is confirmed')).toBeVisible();
+  const t = await pageTexts(page, opts.lang);
+  await page.getByRole('button', { name: t['verify.submit'], exact: true }).click();
+  await expect(page.getByText(t['account.verified'], { exact: true })).toBeVisible();
 }
 
 /** The mail folder the test server writes its .eml files to. */
@@ -316,17 +351,20 @@ export async function freshCode(account: string, secret: string): Promise<string
 /**
  * Signs in as a person would: the password, then for an account with
  * two-factor sign-in (every refurbisher and operations account) the code
- * its app shows.
+ * its app shows. The form is in the visitor's language (a market page
+ * opened before sets it); `lang`, if given, is checked.
  */
-export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, secret = DEMO_TOTP_SECRET) {
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, secret = DEMO_TOTP_SECRET, opts: { lang?: Lang } = {}) {
   await gotoHydrated(page, '/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const lang = opts.lang ?? (await pageLang(page));
+  const t = await pageTexts(page, lang);
+  await page.getByLabel(t['account.email'], { exact: true }).fill(email);
+  await page.getByLabel(t['account.password'], { exact: true }).fill(password);
+  await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
   const signedIn = page.getByRole('button', { name: anyLang('nav.sign_out') });
-  const codeField = page.getByLabel('Sign-in code');
+  const codeField = page.getByLabel(t['code.label'], { exact: true });
   await expect(signedIn.or(codeField)).toBeVisible();
-  if (await codeField.isVisible()) await enterCode(page, secret, email);
+  if (await codeField.isVisible()) await enterCode(page, secret, email, { lang });
   await expect(signedIn).toBeVisible();
 }
 
@@ -335,29 +373,32 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
  * would: the password, the key under the QR code typed into an app, the
  * app's code, recovery codes saved. Returns the key and the codes.
  */
-export async function setUpTwoFactor(page: Page, password: string) {
-  await page.getByLabel('Current password').fill(password);
-  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
-  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
-  const secret = (await page.getByLabel('Setup key').innerText()).replace(/\s/g, '');
-  await page.getByLabel('Code from your app').fill(await freshCode(secret, secret));
-  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
-  const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+export async function setUpTwoFactor(page: Page, password: string, opts: { lang?: Lang } = {}) {
+  const t = await pageTexts(page, opts.lang);
+  await page.getByLabel(t['account.current_password'], { exact: true }).fill(password);
+  await page.getByRole('button', { name: t['two_factor.set_up'], exact: true }).click();
+  await expect(page.getByRole('img', { name: t['two_factor.qr_label'], exact: true })).toBeVisible();
+  const secret = (await page.getByLabel(t['two_factor.setup_key'], { exact: true }).innerText()).replace(/\s/g, '');
+  await page.getByLabel(t['two_factor.code_label'], { exact: true }).fill(await freshCode(secret, secret));
+  await page.getByRole('button', { name: t['two_factor.turn_on'], exact: true }).click();
+  const codes = page.getByRole('list', { name: t['two_factor.codes_label'], exact: true }).getByRole('listitem');
   await expect(codes).toHaveCount(10);
   const recovery = (await codes.allInnerTexts()).map((c) => c.trim());
-  await page.getByRole('button', { name: 'I have saved my recovery codes' }).click();
-  await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toHaveCount(0);
+  await page.getByRole('button', { name: t['two_factor.codes_saved'], exact: true }).click();
+  await expect(page.getByRole('heading', { name: t['two_factor.codes_title'] })).toHaveCount(0);
   return { secret, recovery };
 }
 
 /**
  * Types the app's code on the code step: a code of `secret` not used yet
  * for `account` (`freshCode`; an account set up by a test is named by its
- * secret).
+ * secret). The step is in the visitor's language; `lang`, if given, is
+ * checked.
  */
-export async function enterCode(page: Page, secret: string, account = secret) {
-  await page.getByLabel('Sign-in code').fill(await freshCode(account, secret));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+export async function enterCode(page: Page, secret: string, account = secret, opts: { lang?: Lang } = {}) {
+  const t = await pageTexts(page, opts.lang);
+  await page.getByLabel(t['code.label'], { exact: true }).fill(await freshCode(account, secret));
+  await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
   await expect(page.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
 }
 

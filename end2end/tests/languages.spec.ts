@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
-import { amountPattern, fill, gotoHydrated, randomImei, textPattern, texts, uniqueEmail } from './helpers';
+import { amountPattern, fill, gotoHydrated, randomImei, submitSignUp, textPattern, texts, uniqueEmail } from './helpers';
 
 // Languages (issue 25): a consumer in Germany sells in German, reads
 // amounts and dates the German way, is told what is wrong in German, and
@@ -39,13 +39,11 @@ test('a consumer in Germany sells a phone in German and gets a German label', as
   await expect(steps).toContainText('innerhalb von 14 Tagen');
   await page.getByRole('button', { name: de['offer.accept'] }).click();
 
-  // An account on the way (the sign-up form itself is not translated yet).
+  // An account on the way, the sign-up form in German too.
   await expect(page.getByRole('heading', { name: de['accept.sign_in_heading'] })).toBeVisible();
   await page.getByRole('link', { name: de['nav.create_account'] }).first().click();
-  await page.getByLabel('Full name').fill('Jürgen Weiß');
-  await page.getByLabel('Email').fill(uniqueEmail('de-seller'));
-  await page.getByLabel('Password').fill('ein langes Passwort bitte');
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: de['signup.title'] })).toBeVisible();
+  await submitSignUp(page, { name: 'Jürgen Weiß', email: uniqueEmail('de-seller'), password: 'ein langes Passwort bitte' }, 'de');
   await expect(page.getByRole('heading', { name: de['accept.title'] })).toBeVisible();
   // The offer is kept, in the same German format.
   await expect(page.locator('strong').filter({ hasText: offered })).toBeVisible();

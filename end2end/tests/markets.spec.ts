@@ -6,6 +6,7 @@ import {
   money,
   randomImei,
   signIn,
+  submitSignUp,
   textPattern,
   texts,
   uniqueEmail,
@@ -38,10 +39,7 @@ async function signUpOnTheWay(page: Page, tag: string) {
   await expect(page.getByRole('heading', { name: en['accept.sign_in_heading'] })).toBeVisible();
   // The page's own link, not the header's of the same name.
   await page.getByRole('main').getByRole('link', { name: en['nav.create_account'], exact: true }).click();
-  await page.getByLabel('Full name').fill('Alex Taylor');
-  await page.getByLabel('Email').fill(uniqueEmail(tag));
-  await page.getByLabel('Password').fill('a long enough passphrase');
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await submitSignUp(page, { name: 'Alex Taylor', email: uniqueEmail(tag), password: 'a long enough passphrase' }, 'en');
   await expect(page.getByRole('heading', { name: en['accept.title'] })).toBeVisible();
 }
 

@@ -11,6 +11,7 @@ import {
   randomImei,
   signIn,
   startingWith,
+  submitSignUp,
   textPattern,
   texts,
   uniqueEmail,
@@ -19,10 +20,9 @@ import {
   DEMO_CONSUMER,
 } from './helpers';
 
-// The consumer pages of the French market speak French, and so does a
-// trade-in's page (the visitor's market's language); the sign-in and
-// sign-up forms are in English (their header and footer in the visitor's
-// language).
+// The consumer pages of the French market speak French, and so do a
+// trade-in's page and the account pages (the visitor's market's language,
+// once they opened one of its pages; before that, their browser's).
 const fr = texts('fr');
 const FR_AMOUNT = new RegExp(`^${amountPattern('fr-fr').source}$`);
 /** A date as French CLDR writes it, medium, with the weekday: "ven. 11 déc. 2026". */
@@ -63,10 +63,7 @@ test('a new user sells a phone: search, offer, sign up, details, label, shipped'
   // Signing up on the way keeps the answers.
   await expect(page.getByRole('heading', { name: fr['accept.sign_in_heading'] })).toBeVisible();
   await page.getByRole('main').getByRole('link', { name: fr['nav.create_account'], exact: true }).click();
-  await page.getByLabel('Full name').fill('Camille Martin');
-  await page.getByLabel('Email').fill(uniqueEmail('seller-of-phone'));
-  await page.getByLabel('Password').fill('a long enough passphrase');
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await submitSignUp(page, { name: 'Camille Martin', email: uniqueEmail('seller-of-phone'), password: 'a long enough passphrase' }, 'fr');
   await expect(page.getByRole('heading', { name: fr['accept.title'] })).toBeVisible();
   await expect(page.getByText(amount, { exact: false })).toBeVisible();
 
@@ -103,10 +100,7 @@ test("the header's Create account on the accept step comes back to it with the a
   expect(offer).toMatch(textPattern(fr['accept.price_from'], { price: amountPattern('fr-fr'), buyer: /.+/ }, { exact: true }));
   await page.getByRole('navigation', { name: fr['nav.main'], exact: true }).getByRole('link', { name: fr['nav.create_account'], exact: true }).click();
   await expect(page).toHaveURL(/\/signup\?next=/);
-  await page.getByLabel('Full name').fill('Camille Martin');
-  await page.getByLabel('Email').fill(uniqueEmail('header-signup'));
-  await page.getByLabel('Password').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await submitSignUp(page, { name: 'Camille Martin', email: uniqueEmail('header-signup'), password: 'correct horse battery staple' }, 'fr');
   await expect(page.getByRole('button', { name: anyLang('nav.sign_out') })).toBeVisible();
   await expect(page).toHaveURL(accept);
   await expect(page.locator('p.lead-dark strong')).toHaveText(offer);

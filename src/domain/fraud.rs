@@ -41,15 +41,6 @@ pub enum PayoutHold {
 crate::domain::codes::codes!(PayoutHold);
 
 impl PayoutHold {
-    /// Why the refurbisher may not pay yet, if it may not.
-    pub fn refusal(self) -> Option<&'static str> {
-        match self {
-            PayoutHold::Held => Some("This payout is on hold for a review by our operations team. You can pay once they release it."),
-            PayoutHold::Blocked => Some("Operations blocked this payout after a fraud review. Do not pay it."),
-            PayoutHold::NotHeld | PayoutHold::Released => None,
-        }
-    }
-
     /// What operations decided on a held payout.
     pub fn decision(release: bool) -> PayoutHold {
         if release {

@@ -30,15 +30,6 @@ crate::domain::codes::codes!(PeriodKind);
 
 impl PeriodKind {
     pub const ALL: [PeriodKind; 3] = [PeriodKind::Day, PeriodKind::Week, PeriodKind::Month];
-
-    /// "DoD", "WoW", "MoM".
-    pub fn over(self) -> &'static str {
-        match self {
-            PeriodKind::Day => "DoD",
-            PeriodKind::Week => "WoW",
-            PeriodKind::Month => "MoM",
-        }
-    }
 }
 
 /// A half-open span of time [start, end) in Unix ms.

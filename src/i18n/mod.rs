@@ -25,6 +25,7 @@ pub use generated::Msg;
 use generated::COUNT;
 
 pub mod errors;
+pub mod staff;
 mod vocabulary;
 
 /// The languages with a catalog, in `build.rs`'s order.
@@ -52,12 +53,30 @@ impl Lang {
     fn index(self) -> usize {
         self as usize
     }
+
+    /// Its code in the page (`<html lang>`) and in the catalogs' names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::De => "de",
+            Lang::Es => "es",
+            Lang::It => "it",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        [Lang::En, Lang::Fr, Lang::De, Lang::Es, Lang::It]
+            .into_iter()
+            .find(|l| l.code() == code)
+    }
 }
 
 /// The texts of one market's language, and its formats.
 #[derive(Clone, Copy, Debug)]
 pub struct Texts {
     market: Market,
+    lang: Lang,
     strings: &'static [&'static str],
 }
 
@@ -65,9 +84,17 @@ impl Texts {
     /// A market's texts (the server holds every language).
     #[cfg(feature = "ssr")]
     pub fn of(market: Market) -> Texts {
+        Texts::speaking(market, Lang::of(market))
+    }
+
+    /// A market's links and formats with another language's texts: the
+    /// refurbisher and operations areas, in their user's language.
+    #[cfg(feature = "ssr")]
+    pub fn speaking(market: Market, lang: Lang) -> Texts {
         Texts {
             market,
-            strings: &generated::TABLES[Lang::of(market).index()],
+            lang,
+            strings: &generated::TABLES[lang.index()],
         }
     }
 
@@ -76,7 +103,7 @@ impl Texts {
     }
 
     pub fn lang(self) -> Lang {
-        Lang::of(self.market)
+        self.lang
     }
 
     pub fn get(self, msg: Msg) -> &'static str {
@@ -108,18 +135,20 @@ impl Texts {
     /// The catalog the browser reads back (`from_page`): this language's
     /// texts in `Msg` order, with `<` escaped so no text can end the
     /// `<script>` element holding it.
-    /// Written once per market and kept: every page carries it.
+    /// Written once per market and language and kept: every page
+    /// carries it.
     #[cfg(feature = "ssr")]
     pub fn catalog_json(self) -> &'static str {
         use std::sync::OnceLock;
-        static WRITTEN: [OnceLock<String>; 6] = [const { OnceLock::new() }; 6];
+        static WRITTEN: [OnceLock<String>; 30] = [const { OnceLock::new() }; 30];
         let index = Market::ALL
             .iter()
             .position(|m| *m == self.market)
             .expect("every market is in ALL");
-        WRITTEN[index].get_or_init(|| {
+        WRITTEN[index * 5 + self.lang.index()].get_or_init(|| {
             let page = PageCatalog {
                 market: self.market.code().to_string(),
+                lang: self.lang.code().to_string(),
                 texts: self.strings.iter().map(|s| s.to_string()).collect(),
             };
             serde_json::to_string(&page)
@@ -135,6 +164,7 @@ impl Texts {
         let block = leptos::prelude::document().get_element_by_id(CATALOG_ID)?;
         let page: PageCatalog = serde_json::from_str(&block.text_content()?).ok()?;
         let market = Market::parse(&page.market)?;
+        let lang = Lang::parse(&page.lang)?;
         if page.texts.len() != COUNT {
             return None;
         }
@@ -145,6 +175,7 @@ impl Texts {
             .collect();
         Some(Texts {
             market,
+            lang,
             strings: Box::leak(strings.into_boxed_slice()),
         })
     }
@@ -156,6 +187,7 @@ pub const CATALOG_ID: &str = "texts";
 #[derive(serde::Serialize, serde::Deserialize)]
 struct PageCatalog {
     market: String,
+    lang: String,
     texts: Vec<String>,
 }
 
@@ -176,10 +208,21 @@ pub fn document_market() -> Market {
         .unwrap_or(Market::FrFr)
 }
 
+/// The document's texts: its market's language, but the user's language
+/// (`staff`) in the refurbisher and operations areas.
+#[cfg(feature = "ssr")]
+pub fn document_texts() -> Texts {
+    let market = document_market();
+    match staff::document_lang() {
+        Some(lang) => Texts::speaking(market, lang),
+        None => Texts::of(market),
+    }
+}
+
 /// Puts the document's texts in the context, for every component.
 pub fn provide() {
     #[cfg(feature = "ssr")]
-    leptos::prelude::provide_context(Texts::of(document_market()));
+    leptos::prelude::provide_context(document_texts());
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     if let Some(texts) = Texts::from_page() {
         leptos::prelude::provide_context(texts);
@@ -190,6 +233,7 @@ pub fn provide() {
 pub fn use_texts() -> Texts {
     leptos::prelude::use_context::<Texts>().unwrap_or(Texts {
         market: Market::FrFr,
+        lang: Lang::Fr,
         strings: &[],
     })
 }

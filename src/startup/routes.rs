@@ -80,6 +80,7 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         PlainRoute::new(Method::GET, "/", markets::home),
         PlainRoute::new(Method::GET, "/search", markets::moved),
         PlainRoute::new(Method::GET, "/sell/{*rest}", markets::moved),
+        PlainRoute::new(Method::GET, "/language/{code}", crate::i18n::staff::choose),
         PlainRoute::new(
             Method::GET,
             "/trade-ins/{id}/label.pdf",

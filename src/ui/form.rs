@@ -461,22 +461,3 @@ pub fn Select(
         </div>
     }
 }
-
-/// Street, line 2, postcode, city and country (the names `parse_address`
-/// reports errors under).
-#[component]
-pub fn AddressFields() -> impl IntoView {
-    let countries = crate::domain::address::COUNTRIES
-        .iter()
-        .map(|(code, name)| (code.to_string(), name.to_string()))
-        .collect::<Vec<_>>();
-    view! {
-        <TextField label="Street and number" name="address_line1" autocomplete="address-line1"/>
-        <TextField label="Address line 2 (optional)" name="address_line2" autocomplete="address-line2"/>
-        <div class="row">
-            <TextField label="Postcode" name="postcode" autocomplete="postal-code"/>
-            <TextField label="City" name="city" autocomplete="address-level2"/>
-        </div>
-        <Select label="Country" name="country" options=countries autocomplete="country"/>
-    }
-}

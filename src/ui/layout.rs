@@ -28,11 +28,14 @@ pub fn Header() -> impl IntoView {
                             {move || Suspend::new(async move {
                                 match session.user.await.ok().flatten() {
                                     Some(user) => {
-                                        let area = match user.role {
-                                            Role::Seller => Some(view! { <li><a href="/seller">{t.get(Msg::NavSellerArea)}</a></li> }),
-                                            Role::Ops => Some(view! { <li><a href="/ops">{t.get(Msg::NavOperations)}</a></li> }),
-                                            Role::Customer => Some(view! { <li><a href="/trade-ins">{t.get(Msg::NavMyTradeIns)}</a></li> }),
+                                        // The refurbisher and operations areas load whole:
+                                        // their texts come with their pages (`i18n::staff`).
+                                        let (href, name, rel) = match user.role {
+                                            Role::Seller => ("/seller", Msg::NavSellerArea, Some("external")),
+                                            Role::Ops => ("/ops", Msg::NavOperations, Some("external")),
+                                            Role::Customer => ("/trade-ins", Msg::NavMyTradeIns, None),
                                         };
+                                        let area = view! { <li><a href=href rel=rel>{t.get(name)}</a></li> };
                                         view! {
                                             {area}
                                             <li class="who"><a href="/account" title=t.fill(Msg::NavYourAccount, &[("email", &user.email)])>{user.name.clone()}</a></li>
@@ -73,6 +76,34 @@ fn SignOutButton() -> impl IntoView {
     }
 }
 
+/// The refurbisher and operations areas' languages, each named in itself;
+/// the other one a link that keeps the page (`i18n::staff`). A full load:
+/// the page's texts come with the page.
+#[component]
+fn StaffLanguages() -> impl IntoView {
+    use crate::i18n::{staff, Lang};
+    let t = crate::i18n::use_texts();
+    let here = crate::ui::return_to::here();
+    let now = staff::use_staff().lang();
+    let item = move |lang: Lang, name: &'static str| {
+        let href = move || {
+            crate::ui::return_to::with_next(&format!("/language/{}", lang.code()), &here.get())
+        };
+        if lang == now {
+            view! { <li lang=lang.code()><strong aria-current="true">{name}</strong></li> }
+                .into_any()
+        } else {
+            view! { <li lang=lang.code()><a href=href rel="external" hreflang=lang.code()>{name}</a></li> }.into_any()
+        }
+    };
+    view! {
+        <ul aria-label=t.get(Msg::FooterLanguage)>
+            {item(Lang::En, "English")}
+            {item(Lang::Fr, "Français")}
+        </ul>
+    }
+}
+
 #[component]
 pub fn Footer() -> impl IntoView {
     let t = crate::i18n::use_texts();
@@ -103,9 +134,10 @@ pub fn Footer() -> impl IntoView {
                 <p>{about}</p>
                 <ul>
                     <li><a href=change>{t.fill(Msg::FooterCountry, &[("market", &market.native_name())])}</a></li>
-                    <li><a href="/seller">{t.get(Msg::FooterForRefurbishers)}</a></li>
-                    <li><a href="/ops">{t.get(Msg::NavOperations)}</a></li>
+                    <li><a href="/seller" rel="external">{t.get(Msg::FooterForRefurbishers)}</a></li>
+                    <li><a href="/ops" rel="external">{t.get(Msg::NavOperations)}</a></li>
                 </ul>
+                {crate::i18n::staff::in_areas().then(|| view! { <StaffLanguages/> })}
             </div>
         </footer>
     }

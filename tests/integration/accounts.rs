@@ -96,7 +96,14 @@ both_backends!(
         assert_eq!(unknown_email.status(), 422);
         let b = unknown_email.text().await.unwrap();
         assert_eq!(a, b, "the two failures must look identical");
-        assert!(a.contains("The email or password is incorrect."));
+        // In French: the test client is a visitor in France.
+        assert!(
+            a.contains(
+                tradein::i18n::Texts::of(tradein::domain::market::Market::FrFr)
+                    .get(tradein::i18n::Msg::ErrorWrongCredentials)
+            ),
+            "{a}"
+        );
         assert_eq!(app.whoami(&anon).await, None);
         app.stop().await;
     }

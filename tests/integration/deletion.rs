@@ -58,7 +58,10 @@ both_backends!(
         let res = full("not my password").await.unwrap();
         assert_eq!(res.status(), 422);
         let page = res.text().await.unwrap();
-        assert!(page.contains("this is not your current password"), "{page}");
+        // In French: the test client is a visitor in France.
+        let wrong = tradein::i18n::Texts::of(tradein::domain::market::Market::FrFr)
+            .get(tradein::i18n::Msg::ErrorNotCurrentPassword);
+        assert!(page.contains(wrong), "{page}");
         let res = full(PASSWORD).await.unwrap();
         assert_eq!(res.status(), 200);
         let data: serde_json::Value = res.json().await.unwrap();

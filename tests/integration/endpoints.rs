@@ -257,18 +257,28 @@ const PRICE_FILE: &[u8] =
 pub fn table() -> Vec<Row> {
     let mut rows = vec![
         // Anyone: the catalog, offers, accounts.        anon consA consB sellA sellB pend ops
-        server_fn("home", [A, A, A, A, A, A, A], nothing),
+        server_fn("home", [A, A, A, A, A, A, A], |_, _| {
+            form(&[("market", "fr-fr")])
+        }),
         server_fn("search_models", [A, A, A, A, A, A, A], |_, _| {
-            form(&[("q", "iphone"), ("category", "smartphones")])
+            form(&[
+                ("market", "fr-fr"),
+                ("q", "iphone"),
+                ("category", "smartphones"),
+            ])
         }),
         server_fn("category_listing", [A, A, A, A, A, A, A], |_, _| {
-            form(&[("category", "smartphones")])
+            form(&[("market", "fr-fr"), ("category", "smartphones")])
         }),
         server_fn("brand_listing", [A, A, A, A, A, A, A], |_, _| {
-            form(&[("category", "smartphones"), ("brand", "apple")])
+            form(&[
+                ("market", "fr-fr"),
+                ("category", "smartphones"),
+                ("brand", "apple"),
+            ])
         }),
         server_fn("suggest_models", [A, A, A, A, A, A, A], |_, _| {
-            form(&[("q", "iph")])
+            form(&[("market", "fr-fr"), ("q", "iph")])
         }),
         server_fn("model_detail", [A, A, A, A, A, A, A], |_, _| form(&MODEL)),
         server_fn("get_offer", [A, A, A, A, A, A, A], offer_fn),
@@ -466,6 +476,13 @@ pub fn table() -> Vec<Row> {
         // Addresses without a market: sent on to the visitor's.
         route(Method::GET, "/", [A, A, A, A, A, A, A], nothing),
         route(Method::GET, "/search", [A, A, A, A, A, A, A], nothing),
+        // The refurbisher and operations areas' language, for anyone.
+        route(
+            Method::GET,
+            "/language/{code}",
+            [A, A, A, A, A, A, A],
+            |_, _| at(&[("code", "fr")]),
+        ),
         route(
             Method::GET,
             "/sell/{*rest}",

@@ -27,6 +27,7 @@ mod production;
 mod resources;
 mod secrets;
 mod seed_data;
+mod staff_language;
 mod startup;
 mod trade_in_flow;
 mod two_factor;

@@ -1274,3 +1274,116 @@ both_backends!(
         assert_eq!(save(&app, &alpha, "es-es", "290").await.status(), 422);
     }
 );
+
+both_backends!(
+    a_model_sold_in_no_variant_of_a_market_is_listed_nowhere_there,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        // The iPhone 13 becomes an American model only, before anything
+        // is read (the catalog's lists are kept per market).
+        sqlx::query(
+            "UPDATE variants SET sold_in = 'en-us' \
+             WHERE model_id = (SELECT id FROM models WHERE slug = 'iphone-13')",
+        )
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+        let call = |endpoint: &'static str, form: Vec<(&'static str, &'static str)>| {
+            let app = &app;
+            async move {
+                let res = app
+                    .client()
+                    .post(app.url(&format!("/api/{endpoint}")))
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 200, "{endpoint} {form:?}");
+                res.json::<Value>().await.unwrap()
+            }
+        };
+        let slugs = |cards: &Value| -> Vec<String> {
+            cards
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["slug"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let thirteen = "iphone-13".to_string();
+        for (market, listed) in [("fr-fr", false), ("de-de", false), ("en-us", true)] {
+            let brand = call(
+                "brand_listing",
+                vec![
+                    ("market", market),
+                    ("category", "smartphones"),
+                    ("brand", "apple"),
+                ],
+            )
+            .await;
+            assert_eq!(
+                slugs(&brand["models"]).contains(&thirteen),
+                listed,
+                "brand page, {market}"
+            );
+            let found = call(
+                "search_models",
+                vec![("market", market), ("q", "iphone 13")],
+            )
+            .await;
+            assert_eq!(
+                slugs(&found).contains(&thirteen),
+                listed,
+                "search, {market}"
+            );
+            let suggested = call(
+                "suggest_models",
+                vec![("market", market), ("q", "iphone 13")],
+            )
+            .await;
+            assert_eq!(
+                slugs(&suggested).contains(&thirteen),
+                listed,
+                "suggestions, {market}"
+            );
+        }
+        let apple_models = |market: &'static str| {
+            let call = &call;
+            async move {
+                let listing = call(
+                    "category_listing",
+                    vec![("market", market), ("category", "smartphones")],
+                )
+                .await;
+                listing["brands"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|b| b["slug"] == "apple")
+                    .unwrap()["models"]
+                    .as_i64()
+                    .unwrap()
+            }
+        };
+        assert_eq!(apple_models("fr-fr").await + 1, apple_models("en-us").await);
+        let home = |market: &'static str| {
+            let call = &call;
+            async move {
+                call("home", vec![("market", market)]).await["models"]
+                    .as_i64()
+                    .unwrap()
+            }
+        };
+        assert_eq!(home("fr-fr").await + 1, home("en-us").await);
+
+        // A market that does not exist is no catalog.
+        let res = app
+            .client()
+            .post(app.url("/api/home"))
+            .form(&[("market", "xx-xx")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+    }
+);

@@ -220,7 +220,19 @@ both_backends!(
             release_year: 2099,
             launch_price: tradein::domain::money::Money::eur(1),
         };
-        catalog::upsert_model(&mut conn, &new_model).await.unwrap();
+        let new_model_id = catalog::upsert_model(&mut conn, &new_model).await.unwrap();
+        // A model is listed where one of its variants is sold.
+        catalog::upsert_variant(
+            &mut conn,
+            new_model_id,
+            "iphone-99-test-128gb",
+            128,
+            "",
+            1,
+            Default::default(),
+        )
+        .await
+        .unwrap();
         drop(conn);
 
         let after = reqwest::get(&page).await.unwrap().text().await.unwrap();

@@ -1802,6 +1802,9 @@ both_backends!(
                     .text()
                     .await
                     .unwrap();
+                // The page's own words: the areas' texts it carries for
+                // the browser hold every sentence it might show.
+                let html = without_staff_texts(&html);
                 (cell(&page, SKU, GOOD).clone(), detail, preview, html)
             }
         };
@@ -1874,3 +1877,15 @@ both_backends!(
         app.stop().await;
     }
 );
+
+/// A page without the block of the refurbisher area's texts (`i18n::staff`).
+fn without_staff_texts(html: &str) -> String {
+    let open = r#"<script type="application/json" id="staff-texts">"#;
+    match html.find(open) {
+        Some(start) => {
+            let end = start + html[start..].find("</script>").expect("closed") + "</script>".len();
+            format!("{}{}", &html[..start], &html[end..])
+        }
+        None => html.to_string(),
+    }
+}

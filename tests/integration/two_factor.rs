@@ -180,7 +180,10 @@ both_backends!(
         let later = code(&secret, step_of(app.clock.now_ms()));
         let res = app.call(&slow, "sign_in_code", &[("code", &later)]).await;
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("timed out"));
+        // In French: the test client is a visitor in France.
+        let timed_out = tradein::i18n::Texts::of(tradein::domain::market::Market::FrFr)
+            .get(tradein::i18n::Msg::ErrorCodeTimedOut);
+        assert!(res.text().await.unwrap().contains(timed_out));
         assert_eq!(app.whoami(&slow).await, None);
         // Without the cookie of a half-done sign-in, a code opens nothing.
         let stranger = app.client();
@@ -302,7 +305,10 @@ both_backends!(
             .call(&guesser, "sign_in_code", &[("code", &right[2])])
             .await;
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("Sign in again"));
+        assert!(res.text().await.unwrap().contains(
+            tradein::i18n::Texts::of(tradein::domain::market::Market::FrFr)
+                .get(tradein::i18n::Msg::ErrorCodeTimedOut)
+        ));
         assert_eq!(app.whoami(&guesser).await, None);
         // And the five wrong codes hold this client back as five wrong
         // passwords would.

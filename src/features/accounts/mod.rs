@@ -14,6 +14,100 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// What the accounts' forms refuse, in the language of the page that
+/// posted (the visitor's: `i18n::document_texts`). The domain's errors keep
+/// their English `Display` for the logs.
+#[cfg(feature = "ssr")]
+pub(crate) mod refused {
+    use crate::domain::account::{
+        EmailError, NameError, PasswordError, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+    };
+    use crate::domain::two_factor::CodeError;
+    use crate::error::AppError;
+    use crate::i18n::{document_texts, Msg, Texts};
+
+    /// A text of the request's language.
+    pub fn text(msg: Msg) -> String {
+        document_texts().get(msg).to_string()
+    }
+
+    /// `field` refused with `msg`.
+    pub fn invalid(field: &str, msg: Msg) -> AppError {
+        AppError::invalid(field, text(msg))
+    }
+
+    pub fn email(e: &EmailError) -> String {
+        email_in(document_texts(), e)
+    }
+
+    pub fn password(e: &PasswordError) -> String {
+        password_in(document_texts(), e)
+    }
+
+    pub fn code(e: &CodeError) -> String {
+        code_in(document_texts(), e)
+    }
+
+    pub fn name(e: &NameError) -> String {
+        use crate::i18n::errors::Localized;
+        e.text(document_texts())
+    }
+
+    fn email_in(t: Texts, e: &EmailError) -> String {
+        t.get(match e {
+            EmailError::Empty => Msg::ErrorEmailEmpty,
+            EmailError::Invalid => Msg::ErrorEmailInvalid,
+            EmailError::TooLong => Msg::ErrorEmailTooLong,
+        })
+        .to_string()
+    }
+
+    fn password_in(t: Texts, e: &PasswordError) -> String {
+        match e {
+            PasswordError::TooShort => {
+                t.fill(Msg::ErrorPasswordShort, &[("min", &PASSWORD_MIN_CHARS)])
+            }
+            PasswordError::TooLong => t.fill(Msg::ErrorTooLong, &[("max", &PASSWORD_MAX_CHARS)]),
+            PasswordError::TooCommon => t.get(Msg::ErrorPasswordCommon).to_string(),
+        }
+    }
+
+    fn code_in(t: Texts, e: &CodeError) -> String {
+        t.get(match e {
+            CodeError::Empty => Msg::ErrorCodeEmpty,
+            CodeError::Shape => Msg::ErrorCodeShape,
+        })
+        .to_string()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::domain::market::Market;
+
+        #[test]
+        fn english_says_what_the_domain_says() {
+            let en = Texts::of(Market::EnGb);
+            for e in [EmailError::Empty, EmailError::Invalid, EmailError::TooLong] {
+                assert_eq!(email_in(en, &e), e.to_string());
+            }
+            for e in [
+                PasswordError::TooShort,
+                PasswordError::TooLong,
+                PasswordError::TooCommon,
+            ] {
+                assert_eq!(password_in(en, &e), e.to_string());
+            }
+            for e in [CodeError::Empty, CodeError::Shape] {
+                assert_eq!(code_in(en, &e), e.to_string());
+            }
+            let de = Texts::of(Market::DeDe);
+            assert!(password_in(de, &PasswordError::TooShort).contains("10"));
+            assert_ne!(code_in(de, &CodeError::Empty), CodeError::Empty.to_string());
+        }
+    }
+}
+
 /// Where to go after signing in: only paths on this site, so a crafted link
 /// cannot bounce a person to another site ("open redirect"). Browsers drop
 /// tabs and newlines anywhere in an address and read `\\` as `/`, so
@@ -79,6 +173,7 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use crate::domain::account::Email;
     use crate::error::FieldErrors;
+    use crate::i18n::Msg;
     use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
@@ -88,11 +183,14 @@ pub async fn login(
         next,
     } = form;
     let mut errors = FieldErrors::new();
-    let email = errors.check("email", Email::parse(&email));
+    let email = errors.check(
+        "email",
+        Email::parse(&email).map_err(|e| refused::email(&e)),
+    );
     if password.is_empty() {
-        errors.add("password", "enter your password");
+        errors.add("password", refused::text(Msg::ErrorEnterPassword));
     } else if password.len() > 1024 {
-        errors.add("password", "this password is too long");
+        errors.add("password", refused::text(Msg::ErrorPasswordTooLong));
     }
     errors.into_result()?;
     let email = email.expect("checked above");
@@ -138,14 +236,21 @@ pub async fn signup(
         next,
     } = form;
     let mut errors = FieldErrors::new();
-    let name = errors.check("name", parse_display_name(&name));
-    let email = errors.check("email", Email::parse(&email));
+    let name = errors.check(
+        "name",
+        parse_display_name(&name).map_err(|e| refused::name(&e)),
+    );
+    let email = errors.check(
+        "email",
+        Email::parse(&email).map_err(|e| refused::email(&e)),
+    );
     errors.check(
         "password",
         check_new_password(
             &password,
             email.as_ref().map(|e| e.as_str()).unwrap_or_default(),
-        ),
+        )
+        .map_err(|e| refused::password(&e)),
     );
     errors.into_result()?;
     let (name, email) = (name.expect("checked"), email.expect("checked"));
@@ -189,7 +294,8 @@ pub async fn request_sign_in_link(
     use crate::platform::session::guard::{guard, Access};
 
     let g = guard(Access::Public).await?;
-    let email = Email::parse(&form.email).map_err(|e| AppError::invalid("email", e))?;
+    let email =
+        Email::parse(&form.email).map_err(|e| AppError::invalid("email", refused::email(&e)))?;
     crate::features::accounts::service::request_sign_in_link(&g.state, &email, &g.client_ip())
         .await?;
     leptos_axum::redirect(LINK_SENT_PATH);
@@ -209,13 +315,7 @@ pub async fn sign_in_with_link(#[server(flatten)] form: SignInLinkForm) -> Resul
     use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
-    let token = form.token.trim();
-    if token.is_empty() || token.len() > 128 {
-        return Err(AppError::invalid(
-            "token",
-            "This link is incomplete: open it from the email again.",
-        ));
-    }
+    let token = checked_token(&form.token)?;
     let signed_in = crate::features::accounts::service::sign_in_with_link(
         &g.state,
         &g.parts.headers,
@@ -295,9 +395,9 @@ pub struct TokenForm {
 fn checked_token(token: &str) -> Result<&str, AppError> {
     let token = token.trim();
     if token.is_empty() || token.len() > 128 {
-        return Err(AppError::invalid(
+        return Err(refused::invalid(
             "token",
-            "This link is incomplete: open it from the email again.",
+            crate::i18n::Msg::ErrorLinkIncomplete,
         ));
     }
     Ok(token)
@@ -337,7 +437,8 @@ pub async fn request_password_reset(#[server(flatten)] form: ResetRequest) -> Re
     use crate::domain::account::Email;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Public).await?;
-    let email = Email::parse(&form.email).map_err(|e| AppError::invalid("email", e))?;
+    let email =
+        Email::parse(&form.email).map_err(|e| AppError::invalid("email", refused::email(&e)))?;
     crate::features::accounts::service::links::request_password_reset(
         &g.state,
         &email,
@@ -362,7 +463,10 @@ pub async fn reset_password(#[server(flatten)] form: NewPasswordForm) -> Result<
     let g = guard(Access::Public).await?;
     let token = checked_token(&form.token)?;
     if form.password.len() > 1024 {
-        return Err(AppError::invalid("password", "this password is too long"));
+        return Err(refused::invalid(
+            "password",
+            crate::i18n::Msg::ErrorPasswordTooLong,
+        ));
     }
     let done = crate::features::accounts::service::links::reset_password(
         &g.state,
@@ -391,9 +495,9 @@ pub async fn change_password(#[server(flatten)] form: ChangePasswordForm) -> Res
     let g = guard(Access::SignedIn).await?;
     let user = g.user.as_ref().ok_or(AppError::Unauthenticated)?;
     if form.new_password.len() > 1024 {
-        return Err(AppError::invalid(
+        return Err(refused::invalid(
             "new_password",
-            "this password is too long",
+            crate::i18n::Msg::ErrorPasswordTooLong,
         ));
     }
     crate::features::accounts::service::links::change_password(
@@ -420,7 +524,8 @@ pub async fn change_email(#[server(flatten)] form: ChangeEmailForm) -> Result<()
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::SignedIn).await?;
     let user = g.user.as_ref().ok_or(AppError::Unauthenticated)?;
-    let email = Email::parse(&form.new_email).map_err(|e| AppError::invalid("new_email", e))?;
+    let email = Email::parse(&form.new_email)
+        .map_err(|e| AppError::invalid("new_email", refused::email(&e)))?;
     crate::features::accounts::service::links::request_email_change(
         &g.state,
         user.id,
@@ -472,6 +577,7 @@ pub async fn load_account() -> Result<AccountView, AppError> {
     let g = guard(Access::SignedIn).await?;
     let user = g.user.clone().ok_or(AppError::Unauthenticated)?;
     let zone = g.zone();
+    let t = crate::i18n::document_texts();
     let verified = {
         let mut conn = g
             .state
@@ -488,7 +594,7 @@ pub async fn load_account() -> Result<AccountView, AppError> {
             .into_iter()
             .map(|s| SessionItem {
                 handle: s.handle,
-                device: s.device,
+                device: crate::features::accounts::service::sessions::device_in(t, &s.user_agent),
                 client: s.client,
                 started: zone.moment(s.created_at),
                 last_seen: zone.moment(s.last_seen_at),

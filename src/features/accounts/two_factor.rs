@@ -33,7 +33,10 @@ pub async fn sign_in_code(#[server(flatten)] form: CodeForm) -> Result<(), AppEr
     use crate::platform::session::guard::{append_header, guard, Access};
     let g = guard(Access::Public).await?;
     if form.code.len() > 64 {
-        return Err(AppError::invalid("code", "this code is too long"));
+        return Err(super::refused::invalid(
+            "code",
+            crate::i18n::Msg::ErrorCodeTooLong,
+        ));
     }
     let done = crate::features::accounts::service::two_factor::sign_in_with_code(
         &g.state,
@@ -127,7 +130,10 @@ pub async fn confirm_two_factor(#[server(flatten)] form: ConfirmForm) -> Result<
     let g = guard(Access::SignedIn).await?;
     let user = g.user()?;
     if form.code.len() > 64 {
-        return Err(AppError::invalid("code", "this code is too long"));
+        return Err(super::refused::invalid(
+            "code",
+            crate::i18n::Msg::ErrorCodeTooLong,
+        ));
     }
     crate::features::accounts::service::two_factor::confirm(
         &g.state,
@@ -176,7 +182,10 @@ pub async fn turn_off_two_factor(#[server(flatten)] form: TurnOffForm) -> Result
     let g = guard(Access::SignedIn).await?;
     let user = g.user()?;
     if form.code.len() > 64 {
-        return Err(AppError::invalid("code", "this code is too long"));
+        return Err(super::refused::invalid(
+            "code",
+            crate::i18n::Msg::ErrorCodeTooLong,
+        ));
     }
     crate::features::accounts::service::two_factor::turn_off(
         &g.state,

@@ -41,22 +41,27 @@ pub struct AlertsPage {
 #[server(prefix = "/api", endpoint = "alerts")]
 pub async fn load_alerts() -> Result<AlertsPage, AppError> {
     use crate::domain::account::Role;
+    use crate::features::alerts::service::{localized, rule_label};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
+    let st = crate::i18n::staff::use_staff();
     let zone = g.zone();
     let pool = g.state.db.pool();
     let alerts = crate::features::alerts::service::inbox(pool, 200)
         .await
         .or_internal(&g)?
         .into_iter()
-        .map(|a| AlertView {
-            id: a.id,
-            title: a.title,
-            detail: a.detail,
-            state: a.state,
-            first_seen: zone.when(a.first_seen_at),
-            last_seen: zone.when(a.last_seen_at),
-            changed_by: a.changed_by,
+        .map(|a| {
+            let (title, detail) = localized(st, &a.rule, a.title, a.detail);
+            AlertView {
+                id: a.id,
+                title,
+                detail,
+                state: a.state,
+                first_seen: zone.when(a.first_seen_at),
+                last_seen: zone.when(a.last_seen_at),
+                changed_by: a.changed_by,
+            }
         })
         .collect();
     let rules = crate::features::alerts::service::rules(pool)
@@ -65,7 +70,7 @@ pub async fn load_alerts() -> Result<AlertsPage, AppError> {
         .into_iter()
         .map(|(r, t, e)| RuleView {
             code: r.code().into(),
-            label: r.label().into(),
+            label: rule_label(st, r).into(),
             threshold: r.format_threshold(t),
             enabled: e,
         })
@@ -117,9 +122,11 @@ pub async fn save_alert_rule(
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::alerts::Rule;
+    use crate::i18n::staff::{use_staff, Staff};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let rule = Rule::parse(&form.rule).ok_or_else(|| AppError::invalid("rule", "Unknown rule."))?;
+    let rule = Rule::parse(&form.rule)
+        .ok_or_else(|| AppError::invalid("rule", use_staff().get(Staff::AlertsUnknownRule)))?;
     // An empty `enabled=` is off, as it was when serde_qs read the argument
     // itself (a flattened field sees the empty text instead of nothing).
     let enabled = form.enabled.is_some_and(|e| !e.is_empty());

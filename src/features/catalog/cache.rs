@@ -56,11 +56,11 @@ type ModelKey = (String, String, String, Market);
 #[derive(Default)]
 pub struct CatalogCache {
     models: RwLock<HashMap<ModelKey, Kept<Vec<VariantInfo>>>>,
-    home: RwLock<Option<Kept<HomeCatalog>>>,
-    all_models: RwLock<Option<Kept<Vec<ModelSummary>>>>,
+    home: RwLock<HashMap<Market, Kept<HomeCatalog>>>,
+    all_models: RwLock<HashMap<Market, Kept<Vec<ModelSummary>>>>,
     model_loads: Loads<ModelKey, Vec<VariantInfo>>,
-    home_loads: Loads<(), HomeCatalog>,
-    all_models_loads: Loads<(), Vec<ModelSummary>>,
+    home_loads: Loads<Market, HomeCatalog>,
+    all_models_loads: Loads<Market, Vec<ModelSummary>>,
 }
 
 impl std::fmt::Debug for CatalogCache {
@@ -108,38 +108,39 @@ impl CatalogCache {
             .await
     }
 
-    pub async fn home(&self, db: &Db) -> DbResult<Arc<HomeCatalog>> {
-        if let Some(h) = read(&self.home, |h| h.as_ref().and_then(fresh)) {
+    /// What a market's home page shows: only models sold there.
+    pub async fn home(&self, db: &Db, market: Market) -> DbResult<Arc<HomeCatalog>> {
+        if let Some(h) = read(&self.home, |h| h.get(&market).and_then(fresh)) {
             return Ok(h);
         }
         let generation = generation();
         self.home_loads
-            .once((), generation, || async {
+            .once(market, generation, || async {
                 let pool = db.pool();
                 let home = Arc::new(HomeCatalog {
-                    categories: catalog::categories_with_counts(pool).await?,
-                    newest: catalog::newest_models(pool, NEWEST).await?,
-                    size: catalog::size(pool).await?,
+                    categories: catalog::categories_with_counts(pool, Some(market)).await?,
+                    newest: catalog::newest_models(pool, market, NEWEST).await?,
+                    size: catalog::size(pool, market).await?,
                 });
                 write(&self.home, |h| {
-                    *h = Some(Kept::new(home.clone(), generation))
+                    h.insert(market, Kept::new(home.clone(), generation));
                 });
                 Ok(home)
             })
             .await
     }
 
-    /// Every model, for the in-memory search.
-    pub async fn all_models(&self, db: &Db) -> DbResult<Arc<Vec<ModelSummary>>> {
-        if let Some(m) = read(&self.all_models, |m| m.as_ref().and_then(fresh)) {
+    /// Every model sold in `market`, for the in-memory search.
+    pub async fn all_models(&self, db: &Db, market: Market) -> DbResult<Arc<Vec<ModelSummary>>> {
+        if let Some(m) = read(&self.all_models, |m| m.get(&market).and_then(fresh)) {
             return Ok(m);
         }
         let generation = generation();
         self.all_models_loads
-            .once((), generation, || async {
-                let models = Arc::new(catalog::all_models(db.pool()).await?);
+            .once(market, generation, || async {
+                let models = Arc::new(catalog::all_models(db.pool(), market).await?);
                 write(&self.all_models, |m| {
-                    *m = Some(Kept::new(models.clone(), generation))
+                    m.insert(market, Kept::new(models.clone(), generation));
                 });
                 Ok(models)
             })

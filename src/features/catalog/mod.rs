@@ -54,14 +54,22 @@ pub struct HomeData {
     pub variants: i64,
 }
 
+/// The market of a catalog page's server function (the page's): only the
+/// models sold there are listed.
+#[cfg(feature = "ssr")]
+fn market_of(code: &str) -> Result<crate::domain::market::Market, AppError> {
+    crate::domain::market::Market::parse(code).ok_or(AppError::NotFound)
+}
+
 #[server(prefix = "/api", endpoint = "home")]
-pub async fn load_home() -> Result<HomeData, AppError> {
+pub async fn load_home(market: String) -> Result<HomeData, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
+    let market = market_of(&market)?;
     let home = g
         .state
         .feature::<crate::features::catalog::cache::CatalogCache>()
-        .home(&g.state.db)
+        .home(&g.state.db, market)
         .await
         .or_internal(&g)?;
     Ok(HomeData {
@@ -86,6 +94,8 @@ pub const MAX_QUERY_CHARS: usize = 100;
 /// slug.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelSearchForm {
+    /// The page's market: only its models are found.
+    pub market: String,
     pub q: String,
     pub category: Option<String>,
 }
@@ -98,7 +108,12 @@ pub async fn search_models(
     use crate::domain::catalog::Category;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
-    let ModelSearchForm { q, category } = form;
+    let ModelSearchForm {
+        market,
+        q,
+        category,
+    } = form;
+    let market = market_of(&market)?;
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::invalid(
             "q",
@@ -115,7 +130,7 @@ pub async fn search_models(
     let models = g
         .state
         .feature::<crate::features::catalog::cache::CatalogCache>()
-        .all_models(&g.state.db)
+        .all_models(&g.state.db, market)
         .await
         .or_internal(&g)?;
     let in_category: Vec<_> = models
@@ -195,14 +210,19 @@ pub struct BrandListing {
 }
 
 #[server(prefix = "/api", endpoint = "category_listing")]
-pub async fn load_category_listing(category: String) -> Result<CategoryListing, AppError> {
+pub async fn load_category_listing(
+    market: String,
+    category: String,
+) -> Result<CategoryListing, AppError> {
     use crate::domain::catalog::Category;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
+    let market = market_of(&market)?;
     let c = Category::from_slug(&category).ok_or(AppError::NotFound)?;
-    let brands = crate::features::catalog::service::brands_in_category(g.state.db.pool(), c.slug())
-        .await
-        .or_internal(&g)?;
+    let brands =
+        crate::features::catalog::service::brands_in_category(g.state.db.pool(), market, c.slug())
+            .await
+            .or_internal(&g)?;
     Ok(CategoryListing {
         slug: c.slug().into(),
         name: c.name().into(),
@@ -220,6 +240,8 @@ pub async fn load_category_listing(category: String) -> Result<CategoryListing, 
 /// A brand's page: the category's and the brand's slugs from its path.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrandListingQuery {
+    /// The page's market: only its models are listed.
+    pub market: String,
     pub category: String,
     pub brand: String,
 }
@@ -232,9 +254,11 @@ pub async fn load_brand_listing(
     use crate::domain::catalog::Category;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
+    let market = market_of(&query.market)?;
     let c = Category::from_slug(&query.category).ok_or(AppError::NotFound)?;
     let models = crate::features::catalog::service::models_of_brand(
         g.state.db.pool(),
+        market,
         c.slug(),
         &query.brand,
     )
@@ -265,16 +289,17 @@ pub async fn load_brand_listing(
 pub const MAX_SUGGESTIONS: usize = 8;
 
 #[server(prefix = "/api", endpoint = "suggest_models")]
-pub async fn suggest_models(q: String) -> Result<Vec<ModelCard>, AppError> {
+pub async fn suggest_models(market: String, q: String) -> Result<Vec<ModelCard>, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Public).await?;
+    let market = market_of(&market)?;
     if q.chars().count() > crate::features::catalog::MAX_QUERY_CHARS {
         return Ok(Vec::new());
     }
     let models = g
         .state
         .feature::<crate::features::catalog::cache::CatalogCache>()
-        .all_models(&g.state.db)
+        .all_models(&g.state.db, market)
         .await
         .or_internal(&g)?;
     let all: Vec<_> = models.iter().collect();

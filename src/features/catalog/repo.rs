@@ -1,6 +1,6 @@
 use super::cache::changed;
 use crate::domain::ids::VariantId;
-use crate::domain::market::SoldIn;
+use crate::domain::market::{Market, SoldIn};
 use crate::domain::money::Money;
 use crate::platform::db::DbResult;
 use sqlx::{Any, AnyConnection, Executor, Row};
@@ -96,15 +96,22 @@ pub struct CategoryCount {
     pub models: i64,
 }
 
+/// Every category with its number of models: those sold in `market`, or
+/// all of them.
 pub async fn categories_with_counts<'c>(
     ex: impl Executor<'c, Database = Any>,
+    market: Option<Market>,
 ) -> DbResult<Vec<CategoryCount>> {
-    let rows = sqlx::query(
+    let sql = format!(
         "SELECT c.slug, c.name, COUNT(m.id) AS models FROM categories c \
-         LEFT JOIN models m ON m.category_id = c.id GROUP BY c.id, c.slug, c.name, c.position ORDER BY c.position",
-    )
-    .fetch_all(ex)
-    .await?;
+         LEFT JOIN models m ON m.category_id = c.id AND ($1 = '' OR {}) \
+         GROUP BY c.id, c.slug, c.name, c.position ORDER BY c.position",
+        model_sold_in("$1")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(market.map_or("", Market::code))
+        .fetch_all(ex)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(CategoryCount {
@@ -140,16 +147,18 @@ fn model_from_row(r: &sqlx::any::AnyRow) -> DbResult<ModelSummary> {
 /// The newest models of a category (or all), for the home page.
 pub async fn newest_models<'c>(
     ex: impl Executor<'c, Database = Any>,
+    market: Market,
     limit: i64,
 ) -> DbResult<Vec<ModelSummary>> {
-    let rows = sqlx::query(
-        "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
-         FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id \
-         ORDER BY m.release_year DESC, m.launch_price_minor DESC, m.id LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(ex)
-    .await?;
+    let sql = format!(
+        "{SELECT_MODEL} WHERE {} ORDER BY m.release_year DESC, m.launch_price_minor DESC, m.id LIMIT $2",
+        model_sold_in("$1")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(market.code())
+        .bind(limit)
+        .fetch_all(ex)
+        .await?;
     rows.iter().map(model_from_row).collect()
 }
 
@@ -159,10 +168,18 @@ pub struct CatalogSize {
     pub variants: i64,
 }
 
-pub async fn size<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<CatalogSize> {
-    let row = sqlx::query("SELECT (SELECT COUNT(*) FROM models) AS models, (SELECT COUNT(*) FROM variants) AS variants")
-        .fetch_one(ex)
-        .await?;
+/// How many models and variants are sold in `market`.
+pub async fn size<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    market: Market,
+) -> DbResult<CatalogSize> {
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM models m WHERE {}) AS models, \
+         (SELECT COUNT(*) FROM variants v WHERE {}) AS variants",
+        model_sold_in("$1"),
+        sold_in_condition("$1")
+    );
+    let row = sqlx::query(&sql).bind(market.code()).fetch_one(ex).await?;
     Ok(CatalogSize {
         models: row.try_get("models")?,
         variants: row.try_get("variants")?,
@@ -210,6 +227,18 @@ pub const SELECT_VARIANT: &str = "SELECT v.id, v.sku, v.storage_gb, v.connectivi
 pub fn sold_in_condition(market: &str) -> String {
     format!("(v.sold_in = '' OR ' ' || v.sold_in || ' ' LIKE '% ' || {market} || ' %')")
 }
+
+/// The SQL condition "model `m` has a variant sold in `market`": a model
+/// none of whose variants is sold in a market is not shown there.
+fn model_sold_in(market: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM variants v WHERE v.model_id = m.id AND {})",
+        sold_in_condition(market)
+    )
+}
+
+const SELECT_MODEL: &str = "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
+    FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id";
 
 pub fn variant_from_row(r: &sqlx::any::AnyRow) -> DbResult<VariantInfo> {
     Ok(VariantInfo {
@@ -264,17 +293,23 @@ pub struct BrandCount {
     pub models: i64,
 }
 
+/// A category's brands with their number of models sold in `market`.
 pub async fn brands_in_category<'c>(
     ex: impl Executor<'c, Database = Any>,
+    market: Market,
     category: &str,
 ) -> DbResult<Vec<BrandCount>> {
-    let rows = sqlx::query(
+    let sql = format!(
         "SELECT b.slug, b.name, COUNT(m.id) AS models FROM models m JOIN brands b ON b.id = m.brand_id \
-         JOIN categories c ON c.id = m.category_id WHERE c.slug = $1 GROUP BY b.slug, b.name ORDER BY COUNT(m.id) DESC, b.name",
-    )
-    .bind(category)
-    .fetch_all(ex)
-    .await?;
+         JOIN categories c ON c.id = m.category_id WHERE c.slug = $2 AND {} \
+         GROUP BY b.slug, b.name ORDER BY COUNT(m.id) DESC, b.name",
+        model_sold_in("$1")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(market.code())
+        .bind(category)
+        .fetch_all(ex)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(BrandCount {
@@ -286,31 +321,34 @@ pub async fn brands_in_category<'c>(
         .collect()
 }
 
+/// A brand's models in a category sold in `market`, newest first.
 pub async fn models_of_brand<'c>(
     ex: impl Executor<'c, Database = Any>,
+    market: Market,
     category: &str,
     brand: &str,
 ) -> DbResult<Vec<ModelSummary>> {
-    let rows = sqlx::query(
-        "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
-         FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id \
-         WHERE c.slug = $1 AND b.slug = $2 ORDER BY m.release_year DESC, m.name",
-    )
-    .bind(category)
-    .bind(brand)
-    .fetch_all(ex)
-    .await?;
+    let sql = format!(
+        "{SELECT_MODEL} WHERE c.slug = $2 AND b.slug = $3 AND {} ORDER BY m.release_year DESC, m.name",
+        model_sold_in("$1")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(market.code())
+        .bind(category)
+        .bind(brand)
+        .fetch_all(ex)
+        .await?;
     rows.iter().map(model_from_row).collect()
 }
 
-/// Every model with its brand and category, for the in-memory search.
-pub async fn all_models<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<ModelSummary>> {
-    let rows = sqlx::query(
-        "SELECT m.slug, m.name, b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, m.release_year \
-         FROM models m JOIN brands b ON b.id = m.brand_id JOIN categories c ON c.id = m.category_id ORDER BY m.id",
-    )
-    .fetch_all(ex)
-    .await?;
+/// Every model sold in `market` with its brand and category, for the
+/// in-memory search.
+pub async fn all_models<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    market: Market,
+) -> DbResult<Vec<ModelSummary>> {
+    let sql = format!("{SELECT_MODEL} WHERE {} ORDER BY m.id", model_sold_in("$1"));
+    let rows = sqlx::query(&sql).bind(market.code()).fetch_all(ex).await?;
     rows.iter().map(model_from_row).collect()
 }
 

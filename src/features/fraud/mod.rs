@@ -23,10 +23,10 @@ pub struct FraudCase {
     pub customer_email: String,
     pub seller: String,
     pub price: crate::domain::money::Money,
-    pub state: String,
+    pub state: crate::domain::tradein::State,
     pub hold: crate::domain::fraud::PayoutHold,
     pub hold_reason: String,
-    /// (rule label, detail)
+    /// (rule label, detail); the detail is stored in English.
     pub flags: Vec<(String, String)>,
 }
 
@@ -34,13 +34,26 @@ pub struct FraudCase {
 pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
     use crate::domain::account::Role;
     use crate::domain::fraud::FraudRule;
+    use crate::i18n::staff::{use_staff, Staff};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
+    let st = use_staff();
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
     let label = |code: &str| {
-        FraudRule::parse(code)
-            .map(|r| r.label().to_string())
-            .unwrap_or_else(|| code.to_string())
+        FraudRule::parse(code).map_or_else(
+            || code.to_string(),
+            |r| {
+                st.get(match r {
+                    FraudRule::BlockedImei => Staff::FraudRuleBlockedImei,
+                    FraudRule::RepeatedImei => Staff::FraudRuleRepeatedImei,
+                    FraudRule::SharedIban => Staff::FraudRuleSharedIban,
+                    FraudRule::ManyTradeIns => Staff::FraudRuleManyTradeIns,
+                    FraudRule::HighValue => Staff::FraudRuleHighValue,
+                    FraudRule::ImeiMismatch => Staff::FraudRuleImeiMismatch,
+                })
+                .to_string()
+            },
+        )
     };
     Ok(crate::features::fraud::service::cases(&mut conn, 200)
         .await
@@ -49,7 +62,7 @@ pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
         .map(|c| FraudCase {
             trade_in_id: c.trade_in_id,
             price: c.price,
-            state: crate::domain::tradein::state_label(c.state).to_string(),
+            state: c.state,
             flags: c.flags.iter().map(|(r, d)| (label(r), d.clone())).collect(),
             reference: c.reference,
             customer_email: c.customer_email,
@@ -76,13 +89,19 @@ pub async fn review_payout(
     #[server(flatten)] form: PayoutReviewForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
+    use crate::i18n::staff::{use_staff, Staff};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let trade_in_id: TradeInId = AppError::posted_id(&form.trade_in_id, "a trade-in")?;
     let release = match form.decision.as_str() {
         "release" => true,
         "block" => false,
-        _ => return Err(AppError::invalid("decision", "Release or block.")),
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                use_staff().get(Staff::FraudReleaseOrBlock),
+            ))
+        }
     };
     crate::features::fraud::service::review(
         &g.state,
@@ -135,14 +154,18 @@ pub async fn block_imei(
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::identifiers::Imei;
+    use crate::i18n::staff::{use_staff, Staff};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let imei = Imei::parse(&form.imei).map_err(|e| AppError::invalid("imei", e))?;
+    let st = use_staff();
+    let imei = Imei::parse(&form.imei).map_err(|e| {
+        AppError::invalid("imei", crate::features::fraud::service::imei_error(st, &e))
+    })?;
     let reason = form.reason.split_whitespace().collect::<Vec<_>>().join(" ");
     if reason.chars().count() > 200 {
         return Err(AppError::invalid(
             "reason",
-            "Keep the reason under 200 characters.",
+            st.get(Staff::FraudReasonTooLong),
         ));
     }
     crate::features::fraud::service::block(

@@ -2,11 +2,12 @@
 //! inspects a trade-in; a flag holds its payout until operations release
 //! or block it, with a reason, in the audit log. The IMEI blocklist.
 
-use crate::domain::fraud::evaluate;
+use crate::domain::fraud::{evaluate, PayoutHold};
 use crate::domain::identifiers::Imei;
 use crate::domain::ids::{TradeInId, UserId};
 use crate::error::AppError;
 use crate::features::audit::service::AuditEntry;
+use crate::i18n::staff::{use_staff, Staff, StaffTexts};
 use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 use sqlx::AnyConnection;
@@ -54,10 +55,23 @@ pub async fn ensure_payable(
     let hold = crate::features::fraud::repo::hold_of(&mut *conn, trade_in_id)
         .await
         .map_err(db_error)?;
-    match hold.refusal() {
-        Some(why) => Err(AppError::Conflict(why.into())),
-        None => Ok(()),
-    }
+    // `PayoutHold::refusal` in the refurbisher's language.
+    let why = match hold {
+        PayoutHold::Held => Staff::FraudRefusalHeld,
+        PayoutHold::Blocked => Staff::FraudRefusalBlocked,
+        PayoutHold::NotHeld | PayoutHold::Released => return Ok(()),
+    };
+    Err(AppError::Conflict(use_staff().get(why).into()))
+}
+
+/// Why an IMEI was refused, in the user's language (the consumer
+/// catalog's texts, whose English is `ImeiError`'s).
+pub fn imei_error(st: StaffTexts, e: &crate::domain::identifiers::ImeiError) -> String {
+    use crate::i18n::errors::Localized;
+    e.text(crate::i18n::Texts::speaking(
+        crate::domain::market::Market::EnGb,
+        st.lang(),
+    ))
 }
 
 /// Releases (`release = true`) or blocks a held payout.
@@ -68,18 +82,17 @@ pub async fn review(
     release: bool,
     reason: &str,
 ) -> Result<(), AppError> {
-    let reason =
-        crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
+    let st = use_staff();
+    let reason = crate::domain::account::parse_reason(reason)
+        .map_err(|_| AppError::invalid("reason", st.get(Staff::FraudReasonRequired)))?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let to = crate::domain::fraud::PayoutHold::decision(release);
+    let to = PayoutHold::decision(release);
     if !crate::features::fraud::repo::decide(&mut *tx, trade_in_id, to, ops_user, &reason, now)
         .await
         .map_err(db_error)?
     {
-        return Err(AppError::Conflict(
-            "This payout is not waiting for a review.".into(),
-        ));
+        return Err(AppError::Conflict(st.get(Staff::FraudNotWaiting).into()));
     }
     let detail = format!("payout {to}: {reason}");
     crate::features::audit::service::record(
@@ -108,8 +121,9 @@ pub async fn review(
 pub const MAX_BLOCKLIST_IMPORT: usize = 10_000;
 
 /// Reads `imei,reason` lines (a header line is skipped); every bad line
-/// is reported and nothing is added unless all are good.
-pub fn parse_blocklist(text: &str) -> Result<Vec<(String, String)>, AppError> {
+/// is reported, in `st`'s language, and nothing is added unless all are
+/// good.
+pub fn parse_blocklist(st: StaffTexts, text: &str) -> Result<Vec<(String, String)>, AppError> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -128,30 +142,39 @@ pub fn parse_blocklist(text: &str) -> Result<Vec<(String, String)>, AppError> {
                     .take(200)
                     .collect::<String>(),
             )),
-            Err(e) => problems.push(format!("line {}: {e}", i + 1)),
+            Err(e) => problems.push(st.fill(
+                Staff::FraudImportLine,
+                &[("n", &(i + 1)), ("problem", &imei_error(st, &e))],
+            )),
         }
     }
     if !problems.is_empty() {
-        let shown: Vec<String> = problems.iter().take(20).cloned().collect();
+        let count = problems.len();
+        let shown = problems
+            .into_iter()
+            .take(20)
+            .reduce(|first, second| {
+                st.fill(
+                    Staff::FraudImportLines,
+                    &[("first", &first), ("second", &second)],
+                )
+            })
+            .unwrap_or_default();
         return Err(AppError::invalid(
             "file",
-            format!(
-                "{} bad lines, nothing added: {}",
-                problems.len(),
-                shown.join("; ")
+            st.fill(
+                Staff::FraudImportBadLines,
+                &[("n", &count), ("problems", &shown)],
             ),
         ));
     }
     if out.is_empty() {
-        return Err(AppError::invalid(
-            "file",
-            "No IMEI found. One per line: imei,reason",
-        ));
+        return Err(AppError::invalid("file", st.get(Staff::FraudImportNoImei)));
     }
     if out.len() > MAX_BLOCKLIST_IMPORT {
         return Err(AppError::invalid(
             "file",
-            format!("At most {MAX_BLOCKLIST_IMPORT} lines at once."),
+            st.fill(Staff::FraudImportTooMany, &[("max", &MAX_BLOCKLIST_IMPORT)]),
         ));
     }
     Ok(out)
@@ -252,7 +275,9 @@ pub async fn import_route(
         Ok(u) => u,
         Err(e) => return crate::platform::http::refused(e),
     };
-    let unreadable = || AppError::invalid("file", "the file could not be read (256 KB at most)");
+    // A route, not a server function: the language is the request's.
+    let st = StaffTexts::of(crate::i18n::staff::lang_of_headers(&headers));
+    let unreadable = || AppError::invalid("file", st.get(Staff::FraudImportUnreadable));
     let mut text = String::new();
     loop {
         match form.next_field().await {
@@ -266,12 +291,9 @@ pub async fn import_route(
         }
     }
     if text.trim().is_empty() {
-        return refused(AppError::invalid(
-            "file",
-            "choose a CSV file with one imei,reason per line",
-        ));
+        return refused(AppError::invalid("file", st.get(Staff::FraudImportNoFile)));
     }
-    let result = match parse_blocklist(&text) {
+    let result = match parse_blocklist(st, &text) {
         Ok(entries) => block(&state, user.id, entries).await,
         Err(e) => Err(e),
     };

@@ -109,8 +109,9 @@ pub async fn load_ops_dashboard(
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let r = crate::features::kpis::service::request(g.now_ms(), &query)?;
-    crate::features::kpis::service::dashboard(&g.state, &r).await
+    let st = crate::i18n::staff::use_staff();
+    let r = crate::features::kpis::service::request(st, g.now_ms(), &query)?;
+    crate::features::kpis::service::dashboard(&g.state, st, &r).await
 }
 
 /// A KPI's target for a kind of period, as typed ("12.5").
@@ -128,12 +129,15 @@ pub async fn set_kpi_target(
 ) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::domain::kpi::{Kpi, PeriodKind};
+    use crate::i18n::staff::{use_staff, Staff};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    let kpi = Kpi::parse(&form.kpi).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?;
+    let st = use_staff();
+    let kpi = Kpi::parse(&form.kpi)
+        .ok_or_else(|| AppError::invalid("kpi", st.get(Staff::OpsDashboardUnknownKpi)))?;
     let kind = PeriodKind::parse(&form.period)
-        .ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?;
-    crate::features::kpis::service::set_target(&g.state, g.user()?.id, kpi, kind, &form.target)
+        .ok_or_else(|| AppError::invalid("period", st.get(Staff::OpsDashboardChoosePeriod)))?;
+    crate::features::kpis::service::set_target(&g.state, st, g.user()?.id, kpi, kind, &form.target)
         .await
 }
 
@@ -146,11 +150,12 @@ fn status_class(s: Option<TargetStatus>) -> &'static str {
     }
 }
 
-fn status_text(s: Option<TargetStatus>) -> &'static str {
+fn status_text(st: crate::i18n::staff::StaffTexts, s: Option<TargetStatus>) -> &'static str {
+    use crate::i18n::staff::Staff;
     match s {
-        Some(TargetStatus::Met) => "on target",
-        Some(TargetStatus::Close) => "near target",
-        Some(TargetStatus::Missed) => "off target",
+        Some(TargetStatus::Met) => st.get(Staff::OpsDashboardStatusMet),
+        Some(TargetStatus::Close) => st.get(Staff::OpsDashboardStatusClose),
+        Some(TargetStatus::Missed) => st.get(Staff::OpsDashboardStatusMissed),
         None => "",
     }
 }
@@ -185,8 +190,7 @@ pub struct SellerOverview {
     pub weekly_cap: Option<i64>,
     pub this_week: WeekView,
     pub last_week: WeekView,
-    /// (state label, count)
-    pub by_state: Vec<(String, i64)>,
+    pub by_state: Vec<(crate::domain::tradein::State, i64)>,
     /// Devices bought per ISO week, oldest first: (week label, count).
     pub weekly_bought: Vec<(String, i64)>,
 }
@@ -262,10 +266,7 @@ pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
         .await
         .or_internal(&g)?
         .into_iter()
-        .filter_map(|(code, n)| {
-            crate::domain::tradein::State::parse(&code)
-                .map(|st| (crate::domain::tradein::state_label(st).to_string(), n))
-        })
+        .filter_map(|(code, n)| crate::domain::tradein::State::parse(&code).map(|st| (st, n)))
         .collect();
     Ok(SellerOverview {
         company: s.company,
@@ -280,13 +281,4 @@ pub async fn load_seller_overview() -> Result<SellerOverview, AppError> {
         by_state,
         weekly_bought,
     })
-}
-
-fn pct(v: Option<i64>) -> String {
-    v.map(|p| format!("{p}%")).unwrap_or_else(|| "–".into())
-}
-
-fn hours(v: Option<i64>) -> String {
-    v.map(|t| format!("{}.{} h", t / 10, t % 10))
-        .unwrap_or_else(|| "–".into())
 }

@@ -13,9 +13,11 @@ use crate::domain::kpi::{
     against_target, decompose, prorated_target, Comparison, Counts, Kpi, Period, PeriodKind, Unit,
 };
 use crate::domain::market::Market;
-use crate::domain::money::Currency;
+use crate::domain::money::{Currency, Money};
 use crate::error::AppError;
 use crate::features::kpis::*;
+use crate::i18n::staff::{Staff, StaffTexts};
+use crate::i18n::Lang;
 use crate::platform::csv::{attachment as csv_attachment, CsvFile};
 use crate::platform::db::db_error;
 use crate::platform::http::refused;
@@ -39,15 +41,15 @@ pub struct Request {
 }
 
 /// Reads the dashboard's query; a bad value is a field error.
-pub fn request(now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
+pub fn request(st: StaffTexts, now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
     let market = match q.market.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         None => None,
         Some(m) => Some(Market::parse(m).ok_or_else(|| {
             AppError::invalid(
                 "market",
-                format!(
-                    "\"{}\" is not a market: choose one from the list, or all markets.",
-                    m.chars().take(20).collect::<String>()
+                st.fill(
+                    Staff::OpsDashboardNotAMarket,
+                    &[("market", &m.chars().take(20).collect::<String>())],
                 ),
             )
         })?),
@@ -69,18 +71,27 @@ pub fn request(now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
     let kind = match kind.filter(|k| !k.is_empty()) {
         None => PeriodKind::Week,
         Some(k) => PeriodKind::parse(k)
-            .ok_or_else(|| AppError::invalid("period", "Choose day, week or month."))?,
+            .ok_or_else(|| AppError::invalid("period", st.get(Staff::OpsDashboardChoosePeriod)))?,
     };
     let period = match at.map(str::trim).filter(|a| !a.is_empty()) {
         None => Period::containing(kind, now),
         Some(a) => Period::parse(kind, a).ok_or_else(|| {
+            let not_a = per_kind(
+                kind,
+                [
+                    Staff::OpsDashboardNotADay,
+                    Staff::OpsDashboardNotAWeek,
+                    Staff::OpsDashboardNotAMonth,
+                ],
+            );
             AppError::invalid(
                 "at",
-                format!(
-                    "\"{}\" is not a {} (e.g. {}).",
-                    a.chars().take(20).collect::<String>(),
-                    kind.code(),
-                    Period::containing(kind, now).label()
+                st.fill(
+                    not_a,
+                    &[
+                        ("text", &a.chars().take(20).collect::<String>()),
+                        ("example", &Period::containing(kind, now).label()),
+                    ],
                 ),
             )
         })?,
@@ -92,7 +103,8 @@ pub fn request(now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
     };
     let focus = match focus.filter(|f| !f.is_empty()) {
         None => Kpi::Conversion,
-        Some(f) => Kpi::parse(f).ok_or_else(|| AppError::invalid("kpi", "Unknown KPI."))?,
+        Some(f) => Kpi::parse(f)
+            .ok_or_else(|| AppError::invalid("kpi", st.get(Staff::OpsDashboardUnknownKpi)))?,
     };
     Ok(Request {
         kind,
@@ -106,6 +118,102 @@ pub fn request(now: i64, q: &OpsDashboardQuery) -> Result<Request, AppError> {
         focus,
         full: q.full.as_deref() == Some("1"),
     })
+}
+
+/// The text of a kind of period among a day's, a week's and a month's.
+fn per_kind(kind: PeriodKind, [day, week, month]: [Staff; 3]) -> Staff {
+    match kind {
+        PeriodKind::Day => day,
+        PeriodKind::Week => week,
+        PeriodKind::Month => month,
+    }
+}
+
+/// A KPI's name in the user's language (`Kpi::label` in English).
+pub fn kpi_label(st: StaffTexts, k: Kpi) -> &'static str {
+    st.get(match k {
+        Kpi::OffersShown => Staff::OpsDashboardKpiOffersShown,
+        Kpi::OffersAccepted => Staff::OpsDashboardKpiOffersAccepted,
+        Kpi::Conversion => Staff::OpsDashboardKpiConversion,
+        Kpi::Shipped => Staff::OpsDashboardKpiShipped,
+        Kpi::Received => Staff::OpsDashboardKpiReceived,
+        Kpi::Validated => Staff::OpsDashboardKpiValidated,
+        Kpi::CounterOffered => Staff::OpsDashboardKpiCounterOffered,
+        Kpi::CounterOfferRate => Staff::OpsDashboardKpiCounterOfferRate,
+        Kpi::CounterAccepted => Staff::OpsDashboardKpiCounterAccepted,
+        Kpi::CounterAcceptRate => Staff::OpsDashboardKpiCounterAcceptRate,
+        Kpi::Returned => Staff::OpsDashboardKpiReturned,
+        Kpi::Expired => Staff::OpsDashboardKpiExpired,
+        Kpi::PaidTotal => Staff::OpsDashboardKpiPaidTotal,
+        Kpi::PaidAverage => Staff::OpsDashboardKpiPaidAverage,
+        Kpi::MedianDaysToPay => Staff::OpsDashboardKpiMedianDaysToPay,
+        Kpi::InspectionSla => Staff::OpsDashboardKpiInspectionSla,
+        Kpi::PaymentSla => Staff::OpsDashboardKpiPaymentSla,
+        Kpi::Recycled => Staff::OpsDashboardKpiRecycled,
+    })
+}
+
+/// Digits grouped by thousands as the language groups them.
+fn grouped(st: StaffTexts, v: i64) -> String {
+    let sep = if st.lang() == Lang::Fr {
+        '\u{202f}'
+    } else {
+        ','
+    };
+    let digits = v.unsigned_abs().to_string();
+    let mut out = String::from(if v < 0 { "-" } else { "" });
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A whole part and one decimal digit: "12.5", "12,5" in French.
+fn one_decimal(st: StaffTexts, whole: i64, tenth: i64) -> String {
+    let sep = if st.lang() == Lang::Fr { ',' } else { '.' };
+    format!("{whole}{sep}{tenth}")
+}
+
+/// A value in the KPI's unit as the user's language writes it
+/// (`Kpi::format_in` in English), money in `currency`.
+pub fn format_kpi(st: StaffTexts, k: Kpi, v: i64, currency: Currency) -> String {
+    match k.unit() {
+        Unit::Count => grouped(st, v),
+        Unit::Percent => st.fill(
+            Staff::CommonPercent,
+            &[("n", &one_decimal(st, v / 100, (v % 100).abs() / 10))],
+        ),
+        Unit::Money => st.money(Money::new(v, currency)),
+        Unit::Days => st.fill(
+            Staff::OpsDashboardDays,
+            &[("n", &one_decimal(st, v / 10, (v % 10).abs()))],
+        ),
+    }
+}
+
+/// A change in the KPI's unit as the user's language writes it
+/// (`Kpi::format_delta_in` in English): "+3", "-3.1 pts".
+pub fn format_kpi_delta(st: StaffTexts, k: Kpi, d: i64, currency: Currency) -> String {
+    let sign = if d < 0 { "-" } else { "+" };
+    let a = d.abs();
+    match k.unit() {
+        Unit::Count => format!("{sign}{}", grouped(st, a)),
+        Unit::Percent => st.fill(
+            Staff::OpsDashboardPoints,
+            &[(
+                "n",
+                &format!("{sign}{}", one_decimal(st, a / 100, (a % 100) / 10)),
+            )],
+        ),
+        Unit::Money => format!("{sign}{}", st.money(Money::new(a, currency))),
+        Unit::Days => st.fill(
+            Staff::OpsDashboardDays,
+            &[("n", &format!("{sign}{}", one_decimal(st, a / 10, a % 10)))],
+        ),
+    }
 }
 
 /// One reading of a KPI: counts and rates over every market at once, or
@@ -149,13 +257,15 @@ impl Lane {
         self.currency.unwrap_or(Currency::Eur)
     }
 
-    fn shown(&self, v: Option<i64>) -> String {
-        v.map(|v| self.kpi.format_in(v, self.money()))
-            .unwrap_or_else(|| "–".into())
+    fn shown(&self, st: StaffTexts, v: Option<i64>) -> String {
+        v.map_or_else(
+            || st.get(Staff::CommonNone).to_string(),
+            |v| format_kpi(st, self.kpi, v, self.money()),
+        )
     }
 
-    fn delta(&self, d: i64) -> String {
-        self.kpi.format_delta_in(d, self.money())
+    fn delta(&self, st: StaffTexts, d: i64) -> String {
+        format_kpi_delta(st, self.kpi, d, self.money())
     }
 
     /// " (GBP)" after a segment's name when several currencies are in view.
@@ -189,7 +299,7 @@ fn scope(market: Option<Market>, periods: &[&Counts]) -> Vec<Currency> {
 
 /// "where the average best offer fell 8%", per currency the segment was
 /// offered in both periods (only `lane`'s when it has one).
-fn offer_note(now: &Counts, before: &Counts, lane: &Lane) -> String {
+fn offer_note(st: StaffTexts, now: &Counts, before: &Counts, lane: &Lane) -> String {
     let currencies: Vec<Currency> = match lane.currency {
         Some(c) => vec![c],
         None => now
@@ -205,29 +315,37 @@ fn offer_note(now: &Counts, before: &Counts, lane: &Lane) -> String {
             let (n, b) = (now.average_offer(cur)?, before.average_offer(cur)?);
             let pct = if b > 0 { (n - b) * 100 / b } else { 0 };
             (pct != 0).then(|| {
-                format!(
-                    "{} {}%{}",
-                    if pct < 0 { "fell" } else { "rose" },
-                    pct.abs(),
-                    if named {
-                        format!(" in {}", cur.code())
-                    } else {
-                        String::new()
-                    }
-                )
+                let n = pct.abs();
+                match (pct < 0, named) {
+                    (true, false) => st.fill(Staff::OpsDashboardOfferFell, &[("pct", &n)]),
+                    (false, false) => st.fill(Staff::OpsDashboardOfferRose, &[("pct", &n)]),
+                    (true, true) => st.fill(
+                        Staff::OpsDashboardOfferFellIn,
+                        &[("pct", &n), ("currency", &cur.code())],
+                    ),
+                    (false, true) => st.fill(
+                        Staff::OpsDashboardOfferRoseIn,
+                        &[("pct", &n), ("currency", &cur.code())],
+                    ),
+                }
             })
         })
         .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("where the average best offer {}", parts.join(" and "))
-    }
+    let Some(changes) = parts.into_iter().reduce(|first, second| {
+        st.fill(
+            Staff::OpsDashboardOfferAnd,
+            &[("first", &first), ("second", &second)],
+        )
+    }) else {
+        return String::new();
+    };
+    st.fill(Staff::OpsDashboardOfferWhere, &[("changes", &changes)])
 }
 
 /// The segments' parts of the change in one lane, with a note on the best
 /// offer.
 fn drivers(
+    st: StaffTexts,
     lane: &Lane,
     now: &BTreeMap<String, Counts>,
     before: &BTreeMap<String, Counts>,
@@ -252,11 +370,11 @@ fn drivers(
         .take(8)
         .map(|c| {
             let note = match (now.get(&c.segment), before.get(&c.segment)) {
-                (Some(n), Some(b)) => offer_note(n, b, lane),
+                (Some(n), Some(b)) => offer_note(st, n, b, lane),
                 _ => String::new(),
             };
             Driver {
-                part: lane.delta(c.delta),
+                part: lane.delta(st, c.delta),
                 segment: format!("{}{}", c.segment, lane.suffix()),
                 delta: c.delta,
                 note,
@@ -272,7 +390,12 @@ fn side_by_side(kpi: Kpi, parts: impl IntoIterator<Item = String>) -> String {
     parts.into_iter().collect::<Vec<_>>().join(sep)
 }
 
-pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, AppError> {
+/// The dashboard, its names and figures in `st`'s language.
+pub async fn dashboard(
+    state: &AppState,
+    st: StaffTexts,
+    r: &Request,
+) -> Result<OpsDashboard, AppError> {
     let now_ms = state.clock.now_ms();
     // Finished days are read from the daily rollup; the first view of a
     // day adds yesterday to it.
@@ -342,32 +465,48 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
             let target = whole
                 .map(|t| prorated_target(k, t, cmp.current.len_ms(), r.period.span().len_ms()));
             let eur_only = match (k.unit(), target_value) {
-                (Unit::Money, None) => " (EUR markets only: not compared)",
-                (Unit::Money, Some(_)) if read.len() > 1 => " (EUR markets)",
+                (Unit::Money, None) => st.get(Staff::OpsDashboardEurOnly),
+                (Unit::Money, Some(_)) if read.len() > 1 => st.get(Staff::OpsDashboardEurMarkets),
                 _ => "",
             };
+            let in_eur = |v: i64| format_kpi(st, k, v, Currency::Eur);
             let target_shown = match (target, whole) {
-                (Some(t), Some(w)) if t != w => Some(format!(
-                    "{} ({} for the whole {}){eur_only}",
-                    k.format(t),
-                    k.format(w),
-                    r.kind.code()
-                )),
-                _ => target.map(|t| format!("{}{eur_only}", k.format(t))),
+                (Some(t), Some(w)) if t != w => {
+                    let whole_period = per_kind(
+                        r.kind,
+                        [
+                            Staff::OpsDashboardWholeDay,
+                            Staff::OpsDashboardWholeWeek,
+                            Staff::OpsDashboardWholeMonth,
+                        ],
+                    );
+                    Some(
+                        st.fill(
+                            whole_period,
+                            &[("target", &in_eur(t)), ("whole", &in_eur(w))],
+                        ) + eur_only,
+                    )
+                }
+                _ => target.map(|t| in_eur(t) + eur_only),
             };
             KpiRow {
                 code: k.code().into(),
-                label: k.label().into(),
+                label: kpi_label(st, k).into(),
                 value: match read.as_slice() {
                     [(_, v, _)] => *v,
                     _ => None,
                 },
-                shown: side_by_side(k, read.iter().map(|(l, v, _)| l.shown(*v))),
-                previous_shown: side_by_side(k, read.iter().map(|(l, _, p)| l.shown(*p))),
+                shown: side_by_side(k, read.iter().map(|(l, v, _)| l.shown(st, *v))),
+                previous_shown: side_by_side(k, read.iter().map(|(l, _, p)| l.shown(st, *p))),
                 change: deltas.iter().any(Option::is_some).then(|| {
                     read.iter()
                         .zip(&deltas)
-                        .map(|((l, ..), d)| d.map(|d| l.delta(d)).unwrap_or_else(|| "–".into()))
+                        .map(|((l, ..), d)| {
+                            d.map_or_else(
+                                || st.get(Staff::CommonNone).to_string(),
+                                |d| l.delta(st, d),
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 }),
@@ -387,34 +526,46 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let mut by_refurbisher = Vec::new();
     let mut summary = Vec::new();
     for lane in &lanes {
-        let cb = drivers(lane, cb_now, cb_before);
-        let rf = drivers(lane, rf_now, rf_before);
+        let cb = drivers(st, lane, cb_now, cb_before);
+        let rf = drivers(st, lane, rf_now, rf_before);
+        let name = format!("{}{}", kpi_label(st, k), lane.suffix());
         summary.push(match lane.value(cur).zip(lane.value(before)) {
-            None => format!(
-                "{}{} has no value for {} or {} with these filters.",
-                k.label(),
-                lane.suffix(),
-                r.period.label(),
-                prev.label()
+            None => st.fill(
+                Staff::OpsDashboardNoValue,
+                &[
+                    ("kpi", &name),
+                    ("period", &r.period.label()),
+                    ("previous", &prev.label()),
+                ],
             ),
             Some((v, p)) => {
-                let mut s = format!(
-                    "{}{} {} {}",
-                    k.label(),
-                    lane.suffix(),
-                    lane.delta(v - p),
-                    r.kind.over()
+                let moved = per_kind(
+                    r.kind,
+                    [
+                        Staff::OpsDashboardMovedDay,
+                        Staff::OpsDashboardMovedWeek,
+                        Staff::OpsDashboardMovedMonth,
+                    ],
                 );
+                let mut s = st.fill(moved, &[("kpi", &name), ("change", &lane.delta(st, v - p))]);
                 if let Some(top) = cb.first() {
-                    s.push_str(&format!("; {} from {}", top.part, top.segment));
-                    if !top.note.is_empty() {
-                        s.push_str(&format!(", {}", top.note));
-                    }
+                    let (part, segment) = (&top.part, &top.segment);
+                    s.push_str(&if top.note.is_empty() {
+                        st.fill(
+                            Staff::OpsDashboardFrom,
+                            &[("part", part), ("segment", segment)],
+                        )
+                    } else {
+                        st.fill(
+                            Staff::OpsDashboardFromWhere,
+                            &[("part", part), ("segment", segment), ("note", &top.note)],
+                        )
+                    });
                 }
                 if let Some(top) = rf.first() {
-                    s.push_str(&format!(
-                        "; among refurbishers, {} from {}",
-                        top.part, top.segment
+                    s.push_str(&st.fill(
+                        Staff::OpsDashboardAmongRefurbishers,
+                        &[("part", &top.part), ("segment", &top.segment)],
                     ));
                 }
                 s.push('.');
@@ -444,7 +595,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
                 .zip(weekly.iter())
                 .map(|(w, counts)| {
                     let v = lane.value(counts);
-                    (w.label(), v.unwrap_or(0), lane.shown(v))
+                    (w.label(), v.unwrap_or(0), lane.shown(st, v))
                 })
                 .collect(),
         })
@@ -457,7 +608,13 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
                 .filter_map(|(name, counts)| {
                     lane.value(counts)
                         .filter(|v| lane.currency.is_none() || *v != 0)
-                        .map(|v| (format!("{name}{}", lane.suffix()), v, lane.shown(Some(v))))
+                        .map(|v| {
+                            (
+                                format!("{name}{}", lane.suffix()),
+                                v,
+                                lane.shown(st, Some(v)),
+                            )
+                        })
                 })
                 .collect();
             points.sort_by_key(|b| std::cmp::Reverse(b.1));
@@ -469,7 +626,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         })
         .filter(|s| !s.points.is_empty())
         .collect();
-    let categories = crate::features::catalog::service::categories_with_counts(&mut *c)
+    let categories = crate::features::catalog::service::categories_with_counts(&mut *c, None)
         .await
         .map_err(db_error)?
         .into_iter()
@@ -487,10 +644,15 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
     let current = Period::containing(r.kind, now_ms);
     let prorated = (cmp.partial && !targets.is_empty()).then(|| {
         let pct = cmp.current.len_ms() * 100 / r.period.span().len_ms().max(1);
-        format!(
-            "Targets of counts and of the total paid are prorated to the {pct}% of the {} that has passed; rates, averages and medians are not.",
-            r.kind.code()
-        )
+        let prorated = per_kind(
+            r.kind,
+            [
+                Staff::OpsDashboardProratedDay,
+                Staff::OpsDashboardProratedWeek,
+                Staff::OpsDashboardProratedMonth,
+            ],
+        );
+        st.fill(prorated, &[("pct", &pct)])
     });
     Ok(OpsDashboard {
         period_kind: r.kind.code().into(),
@@ -507,7 +669,7 @@ pub async fn dashboard(state: &AppState, r: &Request) -> Result<OpsDashboard, Ap
         next: (r.period.start_ms < current.start_ms).then(|| r.period.next().label()),
         kpis,
         focus: k.code().into(),
-        focus_label: k.label().into(),
+        focus_label: kpi_label(st, k).into(),
         summary,
         by_category_brand,
         by_refurbisher,
@@ -535,6 +697,7 @@ pub fn target_input(k: Kpi, t: i64) -> String {
 
 pub async fn set_target(
     state: &AppState,
+    st: StaffTexts,
     ops_user: UserId,
     kpi: Kpi,
     kind: PeriodKind,
@@ -543,9 +706,16 @@ pub async fn set_target(
     let target = if text.trim().is_empty() {
         None
     } else {
+        // The domain's message is English; its unit says which one it is.
+        let refused = st.get(match kpi.unit() {
+            Unit::Count => Staff::OpsDashboardTargetErrorCount,
+            Unit::Percent => Staff::OpsDashboardTargetErrorPercent,
+            Unit::Money => Staff::OpsDashboardTargetErrorMoney,
+            Unit::Days => Staff::OpsDashboardTargetErrorDays,
+        });
         Some(
             kpi.parse_target(text)
-                .map_err(|e| AppError::invalid("target", e))?,
+                .map_err(|_| AppError::invalid("target", refused))?,
         )
     };
     let now = state.clock.now_ms();
@@ -661,12 +831,14 @@ pub async fn export(
     {
         return refused(e);
     }
-    let r = match request(state.clock.now_ms(), &q.dashboard) {
+    // A CSV file is a format: its names and figures stay in English.
+    let english = StaffTexts::of(Lang::En);
+    let r = match request(english, state.clock.now_ms(), &q.dashboard) {
         Ok(r) => r,
         Err(e) => return refused(e),
     };
     let table = q.table.unwrap_or_else(|| "kpis".into());
-    let d = match dashboard(&state, &r).await {
+    let d = match dashboard(&state, english, &r).await {
         Ok(d) => d,
         Err(e) => return refused(e),
     };
@@ -681,4 +853,38 @@ pub async fn export(
 /// Writes the finished days not yet in the daily rollup; returns how many.
 pub async fn refresh_rollup(state: &AppState) -> Result<i64, sqlx::Error> {
     crate::features::kpis::repo::rollup::refresh(&state.db, state.clock.now_ms()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_figures_are_the_domains_own() {
+        let en = StaffTexts::of(Lang::En);
+        for k in Kpi::ALL {
+            for v in [0, 7, -7, 1_234, -56_789, 1_234_567] {
+                for c in [Currency::Eur, Currency::Gbp] {
+                    assert_eq!(format_kpi(en, k, v, c), k.format_in(v, c), "{k:?} {v}");
+                    assert_eq!(
+                        format_kpi_delta(en, k, v, c),
+                        k.format_delta_in(v, c),
+                        "{k:?} {v}"
+                    );
+                }
+            }
+            assert_eq!(kpi_label(en, k), k.label());
+        }
+    }
+
+    #[test]
+    fn french_figures_use_its_separators() {
+        let fr = StaffTexts::of(Lang::Fr);
+        assert!(format_kpi(fr, Kpi::Conversion, 1_234, Currency::Eur).starts_with("12,3"));
+        assert_eq!(
+            format_kpi(fr, Kpi::OffersShown, 1_234_567, Currency::Eur),
+            "1\u{202f}234\u{202f}567"
+        );
+        assert!(format_kpi_delta(fr, Kpi::MedianDaysToPay, -45, Currency::Eur).starts_with("-4,5"));
+    }
 }

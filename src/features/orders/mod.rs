@@ -10,12 +10,16 @@ pub mod service;
 pub mod uploads;
 pub mod views;
 
+use crate::domain::grade::Grade;
 use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 #[cfg(feature = "ssr")]
-use crate::domain::sla::{CounterReason, SuspendReason};
+use crate::domain::sla::CounterReason;
+use crate::domain::sla::SuspendReason;
 use crate::domain::tradein::State;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::staff::{use_staff, Staff, StaffTexts};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -37,9 +41,9 @@ pub struct OrderRow {
     pub id: TradeInId,
     pub reference: String,
     pub device: String,
-    pub grade_label: String,
+    pub grade: Grade,
     pub price: Money,
-    pub state_label: String,
+    pub state: State,
     pub tracking_number: String,
     pub due: Option<Due>,
 }
@@ -52,14 +56,14 @@ pub struct OrdersPage {
 }
 
 #[cfg(feature = "ssr")]
-fn tab_label(code: &str) -> &'static str {
-    match code {
-        "to_receive" => "To receive",
-        "to_inspect" => "To inspect",
-        "waiting" => "Waiting for customer",
-        "to_pay" => "To pay",
-        _ => "All",
-    }
+fn tab_label(st: StaffTexts, code: &str) -> &'static str {
+    st.get(match code {
+        "to_receive" => Staff::OrdersTabToReceive,
+        "to_inspect" => Staff::OrdersTabToInspect,
+        "waiting" => Staff::OrdersTabWaiting,
+        "to_pay" => Staff::OrdersTabToPay,
+        _ => Staff::OrdersTabAll,
+    })
 }
 
 /// The order queue's tab and search, as the page's query string holds them.
@@ -80,6 +84,7 @@ pub async fn load_seller_orders(
     use crate::features::orders::service::Tab;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
+    let st = use_staff();
     let OrdersFilter { tab, q } = filter;
     let (seller_id, _) =
         crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
@@ -89,10 +94,7 @@ pub async fn load_seller_orders(
         .unwrap_or(Tab::ToReceive);
     let search = q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.len() > 40) {
-        return Err(AppError::invalid(
-            "q",
-            "search by reference, tracking number or IMEI",
-        ));
+        return Err(AppError::invalid("q", st.get(Staff::OrdersErrorSearch)));
     }
     let mut conn = g.state.db.pool().acquire().await.or_internal(&g)?;
     let counts = orders::tab_counts(&mut conn, seller_id)
@@ -113,29 +115,29 @@ pub async fn load_seller_orders(
         tab: tab.code().into(),
         tabs: counts
             .into_iter()
-            .map(|(t, n)| (t.code().to_string(), tab_label(t.code()).to_string(), n))
+            .map(|(t, n)| (t.code().to_string(), tab_label(st, t.code()).to_string(), n))
             .collect(),
         rows: rows
             .into_iter()
             .map(|r| {
                 let due = match (r.state, r.received_at, r.validated_at) {
                     (State::Received | State::Inspecting, Some(at), _) => {
-                        Some(("Inspect by", inspect_due_ms(at)))
+                        Some((Staff::OrdersInspectBy, inspect_due_ms(at)))
                     }
-                    (State::Validated, _, Some(at)) => Some(("Pay by", pay_due_ms(at))),
+                    (State::Validated, _, Some(at)) => Some((Staff::OrdersPayBy, pay_due_ms(at))),
                     _ => None,
                 };
                 OrderRow {
                     id: r.id,
                     reference: r.reference,
                     device: full_name(&r.brand_name, &r.model_name),
-                    grade_label: r.grade.label().into(),
+                    grade: r.grade,
                     price: r.final_price.unwrap_or(r.price),
-                    state_label: crate::domain::tradein::state_label(r.state).into(),
+                    state: r.state,
                     tracking_number: r.tracking_number,
                     due: due.map(|(label, at)| Due {
-                        label: label.into(),
-                        at: zone.moment(at),
+                        label: st.get(label).into(),
+                        at: st.moment(&zone, at),
                         overdue: now > at,
                     }),
                 }
@@ -154,7 +156,7 @@ pub async fn receive_parcel(code: String) -> Result<(), AppError> {
     if code.trim().is_empty() || code.len() > 40 {
         return Err(AppError::invalid(
             "code",
-            "scan or type the tracking number or order reference",
+            use_staff().get(Staff::OrdersErrorScan),
         ));
     }
     let id = crate::features::orders::service::receive(&g.state, seller_id, user, &code).await?;
@@ -185,8 +187,7 @@ pub struct OrderDetail {
     pub reference: String,
     pub device: String,
     pub state: State,
-    pub state_label: String,
-    pub declared_grade: String,
+    pub declared_grade: Grade,
     pub declared_answers: String,
     pub price: Money,
     pub has_imei: bool,
@@ -195,8 +196,8 @@ pub struct OrderDetail {
     pub return_tracking_number: Option<String>,
     pub counter_offer: Option<CounterOfferView>,
     pub payout: Option<PayoutView>,
-    pub suspended_reason: String,
-    pub found_grade: Option<String>,
+    pub suspended_reason: Option<SuspendReason>,
+    pub found_grade: Option<Grade>,
     pub suggested_price: Option<Money>,
     /// The consumer's claims on this trade-in: the refurbisher answers on them.
     pub claims: Vec<crate::features::claims::ClaimSummary>,
@@ -259,6 +260,7 @@ pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
     use crate::domain::catalog::{full_name, storage_label};
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Seller)).await?;
+    let st = use_staff();
     let (seller_id, _) =
         crate::features::orders::service::seller_of(&g.state, g.user()?.id).await?;
     let t = crate::features::orders::service::owned_by_seller(&g.state, seller_id, id).await?;
@@ -289,6 +291,14 @@ pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
         .filter(|p| *p < t.price),
         _ => None,
     };
+    let declared_answers = st.fill(
+        Staff::OrdersDeclaredAnswers,
+        &[
+            ("works", &st.yes_no(t.answers.works)),
+            ("screen", &condition(st, t.answers.screen.code())),
+            ("body", &condition(st, t.answers.body.code())),
+        ],
+    );
     Ok(OrderDetail {
         id,
         reference: t.reference.clone(),
@@ -298,14 +308,8 @@ pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
             storage_label(t.storage_gb as u32)
         ),
         state: t.state,
-        state_label: crate::domain::tradein::state_label(t.state).into(),
-        declared_grade: t.grade.label().into(),
-        declared_answers: format!(
-            "works: {}; screen: {}; body: {}",
-            if t.answers.works { "yes" } else { "no" },
-            t.answers.screen.code().replace('_', " "),
-            t.answers.body.code().replace('_', " ")
-        ),
+        declared_grade: t.grade,
+        declared_answers,
         price: t.price,
         has_imei: t.imei.is_some(),
         identifier: t
@@ -317,10 +321,8 @@ pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
         return_tracking_number: ret.map(|s| s.tracking_number),
         counter_offer: counter_offer_view(&g, id, None).await?,
         payout: payout_view(&g, id).await?,
-        suspended_reason: SuspendReason::parse(&t.suspended_reason)
-            .map(|r| r.label().to_string())
-            .unwrap_or_default(),
-        found_grade: found.map(|f| f.label().to_string()),
+        suspended_reason: SuspendReason::parse(&t.suspended_reason),
+        found_grade: found,
         suggested_price: suggested,
         claims: crate::features::claims::service::for_trade_in(pool, id)
             .await
@@ -328,13 +330,26 @@ pub async fn load_seller_order(id: TradeInId) -> Result<OrderDetail, AppError> {
             .into_iter()
             .map(|c| crate::features::claims::ClaimSummary {
                 id: c.id,
-                kind: c.kind.label().to_string(),
+                kind: st.vocabulary().claim_kind(c.kind).to_string(),
                 state: c.state,
             })
             .collect(),
     })
 }
 
+/// A declared answer about the screen or the body, by its code.
+#[cfg(feature = "ssr")]
+fn condition(st: StaffTexts, code: &str) -> String {
+    match code {
+        "flawless" => st.get(Staff::OrdersConditionFlawless).to_string(),
+        "light_scratches" => st.get(Staff::OrdersConditionLightScratches).to_string(),
+        "visible_wear" => st.get(Staff::OrdersConditionVisibleWear).to_string(),
+        "cracked" => st.get(Staff::OrdersConditionCracked).to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// An inspection's outcome, its grade and reason in the areas' language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InspectionResult {
     Validated,
@@ -412,10 +427,12 @@ pub async fn inspect_order(
             found,
             suggested_price,
         } => InspectionResult::Worse {
-            found: found.label().into(),
+            found: use_staff().vocabulary().grade(found).into(),
             suggested_price,
         },
-        InspectionOutcome::Suspended(r) => InspectionResult::Suspended(r.label().into()),
+        InspectionOutcome::Suspended(r) => {
+            InspectionResult::Suspended(use_staff().vocabulary().on_hold(r).0.into())
+        }
     })
 }
 
@@ -469,7 +486,9 @@ pub async fn order_action(#[server(flatten)] form: OrderStepForm) -> Result<(), 
                 .reason
                 .as_deref()
                 .and_then(SuspendReason::parse)
-                .ok_or_else(|| AppError::invalid("reason", "choose a reason"))?;
+                .ok_or_else(|| {
+                    AppError::invalid("reason", use_staff().get(Staff::OrdersErrorChooseReason))
+                })?;
             order_flow::suspend(&g.state, seller_id, user, id, reason).await
         }
     }
@@ -490,6 +509,7 @@ pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
+    let st = use_staff();
     let rows = crate::features::orders::service::suspended(g.state.db.pool())
         .await
         .or_internal(&g)?;
@@ -501,10 +521,10 @@ pub async fn load_ops_suspended() -> Result<Vec<SuspendedItem>, AppError> {
             reference: r.reference,
             seller: r.seller_name,
             device: r.device,
-            reason: crate::domain::sla::SuspendReason::parse(&r.reason)
-                .map(|x| x.label().to_string())
+            reason: SuspendReason::parse(&r.reason)
+                .map(|x| st.vocabulary().on_hold(x).0.to_string())
                 .unwrap_or(r.reason),
-            since: zone.when(r.updated_at),
+            since: st.moment(&zone, r.updated_at).text,
         })
         .collect())
 }
@@ -531,7 +551,7 @@ pub async fn ops_decide_suspended(
         _ => {
             return Err(AppError::invalid(
                 "decision",
-                "choose to resume the inspection or return the device",
+                use_staff().get(Staff::SuspendedErrorChoose),
             ))
         }
     };

@@ -6,13 +6,14 @@
 
 use crate::domain::account::Role;
 use crate::domain::ids::TradeInId;
-use crate::domain::money::parse_amount;
+use crate::domain::money::{parse_amount, AmountError};
 use crate::domain::sla::CounterReason;
 use crate::error::{AppError, FieldErrors};
 use crate::features::orders::counter_offer_form;
 use crate::features::orders::service as order_flow;
 use crate::features::orders::service::{pending, ProofPhoto};
-use crate::platform::images::{sanitize, MAX_PHOTO_BYTES};
+use crate::i18n::staff::{Staff, StaffTexts};
+use crate::platform::images::{sanitize, PhotoError, MAX_PHOTO_BYTES};
 use crate::platform::session as auth;
 use crate::platform::state::AppState;
 use crate::ui::refused::RefusedForm;
@@ -49,20 +50,20 @@ struct Sent {
 
 /// Reads every field, checking each photo as it comes: one that fails is
 /// reported beside the photo field, and the others are still kept.
-async fn read(form: &mut Multipart) -> Result<Sent, TooLarge> {
+async fn read(st: StaffTexts, form: &mut Multipart) -> Result<Sent, TooLarge> {
     let mut sent = Sent::default();
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => return Ok(sent),
-            Err(e) => return upload_failed(e, sent),
+            Err(e) => return upload_failed(st, e, sent),
         };
         let name = field.name().unwrap_or_default().to_string();
         if name == "photos" {
             let file_name = field.file_name().unwrap_or("photo").to_string();
             let bytes = match field.bytes().await {
                 Ok(b) => b,
-                Err(e) => return upload_failed(e, sent),
+                Err(e) => return upload_failed(st, e, sent),
             };
             if bytes.is_empty() && file_name.is_empty() {
                 continue;
@@ -73,7 +74,13 @@ async fn read(form: &mut Multipart) -> Result<Sent, TooLarge> {
                     extension: clean.kind.extension(),
                     bytes: clean.bytes,
                 }),
-                Err(e) => sent.errors.add("photos", format!("{file_name}: {e}")),
+                Err(e) => sent.errors.add(
+                    "photos",
+                    st.fill(
+                        Staff::OrdersErrorPhotoOfFile,
+                        &[("file", &file_name), ("problem", &photo_problem(st, &e))],
+                    ),
+                ),
             }
             continue;
         }
@@ -84,7 +91,9 @@ async fn read(form: &mut Multipart) -> Result<Sent, TooLarge> {
             "reasons" => match CounterReason::parse(text.trim()) {
                 Some(r) if !sent.reasons.contains(&r) => sent.reasons.push(r),
                 Some(_) => {}
-                None => sent.errors.add("reasons", "choose reasons from the list"),
+                None => sent
+                    .errors
+                    .add("reasons", st.get(Staff::OrdersErrorReasonsFromList)),
             },
             // Tokens go back in the form only once checked to be this
             // person's (see `counter_offer`).
@@ -98,24 +107,60 @@ async fn read(form: &mut Multipart) -> Result<Sent, TooLarge> {
     }
 }
 
-fn limit() -> String {
-    format!(
-        "at most {MAX_PHOTOS} photos of {} MB each",
-        MAX_PHOTO_BYTES / (1024 * 1024)
+fn limit(st: StaffTexts) -> String {
+    st.fill(
+        Staff::OrdersErrorPhotoLimit,
+        &[
+            ("count", &MAX_PHOTOS),
+            ("size", &(MAX_PHOTO_BYTES / (1024 * 1024))),
+        ],
     )
 }
 
+/// What is wrong with a photo, in the areas' language.
+fn photo_problem(st: StaffTexts, e: &PhotoError) -> String {
+    match e {
+        PhotoError::Empty => st.get(Staff::OrdersErrorPhotoEmpty).to_string(),
+        PhotoError::TooLarge { bytes } => st.fill(
+            Staff::OrdersErrorPhotoTooLarge,
+            &[
+                ("max", &megabytes(st, MAX_PHOTO_BYTES)),
+                ("size", &megabytes(st, *bytes)),
+            ],
+        ),
+        PhotoError::NotAnImage => st.get(Staff::OrdersErrorPhotoNotImage).to_string(),
+        PhotoError::Malformed(detail) => {
+            st.fill(Staff::OrdersErrorPhotoDamaged, &[("detail", detail)])
+        }
+    }
+}
+
+/// Megabytes to a tenth, rounded up as `PhotoError` writes them, so a file
+/// just over the limit never reads as "5.0 MB"; "5,1" in French.
+fn megabytes(st: StaffTexts, bytes: usize) -> String {
+    const MIB: u128 = 1024 * 1024;
+    let tenths = (bytes as u128 * 10).div_ceil(MIB);
+    let decimal = if st.lang() == crate::i18n::Lang::Fr {
+        ','
+    } else {
+        '.'
+    };
+    if tenths.is_multiple_of(10) {
+        format!("{}", tenths / 10)
+    } else {
+        format!("{}{decimal}{}", tenths / 10, tenths % 10)
+    }
+}
+
 /// A body past the route's limit, refused as such (413).
-struct TooLarge;
+struct TooLarge(StaffTexts);
 
 impl IntoResponse for TooLarge {
     fn into_response(self) -> Response {
+        let st = self.0;
         (
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "This upload is larger than a counter-offer may be: {}.",
-                limit()
-            ),
+            st.fill(Staff::OrdersErrorUploadTooLarge, &[("limit", &limit(st))]),
         )
             .into_response()
     }
@@ -124,15 +169,19 @@ impl IntoResponse for TooLarge {
 /// Any other broken upload is a refusal beside the photo field, with what
 /// was read.
 fn upload_failed(
+    st: StaffTexts,
     e: axum::extract::multipart::MultipartError,
     mut sent: Sent,
 ) -> Result<Sent, TooLarge> {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return Err(TooLarge);
+        return Err(TooLarge(st));
     }
     sent.errors.add(
         "photos",
-        format!("the upload failed ({}): {}", e.body_text(), limit()),
+        st.fill(
+            Staff::OrdersErrorUploadFailed,
+            &[("detail", &e.body_text()), ("limit", &limit(st))],
+        ),
     );
     Ok(sent)
 }
@@ -146,16 +195,20 @@ pub async fn counter_offer(
     let Ok(id) = id.parse::<TradeInId>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    // A route of its own, outside the pages: the language is the request's.
+    let st = StaffTexts::of(crate::i18n::staff::lang_of_headers(&headers));
     let user = match auth::current_user(&state, &headers).await {
         Ok(Some(u)) if u.role == Role::Seller => u,
         Ok(Some(_)) => {
             return (
                 StatusCode::FORBIDDEN,
-                "Only refurbishers make counter-offers.",
+                st.get(Staff::OrdersErrorRefurbishersOnly),
             )
                 .into_response()
         }
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response(),
+        Ok(None) => {
+            return (StatusCode::UNAUTHORIZED, st.get(Staff::OrdersErrorSignIn)).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "upload: session lookup failed");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -172,7 +225,7 @@ pub async fn counter_offer(
         Err(e) => return crate::platform::http::refused(e),
     };
     let form_name = counter_offer_form(id);
-    let mut sent = match read(&mut form).await {
+    let mut sent = match read(st, &mut form).await {
         Ok(sent) => sent,
         Err(too_large) => return too_large.into_response(),
     };
@@ -181,19 +234,23 @@ pub async fn counter_offer(
         Err(e) => return crate::platform::http::refused(e),
     };
     if kept.len() + sent.fresh.len() > MAX_PHOTOS {
-        sent.errors
-            .add("photos", format!("send at most {MAX_PHOTOS} photos"));
+        sent.errors.add(
+            "photos",
+            st.fill(Staff::OrdersErrorTooManyPhotos, &[("count", &MAX_PHOTOS)]),
+        );
         sent.fresh.truncate(MAX_PHOTOS.saturating_sub(kept.len()));
     }
-    let price = sent
-        .errors
-        .check("price", parse_amount(&sent.price, currency));
+    let price = sent.errors.check(
+        "price",
+        parse_amount(&sent.price, currency).map_err(|e| amount_problem(st, &e)),
+    );
     let kept_count = kept.len();
     let (kept_tokens, mut photos): (Vec<String>, Vec<ProofPhoto>) = kept.into_iter().unzip();
     photos.append(&mut sent.fresh);
     let outcome = match (price, std::mem::take(&mut sent.errors).into_result()) {
         (Some(price), Ok(())) => {
             order_flow::counter_offer(
+                st,
                 &state,
                 seller_id,
                 user.id,
@@ -206,7 +263,10 @@ pub async fn counter_offer(
             .await
         }
         (_, Err(e)) => Err(e),
-        (None, Ok(())) => Err(AppError::invalid("price", "enter the new price")),
+        (None, Ok(())) => Err(AppError::invalid(
+            "price",
+            st.get(Staff::OrdersErrorEnterPrice),
+        )),
     };
     match outcome {
         Ok(()) => {
@@ -229,6 +289,18 @@ pub async fn counter_offer(
             );
             refused(form_name, values, error)
         }
+    }
+}
+
+/// What is wrong with a typed amount, in the areas' language.
+fn amount_problem(st: StaffTexts, e: &AmountError) -> String {
+    match e {
+        AmountError::Empty => st.get(Staff::OrdersErrorAmountEmpty).to_string(),
+        AmountError::NotANumber(text) => {
+            st.fill(Staff::OrdersErrorAmountNotNumber, &[("text", text)])
+        }
+        AmountError::FractionalCents => st.get(Staff::OrdersErrorAmountCents).to_string(),
+        AmountError::TooLarge => st.get(Staff::OrdersErrorAmountTooLarge).to_string(),
     }
 }
 

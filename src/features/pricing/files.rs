@@ -7,6 +7,7 @@ use crate::domain::account::Role;
 use crate::error::AppError;
 use crate::features::pricing::service as pricing;
 use crate::features::pricing::service::SellerCtx;
+use crate::i18n::staff::{use_staff, Staff};
 use crate::platform::csv::attachment as csv_attachment;
 use crate::platform::http::refused;
 use crate::platform::session as auth;
@@ -50,20 +51,36 @@ pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
 }
 
+/// Runs `work` with the request in the reactive context, as a server
+/// function runs, so the messages it and the service build (`use_staff`)
+/// are in the user's language.
+async fn in_request<T>(headers: &HeaderMap, work: impl std::future::Future<Output = T>) -> T {
+    use leptos::prelude::provide_context;
+    use leptos::reactive::{computed::ScopedFuture, owner::Owner};
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts.headers = headers.clone();
+    let owner = Owner::new();
+    owner.with(|| provide_context(parts));
+    owner.with(|| ScopedFuture::new(work)).await
+}
+
 /// Form fields: `file`, `mode` (`preview` or `apply`), `replace` (present:
 /// the file is the whole grid), `base` (the preview's token, to apply).
 pub async fn import(
     State(state): State<AppState>,
     headers: HeaderMap,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
-    let ctx = match signed_in_seller(&state, &headers).await {
+    in_request(&headers, import_file(state, &headers, form)).await
+}
+
+async fn import_file(state: AppState, headers: &HeaderMap, mut form: Multipart) -> Response {
+    let ctx = match signed_in_seller(&state, headers).await {
         Ok(c) => c,
         Err(e) => return error(e),
     };
-    let too_big = || {
-        error(AppError::invalid("file", "The file is larger than 10 MB. Split it, or remove columns other than variant_sku, grade, price_eur and weekly_cap."))
-    };
+    let st = use_staff();
+    let too_big = || error(AppError::invalid("file", st.get(Staff::ImportTooBig)));
     let (mut file, mut mode, mut replace, mut base) = (None, String::new(), false, String::new());
     loop {
         let field = match form.next_field().await {
@@ -86,7 +103,7 @@ pub async fn import(
         }
     }
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return error(AppError::invalid("file", "Choose a CSV file."));
+        return error(AppError::invalid("file", st.get(Staff::ImportChooseFile)));
     };
     // Spreadsheets sometimes save Latin-1; SKUs, grades and prices are
     // ASCII, so a lossy read only garbles text that is wrong anyway.
@@ -96,10 +113,7 @@ pub async fn import(
         "apply" if !base.is_empty() => {
             pricing::apply_import(&state, &ctx, &text, replace, base.trim()).await
         }
-        "apply" => Err(AppError::invalid(
-            "file",
-            "Preview the file before applying it.",
-        )),
+        "apply" => Err(AppError::invalid("file", st.get(Staff::ImportPreviewFirst))),
         _ => Err(AppError::BadRequest("mode must be preview or apply".into())),
     };
     match result {

@@ -23,6 +23,8 @@ use crate::domain::market::Market;
 use crate::domain::money::{Currency, Money};
 use crate::domain::price_import::Counts;
 use crate::error::AppError;
+use crate::i18n::staff::{use_staff, Staff, StaffTexts};
+use crate::i18n::Texts;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -189,7 +191,10 @@ pub async fn load_price_grid(#[server(flatten)] filter: GridFilter) -> Result<Gr
     } = filter;
     let text = q.unwrap_or_default();
     if text.chars().count() > 60 {
-        return Err(AppError::invalid("q", "Search with at most 60 characters."));
+        return Err(AppError::invalid(
+            "q",
+            use_staff().get(Staff::GridSearchTooLong),
+        ));
     }
     let slug = |s: Option<String>| {
         s.filter(|s| crate::domain::catalog::is_slug(s))
@@ -267,8 +272,10 @@ pub async fn save_price_cell(
     let price = if price.is_empty() {
         None
     } else {
+        let st = use_staff();
         Some(Money::new(
-            parse_price(price).map_err(|e| AppError::invalid("price", e))?,
+            parse_price(price)
+                .map_err(|e| AppError::invalid("price", price_error(st, &e, market.currency())))?,
             market.currency(),
         ))
     };
@@ -324,11 +331,39 @@ pub fn parse_cap(text: &str) -> Result<Option<i64>, String> {
     }
     match t.parse::<i64>() {
         Ok(n) if (0..=crate::domain::price_csv::MAX_WEEKLY_CAP).contains(&n) => Ok(Some(n)),
-        _ => Err(format!(
-            "A whole number of devices from 0 to {}, or empty for no cap.",
-            crate::domain::price_csv::MAX_WEEKLY_CAP
+        _ => Err(use_staff().fill(
+            Staff::GridCapInvalid,
+            &[("max", &crate::domain::price_csv::MAX_WEEKLY_CAP)],
         )),
     }
+}
+
+/// Why a typed price is refused, in the areas' language. Its limits are
+/// the same number of units in every currency, named after `currency`.
+pub fn price_error(
+    st: StaffTexts,
+    e: &crate::domain::listing_price::PriceError,
+    currency: Currency,
+) -> String {
+    use crate::domain::listing_price::PriceError;
+    use crate::domain::money::AmountError;
+    match e {
+        PriceError::TooLow => st.fill(Staff::GridPriceTooLow, &[("currency", &currency.code())]),
+        PriceError::TooHigh => st.fill(Staff::GridPriceTooHigh, &[("currency", &currency.code())]),
+        PriceError::Amount(AmountError::Empty) => st.get(Staff::GridPriceEmpty).to_string(),
+        PriceError::Amount(AmountError::NotANumber(input)) => {
+            st.fill(Staff::GridPriceNotANumber, &[("input", input)])
+        }
+        PriceError::Amount(AmountError::FractionalCents) => {
+            st.get(Staff::GridPriceFractional).to_string()
+        }
+        PriceError::Amount(AmountError::TooLarge) => st.get(Staff::GridPriceTooLarge).to_string(),
+    }
+}
+
+/// A market's name in the areas' language: its country's.
+pub fn market_name(t: Texts, market: Market) -> &'static str {
+    crate::i18n::errors::country(t, market.country()).unwrap_or(market.name())
 }
 
 #[server(prefix = "/api", endpoint = "price_match_preview", input = leptos::server_fn::codec::Json)]
@@ -355,8 +390,8 @@ pub async fn apply_match(lines: Vec<MatchLine>) -> Result<usize, AppError> {
 }
 
 /// An amount of the grid's currency, as the page shows it.
-fn money(minor: i64, currency: Currency) -> String {
-    Money::new(minor, currency).to_string()
+fn money(st: StaffTexts, minor: i64, currency: Currency) -> String {
+    st.money(Money::new(minor, currency))
 }
 
 /// "119.90" for an input (no currency, dot decimals).
@@ -364,43 +399,45 @@ pub fn plain_amount(minor: i64) -> String {
     Money::eur(minor).field_text()
 }
 
-/// What a refurbisher whose market is hidden reads in its place.
-pub const MARKET_HIDDEN: &str = "market shown once operations approve your account";
-
 /// The short market line under a cell; amounts in `currency`, the grid's.
-pub fn market_line(c: &GridCell, currency: Currency) -> String {
+pub fn market_line(st: StaffTexts, c: &GridCell, currency: Currency) -> String {
     if c.market_hidden {
-        return MARKET_HIDDEN.into();
+        return st.get(Staff::GridMarketHidden).into();
     }
     match (&c.position, c.price_minor) {
         (Some(p), Some(_)) => match p.price_to_win_minor {
-            None => format!("#1 of {} · winning", p.buyers),
-            Some(win) => format!(
-                "#{} of {} · win at {}",
-                p.rank,
-                p.buyers,
-                money(win, currency)
+            None => st.fill(Staff::GridWinning, &[("buyers", &p.buyers)]),
+            Some(win) => st.fill(
+                Staff::GridWinAt,
+                &[
+                    ("rank", &p.rank),
+                    ("buyers", &p.buyers),
+                    ("price", &money(st, win, currency)),
+                ],
             ),
         },
         _ => match c.best_competitor_minor {
-            Some(best) => format!("{} buy · best {}", c.competitors, money(best, currency)),
-            None => "nobody buys".into(),
+            Some(best) => st.fill(
+                Staff::GridOthersBuy,
+                &[("n", &c.competitors), ("price", &money(st, best, currency))],
+            ),
+            None => st.get(Staff::GridNobodyBuys).into(),
         },
     }
 }
 
-pub fn flags(c: &GridCell, currency: Currency) -> Vec<String> {
+pub fn flags(st: StaffTexts, c: &GridCell, currency: Currency) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(why) = &c.not_competing {
-        out.push(format!("not competing: {why}"));
+        out.push(st.fill(Staff::GridNotCompeting, &[("why", why)]));
     }
     if c.far_above_market {
-        out.push("far above market".into());
+        out.push(st.get(Staff::GridFarAboveMarket).into());
     }
     if let Some(paid) = c.below_paid_minor {
-        out.push(format!(
-            "below your average paid ({})",
-            money(paid, currency)
+        out.push(st.fill(
+            Staff::GridBelowPaid,
+            &[("amount", &money(st, paid, currency))],
         ));
     }
     out
@@ -533,23 +570,32 @@ pub async fn save_listing_cap(
     .await
 }
 
-fn source_label(code: &str) -> &'static str {
-    match code {
-        "csv" => "CSV import",
-        "recommendation" => "Match price to win",
-        _ => "Price grid",
-    }
+fn source_label(st: StaffTexts, code: &str) -> &'static str {
+    st.get(match code {
+        "csv" => Staff::ListingSourceCsv,
+        "recommendation" => Staff::ListingSourceRecommendation,
+        _ => Staff::ListingSourceGrid,
+    })
 }
 
-fn outcome_note(r: &Result<CellOutcome, AppError>, currency: Currency) -> Option<(bool, String)> {
+fn outcome_note(
+    st: StaffTexts,
+    r: &Result<CellOutcome, AppError>,
+    currency: Currency,
+) -> Option<(bool, String)> {
     match r {
-        Ok(CellOutcome::Saved(_)) => Some((true, "Saved.".into())),
-        Ok(CellOutcome::Unchanged(_)) => Some((true, "Nothing to change.".into())),
+        Ok(CellOutcome::Saved(_)) => Some((true, st.get(Staff::ListingSaved).into())),
+        Ok(CellOutcome::Unchanged(_)) => Some((true, st.get(Staff::ListingUnchanged).into())),
         Ok(CellOutcome::Stale(now)) => Some((
             false,
-            format!(
-                "Changed elsewhere since you opened this page: the price is now {}. Your value was not saved.",
-                now.price_minor.map(|p| money(p, currency)).unwrap_or_else(|| "not buying".into())
+            st.fill(
+                Staff::ListingStale,
+                &[(
+                    "price",
+                    &now.price_minor
+                        .map(|p| money(st, p, currency))
+                        .unwrap_or_else(|| st.get(Staff::GridNotBuying).into()),
+                )],
             ),
         )),
         Err(AppError::Invalid(_)) => None,
@@ -644,9 +690,10 @@ fn send(
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn read_answer(status: u16, body: &str) -> Result<ImportReport, String> {
+    let st = use_staff();
     if status == 200 {
         return crate::ui::data::read_json(body)
-            .map_err(|_| "The server's answer could not be read. Try again.".to_string());
+            .map_err(|_| st.get(Staff::ImportUnreadableAnswer).to_string());
     }
     match crate::ui::data::read_json::<AppError>(body) {
         Ok(AppError::Invalid(fields)) => Err(fields
@@ -656,10 +703,8 @@ fn read_answer(status: u16, body: &str) -> Result<ImportReport, String> {
             .collect::<Vec<_>>()
             .join(" ")),
         Ok(e) => Err(e.to_string()),
-        Err(_) if status == 413 => Err("The file is larger than 10 MB.".into()),
-        Err(_) if status == 0 => {
-            Err("The upload did not reach the server. Check your connection and try again.".into())
-        }
-        Err(_) => Err(format!("The import failed (HTTP {status}).")),
+        Err(_) if status == 413 => Err(st.get(Staff::ImportLargerThanLimit).into()),
+        Err(_) if status == 0 => Err(st.get(Staff::ImportNotReached).into()),
+        Err(_) => Err(st.fill(Staff::ImportFailed, &[("status", &status)])),
     }
 }

@@ -16,6 +16,7 @@ use crate::domain::price_import::{fingerprint, plan};
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
 use crate::features::offers::cache::OfferCache;
+use crate::i18n::staff::{use_staff, Staff, StaffTexts};
 
 use crate::features::pricing::*;
 use crate::platform::db::db_error;
@@ -54,12 +55,7 @@ impl SellerCtx {
         };
         Market::parse(code)
             .filter(|m| self.markets.contains(m))
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "market",
-                    "You do not buy in this market: choose one of your markets.",
-                )
-            })
+            .ok_or_else(|| AppError::invalid("market", use_staff().get(Staff::GridNotYourMarket)))
     }
 
     fn cell(&self, market: Market, variant_id: VariantId, grade: Grade) -> CellKey {
@@ -110,22 +106,30 @@ pub fn variant_name(v: &crate::features::catalog::service::VariantInfo) -> Strin
     name
 }
 
-fn not_competing(why: Ineligible, status: SellerStatus) -> String {
-    match why {
+fn not_competing(st: StaffTexts, why: Ineligible, status: SellerStatus) -> String {
+    let text = match why {
         Ineligible::SellerNotApproved if status == SellerStatus::Pending => {
-            "awaiting approval".into()
+            Staff::GridWhyAwaitingApproval
         }
-        Ineligible::SellerNotApproved => format!("account {status}"),
-        Ineligible::SellerPaused => "buying paused".into(),
-        Ineligible::ListingInactive => "not buying".into(),
-        Ineligible::ListingCapReached => "weekly cap reached".into(),
-        Ineligible::SellerCapReached => "your weekly cap is reached".into(),
-    }
+        Ineligible::SellerNotApproved => {
+            return st.fill(
+                Staff::GridWhyAccount,
+                &[("status", &st.seller_status(status))],
+            )
+        }
+        Ineligible::SellerPaused => Staff::GridWhyPaused,
+        Ineligible::ListingInactive => Staff::GridNotBuying,
+        Ineligible::ListingCapReached => Staff::GridWhyCapReached,
+        Ineligible::SellerCapReached => Staff::GridWhySellerCapReached,
+    };
+    st.get(text).to_string()
 }
 
 /// Everything the grid shows for one cell. `competitors`: the other
 /// refurbishers' live prices.
+#[allow(clippy::too_many_arguments)]
 fn cell_view(
+    st: StaffTexts,
     ctx: &SellerCtx,
     variant_id: VariantId,
     grade: Grade,
@@ -151,7 +155,7 @@ fn cell_view(
         not_competing: price
             .and(mine)
             .and_then(Candidate::ineligibility)
-            .map(|why| not_competing(why, ctx.status)),
+            .map(|why| not_competing(st, why, ctx.status)),
         far_above_market: price.is_some_and(|p| far_above_market(p, competitors)),
         market_hidden: !sees_market,
         below_paid_minor: match (price, paid) {
@@ -210,6 +214,7 @@ pub async fn cells(
     .into_iter()
     .map(|(v, g, a)| ((v, g), a))
     .collect();
+    let st = use_staff();
     let mut out = HashMap::new();
     let mut competitors = Vec::new();
     for &v in variant_ids {
@@ -232,6 +237,7 @@ pub async fn cells(
             out.insert(
                 key,
                 cell_view(
+                    st,
                     ctx,
                     v,
                     g,
@@ -283,7 +289,7 @@ pub async fn grid_page(
                 .collect(),
         })
         .collect();
-    let categories = crate::features::catalog::service::categories_with_counts(&mut *conn)
+    let categories = crate::features::catalog::service::categories_with_counts(&mut *conn, None)
         .await
         .map_err(db_error)?
         .into_iter()
@@ -362,12 +368,16 @@ pub async fn save_cell(
 ) -> Result<CellOutcome, AppError> {
     let variant = known_variant(state, variant_id).await?;
     if price.is_some() && !variant.sold_in.contains(market) {
+        let st = use_staff();
+        let vocabulary = crate::i18n::Texts::speaking(market, st.lang());
         return Err(AppError::invalid(
             "price",
-            format!(
-                "{} is not sold in {}: no consumer there can sell it.",
-                variant.sku,
-                market.name()
+            st.fill(
+                Staff::GridNotSoldIn,
+                &[
+                    ("sku", &variant.sku),
+                    ("market", &market_name(vocabulary, market)),
+                ],
             ),
         ));
     }
@@ -433,7 +443,7 @@ pub async fn set_listing_cap(
         crate::features::pricing::repo::Saved::Stale { .. } => Ok(CellOutcome::Stale(cell)),
         crate::features::pricing::repo::Saved::Missing => Err(AppError::invalid(
             "cap",
-            "Set a price first: a cap limits a listing you buy with.",
+            use_staff().get(Staff::GridSetPriceFirst),
         )),
     }
 }
@@ -448,16 +458,16 @@ pub async fn match_preview(
     market: Market,
     variant_ids: &[VariantId],
 ) -> Result<Vec<MatchLine>, AppError> {
+    let st = use_staff();
     if !ctx.status.sees_market() {
         return Err(AppError::Conflict(
-            "Matching the price to win needs the market, shown once operations approve your account."
-                .into(),
+            st.get(Staff::GridMatchNeedsMarket).into(),
         ));
     }
     if variant_ids.is_empty() || variant_ids.len() > MAX_MATCH_ROWS {
         return Err(AppError::invalid(
             "rows",
-            format!("Select between 1 and {MAX_MATCH_ROWS} rows."),
+            st.fill(Staff::GridMatchSelectRows, &[("max", &MAX_MATCH_ROWS)]),
         ));
     }
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
@@ -510,28 +520,28 @@ pub async fn apply_match(
     ctx: &SellerCtx,
     lines: &[MatchLine],
 ) -> Result<usize, AppError> {
+    let st = use_staff();
     if lines.is_empty() || lines.len() > MAX_MATCH_ROWS * Grade::ALL.len() {
-        return Err(AppError::invalid("rows", "Nothing to save."));
+        return Err(AppError::invalid("rows", st.get(Staff::GridMatchNothing)));
     }
     for l in lines {
         if !ctx.markets.contains(&l.market) {
-            return Err(AppError::invalid(
-                "rows",
-                "You do not buy in this market: choose one of your markets.",
-            ));
+            return Err(AppError::invalid("rows", st.get(Staff::GridNotYourMarket)));
         }
         if l.new.currency() != l.market.currency() {
             return Err(AppError::invalid(
                 "rows",
-                format!(
-                    "Prices in {} are in {}.",
-                    l.market.code(),
-                    l.market.currency().code()
+                st.fill(
+                    Staff::GridMatchCurrency,
+                    &[
+                        ("market", &l.market.code()),
+                        ("currency", &l.market.currency().code()),
+                    ],
                 ),
             ));
         }
         crate::domain::listing_price::check_price(l.new.minor())
-            .map_err(|e| AppError::invalid("rows", e))?;
+            .map_err(|e| AppError::invalid("rows", price_error(st, &e, l.market.currency())))?;
     }
     let now = state.clock.now_ms();
     let mut tx = grid_tx(state, ctx.seller_id).await?;
@@ -555,10 +565,10 @@ pub async fn apply_match(
             crate::features::pricing::repo::Saved::Unchanged => {}
             crate::features::pricing::repo::Saved::Stale { .. }
             | crate::features::pricing::repo::Saved::Missing => {
-                return Err(AppError::Conflict(format!(
-                    "{} ({}) changed since the preview; nothing was saved. Preview again.",
-                    l.name,
-                    l.grade.label()
+                let vocabulary = crate::i18n::Texts::speaking(l.market, st.lang());
+                return Err(AppError::Conflict(st.fill(
+                    Staff::GridMatchChanged,
+                    &[("variant", &l.name), ("grade", &vocabulary.grade(l.grade))],
                 )));
             }
         }
@@ -589,7 +599,21 @@ async fn parsed_file(
     parsing
         .await
         .expect("CSV parsing task panicked")
-        .map_err(|e| AppError::invalid("file", e))
+        .map_err(|e| AppError::invalid("file", file_error(use_staff(), &e)))
+}
+
+/// Why a whole file is refused, in the areas' language.
+fn file_error(st: StaffTexts, e: &price_csv::FileError) -> String {
+    use price_csv::FileError;
+    match e {
+        FileError::Empty => st.get(Staff::ImportFileEmpty).to_string(),
+        FileError::BadHeader(found) => st.fill(Staff::ImportFileBadHeader, &[("found", found)]),
+        FileError::EurosOutsideTheEuro(currency) => st.fill(
+            Staff::ImportFileEurosOutsideTheEuro,
+            &[("currency", &currency.code())],
+        ),
+        FileError::MixedSeparators => st.get(Staff::ImportFileMixedSeparators).to_string(),
+    }
 }
 
 fn report(
@@ -679,9 +703,8 @@ pub async fn apply_import(
             .await
             .map_err(db_error)?
     };
-    let stale = || {
-        AppError::Conflict("Your prices changed since this preview (an edit in another tab or another import). Nothing was applied: preview the file again.".into())
-    };
+    let st = use_staff();
+    let stale = || AppError::Conflict(st.get(Staff::ImportStale).into());
     // Judged first on a plain read: a bad file or a stale preview is refused
     // without taking the write lock, which on SQLite is every writer's one
     // turn (a loop of bogus applies would stall them all).
@@ -701,10 +724,7 @@ pub async fn apply_import(
     if !p.errors.is_empty() {
         return Err(AppError::invalid(
             "file",
-            format!(
-                "{} rows have problems; nothing was applied. Fix them and preview again.",
-                p.errors.count()
-            ),
+            st.fill(Staff::ImportNotApplied, &[("n", &p.errors.count())]),
         ));
     }
     let now = state.clock.now_ms();

@@ -1,6 +1,7 @@
 //! `/account/data`: downloading one's data and deleting one's account;
 //! and the page a deleted account ends on.
 
+use crate::i18n::{use_texts, Msg};
 use crate::ui::form::{Checkbox, FormError, PageForm, TextField, UploadForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,17 +10,18 @@ use leptos_meta::Title;
 /// and after, in the same words.
 #[component]
 fn WhatIsKept() -> impl IntoView {
+    let t = use_texts();
     view! {
-        <h3>"Erased"</h3>
+        <h3>{t.get(Msg::DataErased)}</h3>
         <ul>
-            <li>"Your name, email address and password, and your two-factor settings."</li>
-            <li>"The addresses, date of birth, account holder and bank account (IBAN) you gave for your trade-ins."</li>
-            <li>"What you wrote in claims, the text of the mail we sent you, your sessions and sign-in history."</li>
+            <li>{t.get(Msg::DataErasedAccount)}</li>
+            <li>{t.get(Msg::DataErasedDetails)}</li>
+            <li>{t.get(Msg::DataErasedMessages)}</li>
         </ul>
-        <h3>"Kept, no longer linked to you"</h3>
+        <h3>{t.get(Msg::DataKept)}</h3>
         <ul>
-            <li>"Each trade-in's device, price, dates and history, and each payment with its masked IBAN (like FR76 •••• 2606): accounting law requires us to keep records of what we bought and paid for 10 years (French Commercial Code, article L123-22), and refurbishers may still dispute a device."</li>
-            <li>"The audit trail of what our staff did, which protects you and others from fraud."</li>
+            <li>{t.get(Msg::DataKeptTradeIns)}</li>
+            <li>{t.get(Msg::DataKeptAudit)}</li>
         </ul>
     }
 }
@@ -30,15 +32,16 @@ pub const FULL_EXPORT_FORM: &str = "account-data-full";
 
 #[component]
 pub fn MyDataPage() -> impl IntoView {
+    let t = use_texts();
     let user = crate::ui::data::load(|| (), |_| crate::features::accounts::get_current_user());
     view! {
-        <Title text="Your data"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=t.get(Msg::DataTitle)/>
+        <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(_)) => view! {
-                        <h1>"Your data"</h1>
-                        <p class="muted"><a href="/account">"Back to your account"</a></p>
+                        <h1>{t.get(Msg::DataTitle)}</h1>
+                        <p class="muted"><a href="/account">{t.get(Msg::AccountBack)}</a></p>
                         <MyData/>
                         <DeleteAccount/>
                     }.into_any(),
@@ -52,16 +55,17 @@ pub fn MyDataPage() -> impl IntoView {
 
 #[component]
 fn MyData() -> impl IntoView {
+    let t = use_texts();
     view! {
         <section class="card" aria-labelledby="data-heading">
-            <h2 id="data-heading">"Your data"</h2>
-            <p>"Everything we hold about you (account, trade-ins and their history, claims and messages, mail we sent, sessions) in one JSON file. Your IBAN appears masked."</p>
-            <p><a class="button" href="/account/data.json" rel="external" download="">"Download my data (JSON)"</a></p>
-            <h3>"With your full bank details"</h3>
+            <h2 id="data-heading">{t.get(Msg::DataTitle)}</h2>
+            <p>{t.get(Msg::DataIntro)}</p>
+            <p><a class="button" href="/account/data.json" rel="external" download="">{t.get(Msg::DataDownload)}</a></p>
+            <h3>{t.get(Msg::DataFullHeading)}</h3>
             <UploadForm form=FULL_EXPORT_FORM.to_string() key="export" class="form">
                 <FormError/>
-                <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
-                <button type="submit" class="button">"Download with full IBANs"</button>
+                <TextField label=t.get(Msg::AccountCurrentPassword) name="current_password" kind="password" autocomplete="current-password"/>
+                <button type="submit" class="button">{t.get(Msg::DataDownloadFull)}</button>
             </UploadForm>
         </section>
     }
@@ -69,17 +73,18 @@ fn MyData() -> impl IntoView {
 
 #[component]
 fn DeleteAccount() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<super::DeleteAccount>::new();
     view! {
         <section class="card" aria-labelledby="delete-heading">
-            <h2 id="delete-heading">"Delete my account"</h2>
-            <p>"You can delete your account once none of your trade-ins or claims is in progress. It cannot be undone."</p>
+            <h2 id="delete-heading">{t.get(Msg::DataDeleteHeading)}</h2>
+            <p>{t.get(Msg::DataDeleteText)}</p>
             <WhatIsKept/>
             <PageForm action=action key="delete" class="form" novalidate=true>
                 <FormError/>
-                <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
-                <Checkbox name="confirm" label="I understand that my account and my personal data go for good"/>
-                <button type="submit" class="button danger">"Delete my account"</button>
+                <TextField label=t.get(Msg::AccountCurrentPassword) name="current_password" kind="password" autocomplete="current-password"/>
+                <Checkbox name="confirm" label=t.get(Msg::DataConfirm)/>
+                <button type="submit" class="button danger">{t.get(Msg::DataDelete)}</button>
             </PageForm>
         </section>
     }
@@ -87,13 +92,14 @@ fn DeleteAccount() -> impl IntoView {
 
 #[component]
 pub fn AccountDeletedPage() -> impl IntoView {
+    let t = use_texts();
     view! {
-        <Title text="Your account is deleted"/>
+        <Title text=t.get(Msg::DeletedTitle)/>
         <section class="card narrow">
-            <h1>"Your account is deleted"</h1>
-            <p>"You are signed out everywhere, and nobody can sign in to it any more."</p>
+            <h1>{t.get(Msg::DeletedTitle)}</h1>
+            <p>{t.get(Msg::DeletedText)}</p>
             <WhatIsKept/>
-            <p><a class="button primary" href="/" rel="external">"Go to the home page"</a></p>
+            <p><a class="button primary" href="/" rel="external">{t.get(Msg::PageGoHome)}</a></p>
         </section>
     }
 }

@@ -31,7 +31,7 @@ pub async fn load_scorecards() -> Result<Vec<Scorecard>, AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
-    crate::features::quality::service::scorecards(&g.state).await
+    crate::features::quality::service::scorecards(&g.state, crate::i18n::staff::use_staff()).await
 }
 
 #[server(prefix = "/api", endpoint = "quality_recompute")]
@@ -61,8 +61,13 @@ pub async fn set_seller_suspended(
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Ops)).await?;
     let seller_id: SellerId = AppError::posted_id(&form.seller_id, "a refurbisher")?;
-    let action = crate::domain::seller::QualityAction::parse(&form.suspend)
-        .ok_or_else(|| AppError::invalid("suspend", "Suspend or reinstate."))?;
+    let action = crate::domain::seller::QualityAction::parse(&form.suspend).ok_or_else(|| {
+        AppError::invalid(
+            "suspend",
+            crate::i18n::staff::use_staff()
+                .get(crate::i18n::staff::Staff::QualitySuspendOrReinstate),
+        )
+    })?;
     crate::features::quality::service::set_suspended(
         &g.state,
         g.user()?.id,

@@ -9,12 +9,15 @@ use crate::error::AppError;
 use crate::features::audit::service::AuditEntry;
 use crate::features::kpis::service::{Filter, Group};
 use crate::features::quality::Scorecard;
+use crate::i18n::staff::{use_staff, Staff, StaffTexts};
+use crate::i18n::Lang;
 use crate::platform::db::db_error;
 use crate::platform::state::AppState;
 
 pub const WINDOW_MS: i64 = 90 * DAY_MS;
 
-pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
+/// The scorecards, their rates written in `st`'s language.
+pub async fn scorecards(state: &AppState, st: StaffTexts) -> Result<Vec<Scorecard>, AppError> {
     let now = state.clock.now_ms();
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let sellers = crate::features::sellers::service::refurbisher_scores(&mut conn)
@@ -41,9 +44,17 @@ pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
         let c = by_seller.remove(&id.to_string()).unwrap_or_default();
         let d = disputes.get(&id).copied().unwrap_or(0);
         let show = |k: Kpi, c: &Counts| {
-            k.value(c)
-                .map(|v| k.format(v))
-                .unwrap_or_else(|| "–".into())
+            k.value(c).map_or_else(
+                || st.get(Staff::CommonNone).to_string(),
+                |v| {
+                    crate::features::kpis::service::format_kpi(
+                        st,
+                        k,
+                        v,
+                        crate::domain::money::Currency::Eur,
+                    )
+                },
+            )
         };
         out.push(Scorecard {
             seller_id: id,
@@ -64,7 +75,7 @@ pub async fn scorecards(state: &AppState) -> Result<Vec<Scorecard>, AppError> {
 
 /// Writes every computed score (sellers with too little volume keep theirs).
 pub async fn recompute(state: &AppState, ops_user: Option<UserId>) -> Result<usize, AppError> {
-    let cards = scorecards(state).await?;
+    let cards = scorecards(state, StaffTexts::of(Lang::En)).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let mut n = 0;
@@ -102,8 +113,9 @@ pub async fn set_suspended(
     action: QualityAction,
     reason: &str,
 ) -> Result<(), AppError> {
-    let reason =
-        crate::domain::account::parse_reason(reason).map_err(|e| AppError::invalid("reason", e))?;
+    let st = use_staff();
+    let reason = crate::domain::account::parse_reason(reason)
+        .map_err(|_| AppError::invalid("reason", st.get(Staff::QualityReasonRequired)))?;
     let (from, to) = action.change();
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -120,9 +132,11 @@ pub async fn set_suspended(
     .await
     .map_err(db_error)?
     {
-        return Err(AppError::Conflict(format!(
-            "This refurbisher is not {from}."
-        )));
+        let not = match action {
+            QualityAction::Suspend => Staff::QualityNotApproved,
+            QualityAction::Reinstate => Staff::QualityNotSuspended,
+        };
+        return Err(AppError::Conflict(st.get(not).into()));
     }
     let detail = format!("refurbisher {to}: {reason}");
     crate::features::audit::service::record(
@@ -162,7 +176,8 @@ pub async fn export(
     {
         return refused(e);
     }
-    let cards = match scorecards(&state).await {
+    // A CSV file is a format: its figures stay as English writes them.
+    let cards = match scorecards(&state, StaffTexts::of(Lang::En)).await {
         Ok(c) => c,
         Err(e) => return refused(e),
     };

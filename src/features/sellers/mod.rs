@@ -6,6 +6,8 @@ pub mod views;
 
 use crate::domain::ids::SellerId;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::staff::{use_staff, Staff};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -31,14 +33,18 @@ pub async fn seller_signup(
     #[server(flatten)] form: SellerApplicationForm,
 ) -> Result<(), AppError> {
     use crate::domain::account::{check_new_password, parse_display_name, parse_phone, Email};
+    use crate::domain::account::{EmailError, PasswordError};
     use crate::domain::address::{parse_address, AddressInput, AddressRules};
-    use crate::domain::vat::parse_vat;
+    use crate::domain::vat::{parse_vat, VatError};
     use crate::error::FieldErrors;
+    use crate::i18n::errors::Localized;
 
     use crate::features::accounts::service::NewAccount;
     use crate::platform::session::guard::{append_header, guard, Access};
 
     let g = guard(Access::Public).await?;
+    let st = use_staff();
+    let texts = st.vocabulary();
     let SellerApplicationForm {
         company,
         vat_number,
@@ -53,8 +59,25 @@ pub async fn seller_signup(
         password,
     } = form;
     let mut errors = FieldErrors::new();
-    let company = errors.check("company", parse_display_name(&company));
-    let vat = errors.check("vat_number", parse_vat(&vat_number));
+    let company = errors.check(
+        "company",
+        parse_display_name(&company).map_err(|e| e.text(texts)),
+    );
+    let vat = errors.check(
+        "vat_number",
+        parse_vat(&vat_number).map_err(|e| match e {
+            VatError::Empty => st.get(Staff::SellerSignupErrorVatEmpty).to_string(),
+            VatError::NoCountry => st.get(Staff::SellerSignupErrorVatNoCountry).to_string(),
+            VatError::UnknownCountry(code) => st.fill(
+                Staff::SellerSignupErrorVatUnknownCountry,
+                &[("code", &code)],
+            ),
+            VatError::BadFormat { country, example } => st.fill(
+                Staff::SellerSignupErrorVatFormat,
+                &[("country", &country), ("example", &example)],
+            ),
+        }),
+    );
     let address = match parse_address(
         &AddressInput {
             name: company.as_deref().unwrap_or("-"),
@@ -70,20 +93,51 @@ pub async fn seller_signup(
         Ok(a) => Some(a),
         Err(problems) => {
             for (field, e) in problems {
-                errors.add(field, e);
+                errors.add(
+                    field,
+                    crate::features::sellers::service::address_problem(st, &e),
+                );
             }
             None
         }
     };
-    let contact = errors.check("contact_name", parse_display_name(&contact_name));
-    let email = errors.check("email", Email::parse(&email));
-    let phone = errors.check("phone", parse_phone(&phone));
+    let contact = errors.check(
+        "contact_name",
+        parse_display_name(&contact_name).map_err(|e| e.text(texts)),
+    );
+    let email = errors.check(
+        "email",
+        Email::parse(&email).map_err(|e| {
+            st.get(match e {
+                EmailError::Empty => Staff::SellerSignupErrorEmailEmpty,
+                EmailError::Invalid => Staff::SellerSignupErrorEmailInvalid,
+                EmailError::TooLong => Staff::SellerSignupErrorEmailTooLong,
+            })
+        }),
+    );
+    let phone = errors.check(
+        "phone",
+        parse_phone(&phone).map_err(|_| st.get(Staff::SellerSignupErrorPhone)),
+    );
     errors.check(
         "password",
         check_new_password(
             &password,
             email.as_ref().map(|e| e.as_str()).unwrap_or_default(),
-        ),
+        )
+        .map_err(|e| match e {
+            PasswordError::TooShort => st.fill(
+                Staff::SellerSignupErrorPasswordTooShort,
+                &[("n", &crate::domain::account::PASSWORD_MIN_CHARS)],
+            ),
+            PasswordError::TooLong => st.fill(
+                Staff::SellerSignupErrorPasswordTooLong,
+                &[("n", &crate::domain::account::PASSWORD_MAX_CHARS)],
+            ),
+            PasswordError::TooCommon => st
+                .get(Staff::SellerSignupErrorPasswordTooCommon)
+                .to_string(),
+        }),
     );
     errors.into_result()?;
     let (company, vat, address, contact, email, phone) = (
@@ -145,6 +199,7 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
+    let st = use_staff();
     let zone = g.zone();
     let apps = crate::features::sellers::service::applications(g.state.db.pool(), 100)
         .await
@@ -162,15 +217,17 @@ pub async fn load_seller_applications() -> Result<Vec<ApplicationView>, AppError
                 .collect::<Vec<_>>()
                 .join(" · "),
             decided: a.decided_at.map(|at| {
-                format!(
-                    "{} by {}",
-                    zone.when(at),
-                    a.decided_by.unwrap_or_else(|| "—".into())
+                st.fill(
+                    Staff::ApplicationsDecidedBy,
+                    &[
+                        ("when", &st.moment(&zone, at).text),
+                        ("who", &a.decided_by.unwrap_or_else(|| "—".into())),
+                    ],
                 )
             }),
             status: a.status,
             reason: a.status_reason,
-            applied: zone.moment(a.created_at),
+            applied: st.moment(&zone, a.created_at),
             email_confirmed: a.email_verified_at.is_some(),
         })
         .collect())
@@ -199,7 +256,12 @@ pub async fn decide_seller(
     let decision = match form.decision.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,
-        _ => return Err(AppError::invalid("decision", "Approve or reject.")),
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                use_staff().get(Staff::ApplicationsErrorApproveOrReject),
+            ))
+        }
     };
     decide(&g.state, g.user()?.id, seller_id, decision, &form.reason).await
 }
@@ -260,8 +322,9 @@ pub async fn stop_seller_market(market: String) -> Result<(), AppError> {
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let seller = seller_of(&g).await?;
-    let market = crate::domain::market::Market::parse(market.trim())
-        .ok_or_else(|| AppError::invalid("market", "choose a market"))?;
+    let market = crate::domain::market::Market::parse(market.trim()).ok_or_else(|| {
+        AppError::invalid("market", use_staff().get(Staff::MarketsErrorChooseMarket))
+    })?;
     crate::features::sellers::service::stop_buying_in(&g.state, seller, market).await
 }
 
@@ -285,8 +348,9 @@ pub async fn save_seller_market(#[server(flatten)] form: SellerMarketForm) -> Re
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
     let seller = seller_of(&g).await?;
-    let market = crate::domain::market::Market::parse(form.market.trim())
-        .ok_or_else(|| AppError::invalid("market", "choose a market"))?;
+    let market = crate::domain::market::Market::parse(form.market.trim()).ok_or_else(|| {
+        AppError::invalid("market", use_staff().get(Staff::MarketsErrorChooseMarket))
+    })?;
     crate::features::sellers::service::buy_in(
         &g.state,
         seller,

@@ -4,6 +4,7 @@
 use crate::domain::ids::{SellerId, UserId};
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
+use crate::i18n::staff::{use_staff, Staff, StaffTexts};
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
@@ -16,6 +17,69 @@ pub use super::repo::{
     set_quality_score, units_in_week, warehouse_address, warehouses, withdraw_unsold_listings,
     NewListing, NewSeller,
 };
+
+/// A country named in English by the domain, in the areas' language.
+fn country_named(st: StaffTexts, english: &str) -> String {
+    crate::domain::address::COUNTRIES
+        .iter()
+        .copied()
+        .chain([("GB", "United Kingdom"), ("US", "United States")])
+        .find(|(_, name)| *name == english)
+        .and_then(|(code, _)| crate::i18n::errors::country(st.vocabulary(), code))
+        .unwrap_or(english)
+        .to_string()
+}
+
+/// What is wrong with a company's or a warehouse's address field, in the
+/// areas' language (the consumer's wording differs in English).
+pub(crate) fn address_problem(st: StaffTexts, e: &crate::domain::address::AddressError) -> String {
+    use crate::domain::address::AddressError;
+    use crate::i18n::errors::Localized;
+    let what = |what: &str| match what {
+        "your name" => Some(Staff::MarketsWhatName),
+        "the warehouse's name" => Some(Staff::MarketsWhatWarehouseName),
+        "the street and number" => Some(Staff::MarketsWhatStreet),
+        "the address line 2" => Some(Staff::MarketsWhatLine2),
+        "the city" => Some(Staff::MarketsWhatCity),
+        "the postcode" => Some(Staff::MarketsWhatPostcode),
+        _ => None,
+    };
+    match e {
+        AddressError::Missing(w) => match what(w) {
+            Some(w) => st.fill(Staff::MarketsErrorEnter, &[("what", &st.get(w))]),
+            None => e.to_string(),
+        },
+        AddressError::TooLong(w, max) => match what(w) {
+            Some(w) => st.fill(
+                Staff::MarketsErrorTooLong,
+                &[("max", max), ("what", &st.get(w))],
+            ),
+            None => e.to_string(),
+        },
+        AddressError::BadCharacters => st.get(Staff::MarketsErrorSpecialCharacters).to_string(),
+        AddressError::UnsupportedCountry => {
+            st.get(Staff::MarketsErrorUnsupportedCountry).to_string()
+        }
+        AddressError::BadPostcode(country, example) => st.fill(
+            Staff::MarketsErrorBadPostcode,
+            &[
+                ("country", &country_named(st, country)),
+                ("example", example),
+            ],
+        ),
+        // The consumer's words, which the English shares.
+        AddressError::Market(e) => e.text(st.vocabulary()),
+        AddressError::OutsideCustomsArea(country) => st.fill(
+            Staff::MarketsErrorOutsideCustomsArea,
+            &[("country", &country_named(st, country))],
+        ),
+    }
+}
+
+/// A market's country, in the areas' language.
+pub(crate) fn market_name(st: StaffTexts, market: crate::domain::market::Market) -> &'static str {
+    crate::i18n::errors::country(st.vocabulary(), market.country()).unwrap_or(market.name())
+}
 
 /// Starts buying in `market` with the warehouse its parcels go to (or
 /// moves that warehouse), checked field by field: it must be in the
@@ -31,9 +95,10 @@ pub async fn buy_in(
         crate::domain::address::AddressRules::Warehouse(market),
     )
     .map_err(|problems| {
+        let st = use_staff();
         let mut errors = crate::error::FieldErrors::new();
         for (field, e) in problems {
-            errors.add(field, e);
+            errors.add(field, address_problem(st, &e));
         }
         AppError::Invalid(errors)
     })?;
@@ -62,12 +127,13 @@ pub async fn stop_buying_in(
         .await
         .map_err(db_error)?
         .ok_or(AppError::Forbidden)?;
+    let st = use_staff();
     if market == home {
         return Err(AppError::invalid(
             "market",
-            format!(
-                "{} is your home market: you always buy there (your old price files import into it)",
-                market.name()
+            st.fill(
+                Staff::MarketsErrorHomeMarket,
+                &[("market", &market_name(st, market))],
             ),
         ));
     }
@@ -78,7 +144,10 @@ pub async fn stop_buying_in(
     {
         return Err(AppError::invalid(
             "market",
-            format!("you do not buy in {}", market.name()),
+            st.fill(
+                Staff::MarketsErrorNotBuying,
+                &[("market", &market_name(st, market))],
+            ),
         ));
     }
     tx.commit().await.map_err(db_error)?;
@@ -106,11 +175,12 @@ pub async fn decide(
     decision: Decision,
     reason: &str,
 ) -> Result<(), AppError> {
+    let st = use_staff();
     // Approving may say nothing; rejecting must say why.
     let reason = match (decision, reason.trim().is_empty()) {
         (Decision::Approve, true) => String::new(),
         _ => crate::domain::account::parse_reason(reason)
-            .map_err(|e| AppError::invalid("reason", e))?,
+            .map_err(|_| AppError::invalid("reason", st.get(Staff::ApplicationsErrorReason)))?,
     };
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -129,8 +199,9 @@ pub async fn decide(
             .flatten()
             .is_none()
     {
-        return Err(AppError::Conflict(format!(
-            "{company} has not confirmed its email address yet: approve it once it has."
+        return Err(AppError::Conflict(st.fill(
+            Staff::ApplicationsErrorUnconfirmed,
+            &[("company", &company)],
         )));
     }
     let to = if decision == Decision::Approve {
@@ -150,9 +221,9 @@ pub async fn decide(
     .await
     .map_err(db_error)?
     {
-        return Err(AppError::Conflict(format!(
-            "{company} is not awaiting a decision any more."
-        )));
+        return Err(AppError::Conflict(
+            st.fill(Staff::ApplicationsErrorDecided, &[("company", &company)]),
+        ));
     }
     let detail = if reason.is_empty() {
         format!("application {to}")

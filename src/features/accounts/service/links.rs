@@ -8,7 +8,9 @@ use crate::domain::account::{check_new_password, Email, LinkPurpose};
 use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::features::accounts::emails;
+use crate::features::accounts::refused;
 use crate::features::accounts::repo::{account_links, users};
+use crate::i18n::Msg;
 use crate::platform::clock::HOUR_MS;
 use crate::platform::db::db_error;
 use crate::platform::mail::{enqueue, Mail};
@@ -32,10 +34,7 @@ const RESETS_PER_CLIENT: Limit = Limit {
 };
 
 fn expired() -> AppError {
-    AppError::invalid(
-        "token",
-        "This link has expired or was already used. Ask for a new one.",
-    )
+    refused::invalid("token", Msg::ErrorLinkExpired)
 }
 
 /// Creates a link for `purpose` and queues its mail to `to`, in the
@@ -227,7 +226,8 @@ pub async fn reset_password(
         .await
         .map_err(db_error)?
         .ok_or_else(expired)?;
-    check_new_password(&password, &user.email).map_err(|e| AppError::invalid("password", e))?;
+    check_new_password(&password, &user.email)
+        .map_err(|e| AppError::invalid("password", refused::password(&e)))?;
     let hash = session::hash_password(password).await;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     let (used_by, _) = use_link(&mut tx, state, LinkPurpose::ResetPassword, token).await?;
@@ -293,6 +293,25 @@ pub async fn reauthenticate(
     client: &str,
     password: String,
 ) -> Result<users::UserRecord, AppError> {
+    reauthenticate_in(
+        crate::i18n::document_texts(),
+        state,
+        user_id,
+        client,
+        password,
+    )
+    .await
+}
+
+/// `reauthenticate`, refusing in `t`'s language: for a route outside the
+/// app's pages and server functions, which has no document to take it from.
+pub async fn reauthenticate_in(
+    t: crate::i18n::Texts,
+    state: &AppState,
+    user_id: UserId,
+    client: &str,
+    password: String,
+) -> Result<users::UserRecord, AppError> {
     let user = users::find(state.db.pool(), user_id.get())
         .await
         .map_err(db_error)?
@@ -300,7 +319,7 @@ pub async fn reauthenticate(
     if password.is_empty() || password.len() > 1024 {
         return Err(AppError::invalid(
             "current_password",
-            "enter your current password",
+            t.get(Msg::ErrorEnterCurrentPassword),
         ));
     }
     super::within_limits(
@@ -325,7 +344,7 @@ pub async fn reauthenticate(
         tx.commit().await.map_err(db_error)?;
         return Err(AppError::invalid(
             "current_password",
-            "this is not your current password",
+            t.get(Msg::ErrorNotCurrentPassword),
         ));
     }
     Ok(user)
@@ -342,7 +361,8 @@ pub async fn change_password(
     new: String,
 ) -> Result<(), AppError> {
     let user = reauthenticate(state, user_id, client, current).await?;
-    check_new_password(&new, &user.email).map_err(|e| AppError::invalid("new_password", e))?;
+    check_new_password(&new, &user.email)
+        .map_err(|e| AppError::invalid("new_password", refused::password(&e)))?;
     let hash = session::hash_password(new).await;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -376,10 +396,7 @@ pub async fn request_email_change(
 ) -> Result<(), AppError> {
     let user = reauthenticate(state, user_id, client, current).await?;
     if user.email == new_email.as_str() {
-        return Err(AppError::invalid(
-            "new_email",
-            "this is already your address",
-        ));
+        return Err(refused::invalid("new_email", Msg::ErrorSameEmail));
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -426,10 +443,7 @@ pub async fn confirm_email_change(state: &AppState, token: &str) -> Result<UserI
     match users::set_email(&mut *tx, user_id, &new_email, now).await {
         Ok(()) => {}
         Err(e) if crate::platform::db::is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "token",
-                "This address has been taken by another account meanwhile.",
-            ))
+            return Err(refused::invalid("token", Msg::ErrorEmailTakenMeanwhile))
         }
         Err(e) => return Err(db_error(e)),
     }

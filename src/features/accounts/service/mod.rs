@@ -93,9 +93,9 @@ pub async fn sign_in(
             user_id = known_id.map(UserId::get),
             "sign-in failed"
         );
-        return Err(AppError::invalid(
+        return Err(super::refused::invalid(
             "form",
-            "The email or password is incorrect.",
+            crate::i18n::Msg::ErrorWrongCredentials,
         ));
     };
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -414,12 +414,8 @@ pub async fn sign_in_with_link(
             break;
         }
     }
-    let user_id = used.ok_or_else(|| {
-        AppError::invalid(
-            "token",
-            "This link has expired or was already used. Ask for a new one.",
-        )
-    })?;
+    let user_id =
+        used.ok_or_else(|| super::refused::invalid("token", crate::i18n::Msg::ErrorLinkExpired))?;
     let user = users::find(&mut *tx, user_id)
         .await
         .map_err(db_error)?

@@ -11,6 +11,9 @@ pub struct SessionView {
     pub handle: String,
     /// "Chrome on Linux", from the browser's user agent.
     pub device: String,
+    /// The browser's user agent, to name it in the page's language
+    /// (`device_in`).
+    pub user_agent: String,
     /// The client address it started from.
     pub client: String,
     pub created_at: i64,
@@ -19,13 +22,26 @@ pub struct SessionView {
     pub current: bool,
 }
 
-/// Names a browser and system from a user agent (woothee's tables).
+/// Names a browser and system from a user agent (woothee's tables), in
+/// English (the data export's).
 pub fn device(user_agent: &str) -> String {
+    device_in(
+        crate::i18n::Texts::of(crate::domain::market::Market::EnGb),
+        user_agent,
+    )
+}
+
+/// `device` in a page's language.
+pub fn device_in(t: crate::i18n::Texts, user_agent: &str) -> String {
+    use crate::i18n::Msg;
     let parser = woothee::parser::Parser::new();
     match parser.parse(user_agent) {
-        Some(r) if r.name != "UNKNOWN" && r.os != "UNKNOWN" => format!("{} on {}", r.name, r.os),
+        Some(r) if r.name != "UNKNOWN" && r.os != "UNKNOWN" => t.fill(
+            Msg::SessionsBrowserOn,
+            &[("browser", &r.name), ("system", &r.os)],
+        ),
         Some(r) if r.name != "UNKNOWN" => r.name.to_string(),
-        _ => "Unknown browser".to_string(),
+        _ => t.get(Msg::SessionsUnknownBrowser).to_string(),
     }
 }
 
@@ -43,6 +59,7 @@ pub async fn list(
         .map(|r| SessionView {
             current: this.contains(&r.token_hash),
             device: device(&r.user_agent),
+            user_agent: r.user_agent,
             handle: r.handle,
             client: r.client,
             created_at: r.created_at,

@@ -16,7 +16,9 @@ use crate::domain::ids::UserId;
 use crate::domain::two_factor::{self, TypedCode};
 use crate::error::AppError;
 use crate::features::accounts::emails;
+use crate::features::accounts::refused;
 use crate::features::accounts::repo::{login_attempts as attempts, two_factor as repo, users};
+use crate::i18n::Msg;
 use crate::platform::clock::MINUTE_MS;
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
@@ -222,10 +224,17 @@ pub async fn start(
 }
 
 fn wrong_code() -> AppError {
-    AppError::invalid(
-        "code",
-        "This code is not right. Type the code your app shows now; if it keeps failing, check that your phone's clock is set automatically.",
-    )
+    refused::invalid("code", Msg::ErrorCodeWrong)
+}
+
+/// What was typed is no code.
+fn not_a_code(e: two_factor::CodeError) -> AppError {
+    AppError::invalid("code", refused::code(&e))
+}
+
+/// A step of setting up an app, out of turn.
+fn conflict(msg: Msg) -> AppError {
+    AppError::Conflict(refused::text(msg))
 }
 
 /// Confirms the app being set up with a code it shows: two-factor sign-in
@@ -238,11 +247,9 @@ pub async fn confirm(
     email: &str,
     code: &str,
 ) -> Result<(), AppError> {
-    let code = match two_factor::parse_code(code).map_err(|e| AppError::invalid("code", e))? {
+    let code = match two_factor::parse_code(code).map_err(not_a_code)? {
         TypedCode::App(c) => c,
-        TypedCode::Recovery(_) => {
-            return Err(AppError::invalid("code", two_factor::CodeError::Empty))
-        }
+        TypedCode::Recovery(_) => return Err(not_a_code(two_factor::CodeError::Empty)),
     };
     let now = state.clock.now_ms();
     let row = repo::find(state.db.pool(), user_id)
@@ -251,12 +258,12 @@ pub async fn confirm(
         .unwrap_or_default();
     let sealed = row
         .pending_secret
-        .ok_or_else(|| AppError::Conflict("Start setting up two-factor sign-in first.".into()))?;
+        .ok_or_else(|| conflict(Msg::ErrorTwoFactorNotStarted))?;
     let secret = state
         .secret
         .open_two_factor(&sealed)
         .and_then(|s| decode(&s))
-        .ok_or_else(|| AppError::Conflict("Start setting up two-factor sign-in again.".into()))?;
+        .ok_or_else(|| conflict(Msg::ErrorTwoFactorStartAgain))?;
     let step = matching_step(&totp(secret, email)?, &code, now).ok_or_else(wrong_code)?;
     let codes = new_codes().await;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
@@ -264,9 +271,7 @@ pub async fn confirm(
         .await
         .map_err(db_error)?
     {
-        return Err(AppError::Conflict(
-            "This set-up was replaced by a newer one: scan the code on this page again.".into(),
-        ));
+        return Err(conflict(Msg::ErrorTwoFactorReplaced));
     }
     issue_codes(&mut tx, state, user_id, codes, now).await?;
     let this = session::this_session(state, headers);
@@ -304,9 +309,7 @@ pub async fn renew_codes(
         .map_err(db_error)?
         .is_some_and(|r| r.enabled_at.is_some());
     if !enabled {
-        return Err(AppError::Conflict(
-            "Turn on two-factor sign-in first.".into(),
-        ));
+        return Err(conflict(Msg::ErrorTwoFactorOff));
     }
     issue_codes(&mut tx, state, user_id, codes, now).await?;
     enqueue(
@@ -339,11 +342,9 @@ pub async fn turn_off(
 ) -> Result<(), AppError> {
     let user = super::links::reauthenticate(state, user_id, client, current_password).await?;
     if user.role.requires_two_factor() {
-        return Err(AppError::Conflict(
-            "Refurbisher and operations accounts always sign in with two factors.".into(),
-        ));
+        return Err(conflict(Msg::ErrorTwoFactorRequired));
     }
-    let typed = two_factor::parse_code(code).map_err(|e| AppError::invalid("code", e))?;
+    let typed = two_factor::parse_code(code).map_err(not_a_code)?;
     let now = state.clock.now_ms();
     let proof = check_code(state, &user, &typed, now)
         .await?
@@ -566,10 +567,7 @@ pub async fn enter(
 }
 
 fn sign_in_again() -> AppError {
-    AppError::invalid(
-        "code",
-        "This sign-in has timed out or was ended. Sign in again with your password.",
-    )
+    refused::invalid("code", Msg::ErrorCodeTimedOut)
 }
 
 /// A finished sign-in: the session cookie, and the one that clears the
@@ -602,7 +600,7 @@ pub async fn sign_in_with_code(
         }
     }
     let challenge = challenge.ok_or_else(sign_in_again)?;
-    let typed = two_factor::parse_code(code).map_err(|e| AppError::invalid("code", e))?;
+    let typed = two_factor::parse_code(code).map_err(not_a_code)?;
     let user = users::find(state.db.pool(), challenge.user_id.get())
         .await
         .map_err(db_error)?

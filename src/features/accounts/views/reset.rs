@@ -2,6 +2,8 @@
 //! password from the page it opens.
 
 use super::super::*;
+use crate::domain::account::{PASSWORD_MIN_CHARS, RESET_LINK_MINUTES};
+use crate::i18n::{use_texts, Msg, Texts};
 use crate::ui::form::{FormError, PageForm, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,47 +12,58 @@ use leptos_meta::Title;
 /// the new password.
 #[component]
 pub fn ResetRequestPage() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<RequestPasswordReset>::new();
     view! {
-        <Title text="Reset your password"/>
+        <Title text=t.get(Msg::ResetTitle)/>
         <section class="card narrow">
-            <h1>"Reset your password"</h1>
-            <p class="muted">"We email you a link to choose a new password. It works once, for "{crate::domain::account::RESET_LINK_MINUTES}" minutes."</p>
+            <h1>{t.get(Msg::ResetTitle)}</h1>
+            <p class="muted">{t.fill(Msg::ResetIntro, &[("minutes", &RESET_LINK_MINUTES)])}</p>
             <PageForm action=action class="form" novalidate=true>
                 <FormError/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email"/>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Email me a reset link"</button>
+                <TextField label=t.get(Msg::AccountEmail) name="email" kind="email" autocomplete="email"/>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>{t.get(Msg::ResetSubmit)}</button>
             </PageForm>
-            <p class="muted"><a href="/login">"Back to sign in"</a></p>
+            <p class="muted"><a href="/login">{t.get(Msg::AccountBackToSignIn)}</a></p>
         </section>
     }
 }
 
 #[component]
 pub fn ResetSentPage() -> impl IntoView {
+    let t = use_texts();
     view! {
-        <Title text="Check your email"/>
+        <Title text=t.get(Msg::AccountCheckEmail)/>
         <section class="card narrow">
-            <h1>"Check your email"</h1>
-            <p>"If this address has a TradeIn account, we have sent it a link to choose a new password. The link works once, for "
-                {crate::domain::account::RESET_LINK_MINUTES}" minutes."</p>
-            <p class="muted">"Nothing arrived after a few minutes? Check your spam folder, or " <a href="/login/reset">"ask again"</a>"."</p>
+            <h1>{t.get(Msg::AccountCheckEmail)}</h1>
+            <p>{t.fill(Msg::ResetSent, &[("minutes", &RESET_LINK_MINUTES)])}</p>
+            <p class="muted">{nothing_arrived(t, "/login/reset", Msg::ResetAskAgain)}</p>
         </section>
     }
 }
 
+/// "Nothing arrived? …, or ask again." with its link where the language
+/// puts it.
+pub(super) fn nothing_arrived(t: Texts, href: &'static str, link: Msg) -> impl IntoView {
+    use crate::ui::{split_at_marker, MARKER};
+    let (before, after) = split_at_marker(t.fill(Msg::AccountNothingArrived, &[("link", &MARKER)]));
+    view! { {before}<a href=href>{t.get(link)}</a>{after} }
+}
+
 #[component]
 pub fn NewPasswordPage() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<ResetPassword>::new();
     view! {
-        <Title text="Choose a new password"/>
+        <Title text=t.get(Msg::ResetNewTitle)/>
         <section class="card narrow">
-            <h1>"Choose a new password"</h1>
-            <p class="muted">"Saving it signs out every other browser where your account is open."</p>
+            <h1>{t.get(Msg::ResetNewTitle)}</h1>
+            <p class="muted">{t.get(Msg::ResetNewIntro)}</p>
             <PageForm action=action class="form" novalidate=true>
                 <super::account::TokenFields ask_again="/login/reset"/>
-                <TextField label="New password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters."/>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Save and sign in"</button>
+                <TextField label=t.get(Msg::AccountNewPassword) name="password" kind="password" autocomplete="new-password"
+                    hint=t.fill(Msg::AccountPasswordMin, &[("min", &PASSWORD_MIN_CHARS)])/>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>{t.get(Msg::ResetSave)}</button>
             </PageForm>
         </section>
     }

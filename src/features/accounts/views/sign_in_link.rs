@@ -1,4 +1,6 @@
 use super::super::*;
+use crate::domain::account::SIGN_IN_LINK_MINUTES;
+use crate::i18n::{use_texts, Msg};
 use crate::ui::form::PageForm;
 use crate::ui::form::{FormError, TextField};
 use leptos::prelude::*;
@@ -10,10 +12,11 @@ use leptos_router::hooks::use_query_map;
 /// this page, so a mail scanner following it does not use it up.
 #[component]
 pub fn SignInLinkPage() -> impl IntoView {
+    let t = use_texts();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     view! {
-        <Title text="Sign in with a link"/>
+        <Title text=t.get(Msg::LinkTitle)/>
         <section class="card narrow">
             {move || {
                 let token = token();
@@ -25,37 +28,37 @@ pub fn SignInLinkPage() -> impl IntoView {
 
 #[component]
 fn RequestLink() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<RequestSignInLink>::new();
     let error = crate::ui::form::action_error(action);
     view! {
-        <h1>"Sign in with a link"</h1>
-        <p class="muted">
-            "Forgot your password, or told to wait after too many tries? We email you a link that signs you in once, without your password."
-        </p>
+        <h1>{t.get(Msg::LinkTitle)}</h1>
+        <p class="muted">{t.get(Msg::LinkIntro)}</p>
         <PageForm action=action class="form" novalidate=true>
             <FormError error=error/>
-            <TextField label="Email" name="email" kind="email" autocomplete="email"/>
-            <button type="submit" class="button primary" disabled=move || action.pending().get()>"Email me a sign-in link"</button>
+            <TextField label=t.get(Msg::AccountEmail) name="email" kind="email" autocomplete="email"/>
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>{t.get(Msg::LinkEmailMe)}</button>
         </PageForm>
-        <p class="muted"><a href="/login">"Back to sign in"</a></p>
+        <p class="muted"><a href="/login">{t.get(Msg::AccountBackToSignIn)}</a></p>
     }
 }
 
 #[component]
 fn UseLink(token: String) -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<SignInWithLink>::new();
     let error = crate::ui::form::action_error(action);
     let message = Signal::derive(move || error.get().and_then(|e| e.field("token")));
     view! {
-        <h1>"Sign in"</h1>
-        <p class="muted">"You opened a sign-in link from your email."</p>
+        <h1>{t.get(Msg::LoginTitle)}</h1>
+        <p class="muted">{t.get(Msg::LinkOpened)}</p>
         <PageForm action=action class="form">
             <FormError error=error/>
             {move || message.get().map(|m| view! {
-                <p class="field-error">{m}" "<a href="/login/link">"Get a new link"</a></p>
+                <p class="field-error">{m}" "<a href="/login/link">{t.get(Msg::LinkGetNew)}</a></p>
             })}
             <input type="hidden" name="token" value=token/>
-            <button type="submit" class="button primary" disabled=move || action.pending().get()>"Sign in to TradeIn"</button>
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>{t.get(Msg::LinkSubmit)}</button>
         </PageForm>
     }
 }
@@ -64,15 +67,13 @@ fn UseLink(token: String) -> impl IntoView {
 /// words whether or not the address has an account.
 #[component]
 pub fn LinkSentPage() -> impl IntoView {
+    let t = use_texts();
     view! {
-        <Title text="Check your email"/>
+        <Title text=t.get(Msg::AccountCheckEmail)/>
         <section class="card narrow">
-            <h1>"Check your email"</h1>
-            <p>
-                "If this address can be used with TradeIn, we have sent it a message with a link to continue. The link works once, for "
-                {crate::domain::account::SIGN_IN_LINK_MINUTES}" minutes."
-            </p>
-            <p class="muted">"Nothing arrived after a few minutes? Check your spam folder, or " <a href="/login/link">"ask for another link"</a>"."</p>
+            <h1>{t.get(Msg::AccountCheckEmail)}</h1>
+            <p>{t.fill(Msg::LinkSent, &[("minutes", &SIGN_IN_LINK_MINUTES)])}</p>
+            <p class="muted">{super::reset::nothing_arrived(t, "/login/link", Msg::LinkAskAnother)}</p>
         </section>
     }
 }

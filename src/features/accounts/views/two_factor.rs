@@ -3,6 +3,8 @@
 //! recovery codes are made.
 
 use super::super::two_factor::*;
+use crate::domain::two_factor::RECOVERY_CODES;
+use crate::i18n::{use_texts, Msg};
 use crate::ui::form::{FormError, PageForm, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,30 +12,32 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<SignInCode>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = crate::ui::form::action_error(action);
     view! {
-        <Title text="Enter your sign-in code"/>
+        <Title text=t.get(Msg::CodeTitle)/>
         <section class="card narrow">
-            <h1>"Enter your sign-in code"</h1>
-            <p>"Your password was right. Open your authenticator app and type the code it shows for TradeIn."</p>
+            <h1>{t.get(Msg::CodeTitle)}</h1>
+            <p>{t.get(Msg::CodeIntro)}</p>
             <PageForm action=action class="form" novalidate=true>
                 <FormError error=error/>
-                <TextField label="Sign-in code" name="code" autocomplete="one-time-code" inputmode="text"
-                    hint="6 digits from your app, or one of your recovery codes (like abcde-fghjk)."/>
+                <TextField label=t.get(Msg::CodeLabel) name="code" autocomplete="one-time-code" inputmode="text"
+                    hint=t.get(Msg::CodeHint)/>
                 <input type="hidden" name="next" value=next/>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Sign in"</button>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>{t.get(Msg::LoginSubmit)}</button>
             </PageForm>
-            <p class="muted">"Lost your phone and your recovery codes? Contact us: we check who you are before we turn two-factor sign-in off. "
-                <a href="/login">"Start again"</a></p>
+            <p class="muted">{t.get(Msg::CodeLost)}" "
+                <a href="/login">{t.get(Msg::CodeStartAgain)}</a></p>
         </section>
     }
 }
 
 #[component]
 pub fn TwoFactorPage() -> impl IntoView {
+    let t = use_texts();
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let renew = ServerAction::<RenewRecoveryCodes>::new();
@@ -53,17 +57,17 @@ pub fn TwoFactorPage() -> impl IntoView {
         |_| load_two_factor(),
     );
     view! {
-        <Title text="Two-factor sign-in"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=t.get(Msg::TwoFactorTitle)/>
+        <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 let next = query.read_untracked().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
                 match data.await {
                     Ok(v) => view! {
-                        <h1>"Two-factor sign-in"</h1>
-                        <p class="muted"><a href="/account">"Back to your account"</a></p>
+                        <h1>{t.get(Msg::TwoFactorTitle)}</h1>
+                        <p class="muted"><a href="/account">{t.get(Msg::AccountBack)}</a></p>
                         {v.fresh_codes.clone().map(|codes| view! { <FreshCodes codes=codes saved=saved/> })}
                         {next.filter(|_| v.enabled && v.fresh_codes.is_none()).map(|n| view! {
-                            <p><a class="button primary" href=n>"Continue"</a></p>
+                            <p><a class="button primary" href=n>{t.get(Msg::TwoFactorContinue)}</a></p>
                         })}
                         {match (v.enabled, v.pending.clone()) {
                             (_, Some(p)) => view! { <Enrol pending=p confirm=confirm/> }.into_any(),
@@ -80,19 +84,16 @@ pub fn TwoFactorPage() -> impl IntoView {
 
 #[component]
 fn Start(required: bool, start: ServerAction<StartTwoFactor>) -> impl IntoView {
+    let t = use_texts();
     view! {
         <section class="card" aria-labelledby="start-heading">
-            <h2 id="start-heading">"Set up two-factor sign-in"</h2>
-            {if required {
-                "Your account moves money and sees other people's details, so it signs in with a code from an authenticator app as well as a password. Until it does, your area stays closed."
-            } else {
-                "Sign in with a code from an authenticator app as well as your password: someone who learns your password still cannot get in or change where your money goes."
-            }}
-            <p class="muted">"Any authenticator app works: Google Authenticator, Microsoft Authenticator, 1Password, Bitwarden, Aegis, FreeOTP…"</p>
+            <h2 id="start-heading">{t.get(Msg::TwoFactorSetUp)}</h2>
+            {t.get(if required { Msg::TwoFactorRequired } else { Msg::TwoFactorOptional })}
+            <p class="muted">{t.get(Msg::TwoFactorAnyApp)}</p>
             <PageForm action=start class="form" novalidate=true>
                 <FormError/>
-                <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
-                <button type="submit" class="button primary">"Set up two-factor sign-in"</button>
+                <TextField label=t.get(Msg::AccountCurrentPassword) name="current_password" kind="password" autocomplete="current-password"/>
+                <button type="submit" class="button primary">{t.get(Msg::TwoFactorSetUp)}</button>
             </PageForm>
         </section>
     }
@@ -100,18 +101,19 @@ fn Start(required: bool, start: ServerAction<StartTwoFactor>) -> impl IntoView {
 
 #[component]
 fn Enrol(pending: PendingApp, confirm: ServerAction<ConfirmTwoFactor>) -> impl IntoView {
+    let t = use_texts();
     view! {
         <section class="card" aria-labelledby="enrol-heading">
-            <h2 id="enrol-heading">"Scan this code with your authenticator app"</h2>
-            <div class="qr" role="img" aria-label="QR code to add TradeIn to an authenticator app" inner_html=pending.qr_svg></div>
-            <p>"Cannot scan? Add an account by hand with this key (time-based):"</p>
-            <p><code class="secret" aria-label="Setup key">{pending.secret}</code></p>
-            <p class="muted"><a href=pending.otpauth_url rel="external">"Open in an authenticator app on this device"</a></p>
+            <h2 id="enrol-heading">{t.get(Msg::TwoFactorScan)}</h2>
+            <div class="qr" role="img" aria-label=t.get(Msg::TwoFactorQrLabel) inner_html=pending.qr_svg></div>
+            <p>{t.get(Msg::TwoFactorCannotScan)}</p>
+            <p><code class="secret" aria-label=t.get(Msg::TwoFactorSetupKey)>{pending.secret}</code></p>
+            <p class="muted"><a href=pending.otpauth_url rel="external">{t.get(Msg::TwoFactorOpenApp)}</a></p>
             <PageForm action=confirm class="form" novalidate=true>
                 <FormError/>
-                <TextField label="Code from your app" name="code" autocomplete="one-time-code" inputmode="numeric"
-                    hint="The 6 digits the app shows for TradeIn."/>
-                <button type="submit" class="button primary">"Turn on two-factor sign-in"</button>
+                <TextField label=t.get(Msg::TwoFactorCodeLabel) name="code" autocomplete="one-time-code" inputmode="numeric"
+                    hint=t.get(Msg::TwoFactorCodeHint)/>
+                <button type="submit" class="button primary">{t.get(Msg::TwoFactorTurnOn)}</button>
             </PageForm>
         </section>
     }
@@ -119,15 +121,16 @@ fn Enrol(pending: PendingApp, confirm: ServerAction<ConfirmTwoFactor>) -> impl I
 
 #[component]
 fn FreshCodes(codes: Vec<String>, saved: ServerAction<RecoveryCodesSaved>) -> impl IntoView {
+    let t = use_texts();
     view! {
         <section class="card notice success" aria-labelledby="codes-heading">
-            <h2 id="codes-heading">"Your recovery codes"</h2>
-            <p>"Each code signs you in once if you lose your phone. Print them or keep them in a password manager now: they are not shown again."</p>
-            <ul class="recovery-codes" aria-label="Recovery codes">
+            <h2 id="codes-heading">{t.get(Msg::TwoFactorCodesTitle)}</h2>
+            <p>{t.get(Msg::TwoFactorCodesIntro)}</p>
+            <ul class="recovery-codes" aria-label=t.get(Msg::TwoFactorCodesLabel)>
                 {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
             </ul>
             <PageForm action=saved class="form inline">
-                <button type="submit" class="button primary">"I have saved my recovery codes"</button>
+                <button type="submit" class="button primary">{t.get(Msg::TwoFactorCodesSaved)}</button>
             </PageForm>
         </section>
     }
@@ -140,31 +143,32 @@ fn Enabled(
     renew: ServerAction<RenewRecoveryCodes>,
     off: ServerAction<TurnOffTwoFactor>,
 ) -> impl IntoView {
+    let t = use_texts();
     view! {
         <section class="card" aria-labelledby="on-heading">
-            <h2 id="on-heading">"Two-factor sign-in is on"</h2>
-            <p>"Signing in takes your password and a code from your app. "
-                {format!("{} of 10 recovery codes left.", view.codes_left)}</p>
-            <h3>"New recovery codes"</h3>
+            <h2 id="on-heading">{t.get(Msg::TwoFactorOnTitle)}</h2>
+            <p>{t.get(Msg::TwoFactorOnText)}" "
+                {t.fill(Msg::TwoFactorCodesLeft, &[("left", &view.codes_left), ("total", &RECOVERY_CODES)])}</p>
+            <h3>{t.get(Msg::TwoFactorNewCodes)}</h3>
             <PageForm action=renew key="codes" class="form" novalidate=true>
                 <FormError/>
-                <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
-                <button type="submit" class="button">"Make new recovery codes"</button>
+                <TextField label=t.get(Msg::AccountCurrentPassword) name="current_password" kind="password" autocomplete="current-password"/>
+                <button type="submit" class="button">{t.get(Msg::TwoFactorMakeCodes)}</button>
             </PageForm>
-            <h3>"New phone"</h3>
-            <p class="muted">"Your current app keeps working until the new one is confirmed."</p>
+            <h3>{t.get(Msg::TwoFactorNewPhone)}</h3>
+            <p class="muted">{t.get(Msg::TwoFactorNewPhoneText)}</p>
             <PageForm action=start key="new-app" class="form" novalidate=true>
                 <FormError/>
-                <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
-                <button type="submit" class="button">"Use a new authenticator app"</button>
+                <TextField label=t.get(Msg::AccountCurrentPassword) name="current_password" kind="password" autocomplete="current-password"/>
+                <button type="submit" class="button">{t.get(Msg::TwoFactorNewApp)}</button>
             </PageForm>
             {(!view.required).then(|| view! {
-                <h3>"Turn off"</h3>
+                <h3>{t.get(Msg::TwoFactorTurnOffTitle)}</h3>
                 <PageForm action=off key="off" class="form" novalidate=true>
                     <FormError/>
-                    <TextField label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
-                    <TextField label="Code from your app" name="code" autocomplete="one-time-code" hint="Or one of your recovery codes."/>
-                    <button type="submit" class="button danger">"Turn off two-factor sign-in"</button>
+                    <TextField label=t.get(Msg::AccountCurrentPassword) name="current_password" kind="password" autocomplete="current-password"/>
+                    <TextField label=t.get(Msg::TwoFactorCodeLabel) name="code" autocomplete="one-time-code" hint=t.get(Msg::TwoFactorOffCodeHint)/>
+                    <button type="submit" class="button danger">{t.get(Msg::TwoFactorTurnOff)}</button>
                 </PageForm>
             })}
         </section>

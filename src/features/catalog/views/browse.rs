@@ -36,11 +36,11 @@ pub fn ModelLinks(models: Vec<ModelCard>) -> impl IntoView {
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
+    let t = use_texts();
     let data = crate::ui::data::load(
         move || params.read().get("category").unwrap_or_default(),
-        load_category_listing,
+        move |category| load_category_listing(t.market().code().to_string(), category),
     );
-    let t = use_texts();
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t.get(Msg::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
@@ -75,10 +75,12 @@ pub fn CategoryPage() -> impl IntoView {
 #[component]
 pub fn BrandPage() -> impl IntoView {
     let params = use_params_map();
+    let market = use_texts().market();
     let data = crate::ui::data::load(
         move || {
             let p = params.read();
             BrandListingQuery {
+                market: market.code().to_string(),
                 category: p.get("category").unwrap_or_default(),
                 brand: p.get("brand").unwrap_or_default(),
             }

@@ -32,8 +32,8 @@ pub fn SearchBox(#[prop(optional, into)] value: Option<String>) -> impl IntoView
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let data = crate::ui::data::load(|| (), |_| load_home());
     let t = use_texts();
+    let data = crate::ui::data::load(|| (), move |_| load_home(t.market().code().to_string()));
     view! {
         <Title text=""/>
         <section class="hero">

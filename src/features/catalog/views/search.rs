@@ -11,9 +11,11 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
+    let market = use_texts().market();
     let params = move || {
         let q = query.read();
         ModelSearchForm {
+            market: market.code().to_string(),
             q: q.get("q").unwrap_or_default(),
             category: q.get("category"),
         }

@@ -8,17 +8,17 @@ use leptos::prelude::*;
 /// The list under the search box, fed by what is typed.
 #[component]
 pub fn Suggestions(query: ReadSignal<String>) -> impl IntoView {
+    let t = use_texts();
     let results = crate::ui::data::load(
         move || query.get(),
-        |q| async move {
+        move |q| async move {
             if q.trim().chars().count() < 2 {
                 Ok(Vec::new())
             } else {
-                suggest_models(q).await
+                suggest_models(t.market().code().to_string(), q).await
             }
         },
     );
-    let t = use_texts();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -3,33 +3,72 @@
 //! resolve.
 
 use super::super::*;
+use crate::domain::claims::{ClaimKind, Outcome};
+use crate::i18n::staff::{use_staff, Staff};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// A claim's kind in the page's language. The queue sends its English
+/// label (`ClaimKind::label`), which is read back here.
+fn kind_text(texts: crate::i18n::Texts, label: String) -> String {
+    ClaimKind::ALL
+        .into_iter()
+        .find(|k| k.label() == label)
+        .map_or(label, |k| texts.claim_kind(k).to_string())
+}
+
+/// An outcome in the page's language, read back from its English label
+/// (`Outcome::label`) as `kind_text` is.
+fn outcome_text(label: String) -> String {
+    let Some(outcome) = Outcome::ALL.into_iter().find(|o| o.label() == label) else {
+        return label;
+    };
+    use_staff()
+        .get(match outcome {
+            Outcome::Compensate => Staff::OpsClaimsOutcomeCompensate,
+            Outcome::PayOriginal => Staff::OpsClaimsOutcomePayOriginal,
+            Outcome::ReturnDevice => Staff::OpsClaimsOutcomeReturnDevice,
+            Outcome::PayNow => Staff::OpsClaimsOutcomePayNow,
+            Outcome::Refuse => Staff::OpsClaimsOutcomeRefuse,
+        })
+        .to_string()
+}
+
 #[component]
 pub fn OpsClaimsPage() -> impl IntoView {
+    let st = use_staff();
+    let texts = crate::i18n::use_texts();
     let data = crate::ui::data::load(|| (), |_| load_claims_queue());
     view! {
-        <Title text="Claims"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=st.get(Staff::OpsClaimsTitle)/>
+        <Suspense fallback=move || view! { <p class="muted">{st.get(Staff::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) => view! {
                         <section>
-                            <p><a href="/ops">"← Operations console"</a></p>
-                            <h1>"Claims"</h1>
+                            <p><a href="/ops">{st.get(Staff::OpsDashboardBack)}</a></p>
+                            <h1>{st.get(Staff::OpsClaimsTitle)}</h1>
                             <table class="table">
-                                <thead><tr><th scope="col">"Claim"</th><th scope="col">"Consumer"</th><th scope="col">"Refurbisher"</th><th scope="col">"State"</th><th scope="col">"Opened"</th></tr></thead>
+                                <thead><tr><th scope="col">{st.get(Staff::OpsClaimsClaim)}</th><th scope="col">{st.get(Staff::OpsClaimsConsumer)}</th><th scope="col">{st.get(Staff::OpsClaimsRefurbisher)}</th><th scope="col">{st.get(Staff::OpsClaimsState)}</th><th scope="col">{st.get(Staff::OpsClaimsOpened)}</th></tr></thead>
                                 <tbody>
-                                    {list.is_empty().then(|| view! { <tr><td colspan="5">"No claims."</td></tr> })}
-                                    {list.into_iter().map(|c| view! {
-                                        <tr>
-                                            <td><a href=format!("/claims/{}", c.id)>{format!("{}: {}", c.reference, c.kind)}</a></td>
-                                            <td>{c.customer_email}</td>
-                                            <td>{c.seller}</td>
-                                            <td>{if c.outcome.is_empty() { c.state.code().to_string() } else { format!("{} ({})", c.state.code(), c.outcome) }}</td>
-                                            <td>{c.opened}</td>
-                                        </tr>
+                                    {list.is_empty().then(|| view! { <tr><td colspan="5">{st.get(Staff::OpsClaimsNoClaims)}</td></tr> })}
+                                    {list.into_iter().map(|c| {
+                                        let line = st.fill(Staff::OpsClaimsLine, &[("reference", &c.reference), ("kind", &kind_text(texts, c.kind))]);
+                                        let state = texts.claim_state(c.state);
+                                        let state = if c.outcome.is_empty() {
+                                            state.to_string()
+                                        } else {
+                                            st.fill(Staff::OpsClaimsStateOutcome, &[("state", &state), ("outcome", &outcome_text(c.outcome))])
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td><a href=format!("/claims/{}", c.id)>{line}</a></td>
+                                                <td>{c.customer_email}</td>
+                                                <td>{c.seller}</td>
+                                                <td>{state}</td>
+                                                <td>{c.opened}</td>
+                                            </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>

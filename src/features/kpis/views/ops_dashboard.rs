@@ -8,6 +8,7 @@ use super::super::*;
 use crate::domain::kpi::Span;
 use crate::domain::market::Market;
 use crate::error::AppError;
+use crate::i18n::staff::{use_staff, Staff};
 use crate::ui::chart::BarChart;
 use crate::ui::form::PageForm;
 use leptos::prelude::*;
@@ -22,14 +23,17 @@ fn TargetForm(row: KpiRow, period: String, on_saved: Callback<()>) -> impl IntoV
             on_saved.run(());
         }
     });
+    let st = use_staff();
     let id = format!("target-{}", row.code);
+    let label = st.fill(Staff::OpsDashboardTargetFor, &[("kpi", &row.label)]);
+    let save_for = st.fill(Staff::OpsDashboardSaveTargetFor, &[("kpi", &row.label)]);
     view! {
         <PageForm action=action class="target-form">
             <input type="hidden" name="kpi" value=row.code.clone()/>
             <input type="hidden" name="period" value=period/>
-            <label for=id.clone() class="visually-hidden">{format!("Target for {}", row.label)}</label>
+            <label for=id.clone() class="visually-hidden">{label}</label>
             <input id=id type="text" name="target" size="7" value=row.target_input.clone() inputmode="decimal"/>
-            <button type="submit" class="button small">{"Save target".to_string()}<span class="visually-hidden">{format!(" for {}", row.label)}</span></button>
+            <button type="submit" class="button small">{st.get(Staff::OpsDashboardSaveTarget)}<span class="visually-hidden">{save_for}</span></button>
             <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("target").unwrap_or_else(|| e.to_string()))}</span>
         </PageForm>
     }
@@ -46,6 +50,8 @@ fn field_error(error: &Option<AppError>, field: &'static str) -> impl IntoView {
 /// (then without the dashboard's lists), each message beside its field.
 #[component]
 fn Filters(d: Option<OpsDashboard>, error: Option<AppError>) -> impl IntoView {
+    let st = use_staff();
+    let texts = crate::i18n::use_texts();
     let query = use_query_map();
     let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let opt = move |value: String, label: String, current: String| {
@@ -76,44 +82,56 @@ fn Filters(d: Option<OpsDashboard>, error: Option<AppError>) -> impl IntoView {
             )
         })
         .unwrap_or_default();
+    let kinds = [
+        ("week", Staff::OpsDashboardPeriodWeek),
+        ("day", Staff::OpsDashboardPeriodDay),
+        ("month", Staff::OpsDashboardPeriodMonth),
+    ];
+    // The catalog's categories by their names in the user's language.
+    let category_name = |slug: &str, name: String| {
+        crate::domain::catalog::Category::from_slug(slug)
+            .map_or(name, |c| texts.category(c).to_string())
+    };
+    let market_name =
+        |m: Market| crate::i18n::errors::country(texts, m.country()).unwrap_or(m.name());
     view! {
-        <form method="get" action="/ops" class="filters" aria-label="Period and filters">
-            <label>"Period"
+        <form method="get" action="/ops" class="filters" aria-label=st.get(Staff::OpsDashboardFilters)>
+            <label>{st.get(Staff::OpsDashboardPeriod)}
                 <select name="period" aria-describedby=described("period")>
-                    {[("week", "ISO week"), ("day", "Day"), ("month", "Month")].into_iter().map(|(v, l)| opt(v.into(), l.into(), period_kind.clone())).collect_view()}
+                    {kinds.into_iter().map(|(v, l)| opt(v.into(), st.get(l).into(), period_kind.clone())).collect_view()}
                 </select>
             </label>
             {field_error(&error, "period")}
-            <label>"Which (e.g. " {period_label} ")" <input type="text" name="at" value=get("at") size="10" aria-describedby=described("at")/></label>
+            <label>{st.fill(Staff::OpsDashboardWhich, &[("example", &period_label)])} <input type="text" name="at" value=get("at") size="10" aria-describedby=described("at")/></label>
             {field_error(&error, "at")}
-            <label>"Market"
+            <label>{st.get(Staff::OpsDashboardMarket)}
                 <select name="market" aria-describedby=described("market")>
-                    <option value="">"All markets"</option>
-                    {Market::ALL.into_iter().map(|m| opt(m.code().into(), m.name().into(), get("market"))).collect_view()}
+                    <option value="">{st.get(Staff::OpsDashboardAllMarkets)}</option>
+                    {Market::ALL.into_iter().map(|m| opt(m.code().into(), market_name(m).into(), get("market"))).collect_view()}
                 </select>
             </label>
             {field_error(&error, "market")}
-            <label>"Category"
+            <label>{st.get(Staff::OpsDashboardCategory)}
                 <select name="category">
-                    <option value="">"All categories"</option>
-                    {categories.into_iter().map(|(s, n)| opt(s, n, get("category"))).collect_view()}
+                    <option value="">{st.get(Staff::OpsDashboardAllCategories)}</option>
+                    {categories.into_iter().map(|(s, n)| { let n = category_name(&s, n); opt(s, n, get("category")) }).collect_view()}
                 </select>
             </label>
-            <label>"Brand"
+            <label>{st.get(Staff::OpsDashboardBrand)}
                 <select name="brand">
-                    <option value="">"All brands"</option>
+                    <option value="">{st.get(Staff::OpsDashboardAllBrands)}</option>
                     {brands.into_iter().map(|(s, n)| opt(s, n, get("brand"))).collect_view()}
                 </select>
             </label>
-            <label>"Refurbisher"
+            <label>{st.get(Staff::OpsDashboardRefurbisher)}
                 <select name="seller">
-                    <option value="">"All refurbishers"</option>
+                    <option value="">{st.get(Staff::OpsDashboardAllRefurbishers)}</option>
                     {refurbishers.into_iter().map(|(id, n)| opt(id.to_string(), n, get("seller"))).collect_view()}
                 </select>
             </label>
             <input type="hidden" name="kpi" value=d.as_ref().map(|d| d.focus.clone()).unwrap_or_else(|| get("kpi"))/>
             {d.as_ref().is_some_and(|d| !d.comparison.like_for_like && d.comparison.partial).then(|| view! { <input type="hidden" name="full" value="1"/> })}
-            <button type="submit" class="button">"Show"</button>
+            <button type="submit" class="button">{st.get(Staff::OpsDashboardShow)}</button>
         </form>
     }
 }
@@ -121,20 +139,32 @@ fn Filters(d: Option<OpsDashboard>, error: Option<AppError>) -> impl IntoView {
 /// A chart's title, naming its currency when several are shown apart.
 fn titled(title: String, s: &Series) -> String {
     match &s.currency {
-        Some(c) => format!("{title}, in {c}"),
+        Some(c) => use_staff().fill(
+            Staff::OpsDashboardInCurrency,
+            &[("title", &title), ("currency", c)],
+        ),
         None => title,
     }
 }
 
+/// "label: value", for a chart's tooltips and legend.
+fn point(label: &str, value: &str) -> String {
+    use_staff().fill(
+        Staff::OpsDashboardPoint,
+        &[("label", &label), ("value", &value)],
+    )
+}
+
 #[component]
 fn Drivers(title: &'static str, rows: Vec<Driver>) -> impl IntoView {
+    let st = use_staff();
     view! {
         <table class="table">
             <caption>{title}</caption>
-            <thead><tr><th scope="col">"Segment"</th><th scope="col">"Part of the change"</th><th scope="col">"Note"</th></tr></thead>
+            <thead><tr><th scope="col">{st.get(Staff::OpsDashboardSegment)}</th><th scope="col">{st.get(Staff::OpsDashboardPart)}</th><th scope="col">{st.get(Staff::OpsDashboardNote)}</th></tr></thead>
             <tbody>
                 {if rows.is_empty() {
-                    view! { <tr><td colspan="3">"No segment moved."</td></tr> }.into_any()
+                    view! { <tr><td colspan="3">{st.get(Staff::OpsDashboardNoSegment)}</td></tr> }.into_any()
                 } else {
                     rows.into_iter().map(|r| view! {
                         <tr><td>{r.segment}</td><td>{r.part}</td><td>{r.note}</td></tr>
@@ -146,9 +176,9 @@ fn Drivers(title: &'static str, rows: Vec<Driver>) -> impl IntoView {
 }
 
 /// A column's heading: "2026-W49 so far", "2026-W48, same part".
-fn column(label: &str, cut: bool, suffix: &str) -> String {
+fn column(label: &str, cut: bool, cut_text: Staff) -> String {
     if cut {
-        format!("{label}{suffix}")
+        use_staff().fill(cut_text, &[("period", &label)])
     } else {
         label.to_string()
     }
@@ -171,28 +201,47 @@ fn SpanText(span: Span) -> impl IntoView {
 /// back while the period is running.
 #[component]
 fn ComparedSpans(d: OpsDashboard, pairs: Vec<(String, String)>) -> impl IntoView {
+    use crate::ui::MARKER;
+    let st = use_staff();
     let c = d.comparison;
-    let against = if c.like_for_like {
-        "against the same part of"
+    let heading = if c.like_for_like {
+        Staff::OpsDashboardSpansSamePart
     } else if c.partial {
-        "against the whole of"
+        Staff::OpsDashboardSpansWhole
     } else {
-        "against"
+        Staff::OpsDashboardSpans
     };
-    let so_far = if c.partial { " so far" } else { "" };
+    // The sentence cut around its two spans, which every language names
+    // in this order.
+    let sentence = st.fill(
+        heading,
+        &[
+            ("period", &d.period),
+            ("current_span", &MARKER),
+            ("previous", &d.previous),
+            ("previous_span", &MARKER),
+        ],
+    );
+    let mut parts = sentence.splitn(3, MARKER).map(str::to_string);
+    let (before, between, after) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
     let toggle = c.partial.then(|| {
         if c.like_for_like {
-            view! { <a href=href(&pairs, &[("full", "1")])>"Compare with the whole previous period"</a> }.into_any()
+            view! { <a href=href(&pairs, &[("full", "1")])>{st.get(Staff::OpsDashboardCompareWhole)}</a> }.into_any()
         } else {
-            view! { <a href=href(&pairs, &[("full", "")])>"Compare like for like"</a> }.into_any()
+            view! { <a href=href(&pairs, &[("full", "")])>{st.get(Staff::OpsDashboardCompareLikeForLike)}</a> }.into_any()
         }
     });
     view! {
         <h2 id="kpi-spans">
-            {format!("KPIs for {}{so_far}, ", d.period)}
+            {before}
             <SpanText span=c.current/>
-            {format!(", {against} {}, ", d.previous)}
+            {between}
             <SpanText span=c.previous/>
+            {after}
         </h2>
         {(toggle.is_some() || d.prorated.is_some()).then(|| view! {
             <p class="muted">
@@ -227,9 +276,10 @@ pub fn OpsDashboardPage() -> impl IntoView {
         load_ops_dashboard,
     );
     let refresh = Callback::new(move |_| data.refetch());
+    let st = use_staff();
     view! {
-        <Title text="Operations"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading KPIs…"</p> }>
+        <Title text=st.get(Staff::OpsDashboardTitle)/>
+        <Suspense fallback=move || view! { <p class="muted">{st.get(Staff::OpsDashboardLoading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => {
@@ -240,35 +290,40 @@ pub fn OpsDashboardPage() -> impl IntoView {
                         let prev = href(&pairs, &[("period", &d.period_kind), ("at", &d.previous)]);
                         let next = d.next.clone().map(|n| href(&pairs, &[("period", &d.period_kind), ("at", &n)]));
                         let period_kind = d.period_kind.clone();
+                        let set_target = match d.period_kind.as_str() {
+                            "day" => Staff::OpsDashboardSetTargetDay,
+                            "month" => Staff::OpsDashboardSetTargetMonth,
+                            _ => Staff::OpsDashboardSetTargetWeek,
+                        };
+                        let what_moved = st.fill(Staff::OpsDashboardWhatMoved, &[("kpi", &d.focus_label)]);
+                        let last_12_weeks = st.fill(Staff::OpsDashboardLast12Weeks, &[("kpi", &d.focus_label)]);
+                        let breakdown = st.fill(Staff::OpsDashboardBreakdown, &[("kpi", &d.focus_label), ("period", &d.period)]);
                         view! {
                             <section class="ops-dashboard">
-                                <h1>"Operations console"</h1>
-                                <nav class="actions" aria-label="Queues">
-                                    <a class="button" href="/ops/alerts">{format!("Alerts ({})", d.open_alerts)}</a>
-                                    <a class="button" href="/ops/fraud">{format!("Fraud review ({})", d.held_payouts)}</a>
-                                    <a class="button" href="/ops/claims">{format!("Claims ({})", d.open_claims)}</a>
-                                    <a class="button" href="/ops/sellers">{format!("Refurbisher applications ({})", d.pending_sellers)}</a>
-                                    <a class="button" href="/ops/refurbishers">"Refurbisher quality"</a>
-                                    <a class="button" href="/ops/blocklist">"IMEI blocklist"</a>
-                                    <a class="button" href="/ops/suspended">"Suspended trade-ins"</a>
-                                    <a class="button" href="/ops/audit">"Audit log"</a>
+                                <h1>{st.get(Staff::OpsDashboardHeading)}</h1>
+                                <nav class="actions" aria-label=st.get(Staff::OpsDashboardQueues)>
+                                    <a class="button" href="/ops/alerts">{st.fill(Staff::OpsDashboardAlerts, &[("n", &d.open_alerts)])}</a>
+                                    <a class="button" href="/ops/fraud">{st.fill(Staff::OpsDashboardFraud, &[("n", &d.held_payouts)])}</a>
+                                    <a class="button" href="/ops/claims">{st.fill(Staff::OpsDashboardClaims, &[("n", &d.open_claims)])}</a>
+                                    <a class="button" href="/ops/sellers">{st.fill(Staff::OpsDashboardApplications, &[("n", &d.pending_sellers)])}</a>
+                                    <a class="button" href="/ops/refurbishers">{st.get(Staff::OpsDashboardQuality)}</a>
+                                    <a class="button" href="/ops/blocklist">{st.get(Staff::OpsDashboardBlocklist)}</a>
+                                    <a class="button" href="/ops/suspended">{st.get(Staff::OpsDashboardSuspended)}</a>
+                                    <a class="button" href="/ops/audit">{st.get(Staff::OpsDashboardAudit)}</a>
                                 </nav>
                                 <Filters d=Some(d.clone()) error=None/>
                                 <ComparedSpans d=d.clone() pairs=pairs.clone()/>
                                 <p class="pager">
                                     <a href=prev rel="prev">{format!("← {}", d.previous)}</a>
-                                    {next.map(|n| view! { <a href=n rel="next">"Next period →"</a> })}
-                                    <a href=csv_href(&pairs, "kpis") rel="external" download="">"Export KPIs (CSV)"</a>
+                                    {next.map(|n| view! { <a href=n rel="next">{st.get(Staff::OpsDashboardNext)}</a> })}
+                                    <a href=csv_href(&pairs, "kpis") rel="external" download="">{st.get(Staff::OpsDashboardExportKpis)}</a>
                                 </p>
-                                <p class="muted" id="money-note">{format!(
-                                    "Money is shown per currency ({}) and never added across currencies; money targets are in EUR.",
-                                    d.currencies.join(", ")
-                                )}</p>
+                                <p class="muted" id="money-note">{st.fill(Staff::OpsDashboardMoneyNote, &[("currencies", &d.currencies.join(", "))])}</p>
                                 <div class="grid-scroll">
                                 <table class="table kpi-table">
                                     <thead><tr>
-                                        <th scope="col">"KPI"</th><th scope="col">{column(&d.period, d.comparison.partial, " so far")}</th><th scope="col">{column(&d.previous, d.comparison.like_for_like, ", same part")}</th>
-                                        <th scope="col">"Change"</th><th scope="col">"Target"</th><th scope="col">{format!("Set target per {}", d.period_kind)}</th>
+                                        <th scope="col">{st.get(Staff::OpsDashboardKpi)}</th><th scope="col">{column(&d.period, d.comparison.partial, Staff::OpsDashboardSoFar)}</th><th scope="col">{column(&d.previous, d.comparison.like_for_like, Staff::OpsDashboardSamePart)}</th>
+                                        <th scope="col">{st.get(Staff::OpsDashboardChange)}</th><th scope="col">{st.get(Staff::OpsDashboardTarget)}</th><th scope="col">{st.get(set_target)}</th>
                                     </tr></thead>
                                     <tbody>
                                         {d.kpis.iter().map(|k| {
@@ -279,8 +334,8 @@ pub fn OpsDashboardPage() -> impl IntoView {
                                                     <th scope="row"><a href=focus>{k.label.clone()}</a></th>
                                                     <td>{k.shown.clone()}</td>
                                                     <td class="muted">{k.previous_shown.clone()}</td>
-                                                    <td class=change_class>{k.change.clone().unwrap_or_else(|| "–".into())}</td>
-                                                    <td>{k.target_shown.clone().map(|t| format!("{t} ({})", status_text(k.status))).unwrap_or_default()}</td>
+                                                    <td class=change_class>{k.change.clone().unwrap_or_else(|| st.get(Staff::CommonNone).into())}</td>
+                                                    <td>{k.target_shown.clone().map(|t| st.fill(Staff::OpsDashboardTargetStatus, &[("target", &t), ("status", &status_text(st, k.status))])).unwrap_or_default()}</td>
                                                     <td><TargetForm row=k.clone() period=period_kind.clone() on_saved=refresh/></td>
                                                 </tr>
                                             }
@@ -289,27 +344,27 @@ pub fn OpsDashboardPage() -> impl IntoView {
                                 </table>
                                 </div>
                                 <section aria-labelledby="focus-heading">
-                                    <h2 id="focus-heading">{format!("What moved: {}", d.focus_label)}</h2>
+                                    <h2 id="focus-heading">{what_moved}</h2>
                                     <p class="summary">{d.summary.clone()}</p>
-                                    <Drivers title="By category and brand" rows=d.by_category_brand.clone()/>
-                                    <Drivers title="By refurbisher" rows=d.by_refurbisher.clone()/>
+                                    <Drivers title=st.get(Staff::OpsDashboardByCategoryBrand) rows=d.by_category_brand.clone()/>
+                                    <Drivers title=st.get(Staff::OpsDashboardByRefurbisher) rows=d.by_refurbisher.clone()/>
                                     {d.series.iter().map(|series| view! {
                                         <BarChart
-                                            title=titled(format!("{}, last 12 weeks", d.focus_label), series)
-                                            bars=series.points.iter().map(|(w, v, s)| (w.rsplit('-').next().unwrap_or(w).to_string(), *v, format!("{w}: {s}"))).collect()
+                                            title=titled(last_12_weeks.clone(), series)
+                                            bars=series.points.iter().map(|(w, v, s)| (w.rsplit('-').next().unwrap_or(w).to_string(), *v, point(w, s))).collect()
                                             shown=series.points.iter().map(|(_, _, s)| s.clone()).collect()
                                         />
                                     }).collect_view()}
-                                    <p><a href=csv_href(&pairs, "series") rel="external" download="">"Export the 12 weeks (CSV)"</a></p>
+                                    <p><a href=csv_href(&pairs, "series") rel="external" download="">{st.get(Staff::OpsDashboardExportSeries)}</a></p>
                                     {d.breakdown.iter().map(|series| view! {
                                         <BarChart
-                                            title=titled(format!("{} by category and brand, {}", d.focus_label, d.period), series)
-                                            bars=series.points.iter().enumerate().map(|(i, (seg, v, s))| (format!("{}", i + 1), *v, format!("{seg}: {s}"))).collect()
+                                            title=titled(breakdown.clone(), series)
+                                            bars=series.points.iter().enumerate().map(|(i, (seg, v, s))| (format!("{}", i + 1), *v, point(seg, s))).collect()
                                             shown=series.points.iter().map(|(_, _, s)| s.clone()).collect()
                                         />
-                                        <ol class="legend">{series.points.iter().map(|(seg, _, s)| view! { <li>{format!("{seg}: {s}")}</li> }).collect_view()}</ol>
+                                        <ol class="legend">{series.points.iter().map(|(seg, _, s)| view! { <li>{point(seg, s)}</li> }).collect_view()}</ol>
                                     }).collect_view()}
-                                    <p><a href=csv_href(&pairs, "breakdown") rel="external" download="">"Export the breakdown (CSV)"</a></p>
+                                    <p><a href=csv_href(&pairs, "breakdown") rel="external" download="">{st.get(Staff::OpsDashboardExportBreakdown)}</a></p>
                                 </section>
                             </section>
                         }.into_any()
@@ -320,7 +375,7 @@ pub fn OpsDashboardPage() -> impl IntoView {
                         crate::platform::session::guard::set_status(http::StatusCode::UNPROCESSABLE_ENTITY);
                         view! {
                         <section class="ops-dashboard">
-                            <h1>"Operations console"</h1>
+                            <h1>{st.get(Staff::OpsDashboardHeading)}</h1>
                             <crate::ui::errors::ErrorNotice error=e.clone()/>
                             <Filters d=None error=Some(e)/>
                         </section>

@@ -17,6 +17,7 @@ use crate::features::trade_ins::emails;
 use crate::features::trade_ins::service::Direction;
 use crate::features::trade_ins::service::{return_device, transition_error as refused};
 use crate::features::trade_ins::service::{TradeInRecord, TransitionFailure};
+use crate::i18n::staff::{use_staff, Staff, StaffTexts};
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
 use crate::platform::payouts::PayoutOrder;
@@ -30,6 +31,11 @@ pub use super::repo::{
     latest_counter_offer, latest_inspection_grade, own_listing_price, photo, queue, suspended,
     tab_counts, Tab,
 };
+
+/// "this trade-in is {state} …" refusals, in the areas' language.
+fn in_state(st: StaffTexts, msg: Staff, state: State) -> String {
+    st.fill(msg, &[("state", &st.vocabulary().state(state))])
+}
 
 /// The seller account behind a user: (seller id, company name).
 pub async fn seller_of(state: &AppState, user_id: UserId) -> Result<(SellerId, String), AppError> {
@@ -83,12 +89,7 @@ pub async fn receive(
         crate::features::orders::repo::find_by_code(&mut conn, seller_id, code)
             .await
             .map_err(db_error)?
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "code",
-                    "no parcel of yours has this tracking number or reference",
-                )
-            })?
+            .ok_or_else(|| AppError::invalid("code", use_staff().get(Staff::OrdersErrorNoParcel)))?
     };
     let t = owned_by_seller(state, seller_id, id).await?;
     if t.state == State::Received {
@@ -168,16 +169,18 @@ pub async fn inspect(
     answers: Answers,
 ) -> Result<InspectionOutcome, AppError> {
     let t = owned_by_seller(state, seller_id, id).await?;
+    let st = use_staff();
     if !matches!(t.state, State::Received | State::Inspecting) {
-        return Err(AppError::Conflict(format!(
-            "this trade-in is {} and cannot be inspected",
-            crate::domain::tradein::state_label(t.state)
+        return Err(AppError::Conflict(in_state(
+            st,
+            Staff::OrdersErrorCannotInspect,
+            t.state,
         )));
     }
     if t.imei.is_some() && imei_found.is_none() {
         return Err(AppError::invalid(
             "imei_found",
-            "enter the IMEI you read on the device",
+            st.get(Staff::OrdersErrorEnterImei),
         ));
     }
     let found = grade(answers);
@@ -404,8 +407,10 @@ pub struct ProofPhoto {
 
 /// Proposes a lower price with reasons and at least one photo. The photos
 /// are written first; if the database refuses, they are removed again.
+/// `st`: the refusals' language (the upload route has no page context).
 #[allow(clippy::too_many_arguments)]
 pub async fn counter_offer(
+    st: StaffTexts,
     state: &AppState,
     seller_id: SellerId,
     user_id: UserId,
@@ -418,22 +423,31 @@ pub async fn counter_offer(
     let t = owned_by_seller(state, seller_id, id).await?;
     let mut errors = crate::error::FieldErrors::new();
     if let Err(e) = check_counter_offer(t.price, price) {
-        errors.add("price", e.to_string());
+        use crate::domain::tradein::CounterOfferError;
+        errors.add(
+            "price",
+            st.get(match e {
+                CounterOfferError::Currency => Staff::OrdersErrorCounterCurrency,
+                CounterOfferError::NotLower => Staff::OrdersErrorCounterNotLower,
+                CounterOfferError::TooLow => Staff::OrdersErrorCounterTooLow,
+            }),
+        );
     }
     if reasons.is_empty() {
-        errors.add("reasons", "choose at least one reason");
+        errors.add("reasons", st.get(Staff::OrdersErrorChooseReasons));
     }
     if photos.is_empty() {
-        errors.add("photos", "add at least one photo that shows the difference");
+        errors.add("photos", st.get(Staff::OrdersErrorAddPhoto));
     }
     if note.chars().count() > 1000 {
-        errors.add("note", "use at most 1,000 characters");
+        errors.add("note", st.get(Staff::OrdersErrorNoteTooLong));
     }
     errors.into_result()?;
     if t.state != State::Inspecting {
-        return Err(AppError::Conflict(format!(
-            "this trade-in is {} and cannot get a counter-offer",
-            crate::domain::tradein::state_label(t.state)
+        return Err(AppError::Conflict(in_state(
+            st,
+            Staff::OrdersErrorCannotCounter,
+            t.state,
         )));
     }
 
@@ -620,7 +634,9 @@ pub async fn return_suspended(
     )
     .await?
     else {
-        return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
+        return Err(AppError::Conflict(
+            use_staff().get(Staff::OrdersErrorChangedMeanwhile).into(),
+        ));
     };
     let now = state.clock.now_ms();
     enqueue(
@@ -727,10 +743,13 @@ pub async fn pay(
     actor: Actor,
 ) -> Result<Option<sqlx::Transaction<'static, sqlx::Any>>, AppError> {
     let id = t.id;
+    // The refurbisher's order page and operations' claims both pay.
+    let st = use_staff();
     if t.state != State::Validated {
-        return Err(AppError::Conflict(format!(
-            "this trade-in is {} and cannot be paid",
-            crate::domain::tradein::state_label(t.state)
+        return Err(AppError::Conflict(in_state(
+            st,
+            Staff::OrdersErrorCannotPay,
+            t.state,
         )));
     }
     {
@@ -740,7 +759,7 @@ pub async fn pay(
         if !crate::features::accounts::service::links::is_verified(&mut conn, t.customer_id).await?
         {
             return Err(AppError::Conflict(
-                "the customer has not confirmed their email address yet: the payment can be sent once they do".into(),
+                st.get(Staff::OrdersErrorEmailUnconfirmed).into(),
             ));
         }
     }
@@ -756,7 +775,9 @@ pub async fn pay(
             trade_in_reference: &t.reference,
         })
         .await
-        .map_err(|e| AppError::Conflict(format!("the payment could not be sent: {e}")))?;
+        .map_err(|e| {
+            AppError::Conflict(st.fill(Staff::OrdersErrorPaymentFailed, &[("reason", &e)]))
+        })?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     // A hold placed since the check above (an inspection elsewhere) wins.
@@ -781,7 +802,9 @@ pub async fn pay(
         .await
         .map_err(db_error)?
     {
-        return Err(AppError::Conflict("this payout was already sent".into()));
+        return Err(AppError::Conflict(
+            st.get(Staff::OrdersErrorAlreadySent).into(),
+        ));
     }
     crate::features::orders::repo::stamp(&mut tx, id, "paid_at", now)
         .await
@@ -931,19 +954,21 @@ pub async fn ops_decide(
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
+    let st = use_staff();
     if reason.trim().is_empty() || reason.chars().count() > 500 {
         return Err(AppError::invalid(
             "reason",
-            "explain the decision in a few words (at most 500 characters)",
+            st.get(Staff::SuspendedErrorExplain),
         ));
     }
     match (t.state, resume) {
         (State::Inspecting, true) | (State::ReturnRequested, false) => return Ok(()),
         (State::Suspended, _) => {}
         _ => {
-            return Err(AppError::Conflict(format!(
-                "this trade-in is {}",
-                crate::domain::tradein::state_label(t.state)
+            return Err(AppError::Conflict(in_state(
+                st,
+                Staff::SuspendedErrorState,
+                t.state,
             )))
         }
     }
@@ -977,7 +1002,9 @@ pub async fn ops_decide(
         )
         .await?
         else {
-            return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
+            return Err(AppError::Conflict(
+                st.get(Staff::OrdersErrorChangedMeanwhile).into(),
+            ));
         };
         let now = state.clock.now_ms();
         enqueue(

@@ -8,6 +8,7 @@ use crate::domain::money::Money;
 use crate::domain::sla::{CounterReason, SuspendReason};
 use crate::domain::tradein::State;
 use crate::error::AppError;
+use crate::i18n::staff::{use_staff, Staff, StaffTexts};
 use crate::ui::form::{
     CheckboxGroup, FileField, FormError, FormState, PageForm, TextArea, TextField, UploadForm,
 };
@@ -31,19 +32,20 @@ pub fn SellerOrdersPage() -> impl IntoView {
     };
     let data = crate::ui::data::load(key, load_seller_orders);
     let receive_error = crate::ui::form::action_error(receive);
+    let st = use_staff();
     view! {
-        <Title text="Orders"/>
-        <p class="muted"><a href="/seller">"Refurbisher area"</a></p>
-        <h1>"Orders"</h1>
+        <Title text=st.get(Staff::OrdersTitle)/>
+        <p class="muted"><a href="/seller">{st.get(Staff::OrdersArea)}</a></p>
+        <h1>{st.get(Staff::OrdersTitle)}</h1>
         <section class="card" aria-labelledby="receive-heading">
-            <h2 id="receive-heading">"Receive a parcel"</h2>
+            <h2 id="receive-heading">{st.get(Staff::OrdersReceiveHeading)}</h2>
             <PageForm action=receive class="form inline-form">
                 <FormError error=receive_error/>
-                <TextField label="Tracking number or order reference" name="code" autocomplete="off"/>
-                <button type="submit" class="button primary">"Mark received"</button>
+                <TextField label=st.get(Staff::OrdersReceiveCode) name="code" autocomplete="off"/>
+                <button type="submit" class="button primary">{st.get(Staff::OrdersMarkReceived)}</button>
             </PageForm>
         </section>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{st.get(Staff::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! { <OrdersTable page=page/> }.into_any(),
@@ -56,9 +58,11 @@ pub fn SellerOrdersPage() -> impl IntoView {
 
 #[component]
 fn OrdersTable(page: OrdersPage) -> impl IntoView {
+    let st = use_staff();
+    let texts = crate::i18n::use_texts();
     let current = page.tab.clone();
     view! {
-        <nav aria-label="Order stages" class="tabs">
+        <nav aria-label=st.get(Staff::OrdersStages) class="tabs">
             <ul>
                 {page.tabs.into_iter().map(|(code, label, n)| {
                     let selected = code == current;
@@ -73,18 +77,18 @@ fn OrdersTable(page: OrdersPage) -> impl IntoView {
             </ul>
         </nav>
         <Form method="GET" action="/seller/orders" attr:class="search-inline" attr:role="search">
-            <label for="order-search">"Find an order"</label>
-            <input id="order-search" name="q" type="search" placeholder="Reference, tracking number or IMEI"/>
-            <button type="submit" class="button small">"Find"</button>
+            <label for="order-search">{st.get(Staff::OrdersFindLabel)}</label>
+            <input id="order-search" name="q" type="search" placeholder=st.get(Staff::OrdersFindPlaceholder)/>
+            <button type="submit" class="button small">{st.get(Staff::OrdersFind)}</button>
         </Form>
         {if page.rows.is_empty() {
-            view! { <p class="muted">"No orders here."</p> }.into_any()
+            view! { <p class="muted">{st.get(Staff::OrdersEmpty)}</p> }.into_any()
         } else {
             view! {
                 <table class="table">
                     <thead><tr>
-                        <th scope="col">"Reference"</th><th scope="col">"Device"</th><th scope="col">"Declared"</th>
-                        <th scope="col">"Price"</th><th scope="col">"Status"</th><th scope="col">"Due"</th>
+                        <th scope="col">{st.get(Staff::OrdersReference)}</th><th scope="col">{st.get(Staff::OrdersDevice)}</th><th scope="col">{st.get(Staff::OrdersDeclared)}</th>
+                        <th scope="col">{st.get(Staff::OrdersPrice)}</th><th scope="col">{st.get(Staff::OrdersStatus)}</th><th scope="col">{st.get(Staff::OrdersDue)}</th>
                     </tr></thead>
                     <tbody>
                         {page.rows.into_iter().map(|r| {
@@ -93,11 +97,12 @@ fn OrdersTable(page: OrdersPage) -> impl IntoView {
                                 <tr class:overdue=overdue>
                                     <td><a href=format!("/seller/orders/{}", r.id)>{r.reference.clone()}</a><br/><code class="muted">{r.tracking_number.clone()}</code></td>
                                     <td>{r.device.clone()}</td>
-                                    <td>{r.grade_label.clone()}</td>
-                                    <td>{r.price.to_string()}</td>
-                                    <td>{r.state_label.clone()}</td>
-                                    <td>{r.due.map(|d| view! {
-                                        <span class:overdue-label=d.overdue>{format!("{} ", d.label)}<crate::ui::When m=d.at/>{d.overdue.then_some(" (overdue)")}</span>
+                                    <td>{texts.grade(r.grade)}</td>
+                                    <td>{st.money(r.price)}</td>
+                                    <td>{texts.state(r.state)}</td>
+                                    <td>{r.due.map(|d| {
+                                        let msg = if d.overdue { Staff::OrdersDueAtOverdue } else { Staff::OrdersDueAt };
+                                        view! { <span class:overdue-label=d.overdue>{with_date(st, msg, &[("due", &d.label)], d.at)}</span> }
                                     })}</td>
                                 </tr>
                             }
@@ -125,8 +130,9 @@ pub fn SellerOrderPage() -> impl IntoView {
         move || (id(), inspect.version().get(), act.version().get()),
         |(id, _, _)| load_seller_order(id),
     );
+    let st = use_staff();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{st.get(Staff::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(o) => view! { <OrderView o=o inspect=inspect act=act/> }.into_any(),
@@ -167,52 +173,56 @@ fn OrderView(
     let result = move || inspect.value().get().and_then(Result::ok);
     let can_inspect = matches!(o.state, State::Received | State::Inspecting);
     let can_counter = o.state == State::Inspecting && o.found_grade.is_some();
+    let st = use_staff();
+    let texts = crate::i18n::use_texts();
+    let title = st.fill(Staff::OrdersOrderTitle, &[("reference", &o.reference)]);
     view! {
-        <Title text=format!("Order {}", o.reference)/>
-        <p class="muted"><a href="/seller/orders">"Orders"</a></p>
-        <h1>{format!("Order {}", o.reference)}</h1>
-        <p class="status-pill" data-state=o.state.code()>{format!("Status: {}", o.state_label)}</p>
+        <Title text=title.clone()/>
+        <p class="muted"><a href="/seller/orders">{st.get(Staff::OrdersTitle)}</a></p>
+        <h1>{title}</h1>
+        <p class="status-pill" data-state=o.state.code()>{st.fill(Staff::OrdersStatusIs, &[("status", &texts.state(o.state))])}</p>
         <dl class="facts">
-            <div><dt>"Device"</dt><dd>{o.device.clone()}</dd></div>
-            <div><dt>"Declared condition"</dt><dd>{o.declared_grade.clone()}<br/><span class="muted">{o.declared_answers.clone()}</span></dd></div>
-            <div><dt>"Accepted price"</dt><dd>{o.price.to_string()}</dd></div>
-            <div><dt>{if o.has_imei { "Declared IMEI" } else { "Serial number" }}</dt><dd><code>{o.identifier.clone()}</code></dd></div>
-            <div><dt>"Tracking"</dt><dd><code>{o.tracking_number.clone()}</code></dd></div>
-            {o.found_grade.clone().map(|f| view! { <div><dt>"Inspection found"</dt><dd>{f}</dd></div> })}
-            {(!o.suspended_reason.is_empty()).then(|| view! { <div><dt>"On hold because"</dt><dd>{o.suspended_reason.clone()}</dd></div> })}
-            {o.payout.clone().map(|p| view! { <div><dt>"Payout"</dt><dd>{format!("{} to {} ({})", p.amount, p.iban_masked, p.state.code())}</dd></div> })}
-            {o.return_tracking_number.clone().map(|r| view! { <div><dt>"Return tracking"</dt><dd><code>{r}</code></dd></div> })}
+            <div><dt>{st.get(Staff::OrdersDevice)}</dt><dd>{o.device.clone()}</dd></div>
+            <div><dt>{st.get(Staff::OrdersDeclaredCondition)}</dt><dd>{texts.grade(o.declared_grade)}<br/><span class="muted">{o.declared_answers.clone()}</span></dd></div>
+            <div><dt>{st.get(Staff::OrdersAcceptedPrice)}</dt><dd>{st.money(o.price)}</dd></div>
+            <div><dt>{st.get(if o.has_imei { Staff::OrdersDeclaredImei } else { Staff::OrdersSerialNumber })}</dt><dd><code>{o.identifier.clone()}</code></dd></div>
+            <div><dt>{st.get(Staff::OrdersTracking)}</dt><dd><code>{o.tracking_number.clone()}</code></dd></div>
+            {o.found_grade.map(|f| view! { <div><dt>{st.get(Staff::OrdersInspectionFound)}</dt><dd>{texts.grade(f)}</dd></div> })}
+            {o.suspended_reason.map(|r| view! { <div><dt>{st.get(Staff::OrdersOnHoldBecause)}</dt><dd>{texts.on_hold(r).0}</dd></div> })}
+            {o.payout.clone().map(|p| view! { <div><dt>{st.get(Staff::OrdersPayout)}</dt><dd>{st.fill(Staff::OrdersPayoutTo, &[("amount", &st.money(p.amount)), ("account", &p.iban_masked), ("state", &payout_state(st, p.state))])}</dd></div> })}
+            {o.return_tracking_number.clone().map(|r| view! { <div><dt>{st.get(Staff::OrdersReturnTracking)}</dt><dd><code>{r}</code></dd></div> })}
         </dl>
         {(!o.claims.is_empty()).then(|| view! {
             <section aria-labelledby="claims-heading">
-                <h2 id="claims-heading">"Claims"</h2>
+                <h2 id="claims-heading">{st.get(Staff::OrdersClaims)}</h2>
                 <ul>
                     {o.claims.iter().map(|c| view! {
-                        <li><a href=format!("/claims/{}", c.id)>{format!("Claim #{}: {}", c.id, c.kind)}</a>{format!(" ({})", c.state.code())}</li>
+                        <li><a href=format!("/claims/{}", c.id)>{st.fill(Staff::OrdersClaim, &[("id", &c.id), ("kind", &c.kind)])}</a>" "{st.fill(Staff::OrdersClaimState, &[("state", &texts.claim_state(c.state))])}</li>
                     }).collect_view()}
                 </ul>
             </section>
         })}
         <FormError error=act_error/>
         {move || result().map(|r| match r {
-            InspectionResult::Validated => view! { <div class="notice" role="status"><p>"Inspection matches: the trade-in is validated and the payout is created."</p></div> }.into_any(),
-            InspectionResult::Worse { found, .. } => view! { <div class="notice warning" role="status"><p>{format!("Inspection found: {found}. Make a counter-offer with photos, or validate at the accepted price.")}</p></div> }.into_any(),
-            InspectionResult::Suspended(reason) => view! { <div class="notice error" role="status"><p>{format!("Suspended: {reason}.")}</p></div> }.into_any(),
+            InspectionResult::Validated => view! { <div class="notice" role="status"><p>{st.get(Staff::OrdersValidatedNotice)}</p></div> }.into_any(),
+            InspectionResult::Worse { found, .. } => view! { <div class="notice warning" role="status"><p>{st.fill(Staff::OrdersWorseNotice, &[("found", &found)])}</p></div> }.into_any(),
+            InspectionResult::Suspended(reason) => view! { <div class="notice error" role="status"><p>{st.fill(Staff::OrdersSuspendedNotice, &[("reason", &reason)])}</p></div> }.into_any(),
         })}
 
         {can_inspect.then(|| view! {
             <section class="card" aria-labelledby="inspect-heading">
-                <h2 id="inspect-heading">"Inspect"</h2>
+                <h2 id="inspect-heading">{st.get(Staff::OrdersInspectHeading)}</h2>
                 <PageForm action=inspect class="form questionnaire">
                     <FormError error=inspect_error/>
                     <input type="hidden" name="id" value=id.to_string()/>
                     {o.has_imei.then(|| view! {
-                        <TextField label="IMEI found on the device" name="imei_found" autocomplete="off"/>
+                        <TextField label=st.get(Staff::OrdersImeiFound) name="imei_found" autocomplete="off"/>
                     })}
-                    <Question name="works" legend="Does it turn on and work normally?" choices=&WORKS_CHOICES/>
-                    <Question name="screen" legend="What does the screen look like?" choices=&SCREEN_CHOICES/>
-                    <Question name="body" legend="What does the body look like?" choices=&BODY_CHOICES/>
-                    <button type="submit" class="button primary">"Record inspection"</button>
+                    // The answers in the consumer's words, which the English shares.
+                    <Question name="works" legend=st.get(Staff::OrdersQuestionWorks) choices=&WORKS_CHOICES texts=texts/>
+                    <Question name="screen" legend=st.get(Staff::OrdersQuestionScreen) choices=&SCREEN_CHOICES texts=texts/>
+                    <Question name="body" legend=st.get(Staff::OrdersQuestionBody) choices=&BODY_CHOICES texts=texts/>
+                    <button type="submit" class="button primary">{st.get(Staff::OrdersRecordInspection)}</button>
                 </PageForm>
             </section>
         })}
@@ -220,15 +230,15 @@ fn OrderView(
         {can_counter.then(|| view! { <CounterOfferForm id=id price=o.price suggested=o.suggested_price/> })}
 
         <div class="actions">
-            {(o.state == State::Inspecting).then(|| view! { <ActionButton act=act id=id step=OrderStep::Validate label="Validate at the accepted price"/> })}
-            {(o.state == State::Validated).then(|| view! { <ActionButton act=act id=id step=OrderStep::ConfirmPayment label="Confirm payment" primary=true/> })}
-            {(o.state == State::Suspended).then(|| view! { <ActionButton act=act id=id step=OrderStep::Return label="Return the device"/> })}
+            {(o.state == State::Inspecting).then(|| view! { <ActionButton act=act id=id step=OrderStep::Validate label=st.get(Staff::OrdersValidate)/> })}
+            {(o.state == State::Validated).then(|| view! { <ActionButton act=act id=id step=OrderStep::ConfirmPayment label=st.get(Staff::OrdersConfirmPayment) primary=true/> })}
+            {(o.state == State::Suspended).then(|| view! { <ActionButton act=act id=id step=OrderStep::Return label=st.get(Staff::OrdersReturnDevice)/> })}
             {(o.state == State::Paid).then(|| view! {
-                <a class="button" href=format!("/trade-ins/{id}/certificate.pdf") rel="external" download="certificate-of-sale.pdf">"Download the certificate of sale"</a>
+                <a class="button" href=format!("/trade-ins/{id}/certificate.pdf") rel="external" download="certificate-of-sale.pdf">{st.get(Staff::OrdersCertificate)}</a>
             })}
             {(o.state == State::ReturnRequested).then(|| view! {
-                <a class="button" href=format!("/trade-ins/{id}/return-label.pdf") rel="external" download="return-label.pdf">"Download return label"</a>
-                <ActionButton act=act id=id step=OrderStep::ReturnDelivered label="Return delivered"/>
+                <a class="button" href=format!("/trade-ins/{id}/return-label.pdf") rel="external" download="return-label.pdf">{st.get(Staff::OrdersReturnLabel)}</a>
+                <ActionButton act=act id=id step=OrderStep::ReturnDelivered label=st.get(Staff::OrdersReturnDelivered)/>
             })}
         </div>
         {matches!(o.state, State::Received | State::Inspecting).then(|| view! { <SuspendForm act=act id=id/> })}
@@ -237,19 +247,21 @@ fn OrderView(
 
 #[component]
 fn SuspendForm(act: ServerAction<OrderAction>, id: TradeInId) -> impl IntoView {
+    let st = use_staff();
+    let texts = crate::i18n::use_texts();
     view! {
         <section class="card" aria-labelledby="suspend-heading">
-            <h2 id="suspend-heading">"Put on hold"</h2>
+            <h2 id="suspend-heading">{st.get(Staff::OrdersHoldHeading)}</h2>
             <PageForm action=act class="form">
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="action" value=OrderStep::Suspend.code()/>
                 <div class="field">
-                    <label for="suspend-reason">"Reason"</label>
+                    <label for="suspend-reason">{st.get(Staff::OrdersHoldReason)}</label>
                     <select id="suspend-reason" name="reason">
-                        {SuspendReason::ALL.into_iter().map(|r| view! { <option value=r.code()>{r.label()}</option> }).collect_view()}
+                        {SuspendReason::ALL.into_iter().map(|r| view! { <option value=r.code()>{texts.on_hold(r).0}</option> }).collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="button danger">"Suspend"</button>
+                <button type="submit" class="button danger">{st.get(Staff::OrdersSuspend)}</button>
             </PageForm>
         </section>
     }
@@ -259,23 +271,29 @@ fn SuspendForm(act: ServerAction<OrderAction>, id: TradeInId) -> impl IntoView {
 /// comes back with every field and the photos that passed kept.
 #[component]
 fn CounterOfferForm(id: TradeInId, price: Money, suggested: Option<Money>) -> impl IntoView {
+    let st = use_staff();
     let suggestion = suggested.map(Money::field_text).unwrap_or_default();
     let reasons = CounterReason::ALL
         .into_iter()
-        .map(|r| (r.code(), r.label()))
+        .map(|r| (r.code(), counter_reason(st, r)))
         .collect::<Vec<_>>();
+    // The counter-offer is in the trade-in's own currency.
+    let new_price = kept(st.fill(
+        Staff::OrdersNewPrice,
+        &[("currency", &price.currency().code())],
+    ));
     view! {
         <section class="card" aria-labelledby="counter-heading">
-            <h2 id="counter-heading">"Counter-offer"</h2>
-            <p class="muted">{format!("The new price must be lower than the accepted {price}.")}
-                {suggested.map(|p| format!(" Your own price for the grade found is {p}."))}</p>
+            <h2 id="counter-heading">{st.get(Staff::OrdersCounterHeading)}</h2>
+            <p class="muted">{st.fill(Staff::OrdersCounterLower, &[("price", &st.money(price))])}
+                {suggested.map(|p| format!(" {}", st.fill(Staff::OrdersCounterOwnPrice, &[("price", &st.money(p))])))}</p>
             <UploadForm form=crate::features::orders::counter_offer_form(id) class="form">
                 <FormError/>
-                <TextField label="New price (EUR)" name="price" inputmode="decimal" autocomplete="off" value=suggestion/>
-                <CheckboxGroup name="reasons" legend="Reasons" choices=reasons/>
-                <TextArea label="Note for the customer (optional)" name="note" maxlength=1000/>
+                <TextField label=new_price name="price" inputmode="decimal" autocomplete="off" value=suggestion/>
+                <CheckboxGroup name="reasons" legend=st.get(Staff::OrdersReasons) choices=reasons/>
+                <TextArea label=st.get(Staff::OrdersNote) name="note" maxlength=1000/>
                 <ProofPhotos/>
-                <button type="submit" class="button primary">"Send counter-offer"</button>
+                <button type="submit" class="button primary">{st.get(Staff::OrdersSendCounter)}</button>
             </UploadForm>
         </section>
     }
@@ -288,11 +306,12 @@ fn ProofPhotos() -> impl IntoView {
     let kept = use_context::<FormState>()
         .map(|s| s.values("pending_photo"))
         .unwrap_or_default();
-    let label = if kept.is_empty() {
-        "Proof photos (JPEG, PNG or WebP, up to 5 MB each)"
+    let st = use_staff();
+    let label = st.get(if kept.is_empty() {
+        Staff::OrdersPhotos
     } else {
-        "More proof photos (optional: JPEG, PNG or WebP, up to 5 MB each)"
-    };
+        Staff::OrdersMorePhotos
+    });
     let thumbnails = (!kept.is_empty()).then(|| {
         let photos = kept
             .into_iter()
@@ -302,10 +321,10 @@ fn ProofPhotos() -> impl IntoView {
                 let n = i + 1;
                 view! {
                     <li class="kept-photo">
-                        <img src=format!("/photos/pending/{token}") alt=format!("Photo {n}, already added") width="96" height="96"/>
+                        <img src=format!("/photos/pending/{token}") alt=st.fill(Staff::OrdersPhotoAdded, &[("n", &n)]) width="96" height="96"/>
                         <div class="field checkbox">
                             <input type="checkbox" id=box_id.clone() name="pending_photo" value=token checked=true/>
-                            <label for=box_id>{format!("Keep photo {n}")}</label>
+                            <label for=box_id>{st.fill(Staff::OrdersKeepPhoto, &[("n", &n)])}</label>
                         </div>
                     </li>
                 }
@@ -313,7 +332,7 @@ fn ProofPhotos() -> impl IntoView {
             .collect_view();
         view! {
             <fieldset class="group">
-                <legend>"Photos already added"</legend>
+                <legend>{st.get(Staff::OrdersPhotosAdded)}</legend>
                 <ul class="kept-photos">{photos}</ul>
             </fieldset>
         }
@@ -322,4 +341,52 @@ fn ProofPhotos() -> impl IntoView {
         {thumbnails}
         <FileField label=label name="photos" accept="image/jpeg,image/png,image/webp" multiple=true/>
     }
+}
+
+/// A sentence holding a `{date}`, the date kept as a machine-readable
+/// `<time>` wherever the language puts it.
+fn with_date(
+    st: StaffTexts,
+    msg: Staff,
+    args: &[(&str, &dyn std::fmt::Display)],
+    date: crate::domain::dates::Moment,
+) -> impl IntoView {
+    let mut all = args.to_vec();
+    all.push(("date", &crate::ui::MARKER));
+    let (before, after) = crate::ui::split_at_marker(st.fill(msg, &all));
+    view! { {before}<crate::ui::When m=date/>{after} }
+}
+
+fn payout_state(st: StaffTexts, state: crate::domain::payout::PayoutState) -> &'static str {
+    use crate::domain::payout::PayoutState;
+    st.get(match state {
+        PayoutState::Pending => Staff::OrdersPayoutStatePending,
+        PayoutState::Sent => Staff::OrdersPayoutStateSent,
+        PayoutState::Settled => Staff::OrdersPayoutStateSettled,
+    })
+}
+
+/// A reason as the refurbisher picks it (the consumer's words are
+/// lowercase, inside a sentence).
+fn counter_reason(st: StaffTexts, reason: CounterReason) -> &'static str {
+    st.get(match reason {
+        CounterReason::Functional => Staff::OrdersCounterReasonFunctional,
+        CounterReason::Screen => Staff::OrdersCounterReasonScreen,
+        CounterReason::Body => Staff::OrdersCounterReasonBody,
+        CounterReason::Other => Staff::OrdersCounterReasonOther,
+    })
+}
+
+/// A filled text for a field whose label must live for the program
+/// (`TextField`): each one is made once and kept, and there are few (a
+/// language and a currency each).
+fn kept(text: String) -> &'static str {
+    static KEPT: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = kept.iter().find(|k| **k == text) {
+        return found;
+    }
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    kept.push(text);
+    text
 }

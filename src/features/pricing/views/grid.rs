@@ -9,6 +9,7 @@ use crate::domain::ids::VariantId;
 use crate::domain::market::Market;
 use crate::domain::seller::SellerStatus;
 use crate::error::AppError;
+use crate::i18n::staff::{use_staff, Staff};
 use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,15 +25,20 @@ fn PriceCell(
     row: usize,
     col: usize,
 ) -> impl IntoView {
+    let st = use_staff();
+    let grade = crate::i18n::use_texts().grade(cell.grade);
     let currency = market.currency();
     let initial = cell.price_minor.map(plain_amount).unwrap_or_default();
     let current = RwSignal::new(cell.clone());
     let text = RwSignal::new(initial.clone());
     let state = RwSignal::new(CellState::Idle);
-    let label = format!(
-        "{row_name}, {}: price in {}",
-        cell.grade.label(),
-        currency.code()
+    let label = st.fill(
+        Staff::GridCellLabel,
+        &[
+            ("variant", &row_name),
+            ("grade", &grade),
+            ("currency", &currency.code()),
+        ],
     );
     let id = format!("cell-{row}-{col}");
     let save = move || {
@@ -61,12 +67,13 @@ fn PriceCell(
                 Ok(CellOutcome::Stale(now)) => {
                     let value = now
                         .price_minor
-                        .map(|p| money(p, currency))
-                        .unwrap_or_else(|| "not buying".into());
+                        .map(|p| money(st, p, currency))
+                        .unwrap_or_else(|| st.get(Staff::GridNotBuying).into());
                     text.set(now.price_minor.map(plain_amount).unwrap_or_default());
                     current.set(now);
-                    state.set(CellState::Failed(format!(
-                        "Changed elsewhere: now {value}. Your {typed} was not saved."
+                    state.set(CellState::Failed(st.fill(
+                        Staff::GridChangedElsewhere,
+                        &[("value", &value), ("typed", &typed)],
                     )));
                 }
                 Err(e) => state.set(CellState::Failed(
@@ -120,20 +127,21 @@ fn PriceCell(
             <span class="cell-status" role="status">
                 {move || match state.get() {
                     CellState::Idle => String::new(),
-                    CellState::Saving => "Saving…".into(),
-                    CellState::Saved => "Saved".into(),
-                    CellState::Failed(why) => format!("Not saved: {why}"),
+                    CellState::Saving => st.get(Staff::GridSaving).into(),
+                    CellState::Saved => st.get(Staff::GridSaved).into(),
+                    CellState::Failed(why) => st.fill(Staff::GridNotSaved, &[("why", &why)]),
                 }}
             </span>
-            <span class="market">{move || market_line(&current.get(), currency)}</span>
-            {move || flags(&current.get(), currency).into_iter().map(|f| view! { <span class="flag">{f}</span> }).collect_view()}
-            <a class="cell-detail" href=detail>"Details"<span class="visually-hidden">{format!(" for {row_name}, {}", cell.grade.label())}</span></a>
+            <span class="market">{move || market_line(st, &current.get(), currency)}</span>
+            {move || flags(st, &current.get(), currency).into_iter().map(|f| view! { <span class="flag">{f}</span> }).collect_view()}
+            <a class="cell-detail" href=detail>{st.get(Staff::GridDetails)}<span class="visually-hidden">{format!(" {}", st.fill(Staff::GridDetailsFor, &[("variant", &row_name), ("grade", &grade)]))}</span></a>
         </td>
     }
 }
 
 #[component]
 fn BuyingSettings(page: GridPage, on_saved: Callback<()>) -> impl IntoView {
+    let st = use_staff();
     let action = ServerAction::<SaveBuyingSettings>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
@@ -143,34 +151,31 @@ fn BuyingSettings(page: GridPage, on_saved: Callback<()>) -> impl IntoView {
     let error = crate::ui::form::action_error(action);
     let cap_error = Signal::derive(move || error.get().and_then(|e| e.field("weekly_cap")));
     let usage = match page.weekly_cap {
-        Some(cap) => format!(
-            "This week: {} of {cap} devices bought.",
-            page.units_this_week
+        Some(cap) => st.fill(
+            Staff::GridThisWeekOfCap,
+            &[("n", &page.units_this_week), ("cap", &cap)],
         ),
-        None => format!(
-            "This week: {} devices bought, no cap.",
-            page.units_this_week
-        ),
+        None => st.fill(Staff::GridThisWeekNoCap, &[("n", &page.units_this_week)]),
     };
     view! {
         <section class="card buying" aria-labelledby="buying-heading">
-            <h2 id="buying-heading">"Buying"</h2>
-            <p>{if page.paused { "Buying is paused: your prices are out of the offers until you resume." } else { "Buying is on." }}</p>
+            <h2 id="buying-heading">{st.get(Staff::GridBuying)}</h2>
+            <p>{st.get(if page.paused { Staff::GridBuyingPaused } else { Staff::GridBuyingOn })}</p>
             <p class="muted">{usage}</p>
             <PageForm action=action class="form inline">
                 <crate::ui::form::FormError error=error/>
                 <label class="check">
                     <input type="checkbox" name="paused" value="true" checked=page.paused/>
-                    " Pause buying (holidays, full warehouse)"
+                    {format!(" {}", st.get(Staff::GridPause))}
                 </label>
                 <crate::ui::form::TextField
-                    label="Weekly cap for all listings (devices)"
+                    label=st.get(Staff::GridWeeklyCap)
                     name="weekly_cap"
                     value=page.weekly_cap.map(|c| c.to_string()).unwrap_or_default()
-                    hint="Empty: no cap. Capped listings leave the offers until next Monday."
+                    hint=st.get(Staff::GridWeeklyCapHint)
                     error=cap_error
                 />
-                <button type="submit" class="button">"Save buying settings"</button>
+                <button type="submit" class="button">{st.get(Staff::GridSaveBuying)}</button>
             </PageForm>
         </section>
     }
@@ -178,6 +183,8 @@ fn BuyingSettings(page: GridPage, on_saved: Callback<()>) -> impl IntoView {
 
 #[component]
 fn Filters(page: GridPage) -> impl IntoView {
+    let st = use_staff();
+    let t = crate::i18n::use_texts();
     let query = use_query_map();
     let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let option = move |value: String, label: String, selected: String| {
@@ -185,41 +192,44 @@ fn Filters(page: GridPage) -> impl IntoView {
         view! { <option value=value selected=is>{label}</option> }
     };
     view! {
-        <form method="get" action="/seller/prices" class="filters" role="search" aria-label="Filter the grid">
-            <label>"Market"
+        <form method="get" action="/seller/prices" class="filters" role="search" aria-label=st.get(Staff::GridFilter)>
+            <label>{st.get(Staff::GridMarket)}
                 <select name="market">
                     {page.markets.iter().map(|m| {
                         let is = *m == page.market;
-                        view! { <option value=m.code() selected=is>{format!("{} ({})", m.name(), m.currency().code())}</option> }
+                        view! { <option value=m.code() selected=is>{format!("{} ({})", market_name(t, *m), m.currency().code())}</option> }
                     }).collect_view()}
                 </select>
             </label>
-            <label>"Category"
+            <label>{st.get(Staff::GridCategory)}
                 <select name="category">
-                    <option value="">"All categories"</option>
-                    {page.categories.iter().map(|(s, n)| option(s.clone(), n.clone(), get("category"))).collect_view()}
+                    <option value="">{st.get(Staff::GridAllCategories)}</option>
+                    {page.categories.iter().map(|(s, n)| {
+                        let name = crate::domain::catalog::Category::from_slug(s).map_or_else(|| n.clone(), |c| t.category(c).to_string());
+                        option(s.clone(), name, get("category"))
+                    }).collect_view()}
                 </select>
             </label>
-            <label>"Brand"
+            <label>{st.get(Staff::GridBrand)}
                 <select name="brand">
-                    <option value="">"All brands"</option>
+                    <option value="">{st.get(Staff::GridAllBrands)}</option>
                     {page.brands.iter().map(|(s, n)| option(s.clone(), n.clone(), get("brand"))).collect_view()}
                 </select>
             </label>
-            <label>"Search" <input type="search" name="q" value=get("q") placeholder="model or SKU"/></label>
-            <label>"Show"
+            <label>{st.get(Staff::GridSearch)} <input type="search" name="q" value=get("q") placeholder=st.get(Staff::GridSearchPlaceholder)/></label>
+            <label>{st.get(Staff::GridShow)}
                 <select name="only">
-                    {[("", "All variants"), ("buying", "Only where I buy"), ("not_winning", "Only where I am not winning")]
-                        .into_iter().map(|(v, l)| option(v.into(), l.into(), get("only"))).collect_view()}
+                    {[("", Staff::GridShowAll), ("buying", Staff::GridShowBuying), ("not_winning", Staff::GridShowNotWinning)]
+                        .into_iter().map(|(v, l)| option(v.into(), st.get(l).into(), get("only"))).collect_view()}
                 </select>
             </label>
-            <label>"Sort by"
+            <label>{st.get(Staff::GridSort)}
                 <select name="sort">
-                    {[("", "Catalog order"), ("name", "Name"), ("newest", "Newest models"), ("my_price", "My highest price")]
-                        .into_iter().map(|(v, l)| option(v.into(), l.into(), get("sort"))).collect_view()}
+                    {[("", Staff::GridSortCatalog), ("name", Staff::GridSortName), ("newest", Staff::GridSortNewest), ("my_price", Staff::GridSortMyPrice)]
+                        .into_iter().map(|(v, l)| option(v.into(), st.get(l).into(), get("sort"))).collect_view()}
                 </select>
             </label>
-            <button type="submit" class="button">"Apply filters"</button>
+            <button type="submit" class="button">{st.get(Staff::GridApplyFilters)}</button>
         </form>
     }
 }
@@ -230,6 +240,8 @@ fn MatchPanel(
     selected: RwSignal<Vec<VariantId>>,
     on_saved: Callback<()>,
 ) -> impl IntoView {
+    let st = use_staff();
+    let t = crate::i18n::use_texts();
     let preview = RwSignal::new(None::<Result<Vec<MatchLine>, AppError>>);
     let outcome = RwSignal::new(None::<Result<usize, AppError>>);
     let ask = move |_| {
@@ -255,32 +267,32 @@ fn MatchPanel(
     };
     view! {
         <section class="match" aria-labelledby="match-heading">
-            <h2 id="match-heading" class="visually-hidden">"Match price to win"</h2>
+            <h2 id="match-heading" class="visually-hidden">{st.get(Staff::GridMatch)}</h2>
             <button type="button" class="button" on:click=ask disabled=move || selected.get().is_empty()>
-                {move || format!("Match price to win for {} selected rows", selected.get().len())}
+                {move || st.fill(Staff::GridMatchRows, &[("n", &selected.get().len())])}
             </button>
             {move || outcome.get().map(|r| match r {
-                Ok(n) => view! { <p class="notice success" role="status">{format!("Saved {n} prices.")}</p> }.into_any(),
+                Ok(n) => view! { <p class="notice success" role="status">{st.fill(Staff::GridMatchSaved, &[("n", &n)])}</p> }.into_any(),
                 Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
             {move || preview.get().map(|r| match r {
-                Ok(lines) if lines.is_empty() => view! { <p role="status">"You already win every cell you buy in these rows."</p> }.into_any(),
+                Ok(lines) if lines.is_empty() => view! { <p role="status">{st.get(Staff::GridMatchNone)}</p> }.into_any(),
                 Ok(lines) => {
                     let n = lines.len();
                     view! {
-                        <div class="card" role="region" aria-label="Preview of matched prices">
+                        <div class="card" role="region" aria-label=st.get(Staff::GridMatchPreview)>
                             <table class="table">
-                                <caption>{format!("{n} prices would change")}</caption>
-                                <thead><tr><th scope="col">"Variant"</th><th scope="col">"Grade"</th><th scope="col">"Now"</th><th scope="col">"New"</th></tr></thead>
+                                <caption>{st.fill(Staff::GridMatchWouldChange, &[("n", &n)])}</caption>
+                                <thead><tr><th scope="col">{st.get(Staff::GridVariant)}</th><th scope="col">{st.get(Staff::GridGrade)}</th><th scope="col">{st.get(Staff::GridNow)}</th><th scope="col">{st.get(Staff::GridNew)}</th></tr></thead>
                                 <tbody>
                                     {lines.into_iter().map(|l| view! {
-                                        <tr><td>{l.name}</td><td>{l.grade.label()}</td><td>{l.current.to_string()}</td><td>{l.new.to_string()}</td></tr>
+                                        <tr><td>{l.name}</td><td>{t.grade(l.grade)}</td><td>{st.money(l.current)}</td><td>{st.money(l.new)}</td></tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
                             <p class="actions">
-                                <button type="button" class="button primary" on:click=confirm>{format!("Save {n} prices")}</button>
-                                <button type="button" class="button" on:click=move |_| preview.set(None)>"Cancel"</button>
+                                <button type="button" class="button primary" on:click=confirm>{st.fill(Staff::GridMatchSave, &[("n", &n)])}</button>
+                                <button type="button" class="button" on:click=move |_| preview.set(None)>{st.get(Staff::GridCancel)}</button>
                             </p>
                         </div>
                     }.into_any()
@@ -311,9 +323,11 @@ pub fn PricesPage() -> impl IntoView {
     );
     let refresh = Callback::new(move |_| grid.refetch());
     let selected = RwSignal::new(Vec::<VariantId>::new());
+    let st = use_staff();
+    let t = crate::i18n::use_texts();
     view! {
-        <Title text="Prices"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading prices…"</p> }>
+        <Title text=st.get(Staff::GridTitle)/>
+        <Suspense fallback=move || view! { <p class="muted">{st.get(Staff::GridLoading)}</p> }>
             {move || Suspend::new(async move {
                 match grid.await {
                     Ok(page) => {
@@ -325,32 +339,32 @@ pub fn PricesPage() -> impl IntoView {
                         let market = page.market;
                         view! {
                             <section class="prices">
-                                <h1>{format!("Buyback prices: {} ({})", market.name(), market.currency().code())}</h1>
+                                <h1>{st.fill(Staff::GridHeading, &[("market", &market_name(t, market)), ("currency", &market.currency().code())])}</h1>
                                 {(page.status == SellerStatus::Pending).then(|| view! {
                                     <div class="notice warning" role="status">
-                                        <p>"Your account is awaiting approval by our operations team. Prepare your prices now: they compete for devices once you are approved."</p>
+                                        <p>{st.get(Staff::GridAwaitingApproval)}</p>
                                     </div>
                                 })}
                                 {matches!(page.status, SellerStatus::Rejected | SellerStatus::Suspended).then(|| view! {
-                                    <div class="notice error" role="status"><p>{format!("Your account is {}: your prices are not in the offers.", page.status)}</p></div>
+                                    <div class="notice error" role="status"><p>{st.fill(Staff::GridNotInOffers, &[("status", &st.seller_status(page.status))])}</p></div>
                                 })}
                                 <p class="actions">
-                                    <a class="button" href="/seller/prices.csv" rel="external" download="">"Export CSV"</a>
-                                    <a class="button" href="/seller/prices/import">"Import CSV"</a>
-                                    <a class="button" href="/seller/markets">"Markets and warehouses"</a>
-                                    <a class="button" href="/seller">"Refurbisher area"</a>
+                                    <a class="button" href="/seller/prices.csv" rel="external" download="">{st.get(Staff::GridExportCsv)}</a>
+                                    <a class="button" href="/seller/prices/import">{st.get(Staff::GridImportCsv)}</a>
+                                    <a class="button" href="/seller/markets">{st.get(Staff::GridMarkets)}</a>
+                                    <a class="button" href="/seller">{st.get(Staff::GridRefurbisherArea)}</a>
                                 </p>
                                 <BuyingSettings page=page.clone() on_saved=refresh/>
                                 <Filters page=page.clone()/>
-                                <p class="muted" role="status">{format!("{} variants · page {} of {}", page.total, page.page, page.pages)}</p>
+                                <p class="muted" role="status">{st.fill(Staff::GridSummary, &[("total", &page.total), ("page", &page.page), ("pages", &page.pages)])}</p>
                                 <div class="grid-scroll">
                                     <table class="table price-grid">
-                                        <caption class="visually-hidden">"Your buyback price per variant and grade"</caption>
+                                        <caption class="visually-hidden">{st.get(Staff::GridCaption)}</caption>
                                         <thead>
                                             <tr>
-                                                <th scope="col"><span class="visually-hidden">"Select"</span></th>
-                                                <th scope="col">"Variant"</th>
-                                                {Grade::ALL.into_iter().map(|g| view! { <th scope="col">{g.label()}</th> }).collect_view()}
+                                                <th scope="col"><span class="visually-hidden">{st.get(Staff::GridSelect)}</span></th>
+                                                <th scope="col">{st.get(Staff::GridVariant)}</th>
+                                                {Grade::ALL.into_iter().map(|g| view! { <th scope="col">{t.grade(g)}</th> }).collect_view()}
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -361,7 +375,7 @@ pub fn PricesPage() -> impl IntoView {
                                                         <td>
                                                             <input
                                                                 type="checkbox"
-                                                                aria-label=format!("Select {}", row.name)
+                                                                aria-label=st.fill(Staff::GridSelectRow, &[("variant", &row.name)])
                                                                 prop:checked=move || selected.get().contains(&id)
                                                                 on:change=move |ev| {
                                                                     let on = event_target_checked(&ev);
@@ -380,9 +394,9 @@ pub fn PricesPage() -> impl IntoView {
                                     </table>
                                 </div>
                                 <MatchPanel market=market selected=selected on_saved=refresh/>
-                                <nav class="pager" aria-label="Pages">
-                                    {(page.page > 1).then(|| view! { <a href=prev rel="prev">"Previous page"</a> })}
-                                    {(page.page < page.pages).then(|| view! { <a href=next rel="next">"Next page"</a> })}
+                                <nav class="pager" aria-label=st.get(Staff::GridPages)>
+                                    {(page.page > 1).then(|| view! { <a href=prev rel="prev">{st.get(Staff::GridPreviousPage)}</a> })}
+                                    {(page.page < page.pages).then(|| view! { <a href=next rel="next">{st.get(Staff::GridNextPage)}</a> })}
                                 </nav>
                             </section>
                         }.into_any()

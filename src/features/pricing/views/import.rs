@@ -4,19 +4,21 @@
 //! its progress.
 
 use super::super::*;
+use crate::i18n::staff::{use_staff, Staff};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 fn Counts(r: ImportReport) -> impl IntoView {
+    let st = use_staff();
     let c = r.counts;
     view! {
         <dl class="stats import-counts">
-            <div><dt>"New"</dt><dd>{c.new}</dd></div>
-            <div><dt>"Changed"</dt><dd>{c.changed}</dd></div>
-            <div><dt>"Removed"</dt><dd>{c.removed}</dd></div>
-            <div><dt>"Unchanged"</dt><dd>{c.unchanged}</dd></div>
-            <div><dt>"Rows with problems"</dt><dd>{r.error_count}</dd></div>
+            <div><dt>{st.get(Staff::ImportCountNew)}</dt><dd>{c.new}</dd></div>
+            <div><dt>{st.get(Staff::ImportCountChanged)}</dt><dd>{c.changed}</dd></div>
+            <div><dt>{st.get(Staff::ImportCountRemoved)}</dt><dd>{c.removed}</dd></div>
+            <div><dt>{st.get(Staff::ImportCountUnchanged)}</dt><dd>{c.unchanged}</dd></div>
+            <div><dt>{st.get(Staff::ImportProblemRows)}</dt><dd>{r.error_count}</dd></div>
         </dl>
     }
 }
@@ -25,18 +27,20 @@ fn Counts(r: ImportReport) -> impl IntoView {
 /// column goes.
 #[component]
 fn Markets(r: ImportReport) -> impl IntoView {
+    let st = use_staff();
+    let t = crate::i18n::use_texts();
     let names: Vec<String> = r
         .markets
         .iter()
-        .map(|m| format!("{} ({})", m.name(), m.currency().code()))
+        .map(|m| format!("{} ({})", market_name(t, *m), m.currency().code()))
         .collect();
     let text = match (r.without_market, names.is_empty()) {
         (_, true) => return ().into_any(),
-        (true, false) => format!(
-            "This file has no market column: its prices go to your home market, {}.",
-            names.join(", ")
+        (true, false) => st.fill(
+            Staff::ImportWithoutMarket,
+            &[("markets", &names.join(", "))],
         ),
-        (false, false) => format!("Markets in this file: {}.", names.join(", ")),
+        (false, false) => st.fill(Staff::ImportMarkets, &[("markets", &names.join(", "))]),
     };
     view! { <p class="import-markets">{text}</p> }.into_any()
 }
@@ -44,9 +48,10 @@ fn Markets(r: ImportReport) -> impl IntoView {
 #[component]
 pub fn PriceImportPage() -> impl IntoView {
     let context = crate::ui::data::load(|| (), |_| load_import_context());
+    let st = use_staff();
     view! {
-        <Title text="Import prices"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=st.get(Staff::ImportTitle)/>
+        <Suspense fallback=move || view! { <p class="muted">{st.get(Staff::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match context.await {
                     Ok(company) => view! { <ImportForm company=company/> }.into_any(),
@@ -59,6 +64,7 @@ pub fn PriceImportPage() -> impl IntoView {
 
 #[component]
 fn ImportForm(company: String) -> impl IntoView {
+    let st = use_staff();
     let step = RwSignal::new(Step::Choose);
     let problem = RwSignal::new(None::<String>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -90,31 +96,36 @@ fn ImportForm(company: String) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <p><a href="/seller/prices">"← Back to the price grid"</a></p>
-            <h1>"Import prices from a CSV file"</h1>
-            <p class="muted">{format!("Prices of {company}.")}</p>
-            <p>"Columns: " <code>"market,variant_sku,grade,price,currency,weekly_cap"</code> ", each price in its market's currency (the currency column may be left empty). A file with the columns " <code>"variant_sku,grade,price_eur,weekly_cap"</code> " goes to your home market. Semicolons and decimal commas (as French spreadsheets write them) work too. An empty price stops buying that cell. "
-               <a href="/seller/prices.csv" rel="external" download="">"Export your current grid"</a> " to start from it."</p>
-            <noscript><p class="notice warning">"The import needs JavaScript to show the preview."</p></noscript>
+            <p><a href="/seller/prices">{st.get(Staff::GridBack)}</a></p>
+            <h1>{st.get(Staff::ImportHeading)}</h1>
+            <p class="muted">{st.fill(Staff::ImportCompany, &[("company", &company)])}</p>
+            // Sentences around the formats' column names, which stay as the
+            // file has them.
+            <p>{st.get(Staff::ImportHelpColumns)} <code>"market,variant_sku,grade,price,currency,weekly_cap"</code> {st.get(Staff::ImportHelpEachPrice)} <code>"variant_sku,grade,price_eur,weekly_cap"</code> {st.get(Staff::ImportHelpOldFormat)}
+               <a href="/seller/prices.csv" rel="external" download="">{st.get(Staff::ImportHelpExport)}</a> {st.get(Staff::ImportHelpStartFromIt)}</p>
+            <noscript><p class="notice warning">{st.get(Staff::ImportNoscript)}</p></noscript>
             <form node_ref=form_ref class="form" on:submit=on_submit>
                 <div class="field">
-                    <label for="import-file">"CSV file (up to 10 MB)"</label>
+                    <label for="import-file">{st.get(Staff::ImportFile)}</label>
                     <input id="import-file" type="file" name="file" accept=".csv,text/csv" required=true
                         on:change=move |_| step.set(Step::Choose)/>
                 </div>
                 <label class="check">
                     <input type="checkbox" name="replace" value="on" on:change=move |_| step.set(Step::Choose)/>
-                    " This file is my whole grid in its markets: stop buying every cell it leaves out there"
+                    {format!(" {}", st.get(Staff::ImportReplace))}
                 </label>
-                <button type="submit" class="button primary">"Preview import"</button>
+                <button type="submit" class="button primary">{st.get(Staff::ImportPreview)}</button>
             </form>
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
             {move || match step.get() {
                 Step::Choose => ().into_any(),
                 Step::Uploading { mode, sent, total } => {
                     let pct = if total > 0.0 { (sent * 100.0 / total).round() as i64 } else { 0 };
-                    let what = if mode == "apply" { "Applying" } else { "Checking" };
-                    let text = if pct < 100 { format!("Uploading… {pct}%") } else { format!("{what} every row…") };
+                    let text = if pct < 100 {
+                        st.fill(Staff::ImportUploading, &[("pct", &pct)])
+                    } else {
+                        st.get(if mode == "apply" { Staff::ImportApplying } else { Staff::ImportChecking }).to_string()
+                    };
                     view! {
                         <div role="status" class="progress">
                             <label>{text.clone()} <progress max="100" value=pct.to_string()>{text}</progress></label>
@@ -126,28 +137,28 @@ fn ImportForm(company: String) -> impl IntoView {
                     let base = r.base.clone();
                     view! {
                         <section aria-labelledby="preview-heading">
-                            <h2 id="preview-heading">{format!("Preview: {} rows read", r.rows)}</h2>
+                            <h2 id="preview-heading">{st.fill(Staff::ImportRowsRead, &[("n", &r.rows)])}</h2>
                             <Markets r=r.clone()/>
                             <Counts r=r.clone()/>
                             {if r.error_count > 0 {
                                 view! {
-                                    <p class="notice error" role="alert">{format!("{} rows have problems. Nothing can be applied until they are fixed.", r.error_count)}</p>
+                                    <p class="notice error" role="alert">{st.fill(Staff::ImportRowsHaveProblems, &[("n", &r.error_count)])}</p>
                                     <table class="table">
-                                        <caption>"Rows with problems"</caption>
-                                        <thead><tr><th scope="col">"Line"</th><th scope="col">"Problem"</th></tr></thead>
+                                        <caption>{st.get(Staff::ImportProblemRows)}</caption>
+                                        <thead><tr><th scope="col">{st.get(Staff::ImportLine)}</th><th scope="col">{st.get(Staff::ImportProblem)}</th></tr></thead>
                                         <tbody>
                                             {r.errors.iter().map(|e| view! { <tr><td>{e.line}</td><td>{e.reason.clone()}</td></tr> }).collect_view()}
                                         </tbody>
                                     </table>
-                                    {(r.error_count > r.errors.len()).then(|| view! { <p class="muted">{format!("The first {} are listed.", r.errors.len())}</p> })}
+                                    {(r.error_count > r.errors.len()).then(|| view! { <p class="muted">{st.fill(Staff::ImportFirstListed, &[("n", &r.errors.len())])}</p> })}
                                 }.into_any()
                             } else if writes == 0 {
-                                view! { <p role="status">"This file changes nothing."</p> }.into_any()
+                                view! { <p role="status">{st.get(Staff::ImportChangesNothing)}</p> }.into_any()
                             } else {
                                 view! {
                                     <p class="actions">
                                         <button type="button" class="button primary" on:click=move |_| start("apply", Some(base.clone()))>
-                                            {format!("Apply {writes} changes")}
+                                            {st.fill(Staff::ImportApply, &[("n", &writes)])}
                                         </button>
                                     </p>
                                 }.into_any()
@@ -157,10 +168,10 @@ fn ImportForm(company: String) -> impl IntoView {
                 }
                 Step::Applied(r) => view! {
                     <section class="notice success" role="status">
-                        <h2>"Import applied"</h2>
+                        <h2>{st.get(Staff::ImportApplied)}</h2>
                         <Markets r=r.clone()/>
                         <Counts r=r/>
-                        <p><a href="/seller/prices">"See your price grid"</a></p>
+                        <p><a href="/seller/prices">{st.get(Staff::ImportSeeGrid)}</a></p>
                     </section>
                 }.into_any(),
             }}

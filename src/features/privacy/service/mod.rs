@@ -136,8 +136,12 @@ pub async fn download_full(
         crate::platform::http::client::client(&state.config.trusted_proxies, peer.ip(), &headers)
             .ip
             .to_string();
-    if let Err(e) =
-        crate::features::accounts::service::reauthenticate(&state, user.id, &client, password).await
+    // A plain route: the page's language comes from the request itself.
+    let texts = crate::i18n::Texts::of(crate::platform::http::markets::of_headers(&headers));
+    if let Err(e) = crate::features::accounts::service::links::reauthenticate_in(
+        texts, &state, user.id, &client, password,
+    )
+    .await
     {
         return refused(e);
     }

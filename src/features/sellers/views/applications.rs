@@ -2,6 +2,7 @@
 //! reject, and the latest decisions with who made them and when.
 
 use super::super::*;
+use crate::i18n::staff::{use_staff, Staff};
 use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,18 +16,25 @@ fn Decide(app: ApplicationView, on_done: Callback<()>) -> impl IntoView {
         }
     });
     let error = crate::ui::form::action_error(action);
+    let st = use_staff();
+    let [reason_for, approve, reject] = [
+        Staff::ApplicationsReasonFor,
+        Staff::ApplicationsApprove,
+        Staff::ApplicationsReject,
+    ]
+    .map(|msg| st.fill(msg, &[("company", &app.company)]));
     let reason_id = format!("reason-{}", app.seller_id);
     view! {
         <PageForm action=action class="form inline">
             <crate::ui::form::FormError error=error/>
             <input type="hidden" name="seller_id" value=app.seller_id.to_string()/>
             <div class="field">
-                <label for=reason_id.clone()>{format!("Reason or note for {}", app.company)}</label>
+                <label for=reason_id.clone()>{reason_for}</label>
                 <input id=reason_id type="text" name="reason" maxlength="500"/>
                 <p class="field-error">{move || error.get().and_then(|e| e.field("reason"))}</p>
             </div>
-            <button type="submit" name="decision" value="approve" class="button primary">{format!("Approve {}", app.company)}</button>
-            <button type="submit" name="decision" value="reject" class="button danger">{format!("Reject {}", app.company)}</button>
+            <button type="submit" name="decision" value="approve" class="button primary">{approve}</button>
+            <button type="submit" name="decision" value="reject" class="button danger">{reject}</button>
         </PageForm>
     }
 }
@@ -35,40 +43,41 @@ fn Decide(app: ApplicationView, on_done: Callback<()>) -> impl IntoView {
 pub fn OpsSellersPage() -> impl IntoView {
     let apps = crate::ui::data::load(|| (), |_| load_seller_applications());
     let refresh = Callback::new(move |_| apps.refetch());
+    let st = use_staff();
     view! {
-        <Title text="Refurbisher applications"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=st.get(Staff::ApplicationsTitle)/>
+        <Suspense fallback=move || view! { <p class="muted">{st.get(Staff::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match apps.await {
                     Ok(list) => {
                         let (pending, decided): (Vec<_>, Vec<_>) = list.into_iter().partition(|a| a.status == crate::domain::seller::SellerStatus::Pending);
                         view! {
                             <section>
-                                <p><a href="/ops">"← Operations console"</a></p>
-                                <h1>"Refurbisher applications"</h1>
-                                <h2>{format!("Awaiting a decision ({})", pending.len())}</h2>
-                                {pending.is_empty().then(|| view! { <p>"No application is waiting."</p> })}
+                                <p><a href="/ops">{st.get(Staff::ApplicationsConsole)}</a></p>
+                                <h1>{st.get(Staff::ApplicationsTitle)}</h1>
+                                <h2>{st.fill(Staff::ApplicationsAwaiting, &[("count", &pending.len())])}</h2>
+                                {pending.is_empty().then(|| view! { <p>{st.get(Staff::ApplicationsNoneWaiting)}</p> })}
                                 <ul class="cards">
                                     {pending.into_iter().map(|a| view! {
                                         <li class="card">
                                             <h3>{a.company.clone()}</h3>
-                                            <p>{format!("VAT {}", a.vat_number)}</p>
+                                            <p>{st.fill(Staff::ApplicationsVat, &[("number", &a.vat_number)])}</p>
                                             <p>{a.address.join(", ")}</p>
                                             <p>{a.contact.clone()}</p>
-                                            <p class="muted">"Applied " <crate::ui::When m=a.applied.clone()/></p>
+                                            <p class="muted">{applied(st, a.applied.clone())}</p>
                                             {(!a.email_confirmed).then(|| view! {
-                                                <p class="notice warning" role="status">"Waiting for the applicant to confirm its email address: it can be approved once it has (or rejected now)."</p>
+                                                <p class="notice warning" role="status">{st.get(Staff::ApplicationsUnconfirmed)}</p>
                                             })}
                                             <Decide app=a on_done=refresh/>
                                         </li>
                                     }).collect_view()}
                                 </ul>
-                                <h2>"Latest decisions"</h2>
+                                <h2>{st.get(Staff::ApplicationsLatest)}</h2>
                                 <table class="table">
-                                    <thead><tr><th scope="col">"Company"</th><th scope="col">"Status"</th><th scope="col">"Decided"</th><th scope="col">"Reason"</th></tr></thead>
+                                    <thead><tr><th scope="col">{st.get(Staff::ApplicationsCompany)}</th><th scope="col">{st.get(Staff::ApplicationsStatus)}</th><th scope="col">{st.get(Staff::ApplicationsDecided)}</th><th scope="col">{st.get(Staff::ApplicationsReason)}</th></tr></thead>
                                     <tbody>
                                         {decided.into_iter().map(|a| view! {
-                                            <tr><td>{a.company}</td><td>{a.status.to_string()}</td><td>{a.decided.unwrap_or_else(|| "at set-up".into())}</td><td>{a.reason}</td></tr>
+                                            <tr><td>{a.company}</td><td>{st.seller_status(a.status)}</td><td>{a.decided.unwrap_or_else(|| st.get(Staff::ApplicationsAtSetup).into())}</td><td>{a.reason}</td></tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>
@@ -80,4 +89,15 @@ pub fn OpsSellersPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// "Applied {date}", the date kept as a machine-readable `<time>`.
+fn applied(
+    st: crate::i18n::staff::StaffTexts,
+    date: crate::domain::dates::Moment,
+) -> impl IntoView {
+    let (before, after) = crate::ui::split_at_marker(
+        st.fill(Staff::ApplicationsApplied, &[("date", &crate::ui::MARKER)]),
+    );
+    view! { {before}<crate::ui::When m=date/>{after} }
 }

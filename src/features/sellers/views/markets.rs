@@ -5,6 +5,8 @@
 
 use super::super::*;
 use crate::domain::market::Market;
+use crate::i18n::staff::{use_staff, Staff};
+use crate::i18n::Texts;
 use crate::ui::form::{FormError, PageForm, Select, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,44 +28,49 @@ pub fn SellerMarketsPage() -> impl IntoView {
     });
     let stop_error = crate::ui::form::action_error(stop);
     let error = crate::ui::form::action_error(action);
+    let st = use_staff();
+    let texts = crate::i18n::use_texts();
+    let with_currency = move |m: Market| format!("{} ({})", name(texts, m), m.currency().code());
     let choices: Vec<(String, String)> = Market::ALL
         .into_iter()
-        .map(|m| {
-            (
-                m.code().to_string(),
-                format!("{} ({})", m.name(), m.currency().code()),
-            )
-        })
+        .map(|m| (m.code().to_string(), with_currency(m)))
         .collect();
     let countries: Vec<(String, String)> = crate::domain::address::COUNTRIES
         .iter()
         .chain(&[("GB", "United Kingdom"), ("US", "United States")])
-        .map(|(code, name)| (code.to_string(), name.to_string()))
+        .map(|(code, name)| {
+            let name = crate::i18n::errors::country(texts, code).unwrap_or(name);
+            (code.to_string(), name.to_string())
+        })
         .collect();
     view! {
-        <Title text="Markets"/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=st.get(Staff::MarketsTitle)/>
+        <Suspense fallback=move || view! { <p class="muted">{st.get(Staff::CommonLoading)}</p> }>
             {move || Suspend::new(async move {
                 match markets.await {
                     Ok(list) => view! {
                         <section class="card">
-                            <p><a href="/seller/prices">"← Prices"</a></p>
-                            <h1>"Markets and warehouses"</h1>
-                            <p>"You buy from consumers in these markets. Their parcels go to the warehouse you give for each; you price each market in its currency in the price grid."</p>
+                            <p><a href="/seller/prices">{st.get(Staff::MarketsPricesLink)}</a></p>
+                            <h1>{st.get(Staff::MarketsHeading)}</h1>
+                            <p>{st.get(Staff::MarketsIntro)}</p>
                             <FormError error=stop_error/>
                             <table class="table">
-                                <caption class="visually-hidden">"Your markets"</caption>
-                                <thead><tr><th scope="col">"Market"</th><th scope="col">"Warehouse"</th><th scope="col">"Prices"</th><th scope="col">"Buying"</th></tr></thead>
+                                <caption class="visually-hidden">{st.get(Staff::MarketsYours)}</caption>
+                                <thead><tr><th scope="col">{st.get(Staff::MarketsMarket)}</th><th scope="col">{st.get(Staff::MarketsWarehouse)}</th><th scope="col">{st.get(Staff::MarketsPrices)}</th><th scope="col">{st.get(Staff::MarketsBuying)}</th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|w| view! {
                                         <tr>
-                                            <th scope="row">{format!("{} ({})", w.market.name(), w.market.currency().code())}{w.home.then_some(" · home market")}</th>
+                                            <th scope="row">{if w.home {
+                                                st.fill(Staff::MarketsHomeMarket, &[("market", &with_currency(w.market))])
+                                            } else {
+                                                with_currency(w.market)
+                                            }}</th>
                                             <td>{w.name}<br/>{w.address.join(", ")}</td>
-                                            <td><a href=format!("/seller/prices?market={}", w.market.code())>{format!("Prices in {}", w.market.name())}</a></td>
+                                            <td><a href=format!("/seller/prices?market={}", w.market.code())>{st.fill(Staff::MarketsPricesIn, &[("market", &name(texts, w.market))])}</a></td>
                                             <td>{(!w.home).then(|| view! {
                                                 <PageForm action=stop class="inline">
                                                     <input type="hidden" name="market" value=w.market.code()/>
-                                                    <button type="submit" class="button danger small">{format!("Stop buying in {}", w.market.name())}</button>
+                                                    <button type="submit" class="button danger small">{st.fill(Staff::MarketsStop, &[("market", &name(texts, w.market))])}</button>
                                                 </PageForm>
                                             })}</td>
                                         </tr>
@@ -77,23 +84,28 @@ pub fn SellerMarketsPage() -> impl IntoView {
             })}
         </Suspense>
         <section class="card">
-            <h2>"Buy in another market, or move a warehouse"</h2>
-            <p class="muted">"Within the EU a warehouse may be in any member state; consumers in the United Kingdom and the United States ship only within their country."</p>
+            <h2>{st.get(Staff::MarketsFormHeading)}</h2>
+            <p class="muted">{st.get(Staff::MarketsFormHint)}</p>
             <PageForm action=action class="form" novalidate=true>
                 <FormError error=error/>
-                <Select label="Market" name="market" options=choices/>
-                <TextField label="Warehouse name (on labels)" name="warehouse_name" autocomplete="organization"/>
-                <TextField label="Street and number" name="address_line1" autocomplete="address-line1"/>
-                <TextField label="Address line 2 (optional)" name="address_line2" autocomplete="address-line2"/>
+                <Select label=st.get(Staff::MarketsMarket) name="market" options=choices/>
+                <TextField label=st.get(Staff::MarketsWarehouseName) name="warehouse_name" autocomplete="organization"/>
+                <TextField label=st.get(Staff::MarketsStreet) name="address_line1" autocomplete="address-line1"/>
+                <TextField label=st.get(Staff::MarketsLine2) name="address_line2" autocomplete="address-line2"/>
                 <div class="row">
-                    <TextField label="Postcode" name="postcode" autocomplete="postal-code"/>
-                    <TextField label="City" name="city" autocomplete="address-level2"/>
+                    <TextField label=st.get(Staff::MarketsPostcode) name="postcode" autocomplete="postal-code"/>
+                    <TextField label=st.get(Staff::MarketsCity) name="city" autocomplete="address-level2"/>
                 </div>
-                <TextField label="State (US warehouses)" name="region" autocomplete="address-level1" hint="Its two-letter code, e.g. TX."/>
-                <Select label="Country" name="country" options=countries autocomplete="country"/>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Save market"</button>
-                {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! { <p class="notice success" role="status">"Saved."</p> })}
+                <TextField label=st.get(Staff::MarketsRegion) name="region" autocomplete="address-level1" hint=st.get(Staff::MarketsRegionHint)/>
+                <Select label=st.get(Staff::MarketsCountry) name="country" options=countries autocomplete="country"/>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>{st.get(Staff::MarketsSave)}</button>
+                {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! { <p class="notice success" role="status">{st.get(Staff::MarketsSaved)}</p> })}
             </PageForm>
         </section>
     }
+}
+
+/// A market's country in the page's language (its English is the domain's).
+fn name(texts: Texts, market: Market) -> &'static str {
+    crate::i18n::errors::country(texts, market.country()).unwrap_or(market.name())
 }

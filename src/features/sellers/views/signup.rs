@@ -4,8 +4,9 @@
 //! approve (see `server::onboarding`).
 
 use super::super::*;
+use crate::i18n::staff::{use_staff, Staff};
 use crate::ui::form::PageForm;
-use crate::ui::form::{FormError, TextField};
+use crate::ui::form::{FormError, Select, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,33 +14,52 @@ use leptos_meta::Title;
 pub fn SellerSignupPage() -> impl IntoView {
     let action = ServerAction::<SellerSignup>::new();
     let error = crate::ui::form::action_error(action);
+    let st = use_staff();
+    let texts = crate::i18n::use_texts();
+    let countries = crate::domain::address::COUNTRIES
+        .iter()
+        .map(|(code, name)| {
+            let name = crate::i18n::errors::country(texts, code).unwrap_or(name);
+            (code.to_string(), name.to_string())
+        })
+        .collect::<Vec<_>>();
+    let (already, after) = crate::ui::split_at_marker(
+        st.fill(Staff::SellerSignupAlready, &[("link", &crate::ui::MARKER)]),
+    );
     view! {
-        <Title text="Become a buyer"/>
+        <Title text=st.get(Staff::SellerSignupTitle)/>
         <section class="card narrow">
-            <h1>"Buy devices as a refurbisher"</h1>
-            <p class="muted">"Set your buyback prices per model and grade; consumers get the best offer. Our operations team checks every company before its prices compete."</p>
+            <h1>{st.get(Staff::SellerSignupHeading)}</h1>
+            <p class="muted">{st.get(Staff::SellerSignupIntro)}</p>
             <PageForm action=action class="form" novalidate=true>
                 <FormError error=error/>
                 <fieldset class="group">
-                    <legend>"Company"</legend>
-                    <TextField label="Company name" name="company" autocomplete="organization"/>
-                    <TextField label="EU VAT number" name="vat_number" hint="With its country prefix, e.g. FR40303265045."/>
+                    <legend>{st.get(Staff::SellerSignupCompany)}</legend>
+                    <TextField label=st.get(Staff::SellerSignupCompanyName) name="company" autocomplete="organization"/>
+                    <TextField label=st.get(Staff::SellerSignupVatNumber) name="vat_number" hint=st.get(Staff::SellerSignupVatHint)/>
                 </fieldset>
                 <fieldset class="group">
-                    <legend>"Warehouse (printed on shipping labels)"</legend>
-                    <crate::ui::form::AddressFields/>
+                    <legend>{st.get(Staff::SellerSignupWarehouse)}</legend>
+                    // The address fields, in this page's language.
+                    <TextField label=st.get(Staff::SellerSignupStreet) name="address_line1" autocomplete="address-line1"/>
+                    <TextField label=st.get(Staff::SellerSignupLine2) name="address_line2" autocomplete="address-line2"/>
+                    <div class="row">
+                        <TextField label=st.get(Staff::SellerSignupPostcode) name="postcode" autocomplete="postal-code"/>
+                        <TextField label=st.get(Staff::SellerSignupCity) name="city" autocomplete="address-level2"/>
+                    </div>
+                    <Select label=st.get(Staff::SellerSignupCountry) name="country" options=countries autocomplete="country"/>
                 </fieldset>
                 <fieldset class="group">
-                    <legend>"Contact and sign-in"</legend>
-                    <TextField label="Contact name" name="contact_name" autocomplete="name"/>
-                    <TextField label="Work email" name="email" kind="email" autocomplete="email"/>
-                    <TextField label="Phone (optional)" name="phone" kind="tel" autocomplete="tel"/>
-                    <TextField label="Password" name="password" kind="password" autocomplete="new-password"
-                        hint="At least 10 characters."/>
+                    <legend>{st.get(Staff::SellerSignupContact)}</legend>
+                    <TextField label=st.get(Staff::SellerSignupContactName) name="contact_name" autocomplete="name"/>
+                    <TextField label=st.get(Staff::SellerSignupEmail) name="email" kind="email" autocomplete="email"/>
+                    <TextField label=st.get(Staff::SellerSignupPhone) name="phone" kind="tel" autocomplete="tel"/>
+                    <TextField label=st.get(Staff::SellerSignupPassword) name="password" kind="password" autocomplete="new-password"
+                        hint=st.get(Staff::SellerSignupPasswordHint)/>
                 </fieldset>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Apply as a refurbisher"</button>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>{st.get(Staff::SellerSignupApply)}</button>
             </PageForm>
-            <p class="muted">"Already buying with us? " <a href="/login?next=/seller/prices">"Sign in"</a></p>
+            <p class="muted">{already}<a href="/login?next=/seller/prices">{st.get(Staff::SellerSignupSignIn)}</a>{after}</p>
         </section>
     }
 }
