@@ -30,7 +30,9 @@ export function texts(lang: Lang): Readonly<Record<string, string>> {
   const catalog = (catalogs[lang] ??= JSON.parse(fs.readFileSync(path.join(LOCALES, `${lang}.json`), 'utf8')) as Record<string, string>);
   return new Proxy(catalog, {
     get(target, key) {
-      if (typeof key === 'string' && !Object.prototype.hasOwnProperty.call(target, key)) {
+      // `then` is asked by `await` when a catalog is an async function's
+      // result: a catalog is no promise.
+      if (typeof key === 'string' && key !== 'then' && !Object.prototype.hasOwnProperty.call(target, key)) {
         throw new Error(`locales/${lang}.json has no text "${key}"`);
       }
       return Reflect.get(target, key);

@@ -40,7 +40,7 @@ pub fn country(t: Texts, code: &str) -> Option<&'static str> {
 }
 
 /// The page's name of a country the parsers name in English.
-fn country_named(t: Texts, english: &str) -> String {
+pub fn country_named(t: Texts, english: &str) -> String {
     crate::domain::address::COUNTRIES
         .iter()
         .copied()

@@ -20,14 +20,7 @@ pub use super::repo::{
 
 /// A country named in English by the domain, in the areas' language.
 fn country_named(st: StaffTexts, english: &str) -> String {
-    crate::domain::address::COUNTRIES
-        .iter()
-        .copied()
-        .chain([("GB", "United Kingdom"), ("US", "United States")])
-        .find(|(_, name)| *name == english)
-        .and_then(|(code, _)| crate::i18n::errors::country(st.vocabulary(), code))
-        .unwrap_or(english)
-        .to_string()
+    crate::i18n::errors::country_named(st.vocabulary(), english)
 }
 
 /// What is wrong with a company's or a warehouse's address field, in the

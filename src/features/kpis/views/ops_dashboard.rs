@@ -241,7 +241,8 @@ fn ComparedSpans(d: OpsDashboard, pairs: Vec<(String, String)>) -> impl IntoView
             <SpanText span=c.current/>
             {between}
             <SpanText span=c.previous/>
-            {after}
+            // An empty text is rendered as a space, kept for hydration.
+            {(!after.is_empty()).then_some(after)}
         </h2>
         {(toggle.is_some() || d.prorated.is_some()).then(|| view! {
             <p class="muted">

@@ -90,14 +90,14 @@ pub fn SellerMarketsPage() -> impl IntoView {
                 <FormError error=error/>
                 <Select label=st.get(Staff::MarketsMarket) name="market" options=choices/>
                 <TextField label=st.get(Staff::MarketsWarehouseName) name="warehouse_name" autocomplete="organization"/>
-                <TextField label=st.get(Staff::MarketsStreet) name="address_line1" autocomplete="address-line1"/>
-                <TextField label=st.get(Staff::MarketsLine2) name="address_line2" autocomplete="address-line2"/>
+                <TextField label=st.get(Staff::CommonAddressStreet) name="address_line1" autocomplete="address-line1"/>
+                <TextField label=st.get(Staff::CommonAddressLine2) name="address_line2" autocomplete="address-line2"/>
                 <div class="row">
-                    <TextField label=st.get(Staff::MarketsPostcode) name="postcode" autocomplete="postal-code"/>
-                    <TextField label=st.get(Staff::MarketsCity) name="city" autocomplete="address-level2"/>
+                    <TextField label=st.get(Staff::CommonAddressPostcode) name="postcode" autocomplete="postal-code"/>
+                    <TextField label=st.get(Staff::CommonAddressCity) name="city" autocomplete="address-level2"/>
                 </div>
                 <TextField label=st.get(Staff::MarketsRegion) name="region" autocomplete="address-level1" hint=st.get(Staff::MarketsRegionHint)/>
-                <Select label=st.get(Staff::MarketsCountry) name="country" options=countries autocomplete="country"/>
+                <Select label=st.get(Staff::CommonAddressCountry) name="country" options=countries autocomplete="country"/>
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>{st.get(Staff::MarketsSave)}</button>
                 {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! { <p class="notice success" role="status">{st.get(Staff::MarketsSaved)}</p> })}
             </PageForm>
