@@ -235,10 +235,9 @@ pub fn FormError(#[prop(optional, into)] error: Option<Signal<Option<AppError>>>
         .map(|s| s.prefix.clone())
         .unwrap_or_else(|| Arc::from("field-"));
     let summary = NodeRef::<leptos::html::Div>::new();
-    // A consumer's page speaks its market's language; the other areas'
-    // forms are English, as their fields' messages.
-    let lead_text = crate::ui::market::current()
-        .map(|_| crate::i18n::use_texts().get(crate::i18n::Msg::FormProblems));
+    // The document's language: its market's, or in the refurbisher and
+    // operations areas their user's (`i18n`).
+    let lead_text = crate::i18n::use_texts().get(crate::i18n::Msg::FormProblems);
     Effect::new(move |_| {
         if error.get().is_some() {
             if let Some(el) = summary.get() {
@@ -253,7 +252,7 @@ pub fn FormError(#[prop(optional, into)] error: Option<Signal<Option<AppError>>>
                 let lead = fields
                     .get("form")
                     .map(capitalised)
-                    .unwrap_or_else(|| lead_text.map_or_else(|| e.to_string(), str::to_string));
+                    .unwrap_or_else(|| lead_text.to_string());
                 let links = fields
                     .0
                     .iter()

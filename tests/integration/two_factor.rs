@@ -217,10 +217,18 @@ both_backends!(
             app.whoami(&laptop).await.as_deref(),
             Some("jane@example.com")
         );
+        // In the language of the page it came from: the test client is a
+        // visitor in France.
+        let fr = tradein::i18n::Texts::of(tradein::domain::market::Market::FrFr);
+        let used = fr.fill(
+            tradein::i18n::Msg::AccountMailRecoveryCodeUsedBody,
+            &[("left", &9), ("not_you", &"")],
+        );
+        let used = used.split("\n\n").next().unwrap();
         assert!(app
             .sent_mail("jane@example.com", "recovery_code_used")
             .await
-            .contains("9 are left"));
+            .contains(used));
         assert_eq!(view(&app, &laptop).await["codes_left"], 9);
         let tablet = app.client();
         app.call(

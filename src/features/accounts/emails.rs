@@ -1,178 +1,279 @@
-//! The mail accounts send: a sign-in link, on request or when someone
-//! tries to create an account with an address that already has one.
+//! The mail accounts send: sign-in and confirmation links, and notices of
+//! security changes. Each is in the language of the page that caused it
+//! (`i18n::document_texts`): the visitor's market's.
 
 use crate::domain::account::SIGN_IN_LINK_MINUTES;
 use crate::domain::mail::MailKind;
+use crate::i18n::{Msg, Texts};
 use crate::platform::mail::Mail;
 
-fn link_lines(link: &str) -> String {
-    format!(
-        "Sign in: {link}\n\n\
-         The link works once, for {SIGN_IN_LINK_MINUTES} minutes. If you did not ask for it, \
-         ignore this message: nobody can use your account without it."
+/// A mail: its subject, then its body and the signature linking `url`.
+fn mail(t: Texts, kind: MailKind, subject: Msg, body: String, url: &str) -> Mail {
+    Mail {
+        kind,
+        subject: t.get(subject).into(),
+        body: format!(
+            "{body}\n\n{}",
+            t.fill(Msg::AccountMailSignature, &[("url", &url)])
+        ),
+    }
+}
+
+fn link_lines(t: Texts, link: &str) -> String {
+    t.fill(
+        Msg::AccountMailLinkLines,
+        &[("link", &link), ("minutes", &SIGN_IN_LINK_MINUTES)],
     )
 }
 
-pub fn sign_in_link(public_url: &str, link: &str) -> Mail {
-    Mail {
-        kind: MailKind::SignInLink,
-        subject: "Your sign-in link for TradeIn".into(),
-        body: format!(
-            "Here is the link you asked for to sign in to TradeIn, without your password.\n\n{}\n\n— TradeIn\n{public_url}",
-            link_lines(link)
-        ),
-    }
+/// What to do when a security change was not the owner's.
+fn not_you(t: Texts, public_url: &str) -> String {
+    t.fill(
+        Msg::AccountMailNotYou,
+        &[("reset", &format!("{public_url}/login/reset"))],
+    )
+}
+
+pub fn sign_in_link(t: Texts, public_url: &str, link: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailSignInLinkBody,
+        &[("lines", &link_lines(t, link))],
+    );
+    mail(
+        t,
+        MailKind::SignInLink,
+        Msg::AccountMailSignInLinkSubject,
+        body,
+        public_url,
+    )
 }
 
 /// The answer to a sign-up with this address: its owner may simply have
 /// forgotten the account.
-pub fn account_exists(public_url: &str, link: &str) -> Mail {
-    Mail {
-        kind: MailKind::AccountExists,
-        subject: "You already have a TradeIn account".into(),
-        body: format!(
-            "Someone, probably you, tried to create a TradeIn account with this address. \
-             You already have one, so no new account was made.\n\n{}\n\n— TradeIn\n{public_url}",
-            link_lines(link)
-        ),
-    }
-}
-
-pub fn verify_email(public_url: &str, link: &str) -> Mail {
-    Mail {
-        kind: MailKind::VerifyEmail,
-        subject: "Confirm your email address for TradeIn".into(),
-        body: format!(
-            "Welcome to TradeIn. Please confirm that this address is yours: we send payments only to \
-             accounts whose address is confirmed.\n\nConfirm: {link}\n\nThe link works once, for {} days. \
-             If you did not create an account, ignore this message.\n\n— TradeIn\n{public_url}",
-            crate::domain::account::VERIFY_LINK_DAYS
-        ),
-    }
-}
-
-pub fn password_reset(public_url: &str, link: &str) -> Mail {
-    Mail {
-        kind: MailKind::PasswordReset,
-        subject: "Reset your TradeIn password".into(),
-        body: format!(
-            "Someone, probably you, asked to reset the password of your TradeIn account.\n\n\
-             Choose a new password: {link}\n\nThe link works once, for {} minutes, and signs out \
-             every other browser. If you did not ask for it, ignore this message: your password \
-             stays as it is.\n\n— TradeIn\n{public_url}",
-            crate::domain::account::RESET_LINK_MINUTES
-        ),
-    }
-}
-
-pub fn password_changed(public_url: &str) -> Mail {
-    Mail {
-        kind: MailKind::PasswordChanged,
-        subject: "Your TradeIn password was changed".into(),
-        body: format!(
-            "The password of your TradeIn account was just changed, and every other browser was \
-             signed out.\n\nIf this was not you, reset your password now: {public_url}/login/reset\n\n\
-             — TradeIn\n{public_url}/account"
-        ),
-    }
-}
-
-pub fn confirm_new_email(public_url: &str, link: &str) -> Mail {
-    Mail {
-        kind: MailKind::ConfirmNewEmail,
-        subject: "Confirm your new email address for TradeIn".into(),
-        body: format!(
-            "You asked to use this address for your TradeIn account.\n\nConfirm: {link}\n\n\
-             The link works once, for {} hours. Until then your account keeps its old address.\n\n\
-             — TradeIn\n{public_url}",
-            crate::domain::account::NEW_EMAIL_LINK_HOURS
-        ),
-    }
-}
-
-pub fn email_change_requested(public_url: &str, new_email: &str) -> Mail {
-    Mail {
-        kind: MailKind::EmailChangeRequested,
-        subject: "A new email address was requested for your TradeIn account".into(),
-        body: format!(
-            "Someone signed in to your TradeIn account asked to move it to {new_email}. Nothing \
-             changes until that address is confirmed.\n\nIf this was not you, change your \
-             password now: {public_url}/account\n\n— TradeIn\n{public_url}"
-        ),
-    }
-}
-
-pub fn email_changed(public_url: &str, new_email: &str) -> Mail {
-    Mail {
-        kind: MailKind::EmailChanged,
-        subject: "Your TradeIn account has a new email address".into(),
-        body: format!(
-            "Your TradeIn account now uses {new_email}; mail will no longer come to this \
-             address.\n\nIf this was not you, contact us by replying to this message.\n\n\
-             — TradeIn\n{public_url}/account"
-        ),
-    }
-}
-
-/// What to do when a security change was not the owner's.
-fn not_you(public_url: &str) -> String {
-    format!(
-        "If this was not you, reset your password now ({public_url}/login/reset) and tell us by \
-         replying to this message."
+pub fn account_exists(t: Texts, public_url: &str, link: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailAccountExistsBody,
+        &[("lines", &link_lines(t, link))],
+    );
+    mail(
+        t,
+        MailKind::AccountExists,
+        Msg::AccountMailAccountExistsSubject,
+        body,
+        public_url,
     )
 }
 
-pub fn two_factor_on(public_url: &str) -> Mail {
-    Mail {
-        kind: MailKind::TwoFactorOn,
-        subject: "Two-factor sign-in is on for your TradeIn account".into(),
-        body: format!(
-            "Signing in to your TradeIn account now takes your password and a code from your \
-             authenticator app. Every other browser was signed out. Keep your recovery codes \
-             somewhere safe: each one signs you in once if you lose your phone.\n\n{}\n\n\
-             — TradeIn\n{public_url}/account/two-factor",
-            not_you(public_url)
-        ),
-    }
+pub fn verify_email(t: Texts, public_url: &str, link: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailVerifyEmailBody,
+        &[
+            ("link", &link),
+            ("days", &crate::domain::account::VERIFY_LINK_DAYS),
+        ],
+    );
+    mail(
+        t,
+        MailKind::VerifyEmail,
+        Msg::AccountMailVerifyEmailSubject,
+        body,
+        public_url,
+    )
 }
 
-pub fn two_factor_off(public_url: &str) -> Mail {
-    Mail {
-        kind: MailKind::TwoFactorOff,
-        subject: "Two-factor sign-in is off for your TradeIn account".into(),
-        body: format!(
-            "Your TradeIn account now signs in with its password alone, and your recovery codes \
-             no longer work.\n\n{}\n\n— TradeIn\n{public_url}/account/two-factor",
-            not_you(public_url)
-        ),
-    }
+pub fn password_reset(t: Texts, public_url: &str, link: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailPasswordResetBody,
+        &[
+            ("link", &link),
+            ("minutes", &crate::domain::account::RESET_LINK_MINUTES),
+        ],
+    );
+    mail(
+        t,
+        MailKind::PasswordReset,
+        Msg::AccountMailPasswordResetSubject,
+        body,
+        public_url,
+    )
 }
 
-pub fn recovery_codes_renewed(public_url: &str) -> Mail {
-    Mail {
-        kind: MailKind::RecoveryCodesRenewed,
-        subject: "New recovery codes for your TradeIn account".into(),
-        body: format!(
-            "Ten new recovery codes were made for your TradeIn account; the old ones no longer \
-             work.\n\n{}\n\n— TradeIn\n{public_url}/account/two-factor",
-            not_you(public_url)
-        ),
-    }
+pub fn password_changed(t: Texts, public_url: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailPasswordChangedBody,
+        &[("reset", &format!("{public_url}/login/reset"))],
+    );
+    mail(
+        t,
+        MailKind::PasswordChanged,
+        Msg::AccountMailPasswordChangedSubject,
+        body,
+        &format!("{public_url}/account"),
+    )
 }
 
-pub fn recovery_code_used(public_url: &str, left: i64) -> Mail {
-    let more = if left <= 3 {
-        " Make new ones from your account page before you run out."
+pub fn confirm_new_email(t: Texts, public_url: &str, link: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailConfirmNewEmailBody,
+        &[
+            ("link", &link),
+            ("hours", &crate::domain::account::NEW_EMAIL_LINK_HOURS),
+        ],
+    );
+    mail(
+        t,
+        MailKind::ConfirmNewEmail,
+        Msg::AccountMailConfirmNewEmailSubject,
+        body,
+        public_url,
+    )
+}
+
+pub fn email_change_requested(t: Texts, public_url: &str, new_email: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailEmailChangeRequestedBody,
+        &[
+            ("new_email", &new_email),
+            ("account", &format!("{public_url}/account")),
+        ],
+    );
+    mail(
+        t,
+        MailKind::EmailChangeRequested,
+        Msg::AccountMailEmailChangeRequestedSubject,
+        body,
+        public_url,
+    )
+}
+
+pub fn email_changed(t: Texts, public_url: &str, new_email: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailEmailChangedBody,
+        &[("new_email", &new_email)],
+    );
+    mail(
+        t,
+        MailKind::EmailChanged,
+        Msg::AccountMailEmailChangedSubject,
+        body,
+        &format!("{public_url}/account"),
+    )
+}
+
+/// A notice of a two-factor change, signed with the two-factor page.
+fn two_factor_notice(
+    t: Texts,
+    public_url: &str,
+    kind: MailKind,
+    subject: Msg,
+    body: String,
+) -> Mail {
+    mail(
+        t,
+        kind,
+        subject,
+        body,
+        &format!("{public_url}/account/two-factor"),
+    )
+}
+
+pub fn two_factor_on(t: Texts, public_url: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailTwoFactorOnBody,
+        &[("not_you", &not_you(t, public_url))],
+    );
+    two_factor_notice(
+        t,
+        public_url,
+        MailKind::TwoFactorOn,
+        Msg::AccountMailTwoFactorOnSubject,
+        body,
+    )
+}
+
+pub fn two_factor_off(t: Texts, public_url: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailTwoFactorOffBody,
+        &[("not_you", &not_you(t, public_url))],
+    );
+    two_factor_notice(
+        t,
+        public_url,
+        MailKind::TwoFactorOff,
+        Msg::AccountMailTwoFactorOffSubject,
+        body,
+    )
+}
+
+pub fn recovery_codes_renewed(t: Texts, public_url: &str) -> Mail {
+    let body = t.fill(
+        Msg::AccountMailRecoveryCodesRenewedBody,
+        &[("not_you", &not_you(t, public_url))],
+    );
+    two_factor_notice(
+        t,
+        public_url,
+        MailKind::RecoveryCodesRenewed,
+        Msg::AccountMailRecoveryCodesRenewedSubject,
+        body,
+    )
+}
+
+pub fn recovery_code_used(t: Texts, public_url: &str, left: i64) -> Mail {
+    // Three or fewer left: time to make new ones.
+    let msg = if left <= 3 {
+        Msg::AccountMailRecoveryCodeUsedBodyFew
     } else {
-        ""
+        Msg::AccountMailRecoveryCodeUsedBody
     };
-    Mail {
-        kind: MailKind::RecoveryCodeUsed,
-        subject: "A recovery code was used to sign in to TradeIn".into(),
-        body: format!(
-            "Someone signed in to your TradeIn account with one of its recovery codes. That code \
-             no longer works; {left} are left.{more}\n\n{}\n\n— TradeIn\n{public_url}/account/two-factor",
-            not_you(public_url)
-        ),
+    let body = t.fill(
+        msg,
+        &[("left", &left), ("not_you", &not_you(t, public_url))],
+    );
+    two_factor_notice(
+        t,
+        public_url,
+        MailKind::RecoveryCodeUsed,
+        Msg::AccountMailRecoveryCodeUsedSubject,
+        body,
+    )
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::domain::market::Market;
+
+    #[test]
+    fn a_mail_is_in_the_language_it_was_asked_in() {
+        let en = sign_in_link(
+            Texts::of(Market::EnGb),
+            "https://t.example",
+            "https://t.example/l/x",
+        );
+        assert_eq!(en.subject, "Your sign-in link for TradeIn");
+        assert!(
+            en.body.starts_with("Here is the link you asked for"),
+            "{}",
+            en.body
+        );
+        assert!(en.body.contains("Sign in: https://t.example/l/x"));
+        assert!(en.body.ends_with("— TradeIn\nhttps://t.example"));
+        let de = sign_in_link(
+            Texts::of(Market::DeDe),
+            "https://t.example",
+            "https://t.example/l/x",
+        );
+        assert_ne!(de.subject, en.subject);
+        assert!(de.body.contains("https://t.example/l/x") && !de.body.contains('{'));
+    }
+
+    #[test]
+    fn few_recovery_codes_left_asks_for_new_ones() {
+        let t = Texts::of(Market::EnUs);
+        assert!(!recovery_code_used(t, "u", 9).body.contains("Make new ones"));
+        assert!(recovery_code_used(t, "u", 2)
+            .body
+            .contains("2 are left. Make new ones"));
     }
 }

@@ -49,7 +49,7 @@ async fn mail_link(
     to: &str,
     new_email: Option<&str>,
     page: &str,
-    mail: impl FnOnce(&str, &str) -> Mail,
+    mail: impl FnOnce(crate::i18n::Texts, &str, &str) -> Mail,
 ) -> Result<bool, AppError> {
     let now = state.clock.now_ms();
     let key = format!("{}:{}", purpose.code(), user_id);
@@ -81,9 +81,15 @@ async fn mail_link(
     .map_err(db_error)?;
     let public_url = &state.config.public_url;
     let link = format!("{public_url}{page}?token={token}");
-    enqueue(conn, to, &mail(public_url, &link), None, now)
-        .await
-        .map_err(db_error)?;
+    enqueue(
+        conn,
+        to,
+        &mail(crate::i18n::document_texts(), public_url, &link),
+        None,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     Ok(true)
 }
 
@@ -275,7 +281,7 @@ async fn replace_password(
     enqueue(
         conn,
         &user.email,
-        &emails::password_changed(&state.config.public_url),
+        &emails::password_changed(crate::i18n::document_texts(), &state.config.public_url),
         None,
         now,
     )
@@ -420,7 +426,11 @@ pub async fn request_email_change(
     enqueue(
         &mut tx,
         &user.email,
-        &emails::email_change_requested(&state.config.public_url, new_email.as_str()),
+        &emails::email_change_requested(
+            crate::i18n::document_texts(),
+            &state.config.public_url,
+            new_email.as_str(),
+        ),
         None,
         now,
     )
@@ -450,7 +460,11 @@ pub async fn confirm_email_change(state: &AppState, token: &str) -> Result<UserI
     enqueue(
         &mut tx,
         &user.email,
-        &emails::email_changed(&state.config.public_url, &new_email),
+        &emails::email_changed(
+            crate::i18n::document_texts(),
+            &state.config.public_url,
+            &new_email,
+        ),
         None,
         now,
     )

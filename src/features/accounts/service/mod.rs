@@ -335,7 +335,7 @@ async fn mail_link(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     user: &UserRecord,
-    mail: fn(&str, &str) -> crate::platform::mail::Mail,
+    mail: fn(crate::i18n::Texts, &str, &str) -> crate::platform::mail::Mail,
     now: i64,
 ) -> Result<(), AppError> {
     use crate::domain::account::SIGN_IN_LINK_MINUTES;
@@ -362,9 +362,15 @@ async fn mail_link(
     .map_err(db_error)?;
     let public_url = &state.config.public_url;
     let link = format!("{public_url}/login/link?token={token}");
-    crate::platform::mail::enqueue(conn, &user.email, &mail(public_url, &link), None, now)
-        .await
-        .map_err(db_error)?;
+    crate::platform::mail::enqueue(
+        conn,
+        &user.email,
+        &mail(crate::i18n::document_texts(), public_url, &link),
+        None,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     Ok(())
 }
 

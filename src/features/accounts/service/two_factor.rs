@@ -281,7 +281,7 @@ pub async fn confirm(
     enqueue(
         &mut tx,
         email,
-        &emails::two_factor_on(&state.config.public_url),
+        &emails::two_factor_on(crate::i18n::document_texts(), &state.config.public_url),
         None,
         now,
     )
@@ -315,7 +315,7 @@ pub async fn renew_codes(
     enqueue(
         &mut tx,
         &user.email,
-        &emails::recovery_codes_renewed(&state.config.public_url),
+        &emails::recovery_codes_renewed(crate::i18n::document_texts(), &state.config.public_url),
         None,
         now,
     )
@@ -357,7 +357,7 @@ pub async fn turn_off(
     enqueue(
         &mut tx,
         &user.email,
-        &emails::two_factor_off(&state.config.public_url),
+        &emails::two_factor_off(crate::i18n::document_texts(), &state.config.public_url),
         None,
         now,
     )
@@ -644,7 +644,11 @@ pub async fn sign_in_with_code(
         enqueue(
             &mut tx,
             &user.email,
-            &emails::recovery_code_used(&state.config.public_url, left),
+            &emails::recovery_code_used(
+                crate::i18n::document_texts(),
+                &state.config.public_url,
+                left,
+            ),
             None,
             now,
         )
