@@ -113,18 +113,8 @@ impl Texts {
     /// A text with its `{placeholders}` replaced by `args`' values.
     pub fn fill(self, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
         #[cfg(debug_assertions)]
-        {
-            let want = generated::PLACEHOLDERS[msg as usize];
-            debug_assert!(
-                want.len() == args.len() && args.iter().all(|(name, _)| want.contains(name)),
-                "{msg:?} takes {want:?}"
-            );
-        }
-        let mut text = self.get(msg).to_string();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), &value.to_string());
-        }
-        text
+        check_placeholders(msg, generated::PLACEHOLDERS[msg as usize], args);
+        fill_template(self.get(msg), args)
     }
 
     /// An amount as this market writes it: `142,00 €`, `£142.00`.
@@ -151,9 +141,7 @@ impl Texts {
                 lang: self.lang.code().to_string(),
                 texts: self.strings.iter().map(|s| s.to_string()).collect(),
             };
-            serde_json::to_string(&page)
-                .expect("strings serialise")
-                .replace('<', "\\u003c")
+            data_block(&page)
         })
     }
 
@@ -168,17 +156,50 @@ impl Texts {
         if page.texts.len() != COUNT {
             return None;
         }
-        let strings: Vec<&'static str> = page
-            .texts
-            .into_iter()
-            .map(|s| &*Box::leak(s.into_boxed_str()))
-            .collect();
         Some(Texts {
             market,
             lang,
-            strings: Box::leak(strings.into_boxed_slice()),
+            strings: kept_for_good(page.texts),
         })
     }
+}
+
+/// `template` with each `{name}` replaced by its value in `args`.
+fn fill_template(template: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut text = template.to_string();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
+}
+
+/// In debug builds, that `args` names exactly the text's placeholders.
+#[cfg(debug_assertions)]
+fn check_placeholders(text: impl std::fmt::Debug, want: &[&str], args: &[(&str, &dyn Display)]) {
+    debug_assert!(
+        want.len() == args.len() && args.iter().all(|(name, _)| want.contains(name)),
+        "{text:?} takes {want:?}"
+    );
+}
+
+/// A page's texts as a JSON data block, with `<` escaped so no text can
+/// end the `<script>` element holding it.
+#[cfg(feature = "ssr")]
+fn data_block(block: &impl serde::Serialize) -> String {
+    serde_json::to_string(block)
+        .expect("strings serialise")
+        .replace('<', "\\u003c")
+}
+
+/// The texts a page brought, kept for the document's life (it never
+/// changes language without a load).
+#[cfg(feature = "hydrate")]
+fn kept_for_good(texts: Vec<String>) -> &'static [&'static str] {
+    let strings: Vec<&'static str> = texts
+        .into_iter()
+        .map(|s| &*Box::leak(s.into_boxed_str()))
+        .collect();
+    Box::leak(strings.into_boxed_slice())
 }
 
 /// The id of the page's catalog element.

@@ -70,18 +70,8 @@ impl StaffTexts {
     /// A text with its `{placeholders}` replaced by `args`' values.
     pub fn fill(self, msg: Staff, args: &[(&str, &dyn Display)]) -> String {
         #[cfg(debug_assertions)]
-        {
-            let want = generated::STAFF_PLACEHOLDERS[msg as usize];
-            debug_assert!(
-                want.len() == args.len() && args.iter().all(|(name, _)| want.contains(name)),
-                "{msg:?} takes {want:?}"
-            );
-        }
-        let mut text = self.get(msg).to_string();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), &value.to_string());
-        }
-        text
+        super::check_placeholders(msg, generated::STAFF_PLACEHOLDERS[msg as usize], args);
+        super::fill_template(self.get(msg), args)
     }
 
     /// An amount as the language writes it, in the amount's own currency:
@@ -109,6 +99,25 @@ impl StaffTexts {
             .map(|m| self.money(*m))
             .collect::<Vec<_>>()
             .join(" + ")
+    }
+
+    /// An instant to the minute in UTC, "Mon 30 Nov 2026 00:00" or "lun.
+    /// 30 nov. 2026 00:00": from the catalog's names, so the browser writes
+    /// what the server did.
+    pub fn utc_minute(self, ms: i64) -> String {
+        let d = crate::domain::dates::Date::from_unix_ms(ms);
+        let minutes = ms.rem_euclid(86_400_000) / 60_000;
+        let nth = |msg, i: u32| self.get(msg).split(' ').nth(i as usize).unwrap_or_default();
+        self.fill(
+            Staff::CommonUtcMinute,
+            &[
+                ("weekday", &nth(Staff::CommonWeekdays, d.weekday() - 1)),
+                ("day", &d.day),
+                ("month", &nth(Staff::CommonMonths, d.month - 1)),
+                ("year", &d.year),
+                ("time", &format!("{:02}:{:02}", minutes / 60, minutes % 60)),
+            ],
+        )
     }
 
     /// A share in percent, or a dash when there is none.
@@ -180,9 +189,7 @@ impl StaffTexts {
                 lang: self.lang.code().to_string(),
                 texts: self.strings.iter().map(|s| s.to_string()).collect(),
             };
-            serde_json::to_string(&block)
-                .expect("strings serialise")
-                .replace('<', "\\u003c")
+            super::data_block(&block)
         })
     }
 
@@ -194,14 +201,9 @@ impl StaffTexts {
         if block.texts.len() != STAFF_COUNT {
             return None;
         }
-        let strings: Vec<&'static str> = block
-            .texts
-            .into_iter()
-            .map(|s| &*Box::leak(s.into_boxed_str()))
-            .collect();
         Some(StaffTexts {
             lang,
-            strings: Box::leak(strings.into_boxed_slice()),
+            strings: super::kept_for_good(block.texts),
         })
     }
 }
@@ -378,6 +380,22 @@ mod tests {
             Lang::En
         );
         assert_eq!(lang_of_headers(&headers(None, None)), Lang::En);
+    }
+
+    #[test]
+    fn utc_minutes_are_written_in_the_language() {
+        use crate::domain::dates::utc_minute_label;
+        // A Saturday in December at midnight and a Sunday in March at 11:51.
+        for ms in [1_796_428_800_000_i64, 1_773_575_460_000] {
+            assert_eq!(
+                StaffTexts::of(Lang::En).utc_minute(ms),
+                utc_minute_label(ms)
+            );
+        }
+        assert_eq!(
+            StaffTexts::of(Lang::Fr).utc_minute(1_796_428_800_000),
+            "sam. 5 déc. 2026 00:00"
+        );
     }
 
     #[test]

@@ -58,8 +58,8 @@ pub async fn load_alerts() -> Result<AlertsPage, AppError> {
                 title,
                 detail,
                 state: a.state,
-                first_seen: zone.when(a.first_seen_at),
-                last_seen: zone.when(a.last_seen_at),
+                first_seen: st.moment(&zone, a.first_seen_at).text,
+                last_seen: st.moment(&zone, a.last_seen_at).text,
                 changed_by: a.changed_by,
             }
         })

@@ -40,6 +40,7 @@ pub async fn search_audit_log(
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let zone = g.zone();
+    let st = crate::i18n::staff::use_staff();
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).unwrap_or_default();
     let (reference, email, seller) = (
         clean(form.reference).to_uppercase(),
@@ -47,7 +48,10 @@ pub async fn search_audit_log(
         clean(form.seller),
     );
     if reference.len() > 40 || email.len() > 200 || seller.len() > 100 {
-        return Err(AppError::invalid("q", "Search terms are too long."));
+        return Err(AppError::invalid(
+            "q",
+            st.get(crate::i18n::staff::Staff::AuditTooLong),
+        ));
     }
     Ok(
         crate::features::audit::service::search(
@@ -61,7 +65,7 @@ pub async fn search_audit_log(
         .or_internal(&g)?
         .into_iter()
         .map(|r| AuditLine {
-            at: zone.when(r.at),
+            at: st.moment(&zone, r.at).text,
             actor: r.actor,
             action: r.action,
             trade_in: r.trade_in.unwrap_or_default(),

@@ -126,6 +126,7 @@ pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let zone = g.zone();
+    let st = crate::i18n::staff::use_staff();
     Ok(
         crate::features::fraud::service::blocklist(g.state.db.pool(), 500)
             .await
@@ -134,7 +135,7 @@ pub async fn load_blocklist() -> Result<Vec<BlockedImei>, AppError> {
             .map(|(imei, reason, at)| BlockedImei {
                 imei,
                 reason,
-                added: zone.when(at),
+                added: st.moment(&zone, at).text,
             })
             .collect(),
     )

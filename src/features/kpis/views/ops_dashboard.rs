@@ -187,11 +187,12 @@ fn column(label: &str, cut: bool, cut_text: Staff) -> String {
 /// One span as the heading shows it, machine-readable too.
 #[component]
 fn SpanText(span: Span) -> impl IntoView {
-    use crate::domain::dates::{utc_iso_minute, utc_minute_label};
+    use crate::domain::dates::utc_iso_minute;
+    let st = use_staff();
     view! {
-        <time datetime=utc_iso_minute(span.start_ms)>{utc_minute_label(span.start_ms)}</time>
+        <time datetime=utc_iso_minute(span.start_ms)>{st.utc_minute(span.start_ms)}</time>
         " – "
-        <time datetime=utc_iso_minute(span.end_ms)>{utc_minute_label(span.end_ms)}</time>
+        <time datetime=utc_iso_minute(span.end_ms)>{st.utc_minute(span.end_ms)}</time>
         " UTC"
     }
 }
