@@ -4,7 +4,7 @@
 
 use super::{Msg, Texts};
 use crate::domain::catalog::Category;
-use crate::domain::claims::{ClaimKind, ClaimState};
+use crate::domain::claims::{ClaimKind, ClaimState, Outcome};
 use crate::domain::grade::Grade;
 use crate::domain::payout::PayoutState;
 use crate::domain::sla::{CounterReason, SuspendReason};
@@ -217,6 +217,17 @@ impl Texts {
         self.get(match state {
             ClaimState::Open => Msg::ClaimStateOpen,
             ClaimState::Resolved => Msg::ClaimStateResolved,
+        })
+    }
+
+    /// What operations decided on a claim.
+    pub fn claim_outcome(self, outcome: Outcome) -> &'static str {
+        self.get(match outcome {
+            Outcome::Compensate => Msg::ClaimOutcomeCompensate,
+            Outcome::PayOriginal => Msg::ClaimOutcomePayOriginal,
+            Outcome::ReturnDevice => Msg::ClaimOutcomeReturnDevice,
+            Outcome::PayNow => Msg::ClaimOutcomePayNow,
+            Outcome::Refuse => Msg::ClaimOutcomeRefuse,
         })
     }
 }

@@ -102,10 +102,10 @@ pub struct ClaimView {
     pub trade_in_id: TradeInId,
     pub customer_email: String,
     pub seller: String,
-    pub kind: String,
+    pub kind: crate::domain::claims::ClaimKind,
     pub state: crate::domain::claims::ClaimState,
-    pub trade_in_state: String,
-    pub outcome: String,
+    pub trade_in_state: crate::domain::tradein::State,
+    pub outcome: Option<crate::domain::claims::Outcome>,
     pub resolution: String,
     /// (author, role, text, when)
     pub messages: Vec<(String, String, String, String)>,
@@ -148,10 +148,10 @@ pub async fn load_claim(id: ClaimId) -> Result<ClaimView, AppError> {
             String::new()
         },
         seller: c.seller,
-        kind: c.kind.label().to_string(),
+        kind: c.kind,
         state: c.state,
-        trade_in_state: crate::domain::tradein::state_label(c.trade_in_state).to_string(),
-        outcome: c.outcome.map(|o| o.label().to_string()).unwrap_or_default(),
+        trade_in_state: c.trade_in_state,
+        outcome: c.outcome,
         resolution: c.resolution,
         messages,
         outcomes,
@@ -210,12 +210,12 @@ pub async fn resolve_claim(
 pub struct ClaimLine {
     pub id: ClaimId,
     pub reference: String,
-    pub kind: String,
+    pub kind: crate::domain::claims::ClaimKind,
     pub customer_email: String,
     pub seller: String,
     pub state: crate::domain::claims::ClaimState,
     pub opened: String,
-    pub outcome: String,
+    pub outcome: Option<crate::domain::claims::Outcome>,
 }
 
 #[server(prefix = "/api", endpoint = "claims_queue")]
@@ -224,6 +224,7 @@ pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let zone = g.zone();
+    let st = crate::i18n::staff::use_staff();
     Ok(
         crate::features::claims::service::queue(g.state.db.pool(), 200)
             .await
@@ -231,13 +232,13 @@ pub async fn load_claims_queue() -> Result<Vec<ClaimLine>, AppError> {
             .into_iter()
             .map(|c| ClaimLine {
                 id: c.id,
-                kind: c.kind.label().to_string(),
-                outcome: c.outcome.map(|o| o.label().to_string()).unwrap_or_default(),
+                kind: c.kind,
+                outcome: c.outcome,
                 reference: c.reference,
                 customer_email: c.customer_email,
                 seller: c.seller,
                 state: c.state,
-                opened: zone.when(c.created_at),
+                opened: st.moment(&zone, c.created_at).text,
             })
             .collect(),
     )

@@ -1,9 +1,7 @@
 //! A claim's page, shared by its consumer, its refurbisher and operations.
 
 use super::super::*;
-use crate::domain::claims::{ClaimKind, Outcome};
 use crate::domain::ids::ClaimId;
-use crate::domain::tradein::{state_label, State};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Msg, Texts};
 use crate::ui::form::FormError;
@@ -11,41 +9,6 @@ use crate::ui::form::PageForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-/// An outcome in the page's language.
-fn outcome(t: Texts, o: Outcome) -> &'static str {
-    t.get(match o {
-        Outcome::Compensate => Msg::ClaimOutcomeCompensate,
-        Outcome::PayOriginal => Msg::ClaimOutcomePayOriginal,
-        Outcome::ReturnDevice => Msg::ClaimOutcomeReturnDevice,
-        Outcome::PayNow => Msg::ClaimOutcomePayNow,
-        Outcome::Refuse => Msg::ClaimOutcomeRefuse,
-    })
-}
-
-/// The view names the claim's kind, the trade-in's state and the outcome
-/// by their English labels: each in the page's language (an unknown one as
-/// it came).
-fn kind_named(t: Texts, label: &str) -> String {
-    ClaimKind::ALL
-        .into_iter()
-        .find(|k| k.label() == label)
-        .map_or_else(|| label.to_string(), |k| t.claim_kind(k).to_string())
-}
-
-fn state_named(t: Texts, label: &str) -> String {
-    State::ALL
-        .into_iter()
-        .find(|s| state_label(*s) == label)
-        .map_or_else(|| label.to_string(), |s| t.state(s).to_string())
-}
-
-fn outcome_named(t: Texts, label: &str) -> String {
-    Outcome::ALL
-        .into_iter()
-        .find(|o| o.label() == label)
-        .map_or_else(|| label.to_string(), |o| outcome(t, o).to_string())
-}
 
 /// Who wrote a message, by their role's code.
 fn role_named(t: Texts, role: &str) -> String {
@@ -83,15 +46,15 @@ pub fn ClaimPage() -> impl IntoView {
                 match data.await {
                     Ok(c) => view! {
                         <section class="claim">
-                            <h1>{t.fill(Msg::ClaimPageHeading, &[("reference", &c.reference), ("kind", &kind_named(t, &c.kind))])}</h1>
+                            <h1>{t.fill(Msg::ClaimPageHeading, &[("reference", &c.reference), ("kind", &t.claim_kind(c.kind))])}</h1>
                             <dl class="stats">
                                 <div><dt>{t.get(Msg::ClaimPageTitle)}</dt><dd>{t.claim_state(c.state)}</dd></div>
-                                <div><dt>{t.get(Msg::ClaimPageTradeIn)}</dt><dd>{state_named(t, &c.trade_in_state)}</dd></div>
+                                <div><dt>{t.get(Msg::ClaimPageTradeIn)}</dt><dd>{t.state(c.trade_in_state)}</dd></div>
                                 <div><dt>{t.get(Msg::ClaimPageRefurbisher)}</dt><dd>{c.seller.clone()}</dd></div>
                                 {(!c.customer_email.is_empty()).then(|| view! { <div><dt>{t.get(Msg::ClaimPageConsumer)}</dt><dd>{c.customer_email.clone()}</dd></div> })}
                             </dl>
-                            {(!c.outcome.is_empty()).then(|| view! {
-                                <p class="notice success" role="status">{t.fill(Msg::ClaimPageDecision, &[("outcome", &outcome_named(t, &c.outcome)), ("note", &c.resolution)])}</p>
+                            {c.outcome.map(|o| view! {
+                                <p class="notice success" role="status">{t.fill(Msg::ClaimPageDecision, &[("outcome", &t.claim_outcome(o)), ("note", &c.resolution)])}</p>
                             })}
                             <ol class="messages">
                                 {c.messages.iter().map(|(who, role, body, at)| view! {
@@ -117,7 +80,7 @@ pub fn ClaimPage() -> impl IntoView {
                                     <fieldset class="group">
                                         <legend>{t.get(Msg::ClaimPageOutcome)}</legend>
                                         {c.outcomes.iter().enumerate().map(|(i, (code, label))| {
-                                            let label = Outcome::parse(code).map_or_else(|| label.clone(), |o| outcome(t, o).to_string());
+                                            let label = crate::domain::claims::Outcome::parse(code).map_or_else(|| label.clone(), |o| t.claim_outcome(o).to_string());
                                             view! {
                                                 <label class="check"><input type="radio" name="outcome" value=code.clone() checked=i == 0/>{format!(" {label}")}</label>
                                             }

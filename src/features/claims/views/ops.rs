@@ -3,36 +3,9 @@
 //! resolve.
 
 use super::super::*;
-use crate::domain::claims::{ClaimKind, Outcome};
 use crate::i18n::staff::{use_staff, Staff};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// A claim's kind in the page's language. The queue sends its English
-/// label (`ClaimKind::label`), which is read back here.
-fn kind_text(texts: crate::i18n::Texts, label: String) -> String {
-    ClaimKind::ALL
-        .into_iter()
-        .find(|k| k.label() == label)
-        .map_or(label, |k| texts.claim_kind(k).to_string())
-}
-
-/// An outcome in the page's language, read back from its English label
-/// (`Outcome::label`) as `kind_text` is.
-fn outcome_text(label: String) -> String {
-    let Some(outcome) = Outcome::ALL.into_iter().find(|o| o.label() == label) else {
-        return label;
-    };
-    use_staff()
-        .get(match outcome {
-            Outcome::Compensate => Staff::OpsClaimsOutcomeCompensate,
-            Outcome::PayOriginal => Staff::OpsClaimsOutcomePayOriginal,
-            Outcome::ReturnDevice => Staff::OpsClaimsOutcomeReturnDevice,
-            Outcome::PayNow => Staff::OpsClaimsOutcomePayNow,
-            Outcome::Refuse => Staff::OpsClaimsOutcomeRefuse,
-        })
-        .to_string()
-}
 
 #[component]
 pub fn OpsClaimsPage() -> impl IntoView {
@@ -53,12 +26,11 @@ pub fn OpsClaimsPage() -> impl IntoView {
                                 <tbody>
                                     {list.is_empty().then(|| view! { <tr><td colspan="5">{st.get(Staff::OpsClaimsNoClaims)}</td></tr> })}
                                     {list.into_iter().map(|c| {
-                                        let line = st.fill(Staff::OpsClaimsLine, &[("reference", &c.reference), ("kind", &kind_text(texts, c.kind))]);
+                                        let line = st.fill(Staff::OpsClaimsLine, &[("reference", &c.reference), ("kind", &texts.claim_kind(c.kind))]);
                                         let state = texts.claim_state(c.state);
-                                        let state = if c.outcome.is_empty() {
-                                            state.to_string()
-                                        } else {
-                                            st.fill(Staff::OpsClaimsStateOutcome, &[("state", &state), ("outcome", &outcome_text(c.outcome))])
+                                        let state = match c.outcome {
+                                            None => state.to_string(),
+                                            Some(o) => st.fill(Staff::OpsClaimsStateOutcome, &[("state", &state), ("outcome", &texts.claim_outcome(o))]),
                                         };
                                         view! {
                                             <tr>

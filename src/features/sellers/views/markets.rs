@@ -90,12 +90,7 @@ pub fn SellerMarketsPage() -> impl IntoView {
                 <FormError error=error/>
                 <Select label=st.get(Staff::MarketsMarket) name="market" options=choices/>
                 <TextField label=st.get(Staff::MarketsWarehouseName) name="warehouse_name" autocomplete="organization"/>
-                <TextField label=st.get(Staff::CommonAddressStreet) name="address_line1" autocomplete="address-line1"/>
-                <TextField label=st.get(Staff::CommonAddressLine2) name="address_line2" autocomplete="address-line2"/>
-                <div class="row">
-                    <TextField label=st.get(Staff::CommonAddressPostcode) name="postcode" autocomplete="postal-code"/>
-                    <TextField label=st.get(Staff::CommonAddressCity) name="city" autocomplete="address-level2"/>
-                </div>
+                <super::address::StreetAndCity/>
                 <TextField label=st.get(Staff::MarketsRegion) name="region" autocomplete="address-level1" hint=st.get(Staff::MarketsRegionHint)/>
                 <Select label=st.get(Staff::CommonAddressCountry) name="country" options=countries autocomplete="country"/>
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>{st.get(Staff::MarketsSave)}</button>

@@ -1,3 +1,4 @@
+mod address;
 pub mod applications;
 pub mod markets;
 pub mod signup;

@@ -40,13 +40,7 @@ pub fn SellerSignupPage() -> impl IntoView {
                 </fieldset>
                 <fieldset class="group">
                     <legend>{st.get(Staff::SellerSignupWarehouse)}</legend>
-                    // The address fields, in this page's language.
-                    <TextField label=st.get(Staff::CommonAddressStreet) name="address_line1" autocomplete="address-line1"/>
-                    <TextField label=st.get(Staff::CommonAddressLine2) name="address_line2" autocomplete="address-line2"/>
-                    <div class="row">
-                        <TextField label=st.get(Staff::CommonAddressPostcode) name="postcode" autocomplete="postal-code"/>
-                        <TextField label=st.get(Staff::CommonAddressCity) name="city" autocomplete="address-level2"/>
-                    </div>
+                    <super::address::StreetAndCity/>
                     <Select label=st.get(Staff::CommonAddressCountry) name="country" options=countries autocomplete="country"/>
                 </fieldset>
                 <fieldset class="group">
