@@ -137,37 +137,66 @@ impl Default for Facts {
     }
 }
 
-/// Every rule that fires, with a detail a reviewer can check.
-pub fn evaluate(f: &Facts) -> Vec<(FraudRule, String)> {
+/// What a rule found, for a reviewer to check. Stored as JSON
+/// (`to_stored`) so the review page can write it in its reader's language;
+/// `Display` is the English sentence, for logs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FlagDetail {
+    #[error("the device's IMEI is on the blocklist")]
+    Blocklisted,
+    #[error("the IMEI appears in {others} other trade-in(s)")]
+    RepeatedImei { others: i64 },
+    #[error("the IBAN was also given by {others} other consumer(s)")]
+    SharedIban { others: i64 },
+    #[error("{count} trade-ins in 12 months")]
+    ManyTradeIns { count: i64 },
+    #[error("{total} in 12 months")]
+    HighValue { total: Totals },
+    #[error("declared {declared}, found {found}")]
+    ImeiMismatch { declared: String, found: String },
+}
+
+impl FlagDetail {
+    pub fn to_stored(&self) -> String {
+        serde_json::to_string(self).expect("a flag detail serialises")
+    }
+
+    /// None for a detail stored as an English sentence, as flags raised
+    /// before details were stored as values are.
+    pub fn from_stored(stored: &str) -> Option<FlagDetail> {
+        serde_json::from_str(stored).ok()
+    }
+}
+
+/// Every rule that fires, with what it found.
+pub fn evaluate(f: &Facts) -> Vec<(FraudRule, FlagDetail)> {
     let mut out = Vec::new();
     if f.imei_blocked {
-        out.push((
-            FraudRule::BlockedImei,
-            "the device's IMEI is on the blocklist".to_string(),
-        ));
+        out.push((FraudRule::BlockedImei, FlagDetail::Blocklisted));
     }
     if f.same_imei_elsewhere > 0 {
         out.push((
             FraudRule::RepeatedImei,
-            format!(
-                "the IMEI appears in {} other trade-in(s)",
-                f.same_imei_elsewhere
-            ),
+            FlagDetail::RepeatedImei {
+                others: f.same_imei_elsewhere,
+            },
         ));
     }
     if f.iban_other_consumers > 0 {
         out.push((
             FraudRule::SharedIban,
-            format!(
-                "the IBAN was also given by {} other consumer(s)",
-                f.iban_other_consumers
-            ),
+            FlagDetail::SharedIban {
+                others: f.iban_other_consumers,
+            },
         ));
     }
     if f.trade_ins_12m > MAX_TRADE_INS_12M {
         out.push((
             FraudRule::ManyTradeIns,
-            format!("{} trade-ins in 12 months", f.trade_ins_12m),
+            FlagDetail::ManyTradeIns {
+                count: f.trade_ins_12m,
+            },
         ));
     }
     if f.value_12m
@@ -177,14 +206,19 @@ pub fn evaluate(f: &Facts) -> Vec<(FraudRule, String)> {
     {
         out.push((
             FraudRule::HighValue,
-            format!("{} in 12 months", f.value_12m),
+            FlagDetail::HighValue {
+                total: f.value_12m.clone(),
+            },
         ));
     }
     if let (Some(declared), Some(found)) = (&f.declared_imei, &f.found_imei) {
         if !found.is_empty() && declared != found {
             out.push((
                 FraudRule::ImeiMismatch,
-                format!("declared {declared}, found {found}"),
+                FlagDetail::ImeiMismatch {
+                    declared: declared.clone(),
+                    found: found.clone(),
+                },
             ));
         }
     }

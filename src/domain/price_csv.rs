@@ -14,7 +14,7 @@
 
 use super::catalog::is_slug;
 use super::grade::Grade;
-use super::listing_price::parse_price;
+use super::listing_price::{parse_price, PriceError};
 use super::market::Market;
 use super::money::{Currency, Money};
 
@@ -43,10 +43,70 @@ pub struct PriceRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {reason}")]
+#[error("line {line}: {problem}")]
 pub struct RowError {
     pub line: usize,
-    pub reason: String,
+    pub problem: RowProblem,
+}
+
+/// Why one row of a price file is refused. A value, not a sentence: the
+/// areas write it in their reader's language and the API gives its `code`.
+/// `Display` is the English sentence, for logs and tests.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RowProblem {
+    #[error("a quote is not closed")]
+    QuoteNotClosed,
+    #[error("expected {expected} fields separated by '{separator}', found {found}")]
+    FieldCount {
+        expected: usize,
+        separator: char,
+        found: usize,
+    },
+    #[error("\"{0}\" is not a market; use one of {markets}", markets = Market::ALL.map(Market::code).join(", "))]
+    UnknownMarket(String),
+    #[error("prices in {} are in {}, not \"{found}\"", market.code(), market.currency().code())]
+    WrongCurrency { market: Market, found: String },
+    #[error("\"{0}\" is not a variant SKU")]
+    NotASku(String),
+    #[error("unknown grade \"{0}\"")]
+    UnknownGrade(String),
+    #[error("price: {}", .0.in_currency(*.1))]
+    Price(PriceError, Currency),
+    #[error("weekly cap: a whole number from 0 to {MAX_WEEKLY_CAP}, or empty for no cap")]
+    WeeklyCap,
+    #[error("you do not buy in {}: add it to your markets first", .0.code())]
+    NotBuyingIn(Market),
+    #[error("unknown variant SKU \"{0}\"")]
+    UnknownSku(String),
+    #[error("{sku} is not sold in {} ({}): no consumer there can sell it", market.name(), market.code())]
+    NotSoldIn { sku: String, market: Market },
+    #[error("{sku} {} in {} is already on line {first_line}", grade.code(), market.code())]
+    Duplicate {
+        sku: String,
+        grade: Grade,
+        market: Market,
+        first_line: usize,
+    },
+}
+
+impl RowProblem {
+    /// A stable machine name, for the API's per-row errors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RowProblem::QuoteNotClosed => "quote_not_closed",
+            RowProblem::FieldCount { .. } => "field_count",
+            RowProblem::UnknownMarket(_) => "unknown_market",
+            RowProblem::WrongCurrency { .. } => "wrong_currency",
+            RowProblem::NotASku(_) => "not_a_sku",
+            RowProblem::UnknownGrade(_) => "unknown_grade",
+            RowProblem::Price(..) => "price",
+            RowProblem::WeeklyCap => "weekly_cap",
+            RowProblem::NotBuyingIn(_) => "market_not_bought_in",
+            RowProblem::UnknownSku(_) => "unknown_sku",
+            RowProblem::NotSoldIn { .. } => "not_sold_in_market",
+            RowProblem::Duplicate { .. } => "duplicate_row",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -213,18 +273,19 @@ pub fn parse(text: &str, home: Market) -> Result<Parsed, FileError> {
     };
     for (index, raw) in lines {
         let line = index + 1;
-        let mut fail = |reason: String| parsed.errors.push(RowError { line, reason });
+        let mut fail = |problem: RowProblem| parsed.errors.push(RowError { line, problem });
         let mut fields = splitter.split(raw);
         if fields.len() != columns {
             // An odd number of quotes: one was opened and never closed,
             // which took the rest of the line into one field.
             fail(if raw.matches('"').count() % 2 == 1 {
-                "a quote is not closed".to_string()
+                RowProblem::QuoteNotClosed
             } else {
-                format!(
-                    "expected {columns} fields separated by '{sep}', found {}",
-                    fields.len()
-                )
+                RowProblem::FieldCount {
+                    expected: columns,
+                    separator: sep,
+                    found: fields.len(),
+                }
             });
             continue;
         }
@@ -233,37 +294,28 @@ pub fn parse(text: &str, home: Market) -> Result<Parsed, FileError> {
         } else {
             let code = fields.remove(0).to_ascii_lowercase();
             let Some(market) = Market::parse(&code) else {
-                fail(format!(
-                    "\"{}\" is not a market; use one of {}",
-                    code.chars().take(20).collect::<String>(),
-                    Market::ALL.map(Market::code).join(", ")
-                ));
+                fail(RowProblem::UnknownMarket(code.chars().take(20).collect()));
                 continue;
             };
             let currency = fields.remove(3);
             if !currency.is_empty() && !currency.eq_ignore_ascii_case(market.currency().code()) {
-                fail(format!(
-                    "prices in {} are in {}, not \"{}\"",
-                    market.code(),
-                    market.currency().code(),
-                    currency.chars().take(10).collect::<String>()
-                ));
+                fail(RowProblem::WrongCurrency {
+                    market,
+                    found: currency.chars().take(10).collect(),
+                });
                 continue;
             }
             market
         };
         let sku = fields[0].to_ascii_lowercase();
         if !is_slug(&sku) {
-            fail(format!(
-                "\"{}\" is not a variant SKU",
-                fields[0].chars().take(40).collect::<String>()
-            ));
+            fail(RowProblem::NotASku(fields[0].chars().take(40).collect()));
             continue;
         }
         let grade = match Grade::parse(&fields[1]) {
             Ok(g) => g,
             Err(e) => {
-                fail(e.to_string());
+                fail(RowProblem::UnknownGrade(e.0));
                 continue;
             }
         };
@@ -273,7 +325,7 @@ pub fn parse(text: &str, home: Market) -> Result<Parsed, FileError> {
             match parse_price(&fields[2]) {
                 Ok(p) => Some(Money::new(p, market.currency())),
                 Err(e) => {
-                    fail(format!("price: {}", e.in_currency(market.currency())));
+                    fail(RowProblem::Price(e, market.currency()));
                     continue;
                 }
             }
@@ -284,7 +336,7 @@ pub fn parse(text: &str, home: Market) -> Result<Parsed, FileError> {
             match fields[3].parse::<i64>() {
                 Ok(c) if (0..=MAX_WEEKLY_CAP).contains(&c) => Some(c),
                 _ => {
-                    fail(format!("weekly cap: a whole number from 0 to {MAX_WEEKLY_CAP}, or empty for no cap"));
+                    fail(RowProblem::WeeklyCap);
                     continue;
                 }
             }
@@ -373,11 +425,11 @@ mod tests {
             Market::FrFr,
         )
         .unwrap();
-        let reasons: Vec<&str> = parsed
+        let reasons: Vec<String> = parsed
             .errors
             .first()
             .iter()
-            .map(|e| e.reason.as_str())
+            .map(|e| e.problem.to_string())
             .collect();
         assert_eq!(
             reasons,
@@ -399,10 +451,13 @@ mod tests {
         let lines: Vec<usize> = parsed.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4]);
         assert_eq!(
-            parsed.errors.first()[0].reason,
+            parsed.errors.first()[0].problem.to_string(),
             "prices in en-us are in USD, not \"EUR\""
         );
-        assert!(parsed.errors.first()[1].reason.contains("not a market"));
+        assert!(parsed.errors.first()[1]
+            .problem
+            .to_string()
+            .contains("not a market"));
         assert_eq!(
             parsed
                 .rows
@@ -455,10 +510,22 @@ mod tests {
         assert_eq!(parsed.rows.len(), 1);
         let lines: Vec<usize> = parsed.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-        assert!(parsed.errors.first()[1].reason.contains("unknown grade"));
-        assert!(parsed.errors.first()[4].reason.contains("5,000"));
-        assert!(parsed.errors.first()[5].reason.contains("whole cents"));
-        assert_eq!(parsed.errors.first()[9].reason, "a quote is not closed");
+        assert!(parsed.errors.first()[1]
+            .problem
+            .to_string()
+            .contains("unknown grade"));
+        assert!(parsed.errors.first()[4]
+            .problem
+            .to_string()
+            .contains("5,000"));
+        assert!(parsed.errors.first()[5]
+            .problem
+            .to_string()
+            .contains("whole cents"));
+        assert_eq!(
+            parsed.errors.first()[9].problem.to_string(),
+            "a quote is not closed"
+        );
     }
 
     #[test]
@@ -470,9 +537,15 @@ mod tests {
         let parsed = parse(text, Market::FrFr).unwrap();
         let lines: Vec<usize> = parsed.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 3], "{:?}", parsed.errors);
-        assert_eq!(parsed.errors.first()[0].reason, "a quote is not closed");
+        assert_eq!(
+            parsed.errors.first()[0].problem.to_string(),
+            "a quote is not closed"
+        );
         assert!(
-            parsed.errors.first()[1].reason.starts_with("weekly cap"),
+            parsed.errors.first()[1]
+                .problem
+                .to_string()
+                .starts_with("weekly cap"),
             "a quoted separator stays in its field, and a doubled quote is a quote: {:?}",
             parsed.errors.first()[1]
         );
@@ -519,7 +592,7 @@ mod tests {
         for line in 0..KEPT_ERRORS * 2 {
             let e = RowError {
                 line,
-                reason: String::new(),
+                problem: RowProblem::WeeklyCap,
             };
             if line % 2 == 0 {
                 early.push(e);

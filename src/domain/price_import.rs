@@ -3,7 +3,7 @@
 //! what the apply step writes.
 
 use super::grade::Grade;
-use super::price_csv::{Parsed, RowError, RowErrors};
+use super::price_csv::{Parsed, RowError, RowErrors, RowProblem};
 use crate::domain::ids::{ListingId, VariantId};
 use crate::domain::market::{Market, SoldIn};
 use crate::domain::money::Money;
@@ -91,17 +91,14 @@ pub fn plan(
         if !buys_in.contains(&row.market) {
             found.push(RowError {
                 line: row.line,
-                reason: format!(
-                    "you do not buy in {}: add it to your markets first",
-                    row.market.code()
-                ),
+                problem: RowProblem::NotBuyingIn(row.market),
             });
             continue;
         }
         let Some(&(variant_id, sold_in)) = variant_ids.get(&row.sku) else {
             found.push(RowError {
                 line: row.line,
-                reason: format!("unknown variant SKU \"{}\"", row.sku),
+                problem: RowProblem::UnknownSku(row.sku),
             });
             continue;
         };
@@ -110,12 +107,10 @@ pub fn plan(
         if row.price.is_some() && !sold_in.contains(row.market) {
             found.push(RowError {
                 line: row.line,
-                reason: format!(
-                    "{} is not sold in {} ({}): no consumer there can sell it",
-                    row.sku,
-                    row.market.name(),
-                    row.market.code()
-                ),
+                problem: RowProblem::NotSoldIn {
+                    sku: row.sku,
+                    market: row.market,
+                },
             });
             continue;
         }
@@ -123,12 +118,12 @@ pub fn plan(
         if let Some(first) = seen.insert(key, row.line) {
             found.push(RowError {
                 line: row.line,
-                reason: format!(
-                    "{} {} in {} is already on line {first}",
-                    row.sku,
-                    row.grade.code(),
-                    row.market.code()
-                ),
+                problem: RowProblem::Duplicate {
+                    sku: row.sku,
+                    grade: row.grade,
+                    market: row.market,
+                    first_line: first,
+                },
             });
             continue;
         }
@@ -351,9 +346,13 @@ mod tests {
         );
         let lines: Vec<usize> = p.errors.first().iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 4, 5]);
-        assert!(p.errors.first()[0].reason.contains("unknown variant"));
+        assert!(p.errors.first()[0]
+            .problem
+            .to_string()
+            .contains("unknown variant"));
         assert!(p.errors.first()[1]
-            .reason
+            .problem
+            .to_string()
             .contains("in fr-fr is already on line 3"));
     }
 
@@ -374,7 +373,10 @@ mod tests {
         let errors = p.errors.first();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].line, 2);
-        assert!(errors[0].reason.contains("not sold in France (fr-fr)"));
+        assert!(errors[0]
+            .problem
+            .to_string()
+            .contains("not sold in France (fr-fr)"));
         assert_eq!(p.counts.new, 1);
     }
 
@@ -416,7 +418,8 @@ mod tests {
         );
         assert_eq!(p.errors.first().len(), 1);
         assert!(p.errors.first()[0]
-            .reason
+            .problem
+            .to_string()
             .contains("you do not buy in en-us"));
         assert_eq!(
             p.markets.iter().copied().collect::<Vec<_>>(),

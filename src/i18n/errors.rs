@@ -51,6 +51,36 @@ pub fn country_named(t: Texts, english: &str) -> String {
         .to_string()
 }
 
+/// A server function's refusal as a notice on the page. Field errors and
+/// conflicts carry texts their service already wrote in the reader's
+/// language; the rest are the same few sentences everywhere.
+impl Localized for crate::error::AppError {
+    fn text(&self, t: Texts) -> String {
+        use crate::error::AppError as E;
+        match self {
+            E::Unauthenticated => t.get(Msg::AppErrorUnauthenticated).to_string(),
+            E::Forbidden => t.get(Msg::AppErrorForbidden).to_string(),
+            E::TwoFactorRequired => t.get(Msg::AppErrorTwoFactorRequired).to_string(),
+            E::NotFound => t.get(Msg::AppErrorNotFound).to_string(),
+            E::Invalid(_) => t.get(Msg::AppErrorInvalid).to_string(),
+            E::RateLimited {
+                retry_after_minutes,
+            } => t.fill(
+                Msg::AppErrorRateLimited,
+                &[("minutes", retry_after_minutes)],
+            ),
+            E::Conflict(message) => message.clone(),
+            E::BadRequest(detail) => t.fill(Msg::AppErrorBadRequest, &[("detail", detail)]),
+            E::Internal { reference } => t.fill(Msg::AppErrorInternal, &[("reference", reference)]),
+        }
+    }
+}
+
+/// A server function's refusal in the page's language.
+pub fn said(e: &crate::error::AppError) -> String {
+    e.text(super::use_texts())
+}
+
 impl Localized for AddressError {
     fn text(&self, t: Texts) -> String {
         match self {

@@ -218,9 +218,7 @@ struct Block {
 /// browser's first language if the areas have it, else English.
 #[cfg(feature = "ssr")]
 pub fn lang_of_headers(headers: &http::HeaderMap) -> Lang {
-    let chosen = crate::platform::http::request_cookies(headers)
-        .find(|c| c.name() == COOKIE)
-        .and_then(|c| Lang::parse(c.value()));
+    let chosen = chosen_lang(headers);
     let browser = || {
         headers
             .get(http::header::ACCEPT_LANGUAGE)
@@ -232,6 +230,29 @@ pub fn lang_of_headers(headers: &http::HeaderMap) -> Lang {
         .or_else(browser)
         .filter(|l| LANGUAGES.contains(l))
         .unwrap_or(Lang::En)
+}
+
+/// The language of a mail to a refurbisher or an operations user: the one
+/// they chose (`users.lang`), else French for a refurbisher whose home
+/// market is France, else English.
+pub fn mail_lang(chosen: Option<&str>, home: Option<Market>) -> Lang {
+    chosen
+        .and_then(Lang::parse)
+        .filter(|l| LANGUAGES.contains(l))
+        .unwrap_or(if home == Some(Market::FrFr) {
+            Lang::Fr
+        } else {
+            Lang::En
+        })
+}
+
+/// The language the footer's links chose, kept in the request's cookie.
+#[cfg(feature = "ssr")]
+pub fn chosen_lang(headers: &http::HeaderMap) -> Option<Lang> {
+    crate::platform::http::request_cookies(headers)
+        .find(|c| c.name() == COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .filter(|l| LANGUAGES.contains(l))
 }
 
 /// The document's language when the page is in these areas.
@@ -296,6 +317,7 @@ pub fn use_staff() -> StaffTexts {
 #[cfg(feature = "ssr")]
 pub async fn choose(
     axum::extract::State(state): axum::extract::State<crate::platform::state::AppState>,
+    headers: http::HeaderMap,
     axum::extract::Path(code): axum::extract::Path<String>,
     axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> axum::response::Response {
@@ -318,6 +340,14 @@ pub async fn choose(
         .max_age(cookie::time::Duration::days(365))
         .build()
         .to_string();
+    // Signed in, the account keeps the choice too: its mails follow it.
+    if let Ok(Some(user)) = crate::platform::session::current_user(&state, &headers).await {
+        if let Err(e) =
+            crate::features::accounts::service::remember_language(&state, &user, lang).await
+        {
+            tracing::warn!(error = %e, "language choice not kept on the account");
+        }
+    }
     let mut res = axum::response::Redirect::to(next).into_response();
     if let Ok(v) = http::HeaderValue::from_str(&cookie) {
         res.headers_mut().append(http::header::SET_COOKIE, v);
@@ -328,6 +358,19 @@ pub async fn choose(
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mail_is_in_the_chosen_language_else_the_home_markets() {
+        assert_eq!(mail_lang(Some("en"), Some(Market::FrFr)), Lang::En);
+        assert_eq!(mail_lang(Some("fr"), None), Lang::Fr);
+        assert_eq!(mail_lang(None, Some(Market::FrFr)), Lang::Fr);
+        assert_eq!(mail_lang(None, Some(Market::DeDe)), Lang::En);
+        assert_eq!(
+            mail_lang(Some("de"), None),
+            Lang::En,
+            "not a language of the areas"
+        );
+    }
 
     #[test]
     fn both_languages_have_every_text() {

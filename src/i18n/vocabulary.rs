@@ -8,7 +8,7 @@ use crate::domain::claims::{ClaimKind, ClaimState, Outcome};
 use crate::domain::grade::Grade;
 use crate::domain::payout::PayoutState;
 use crate::domain::sla::{CounterReason, SuspendReason};
-use crate::domain::tradein::State;
+use crate::domain::tradein::{Action, State};
 
 impl Texts {
     pub fn grade(self, grade: Grade) -> &'static str {
@@ -126,6 +126,35 @@ mod tests {
         for c in Category::ALL {
             assert_eq!(en.category(c), c.name());
         }
+        for s in State::ALL {
+            assert_eq!(en.state(s), crate::domain::tradein::state_label(s));
+        }
+        {
+            use Action::*;
+            for a in [
+                IssueLabel,
+                MarkShipped,
+                Cancel,
+                Expire,
+                Receive,
+                StartInspection,
+                Validate,
+                CounterOffer,
+                AcceptCounterOffer,
+                DeclineCounterOffer,
+                CounterOfferTimeout,
+                Suspend,
+                ResumeInspection,
+                ReturnDevice,
+                ConfirmPayment,
+                ReturnDelivered,
+                DeclareLost,
+                Compensate,
+                OverruleCounterOffer,
+            ] {
+                assert_eq!(en.action(a), crate::domain::tradein::action_label(a));
+            }
+        }
     }
 }
 
@@ -150,6 +179,31 @@ impl Texts {
             State::Expired => Msg::StateExpired,
             State::Cancelled => Msg::StateCancelled,
             State::Lost => Msg::StateLost,
+        })
+    }
+
+    /// "marked as shipped": what a refused move would have done, after
+    /// "cannot be" (`refusal.not_allowed`).
+    pub fn action(self, action: Action) -> &'static str {
+        self.get(match action {
+            Action::IssueLabel => Msg::ActionIssueLabel,
+            Action::MarkShipped => Msg::ActionMarkShipped,
+            Action::Cancel => Msg::ActionCancel,
+            Action::Expire => Msg::ActionExpire,
+            Action::Receive => Msg::ActionReceive,
+            Action::StartInspection => Msg::ActionStartInspection,
+            Action::Validate => Msg::ActionValidate,
+            Action::CounterOffer => Msg::ActionCounterOffer,
+            Action::AcceptCounterOffer | Action::DeclineCounterOffer => Msg::ActionAnswer,
+            Action::CounterOfferTimeout => Msg::ActionCounterOfferTimeout,
+            Action::Suspend => Msg::ActionSuspend,
+            Action::ResumeInspection => Msg::ActionResumeInspection,
+            Action::ReturnDevice => Msg::ActionReturnDevice,
+            Action::ConfirmPayment => Msg::ActionConfirmPayment,
+            Action::ReturnDelivered => Msg::ActionReturnDelivered,
+            Action::DeclareLost => Msg::ActionDeclareLost,
+            Action::Compensate => Msg::ActionCompensate,
+            Action::OverruleCounterOffer => Msg::ActionOverruleCounterOffer,
         })
     }
 

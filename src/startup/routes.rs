@@ -10,7 +10,7 @@ use crate::features::pricing::files as price_files;
 use crate::features::quality::service as quality;
 use crate::features::trade_ins::downloads;
 use crate::platform::http::{
-    assets, forms, health, hydration, markets, page_cache, security, whole_pages,
+    assets, forms, health, hydration, markets, page_cache, request_context, security, whole_pages,
 };
 use crate::platform::state::AppState;
 use axum::handler::Handler;
@@ -60,7 +60,11 @@ impl PlainRoute {
             method,
             path,
             body_limit: None,
-            handler: axum::routing::on(filter, handler),
+            // Services read the request from the reactive context (the
+            // areas' language), as they do in a server function.
+            handler: axum::routing::on(filter, handler).layer(axum::middleware::from_fn(
+                request_context::in_request_context,
+            )),
         }
     }
 

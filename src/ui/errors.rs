@@ -66,32 +66,33 @@ pub fn AccessProblem(error: AppError, #[prop(into)] here: String) -> impl IntoVi
     if let Ok(status) = http::StatusCode::from_u16(error.status()) {
         crate::platform::session::guard::set_status(status);
     }
+    let t = crate::i18n::use_texts();
     match error {
         AppError::Unauthenticated => view! {
-            <Title text="Sign in"/>
+            <Title text=t.get(Msg::NavSignIn)/>
             <section class="card narrow">
-                <h1>"Please sign in"</h1>
-                <p>"This area is for signed-in accounts."</p>
-                <p><a class="button primary" href=crate::ui::return_to::with_next("/login", &here)>"Sign in"</a></p>
+                <h1>{t.get(Msg::AccessSignInHeading)}</h1>
+                <p>{t.get(Msg::AccessSignInText)}</p>
+                <p><a class="button primary" href=crate::ui::return_to::with_next("/login", &here)>{t.get(Msg::NavSignIn)}</a></p>
             </section>
         }
         .into_any(),
         AppError::Forbidden => view! {
-            <Title text="No access"/>
+            <Title text=t.get(Msg::AccessForbiddenTitle)/>
             <section class="card narrow">
-                <h1>"You do not have access to this area"</h1>
-                <p>"Your account cannot open this page. If you think it should, contact the operations team."</p>
-                <p><a class="button" href="/" rel="external">"Go to the home page"</a></p>
+                <h1>{t.get(Msg::AccessForbiddenHeading)}</h1>
+                <p>{t.get(Msg::AccessForbiddenText)}</p>
+                <p><a class="button" href="/" rel="external">{t.get(Msg::PageGoHome)}</a></p>
                 <Reference/>
             </section>
         }
         .into_any(),
         AppError::TwoFactorRequired => view! {
-            <Title text="Set up two-factor sign-in"/>
+            <Title text=t.get(Msg::AccessTwoFactorTitle)/>
             <section class="card narrow">
-                <h1>"Set up two-factor sign-in first"</h1>
-                <p>"Refurbisher and operations accounts move money and see other people's details, so they sign in with a code from an authenticator app as well as a password. It takes a minute."</p>
-                <p><a class="button primary" href=crate::ui::return_to::with_next("/account/two-factor", &here)>"Set up two-factor sign-in"</a></p>
+                <h1>{t.get(Msg::AccessTwoFactorHeading)}</h1>
+                <p>{t.get(Msg::AccessTwoFactorText)}</p>
+                <p><a class="button primary" href=crate::ui::return_to::with_next("/account/two-factor", &here)>{t.get(Msg::AccessTwoFactorTitle)}</a></p>
             </section>
         }
         .into_any(),
@@ -103,7 +104,7 @@ pub fn AccessProblem(error: AppError, #[prop(into)] here: String) -> impl IntoVi
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     view! {
         <div class="notice error" role="alert">
-            <p>{error.to_string()}</p>
+            <p>{crate::i18n::errors::said(&error)}</p>
         </div>
     }
 }

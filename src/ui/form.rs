@@ -263,7 +263,7 @@ pub fn FormError(#[prop(optional, into)] error: Option<Signal<Option<AppError>>>
                     .collect_view();
                 view! { <p>{lead}</p> <ul class="error-list">{links}</ul> }.into_any()
             }
-            other => view! { <p>{other.to_string()}</p> }.into_any(),
+            other => view! { <p>{crate::i18n::errors::said(other)}</p> }.into_any(),
         })
     };
     view! {

@@ -11,6 +11,7 @@ mod access_matrix;
 mod account_links;
 mod accounts;
 mod concurrency;
+mod conflict_language;
 mod csrf;
 mod deletion;
 mod forms;

@@ -227,7 +227,7 @@ both_backends!(
         )
         .await
         .unwrap();
-        assert_eq!(by_cb["Smartphones / Apple"].offers_shown, 10);
+        assert_eq!(by_cb["smartphones / Apple"].offers_shown, 10);
         let weekly = tradein::features::kpis::service::weekly(&mut conn, prev0, 2, &all, false)
             .await
             .unwrap();
@@ -1722,6 +1722,16 @@ both_backends!(
         );
         assert!(has("Conversion down 50.0 pts week over week"), "{titles:?}");
         assert_eq!(new.as_u64().unwrap() as usize, titles.len());
+        // The inbox writes each alert again from its facts in French.
+        ops.get(app.url("/language/fr")).send().await.unwrap();
+        let french = alert_titles(&app, &ops).await;
+        assert_eq!(french.len(), titles.len());
+        assert!(french.iter().any(|t| t.contains("50,0")), "{french:?}");
+        assert!(
+            french.iter().all(|t| !titles.contains(t)),
+            "every title in French: {french:?}"
+        );
+        ops.get(app.url("/language/en")).send().await.unwrap();
         // Posted by the jobs queued with the alerts.
         tradein::platform::jobs::run_due(&app.state).await.unwrap();
         let pushed = received.lock().unwrap().clone();

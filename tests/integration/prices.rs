@@ -778,7 +778,7 @@ async fn export(app: &TestApp, client: &reqwest::Client) -> String {
     res.text().await.unwrap()
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     client: &reqwest::Client,
     csv: impl Into<Vec<u8>>,

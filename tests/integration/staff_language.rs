@@ -144,3 +144,125 @@ both_backends!(
         }
     }
 );
+
+const SKU: &str = "iphone-13-128gb";
+
+both_backends!(
+    a_price_files_rows_are_refused_in_the_areas_language,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, _) = seller_with_login(&app, "Atelier Lumière").await;
+        let file = format!(
+            "market;variant_sku;grade;price;currency;weekly_cap\n\
+             xx-yy;{SKU};functional_good;300;;\n\
+             fr-fr;{SKU};functional_good;0,50;;\n\
+             fr-fr;{SKU};functional_good;300;;\n\
+             fr-fr;{SKU};functional_good;310;;\n"
+        );
+        let reasons = |report: serde_json::Value| -> Vec<String> {
+            report["errors"]
+                .as_array()
+                .expect("row errors")
+                .iter()
+                .map(|e| e["reason"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let english = crate::prices::upload(&app, &seller, file.clone(), "preview", None, false)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            reasons(english),
+            [
+                "\"xx-yy\" is not a market; use one of fr-fr, de-de, es-es, it-it, en-gb, en-us",
+                "price: the lowest price is 1 EUR",
+                format!("{SKU} functional_good in fr-fr is already on line 4").as_str(),
+            ]
+        );
+
+        seller.get(app.url("/language/fr")).send().await.unwrap();
+        let french = crate::prices::upload(&app, &seller, file, "preview", None, false)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            reasons(french),
+            [
+                "« xx-yy » n’est pas un marché ; utilisez l’un de ceux-ci : fr-fr, de-de, es-es, it-it, en-gb, en-us",
+                "prix : le prix minimum est de 1 EUR",
+                format!("{SKU} functional_good sur le marché fr-fr figure déjà à la ligne 4").as_str(),
+            ]
+        );
+    }
+);
+
+both_backends!(
+    mails_to_refurbishers_and_operations_are_in_their_language,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, seller_id) = seller_with_login(&app, "Alpha Refurb").await;
+        listing(
+            &app,
+            seller_id,
+            SKU,
+            tradein::domain::grade::Grade::FunctionalGood,
+            31_200,
+            1_000,
+        )
+        .await;
+        let ops = ops_client(&app).await;
+        // Operations chooses French from the footer, signed in: the account
+        // keeps it. The refurbisher chooses English, though its home market
+        // is France (which it would otherwise be written to in).
+        ops.get(app.url("/language/fr")).send().await.unwrap();
+        seller.get(app.url("/language/en")).send().await.unwrap();
+        let lang: Option<String> = sqlx::query_scalar("SELECT lang FROM users WHERE email = $1")
+            .bind("olga@ops.example")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(lang.as_deref(), Some("fr"));
+
+        let consumer = customer(&app, "jane@example.com").await;
+        let res = confirm(
+            &app,
+            &consumer,
+            &confirm_form(&imei(3), 31_200, "key-claim-mail-0001"),
+        )
+        .await;
+        let ids = redirected_id(&res).to_string();
+        app.call(&consumer, "mark_shipped", &[("id", &ids)]).await;
+        let res = app
+            .call(
+                &consumer,
+                "open_claim",
+                &[
+                    ("trade_in_id", &ids),
+                    ("kind", "parcel_lost"),
+                    ("message", "Posted 10 days ago, tracking has not moved."),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+
+        let to_ops = app.sent_mail("olga@ops.example", "claim_opened").await;
+        assert!(
+            to_ops.contains("Un consommateur a ouvert une réclamation sur la reprise")
+                && to_ops.contains("Mon colis a été perdu"),
+            "{to_ops}"
+        );
+        let seller_email: String =
+            sqlx::query_scalar("SELECT contact_email FROM sellers WHERE id = $1")
+                .bind(seller_id)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        let to_seller = app.sent_mail(&seller_email, "claim_opened").await;
+        assert!(
+            to_seller.contains("A consumer opened a claim on trade-in"),
+            "{to_seller}"
+        );
+    }
+);

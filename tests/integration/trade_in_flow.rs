@@ -357,7 +357,8 @@ both_backends!(
         )
         .await;
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("lost or stolen"));
+        // In the sell page's market's language: France's, for this client.
+        assert!(res.text().await.unwrap().contains("déclaré perdu ou volé"));
         assert_eq!(app.count("trade_ins").await, 0);
         assert_eq!(app.count("shipments").await, 0);
 
@@ -381,7 +382,10 @@ both_backends!(
         .await;
         assert_eq!(res.status(), 422);
         let text = res.text().await.unwrap();
-        assert!(text.contains("already in a trade-in"), "{text}");
+        assert!(
+            text.contains("déjà l’objet d’une reprise en cours"),
+            "{text}"
+        );
         assert!(
             !text.contains("TI-"),
             "another person's reference is not revealed"

@@ -2,6 +2,8 @@
 //! the rules with their thresholds; "check now".
 
 #[cfg(feature = "ssr")]
+pub mod facts;
+#[cfg(feature = "ssr")]
 mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -41,7 +43,8 @@ pub struct AlertsPage {
 #[server(prefix = "/api", endpoint = "alerts")]
 pub async fn load_alerts() -> Result<AlertsPage, AppError> {
     use crate::domain::account::Role;
-    use crate::features::alerts::service::{localized, rule_label};
+    use crate::features::alerts::facts::AlertFacts;
+    use crate::features::alerts::service::rule_label;
     use crate::platform::session::guard::{guard, Access, OrInternal};
     let g = guard(Access::Role(Role::Ops)).await?;
     let st = crate::i18n::staff::use_staff();
@@ -52,7 +55,10 @@ pub async fn load_alerts() -> Result<AlertsPage, AppError> {
         .or_internal(&g)?
         .into_iter()
         .map(|a| {
-            let (title, detail) = localized(st, &a.rule, a.title, a.detail);
+            let (title, detail) = match AlertFacts::from_stored(a.facts.as_deref()) {
+                Some(facts) => (facts.title(st), facts.detail(st)),
+                None => (a.title, a.detail),
+            };
             AlertView {
                 id: a.id,
                 title,

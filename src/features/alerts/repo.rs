@@ -54,21 +54,22 @@ pub async fn raise(
     conn: &mut AnyConnection,
     rule: Rule,
     subject: &str,
-    title: &str,
-    detail: &str,
+    (title, detail): (&str, &str),
+    facts: &str,
     now: i64,
 ) -> DbResult<(AlertId, bool)> {
     let (id, notified): (AlertId, Option<i64>) = sqlx::query_as(
-        "INSERT INTO alerts (rule, subject, title, detail, state, first_seen_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, 'open', $5, $5) \
+        "INSERT INTO alerts (rule, subject, title, detail, facts, state, first_seen_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $6) \
          ON CONFLICT (rule, subject) WHERE state <> 'resolved' \
-         DO UPDATE SET last_seen_at = excluded.last_seen_at, detail = excluded.detail, title = excluded.title \
+         DO UPDATE SET last_seen_at = excluded.last_seen_at, detail = excluded.detail, title = excluded.title, facts = excluded.facts \
          RETURNING id, notified_at",
     )
     .bind(rule.code())
     .bind(subject)
     .bind(title)
     .bind(detail)
+    .bind(facts)
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
@@ -82,6 +83,8 @@ pub struct AlertRow {
     pub subject: String,
     pub title: String,
     pub detail: String,
+    /// `AlertFacts` as JSON; None for alerts raised before they were kept.
+    pub facts: Option<String>,
     pub state: AlertState,
     pub first_seen_at: i64,
     pub last_seen_at: i64,
@@ -94,7 +97,7 @@ pub async fn inbox<'c>(
     limit: i64,
 ) -> DbResult<Vec<AlertRow>> {
     let rows = sqlx::query(
-        "SELECT a.id, a.rule, a.subject, a.title, a.detail, a.state, a.first_seen_at, a.last_seen_at, u.display_name FROM alerts a \
+        "SELECT a.id, a.rule, a.subject, a.title, a.detail, a.facts, a.state, a.first_seen_at, a.last_seen_at, u.display_name FROM alerts a \
          LEFT JOIN users u ON u.id = a.changed_by \
          ORDER BY CASE a.state WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END, a.last_seen_at DESC LIMIT $1",
     )
@@ -109,6 +112,7 @@ pub async fn inbox<'c>(
                 subject: r.try_get("subject")?,
                 title: r.try_get("title")?,
                 detail: r.try_get("detail")?,
+                facts: r.try_get("facts")?,
                 state: decode_code(r.try_get::<String, _>("state")?.as_str())?,
                 first_seen_at: r.try_get("first_seen_at")?,
                 last_seen_at: r.try_get("last_seen_at")?,
@@ -239,9 +243,12 @@ pub async fn capped(
     .await
 }
 
-/// Emails of everyone in operations.
-pub async fn ops_emails<'c>(ex: impl Executor<'c, Database = Any>) -> DbResult<Vec<String>> {
-    sqlx::query_scalar("SELECT email FROM users WHERE role = 'ops' ORDER BY id")
+/// Every operations user's address and the areas' language they chose
+/// (None until they choose).
+pub async fn ops_recipients<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> DbResult<Vec<(String, Option<String>)>> {
+    sqlx::query_as("SELECT email, lang FROM users WHERE role = 'ops' ORDER BY id")
         .fetch_all(ex)
         .await
 }

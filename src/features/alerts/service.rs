@@ -9,6 +9,7 @@ use crate::domain::ids::{AlertId, UserId};
 use crate::domain::kpi::Kpi;
 use crate::domain::sla::{inspect_due_ms, pay_due_ms};
 use crate::error::AppError;
+use crate::features::alerts::facts::AlertFacts;
 use crate::features::audit::service::AuditEntry;
 use crate::i18n::staff::{use_staff, Staff, StaffTexts};
 use crate::i18n::Lang;
@@ -19,8 +20,7 @@ use crate::platform::state::AppState;
 use std::collections::BTreeMap;
 
 // What other features run on their own connection, inside their own transaction.
-pub use super::repo::ops_emails;
-pub use super::repo::{inbox, rules};
+pub use super::repo::{inbox, ops_recipients, rules};
 
 /// Posts one new alert to `ALERT_WEBHOOK_URL`; its key is the alert's id,
 /// its payload the JSON posted.
@@ -39,14 +39,10 @@ pub async fn push_webhook(state: AppState, job: ClaimedJob) -> Result<(), String
 struct Firing {
     rule: Rule,
     subject: String,
-    title: String,
-    detail: String,
+    facts: AlertFacts,
 }
 
 async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
-    // Stored, mailed and posted in English; the inbox shows them in its
-    // reader's language (`localized`).
-    let en = StaffTexts::of(Lang::En);
     let now = state.clock.now_ms();
     let mut conn = state.db.pool().acquire().await?;
     let rules = crate::features::alerts::repo::rules(&mut *conn).await?;
@@ -65,21 +61,13 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                         out.push(Firing {
                             rule,
                             subject: format!("seller:{id}"),
-                            title: en.fill(
-                                Staff::AlertsCounterRateTitle,
-                                &[
-                                    ("company", &company),
-                                    ("rate", &format!("{}.{}", rate / 100, rate % 100 / 10)),
-                                ],
-                            ),
-                            detail: en.fill(
-                                Staff::AlertsCounterRateDetail,
-                                &[
-                                    ("countered", &countered),
-                                    ("inspected", &inspected),
-                                    ("threshold", &rule.format_threshold(threshold)),
-                                ],
-                            ),
+                            facts: AlertFacts::CounterRate {
+                                company,
+                                rate,
+                                countered,
+                                inspected,
+                                threshold,
+                            },
                         });
                     }
                 }
@@ -101,17 +89,15 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                 }
                 for ((id, company), n) in late {
                     if n >= threshold {
-                        let title = if rule == Rule::InspectionSla {
-                            Staff::AlertsInspectionSlaTitle
-                        } else {
-                            Staff::AlertsPayoutOverdueTitle
-                        };
                         out.push(Firing {
                             rule,
                             subject: format!("seller:{id}"),
-                            title: en.fill(title, &[("company", &company), ("n", &n)]),
-                            detail: en
-                                .fill(Staff::AlertsThresholdDetail, &[("threshold", &threshold)]),
+                            facts: AlertFacts::Late {
+                                rule,
+                                company,
+                                n,
+                                threshold,
+                            },
                         });
                     }
                 }
@@ -143,15 +129,13 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                         out.push(Firing {
                             rule,
                             subject: format!("variant:{market}:{sku}:{grade}"),
-                            title: en.fill(
-                                if bidders == 0 {
-                                    Staff::AlertsThinMarketNoOffer
-                                } else {
-                                    Staff::AlertsThinMarketOneBidder
-                                },
-                                &[("sku", &sku), ("grade", &g.label()), ("market", &m.name())],
-                            ),
-                            detail: en.fill(Staff::AlertsThinMarketDetail, &[("views", &views)]),
+                            facts: AlertFacts::ThinMarket {
+                                sku,
+                                grade: g,
+                                market: m,
+                                bidders,
+                                views,
+                            },
                         });
                     }
                 }
@@ -173,27 +157,15 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                     Kpi::Conversion.value(&before),
                     threshold,
                 ) {
-                    let day = Date::from_unix_ms(now);
-                    // Percent and points with one decimal, as `Kpi::format` writes them.
-                    let rate = |bp: Option<i64>| {
-                        bp.map(|v| format!("{}.{}", v / 100, (v % 100).abs() / 10))
-                            .unwrap_or_default()
-                    };
                     out.push(Firing {
                         rule,
                         subject: format!("conversion:{}", Date::from_unix_ms(week_start_ms(now))),
-                        title: en.fill(
-                            Staff::AlertsConversionDropTitle,
-                            &[("drop", &format!("{}.{}", drop / 100, (drop % 100) / 10))],
-                        ),
-                        detail: en.fill(
-                            Staff::AlertsConversionDropDetail,
-                            &[
-                                ("now", &rate(Kpi::Conversion.value(&cur))),
-                                ("day", &day),
-                                ("before", &rate(Kpi::Conversion.value(&before))),
-                            ],
-                        ),
+                        facts: AlertFacts::ConversionDrop {
+                            drop,
+                            now: Kpi::Conversion.value(&cur),
+                            before: Kpi::Conversion.value(&before),
+                            day: Date::from_unix_ms(now),
+                        },
                     });
                 }
             }
@@ -208,11 +180,11 @@ async fn evaluate(state: &AppState) -> Result<Vec<Firing>, sqlx::Error> {
                             out.push(Firing {
                                 rule,
                                 subject: format!("seller:{id}:{}", Date::from_unix_ms(week)),
-                                title: en.fill(
-                                    Staff::AlertsCapsTitle,
-                                    &[("company", &company), ("cap", &cap)],
-                                ),
-                                detail: en.fill(Staff::AlertsCapsDetail, &[("units", &units)]),
+                                facts: AlertFacts::CapsReached {
+                                    company,
+                                    cap,
+                                    units,
+                                },
                             });
                         }
                     }
@@ -234,28 +206,47 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now_ms();
     let mut new = 0;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
-    let recipients = crate::features::alerts::repo::ops_emails(&mut *tx)
-        .await
-        .map_err(db_error)?;
+    let recipients: Vec<(String, StaffTexts)> =
+        crate::features::alerts::repo::ops_recipients(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|(to, lang)| {
+                (
+                    to,
+                    StaffTexts::of(crate::i18n::staff::mail_lang(lang.as_deref(), None)),
+                )
+            })
+            .collect();
+    // Kept and posted in English; each mail and the inbox write the alert
+    // from its facts in their reader's language.
+    let en = StaffTexts::of(Lang::En);
     for f in &firings {
+        let (title, detail) = (f.facts.title(en), f.facts.detail(en));
         let (id, is_new) = crate::features::alerts::repo::raise(
-            &mut tx, f.rule, &f.subject, &f.title, &f.detail, now,
+            &mut tx,
+            f.rule,
+            &f.subject,
+            (&title, &detail),
+            &f.facts.to_stored(),
+            now,
         )
         .await
         .map_err(db_error)?;
         if is_new {
-            let mail = crate::features::trade_ins::emails::alert(
-                &state.config.public_url,
-                &f.title,
-                &f.detail,
-            );
-            for to in &recipients {
+            for (to, st) in &recipients {
+                let mail = crate::features::trade_ins::emails::alert(
+                    *st,
+                    &state.config.public_url,
+                    &f.facts.title(*st),
+                    &f.facts.detail(*st),
+                );
                 enqueue(&mut tx, to, &mail, None, now)
                     .await
                     .map_err(db_error)?;
             }
             if state.webhook.is_some() {
-                let body = serde_json::json!({ "id": id, "rule": f.rule.code(), "subject": f.subject, "title": f.title, "detail": f.detail, "at": now });
+                let body = serde_json::json!({ "id": id, "rule": f.rule.code(), "subject": f.subject, "title": title, "detail": detail, "at": now });
                 crate::platform::jobs::repo::enqueue(
                     &mut tx,
                     WEBHOOK_JOB,
@@ -374,191 +365,4 @@ pub fn rule_label(st: StaffTexts, rule: Rule) -> &'static str {
         Rule::ConversionDrop => Staff::AlertsRuleConversionDrop,
         Rule::CapsExhaustedEarly => Staff::AlertsRuleCapsExhaustedEarly,
     })
-}
-
-/// An alert's title and detail in `st`'s language. They are stored in
-/// English, as they were mailed and posted: each is read back against its
-/// rule's English texts and written again in the user's language, its
-/// values with it. A text none of them matches is shown as stored.
-pub fn localized(st: StaffTexts, rule: &str, title: String, detail: String) -> (String, String) {
-    if st.lang() == Lang::En {
-        return (title, detail);
-    }
-    let Some(rule) = Rule::parse(rule) else {
-        return (title, detail);
-    };
-    let (titles, details): (&[Staff], &[Staff]) = match rule {
-        Rule::CounterOfferRate => (
-            &[Staff::AlertsCounterRateTitle],
-            &[Staff::AlertsCounterRateDetail],
-        ),
-        Rule::InspectionSla => (
-            &[Staff::AlertsInspectionSlaTitle],
-            &[Staff::AlertsThresholdDetail],
-        ),
-        Rule::PayoutOverdue => (
-            &[Staff::AlertsPayoutOverdueTitle],
-            &[Staff::AlertsThresholdDetail],
-        ),
-        Rule::ThinMarket => (
-            &[
-                Staff::AlertsThinMarketNoOffer,
-                Staff::AlertsThinMarketOneBidder,
-            ],
-            &[Staff::AlertsThinMarketDetail],
-        ),
-        Rule::ConversionDrop => (
-            &[Staff::AlertsConversionDropTitle],
-            &[Staff::AlertsConversionDropDetail],
-        ),
-        Rule::CapsExhaustedEarly => (&[Staff::AlertsCapsTitle], &[Staff::AlertsCapsDetail]),
-    };
-    (rewrite(st, titles, title), rewrite(st, details, detail))
-}
-
-/// `text` written again in `st`'s language from the first of `msgs`
-/// whose English it follows; else `text` as it is.
-fn rewrite(st: StaffTexts, msgs: &[Staff], text: String) -> String {
-    let en = StaffTexts::of(Lang::En);
-    let texts = crate::i18n::Texts::speaking(crate::domain::market::Market::EnGb, st.lang());
-    msgs.iter()
-        .find_map(|msg| {
-            let values = unfill(en.get(*msg), &text, known)?;
-            let values: Vec<(&str, String)> = values
-                .into_iter()
-                .map(|(name, value)| (name, local_value(st, texts, name, value)))
-                .collect();
-            let args: Vec<(&str, &dyn std::fmt::Display)> = values
-                .iter()
-                .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
-                .collect();
-            Some(st.fill(*msg, &args))
-        })
-        .unwrap_or(text)
-}
-
-/// Whether a value can be what an English alert text holds under `name`:
-/// a grade's or a market's name must be one.
-fn known(name: &str, value: &str) -> bool {
-    use crate::domain::grade::Grade;
-    use crate::domain::market::Market;
-    match name {
-        "grade" => Grade::ALL.into_iter().any(|g| g.label() == value),
-        "market" => Market::ALL.into_iter().any(|m| m.name() == value),
-        _ => true,
-    }
-}
-
-/// A value of an English alert text as the user's language writes it:
-/// decimals, a grade's and a market's names.
-fn local_value(st: StaffTexts, texts: crate::i18n::Texts, name: &str, value: String) -> String {
-    use crate::domain::grade::Grade;
-    use crate::domain::market::Market;
-    match name {
-        "rate" | "threshold" | "drop" | "now" | "before" if st.lang() == Lang::Fr => {
-            value.replace('.', ",")
-        }
-        "grade" => Grade::ALL
-            .into_iter()
-            .find(|g| g.label() == value)
-            .map_or(value, |g| texts.grade(g).to_string()),
-        "market" => Market::ALL
-            .into_iter()
-            .find(|m| m.name() == value)
-            .and_then(|m| crate::i18n::errors::country(texts, m.country()))
-            .map_or(value, str::to_string),
-        _ => value,
-    }
-}
-
-/// The values `template`'s placeholders were given in `text`, by name,
-/// each one `known` to fit; None when `text` does not follow `template`.
-/// A value may hold the text that follows it (a company called "A: B", a
-/// SKU with brackets): every cut is tried.
-fn unfill<'t>(
-    template: &'t str,
-    text: &str,
-    known: fn(&str, &str) -> bool,
-) -> Option<Vec<(&'t str, String)>> {
-    let mut literals = Vec::new();
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let close = open + rest[open..].find('}')?;
-        literals.push(&rest[..open]);
-        names.push(&rest[open + 1..close]);
-        rest = &rest[close + 1..];
-    }
-    literals.push(rest);
-    let mut values = Vec::new();
-    follows(&literals, &names, known, text, &mut values)
-        .then(|| names.into_iter().zip(values).collect())
-}
-
-/// Whether `text` is `literals` with a value between each two, each
-/// `known` to fit its name; the values in `values`.
-fn follows(
-    literals: &[&str],
-    names: &[&str],
-    known: fn(&str, &str) -> bool,
-    text: &str,
-    values: &mut Vec<String>,
-) -> bool {
-    let Some(after) = text.strip_prefix(literals[0]) else {
-        return false;
-    };
-    let Some(next) = literals.get(1) else {
-        return after.is_empty();
-    };
-    let cuts = after.char_indices().map(|(i, _)| i).chain([after.len()]);
-    for cut in cuts {
-        if !after[cut..].starts_with(next) || !known(names[0], &after[..cut]) {
-            continue;
-        }
-        values.push(after[..cut].to_string());
-        if follows(&literals[1..], &names[1..], known, &after[cut..], values) {
-            return true;
-        }
-        values.pop();
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::grade::Grade;
-    use crate::domain::market::Market;
-
-    #[test]
-    fn stored_english_alerts_read_in_french() {
-        let (en, fr) = (StaffTexts::of(Lang::En), StaffTexts::of(Lang::Fr));
-        let title = en.fill(
-            Staff::AlertsCounterRateTitle,
-            &[("company", &"Fix: It"), ("rate", &"31.2")],
-        );
-        assert_eq!(title, "Fix: It: counter-offer rate 31.2% over 7 days");
-        let (t, d) = localized(fr, "counter_offer_rate", title.clone(), "unknown".into());
-        assert!(t.starts_with("Fix: It\u{a0}:") && t.contains("31,2"), "{t}");
-        assert_eq!(d, "unknown");
-        assert_eq!(
-            localized(en, "counter_offer_rate", title.clone(), "x".into()),
-            (title, "x".to_string())
-        );
-
-        let title = en.fill(
-            Staff::AlertsThinMarketOneBidder,
-            &[
-                ("sku", &"IP13 (128)"),
-                ("grade", &Grade::FunctionalGood.label()),
-                ("market", &Market::DeDe.name()),
-            ],
-        );
-        let (t, _) = localized(fr, "thin_market", title, String::new());
-        assert!(
-            t.starts_with("IP13 (128) (") && t.contains("Allemagne"),
-            "{t}"
-        );
-        assert!(!t.contains(Grade::FunctionalGood.label()), "{t}");
-    }
 }

@@ -28,7 +28,7 @@ fn RuleForm(rule: RuleView, on_saved: Callback<()>) -> impl IntoView {
                     <input id=id type="text" name="threshold" size="6" value=rule.threshold.clone()/>
                     <label class="check"><input type="checkbox" name="enabled" value="on" checked=rule.enabled/>" "{st.get(Staff::AlertsOn)}</label>
                     <button type="submit" class="button small">{st.get(Staff::AlertsSave)}<span class="visually-hidden">{format!(" {}", rule.label)}</span></button>
-                    <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("threshold").unwrap_or_else(|| e.to_string()))}</span>
+                    <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("threshold").unwrap_or_else(|| crate::i18n::errors::said(&e)))}</span>
                 </PageForm>
             </td>
         </tr>
@@ -68,7 +68,7 @@ pub fn AlertsInboxPage() -> impl IntoView {
                             <h1>{st.get(Staff::AlertsTitle)}</h1>
                             <PageForm action=run class="form inline">
                                 <button type="submit" class="button">{st.get(Staff::AlertsCheckNow)}</button>
-                                <span role="status">{move || run.value().get().map(|r| match r { Ok(n) => st.fill(Staff::AlertsNewAlerts, &[("n", &n)]), Err(e) => e.to_string() })}</span>
+                                <span role="status">{move || run.value().get().map(|r| match r { Ok(n) => st.fill(Staff::AlertsNewAlerts, &[("n", &n)]), Err(e) => crate::i18n::errors::said(&e) })}</span>
                             </PageForm>
                             <FormError error=change_error/>
                             <table class="table">

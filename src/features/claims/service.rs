@@ -13,6 +13,8 @@ use crate::error::AppError;
 use crate::features::audit::service::AuditEntry;
 use crate::features::trade_ins::emails;
 use crate::features::trade_ins::service::{return_device, transition_error};
+use crate::i18n::staff::StaffTexts;
+use crate::i18n::{Msg, Texts};
 use crate::platform::db::db_error;
 use crate::platform::mail::enqueue;
 use crate::platform::state::AppState;
@@ -21,20 +23,27 @@ use crate::platform::state::AppState;
 pub use super::repo::{for_trade_in, per_seller};
 pub use super::repo::{messages, queue};
 
-fn text(field: &str, body: &str, min: usize, max: usize) -> Result<String, AppError> {
+/// The texts of the page a claim is opened, written on and resolved from:
+/// a consumer page (`/claims/{id}`, the trade-in's page) for everyone,
+/// operations included, in the document's language.
+fn page_texts() -> Texts {
+    Texts::of(crate::i18n::document_market())
+}
+
+fn text(texts: Texts, field: &str, body: &str, min: usize, max: usize) -> Result<String, AppError> {
     let t = body.trim().to_string();
     let n = t.chars().count();
     if n < min || n > max || t.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
         return Err(AppError::invalid(
             field,
-            format!("Write between {min} and {max} characters."),
+            texts.fill(Msg::ClaimErrorLength, &[("min", &min), ("max", &max)]),
         ));
     }
     Ok(t)
 }
 
-fn already_open() -> AppError {
-    AppError::Conflict("A claim is already open for this trade-in: add to it instead.".into())
+fn already_open(texts: Texts) -> AppError {
+    AppError::Conflict(texts.get(Msg::ClaimErrorAlreadyOpen).into())
 }
 
 /// Opens a claim on the consumer's own trade-in. One open claim at a time.
@@ -46,19 +55,22 @@ pub async fn open(
     message: &str,
 ) -> Result<ClaimId, AppError> {
     let t = crate::features::trade_ins::service::owned(state, customer.id, trade_in_id).await?;
+    let texts = page_texts();
     let kind = ClaimKind::parse(kind)
-        .ok_or_else(|| AppError::invalid("kind", "Choose what went wrong."))?;
+        .ok_or_else(|| AppError::invalid("kind", texts.get(Msg::ClaimErrorChooseKind)))?;
     if !kind.allowed_in(t.state) {
         return Err(AppError::invalid(
             "kind",
-            format!(
-                "\"{}\" does not apply to a trade-in that is {}.",
-                kind.label(),
-                crate::domain::tradein::state_label(t.state)
+            texts.fill(
+                Msg::ClaimErrorKindNotNow,
+                &[
+                    ("kind", &texts.claim_kind(kind)),
+                    ("state", &texts.state(t.state)),
+                ],
             ),
         ));
     }
-    let message = text("message", message, 10, 2_000)?;
+    let message = text(texts, "message", message, 10, 2_000)?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     if crate::features::claims::repo::open_for(&mut *tx, trade_in_id)
@@ -66,7 +78,7 @@ pub async fn open(
         .map_err(db_error)?
         .is_some()
     {
-        return Err(already_open());
+        return Err(already_open(texts));
     }
     let id =
         crate::features::claims::repo::insert(&mut tx, trade_in_id, customer.id, kind.code(), now)
@@ -74,7 +86,7 @@ pub async fn open(
             .map_err(|e| {
                 // Two claims opened at once: the database keeps one open.
                 if crate::platform::db::is_unique_violation(&e) {
-                    already_open()
+                    already_open(texts)
                 } else {
                     db_error(e)
                 }
@@ -104,18 +116,28 @@ pub async fn open(
     .await
     .map_err(db_error)?;
     // Operations and the refurbisher are told; both answer on the claim's page.
-    let mut recipients = crate::features::alerts::service::ops_emails(&mut *tx)
-        .await
-        .map_err(db_error)?;
+    let mut recipients: Vec<(String, StaffTexts)> =
+        crate::features::alerts::service::ops_recipients(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|(to, lang)| {
+                let lang = crate::i18n::staff::mail_lang(lang.as_deref(), None);
+                (to, StaffTexts::of(lang))
+            })
+            .collect();
     if let Some((seller_email, _)) =
         crate::features::sellers::service::contact(&mut *tx, t.seller_id)
             .await
             .map_err(db_error)?
     {
-        recipients.push(seller_email);
+        let st = crate::features::sellers::service::mail_texts(&mut tx, t.seller_id)
+            .await
+            .map_err(db_error)?;
+        recipients.push((seller_email, st));
     }
-    for to in recipients {
-        let mail = emails::claim_opened(&state.config.public_url, id, &t.reference, kind.label());
+    for (to, st) in recipients {
+        let mail = emails::claim_opened(st, &state.config.public_url, id, &t.reference, kind);
         enqueue(&mut tx, &to, &mail, Some(trade_in_id), now)
             .await
             .map_err(db_error)?;
@@ -157,10 +179,13 @@ pub async fn post(
     body: &str,
 ) -> Result<(), AppError> {
     let c = visible(state, user, claim_id).await?;
+    let texts = page_texts();
     if c.state != ClaimState::Open {
-        return Err(AppError::Conflict("This claim is resolved.".into()));
+        return Err(AppError::Conflict(
+            texts.get(Msg::ClaimErrorResolved).into(),
+        ));
     }
-    let body = text("body", body, 2, 2_000)?;
+    let body = text(texts, "body", body, 2, 2_000)?;
     let role = match user.role {
         Role::Ops => "ops",
         Role::Customer => "customer",
@@ -191,10 +216,12 @@ pub async fn resolve(
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
+    let texts = page_texts();
+    let already_resolved = || AppError::Conflict(texts.get(Msg::ClaimErrorAlreadyResolved).into());
     if c.state != ClaimState::Open {
-        return Err(AppError::Conflict("This claim is already resolved.".into()));
+        return Err(already_resolved());
     }
-    let note = text("note", note, 5, 1_000)?;
+    let note = text(texts, "note", note, 5, 1_000)?;
     let kind = c.kind;
     let t = crate::features::trade_ins::service::find(state.db.pool(), c.trade_in_id)
         .await
@@ -203,20 +230,19 @@ pub async fn resolve(
     let outcome = Outcome::parse(outcome)
         .filter(|o| Outcome::allowed(kind, t.state).contains(o))
         .ok_or_else(|| {
+            let outcomes = Outcome::allowed(kind, t.state)
+                .iter()
+                .map(|o| texts.claim_outcome(*o))
+                .collect::<Vec<_>>()
+                .join(", ");
             AppError::invalid(
                 "outcome",
-                format!(
-                    "Choose one of: {}.",
-                    Outcome::allowed(kind, t.state)
-                        .iter()
-                        .map(|o| o.label())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                texts.fill(Msg::ClaimErrorChooseOutcome, &[("outcomes", &outcomes)]),
             )
         })?;
     let now = state.clock.now_ms();
-    let changed_meanwhile = || AppError::Conflict("This trade-in changed meanwhile.".into());
+    let changed_meanwhile =
+        || AppError::Conflict(texts.get(Msg::ClaimErrorChangedMeanwhile).into());
     // Calls to the outside world come first, each safe to repeat (a return
     // label's number; a payout the provider knows by its id). Everything
     // the decision changes is then written in one transaction with the
@@ -224,6 +250,7 @@ pub async fn resolve(
     let mut tx = match outcome {
         Outcome::Refuse => state.db.write_tx().await.map_err(db_error)?,
         Outcome::ReturnDevice => return_device(
+            texts,
             state,
             &t,
             Action::ReturnDevice,
@@ -249,7 +276,7 @@ pub async fn resolve(
                 now,
             )
             .await
-            .map_err(transition_error)?;
+            .map_err(transition_error(texts))?;
             // The device stays with the refurbisher: the free return label
             // the consumer was given must not ship it back as well.
             if t.state == State::ReturnRequested {
@@ -305,7 +332,7 @@ pub async fn resolve(
                 now,
             )
             .await
-            .map_err(transition_error)?;
+            .map_err(transition_error(texts))?;
             crate::features::orders::service::set_final_price(&mut tx, t.id, t.price)
                 .await
                 .map_err(db_error)?;
@@ -333,7 +360,7 @@ pub async fn resolve(
     .await
     .map_err(db_error)?
     {
-        return Err(AppError::Conflict("This claim is already resolved.".into()));
+        return Err(already_resolved());
     }
     crate::features::claims::repo::add_message(
         &mut *tx,
@@ -364,10 +391,11 @@ pub async fn resolve(
         &mut tx,
         &t.customer_email,
         &emails::claim_resolved(
+            crate::i18n::Texts::of(t.market),
             &state.config.public_url,
             claim_id,
             &t.reference,
-            outcome.label(),
+            outcome,
             &note,
         ),
         Some(t.id),

@@ -26,8 +26,33 @@ pub struct FraudCase {
     pub state: crate::domain::tradein::State,
     pub hold: crate::domain::fraud::PayoutHold,
     pub hold_reason: String,
-    /// (rule label, detail); the detail is stored in English.
+    /// (rule label, what it found), in the reader's language.
     pub flags: Vec<(String, String)>,
+}
+
+/// What a flag found, in the areas' language; a detail stored as an
+/// English sentence stays as it is.
+#[cfg(feature = "ssr")]
+fn flag_detail(st: crate::i18n::staff::StaffTexts, stored: &str) -> String {
+    use crate::domain::fraud::FlagDetail as D;
+    use crate::i18n::staff::Staff;
+    let Some(detail) = D::from_stored(stored) else {
+        return stored.to_string();
+    };
+    match detail {
+        D::Blocklisted => st.get(Staff::FraudDetailBlocklisted).to_string(),
+        D::RepeatedImei { others } => st.fill(Staff::FraudDetailRepeatedImei, &[("n", &others)]),
+        D::SharedIban { others } => st.fill(Staff::FraudDetailSharedIban, &[("n", &others)]),
+        D::ManyTradeIns { count } => st.fill(Staff::FraudDetailManyTradeIns, &[("n", &count)]),
+        D::HighValue { total } => st.fill(
+            Staff::FraudDetailHighValue,
+            &[("total", &st.totals(&total))],
+        ),
+        D::ImeiMismatch { declared, found } => st.fill(
+            Staff::FraudDetailImeiMismatch,
+            &[("declared", &declared), ("found", &found)],
+        ),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "fraud_cases")]
@@ -63,7 +88,11 @@ pub async fn load_fraud_cases() -> Result<Vec<FraudCase>, AppError> {
             trade_in_id: c.trade_in_id,
             price: c.price,
             state: c.state,
-            flags: c.flags.iter().map(|(r, d)| (label(r), d.clone())).collect(),
+            flags: c
+                .flags
+                .iter()
+                .map(|(r, d)| (label(r), flag_detail(st, d)))
+                .collect(),
             reference: c.reference,
             customer_email: c.customer_email,
             seller: c.seller,

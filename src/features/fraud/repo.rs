@@ -1,7 +1,7 @@
 //! What the fraud rules read, the flags they leave, payout holds, and the
 //! IMEI blocklist.
 
-use crate::domain::fraud::{Facts, FraudRule, PayoutHold};
+use crate::domain::fraud::{Facts, FlagDetail, FraudRule, PayoutHold};
 use crate::domain::ids::TradeInId;
 use crate::domain::money::Money;
 use crate::domain::tradein::State;
@@ -99,7 +99,7 @@ pub async fn facts(
 pub async fn flag(
     conn: &mut AnyConnection,
     trade_in_id: TradeInId,
-    flags: &[(FraudRule, String)],
+    flags: &[(FraudRule, FlagDetail)],
     now: i64,
 ) -> DbResult<usize> {
     let mut new = 0;
@@ -107,7 +107,7 @@ pub async fn flag(
         let done = sqlx::query("INSERT INTO fraud_flags (trade_in_id, rule, detail, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (trade_in_id, rule) DO NOTHING")
             .bind(trade_in_id)
             .bind(rule.code())
-            .bind(detail)
+            .bind(detail.to_stored())
             .bind(now)
             .execute(&mut *conn)
             .await?;

@@ -275,8 +275,7 @@ pub async fn import_route(
         Ok(u) => u,
         Err(e) => return crate::platform::http::refused(e),
     };
-    // A route, not a server function: the language is the request's.
-    let st = StaffTexts::of(crate::i18n::staff::lang_of_headers(&headers));
+    let st = use_staff();
     let unreadable = || AppError::invalid("file", st.get(Staff::FraudImportUnreadable));
     let mut text = String::new();
     loop {

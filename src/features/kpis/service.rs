@@ -8,6 +8,7 @@
 //! ("€12,400.00 + £800.00"). Counts and rates add up across markets. A
 //! money target is in EUR and is compared with the EUR figure only.
 
+use crate::domain::catalog::Category;
 use crate::domain::ids::{SellerId, UserId};
 use crate::domain::kpi::{
     against_target, decompose, prorated_target, Comparison, Counts, Kpi, Period, PeriodKind, Unit,
@@ -342,6 +343,43 @@ fn offer_note(st: StaffTexts, now: &Counts, before: &Counts, lane: &Lane) -> Str
     st.fill(Staff::OpsDashboardOfferWhere, &[("changes", &changes)])
 }
 
+/// A breakdown's segments named in `st`'s language: "Téléphones / Apple"
+/// for the key "smartphones / Apple", and recycling for the empty
+/// refurbisher.
+fn segment_names(
+    st: StaffTexts,
+    b: crate::features::kpis::repo::ops_kpis::Breakdown,
+) -> crate::features::kpis::repo::ops_kpis::Breakdown {
+    let words = st.vocabulary();
+    let category_brand = |key: String| match key.split_once(" / ") {
+        Some((slug, brand)) => match Category::from_slug(slug) {
+            Some(c) => format!("{} / {brand}", words.category(c)),
+            None => key,
+        },
+        None => key,
+    };
+    let seller = |key: String| {
+        if key.is_empty() {
+            st.get(Staff::OpsDashboardRecycling).to_string()
+        } else {
+            key
+        }
+    };
+    crate::features::kpis::repo::ops_kpis::Breakdown {
+        by_category_brand: b
+            .by_category_brand
+            .into_iter()
+            .map(|(k, c)| (category_brand(k), c))
+            .collect(),
+        by_seller: b
+            .by_seller
+            .into_iter()
+            .map(|(k, c)| (seller(k), c))
+            .collect(),
+        ..b
+    }
+}
+
 /// The segments' parts of the change in one lane, with a note on the best
 /// offer.
 fn drivers(
@@ -432,6 +470,10 @@ pub async fn dashboard(
     )
     .await
     .map_err(db_error)?;
+    let (now_parts, before_parts) = (
+        segment_names(st, now_parts),
+        segment_names(st, before_parts),
+    );
     let (cur, before) = (&now_parts.total, &before_parts.total);
     let targets: BTreeMap<String, i64> = super::repo::targets::targets(&mut *c)
         .await

@@ -195,8 +195,7 @@ pub async fn counter_offer(
     let Ok(id) = id.parse::<TradeInId>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    // A route of its own, outside the pages: the language is the request's.
-    let st = StaffTexts::of(crate::i18n::staff::lang_of_headers(&headers));
+    let st = crate::i18n::staff::use_staff();
     let user = match auth::current_user(&state, &headers).await {
         Ok(Some(u)) if u.role == Role::Seller => u,
         Ok(Some(_)) => {

@@ -51,19 +51,6 @@ pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
 }
 
-/// Runs `work` with the request in the reactive context, as a server
-/// function runs, so the messages it and the service build (`use_staff`)
-/// are in the user's language.
-async fn in_request<T>(headers: &HeaderMap, work: impl std::future::Future<Output = T>) -> T {
-    use leptos::prelude::provide_context;
-    use leptos::reactive::{computed::ScopedFuture, owner::Owner};
-    let (mut parts, ()) = http::Request::new(()).into_parts();
-    parts.headers = headers.clone();
-    let owner = Owner::new();
-    owner.with(|| provide_context(parts));
-    owner.with(|| ScopedFuture::new(work)).await
-}
-
 /// Form fields: `file`, `mode` (`preview` or `apply`), `replace` (present:
 /// the file is the whole grid), `base` (the preview's token, to apply).
 pub async fn import(
@@ -71,7 +58,7 @@ pub async fn import(
     headers: HeaderMap,
     form: Multipart,
 ) -> Response {
-    in_request(&headers, import_file(state, &headers, form)).await
+    import_file(state, &headers, form).await
 }
 
 async fn import_file(state: AppState, headers: &HeaderMap, mut form: Multipart) -> Response {

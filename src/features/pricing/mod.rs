@@ -361,6 +361,75 @@ pub fn price_error(
     }
 }
 
+/// Why a row of a price file is refused, in the areas' language.
+#[cfg(feature = "ssr")]
+pub fn row_problem(st: StaffTexts, problem: &crate::domain::price_csv::RowProblem) -> String {
+    use crate::domain::price_csv::{RowProblem as P, MAX_WEEKLY_CAP};
+    match problem {
+        P::QuoteNotClosed => st.get(Staff::ImportRowQuoteNotClosed).to_string(),
+        P::FieldCount {
+            expected,
+            separator,
+            found,
+        } => st.fill(
+            Staff::ImportRowFieldCount,
+            &[
+                ("expected", expected),
+                ("separator", separator),
+                ("found", found),
+            ],
+        ),
+        P::UnknownMarket(code) => st.fill(
+            Staff::ImportRowUnknownMarket,
+            &[
+                ("market", code),
+                ("markets", &Market::ALL.map(Market::code).join(", ")),
+            ],
+        ),
+        P::WrongCurrency { market, found } => st.fill(
+            Staff::ImportRowWrongCurrency,
+            &[
+                ("market", &market.code()),
+                ("currency", &market.currency().code()),
+                ("found", found),
+            ],
+        ),
+        P::NotASku(sku) => st.fill(Staff::ImportRowNotASku, &[("sku", sku)]),
+        P::UnknownGrade(grade) => st.fill(Staff::ImportRowUnknownGrade, &[("grade", grade)]),
+        P::Price(e, currency) => st.fill(
+            Staff::ImportRowPrice,
+            &[("reason", &price_error(st, e, *currency))],
+        ),
+        P::WeeklyCap => st.fill(Staff::ImportRowWeeklyCap, &[("max", &MAX_WEEKLY_CAP)]),
+        P::NotBuyingIn(market) => {
+            st.fill(Staff::ImportRowNotBuyingIn, &[("market", &market.code())])
+        }
+        P::UnknownSku(sku) => st.fill(Staff::ImportRowUnknownSku, &[("sku", sku)]),
+        P::NotSoldIn { sku, market } => st.fill(
+            Staff::ImportRowNotSoldIn,
+            &[
+                ("sku", sku),
+                ("country", &market_name(st.vocabulary(), *market)),
+                ("market", &market.code()),
+            ],
+        ),
+        P::Duplicate {
+            sku,
+            grade,
+            market,
+            first_line,
+        } => st.fill(
+            Staff::ImportRowDuplicate,
+            &[
+                ("sku", sku),
+                ("grade", &grade.code()),
+                ("market", &market.code()),
+                ("line", first_line),
+            ],
+        ),
+    }
+}
+
 /// A market's name in the areas' language: its country's.
 pub fn market_name(t: Texts, market: Market) -> &'static str {
     crate::i18n::errors::country(t, market.country()).unwrap_or(market.name())

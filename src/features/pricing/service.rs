@@ -623,6 +623,7 @@ fn report(
     base: String,
     applied: bool,
 ) -> ImportReport {
+    let st = use_staff();
     ImportReport {
         rows,
         markets: p.markets.iter().copied().collect(),
@@ -635,7 +636,7 @@ fn report(
             .take(MAX_LISTED_ERRORS)
             .map(|e| RowProblem {
                 line: e.line,
-                reason: e.reason.clone(),
+                reason: row_problem(st, &e.problem),
             })
             .collect(),
         error_count: p.errors.count(),

@@ -32,7 +32,7 @@ pub fn QualityPage() -> impl IntoView {
                             <p><a href="/ops/refurbishers.csv" rel="external" download="">{st.get(Staff::QualityExport)}</a></p>
                             <PageForm action=recompute class="form inline">
                                 <button type="submit" class="button">{st.get(Staff::QualityApply)}</button>
-                                <span role="status">{move || recompute.value().get().map(|r| match r { Ok(n) => st.fill(Staff::QualityChanged, &[("n", &n)]), Err(e) => e.to_string() })}</span>
+                                <span role="status">{move || recompute.value().get().map(|r| match r { Ok(n) => st.fill(Staff::QualityChanged, &[("n", &n)]), Err(e) => crate::i18n::errors::said(&e) })}</span>
                             </PageForm>
                             <FormError error=error/>
                             <div class="grid-scroll">

@@ -509,6 +509,21 @@ pub async fn contact<'c>(
         .await
 }
 
+/// What a mail to this refurbisher is written in: the language its user
+/// chose for the areas (None until chosen) and its home market.
+pub async fn mail_language<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: SellerId,
+) -> DbResult<(Option<String>, Option<Market>)> {
+    let found: Option<(Option<String>, String)> = sqlx::query_as(
+        "SELECT u.lang, s.home_market FROM sellers s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+    )
+    .bind(seller_id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(found.map_or((None, None), |(lang, home)| (lang, Market::parse(&home))))
+}
+
 /// Every refurbisher with its status and quality score, by name:
 /// (id, company name, status, quality score).
 pub async fn refurbisher_scores(

@@ -18,6 +18,19 @@ pub use super::repo::{
     NewListing, NewSeller,
 };
 
+/// The texts a mail to this refurbisher is written with
+/// (`i18n::staff::mail_lang`).
+pub async fn mail_texts(
+    conn: &mut sqlx::AnyConnection,
+    seller_id: SellerId,
+) -> Result<StaffTexts, sqlx::Error> {
+    let (chosen, home) = super::repo::mail_language(conn, seller_id).await?;
+    Ok(StaffTexts::of(crate::i18n::staff::mail_lang(
+        chosen.as_deref(),
+        home,
+    )))
+}
+
 /// A country named in English by the domain, in the areas' language.
 fn country_named(st: StaffTexts, english: &str) -> String {
     crate::i18n::errors::country_named(st.vocabulary(), english)
@@ -237,6 +250,7 @@ pub async fn decide(
     .await
     .map_err(db_error)?;
     let mail = crate::features::trade_ins::emails::seller_decision(
+        mail_texts(&mut tx, seller_id).await.map_err(db_error)?,
         &state.config.public_url,
         &company,
         decision == Decision::Approve,

@@ -1,14 +1,17 @@
 //! The text of the mail each step sends. Plain text: it reads everywhere.
 //! A consumer's mail about a trade-in is in the language of the market
-//! they sold in (`locales/*.json`, `mail.*`); the refurbisher's and
-//! operations' mail is in English, as their areas are.
+//! they sold in (`locales/*.json`, `mail.*`); a refurbisher's or an
+//! operations user's is in the language of their areas
+//! (`locales/staff/mail.*.json`).
 
+use crate::domain::claims::{ClaimKind, Outcome};
 use crate::domain::dates::Date;
 use crate::domain::ids::{ClaimId, TradeInId};
 use crate::domain::mail::MailKind;
 use crate::domain::money::Money;
 use crate::domain::offer::{COUNTER_OFFER_DAYS, EXPIRY_WARNING_DAYS};
 use crate::domain::sla::SuspendReason;
+use crate::i18n::staff::{Staff, StaffTexts};
 use crate::i18n::{Msg, Texts};
 
 pub use crate::platform::mail::Mail;
@@ -293,69 +296,111 @@ pub fn returned(t: Texts, public_url: &str, id: TradeInId, reference: &str) -> M
     )
 }
 
-/// The English mails' signature (the claim's outcome is written by
-/// operations, in English).
-fn footer(public_url: &str) -> String {
-    format!("\n\n— TradeIn\n{public_url}\nYou receive this because you started a trade-in with us.")
-}
-
-/// To a refurbisher when operations approve or reject its application.
-pub fn seller_decision(public_url: &str, company: &str, approved: bool, reason: &str) -> Mail {
+/// To a refurbisher when operations approve or reject its application, in
+/// its language.
+pub fn seller_decision(
+    st: StaffTexts,
+    public_url: &str,
+    company: &str,
+    approved: bool,
+    reason: &str,
+) -> Mail {
     if approved {
         Mail {
             kind: MailKind::SellerApproved,
-            subject: format!("{company} is approved: your prices now compete"),
-            body: format!(
-                "Good news: our operations team approved {company}.\n\
-                 Your prices now compete for devices. Review them in your price grid: {public_url}/seller/prices\n\n— TradeIn\n{public_url}"
+            subject: st.fill(Staff::MailSellerApprovedSubject, &[("company", &company)]),
+            body: st.fill(
+                Staff::MailSellerApprovedBody,
+                &[
+                    ("company", &company),
+                    ("grid", &format!("{public_url}/seller/prices")),
+                    ("site", &public_url),
+                ],
             ),
         }
     } else {
         Mail {
             kind: MailKind::SellerRejected,
-            subject: format!("Your application for {company}"),
-            body: format!(
-                "Our operations team could not approve {company} as a refurbisher.\nReason: {reason}\n\n\
-                 Reply to this email if you think this is a mistake.\n\n— TradeIn\n{public_url}"
+            subject: st.fill(Staff::MailSellerRejectedSubject, &[("company", &company)]),
+            body: st.fill(
+                Staff::MailSellerRejectedBody,
+                &[
+                    ("company", &company),
+                    ("reason", &reason),
+                    ("site", &public_url),
+                ],
             ),
         }
     }
 }
 
-/// To operations when a new alert opens.
-pub fn alert(public_url: &str, title: &str, detail: &str) -> Mail {
+/// To an operations user when a new alert opens, in their language.
+pub fn alert(st: StaffTexts, public_url: &str, title: &str, detail: &str) -> Mail {
     Mail {
         kind: MailKind::Alert,
-        subject: format!("[TradeIn alert] {title}"),
-        body: format!("{title}\n{detail}\n\nAcknowledge or resolve it in the inbox: {public_url}/ops/alerts\n\n— TradeIn operations console"),
+        subject: st.fill(Staff::MailAlertSubject, &[("title", &title)]),
+        body: st.fill(
+            Staff::MailAlertBody,
+            &[
+                ("title", &title),
+                ("detail", &detail),
+                ("inbox", &format!("{public_url}/ops/alerts")),
+            ],
+        ),
     }
 }
 
-/// To operations when a consumer opens a claim.
-pub fn claim_opened(public_url: &str, claim_id: ClaimId, reference: &str, kind: &str) -> Mail {
-    Mail {
-        kind: MailKind::ClaimOpened,
-        subject: format!("New claim on {reference}: {kind}"),
-        body: format!("A consumer opened a claim on trade-in {reference}: {kind}.\nAnswer it: {public_url}/claims/{claim_id}\n\n— TradeIn operations console"),
-    }
-}
-
-/// To the consumer when operations resolve the claim.
-pub fn claim_resolved(
+/// To operations and the refurbisher when a consumer opens a claim, in
+/// each reader's language.
+pub fn claim_opened(
+    st: StaffTexts,
     public_url: &str,
     claim_id: ClaimId,
     reference: &str,
-    outcome: &str,
-    note: &str,
+    kind: ClaimKind,
 ) -> Mail {
+    let kind = st.vocabulary().claim_kind(kind);
     Mail {
-        kind: MailKind::ClaimResolved,
-        subject: format!("Your claim on {reference} is resolved"),
-        body: format!(
-            "Our decision: {outcome}.\n{note}\n\nSee the claim: {public_url}/claims/{claim_id}{}",
-            footer(public_url)
+        kind: MailKind::ClaimOpened,
+        subject: st.fill(
+            Staff::MailClaimOpenedSubject,
+            &[("reference", &reference), ("kind", &kind)],
+        ),
+        body: st.fill(
+            Staff::MailClaimOpenedBody,
+            &[
+                ("reference", &reference),
+                ("kind", &kind),
+                ("claim", &format!("{public_url}/claims/{claim_id}")),
+            ],
         ),
     }
+}
+
+/// To the consumer when operations resolve the claim: in the language of
+/// the market they sold in, with the note operations wrote as written.
+pub fn claim_resolved(
+    t: Texts,
+    public_url: &str,
+    claim_id: ClaimId,
+    reference: &str,
+    outcome: Outcome,
+    note: &str,
+) -> Mail {
+    to_consumer(
+        t,
+        MailKind::ClaimResolved,
+        public_url,
+        t.fill(Msg::ClaimMailResolvedSubject, &[("reference", &reference)]),
+        t.fill(
+            Msg::ClaimMailResolvedBody,
+            &[
+                ("outcome", &t.claim_outcome(outcome)),
+                ("note", &note),
+                ("claim", &format!("{public_url}/claims/{claim_id}")),
+            ],
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::domain::offer::{decide, Decision, COUNTER_OFFER_DAYS};
 use crate::domain::tradein::{Action, Actor, State};
 use crate::error::AppError;
 use crate::features::trade_ins::emails;
+use crate::i18n::{Msg, Texts};
 use crate::platform::carrier::ShipmentRequest;
 use crate::platform::db::{db_error, is_unique_violation, lock};
 use crate::platform::mail::enqueue;
@@ -123,15 +124,33 @@ pub fn new_reference() -> String {
     format!("TI-{}-{}", &chars[..4], &chars[4..])
 }
 
-pub(crate) fn transition_error(e: TransitionFailure) -> AppError {
-    match e {
-        TransitionFailure::Refused(refused) => AppError::Conflict(refused.to_string()),
-        TransitionFailure::Stale(now) => AppError::Conflict(format!(
-            "this trade-in is now {}",
-            crate::domain::tradein::state_label(now)
-        )),
+/// A refused move as its reader reads it. Consumers and the refurbisher
+/// and operations areas both move trade-ins, and a server function's
+/// request does not say which page it came from, so each caller passes its
+/// reader's texts: the consumer's page's, or `StaffTexts::vocabulary`.
+pub(crate) fn transition_error(t: Texts) -> impl Fn(TransitionFailure) -> AppError {
+    use crate::domain::tradein::TransitionError;
+    move |e| match e {
+        TransitionFailure::Refused(TransitionError::NotAllowedFrom { action, from }) => {
+            AppError::Conflict(t.fill(
+                Msg::RefusalNotAllowed,
+                &[("state", &t.state(from)), ("action", &t.action(action))],
+            ))
+        }
+        TransitionFailure::Refused(TransitionError::WrongActor { .. }) => {
+            AppError::Conflict(t.get(Msg::RefusalWrongActor).into())
+        }
+        TransitionFailure::Stale(now) => {
+            AppError::Conflict(t.fill(Msg::RefusalNow, &[("state", &t.state(now))]))
+        }
         TransitionFailure::Db(e) => db_error(e),
     }
+}
+
+/// The consumer's page's texts (`i18n::document_market`), for what a
+/// consumer does on their trade-in's page.
+fn page_texts() -> Texts {
+    Texts::of(crate::i18n::document_market())
 }
 
 /// The decision for a variant and grade in a market as of `now`: the offer
@@ -159,15 +178,12 @@ pub async fn current_decision(
 pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId, AppError> {
     let db = &state.db;
     let now = state.clock.now_ms();
+    // The sell page's market, as its form's other problems are told.
+    let t = Texts::of(req.market);
     let variant = crate::features::catalog::service::variant_by_sku(db.pool(), &req.sku)
         .await
         .map_err(db_error)?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "form",
-                "This device is not in our catalog any more. Please start again.",
-            )
-        })?;
+        .ok_or_else(|| AppError::invalid("form", t.get(Msg::ConfirmErrorNotInCatalog)))?;
     let grade = grade(req.answers);
 
     {
@@ -204,9 +220,12 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
         }
     };
     if price != req.shown_price {
-        return Err(AppError::Conflict(format!(
-            "The best offer for your device changed from {} to {price} since you saw it. Please look at the new offer before confirming.",
-            req.shown_price
+        return Err(AppError::Conflict(t.fill(
+            Msg::ConfirmErrorPriceChanged,
+            &[
+                ("shown", &t.money(req.shown_price)),
+                ("price", &t.money(price)),
+            ],
         )));
     }
     let rail = req.market.payout_rail();
@@ -215,13 +234,13 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
         None => {
             return Err(AppError::invalid(
                 "account_holder",
-                "enter the account to pay",
+                t.get(Msg::ConfirmErrorEnterAccount),
             ))
         }
         Some((_, account)) if account.rail() != rail => {
             return Err(AppError::invalid(
                 "form",
-                "This account cannot be paid in this market. Please enter one of its accounts.",
+                t.get(Msg::ConfirmErrorAccountRail),
             ))
         }
         Some(_) => {}
@@ -242,10 +261,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "carrier failed");
-            AppError::Conflict(
-                "We could not create your shipping label just now. Please try again in a minute."
-                    .into(),
-            )
+            AppError::Conflict(t.get(Msg::ConfirmErrorLabelFailed).into())
         })?;
 
     // The rules below count what is already in the database: the same form
@@ -307,7 +323,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
             );
             return Err(AppError::invalid(
                 "imei",
-                "This device is reported lost or stolen, so we cannot accept it. If you think this is a mistake, contact our support.",
+                t.get(Msg::ConfirmErrorBlocklisted),
             ));
         }
         if let Some((_, owner, existing_ref)) =
@@ -316,10 +332,12 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
                 .map_err(db_error)?
         {
             let message = if owner == req.customer_id {
-                format!("This device is already in your trade-in {existing_ref}. Cancel that one first if you want to start again.")
+                t.fill(
+                    Msg::ConfirmErrorYoursAlready,
+                    &[("reference", &existing_ref)],
+                )
             } else {
-                "This device is already in a trade-in in progress, so it cannot be traded in again."
-                    .to_string()
+                t.get(Msg::ConfirmErrorAlreadyInTradeIn).to_string()
             };
             return Err(AppError::invalid("imei", message));
         }
@@ -331,7 +349,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
         .map_err(db_error)?;
     if !locked.same_offer(&decision) {
         return Err(AppError::Conflict(
-            "The offer changed while you were confirming. Please look at the new offer.".into(),
+            t.get(Msg::ConfirmErrorOfferChanged).into(),
         ));
     }
     // The unit of the buyer's weekly caps is taken by a conditional update
@@ -346,13 +364,13 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     .await
     .map_err(db_error)?
     {
-        return Err(AppError::Conflict(format!(
-            "{} has just reached the number of devices it buys this week, so the offer changed. Please look at the new offer.",
-            match &decision {
-                Decision::Buy(c) => c.seller_name.as_str(),
-                Decision::Recycle => "Our recycling partner",
-            }
-        )));
+        let buyer = match &decision {
+            Decision::Buy(c) => c.seller_name.as_str(),
+            Decision::Recycle => t.get(Msg::ConfirmErrorRecyclingPartner),
+        };
+        return Err(AppError::Conflict(
+            t.fill(Msg::ConfirmErrorCapReached, &[("buyer", &buyer)]),
+        ));
     }
 
     let (holder, iban_encrypted, iban_masked) = match &req.payout {
@@ -396,10 +414,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
     .map_err(|e| {
         // The device's open trade-in is unique in the database too.
         if is_unique_violation(&e) && imei.is_some() {
-            AppError::invalid(
-                "imei",
-                "This device is already in a trade-in in progress, so it cannot be traded in again.",
-            )
+            AppError::invalid("imei", t.get(Msg::ConfirmErrorAlreadyInTradeIn))
         } else {
             db_error(e)
         }
@@ -428,7 +443,7 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
         now,
     )
     .await
-    .map_err(transition_error)?;
+    .map_err(transition_error(t))?;
     crate::features::fraud::service::check(&mut tx, &state.secret, id, None, now).await?;
     let shipment = crate::features::trade_ins::repo::shipments::insert(
         &mut tx,
@@ -514,7 +529,7 @@ pub async fn mark_shipped(
         now,
     )
     .await
-    .map_err(transition_error)?;
+    .map_err(transition_error(page_texts()))?;
     if let Some(s) =
         crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound)
             .await
@@ -552,7 +567,7 @@ pub async fn cancel(state: &AppState, customer_id: UserId, id: TradeInId) -> Res
         now,
     )
     .await
-    .map_err(transition_error)?;
+    .map_err(transition_error(page_texts()))?;
     if let Some(s) =
         crate::features::trade_ins::repo::shipments::find(&mut *tx, id, Direction::Inbound)
             .await
@@ -701,7 +716,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
             }
             // Shipped or cancelled in the meantime: nothing to do.
             Err(TransitionFailure::Stale(_)) => {}
-            Err(e) => return Err(transition_error(e)),
+            Err(e) => return Err(transition_error(Texts::of(t.market))(e)),
         }
     }
 
@@ -717,6 +732,7 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
             continue;
         };
         if let Some(mut tx) = return_device(
+            Texts::of(t.market),
             state,
             &t,
             Action::CounterOfferTimeout,
@@ -751,8 +767,10 @@ pub async fn run_deadlines(state: &AppState) -> Result<DeadlineReport, AppError>
 /// to the consumer's address, in a transaction given back to the caller to
 /// add what goes with it (the mail, the answer to a counter-offer) and
 /// commit: the return and its consequences happen together or not at all.
-/// None when another actor got there first.
+/// None when another actor got there first. `texts`: its refusals'
+/// reader's (see `transition_error`).
 pub async fn return_device(
+    texts: Texts,
     state: &AppState,
     t: &crate::features::trade_ins::repo::trade_ins::TradeInRecord,
     action: Action,
@@ -769,7 +787,11 @@ pub async fn return_device(
             to: &t.address,
         })
         .await
-        .map_err(|e| AppError::Conflict(e.to_string()))?;
+        .map_err(|e| {
+            // The carrier's own words are for the log, not for people.
+            tracing::error!(error = %e, "carrier failed on a return label");
+            AppError::Conflict(texts.get(Msg::RefusalReturnLabelFailed).into())
+        })?;
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     match transition(
         &mut tx,
@@ -785,7 +807,7 @@ pub async fn return_device(
     {
         Ok(_) => {}
         Err(TransitionFailure::Stale(_)) => return Ok(None),
-        Err(e) => return Err(transition_error(e)),
+        Err(e) => return Err(transition_error(texts)(e)),
     }
     let shipment = crate::features::trade_ins::repo::shipments::insert(
         &mut tx,

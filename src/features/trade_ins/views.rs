@@ -121,7 +121,7 @@ fn TradeInDetail(
             .and_then(Result::err)
             .or_else(|| cancelled.value().get().and_then(Result::err))
             .or_else(|| answered.value().get().and_then(Result::err))
-            .map(|e| e.to_string())
+            .map(|e| crate::i18n::errors::said(&e))
     };
     let texts = use_texts();
     let counter = (t.state == State::CounterOffered).then(|| t.counter_offer.clone()).flatten().map(|c| {

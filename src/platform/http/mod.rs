@@ -10,6 +10,7 @@ pub mod health;
 pub mod hydration;
 pub mod markets;
 pub mod page_cache;
+pub mod request_context;
 pub mod security;
 pub mod whole_pages;
 

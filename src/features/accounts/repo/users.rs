@@ -135,3 +135,17 @@ pub async fn set_email<'c>(
         .await?;
     Ok(())
 }
+
+/// The language the user chose for the refurbisher and operations areas.
+pub async fn set_lang<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: UserId,
+    lang: &str,
+) -> DbResult<()> {
+    sqlx::query("UPDATE users SET lang = $2 WHERE id = $1")
+        .bind(id)
+        .bind(lang)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

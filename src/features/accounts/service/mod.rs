@@ -63,6 +63,21 @@ pub struct SignedIn {
 /// (a session id from before sign-in is never reused); with two-factor
 /// sign-in on, a half-done sign-in waits for its code instead
 /// (`two_factor::enter`).
+/// Keeps a refurbisher's or operations user's choice of the areas'
+/// language on their account, for the mails they are sent. A consumer's
+/// language is their market's: nothing to keep.
+pub async fn remember_language(
+    state: &AppState,
+    user: &crate::domain::user::CurrentUser,
+    lang: crate::i18n::Lang,
+) -> Result<(), sqlx::Error> {
+    use crate::domain::account::Role;
+    if matches!(user.role, Role::Seller | Role::Ops) {
+        users::set_lang(state.db.pool(), user.id, lang.code()).await?;
+    }
+    Ok(())
+}
+
 pub async fn sign_in(
     state: &AppState,
     headers: &http::HeaderMap,
@@ -99,6 +114,17 @@ pub async fn sign_in(
         ));
     };
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    // A language chosen before signing in is the account's from now on.
+    if let Some(lang) = crate::i18n::staff::chosen_lang(headers).filter(|_| {
+        matches!(
+            user.role,
+            crate::domain::account::Role::Seller | crate::domain::account::Role::Ops
+        )
+    }) {
+        users::set_lang(&mut *tx, user.id, lang.code())
+            .await
+            .map_err(db_error)?;
+    }
     let entry = two_factor::enter(&mut tx, state, headers, client, user.id, attempt).await?;
     tx.commit().await.map_err(db_error)?;
     tracing::info!(user_id = user.id.get(), "password accepted");

@@ -58,7 +58,7 @@ pub fn AccountPage() -> impl IntoView {
                                     <span role="status">{move || resend.value().get().map(|r| match r {
                                         Ok(true) => t.get(Msg::AccountResent).to_string(),
                                         Ok(false) => t.get(Msg::AccountNotResent).to_string(),
-                                        Err(e) => e.to_string(),
+                                        Err(e) => crate::i18n::errors::said(&e),
                                     })}</span>
                                 </PageForm>
                             })}

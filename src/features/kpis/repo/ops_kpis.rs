@@ -56,15 +56,17 @@ const WEEK_LEN: i64 = 7 * DAY_MS;
 
 impl Group {
     /// The segment key as SQL over the aliases `c`, `b` and `s` and the
-    /// row's time and market columns. Bases and lengths are integers we
+    /// row's time and market columns. A category is keyed by its slug and
+    /// recycling (no refurbisher) by an empty name, so the service can name
+    /// both in its reader's language (`service::segment_names`). Bases and lengths are integers we
     /// computed, never input, so they are written inline.
     pub(crate) fn key(self, time: &str, market: &str) -> String {
         match self {
             Group::All => "'all'".into(),
-            Group::CategoryBrand => "c.name || ' / ' || b.name".into(),
-            Group::Seller => "COALESCE(s.company_name, 'Recycling')".into(),
+            Group::CategoryBrand => "c.slug || ' / ' || b.name".into(),
+            Group::Seller => "COALESCE(s.company_name, '')".into(),
             Group::SellerId => "CAST(COALESCE(s.id, 0) AS TEXT)".into(),
-            Group::Segment => format!("c.name || ' / ' || b.name || '{SEGMENT_SEP}' || COALESCE(s.company_name, 'Recycling')"),
+            Group::Segment => format!("c.slug || ' / ' || b.name || '{SEGMENT_SEP}' || COALESCE(s.company_name, '')"),
             Group::Bucket { base_ms, len_ms } => format!("CAST(({time} - {base_ms}) / {len_ms} AS TEXT)"),
             Group::Rollup => format!(
                 "CAST({time} / {DAY_MS} * {DAY_MS} AS TEXT) || ':' || CAST(c.id AS TEXT) || ':' || CAST(b.id AS TEXT) || ':' || CAST(COALESCE(s.id, 0) AS TEXT) || ':' || {market}"

@@ -34,7 +34,7 @@ fn TargetForm(row: KpiRow, period: String, on_saved: Callback<()>) -> impl IntoV
             <label for=id.clone() class="visually-hidden">{label}</label>
             <input id=id type="text" name="target" size="7" value=row.target_input.clone() inputmode="decimal"/>
             <button type="submit" class="button small">{st.get(Staff::OpsDashboardSaveTarget)}<span class="visually-hidden">{save_for}</span></button>
-            <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("target").unwrap_or_else(|| e.to_string()))}</span>
+            <span class="field-error" role="status">{move || action.value().get().and_then(|r| r.err()).map(|e| e.field("target").unwrap_or_else(|| crate::i18n::errors::said(&e)))}</span>
         </PageForm>
     }
 }

@@ -15,7 +15,7 @@ use crate::domain::tradein::{check_counter_offer, Action, Actor, State};
 use crate::error::AppError;
 use crate::features::trade_ins::emails;
 use crate::features::trade_ins::service::Direction;
-use crate::features::trade_ins::service::{return_device, transition_error as refused};
+use crate::features::trade_ins::service::{return_device, transition_error};
 use crate::features::trade_ins::service::{TradeInRecord, TransitionFailure};
 use crate::i18n::staff::{use_staff, Staff, StaffTexts};
 use crate::platform::db::db_error;
@@ -35,6 +35,20 @@ pub use super::repo::{
 /// "this trade-in is {state} …" refusals, in the areas' language.
 fn in_state(st: StaffTexts, msg: Staff, state: State) -> String {
     st.fill(msg, &[("state", &st.vocabulary().state(state))])
+}
+
+/// A move refused to the refurbisher or operations, in the areas' language.
+fn refused(e: TransitionFailure) -> AppError {
+    transition_error(use_staff().vocabulary())(e)
+}
+
+/// Who reads a refusal of `actor`'s move: a consumer in their page's
+/// language, the refurbisher and operations in the areas'.
+fn reader(actor: Actor) -> crate::i18n::Texts {
+    match actor {
+        Actor::Customer => crate::i18n::Texts::of(crate::i18n::document_market()),
+        _ => use_staff().vocabulary(),
+    }
 }
 
 /// The seller account behind a user: (seller id, company name).
@@ -287,7 +301,7 @@ async fn validate_in(
         tx, t.id, from, action, actor, user, reason, now,
     )
     .await
-    .map_err(refused)?;
+    .map_err(transition_error(reader(actor)))?;
     crate::features::orders::repo::stamp(tx, t.id, "validated_at", now)
         .await
         .map_err(db_error)?;
@@ -485,7 +499,7 @@ pub async fn counter_offer(
             now,
         )
         .await
-        .map_err(refused)?;
+        .map_err(transition_error(st.vocabulary()))?;
         let co = crate::features::orders::repo::insert_counter_offer(
             &mut tx,
             &crate::features::orders::repo::NewCounterOffer {
@@ -543,6 +557,7 @@ pub async fn answer_counter_offer(
     accept: bool,
 ) -> Result<(), AppError> {
     let t = crate::features::trade_ins::service::owned(state, customer_id, id).await?;
+    let texts = reader(Actor::Customer);
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
     let co = crate::features::orders::repo::latest_counter_offer(&mut conn, id)
         .await
@@ -554,9 +569,9 @@ pub async fn answer_counter_offer(
         (State::ReturnRequested | State::Returned, Some("declined"), false) => return Ok(()),
         (State::CounterOffered, _, _) => {}
         _ => {
-            return Err(AppError::Conflict(format!(
-                "this trade-in is {} and has no offer waiting",
-                crate::domain::tradein::state_label(t.state)
+            return Err(AppError::Conflict(texts.fill(
+                crate::i18n::Msg::RefusalNoOfferWaiting,
+                &[("state", &texts.state(t.state))],
             )))
         }
     }
@@ -581,6 +596,7 @@ pub async fn answer_counter_offer(
         tx.commit().await.map_err(db_error)
     } else {
         let Some(mut tx) = return_device(
+            texts,
             state,
             &t,
             Action::DeclineCounterOffer,
@@ -590,7 +606,9 @@ pub async fn answer_counter_offer(
         )
         .await?
         else {
-            return Err(AppError::Conflict("this trade-in changed meanwhile".into()));
+            return Err(AppError::Conflict(
+                texts.get(crate::i18n::Msg::RefusalChangedMeanwhile).into(),
+            ));
         };
         crate::features::orders::repo::answer_counter_offer(&mut tx, co.id, "declined", now)
             .await
@@ -625,6 +643,7 @@ pub async fn return_suspended(
         return Ok(());
     }
     let Some(mut tx) = return_device(
+        use_staff().vocabulary(),
         state,
         &t,
         Action::ReturnDevice,
@@ -857,6 +876,8 @@ pub async fn pay_compensation(state: &AppState, id: TradeInId) -> Result<(), App
     if t.state != State::Lost {
         return Ok(());
     }
+    // Run as operations resolve a claim, else by the queue (no request: English).
+    let st = use_staff();
     {
         let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
         crate::features::fraud::service::ensure_payable(&mut conn, id).await?;
@@ -864,7 +885,7 @@ pub async fn pay_compensation(state: &AppState, id: TradeInId) -> Result<(), App
         if !crate::features::accounts::service::links::is_verified(&mut conn, t.customer_id).await?
         {
             return Err(AppError::Conflict(
-                "the customer has not confirmed their email address yet: the payment can be sent once they do".into(),
+                st.get(Staff::OrdersErrorEmailUnconfirmed).into(),
             ));
         }
     }
@@ -880,7 +901,9 @@ pub async fn pay_compensation(state: &AppState, id: TradeInId) -> Result<(), App
             trade_in_reference: &t.reference,
         })
         .await
-        .map_err(|e| AppError::Conflict(format!("the compensation could not be sent: {e}")))?;
+        .map_err(|e| {
+            AppError::Conflict(st.fill(Staff::OrdersErrorCompensationFailed, &[("reason", &e)]))
+        })?;
     let now = state.clock.now_ms();
     let mut tx = state.db.write_tx().await.map_err(db_error)?;
     crate::features::fraud::service::ensure_payable(&mut tx, id).await?;
@@ -904,7 +927,9 @@ pub async fn pay_compensation(state: &AppState, id: TradeInId) -> Result<(), App
         .await
         .map_err(db_error)?
     {
-        return Err(AppError::Conflict("this payout was already sent".into()));
+        return Err(AppError::Conflict(
+            st.get(Staff::OrdersErrorAlreadySent).into(),
+        ));
     }
     crate::features::orders::repo::stamp(&mut tx, id, "paid_at", now)
         .await
@@ -993,6 +1018,7 @@ pub async fn ops_decide(
         tx.commit().await.map_err(db_error)
     } else {
         let Some(mut tx) = return_device(
+            st.vocabulary(),
             state,
             &t,
             Action::ReturnDevice,

@@ -77,7 +77,8 @@ fn PriceCell(
                     )));
                 }
                 Err(e) => state.set(CellState::Failed(
-                    e.field("price").unwrap_or_else(|| e.to_string()),
+                    e.field("price")
+                        .unwrap_or_else(|| crate::i18n::errors::said(&e)),
                 )),
             }
         });
@@ -273,7 +274,7 @@ fn MatchPanel(
             </button>
             {move || outcome.get().map(|r| match r {
                 Ok(n) => view! { <p class="notice success" role="status">{st.fill(Staff::GridMatchSaved, &[("n", &n)])}</p> }.into_any(),
-                Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="notice error" role="alert">{crate::i18n::errors::said(&e)}</p> }.into_any(),
             })}
             {move || preview.get().map(|r| match r {
                 Ok(lines) if lines.is_empty() => view! { <p role="status">{st.get(Staff::GridMatchNone)}</p> }.into_any(),
@@ -297,7 +298,7 @@ fn MatchPanel(
                         </div>
                     }.into_any()
                 }
-                Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="notice error" role="alert">{crate::i18n::errors::said(&e)}</p> }.into_any(),
             })}
         </section>
     }

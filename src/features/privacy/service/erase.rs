@@ -8,6 +8,7 @@ use crate::domain::ids::UserId;
 use crate::domain::tradein::State as TradeInState;
 use crate::error::AppError;
 use crate::features::privacy::repo;
+use crate::i18n::Msg;
 use crate::platform::db::{db_error, lock};
 use crate::platform::state::AppState;
 
@@ -34,9 +35,11 @@ pub async fn delete_account(
         current_password,
     )
     .await?;
+    // The account page's language, as `reauthenticate` tells its refusal.
+    let texts = crate::i18n::document_texts();
     if user.role != Role::Customer {
         return Err(AppError::Conflict(
-            "Refurbisher and operations accounts are closed by the operations team: write to them, and they will close it with you.".into(),
+            texts.get(Msg::EraseErrorStaffAccount).into(),
         ));
     }
     let now = state.clock.now_ms();
@@ -53,9 +56,9 @@ pub async fn delete_account(
         .map(|(reference, _)| reference)
         .collect();
     if !open.is_empty() {
-        return Err(AppError::Conflict(format!(
-            "Your trade-in {} is still in progress. You can delete your account once it has ended: paid, returned or cancelled.",
-            open.join(", ")
+        return Err(AppError::Conflict(texts.fill(
+            Msg::EraseErrorTradeInOpen,
+            &[("references", &open.join(", "))],
         )));
     }
     if repo::open_claims(&mut *tx, user_id)
@@ -64,8 +67,7 @@ pub async fn delete_account(
         > 0
     {
         return Err(AppError::Conflict(
-            "One of your claims is still open. You can delete your account once it is resolved."
-                .into(),
+            texts.get(Msg::EraseErrorClaimOpen).into(),
         ));
     }
     let pseudonym = pseudonym(user_id);
