@@ -30,7 +30,7 @@ pub async fn delete_account(#[server(flatten)] form: DeleteAccountForm) -> Resul
     if form.confirm.as_deref() != Some("yes") {
         return Err(AppError::invalid(
             "confirm",
-            "tick this box to confirm that your account and its data go for good",
+            crate::i18n::document_texts().get(crate::i18n::Msg::EraseErrorConfirm),
         ));
     }
     let cleared =
