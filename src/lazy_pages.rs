@@ -25,6 +25,7 @@ use crate::features::accounts::views::sign_in_link::{LinkSentPage, SignInLinkPag
 use crate::features::accounts::views::signup::SignupPage;
 use crate::features::accounts::views::two_factor::{LoginCodePage, TwoFactorPage};
 use crate::features::alerts::views::AlertsInboxPage;
+use crate::features::api_tokens::views::ApiTokensPage;
 use crate::features::audit::views::AuditPage;
 use crate::features::catalog::views::markets::MarketsPage;
 use crate::features::catalog::views::search::SearchPage;
@@ -94,6 +95,7 @@ lazy_page! {
     SellerPriceImportRoute => PriceImportPage,
     SellerListingRoute => ListingDetailPage,
     SellerMarketsRoute => SellerMarketsPage,
+    SellerApiRoute => ApiTokensPage,
     OpsDashboardRoute => OpsDashboardPage,
     OpsSuspendedRoute => OpsSuspendedPage,
     OpsSellersRoute => OpsSellersPage,

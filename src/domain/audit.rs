@@ -22,6 +22,7 @@ pub enum AuditAction {
     AccountDeleted,
     Alert,
     AlertRule,
+    ApiToken,
     BlocklistAdd,
     BlocklistRemove,
     ClaimOpened,

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod address;
 pub mod alerts;
+pub mod api_token;
 pub mod audit;
 pub mod bank_account;
 pub mod catalog;

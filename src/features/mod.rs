@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod api_tokens;
 pub mod audit;
 pub mod catalog;
 pub mod claims;
@@ -27,5 +28,7 @@ pub mod pricing;
 pub mod privacy;
 pub mod quality;
 pub mod sell;
+#[cfg(feature = "ssr")]
+pub mod seller_api;
 pub mod sellers;
 pub mod trade_ins;

@@ -25,6 +25,8 @@ use tower_http::trace::TraceLayer;
 
 /// Requests larger than this are refused with 413 before any handler runs.
 pub const MAX_BODY_BYTES: usize = forms::MAX_FORM_BYTES;
+/// The seller API's limit: a bulk price update of 100,000 rows fits.
+pub const API_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// The consumer pages anyone may see, by address: each market's home and
 /// everything under its `/sell/` but accepting an offer (which needs a
@@ -232,6 +234,14 @@ pub fn router(state: AppState) -> Router {
                 .expect("PUBLIC_URL is checked by Config"),
             security::refuse_cross_site,
         ))
+        // The seller API authenticates by bearer token only, never by
+        // cookie, so the cross-site refusal above does not apply to it; its
+        // bulk writes bring their own body limit.
+        .merge(
+            crate::features::seller_api::router()
+                .layer(axum::extract::DefaultBodyLimit::max(API_MAX_BODY_BYTES))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(API_MAX_BODY_BYTES)),
+        )
         .layer(axum::middleware::from_fn_with_state(
             security::Https(state.config.cookies_secure()),
             security::security_headers,

@@ -556,6 +556,17 @@ pub fn table() -> Vec<Row> {
             }] }))
         }),
         server_fn("seller_markets", [U, F, F, A, A, A, F], nothing),
+        server_fn("api_tokens", [U, F, F, A, A, A, F], nothing),
+        server_fn("create_api_token", [U, F, F, A, A, A, F], |_, _| {
+            form(&[
+                ("name", "Matrix ERP"),
+                ("days", ""),
+                ("listings_read", "yes"),
+            ])
+        }),
+        server_fn("revoke_api_token", [U, F, F, A, N, N, F], |o, _| {
+            form(&[("id", &o.api_token)])
+        }),
         server_fn("save_seller_market", [U, F, F, A, A, A, F], |_, _| {
             form(&[
                 ("market", "es-es"),
@@ -760,6 +771,7 @@ pub fn table() -> Vec<Row> {
         page("/seller/prices", [U, F, F, A, A, A, F], nothing),
         page("/seller/prices/import", [U, F, F, A, A, A, F], nothing),
         page("/seller/markets", [U, F, F, A, A, A, F], nothing),
+        page("/seller/api", [U, F, F, A, A, A, F], nothing),
         page(
             "/seller/prices/{variant}/{grade}",
             [U, F, F, A, A, A, F],
@@ -923,6 +935,8 @@ pub struct Objects {
     /// decisions operations take (not the pending seller who acts).
     pub application: String,
     pub suspendable_seller: String,
+    /// One of seller A's API tokens (its id).
+    pub api_token: String,
     /// Whom each actor signs in as, by column.
     pub emails: Vec<Option<String>>,
 }
@@ -1247,7 +1261,25 @@ pub async fn setup(app: &TestApp) -> (People, Objects) {
         .into_iter()
         .find(|h| !before.contains(h))
         .expect("the second session's handle");
+    tradein::features::api_tokens::service::create(
+        &app.state,
+        tradein::domain::ids::SellerId(seller_a),
+        tradein::domain::ids::UserId(seller_a_user),
+        "Matrix token",
+        &tradein::domain::api_token::Scopes::new([tradein::domain::api_token::Scope::ListingsRead])
+            .unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
+    let api_token = id_where(
+        app,
+        "SELECT id FROM api_tokens WHERE seller_id = $1",
+        seller_a,
+    )
+    .await;
     let objects = Objects {
+        api_token,
         pending_photo,
         spare_session,
 

@@ -28,6 +28,7 @@ mod production;
 mod resources;
 mod secrets;
 mod seed_data;
+mod seller_api;
 mod staff_language;
 mod startup;
 mod trade_in_flow;

@@ -267,6 +267,23 @@ pub async fn variant_by_sku<'c>(
     row.as_ref().map(variant_from_row).transpose()
 }
 
+/// Up to `limit` variants with an id above `after`, by id: the seller API's
+/// catalog, paged by cursor.
+pub async fn variants_after<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    after: i64,
+    limit: i64,
+) -> DbResult<Vec<VariantInfo>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT_VARIANT} WHERE v.id > $1 ORDER BY v.id LIMIT $2"
+    ))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(variant_from_row).collect()
+}
+
 /// A model's variants, found by its category, brand and model slugs (the
 /// model page's URL); empty when the URL does not name a model.
 pub async fn variants_of_model<'c>(

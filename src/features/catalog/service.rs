@@ -6,7 +6,7 @@
 pub use super::repo::{
     all_brands, categories_with_counts, sold_in_condition, upsert_brand, upsert_category,
     upsert_model, upsert_variant, variant_by_id, variant_by_sku, variant_from_row,
-    variant_ids_by_sku, ModelRow, VariantInfo, SELECT_VARIANT,
+    variant_ids_by_sku, variants_after, ModelRow, VariantInfo, SELECT_VARIANT,
 };
 pub use super::repo::{
     brands_in_category, models_of_brand, CatalogSize, CategoryCount, ModelSummary,

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 // What other features run on their own connection, inside their own transaction.
+pub use super::repo::api::{one as api_listing, page as api_listings, ListingRecord};
 pub use super::repo::{
     history, lock_grid, save, Cell, CellKey, CellWrite, GridQuery, Only, Saved, Sort, Source,
 };

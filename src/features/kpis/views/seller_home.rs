@@ -101,6 +101,7 @@ pub fn SellerHome() -> impl IntoView {
                             <p class="actions">
                                 <a class="button primary" href="/seller/prices">{st.get(Staff::SellerHomePrices)}</a>
                                 <a class="button" href="/seller/orders">{st.get(Staff::SellerHomeOrders)}</a>
+                                <a class="button" href="/seller/api">{st.get(Staff::SellerHomeApi)}</a>
                             </p>
                             <dl class="stats">
                                 <div><dt>{st.get(Staff::SellerHomeStatus)}</dt><dd>{st.seller_status(s.status)}</dd></div>

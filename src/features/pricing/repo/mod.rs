@@ -5,6 +5,8 @@
 
 pub(super) mod packed;
 
+pub(super) mod api;
+
 use crate::domain::grade::Grade;
 use crate::domain::ids::{ListingId, SellerId, UserId, VariantId};
 use crate::domain::market::Market;

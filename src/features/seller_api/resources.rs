@@ -1,0 +1,302 @@
+//! The read side of the API so far: grades, the catalog's variants, and the
+//! caller's listings, paged by cursor.
+
+use super::auth::Caller;
+use super::problem::{FieldProblem, Problem};
+use crate::domain::api_token::Scope;
+use crate::domain::grade::Grade;
+use crate::domain::ids::ListingId;
+use crate::domain::market::Market;
+use crate::platform::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+pub const DEFAULT_LIMIT: i64 = 100;
+pub const MAX_LIMIT: i64 = 1_000;
+
+/// An amount as a decimal string in its currency: `"312.00"` and `"EUR"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Amount {
+    #[schema(example = "312.00")]
+    pub amount: String,
+    #[schema(example = "EUR")]
+    pub currency: String,
+}
+
+impl From<crate::domain::money::Money> for Amount {
+    fn from(m: crate::domain::money::Money) -> Amount {
+        Amount {
+            amount: m.field_text(),
+            currency: m.currency().code().to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GradeOut {
+    #[schema(example = "functional_good")]
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GradeList {
+    pub data: Vec<GradeOut>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct VariantOut {
+    #[schema(example = "iphone-13-128gb")]
+    pub sku: String,
+    pub category: String,
+    pub brand: String,
+    pub model: String,
+    pub storage_gb: i64,
+    pub connectivity: String,
+    /// The markets where consumers can sell it.
+    pub sold_in: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct VariantPage {
+    pub data: Vec<VariantOut>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ListingOut {
+    pub id: i64,
+    #[schema(example = "fr-fr")]
+    pub market: String,
+    pub sku: String,
+    pub grade: String,
+    pub price: Amount,
+    /// Devices bought per week at most; absent for no cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekly_cap: Option<i64>,
+    /// False once the listing stopped buying.
+    pub active: bool,
+    /// Changes with every write: send it back to update without
+    /// overwriting a change made meanwhile.
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ListingPage {
+    pub data: Vec<ListingOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The `next` of the previous page.
+    pub cursor: Option<String>,
+    /// From 1 to 1000; 100 when absent.
+    pub limit: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListingQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+    /// Only this market's listings, e.g. `de-de`.
+    pub market: Option<String>,
+}
+
+/// A query string's parameters, or 400 naming what did not read.
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Problem> {
+    q.map(|Query(t)| t)
+        .map_err(|e| Problem::field("query", e.body_text()))
+}
+
+/// (after which id, how many).
+fn paging(cursor: Option<&str>, limit: Option<i64>) -> Result<(i64, i64), Problem> {
+    let mut errors = Vec::new();
+    let after = match cursor {
+        None => 0,
+        Some(c) => c
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .unwrap_or_else(|| {
+                errors.push(FieldProblem {
+                    field: "cursor".into(),
+                    detail: "not a cursor this API gave".into(),
+                });
+                0
+            }),
+    };
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        errors.push(FieldProblem {
+            field: "limit".into(),
+            detail: format!("from 1 to {MAX_LIMIT}"),
+        });
+    }
+    if errors.is_empty() {
+        Ok((after, limit))
+    } else {
+        Err(Problem::invalid(errors))
+    }
+}
+
+/// The cursor after this page, when it was full.
+fn next(last: Option<i64>, got: usize, limit: i64) -> Option<String> {
+    (got as i64 == limit)
+        .then_some(last)
+        .flatten()
+        .map(|id| id.to_string())
+}
+
+fn listing_out(l: crate::features::pricing::service::ListingRecord) -> ListingOut {
+    ListingOut {
+        id: l.id.get(),
+        market: l.market.code().into(),
+        sku: l.sku,
+        grade: l.grade.code().into(),
+        price: l.price.into(),
+        weekly_cap: l.weekly_cap,
+        active: l.active,
+        version: l.version,
+    }
+}
+
+/// The condition grades a listing is priced for, best first.
+#[utoipa::path(get, path = "/grades", tag = "catalog",
+    responses(
+        (status = 200, body = GradeList),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn grades(_caller: Caller) -> Json<GradeList> {
+    Json(GradeList {
+        data: Grade::ALL
+            .into_iter()
+            .map(|g| GradeOut {
+                code: g.code().into(),
+                name: g.label().into(),
+            })
+            .collect(),
+    })
+}
+
+/// The catalog's variants, each with the markets where it is sold.
+#[utoipa::path(get, path = "/variants", tag = "catalog", params(PageQuery),
+    responses(
+        (status = 200, body = VariantPage),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn variants(
+    State(state): State<AppState>,
+    _caller: Caller,
+    q: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<VariantPage>, Problem> {
+    let q = query(q)?;
+    let (after, limit) = paging(q.cursor.as_deref(), q.limit)?;
+    let found = crate::features::catalog::service::variants_after(state.db.pool(), after, limit)
+        .await
+        .map_err(Problem::database)?;
+    let last = found.last().map(|v| v.variant_id.get());
+    let got = found.len();
+    Ok(Json(VariantPage {
+        data: found
+            .into_iter()
+            .map(|v| VariantOut {
+                sold_in: Market::ALL
+                    .into_iter()
+                    .filter(|m| v.sold_in.contains(*m))
+                    .map(|m| m.code().to_string())
+                    .collect(),
+                sku: v.sku,
+                category: v.category_slug,
+                brand: v.brand_name,
+                model: v.model_name,
+                storage_gb: v.storage_gb,
+                connectivity: v.connectivity,
+            })
+            .collect(),
+        next: next(last, got, limit),
+    }))
+}
+
+/// Your listings, active or not, by id.
+#[utoipa::path(get, path = "/listings", tag = "listings", params(ListingQuery),
+    responses(
+        (status = 200, body = ListingPage),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["listings:read"])))]
+pub async fn listings(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<ListingQuery>, QueryRejection>,
+) -> Result<Json<ListingPage>, Problem> {
+    caller.needs(Scope::ListingsRead)?;
+    let q = query(q)?;
+    let (after, limit) = paging(q.cursor.as_deref(), q.limit)?;
+    let market = match q.market.as_deref() {
+        None => None,
+        Some(code) => Some(Market::parse(code).ok_or_else(|| {
+            Problem::field(
+                "market",
+                format!("one of {}", Market::ALL.map(Market::code).join(", ")),
+            )
+        })?),
+    };
+    let mut conn = state.db.pool().acquire().await.map_err(Problem::database)?;
+    let found = crate::features::pricing::service::api_listings(
+        &mut conn,
+        caller.0.seller_id,
+        market,
+        after,
+        limit,
+    )
+    .await
+    .map_err(Problem::database)?;
+    let last = found.last().map(|l| l.id.get());
+    let got = found.len();
+    Ok(Json(ListingPage {
+        data: found.into_iter().map(listing_out).collect(),
+        next: next(last, got, limit),
+    }))
+}
+
+/// One of your listings. Another seller's is answered 404, as if it did
+/// not exist.
+#[utoipa::path(get, path = "/listings/{id}", tag = "listings",
+    params(("id" = i64, Path, description = "The listing's id")),
+    responses(
+        (status = 200, body = ListingOut),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["listings:read"])))]
+pub async fn listing(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ListingOut>, Problem> {
+    caller.needs(Scope::ListingsRead)?;
+    let id: ListingId = id.parse().map_err(|_| Problem::not_found())?;
+    let mut conn = state.db.pool().acquire().await.map_err(Problem::database)?;
+    crate::features::pricing::service::api_listing(&mut conn, caller.0.seller_id, id)
+        .await
+        .map_err(Problem::database)?
+        .map(|l| Json(listing_out(l)))
+        .ok_or_else(Problem::not_found)
+}

@@ -1,0 +1,314 @@
+//! The seller API (issue 26): tokens made and revoked in the refurbisher's
+//! area, bearer authentication only, scopes, another seller's objects as
+//! 404, RFC 9457 problems, cursor pages, and the OpenAPI document.
+
+use crate::both_backends;
+use crate::fixtures::*;
+use crate::harness::TestApp;
+use serde_json::Value;
+use tradein::domain::grade::Grade;
+
+const SKU: &str = "iphone-13-128gb";
+
+/// Makes a token from the area's form; returns it.
+async fn token(app: &TestApp, seller: &reqwest::Client, name: &str, scopes: &[&str]) -> String {
+    let mut form = vec![("name", name), ("days", "")];
+    form.extend(scopes.iter().map(|s| (*s, "yes")));
+    let res = app.call(seller, "create_api_token", &form).await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let token: String = res.json().await.unwrap();
+    assert!(token.starts_with("tik_") && token.len() == 44, "{token}");
+    token
+}
+
+async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (u16, String, Value) {
+    let mut req = app.client().get(app.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let kind = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, kind, res.json().await.unwrap_or(Value::Null))
+}
+
+both_backends!(
+    tokens_are_made_shown_once_and_revoked,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, seller_id) = seller_with_login(&app, "Alpha Refurb").await;
+        let (other, _) = seller_with_login(&app, "Beta Refurb").await;
+
+        // Bad input is refused beside its field, and nothing is made.
+        let res = app
+            .call(
+                &seller,
+                "create_api_token",
+                &[("name", " "), ("days", "9999")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let body = res.text().await.unwrap();
+        for field in ["name", "days", "scopes"] {
+            assert!(
+                body.contains(&format!("\"field\":\"{field}\"")),
+                "{field}: {body}"
+            );
+        }
+        assert_eq!(app.count("api_tokens").await, 0);
+
+        let made = token(
+            &app,
+            &seller,
+            "ERP repricing",
+            &["listings_read", "orders_read"],
+        )
+        .await;
+        // Only its hash is kept; the list shows its first characters.
+        let stored: (String, String, String) = sqlx::query_as(
+            "SELECT token_hash, prefix, scopes FROM api_tokens WHERE seller_id = $1",
+        )
+        .bind(seller_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert!(!stored.0.contains(&made[4..]) && stored.0.len() == 64);
+        assert_eq!(stored.1, &made[..10]);
+        assert_eq!(stored.2, "listings:read orders:read");
+        let list: Value = app
+            .call(&seller, "api_tokens", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list[0]["name"], "ERP repricing");
+        assert_eq!(list[0]["state"], "Active");
+        assert!(!list.to_string().contains(&made[10..]), "never shown again");
+        let id = list[0]["id"].as_i64().unwrap().to_string();
+
+        // Another refurbisher neither sees nor revokes it.
+        let theirs: Value = app
+            .call(&other, "api_tokens", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(theirs, Value::Array(vec![]));
+        assert_eq!(
+            app.call(&other, "revoke_api_token", &[("id", &id)])
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(get(&app, "/api/v1/grades", Some(&made)).await.0, 200);
+
+        assert_eq!(
+            app.call(&seller, "revoke_api_token", &[("id", &id)])
+                .await
+                .status(),
+            200
+        );
+        let (status, kind, problem) = get(&app, "/api/v1/grades", Some(&made)).await;
+        assert_eq!(status, 401);
+        assert_eq!(kind, "application/problem+json");
+        assert_eq!(problem["detail"], "this token was revoked");
+        assert_eq!(
+            app.call(&seller, "revoke_api_token", &[("id", &id)])
+                .await
+                .status(),
+            404,
+            "revoked once"
+        );
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'api_token' AND seller_id = $1",
+        )
+        .bind(seller_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(audited, 2, "made and revoked");
+
+        // An expired token is refused too.
+        let old = token(&app, &seller, "Old ERP", &["listings_read"]).await;
+        exec(
+            &app,
+            "UPDATE api_tokens SET expires_at = 1 WHERE name = 'Old ERP'",
+        )
+        .await;
+        let (status, _, problem) = get(&app, "/api/v1/grades", Some(&old)).await;
+        assert_eq!(
+            (status, problem["detail"].as_str()),
+            (401, Some("this token has expired"))
+        );
+    }
+);
+
+both_backends!(
+    listings_are_read_by_token_and_scope_only_the_callers_own,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, seller_id) = seller_with_login(&app, "Alpha Refurb").await;
+        let (other, other_id) = seller_with_login(&app, "Beta Refurb").await;
+        let mine = [
+            listing(&app, seller_id, SKU, Grade::FunctionalGood, 31_200, 1_000).await,
+            listing(&app, seller_id, SKU, Grade::FunctionalUsed, 25_000, 1_000).await,
+            listing(
+                &app,
+                seller_id,
+                "galaxy-s21-128gb",
+                Grade::FunctionalGood,
+                20_000,
+                1_000,
+            )
+            .await,
+        ];
+        let theirs = listing(&app, other_id, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
+        let reader = token(&app, &seller, "Reader", &["listings_read"]).await;
+        let orders_only = token(&app, &seller, "Orders", &["orders_read"]).await;
+        let other_reader = token(&app, &other, "Theirs", &["listings_read"]).await;
+
+        // Two pages of two, by id, each listing once.
+        let (status, _, first) = get(&app, "/api/v1/listings?limit=2", Some(&reader)).await;
+        assert_eq!(status, 200, "{first}");
+        assert_eq!(first["data"].as_array().unwrap().len(), 2);
+        let next = first["next"].as_str().expect("a next page").to_string();
+        let (_, _, second) = get(
+            &app,
+            &format!("/api/v1/listings?limit=2&cursor={next}"),
+            Some(&reader),
+        )
+        .await;
+        assert_eq!(second["data"].as_array().unwrap().len(), 1);
+        assert!(second.get("next").is_none(), "{second}");
+        let ids: Vec<i64> = first["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(second["data"].as_array().unwrap())
+            .map(|l| l["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, mine);
+        assert_eq!(first["data"][0]["price"]["amount"], "312.00");
+        assert_eq!(first["data"][0]["price"]["currency"], "EUR");
+        assert_eq!(first["data"][0]["market"], "fr-fr");
+        assert_eq!(first["data"][0]["grade"], "functional_good");
+
+        let (_, _, one) = get(
+            &app,
+            &format!("/api/v1/listings/{}", mine[0]),
+            Some(&reader),
+        )
+        .await;
+        assert_eq!(one["sku"], SKU);
+        // Another seller's listing, one that does not exist, and one in a
+        // market filter that excludes everything: nothing leaks.
+        for path in [
+            format!("/api/v1/listings/{theirs}"),
+            "/api/v1/listings/999999".to_string(),
+        ] {
+            let (status, kind, problem) = get(&app, &path, Some(&reader)).await;
+            assert_eq!(
+                (status, kind.as_str()),
+                (404, "application/problem+json"),
+                "{path}"
+            );
+            assert_eq!(problem["status"], 404);
+        }
+        let (_, _, german) = get(&app, "/api/v1/listings?market=de-de", Some(&reader)).await;
+        assert_eq!(german["data"], Value::Array(vec![]));
+        let (_, _, theirs_only) = get(&app, "/api/v1/listings", Some(&other_reader)).await;
+        assert_eq!(theirs_only["data"].as_array().unwrap().len(), 1);
+        assert_eq!(theirs_only["data"][0]["id"], theirs);
+
+        // A token without the scope: 403, naming it.
+        let (status, _, problem) = get(&app, "/api/v1/listings", Some(&orders_only)).await;
+        assert_eq!(status, 403);
+        assert_eq!(
+            problem["detail"],
+            "this token does not have the listings:read scope"
+        );
+        // No token, a made-up one, or a browser's session cookie: 401.
+        let (status, _, _) = get(&app, "/api/v1/listings", None).await;
+        assert_eq!(status, 401);
+        let res = seller
+            .get(app.url("/api/v1/listings"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "a cookie does not authenticate the API");
+        assert_eq!(
+            res.headers()["www-authenticate"],
+            "Bearer realm=\"seller-api\""
+        );
+        let forged = format!("tik_{}", "a".repeat(40));
+        assert_eq!(get(&app, "/api/v1/listings", Some(&forged)).await.0, 401);
+
+        // Bad parameters are problems naming them; nothing else is read.
+        for (query, field) in [
+            ("limit=0", "limit"),
+            ("limit=5000", "limit"),
+            ("cursor=abc", "cursor"),
+            ("market=xx-yy", "market"),
+            ("colour=red", "query"),
+        ] {
+            let (status, kind, problem) =
+                get(&app, &format!("/api/v1/listings?{query}"), Some(&reader)).await;
+            assert_eq!(
+                (status, kind.as_str()),
+                (422, "application/problem+json"),
+                "{query}"
+            );
+            assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
+        }
+
+        // The catalog pages the same way, and every grade is listed.
+        let (_, _, grades) = get(&app, "/api/v1/grades", Some(&orders_only)).await;
+        assert_eq!(grades["data"].as_array().unwrap().len(), 6);
+        let (_, _, variants) = get(&app, "/api/v1/variants?limit=5", Some(&orders_only)).await;
+        assert_eq!(variants["data"].as_array().unwrap().len(), 5);
+        assert!(variants["next"].is_string());
+        // An unknown address under the API is a problem too.
+        let (status, kind, _) = get(&app, "/api/v1/nothing-here", Some(&reader)).await;
+        assert_eq!((status, kind.as_str()), (404, "application/problem+json"));
+    }
+);
+
+both_backends!(
+    the_openapi_document_and_reference_describe_the_routes,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let doc: Value = app
+            .client()
+            .get(app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
+        for path in ["/listings", "/listings/{id}", "/variants", "/grades"] {
+            assert!(doc["paths"][path]["get"].is_object(), "{path}");
+        }
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+        assert!(doc["components"]["schemas"]["Problem"].is_object());
+        let page = app
+            .client()
+            .get(app.url("/api/v1/docs"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("GET /api/v1/listings/{id}"), "{page}");
+        assert!(page.contains("listings:read"));
+    }
+);
