@@ -93,10 +93,12 @@ pub struct Housekeeping {
     pub sign_in_attempts: u64,
     pub jobs: u64,
     pub pending_uploads: u64,
+    pub idempotency_keys: u64,
 }
 
 /// Deletes expired sessions, sign-in attempts older than a day, jobs
-/// finished a week ago and photos kept from refused forms unused for a day;
+/// finished a week ago, photos kept from refused forms unused for a day
+/// and the seller API's idempotency keys after their 24 hours;
 /// refreshes SQLite's planner statistics.
 pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, sqlx::Error> {
     let now = state.clock.now_ms();
@@ -109,6 +111,7 @@ pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, sqlx::Error>
             now - orders::service::pending::KEEP_MS,
         )
         .await?,
+        idempotency_keys: crate::features::seller_api::idempotency::forget_expired(state).await?,
     };
     if state.db.optimize().await? {
         tracing::info!("planner statistics refreshed; older connections retired");

@@ -238,7 +238,7 @@ pub fn router(state: AppState) -> Router {
         // cookie, so the cross-site refusal above does not apply to it; its
         // bulk writes bring their own body limit.
         .merge(
-            crate::features::seller_api::router()
+            crate::features::seller_api::router(state.clone())
                 .layer(axum::extract::DefaultBodyLimit::max(API_MAX_BODY_BYTES))
                 .layer(tower_http::limit::RequestBodyLimitLayer::new(API_MAX_BODY_BYTES)),
         )

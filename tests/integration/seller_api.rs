@@ -312,3 +312,192 @@ both_backends!(
         assert!(page.contains("listings:read"));
     }
 );
+
+async fn patch(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    body: &Value,
+    key: Option<&str>,
+) -> (u16, Value, bool) {
+    let mut req = app
+        .client()
+        .patch(app.url(&format!("/api/v1/listings/{id}")))
+        .bearer_auth(token)
+        .json(body);
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let replayed = res.headers().contains_key("idempotent-replayed");
+    (status, res.json().await.unwrap_or(Value::Null), replayed)
+}
+
+both_backends!(
+    a_listing_is_repriced_with_its_version_and_bad_input_changes_nothing,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, seller_id) = seller_with_login(&app, "Alpha Refurb").await;
+        let (other, other_id) = seller_with_login(&app, "Beta Refurb").await;
+        let id = listing(&app, seller_id, SKU, Grade::FunctionalGood, 31_200, 1_000).await;
+        let theirs = listing(&app, other_id, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
+        let writer = token(
+            &app,
+            &seller,
+            "Writer",
+            &["listings_read", "listings_write"],
+        )
+        .await;
+        let reader = token(&app, &seller, "Reader", &["listings_read"]).await;
+        let _ = other;
+        let (_, _, before) = get(&app, &format!("/api/v1/listings/{id}"), Some(&writer)).await;
+        let version = before["version"].as_i64().unwrap();
+
+        // Refused, with nothing written: each problem names its field.
+        for (body, status, field) in [
+            (
+                serde_json::json!({"version": version, "price": "0.50"}),
+                422,
+                "price",
+            ),
+            (
+                serde_json::json!({"version": version, "price": "abc"}),
+                422,
+                "price",
+            ),
+            (
+                serde_json::json!({"version": version, "weekly_cap": -1}),
+                422,
+                "weekly_cap",
+            ),
+            (serde_json::json!({"version": version}), 422, "body"),
+            (
+                serde_json::json!({"version": version, "price": "300", "colour": "red"}),
+                422,
+                "body",
+            ),
+            (
+                serde_json::json!({"version": "one", "price": "300"}),
+                422,
+                "body",
+            ),
+        ] {
+            let (got, problem, _) = patch(&app, &writer, id, &body, None).await;
+            assert_eq!(got, status, "{body}: {problem}");
+            assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+        }
+        let (_, _, unchanged) = get(&app, &format!("/api/v1/listings/{id}"), Some(&writer)).await;
+        assert_eq!(unchanged, before);
+        // Without the write scope, and on another seller's listing.
+        let ok = serde_json::json!({"version": version, "price": "309.50"});
+        assert_eq!(patch(&app, &reader, id, &ok, None).await.0, 403);
+        assert_eq!(patch(&app, &writer, theirs, &ok, None).await.0, 404);
+
+        // Price and cap together; the version moves on.
+        let both = serde_json::json!({"version": version, "price": "309.50", "weekly_cap": 12});
+        let (status, saved, _) = patch(&app, &writer, id, &both, None).await;
+        assert_eq!(status, 200, "{saved}");
+        assert_eq!(saved["price"]["amount"], "309.50");
+        assert_eq!(saved["weekly_cap"], 12);
+        assert!(saved["version"].as_i64().unwrap() > version);
+        // The version read before is stale now: 409, nothing written.
+        let (status, problem, _) = patch(&app, &writer, id, &ok, None).await;
+        assert_eq!(status, 409, "{problem}");
+        assert!(problem["detail"].as_str().unwrap().contains("version"));
+        // The cap is removed with null; the price history says "api".
+        let clear = serde_json::json!({"version": saved["version"], "weekly_cap": null});
+        let (_, cleared, _) = patch(&app, &writer, id, &clear, None).await;
+        assert!(cleared.get("weekly_cap").is_none(), "{cleared}");
+        let source: String = sqlx::query_scalar(
+            "SELECT source FROM price_history WHERE seller_id = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(seller_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(source, "api");
+    }
+);
+
+both_backends!(
+    an_idempotency_key_runs_its_request_once_even_in_parallel,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, seller_id) = seller_with_login(&app, "Alpha Refurb").await;
+        let id = listing(&app, seller_id, SKU, Grade::FunctionalGood, 31_200, 1_000).await;
+        let writer = token(
+            &app,
+            &seller,
+            "Writer",
+            &["listings_read", "listings_write"],
+        )
+        .await;
+        let (_, _, before) = get(&app, &format!("/api/v1/listings/{id}"), Some(&writer)).await;
+        let version = before["version"].as_i64().unwrap();
+        let body = serde_json::json!({"version": version, "price": "299.00"});
+
+        // Twenty clients send the same request with the same key at once:
+        // it runs once; the others are told it is running (409) or get its
+        // answer replayed, never a second write (which would be a 409
+        // stale-version problem of the handler, not a replay).
+        let answers = futures_util::future::join_all(
+            (0..20).map(|_| patch(&app, &writer, id, &body, Some("reprice-0001"))),
+        )
+        .await;
+        let first: Vec<&(u16, Value, bool)> = answers
+            .iter()
+            .filter(|(s, _, replayed)| *s == 200 && !replayed)
+            .collect();
+        assert_eq!(first.len(), 1, "{answers:?}");
+        for (status, problem, replayed) in &answers {
+            match status {
+                200 => {}
+                409 => assert_eq!(
+                    problem["type"], "/api/v1/problems/idempotency-key-in-use",
+                    "{problem}"
+                ),
+                other => panic!("{other}: {problem}"),
+            }
+            if *replayed {
+                assert_eq!(problem, &first[0].1, "the same answer");
+            }
+        }
+        let writes: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM price_history WHERE seller_id = $1 AND source = 'api'",
+        )
+        .bind(seller_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(writes, 1, "one price change");
+
+        // Later: replayed, byte for byte, with the header saying so.
+        let (status, again, replayed) = patch(&app, &writer, id, &body, Some("reprice-0001")).await;
+        assert_eq!((status, replayed), (200, true));
+        assert_eq!(again, first[0].1);
+        // The same key with another body: 422, nothing run.
+        let other_body = serde_json::json!({"version": version, "price": "250.00"});
+        let (status, problem, _) =
+            patch(&app, &writer, id, &other_body, Some("reprice-0001")).await;
+        assert_eq!(status, 422);
+        assert_eq!(problem["type"], "/api/v1/problems/idempotency-key-reused");
+        // A refusal is kept too: the same bad request with its key is
+        // answered the same way.
+        let (status, _, _) = patch(&app, &writer, id, &other_body, Some("reprice-0002")).await;
+        assert_eq!(status, 409, "stale version");
+        let (status, _, replayed) =
+            patch(&app, &writer, id, &other_body, Some("reprice-0002")).await;
+        assert_eq!((status, replayed), (409, true));
+        // After 24 hours a key is forgotten by housekeeping.
+        exec(
+            &app,
+            "UPDATE api_idempotency SET started_at = started_at - 90000000",
+        )
+        .await;
+        tradein::startup::jobs::housekeeping(&app.state)
+            .await
+            .unwrap();
+        assert_eq!(app.count("api_idempotency").await, 0);
+    }
+);

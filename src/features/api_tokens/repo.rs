@@ -74,14 +74,15 @@ pub async fn revoke<'c>(
     .await
 }
 
-/// The token with this hash: (id, seller id, scopes, expires_at,
-/// revoked_at).
+/// The token with this hash: (id, seller id, the seller's user, scopes,
+/// expires_at, revoked_at).
 pub async fn by_hash<'c>(
     ex: impl Executor<'c, Database = Any>,
     token_hash: &str,
-) -> DbResult<Option<(i64, SellerId, String, Option<i64>, Option<i64>)>> {
+) -> DbResult<Option<(i64, SellerId, UserId, String, Option<i64>, Option<i64>)>> {
     sqlx::query_as(
-        "SELECT id, seller_id, scopes, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1",
+        "SELECT t.id, t.seller_id, s.user_id, t.scopes, t.expires_at, t.revoked_at \
+         FROM api_tokens t JOIN sellers s ON s.id = t.seller_id WHERE t.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(ex)

@@ -128,6 +128,8 @@ pub async fn revoke(
 pub struct Bearer {
     pub token_id: i64,
     pub seller_id: SellerId,
+    /// The refurbisher's account: whom its API writes are recorded as.
+    pub user_id: UserId,
     pub scopes: Scopes,
 }
 
@@ -145,7 +147,7 @@ pub async fn authenticate(
     if !token.starts_with(PREFIX) || token.len() != PREFIX.len() + RANDOM_CHARS {
         return Ok(Err(Refused::Unknown));
     }
-    let Some((id, seller_id, scopes, expires_at, revoked_at)) =
+    let Some((id, seller_id, user_id, scopes, expires_at, revoked_at)) =
         repo::by_hash(state.db.pool(), &hash(token)).await?
     else {
         return Ok(Err(Refused::Unknown));
@@ -161,6 +163,7 @@ pub async fn authenticate(
     Ok(Ok(Bearer {
         token_id: id,
         seller_id,
+        user_id,
         scopes,
     }))
 }

@@ -5,7 +5,10 @@
 
 pub mod auth;
 pub mod docs;
+pub mod idempotency;
+pub mod listing_update;
 pub mod problem;
+mod repo;
 pub mod resources;
 
 use crate::platform::state::AppState;
@@ -50,7 +53,7 @@ fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::grades))
         .routes(routes!(resources::variants))
         .routes(routes!(resources::listings))
-        .routes(routes!(resources::listing))
+        .routes(routes!(resources::listing, listing_update::update_listing))
         .split_for_parts()
 }
 
@@ -62,9 +65,13 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
 
 /// Every route of the API under `PREFIX`, its document and reference page
 /// included. Anything else under it is a problem-details 404.
-pub fn router() -> axum::Router<AppState> {
+pub fn router(state: AppState) -> axum::Router<AppState> {
     let routes = api()
         .0
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            idempotency::keys,
+        ))
         .route(
             "/openapi.json",
             axum::routing::get(|| async { axum::Json(openapi()) }),

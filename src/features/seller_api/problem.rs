@@ -128,3 +128,54 @@ impl IntoResponse for Problem {
         res
     }
 }
+
+impl From<crate::error::AppError> for Problem {
+    /// A service's refusal, as the API says it. The services' messages are
+    /// the areas' English here: the API's requests carry no language.
+    fn from(e: crate::error::AppError) -> Problem {
+        use crate::error::AppError as E;
+        match e {
+            E::Unauthenticated => {
+                Problem::unauthorized("send your API token as Authorization: Bearer <token>")
+            }
+            E::Forbidden | E::TwoFactorRequired => Problem::new(StatusCode::FORBIDDEN, "", None),
+            E::NotFound => Problem::not_found(),
+            E::Invalid(fields) => Problem::invalid(
+                fields
+                    .0
+                    .into_iter()
+                    .map(|f| FieldProblem {
+                        field: f.field,
+                        detail: f.message,
+                    })
+                    .collect(),
+            ),
+            E::RateLimited {
+                retry_after_minutes,
+            } => Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "",
+                Some(format!("try again in {retry_after_minutes} minute(s)")),
+            ),
+            E::Conflict(message) => Problem::new(StatusCode::CONFLICT, "conflict", Some(message)),
+            E::BadRequest(message) => Problem::new(StatusCode::BAD_REQUEST, "", Some(message)),
+            E::Internal { reference } => Problem::internal(&reference),
+        }
+    }
+}
+
+impl Problem {
+    /// Someone changed the object since the caller read it.
+    pub fn stale(current_version: Option<i64>) -> Problem {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "stale-version",
+            Some(match current_version {
+                Some(v) => format!(
+                    "the listing changed meanwhile; it is now at version {v}: read it again"
+                ),
+                None => "the listing changed meanwhile: read it again".into(),
+            }),
+        )
+    }
+}

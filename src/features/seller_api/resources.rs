@@ -158,7 +158,7 @@ fn next(last: Option<i64>, got: usize, limit: i64) -> Option<String> {
         .map(|id| id.to_string())
 }
 
-fn listing_out(l: crate::features::pricing::service::ListingRecord) -> ListingOut {
+pub(super) fn listing_out(l: crate::features::pricing::service::ListingRecord) -> ListingOut {
     ListingOut {
         id: l.id.get(),
         market: l.market.code().into(),

@@ -2,7 +2,7 @@
 //! a cursor, optionally one market's.
 
 use crate::domain::grade::Grade;
-use crate::domain::ids::{ListingId, SellerId};
+use crate::domain::ids::{ListingId, SellerId, VariantId};
 use crate::domain::market::Market;
 use crate::domain::money::Money;
 use crate::platform::db::{decode_code, DbResult};
@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, Row};
 pub struct ListingRecord {
     pub id: ListingId,
     pub market: Market,
+    pub variant_id: VariantId,
     pub sku: String,
     pub grade: Grade,
     pub price: Money,
@@ -21,13 +22,14 @@ pub struct ListingRecord {
     pub price_set_at: i64,
 }
 
-const COLUMNS: &str = "l.id, l.market, v.sku, l.grade, l.price_minor, l.weekly_cap, l.active, l.version, l.price_set_at";
+const COLUMNS: &str = "l.id, l.market, l.variant_id, v.sku, l.grade, l.price_minor, l.weekly_cap, l.active, l.version, l.price_set_at";
 
 fn record(r: &sqlx::any::AnyRow) -> DbResult<ListingRecord> {
     let market: Market = decode_code(&r.try_get::<String, _>("market")?)?;
     Ok(ListingRecord {
         id: r.try_get("id")?,
         market,
+        variant_id: r.try_get("variant_id")?,
         sku: r.try_get("sku")?,
         grade: Grade::parse(&r.try_get::<String, _>("grade")?)
             .map_err(|e| sqlx::Error::Decode(e.to_string().into()))?,

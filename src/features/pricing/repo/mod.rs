@@ -28,6 +28,7 @@ pub enum Source {
     Grid,
     Csv,
     Recommendation,
+    Api,
 }
 
 impl Source {
@@ -36,6 +37,7 @@ impl Source {
             Source::Grid => "grid",
             Source::Csv => "csv",
             Source::Recommendation => "recommendation",
+            Source::Api => "api",
         }
     }
 }
