@@ -274,7 +274,7 @@ pub fn parse(text: &str, home: Market) -> Result<Parsed, FileError> {
     for (index, raw) in lines {
         let line = index + 1;
         let mut fail = |problem: RowProblem| parsed.errors.push(RowError { line, problem });
-        let mut fields = splitter.split(raw);
+        let fields = splitter.split(raw);
         if fields.len() != columns {
             // An odd number of quotes: one was opened and never closed,
             // which took the rest of the line into one field.
@@ -289,68 +289,101 @@ pub fn parse(text: &str, home: Market) -> Result<Parsed, FileError> {
             });
             continue;
         }
-        let market = if without_market {
-            home
+        let row = if without_market {
+            read_row(
+                line,
+                RowFields {
+                    market: None,
+                    currency: "",
+                    sku: &fields[0],
+                    grade: &fields[1],
+                    price: &fields[2],
+                    weekly_cap: &fields[3],
+                },
+                home,
+            )
         } else {
-            let code = fields.remove(0).to_ascii_lowercase();
-            let Some(market) = Market::parse(&code) else {
-                fail(RowProblem::UnknownMarket(code.chars().take(20).collect()));
-                continue;
-            };
-            let currency = fields.remove(3);
+            read_row(
+                line,
+                RowFields {
+                    market: Some(&fields[0]),
+                    currency: &fields[4],
+                    sku: &fields[1],
+                    grade: &fields[2],
+                    price: &fields[3],
+                    weekly_cap: &fields[5],
+                },
+                home,
+            )
+        };
+        match row {
+            Ok(row) => parsed.rows.push(row),
+            Err(problem) => fail(problem),
+        }
+    }
+    Ok(parsed)
+}
+
+/// One row's fields as text, from a CSV line or an API request.
+#[derive(Clone, Copy, Debug)]
+pub struct RowFields<'a> {
+    /// None: the file has no market column (the home market's row).
+    pub market: Option<&'a str>,
+    /// May be empty: the market's currency.
+    pub currency: &'a str,
+    pub sku: &'a str,
+    pub grade: &'a str,
+    /// Empty: stop buying.
+    pub price: &'a str,
+    /// Empty: no cap.
+    pub weekly_cap: &'a str,
+}
+
+/// One row checked as every price file's rows are: the first problem wins.
+pub fn read_row(line: usize, f: RowFields<'_>, home: Market) -> Result<PriceRow, RowProblem> {
+    let market = match f.market {
+        None => home,
+        Some(code) => {
+            let code = code.trim().to_ascii_lowercase();
+            let market = Market::parse(&code)
+                .ok_or_else(|| RowProblem::UnknownMarket(code.chars().take(20).collect()))?;
+            let currency = f.currency.trim();
             if !currency.is_empty() && !currency.eq_ignore_ascii_case(market.currency().code()) {
-                fail(RowProblem::WrongCurrency {
+                return Err(RowProblem::WrongCurrency {
                     market,
                     found: currency.chars().take(10).collect(),
                 });
-                continue;
             }
             market
-        };
-        let sku = fields[0].to_ascii_lowercase();
-        if !is_slug(&sku) {
-            fail(RowProblem::NotASku(fields[0].chars().take(40).collect()));
-            continue;
         }
-        let grade = match Grade::parse(&fields[1]) {
-            Ok(g) => g,
-            Err(e) => {
-                fail(RowProblem::UnknownGrade(e.0));
-                continue;
-            }
-        };
-        let price = if fields[2].is_empty() {
-            None
-        } else {
-            match parse_price(&fields[2]) {
-                Ok(p) => Some(Money::new(p, market.currency())),
-                Err(e) => {
-                    fail(RowProblem::Price(e, market.currency()));
-                    continue;
-                }
-            }
-        };
-        let weekly_cap = if fields[3].is_empty() {
-            None
-        } else {
-            match fields[3].parse::<i64>() {
-                Ok(c) if (0..=MAX_WEEKLY_CAP).contains(&c) => Some(c),
-                _ => {
-                    fail(RowProblem::WeeklyCap);
-                    continue;
-                }
-            }
-        };
-        parsed.rows.push(PriceRow {
-            line,
-            market,
-            sku,
-            grade,
-            price,
-            weekly_cap,
-        });
+    };
+    let sku = f.sku.trim().to_ascii_lowercase();
+    if !is_slug(&sku) {
+        return Err(RowProblem::NotASku(f.sku.trim().chars().take(40).collect()));
     }
-    Ok(parsed)
+    let grade = Grade::parse(f.grade).map_err(|e| RowProblem::UnknownGrade(e.0))?;
+    let price = match f.price.trim() {
+        "" => None,
+        text => Some(Money::new(
+            parse_price(text).map_err(|e| RowProblem::Price(e, market.currency()))?,
+            market.currency(),
+        )),
+    };
+    let weekly_cap = match f.weekly_cap.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(c) if (0..=MAX_WEEKLY_CAP).contains(&c) => Some(c),
+            _ => return Err(RowProblem::WeeklyCap),
+        },
+    };
+    Ok(PriceRow {
+        line,
+        market,
+        sku,
+        grade,
+        price,
+        weekly_cap,
+    })
 }
 
 /// One row for export, in `HEADER`'s order and the form `parse` reads back.

@@ -501,3 +501,153 @@ both_backends!(
         assert_eq!(app.count("api_idempotency").await, 0);
     }
 );
+
+async fn post_bulk(app: &TestApp, token: &str, body: &Value) -> (u16, Value) {
+    let res = app
+        .client()
+        .post(app.url("/api/v1/listings/bulk"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (
+        res.status().as_u16(),
+        res.json().await.unwrap_or(Value::Null),
+    )
+}
+
+both_backends!(
+    bulk_rows_apply_all_or_nothing_with_the_price_files_checks,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (seller, seller_id) = seller_with_login(&app, "Alpha Refurb").await;
+        let (_, other_id) = seller_with_login(&app, "Beta Refurb").await;
+        listing(&app, seller_id, SKU, Grade::FunctionalGood, 31_200, 1_000).await;
+        let theirs = listing(&app, other_id, SKU, Grade::FunctionalUsed, 20_000, 1_000).await;
+        let writer = token(&app, &seller, "Bulk", &["listings_read", "listings_write"]).await;
+        let reader = token(&app, &seller, "Reader", &["listings_read"]).await;
+        let history = |app: &TestApp| {
+            let pool = app.state.db.pool().clone();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM price_history")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let before = history(&app).await;
+
+        // One bad row refuses them all, each bad row named with its code.
+        let bad = serde_json::json!({"rows": [
+            {"market": "fr-fr", "sku": SKU, "grade": "functional_good", "price": "305.00"},
+            {"market": "fr-fr", "sku": "no-such-phone", "grade": "functional_good", "price": "10"},
+            {"market": "xx-yy", "sku": SKU, "grade": "functional_good", "price": "10"},
+            {"market": "fr-fr", "sku": SKU, "grade": "shiny", "price": "10"},
+            {"market": "fr-fr", "sku": SKU, "grade": "functional_used", "price": "0.10"},
+            {"market": "fr-fr", "sku": SKU, "grade": "functional_cracked", "price": "90", "weekly_cap": -2},
+            {"market": "fr-fr", "sku": SKU, "grade": "functional_good", "price": "306.00"},
+        ]});
+        let (status, problem) = post_bulk(&app, &writer, &bad).await;
+        assert_eq!(status, 422, "{problem}");
+        let named: Vec<(String, String)> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().into(),
+                    e["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("/rows/1", "unknown_sku"),
+                ("/rows/2", "unknown_market"),
+                ("/rows/3", "unknown_grade"),
+                ("/rows/4", "price"),
+                ("/rows/5", "weekly_cap"),
+                ("/rows/6", "duplicate_row"),
+            ]
+            .map(|(f, c)| (f.to_string(), c.to_string()))
+        );
+        assert_eq!(history(&app).await, before, "nothing written");
+        // A market the seller does not buy in is a row problem too.
+        let (status, problem) = post_bulk(
+            &app,
+            &writer,
+            &serde_json::json!({"rows": [{"market": "en-us", "sku": "iphone-15-128gb-esim-only", "grade": "functional_good", "price": "300"}]}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(problem["errors"][0]["code"], "market_not_bought_in");
+
+        // Good rows: one changed, one new, one stopped in a replace-all.
+        let good = serde_json::json!({"rows": [
+            {"market": "fr-fr", "sku": SKU, "grade": "functional_good", "price": "305.00", "weekly_cap": 20},
+            {"market": "fr-fr", "sku": SKU, "grade": "functional_used", "price": "250.00"},
+        ]});
+        let (status, done) = post_bulk(&app, &writer, &good).await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!(
+            (done["new"].as_u64(), done["changed"].as_u64()),
+            (Some(1), Some(1))
+        );
+        let (_, _, page) = get(&app, "/api/v1/listings", Some(&writer)).await;
+        let prices: Vec<(&str, &str)> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["grade"].as_str().unwrap(),
+                    l["price"]["amount"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            prices,
+            [("functional_good", "305.00"), ("functional_used", "250.00")]
+        );
+        let replace = serde_json::json!({"replace_all": true, "rows": [
+            {"market": "fr-fr", "sku": SKU, "grade": "functional_good", "price": "305.00", "weekly_cap": 20},
+        ]});
+        let (_, done) = post_bulk(&app, &writer, &replace).await;
+        assert_eq!(
+            (done["removed"].as_u64(), done["unchanged"].as_u64()),
+            (Some(1), Some(1))
+        );
+        // Another seller's listing is untouched, and the source says "api".
+        let (price, active): (i64, i64) =
+            sqlx::query_as("SELECT price_minor, active FROM listings WHERE id = $1")
+                .bind(theirs)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!((price, active), (20_000, 1));
+        let sources: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT source FROM price_history WHERE seller_id = $1 AND at > 1000",
+        )
+        .bind(seller_id)
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(sources, ["api"]);
+
+        // The scope, an empty request and unknown fields.
+        assert_eq!(post_bulk(&app, &reader, &good).await.0, 403);
+        let (status, problem) = post_bulk(&app, &writer, &serde_json::json!({"rows": []})).await;
+        assert_eq!(
+            (status, problem["errors"][0]["field"].as_str()),
+            (422, Some("rows"))
+        );
+        let (status, problem) =
+            post_bulk(&app, &writer, &serde_json::json!({"rows": [], "extra": 1})).await;
+        assert_eq!(
+            (status, problem["errors"][0]["field"].as_str()),
+            (422, Some("body"))
+        );
+    }
+);

@@ -763,6 +763,66 @@ pub async fn apply_import(
     Ok(report(&p, rows, without_market, String::new(), true))
 }
 
+/// Applies rows sent through the seller API, all or nothing: the same
+/// checks and plan as a price file's, decided and written in one
+/// transaction on the seller's grid. The rows' problems, when any, and
+/// nothing written.
+pub async fn apply_rows(
+    state: &AppState,
+    ctx: &SellerCtx,
+    parsed: price_csv::Parsed,
+    replace_all: bool,
+) -> Result<Result<crate::domain::price_import::Counts, price_csv::RowErrors>, AppError> {
+    let ids = {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        crate::features::catalog::service::variant_ids_by_sku(&mut conn)
+            .await
+            .map_err(db_error)?
+    };
+    // Judged first on a plain read, as a file's apply is: bad rows are
+    // refused without taking the write lock (on SQLite every writer's turn).
+    {
+        let mut conn = state.db.pool().acquire().await.map_err(db_error)?;
+        let existing = crate::features::pricing::repo::existing(&mut conn, ctx.seller_id)
+            .await
+            .map_err(db_error)?;
+        let p = plan(parsed.clone(), &ids, &existing, &ctx.markets, replace_all);
+        if !p.errors.is_empty() {
+            return Ok(Err(p.errors));
+        }
+    }
+    let now = state.clock.now_ms();
+    // Planned again inside the write, against the cells it changes.
+    let mut tx = grid_tx(state, ctx.seller_id).await?;
+    let existing = crate::features::pricing::repo::existing(&mut tx, ctx.seller_id)
+        .await
+        .map_err(db_error)?;
+    let p = plan(parsed, &ids, &existing, &ctx.markets, replace_all);
+    if !p.errors.is_empty() {
+        return Ok(Err(p.errors));
+    }
+    crate::features::pricing::repo::apply(
+        &state.db,
+        &mut tx,
+        ctx.seller_id,
+        ctx.user_id,
+        &p.writes,
+        Source::Api,
+        now,
+    )
+    .await
+    .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    tracing::info!(
+        seller_id = ctx.seller_id.get(),
+        new = p.counts.new,
+        changed = p.counts.changed,
+        removed = p.counts.removed,
+        "API price rows applied"
+    );
+    Ok(Ok(p.counts))
+}
+
 /// The grid as CSV text, header included.
 pub async fn export_csv(state: &AppState, ctx: &SellerCtx) -> Result<String, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(db_error)?;

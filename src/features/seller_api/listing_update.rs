@@ -82,6 +82,7 @@ pub async fn update_listing(
         Some(Err(e)) => {
             errors.push(FieldProblem {
                 field: "price".into(),
+                code: None,
                 detail: e.in_currency(listing.market.currency()),
             });
             None
@@ -91,6 +92,7 @@ pub async fn update_listing(
         Some(Some(n)) if !(0..=MAX_WEEKLY_CAP).contains(&n) => {
             errors.push(FieldProblem {
                 field: "weekly_cap".into(),
+                code: None,
                 detail: format!("a whole number from 0 to {MAX_WEEKLY_CAP}, or null for no cap"),
             });
             None
@@ -100,6 +102,7 @@ pub async fn update_listing(
     if update.price.is_none() && update.weekly_cap.is_none() {
         errors.push(FieldProblem {
             field: "body".into(),
+            code: None,
             detail: "send price, weekly_cap or both".into(),
         });
     }

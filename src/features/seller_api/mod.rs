@@ -4,6 +4,7 @@
 //! (`/api/v1/openapi.json`) and a reference page (`/api/v1/docs`).
 
 pub mod auth;
+pub mod bulk;
 pub mod docs;
 pub mod idempotency;
 pub mod listing_update;
@@ -53,6 +54,7 @@ fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::grades))
         .routes(routes!(resources::variants))
         .routes(routes!(resources::listings))
+        .routes(routes!(bulk::bulk))
         .routes(routes!(resources::listing, listing_update::update_listing))
         .split_for_parts()
 }

@@ -29,6 +29,10 @@ pub struct Problem {
 pub struct FieldProblem {
     /// The field's name: a query parameter or a JSON pointer into the body.
     pub field: String,
+    /// A stable machine name for the problem, where there is one (a bulk
+    /// row's: `unknown_sku`, `price`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub detail: String,
 }
 
@@ -88,6 +92,7 @@ impl Problem {
     pub fn field(field: &str, detail: impl Into<String>) -> Problem {
         Problem::invalid(vec![FieldProblem {
             field: field.into(),
+            code: None,
             detail: detail.into(),
         }])
     }
@@ -146,6 +151,7 @@ impl From<crate::error::AppError> for Problem {
                     .into_iter()
                     .map(|f| FieldProblem {
                         field: f.field,
+                        code: None,
                         detail: f.message,
                     })
                     .collect(),

@@ -131,6 +131,7 @@ fn paging(cursor: Option<&str>, limit: Option<i64>) -> Result<(i64, i64), Proble
             .unwrap_or_else(|| {
                 errors.push(FieldProblem {
                     field: "cursor".into(),
+                    code: None,
                     detail: "not a cursor this API gave".into(),
                 });
                 0
@@ -140,6 +141,7 @@ fn paging(cursor: Option<&str>, limit: Option<i64>) -> Result<(i64, i64), Proble
     if !(1..=MAX_LIMIT).contains(&limit) {
         errors.push(FieldProblem {
             field: "limit".into(),
+            code: None,
             detail: format!("from 1 to {MAX_LIMIT}"),
         });
     }
