@@ -108,6 +108,8 @@ pub struct Config {
     /// refurbishers together): enough for a household or an office behind
     /// one address, too few to mass-create accounts.
     pub sign_ups_per_hour: i64,
+    /// Requests one seller API token may make per minute.
+    pub api_requests_per_minute: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -325,6 +327,19 @@ impl Config {
             },
         };
 
+        let api_requests_per_minute = match get("API_REQUESTS_PER_MINUTE") {
+            None => 600,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n @ 1..=1_000_000) => n,
+                _ => {
+                    return Err(ConfigError::new(
+                        "API_REQUESTS_PER_MINUTE",
+                        format!("must be a whole number from 1 to 1000000 (got \"{v}\")"),
+                    ))
+                }
+            },
+        };
+
         Ok(Config {
             database,
             site_addr,
@@ -343,6 +358,7 @@ impl Config {
             job_lease,
             trusted_proxies,
             sign_ups_per_hour,
+            api_requests_per_minute,
         })
     }
 

@@ -94,11 +94,13 @@ pub struct Housekeeping {
     pub jobs: u64,
     pub pending_uploads: u64,
     pub idempotency_keys: u64,
+    pub api_rate_windows: u64,
 }
 
 /// Deletes expired sessions, sign-in attempts older than a day, jobs
 /// finished a week ago, photos kept from refused forms unused for a day
-/// and the seller API's idempotency keys after their 24 hours;
+/// and the seller API's idempotency keys after their 24 hours and its
+/// request counts after an hour;
 /// refreshes SQLite's planner statistics.
 pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, sqlx::Error> {
     let now = state.clock.now_ms();
@@ -112,6 +114,7 @@ pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, sqlx::Error>
         )
         .await?,
         idempotency_keys: crate::features::seller_api::idempotency::forget_expired(state).await?,
+        api_rate_windows: crate::features::seller_api::rate::forget_old(state).await?,
     };
     if state.db.optimize().await? {
         tracing::info!("planner statistics refreshed; older connections retired");

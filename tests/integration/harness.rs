@@ -152,6 +152,8 @@ pub struct Options {
     /// `SIGN_UPS_PER_HOUR`; tests sign up many people from one address, so
     /// the default here is high.
     pub sign_ups_per_hour: Option<i64>,
+    /// `API_REQUESTS_PER_MINUTE`; high unless a test is about the limit.
+    pub api_requests_per_minute: Option<i64>,
     /// `APP_SECRET` (hex), else a fixed test secret.
     pub secret: Option<String>,
     /// `APP_SECRET_PREVIOUS`, if set.
@@ -217,6 +219,13 @@ impl TestApp {
         vars.push((
             "SIGN_UPS_PER_HOUR",
             options.sign_ups_per_hour.unwrap_or(100_000).to_string(),
+        ));
+        vars.push((
+            "API_REQUESTS_PER_MINUTE",
+            options
+                .api_requests_per_minute
+                .unwrap_or(100_000)
+                .to_string(),
         ));
         let config = Config::from_lookup(|k| {
             vars.iter()

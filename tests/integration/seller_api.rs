@@ -651,3 +651,51 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    each_token_has_its_requests_a_minute_and_is_told_where_it_stands,
+    |backend| async move {
+        let app = TestApp::spawn_with(
+            backend,
+            crate::harness::Options {
+                api_requests_per_minute: Some(3),
+                ..Default::default()
+            },
+        )
+        .await;
+        let (seller, _) = seller_with_login(&app, "Alpha Refurb").await;
+        let first = token(&app, &seller, "First", &["listings_read"]).await;
+        let second = token(&app, &seller, "Second", &["listings_read"]).await;
+        let call = |t: String| {
+            let app = &app;
+            async move {
+                app.client()
+                    .get(app.url("/api/v1/grades"))
+                    .bearer_auth(t)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        for remaining in ["2", "1", "0"] {
+            let res = call(first.clone()).await;
+            assert_eq!(res.status(), 200);
+            assert_eq!(res.headers()["ratelimit-limit"], "3");
+            assert_eq!(res.headers()["ratelimit-remaining"], remaining);
+            let reset: i64 = res.headers()["ratelimit-reset"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=60).contains(&reset), "{reset}");
+        }
+        let res = call(first.clone()).await;
+        assert_eq!(res.status(), 429);
+        assert!(res.headers().contains_key("retry-after"));
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        // Another token counts on its own; the next minute starts afresh.
+        assert_eq!(call(second.clone()).await.status(), 200);
+        app.clock.advance_ms(60_000);
+        assert_eq!(call(first.clone()).await.status(), 200);
+    }
+);

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod idempotency;
 pub mod listing_update;
 pub mod problem;
+pub mod rate;
 mod repo;
 pub mod resources;
 
@@ -71,9 +72,11 @@ pub fn router(state: AppState) -> axum::Router<AppState> {
     let routes = api()
         .0
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             idempotency::keys,
         ))
+        // Outside the keys: a replayed answer counts as a request too.
+        .layer(axum::middleware::from_fn_with_state(state, rate::limit))
         .route(
             "/openapi.json",
             axum::routing::get(|| async { axum::Json(openapi()) }),

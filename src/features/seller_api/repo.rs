@@ -118,3 +118,33 @@ pub async fn forget_before<'c>(
             .rows_affected(),
     )
 }
+
+/// Counts one more request of `scope` in the window; returns the count.
+pub async fn count_request<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    scope: &str,
+    window_start: i64,
+) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO api_rate_windows (scope, window_start, requests) VALUES ($1, $2, 1) \
+         ON CONFLICT (scope, window_start) DO UPDATE SET requests = api_rate_windows.requests + 1 \
+         RETURNING requests",
+    )
+    .bind(scope)
+    .bind(window_start)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn forget_windows_before<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    before: i64,
+) -> DbResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM api_rate_windows WHERE window_start < $1")
+            .bind(before)
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
+}
