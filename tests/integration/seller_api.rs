@@ -699,3 +699,46 @@ both_backends!(
         assert_eq!(call(first.clone()).await.status(), 200);
     }
 );
+
+both_backends!(
+    a_listings_market_position_is_the_grids,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (alpha, alpha_id) = seller_with_login(&app, "Alpha Refurb").await;
+        let (beta, beta_id) = seller_with_login(&app, "Beta Refurb").await;
+        let a = listing(&app, alpha_id, SKU, Grade::FunctionalGood, 31_200, 1_000).await;
+        let b = listing(&app, beta_id, SKU, Grade::FunctionalGood, 30_000, 1_000).await;
+        let alpha_token = token(&app, &alpha, "A", &["listings_read"]).await;
+        let beta_token = token(&app, &beta, "B", &["listings_read"]).await;
+
+        let (status, _, winning) = get(
+            &app,
+            &format!("/api/v1/listings/{a}/position"),
+            Some(&alpha_token),
+        )
+        .await;
+        assert_eq!(status, 200, "{winning}");
+        assert_eq!(winning["rank"], 1);
+        assert_eq!(winning["buyers"], 2);
+        assert_eq!(winning["best_competitor"]["amount"], "300.00");
+        assert!(winning.get("price_to_win").is_none(), "{winning}");
+
+        let (_, _, second) = get(
+            &app,
+            &format!("/api/v1/listings/{b}/position"),
+            Some(&beta_token),
+        )
+        .await;
+        assert_eq!(second["rank"], 2);
+        assert_eq!(second["best_competitor"]["amount"], "312.00");
+        assert_eq!(second["price_to_win"]["amount"], "313.00");
+        // Not the other seller's.
+        let (status, _, _) = get(
+            &app,
+            &format!("/api/v1/listings/{b}/position"),
+            Some(&alpha_token),
+        )
+        .await;
+        assert_eq!(status, 404);
+    }
+);

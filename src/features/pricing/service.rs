@@ -322,7 +322,9 @@ pub async fn grid_page(
     })
 }
 
-async fn one_cell(
+/// One cell of the seller's grid as the grid shows it, its market
+/// position included (hidden while operations have not approved it).
+pub async fn one_cell(
     state: &AppState,
     ctx: &SellerCtx,
     market: Market,

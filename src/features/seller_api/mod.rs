@@ -56,6 +56,7 @@ fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::variants))
         .routes(routes!(resources::listings))
         .routes(routes!(bulk::bulk))
+        .routes(routes!(resources::position))
         .routes(routes!(resources::listing, listing_update::update_listing))
         .split_for_parts()
 }

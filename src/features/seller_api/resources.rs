@@ -302,3 +302,77 @@ pub async fn listing(
         .map(|l| Json(listing_out(l)))
         .ok_or_else(Problem::not_found)
 }
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PositionOut {
+    /// 1 for the best price; ties share a rank. Absent while the listing
+    /// does not buy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<usize>,
+    /// Refurbishers buying this variant and grade in this market, you
+    /// included when you buy.
+    pub buyers: usize,
+    /// The best price among the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_competitor: Option<Amount>,
+    /// The price that would win; absent when you win already.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_to_win: Option<Amount>,
+}
+
+/// Where a listing stands in its market: rank, buyers, the best
+/// competitor and the price to win, as the price grid shows it.
+#[utoipa::path(get, path = "/listings/{id}/position", tag = "listings",
+    params(("id" = i64, Path, description = "The listing's id")),
+    responses(
+        (status = 200, body = PositionOut),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "Without the scope, or before operations approved your account (the market is hidden until then)"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["listings:read"])))]
+pub async fn position(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<PositionOut>, Problem> {
+    use crate::domain::money::Money;
+    caller.needs(Scope::ListingsRead)?;
+    let id: ListingId = id.parse().map_err(|_| Problem::not_found())?;
+    let listing = {
+        let mut conn = state.db.pool().acquire().await.map_err(Problem::database)?;
+        crate::features::pricing::service::api_listing(&mut conn, caller.0.seller_id, id)
+            .await
+            .map_err(Problem::database)?
+            .ok_or_else(Problem::not_found)?
+    };
+    let ctx = crate::features::pricing::service::seller_ctx(&state, caller.0.user_id).await?;
+    let cell = crate::features::pricing::service::one_cell(
+        &state,
+        &ctx,
+        listing.market,
+        listing.variant_id,
+        listing.grade,
+    )
+    .await?;
+    if cell.market_hidden {
+        return Err(Problem::from(crate::error::AppError::Forbidden));
+    }
+    let money = |minor: i64| Amount::from(Money::new(minor, listing.market.currency()));
+    Ok(Json(match cell.position {
+        Some(p) => PositionOut {
+            rank: Some(p.rank),
+            buyers: p.buyers,
+            best_competitor: p.best_competitor_minor.map(money),
+            price_to_win: p.price_to_win_minor.map(money),
+        },
+        None => PositionOut {
+            rank: None,
+            buyers: cell.competitors,
+            best_competitor: cell.best_competitor_minor.map(money),
+            price_to_win: cell
+                .best_competitor_minor
+                .map(|b| money(b + crate::domain::listing_price::WIN_STEP_MINOR)),
+        },
+    }))
+}
