@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the formatting and lint gates, Rust unit and integration
 # tests (on SQLite and on Postgres at 127.0.0.1:5432, and the layout's
-# boundaries), then the Playwright suite in Debian chromium.
+# boundaries), the seller API's contract run (schemathesis), then the
+# Playwright suite in Debian chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -29,6 +30,9 @@ FUZZ_DEV=1 scripts/fuzz.sh 10
 echo "== Building the site (server and wasm, debug)"
 
 cargo leptos build --split 2>&1 | tail -n 5
+
+echo "== Seller API contract: the example client, then schemathesis against the OpenAPI document"
+scripts/api-contract.sh 2>&1 | tee "$logs/api.log"
 
 echo "== Browser tests (Playwright, Debian chromium)"
 (

@@ -78,6 +78,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
             .is_some();
     if demo_wanted {
         seed::marketplace::ensure_demo_two_factor(&db, &secret, clock.now_ms()).await?;
+        seed::marketplace::ensure_demo_api_token(&db, clock.now_ms()).await?;
     }
     db.optimize().await.map_err(connect_error)?;
 

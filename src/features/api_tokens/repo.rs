@@ -102,3 +102,13 @@ pub async fn touch<'c>(ex: impl Executor<'c, Database = Any>, id: i64, now: i64)
     .await?;
     Ok(())
 }
+
+pub async fn seller_of_user<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user: UserId,
+) -> DbResult<Option<SellerId>> {
+    sqlx::query_scalar("SELECT id FROM sellers WHERE user_id = $1")
+        .bind(user)
+        .fetch_optional(ex)
+        .await
+}

@@ -167,3 +167,35 @@ pub async fn authenticate(
         scopes,
     }))
 }
+
+/// Gives the seller of `user` this exact token with every scope unless a
+/// token with its hash exists: the demo's published token.
+pub async fn ensure_known(
+    db: &crate::platform::db::Db,
+    user: UserId,
+    name: &str,
+    token: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.write_tx().await?;
+    if repo::by_hash(&mut *tx, &hash(token)).await?.is_none() {
+        if let Some(seller) = repo::seller_of_user(&mut *tx, user).await? {
+            let all = Scopes::new(crate::domain::api_token::Scope::ALL).expect("every scope");
+            repo::insert(
+                &mut *tx,
+                &NewToken {
+                    seller_id: seller,
+                    name,
+                    token_hash: &hash(token),
+                    prefix: &token[..SHOWN_CHARS],
+                    scopes: &all.to_string(),
+                    created_by: user,
+                    created_at: now,
+                    expires_at: None,
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await
+}

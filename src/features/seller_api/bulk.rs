@@ -5,7 +5,9 @@
 use super::auth::Caller;
 use super::problem::{FieldProblem, Problem};
 use crate::domain::api_token::Scope;
-use crate::domain::price_csv::{read_row, Parsed, RowError, RowFields};
+use crate::domain::listing_price::PriceError;
+use crate::domain::money::AmountError;
+use crate::domain::price_csv::{read_row, Parsed, RowError, RowFields, RowProblem};
 use crate::features::pricing::service as pricing;
 use crate::platform::state::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -21,23 +23,44 @@ const LISTED: usize = 500;
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkRow {
-    #[schema(example = "fr-fr")]
+    #[schema(
+        example = "fr-fr",
+        pattern = "^(?:fr-fr|de-de|es-es|it-it|en-gb|en-us)$"
+    )]
     pub market: String,
-    #[schema(example = "iphone-13-128gb")]
+    #[schema(
+        example = "iphone-13-128gb",
+        pattern = "^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        max_length = 80
+    )]
     pub sku: String,
-    #[schema(example = "functional_good")]
+    #[schema(
+        example = "functional_good",
+        pattern = "^(?:functional_flawless|functional_good|functional_used|functional_cracked|not_functional_used|not_functional_cracked)$"
+    )]
     pub grade: String,
-    /// A decimal in the market's currency; `null` stops buying this cell.
-    #[schema(example = "312.00")]
+    /// A decimal in the market's currency from 1 to 5000; `null` stops
+    /// buying this cell.
+    #[schema(
+        example = "312.00",
+        pattern = "^(?:[1-9][0-9]{0,2}|[1-4][0-9]{3})(?:\\.[0-9]{1,2})?$|^5000(?:\\.0{1,2})?$"
+    )]
     pub price: Option<String>,
     /// Devices per week at most; `null` or absent for no cap.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json::optional_integer")]
+    #[schema(minimum = 0, maximum = 100000)]
     pub weekly_cap: Option<i64>,
+    /// The market's currency, checked when given (as a price file's
+    /// currency column is).
+    #[serde(default, deserialize_with = "super::json::present_string")]
+    #[schema(value_type = String, example = "EUR", pattern = "^(?:EUR|GBP|USD)$")]
+    pub currency: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
+    #[schema(min_items = 1, max_items = 100000)]
     pub rows: Vec<BulkRow>,
     /// The rows are your whole grid in their markets: every cell they leave
     /// out there stops buying.
@@ -79,13 +102,33 @@ pub async fn bulk(
         let cap = row.weekly_cap.map(|c| c.to_string()).unwrap_or_default();
         let fields = RowFields {
             market: Some(&row.market),
-            currency: "",
+            currency: row.currency.as_deref().unwrap_or_default(),
             sku: &row.sku,
             grade: &row.grade,
             price: row.price.as_deref().unwrap_or_default(),
             weekly_cap: &cap,
         };
         match read_row(index, fields, ctx.home_market) {
+            // A file's empty cell stops buying; here that is `null`, and an
+            // empty string is no price.
+            Ok(r) if row.currency.as_deref().is_some_and(|c| c.trim().is_empty()) => {
+                parsed.errors.push(RowError {
+                    line: index,
+                    problem: RowProblem::WrongCurrency {
+                        market: r.market,
+                        found: String::new(),
+                    },
+                })
+            }
+            Ok(r) if row.price.as_deref().is_some_and(|p| p.trim().is_empty()) => {
+                parsed.errors.push(RowError {
+                    line: index,
+                    problem: RowProblem::Price(
+                        PriceError::Amount(AmountError::Empty),
+                        r.market.currency(),
+                    ),
+                })
+            }
             Ok(r) => parsed.rows.push(r),
             Err(problem) => parsed.errors.push(RowError {
                 line: index,

@@ -16,27 +16,27 @@ use crate::platform::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
+/// `version`, and what changes: `price`, `weekly_cap` or both (with
+/// neither, the listing is answered as it is).
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListingUpdate {
     /// The listing's `version` as you last read it.
+    #[serde(deserialize_with = "super::json::integer")]
     pub version: i64,
-    /// The new price, a decimal in the listing's currency: `"309.50"`.
-    #[serde(default)]
+    /// The new price, a decimal in the listing's currency: `"309.50"`,
+    /// from 1 to 5000.
+    #[serde(default, deserialize_with = "super::json::present_string")]
+    #[schema(value_type = String, pattern = "^(?:[1-9][0-9]{0,2}|[1-4][0-9]{3})(?:\\.[0-9]{1,2})?$|^5000(?:\\.0{1,2})?$")]
     pub price: Option<String>,
     /// The new weekly cap in devices, or `null` for none; leave it out to
     /// keep the cap.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>)]
+    #[serde(default, deserialize_with = "super::json::present_integer")]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 100000)]
     pub weekly_cap: Option<Option<i64>>,
-}
-
-/// A field that is present, even as `null`, is `Some`.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-    Option::<i64>::deserialize(d).map(Some)
 }
 
 /// Changes a listing's price, weekly cap, or both.
@@ -99,13 +99,6 @@ pub async fn update_listing(
         }
         other => other,
     };
-    if update.price.is_none() && update.weekly_cap.is_none() {
-        errors.push(FieldProblem {
-            field: "body".into(),
-            code: None,
-            detail: "send price, weekly_cap or both".into(),
-        });
-    }
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }

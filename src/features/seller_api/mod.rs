@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bulk;
 pub mod docs;
 pub mod idempotency;
+mod json;
 pub mod listing_update;
 pub mod problem;
 pub mod rate;

@@ -98,8 +98,10 @@ pub struct ListingPage {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// The `next` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// From 1 to 1000; 100 when absent.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -107,9 +109,14 @@ pub struct PageQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListingQuery {
+    /// The `next` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
     pub cursor: Option<String>,
+    /// From 1 to 1000; 100 when absent.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// Only this market's listings, e.g. `de-de`.
+    #[param(pattern = "^(?:fr-fr|de-de|es-es|it-it|en-gb|en-us)$")]
     pub market: Option<String>,
 }
 

@@ -51,6 +51,32 @@ pub async fn ensure_demo_two_factor(
     Ok(())
 }
 
+/// The demo refurbisher's seller API token, every scope, published in the
+/// README so the example client and the API's contract test can call the
+/// demo server. A real install has no demo data, so no such token.
+pub const DEMO_API_TOKEN: &str = "tik_DemoTokenOfReNewMobileForTheSellerApi001";
+
+/// Gives the demo refurbisher its published API token, where it lacks it.
+pub async fn ensure_demo_api_token(db: &Db, now_ms: i64) -> Result<(), SeedError> {
+    let email = Email::parse(demo_sellers()[0].email).expect("demo emails are valid");
+    let mut conn = db.pool().acquire().await?;
+    let Some(user) =
+        crate::features::accounts::service::find_user_by_email(&mut *conn, &email).await?
+    else {
+        return Ok(());
+    };
+    drop(conn);
+    crate::features::api_tokens::service::ensure_known(
+        db,
+        user.id,
+        "Demo token (README)",
+        DEMO_API_TOKEN,
+        now_ms,
+    )
+    .await?;
+    Ok(())
+}
+
 pub struct DemoSeller {
     pub email: &'static str,
     pub company: &'static str,
