@@ -160,6 +160,7 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Title formatter=|page: String| if page.is_empty() { "TradeIn".to_string() } else { format!("{page} · TradeIn") }/>
         <Router>
+            <crate::ui::redirects::RouterOwner/>
             <SessionScope/>
         </Router>
     }

@@ -31,6 +31,7 @@ pub mod startup;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    ui::redirects::install();
     wasm_bindgen_futures::spawn_local(async {
         let body = leptos::prelude::document()
             .body()

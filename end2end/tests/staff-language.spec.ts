@@ -1,29 +1,5 @@
 import { test, expect } from '@playwright/test';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fill, gotoHydrated, signIn, texts, DEMO_SELLER } from './helpers';
-
-/**
- * The refurbisher and operations areas' texts in one language: every
- * locales/staff/{area}.{lang}.json, keys prefixed by their area, as
- * build.rs reads them.
- */
-function staffTexts(lang: 'en' | 'fr'): Readonly<Record<string, string>> {
-  const dir = path.join(__dirname, '..', '..', 'locales', 'staff');
-  const all: Record<string, string> = {};
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(`.${lang}.json`))) {
-    const area = file.slice(0, -`.${lang}.json`.length);
-    for (const [key, text] of Object.entries(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, string>)) {
-      all[`${area}.${key}`] = text;
-    }
-  }
-  return new Proxy(all, {
-    get(target, key) {
-      if (typeof key === 'string' && !(key in target)) throw new Error(`no staff text "${key}" in ${lang}`);
-      return Reflect.get(target, key);
-    },
-  });
-}
+import { fill, gotoHydrated, signIn, staffTexts, texts, DEMO_SELLER } from './helpers';
 
 const ROW = 'Apple iPhone 13 · 128 GB';
 

@@ -369,6 +369,23 @@ pub fn Checkbox(name: &'static str, label: &'static str) -> impl IntoView {
     }
 }
 
+/// Controls of their own names under one legend, with one error (under
+/// `name`) that the error summary links to: boxes that each send their
+/// own field.
+#[component]
+pub fn Fieldset(name: &'static str, legend: &'static str, children: Children) -> impl IntoView {
+    let error = error_for(name, None);
+    let id = control_id(name);
+    let error_id = format!("{id}-error");
+    view! {
+        <fieldset class="group" id=id class:invalid=move || error.get().is_some() aria-describedby=error_id.clone()>
+            <legend>{legend}</legend>
+            <p class="field-error" id=error_id.clone()>{move || error.get()}</p>
+            {children()}
+        </fieldset>
+    }
+}
+
 /// Several boxes under one name, each sending its own value; the error
 /// summary links to the group.
 #[component]

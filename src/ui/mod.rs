@@ -11,6 +11,7 @@ pub mod layout;
 pub mod market;
 pub mod question;
 pub mod radios;
+pub mod redirects;
 pub mod refused;
 pub mod return_to;
 pub mod zone;

@@ -3,7 +3,7 @@
 use super::*;
 use crate::domain::api_token::TokenError;
 use crate::i18n::staff::{use_staff, Staff, StaffTexts};
-use crate::ui::form::{Checkbox, FormError, PageForm, TextField};
+use crate::ui::form::{Checkbox, Fieldset, FormError, PageForm, TextField};
 use leptos_meta::Title;
 
 /// A token form's refusal in the areas' language.
@@ -27,10 +27,11 @@ pub fn ApiTokensPage() -> impl IntoView {
     let tokens = crate::ui::data::load(|| (), |_| load_api_tokens());
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
+    // Both read each time, so the effect follows both actions.
     Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(_)))
-            || matches!(revoke.value().get(), Some(Ok(())))
-        {
+        let made = matches!(create.value().get(), Some(Ok(_)));
+        let revoked = matches!(revoke.value().get(), Some(Ok(())));
+        if made || revoked {
             tokens.refetch();
         }
     });
@@ -57,15 +58,13 @@ pub fn ApiTokensPage() -> impl IntoView {
             <PageForm action=create class="form" novalidate=true>
                 <FormError error=error/>
                 <TextField label=st.get(Staff::ApiName) name="name" hint=st.get(Staff::ApiNameHint)/>
-                <fieldset class="group" id="f-scopes">
-                    <legend>{st.get(Staff::ApiScopes)}</legend>
-                    <p class="field-error" id="f-scopes-error">{move || error.get().and_then(|e| e.field("scopes"))}</p>
+                <Fieldset name="scopes" legend=st.get(Staff::ApiScopes)>
                     <Checkbox name="listings_read" label=st.get(Staff::ApiScopeListingsRead)/>
                     <Checkbox name="listings_write" label=st.get(Staff::ApiScopeListingsWrite)/>
                     <Checkbox name="orders_read" label=st.get(Staff::ApiScopeOrdersRead)/>
                     <Checkbox name="orders_write" label=st.get(Staff::ApiScopeOrdersWrite)/>
                     <Checkbox name="webhooks_manage" label=st.get(Staff::ApiScopeWebhooksManage)/>
-                </fieldset>
+                </Fieldset>
                 <TextField label=st.get(Staff::ApiDays) name="days" inputmode="numeric" hint=st.get(Staff::ApiDaysHint)/>
                 <button type="submit" class="button primary" disabled=move || create.pending().get()>{st.get(Staff::ApiCreate)}</button>
             </PageForm>
