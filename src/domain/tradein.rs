@@ -73,6 +73,30 @@ pub enum Action {
     OverruleCounterOffer,
 }
 
+impl Action {
+    pub const ALL: [Action; 19] = [
+        Action::IssueLabel,
+        Action::MarkShipped,
+        Action::Cancel,
+        Action::Expire,
+        Action::Receive,
+        Action::StartInspection,
+        Action::Validate,
+        Action::CounterOffer,
+        Action::AcceptCounterOffer,
+        Action::DeclineCounterOffer,
+        Action::CounterOfferTimeout,
+        Action::Suspend,
+        Action::ResumeInspection,
+        Action::ReturnDevice,
+        Action::ConfirmPayment,
+        Action::ReturnDelivered,
+        Action::DeclareLost,
+        Action::Compensate,
+        Action::OverruleCounterOffer,
+    ];
+}
+
 use Action::*;
 use Actor::*;
 use State::*;

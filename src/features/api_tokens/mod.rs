@@ -3,7 +3,7 @@
 //! each was last used, revoked with a button.
 
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod views;

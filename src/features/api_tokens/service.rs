@@ -7,6 +7,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::dates::DAY_MS;
 use crate::domain::ids::{SellerId, UserId};
 use crate::error::AppError;
+pub use crate::features::api_tokens::repo::TokenRow;
 use crate::features::api_tokens::repo::{self, NewToken};
 use crate::features::audit::service::AuditEntry;
 use crate::platform::db::db_error;
@@ -59,13 +60,27 @@ pub async fn create(
     )
     .await
     .map_err(db_error)?;
+    let what = format!("API token {id} \"{name}\" created ({scopes})");
+    audited(tx, seller_id, user, &what, now).await?;
+    Ok(token)
+}
+
+/// Records what was done to a token in the audit log and the server log,
+/// in its transaction, and commits.
+async fn audited(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    seller_id: SellerId,
+    user: UserId,
+    what: &str,
+    now: i64,
+) -> Result<(), AppError> {
     crate::features::audit::service::record(
         &mut *tx,
         AuditAction::ApiToken,
         &AuditEntry {
             actor_id: Some(user),
             seller_id: Some(seller_id),
-            detail: &format!("API token {id} \"{name}\" created ({scopes})"),
+            detail: what,
             ..Default::default()
         },
         now,
@@ -73,15 +88,11 @@ pub async fn create(
     .await
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    tracing::info!(
-        seller_id = seller_id.get(),
-        token_id = id,
-        "API token created"
-    );
-    Ok(token)
+    tracing::info!(seller_id = seller_id.get(), what, "API token");
+    Ok(())
 }
 
-pub async fn list(state: &AppState, seller_id: SellerId) -> Result<Vec<repo::TokenRow>, AppError> {
+pub async fn list(state: &AppState, seller_id: SellerId) -> Result<Vec<TokenRow>, AppError> {
     repo::of_seller(state.db.pool(), seller_id)
         .await
         .map_err(db_error)
@@ -101,26 +112,14 @@ pub async fn revoke(
         .await
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
-    crate::features::audit::service::record(
-        &mut *tx,
-        AuditAction::ApiToken,
-        &AuditEntry {
-            actor_id: Some(user),
-            seller_id: Some(seller_id),
-            detail: &format!("API token {id} \"{name}\" revoked"),
-            ..Default::default()
-        },
+    audited(
+        tx,
+        seller_id,
+        user,
+        &format!("API token {id} \"{name}\" revoked"),
         now,
     )
     .await
-    .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
-    tracing::info!(
-        seller_id = seller_id.get(),
-        token_id = id,
-        "API token revoked"
-    );
-    Ok(())
 }
 
 /// Who a presented token speaks for.

@@ -742,25 +742,7 @@ pub async fn apply_import(
     if fingerprint(&existing) != base {
         return Err(stale());
     }
-    crate::features::pricing::repo::apply(
-        &state.db,
-        &mut tx,
-        ctx.seller_id,
-        ctx.user_id,
-        &p.writes,
-        Source::Csv,
-        now,
-    )
-    .await
-    .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
-    tracing::info!(
-        seller_id = ctx.seller_id.get(),
-        new = p.counts.new,
-        changed = p.counts.changed,
-        removed = p.counts.removed,
-        "price import applied"
-    );
+    write_plan(state, tx, ctx, &p, Source::Csv, now).await?;
     // No base: a further import starts with a new preview.
     Ok(report(&p, rows, without_market, String::new(), true))
 }
@@ -803,13 +785,26 @@ pub async fn apply_rows(
     if !p.errors.is_empty() {
         return Ok(Err(p.errors));
     }
+    write_plan(state, tx, ctx, &p, Source::Api, now).await?;
+    Ok(Ok(p.counts))
+}
+
+/// Writes a checked plan of a file or of API rows and commits.
+async fn write_plan(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    ctx: &SellerCtx,
+    p: &crate::domain::price_import::Plan,
+    source: Source,
+    now: i64,
+) -> Result<(), AppError> {
     crate::features::pricing::repo::apply(
         &state.db,
         &mut tx,
         ctx.seller_id,
         ctx.user_id,
         &p.writes,
-        Source::Api,
+        source,
         now,
     )
     .await
@@ -817,12 +812,13 @@ pub async fn apply_rows(
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         seller_id = ctx.seller_id.get(),
+        source = source.code(),
         new = p.counts.new,
         changed = p.counts.changed,
         removed = p.counts.removed,
-        "API price rows applied"
+        "price rows applied"
     );
-    Ok(Ok(p.counts))
+    Ok(())
 }
 
 /// The grid as CSV text, header included.

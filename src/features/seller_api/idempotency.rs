@@ -8,7 +8,7 @@
 //! side (5xx) keeps nothing, so retrying it with the same key runs it again.
 
 use super::problem::Problem;
-use super::repo;
+use super::service as repo;
 use crate::domain::dates::DAY_MS;
 use crate::platform::state::AppState;
 use axum::body::Body;

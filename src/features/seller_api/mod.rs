@@ -13,6 +13,7 @@ pub mod problem;
 pub mod rate;
 mod repo;
 pub mod resources;
+mod service;
 
 use crate::platform::state::AppState;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

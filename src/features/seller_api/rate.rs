@@ -5,7 +5,7 @@
 //! answer is 429 with `Retry-After`, and the request does not run.
 
 use super::problem::Problem;
-use super::repo;
+use super::service as repo;
 use crate::platform::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
