@@ -15,6 +15,14 @@ thread_local! {
     static ROUTER: std::cell::RefCell<Option<Owner>> = const { std::cell::RefCell::new(None) };
 }
 
+/// A link's `rel` to `path`: `external` when it leads into or out of the
+/// areas, so the router loads that page whole, as `install`'s redirects do.
+pub fn rel_to(path: &str) -> Option<&'static str> {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    (crate::i18n::staff::is_staff_path(path) != crate::i18n::staff::in_areas())
+        .then_some("external")
+}
+
 /// Put inside `<Router>`: the owner client-side redirects navigate with.
 #[component]
 pub fn RouterOwner() -> impl IntoView {

@@ -67,7 +67,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                         <p class="muted"><a href="/account">{t.get(Msg::AccountBack)}</a></p>
                         {v.fresh_codes.clone().map(|codes| view! { <FreshCodes codes=codes saved=saved/> })}
                         {next.filter(|_| v.enabled && v.fresh_codes.is_none()).map(|n| view! {
-                            <p><a class="button primary" href=n>{t.get(Msg::TwoFactorContinue)}</a></p>
+                            <p><a class="button primary" rel=crate::ui::redirects::rel_to(&n) href=n.clone()>{t.get(Msg::TwoFactorContinue)}</a></p>
                         })}
                         {match (v.enabled, v.pending.clone()) {
                             (_, Some(p)) => view! { <Enrol pending=p confirm=confirm/> }.into_any(),
