@@ -9,6 +9,16 @@ use crate::platform::state::AppState;
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 
+/// What the API's layers key a request's token by (idempotency keys, the
+/// rate count): the hash of its `Authorization`, without a database read.
+/// None without one: such a request is refused by its handler.
+pub fn scope(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| crate::features::api_tokens::service::hash(v.trim()))
+}
+
 /// The seller a request speaks for, through its token.
 #[derive(Clone, Debug)]
 pub struct Caller(pub Bearer);

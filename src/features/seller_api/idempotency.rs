@@ -29,13 +29,7 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
-    let mut p = Problem::field(HEADER, detail);
-    p.kind = format!("/api/v1/problems/{kind}");
-    p.title = status.canonical_reason().unwrap_or("Error").into();
-    p.status = status.as_u16();
-    p.errors.clear();
-    p.detail = Some(detail.into());
-    p.into_response()
+    Problem::of(status, kind, detail.into()).into_response()
 }
 
 pub async fn keys(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -56,12 +50,7 @@ pub async fn keys(State(state): State<AppState>, req: Request, next: Next) -> Re
         }
     };
     // Unauthenticated requests keep nothing: the handler refuses them.
-    let Some(scope) = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| sha256(v.trim().as_bytes()))
-    else {
+    let Some(scope) = super::auth::scope(req.headers()) else {
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();

@@ -55,6 +55,12 @@ impl Problem {
         }
     }
 
+    /// A problem of this status and kind (`""`: `about:blank`), for the
+    /// API's own layers.
+    pub fn of(status: StatusCode, kind: &str, detail: String) -> Problem {
+        Problem::new(status, kind, Some(detail))
+    }
+
     pub fn unauthorized(detail: &str) -> Problem {
         Problem {
             authenticate: true,

@@ -11,18 +11,12 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue};
-use sha2::Digest;
 
 pub const WINDOW_MS: i64 = 60_000;
 
 pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     // Without a token the request is refused anyway, before any work.
-    let Some(scope) = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| hex::encode(sha2::Sha256::digest(v.trim().as_bytes())))
-    else {
+    let Some(scope) = super::auth::scope(req.headers()) else {
         return next.run(req).await;
     };
     let now = state.clock.now_ms();
@@ -34,13 +28,12 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
         Err(e) => return Problem::database(e).into_response(),
     };
     let mut res = if count > max {
-        let mut p = Problem::from(crate::error::AppError::RateLimited {
-            retry_after_minutes: 1,
-        });
-        p.detail = Some(format!(
-            "at most {max} requests a minute per token; try again in {reset_s} s"
-        ));
-        let mut res = p.into_response();
+        let mut res = Problem::of(
+            http::StatusCode::TOO_MANY_REQUESTS,
+            "",
+            format!("at most {max} requests a minute per token; try again in {reset_s} s"),
+        )
+        .into_response();
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(reset_s));
         res
