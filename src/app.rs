@@ -237,6 +237,10 @@ fn Pages() -> impl MatchNestedRoutes + Clone {
         ),
         page(path!("/seller/markets"), Lazy::<SellerMarketsRoute>::new()),
         page(path!("/seller/api"), Lazy::<SellerApiRoute>::new()),
+        page(
+            path!("/seller/api/webhooks"),
+            Lazy::<SellerWebhooksRoute>::new(),
+        ),
         page(path!("/seller/orders/:id"), Lazy::<SellerOrderRoute>::new()),
         page(path!("/ops"), Lazy::<OpsDashboardRoute>::new()),
         page(path!("/ops/suspended"), Lazy::<OpsSuspendedRoute>::new()),

@@ -42,6 +42,7 @@ use crate::features::pricing::views::import::PriceImportPage;
 use crate::features::privacy::views::{AccountDeletedPage, MyDataPage};
 use crate::features::quality::views::QualityPage;
 use crate::features::sell::views::accept::AcceptPage;
+use crate::features::seller_events::views::WebhooksPage;
 use crate::features::sellers::views::applications::OpsSellersPage;
 use crate::features::sellers::views::markets::SellerMarketsPage;
 use crate::features::sellers::views::signup::SellerSignupPage;
@@ -96,6 +97,7 @@ lazy_page! {
     SellerListingRoute => ListingDetailPage,
     SellerMarketsRoute => SellerMarketsPage,
     SellerApiRoute => ApiTokensPage,
+    SellerWebhooksRoute => WebhooksPage,
     OpsDashboardRoute => OpsDashboardPage,
     OpsSuspendedRoute => OpsSuspendedPage,
     OpsSellersRoute => OpsSellersPage,

@@ -15,6 +15,7 @@
 //! Web (`web.rs`): the release server binary on the SQLite database above,
 //! its pages under load, the bytes a first visit downloads, Lighthouse.
 
+mod api;
 mod wasm_sizes;
 mod web;
 
@@ -406,6 +407,7 @@ async fn csv_import(
         ));
         println!("{}", out.last().unwrap());
     }
+    out.extend(api::rows(name, state, seller_id, user_id, &skus, CSV_ROWS).await?);
     Ok(out)
 }
 
@@ -602,6 +604,7 @@ async fn with_backend(
         ("APP_SECRET", "ab".repeat(32)),
         ("SEED_DEMO", "false".into()),
         ("DATA_DIR", dir.display().to_string()),
+        ("API_REQUESTS_PER_MINUTE", "1000000000".into()),
     ];
     let config =
         Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))?;

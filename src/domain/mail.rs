@@ -46,6 +46,7 @@ pub enum MailKind {
     TwoFactorOff,
     RecoveryCodesRenewed,
     RecoveryCodeUsed,
+    WebhookDisabled,
 }
 
 crate::domain::codes::codes!(MailKind);

@@ -30,6 +30,7 @@ pub mod price_import;
 pub mod quality;
 pub mod search;
 pub mod seller;
+pub mod seller_event;
 pub mod sla;
 pub mod tracking;
 pub mod tradein;

@@ -30,5 +30,6 @@ pub mod quality;
 pub mod sell;
 #[cfg(feature = "ssr")]
 pub mod seller_api;
+pub mod seller_events;
 pub mod sellers;
 pub mod trade_ins;

@@ -28,6 +28,8 @@ struct Keys {
     fingerprint_key: [u8; 32],
     /// Seals two-factor secrets and recovery codes waiting to be shown.
     two_factor_key: [u8; 32],
+    /// Seals the signing secrets of refurbishers' webhook endpoints.
+    webhook_key: [u8; 32],
 }
 
 impl Keys {
@@ -40,6 +42,7 @@ impl Keys {
             iban_key: derive(master, b"tradein/iban-encryption/v1"),
             fingerprint_key: derive(master, b"tradein/iban-fingerprint/v1"),
             two_factor_key: derive(master, b"tradein/two-factor/v1"),
+            webhook_key: derive(master, b"tradein/webhook-secret/v1"),
         }
     }
 }
@@ -163,6 +166,16 @@ impl Secret {
 
     pub fn open_two_factor(&self, sealed: &str) -> Option<String> {
         self.unseal(|k| &k.two_factor_key, sealed)
+    }
+
+    /// A webhook endpoint's signing secret, sealed as an IBAN is: it must
+    /// be read back to sign, so it cannot be hashed.
+    pub fn seal_webhook_secret(&self, plain: &str) -> String {
+        seal(&self.current, |k| &k.webhook_key, plain)
+    }
+
+    pub fn open_webhook_secret(&self, sealed: &str) -> Option<String> {
+        self.unseal(|k| &k.webhook_key, sealed)
     }
 
     fn unseal(&self, key: fn(&Keys) -> &[u8; 32], sealed: &str) -> Option<String> {

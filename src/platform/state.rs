@@ -51,6 +51,8 @@ pub struct Shared {
     pub payouts: Arc<dyn PayoutProvider>,
     /// Set when ALERT_WEBHOOK_URL is.
     pub webhook: Option<Arc<dyn WebhookSink>>,
+    /// Posts refurbishers' signed webhooks.
+    pub webhooks: Arc<dyn crate::platform::webhook::WebhookPoster>,
     /// The background jobs this instance runs.
     pub jobs: Jobs,
     /// Pages as rendered for visitors not signed in, kept for a moment.

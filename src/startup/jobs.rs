@@ -2,7 +2,7 @@
 //! runs them. Each runs once per period whatever the number of instances
 //! (`platform::jobs`), and each handler is safe to run again.
 
-use crate::features::{accounts, alerts, kpis, offers, orders, quality, trade_ins};
+use crate::features::{accounts, alerts, kpis, offers, orders, quality, seller_events, trade_ins};
 use crate::platform::clock::{DAY_MS, HOUR_MS, MINUTE_MS};
 use crate::platform::jobs::Jobs;
 use crate::platform::mail;
@@ -25,6 +25,17 @@ pub fn registry(lease: Duration) -> Jobs {
     Jobs::builder()
         .on(mail::JOB, mail::deliver)
         .on(alerts::service::WEBHOOK_JOB, alerts::service::push_webhook)
+        // Refurbishers' events into their feed, then to their endpoints.
+        .on(seller_events::service::PUBLISH_JOB, |state, _| async move {
+            seller_events::service::publish(&state)
+                .await
+                .map(|_| ())
+                .map_err(failed)
+        })
+        .on(
+            seller_events::service::DELIVER_JOB,
+            |state, job| async move { seller_events::service::deliver(&state, &job).await },
+        )
         // A lost parcel's compensation, until the provider has taken it.
         .on(
             orders::service::PAY_COMPENSATION_JOB,

@@ -113,6 +113,9 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         .alert_webhook_url
         .clone()
         .map(|url| Arc::new(webhook::HttpWebhook::new(url)) as Arc<dyn webhook::WebhookSink>);
+    // Development posts to this machine too: endpoints under test run there.
+    let webhooks: Arc<dyn webhook::WebhookPoster> =
+        Arc::new(webhook::HttpPoster::new(!config.production));
     let features = Features::default()
         .with(CatalogCache::default())
         .with(OfferCache::default())
@@ -134,6 +137,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         mailer,
         payouts,
         webhook,
+        webhooks,
         pages,
         built,
         leptos_options,

@@ -567,6 +567,22 @@ pub fn table() -> Vec<Row> {
         server_fn("revoke_api_token", [U, F, F, A, N, N, F], |o, _| {
             form(&[("id", &o.api_token)])
         }),
+        server_fn("webhook_endpoints", [U, F, F, A, A, A, F], nothing),
+        server_fn("create_webhook_endpoint", [U, F, F, A, A, A, F], |_, _| {
+            form(&[
+                ("url", "https://erp.example/hooks"),
+                ("order_received", "yes"),
+            ])
+        }),
+        server_fn("delete_webhook_endpoint", [U, F, F, A, N, N, F], |o, _| {
+            form(&[("id", &o.webhook)])
+        }),
+        server_fn("enable_webhook_endpoint", [U, F, F, A, N, N, F], |o, _| {
+            form(&[("id", &o.kept_webhook)])
+        }),
+        server_fn("send_webhook_again", [U, F, F, A, N, N, F], |o, _| {
+            form(&[("endpoint", &o.kept_webhook), ("delivery", &o.delivery)])
+        }),
         server_fn("save_seller_market", [U, F, F, A, A, A, F], |_, _| {
             form(&[
                 ("market", "es-es"),
@@ -772,6 +788,7 @@ pub fn table() -> Vec<Row> {
         page("/seller/prices/import", [U, F, F, A, A, A, F], nothing),
         page("/seller/markets", [U, F, F, A, A, A, F], nothing),
         page("/seller/api", [U, F, F, A, A, A, F], nothing),
+        page("/seller/api/webhooks", [U, F, F, A, A, A, F], nothing),
         page(
             "/seller/prices/{variant}/{grade}",
             [U, F, F, A, A, A, F],
@@ -937,6 +954,11 @@ pub struct Objects {
     pub suspendable_seller: String,
     /// One of seller A's API tokens (its id).
     pub api_token: String,
+    /// Two of seller A's webhook endpoints (one to delete), and a delivery
+    /// of the other's.
+    pub webhook: String,
+    pub kept_webhook: String,
+    pub delivery: String,
     /// Whom each actor signs in as, by column.
     pub emails: Vec<Option<String>>,
 }
@@ -1058,6 +1080,44 @@ async fn set_up_step(app: &TestApp, client: &reqwest::Client, endpoint: Endpoint
 
 fn api(name: &str) -> Endpoint {
     Endpoint::ServerFn(Method::POST, format!("/api/{name}"))
+}
+
+/// Two endpoints of a seller's, and a delivery to the second (of an
+/// event that was published).
+async fn webhooks_of(app: &TestApp, seller: i64, user: i64) -> (String, String, String) {
+    use tradein::domain::seller_event::EventKind;
+    use tradein::features::seller_events::service as events;
+    let seller = tradein::domain::ids::SellerId(seller);
+    let user = tradein::domain::ids::UserId(user);
+    let mut ids = Vec::new();
+    for url in ["https://erp.example/a", "https://erp.example/b"] {
+        let (id, _) =
+            events::create_endpoint(&app.state, seller, user, url, &[EventKind::ListingUpdated])
+                .await
+                .unwrap()
+                .unwrap();
+        ids.push(id);
+    }
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    events::record(
+        &mut conn,
+        seller,
+        EventKind::ListingUpdated,
+        1,
+        serde_json::json!({}),
+        0,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    events::publish(&app.state).await.unwrap();
+    let delivery = id_where(
+        app,
+        "SELECT id FROM webhook_deliveries WHERE endpoint_id = $1",
+        ids[1],
+    )
+    .await;
+    (ids[0].to_string(), ids[1].to_string(), delivery)
 }
 
 async fn id_where(app: &TestApp, sql: &str, bind: i64) -> String {
@@ -1278,8 +1338,12 @@ pub async fn setup(app: &TestApp) -> (People, Objects) {
         seller_a,
     )
     .await;
+    let (webhook, kept_webhook, delivery) = webhooks_of(app, seller_a, seller_a_user).await;
     let objects = Objects {
         api_token,
+        webhook,
+        kept_webhook,
+        delivery,
         pending_photo,
         spare_session,
 

@@ -11,7 +11,7 @@ use tradein::domain::grade::Grade;
 const SKU: &str = "iphone-13-128gb";
 
 /// Makes a token from the area's form; returns it.
-async fn token(app: &TestApp, seller: &reqwest::Client, name: &str, scopes: &[&str]) -> String {
+pub async fn token(app: &TestApp, seller: &reqwest::Client, name: &str, scopes: &[&str]) -> String {
     let mut form = vec![("name", name), ("days", "")];
     form.extend(scopes.iter().map(|s| (*s, "yes")));
     let res = app.call(seller, "create_api_token", &form).await;
@@ -21,7 +21,7 @@ async fn token(app: &TestApp, seller: &reqwest::Client, name: &str, scopes: &[&s
     token
 }
 
-async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (u16, String, Value) {
+pub async fn get(app: &TestApp, path: &str, token: Option<&str>) -> (u16, String, Value) {
     let mut req = app.client().get(app.url(path));
     if let Some(t) = token {
         req = req.bearer_auth(t);

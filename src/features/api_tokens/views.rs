@@ -51,7 +51,11 @@ pub fn ApiTokensPage() -> impl IntoView {
             <p><a href="/seller">{st.get(Staff::ApiBack)}</a></p>
             <h1>{st.get(Staff::ApiHeading)}</h1>
             <p>{st.get(Staff::ApiIntro)}</p>
-            <p><a href="/api/v1/docs" rel="external">{st.get(Staff::ApiReference)}</a></p>
+            <p>
+                <a href="/api/v1/docs" rel="external">{st.get(Staff::ApiReference)}</a>
+                " · "
+                <a href="/seller/api/webhooks">{st.get(Staff::WebhooksLink)}</a>
+            </p>
         </section>
         <section class="card" aria-labelledby="new-token">
             <h2 id="new-token">{st.get(Staff::ApiNewHeading)}</h2>

@@ -101,6 +101,16 @@ pub async fn open(
     )
     .await
     .map_err(db_error)?;
+    crate::features::seller_events::service::record_claim(
+        &mut tx,
+        t.seller_id,
+        id.get(),
+        trade_in_id,
+        kind.code(),
+        now,
+    )
+    .await
+    .map_err(db_error)?;
     let detail = format!("claim opened: {}", kind.label());
     crate::features::audit::service::record(
         &mut *tx,

@@ -4,4 +4,6 @@
 //! unit is taken by the same commit that creates the trade-in.
 
 pub use super::repo::record_views;
-pub use super::repo::{candidates, candidates_for_variants, give_back_unit, take_unit, ShownOffer};
+pub use super::repo::{
+    candidates, candidates_for_variants, give_back_unit, listing_full, take_unit, ShownOffer,
+};

@@ -447,17 +447,19 @@ pub async fn mark_payout_sent(
 }
 
 /// sent -> settled for payouts sent before `sent_before`.
-pub async fn settle_payouts<'c>(
-    ex: impl Executor<'c, Database = Any>,
+pub async fn settle_payouts(
+    conn: &mut AnyConnection,
     sent_before: i64,
     at: i64,
-) -> DbResult<u64> {
-    let done = sqlx::query("UPDATE payouts SET state = 'settled', settled_at = $1 WHERE state = 'sent' AND sent_at <= $2")
-        .bind(at)
-        .bind(sent_before)
-        .execute(ex)
-        .await?;
-    Ok(done.rows_affected())
+) -> DbResult<Vec<(PayoutId, TradeInId)>> {
+    sqlx::query_as(
+        "UPDATE payouts SET state = 'settled', settled_at = $1 WHERE state = 'sent' AND sent_at <= $2 \
+         RETURNING id, trade_in_id",
+    )
+    .bind(at)
+    .bind(sent_before)
+    .fetch_all(conn)
+    .await
 }
 
 /// The seller's own price for a variant and grade: the suggestion for a
@@ -604,4 +606,82 @@ pub async fn pending_uploads_before<'c>(
     .bind(cutoff)
     .fetch_all(ex)
     .await
+}
+
+/// A trade-in as the seller API lists it.
+#[derive(Clone, Debug)]
+pub struct ApiOrderRow {
+    pub id: TradeInId,
+    pub reference: String,
+    pub market: crate::domain::market::Market,
+    pub sku: String,
+    pub grade: Grade,
+    pub price: Money,
+    pub final_price: Option<Money>,
+    pub state: State,
+    pub tracking_number: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What the API's order list is filtered by.
+#[derive(Clone, Debug, Default)]
+pub struct ApiOrderFilter {
+    /// Empty: every state.
+    pub states: Vec<State>,
+    pub updated_since: Option<i64>,
+    pub after: i64,
+    pub limit: i64,
+}
+
+/// A seller's trade-ins by id, after a cursor.
+pub async fn api_orders<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    seller_id: SellerId,
+    filter: &ApiOrderFilter,
+) -> DbResult<Vec<ApiOrderRow>> {
+    let mut sql = String::from(
+        "SELECT t.id, t.reference, t.market, v.sku, t.grade, t.price_minor, t.final_price_minor, t.currency, t.state, \
+           s.tracking_number, t.created_at, t.updated_at \
+         FROM trade_ins t JOIN variants v ON v.id = t.variant_id \
+         LEFT JOIN shipments s ON s.trade_in_id = t.id AND s.direction = 'inbound' \
+         WHERE t.seller_id = $1 AND t.id > $2 AND t.updated_at >= $3",
+    );
+    if !filter.states.is_empty() {
+        sql.push_str(&format!(
+            " AND t.state IN ({})",
+            crate::platform::db::state_list(filter.states.iter().copied())
+        ));
+    }
+    sql.push_str(&format!(
+        " ORDER BY t.id LIMIT {}",
+        filter.limit.clamp(1, 1_000)
+    ));
+    let rows = sqlx::query(&sql)
+        .bind(seller_id)
+        .bind(filter.after)
+        .bind(filter.updated_since.unwrap_or(0))
+        .fetch_all(ex)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let grade: String = r.try_get("grade")?;
+            let state: String = r.try_get("state")?;
+            Ok(ApiOrderRow {
+                id: r.try_get("id")?,
+                reference: r.try_get("reference")?,
+                market: crate::platform::db::decode_code(&r.try_get::<String, _>("market")?)?,
+                sku: r.try_get("sku")?,
+                grade: Grade::parse(&grade)
+                    .map_err(|e| sqlx::Error::Decode(e.to_string().into()))?,
+                price: crate::platform::db::money(r, "price_minor", "currency")?,
+                final_price: crate::platform::db::money_opt(r, "final_price_minor", "currency")?,
+                state: State::parse(&state)
+                    .ok_or_else(|| sqlx::Error::Decode(format!("unknown state {state}").into()))?,
+                tracking_number: r.try_get("tracking_number")?,
+                created_at: r.try_get("created_at")?,
+                updated_at: r.try_get("updated_at")?,
+            })
+        })
+        .collect()
 }

@@ -349,8 +349,7 @@ pub async fn photo(
     let Ok(Some(user)) = auth::current_user(&state, &headers).await else {
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
-    let Ok(Some((trade_in_id, file_name, content_type))) =
-        crate::features::orders::service::photo(state.db.pool(), id).await
+    let Ok(Some((trade_in_id, bytes, content_type))) = order_flow::photo_file(&state, id).await
     else {
         return not_found();
     };
@@ -361,9 +360,5 @@ pub async fn photo(
     if !order_flow::may_view(&state, &user, &t).await {
         return not_found();
     }
-    // File names are random tokens chosen by the server, never user input.
-    match tokio::fs::read(state.config.data_dir.join("photos").join(&file_name)).await {
-        Ok(bytes) => image(bytes, content_type),
-        Err(_) => not_found(),
-    }
+    image(bytes, content_type)
 }

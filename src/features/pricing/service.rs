@@ -399,6 +399,7 @@ pub async fn save_cell(
     )
     .await
     .map_err(db_error)?;
+    listing_changed(&mut tx, ctx, market, variant_id, grade, &saved, now).await?;
     tx.commit().await.map_err(db_error)?;
     let cell = one_cell(state, ctx, market, variant_id, grade).await?;
     Ok(match saved {
@@ -419,6 +420,36 @@ pub async fn save_cell(
     })
 }
 
+/// A saved cell's `listing.updated` event, in the save's transaction.
+async fn listing_changed(
+    tx: &mut sqlx::AnyConnection,
+    ctx: &SellerCtx,
+    market: Market,
+    variant_id: VariantId,
+    grade: Grade,
+    saved: &crate::features::pricing::repo::Saved,
+    now: i64,
+) -> Result<(), AppError> {
+    let crate::features::pricing::repo::Saved::Saved { version } = saved else {
+        return Ok(());
+    };
+    let Some(cell) = crate::features::pricing::repo::cell(tx, ctx.cell(market, variant_id, grade))
+        .await
+        .map_err(db_error)?
+    else {
+        return Ok(());
+    };
+    crate::features::seller_events::service::record_listing_updated(
+        tx,
+        ctx.seller_id,
+        cell.listing_id,
+        *version,
+        now,
+    )
+    .await
+    .map_err(db_error)
+}
+
 pub async fn set_listing_cap(
     state: &AppState,
     ctx: &SellerCtx,
@@ -435,9 +466,20 @@ pub async fn set_listing_cap(
         ctx.cell(market, variant_id, grade),
         cap,
         version,
+        state.clock.now_ms(),
     )
     .await
     .map_err(db_error)?;
+    listing_changed(
+        &mut tx,
+        ctx,
+        market,
+        variant_id,
+        grade,
+        &saved,
+        state.clock.now_ms(),
+    )
+    .await?;
     tx.commit().await.map_err(db_error)?;
     let cell = one_cell(state, ctx, market, variant_id, grade).await?;
     match saved {
@@ -809,6 +851,19 @@ async fn write_plan(
     )
     .await
     .map_err(db_error)?;
+    if p.counts.new + p.counts.changed + p.counts.removed > 0 {
+        crate::features::seller_events::service::record_listings_imported(
+            &mut tx,
+            ctx.seller_id,
+            p.counts.new,
+            p.counts.changed,
+            p.counts.removed,
+            source.code(),
+            now,
+        )
+        .await
+        .map_err(db_error)?;
+    }
     tx.commit().await.map_err(db_error)?;
     tracing::info!(
         seller_id = ctx.seller_id.get(),

@@ -6,14 +6,19 @@
 pub mod auth;
 pub mod bulk;
 pub mod docs;
+pub mod events;
 pub mod idempotency;
 mod json;
 pub mod listing_update;
+pub mod order_moves;
+pub mod orders;
+mod paging;
 pub mod problem;
 pub mod rate;
 mod repo;
 pub mod resources;
 mod service;
+pub mod webhooks;
 
 use crate::platform::state::AppState;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -35,6 +40,9 @@ pub const PREFIX: &str = "/api/v1";
     tags(
         (name = "catalog", description = "Variants and grades a listing is priced for"),
         (name = "listings", description = "Your prices per variant, grade and market"),
+        (name = "orders", description = "The trade-ins consumers sold you, and their moves"),
+        (name = "events", description = "What happened to your orders and listings, for polling"),
+        (name = "webhooks", description = "Endpoints the same events are pushed to, signed per Standard Webhooks"),
     )
 )]
 struct ApiDoc;
@@ -60,6 +68,23 @@ fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(bulk::bulk))
         .routes(routes!(resources::position))
         .routes(routes!(resources::listing, listing_update::update_listing))
+        .routes(routes!(orders::list))
+        .routes(routes!(orders::get))
+        .routes(routes!(orders::photo))
+        .routes(routes!(order_moves::receive))
+        .routes(routes!(order_moves::inspect))
+        .routes(routes!(order_moves::validate))
+        .routes(routes!(order_moves::counter_offer))
+        .routes(routes!(order_moves::suspend))
+        .routes(routes!(order_moves::confirm_payment))
+        .routes(routes!(orders::counter_offer_reasons))
+        .routes(routes!(orders::suspension_reasons))
+        .routes(routes!(events::feed))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::enable))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::retry))
         .split_for_parts()
 }
 

@@ -2,7 +2,8 @@
 //! caller's listings, paged by cursor.
 
 use super::auth::Caller;
-use super::problem::{FieldProblem, Problem};
+use super::paging::{moment, next, paging, query, since};
+use super::problem::Problem;
 use crate::domain::api_token::Scope;
 use crate::domain::grade::Grade;
 use crate::domain::ids::ListingId;
@@ -13,9 +14,6 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1_000;
 
 /// An amount as a decimal string in its currency: `"312.00"` and `"EUR"`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -84,6 +82,8 @@ pub struct ListingOut {
     /// Changes with every write: send it back to update without
     /// overwriting a change made meanwhile.
     pub version: i64,
+    /// When the listing last changed (RFC 3339, UTC).
+    pub updated_at: String,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -118,53 +118,12 @@ pub struct ListingQuery {
     /// Only this market's listings, e.g. `de-de`.
     #[param(pattern = "^(?:fr-fr|de-de|es-es|it-it|en-gb|en-us)$")]
     pub market: Option<String>,
-}
-
-/// A query string's parameters, or 400 naming what did not read.
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Problem> {
-    q.map(|Query(t)| t)
-        .map_err(|e| Problem::field("query", e.body_text()))
-}
-
-/// (after which id, how many).
-fn paging(cursor: Option<&str>, limit: Option<i64>) -> Result<(i64, i64), Problem> {
-    let mut errors = Vec::new();
-    let after = match cursor {
-        None => 0,
-        Some(c) => c
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
-            .unwrap_or_else(|| {
-                errors.push(FieldProblem {
-                    field: "cursor".into(),
-                    code: None,
-                    detail: "not a cursor this API gave".into(),
-                });
-                0
-            }),
-    };
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(FieldProblem {
-            field: "limit".into(),
-            code: None,
-            detail: format!("from 1 to {MAX_LIMIT}"),
-        });
-    }
-    if errors.is_empty() {
-        Ok((after, limit))
-    } else {
-        Err(Problem::invalid(errors))
-    }
-}
-
-/// The cursor after this page, when it was full.
-fn next(last: Option<i64>, got: usize, limit: i64) -> Option<String> {
-    (got as i64 == limit)
-        .then_some(last)
-        .flatten()
-        .map(|id| id.to_string())
+    /// Only listings changed at or after this moment (RFC 3339 with its
+    /// offset): what a sync since its last run needs.
+    #[param(
+        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+    )]
+    pub updated_since: Option<String>,
 }
 
 pub(super) fn listing_out(l: crate::features::pricing::service::ListingRecord) -> ListingOut {
@@ -177,6 +136,7 @@ pub(super) fn listing_out(l: crate::features::pricing::service::ListingRecord) -
         weekly_cap: l.weekly_cap,
         active: l.active,
         version: l.version,
+        updated_at: moment(l.updated_at),
     }
 }
 
@@ -257,6 +217,7 @@ pub async fn listings(
     caller.needs(Scope::ListingsRead)?;
     let q = query(q)?;
     let (after, limit) = paging(q.cursor.as_deref(), q.limit)?;
+    let updated_since = since(q.updated_since.as_deref())?;
     let market = match q.market.as_deref() {
         None => None,
         Some(code) => Some(Market::parse(code).ok_or_else(|| {
@@ -271,6 +232,7 @@ pub async fn listings(
         &mut conn,
         caller.0.seller_id,
         market,
+        updated_since,
         after,
         limit,
     )

@@ -106,9 +106,9 @@ pub async fn insert_listings(
     const ROWS_PER_STATEMENT: usize = 500;
     for chunk in listings.chunks(ROWS_PER_STATEMENT) {
         let mut ph = db.placeholders();
-        let values: Vec<String> = chunk.iter().map(|_| ph.row(8)).collect();
+        let values: Vec<String> = chunk.iter().map(|_| ph.row(9)).collect();
         let sql = format!(
-            "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at, market, currency) VALUES {}",
+            "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at, updated_at, market, currency) VALUES {}",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -118,6 +118,7 @@ pub async fn insert_listings(
                 .bind(l.variant_id)
                 .bind(l.grade.code())
                 .bind(l.price.minor())
+                .bind(now_ms)
                 .bind(now_ms)
                 .bind(now_ms)
                 .bind(l.market.code())

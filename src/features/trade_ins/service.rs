@@ -86,6 +86,8 @@ pub async fn transition(
         now_ms,
     )
     .await?;
+    crate::features::seller_events::service::record_order_move(conn, id, action, from, to, now_ms)
+        .await?;
     Ok(to)
 }
 
@@ -371,6 +373,20 @@ pub async fn confirm(state: &AppState, req: ConfirmRequest) -> Result<TradeInId,
         return Err(AppError::Conflict(
             t.fill(Msg::ConfirmErrorCapReached, &[("buyer", &buyer)]),
         ));
+    }
+    // The unit that fills a listing's cap stops it buying until Monday:
+    // its refurbisher hears of it.
+    if let Some(listing) = listing_id {
+        if crate::features::offers::service::listing_full(&mut tx, listing, week_start_ms(now))
+            .await
+            .map_err(db_error)?
+        {
+            crate::features::seller_events::service::record_listing_capped(
+                &mut tx, seller_id, listing, now,
+            )
+            .await
+            .map_err(db_error)?;
+        }
     }
 
     let (holder, iban_encrypted, iban_masked) = match &req.payout {

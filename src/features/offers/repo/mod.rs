@@ -107,6 +107,24 @@ pub async fn candidates_for_variants<'c>(
 /// against the cap as it stands at that moment: a concurrent confirmation
 /// of the same listing waits for this row and then sees the unit gone.
 /// Listing before seller, in every transaction, so none waits in a circle.
+/// Whether a listing has bought its weekly cap this week.
+pub async fn listing_full(
+    conn: &mut AnyConnection,
+    listing_id: ListingId,
+    week_start_ms: i64,
+) -> DbResult<bool> {
+    let full: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM cap_usage c JOIN listings l ON l.id = c.owner_id \
+         WHERE c.scope = 'listing' AND c.owner_id = $1 AND c.week_start = $2 \
+           AND l.weekly_cap IS NOT NULL AND c.units >= l.weekly_cap",
+    )
+    .bind(listing_id)
+    .bind(week_start_ms)
+    .fetch_optional(conn)
+    .await?;
+    Ok(full.is_some())
+}
+
 pub async fn take_unit(
     conn: &mut AnyConnection,
     listing_id: Option<ListingId>,

@@ -31,6 +31,29 @@ pub use super::repo::{
     latest_counter_offer, latest_inspection_grade, own_listing_price, photo, queue, suspended,
     tab_counts, Tab,
 };
+// The seller API's order list.
+pub use super::repo::{api_orders, ApiOrderFilter, ApiOrderRow};
+
+/// A stored photo: (its trade-in, its bytes, its content type), or None
+/// when there is no such photo or its file is gone.
+pub async fn photo_file(
+    state: &AppState,
+    id: crate::domain::ids::PhotoId,
+) -> Result<Option<(TradeInId, Vec<u8>, String)>, AppError> {
+    let Some((trade_in_id, file_name, content_type)) = super::repo::photo(state.db.pool(), id)
+        .await
+        .map_err(db_error)?
+    else {
+        return Ok(None);
+    };
+    // File names are random tokens chosen by the server, never user input.
+    Ok(
+        tokio::fs::read(state.config.data_dir.join("photos").join(&file_name))
+            .await
+            .ok()
+            .map(|bytes| (trade_in_id, bytes, content_type)),
+    )
+}
 
 /// "this trade-in is {state} …" refusals, in the areas' language.
 fn in_state(st: StaffTexts, msg: Staff, state: State) -> String {
@@ -961,9 +984,15 @@ pub async fn settle_payouts(state: &AppState) -> Result<u64, AppError> {
     while crate::domain::sla::pay_due_ms(cutoff) > now {
         cutoff -= DAY_MS;
     }
-    crate::features::orders::repo::settle_payouts(state.db.pool(), cutoff, now)
+    let mut tx = state.db.write_tx().await.map_err(db_error)?;
+    let settled = crate::features::orders::repo::settle_payouts(&mut tx, cutoff, now)
         .await
-        .map_err(db_error)
+        .map_err(db_error)?;
+    crate::features::seller_events::service::record_payouts_settled(&mut tx, &settled, now)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(settled.len() as u64)
 }
 
 /// Operations decide a suspended trade-in: resume the inspection (the

@@ -20,9 +20,10 @@ pub struct ListingRecord {
     pub active: bool,
     pub version: i64,
     pub price_set_at: i64,
+    pub updated_at: i64,
 }
 
-const COLUMNS: &str = "l.id, l.market, l.variant_id, v.sku, l.grade, l.price_minor, l.weekly_cap, l.active, l.version, l.price_set_at";
+const COLUMNS: &str = "l.id, l.market, l.variant_id, v.sku, l.grade, l.price_minor, l.weekly_cap, l.active, l.version, l.price_set_at, l.updated_at";
 
 fn record(r: &sqlx::any::AnyRow) -> DbResult<ListingRecord> {
     let market: Market = decode_code(&r.try_get::<String, _>("market")?)?;
@@ -38,25 +39,29 @@ fn record(r: &sqlx::any::AnyRow) -> DbResult<ListingRecord> {
         active: r.try_get::<i64, _>("active")? == 1,
         version: r.try_get("version")?,
         price_set_at: r.try_get("price_set_at")?,
+        updated_at: r.try_get("updated_at")?,
     })
 }
 
-/// Up to `limit` of the seller's listings with an id above `after`.
+/// Up to `limit` of the seller's listings with an id above `after`,
+/// changed at or after `updated_since`.
 pub async fn page(
     conn: &mut AnyConnection,
     seller_id: SellerId,
     market: Option<Market>,
+    updated_since: i64,
     after: i64,
     limit: i64,
 ) -> DbResult<Vec<ListingRecord>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM listings l JOIN variants v ON v.id = l.variant_id \
-         WHERE l.seller_id = $1 AND l.id > $2 AND ($3 = '' OR l.market = $3) ORDER BY l.id LIMIT $4"
+         WHERE l.seller_id = $1 AND l.id > $2 AND ($3 = '' OR l.market = $3) AND l.updated_at >= $5 ORDER BY l.id LIMIT $4"
     ))
     .bind(seller_id)
     .bind(after)
     .bind(market.map(Market::code).unwrap_or_default())
     .bind(limit)
+    .bind(updated_since)
     .fetch_all(conn)
     .await?;
     rows.iter().map(record).collect()

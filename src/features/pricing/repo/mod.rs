@@ -179,7 +179,7 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
             }
             // The old price is kept on a stopped listing (prices are never 0).
             let done = sqlx::query(
-                "UPDATE listings SET price_minor = COALESCE($1, price_minor), active = $2, version = version + 1, \
+                "UPDATE listings SET price_minor = COALESCE($1, price_minor), active = $2, version = version + 1, updated_at = $3, \
                    price_set_at = CASE WHEN $1 IS NULL THEN price_set_at ELSE $3 END \
                  WHERE id = $4 AND version = $5",
             )
@@ -203,8 +203,8 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
                 return Ok(Saved::Unchanged);
             };
             sqlx::query(
-                "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at, market, currency) \
-                 VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
+                "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at, updated_at, market, currency) \
+                 VALUES ($1, $2, $3, $4, $5, $5, $5, $6, $7)",
             )
             .bind(key.seller_id)
             .bind(key.variant_id)
@@ -239,6 +239,7 @@ pub async fn set_listing_cap(
     key: CellKey,
     weekly_cap: Option<i64>,
     expected_version: i64,
+    now: i64,
 ) -> DbResult<Saved> {
     let Some(current) = cell(conn, key).await? else {
         return Ok(Saved::Missing);
@@ -252,11 +253,12 @@ pub async fn set_listing_cap(
         return Ok(Saved::Unchanged);
     }
     let done = sqlx::query(
-        "UPDATE listings SET weekly_cap = $1, version = version + 1 WHERE id = $2 AND version = $3",
+        "UPDATE listings SET weekly_cap = $1, version = version + 1, updated_at = $4 WHERE id = $2 AND version = $3",
     )
     .bind(weekly_cap)
     .bind(current.listing_id)
     .bind(expected_version)
+    .bind(now)
     .execute(&mut *conn)
     .await
     .inspect(changed)?;
@@ -723,10 +725,11 @@ pub async fn apply(
         Lit::Int(Some(seller_id.get())),
         Lit::Int(Some(now)),
         Lit::Int(Some(now)),
+        Lit::Int(Some(now)),
     ];
     for chunk in inserts.chunks(rows_per_statement) {
         let sql = format!(
-            "INSERT INTO listings (variant_id, grade, price_minor, weekly_cap, market, currency, seller_id, price_set_at, created_at) {}",
+            "INSERT INTO listings (variant_id, grade, price_minor, weekly_cap, market, currency, seller_id, price_set_at, created_at, updated_at) {}",
             insert_rows(backend, chunk, &shared)
         );
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
@@ -747,7 +750,7 @@ pub async fn apply(
         let sql = format!(
             "UPDATE listings SET \
                price_set_at = CASE WHEN listings.price_minor <> t.column2 OR listings.active = 0 THEN {now} ELSE listings.price_set_at END, \
-               price_minor = t.column2, weekly_cap = t.column3, active = 1, version = listings.version + 1 \
+               price_minor = t.column2, weekly_cap = t.column3, active = 1, version = listings.version + 1, updated_at = {now} \
              FROM ({}) AS t WHERE listings.id = t.column1 AND listings.seller_id = {seller_id}",
             insert_rows(backend, chunk, &[])
         );
@@ -759,7 +762,7 @@ pub async fn apply(
         .filter_map(|w| w.before.map(|b| b.listing_id))
         .collect();
     for chunk in stop_ids.chunks(5_000) {
-        let sql = format!("UPDATE listings SET active = 0, version = version + 1 WHERE seller_id = {seller_id} AND id IN ({})", id_list(chunk));
+        let sql = format!("UPDATE listings SET active = 0, version = version + 1, updated_at = {now} WHERE seller_id = {seller_id} AND id IN ({})", id_list(chunk));
         conn.execute(sqlx::raw_sql(&sql)).await.inspect(changed)?;
     }
     let changes: Vec<[Lit; 5]> = writes

@@ -237,6 +237,7 @@ pub struct TradeInRecord {
     pub ship_by_at: i64,
     pub counter_offer_expires_at: Option<i64>,
     pub created_at: i64,
+    pub updated_at: i64,
     /// A `SuspendReason` code while suspended, else empty.
     pub suspended_reason: String,
 }
@@ -248,7 +249,7 @@ const SELECT_TRADE_IN: &str = "SELECT t.id, t.reference, t.customer_id, u.email 
     t.ship_to_postcode AS s_postcode, t.ship_to_city AS s_city, t.ship_to_country AS s_country, t.ship_to_region AS s_region, t.market, t.currency, m.name AS model_name, b.name AS brand_name, c.slug AS category_slug, v.sku, v.storage_gb, \
     v.connectivity, t.grade, t.answer_works, t.answer_screen, t.answer_body, t.price_minor, t.final_price_minor, t.recycling, \
     t.state, t.imei, t.serial_number, t.address_name, t.address_line1, t.address_line2, t.postcode, t.city, t.country, \
-    t.address_region, t.account_holder, t.iban_masked, t.ship_by_at, t.counter_offer_expires_at, t.created_at, t.suspended_reason \
+    t.address_region, t.account_holder, t.iban_masked, t.ship_by_at, t.counter_offer_expires_at, t.created_at, t.updated_at, t.suspended_reason \
     FROM trade_ins t JOIN users u ON u.id = t.customer_id JOIN sellers s ON s.id = t.seller_id \
     JOIN variants v ON v.id = t.variant_id JOIN models m ON m.id = v.model_id JOIN brands b ON b.id = m.brand_id \
     JOIN categories c ON c.id = m.category_id";
@@ -311,6 +312,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> DbResult<TradeInRecord> {
         ship_by_at: r.try_get("ship_by_at")?,
         counter_offer_expires_at: r.try_get("counter_offer_expires_at")?,
         created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
         suspended_reason: r.try_get("suspended_reason")?,
     })
 }
