@@ -330,6 +330,24 @@ both_backends!(
             None,
         )
         .await;
+        assert_eq!(
+            post(&app, &validate, &mine, None).await.0,
+            409,
+            "inspect first"
+        );
+        // Found worse than declared, validated anyway at the accepted price.
+        let (status, found) = post(
+            &app,
+            &format!("/api/v1/orders/{first}/inspect"),
+            &mine,
+            Some(serde_json::json!({"works": true, "screen": "visible_wear", "body": "flawless", "imei_found": imei(302)})),
+        )
+        .await;
+        assert_eq!(
+            (status, found["outcome"].as_str()),
+            (200, Some("worse")),
+            "{found}"
+        );
         let (status, validated) = post(&app, &validate, &mine, None).await;
         assert_eq!(status, 200, "{validated}");
         assert_eq!(validated["state"], "validated");

@@ -14,6 +14,7 @@ use crate::domain::grading::parse_answers;
 use crate::domain::identifiers::Imei;
 use crate::domain::money::parse_amount;
 use crate::domain::sla::{CounterReason, SuspendReason};
+use crate::domain::tradein::check_counter_offer;
 use crate::features::orders::service::{self as orders, InspectionOutcome, ProofPhoto};
 use crate::features::orders::uploads::MAX_PHOTOS;
 use crate::i18n::staff::StaffTexts;
@@ -378,7 +379,13 @@ pub async fn counter_offer(
     let mut sent = read(form).await?;
     let currency = t.price.currency();
     let price = match sent.price.as_deref().map(|p| parse_amount(p, currency)) {
-        Some(Ok(p)) => Some(p),
+        Some(Ok(p)) => match check_counter_offer(t.price, p) {
+            Ok(()) => Some(p),
+            Err(e) => {
+                sent.errors.push(field("price", e.to_string()));
+                None
+            }
+        },
         Some(Err(e)) => {
             sent.errors.push(field("price", e.to_string()));
             None

@@ -19,7 +19,6 @@ pub fn endpoint_disabled(
         body: st.fill(
             Staff::MailWebhookDisabledBody,
             &[
-                ("company", &company),
                 ("url", &url),
                 ("error", &error),
                 ("page", &format!("{public_url}/seller/api")),

@@ -366,9 +366,7 @@ pub async fn deliver(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
         .map_err(failed)?;
         // Failing for a day with nothing received well meanwhile: the
         // endpoint is gone or broken; stop sending and say so.
-        let answered_since = endpoint
-            .last_success_at
-            .is_some_and(|at| at >= d.created_at);
+        let answered_since = endpoint.last_success_at.is_some_and(|at| at > d.created_at);
         if !again && !answered_since {
             disable(&mut tx, state, &endpoint, &error, now)
                 .await
