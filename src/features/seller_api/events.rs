@@ -24,6 +24,7 @@ pub struct EventOut {
     #[serde(rename = "type")]
     #[schema(example = "order.received")]
     pub kind: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// What the event is about: ids to read from the API
     /// (`order_id`, `listing_id`, …) and the new state where there is one.

@@ -45,7 +45,9 @@ pub struct OrderOut {
     /// The inbound parcel's tracking number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -72,9 +74,7 @@ pub struct OrderQuery {
     pub state: Option<String>,
     /// Only orders changed at or after this moment (RFC 3339 with its
     /// offset).
-    #[param(
-        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
-    )]
+    #[param(format = DateTime)]
     pub updated_since: Option<String>,
 }
 

@@ -83,6 +83,7 @@ pub struct ListingOut {
     /// overwriting a change made meanwhile.
     pub version: i64,
     /// When the listing last changed (RFC 3339, UTC).
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -120,9 +121,7 @@ pub struct ListingQuery {
     pub market: Option<String>,
     /// Only listings changed at or after this moment (RFC 3339 with its
     /// offset): what a sync since its last run needs.
-    #[param(
-        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
-    )]
+    #[param(format = DateTime)]
     pub updated_since: Option<String>,
 }
 
