@@ -604,7 +604,7 @@ async fn with_backend(
         ("APP_SECRET", "ab".repeat(32)),
         ("SEED_DEMO", "false".into()),
         ("DATA_DIR", dir.display().to_string()),
-        ("API_REQUESTS_PER_MINUTE", "1000000000".into()),
+        ("API_REQUESTS_PER_MINUTE", "1000000".into()),
     ];
     let config =
         Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))?;

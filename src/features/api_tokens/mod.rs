@@ -44,27 +44,13 @@ pub struct TokenForm {
     pub webhooks_manage: Option<String>,
 }
 
-#[cfg(feature = "ssr")]
-async fn seller_of(
-    g: &crate::platform::session::guard::Guarded,
-) -> Result<crate::domain::ids::SellerId, AppError> {
-    use crate::platform::session::guard::OrInternal;
-    Ok(
-        crate::features::sellers::service::overview_for_user(g.state.db.pool(), g.user()?.id)
-            .await
-            .or_internal(g)?
-            .ok_or(AppError::Forbidden)?
-            .id,
-    )
-}
-
 #[server(prefix = "/api", endpoint = "api_tokens")]
 pub async fn load_api_tokens() -> Result<Vec<TokenView>, AppError> {
     use crate::domain::account::Role;
     use crate::domain::api_token::{usable, Unusable};
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let seller = seller_of(&g).await?;
+    let seller = crate::features::sellers::service::signed_in(&g).await?;
     let st = crate::i18n::staff::use_staff();
     let zone = g.zone();
     let now = g.state.clock.now_ms();
@@ -98,7 +84,7 @@ pub async fn create_api_token(#[server(flatten)] form: TokenForm) -> Result<Stri
     use crate::error::FieldErrors;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let seller = seller_of(&g).await?;
+    let seller = crate::features::sellers::service::signed_in(&g).await?;
     let st = crate::i18n::staff::use_staff();
     let mut errors = FieldErrors::new();
     let name = errors.check(
@@ -142,7 +128,7 @@ pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let seller = seller_of(&g).await?;
+    let seller = crate::features::sellers::service::signed_in(&g).await?;
     let id: i64 = AppError::posted_id(&id, "a token")?;
     crate::features::api_tokens::service::revoke(&g.state, seller, g.user()?.id, id).await
 }

@@ -88,27 +88,13 @@ webhook_form! {
     listings_imported => "listings.imported",
 }
 
-#[cfg(feature = "ssr")]
-async fn seller_of(
-    g: &crate::platform::session::guard::Guarded,
-) -> Result<crate::domain::ids::SellerId, AppError> {
-    use crate::platform::session::guard::OrInternal;
-    Ok(
-        crate::features::sellers::service::overview_for_user(g.state.db.pool(), g.user()?.id)
-            .await
-            .or_internal(g)?
-            .ok_or(AppError::Forbidden)?
-            .id,
-    )
-}
-
 #[server(prefix = "/api", endpoint = "webhook_endpoints")]
 pub async fn load_webhook_endpoints() -> Result<Vec<EndpointView>, AppError> {
     use crate::domain::account::Role;
     use crate::i18n::staff::Staff;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let seller = seller_of(&g).await?;
+    let seller = crate::features::sellers::service::signed_in(&g).await?;
     let st = crate::i18n::staff::use_staff();
     let zone = g.zone();
     let mut out = Vec::new();
@@ -163,7 +149,7 @@ pub async fn create_webhook_endpoint(
     use crate::platform::session::guard::{guard, Access};
     use service::EndpointProblem;
     let g = guard(Access::Role(Role::Seller)).await?;
-    let seller = seller_of(&g).await?;
+    let seller = crate::features::sellers::service::signed_in(&g).await?;
     let st = crate::i18n::staff::use_staff();
     let kinds: Vec<EventKind> = form
         .ticked()
@@ -199,7 +185,7 @@ pub async fn delete_webhook_endpoint(id: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let seller = seller_of(&g).await?;
+    let seller = crate::features::sellers::service::signed_in(&g).await?;
     let id: i64 = AppError::posted_id(&id, "an endpoint")?;
     service::delete_endpoint(&g.state, seller, id).await
 }
@@ -209,7 +195,7 @@ pub async fn enable_webhook_endpoint(id: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let seller = seller_of(&g).await?;
+    let seller = crate::features::sellers::service::signed_in(&g).await?;
     let id: i64 = AppError::posted_id(&id, "an endpoint")?;
     service::enable_endpoint(&g.state, seller, id).await
 }
@@ -220,7 +206,7 @@ pub async fn send_webhook_again(endpoint: String, delivery: String) -> Result<()
     use crate::domain::account::Role;
     use crate::platform::session::guard::{guard, Access};
     let g = guard(Access::Role(Role::Seller)).await?;
-    let seller = seller_of(&g).await?;
+    let seller = crate::features::sellers::service::signed_in(&g).await?;
     let endpoint: i64 = AppError::posted_id(&endpoint, "an endpoint")?;
     let delivery: i64 = AppError::posted_id(&delivery, "a delivery")?;
     service::send_again(&g.state, seller, endpoint, delivery)

@@ -18,6 +18,18 @@ pub use super::repo::{
     NewListing, NewSeller,
 };
 
+/// The refurbisher the signed-in account works for, or Forbidden.
+pub async fn signed_in(g: &crate::platform::session::guard::Guarded) -> Result<SellerId, AppError> {
+    use crate::platform::session::guard::OrInternal;
+    Ok(
+        super::repo::overview_for_user(g.state.db.pool(), g.user()?.id)
+            .await
+            .or_internal(g)?
+            .ok_or(AppError::Forbidden)?
+            .id,
+    )
+}
+
 /// The texts a mail to this refurbisher is written with
 /// (`i18n::staff::mail_lang`).
 pub async fn mail_texts(
