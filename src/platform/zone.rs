@@ -208,6 +208,14 @@ fn local_date_time(market: Market, dt: jiff::civil::DateTime) -> Option<String> 
     FORMATTERS.with(|all| Some(all.get(index)?.as_ref()?.format(&at).to_string()))
 }
 
+/// An instant as machines exchange it: RFC 3339 in UTC
+/// (`2026-12-08T09:30:00.25Z`); empty outside the range jiff knows.
+pub fn rfc3339(ms: i64) -> String {
+    Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,26 +122,36 @@ both_backends!(
         let user = user_of(&app, s).await;
         let g = Grade::FunctionalGood;
         let mut tx = app.state.db.write_tx().await.unwrap();
-        assert_eq!(
-            save(
-                &mut tx,
-                CellWrite {
-                    key: tradein::features::pricing::service::CellKey {
-                        seller_id: s,
-                        market: tradein::domain::market::Market::FrFr,
-                        variant_id: v,
-                        grade: g,
-                    },
-                    price: Some(Money::eur(30_000)),
-                    expected_version: None,
-                    changed_by: user,
-                    source: Source::Grid
+        let first = save(
+            &mut tx,
+            CellWrite {
+                key: tradein::features::pricing::service::CellKey {
+                    seller_id: s,
+                    market: tradein::domain::market::Market::FrFr,
+                    variant_id: v,
+                    grade: g,
                 },
-                1
-            )
-            .await
-            .unwrap(),
-            Saved::Saved { version: 1 }
+                price: Some(Money::eur(30_000)),
+                expected_version: None,
+                changed_by: user,
+                source: Source::Grid,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+        let id: tradein::domain::ids::ListingId =
+            sqlx::query_scalar("SELECT id FROM listings WHERE seller_id = $1")
+                .bind(s)
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+        assert_eq!(
+            first,
+            Saved::Saved {
+                listing_id: id,
+                version: 1
+            }
         );
         assert_eq!(
             save(
@@ -162,7 +172,10 @@ both_backends!(
             )
             .await
             .unwrap(),
-            Saved::Saved { version: 2 }
+            Saved::Saved {
+                listing_id: id,
+                version: 2
+            }
         );
         // A second tab still on version 1 is refused and told the current value.
         let Saved::Stale {
@@ -255,7 +268,10 @@ both_backends!(
             )
             .await
             .unwrap(),
-            Saved::Saved { version: 3 }
+            Saved::Saved {
+                listing_id: id,
+                version: 3
+            }
         );
         // Stopping keeps the row (past trade-ins point at it); buying again is version 5.
         assert_eq!(
@@ -277,7 +293,10 @@ both_backends!(
             )
             .await
             .unwrap(),
-            Saved::Saved { version: 4 }
+            Saved::Saved {
+                listing_id: id,
+                version: 4
+            }
         );
         assert_eq!(
             save(
@@ -298,7 +317,10 @@ both_backends!(
             )
             .await
             .unwrap(),
-            Saved::Saved { version: 5 }
+            Saved::Saved {
+                listing_id: id,
+                version: 5
+            }
         );
         let h = history(
             &mut tx,
@@ -717,7 +739,7 @@ both_backends!(
             (Some(0), None, Some(1)),
             "alone"
         );
-        listing(&app, beta, SKU, Grade::FunctionalGood, 25_000, 1_000).await;
+        let beta_listing = listing(&app, beta, SKU, Grade::FunctionalGood, 25_000, 1_000).await;
         assert_eq!(
             market(grid(&app, &alpha, &[("only", "buying")]).await),
             (Some(1), Some(25_000), Some(1)),
@@ -744,7 +766,13 @@ both_backends!(
         )
         .await
         .unwrap();
-        assert_eq!(saved, Saved::Saved { version: 2 });
+        assert_eq!(
+            saved,
+            Saved::Saved {
+                listing_id: tradein::domain::ids::ListingId(beta_listing),
+                version: 2
+            }
+        );
         tx.commit().await.unwrap();
         assert_eq!(
             market(grid(&app, &alpha, &[("only", "buying")]).await),

@@ -349,7 +349,8 @@ pub async fn photo(
     let Ok(Some(user)) = auth::current_user(&state, &headers).await else {
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
-    let Ok(Some((trade_in_id, bytes, content_type))) = order_flow::photo_file(&state, id).await
+    let Ok(Some((trade_in_id, file_name, content_type))) =
+        order_flow::photo(state.db.pool(), id).await
     else {
         return not_found();
     };
@@ -360,5 +361,8 @@ pub async fn photo(
     if !order_flow::may_view(&state, &user, &t).await {
         return not_found();
     }
-    image(bytes, content_type)
+    match order_flow::photo_bytes(&state, &file_name).await {
+        Some(bytes) => image(bytes, content_type),
+        None => not_found(),
+    }
 }

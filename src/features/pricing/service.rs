@@ -399,7 +399,7 @@ pub async fn save_cell(
     )
     .await
     .map_err(db_error)?;
-    listing_changed(&mut tx, ctx, market, variant_id, grade, &saved, now).await?;
+    listing_changed(&mut tx, ctx, &saved, now).await?;
     tx.commit().await.map_err(db_error)?;
     let cell = one_cell(state, ctx, market, variant_id, grade).await?;
     Ok(match saved {
@@ -424,25 +424,20 @@ pub async fn save_cell(
 async fn listing_changed(
     tx: &mut sqlx::AnyConnection,
     ctx: &SellerCtx,
-    market: Market,
-    variant_id: VariantId,
-    grade: Grade,
     saved: &crate::features::pricing::repo::Saved,
     now: i64,
 ) -> Result<(), AppError> {
-    let crate::features::pricing::repo::Saved::Saved { version } = saved else {
-        return Ok(());
-    };
-    let Some(cell) = crate::features::pricing::repo::cell(tx, ctx.cell(market, variant_id, grade))
-        .await
-        .map_err(db_error)?
+    let crate::features::pricing::repo::Saved::Saved {
+        listing_id,
+        version,
+    } = saved
     else {
         return Ok(());
     };
     crate::features::seller_events::service::record_listing_updated(
         tx,
         ctx.seller_id,
-        cell.listing_id,
+        *listing_id,
         *version,
         now,
     )
@@ -470,16 +465,7 @@ pub async fn set_listing_cap(
     )
     .await
     .map_err(db_error)?;
-    listing_changed(
-        &mut tx,
-        ctx,
-        market,
-        variant_id,
-        grade,
-        &saved,
-        state.clock.now_ms(),
-    )
-    .await?;
+    listing_changed(&mut tx, ctx, &saved, state.clock.now_ms()).await?;
     tx.commit().await.map_err(db_error)?;
     let cell = one_cell(state, ctx, market, variant_id, grade).await?;
     match saved {

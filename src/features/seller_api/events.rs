@@ -17,24 +17,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct EventOut {
-    /// `evt_…`: also the `webhook-id` of the event's deliveries.
-    #[schema(example = "evt_42")]
-    pub id: String,
-    #[serde(rename = "type")]
-    #[schema(example = "order.received")]
-    pub kind: String,
-    #[schema(format = DateTime)]
-    pub created_at: String,
-    /// What the event is about: ids to read from the API
-    /// (`order_id`, `listing_id`, …) and the new state where there is one.
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
-}
-
-#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EventPage {
-    pub data: Vec<EventOut>,
+    pub data: Vec<events::Envelope>,
     /// Pass as `cursor` to read what happened since: present even when
     /// nothing did, so a poller keeps its place.
     pub next: String,
@@ -113,18 +97,7 @@ pub async fn feed(
     };
     let next = found.last().map_or(after, |e| e.seq).to_string();
     Ok(Json(EventPage {
-        data: found
-            .iter()
-            .map(|e| {
-                let envelope = events::envelope(e);
-                EventOut {
-                    id: events::event_id(e.id),
-                    kind: e.kind.clone(),
-                    created_at: envelope["created_at"].as_str().unwrap_or_default().into(),
-                    data: envelope["data"].clone(),
-                }
-            })
-            .collect(),
+        data: found.iter().map(events::envelope).collect(),
         next,
     }))
 }

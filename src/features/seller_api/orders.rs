@@ -355,17 +355,23 @@ pub async fn photo(
     caller.needs(Scope::OrdersRead)?;
     let t = owned(&state, &caller, &id).await?;
     let photo: PhotoId = photo.parse().map_err(|_| Problem::not_found())?;
-    match orders::photo_file(&state, photo).await? {
-        Some((of, bytes, content_type)) if of == t.id => Ok((
-            [
-                (http::header::CONTENT_TYPE, content_type),
-                (http::header::CACHE_CONTROL, "private, max-age=3600".into()),
-            ],
-            bytes,
-        )
-            .into_response()),
-        _ => Err(Problem::not_found()),
-    }
+    let stored = orders::photo(state.db.pool(), photo)
+        .await
+        .map_err(Problem::database)?;
+    let Some((_, file_name, content_type)) = stored.filter(|(of, _, _)| *of == t.id) else {
+        return Err(Problem::not_found());
+    };
+    let bytes = orders::photo_bytes(&state, &file_name)
+        .await
+        .ok_or_else(Problem::not_found)?;
+    Ok((
+        [
+            (http::header::CONTENT_TYPE, content_type),
+            (http::header::CACHE_CONTROL, "private, max-age=3600".into()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// One reason, by the id the API's bodies use.

@@ -56,12 +56,8 @@ pub fn next(last: Option<i64>, got: usize, limit: i64) -> Option<String> {
         .map(|id| id.to_string())
 }
 
-/// A moment as the API writes it: `2026-12-08T09:30:00.250Z`.
-pub fn moment(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
-}
+/// A moment as the API writes it: `2026-12-08T09:30:00.25Z`.
+pub use crate::platform::zone::rfc3339 as moment;
 
 /// `updated_since` as milliseconds: an RFC 3339 moment with its offset
 /// (`2026-12-08T09:30:00Z`); 0 when absent.

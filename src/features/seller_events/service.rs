@@ -49,7 +49,7 @@ pub const RETRY_AFTER_MS: [i64; 7] = [
 /// The most endpoints a refurbisher keeps.
 pub const MAX_ENDPOINTS: usize = 10;
 
-/// Records an event in the caller's transaction; its id.
+/// Records an event in the caller's transaction.
 pub async fn record(
     conn: &mut AnyConnection,
     seller_id: SellerId,
@@ -57,7 +57,7 @@ pub async fn record(
     subject_id: i64,
     data: serde_json::Value,
     now: i64,
-) -> DbResult<i64> {
+) -> DbResult<()> {
     let id = repo::insert(
         conn,
         seller_id,
@@ -69,7 +69,7 @@ pub async fn record(
     )
     .await?;
     crate::platform::jobs::repo::enqueue(conn, PUBLISH_JOB, &id.to_string(), "", now, now).await?;
-    Ok(id)
+    Ok(())
 }
 
 /// The event of a move of an order (`trade_ins::service::transition`).
@@ -100,7 +100,6 @@ pub async fn record_order_move(
         now,
     )
     .await
-    .map(|_| ())
 }
 
 /// The event of a claim opened on one of the seller's orders.
@@ -121,7 +120,6 @@ pub async fn record_claim(
         now,
     )
     .await
-    .map(|_| ())
 }
 
 /// A listing bought its weekly cap.
@@ -140,7 +138,6 @@ pub async fn record_listing_capped(
         now,
     )
     .await
-    .map(|_| ())
 }
 
 /// One listing changed (its price, cap or activity).
@@ -160,7 +157,6 @@ pub async fn record_listing_updated(
         now,
     )
     .await
-    .map(|_| ())
 }
 
 /// A file or a bulk call changed many listings: how many of each.
@@ -182,7 +178,6 @@ pub async fn record_listings_imported(
         now,
     )
     .await
-    .map(|_| ())
 }
 
 /// Gives waiting events their place in the feed and queues their
@@ -220,27 +215,36 @@ async fn queue_attempt(conn: &mut AnyConnection, delivery: i64, n: i64, at: i64)
         .map(|_| ())
 }
 
-/// The body a delivery posts, and the feed lists: the event in its
-/// envelope.
-pub fn envelope(e: &EventRow) -> serde_json::Value {
-    serde_json::json!({
-        "id": event_id(e.id),
-        "type": e.kind,
-        "created_at": moment(e.at),
-        "data": serde_json::from_str::<serde_json::Value>(&e.data).unwrap_or_default(),
-    })
+/// An event as the feed lists it and a delivery posts it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Envelope {
+    /// `evt_…`: also the `webhook-id` of the event's deliveries.
+    #[schema(example = "evt_42")]
+    pub id: String,
+    #[serde(rename = "type")]
+    #[schema(example = "order.received")]
+    pub kind: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// What the event is about: ids to read from the API
+    /// (`order_id`, `listing_id`, …) and the new state where there is one.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+pub fn envelope(e: &EventRow) -> Envelope {
+    Envelope {
+        id: event_id(e.id),
+        kind: e.kind.clone(),
+        created_at: crate::platform::zone::rfc3339(e.at),
+        data: serde_json::from_str(&e.data).unwrap_or_default(),
+    }
 }
 
 /// An event's public id: also the `webhook-id` of its deliveries, the same
 /// on every attempt, so a receiver can drop repeats.
 pub fn event_id(id: i64) -> String {
     format!("evt_{id}")
-}
-
-fn moment(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
 }
 
 /// Runs one attempt of a delivery (its job's key: `delivery:attempt`, or
@@ -290,7 +294,7 @@ pub async fn deliver(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
         .secret
         .open_webhook_secret(&endpoint.secret)
         .ok_or("the endpoint's secret cannot be opened with the app's secrets")?;
-    let body = envelope(&event).to_string();
+    let body = serde_json::to_string(&envelope(&event)).map_err(|e| e.to_string())?;
     let msg_id = event_id(event.id);
     let timestamp = now.div_euclid(1000);
     let signature = sign(&secret, &msg_id, timestamp, &body)?;

@@ -34,25 +34,13 @@ pub use super::repo::{
 // The seller API's order list.
 pub use super::repo::{api_orders, ApiOrderFilter, ApiOrderRow};
 
-/// A stored photo: (its trade-in, its bytes, its content type), or None
-/// when there is no such photo or its file is gone.
-pub async fn photo_file(
-    state: &AppState,
-    id: crate::domain::ids::PhotoId,
-) -> Result<Option<(TradeInId, Vec<u8>, String)>, AppError> {
-    let Some((trade_in_id, file_name, content_type)) = super::repo::photo(state.db.pool(), id)
-        .await
-        .map_err(db_error)?
-    else {
-        return Ok(None);
-    };
+/// A stored photo's bytes, by the file name `photo` gave; None when the
+/// file is gone. Read only once the caller may see its trade-in.
+pub async fn photo_bytes(state: &AppState, file_name: &str) -> Option<Vec<u8>> {
     // File names are random tokens chosen by the server, never user input.
-    Ok(
-        tokio::fs::read(state.config.data_dir.join("photos").join(&file_name))
-            .await
-            .ok()
-            .map(|bytes| (trade_in_id, bytes, content_type)),
-    )
+    tokio::fs::read(state.config.data_dir.join("photos").join(file_name))
+        .await
+        .ok()
 }
 
 /// "this trade-in is {state} …" refusals, in the areas' language.

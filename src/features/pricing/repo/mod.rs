@@ -99,8 +99,9 @@ pub async fn cell(conn: &mut AnyConnection, k: CellKey) -> DbResult<Option<Cell>
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Saved {
-    /// The new version of the cell.
+    /// The cell's listing and its new version.
     Saved {
+        listing_id: ListingId,
         version: i64,
     },
     /// Someone saved since this edit began: nothing was written; here is
@@ -172,7 +173,7 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
         )));
     }
     let current = cell(conn, key).await?;
-    let version = match (current, expected_version) {
+    let (listing_id, version) = match (current, expected_version) {
         (Some(c), Some(expected)) if c.version == expected => {
             if c.price == new_price {
                 return Ok(Saved::Unchanged);
@@ -196,15 +197,15 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
                     current: cell(conn, key).await?,
                 });
             }
-            expected + 1
+            (c.listing_id, expected + 1)
         }
         (None, None) => {
             let Some(price) = new_price else {
                 return Ok(Saved::Unchanged);
             };
-            sqlx::query(
+            let id: ListingId = sqlx::query_scalar(
                 "INSERT INTO listings (seller_id, variant_id, grade, price_minor, price_set_at, created_at, updated_at, market, currency) \
-                 VALUES ($1, $2, $3, $4, $5, $5, $5, $6, $7)",
+                 VALUES ($1, $2, $3, $4, $5, $5, $5, $6, $7) RETURNING id",
             )
             .bind(key.seller_id)
             .bind(key.variant_id)
@@ -213,10 +214,10 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
             .bind(now)
             .bind(key.market.code())
             .bind(price.currency().code())
-            .execute(&mut *conn)
+            .fetch_one(&mut *conn)
             .await
             .inspect(changed)?;
-            1
+            (id, 1)
         }
         (current, _) => return Ok(Saved::Stale { current }),
     };
@@ -230,7 +231,10 @@ pub async fn save(conn: &mut AnyConnection, w: CellWrite, now: i64) -> DbResult<
         now,
     )
     .await?;
-    Ok(Saved::Saved { version })
+    Ok(Saved::Saved {
+        listing_id,
+        version,
+    })
 }
 
 /// Sets (or clears) a listing's weekly unit cap, with the same version check.
@@ -268,6 +272,7 @@ pub async fn set_listing_cap(
         });
     }
     Ok(Saved::Saved {
+        listing_id: current.listing_id,
         version: expected_version + 1,
     })
 }
